@@ -1,0 +1,30 @@
+/*
+ * log.h - logging to syslog, or to stderr when running in the foreground.
+ *
+ * One logger per process, configured once at start-up.  Nothing secret
+ * (keys, PINs) and nothing personal (titles, unless the admin allows it)
+ * may be passed to these functions.
+ */
+#ifndef FM_LOG_H
+#define FM_LOG_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+enum fm_log_target {
+	FM_LOG_SYSLOG,
+	FM_LOG_STDERR,
+};
+
+/* Sets the program name, the target and whether debug lines are emitted. */
+void fm_log_init(const char *progname, enum fm_log_target target, bool debug);
+
+void fm_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void fm_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void fm_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Logs at error level and exits with status 1. */
+void fm_fatal(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+#endif

@@ -1,0 +1,1 @@
+fm_fuzz_target(conf fm_common)

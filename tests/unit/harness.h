@@ -1,0 +1,119 @@
+/*
+ * harness.h - a small header-only unit test harness.
+ *
+ * Each test program defines test functions and lists them in main():
+ *
+ *	static void test_parse_empty(void) { ASSERT_INT_EQ(parse(""), -1); }
+ *	int main(void) { RUN(test_parse_empty); return harness_done(); }
+ *
+ * A failed assertion prints the file, line, the operand text and both
+ * values, marks the current test failed and returns from it.
+ */
+#ifndef FM_TEST_HARNESS_H
+#define FM_TEST_HARNESS_H
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+static int harness_failed_tests;
+static int harness_run_tests;
+static bool harness_current_failed;
+
+#define RUN(fn)                                                                \
+	do {                                                                   \
+		harness_current_failed = false;                                \
+		harness_run_tests++;                                           \
+		fn();                                                          \
+		printf(                                                        \
+		    "%s %s\n", harness_current_failed ? "FAIL" : "ok  ", #fn); \
+		if (harness_current_failed)                                    \
+			harness_failed_tests++;                                \
+	} while (0)
+
+static inline int
+harness_done(void)
+{
+	printf("%d passed, %d failed\n",
+	    harness_run_tests - harness_failed_tests, harness_failed_tests);
+	return harness_failed_tests == 0 ? 0 : 1;
+}
+
+#define HARNESS_FAIL(...)                                                      \
+	do {                                                                   \
+		fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);                \
+		fprintf(stderr, __VA_ARGS__);                                  \
+		fputc('\n', stderr);                                           \
+		harness_current_failed = true;                                 \
+		return;                                                        \
+	} while (0)
+
+#define ASSERT_TRUE(e)                                                         \
+	do {                                                                   \
+		if (!(e))                                                      \
+			HARNESS_FAIL("ASSERT_TRUE(%s) failed", #e);            \
+	} while (0)
+
+#define ASSERT_FALSE(e)                                                        \
+	do {                                                                   \
+		if (e)                                                         \
+			HARNESS_FAIL("ASSERT_FALSE(%s) failed", #e);           \
+	} while (0)
+
+#define ASSERT_INT_EQ(a, b)                                                    \
+	do {                                                                   \
+		long long va_ = (long long)(a), vb_ = (long long)(b);          \
+		if (va_ != vb_)                                                \
+			HARNESS_FAIL("ASSERT_INT_EQ(%s, %s): %lld != %lld",    \
+			    #a, #b, va_, vb_);                                 \
+	} while (0)
+
+#define ASSERT_UINT_EQ(a, b)                                                   \
+	do {                                                                   \
+		unsigned long long va_ = (a), vb_ = (b);                       \
+		if (va_ != vb_)                                                \
+			HARNESS_FAIL("ASSERT_UINT_EQ(%s, %s): %llu != %llu",   \
+			    #a, #b, va_, vb_);                                 \
+	} while (0)
+
+#define ASSERT_STR_EQ(a, b)                                                    \
+	do {                                                                   \
+		const char *va_ = (a), *vb_ = (b);                             \
+		if (va_ == NULL || vb_ == NULL || strcmp(va_, vb_) != 0)       \
+			HARNESS_FAIL("ASSERT_STR_EQ(%s, %s): \"%s\" != "       \
+			             "\"%s\"",                                 \
+			    #a, #b, va_ ? va_ : "(null)",                      \
+			    vb_ ? vb_ : "(null)");                             \
+	} while (0)
+
+#define ASSERT_STR_CONTAINS(a, needle)                                         \
+	do {                                                                   \
+		const char *va_ = (a), *vn_ = (needle);                        \
+		if (va_ == NULL || strstr(va_, vn_) == NULL)                   \
+			HARNESS_FAIL("ASSERT_STR_CONTAINS(%s, %s): \"%s\" "    \
+			             "lacks \"%s\"",                           \
+			    #a, #needle, va_ ? va_ : "(null)", vn_);           \
+	} while (0)
+
+#define ASSERT_MEM_EQ(a, b, n)                                                 \
+	do {                                                                   \
+		if (memcmp((a), (b), (n)) != 0)                                \
+			HARNESS_FAIL(                                          \
+			    "ASSERT_MEM_EQ(%s, %s, %s) differ", #a, #b, #n);   \
+	} while (0)
+
+#define ASSERT_NULL(p)                                                         \
+	do {                                                                   \
+		if ((p) != NULL)                                               \
+			HARNESS_FAIL("ASSERT_NULL(%s) failed", #p);            \
+	} while (0)
+
+#define ASSERT_NOT_NULL(p)                                                     \
+	do {                                                                   \
+		if ((p) == NULL)                                               \
+			HARNESS_FAIL("ASSERT_NOT_NULL(%s) failed", #p);        \
+	} while (0)
+
+#endif

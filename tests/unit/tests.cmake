@@ -1,0 +1,1 @@
+fm_unit_test(conf fm_common)
