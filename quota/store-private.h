@@ -1,0 +1,32 @@
+/*
+ * store-private.h - what the store modules (and only they) share.
+ */
+#ifndef FM_STORE_PRIVATE_H
+#define FM_STORE_PRIVATE_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "quota/store.h"
+
+/* The connection behind a store handle (borrowed). */
+sqlite3 *fm_store_db(fm_store_t *store);
+
+/* Transactions: BEGIN IMMEDIATE takes the write lock up front, so a
+ * read-then-write sequence can never fail half-way with SQLITE_BUSY. */
+bool fm_store_begin(fm_store_t *store);
+bool fm_store_commit(fm_store_t *store);
+void fm_store_rollback(fm_store_t *store);
+
+/* Prepares sql; logs and returns NULL on failure. */
+sqlite3_stmt *fm_store_prepare(fm_store_t *store, const char *sql);
+
+/* Runs a statement with no parameters and no result rows. */
+bool fm_store_exec(fm_store_t *store, const char *sql);
+
+/* The numbered migrations, in order: migration i brings the schema from
+ * version i to i + 1 (schema.c). */
+extern const char *const fm_schema_migrations[];
+extern const int fm_schema_migration_count;
+
+#endif

@@ -1,0 +1,191 @@
+/*
+ * store.c - opening the SQLite store: defensive settings and migrations.
+ */
+#include "quota/store-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "common/log.h"
+
+struct fm_store {
+	sqlite3 *db;
+};
+
+sqlite3 *
+fm_store_db(fm_store_t *store)
+{
+	return store->db;
+}
+
+const char *
+fm_store_last_error(fm_store_t *store)
+{
+	return store ? sqlite3_errmsg(store->db) : "no store";
+}
+
+bool
+fm_store_exec(fm_store_t *store, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(store->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		fm_log_warn("store: %s", msg ? msg : "unknown error");
+		sqlite3_free(msg);
+		return false;
+	}
+	return true;
+}
+
+sqlite3_stmt *
+fm_store_prepare(fm_store_t *store, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		fm_log_warn("store: cannot prepare statement: %s",
+		    sqlite3_errmsg(store->db));
+		return NULL;
+	}
+	return st;
+}
+
+bool
+fm_store_begin(fm_store_t *store)
+{
+	return fm_store_exec(store, "BEGIN IMMEDIATE");
+}
+
+bool
+fm_store_commit(fm_store_t *store)
+{
+	if (fm_store_exec(store, "COMMIT"))
+		return true;
+	fm_store_rollback(store);
+	return false;
+}
+
+void
+fm_store_rollback(fm_store_t *store)
+{
+	if (!sqlite3_get_autocommit(store->db))
+		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
+fm_store_schema_version(fm_store_t *store)
+{
+	sqlite3_stmt *st = fm_store_prepare(store, "PRAGMA user_version");
+	int v = -1;
+
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static bool
+migrate(fm_store_t *store, const char **errstr)
+{
+	int version;
+	char sql[64];
+
+	if (!fm_store_begin(store)) {
+		*errstr = "cannot lock the database for migration";
+		return false;
+	}
+	version = fm_store_schema_version(store);
+	if (version < 0 || version > fm_schema_migration_count) {
+		fm_store_rollback(store);
+		*errstr = version < 0 ? "cannot read the schema version"
+		                      : "database was written by a newer "
+		                        "Followme; refusing to touch it";
+		return false;
+	}
+	for (int i = version; i < fm_schema_migration_count; i++) {
+		if (!fm_store_exec(store, fm_schema_migrations[i])) {
+			fm_store_rollback(store);
+			*errstr = "schema migration failed";
+			return false;
+		}
+	}
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+	    fm_schema_migration_count);
+	if (!fm_store_exec(store, sql) || !fm_store_commit(store)) {
+		*errstr = "cannot record the schema version";
+		return false;
+	}
+	return true;
+}
+
+fm_store_t *
+fm_store_open(const char *path, const char **errstr)
+{
+	static const char *const pragmas[] = {
+	    "PRAGMA journal_mode = WAL",
+	    /* An ingest is acknowledged only once durable: FULL makes
+	     * every commit survive power loss, not just a crash. */
+	    "PRAGMA synchronous = FULL",
+	    "PRAGMA foreign_keys = ON",
+	    "PRAGMA trusted_schema = OFF",
+	};
+	fm_store_t *store = NULL;
+	const char *dummy;
+	int fd;
+
+	if (errstr == NULL)
+		errstr = &dummy;
+	if (path == NULL) {
+		*errstr = "no database path";
+		return NULL;
+	}
+	/* Create the file ourselves so it is 0600 whatever the umask, and
+	 * never follow a link planted in its place. */
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		*errstr = errno == ELOOP ? "database path is a symbolic link"
+		                         : "cannot open or create the database";
+		return NULL;
+	}
+	close(fd);
+	if ((store = calloc(1, sizeof(*store))) == NULL) {
+		*errstr = "out of memory";
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &store->db,
+	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
+	        NULL) != SQLITE_OK) {
+		*errstr = "cannot open the database";
+		goto fail;
+	}
+	sqlite3_extended_result_codes(store->db, 1);
+	sqlite3_busy_timeout(store->db, 10000);
+	sqlite3_db_config(store->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(
+	    store->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+	for (size_t i = 0; i < sizeof(pragmas) / sizeof(pragmas[0]); i++) {
+		if (!fm_store_exec(store, pragmas[i])) {
+			*errstr = "cannot configure the database (is it a "
+			          "Followme database?)";
+			goto fail;
+		}
+	}
+	if (!migrate(store, errstr))
+		goto fail;
+	return store;
+fail:
+	fm_store_close(store);
+	return NULL;
+}
+
+void
+fm_store_close(fm_store_t *store)
+{
+	if (store == NULL)
+		return;
+	sqlite3_close_v2(store->db);
+	free(store);
+}

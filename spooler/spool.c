@@ -1,0 +1,295 @@
+/*
+ * spool.c - the encrypted spool directory.
+ */
+#include "spooler/spool.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct fm_spool {
+	int dirfd, tmpfd;
+	bool has_key;
+	uint8_t master[FM_SEALED_MASTERLEN];
+	enum fm_aead_alg alg;
+};
+
+/* Names we create are [0-9a-f.-]; refuse anything else handed to us. */
+static bool
+name_is_safe(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len >= FM_SPOOL_NAMEMAX || name[0] == '.')
+		return false;
+	return strspn(name, "0123456789abcdefpart.-") == len;
+}
+
+static int
+open_subdir(int parent, const char *name)
+{
+	if (mkdirat(parent, name, 0700) != 0 && errno != EEXIST)
+		return -1;
+	return openat(
+	    parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+fm_spool_t *
+fm_spool_open(const char *dir, const uint8_t *master, const char **errstr)
+{
+	fm_spool_t *spool;
+	struct stat st;
+
+	if (dir == NULL) {
+		*errstr = "no spool directory";
+		return NULL;
+	}
+	if ((spool = calloc(1, sizeof(*spool))) == NULL) {
+		*errstr = "out of memory";
+		return NULL;
+	}
+	spool->dirfd = spool->tmpfd = -1;
+	spool->alg = FM_AEAD_CHACHA20_POLY1305;
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		*errstr = "cannot create the spool directory";
+		goto fail;
+	}
+	spool->dirfd =
+	    open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (spool->dirfd < 0) {
+		*errstr = "cannot open the spool directory (missing, a "
+		          "symbolic link, or no permission)";
+		goto fail;
+	}
+	if (fstat(spool->dirfd, &st) != 0 || st.st_uid != geteuid() ||
+	    (st.st_mode & 077) != 0) {
+		*errstr = "spool directory must be owned by the daemon user "
+		          "and have mode 0700";
+		goto fail;
+	}
+	if ((spool->tmpfd = open_subdir(spool->dirfd, "tmp")) < 0) {
+		*errstr = "cannot open the spool's tmp directory";
+		goto fail;
+	}
+	if (master != NULL) {
+		memcpy(spool->master, master, sizeof(spool->master));
+		spool->has_key = true;
+	}
+	return spool;
+fail:
+	fm_spool_close(spool);
+	return NULL;
+}
+
+void
+fm_spool_close(fm_spool_t *spool)
+{
+	if (spool == NULL)
+		return;
+	if (spool->dirfd >= 0)
+		close(spool->dirfd);
+	if (spool->tmpfd >= 0)
+		close(spool->tmpfd);
+	fm_wipe(spool, sizeof(*spool));
+	free(spool);
+}
+
+void
+fm_spool_set_alg(fm_spool_t *spool, enum fm_aead_alg alg)
+{
+	if (spool != NULL && fm_aead_alg_is_valid(alg))
+		spool->alg = alg;
+}
+
+static bool
+read_key(int fd, uint8_t *key, const char **errstr)
+{
+	struct stat st;
+	uint8_t extra;
+	ssize_t n;
+
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		*errstr = "master key is not a regular file";
+		return false;
+	}
+	if ((st.st_mode & 077) != 0) {
+		*errstr = "master key file is readable by others; it must "
+		          "have mode 0600";
+		return false;
+	}
+	n = read(fd, key, FM_SEALED_MASTERLEN);
+	if (n != FM_SEALED_MASTERLEN || read(fd, &extra, 1) != 0) {
+		fm_wipe(key, FM_SEALED_MASTERLEN);
+		*errstr = "master key file must hold exactly 32 bytes";
+		return false;
+	}
+	return true;
+}
+
+bool
+fm_spool_load_master_key(
+    const char *path, bool create, uint8_t *key, const char **errstr)
+{
+	int fd;
+	bool ok;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		ok = read_key(fd, key, errstr);
+		close(fd);
+		return ok;
+	}
+	if (errno != ENOENT || !create) {
+		*errstr = errno == ELOOP ? "master key is a symbolic link"
+		                         : "cannot read the master key";
+		return false;
+	}
+	fd = open(
+	    path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		*errstr = "cannot create the master key";
+		return false;
+	}
+	ok = fm_random(key, FM_SEALED_MASTERLEN) &&
+	    write(fd, key, FM_SEALED_MASTERLEN) == FM_SEALED_MASTERLEN &&
+	    fsync(fd) == 0;
+	close(fd);
+	if (!ok) {
+		unlink(path);
+		fm_wipe(key, FM_SEALED_MASTERLEN);
+		*errstr = "cannot write the master key";
+	}
+	return ok;
+}
+
+void
+fm_spool_document_name(int64_t job_id, int seq, char *name, size_t size)
+{
+	snprintf(name, size, "%" PRId64 "-%d", job_id, seq);
+}
+
+void
+fm_spool_identity(const char *uuid, int seq, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s#%d", uuid, seq);
+}
+
+enum fm_sealed_status
+fm_spool_write(fm_spool_t *spool, int in_fd, const char *identity,
+    uint64_t max_size, char *tmpname, uint64_t *size)
+{
+	enum fm_sealed_status st;
+	uint8_t rnd[8];
+	int fd;
+
+	if (spool == NULL || !spool->has_key)
+		return FM_SEALED_INTERNAL;
+	if (!fm_random(rnd, sizeof(rnd)))
+		return FM_SEALED_INTERNAL;
+	snprintf(tmpname, FM_SPOOL_NAMEMAX,
+	    "%02x%02x%02x%02x%02x%02x%02x%02x.part", rnd[0], rnd[1], rnd[2],
+	    rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+	fd = openat(spool->tmpfd, tmpname,
+	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno == ENOSPC || errno == EDQUOT ? FM_SEALED_NO_SPACE
+		                                          : FM_SEALED_IO;
+	st = fm_sealed_encrypt_fd(in_fd, fd, spool->master, spool->alg,
+	    FM_SEALED_CHUNK_DEFAULT, identity, max_size, size);
+	if (st == FM_SEALED_OK && fsync(fd) != 0)
+		st = errno == ENOSPC || errno == EDQUOT ? FM_SEALED_NO_SPACE
+		                                        : FM_SEALED_IO;
+	if (close(fd) != 0 && st == FM_SEALED_OK)
+		st = FM_SEALED_IO;
+	if (st != FM_SEALED_OK)
+		unlinkat(spool->tmpfd, tmpname, 0);
+	return st;
+}
+
+bool
+fm_spool_commit(fm_spool_t *spool, const char *tmpname, const char *name)
+{
+	if (!name_is_safe(tmpname) || !name_is_safe(name))
+		return false;
+	if (renameat(spool->tmpfd, tmpname, spool->dirfd, name) != 0)
+		return false;
+	/* The rename is durable only once both directories are synced. */
+	return fsync(spool->dirfd) == 0 && fsync(spool->tmpfd) == 0;
+}
+
+void
+fm_spool_discard(fm_spool_t *spool, const char *tmpname)
+{
+	if (spool != NULL && name_is_safe(tmpname))
+		unlinkat(spool->tmpfd, tmpname, 0);
+}
+
+enum fm_sealed_status
+fm_spool_read(fm_spool_t *spool, const char *name, const char *identity,
+    bool (*sink)(const uint8_t *buf, size_t len, void *arg), void *arg)
+{
+	enum fm_sealed_status st;
+	int fd;
+
+	if (spool == NULL || !spool->has_key || !name_is_safe(name))
+		return FM_SEALED_INTERNAL;
+	fd = openat(spool->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return FM_SEALED_IO;
+	st = fm_sealed_decrypt_fd(fd, spool->master, identity, sink, arg);
+	close(fd);
+	return st;
+}
+
+bool
+fm_spool_remove(fm_spool_t *spool, const char *name)
+{
+	if (spool == NULL || !name_is_safe(name))
+		return false;
+	if (unlinkat(spool->dirfd, name, 0) != 0 && errno != ENOENT)
+		return false;
+	return fsync(spool->dirfd) == 0;
+}
+
+static int
+sweep_dir(int dirfd, bool (*keep)(const char *name, void *arg), void *arg)
+{
+	int fd = dup(dirfd), removed = 0;
+	struct dirent *e;
+	DIR *d;
+
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	rewinddir(d);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_type != DT_REG && e->d_type != DT_UNKNOWN)
+			continue;
+		if (keep != NULL && keep(e->d_name, arg))
+			continue;
+		if (unlinkat(dirfd, e->d_name, 0) == 0)
+			removed++;
+	}
+	closedir(d);
+	if (removed > 0)
+		fsync(dirfd);
+	return removed;
+}
+
+int
+fm_spool_sweep(
+    fm_spool_t *spool, bool (*is_live)(const char *name, void *arg), void *arg)
+{
+	if (spool == NULL)
+		return 0;
+	return sweep_dir(spool->tmpfd, NULL, NULL) +
+	    sweep_dir(spool->dirfd, is_live, arg);
+}
