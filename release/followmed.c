@@ -1,0 +1,385 @@
+/*
+ * followmed.c - the Followme server daemon.
+ *
+ * One event loop: it accepts ingest connections from the CUPS backend
+ * (each handled in a worker process, so a large job or a stuck peer never
+ * stalls the loop), reaps workers, and runs one timer that expires
+ * unreleased jobs.  See followmed(8).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/privdrop.h"
+#include "quota/jobstore.h"
+#include "release/settings.h"
+#include "spooler/ingest.h"
+#include "spooler/spool.h"
+
+#define MAX_WORKERS 32
+#define EXPIRY_BATCH 256
+/* Even with no job due, look again now and then: the clock may jump. */
+#define MAX_SLEEP_SEC 600
+
+static volatile sig_atomic_t got_sigterm, got_sigchld;
+
+struct daemon {
+	struct fm_settings settings;
+	char db_path[512], spool_dir[512], key_path[512], sock_path[512];
+	uint8_t master[FM_SEALED_MASTERLEN];
+	fm_spool_t *spool;
+	fm_store_t *store;
+	uid_t cups_uid;
+	int listen_fd;
+	int workers;
+};
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGCHLD)
+		got_sigchld = 1;
+	else
+		got_sigterm = 1;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: followmed [-fnd] [-c FILE]\n"
+	    "  -c FILE  configuration file (default %s)\n"
+	    "  -f       stay in the foreground, log to stderr\n"
+	    "  -n       check the configuration and exit\n"
+	    "  -d       log debug messages\n",
+	    FM_DEFAULT_CONFIG);
+	exit(2);
+}
+
+static bool
+is_live(const char *name, void *arg)
+{
+	return fm_jobstore_file_is_live(arg, name);
+}
+
+/* Prepares state and runtime directories while we may still be root. */
+static void
+make_dirs(struct daemon *d, uid_t uid, gid_t gid)
+{
+	if (mkdir(d->settings.state_dir, 0700) == 0 && geteuid() == 0 &&
+	    chown(d->settings.state_dir, uid, gid) != 0)
+		fm_fatal("cannot give %s to %s", d->settings.state_dir,
+		    d->settings.user);
+	/* Sockets live here; the backend (lp) must reach them, and peers
+	 * are checked with SO_PEERCRED, not by directory mode. */
+	if (mkdir(d->settings.run_dir, 0755) == 0 && geteuid() == 0 &&
+	    chown(d->settings.run_dir, uid, gid) != 0)
+		fm_fatal("cannot give %s to %s", d->settings.run_dir,
+		    d->settings.user);
+}
+
+static int
+listen_ingest(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		fm_fatal("socket path too long: %s", path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	         0)) < 0)
+		fm_fatal("socket: %s", strerror(errno));
+	if (unlink(path) != 0 && errno != ENOENT)
+		fm_fatal(
+		    "cannot remove stale socket %s: %s", path, strerror(errno));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+		fm_fatal("bind %s: %s", path, strerror(errno));
+	if (chmod(path, 0666) != 0 || listen(fd, 64) != 0)
+		fm_fatal("listen %s: %s", path, strerror(errno));
+	return fd;
+}
+
+static void
+setup(struct daemon *d)
+{
+	const char *errstr = NULL;
+	uid_t uid = 0;
+	gid_t gid = 0;
+	int removed;
+
+	if (!fm_privdrop_lookup(d->settings.cups_user, &d->cups_uid, &gid))
+		fm_fatal("cups_user %s does not exist", d->settings.cups_user);
+	if (geteuid() == 0 && !fm_privdrop_lookup(d->settings.user, &uid, &gid))
+		fm_fatal("user %s does not exist", d->settings.user);
+	if (!fm_settings_db_path(
+	        &d->settings, d->db_path, sizeof(d->db_path)) ||
+	    !fm_settings_spool_dir(
+	        &d->settings, d->spool_dir, sizeof(d->spool_dir)) ||
+	    !fm_settings_master_key_path(
+	        &d->settings, d->key_path, sizeof(d->key_path)) ||
+	    !fm_settings_ingest_socket(
+	        &d->settings, d->sock_path, sizeof(d->sock_path)))
+		fm_fatal("state_dir or run_dir is too long");
+	make_dirs(d, uid, gid);
+	if (!fm_privdrop_to(d->settings.user, &errstr))
+		fm_fatal("cannot run as %s: %s", d->settings.user, errstr);
+	umask(077);
+	if (!fm_spool_load_master_key(d->key_path, true, d->master, &errstr))
+		fm_fatal("%s: %s", d->key_path, errstr);
+	if ((d->spool = fm_spool_open(d->spool_dir, d->master, &errstr)) ==
+	    NULL)
+		fm_fatal("%s: %s", d->spool_dir, errstr);
+	if ((d->store = fm_store_open(d->db_path, &errstr)) == NULL)
+		fm_fatal("%s: %s", d->db_path, errstr);
+	removed = fm_spool_sweep(d->spool, is_live, d->store);
+	if (removed > 0)
+		fm_log_info("removed %d spool file(s) left by an interrupted "
+		            "ingest or deletion",
+		    removed);
+	d->listen_fd = listen_ingest(d->sock_path);
+}
+
+struct destroy_ctx {
+	struct daemon *d;
+};
+
+static bool
+destroy_document(const struct fm_document *doc, void *arg)
+{
+	struct daemon *d = arg;
+
+	if (doc->spool_file[0] != '\0' &&
+	    fm_spool_remove(d->spool, doc->spool_file))
+		fm_jobstore_forget_file(d->store, doc->job_id, doc->seq);
+	return true;
+}
+
+/* The one timer: expires every held job that is due, then tells how many
+ * seconds until the next is. */
+static int
+run_expiry(struct daemon *d)
+{
+	int64_t ids[EXPIRY_BATCH], now = (int64_t)time(NULL), next;
+	int n;
+
+	while (
+	    (n = fm_jobstore_expired(d->store, now, ids, EXPIRY_BATCH)) > 0) {
+		for (int i = 0; i < n; i++) {
+			if (!fm_jobstore_end(d->store, ids[i], "expired",
+			        "not charged", now))
+				continue;
+			fm_jobstore_documents(
+			    d->store, ids[i], destroy_document, d);
+			fm_log_info("job %" PRId64 " expired unreleased; its "
+			            "data was destroyed, nothing charged",
+			    ids[i]);
+		}
+		if (n < EXPIRY_BATCH)
+			break;
+	}
+	if (n < 0)
+		fm_log_warn("expiry: %s", fm_store_last_error(d->store));
+	next = fm_jobstore_next_expiry(d->store);
+	if (next < 0 || next - now > MAX_SLEEP_SEC)
+		return MAX_SLEEP_SEC;
+	return next <= now ? 1 : (int)(next - now);
+}
+
+static bool
+peer_allowed(struct daemon *d, int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+		return false;
+	if (cred.uid == d->cups_uid)
+		return true;
+	fm_log_warn("ingest: refused a connection from uid %u pid %d (only "
+	            "%s may submit)",
+	    (unsigned)cred.uid, (int)cred.pid, d->settings.cups_user);
+	return false;
+}
+
+static void
+run_worker(struct daemon *d, int conn)
+{
+	struct fm_ingest_ctx ctx;
+	const char *errstr = NULL;
+	fm_store_t *store;
+
+	/* Die with the daemon: a worker must never outlive it. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	close(d->listen_fd);
+	/* An SQLite connection must not cross fork(): open our own. */
+	if ((store = fm_store_open(d->db_path, &errstr)) == NULL) {
+		fm_log_warn("ingest worker: %s", errstr);
+		_exit(1);
+	}
+	ctx = (struct fm_ingest_ctx){
+	    &d->settings, d->spool, store, (int64_t)time(NULL)};
+	fm_ingest_handle(&ctx, conn);
+	fm_store_close(store);
+	_exit(0);
+}
+
+static void
+accept_ingest(struct daemon *d)
+{
+	int conn;
+	pid_t pid;
+
+	while (d->workers < MAX_WORKERS) {
+		conn = accept4(d->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (conn < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				fm_log_warn("accept: %s", strerror(errno));
+			return;
+		}
+		if (!peer_allowed(d, conn)) {
+			close(conn);
+			continue;
+		}
+		if ((pid = fork()) < 0) {
+			fm_log_warn("fork: %s", strerror(errno));
+			close(conn);
+			return;
+		}
+		if (pid == 0)
+			run_worker(d, conn);
+		d->workers++;
+		close(conn);
+	}
+}
+
+static void
+reap_workers(struct daemon *d)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		d->workers--;
+		if (WIFSIGNALED(status))
+			fm_log_warn("ingest worker %d killed by signal %d",
+			    (int)pid, WTERMSIG(status));
+	}
+}
+
+static void
+run(struct daemon *d)
+{
+	struct sigaction sa = {0};
+	sigset_t blocked, orig;
+	int timeout = 0;
+
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	/* Signals are only delivered inside ppoll, so no flag is missed
+	 * between checking it and going to sleep. */
+	sigemptyset(&blocked);
+	sigaddset(&blocked, SIGTERM);
+	sigaddset(&blocked, SIGINT);
+	sigaddset(&blocked, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &blocked, &orig);
+
+	fm_log_info(
+	    "followmed %s ready: ingest on %s", FM_VERSION, d->sock_path);
+	for (;;) {
+		struct pollfd pfd = {d->listen_fd, POLLIN, 0};
+		struct timespec ts;
+		time_t start = time(NULL);
+
+		if (got_sigterm)
+			break;
+		if (got_sigchld) {
+			got_sigchld = 0;
+			reap_workers(d);
+		}
+		if (timeout <= 0)
+			timeout = run_expiry(d);
+		ts.tv_sec = timeout;
+		ts.tv_nsec = 0;
+		if (d->workers >= MAX_WORKERS)
+			pfd.fd = -1; /* let the backlog wait for a worker */
+		if (ppoll(&pfd, 1, &ts, &orig) > 0 && (pfd.revents & POLLIN))
+			accept_ingest(d);
+		timeout -= (int)(time(NULL) - start);
+	}
+	fm_log_info(
+	    "shutting down; waiting for %d ingest worker(s)", d->workers);
+	while (d->workers > 0 && waitpid(-1, NULL, 0) > 0)
+		d->workers--;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct daemon d = {0};
+	const char *config = NULL;
+	bool foreground = false, check_only = false, debug = false;
+	char err[FM_CONF_ERRMAX + 512];
+	int ch;
+
+	while ((ch = getopt(argc, argv, "c:fnd")) != -1) {
+		switch (ch) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'f':
+			foreground = true;
+			break;
+		case 'n':
+			check_only = true;
+			break;
+		case 'd':
+			debug = true;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if (!fm_settings_load(&d.settings, config, err, sizeof(err))) {
+		fprintf(stderr, "followmed: %s\n", err);
+		return 1;
+	}
+	if (check_only) {
+		printf("followmed: configuration OK\n");
+		return 0;
+	}
+	fm_log_init("followmed", foreground ? FM_LOG_STDERR : FM_LOG_SYSLOG,
+	    debug || d.settings.debug);
+	if (!foreground && daemon(0, 0) != 0)
+		fm_fatal("cannot detach: %s", strerror(errno));
+	d.listen_fd = -1;
+	setup(&d);
+	run(&d);
+	fm_spool_close(d.spool);
+	fm_store_close(d.store);
+	fm_wipe(d.master, sizeof(d.master));
+	unlink(d.sock_path);
+	return 0;
+}

@@ -1,0 +1,198 @@
+/*
+ * ingest.c - holding one submitted document: receive, seal, record.
+ */
+#include "spooler/ingest.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "quota/jobstore.h"
+#include "spooler/ingestmsg.h"
+
+struct commit_arg {
+	fm_spool_t *spool;
+	const char *tmpname, *name;
+};
+
+static bool
+commit_file(void *arg)
+{
+	struct commit_arg *c = arg;
+
+	return fm_spool_commit(c->spool, c->tmpname, c->name);
+}
+
+static int
+reply(int conn, enum fm_ingest_status status, uint64_t job_id,
+    const char *message)
+{
+	struct fm_ingest_reply r = {status, job_id, ""};
+	uint8_t buf[FM_INGESTMSG_REPLYMAX];
+	size_t len;
+
+	snprintf(r.message, sizeof(r.message), "%s", message);
+	if ((len = fm_ingestmsg_encode_reply(&r, buf, sizeof(buf))) > 0)
+		send(conn, buf, len, MSG_NOSIGNAL);
+	return (int)status;
+}
+
+/* Receives the request and exactly one descriptor; -1 on any error. */
+static int
+receive(int conn, uint8_t *buf, size_t size, size_t *len)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * 4)];
+	struct iovec iov = {buf, size};
+	struct msghdr mh = {0};
+	struct cmsghdr *cm;
+	int fd = -1, nfds = 0;
+	ssize_t n;
+
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf;
+	mh.msg_controllen = sizeof(cbuf);
+	do
+		n = recvmsg(conn, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	for (cm = CMSG_FIRSTHDR(&mh); n >= 0 && cm != NULL;
+	     cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t count = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < count; i++) {
+			int got;
+			memcpy(
+			    &got, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+			if (nfds++ == 0)
+				fd = got;
+			else
+				close(got);
+		}
+	}
+	if (n <= 0 || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || nfds != 1) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*len = (size_t)n;
+	return fd;
+}
+
+int
+fm_ingest_handle(struct fm_ingest_ctx *ctx, int conn)
+{
+	const struct fm_settings *s = ctx->settings;
+	uint8_t buf[FM_INGESTMSG_MAX + 1];
+	char tmpname[FM_SPOOL_NAMEMAX], name[FM_SPOOL_NAMEMAX], identity[128];
+	struct fm_document doc;
+	struct fm_ticket t;
+	struct commit_arg carg;
+	enum fm_sealed_status sst;
+	const char *errstr;
+	struct stat st;
+	uint64_t size;
+	int64_t job_id;
+	int fd, seq, rc;
+	size_t len;
+
+	if ((fd = receive(conn, buf, sizeof(buf), &len)) < 0) {
+		fm_log_warn("ingest: malformed request (no message or not "
+		            "exactly one descriptor)");
+		return reply(
+		    conn, FM_INGEST_REFUSED, 0, "malformed ingest request");
+	}
+	if (!fm_ingestmsg_decode_request(buf, len, &t, &errstr)) {
+		close(fd);
+		fm_log_warn("ingest: malformed request: %s", errstr);
+		return reply(conn, FM_INGEST_REFUSED, 0, errstr);
+	}
+	if (fstat(fd, &st) != 0 ||
+	    (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))) {
+		close(fd);
+		return reply(conn, FM_INGEST_REFUSED, 0,
+		    "print data is not a file or pipe");
+	}
+	if (fm_settings_user_denied(s, t.owner)) {
+		close(fd);
+		fm_log_info("ingest: refused CUPS job %u of denied user %s",
+		    t.cups_job_id, t.owner);
+		return reply(conn, FM_INGEST_REFUSED, 0,
+		    "user may not use secure printing");
+	}
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > s->max_job_size) {
+		close(fd);
+		return reply(conn, FM_INGEST_REFUSED, 0,
+		    "larger than the maximum job size");
+	}
+
+	switch (fm_jobstore_claim(ctx->store, &t, ctx->now,
+	    ctx->now + (int64_t)s->expire_after, &job_id, &seq)) {
+	case FM_CLAIM_NEW:
+		break;
+	case FM_CLAIM_DUPLICATE:
+	case FM_CLAIM_ENDED:
+		close(fd);
+		fm_log_info("ingest: CUPS job %u (%s) already held as job "
+		            "%" PRId64,
+		    t.cups_job_id, t.uuid, job_id);
+		return reply(conn, FM_INGEST_DUPLICATE, (uint64_t)job_id,
+		    "already held");
+	case FM_CLAIM_ERROR:
+		close(fd);
+		fm_log_warn(
+		    "ingest: store error: %s", fm_store_last_error(ctx->store));
+		return reply(conn, FM_INGEST_RETRY, 0, "store busy");
+	}
+
+	fm_spool_identity(t.uuid, seq, identity, sizeof(identity));
+	sst = fm_spool_write(
+	    ctx->spool, fd, identity, s->max_job_size, tmpname, &size);
+	close(fd);
+	if (sst == FM_SEALED_TOO_LARGE)
+		return reply(conn, FM_INGEST_REFUSED, 0,
+		    "larger than the maximum job size");
+	if (sst != FM_SEALED_OK) {
+		fm_log_warn("ingest: cannot spool CUPS job %u: %s",
+		    t.cups_job_id, fm_sealed_status_text(sst));
+		return reply(
+		    conn, FM_INGEST_RETRY, 0, fm_sealed_status_text(sst));
+	}
+
+	memset(&doc, 0, sizeof(doc));
+	doc.job_id = job_id;
+	doc.seq = seq;
+	snprintf(doc.name, sizeof(doc.name), "%s", t.doc_name);
+	snprintf(doc.format, sizeof(doc.format), "%s", t.format);
+	doc.size = size;
+	fm_spool_document_name(job_id, seq, name, sizeof(name));
+	snprintf(doc.spool_file, sizeof(doc.spool_file), "%s", name);
+	doc.pages = -1;
+	snprintf(doc.count_status, sizeof(doc.count_status), "unknown");
+	carg = (struct commit_arg){ctx->spool, tmpname, name};
+	rc = fm_jobstore_add_document(
+	    ctx->store, &doc, ctx->now, commit_file, &carg);
+	if (rc != FM_CLAIM_NEW) {
+		fm_spool_discard(ctx->spool, tmpname);
+		if (rc == FM_CLAIM_DUPLICATE)
+			return reply(conn, FM_INGEST_DUPLICATE,
+			    (uint64_t)job_id, "already held");
+		fm_log_warn("ingest: cannot record CUPS job %u: %s",
+		    t.cups_job_id, fm_store_last_error(ctx->store));
+		return reply(conn, FM_INGEST_RETRY, 0, "store busy");
+	}
+	if (s->log_titles)
+		fm_log_info("held job %" PRId64 " document %d for %s: %" PRIu64
+		            " bytes, \"%s\"",
+		    job_id, seq, t.owner, size, t.title);
+	else
+		fm_log_info("held job %" PRId64 " document %d for %s: %" PRIu64
+		            " bytes",
+		    job_id, seq, t.owner, size);
+	return reply(conn, FM_INGEST_STORED, (uint64_t)job_id, "held");
+}

@@ -1,0 +1,230 @@
+# lib.sh - sourced by integration tests and scripts/demo: starts a private
+# stack in a temporary directory -- followmed on its own state dir and a
+# private cupsd (Unix socket and a loopback port) with the followme
+# backend installed -- and tears it down on exit.
+#
+# Needs root (cupsd runs backends as lp; followmed drops to "followme"),
+# FM_BUILD (the build directory) and FM_SRC (the source tree).
+
+set -u
+
+fm_log() { printf '%s\n' "$*" >&2; }
+fm_die() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
+
+fm_require_root() {
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "SKIP: integration tests need root (private cupsd, lp)" >&2
+		exit 77
+	fi
+}
+
+fm_free_port() {
+	local p
+	for _ in $(seq 1 50); do
+		p=$((20000 + RANDOM % 20000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# fm_setup: the temp dir T and a cleanup trap.
+fm_setup() {
+	fm_require_root
+	: "${FM_BUILD:?FM_BUILD must name the build directory}"
+	: "${FM_SRC:?FM_SRC must name the source tree}"
+	T=$(mktemp -d /tmp/followme-test.XXXXXX)
+	# Backends run as lp and must reach the files in here.
+	chmod 755 "$T"
+	mkdir -p "$T/log"
+	FM_CONF="$T/followme.conf"
+	FOLLOWMED_PID=""
+	CUPSD_PID=""
+	trap fm_teardown EXIT
+}
+
+fm_teardown() {
+	local rc=$?
+	fm_stop_followmed
+	[ -n "$CUPSD_PID" ] && kill "$CUPSD_PID" 2>/dev/null && wait "$CUPSD_PID" 2>/dev/null
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
+		echo "---- followmed log" >&2
+		tail -n 40 "$T/log/followmed.log" 2>/dev/null >&2
+		echo "---- cupsd error_log (tail)" >&2
+		grep -E 'followme|Job|job' "$T/log/error_log" 2>/dev/null | tail -n 40 >&2
+	fi
+	[ -n "${FM_KEEP:-}" ] || rm -rf "$T"
+	exit "$rc"
+}
+
+# fm_write_conf [extra ini lines...]
+fm_write_conf() {
+	{
+		echo "[server]"
+		echo "state_dir = $T/state"
+		echo "run_dir = $T/run"
+		echo "[ingest]"
+		echo "cups_user = lp"
+		for line in "$@"; do echo "$line"; done
+	} > "$FM_CONF"
+	chmod 644 "$FM_CONF"
+}
+
+fm_start_followmed() {
+	[ -f "$FM_CONF" ] || fm_write_conf
+	"$FM_BUILD/release/followmed" -f -d -c "$FM_CONF" \
+		>>"$T/log/followmed.log" 2>&1 &
+	FOLLOWMED_PID=$!
+	for _ in $(seq 1 100); do
+		[ -S "$T/run/ingest.sock" ] && grep -q ready "$T/log/followmed.log" && return 0
+		kill -0 "$FOLLOWMED_PID" 2>/dev/null || fm_die "followmed exited at start"
+		sleep 0.1
+	done
+	fm_die "followmed did not become ready"
+}
+
+fm_stop_followmed() {
+	if [ -n "${FOLLOWMED_PID:-}" ]; then
+		kill "$FOLLOWMED_PID" 2>/dev/null
+		wait "$FOLLOWMED_PID" 2>/dev/null
+		FOLLOWMED_PID=""
+	fi
+}
+
+fm_followmed_alive() {
+	[ -n "$FOLLOWMED_PID" ] && kill -0 "$FOLLOWMED_PID" 2>/dev/null
+}
+
+# fm_start_cupsd: private cupsd with the followme backend and policy.
+fm_start_cupsd() {
+	local c="$T/cups" d
+	CUPS_PORT=$(fm_free_port) || fm_die "no free port"
+	mkdir -p "$c/conf" "$c/spool" "$c/cache" "$c/state" "$c/bin/backend"
+	for d in daemon filter cgi-bin driver monitor notifier; do
+		ln -s "/usr/lib/cups/$d" "$c/bin/$d"
+	done
+	# cupsd refuses backends that are group/other-writable; 0755 makes
+	# it run ours as lp, as in production.
+	install -m 0755 "$FM_BUILD/spooler/followme" "$c/bin/backend/followme"
+	ln -s /usr/lib/cups/backend/file "$c/bin/backend/file" 2>/dev/null || true
+	cat > "$T/cups-files.conf" <<CONF
+ServerRoot $c/conf
+RequestRoot $c/spool
+CacheDir $c/cache
+StateDir $c/state
+ServerBin $c/bin
+DataDir /usr/share/cups
+ErrorLog $T/log/error_log
+AccessLog $T/log/access_log
+PageLog $T/log/page_log
+User lp
+Group lp
+SystemGroup root
+FileDevice Yes
+SetEnv FOLLOWME_CONF $FM_CONF
+CONF
+	cat > "$T/cupsd.conf" <<CONF
+Listen $T/cups.sock
+Listen 127.0.0.1:$CUPS_PORT
+Browsing No
+WebInterface No
+LogLevel debug
+MaxLogSize 0
+JobRetryInterval 2
+JobRetryLimit 1000
+PreserveJobHistory Yes
+DefaultAuthType Basic
+# PeerCred needs a matching Location (cupsd's "best" location).
+<Location />
+Order allow,deny
+Allow all
+</Location>
+<Policy default>
+<Limit All>
+Order deny,allow
+</Limit>
+</Policy>
+CONF
+	cat "$FM_SRC/dist/cups/followme-policy.conf" >> "$T/cupsd.conf"
+	cupsd -t -c "$T/cupsd.conf" -s "$T/cups-files.conf" >/dev/null 2>&1 ||
+		fm_die "cupsd rejects the test configuration"
+	cupsd -f -c "$T/cupsd.conf" -s "$T/cups-files.conf" &
+	CUPSD_PID=$!
+	export CUPS_SERVER="$T/cups.sock"
+	for _ in $(seq 1 100); do
+		lpstat -r >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	fm_die "cupsd did not start"
+}
+
+fm_cupsd_alive() {
+	[ -n "$CUPSD_PID" ] && kill -0 "$CUPSD_PID" 2>/dev/null
+}
+
+# fm_add_queues: "followme" (raw) and "followme-pdf", with the policy.
+fm_add_queues() {
+	"$FM_SRC/dist/followme-setup-queue" --cupsd-conf "$T/cupsd.conf" \
+		--ppd "$FM_SRC/dist/cups/followme-pdf.ppd" >/dev/null ||
+		fm_die "queue setup failed"
+}
+
+fm_admin() {
+	"$FM_BUILD/quota/followme-admin" -c "$FM_CONF" "$@"
+}
+
+# fm_lp_as USER lp-args... : submit as a local user (PeerCred).
+fm_lp_as() {
+	local user=$1
+	shift
+	local q="" a
+	for a in "$@"; do q="$q $(printf '%q' "$a")"; done
+	su -s /bin/sh "$user" -c "CUPS_SERVER=$CUPS_SERVER lp$q"
+}
+
+# fm_cups_job_id "request id is q-12 (1 file(s))" -> 12
+fm_cups_job_id() { sed -n 's/^request id is .*-\([0-9]*\) .*/\1/p'; }
+
+# fm_wait_cups_job ID STATE-WORD [seconds]: until lpstat shows the job in
+# completed (or not-completed) jobs.
+fm_wait_job_completed() {
+	local id=$1 secs=${2:-30}
+	for _ in $(seq 1 $((secs * 10))); do
+		lpstat -W completed -o 2>/dev/null | grep -q -- "-$id " && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# fm_job_state ID: CUPS job-state keyword (pending, held, processing,
+# stopped, canceled, aborted, completed) via ipptool.
+fm_job_state() {
+	local id=$1
+	cat > "$T/gja.test" <<TEST
+{
+	OPERATION Get-Job-Attributes
+	GROUP operation-attributes-tag
+	ATTR charset attributes-charset utf-8
+	ATTR naturalLanguage attributes-natural-language en
+	ATTR uri printer-uri \$uri
+	ATTR integer job-id $id
+	ATTR name requesting-user-name root
+	ATTR keyword requested-attributes job-state
+	DISPLAY job-state
+}
+TEST
+	ipptool -c "ipp://127.0.0.1:$CUPS_PORT/printers/followme" "$T/gja.test" 2>/dev/null |
+		tail -n 1
+}
+
+# fm_held_count USER: number of held jobs of USER in the store.
+fm_held_count() {
+	fm_admin jobs list --user "$1" --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'
+}
+
+fm_check_alive() {
+	fm_followmed_alive || fm_die "followmed died"
+	fm_cupsd_alive || fm_die "cupsd died"
+}
