@@ -1,1 +1,5 @@
 fm_unit_test(conf fm_common)
+fm_unit_test(ingestmsg fm_ingestmsg)
+fm_unit_test(options fm_ingestmsg)
+fm_unit_test(sealed fm_common)
+fm_unit_test(jobstore fm_store SQLite::SQLite3)

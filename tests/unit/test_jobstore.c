@@ -1,0 +1,192 @@
+/*
+ * test_jobstore.c - unit tests for quota/store.c and quota/jobstore.c on
+ * a real SQLite file.
+ */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "quota/jobstore.h"
+#include "quota/store-private.h"
+#include "tests/unit/harness.h"
+
+static char dir[] = "/tmp/fm-jobstore-XXXXXX";
+static char path[256];
+
+static fm_store_t *
+fresh_store(void)
+{
+	const char *err = NULL;
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -f %s %s-wal %s-shm", path, path, path);
+	if (system(cmd) != 0)
+		return NULL;
+	return fm_store_open(path, &err);
+}
+
+static void
+ticket(struct fm_ticket *t, const char *uuid, const char *attempt)
+{
+	memset(t, 0, sizeof(*t));
+	t->cups_job_id = 5;
+	snprintf(t->uuid, sizeof(t->uuid), "%s", uuid);
+	snprintf(t->attempt, sizeof(t->attempt), "%s", attempt);
+	strcpy(t->owner, "alice");
+	strcpy(t->title, "T");
+	t->copies = 1;
+	t->number_up = 1;
+	strcpy(t->sides, "one-sided");
+}
+
+static enum fm_claim
+add(fm_store_t *s, int64_t job, int seq, size_t size)
+{
+	struct fm_document d = {0};
+
+	d.job_id = job;
+	d.seq = seq;
+	d.size = size;
+	d.pages = -1;
+	snprintf(d.spool_file, sizeof(d.spool_file), "%lld-%d",
+	    (long long)job, seq);
+	strcpy(d.count_status, "unknown");
+	return fm_jobstore_add_document(s, &d, 100, NULL, NULL);
+}
+
+static bool
+count_job(const struct fm_job *job, void *arg)
+{
+	(void)job;
+	(*(int *)arg)++;
+	return true;
+}
+
+static void
+test_open_creates_0600_and_migrates(void)
+{
+	fm_store_t *s = fresh_store();
+	struct stat st;
+
+	ASSERT_NOT_NULL(s);
+	ASSERT_INT_EQ(stat(path, &st), 0);
+	ASSERT_INT_EQ(st.st_mode & 0777, 0600);
+	ASSERT_INT_EQ(fm_store_schema_version(s), fm_schema_migration_count);
+	fm_store_close(s);
+	/* Reopening is a no-op migration. */
+	s = fm_store_open(path, NULL);
+	ASSERT_NOT_NULL(s);
+	fm_store_close(s);
+}
+
+static void
+test_newer_schema_refused(void)
+{
+	fm_store_t *s = fresh_store();
+	sqlite3 *db;
+	const char *err = NULL;
+
+	fm_store_close(s);
+	ASSERT_INT_EQ(sqlite3_open(path, &db), SQLITE_OK);
+	ASSERT_INT_EQ(sqlite3_exec(db, "PRAGMA user_version = 999", NULL,
+			  NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	ASSERT_NULL(fm_store_open(path, &err));
+	ASSERT_STR_CONTAINS(err, "newer Followme");
+}
+
+static void
+test_claim_numbers_by_attempt(void)
+{
+	fm_store_t *s = fresh_store();
+	struct fm_ticket t;
+	int64_t job, job2;
+	int seq;
+	int n = 0;
+
+	ticket(&t, "urn:uuid:1", "1000");
+	ASSERT_INT_EQ(fm_jobstore_claim(s, &t, 100, 200, &job, &seq),
+	    FM_CLAIM_NEW);
+	ASSERT_INT_EQ(seq, 1);
+	/* Not visible until a document is stored. */
+	ASSERT_TRUE(fm_jobstore_list(s, NULL, NULL, count_job, &n));
+	ASSERT_INT_EQ(n, 0);
+	ASSERT_INT_EQ(add(s, job, 1, 10), FM_CLAIM_NEW);
+	ASSERT_INT_EQ(fm_jobstore_claim(s, &t, 100, 200, &job2, &seq),
+	    FM_CLAIM_NEW);
+	ASSERT_INT_EQ(job2, job);
+	ASSERT_INT_EQ(seq, 2); /* second document of the same attempt */
+	ASSERT_INT_EQ(add(s, job, 2, 20), FM_CLAIM_NEW);
+	/* CUPS retries the job from its first document: a new attempt. */
+	ticket(&t, "urn:uuid:1", "1005");
+	ASSERT_INT_EQ(fm_jobstore_claim(s, &t, 100, 200, &job2, &seq),
+	    FM_CLAIM_DUPLICATE);
+	ASSERT_INT_EQ(seq, 1);
+	ASSERT_INT_EQ(fm_jobstore_claim(s, &t, 100, 200, &job2, &seq),
+	    FM_CLAIM_DUPLICATE);
+	ASSERT_INT_EQ(seq, 2);
+	ASSERT_INT_EQ(fm_jobstore_claim(s, &t, 100, 200, &job2, &seq),
+	    FM_CLAIM_NEW);
+	ASSERT_INT_EQ(seq, 3);
+	/* A racing duplicate insert is reported, not doubled. */
+	ASSERT_INT_EQ(add(s, job, 2, 20), FM_CLAIM_DUPLICATE);
+	n = 0;
+	ASSERT_TRUE(fm_jobstore_list(s, "alice", "held", count_job, &n));
+	ASSERT_INT_EQ(n, 1);
+	struct fm_job j;
+	ASSERT_TRUE(fm_jobstore_get(s, job, &j));
+	ASSERT_INT_EQ(j.documents, 2);
+	ASSERT_UINT_EQ(j.ticket.size, 30);
+	fm_store_close(s);
+}
+
+static void
+test_end_and_expiry(void)
+{
+	fm_store_t *s = fresh_store();
+	struct fm_ticket t;
+	int64_t a, b, ids[8];
+	int seq;
+
+	ticket(&t, "urn:uuid:a", "1");
+	fm_jobstore_claim(s, &t, 100, 150, &a, &seq);
+	add(s, a, 1, 1);
+	ticket(&t, "urn:uuid:b", "1");
+	fm_jobstore_claim(s, &t, 100, 300, &b, &seq);
+	add(s, b, 1, 1);
+	ASSERT_INT_EQ(fm_jobstore_next_expiry(s), 150);
+	ASSERT_INT_EQ(fm_jobstore_expired(s, 149, ids, 8), 0);
+	ASSERT_INT_EQ(fm_jobstore_expired(s, 150, ids, 8), 1);
+	ASSERT_INT_EQ(ids[0], a);
+	ASSERT_TRUE(fm_jobstore_file_is_live(s, "1-1"));
+	ASSERT_TRUE(fm_jobstore_end(s, a, "expired", "not charged", 150));
+	/* Only a held job can end, and only once. */
+	ASSERT_FALSE(fm_jobstore_end(s, a, "deleted", "", 151));
+	ASSERT_FALSE(fm_jobstore_file_is_live(s, "1-1"));
+	ASSERT_FALSE(fm_jobstore_file_is_live(s, "99-1"));
+	ASSERT_INT_EQ(fm_jobstore_next_expiry(s), 300);
+	/* A retried submission of an ended job is not held again. */
+	ticket(&t, "urn:uuid:a", "2");
+	ASSERT_INT_EQ(fm_jobstore_claim(s, &t, 160, 300, &a, &seq),
+	    FM_CLAIM_ENDED);
+	fm_store_close(s);
+}
+
+int
+main(void)
+{
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	snprintf(path, sizeof(path), "%s/test.db", dir);
+	RUN(test_open_creates_0600_and_migrates);
+	RUN(test_newer_schema_refused);
+	RUN(test_claim_numbers_by_attempt);
+	RUN(test_end_and_expiry);
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		return 1;
+	return harness_done();
+}
