@@ -39,7 +39,7 @@ print_job_json(const struct fm_job *job)
 	fputc(',', stdout);
 	fm_json_key_string(stdout, "format", t->format);
 	fputc(',', stdout);
-	fm_json_key_int(stdout, "documents", job->documents);
+	fm_json_key_int(stdout, "document_count", job->documents);
 	fputc(',', stdout);
 	fm_json_key_int(stdout, "size", (int64_t)t->size);
 	fputc(',', stdout);

@@ -9,7 +9,7 @@
 set -u
 
 fm_log() { printf '%s\n' "$*" >&2; }
-fm_die() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
+fm_die() { printf "FAIL: %s\n" "$*" >&2; exit 1; }
 
 fm_require_root() {
 	if [ "$(id -u)" -ne 0 ]; then
@@ -51,7 +51,7 @@ fm_teardown() {
 	[ -n "$CUPSD_PID" ] && kill "$CUPSD_PID" 2>/dev/null && wait "$CUPSD_PID" 2>/dev/null
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
 		echo "---- followmed log" >&2
-		tail -n 40 "$T/log/followmed.log" 2>/dev/null >&2
+		tail -n 40 "$T/log/followmed.log" >&2 2>/dev/null
 		echo "---- cupsd error_log (tail)" >&2
 		grep -E 'followme|Job|job' "$T/log/error_log" 2>/dev/null | tail -n 40 >&2
 	fi
@@ -179,9 +179,9 @@ fm_admin() {
 fm_lp_as() {
 	local user=$1
 	shift
-	local q="" a
-	for a in "$@"; do q="$q $(printf '%q' "$a")"; done
-	su -s /bin/sh "$user" -c "CUPS_SERVER=$CUPS_SERVER lp$q"
+	# setpriv, not su: arguments pass through untouched by any shell.
+	setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups \
+		env HOME=/ CUPS_SERVER="$CUPS_SERVER" lp "$@"
 }
 
 # fm_cups_job_id "request id is q-12 (1 file(s))" -> 12
@@ -227,4 +227,11 @@ fm_held_count() {
 fm_check_alive() {
 	fm_followmed_alive || fm_die "followmed died"
 	fm_cupsd_alive || fm_die "cupsd died"
+}
+
+# fm_unseal SPOOL_FILE UUID SEQ: decrypt a held document to stdout, as the
+# daemon's user (the spool is 0700 and must stay so).
+fm_unseal() {
+	setpriv --reuid=followme --regid="$(id -g followme)" --clear-groups \
+		"$FM_BUILD/tests/fm-unseal" "$T/state" "$@"
 }

@@ -1,0 +1,2 @@
+fm_integration_test(backend_contract)
+fm_integration_test(hold_queue)
