@@ -73,12 +73,15 @@ fm_write_conf() {
 }
 
 fm_start_followmed() {
+	local before
 	[ -f "$FM_CONF" ] || fm_write_conf
+	touch "$T/log/followmed.log"
+	before=$(wc -l < "$T/log/followmed.log")
 	"$FM_BUILD/release/followmed" -f -d -c "$FM_CONF" \
 		>>"$T/log/followmed.log" 2>&1 &
 	FOLLOWMED_PID=$!
 	for _ in $(seq 1 100); do
-		[ -S "$T/run/ingest.sock" ] && grep -q ready "$T/log/followmed.log" && return 0
+		tail -n +"$((before + 1))" "$T/log/followmed.log" | grep -q ' ready: ' && return 0
 		kill -0 "$FOLLOWMED_PID" 2>/dev/null || fm_die "followmed exited at start"
 		sleep 0.1
 	done

@@ -1,2 +1,3 @@
 fm_integration_test(backend_contract)
 fm_integration_test(hold_queue)
+fm_integration_test(resilience)
