@@ -136,48 +136,50 @@ open_store(struct fm_admin *admin)
 	return true;
 }
 
-int
-main(int argc, char **argv)
+/* Splits the command line into global options and the command words.
+ * --json reads naturally at the end of a command line and is accepted
+ * anywhere; the other global options come before the command. */
+static int
+parse_globals(int argc, char **argv, struct fm_admin *admin,
+    const char **config, char **args, int *nargs)
 {
-	struct fm_admin admin = {0};
-	const struct fm_admin_command *cmd;
-	const char *config = NULL;
-	char err[FM_CONF_ERRMAX + 512];
-	char **args;
-	int nargs = 0, rc;
-	bool known;
-
-	fm_log_init("followme-admin", FM_LOG_STDERR, false);
-	if ((args = calloc((size_t)argc + 1, sizeof(*args))) == NULL)
-		return fm_admin_fail("out of memory");
-	/* Global options come first, except --json, which reads naturally
-	 * at the end of a command line and is accepted anywhere. */
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0) {
-			admin.json = true;
-		} else if (nargs == 0 && strcmp(argv[i], "-c") == 0) {
+			admin->json = true;
+		} else if (*nargs == 0 && strcmp(argv[i], "-c") == 0) {
 			if (++i >= argc) {
 				fm_admin_fail("-c needs a file name");
 				return FM_ADMIN_USAGE;
 			}
-			config = argv[i];
-		} else if (nargs == 0 &&
+			*config = argv[i];
+		} else if (*nargs == 0 &&
 		    (strcmp(argv[i], "-h") == 0 ||
 		        strcmp(argv[i], "--help") == 0)) {
 			print_help(stdout);
-			return FM_ADMIN_OK;
-		} else if (nargs == 0 && argv[i][0] == '-') {
+			return -1;
+		} else if (*nargs == 0 && argv[i][0] == '-') {
 			fm_admin_fail("unknown option %s", argv[i]);
 			print_help(stderr);
 			return FM_ADMIN_USAGE;
 		} else {
-			args[nargs++] = argv[i];
+			args[(*nargs)++] = argv[i];
 		}
 	}
-	if (nargs < 1) {
+	if (*nargs < 1) {
 		print_help(stderr);
 		return FM_ADMIN_USAGE;
 	}
+	return FM_ADMIN_OK;
+}
+
+static int
+run_command(struct fm_admin *admin, const char *config, char **args, int nargs)
+{
+	const struct fm_admin_command *cmd;
+	char err[FM_CONF_ERRMAX + 512];
+	bool known;
+	int rc;
+
 	cmd = find_command(args[0], nargs > 1 ? args[1] : NULL, &known);
 	if (cmd == NULL) {
 		if (known && nargs > 1)
@@ -190,13 +192,33 @@ main(int argc, char **argv)
 		print_help(stderr);
 		return FM_ADMIN_USAGE;
 	}
-	if (!fm_settings_load(&admin.settings, config, err, sizeof(err)))
+	if (!fm_settings_load(&admin->settings, config, err, sizeof(err)))
 		return fm_admin_fail("%s", err);
-	admin.now = (int64_t)time(NULL);
-	if (cmd->needs_store && !open_store(&admin))
+	admin->now = (int64_t)time(NULL);
+	if (cmd->needs_store && !open_store(admin))
 		return FM_ADMIN_FAIL;
-	rc = cmd->run(&admin, nargs - 1, args + 1);
-	fm_store_close(admin.store);
+	rc = cmd->run(admin, nargs - 1, args + 1);
+	fm_store_close(admin->store);
+	admin->store = NULL;
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct fm_admin admin = {0};
+	const char *config = NULL;
+	char **args;
+	int nargs = 0, rc;
+
+	fm_log_init("followme-admin", FM_LOG_STDERR, false);
+	if ((args = calloc((size_t)argc + 1, sizeof(*args))) == NULL)
+		return fm_admin_fail("out of memory");
+	rc = parse_globals(argc, argv, &admin, &config, args, &nargs);
+	if (rc == FM_ADMIN_OK)
+		rc = run_command(&admin, config, args, nargs);
+	else if (rc < 0)
+		rc = FM_ADMIN_OK; /* --help */
 	free(args);
 	return rc;
 }

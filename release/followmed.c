@@ -316,6 +316,9 @@ run(struct daemon *d)
 		if (got_sigchld) {
 			got_sigchld = 0;
 			reap_workers(d);
+			/* A worker may have held a job that is due before
+			 * the timer we set: look again. */
+			timeout = 0;
 		}
 		if (timeout <= 0)
 			timeout = run_expiry(d);

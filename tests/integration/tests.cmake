@@ -1,3 +1,4 @@
 fm_integration_test(backend_contract)
 fm_integration_test(hold_queue)
 fm_integration_test(resilience)
+fm_integration_test(lifecycle)
