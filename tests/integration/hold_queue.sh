@@ -38,6 +38,8 @@ id=$(fm_admin jobs list --user fmalice --json | python3 -c 'import json,sys; pri
 [ "$(job_field "$id" 'j["account"]')" = O10 ] || fm_die "account"
 [ "$(job_field "$id" 'j["host"]')" = localhost ] || fm_die "host"
 [ "$(job_field "$id" 'j["format"]')" = application/pdf ] || fm_die "format"
+# The raw queue must not stamp jobs monochrome (cupsd would, by default).
+[ "$(job_field "$id" 'j["color_mode"]')" = auto ] || fm_die "colour mode $(job_field "$id" 'j["color_mode"]')"
 [ "$(job_field "$id" 'j["size"]')" = "$(stat -c %s "$T/three.pdf")" ] || fm_die "size"
 uuid=$(job_field "$id" 'j["uuid"]')
 fm_unseal "$id-1" "$uuid" 1 > "$T/out" || fm_die "unseal"
