@@ -93,6 +93,28 @@ open_data(int argc, char **argv, uint64_t max, bool *too_large)
 		    strerror(errno));
 		return -1;
 	}
+	/* splice moves pipe pages into the file without copying them
+	 * through us; plain read/write when stdin is not a pipe. */
+	for (;;) {
+		n = splice(
+		    STDIN_FILENO, NULL, fd, NULL, 1 << 20, SPLICE_F_MOVE);
+		if (n < 0 && errno == EINVAL && total == 0)
+			break; /* not a pipe: copy below */
+		if (n < 0 && errno == EINTR && !terminated)
+			continue;
+		if (n < 0 && !terminated)
+			say("ERROR", "Cannot copy the print data: %s",
+			    strerror(errno));
+		if (n < 0 || terminated)
+			goto fail;
+		if (n == 0)
+			return fd;
+		total += (uint64_t)n;
+		if (total > max) {
+			*too_large = true;
+			goto fail;
+		}
+	}
 	while ((n = read(STDIN_FILENO, buf, sizeof(buf))) != 0) {
 		if (n < 0 && errno == EINTR && !terminated)
 			continue;

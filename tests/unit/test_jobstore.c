@@ -18,7 +18,7 @@ static fm_store_t *
 fresh_store(void)
 {
 	const char *err = NULL;
-	char cmd[300];
+	char cmd[1024];
 
 	snprintf(cmd, sizeof(cmd), "rm -f %s %s-wal %s-shm", path, path, path);
 	if (system(cmd) != 0)
@@ -49,8 +49,8 @@ add(fm_store_t *s, int64_t job, int seq, size_t size)
 	d.seq = seq;
 	d.size = size;
 	d.pages = -1;
-	snprintf(d.spool_file, sizeof(d.spool_file), "%lld-%d",
-	    (long long)job, seq);
+	snprintf(
+	    d.spool_file, sizeof(d.spool_file), "%lld-%d", (long long)job, seq);
 	strcpy(d.count_status, "unknown");
 	return fm_jobstore_add_document(s, &d, 100, NULL, NULL);
 }
@@ -89,8 +89,8 @@ test_newer_schema_refused(void)
 
 	fm_store_close(s);
 	ASSERT_INT_EQ(sqlite3_open(path, &db), SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_exec(db, "PRAGMA user_version = 999", NULL,
-			  NULL, NULL),
+	ASSERT_INT_EQ(
+	    sqlite3_exec(db, "PRAGMA user_version = 999", NULL, NULL, NULL),
 	    SQLITE_OK);
 	sqlite3_close(db);
 	ASSERT_NULL(fm_store_open(path, &err));
@@ -107,15 +107,15 @@ test_claim_numbers_by_attempt(void)
 	int n = 0;
 
 	ticket(&t, "urn:uuid:1", "1000");
-	ASSERT_INT_EQ(fm_jobstore_claim(s, &t, 100, 200, &job, &seq),
-	    FM_CLAIM_NEW);
+	ASSERT_INT_EQ(
+	    fm_jobstore_claim(s, &t, 100, 200, &job, &seq), FM_CLAIM_NEW);
 	ASSERT_INT_EQ(seq, 1);
 	/* Not visible until a document is stored. */
 	ASSERT_TRUE(fm_jobstore_list(s, NULL, NULL, count_job, &n));
 	ASSERT_INT_EQ(n, 0);
 	ASSERT_INT_EQ(add(s, job, 1, 10), FM_CLAIM_NEW);
-	ASSERT_INT_EQ(fm_jobstore_claim(s, &t, 100, 200, &job2, &seq),
-	    FM_CLAIM_NEW);
+	ASSERT_INT_EQ(
+	    fm_jobstore_claim(s, &t, 100, 200, &job2, &seq), FM_CLAIM_NEW);
 	ASSERT_INT_EQ(job2, job);
 	ASSERT_INT_EQ(seq, 2); /* second document of the same attempt */
 	ASSERT_INT_EQ(add(s, job, 2, 20), FM_CLAIM_NEW);
@@ -127,8 +127,8 @@ test_claim_numbers_by_attempt(void)
 	ASSERT_INT_EQ(fm_jobstore_claim(s, &t, 100, 200, &job2, &seq),
 	    FM_CLAIM_DUPLICATE);
 	ASSERT_INT_EQ(seq, 2);
-	ASSERT_INT_EQ(fm_jobstore_claim(s, &t, 100, 200, &job2, &seq),
-	    FM_CLAIM_NEW);
+	ASSERT_INT_EQ(
+	    fm_jobstore_claim(s, &t, 100, 200, &job2, &seq), FM_CLAIM_NEW);
 	ASSERT_INT_EQ(seq, 3);
 	/* A racing duplicate insert is reported, not doubled. */
 	ASSERT_INT_EQ(add(s, job, 2, 20), FM_CLAIM_DUPLICATE);
@@ -169,8 +169,8 @@ test_end_and_expiry(void)
 	ASSERT_INT_EQ(fm_jobstore_next_expiry(s), 300);
 	/* A retried submission of an ended job is not held again. */
 	ticket(&t, "urn:uuid:a", "2");
-	ASSERT_INT_EQ(fm_jobstore_claim(s, &t, 160, 300, &a, &seq),
-	    FM_CLAIM_ENDED);
+	ASSERT_INT_EQ(
+	    fm_jobstore_claim(s, &t, 160, 300, &a, &seq), FM_CLAIM_ENDED);
 	fm_store_close(s);
 }
 
@@ -184,7 +184,7 @@ main(void)
 	RUN(test_newer_schema_refused);
 	RUN(test_claim_numbers_by_attempt);
 	RUN(test_end_and_expiry);
-	char cmd[300];
+	char cmd[1024];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		return 1;
