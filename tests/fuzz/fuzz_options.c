@@ -44,8 +44,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	argv[3] = parts[1];
 	argv[4] = parts[2];
 	argv[5] = parts[3];
-	if (fm_ticket_from_backend(&t, 6, argv, env, &notes, err,
-		sizeof(err))) {
+	if (fm_ticket_from_backend(
+	        &t, 6, argv, env, &notes, err, sizeof(err))) {
 		/* What we accept must be clean text that fits. */
 		if (strlen(t.title) >= sizeof(t.title) ||
 		    strchr(t.title, '\n') != NULL || t.copies == 0)

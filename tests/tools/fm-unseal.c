@@ -31,8 +31,9 @@ main(int argc, char **argv)
 	fm_spool_t *spool;
 
 	if (argc != 5) {
-		fprintf(stderr, "usage: fm-unseal STATE_DIR SPOOL_FILE JOB_UUID "
-				"SEQ\n");
+		fprintf(stderr,
+		    "usage: fm-unseal STATE_DIR SPOOL_FILE JOB_UUID "
+		    "SEQ\n");
 		return 1;
 	}
 	snprintf(path, sizeof(path), "%s/master.key", argv[1]);

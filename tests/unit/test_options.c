@@ -5,9 +5,9 @@
 #include "tests/unit/harness.h"
 
 static const char *fake_env[][2] = {
-	{"CONTENT_TYPE", "application/postscript"},
-	{"FINAL_CONTENT_TYPE", "application/pdf"},
-	{"PRINTER", "followme-pdf"},
+    {"CONTENT_TYPE", "application/postscript"},
+    {"FINAL_CONTENT_TYPE", "application/pdf"},
+    {"PRINTER", "followme-pdf"},
 };
 
 static const char *
@@ -26,25 +26,25 @@ no_env(const char *name)
 	return NULL;
 }
 
-#define OPTS                                                                  \
-	"finishings=3 number-up=2 print-color-mode=monochrome "               \
-	"sides=two-sided-long-edge media=iso_a4_210x297mm "                   \
-	"job-uuid=urn:uuid:b0aa9fd5-2a2c-3160-4f80-e778d5860ab2 "             \
-	"job-originating-host-name=pc7 time-at-processing=1795389452 "        \
-	"job-password=secret job-account-id=O10 "                             \
+#define OPTS                                                                   \
+	"finishings=3 number-up=2 print-color-mode=monochrome "                \
+	"sides=two-sided-long-edge media=iso_a4_210x297mm "                    \
+	"job-uuid=urn:uuid:b0aa9fd5-2a2c-3160-4f80-e778d5860ab2 "              \
+	"job-originating-host-name=pc7 time-at-processing=1795389452 "         \
+	"job-password=secret job-account-id=O10 "                              \
 	"document-name-supplied=a.pdf"
 
 static void
 test_full_ticket(void)
 {
-	char *argv[] = {"followme:/", "12", "alice", "Report", "2", OPTS,
-	    "/tmp/x"};
+	char *argv[] = {
+	    "followme:/", "12", "alice", "Report", "2", OPTS, "/tmp/x"};
 	struct fm_ticket t;
 	char err[256] = "";
 	unsigned notes;
 
-	ASSERT_TRUE(fm_ticket_from_backend(&t, 7, argv, env, &notes, err,
-	    sizeof(err)));
+	ASSERT_TRUE(
+	    fm_ticket_from_backend(&t, 7, argv, env, &notes, err, sizeof(err)));
 	ASSERT_UINT_EQ(t.cups_job_id, 12);
 	ASSERT_STR_EQ(t.owner, "alice");
 	ASSERT_STR_EQ(t.title, "Report");
@@ -70,14 +70,14 @@ test_full_ticket(void)
 static void
 test_defaults_and_raw_format(void)
 {
-	char *argv[] = {"followme:/", "1", "bob", "",
-	    "1", "job-uuid=urn:uuid:00000000-0000-0000-0000-000000000001"};
+	char *argv[] = {"followme:/", "1", "bob", "", "1",
+	    "job-uuid=urn:uuid:00000000-0000-0000-0000-000000000001"};
 	struct fm_ticket t;
 	char err[256] = "";
 	unsigned notes;
 
-	ASSERT_TRUE(fm_ticket_from_backend(&t, 6, argv, no_env, &notes, err,
-	    sizeof(err)));
+	ASSERT_TRUE(fm_ticket_from_backend(
+	    &t, 6, argv, no_env, &notes, err, sizeof(err)));
 	ASSERT_STR_EQ(t.sides, "one-sided");
 	ASSERT_UINT_EQ(t.number_up, 1);
 	ASSERT_STR_EQ(t.format, "application/octet-stream");
@@ -97,8 +97,8 @@ test_hostile_title_cleaned(void)
 	memset(title, 'x', sizeof(title) - 1);
 	title[sizeof(title) - 1] = '\0';
 	memcpy(title, "\x1b[2J\n\"q\"\xff\xfe", 10);
-	ASSERT_TRUE(fm_ticket_from_backend(&t, 6, argv, no_env, &notes, err,
-	    sizeof(err)));
+	ASSERT_TRUE(fm_ticket_from_backend(
+	    &t, 6, argv, no_env, &notes, err, sizeof(err)));
 	ASSERT_TRUE(notes & FM_TICKET_NOTE_TITLE_SHORTENED);
 	ASSERT_TRUE(notes & FM_TICKET_NOTE_TEXT_CLEANED);
 	ASSERT_TRUE(strlen(t.title) < FM_TICKET_TITLEMAX);
@@ -117,35 +117,35 @@ test_refusals(void)
 	unsigned notes;
 
 	argv[4] = "0";
-	ASSERT_FALSE(fm_ticket_from_backend(&t, 6, argv, no_env, &notes, err,
-	    sizeof(err)));
+	ASSERT_FALSE(fm_ticket_from_backend(
+	    &t, 6, argv, no_env, &notes, err, sizeof(err)));
 	ASSERT_STR_CONTAINS(err, "copies");
 	argv[4] = "abc";
-	ASSERT_FALSE(fm_ticket_from_backend(&t, 6, argv, no_env, &notes, err,
-	    sizeof(err)));
+	ASSERT_FALSE(fm_ticket_from_backend(
+	    &t, 6, argv, no_env, &notes, err, sizeof(err)));
 	argv[4] = "1";
 	argv[2] = "";
-	ASSERT_FALSE(fm_ticket_from_backend(&t, 6, argv, no_env, &notes, err,
-	    sizeof(err)));
+	ASSERT_FALSE(fm_ticket_from_backend(
+	    &t, 6, argv, no_env, &notes, err, sizeof(err)));
 	ASSERT_STR_CONTAINS(err, "user name");
 	argv[2] = "bob\nroot";
-	ASSERT_FALSE(fm_ticket_from_backend(&t, 6, argv, no_env, &notes, err,
-	    sizeof(err)));
+	ASSERT_FALSE(fm_ticket_from_backend(
+	    &t, 6, argv, no_env, &notes, err, sizeof(err)));
 	argv[2] = "bob";
 	argv[5] = "number-up=1";
-	ASSERT_FALSE(fm_ticket_from_backend(&t, 6, argv, no_env, &notes, err,
-	    sizeof(err)));
+	ASSERT_FALSE(fm_ticket_from_backend(
+	    &t, 6, argv, no_env, &notes, err, sizeof(err)));
 	ASSERT_STR_CONTAINS(err, "job-uuid");
 	argv[5] = "job-uuid=urn:uuid:0000-../../x";
-	ASSERT_FALSE(fm_ticket_from_backend(&t, 6, argv, no_env, &notes, err,
-	    sizeof(err)));
+	ASSERT_FALSE(fm_ticket_from_backend(
+	    &t, 6, argv, no_env, &notes, err, sizeof(err)));
 	argv[5] = "job-uuid=urn:uuid:00000000-0000-0000-0000-000000000001 "
-		  "number-up=99";
-	ASSERT_FALSE(fm_ticket_from_backend(&t, 6, argv, no_env, &notes, err,
-	    sizeof(err)));
+	          "number-up=99";
+	ASSERT_FALSE(fm_ticket_from_backend(
+	    &t, 6, argv, no_env, &notes, err, sizeof(err)));
 	ASSERT_STR_CONTAINS(err, "number-up");
-	ASSERT_FALSE(fm_ticket_from_backend(&t, 5, argv, no_env, &notes, err,
-	    sizeof(err)));
+	ASSERT_FALSE(fm_ticket_from_backend(
+	    &t, 5, argv, no_env, &notes, err, sizeof(err)));
 }
 
 static void
@@ -153,13 +153,13 @@ test_non_utf8_options_cleaned(void)
 {
 	char *argv[] = {"followme:/", "1", "bob", "t", "1",
 	    ("job-uuid=urn:uuid:00000000-0000-0000-0000-000000000001 "
-		"media=a4\xff\xfe job-billing=caf\xe9")};
+	     "media=a4\xff\xfe job-billing=caf\xe9")};
 	struct fm_ticket t;
 	char err[256] = "";
 	unsigned notes;
 
-	ASSERT_TRUE(fm_ticket_from_backend(&t, 6, argv, no_env, &notes, err,
-	    sizeof(err)));
+	ASSERT_TRUE(fm_ticket_from_backend(
+	    &t, 6, argv, no_env, &notes, err, sizeof(err)));
 	ASSERT_STR_EQ(t.media, "a4\xef\xbf\xbd\xef\xbf\xbd");
 	ASSERT_STR_EQ(t.account, "caf\xef\xbf\xbd");
 	ASSERT_TRUE(notes & FM_TICKET_NOTE_TEXT_CLEANED);

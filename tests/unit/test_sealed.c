@@ -10,7 +10,8 @@
 #include "common/sealed.h"
 #include "tests/unit/harness.h"
 
-static const uint8_t master[FM_SEALED_MASTERLEN] = "0123456789abcdef0123456789abcde";
+static const uint8_t master[FM_SEALED_MASTERLEN] =
+    "0123456789abcdef0123456789abcde";
 
 struct collect {
 	uint8_t *buf;
@@ -50,7 +51,7 @@ seal(enum fm_aead_alg alg, uint32_t chunk, const uint8_t *data, size_t len,
 	uint64_t plain = 0;
 
 	if (fm_sealed_encrypt_fd(in, out, master, alg, chunk, identity,
-		UINT64_MAX, &plain) != FM_SEALED_OK ||
+	        UINT64_MAX, &plain) != FM_SEALED_OK ||
 	    plain != len) {
 		close(out);
 		out = -1;
@@ -80,8 +81,8 @@ pattern(size_t len)
 static void
 round_trip(enum fm_aead_alg alg)
 {
-	static const size_t sizes[] = {0, 1, 15, 16, 17, 1023, 1024, 1025,
-	    4096, 200000};
+	static const size_t sizes[] = {
+	    0, 1, 15, 16, 17, 1023, 1024, 1025, 4096, 200000};
 	struct collect c = {malloc(300000), 0, 300000};
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
@@ -96,8 +97,8 @@ round_trip(enum fm_aead_alg alg)
 			uint8_t head[FM_SEALED_HEADERLEN + 16];
 			ASSERT_INT_EQ(pread(fd, head, sizeof(head), 0),
 			    (ssize_t)sizeof(head));
-			ASSERT_TRUE(memcmp(head + FM_SEALED_HEADERLEN, data,
-					16) != 0);
+			ASSERT_TRUE(
+			    memcmp(head + FM_SEALED_HEADERLEN, data, 16) != 0);
 		}
 		close(fd);
 		free(data);
@@ -132,8 +133,8 @@ test_every_bit_flip_detected(void)
 		flipped = b ^ (uint8_t)(1 << (pos % 8));
 		ASSERT_INT_EQ(pwrite(fd, &flipped, 1, pos), 1);
 		if (unseal(fd, "j#1", &c) == FM_SEALED_OK)
-			HARNESS_FAIL("flip at %lld not detected",
-			    (long long)pos);
+			HARNESS_FAIL(
+			    "flip at %lld not detected", (long long)pos);
 		ASSERT_INT_EQ(pwrite(fd, &b, 1, pos), 1);
 	}
 	ASSERT_INT_EQ(unseal(fd, "j#1", &c), FM_SEALED_OK);
@@ -176,9 +177,11 @@ test_reordered_chunks_detected(void)
 	uint8_t a[1024 + FM_AEAD_TAGLEN], b[1024 + FM_AEAD_TAGLEN];
 
 	ASSERT_INT_EQ(pread(fd, a, sizeof(a), base), (ssize_t)sizeof(a));
-	ASSERT_INT_EQ(pread(fd, b, sizeof(b), base + chunk), (ssize_t)sizeof(b));
+	ASSERT_INT_EQ(
+	    pread(fd, b, sizeof(b), base + chunk), (ssize_t)sizeof(b));
 	ASSERT_INT_EQ(pwrite(fd, b, sizeof(b), base), (ssize_t)sizeof(b));
-	ASSERT_INT_EQ(pwrite(fd, a, sizeof(a), base + chunk), (ssize_t)sizeof(a));
+	ASSERT_INT_EQ(
+	    pwrite(fd, a, sizeof(a), base + chunk), (ssize_t)sizeof(a));
 	ASSERT_INT_EQ(unseal(fd, "j#1", &c), FM_SEALED_CORRUPT);
 	/* Nothing unverified was passed on. */
 	ASSERT_UINT_EQ(c.len, 0);
@@ -209,10 +212,10 @@ test_size_limit(void)
 	uint64_t plain;
 
 	ASSERT_INT_EQ(fm_sealed_encrypt_fd(in, out, master,
-			  FM_AEAD_CHACHA20_POLY1305, 1024, "x", 4999, &plain),
+	                  FM_AEAD_CHACHA20_POLY1305, 1024, "x", 4999, &plain),
 	    FM_SEALED_TOO_LARGE);
 	ASSERT_INT_EQ(fm_sealed_encrypt_fd(in, out, master,
-			  FM_AEAD_CHACHA20_POLY1305, 1024, "x", 5000, &plain),
+	                  FM_AEAD_CHACHA20_POLY1305, 1024, "x", 5000, &plain),
 	    FM_SEALED_OK);
 	close(in);
 	close(out);
