@@ -116,6 +116,20 @@ cat "$T/doc.pdf" | run_backend lp 12 fmbob "Piped" 1 "job-uuid=$UUID2 time-at-pr
 expect_rc 0 $? "held from stdin"
 [ "$(fm_held_count fmbob)" -eq 1 ] || fm_die "piped job not held"
 
+# Cancelled (SIGTERM) while the data is still arriving: nothing held,
+# nothing left behind.
+UUID5=urn:uuid:55555555-2222-3333-4444-555555555555
+( head -c 1000 "$T/doc.pdf"; sleep 30 ) |
+	run_backend lp 17 fmbob "Cancelled" 1 "job-uuid=$UUID5" 2>"$T/err" &
+bpid=$!
+sleep 0.5
+pkill -TERM -f "followme 17 fmbob" || fm_die "backend not running"
+wait "$bpid" 2>/dev/null
+pkill -f "sleep 30" 2>/dev/null
+[ "$(fm_held_count fmbob)" -eq 1 ] || fm_die "cancelled job was held"
+fm_admin jobs list --all --json | grep -q "$UUID5" && fm_die "cancelled job recorded"
+echo "ok - SIGTERM while reading leaves no job"
+
 # Denied user: CANCEL.
 fm_stop_followmed
 fm_write_conf "max_job_size = 1M" "deny_users = root, fmbob"
