@@ -1,0 +1,305 @@
+/*
+ * tls.c - mutual TLS 1.2 with mbedTLS 2.28.
+ */
+#include "common/tls.h"
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/error.h>
+#include <mbedtls/net_sockets.h>
+#include <mbedtls/oid.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
+#include <errno.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct fm_tls_config {
+	enum fm_tls_role role;
+	mbedtls_ssl_config conf;
+	mbedtls_entropy_context entropy;
+	mbedtls_ctr_drbg_context drbg;
+	mbedtls_x509_crt ca, own;
+	mbedtls_pk_context key;
+};
+
+struct fm_tls {
+	mbedtls_ssl_context ssl;
+	mbedtls_net_context net;
+};
+
+static void
+describe(int rc, const char *what, char *err, size_t errlen)
+{
+	char msg[160];
+
+	mbedtls_strerror(rc, msg, sizeof(msg));
+	snprintf(err, errlen, "%s: %s", what, msg);
+}
+
+fm_tls_config_t *
+fm_tls_config_create(enum fm_tls_role role, const char *ca_path,
+    const char *cert_path, const char *key_path, unsigned read_timeout_ms,
+    char *err, size_t errlen)
+{
+	static const char pers[] = "followme-tls";
+	fm_tls_config_t *cfg;
+	int rc;
+
+	if ((cfg = calloc(1, sizeof(*cfg))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	cfg->role = role;
+	mbedtls_ssl_config_init(&cfg->conf);
+	mbedtls_entropy_init(&cfg->entropy);
+	mbedtls_ctr_drbg_init(&cfg->drbg);
+	mbedtls_x509_crt_init(&cfg->ca);
+	mbedtls_x509_crt_init(&cfg->own);
+	mbedtls_pk_init(&cfg->key);
+	if ((rc = mbedtls_ctr_drbg_seed(&cfg->drbg, mbedtls_entropy_func,
+	         &cfg->entropy, (const unsigned char *)pers,
+	         sizeof(pers) - 1)) != 0) {
+		describe(rc, "random generator", err, errlen);
+		goto fail;
+	}
+	if ((rc = mbedtls_x509_crt_parse_file(&cfg->ca, ca_path)) != 0) {
+		describe(rc, ca_path, err, errlen);
+		goto fail;
+	}
+	if ((rc = mbedtls_x509_crt_parse_file(&cfg->own, cert_path)) != 0) {
+		describe(rc, cert_path, err, errlen);
+		goto fail;
+	}
+	if ((rc = mbedtls_pk_parse_keyfile(&cfg->key, key_path, NULL)) != 0) {
+		describe(rc, key_path, err, errlen);
+		goto fail;
+	}
+	if ((rc = mbedtls_ssl_config_defaults(&cfg->conf,
+	         role == FM_TLS_SERVER ? MBEDTLS_SSL_IS_SERVER
+	                               : MBEDTLS_SSL_IS_CLIENT,
+	         MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT)) !=
+	    0) {
+		describe(rc, "TLS defaults", err, errlen);
+		goto fail;
+	}
+	mbedtls_ssl_conf_rng(&cfg->conf, mbedtls_ctr_drbg_random, &cfg->drbg);
+	mbedtls_ssl_conf_ca_chain(&cfg->conf, &cfg->ca, NULL);
+	if ((rc = mbedtls_ssl_conf_own_cert(
+	         &cfg->conf, &cfg->own, &cfg->key)) != 0) {
+		describe(rc, "certificate and key", err, errlen);
+		goto fail;
+	}
+	/* A server verifies nothing unless told to. */
+	mbedtls_ssl_conf_authmode(&cfg->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+	mbedtls_ssl_conf_min_version(&cfg->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
+	    MBEDTLS_SSL_MINOR_VERSION_3);
+	mbedtls_ssl_conf_max_version(&cfg->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
+	    MBEDTLS_SSL_MINOR_VERSION_3);
+	mbedtls_ssl_conf_renegotiation(
+	    &cfg->conf, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
+	mbedtls_ssl_conf_read_timeout(&cfg->conf, read_timeout_ms);
+	return cfg;
+fail:
+	fm_tls_config_destroy(cfg);
+	return NULL;
+}
+
+void
+fm_tls_config_destroy(fm_tls_config_t *cfg)
+{
+	if (cfg == NULL)
+		return;
+	mbedtls_ssl_config_free(&cfg->conf);
+	mbedtls_pk_free(&cfg->key);
+	mbedtls_x509_crt_free(&cfg->own);
+	mbedtls_x509_crt_free(&cfg->ca);
+	mbedtls_ctr_drbg_free(&cfg->drbg);
+	mbedtls_entropy_free(&cfg->entropy);
+	free(cfg);
+}
+
+/* mbedtls_net_send() uses write(): a peer that hung up would kill us
+ * with SIGPIPE.  send() with MSG_NOSIGNAL reports it as an error. */
+static int
+send_nosignal(void *ctx, const unsigned char *buf, size_t len)
+{
+	int fd = ((mbedtls_net_context *)ctx)->fd;
+	ssize_t n;
+
+	do
+		n = send(fd, buf, len, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n >= 0)
+		return (int)n;
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return MBEDTLS_ERR_SSL_WANT_WRITE;
+	if (errno == EPIPE || errno == ECONNRESET)
+		return MBEDTLS_ERR_NET_CONN_RESET;
+	return MBEDTLS_ERR_NET_SEND_FAILED;
+}
+
+fm_tls_t *
+fm_tls_open(fm_tls_config_t *cfg, int fd, const char *server_name, char *err,
+    size_t errlen)
+{
+	fm_tls_t *tls;
+	int rc;
+
+	if (cfg == NULL || fd < 0) {
+		snprintf(err, errlen, "no configuration or socket");
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if ((tls = calloc(1, sizeof(*tls))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		close(fd);
+		return NULL;
+	}
+	mbedtls_ssl_init(&tls->ssl);
+	mbedtls_net_init(&tls->net);
+	tls->net.fd = fd;
+	if ((rc = mbedtls_ssl_setup(&tls->ssl, &cfg->conf)) != 0) {
+		describe(rc, "TLS setup", err, errlen);
+		goto fail;
+	}
+	if (cfg->role == FM_TLS_CLIENT &&
+	    (server_name == NULL ||
+	        (rc = mbedtls_ssl_set_hostname(&tls->ssl, server_name)) != 0)) {
+		snprintf(err, errlen, "no server name to verify");
+		goto fail;
+	}
+	mbedtls_ssl_set_bio(&tls->ssl, &tls->net, send_nosignal, NULL,
+	    mbedtls_net_recv_timeout);
+	while ((rc = mbedtls_ssl_handshake(&tls->ssl)) != 0) {
+		if (rc == MBEDTLS_ERR_SSL_WANT_READ ||
+		    rc == MBEDTLS_ERR_SSL_WANT_WRITE)
+			continue;
+		uint32_t flags = mbedtls_ssl_get_verify_result(&tls->ssl);
+		if (flags != 0 && flags != (uint32_t)-1) {
+			char why[256];
+			mbedtls_x509_crt_verify_info(
+			    why, sizeof(why), "", flags);
+			why[strcspn(why, "\n")] = '\0';
+			snprintf(err, errlen,
+			    "TLS handshake: certificate "
+			    "refused: %s",
+			    why);
+		} else {
+			describe(rc, "TLS handshake", err, errlen);
+		}
+		goto fail;
+	}
+	return tls;
+fail:
+	fm_tls_close(tls);
+	return NULL;
+}
+
+void
+fm_tls_close(fm_tls_t *tls)
+{
+	if (tls == NULL)
+		return;
+	if (tls->ssl.conf != NULL)
+		mbedtls_ssl_close_notify(&tls->ssl);
+	mbedtls_ssl_free(&tls->ssl);
+	mbedtls_net_free(&tls->net);
+	free(tls);
+}
+
+bool
+fm_tls_peer_cn(fm_tls_t *tls, char *buf, size_t size)
+{
+	const mbedtls_x509_crt *peer = mbedtls_ssl_get_peer_cert(&tls->ssl);
+	const mbedtls_x509_name *n;
+
+	if (peer == NULL || size == 0)
+		return false;
+	for (n = &peer->subject; n != NULL; n = n->next) {
+		if (n->oid.p == NULL ||
+		    MBEDTLS_OID_CMP(MBEDTLS_OID_AT_CN, &n->oid) != 0)
+			continue;
+		if (n->val.len >= size ||
+		    memchr(n->val.p, '\0', n->val.len) != NULL)
+			return false;
+		memcpy(buf, n->val.p, n->val.len);
+		buf[n->val.len] = '\0';
+		return true;
+	}
+	return false;
+}
+
+bool
+fm_tls_peer_serial(fm_tls_t *tls, char *buf, size_t size)
+{
+	const mbedtls_x509_crt *peer = mbedtls_ssl_get_peer_cert(&tls->ssl);
+	size_t o = 0;
+
+	if (peer == NULL || size < 2 * peer->serial.len + 1)
+		return false;
+	for (size_t i = 0; i < peer->serial.len; i++)
+		o += (size_t)snprintf(
+		    buf + o, size - o, "%02x", peer->serial.p[i]);
+	return true;
+}
+
+bool
+fm_tls_write(fm_tls_t *tls, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+
+	while (len > 0) {
+		int n = mbedtls_ssl_write(&tls->ssl, p, len);
+		if (n == MBEDTLS_ERR_SSL_WANT_READ ||
+		    n == MBEDTLS_ERR_SSL_WANT_WRITE)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+int
+fm_tls_read_full(fm_tls_t *tls, void *buf, size_t len, bool *timed_out)
+{
+	unsigned char *p = buf;
+	size_t got = 0;
+
+	*timed_out = false;
+	while (got < len) {
+		int n = mbedtls_ssl_read(&tls->ssl, p + got, len - got);
+		if (n == MBEDTLS_ERR_SSL_WANT_READ ||
+		    n == MBEDTLS_ERR_SSL_WANT_WRITE)
+			continue;
+		if (n == MBEDTLS_ERR_SSL_TIMEOUT) {
+			*timed_out = true;
+			return -1;
+		}
+		if (n == 0 || n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
+			return got == 0 ? 0 : -1;
+		if (n < 0)
+			return -1;
+		got += (size_t)n;
+	}
+	return 1;
+}
+
+int
+fm_tls_fd(fm_tls_t *tls)
+{
+	return tls->net.fd;
+}
+
+bool
+fm_tls_pending(fm_tls_t *tls)
+{
+	return mbedtls_ssl_get_bytes_avail(&tls->ssl) > 0;
+}

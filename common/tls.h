@@ -1,0 +1,62 @@
+/*
+ * tls.h - mutual TLS 1.2 over a connected socket, with mbedTLS 2.28.
+ *
+ * Both ends present a certificate signed by the site CA and verify the
+ * other's: the server requires a client certificate (mbedTLS servers
+ * verify nothing by default), the client checks the server's DNS name.
+ * TLS 1.0 and 1.1 are refused.  Every read has a timeout, so a silent
+ * peer cannot hold a process forever.
+ */
+#ifndef FM_TLS_H
+#define FM_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct fm_tls_config fm_tls_config_t;
+typedef struct fm_tls fm_tls_t;
+
+enum fm_tls_role { FM_TLS_SERVER, FM_TLS_CLIENT };
+
+/*
+ * 'fm_tls_config_create()' - load the CA, our certificate and key (PEM
+ * files) for role.  read_timeout_ms bounds every read (0: none).  NULL
+ * with a message in err (errlen bytes) on failure.
+ */
+fm_tls_config_t *fm_tls_config_create(enum fm_tls_role role,
+    const char *ca_path, const char *cert_path, const char *key_path,
+    unsigned read_timeout_ms, char *err, size_t errlen);
+void fm_tls_config_destroy(fm_tls_config_t *cfg);
+
+/*
+ * 'fm_tls_open()' - run the handshake on the connected socket fd (which
+ * the handle then owns and closes).  A client passes the server name it
+ * expects in the server's certificate.  NULL, with err, if the handshake
+ * fails: no certificate, one from another CA, expired, wrong name, an old
+ * protocol version, garbage or silence.
+ */
+fm_tls_t *fm_tls_open(fm_tls_config_t *cfg, int fd, const char *server_name,
+    char *err, size_t errlen);
+
+/* Sends close_notify, closes the socket and frees; NULL is a no-op. */
+void fm_tls_close(fm_tls_t *tls);
+
+/* The peer certificate's subject CN into buf; false if there is none. */
+bool fm_tls_peer_cn(fm_tls_t *tls, char *buf, size_t size);
+
+/* The peer certificate's serial number as hex into buf. */
+bool fm_tls_peer_serial(fm_tls_t *tls, char *buf, size_t size);
+
+/* Writes all len bytes; false on error. */
+bool fm_tls_write(fm_tls_t *tls, const void *buf, size_t len);
+
+/* Reads exactly len bytes; 1 done, 0 clean end of stream before any
+ * byte, -1 error or timeout (then *timed_out says which). */
+int fm_tls_read_full(fm_tls_t *tls, void *buf, size_t len, bool *timed_out);
+
+/* The socket, for poll(); bytes may also be buffered: see pending. */
+int fm_tls_fd(fm_tls_t *tls);
+bool fm_tls_pending(fm_tls_t *tls);
+
+#endif
