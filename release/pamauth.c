@@ -1,0 +1,191 @@
+/*
+ * pamauth.c - PAM checks in a child process with a deadline.
+ */
+#include "release/pamauth.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <security/pam_appl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/aead.h"
+
+/* What the child sends back: a result byte, then the canonical name. */
+#define REPORT_MAX 258
+
+struct conv_data {
+	const char *secret;
+};
+
+/* Answers every prompt with the secret; PAM frees the responses. */
+static int
+conversation(int n, const struct pam_message **msg, struct pam_response **resp,
+    void *arg)
+{
+	struct conv_data *cd = arg;
+	struct pam_response *r;
+
+	if (n <= 0 || n > PAM_MAX_NUM_MSG)
+		return PAM_CONV_ERR;
+	if ((r = calloc((size_t)n, sizeof(*r))) == NULL)
+		return PAM_BUF_ERR;
+	for (int i = 0; i < n; i++) {
+		switch (msg[i]->msg_style) {
+		case PAM_PROMPT_ECHO_OFF:
+		case PAM_PROMPT_ECHO_ON:
+			if ((r[i].resp = strdup(cd->secret)) == NULL)
+				goto fail;
+			break;
+		case PAM_ERROR_MSG:
+		case PAM_TEXT_INFO:
+			break;
+		default:
+			goto fail;
+		}
+	}
+	*resp = r;
+	return PAM_SUCCESS;
+fail:
+	for (int i = 0; i < n; i++) {
+		if (r[i].resp != NULL) {
+			fm_wipe(r[i].resp, strlen(r[i].resp));
+			free(r[i].resp);
+		}
+	}
+	free(r);
+	return PAM_CONV_ERR;
+}
+
+static void __attribute__((noreturn)) run_child(int fd, const char *service,
+    const char *user, const char *secret, const char *rhost)
+{
+	struct conv_data cd = {secret};
+	struct pam_conv conv = {conversation, &cd};
+	unsigned char report[REPORT_MAX] = {FM_PAMAUTH_UNAVAILABLE};
+	pam_handle_t *ph = NULL;
+	const void *item = NULL;
+	size_t len = 1;
+	int rc;
+
+	rc = pam_start(service, user, &conv, &ph);
+	if (rc == PAM_SUCCESS && rhost != NULL)
+		pam_set_item(ph, PAM_RHOST, rhost);
+	if (rc == PAM_SUCCESS) {
+		rc = pam_authenticate(
+		    ph, PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK);
+		if (rc == PAM_SUCCESS) {
+			rc = pam_acct_mgmt(ph, PAM_SILENT);
+			report[0] = rc == PAM_SUCCESS ? FM_PAMAUTH_OK
+			                              : FM_PAMAUTH_ACCOUNT;
+		} else if (rc == PAM_AUTH_ERR || rc == PAM_USER_UNKNOWN ||
+		    rc == PAM_MAXTRIES || rc == PAM_CRED_INSUFFICIENT) {
+			report[0] = FM_PAMAUTH_DENIED;
+		}
+	}
+	if (report[0] == FM_PAMAUTH_OK &&
+	    pam_get_item(ph, PAM_USER, &item) == PAM_SUCCESS && item != NULL) {
+		len = strlen(item);
+		if (len > REPORT_MAX - 2) {
+			report[0] = FM_PAMAUTH_UNAVAILABLE;
+			len = 0;
+		} else {
+			memcpy(report + 1, item, len);
+		}
+		len += 1;
+	}
+	if (ph != NULL)
+		pam_end(ph, rc);
+	(void)!write(fd, report, len);
+	_exit(0);
+}
+
+static long
+ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000 +
+	    (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+enum fm_pamauth_result
+fm_pamauth_check(const char *service, const char *user, const char *secret,
+    const char *rhost, unsigned timeout_ms, char *canon, size_t canon_size)
+{
+	unsigned char report[REPORT_MAX];
+	enum fm_pamauth_result result = FM_PAMAUTH_UNAVAILABLE;
+	struct timespec t0;
+	ssize_t n = 0;
+	int fds[2];
+	pid_t pid;
+
+	if (service == NULL || user == NULL || secret == NULL ||
+	    secret[0] == '\0')
+		return FM_PAMAUTH_DENIED;
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return FM_PAMAUTH_UNAVAILABLE;
+	if ((pid = fork()) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return FM_PAMAUTH_UNAVAILABLE;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		run_child(fds[1], service, user, secret, rhost);
+	}
+	close(fds[1]);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct pollfd pfd = {fds[0], POLLIN, 0};
+		long left = (long)timeout_ms - ms_since(&t0);
+		if (left <= 0)
+			break;
+		int rc = poll(&pfd, 1, (int)left);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc > 0)
+			n = read(fds[0], report, sizeof(report));
+		break;
+	}
+	close(fds[0]);
+	/* A stack that did not answer in time is killed, not waited for. */
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (n >= 1 && report[0] <= FM_PAMAUTH_UNAVAILABLE) {
+		result = (enum fm_pamauth_result)report[0];
+		if (result == FM_PAMAUTH_OK) {
+			if (n < 2 || (size_t)(n - 1) >= canon_size ||
+			    memchr(report + 1, '\0', (size_t)n - 1) != NULL) {
+				result = FM_PAMAUTH_UNAVAILABLE;
+			} else {
+				memcpy(canon, report + 1, (size_t)n - 1);
+				canon[n - 1] = '\0';
+			}
+		}
+	}
+	return result;
+}
+
+const char *
+fm_pamauth_result_text(enum fm_pamauth_result r)
+{
+	switch (r) {
+	case FM_PAMAUTH_OK:
+		return "ok";
+	case FM_PAMAUTH_DENIED:
+		return "denied";
+	case FM_PAMAUTH_ACCOUNT:
+		return "account refused";
+	case FM_PAMAUTH_UNAVAILABLE:
+		return "unavailable";
+	}
+	return "unavailable";
+}
