@@ -20,6 +20,7 @@ struct table {
 
 static const struct table tables[] = {
     {fm_admin_jobs_commands, &fm_admin_jobs_count},
+    {fm_admin_terminal_commands, &fm_admin_terminal_count},
 };
 
 int
@@ -122,10 +123,12 @@ open_store(struct fm_admin *admin)
 		fm_admin_fail("state_dir is too long");
 		return false;
 	}
-	if (access(path, F_OK) != 0) {
-		fm_admin_fail("no database at %s (has followmed been "
-		              "started?)",
-		    path);
+	/* A missing database is created (followmed may not have run yet);
+	 * a missing state directory is a configuration mistake. */
+	if (access(admin->settings.state_dir, F_OK) != 0) {
+		fm_admin_fail("state_dir %s does not exist (start followmed "
+		              "once, or create it for user %s with mode 0700)",
+		    admin->settings.state_dir, admin->settings.user);
 		return false;
 	}
 	if ((admin->store = fm_store_open(path, &errstr)) == NULL) {

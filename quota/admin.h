@@ -52,5 +52,7 @@ const char *fm_admin_time(int64_t t, char *buf, size_t size);
 /* Command tables, one per module. */
 extern const struct fm_admin_command fm_admin_jobs_commands[];
 extern const size_t fm_admin_jobs_count;
+extern const struct fm_admin_command fm_admin_terminal_commands[];
+extern const size_t fm_admin_terminal_count;
 
 #endif

@@ -513,3 +513,32 @@ fm_jobstore_file_is_live(fm_store_t *store, const char *spool_file)
 	sqlite3_finalize(st);
 	return live;
 }
+
+bool
+fm_jobstore_extend(fm_store_t *store, int64_t job_id, const char *owner,
+    int64_t expires_at, const char *detail, int64_t now)
+{
+	sqlite3_stmt *st;
+	bool ok = false;
+
+	if (store == NULL || owner == NULL || !fm_store_begin(store))
+		return false;
+	st = fm_store_prepare(store,
+	    "UPDATE jobs SET expires_at = max(expires_at, ?3)"
+	    " WHERE id = ?1 AND owner = ?2 AND state = 'held'");
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, job_id);
+		bind_text(st, 2, owner);
+		sqlite3_bind_int64(st, 3, expires_at);
+		ok = sqlite3_step(st) == SQLITE_DONE &&
+		    sqlite3_changes(fm_store_db(store)) == 1;
+		sqlite3_finalize(st);
+	}
+	if (ok)
+		ok = fm_jobstore_event(store, job_id, "extended", detail, now);
+	if (!ok) {
+		fm_store_rollback(store);
+		return false;
+	}
+	return fm_store_commit(store);
+}

@@ -92,6 +92,11 @@ bool fm_jobstore_documents(fm_store_t *store, int64_t job_id,
 bool fm_jobstore_end(fm_store_t *store, int64_t job_id, const char *state,
     const char *detail, int64_t now);
 
+/* Moves a held job's expiry to expires_at (never earlier than it was)
+ * and records who did it; false unless job_id is held and owned by owner. */
+bool fm_jobstore_extend(fm_store_t *store, int64_t job_id, const char *owner,
+    int64_t expires_at, const char *detail, int64_t now);
+
 /* Marks a document's spool file as destroyed. */
 bool fm_jobstore_forget_file(fm_store_t *store, int64_t job_id, int seq);
 

@@ -62,6 +62,28 @@ const char *const fm_schema_migrations[] = {
     "  detail TEXT NOT NULL DEFAULT ''"
     ");"
     "CREATE INDEX job_events_by_job ON job_events(job_id);",
+
+    /* 2: release terminals, each bound to a printer and identified by
+     * its certificate (name and serial); removal is kept, not deleted. */
+    "CREATE TABLE terminals ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  printer TEXT NOT NULL,"
+    "  cert_serial TEXT NOT NULL UNIQUE,"
+    "  created_at INTEGER NOT NULL,"
+    "  removed_at INTEGER"
+    ");"
+    "CREATE UNIQUE INDEX terminals_active_name ON terminals(name)"
+    "  WHERE removed_at IS NULL;",
+
+    /* 3: failed logins, for lockouts per user and per terminal. */
+    "CREATE TABLE auth_failures ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('user', 'terminal')),"
+    "  key TEXT NOT NULL,"
+    "  at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX auth_failures_by_key ON auth_failures(kind, key, at);",
 };
 
 const int fm_schema_migration_count =

@@ -20,6 +20,9 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <netdb.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,10 +30,12 @@
 #include "common/privdrop.h"
 #include "quota/jobstore.h"
 #include "release/settings.h"
+#include "release/session.h"
 #include "spooler/ingest.h"
 #include "spooler/spool.h"
 
 #define MAX_WORKERS 32
+#define MAX_SESSIONS 128
 #define EXPIRY_BATCH 256
 /* Even with no job due, look again now and then: the clock may jump. */
 #define MAX_SLEEP_SEC 600
@@ -45,7 +50,10 @@ struct daemon {
 	fm_store_t *store;
 	uid_t cups_uid;
 	int listen_fd;
+	int release_fd; /* -1 when the release service is off */
 	int workers;
+	pid_t sessions[MAX_SESSIONS];
+	int nsessions;
 };
 
 static void
@@ -114,6 +122,40 @@ listen_ingest(const char *path)
 	return fd;
 }
 
+/* Listens for terminals, if the site CA and our certificate exist. */
+static int
+listen_release(struct daemon *d)
+{
+	char dir[512], crt[600], host[FM_CONF_STRMAX], port[16];
+	struct addrinfo hints = {0}, *ai = NULL;
+	int fd, on = 1, rc;
+
+	if (!fm_settings_pki_dir(&d->settings, dir, sizeof(dir)))
+		return -1;
+	snprintf(crt, sizeof(crt), "%s/server.crt", dir);
+	if (access(crt, R_OK) != 0) {
+		fm_log_warn("release service off: no server certificate in %s "
+		            "(run followme-admin ca init)",
+		    dir);
+		return -1;
+	}
+	fm_settings_listen_address(
+	    &d->settings, host, sizeof(host), port, sizeof(port));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
+	if ((rc = getaddrinfo(host, port, &hints, &ai)) != 0)
+		fm_fatal("listen %s: %s", d->settings.listen, gai_strerror(rc));
+	fd = socket(
+	    ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 64) != 0)
+		fm_fatal("listen %s: %s", d->settings.listen, strerror(errno));
+	freeaddrinfo(ai);
+	return fd;
+}
+
 static void
 setup(struct daemon *d)
 {
@@ -152,6 +194,7 @@ setup(struct daemon *d)
 		            "ingest or deletion",
 		    removed);
 	d->listen_fd = listen_ingest(d->sock_path);
+	d->release_fd = listen_release(d);
 }
 
 struct destroy_ctx {
@@ -241,6 +284,63 @@ run_worker(struct daemon *d, int conn)
 }
 
 static void
+run_session_process(struct daemon *d, int conn, const char *peer)
+{
+	struct fm_session_ctx ctx;
+	const char *errstr = NULL;
+	fm_store_t *store;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	close(d->listen_fd);
+	close(d->release_fd);
+	fm_spool_close(d->spool);
+	/* A session never needs the master key: it goes. */
+	fm_wipe(d->master, sizeof(d->master));
+	if ((store = fm_store_open(d->db_path, &errstr)) == NULL) {
+		fm_log_warn("session: %s", errstr);
+		_exit(1);
+	}
+	ctx = (struct fm_session_ctx){&d->settings, store, peer};
+	fm_session_run(&ctx, conn);
+	fm_store_close(store);
+	_exit(0);
+}
+
+static void
+accept_release(struct daemon *d)
+{
+	struct sockaddr_storage sa;
+	socklen_t salen = sizeof(sa);
+	char peer[INET6_ADDRSTRLEN + 8] = "?";
+	int conn;
+	pid_t pid;
+
+	while (d->nsessions < MAX_SESSIONS) {
+		salen = sizeof(sa);
+		conn = accept4(d->release_fd, (struct sockaddr *)&sa, &salen,
+		    SOCK_CLOEXEC);
+		if (conn < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				fm_log_warn("accept: %s", strerror(errno));
+			return;
+		}
+		getnameinfo((struct sockaddr *)&sa, salen, peer, sizeof(peer),
+		    NULL, 0, NI_NUMERICHOST);
+		if ((pid = fork()) < 0) {
+			fm_log_warn("fork: %s", strerror(errno));
+			close(conn);
+			return;
+		}
+		if (pid == 0)
+			run_session_process(d, conn, peer);
+		d->sessions[d->nsessions++] = pid;
+		close(conn);
+	}
+}
+
+static void
 accept_ingest(struct daemon *d)
 {
 	int conn;
@@ -269,6 +369,20 @@ accept_ingest(struct daemon *d)
 	}
 }
 
+/* Takes an ended child off our books; true if it was a session. */
+static bool
+forget_child(struct daemon *d, pid_t pid)
+{
+	for (int i = 0; i < d->nsessions; i++) {
+		if (d->sessions[i] == pid) {
+			d->sessions[i] = d->sessions[--d->nsessions];
+			return true;
+		}
+	}
+	d->workers--;
+	return false;
+}
+
 static void
 reap_workers(struct daemon *d)
 {
@@ -276,10 +390,11 @@ reap_workers(struct daemon *d)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		d->workers--;
+		bool session = forget_child(d, pid);
 		if (WIFSIGNALED(status))
-			fm_log_warn("ingest worker %d killed by signal %d",
-			    (int)pid, WTERMSIG(status));
+			fm_log_warn("%s %d killed by signal %d",
+			    session ? "session" : "ingest worker", (int)pid,
+			    WTERMSIG(status));
 	}
 }
 
@@ -289,6 +404,7 @@ run(struct daemon *d)
 	struct sigaction sa = {0};
 	sigset_t blocked, orig;
 	int timeout = 0;
+	pid_t pid;
 
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
@@ -304,10 +420,13 @@ run(struct daemon *d)
 	sigaddset(&blocked, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &blocked, &orig);
 
+	if (d->release_fd >= 0)
+		fm_log_info("release service on %s", d->settings.listen);
 	fm_log_info(
 	    "followmed %s ready: ingest on %s", FM_VERSION, d->sock_path);
 	for (;;) {
-		struct pollfd pfd = {d->listen_fd, POLLIN, 0};
+		struct pollfd pfd[2] = {
+		    {d->listen_fd, POLLIN, 0}, {d->release_fd, POLLIN, 0}};
 		struct timespec ts;
 		time_t start = time(NULL);
 
@@ -324,16 +443,27 @@ run(struct daemon *d)
 			timeout = run_expiry(d);
 		ts.tv_sec = timeout;
 		ts.tv_nsec = 0;
+		/* At the limit, let the backlog wait for a free place. */
 		if (d->workers >= MAX_WORKERS)
-			pfd.fd = -1; /* let the backlog wait for a worker */
-		if (ppoll(&pfd, 1, &ts, &orig) > 0 && (pfd.revents & POLLIN))
-			accept_ingest(d);
+			pfd[0].fd = -1;
+		if (d->nsessions >= MAX_SESSIONS)
+			pfd[1].fd = -1;
+		if (ppoll(pfd, 2, &ts, &orig) > 0) {
+			if (pfd[0].revents & POLLIN)
+				accept_ingest(d);
+			if (pfd[1].revents & POLLIN)
+				accept_release(d);
+		}
 		timeout -= (int)(time(NULL) - start);
 	}
 	fm_log_info(
 	    "shutting down; waiting for %d ingest worker(s)", d->workers);
-	while (d->workers > 0 && waitpid(-1, NULL, 0) > 0)
-		d->workers--;
+	/* Sessions hold no data in flight worth waiting for. */
+	for (int i = 0; i < d->nsessions; i++)
+		kill(d->sessions[i], SIGTERM);
+	while ((d->workers > 0 || d->nsessions > 0) &&
+	    (pid = waitpid(-1, NULL, 0)) > 0)
+		forget_child(d, pid);
 }
 
 int
@@ -377,7 +507,7 @@ main(int argc, char **argv)
 	    debug || d.settings.debug);
 	if (!foreground && daemon(0, 0) != 0)
 		fm_fatal("cannot detach: %s", strerror(errno));
-	d.listen_fd = -1;
+	d.listen_fd = d.release_fd = -1;
 	setup(&d);
 	run(&d);
 	fm_spool_close(d.spool);

@@ -26,6 +26,15 @@ static const struct fm_conf_key settings_keys[] = {
         (uint64_t)1 << 40),
     KEY("ingest", "deny_users", FM_CONF_STRING, deny_users, 0, 0),
     KEY("hold", "expire_after", FM_CONF_DURATION, expire_after, 1, 86400 * 366),
+    KEY("release", "listen", FM_CONF_STRING, listen, 0, 0),
+    KEY("release", "server_name", FM_CONF_STRING, server_name, 0, 0),
+    KEY("release", "session_timeout", FM_CONF_DURATION, session_timeout, 5,
+        3600),
+    KEY("release", "pam_service", FM_CONF_STRING, pam_service, 0, 0),
+    KEY("release", "auth_max_failures", FM_CONF_UINT, auth_max_failures, 1,
+        100),
+    KEY("release", "auth_lockout", FM_CONF_DURATION, auth_lockout, 1, 86400),
+    KEY("release", "pam_timeout", FM_CONF_DURATION, pam_timeout, 1, 120),
 };
 
 void
@@ -38,6 +47,12 @@ fm_settings_defaults(struct fm_settings *s)
 	snprintf(s->cups_user, sizeof(s->cups_user), "lp");
 	s->max_job_size = 512ULL * 1024 * 1024;
 	s->expire_after = 8 * 3600;
+	snprintf(s->listen, sizeof(s->listen), "0.0.0.0:7631");
+	s->session_timeout = 60;
+	snprintf(s->pam_service, sizeof(s->pam_service), "followme");
+	s->auth_max_failures = 5;
+	s->auth_lockout = 300;
+	s->pam_timeout = 10;
 }
 
 static bool
@@ -65,9 +80,19 @@ fm_settings_load(
 	        sizeof(settings_keys) / sizeof(settings_keys[0]), s, err,
 	        errlen))
 		return false;
+	char host[FM_CONF_STRMAX], port[16];
+
 	if (!check_absolute("state_dir", s->state_dir, err, errlen) ||
 	    !check_absolute("run_dir", s->run_dir, err, errlen))
 		return false;
+	if (!fm_settings_listen_address(
+	        s, host, sizeof(host), port, sizeof(port))) {
+		snprintf(err, errlen,
+		    "%s: listen must be address:port, such "
+		    "as 0.0.0.0:7631 or [::]:7631",
+		    path);
+		return false;
+	}
 	return true;
 }
 
@@ -118,4 +143,47 @@ bool
 fm_settings_ingest_socket(const struct fm_settings *s, char *buf, size_t size)
 {
 	return join(buf, size, s->run_dir, "ingest.sock");
+}
+
+bool
+fm_settings_pki_dir(const struct fm_settings *s, char *buf, size_t size)
+{
+	return join(buf, size, s->state_dir, "pki");
+}
+
+void
+fm_settings_server_name(const struct fm_settings *s, char *buf, size_t size)
+{
+	if (s->server_name[0] != '\0') {
+		snprintf(buf, size, "%s", s->server_name);
+		return;
+	}
+	if (gethostname(buf, size) != 0 || buf[0] == '\0')
+		snprintf(buf, size, "localhost");
+	buf[size - 1] = '\0';
+}
+
+bool
+fm_settings_listen_address(const struct fm_settings *s, char *host,
+    size_t hostlen, char *port, size_t portlen)
+{
+	const char *colon = strrchr(s->listen, ':');
+	const char *h = s->listen;
+	size_t hl;
+	uint64_t p;
+
+	if (colon == NULL || !fm_conf_parse_uint(colon + 1, &p) || p == 0 ||
+	    p > 65535)
+		return false;
+	hl = (size_t)(colon - h);
+	if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']') {
+		h++;
+		hl -= 2;
+	}
+	if (hl == 0 || hl >= hostlen)
+		return false;
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	snprintf(port, portlen, "%u", (unsigned)p);
+	return true;
 }

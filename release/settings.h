@@ -26,6 +26,14 @@ struct fm_settings {
 	char deny_users[FM_CONF_STRMAX]; /* space or comma separated */
 	/* [hold] */
 	uint64_t expire_after; /* seconds */
+	/* [release] */
+	char listen[FM_CONF_STRMAX];      /* address:port for terminals */
+	char server_name[FM_CONF_STRMAX]; /* in our certificate; "" = host */
+	uint64_t session_timeout;         /* idle seconds before logout */
+	char pam_service[FM_CONF_STRMAX];
+	uint64_t auth_max_failures; /* before a lockout */
+	uint64_t auth_lockout;      /* seconds */
+	uint64_t pam_timeout;       /* seconds a PAM check may take */
 };
 
 /* Environment variable naming the config file (tests, private stacks). */
@@ -53,5 +61,14 @@ bool fm_settings_master_key_path(
     const struct fm_settings *s, char *buf, size_t size);
 bool fm_settings_ingest_socket(
     const struct fm_settings *s, char *buf, size_t size);
+bool fm_settings_pki_dir(const struct fm_settings *s, char *buf, size_t size);
+
+/* The server name terminals must see: server_name, or the host name. */
+void fm_settings_server_name(
+    const struct fm_settings *s, char *buf, size_t size);
+
+/* Splits listen into host and port; false if it is not "host:port". */
+bool fm_settings_listen_address(const struct fm_settings *s, char *host,
+    size_t hostlen, char *port, size_t portlen);
 
 #endif

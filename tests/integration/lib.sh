@@ -77,7 +77,9 @@ fm_start_followmed() {
 	[ -f "$FM_CONF" ] || fm_write_conf
 	touch "$T/log/followmed.log"
 	before=$(wc -l < "$T/log/followmed.log")
-	"$FM_BUILD/release/followmed" -f -d -c "$FM_CONF" \
+	# FM_FOLLOWMED_ENV: extra environment (e.g. pam_wrapper's).
+	# shellcheck disable=SC2086
+	env ${FM_FOLLOWMED_ENV:-} "$FM_BUILD/release/followmed" -f -d -c "$FM_CONF" \
 		>>"$T/log/followmed.log" 2>&1 &
 	FOLLOWMED_PID=$!
 	for _ in $(seq 1 100); do
@@ -237,4 +239,32 @@ fm_check_alive() {
 fm_unseal() {
 	setpriv --reuid=followme --regid="$(id -g followme)" --clear-groups \
 		"$FM_BUILD/tests/fm-unseal" "$T/state" "$@"
+}
+
+# fm_pam_matrix "user:secret" ...: a PAM service "followme" for followmed
+# through pam_wrapper and pam_matrix (no root, no real accounts touched).
+fm_pam_matrix() {
+	local mod entry
+	mod=$(pkg-config --variable=modules pam_wrapper)
+	mkdir -p "$T/pam/services"
+	: > "$T/pam/passdb"
+	for entry in "$@"; do echo "$entry:followme" >> "$T/pam/passdb"; done
+	printf 'auth required %s/pam_matrix.so passdb=%s\naccount required %s/pam_matrix.so passdb=%s\n' \
+		"$mod" "$T/pam/passdb" "$mod" "$T/pam/passdb" > "$T/pam/services/followme"
+	printf 'auth required pam_deny.so\naccount required pam_deny.so\n' > "$T/pam/services/other"
+	chmod -R a+rX "$T/pam"
+	# pam_wrapper dlopens libpam with RTLD_DEEPBIND, which ASan refuses;
+	# 1.1.4 turns that off with UID_WRAPPER_DISABLE_DEEPBIND (sic).
+	FM_FOLLOWMED_ENV="LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR=$T/pam/services UID_WRAPPER_DISABLE_DEEPBIND=1 ASAN_OPTIONS=verify_asan_link_order=0"
+}
+
+# fm_hold N USER [TITLE]: hold a job straight through the backend, as lp.
+fm_hold() {
+	local n=$1 user=$2 title=${3:-Job $1}
+	[ -f "$T/hold.pdf" ] || { head -c 3000 /dev/urandom > "$T/hold.pdf"; chmod 644 "$T/hold.pdf"; }
+	setpriv --reuid=lp --regid="$(id -g lp)" --clear-groups \
+		env -i FOLLOWME_CONF="$FM_CONF" TMPDIR=/tmp CONTENT_TYPE=application/pdf \
+		"$FM_BUILD/spooler/followme" "$n" "$user" "$title" 1 \
+		"job-uuid=urn:uuid:$(printf '%08d' "$n")-0000-0000-0000-000000000000" \
+		"$T/hold.pdf" 2>/dev/null || fm_die "backend refused job $n"
 }

@@ -1,0 +1,482 @@
+/*
+ * session.c - serving one release terminal.
+ */
+#include "release/session.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/aead.h"
+#include "common/log.h"
+#include "common/tls.h"
+#include "common/utf8.h"
+#include "quota/authlog.h"
+#include "quota/jobstore.h"
+#include "quota/terminals.h"
+#include "release/pamauth.h"
+#include "release/pki.h"
+#include "release/protoio.h"
+#include "spooler/spool.h"
+
+struct session {
+	struct fm_session_ctx *ctx;
+	fm_tls_t *tls;
+	struct fm_terminal terminal;
+	bool hello;
+	char user[FM_PROTO_TEXTMAX]; /* "" until someone logs in */
+	struct fm_proto_msg out;     /* reply being built */
+};
+
+static int64_t
+now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static bool
+send_msg(struct session *s)
+{
+	bool ok = fm_protoio_send(s->tls, &s->out);
+
+	fm_proto_wipe(&s->out);
+	return ok;
+}
+
+static bool send_error(struct session *s, enum fm_proto_code code,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static bool
+send_error(struct session *s, enum fm_proto_code code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fm_proto_init(&s->out, FM_MSG_ERROR);
+	s->out.code = (uint32_t)code;
+	va_start(ap, fmt);
+	vsnprintf(s->out.message, sizeof(s->out.message), fmt, ap);
+	va_end(ap);
+	return send_msg(s);
+}
+
+static bool
+send_ok(struct session *s, const char *message)
+{
+	fm_proto_init(&s->out, FM_MSG_OK);
+	snprintf(s->out.message, sizeof(s->out.message), "%s", message);
+	return send_msg(s);
+}
+
+/* The display name from the passwd entry (GECOS up to the first comma). */
+static void
+full_name(const char *user, char *buf, size_t size)
+{
+	struct passwd *pw = getpwnam(user);
+	const char *gecos = pw && pw->pw_gecos ? pw->pw_gecos : "";
+	size_t n = strcspn(gecos, ",");
+
+	if (!fm_utf8_clean(buf, size, gecos, n))
+		buf[0] = '\0';
+}
+
+static bool
+handle_hello(struct session *s, const struct fm_proto_msg *m)
+{
+	if (m->version != FM_PROTO_VERSION)
+		return send_error(s, FM_CODE_VERSION,
+		    "This server speaks protocol version %d", FM_PROTO_VERSION);
+	s->hello = true;
+	fm_proto_init(&s->out, FM_MSG_HELLO_OK);
+	s->out.version = FM_PROTO_VERSION;
+	snprintf(
+	    s->out.terminal, sizeof(s->out.terminal), "%s", s->terminal.name);
+	snprintf(
+	    s->out.printer, sizeof(s->out.printer), "%s", s->terminal.printer);
+	s->out.timeout = (uint32_t)s->ctx->settings->session_timeout;
+	return send_msg(s);
+}
+
+/* Is the terminal or the user locked out?  If so, says so to the
+ * terminal. */
+static bool
+locked_out(struct session *s, const char *user)
+{
+	const struct fm_settings *set = s->ctx->settings;
+	int64_t until = 0, t = now();
+	bool locked;
+
+	locked = fm_authlog_locked(s->ctx->store, FM_AUTHLOG_TERMINAL,
+	             s->terminal.name, t, (int64_t)set->auth_lockout,
+	             (int64_t)set->auth_max_failures, &until) ||
+	    (user != NULL &&
+	        fm_authlog_locked(s->ctx->store, FM_AUTHLOG_USER, user, t,
+	            (int64_t)set->auth_lockout, (int64_t)set->auth_max_failures,
+	            &until));
+	if (!locked)
+		return false;
+	fm_log_info("session: login refused at terminal %s: locked out",
+	    s->terminal.name);
+	fm_proto_init(&s->out, FM_MSG_AUTH_FAIL);
+	s->out.code = FM_CODE_LOCKED_OUT;
+	s->out.retry_after = until > t ? (uint32_t)(until - t) : 1;
+	snprintf(s->out.message, sizeof(s->out.message),
+	    "Too many failed attempts. Try again in %u minute(s) or ask "
+	    "your administrator.",
+	    (s->out.retry_after + 59) / 60);
+	send_msg(s);
+	return true;
+}
+
+static bool
+login_failed(struct session *s, const char *user, enum fm_proto_code code,
+    const char *message)
+{
+	int64_t t = now();
+
+	fm_authlog_fail(
+	    s->ctx->store, FM_AUTHLOG_TERMINAL, s->terminal.name, t);
+	if (user != NULL)
+		fm_authlog_fail(s->ctx->store, FM_AUTHLOG_USER, user, t);
+	fm_proto_init(&s->out, FM_MSG_AUTH_FAIL);
+	s->out.code = (uint32_t)code;
+	snprintf(s->out.message, sizeof(s->out.message), "%s", message);
+	return send_msg(s);
+}
+
+static bool
+logged_in(struct session *s, const char *user)
+{
+	snprintf(s->user, sizeof(s->user), "%s", user);
+	fm_authlog_clear(s->ctx->store, FM_AUTHLOG_USER, user);
+	fm_log_info(
+	    "session: %s logged in at terminal %s", user, s->terminal.name);
+	fm_proto_init(&s->out, FM_MSG_AUTH_OK);
+	snprintf(s->out.user, sizeof(s->out.user), "%s", user);
+	full_name(user, s->out.full_name, sizeof(s->out.full_name));
+	s->out.balance = 0;
+	return send_msg(s);
+}
+
+static bool
+handle_auth_pin(struct session *s, struct fm_proto_msg *m)
+{
+	const struct fm_settings *set = s->ctx->settings;
+	char canon[FM_PROTO_TEXTMAX];
+	enum fm_pamauth_result r;
+
+	if (locked_out(s, m->user)) {
+		fm_wipe(m->secret, sizeof(m->secret));
+		return true;
+	}
+	r = fm_pamauth_check(set->pam_service, m->user, m->secret,
+	    s->terminal.name, (unsigned)set->pam_timeout * 1000, canon,
+	    sizeof(canon));
+	fm_wipe(m->secret, sizeof(m->secret));
+	switch (r) {
+	case FM_PAMAUTH_OK:
+		return logged_in(s, canon);
+	case FM_PAMAUTH_ACCOUNT:
+		fm_log_info("session: account of %s refused at terminal %s",
+		    m->user, s->terminal.name);
+		return login_failed(s, m->user, FM_CODE_DISABLED,
+		    "Your account may not print here.");
+	case FM_PAMAUTH_DENIED:
+		fm_log_info("session: failed login for %s at terminal %s",
+		    m->user, s->terminal.name);
+		return login_failed(s, m->user, FM_CODE_BAD_CREDENTIALS,
+		    "Wrong user name or PIN.");
+	case FM_PAMAUTH_UNAVAILABLE:
+		break;
+	}
+	fm_log_warn("session: PAM service %s unavailable", set->pam_service);
+	fm_proto_init(&s->out, FM_MSG_AUTH_FAIL);
+	s->out.code = FM_CODE_INTERNAL;
+	snprintf(s->out.message, sizeof(s->out.message),
+	    "Login is unavailable right now. Please try again.");
+	return send_msg(s);
+}
+
+struct list_ctx {
+	struct fm_proto_msg *out;
+};
+
+static bool
+add_job(const struct fm_job *job, void *arg)
+{
+	struct fm_proto_msg *out = arg;
+	struct fm_proto_job *pj;
+
+	if (out->njobs == FM_PROTO_MAXJOBS) {
+		out->more_jobs = true;
+		return false;
+	}
+	pj = &out->jobs[out->njobs++];
+	pj->id = job->id;
+	/* Shown only to its owner; long titles are cut for the screen. */
+	fm_utf8_clean(pj->title, sizeof(pj->title), job->ticket.title,
+	    strlen(job->ticket.title));
+	pj->documents = (uint32_t)job->documents;
+	pj->pages = job->pages > 0 ? (uint32_t)job->pages : 0;
+	pj->created_at = job->created_at;
+	pj->expires_at = job->expires_at;
+	return true;
+}
+
+static bool
+handle_list(struct session *s)
+{
+	fm_proto_init(&s->out, FM_MSG_JOB_LIST);
+	s->out.balance = 0;
+	fm_jobstore_list(s->ctx->store, s->user, "held", add_job, &s->out);
+	return send_msg(s);
+}
+
+struct owned {
+	int64_t ids[FM_PROTO_MAXIDS];
+	size_t n;
+};
+
+static bool
+collect_id(const struct fm_job *job, void *arg)
+{
+	struct owned *o = arg;
+
+	if (o->n == FM_PROTO_MAXIDS)
+		return false;
+	o->ids[o->n++] = job->id;
+	return true;
+}
+
+/* The jobs a request names, or all of the user's held jobs. */
+static void
+requested_jobs(struct session *s, const struct fm_proto_msg *m, struct owned *o)
+{
+	o->n = 0;
+	if (m->all) {
+		fm_jobstore_list(s->ctx->store, s->user, "held", collect_id, o);
+		return;
+	}
+	memcpy(o->ids, m->ids, m->nids * sizeof(m->ids[0]));
+	o->n = m->nids;
+}
+
+struct destroy_ctx {
+	fm_spool_t *spool;
+	fm_store_t *store;
+};
+
+/* Files first, then the record that they are gone. */
+static bool
+destroy_document(const struct fm_document *doc, void *arg)
+{
+	struct destroy_ctx *d = arg;
+
+	if (doc->spool_file[0] != '\0' &&
+	    fm_spool_remove(d->spool, doc->spool_file))
+		fm_jobstore_forget_file(d->store, doc->job_id, doc->seq);
+	return true;
+}
+
+static bool
+handle_delete(struct session *s, const struct fm_proto_msg *m)
+{
+	char dir[512], detail[128], msg[64];
+	const char *errstr = NULL;
+	struct owned o;
+	fm_spool_t *spool;
+	struct destroy_ctx dctx;
+	int done = 0;
+
+	requested_jobs(s, m, &o);
+	if (!fm_settings_spool_dir(s->ctx->settings, dir, sizeof(dir)) ||
+	    (spool = fm_spool_open(dir, NULL, &errstr)) == NULL)
+		return send_error(s, FM_CODE_INTERNAL,
+		    "Cannot delete now. Please try again.");
+	dctx = (struct destroy_ctx){spool, s->ctx->store};
+	snprintf(detail, sizeof(detail), "by its owner at terminal %s",
+	    s->terminal.name);
+	for (size_t i = 0; i < o.n; i++) {
+		struct fm_job job;
+		if (!fm_jobstore_get(s->ctx->store, o.ids[i], &job) ||
+		    strcmp(job.ticket.owner, s->user) != 0 ||
+		    !fm_jobstore_end(
+		        s->ctx->store, o.ids[i], "deleted", detail, now()))
+			continue;
+		done++;
+		fm_jobstore_documents(
+		    s->ctx->store, job.id, destroy_document, &dctx);
+	}
+	fm_spool_close(spool);
+	if (done == 0 && o.n > 0)
+		return send_error(
+		    s, FM_CODE_NO_SUCH_JOB, "No such job is held for you.");
+	snprintf(msg, sizeof(msg), "Deleted %d job(s).", done);
+	return send_ok(s, msg);
+}
+
+static bool
+handle_extend(struct session *s, const struct fm_proto_msg *m)
+{
+	char detail[128], msg[80];
+	struct owned o;
+	int done = 0;
+	int64_t until = now() + (int64_t)s->ctx->settings->expire_after;
+
+	requested_jobs(s, m, &o);
+	snprintf(detail, sizeof(detail), "by its owner at terminal %s",
+	    s->terminal.name);
+	for (size_t i = 0; i < o.n; i++)
+		if (fm_jobstore_extend(
+		        s->ctx->store, o.ids[i], s->user, until, detail, now()))
+			done++;
+	if (done == 0 && o.n > 0)
+		return send_error(
+		    s, FM_CODE_NO_SUCH_JOB, "No such job is held for you.");
+	snprintf(msg, sizeof(msg),
+	    "Kept %d job(s) for another %" PRIu64 " hour(s).", done,
+	    (s->ctx->settings->expire_after + 3599) / 3600);
+	return send_ok(s, msg);
+}
+
+/* Handles one request; false ends the session. */
+static bool
+dispatch(struct session *s, struct fm_proto_msg *m)
+{
+	if (m->type >= FM_MSG_HELLO_OK) {
+		send_error(s, FM_CODE_BAD_REQUEST, "That is a server message.");
+		return false;
+	}
+	if (m->type == FM_MSG_HELLO)
+		return handle_hello(s, m);
+	if (!s->hello)
+		return send_error(s, FM_CODE_BAD_REQUEST, "Say hello first.");
+	switch (m->type) {
+	case FM_MSG_AUTH_PIN:
+		return handle_auth_pin(s, m);
+	case FM_MSG_AUTH_BADGE:
+	case FM_MSG_AUTH_BADGE_PIN:
+	case FM_MSG_ASSOCIATE_BADGE:
+		return send_error(s, FM_CODE_BAD_REQUEST,
+		    "Badge login is not available on this server yet.");
+	case FM_MSG_LOGOUT:
+		if (s->user[0] != '\0')
+			fm_log_info("session: %s logged out at terminal %s",
+			    s->user, s->terminal.name);
+		s->user[0] = '\0';
+		return send_ok(s, "Logged out.");
+	default:
+		break;
+	}
+	if (s->user[0] == '\0')
+		return send_error(s, FM_CODE_NOT_LOGGED_IN, "Please log in.");
+	switch (m->type) {
+	case FM_MSG_LIST:
+		return handle_list(s);
+	case FM_MSG_DELETE:
+		return handle_delete(s, m);
+	case FM_MSG_EXTEND:
+		return handle_extend(s, m);
+	case FM_MSG_RELEASE:
+		return send_error(s, FM_CODE_PRINTER_ERROR,
+		    "Release is not available on this server yet.");
+	default:
+		return send_error(s, FM_CODE_BAD_REQUEST, "Unknown request.");
+	}
+}
+
+static fm_tls_t *
+handshake(struct fm_session_ctx *ctx, int fd, struct fm_terminal *terminal)
+{
+	char dir[512], ca[600], crt[600], key[600], err[256];
+	char cn[64], serial[FM_PKI_SERIALMAX];
+	fm_tls_config_t *cfg;
+	fm_tls_t *tls;
+
+	if (!fm_settings_pki_dir(ctx->settings, dir, sizeof(dir))) {
+		close(fd);
+		return NULL;
+	}
+	snprintf(ca, sizeof(ca), "%s/ca.crt", dir);
+	snprintf(crt, sizeof(crt), "%s/server.crt", dir);
+	snprintf(key, sizeof(key), "%s/server.key", dir);
+	/* Made in this process, after fork: no random generator state is
+	 * ever shared between two sessions. */
+	cfg = fm_tls_config_create(FM_TLS_SERVER, ca, crt, key,
+	    (unsigned)ctx->settings->session_timeout * 1000, err, sizeof(err));
+	if (cfg == NULL) {
+		fm_log_warn("session: %s", err);
+		close(fd);
+		return NULL;
+	}
+	if ((tls = fm_tls_open(cfg, fd, NULL, err, sizeof(err))) == NULL) {
+		fm_log_info("session: refused %s: %s", ctx->peer, err);
+		fm_tls_config_destroy(cfg);
+		return NULL;
+	}
+	if (!fm_tls_peer_cn(tls, cn, sizeof(cn)) ||
+	    !fm_tls_peer_serial(tls, serial, sizeof(serial)) ||
+	    !fm_terminals_find_active(ctx->store, cn, serial, terminal)) {
+		fm_log_warn("session: refused %s: certificate of an unknown or "
+		            "removed terminal",
+		    ctx->peer);
+		fm_tls_close(tls);
+		fm_tls_config_destroy(cfg);
+		return NULL;
+	}
+	/* The configuration must outlive the connection: it is freed when
+	 * this process exits. */
+	return tls;
+}
+
+void
+fm_session_run(struct fm_session_ctx *ctx, int fd)
+{
+	static struct session s;
+	static struct fm_proto_msg in;
+	enum fm_protoio_status st;
+	const char *errstr;
+
+	memset(&s, 0, sizeof(s));
+	s.ctx = ctx;
+	if ((s.tls = handshake(ctx, fd, &s.terminal)) == NULL)
+		return;
+	fm_log_info("session: terminal %s (printer %s) connected from %s",
+	    s.terminal.name, s.terminal.printer, ctx->peer);
+	for (;;) {
+		st = fm_protoio_recv(s.tls, &in, &errstr);
+		if (st == FM_PROTOIO_TIMEOUT) {
+			if (!s.hello)
+				break; /* silent since the handshake */
+			if (s.user[0] != '\0') {
+				fm_log_info("session: %s logged out after "
+				            "inactivity at terminal %s",
+				    s.user, s.terminal.name);
+				s.user[0] = '\0';
+				if (!send_error(&s, FM_CODE_SESSION_EXPIRED,
+				        "Logged out after inactivity."))
+					break;
+			}
+			continue;
+		}
+		if (st == FM_PROTOIO_TOO_LARGE || st == FM_PROTOIO_MALFORMED) {
+			fm_log_warn("session: terminal %s sent a bad message: "
+			            "%s",
+			    s.terminal.name, errstr ? errstr : "malformed");
+			send_error(&s, FM_CODE_BAD_REQUEST, "Bad message: %s",
+			    errstr ? errstr : "malformed");
+			break;
+		}
+		if (st != FM_PROTOIO_OK)
+			break;
+		bool go_on = dispatch(&s, &in);
+		fm_proto_wipe(&in);
+		if (!go_on)
+			break;
+	}
+	fm_log_info("session: terminal %s disconnected", s.terminal.name);
+	fm_tls_close(s.tls);
+}
