@@ -84,6 +84,32 @@ const char *const fm_schema_migrations[] = {
     "  at INTEGER NOT NULL"
     ");"
     "CREATE INDEX auth_failures_by_key ON auth_failures(kind, key, at);",
+
+    /* 4: releases: one row per attempt to print a held job, written
+     * before anything is sent, so a crash can be reconciled. */
+    "CREATE TABLE releases ("
+    "  id INTEGER PRIMARY KEY,"
+    "  job_id INTEGER NOT NULL REFERENCES jobs(id),"
+    "  user TEXT NOT NULL,"
+    "  terminal TEXT NOT NULL,"
+    "  printer TEXT NOT NULL,"
+    "  copies INTEGER NOT NULL,"
+    "  sides TEXT NOT NULL,"
+    "  color_mode TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'started' CHECK (state IN"
+    "    ('started', 'submitted', 'completed', 'failed', 'unknown')),"
+    "  printer_jobs TEXT NOT NULL DEFAULT '',"
+    "  estimate_impressions INTEGER NOT NULL DEFAULT 0,"
+    "  impressions INTEGER,"
+    "  sheets INTEGER,"
+    "  measured INTEGER NOT NULL DEFAULT 0,"
+    "  reason TEXT NOT NULL DEFAULT '',"
+    "  started_at INTEGER NOT NULL,"
+    "  ended_at INTEGER"
+    ");"
+    "CREATE INDEX releases_by_job ON releases(job_id);"
+    "CREATE INDEX releases_open ON releases(state)"
+    "  WHERE state IN ('started', 'submitted');",
 };
 
 const int fm_schema_migration_count =

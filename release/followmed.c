@@ -29,6 +29,7 @@
 #include "common/log.h"
 #include "common/privdrop.h"
 #include "quota/jobstore.h"
+#include "quota/releases.h"
 #include "release/settings.h"
 #include "release/session.h"
 #include "spooler/ingest.h"
@@ -82,6 +83,23 @@ static bool
 is_live(const char *name, void *arg)
 {
 	return fm_jobstore_file_is_live(arg, name);
+}
+
+static void
+report_recovered(const struct fm_release *r, bool printed, void *arg)
+{
+	(void)arg;
+	if (printed)
+		fm_log_warn("release %lld of job %lld was at the printer when "
+		            "followmed stopped: taken as printed (%lld "
+		            "impression(s), estimated), not sent again",
+		    (long long)r->id, (long long)r->job_id,
+		    (long long)r->estimate_impressions);
+	else
+		fm_log_warn("release %lld of job %lld had not reached the "
+		            "printer when followmed stopped: the job is held "
+		            "again",
+		    (long long)r->id, (long long)r->job_id);
 }
 
 /* Prepares state and runtime directories while we may still be root. */
@@ -188,6 +206,12 @@ setup(struct daemon *d)
 		fm_fatal("%s: %s", d->spool_dir, errstr);
 	if ((d->store = fm_store_open(d->db_path, &errstr)) == NULL)
 		fm_fatal("%s: %s", d->db_path, errstr);
+	/* Releases a crash interrupted are settled first (nothing is sent
+	 * again), so that the sweep sees which jobs are still held. */
+	if ((removed = fm_releases_recover(
+	         d->store, (int64_t)time(NULL), report_recovered, NULL)) > 0)
+		fm_log_info(
+		    "settled %d release(s) interrupted by a restart", removed);
 	removed = fm_spool_sweep(d->spool, is_live, d->store);
 	if (removed > 0)
 		fm_log_info("removed %d spool file(s) left by an interrupted "
@@ -296,13 +320,13 @@ run_session_process(struct daemon *d, int conn, const char *peer)
 	close(d->listen_fd);
 	close(d->release_fd);
 	fm_spool_close(d->spool);
-	/* A session never needs the master key: it goes. */
-	fm_wipe(d->master, sizeof(d->master));
 	if ((store = fm_store_open(d->db_path, &errstr)) == NULL) {
 		fm_log_warn("session: %s", errstr);
 		_exit(1);
 	}
-	ctx = (struct fm_session_ctx){&d->settings, store, peer};
+	/* The session keeps the master key: it decrypts the jobs it
+	 * releases.  It lives only as long as the terminal's connection. */
+	ctx = (struct fm_session_ctx){&d->settings, store, d->master, peer};
 	fm_session_run(&ctx, conn);
 	fm_store_close(store);
 	_exit(0);

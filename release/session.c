@@ -17,9 +17,11 @@
 #include "common/utf8.h"
 #include "quota/authlog.h"
 #include "quota/jobstore.h"
+#include "quota/releases.h"
 #include "quota/terminals.h"
 #include "release/pamauth.h"
 #include "release/pki.h"
+#include "release/printer.h"
 #include "release/protoio.h"
 #include "spooler/spool.h"
 
@@ -342,6 +344,316 @@ handle_extend(struct session *s, const struct fm_proto_msg *m)
 	return send_ok(s, msg);
 }
 
+/* How long a printer may take to finish a released job. */
+#define PRINT_TIMEOUT_SEC 600
+#define POLL_INTERVAL_US 250000
+
+static bool progress(struct session *s, int64_t job_id,
+    enum fm_proto_stage stage, uint32_t pages, int64_t charge, const char *fmt,
+    ...) __attribute__((format(printf, 6, 7)));
+
+static bool
+progress(struct session *s, int64_t job_id, enum fm_proto_stage stage,
+    uint32_t pages, int64_t charge, const char *fmt, ...)
+{
+	va_list ap;
+
+	fm_proto_init(&s->out, FM_MSG_PROGRESS);
+	s->out.job_id = job_id;
+	s->out.stage = (uint32_t)stage;
+	s->out.pages = pages;
+	s->out.charge = charge;
+	va_start(ap, fmt);
+	vsnprintf(s->out.message, sizeof(s->out.message), fmt, ap);
+	va_end(ap);
+	return send_msg(s);
+}
+
+struct docs {
+	struct fm_document d[16];
+	int n;
+	bool too_many;
+};
+
+static bool
+collect_doc(const struct fm_document *doc, void *arg)
+{
+	struct docs *docs = arg;
+
+	if (docs->n == 16) {
+		docs->too_many = true;
+		return false;
+	}
+	docs->d[docs->n++] = *doc;
+	return true;
+}
+
+static bool
+discard(const uint8_t *buf, size_t len, void *arg)
+{
+	(void)buf;
+	(void)len;
+	(void)arg;
+	return true;
+}
+
+struct fill_arg {
+	fm_spool_t *spool;
+	const char *name, *identity;
+	fm_printer_t *printer;
+	enum fm_sealed_status status;
+};
+
+static bool
+to_printer(const uint8_t *buf, size_t len, void *arg)
+{
+	struct fill_arg *f = arg;
+
+	return len == 0 || fm_printer_write(f->printer, buf, len);
+}
+
+static bool
+fill_document(fm_printer_t *p, void *arg)
+{
+	struct fill_arg *f = arg;
+
+	f->printer = p;
+	f->status =
+	    fm_spool_read(f->spool, f->name, f->identity, to_printer, f);
+	return f->status == FM_SEALED_OK;
+}
+
+/* The options a release may change, only ever downwards. */
+static void
+lowered_options(const struct fm_job *job, const struct fm_proto_msg *m,
+    struct fm_release *r)
+{
+	const struct fm_ticket *t = &job->ticket;
+
+	r->copies = t->copies;
+	if (m->copies > 0 && m->copies < t->copies)
+		r->copies = m->copies;
+	snprintf(r->sides, sizeof(r->sides), "%s", t->sides);
+	if (m->force_duplex && strcmp(t->sides, "one-sided") == 0)
+		snprintf(r->sides, sizeof(r->sides), "two-sided-long-edge");
+	snprintf(r->color_mode, sizeof(r->color_mode), "%s",
+	    m->force_gray ? "monochrome" : t->color_mode);
+}
+
+/* Follows the printer's jobs to their end; fills the counts. */
+static enum fm_print_state
+follow(struct session *s, fm_printer_t *p, const int *ids, int n,
+    int64_t job_id, int64_t *impressions, int64_t *sheets, bool *measured,
+    char *reason, size_t reasonlen)
+{
+	enum fm_print_state worst = FM_PRINT_COMPLETED;
+	time_t deadline = time(NULL) + PRINT_TIMEOUT_SEC;
+	bool told_printing = false;
+
+	*impressions = *sheets = 0;
+	*measured = true;
+	for (int i = 0; i < n; i++) {
+		struct fm_print_progress pr;
+		for (;;) {
+			if (!fm_printer_poll(p, ids[i], &pr))
+				pr.state = FM_PRINT_UNKNOWN;
+			if (pr.state == FM_PRINT_PROCESSING && !told_printing) {
+				progress(s, job_id, FM_STAGE_PRINTING, 0, 0,
+				    "Printing...");
+				told_printing = true;
+			}
+			if (pr.state >= FM_PRINT_COMPLETED)
+				break;
+			if (time(NULL) > deadline) {
+				pr.state = FM_PRINT_UNKNOWN;
+				break;
+			}
+			usleep(POLL_INTERVAL_US);
+		}
+		if (pr.impressions > 0)
+			*impressions += pr.impressions;
+		else
+			*measured = false;
+		if (pr.sheets > 0)
+			*sheets += pr.sheets;
+		if (pr.state != FM_PRINT_COMPLETED) {
+			worst = pr.state;
+			snprintf(reason, reasonlen, "%s",
+			    pr.state == FM_PRINT_CANCELED ? "cancelled at the "
+			                                    "printer"
+			        : pr.state == FM_PRINT_FAILED
+			        ? "the printer "
+			          "aborted the job"
+			        : "the printer lost "
+			          "track of the job");
+		}
+	}
+	return worst;
+}
+
+/* Releases one job to the terminal's printer; false ends the session. */
+static bool
+release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
+    int64_t job_id, const struct fm_proto_msg *m, int *printed)
+{
+	struct fm_release r = {0};
+	struct fm_job job;
+	struct docs docs = {.n = 0};
+	char identity[128], err[256], reason[160] = "", jobs_str[160] = "";
+	int ids[16], nids = 0;
+	int64_t impressions, sheets, estimate;
+	bool measured;
+	enum fm_print_state state;
+
+	if (!fm_jobstore_get(s->ctx->store, job_id, &job) ||
+	    strcmp(job.ticket.owner, s->user) != 0)
+		return progress(s, job_id, FM_STAGE_FAILED, 0, 0,
+		    "No such job is held for you.");
+	fm_jobstore_documents(s->ctx->store, job_id, collect_doc, &docs);
+	lowered_options(&job, m, &r);
+	r.job_id = job_id;
+	snprintf(r.user, sizeof(r.user), "%s", s->user);
+	snprintf(r.terminal, sizeof(r.terminal), "%s", s->terminal.name);
+	snprintf(r.printer, sizeof(r.printer), "%s", s->terminal.printer);
+	estimate = job.pages > 0
+	    ? (job.pages * r.copies + job.ticket.number_up - 1) /
+	        job.ticket.number_up
+	    : 0;
+	r.estimate_impressions = estimate;
+	if (docs.n == 0 || docs.too_many)
+		return progress(s, job_id, FM_STAGE_FAILED, 0, 0,
+		    "This job cannot be released here.");
+	if (!fm_releases_start(s->ctx->store, &r, now()))
+		return progress(s, job_id, FM_STAGE_FAILED, 0, 0,
+		    "This job is no longer held (printed or deleted "
+		    "elsewhere?).");
+	if (!progress(s, job_id, FM_STAGE_RESERVED, (uint32_t)estimate, 0,
+	        "Preparing..."))
+		return false;
+	/* Verify every document before a byte goes out: a damaged held
+	 * copy is never printed, not even in part. */
+	for (int i = 0; i < docs.n; i++) {
+		enum fm_sealed_status st;
+		fm_spool_identity(
+		    job.ticket.uuid, docs.d[i].seq, identity, sizeof(identity));
+		st = fm_spool_read(
+		    spool, docs.d[i].spool_file, identity, discard, NULL);
+		if (st != FM_SEALED_OK) {
+			fm_log_warn("release %lld: job %lld document %d: %s",
+			    (long long)r.id, (long long)job_id, docs.d[i].seq,
+			    fm_sealed_status_text(st));
+			fm_releases_finish(s->ctx->store, r.id,
+			    FM_RELEASE_FAILED, 0, -1, false,
+			    "the held copy is damaged", now());
+			fm_jobstore_event(s->ctx->store, job_id, "damaged",
+			    fm_sealed_status_text(st), now());
+			return progress(s, job_id, FM_STAGE_FAILED, 0, 0,
+			    "The held copy is damaged and cannot be printed. "
+			    "Please print it again.");
+		}
+	}
+	for (int i = 0; i < docs.n; i++) {
+		struct fm_print_request req = {s->user, job.ticket.title,
+		    docs.d[i].format, r.copies, r.sides, r.color_mode,
+		    job.ticket.number_up, job.ticket.media};
+		struct fill_arg fa = {
+		    spool, docs.d[i].spool_file, identity, NULL, FM_SEALED_OK};
+		fm_spool_identity(
+		    job.ticket.uuid, docs.d[i].seq, identity, sizeof(identity));
+		if (!fm_printer_submit(p, &req, fill_document, &fa, &ids[nids],
+		        err, sizeof(err))) {
+			snprintf(reason, sizeof(reason), "%s", err);
+			break;
+		}
+		nids++;
+		size_t o = strlen(jobs_str);
+		snprintf(jobs_str + o, sizeof(jobs_str) - o, "%s%d",
+		    o ? "," : "", ids[nids - 1]);
+		fm_releases_submitted(s->ctx->store, r.id, jobs_str);
+	}
+	if (nids == 0) {
+		fm_releases_finish(s->ctx->store, r.id, FM_RELEASE_FAILED, 0,
+		    -1, false, reason, now());
+		return progress(s, job_id, FM_STAGE_FAILED, 0, 0,
+		    "The printer did not take the job: %s", reason);
+	}
+	if (!progress(s, job_id, FM_STAGE_SENT, (uint32_t)estimate, 0,
+	        "Sent to the printer."))
+		return false;
+	state = follow(s, p, ids, nids, job_id, &impressions, &sheets,
+	    &measured, reason, sizeof(reason));
+	if (nids < docs.n && state == FM_PRINT_COMPLETED)
+		state = FM_PRINT_FAILED; /* a later document was refused */
+	if (!measured)
+		impressions = estimate;
+	if (state != FM_PRINT_COMPLETED) {
+		/* Kept for another try; what did print is on the record. */
+		fm_releases_finish(s->ctx->store, r.id, FM_RELEASE_FAILED,
+		    measured ? impressions : 0, sheets, measured, reason,
+		    now());
+		fm_log_info("release %lld of job %lld failed: %s",
+		    (long long)r.id, (long long)job_id, reason);
+		return progress(s, job_id, FM_STAGE_FAILED,
+		    measured ? (uint32_t)impressions : 0, 0,
+		    "Not printed: %s. The job is still held.", reason);
+	}
+	fm_releases_finish(s->ctx->store, r.id, FM_RELEASE_COMPLETED,
+	    impressions, sheets > 0 ? sheets : -1, measured, "", now());
+	{
+		struct destroy_ctx d = {spool, s->ctx->store};
+		fm_jobstore_documents(
+		    s->ctx->store, job_id, destroy_document, &d);
+	}
+	(*printed)++;
+	fm_log_info("release %lld: job %lld printed on %s, %lld "
+	            "impression(s) %s",
+	    (long long)r.id, (long long)job_id, s->terminal.printer,
+	    (long long)impressions, measured ? "counted" : "estimated");
+	return progress(s, job_id, FM_STAGE_DONE, (uint32_t)impressions, 0,
+	    "%lld page(s) printed.", (long long)impressions);
+}
+
+static bool
+handle_release(struct session *s, const struct fm_proto_msg *m)
+{
+	char dir[512], why[256], err[256], msg[96];
+	const char *errstr = NULL;
+	fm_printer_t *p;
+	fm_spool_t *spool;
+	struct owned o;
+	int printed = 0;
+	bool ok = true;
+
+	requested_jobs(s, m, &o);
+	if (o.n == 0)
+		return send_ok(s, "Nothing to print.");
+	if ((p = fm_printer_open(
+	         s->terminal.printer, 30000, err, sizeof(err))) == NULL) {
+		fm_log_warn("release at %s: %s", s->terminal.name, err);
+		return send_error(s, FM_CODE_PRINTER_ERROR,
+		    "The printer cannot be reached. Your jobs stay held.");
+	}
+	if (!fm_printer_ready(p, why, sizeof(why))) {
+		fm_printer_close(p);
+		return send_error(
+		    s, FM_CODE_PRINTER_ERROR, "%s Your jobs stay held.", why);
+	}
+	if (!fm_settings_spool_dir(s->ctx->settings, dir, sizeof(dir)) ||
+	    (spool = fm_spool_open(dir, s->ctx->master, &errstr)) == NULL) {
+		fm_printer_close(p);
+		return send_error(
+		    s, FM_CODE_INTERNAL, "Cannot print now. Please try again.");
+	}
+	for (size_t i = 0; i < o.n && ok; i++)
+		ok = release_one(s, p, spool, o.ids[i], m, &printed);
+	fm_spool_close(spool);
+	fm_printer_close(p);
+	if (!ok)
+		return false;
+	snprintf(msg, sizeof(msg), "Printed %d of %zu job(s).", printed, o.n);
+	return send_ok(s, msg);
+}
+
 /* Handles one request; false ends the session. */
 static bool
 dispatch(struct session *s, struct fm_proto_msg *m)
@@ -381,8 +693,7 @@ dispatch(struct session *s, struct fm_proto_msg *m)
 	case FM_MSG_EXTEND:
 		return handle_extend(s, m);
 	case FM_MSG_RELEASE:
-		return send_error(s, FM_CODE_PRINTER_ERROR,
-		    "Release is not available on this server yet.");
+		return handle_release(s, m);
 	default:
 		return send_error(s, FM_CODE_BAD_REQUEST, "Unknown request.");
 	}

@@ -9,13 +9,16 @@
 #ifndef FM_SESSION_H
 #define FM_SESSION_H
 
+#include <stdint.h>
+
 #include "quota/store.h"
 #include "release/settings.h"
 
 struct fm_session_ctx {
 	const struct fm_settings *settings;
 	fm_store_t *store;
-	const char *peer; /* address, for logs */
+	const uint8_t *master; /* spool master key, to print held jobs */
+	const char *peer;      /* address, for logs */
 };
 
 /*

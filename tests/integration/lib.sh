@@ -42,12 +42,14 @@ fm_setup() {
 	FM_CONF="$T/followme.conf"
 	FOLLOWMED_PID=""
 	CUPSD_PID=""
+	MFP_PID=""
 	trap fm_teardown EXIT
 }
 
 fm_teardown() {
 	local rc=$?
 	fm_stop_followmed
+	fm_stop_mfp 2>/dev/null
 	[ -n "$CUPSD_PID" ] && kill "$CUPSD_PID" 2>/dev/null && wait "$CUPSD_PID" 2>/dev/null
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
 		echo "---- followmed log" >&2
@@ -113,7 +115,8 @@ fm_start_cupsd() {
 	# cupsd refuses backends that are group/other-writable; 0755 makes
 	# it run ours as lp, as in production.
 	install -m 0755 "$FM_BUILD/spooler/followme" "$c/bin/backend/followme"
-	ln -s /usr/lib/cups/backend/file "$c/bin/backend/file" 2>/dev/null || true
+	# The ipp backend too, for queues that lead to the stand-in MFP.
+	ln -s /usr/lib/cups/backend/ipp "$c/bin/backend/ipp"
 	cat > "$T/cups-files.conf" <<CONF
 ServerRoot $c/conf
 RequestRoot $c/spool
@@ -267,4 +270,45 @@ fm_hold() {
 		"$FM_BUILD/spooler/followme" "$n" "$user" "$title" 1 \
 		"job-uuid=urn:uuid:$(printf '%08d' "$n")-0000-0000-0000-000000000000" \
 		"$T/hold.pdf" 2>/dev/null || fm_die "backend refused job $n"
+}
+
+# fm_start_mfp [CMD-SLEEP]: ippeveprinter as the stand-in MFP on a free
+# port, with a private D-Bus (it needs one).  Its print command reports
+# the impressions (qpdf pages x copies) and keeps what it printed in
+# $T/mfp/printed/ in arrival order.  Sets MFP_URI.
+fm_start_mfp() {
+	local sleep_s=${1:-0}
+	mkdir -p "$T/mfp/spool" "$T/mfp/printed"
+	dbus-daemon --session --address="unix:path=$T/mfp/dbus.sock" --fork \
+		--print-pid > "$T/mfp/dbus.pid"
+	cat > "$T/mfp/print-cmd" <<CMD
+#!/bin/sh
+# Stand-in MFP: count, keep, report.
+n=\$(qpdf --show-npages "\$1" 2>/dev/null || echo 1)
+c=\${IPP_COPIES:-1}
+sleep $sleep_s
+cp "\$1" "$T/mfp/printed/\$(date +%s%N)"
+echo "ATTR: job-impressions=\$((n * c))" >&2
+echo "ATTR: job-impressions-completed=\$((n * c))" >&2
+CMD
+	chmod 755 "$T/mfp/print-cmd"
+	MFP_PORT=$(fm_free_port) || fm_die "no free port"
+	DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/mfp/dbus.sock" \
+		ippeveprinter -p "$MFP_PORT" -r off -n localhost \
+		-f application/pdf,application/postscript,image/pwg-raster \
+		-2 -k -d "$T/mfp/spool" -c "$T/mfp/print-cmd" "Followme Test MFP" \
+		> "$T/log/mfp.log" 2>&1 &
+	MFP_PID=$!
+	MFP_URI="ipp://localhost:$MFP_PORT/ipp/print"
+	for _ in $(seq 1 100); do
+		ipptool -q "$MFP_URI" get-printer-attributes.test 2>/dev/null && return 0
+		sleep 0.1
+	done
+	fm_die "ippeveprinter did not start"
+}
+
+fm_stop_mfp() {
+	[ -n "${MFP_PID:-}" ] && kill "$MFP_PID" 2>/dev/null && wait "$MFP_PID" 2>/dev/null
+	[ -f "$T/mfp/dbus.pid" ] && kill "$(cat "$T/mfp/dbus.pid")" 2>/dev/null
+	MFP_PID=""
 }

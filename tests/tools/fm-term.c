@@ -6,7 +6,8 @@
  * Uses DIR/ca.crt, DIR/NAME.crt and DIR/NAME.key.  Each input line is a
  * request; each reply is printed as one line:
  *	hello [VERSION] | pin USER PIN | list | delete ID...|all |
- *	extend ID...|all | release ID...|all | badge HEX | logout |
+ *	extend ID...|all | release [copies=N] [duplex] [gray] ID...|all |
+ *	badge HEX | logout |
  *	raw HEX (bytes sent as they are) | wait SECONDS (read one message)
  * Exit 0 when every request got a reply, 1 when the connection failed.
  */
@@ -81,6 +82,12 @@ parse_ids(struct fm_proto_msg *m, char *rest)
 	for (char *tok = strtok(rest, " \n"); tok; tok = strtok(NULL, " \n")) {
 		if (strcmp(tok, "all") == 0)
 			m->all = true;
+		else if (strncmp(tok, "copies=", 7) == 0)
+			m->copies = (uint32_t)atoi(tok + 7);
+		else if (strcmp(tok, "duplex") == 0)
+			m->force_duplex = true;
+		else if (strcmp(tok, "gray") == 0)
+			m->force_gray = true;
 		else if (m->nids < FM_PROTO_MAXIDS)
 			m->ids[m->nids++] = atoll(tok);
 	}
@@ -94,6 +101,7 @@ main(int argc, char **argv)
 	fm_tls_config_t *cfg;
 	fm_tls_t *tls;
 	const char *errstr;
+	int rc = 0;
 
 	if (argc != 6) {
 		fprintf(stderr, "usage: fm-term DIR NAME HOST PORT SERVER\n");
@@ -148,6 +156,7 @@ main(int argc, char **argv)
 		}
 		if (!fm_protoio_send(tls, &m)) {
 			printf("SEND-FAILED\n");
+			rc = 1;
 			break;
 		}
 	read_reply:
@@ -158,16 +167,18 @@ main(int argc, char **argv)
 				break;
 			case FM_PROTOIO_CLOSED:
 				printf("CLOSED\n");
-				return 0;
+				goto out;
 			default:
 				printf("RECV-FAILED\n");
-				return 1;
+				rc = 1;
+				goto out;
 			}
-		} while (
-		    in.type == FM_MSG_PROGRESS && in.stage < FM_STAGE_DONE);
+		} while (in.type == FM_MSG_PROGRESS);
 		fflush(stdout);
 	}
+out:
+	fflush(stdout);
 	fm_tls_close(tls);
 	fm_tls_config_destroy(cfg);
-	return 0;
+	return rc;
 }

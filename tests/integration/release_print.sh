@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Releasing held jobs to a real IPP printer (ippeveprinter as the MFP,
+# directly by ipp:// URI and through a CUPS queue): the printer gets
+# exactly the held bytes, options can only be lowered, the measured count
+# is recorded, a stopped printer keeps the job held, a job cancelled at
+# the printer stays held, and followmed killed mid-release neither prints
+# nor counts twice.
+set -u
+. "$(dirname "$0")/lib.sh"
+fm_setup
+PORT=$(fm_free_port) || fm_die "no free port"
+fm_write_conf "[release]" "listen = 127.0.0.1:$PORT" "server_name = followme-test" \
+	"session_timeout = 60s"
+fm_pam_matrix fmalice:1234 fmbob:5678
+fm_start_mfp 2
+fm_start_cupsd
+lpadmin -p mfpq -E -v "$MFP_URI" -m everywhere || fm_die "CUPS queue to the MFP"
+FM_FOLLOWMED_ENV="$FM_FOLLOWMED_ENV CUPS_SERVER=$CUPS_SERVER"
+
+mkdir -p "$T/state" && chown followme: "$T/state" && chmod 700 "$T/state"
+fm_admin ca init >/dev/null || fm_die "ca init"
+fm_admin terminal add t1 --printer "$MFP_URI" >/dev/null || fm_die "terminal t1"
+fm_admin terminal add t2 --printer mfpq >/dev/null || fm_die "terminal t2"
+PKI="$T/pki"
+mkdir -p "$PKI" && cp "$T/state/pki/ca.crt" "$T/state/pki/terminals/"* "$PKI/" && chmod -R a+r "$PKI"
+fm_start_followmed
+term() { "$FM_BUILD/tests/fm-term" "$PKI" "$1" 127.0.0.1 "$PORT" followme-test; }
+
+gs -q -sDEVICE=pdfwrite -o "$T/three.pdf" -c "showpage showpage showpage"
+chmod 644 "$T/three.pdf"
+hold_pdf() { # hold_pdf N USER COPIES
+	setpriv --reuid=lp --regid="$(id -g lp)" --clear-groups \
+		env -i FOLLOWME_CONF="$FM_CONF" TMPDIR=/tmp CONTENT_TYPE=application/pdf \
+		"$FM_BUILD/spooler/followme" "$1" "$2" "Job $1" "$3" \
+		"job-uuid=urn:uuid:$(printf '%08d' "$1")-0000-0000-0000-000000000000" \
+		"$T/three.pdf" 2>/dev/null || fm_die "backend refused job $1"
+}
+printed_count() { ls "$T/mfp/printed" | wc -l; }
+
+# 1. Release by ipp:// URI: exact bytes, measured impressions.
+hold_pdf 1 fmalice 2
+out=$(printf 'hello\npin fmalice 1234\nrelease 1\n' | term t1)
+echo "$out" | grep -q "^PROGRESS job=1 stage=1" || fm_die "no reserved progress: $out"
+echo "$out" | grep -q "^PROGRESS job=1 stage=2" || fm_die "no sent progress: $out"
+echo "$out" | grep -q "^PROGRESS job=1 stage=4 pages=6 .*message=6 page(s) printed" || fm_die "not printed: $out"
+echo "$out" | tail -n 1 | grep -q "^OK message=Printed 1 of 1 job" || fm_die "no final OK: $out"
+[ "$(printed_count)" -eq 1 ] || fm_die "printer got $(printed_count) jobs"
+cmp -s "$(ls -d "$T/mfp/printed/"* | head -n 1)" "$T/three.pdf" || fm_die "printer did not get the held bytes"
+fm_admin jobs show 1 | grep -q "state:    released" || fm_die "job not released"
+fm_admin jobs show 1 | grep -q "6 impression(s), counted by the printer" || fm_die "measured count not recorded"
+[ ! -e "$T/state/spool/1-1" ] || fm_die "held copy not destroyed after printing"
+echo "ok - released by URI: exact bytes, 6 impressions counted by the printer, held copy destroyed"
+
+# 2. Options only go down: copies 5 on a 2-copy job prints 2; copies 1
+#    prints 1; a released job cannot be released again.
+hold_pdf 2 fmalice 2
+hold_pdf 3 fmalice 2
+out=$(printf 'hello\npin fmalice 1234\nrelease copies=5 2\nrelease 1\n' | term t1)
+echo "$out" | grep -q "^PROGRESS job=2 stage=4 pages=6" || fm_die "copies raised above the job's: $out"
+echo "$out" | grep -q "^PROGRESS job=1 stage=5 .*no longer held\|No such job" || fm_die "released twice: $out"
+out=$(printf 'hello\npin fmalice 1234\nrelease copies=1 duplex gray 3\n' | term t1)
+echo "$out" | grep -q "^PROGRESS job=3 stage=4 pages=3" || fm_die "copies not lowered: $out"
+echo "ok - release can lower copies and force duplex, never raise"
+
+# 3. A stopped printer: refused, the job stays held, nothing charged.
+hold_pdf 4 fmalice 1
+cupsdisable mfpq
+out=$(printf 'hello\npin fmalice 1234\nrelease 4\n' | term t2)
+echo "$out" | grep -q "^ERROR code=9 message=The printer is stopped. Your jobs stay held." || fm_die "stopped printer: $out"
+fm_admin jobs show 4 | grep -q "state:    held" || fm_die "job not held after refusal"
+cupsenable mfpq
+out=$(printf 'hello\npin fmalice 1234\nrelease 4\n' | term t2)
+echo "$out" | grep -q "^PROGRESS job=4 stage=4" || fm_die "release through the CUPS queue: $out"
+echo "ok - stopped printer refused with the job held; released through a CUPS queue"
+
+# 4. Cancelled at the printer mid-job: not counted as printed, still held.
+hold_pdf 5 fmbob 1
+before=$(printed_count)
+printf 'hello\npin fmbob 5678\nrelease 5\n' | term t1 > "$T/out5" &
+rel=$!
+for _ in $(seq 1 100); do grep -q "stage=2" "$T/out5" && break; sleep 0.1; done
+ipptool -q "$MFP_URI" /usr/share/cups/ipptool/cancel-current-job.test 2>/dev/null ||
+	fm_die "cannot cancel at the printer"
+wait "$rel"
+grep -q "^PROGRESS job=5 stage=5 .*cancelled at the printer. The job is still held" "$T/out5" ||
+	fm_die "cancel not reported: $(cat "$T/out5")"
+fm_admin jobs show 5 | grep -q "state:    held" || fm_die "cancelled job not held again"
+echo "ok - cancelled at the printer: reported, held again"
+
+# 5. followmed SIGKILLed while the printer prints: after a restart the job
+#    is taken as printed, once, and never sent again.
+hold_pdf 6 fmbob 1
+before=$(printed_count)
+printf 'hello\npin fmbob 5678\nrelease 6\n' | term t1 > "$T/out6" 2>&1 &
+rel=$!
+for _ in $(seq 1 100); do grep -q "stage=2" "$T/out6" && break; sleep 0.1; done
+grep -q "stage=2" "$T/out6" || fm_die "release 6 never reached the printer"
+kill -KILL "$FOLLOWMED_PID"
+wait "$FOLLOWMED_PID" 2>/dev/null
+FOLLOWMED_PID=""
+wait "$rel" 2>/dev/null
+fm_start_followmed
+grep -q "was at the printer when followmed stopped: taken as printed" "$T/log/followmed.log" ||
+	fm_die "interrupted release not settled"
+sleep 3
+[ "$(printed_count)" -eq $((before + 1)) ] || fm_die "printed $(( $(printed_count) - before )) times"
+fm_admin jobs show 6 | grep -q "state:    released" || fm_die "job 6 not released after recovery"
+out=$(printf 'hello\npin fmbob 5678\nrelease 6\n' | term t1)
+echo "$out" | grep -q "stage=5" || fm_die "job 6 could be released again: $out"
+echo "ok - killed mid-release: printed once, settled once"
+
+fm_followmed_alive || fm_die "followmed died"
+echo "release print: all checks passed"
