@@ -82,15 +82,16 @@ fm_releases_submitted(fm_store_t *store, int64_t id, const char *printer_jobs)
 /* Ends release id and moves its job; inside the caller's transaction. */
 static bool
 settle(fm_store_t *store, int64_t id, const char *release_state,
-    const char *job_state, int64_t impressions, int64_t sheets,
-    bool measured, const char *reason, int64_t now)
+    const char *job_state, int64_t impressions, int64_t sheets, bool measured,
+    const char *reason, int64_t now)
 {
 	sqlite3_stmt *st;
 	int64_t job_id = -1;
 	char detail[320];
 
-	st = fm_store_prepare(store, "SELECT job_id FROM releases WHERE id = ?1"
-				     " AND state IN ('started', 'submitted')");
+	st = fm_store_prepare(store,
+	    "SELECT job_id FROM releases WHERE id = ?1"
+	    " AND state IN ('started', 'submitted')");
 	if (st == NULL)
 		return false;
 	sqlite3_bind_int64(st, 1, id);
@@ -149,8 +150,8 @@ fm_releases_finish(fm_store_t *store, int64_t id,
 	if (store == NULL || !fm_store_begin(store))
 		return false;
 	if (!settle(store, id, printed ? "completed" : "failed",
-		printed ? "released" : "held", impressions, sheets, measured,
-		reason, now)) {
+	        printed ? "released" : "held", impressions, sheets, measured,
+	        reason, now)) {
 		fm_store_rollback(store);
 		return false;
 	}
@@ -159,8 +160,7 @@ fm_releases_finish(fm_store_t *store, int64_t id,
 
 int
 fm_releases_recover(fm_store_t *store, int64_t now,
-    void (*fn)(const struct fm_release *r, bool printed, void *arg),
-    void *arg)
+    void (*fn)(const struct fm_release *r, bool printed, void *arg), void *arg)
 {
 	struct fm_release rs[64];
 	char states[64][16];
@@ -200,13 +200,13 @@ fm_releases_recover(fm_store_t *store, int64_t now,
 		if (!fm_store_begin(store))
 			continue;
 		if (!settle(store, rs[i].id, printed ? "unknown" : "failed",
-			printed ? "released" : "held",
-			printed ? rs[i].estimate_impressions : 0, -1, false,
-			printed ? "followmed restarted while printing; counted "
-				  "at the estimate"
-				: "followmed restarted before the printer had "
-				  "the job",
-			now)) {
+		        printed ? "released" : "held",
+		        printed ? rs[i].estimate_impressions : 0, -1, false,
+		        printed ? "followmed restarted while printing; counted "
+		                  "at the estimate"
+		                : "followmed restarted before the printer had "
+		                  "the job",
+		        now)) {
 			fm_store_rollback(store);
 			continue;
 		}

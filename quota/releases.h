@@ -34,8 +34,8 @@ enum fm_release_outcome {
 bool fm_releases_start(fm_store_t *store, struct fm_release *r, int64_t now);
 
 /* Records the printer's job id(s), "3" or "3,4", once accepted. */
-bool fm_releases_submitted(fm_store_t *store, int64_t id,
-    const char *printer_jobs);
+bool fm_releases_submitted(
+    fm_store_t *store, int64_t id, const char *printer_jobs);
 
 /*
  * 'fm_releases_finish()' - end a release.  impressions and sheets as
@@ -54,7 +54,6 @@ bool fm_releases_finish(fm_store_t *store, int64_t id,
  * Calls fn for each (for the ledger and the log); returns how many.
  */
 int fm_releases_recover(fm_store_t *store, int64_t now,
-    void (*fn)(const struct fm_release *r, bool printed, void *arg),
-    void *arg);
+    void (*fn)(const struct fm_release *r, bool printed, void *arg), void *arg);
 
 #endif
