@@ -7,13 +7,29 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
 
 struct fm_store {
 	sqlite3 *db;
+	int64_t now; /* 0: the real clock */
 };
+
+int64_t
+fm_store_now(fm_store_t *store)
+{
+	return store != NULL && store->now > 0 ? store->now
+	                                       : (int64_t)time(NULL);
+}
+
+void
+fm_store_set_now(fm_store_t *store, int64_t now)
+{
+	if (store != NULL)
+		store->now = now;
+}
 
 sqlite3 *
 fm_store_db(fm_store_t *store)
@@ -38,6 +54,35 @@ fm_store_exec(fm_store_t *store, const char *sql)
 		return false;
 	}
 	return true;
+}
+
+void
+fm_store_copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	snprintf(dst, size, "%s", s ? (const char *)s : "");
+}
+
+void
+fm_store_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, idx);
+	else
+		sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+}
+
+bool
+fm_store_step_done(sqlite3_stmt *st)
+{
+	int rc;
+
+	if (st == NULL)
+		return false;
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE;
 }
 
 sqlite3_stmt *
