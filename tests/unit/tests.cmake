@@ -1,1 +1,5 @@
 fm_unit_test(conf fm_common)
+fm_unit_test(money fm_store)
+fm_unit_test(period fm_store)
+fm_unit_test(price fm_store)
+fm_unit_test(ledger fm_store)
