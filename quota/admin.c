@@ -3,6 +3,7 @@
  */
 #include "quota/admin.h"
 
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,8 @@ struct table {
 
 static const struct table tables[] = {
     {fm_admin_jobs_commands, &fm_admin_jobs_count},
+    {fm_admin_users_commands, &fm_admin_users_count},
+    {fm_admin_quota_commands, &fm_admin_quota_count},
 };
 
 int
@@ -44,8 +47,8 @@ fm_admin_usage(const struct fm_admin_command *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: followme-admin %s %s %s\n", cmd->group,
-	    cmd->verb, cmd->args);
+	fprintf(stderr, "\nusage: followme-admin %s%s%s %s\n", cmd->group,
+	    cmd->verb ? " " : "", cmd->verb ? cmd->verb : "", cmd->args);
 	return FM_ADMIN_USAGE;
 }
 
@@ -82,7 +85,8 @@ print_help(FILE *f)
 		for (size_t i = 0; i < *tables[t].count; i++) {
 			const struct fm_admin_command *c =
 			    &tables[t].commands[i];
-			fprintf(f, "  %s %s %s\n      %s\n", c->group, c->verb,
+			fprintf(f, "  %s%s%s %s\n      %s\n", c->group,
+			    c->verb ? " " : "", c->verb ? c->verb : "",
 			    c->args, c->help);
 		}
 	fputs("\nSee followme-admin(8).\n", f);
@@ -99,14 +103,16 @@ find_command(const char *group, const char *verb, bool *group_known)
 			if (strcmp(c->group, group) != 0)
 				continue;
 			*group_known = true;
+			if (c->verb == NULL)
+				return c;
 			if (verb != NULL && strcmp(c->verb, verb) == 0)
 				return c;
 		}
 	return NULL;
 }
 
-static bool
-open_store(struct fm_admin *admin)
+bool
+fm_admin_open_store(struct fm_admin *admin)
 {
 	const char *errstr = NULL;
 	char path[512];
@@ -134,6 +140,25 @@ open_store(struct fm_admin *admin)
 		return false;
 	}
 	return true;
+}
+
+/* Records who runs the command, before privileges are dropped: the
+ * real user, or the user sudo ran it for. */
+static void
+set_operator(struct fm_admin *admin)
+{
+	const char *sudo = getenv("SUDO_USER");
+	struct passwd *pw;
+
+	if (getuid() == 0 && sudo != NULL && sudo[0] != '\0')
+		snprintf(admin->operator_name, sizeof(admin->operator_name),
+		    "%s", sudo);
+	else if ((pw = getpwuid(getuid())) != NULL)
+		snprintf(admin->operator_name, sizeof(admin->operator_name),
+		    "%s", pw->pw_name);
+	else
+		snprintf(admin->operator_name, sizeof(admin->operator_name),
+		    "uid %u", (unsigned)getuid());
 }
 
 int
@@ -193,9 +218,15 @@ main(int argc, char **argv)
 	if (!fm_settings_load(&admin.settings, config, err, sizeof(err)))
 		return fm_admin_fail("%s", err);
 	admin.now = (int64_t)time(NULL);
-	if (cmd->needs_store && !open_store(&admin))
+	set_operator(&admin);
+	if (cmd->needs_store && !fm_admin_open_store(&admin))
 		return FM_ADMIN_FAIL;
-	rc = cmd->run(&admin, nargs - 1, args + 1);
+	/* A group that is itself the command ("export") gets the group
+	 * as argv[0]. */
+	if (cmd->verb == NULL)
+		rc = cmd->run(&admin, nargs, args);
+	else
+		rc = cmd->run(&admin, nargs - 1, args + 1);
 	fm_store_close(admin.store);
 	free(args);
 	return rc;
