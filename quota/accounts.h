@@ -19,7 +19,7 @@
 
 struct fm_account {
 	int64_t id;
-	char kind[16]; /* "user", "department", "project" */
+	char kind[16];                  /* "user", "department", "project" */
 	char name[FM_ACCOUNTS_NAMEMAX]; /* login or department code */
 	bool restricted;
 	int64_t overdraft; /* >= 0, minor units */

@@ -39,8 +39,7 @@ self(const char *group, const char *verb)
 }
 
 #define UNKNOWN_OPTION(cmd)                                                    \
-	fm_admin_usage(                                                        \
-	    cmd, "unknown or incomplete option %s", argv[optind - 1])
+	fm_admin_usage(cmd, "unknown or incomplete option %s", argv[optind - 1])
 
 static bool
 parse_amount(const char *s, bool negative_ok, int64_t *out)
@@ -147,8 +146,7 @@ price_set(struct fm_admin *admin, int argc, char **argv)
 	if (optind != argc)
 		return fm_admin_usage(
 		    cmd, "unexpected argument '%s'", argv[optind]);
-	if (e.media[0] == '\0' || e.colour < 0 || e.duplex < 0 ||
-	    e.amount < 0)
+	if (e.media[0] == '\0' || e.colour < 0 || e.duplex < 0 || e.amount < 0)
 		return fm_admin_usage(cmd,
 		    "--media, --colour, --sides and --amount are required");
 	if (!fm_price_set(admin->store, printer, &e, admin->operator_name,
@@ -194,8 +192,8 @@ print_price(const struct fm_price_entry *e, void *arg)
 		return true;
 	}
 	if (ctx->count++ == 0)
-		printf("%-8s %-7s %-8s %-11s %10s\n", "MEDIA", "COLOUR", "SIDES",
-		    "PER", "AMOUNT");
+		printf("%-8s %-7s %-8s %-11s %10s\n", "MEDIA", "COLOUR",
+		    "SIDES", "PER", "AMOUNT");
 	printf("%-8s %-7s %-8s %-11s %10s\n", e->media,
 	    e->colour ? "colour" : "mono", e->duplex ? "duplex" : "simplex",
 	    e->per_sheet ? "sheet" : "impression", money);
@@ -232,7 +230,8 @@ price_show(struct fm_admin *admin, int argc, char **argv)
 	if (optind != argc)
 		return fm_admin_usage(
 		    cmd, "unexpected argument '%s'", argv[optind]);
-	version = v > 0 ? (int)v : fm_price_current(admin->store, printer, &own);
+	version =
+	    v > 0 ? (int)v : fm_price_current(admin->store, printer, &own);
 	if (version <= 0)
 		return fm_admin_fail("no price list for %s and no default list",
 		    printer[0] ? printer : "the default");
@@ -272,8 +271,8 @@ print_version(int version, int64_t at, const char *by, void *arg)
 	}
 	if (ctx->count++ == 0)
 		printf("%-8s %-19s %s\n", "VERSION", "CREATED", "BY");
-	printf("%-8d %-19s %s\n", version, fm_admin_time(at, when, sizeof(when)),
-	    by ? by : "");
+	printf("%-8d %-19s %s\n", version,
+	    fm_admin_time(at, when, sizeof(when)), by ? by : "");
 	return true;
 }
 
@@ -392,14 +391,15 @@ quota_set(struct fm_admin *admin, int argc, char **argv)
 	if ((rc = parse_target(argc, argv, cmd, &o)) != FM_ADMIN_OK)
 		return rc;
 	if (!parse_amount(o.amount, false, &amount))
-		return fm_admin_usage(cmd,
-		    "--amount must be an amount of 0 or more, like 10.00");
+		return fm_admin_usage(
+		    cmd, "--amount must be an amount of 0 or more, like 10.00");
 	if (o.period != NULL && !fm_period_parse(o.period, &period))
 		return fm_admin_usage(
 		    cmd, "--period is daily, weekly or monthly");
 	if (o.cap != NULL && !parse_amount(o.cap, false, &cap))
-		return fm_admin_usage(cmd, "--cap must be an amount of 0 or "
-		                           "more (0: no cap)");
+		return fm_admin_usage(cmd,
+		    "--cap must be an amount of 0 or "
+		    "more (0: no cap)");
 	if ((rc = find_account(admin, cmd, o.user, o.dept, &a)) != FM_ADMIN_OK)
 		return rc;
 	if (!fm_alloc_set(admin->store, a.id, amount, period, cap, &errstr))
@@ -426,20 +426,21 @@ quota_limit(struct fm_admin *admin, int argc, char **argv)
 
 	if ((rc = parse_target(argc, argv, cmd, &o)) != FM_ADMIN_OK)
 		return rc;
-	if (o.overdraft != NULL && !parse_amount(o.overdraft, false, &overdraft))
+	if (o.overdraft != NULL &&
+	    !parse_amount(o.overdraft, false, &overdraft))
 		return fm_admin_usage(
 		    cmd, "--overdraft must be an amount of 0 or more");
 	if (o.overdraft == NULL && o.restricted < 0)
-		return fm_admin_usage(cmd,
-		    "give --restricted, --unrestricted or --overdraft");
+		return fm_admin_usage(
+		    cmd, "give --restricted, --unrestricted or --overdraft");
 	if ((rc = find_account(admin, cmd, o.user, o.dept, &a)) != FM_ADMIN_OK)
 		return rc;
 	if (!fm_accounts_set_limits(admin->store, a.id,
 	        o.restricted < 0 ? a.restricted : o.restricted == 1,
 	        overdraft) ||
 	    !fm_accounts_get(admin->store, a.id, &a))
-		return fm_admin_fail(
-		    "cannot set the limit: %s", fm_store_last_error(admin->store));
+		return fm_admin_fail("cannot set the limit: %s",
+		    fm_store_last_error(admin->store));
 	printf("%s %s is %s", a.kind, a.name,
 	    a.restricted ? "restricted" : "unrestricted");
 	if (a.restricted)
@@ -501,8 +502,8 @@ quota_policy(struct fm_admin *admin, int argc, char **argv)
 	    {"currency", required_argument, NULL, 'c'},
 	    {NULL, 0, NULL, 0},
 	};
-	static const char *const keys[] = {"payer", "new_users", "currency",
-	    "closed_through"};
+	static const char *const keys[] = {
+	    "payer", "new_users", "currency", "closed_through"};
 	const struct fm_admin_command *cmd = self("quota", "policy");
 	const char *set[3] = {NULL, NULL, NULL}, *errstr = NULL;
 	char value[FM_POLICY_VALUEMAX];
@@ -526,8 +527,8 @@ quota_policy(struct fm_admin *admin, int argc, char **argv)
 	for (int i = 0; i < 3; i++)
 		if (set[i] != NULL &&
 		    !fm_policy_set(admin->store, keys[i], set[i], &errstr))
-			return fm_admin_usage(cmd, "%s '%s': %s", keys[i],
-			    set[i], errstr);
+			return fm_admin_usage(
+			    cmd, "%s '%s': %s", keys[i], set[i], errstr);
 	if (admin->json)
 		fputc('{', stdout);
 	for (int i = 0; i < 4; i++) {
@@ -555,8 +556,8 @@ quota_run_allocations(struct fm_admin *admin, int argc, char **argv)
 	if (argc != 1)
 		return fm_admin_usage(
 		    self("quota", "run-allocations"), "takes no arguments");
-	if (!fm_alloc_run(admin->store, fm_store_now(admin->store), &credited,
-	        &errstr))
+	if (!fm_alloc_run(
+	        admin->store, fm_store_now(admin->store), &credited, &errstr))
 		return fm_admin_fail("allocations failed: %s", errstr);
 	printf("Credited %d account(s).\n", credited);
 	return FM_ADMIN_OK;
@@ -574,9 +575,10 @@ balance(struct fm_admin *admin, int argc, char **argv)
 	const char *kind;
 	int64_t avail;
 
-	if (argc != 3 || (strcmp(argv[1], "user") != 0 &&
-	                     strcmp(argv[1], "department") != 0 &&
-	                     strcmp(argv[1], "dept") != 0))
+	if (argc != 3 ||
+	    (strcmp(argv[1], "user") != 0 &&
+	        strcmp(argv[1], "department") != 0 &&
+	        strcmp(argv[1], "dept") != 0))
 		return fm_admin_usage(
 		    cmd, "expected 'user LOGIN' or 'department CODE'");
 	kind = argv[1][0] == 'u' ? "user" : "department";
@@ -708,7 +710,8 @@ parse_range(int argc, char **argv, const struct fm_admin_command *cmd,
 	if (!exporting && (o->format != NULL || o->out != NULL))
 		return fm_admin_usage(cmd, "--format and --out are for export");
 	if (o->by == NULL || o->from == NULL || o->to == NULL)
-		return fm_admin_usage(cmd, "--by, --from and --to are required");
+		return fm_admin_usage(
+		    cmd, "--by, --from and --to are required");
 	if (!parse_date(o->from, &o->start))
 		return fm_admin_usage(
 		    cmd, "--from '%s' is not a date (YYYY-MM-DD)", o->from);
@@ -738,7 +741,8 @@ report_usage(struct fm_admin *admin, int argc, char **argv)
 	else if (strcmp(o.by, "printer") == 0)
 		by = FM_EXPORT_BY_PRINTER;
 	else
-		return fm_admin_usage(cmd, "--by is user, department or printer");
+		return fm_admin_usage(
+		    cmd, "--by is user, department or printer");
 	if (!fm_export_write(admin->store, by, o.start, o.end, o.from, o.to,
 	        admin->json ? FM_EXPORT_JSON : FM_EXPORT_TEXT, stdout, NULL))
 		return fm_admin_fail(
@@ -746,8 +750,7 @@ report_usage(struct fm_admin *admin, int argc, char **argv)
 	return FM_ADMIN_OK;
 }
 
-static int
-export(struct fm_admin *admin, int argc, char **argv)
+static int export(struct fm_admin *admin, int argc, char **argv)
 {
 	const struct fm_admin_command *cmd = self("export", NULL);
 	struct range_opts o;
@@ -779,8 +782,7 @@ export(struct fm_admin *admin, int argc, char **argv)
 		if (snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", o.out) >=
 		    (int)sizeof(tmp))
 			return fm_admin_usage(cmd, "--out name is too long");
-		if ((fd = mkstemp(tmp)) < 0 ||
-		    (f = fdopen(fd, "w")) == NULL)
+		if ((fd = mkstemp(tmp)) < 0 || (f = fdopen(fd, "w")) == NULL)
 			return fm_admin_fail(
 			    "cannot create %s: %s", o.out, strerror(errno));
 		fchmod(fd, 0644);
@@ -846,8 +848,8 @@ ledger_verify(struct fm_admin *admin, int argc, char **argv)
 		       "verified.\n",
 		    rows);
 	else
-		fprintf(stderr, "followme-admin: LEDGER VERIFICATION FAILED\n%s",
-		    report);
+		fprintf(stderr,
+		    "followme-admin: LEDGER VERIFICATION FAILED\n%s", report);
 	return ok ? FM_ADMIN_OK : FM_ADMIN_FAIL;
 }
 
@@ -874,7 +876,8 @@ period_close(struct fm_admin *admin, int argc, char **argv)
 		return fm_admin_usage(
 		    cmd, "unexpected argument '%s'", argv[optind]);
 	if (to == NULL || !parse_date(to, &day))
-		return fm_admin_usage(cmd, "--to DATE (YYYY-MM-DD) is required");
+		return fm_admin_usage(
+		    cmd, "--to DATE (YYYY-MM-DD) is required");
 	if (!fm_ledger_close_period(admin->store, day, &errstr))
 		return fm_admin_fail("cannot close through %s: %s", to, errstr);
 	printf("Closed every day through %s.\n", to);
@@ -930,8 +933,8 @@ const struct fm_admin_command fm_admin_quota_commands[] = {
     {"quota", "set",
         "--user L|--department C --amount A [--period "
         "daily|weekly|monthly] [--cap A]",
-        "allocate A every period, up to the cap (amount 0 removes it)",
-        true, quota_set},
+        "allocate A every period, up to the cap (amount 0 removes it)", true,
+        quota_set},
     {"quota", "limit",
         "--user L|--department C [--restricted|--unrestricted] "
         "[--overdraft A]",
@@ -946,16 +949,15 @@ const struct fm_admin_command fm_admin_quota_commands[] = {
         "restricted|unrestricted] [--currency CODE] [--json]",
         "show or change the site policy", true, quota_policy},
     {"quota", "run-allocations", "",
-        "credit the allocations of the current period now (idempotent)",
-        true, quota_run_allocations},
+        "credit the allocations of the current period now (idempotent)", true,
+        quota_run_allocations},
     {"balance", NULL, "user LOGIN|department CODE [--json]",
         "show an account's balance, reservations and limit", true, balance},
-    {"refund", NULL, "JOB --reason TEXT",
-        "give back what a job was charged", true, refund},
+    {"refund", NULL, "JOB --reason TEXT", "give back what a job was charged",
+        true, refund},
     {"report", "usage",
         "--by user|department|printer --from DATE --to DATE [--json]",
-        "pages and costs per user, department or printer", true,
-        report_usage},
+        "pages and costs per user, department or printer", true, report_usage},
     {"ledger", "verify", "[--json]",
         "check the ledger's hash chain and cached balances", true,
         ledger_verify},

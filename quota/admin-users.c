@@ -50,8 +50,8 @@ print_account_json(const struct fm_account *a)
 	fm_json_key_string(stdout, "balance",
 	    fm_money_format(a->balance, money, sizeof(money)));
 	fputc(',', stdout);
-	fm_json_key_string(stdout, "held",
-	    fm_money_format(a->held, money, sizeof(money)));
+	fm_json_key_string(
+	    stdout, "held", fm_money_format(a->held, money, sizeof(money)));
 	fputs(",\"restricted\":", stdout);
 	fputs(a->restricted ? "true" : "false", stdout);
 	fputc(',', stdout);
@@ -127,8 +127,8 @@ user_add(struct fm_admin *admin, int argc, char **argv)
 	if (optind + 1 != argc)
 		return fm_admin_usage(cmd, "expected one login name");
 	if (!fm_users_add(admin->store, argv[optind], name, dept, &errstr))
-		return fm_admin_fail("cannot add user %s: %s", argv[optind],
-		    errstr);
+		return fm_admin_fail(
+		    "cannot add user %s: %s", argv[optind], errstr);
 	printf("Added user %s.\n", argv[optind]);
 	return FM_ADMIN_OK;
 }
@@ -194,8 +194,8 @@ user_list(struct fm_admin *admin, int argc, char **argv)
 	if (admin->json)
 		fputc('[', stdout);
 	if (!fm_users_list(admin->store, dept, print_user_line, &ctx))
-		return fm_admin_fail("cannot list users: %s",
-		    fm_store_last_error(admin->store));
+		return fm_admin_fail(
+		    "cannot list users: %s", fm_store_last_error(admin->store));
 	if (admin->json)
 		fputs("]\n", stdout);
 	else if (ctx.count == 0)
@@ -330,8 +330,8 @@ print_dept_line(const struct fm_dept *d, void *arg)
 		return true;
 	}
 	if (ctx->count++ == 0)
-		printf("%-10s %5s %12s  %s\n", "CODE", "USERS", "BALANCE",
-		    "NAME");
+		printf(
+		    "%-10s %5s %12s  %s\n", "CODE", "USERS", "BALANCE", "NAME");
 	printf("%-10s %5d %12s  %s\n", d->code, d->users,
 	    fm_money_format(d->account.balance, money, sizeof(money)),
 	    clean(d->name, name, sizeof(name)));
@@ -360,7 +360,8 @@ dept_list(struct fm_admin *admin, int argc, char **argv)
 
 	(void)argv;
 	if (argc != 1)
-		return fm_admin_usage(self("dept", "list"), "takes no arguments");
+		return fm_admin_usage(
+		    self("dept", "list"), "takes no arguments");
 	if (admin->json)
 		fputc('[', stdout);
 	if (!fm_depts_list(admin->store, print_dept_line, &ctx))
@@ -404,8 +405,8 @@ badge_key(struct fm_admin *admin, uint8_t *key)
 	const char *errstr = NULL;
 	int n;
 
-	n = snprintf(path, sizeof(path), "%s/badge.key",
-	    admin->settings.state_dir);
+	n = snprintf(
+	    path, sizeof(path), "%s/badge.key", admin->settings.state_dir);
 	if (n < 0 || (size_t)n >= sizeof(path)) {
 		fm_admin_fail("state_dir is too long");
 		return false;
@@ -441,15 +442,15 @@ badge_add(struct fm_admin *admin, int argc, char **argv)
 	}
 	if (optind + 2 != argc)
 		return fm_admin_usage(cmd, "expected a login name and a UID");
-	if (!fm_badges_parse_uid(argv[optind + 1], strlen(argv[optind + 1]),
-	        uid, &uidlen))
+	if (!fm_badges_parse_uid(
+	        argv[optind + 1], strlen(argv[optind + 1]), uid, &uidlen))
 		return fm_admin_usage(cmd,
 		    "'%s' is not a badge UID (4 to 32 bytes in hex)",
 		    argv[optind + 1]);
 	if (!badge_key(admin, key))
 		return FM_ADMIN_FAIL;
-	if (!fm_badges_add(admin->store, key, argv[optind], uid, uidlen, label,
-	        &errstr))
+	if (!fm_badges_add(
+	        admin->store, key, argv[optind], uid, uidlen, label, &errstr))
 		rc = fm_admin_fail("cannot add the badge: %s", errstr);
 	else
 		printf("Added a badge for %s.\n", argv[optind]);
@@ -465,7 +466,8 @@ badge_remove(struct fm_admin *admin, int argc, char **argv)
 	int rc = FM_ADMIN_OK;
 
 	if (argc != 2)
-		return fm_admin_usage(self("badge", "remove"), "expected a UID");
+		return fm_admin_usage(
+		    self("badge", "remove"), "expected a UID");
 	if (!fm_badges_parse_uid(argv[1], strlen(argv[1]), uid, &uidlen))
 		return fm_admin_usage(self("badge", "remove"),
 		    "'%s' is not a badge UID", argv[1]);
@@ -554,7 +556,8 @@ printer_add(struct fm_admin *admin, int argc, char **argv)
 		return fm_admin_usage(cmd, "expected one printer name");
 	if (uri == NULL)
 		return fm_admin_usage(cmd, "--uri or --queue is required");
-	if (!fm_printers_add(admin->store, argv[optind], uri, location, &errstr))
+	if (!fm_printers_add(
+	        admin->store, argv[optind], uri, location, &errstr))
 		return fm_admin_fail(
 		    "cannot add printer %s: %s", argv[optind], errstr);
 	printf("Added printer %s.\n", argv[optind]);
@@ -624,10 +627,10 @@ const struct fm_admin_command fm_admin_users_commands[] = {
         user_disable},
     {"dept", "add", "CODE NAME", "add a department (cost centre)", true,
         dept_add},
-    {"dept", "list", "[--json]", "list departments with their balances",
-        true, dept_list},
-    {"dept", "show", "CODE [--json]", "show a department and its members",
-        true, dept_show},
+    {"dept", "list", "[--json]", "list departments with their balances", true,
+        dept_list},
+    {"dept", "show", "CODE [--json]", "show a department and its members", true,
+        dept_show},
     {"badge", "add", "LOGIN UID [--label TEXT]",
         "associate a badge (UID in hex) with a user", true, badge_add},
     {"badge", "remove", "UID", "forget a badge", true, badge_remove},

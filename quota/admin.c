@@ -86,8 +86,8 @@ print_help(FILE *f)
 			const struct fm_admin_command *c =
 			    &tables[t].commands[i];
 			fprintf(f, "  %s%s%s %s\n      %s\n", c->group,
-			    c->verb ? " " : "", c->verb ? c->verb : "",
-			    c->args, c->help);
+			    c->verb ? " " : "", c->verb ? c->verb : "", c->args,
+			    c->help);
 		}
 	fputs("\nSee followme-admin(8).\n", f);
 }

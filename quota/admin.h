@@ -21,9 +21,9 @@ enum { FM_ADMIN_OK = 0, FM_ADMIN_FAIL = 1, FM_ADMIN_USAGE = 2 };
 
 struct fm_admin {
 	struct fm_settings settings;
-	fm_store_t *store; /* open when the command asked for it */
-	bool json;         /* --json given anywhere on the line */
-	int64_t now;       /* time the command started */
+	fm_store_t *store;      /* open when the command asked for it */
+	bool json;              /* --json given anywhere on the line */
+	int64_t now;            /* time the command started */
 	char operator_name[64]; /* who runs the command, for the ledger */
 };
 

@@ -81,8 +81,7 @@ fm_alloc_get(fm_store_t *store, int64_t account_id, struct fm_alloc *out)
 }
 
 bool
-fm_alloc_run(fm_store_t *store, int64_t now, int *credited,
-    const char **errstr)
+fm_alloc_run(fm_store_t *store, int64_t now, int *credited, const char **errstr)
 {
 	struct fm_alloc list[256];
 	sqlite3_stmt *st;
@@ -131,13 +130,14 @@ fm_alloc_run(fm_store_t *store, int64_t now, int *credited,
 			 * never push the credit past the cap. */
 			if (a.cap > 0) {
 				int64_t room = a.cap - acct.balance;
-				credit = room <= 0 ? 0
+				credit = room <= 0  ? 0
 				    : room < credit ? room
 				                    : credit;
 			}
 			snprintf(key, sizeof(key), "alloc:%" PRId64 ":%s",
-			    after, fm_period_key(a.period, now, period,
-			               sizeof(period)));
+			    after,
+			    fm_period_key(
+			        a.period, now, period, sizeof(period)));
 			/* A zero credit is still recorded: it marks the
 			 * period as done. */
 			if (!fm_ledger_adjust(store, after, credit, true,

@@ -43,7 +43,7 @@ bool fm_alloc_get(fm_store_t *store, int64_t account_id, struct fm_alloc *out);
  * *credited (may be NULL) gets how many accounts were credited.  The
  * store's clock (fm_store_now) stamps the rows; now picks the period.
  */
-bool fm_alloc_run(fm_store_t *store, int64_t now, int *credited,
-    const char **errstr);
+bool fm_alloc_run(
+    fm_store_t *store, int64_t now, int *credited, const char **errstr);
 
 #endif

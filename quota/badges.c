@@ -56,8 +56,7 @@ fm_badges_parse_uid(const char *buf, size_t len, uint8_t *uid, size_t *uidlen)
 }
 
 static bool
-badge_hash(const uint8_t *key, const uint8_t *uid, size_t uidlen,
-    uint8_t *out)
+badge_hash(const uint8_t *key, const uint8_t *uid, size_t uidlen, uint8_t *out)
 {
 	return key != NULL && uid != NULL && uidlen > 0 &&
 	    mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), key,
@@ -66,8 +65,7 @@ badge_hash(const uint8_t *key, const uint8_t *uid, size_t uidlen,
 
 bool
 fm_badges_add(fm_store_t *store, const uint8_t *key, const char *login,
-    const uint8_t *uid, size_t uidlen, const char *label,
-    const char **errstr)
+    const uint8_t *uid, size_t uidlen, const char *label, const char **errstr)
 {
 	uint8_t hash[HASH_LEN];
 	struct fm_user u;
@@ -100,16 +98,16 @@ fm_badges_add(fm_store_t *store, const uint8_t *key, const char *login,
 }
 
 bool
-fm_badges_remove(fm_store_t *store, const uint8_t *key, const uint8_t *uid,
-    size_t uidlen)
+fm_badges_remove(
+    fm_store_t *store, const uint8_t *key, const uint8_t *uid, size_t uidlen)
 {
 	uint8_t hash[HASH_LEN];
 	sqlite3_stmt *st;
 
 	if (store == NULL || !badge_hash(key, uid, uidlen, hash))
 		return false;
-	if ((st = fm_store_prepare(store, "DELETE FROM badges WHERE hash = ?1")) ==
-	    NULL)
+	if ((st = fm_store_prepare(
+	         store, "DELETE FROM badges WHERE hash = ?1")) == NULL)
 		return false;
 	sqlite3_bind_blob(st, 1, hash, HASH_LEN, SQLITE_TRANSIENT);
 	return fm_store_step_done(st) &&

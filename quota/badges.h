@@ -30,19 +30,18 @@ bool fm_badges_parse_uid(
  * or the badge already belongs to someone.
  */
 bool fm_badges_add(fm_store_t *store, const uint8_t *key, const char *login,
-    const uint8_t *uid, size_t uidlen, const char *label,
-    const char **errstr);
+    const uint8_t *uid, size_t uidlen, const char *label, const char **errstr);
 
 /* 'fm_badges_remove()' - forget uid; false if it was not known. */
-bool fm_badges_remove(fm_store_t *store, const uint8_t *key,
-    const uint8_t *uid, size_t uidlen);
+bool fm_badges_remove(
+    fm_store_t *store, const uint8_t *key, const uint8_t *uid, size_t uidlen);
 
 /*
  * 'fm_badges_lookup()' - the login (into login, size bytes) of uid's
  * owner; false if the badge is unknown or its owner is disabled.
  */
-bool fm_badges_lookup(fm_store_t *store, const uint8_t *key,
-    const uint8_t *uid, size_t uidlen, char *login, size_t size);
+bool fm_badges_lookup(fm_store_t *store, const uint8_t *key, const uint8_t *uid,
+    size_t uidlen, char *login, size_t size);
 
 /* 'fm_badges_list()' - call fn for each badge of login, oldest first, with
  * a short fingerprint (the first hash bytes in hex) and the label. */

@@ -26,8 +26,8 @@ fm_depts_code_is_valid(const char *code)
 }
 
 bool
-fm_depts_add(fm_store_t *store, const char *code, const char *name,
-    const char **errstr)
+fm_depts_add(
+    fm_store_t *store, const char *code, const char *name, const char **errstr)
 {
 	struct fm_dept existing;
 	sqlite3_stmt *st;

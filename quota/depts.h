@@ -30,8 +30,8 @@ bool fm_depts_code_is_valid(const char *code);
  * (restricted, no overdraft).  False with *errstr on a bad code, a
  * duplicate or a database error.
  */
-bool fm_depts_add(fm_store_t *store, const char *code, const char *name,
-    const char **errstr);
+bool fm_depts_add(
+    fm_store_t *store, const char *code, const char *name, const char **errstr);
 
 /* 'fm_depts_get()' - fill *out with department code; false if none. */
 bool fm_depts_get(fm_store_t *store, const char *code, struct fm_dept *out);

@@ -110,9 +110,9 @@ fm_export_write(fm_store_t *store, enum fm_export_by by, int64_t from,
     enum fm_export_format format, FILE *f, struct fm_export_totals *totals)
 {
 	struct fm_export_totals t = {0};
-	const char *sql = by == FM_EXPORT_BY_USER   ? user_sql
-	    : by == FM_EXPORT_BY_PRINTER ? printer_sql
-	                                 : fm_export_department_sql;
+	const char *sql = by == FM_EXPORT_BY_USER ? user_sql
+	    : by == FM_EXPORT_BY_PRINTER          ? printer_sql
+	                                          : fm_export_department_sql;
 	sqlite3_stmt *st;
 	int rc, n = 0;
 
@@ -131,7 +131,7 @@ fm_export_write(fm_store_t *store, enum fm_export_by by, int64_t from,
 		fm_json_key_string(f, "period_end", to_date);
 		fputc(',', f);
 		fm_json_key_string(f, "by",
-		    by == FM_EXPORT_BY_USER       ? "user"
+		    by == FM_EXPORT_BY_USER          ? "user"
 		        : by == FM_EXPORT_BY_PRINTER ? "printer"
 		                                     : "department");
 		fputs(",\"rows\":[", f);

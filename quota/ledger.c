@@ -299,12 +299,12 @@ fm_ledger_reserve(fm_store_t *store, const char *user, const char *account,
 	memset(out, 0, sizeof(*out));
 	if (!fm_store_begin(store))
 		return deny(denial, denial_len, "%s", "server busy");
-	if ((found = find_key(store, idempotency_key, kind, sizeof(kind),
-	         &existing)) != 0) {
+	if ((found = find_key(
+	         store, idempotency_key, kind, sizeof(kind), &existing)) != 0) {
 		fm_store_rollback(store);
 		if (found < 0 || strcmp(kind, "reserve") != 0)
-			return deny(denial, denial_len, "%s",
-			    "bad charge request");
+			return deny(
+			    denial, denial_len, "%s", "bad charge request");
 		out->id = existing;
 		out->amount = reserved_amount(store, existing);
 		out->replayed = true;
@@ -322,8 +322,8 @@ fm_ledger_reserve(fm_store_t *store, const char *user, const char *account,
 		if (!fm_accounts_find(store, "department", account, &chosen) &&
 		    !fm_accounts_find(store, "project", account, &chosen)) {
 			fm_store_rollback(store);
-			return deny(denial, denial_len, "no account %.40s",
-			    account);
+			return deny(
+			    denial, denial_len, "no account %.40s", account);
 		}
 		if (may_use(store, &u, &chosen) != 1) {
 			fm_store_rollback(store);
@@ -349,7 +349,9 @@ fm_ledger_reserve(fm_store_t *store, const char *user, const char *account,
 	 * is the shortfall the terminal shows. */
 	for (int i = 0; i < npayers; i++) {
 		int64_t avail = fm_accounts_available(&payers[i]);
-		take[i] = avail <= 0 ? 0 : avail < remaining ? avail : remaining;
+		take[i] = avail <= 0    ? 0
+		    : avail < remaining ? avail
+		                        : remaining;
 		remaining -= take[i];
 	}
 	if (remaining > 0) {
@@ -377,8 +379,8 @@ fm_ledger_reserve(fm_store_t *store, const char *user, const char *account,
 		 * ids as last + 1 under the write lock. */
 		e.reservation = legs == 0 ? 0 : out->id;
 		if (legs == 0) {
-			sqlite3_stmt *st = fm_store_prepare(
-			    store, "SELECT coalesce(max(id), 0) + 1 FROM ledger");
+			sqlite3_stmt *st = fm_store_prepare(store,
+			    "SELECT coalesce(max(id), 0) + 1 FROM ledger");
 			if (st == NULL || sqlite3_step(st) != SQLITE_ROW) {
 				sqlite3_finalize(st);
 				goto fail;
@@ -408,8 +410,8 @@ struct leg {
 /* Loads reservation's reserve rows; returns how many (0: none), -1 on
  * error.  *settled says whether a commit or refund already closed it. */
 static int
-load_legs(fm_store_t *store, int64_t reservation, struct leg *legs,
-    bool *settled)
+load_legs(
+    fm_store_t *store, int64_t reservation, struct leg *legs, bool *settled)
 {
 	sqlite3_stmt *st;
 	int n = 0, rc;
@@ -444,9 +446,9 @@ load_legs(fm_store_t *store, int64_t reservation, struct leg *legs,
 
 /* Shared by commit and refund: settles reservation under key. */
 static bool
-settle(fm_store_t *store, int64_t reservation, const char *kind,
-    int64_t amount, bool measured, const char *printer,
-    const struct fm_usage *usage, const char *key, const char **errstr)
+settle(fm_store_t *store, int64_t reservation, const char *kind, int64_t amount,
+    bool measured, const char *printer, const struct fm_usage *usage,
+    const char *key, const char **errstr)
 {
 	struct leg legs[FM_LEDGER_MAXLEGS];
 	char found_kind[16];
@@ -488,7 +490,7 @@ settle(fm_store_t *store, int64_t reservation, const char *kind,
 		int64_t charge = 0;
 
 		if (strcmp(kind, "commit") == 0)
-			charge = i == n - 1 ? remaining
+			charge = i == n - 1            ? remaining
 			    : legs[i].held < remaining ? legs[i].held
 			                               : remaining;
 		remaining -= charge;
@@ -558,8 +560,8 @@ fm_ledger_refund(fm_store_t *store, int64_t reservation, const char *key,
 
 	if (errstr == NULL)
 		errstr = &dummy;
-	return settle(store, reservation, "refund", 0, false, NULL, NULL, key,
-	    errstr);
+	return settle(
+	    store, reservation, "refund", 0, false, NULL, NULL, key, errstr);
 }
 
 bool
@@ -567,8 +569,8 @@ fm_ledger_refund_job(fm_store_t *store, int64_t job_id, const char *reason,
     const char *admin, int64_t *refunded, const char **errstr)
 {
 	struct entry rows[8];
-	char keybuf[64], users[8][FM_USERS_LOGINMAX], depts[8][FM_DEPTS_CODEMAX],
-	    printers[8][64];
+	char keybuf[64], users[8][FM_USERS_LOGINMAX],
+	    depts[8][FM_DEPTS_CODEMAX], printers[8][64];
 	sqlite3_stmt *st;
 	int n = 0, rc;
 	int64_t total = 0;
@@ -668,8 +670,9 @@ fm_ledger_adjust(fm_store_t *store, int64_t account_id, int64_t amount,
 		*errstr = "bad amount";
 		return false;
 	}
-	if (!allocation && (reason == NULL || reason[0] == '\0' ||
-	                       admin == NULL || admin[0] == '\0')) {
+	if (!allocation &&
+	    (reason == NULL || reason[0] == '\0' || admin == NULL ||
+	        admin[0] == '\0')) {
 		*errstr = "an adjustment needs a reason and an admin";
 		return false;
 	}
@@ -722,9 +725,8 @@ fm_ledger_adjust(fm_store_t *store, int64_t account_id, int64_t amount,
 	return true;
 }
 
-static void
-report_add(char *report, size_t len, int *problems, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static void report_add(char *report, size_t len, int *problems, const char *fmt,
+    ...) __attribute__((format(printf, 4, 5)));
 
 static void
 report_add(char *report, size_t len, int *problems, const char *fmt, ...)
@@ -835,8 +837,8 @@ fm_ledger_verify(
 			    " (rows were removed from the end)",
 			    (int64_t)sqlite3_column_int64(st, 0), last_id);
 	} else if (count > 0) {
-		report_add(report, report_len, &problems,
-		    "the chain head is missing");
+		report_add(
+		    report, report_len, &problems, "the chain head is missing");
 	}
 	sqlite3_finalize(st);
 	st = fm_store_prepare(store,

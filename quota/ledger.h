@@ -64,10 +64,10 @@ struct fm_reservation {
  * idempotency_key (required, unique across the ledger; the release id)
  * makes a retry return the first reservation with out->replayed set.
  */
-bool fm_ledger_reserve(fm_store_t *store, const char *user,
-    const char *account, int64_t amount, const char *idempotency_key,
-    int64_t job_id, int price_version, struct fm_reservation *out,
-    char *denial, size_t denial_len);
+bool fm_ledger_reserve(fm_store_t *store, const char *user, const char *account,
+    int64_t amount, const char *idempotency_key, int64_t job_id,
+    int price_version, struct fm_reservation *out, char *denial,
+    size_t denial_len);
 
 /*
  * 'fm_ledger_commit()' - settle reservation with the final amount.
@@ -88,17 +88,16 @@ bool fm_ledger_commit(fm_store_t *store, int64_t reservation, int64_t amount,
  * 'fm_ledger_refund()' - release an open reservation without charging
  * (the job failed or was cancelled before printing).  key as above.
  */
-bool fm_ledger_refund(fm_store_t *store, int64_t reservation,
-    const char *key, const char **errstr);
+bool fm_ledger_refund(fm_store_t *store, int64_t reservation, const char *key,
+    const char **errstr);
 
 /*
  * 'fm_ledger_refund_job()' - give back what job_id was charged, to the
  * accounts that paid, recording reason and admin.  Once per job: a second
  * call fails with *errstr "already refunded".  *refunded gets the total.
  */
-bool fm_ledger_refund_job(fm_store_t *store, int64_t job_id,
-    const char *reason, const char *admin, int64_t *refunded,
-    const char **errstr);
+bool fm_ledger_refund_job(fm_store_t *store, int64_t job_id, const char *reason,
+    const char *admin, int64_t *refunded, const char **errstr);
 
 /*
  * 'fm_ledger_adjust()' - add amount (may be negative) to account_id as

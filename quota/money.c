@@ -52,8 +52,8 @@ const char *
 fm_money_format(int64_t amount, char *buf, size_t size)
 {
 	/* Work in unsigned so that INT64_MIN has a magnitude too. */
-	uint64_t mag = amount < 0 ? (uint64_t)0 - (uint64_t)amount
-	                          : (uint64_t)amount;
+	uint64_t mag =
+	    amount < 0 ? (uint64_t)0 - (uint64_t)amount : (uint64_t)amount;
 
 	snprintf(buf, size, "%s%" PRIu64 ".%02" PRIu64, amount < 0 ? "-" : "",
 	    mag / 100, mag % 100);

@@ -52,8 +52,8 @@ value_ok(const char *key, const char *value)
 }
 
 bool
-fm_policy_set(fm_store_t *store, const char *key, const char *value,
-    const char **errstr)
+fm_policy_set(
+    fm_store_t *store, const char *key, const char *value, const char **errstr)
 {
 	sqlite3_stmt *st;
 

@@ -23,7 +23,7 @@ bool fm_policy_get(fm_store_t *store, const char *key, char *buf, size_t size);
  * 'fm_policy_set()' - set key to value after checking that the value is
  * one the key allows; false with *errstr set otherwise.
  */
-bool fm_policy_set(fm_store_t *store, const char *key, const char *value,
-    const char **errstr);
+bool fm_policy_set(
+    fm_store_t *store, const char *key, const char *value, const char **errstr);
 
 #endif

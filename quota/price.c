@@ -11,8 +11,8 @@
 bool
 fm_price_media_is_valid(const char *media)
 {
-	static const char *const sizes[] = {"A4", "A3", "A5", "Letter",
-	    "Legal", "Tabloid"};
+	static const char *const sizes[] = {
+	    "A4", "A3", "A5", "Letter", "Legal", "Tabloid"};
 
 	for (size_t i = 0; media != NULL && i < sizeof(sizes) / sizeof(*sizes);
 	     i++)
@@ -171,8 +171,8 @@ fm_price_entries(fm_store_t *store, int version,
 
 bool
 fm_price_history(fm_store_t *store, const char *printer,
-    bool (*fn)(int version, int64_t created_at, const char *created_by,
-        void *arg),
+    bool (*fn)(
+        int version, int64_t created_at, const char *created_by, void *arg),
     void *arg)
 {
 	sqlite3_stmt *st;
@@ -204,8 +204,8 @@ static const char *const colour_names[] = {"mono", "colour"};
 static const char *const duplex_names[] = {"simplex", "duplex"};
 
 bool
-fm_price_quote_version(fm_store_t *store, int version,
-    const struct fm_usage *u, struct fm_quote *out)
+fm_price_quote_version(fm_store_t *store, int version, const struct fm_usage *u,
+    struct fm_quote *out)
 {
 	sqlite3_stmt *st;
 	int64_t total = 0;
@@ -250,8 +250,9 @@ fm_price_quote_version(fm_store_t *store, int version,
 				goto fail;
 			}
 			fm_store_copy_text(unit, sizeof(unit), st, 0);
-			count = strcmp(unit, "sheet") == 0 ? u->sheets[c][d]
-			                                   : u->impressions[c][d];
+			count = strcmp(unit, "sheet") == 0
+			    ? u->sheets[c][d]
+			    : u->impressions[c][d];
 			if (__builtin_mul_overflow(
 			        count, sqlite3_column_int64(st, 1), &cost) ||
 			    __builtin_add_overflow(total, cost, &total)) {
@@ -269,8 +270,8 @@ fail:
 }
 
 bool
-fm_price_quote(fm_store_t *store, const char *printer,
-    const struct fm_usage *u, struct fm_quote *out)
+fm_price_quote(fm_store_t *store, const char *printer, const struct fm_usage *u,
+    struct fm_quote *out)
 {
 	int version;
 

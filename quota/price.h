@@ -75,8 +75,8 @@ bool fm_price_entries(fm_store_t *store, int version,
 /* 'fm_price_history()' - call fn for each version of printer's list,
  * newest first. */
 bool fm_price_history(fm_store_t *store, const char *printer,
-    bool (*fn)(int version, int64_t created_at, const char *created_by,
-        void *arg),
+    bool (*fn)(
+        int version, int64_t created_at, const char *created_by, void *arg),
     void *arg);
 
 /*

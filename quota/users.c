@@ -60,7 +60,8 @@ dept_id(fm_store_t *store, const char *code)
 	sqlite3_stmt *st;
 	int64_t id = 0;
 
-	st = fm_store_prepare(store, "SELECT id FROM departments WHERE code = ?1");
+	st = fm_store_prepare(
+	    store, "SELECT id FROM departments WHERE code = ?1");
 	if (st == NULL)
 		return -1;
 	fm_store_bind_text(st, 1, code);
@@ -72,8 +73,8 @@ dept_id(fm_store_t *store, const char *code)
 
 /* Inserts the user and its account; the caller holds the transaction. */
 static bool
-insert_user(fm_store_t *store, const char *login, const char *full_name,
-    int64_t dept)
+insert_user(
+    fm_store_t *store, const char *login, const char *full_name, int64_t dept)
 {
 	char policy[FM_POLICY_VALUEMAX] = "";
 	char name[FM_USERS_NAMEMAX];
@@ -299,10 +300,10 @@ pbkdf2(const char *pin, size_t len, const uint8_t *salt, unsigned iterations,
 	bool ok;
 
 	mbedtls_md_init(&md);
-	ok = mbedtls_md_setup(&md, mbedtls_md_info_from_type(MBEDTLS_MD_SHA256),
-	         1) == 0 &&
-	    mbedtls_pkcs5_pbkdf2_hmac(&md, (const unsigned char *)pin, len, salt,
-	        SALT_LEN, iterations, HASH_LEN, out) == 0;
+	ok = mbedtls_md_setup(
+	         &md, mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), 1) == 0 &&
+	    mbedtls_pkcs5_pbkdf2_hmac(&md, (const unsigned char *)pin, len,
+	        salt, SALT_LEN, iterations, HASH_LEN, out) == 0;
 	mbedtls_md_free(&md);
 	return ok;
 }
@@ -364,7 +365,8 @@ fm_users_set_pin(fm_store_t *store, const char *login, const char *pin,
 	fm_wipe(hash, sizeof(hash));
 	snprintf(text, sizeof(text), "pbkdf2-sha256$%d$%s$%s",
 	    FM_USERS_PIN_ITERATIONS, salthex, hashhex);
-	st = fm_store_prepare(store, "UPDATE users SET pin = ?2 WHERE login = ?1");
+	st = fm_store_prepare(
+	    store, "UPDATE users SET pin = ?2 WHERE login = ?1");
 	ok = st != NULL;
 	if (ok) {
 		fm_store_bind_text(st, 1, login);

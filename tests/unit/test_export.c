@@ -51,8 +51,8 @@ charge(fm_store_t *s, int64_t at, const char *user, const char *printer,
 }
 
 static bool
-price(fm_store_t *s, const char *printer, int colour, int duplex,
-    int64_t amount)
+price(
+    fm_store_t *s, const char *printer, int colour, int duplex, int64_t amount)
 {
 	struct fm_price_entry e = {"A4", colour, duplex, false, amount};
 	const char *errstr;
@@ -123,8 +123,8 @@ export_text(fm_store_t *s, enum fm_export_by by, enum fm_export_format fmt,
 
 	if (f == NULL)
 		return NULL;
-	if (!fm_export_write(s, by, OCT1, NOV1, "2026-10-01", "2026-10-31", fmt,
-	        f, t)) {
+	if (!fm_export_write(
+	        s, by, OCT1, NOV1, "2026-10-01", "2026-10-31", fmt, f, t)) {
 		fclose(f);
 		free(buf);
 		return NULL;
@@ -141,8 +141,8 @@ read_all(const char *path)
 	long n;
 
 	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0 || (buf = calloc(1, (size_t)n + 1)) ==
-	    NULL) {
+	    fseek(f, 0, SEEK_SET) != 0 ||
+	    (buf = calloc(1, (size_t)n + 1)) == NULL) {
 		if (f)
 			fclose(f);
 		return NULL;
@@ -236,9 +236,10 @@ test_closed_period_is_stable(void)
 	ASSERT_NOT_NULL(first);
 	/* Later activity, a refund of an October job included, lands in
 	 * November and leaves October's export alone. */
-	ASSERT_TRUE(charge(s, NOV1 + 3 * DAY, "alice", "lobby", 5, 0, 0,
-	                false) > 0);
-	ASSERT_TRUE(fm_ledger_refund_job(s, 101, "late", "admin", NULL, &errstr));
+	ASSERT_TRUE(
+	    charge(s, NOV1 + 3 * DAY, "alice", "lobby", 5, 0, 0, false) > 0);
+	ASSERT_TRUE(
+	    fm_ledger_refund_job(s, 101, "late", "admin", NULL, &errstr));
 	second = export_text(s, FM_EXPORT_BY_DEPARTMENT, FM_EXPORT_CSV, NULL);
 	ASSERT_NOT_NULL(second);
 	ASSERT_STR_EQ(first, second);

@@ -41,14 +41,14 @@ setup(fm_store_t *s, int64_t user_money, int64_t dept_money)
 	    !fm_accounts_set_limits(s, a.id, true, 0))
 		return false;
 	if (user_money != 0 &&
-	    !fm_ledger_adjust(s, a.id, user_money, false, "start", "test",
-	        NULL, NULL, &errstr))
+	    !fm_ledger_adjust(s, a.id, user_money, false, "start", "test", NULL,
+	        NULL, &errstr))
 		return false;
 	if (!fm_accounts_find(s, "department", "O10", &a))
 		return false;
 	return dept_money == 0 ||
-	    fm_ledger_adjust(
-	        s, a.id, dept_money, false, "start", "test", NULL, NULL, &errstr);
+	    fm_ledger_adjust(s, a.id, dept_money, false, "start", "test", NULL,
+	        NULL, &errstr);
 }
 
 static void
@@ -69,8 +69,8 @@ test_reserve_commit_refund(void)
 	ASSERT_INT_EQ(r.amount, 120);
 	ASSERT_FALSE(r.replayed);
 	ASSERT_INT_EQ(held(s, "user", "alice"), 120);
-	ASSERT_TRUE(fm_ledger_commit(s, r.id, 100, true, "lobby", NULL,
-	    "rel-1-commit", &errstr));
+	ASSERT_TRUE(fm_ledger_commit(
+	    s, r.id, 100, true, "lobby", NULL, "rel-1-commit", &errstr));
 	ASSERT_INT_EQ(balance(s, "user", "alice"), 400);
 	ASSERT_INT_EQ(held(s, "user", "alice"), 0);
 	ASSERT_INT_EQ(fm_ledger_job_charged(s, 1), 100);
@@ -83,16 +83,19 @@ test_reserve_commit_refund(void)
 	ASSERT_TRUE(fm_ledger_refund(s, r2.id, "rel-2-refund", &errstr));
 	ASSERT_INT_EQ(balance(s, "user", "alice"), 400);
 	ASSERT_INT_EQ(held(s, "user", "alice"), 0);
-	ASSERT_FALSE(fm_ledger_commit(s, 999, 1, true, "p", NULL, "k", &errstr));
+	ASSERT_FALSE(
+	    fm_ledger_commit(s, 999, 1, true, "p", NULL, "k", &errstr));
 	ASSERT_STR_CONTAINS(errstr, "no such reservation");
-	ASSERT_FALSE(fm_ledger_commit(s, r2.id, -1, true, "p", NULL, "k2",
-	    &errstr));
+	ASSERT_FALSE(
+	    fm_ledger_commit(s, r2.id, -1, true, "p", NULL, "k2", &errstr));
 	/* Admin refund of a committed job, once. */
 	int64_t back = 0;
-	ASSERT_TRUE(fm_ledger_refund_job(s, 1, "jammed", "root", &back, &errstr));
+	ASSERT_TRUE(
+	    fm_ledger_refund_job(s, 1, "jammed", "root", &back, &errstr));
 	ASSERT_INT_EQ(back, 100);
 	ASSERT_INT_EQ(balance(s, "user", "alice"), 500);
-	ASSERT_FALSE(fm_ledger_refund_job(s, 1, "again", "root", &back, &errstr));
+	ASSERT_FALSE(
+	    fm_ledger_refund_job(s, 1, "again", "root", &back, &errstr));
 	ASSERT_STR_CONTAINS(errstr, "already refunded");
 	ASSERT_FALSE(fm_ledger_refund_job(s, 2, "x", "root", &back, &errstr));
 	ASSERT_TRUE(fm_ledger_verify(s, &rows, report, sizeof(report)));
@@ -156,8 +159,8 @@ test_payer_order(void)
 	ASSERT_INT_EQ(held(s, "department", "O10"), 20);
 	/* Measured more than the estimate: the excess goes to the last
 	 * payer. */
-	ASSERT_TRUE(fm_ledger_commit(s, r.id, 60, true, "p", NULL, "a-c",
-	    &errstr));
+	ASSERT_TRUE(
+	    fm_ledger_commit(s, r.id, 60, true, "p", NULL, "a-c", &errstr));
 	ASSERT_INT_EQ(balance(s, "user", "alice"), 0);
 	ASSERT_INT_EQ(balance(s, "department", "O10"), 70);
 	ASSERT_INT_EQ(held(s, "department", "O10"), 0);
@@ -217,8 +220,9 @@ test_retry_after_crash(void)
 		fm_store_t *c = fm_store_open(fx.path, &e);
 		struct fm_reservation cr;
 		char d[FM_LEDGER_DENIALMAX];
-		if (c == NULL || !fm_ledger_reserve(c, "alice", NULL, 300,
-		                     "release-42", 42, 0, &cr, d, sizeof(d)) ||
+		if (c == NULL ||
+		    !fm_ledger_reserve(c, "alice", NULL, 300, "release-42", 42,
+		        0, &cr, d, sizeof(d)) ||
 		    !fm_ledger_commit(c, cr.id, 250, true, "p", NULL,
 		        "release-42-commit", &e))
 			_exit(1);
@@ -232,8 +236,8 @@ test_retry_after_crash(void)
 	    0, &r, denial, sizeof(denial)));
 	ASSERT_TRUE(r.replayed);
 	ASSERT_INT_EQ(r.amount, 300);
-	ASSERT_TRUE(fm_ledger_commit(s, r.id, 250, true, "p", NULL,
-	    "release-42-commit", &errstr));
+	ASSERT_TRUE(fm_ledger_commit(
+	    s, r.id, 250, true, "p", NULL, "release-42-commit", &errstr));
 	ASSERT_INT_EQ(balance(s, "user", "alice"), 750);
 	ASSERT_INT_EQ(held(s, "user", "alice"), 0);
 	ASSERT_INT_EQ(fm_ledger_job_charged(s, 42), 250);
@@ -265,10 +269,10 @@ test_concurrent_processes(void)
 				char key[64], ckey[64], d[FM_LEDGER_DENIALMAX];
 				snprintf(key, sizeof(key), "p%d-%d", p, i);
 				snprintf(ckey, sizeof(ckey), "p%d-%d-c", p, i);
-				if (!fm_ledger_reserve(c, "alice", "O10", 7, key,
-				        1 + i, 0, &cr, d, sizeof(d)) ||
-				    !fm_ledger_commit(c, cr.id, 3, true, "p",
-				        NULL, ckey, &e))
+				if (!fm_ledger_reserve(c, "alice", "O10", 7,
+				        key, 1 + i, 0, &cr, d, sizeof(d)) ||
+				    !fm_ledger_commit(
+				        c, cr.id, 3, true, "p", NULL, ckey, &e))
 					_exit(2);
 			}
 			fm_store_close(c);
@@ -281,7 +285,8 @@ test_concurrent_processes(void)
 		ASSERT_TRUE(WIFEXITED(status));
 		ASSERT_INT_EQ(WEXITSTATUS(status), 0);
 	}
-	ASSERT_INT_EQ(balance(s, "department", "O10"), 100000 - 2 * PER_CHILD * 3);
+	ASSERT_INT_EQ(
+	    balance(s, "department", "O10"), 100000 - 2 * PER_CHILD * 3);
 	ASSERT_INT_EQ(held(s, "department", "O10"), 0);
 	ASSERT_TRUE(fm_ledger_verify(s, &rows, report, sizeof(report)));
 	ASSERT_INT_EQ(rows, 1 + 4 * PER_CHILD);
@@ -313,17 +318,18 @@ test_hash_chain(void)
 		char k[16], c[16];
 		snprintf(k, sizeof(k), "r%d", i);
 		snprintf(c, sizeof(c), "c%d", i);
-		ASSERT_TRUE(fm_ledger_reserve(s, "alice", NULL, 10, k, i, 0,
-		    &r, denial, sizeof(denial)));
-		ASSERT_TRUE(fm_ledger_commit(s, r.id, 10, true, "p", NULL, c,
-		    &errstr));
+		ASSERT_TRUE(fm_ledger_reserve(
+		    s, "alice", NULL, 10, k, i, 0, &r, denial, sizeof(denial)));
+		ASSERT_TRUE(
+		    fm_ledger_commit(s, r.id, 10, true, "p", NULL, c, &errstr));
 	}
 	ASSERT_TRUE(fm_ledger_verify(s, &rows, report, sizeof(report)));
 	ASSERT_INT_EQ(rows, 7);
 	fm_store_close(s);
 	/* The triggers refuse edits through SQL... */
-	ASSERT_TRUE(sqlite_cli(fx.path, "UPDATE ledger SET amount = 0 "
-	                                "WHERE id = 3") != 0);
+	ASSERT_TRUE(sqlite_cli(fx.path,
+	                "UPDATE ledger SET amount = 0 "
+	                "WHERE id = 3") != 0);
 	/* ...but someone with the file can drop them: verify catches it. */
 	ASSERT_INT_EQ(sqlite_cli(fx.path,
 	                  "DROP TRIGGER ledger_no_update; DROP TRIGGER "
@@ -337,13 +343,15 @@ test_hash_chain(void)
 	ASSERT_STR_CONTAINS(report, "row 3: content does not match its hash");
 	fm_store_close(s);
 	/* Deleting a row in the middle breaks the link of the next. */
-	ASSERT_INT_EQ(sqlite_cli(fx.path, "DELETE FROM ledger WHERE id = 5"), 0);
+	ASSERT_INT_EQ(
+	    sqlite_cli(fx.path, "DELETE FROM ledger WHERE id = 5"), 0);
 	fx.store = s = fm_store_open(fx.path, &errstr);
 	ASSERT_FALSE(fm_ledger_verify(s, &rows, report, sizeof(report)));
 	ASSERT_STR_CONTAINS(report, "row 6: does not follow row 4");
 	fm_store_close(s);
 	/* Deleting the newest row shows against the chain head. */
-	ASSERT_INT_EQ(sqlite_cli(fx.path, "DELETE FROM ledger WHERE id = 7"), 0);
+	ASSERT_INT_EQ(
+	    sqlite_cli(fx.path, "DELETE FROM ledger WHERE id = 7"), 0);
 	fx.store = s = fm_store_open(fx.path, &errstr);
 	ASSERT_FALSE(fm_ledger_verify(s, &rows, report, sizeof(report)));
 	ASSERT_STR_CONTAINS(report, "chain head names row 7");

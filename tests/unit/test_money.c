@@ -46,7 +46,9 @@ test_parse_bad(void)
 	ASSERT_FALSE(parse("-1", false, &v));
 	ASSERT_INT_EQ(v, 42);
 	/* An embedded NUL is not the end of the text. */
-	ASSERT_FALSE(fm_money_parse("1\0" "5", 3, false, &v));
+	ASSERT_FALSE(fm_money_parse("1\0"
+	                            "5",
+	    3, false, &v));
 }
 
 static void

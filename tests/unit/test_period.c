@@ -33,9 +33,8 @@ static void
 test_bad_dates(void)
 {
 	static const char *const bad[] = {"", "2026-11-31", "2025-02-29",
-	    "2026-13-01", "2026-00-10", "1969-12-31", "2026-1-01",
-	    "2026/11/22", "2026-11-22 ", "20261122", "2026-11-2x",
-	    "-026-11-22"};
+	    "2026-13-01", "2026-00-10", "1969-12-31", "2026-1-01", "2026/11/22",
+	    "2026-11-22 ", "20261122", "2026-11-2x", "-026-11-22"};
 	int64_t t = 7;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -69,16 +68,16 @@ test_keys(void)
 	tzset();
 	ASSERT_TRUE(date("2026-11-22", &t));
 	t += 13 * 3600;
-	ASSERT_STR_EQ(fm_period_key(FM_PERIOD_DAILY, t, buf, sizeof(buf)),
-	    "2026-11-22");
-	ASSERT_STR_EQ(fm_period_key(FM_PERIOD_WEEKLY, t, buf, sizeof(buf)),
-	    "2026-W47");
-	ASSERT_STR_EQ(fm_period_key(FM_PERIOD_MONTHLY, t, buf, sizeof(buf)),
-	    "2026-11");
+	ASSERT_STR_EQ(
+	    fm_period_key(FM_PERIOD_DAILY, t, buf, sizeof(buf)), "2026-11-22");
+	ASSERT_STR_EQ(
+	    fm_period_key(FM_PERIOD_WEEKLY, t, buf, sizeof(buf)), "2026-W47");
+	ASSERT_STR_EQ(
+	    fm_period_key(FM_PERIOD_MONTHLY, t, buf, sizeof(buf)), "2026-11");
 	/* ISO week-year: 2027-01-01 is a Friday of 2026-W53. */
 	ASSERT_TRUE(date("2027-01-01", &t));
-	ASSERT_STR_EQ(fm_period_key(FM_PERIOD_WEEKLY, t, buf, sizeof(buf)),
-	    "2026-W53");
+	ASSERT_STR_EQ(
+	    fm_period_key(FM_PERIOD_WEEKLY, t, buf, sizeof(buf)), "2026-W53");
 	ASSERT_TRUE(fm_period_parse("weekly", &p));
 	ASSERT_INT_EQ(p, FM_PERIOD_WEEKLY);
 	ASSERT_FALSE(fm_period_parse("yearly", &p));

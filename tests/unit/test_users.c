@@ -91,7 +91,8 @@ test_badges(void)
 {
 	struct fixture fx;
 	fm_store_t *s = fixture_open(&fx);
-	uint8_t key[FM_BADGES_KEYLEN] = {1, 2, 3}, other[FM_BADGES_KEYLEN] = {9};
+	uint8_t key[FM_BADGES_KEYLEN] = {1, 2, 3},
+	        other[FM_BADGES_KEYLEN] = {9};
 	uint8_t uid[FM_BADGES_UIDMAX], uid2[FM_BADGES_UIDMAX];
 	size_t len = 0, len2 = 0;
 	const char *errstr = NULL;
@@ -110,12 +111,14 @@ test_badges(void)
 	ASSERT_FALSE(fm_badges_parse_uid("04 A1B2C3", 9, uid2, &len2));
 	ASSERT_TRUE(fm_users_add(s, "alice", "Alice", NULL, &errstr));
 	ASSERT_TRUE(fm_badges_add(s, key, "alice", uid, len, "blue", &errstr));
-	ASSERT_FALSE(fm_badges_add(s, key, "alice", uid, len, "again", &errstr));
+	ASSERT_FALSE(
+	    fm_badges_add(s, key, "alice", uid, len, "again", &errstr));
 	ASSERT_FALSE(fm_badges_add(s, key, "nobody", uid, len, "", &errstr));
 	ASSERT_TRUE(fm_badges_lookup(s, key, uid, len, login, sizeof(login)));
 	ASSERT_STR_EQ(login, "alice");
 	/* Another site key finds nothing: only the keyed hash is stored. */
-	ASSERT_FALSE(fm_badges_lookup(s, other, uid, len, login, sizeof(login)));
+	ASSERT_FALSE(
+	    fm_badges_lookup(s, other, uid, len, login, sizeof(login)));
 	ASSERT_TRUE(fm_badges_list(s, "alice", count_badge, &n));
 	ASSERT_INT_EQ(n, 1);
 	ASSERT_TRUE(fm_badges_remove(s, key, uid, len));
