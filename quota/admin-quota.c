@@ -757,7 +757,6 @@ static int export(struct fm_admin *admin, int argc, char **argv)
 	struct fm_export_totals totals;
 	enum fm_export_by by;
 	enum fm_export_format format;
-	char tmp[4200];
 	FILE *f = stdout;
 	int rc, fd;
 
@@ -775,17 +774,15 @@ static int export(struct fm_admin *admin, int argc, char **argv)
 		format = FM_EXPORT_JSON;
 	else
 		return fm_admin_usage(cmd, "--format is csv or json");
-	/* The output file is created before dropping privileges, as the
-	 * person running the command; it appears complete or not at all
-	 * (written to a temporary name, then renamed). */
+	/* The output file is opened before dropping privileges, as the
+	 * person running the command: the server's user may not write
+	 * where finance wants the file. */
 	if (o.out != NULL) {
-		if (snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", o.out) >=
-		    (int)sizeof(tmp))
-			return fm_admin_usage(cmd, "--out name is too long");
-		if ((fd = mkstemp(tmp)) < 0 || (f = fdopen(fd, "w")) == NULL)
+		fd = open(o.out,
+		    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0 || (f = fdopen(fd, "w")) == NULL)
 			return fm_admin_fail(
 			    "cannot create %s: %s", o.out, strerror(errno));
-		fchmod(fd, 0644);
 	}
 	if (!fm_admin_open_store(admin)) {
 		rc = FM_ADMIN_FAIL;
@@ -798,8 +795,7 @@ static int export(struct fm_admin *admin, int argc, char **argv)
 		goto out;
 	}
 	if (o.out != NULL) {
-		if (fflush(f) != 0 || fsync(fileno(f)) != 0 ||
-		    rename(tmp, o.out) != 0) {
+		if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
 			rc = fm_admin_fail(
 			    "cannot write %s: %s", o.out, strerror(errno));
 			goto out;
@@ -818,9 +814,11 @@ static int export(struct fm_admin *admin, int argc, char **argv)
 	}
 	rc = FM_ADMIN_OK;
 out:
+	/* A failed export leaves no half-written file behind. */
 	if (o.out != NULL && f != NULL) {
+		if (rc != FM_ADMIN_OK)
+			(void)!ftruncate(fd, 0);
 		fclose(f);
-		unlink(tmp);
 	}
 	return rc;
 }
