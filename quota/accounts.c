@@ -24,7 +24,7 @@ fm_accounts_create(fm_store_t *store, const char *kind, const char *name,
 
 	if (store == NULL || kind == NULL || name == NULL)
 		return -1;
-	st = fm_store_prepare(store,
+	st = fm_store_cached(store,
 	    "INSERT INTO accounts (kind, name, restricted, created_at)"
 	    " VALUES (?1, ?2, ?3, ?4)");
 	if (st == NULL)
@@ -35,12 +35,12 @@ fm_accounts_create(fm_store_t *store, const char *kind, const char *name,
 	sqlite3_bind_int64(st, 4, now);
 	if (sqlite3_step(st) == SQLITE_DONE)
 		id = sqlite3_last_insert_rowid(fm_store_db(store));
-	sqlite3_finalize(st);
+	fm_store_release(store, st);
 	return id;
 }
 
 static bool
-read_account(sqlite3_stmt *st, struct fm_account *out)
+read_account(fm_store_t *store, sqlite3_stmt *st, struct fm_account *out)
 {
 	int rc = sqlite3_step(st);
 
@@ -54,7 +54,7 @@ read_account(sqlite3_stmt *st, struct fm_account *out)
 		out->balance = sqlite3_column_int64(st, 5);
 		out->held = sqlite3_column_int64(st, 6);
 	}
-	sqlite3_finalize(st);
+	fm_store_release(store, st);
 	return rc == SQLITE_ROW;
 }
 
@@ -69,11 +69,11 @@ fm_accounts_get(fm_store_t *store, int64_t id, struct fm_account *out)
 
 	if (store == NULL || out == NULL)
 		return false;
-	if ((st = fm_store_prepare(store, ACCOUNT_COLUMNS " WHERE id = ?1")) ==
+	if ((st = fm_store_cached(store, ACCOUNT_COLUMNS " WHERE id = ?1")) ==
 	    NULL)
 		return false;
 	sqlite3_bind_int64(st, 1, id);
-	return read_account(st, out);
+	return read_account(store, st, out);
 }
 
 bool
@@ -84,13 +84,13 @@ fm_accounts_find(fm_store_t *store, const char *kind, const char *name,
 
 	if (store == NULL || kind == NULL || name == NULL || out == NULL)
 		return false;
-	st = fm_store_prepare(
+	st = fm_store_cached(
 	    store, ACCOUNT_COLUMNS " WHERE kind = ?1 AND name = ?2");
 	if (st == NULL)
 		return false;
 	fm_store_bind_text(st, 1, kind);
 	fm_store_bind_text(st, 2, name);
-	return read_account(st, out);
+	return read_account(store, st, out);
 }
 
 bool
@@ -101,7 +101,7 @@ fm_accounts_set_limits(
 
 	if (store == NULL)
 		return false;
-	st = fm_store_prepare(store,
+	st = fm_store_cached(store,
 	    "UPDATE accounts SET restricted = ?2,"
 	    " overdraft = CASE WHEN ?3 < 0 THEN overdraft ELSE ?3 END"
 	    " WHERE id = ?1");
@@ -110,6 +110,6 @@ fm_accounts_set_limits(
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int(st, 2, restricted);
 	sqlite3_bind_int64(st, 3, overdraft);
-	return fm_store_step_done(st) &&
+	return fm_store_step_release(store, st) &&
 	    sqlite3_changes(fm_store_db(store)) == 1;
 }

@@ -779,7 +779,8 @@ static int export(struct fm_admin *admin, int argc, char **argv)
 	 * where finance wants the file. */
 	if (o.out != NULL) {
 		fd = open(o.out,
-		    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+		    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		    0644);
 		if (fd < 0 || (f = fdopen(fd, "w")) == NULL)
 			return fm_admin_fail(
 			    "cannot create %s: %s", o.out, strerror(errno));

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <mbedtls/sha256.h>
@@ -120,7 +121,7 @@ append(fm_store_t *store, struct entry *e)
 		fm_log_warn("ledger: the clock is inside a closed period");
 		return false;
 	}
-	st = fm_store_prepare(
+	st = fm_store_cached(
 	    store, "SELECT id, hash FROM ledger ORDER BY id DESC LIMIT 1");
 	if (st == NULL)
 		return false;
@@ -130,9 +131,9 @@ append(fm_store_t *store, struct entry *e)
 		if (sqlite3_column_bytes(st, 1) == HASH_LEN)
 			memcpy(prev, sqlite3_column_blob(st, 1), HASH_LEN);
 	}
-	sqlite3_finalize(st);
+	fm_store_release(store, st);
 	row_hash(e, prev, hash);
-	st = fm_store_prepare(store,
+	st = fm_store_cached(store,
 	    "INSERT INTO ledger (id, at, account_id, kind, amount, held, user,"
 	    " dept, printer, job_id, reservation, price_version, measured,"
 	    " media, mono_simplex, mono_duplex, colour_simplex, colour_duplex,"
@@ -162,9 +163,9 @@ append(fm_store_t *store, struct entry *e)
 	fm_store_bind_text(st, 22, nz(e->admin));
 	sqlite3_bind_blob(st, 23, prev, HASH_LEN, SQLITE_TRANSIENT);
 	sqlite3_bind_blob(st, 24, hash, HASH_LEN, SQLITE_TRANSIENT);
-	if (!fm_store_step_done(st))
+	if (!fm_store_step_release(store, st))
 		return false;
-	st = fm_store_prepare(store,
+	st = fm_store_cached(store,
 	    "UPDATE accounts SET balance = balance + ?2, held = held + ?3"
 	    " WHERE id = ?1");
 	if (st == NULL)
@@ -172,9 +173,10 @@ append(fm_store_t *store, struct entry *e)
 	sqlite3_bind_int64(st, 1, e->account_id);
 	sqlite3_bind_int64(st, 2, e->amount);
 	sqlite3_bind_int64(st, 3, e->held);
-	if (!fm_store_step_done(st) || sqlite3_changes(fm_store_db(store)) != 1)
+	if (!fm_store_step_release(store, st) ||
+	    sqlite3_changes(fm_store_db(store)) != 1)
 		return false;
-	st = fm_store_prepare(store,
+	st = fm_store_cached(store,
 	    "INSERT INTO ledger_head (one, last_id, hash) VALUES (1, ?1, ?2)"
 	    " ON CONFLICT (one) DO UPDATE SET last_id = excluded.last_id,"
 	    " hash = excluded.hash");
@@ -182,7 +184,7 @@ append(fm_store_t *store, struct entry *e)
 		return false;
 	sqlite3_bind_int64(st, 1, e->id);
 	sqlite3_bind_blob(st, 2, hash, HASH_LEN, SQLITE_TRANSIENT);
-	return fm_store_step_done(st);
+	return fm_store_step_release(store, st);
 }
 
 /* Finds the row carrying key: 1 (filling kind, reservation, and the
@@ -194,7 +196,7 @@ find_key(fm_store_t *store, const char *key, char *kind, size_t kindlen,
 	sqlite3_stmt *st;
 	int found;
 
-	st = fm_store_prepare(store,
+	st = fm_store_cached(store,
 	    "SELECT kind, coalesce(reservation, 0) FROM ledger"
 	    " WHERE idem_key = ?1");
 	if (st == NULL)
@@ -212,7 +214,7 @@ find_key(fm_store_t *store, const char *key, char *kind, size_t kindlen,
 	default:
 		found = -1;
 	}
-	sqlite3_finalize(st);
+	fm_store_release(store, st);
 	return found;
 }
 
@@ -232,7 +234,7 @@ may_use(fm_store_t *store, const struct fm_user *u, const struct fm_account *a)
 	if (strcmp(a->kind, "department") == 0 &&
 	    strcmp(a->name, u->dept_code) == 0)
 		return 1;
-	st = fm_store_prepare(store,
+	st = fm_store_cached(store,
 	    "SELECT 1 FROM account_members WHERE account_id = ?1"
 	    " AND user_id = ?2");
 	if (st == NULL)
@@ -240,7 +242,7 @@ may_use(fm_store_t *store, const struct fm_user *u, const struct fm_account *a)
 	sqlite3_bind_int64(st, 1, a->id);
 	sqlite3_bind_int64(st, 2, u->id);
 	ok = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	fm_store_release(store, st);
 	return ok;
 }
 
@@ -251,7 +253,7 @@ reserved_amount(fm_store_t *store, int64_t reservation)
 	sqlite3_stmt *st;
 	int64_t sum = -1;
 
-	st = fm_store_prepare(store,
+	st = fm_store_cached(store,
 	    "SELECT coalesce(sum(held), 0) FROM ledger WHERE reservation = ?1"
 	    " AND kind = 'reserve'");
 	if (st == NULL)
@@ -259,7 +261,7 @@ reserved_amount(fm_store_t *store, int64_t reservation)
 	sqlite3_bind_int64(st, 1, reservation);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		sum = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	fm_store_release(store, st);
 	return sum;
 }
 
@@ -379,14 +381,14 @@ fm_ledger_reserve(fm_store_t *store, const char *user, const char *account,
 		 * ids as last + 1 under the write lock. */
 		e.reservation = legs == 0 ? 0 : out->id;
 		if (legs == 0) {
-			sqlite3_stmt *st = fm_store_prepare(store,
+			sqlite3_stmt *st = fm_store_cached(store,
 			    "SELECT coalesce(max(id), 0) + 1 FROM ledger");
 			if (st == NULL || sqlite3_step(st) != SQLITE_ROW) {
-				sqlite3_finalize(st);
+				fm_store_release(store, st);
 				goto fail;
 			}
 			e.reservation = sqlite3_column_int64(st, 0);
-			sqlite3_finalize(st);
+			fm_store_release(store, st);
 		}
 		if (!append(store, &e))
 			goto fail;
@@ -416,7 +418,7 @@ load_legs(
 	sqlite3_stmt *st;
 	int n = 0, rc;
 
-	st = fm_store_prepare(store,
+	st = fm_store_cached(store,
 	    "SELECT kind, account_id, held, user, dept, coalesce(job_id, 0),"
 	    " coalesce(price_version, 0) FROM ledger WHERE reservation = ?1"
 	    " ORDER BY id");
@@ -440,7 +442,7 @@ load_legs(
 		legs[n].price_version = sqlite3_column_int64(st, 6);
 		n++;
 	}
-	sqlite3_finalize(st);
+	fm_store_release(store, st);
 	return rc == SQLITE_DONE ? n : -1;
 }
 
@@ -588,7 +590,7 @@ fm_ledger_refund_job(fm_store_t *store, int64_t job_id, const char *reason,
 		*errstr = "cannot lock the database";
 		return false;
 	}
-	st = fm_store_prepare(store,
+	st = fm_store_cached(store,
 	    "SELECT account_id, -sum(amount), user, dept, printer FROM ledger"
 	    " WHERE job_id = ?1 AND kind IN ('commit', 'refund')"
 	    " GROUP BY account_id ORDER BY min(id)");
@@ -604,7 +606,7 @@ fm_ledger_refund_job(fm_store_t *store, int64_t job_id, const char *reason,
 		fm_store_copy_text(printers[n], sizeof(printers[n]), st, 4);
 		n++;
 	}
-	sqlite3_finalize(st);
+	fm_store_release(store, st);
 	{
 		char kind[16];
 		int64_t res;
@@ -767,7 +769,7 @@ fm_ledger_verify(
 	 * accounts, even while followmed keeps charging. */
 	if (!fm_store_exec(store, "BEGIN"))
 		return false;
-	st = fm_store_prepare(store,
+	st = fm_store_cached(store,
 	    "SELECT id, at, account_id, kind, amount, held, user, dept,"
 	    " printer, coalesce(job_id, 0), coalesce(reservation, 0),"
 	    " coalesce(price_version, 0), measured, media, mono_simplex,"
@@ -821,10 +823,10 @@ fm_ledger_verify(
 			memcpy(prev, stored, HASH_LEN);
 		last_id = e.id;
 	}
-	sqlite3_finalize(st);
+	fm_store_release(store, st);
 	if (rc != SQLITE_DONE)
 		goto fail;
-	st = fm_store_prepare(store, "SELECT last_id, hash FROM ledger_head");
+	st = fm_store_cached(store, "SELECT last_id, hash FROM ledger_head");
 	if (st == NULL)
 		goto fail;
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -840,8 +842,8 @@ fm_ledger_verify(
 		report_add(
 		    report, report_len, &problems, "the chain head is missing");
 	}
-	sqlite3_finalize(st);
-	st = fm_store_prepare(store,
+	fm_store_release(store, st);
+	st = fm_store_cached(store,
 	    "SELECT a.kind, a.name, a.balance, a.held,"
 	    " coalesce(sum(l.amount), 0), coalesce(sum(l.held), 0)"
 	    " FROM accounts a LEFT JOIN ledger l ON l.account_id = a.id"
@@ -858,7 +860,7 @@ fm_ledger_verify(
 		    (int64_t)sqlite3_column_int64(st, 3),
 		    (int64_t)sqlite3_column_int64(st, 4),
 		    (int64_t)sqlite3_column_int64(st, 5));
-	sqlite3_finalize(st);
+	fm_store_release(store, st);
 	fm_store_exec(store, "COMMIT");
 	if (rows != NULL)
 		*rows = count;
@@ -878,7 +880,7 @@ fm_ledger_job_charged(fm_store_t *store, int64_t job_id)
 
 	if (store == NULL)
 		return -1;
-	st = fm_store_prepare(store,
+	st = fm_store_cached(store,
 	    "SELECT -coalesce(sum(amount), 0) FROM ledger WHERE job_id = ?1"
 	    " AND kind IN ('commit', 'refund')");
 	if (st == NULL)
@@ -886,27 +888,27 @@ fm_ledger_job_charged(fm_store_t *store, int64_t job_id)
 	sqlite3_bind_int64(st, 1, job_id);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	fm_store_release(store, st);
 	return v;
 }
 
 int64_t
 fm_ledger_closed_until(fm_store_t *store)
 {
-	char date[FM_POLICY_VALUEMAX] = "";
-	int64_t start;
+	char value[FM_POLICY_VALUEMAX] = "";
 
-	if (!fm_policy_get(store, "closed_through", date, sizeof(date)) ||
-	    !fm_period_parse_date(date, strlen(date), &start))
+	/* Kept as a number beside the date: every append checks it, and
+	 * converting a local date costs a time zone lookup. */
+	if (!fm_policy_get(store, "closed_until", value, sizeof(value)))
 		return 0;
-	return fm_period_next_day(start);
+	return strtoll(value, NULL, 10);
 }
 
 bool
 fm_ledger_close_period(
     fm_store_t *store, int64_t day_start, const char **errstr)
 {
-	char date[FM_PERIOD_STRMAX];
+	char date[FM_PERIOD_STRMAX], until[24];
 	int64_t end = fm_period_next_day(day_start);
 
 	if (store == NULL) {
@@ -927,7 +929,9 @@ fm_ledger_close_period(
 		return false;
 	}
 	fm_period_format_date(day_start, date, sizeof(date));
-	if (!fm_policy_set(store, "closed_through", date, errstr)) {
+	snprintf(until, sizeof(until), "%" PRId64, end);
+	if (!fm_policy_set(store, "closed_through", date, errstr) ||
+	    !fm_policy_set(store, "closed_until", until, errstr)) {
 		fm_store_rollback(store);
 		return false;
 	}

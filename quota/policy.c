@@ -15,7 +15,7 @@ fm_policy_get(fm_store_t *store, const char *key, char *buf, size_t size)
 
 	if (store == NULL || key == NULL || buf == NULL || size == 0)
 		return false;
-	if ((st = fm_store_prepare(
+	if ((st = fm_store_cached(
 	         store, "SELECT value FROM policy WHERE key = ?1")) == NULL)
 		return false;
 	fm_store_bind_text(st, 1, key);
@@ -23,7 +23,7 @@ fm_policy_get(fm_store_t *store, const char *key, char *buf, size_t size)
 		fm_store_copy_text(buf, size, st, 0);
 		found = true;
 	}
-	sqlite3_finalize(st);
+	fm_store_release(store, st);
 	return found;
 }
 
@@ -48,6 +48,9 @@ value_ok(const char *key, const char *value)
 	}
 	if (strcmp(key, "closed_through") == 0)
 		return len == 10 || len == 0;
+	if (strcmp(key, "closed_until") == 0)
+		return len > 0 && len < 20 &&
+		    strspn(value, "0123456789") == len;
 	return false;
 }
 
@@ -65,7 +68,7 @@ fm_policy_set(
 		*errstr = "value not allowed for this policy key";
 		return false;
 	}
-	st = fm_store_prepare(store,
+	st = fm_store_cached(store,
 	    "INSERT INTO policy (key, value) VALUES (?1, ?2)"
 	    " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
 	if (st == NULL) {
@@ -74,7 +77,7 @@ fm_policy_set(
 	}
 	fm_store_bind_text(st, 1, key);
 	fm_store_bind_text(st, 2, value);
-	if (!fm_store_step_done(st)) {
+	if (!fm_store_step_release(store, st)) {
 		*errstr = "database error";
 		return false;
 	}

@@ -143,7 +143,7 @@ const char *const fm_schema_migrations[] = {
     ");"
     "INSERT INTO policy (key, value) VALUES ('payer', 'user-first'),"
     "  ('currency', 'EUR'), ('new_users', 'unrestricted'),"
-    "  ('closed_through', '');"
+    "  ('closed_through', ''), ('closed_until', '0');"
     "CREATE TABLE ledger ("
     "  id INTEGER PRIMARY KEY,"
     "  at INTEGER NOT NULL,"

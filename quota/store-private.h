@@ -23,6 +23,21 @@ void fm_store_rollback(fm_store_t *store);
 /* Prepares sql; logs and returns NULL on failure. */
 sqlite3_stmt *fm_store_prepare(fm_store_t *store, const char *sql);
 
+/*
+ * A cached statement for a hot path: sql must be a string literal (the
+ * cache is keyed by its address).  The statement comes reset with its
+ * bindings cleared; hand it back with fm_store_release(), never
+ * sqlite3_finalize().
+ */
+sqlite3_stmt *fm_store_cached(fm_store_t *store, const char *sql);
+
+/* Resets a statement from fm_store_cached() (or finalizes one that the
+ * full cache could not hold). */
+void fm_store_release(fm_store_t *store, sqlite3_stmt *st);
+
+/* Steps st once and releases it; true if it ended with SQLITE_DONE. */
+bool fm_store_step_release(fm_store_t *store, sqlite3_stmt *st);
+
 /* Runs a statement with no parameters and no result rows. */
 bool fm_store_exec(fm_store_t *store, const char *sql);
 

@@ -12,10 +12,67 @@
 
 #include "common/log.h"
 
+#define STMT_CACHE 32
+
 struct fm_store {
 	sqlite3 *db;
 	int64_t now; /* 0: the real clock */
+	/* Prepared statements of the hot paths, keyed by the address of
+	 * their SQL text (a string literal), so that a charge does not
+	 * re-parse a dozen statements. */
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[STMT_CACHE];
 };
+
+sqlite3_stmt *
+fm_store_cached(fm_store_t *store, const char *sql)
+{
+	int i;
+
+	for (i = 0; i < STMT_CACHE && store->cache[i].sql != NULL; i++)
+		if (store->cache[i].sql == sql) {
+			sqlite3_reset(store->cache[i].st);
+			sqlite3_clear_bindings(store->cache[i].st);
+			return store->cache[i].st;
+		}
+	if (i == STMT_CACHE)
+		return fm_store_prepare(store, sql); /* full: uncached */
+	if (sqlite3_prepare_v3(store->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	        &store->cache[i].st, NULL) != SQLITE_OK) {
+		fm_log_warn("store: cannot prepare statement: %s",
+		    sqlite3_errmsg(store->db));
+		return NULL;
+	}
+	store->cache[i].sql = sql;
+	return store->cache[i].st;
+}
+
+bool
+fm_store_step_release(fm_store_t *store, sqlite3_stmt *st)
+{
+	int rc;
+
+	if (st == NULL)
+		return false;
+	rc = sqlite3_step(st);
+	fm_store_release(store, st);
+	return rc == SQLITE_DONE;
+}
+
+void
+fm_store_release(fm_store_t *store, sqlite3_stmt *st)
+{
+	if (st == NULL)
+		return;
+	for (int i = 0; i < STMT_CACHE && store->cache[i].sql != NULL; i++)
+		if (store->cache[i].st == st) {
+			sqlite3_reset(st);
+			return;
+		}
+	sqlite3_finalize(st);
+}
 
 int64_t
 fm_store_now(fm_store_t *store)
@@ -231,6 +288,8 @@ fm_store_close(fm_store_t *store)
 {
 	if (store == NULL)
 		return;
+	for (int i = 0; i < STMT_CACHE; i++)
+		sqlite3_finalize(store->cache[i].st);
 	sqlite3_close_v2(store->db);
 	free(store);
 }

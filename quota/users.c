@@ -60,14 +60,14 @@ dept_id(fm_store_t *store, const char *code)
 	sqlite3_stmt *st;
 	int64_t id = 0;
 
-	st = fm_store_prepare(
+	st = fm_store_cached(
 	    store, "SELECT id FROM departments WHERE code = ?1");
 	if (st == NULL)
 		return -1;
 	fm_store_bind_text(st, 1, code);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	fm_store_release(store, st);
 	return id;
 }
 
@@ -91,7 +91,7 @@ insert_user(
 	if ((account = fm_accounts_create(
 	         store, "user", login, restricted, now)) < 0)
 		return false;
-	st = fm_store_prepare(store,
+	st = fm_store_cached(store,
 	    "INSERT INTO users (login, full_name, department_id, account_id,"
 	    " created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
 	if (st == NULL)
@@ -102,7 +102,7 @@ insert_user(
 		sqlite3_bind_int64(st, 3, dept);
 	sqlite3_bind_int64(st, 4, account);
 	sqlite3_bind_int64(st, 5, now);
-	return fm_store_step_done(st);
+	return fm_store_step_release(store, st);
 }
 
 bool
@@ -191,7 +191,7 @@ fm_users_get(fm_store_t *store, const char *login, struct fm_user *out)
 
 	if (store == NULL || login == NULL || out == NULL)
 		return false;
-	if ((st = fm_store_prepare(store, USER_QUERY " WHERE u.login = ?1")) ==
+	if ((st = fm_store_cached(store, USER_QUERY " WHERE u.login = ?1")) ==
 	    NULL)
 		return false;
 	fm_store_bind_text(st, 1, login);
@@ -199,7 +199,7 @@ fm_users_get(fm_store_t *store, const char *login, struct fm_user *out)
 		read_user(store, st, out);
 		found = true;
 	}
-	sqlite3_finalize(st);
+	fm_store_release(store, st);
 	return found;
 }
 
@@ -214,7 +214,7 @@ fm_users_list(fm_store_t *store, const char *dept_code,
 
 	if (store == NULL || fn == NULL)
 		return false;
-	st = fm_store_prepare(store,
+	st = fm_store_cached(store,
 	    USER_QUERY " WHERE (?1 IS NULL OR d.code = ?1) ORDER BY u.login");
 	if (st == NULL)
 		return false;
@@ -228,7 +228,7 @@ fm_users_list(fm_store_t *store, const char *dept_code,
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		ok = false;
-	sqlite3_finalize(st);
+	fm_store_release(store, st);
 	return ok;
 }
 
@@ -249,7 +249,7 @@ fm_users_set_department(fm_store_t *store, const char *login,
 		*errstr = "no such department";
 		return false;
 	}
-	st = fm_store_prepare(
+	st = fm_store_cached(
 	    store, "UPDATE users SET department_id = ?2 WHERE login = ?1");
 	if (st == NULL) {
 		*errstr = "database error";
@@ -258,7 +258,8 @@ fm_users_set_department(fm_store_t *store, const char *login,
 	fm_store_bind_text(st, 1, login);
 	if (dept > 0)
 		sqlite3_bind_int64(st, 2, dept);
-	ok = fm_store_step_done(st) && sqlite3_changes(fm_store_db(store)) == 1;
+	ok = fm_store_step_release(store, st) &&
+	    sqlite3_changes(fm_store_db(store)) == 1;
 	if (!ok)
 		*errstr = "no such user";
 	return ok;
@@ -271,13 +272,13 @@ fm_users_set_enabled(fm_store_t *store, const char *login, bool enabled)
 
 	if (store == NULL || login == NULL)
 		return false;
-	st = fm_store_prepare(
+	st = fm_store_cached(
 	    store, "UPDATE users SET enabled = ?2 WHERE login = ?1");
 	if (st == NULL)
 		return false;
 	fm_store_bind_text(st, 1, login);
 	sqlite3_bind_int(st, 2, enabled);
-	return fm_store_step_done(st) &&
+	return fm_store_step_release(store, st) &&
 	    sqlite3_changes(fm_store_db(store)) == 1;
 }
 
@@ -365,13 +366,13 @@ fm_users_set_pin(fm_store_t *store, const char *login, const char *pin,
 	fm_wipe(hash, sizeof(hash));
 	snprintf(text, sizeof(text), "pbkdf2-sha256$%d$%s$%s",
 	    FM_USERS_PIN_ITERATIONS, salthex, hashhex);
-	st = fm_store_prepare(
+	st = fm_store_cached(
 	    store, "UPDATE users SET pin = ?2 WHERE login = ?1");
 	ok = st != NULL;
 	if (ok) {
 		fm_store_bind_text(st, 1, login);
 		fm_store_bind_text(st, 2, text);
-		ok = fm_store_step_done(st) &&
+		ok = fm_store_step_release(store, st) &&
 		    sqlite3_changes(fm_store_db(store)) == 1;
 	}
 	fm_wipe(text, sizeof(text));
@@ -395,7 +396,7 @@ fm_users_check_pin(
 
 	if (store == NULL || login == NULL || !fm_users_pin_is_valid(pin, len))
 		return false;
-	st = fm_store_prepare(store,
+	st = fm_store_cached(store,
 	    "SELECT pin FROM users WHERE login = ?1 AND enabled = 1"
 	    " AND pin IS NOT NULL");
 	if (st == NULL)
@@ -403,7 +404,7 @@ fm_users_check_pin(
 	fm_store_bind_text(st, 1, login);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		fm_store_copy_text(stored, sizeof(stored), st, 0);
-	sqlite3_finalize(st);
+	fm_store_release(store, st);
 	if (strncmp(stored, "pbkdf2-sha256$", 14) != 0)
 		goto out;
 	iterations = strtoul(stored + 14, NULL, 10);

@@ -27,8 +27,9 @@ main(int argc, char **argv)
 	long long job;
 
 	if (argc != 9) {
-		fprintf(stderr, "usage: fm_test_charge DB AT USER PRINTER JOB "
-		                "MONO_S MONO_D COLOUR_S\n");
+		fprintf(stderr,
+		    "usage: fm_test_charge DB AT USER PRINTER JOB "
+		    "MONO_S MONO_D COLOUR_S\n");
 		return 1;
 	}
 	if ((s = fm_store_open(argv[1], &errstr)) == NULL) {
