@@ -235,7 +235,7 @@ main(int argc, char **argv)
 	int64_t small = argc > 3 ? strtoll(argv[3], NULL, 10) : 1000000;
 	int64_t large = argc > 4 ? strtoll(argv[4], NULL, 10) : 10000000;
 	char dir[512], db[600], out[600], cmd[700];
-	double rate, ours = 1e9, theirs = 1e9;
+	double rate, disk, ours = 1e9, theirs = 1e9;
 
 	setenv("TZ", "UTC", 1);
 	snprintf(dir, sizeof(dir), "%s/fm-bench-XXXXXX", base);
@@ -244,9 +244,10 @@ main(int argc, char **argv)
 	snprintf(db, sizeof(db), "%s/followme.db", dir);
 	setup(db);
 	generate(db, 1, small);
+	disk = fsync_limit(dir);
 	printf("disk: %.0f durable transactions/s (WAL, synchronous=FULL) -> "
 	       "at most %.0f charges/s\n",
-	    fsync_limit(dir), fsync_limit(dir) / 2);
+	    disk, disk / 2);
 	rate = charges(db, n, small + 1);
 	printf("charges (reserve + commit) into %" PRId64 " rows: %d in "
 	       "%.2f s = %.0f charges/s (target >= 5000)\n",
