@@ -161,25 +161,22 @@ set_operator(struct fm_admin *admin)
 		    "uid %u", (unsigned)getuid());
 }
 
-int
-main(int argc, char **argv)
+/* Parses the command line into args and runs the command; the caller
+ * frees args and closes the store on every path. */
+static int
+dispatch(struct fm_admin *admin, int argc, char **argv, char **args)
 {
-	struct fm_admin admin = {0};
 	const struct fm_admin_command *cmd;
 	const char *config = NULL;
 	char err[FM_CONF_ERRMAX + 512];
-	char **args;
-	int nargs = 0, rc;
+	int nargs = 0;
 	bool known;
 
-	fm_log_init("followme-admin", FM_LOG_STDERR, false);
-	if ((args = calloc((size_t)argc + 1, sizeof(*args))) == NULL)
-		return fm_admin_fail("out of memory");
 	/* Global options come first, except --json, which reads naturally
 	 * at the end of a command line and is accepted anywhere. */
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0) {
-			admin.json = true;
+			admin->json = true;
 		} else if (nargs == 0 && strcmp(argv[i], "-c") == 0) {
 			if (++i >= argc) {
 				fm_admin_fail("-c needs a file name");
@@ -215,18 +212,30 @@ main(int argc, char **argv)
 		print_help(stderr);
 		return FM_ADMIN_USAGE;
 	}
-	if (!fm_settings_load(&admin.settings, config, err, sizeof(err)))
+	if (!fm_settings_load(&admin->settings, config, err, sizeof(err)))
 		return fm_admin_fail("%s", err);
-	admin.now = (int64_t)time(NULL);
-	set_operator(&admin);
-	if (cmd->needs_store && !fm_admin_open_store(&admin))
+	admin->now = (int64_t)time(NULL);
+	set_operator(admin);
+	if (cmd->needs_store && !fm_admin_open_store(admin))
 		return FM_ADMIN_FAIL;
 	/* A group that is itself the command ("export") gets the group
 	 * as argv[0]. */
 	if (cmd->verb == NULL)
-		rc = cmd->run(&admin, nargs, args);
-	else
-		rc = cmd->run(&admin, nargs - 1, args + 1);
+		return cmd->run(admin, nargs, args);
+	return cmd->run(admin, nargs - 1, args + 1);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct fm_admin admin = {0};
+	char **args;
+	int rc;
+
+	fm_log_init("followme-admin", FM_LOG_STDERR, false);
+	if ((args = calloc((size_t)argc + 1, sizeof(*args))) == NULL)
+		return fm_admin_fail("out of memory");
+	rc = dispatch(&admin, argc, argv, args);
 	fm_store_close(admin.store);
 	free(args);
 	return rc;
