@@ -53,4 +53,25 @@ bool fm_accounts_find(fm_store_t *store, const char *kind, const char *name,
 bool fm_accounts_set_limits(
     fm_store_t *store, int64_t id, bool restricted, int64_t overdraft);
 
+/*
+ * 'fm_accounts_add_project()' - create a project account code (the rules
+ * of a department code) that users named by fm_accounts_allow() may
+ * charge jobs to (job-account-id).  False with *errstr on a bad code or a
+ * duplicate.
+ */
+bool fm_accounts_add_project(
+    fm_store_t *store, const char *code, const char **errstr);
+
+/*
+ * 'fm_accounts_allow()' - let user login charge account_id (a project or
+ * another department).  Idempotent.  False with *errstr if either does
+ * not exist.
+ */
+bool fm_accounts_allow(fm_store_t *store, int64_t account_id, const char *login,
+    const char **errstr);
+
+/* 'fm_accounts_list()' - call fn for each account of kind, by name. */
+bool fm_accounts_list(fm_store_t *store, const char *kind,
+    bool (*fn)(const struct fm_account *a, int members, void *arg), void *arg);
+
 #endif

@@ -59,13 +59,16 @@ find_account(struct fm_admin *admin, const struct fm_admin_command *cmd,
     const char *user, const char *dept, struct fm_account *out)
 {
 	if ((user == NULL) == (dept == NULL))
-		return fm_admin_usage(
-		    cmd, "give exactly one of --user and --department");
+		return fm_admin_usage(cmd,
+		    "give exactly one of --user, --department and --project");
 	if (user != NULL && !fm_accounts_find(admin->store, "user", user, out))
 		return fm_admin_fail("no user %s", user);
+	/* --project shares the department option: the code names a
+	 * department or a project account. */
 	if (dept != NULL &&
-	    !fm_accounts_find(admin->store, "department", dept, out))
-		return fm_admin_fail("no department %s", dept);
+	    !fm_accounts_find(admin->store, "department", dept, out) &&
+	    !fm_accounts_find(admin->store, "project", dept, out))
+		return fm_admin_fail("no department or project %s", dept);
 	return FM_ADMIN_OK;
 }
 
@@ -322,6 +325,7 @@ parse_target(int argc, char **argv, const struct fm_admin_command *cmd,
 	static const struct option longopts[] = {
 	    {"user", required_argument, NULL, 'u'},
 	    {"department", required_argument, NULL, 'd'},
+	    {"project", required_argument, NULL, 'd'},
 	    {"amount", required_argument, NULL, 'a'},
 	    {"reason", required_argument, NULL, 'r'},
 	    {"period", required_argument, NULL, 'p'},
@@ -578,10 +582,14 @@ balance(struct fm_admin *admin, int argc, char **argv)
 	if (argc != 3 ||
 	    (strcmp(argv[1], "user") != 0 &&
 	        strcmp(argv[1], "department") != 0 &&
-	        strcmp(argv[1], "dept") != 0))
-		return fm_admin_usage(
-		    cmd, "expected 'user LOGIN' or 'department CODE'");
-	kind = argv[1][0] == 'u' ? "user" : "department";
+	        strcmp(argv[1], "dept") != 0 &&
+	        strcmp(argv[1], "project") != 0))
+		return fm_admin_usage(cmd,
+		    "expected 'user LOGIN', 'department CODE' or 'project "
+		    "CODE'");
+	kind = argv[1][0] == 'u' ? "user"
+	    : argv[1][0] == 'p'  ? "project"
+	                         : "department";
 	if (!fm_accounts_find(admin->store, kind, argv[2], &a))
 		return fm_admin_fail("no %s %s", kind, argv[2]);
 	avail = fm_accounts_available(&a);
@@ -930,18 +938,20 @@ const struct fm_admin_command fm_admin_quota_commands[] = {
     {"price", "history", "[--printer P] [--json]",
         "list the versions of a price list", true, price_history},
     {"quota", "set",
-        "--user L|--department C --amount A [--period "
+        "--user L|--department C|--project P --amount A [--period "
         "daily|weekly|monthly] [--cap A]",
         "allocate A every period, up to the cap (amount 0 removes it)", true,
         quota_set},
     {"quota", "limit",
-        "--user L|--department C [--restricted|--unrestricted] "
+        "--user L|--department C|--project P [--restricted|--unrestricted] "
         "[--overdraft A]",
         "set whether an account may go below zero, and how far", true,
         quota_limit},
-    {"quota", "grant", "--user L|--department C --amount A --reason TEXT",
+    {"quota", "grant",
+        "--user L|--department C|--project P --amount A --reason TEXT",
         "add money to an account", true, quota_grant},
-    {"quota", "adjust", "--user L|--department C --amount A --reason TEXT",
+    {"quota", "adjust",
+        "--user L|--department C|--project P --amount A --reason TEXT",
         "correct a balance (A may be negative)", true, quota_adjust},
     {"quota", "policy",
         "[--payer user-first|department-first] [--new-users "
@@ -950,7 +960,7 @@ const struct fm_admin_command fm_admin_quota_commands[] = {
     {"quota", "run-allocations", "",
         "credit the allocations of the current period now (idempotent)", true,
         quota_run_allocations},
-    {"balance", NULL, "user LOGIN|department CODE [--json]",
+    {"balance", NULL, "user LOGIN|department CODE|project CODE [--json]",
         "show an account's balance, reservations and limit", true, balance},
     {"refund", NULL, "JOB --reason TEXT", "give back what a job was charged",
         true, refund},

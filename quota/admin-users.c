@@ -610,6 +610,85 @@ printer_list(struct fm_admin *admin, int argc, char **argv)
 	return FM_ADMIN_OK;
 }
 
+static int
+project_add(struct fm_admin *admin, int argc, char **argv)
+{
+	const char *errstr = NULL;
+
+	if (argc != 2)
+		return fm_admin_usage(
+		    self("project", "add"), "expected one project code");
+	if (!fm_accounts_add_project(admin->store, argv[1], &errstr))
+		return fm_admin_fail(
+		    "cannot add project %s: %s", argv[1], errstr);
+	printf("Added project account %s.\n", argv[1]);
+	return FM_ADMIN_OK;
+}
+
+static int
+project_allow(struct fm_admin *admin, int argc, char **argv)
+{
+	struct fm_account a;
+	const char *errstr = NULL;
+
+	if (argc != 3)
+		return fm_admin_usage(self("project", "allow"),
+		    "expected an account code and a login name");
+	if (!fm_accounts_find(admin->store, "project", argv[1], &a) &&
+	    !fm_accounts_find(admin->store, "department", argv[1], &a))
+		return fm_admin_fail("no project or department %s", argv[1]);
+	if (!fm_accounts_allow(admin->store, a.id, argv[2], &errstr))
+		return fm_admin_fail("%s: %s", argv[2], errstr);
+	printf("%s may now charge jobs to %s.\n", argv[2], argv[1]);
+	return FM_ADMIN_OK;
+}
+
+static bool
+print_project(const struct fm_account *a, int members, void *arg)
+{
+	struct list_ctx *ctx = arg;
+	char money[FM_MONEY_STRMAX];
+
+	if (ctx->admin->json) {
+		if (ctx->count++ > 0)
+			fputc(',', stdout);
+		fputc('{', stdout);
+		fm_json_key_string(stdout, "code", a->name);
+		fputc(',', stdout);
+		fm_json_key_int(stdout, "members", members);
+		fputc(',', stdout);
+		print_account_json(a);
+		fputc('}', stdout);
+		return true;
+	}
+	if (ctx->count++ == 0)
+		printf("%-16s %7s %12s\n", "CODE", "MEMBERS", "BALANCE");
+	printf("%-16s %7d %12s\n", a->name, members,
+	    fm_money_format(a->balance, money, sizeof(money)));
+	return true;
+}
+
+static int
+project_list(struct fm_admin *admin, int argc, char **argv)
+{
+	struct list_ctx ctx = {admin, 0};
+
+	(void)argv;
+	if (argc != 1)
+		return fm_admin_usage(
+		    self("project", "list"), "takes no arguments");
+	if (admin->json)
+		fputc('[', stdout);
+	if (!fm_accounts_list(admin->store, "project", print_project, &ctx))
+		return fm_admin_fail("cannot list projects: %s",
+		    fm_store_last_error(admin->store));
+	if (admin->json)
+		fputs("]\n", stdout);
+	else if (ctx.count == 0)
+		printf("No projects.\n");
+	return FM_ADMIN_OK;
+}
+
 const struct fm_admin_command fm_admin_users_commands[] = {
     {"user", "add", "LOGIN [--name NAME] [--department CODE]",
         "add a user (users are also added on first print)", true, user_add},
@@ -639,6 +718,14 @@ const struct fm_admin_command fm_admin_users_commands[] = {
     {"printer", "add", "NAME --uri URI|--queue QUEUE [--location TEXT]",
         "add a printer jobs can be released to", true, printer_add},
     {"printer", "list", "[--json]", "list printers", true, printer_list},
+    {"project", "add", "CODE",
+        "add a project account jobs can be charged to (job-account-id)", true,
+        project_add},
+    {"project", "allow", "CODE LOGIN",
+        "let a user charge a project (or another department)", true,
+        project_allow},
+    {"project", "list", "[--json]", "list project accounts", true,
+        project_list},
 };
 const size_t fm_admin_users_count =
     sizeof(fm_admin_users_commands) / sizeof(fm_admin_users_commands[0]);

@@ -81,6 +81,16 @@ expect_rc 0 badge add alice 04:A1:B2:C3 --label blue
 expect_rc 0 badge list alice --json
 expect_out '"label":"blue"'
 [ "$(stat -c %a "$STATE/badge.key")" = 600 ] || fail "badge key is not 0600"
+expect_rc 0 project add P-42
+expect_rc 1 project add O10
+expect_err "exists"
+expect_rc 0 project allow P-42 bob
+expect_rc 1 project allow P-42 nobody
+expect_err "no such user"
+expect_rc 0 quota grant --project P-42 --amount 1.50 --reason 'grant'
+expect_rc 0 project list --json
+expect_out '"code":"P-42","members":1,"balance":"1.50"'
+expect_rc 0 balance project P-42
 expect_rc 0 printer list --json
 expect_out '"name":"lobby"'
 

@@ -197,6 +197,22 @@ test_chosen_account(void)
 	ASSERT_FALSE(fm_ledger_reserve(
 	    s, "alice", "X99", 10, "c", 1, 0, &r, denial, sizeof(denial)));
 	ASSERT_STR_EQ(denial, "no account X99");
+	/* A project: only for members, and it pays alone. */
+	struct fm_account p;
+	ASSERT_TRUE(fm_accounts_add_project(s, "P1", &errstr));
+	ASSERT_FALSE(fm_accounts_add_project(s, "O20", &errstr));
+	ASSERT_TRUE(fm_accounts_find(s, "project", "P1", &p));
+	ASSERT_TRUE(fm_accounts_set_limits(s, p.id, false, -1));
+	ASSERT_FALSE(fm_ledger_reserve(
+	    s, "alice", "P1", 10, "d", 1, 0, &r, denial, sizeof(denial)));
+	ASSERT_STR_EQ(denial, "may not charge P1");
+	ASSERT_TRUE(fm_accounts_allow(s, p.id, "alice", &errstr));
+	ASSERT_TRUE(fm_accounts_allow(s, p.id, "alice", &errstr));
+	ASSERT_FALSE(fm_accounts_allow(s, p.id, "nobody", &errstr));
+	ASSERT_TRUE(fm_ledger_reserve(
+	    s, "alice", "P1", 10, "e", 1, 0, &r, denial, sizeof(denial)));
+	ASSERT_INT_EQ(held(s, "project", "P1"), 10);
+	ASSERT_INT_EQ(held(s, "user", "alice"), 0);
 	fixture_close(&fx);
 }
 
