@@ -2,6 +2,7 @@
  * test_ledger.c - unit tests for quota/ledger.c: overdraft, payer order,
  * reserve/commit/refund, idempotency, concurrency and the hash chain.
  */
+#include <signal.h>
 #include <sys/wait.h>
 
 #include "quota/accounts.h"
@@ -260,6 +261,68 @@ test_retry_after_crash(void)
 	fixture_close(&fx);
 }
 
+/* Charges job i (reserve 9, commit 5) under keys derived from i. */
+static bool
+charge_job(fm_store_t *s, int i)
+{
+	struct fm_reservation r;
+	char key[32], ckey[32], d[FM_LEDGER_DENIALMAX];
+	const char *e;
+
+	snprintf(key, sizeof(key), "kill-%d", i);
+	snprintf(ckey, sizeof(ckey), "kill-%d-c", i);
+	return fm_ledger_reserve(
+	           s, "alice", NULL, 9, key, 1000 + i, 0, &r, d, sizeof(d)) &&
+	    fm_ledger_commit(s, r.id, 5, true, "p", NULL, ckey, &e);
+}
+
+static void
+test_killed_mid_charge(void)
+{
+	struct fixture fx;
+	fm_store_t *s = fixture_open(&fx);
+	char report[1024];
+	int64_t rows = 0;
+	int status;
+	pid_t pid;
+
+	ASSERT_NOT_NULL(s);
+	ASSERT_TRUE(setup(s, 100000, 0));
+	/* The child charges until SIGKILL stops it at some arbitrary point,
+	 * perhaps inside a transaction or between reserve and commit. */
+	if ((pid = fork()) == 0) {
+		const char *e;
+		fm_store_t *c = fm_store_open(fx.path, &e);
+		for (int i = 0; c != NULL && i < 100000; i++)
+			if (!charge_job(c, i))
+				_exit(2);
+		_exit(1);
+	}
+	ASSERT_TRUE(pid > 0);
+	usleep(300 * 1000);
+	kill(pid, SIGKILL);
+	ASSERT_TRUE(waitpid(pid, &status, 0) == pid);
+	ASSERT_TRUE(WIFSIGNALED(status));
+	/* Recovery retries every charge the child may have started, and a
+	 * few more; each must be applied exactly once. */
+	int64_t done = 0;
+	for (int i = 0; i < 100000; i++) {
+		if (fm_ledger_job_charged(s, 1000 + i) == 0 && i > 0 &&
+		    fm_ledger_job_charged(s, 1000 + i - 1) == 0 &&
+		    fm_ledger_job_charged(s, 1000 + i + 1) == 0)
+			break;
+		done = i + 1;
+	}
+	for (int i = 0; i < done + 5; i++)
+		ASSERT_TRUE(charge_job(s, i));
+	ASSERT_TRUE(done > 0);
+	ASSERT_INT_EQ(balance(s, "user", "alice"), 100000 - 5 * (done + 5));
+	ASSERT_INT_EQ(held(s, "user", "alice"), 0);
+	ASSERT_TRUE(fm_ledger_verify(s, &rows, report, sizeof(report)));
+	ASSERT_INT_EQ(rows, 1 + 2 * (done + 5));
+	fixture_close(&fx);
+}
+
 #define PER_CHILD 150
 
 static void
@@ -415,6 +478,7 @@ main(void)
 	RUN(test_chosen_account);
 	RUN(test_retry_after_crash);
 	RUN(test_concurrent_processes);
+	RUN(test_killed_mid_charge);
 	RUN(test_hash_chain);
 	RUN(test_closed_period);
 	return harness_done();
