@@ -63,6 +63,12 @@ struct fm_reservation {
  * charge O20") -- denial_len bytes, FM_LEDGER_DENIALMAX is enough.
  * idempotency_key (required, unique across the ledger; the release id)
  * makes a retry return the first reservation with out->replayed set.
+ *
+ * Durability: the reservation is written with synchronous = NORMAL and
+ * becomes durable with the next durable commit on the store (the WAL is
+ * appended in order).  Power loss can therefore lose only the newest
+ * reservations; a release interrupted that way must be retried from the
+ * reserve step with the same keys, which recreates the reservation.
  */
 bool fm_ledger_reserve(fm_store_t *store, const char *user, const char *account,
     int64_t amount, const char *idempotency_key, int64_t job_id,
