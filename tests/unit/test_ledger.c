@@ -9,6 +9,7 @@
 #include "quota/depts.h"
 #include "quota/ledger.h"
 #include "quota/policy.h"
+#include "quota/store-private.h"
 #include "quota/users.h"
 #include "tests/unit/harness.h"
 #include "tests/unit/store_fixture.h"
@@ -27,6 +28,19 @@ held(fm_store_t *s, const char *kind, const char *name)
 	struct fm_account a;
 
 	return fm_accounts_find(s, kind, name, &a) ? a.held : -999999;
+}
+
+/* The connection's PRAGMA synchronous (2 = FULL). */
+static int
+synchronous(fm_store_t *s)
+{
+	sqlite3_stmt *st = fm_store_prepare(s, "PRAGMA synchronous");
+	int v = -1;
+
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
 }
 
 /* alice (restricted, in O10) with user_money and O10 with dept_money. */
@@ -69,6 +83,8 @@ test_reserve_commit_refund(void)
 	    s, "alice", NULL, 120, "rel-1", 1, 0, &r, denial, sizeof(denial)));
 	ASSERT_INT_EQ(r.amount, 120);
 	ASSERT_FALSE(r.replayed);
+	/* The reservation's relaxed sync must not leak to later writes. */
+	ASSERT_INT_EQ(synchronous(s), 2);
 	ASSERT_INT_EQ(held(s, "user", "alice"), 120);
 	ASSERT_TRUE(fm_ledger_commit(
 	    s, r.id, 100, true, "lobby", NULL, "rel-1-commit", &errstr));
