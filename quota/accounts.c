@@ -119,8 +119,11 @@ bool
 fm_accounts_add_project(
     fm_store_t *store, const char *code, const char **errstr)
 {
+	const char *dummy;
 	struct fm_account a;
 
+	if (errstr == NULL)
+		errstr = &dummy;
 	if (store == NULL || !fm_depts_code_is_valid(code)) {
 		*errstr = "a project code is 1 to 31 letters, digits, '.', '_' "
 		          "or '-'";
@@ -143,8 +146,11 @@ bool
 fm_accounts_allow(fm_store_t *store, int64_t account_id, const char *login,
     const char **errstr)
 {
+	const char *dummy;
 	sqlite3_stmt *st;
 
+	if (errstr == NULL)
+		errstr = &dummy;
 	if (store == NULL || login == NULL) {
 		*errstr = "missing argument";
 		return false;

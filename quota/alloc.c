@@ -16,8 +16,11 @@ bool
 fm_alloc_set(fm_store_t *store, int64_t account_id, int64_t amount,
     enum fm_period period, int64_t cap, const char **errstr)
 {
+	const char *dummy;
 	sqlite3_stmt *st;
 
+	if (errstr == NULL)
+		errstr = &dummy;
 	if (store == NULL || amount < 0 || cap < 0 || amount > FM_MONEY_MAX ||
 	    cap > FM_MONEY_MAX || (unsigned)period > FM_PERIOD_MONTHLY) {
 		*errstr = "amounts must be between 0 and 10^13";

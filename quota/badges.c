@@ -67,10 +67,13 @@ bool
 fm_badges_add(fm_store_t *store, const uint8_t *key, const char *login,
     const uint8_t *uid, size_t uidlen, const char *label, const char **errstr)
 {
+	const char *dummy;
 	uint8_t hash[HASH_LEN];
 	struct fm_user u;
 	sqlite3_stmt *st;
 
+	if (errstr == NULL)
+		errstr = &dummy;
 	if (store == NULL || !badge_hash(key, uid, uidlen, hash)) {
 		*errstr = "bad badge";
 		return false;

@@ -29,10 +29,13 @@ bool
 fm_depts_add(
     fm_store_t *store, const char *code, const char *name, const char **errstr)
 {
+	const char *dummy;
 	struct fm_dept existing;
 	sqlite3_stmt *st;
 	int64_t account;
 
+	if (errstr == NULL)
+		errstr = &dummy;
 	if (store == NULL || !fm_depts_code_is_valid(code)) {
 		*errstr = "a department code is 1 to 31 letters, digits, '.', "
 		          "'_' or '-'";

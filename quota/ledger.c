@@ -940,9 +940,12 @@ bool
 fm_ledger_close_period(
     fm_store_t *store, int64_t day_start, const char **errstr)
 {
+	const char *dummy;
 	char date[FM_PERIOD_STRMAX], until[24];
 	int64_t end = fm_period_next_day(day_start);
 
+	if (errstr == NULL)
+		errstr = &dummy;
 	if (store == NULL) {
 		*errstr = "no store";
 		return false;

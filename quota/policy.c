@@ -58,8 +58,11 @@ bool
 fm_policy_set(
     fm_store_t *store, const char *key, const char *value, const char **errstr)
 {
+	const char *dummy;
 	sqlite3_stmt *st;
 
+	if (errstr == NULL)
+		errstr = &dummy;
 	if (store == NULL || key == NULL || value == NULL) {
 		*errstr = "missing argument";
 		return false;

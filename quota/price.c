@@ -62,9 +62,12 @@ fm_price_set(fm_store_t *store, const char *printer,
     const struct fm_price_entry *e, const char *created_by, int *version,
     const char **errstr)
 {
+	const char *dummy;
 	sqlite3_stmt *st;
 	int old, v;
 
+	if (errstr == NULL)
+		errstr = &dummy;
 	if (store == NULL || printer == NULL || e == NULL) {
 		*errstr = "missing argument";
 		return false;

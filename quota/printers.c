@@ -45,8 +45,11 @@ bool
 fm_printers_add(fm_store_t *store, const char *name, const char *uri,
     const char *location, const char **errstr)
 {
+	const char *dummy;
 	sqlite3_stmt *st;
 
+	if (errstr == NULL)
+		errstr = &dummy;
 	if (store == NULL || !fm_printers_name_is_valid(name)) {
 		*errstr = "a printer name is 1 to 63 letters, digits, '.', '_' "
 		          "or '-'";

@@ -109,9 +109,12 @@ bool
 fm_users_add(fm_store_t *store, const char *login, const char *full_name,
     const char *dept_code, const char **errstr)
 {
+	const char *dummy;
 	struct fm_user existing;
 	int64_t dept = 0;
 
+	if (errstr == NULL)
+		errstr = &dummy;
 	if (store == NULL || !fm_users_login_is_valid(login)) {
 		*errstr = "a login is 1 to 63 letters, digits, '.', '_', '-' "
 		          "or '@'";
@@ -236,10 +239,13 @@ bool
 fm_users_set_department(fm_store_t *store, const char *login,
     const char *dept_code, const char **errstr)
 {
+	const char *dummy;
 	sqlite3_stmt *st;
 	int64_t dept = 0;
 	bool ok;
 
+	if (errstr == NULL)
+		errstr = &dummy;
 	if (store == NULL || login == NULL) {
 		*errstr = "missing argument";
 		return false;
@@ -343,11 +349,14 @@ bool
 fm_users_set_pin(fm_store_t *store, const char *login, const char *pin,
     size_t len, const char **errstr)
 {
+	const char *dummy;
 	uint8_t salt[SALT_LEN], hash[HASH_LEN];
 	char text[128], salthex[2 * SALT_LEN + 1], hashhex[2 * HASH_LEN + 1];
 	sqlite3_stmt *st;
 	bool ok;
 
+	if (errstr == NULL)
+		errstr = &dummy;
 	if (store == NULL || login == NULL) {
 		*errstr = "missing argument";
 		return false;
