@@ -3,6 +3,7 @@
  */
 #include "quota/admin.h"
 
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,8 @@ struct table {
 
 static const struct table tables[] = {
     {fm_admin_jobs_commands, &fm_admin_jobs_count},
+    {fm_admin_users_commands, &fm_admin_users_count},
+    {fm_admin_quota_commands, &fm_admin_quota_count},
     {fm_admin_terminal_commands, &fm_admin_terminal_count},
 };
 
@@ -45,8 +48,8 @@ fm_admin_usage(const struct fm_admin_command *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: followme-admin %s %s %s\n", cmd->group,
-	    cmd->verb, cmd->args);
+	fprintf(stderr, "\nusage: followme-admin %s%s%s %s\n", cmd->group,
+	    cmd->verb ? " " : "", cmd->verb ? cmd->verb : "", cmd->args);
 	return FM_ADMIN_USAGE;
 }
 
@@ -83,8 +86,9 @@ print_help(FILE *f)
 		for (size_t i = 0; i < *tables[t].count; i++) {
 			const struct fm_admin_command *c =
 			    &tables[t].commands[i];
-			fprintf(f, "  %s %s %s\n      %s\n", c->group, c->verb,
-			    c->args, c->help);
+			fprintf(f, "  %s%s%s %s\n      %s\n", c->group,
+			    c->verb ? " " : "", c->verb ? c->verb : "", c->args,
+			    c->help);
 		}
 	fputs("\nSee followme-admin(8).\n", f);
 }
@@ -100,14 +104,16 @@ find_command(const char *group, const char *verb, bool *group_known)
 			if (strcmp(c->group, group) != 0)
 				continue;
 			*group_known = true;
+			if (c->verb == NULL)
+				return c;
 			if (verb != NULL && strcmp(c->verb, verb) == 0)
 				return c;
 		}
 	return NULL;
 }
 
-static bool
-open_store(struct fm_admin *admin)
+bool
+fm_admin_open_store(struct fm_admin *admin)
 {
 	const char *errstr = NULL;
 	char path[512];
@@ -127,7 +133,7 @@ open_store(struct fm_admin *admin)
 	 * a missing state directory is a configuration mistake. */
 	if (access(admin->settings.state_dir, F_OK) != 0) {
 		fm_admin_fail("state_dir %s does not exist (start followmed "
-		              "once, or create it for user %s with mode 0700)",
+			      "once, or create it for user %s with mode 0700)",
 		    admin->settings.state_dir, admin->settings.user);
 		return false;
 	}
@@ -139,50 +145,64 @@ open_store(struct fm_admin *admin)
 	return true;
 }
 
-/* Splits the command line into global options and the command words.
- * --json reads naturally at the end of a command line and is accepted
- * anywhere; the other global options come before the command. */
-static int
-parse_globals(int argc, char **argv, struct fm_admin *admin,
-    const char **config, char **args, int *nargs)
+/* Records who runs the command, before privileges are dropped: the
+ * real user, or the user sudo ran it for. */
+static void
+set_operator(struct fm_admin *admin)
 {
+	const char *sudo = getenv("SUDO_USER");
+	struct passwd *pw;
+
+	if (getuid() == 0 && sudo != NULL && sudo[0] != '\0')
+		snprintf(admin->operator_name, sizeof(admin->operator_name),
+		    "%s", sudo);
+	else if ((pw = getpwuid(getuid())) != NULL)
+		snprintf(admin->operator_name, sizeof(admin->operator_name),
+		    "%s", pw->pw_name);
+	else
+		snprintf(admin->operator_name, sizeof(admin->operator_name),
+		    "uid %u", (unsigned)getuid());
+}
+
+/* Parses the command line into args and runs the command; the caller
+ * frees args and closes the store on every path. */
+static int
+dispatch(struct fm_admin *admin, int argc, char **argv, char **args)
+{
+	const struct fm_admin_command *cmd;
+	const char *config = NULL;
+	char err[FM_CONF_ERRMAX + 512];
+	int nargs = 0;
+	bool known;
+
+	/* Global options come first, except --json, which reads naturally
+	 * at the end of a command line and is accepted anywhere. */
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0) {
 			admin->json = true;
-		} else if (*nargs == 0 && strcmp(argv[i], "-c") == 0) {
+		} else if (nargs == 0 && strcmp(argv[i], "-c") == 0) {
 			if (++i >= argc) {
 				fm_admin_fail("-c needs a file name");
 				return FM_ADMIN_USAGE;
 			}
-			*config = argv[i];
-		} else if (*nargs == 0 &&
+			config = argv[i];
+		} else if (nargs == 0 &&
 		    (strcmp(argv[i], "-h") == 0 ||
 		        strcmp(argv[i], "--help") == 0)) {
 			print_help(stdout);
-			return -1;
-		} else if (*nargs == 0 && argv[i][0] == '-') {
+			return FM_ADMIN_OK;
+		} else if (nargs == 0 && argv[i][0] == '-') {
 			fm_admin_fail("unknown option %s", argv[i]);
 			print_help(stderr);
 			return FM_ADMIN_USAGE;
 		} else {
-			args[(*nargs)++] = argv[i];
+			args[nargs++] = argv[i];
 		}
 	}
-	if (*nargs < 1) {
+	if (nargs < 1) {
 		print_help(stderr);
 		return FM_ADMIN_USAGE;
 	}
-	return FM_ADMIN_OK;
-}
-
-static int
-run_command(struct fm_admin *admin, const char *config, char **args, int nargs)
-{
-	const struct fm_admin_command *cmd;
-	char err[FM_CONF_ERRMAX + 512];
-	bool known;
-	int rc;
-
 	cmd = find_command(args[0], nargs > 1 ? args[1] : NULL, &known);
 	if (cmd == NULL) {
 		if (known && nargs > 1)
@@ -198,30 +218,28 @@ run_command(struct fm_admin *admin, const char *config, char **args, int nargs)
 	if (!fm_settings_load(&admin->settings, config, err, sizeof(err)))
 		return fm_admin_fail("%s", err);
 	admin->now = (int64_t)time(NULL);
-	if (cmd->needs_store && !open_store(admin))
+	set_operator(admin);
+	if (cmd->needs_store && !fm_admin_open_store(admin))
 		return FM_ADMIN_FAIL;
-	rc = cmd->run(admin, nargs - 1, args + 1);
-	fm_store_close(admin->store);
-	admin->store = NULL;
-	return rc;
+	/* A group that is itself the command ("export") gets the group
+	 * as argv[0]. */
+	if (cmd->verb == NULL)
+		return cmd->run(admin, nargs, args);
+	return cmd->run(admin, nargs - 1, args + 1);
 }
 
 int
 main(int argc, char **argv)
 {
 	struct fm_admin admin = {0};
-	const char *config = NULL;
 	char **args;
-	int nargs = 0, rc;
+	int rc;
 
 	fm_log_init("followme-admin", FM_LOG_STDERR, false);
 	if ((args = calloc((size_t)argc + 1, sizeof(*args))) == NULL)
 		return fm_admin_fail("out of memory");
-	rc = parse_globals(argc, argv, &admin, &config, args, &nargs);
-	if (rc == FM_ADMIN_OK)
-		rc = run_command(&admin, config, args, nargs);
-	else if (rc < 0)
-		rc = FM_ADMIN_OK; /* --help */
+	rc = dispatch(&admin, argc, argv, args);
+	fm_store_close(admin.store);
 	free(args);
 	return rc;
 }

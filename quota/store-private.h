@@ -6,6 +6,8 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "quota/store.h"
 
@@ -21,8 +23,34 @@ void fm_store_rollback(fm_store_t *store);
 /* Prepares sql; logs and returns NULL on failure. */
 sqlite3_stmt *fm_store_prepare(fm_store_t *store, const char *sql);
 
+/*
+ * A cached statement for a hot path: sql must be a string literal (the
+ * cache is keyed by its address).  The statement comes reset with its
+ * bindings cleared; hand it back with fm_store_release(), never
+ * sqlite3_finalize().
+ */
+sqlite3_stmt *fm_store_cached(fm_store_t *store, const char *sql);
+
+/* Resets a statement from fm_store_cached() (or finalizes one that the
+ * full cache could not hold). */
+void fm_store_release(fm_store_t *store, sqlite3_stmt *st);
+
+/* Steps st once and releases it; true if it ended with SQLITE_DONE. */
+bool fm_store_step_release(fm_store_t *store, sqlite3_stmt *st);
+
 /* Runs a statement with no parameters and no result rows. */
 bool fm_store_exec(fm_store_t *store, const char *sql);
+
+/* Copies column col of the current row as text into dst (size bytes);
+ * NULL becomes "". */
+void fm_store_copy_text(char *dst, size_t size, sqlite3_stmt *st, int col);
+
+/* Binds s as text (copied); NULL binds NULL. */
+void fm_store_bind_text(sqlite3_stmt *st, int idx, const char *s);
+
+/* Runs a prepared statement to completion and finalizes it; true if it
+ * ended with SQLITE_DONE. */
+bool fm_store_step_done(sqlite3_stmt *st);
 
 /* The numbered migrations, in order: migration i brings the schema from
  * version i to i + 1 (schema.c). */

@@ -7,13 +7,86 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
 
+#define STMT_CACHE 32
+
 struct fm_store {
 	sqlite3 *db;
+	int64_t now; /* 0: the real clock */
+	/* Prepared statements of the hot paths, keyed by the address of
+	 * their SQL text (a string literal), so that a charge does not
+	 * re-parse a dozen statements. */
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[STMT_CACHE];
 };
+
+sqlite3_stmt *
+fm_store_cached(fm_store_t *store, const char *sql)
+{
+	int i;
+
+	for (i = 0; i < STMT_CACHE && store->cache[i].sql != NULL; i++)
+		if (store->cache[i].sql == sql) {
+			sqlite3_reset(store->cache[i].st);
+			sqlite3_clear_bindings(store->cache[i].st);
+			return store->cache[i].st;
+		}
+	if (i == STMT_CACHE)
+		return fm_store_prepare(store, sql); /* full: uncached */
+	if (sqlite3_prepare_v3(store->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	        &store->cache[i].st, NULL) != SQLITE_OK) {
+		fm_log_warn("store: cannot prepare statement: %s",
+		    sqlite3_errmsg(store->db));
+		return NULL;
+	}
+	store->cache[i].sql = sql;
+	return store->cache[i].st;
+}
+
+bool
+fm_store_step_release(fm_store_t *store, sqlite3_stmt *st)
+{
+	int rc;
+
+	if (st == NULL)
+		return false;
+	rc = sqlite3_step(st);
+	fm_store_release(store, st);
+	return rc == SQLITE_DONE;
+}
+
+void
+fm_store_release(fm_store_t *store, sqlite3_stmt *st)
+{
+	if (st == NULL)
+		return;
+	for (int i = 0; i < STMT_CACHE && store->cache[i].sql != NULL; i++)
+		if (store->cache[i].st == st) {
+			sqlite3_reset(st);
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
+int64_t
+fm_store_now(fm_store_t *store)
+{
+	return store != NULL && store->now > 0 ? store->now
+	                                       : (int64_t)time(NULL);
+}
+
+void
+fm_store_set_now(fm_store_t *store, int64_t now)
+{
+	if (store != NULL)
+		store->now = now;
+}
 
 sqlite3 *
 fm_store_db(fm_store_t *store)
@@ -38,6 +111,35 @@ fm_store_exec(fm_store_t *store, const char *sql)
 		return false;
 	}
 	return true;
+}
+
+void
+fm_store_copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	snprintf(dst, size, "%s", s ? (const char *)s : "");
+}
+
+void
+fm_store_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, idx);
+	else
+		sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+}
+
+bool
+fm_store_step_done(sqlite3_stmt *st)
+{
+	int rc;
+
+	if (st == NULL)
+		return false;
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE;
 }
 
 sqlite3_stmt *
@@ -186,6 +288,8 @@ fm_store_close(fm_store_t *store)
 {
 	if (store == NULL)
 		return;
+	for (int i = 0; i < STMT_CACHE; i++)
+		sqlite3_finalize(store->cache[i].st);
 	sqlite3_close_v2(store->db);
 	free(store);
 }

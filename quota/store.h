@@ -10,6 +10,7 @@
 #define FM_STORE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 typedef struct fm_store fm_store_t;
 
@@ -31,5 +32,15 @@ int fm_store_schema_version(fm_store_t *store);
 /* 'fm_store_last_error()' - SQLite's message for the last failure
  * (borrowed; valid until the next call on the handle). */
 const char *fm_store_last_error(fm_store_t *store);
+
+/*
+ * 'fm_store_now()' - the time the store stamps on new rows: the real
+ * clock, unless fm_store_set_now() fixed it (tests, replays of a period).
+ */
+int64_t fm_store_now(fm_store_t *store);
+
+/* 'fm_store_set_now()' - fix the store's clock at now; 0 restores the
+ * real clock. */
+void fm_store_set_now(fm_store_t *store, int64_t now);
 
 #endif

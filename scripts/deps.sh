@@ -6,7 +6,7 @@ libclang-rt-14-dev libcups2-dev libnfc-dev libnfc-bin libpam0g-dev
 libsqlite3-dev sqlite3 libmbedtls-dev libqpdf-dev qpdf libinih-dev
 libncurses-dev cups cups-daemon cups-client cups-core-drivers cups-filters
 cups-ipp-utils dbus libpam-wrapper pamtester ghostscript openssl tmux
-procps psmisc util-linux passwd"
+procps psmisc util-linux passwd tzdata"
 
 fm_as_root() {
 	if [ "$(id -u)" -eq 0 ]; then

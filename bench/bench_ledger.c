@@ -1,0 +1,274 @@
+/*
+ * bench_ledger.c - ledger benchmark (not a ctest test; no assertions on
+ * timing).
+ *
+ *	bench_ledger [DIR] [CHARGES] [ROWS_SMALL] [ROWS_LARGE]
+ *
+ * 1. Fills a store with ROWS_SMALL (default 1,000,000) ledger rows --
+ *    one INSERT ... SELECT from a recursive CTE, in one transaction, run
+ *    by the sqlite3 shell -- then times CHARGES (default 20,000) charges
+ *    (fm_ledger_reserve + fm_ledger_commit, each its own durable
+ *    transaction) and prints charges per second (target >= 5,000/s).
+ * 2. Grows the same file to ROWS_LARGE (default 10,000,000) rows and times
+ *    the department export (fm_export_write, CSV) of the whole range
+ *    against `sqlite3 -csv` running the same GROUP BY on the same file,
+ *    and prints the ratio (target <= 1.5).  Each is run twice, the better
+ *    time counts, so both see a warm page cache.
+ *
+ * DIR (default /var/tmp) receives a temporary directory, removed at the
+ * end; the 10M-row file takes about 2 GB.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "quota/depts.h"
+#include "quota/export.h"
+#include "quota/ledger.h"
+#include "quota/price.h"
+#include "quota/users.h"
+
+#define NDEPTS 50
+#define NUSERS 200
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+die(const char *what)
+{
+	fprintf(stderr, "bench_ledger: %s\n", what);
+	exit(1);
+}
+
+static void
+run(const char *cmd)
+{
+	if (system(cmd) != 0) {
+		fprintf(stderr, "bench_ledger: failed: %s\n", cmd);
+		exit(1);
+	}
+}
+
+/* Appends rows first..last as committed charges spread over 2025. */
+static void
+generate(const char *db, int64_t first, int64_t last)
+{
+	char cmd[4096];
+	double t = now_s();
+
+	snprintf(cmd, sizeof(cmd),
+	    "sqlite3 '%s' \"BEGIN;"
+	    " INSERT INTO ledger (id, at, account_id, kind, amount, held, user,"
+	    " dept, printer, job_id, price_version, measured, media,"
+	    " mono_simplex, mono_duplex, colour_simplex, colour_duplex, sheets,"
+	    " prev_hash, hash)"
+	    " WITH RECURSIVE c(i) AS (SELECT %" PRId64
+	    " UNION ALL SELECT i + 1 FROM c WHERE i < %" PRId64 ")"
+	    " SELECT i, 1735689600 + i * 31536000 / %" PRId64 ","
+	    " %d + i %% %d, 'commit', -(1 + i %% 50), 0, 'u' || (i %% %d),"
+	    " 'D' || ((i %% %d) %% %d), 'p' || (i %% 10), i, 1, 1, 'A4',"
+	    " i %% 7, i %% 5, i %% 3, 0, i %% 9, zeroblob(32), zeroblob(32)"
+	    " FROM c; COMMIT;\"",
+	    db, first, last, last, NDEPTS + 1, NUSERS, NUSERS, NUSERS, NDEPTS);
+	run(cmd);
+	printf("generated rows %" PRId64 "..%" PRId64 " in %.1f s\n", first,
+	    last, now_s() - t);
+}
+
+static fm_store_t *
+open_store(const char *db)
+{
+	const char *errstr = NULL;
+	fm_store_t *s = fm_store_open(db, &errstr);
+
+	if (s == NULL)
+		die(errstr);
+	return s;
+}
+
+static void
+setup(const char *db)
+{
+	struct fm_price_entry e = {"A4", 0, 0, false, 5};
+	fm_store_t *s = open_store(db);
+	const char *errstr = NULL;
+	char code[16], login[16];
+
+	/* Departments take account ids 1..NDEPTS, users the next NUSERS,
+	 * as generate() assumes. */
+	for (int i = 0; i < NDEPTS; i++) {
+		snprintf(code, sizeof(code), "D%d", i);
+		if (!fm_depts_add(s, code, code, &errstr))
+			die(errstr);
+	}
+	for (int i = 0; i < NUSERS; i++) {
+		snprintf(login, sizeof(login), "u%d", i);
+		snprintf(code, sizeof(code), "D%d", i % NDEPTS);
+		if (!fm_users_add(s, login, login, code, &errstr))
+			die(errstr);
+	}
+	if (!fm_price_set(s, "", &e, "bench", NULL, &errstr))
+		die(errstr);
+	fm_store_close(s);
+}
+
+static double
+charges(const char *db, int n, int64_t first_job)
+{
+	struct fm_usage u = {"A4", {{4, 0}, {0, 0}}, {{4, 0}, {0, 0}}};
+	fm_store_t *s = open_store(db);
+	struct fm_quote q;
+	double t;
+
+	if (!fm_price_quote(s, "p1", &u, &q))
+		die(q.error);
+	t = now_s();
+	for (int i = 0; i < n; i++) {
+		struct fm_reservation r;
+		char key[32], ckey[32], login[16], denial[FM_LEDGER_DENIALMAX];
+		const char *errstr = NULL;
+		int64_t job = first_job + i;
+
+		snprintf(key, sizeof(key), "b-%" PRId64, job);
+		snprintf(ckey, sizeof(ckey), "b-%" PRId64 "-c", job);
+		snprintf(login, sizeof(login), "u%d", i % NUSERS);
+		if (!fm_ledger_reserve(s, login, NULL, q.amount, key, job,
+		        q.version, &r, denial, sizeof(denial)))
+			die(denial);
+		if (!fm_ledger_commit(
+		        s, r.id, q.amount, true, "p1", &u, ckey, &errstr))
+			die(errstr);
+	}
+	t = now_s() - t;
+	fm_store_close(s);
+	return n / t;
+}
+
+/* Durable one-row transactions per second the disk allows (WAL,
+ * synchronous=FULL, as the store runs).  A charge waits for one fsync
+ * (the commit's; the reservation rides on it), so this bounds the charge
+ * rate whatever the code does. */
+static double
+fsync_limit(const char *dir)
+{
+	char path[700], cmd[1600];
+	FILE *f;
+	double t;
+	int n = 2000;
+
+	snprintf(path, sizeof(path), "%s/fsync.sql", dir);
+	if ((f = fopen(path, "w")) == NULL)
+		die("cannot write fsync.sql");
+	fputs("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+	      " CREATE TABLE t (a);\n",
+	    f);
+	for (int i = 0; i < n; i++)
+		fprintf(f,
+		    "BEGIN IMMEDIATE; INSERT INTO t VALUES (%d); COMMIT;\n", i);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s/fsync.db' < '%s' > /dev/null",
+	    dir, path);
+	t = now_s();
+	run(cmd);
+	return n / (now_s() - t);
+}
+
+static double
+time_ours(const char *db, const char *out)
+{
+	fm_store_t *s = open_store(db);
+	FILE *f = fopen(out, "w");
+	double t;
+
+	if (f == NULL)
+		die("cannot write the export");
+	t = now_s();
+	if (!fm_export_write(s, FM_EXPORT_BY_DEPARTMENT, 0, INT64_MAX / 2,
+	        "1970-01-01", "9999-12-31", FM_EXPORT_CSV, f, NULL))
+		die("export failed");
+	fflush(f);
+	t = now_s() - t;
+	fclose(f);
+	fm_store_close(s);
+	return t;
+}
+
+static double
+time_baseline(const char *db, const char *out)
+{
+	char sql[2048], cmd[4096];
+	const char *p = fm_export_department_sql;
+	size_t n = 0;
+	double t;
+
+	/* The export's own SQL, with the bounds written in. */
+	while (*p != '\0' && n + 32 < sizeof(sql)) {
+		if (p[0] == '?' && (p[1] == '1' || p[1] == '2')) {
+			n += (size_t)snprintf(sql + n, sizeof(sql) - n,
+			    "%" PRId64,
+			    p[1] == '1' ? (int64_t)0 : INT64_MAX / 2);
+			p += 2;
+		} else
+			sql[n++] = *p++;
+	}
+	sql[n] = '\0';
+	snprintf(
+	    cmd, sizeof(cmd), "sqlite3 -csv '%s' \"%s\" > '%s'", db, sql, out);
+	t = now_s();
+	run(cmd);
+	return now_s() - t;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *base = argc > 1 ? argv[1] : "/var/tmp";
+	int n = argc > 2 ? atoi(argv[2]) : 20000;
+	int64_t small = argc > 3 ? strtoll(argv[3], NULL, 10) : 1000000;
+	int64_t large = argc > 4 ? strtoll(argv[4], NULL, 10) : 10000000;
+	char dir[512], db[600], out[600], cmd[700];
+	double rate, disk, ours = 1e9, theirs = 1e9;
+
+	setenv("TZ", "UTC", 1);
+	snprintf(dir, sizeof(dir), "%s/fm-bench-XXXXXX", base);
+	if (mkdtemp(dir) == NULL)
+		die("cannot create a temporary directory");
+	snprintf(db, sizeof(db), "%s/followme.db", dir);
+	setup(db);
+	generate(db, 1, small);
+	disk = fsync_limit(dir);
+	printf("disk: %.0f durable transactions/s (WAL, synchronous=FULL) -> "
+	       "at most that many charges/s (one fsync per charge)\n",
+	    disk);
+	rate = charges(db, n, small + 1);
+	printf("charges (reserve + commit) into %" PRId64 " rows: %d in "
+	       "%.2f s = %.0f charges/s (target >= 5000)\n",
+	    small, n, n / rate, rate);
+	generate(db, small + 2 * (int64_t)n + 1, large);
+	for (int i = 0; i < 2; i++) {
+		double a, b;
+		snprintf(out, sizeof(out), "%s/ours.csv", dir);
+		a = time_ours(db, out);
+		snprintf(out, sizeof(out), "%s/sqlite3.csv", dir);
+		b = time_baseline(db, out);
+		printf("export by department of %" PRId64 " rows: followme "
+		       "%.2f s, sqlite3 -csv %.2f s\n",
+		    large, a, b);
+		ours = a < ours ? a : ours;
+		theirs = b < theirs ? b : theirs;
+	}
+	printf("export ratio followme / sqlite3 = %.2f (target <= 1.5)\n",
+	    ours / theirs);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	run(cmd);
+	return 0;
+}

@@ -1,0 +1,146 @@
+/*
+ * ledger.h - the append-only quota ledger: the API the release service
+ * charges through.
+ *
+ * Every movement of money is a row: allocation, reserve, commit, refund,
+ * adjustment.  Rows are never updated or deleted (triggers refuse it);
+ * each row carries the SHA-256 of the previous row's hash and its own
+ * content, so fm_ledger_verify() detects an edit or a deletion.  Account
+ * balances are sums over the ledger, cached in the accounts table in the
+ * same transaction.
+ *
+ * Charging a job:
+ *
+ *	fm_price_quote(store, printer, &estimate, &q);
+ *	fm_ledger_reserve(store, owner, account, q.amount, release_id, job,
+ *	    q.version, &r, denial, sizeof(denial));   // "needs 0.40 more"
+ *	... print, read job-impressions-completed ...
+ *	fm_price_quote_version(store, q.version, &measured_usage, &m);
+ *	fm_ledger_commit(store, r.id, m.amount, true, printer,
+ *	    &measured_usage, commit_key, &errstr);
+ *	   or, if nothing printed: fm_ledger_refund(store, r.id, key, &errstr)
+ *
+ * Each call is one BEGIN IMMEDIATE transaction, so concurrent charges
+ * from several processes serialise on the database and never lose an
+ * update.  Idempotency keys make a call retried after a crash a no-op
+ * that returns the first call's result.
+ */
+#ifndef FM_LEDGER_H
+#define FM_LEDGER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "quota/price.h"
+#include "quota/store.h"
+
+#define FM_LEDGER_KEYMAX 128    /* idempotency keys */
+#define FM_LEDGER_REASONMAX 256 /* adjustment reasons */
+#define FM_LEDGER_DENIALMAX 96  /* room for a denial reason */
+#define FM_LEDGER_MAXLEGS 2     /* accounts one charge may be split over */
+
+struct fm_reservation {
+	int64_t id;     /* the reservation's id (its first ledger row) */
+	int64_t amount; /* the amount reserved */
+	bool replayed;  /* an earlier call with the same key made it */
+};
+
+/*
+ * 'fm_ledger_reserve()' - reserve amount (>= 0, minor units) for job_id
+ * printed by user.
+ *
+ * account is NULL to charge the user's own accounts in the site's payer
+ * order (user then department, or department first), splitting the
+ * amount when the first cannot cover it; or the code of a department or
+ * project account chosen for the job (job-account-id), which is charged
+ * alone and only if the user may use it (it is the user's department or
+ * the user is a member).  Restricted accounts may not go below their
+ * overdraft.  The user is created (as on first print) if unknown.
+ *
+ * Returns true and fills *out, or false with a reason for the person at
+ * the printer in denial ("needs 0.40 more", "account disabled", "may not
+ * charge O20") -- denial_len bytes, FM_LEDGER_DENIALMAX is enough.
+ * idempotency_key (required, unique across the ledger; the release id)
+ * makes a retry return the first reservation with out->replayed set.
+ *
+ * Durability: the reservation is written with synchronous = NORMAL and
+ * becomes durable with the next durable commit on the store (the WAL is
+ * appended in order).  Power loss can therefore lose only the newest
+ * reservations; a release interrupted that way must be retried from the
+ * reserve step with the same keys, which recreates the reservation.
+ */
+bool fm_ledger_reserve(fm_store_t *store, const char *user, const char *account,
+    int64_t amount, const char *idempotency_key, int64_t job_id,
+    int price_version, struct fm_reservation *out, char *denial,
+    size_t denial_len);
+
+/*
+ * 'fm_ledger_commit()' - settle reservation with the final amount.
+ *
+ * amount (>= 0) is charged and the whole reservation released; it may be
+ * more than was reserved (the excess goes to the last account charged).
+ * measured says whether amount comes from the printer's counters (true)
+ * or is the estimate (false).  printer and usage (may be NULL) are
+ * recorded for reports and exports.  key (required) makes a retry a
+ * no-op.  False with *errstr if the reservation does not exist or was
+ * already settled under another key.
+ */
+bool fm_ledger_commit(fm_store_t *store, int64_t reservation, int64_t amount,
+    bool measured, const char *printer, const struct fm_usage *usage,
+    const char *key, const char **errstr);
+
+/*
+ * 'fm_ledger_refund()' - release an open reservation without charging
+ * (the job failed or was cancelled before printing).  key as above.
+ */
+bool fm_ledger_refund(fm_store_t *store, int64_t reservation, const char *key,
+    const char **errstr);
+
+/*
+ * 'fm_ledger_refund_job()' - give back what job_id was charged, to the
+ * accounts that paid, recording reason and admin.  Once per job: a second
+ * call fails with *errstr "already refunded".  *refunded gets the total.
+ */
+bool fm_ledger_refund_job(fm_store_t *store, int64_t job_id, const char *reason,
+    const char *admin, int64_t *refunded, const char **errstr);
+
+/*
+ * 'fm_ledger_adjust()' - add amount (may be negative) to account_id as
+ * an "adjustment" (reason and admin required) or, with allocation true,
+ * as an "allocation".  key (NULL for none) makes it idempotent; a
+ * repeated key returns true with *applied false.
+ */
+bool fm_ledger_adjust(fm_store_t *store, int64_t account_id, int64_t amount,
+    bool allocation, const char *reason, const char *admin, const char *key,
+    bool *applied, const char **errstr);
+
+/*
+ * 'fm_ledger_verify()' - recompute the hash chain and the cached balances.
+ *
+ * Returns true if every row's hash matches, every row links to the row
+ * before it, the chain head matches the last row, and every account's
+ * cached balance and held amounts equal the ledger's sums.  Otherwise
+ * false, with up to the first few problems (naming the row or account)
+ * in report.  *rows gets the number of rows checked.
+ */
+bool fm_ledger_verify(
+    fm_store_t *store, int64_t *rows, char *report, size_t report_len);
+
+/* 'fm_ledger_job_charged()' - the net amount job_id was charged (commits
+ * minus refunds); -1 on error. */
+int64_t fm_ledger_job_charged(fm_store_t *store, int64_t job_id);
+
+/* 'fm_ledger_closed_until()' - the UNIX time before which the ledger is
+ * closed (start of the day after closed_through), or 0 if never closed. */
+int64_t fm_ledger_closed_until(fm_store_t *store);
+
+/*
+ * 'fm_ledger_close_period()' - close every day up to and including the
+ * day starting at day_start: no row may be stamped before its end again.
+ * Closing moves forward only, and only over days already past.
+ */
+bool fm_ledger_close_period(
+    fm_store_t *store, int64_t day_start, const char **errstr);
+
+#endif

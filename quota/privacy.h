@@ -1,0 +1,20 @@
+/*
+ * privacy.h - removing personal data from old records.
+ */
+#ifndef FM_PRIVACY_H
+#define FM_PRIVACY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "quota/store.h"
+
+/*
+ * 'fm_privacy_anonymise()' - blank the titles, hosts and document names
+ * of jobs that ended (released, deleted, expired) before cutoff.  Charges
+ * stay: the ledger holds no titles or hosts.  *count gets how many jobs
+ * were changed.
+ */
+bool fm_privacy_anonymise(fm_store_t *store, int64_t cutoff, int64_t *count);
+
+#endif

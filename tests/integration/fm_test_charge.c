@@ -1,0 +1,65 @@
+/*
+ * fm_test_charge.c - charges one job the way the release service will,
+ * for the integration tests: quote, reserve, commit.
+ *
+ *	fm_test_charge DB AT USER PRINTER JOB MONO_SIMPLEX MONO_DUPLEX
+ *	    COLOUR_SIMPLEX
+ *
+ * AT is the UNIX time to stamp (0: now).  Exits 0 when charged, 3 when
+ * denied (the reason on stderr), 1 on errors.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "quota/ledger.h"
+#include "quota/price.h"
+
+int
+main(int argc, char **argv)
+{
+	struct fm_usage u = {"A4", {{0}}, {{0}}};
+	struct fm_reservation r;
+	struct fm_quote q;
+	char key[64], ckey[64], denial[FM_LEDGER_DENIALMAX];
+	const char *errstr = NULL;
+	fm_store_t *s;
+	long long job;
+
+	if (argc != 9) {
+		fprintf(stderr,
+		    "usage: fm_test_charge DB AT USER PRINTER JOB "
+		    "MONO_S MONO_D COLOUR_S\n");
+		return 1;
+	}
+	if ((s = fm_store_open(argv[1], &errstr)) == NULL) {
+		fprintf(stderr, "%s: %s\n", argv[1], errstr);
+		return 1;
+	}
+	fm_store_set_now(s, strtoll(argv[2], NULL, 10));
+	job = strtoll(argv[5], NULL, 10);
+	u.impressions[0][0] = u.sheets[0][0] = strtoll(argv[6], NULL, 10);
+	u.impressions[0][1] = strtoll(argv[7], NULL, 10);
+	u.sheets[0][1] = (u.impressions[0][1] + 1) / 2;
+	u.impressions[1][0] = u.sheets[1][0] = strtoll(argv[8], NULL, 10);
+	snprintf(key, sizeof(key), "release-%lld", job);
+	snprintf(ckey, sizeof(ckey), "release-%lld-commit", job);
+	if (!fm_price_quote(s, argv[4], &u, &q)) {
+		fprintf(stderr, "quote: %s\n", q.error);
+		return 1;
+	}
+	if (!fm_ledger_reserve(s, argv[3], NULL, q.amount, key, job, q.version,
+	        &r, denial, sizeof(denial))) {
+		fprintf(stderr, "denied: %s\n", denial);
+		fm_store_close(s);
+		return 3;
+	}
+	if (!fm_ledger_commit(
+	        s, r.id, q.amount, true, argv[4], &u, ckey, &errstr)) {
+		fprintf(stderr, "commit: %s\n", errstr);
+		return 1;
+	}
+	printf("%lld\n", (long long)q.amount);
+	fm_store_close(s);
+	return 0;
+}

@@ -1,0 +1,47 @@
+/*
+ * store_fixture.h - a fresh store in a temporary directory for unit tests.
+ */
+#ifndef FM_TEST_STORE_FIXTURE_H
+#define FM_TEST_STORE_FIXTURE_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "quota/store.h"
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	fm_store_t *store;
+};
+
+static inline fm_store_t *
+fixture_open(struct fixture *fx)
+{
+	const char *errstr = NULL;
+
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/fm-test-XXXXXX");
+	if (mkdtemp(fx->dir) == NULL)
+		return NULL;
+	snprintf(fx->path, sizeof(fx->path), "%s/followme.db", fx->dir);
+	fx->store = fm_store_open(fx->path, &errstr);
+	if (fx->store == NULL)
+		fprintf(stderr, "fixture: %s\n", errstr);
+	return fx->store;
+}
+
+static inline void
+fixture_close(struct fixture *fx)
+{
+	char cmd[192];
+
+	fm_store_close(fx->store);
+	fx->store = NULL;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "fixture: cannot remove %s\n", fx->dir);
+}
+
+#endif

@@ -1,0 +1,501 @@
+/*
+ * test_ledger.c - unit tests for quota/ledger.c: overdraft, payer order,
+ * reserve/commit/refund, idempotency, concurrency and the hash chain.
+ */
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "quota/accounts.h"
+#include "quota/depts.h"
+#include "quota/ledger.h"
+#include "quota/policy.h"
+#include "quota/store-private.h"
+#include "quota/users.h"
+#include "tests/unit/harness.h"
+#include "tests/unit/store_fixture.h"
+
+static int64_t
+balance(fm_store_t *s, const char *kind, const char *name)
+{
+	struct fm_account a;
+
+	return fm_accounts_find(s, kind, name, &a) ? a.balance : -999999;
+}
+
+static int64_t
+held(fm_store_t *s, const char *kind, const char *name)
+{
+	struct fm_account a;
+
+	return fm_accounts_find(s, kind, name, &a) ? a.held : -999999;
+}
+
+/* The connection's PRAGMA synchronous (2 = FULL). */
+static int
+synchronous(fm_store_t *s)
+{
+	sqlite3_stmt *st = fm_store_prepare(s, "PRAGMA synchronous");
+	int v = -1;
+
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* alice (restricted, in O10) with user_money and O10 with dept_money. */
+static bool
+setup(fm_store_t *s, int64_t user_money, int64_t dept_money)
+{
+	struct fm_account a;
+	const char *errstr = NULL;
+
+	if (!fm_depts_add(s, "O10", "Finance", &errstr) ||
+	    !fm_users_add(s, "alice", "Alice A", "O10", &errstr) ||
+	    !fm_accounts_find(s, "user", "alice", &a) ||
+	    !fm_accounts_set_limits(s, a.id, true, 0))
+		return false;
+	if (user_money != 0 &&
+	    !fm_ledger_adjust(s, a.id, user_money, false, "start", "test", NULL,
+	        NULL, &errstr))
+		return false;
+	if (!fm_accounts_find(s, "department", "O10", &a))
+		return false;
+	return dept_money == 0 ||
+	    fm_ledger_adjust(s, a.id, dept_money, false, "start", "test", NULL,
+	        NULL, &errstr);
+}
+
+static void
+test_reserve_commit_refund(void)
+{
+	struct fixture fx;
+	fm_store_t *s = fixture_open(&fx);
+	struct fm_reservation r, r2;
+	char denial[FM_LEDGER_DENIALMAX];
+	const char *errstr = NULL;
+	char report[1024];
+	int64_t rows;
+
+	ASSERT_NOT_NULL(s);
+	ASSERT_TRUE(setup(s, 500, 0));
+	ASSERT_TRUE(fm_ledger_reserve(
+	    s, "alice", NULL, 120, "rel-1", 1, 0, &r, denial, sizeof(denial)));
+	ASSERT_INT_EQ(r.amount, 120);
+	ASSERT_FALSE(r.replayed);
+	/* The reservation's relaxed sync must not leak to later writes. */
+	ASSERT_INT_EQ(synchronous(s), 2);
+	ASSERT_INT_EQ(held(s, "user", "alice"), 120);
+	ASSERT_TRUE(fm_ledger_commit(
+	    s, r.id, 100, true, "lobby", NULL, "rel-1-commit", &errstr));
+	ASSERT_INT_EQ(balance(s, "user", "alice"), 400);
+	ASSERT_INT_EQ(held(s, "user", "alice"), 0);
+	ASSERT_INT_EQ(fm_ledger_job_charged(s, 1), 100);
+	/* Settled: a commit under another key is refused. */
+	ASSERT_FALSE(fm_ledger_commit(
+	    s, r.id, 100, true, "lobby", NULL, "other", &errstr));
+	ASSERT_STR_CONTAINS(errstr, "already settled");
+	ASSERT_TRUE(fm_ledger_reserve(
+	    s, "alice", NULL, 50, "rel-2", 2, 0, &r2, denial, sizeof(denial)));
+	ASSERT_TRUE(fm_ledger_refund(s, r2.id, "rel-2-refund", &errstr));
+	ASSERT_INT_EQ(balance(s, "user", "alice"), 400);
+	ASSERT_INT_EQ(held(s, "user", "alice"), 0);
+	ASSERT_FALSE(
+	    fm_ledger_commit(s, 999, 1, true, "p", NULL, "k", &errstr));
+	ASSERT_STR_CONTAINS(errstr, "no such reservation");
+	ASSERT_FALSE(
+	    fm_ledger_commit(s, r2.id, -1, true, "p", NULL, "k2", &errstr));
+	/* Admin refund of a committed job, once. */
+	int64_t back = 0;
+	ASSERT_TRUE(
+	    fm_ledger_refund_job(s, 1, "jammed", "root", &back, &errstr));
+	ASSERT_INT_EQ(back, 100);
+	ASSERT_INT_EQ(balance(s, "user", "alice"), 500);
+	ASSERT_FALSE(
+	    fm_ledger_refund_job(s, 1, "again", "root", &back, &errstr));
+	ASSERT_STR_CONTAINS(errstr, "already refunded");
+	ASSERT_FALSE(fm_ledger_refund_job(s, 2, "x", "root", &back, &errstr));
+	ASSERT_TRUE(fm_ledger_verify(s, &rows, report, sizeof(report)));
+	fixture_close(&fx);
+}
+
+static void
+test_overdraft(void)
+{
+	struct fixture fx;
+	fm_store_t *s = fixture_open(&fx);
+	struct fm_reservation r;
+	struct fm_account a;
+	char denial[FM_LEDGER_DENIALMAX];
+
+	ASSERT_NOT_NULL(s);
+	ASSERT_TRUE(setup(s, 100, 0));
+	ASSERT_TRUE(fm_accounts_find(s, "user", "alice", &a));
+	ASSERT_TRUE(fm_accounts_set_limits(s, a.id, true, 50));
+	ASSERT_FALSE(fm_ledger_reserve(
+	    s, "alice", NULL, 190, "k1", 1, 0, &r, denial, sizeof(denial)));
+	ASSERT_STR_EQ(denial, "needs 0.40 more");
+	ASSERT_INT_EQ(held(s, "user", "alice"), 0);
+	ASSERT_TRUE(fm_ledger_reserve(
+	    s, "alice", NULL, 150, "k2", 1, 0, &r, denial, sizeof(denial)));
+	ASSERT_FALSE(fm_ledger_reserve(
+	    s, "alice", NULL, 1, "k3", 2, 0, &r, denial, sizeof(denial)));
+	ASSERT_STR_EQ(denial, "needs 0.01 more");
+	/* Unrestricted: no limit at all. */
+	ASSERT_TRUE(fm_accounts_set_limits(s, a.id, false, -1));
+	ASSERT_TRUE(fm_ledger_reserve(
+	    s, "alice", NULL, 100000, "k4", 2, 0, &r, denial, sizeof(denial)));
+	/* Disabled users are refused whatever their balance. */
+	ASSERT_TRUE(fm_users_set_enabled(s, "alice", false));
+	ASSERT_FALSE(fm_ledger_reserve(
+	    s, "alice", NULL, 1, "k5", 3, 0, &r, denial, sizeof(denial)));
+	ASSERT_STR_EQ(denial, "account disabled");
+	ASSERT_FALSE(fm_ledger_reserve(
+	    s, "alice", NULL, -1, "k6", 3, 0, &r, denial, sizeof(denial)));
+	ASSERT_FALSE(fm_ledger_reserve(
+	    s, "bad user!", NULL, 1, "k7", 3, 0, &r, denial, sizeof(denial)));
+	ASSERT_STR_EQ(denial, "unknown user");
+	fixture_close(&fx);
+}
+
+static void
+test_payer_order(void)
+{
+	struct fixture fx;
+	fm_store_t *s = fixture_open(&fx);
+	struct fm_reservation r;
+	const char *errstr = NULL;
+	char denial[FM_LEDGER_DENIALMAX];
+
+	ASSERT_NOT_NULL(s);
+	ASSERT_TRUE(setup(s, 30, 100));
+	/* User first: alice pays 30, the department the other 20. */
+	ASSERT_TRUE(fm_ledger_reserve(
+	    s, "alice", NULL, 50, "a", 1, 0, &r, denial, sizeof(denial)));
+	ASSERT_INT_EQ(held(s, "user", "alice"), 30);
+	ASSERT_INT_EQ(held(s, "department", "O10"), 20);
+	/* Measured more than the estimate: the excess goes to the last
+	 * payer. */
+	ASSERT_TRUE(
+	    fm_ledger_commit(s, r.id, 60, true, "p", NULL, "a-c", &errstr));
+	ASSERT_INT_EQ(balance(s, "user", "alice"), 0);
+	ASSERT_INT_EQ(balance(s, "department", "O10"), 70);
+	ASSERT_INT_EQ(held(s, "department", "O10"), 0);
+	/* Department first. */
+	ASSERT_TRUE(fm_policy_set(s, "payer", "department-first", &errstr));
+	ASSERT_TRUE(fm_ledger_reserve(
+	    s, "alice", NULL, 70, "b", 2, 0, &r, denial, sizeof(denial)));
+	ASSERT_INT_EQ(held(s, "department", "O10"), 70);
+	ASSERT_INT_EQ(held(s, "user", "alice"), 0);
+	ASSERT_FALSE(fm_ledger_reserve(
+	    s, "alice", NULL, 1, "c", 3, 0, &r, denial, sizeof(denial)));
+	ASSERT_STR_EQ(denial, "needs 0.01 more");
+	ASSERT_FALSE(fm_policy_set(s, "payer", "nobody-first", &errstr));
+	fixture_close(&fx);
+}
+
+static void
+test_chosen_account(void)
+{
+	struct fixture fx;
+	fm_store_t *s = fixture_open(&fx);
+	struct fm_reservation r;
+	const char *errstr = NULL;
+	char denial[FM_LEDGER_DENIALMAX];
+
+	ASSERT_NOT_NULL(s);
+	ASSERT_TRUE(setup(s, 0, 100));
+	ASSERT_TRUE(fm_depts_add(s, "O20", "Sales", &errstr));
+	ASSERT_TRUE(fm_ledger_reserve(
+	    s, "alice", "O10", 10, "a", 1, 0, &r, denial, sizeof(denial)));
+	ASSERT_FALSE(fm_ledger_reserve(
+	    s, "alice", "O20", 10, "b", 1, 0, &r, denial, sizeof(denial)));
+	ASSERT_STR_EQ(denial, "may not charge O20");
+	ASSERT_FALSE(fm_ledger_reserve(
+	    s, "alice", "X99", 10, "c", 1, 0, &r, denial, sizeof(denial)));
+	ASSERT_STR_EQ(denial, "no account X99");
+	/* A project: only for members, and it pays alone. */
+	struct fm_account p;
+	ASSERT_TRUE(fm_accounts_add_project(s, "P1", &errstr));
+	ASSERT_FALSE(fm_accounts_add_project(s, "O20", &errstr));
+	ASSERT_TRUE(fm_accounts_find(s, "project", "P1", &p));
+	ASSERT_TRUE(fm_accounts_set_limits(s, p.id, false, -1));
+	ASSERT_FALSE(fm_ledger_reserve(
+	    s, "alice", "P1", 10, "d", 1, 0, &r, denial, sizeof(denial)));
+	ASSERT_STR_EQ(denial, "may not charge P1");
+	ASSERT_TRUE(fm_accounts_allow(s, p.id, "alice", &errstr));
+	ASSERT_TRUE(fm_accounts_allow(s, p.id, "alice", &errstr));
+	ASSERT_FALSE(fm_accounts_allow(s, p.id, "nobody", &errstr));
+	ASSERT_TRUE(fm_ledger_reserve(
+	    s, "alice", "P1", 10, "e", 1, 0, &r, denial, sizeof(denial)));
+	ASSERT_INT_EQ(held(s, "project", "P1"), 10);
+	ASSERT_INT_EQ(held(s, "user", "alice"), 0);
+	fixture_close(&fx);
+}
+
+static void
+test_retry_after_crash(void)
+{
+	struct fixture fx;
+	fm_store_t *s = fixture_open(&fx);
+	struct fm_reservation r;
+	const char *errstr = NULL;
+	char denial[FM_LEDGER_DENIALMAX];
+	int status;
+	pid_t pid;
+
+	ASSERT_NOT_NULL(s);
+	ASSERT_TRUE(setup(s, 1000, 0));
+	/* A child charges and dies without any clean-up, as if followmed
+	 * crashed right after the commit but before hearing about it. */
+	if ((pid = fork()) == 0) {
+		const char *e;
+		fm_store_t *c = fm_store_open(fx.path, &e);
+		struct fm_reservation cr;
+		char d[FM_LEDGER_DENIALMAX];
+		if (c == NULL ||
+		    !fm_ledger_reserve(c, "alice", NULL, 300, "release-42", 42,
+		        0, &cr, d, sizeof(d)) ||
+		    !fm_ledger_commit(c, cr.id, 250, true, "p", NULL,
+		        "release-42-commit", &e))
+			_exit(1);
+		_exit(0);
+	}
+	ASSERT_TRUE(pid > 0);
+	ASSERT_TRUE(waitpid(pid, &status, 0) == pid);
+	ASSERT_INT_EQ(WEXITSTATUS(status), 0);
+	/* The restarted service retries both steps with the same keys. */
+	ASSERT_TRUE(fm_ledger_reserve(s, "alice", NULL, 300, "release-42", 42,
+	    0, &r, denial, sizeof(denial)));
+	ASSERT_TRUE(r.replayed);
+	ASSERT_INT_EQ(r.amount, 300);
+	ASSERT_TRUE(fm_ledger_commit(
+	    s, r.id, 250, true, "p", NULL, "release-42-commit", &errstr));
+	ASSERT_INT_EQ(balance(s, "user", "alice"), 750);
+	ASSERT_INT_EQ(held(s, "user", "alice"), 0);
+	ASSERT_INT_EQ(fm_ledger_job_charged(s, 42), 250);
+	fixture_close(&fx);
+}
+
+/* Charges job i (reserve 9, commit 5) under keys derived from i. */
+static bool
+charge_job(fm_store_t *s, int i)
+{
+	struct fm_reservation r;
+	char key[32], ckey[32], d[FM_LEDGER_DENIALMAX];
+	const char *e;
+
+	snprintf(key, sizeof(key), "kill-%d", i);
+	snprintf(ckey, sizeof(ckey), "kill-%d-c", i);
+	return fm_ledger_reserve(
+	           s, "alice", NULL, 9, key, 1000 + i, 0, &r, d, sizeof(d)) &&
+	    fm_ledger_commit(s, r.id, 5, true, "p", NULL, ckey, &e);
+}
+
+static void
+test_killed_mid_charge(void)
+{
+	struct fixture fx;
+	fm_store_t *s = fixture_open(&fx);
+	char report[1024];
+	int64_t rows = 0;
+	int status;
+	pid_t pid;
+
+	ASSERT_NOT_NULL(s);
+	ASSERT_TRUE(setup(s, 100000, 0));
+	/* The child charges until SIGKILL stops it at some arbitrary point,
+	 * perhaps inside a transaction or between reserve and commit. */
+	if ((pid = fork()) == 0) {
+		const char *e;
+		fm_store_t *c = fm_store_open(fx.path, &e);
+		for (int i = 0; c != NULL && i < 100000; i++)
+			if (!charge_job(c, i))
+				_exit(2);
+		_exit(1);
+	}
+	ASSERT_TRUE(pid > 0);
+	usleep(300 * 1000);
+	kill(pid, SIGKILL);
+	ASSERT_TRUE(waitpid(pid, &status, 0) == pid);
+	ASSERT_TRUE(WIFSIGNALED(status));
+	/* Recovery retries every charge the child may have started, and a
+	 * few more; each must be applied exactly once. */
+	int64_t done = 0;
+	for (int i = 0; i < 100000; i++) {
+		if (fm_ledger_job_charged(s, 1000 + i) == 0 && i > 0 &&
+		    fm_ledger_job_charged(s, 1000 + i - 1) == 0 &&
+		    fm_ledger_job_charged(s, 1000 + i + 1) == 0)
+			break;
+		done = i + 1;
+	}
+	for (int i = 0; i < done + 5; i++)
+		ASSERT_TRUE(charge_job(s, i));
+	ASSERT_TRUE(done > 0);
+	ASSERT_INT_EQ(balance(s, "user", "alice"), 100000 - 5 * (done + 5));
+	ASSERT_INT_EQ(held(s, "user", "alice"), 0);
+	ASSERT_TRUE(fm_ledger_verify(s, &rows, report, sizeof(report)));
+	ASSERT_INT_EQ(rows, 1 + 2 * (done + 5));
+	fixture_close(&fx);
+}
+
+#define PER_CHILD 150
+
+static void
+test_concurrent_processes(void)
+{
+	struct fixture fx;
+	fm_store_t *s = fixture_open(&fx);
+	char report[1024];
+	int64_t rows = 0;
+	pid_t pids[2];
+	int status;
+
+	ASSERT_NOT_NULL(s);
+	ASSERT_TRUE(setup(s, 0, 100000));
+	for (int p = 0; p < 2; p++) {
+		if ((pids[p] = fork()) == 0) {
+			const char *e;
+			fm_store_t *c = fm_store_open(fx.path, &e);
+			if (c == NULL)
+				_exit(1);
+			for (int i = 0; i < PER_CHILD; i++) {
+				struct fm_reservation cr;
+				char key[64], ckey[64], d[FM_LEDGER_DENIALMAX];
+				snprintf(key, sizeof(key), "p%d-%d", p, i);
+				snprintf(ckey, sizeof(ckey), "p%d-%d-c", p, i);
+				if (!fm_ledger_reserve(c, "alice", "O10", 7,
+				        key, 1 + i, 0, &cr, d, sizeof(d)) ||
+				    !fm_ledger_commit(
+				        c, cr.id, 3, true, "p", NULL, ckey, &e))
+					_exit(2);
+			}
+			fm_store_close(c);
+			_exit(0);
+		}
+		ASSERT_TRUE(pids[p] > 0);
+	}
+	for (int p = 0; p < 2; p++) {
+		ASSERT_TRUE(waitpid(pids[p], &status, 0) == pids[p]);
+		ASSERT_TRUE(WIFEXITED(status));
+		ASSERT_INT_EQ(WEXITSTATUS(status), 0);
+	}
+	ASSERT_INT_EQ(
+	    balance(s, "department", "O10"), 100000 - 2 * PER_CHILD * 3);
+	ASSERT_INT_EQ(held(s, "department", "O10"), 0);
+	ASSERT_TRUE(fm_ledger_verify(s, &rows, report, sizeof(report)));
+	ASSERT_INT_EQ(rows, 1 + 4 * PER_CHILD);
+	fixture_close(&fx);
+}
+
+static int
+sqlite_cli(const char *path, const char *sql)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"%s\"", path, sql);
+	return system(cmd);
+}
+
+static void
+test_hash_chain(void)
+{
+	struct fixture fx;
+	fm_store_t *s = fixture_open(&fx);
+	struct fm_reservation r;
+	const char *errstr = NULL;
+	char denial[FM_LEDGER_DENIALMAX], report[2048];
+	int64_t rows = 0;
+
+	ASSERT_NOT_NULL(s);
+	ASSERT_TRUE(setup(s, 1000, 0));
+	for (int i = 1; i <= 3; i++) {
+		char k[16], c[16];
+		snprintf(k, sizeof(k), "r%d", i);
+		snprintf(c, sizeof(c), "c%d", i);
+		ASSERT_TRUE(fm_ledger_reserve(
+		    s, "alice", NULL, 10, k, i, 0, &r, denial, sizeof(denial)));
+		ASSERT_TRUE(
+		    fm_ledger_commit(s, r.id, 10, true, "p", NULL, c, &errstr));
+	}
+	ASSERT_TRUE(fm_ledger_verify(s, &rows, report, sizeof(report)));
+	ASSERT_INT_EQ(rows, 7);
+	fm_store_close(s);
+	/* The triggers refuse edits through SQL... */
+	ASSERT_TRUE(sqlite_cli(fx.path,
+	                "UPDATE ledger SET amount = 0 "
+	                "WHERE id = 3") != 0);
+	/* ...but someone with the file can drop them: verify catches it. */
+	ASSERT_INT_EQ(sqlite_cli(fx.path,
+	                  "DROP TRIGGER ledger_no_update; DROP TRIGGER "
+	                  "ledger_no_delete; UPDATE ledger SET amount = 0 "
+	                  "WHERE id = 3; UPDATE accounts SET balance = "
+	                  "balance + 10 WHERE kind = 'user'"),
+	    0);
+	fx.store = s = fm_store_open(fx.path, &errstr);
+	ASSERT_NOT_NULL(s);
+	ASSERT_FALSE(fm_ledger_verify(s, &rows, report, sizeof(report)));
+	ASSERT_STR_CONTAINS(report, "row 3: content does not match its hash");
+	fm_store_close(s);
+	/* Deleting a row in the middle breaks the link of the next. */
+	ASSERT_INT_EQ(
+	    sqlite_cli(fx.path, "DELETE FROM ledger WHERE id = 5"), 0);
+	fx.store = s = fm_store_open(fx.path, &errstr);
+	ASSERT_FALSE(fm_ledger_verify(s, &rows, report, sizeof(report)));
+	ASSERT_STR_CONTAINS(report, "row 6: does not follow row 4");
+	fm_store_close(s);
+	/* Deleting the newest row shows against the chain head. */
+	ASSERT_INT_EQ(
+	    sqlite_cli(fx.path, "DELETE FROM ledger WHERE id = 7"), 0);
+	fx.store = s = fm_store_open(fx.path, &errstr);
+	ASSERT_FALSE(fm_ledger_verify(s, &rows, report, sizeof(report)));
+	ASSERT_STR_CONTAINS(report, "chain head names row 7");
+	/* And the cached balance no longer matches the ledger. */
+	ASSERT_STR_CONTAINS(report, "account user alice: cached balance");
+	fixture_close(&fx);
+}
+
+#define DAY0 INT64_C(1767225600) /* 2026-01-01 UTC */
+
+static void
+test_closed_period(void)
+{
+	struct fixture fx;
+	fm_store_t *s = fixture_open(&fx);
+	const char *errstr = NULL;
+	struct fm_account a;
+
+	ASSERT_NOT_NULL(s);
+	ASSERT_TRUE(setup(s, 0, 0));
+	ASSERT_TRUE(fm_accounts_find(s, "user", "alice", &a));
+	fm_store_set_now(s, DAY0 + 86400 * 3);
+	ASSERT_FALSE(fm_ledger_close_period(s, DAY0 + 86400 * 3, &errstr));
+	ASSERT_STR_CONTAINS(errstr, "over");
+	ASSERT_TRUE(fm_ledger_close_period(s, DAY0, &errstr));
+	ASSERT_INT_EQ(fm_ledger_closed_until(s), DAY0 + 86400);
+	ASSERT_FALSE(fm_ledger_close_period(s, DAY0 - 86400, &errstr));
+	/* A clock set back into the closed period cannot write there. */
+	fm_store_set_now(s, DAY0 + 3600);
+	ASSERT_FALSE(fm_ledger_adjust(
+	    s, a.id, 5, false, "late", "root", NULL, NULL, &errstr));
+	fm_store_set_now(s, 0);
+	ASSERT_TRUE(fm_ledger_adjust(
+	    s, a.id, 5, false, "now", "root", NULL, NULL, &errstr));
+	fixture_close(&fx);
+}
+
+int
+main(void)
+{
+	setenv("TZ", "UTC", 1);
+	RUN(test_reserve_commit_refund);
+	RUN(test_overdraft);
+	RUN(test_payer_order);
+	RUN(test_chosen_account);
+	RUN(test_retry_after_crash);
+	RUN(test_concurrent_processes);
+	RUN(test_killed_mid_charge);
+	RUN(test_hash_chain);
+	RUN(test_closed_period);
+	return harness_done();
+}

@@ -1,0 +1,124 @@
+/*
+ * test_price.c - unit tests for quota/price.c: every dimension, units,
+ * versions, defaults and errors.
+ */
+#include "quota/price.h"
+#include "tests/unit/harness.h"
+#include "tests/unit/store_fixture.h"
+
+static bool
+set(fm_store_t *s, const char *printer, const char *media, int colour,
+    int duplex, bool per_sheet, int64_t amount, int *version)
+{
+	struct fm_price_entry e = {"", colour, duplex, per_sheet, amount};
+	const char *errstr = NULL;
+
+	snprintf(e.media, sizeof(e.media), "%s", media);
+	return fm_price_set(s, printer, &e, "admin", version, &errstr);
+}
+
+static void
+test_every_dimension(void)
+{
+	struct fixture fx;
+	fm_store_t *s = fixture_open(&fx);
+	struct fm_usage u = {"A4", {{0}}, {{0}}};
+	struct fm_quote q;
+	int v = 0;
+
+	ASSERT_NOT_NULL(s);
+	/* Distinct prime-ish prices so that each term is identifiable. */
+	ASSERT_TRUE(set(s, "", "A4", 0, 0, false, 1, &v));
+	ASSERT_TRUE(set(s, "", "A4", 0, 1, false, 10, &v));
+	ASSERT_TRUE(set(s, "", "A4", 1, 0, false, 100, &v));
+	ASSERT_TRUE(set(s, "", "A4", 1, 1, true, 1000, &v));
+	ASSERT_TRUE(set(s, "", "A3", 0, 0, false, 7, &v));
+	ASSERT_TRUE(set(s, "", "Letter", 0, 0, false, 3, &v));
+	ASSERT_TRUE(set(s, "", "Legal", 1, 1, false, 5, &v));
+	ASSERT_INT_EQ(v, 7);
+	u.impressions[0][0] = 2; /* 2 x 1 */
+	u.impressions[0][1] = 3; /* 3 x 10 */
+	u.impressions[1][0] = 4; /* 4 x 100 */
+	u.impressions[1][1] = 9; /* per sheet: ignored */
+	u.sheets[1][1] = 5;      /* 5 x 1000 */
+	ASSERT_TRUE(fm_price_quote(s, "any-printer", &u, &q));
+	ASSERT_INT_EQ(q.amount, 2 + 30 + 400 + 5000);
+	ASSERT_INT_EQ(q.version, 7);
+	memset(&u, 0, sizeof(u));
+	snprintf(u.media, sizeof(u.media), "A3");
+	u.impressions[0][0] = 3;
+	ASSERT_TRUE(fm_price_quote(s, "p", &u, &q));
+	ASSERT_INT_EQ(q.amount, 21);
+	snprintf(u.media, sizeof(u.media), "Letter");
+	ASSERT_TRUE(fm_price_quote(s, "p", &u, &q));
+	ASSERT_INT_EQ(q.amount, 9);
+	/* Legal has only colour duplex: mono simplex has no price. */
+	snprintf(u.media, sizeof(u.media), "Legal");
+	ASSERT_FALSE(fm_price_quote(s, "p", &u, &q));
+	ASSERT_STR_CONTAINS(q.error, "no price for Legal mono simplex");
+	fixture_close(&fx);
+}
+
+static void
+test_printer_list_and_versions(void)
+{
+	struct fixture fx;
+	fm_store_t *s = fixture_open(&fx);
+	struct fm_usage u = {"A4", {{4, 0}, {0, 0}}, {{0}}};
+	struct fm_quote q;
+	int v1 = 0, v2 = 0, v3 = 0;
+	bool own;
+
+	ASSERT_NOT_NULL(s);
+	ASSERT_FALSE(fm_price_quote(s, "lobby", &u, &q));
+	ASSERT_STR_CONTAINS(q.error, "no price list");
+	ASSERT_TRUE(set(s, "", "A4", 0, 0, false, 5, &v1));
+	ASSERT_TRUE(set(s, "lobby", "A4", 0, 0, false, 8, &v2));
+	ASSERT_TRUE(fm_price_quote(s, "lobby", &u, &q));
+	ASSERT_INT_EQ(q.amount, 32);
+	ASSERT_INT_EQ(q.version, v2);
+	ASSERT_INT_EQ(fm_price_current(s, "lobby", &own), v2);
+	ASSERT_TRUE(own);
+	ASSERT_TRUE(fm_price_quote(s, "cellar", &u, &q));
+	ASSERT_INT_EQ(q.amount, 20);
+	ASSERT_INT_EQ(q.version, v1);
+	/* A change is a new version; the old one still prices old jobs. */
+	ASSERT_TRUE(set(s, "lobby", "A4", 0, 0, false, 9, &v3));
+	ASSERT_TRUE(v3 > v2);
+	ASSERT_TRUE(fm_price_quote(s, "lobby", &u, &q));
+	ASSERT_INT_EQ(q.amount, 36);
+	ASSERT_TRUE(fm_price_quote_version(s, v2, &u, &q));
+	ASSERT_INT_EQ(q.amount, 32);
+	fixture_close(&fx);
+}
+
+static void
+test_bad_input(void)
+{
+	struct fixture fx;
+	fm_store_t *s = fixture_open(&fx);
+	struct fm_usage u = {"A4", {{-1, 0}, {0, 0}}, {{0}}};
+	struct fm_quote q;
+	int v = 0;
+
+	ASSERT_NOT_NULL(s);
+	ASSERT_FALSE(set(s, "", "B4", 0, 0, false, 5, &v));
+	ASSERT_FALSE(set(s, "", "A4", 0, 0, false, -5, &v));
+	ASSERT_FALSE(set(s, "", "A4", 2, 0, false, 5, &v));
+	ASSERT_TRUE(set(s, "", "A4", 0, 0, false, INT64_MAX / 2, &v));
+	ASSERT_FALSE(fm_price_quote(s, "p", &u, &q));
+	ASSERT_STR_CONTAINS(q.error, "negative");
+	u.impressions[0][0] = 3;
+	ASSERT_FALSE(fm_price_quote(s, "p", &u, &q));
+	ASSERT_STR_CONTAINS(q.error, "too large");
+	fixture_close(&fx);
+}
+
+int
+main(void)
+{
+	RUN(test_every_dimension);
+	RUN(test_printer_list_and_versions);
+	RUN(test_bad_input);
+	return harness_done();
+}
