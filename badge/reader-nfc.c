@@ -17,6 +17,7 @@
  */
 #include <nfc/nfc.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,12 +54,16 @@ nfc_ops_close(void *arg)
 static void *
 nfc_ops_open(const struct fm_reader_config *cfg, const char **errstr)
 {
+	/* libnfc's connstring type is a 1024-byte array: pass one. */
+	nfc_connstring conn;
 	struct nfcdev *d;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL) {
 		*errstr = "out of memory";
 		return NULL;
 	}
+	memset(conn, 0, sizeof(conn));
+	snprintf(conn, sizeof(conn), "%s", cfg->connstring);
 	d->poll = cfg->poll;
 	d->poll_ms = cfg->poll_ms;
 	nfc_init(&d->ctx);
@@ -66,7 +71,7 @@ nfc_ops_open(const struct fm_reader_config *cfg, const char **errstr)
 		*errstr = "libnfc initialisation failed";
 		goto fail;
 	}
-	d->pnd = nfc_open(d->ctx, cfg->connstring[0] ? cfg->connstring : NULL);
+	d->pnd = nfc_open(d->ctx, conn[0] ? conn : NULL);
 	if (d->pnd == NULL) {
 		*errstr = "cannot open the NFC device";
 		goto fail;

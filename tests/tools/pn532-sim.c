@@ -36,6 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/tools/pn532frame.h"
+
 #define BUFMAX 4096
 
 enum card_kind { CARD_NONE, CARD_A, CARD_B, CARD_FELICA };
@@ -57,8 +59,6 @@ struct sim {
 	size_t autopoll_ntypes;
 	uint64_t autopoll_deadline; /* ms; 0 = no deadline */
 };
-
-enum frame_kind { FRAME_MORE, FRAME_ACK, FRAME_CMD, FRAME_BAD };
 
 static volatile sig_atomic_t stop;
 
@@ -87,70 +87,6 @@ hexdump(const char *what, const uint8_t *p, size_t len)
 	for (i = 0; i < len; i++)
 		fprintf(stderr, " %02x", p[i]);
 	fputc('\n', stderr);
-}
-
-/*
- * Finds the next frame in buf (len bytes).  *used is how many bytes the
- * caller may drop (junk, wake-up bytes and the frame itself); for a
- * command, cmd/cmdlen point at the TFI-less data (command code first).
- */
-static enum frame_kind
-frame_parse(const uint8_t *buf, size_t len, size_t *used, const uint8_t **cmd,
-    size_t *cmdlen)
-{
-	size_t i, flen, hdr, n;
-	uint8_t sum;
-
-	*used = 0;
-	/* Skip anything (wake-up 55 55 00..., stray bytes) up to 00 FF. */
-	for (i = 0; i + 1 < len; i++)
-		if (buf[i] == 0x00 && buf[i + 1] == 0xff)
-			break;
-	if (i + 1 >= len) {
-		/* Keep a trailing 00: it may start the next frame. */
-		*used = len > 0 && buf[len - 1] == 0x00 ? len - 1 : len;
-		return FRAME_MORE;
-	}
-	*used = i;
-	buf += i;
-	len -= i;
-	if (len < 4)
-		return FRAME_MORE;
-	if (buf[2] == 0x00 && buf[3] == 0xff) {
-		*used += 4; /* ACK from the host: an abort */
-		return FRAME_ACK;
-	}
-	if (buf[2] == 0xff && buf[3] == 0xff) {
-		if (len < 7)
-			return FRAME_MORE;
-		if ((uint8_t)(buf[4] + buf[5] + buf[6]) != 0)
-			goto bad;
-		flen = (size_t)buf[4] << 8 | buf[5];
-		hdr = 7;
-	} else {
-		if ((uint8_t)(buf[2] + buf[3]) != 0)
-			goto bad;
-		flen = buf[2];
-		hdr = 4;
-	}
-	if (flen < 2)
-		goto bad;
-	if (len < hdr + flen + 2)
-		return FRAME_MORE;
-	if (buf[hdr] != 0xd4)
-		goto bad;
-	sum = 0;
-	for (n = 0; n < flen + 1; n++)
-		sum += buf[hdr + n];
-	if (sum != 0 || buf[hdr + flen + 1] != 0x00)
-		goto bad;
-	*cmd = buf + hdr + 1;
-	*cmdlen = flen - 1;
-	*used += hdr + flen + 2;
-	return FRAME_CMD;
-bad:
-	*used += 2; /* drop the start code and look again */
-	return FRAME_BAD;
 }
 
 static void
@@ -426,19 +362,19 @@ serve(struct sim *s)
 {
 	const uint8_t *c;
 	size_t used, clen;
-	enum frame_kind k;
+	enum fm_pn532frame_kind k;
 
 	for (;;) {
-		k = frame_parse(s->in, s->inlen, &used, &c, &clen);
-		if (k == FRAME_CMD && !s->hung)
+		k = fm_pn532frame_parse(s->in, s->inlen, &used, &c, &clen);
+		if (k == FM_PN532FRAME_CMD && !s->hung)
 			command(s, c, clen);
-		if (k == FRAME_ACK)
+		if (k == FM_PN532FRAME_ACK)
 			s->autopoll_pending = false;
-		if (k == FRAME_BAD && s->verbose)
+		if (k == FM_PN532FRAME_BAD && s->verbose)
 			fprintf(stderr, "pn532-sim: bad frame\n");
 		memmove(s->in, s->in + used, s->inlen - used);
 		s->inlen -= used;
-		if (k == FRAME_MORE)
+		if (k == FM_PN532FRAME_MORE)
 			return;
 	}
 }
