@@ -23,6 +23,7 @@
  *	replug
  *	quit
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -328,8 +329,17 @@ command(struct sim *s, const uint8_t *c, size_t len)
 		out[0] = 0x00;
 		respond(s, c[0], out, 1);
 		break;
-	case 0x40: /* InDataExchange */
-	case 0x42: /* InCommunicateThru: no card answers (status timeout) */
+	case 0x40:
+		/* InDataExchange (Tg, data): a card answers anything with
+		 * zero bytes, as many as libnfc's presence checks expect
+		 * (Ultralight READ: 16, FeliCa: 11); no card: status 01. */
+		memset(out, 0, 17);
+		out[0] = s->card == CARD_NONE ? 0x01 : 0x00;
+		n = s->card == CARD_NONE ? 1 : s->card == CARD_FELICA ? 12 : 17;
+		respond(s, c[0], out, n);
+		break;
+	case 0x42: /* InCommunicateThru: no raw-frame card answers (status
+	            * timeout), else nfc-list sees phantom SRx/iClass tags */
 		out[0] = 0x01;
 		respond(s, c[0], out, 1);
 		break;
@@ -425,8 +435,8 @@ hexbytes(const char *h, uint8_t *out, size_t max)
 	size_t n = 0;
 	unsigned v;
 
-	while (h[0] && h[1] && n < max && sscanf(h, "%2x", &v) == 1 &&
-	    strchr("0123456789abcdefABCDEF", h[1]) != NULL) {
+	while (h[0] && h[1] && n < max && isxdigit((unsigned char)h[0]) &&
+	    isxdigit((unsigned char)h[1]) && sscanf(h, "%2x", &v) == 1) {
 		out[n++] = (uint8_t)v;
 		h += 2;
 	}
