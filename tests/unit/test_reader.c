@@ -6,6 +6,7 @@
  */
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 
 #include "badge/reader.h"
 #include "common/log.h"
@@ -81,6 +82,24 @@ test_missing_device_is_unavailable(void)
 }
 
 static void
+test_missing_nfc_device_is_unavailable(void)
+{
+	struct fm_reader_config cfg;
+	struct fm_reader_event ev;
+	const char *err = NULL;
+	fm_reader_t *r;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.kind = FM_READER_NFC;
+	strcpy(cfg.connstring, "pn532_uart:/nonexistent/followme-ttyPN532");
+	r = fm_reader_open(&cfg, &err);
+	ASSERT_NOT_NULL(r);
+	ASSERT_INT_EQ(wait_event(r, &ev, 20000), 1);
+	ASSERT_INT_EQ(ev.type, FM_READER_UNAVAILABLE);
+	fm_reader_close(r);
+}
+
+static void
 test_open_refuses(void)
 {
 	struct fm_reader_config cfg;
@@ -96,11 +115,13 @@ test_open_refuses(void)
 int
 main(void)
 {
+	setenv("LIBNFC_LOG_LEVEL", "0", 1);
 	signal(SIGPIPE, SIG_IGN);
 	fm_log_init("test_reader", FM_LOG_STDERR, false);
 	RUN(test_kind_parse);
 	RUN(test_poll_parse);
 	RUN(test_missing_device_is_unavailable);
+	RUN(test_missing_nfc_device_is_unavailable);
 	RUN(test_open_refuses);
 	return harness_done();
 }
