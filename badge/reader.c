@@ -171,12 +171,14 @@ child_main(const struct fm_reader_config *cfg, int sock, pid_t owner,
 			for (i = 0; i < n; i++)
 				child_send(sock, ev[i].type, &ev[i]);
 		}
-		ops->close(dev);
+		/* Tell first: closing a wedged device can take a while, and
+		 * the terminal should not look ready meanwhile. */
 		if (!child_stop) {
 			child_send(sock, FM_READER_UNAVAILABLE, NULL);
 			told_unavailable = true;
-			sleep_ms(backoff);
 		}
+		ops->close(dev);
+		sleep_ms(backoff);
 	}
 	/* _exit: the owner's atexit handlers and stdio are not ours. */
 	_exit(0);

@@ -10,7 +10,9 @@
  * calls fm_reader_read_event() when it is readable.
  *
  * Events, in the order a terminal sees them:
- *   READY               the device is open (first time)
+ *   READY               the device is open (first time; after an
+ *                       UNAVAILABLE at start-up, READY too: treat READY
+ *                       and BACK alike)
  *   CARD_PRESENT        a card was tapped: uid, card type, canonical id
  *   CARD_REMOVED        that card left the field (not for wedge readers,
  *                       which cannot tell)
