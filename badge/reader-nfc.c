@@ -9,11 +9,15 @@
  * for as long as the chip likes.  So a SIGTERM is honoured within a poll
  * interval and the device is always closed cleanly.
  *
- * Presence: a card stays "present" as long as re-selecting finds it again
- * (for 14443A by its UID, as libnfc's own Mifare Classic presence check
- * does); it is "removed" after MISSES_FOR_REMOVAL polls in a row without
- * it, so one missed poll (a card at the edge of the field) does not make
- * a second tap.
+ * Presence: each poll turns the RF field on, lets cards power up, looks
+ * for one card of each enabled family and turns the field off again.  A
+ * card that lost power answers a plain poll again (a selected or halted
+ * 14443 card would not), so one method works for every card type -- no
+ * per-type "ping" that libnfc lacks for many cards -- and the field is
+ * off while we wait (less heat, less power).  A card stays "present" as
+ * long as polls find it; it is "removed" after MISSES_FOR_REMOVAL polls
+ * in a row without it, so one missed poll (a card at the edge of the
+ * field) does not make a second tap.
  */
 #include <nfc/nfc.h>
 #include <poll.h>
@@ -25,6 +29,7 @@
 
 #define MISSES_FOR_REMOVAL 2
 #define ERRORS_FOR_FAILURE 2
+#define FIELD_SETTLE_MS 10 /* ISO 14443: 5 ms power-up before a poll */
 
 struct nfcdev {
 	nfc_context *ctx;
@@ -94,11 +99,11 @@ fail:
 
 /*
  * Looks for a card of one family.  Returns 1 with the uid, 0 for none, -1
- * for a device error.  For 14443A, uid (if given) selects that card only.
+ * for a device error.
  */
 static int
-select_one(struct nfcdev *d, nfc_modulation_type nmt, const uint8_t *want,
-    size_t wantlen, uint8_t *uid, size_t *uidlen)
+select_one(
+    struct nfcdev *d, nfc_modulation_type nmt, uint8_t *uid, size_t *uidlen)
 {
 	nfc_modulation nm = {.nmt = nmt, .nbr = NBR_106};
 	nfc_target nt;
@@ -107,8 +112,7 @@ select_one(struct nfcdev *d, nfc_modulation_type nmt, const uint8_t *want,
 	if (nmt == NMT_FELICA)
 		nm.nbr = NBR_212;
 	memset(&nt, 0, sizeof(nt));
-	res =
-	    nfc_initiator_select_passive_target(d->pnd, nm, want, wantlen, &nt);
+	res = nfc_initiator_select_passive_target(d->pnd, nm, NULL, 0, &nt);
 	if (res == NFC_EIO || res == NFC_ETIMEOUT || res == NFC_ENOTSUCHDEV ||
 	    res == NFC_ESOFT)
 		return -1;
@@ -151,28 +155,24 @@ static int
 scan(struct nfcdev *d, enum fm_card_type *card, uint8_t *uid, size_t *uidlen)
 {
 	size_t i;
-	int res;
+	int res = 0;
 
-	/* The card already present first, so that it is not mistaken for
-	 * a new one while it stays in the field. */
-	if (d->present && d->card == FM_CARD_ISO14443A) {
-		res = select_one(
-		    d, NMT_ISO14443A, d->uid, d->uid_len, uid, uidlen);
-		if (res != 0) {
-			*card = FM_CARD_ISO14443A;
-			return res;
-		}
-	}
+	if (nfc_device_set_property_bool(d->pnd, NP_ACTIVATE_FIELD, true) < 0)
+		return -1;
+	poll(NULL, 0, FIELD_SETTLE_MS);
 	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
 		if (!(d->poll & families[i].bit))
 			continue;
-		res = select_one(d, families[i].nmt, NULL, 0, uid, uidlen);
+		res = select_one(d, families[i].nmt, uid, uidlen);
 		if (res != 0) {
 			*card = families[i].card;
-			return res;
+			break;
 		}
 	}
-	return 0;
+	if (res >= 0 &&
+	    nfc_device_set_property_bool(d->pnd, NP_ACTIVATE_FIELD, false) < 0)
+		return -1;
+	return res;
 }
 
 static int

@@ -43,6 +43,17 @@
 
 enum card_kind { CARD_NONE, CARD_A, CARD_B, CARD_FELICA };
 
+/*
+ * ISO 14443 card states, as far as a reader can tell them apart: a card
+ * answers a plain poll (REQA/REQB) only when IDLE; once selected it is
+ * ACTIVE (it answers data exchanges, and a select naming its UID); a
+ * deselect or release HALTs it.  Only losing power -- the RF field off,
+ * or leaving the field -- makes it IDLE again.  FeliCa cards have no such
+ * states: they answer every polling.  A reader that re-polls an ACTIVE
+ * card without cycling the field thus "loses" it, as real cards would.
+ */
+enum card_state { CARD_IDLE, CARD_ACTIVE, CARD_HALT };
+
 struct sim {
 	const char *link;
 	bool verbose;
@@ -50,6 +61,8 @@ struct sim {
 	uint8_t in[BUFMAX];
 	size_t inlen;
 	enum card_kind card;
+	enum card_state state;
+	bool field; /* the RF field is on */
 	uint8_t uid[10];
 	size_t uidlen;
 	bool hung;
@@ -222,26 +235,30 @@ list_passive(struct sim *s, const uint8_t *c, size_t len)
 {
 	uint8_t out[64];
 	size_t n = 0;
-	bool found = false;
+	bool found = false, named = len > 3 && c[2] == 0x00;
 
-	if (len >= 3) {
+	if (len >= 3 && s->field) {
 		switch (c[2]) {
 		case 0x00:
 			found = s->card == CARD_A &&
-			    (len == 3 || uid_matches(s, c + 3, len - 3));
+			    (named ? uid_matches(s, c + 3, len - 3) &&
+			                s->state != CARD_HALT
+			           : s->state == CARD_IDLE);
 			break;
 		case 0x01:
 		case 0x02:
 			found = s->card == CARD_FELICA;
 			break;
 		case 0x03:
-			found = s->card == CARD_B;
+			found = s->card == CARD_B && s->state == CARD_IDLE;
 			break;
 		}
 	}
 	out[n++] = found ? 1 : 0;
-	if (found)
+	if (found) {
 		n += target_data(s, out + n);
+		s->state = CARD_ACTIVE;
+	}
 	respond(s, c[0], out, n);
 	searched(s);
 }
@@ -285,6 +302,8 @@ autopoll_answer(struct sim *s, bool timeup)
 		out[n++] = 0;
 	}
 	s->autopoll_pending = false;
+	if (out[0] == 1)
+		s->state = CARD_ACTIVE;
 	respond(s, 0x60, out, n);
 	searched(s);
 }
@@ -318,14 +337,28 @@ command(struct sim *s, const uint8_t *c, size_t len)
 			s->regs[c[i] << 8 | c[i + 1]] = c[i + 2];
 		respond(s, c[0], NULL, 0);
 		break;
-	case 0x12: /* SetParameters */
-	case 0x14: /* SAMConfiguration */
-	case 0x32: /* RFConfiguration */
+	case 0x32: /* RFConfiguration; item 01 is the RF field (bit 0) */
+		if (len >= 3 && c[1] == 0x01) {
+			if (!(c[2] & 1))
+				s->state = CARD_IDLE; /* the card loses power */
+			s->field = c[2] & 1;
+		}
 		respond(s, c[0], NULL, 0);
 		break;
-	case 0x16: /* PowerDown */
+	case 0x12: /* SetParameters */
+	case 0x14: /* SAMConfiguration */
+		respond(s, c[0], NULL, 0);
+		break;
+	case 0x16: /* PowerDown: the field goes off */
+		s->field = false;
+		s->state = CARD_IDLE;
+		out[0] = 0x00;
+		respond(s, c[0], out, 1);
+		break;
 	case 0x44: /* InDeselect */
 	case 0x52: /* InRelease */
+		if (s->state == CARD_ACTIVE && s->card != CARD_FELICA)
+			s->state = CARD_HALT;
 		out[0] = 0x00;
 		respond(s, c[0], out, 1);
 		break;
@@ -334,8 +367,10 @@ command(struct sim *s, const uint8_t *c, size_t len)
 		 * zero bytes, as many as libnfc's presence checks expect
 		 * (Ultralight READ: 16, FeliCa: 11); no card: status 01. */
 		memset(out, 0, 17);
-		out[0] = s->card == CARD_NONE ? 0x01 : 0x00;
-		n = s->card == CARD_NONE ? 1 : s->card == CARD_FELICA ? 12 : 17;
+		n = s->card == CARD_NONE || s->state != CARD_ACTIVE ? 1
+		    : s->card == CARD_FELICA                        ? 12
+		                                                    : 17;
+		out[0] = n == 1 ? 0x01 : 0x00;
 		respond(s, c[0], out, n);
 		break;
 	case 0x42: /* InCommunicateThru: no raw-frame card answers (status
@@ -351,6 +386,10 @@ command(struct sim *s, const uint8_t *c, size_t len)
 			respond_error(s);
 			break;
 		}
+		/* The chip drives the field itself, cycling it between polls.
+		 */
+		s->field = true;
+		s->state = CARD_IDLE;
 		s->autopoll_pending = true;
 		s->autopoll_ntypes = len - 3;
 		memcpy(s->autopoll_types, c + 3, len - 3);
@@ -414,6 +453,8 @@ plug(struct sim *s)
 		return false;
 	s->inlen = 0;
 	s->autopoll_pending = false;
+	s->field = false; /* a chip starts with its field off */
+	s->state = CARD_IDLE;
 	return true;
 }
 
@@ -476,6 +517,7 @@ control(struct sim *s, char *line)
 			err = "bad card: tap [a|b|felica] HEX";
 		else {
 			s->card = kind;
+			s->state = CARD_IDLE;
 			s->uidlen = (size_t)n;
 			memcpy(s->uid, uid, (size_t)n);
 			autopoll_answer(s, false);
