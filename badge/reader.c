@@ -125,6 +125,9 @@ child_main(const struct fm_reader_config *cfg, int sock, pid_t owner,
 	void *dev;
 	int i, n;
 
+	/* An owner with a signalfd loop blocks its signals; we need ours. */
+	sigemptyset(&sa.sa_mask);
+	sigprocmask(SIG_SETMASK, &sa.sa_mask, NULL);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "badge/reader.h"
 #include "common/log.h"
@@ -100,6 +101,40 @@ test_missing_nfc_device_is_unavailable(void)
 }
 
 static void
+test_close_with_signals_blocked(void)
+{
+	struct fm_reader_config cfg;
+	struct fm_reader_event ev;
+	struct timespec t0, t1;
+	sigset_t block, old;
+	const char *err = NULL;
+	fm_reader_t *r;
+	long ms;
+
+	/* An owner that handles signals with signalfd blocks them; the
+	 * reader process must still stop on SIGTERM, not wait for the
+	 * SIGKILL that fm_reader_close() sends after 3 s. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.kind = FM_READER_WEDGE;
+	strcpy(cfg.device, "/nonexistent/followme-test-event0");
+	r = fm_reader_open(&cfg, &err);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	ASSERT_NOT_NULL(r);
+	ASSERT_INT_EQ(wait_event(r, &ev, 20000), 1);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fm_reader_close(r);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	if (ms >= 2500)
+		HARNESS_FAIL("fm_reader_close() took %ld ms", ms);
+}
+
+static void
 test_open_refuses(void)
 {
 	struct fm_reader_config cfg;
@@ -122,6 +157,7 @@ main(void)
 	RUN(test_poll_parse);
 	RUN(test_missing_device_is_unavailable);
 	RUN(test_missing_nfc_device_is_unavailable);
+	RUN(test_close_with_signals_blocked);
 	RUN(test_open_refuses);
 	return harness_done();
 }
