@@ -130,6 +130,11 @@ main(int argc, char **argv)
 		}
 		while ((res = fm_reader_read_event(r, &ev, &err)) == 1)
 			print_event(&ev);
+		if (ferror(stdout)) {
+			/* Whoever read our output is gone. */
+			status = 1;
+			break;
+		}
 		if (res < 0) {
 			fprintf(stderr, "followme-badgetest: %s\n", err);
 			status = 1;

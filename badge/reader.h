@@ -79,7 +79,8 @@ bool fm_reader_poll_parse(const char *buf, size_t len, unsigned *mask);
  * Returns NULL with a static *errstr only if the child cannot be started
  * (no processes, no sockets); a missing or broken device is not an error
  * here but a READER_UNAVAILABLE event, so that a terminal starts without
- * its reader and shows why.  The caller should ignore SIGPIPE.
+ * its reader and shows why.  The child is the caller's: it must not reap
+ * it (waitpid(-1, ...)) behind fm_reader_close()'s back.
  */
 fm_reader_t *fm_reader_open(
     const struct fm_reader_config *cfg, const char **errstr);
@@ -96,7 +97,8 @@ int fm_reader_get_fd(const fm_reader_t *r);
  * 'fm_reader_read_event()' - read one event without blocking.
  *
  * Returns 1 with *ev filled (for CARD_PRESENT, ev->id holds the uid in the
- * configured canonical form), 0 if no event is waiting, or -1 with a
+ * configured canonical form; call again, more may wait), 0 if no event is
+ * waiting, or -1 with a
  * static *errstr if the reader cannot go on.  If the child died, this
  * reports READER_UNAVAILABLE (once) and starts a new child, which retries
  * the device with backoff.  A malformed message from the child is
