@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "badge/reader-impl.h"
+#include "common/log.h"
 
 #define MISSES_FOR_REMOVAL 2
 #define ERRORS_FOR_FAILURE 2
@@ -41,6 +42,43 @@ struct nfcdev {
 	size_t uid_len;
 	unsigned misses, errors;
 };
+
+static const struct {
+	unsigned bit;
+	nfc_modulation_type nmt;
+	enum fm_card_type card;
+} families[] = {
+    {FM_READER_POLL_14443A, NMT_ISO14443A, FM_CARD_ISO14443A},
+    {FM_READER_POLL_14443B, NMT_ISO14443B, FM_CARD_ISO14443B},
+    {FM_READER_POLL_FELICA, NMT_FELICA, FM_CARD_FELICA},
+};
+
+/*
+ * Drops the families the chip cannot poll (a PN532 without 14443B
+ * firmware, say), telling the log once.  False if none is left.
+ */
+static bool
+keep_supported(struct nfcdev *d)
+{
+	const nfc_modulation_type *mt = NULL;
+	unsigned supported = 0;
+	size_t i, j;
+
+	if (nfc_device_get_supported_modulation(d->pnd, N_INITIATOR, &mt) < 0 ||
+	    mt == NULL)
+		return d->poll != 0; /* cannot tell: try them all */
+	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		for (j = 0; mt[j] != 0; j++)
+			if (mt[j] == families[i].nmt)
+				supported |= families[i].bit;
+	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		if ((d->poll & families[i].bit) &&
+		    !(supported & families[i].bit))
+			fm_log_info("reader: this reader cannot read %s cards",
+			    fm_readermsg_card_name(families[i].card));
+	d->poll &= supported;
+	return d->poll != 0;
+}
 
 static void
 nfc_ops_close(void *arg)
@@ -83,6 +121,11 @@ nfc_ops_open(const struct fm_reader_config *cfg, const char **errstr)
 	}
 	if (nfc_initiator_init(d->pnd) < 0) {
 		*errstr = "cannot initialise the NFC device as initiator";
+		goto fail;
+	}
+	if (!keep_supported(d)) {
+		*errstr = "the reader cannot read any of the configured card "
+		          "families";
 		goto fail;
 	}
 	/* Else a select waits for a card forever. */
@@ -139,16 +182,6 @@ select_one(
 	}
 	return 1;
 }
-
-static const struct {
-	unsigned bit;
-	nfc_modulation_type nmt;
-	enum fm_card_type card;
-} families[] = {
-    {FM_READER_POLL_14443A, NMT_ISO14443A, FM_CARD_ISO14443A},
-    {FM_READER_POLL_14443B, NMT_ISO14443B, FM_CARD_ISO14443B},
-    {FM_READER_POLL_FELICA, NMT_FELICA, FM_CARD_FELICA},
-};
 
 /* One scan over the families; 1 found, 0 none, -1 device error. */
 static int

@@ -41,10 +41,28 @@ trap teardown EXIT
 # in the log, out of the test output.
 export LIBNFC_LOG_LEVEL=1
 
-mkfifo "$T/sim.in" "$T/sim.out"
-"$SIM" "$T/ttyPN532" < "$T/sim.in" > "$T/sim.out" 2> "$T/sim.log" &
-SIM_PID=$!
-exec 3> "$T/sim.in" 4< "$T/sim.out"
+# start_sim [-b] - start the simulator, commands on fd 3, replies on 4.
+start_sim() {
+	local line
+	rm -f "$T/sim.in" "$T/sim.out"
+	mkfifo "$T/sim.in" "$T/sim.out"
+	"$SIM" "$@" "$T/ttyPN532" < "$T/sim.in" > "$T/sim.out" 2>> "$T/sim.log" &
+	SIM_PID=$!
+	exec 3> "$T/sim.in" 4< "$T/sim.out"
+	read -r -t "$WAIT" line <&4 || fail "simulator did not start"
+	[ "$line" = "ok ready" ] || fail "simulator said '$line'"
+	[ -L "$T/ttyPN532" ] || fail "no pty link"
+}
+
+stop_badgetest() {
+	local rc
+	kill -TERM "$BT_PID"
+	wait "$BT_PID"
+	rc=$?
+	BT_PID=""
+	exec 5<&-
+	[ "$rc" -eq 0 ] || fail "followme-badgetest exited with $rc"
+}
 
 # sim COMMAND... - send a command, wait for its "ok".
 sim() {
@@ -57,9 +75,6 @@ sim() {
 	esac
 }
 
-read -r -t "$WAIT" line <&4 || fail "simulator did not start"
-[ "$line" = "ok ready" ] || fail "simulator said '$line'"
-[ -L "$T/ttyPN532" ] || fail "no pty link"
 
 # start_badgetest ARGS... - start the reader CLI with its output on fd 5.
 start_badgetest() {
@@ -93,6 +108,7 @@ alive() {
 }
 
 STEP="open"
+start_sim
 start_badgetest -f decimal -p 14443a,14443b,felica
 expect "READER_READY"
 alive
@@ -205,12 +221,7 @@ expect "CARD_REMOVED"
 alive
 
 STEP="clean shutdown"
-kill -TERM "$BT_PID"
-wait "$BT_PID"
-rc=$?
-BT_PID=""
-[ "$rc" -eq 0 ] || fail "followme-badgetest exited with $rc"
-exec 5<&-
+stop_badgetest
 
 # A new reader opens the port at once.  This run also checks the site
 # format and that only 14443A is polled by default.
@@ -223,6 +234,29 @@ sim tap b 01020304
 expect "CARD_REMOVED"
 sim tap 04a1b2c3
 expect "CARD_PRESENT iso14443a 04a1b2c3 00000000C3B2A104"
+alive
+stop_badgetest
+
+STEP="reader without 14443B"
+sim quit
+wait "$SIM_PID"
+SIM_PID=""
+start_sim -b
+: > "$T/bt.log"
+start_badgetest -p 14443a,14443b
+expect "READER_READY"
+grep -q "this reader cannot read iso14443b cards" "$T/bt.log" ||
+	fail "unsupported family not reported"
+sim tap b 01020304
+sim polls 4
+quiet
+sim tap 04a1b2c3
+expect "CARD_PRESENT iso14443a 04a1b2c3 04A1B2C3"
+stop_badgetest
+start_badgetest -p 14443b
+expect "READER_UNAVAILABLE"
+grep -q "cannot read any of the configured card families" "$T/bt.log" ||
+	fail "reason not logged"
 alive
 
 echo "badge_reader: all steps passed"

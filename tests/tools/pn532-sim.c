@@ -2,12 +2,13 @@
  * pn532-sim.c - fm-pn532-sim: a PN532 on a pseudo-terminal, for testing
  * the libnfc reader path without hardware.
  *
- *	fm-pn532-sim [-v] LINK
+ *	fm-pn532-sim [-bv] LINK
  *
  * Creates a pty, points the symlink LINK at its slave, and answers the
  * PN532 UART frames libnfc's pn532_uart driver sends (see
  * docs/followme-badgetest.1 and platform-notes section 4), so that
- * "pn532_uart:LINK" works with nfc_open(), nfc-list and nfc-poll.
+ * "pn532_uart:LINK" works with nfc_open(), nfc-list and nfc-poll.  -b
+ * makes it a PN532 whose firmware lacks ISO 14443B; -v traces frames.
  * Commands, one per line on stdin; each is answered by one line on stdout
  * ("ok ..." or "error ...") once it has taken effect:
  *
@@ -57,6 +58,7 @@ enum card_state { CARD_IDLE, CARD_ACTIVE, CARD_HALT };
 struct sim {
 	const char *link;
 	bool verbose;
+	bool no_b;         /* firmware without ISO 14443B */
 	int master, slave; /* -1 when unplugged */
 	uint8_t in[BUFMAX];
 	size_t inlen;
@@ -250,7 +252,8 @@ list_passive(struct sim *s, const uint8_t *c, size_t len)
 			found = s->card == CARD_FELICA;
 			break;
 		case 0x03:
-			found = s->card == CARD_B && s->state == CARD_IDLE;
+			found = s->card == CARD_B && s->state == CARD_IDLE &&
+			    !s->no_b;
 			break;
 		}
 	}
@@ -324,7 +327,7 @@ command(struct sim *s, const uint8_t *c, size_t len)
 		out[0] = 0x32;
 		out[1] = 0x01;
 		out[2] = 0x06;
-		out[3] = 0x07;
+		out[3] = s->no_b ? 0x05 : 0x07; /* 1: 14443A, 2: B, 4: 18092 */
 		respond(s, c[0], out, 4);
 		break;
 	case 0x06: /* ReadRegister: one byte per 16-bit address */
@@ -562,15 +565,18 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "v")) != -1) {
-		if (opt != 'v') {
-			fprintf(stderr, "usage: fm-pn532-sim [-v] LINK\n");
+	while ((opt = getopt(argc, argv, "bv")) != -1) {
+		if (opt == 'b')
+			s.no_b = true;
+		else if (opt == 'v')
+			s.verbose = true;
+		else {
+			fprintf(stderr, "usage: fm-pn532-sim [-bv] LINK\n");
 			return 2;
 		}
-		s.verbose = true;
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "usage: fm-pn532-sim [-v] LINK\n");
+		fprintf(stderr, "usage: fm-pn532-sim [-bv] LINK\n");
 		return 2;
 	}
 	s.link = argv[optind];
