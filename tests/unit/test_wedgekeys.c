@@ -1,0 +1,149 @@
+/*
+ * test_wedgekeys.c - unit tests for badge/wedgekeys.c: evdev key codes
+ * to characters and lines, as a keyboard-wedge reader types them.
+ */
+#include <linux/input-event-codes.h>
+
+#include "badge/wedgekeys.h"
+#include "tests/unit/harness.h"
+
+/* Types s the way a reader does: press, SYN, release, SYN per key. */
+static enum fm_wedgekeys_result
+type_text(struct fm_wedgekeys *k, const char *s, uint64_t *t)
+{
+	enum fm_wedgekeys_result r = FM_WEDGEKEYS_MORE, last = r;
+	unsigned code;
+
+	for (; *s; s++) {
+		bool shift = false;
+
+		if (*s >= '1' && *s <= '9')
+			code = KEY_1 + (unsigned)(*s - '1');
+		else if (*s == '0')
+			code = KEY_0;
+		else if (*s >= 'a' && *s <= 'f')
+			code = (unsigned[]){
+			    KEY_A, KEY_B, KEY_C, KEY_D, KEY_E, KEY_F}[*s - 'a'];
+		else if (*s >= 'A' && *s <= 'F') {
+			code = (unsigned[]){
+			    KEY_A, KEY_B, KEY_C, KEY_D, KEY_E, KEY_F}[*s - 'A'];
+			shift = true;
+		} else if (*s == '\n')
+			code = KEY_ENTER;
+		else if (*s == '#')
+			code = KEY_KPENTER;
+		else
+			code = KEY_SPACE;
+		if (shift)
+			fm_wedgekeys_feed(k, EV_KEY, KEY_LEFTSHIFT, 1, *t);
+		r = fm_wedgekeys_feed(k, EV_KEY, code, 1, *t);
+		if (r != FM_WEDGEKEYS_MORE)
+			last = r;
+		fm_wedgekeys_feed(k, EV_SYN, SYN_REPORT, 0, *t);
+		fm_wedgekeys_feed(k, EV_KEY, code, 0, *t);
+		if (shift)
+			fm_wedgekeys_feed(k, EV_KEY, KEY_LEFTSHIFT, 0, *t);
+		fm_wedgekeys_feed(k, EV_SYN, SYN_REPORT, 0, *t);
+		*t += 5;
+	}
+	return last;
+}
+
+static void
+test_chars(void)
+{
+	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_1, false), '1');
+	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_9, false), '9');
+	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_0, false), '0');
+	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_KP0, false), '0');
+	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_KP5, false), '5');
+	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_KP9, false), '9');
+	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_A, false), 'a');
+	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_F, true), 'F');
+	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_C, false), 'c');
+	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_ENTER, false), '\n');
+	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_KPENTER, false), '\n');
+	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_G, false), 0);
+	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_SPACE, false), 0);
+	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_1, true), '1');
+}
+
+static void
+test_lines(void)
+{
+	struct fm_wedgekeys k;
+	uint64_t t = 1000;
+
+	fm_wedgekeys_reset(&k);
+	ASSERT_INT_EQ(type_text(&k, "0077705923\n", &t), FM_WEDGEKEYS_LINE);
+	ASSERT_STR_EQ(k.text, "0077705923");
+	ASSERT_INT_EQ(type_text(&k, "04A1b2c3#", &t), FM_WEDGEKEYS_LINE);
+	ASSERT_STR_EQ(k.text, "04A1b2c3");
+	/* A line with a key that is not part of a card number. */
+	ASSERT_INT_EQ(type_text(&k, "12 34\n", &t), FM_WEDGEKEYS_DISCARDED);
+	/* An empty line. */
+	ASSERT_INT_EQ(type_text(&k, "\n", &t), FM_WEDGEKEYS_DISCARDED);
+	/* And the next one is fine again. */
+	ASSERT_INT_EQ(type_text(&k, "42\n", &t), FM_WEDGEKEYS_LINE);
+	ASSERT_STR_EQ(k.text, "42");
+}
+
+static void
+test_too_long_and_autorepeat(void)
+{
+	struct fm_wedgekeys k;
+	uint64_t t = 1000;
+	char many[FM_UID_TEXTMAX + 3];
+
+	fm_wedgekeys_reset(&k);
+	memset(many, '7', FM_UID_TEXTMAX + 1);
+	strcpy(many + FM_UID_TEXTMAX + 1, "\n");
+	ASSERT_INT_EQ(type_text(&k, many, &t), FM_WEDGEKEYS_DISCARDED);
+	many[FM_UID_TEXTMAX] = '\n';
+	many[FM_UID_TEXTMAX + 1] = '\0';
+	ASSERT_INT_EQ(type_text(&k, many, &t), FM_WEDGEKEYS_LINE);
+	ASSERT_UINT_EQ(strlen(k.text), FM_UID_TEXTMAX);
+	/* Autorepeat (value 2) and releases add nothing. */
+	fm_wedgekeys_feed(&k, EV_KEY, KEY_5, 1, t);
+	fm_wedgekeys_feed(&k, EV_KEY, KEY_5, 2, t);
+	fm_wedgekeys_feed(&k, EV_KEY, KEY_5, 2, t);
+	fm_wedgekeys_feed(&k, EV_KEY, KEY_5, 0, t);
+	ASSERT_INT_EQ(
+	    fm_wedgekeys_feed(&k, EV_KEY, KEY_ENTER, 1, t), FM_WEDGEKEYS_LINE);
+	ASSERT_STR_EQ(k.text, "5");
+}
+
+static void
+test_gap_discards_partial(void)
+{
+	struct fm_wedgekeys k;
+	uint64_t t = 1000;
+
+	fm_wedgekeys_reset(&k);
+	/* Someone typed "99" by hand and walked away... */
+	ASSERT_INT_EQ(type_text(&k, "99", &t), FM_WEDGEKEYS_MORE);
+	t += FM_WEDGEKEYS_GAP_MS + 1;
+	/* ...then a badge: only the badge's number is delivered. */
+	ASSERT_INT_EQ(type_text(&k, "1234\n", &t), FM_WEDGEKEYS_LINE);
+	ASSERT_STR_EQ(k.text, "1234");
+	/* A bad key followed by a long pause does not spoil the next. */
+	ASSERT_INT_EQ(type_text(&k, "x", &t), FM_WEDGEKEYS_MORE);
+	t += FM_WEDGEKEYS_GAP_MS + 1;
+	ASSERT_INT_EQ(type_text(&k, "5\n", &t), FM_WEDGEKEYS_LINE);
+	ASSERT_STR_EQ(k.text, "5");
+	/* Within the gap, keys accumulate. */
+	ASSERT_INT_EQ(type_text(&k, "12", &t), FM_WEDGEKEYS_MORE);
+	t += FM_WEDGEKEYS_GAP_MS - 10;
+	ASSERT_INT_EQ(type_text(&k, "3\n", &t), FM_WEDGEKEYS_LINE);
+	ASSERT_STR_EQ(k.text, "123");
+}
+
+int
+main(void)
+{
+	RUN(test_chars);
+	RUN(test_lines);
+	RUN(test_too_long_and_autorepeat);
+	RUN(test_gap_discards_partial);
+	return harness_done();
+}
