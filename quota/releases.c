@@ -66,6 +66,36 @@ out:
 }
 
 bool
+fm_releases_set_reservation(fm_store_t *store, int64_t id,
+    int64_t reservation_id, int64_t amount, int price_version)
+{
+	sqlite3_stmt *st = fm_store_prepare(store,
+	    "UPDATE releases SET reservation_id = ?2, estimate_amount = ?3,"
+	    " price_version = ?4 WHERE id = ?1");
+
+	if (st == NULL)
+		return false;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, reservation_id);
+	sqlite3_bind_int64(st, 3, amount);
+	sqlite3_bind_int(st, 4, price_version);
+	return step_done(st);
+}
+
+bool
+fm_releases_set_charged(fm_store_t *store, int64_t id, int64_t charged)
+{
+	sqlite3_stmt *st = fm_store_prepare(
+	    store, "UPDATE releases SET charged = ?2 WHERE id = ?1");
+
+	if (st == NULL)
+		return false;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, charged);
+	return step_done(st);
+}
+
+bool
 fm_releases_submitted(fm_store_t *store, int64_t id, const char *printer_jobs)
 {
 	sqlite3_stmt *st = fm_store_prepare(store,
@@ -169,7 +199,8 @@ fm_releases_recover(fm_store_t *store, int64_t now,
 
 	st = fm_store_prepare(store,
 	    "SELECT id, job_id, user, terminal, printer, copies, sides,"
-	    " color_mode, estimate_impressions, state FROM releases"
+	    " color_mode, estimate_impressions, state, estimate_amount,"
+	    " price_version, reservation_id FROM releases"
 	    " WHERE state IN ('started', 'submitted') ORDER BY id LIMIT 64");
 	if (st == NULL)
 		return -1;
@@ -192,6 +223,9 @@ fm_releases_recover(fm_store_t *store, int64_t now,
 		r->estimate_impressions = sqlite3_column_int64(st, 8);
 		snprintf(states[n], sizeof(states[n]), "%s",
 		    (const char *)sqlite3_column_text(st, 9));
+		r->estimate_amount = sqlite3_column_int64(st, 10);
+		r->price_version = sqlite3_column_int(st, 11);
+		r->reservation_id = sqlite3_column_int64(st, 12);
 		n++;
 	}
 	sqlite3_finalize(st);

@@ -22,7 +22,17 @@ struct fm_release {
 	unsigned copies;
 	char sides[32], color_mode[32];
 	int64_t estimate_impressions;
+	int64_t estimate_amount; /* what was reserved, minor units */
+	int price_version;       /* the price list the charge uses */
+	int64_t reservation_id;  /* in the ledger; 0 before reserving */
 };
+
+/* Records the ledger reservation made for release id. */
+bool fm_releases_set_reservation(fm_store_t *store, int64_t id,
+    int64_t reservation_id, int64_t amount, int price_version);
+
+/* Records what release id was finally charged (minor units). */
+bool fm_releases_set_charged(fm_store_t *store, int64_t id, int64_t charged);
 
 enum fm_release_outcome {
 	FM_RELEASE_COMPLETED, /* printed: the job ends as released */

@@ -30,6 +30,7 @@
 #include "common/privdrop.h"
 #include "quota/jobstore.h"
 #include "quota/releases.h"
+#include "release/charge.h"
 #include "release/settings.h"
 #include "release/session.h"
 #include "spooler/ingest.h"
@@ -88,7 +89,20 @@ is_live(const char *name, void *arg)
 static void
 report_recovered(const struct fm_release *r, bool printed, void *arg)
 {
-	(void)arg;
+	fm_store_t *store = arg;
+	const char *errstr = NULL;
+	struct fm_job job;
+	int64_t charged = 0;
+
+	/* The charge follows what we take to have happened: the estimate
+	 * for a job at the printer, nothing for one that never got there. */
+	if (r->reservation_id != 0 &&
+	    (!fm_jobstore_get(store, r->job_id, &job) ||
+	        !fm_charge_settle(store, r->printer, &job, r,
+	            printed ? r->estimate_impressions : 0, -1, false, &charged,
+	            &errstr)))
+		fm_log_warn("release %lld: cannot settle its charge: %s",
+		    (long long)r->id, errstr ? errstr : "no such job");
 	if (printed)
 		fm_log_warn("release %lld of job %lld was at the printer when "
 		            "followmed stopped: taken as printed (%lld "
@@ -208,8 +222,8 @@ setup(struct daemon *d)
 		fm_fatal("%s: %s", d->db_path, errstr);
 	/* Releases a crash interrupted are settled first (nothing is sent
 	 * again), so that the sweep sees which jobs are still held. */
-	if ((removed = fm_releases_recover(
-	         d->store, (int64_t)time(NULL), report_recovered, NULL)) > 0)
+	if ((removed = fm_releases_recover(d->store, (int64_t)time(NULL),
+	         report_recovered, d->store)) > 0)
 		fm_log_info(
 		    "settled %d release(s) interrupted by a restart", removed);
 	removed = fm_spool_sweep(d->spool, is_live, d->store);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct fm_printer {
+struct fm_printer_conn {
 	http_t *http;
 	char uri[1024];
 	char resource[1024];

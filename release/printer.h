@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct fm_printer fm_printer_t;
+typedef struct fm_printer_conn fm_printer_t;
 
 /* What a release asks the printer for. */
 struct fm_print_request {

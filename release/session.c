@@ -20,6 +20,15 @@
 #include "quota/releases.h"
 #include "quota/terminals.h"
 #include "release/pamauth.h"
+#include "quota/badges.h"
+#include "quota/money.h"
+#include "quota/printers.h"
+#include "quota/users.h"
+#include "release/charge.h"
+#include "quota/money.h"
+#include "quota/printers.h"
+#include "quota/users.h"
+#include "release/charge.h"
 #include "release/pki.h"
 #include "release/printer.h"
 #include "release/protoio.h"
@@ -149,6 +158,15 @@ login_failed(struct session *s, const char *user, enum fm_proto_code code,
 	return send_msg(s);
 }
 
+/* What the user has to spend: their own account's balance. */
+static int64_t
+user_balance(struct session *s, const char *user)
+{
+	struct fm_user u;
+
+	return fm_users_get(s->ctx->store, user, &u) ? u.account.balance : 0;
+}
+
 static bool
 logged_in(struct session *s, const char *user)
 {
@@ -159,7 +177,7 @@ logged_in(struct session *s, const char *user)
 	fm_proto_init(&s->out, FM_MSG_AUTH_OK);
 	snprintf(s->out.user, sizeof(s->out.user), "%s", user);
 	full_name(user, s->out.full_name, sizeof(s->out.full_name));
-	s->out.balance = 0;
+	s->out.balance = user_balance(s, user);
 	return send_msg(s);
 }
 
@@ -202,14 +220,140 @@ handle_auth_pin(struct session *s, struct fm_proto_msg *m)
 	return send_msg(s);
 }
 
+/* The key badge identifiers are hashed with (created on first use). */
+static bool
+badge_key(struct session *s, uint8_t *key)
+{
+	char path[512];
+	const char *errstr = NULL;
+
+	if (!fm_settings_badge_key_path(s->ctx->settings, path, sizeof(path)) ||
+	    !fm_spool_load_master_key(path, true, key, &errstr)) {
+		fm_log_warn("session: badge key: %s", errstr ? errstr : path);
+		return false;
+	}
+	return true;
+}
+
+/* The owner of the badge in m, into user; false (having answered the
+ * terminal) if it is unknown. */
+static bool
+badge_owner(
+    struct session *s, const struct fm_proto_msg *m, char *user, size_t size)
+{
+	uint8_t key[32];
+	bool found;
+
+	if (!badge_key(s, key)) {
+		send_error(s, FM_CODE_INTERNAL, "Badge login is unavailable.");
+		return false;
+	}
+	found = fm_badges_lookup(
+	    s->ctx->store, key, m->uid, m->uid_len, user, size);
+	fm_wipe(key, sizeof(key));
+	if (found)
+		return true;
+	/* Badge numbers can be guessed: unknown ones count as failures. */
+	fm_log_info("session: unknown badge at terminal %s", s->terminal.name);
+	login_failed(s, NULL, FM_CODE_UNKNOWN_BADGE,
+	    "Unknown badge. Log in with your user name and PIN to register "
+	    "it.");
+	return false;
+}
+
+static bool
+handle_auth_badge(struct session *s, struct fm_proto_msg *m)
+{
+	const struct fm_settings *set = s->ctx->settings;
+	char user[FM_PROTO_TEXTMAX], canon[FM_PROTO_TEXTMAX];
+	enum fm_pamauth_result r;
+
+	if (locked_out(s, NULL) || !badge_owner(s, m, user, sizeof(user))) {
+		fm_wipe(m->secret, sizeof(m->secret));
+		return true;
+	}
+	if (m->type == FM_MSG_AUTH_BADGE) {
+		if (set->badge_needs_pin) {
+			fm_proto_init(&s->out, FM_MSG_AUTH_FAIL);
+			s->out.code = FM_CODE_BAD_CREDENTIALS;
+			snprintf(s->out.message, sizeof(s->out.message),
+			    "Enter your PIN too.");
+			return send_msg(s);
+		}
+		return logged_in(s, user);
+	}
+	if (locked_out(s, user)) {
+		fm_wipe(m->secret, sizeof(m->secret));
+		return true;
+	}
+	r = fm_pamauth_check(set->pam_service, user, m->secret,
+	    s->terminal.name, (unsigned)set->pam_timeout * 1000, canon,
+	    sizeof(canon));
+	fm_wipe(m->secret, sizeof(m->secret));
+	if (r == FM_PAMAUTH_OK)
+		return logged_in(s, canon);
+	if (r == FM_PAMAUTH_UNAVAILABLE)
+		return send_error(s, FM_CODE_INTERNAL,
+		    "Login is unavailable right now. Please try again.");
+	return login_failed(s, user, FM_CODE_BAD_CREDENTIALS, "Wrong PIN.");
+}
+
+static bool
+handle_associate(struct session *s, const struct fm_proto_msg *m)
+{
+	const char *errstr = NULL;
+	char label[96];
+	uint8_t key[32];
+	bool ok;
+
+	if (!badge_key(s, key))
+		return send_error(
+		    s, FM_CODE_INTERNAL, "Cannot register badges now.");
+	snprintf(label, sizeof(label), "registered at terminal %s",
+	    s->terminal.name);
+	fm_users_ensure(s->ctx->store, s->user);
+	ok = fm_badges_add(
+	    s->ctx->store, key, s->user, m->uid, m->uid_len, label, &errstr);
+	fm_wipe(key, sizeof(key));
+	if (!ok)
+		return send_error(s, FM_CODE_BAD_REQUEST,
+		    "This badge cannot be registered to you (%s).",
+		    errstr ? errstr : "error");
+	fm_log_info("session: %s registered a badge at terminal %s", s->user,
+	    s->terminal.name);
+	return send_ok(s, "Badge registered: next time, just tap it.");
+}
+
 struct list_ctx {
+	struct session *s;
 	struct fm_proto_msg *out;
 };
+
+/* The job's estimated cost as submitted, on this terminal's printer; 0
+ * when the pages are not known or there is no price. */
+static int64_t
+estimated_cost(struct session *s, const struct fm_job *job)
+{
+	struct fm_release r = {0};
+	struct fm_usage u;
+	struct fm_quote q;
+
+	r.copies = job->ticket.copies;
+	snprintf(r.sides, sizeof(r.sides), "%s", job->ticket.sides);
+	snprintf(
+	    r.color_mode, sizeof(r.color_mode), "%s", job->ticket.color_mode);
+	fm_charge_usage(
+	    job, &r, fm_charge_estimate_impressions(job, &r), -1, &u);
+	return fm_price_quote(s->ctx->store, s->terminal.printer, &u, &q)
+	    ? q.amount
+	    : 0;
+}
 
 static bool
 add_job(const struct fm_job *job, void *arg)
 {
-	struct fm_proto_msg *out = arg;
+	struct list_ctx *ctx = arg;
+	struct fm_proto_msg *out = ctx->out;
 	struct fm_proto_job *pj;
 
 	if (out->njobs == FM_PROTO_MAXJOBS) {
@@ -223,6 +367,7 @@ add_job(const struct fm_job *job, void *arg)
 	    strlen(job->ticket.title));
 	pj->documents = (uint32_t)job->documents;
 	pj->pages = job->pages > 0 ? (uint32_t)job->pages : 0;
+	pj->cost = estimated_cost(ctx->s, job);
 	pj->created_at = job->created_at;
 	pj->expires_at = job->expires_at;
 	return true;
@@ -231,9 +376,11 @@ add_job(const struct fm_job *job, void *arg)
 static bool
 handle_list(struct session *s)
 {
+	struct list_ctx ctx = {s, &s->out};
+
 	fm_proto_init(&s->out, FM_MSG_JOB_LIST);
-	s->out.balance = 0;
-	fm_jobstore_list(s->ctx->store, s->user, "held", add_job, &s->out);
+	s->out.balance = user_balance(s, s->user);
+	fm_jobstore_list(s->ctx->store, s->user, "held", add_job, &ctx);
 	return send_msg(s);
 }
 
@@ -491,6 +638,25 @@ follow(struct session *s, fm_printer_t *p, const int *ids, int n,
 	return worst;
 }
 
+/* Charges (or refunds) release r; returns the amount charged.  A ledger
+ * failure is logged: the release record keeps what printed, so an admin
+ * can settle it by hand. */
+static int64_t
+settle(struct session *s, const struct fm_job *job, const struct fm_release *r,
+    int64_t impressions, int64_t sheets, bool measured)
+{
+	const char *errstr = NULL;
+	int64_t charged = 0;
+
+	if (r->reservation_id == 0)
+		return 0;
+	if (!fm_charge_settle(s->ctx->store, s->terminal.printer, job, r,
+	        impressions, sheets, measured, &charged, &errstr))
+		fm_log_warn("release %lld: cannot settle the charge: %s",
+		    (long long)r->id, errstr ? errstr : "ledger error");
+	return charged;
+}
+
 /* Releases one job to the terminal's printer; false ends the session. */
 static bool
 release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
@@ -500,8 +666,9 @@ release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
 	struct fm_job job;
 	struct docs docs = {.n = 0};
 	char identity[128], err[256], reason[160] = "", jobs_str[160] = "";
+	char denial[160], money[32];
 	int ids[16], nids = 0;
-	int64_t impressions, sheets, estimate;
+	int64_t impressions, sheets, estimate, charged;
 	bool measured;
 	enum fm_print_state state;
 
@@ -515,10 +682,7 @@ release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
 	snprintf(r.user, sizeof(r.user), "%s", s->user);
 	snprintf(r.terminal, sizeof(r.terminal), "%s", s->terminal.name);
 	snprintf(r.printer, sizeof(r.printer), "%s", s->terminal.printer);
-	estimate = job.pages > 0
-	    ? (job.pages * r.copies + job.ticket.number_up - 1) /
-	        job.ticket.number_up
-	    : 0;
+	estimate = fm_charge_estimate_impressions(&job, &r);
 	r.estimate_impressions = estimate;
 	if (docs.n == 0 || docs.too_many)
 		return progress(s, job_id, FM_STAGE_FAILED, 0, 0,
@@ -527,8 +691,16 @@ release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
 		return progress(s, job_id, FM_STAGE_FAILED, 0, 0,
 		    "This job is no longer held (printed or deleted "
 		    "elsewhere?).");
-	if (!progress(s, job_id, FM_STAGE_RESERVED, (uint32_t)estimate, 0,
-	        "Preparing..."))
+	if (!fm_charge_reserve(s->ctx->store, s->terminal.printer, &job, &r,
+	        denial, sizeof(denial))) {
+		fm_releases_finish(s->ctx->store, r.id, FM_RELEASE_FAILED, 0,
+		    -1, false, denial, now());
+		fm_log_info("release %lld of job %lld refused: %s",
+		    (long long)r.id, (long long)job_id, denial);
+		return progress(s, job_id, FM_STAGE_FAILED, 0, 0, "%s", denial);
+	}
+	if (!progress(s, job_id, FM_STAGE_RESERVED, (uint32_t)estimate,
+	        r.estimate_amount, "Preparing..."))
 		return false;
 	/* Verify every document before a byte goes out: a damaged held
 	 * copy is never printed, not even in part. */
@@ -542,6 +714,7 @@ release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
 			fm_log_warn("release %lld: job %lld document %d: %s",
 			    (long long)r.id, (long long)job_id, docs.d[i].seq,
 			    fm_sealed_status_text(st));
+			settle(s, &job, &r, 0, -1, false);
 			fm_releases_finish(s->ctx->store, r.id,
 			    FM_RELEASE_FAILED, 0, -1, false,
 			    "the held copy is damaged", now());
@@ -572,6 +745,7 @@ release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
 		fm_releases_submitted(s->ctx->store, r.id, jobs_str);
 	}
 	if (nids == 0) {
+		settle(s, &job, &r, 0, -1, false);
 		fm_releases_finish(s->ctx->store, r.id, FM_RELEASE_FAILED, 0,
 		    -1, false, reason, now());
 		return progress(s, job_id, FM_STAGE_FAILED, 0, 0,
@@ -587,16 +761,20 @@ release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
 	if (!measured)
 		impressions = estimate;
 	if (state != FM_PRINT_COMPLETED) {
-		/* Kept for another try; what did print is on the record. */
+		/* Kept for another try; only what did print is charged. */
+		charged = settle(s, &job, &r, measured ? impressions : 0,
+		    sheets > 0 ? sheets : -1, measured);
 		fm_releases_finish(s->ctx->store, r.id, FM_RELEASE_FAILED,
 		    measured ? impressions : 0, sheets, measured, reason,
 		    now());
 		fm_log_info("release %lld of job %lld failed: %s",
 		    (long long)r.id, (long long)job_id, reason);
 		return progress(s, job_id, FM_STAGE_FAILED,
-		    measured ? (uint32_t)impressions : 0, 0,
+		    measured ? (uint32_t)impressions : 0, charged,
 		    "Not printed: %s. The job is still held.", reason);
 	}
+	charged = settle(
+	    s, &job, &r, impressions, sheets > 0 ? sheets : -1, measured);
 	fm_releases_finish(s->ctx->store, r.id, FM_RELEASE_COMPLETED,
 	    impressions, sheets > 0 ? sheets : -1, measured, "", now());
 	{
@@ -609,15 +787,18 @@ release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
 	            "impression(s) %s",
 	    (long long)r.id, (long long)job_id, s->terminal.printer,
 	    (long long)impressions, measured ? "counted" : "estimated");
-	return progress(s, job_id, FM_STAGE_DONE, (uint32_t)impressions, 0,
-	    "%lld page(s) printed.", (long long)impressions);
+	return progress(s, job_id, FM_STAGE_DONE, (uint32_t)impressions,
+	    charged, "%lld page(s) printed, charged %s.",
+	    (long long)impressions,
+	    fm_money_format(charged, money, sizeof(money)));
 }
 
 static bool
 handle_release(struct session *s, const struct fm_proto_msg *m)
 {
 	char dir[512], why[256], err[256], msg[96];
-	const char *errstr = NULL;
+	const char *errstr = NULL, *address = s->terminal.printer;
+	struct fm_printer pr;
 	fm_printer_t *p;
 	fm_spool_t *spool;
 	struct owned o;
@@ -627,8 +808,11 @@ handle_release(struct session *s, const struct fm_proto_msg *m)
 	requested_jobs(s, m, &o);
 	if (o.n == 0)
 		return send_ok(s, "Nothing to print.");
-	if ((p = fm_printer_open(
-	         s->terminal.printer, 30000, err, sizeof(err))) == NULL) {
+	/* The terminal's printer is one added with followme-admin printer
+	 * add (name -> queue or URI), or a queue or URI itself. */
+	if (fm_printers_get(s->ctx->store, s->terminal.printer, &pr))
+		address = pr.uri;
+	if ((p = fm_printer_open(address, 30000, err, sizeof(err))) == NULL) {
 		fm_log_warn("release at %s: %s", s->terminal.name, err);
 		return send_error(s, FM_CODE_PRINTER_ERROR,
 		    "The printer cannot be reached. Your jobs stay held.");
@@ -671,9 +855,7 @@ dispatch(struct session *s, struct fm_proto_msg *m)
 		return handle_auth_pin(s, m);
 	case FM_MSG_AUTH_BADGE:
 	case FM_MSG_AUTH_BADGE_PIN:
-	case FM_MSG_ASSOCIATE_BADGE:
-		return send_error(s, FM_CODE_BAD_REQUEST,
-		    "Badge login is not available on this server yet.");
+		return handle_auth_badge(s, m);
 	case FM_MSG_LOGOUT:
 		if (s->user[0] != '\0')
 			fm_log_info("session: %s logged out at terminal %s",
@@ -688,6 +870,8 @@ dispatch(struct session *s, struct fm_proto_msg *m)
 	switch (m->type) {
 	case FM_MSG_LIST:
 		return handle_list(s);
+	case FM_MSG_ASSOCIATE_BADGE:
+		return handle_associate(s, m);
 	case FM_MSG_DELETE:
 		return handle_delete(s, m);
 	case FM_MSG_EXTEND:

@@ -35,6 +35,7 @@ static const struct fm_conf_key settings_keys[] = {
         100),
     KEY("release", "auth_lockout", FM_CONF_DURATION, auth_lockout, 1, 86400),
     KEY("release", "pam_timeout", FM_CONF_DURATION, pam_timeout, 1, 120),
+    KEY("release", "badge_needs_pin", FM_CONF_BOOL, badge_needs_pin, 0, 0),
 };
 
 void
@@ -186,4 +187,10 @@ fm_settings_listen_address(const struct fm_settings *s, char *host,
 	host[hl] = '\0';
 	snprintf(port, portlen, "%u", (unsigned)p);
 	return true;
+}
+
+bool
+fm_settings_badge_key_path(const struct fm_settings *s, char *buf, size_t size)
+{
+	return join(buf, size, s->state_dir, "badge.key");
 }

@@ -34,6 +34,7 @@ struct fm_settings {
 	uint64_t auth_max_failures; /* before a lockout */
 	uint64_t auth_lockout;      /* seconds */
 	uint64_t pam_timeout;       /* seconds a PAM check may take */
+	bool badge_needs_pin;       /* a badge alone does not log in */
 };
 
 /* Environment variable naming the config file (tests, private stacks). */
@@ -62,6 +63,8 @@ bool fm_settings_master_key_path(
 bool fm_settings_ingest_socket(
     const struct fm_settings *s, char *buf, size_t size);
 bool fm_settings_pki_dir(const struct fm_settings *s, char *buf, size_t size);
+bool fm_settings_badge_key_path(
+    const struct fm_settings *s, char *buf, size_t size);
 
 /* The server name terminals must see: server_name, or the host name. */
 void fm_settings_server_name(

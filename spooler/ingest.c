@@ -13,6 +13,7 @@
 
 #include "common/log.h"
 #include "quota/jobstore.h"
+#include "quota/users.h"
 #include "spooler/ingestmsg.h"
 
 struct commit_arg {
@@ -186,6 +187,10 @@ fm_ingest_handle(struct fm_ingest_ctx *ctx, int conn)
 		    t.cups_job_id, fm_store_last_error(ctx->store));
 		return reply(conn, FM_INGEST_RETRY, 0, "store busy");
 	}
+	/* Users are created on first print (name from NSS), so that quotas
+	 * and reports know them before they ever release. */
+	if (!fm_users_ensure(ctx->store, t.owner))
+		fm_log_warn("ingest: cannot record user %s", t.owner);
 	if (s->log_titles)
 		fm_log_info("held job %" PRId64 " document %d for %s: %" PRIu64
 		            " bytes, \"%s\"",

@@ -119,13 +119,16 @@ expect_rc 0 $? "held from stdin"
 # Cancelled (SIGTERM) while the data is still arriving: nothing held,
 # nothing left behind.
 UUID5=urn:uuid:55555555-2222-3333-4444-555555555555
-( head -c 1000 "$T/doc.pdf"; sleep 30 ) |
-	run_backend lp 17 fmbob "Cancelled" 1 "job-uuid=$UUID5" 2>"$T/err" &
+# A FIFO we hold open: the data never ends until the backend is told.
+mkfifo "$T/slow"
+run_backend lp 17 fmbob "Cancelled" 1 "job-uuid=$UUID5" < "$T/slow" 2>"$T/err" &
 bpid=$!
+exec 3>"$T/slow"
+head -c 1000 "$T/doc.pdf" >&3
 sleep 0.5
 pkill -TERM -f "followme 17 fmbob" || fm_die "backend not running"
 wait "$bpid" 2>/dev/null
-pkill -f "sleep 30" 2>/dev/null
+exec 3>&-
 [ "$(fm_held_count fmbob)" -eq 1 ] || fm_die "cancelled job was held"
 fm_admin jobs list --all --json | grep -q "$UUID5" && fm_die "cancelled job recorded"
 echo "ok - SIGTERM while reading leaves no job"

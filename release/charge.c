@@ -1,0 +1,133 @@
+/*
+ * charge.c - pricing and charging releases through the ledger.
+ */
+#include "release/charge.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "quota/ledger.h"
+#include "quota/money.h"
+
+const char *
+fm_charge_media_class(const char *media)
+{
+	static const struct {
+		const char *prefix, *name;
+	} classes[] = {
+	    {"iso_a4", "A4"},
+	    {"a4", "A4"},
+	    {"iso_a3", "A3"},
+	    {"a3", "A3"},
+	    {"na_letter", "Letter"},
+	    {"letter", "Letter"},
+	    {"na_legal", "Legal"},
+	    {"legal", "Legal"},
+	};
+
+	if (media == NULL)
+		return "A4";
+	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+		if (strncasecmp(media, classes[i].prefix,
+		        strlen(classes[i].prefix)) == 0)
+			return classes[i].name;
+	return "A4";
+}
+
+int64_t
+fm_charge_estimate_impressions(
+    const struct fm_job *job, const struct fm_release *r)
+{
+	int64_t up = job->ticket.number_up > 0 ? job->ticket.number_up : 1;
+	int64_t sides;
+
+	if (job->pages <= 0)
+		return 0;
+	/* N-up puts several pages on one side; each copy prints them all. */
+	sides = (job->pages + up - 1) / up;
+	return sides * (int64_t)(r->copies > 0 ? r->copies : 1);
+}
+
+void
+fm_charge_usage(const struct fm_job *job, const struct fm_release *r,
+    int64_t impressions, int64_t sheets, struct fm_usage *out)
+{
+	bool duplex = strcmp(r->sides, "one-sided") != 0 && r->sides[0];
+	int colour = strcmp(r->color_mode, "monochrome") == 0 ||
+	        strcmp(job->ticket.color_mode, "monochrome") == 0
+	    ? FM_PRICE_MONO
+	    : FM_PRICE_COLOUR;
+	int d = duplex ? FM_PRICE_DUPLEX : FM_PRICE_SIMPLEX;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->media, sizeof(out->media), "%s",
+	    fm_charge_media_class(job->ticket.media));
+	if (impressions < 0)
+		impressions = 0;
+	if (sheets < 0)
+		sheets = duplex ? (impressions + 1) / 2 : impressions;
+	out->impressions[colour][d] = impressions;
+	out->sheets[colour][d] = sheets;
+}
+
+bool
+fm_charge_reserve(fm_store_t *store, const char *printer,
+    const struct fm_job *job, struct fm_release *r, char *denial,
+    size_t denial_len)
+{
+	struct fm_reservation res;
+	struct fm_usage u;
+	struct fm_quote q;
+	char key[64], why[FM_LEDGER_DENIALMAX];
+
+	fm_charge_usage(job, r, r->estimate_impressions, -1, &u);
+	if (!fm_price_quote(store, printer, &u, &q)) {
+		snprintf(denial, denial_len,
+		    "No price for this printer (%s); "
+		    "please tell your administrator.",
+		    q.error);
+		return false;
+	}
+	snprintf(key, sizeof(key), "release-%lld", (long long)r->id);
+	if (!fm_ledger_reserve(store, job->ticket.owner,
+	        job->ticket.account[0] ? job->ticket.account : NULL, q.amount,
+	        key, job->id, q.version, &res, why, sizeof(why))) {
+		snprintf(denial, denial_len, "Not printed: %s.", why);
+		return false;
+	}
+	r->reservation_id = res.id;
+	r->estimate_amount = q.amount;
+	r->price_version = q.version;
+	if (!fm_releases_set_reservation(
+	        store, r->id, res.id, q.amount, q.version)) {
+		snprintf(denial, denial_len, "Cannot record the charge now.");
+		return false;
+	}
+	return true;
+}
+
+bool
+fm_charge_settle(fm_store_t *store, const char *printer,
+    const struct fm_job *job, const struct fm_release *r, int64_t impressions,
+    int64_t sheets, bool measured, int64_t *charged, const char **errstr)
+{
+	struct fm_usage u;
+	struct fm_quote q;
+	char key[64];
+
+	*charged = 0;
+	snprintf(key, sizeof(key), "release-%lld-settle", (long long)r->id);
+	if (impressions <= 0)
+		return fm_ledger_refund(store, r->reservation_id, key, errstr);
+	fm_charge_usage(job, r, impressions, sheets, &u);
+	if (!fm_price_quote_version(store, r->price_version, &u, &q)) {
+		*errstr = "cannot price the printed pages";
+		return false;
+	}
+	if (!fm_ledger_commit(store, r->reservation_id, q.amount, measured,
+	        printer, &u, key, errstr))
+		return false;
+	*charged = q.amount;
+	return fm_releases_set_charged(store, r->id, q.amount);
+}

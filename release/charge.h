@@ -1,0 +1,61 @@
+/*
+ * charge.h - what a release costs, through the ledger: quote and reserve
+ * before printing, commit what the printer counted (or the estimate), or
+ * refund what did not print.
+ *
+ * Idempotency keys derive from the release id ("release-<id>",
+ * "release-<id>-settle"), so settling a release twice -- after a crash,
+ * say -- charges once.
+ */
+#ifndef FM_CHARGE_H
+#define FM_CHARGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "quota/jobstore.h"
+#include "quota/price.h"
+#include "quota/releases.h"
+#include "quota/store.h"
+
+/*
+ * 'fm_charge_media_class()' - the price list's media name for a job's
+ * media (IPP "iso_a4_210x297mm", PPD "A4", ...): "A4", "A3", "Letter" or
+ * "Legal"; "A4" when unknown or unset.
+ */
+const char *fm_charge_media_class(const char *media);
+
+/*
+ * 'fm_charge_usage()' - the usage of a release printing impressions
+ * sides (sheets: -1 to derive them from impressions and sides).  Colour
+ * unless the job or the release asked for monochrome.
+ */
+void fm_charge_usage(const struct fm_job *job, const struct fm_release *r,
+    int64_t impressions, int64_t sheets, struct fm_usage *out);
+
+/* The impressions a job will print at release r: pages x copies / N-up,
+ * 0 when the pages are unknown. */
+int64_t fm_charge_estimate_impressions(
+    const struct fm_job *job, const struct fm_release *r);
+
+/*
+ * 'fm_charge_reserve()' - price the estimate on printer's list and
+ * reserve it for the job's owner (from the job's account, if it names
+ * one).  Records the reservation in the release.  False with a sentence
+ * for the user in denial ("Not enough quota: needs 0.40 more").
+ */
+bool fm_charge_reserve(fm_store_t *store, const char *printer,
+    const struct fm_job *job, struct fm_release *r, char *denial,
+    size_t denial_len);
+
+/*
+ * 'fm_charge_settle()' - charge the release for impressions printed
+ * (measured: counted by the printer), priced with the reserved list, or
+ * refund it when nothing printed.  *charged gets the amount.
+ */
+bool fm_charge_settle(fm_store_t *store, const char *printer,
+    const struct fm_job *job, const struct fm_release *r, int64_t impressions,
+    int64_t sheets, bool measured, int64_t *charged, const char **errstr);
+
+#endif
