@@ -27,6 +27,7 @@
 #include "release/settings.h"
 #include "spooler/ingestmsg.h"
 #include "spooler/options.h"
+#include "spooler/pagecount.h"
 
 /* How long followmed may take to store a job before we let CUPS retry. */
 #define REPLY_TIMEOUT_MS (10 * 60 * 1000)
@@ -212,6 +213,7 @@ main(int argc, char **argv)
 	struct fm_settings settings;
 	struct fm_ticket ticket;
 	struct fm_ingest_reply reply;
+	struct fm_pagecount pc;
 	struct sigaction sa = {0};
 	char err[FM_CONF_ERRMAX + 512], sock[512];
 	struct stat st;
@@ -281,6 +283,17 @@ main(int argc, char **argv)
 	}
 	if (!fm_settings_ingest_socket(&settings, sock, sizeof(sock)))
 		return CUPS_BACKEND_RETRY;
+	/* Counted here, as lp, not in followmed: parsing untrusted print
+	 * data stays away from the process that holds the keys. */
+	if (fm_pagecount_fd(fd, 20, &pc)) {
+		snprintf(ticket.count_status, sizeof(ticket.count_status), "%s",
+		    fm_pagecount_status_name(pc.status));
+		if (pc.status == FM_PC_OK && pc.pages <= UINT32_MAX)
+			ticket.pages = (uint32_t)pc.pages;
+		if (pc.status == FM_PC_OK)
+			say("INFO", "%llu page(s)",
+			    (unsigned long long)pc.pages);
+	}
 
 	say("INFO", "Handing the job to the Followme server");
 	if (!hand_over(sock, &ticket, fd, &reply)) {

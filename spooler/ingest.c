@@ -173,8 +173,9 @@ fm_ingest_handle(struct fm_ingest_ctx *ctx, int conn)
 	doc.size = size;
 	fm_spool_document_name(job_id, seq, name, sizeof(name));
 	snprintf(doc.spool_file, sizeof(doc.spool_file), "%s", name);
-	doc.pages = -1;
-	snprintf(doc.count_status, sizeof(doc.count_status), "unknown");
+	doc.pages = t.pages > 0 ? (int64_t)t.pages : -1;
+	snprintf(doc.count_status, sizeof(doc.count_status), "%s",
+	    t.count_status[0] ? t.count_status : "unknown");
 	carg = (struct commit_arg){ctx->spool, tmpname, name};
 	rc = fm_jobstore_add_document(
 	    ctx->store, &doc, ctx->now, commit_file, &carg);

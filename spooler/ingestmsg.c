@@ -51,6 +51,8 @@ static const struct field fields[] = {
     STR(15, doc_name),
     STR(16, options),
     U64(17, size),
+    U32(18, pages),
+    STR(19, count_status),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 

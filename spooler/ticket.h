@@ -35,6 +35,8 @@ struct fm_ticket {
 	char doc_name[FM_TICKET_NAMEMAX];
 	char options[FM_TICKET_OPTIONSMAX]; /* other options, CUPS syntax */
 	uint64_t size;                      /* bytes of print data */
+	uint32_t pages;        /* counted pages of the document, 0: unknown */
+	char count_status[16]; /* "ok", "unsupported", "encrypted", ... */
 };
 
 #endif
