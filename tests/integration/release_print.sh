@@ -19,8 +19,24 @@ FM_FOLLOWMED_ENV="$FM_FOLLOWMED_ENV CUPS_SERVER=$CUPS_SERVER"
 
 mkdir -p "$T/state" && chown followme: "$T/state" && chmod 700 "$T/state"
 fm_admin ca init >/dev/null || fm_die "ca init"
-fm_admin terminal add t1 --printer "$MFP_URI" >/dev/null || fm_die "terminal t1"
+# t1 stands at a printer added by name (an ipp:// URI); t2 at a CUPS
+# queue named directly.
+fm_admin printer add mfp1 --uri "$MFP_URI" --location "2nd floor" >/dev/null || fm_die "printer add"
+fm_admin terminal add t1 --printer mfp1 >/dev/null || fm_die "terminal t1"
 fm_admin terminal add t2 --printer mfpq >/dev/null || fm_die "terminal t2"
+# The default price list: colour 0.10, mono 0.05 per A4 impression
+# (duplex 0.08 and 0.04).
+for spec in "colour simplex 0.10" "colour duplex 0.08" "mono simplex 0.05" "mono duplex 0.04"; do
+	set -- $spec
+	fm_admin price set --media A4 --colour "$1" --sides "$2" --amount "$3" >/dev/null ||
+		fm_die "price set $spec"
+done
+for u in fmalice fmbob; do
+	fm_admin user add "$u" >/dev/null || fm_die "user add $u"
+	fm_admin quota limit --user "$u" --restricted --overdraft 0 >/dev/null || fm_die "quota limit $u"
+done
+fm_admin quota grant --user fmalice --amount 5.00 --reason "test allocation" >/dev/null || fm_die "grant"
+fm_admin quota grant --user fmbob --amount 0.20 --reason "test allocation" >/dev/null || fm_die "grant bob"
 PKI="$T/pki"
 mkdir -p "$PKI" && cp "$T/state/pki/ca.crt" "$T/state/pki/terminals/"* "$PKI/" && chmod -R a+r "$PKI"
 fm_start_followmed
@@ -36,20 +52,29 @@ hold_pdf() { # hold_pdf N USER COPIES
 		"$T/three.pdf" 2>/dev/null || fm_die "backend refused job $1"
 }
 printed_count() { ls "$T/mfp/printed" | wc -l; }
+# fid N: Followme's id of the job CUPS numbered N.
+fid() {
+	fm_admin jobs list --all --json |
+		python3 -c "import json,sys; print([j['id'] for j in json.load(sys.stdin) if j['cups_job_id'] == $1][0])"
+}
 
 # 1. Release by ipp:// URI: exact bytes, measured impressions.
 hold_pdf 1 fmalice 2
 out=$(printf 'hello\npin fmalice 1234\nrelease 1\n' | term t1)
 echo "$out" | grep -q "^PROGRESS job=1 stage=1" || fm_die "no reserved progress: $out"
 echo "$out" | grep -q "^PROGRESS job=1 stage=2" || fm_die "no sent progress: $out"
-echo "$out" | grep -q "^PROGRESS job=1 stage=4 pages=6 .*message=6 page(s) printed" || fm_die "not printed: $out"
+echo "$out" | grep -q "^AUTH_OK user=fmalice .*balance=500" || fm_die "balance at login: $out"
+echo "$out" | grep -q "^PROGRESS job=1 stage=1 pages=6 charge=60 " || fm_die "estimate not reserved: $out"
+echo "$out" | grep -q "^PROGRESS job=1 stage=4 pages=6 charge=60 message=6 page(s) printed, charged 0.60" || fm_die "not printed: $out"
 echo "$out" | tail -n 1 | grep -q "^OK message=Printed 1 of 1 job" || fm_die "no final OK: $out"
 [ "$(printed_count)" -eq 1 ] || fm_die "printer got $(printed_count) jobs"
 cmp -s "$(ls -d "$T/mfp/printed/"* | head -n 1)" "$T/three.pdf" || fm_die "printer did not get the held bytes"
 fm_admin jobs show 1 | grep -q "state:    released" || fm_die "job not released"
 fm_admin jobs show 1 | grep -q "6 impression(s), counted by the printer" || fm_die "measured count not recorded"
 [ ! -e "$T/state/spool/1-1" ] || fm_die "held copy not destroyed after printing"
-echo "ok - released by URI: exact bytes, 6 impressions counted by the printer, held copy destroyed"
+fm_admin balance user fmalice | grep -q "4.40" || fm_die "balance after release: $(fm_admin balance user fmalice)"
+fm_admin ledger verify | grep -q "Ledger OK" || fm_die "ledger does not verify"
+echo "ok - released by name: exact bytes, 6 impressions counted by the printer, 0.60 charged, held copy destroyed"
 
 # 2. Options only go down: copies 5 on a 2-copy job prints 2; copies 1
 #    prints 1; a released job cannot be released again.
@@ -59,7 +84,7 @@ out=$(printf 'hello\npin fmalice 1234\nrelease copies=5 2\nrelease 1\n' | term t
 echo "$out" | grep -q "^PROGRESS job=2 stage=4 pages=6" || fm_die "copies raised above the job's: $out"
 echo "$out" | grep -q "^PROGRESS job=1 stage=5 .*no longer held\|No such job" || fm_die "released twice: $out"
 out=$(printf 'hello\npin fmalice 1234\nrelease copies=1 duplex gray 3\n' | term t1)
-echo "$out" | grep -q "^PROGRESS job=3 stage=4 pages=3" || fm_die "copies not lowered: $out"
+echo "$out" | grep -q "^PROGRESS job=3 stage=4 pages=3 charge=12 " || fm_die "copies not lowered, or not charged as mono duplex: $out"
 echo "ok - release can lower copies and force duplex, never raise"
 
 # 3. A stopped printer: refused, the job stays held, nothing charged.
@@ -73,25 +98,38 @@ out=$(printf 'hello\npin fmalice 1234\nrelease 4\n' | term t2)
 echo "$out" | grep -q "^PROGRESS job=4 stage=4" || fm_die "release through the CUPS queue: $out"
 echo "ok - stopped printer refused with the job held; released through a CUPS queue"
 
+# Over quota: bob has 0.20, the job costs 0.30: refused with what is
+# missing, still held, nothing charged.
+hold_pdf 7 fmbob 1
+j=$(fid 7)
+out=$(printf 'hello\npin fmbob 5678\nlist\nrelease %s\n' "$j" | term t1)
+echo "$out" | grep -q "^JOB_LIST balance=20 jobs=1 \[$j|Job 7|1|3|30\]" || fm_die "list with estimate: $out"
+echo "$out" | grep -q "^PROGRESS job=$j stage=5 .*message=Not printed: needs 0.10 more." || fm_die "over quota: $out"
+fm_admin jobs show "$j" | grep -q "state:    held" || fm_die "over-quota job not held"
+fm_admin quota grant --user fmbob --amount 1.00 --reason "more" >/dev/null
+echo "ok - over quota: refused with the amount missing, job held"
+
 # 4. Cancelled at the printer mid-job: not counted as printed, still held.
 hold_pdf 5 fmbob 1
+j5=$(fid 5)
 before=$(printed_count)
-printf 'hello\npin fmbob 5678\nrelease 5\n' | term t1 > "$T/out5" &
+printf 'hello\npin fmbob 5678\nrelease %s\n' "$j5" | term t1 > "$T/out5" &
 rel=$!
 for _ in $(seq 1 100); do grep -q "stage=2" "$T/out5" && break; sleep 0.1; done
 ipptool -q "$MFP_URI" /usr/share/cups/ipptool/cancel-current-job.test 2>/dev/null ||
 	fm_die "cannot cancel at the printer"
 wait "$rel"
-grep -q "^PROGRESS job=5 stage=5 .*cancelled at the printer. The job is still held" "$T/out5" ||
+grep -q "^PROGRESS job=$j5 stage=5 .*cancelled at the printer. The job is still held" "$T/out5" ||
 	fm_die "cancel not reported: $(cat "$T/out5")"
-fm_admin jobs show 5 | grep -q "state:    held" || fm_die "cancelled job not held again"
+fm_admin jobs show "$j5" | grep -q "state:    held" || fm_die "cancelled job not held again"
 echo "ok - cancelled at the printer: reported, held again"
 
 # 5. followmed SIGKILLed while the printer prints: after a restart the job
 #    is taken as printed, once, and never sent again.
 hold_pdf 6 fmbob 1
+j6=$(fid 6)
 before=$(printed_count)
-printf 'hello\npin fmbob 5678\nrelease 6\n' | term t1 > "$T/out6" 2>&1 &
+printf 'hello\npin fmbob 5678\nrelease %s\n' "$j6" | term t1 > "$T/out6" 2>&1 &
 rel=$!
 for _ in $(seq 1 100); do grep -q "stage=2" "$T/out6" && break; sleep 0.1; done
 grep -q "stage=2" "$T/out6" || fm_die "release 6 never reached the printer"
@@ -104,10 +142,16 @@ grep -q "was at the printer when followmed stopped: taken as printed" "$T/log/fo
 	fm_die "interrupted release not settled"
 sleep 3
 [ "$(printed_count)" -eq $((before + 1)) ] || fm_die "printed $(( $(printed_count) - before )) times"
-fm_admin jobs show 6 | grep -q "state:    released" || fm_die "job 6 not released after recovery"
-out=$(printf 'hello\npin fmbob 5678\nrelease 6\n' | term t1)
+fm_admin jobs show "$j6" | grep -q "state:    released" || fm_die "job 6 not released after recovery"
+out=$(printf 'hello\npin fmbob 5678\nrelease %s\n' "$j6" | term t1)
 echo "$out" | grep -q "stage=5" || fm_die "job 6 could be released again: $out"
 echo "ok - killed mid-release: printed once, settled once"
+
+# Bob: 1.20 granted; the cancelled job refunded; the interrupted one
+# charged once at its estimate (3 colour pages, 0.30).
+fm_admin balance user fmbob | grep -q "0.90" || fm_die "bob's balance: $(fm_admin balance user fmbob)"
+fm_admin ledger verify | grep -q "Ledger OK" || fm_die "ledger does not verify"
+echo "ok - the ledger holds each charge once and verifies"
 
 fm_followmed_alive || fm_die "followmed died"
 echo "release print: all checks passed"

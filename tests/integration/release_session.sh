@@ -118,6 +118,28 @@ fm_followmed_alive || fm_die "followmed died"
 printf 'hello\n' | term t1 | grep -q "^HELLO_OK" || fm_die "followmed no longer serves terminals"
 echo "ok - no certificate, TLS 1.1, another CA, garbage, silence, oversized and malformed frames refused"
 
+# Badges: an unknown badge is refused with a way forward; after a PIN
+# login the user registers it; then the badge alone logs in, and a badge
+# registered by an admin too.  Badges are stored only as keyed hashes.
+out=$(printf 'hello\nbadge 04a1b2c3d4e5f6\npin fmbob 5678\nassociate 04a1b2c3d4e5f6\nlogout\nbadge 04a1b2c3d4e5f6\nlist\n' | term t1)
+echo "$out" | grep -q "^AUTH_FAIL code=4 message=Unknown badge. Log in with your user name and PIN" || fm_die "unknown badge: $out"
+echo "$out" | grep -q "^OK message=Badge registered" || fm_die "associate: $out"
+[ "$(echo "$out" | grep -c "^AUTH_OK user=fmbob")" -eq 2 ] || fm_die "badge login: $out"
+echo "$out" | tail -n 1 | grep -q "^JOB_LIST balance=0 jobs=1 \[3|Bob's" || fm_die "list after badge login: $out"
+fm_admin badge add fmalice 0A0B0C0D >/dev/null || fm_die "badge add"
+printf 'hello\nbadge 0a0b0c0d\n' | term t1 | grep -q "^AUTH_OK user=fmalice" || fm_die "admin-added badge"
+out=$(printf 'hello\nbadgepin 0a0b0c0d 9999\nbadgepin 0a0b0c0d 1234\n' | term t1)
+echo "$out" | grep -q "^AUTH_FAIL code=5 message=Wrong PIN" || fm_die "badge + wrong PIN: $out"
+echo "$out" | tail -n 1 | grep -q "^AUTH_OK user=fmalice" || fm_die "badge + PIN: $out"
+fm_admin auth unlock --user fmalice >/dev/null
+sqlite3 "$T/state/followme.db" "SELECT count(*) FROM badges" >/dev/null 2>&1 || true
+if grep -rqi "04a1b2c3d4e5f6" "$T/state/followme.db" "$T/log/followmed.log" 2>/dev/null; then
+	fm_die "a badge UID is stored or logged in clear"
+fi
+printf 'hello\npin fmalice 1234\nassociate 04a1b2c3d4e5f6\n' | term t1 | grep -q "^ERROR code=1 message=This badge cannot be registered" ||
+	fm_die "a badge was registered twice"
+echo "ok - badge login, association after PIN login, badge + PIN, hashes only"
+
 # A removed terminal is refused at once.
 fm_admin terminal remove t2 | grep -q "Removed terminal t2" || fm_die "terminal remove"
 printf 'hello\n' | term t2 | grep -q "^HELLO_OK" && fm_die "removed terminal still served"

@@ -7,7 +7,7 @@
  * request; each reply is printed as one line:
  *	hello [VERSION] | pin USER PIN | list | delete ID...|all |
  *	extend ID...|all | release [copies=N] [duplex] [gray] ID...|all |
- *	badge HEX | logout |
+ *	badge HEX | badgepin HEX PIN | associate HEX | logout |
  *	raw HEX (bytes sent as they are) | wait SECONDS (read one message)
  * Exit 0 when every request got a reply, 1 when the connection failed.
  */
@@ -115,6 +115,7 @@ main(int argc, char **argv)
 	    (tls = fm_client_connect(cfg, argv[3], argv[4], argv[5], 5000, err,
 	         sizeof(err))) == NULL) {
 		printf("CONNECT-FAILED %s\n", err);
+		fm_tls_config_destroy(cfg);
 		return 1;
 	}
 	printf("CONNECTED\n");
@@ -130,9 +131,16 @@ main(int argc, char **argv)
 		} else if (strcmp(cmd, "pin") == 0) {
 			m.type = FM_MSG_AUTH_PIN;
 			sscanf(rest, "%255s %127s", m.user, m.secret);
-		} else if (strcmp(cmd, "badge") == 0) {
-			m.type = FM_MSG_AUTH_BADGE;
+		} else if (strcmp(cmd, "badge") == 0 ||
+		    strcmp(cmd, "associate") == 0) {
+			m.type = cmd[0] == 'b' ? FM_MSG_AUTH_BADGE
+			                       : FM_MSG_ASSOCIATE_BADGE;
 			m.uid_len = parse_hex(rest + 1, m.uid, sizeof(m.uid));
+		} else if (strcmp(cmd, "badgepin") == 0) {
+			char hex[80] = "";
+			m.type = FM_MSG_AUTH_BADGE_PIN;
+			sscanf(rest, "%79s %127s", hex, m.secret);
+			m.uid_len = parse_hex(hex, m.uid, sizeof(m.uid));
 		} else if (strcmp(cmd, "list") == 0) {
 			m.type = FM_MSG_LIST;
 		} else if (strcmp(cmd, "logout") == 0) {
