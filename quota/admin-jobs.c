@@ -177,11 +177,17 @@ print_document(const struct fm_document *doc, void *arg)
 		fputc('}', stdout);
 		return true;
 	}
-	char name[128];
+	char name[128], pages[48];
 	fm_utf8_clean(name, sizeof(name), doc->name, strlen(doc->name));
-	printf("  document %d: %s, %s, %" PRIu64 " bytes, pages %s%s\n",
-	    doc->seq, name[0] ? name : "(unnamed)", doc->format, doc->size,
-	    doc->count_status, doc->spool_file[0] ? "" : ", data destroyed");
+	if (doc->pages >= 0)
+		snprintf(
+		    pages, sizeof(pages), "%" PRId64 " page(s)", doc->pages);
+	else
+		snprintf(pages, sizeof(pages), "pages not counted (%s)",
+		    doc->count_status);
+	printf("  document %d: %s, %s, %" PRIu64 " bytes, %s%s\n", doc->seq,
+	    name[0] ? name : "(unnamed)", doc->format, doc->size, pages,
+	    doc->spool_file[0] ? "" : ", data destroyed");
 	return true;
 }
 

@@ -170,13 +170,20 @@ user_balance(struct session *s, const char *user)
 static bool
 logged_in(struct session *s, const char *user)
 {
+	struct fm_user u;
+
 	snprintf(s->user, sizeof(s->user), "%s", user);
 	fm_authlog_clear(s->ctx->store, FM_AUTHLOG_USER, user);
 	fm_log_info(
 	    "session: %s logged in at terminal %s", user, s->terminal.name);
 	fm_proto_init(&s->out, FM_MSG_AUTH_OK);
 	snprintf(s->out.user, sizeof(s->out.user), "%s", user);
-	full_name(user, s->out.full_name, sizeof(s->out.full_name));
+	/* The name the admin gave, else the one in the passwd entry. */
+	if (fm_users_get(s->ctx->store, user, &u) && u.full_name[0] != '\0')
+		fm_utf8_clean(s->out.full_name, sizeof(s->out.full_name),
+		    u.full_name, strlen(u.full_name));
+	else
+		full_name(user, s->out.full_name, sizeof(s->out.full_name));
 	s->out.balance = user_balance(s, user);
 	return send_msg(s);
 }

@@ -279,8 +279,9 @@ fm_hold() {
 fm_start_mfp() {
 	local sleep_s=${1:-0}
 	mkdir -p "$T/mfp/spool" "$T/mfp/printed"
+	# Its std streams must not hold our caller's pipes open.
 	dbus-daemon --session --address="unix:path=$T/mfp/dbus.sock" --fork \
-		--print-pid > "$T/mfp/dbus.pid"
+		--print-pid > "$T/mfp/dbus.pid" 2>/dev/null </dev/null
 	cat > "$T/mfp/print-cmd" <<CMD
 #!/bin/sh
 # Stand-in MFP: count, keep, report.
