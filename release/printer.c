@@ -13,7 +13,14 @@ struct fm_printer_conn {
 	char uri[1024];
 	char resource[1024];
 	ipp_t *caps; /* what the printer supports, from fm_printer_ready() */
+	bool busy;   /* the last submission was refused as busy */
 };
+
+bool
+fm_printer_was_busy(fm_printer_t *p)
+{
+	return p->busy;
+}
 
 fm_printer_t *
 fm_printer_open(
@@ -223,6 +230,7 @@ fm_printer_submit(fm_printer_t *p, const struct fm_print_request *r,
 	ipp_attribute_t *a;
 	bool ok = false;
 
+	p->busy = false;
 	req = new_request(p, IPP_OP_PRINT_JOB, r->user);
 	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_NAME, "job-name", NULL,
 	    r->title && r->title[0] ? r->title : "Followme job");
@@ -267,6 +275,7 @@ fm_printer_submit(fm_printer_t *p, const struct fm_print_request *r,
 		*job_id = ippGetInteger(a, 0);
 		ok = true;
 	} else {
+		p->busy = cupsLastError() == IPP_STATUS_ERROR_BUSY;
 		snprintf(err, errlen, "the printer refused the job: %s",
 		    cupsLastErrorString());
 	}

@@ -67,6 +67,10 @@ bool fm_printer_submit(fm_printer_t *p, const struct fm_print_request *r,
     bool (*fill)(fm_printer_t *p, void *arg), void *arg, int *job_id, char *err,
     size_t errlen);
 
+/* Did the printer refuse the last submission only because it was busy
+ * (server-error-busy: printing another job)?  Then try again shortly. */
+bool fm_printer_was_busy(fm_printer_t *p);
+
 /* Writes document bytes; for fill callbacks.  False on a write error. */
 bool fm_printer_write(fm_printer_t *p, const void *buf, size_t len);
 

@@ -501,6 +501,9 @@ handle_extend(struct session *s, const struct fm_proto_msg *m)
 /* How long a printer may take to finish a released job. */
 #define PRINT_TIMEOUT_SEC 600
 #define POLL_INTERVAL_US 250000
+/* A busy printer is asked again every half second, for two minutes. */
+#define BUSY_WAIT_US 500000
+#define BUSY_RETRIES 240
 
 static bool progress(struct session *s, int64_t job_id,
     enum fm_proto_stage stage, uint32_t pages, int64_t charge, const char *fmt,
@@ -680,9 +683,13 @@ release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
 	enum fm_print_state state;
 
 	if (!fm_jobstore_get(s->ctx->store, job_id, &job) ||
-	    strcmp(job.ticket.owner, s->user) != 0)
+	    strcmp(job.ticket.owner, s->user) != 0) {
+		fm_log_info("release of job %lld at %s refused: no such job of "
+		            "%s",
+		    (long long)job_id, s->terminal.name, s->user);
 		return progress(s, job_id, FM_STAGE_FAILED, 0, 0,
 		    "No such job is held for you.");
+	}
 	fm_jobstore_documents(s->ctx->store, job_id, collect_doc, &docs);
 	lowered_options(&job, m, &r);
 	r.job_id = job_id;
@@ -691,13 +698,21 @@ release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
 	snprintf(r.printer, sizeof(r.printer), "%s", s->terminal.printer);
 	estimate = fm_charge_estimate_impressions(&job, &r);
 	r.estimate_impressions = estimate;
-	if (docs.n == 0 || docs.too_many)
+	if (docs.n == 0 || docs.too_many) {
+		fm_log_info("release of job %lld refused: %d document(s)",
+		    (long long)job_id, docs.n);
 		return progress(s, job_id, FM_STAGE_FAILED, 0, 0,
 		    "This job cannot be released here.");
-	if (!fm_releases_start(s->ctx->store, &r, now()))
+	}
+	if (!fm_releases_start(s->ctx->store, &r, now())) {
+		fm_log_info("release of job %lld at %s refused: not held by %s "
+		            "(%s)",
+		    (long long)job_id, s->terminal.name, s->user,
+		    fm_store_last_error(s->ctx->store));
 		return progress(s, job_id, FM_STAGE_FAILED, 0, 0,
 		    "This job is no longer held (printed or deleted "
 		    "elsewhere?).");
+	}
 	if (!fm_charge_reserve(s->ctx->store, s->terminal.printer, &job, &r,
 	        denial, sizeof(denial))) {
 		fm_releases_finish(s->ctx->store, r.id, FM_RELEASE_FAILED, 0,
@@ -740,8 +755,21 @@ release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
 		    spool, docs.d[i].spool_file, identity, NULL, FM_SEALED_OK};
 		fm_spool_identity(
 		    job.ticket.uuid, docs.d[i].seq, identity, sizeof(identity));
-		if (!fm_printer_submit(p, &req, fill_document, &fa, &ids[nids],
-		        err, sizeof(err))) {
+		bool sent = false;
+		/* A printer busy with another job says so; wait our turn, as
+		 * the user would at the panel. */
+		for (int tries = 0; !sent && tries < BUSY_RETRIES; tries++) {
+			sent = fm_printer_submit(p, &req, fill_document, &fa,
+			    &ids[nids], err, sizeof(err));
+			if (sent || !fm_printer_was_busy(p))
+				break;
+			if (tries == 0)
+				progress(s, job_id, FM_STAGE_RESERVED,
+				    (uint32_t)estimate, r.estimate_amount,
+				    "Waiting for the printer...");
+			usleep(BUSY_WAIT_US);
+		}
+		if (!sent) {
 			snprintf(reason, sizeof(reason), "%s", err);
 			break;
 		}
@@ -752,6 +780,10 @@ release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
 		fm_releases_submitted(s->ctx->store, r.id, jobs_str);
 	}
 	if (nids == 0) {
+		fm_log_info(
+		    "release %lld of job %lld: the printer did not take "
+		    "it: %s",
+		    (long long)r.id, (long long)job_id, reason);
 		settle(s, &job, &r, 0, -1, false);
 		fm_releases_finish(s->ctx->store, r.id, FM_RELEASE_FAILED, 0,
 		    -1, false, reason, now());
