@@ -133,7 +133,7 @@ fm_admin_open_store(struct fm_admin *admin)
 	 * a missing state directory is a configuration mistake. */
 	if (access(admin->settings.state_dir, F_OK) != 0) {
 		fm_admin_fail("state_dir %s does not exist (start followmed "
-			      "once, or create it for user %s with mode 0700)",
+		              "once, or create it for user %s with mode 0700)",
 		    admin->settings.state_dir, admin->settings.user);
 		return false;
 	}

@@ -33,8 +33,8 @@ open_store(pam_handle_t *ph, int argc, const char **argv)
 		if (strncmp(argv[i], "config=", 7) == 0)
 			config = argv[i] + 7;
 		else
-			pam_syslog(ph, LOG_WARNING, "unknown option %s",
-			    argv[i]);
+			pam_syslog(
+			    ph, LOG_WARNING, "unknown option %s", argv[i]);
 	}
 	if (!fm_settings_load(&s, config, err, sizeof(err))) {
 		pam_syslog(ph, LOG_ERR, "%s", err);
