@@ -177,7 +177,7 @@ print_document(const struct fm_document *doc, void *arg)
 		fputc('}', stdout);
 		return true;
 	}
-	char name[128], pages[48];
+	char name[128], pages[64];
 	fm_utf8_clean(name, sizeof(name), doc->name, strlen(doc->name));
 	if (doc->pages >= 0)
 		snprintf(

@@ -32,7 +32,8 @@ self(const char *group, const char *verb)
 	for (size_t i = 0; i < fm_admin_quota_count; i++) {
 		const struct fm_admin_command *c = &fm_admin_quota_commands[i];
 		if (strcmp(c->group, group) == 0 &&
-		    (c->verb == NULL || strcmp(c->verb, verb) == 0))
+		    (c->verb == NULL ||
+		        (verb != NULL && strcmp(c->verb, verb) == 0)))
 			return c;
 	}
 	return &fm_admin_quota_commands[0];
@@ -766,7 +767,7 @@ static int export(struct fm_admin *admin, int argc, char **argv)
 	enum fm_export_by by;
 	enum fm_export_format format;
 	FILE *f = stdout;
-	int rc, fd;
+	int rc, fd = -1;
 
 	if ((rc = parse_range(argc, argv, cmd, &o, true)) != FM_ADMIN_OK)
 		return rc;
@@ -825,7 +826,7 @@ static int export(struct fm_admin *admin, int argc, char **argv)
 out:
 	/* A failed export leaves no half-written file behind. */
 	if (o.out != NULL && f != NULL) {
-		if (rc != FM_ADMIN_OK)
+		if (rc != FM_ADMIN_OK && fd >= 0)
 			(void)!ftruncate(fd, 0);
 		fclose(f);
 	}

@@ -117,12 +117,25 @@ fm_period_name(enum fm_period p)
 const char *
 fm_period_key(enum fm_period p, int64_t t, char *buf, size_t size)
 {
-	static const char *const fmt[] = {"%Y-%m-%d", "%G-W%V", "%Y-%m"};
 	time_t tt = (time_t)t;
 	struct tm tm;
+	size_t n = 0;
 
-	if ((unsigned)p > FM_PERIOD_MONTHLY || localtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, size, fmt[p], &tm) == 0)
+	/* Literal formats, so the compiler can check them. */
+	if (localtime_r(&tt, &tm) != NULL) {
+		switch (p) {
+		case FM_PERIOD_DAILY:
+			n = strftime(buf, size, "%Y-%m-%d", &tm);
+			break;
+		case FM_PERIOD_WEEKLY:
+			n = strftime(buf, size, "%G-W%V", &tm);
+			break;
+		case FM_PERIOD_MONTHLY:
+			n = strftime(buf, size, "%Y-%m", &tm);
+			break;
+		}
+	}
+	if (n == 0)
 		snprintf(buf, size, "?");
 	return buf;
 }

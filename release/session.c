@@ -675,7 +675,7 @@ release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
 	struct fm_release r = {0};
 	struct fm_job job;
 	struct docs docs = {.n = 0};
-	char identity[128], err[256], reason[160] = "", jobs_str[160] = "";
+	char identity[128], err[256], reason[256] = "", jobs_str[160] = "";
 	char denial[160], money[32];
 	int ids[16], nids = 0;
 	int64_t impressions, sheets, estimate, charged;
