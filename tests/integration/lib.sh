@@ -163,7 +163,7 @@ CONF
 	export CUPS_SERVER="$T/cups.sock"
 	# Ready means it answers a real request, not just that it runs.
 	for _ in $(seq 1 100); do
-		lpstat -r >/dev/null 2>&1 && lpstat -v >/dev/null 2>&1 && return 0
+		lpstat -r >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
 	fm_die "cupsd did not start"
