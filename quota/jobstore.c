@@ -8,20 +8,6 @@
 
 #include "quota/store-private.h"
 
-static void
-copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-
-	snprintf(dst, size, "%s", s ? (const char *)s : "");
-}
-
-static void
-bind_text(sqlite3_stmt *st, int idx, const char *s)
-{
-	sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
-}
-
 static int64_t
 find_job(fm_store_t *store, const char *uuid, char *state, size_t statelen)
 {
@@ -32,11 +18,11 @@ find_job(fm_store_t *store, const char *uuid, char *state, size_t statelen)
 	    store, "SELECT id, state FROM jobs WHERE uuid = ?1");
 	if (st == NULL)
 		return -1;
-	bind_text(st, 1, uuid);
+	fm_store_bind_text(st, 1, uuid);
 	switch (sqlite3_step(st)) {
 	case SQLITE_ROW:
 		id = sqlite3_column_int64(st, 0);
-		copy_text(state, statelen, st, 1);
+		fm_store_copy_text(state, statelen, st, 1);
 		break;
 	case SQLITE_DONE:
 		break;
@@ -62,19 +48,19 @@ insert_job(fm_store_t *store, const struct fm_ticket *t, int64_t now,
 	    " ?14, ?15)");
 	if (st == NULL)
 		return -1;
-	bind_text(st, 1, t->uuid);
+	fm_store_bind_text(st, 1, t->uuid);
 	sqlite3_bind_int64(st, 2, t->cups_job_id);
-	bind_text(st, 3, t->owner);
-	bind_text(st, 4, t->host);
-	bind_text(st, 5, t->title);
+	fm_store_bind_text(st, 3, t->owner);
+	fm_store_bind_text(st, 4, t->host);
+	fm_store_bind_text(st, 5, t->title);
 	sqlite3_bind_int64(st, 6, t->copies);
-	bind_text(st, 7, t->sides);
+	fm_store_bind_text(st, 7, t->sides);
 	sqlite3_bind_int64(st, 8, t->number_up);
-	bind_text(st, 9, t->color_mode);
-	bind_text(st, 10, t->media);
-	bind_text(st, 11, t->account);
-	bind_text(st, 12, t->options);
-	bind_text(st, 13, t->queue);
+	fm_store_bind_text(st, 9, t->color_mode);
+	fm_store_bind_text(st, 10, t->media);
+	fm_store_bind_text(st, 11, t->account);
+	fm_store_bind_text(st, 12, t->options);
+	fm_store_bind_text(st, 13, t->queue);
 	sqlite3_bind_int64(st, 14, now);
 	sqlite3_bind_int64(st, 15, expires_at);
 	if (sqlite3_step(st) == SQLITE_DONE)
@@ -97,7 +83,7 @@ next_seq(fm_store_t *store, int64_t job_id, const char *attempt)
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, job_id);
-	bind_text(st, 2, attempt);
+	fm_store_bind_text(st, 2, attempt);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		seq = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
@@ -175,10 +161,10 @@ fm_jobstore_add_document(fm_store_t *store, const struct fm_document *doc,
 		goto fail;
 	sqlite3_bind_int64(st, 1, doc->job_id);
 	sqlite3_bind_int(st, 2, doc->seq);
-	bind_text(st, 3, doc->name);
-	bind_text(st, 4, doc->format);
+	fm_store_bind_text(st, 3, doc->name);
+	fm_store_bind_text(st, 4, doc->format);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)doc->size);
-	bind_text(st, 7, doc->spool_file);
+	fm_store_bind_text(st, 7, doc->spool_file);
 	if (doc->pages >= 0) {
 		sqlite3_bind_int64(st, 8, doc->pages);
 		sqlite3_bind_int64(st, 9, doc->color_pages);
@@ -186,7 +172,7 @@ fm_jobstore_add_document(fm_store_t *store, const struct fm_document *doc,
 		sqlite3_bind_int64(st, 11, doc->impressions);
 		sqlite3_bind_int64(st, 12, doc->sheets);
 	}
-	bind_text(st, 13, doc->count_status);
+	fm_store_bind_text(st, 13, doc->count_status);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -226,20 +212,20 @@ read_job(sqlite3_stmt *st, struct fm_job *job)
 
 	memset(job, 0, sizeof(*job));
 	job->id = sqlite3_column_int64(st, 0);
-	copy_text(t->uuid, sizeof(t->uuid), st, 1);
+	fm_store_copy_text(t->uuid, sizeof(t->uuid), st, 1);
 	t->cups_job_id = (uint32_t)sqlite3_column_int64(st, 2);
-	copy_text(t->owner, sizeof(t->owner), st, 3);
-	copy_text(t->host, sizeof(t->host), st, 4);
-	copy_text(t->title, sizeof(t->title), st, 5);
+	fm_store_copy_text(t->owner, sizeof(t->owner), st, 3);
+	fm_store_copy_text(t->host, sizeof(t->host), st, 4);
+	fm_store_copy_text(t->title, sizeof(t->title), st, 5);
 	t->copies = (uint32_t)sqlite3_column_int64(st, 6);
-	copy_text(t->sides, sizeof(t->sides), st, 7);
+	fm_store_copy_text(t->sides, sizeof(t->sides), st, 7);
 	t->number_up = (uint32_t)sqlite3_column_int64(st, 8);
-	copy_text(t->color_mode, sizeof(t->color_mode), st, 9);
-	copy_text(t->media, sizeof(t->media), st, 10);
-	copy_text(t->account, sizeof(t->account), st, 11);
-	copy_text(t->options, sizeof(t->options), st, 12);
-	copy_text(t->queue, sizeof(t->queue), st, 13);
-	copy_text(job->state, sizeof(job->state), st, 14);
+	fm_store_copy_text(t->color_mode, sizeof(t->color_mode), st, 9);
+	fm_store_copy_text(t->media, sizeof(t->media), st, 10);
+	fm_store_copy_text(t->account, sizeof(t->account), st, 11);
+	fm_store_copy_text(t->options, sizeof(t->options), st, 12);
+	fm_store_copy_text(t->queue, sizeof(t->queue), st, 13);
+	fm_store_copy_text(job->state, sizeof(job->state), st, 14);
 	job->created_at = sqlite3_column_int64(st, 15);
 	job->expires_at = sqlite3_column_int64(st, 16);
 	job->ended_at = sqlite3_column_int64(st, 17);
@@ -248,7 +234,7 @@ read_job(sqlite3_stmt *st, struct fm_job *job)
 	job->pages = sqlite3_column_type(st, 20) == SQLITE_NULL
 	    ? -1
 	    : sqlite3_column_int64(st, 20);
-	copy_text(t->format, sizeof(t->format), st, 21);
+	fm_store_copy_text(t->format, sizeof(t->format), st, 21);
 }
 
 bool
@@ -292,9 +278,9 @@ fm_jobstore_list(fm_store_t *store, const char *owner, const char *state,
 	if (st == NULL)
 		return false;
 	if (owner != NULL)
-		bind_text(st, 1, owner);
+		fm_store_bind_text(st, 1, owner);
 	if (state != NULL)
-		bind_text(st, 2, state);
+		fm_store_bind_text(st, 2, state);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		read_job(st, &job);
 		if (!fn(&job, arg)) {
@@ -330,10 +316,11 @@ fm_jobstore_documents(fm_store_t *store, int64_t job_id,
 		memset(&doc, 0, sizeof(doc));
 		doc.job_id = job_id;
 		doc.seq = sqlite3_column_int(st, 0);
-		copy_text(doc.name, sizeof(doc.name), st, 1);
-		copy_text(doc.format, sizeof(doc.format), st, 2);
+		fm_store_copy_text(doc.name, sizeof(doc.name), st, 1);
+		fm_store_copy_text(doc.format, sizeof(doc.format), st, 2);
 		doc.size = (uint64_t)sqlite3_column_int64(st, 3);
-		copy_text(doc.spool_file, sizeof(doc.spool_file), st, 5);
+		fm_store_copy_text(
+		    doc.spool_file, sizeof(doc.spool_file), st, 5);
 		doc.pages = sqlite3_column_type(st, 6) == SQLITE_NULL
 		    ? -1
 		    : sqlite3_column_int64(st, 6);
@@ -341,7 +328,8 @@ fm_jobstore_documents(fm_store_t *store, int64_t job_id,
 		doc.mono_pages = sqlite3_column_int64(st, 8);
 		doc.impressions = sqlite3_column_int64(st, 9);
 		doc.sheets = sqlite3_column_int64(st, 10);
-		copy_text(doc.count_status, sizeof(doc.count_status), st, 11);
+		fm_store_copy_text(
+		    doc.count_status, sizeof(doc.count_status), st, 11);
 		if (!fn(&doc, arg)) {
 			ok = false;
 			break;
@@ -367,8 +355,8 @@ fm_jobstore_event(fm_store_t *store, int64_t job_id, const char *event,
 		return false;
 	sqlite3_bind_int64(st, 1, job_id);
 	sqlite3_bind_int64(st, 2, now);
-	bind_text(st, 3, event);
-	bind_text(st, 4, detail ? detail : "");
+	fm_store_bind_text(st, 3, event);
+	fm_store_bind_text(st, 4, detail ? detail : "");
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE;
@@ -420,7 +408,7 @@ fm_jobstore_end(fm_store_t *store, int64_t job_id, const char *state,
 	if (st == NULL)
 		goto out;
 	sqlite3_bind_int64(st, 1, job_id);
-	bind_text(st, 2, state);
+	fm_store_bind_text(st, 2, state);
 	sqlite3_bind_int64(st, 3, now);
 	ok = sqlite3_step(st) == SQLITE_DONE &&
 	    sqlite3_changes(fm_store_db(store)) == 1;
@@ -500,7 +488,7 @@ fm_jobstore_file_is_live(fm_store_t *store, const char *spool_file)
 	    " WHERE d.spool_file = ?1 AND j.state IN ('held', 'releasing')");
 	if (st == NULL)
 		return true;
-	bind_text(st, 1, spool_file);
+	fm_store_bind_text(st, 1, spool_file);
 	switch (sqlite3_step(st)) {
 	case SQLITE_ROW:
 		break;
@@ -528,7 +516,7 @@ fm_jobstore_extend(fm_store_t *store, int64_t job_id, const char *owner,
 	    " WHERE id = ?1 AND owner = ?2 AND state = 'held'");
 	if (st != NULL) {
 		sqlite3_bind_int64(st, 1, job_id);
-		bind_text(st, 2, owner);
+		fm_store_bind_text(st, 2, owner);
 		sqlite3_bind_int64(st, 3, expires_at);
 		ok = sqlite3_step(st) == SQLITE_DONE &&
 		    sqlite3_changes(fm_store_db(store)) == 1;

@@ -9,15 +9,6 @@
 #include "quota/jobstore.h"
 #include "quota/store-private.h"
 
-static bool
-step_done(sqlite3_stmt *st)
-{
-	int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
-
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE;
-}
-
 bool
 fm_releases_start(fm_store_t *store, struct fm_release *r, int64_t now)
 {
@@ -33,7 +24,7 @@ fm_releases_start(fm_store_t *store, struct fm_release *r, int64_t now)
 		goto out;
 	sqlite3_bind_int64(st, 1, r->job_id);
 	sqlite3_bind_text(st, 2, r->user, -1, SQLITE_TRANSIENT);
-	if (!step_done(st) || sqlite3_changes(fm_store_db(store)) != 1)
+	if (!fm_store_step_done(st) || sqlite3_changes(fm_store_db(store)) != 1)
 		goto out;
 	st = fm_store_prepare(store,
 	    "INSERT INTO releases (job_id, user, terminal, printer, copies,"
@@ -50,7 +41,7 @@ fm_releases_start(fm_store_t *store, struct fm_release *r, int64_t now)
 	sqlite3_bind_text(st, 7, r->color_mode, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 8, r->estimate_impressions);
 	sqlite3_bind_int64(st, 9, now);
-	if (!step_done(st))
+	if (!fm_store_step_done(st))
 		goto out;
 	r->id = sqlite3_last_insert_rowid(fm_store_db(store));
 	char detail[160];
@@ -79,7 +70,7 @@ fm_releases_set_reservation(fm_store_t *store, int64_t id,
 	sqlite3_bind_int64(st, 2, reservation_id);
 	sqlite3_bind_int64(st, 3, amount);
 	sqlite3_bind_int(st, 4, price_version);
-	return step_done(st);
+	return fm_store_step_done(st);
 }
 
 bool
@@ -92,7 +83,7 @@ fm_releases_set_charged(fm_store_t *store, int64_t id, int64_t charged)
 		return false;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, charged);
-	return step_done(st);
+	return fm_store_step_done(st);
 }
 
 bool
@@ -106,7 +97,8 @@ fm_releases_submitted(fm_store_t *store, int64_t id, const char *printer_jobs)
 		return false;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, printer_jobs, -1, SQLITE_TRANSIENT);
-	return step_done(st) && sqlite3_changes(fm_store_db(store)) == 1;
+	return fm_store_step_done(st) &&
+	    sqlite3_changes(fm_store_db(store)) == 1;
 }
 
 /* Ends release id and moves its job; inside the caller's transaction. */
@@ -144,7 +136,7 @@ settle(fm_store_t *store, int64_t id, const char *release_state,
 	sqlite3_bind_int(st, 5, measured);
 	sqlite3_bind_text(st, 6, reason ? reason : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 7, now);
-	if (!step_done(st))
+	if (!fm_store_step_done(st))
 		return false;
 	st = fm_store_prepare(store,
 	    "UPDATE jobs SET state = ?2, ended_at = CASE WHEN ?2 = 'held'"
@@ -154,7 +146,7 @@ settle(fm_store_t *store, int64_t id, const char *release_state,
 	sqlite3_bind_int64(st, 1, job_id);
 	sqlite3_bind_text(st, 2, job_state, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now);
-	if (!step_done(st) || sqlite3_changes(fm_store_db(store)) != 1)
+	if (!fm_store_step_done(st) || sqlite3_changes(fm_store_db(store)) != 1)
 		return false;
 	if (strcmp(job_state, "released") == 0)
 		snprintf(detail, sizeof(detail),
