@@ -1,0 +1,729 @@
+/*
+ * pagecount-pdf.c - PDF and PCLm through libqpdf.
+ *
+ * Pages: qpdf reads the file (classic or stream cross-reference tables,
+ * linearized, incremental updates, owner-password-only encryption, and
+ * its own recovery of damaged files) and walks the real page tree, so a
+ * /Count that lies does not matter.  A file that needs a user password
+ * is "encrypted"; one qpdf cannot read is "damaged".
+ *
+ * Colour, fast mode: each page's content streams are tokenised and the
+ * colour actually used for painting is followed: rg/RG and k/K operands,
+ * cs/CS colour spaces resolved through the page resources (ICCBased by
+ * component count, Indexed by its lookup table, Separation and DeviceN
+ * by colorant name), sc/scn values, shadings, images (decoded by qpdf
+ * and their pixels tested) and form XObjects recursively.  Anything this
+ * cannot decide (an undecodable image, a pattern) counts as colour and
+ * clears color_exact.  Accurate mode renders with Ghostscript instead.
+ */
+#include <math.h>
+#include <qpdf/qpdf-c.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spooler/gsrun.h"
+#include "spooler/pagecount-pdf.h"
+
+#define MAX_DEPTH 12         /* nested forms and patterns */
+#define MAX_STACK 32         /* q/Q nesting kept */
+#define MAX_IMAGE (64u << 20) /* decoded bytes we inspect per image */
+#define MAX_WORK (512u << 20) /* content + image bytes per document */
+
+enum cs_kind {
+	CS_GRAY,    /* always neutral */
+	CS_RGB,     /* neutral when r = g = b */
+	CS_CMYK,    /* neutral when c = m = y */
+	CS_LAB,     /* neutral when a = b = 0 */
+	CS_COLOR,   /* always colour (spot colours, DeviceN inks) */
+	CS_INDEXED, /* decided by the lookup entry */
+	CS_PATTERN, /* decided by the pattern */
+};
+
+struct cspace {
+	enum cs_kind kind;
+	enum cs_kind base; /* of an Indexed space */
+	unsigned ncomp;    /* components in base */
+	const uint8_t *lut;
+	size_t lutlen;
+};
+
+struct gstate {
+	bool fill_color, stroke_color;
+	struct cspace fill_cs, stroke_cs;
+};
+
+struct scan {
+	qpdf_data q;
+	struct fm_pagetally *t;
+	uint64_t work;
+	bool inexact;
+	/* Lookup tables we decoded stay alive until the page is done. */
+	uint8_t *luts[16];
+	unsigned nluts;
+};
+
+static bool run_content(struct scan *s, const uint8_t *d, size_t n,
+    qpdf_oh res, int depth);
+
+static bool
+name_is(struct scan *s, qpdf_oh oh, const char *name)
+{
+	return qpdf_oh_is_name_and_equals(s->q, oh, name);
+}
+
+static qpdf_oh
+dict_get(struct scan *s, qpdf_oh dict, const char *key)
+{
+	if (qpdf_oh_is_stream(s->q, dict))
+		dict = qpdf_oh_get_dict(s->q, dict);
+	return qpdf_oh_get_key(s->q, dict, key);
+}
+
+/* Resources of a page, inherited from its ancestors when absent. */
+static qpdf_oh
+page_resources(struct scan *s, qpdf_oh page)
+{
+	for (int i = 0; i < 32 && qpdf_oh_is_dictionary(s->q, page); i++) {
+		qpdf_oh r = qpdf_oh_get_key(s->q, page, "/Resources");
+		if (qpdf_oh_is_dictionary(s->q, r))
+			return r;
+		page = qpdf_oh_get_key(s->q, page, "/Parent");
+	}
+	return qpdf_oh_new_null(s->q);
+}
+
+static qpdf_oh
+resource(struct scan *s, qpdf_oh res, const char *cat, const char *name)
+{
+	qpdf_oh d = qpdf_oh_get_key(s->q, res, cat);
+
+	return qpdf_oh_get_key(s->q, d, name);
+}
+
+static bool
+colorant_is_black(const char *n)
+{
+	return strcmp(n, "/Black") == 0 || strcmp(n, "/All") == 0 ||
+	       strcmp(n, "/None") == 0;
+}
+
+/* Resolves a colour space object (a name or an array). */
+static void
+resolve_cs(struct scan *s, qpdf_oh cs, struct cspace *out, int depth)
+{
+	const char *fam;
+	qpdf_oh a0;
+
+	memset(out, 0, sizeof(*out));
+	out->kind = CS_COLOR;
+	if (depth > 4)
+		return;
+	if (qpdf_oh_is_name(s->q, cs)) {
+		fam = qpdf_oh_get_name(s->q, cs);
+	} else if (qpdf_oh_is_array(s->q, cs) &&
+	           qpdf_oh_get_array_n_items(s->q, cs) >= 1) {
+		a0 = qpdf_oh_get_array_item(s->q, cs, 0);
+		if (!qpdf_oh_is_name(s->q, a0))
+			return;
+		fam = qpdf_oh_get_name(s->q, a0);
+	} else {
+		return;
+	}
+	if (!strcmp(fam, "/DeviceGray") || !strcmp(fam, "/G") ||
+	    !strcmp(fam, "/CalGray")) {
+		out->kind = CS_GRAY;
+	} else if (!strcmp(fam, "/DeviceRGB") || !strcmp(fam, "/RGB") ||
+	           !strcmp(fam, "/CalRGB")) {
+		out->kind = CS_RGB;
+	} else if (!strcmp(fam, "/DeviceCMYK") || !strcmp(fam, "/CMYK")) {
+		out->kind = CS_CMYK;
+	} else if (!strcmp(fam, "/Lab")) {
+		out->kind = CS_LAB;
+	} else if (!strcmp(fam, "/Pattern")) {
+		out->kind = CS_PATTERN;
+	} else if (!strcmp(fam, "/ICCBased")) {
+		qpdf_oh st = qpdf_oh_get_array_item(s->q, cs, 1);
+		qpdf_oh n = dict_get(s, st, "/N");
+		long long nc = qpdf_oh_is_integer(s->q, n)
+		                   ? qpdf_oh_get_int_value(s->q, n)
+		                   : 0;
+		out->kind = nc == 1 ? CS_GRAY
+		            : nc == 3 ? CS_RGB
+		            : nc == 4 ? CS_CMYK
+		                      : CS_COLOR;
+	} else if (!strcmp(fam, "/Indexed") || !strcmp(fam, "/I")) {
+		struct cspace base;
+		qpdf_oh lut = qpdf_oh_get_array_item(s->q, cs, 3);
+		resolve_cs(s, qpdf_oh_get_array_item(s->q, cs, 1), &base,
+		    depth + 1);
+		out->kind = CS_INDEXED;
+		out->base = base.kind;
+		out->ncomp = base.kind == CS_GRAY  ? 1
+		             : base.kind == CS_CMYK ? 4
+		                                    : 3;
+		if (base.kind == CS_GRAY) {
+			out->kind = CS_GRAY;
+		} else if (qpdf_oh_is_string(s->q, lut)) {
+			size_t l = 0;
+			out->lut = (const uint8_t *)
+			    qpdf_oh_get_binary_string_value(s->q, lut, &l);
+			out->lutlen = l;
+		} else if (qpdf_oh_is_stream(s->q, lut) && s->nluts < 16) {
+			unsigned char *b = NULL;
+			size_t l = 0;
+			if (qpdf_oh_get_stream_data(s->q, lut,
+			        qpdf_dl_generalized, NULL, &b, &l) == 0 &&
+			    b != NULL) {
+				s->luts[s->nluts++] = b;
+				out->lut = b;
+				out->lutlen = l;
+			} else {
+				free(b);
+			}
+		}
+	} else if (!strcmp(fam, "/Separation")) {
+		qpdf_oh n = qpdf_oh_get_array_item(s->q, cs, 1);
+		out->kind = qpdf_oh_is_name(s->q, n) &&
+		                    colorant_is_black(qpdf_oh_get_name(s->q, n))
+		                ? CS_GRAY
+		                : CS_COLOR;
+	} else if (!strcmp(fam, "/DeviceN")) {
+		qpdf_oh names = qpdf_oh_get_array_item(s->q, cs, 1);
+		int k = qpdf_oh_get_array_n_items(s->q, names);
+		out->kind = CS_GRAY;
+		for (int i = 0; i < k; i++) {
+			qpdf_oh n = qpdf_oh_get_array_item(s->q, names, i);
+			if (!qpdf_oh_is_name(s->q, n) ||
+			    !colorant_is_black(qpdf_oh_get_name(s->q, n)))
+				out->kind = CS_COLOR;
+		}
+	}
+}
+
+/* A colour space operand of cs/CS: a family name or a resource name. */
+static void
+cs_by_name(struct scan *s, qpdf_oh res, const char *name, struct cspace *out)
+{
+	qpdf_oh r = resource(s, res, "/ColorSpace", name);
+
+	if (!qpdf_oh_is_null(s->q, r))
+		resolve_cs(s, r, out, 0);
+	else
+		resolve_cs(s, qpdf_oh_new_name(s->q, name), out, 0);
+}
+
+static bool
+values_color(const struct cspace *cs, const double *v, int nv)
+{
+	switch (cs->kind) {
+	case CS_GRAY:
+		return false;
+	case CS_RGB:
+	case CS_CMYK:
+		return nv >= 3 && (fabs(v[0] - v[1]) > 1e-3 ||
+		                      fabs(v[0] - v[2]) > 1e-3);
+	case CS_LAB:
+		return nv >= 3 && (fabs(v[1]) > 0.5 || fabs(v[2]) > 0.5);
+	case CS_INDEXED: {
+		size_t i;
+		if (nv < 1 || v[0] < 0 || cs->lut == NULL)
+			return true;
+		i = (size_t)v[0] * cs->ncomp;
+		if (i + cs->ncomp > cs->lutlen)
+			return true;
+		if (cs->base == CS_RGB || cs->base == CS_CMYK)
+			return cs->lut[i] != cs->lut[i + 1] ||
+			       cs->lut[i] != cs->lut[i + 2];
+		return true;
+	}
+	case CS_COLOR:
+	case CS_PATTERN:
+		return true;
+	}
+	return true;
+}
+
+/* Tests decoded image samples; false = neutral, true = colour. */
+static bool
+samples_color(const uint8_t *d, size_t n, const struct cspace *cs)
+{
+	unsigned k = cs->kind == CS_CMYK ? 4 : 3;
+
+	for (size_t i = 0; i + k <= n; i += k)
+		if (d[i] != d[i + 1] || d[i] != d[i + 2])
+			return true;
+	return false;
+}
+
+static bool
+image_color(struct scan *s, qpdf_oh img, const struct gstate *gs)
+{
+	qpdf_oh mask = dict_get(s, img, "/ImageMask");
+	qpdf_oh bpc = dict_get(s, img, "/BitsPerComponent");
+	unsigned char *b = NULL;
+	size_t l = 0;
+	struct cspace cs;
+	QPDF_BOOL filtered = QPDF_FALSE;
+	bool color;
+	qpdf_oh w, h;
+
+	if (qpdf_oh_is_bool(s->q, mask) && qpdf_oh_get_bool_value(s->q, mask))
+		return gs->fill_color; /* a stencil painted in the fill colour */
+	resolve_cs(s, dict_get(s, img, "/ColorSpace"), &cs, 0);
+	if (cs.kind == CS_GRAY)
+		return false;
+	if (cs.kind == CS_COLOR || cs.kind == CS_LAB ||
+	    cs.kind == CS_PATTERN) {
+		s->inexact |= cs.kind == CS_LAB;
+		return true;
+	}
+	w = dict_get(s, img, "/Width");
+	h = dict_get(s, img, "/Height");
+	if (!qpdf_oh_is_integer(s->q, bpc) ||
+	    qpdf_oh_get_int_value(s->q, bpc) != 8 ||
+	    !qpdf_oh_is_integer(s->q, w) || !qpdf_oh_is_integer(s->q, h) ||
+	    (double)qpdf_oh_get_int_value(s->q, w) *
+	            (double)qpdf_oh_get_int_value(s->q, h) * 4 >
+	        MAX_IMAGE ||
+	    s->work > MAX_WORK) {
+		s->inexact = true;
+		return true;
+	}
+	if (qpdf_oh_get_stream_data(s->q, img, qpdf_dl_all, &filtered, &b,
+	        &l) != 0 ||
+	    !filtered || b == NULL) {
+		free(b);
+		(void)qpdf_get_error(s->q);
+		s->inexact = true;
+		return true;
+	}
+	s->work += l;
+	if (cs.kind == CS_INDEXED) {
+		color = false;
+		for (size_t i = 0; i < l && !color; i++) {
+			double v = b[i];
+			color = values_color(&cs, &v, 1);
+		}
+	} else {
+		color = samples_color(b, l, &cs);
+	}
+	free(b);
+	return color;
+}
+
+static bool
+xobject_color(
+    struct scan *s, qpdf_oh res, const char *name, struct gstate *gs, int depth)
+{
+	qpdf_oh xo = resource(s, res, "/XObject", name);
+	qpdf_oh st = dict_get(s, xo, "/Subtype");
+
+	if (!qpdf_oh_is_stream(s->q, xo))
+		return false;
+	if (name_is(s, st, "/Image"))
+		return image_color(s, xo, gs);
+	if (name_is(s, st, "/Form")) {
+		unsigned char *b = NULL;
+		size_t l = 0;
+		qpdf_oh fres = dict_get(s, xo, "/Resources");
+		bool color;
+
+		if (depth >= MAX_DEPTH || s->work > MAX_WORK) {
+			s->inexact = true;
+			return true;
+		}
+		if (qpdf_oh_get_stream_data(s->q, xo, qpdf_dl_generalized, NULL,
+		        &b, &l) != 0 ||
+		    b == NULL) {
+			free(b);
+			(void)qpdf_get_error(s->q);
+			s->inexact = true;
+			return true;
+		}
+		if (!qpdf_oh_is_dictionary(s->q, fres))
+			fres = res;
+		color = run_content(s, b, l, fres, depth + 1);
+		free(b);
+		return color;
+	}
+	return false;
+}
+
+static bool
+shading_color(struct scan *s, qpdf_oh sh)
+{
+	struct cspace cs;
+
+	resolve_cs(s, dict_get(s, sh, "/ColorSpace"), &cs, 0);
+	if (cs.kind == CS_GRAY)
+		return false;
+	s->inexact = true; /* a gradient in RGB may still be grey */
+	return true;
+}
+
+static bool
+pattern_color(struct scan *s, qpdf_oh res, const char *name, int depth)
+{
+	qpdf_oh pat = resource(s, res, "/Pattern", name);
+	qpdf_oh pt = dict_get(s, pat, "/PatternType");
+
+	if (qpdf_oh_is_integer(s->q, pt) && qpdf_oh_get_int_value(s->q, pt) == 2)
+		return shading_color(s, dict_get(s, pat, "/Shading"));
+	if (qpdf_oh_is_stream(s->q, pat) && depth < MAX_DEPTH) {
+		unsigned char *b = NULL;
+		size_t l = 0;
+		qpdf_oh pres = dict_get(s, pat, "/Resources");
+		bool color;
+		if (qpdf_oh_get_stream_data(s->q, pat, qpdf_dl_generalized, NULL,
+		        &b, &l) != 0 ||
+		    b == NULL) {
+			free(b);
+			(void)qpdf_get_error(s->q);
+			s->inexact = true;
+			return true;
+		}
+		color = run_content(s, b, l, pres, depth + 1);
+		free(b);
+		return color;
+	}
+	s->inexact = true;
+	return true;
+}
+
+static bool
+is_ws(uint8_t c)
+{
+	return c == 0 || c == 9 || c == 10 || c == 12 || c == 13 || c == 32;
+}
+
+static bool
+is_delim(uint8_t c)
+{
+	return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' ||
+	       c == ']' || c == '{' || c == '}' || c == '/' || c == '%';
+}
+
+/*
+ * Walks one content stream.  Returns true as soon as something is
+ * painted in colour.  Operands are kept as the last few numbers and the
+ * last name; strings, arrays and dictionaries are skipped over.
+ */
+static bool
+run_content(struct scan *s, const uint8_t *d, size_t n, qpdf_oh res, int depth)
+{
+	struct gstate stack[MAX_STACK], g;
+	int sp = 0, nv = 0;
+	double v[8];
+	char name[128] = "";
+	size_t p = 0;
+
+	memset(&g, 0, sizeof(g));
+	g.fill_cs.kind = g.stroke_cs.kind = CS_GRAY;
+	s->work += n;
+	while (p < n) {
+		uint8_t c = d[p];
+		size_t st;
+		char op[4];
+
+		if (is_ws(c)) {
+			p++;
+			continue;
+		}
+		if (c == '%') {
+			while (p < n && d[p] != '\n' && d[p] != '\r')
+				p++;
+			continue;
+		}
+		if (c == '/') {
+			size_t k = 0;
+			st = p++;
+			while (p < n && !is_ws(d[p]) && !is_delim(d[p])) {
+				if (k + 2 < sizeof(name))
+					name[1 + k++] = (char)d[p];
+				p++;
+			}
+			name[0] = '/';
+			name[k + 1] = '\0';
+			continue;
+		}
+		if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.') {
+			char num[32];
+			size_t k = 0;
+			while (p < n && ((d[p] >= '0' && d[p] <= '9') ||
+			                    d[p] == '-' || d[p] == '+' ||
+			                    d[p] == '.')) {
+				if (k + 1 < sizeof(num))
+					num[k++] = (char)d[p];
+				p++;
+			}
+			num[k] = '\0';
+			if (nv == 8) {
+				memmove(v, v + 1, 7 * sizeof(double));
+				nv = 7;
+			}
+			v[nv++] = strtod(num, NULL);
+			continue;
+		}
+		if (c == '(') {
+			int lvl = 0;
+			for (; p < n; p++) {
+				if (d[p] == '\\') {
+					p++;
+					continue;
+				}
+				if (d[p] == '(')
+					lvl++;
+				else if (d[p] == ')' && --lvl == 0) {
+					p++;
+					break;
+				}
+			}
+			continue;
+		}
+		if (c == '<' || c == '>' || c == '[' || c == ']' || c == '{' ||
+		    c == '}' || c == ')') {
+			if (c == '<' && p + 1 < n && d[p + 1] != '<') {
+				while (p < n && d[p] != '>')
+					p++;
+			}
+			p++;
+			continue;
+		}
+		/* An operator. */
+		st = p;
+		while (p < n && !is_ws(d[p]) && !is_delim(d[p]))
+			p++;
+		if (p - st > 3) {
+			nv = 0;
+			continue;
+		}
+		memcpy(op, d + st, p - st);
+		op[p - st] = '\0';
+
+		if (!strcmp(op, "q")) {
+			if (sp < MAX_STACK)
+				stack[sp] = g;
+			sp++;
+		} else if (!strcmp(op, "Q")) {
+			if (sp > 0 && --sp < MAX_STACK)
+				g = stack[sp];
+		} else if (!strcmp(op, "g") || !strcmp(op, "G")) {
+			bool *f = op[0] == 'g' ? &g.fill_color : &g.stroke_color;
+			struct cspace *cs = op[0] == 'g' ? &g.fill_cs : &g.stroke_cs;
+			*f = false;
+			cs->kind = CS_GRAY;
+		} else if (!strcmp(op, "rg") || !strcmp(op, "RG")) {
+			bool *f = op[0] == 'r' ? &g.fill_color : &g.stroke_color;
+			struct cspace *cs = op[0] == 'r' ? &g.fill_cs : &g.stroke_cs;
+			memset(cs, 0, sizeof(*cs));
+			cs->kind = CS_RGB;
+			*f = nv >= 3 && values_color(cs, v + nv - 3, 3);
+		} else if (!strcmp(op, "k") || !strcmp(op, "K")) {
+			bool *f = op[0] == 'k' ? &g.fill_color : &g.stroke_color;
+			struct cspace *cs = op[0] == 'k' ? &g.fill_cs : &g.stroke_cs;
+			memset(cs, 0, sizeof(*cs));
+			cs->kind = CS_CMYK;
+			*f = nv >= 4 && values_color(cs, v + nv - 4, 4);
+		} else if (!strcmp(op, "cs") || !strcmp(op, "CS")) {
+			bool fill = op[0] == 'c';
+			struct cspace *cs = fill ? &g.fill_cs : &g.stroke_cs;
+			cs_by_name(s, res, name, cs);
+			/* The initial colour of every space but spot and
+			 * DeviceN inks is black or neutral. */
+			*(fill ? &g.fill_color : &g.stroke_color) =
+			    cs->kind == CS_COLOR;
+		} else if (!strcmp(op, "sc") || !strcmp(op, "scn") ||
+		           !strcmp(op, "SC") || !strcmp(op, "SCN")) {
+			bool fill = op[0] == 's';
+			struct cspace *cs = fill ? &g.fill_cs : &g.stroke_cs;
+			bool color;
+			if (cs->kind == CS_PATTERN)
+				color = pattern_color(s, res, name, depth);
+			else {
+				int need = cs->kind == CS_CMYK ? 4
+				           : cs->kind == CS_RGB || cs->kind == CS_LAB
+				               ? 3
+				               : 1;
+				color = nv >= need &&
+				        values_color(cs, v + nv - need, need);
+				if (cs->kind == CS_COLOR && nv >= 1) {
+					/* A spot ink at tint 0 prints
+					 * nothing. */
+					color = false;
+					for (int i = 0; i < nv; i++)
+						color |= v[i] > 0;
+				}
+			}
+			*(fill ? &g.fill_color : &g.stroke_color) = color;
+		} else if (!strcmp(op, "f") || !strcmp(op, "F") ||
+		           !strcmp(op, "f*") || !strcmp(op, "Tj") ||
+		           !strcmp(op, "TJ") || !strcmp(op, "'") ||
+		           !strcmp(op, "\"")) {
+			if (g.fill_color)
+				return true;
+		} else if (!strcmp(op, "S") || !strcmp(op, "s")) {
+			if (g.stroke_color)
+				return true;
+		} else if (!strcmp(op, "B") || !strcmp(op, "B*") ||
+		           !strcmp(op, "b") || !strcmp(op, "b*")) {
+			if (g.fill_color || g.stroke_color)
+				return true;
+		} else if (!strcmp(op, "sh")) {
+			if (shading_color(s, resource(s, res, "/Shading", name)))
+				return true;
+		} else if (!strcmp(op, "Do")) {
+			if (xobject_color(s, res, name, &g, depth))
+				return true;
+		} else if (!strcmp(op, "BI")) {
+			/* Inline image: read its dictionary up to ID, then
+			 * skip the data to the EI that follows whitespace. */
+			bool gray = false, mask = false;
+			char key[16] = "";
+			while (p + 1 < n && !(d[p] == 'I' && d[p + 1] == 'D' &&
+			                        is_ws(d[p - 1]))) {
+				if (d[p] == '/') {
+					size_t k = 0;
+					char tok[32];
+					p++;
+					while (p < n && !is_ws(d[p]) &&
+					       !is_delim(d[p]) && k + 1 < 32)
+						tok[k++] = (char)d[p++];
+					tok[k] = '\0';
+					if (!strcmp(key, "CS") ||
+					    !strcmp(key, "ColorSpace")) {
+						gray = !strcmp(tok, "G") ||
+						       !strcmp(tok, "DeviceGray");
+						key[0] = '\0';
+					} else {
+						snprintf(key, sizeof(key), "%s",
+						    tok);
+					}
+				} else if (d[p] == 't' && !strcmp(key, "IM")) {
+					mask = true;
+					p++;
+				} else {
+					p++;
+				}
+			}
+			p += 2;
+			while (p + 2 < n && !(is_ws(d[p]) && d[p + 1] == 'E' &&
+			                        d[p + 2] == 'I'))
+				p++;
+			p += 3;
+			if (mask ? g.fill_color : !gray) {
+				s->inexact |= !mask;
+				return true;
+			}
+		}
+		nv = 0;
+		(void)st;
+	}
+	return false;
+}
+
+static bool
+page_color_fast(struct scan *s, qpdf_oh page)
+{
+	unsigned char *b = NULL;
+	size_t l = 0;
+	bool color;
+
+	if (qpdf_oh_get_page_content_data(s->q, page, &b, &l) != 0) {
+		free(b);
+		(void)qpdf_get_error(s->q);
+		/* No readable content: nothing can be drawn. */
+		return false;
+	}
+	color = b != NULL && run_content(s, b, l, page_resources(s, page), 0);
+	free(b);
+	for (unsigned i = 0; i < s->nluts; i++)
+		free(s->luts[i]);
+	s->nluts = 0;
+	return color;
+}
+
+bool
+fm_pagecount_pdf_scan(const uint8_t *buf, size_t len,
+    const struct fm_pagecount_opts *opts, bool pclm, struct fm_pagetally *t)
+{
+	struct scan s;
+	bool *flags = NULL, ok = true;
+	uint64_t nflags = 0;
+	int n;
+
+	memset(&s, 0, sizeof(s));
+	s.t = t;
+	s.q = qpdf_init();
+	if (s.q == NULL)
+		return false;
+	qpdf_silence_errors(s.q);
+	qpdf_set_suppress_warnings(s.q, QPDF_TRUE);
+	if (qpdf_read_memory(s.q, pclm ? "pclm" : "pdf", (const char *)buf,
+	        len, NULL) &
+	    QPDF_ERRORS) {
+		qpdf_error e = qpdf_get_error(s.q);
+		enum qpdf_error_code_e code = qpdf_get_error_code(s.q, e);
+		const char *msg = qpdf_get_error_message_detail(s.q, e);
+		if (code == qpdf_e_password)
+			fm_pagetally_fail(t, FM_PC_ENCRYPTED,
+			    "needs a user password");
+		else
+			fm_pagetally_fail(t, FM_PC_DAMAGED, "%s",
+			    msg ? msg : "unreadable PDF");
+		goto done;
+	}
+	n = qpdf_get_num_pages(s.q);
+	if (n < 0 || qpdf_has_error(s.q)) {
+		qpdf_error e = qpdf_get_error(s.q);
+		const char *msg = e ? qpdf_get_error_message_detail(s.q, e)
+		                    : NULL;
+		fm_pagetally_fail(t, FM_PC_DAMAGED, "page tree: %s",
+		    msg ? msg : "unreadable");
+		goto done;
+	}
+	if (qpdf_more_warnings(s.q))
+		snprintf(t->reason, sizeof(t->reason), "%s",
+		    "counted after qpdf repaired the file");
+
+	if (opts->accurate_color && opts->allow_ghostscript && n > 0 &&
+	    opts->color_mode != FM_COLOR_MODE_MONOCHROME) {
+		struct fm_gsrun_limits lim = {opts->timeout_sec,
+		    opts->gs_memory_mb, opts->gs_path};
+		enum fm_gsrun_result r = fm_gsrun_render_colors(
+		    &lim, buf, len, 50, (uint64_t)n + 1, &flags, &nflags);
+		if (r == FM_GSRUN_SYSERR) {
+			ok = false;
+			fm_pagetally_fail(t, FM_PC_TOO_COMPLEX, "%s",
+			    fm_gsrun_result_name(r));
+			goto done;
+		}
+		if (r != FM_GSRUN_OK || nflags != (uint64_t)n) {
+			/* Fall back to the fast mode, and say so. */
+			snprintf(t->reason, sizeof(t->reason),
+			    "accurate colour failed (%s), fast colour used",
+			    r != FM_GSRUN_OK ? fm_gsrun_result_name(r)
+			                     : "page count differs");
+			free(flags);
+			flags = NULL;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		qpdf_oh page = qpdf_get_page_n(s.q, (size_t)i);
+		bool color;
+
+		if (flags != NULL)
+			color = flags[i];
+		else if (opts->color_mode == FM_COLOR_MODE_MONOCHROME)
+			color = false;
+		else
+			color = page_color_fast(&s, page);
+		fm_pagetally_add(t, color, 1);
+		qpdf_oh_release_all(s.q);
+	}
+	t->color_exact = flags != NULL || (pclm && !s.inexact);
+done:
+	free(flags);
+	qpdf_cleanup(&s.q);
+	return ok;
+}
