@@ -77,9 +77,8 @@ doc_memfd(const void *buf, size_t len)
 }
 
 /* Runs in the child between fork and exec: async-signal-safe calls only. */
-static void __attribute__((noreturn))
-child(const struct fm_gsrun_limits *lim, int docfd, int outfd,
-    bool merge_stderr, char *const *argv)
+static void __attribute__((noreturn)) child(const struct fm_gsrun_limits *lim,
+    int docfd, int outfd, bool merge_stderr, char *const *argv)
 {
 	struct rlimit rl;
 	int null;
@@ -222,7 +221,7 @@ fm_gsrun_exec(const struct fm_gsrun_limits *lim, const void *buf, size_t len,
 		return FM_GSRUN_SYSERR;
 	}
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? FM_GSRUN_OK
-	                                                      : FM_GSRUN_FAILED;
+	                                                     : FM_GSRUN_FAILED;
 }
 
 /*
@@ -253,10 +252,10 @@ ppm_header(struct ppm_reader *pr, size_t *used)
 	if (pr->hlen >= 2 && (pr->hdr[0] != 'P' || pr->hdr[1] != '6'))
 		return -1;
 	while (nv < 3) {
-		while (i < pr->hlen && (pr->hdr[i] == ' ' || pr->hdr[i] == '\n' ||
-		                           pr->hdr[i] == '\r' ||
-		                           pr->hdr[i] == '\t' ||
-		                           pr->hdr[i] == '#')) {
+		while (i < pr->hlen &&
+		    (pr->hdr[i] == ' ' || pr->hdr[i] == '\n' ||
+		        pr->hdr[i] == '\r' || pr->hdr[i] == '\t' ||
+		        pr->hdr[i] == '#')) {
 			if (pr->hdr[i] == '#') {
 				while (i < pr->hlen && pr->hdr[i] != '\n')
 					i++;
@@ -381,9 +380,11 @@ fm_gsrun_render_colors(const struct fm_gsrun_limits *lim, const void *buf,
 {
 	struct ppm_reader pr;
 	char res[32];
-	const char *args[] = {"-sDEVICE=ppmraw", res, "-dUseFastColor=true",
-	    "-dTextAlphaBits=1", "-dGraphicsAlphaBits=1", "-sOutputFile=-",
-	    NULL};
+	/* PostScript's own output (print, error reports) goes to stderr so
+	 * that stdout carries nothing but pages. */
+	const char *args[] = {"-sstdout=%stderr", "-sDEVICE=ppmraw", res,
+	    "-dUseFastColor=true", "-dTextAlphaBits=1", "-dGraphicsAlphaBits=1",
+	    "-sOutputFile=-", NULL};
 	enum fm_gsrun_result r;
 
 	*flags = NULL;

@@ -101,8 +101,8 @@ print_plain(const char *file, const struct fm_pagecount *r)
 	printf("%s: %s, ok, %" PRIu64 " pages (%" PRIu64 " colour, %" PRIu64
 	       " mono), %" PRIu64 " copies, %" PRIu64 " impressions (%" PRIu64
 	       " colour), %" PRIu64 " sheets%s%s\n",
-	    file, r->format, r->pages, r->color_pages, r->mono_pages,
-	    r->copies, r->impressions, r->color_impressions, r->sheets,
+	    file, r->format, r->pages, r->color_pages, r->mono_pages, r->copies,
+	    r->impressions, r->color_impressions, r->sheets,
 	    r->reason[0] ? "; " : "", r->reason);
 }
 
@@ -133,24 +133,27 @@ main(int argc, char **argv)
 			break;
 		case 'c':
 			if (!parse_count(optarg, 1000000, &opts.copies)) {
-				fprintf(stderr, "followme-pagecount: bad "
-				                "--copies '%s'\n",
+				fprintf(stderr,
+				    "followme-pagecount: bad "
+				    "--copies '%s'\n",
 				    optarg);
 				return 2;
 			}
 			break;
 		case 'n':
 			if (!parse_count(optarg, 256, &opts.number_up)) {
-				fprintf(stderr, "followme-pagecount: bad "
-				                "--number-up '%s'\n",
+				fprintf(stderr,
+				    "followme-pagecount: bad "
+				    "--number-up '%s'\n",
 				    optarg);
 				return 2;
 			}
 			break;
 		case 's':
 			if (!fm_pagecount_parse_sides(optarg, &opts.sides)) {
-				fprintf(stderr, "followme-pagecount: bad "
-				                "--sides '%s'\n",
+				fprintf(stderr,
+				    "followme-pagecount: bad "
+				    "--sides '%s'\n",
 				    optarg);
 				return 2;
 			}
@@ -158,8 +161,9 @@ main(int argc, char **argv)
 		case 'm':
 			if (!fm_pagecount_parse_color_mode(
 			        optarg, &opts.color_mode)) {
-				fprintf(stderr, "followme-pagecount: bad "
-				                "--color-mode '%s'\n",
+				fprintf(stderr,
+				    "followme-pagecount: bad "
+				    "--color-mode '%s'\n",
 				    optarg);
 				return 2;
 			}
@@ -169,8 +173,9 @@ main(int argc, char **argv)
 			break;
 		case 't':
 			if (!parse_count(optarg, 86400, &opts.timeout_sec)) {
-				fprintf(stderr, "followme-pagecount: bad "
-				                "--timeout '%s'\n",
+				fprintf(stderr,
+				    "followme-pagecount: bad "
+				    "--timeout '%s'\n",
 				    optarg);
 				return 2;
 			}

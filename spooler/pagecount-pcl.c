@@ -3,9 +3,9 @@
  *
  * A page is ejected by a form feed outside HP-GL/2, by a reset (ESC E)
  * or the end of the data when something was put on the page.  Escape
- * sequences that announce binary data (every "#W" parameter, and
- * ESC&p#X transparent print data) are skipped over whole, so that a
- * 0x0C inside a raster row or a font is never taken for a form feed.
+ * sequences that announce binary data (every "#W" parameter, raster
+ * planes ESC*b#V, and ESC&p#X transparent print data) are skipped over whole,
+ * so that a 0x0C inside a raster row or a font is never taken for a form feed.
  * ESC&l#X sets the copies of each following page (uncollated).  The
  * universal exit language (ESC%-12345X) ends the PCL job.
  *
@@ -22,10 +22,11 @@
 struct pcl_state {
 	uint64_t copies;
 	bool dirty;
-	bool color;    /* this page has colour */
-	int palette;   /* 0 mono, 3 RGB, -3 CMY, 4 CID colour */
-	int64_t fg;    /* selected palette index */
-	int64_t planes;
+	bool color;            /* this page has colour */
+	int palette;           /* 0 mono, 3 RGB, -3 CMY, 4 CID colour */
+	int64_t fg;            /* selected palette index */
+	const uint8_t *plane0; /* first plane of the raster row being sent */
+	size_t plane0_len;
 };
 
 static void
@@ -42,7 +43,7 @@ reset(struct pcl_state *s)
 	s->copies = 1;
 	s->palette = 0;
 	s->fg = 0;
-	s->planes = 1;
+	s->plane0 = NULL;
 }
 
 static bool
@@ -55,6 +56,28 @@ fg_is_color(const struct pcl_state *s)
 	if (s->palette == 4)
 		return s->fg != 0 && s->fg != 1 && s->fg != 7 && s->fg != 255;
 	return false;
+}
+
+/*
+ * One plane of a raster row (ESC*b#V) or its last plane (ESC*b#W).  With
+ * a colour palette, planes that differ from the row's first plane mean
+ * pixels whose R, G and B bits differ: colour.  Identical planes are
+ * black and white only.
+ */
+static void
+raster_plane(struct pcl_state *s, const uint8_t *d, size_t n, bool last)
+{
+	if (n > 0)
+		s->dirty = true;
+	if (s->palette != 0 && s->plane0 != NULL &&
+	    (n != s->plane0_len || memcmp(d, s->plane0, n) != 0))
+		s->color = true;
+	if (last) {
+		s->plane0 = NULL;
+	} else if (s->plane0 == NULL) {
+		s->plane0 = d;
+		s->plane0_len = n;
+	}
 }
 
 /*
@@ -97,7 +120,8 @@ param_escape(const uint8_t *buf, size_t len, size_t p, struct pcl_state *s)
 			return p - 1; /* malformed: resume at that byte */
 		uint8_t up = term & 0xdf;
 
-		if (up == 'W' || (pc == '&' && group == 'p' && up == 'X')) {
+		if (up == 'W' || (pc == '*' && group == 'b' && up == 'V') ||
+		    (pc == '&' && group == 'p' && up == 'X')) {
 			/* Binary payload of v bytes follows. */
 			if (v < 0)
 				v = 0;
@@ -106,11 +130,9 @@ param_escape(const uint8_t *buf, size_t len, size_t p, struct pcl_state *s)
 			if (pc == '*' && group == 'v' && up == 'W' && v >= 1 &&
 			    buf[p] != 0 && buf[p] != 3)
 				s->palette = 4; /* CID: a colour space */
-			if (pc == '*' && group == 'b' && v > 0) {
-				s->dirty = true;
-				if (s->palette != 0 && s->planes > 1)
-					s->color = true;
-			}
+			if (pc == '*' && group == 'b' &&
+			    (up == 'W' || up == 'V'))
+				raster_plane(s, buf + p, (size_t)v, up == 'W');
 			if (pc == '&' && group == 'p' && v > 0)
 				s->dirty = true;
 			p += (size_t)v;
@@ -118,16 +140,13 @@ param_escape(const uint8_t *buf, size_t len, size_t p, struct pcl_state *s)
 			s->copies = v >= 1 ? (uint64_t)v : 1;
 		} else if (pc == '*' && group == 'r' && up == 'U' && any) {
 			s->palette = v == 3 || v == -3 ? (int)v : 0;
-			s->planes = v == 3 || v == -3 ? 3 : 1;
 		} else if (pc == '*' && group == 'v' && up == 'S' && any) {
 			s->fg = v;
-		} else if (pc == '*' && group == 'b' && up == 'V') {
-			/* A plane row: more planes follow on this row. */
-			if (s->palette != 0)
-				s->planes = s->planes < 2 ? 2 : s->planes;
 		}
 		if (pc == '*' && group == 'c' && up == 'P')
 			s->dirty = true; /* rectangle fill */
+		if (pc == '*' && group == 'c' && up == 'P' && fg_is_color(s))
+			s->color = true;
 		if (term >= 0x40 && term <= 0x5e)
 			return p; /* upper case ends the sequence */
 	}
@@ -178,7 +197,7 @@ fm_pagecount_pcl_scan(const uint8_t *buf, size_t len, struct fm_pagetally *t)
 			if (q < len && (buf[q] == '-' || buf[q] == '+'))
 				neg = buf[q++] == '-';
 			while (q < len && buf[q] >= '0' && buf[q] <= '9' &&
-			       q - p < 12)
+			    q - p < 12)
 				v = v * 10 + (buf[q++] - '0');
 			if (q >= len)
 				break;

@@ -1,6 +1,6 @@
 /*
- * pagecount-pcl.h - page analysis of PCL 5 (and PCL 3/4): form feeds outside HP-GL/2,
- * resets, binary payloads skipped, copies.
+ * pagecount-pcl.h - page analysis of PCL 5 (and PCL 3/4): form feeds outside
+ * HP-GL/2, resets, binary payloads skipped, copies.
  */
 #ifndef FM_PAGECOUNT_PCL_H
 #define FM_PAGECOUNT_PCL_H

@@ -58,14 +58,14 @@ struct xl {
 	struct value last; /* the value before the next attribute id */
 	bool in_page, page_color;
 	uint64_t page_copies;
-	int color_space;      /* 1 gray, 2 RGB, 6 sRGB */
-	bool palette_color;   /* the palette has a non-grey entry */
-	bool image_rgb;       /* current image is direct RGB 8-bit */
+	int color_space;    /* 1 gray, 2 RGB, 6 sRGB */
+	bool palette_color; /* the palette has a non-grey entry */
+	bool image_rgb;     /* current image is direct RGB 8-bit */
 	bool image_indexed;
-	uint64_t image_width; /* pixels */
-	unsigned image_depth; /* ColorDepth enum */
+	uint64_t image_width;    /* pixels */
+	unsigned image_depth;    /* ColorDepth enum */
 	uint64_t image_compress; /* CompressMode of the ReadImage */
-	bool pending_data; /* ReadImage data comes next */
+	bool pending_data;       /* ReadImage data comes next */
 };
 
 static uint64_t
@@ -103,7 +103,8 @@ elem_size(uint8_t tag)
 static bool
 neutral3(const struct xl *x, const uint8_t *p, unsigned es)
 {
-	uint64_t a = rd(x, p, es), b = rd(x, p + es, es), c = rd(x, p + 2 * es, es);
+	uint64_t a = rd(x, p, es), b = rd(x, p + es, es),
+	         c = rd(x, p + 2 * es, es);
 
 	return a == b && b == c;
 }
@@ -132,7 +133,8 @@ rows_have_color(const uint8_t *d, size_t n, uint64_t width)
 		return false;
 	while (off < n) {
 		size_t end = n - off < row ? n : off + (size_t)row;
-		for (size_t i = off; i + 3 <= end && i + 3 <= off + width * 3; i += 3)
+		for (size_t i = off; i + 3 <= end && i + 3 <= off + width * 3;
+		     i += 3)
 			if (d[i] != d[i + 1] || d[i] != d[i + 2])
 				return true;
 		off = end;
@@ -165,7 +167,8 @@ rle_has_color(const uint8_t *d, size_t n, uint64_t width, bool *bad)
 			for (size_t i = 0; i < k; i++) {
 				rowbuf[fill++] = d[p + i];
 				if (fill == row) {
-					if (rows_have_color(rowbuf, fill, width))
+					if (rows_have_color(
+					        rowbuf, fill, width))
 						return true;
 					fill = 0;
 				}
@@ -180,7 +183,8 @@ rle_has_color(const uint8_t *d, size_t n, uint64_t width, bool *bad)
 			for (size_t i = 0; i < k; i++) {
 				rowbuf[fill++] = d[p];
 				if (fill == row) {
-					if (rows_have_color(rowbuf, fill, width))
+					if (rows_have_color(
+					        rowbuf, fill, width))
 						return true;
 					fill = 0;
 				}
@@ -232,8 +236,8 @@ operator(struct xl *x, struct fm_pagetally *t, uint8_t op)
 	case OP_END_PAGE:
 		if (x->in_page) {
 			uint64_t copies = a[ATTR_PAGE_COPIES].set
-			                      ? a[ATTR_PAGE_COPIES].num
-			                      : 1;
+			    ? a[ATTR_PAGE_COPIES].num
+			    : 1;
 			fm_pagetally_add(t, x->page_color, copies);
 		}
 		x->in_page = false;
@@ -242,7 +246,7 @@ operator(struct xl *x, struct fm_pagetally *t, uint8_t op)
 		if (a[ATTR_COLOR_SPACE].set)
 			x->color_space = (int)a[ATTR_COLOR_SPACE].num;
 		x->palette_color = a[ATTR_PALETTE_DATA].set &&
-		                   palette_has_color(x, &a[ATTR_PALETTE_DATA]);
+		    palette_has_color(x, &a[ATTR_PALETTE_DATA]);
 		break;
 	case OP_SET_BRUSH:
 	case OP_SET_PEN:
@@ -257,28 +261,26 @@ operator(struct xl *x, struct fm_pagetally *t, uint8_t op)
 			    !neutral3(x, v->data, v->elsize))
 				x->page_color = true;
 		} else if (a[ATTR_GRAY_LEVEL].set && x->palette_color &&
-		           x->in_page) {
+		    x->in_page) {
 			/* A palette index with a colour palette. */
 			x->page_color = true;
 			t->color_exact = false;
 		}
 		break;
 	case OP_BEGIN_IMAGE:
-		x->image_indexed = a[ATTR_COLOR_MAPPING].set &&
-		                   a[ATTR_COLOR_MAPPING].num == 1;
+		x->image_indexed =
+		    a[ATTR_COLOR_MAPPING].set && a[ATTR_COLOR_MAPPING].num == 1;
 		x->image_depth = a[ATTR_COLOR_DEPTH].set
-		                     ? (unsigned)a[ATTR_COLOR_DEPTH].num
-		                     : 0;
-		x->image_width = a[ATTR_SOURCE_WIDTH].set
-		                     ? a[ATTR_SOURCE_WIDTH].num
-		                     : 0;
+		    ? (unsigned)a[ATTR_COLOR_DEPTH].num
+		    : 0;
+		x->image_width =
+		    a[ATTR_SOURCE_WIDTH].set ? a[ATTR_SOURCE_WIDTH].num : 0;
 		x->image_rgb = !x->image_indexed && x->color_space != 1 &&
-		               x->image_depth == 2;
+		    x->image_depth == 2;
 		break;
 	case OP_READ_IMAGE:
-		x->image_compress = a[ATTR_COMPRESS_MODE].set
-		                        ? a[ATTR_COMPRESS_MODE].num
-		                        : 0;
+		x->image_compress =
+		    a[ATTR_COMPRESS_MODE].set ? a[ATTR_COMPRESS_MODE].num : 0;
 		break;
 	default:
 		break;
@@ -397,13 +399,14 @@ fm_pagecount_pclxl_scan(const uint8_t *buf, size_t len, struct fm_pagetally *t)
 		goto bad;
 	}
 	if (x.in_page)
-		fm_pagetally_fail(t, FM_PC_DAMAGED, "stream ends inside a page");
+		fm_pagetally_fail(
+		    t, FM_PC_DAMAGED, "stream ends inside a page");
 	return true;
 truncated:
 	fm_pagetally_fail(t, FM_PC_DAMAGED, "truncated at byte %zu", x.p);
 	return true;
 bad:
-	fm_pagetally_fail(
-	    t, FM_PC_DAMAGED, "unknown tag 0x%02x at byte %zu", buf[x.p - 1], x.p - 1);
+	fm_pagetally_fail(t, FM_PC_DAMAGED, "unknown tag 0x%02x at byte %zu",
+	    buf[x.p - 1], x.p - 1);
 	return true;
 }

@@ -25,8 +25,8 @@
 #include "spooler/gsrun.h"
 #include "spooler/pagecount-pdf.h"
 
-#define MAX_DEPTH 12         /* nested forms and patterns */
-#define MAX_STACK 32         /* q/Q nesting kept */
+#define MAX_DEPTH 12          /* nested forms and patterns */
+#define MAX_STACK 32          /* q/Q nesting kept */
 #define MAX_IMAGE (64u << 20) /* decoded bytes we inspect per image */
 #define MAX_WORK (512u << 20) /* content + image bytes per document */
 
@@ -63,8 +63,8 @@ struct scan {
 	unsigned nluts;
 };
 
-static bool run_content(struct scan *s, const uint8_t *d, size_t n,
-    qpdf_oh res, int depth);
+static bool run_content(
+    struct scan *s, const uint8_t *d, size_t n, qpdf_oh res, int depth);
 
 static bool
 name_is(struct scan *s, qpdf_oh oh, const char *name)
@@ -105,7 +105,7 @@ static bool
 colorant_is_black(const char *n)
 {
 	return strcmp(n, "/Black") == 0 || strcmp(n, "/All") == 0 ||
-	       strcmp(n, "/None") == 0;
+	    strcmp(n, "/None") == 0;
 }
 
 /* Resolves a colour space object (a name or an array). */
@@ -122,7 +122,7 @@ resolve_cs(struct scan *s, qpdf_oh cs, struct cspace *out, int depth)
 	if (qpdf_oh_is_name(s->q, cs)) {
 		fam = qpdf_oh_get_name(s->q, cs);
 	} else if (qpdf_oh_is_array(s->q, cs) &&
-	           qpdf_oh_get_array_n_items(s->q, cs) >= 1) {
+	    qpdf_oh_get_array_n_items(s->q, cs) >= 1) {
 		a0 = qpdf_oh_get_array_item(s->q, cs, 0);
 		if (!qpdf_oh_is_name(s->q, a0))
 			return;
@@ -134,7 +134,7 @@ resolve_cs(struct scan *s, qpdf_oh cs, struct cspace *out, int depth)
 	    !strcmp(fam, "/CalGray")) {
 		out->kind = CS_GRAY;
 	} else if (!strcmp(fam, "/DeviceRGB") || !strcmp(fam, "/RGB") ||
-	           !strcmp(fam, "/CalRGB")) {
+	    !strcmp(fam, "/CalRGB")) {
 		out->kind = CS_RGB;
 	} else if (!strcmp(fam, "/DeviceCMYK") || !strcmp(fam, "/CMYK")) {
 		out->kind = CS_CMYK;
@@ -146,34 +146,36 @@ resolve_cs(struct scan *s, qpdf_oh cs, struct cspace *out, int depth)
 		qpdf_oh st = qpdf_oh_get_array_item(s->q, cs, 1);
 		qpdf_oh n = dict_get(s, st, "/N");
 		long long nc = qpdf_oh_is_integer(s->q, n)
-		                   ? qpdf_oh_get_int_value(s->q, n)
-		                   : 0;
+		    ? qpdf_oh_get_int_value(s->q, n)
+		    : 0;
 		out->kind = nc == 1 ? CS_GRAY
-		            : nc == 3 ? CS_RGB
-		            : nc == 4 ? CS_CMYK
-		                      : CS_COLOR;
+		    : nc == 3       ? CS_RGB
+		    : nc == 4       ? CS_CMYK
+		                    : CS_COLOR;
 	} else if (!strcmp(fam, "/Indexed") || !strcmp(fam, "/I")) {
 		struct cspace base;
 		qpdf_oh lut = qpdf_oh_get_array_item(s->q, cs, 3);
-		resolve_cs(s, qpdf_oh_get_array_item(s->q, cs, 1), &base,
-		    depth + 1);
+		resolve_cs(
+		    s, qpdf_oh_get_array_item(s->q, cs, 1), &base, depth + 1);
 		out->kind = CS_INDEXED;
 		out->base = base.kind;
-		out->ncomp = base.kind == CS_GRAY  ? 1
-		             : base.kind == CS_CMYK ? 4
-		                                    : 3;
+		out->ncomp = base.kind == CS_GRAY ? 1
+		    : base.kind == CS_CMYK        ? 4
+		                                  : 3;
 		if (base.kind == CS_GRAY) {
 			out->kind = CS_GRAY;
 		} else if (qpdf_oh_is_string(s->q, lut)) {
 			size_t l = 0;
-			out->lut = (const uint8_t *)
-			    qpdf_oh_get_binary_string_value(s->q, lut, &l);
+			out->lut =
+			    (const uint8_t *)qpdf_oh_get_binary_string_value(
+			        s->q, lut, &l);
 			out->lutlen = l;
 		} else if (qpdf_oh_is_stream(s->q, lut) && s->nluts < 16) {
 			unsigned char *b = NULL;
 			size_t l = 0;
-			if (qpdf_oh_get_stream_data(s->q, lut,
-			        qpdf_dl_generalized, NULL, &b, &l) == 0 &&
+			if ((qpdf_oh_get_stream_data(
+			         s->q, lut, qpdf_dl_generalized, NULL, &b, &l) &
+			        QPDF_ERRORS) == 0 &&
 			    b != NULL) {
 				s->luts[s->nluts++] = b;
 				out->lut = b;
@@ -185,9 +187,9 @@ resolve_cs(struct scan *s, qpdf_oh cs, struct cspace *out, int depth)
 	} else if (!strcmp(fam, "/Separation")) {
 		qpdf_oh n = qpdf_oh_get_array_item(s->q, cs, 1);
 		out->kind = qpdf_oh_is_name(s->q, n) &&
-		                    colorant_is_black(qpdf_oh_get_name(s->q, n))
-		                ? CS_GRAY
-		                : CS_COLOR;
+		        colorant_is_black(qpdf_oh_get_name(s->q, n))
+		    ? CS_GRAY
+		    : CS_COLOR;
 	} else if (!strcmp(fam, "/DeviceN")) {
 		qpdf_oh names = qpdf_oh_get_array_item(s->q, cs, 1);
 		int k = qpdf_oh_get_array_n_items(s->q, names);
@@ -221,8 +223,8 @@ values_color(const struct cspace *cs, const double *v, int nv)
 		return false;
 	case CS_RGB:
 	case CS_CMYK:
-		return nv >= 3 && (fabs(v[0] - v[1]) > 1e-3 ||
-		                      fabs(v[0] - v[2]) > 1e-3);
+		return nv >= 3 &&
+		    (fabs(v[0] - v[1]) > 1e-3 || fabs(v[0] - v[2]) > 1e-3);
 	case CS_LAB:
 		return nv >= 3 && (fabs(v[1]) > 0.5 || fabs(v[2]) > 0.5);
 	case CS_INDEXED: {
@@ -234,7 +236,7 @@ values_color(const struct cspace *cs, const double *v, int nv)
 			return true;
 		if (cs->base == CS_RGB || cs->base == CS_CMYK)
 			return cs->lut[i] != cs->lut[i + 1] ||
-			       cs->lut[i] != cs->lut[i + 2];
+			    cs->lut[i] != cs->lut[i + 2];
 		return true;
 	}
 	case CS_COLOR:
@@ -269,12 +271,12 @@ image_color(struct scan *s, qpdf_oh img, const struct gstate *gs)
 	qpdf_oh w, h;
 
 	if (qpdf_oh_is_bool(s->q, mask) && qpdf_oh_get_bool_value(s->q, mask))
-		return gs->fill_color; /* a stencil painted in the fill colour */
+		return gs
+		    ->fill_color; /* a stencil painted in the fill colour */
 	resolve_cs(s, dict_get(s, img, "/ColorSpace"), &cs, 0);
 	if (cs.kind == CS_GRAY)
 		return false;
-	if (cs.kind == CS_COLOR || cs.kind == CS_LAB ||
-	    cs.kind == CS_PATTERN) {
+	if (cs.kind == CS_COLOR || cs.kind == CS_LAB || cs.kind == CS_PATTERN) {
 		s->inexact |= cs.kind == CS_LAB;
 		return true;
 	}
@@ -290,8 +292,9 @@ image_color(struct scan *s, qpdf_oh img, const struct gstate *gs)
 		s->inexact = true;
 		return true;
 	}
-	if (qpdf_oh_get_stream_data(s->q, img, qpdf_dl_all, &filtered, &b,
-	        &l) != 0 ||
+	if ((qpdf_oh_get_stream_data(
+	         s->q, img, qpdf_dl_all, &filtered, &b, &l) &
+	        QPDF_ERRORS) ||
 	    !filtered || b == NULL) {
 		free(b);
 		(void)qpdf_get_error(s->q);
@@ -333,8 +336,9 @@ xobject_color(
 			s->inexact = true;
 			return true;
 		}
-		if (qpdf_oh_get_stream_data(s->q, xo, qpdf_dl_generalized, NULL,
-		        &b, &l) != 0 ||
+		if ((qpdf_oh_get_stream_data(
+		         s->q, xo, qpdf_dl_generalized, NULL, &b, &l) &
+		        QPDF_ERRORS) ||
 		    b == NULL) {
 			free(b);
 			(void)qpdf_get_error(s->q);
@@ -368,15 +372,17 @@ pattern_color(struct scan *s, qpdf_oh res, const char *name, int depth)
 	qpdf_oh pat = resource(s, res, "/Pattern", name);
 	qpdf_oh pt = dict_get(s, pat, "/PatternType");
 
-	if (qpdf_oh_is_integer(s->q, pt) && qpdf_oh_get_int_value(s->q, pt) == 2)
+	if (qpdf_oh_is_integer(s->q, pt) &&
+	    qpdf_oh_get_int_value(s->q, pt) == 2)
 		return shading_color(s, dict_get(s, pat, "/Shading"));
 	if (qpdf_oh_is_stream(s->q, pat) && depth < MAX_DEPTH) {
 		unsigned char *b = NULL;
 		size_t l = 0;
 		qpdf_oh pres = dict_get(s, pat, "/Resources");
 		bool color;
-		if (qpdf_oh_get_stream_data(s->q, pat, qpdf_dl_generalized, NULL,
-		        &b, &l) != 0 ||
+		if ((qpdf_oh_get_stream_data(
+		         s->q, pat, qpdf_dl_generalized, NULL, &b, &l) &
+		        QPDF_ERRORS) ||
 		    b == NULL) {
 			free(b);
 			(void)qpdf_get_error(s->q);
@@ -401,7 +407,7 @@ static bool
 is_delim(uint8_t c)
 {
 	return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' ||
-	       c == ']' || c == '{' || c == '}' || c == '/' || c == '%';
+	    c == ']' || c == '{' || c == '}' || c == '/' || c == '%';
 }
 
 /*
@@ -447,12 +453,13 @@ run_content(struct scan *s, const uint8_t *d, size_t n, qpdf_oh res, int depth)
 			name[k + 1] = '\0';
 			continue;
 		}
-		if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.') {
+		if ((c >= '0' && c <= '9') || c == '-' || c == '+' ||
+		    c == '.') {
 			char num[32];
 			size_t k = 0;
-			while (p < n && ((d[p] >= '0' && d[p] <= '9') ||
-			                    d[p] == '-' || d[p] == '+' ||
-			                    d[p] == '.')) {
+			while (p < n &&
+			    ((d[p] >= '0' && d[p] <= '9') || d[p] == '-' ||
+			        d[p] == '+' || d[p] == '.')) {
 				if (k + 1 < sizeof(num))
 					num[k++] = (char)d[p];
 				p++;
@@ -486,6 +493,9 @@ run_content(struct scan *s, const uint8_t *d, size_t n, qpdf_oh res, int depth)
 			if (c == '<' && p + 1 < n && d[p + 1] != '<') {
 				while (p < n && d[p] != '>')
 					p++;
+			} else if ((c == '<' || c == '>') && p + 1 < n &&
+			    d[p + 1] == c) {
+				p++; /* a dictionary bracket */
 			}
 			p++;
 			continue;
@@ -509,19 +519,25 @@ run_content(struct scan *s, const uint8_t *d, size_t n, qpdf_oh res, int depth)
 			if (sp > 0 && --sp < MAX_STACK)
 				g = stack[sp];
 		} else if (!strcmp(op, "g") || !strcmp(op, "G")) {
-			bool *f = op[0] == 'g' ? &g.fill_color : &g.stroke_color;
-			struct cspace *cs = op[0] == 'g' ? &g.fill_cs : &g.stroke_cs;
+			bool *f =
+			    op[0] == 'g' ? &g.fill_color : &g.stroke_color;
+			struct cspace *cs =
+			    op[0] == 'g' ? &g.fill_cs : &g.stroke_cs;
 			*f = false;
 			cs->kind = CS_GRAY;
 		} else if (!strcmp(op, "rg") || !strcmp(op, "RG")) {
-			bool *f = op[0] == 'r' ? &g.fill_color : &g.stroke_color;
-			struct cspace *cs = op[0] == 'r' ? &g.fill_cs : &g.stroke_cs;
+			bool *f =
+			    op[0] == 'r' ? &g.fill_color : &g.stroke_color;
+			struct cspace *cs =
+			    op[0] == 'r' ? &g.fill_cs : &g.stroke_cs;
 			memset(cs, 0, sizeof(*cs));
 			cs->kind = CS_RGB;
 			*f = nv >= 3 && values_color(cs, v + nv - 3, 3);
 		} else if (!strcmp(op, "k") || !strcmp(op, "K")) {
-			bool *f = op[0] == 'k' ? &g.fill_color : &g.stroke_color;
-			struct cspace *cs = op[0] == 'k' ? &g.fill_cs : &g.stroke_cs;
+			bool *f =
+			    op[0] == 'k' ? &g.fill_color : &g.stroke_color;
+			struct cspace *cs =
+			    op[0] == 'k' ? &g.fill_cs : &g.stroke_cs;
 			memset(cs, 0, sizeof(*cs));
 			cs->kind = CS_CMYK;
 			*f = nv >= 4 && values_color(cs, v + nv - 4, 4);
@@ -534,7 +550,7 @@ run_content(struct scan *s, const uint8_t *d, size_t n, qpdf_oh res, int depth)
 			*(fill ? &g.fill_color : &g.stroke_color) =
 			    cs->kind == CS_COLOR;
 		} else if (!strcmp(op, "sc") || !strcmp(op, "scn") ||
-		           !strcmp(op, "SC") || !strcmp(op, "SCN")) {
+		    !strcmp(op, "SC") || !strcmp(op, "SCN")) {
 			bool fill = op[0] == 's';
 			struct cspace *cs = fill ? &g.fill_cs : &g.stroke_cs;
 			bool color;
@@ -542,11 +558,11 @@ run_content(struct scan *s, const uint8_t *d, size_t n, qpdf_oh res, int depth)
 				color = pattern_color(s, res, name, depth);
 			else {
 				int need = cs->kind == CS_CMYK ? 4
-				           : cs->kind == CS_RGB || cs->kind == CS_LAB
-				               ? 3
-				               : 1;
+				    : cs->kind == CS_RGB || cs->kind == CS_LAB
+				    ? 3
+				    : 1;
 				color = nv >= need &&
-				        values_color(cs, v + nv - need, need);
+				    values_color(cs, v + nv - need, need);
 				if (cs->kind == CS_COLOR && nv >= 1) {
 					/* A spot ink at tint 0 prints
 					 * nothing. */
@@ -557,20 +573,21 @@ run_content(struct scan *s, const uint8_t *d, size_t n, qpdf_oh res, int depth)
 			}
 			*(fill ? &g.fill_color : &g.stroke_color) = color;
 		} else if (!strcmp(op, "f") || !strcmp(op, "F") ||
-		           !strcmp(op, "f*") || !strcmp(op, "Tj") ||
-		           !strcmp(op, "TJ") || !strcmp(op, "'") ||
-		           !strcmp(op, "\"")) {
+		    !strcmp(op, "f*") || !strcmp(op, "Tj") ||
+		    !strcmp(op, "TJ") || !strcmp(op, "'") ||
+		    !strcmp(op, "\"")) {
 			if (g.fill_color)
 				return true;
 		} else if (!strcmp(op, "S") || !strcmp(op, "s")) {
 			if (g.stroke_color)
 				return true;
 		} else if (!strcmp(op, "B") || !strcmp(op, "B*") ||
-		           !strcmp(op, "b") || !strcmp(op, "b*")) {
+		    !strcmp(op, "b") || !strcmp(op, "b*")) {
 			if (g.fill_color || g.stroke_color)
 				return true;
 		} else if (!strcmp(op, "sh")) {
-			if (shading_color(s, resource(s, res, "/Shading", name)))
+			if (shading_color(
+			        s, resource(s, res, "/Shading", name)))
 				return true;
 		} else if (!strcmp(op, "Do")) {
 			if (xobject_color(s, res, name, &g, depth))
@@ -580,20 +597,21 @@ run_content(struct scan *s, const uint8_t *d, size_t n, qpdf_oh res, int depth)
 			 * skip the data to the EI that follows whitespace. */
 			bool gray = false, mask = false;
 			char key[16] = "";
-			while (p + 1 < n && !(d[p] == 'I' && d[p + 1] == 'D' &&
-			                        is_ws(d[p - 1]))) {
+			while (p + 1 < n &&
+			    !(d[p] == 'I' && d[p + 1] == 'D' &&
+			        is_ws(d[p - 1]))) {
 				if (d[p] == '/') {
 					size_t k = 0;
 					char tok[32];
 					p++;
 					while (p < n && !is_ws(d[p]) &&
-					       !is_delim(d[p]) && k + 1 < 32)
+					    !is_delim(d[p]) && k + 1 < 32)
 						tok[k++] = (char)d[p++];
 					tok[k] = '\0';
 					if (!strcmp(key, "CS") ||
 					    !strcmp(key, "ColorSpace")) {
 						gray = !strcmp(tok, "G") ||
-						       !strcmp(tok, "DeviceGray");
+						    !strcmp(tok, "DeviceGray");
 						key[0] = '\0';
 					} else {
 						snprintf(key, sizeof(key), "%s",
@@ -607,8 +625,9 @@ run_content(struct scan *s, const uint8_t *d, size_t n, qpdf_oh res, int depth)
 				}
 			}
 			p += 2;
-			while (p + 2 < n && !(is_ws(d[p]) && d[p + 1] == 'E' &&
-			                        d[p + 2] == 'I'))
+			while (p + 2 < n &&
+			    !(is_ws(d[p]) && d[p + 1] == 'E' &&
+			        d[p + 2] == 'I'))
 				p++;
 			p += 3;
 			if (mask ? g.fill_color : !gray) {
@@ -629,7 +648,7 @@ page_color_fast(struct scan *s, qpdf_oh page)
 	size_t l = 0;
 	bool color;
 
-	if (qpdf_oh_get_page_content_data(s->q, page, &b, &l) != 0) {
+	if ((qpdf_oh_get_page_content_data(s->q, page, &b, &l) & QPDF_ERRORS)) {
 		free(b);
 		(void)qpdf_get_error(s->q);
 		/* No readable content: nothing can be drawn. */
@@ -659,15 +678,15 @@ fm_pagecount_pdf_scan(const uint8_t *buf, size_t len,
 		return false;
 	qpdf_silence_errors(s.q);
 	qpdf_set_suppress_warnings(s.q, QPDF_TRUE);
-	if (qpdf_read_memory(s.q, pclm ? "pclm" : "pdf", (const char *)buf,
-	        len, NULL) &
+	if (qpdf_read_memory(
+	        s.q, pclm ? "pclm" : "pdf", (const char *)buf, len, NULL) &
 	    QPDF_ERRORS) {
 		qpdf_error e = qpdf_get_error(s.q);
 		enum qpdf_error_code_e code = qpdf_get_error_code(s.q, e);
 		const char *msg = qpdf_get_error_message_detail(s.q, e);
 		if (code == qpdf_e_password)
-			fm_pagetally_fail(t, FM_PC_ENCRYPTED,
-			    "needs a user password");
+			fm_pagetally_fail(
+			    t, FM_PC_ENCRYPTED, "needs a user password");
 		else
 			fm_pagetally_fail(t, FM_PC_DAMAGED, "%s",
 			    msg ? msg : "unreadable PDF");
@@ -676,8 +695,8 @@ fm_pagecount_pdf_scan(const uint8_t *buf, size_t len,
 	n = qpdf_get_num_pages(s.q);
 	if (n < 0 || qpdf_has_error(s.q)) {
 		qpdf_error e = qpdf_get_error(s.q);
-		const char *msg = e ? qpdf_get_error_message_detail(s.q, e)
-		                    : NULL;
+		const char *msg =
+		    e ? qpdf_get_error_message_detail(s.q, e) : NULL;
 		fm_pagetally_fail(t, FM_PC_DAMAGED, "page tree: %s",
 		    msg ? msg : "unreadable");
 		goto done;
@@ -688,8 +707,8 @@ fm_pagecount_pdf_scan(const uint8_t *buf, size_t len,
 
 	if (opts->accurate_color && opts->allow_ghostscript && n > 0 &&
 	    opts->color_mode != FM_COLOR_MODE_MONOCHROME) {
-		struct fm_gsrun_limits lim = {opts->timeout_sec,
-		    opts->gs_memory_mb, opts->gs_path};
+		struct fm_gsrun_limits lim = {
+		    opts->timeout_sec, opts->gs_memory_mb, opts->gs_path};
 		enum fm_gsrun_result r = fm_gsrun_render_colors(
 		    &lim, buf, len, 50, (uint64_t)n + 1, &flags, &nflags);
 		if (r == FM_GSRUN_SYSERR) {

@@ -38,13 +38,13 @@ bool
 fm_pagecount_pjl_is_pjl(const uint8_t *buf, size_t len)
 {
 	return buf != NULL &&
-	       (starts_with(buf, len, uel) || starts_with_ci(buf, len, "@PJL"));
+	    (starts_with(buf, len, uel) || starts_with_ci(buf, len, "@PJL"));
 }
 
 /* Copies "NAME = value" out of one line, upper-cased, no quotes. */
 static bool
-setting(const uint8_t *p, size_t n, char *name, size_t nmax, char *val,
-    size_t vmax)
+setting(
+    const uint8_t *p, size_t n, char *name, size_t nmax, char *val, size_t vmax)
 {
 	size_t i = 0, k = 0;
 

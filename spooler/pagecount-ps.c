@@ -100,14 +100,14 @@ static bool
 is_ws(uint8_t c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
-	       c == 0;
+	    c == 0;
 }
 
 static bool
 is_delim(uint8_t c)
 {
 	return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' ||
-	       c == ']' || c == '{' || c == '}' || c == '/' || c == '%';
+	    c == ']' || c == '{' || c == '}' || c == '/' || c == '%';
 }
 
 static void
@@ -162,7 +162,11 @@ scan_tokens(struct ps *ps, size_t a, size_t b, bool prolog)
 			nv = 0;
 			continue;
 		}
-		if (c == '<' && p + 1 < b && d[p + 1] != '<') {
+		if ((c == '<' || c == '>') && p + 1 < b && d[p + 1] == c) {
+			p += 2; /* a dictionary bracket */
+			continue;
+		}
+		if (c == '<') {
 			/* Hex or base-85 string: skip to its end. */
 			uint8_t end = d[p + 1] == '~' ? '~' : '>';
 			while (p < b && d[p] != end)
@@ -192,13 +196,14 @@ scan_tokens(struct ps *ps, size_t a, size_t b, bool prolog)
 						q++;
 					s0 = q;
 					while (q < b && !is_ws(d[q]) &&
-					       !is_delim(d[q]) && k2 + 1 < 32)
+					    !is_delim(d[q]) && k2 + 1 < 32)
 						body[k2++] = (char)d[q++];
 					body[k2] = '\0';
 					while (q < b && is_ws(d[q]))
 						q++;
 					if (q < b && d[q] == '}' && q > s0) {
-						enum color_op o = op_of(body, ps);
+						enum color_op o =
+						    op_of(body, ps);
 						if (o != OP_NONE) {
 							struct alias *al =
 							    &ps->aliases
@@ -244,13 +249,13 @@ scan_tokens(struct ps *ps, size_t a, size_t b, bool prolog)
 		lastname[0] = '\0';
 		switch (op_of(word, ps)) {
 		case OP_RGB:
-			if (nv >= 3 && (v[nv - 3] != v[nv - 2] ||
-			                   v[nv - 3] != v[nv - 1]))
+			if (nv >= 3 &&
+			    (v[nv - 3] != v[nv - 2] || v[nv - 3] != v[nv - 1]))
 				color = true;
 			break;
 		case OP_CMYK:
-			if (nv >= 4 && (v[nv - 4] != v[nv - 3] ||
-			                   v[nv - 4] != v[nv - 2]))
+			if (nv >= 4 &&
+			    (v[nv - 4] != v[nv - 3] || v[nv - 4] != v[nv - 2]))
 				color = true;
 			break;
 		case OP_HSB:
@@ -319,8 +324,8 @@ gs_fallback(struct ps *ps, const struct fm_pagecount_opts *opts,
 	case FM_GSRUN_OK:
 		break;
 	case FM_GSRUN_FAILED:
-		fm_pagetally_fail(t, FM_PC_DAMAGED, "%s; %s", why,
-		    fm_gsrun_result_name(r));
+		fm_pagetally_fail(
+		    t, FM_PC_DAMAGED, "%s; %s", why, fm_gsrun_result_name(r));
 		return true;
 	case FM_GSRUN_SYSERR:
 		fm_pagetally_fail(t, FM_PC_TOO_COMPLEX, "%s; %s", why,
@@ -338,11 +343,12 @@ gs_fallback(struct ps *ps, const struct fm_pagecount_opts *opts,
 		t->doc_copies = fm_pagetally_mul(t->doc_copies, c);
 	}
 	for (uint64_t i = 0; i < pages; i++)
-		fm_pagetally_add(
-		    t, opts->color_mode != FM_COLOR_MODE_MONOCHROME && flags[i], 1);
+		fm_pagetally_add(t,
+		    opts->color_mode != FM_COLOR_MODE_MONOCHROME && flags[i],
+		    1);
 	t->color_exact = true;
-	snprintf(t->reason, sizeof(t->reason), "%s; counted by Ghostscript",
-	    why);
+	snprintf(
+	    t->reason, sizeof(t->reason), "%s; counted by Ghostscript", why);
 	free(flags);
 	return true;
 }
@@ -386,7 +392,7 @@ fm_pagecount_ps_scan(const uint8_t *buf, size_t len,
 			if (nested > 0)
 				nested--;
 		} else if (line_is(l, n, "%%BeginData:") ||
-		           line_is(l, n, "%%BeginBinary:")) {
+		    line_is(l, n, "%%BeginBinary:")) {
 			bool okn;
 			size_t k = l[7] == 'D' ? 12 : 14;
 			uint64_t bytes = parse_uint(l + k, n - k, &okn);
@@ -409,7 +415,8 @@ fm_pagecount_ps_scan(const uint8_t *buf, size_t len,
 		} else if (line_is(l, n, "%%Page:")) {
 			if (npage == cap) {
 				size_t ncap = cap ? cap * 2 : 256;
-				size_t *ns = realloc(starts, ncap * sizeof(*ns));
+				size_t *ns =
+				    realloc(starts, ncap * sizeof(*ns));
 				if (ns == NULL) {
 					ok = false;
 					goto out;
@@ -446,9 +453,9 @@ fm_pagecount_ps_scan(const uint8_t *buf, size_t len,
 	}
 
 	if (!adobe || npage == 0 || (have_declared && declared != npage)) {
-		const char *why = !adobe       ? "no DSC header"
-		                  : npage == 0 ? "no DSC page comments"
-		                               : "DSC page count disagrees";
+		const char *why = !adobe ? "no DSC header"
+		    : npage == 0         ? "no DSC page comments"
+		                         : "DSC page count disagrees";
 		ok = gs_fallback(&ps, opts, t, why);
 		goto out;
 	}
@@ -479,7 +486,7 @@ fm_pagecount_ps_scan(const uint8_t *buf, size_t len,
 	for (uint64_t i = 0; i < npage; i++) {
 		size_t a = starts[i], b = i + 1 < npage ? starts[i + 1] : len;
 		bool color = opts->color_mode != FM_COLOR_MODE_MONOCHROME &&
-		             scan_tokens(&ps, a, b, false);
+		    scan_tokens(&ps, a, b, false);
 		fm_pagetally_add(t, color, 1);
 	}
 out:

@@ -1,6 +1,7 @@
 /*
- * pagecount-ps.h - page analysis of PostScript: DSC comments, in-document copies, and
- * Ghostscript in a limited child when DSC is missing or untrustworthy.
+ * pagecount-ps.h - page analysis of PostScript: DSC comments, in-document
+ * copies, and Ghostscript in a limited child when DSC is missing or
+ * untrustworthy.
  */
 #ifndef FM_PAGECOUNT_PS_H
 #define FM_PAGECOUNT_PS_H
@@ -13,8 +14,8 @@
 #include "spooler/pagetally.h"
 
 /*
- * fm_pagecount_ps_scan() - scans a PostScript document of len bytes at buf into *t:
- * every page with its colour and in-data repeats, and the document's own
+ * fm_pagecount_ps_scan() - scans a PostScript document of len bytes at buf into
+ * *t: every page with its colour and in-data repeats, and the document's own
  * copies; data that cannot be counted is recorded with fm_pagetally_fail().
  * Returns false only on a system error (out of memory, no child process).
  */

@@ -29,7 +29,7 @@ static uint32_t
 be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
+	    (uint32_t)p[2] << 8 | p[3];
 }
 
 static enum fm_rasterlines_color
@@ -91,8 +91,9 @@ fm_pagecount_pwg_scan(const uint8_t *buf, size_t len, struct fm_pagetally *t)
 			    (unsigned long long)pg.height);
 			return true;
 		}
-		if (order != 0 || (bpc != 1 && bpc != 2 && bpc != 4 &&
-		                      bpc != 8 && bpc != 16) ||
+		if (order != 0 ||
+		    (bpc != 1 && bpc != 2 && bpc != 4 && bpc != 8 &&
+		        bpc != 16) ||
 		    bpp == 0 || bpp > 64 || (bpp >= 8 && bpp % 8 != 0) ||
 		    bpl != (pg.width * bpp + 7) / 8) {
 			fm_pagetally_fail(t, FM_PC_DAMAGED,

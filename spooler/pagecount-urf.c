@@ -17,7 +17,7 @@ static uint32_t
 be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
+	    (uint32_t)p[2] << 8 | p[3];
 }
 
 bool
@@ -68,8 +68,8 @@ fm_pagecount_urf_scan(const uint8_t *buf, size_t len, struct fm_pagetally *t)
 			pg.pixel_bytes = bpp / 8;
 			break;
 		default:
-			fm_pagetally_fail(t, FM_PC_DAMAGED,
-			    "unknown bits per pixel %u", bpp);
+			fm_pagetally_fail(
+			    t, FM_PC_DAMAGED, "unknown bits per pixel %u", bpp);
 			return true;
 		}
 		/* Colour spaces: 0 sGray, 1 sRGB, 2 CIELab, 3 AdobeRGB,

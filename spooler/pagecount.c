@@ -107,10 +107,9 @@ fm_pagecount_parse_color_mode(const char *s, enum fm_color_mode *mode)
 		*mode = FM_COLOR_MODE_AUTO;
 	else if (strcmp(s, "color") == 0)
 		*mode = FM_COLOR_MODE_COLOR;
-	else if (strcmp(s, "monochrome") == 0 ||
-	         strcmp(s, "bi-level") == 0 ||
-	         strcmp(s, "process-monochrome") == 0 ||
-	         strcmp(s, "auto-monochrome") == 0)
+	else if (strcmp(s, "monochrome") == 0 || strcmp(s, "bi-level") == 0 ||
+	    strcmp(s, "process-monochrome") == 0 ||
+	    strcmp(s, "auto-monochrome") == 0)
 		*mode = FM_COLOR_MODE_MONOCHROME;
 	else
 		return false;
@@ -218,7 +217,7 @@ fm_pagecount_buf(const void *buf, size_t len,
 	const uint8_t *b = buf;
 	bool is_pjl = false, sysok = true;
 	enum format f;
-	uint64_t cups, factor;
+	uint64_t cups, factor, repeat, in_data;
 
 	if (out == NULL)
 		return false;
@@ -243,8 +242,8 @@ fm_pagecount_buf(const void *buf, size_t len,
 		opts.gs_memory_mb = 1024;
 
 	fm_pagetally_init(&t, opts.number_up);
-	f = sniff(b, len);
-	if (f == F_UNKNOWN && fm_pagecount_pjl_is_pjl(b, len)) {
+	f = F_UNKNOWN;
+	if (fm_pagecount_pjl_is_pjl(b, len)) {
 		is_pjl = true;
 		if (!fm_pagecount_pjl_parse(b, len, &pjl)) {
 			out->format = pjl_names[F_UNKNOWN];
@@ -258,6 +257,8 @@ fm_pagecount_buf(const void *buf, size_t len,
 		if (f == F_UNKNOWN)
 			f = from_language(pjl.language);
 		t.doc_copies = fm_pagetally_mul(pjl.qty, pjl.copies);
+	} else {
+		f = sniff(b, len);
 	}
 	out->format = is_pjl ? pjl_names[f] : plain_names[f];
 
@@ -301,16 +302,24 @@ fm_pagecount_buf(const void *buf, size_t len,
 		t.color_pages = 0;
 		t.color_sides = 0;
 	}
+	/*
+	 * In-data copies are the document-wide ones times a page repeat
+	 * that all pages share; the repeats are already in t.sides.  When
+	 * they equal the CUPS copies, a filter wrote the CUPS option into
+	 * the data: one request, counted once.
+	 */
 	cups = opts.copies;
-	factor = t.doc_copies > 1 && t.doc_copies == cups
-	             ? cups
-	             : fm_pagetally_mul(t.doc_copies, cups);
+	repeat = !t.repeat_mixed && t.repeat > 1 ? t.repeat : 1;
+	in_data = fm_pagetally_mul(t.doc_copies, repeat);
+	factor = in_data > 1 && in_data == cups
+	    ? t.doc_copies
+	    : fm_pagetally_mul(t.doc_copies, cups);
 
 	out->pages = t.pages;
 	out->color_pages = t.color_pages;
 	out->mono_pages = t.pages - t.color_pages;
-	out->copies = factor;
-	out->doc_copies = t.doc_copies;
+	out->copies = fm_pagetally_mul(factor, repeat);
+	out->doc_copies = in_data;
 	out->impressions = fm_pagetally_mul(t.sides, factor);
 	out->color_impressions = fm_pagetally_mul(t.color_sides, factor);
 	out->mono_impressions = out->impressions - out->color_impressions;
@@ -318,7 +327,8 @@ fm_pagecount_buf(const void *buf, size_t len,
 	if (opts.sides == FM_SIDES_ONE_SIDED)
 		out->sheets = out->impressions;
 	else
-		out->sheets = fm_pagetally_mul(t.sides / 2 + t.sides % 2, factor);
+		out->sheets =
+		    fm_pagetally_mul(t.sides / 2 + t.sides % 2, factor);
 	out->status = FM_PC_OK;
 	return true;
 }

@@ -55,7 +55,7 @@ struct fm_pagecount_opts {
 
 struct fm_pagecount {
 	enum fm_pc_status status;
-	const char *format; /* static string: "pdf", "postscript", ... */
+	const char *format;   /* static string: "pdf", "postscript", ... */
 	uint64_t pages;       /* pages in the document (one copy) */
 	uint64_t color_pages; /* of those, colour pages */
 	uint64_t mono_pages;  /* of those, mono pages */

@@ -37,6 +37,10 @@ fm_pagetally_add(struct fm_pagetally *t, bool color, uint64_t repeat)
 
 	if (repeat == 0)
 		repeat = 1;
+	if (t->pages == 0)
+		t->repeat = repeat;
+	else if (t->repeat != repeat)
+		t->repeat_mixed = true;
 	t->pages = sat_add(t->pages, 1);
 	if (color)
 		t->color_pages = sat_add(t->color_pages, 1);

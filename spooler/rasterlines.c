@@ -11,7 +11,7 @@ pixel_is_color(const uint8_t *p, const struct fm_rasterlines_page *pg)
 	/* For CMYK the first three components are C, M, Y; K is neutral. */
 	if (pg->bits == 16)
 		return p[0] != p[2] || p[1] != p[3] || p[0] != p[4] ||
-		       p[1] != p[5];
+		    p[1] != p[5];
 	return p[0] != p[1] || p[0] != p[2];
 }
 
@@ -67,7 +67,8 @@ fm_rasterlines_scan(const uint8_t *buf, size_t len, size_t *pos,
 					return false;
 				}
 				for (size_t i = 0; check && i < n; i++) {
-					if (pixel_is_color(buf + p + i * pb, pg)) {
+					if (pixel_is_color(
+					        buf + p + i * pb, pg)) {
 						*color = true;
 						check = false;
 					}
