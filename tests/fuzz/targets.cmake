@@ -1,1 +1,10 @@
 fm_fuzz_target(conf fm_common)
+# --- page analysis (issue 3) ---
+fm_fuzz_target(pagecount fm_pagecount)
+fm_fuzz_target(pagecount_pdf fm_pagecount)
+fm_fuzz_target(pagecount_ps fm_pagecount)
+fm_fuzz_target(pagecount_pcl fm_pagecount)
+fm_fuzz_target(pagecount_pclxl fm_pagecount)
+fm_fuzz_target(pagecount_pjl fm_pagecount)
+fm_fuzz_target(pagecount_pwg fm_pagecount)
+fm_fuzz_target(pagecount_urf fm_pagecount)

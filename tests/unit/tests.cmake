@@ -1,1 +1,2 @@
 fm_unit_test(conf fm_common)
+fm_unit_test(pagecount fm_pagecount)
