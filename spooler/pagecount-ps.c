@@ -168,7 +168,7 @@ scan_tokens(struct ps *ps, size_t a, size_t b, bool prolog)
 		}
 		if (c == '<') {
 			/* Hex or base-85 string: skip to its end. */
-			uint8_t end = d[p + 1] == '~' ? '~' : '>';
+			uint8_t end = p + 1 < b && d[p + 1] == '~' ? '~' : '>';
 			while (p < b && d[p] != end)
 				p++;
 			p++;

@@ -113,6 +113,11 @@ fm_pagecount_pwg_scan(const uint8_t *buf, size_t len, struct fm_pagetally *t)
 			t->color_exact = false;
 			pg.kind = FM_RASTERLINES_GRAY;
 		}
+		if (!t->want_color) {
+			/* Monochrome mode: only the structure is walked. */
+			pg.kind = FM_RASTERLINES_GRAY;
+			color = false;
+		}
 		pos += HDR_LEN;
 		if (!fm_rasterlines_scan(buf, len, &pos, &pg, &color, &err)) {
 			fm_pagetally_fail(t, FM_PC_DAMAGED, "page %llu: %s",

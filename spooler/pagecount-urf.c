@@ -85,6 +85,11 @@ fm_pagecount_urf_scan(const uint8_t *buf, size_t len, struct fm_pagetally *t)
 			color = true;
 			t->color_exact = false;
 		}
+		if (!t->want_color) {
+			/* Monochrome mode: only the structure is walked. */
+			pg.kind = FM_RASTERLINES_GRAY;
+			color = false;
+		}
 		pos += PAGE_HDR;
 		if (!fm_rasterlines_scan(buf, len, &pos, &pg, &color, &err)) {
 			fm_pagetally_fail(t, FM_PC_DAMAGED, "page %llu: %s",

@@ -242,6 +242,7 @@ fm_pagecount_buf(const void *buf, size_t len,
 		opts.gs_memory_mb = 1024;
 
 	fm_pagetally_init(&t, opts.number_up);
+	t.want_color = opts.color_mode != FM_COLOR_MODE_MONOCHROME;
 	f = F_UNKNOWN;
 	if (fm_pagecount_pjl_is_pjl(b, len)) {
 		is_pjl = true;

@@ -14,6 +14,7 @@ fm_pagetally_init(struct fm_pagetally *t, unsigned number_up)
 	t->number_up = number_up ? number_up : 1;
 	t->status = FM_PC_OK;
 	t->doc_copies = 1;
+	t->want_color = true;
 }
 
 static uint64_t

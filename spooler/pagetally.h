@@ -21,6 +21,7 @@ struct fm_pagetally {
 	char reason[128];
 	uint64_t doc_copies; /* collated copies requested in the data, >= 1 */
 	bool color_exact;    /* colour decided from pixels */
+	bool want_color;     /* false: parsers may skip colour work */
 	uint64_t pages;      /* distinct pages */
 	uint64_t color_pages;
 	uint64_t sides; /* sides per job copy, after page repeats and N-up */
