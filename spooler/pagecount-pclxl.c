@@ -361,7 +361,7 @@ fm_pagecount_pclxl_scan(const uint8_t *buf, size_t len, struct fm_pagetally *t)
 			x.last.data = buf + x.p;
 			x.last.elsize = es;
 			x.last.count = count;
-			x.last.num = rd(&x, buf + x.p, es);
+			x.last.num = count > 0 ? rd(&x, buf + x.p, es) : 0;
 			x.p += (size_t)(count * es);
 			continue;
 		}
