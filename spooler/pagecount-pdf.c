@@ -596,7 +596,7 @@ run_content(struct scan *s, const uint8_t *d, size_t n, qpdf_oh res, int depth)
 			/* Inline image: read its dictionary up to ID, then
 			 * skip the data to the EI that follows whitespace. */
 			bool gray = false, mask = false;
-			char key[16] = "";
+			char key[32] = "";
 			while (p + 1 < n &&
 			    !(d[p] == 'I' && d[p + 1] == 'D' &&
 			        is_ws(d[p - 1]))) {

@@ -399,7 +399,10 @@ main(int argc, char **argv)
 		    g.pjl, !strcmp(fmt, "pclxl") ? "PCLXL" : "PCL");
 	if (!strcmp(fmt, "pwg") || !strcmp(fmt, "urf")) {
 		int urf = fmt[0] == 'u';
-		unsigned w = mb ? 1240 : 101, h = mb ? 1754 : 37;
+		/* Bench pages: A4 at 150 dpi for big files, smaller for
+		 * small ones so that a file still holds several pages. */
+		unsigned w = mb >= 50 ? 1240 : mb >= 5 ? 620 : mb ? 300 : 101;
+		unsigned h = mb >= 50 ? 1754 : mb >= 5 ? 877 : mb ? 400 : 37;
 		if (urf)
 			put(&g, "UNIRAST\0\0\0\0\0", 12);
 		else
@@ -415,7 +418,7 @@ main(int argc, char **argv)
 		if (mb) {
 			/* One session, many pages: repeat the page list. */
 			size_t n = strlen(pages);
-			long reps = mb * 1000000L / (n * 2300) + 1;
+			long reps = mb * 1000000L / ((long)n * 1315) + 1;
 			char *all = malloc(n * (size_t)reps + 1);
 			if (all == NULL)
 				return 1;
