@@ -80,6 +80,8 @@ doc_memfd(const void *buf, size_t len)
 static void __attribute__((noreturn)) child(const struct fm_gsrun_limits *lim,
     int docfd, int outfd, bool merge_stderr, char *const *argv)
 {
+	static const char *const envp[] = {
+	    "PATH=/usr/local/bin:/usr/bin:/bin", "LC_ALL=C", NULL};
 	struct rlimit rl;
 	int null;
 
@@ -104,9 +106,15 @@ static void __attribute__((noreturn)) child(const struct fm_gsrun_limits *lim,
 	if (setrlimit(RLIMIT_CORE, &rl) == -1 ||
 	    setrlimit(RLIMIT_FSIZE, &rl) == -1)
 		_exit(126);
+	/* No new processes (SAFER already forbids pipes; this is belt and
+	 * braces for a non-root user). */
+	rl.rlim_cur = rl.rlim_max = 0;
+	(void)setrlimit(RLIMIT_NPROC, &rl);
 	/* Ghostscript must not wander off with our signal dispositions. */
 	signal(SIGPIPE, SIG_DFL);
-	execvp(argv[0], argv);
+	/* A fixed environment: GS_OPTIONS or GS_LIB from the caller's
+	 * environment could otherwise turn SAFER off or swap resources. */
+	execvpe(argv[0], argv, (char *const *)envp);
 	_exit(127);
 }
 

@@ -120,10 +120,11 @@ copies_from_token(struct ps *ps, const char *prev_name, double v)
 
 /*
  * Tokenises buf[a..b): records colour use (returns true on colour),
- * in-document copies and, in the prolog, one-operator colour aliases.
+ * in-document copies, the showpage operators written out, and, in the
+ * prolog, one-operator colour aliases.
  */
 static bool
-scan_tokens(struct ps *ps, size_t a, size_t b, bool prolog)
+scan_tokens(struct ps *ps, size_t a, size_t b, bool prolog, unsigned *showpages)
 {
 	const uint8_t *d = ps->buf;
 	double v[4] = {0};
@@ -247,6 +248,8 @@ scan_tokens(struct ps *ps, size_t a, size_t b, bool prolog)
 			}
 		}
 		lastname[0] = '\0';
+		if (!strcmp(word, "showpage"))
+			(*showpages)++;
 		switch (op_of(word, ps)) {
 		case OP_RGB:
 			if (nv >= 3 &&
@@ -270,8 +273,6 @@ scan_tokens(struct ps *ps, size_t a, size_t b, bool prolog)
 			break;
 		}
 		nv = 0;
-		if (color && !prolog)
-			return true;
 	}
 	return color;
 }
@@ -360,6 +361,7 @@ fm_pagecount_ps_scan(const uint8_t *buf, size_t len,
 	struct ps ps;
 	size_t p = 0, first_page = 0, cap = 0;
 	size_t *starts = NULL;
+	bool *colors = NULL;
 	uint64_t npage = 0, declared = 0, nested = 0;
 	bool have_declared = false, atend = false, adobe, ok = true;
 
@@ -449,7 +451,8 @@ fm_pagecount_ps_scan(const uint8_t *buf, size_t len,
 	/* "#copies"/"NumCopies" in the code itself (prolog and setup). */
 	{
 		size_t end = npage ? first_page : len;
-		(void)scan_tokens(&ps, 0, end, true);
+		unsigned sp = 0;
+		(void)scan_tokens(&ps, 0, end, true, &sp);
 	}
 
 	if (!adobe || npage == 0 || (have_declared && declared != npage)) {
@@ -460,9 +463,29 @@ fm_pagecount_ps_scan(const uint8_t *buf, size_t len,
 		goto out;
 	}
 
+	/*
+	 * Each page is tokenised: for its colour, and because a page with
+	 * more than one showpage written out means the DSC does not
+	 * describe what prints - then Ghostscript decides.
+	 */
+	if ((colors = calloc(npage, sizeof(bool))) == NULL) {
+		ok = false;
+		goto out;
+	}
+	for (uint64_t i = 0; i < npage; i++) {
+		size_t a = starts[i], b = i + 1 < npage ? starts[i + 1] : len;
+		unsigned sp = 0;
+		colors[i] = scan_tokens(&ps, a, b, false, &sp);
+		if (sp > 1) {
+			free(colors);
+			colors = NULL;
+			ok = gs_fallback(
+			    &ps, opts, t, "several showpage in one DSC page");
+			goto out;
+		}
+	}
 	if (ps.copies > 1)
 		t->doc_copies = fm_pagetally_mul(t->doc_copies, ps.copies);
-
 	if (opts->accurate_color && opts->allow_ghostscript &&
 	    opts->color_mode != FM_COLOR_MODE_MONOCHROME) {
 		struct fm_gsrun_limits lim = {
@@ -471,25 +494,25 @@ fm_pagecount_ps_scan(const uint8_t *buf, size_t len,
 		uint64_t n = 0;
 		enum fm_gsrun_result r = fm_gsrun_render_colors(&lim, buf, len,
 		    50, npage * (ps.copies ? ps.copies : 1) + 1, &flags, &n);
+		/* Ghostscript prints the copies too; the first npage
+		 * pages are one copy. */
 		if (r == FM_GSRUN_OK && n >= npage) {
-			for (uint64_t i = 0; i < npage; i++)
-				fm_pagetally_add(t, flags[i], 1);
+			memcpy(colors, flags, npage * sizeof(bool));
 			t->color_exact = true;
-			free(flags);
-			goto out;
+		} else {
+			snprintf(t->reason, sizeof(t->reason),
+			    "accurate colour failed (%s), fast colour used",
+			    r == FM_GSRUN_OK ? "page count differs"
+			                     : fm_gsrun_result_name(r));
 		}
 		free(flags);
-		snprintf(t->reason, sizeof(t->reason),
-		    "accurate colour failed (%s), fast colour used",
-		    fm_gsrun_result_name(r));
 	}
-	for (uint64_t i = 0; i < npage; i++) {
-		size_t a = starts[i], b = i + 1 < npage ? starts[i + 1] : len;
-		bool color = opts->color_mode != FM_COLOR_MODE_MONOCHROME &&
-		    scan_tokens(&ps, a, b, false);
-		fm_pagetally_add(t, color, 1);
-	}
+	for (uint64_t i = 0; i < npage; i++)
+		fm_pagetally_add(t,
+		    opts->color_mode != FM_COLOR_MODE_MONOCHROME && colors[i],
+		    1);
 out:
+	free(colors);
 	free(starts);
 	return ok;
 }

@@ -73,6 +73,10 @@ expect ps-nodsc.ps - ok 3 1 3 3 1
 mkps ps-lies.ps cmm
 sed -i 's/^%%Pages: 3/%%Pages: 5/' ps-lies.ps
 expect ps-lies.ps - ok 3 1 3 3 1
+# DSC pages that print more than DSC says (two showpage in one page).
+mkps ps-extra-showpage.ps cmm
+sed -i '0,/^showpage$/s//showpage\nshowpage/' ps-extra-showpage.ps
+expect ps-extra-showpage.ps - ok 4 1 4 4 1
 # N-up and duplex.
 mkps ps-5.ps ccmmm
 expect ps-5.ps "--number-up 2" ok 5 2 3 3 1
