@@ -372,7 +372,12 @@ fm_pagecount_fd(
 		set_fail(out, FM_PC_TOO_COMPLEX, "cannot map the file");
 		return false;
 	}
-	(void)madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+	/* qpdf jumps between the trailer, the xref and the objects; the
+	 * other parsers stream from start to end. */
+	(void)madvise(map, (size_t)st.st_size,
+	    find_early(map, (size_t)st.st_size, 1024, "%PDF-")
+	        ? MADV_RANDOM
+	        : MADV_SEQUENTIAL);
 	ok = fm_pagecount_buf(map, (size_t)st.st_size, opts, out);
 	munmap(map, (size_t)st.st_size);
 	return ok;

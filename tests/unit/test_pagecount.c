@@ -305,6 +305,25 @@ test_ps_dsc(void)
 }
 
 static void
+test_ps_inline_image_data_skipped(void)
+{
+	/* Base-85 image data that happens to spell operators must not be
+	 * read as code: one mono page, not colour, not "two showpage". */
+	static const char ps[] =
+	    "%!PS-Adobe-3.0\n%%Pages: 1\n%%EndComments\n"
+	    "%%Page: 1 1\n8 8 8 [8 0 0 8 0 0] currentfile /ASCII85Decode "
+	    "filter image\n0 0 1 setrgbcolor showpage showpage~>\n"
+	    "showpage\n%%EOF\n";
+	struct fm_pagecount_opts o = opts_default();
+	struct fm_pagecount r;
+
+	ASSERT_TRUE(count(ps, sizeof(ps) - 1, &o, &r));
+	ASSERT_INT_EQ(r.status, FM_PC_OK);
+	ASSERT_UINT_EQ(r.pages, 1);
+	ASSERT_UINT_EQ(r.color_pages, 0);
+}
+
+static void
 test_pdf_in_memory(void)
 {
 	/* A minimal PDF without xref (qpdf reconstructs it): two pages,
@@ -378,6 +397,7 @@ main(void)
 	RUN(test_pcl5_same_copies_counted_once);
 	RUN(test_pjl_header);
 	RUN(test_ps_dsc);
+	RUN(test_ps_inline_image_data_skipped);
 	RUN(test_pdf_in_memory);
 	RUN(test_unsupported_and_fd);
 	return harness_done();
