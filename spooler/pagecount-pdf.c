@@ -164,12 +164,19 @@ resolve_cs(struct scan *s, qpdf_oh cs, struct cspace *out, int depth)
 		                                  : 3;
 		if (base.kind == CS_GRAY) {
 			out->kind = CS_GRAY;
-		} else if (qpdf_oh_is_string(s->q, lut)) {
+		} else if (qpdf_oh_is_string(s->q, lut) && s->nluts < 16) {
+			/* The C API returns strings in one scratch buffer that
+			 * the next string or name call overwrites: copy. */
 			size_t l = 0;
-			out->lut =
-			    (const uint8_t *)qpdf_oh_get_binary_string_value(
-			        s->q, lut, &l);
-			out->lutlen = l;
+			const char *v =
+			    qpdf_oh_get_binary_string_value(s->q, lut, &l);
+			uint8_t *c = v != NULL && l > 0 ? malloc(l) : NULL;
+			if (c != NULL) {
+				memcpy(c, v, l);
+				s->luts[s->nluts++] = c;
+				out->lut = c;
+				out->lutlen = l;
+			}
 		} else if (qpdf_oh_is_stream(s->q, lut) && s->nluts < 16) {
 			unsigned char *b = NULL;
 			size_t l = 0;
@@ -229,7 +236,7 @@ values_color(const struct cspace *cs, const double *v, int nv)
 		return nv >= 3 && (fabs(v[1]) > 0.5 || fabs(v[2]) > 0.5);
 	case CS_INDEXED: {
 		size_t i;
-		if (nv < 1 || v[0] < 0 || cs->lut == NULL)
+		if (nv < 1 || !(v[0] >= 0 && v[0] < 65536) || cs->lut == NULL)
 			return true;
 		i = (size_t)v[0] * cs->ncomp;
 		if (i + cs->ncomp > cs->lutlen)

@@ -326,12 +326,18 @@ test_ps_inline_image_data_skipped(void)
 static void
 test_pdf_in_memory(void)
 {
-	/* A minimal PDF without xref (qpdf reconstructs it): two pages,
-	 * one with a grey rg fill, one with a red one. */
+	/* A minimal PDF without xref (qpdf reconstructs it): a grey rg
+	 * fill, a red one, then Indexed spaces: I1 (black, red) and I2
+	 * (green, green).  Page 3 fills with I1 index 0 (black) after I2
+	 * was resolved - a lookup table kept in qpdf's scratch string would
+	 * read I2's green here; page 4 strokes I1 index 1 (red). */
 	static const char pdf[] =
 	    "%PDF-1.4\n"
 	    "1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-	    "2 0 obj << /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >> endobj\n"
+	    "2 0 obj << /Type /Pages /Kids [3 0 R 4 0 R 7 0 R 8 0 R] /Count 4 "
+	    "/Resources << /ColorSpace << /I1 [/Indexed /DeviceRGB 1 "
+	    "<000000ff0000>] /I2 [/Indexed /DeviceRGB 1 <00ff0000ff00>] >> >> "
+	    ">> endobj\n"
 	    "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 99 99] "
 	    "/Contents 5 0 R >> endobj\n"
 	    "4 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 99 99] "
@@ -342,15 +348,26 @@ test_pdf_in_memory(void)
 	    "6 0 obj << /Length 27 >> stream\n"
 	    "1 0 0 rg 0 0 9 9 re f\nQ\n\n\n\n\n"
 	    "endstream endobj\n"
-	    "trailer << /Root 1 0 R /Size 7 >>\n%%EOF\n";
+	    "7 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 99 99] "
+	    "/Contents 9 0 R >> endobj\n"
+	    "8 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 99 99] "
+	    "/Contents 10 0 R >> endobj\n"
+	    "9 0 obj << /Length 40 >> stream\n"
+	    "/I1 cs /I2 CS 0 sc 0 0 9 9 re f\n\n\n\n\n\n\n\n\n"
+	    "endstream endobj\n"
+	    "10 0 obj << /Length 40 >> stream\n"
+	    "/I1 CS 1 SC /I2 cs 0 sc 0 0 9 9 re S\n\n\n\n"
+	    "endstream endobj\n"
+	    "trailer << /Root 1 0 R /Size 11 >>\n%%EOF\n";
 	struct fm_pagecount_opts o = opts_default();
 	struct fm_pagecount r;
 
 	ASSERT_TRUE(count(pdf, sizeof(pdf) - 1, &o, &r));
 	ASSERT_INT_EQ(r.status, FM_PC_OK);
 	ASSERT_STR_EQ(r.format, "pdf");
-	ASSERT_UINT_EQ(r.pages, 2);
-	ASSERT_UINT_EQ(r.color_pages, 1);
+	ASSERT_UINT_EQ(r.pages, 4);
+	/* pages 2 (red rg) and 4 (red index 1 stroked) */
+	ASSERT_UINT_EQ(r.color_pages, 2);
 
 	ASSERT_TRUE(count("%PDF-1.4\ngarbage", 16, &o, &r));
 	ASSERT_INT_EQ(r.status, FM_PC_DAMAGED);
