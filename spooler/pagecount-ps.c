@@ -127,6 +127,63 @@ is_delim(uint8_t c)
 	return cclass[c] == 2;
 }
 
+/* Reads a word of regular characters at d[q] into w; returns its end. */
+static size_t
+read_word(const uint8_t *d, size_t q, size_t b, char *w, size_t wmax)
+{
+	size_t k = 0;
+
+	while (q < b && cclass[d[q]] == 0) {
+		if (k + 1 < wmax)
+			w[k++] = (char)d[q];
+		q++;
+	}
+	w[k] = '\0';
+	return q;
+}
+
+/*
+ * After "/name" in the prolog: "{ op }" (with bind/def after it) or
+ * "/op load" define name as a colour operator under another name, as
+ * drivers and Ghostscript's ps2write do ("/rg/setrgbcolor load def").
+ */
+static void
+prolog_alias(struct ps *ps, size_t q, size_t b, const char *name)
+{
+	const uint8_t *d = ps->buf;
+	char body[32], word[8];
+	enum color_op o = OP_NONE;
+
+	if (ps->naliases >= MAX_ALIASES || name[0] == '\0')
+		return;
+	while (q < b && is_ws(d[q]))
+		q++;
+	if (q < b && d[q] == '{') {
+		size_t s0;
+		q++;
+		while (q < b && is_ws(d[q]))
+			q++;
+		s0 = q;
+		q = read_word(d, q, b, body, sizeof(body));
+		while (q < b && is_ws(d[q]))
+			q++;
+		if (q < b && d[q] == '}' && q > s0)
+			o = op_of(body, ps);
+	} else if (q < b && d[q] == '/') {
+		q = read_word(d, q + 1, b, body, sizeof(body));
+		while (q < b && is_ws(d[q]))
+			q++;
+		read_word(d, q, b, word, sizeof(word));
+		if (!strcmp(word, "load"))
+			o = op_of(body, ps);
+	}
+	if (o != OP_NONE) {
+		struct alias *al = &ps->aliases[ps->naliases++];
+		snprintf(al->name, sizeof(al->name), "%s", name);
+		al->op = o;
+	}
+}
+
 static void
 copies_from_token(struct ps *ps, const char *prev_name, double v)
 {
@@ -203,38 +260,8 @@ scan_tokens(struct ps *ps, size_t a, size_t b, bool prolog, unsigned *showpages)
 				p++;
 			}
 			lastname[k] = '\0';
-			/* "/name { op } bind def" in the prolog: an alias. */
-			if (prolog && ps->naliases < MAX_ALIASES) {
-				size_t q = p;
-				while (q < b && is_ws(d[q]))
-					q++;
-				if (q < b && d[q] == '{') {
-					size_t s0 = ++q, k2 = 0;
-					char body[32];
-					while (q < b && is_ws(d[q]))
-						q++;
-					s0 = q;
-					while (q < b && !is_ws(d[q]) &&
-					    !is_delim(d[q]) && k2 + 1 < 32)
-						body[k2++] = (char)d[q++];
-					body[k2] = '\0';
-					while (q < b && is_ws(d[q]))
-						q++;
-					if (q < b && d[q] == '}' && q > s0) {
-						enum color_op o =
-						    op_of(body, ps);
-						if (o != OP_NONE) {
-							struct alias *al =
-							    &ps->aliases
-							         [ps->naliases++];
-							snprintf(al->name,
-							    sizeof(al->name),
-							    "%s", lastname);
-							al->op = o;
-						}
-					}
-				}
-			}
+			if (prolog)
+				prolog_alias(ps, p, b, lastname);
 			continue;
 		}
 		if (is_delim(c)) {

@@ -86,7 +86,7 @@ expect ps-5.ps "--color-mode monochrome" ok 5 0 5 5 1
 expect ps-5.ps "--accurate-color" ok 5 2 5 5 1
 # Real-world DSC from Ghostscript's ps2write.
 gsq -sDEVICE=ps2write -sOutputFile=ps-ps2write.ps ps-7.ps
-expect ps-ps2write.ps - ok 7 - 7 7 1
+expect ps-ps2write.ps - ok 7 2 7 7 1
 # Endless and broken PostScript: a status, in bounded time.
 printf '%%!PS\n{ 1 pop } loop\n' > bad-ps-endless.ps
 expect bad-ps-endless.ps "--timeout 3" too-complex - - - - -
