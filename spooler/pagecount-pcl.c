@@ -6,6 +6,10 @@
  * sequences that announce binary data (every "#W" parameter, raster
  * planes ESC*b#V, and ESC&p#X transparent print data) are skipped over whole,
  * so that a 0x0C inside a raster row or a font is never taken for a form feed.
+ * Plain text that runs past the text length (ESC&l#F, default 60 lines)
+ * with line feeds only continues on a new page when more text comes; a
+ * page that positions the cursor vertically (ESC&a#R/V, ESC*p#Y) is left
+ * to its form feeds, as line counting no longer says where it is.
  * ESC&l#X sets the copies of each following page (uncollated).  The
  * universal exit language (ESC%-12345X) ends the PCL job.
  *
@@ -27,6 +31,10 @@ struct pcl_state {
 	int64_t fg;            /* selected palette index */
 	const uint8_t *plane0; /* first plane of the raster row being sent */
 	size_t plane0_len;
+	uint64_t lines;       /* line feeds on this page */
+	uint64_t text_length; /* lines per page (ESC&l#F), default 60 */
+	bool positioned;      /* the page moves the cursor vertically */
+	bool overflow;        /* text ran past the last line */
 };
 
 static void
@@ -35,6 +43,23 @@ eject(struct pcl_state *s, struct fm_pagetally *t)
 	fm_pagetally_add(t, s->color, s->copies);
 	s->dirty = false;
 	s->color = false;
+	s->lines = 0;
+	s->positioned = false;
+	s->overflow = false;
+}
+
+/*
+ * Printable data arrives: if plain text ran past the page's text length
+ * (no vertical positioning on the page, only line feeds), the printer
+ * has started a new page for it.
+ */
+static void
+mark(struct pcl_state *s, struct fm_pagetally *t)
+{
+	if (s->overflow && s->dirty)
+		eject(s, t);
+	s->overflow = false;
+	s->dirty = true;
 }
 
 static void
@@ -44,6 +69,7 @@ reset(struct pcl_state *s)
 	s->palette = 0;
 	s->fg = 0;
 	s->plane0 = NULL;
+	s->text_length = 60;
 }
 
 static bool
@@ -138,6 +164,14 @@ param_escape(const uint8_t *buf, size_t len, size_t p, struct pcl_state *s)
 			p += (size_t)v;
 		} else if (pc == '&' && group == 'l' && up == 'X' && any) {
 			s->copies = v >= 1 ? (uint64_t)v : 1;
+		} else if (pc == '&' && group == 'l' && up == 'F' && any) {
+			s->text_length = v >= 1 ? (uint64_t)v : 60;
+		} else if ((pc == '&' && group == 'a' &&
+		               (up == 'R' || up == 'V')) ||
+		    (pc == '*' && group == 'p' && up == 'Y')) {
+			/* Vertical cursor moves: line counting no longer
+			 * tells where the text is. */
+			s->positioned = true;
 		} else if (pc == '*' && group == 'r' && up == 'U' && any) {
 			s->palette = v == 3 || v == -3 ? (int)v : 0;
 		} else if (pc == '*' && group == 'v' && up == 'S' && any) {
@@ -172,8 +206,11 @@ fm_pagecount_pcl_scan(const uint8_t *buf, size_t len, struct fm_pagetally *t)
 					s.dirty = true;
 			} else if (c == '\f') {
 				eject(&s, t);
+			} else if (c == '\n') {
+				if (!s.positioned && ++s.lines >= s.text_length)
+					s.overflow = true;
 			} else if (c >= ' ' || c == '\t') {
-				s.dirty = true;
+				mark(&s, t);
 				if (fg_is_color(&s))
 					s.color = true;
 			}

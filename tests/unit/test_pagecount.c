@@ -249,6 +249,39 @@ test_pcl5_same_copies_counted_once(void)
 }
 
 static void
+test_pcl5_text_overflow(void)
+{
+	static char buf[130 * 8 + 64];
+	struct fm_pagecount_opts o = opts_default();
+	struct fm_pagecount r;
+	size_t n;
+
+	/* 130 lines of plain text, no form feed: 60 + 60 + 10 lines. */
+	n = (size_t)snprintf(buf, sizeof(buf),
+	    "\x1b"
+	    "E");
+	for (int i = 0; i < 130; i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "L%03d\r\n", i);
+	ASSERT_TRUE(count(buf, n, &o, &r));
+	ASSERT_UINT_EQ(r.pages, 3);
+	/* Exactly 60 lines, then also a form feed: one page, not two. */
+	ASSERT_TRUE(count(buf, 2 + 60 * 6, &o, &r));
+	ASSERT_UINT_EQ(r.pages, 1);
+	buf[2 + 60 * 6] = '\f';
+	ASSERT_TRUE(count(buf, 2 + 60 * 6 + 1, &o, &r));
+	ASSERT_UINT_EQ(r.pages, 1);
+	/* A longer text length (ESC&l70F), then a positioned page. */
+	n = (size_t)snprintf(buf, sizeof(buf), "\x1b&l70F");
+	for (int i = 0; i < 130; i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "L%03d\r\n", i);
+	ASSERT_TRUE(count(buf, n, &o, &r));
+	ASSERT_UINT_EQ(r.pages, 2);
+	memcpy(buf, "\x1b&a05R", 6);
+	ASSERT_TRUE(count(buf, n, &o, &r));
+	ASSERT_UINT_EQ(r.pages, 1);
+}
+
+static void
 test_pjl_header(void)
 {
 	static const char pjl[] = "\x1b%-12345X@PJL JOB NAME=\"x\"\r\n"
@@ -412,6 +445,7 @@ main(void)
 	RUN(test_copies_nup_sides);
 	RUN(test_pcl5_form_feeds_and_traps);
 	RUN(test_pcl5_same_copies_counted_once);
+	RUN(test_pcl5_text_overflow);
 	RUN(test_pjl_header);
 	RUN(test_ps_dsc);
 	RUN(test_ps_inline_image_data_skipped);
