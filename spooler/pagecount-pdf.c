@@ -669,6 +669,74 @@ page_color_fast(struct scan *s, qpdf_oh page)
 	return color;
 }
 
+/*
+ * qpdf walks the page tree recursively: a tree nested a few ten
+ * thousand levels deep overflows the stack.  This walks it first,
+ * iteratively, and refuses trees deeper than MAX_TREE_DEPTH or with more
+ * than MAX_TREE_NODES nodes visited (shared subtrees could otherwise make
+ * the walk exponential).  Returns NULL when fine, or a reason.
+ */
+#define MAX_TREE_DEPTH 1024
+#define MAX_TREE_NODES 4000000
+
+struct tree_item {
+	qpdf_oh node;
+	unsigned depth;
+};
+
+static const char *
+check_page_tree(struct scan *s)
+{
+	struct tree_item *stack;
+	size_t sp = 0, cap = 64;
+	uint64_t visited = 0;
+	const char *why = NULL;
+	qpdf_oh root;
+
+	if ((stack = malloc(cap * sizeof(*stack))) == NULL)
+		return "out of memory";
+	root = qpdf_get_root(s->q);
+	stack[sp++] =
+	    (struct tree_item){qpdf_oh_get_key(s->q, root, "/Pages"), 0};
+	while (sp > 0 && why == NULL) {
+		struct tree_item it = stack[--sp];
+		qpdf_oh kids = qpdf_oh_get_key(s->q, it.node, "/Kids");
+		int nk = qpdf_oh_is_array(s->q, kids)
+		    ? qpdf_oh_get_array_n_items(s->q, kids)
+		    : 0;
+
+		for (int i = 0; i < nk && why == NULL; i++) {
+			qpdf_oh kid = qpdf_oh_get_array_item(s->q, kids, i);
+			if (++visited > MAX_TREE_NODES) {
+				why = "page tree too large";
+			} else if (!qpdf_oh_has_key(s->q, kid, "/Kids")) {
+				qpdf_oh_release(s->q, kid); /* a page */
+			} else if (it.depth + 1 > MAX_TREE_DEPTH) {
+				why = "page tree nested too deep";
+			} else {
+				if (sp == cap) {
+					struct tree_item *ns = realloc(
+					    stack, cap * 2 * sizeof(*ns));
+					if (ns == NULL) {
+						why = "out of memory";
+						break;
+					}
+					stack = ns;
+					cap *= 2;
+				}
+				stack[sp++] =
+				    (struct tree_item){kid, it.depth + 1};
+			}
+		}
+		qpdf_oh_release(s->q, kids);
+		qpdf_oh_release(s->q, it.node);
+	}
+	free(stack);
+	qpdf_oh_release_all(s->q);
+	(void)qpdf_get_error(s->q); /* errors here are qpdf's to report */
+	return why;
+}
+
 bool
 fm_pagecount_pdf_scan(const uint8_t *buf, size_t len,
     const struct fm_pagecount_opts *opts, bool pclm, struct fm_pagetally *t)
@@ -698,6 +766,13 @@ fm_pagecount_pdf_scan(const uint8_t *buf, size_t len,
 			fm_pagetally_fail(t, FM_PC_DAMAGED, "%s",
 			    msg ? msg : "unreadable PDF");
 		goto done;
+	}
+	{
+		const char *why = check_page_tree(&s);
+		if (why != NULL) {
+			fm_pagetally_fail(t, FM_PC_TOO_COMPLEX, "%s", why);
+			goto done;
+		}
 	}
 	n = qpdf_get_num_pages(s.q);
 	if (n < 0 || qpdf_has_error(s.q)) {

@@ -143,6 +143,24 @@ printf '%%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n
 expect bad-pdf-loop.pdf - - - - - - -
 printf '%%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1000000000 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>\nendobj\ntrailer\n<< /Root 1 0 R /Size 4 >>\n%%%%EOF\n' > bad-pdf-billion.pdf
 expect bad-pdf-billion.pdf - ok 1 0 1 1 1
+# A page tree nested N levels deep (one page at the bottom): 500 levels
+# is odd but fine; 50000 would overflow qpdf's recursive walk.
+deep_pdf() {
+	awk -v n="$2" 'BEGIN {
+		printf "%%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+		for (i = 0; i < n; i++) {
+			me = 2 + i
+			par = i > 0 ? sprintf("/Parent %d 0 R ", me - 1) : ""
+			printf "%d 0 obj << /Type /Pages %s/Kids [%d 0 R] /Count 1 >> endobj\n", me, par, me + 1
+		}
+		printf "%d 0 obj << /Type /Page /Parent %d 0 R /MediaBox [0 0 9 9] >> endobj\n", n + 2, n + 1
+		printf "trailer << /Root 1 0 R /Size %d >>\n%%%%EOF\n", n + 3
+	}' > "$1"
+}
+deep_pdf pdf-deep-500.pdf 500
+expect pdf-deep-500.pdf - ok 1 0 1 1 1
+deep_pdf bad-pdf-deep.pdf 50000
+expect bad-pdf-deep.pdf - too-complex - - - - -
 head -c 5000 /dev/urandom > bad-garbage.bin
 expect bad-garbage.bin - unsupported - - - - -
 printf '%%PDF-1.7\n' > bad-pdf-header-only.pdf
