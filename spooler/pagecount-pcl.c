@@ -201,10 +201,29 @@ fm_pagecount_pcl_scan(const uint8_t *buf, size_t len, struct fm_pagetally *t)
 		if (c != 0x1b) {
 			if (hpgl) {
 				/* Plot commands put marks on the page; form
-				 * feeds here are label text, not ejects. */
-				if (c > ' ')
-					s.dirty = true;
-			} else if (c == '\f') {
+				 * feeds here are label text, not ejects.  The
+				 * whole HP-GL/2 run up to the next escape is
+				 * taken at once. */
+				const uint8_t *e =
+				    memchr(buf + p, 0x1b, len - p);
+				size_t q = e != NULL ? (size_t)(e - buf) : len;
+				for (size_t i = p; i < q && !s.dirty; i++)
+					if (buf[i] > ' ')
+						s.dirty = true;
+				p = q;
+				continue;
+			}
+			if (c > ' ' && c != 0x7f) {
+				/* A run of printable text: one mark. */
+				mark(&s, t);
+				if (fg_is_color(&s))
+					s.color = true;
+				while (++p < len && buf[p] > ' ' &&
+				    buf[p] != 0x7f && buf[p] != 0x1b)
+					;
+				continue;
+			}
+			if (c == '\f') {
 				eject(&s, t);
 			} else if (c == '\n') {
 				if (!s.positioned && ++s.lines >= s.text_length)
@@ -254,8 +273,6 @@ fm_pagecount_pcl_scan(const uint8_t *buf, size_t len, struct fm_pagetally *t)
 				    "truncated escape sequence or data");
 				return true;
 			}
-			if (fg_is_color(&s) && s.dirty)
-				s.color = true;
 			p = q;
 		} else {
 			p++; /* two-character escape (ESC 9, ESC =, ...) */
