@@ -21,14 +21,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "spooler/gsrun.h"
 #include "spooler/pagecount-pdf.h"
 
-#define MAX_DEPTH 12          /* nested forms and patterns */
-#define MAX_STACK 32          /* q/Q nesting kept */
-#define MAX_IMAGE (64u << 20) /* decoded bytes we inspect per image */
-#define MAX_WORK (512u << 20) /* content + image bytes per document */
+#define MAX_DEPTH 12            /* nested forms and patterns */
+#define MAX_STACK 32            /* q/Q nesting kept */
+#define MAX_IMAGE (64u << 20)   /* decoded bytes we inspect per image */
+#define MAX_WORK (512u << 20)   /* content + image bytes per document */
+#define MAX_CONTENT (64u << 20) /* decoded content bytes per stream/page */
 
 enum cs_kind {
 	CS_GRAY,    /* always neutral */
@@ -78,6 +80,215 @@ dict_get(struct scan *s, qpdf_oh dict, const char *key)
 	if (qpdf_oh_is_stream(s->q, dict))
 		dict = qpdf_oh_get_dict(s->q, dict);
 	return qpdf_oh_get_key(s->q, dict, key);
+}
+
+/*
+ * Decoding with a ceiling.  qpdf decodes a stream whole, however large
+ * it becomes, so a few kilobytes of deflate bomb would cost gigabytes.
+ * Plain Flate (the usual filter of content streams and images) is
+ * inflated here with zlib and stopped at the ceiling; any other filter
+ * chain is handed to qpdf only when its worst-case expansion of the raw
+ * length stays under the ceiling, and JPEG only when the frame header's
+ * size does.
+ */
+static bool
+inflate_capped(const uint8_t *in, size_t inlen, size_t cap, unsigned char **out,
+    size_t *outlen)
+{
+	z_stream z;
+	unsigned char *buf = NULL;
+	size_t size = 0;
+	int r;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit(&z) != Z_OK)
+		return false;
+	z.next_in = (Bytef *)in;
+	z.avail_in = inlen > UINT32_MAX ? UINT32_MAX : (uInt)inlen;
+	do {
+		if (z.total_out == size) {
+			size_t nsize = size ? size * 2 : 65536;
+			unsigned char *nb;
+			if (size >= cap + 1) {
+				r = Z_MEM_ERROR; /* over the ceiling */
+				break;
+			}
+			if (nsize > cap + 1)
+				nsize = cap + 1;
+			if ((nb = realloc(buf, nsize)) == NULL) {
+				r = Z_MEM_ERROR;
+				break;
+			}
+			buf = nb;
+			size = nsize;
+		}
+		z.next_out = buf + z.total_out;
+		z.avail_out = (uInt)(size - z.total_out);
+		r = inflate(&z, Z_NO_FLUSH);
+	} while (r == Z_OK);
+	inflateEnd(&z);
+	/* A truncated stream still gives what it has, as qpdf would. */
+	if ((r != Z_STREAM_END && r != Z_BUF_ERROR && r != Z_DATA_ERROR) ||
+	    z.total_out > cap) {
+		free(buf);
+		return false;
+	}
+	*out = buf;
+	*outlen = z.total_out;
+	return true;
+}
+
+/* Width x height x components of a JPEG from its frame header. */
+static uint64_t
+jpeg_samples(const uint8_t *d, size_t n)
+{
+	size_t p = 2;
+
+	if (n < 4 || d[0] != 0xff || d[1] != 0xd8)
+		return UINT64_MAX;
+	while (p + 4 <= n) {
+		uint8_t m;
+		size_t seg;
+		if (d[p] != 0xff) {
+			p++;
+			continue;
+		}
+		m = d[p + 1];
+		if (m == 0xff || m == 0x01 || (m >= 0xd0 && m <= 0xd7)) {
+			p++;
+			continue;
+		}
+		seg = (size_t)d[p + 2] << 8 | d[p + 3];
+		if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 &&
+		    m != 0xcc) {
+			if (p + 10 > n)
+				return UINT64_MAX;
+			return (uint64_t)((d[p + 5] << 8) | d[p + 6]) *
+			    (uint64_t)((d[p + 7] << 8) | d[p + 8]) *
+			    (uint64_t)d[p + 9];
+		}
+		if (m == 0xda)
+			break;
+		p += 2 + seg;
+	}
+	return UINT64_MAX;
+}
+
+/* Worst-case expansion of one filter; 0 = not decoded here. */
+static double
+filter_ratio(const char *f)
+{
+	if (!strcmp(f, "/FlateDecode") || !strcmp(f, "/Fl"))
+		return 1100; /* deflate cannot exceed ~1032:1 */
+	if (!strcmp(f, "/LZWDecode") || !strcmp(f, "/LZW"))
+		return 4200;
+	if (!strcmp(f, "/RunLengthDecode") || !strcmp(f, "/RL"))
+		return 130;
+	if (!strcmp(f, "/ASCIIHexDecode") || !strcmp(f, "/AHx") ||
+	    !strcmp(f, "/ASCII85Decode") || !strcmp(f, "/A85"))
+		return 1;
+	return 0;
+}
+
+/*
+ * The decoded data of stream st, at most cap bytes, in *out (malloc'd,
+ * caller frees).  lossy: JPEG may be decoded (images).  Returns false,
+ * with nothing to free, when the data is over the ceiling or cannot be
+ * decoded; the caller then does not know what the stream draws.
+ */
+static bool
+stream_bytes(struct scan *s, qpdf_oh st, size_t cap, bool lossy,
+    unsigned char **out, size_t *outlen)
+{
+	qpdf_oh f = dict_get(s, st, "/Filter");
+	qpdf_oh parms = dict_get(s, st, "/DecodeParms");
+	char names[8][24];
+	int nf = 0;
+	unsigned char *raw = NULL;
+	size_t rawlen = 0;
+	double bound;
+	bool predictor = false, dct = false, ok = false;
+	QPDF_BOOL filtered = QPDF_FALSE;
+
+	*out = NULL;
+	*outlen = 0;
+	if (qpdf_oh_is_name(s->q, f)) {
+		snprintf(names[nf++], sizeof(names[0]), "%s",
+		    qpdf_oh_get_name(s->q, f));
+	} else if (qpdf_oh_is_array(s->q, f)) {
+		int k = qpdf_oh_get_array_n_items(s->q, f);
+		if (k > 8)
+			return false;
+		for (int i = 0; i < k; i++) {
+			qpdf_oh e = qpdf_oh_get_array_item(s->q, f, i);
+			if (!qpdf_oh_is_name(s->q, e))
+				return false;
+			snprintf(names[nf++], sizeof(names[0]), "%s",
+			    qpdf_oh_get_name(s->q, e));
+		}
+	}
+	if (qpdf_oh_is_array(s->q, parms))
+		parms = qpdf_oh_get_array_item(s->q, parms, 0);
+	if (qpdf_oh_is_dictionary(s->q, parms)) {
+		qpdf_oh pr = qpdf_oh_get_key(s->q, parms, "/Predictor");
+		predictor = qpdf_oh_is_integer(s->q, pr) &&
+		    qpdf_oh_get_int_value(s->q, pr) > 1;
+	}
+	if (qpdf_oh_get_stream_data(
+	        s->q, st, qpdf_dl_none, NULL, &raw, &rawlen) &
+	    QPDF_ERRORS) {
+		(void)qpdf_get_error(s->q);
+		free(raw);
+		return false;
+	}
+	if (nf == 0) {
+		if (rawlen > cap) {
+			free(raw);
+			return false;
+		}
+		*out = raw;
+		*outlen = rawlen;
+		return true;
+	}
+	if (nf == 1 && filter_ratio(names[0]) == 1100 && !predictor) {
+		ok = inflate_capped(raw, rawlen, cap, out, outlen);
+		free(raw);
+		return ok;
+	}
+	bound = (double)rawlen;
+	for (int i = 0; i < nf; i++) {
+		double r = filter_ratio(names[i]);
+		if ((!strcmp(names[i], "/DCTDecode") ||
+		        !strcmp(names[i], "/DCT")) &&
+		    lossy && i == nf - 1) {
+			dct = true;
+			continue;
+		}
+		if (r == 0) {
+			free(raw);
+			return false;
+		}
+		bound *= r;
+	}
+	/* A JPEG at the end of the chain: its frame header says its size
+	 * (only readable here when it is the only filter). */
+	if (dct && (nf != 1 || jpeg_samples(raw, rawlen) > cap))
+		bound = (double)cap + 1;
+	free(raw);
+	if (bound > (double)cap)
+		return false;
+	if ((qpdf_oh_get_stream_data(s->q, st,
+	         lossy ? qpdf_dl_all : qpdf_dl_specialized, &filtered, out,
+	         outlen) &
+	        QPDF_ERRORS) ||
+	    !filtered || *out == NULL || *outlen > cap) {
+		(void)qpdf_get_error(s->q);
+		free(*out);
+		*out = NULL;
+		*outlen = 0;
+		return false;
+	}
+	return true;
 }
 
 /* Resources of a page, inherited from its ancestors when absent. */
@@ -180,9 +391,7 @@ resolve_cs(struct scan *s, qpdf_oh cs, struct cspace *out, int depth)
 		} else if (qpdf_oh_is_stream(s->q, lut) && s->nluts < 16) {
 			unsigned char *b = NULL;
 			size_t l = 0;
-			if ((qpdf_oh_get_stream_data(
-			         s->q, lut, qpdf_dl_generalized, NULL, &b, &l) &
-			        QPDF_ERRORS) == 0 &&
+			if (stream_bytes(s, lut, 65536, false, &b, &l) &&
 			    b != NULL) {
 				s->luts[s->nluts++] = b;
 				out->lut = b;
@@ -273,7 +482,6 @@ image_color(struct scan *s, qpdf_oh img, const struct gstate *gs)
 	unsigned char *b = NULL;
 	size_t l = 0;
 	struct cspace cs;
-	QPDF_BOOL filtered = QPDF_FALSE;
 	bool color;
 	qpdf_oh w, h;
 
@@ -292,6 +500,8 @@ image_color(struct scan *s, qpdf_oh img, const struct gstate *gs)
 	if (!qpdf_oh_is_integer(s->q, bpc) ||
 	    qpdf_oh_get_int_value(s->q, bpc) != 8 ||
 	    !qpdf_oh_is_integer(s->q, w) || !qpdf_oh_is_integer(s->q, h) ||
+	    qpdf_oh_get_int_value(s->q, w) <= 0 ||
+	    qpdf_oh_get_int_value(s->q, h) <= 0 ||
 	    (double)qpdf_oh_get_int_value(s->q, w) *
 	            (double)qpdf_oh_get_int_value(s->q, h) * 4 >
 	        MAX_IMAGE ||
@@ -299,12 +509,13 @@ image_color(struct scan *s, qpdf_oh img, const struct gstate *gs)
 		s->inexact = true;
 		return true;
 	}
-	if ((qpdf_oh_get_stream_data(
-	         s->q, img, qpdf_dl_all, &filtered, &b, &l) &
-	        QPDF_ERRORS) ||
-	    !filtered || b == NULL) {
+	if (!stream_bytes(s, img,
+	        (size_t)qpdf_oh_get_int_value(s->q, w) *
+	                (size_t)qpdf_oh_get_int_value(s->q, h) * 4 +
+	            4096,
+	        true, &b, &l) ||
+	    b == NULL) {
 		free(b);
-		(void)qpdf_get_error(s->q);
 		s->inexact = true;
 		return true;
 	}
@@ -343,12 +554,9 @@ xobject_color(
 			s->inexact = true;
 			return true;
 		}
-		if ((qpdf_oh_get_stream_data(
-		         s->q, xo, qpdf_dl_generalized, NULL, &b, &l) &
-		        QPDF_ERRORS) ||
+		if (!stream_bytes(s, xo, MAX_CONTENT, false, &b, &l) ||
 		    b == NULL) {
 			free(b);
-			(void)qpdf_get_error(s->q);
 			s->inexact = true;
 			return true;
 		}
@@ -387,12 +595,9 @@ pattern_color(struct scan *s, qpdf_oh res, const char *name, int depth)
 		size_t l = 0;
 		qpdf_oh pres = dict_get(s, pat, "/Resources");
 		bool color;
-		if ((qpdf_oh_get_stream_data(
-		         s->q, pat, qpdf_dl_generalized, NULL, &b, &l) &
-		        QPDF_ERRORS) ||
+		if (!stream_bytes(s, pat, MAX_CONTENT, false, &b, &l) ||
 		    b == NULL) {
 			free(b);
-			(void)qpdf_get_error(s->q);
 			s->inexact = true;
 			return true;
 		}
@@ -651,18 +856,56 @@ run_content(struct scan *s, const uint8_t *d, size_t n, qpdf_oh res, int depth)
 static bool
 page_color_fast(struct scan *s, qpdf_oh page)
 {
+	qpdf_oh contents = qpdf_oh_get_key(s->q, page, "/Contents");
 	unsigned char *b = NULL;
 	size_t l = 0;
-	bool color;
+	bool color, ok = true;
+	int n = 1;
 
-	if ((qpdf_oh_get_page_content_data(s->q, page, &b, &l) & QPDF_ERRORS)) {
-		free(b);
-		(void)qpdf_get_error(s->q);
-		/* No readable content: nothing can be drawn. */
-		return false;
+	/*
+	 * The page's content streams, each decoded under the ceiling and
+	 * joined with a line break (streams may split anywhere between
+	 * tokens), as qpdf_oh_get_page_content_data() would without the
+	 * ceiling.
+	 */
+	if (qpdf_oh_is_array(s->q, contents))
+		n = qpdf_oh_get_array_n_items(s->q, contents);
+	for (int i = 0; i < n && ok; i++) {
+		qpdf_oh st = qpdf_oh_is_array(s->q, contents)
+		    ? qpdf_oh_get_array_item(s->q, contents, i)
+		    : contents;
+		unsigned char *part = NULL, *nb;
+		size_t pl = 0;
+		if (!qpdf_oh_is_stream(s->q, st))
+			continue; /* nothing drawn */
+		if (l >= MAX_CONTENT ||
+		    !stream_bytes(s, st, MAX_CONTENT - l, false, &part, &pl)) {
+			ok = false;
+			break;
+		}
+		if ((nb = realloc(b, l + pl + 1)) == NULL) {
+			free(part);
+			ok = false;
+			break;
+		}
+		b = nb;
+		if (pl > 0)
+			memcpy(b + l, part, pl);
+		b[l + pl] = '\n';
+		l += pl + 1;
+		free(part);
 	}
-	color = b != NULL && run_content(s, b, l, page_resources(s, page), 0);
-	free(b);
+	if (!ok) {
+		/* Over the ceiling or undecodable: we cannot say it is
+		 * mono. */
+		free(b);
+		s->inexact = true;
+		color = true;
+	} else {
+		color = b != NULL &&
+		    run_content(s, b, l, page_resources(s, page), 0);
+		free(b);
+	}
 	for (unsigned i = 0; i < s->nluts; i++)
 		free(s->luts[i]);
 	s->nluts = 0;

@@ -161,6 +161,30 @@ deep_pdf pdf-deep-500.pdf 500
 expect pdf-deep-500.pdf - ok 1 0 1 1 1
 deep_pdf bad-pdf-deep.pdf 50000
 expect bad-pdf-deep.pdf - too-complex - - - - -
+# Deflate bombs: an 80 MB content stream of blanks and a 10x10 image whose
+# stream inflates to 10 MB, both compressed by qpdf to a few kilobytes.
+# The page count stands; what the page draws is unknown (colour '-').
+bomb_pdf() { # FILE CONTENT-BYTES IMAGE-BYTES
+	{
+		printf '%%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n'
+		printf '2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n'
+		printf '3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 99 99] '
+		printf '/Resources << /XObject << /Im 5 0 R >> >> /Contents 4 0 R >> endobj\n'
+		printf '4 0 obj << /Length %d >> stream\n' $(($2 + 6))
+		head -c "$2" /dev/zero | tr '\0' ' '
+		printf '/Im Do\nendstream endobj\n'
+		printf '5 0 obj << /Type /XObject /Subtype /Image /Width 10 /Height 10 '
+		printf '/ColorSpace /DeviceRGB /BitsPerComponent 8 /Length %d >> stream\n' "$3"
+		head -c "$3" /dev/zero
+		printf '\nendstream endobj\ntrailer << /Root 1 0 R /Size 6 >>\n%%%%EOF\n'
+	} > "$1.raw"
+	qpdf --compress-streams=y "$1.raw" "$1" 2>/dev/null || [ $? -eq 3 ]
+	rm -f "$1.raw"
+}
+bomb_pdf bad-pdf-content-bomb.pdf 80000000 300
+expect bad-pdf-content-bomb.pdf - ok 1 - 1 1 1
+bomb_pdf bad-pdf-image-bomb.pdf 10 10000000
+expect bad-pdf-image-bomb.pdf - ok 1 - 1 1 1
 head -c 5000 /dev/urandom > bad-garbage.bin
 expect bad-garbage.bin - unsupported - - - - -
 printf '%%PDF-1.7\n' > bad-pdf-header-only.pdf
