@@ -15,6 +15,11 @@
  * and their pixels tested) and form XObjects recursively.  Anything this
  * cannot decide (an undecodable image, a pattern) counts as colour and
  * clears color_exact.  Accurate mode renders with Ghostscript instead.
+ *
+ * Bounds: page trees deeper than MAX_TREE_DEPTH are refused before qpdf
+ * walks them (its walk recurses), and every stream is decoded under a
+ * ceiling (stream_bytes()), so hostile files cost bounded stack, memory
+ * and time.
  */
 #include <math.h>
 #include <qpdf/qpdf-c.h>
