@@ -213,6 +213,7 @@ main(int argc, char **argv)
 	struct fm_settings settings;
 	struct fm_ticket ticket;
 	struct fm_ingest_reply reply;
+	struct fm_pagecount_opts pco;
 	struct fm_pagecount pc;
 	struct sigaction sa = {0};
 	char err[FM_CONF_ERRMAX + 512], sock[512];
@@ -285,7 +286,9 @@ main(int argc, char **argv)
 		return CUPS_BACKEND_RETRY;
 	/* Counted here, as lp, not in followmed: parsing untrusted print
 	 * data stays away from the process that holds the keys. */
-	if (fm_pagecount_fd(fd, 20, &pc)) {
+	fm_pagecount_opts_init(&pco);
+	pco.timeout_sec = 20;
+	if (fm_pagecount_fd(fd, &pco, &pc)) {
 		snprintf(ticket.count_status, sizeof(ticket.count_status), "%s",
 		    fm_pagecount_status_name(pc.status));
 		if (pc.status == FM_PC_OK && pc.pages <= UINT32_MAX)

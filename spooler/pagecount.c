@@ -1,29 +1,68 @@
 /*
- * pagecount.c - counting pages, in a sandboxed child process.
+ * pagecount.c - format sniffing and the counting rules: from the pages a
+ * parser saw to impressions and sheets.
+ *
+ * The rules (also in docs/followme-pagecount.1):
+ *  - copies: the CUPS copies option and the copies the data asks for
+ *    (PostScript #copies/NumCopies, PJL QTY/COPIES, PCL ESC&l#X, PCL XL
+ *    PageCopies) multiply, except when both are the same number above
+ *    one: then a filter has written the CUPS option into the data and it
+ *    is one request, counted once;
+ *  - impressions: pages (with their in-data page repeats) grouped
+ *    number-up to a side, per copy, times the copies;
+ *  - sheets: impressions for one-sided; for two-sided, each copy's sides
+ *    rounded up to whole sheets, times the copies;
+ *  - colour: a side is colour if any page on it is; monochrome colour
+ *    mode makes everything mono.
  */
-#include "spooler/pagecount.h"
-
 #include <errno.h>
-#include <qpdf/qpdf-c.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
-#define MEMORY_LIMIT (1024UL * 1024 * 1024)
+#include "spooler/pagecount-pcl.h"
+#include "spooler/pagecount-pclxl.h"
+#include "spooler/pagecount-pdf.h"
+#include "spooler/pagecount-pjl.h"
+#include "spooler/pagecount-ps.h"
+#include "spooler/pagecount-pwg.h"
+#include "spooler/pagecount-urf.h"
+#include "spooler/pagecount.h"
+#include "spooler/pagetally.h"
 
-/* AddressSanitizer reserves terabytes of address space for its shadow
- * memory: under it, the memory limit cannot be an address-space limit. */
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FM_UNDER_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define FM_UNDER_ASAN 1
-#endif
+enum format {
+	F_UNKNOWN,
+	F_PDF,
+	F_PCLM,
+	F_PS,
+	F_PCL5,
+	F_PCLXL,
+	F_PWG,
+	F_URF,
+};
+
+static const char *const plain_names[] = {"unknown", "pdf", "pclm",
+    "postscript", "pcl5", "pclxl", "pwg-raster", "urf"};
+static const char *const pjl_names[] = {"pjl", "pjl+pdf", "pjl+pclm",
+    "pjl+postscript", "pjl+pcl5", "pjl+pclxl", "pjl+pwg-raster", "pjl+urf"};
+
+void
+fm_pagecount_opts_init(struct fm_pagecount_opts *opts)
+{
+	if (opts == NULL)
+		return;
+	memset(opts, 0, sizeof(*opts));
+	opts->copies = 1;
+	opts->number_up = 1;
+	opts->sides = FM_SIDES_ONE_SIDED;
+	opts->color_mode = FM_COLOR_MODE_AUTO;
+	opts->accurate_color = false;
+	opts->timeout_sec = 60;
+	opts->allow_ghostscript = true;
+	opts->gs_memory_mb = 1024;
+	opts->gs_path = NULL;
+}
 
 const char *
 fm_pagecount_status_name(enum fm_pc_status status)
@@ -40,107 +79,306 @@ fm_pagecount_status_name(enum fm_pc_status status)
 	case FM_PC_TOO_COMPLEX:
 		return "too-complex";
 	}
-	return "unsupported";
+	return "unknown";
 }
 
 bool
-fm_pagecount_is_pdf(const uint8_t *buf, size_t len)
+fm_pagecount_parse_sides(const char *s, enum fm_sides *sides)
 {
-	/* "%PDF-" at the start, or after a PJL job header. */
-	if (len > 1024)
-		len = 1024;
-	for (size_t i = 0; i + 5 <= len; i++)
-		if (memcmp(buf + i, "%PDF-", 5) == 0)
-			return i == 0 || buf[0] == 0x1b || buf[0] == '@';
+	if (s == NULL || sides == NULL)
+		return false;
+	if (strcmp(s, "one-sided") == 0)
+		*sides = FM_SIDES_ONE_SIDED;
+	else if (strcmp(s, "two-sided-long-edge") == 0)
+		*sides = FM_SIDES_TWO_SIDED_LONG_EDGE;
+	else if (strcmp(s, "two-sided-short-edge") == 0)
+		*sides = FM_SIDES_TWO_SIDED_SHORT_EDGE;
+	else
+		return false;
+	return true;
+}
+
+bool
+fm_pagecount_parse_color_mode(const char *s, enum fm_color_mode *mode)
+{
+	if (s == NULL || mode == NULL)
+		return false;
+	if (strcmp(s, "auto") == 0)
+		*mode = FM_COLOR_MODE_AUTO;
+	else if (strcmp(s, "color") == 0)
+		*mode = FM_COLOR_MODE_COLOR;
+	else if (strcmp(s, "monochrome") == 0 || strcmp(s, "bi-level") == 0 ||
+	    strcmp(s, "process-monochrome") == 0 ||
+	    strcmp(s, "auto-monochrome") == 0)
+		*mode = FM_COLOR_MODE_MONOCHROME;
+	else
+		return false;
+	return true;
+}
+
+const char *
+fm_pagecount_sides_name(enum fm_sides sides)
+{
+	switch (sides) {
+	case FM_SIDES_ONE_SIDED:
+		return "one-sided";
+	case FM_SIDES_TWO_SIDED_LONG_EDGE:
+		return "two-sided-long-edge";
+	case FM_SIDES_TWO_SIDED_SHORT_EDGE:
+		return "two-sided-short-edge";
+	}
+	return "one-sided";
+}
+
+const char *
+fm_pagecount_color_mode_name(enum fm_color_mode mode)
+{
+	switch (mode) {
+	case FM_COLOR_MODE_AUTO:
+		return "auto";
+	case FM_COLOR_MODE_MONOCHROME:
+		return "monochrome";
+	case FM_COLOR_MODE_COLOR:
+		return "color";
+	}
+	return "auto";
+}
+
+static bool
+has_prefix(const uint8_t *b, size_t len, const char *s, size_t n)
+{
+	return len >= n && memcmp(b, s, n) == 0;
+}
+
+/* Finds needle in the first lim bytes of b. */
+static bool
+find_early(const uint8_t *b, size_t len, size_t lim, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	if (len > lim)
+		len = lim;
+	for (size_t i = 0; i + n <= len; i++)
+		if (b[i] == (uint8_t)needle[0] && memcmp(b + i, needle, n) == 0)
+			return true;
 	return false;
 }
 
-/* In the child: count with qpdf and write the result. */
-static void __attribute__((noreturn)) count_pdf(int fd, int out)
+static enum format
+sniff(const uint8_t *b, size_t len)
 {
-	struct {
-		uint8_t status;
-		uint64_t pages;
-	} r = {FM_PC_DAMAGED, 0};
-	char path[64];
-	qpdf_data q = qpdf_init();
-	int n;
+	if (has_prefix(b, len, "RaS2", 4))
+		return F_PWG;
+	if (has_prefix(b, len, "UNIRAST\0", 8))
+		return F_URF;
+	if (has_prefix(b, len, "%!", 2) || has_prefix(b, len, "\x04%!", 3))
+		return F_PS;
+	/* PDF readers accept the header anywhere in the first kilobyte. */
+	if (find_early(b, len, 1024, "%PDF-"))
+		return find_early(b, len, 1024, "%PCLm") ? F_PCLM : F_PDF;
+	if (len >= 11 && (b[0] == ')' || b[0] == '(' || b[0] == '\'') &&
+	    memcmp(b + 1, " HP-PCL XL", 10) == 0)
+		return F_PCLXL;
+	if (len >= 2 && b[0] == 0x1b &&
+	    (b[1] == 'E' || b[1] == '&' || b[1] == '*' || b[1] == '(' ||
+	        b[1] == ')' || b[1] == '%' || b[1] == '9' || b[1] == '='))
+		return F_PCL5;
+	return F_UNKNOWN;
+}
 
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	qpdf_silence_errors(q);
-	qpdf_set_suppress_warnings(q, QPDF_TRUE);
-	if (qpdf_read(q, path, NULL) & QPDF_ERRORS) {
-		const char *msg =
-		    qpdf_get_error_full_text(q, qpdf_get_error(q));
-		if (msg != NULL && strstr(msg, "password") != NULL)
-			r.status = FM_PC_ENCRYPTED;
-	} else if ((n = qpdf_get_num_pages(q)) >= 0) {
-		r.status = FM_PC_OK;
-		r.pages = (uint64_t)n;
-	}
-	qpdf_cleanup(&q);
-	(void)!write(out, &r, sizeof(r));
-	_exit(0);
+static enum format
+from_language(const char *lang)
+{
+	if (strcmp(lang, "PCL") == 0)
+		return F_PCL5;
+	if (strcmp(lang, "PCLXL") == 0)
+		return F_PCLXL;
+	if (strcmp(lang, "POSTSCRIPT") == 0)
+		return F_PS;
+	if (strcmp(lang, "PDF") == 0)
+		return F_PDF;
+	return F_UNKNOWN;
+}
+
+static void
+set_fail(struct fm_pagecount *out, enum fm_pc_status st, const char *reason)
+{
+	out->status = st;
+	snprintf(out->reason, sizeof(out->reason), "%s", reason);
 }
 
 bool
-fm_pagecount_fd(int fd, unsigned timeout_sec, struct fm_pagecount *out)
+fm_pagecount_buf(const void *buf, size_t len,
+    const struct fm_pagecount_opts *optsp, struct fm_pagecount *out)
 {
-	struct {
-		uint8_t status;
-		uint64_t pages;
-	} r;
-	uint8_t head[1024];
-	int fds[2], status;
-	ssize_t n;
-	pid_t pid;
+	struct fm_pagecount_opts opts;
+	struct fm_pagecount_pjl pjl;
+	struct fm_pagetally t;
+	const uint8_t *b = buf;
+	bool is_pjl = false, sysok = true;
+	enum format f;
+	uint64_t cups, factor, repeat, in_data;
 
-	out->status = FM_PC_UNSUPPORTED;
+	if (out == NULL)
+		return false;
+	memset(out, 0, sizeof(*out));
 	out->format = "unknown";
-	out->pages = 0;
-	if ((n = pread(fd, head, sizeof(head), 0)) < 0)
+	if (buf == NULL && len > 0) {
+		set_fail(out, FM_PC_UNSUPPORTED, "no data");
+		errno = EINVAL;
 		return false;
-	if (!fm_pagecount_is_pdf(head, (size_t)n))
+	}
+	if (optsp != NULL)
+		opts = *optsp;
+	else
+		fm_pagecount_opts_init(&opts);
+	if (opts.copies == 0)
+		opts.copies = 1;
+	if (opts.number_up == 0)
+		opts.number_up = 1;
+	if (opts.timeout_sec == 0)
+		opts.timeout_sec = 60;
+	if (opts.gs_memory_mb < 64)
+		opts.gs_memory_mb = 1024;
+
+	fm_pagetally_init(&t, opts.number_up);
+	t.want_color = opts.color_mode != FM_COLOR_MODE_MONOCHROME;
+	f = F_UNKNOWN;
+	if (fm_pagecount_pjl_is_pjl(b, len)) {
+		is_pjl = true;
+		if (!fm_pagecount_pjl_parse(b, len, &pjl)) {
+			out->format = pjl_names[F_UNKNOWN];
+			set_fail(out, FM_PC_UNSUPPORTED,
+			    "PJL job without printable data");
+			return true;
+		}
+		b += pjl.body;
+		len -= pjl.body;
+		f = sniff(b, len);
+		if (f == F_UNKNOWN)
+			f = from_language(pjl.language);
+		t.doc_copies = fm_pagetally_mul(pjl.qty, pjl.copies);
+	} else {
+		f = sniff(b, len);
+	}
+	out->format = is_pjl ? pjl_names[f] : plain_names[f];
+
+	switch (f) {
+	case F_PDF:
+	case F_PCLM:
+		sysok = fm_pagecount_pdf_scan(b, len, &opts, f == F_PCLM, &t);
+		break;
+	case F_PS:
+		sysok = fm_pagecount_ps_scan(b, len, &opts, &t);
+		break;
+	case F_PCL5:
+		sysok = fm_pagecount_pcl_scan(b, len, &t);
+		break;
+	case F_PCLXL:
+		sysok = fm_pagecount_pclxl_scan(b, len, &t);
+		break;
+	case F_PWG:
+		sysok = fm_pagecount_pwg_scan(b, len, &t);
+		break;
+	case F_URF:
+		sysok = fm_pagecount_urf_scan(b, len, &t);
+		break;
+	case F_UNKNOWN:
+		fm_pagetally_fail(&t, FM_PC_UNSUPPORTED, "unknown format");
+		break;
+	}
+	if (!sysok) {
+		set_fail(out, FM_PC_TOO_COMPLEX,
+		    t.reason[0] ? t.reason : "system error");
+		return false;
+	}
+	if (!fm_pagetally_ok(&t)) {
+		set_fail(out, t.status, t.reason);
 		return true;
-	out->format = "pdf";
-	if (pipe(fds) != 0)
-		return false;
-	if ((pid = fork()) < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return false;
 	}
-	if (pid == 0) {
-		struct rlimit mem = {MEMORY_LIMIT, MEMORY_LIMIT};
-		struct rlimit cpu = {timeout_sec, timeout_sec + 1};
-		close(fds[0]);
-#ifndef FM_UNDER_ASAN
-		setrlimit(RLIMIT_AS, &mem);
-#else
-		(void)mem;
-#endif
-		setrlimit(RLIMIT_CPU, &cpu);
-		alarm(timeout_sec);
-		count_pdf(fd, fds[1]);
+	fm_pagetally_finish(&t);
+	snprintf(out->reason, sizeof(out->reason), "%s", t.reason);
+
+	if (opts.color_mode == FM_COLOR_MODE_MONOCHROME) {
+		t.color_pages = 0;
+		t.color_sides = 0;
 	}
-	close(fds[1]);
-	do
-		n = read(fds[0], &r, sizeof(r));
-	while (n < 0 && errno == EINTR);
-	close(fds[0]);
-	/* The child's alarm bounds the wait; nothing else to reap. */
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (n != (ssize_t)sizeof(r) || r.status > FM_PC_TOO_COMPLEX) {
-		out->status = FM_PC_TOO_COMPLEX;
-		return true;
-	}
-	out->status = (enum fm_pc_status)r.status;
-	out->pages = r.pages;
-	/* A PDF that claims an absurd number of pages is not believed. */
-	if (out->status == FM_PC_OK && out->pages > 1000000) {
-		out->status = FM_PC_DAMAGED;
-		out->pages = 0;
-	}
+	/*
+	 * In-data copies are the document-wide ones times a page repeat
+	 * that all pages share; the repeats are already in t.sides.  When
+	 * they equal the CUPS copies, a filter wrote the CUPS option into
+	 * the data: one request, counted once.
+	 */
+	cups = opts.copies;
+	repeat = !t.repeat_mixed && t.repeat > 1 ? t.repeat : 1;
+	in_data = fm_pagetally_mul(t.doc_copies, repeat);
+	factor = in_data > 1 && in_data == cups
+	    ? t.doc_copies
+	    : fm_pagetally_mul(t.doc_copies, cups);
+
+	out->pages = t.pages;
+	out->color_pages = t.color_pages;
+	out->mono_pages = t.pages - t.color_pages;
+	out->copies = fm_pagetally_mul(factor, repeat);
+	out->doc_copies = in_data;
+	out->impressions = fm_pagetally_mul(t.sides, factor);
+	out->color_impressions = fm_pagetally_mul(t.color_sides, factor);
+	out->mono_impressions = out->impressions - out->color_impressions;
+	out->color_exact = t.color_exact;
+	if (opts.sides == FM_SIDES_ONE_SIDED)
+		out->sheets = out->impressions;
+	else
+		out->sheets =
+		    fm_pagetally_mul(t.sides / 2 + t.sides % 2, factor);
+	out->status = FM_PC_OK;
 	return true;
+}
+
+bool
+fm_pagecount_fd(
+    int fd, const struct fm_pagecount_opts *opts, struct fm_pagecount *out)
+{
+	struct stat st;
+	void *map;
+	bool ok;
+
+	if (out == NULL)
+		return false;
+	memset(out, 0, sizeof(*out));
+	out->format = "unknown";
+	if (fstat(fd, &st) == -1) {
+		set_fail(out, FM_PC_UNSUPPORTED, "cannot stat the file");
+		return false;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		set_fail(out, FM_PC_UNSUPPORTED, "not a regular file");
+		return false;
+	}
+	if (st.st_size == 0)
+		return fm_pagecount_buf("", 0, opts, out);
+	if ((uint64_t)st.st_size > SIZE_MAX) {
+		errno = EFBIG;
+		set_fail(out, FM_PC_TOO_COMPLEX, "file too large");
+		return false;
+	}
+	/*
+	 * A private read-only mapping leaves the fd's offset alone.  The
+	 * caller owns the file: if someone truncates it under us we would
+	 * take SIGBUS, which is why callers pass spool files they control.
+	 */
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED) {
+		set_fail(out, FM_PC_TOO_COMPLEX, "cannot map the file");
+		return false;
+	}
+	/* qpdf jumps between the trailer, the xref and the objects; the
+	 * other parsers stream from start to end. */
+	(void)madvise(map, (size_t)st.st_size,
+	    find_early(map, (size_t)st.st_size, 1024, "%PDF-")
+	        ? MADV_RANDOM
+	        : MADV_SEQUENTIAL);
+	ok = fm_pagecount_buf(map, (size_t)st.st_size, opts, out);
+	munmap(map, (size_t)st.st_size);
+	return ok;
 }

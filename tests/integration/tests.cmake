@@ -10,3 +10,12 @@ add_executable(fm_test_charge ${CMAKE_SOURCE_DIR}/tests/integration/fm_test_char
 target_link_libraries(fm_test_charge PRIVATE fm_store)
 fm_integration_test(admin_quota)
 fm_integration_test(badge_reader)
+
+# --- page analysis (issue 3) ---
+# pagecount-gen writes PCL 5, PCL XL, PWG and URF files with known truth
+# for the corpus (tests/data/make-pagecount-corpus.sh).
+add_executable(pagecount-gen ${CMAKE_SOURCE_DIR}/tests/data/pagecount-gen.c)
+set_target_properties(pagecount-gen PROPERTIES
+	RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+fm_integration_test(pagecount)
+set_tests_properties(integration/pagecount PROPERTIES TIMEOUT 300)

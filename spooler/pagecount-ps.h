@@ -1,0 +1,25 @@
+/*
+ * pagecount-ps.h - page analysis of PostScript: DSC comments, in-document
+ * copies, and Ghostscript in a limited child when DSC is missing or
+ * untrustworthy.
+ */
+#ifndef FM_PAGECOUNT_PS_H
+#define FM_PAGECOUNT_PS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "spooler/pagecount.h"
+#include "spooler/pagetally.h"
+
+/*
+ * fm_pagecount_ps_scan() - scans a PostScript document of len bytes at buf into
+ * *t: every page with its colour and in-data repeats, and the document's own
+ * copies; data that cannot be counted is recorded with fm_pagetally_fail().
+ * Returns false only on a system error (out of memory, no child process).
+ */
+bool fm_pagecount_ps_scan(const uint8_t *buf, size_t len,
+    const struct fm_pagecount_opts *opts, struct fm_pagetally *t);
+
+#endif

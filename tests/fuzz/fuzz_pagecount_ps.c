@@ -1,0 +1,27 @@
+/*
+ * fuzz_pagecount_ps.c - fuzz target for the ps page-analysis parser
+ * (spooler/pagecount-ps.c), called directly on the input.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "spooler/pagecount-ps.h"
+#include "spooler/pagecount.h"
+#include "spooler/pagetally.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fm_pagecount_opts o;
+	struct fm_pagetally t;
+
+	fm_pagecount_opts_init(&o);
+	/* No Ghostscript children: the parser itself is under test. */
+	o.allow_ghostscript = false;
+	fm_pagetally_init(&t, 2);
+	fm_pagecount_ps_scan(data, size, &o, &t);
+	fm_pagetally_finish(&t);
+	return 0;
+}
