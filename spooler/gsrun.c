@@ -76,6 +76,21 @@ doc_memfd(const void *buf, size_t len)
 	return fd;
 }
 
+/* Sets soft and hard limit to v, or keeps the current hard limit if it is
+ * lower. */
+static bool
+lower_limit(int resource, rlim_t v)
+{
+	struct rlimit rl;
+
+	if (getrlimit(resource, &rl) == -1)
+		return false;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < v)
+		v = rl.rlim_max;
+	rl.rlim_cur = rl.rlim_max = v;
+	return setrlimit(resource, &rl) == 0;
+}
+
 /* Runs in the child between fork and exec: async-signal-safe calls only. */
 static void __attribute__((noreturn)) child(const struct fm_gsrun_limits *lim,
     int docfd, int outfd, bool merge_stderr, char *const *argv)
@@ -96,11 +111,10 @@ static void __attribute__((noreturn)) child(const struct fm_gsrun_limits *lim,
 		_exit(126);
 	closefrom(4);
 
-	rl.rlim_cur = rl.rlim_max = (rlim_t)lim->memory_mb * 1024 * 1024;
-	if (setrlimit(RLIMIT_AS, &rl) == -1)
-		_exit(126);
-	rl.rlim_cur = rl.rlim_max = lim->timeout_sec + 1;
-	if (setrlimit(RLIMIT_CPU, &rl) == -1)
+	/* Limits may only go down: a caller that is itself limited (the
+	 * isolated analysis child) keeps the lower of the two. */
+	if (!lower_limit(RLIMIT_AS, (rlim_t)lim->memory_mb * 1024 * 1024) ||
+	    !lower_limit(RLIMIT_CPU, lim->timeout_sec + 1))
 		_exit(126);
 	rl.rlim_cur = rl.rlim_max = 0;
 	if (setrlimit(RLIMIT_CORE, &rl) == -1 ||

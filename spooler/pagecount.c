@@ -15,11 +15,19 @@
  *  - colour: a side is colour if any page on it is; monochrome colour
  *    mode makes everything mono.
  */
+#define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "spooler/pagecount-pcl.h"
 #include "spooler/pagecount-pclxl.h"
@@ -62,6 +70,8 @@ fm_pagecount_opts_init(struct fm_pagecount_opts *opts)
 	opts->allow_ghostscript = true;
 	opts->gs_memory_mb = 1024;
 	opts->gs_path = NULL;
+	opts->isolate = true;
+	opts->memory_mb = 2048;
 }
 
 const char *
@@ -207,6 +217,161 @@ set_fail(struct fm_pagecount *out, enum fm_pc_status st, const char *reason)
 	snprintf(out->reason, sizeof(out->reason), "%s", reason);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define FM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FM_ASAN 1
+#endif
+#endif
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* What the isolated child sends back: the result, as one write. */
+struct wire {
+	bool ok;
+	int err;
+	struct fm_pagecount r;
+};
+
+/* A format pointer from the child is only trusted if it is one of ours
+ * (the child is a fork: same addresses). */
+static const char *
+known_format(const char *f)
+{
+	for (size_t i = 0; i < sizeof(plain_names) / sizeof(plain_names[0]);
+	     i++) {
+		if (f == plain_names[i])
+			return plain_names[i];
+		if (f == pjl_names[i])
+			return pjl_names[i];
+	}
+	return plain_names[F_UNKNOWN];
+}
+
+static void __attribute__((noreturn)) isolated_child(const void *buf,
+    size_t len, const struct fm_pagecount_opts *opts, int fd, unsigned wall)
+{
+	struct fm_pagecount_opts o = *opts;
+	struct rlimit rl;
+	struct wire w;
+	size_t off = 0;
+
+	/* Its own process group, so that a Ghostscript grandchild goes
+	 * down with it. */
+	(void)setpgid(0, 0);
+	rl.rlim_cur = rl.rlim_max = 0;
+	(void)setrlimit(RLIMIT_CORE, &rl);
+	rl.rlim_cur = rl.rlim_max = wall + 1;
+	(void)setrlimit(RLIMIT_CPU, &rl);
+#ifndef FM_ASAN
+	/* (AddressSanitizer reserves terabytes of address space up front:
+	 * no address-space limit is possible in a sanitizer build.) */
+	rl.rlim_cur = rl.rlim_max =
+	    (rlim_t)(o.memory_mb ? o.memory_mb : 2048) * 1024 * 1024;
+	(void)setrlimit(RLIMIT_AS, &rl);
+#endif
+	o.isolate = false;
+	memset(&w, 0, sizeof(w));
+	w.ok = fm_pagecount_buf(buf, len, &o, &w.r);
+	w.err = errno;
+	while (off < sizeof(w)) {
+		ssize_t n = write(fd, (const char *)&w + off, sizeof(w) - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(1);
+		off += (size_t)n;
+	}
+	_exit(0);
+}
+
+/*
+ * Runs the analysis in a forked child with address-space, CPU and wall
+ * clock limits, and takes its result from a pipe.  A child that runs out
+ * of time, dies of its limits or crashes gives FM_PC_TOO_COMPLEX.
+ */
+static bool
+run_isolated(const void *buf, size_t len, const struct fm_pagecount_opts *opts,
+    struct fm_pagecount *out)
+{
+	unsigned timeout = opts->timeout_sec ? opts->timeout_sec : 60;
+	unsigned wall = 2 * timeout + 5;
+	struct wire w;
+	size_t got = 0;
+	int64_t deadline = now_ms() + (int64_t)wall * 1000;
+	int pfd[2], status = 0;
+	bool timed_out = false;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC) == -1) {
+		set_fail(out, FM_PC_TOO_COMPLEX, "cannot create a pipe");
+		return false;
+	}
+	if ((pid = fork()) == -1) {
+		close(pfd[0]);
+		close(pfd[1]);
+		set_fail(out, FM_PC_TOO_COMPLEX, "cannot fork");
+		return false;
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		isolated_child(buf, len, opts, pfd[1], wall);
+	}
+	close(pfd[1]);
+	while (got < sizeof(w)) {
+		struct pollfd p = {.fd = pfd[0], .events = POLLIN};
+		int64_t left = deadline - now_ms();
+		ssize_t n;
+		if (left <= 0) {
+			timed_out = true;
+			break;
+		}
+		if (poll(&p, 1, (int)(left > 1000 ? 1000 : left)) <= 0)
+			continue;
+		n = read(pfd[0], (char *)&w + got, sizeof(w) - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(pfd[0]);
+	if (got < sizeof(w)) {
+		(void)kill(-pid, SIGKILL);
+		(void)kill(pid, SIGKILL);
+	}
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (got < sizeof(w)) {
+		char why[96];
+		if (timed_out)
+			snprintf(why, sizeof(why), "time limit (%u s) reached",
+			    wall);
+		else if (WIFSIGNALED(status))
+			snprintf(why, sizeof(why),
+			    "analysis stopped by signal %d (memory limit?)",
+			    WTERMSIG(status));
+		else
+			snprintf(why, sizeof(why), "analysis failed");
+		set_fail(out, FM_PC_TOO_COMPLEX, why);
+		return true;
+	}
+	*out = w.r;
+	out->format = known_format(w.r.format);
+	out->reason[sizeof(out->reason) - 1] = '\0';
+	if (!w.ok)
+		errno = w.err;
+	return w.ok;
+}
+
 bool
 fm_pagecount_buf(const void *buf, size_t len,
     const struct fm_pagecount_opts *optsp, struct fm_pagecount *out)
@@ -222,7 +387,9 @@ fm_pagecount_buf(const void *buf, size_t len,
 	if (out == NULL)
 		return false;
 	memset(out, 0, sizeof(*out));
-	out->format = "unknown";
+	out->format = plain_names[F_UNKNOWN];
+	if (optsp != NULL && optsp->isolate)
+		return run_isolated(buf, len, optsp, out);
 	if (buf == NULL && len > 0) {
 		set_fail(out, FM_PC_UNSUPPORTED, "no data");
 		errno = EINVAL;

@@ -51,6 +51,8 @@ struct fm_pagecount_opts {
 	bool allow_ghostscript; /* false: never start a child (fuzzing) */
 	unsigned gs_memory_mb;  /* address-space limit of a child; 0 = 1024 */
 	const char *gs_path;    /* NULL = "gs" from PATH */
+	bool isolate;       /* analyse in a limited child process (default) */
+	unsigned memory_mb; /* address-space limit of that child; 0 = 2048 */
 };
 
 struct fm_pagecount {
@@ -73,7 +75,8 @@ struct fm_pagecount {
 /*
  * fm_pagecount_opts_init() - fills *opts with the defaults: 1 copy,
  * 1-up, one-sided, colour mode auto, fast colour, 60 s timeout,
- * Ghostscript allowed.
+ * Ghostscript allowed, analysis isolated in a child process limited to
+ * 2 GiB of address space and 2 x timeout + 5 s of wall clock.
  */
 void fm_pagecount_opts_init(struct fm_pagecount_opts *opts);
 
@@ -81,7 +84,12 @@ void fm_pagecount_opts_init(struct fm_pagecount_opts *opts);
  * fm_pagecount_buf() - analyses len bytes at buf.  opts may be NULL for
  * the defaults.  Fills *out.  Returns false only on a system error
  * (out of memory, fork failure), with out->reason set; data that cannot
- * be counted returns true with a non-OK out->status.
+ * be counted returns true with a non-OK out->status.  With opts->isolate
+ * the parsers (and libqpdf) run in a forked child with an address-space,
+ * CPU and wall-clock limit: a file that exhausts them, or crashes the
+ * child, gives FM_PC_TOO_COMPLEX, never a crash of the caller.  The call
+ * blocks until the analysis is over; it forks, so call it from a process
+ * that may (the CUPS backend), not from an event loop.
  */
 bool fm_pagecount_buf(const void *buf, size_t len,
     const struct fm_pagecount_opts *opts, struct fm_pagecount *out);

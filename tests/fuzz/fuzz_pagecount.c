@@ -20,6 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fm_pagecount_opts_init(&o);
 	o.allow_ghostscript = false;
+	o.isolate = false; /* in-process, where the fuzzer sees coverage */
 	o.copies = 2;
 	o.number_up = 3;
 	o.sides = FM_SIDES_TWO_SIDED_LONG_EDGE;

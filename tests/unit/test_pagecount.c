@@ -41,6 +41,7 @@ test_opts_defaults(void)
 	ASSERT_INT_EQ(o.color_mode, FM_COLOR_MODE_AUTO);
 	ASSERT_FALSE(o.accurate_color);
 	ASSERT_TRUE(o.allow_ghostscript);
+	ASSERT_TRUE(o.isolate);
 	ASSERT_UINT_EQ(o.timeout_sec, 60);
 }
 
@@ -408,6 +409,34 @@ test_pdf_in_memory(void)
 }
 
 static void
+test_isolated_equals_in_process(void)
+{
+	static const char pcl[] = "\x1b"
+	                          "E\x1b&l2XA\fB\f\x1b*r3U\x1b*v1SC\f";
+	struct fm_pagecount_opts o = opts_default();
+	struct fm_pagecount a, b;
+
+	ASSERT_TRUE(o.isolate); /* the default */
+	o.copies = 3;
+	ASSERT_TRUE(count(pcl, sizeof(pcl) - 1, &o, &a));
+	o.isolate = false;
+	ASSERT_TRUE(count(pcl, sizeof(pcl) - 1, &o, &b));
+	ASSERT_INT_EQ(a.status, FM_PC_OK);
+	ASSERT_STR_EQ(a.format, b.format);
+	ASSERT_UINT_EQ(a.pages, 3);
+	ASSERT_UINT_EQ(a.pages, b.pages);
+	ASSERT_UINT_EQ(a.color_pages, 1);
+	ASSERT_UINT_EQ(a.color_pages, b.color_pages);
+	ASSERT_UINT_EQ(a.impressions, b.impressions);
+	ASSERT_UINT_EQ(a.copies, b.copies);
+	/* and a failure crosses the process boundary with its reason */
+	o.isolate = true;
+	ASSERT_TRUE(count("\x1b*b100Wxx", 9, &o, &a));
+	ASSERT_INT_EQ(a.status, FM_PC_DAMAGED);
+	ASSERT_STR_CONTAINS(a.reason, "truncated");
+}
+
+static void
 test_unsupported_and_fd(void)
 {
 	struct fm_pagecount_opts o = opts_default();
@@ -450,6 +479,7 @@ main(void)
 	RUN(test_ps_dsc);
 	RUN(test_ps_inline_image_data_skipped);
 	RUN(test_pdf_in_memory);
+	RUN(test_isolated_equals_in_process);
 	RUN(test_unsupported_and_fd);
 	return harness_done();
 }
