@@ -15,7 +15,7 @@
  *  - colour: a side is colour if any page on it is; monochrome colour
  *    mode makes everything mono.
  */
-#define _GNU_SOURCE /* pipe2 */
+/* _GNU_SOURCE (pipe2) comes from the build (CMakeLists.txt). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
