@@ -171,6 +171,9 @@ print_document(const struct fm_document *doc, void *arg)
 		fputc(',', stdout);
 		fm_json_key_int(stdout, "pages", doc->pages);
 		fputc(',', stdout);
+		fm_json_key_int(stdout, "color_pages",
+		    doc->pages >= 0 ? doc->color_pages : -1);
+		fputc(',', stdout);
 		fm_json_key_string(stdout, "count_status", doc->count_status);
 		fputc(',', stdout);
 		fm_json_key_string(stdout, "spool_file", doc->spool_file);
@@ -180,8 +183,9 @@ print_document(const struct fm_document *doc, void *arg)
 	char name[128], pages[64];
 	fm_utf8_clean(name, sizeof(name), doc->name, strlen(doc->name));
 	if (doc->pages >= 0)
-		snprintf(
-		    pages, sizeof(pages), "%" PRId64 " page(s)", doc->pages);
+		snprintf(pages, sizeof(pages),
+		    "%" PRId64 " page(s), %" PRId64 " in colour", doc->pages,
+		    doc->color_pages);
 	else
 		snprintf(pages, sizeof(pages), "pages not counted (%s)",
 		    doc->count_status);

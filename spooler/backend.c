@@ -291,8 +291,10 @@ main(int argc, char **argv)
 	if (fm_pagecount_fd(fd, &pco, &pc)) {
 		snprintf(ticket.count_status, sizeof(ticket.count_status), "%s",
 		    fm_pagecount_status_name(pc.status));
-		if (pc.status == FM_PC_OK && pc.pages <= UINT32_MAX)
+		if (pc.status == FM_PC_OK && pc.pages <= UINT32_MAX) {
 			ticket.pages = (uint32_t)pc.pages;
+			ticket.color_pages = (uint32_t)pc.color_pages;
+		}
 		if (pc.status == FM_PC_OK)
 			say("INFO", "%llu page(s)",
 			    (unsigned long long)pc.pages);

@@ -174,6 +174,10 @@ fm_ingest_handle(struct fm_ingest_ctx *ctx, int conn)
 	fm_spool_document_name(job_id, seq, name, sizeof(name));
 	snprintf(doc.spool_file, sizeof(doc.spool_file), "%s", name);
 	doc.pages = t.pages > 0 ? (int64_t)t.pages : -1;
+	if (t.pages > 0 && t.color_pages <= t.pages) {
+		doc.color_pages = t.color_pages;
+		doc.mono_pages = t.pages - t.color_pages;
+	}
 	snprintf(doc.count_status, sizeof(doc.count_status), "%s",
 	    t.count_status[0] ? t.count_status : "unknown");
 	carg = (struct commit_arg){ctx->spool, tmpname, name};

@@ -53,6 +53,7 @@ static const struct field fields[] = {
     U64(17, size),
     U32(18, pages),
     STR(19, count_status),
+    U32(20, color_pages),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 

@@ -36,6 +36,7 @@ struct fm_ticket {
 	char options[FM_TICKET_OPTIONSMAX]; /* other options, CUPS syntax */
 	uint64_t size;                      /* bytes of print data */
 	uint32_t pages;        /* counted pages of the document, 0: unknown */
+	uint32_t color_pages;  /* of those, in colour (see count_status) */
 	char count_status[16]; /* "ok", "unsupported", "encrypted", ... */
 };
 

@@ -41,6 +41,10 @@ id=$(fm_admin jobs list --user fmalice --json | python3 -c 'import json,sys; pri
 # The raw queue must not stamp jobs monochrome (cupsd would, by default).
 [ "$(job_field "$id" 'j["color_mode"]')" = auto ] || fm_die "colour mode $(job_field "$id" 'j["color_mode"]')"
 [ "$(job_field "$id" 'j["size"]')" = "$(stat -c %s "$T/three.pdf")" ] || fm_die "size"
+# The backend's page analysis is stored with the document.
+[ "$(job_field "$id" 'j["documents"][0]["pages"]')" = 3 ] || fm_die "pages not stored"
+[ "$(job_field "$id" 'j["documents"][0]["color_pages"]')" = 0 ] || fm_die "blank pages counted as colour"
+[ "$(job_field "$id" 'j["documents"][0]["count_status"]')" = ok ] || fm_die "count status"
 uuid=$(job_field "$id" 'j["uuid"]')
 fm_unseal "$id-1" "$uuid" 1 > "$T/out" || fm_die "unseal"
 cmp -s "$T/out" "$T/three.pdf" || fm_die "held bytes differ (raw PDF)"
