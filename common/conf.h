@@ -61,4 +61,12 @@ bool fm_conf_parse_uint(const char *s, uint64_t *out);
 bool fm_conf_parse_size(const char *s, uint64_t *out);
 bool fm_conf_parse_duration(const char *s, uint64_t *out);
 
+/*
+ * 'fm_conf_parse_hostport()' - split "host:port" or "[v6]:port" into host
+ * (hostlen bytes) and a decimal port 1..65535 (portlen bytes); false if s
+ * is not of that form.
+ */
+bool fm_conf_parse_hostport(
+    const char *s, char *host, size_t hostlen, char *port, size_t portlen);
+
 #endif

@@ -74,13 +74,14 @@ fm_charge_usage(const struct fm_job *job, const struct fm_release *r,
 bool
 fm_charge_reserve(fm_store_t *store, const char *printer,
     const struct fm_job *job, struct fm_release *r, char *denial,
-    size_t denial_len)
+    size_t denial_len, bool *over_quota)
 {
 	struct fm_reservation res;
 	struct fm_usage u;
 	struct fm_quote q;
 	char key[64], why[FM_LEDGER_DENIALMAX];
 
+	*over_quota = false;
 	fm_charge_usage(job, r, r->estimate_impressions, -1, &u);
 	if (!fm_price_quote(store, printer, &u, &q)) {
 		snprintf(denial, denial_len,
@@ -94,6 +95,8 @@ fm_charge_reserve(fm_store_t *store, const char *printer,
 	        job->ticket.account[0] ? job->ticket.account : NULL, q.amount,
 	        key, job->id, q.version, &res, why, sizeof(why))) {
 		snprintf(denial, denial_len, "Not printed: %s.", why);
+		/* The ledger's only balance denial is "needs X more". */
+		*over_quota = strncmp(why, "needs ", 6) == 0;
 		return false;
 	}
 	r->reservation_id = res.id;

@@ -43,11 +43,13 @@ int64_t fm_charge_estimate_impressions(
  * 'fm_charge_reserve()' - price the estimate on printer's list and
  * reserve it for the job's owner (from the job's account, if it names
  * one).  Records the reservation in the release.  False with a sentence
- * for the user in denial ("Not enough quota: needs 0.40 more").
+ * for the user in denial ("Not printed: needs 0.40 more."); *over_quota
+ * then says whether the balance was the reason (rather than a missing
+ * price, a disabled account or the store).
  */
 bool fm_charge_reserve(fm_store_t *store, const char *printer,
     const struct fm_job *job, struct fm_release *r, char *denial,
-    size_t denial_len);
+    size_t denial_len, bool *over_quota);
 
 /*
  * 'fm_charge_settle()' - charge the release for impressions printed

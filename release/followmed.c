@@ -297,6 +297,23 @@ peer_allowed(struct daemon *d, int fd)
 	return false;
 }
 
+/* A child starts with the signals as a plain process has them: the
+ * parent's blocked mask (which only ppoll opens) would otherwise keep a
+ * session deaf to the SIGTERM that ends it at shutdown.  Ingest workers
+ * ignore SIGTERM instead (systemd sends it to the whole group): the
+ * daemon waits for them to finish the job in hand. */
+static void
+child_signals(bool finish_on_term)
+{
+	sigset_t none;
+
+	signal(SIGTERM, finish_on_term ? SIG_IGN : SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 static void
 run_worker(struct daemon *d, int conn)
 {
@@ -306,8 +323,7 @@ run_worker(struct daemon *d, int conn)
 
 	/* Die with the daemon: a worker must never outlive it. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGCHLD, SIG_DFL);
+	child_signals(true);
 	close(d->listen_fd);
 	/* An SQLite connection must not cross fork(): open our own. */
 	if ((store = fm_store_open(d->db_path, &errstr)) == NULL) {
@@ -329,8 +345,7 @@ run_session_process(struct daemon *d, int conn, const char *peer)
 	fm_store_t *store;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGCHLD, SIG_DFL);
+	child_signals(false);
 	close(d->listen_fd);
 	close(d->release_fd);
 	fm_spool_close(d->spool);

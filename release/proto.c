@@ -109,7 +109,8 @@ static const struct spec specs[] = {
     {FM_MSG_JOB_LIST, "JOB_LIST", B(T_BALANCE),
         B(T_BALANCE) | B(T_JOB) | B(T_MORE_JOBS)},
     {FM_MSG_PROGRESS, "PROGRESS", B(T_JOB_ID) | B(T_STAGE),
-        B(T_JOB_ID) | B(T_STAGE) | B(T_PAGES) | B(T_CHARGE) | B(T_MESSAGE)},
+        B(T_JOB_ID) | B(T_STAGE) | B(T_PAGES) | B(T_CHARGE) | B(T_MESSAGE) |
+            B(T_CODE)},
     {FM_MSG_OK, "OK", 0, B(T_MESSAGE)},
     {FM_MSG_ERROR, "ERROR", B(T_CODE) | B(T_MESSAGE), B(T_CODE) | B(T_MESSAGE)},
 };
@@ -124,6 +125,7 @@ enum job_tag {
 	J_COST,
 	J_CREATED,
 	J_EXPIRES,
+	J_COPIES,
 	J_COUNT
 };
 
@@ -142,6 +144,7 @@ static const struct field job_fields[J_COUNT] = {
     [J_COST] = JF(K_S64, cost),
     [J_CREATED] = JF(K_S64, created_at),
     [J_EXPIRES] = JF(K_S64, expires_at),
+    [J_COPIES] = JF(K_U32, copies),
 };
 
 static const struct spec *

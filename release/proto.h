@@ -86,12 +86,13 @@ struct fm_proto_job {
 	uint32_t color_pages; /* of those, in colour */
 	int64_t cost;         /* estimated, minor units */
 	int64_t created_at, expires_at;
+	uint32_t copies; /* as submitted: a release may only lower it */
 };
 
 struct fm_proto_msg {
 	enum fm_proto_type type;
 	uint32_t version;     /* HELLO, HELLO_OK */
-	uint32_t code;        /* AUTH_FAIL, ERROR */
+	uint32_t code;        /* AUTH_FAIL, ERROR; PROGRESS: why FAILED */
 	uint32_t timeout;     /* HELLO_OK: session idle timeout, seconds */
 	uint32_t retry_after; /* AUTH_FAIL: seconds until another try */
 	uint32_t copies;      /* RELEASE: 0 = as submitted */

@@ -377,6 +377,7 @@ add_job(const struct fm_job *job, void *arg)
 	pj->cost = estimated_cost(ctx->s, job);
 	pj->created_at = job->created_at;
 	pj->expires_at = job->expires_at;
+	pj->copies = job->ticket.copies;
 	return true;
 }
 
@@ -523,6 +524,20 @@ progress(struct session *s, int64_t job_id, enum fm_proto_stage stage,
 	va_start(ap, fmt);
 	vsnprintf(s->out.message, sizeof(s->out.message), fmt, ap);
 	va_end(ap);
+	return send_msg(s);
+}
+
+/* A job that will not be released, with the code a terminal acts on
+ * (headless terminals signal "over quota" differently). */
+static bool
+progress_code(struct session *s, int64_t job_id, enum fm_proto_code code,
+    const char *message)
+{
+	fm_proto_init(&s->out, FM_MSG_PROGRESS);
+	s->out.job_id = job_id;
+	s->out.stage = FM_STAGE_FAILED;
+	s->out.code = (uint32_t)code;
+	snprintf(s->out.message, sizeof(s->out.message), "%s", message);
 	return send_msg(s);
 }
 
@@ -679,7 +694,7 @@ release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
 	char denial[160], money[32];
 	int ids[16], nids = 0;
 	int64_t impressions, sheets, estimate, charged;
-	bool measured;
+	bool measured, over_quota;
 	enum fm_print_state state;
 
 	if (!fm_jobstore_get(s->ctx->store, job_id, &job) ||
@@ -714,12 +729,13 @@ release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
 		    "elsewhere?).");
 	}
 	if (!fm_charge_reserve(s->ctx->store, s->terminal.printer, &job, &r,
-	        denial, sizeof(denial))) {
+	        denial, sizeof(denial), &over_quota)) {
 		fm_releases_finish(s->ctx->store, r.id, FM_RELEASE_FAILED, 0,
 		    -1, false, denial, now());
 		fm_log_info("release %lld of job %lld refused: %s",
 		    (long long)r.id, (long long)job_id, denial);
-		return progress(s, job_id, FM_STAGE_FAILED, 0, 0, "%s", denial);
+		return progress_code(
+		    s, job_id, over_quota ? FM_CODE_OVER_QUOTA : 0, denial);
 	}
 	if (!progress(s, job_id, FM_STAGE_RESERVED, (uint32_t)estimate,
 	        r.estimate_amount, "Preparing..."))

@@ -168,25 +168,7 @@ bool
 fm_settings_listen_address(const struct fm_settings *s, char *host,
     size_t hostlen, char *port, size_t portlen)
 {
-	const char *colon = strrchr(s->listen, ':');
-	const char *h = s->listen;
-	size_t hl;
-	uint64_t p;
-
-	if (colon == NULL || !fm_conf_parse_uint(colon + 1, &p) || p == 0 ||
-	    p > 65535)
-		return false;
-	hl = (size_t)(colon - h);
-	if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']') {
-		h++;
-		hl -= 2;
-	}
-	if (hl == 0 || hl >= hostlen)
-		return false;
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	snprintf(port, portlen, "%u", (unsigned)p);
-	return true;
+	return fm_conf_parse_hostport(s->listen, host, hostlen, port, portlen);
 }
 
 bool

@@ -43,11 +43,23 @@ fm_setup() {
 	FOLLOWMED_PID=""
 	CUPSD_PID=""
 	MFP_PID=""
+	SIM_PID=""
+	TMUX_SOCK=""
 	trap fm_teardown EXIT
 }
 
 fm_teardown() {
 	local rc=$?
+	if [ -n "$TMUX_SOCK" ]; then
+		if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
+			echo "---- terminal screen" >&2
+			fm_screen >&2
+			echo "---- terminal log" >&2
+			tail -n 30 "$T/log/terminal.log" >&2 2>/dev/null
+		fi
+		tmux -S "$TMUX_SOCK" kill-server 2>/dev/null
+	fi
+	[ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
 	fm_stop_followmed
 	fm_stop_mfp 2>/dev/null
 	[ -n "$CUPSD_PID" ] && kill "$CUPSD_PID" 2>/dev/null && wait "$CUPSD_PID" 2>/dev/null
@@ -313,4 +325,63 @@ fm_stop_mfp() {
 	[ -n "${MFP_PID:-}" ] && kill "$MFP_PID" 2>/dev/null && wait "$MFP_PID" 2>/dev/null
 	[ -f "$T/mfp/dbus.pid" ] && kill "$(cat "$T/mfp/dbus.pid")" 2>/dev/null
 	MFP_PID=""
+}
+
+# --- the simulated badge reader and the terminal screen -------------------
+
+# fm_start_sim: fm-pn532-sim on $T/ttyPN532 (libnfc connstring
+# pn532_uart:$T/ttyPN532); commands go to fd 7, answers come on fd 8.
+fm_start_sim() {
+	local line
+	rm -f "$T/sim.in" "$T/sim.out" "$T/ttyPN532"
+	mkfifo "$T/sim.in" "$T/sim.out"
+	"$FM_BUILD/tests/fm-pn532-sim" ${FM_SIM_TRACE:+-v} "$T/ttyPN532" < "$T/sim.in" > "$T/sim.out" \
+		2>> "$T/log/sim.log" &
+	SIM_PID=$!
+	exec 7> "$T/sim.in" 8< "$T/sim.out"
+	read -r -t 15 line <&8 || fm_die "simulator did not start"
+	[ "$line" = "ok ready" ] || fm_die "simulator said '$line'"
+}
+
+# fm_sim COMMAND...: one simulator command, waiting until it took effect.
+fm_sim() {
+	local line
+	echo "$*" >&7
+	read -r -t 15 line <&8 || fm_die "simulator: no answer to '$*'"
+	echo "$(date +%T.%N) $* -> $line" >> "$T/log/simcmd.log"
+	case "$line" in ok*) ;; *) fm_die "simulator: '$*' answered '$line'" ;; esac
+}
+
+# fm_tap UID: a card held on the reader until the terminal saw it, then
+# taken away until the reader saw that too (it debounces: a card lifted
+# for less than two polls is the same tap).
+fm_tap() {
+	fm_sim tap "$1"
+	fm_sim polls 3
+	fm_sim remove
+	fm_sim polls 3
+}
+
+# fm_start_screen CMD...: CMD in a detached 80x24 tmux session, UTF-8.
+fm_start_screen() {
+	TMUX_SOCK="$T/tmux.sock"
+	tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -s fm -x 80 -y 24 \
+		env LANG=C.UTF-8 TERM=screen "$@" || fm_die "tmux did not start"
+}
+
+# fm_screen: what the screen shows now, as text.
+fm_screen() { tmux -S "$TMUX_SOCK" capture-pane -p -t fm 2>/dev/null; }
+
+# fm_keys KEY...: type keys (tmux send-keys names: Enter, Up, BSpace...).
+fm_keys() { tmux -S "$TMUX_SOCK" send-keys -t fm "$@"; }
+
+# fm_wait_screen REGEX [SECONDS]: until the screen matches; fails with
+# the screen shown.
+fm_wait_screen() {
+	local i
+	for i in $(seq 1 $((${2:-20} * 20))); do
+		fm_screen | grep -Eq -- "$1" && return 0
+		sleep 0.05
+	done
+	fm_die "screen never showed /$1/"
 }

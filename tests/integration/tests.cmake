@@ -10,6 +10,8 @@ add_executable(fm_test_charge ${CMAKE_SOURCE_DIR}/tests/integration/fm_test_char
 target_link_libraries(fm_test_charge PRIVATE fm_store)
 fm_integration_test(admin_quota)
 fm_integration_test(badge_reader)
+fm_integration_test(terminal_screen)
+fm_integration_test(terminal_headless)
 
 # --- page analysis (issue 3) ---
 # pagecount-gen writes PCL 5, PCL XL, PWG and URF files with known truth
