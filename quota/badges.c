@@ -133,7 +133,7 @@ fm_badges_lookup(fm_store_t *store, const uint8_t *key, const uint8_t *uid,
 	 * useful about other badges. */
 	st = fm_store_prepare(store,
 	    "SELECT u.login FROM badges b JOIN users u ON u.id = b.user_id"
-	    " WHERE b.hash = ?1 AND u.enabled = 1");
+	    " WHERE b.hash = ?1");
 	if (st == NULL)
 		return false;
 	sqlite3_bind_blob(st, 1, hash, HASH_LEN, SQLITE_TRANSIENT);

@@ -38,7 +38,8 @@ bool fm_badges_remove(
 
 /*
  * 'fm_badges_lookup()' - the login (into login, size bytes) of uid's
- * owner; false if the badge is unknown or its owner is disabled.
+ * owner, enabled or not (a disabled user's badge is still theirs: it must
+ * not look free to register); false if the badge is unknown.
  */
 bool fm_badges_lookup(fm_store_t *store, const uint8_t *key, const uint8_t *uid,
     size_t uidlen, char *login, size_t size);

@@ -268,6 +268,16 @@ badge_owner(
 	return false;
 }
 
+/* Users unknown to the store (first login before any print) count as
+ * enabled: PAM decided for them. */
+static bool
+user_enabled(struct session *s, const char *user)
+{
+	struct fm_user u;
+
+	return !fm_users_get(s->ctx->store, user, &u) || u.enabled;
+}
+
 static bool
 handle_auth_badge(struct session *s, struct fm_proto_msg *m)
 {
@@ -278,6 +288,17 @@ handle_auth_badge(struct session *s, struct fm_proto_msg *m)
 	if (locked_out(s, NULL) || !badge_owner(s, m, user, sizeof(user))) {
 		fm_wipe(m->secret, sizeof(m->secret));
 		return true;
+	}
+	if (!user_enabled(s, user)) {
+		fm_wipe(m->secret, sizeof(m->secret));
+		/* A real badge, not a guess: no failure is counted. */
+		fm_log_info("session: badge of disabled user %s at terminal %s",
+		    user, s->terminal.name);
+		fm_proto_init(&s->out, FM_MSG_AUTH_FAIL);
+		s->out.code = FM_CODE_DISABLED;
+		snprintf(s->out.message, sizeof(s->out.message),
+		    "Your account may not print here.");
+		return send_msg(s);
 	}
 	if (m->type == FM_MSG_AUTH_BADGE) {
 		if (set->badge_needs_pin) {

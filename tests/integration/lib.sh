@@ -45,6 +45,7 @@ fm_setup() {
 	MFP_PID=""
 	SIM_PID=""
 	TMUX_SOCK=""
+	TERM_PID=""
 	trap fm_teardown EXIT
 }
 
@@ -58,6 +59,13 @@ fm_teardown() {
 			tail -n 30 "$T/log/terminal.log" >&2 2>/dev/null
 		fi
 		tmux -S "$TMUX_SOCK" kill-server 2>/dev/null
+	fi
+	if [ -n "$TERM_PID" ]; then
+		kill "$TERM_PID" 2>/dev/null && wait "$TERM_PID" 2>/dev/null
+		if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
+			echo "---- terminal log" >&2
+			tail -n 30 "$T/log/terminal.log" >&2 2>/dev/null
+		fi
 	fi
 	[ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
 	fm_stop_followmed

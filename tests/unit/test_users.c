@@ -116,6 +116,13 @@ test_badges(void)
 	ASSERT_FALSE(fm_badges_add(s, key, "nobody", uid, len, "", &errstr));
 	ASSERT_TRUE(fm_badges_lookup(s, key, uid, len, login, sizeof(login)));
 	ASSERT_STR_EQ(login, "alice");
+	/* Disabled, alice still owns her badge (the login is refused by
+	 * the release service, which says why). */
+	ASSERT_TRUE(fm_users_set_enabled(s, "alice", false));
+	login[0] = '\0';
+	ASSERT_TRUE(fm_badges_lookup(s, key, uid, len, login, sizeof(login)));
+	ASSERT_STR_EQ(login, "alice");
+	ASSERT_TRUE(fm_users_set_enabled(s, "alice", true));
 	/* Another site key finds nothing: only the keyed hash is stored. */
 	ASSERT_FALSE(
 	    fm_badges_lookup(s, other, uid, len, login, sizeof(login)));

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# followme-terminal without a screen: a tap releases every held job,
+# oldest first, within the quota, and each outcome runs its own feedback
+# command -- released N, nothing to print, unknown badge, over quota,
+# denied, printer error, server unavailable.  Real libnfc driver against
+# the simulated PN532, real followmed, ippeveprinter as the MFP.
+set -u
+. "$(dirname "$0")/lib.sh"
+fm_setup
+PORT=$(fm_free_port) || fm_die "no free port"
+fm_write_conf "[release]" "listen = 127.0.0.1:$PORT" "server_name = followme-test"
+fm_start_mfp
+mkdir -p "$T/state" && chown followme: "$T/state" && chmod 700 "$T/state"
+fm_admin ca init >/dev/null || fm_die "ca init"
+fm_admin printer add mfp1 --uri "$MFP_URI" >/dev/null || fm_die "printer add"
+fm_admin terminal add t1 --printer mfp1 >/dev/null || fm_die "terminal add"
+for c in colour mono; do
+	fm_admin price set --media A4 --colour $c --sides simplex --amount 0.10 >/dev/null || fm_die "price"
+done
+for u in fmalice fmbob; do
+	fm_admin user add "$u" >/dev/null || fm_die "user add $u"
+	fm_admin quota limit --user "$u" --restricted --overdraft 0 >/dev/null || fm_die "quota limit $u"
+done
+fm_admin quota grant --user fmalice --amount 5.00 --reason test >/dev/null || fm_die "grant"
+fm_admin quota grant --user fmbob --amount 0.20 --reason test >/dev/null || fm_die "grant"
+fm_admin badge add fmalice 04A1B2C3 >/dev/null || fm_die "badge add"
+fm_admin badge add fmbob 04B0B0B0 >/dev/null || fm_die "badge add"
+PKI="$T/pki"
+mkdir -p "$PKI" && cp "$T/state/pki/ca.crt" "$T/state/pki/terminals/"* "$PKI/" && chmod -R a+r "$PKI"
+fm_start_followmed
+
+gs -q -sDEVICE=pdfwrite -o "$T/one.pdf" -c "showpage"
+gs -q -sDEVICE=pdfwrite -o "$T/three.pdf" -c "showpage showpage showpage"
+chmod 644 "$T/one.pdf" "$T/three.pdf"
+hold() { # hold N USER FILE
+	setpriv --reuid=lp --regid="$(id -g lp)" --clear-groups \
+		env -i FOLLOWME_CONF="$FM_CONF" TMPDIR=/tmp CONTENT_TYPE=application/pdf \
+		"$FM_BUILD/spooler/followme" "$1" "$2" "Job $1" 1 \
+		"job-uuid=urn:uuid:$(printf '%08d' "$1")-0000-0000-0000-000000000000" \
+		"$3" 2>/dev/null || fm_die "backend refused job $1"
+}
+printed_count() { ls "$T/mfp/printed" | wc -l; }
+
+# Each outcome's command appends its name and count to one file.
+fb() { echo "$1 = echo $1 \$FOLLOWME_OUTCOME \$FOLLOWME_COUNT >> $T/feedback"; }
+cat > "$T/terminal.conf" <<EOF
+[server]
+address = 127.0.0.1:$PORT
+server_name = followme-test
+ca = $PKI/ca.crt
+certificate = $PKI/t1.crt
+key = $PKI/t1.key
+[reader]
+type = nfc
+connstring = pn532_uart:$T/ttyPN532
+[terminal]
+headless = yes
+[feedback]
+$(fb released)
+$(fb nothing)
+$(fb unknown_badge)
+$(fb over_quota)
+$(fb printer_error)
+$(fb server_unavailable)
+$(fb denied)
+EOF
+: > "$T/feedback"
+export LIBNFC_LOG_LEVEL=0
+fm_start_sim
+"$FM_BUILD/release/followme-terminal" -c "$T/terminal.conf" 2>>"$T/log/terminal.log" &
+TERM_PID=$!
+for _ in $(seq 1 100); do
+	grep -q "connected to" "$T/log/terminal.log" && break
+	sleep 0.1
+done
+grep -q "connected to" "$T/log/terminal.log" || fm_die "the terminal did not connect: $(cat "$T/log/terminal.log")"
+
+# expect LINE: tap, then the feedback file's next line must be LINE.
+N=0
+expect() {
+	N=$((N + 1))
+	for _ in $(seq 1 200); do
+		[ "$(wc -l < "$T/feedback")" -ge "$N" ] && break
+		sleep 0.05
+	done
+	got=$(sed -n "${N}p" "$T/feedback")
+	[ "$got" = "$1" ] || fm_die "outcome $N: expected '$1', got '$got' ($(cat "$T/feedback"))"
+	grep -q "outcome ${1%% *} " "$T/log/terminal.log" || fm_die "outcome not logged"
+}
+
+STEP="nothing to print"
+fm_tap 04A1B2C3
+expect "nothing nothing 0"
+
+STEP="released, oldest first"
+hold 1 fmalice "$T/three.pdf"
+sleep 1.1 # distinct creation times: oldest first must mean something
+hold 2 fmalice "$T/one.pdf"
+fm_tap 04A1B2C3
+expect "released released 2"
+[ "$(printed_count)" -eq 2 ] || fm_die "the printer got $(printed_count) jobs"
+first=$(ls "$T/mfp/printed" | sort | head -n 1)
+cmp -s "$T/mfp/printed/$first" "$T/three.pdf" || fm_die "the newer job printed first"
+fm_admin balance user fmalice | grep -q "4.60" || fm_die "balance: $(fm_admin balance user fmalice)"
+
+STEP="unknown badge"
+fm_tap 04C0FFEE
+expect "unknown_badge unknown_badge 0"
+
+STEP="over quota"
+hold 3 fmbob "$T/three.pdf"
+fm_tap 04B0B0B0
+expect "over_quota over_quota 0"
+[ "$(printed_count)" -eq 2 ] || fm_die "an over-quota job printed"
+fm_admin jobs show 3 | grep -q "state:    held" || fm_die "over-quota job not held"
+
+STEP="over quota on one job, the other released"
+hold 4 fmbob "$T/one.pdf"
+fm_tap 04B0B0B0
+expect "released released 1"
+[ "$(printed_count)" -eq 3 ] || fm_die "the printer got $(printed_count) jobs"
+
+STEP="denied (account disabled)"
+fm_admin user disable fmbob >/dev/null || fm_die "user disable"
+fm_tap 04B0B0B0
+expect "denied denied 0"
+
+STEP="printer error"
+hold 5 fmalice "$T/one.pdf"
+fm_stop_mfp
+fm_tap 04A1B2C3
+expect "printer_error printer_error 0"
+fm_admin jobs show 5 | grep -q "state:    held" || fm_die "job not held after a printer error"
+
+STEP="server unavailable"
+fm_stop_followmed
+for _ in $(seq 1 100); do
+	grep -q "connection to .* lost" "$T/log/terminal.log" && break
+	sleep 0.1
+done
+fm_tap 04A1B2C3
+expect "server_unavailable server_unavailable 0"
+
+STEP="server back"
+fm_start_followmed
+for _ in $(seq 1 200); do
+	[ "$(grep -c "connected to" "$T/log/terminal.log")" -ge 2 ] && break
+	sleep 0.1
+done
+[ "$(grep -c "connected to" "$T/log/terminal.log")" -ge 2 ] || fm_die "the terminal did not reconnect"
+kill -0 "$TERM_PID" || fm_die "the terminal died"
+echo "PASS: terminal_headless"
