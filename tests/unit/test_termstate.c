@@ -1,0 +1,508 @@
+/*
+ * test_termstate.c - the release terminal's screens and requests, driven
+ * event by event without a screen or a server.
+ */
+#include <stdlib.h>
+
+#include "harness.h"
+#include "release/termstate.h"
+
+static struct fm_termstate t;
+static struct fm_proto_msg m;
+static const uint8_t alice_uid[4] = {0x04, 0xa1, 0xb2, 0xc3};
+
+/* A fresh, connected terminal (idle 60 s, result 5 s). */
+static void
+start(bool headless)
+{
+	fm_termstate_init(&t, headless, 60000, 5000);
+	fm_proto_init(&m, FM_MSG_HELLO_OK);
+	snprintf(m.terminal, sizeof(m.terminal), "t1");
+	snprintf(m.printer, sizeof(m.printer), "mfp1");
+	m.timeout = 300;
+	fm_termstate_connected(&t, &m, 0);
+}
+
+/* Takes the request the state machine wants sent. */
+static enum fm_proto_type
+sent(void)
+{
+	enum fm_proto_type type;
+
+	if (!t.send)
+		return 0;
+	t.send = false;
+	type = t.out.type;
+	return type;
+}
+
+static void
+server(enum fm_proto_type type, uint64_t now)
+{
+	m.type = type;
+	fm_termstate_message(&t, &m, now);
+}
+
+static void
+job(size_t i, int64_t id, int64_t created, uint32_t copies)
+{
+	struct fm_proto_job *j = &m.jobs[i];
+
+	memset(j, 0, sizeof(*j));
+	j->id = id;
+	snprintf(j->title, sizeof(j->title), "Job %lld", (long long)id);
+	j->pages = 3;
+	j->cost = 30;
+	j->created_at = created;
+	j->copies = copies;
+	if (i + 1 > m.njobs)
+		m.njobs = i + 1;
+}
+
+/* Badge tap -> AUTH_OK -> JOB_LIST with the jobs already put in m. */
+static void
+log_in_with_jobs(uint64_t now)
+{
+	struct fm_proto_msg list = m;
+
+	fm_termstate_card(&t, alice_uid, sizeof(alice_uid), now);
+	fm_proto_init(&m, FM_MSG_AUTH_OK);
+	snprintf(m.user, sizeof(m.user), "alice");
+	m.balance = 500;
+	fm_termstate_message(&t, &m, now);
+	m = list;
+	m.type = FM_MSG_JOB_LIST;
+	m.balance = 500;
+	fm_termstate_message(&t, &m, now);
+}
+
+static void
+test_badge_list_release_result_logout(void)
+{
+	start(false);
+	fm_termstate_card(&t, alice_uid, sizeof(alice_uid), 10);
+	ASSERT_INT_EQ(sent(), FM_MSG_AUTH_BADGE);
+	ASSERT_MEM_EQ(t.out.uid, alice_uid, 4);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_BUSY);
+	fm_proto_init(&m, FM_MSG_AUTH_OK);
+	snprintf(m.user, sizeof(m.user), "alice");
+	fm_termstate_message(&t, &m, 10);
+	ASSERT_INT_EQ(sent(), FM_MSG_LIST);
+	fm_proto_init(&m, FM_MSG_JOB_LIST);
+	job(0, 7, 100, 1);
+	job(1, 8, 200, 1);
+	fm_termstate_message(&t, &m, 10);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_JOBS);
+	ASSERT_UINT_EQ(t.njobs, 2);
+	ASSERT_STR_EQ(t.user, "alice");
+	/* Down to job 8, Enter, "1" = Print. */
+	fm_termstate_key(&t, FM_KEY_DOWN, 0, 11);
+	fm_termstate_key(&t, FM_KEY_ENTER, 0, 12);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_ACTIONS);
+	fm_termstate_key(&t, FM_KEY_CHAR, '1', 13);
+	ASSERT_INT_EQ(sent(), FM_MSG_RELEASE);
+	ASSERT_UINT_EQ(t.out.nids, 1);
+	ASSERT_INT_EQ(t.out.ids[0], 8);
+	ASSERT_UINT_EQ(t.out.copies, 0);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_PROGRESS);
+	/* Keys do nothing while it prints. */
+	fm_termstate_key(&t, FM_KEY_BACK, 0, 14);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_PROGRESS);
+	ASSERT_FALSE(t.send);
+	fm_proto_init(&m, FM_MSG_PROGRESS);
+	m.job_id = 8;
+	m.stage = FM_STAGE_DONE;
+	m.pages = 3;
+	m.charge = 30;
+	fm_termstate_message(&t, &m, 20);
+	fm_proto_init(&m, FM_MSG_OK);
+	fm_termstate_message(&t, &m, 21);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_RESULT);
+	ASSERT_UINT_EQ(t.printed, 1);
+	ASSERT_UINT_EQ(t.pages_printed, 3);
+	ASSERT_INT_EQ(t.charged, 30);
+	ASSERT_INT_EQ(t.outcome, FM_OUTCOME_NONE); /* only headless */
+	/* The result stays 5 s, then the user is logged out. */
+	fm_termstate_tick(&t, 21 + 4999);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_RESULT);
+	fm_termstate_tick(&t, 21 + 5000);
+	ASSERT_INT_EQ(sent(), FM_MSG_LOGOUT);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_IDLE);
+	ASSERT_FALSE(t.logged_in);
+	ASSERT_UINT_EQ(t.njobs, 0);
+}
+
+static void
+test_pin_login_wipes_the_pin(void)
+{
+	start(false);
+	fm_termstate_key(&t, FM_KEY_ENTER, 0, 1);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_USER);
+	for (const char *p = "bob"; *p; p++)
+		fm_termstate_key(&t, FM_KEY_CHAR, *p, 2);
+	fm_termstate_key(&t, FM_KEY_ENTER, 0, 3);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_PIN);
+	for (const char *p = "12345"; *p; p++)
+		fm_termstate_key(&t, FM_KEY_CHAR, *p, 4);
+	fm_termstate_key(&t, FM_KEY_BACK, 0, 5); /* deletes the 5 */
+	ASSERT_UINT_EQ(t.pin_len, 4);
+	fm_termstate_key(&t, FM_KEY_ENTER, 0, 6);
+	ASSERT_INT_EQ(sent(), FM_MSG_AUTH_PIN);
+	ASSERT_STR_EQ(t.out.user, "bob");
+	ASSERT_STR_EQ(t.out.secret, "1234");
+	ASSERT_UINT_EQ(t.pin_len, 0);
+	for (size_t i = 0; i < sizeof(t.pin); i++)
+		ASSERT_INT_EQ(t.pin[i], 0);
+	fm_termstate_wipe(&t);
+	ASSERT_STR_EQ(t.out.secret, "");
+	/* A wrong PIN is a notice, which times out back to idle. */
+	fm_proto_init(&m, FM_MSG_AUTH_FAIL);
+	m.code = FM_CODE_BAD_CREDENTIALS;
+	m.retry_after = 0;
+	snprintf(m.message, sizeof(m.message), "Wrong user name or PIN.");
+	fm_termstate_message(&t, &m, 10);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_NOTICE);
+	ASSERT_STR_CONTAINS(t.notice, "Wrong user name or PIN.");
+	fm_termstate_tick(&t, 10 + t.notice_ms);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_IDLE);
+}
+
+static void
+test_lockout_says_when(void)
+{
+	start(false);
+	fm_termstate_card(&t, alice_uid, sizeof(alice_uid), 1);
+	(void)sent();
+	fm_proto_init(&m, FM_MSG_AUTH_FAIL);
+	m.code = FM_CODE_LOCKED_OUT;
+	m.retry_after = 240;
+	snprintf(m.message, sizeof(m.message), "Too many attempts.");
+	fm_termstate_message(&t, &m, 2);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_NOTICE);
+	ASSERT_STR_CONTAINS(t.notice, "Try again in 240 s.");
+}
+
+static void
+test_unknown_badge_is_linked_after_login(void)
+{
+	start(false);
+	fm_termstate_card(&t, alice_uid, sizeof(alice_uid), 1);
+	(void)sent();
+	fm_proto_init(&m, FM_MSG_AUTH_FAIL);
+	m.code = FM_CODE_UNKNOWN_BADGE;
+	fm_termstate_message(&t, &m, 2);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_ASSOCIATE);
+	fm_termstate_key(&t, FM_KEY_ENTER, 0, 3);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_USER);
+	ASSERT_TRUE(t.associating);
+	/* Another tap while linking is ignored. */
+	fm_termstate_card(&t, (const uint8_t *)"\x01\x02\x03\x04", 4, 3);
+	ASSERT_FALSE(t.send);
+	fm_termstate_key(&t, FM_KEY_CHAR, 'a', 4);
+	fm_termstate_key(&t, FM_KEY_ENTER, 0, 4);
+	fm_termstate_key(&t, FM_KEY_CHAR, '1', 5);
+	fm_termstate_key(&t, FM_KEY_ENTER, 0, 6);
+	ASSERT_INT_EQ(sent(), FM_MSG_AUTH_PIN);
+	fm_proto_init(&m, FM_MSG_AUTH_OK);
+	snprintf(m.user, sizeof(m.user), "alice");
+	fm_termstate_message(&t, &m, 7);
+	ASSERT_INT_EQ(sent(), FM_MSG_ASSOCIATE_BADGE);
+	ASSERT_UINT_EQ(t.out.uid_len, 4);
+	ASSERT_MEM_EQ(t.out.uid, alice_uid, 4);
+	fm_proto_init(&m, FM_MSG_OK);
+	fm_termstate_message(&t, &m, 8);
+	ASSERT_INT_EQ(sent(), FM_MSG_LIST);
+	ASSERT_STR_CONTAINS(t.notice, "linked");
+	fm_proto_init(&m, FM_MSG_JOB_LIST);
+	fm_termstate_message(&t, &m, 9);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_JOBS);
+	ASSERT_STR_CONTAINS(t.notice, "linked");
+}
+
+static void
+test_badge_with_pin_policy(void)
+{
+	start(false);
+	fm_termstate_card(&t, alice_uid, sizeof(alice_uid), 1);
+	(void)sent();
+	fm_proto_init(&m, FM_MSG_AUTH_FAIL);
+	m.code = FM_CODE_BAD_CREDENTIALS;
+	snprintf(m.message, sizeof(m.message), "Enter your PIN too.");
+	fm_termstate_message(&t, &m, 2);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_BADGE_PIN);
+	fm_termstate_key(&t, FM_KEY_CHAR, '4', 3);
+	fm_termstate_key(&t, FM_KEY_ENTER, 0, 4);
+	ASSERT_INT_EQ(sent(), FM_MSG_AUTH_BADGE_PIN);
+	ASSERT_MEM_EQ(t.out.uid, alice_uid, 4);
+	ASSERT_STR_EQ(t.out.secret, "4");
+	/* A wrong PIN then is a notice, not another PIN prompt. */
+	fm_termstate_message(&t, &m, 5);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_NOTICE);
+}
+
+static void
+test_options_only_lower(void)
+{
+	start(false);
+	fm_proto_init(&m, FM_MSG_JOB_LIST);
+	job(0, 1, 100, 3);
+	job(1, 2, 200, 1);
+	log_in_with_jobs(1);
+	(void)sent();
+	/* Mark both, then options. */
+	fm_termstate_key(&t, FM_KEY_CHAR, '+', 2);
+	ASSERT_TRUE(t.marked[0] && t.marked[1]);
+	ASSERT_UINT_EQ(fm_termstate_selected(&t), 2);
+	fm_termstate_key(&t, FM_KEY_ENTER, 0, 3);
+	fm_termstate_key(&t, FM_KEY_CHAR, '2', 4);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_OPTIONS);
+	ASSERT_UINT_EQ(t.copies, 3);
+	fm_termstate_key(&t, FM_KEY_RIGHT, 0, 5); /* no more than 3 */
+	ASSERT_UINT_EQ(t.copies, 3);
+	fm_termstate_key(&t, FM_KEY_CHAR, '9', 5); /* nor by digit */
+	ASSERT_UINT_EQ(t.copies, 3);
+	fm_termstate_key(&t, FM_KEY_LEFT, 0, 6);
+	ASSERT_UINT_EQ(t.copies, 2);
+	fm_termstate_key(&t, FM_KEY_DOWN, 0, 7);
+	fm_termstate_key(&t, FM_KEY_ENTER, 0, 7); /* two-sided */
+	fm_termstate_key(&t, FM_KEY_DOWN, 0, 8);
+	fm_termstate_key(&t, FM_KEY_ENTER, 0, 8); /* grayscale */
+	fm_termstate_key(&t, FM_KEY_DOWN, 0, 9);
+	fm_termstate_key(&t, FM_KEY_ENTER, 0, 9); /* print */
+	ASSERT_INT_EQ(sent(), FM_MSG_RELEASE);
+	ASSERT_UINT_EQ(t.out.nids, 2);
+	ASSERT_UINT_EQ(t.out.copies, 2);
+	ASSERT_TRUE(t.out.force_duplex);
+	ASSERT_TRUE(t.out.force_gray);
+}
+
+static void
+test_delete_comes_back_to_the_list(void)
+{
+	start(false);
+	fm_proto_init(&m, FM_MSG_JOB_LIST);
+	job(0, 1, 100, 1);
+	log_in_with_jobs(1);
+	(void)sent();
+	fm_termstate_key(&t, FM_KEY_ENTER, 0, 2);
+	fm_termstate_key(&t, FM_KEY_DOWN, 0, 3);
+	fm_termstate_key(&t, FM_KEY_DOWN, 0, 3);
+	fm_termstate_key(&t, FM_KEY_ENTER, 0, 4);
+	ASSERT_INT_EQ(sent(), FM_MSG_DELETE);
+	ASSERT_INT_EQ(t.out.ids[0], 1);
+	fm_proto_init(&m, FM_MSG_OK);
+	snprintf(m.message, sizeof(m.message), "Deleted 1 job.");
+	fm_termstate_message(&t, &m, 5);
+	ASSERT_INT_EQ(sent(), FM_MSG_LIST);
+	fm_proto_init(&m, FM_MSG_JOB_LIST);
+	fm_termstate_message(&t, &m, 6);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_JOBS);
+	ASSERT_UINT_EQ(t.njobs, 0);
+	ASSERT_STR_EQ(t.notice, "Deleted 1 job.");
+}
+
+static void
+test_inactivity_logs_out(void)
+{
+	start(false);
+	fm_proto_init(&m, FM_MSG_JOB_LIST);
+	log_in_with_jobs(1000);
+	(void)sent();
+	fm_termstate_key(&t, FM_KEY_DOWN, 0, 2000);
+	ASSERT_UINT_EQ(fm_termstate_next_deadline(&t), 62000);
+	fm_termstate_tick(&t, 61999);
+	ASSERT_TRUE(t.logged_in);
+	fm_termstate_tick(&t, 62000);
+	ASSERT_INT_EQ(sent(), FM_MSG_LOGOUT);
+	ASSERT_FALSE(t.logged_in);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_IDLE);
+}
+
+static void
+test_idle_timeout_below_the_servers(void)
+{
+	fm_termstate_init(&t, false, 60000, 5000);
+	fm_proto_init(&m, FM_MSG_HELLO_OK);
+	m.timeout = 30;
+	fm_termstate_connected(&t, &m, 0);
+	ASSERT_UINT_EQ(t.idle_ms, 29000);
+}
+
+static void
+test_silent_server_is_dropped(void)
+{
+	start(false);
+	fm_termstate_card(&t, alice_uid, sizeof(alice_uid), 0);
+	(void)sent();
+	fm_termstate_tick(&t, FM_TERMSTATE_REPLY_MS - 1);
+	ASSERT_FALSE(t.drop);
+	fm_termstate_tick(&t, FM_TERMSTATE_REPLY_MS);
+	ASSERT_TRUE(t.drop);
+	fm_termstate_disconnected(&t, FM_TERMSTATE_REPLY_MS);
+	ASSERT_FALSE(t.connected);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_NOTICE);
+	ASSERT_INT_EQ(t.pending, FM_REQ_NONE);
+	/* Disconnected, a tap says so and sends nothing. */
+	fm_termstate_tick(&t, FM_TERMSTATE_REPLY_MS + t.notice_ms);
+	fm_termstate_card(&t, alice_uid, sizeof(alice_uid), 100000);
+	ASSERT_FALSE(t.send);
+	ASSERT_STR_CONTAINS(t.notice, "unavailable");
+}
+
+static void
+test_session_expired_by_the_server(void)
+{
+	start(false);
+	fm_proto_init(&m, FM_MSG_JOB_LIST);
+	log_in_with_jobs(1);
+	(void)sent();
+	fm_proto_init(&m, FM_MSG_ERROR);
+	m.code = FM_CODE_SESSION_EXPIRED;
+	snprintf(m.message, sizeof(m.message), "Logged out after inactivity.");
+	fm_termstate_message(&t, &m, 2);
+	ASSERT_FALSE(t.logged_in);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_NOTICE);
+}
+
+static void
+test_headless_releases_oldest_first(void)
+{
+	start(true);
+	fm_proto_init(&m, FM_MSG_JOB_LIST);
+	job(0, 5, 300, 1);
+	job(1, 3, 100, 1);
+	job(2, 4, 200, 1);
+	log_in_with_jobs(1);
+	ASSERT_INT_EQ(sent(), FM_MSG_RELEASE);
+	ASSERT_UINT_EQ(t.out.nids, 3);
+	ASSERT_INT_EQ(t.out.ids[0], 3);
+	ASSERT_INT_EQ(t.out.ids[1], 4);
+	ASSERT_INT_EQ(t.out.ids[2], 5);
+	/* Keys mean nothing headless. */
+	fm_termstate_key(&t, FM_KEY_BACK, 0, 2);
+	ASSERT_FALSE(t.send);
+	fm_proto_init(&m, FM_MSG_PROGRESS);
+	m.job_id = 3;
+	m.stage = FM_STAGE_DONE;
+	fm_termstate_message(&t, &m, 3);
+	m.job_id = 4;
+	m.stage = FM_STAGE_FAILED;
+	m.code = FM_CODE_OVER_QUOTA;
+	fm_termstate_message(&t, &m, 4);
+	m.job_id = 5;
+	m.stage = FM_STAGE_DONE;
+	m.code = 0;
+	fm_termstate_message(&t, &m, 5);
+	fm_proto_init(&m, FM_MSG_OK);
+	fm_termstate_message(&t, &m, 6);
+	ASSERT_INT_EQ(t.outcome, FM_OUTCOME_RELEASED);
+	ASSERT_UINT_EQ(t.outcome_count, 2);
+	ASSERT_INT_EQ(sent(), FM_MSG_LOGOUT);
+}
+
+static void
+test_headless_outcomes(void)
+{
+	/* Nothing held. */
+	start(true);
+	fm_proto_init(&m, FM_MSG_JOB_LIST);
+	log_in_with_jobs(1);
+	ASSERT_INT_EQ(t.outcome, FM_OUTCOME_NOTHING);
+	ASSERT_INT_EQ(sent(), FM_MSG_LOGOUT);
+	/* Every job over quota. */
+	start(true);
+	fm_proto_init(&m, FM_MSG_JOB_LIST);
+	job(0, 1, 100, 1);
+	log_in_with_jobs(1);
+	(void)sent();
+	fm_proto_init(&m, FM_MSG_PROGRESS);
+	m.job_id = 1;
+	m.stage = FM_STAGE_FAILED;
+	m.code = FM_CODE_OVER_QUOTA;
+	fm_termstate_message(&t, &m, 2);
+	server(FM_MSG_OK, 3);
+	ASSERT_INT_EQ(t.outcome, FM_OUTCOME_OVER_QUOTA);
+	/* The printer refuses. */
+	start(true);
+	fm_proto_init(&m, FM_MSG_JOB_LIST);
+	job(0, 1, 100, 1);
+	log_in_with_jobs(1);
+	(void)sent();
+	fm_proto_init(&m, FM_MSG_ERROR);
+	m.code = FM_CODE_PRINTER_ERROR;
+	fm_termstate_message(&t, &m, 2);
+	ASSERT_INT_EQ(t.outcome, FM_OUTCOME_PRINTER_ERROR);
+	/* Unknown badge: no association offered. */
+	start(true);
+	fm_termstate_card(&t, alice_uid, sizeof(alice_uid), 1);
+	(void)sent();
+	fm_proto_init(&m, FM_MSG_AUTH_FAIL);
+	m.code = FM_CODE_UNKNOWN_BADGE;
+	fm_termstate_message(&t, &m, 2);
+	ASSERT_INT_EQ(t.outcome, FM_OUTCOME_UNKNOWN_BADGE);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_IDLE);
+	/* Disabled account. */
+	start(true);
+	fm_termstate_card(&t, alice_uid, sizeof(alice_uid), 1);
+	(void)sent();
+	m.code = FM_CODE_DISABLED;
+	fm_termstate_message(&t, &m, 2);
+	ASSERT_INT_EQ(t.outcome, FM_OUTCOME_DENIED);
+	/* Server gone before, and during, a tap. */
+	start(true);
+	fm_termstate_disconnected(&t, 1);
+	fm_termstate_card(&t, alice_uid, sizeof(alice_uid), 2);
+	ASSERT_INT_EQ(t.outcome, FM_OUTCOME_SERVER_UNAVAILABLE);
+	start(true);
+	fm_termstate_card(&t, alice_uid, sizeof(alice_uid), 1);
+	(void)sent();
+	fm_termstate_disconnected(&t, 2);
+	ASSERT_INT_EQ(t.outcome, FM_OUTCOME_SERVER_UNAVAILABLE);
+}
+
+static void
+test_bad_input_ignored(void)
+{
+	uint8_t big[FM_PROTO_UIDMAX + 1] = {0};
+
+	start(false);
+	fm_termstate_card(&t, big, sizeof(big), 1);
+	fm_termstate_card(&t, big, 0, 1);
+	ASSERT_FALSE(t.send);
+	/* Control characters are not typed into names. */
+	fm_termstate_key(&t, FM_KEY_ENTER, 0, 2);
+	fm_termstate_key(&t, FM_KEY_CHAR, '\033', 3);
+	fm_termstate_key(&t, FM_KEY_CHAR, 0x7f, 3);
+	ASSERT_STR_EQ(t.user_input, "");
+	/* The name stops at its limit. */
+	for (int i = 0; i < 200; i++)
+		fm_termstate_key(&t, FM_KEY_CHAR, 'x', 4);
+	ASSERT_UINT_EQ(strlen(t.user_input), FM_TERMSTATE_USERMAX - 1);
+	/* Messages nobody asked for change nothing. */
+	start(false);
+	server(FM_MSG_JOB_LIST, 5);
+	server(FM_MSG_PROGRESS, 5);
+	server(FM_MSG_OK, 5);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_IDLE);
+	ASSERT_FALSE(t.send);
+}
+
+int
+main(void)
+{
+	RUN(test_badge_list_release_result_logout);
+	RUN(test_pin_login_wipes_the_pin);
+	RUN(test_lockout_says_when);
+	RUN(test_unknown_badge_is_linked_after_login);
+	RUN(test_badge_with_pin_policy);
+	RUN(test_options_only_lower);
+	RUN(test_delete_comes_back_to_the_list);
+	RUN(test_inactivity_logs_out);
+	RUN(test_idle_timeout_below_the_servers);
+	RUN(test_silent_server_is_dropped);
+	RUN(test_session_expired_by_the_server);
+	RUN(test_headless_releases_oldest_first);
+	RUN(test_headless_outcomes);
+	RUN(test_bad_input_ignored);
+	return harness_done();
+}
