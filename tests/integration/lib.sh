@@ -372,9 +372,16 @@ fm_tap() {
 
 # fm_start_screen CMD...: CMD in a detached 80x24 tmux session, UTF-8.
 fm_start_screen() {
+	local try
 	TMUX_SOCK="$T/tmux.sock"
-	tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -s fm -x 80 -y 24 \
-		env LANG=C.UTF-8 TERM=screen "$@" || fm_die "tmux did not start"
+	# A server still going away on the same socket makes the first try
+	# fail ("server exited unexpectedly"): try again.
+	for try in 1 2 3; do
+		tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -s fm -x 80 -y 24 \
+			env LANG=C.UTF-8 TERM=screen "$@" 2>>"$T/log/tmux.log" && return 0
+		sleep 0.5
+	done
+	fm_die "tmux did not start: $(tail -n 1 "$T/log/tmux.log")"
 }
 
 # fm_screen: what the screen shows now, as text.
