@@ -8,13 +8,17 @@
 #include <poll.h>
 #include <security/pam_appl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "common/aead.h"
+#include "release/pamwire.h"
 
 /* What the child sends back: a result byte, then the canonical name. */
 #define REPORT_MAX 258
@@ -62,45 +66,117 @@ fail:
 	return PAM_CONV_ERR;
 }
 
-static void __attribute__((noreturn)) run_child(int fd, const char *service,
-    const char *user, const char *secret, const char *rhost)
+enum fm_pamauth_result
+fm_pamauth_run(const char *service, const char *user, const char *secret,
+    const char *rhost, char *canon, size_t canon_size)
 {
 	struct conv_data cd = {secret};
 	struct pam_conv conv = {conversation, &cd};
-	unsigned char report[REPORT_MAX] = {FM_PAMAUTH_UNAVAILABLE};
+	enum fm_pamauth_result result = FM_PAMAUTH_UNAVAILABLE;
 	pam_handle_t *ph = NULL;
 	const void *item = NULL;
-	size_t len = 1;
 	int rc;
 
 	rc = pam_start(service, user, &conv, &ph);
-	if (rc == PAM_SUCCESS && rhost != NULL)
+	if (rc == PAM_SUCCESS && rhost != NULL && rhost[0] != '\0')
 		pam_set_item(ph, PAM_RHOST, rhost);
 	if (rc == PAM_SUCCESS) {
 		rc = pam_authenticate(
 		    ph, PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK);
 		if (rc == PAM_SUCCESS) {
 			rc = pam_acct_mgmt(ph, PAM_SILENT);
-			report[0] = rc == PAM_SUCCESS ? FM_PAMAUTH_OK
-			                              : FM_PAMAUTH_ACCOUNT;
+			result = rc == PAM_SUCCESS ? FM_PAMAUTH_OK
+			                           : FM_PAMAUTH_ACCOUNT;
 		} else if (rc == PAM_AUTH_ERR || rc == PAM_USER_UNKNOWN ||
 		    rc == PAM_MAXTRIES || rc == PAM_CRED_INSUFFICIENT) {
-			report[0] = FM_PAMAUTH_DENIED;
+			result = FM_PAMAUTH_DENIED;
 		}
 	}
-	if (report[0] == FM_PAMAUTH_OK &&
-	    pam_get_item(ph, PAM_USER, &item) == PAM_SUCCESS && item != NULL) {
-		len = strlen(item);
-		if (len > REPORT_MAX - 2) {
-			report[0] = FM_PAMAUTH_UNAVAILABLE;
-			len = 0;
-		} else {
-			memcpy(report + 1, item, len);
-		}
-		len += 1;
+	if (result == FM_PAMAUTH_OK) {
+		if (pam_get_item(ph, PAM_USER, &item) != PAM_SUCCESS ||
+		    item == NULL || strlen(item) >= canon_size ||
+		    strlen(item) > REPORT_MAX - 2)
+			result = FM_PAMAUTH_UNAVAILABLE;
+		else
+			memcpy(canon, item, strlen(item) + 1);
 	}
 	if (ph != NULL)
 		pam_end(ph, rc);
+	return result;
+}
+
+/* Asks followme-pamhelper at path (a SOCK_SEQPACKET socket). */
+static enum fm_pamauth_result
+ask_helper(const char *path, const char *user, const char *secret,
+    const char *rhost, char *canon, size_t canon_size)
+{
+	struct fm_pamwire_request req;
+	struct fm_pamwire_reply rep;
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	uint8_t buf[FM_PAMWIRE_MAX];
+	enum fm_pamauth_result result = FM_PAMAUTH_UNAVAILABLE;
+	const char *errstr;
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	memset(&req, 0, sizeof(req));
+	if (strlen(path) >= sizeof(sa.sun_path) ||
+	    strlen(user) >= sizeof(req.user) ||
+	    strlen(secret) >= sizeof(req.secret))
+		return strlen(path) >= sizeof(sa.sun_path)
+		    ? FM_PAMAUTH_UNAVAILABLE
+		    : FM_PAMAUTH_DENIED;
+	memcpy(sa.sun_path, path, strlen(path));
+	snprintf(req.user, sizeof(req.user), "%s", user);
+	snprintf(req.rhost, sizeof(req.rhost), "%s", rhost ? rhost : "");
+	memcpy(req.secret, secret, strlen(secret) + 1);
+	if ((len = fm_pamwire_encode_request(&req, buf, sizeof(buf))) == 0) {
+		fm_wipe(&req, sizeof(req));
+		return FM_PAMAUTH_DENIED; /* a name no PAM user can have */
+	}
+	fm_wipe(&req, sizeof(req));
+	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) < 0)
+		goto out;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+	    send(fd, buf, len, MSG_NOSIGNAL) == (ssize_t)len) {
+		fm_wipe(buf, sizeof(buf));
+		/* The caller's deadline bounds this wait. */
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n > 0 &&
+		    fm_pamwire_decode_reply(buf, (size_t)n, &rep, &errstr)) {
+			result = (enum fm_pamauth_result)rep.result;
+			if (result == FM_PAMAUTH_OK &&
+			    strlen(rep.user) >= canon_size)
+				result = FM_PAMAUTH_UNAVAILABLE;
+			else if (result == FM_PAMAUTH_OK)
+				memcpy(canon, rep.user, strlen(rep.user) + 1);
+		}
+	}
+	close(fd);
+out:
+	fm_wipe(buf, sizeof(buf));
+	return result;
+}
+
+static void __attribute__((noreturn)) run_child(int fd, const char *service,
+    const char *helper, const char *user, const char *secret, const char *rhost)
+{
+	unsigned char report[REPORT_MAX] = {FM_PAMAUTH_UNAVAILABLE};
+	char canon[REPORT_MAX - 1] = "";
+	size_t len = 1;
+
+	if (helper != NULL && helper[0] != '\0')
+		report[0] = ask_helper(
+		    helper, user, secret, rhost, canon, sizeof(canon));
+	else
+		report[0] = fm_pamauth_run(
+		    service, user, secret, rhost, canon, sizeof(canon));
+	if (report[0] == FM_PAMAUTH_OK) {
+		len = strlen(canon);
+		memcpy(report + 1, canon, len);
+		len += 1;
+	}
 	(void)!write(fd, report, len);
 	_exit(0);
 }
@@ -116,8 +192,9 @@ ms_since(const struct timespec *t0)
 }
 
 enum fm_pamauth_result
-fm_pamauth_check(const char *service, const char *user, const char *secret,
-    const char *rhost, unsigned timeout_ms, char *canon, size_t canon_size)
+fm_pamauth_check(const char *service, const char *helper, const char *user,
+    const char *secret, const char *rhost, unsigned timeout_ms, char *canon,
+    size_t canon_size)
 {
 	unsigned char report[REPORT_MAX];
 	enum fm_pamauth_result result = FM_PAMAUTH_UNAVAILABLE;
@@ -138,7 +215,7 @@ fm_pamauth_check(const char *service, const char *user, const char *secret,
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		run_child(fds[1], service, user, secret, rhost);
+		run_child(fds[1], service, helper, user, secret, rhost);
 	}
 	close(fds[1]);
 	clock_gettime(CLOCK_MONOTONIC, &t0);

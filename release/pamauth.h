@@ -26,10 +26,20 @@ enum fm_pamauth_result {
  * is given to PAM as PAM_RHOST, for logs and per-terminal rules.  The
  * whole check is bounded by timeout_ms.  On FM_PAMAUTH_OK the user name
  * PAM settled on (it may map names) is copied into canon (canon_size).
+ *
+ * With helper (a socket path, or NULL or ""), the check is asked of
+ * followme-pamhelper(8) instead, which runs its own service as root.
  */
-enum fm_pamauth_result fm_pamauth_check(const char *service, const char *user,
-    const char *secret, const char *rhost, unsigned timeout_ms, char *canon,
-    size_t canon_size);
+enum fm_pamauth_result fm_pamauth_check(const char *service, const char *helper,
+    const char *user, const char *secret, const char *rhost,
+    unsigned timeout_ms, char *canon, size_t canon_size);
+
+/*
+ * 'fm_pamauth_run()' - the PAM conversation itself, in this process and
+ * without a deadline: for the child above and for followme-pamhelper.
+ */
+enum fm_pamauth_result fm_pamauth_run(const char *service, const char *user,
+    const char *secret, const char *rhost, char *canon, size_t canon_size);
 
 /* "ok", "denied", "account refused", "unavailable". */
 const char *fm_pamauth_result_text(enum fm_pamauth_result r);

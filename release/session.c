@@ -199,9 +199,9 @@ handle_auth_pin(struct session *s, struct fm_proto_msg *m)
 		fm_wipe(m->secret, sizeof(m->secret));
 		return true;
 	}
-	r = fm_pamauth_check(set->pam_service, m->user, m->secret,
-	    s->terminal.name, (unsigned)set->pam_timeout * 1000, canon,
-	    sizeof(canon));
+	r = fm_pamauth_check(set->pam_service, set->pam_helper, m->user,
+	    m->secret, s->terminal.name, (unsigned)set->pam_timeout * 1000,
+	    canon, sizeof(canon));
 	fm_wipe(m->secret, sizeof(m->secret));
 	switch (r) {
 	case FM_PAMAUTH_OK:
@@ -314,7 +314,7 @@ handle_auth_badge(struct session *s, struct fm_proto_msg *m)
 		fm_wipe(m->secret, sizeof(m->secret));
 		return true;
 	}
-	r = fm_pamauth_check(set->pam_service, user, m->secret,
+	r = fm_pamauth_check(set->pam_service, set->pam_helper, user, m->secret,
 	    s->terminal.name, (unsigned)set->pam_timeout * 1000, canon,
 	    sizeof(canon));
 	fm_wipe(m->secret, sizeof(m->secret));

@@ -31,6 +31,7 @@ static const struct fm_conf_key settings_keys[] = {
     KEY("release", "session_timeout", FM_CONF_DURATION, session_timeout, 5,
         3600),
     KEY("release", "pam_service", FM_CONF_STRING, pam_service, 0, 0),
+    KEY("release", "pam_helper", FM_CONF_STRING, pam_helper, 0, 0),
     KEY("release", "auth_max_failures", FM_CONF_UINT, auth_max_failures, 1,
         100),
     KEY("release", "auth_lockout", FM_CONF_DURATION, auth_lockout, 1, 86400),
@@ -84,7 +85,9 @@ fm_settings_load(
 	char host[FM_CONF_STRMAX], port[16];
 
 	if (!check_absolute("state_dir", s->state_dir, err, errlen) ||
-	    !check_absolute("run_dir", s->run_dir, err, errlen))
+	    !check_absolute("run_dir", s->run_dir, err, errlen) ||
+	    (s->pam_helper[0] != '\0' &&
+	        !check_absolute("pam_helper", s->pam_helper, err, errlen)))
 		return false;
 	if (!fm_settings_listen_address(
 	        s, host, sizeof(host), port, sizeof(port))) {

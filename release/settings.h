@@ -31,10 +31,11 @@ struct fm_settings {
 	char server_name[FM_CONF_STRMAX]; /* in our certificate; "" = host */
 	uint64_t session_timeout;         /* idle seconds before logout */
 	char pam_service[FM_CONF_STRMAX];
-	uint64_t auth_max_failures; /* before a lockout */
-	uint64_t auth_lockout;      /* seconds */
-	uint64_t pam_timeout;       /* seconds a PAM check may take */
-	bool badge_needs_pin;       /* a badge alone does not log in */
+	char pam_helper[FM_CONF_STRMAX]; /* followme-pamhelper's socket */
+	uint64_t auth_max_failures;      /* before a lockout */
+	uint64_t auth_lockout;           /* seconds */
+	uint64_t pam_timeout;            /* seconds a PAM check may take */
+	bool badge_needs_pin;            /* a badge alone does not log in */
 };
 
 /* Environment variable naming the config file (tests, private stacks). */

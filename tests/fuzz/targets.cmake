@@ -22,3 +22,4 @@ fm_fuzz_target(pagecount_urf fm_pagecount)
 # --- release terminal (issue 6) ---
 fm_fuzz_target(termconf fm_termpure)
 fm_fuzz_target(termtext fm_termpure)
+fm_fuzz_target(pamwire fm_pamauth)

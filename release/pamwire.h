@@ -1,0 +1,52 @@
+/*
+ * pamwire.h - the messages between followmed and followme-pamhelper, the
+ * small root process that runs PAM stacks needing root (pam_unix reads
+ * /etc/shadow).  Pure encode/decode over buffers; one message per
+ * SOCK_SEQPACKET datagram.
+ *
+ *   request: version u8 | user | rhost | secret
+ *   reply:   version u8 | result u8 (enum fm_pamauth_result) | user
+ *   text:    length u8 | bytes (no NUL; user and rhost: no controls)
+ *
+ * The user is 1 to 255 bytes, the secret 1 to 255, rhost 0 to 255; the
+ * reply's user is what PAM settled on (empty unless the result is OK).
+ * The PAM service is not in the request: the helper has its own.
+ */
+#ifndef FM_PAMWIRE_H
+#define FM_PAMWIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FM_PAMWIRE_VERSION 1
+#define FM_PAMWIRE_TEXTMAX 256 /* with the NUL */
+#define FM_PAMWIRE_MAX (1 + 3 * FM_PAMWIRE_TEXTMAX)
+
+struct fm_pamwire_request {
+	char user[FM_PAMWIRE_TEXTMAX];
+	char rhost[FM_PAMWIRE_TEXTMAX];
+	char secret[FM_PAMWIRE_TEXTMAX]; /* wipe after use */
+};
+
+struct fm_pamwire_reply {
+	uint8_t result;
+	char user[FM_PAMWIRE_TEXTMAX];
+};
+
+/* Encodes r into buf (size bytes): its length, or 0 if a field breaks
+ * the rules above or buf is too small. */
+size_t fm_pamwire_encode_request(
+    const struct fm_pamwire_request *r, uint8_t *buf, size_t size);
+
+/* Decodes len bytes; false with *errstr for anything malformed. */
+bool fm_pamwire_decode_request(const uint8_t *buf, size_t len,
+    struct fm_pamwire_request *r, const char **errstr);
+
+size_t fm_pamwire_encode_reply(
+    const struct fm_pamwire_reply *r, uint8_t *buf, size_t size);
+
+bool fm_pamwire_decode_reply(const uint8_t *buf, size_t len,
+    struct fm_pamwire_reply *r, const char **errstr);
+
+#endif
