@@ -108,10 +108,11 @@ outcome(struct fm_termstate *t, enum fm_term_outcome o, unsigned count)
 	t->outcome_count = count;
 }
 
-static void
-touch(struct fm_termstate *t, uint64_t now)
+/* Screens waiting for the user, who is logged out after idle_ms. */
+static bool
+waits_for_user(enum fm_termstate_screen screen)
 {
-	switch (t->screen) {
+	switch (screen) {
 	case FM_SCREEN_USER:
 	case FM_SCREEN_PIN:
 	case FM_SCREEN_BADGE_PIN:
@@ -119,11 +120,17 @@ touch(struct fm_termstate *t, uint64_t now)
 	case FM_SCREEN_JOBS:
 	case FM_SCREEN_ACTIONS:
 	case FM_SCREEN_OPTIONS:
-		t->deadline = now + t->idle_ms;
-		break;
+		return true;
 	default:
-		break;
+		return false;
 	}
+}
+
+static void
+touch(struct fm_termstate *t, uint64_t now)
+{
+	if (waits_for_user(t->screen))
+		t->deadline = now + t->idle_ms;
 }
 
 static void
@@ -785,26 +792,13 @@ fm_termstate_tick(struct fm_termstate *t, uint64_t now)
 	}
 	if (t->deadline == 0 || now < t->deadline || t->pending != FM_REQ_NONE)
 		return;
-	switch (t->screen) {
-	case FM_SCREEN_NOTICE:
+	if (t->screen == FM_SCREEN_NOTICE) {
 		go_idle(t);
 		t->notice[0] = '\0';
-		break;
-	case FM_SCREEN_RESULT:
+	} else if (t->screen == FM_SCREEN_RESULT || waits_for_user(t->screen)) {
 		logout(t, now);
-		break;
-	case FM_SCREEN_USER:
-	case FM_SCREEN_PIN:
-	case FM_SCREEN_BADGE_PIN:
-	case FM_SCREEN_ASSOCIATE:
-	case FM_SCREEN_JOBS:
-	case FM_SCREEN_ACTIONS:
-	case FM_SCREEN_OPTIONS:
-		logout(t, now);
-		break;
-	default:
+	} else {
 		t->deadline = 0;
-		break;
 	}
 }
 
