@@ -203,6 +203,18 @@ fm_wait_screen "Hebrew"
 fm_keys BSpace
 fm_wait_screen "Tap your badge"
 
+STEP="a smaller screen"
+tmux -S "$TMUX_SOCK" resize-window -t fm -x 40 -y 12
+fm_tap 04A1B2C3
+fm_wait_screen "Alice Martin"
+fm_wait_screen "Hebrew +3 +0.30"
+screen=$(fm_screen)
+[ "$(printf '%s\n' "$screen" | wc -l)" -le 12 ] || fm_die "more than 12 lines: $screen"
+[ "$(printf '%s\n' "$screen" | wc -L)" -le 40 ] || fm_die "wider than 40: $screen"
+fm_keys BSpace
+fm_wait_screen "Tap your badge"
+tmux -S "$TMUX_SOCK" resize-window -t fm -x 80 -y 24
+
 STEP="logout after inactivity"
 tmux -S "$TMUX_SOCK" kill-server
 write_terminal_conf 5s
