@@ -203,7 +203,10 @@ fail:
 	" (SELECT CASE WHEN count(*) = count(d.pages) THEN sum(d.pages)"       \
 	"  ELSE -1 END FROM documents d WHERE d.job_id = j.id),"               \
 	" (SELECT d.format FROM documents d WHERE d.job_id = j.id"             \
-	"  ORDER BY d.seq LIMIT 1)"
+	"  ORDER BY d.seq LIMIT 1),"                                           \
+	" (SELECT CASE WHEN count(*) = count(d.pages)"                         \
+	"  THEN coalesce(sum(d.color_pages), 0) ELSE -1 END"                   \
+	"  FROM documents d WHERE d.job_id = j.id)"
 
 static void
 read_job(sqlite3_stmt *st, struct fm_job *job)
@@ -235,6 +238,11 @@ read_job(sqlite3_stmt *st, struct fm_job *job)
 	    ? -1
 	    : sqlite3_column_int64(st, 20);
 	fm_store_copy_text(t->format, sizeof(t->format), st, 21);
+	job->color_pages = sqlite3_column_type(st, 22) == SQLITE_NULL
+	    ? -1
+	    : sqlite3_column_int64(st, 22);
+	if (job->pages < 0)
+		job->color_pages = -1;
 }
 
 bool

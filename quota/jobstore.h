@@ -21,7 +21,8 @@ struct fm_job {
 	char state[16];
 	int64_t created_at, expires_at, ended_at;
 	int documents;
-	int64_t pages; /* -1 when any document's count is unknown */
+	int64_t pages;       /* -1 when any document's count is unknown */
+	int64_t color_pages; /* of those, in colour; -1 when pages is */
 };
 
 struct fm_document {

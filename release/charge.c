@@ -49,16 +49,37 @@ fm_charge_estimate_impressions(
 	return sides * (int64_t)(r->copies > 0 ? r->copies : 1);
 }
 
+int64_t
+fm_charge_color_impressions(
+    const struct fm_job *job, const struct fm_release *r, int64_t impressions)
+{
+	int64_t up = job->ticket.number_up > 0 ? job->ticket.number_up : 1;
+	int64_t copies = r->copies > 0 ? r->copies : 1;
+	int64_t sides, colour;
+
+	if (impressions <= 0 || strcmp(r->color_mode, "monochrome") == 0 ||
+	    strcmp(job->ticket.color_mode, "monochrome") == 0)
+		return 0;
+	/* Pages without a colour analysis print in colour as far as we
+	 * know: charged as colour, as before per-page counting. */
+	if (job->pages <= 0 || job->color_pages < 0)
+		return impressions;
+	/* With N-up, which pages share a side is not recorded: each colour
+	 * page is taken to colour a side of its own (at most every side). */
+	sides = (job->pages + up - 1) / up;
+	colour = (job->color_pages < sides ? job->color_pages : sides) * copies;
+	/* The printer may count fewer sides than estimated (a cancel): the
+	 * colour ones are never more than what printed. */
+	return colour < impressions ? colour : impressions;
+}
+
 void
 fm_charge_usage(const struct fm_job *job, const struct fm_release *r,
     int64_t impressions, int64_t sheets, struct fm_usage *out)
 {
 	bool duplex = strcmp(r->sides, "one-sided") != 0 && r->sides[0];
-	int colour = strcmp(r->color_mode, "monochrome") == 0 ||
-	        strcmp(job->ticket.color_mode, "monochrome") == 0
-	    ? FM_PRICE_MONO
-	    : FM_PRICE_COLOUR;
 	int d = duplex ? FM_PRICE_DUPLEX : FM_PRICE_SIMPLEX;
+	int64_t colour, colour_sheets;
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->media, sizeof(out->media), "%s",
@@ -67,8 +88,15 @@ fm_charge_usage(const struct fm_job *job, const struct fm_release *r,
 		impressions = 0;
 	if (sheets < 0)
 		sheets = duplex ? (impressions + 1) / 2 : impressions;
-	out->impressions[colour][d] = impressions;
-	out->sheets[colour][d] = sheets;
+	colour = fm_charge_color_impressions(job, r, impressions);
+	/* A sheet with a colour side is a colour sheet. */
+	colour_sheets = duplex ? (colour + 1) / 2 : colour;
+	if (colour_sheets > sheets)
+		colour_sheets = sheets;
+	out->impressions[FM_PRICE_COLOUR][d] = colour;
+	out->impressions[FM_PRICE_MONO][d] = impressions - colour;
+	out->sheets[FM_PRICE_COLOUR][d] = colour_sheets;
+	out->sheets[FM_PRICE_MONO][d] = sheets - colour_sheets;
 }
 
 bool

@@ -27,9 +27,20 @@
 const char *fm_charge_media_class(const char *media);
 
 /*
+ * 'fm_charge_color_impressions()' - how many of impressions (all copies)
+ * are colour: the job's colour pages per copy (each on a side of its own
+ * with N-up) times the copies, never more than impressions; 0 when the
+ * job or the release is monochrome; all of them when the job's pages or
+ * colour are unknown.
+ */
+int64_t fm_charge_color_impressions(
+    const struct fm_job *job, const struct fm_release *r, int64_t impressions);
+
+/*
  * 'fm_charge_usage()' - the usage of a release printing impressions
- * sides (sheets: -1 to derive them from impressions and sides).  Colour
- * unless the job or the release asked for monochrome.
+ * sides (sheets: -1 to derive them from impressions and sides), split
+ * into colour and mono by fm_charge_color_impressions(); a sheet with a
+ * colour side counts as a colour sheet.
  */
 void fm_charge_usage(const struct fm_job *job, const struct fm_release *r,
     int64_t impressions, int64_t sheets, struct fm_usage *out);

@@ -395,6 +395,7 @@ add_job(const struct fm_job *job, void *arg)
 	    strlen(job->ticket.title));
 	pj->documents = (uint32_t)job->documents;
 	pj->pages = job->pages > 0 ? (uint32_t)job->pages : 0;
+	pj->color_pages = job->color_pages > 0 ? (uint32_t)job->color_pages : 0;
 	pj->cost = estimated_cost(ctx->s, job);
 	pj->created_at = job->created_at;
 	pj->expires_at = job->expires_at;

@@ -40,13 +40,15 @@ for u in fmalice fmbob; do
 	fm_admin quota limit --user "$u" --restricted --overdraft 0 >/dev/null || fm_die "quota limit $u"
 done
 fm_admin quota grant --user fmalice --amount 5.00 --reason "test allocation" >/dev/null || fm_die "grant"
-fm_admin quota grant --user fmbob --amount 0.20 --reason "test allocation" >/dev/null || fm_die "grant bob"
+fm_admin quota grant --user fmbob --amount 0.15 --reason "test allocation" >/dev/null || fm_die "grant bob"
 PKI="$T/pki"
 mkdir -p "$PKI" && cp "$T/state/pki/ca.crt" "$T/state/pki/terminals/"* "$PKI/" && chmod -R a+r "$PKI"
 fm_start_followmed
 term() { "$FM_BUILD/tests/fm-term" "$PKI" "$1" 127.0.0.1 "$PORT" followme-test; }
 
-gs -q -sDEVICE=pdfwrite -o "$T/three.pdf" -c "showpage showpage showpage"
+# Three pages, the first with a red square: 1 colour page, 2 mono.
+gs -q -sDEVICE=pdfwrite -o "$T/three.pdf" \
+	-c "1 0 0 setrgbcolor 72 72 144 144 rectfill showpage showpage showpage"
 chmod 644 "$T/three.pdf"
 hold_pdf() { # hold_pdf N USER COPIES
 	setpriv --reuid=lp --regid="$(id -g lp)" --clear-groups \
@@ -68,17 +70,21 @@ out=$(printf 'hello\npin fmalice 1234\nrelease 1\n' | term t1)
 echo "$out" | grep -q "^PROGRESS job=1 stage=1" || fm_die "no reserved progress: $out"
 echo "$out" | grep -q "^PROGRESS job=1 stage=2" || fm_die "no sent progress: $out"
 echo "$out" | grep -q "^AUTH_OK user=fmalice .*balance=500" || fm_die "balance at login: $out"
-echo "$out" | grep -q "^PROGRESS job=1 stage=1 pages=6 charge=60 " || fm_die "estimate not reserved: $out"
-echo "$out" | grep -q "^PROGRESS job=1 stage=4 pages=6 charge=60 message=6 page(s) printed, charged 0.60" || fm_die "not printed: $out"
+# 2 copies: 2 colour impressions at 0.10 and 4 mono at 0.05.
+echo "$out" | grep -q "^PROGRESS job=1 stage=1 pages=6 charge=40 " || fm_die "estimate not reserved: $out"
+echo "$out" | grep -q "^PROGRESS job=1 stage=4 pages=6 charge=40 message=6 page(s) printed, charged 0.40" || fm_die "not printed: $out"
 echo "$out" | tail -n 1 | grep -q "^OK message=Printed 1 of 1 job" || fm_die "no final OK: $out"
 [ "$(printed_count)" -eq 1 ] || fm_die "printer got $(printed_count) jobs"
 cmp -s "$(ls -d "$T/mfp/printed/"* | head -n 1)" "$T/three.pdf" || fm_die "printer did not get the held bytes"
 fm_admin jobs show 1 | grep -q "state:    released" || fm_die "job not released"
 fm_admin jobs show 1 | grep -q "6 impression(s), counted by the printer" || fm_die "measured count not recorded"
 [ ! -e "$T/state/spool/1-1" ] || fm_die "held copy not destroyed after printing"
-fm_admin balance user fmalice | grep -q "4.40" || fm_die "balance after release: $(fm_admin balance user fmalice)"
+fm_admin balance user fmalice | grep -q "4.60" || fm_die "balance after release: $(fm_admin balance user fmalice)"
 fm_admin ledger verify | grep -q "Ledger OK" || fm_die "ledger does not verify"
-echo "ok - released by name: exact bytes, 6 impressions counted by the printer, 0.60 charged, held copy destroyed"
+fm_admin --json report usage --by user --from "$(date +%Y-%m-%d)" --to "$(date +%Y-%m-%d)" |
+	python3 -c 'import json,sys; r=[x for x in json.load(sys.stdin)["rows"] if x["user"] == "fmalice"][0]; sys.exit(0 if (int(r["pages_mono"]), int(r["pages_colour"])) == (4, 2) else 1)' ||
+	fm_die "colour not charged per page: $(fm_admin report usage --by user --from "$(date +%Y-%m-%d)" --to "$(date +%Y-%m-%d)")"
+echo "ok - released by name: exact bytes, 6 impressions counted by the printer, 2 colour + 4 mono = 0.40 charged, held copy destroyed"
 
 # 2. Options only go down: copies 5 on a 2-copy job prints 2; copies 1
 #    prints 1; a released job cannot be released again.
@@ -102,13 +108,13 @@ out=$(printf 'hello\npin fmalice 1234\nrelease 4\n' | term t2)
 echo "$out" | grep -q "^PROGRESS job=4 stage=4" || fm_die "release through the CUPS queue: $out"
 echo "ok - stopped printer refused with the job held; released through a CUPS queue"
 
-# Over quota: bob has 0.20, the job costs 0.30: refused with what is
-# missing, still held, nothing charged.
+# Over quota: bob has 0.15, the job costs 0.20 (1 colour page, 2 mono):
+# refused with what is missing, still held, nothing charged.
 hold_pdf 7 fmbob 1
 j=$(fid 7)
 out=$(printf 'hello\npin fmbob 5678\nlist\nrelease %s\n' "$j" | term t1)
-echo "$out" | grep -q "^JOB_LIST balance=20 jobs=1 \[$j|Job 7|1|3|30\]" || fm_die "list with estimate: $out"
-echo "$out" | grep -q "^PROGRESS job=$j stage=5 .*message=Not printed: needs 0.10 more." || fm_die "over quota: $out"
+echo "$out" | grep -q "^JOB_LIST balance=15 jobs=1 \[$j|Job 7|1|3|20\]" || fm_die "list with estimate: $out"
+echo "$out" | grep -q "^PROGRESS job=$j stage=5 .*message=Not printed: needs 0.05 more." || fm_die "over quota: $out"
 fm_admin jobs show "$j" | grep -q "state:    held" || fm_die "over-quota job not held"
 fm_admin quota grant --user fmbob --amount 1.00 --reason "more" >/dev/null
 echo "ok - over quota: refused with the amount missing, job held"
@@ -151,13 +157,13 @@ out=$(printf 'hello\npin fmbob 5678\nrelease %s\n' "$j6" | term t1)
 echo "$out" | grep -q "stage=5" || fm_die "job 6 could be released again: $out"
 echo "ok - killed mid-release: printed once, settled once"
 
-# Bob: 1.20 granted; the cancelled job charged only what the printer
+# Bob: 1.15 granted; the cancelled job charged only what the printer
 # reported as printed before the cancel (the stand-in MFP may finish its
 # command first: 0 or 3 impressions); the interrupted one charged once at
-# its estimate (3 colour pages, 0.30).
+# its estimate (1 colour page and 2 mono, 0.20).
 c5=$(sed -n 's/^PROGRESS job=[0-9]* stage=5 pages=\([0-9]*\) charge=\([0-9]*\).*/\2/p' "$T/out5")
 [ -n "$c5" ] || fm_die "no charge reported for the cancelled job"
-want=$(printf '%d.%02d' $(( (120 - c5 - 30) / 100 )) $(( (120 - c5 - 30) % 100 )))
+want=$(printf '%d.%02d' $(( (115 - c5 - 20) / 100 )) $(( (115 - c5 - 20) % 100 )))
 fm_admin balance user fmbob | grep -q "balance: *$want" ||
 	fm_die "bob's balance, want $want: $(fm_admin balance user fmbob)"
 fm_admin ledger verify | grep -q "Ledger OK" || fm_die "ledger does not verify"
