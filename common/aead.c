@@ -4,16 +4,20 @@
 #include "common/aead.h"
 
 #include <errno.h>
+#include <mbedtls/chacha20.h>
 #include <mbedtls/chachapoly.h>
 #include <mbedtls/gcm.h>
 #include <mbedtls/hkdf.h>
 #include <mbedtls/md.h>
 #include <mbedtls/platform_util.h>
+#include <mbedtls/poly1305.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/random.h>
 
 struct fm_aead {
 	enum fm_aead_alg alg;
+	uint8_t key[FM_AEAD_KEYLEN]; /* ChaCha20: for tag-only checks */
 	union {
 		mbedtls_chachapoly_context chachapoly;
 		mbedtls_gcm_context gcm;
@@ -49,6 +53,7 @@ fm_aead_create(enum fm_aead_alg alg, const uint8_t *key)
 	if ((aead = calloc(1, sizeof(*aead))) == NULL)
 		return NULL;
 	aead->alg = alg;
+	memcpy(aead->key, key, FM_AEAD_KEYLEN);
 	if (alg == FM_AEAD_CHACHA20_POLY1305) {
 		mbedtls_chachapoly_init(&aead->u.chachapoly);
 		rc = mbedtls_chachapoly_setkey(&aead->u.chachapoly, key);
@@ -112,6 +117,64 @@ fm_aead_open(fm_aead_t *aead, const uint8_t *nonce, const uint8_t *aad,
 	if (rc != 0 && len > 0)
 		mbedtls_platform_zeroize(out, len);
 	return rc == 0;
+}
+
+/* Poly1305 of RFC 8439's AEAD construction: the one-time key is the
+ * first half of ChaCha20 block 0; the MAC covers aad, the ciphertext,
+ * each padded to 16 bytes, and both lengths. */
+static bool
+chachapoly_tag(const uint8_t *key, const uint8_t *nonce, const uint8_t *aad,
+    size_t aadlen, const uint8_t *in, size_t len, uint8_t *tag)
+{
+	static const uint8_t zeros[64];
+	uint8_t block[64], lens[16];
+	mbedtls_poly1305_context p;
+	bool ok;
+
+	if (mbedtls_chacha20_crypt(
+	        key, nonce, 0, sizeof(block), zeros, block) != 0)
+		return false;
+	for (int i = 0; i < 8; i++) {
+		lens[i] = (uint8_t)((uint64_t)aadlen >> (8 * i));
+		lens[8 + i] = (uint8_t)((uint64_t)len >> (8 * i));
+	}
+	mbedtls_poly1305_init(&p);
+	ok = mbedtls_poly1305_starts(&p, block) == 0 &&
+	    mbedtls_poly1305_update(&p, aad, aadlen) == 0 &&
+	    mbedtls_poly1305_update(&p, zeros, (16 - aadlen % 16) % 16) == 0 &&
+	    mbedtls_poly1305_update(&p, in, len) == 0 &&
+	    mbedtls_poly1305_update(&p, zeros, (16 - len % 16) % 16) == 0 &&
+	    mbedtls_poly1305_update(&p, lens, sizeof(lens)) == 0 &&
+	    mbedtls_poly1305_finish(&p, tag) == 0;
+	mbedtls_poly1305_free(&p);
+	mbedtls_platform_zeroize(block, sizeof(block));
+	return ok;
+}
+
+bool
+fm_aead_verify(fm_aead_t *aead, const uint8_t *nonce, const uint8_t *aad,
+    size_t aadlen, const uint8_t *in, size_t len, uint8_t *scratch,
+    const uint8_t *tag)
+{
+	uint8_t want[FM_AEAD_TAGLEN], diff = 0;
+
+	if (aead == NULL || nonce == NULL || tag == NULL ||
+	    (len > 0 && in == NULL))
+		return false;
+	if (aead->alg != FM_AEAD_CHACHA20_POLY1305) {
+		bool ok = (len == 0 || scratch != NULL) &&
+		    fm_aead_open(
+		        aead, nonce, aad, aadlen, in, len, scratch, tag);
+		if (ok && len > 0)
+			mbedtls_platform_zeroize(scratch, len);
+		return ok;
+	}
+	if (!chachapoly_tag(aead->key, nonce, aad, aadlen, in, len, want))
+		return false;
+	/* Constant time: how much of a forged tag matched must not show. */
+	for (size_t i = 0; i < FM_AEAD_TAGLEN; i++)
+		diff |= (uint8_t)(want[i] ^ tag[i]);
+	return diff == 0;
 }
 
 bool

@@ -49,6 +49,16 @@ bool fm_aead_open(fm_aead_t *aead, const uint8_t *nonce, const uint8_t *aad,
     size_t aadlen, const uint8_t *in, size_t len, uint8_t *out,
     const uint8_t *tag);
 
+/*
+ * 'fm_aead_verify()' - checks the tag of len bytes of ciphertext without
+ * keeping the plaintext.  ChaCha20-Poly1305 computes the Poly1305 tag
+ * alone (several times faster than decrypting); AES-GCM decrypts into
+ * scratch (len bytes, wiped after).  False if the tag does not match.
+ */
+bool fm_aead_verify(fm_aead_t *aead, const uint8_t *nonce, const uint8_t *aad,
+    size_t aadlen, const uint8_t *in, size_t len, uint8_t *scratch,
+    const uint8_t *tag);
+
 /* HKDF-SHA256 of ikm with salt and info into out (outlen bytes). */
 bool fm_aead_hkdf(const uint8_t *ikm, size_t ikmlen, const uint8_t *salt,
     size_t saltlen, const uint8_t *info, size_t infolen, uint8_t *out,

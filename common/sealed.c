@@ -264,14 +264,15 @@ out:
 	return st;
 }
 
-enum fm_sealed_status
-fm_sealed_decrypt_fd(int in_fd, const uint8_t *master, const char *identity,
+/* Decrypts (sink != NULL) or only verifies (sink == NULL) in_fd. */
+static enum fm_sealed_status
+open_fd(int in_fd, const uint8_t *master, const char *identity,
     bool (*sink)(const uint8_t *buf, size_t len, void *arg), void *arg)
 {
 	struct fm_sealed_header h;
 	uint8_t header[FM_SEALED_HEADERLEN], key[FM_AEAD_KEYLEN];
 	uint8_t nonce[FM_AEAD_NONCELEN], aad[FM_SEALED_AADLEN];
-	uint8_t *cur = NULL, *next = NULL, *tmp;
+	uint8_t *cur = NULL, *next = NULL, *scratch = NULL, *tmp;
 	enum fm_sealed_status st = FM_SEALED_CORRUPT;
 	fm_aead_t *aead = NULL;
 	const char *errstr;
@@ -288,7 +289,8 @@ fm_sealed_decrypt_fd(int in_fd, const uint8_t *master, const char *identity,
 	full = (size_t)h.chunk_size + FM_AEAD_TAGLEN;
 	if (!fm_sealed_derive_key(master, &h, identity, key) ||
 	    (aead = fm_aead_create(h.alg, key)) == NULL ||
-	    (cur = malloc(full)) == NULL || (next = malloc(full)) == NULL) {
+	    (cur = malloc(full)) == NULL || (next = malloc(full)) == NULL ||
+	    (sink == NULL && (scratch = malloc(full)) == NULL)) {
 		st = FM_SEALED_INTERNAL;
 		goto out;
 	}
@@ -313,12 +315,15 @@ fm_sealed_decrypt_fd(int in_fd, const uint8_t *master, const char *identity,
 		size_t plain = (size_t)curlen - FM_AEAD_TAGLEN;
 		fm_sealed_chunk_nonce(&h, idx, nonce);
 		fm_sealed_chunk_aad(header, idx, last, aad);
-		if (!fm_aead_open(aead, nonce, aad, sizeof(aad), cur, plain,
-		        cur, cur + plain)) {
+		if (sink == NULL
+		        ? !fm_aead_verify(aead, nonce, aad, sizeof(aad), cur,
+		              plain, scratch, cur + plain)
+		        : !fm_aead_open(aead, nonce, aad, sizeof(aad), cur,
+		              plain, cur, cur + plain)) {
 			st = FM_SEALED_CORRUPT;
 			goto out;
 		}
-		if (!sink(cur, plain, arg)) {
+		if (sink != NULL && !sink(cur, plain, arg)) {
 			st = FM_SEALED_IO;
 			goto out;
 		}
@@ -340,6 +345,22 @@ out:
 		fm_wipe(next, full);
 	free(cur);
 	free(next);
+	free(scratch);
 	fm_aead_destroy(aead);
 	return st;
+}
+
+enum fm_sealed_status
+fm_sealed_decrypt_fd(int in_fd, const uint8_t *master, const char *identity,
+    bool (*sink)(const uint8_t *buf, size_t len, void *arg), void *arg)
+{
+	if (sink == NULL)
+		return FM_SEALED_INTERNAL;
+	return open_fd(in_fd, master, identity, sink, arg);
+}
+
+enum fm_sealed_status
+fm_sealed_verify_fd(int in_fd, const uint8_t *master, const char *identity)
+{
+	return open_fd(in_fd, master, identity, NULL, NULL);
 }

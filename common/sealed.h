@@ -90,6 +90,15 @@ enum fm_sealed_status fm_sealed_decrypt_fd(int in_fd, const uint8_t *master,
     const char *identity,
     bool (*sink)(const uint8_t *buf, size_t len, void *arg), void *arg);
 
+/*
+ * 'fm_sealed_verify_fd()' - check every chunk of the sealed file on
+ * in_fd (from its current offset) without decrypting it: the same
+ * answer fm_sealed_decrypt_fd() would give, several times faster with
+ * ChaCha20-Poly1305 (only the Poly1305 tags are computed).
+ */
+enum fm_sealed_status fm_sealed_verify_fd(
+    int in_fd, const uint8_t *master, const char *identity);
+
 /* A short description of status for messages. */
 const char *fm_sealed_status_text(enum fm_sealed_status status);
 

@@ -582,15 +582,6 @@ collect_doc(const struct fm_document *doc, void *arg)
 	return true;
 }
 
-static bool
-discard(const uint8_t *buf, size_t len, void *arg)
-{
-	(void)buf;
-	(void)len;
-	(void)arg;
-	return true;
-}
-
 struct fill_arg {
 	fm_spool_t *spool;
 	const char *name, *identity;
@@ -768,8 +759,7 @@ release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
 		enum fm_sealed_status st;
 		fm_spool_identity(
 		    job.ticket.uuid, docs.d[i].seq, identity, sizeof(identity));
-		st = fm_spool_read(
-		    spool, docs.d[i].spool_file, identity, discard, NULL);
+		st = fm_spool_verify(spool, docs.d[i].spool_file, identity);
 		if (st != FM_SEALED_OK) {
 			fm_log_warn("release %lld: job %lld document %d: %s",
 			    (long long)r.id, (long long)job_id, docs.d[i].seq,

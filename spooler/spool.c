@@ -247,6 +247,22 @@ fm_spool_read(fm_spool_t *spool, const char *name, const char *identity,
 	return st;
 }
 
+enum fm_sealed_status
+fm_spool_verify(fm_spool_t *spool, const char *name, const char *identity)
+{
+	enum fm_sealed_status st;
+	int fd;
+
+	if (spool == NULL || !spool->has_key || !name_is_safe(name))
+		return FM_SEALED_INTERNAL;
+	fd = openat(spool->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return FM_SEALED_IO;
+	st = fm_sealed_verify_fd(fd, spool->master, identity);
+	close(fd);
+	return st;
+}
+
 bool
 fm_spool_remove(fm_spool_t *spool, const char *name)
 {

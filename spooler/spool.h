@@ -72,6 +72,10 @@ enum fm_sealed_status fm_spool_read(fm_spool_t *spool, const char *name,
     const char *identity,
     bool (*sink)(const uint8_t *buf, size_t len, void *arg), void *arg);
 
+/* Verifies document name without decrypting it (fm_sealed_verify_fd). */
+enum fm_sealed_status fm_spool_verify(
+    fm_spool_t *spool, const char *name, const char *identity);
+
 /* Removes document name (its key material goes with it); true if gone. */
 bool fm_spool_remove(fm_spool_t *spool, const char *name);
 

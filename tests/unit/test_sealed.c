@@ -68,6 +68,13 @@ unseal(int fd, const char *identity, struct collect *c)
 	return fm_sealed_decrypt_fd(fd, master, identity, collect, c);
 }
 
+static enum fm_sealed_status
+verify(int fd, const char *identity)
+{
+	lseek(fd, 0, SEEK_SET);
+	return fm_sealed_verify_fd(fd, master, identity);
+}
+
 static uint8_t *
 pattern(size_t len)
 {
@@ -90,6 +97,8 @@ round_trip(enum fm_aead_alg alg)
 		int fd = seal(alg, 1024, data, sizes[i], "job#1");
 		ASSERT_TRUE(fd >= 0);
 		ASSERT_INT_EQ(unseal(fd, "job#1", &c), FM_SEALED_OK);
+		ASSERT_INT_EQ(verify(fd, "job#1"), FM_SEALED_OK);
+		ASSERT_INT_EQ(verify(fd, "job#2"), FM_SEALED_CORRUPT);
 		ASSERT_UINT_EQ(c.len, sizes[i]);
 		ASSERT_MEM_EQ(c.buf, data, sizes[i]);
 		/* The ciphertext is not the plaintext. */
@@ -119,11 +128,11 @@ test_round_trip_gcm(void)
 }
 
 static void
-test_every_bit_flip_detected(void)
+every_bit_flip_detected(enum fm_aead_alg alg)
 {
 	uint8_t *data = pattern(3000);
 	struct collect c = {malloc(4000), 0, 4000};
-	int fd = seal(FM_AEAD_CHACHA20_POLY1305, 1024, data, 3000, "j#1");
+	int fd = seal(alg, 1024, data, 3000, "j#1");
 	off_t size = lseek(fd, 0, SEEK_END);
 
 	/* Every byte of header, ciphertext and tags, one bit at a time. */
@@ -135,12 +144,24 @@ test_every_bit_flip_detected(void)
 		if (unseal(fd, "j#1", &c) == FM_SEALED_OK)
 			HARNESS_FAIL(
 			    "flip at %lld not detected", (long long)pos);
+		/* Checking the tags alone finds the same. */
+		if (verify(fd, "j#1") == FM_SEALED_OK)
+			HARNESS_FAIL("flip at %lld not detected by verify",
+			    (long long)pos);
 		ASSERT_INT_EQ(pwrite(fd, &b, 1, pos), 1);
 	}
 	ASSERT_INT_EQ(unseal(fd, "j#1", &c), FM_SEALED_OK);
+	ASSERT_INT_EQ(verify(fd, "j#1"), FM_SEALED_OK);
 	close(fd);
 	free(data);
 	free(c.buf);
+}
+
+static void
+test_every_bit_flip_detected(void)
+{
+	every_bit_flip_detected(FM_AEAD_CHACHA20_POLY1305);
+	every_bit_flip_detected(FM_AEAD_AES_256_GCM);
 }
 
 static void
@@ -155,6 +176,7 @@ test_truncation_and_extension_detected(void)
 	/* At a chunk boundary (the nastiest case) and mid-chunk. */
 	ASSERT_INT_EQ(ftruncate(fd, FM_SEALED_HEADERLEN + 3 * chunk), 0);
 	ASSERT_INT_EQ(unseal(fd, "j#1", &c), FM_SEALED_CORRUPT);
+	ASSERT_INT_EQ(verify(fd, "j#1"), FM_SEALED_CORRUPT);
 	ASSERT_INT_EQ(ftruncate(fd, FM_SEALED_HEADERLEN + chunk + 100), 0);
 	ASSERT_INT_EQ(unseal(fd, "j#1", &c), FM_SEALED_CORRUPT);
 	close(fd);
