@@ -182,7 +182,11 @@ fm_releases_finish(fm_store_t *store, int64_t id,
 
 int
 fm_releases_recover(fm_store_t *store, int64_t now,
-    void (*fn)(const struct fm_release *r, bool printed, void *arg), void *arg)
+    bool (*count)(
+        const struct fm_release *r, struct fm_release_count *c, void *arg),
+    void (*fn)(const struct fm_release *r, bool printed,
+        const struct fm_release_count *c, bool measured, void *arg),
+    void *arg)
 {
 	struct fm_release rs[64];
 	char states[64][16];
@@ -192,7 +196,8 @@ fm_releases_recover(fm_store_t *store, int64_t now,
 	st = fm_store_prepare(store,
 	    "SELECT id, job_id, user, terminal, printer, copies, sides,"
 	    " color_mode, estimate_impressions, state, estimate_amount,"
-	    " price_version, reservation_id FROM releases"
+	    " price_version, reservation_id, coalesce(printer_jobs, '')"
+	    " FROM releases"
 	    " WHERE state IN ('started', 'submitted') ORDER BY id LIMIT 64");
 	if (st == NULL)
 		return -1;
@@ -218,20 +223,33 @@ fm_releases_recover(fm_store_t *store, int64_t now,
 		r->estimate_amount = sqlite3_column_int64(st, 10);
 		r->price_version = sqlite3_column_int(st, 11);
 		r->reservation_id = sqlite3_column_int64(st, 12);
+		fm_store_copy_text(
+		    r->printer_jobs, sizeof(r->printer_jobs), st, 13);
 		n++;
 	}
 	sqlite3_finalize(st);
 	for (int i = 0; i < n; i++) {
 		bool printed = strcmp(states[i], "submitted") == 0;
+		struct fm_release_count c = {
+		    printed ? rs[i].estimate_impressions : 0, -1};
+		/* Asked before the transaction: the printer may be slow. */
+		bool measured =
+		    printed && count != NULL && count(&rs[i], &c, arg);
+
+		if (!measured)
+			c = (struct fm_release_count){
+			    printed ? rs[i].estimate_impressions : 0, -1};
 		if (!fm_store_begin(store))
 			continue;
 		if (!settle(store, rs[i].id, printed ? "unknown" : "failed",
-		        printed ? "released" : "held",
-		        printed ? rs[i].estimate_impressions : 0, -1, false,
-		        printed ? "followmed restarted while printing; counted "
-		                  "at the estimate"
-		                : "followmed restarted before the printer had "
-		                  "the job",
+		        printed ? "released" : "held", c.impressions, c.sheets,
+		        measured,
+		        !printed ? "followmed restarted before the printer had "
+		                   "the job"
+		            : measured ? "followmed restarted while printing; "
+		                         "counted by the printer afterwards"
+		                       : "followmed restarted while printing; "
+		                         "counted at the estimate",
 		        now)) {
 			fm_store_rollback(store);
 			continue;
@@ -240,7 +258,7 @@ fm_releases_recover(fm_store_t *store, int64_t now,
 			continue;
 		done++;
 		if (fn != NULL)
-			fn(&rs[i], printed, arg);
+			fn(&rs[i], printed, &c, measured, arg);
 	}
 	return done;
 }

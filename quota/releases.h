@@ -25,6 +25,12 @@ struct fm_release {
 	int64_t estimate_amount; /* what was reserved, minor units */
 	int price_version;       /* the price list the charge uses */
 	int64_t reservation_id;  /* in the ledger; 0 before reserving */
+	char printer_jobs[160];  /* the printer's job ids, "3" or "3,4" */
+};
+
+/* What the printer says a release printed (fm_releases_recover). */
+struct fm_release_count {
+	int64_t impressions, sheets; /* sheets -1 when not reported */
 };
 
 /* Records the ledger reservation made for release id. */
@@ -59,11 +65,17 @@ bool fm_releases_finish(fm_store_t *store, int64_t id,
 /*
  * 'fm_releases_recover()' - after a restart, settle releases a crash
  * interrupted.  One that reached the printer ('submitted') is taken as
- * printed, counted at its estimate and marked so; one that had not
- * ('started') goes back to held.  Nothing is ever sent again by itself.
- * Calls fn for each (for the ledger and the log); returns how many.
+ * printed: counted as the printer reports it when count (may be NULL)
+ * fills *c and returns true, else at its estimate, marked so.  One that
+ * had not ('started') goes back to held.  Nothing is ever sent again by
+ * itself.  Calls fn for each with what was counted (for the ledger and
+ * the log); returns how many.
  */
 int fm_releases_recover(fm_store_t *store, int64_t now,
-    void (*fn)(const struct fm_release *r, bool printed, void *arg), void *arg);
+    bool (*count)(
+        const struct fm_release *r, struct fm_release_count *c, void *arg),
+    void (*fn)(const struct fm_release *r, bool printed,
+        const struct fm_release_count *c, bool measured, void *arg),
+    void *arg);
 
 #endif

@@ -29,8 +29,10 @@
 #include "common/log.h"
 #include "common/privdrop.h"
 #include "quota/jobstore.h"
+#include "quota/printers.h"
 #include "quota/releases.h"
 #include "release/charge.h"
+#include "release/printer.h"
 #include "release/settings.h"
 #include "release/session.h"
 #include "spooler/ingest.h"
@@ -86,29 +88,100 @@ is_live(const char *name, void *arg)
 	return fm_jobstore_file_is_live(arg, name);
 }
 
+/* How long recovery waits for a printer to finish a job it had when
+ * followmed stopped; past that, the estimate is charged. */
+#define RECOVER_WAIT_MS 20000
+#define RECOVER_POLL_MS 250
+
+/* One printer job to its end: true with its counts if it completed. */
+static bool
+count_job(fm_printer_t *p, int id, struct fm_release_count *c, int *waited)
+{
+	struct fm_print_progress pr;
+
+	for (;;) {
+		if (!fm_printer_poll(p, id, &pr))
+			return false;
+		if (pr.state == FM_PRINT_COMPLETED) {
+			if (pr.impressions < 0)
+				return false;
+			c->impressions += pr.impressions;
+			if (pr.sheets < 0 || c->sheets < 0)
+				c->sheets = -1;
+			else
+				c->sheets += pr.sheets;
+			return true;
+		}
+		if ((pr.state != FM_PRINT_PENDING &&
+		        pr.state != FM_PRINT_PROCESSING) ||
+		    *waited >= RECOVER_WAIT_MS)
+			return false;
+		poll(NULL, 0, RECOVER_POLL_MS);
+		*waited += RECOVER_POLL_MS;
+	}
+}
+
+/* Asks the printer what an interrupted release printed. */
+static bool
+count_at_printer(
+    const struct fm_release *r, struct fm_release_count *c, void *arg)
+{
+	fm_store_t *store = arg;
+	const char *address = r->printer, *p_ids = r->printer_jobs;
+	struct fm_printer named;
+	fm_printer_t *p;
+	char err[256];
+	int waited = 0;
+	bool ok = true;
+
+	if (p_ids[0] == '\0')
+		return false;
+	if (fm_printers_get(store, r->printer, &named))
+		address = named.uri;
+	if ((p = fm_printer_open(address, 5000, err, sizeof(err))) == NULL) {
+		fm_log_warn("release %lld: cannot ask %s what printed: %s",
+		    (long long)r->id, r->printer, err);
+		return false;
+	}
+	*c = (struct fm_release_count){0, 0};
+	while (ok && *p_ids != '\0') {
+		char *end;
+		long id = strtol(p_ids, &end, 10);
+
+		ok = end != p_ids && id > 0 && id <= INT32_MAX &&
+		    count_job(p, (int)id, c, &waited);
+		p_ids = *end == ',' ? end + 1 : end;
+	}
+	fm_printer_close(p);
+	return ok;
+}
+
 static void
-report_recovered(const struct fm_release *r, bool printed, void *arg)
+report_recovered(const struct fm_release *r, bool printed,
+    const struct fm_release_count *c, bool measured, void *arg)
 {
 	fm_store_t *store = arg;
 	const char *errstr = NULL;
 	struct fm_job job;
 	int64_t charged = 0;
 
-	/* The charge follows what we take to have happened: the estimate
-	 * for a job at the printer, nothing for one that never got there. */
+	/* The charge follows what we take to have happened: what the
+	 * printer counted (or the estimate) for a job at the printer,
+	 * nothing for one that never got there. */
 	if (r->reservation_id != 0 &&
 	    (!fm_jobstore_get(store, r->job_id, &job) ||
 	        !fm_charge_settle(store, r->printer, &job, r,
-	            printed ? r->estimate_impressions : 0, -1, false, &charged,
+	            printed ? c->impressions : 0, c->sheets, measured, &charged,
 	            &errstr)))
 		fm_log_warn("release %lld: cannot settle its charge: %s",
 		    (long long)r->id, errstr ? errstr : "no such job");
 	if (printed)
 		fm_log_warn("release %lld of job %lld was at the printer when "
 		            "followmed stopped: taken as printed (%lld "
-		            "impression(s), estimated), not sent again",
+		            "impression(s), %s), not sent again",
 		    (long long)r->id, (long long)r->job_id,
-		    (long long)r->estimate_impressions);
+		    (long long)c->impressions,
+		    measured ? "counted by the printer" : "estimated");
 	else
 		fm_log_warn("release %lld of job %lld had not reached the "
 		            "printer when followmed stopped: the job is held "
@@ -223,7 +296,7 @@ setup(struct daemon *d)
 	/* Releases a crash interrupted are settled first (nothing is sent
 	 * again), so that the sweep sees which jobs are still held. */
 	if ((removed = fm_releases_recover(d->store, (int64_t)time(NULL),
-	         report_recovered, d->store)) > 0)
+	         count_at_printer, report_recovered, d->store)) > 0)
 		fm_log_info(
 		    "settled %d release(s) interrupted by a restart", removed);
 	removed = fm_spool_sweep(d->spool, is_live, d->store);

@@ -135,7 +135,8 @@ fm_admin jobs show "$j5" | grep -q "state:    held" || fm_die "cancelled job not
 echo "ok - cancelled at the printer: reported, held again"
 
 # 5. followmed SIGKILLed while the printer prints: after a restart the job
-#    is taken as printed, once, and never sent again.
+#    is taken as printed, once, counted by the printer (which finished it
+#    meanwhile), and never sent again.
 hold_pdf 6 fmbob 1
 j6=$(fid 6)
 before=$(printed_count)
@@ -148,8 +149,10 @@ wait "$FOLLOWMED_PID" 2>/dev/null
 FOLLOWMED_PID=""
 wait "$rel" 2>/dev/null
 fm_start_followmed
-grep -q "was at the printer when followmed stopped: taken as printed" "$T/log/followmed.log" ||
-	fm_die "interrupted release not settled"
+grep -q "was at the printer when followmed stopped: taken as printed (3 impression(s), counted by the printer)" "$T/log/followmed.log" ||
+	fm_die "interrupted release not settled with the printer's count: $(grep 'was at the printer' "$T/log/followmed.log")"
+fm_admin jobs show "$j6" | grep -q "3 impression(s), counted by the printer" ||
+	fm_die "recovered release not marked as counted: $(fm_admin jobs show "$j6")"
 sleep 3
 [ "$(printed_count)" -eq $((before + 1)) ] || fm_die "printed $(( $(printed_count) - before )) times"
 fm_admin jobs show "$j6" | grep -q "state:    released" || fm_die "job 6 not released after recovery"
@@ -159,8 +162,8 @@ echo "ok - killed mid-release: printed once, settled once"
 
 # Bob: 1.15 granted; the cancelled job charged only what the printer
 # reported as printed before the cancel (the stand-in MFP may finish its
-# command first: 0 or 3 impressions); the interrupted one charged once at
-# its estimate (1 colour page and 2 mono, 0.20).
+# command first: 0 or 3 impressions); the interrupted one charged once for
+# the 3 impressions the printer counted (1 colour and 2 mono, 0.20).
 c5=$(sed -n 's/^PROGRESS job=[0-9]* stage=5 pages=\([0-9]*\) charge=\([0-9]*\).*/\2/p' "$T/out5")
 [ -n "$c5" ] || fm_die "no charge reported for the cancelled job"
 want=$(printf '%d.%02d' $(( (115 - c5 - 20) / 100 )) $(( (115 - c5 - 20) % 100 )))
