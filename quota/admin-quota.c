@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/aead.h"
 #include "common/json.h"
 #include "quota/accounts.h"
 #include "quota/admin.h"
@@ -759,15 +761,123 @@ report_usage(struct fm_admin *admin, int argc, char **argv)
 	return FM_ADMIN_OK;
 }
 
+/* Writes the export to f (stdout or the file); prints the summary for a
+ * file.  Opens the store, which may drop privileges. */
+static int
+write_export(struct fm_admin *admin, const struct range_opts *o,
+    enum fm_export_by by, enum fm_export_format format, FILE *f)
+{
+	struct fm_export_totals totals;
+	char money[FM_MONEY_STRMAX];
+
+	if (!fm_admin_open_store(admin))
+		return FM_ADMIN_FAIL;
+	if (!fm_export_write(admin->store, by, o->start, o->end, o->from, o->to,
+	        format, f, &totals))
+		return fm_admin_fail(
+		    "cannot export: %s", fm_store_last_error(admin->store));
+	if (fflush(f) != 0 || (o->out != NULL && fsync(fileno(f)) != 0))
+		return fm_admin_fail("cannot write %s: %s",
+		    o->out ? o->out : "the export", strerror(errno));
+	if (o->out != NULL)
+		fprintf(stderr,
+		    "Wrote %" PRId64 " row(s), %" PRId64 " job(s), total %s, "
+		    "to %s%s.\n",
+		    totals.rows, totals.jobs,
+		    fm_money_format(totals.cost, money, sizeof(money)), o->out,
+		    o->end <= fm_ledger_closed_until(admin->store)
+		        ? " (closed period)"
+		        : " (period not closed: figures may still change)");
+	return FM_ADMIN_OK;
+}
+
+/*
+ * The file appears whole or not at all: the export goes to a temporary
+ * file beside it, renamed over it once complete and synced.  The file is
+ * the caller's (finance's directory, finance's rights), while the store
+ * may be read only after dropping privileges: so the export runs in a
+ * child, and this process, which keeps the caller's rights, renames.
+ */
+static int
+export_to_file(struct fm_admin *admin, const struct range_opts *o,
+    enum fm_export_by by, enum fm_export_format format)
+{
+	char dir[4096], tmp[4096];
+	const char *slash = strrchr(o->out, '/'), *base;
+	int fd, dirfd, status = 0;
+	FILE *f;
+	pid_t pid;
+
+	base = slash ? slash + 1 : o->out;
+	if (*base == '\0')
+		return fm_admin_fail("%s: not a file name", o->out);
+	snprintf(dir, sizeof(dir), "%.*s",
+	    slash ? (int)(slash - o->out) + (slash == o->out) : 1,
+	    slash ? o->out : ".");
+	if (snprintf(tmp, sizeof(tmp), ".%s.XXXXXX", base) >= (int)sizeof(tmp))
+		return fm_admin_fail("%s: name too long", o->out);
+	if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return fm_admin_fail(
+		    "cannot open %s: %s", dir, strerror(errno));
+	/* A fresh name, created exclusively beside the destination. */
+	for (int tries = 0;; tries++) {
+		char *x = tmp + strlen(tmp) - 6;
+		uint8_t r[6] = {0};
+		(void)fm_random(r, sizeof(r));
+		for (int i = 0; i < 6; i++)
+			x[i] =
+			    "abcdefghijklmnopqrstuvwxyz0123456789"[r[i] % 36];
+		fd = openat(dirfd, tmp,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd >= 0 || errno != EEXIST || tries == 10)
+			break;
+	}
+	if (fd < 0) {
+		int e = errno;
+		close(dirfd);
+		return fm_admin_fail(
+		    "cannot create a file in %s: %s", dir, strerror(e));
+	}
+	fflush(stdout);
+	fflush(stderr);
+	if ((pid = fork()) == 0) {
+		if ((f = fdopen(fd, "w")) == NULL)
+			_exit(FM_ADMIN_FAIL);
+		int rc = write_export(admin, o, by, format, f);
+		fflush(stderr);
+		_exit(rc);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != FM_ADMIN_OK) {
+		/* A failed export leaves no file behind, not even a part. */
+		unlinkat(dirfd, tmp, 0);
+		close(fd);
+		close(dirfd);
+		return pid < 0
+		    ? fm_admin_fail("cannot fork: %s", strerror(errno))
+		    : WIFEXITED(status) ? WEXITSTATUS(status)
+		                        : FM_ADMIN_FAIL;
+	}
+	close(fd);
+	/* rename replaces a symlink at the destination, never follows it. */
+	if (renameat(dirfd, tmp, dirfd, base) != 0 || fsync(dirfd) != 0) {
+		int e = errno;
+		unlinkat(dirfd, tmp, 0);
+		close(dirfd);
+		return fm_admin_fail(
+		    "cannot write %s: %s", o->out, strerror(e));
+	}
+	close(dirfd);
+	return FM_ADMIN_OK;
+}
+
 static int export(struct fm_admin *admin, int argc, char **argv)
 {
 	const struct fm_admin_command *cmd = self("export", NULL);
 	struct range_opts o;
-	struct fm_export_totals totals;
 	enum fm_export_by by;
 	enum fm_export_format format;
-	FILE *f = stdout;
-	int rc, fd = -1;
+	int rc;
 
 	if ((rc = parse_range(argc, argv, cmd, &o, true)) != FM_ADMIN_OK)
 		return rc;
@@ -783,54 +893,9 @@ static int export(struct fm_admin *admin, int argc, char **argv)
 		format = FM_EXPORT_JSON;
 	else
 		return fm_admin_usage(cmd, "--format is csv or json");
-	/* The output file is opened before dropping privileges, as the
-	 * person running the command: the server's user may not write
-	 * where finance wants the file. */
-	if (o.out != NULL) {
-		fd = open(o.out,
-		    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-		    0644);
-		if (fd < 0 || (f = fdopen(fd, "w")) == NULL)
-			return fm_admin_fail(
-			    "cannot create %s: %s", o.out, strerror(errno));
-	}
-	if (!fm_admin_open_store(admin)) {
-		rc = FM_ADMIN_FAIL;
-		goto out;
-	}
-	if (!fm_export_write(admin->store, by, o.start, o.end, o.from, o.to,
-	        format, f, &totals)) {
-		rc = fm_admin_fail(
-		    "cannot export: %s", fm_store_last_error(admin->store));
-		goto out;
-	}
-	if (o.out != NULL) {
-		if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
-			rc = fm_admin_fail(
-			    "cannot write %s: %s", o.out, strerror(errno));
-			goto out;
-		}
-		fclose(f);
-		f = NULL;
-		char money[FM_MONEY_STRMAX];
-		fprintf(stderr,
-		    "Wrote %" PRId64 " row(s), %" PRId64 " job(s), total %s, "
-		    "to %s%s.\n",
-		    totals.rows, totals.jobs,
-		    fm_money_format(totals.cost, money, sizeof(money)), o.out,
-		    o.end <= fm_ledger_closed_until(admin->store)
-		        ? " (closed period)"
-		        : " (period not closed: figures may still change)");
-	}
-	rc = FM_ADMIN_OK;
-out:
-	/* A failed export leaves no half-written file behind. */
-	if (o.out != NULL && f != NULL) {
-		if (rc != FM_ADMIN_OK && fd >= 0)
-			(void)!ftruncate(fd, 0);
-		fclose(f);
-	}
-	return rc;
+	if (o.out != NULL)
+		return export_to_file(admin, &o, by, format);
+	return write_export(admin, &o, by, format, stdout);
 }
 
 static int

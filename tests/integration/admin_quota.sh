@@ -167,6 +167,25 @@ expect_err "later day is already closed"
 # stdout export works too.
 expect_rc 0 export --by department --from 2024-10-01 --to 2024-10-31 --format csv
 cmp "$T/out" "$T/oct-1.csv" || fail "stdout export differs from --out"
+# --out appears whole or not at all: a failed export leaves the old file
+# as it was and no temporary file; a symlink at the destination is
+# replaced, never followed; an unwritable directory is a clear error.
+echo "last month" > "$T/keep.csv"
+mv "$T/followme.conf" "$T/followme.conf.saved"
+printf '[server]\nstate_dir = %s/nonexistent/state\n' "$T" > "$T/followme.conf"
+expect_rc 1 export --by department --from 2024-10-01 --to 2024-10-31 --out "$T/keep.csv"
+mv "$T/followme.conf.saved" "$T/followme.conf"
+[ "$(cat "$T/keep.csv")" = "last month" ] || fail "a failed export touched the file"
+ls -a "$T" | grep -q '^\.keep\.csv\.' && fail "a failed export left a temporary file"
+echo "precious" > "$T/victim"
+ln -s "$T/victim" "$T/link.csv"
+expect_rc 0 export --by department --from 2024-10-01 --to 2024-10-31 --out "$T/link.csv"
+[ "$(cat "$T/victim")" = "precious" ] || fail "the export followed a symlink"
+[ -L "$T/link.csv" ] && fail "the symlink was not replaced"
+cmp "$T/link.csv" "$T/oct-1.csv" || fail "export through a replaced symlink differs"
+expect_rc 1 export --by department --from 2024-10-01 --to 2024-10-31 --out "$T/no/such/dir/x.csv"
+expect_err "cannot open $T/no/such/dir"
+
 
 # --- privacy ----------------------------------------------------------------
 as_user sqlite3 "$STATE/followme.db" "INSERT INTO jobs (uuid, cups_job_id, owner, host, title, state, created_at, expires_at, ended_at) VALUES ('u-old', 1, 'alice', 'pc1', 'Salary review', 'released', 1000, 2000, 1500), ('u-new', 2, 'alice', 'pc1', 'Today', 'released', $(date +%s), $(date +%s), $(date +%s))"
