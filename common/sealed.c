@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static const char key_info_label[] = "followme sealed v1";
@@ -364,75 +363,4 @@ enum fm_sealed_status
 fm_sealed_verify_fd(int in_fd, const uint8_t *master, const char *identity)
 {
 	return open_fd(in_fd, master, identity, NULL, NULL);
-}
-
-enum fm_sealed_status
-fm_sealed_decrypt_part(int in_fd, const uint8_t *master, const char *identity,
-    unsigned part, unsigned nparts,
-    bool (*sink)(
-        uint32_t idx, const uint8_t *buf, size_t len, bool last, void *arg),
-    void *arg)
-{
-	struct fm_sealed_header h;
-	uint8_t header[FM_SEALED_HEADERLEN], key[FM_AEAD_KEYLEN];
-	uint8_t nonce[FM_AEAD_NONCELEN], aad[FM_SEALED_AADLEN];
-	enum fm_sealed_status st = FM_SEALED_INTERNAL;
-	fm_aead_t *aead = NULL;
-	uint8_t *buf = NULL;
-	const char *errstr;
-	struct stat sb;
-	uint64_t body, full, nchunks;
-	off_t off = 0;
-
-	if (nparts == 0 || part >= nparts || sink == NULL)
-		return FM_SEALED_INTERNAL;
-	if (read_full(in_fd, header, sizeof(header), &off) !=
-	        (ssize_t)sizeof(header) ||
-	    fstat(in_fd, &sb) != 0)
-		return FM_SEALED_IO;
-	if (!fm_sealed_header_decode(header, sizeof(header), &h, &errstr) ||
-	    (uint64_t)sb.st_size <= FM_SEALED_HEADERLEN)
-		return FM_SEALED_CORRUPT;
-	/* The chunks' places follow from the file size: every chunk but
-	 * the last is full, and the last holds at least its tag. */
-	full = (uint64_t)h.chunk_size + FM_AEAD_TAGLEN;
-	body = (uint64_t)sb.st_size - FM_SEALED_HEADERLEN;
-	nchunks = body / full + (body % full != 0);
-	if ((body % full != 0 && body % full < FM_AEAD_TAGLEN) ||
-	    nchunks > UINT32_MAX)
-		return FM_SEALED_CORRUPT;
-	if (!fm_sealed_derive_key(master, &h, identity, key) ||
-	    (aead = fm_aead_create(h.alg, key)) == NULL ||
-	    (buf = malloc(full)) == NULL)
-		goto out;
-	for (uint64_t idx = part; idx < nchunks; idx += nparts) {
-		bool last = idx == nchunks - 1;
-		size_t len = last ? (size_t)(body - idx * full) : (size_t)full;
-		size_t plain = len - FM_AEAD_TAGLEN;
-
-		off = (off_t)(FM_SEALED_HEADERLEN + idx * full);
-		if (read_full(in_fd, buf, len, &off) != (ssize_t)len) {
-			st = FM_SEALED_IO;
-			goto out;
-		}
-		fm_sealed_chunk_nonce(&h, (uint32_t)idx, nonce);
-		fm_sealed_chunk_aad(header, (uint32_t)idx, last, aad);
-		if (!fm_aead_open(aead, nonce, aad, sizeof(aad), buf, plain,
-		        buf, buf + plain)) {
-			st = FM_SEALED_CORRUPT;
-			goto out;
-		}
-		if (!sink((uint32_t)idx, buf, plain, last, arg)) {
-			st = FM_SEALED_IO;
-			goto out;
-		}
-	}
-	st = FM_SEALED_OK;
-out:
-	fm_wipe(key, sizeof(key));
-	if (buf != NULL)
-		fm_wipe(buf, full);
-	free(buf);
-	fm_aead_destroy(aead);
-	return st;
 }

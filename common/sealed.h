@@ -99,21 +99,6 @@ enum fm_sealed_status fm_sealed_decrypt_fd(int in_fd, const uint8_t *master,
 enum fm_sealed_status fm_sealed_verify_fd(
     int in_fd, const uint8_t *master, const char *identity);
 
-/*
- * 'fm_sealed_decrypt_part()' - decrypt only chunks part, part + nparts,
- * part + 2 x nparts, ... of the sealed file on in_fd (read with pread;
- * its size gives where the chunks are), passing each verified chunk to
- * sink with its index and whether it is the file's last.  Several
- * processes can so decrypt one file side by side.  Statuses as
- * fm_sealed_decrypt_fd(); a truncated file fails in the part holding its
- * (apparent) last chunk.
- */
-enum fm_sealed_status fm_sealed_decrypt_part(int in_fd, const uint8_t *master,
-    const char *identity, unsigned part, unsigned nparts,
-    bool (*sink)(
-        uint32_t idx, const uint8_t *buf, size_t len, bool last, void *arg),
-    void *arg);
-
 /* A short description of status for messages. */
 const char *fm_sealed_status_text(enum fm_sealed_status status);
 

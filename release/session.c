@@ -25,7 +25,10 @@
 #include "quota/printers.h"
 #include "quota/users.h"
 #include "release/charge.h"
-#include "release/docstream.h"
+#include "quota/money.h"
+#include "quota/printers.h"
+#include "quota/users.h"
+#include "release/charge.h"
 #include "release/pki.h"
 #include "release/printer.h"
 #include "release/protoio.h"
@@ -582,17 +585,27 @@ collect_doc(const struct fm_document *doc, void *arg)
 struct fill_arg {
 	fm_spool_t *spool;
 	const char *name, *identity;
-	uint64_t size;
+	fm_printer_t *printer;
 	enum fm_sealed_status status;
 };
+
+static bool
+to_printer(const uint8_t *buf, size_t len, void *arg)
+{
+	struct fill_arg *f = arg;
+
+	return len == 0 || fm_printer_write(f->printer, buf, len);
+}
 
 static bool
 fill_document(fm_printer_t *p, void *arg)
 {
 	struct fill_arg *f = arg;
 
-	return fm_docstream_send(
-	    f->spool, f->name, f->identity, f->size, p, &f->status);
+	f->printer = p;
+	f->status =
+	    fm_spool_read(f->spool, f->name, f->identity, to_printer, f);
+	return f->status == FM_SEALED_OK;
 }
 
 /* The options a release may change, only ever downwards. */
@@ -766,8 +779,8 @@ release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
 		struct fm_print_request req = {s->user, job.ticket.title,
 		    docs.d[i].format, r.copies, r.sides, r.color_mode,
 		    job.ticket.number_up, job.ticket.media};
-		struct fill_arg fa = {spool, docs.d[i].spool_file, identity,
-		    docs.d[i].size, FM_SEALED_OK};
+		struct fill_arg fa = {
+		    spool, docs.d[i].spool_file, identity, NULL, FM_SEALED_OK};
 		fm_spool_identity(
 		    job.ticket.uuid, docs.d[i].seq, identity, sizeof(identity));
 		bool sent = false;

@@ -248,27 +248,6 @@ fm_spool_read(fm_spool_t *spool, const char *name, const char *identity,
 }
 
 enum fm_sealed_status
-fm_spool_read_part(fm_spool_t *spool, const char *name, const char *identity,
-    unsigned part, unsigned nparts,
-    bool (*sink)(
-        uint32_t idx, const uint8_t *buf, size_t len, bool last, void *arg),
-    void *arg)
-{
-	enum fm_sealed_status st;
-	int fd;
-
-	if (spool == NULL || !spool->has_key || !name_is_safe(name))
-		return FM_SEALED_INTERNAL;
-	fd = openat(spool->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return FM_SEALED_IO;
-	st = fm_sealed_decrypt_part(
-	    fd, spool->master, identity, part, nparts, sink, arg);
-	close(fd);
-	return st;
-}
-
-enum fm_sealed_status
 fm_spool_verify(fm_spool_t *spool, const char *name, const char *identity)
 {
 	enum fm_sealed_status st;

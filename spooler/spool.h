@@ -72,15 +72,6 @@ enum fm_sealed_status fm_spool_read(fm_spool_t *spool, const char *name,
     const char *identity,
     bool (*sink)(const uint8_t *buf, size_t len, void *arg), void *arg);
 
-/* Decrypts the chunks of document name that belong to part of nparts
- * (fm_sealed_decrypt_part): for decrypting one document on several
- * cores. */
-enum fm_sealed_status fm_spool_read_part(fm_spool_t *spool, const char *name,
-    const char *identity, unsigned part, unsigned nparts,
-    bool (*sink)(
-        uint32_t idx, const uint8_t *buf, size_t len, bool last, void *arg),
-    void *arg);
-
 /* Verifies document name without decrypting it (fm_sealed_verify_fd). */
 enum fm_sealed_status fm_spool_verify(
     fm_spool_t *spool, const char *name, const char *identity);

@@ -226,99 +226,6 @@ test_wrong_identity_or_key_fails(void)
 	free(c.buf);
 }
 
-/* Reassembles chunks decrypted in parts into a collect buffer. */
-struct parts {
-	struct collect *c;
-	uint32_t chunk;
-	bool saw_last;
-};
-
-static bool
-collect_part(uint32_t idx, const uint8_t *buf, size_t len, bool last, void *arg)
-{
-	struct parts *p = arg;
-	size_t at = (size_t)idx * p->chunk;
-
-	if (at + len > p->c->cap)
-		return false;
-	memcpy(p->c->buf + at, buf, len);
-	if (at + len > p->c->len)
-		p->c->len = at + len;
-	p->saw_last = p->saw_last || last;
-	return true;
-}
-
-static void
-test_decrypt_in_parts(void)
-{
-	static const size_t sizes[] = {0, 1, 1024, 1025, 4096, 5000};
-	struct collect c = {malloc(8192), 0, 8192};
-
-	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		uint8_t *data = pattern(sizes[i]);
-		int fd = seal(
-		    FM_AEAD_CHACHA20_POLY1305, 1024, data, sizes[i], "j#1");
-		struct parts p = {&c, 1024, false};
-
-		c.len = 0;
-		for (unsigned k = 0; k < 2; k++)
-			ASSERT_INT_EQ(fm_sealed_decrypt_part(fd, master, "j#1",
-			                  k, 2, collect_part, &p),
-			    FM_SEALED_OK);
-		ASSERT_TRUE(p.saw_last);
-		ASSERT_UINT_EQ(c.len, sizes[i]);
-		ASSERT_MEM_EQ(c.buf, data, sizes[i]);
-		/* The wrong identity, or a part that does not exist. */
-		ASSERT_INT_EQ(fm_sealed_decrypt_part(
-		                  fd, master, "j#2", 0, 2, collect_part, &p),
-		    FM_SEALED_CORRUPT);
-		ASSERT_INT_EQ(fm_sealed_decrypt_part(
-		                  fd, master, "j#1", 2, 2, collect_part, &p),
-		    FM_SEALED_INTERNAL);
-		close(fd);
-		free(data);
-	}
-	free(c.buf);
-}
-
-static void
-test_parts_detect_truncation_and_flips(void)
-{
-	uint8_t *data = pattern(4096); /* 4 full chunks */
-	struct collect c = {malloc(8192), 0, 8192};
-	struct parts p = {&c, 1024, false};
-	const off_t chunk = 1024 + FM_AEAD_TAGLEN;
-	int fd = seal(FM_AEAD_AES_256_GCM, 1024, data, 4096, "j#1");
-	enum fm_sealed_status a, b;
-	uint8_t byte;
-
-	/* Cut at a chunk boundary: the chunk now last was not sealed as
-	 * the last, and a middle cut leaves a short chunk. */
-	ASSERT_INT_EQ(ftruncate(fd, FM_SEALED_HEADERLEN + 3 * chunk), 0);
-	a = fm_sealed_decrypt_part(fd, master, "j#1", 0, 2, collect_part, &p);
-	b = fm_sealed_decrypt_part(fd, master, "j#1", 1, 2, collect_part, &p);
-	ASSERT_TRUE(a == FM_SEALED_CORRUPT || b == FM_SEALED_CORRUPT);
-	ASSERT_INT_EQ(ftruncate(fd, FM_SEALED_HEADERLEN + chunk + 5), 0);
-	a = fm_sealed_decrypt_part(fd, master, "j#1", 0, 2, collect_part, &p);
-	b = fm_sealed_decrypt_part(fd, master, "j#1", 1, 2, collect_part, &p);
-	ASSERT_TRUE(a == FM_SEALED_CORRUPT || b == FM_SEALED_CORRUPT);
-	close(fd);
-	/* A flipped bit in chunk 2 fails part 0 (chunks 0 and 2). */
-	fd = seal(FM_AEAD_CHACHA20_POLY1305, 1024, data, 4096, "j#1");
-	ASSERT_INT_EQ(pread(fd, &byte, 1, FM_SEALED_HEADERLEN + 2 * chunk), 1);
-	byte ^= 0x10;
-	ASSERT_INT_EQ(pwrite(fd, &byte, 1, FM_SEALED_HEADERLEN + 2 * chunk), 1);
-	ASSERT_INT_EQ(
-	    fm_sealed_decrypt_part(fd, master, "j#1", 0, 2, collect_part, &p),
-	    FM_SEALED_CORRUPT);
-	ASSERT_INT_EQ(
-	    fm_sealed_decrypt_part(fd, master, "j#1", 1, 2, collect_part, &p),
-	    FM_SEALED_OK);
-	close(fd);
-	free(data);
-	free(c.buf);
-}
-
 static void
 test_size_limit(void)
 {
@@ -363,8 +270,6 @@ main(void)
 	RUN(test_truncation_and_extension_detected);
 	RUN(test_reordered_chunks_detected);
 	RUN(test_wrong_identity_or_key_fails);
-	RUN(test_decrypt_in_parts);
-	RUN(test_parts_detect_truncation_and_flips);
 	RUN(test_size_limit);
 	RUN(test_header_decode);
 	return harness_done();
