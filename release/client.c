@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,6 +40,8 @@ connect_timeout(const struct addrinfo *ai, unsigned timeout_ms)
 		}
 	}
 	fcntl(fd, F_SETFL, flags);
+	/* Requests are small and wait for their answers: send at once. */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
 	return fd;
 fail:
 	close(fd);

@@ -23,6 +23,7 @@
 #include <netdb.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -454,6 +455,11 @@ accept_release(struct daemon *d)
 		}
 		getnameinfo((struct sockaddr *)&sa, salen, peer, sizeof(peer),
 		    NULL, 0, NI_NUMERICHOST);
+		/* Progress reports are small writes in a row: without this,
+		 * Nagle holds each back until the terminal's delayed ACK
+		 * (40 ms). */
+		(void)setsockopt(
+		    conn, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
 		if ((pid = fork()) < 0) {
 			fm_log_warn("fork: %s", strerror(errno));
 			close(conn);
