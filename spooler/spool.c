@@ -230,8 +230,9 @@ fm_spool_discard(fm_spool_t *spool, const char *tmpname)
 		unlinkat(spool->tmpfd, tmpname, 0);
 }
 
-enum fm_sealed_status
-fm_spool_read(fm_spool_t *spool, const char *name, const char *identity,
+/* Decrypts (sink) or verifies (sink NULL) document name. */
+static enum fm_sealed_status
+open_document(fm_spool_t *spool, const char *name, const char *identity,
     bool (*sink)(const uint8_t *buf, size_t len, void *arg), void *arg)
 {
 	enum fm_sealed_status st;
@@ -242,25 +243,26 @@ fm_spool_read(fm_spool_t *spool, const char *name, const char *identity,
 	fd = openat(spool->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return FM_SEALED_IO;
-	st = fm_sealed_decrypt_fd(fd, spool->master, identity, sink, arg);
+	st = sink != NULL
+	    ? fm_sealed_decrypt_fd(fd, spool->master, identity, sink, arg)
+	    : fm_sealed_verify_fd(fd, spool->master, identity);
 	close(fd);
 	return st;
 }
 
 enum fm_sealed_status
+fm_spool_read(fm_spool_t *spool, const char *name, const char *identity,
+    bool (*sink)(const uint8_t *buf, size_t len, void *arg), void *arg)
+{
+	if (sink == NULL)
+		return FM_SEALED_INTERNAL;
+	return open_document(spool, name, identity, sink, arg);
+}
+
+enum fm_sealed_status
 fm_spool_verify(fm_spool_t *spool, const char *name, const char *identity)
 {
-	enum fm_sealed_status st;
-	int fd;
-
-	if (spool == NULL || !spool->has_key || !name_is_safe(name))
-		return FM_SEALED_INTERNAL;
-	fd = openat(spool->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return FM_SEALED_IO;
-	st = fm_sealed_verify_fd(fd, spool->master, identity);
-	close(fd);
-	return st;
+	return open_document(spool, name, identity, NULL, NULL);
 }
 
 bool

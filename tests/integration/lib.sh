@@ -400,3 +400,23 @@ fm_wait_screen() {
 	done
 	fm_die "screen never showed /$1/"
 }
+
+# fm_terminal_conf NAME SERVER-NAME [LINES...]: $T/terminal.conf for
+# terminal NAME (its certificate in $PKI) against followmed on $PORT,
+# reading the simulated PN532; LINES (sections included) are appended.
+fm_terminal_conf() {
+	local name=$1 server=$2 line
+	shift 2
+	{
+		echo "[server]"
+		echo "address = 127.0.0.1:$PORT"
+		echo "server_name = $server"
+		echo "ca = $PKI/ca.crt"
+		echo "certificate = $PKI/$name.crt"
+		echo "key = $PKI/$name.key"
+		echo "[reader]"
+		echo "type = nfc"
+		echo "connstring = pn532_uart:$T/ttyPN532"
+		for line in "$@"; do echo "$line"; done
+	} > "$T/terminal.conf"
+}

@@ -43,27 +43,9 @@ printed_count() { ls "$T/mfp/printed" | wc -l; }
 
 # Each outcome's command appends its name and count to one file.
 fb() { echo "$1 = echo $1 \$FOLLOWME_OUTCOME \$FOLLOWME_COUNT >> $T/feedback"; }
-cat > "$T/terminal.conf" <<EOF
-[server]
-address = 127.0.0.1:$PORT
-server_name = followme-test
-ca = $PKI/ca.crt
-certificate = $PKI/t1.crt
-key = $PKI/t1.key
-[reader]
-type = nfc
-connstring = pn532_uart:$T/ttyPN532
-[terminal]
-headless = yes
-[feedback]
-$(fb released)
-$(fb nothing)
-$(fb unknown_badge)
-$(fb over_quota)
-$(fb printer_error)
-$(fb server_unavailable)
-$(fb denied)
-EOF
+fm_terminal_conf t1 followme-test "[terminal]" "headless = yes" "[feedback]" \
+	"$(fb released)" "$(fb nothing)" "$(fb unknown_badge)" "$(fb over_quota)" \
+	"$(fb printer_error)" "$(fb server_unavailable)" "$(fb denied)"
 : > "$T/feedback"
 export LIBNFC_LOG_LEVEL=0
 fm_start_sim

@@ -48,21 +48,8 @@ hold() {
 printed_count() { ls "$T/mfp/printed" | wc -l; }
 
 write_terminal_conf() { # idle_timeout
-	cat > "$T/terminal.conf" <<EOF
-[server]
-address = 127.0.0.1:$PORT
-server_name = followme-test
-ca = $PKI/ca.crt
-certificate = $PKI/t1.crt
-key = $PKI/t1.key
-[reader]
-type = nfc
-connstring = pn532_uart:$T/ttyPN532
-format = hex
-[terminal]
-idle_timeout = $1
-result_time = 2s
-EOF
+	fm_terminal_conf t1 followme-test "format = hex" "[terminal]" \
+		"idle_timeout = $1" "result_time = 2s"
 }
 export LIBNFC_LOG_LEVEL=0
 write_terminal_conf 5m
