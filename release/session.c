@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/tls.h"
 #include "common/utf8.h"
+#include "quota/accounts.h"
 #include "quota/authlog.h"
 #include "quota/jobstore.h"
 #include "quota/releases.h"
@@ -158,13 +159,20 @@ login_failed(struct session *s, const char *user, enum fm_proto_code code,
 	return send_msg(s);
 }
 
-/* What the user has to spend: their own account's balance. */
+/* What the user has to spend: their own account's balance and their
+ * department's, which pays before or after them (the payer policy). */
 static int64_t
 user_balance(struct session *s, const char *user)
 {
+	struct fm_account dept;
 	struct fm_user u;
 
-	return fm_users_get(s->ctx->store, user, &u) ? u.account.balance : 0;
+	if (!fm_users_get(s->ctx->store, user, &u))
+		return 0;
+	if (u.dept_code[0] != '\0' &&
+	    fm_accounts_find(s->ctx->store, "department", u.dept_code, &dept))
+		return u.account.balance + dept.balance;
+	return u.account.balance;
 }
 
 static bool

@@ -30,6 +30,10 @@ fm_admin user add fmalice --name "Alice Martin" >/dev/null || fm_die "user add"
 fm_admin user add fmbob --name "Bob Stone" >/dev/null || fm_die "user add"
 fm_admin quota grant --user fmalice --amount 5.00 --reason test >/dev/null || fm_die "grant"
 fm_admin quota grant --user fmbob --amount 5.00 --reason test >/dev/null || fm_die "grant"
+# Bob's department pays too: his screen shows both balances together.
+fm_admin dept add O10 Finance >/dev/null || fm_die "dept add"
+fm_admin user set-department fmbob O10 >/dev/null || fm_die "set-department"
+fm_admin quota grant --department O10 --amount 10.00 --reason test >/dev/null || fm_die "grant O10"
 fm_admin badge add fmalice 04A1B2C3 >/dev/null || fm_die "badge add"
 PKI="$T/pki"
 mkdir -p "$PKI" && cp "$T/state/pki/ca.crt" "$T/state/pki/terminals/"* "$PKI/" && chmod -R a+r "$PKI"
@@ -97,7 +101,7 @@ fm_keys Enter
 fm_keys -l fmbob
 fm_keys Enter
 fm_keys 5 6 7 8 Enter
-fm_wait_screen "Bob Stone \(fmbob\)"
+fm_wait_screen "Bob Stone \(fmbob\) +Balance 15.00"
 fm_wait_screen "Bob's slides"
 # Mark it, then options: two-sided, then Print.
 fm_keys '*'
