@@ -8,7 +8,8 @@
  *    one INSERT ... SELECT from a recursive CTE, in one transaction, run
  *    by the sqlite3 shell -- then times CHARGES (default 20,000) charges
  *    (fm_ledger_reserve + fm_ledger_commit, each its own durable
- *    transaction) and prints charges per second (target >= 5,000/s).
+ *    transaction) and prints charges per second (target >= 5,000/s),
+ *    then the same from 4 processes at once, as 4 terminals' sessions.
  * 2. Grows the same file to ROWS_LARGE (default 10,000,000) rows and times
  *    the department export (fm_export_write, CSV) of the whole range
  *    against `sqlite3 -csv` running the same GROUP BY on the same file,
@@ -22,7 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "quota/depts.h"
 #include "quota/export.h"
@@ -153,6 +156,34 @@ charges(const char *db, int n, int64_t first_job)
 	return n / t;
 }
 
+/* The same from procs processes at once, as several terminals' sessions
+ * charge side by side: n charges in all. */
+static double
+charges_concurrent(const char *db, int n, int64_t first_job, int procs)
+{
+	double t = now_s();
+	int status, failed = 0;
+
+	fflush(stdout);
+	for (int p = 0; p < procs; p++) {
+		pid_t pid = fork();
+		if (pid < 0)
+			die("fork");
+		if (pid == 0)
+			_exit(charges(db, n / procs,
+			          first_job + (int64_t)p * (n / procs)) > 0
+			        ? 0
+			        : 1);
+	}
+	for (int p = 0; p < procs; p++)
+		if (wait(&status) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0)
+			failed++;
+	if (failed)
+		die("a charging process failed");
+	return (n / procs) * procs / (now_s() - t);
+}
+
 /* Durable one-row transactions per second the disk allows (WAL,
  * synchronous=FULL, as the store runs).  A charge waits for one fsync
  * (the commit's; the reservation rides on it), so this bounds the charge
@@ -250,10 +281,14 @@ main(int argc, char **argv)
 	       "at most that many charges/s (one fsync per charge)\n",
 	    disk);
 	rate = charges(db, n, small + 1);
-	printf("charges (reserve + commit) into %" PRId64 " rows: %d in "
-	       "%.2f s = %.0f charges/s (target >= 5000)\n",
+	printf("charges (reserve + commit) into %" PRId64 " rows, one "
+	       "process: %d in %.2f s = %.0f charges/s (target >= 5000)\n",
 	    small, n, n / rate, rate);
-	generate(db, small + 2 * (int64_t)n + 1, large);
+	rate = charges_concurrent(db, n, small + n + 1, 4);
+	printf("charges from 4 processes at once (4 terminals' sessions): "
+	       "%d in %.2f s = %.0f charges/s (target >= 5000)\n",
+	    n, n / rate, rate);
+	generate(db, small + 4 * (int64_t)n + 1, large);
 	for (int i = 0; i < 2; i++) {
 		double a, b;
 		snprintf(out, sizeof(out), "%s/ours.csv", dir);
