@@ -370,8 +370,8 @@ help_of(const struct fm_termstate *t)
 	case FM_SCREEN_ASSOCIATE:
 		return "Enter: link this badge   Back: cancel";
 	case FM_SCREEN_JOBS:
-		return t->njobs ? "Up/Down: move  *: mark  +: all  Enter: "
-		                  "choose  Back: log out"
+		return t->njobs ? "Up/Down (8/2): move  * (5): mark  +: all  "
+		                  "Enter: choose  Back: log out"
 		                : "Enter or Back: log out";
 	case FM_SCREEN_ACTIONS:
 		return "1-4 or Up/Down and Enter   Back: jobs";

@@ -387,6 +387,14 @@ key_jobs(
 	if (t->njobs == 0)
 		return;
 	t->notice[0] = '\0';
+	/* A numeric keypad with Num Lock on sends digits, not arrows: 8 and
+	 * 2 move as its arrow legends say, 5 marks. */
+	if (key == FM_KEY_CHAR && (ch == '8' || ch == '2' || ch == '5')) {
+		key = ch == '8' ? FM_KEY_UP
+		    : ch == '2' ? FM_KEY_DOWN
+		                : FM_KEY_CHAR;
+		ch = ch == '5' ? '*' : 0;
+	}
 	switch (key) {
 	case FM_KEY_UP:
 		if (t->cursor > 0)

@@ -249,6 +249,15 @@ test_options_only_lower(void)
 	job(1, 2, 200, 1);
 	log_in_with_jobs(1);
 	(void)sent();
+	/* The keypad's digits move and mark as its arrows would. */
+	fm_termstate_key(&t, FM_KEY_CHAR, '2', 2);
+	ASSERT_UINT_EQ(t.cursor, 1);
+	fm_termstate_key(&t, FM_KEY_CHAR, '5', 2);
+	ASSERT_TRUE(t.marked[1]);
+	fm_termstate_key(&t, FM_KEY_CHAR, '5', 2);
+	ASSERT_FALSE(t.marked[1]);
+	fm_termstate_key(&t, FM_KEY_CHAR, '8', 2);
+	ASSERT_UINT_EQ(t.cursor, 0);
 	/* Mark both, then options. */
 	fm_termstate_key(&t, FM_KEY_CHAR, '+', 2);
 	ASSERT_TRUE(t.marked[0] && t.marked[1]);
