@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "badge/reader-impl.h"
 #include "badge/wedgekeys.h"
+#include "common/clock.h"
 #include "common/log.h"
 
 struct wedgedev {
@@ -27,15 +27,6 @@ struct wedgedev {
 	enum fm_uid_input input;
 	struct fm_wedgekeys keys;
 };
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void
 wedge_close(void *arg)
@@ -102,8 +93,8 @@ wedge_next(void *arg, struct fm_reader_event *ev, const char **errstr)
 	}
 	count = (size_t)n / sizeof(ie[0]);
 	for (i = 0; i < count && found < FM_READER_MAXEVENTS; i++) {
-		enum fm_wedgekeys_result r = fm_wedgekeys_feed(
-		    &d->keys, ie[i].type, ie[i].code, ie[i].value, now_ms());
+		enum fm_wedgekeys_result r = fm_wedgekeys_feed(&d->keys,
+		    ie[i].type, ie[i].code, ie[i].value, fm_clock_ms());
 
 		if (r == FM_WEDGEKEYS_DISCARDED) {
 			fm_log_info("wedge reader: ignored a line that is not "

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "badge/reader.h"
+#include "common/clock.h"
 #include "common/log.h"
 #include "release/client.h"
 #include "release/protoio.h"
@@ -53,15 +54,6 @@ on_signal(int sig)
 	stop = 1;
 }
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void
 usage(void)
 {
@@ -78,7 +70,7 @@ usage(void)
 static void
 disconnect(struct terminal *term, const char *why)
 {
-	uint64_t now = now_ms();
+	uint64_t now = fm_clock_ms();
 
 	if (term->tls == NULL)
 		return;
@@ -122,7 +114,7 @@ try_connect(struct terminal *term)
 			fm_log_info("connected to %s as terminal %s (printer "
 			            "%s)",
 			    c->address, m.terminal, m.printer);
-			fm_termstate_connected(&term->state, &m, now_ms());
+			fm_termstate_connected(&term->state, &m, fm_clock_ms());
 			return;
 		}
 		fm_tls_close(tls);
@@ -133,7 +125,7 @@ try_connect(struct terminal *term)
 	term->backoff = term->backoff == 0       ? BACKOFF_MIN_MS
 	    : term->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS
 	                                         : term->backoff * 2;
-	term->next_try = now_ms() + term->backoff;
+	term->next_try = fm_clock_ms() + term->backoff;
 }
 
 /* Runs the outcome's command without waiting for it (an LED or buzzer
@@ -225,7 +217,7 @@ read_server(struct terminal *term)
 			return;
 		}
 		fm_log_debug("server: %s", fm_proto_type_name(m.type));
-		fm_termstate_message(&term->state, &m, now_ms());
+		fm_termstate_message(&term->state, &m, fm_clock_ms());
 		fm_proto_wipe(&m);
 		flush(term);
 	} while (term->tls != NULL && fm_tls_pending(term->tls));
@@ -253,7 +245,7 @@ read_reader(struct terminal *term)
 			break;
 		case FM_READER_CARD_PRESENT:
 			fm_termstate_card(
-			    &term->state, ev.uid, ev.uid_len, now_ms());
+			    &term->state, ev.uid, ev.uid_len, fm_clock_ms());
 			break;
 		default:
 			break;
@@ -273,7 +265,7 @@ read_keys(struct terminal *term)
 	int ch;
 
 	while (fm_termdraw_read_key(&key, &ch) == 1) {
-		fm_termstate_key(&term->state, key, ch, now_ms());
+		fm_termstate_key(&term->state, key, ch, fm_clock_ms());
 		flush(term);
 	}
 }
@@ -281,7 +273,7 @@ read_keys(struct terminal *term)
 static int
 poll_timeout(struct terminal *term)
 {
-	uint64_t now = now_ms(), wake = now + 1000, d;
+	uint64_t now = fm_clock_ms(), wake = now + 1000, d;
 
 	if (term->tls != NULL && fm_tls_pending(term->tls))
 		return 0;
@@ -299,9 +291,9 @@ run(struct terminal *term)
 	int n, i_tls, i_reader, i_keys;
 
 	while (!stop) {
-		if (term->tls == NULL && now_ms() >= term->next_try)
+		if (term->tls == NULL && fm_clock_ms() >= term->next_try)
 			try_connect(term);
-		fm_termstate_tick(&term->state, now_ms());
+		fm_termstate_tick(&term->state, fm_clock_ms());
 		flush(term);
 		reap_feedback(term);
 		if (term->ui)

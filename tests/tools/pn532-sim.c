@@ -35,9 +35,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "tests/tools/pn532frame.h"
 
 #define BUFMAX 4096
@@ -83,15 +83,6 @@ on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
-}
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 static void
@@ -400,7 +391,7 @@ command(struct sim *s, const uint8_t *c, size_t len)
 		 * "none" after that, or at once when a card is there. */
 		s->autopoll_deadline = c[1] == 0xff
 		    ? 0
-		    : now_ms() + (uint64_t)c[1] * c[2] * 150 * (len - 3);
+		    : fm_clock_ms() + (uint64_t)c[1] * c[2] * 150 * (len - 3);
 		autopoll_answer(s, false);
 		break;
 	default:
@@ -602,7 +593,7 @@ main(int argc, char **argv)
 		ssize_t n;
 
 		if (s.autopoll_pending && s.autopoll_deadline != 0) {
-			uint64_t now = now_ms();
+			uint64_t now = fm_clock_ms();
 
 			timeout = s.autopoll_deadline > now
 			    ? (int)(s.autopoll_deadline - now)
@@ -614,7 +605,7 @@ main(int argc, char **argv)
 			break;
 		}
 		if (s.autopoll_pending && s.autopoll_deadline != 0 &&
-		    now_ms() >= s.autopoll_deadline)
+		    fm_clock_ms() >= s.autopoll_deadline)
 			autopoll_answer(&s, true);
 		if (s.master != -1 && (pfd[1].revents & POLLIN)) {
 			n = read(

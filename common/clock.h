@@ -1,0 +1,13 @@
+/*
+ * clock.h - the monotonic clock in milliseconds, for timeouts and
+ * backoff (never the wall clock: it jumps).
+ */
+#ifndef FM_CLOCK_H
+#define FM_CLOCK_H
+
+#include <stdint.h>
+
+/* Milliseconds since an arbitrary start (CLOCK_MONOTONIC). */
+uint64_t fm_clock_ms(void);
+
+#endif
