@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -335,6 +336,27 @@ run(struct terminal *term)
 	return 0;
 }
 
+/* The terminal's private key proves which printer it stands at: refuse
+ * to use one that every account on the machine can read. */
+static bool
+key_is_private(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return false;
+	}
+	if (!S_ISREG(st.st_mode) || (st.st_mode & (S_IRWXO | S_IWGRP)) != 0) {
+		snprintf(err, errlen,
+		    "%s: readable or writable by others (mode %04o); make it "
+		    "0600, or 0640 with the terminal's group",
+		    path, (unsigned)(st.st_mode & 07777));
+		return false;
+	}
+	return true;
+}
+
 static void
 signals(void)
 {
@@ -389,6 +411,10 @@ main(int argc, char **argv)
 	if (check) {
 		printf("%s: configuration OK\n", config);
 		return 0;
+	}
+	if (!key_is_private(term.conf.key, err, sizeof(err))) {
+		fprintf(stderr, "followme-terminal: %s\n", err);
+		return 2;
 	}
 	term.ui = !term.conf.headless;
 	if (term.ui && !isatty(STDIN_FILENO)) {

@@ -27,6 +27,8 @@ fm_admin badge add fmalice 04A1B2C3 >/dev/null || fm_die "badge add"
 fm_admin badge add fmbob 04B0B0B0 >/dev/null || fm_die "badge add"
 PKI="$T/pki"
 mkdir -p "$PKI" && cp "$T/state/pki/ca.crt" "$T/state/pki/terminals/"* "$PKI/" && chmod -R a+r "$PKI"
+# A terminal's key is its identity: followme-terminal refuses one others can read.
+chmod o-rwx "$PKI"/*.key
 fm_start_followmed
 
 gs -q -sDEVICE=pdfwrite -o "$T/one.pdf" -c "showpage"
@@ -48,6 +50,15 @@ fm_terminal_conf t1 followme-test "[terminal]" "headless = yes" "[feedback]" \
 	"$(fb printer_error)" "$(fb server_unavailable)" "$(fb denied)"
 : > "$T/feedback"
 export LIBNFC_LOG_LEVEL=0
+
+STEP="a key others can read is refused"
+chmod o+r "$PKI/t1.key"
+rc=0
+"$FM_BUILD/release/followme-terminal" -c "$T/terminal.conf" 2>"$T/keyerr" || rc=$?
+[ "$rc" -eq 2 ] || fm_die "a world-readable key was used (exit $rc)"
+grep -q "t1.key: readable or writable by others (mode 0644)" "$T/keyerr" || fm_die "unclear error: $(cat "$T/keyerr")"
+chmod o-rwx "$PKI/t1.key"
+
 fm_start_sim
 "$FM_BUILD/release/followme-terminal" -c "$T/terminal.conf" 2>>"$T/log/terminal.log" &
 TERM_PID=$!
