@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "common/privdrop.h"
 #include "quota/jobstore.h"
@@ -89,14 +90,22 @@ is_live(const char *name, void *arg)
 	return fm_jobstore_file_is_live(arg, name);
 }
 
-/* How long recovery waits for a printer to finish a job it had when
- * followmed stopped; past that, the estimate is charged. */
-#define RECOVER_WAIT_MS 20000
+/* How long recovery may spend asking printers, for all interrupted
+ * releases together (connecting, and waiting for jobs still printing):
+ * followmed serves nobody until it is done.  Past it, estimates. */
+#define RECOVER_BUDGET_MS 20000
 #define RECOVER_POLL_MS 250
+#define RECOVER_CONNECT_MS 5000
+
+struct recovery {
+	fm_store_t *store;
+	int64_t budget_ms; /* left of RECOVER_BUDGET_MS */
+};
 
 /* One printer job to its end: true with its counts if it completed. */
 static bool
-count_job(fm_printer_t *p, int id, struct fm_release_count *c, int *waited)
+count_job(
+    fm_printer_t *p, int id, struct fm_release_count *c, struct recovery *rec)
 {
 	struct fm_print_progress pr;
 
@@ -115,10 +124,10 @@ count_job(fm_printer_t *p, int id, struct fm_release_count *c, int *waited)
 		}
 		if ((pr.state != FM_PRINT_PENDING &&
 		        pr.state != FM_PRINT_PROCESSING) ||
-		    *waited >= RECOVER_WAIT_MS)
+		    rec->budget_ms <= 0)
 			return false;
 		poll(NULL, 0, RECOVER_POLL_MS);
-		*waited += RECOVER_POLL_MS;
+		rec->budget_ms -= RECOVER_POLL_MS;
 	}
 }
 
@@ -127,19 +136,25 @@ static bool
 count_at_printer(
     const struct fm_release *r, struct fm_release_count *c, void *arg)
 {
-	fm_store_t *store = arg;
+	struct recovery *rec = arg;
 	const char *address = r->printer, *p_ids = r->printer_jobs;
 	struct fm_printer named;
 	fm_printer_t *p;
 	char err[256];
-	int waited = 0;
+	uint64_t t0 = fm_clock_ms();
 	bool ok = true;
 
-	if (p_ids[0] == '\0')
+	if (p_ids[0] == '\0' || rec->budget_ms <= 0)
 		return false;
-	if (fm_printers_get(store, r->printer, &named))
+	if (fm_printers_get(rec->store, r->printer, &named))
 		address = named.uri;
-	if ((p = fm_printer_open(address, 5000, err, sizeof(err))) == NULL) {
+	p = fm_printer_open(address,
+	    (unsigned)(rec->budget_ms < RECOVER_CONNECT_MS
+	            ? rec->budget_ms
+	            : RECOVER_CONNECT_MS),
+	    err, sizeof(err));
+	rec->budget_ms -= (int64_t)(fm_clock_ms() - t0);
+	if (p == NULL) {
 		fm_log_warn("release %lld: cannot ask %s what printed: %s",
 		    (long long)r->id, r->printer, err);
 		return false;
@@ -150,7 +165,7 @@ count_at_printer(
 		long id = strtol(p_ids, &end, 10);
 
 		ok = end != p_ids && id > 0 && id <= INT32_MAX &&
-		    count_job(p, (int)id, c, &waited);
+		    count_job(p, (int)id, c, rec);
 		p_ids = *end == ',' ? end + 1 : end;
 	}
 	fm_printer_close(p);
@@ -161,7 +176,7 @@ static void
 report_recovered(const struct fm_release *r, bool printed,
     const struct fm_release_count *c, bool measured, void *arg)
 {
-	fm_store_t *store = arg;
+	fm_store_t *store = ((struct recovery *)arg)->store;
 	const char *errstr = NULL;
 	struct fm_job job;
 	int64_t charged = 0;
@@ -296,8 +311,9 @@ setup(struct daemon *d)
 		fm_fatal("%s: %s", d->db_path, errstr);
 	/* Releases a crash interrupted are settled first (nothing is sent
 	 * again), so that the sweep sees which jobs are still held. */
+	struct recovery rec = {d->store, RECOVER_BUDGET_MS};
 	if ((removed = fm_releases_recover(d->store, (int64_t)time(NULL),
-	         count_at_printer, report_recovered, d->store)) > 0)
+	         count_at_printer, report_recovered, &rec)) > 0)
 		fm_log_info(
 		    "settled %d release(s) interrupted by a restart", removed);
 	removed = fm_spool_sweep(d->spool, is_live, d->store);
