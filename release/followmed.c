@@ -443,10 +443,18 @@ run_session_process(struct daemon *d, int conn, const char *peer)
 		fm_log_warn("session: %s", errstr);
 		_exit(1);
 	}
-	/* The session keeps the master key: it decrypts the jobs it
-	 * releases.  It lives only as long as the terminal's connection. */
-	ctx = (struct fm_session_ctx){&d->settings, store, d->master, peer};
+	/* The key to every held job goes to a decryptor child before a
+	 * byte from the network is read; this process, which parses the
+	 * terminal's TLS and requests, forgets it. */
+	if ((ctx.decryptor = fm_decryptor_start(
+	         d->spool_dir, d->master, &errstr)) == NULL) {
+		fm_log_warn("session: %s", errstr);
+		_exit(1);
+	}
+	fm_wipe(d->master, sizeof(d->master));
+	ctx = (struct fm_session_ctx){&d->settings, store, ctx.decryptor, peer};
 	fm_session_run(&ctx, conn);
+	fm_decryptor_stop(ctx.decryptor);
 	fm_store_close(store);
 	_exit(0);
 }

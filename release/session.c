@@ -591,7 +591,7 @@ collect_doc(const struct fm_document *doc, void *arg)
 }
 
 struct fill_arg {
-	fm_spool_t *spool;
+	fm_decryptor_t *decryptor;
 	const char *name, *identity;
 	fm_printer_t *printer;
 	enum fm_sealed_status status;
@@ -611,8 +611,8 @@ fill_document(fm_printer_t *p, void *arg)
 	struct fill_arg *f = arg;
 
 	f->printer = p;
-	f->status =
-	    fm_spool_read(f->spool, f->name, f->identity, to_printer, f);
+	f->status = fm_decryptor_read(
+	    f->decryptor, f->name, f->identity, to_printer, f);
 	return f->status == FM_SEALED_OK;
 }
 
@@ -767,7 +767,8 @@ release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
 		enum fm_sealed_status st;
 		fm_spool_identity(
 		    job.ticket.uuid, docs.d[i].seq, identity, sizeof(identity));
-		st = fm_spool_verify(spool, docs.d[i].spool_file, identity);
+		st = fm_decryptor_verify(
+		    s->ctx->decryptor, docs.d[i].spool_file, identity);
 		if (st != FM_SEALED_OK) {
 			fm_log_warn("release %lld: job %lld document %d: %s",
 			    (long long)r.id, (long long)job_id, docs.d[i].seq,
@@ -787,8 +788,8 @@ release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
 		struct fm_print_request req = {s->user, job.ticket.title,
 		    docs.d[i].format, r.copies, r.sides, r.color_mode,
 		    job.ticket.number_up, job.ticket.media};
-		struct fill_arg fa = {
-		    spool, docs.d[i].spool_file, identity, NULL, FM_SEALED_OK};
+		struct fill_arg fa = {s->ctx->decryptor, docs.d[i].spool_file,
+		    identity, NULL, FM_SEALED_OK};
 		fm_spool_identity(
 		    job.ticket.uuid, docs.d[i].seq, identity, sizeof(identity));
 		bool sent = false;
@@ -898,7 +899,7 @@ handle_release(struct session *s, const struct fm_proto_msg *m)
 		    s, FM_CODE_PRINTER_ERROR, "%s Your jobs stay held.", why);
 	}
 	if (!fm_settings_spool_dir(s->ctx->settings, dir, sizeof(dir)) ||
-	    (spool = fm_spool_open(dir, s->ctx->master, &errstr)) == NULL) {
+	    (spool = fm_spool_open(dir, NULL, &errstr)) == NULL) {
 		fm_printer_close(p);
 		return send_error(
 		    s, FM_CODE_INTERNAL, "Cannot print now. Please try again.");

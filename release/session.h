@@ -12,13 +12,14 @@
 #include <stdint.h>
 
 #include "quota/store.h"
+#include "release/decryptor.h"
 #include "release/settings.h"
 
 struct fm_session_ctx {
 	const struct fm_settings *settings;
 	fm_store_t *store;
-	const uint8_t *master; /* spool master key, to print held jobs */
-	const char *peer;      /* address, for logs */
+	fm_decryptor_t *decryptor; /* holds the spool key: see decryptor.h */
+	const char *peer;          /* address, for logs */
 };
 
 /*

@@ -188,5 +188,56 @@ echo "$out" | grep -q "^PROGRESS job=$jb stage=4" || fm_die "big job not printed
 cmp -s "$(ls -d "$T/mfp/printed/"* | sort | tail -n 1)" "$T/big.pdf" || fm_die "the big job's bytes differ"
 echo "ok - a 3 MB job of many chunks arrives byte for byte"
 
+# 7. A damaged held copy is never printed, not even in part.
+hold_pdf 41 fmalice 1
+jd=$(fid 41)
+before=$(printed_count)
+printf 'X' | dd of="$T/state/spool/$jd-1" bs=1 seek=200 conv=notrunc 2>/dev/null
+out=$(printf 'hello\npin fmalice 1234\nrelease %s\n' "$jd" | term t1)
+echo "$out" | grep -q "^PROGRESS job=$jd stage=5 .*The held copy is damaged" || fm_die "damaged copy: $out"
+[ "$(printed_count)" -eq "$before" ] || fm_die "a damaged copy reached the printer"
+echo "ok - a damaged held copy is refused before a byte is sent"
+
+# 8. The spool key never sits in a process that reads the network: a
+#    session's memory holds no copy; its decryptor's does (which shows
+#    the search works).
+mkfifo "$T/hold.in"
+"$FM_BUILD/tests/fm-term" "$PKI" t1 127.0.0.1 "$PORT" followme-test < "$T/hold.in" > "$T/hold.out" &
+hold_pid=$!
+exec 9> "$T/hold.in"
+printf 'hello\npin fmalice 1234\n' >&9
+for _ in $(seq 1 100); do grep -q "^AUTH_OK" "$T/hold.out" && break; sleep 0.1; done
+session="" decryptor=""
+for c in $(pgrep -P "$FOLLOWMED_PID"); do
+	g=$(pgrep -P "$c" | head -n 1)
+	[ -n "$g" ] && session=$c && decryptor=$g
+done
+[ -n "$session" ] || fm_die "no session process with a decryptor"
+has_key() { # has_key PID: the master key's bytes anywhere in its memory
+	python3 - "$1" "$T/state/master.key" <<'PY'
+import re, sys
+pid, key = sys.argv[1], open(sys.argv[2], "rb").read()
+found = False
+with open("/proc/%s/maps" % pid) as maps, open("/proc/%s/mem" % pid, "rb", 0) as mem:
+    for line in maps:
+        m = re.match(r"([0-9a-f]+)-([0-9a-f]+) (r)", line)
+        if not m or "[vvar]" in line or "[vsyscall]" in line:
+            continue
+        start, end = int(m.group(1), 16), int(m.group(2), 16)
+        try:
+            mem.seek(start)
+            if key in mem.read(end - start):
+                found = True
+        except OSError:
+            pass
+sys.exit(0 if found else 1)
+PY
+}
+has_key "$decryptor" || fm_die "the key is not found in the decryptor (the search is broken)"
+has_key "$session" && fm_die "the session process holds the spool master key"
+exec 9>&-
+wait "$hold_pid" 2>/dev/null
+echo "ok - the spool key lives in the decryptor, not in the session"
+
 fm_followmed_alive || fm_die "followmed died"
 echo "release print: all checks passed"

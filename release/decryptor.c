@@ -1,0 +1,277 @@
+/*
+ * decryptor.c - a session's decryptor: the process that holds the spool
+ * master key.
+ */
+#include "release/decryptor.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/aead.h"
+#include "spooler/spool.h"
+
+struct fm_decryptor {
+	int fd;
+	pid_t pid;
+};
+
+size_t
+fm_decryptor_request_encode(
+    const struct fm_decryptor_request *r, uint8_t *buf, size_t size)
+{
+	size_t nl = strnlen(r->name, sizeof(r->name));
+	size_t il = strnlen(r->identity, sizeof(r->identity));
+	size_t len = 1 + 1 + nl + 2 + il;
+
+	if ((r->op != FM_DECRYPTOR_VERIFY && r->op != FM_DECRYPTOR_READ) ||
+	    nl == 0 || nl >= sizeof(r->name) || il == 0 ||
+	    il >= sizeof(r->identity) || len > size)
+		return 0;
+	buf[0] = (uint8_t)r->op;
+	buf[1] = (uint8_t)nl;
+	memcpy(buf + 2, r->name, nl);
+	buf[2 + nl] = (uint8_t)(il >> 8);
+	buf[3 + nl] = (uint8_t)il;
+	memcpy(buf + 4 + nl, r->identity, il);
+	return len;
+}
+
+bool
+fm_decryptor_request_decode(const uint8_t *buf, size_t len,
+    struct fm_decryptor_request *r, const char **errstr)
+{
+	size_t nl, il;
+
+	*errstr = "malformed request";
+	if (buf == NULL || r == NULL || len < 4)
+		return false;
+	memset(r, 0, sizeof(*r));
+	if (buf[0] != FM_DECRYPTOR_VERIFY && buf[0] != FM_DECRYPTOR_READ) {
+		*errstr = "unknown operation";
+		return false;
+	}
+	nl = buf[1];
+	if (nl == 0 || nl >= sizeof(r->name) || 4 + nl > len)
+		return false;
+	il = (size_t)buf[2 + nl] << 8 | buf[3 + nl];
+	if (il == 0 || il >= sizeof(r->identity) || 4 + nl + il != len ||
+	    memchr(buf + 2, '\0', nl) != NULL ||
+	    memchr(buf + 4 + nl, '\0', il) != NULL)
+		return false;
+	r->op = (enum fm_decryptor_op)buf[0];
+	memcpy(r->name, buf + 2, nl);
+	memcpy(r->identity, buf + 4 + nl, il);
+	*errstr = NULL;
+	return true;
+}
+
+static bool
+write_all(int fd, const void *p, size_t len)
+{
+	const uint8_t *b = p;
+
+	while (len > 0) {
+		ssize_t n = send(fd, b, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		b += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+static bool
+read_all(int fd, void *p, size_t len)
+{
+	uint8_t *b = p;
+
+	while (len > 0) {
+		ssize_t n = read(fd, b, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		b += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/* Decryptor side: one plaintext chunk as a frame. */
+static bool
+send_frame(const uint8_t *buf, size_t len, void *arg)
+{
+	int fd = *(int *)arg;
+	uint8_t h[4] = {(uint8_t)(len >> 24), (uint8_t)(len >> 16),
+	    (uint8_t)(len >> 8), (uint8_t)len};
+
+	return len == 0 || (write_all(fd, h, 4) && write_all(fd, buf, len));
+}
+
+/* Reads one request from the session: false at its end or on garbage
+ * (the decryptor then exits: its only peer is broken). */
+static bool
+read_request(int fd, struct fm_decryptor_request *r)
+{
+	uint8_t buf[FM_DECRYPTOR_REQUESTMAX];
+	const char *errstr;
+	size_t nl, il;
+
+	if (!read_all(fd, buf, 2))
+		return false;
+	nl = buf[1];
+	if (nl == 0 || nl >= FM_DECRYPTOR_NAMEMAX ||
+	    !read_all(fd, buf + 2, nl + 2))
+		return false;
+	il = (size_t)buf[2 + nl] << 8 | buf[3 + nl];
+	if (il == 0 || il >= FM_DECRYPTOR_IDENTITYMAX ||
+	    !read_all(fd, buf + 4 + nl, il))
+		return false;
+	return fm_decryptor_request_decode(buf, 4 + nl + il, r, &errstr);
+}
+
+static void __attribute__((noreturn)) serve(int fd, fm_spool_t *spool)
+{
+	struct fm_decryptor_request r;
+
+	while (read_request(fd, &r)) {
+		/* verify: the status; read: frames, a zero length, status */
+		uint8_t end[5] = {0};
+		size_t n = 1;
+
+		if (r.op == FM_DECRYPTOR_VERIFY) {
+			end[0] =
+			    (uint8_t)fm_spool_verify(spool, r.name, r.identity);
+		} else {
+			end[4] = (uint8_t)fm_spool_read(
+			    spool, r.name, r.identity, send_frame, &fd);
+			n = 5;
+		}
+		if (!write_all(fd, end, n))
+			break;
+	}
+	fm_spool_close(spool); /* wipes the key */
+	_exit(0);
+}
+
+fm_decryptor_t *
+fm_decryptor_start(const char *dir, const uint8_t *master, const char **errstr)
+{
+	fm_decryptor_t *d;
+	fm_spool_t *spool;
+	pid_t owner = getpid();
+	int sv[2];
+
+	if ((d = calloc(1, sizeof(*d))) == NULL) {
+		*errstr = "out of memory";
+		return NULL;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+		*errstr = "cannot create a socket pair";
+		free(d);
+		return NULL;
+	}
+	if ((d->pid = fork()) < 0) {
+		*errstr = "cannot fork the decryptor";
+		close(sv[0]);
+		close(sv[1]);
+		free(d);
+		return NULL;
+	}
+	if (d->pid == 0) {
+		close(sv[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != owner)
+			_exit(0);
+		signal(SIGPIPE, SIG_IGN);
+		if ((spool = fm_spool_open(dir, master, errstr)) == NULL)
+			_exit(1);
+		serve(sv[1], spool);
+	}
+	close(sv[1]);
+	d->fd = sv[0];
+	return d;
+}
+
+static bool
+request(fm_decryptor_t *d, enum fm_decryptor_op op, const char *name,
+    const char *identity)
+{
+	struct fm_decryptor_request r = {op, "", ""};
+	uint8_t buf[FM_DECRYPTOR_REQUESTMAX];
+	size_t len;
+
+	if (d == NULL || strlen(name) >= sizeof(r.name) ||
+	    strlen(identity) >= sizeof(r.identity))
+		return false;
+	memcpy(r.name, name, strlen(name));
+	memcpy(r.identity, identity, strlen(identity));
+	return (len = fm_decryptor_request_encode(&r, buf, sizeof(buf))) > 0 &&
+	    write_all(d->fd, buf, len);
+}
+
+enum fm_sealed_status
+fm_decryptor_verify(fm_decryptor_t *d, const char *name, const char *identity)
+{
+	uint8_t st;
+
+	if (!request(d, FM_DECRYPTOR_VERIFY, name, identity) ||
+	    !read_all(d->fd, &st, 1) || st > FM_SEALED_INTERNAL)
+		return FM_SEALED_IO;
+	return (enum fm_sealed_status)st;
+}
+
+enum fm_sealed_status
+fm_decryptor_read(fm_decryptor_t *d, const char *name, const char *identity,
+    bool (*sink)(const uint8_t *buf, size_t len, void *arg), void *arg)
+{
+	uint8_t h[4], *buf, st;
+	enum fm_sealed_status result = FM_SEALED_IO;
+	bool sunk = true;
+	size_t len;
+
+	if (!request(d, FM_DECRYPTOR_READ, name, identity))
+		return FM_SEALED_IO;
+	if ((buf = malloc(FM_SEALED_CHUNK_MAX)) == NULL)
+		return FM_SEALED_INTERNAL;
+	for (;;) {
+		if (!read_all(d->fd, h, 4))
+			goto out;
+		len = (size_t)h[0] << 24 | (size_t)h[1] << 16 |
+		    (size_t)h[2] << 8 | h[3];
+		if (len == 0)
+			break;
+		if (len > FM_SEALED_CHUNK_MAX || !read_all(d->fd, buf, len))
+			goto out;
+		/* After a refusal the rest is read and dropped, so that the
+		 * next request finds the stream in step. */
+		if (sunk && !sink(buf, len, arg))
+			sunk = false;
+	}
+	if (read_all(d->fd, &st, 1) && st <= FM_SEALED_INTERNAL)
+		result = sunk ? (enum fm_sealed_status)st : FM_SEALED_IO;
+out:
+	fm_wipe(buf, FM_SEALED_CHUNK_MAX);
+	free(buf);
+	return result;
+}
+
+void
+fm_decryptor_stop(fm_decryptor_t *d)
+{
+	if (d == NULL)
+		return;
+	close(d->fd);
+	kill(d->pid, SIGTERM);
+	while (waitpid(d->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	free(d);
+}
