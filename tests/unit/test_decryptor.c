@@ -72,6 +72,7 @@ test_decryptor_on_a_spool(void)
 	const char *err = NULL;
 	fm_spool_t *spool;
 	fm_decryptor_t *d;
+	static const char letters[] = "abcdefghij";
 	uint64_t size = 0;
 	int in;
 
@@ -80,7 +81,7 @@ test_decryptor_on_a_spool(void)
 	/* A document of 3000 bytes, held as the ingest would. */
 	in = memfd_create("doc", 0);
 	for (int i = 0; i < 3000; i++)
-		ASSERT_INT_EQ(write(in, "abcdefghij" + i % 10, 1), 1);
+		ASSERT_INT_EQ(write(in, &letters[i % 10], 1), 1);
 	ASSERT_INT_EQ(fm_spool_write(spool, in, "u#1", 1 << 20, tmp, &size),
 	    FM_SEALED_OK);
 	ASSERT_UINT_EQ(size, 3000);
