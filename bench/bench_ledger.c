@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +31,7 @@
 #include "quota/depts.h"
 #include "quota/export.h"
 #include "quota/ledger.h"
+#include "quota/ledgerd.h"
 #include "quota/price.h"
 #include "quota/users.h"
 
@@ -124,14 +126,18 @@ setup(const char *db)
 	fm_store_close(s);
 }
 
+/* n charges in a row; through the ledger writer at the end of link
+ * unless it is -1. */
 static double
-charges(const char *db, int n, int64_t first_job)
+charges(const char *db, int n, int64_t first_job, int link)
 {
 	struct fm_usage u = {"A4", {{4, 0}, {0, 0}}, {{4, 0}, {0, 0}}};
 	fm_store_t *s = open_store(db);
 	struct fm_quote q;
 	double t;
 
+	if (link >= 0)
+		fm_store_set_ledger_link(s, link);
 	if (!fm_price_quote(s, "p1", &u, &q))
 		die(q.error);
 	t = now_s();
@@ -157,23 +163,32 @@ charges(const char *db, int n, int64_t first_job)
 }
 
 /* The same from procs processes at once, as several terminals' sessions
- * charge side by side: n charges in all. */
+ * charge side by side: n charges in all; each through its own link to
+ * the ledger writer at the other end of control, unless it is -1. */
 static double
-charges_concurrent(const char *db, int n, int64_t first_job, int procs)
+charges_concurrent(
+    const char *db, int n, int64_t first_job, int procs, int control)
 {
 	double t = now_s();
 	int status, failed = 0;
 
 	fflush(stdout);
 	for (int p = 0; p < procs; p++) {
-		pid_t pid = fork();
-		if (pid < 0)
+		int link = control >= 0 ? fm_ledgerd_link(control) : -1;
+		pid_t pid;
+
+		if (control >= 0 && link < 0)
+			die("no link to the ledger writer");
+		if ((pid = fork()) < 0)
 			die("fork");
 		if (pid == 0)
-			_exit(charges(db, n / procs,
-			          first_job + (int64_t)p * (n / procs)) > 0
+			_exit(
+			    charges(db, n / procs,
+			        first_job + (int64_t)p * (n / procs), link) > 0
 			        ? 0
 			        : 1);
+		if (link >= 0)
+			close(link);
 	}
 	for (int p = 0; p < procs; p++)
 		if (wait(&status) < 0 || !WIFEXITED(status) ||
@@ -182,6 +197,45 @@ charges_concurrent(const char *db, int n, int64_t first_job, int procs)
 	if (failed)
 		die("a charging process failed");
 	return (n / procs) * procs / (now_s() - t);
+}
+
+/* Starts a ledger writer on db, as followmed does; *control links to
+ * it.  It prints how it batched the requests when control closes. */
+static pid_t
+start_writer(const char *db, int *control)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		die("socketpair");
+	fflush(stdout);
+	if ((pid = fork()) < 0)
+		die("fork");
+	if (pid == 0) {
+		struct fm_ledgerd_stats st;
+		int rc;
+
+		close(sv[0]);
+		rc = fm_ledgerd_run(db, sv[1], &st);
+		printf("  (ledger writer: %" PRIu64 " requests in %" PRIu64
+		       " transactions, %.1f per transaction)\n",
+		    st.requests, st.batches,
+		    st.batches ? (double)st.requests / (double)st.batches
+		               : 0.0);
+		fflush(stdout);
+		_exit(rc);
+	}
+	close(sv[1]);
+	*control = sv[0];
+	return pid;
+}
+
+static void
+stop_writer(pid_t pid, int control)
+{
+	close(control);
+	waitpid(pid, NULL, 0);
 }
 
 /* Durable one-row transactions per second the disk allows (WAL,
@@ -268,6 +322,7 @@ main(int argc, char **argv)
 	int64_t large = argc > 4 ? strtoll(argv[4], NULL, 10) : 10000000;
 	char dir[512], db[600], out[600], cmd[700];
 	double rate, disk, ours = 1e9, theirs = 1e9;
+	int64_t first;
 
 	setenv("TZ", "UTC", 1);
 	snprintf(dir, sizeof(dir), "%s/fm-bench-XXXXXX", base);
@@ -280,15 +335,29 @@ main(int argc, char **argv)
 	printf("disk: %.0f durable transactions/s (WAL, synchronous=FULL) -> "
 	       "at most that many charges/s (one fsync per charge)\n",
 	    disk);
-	rate = charges(db, n, small + 1);
+	rate = charges(db, n, small + 1, -1);
 	printf("charges (reserve + commit) into %" PRId64 " rows, one "
-	       "process: %d in %.2f s = %.0f charges/s (target >= 5000)\n",
-	    small, n, n / rate, rate);
-	rate = charges_concurrent(db, n, small + n + 1, 4);
-	printf("charges from 4 processes at once (4 terminals' sessions): "
-	       "%d in %.2f s = %.0f charges/s (target >= 5000)\n",
-	    n, n / rate, rate);
-	generate(db, small + 4 * (int64_t)n + 1, large);
+	       "process: %d in %.2f s = %.0f charges/s = %.2f x disk\n",
+	    small, n, n / rate, rate, rate / disk);
+	first = small + n + 1;
+	rate = charges_concurrent(db, n, first, 4, -1);
+	printf("charges from 4 processes at once, each on its own: "
+	       "%d in %.2f s = %.0f charges/s = %.2f x disk\n",
+	    n, n / rate, rate, rate / disk);
+	for (int procs = 4; procs <= 16; procs *= 4) {
+		int control;
+		pid_t writer = start_writer(db, &control);
+
+		first += n;
+		rate = charges_concurrent(db, n, first, procs, control);
+		printf("charges from %d sessions through the ledger writer "
+		       "(as followmed runs): %d in %.2f s = %.0f charges/s = "
+		       "%.2f x disk (target >= 5000)\n",
+		    procs, n, n / rate, rate, rate / disk);
+		stop_writer(writer, control);
+	}
+	/* Each charge wrote two rows. */
+	generate(db, small + 2 * (first + n - 1 - small) + 1, large);
 	for (int i = 0; i < 2; i++) {
 		double a, b;
 		snprintf(out, sizeof(out), "%s/ours.csv", dir);

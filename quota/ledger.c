@@ -13,6 +13,7 @@
 
 #include "common/log.h"
 #include "quota/accounts.h"
+#include "quota/ledgerd.h"
 #include "quota/money.h"
 #include "quota/period.h"
 #include "quota/policy.h"
@@ -286,6 +287,93 @@ static bool reserve(fm_store_t *store, const char *user, const char *account,
     int price_version, struct fm_reservation *out, char *denial,
     size_t denial_len);
 
+/*
+ * Sends q to the ledger writer if store is linked to one: true if it
+ * answered (*p).  False to run q here: no link, a field the wire cannot
+ * carry (the ledger refuses it here with its own message), or a writer
+ * that is gone -- then the link is dropped for good, and a request it
+ * may still apply is harmless: the idempotency key makes the second
+ * application a replay.
+ */
+static bool
+via_writer(fm_store_t *store, const struct fm_ledgerwire_request *q,
+    struct fm_ledgerwire_reply *p)
+{
+	int link = store != NULL ? fm_store_ledger_link(store) : -1;
+	int rc;
+
+	if (link < 0)
+		return false;
+	if ((rc = fm_ledgerd_call(link, q, p)) < 0) {
+		fm_log_warn("ledger: the ledger writer does not answer; "
+		            "charging directly");
+		fm_store_set_ledger_link(store, -1);
+	}
+	return rc == 1;
+}
+
+/* Copies s into a wire field; false if it does not fit (or is NULL). */
+static bool
+wire_text(char *dst, size_t size, const char *s)
+{
+	return s != NULL && (size_t)snprintf(dst, size, "%s", s) < size;
+}
+
+static bool
+reserve_via_writer(fm_store_t *store, const char *user, const char *account,
+    int64_t amount, const char *key, int64_t job_id, int price_version,
+    struct fm_reservation *out, char *denial, size_t denial_len, bool *ok)
+{
+	struct fm_ledgerwire_request q = {.op = FM_LEDGERWIRE_RESERVE};
+	struct fm_ledgerwire_reply p;
+
+	if (out == NULL || !wire_text(q.user, sizeof(q.user), user) ||
+	    !wire_text(q.account, sizeof(q.account), account ? account : "") ||
+	    !wire_text(q.key, sizeof(q.key), key) || amount < 0 ||
+	    job_id <= 0 || price_version < 0)
+		return false;
+	q.amount = amount;
+	q.job_id = job_id;
+	q.price_version = price_version;
+	if (!via_writer(store, &q, &p))
+		return false;
+	memset(out, 0, sizeof(*out));
+	if ((*ok = p.ok)) {
+		out->id = p.id;
+		out->amount = p.amount;
+		out->replayed = p.replayed;
+	}
+	if (denial != NULL && denial_len > 0)
+		snprintf(denial, denial_len, "%s", p.ok ? "" : p.message);
+	return true;
+}
+
+static bool
+settle_via_writer(fm_store_t *store, uint8_t op, int64_t reservation,
+    int64_t amount, bool measured, const char *printer,
+    const struct fm_usage *usage, const char *key, const char **errstr,
+    bool *ok)
+{
+	struct fm_ledgerwire_request q = {.op = op};
+	struct fm_ledgerwire_reply p;
+
+	if (!wire_text(q.key, sizeof(q.key), key) ||
+	    !wire_text(q.printer, sizeof(q.printer), printer ? printer : "") ||
+	    reservation <= 0 || amount < 0)
+		return false;
+	q.reservation = reservation;
+	q.amount = amount;
+	q.measured = measured;
+	if ((q.has_usage = usage != NULL))
+		q.usage = *usage;
+	if (!via_writer(store, &q, &p))
+		return false;
+	if (!(*ok = p.ok)) {
+		*errstr = fm_ledgerwire_errstr(p.message);
+	}
+	return true;
+}
+
 bool
 fm_ledger_reserve(fm_store_t *store, const char *user, const char *account,
     int64_t amount, const char *idempotency_key, int64_t job_id,
@@ -294,6 +382,9 @@ fm_ledger_reserve(fm_store_t *store, const char *user, const char *account,
 {
 	bool ok;
 
+	if (reserve_via_writer(store, user, account, amount, idempotency_key,
+	        job_id, price_version, out, denial, denial_len, &ok))
+		return ok;
 	if (store == NULL)
 		return reserve(store, user, account, amount, idempotency_key,
 		    job_id, price_version, out, denial, denial_len);
@@ -304,12 +395,12 @@ fm_ledger_reserve(fm_store_t *store, const char *user, const char *account,
 	 * can only lose the newest reservations, whose jobs are then
 	 * released again under the same keys -- as if the loss had come a
 	 * moment earlier -- and it saves one of the two fsyncs a charge
-	 * costs.  Everything else stays synchronous = FULL.
+	 * costs.  Everything else is durable when it returns.
 	 */
-	fm_store_exec(store, "PRAGMA synchronous = NORMAL");
+	fm_store_set_lazy(store, true);
 	ok = reserve(store, user, account, amount, idempotency_key, job_id,
 	    price_version, out, denial, denial_len);
-	fm_store_exec(store, "PRAGMA synchronous = FULL");
+	fm_store_set_lazy(store, false);
 	return ok;
 }
 
@@ -502,8 +593,14 @@ settle(fm_store_t *store, int64_t reservation, const char *kind, int64_t amount,
 	         &found_res)) != 0) {
 		fm_store_rollback(store);
 		if (found > 0 && strcmp(found_kind, kind) == 0 &&
-		    found_res == reservation)
-			return true; /* a retry: already applied */
+		    found_res == reservation) {
+			/* A retry: already applied, perhaps by a ledger
+			 * writer that died before its sync. */
+			if (fm_store_durable(store))
+				return true;
+			*errstr = "cannot sync the database";
+			return false;
+		}
 		*errstr = found < 0 ? "database error"
 		                    : "idempotency key already used for "
 		                      "another operation";
@@ -570,6 +667,7 @@ fm_ledger_commit(fm_store_t *store, int64_t reservation, int64_t amount,
     const char *key, const char **errstr)
 {
 	const char *dummy;
+	bool ok;
 
 	if (errstr == NULL)
 		errstr = &dummy;
@@ -582,6 +680,9 @@ fm_ledger_commit(fm_store_t *store, int64_t reservation, int64_t amount,
 					return false;
 				}
 	}
+	if (settle_via_writer(store, FM_LEDGERWIRE_COMMIT, reservation, amount,
+	        measured, printer, usage, key, errstr, &ok))
+		return ok;
 	return settle(store, reservation, "commit", amount, measured, printer,
 	    usage, key, errstr);
 }
@@ -591,9 +692,13 @@ fm_ledger_refund(fm_store_t *store, int64_t reservation, const char *key,
     const char **errstr)
 {
 	const char *dummy;
+	bool ok;
 
 	if (errstr == NULL)
 		errstr = &dummy;
+	if (settle_via_writer(store, FM_LEDGERWIRE_REFUND, reservation, 0,
+	        false, NULL, NULL, key, errstr, &ok))
+		return ok;
 	return settle(
 	    store, reservation, "refund", 0, false, NULL, NULL, key, errstr);
 }

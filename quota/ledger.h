@@ -22,8 +22,10 @@
  *
  * Each call is one BEGIN IMMEDIATE transaction, so concurrent charges
  * from several processes serialise on the database and never lose an
- * update.  Idempotency keys make a call retried after a crash a no-op
- * that returns the first call's result.
+ * update; their commits share fsyncs of the WAL (group commit, see
+ * groupsync.h), so concurrent sessions charge faster than one alone.
+ *Idempotency keys make a call retried after a crash a no-op that returns the
+ *first call's result.
  */
 #ifndef FM_LEDGER_H
 #define FM_LEDGER_H
@@ -64,8 +66,8 @@ struct fm_reservation {
  * idempotency_key (required, unique across the ledger; the release id)
  * makes a retry return the first reservation with out->replayed set.
  *
- * Durability: the reservation is written with synchronous = NORMAL and
- * becomes durable with the next durable commit on the store (the WAL is
+ * Durability: the reservation is written without waiting for the disk
+ * and becomes durable with the next durable commit on the store (the WAL is
  * appended in order).  Power loss can therefore lose only the newest
  * reservations; a release interrupted that way must be retried from the
  * reserve step with the same keys, which recreates the reservation.

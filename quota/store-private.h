@@ -20,6 +20,42 @@ bool fm_store_begin(fm_store_t *store);
 bool fm_store_commit(fm_store_t *store);
 void fm_store_rollback(fm_store_t *store);
 
+/*
+ * Commits return once durable (group commit, groupsync.h), except while
+ * the store is lazy: then they return as soon as the WAL is written, and
+ * become durable with the next durable commit by anyone.
+ */
+void fm_store_set_lazy(fm_store_t *store, bool lazy);
+
+/*
+ * A batch: one transaction (one fsync) around several operations that
+ * each begin and commit or roll back on their own -- inside a batch
+ * those are savepoints, so one operation failing undoes only itself.
+ * fm_store_batch_end() commits (durably unless lazy); false if the
+ * transaction could not be committed, which undoes every operation in
+ * it.  The ledger writer (ledgerd.c) batches concurrent charges.
+ */
+bool fm_store_batch_begin(fm_store_t *store);
+bool fm_store_batch_end(fm_store_t *store, bool lazy);
+
+/* Whether commits go through group commit; if not, every commit other
+ * than a lazy one is durable by itself (synchronous = FULL). */
+bool fm_store_group_commit(fm_store_t *store);
+
+/* Waits until every commit made so far (by anyone) is durable: for a
+ * retried call that finds its work already done, perhaps by a process
+ * that died before that work reached the disk. */
+bool fm_store_durable(fm_store_t *store);
+
+/* The link to the ledger writer that fm_ledger_reserve(), _commit() and
+ * _refund() go through, or -1 to run them here (and always inside a
+ * batch). */
+int fm_store_ledger_link(fm_store_t *store);
+
+/* What group commit did through this handle (zeros without it). */
+struct fm_groupsync_stats;
+void fm_store_sync_stats(fm_store_t *store, struct fm_groupsync_stats *stats);
+
 /* Prepares sql; logs and returns NULL on failure. */
 sqlite3_stmt *fm_store_prepare(fm_store_t *store, const char *sql);
 

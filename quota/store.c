@@ -11,12 +11,24 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "quota/groupsync.h"
 
 #define STMT_CACHE 32
 
 struct fm_store {
 	sqlite3 *db;
 	int64_t now; /* 0: the real clock */
+	/* NULL: every commit is synchronous = FULL.  Otherwise commits are
+	 * NORMAL and made durable together with other processes' (group
+	 * commit), except while lazy. */
+	fm_groupsync_t *sync;
+	bool lazy;
+	bool writing; /* holds the group's writer lock */
+	/* A batch (fm_store_batch_begin) is one transaction around many
+	 * begin/commit pairs, which become savepoints nested depth deep. */
+	bool batch;
+	int depth;
+	int ledger_link; /* to the ledger writer, or -1 (ledgerd.h) */
 	/* Prepared statements of the hot paths, keyed by the address of
 	 * their SQL text (a string literal), so that a charge does not
 	 * re-parse a dozen statements. */
@@ -155,26 +167,165 @@ fm_store_prepare(fm_store_t *store, const char *sql)
 	return st;
 }
 
+static void
+end_writing(fm_store_t *store)
+{
+	if (store->writing)
+		fm_groupsync_unlock_writer(store->sync);
+	store->writing = false;
+}
+
 bool
 fm_store_begin(fm_store_t *store)
 {
-	return fm_store_exec(store, "BEGIN IMMEDIATE");
+	bool locked = false;
+
+	if (store->batch) {
+		/* An error that ended the batch's transaction must fail
+		 * what follows, not let it run on its own. */
+		if (sqlite3_get_autocommit(store->db) ||
+		    !fm_store_exec(store, "SAVEPOINT fm_batch"))
+			return false;
+		store->depth++;
+		return true;
+	}
+	if (store->sync != NULL && !store->writing) {
+		if (!fm_groupsync_lock_writer(store->sync))
+			return false;
+		store->writing = locked = true;
+	}
+	if (fm_store_exec(store, "BEGIN IMMEDIATE"))
+		return true;
+	if (locked)
+		end_writing(store);
+	return false;
 }
 
 bool
 fm_store_commit(fm_store_t *store)
 {
-	if (fm_store_exec(store, "COMMIT"))
+	if (store->batch) {
+		if (store->depth == 0)
+			return false;
+		store->depth--;
+		return fm_store_exec(store, "RELEASE fm_batch");
+	}
+	if (!fm_store_exec(store, "COMMIT")) {
+		fm_store_rollback(store);
+		return false;
+	}
+	end_writing(store);
+	if (store->sync == NULL || store->lazy)
 		return true;
-	fm_store_rollback(store);
-	return false;
+	return fm_groupsync_wait(store->sync);
+}
+
+void
+fm_store_set_lazy(fm_store_t *store, bool lazy)
+{
+	if (store->batch)
+		return; /* the batch decides, and a pragma cannot run in it */
+	if (store->sync == NULL)
+		fm_store_exec(store,
+		    lazy ? "PRAGMA synchronous = NORMAL"
+		         : "PRAGMA synchronous = FULL");
+	store->lazy = lazy;
+}
+
+bool
+fm_store_group_commit(fm_store_t *store)
+{
+	return store->sync != NULL;
+}
+
+bool
+fm_store_durable(fm_store_t *store)
+{
+	return store->sync == NULL || fm_groupsync_wait(store->sync);
+}
+
+void
+fm_store_set_ledger_link(fm_store_t *store, int fd)
+{
+	if (store->ledger_link >= 0)
+		close(store->ledger_link);
+	store->ledger_link = fd;
+}
+
+int
+fm_store_ledger_link(fm_store_t *store)
+{
+	return store->batch ? -1 : store->ledger_link;
+}
+
+void
+fm_store_sync_stats(fm_store_t *store, struct fm_groupsync_stats *stats)
+{
+	fm_groupsync_stats(store->sync, stats);
+}
+
+/* WAL mode is what makes group commit possible; a file system without
+ * shared memory would leave the database in another journal mode. */
+static bool
+in_wal_mode(fm_store_t *store)
+{
+	sqlite3_stmt *st = fm_store_prepare(store, "PRAGMA journal_mode");
+	bool wal = false;
+
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+		const char *mode = (const char *)sqlite3_column_text(st, 0);
+		wal = mode != NULL && sqlite3_stricmp(mode, "wal") == 0;
+	}
+	sqlite3_finalize(st);
+	return wal;
 }
 
 void
 fm_store_rollback(fm_store_t *store)
 {
+	if (store->batch) {
+		if (store->depth > 0) {
+			store->depth--;
+			sqlite3_exec(store->db,
+			    "ROLLBACK TO fm_batch; RELEASE fm_batch", NULL,
+			    NULL, NULL);
+		}
+		return;
+	}
 	if (!sqlite3_get_autocommit(store->db))
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	end_writing(store);
+}
+
+bool
+fm_store_batch_begin(fm_store_t *store)
+{
+	if (store->batch || !fm_store_begin(store))
+		return false;
+	store->batch = true;
+	store->depth = 0;
+	return true;
+}
+
+bool
+fm_store_batch_end(fm_store_t *store, bool lazy)
+{
+	bool was_lazy = store->lazy, ok;
+
+	if (!store->batch)
+		return false;
+	/* Savepoints left open are a bug in the caller: undo them. */
+	while (store->depth > 0)
+		fm_store_rollback(store);
+	store->batch = false;
+	if (sqlite3_get_autocommit(store->db)) {
+		end_writing(store); /* SQLite ended it on an error */
+		return false;
+	}
+	store->lazy = lazy;
+	ok = fm_store_commit(store);
+	store->lazy = was_lazy;
+	return ok;
 }
 
 int
@@ -229,7 +380,8 @@ fm_store_open(const char *path, const char **errstr)
 	static const char *const pragmas[] = {
 	    "PRAGMA journal_mode = WAL",
 	    /* An ingest is acknowledged only once durable: FULL makes
-	     * every commit survive power loss, not just a crash. */
+	     * every commit survive power loss, not just a crash (or group
+	     * commit does, set below). */
 	    "PRAGMA synchronous = FULL",
 	    "PRAGMA foreign_keys = ON",
 	    "PRAGMA trusted_schema = OFF",
@@ -257,6 +409,7 @@ fm_store_open(const char *path, const char **errstr)
 		*errstr = "out of memory";
 		return NULL;
 	}
+	store->ledger_link = -1;
 	if (sqlite3_open_v2(path, &store->db,
 	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
 	        NULL) != SQLITE_OK) {
@@ -275,6 +428,9 @@ fm_store_open(const char *path, const char **errstr)
 			goto fail;
 		}
 	}
+	if (in_wal_mode(store) &&
+	    (store->sync = fm_groupsync_open(path)) != NULL)
+		fm_store_exec(store, "PRAGMA synchronous = NORMAL");
 	if (!migrate(store, errstr))
 		goto fail;
 	return store;
@@ -291,5 +447,8 @@ fm_store_close(fm_store_t *store)
 	for (int i = 0; i < STMT_CACHE; i++)
 		sqlite3_finalize(store->cache[i].st);
 	sqlite3_close_v2(store->db);
+	fm_groupsync_close(store->sync);
+	if (store->ledger_link >= 0)
+		close(store->ledger_link);
 	free(store);
 }

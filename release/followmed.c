@@ -31,6 +31,7 @@
 #include "common/log.h"
 #include "common/privdrop.h"
 #include "quota/jobstore.h"
+#include "quota/ledgerd.h"
 #include "quota/printers.h"
 #include "quota/releases.h"
 #include "release/charge.h"
@@ -60,6 +61,11 @@ struct daemon {
 	int workers;
 	pid_t sessions[MAX_SESSIONS];
 	int nsessions;
+	/* The ledger writer sessions charge through (ledgerd.h); 0 and -1
+	 * while it is not running. */
+	pid_t ledger_pid;
+	int ledger_ctl;
+	time_t ledger_started;
 };
 
 static void
@@ -415,6 +421,8 @@ run_worker(struct daemon *d, int conn)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	child_signals(true);
 	close(d->listen_fd);
+	if (d->ledger_ctl >= 0)
+		close(d->ledger_ctl);
 	/* An SQLite connection must not cross fork(): open our own. */
 	if ((store = fm_store_open(d->db_path, &errstr)) == NULL) {
 		fm_log_warn("ingest worker: %s", errstr);
@@ -428,7 +436,7 @@ run_worker(struct daemon *d, int conn)
 }
 
 static void
-run_session_process(struct daemon *d, int conn, const char *peer)
+run_session_process(struct daemon *d, int conn, const char *peer, int link)
 {
 	struct fm_session_ctx ctx;
 	const char *errstr = NULL;
@@ -438,11 +446,15 @@ run_session_process(struct daemon *d, int conn, const char *peer)
 	child_signals(false);
 	close(d->listen_fd);
 	close(d->release_fd);
+	if (d->ledger_ctl >= 0)
+		close(d->ledger_ctl);
 	fm_spool_close(d->spool);
 	if ((store = fm_store_open(d->db_path, &errstr)) == NULL) {
 		fm_log_warn("session: %s", errstr);
 		_exit(1);
 	}
+	if (link >= 0)
+		fm_store_set_ledger_link(store, link);
 	/* The key to every held job goes to a decryptor child before a
 	 * byte from the network is read; this process, which parses the
 	 * terminal's TLS and requests, forgets it. */
@@ -460,12 +472,58 @@ run_session_process(struct daemon *d, int conn, const char *peer)
 }
 
 static void
+run_ledger_writer(struct daemon *d, int control)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* So that ps and top tell it from the sessions. */
+	prctl(PR_SET_NAME, "followme-ledger");
+	child_signals(false);
+	close(d->listen_fd);
+	close(d->release_fd);
+	fm_spool_close(d->spool);
+	fm_wipe(d->master, sizeof(d->master));
+	_exit(fm_ledgerd_run(d->db_path, control, NULL));
+}
+
+/* Starts the ledger writer, at most once a second: a writer that cannot
+ * run leaves the sessions charging directly, not followmed spinning. */
+static void
+start_ledger_writer(struct daemon *d)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (d->release_fd < 0 || d->ledger_pid > 0 ||
+	    time(NULL) == d->ledger_started)
+		return;
+	d->ledger_started = time(NULL);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		fm_log_warn("ledger writer: %s", strerror(errno));
+		return;
+	}
+	if ((pid = fork()) < 0) {
+		fm_log_warn("ledger writer: fork: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		run_ledger_writer(d, sv[1]);
+	}
+	close(sv[1]);
+	d->ledger_pid = pid;
+	d->ledger_ctl = sv[0];
+	fm_log_debug("ledger writer %d started", (int)pid);
+}
+
+static void
 accept_release(struct daemon *d)
 {
 	struct sockaddr_storage sa;
 	socklen_t salen = sizeof(sa);
 	char peer[INET6_ADDRSTRLEN + 8] = "?";
-	int conn;
+	int conn, link;
 	pid_t pid;
 
 	while (d->nsessions < MAX_SESSIONS) {
@@ -484,15 +542,20 @@ accept_release(struct daemon *d)
 		 * (40 ms). */
 		(void)setsockopt(
 		    conn, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
+		link = d->ledger_ctl >= 0 ? fm_ledgerd_link(d->ledger_ctl) : -1;
 		if ((pid = fork()) < 0) {
 			fm_log_warn("fork: %s", strerror(errno));
 			close(conn);
+			if (link >= 0)
+				close(link);
 			return;
 		}
 		if (pid == 0)
-			run_session_process(d, conn, peer);
+			run_session_process(d, conn, peer, link);
 		d->sessions[d->nsessions++] = pid;
 		close(conn);
+		if (link >= 0)
+			close(link);
 	}
 }
 
@@ -529,6 +592,14 @@ accept_ingest(struct daemon *d)
 static bool
 forget_child(struct daemon *d, pid_t pid)
 {
+	if (pid == d->ledger_pid) {
+		/* Sessions linked to it charge directly from now on; new
+		 * ones get the next writer. */
+		close(d->ledger_ctl);
+		d->ledger_ctl = -1;
+		d->ledger_pid = 0;
+		return false;
+	}
 	for (int i = 0; i < d->nsessions; i++) {
 		if (d->sessions[i] == pid) {
 			d->sessions[i] = d->sessions[--d->nsessions];
@@ -546,8 +617,15 @@ reap_workers(struct daemon *d)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		bool writer = pid == d->ledger_pid;
 		bool session = forget_child(d, pid);
-		if (WIFSIGNALED(status))
+		if (writer)
+			fm_log_warn("ledger writer %d ended (%s %d); starting "
+			            "another",
+			    (int)pid, WIFSIGNALED(status) ? "signal" : "status",
+			    WIFSIGNALED(status) ? WTERMSIG(status)
+			                        : WEXITSTATUS(status));
+		else if (WIFSIGNALED(status))
 			fm_log_warn("%s %d killed by signal %d",
 			    session ? "session" : "ingest worker", (int)pid,
 			    WTERMSIG(status));
@@ -595,6 +673,7 @@ run(struct daemon *d)
 			 * the timer we set: look again. */
 			timeout = 0;
 		}
+		start_ledger_writer(d);
 		if (timeout <= 0)
 			timeout = run_expiry(d);
 		ts.tv_sec = timeout;
@@ -614,10 +693,13 @@ run(struct daemon *d)
 	}
 	fm_log_info(
 	    "shutting down; waiting for %d ingest worker(s)", d->workers);
-	/* Sessions hold no data in flight worth waiting for. */
+	/* Sessions hold no data in flight worth waiting for.  The ledger
+	 * writer finishes its batch when its control socket closes. */
 	for (int i = 0; i < d->nsessions; i++)
 		kill(d->sessions[i], SIGTERM);
-	while ((d->workers > 0 || d->nsessions > 0) &&
+	if (d->ledger_ctl >= 0)
+		shutdown(d->ledger_ctl, SHUT_RDWR);
+	while ((d->workers > 0 || d->nsessions > 0 || d->ledger_pid > 0) &&
 	    (pid = waitpid(-1, NULL, 0)) > 0)
 		forget_child(d, pid);
 }
@@ -663,7 +745,7 @@ main(int argc, char **argv)
 	    debug || d.settings.debug);
 	if (!foreground && daemon(0, 0) != 0)
 		fm_fatal("cannot detach: %s", strerror(errno));
-	d.listen_fd = d.release_fd = -1;
+	d.listen_fd = d.release_fd = d.ledger_ctl = -1;
 	setup(&d);
 	run(&d);
 	fm_spool_close(d.spool);

@@ -24,3 +24,5 @@ fm_fuzz_target(termconf fm_termpure)
 fm_fuzz_target(termtext fm_termpure)
 fm_fuzz_target(pamwire fm_pamauth)
 fm_fuzz_target(decryptor fm_session)
+# --- ledger writer (issue 4) ---
+fm_fuzz_target(ledgerwire fm_store)

@@ -248,5 +248,35 @@ exec 9>&-
 wait "$hold_pid" 2>/dev/null
 echo "ok - the spool key lives in the decryptor, not in the session"
 
+# 9. Charges go through followmed's ledger writer.  Killed, it is
+#    replaced; a release meanwhile (its session charges directly) is
+#    charged exactly once, and so is one through the new writer.
+bal() {
+	fm_admin --json balance user fmalice |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["balance"])'
+}
+writer_pid() { pgrep -P "$FOLLOWMED_PID" -x followme-ledger; }
+old=$(writer_pid) || fm_die "no ledger writer under followmed"
+hold_pdf 50 fmalice 1
+hold_pdf 51 fmalice 1
+b0=$(bal)
+kill -9 "$old"
+out=$(printf 'hello\npin fmalice 1234\nrelease %s\n' "$(fid 50)" | term t1)
+echo "$out" | grep -q "stage=4 pages=3 charge=20 " || fm_die "release with the writer killed: $out"
+[ "$(echo "$b0 - $(bal)" | bc)" = ".20" ] || fm_die "charged $b0 -> $(bal) with the writer killed"
+new=""
+for _ in $(seq 1 50); do
+	new=$(writer_pid) && [ "$new" != "$old" ] && break
+	sleep 0.1
+done
+[ -n "$new" ] && [ "$new" != "$old" ] || fm_die "followmed did not start another ledger writer"
+grep -q "ledger writer $old ended (signal 9); starting another" "$T/log/followmed.log" ||
+	fm_die "writer's end not logged"
+out=$(printf 'hello\npin fmalice 1234\nrelease %s\n' "$(fid 51)" | term t1)
+echo "$out" | grep -q "stage=4 pages=3 charge=20 " || fm_die "release through the new writer: $out"
+[ "$(echo "$b0 - $(bal)" | bc)" = ".40" ] || fm_die "charged $b0 -> $(bal) after two releases"
+fm_admin ledger verify | grep -q "Ledger OK" || fm_die "ledger does not verify"
+echo "ok - a killed ledger writer is replaced; releases meanwhile and after are charged once"
+
 fm_followmed_alive || fm_die "followmed died"
 echo "release print: all checks passed"

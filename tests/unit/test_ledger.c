@@ -7,6 +7,7 @@
 
 #include "quota/accounts.h"
 #include "quota/depts.h"
+#include "quota/groupsync.h"
 #include "quota/ledger.h"
 #include "quota/policy.h"
 #include "quota/store-private.h"
@@ -30,7 +31,7 @@ held(fm_store_t *s, const char *kind, const char *name)
 	return fm_accounts_find(s, kind, name, &a) ? a.held : -999999;
 }
 
-/* The connection's PRAGMA synchronous (2 = FULL). */
+/* The connection's PRAGMA synchronous (1 = NORMAL, 2 = FULL). */
 static int
 synchronous(fm_store_t *s)
 {
@@ -77,17 +78,28 @@ test_reserve_commit_refund(void)
 	char report[1024];
 	int64_t rows;
 
+	struct fm_groupsync_stats sync0, sync1, sync2;
+
 	ASSERT_NOT_NULL(s);
 	ASSERT_TRUE(setup(s, 500, 0));
+	/* Group commit: SQLite does not sync, fm_store_commit() does. */
+	ASSERT_INT_EQ(synchronous(s), 1);
+	fm_store_sync_stats(s, &sync0);
 	ASSERT_TRUE(fm_ledger_reserve(
 	    s, "alice", NULL, 120, "rel-1", 1, 0, &r, denial, sizeof(denial)));
 	ASSERT_INT_EQ(r.amount, 120);
 	ASSERT_FALSE(r.replayed);
-	/* The reservation's relaxed sync must not leak to later writes. */
-	ASSERT_INT_EQ(synchronous(s), 2);
+	/* The reservation does not wait for the disk... */
+	fm_store_sync_stats(s, &sync1);
+	ASSERT_INT_EQ(sync1.waits, sync0.waits);
 	ASSERT_INT_EQ(held(s, "user", "alice"), 120);
 	ASSERT_TRUE(fm_ledger_commit(
 	    s, r.id, 100, true, "lobby", NULL, "rel-1-commit", &errstr));
+	/* ...but its laxity must not leak: the commit syncs (alone, it
+	 * syncs itself). */
+	fm_store_sync_stats(s, &sync2);
+	ASSERT_INT_EQ(sync2.waits, sync1.waits + 1);
+	ASSERT_INT_EQ(sync2.syncs, sync1.syncs + 1);
 	ASSERT_INT_EQ(balance(s, "user", "alice"), 400);
 	ASSERT_INT_EQ(held(s, "user", "alice"), 0);
 	ASSERT_INT_EQ(fm_ledger_job_charged(s, 1), 100);

@@ -1,0 +1,66 @@
+/*
+ * ledgerd.h - the ledger writer: one process that applies the charges of
+ * all release sessions, several in one transaction (group commit).
+ *
+ * A charge is a reservation and a commit, each a small transaction that
+ * must be durable.  Alone, each pays for its own WAL pages and its own
+ * fsync; in one transaction, the charges that arrived together share
+ * both.  followmed forks the writer and gives every session a link to it
+ * (fm_ledgerd_link(), fm_store_set_ledger_link()); fm_ledger_reserve(),
+ * _commit() and _refund() then go through the link.  Each request runs
+ * in its own savepoint, so one that fails undoes only itself, and no
+ * reply leaves before the transaction is on disk.  If the writer is
+ * gone or does not answer, the session runs the call itself: idempotency
+ * keys make that safe even if the writer applied it after all.
+ *
+ *	followmed                 writer                  session
+ *	fm_ledgerd_link(ctl) --fd over ctl-->  serves fd
+ *	        (other end inherited by the session's fork)  ledger calls
+ */
+#ifndef FM_LEDGERD_H
+#define FM_LEDGERD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "quota/ledgerwire.h"
+
+/* Links one writer serves at once; more are refused (closed), and their
+ * sessions charge directly. */
+#define FM_LEDGERD_MAXLINKS 256
+
+/* How long a session waits for the writer's answer before it charges
+ * by itself. */
+#define FM_LEDGERD_TIMEOUT_MS 15000
+
+struct fm_ledgerd_stats {
+	uint64_t requests, batches;
+};
+
+/*
+ * 'fm_ledgerd_run()' - the writer's main loop, in its own process: opens
+ * the store at db_path, takes links from control (a SOCK_SEQPACKET
+ * socket; each message carries one link as SCM_RIGHTS) and serves them.
+ * Returns when control is closed (0) or on a fatal error (1); stats (may
+ * be NULL) gets what it did.
+ */
+int fm_ledgerd_run(
+    const char *db_path, int control, struct fm_ledgerd_stats *stats);
+
+/*
+ * 'fm_ledgerd_link()' - make a link: sends one end to the writer over
+ * control and returns the other (close-on-exec), or -1 (logged).
+ */
+int fm_ledgerd_link(int control);
+
+/*
+ * 'fm_ledgerd_call()' - send q over link and wait for the reply: 1 with
+ * *p filled; 0 if q cannot be put on the wire (a field the ledger would
+ * refuse anyway); -1 if the writer could not answer (gone, malformed
+ * reply, no answer within FM_LEDGERD_TIMEOUT_MS).  Unless 1, the caller
+ * runs q itself; after -1 the link is useless.
+ */
+int fm_ledgerd_call(int link, const struct fm_ledgerwire_request *q,
+    struct fm_ledgerwire_reply *p);
+
+#endif

@@ -1,0 +1,351 @@
+/*
+ * test_ledgerd.c - the ledger writer on a real SQLite file: requests that
+ * arrive together run in one transaction, each failing alone; sessions
+ * charging side by side through it keep exact balances; a writer that
+ * dies leaves its sessions charging directly, each charge applied once.
+ */
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "quota/accounts.h"
+#include "quota/depts.h"
+#include "quota/ledger.h"
+#include "quota/ledgerd.h"
+#include "quota/store-private.h"
+#include "quota/users.h"
+#include "store_fixture.h"
+
+struct writer_proc {
+	pid_t pid;
+	int control;
+	int stats; /* the writer's fm_ledgerd_stats arrive here at its end */
+};
+
+static int64_t
+balance(fm_store_t *s, const char *login)
+{
+	struct fm_account a;
+
+	return fm_accounts_find(s, "user", login, &a) ? a.balance : -999999;
+}
+
+static int64_t
+held(fm_store_t *s, const char *login)
+{
+	struct fm_account a;
+
+	return fm_accounts_find(s, "user", login, &a) ? a.held : -999999;
+}
+
+/* alice and bob (restricted, 1000 each) in O10. */
+static bool
+setup(fm_store_t *s)
+{
+	static const char *const logins[] = {"alice", "bob"};
+	const char *errstr = NULL;
+
+	if (!fm_depts_add(s, "O10", "Finance", &errstr))
+		return false;
+	for (int i = 0; i < 2; i++) {
+		struct fm_account a;
+
+		if (!fm_users_add(s, logins[i], logins[i], "O10", &errstr) ||
+		    !fm_accounts_find(s, "user", logins[i], &a) ||
+		    !fm_accounts_set_limits(s, a.id, true, 0) ||
+		    !fm_ledger_adjust(s, a.id, 1000, false, "start", "test",
+		        NULL, NULL, &errstr))
+			return false;
+	}
+	return true;
+}
+
+static bool
+writer_start(struct writer_proc *w, const char *db, int control_end)
+{
+	int p[2];
+
+	if (pipe(p) < 0)
+		return false;
+	if ((w->pid = fork()) == 0) {
+		struct fm_ledgerd_stats st = {0};
+		int rc;
+
+		close(w->control);
+		close(p[0]);
+		rc = fm_ledgerd_run(db, control_end, &st);
+		if (write(p[1], &st, sizeof(st)) != sizeof(st))
+			rc = 2;
+		_exit(rc);
+	}
+	close(control_end);
+	close(p[1]);
+	w->stats = p[0];
+	return w->pid > 0;
+}
+
+/* Closes the control socket (the writer ends) and collects its stats. */
+static bool
+writer_stop(struct writer_proc *w, struct fm_ledgerd_stats *st)
+{
+	int status;
+	bool ok;
+
+	close(w->control);
+	ok = read(w->stats, st, sizeof(*st)) == sizeof(*st);
+	close(w->stats);
+	return waitpid(w->pid, &status, 0) == w->pid && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 0 && ok;
+}
+
+static bool
+writer_pair(struct writer_proc *w, int *control_end)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return false;
+	w->control = sv[0];
+	*control_end = sv[1];
+	return true;
+}
+
+static bool
+send_request(int link, const struct fm_ledgerwire_request *q)
+{
+	uint8_t buf[FM_LEDGERWIRE_MAX];
+	size_t n = fm_ledgerwire_encode_request(q, buf, sizeof(buf));
+
+	return n > 0 && send(link, buf, n, 0) == (ssize_t)n;
+}
+
+static bool
+read_reply(int link, struct fm_ledgerwire_reply *p)
+{
+	uint8_t buf[FM_LEDGERWIRE_MAX];
+	const char *err;
+	ssize_t n = recv(link, buf, sizeof(buf), 0);
+
+	return n > 0 && fm_ledgerwire_decode_reply(buf, (size_t)n, p, &err);
+}
+
+static struct fm_ledgerwire_request
+reserve_request(const char *user, const char *account, int64_t amount,
+    const char *key, int64_t job)
+{
+	struct fm_ledgerwire_request q = {.op = FM_LEDGERWIRE_RESERVE};
+
+	snprintf(q.user, sizeof(q.user), "%s", user);
+	snprintf(q.account, sizeof(q.account), "%s", account);
+	snprintf(q.key, sizeof(q.key), "%s", key);
+	q.amount = amount;
+	q.job_id = job;
+	return q;
+}
+
+/*
+ * Four requests wait on their links before the writer starts, so they
+ * arrive together: one transaction, and the two that fail undo only
+ * themselves.
+ */
+static void
+test_batch_isolates_failures(void)
+{
+	struct fixture fx;
+	fm_store_t *s = fixture_open(&fx);
+	struct writer_proc w;
+	struct fm_ledgerd_stats st;
+	struct fm_ledgerwire_request q[4];
+	struct fm_ledgerwire_reply p[4];
+	int links[4], end;
+	char report[512];
+	int64_t rows;
+
+	ASSERT_NOT_NULL(s);
+	ASSERT_TRUE(setup(s));
+	ASSERT_TRUE(writer_pair(&w, &end));
+	q[0] = reserve_request("alice", "", 100, "k1", 1);
+	q[1] = reserve_request("bob", "NOPE", 10, "k2", 2);
+	q[2] = (struct fm_ledgerwire_request){
+	    .op = FM_LEDGERWIRE_COMMIT, .reservation = 999, .amount = 5};
+	snprintf(q[2].key, sizeof(q[2].key), "k3");
+	q[3] = reserve_request("bob", "", 50, "k4", 4);
+	for (int i = 0; i < 4; i++) {
+		ASSERT_TRUE((links[i] = fm_ledgerd_link(w.control)) >= 0);
+		ASSERT_TRUE(send_request(links[i], &q[i]));
+	}
+	ASSERT_TRUE(writer_start(&w, fx.path, end));
+	for (int i = 0; i < 4; i++)
+		ASSERT_TRUE(read_reply(links[i], &p[i]));
+	ASSERT_TRUE(p[0].ok);
+	ASSERT_FALSE(p[0].replayed);
+	ASSERT_INT_EQ(p[0].amount, 100);
+	ASSERT_FALSE(p[1].ok);
+	ASSERT_STR_EQ(p[1].message, "no account NOPE");
+	ASSERT_FALSE(p[2].ok);
+	ASSERT_STR_EQ(p[2].message, "no such reservation");
+	ASSERT_TRUE(p[3].ok);
+	ASSERT_TRUE(writer_stop(&w, &st));
+	ASSERT_UINT_EQ(st.requests, 4);
+	ASSERT_UINT_EQ(st.batches, 1);
+	for (int i = 0; i < 4; i++)
+		close(links[i]);
+	ASSERT_INT_EQ(held(s, "alice"), 100);
+	ASSERT_INT_EQ(held(s, "bob"), 50);
+	ASSERT_TRUE(fm_ledger_verify(s, &rows, report, sizeof(report)));
+	fixture_close(&fx);
+}
+
+/* A session's charges through fm_ledger_*() with a link set. */
+static bool
+charge_through(const char *db, int link, const char *user, int first, int n)
+{
+	const char *errstr = NULL;
+	fm_store_t *s = fm_store_open(db, &errstr);
+	bool ok = s != NULL;
+
+	if (ok)
+		fm_store_set_ledger_link(s, link);
+	for (int i = first; ok && i < first + n; i++) {
+		struct fm_reservation r;
+		char key[32], ckey[40], denial[FM_LEDGER_DENIALMAX];
+
+		snprintf(key, sizeof(key), "c-%d", i);
+		snprintf(ckey, sizeof(ckey), "c-%d-settle", i);
+		ok = fm_ledger_reserve(s, user, NULL, 7, key, i, 0, &r, denial,
+		         sizeof(denial)) &&
+		    fm_ledger_commit(
+		        s, r.id, 3, true, "lobby", NULL, ckey, &errstr) &&
+		    !r.replayed;
+	}
+	/* Still linked: nothing fell back to charging directly. */
+	ok = ok && fm_store_ledger_link(s) == link;
+	fm_store_close(s);
+	return ok;
+}
+
+static void
+test_sessions_side_by_side(void)
+{
+	struct fixture fx;
+	fm_store_t *s = fixture_open(&fx);
+	struct writer_proc w;
+	struct fm_ledgerd_stats st;
+	pid_t pids[4];
+	int end, status, failed = 0;
+	char report[512];
+	int64_t rows;
+
+	ASSERT_NOT_NULL(s);
+	ASSERT_TRUE(setup(s));
+	ASSERT_TRUE(writer_pair(&w, &end));
+	ASSERT_TRUE(writer_start(&w, fx.path, end));
+	for (int p = 0; p < 4; p++) {
+		int link = fm_ledgerd_link(w.control);
+
+		ASSERT_TRUE(link >= 0);
+		if ((pids[p] = fork()) == 0)
+			_exit(charge_through(fx.path, link,
+			          p % 2 ? "bob" : "alice", 1 + 40 * p, 40)
+			        ? 0
+			        : 1);
+		close(link);
+	}
+	for (int p = 0; p < 4; p++)
+		if (waitpid(pids[p], &status, 0) != pids[p] ||
+		    !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			failed++;
+	ASSERT_INT_EQ(failed, 0);
+	ASSERT_TRUE(writer_stop(&w, &st));
+	ASSERT_UINT_EQ(st.requests, 4 * 40 * 2);
+	/* 80 charges of 3 each per user, nothing left held. */
+	ASSERT_INT_EQ(balance(s, "alice"), 1000 - 80 * 3);
+	ASSERT_INT_EQ(balance(s, "bob"), 1000 - 80 * 3);
+	ASSERT_INT_EQ(held(s, "alice"), 0);
+	ASSERT_TRUE(fm_ledger_verify(s, &rows, report, sizeof(report)));
+	fixture_close(&fx);
+}
+
+/*
+ * The writer dies between a reservation and its commit: the commit runs
+ * directly, the link is dropped, and a retry of the commit is a replay.
+ */
+static void
+test_writer_gone(void)
+{
+	struct fixture fx;
+	fm_store_t *s = fixture_open(&fx);
+	struct writer_proc w;
+	struct fm_reservation r;
+	char denial[FM_LEDGER_DENIALMAX];
+	const char *errstr = NULL;
+	int end, link;
+
+	ASSERT_NOT_NULL(s);
+	ASSERT_TRUE(setup(s));
+	ASSERT_TRUE(writer_pair(&w, &end));
+	ASSERT_TRUE(writer_start(&w, fx.path, end));
+	ASSERT_TRUE((link = fm_ledgerd_link(w.control)) >= 0);
+	fm_store_set_ledger_link(s, link);
+	ASSERT_TRUE(fm_ledger_reserve(
+	    s, "alice", NULL, 40, "g-1", 1, 0, &r, denial, sizeof(denial)));
+	ASSERT_INT_EQ(fm_store_ledger_link(s), link);
+	kill(w.pid, SIGKILL);
+	waitpid(w.pid, NULL, 0);
+	close(w.control);
+	close(w.stats);
+	ASSERT_TRUE(fm_ledger_commit(
+	    s, r.id, 40, true, "lobby", NULL, "g-1-settle", &errstr));
+	ASSERT_INT_EQ(fm_store_ledger_link(s), -1);
+	ASSERT_TRUE(fm_ledger_commit(
+	    s, r.id, 40, true, "lobby", NULL, "g-1-settle", &errstr));
+	ASSERT_INT_EQ(fm_ledger_job_charged(s, 1), 40);
+	ASSERT_INT_EQ(balance(s, "alice"), 960);
+	fixture_close(&fx);
+}
+
+/* Garbage on a link gets an answer saying why; the link and the writer
+ * go on serving. */
+static void
+test_bad_request(void)
+{
+	struct fixture fx;
+	fm_store_t *s = fixture_open(&fx);
+	struct writer_proc w;
+	struct fm_ledgerd_stats st;
+	struct fm_ledgerwire_reply p;
+	struct fm_ledgerwire_request q;
+	static const uint8_t junk[] = {1, 9, 'x'};
+	int end, link;
+
+	ASSERT_NOT_NULL(s);
+	ASSERT_TRUE(setup(s));
+	ASSERT_TRUE(writer_pair(&w, &end));
+	ASSERT_TRUE(writer_start(&w, fx.path, end));
+	ASSERT_TRUE((link = fm_ledgerd_link(w.control)) >= 0);
+	ASSERT_TRUE(send(link, junk, sizeof(junk), 0) == sizeof(junk));
+	ASSERT_TRUE(read_reply(link, &p));
+	ASSERT_FALSE(p.ok);
+	ASSERT_STR_EQ(p.message, "unknown operation");
+	q = reserve_request("alice", "", 10, "b-1", 1);
+	ASSERT_TRUE(send_request(link, &q));
+	ASSERT_TRUE(read_reply(link, &p));
+	ASSERT_TRUE(p.ok);
+	close(link);
+	ASSERT_TRUE(writer_stop(&w, &st));
+	ASSERT_UINT_EQ(st.requests, 1);
+	ASSERT_INT_EQ(held(s, "alice"), 10);
+	fixture_close(&fx);
+}
+
+int
+main(void)
+{
+	RUN(test_batch_isolates_failures);
+	RUN(test_sessions_side_by_side);
+	RUN(test_writer_gone);
+	RUN(test_bad_request);
+	return harness_done();
+}
