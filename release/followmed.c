@@ -65,7 +65,8 @@ struct daemon {
 	 * while it is not running. */
 	pid_t ledger_pid;
 	int ledger_ctl;
-	time_t ledger_started;
+	time_t ledger_started, ledger_next;
+	int ledger_delay; /* seconds before a restart; doubles while it fails */
 };
 
 static void
@@ -485,8 +486,9 @@ run_ledger_writer(struct daemon *d, int control)
 	_exit(fm_ledgerd_run(d->db_path, control, NULL));
 }
 
-/* Starts the ledger writer, at most once a second: a writer that cannot
- * run leaves the sessions charging directly, not followmed spinning. */
+/* Starts the ledger writer when it is due.  One that keeps failing is
+ * restarted after 1, 2, 4 ... up to 60 s: meanwhile the sessions charge
+ * directly, and followmed does not spin. */
 static void
 start_ledger_writer(struct daemon *d)
 {
@@ -494,7 +496,7 @@ start_ledger_writer(struct daemon *d)
 	pid_t pid;
 
 	if (d->release_fd < 0 || d->ledger_pid > 0 ||
-	    time(NULL) == d->ledger_started)
+	    time(NULL) < d->ledger_next)
 		return;
 	d->ledger_started = time(NULL);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -598,6 +600,13 @@ forget_child(struct daemon *d, pid_t pid)
 		close(d->ledger_ctl);
 		d->ledger_ctl = -1;
 		d->ledger_pid = 0;
+		if (time(NULL) - d->ledger_started < 10)
+			d->ledger_delay = d->ledger_delay == 0 ? 1
+			    : d->ledger_delay < 60 ? 2 * d->ledger_delay
+			                           : 60;
+		else
+			d->ledger_delay = 0;
+		d->ledger_next = time(NULL) + d->ledger_delay;
 		return false;
 	}
 	for (int i = 0; i < d->nsessions; i++) {
@@ -621,10 +630,11 @@ reap_workers(struct daemon *d)
 		bool session = forget_child(d, pid);
 		if (writer)
 			fm_log_warn("ledger writer %d ended (%s %d); starting "
-			            "another",
+			            "another in %d s",
 			    (int)pid, WIFSIGNALED(status) ? "signal" : "status",
 			    WIFSIGNALED(status) ? WTERMSIG(status)
-			                        : WEXITSTATUS(status));
+			                        : WEXITSTATUS(status),
+			    d->ledger_delay);
 		else if (WIFSIGNALED(status))
 			fm_log_warn("%s %d killed by signal %d",
 			    session ? "session" : "ingest worker", (int)pid,
@@ -676,6 +686,12 @@ run(struct daemon *d)
 		start_ledger_writer(d);
 		if (timeout <= 0)
 			timeout = run_expiry(d);
+		/* Wake up for a ledger writer restart that is due. */
+		if (d->release_fd >= 0 && d->ledger_pid == 0 &&
+		    d->ledger_next - time(NULL) < timeout)
+			timeout = (int)(d->ledger_next - time(NULL)) > 0
+			    ? (int)(d->ledger_next - time(NULL))
+			    : 1;
 		ts.tv_sec = timeout;
 		ts.tv_nsec = 0;
 		/* At the limit, let the backlog wait for a free place. */
