@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/fdpass.h"
 #include "common/log.h"
 #include "quota/groupsync.h"
 #include "quota/ledger.h"
@@ -70,31 +71,18 @@ static bool
 take_link(struct writer *w, bool *more)
 {
 	char byte;
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} c;
-	struct iovec iov = {&byte, 1};
-	struct msghdr m = {.msg_iov = &iov,
-	    .msg_iovlen = 1,
-	    .msg_control = c.buf,
-	    .msg_controllen = sizeof(c.buf)};
-	struct cmsghdr *h;
 	ssize_t n;
 	int fd;
 
 	*more = false;
-	n = recvmsg(w->fds[0].fd, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	n = fm_fdpass_recv(w->fds[0].fd, &byte, 1, MSG_DONTWAIT, &fd);
 	if (n < 0)
-		return errno == EAGAIN || errno == EINTR;
+		return errno == EAGAIN;
 	if (n == 0)
 		return false;
 	*more = true;
-	h = CMSG_FIRSTHDR(&m);
-	if (h == NULL || h->cmsg_level != SOL_SOCKET ||
-	    h->cmsg_type != SCM_RIGHTS || h->cmsg_len != CMSG_LEN(sizeof(int)))
+	if (fd < 0)
 		return true;
-	memcpy(&fd, CMSG_DATA(h), sizeof(fd));
 	if (w->nfds == FIRST_LINK + FM_LEDGERD_MAXLINKS) {
 		/* The session finds the link closed and charges itself. */
 		fm_log_warn("ledger writer: too many links");
@@ -442,30 +430,13 @@ out:
 int
 fm_ledgerd_link(int control)
 {
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} c;
-	char byte = 'L';
-	struct iovec iov = {&byte, 1};
-	struct msghdr m = {.msg_iov = &iov,
-	    .msg_iovlen = 1,
-	    .msg_control = c.buf,
-	    .msg_controllen = sizeof(c.buf)};
-	struct cmsghdr *h;
 	int sv[2];
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		fm_log_warn("ledger link: %s", strerror(errno));
 		return -1;
 	}
-	memset(c.buf, 0, sizeof(c.buf));
-	h = CMSG_FIRSTHDR(&m);
-	h->cmsg_level = SOL_SOCKET;
-	h->cmsg_type = SCM_RIGHTS;
-	h->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(h), &sv[1], sizeof(int));
-	if (sendmsg(control, &m, MSG_NOSIGNAL | MSG_DONTWAIT) != 1) {
+	if (!fm_fdpass_send(control, "L", 1, sv[1], MSG_DONTWAIT)) {
 		fm_log_warn("ledger link: the writer is not there: %s",
 		    strerror(errno));
 		close(sv[0]);

@@ -24,6 +24,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "common/fdpass.h"
 #include "release/settings.h"
 #include "spooler/ingestmsg.h"
 #include "spooler/options.h"
@@ -156,10 +157,6 @@ hand_over(const char *path, const struct fm_ticket *t, int data_fd,
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	uint8_t msg[FM_INGESTMSG_MAX], rbuf[FM_INGESTMSG_REPLYMAX];
-	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
-	struct iovec iov;
-	struct msghdr mh = {0};
-	struct cmsghdr *cm;
 	struct pollfd pfd;
 	const char *errstr;
 	size_t len;
@@ -177,18 +174,7 @@ hand_over(const char *path, const struct fm_ticket *t, int data_fd,
 		close(s);
 		return false;
 	}
-	iov.iov_base = msg;
-	iov.iov_len = len;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cbuf;
-	mh.msg_controllen = sizeof(cbuf);
-	cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &data_fd, sizeof(int));
-	if (sendmsg(s, &mh, MSG_NOSIGNAL) != (ssize_t)len) {
+	if (!fm_fdpass_send(s, msg, len, data_fd, 0)) {
 		close(s);
 		return false;
 	}

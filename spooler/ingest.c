@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fdpass.h"
 #include "common/log.h"
 #include "quota/jobstore.h"
 #include "quota/users.h"
@@ -47,36 +48,10 @@ reply(int conn, enum fm_ingest_status status, uint64_t job_id,
 static int
 receive(int conn, uint8_t *buf, size_t size, size_t *len)
 {
-	char cbuf[CMSG_SPACE(sizeof(int) * 4)];
-	struct iovec iov = {buf, size};
-	struct msghdr mh = {0};
-	struct cmsghdr *cm;
-	int fd = -1, nfds = 0;
-	ssize_t n;
+	int fd;
+	ssize_t n = fm_fdpass_recv(conn, buf, size, 0, &fd);
 
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cbuf;
-	mh.msg_controllen = sizeof(cbuf);
-	do
-		n = recvmsg(conn, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	for (cm = CMSG_FIRSTHDR(&mh); n >= 0 && cm != NULL;
-	     cm = CMSG_NXTHDR(&mh, cm)) {
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		size_t count = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (size_t i = 0; i < count; i++) {
-			int got;
-			memcpy(
-			    &got, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
-			if (nfds++ == 0)
-				fd = got;
-			else
-				close(got);
-		}
-	}
-	if (n <= 0 || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || nfds != 1) {
+	if (n <= 0 || fd < 0) {
 		if (fd >= 0)
 			close(fd);
 		return -1;

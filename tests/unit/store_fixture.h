@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "quota/store.h"
+#include "quota/store-private.h"
 
 struct fixture {
 	char dir[64];
@@ -30,6 +30,19 @@ fixture_open(struct fixture *fx)
 	if (fx->store == NULL)
 		fprintf(stderr, "fixture: %s\n", errstr);
 	return fx->store;
+}
+
+/* The connection's PRAGMA synchronous (1 = NORMAL, 2 = FULL). */
+static inline int
+fixture_synchronous(fm_store_t *s)
+{
+	sqlite3_stmt *st = fm_store_prepare(s, "PRAGMA synchronous");
+	int v = -1;
+
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
 }
 
 static inline void

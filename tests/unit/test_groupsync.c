@@ -14,18 +14,6 @@
 #include "quota/store-private.h"
 #include "store_fixture.h"
 
-static int
-synchronous(fm_store_t *s)
-{
-	sqlite3_stmt *st = fm_store_prepare(s, "PRAGMA synchronous");
-	int v = -1;
-
-	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 static void
 remove_dir(const char *dir)
 {
@@ -48,7 +36,7 @@ test_sync_file(void)
 	ASSERT_INT_EQ(stat(path, &st), 0);
 	ASSERT_INT_EQ(st.st_mode & 0777, 0600);
 	ASSERT_INT_EQ(st.st_size, 4096);
-	ASSERT_INT_EQ(synchronous(fx.store), 1);
+	ASSERT_INT_EQ(fixture_synchronous(fx.store), 1);
 	fixture_close(&fx);
 }
 
@@ -115,7 +103,7 @@ test_planted_link(void)
 	ASSERT_NULL(fm_groupsync_open(db)); /* no database yet */
 	ASSERT_NOT_NULL(s = fm_store_open(db, &errstr));
 	/* Refused the link: every commit syncs by itself instead. */
-	ASSERT_INT_EQ(synchronous(s), 2);
+	ASSERT_INT_EQ(fixture_synchronous(s), 2);
 	ASSERT_FALSE(fm_store_group_commit(s));
 	fm_store_close(s);
 	unlink(sync);

@@ -31,19 +31,6 @@ held(fm_store_t *s, const char *kind, const char *name)
 	return fm_accounts_find(s, kind, name, &a) ? a.held : -999999;
 }
 
-/* The connection's PRAGMA synchronous (1 = NORMAL, 2 = FULL). */
-static int
-synchronous(fm_store_t *s)
-{
-	sqlite3_stmt *st = fm_store_prepare(s, "PRAGMA synchronous");
-	int v = -1;
-
-	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 /* alice (restricted, in O10) with user_money and O10 with dept_money. */
 static bool
 setup(fm_store_t *s, int64_t user_money, int64_t dept_money)
@@ -83,7 +70,7 @@ test_reserve_commit_refund(void)
 	ASSERT_NOT_NULL(s);
 	ASSERT_TRUE(setup(s, 500, 0));
 	/* Group commit: SQLite does not sync, fm_store_commit() does. */
-	ASSERT_INT_EQ(synchronous(s), 1);
+	ASSERT_INT_EQ(fixture_synchronous(s), 1);
 	fm_store_sync_stats(s, &sync0);
 	ASSERT_TRUE(fm_ledger_reserve(
 	    s, "alice", NULL, 120, "rel-1", 1, 0, &r, denial, sizeof(denial)));
