@@ -276,7 +276,31 @@ out=$(printf 'hello\npin fmalice 1234\nrelease %s\n' "$(fid 51)" | term t1)
 echo "$out" | grep -q "stage=4 pages=3 charge=20 " || fm_die "release through the new writer: $out"
 [ "$(echo "$b0 - $(bal)" | bc)" = ".40" ] || fm_die "charged $b0 -> $(bal) after two releases"
 fm_admin ledger verify | grep -q "Ledger OK" || fm_die "ledger does not verify"
-echo "ok - a killed ledger writer is replaced; releases meanwhile and after are charged once"
+# A writer that keeps dying young is restarted ever later: the delay
+# doubles (1 s after a young death following an old one).
+wait_new_writer() { # wait_new_writer OLD SECONDS
+	local pid
+	for _ in $(seq 1 $(($2 * 10))); do
+		pid=$(writer_pid) && [ "$pid" != "$1" ] && { echo "$pid"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+delay_of() { # the restart delay followmed logged when writer $1 died
+	grep -o "ledger writer $1 ended (signal 9); starting another in [0-9]* s" \
+		"$T/log/followmed.log" | awk '{print $(NF-1)}'
+}
+d0=$(delay_of "$old")
+case "$d0" in 0) want=1 ;; [1-9]*) want=$((2 * d0)) ;; *) fm_die "no restart delay logged for $old" ;; esac
+kill -9 "$new"
+w2=$(wait_new_writer "$new" $((want + 3))) || fm_die "no writer after a second death"
+[ "$(delay_of "$new")" = "$want" ] || fm_die "restart delay $(delay_of "$new") s after $d0 s, wanted $want"
+kill -9 "$w2"
+sleep 0.5
+pgrep -P "$FOLLOWMED_PID" -x followme-ledger >/dev/null && fm_die "writer restarted before its backoff"
+wait_new_writer "$w2" $((2 * want + 3)) >/dev/null || fm_die "no writer after a third death"
+[ "$(delay_of "$w2")" = "$((2 * want))" ] || fm_die "restart delay $(delay_of "$w2") s, wanted $((2 * want))"
+echo "ok - a killed ledger writer is replaced (later each time it dies young); releases meanwhile and after are charged once"
 
 fm_followmed_alive || fm_die "followmed died"
 echo "release print: all checks passed"
