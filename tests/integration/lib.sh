@@ -94,6 +94,17 @@ fm_write_conf() {
 	chmod 644 "$FM_CONF"
 }
 
+# fm_copy_pki [private]: the site CA and the terminals' certificates and
+# keys, as a terminal would hold them, in $PKI ($T/pki), readable by the
+# test clients; with "private", keys closed to others, as
+# followme-terminal insists (a terminal's key is its identity).
+fm_copy_pki() {
+	PKI="$T/pki"
+	mkdir -p "$PKI" && cp "$T/state/pki/ca.crt" "$T/state/pki/terminals/"* "$PKI/" &&
+		chmod -R a+r "$PKI" || fm_die "cannot copy the terminal PKI"
+	if [ "${1:-}" = private ]; then chmod o-rwx "$PKI"/*.key; fi
+}
+
 fm_start_followmed() {
 	local before
 	[ -f "$FM_CONF" ] || fm_write_conf

@@ -87,8 +87,7 @@ fm_write_conf "[release]" "listen = 127.0.0.1:$PORT" "server_name = followme-tes
 mkdir -p "$T/state" && chown followme: "$T/state" && chmod 700 "$T/state"
 fm_admin ca init >/dev/null || fm_die "ca init"
 fm_admin terminal add t1 --printer ipp://localhost:9/ipp/print >/dev/null || fm_die "terminal add"
-PKI="$T/pki"
-mkdir -p "$PKI" && cp "$T/state/pki/ca.crt" "$T/state/pki/terminals/"* "$PKI/" && chmod -R a+r "$PKI"
+fm_copy_pki
 # followmed itself gets no PAM configuration at all: the helper decides.
 fm_start_followmed
 out=$(printf 'hello\npin %s wrongpass\n' "$USER_T" |

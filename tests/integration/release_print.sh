@@ -41,8 +41,7 @@ for u in fmalice fmbob; do
 done
 fm_admin quota grant --user fmalice --amount 5.00 --reason "test allocation" >/dev/null || fm_die "grant"
 fm_admin quota grant --user fmbob --amount 0.15 --reason "test allocation" >/dev/null || fm_die "grant bob"
-PKI="$T/pki"
-mkdir -p "$PKI" && cp "$T/state/pki/ca.crt" "$T/state/pki/terminals/"* "$PKI/" && chmod -R a+r "$PKI"
+fm_copy_pki
 fm_start_followmed
 term() { "$FM_BUILD/tests/fm-term" "$PKI" "$1" 127.0.0.1 "$PORT" followme-test; }
 

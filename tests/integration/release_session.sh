@@ -20,10 +20,7 @@ fm_admin terminal add t1 --printer mfp9 2>"$T/err" && fm_die "duplicate terminal
 grep -q "already exists" "$T/err" || fm_die "duplicate terminal message"
 fm_admin terminal add 'bad name' --printer x 2>/dev/null && fm_die "bad terminal name accepted"
 fm_admin terminal list | grep -q "^t2 .*mfp2 .*active" || fm_die "terminal list"
-PKI="$T/pki"
-mkdir -p "$PKI"
-cp "$T/state/pki/ca.crt" "$T/state/pki/terminals/"* "$PKI/"
-chmod -R a+r "$PKI"
+fm_copy_pki
 echo "ok - site CA and terminal certificates"
 
 fm_start_followmed

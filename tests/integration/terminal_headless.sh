@@ -25,10 +25,7 @@ fm_admin quota grant --user fmalice --amount 5.00 --reason test >/dev/null || fm
 fm_admin quota grant --user fmbob --amount 0.20 --reason test >/dev/null || fm_die "grant"
 fm_admin badge add fmalice 04A1B2C3 >/dev/null || fm_die "badge add"
 fm_admin badge add fmbob 04B0B0B0 >/dev/null || fm_die "badge add"
-PKI="$T/pki"
-mkdir -p "$PKI" && cp "$T/state/pki/ca.crt" "$T/state/pki/terminals/"* "$PKI/" && chmod -R a+r "$PKI"
-# A terminal's key is its identity: followme-terminal refuses one others can read.
-chmod o-rwx "$PKI"/*.key
+fm_copy_pki private
 fm_start_followmed
 
 gs -q -sDEVICE=pdfwrite -o "$T/one.pdf" -c "showpage"

@@ -35,10 +35,7 @@ fm_admin dept add O10 Finance >/dev/null || fm_die "dept add"
 fm_admin user set-department fmbob O10 >/dev/null || fm_die "set-department"
 fm_admin quota grant --department O10 --amount 10.00 --reason test >/dev/null || fm_die "grant O10"
 fm_admin badge add fmalice 04A1B2C3 >/dev/null || fm_die "badge add"
-PKI="$T/pki"
-mkdir -p "$PKI" && cp "$T/state/pki/ca.crt" "$T/state/pki/terminals/"* "$PKI/" && chmod -R a+r "$PKI"
-# A terminal's key is its identity: followme-terminal refuses one others can read.
-chmod o-rwx "$PKI"/*.key
+fm_copy_pki private
 fm_start_followmed
 
 gs -q -sDEVICE=pdfwrite -o "$T/three.pdf" -c "showpage showpage showpage"
