@@ -70,7 +70,7 @@ drop_link(struct writer *w, int i)
 static bool
 take_link(struct writer *w, bool *more)
 {
-	char byte;
+	char byte = 0;
 	ssize_t n;
 	int fd;
 
@@ -169,8 +169,19 @@ reply(struct writer *w, int fd, struct fm_ledgerwire_reply *p)
 	}
 }
 
+static bool
+has_held(const struct writer *w, int fd)
+{
+	for (int h = 0; h < w->nheld; h++)
+		if (w->held[h].fd == fd)
+			return true;
+	return false;
+}
+
 /* Reads one request from each link that has one; answers bad ones at
- * once.  Returns how many are queued in w->batch. */
+ * once.  Returns how many are queued in w->batch.  A link whose last
+ * reply waits for the disk is not read (a session waits for each
+ * answer), which keeps at most one reply held per link. */
 static int
 collect(struct writer *w)
 {
@@ -183,6 +194,9 @@ collect(struct writer *w)
 		ssize_t len;
 
 		if ((w->fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0)
+			continue;
+		if ((w->fds[i].revents & (POLLHUP | POLLERR)) == 0 &&
+		    has_held(w, w->fds[i].fd))
 			continue;
 		len = recv(w->fds[i].fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (len < 0 && (errno == EAGAIN || errno == EINTR))
@@ -280,6 +294,10 @@ run_batch(struct writer *w, int n)
 	if (ok)
 		ok = fm_store_batch_end(w->store, lazy || w->to_syncer >= 0);
 	if (ok && !lazy && w->to_syncer >= 0) {
+		/* Only a session that does not wait for its answers could
+		 * fill this; then wait for the disk here. */
+		if (w->nheld + n > FM_LEDGERD_MAXLINKS)
+			release_held(w, UINT64_MAX, fm_store_durable(w->store));
 		for (int i = 0; i < n; i++)
 			w->held[w->nheld++] =
 			    (struct held){w->batch[i].fd, id, w->batch[i].p};

@@ -340,6 +340,51 @@ test_bad_request(void)
 	fixture_close(&fx);
 }
 
+/* A client that sends before reading its answers (sessions never do)
+ * still gets every answer, in order, each request applied once. */
+static void
+test_pipelined_requests(void)
+{
+	struct fixture fx;
+	fm_store_t *s = fixture_open(&fx);
+	struct writer_proc w;
+	struct fm_ledgerd_stats st;
+	struct fm_ledgerwire_request q, c[3];
+	struct fm_ledgerwire_reply p;
+	int end, link;
+
+	ASSERT_NOT_NULL(s);
+	ASSERT_TRUE(setup(s));
+	ASSERT_TRUE(writer_pair(&w, &end));
+	ASSERT_TRUE(writer_start(&w, fx.path, end));
+	ASSERT_TRUE((link = fm_ledgerd_link(w.control)) >= 0);
+	q = reserve_request("alice", "", 30, "p-1", 1);
+	ASSERT_TRUE(send_request(link, &q));
+	ASSERT_TRUE(read_reply(link, &p));
+	ASSERT_TRUE(p.ok);
+	for (int i = 0; i < 3; i++) {
+		c[i] = (struct fm_ledgerwire_request){
+		    .op = i == 1 ? FM_LEDGERWIRE_REFUND : FM_LEDGERWIRE_COMMIT,
+		    .reservation = i == 1 ? 999 : p.id,
+		    .amount = i == 1 ? 0 : 20};
+		snprintf(c[i].key, sizeof(c[i].key), i == 1 ? "p-x" : "p-1-c");
+		ASSERT_TRUE(send_request(link, &c[i]));
+	}
+	ASSERT_TRUE(read_reply(link, &p));
+	ASSERT_TRUE(p.ok);
+	ASSERT_TRUE(read_reply(link, &p));
+	ASSERT_FALSE(p.ok);
+	ASSERT_STR_EQ(p.message, "no such reservation");
+	ASSERT_TRUE(read_reply(link, &p));
+	ASSERT_TRUE(p.ok); /* the same commit again: a replay */
+	close(link);
+	ASSERT_TRUE(writer_stop(&w, &st));
+	ASSERT_UINT_EQ(st.requests, 4);
+	ASSERT_INT_EQ(balance(s, "alice"), 980);
+	ASSERT_INT_EQ(held(s, "alice"), 0);
+	fixture_close(&fx);
+}
+
 int
 main(void)
 {
@@ -347,5 +392,6 @@ main(void)
 	RUN(test_sessions_side_by_side);
 	RUN(test_writer_gone);
 	RUN(test_bad_request);
+	RUN(test_pipelined_requests);
 	return harness_done();
 }
