@@ -44,6 +44,10 @@ struct terminal {
 	fm_tls_t *tls;
 	fm_reader_t *reader;
 	uint64_t next_try, backoff;
+	/* A connection under way (connecting.fd >= 0) and when to give up
+	 * on it: the screen and the reader stay live meanwhile. */
+	struct fm_connecting connecting;
+	uint64_t connect_deadline;
 	bool ui, utf8, said_down;
 	pid_t feedback[MAX_FEEDBACK];
 };
@@ -84,9 +88,39 @@ disconnect(struct terminal *term, const char *why)
 	fm_termstate_disconnected(&term->state, now);
 }
 
-/* Connects and says hello; on failure, schedules the next try. */
+/* After a failed attempt: say so once, and schedule the next. */
 static void
-try_connect(struct terminal *term)
+connect_failed(struct terminal *term, const char *err)
+{
+	if (!term->said_down)
+		fm_log_warn(
+		    "cannot reach %s: %s; retrying", term->conf.address, err);
+	term->said_down = true;
+	term->backoff = term->backoff == 0       ? BACKOFF_MIN_MS
+	    : term->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS
+	                                         : term->backoff * 2;
+	term->next_try = fm_clock_ms() + term->backoff;
+}
+
+/* Starts connecting (the TCP part runs in the background: run() polls
+ * it). */
+static void
+begin_connect(struct terminal *term)
+{
+	char err[256];
+
+	if (!fm_client_begin(&term->connecting, term->conf.host,
+	        term->conf.port, err, sizeof(err))) {
+		connect_failed(term, err);
+		return;
+	}
+	term->connect_deadline =
+	    fm_clock_ms() + (uint64_t)term->conf.connect_timeout * 1000;
+}
+
+/* The TCP connection is up on fd: TLS, then hello. */
+static void
+finish_connect(struct terminal *term, int fd)
 {
 	static struct fm_proto_msg m;
 	struct fm_termconf *c = &term->conf;
@@ -94,39 +128,51 @@ try_connect(struct terminal *term)
 	char err[256];
 	fm_tls_t *tls;
 
-	tls = fm_client_connect(term->tls_config, c->host, c->port,
-	    c->server_name, (unsigned)c->connect_timeout * 1000, err,
-	    sizeof(err));
-	if (tls != NULL) {
-		fm_proto_init(&m, FM_MSG_HELLO);
-		m.version = FM_PROTO_VERSION;
-		if (!fm_protoio_send(tls, &m))
-			snprintf(err, sizeof(err), "cannot send hello");
-		else if (fm_protoio_recv(tls, &m, &errstr) != FM_PROTOIO_OK)
-			snprintf(err, sizeof(err), "no answer to hello%s%s",
-			    errstr ? ": " : "", errstr ? errstr : "");
-		else if (m.type != FM_MSG_HELLO_OK)
-			snprintf(err, sizeof(err), "server refused: %.200s",
-			    m.message);
-		else {
-			term->tls = tls;
-			term->backoff = 0;
-			term->said_down = false;
-			fm_log_info("connected to %s as terminal %s (printer "
-			            "%s)",
-			    c->address, m.terminal, m.printer);
-			fm_termstate_connected(&term->state, &m, fm_clock_ms());
-			return;
-		}
-		fm_tls_close(tls);
+	if ((tls = fm_tls_open(term->tls_config, fd, c->server_name, err,
+	         sizeof(err))) == NULL) {
+		connect_failed(term, err);
+		return;
 	}
-	if (!term->said_down)
-		fm_log_warn("cannot reach %s: %s; retrying", c->address, err);
-	term->said_down = true;
-	term->backoff = term->backoff == 0       ? BACKOFF_MIN_MS
-	    : term->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS
-	                                         : term->backoff * 2;
-	term->next_try = fm_clock_ms() + term->backoff;
+	fm_proto_init(&m, FM_MSG_HELLO);
+	m.version = FM_PROTO_VERSION;
+	if (!fm_protoio_send(tls, &m))
+		snprintf(err, sizeof(err), "cannot send hello");
+	else if (fm_protoio_recv(tls, &m, &errstr) != FM_PROTOIO_OK)
+		snprintf(err, sizeof(err), "no answer to hello%s%s",
+		    errstr ? ": " : "", errstr ? errstr : "");
+	else if (m.type != FM_MSG_HELLO_OK)
+		snprintf(err, sizeof(err), "server refused: %.200s", m.message);
+	else {
+		term->tls = tls;
+		term->backoff = 0;
+		term->said_down = false;
+		fm_log_info("connected to %s as terminal %s (printer %s)",
+		    c->address, m.terminal, m.printer);
+		fm_termstate_connected(&term->state, &m, fm_clock_ms());
+		return;
+	}
+	fm_tls_close(tls);
+	connect_failed(term, err);
+}
+
+/* The connection under way polled ready, or its time is up. */
+static void
+step_connect(struct terminal *term, bool ready)
+{
+	char err[256];
+	int fd;
+
+	if (!ready) {
+		snprintf(err, sizeof(err), "cannot connect to %s: %s",
+		    term->conf.address, strerror(ETIMEDOUT));
+		fm_client_abandon(&term->connecting);
+		connect_failed(term, err);
+		return;
+	}
+	if ((fd = fm_client_step(&term->connecting, err, sizeof(err))) >= 0)
+		finish_connect(term, fd);
+	else if (fd == -1)
+		connect_failed(term, err);
 }
 
 /* Runs the outcome's command without waiting for it (an LED or buzzer
@@ -280,7 +326,10 @@ poll_timeout(struct terminal *term)
 		return 0;
 	if ((d = fm_termstate_next_deadline(&term->state)) != 0 && d < wake)
 		wake = d;
-	if (term->tls == NULL && term->next_try < wake)
+	if (term->connecting.fd >= 0 && term->connect_deadline < wake)
+		wake = term->connect_deadline;
+	else if (term->tls == NULL && term->connecting.fd < 0 &&
+	    term->next_try < wake)
 		wake = term->next_try;
 	return wake > now ? (int)(wake - now) : 0;
 }
@@ -292,8 +341,12 @@ run(struct terminal *term)
 	int n, i_tls, i_reader, i_keys;
 
 	while (!stop) {
-		if (term->tls == NULL && fm_clock_ms() >= term->next_try)
-			try_connect(term);
+		if (term->connecting.fd >= 0 &&
+		    fm_clock_ms() >= term->connect_deadline)
+			step_connect(term, false);
+		if (term->tls == NULL && term->connecting.fd < 0 &&
+		    fm_clock_ms() >= term->next_try)
+			begin_connect(term);
 		fm_termstate_tick(&term->state, fm_clock_ms());
 		flush(term);
 		reap_feedback(term);
@@ -307,6 +360,10 @@ run(struct terminal *term)
 			i_tls = n;
 			pfd[n++] =
 			    (struct pollfd){fm_tls_fd(term->tls), POLLIN, 0};
+		} else if (term->connecting.fd >= 0) {
+			i_tls = n;
+			pfd[n++] =
+			    (struct pollfd){term->connecting.fd, POLLOUT, 0};
 		}
 		if (term->reader != NULL) {
 			i_reader = n;
@@ -326,6 +383,9 @@ run(struct terminal *term)
 		if (i_tls >= 0 && term->tls != NULL &&
 		    (pfd[i_tls].revents != 0 || fm_tls_pending(term->tls)))
 			read_server(term);
+		else if (i_tls >= 0 && term->connecting.fd >= 0 &&
+		    pfd[i_tls].revents != 0)
+			step_connect(term, true);
 		if (i_reader >= 0 && pfd[i_reader].revents != 0)
 			read_reader(term);
 		if (i_keys >= 0 && (pfd[i_keys].revents & (POLLHUP | POLLERR)))
@@ -429,6 +489,7 @@ main(int argc, char **argv)
 	    term.ui && isatty(STDERR_FILENO) ? FM_LOG_SYSLOG : FM_LOG_STDERR,
 	    debug);
 	signals();
+	term.connecting.fd = -1;
 
 	term.tls_config = fm_tls_config_create(FM_TLS_CLIENT, term.conf.ca,
 	    term.conf.certificate, term.conf.key, READ_TIMEOUT_MS, err,

@@ -68,6 +68,8 @@ fm_teardown() {
 		fi
 	fi
 	[ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
+	# FM_EXTRA_PIDS: helpers a test started itself.
+	for pid in ${FM_EXTRA_PIDS:-}; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
 	fm_stop_followmed
 	fm_stop_mfp 2>/dev/null
 	[ -n "$CUPSD_PID" ] && kill "$CUPSD_PID" 2>/dev/null && wait "$CUPSD_PID" 2>/dev/null

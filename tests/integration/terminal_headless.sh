@@ -139,4 +139,29 @@ for _ in $(seq 1 200); do
 done
 [ "$(grep -c "connected to" "$T/log/terminal.log")" -ge 2 ] || fm_die "the terminal did not reconnect"
 kill -0 "$TERM_PID" || fm_die "the terminal died"
+
+STEP="server host silent: taps answered while connecting"
+# A listener whose queue is full drops new connections' SYNs, like a
+# server host that is off: connecting hangs until connect_timeout (20 s).
+# The terminal must answer a tap meanwhile, not 20 s later.
+kill "$TERM_PID" && wait "$TERM_PID" 2>/dev/null
+TERM_PID=""
+/usr/bin/python3 -c '
+import socket, sys, time
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(0)
+c = socket.create_connection(l.getsockname())
+print(l.getsockname()[1], flush=True)
+time.sleep(600)' > "$T/blackhole.port" &
+FM_EXTRA_PIDS="${FM_EXTRA_PIDS:-} $!"
+for _ in $(seq 1 50); do [ -s "$T/blackhole.port" ] && break; sleep 0.1; done
+PORT=$(cat "$T/blackhole.port") fm_terminal_conf t1 followme-test "[server]" "connect_timeout = 20s" \
+	"[terminal]" "headless = yes" "[feedback]" "$(fb server_unavailable)"
+"$FM_BUILD/release/followme-terminal" -c "$T/terminal.conf" 2>>"$T/log/terminal.log" &
+TERM_PID=$!
+sleep 1
+start=$(date +%s)
+fm_tap 04A1B2C3
+expect "server_unavailable server_unavailable 0"
+[ $(($(date +%s) - start)) -lt 5 ] || fm_die "the tap waited for the connection attempt"
+kill -0 "$TERM_PID" || fm_die "the terminal died"
 echo "PASS: terminal_headless"
