@@ -112,6 +112,19 @@ writer_pair(struct writer_proc *w, int *control_end)
 	return true;
 }
 
+/* A fresh store with alice and bob, and a writer serving it. */
+static fm_store_t *
+open_served(struct fixture *fx, struct writer_proc *w)
+{
+	fm_store_t *s = fixture_open(fx);
+	int end;
+
+	if (s == NULL || !setup(s) || !writer_pair(w, &end) ||
+	    !writer_start(w, fx->path, end))
+		return NULL;
+	return s;
+}
+
 static bool
 send_request(int link, const struct fm_ledgerwire_request *q)
 {
@@ -154,8 +167,8 @@ static void
 test_batch_isolates_failures(void)
 {
 	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
 	struct writer_proc w;
+	fm_store_t *s = fixture_open(&fx);
 	struct fm_ledgerd_stats st;
 	struct fm_ledgerwire_request q[4];
 	struct fm_ledgerwire_reply p[4];
@@ -230,18 +243,15 @@ static void
 test_sessions_side_by_side(void)
 {
 	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
 	struct writer_proc w;
+	fm_store_t *s = open_served(&fx, &w);
 	struct fm_ledgerd_stats st;
 	pid_t pids[4];
-	int end, status, failed = 0;
+	int status, failed = 0;
 	char report[512];
 	int64_t rows;
 
 	ASSERT_NOT_NULL(s);
-	ASSERT_TRUE(setup(s));
-	ASSERT_TRUE(writer_pair(&w, &end));
-	ASSERT_TRUE(writer_start(&w, fx.path, end));
 	for (int p = 0; p < 4; p++) {
 		int link = fm_ledgerd_link(w.control);
 
@@ -276,17 +286,14 @@ static void
 test_writer_gone(void)
 {
 	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
 	struct writer_proc w;
+	fm_store_t *s = open_served(&fx, &w);
 	struct fm_reservation r;
 	char denial[FM_LEDGER_DENIALMAX];
 	const char *errstr = NULL;
-	int end, link;
+	int link;
 
 	ASSERT_NOT_NULL(s);
-	ASSERT_TRUE(setup(s));
-	ASSERT_TRUE(writer_pair(&w, &end));
-	ASSERT_TRUE(writer_start(&w, fx.path, end));
 	ASSERT_TRUE((link = fm_ledgerd_link(w.control)) >= 0);
 	fm_store_set_ledger_link(s, link);
 	ASSERT_TRUE(fm_ledger_reserve(
@@ -312,18 +319,15 @@ static void
 test_bad_request(void)
 {
 	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
 	struct writer_proc w;
+	fm_store_t *s = open_served(&fx, &w);
 	struct fm_ledgerd_stats st;
 	struct fm_ledgerwire_reply p;
 	struct fm_ledgerwire_request q;
 	static const uint8_t junk[] = {1, 9, 'x'};
-	int end, link;
+	int link;
 
 	ASSERT_NOT_NULL(s);
-	ASSERT_TRUE(setup(s));
-	ASSERT_TRUE(writer_pair(&w, &end));
-	ASSERT_TRUE(writer_start(&w, fx.path, end));
 	ASSERT_TRUE((link = fm_ledgerd_link(w.control)) >= 0);
 	ASSERT_TRUE(send(link, junk, sizeof(junk), 0) == sizeof(junk));
 	ASSERT_TRUE(read_reply(link, &p));
@@ -346,17 +350,14 @@ static void
 test_pipelined_requests(void)
 {
 	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
 	struct writer_proc w;
+	fm_store_t *s = open_served(&fx, &w);
 	struct fm_ledgerd_stats st;
 	struct fm_ledgerwire_request q, c[3];
 	struct fm_ledgerwire_reply p;
-	int end, link;
+	int link;
 
 	ASSERT_NOT_NULL(s);
-	ASSERT_TRUE(setup(s));
-	ASSERT_TRUE(writer_pair(&w, &end));
-	ASSERT_TRUE(writer_start(&w, fx.path, end));
 	ASSERT_TRUE((link = fm_ledgerd_link(w.control)) >= 0);
 	q = reserve_request("alice", "", 30, "p-1", 1);
 	ASSERT_TRUE(send_request(link, &q));
