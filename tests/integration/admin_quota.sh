@@ -189,8 +189,12 @@ expect_err "cannot open $T/no/such/dir"
 
 # --- privacy ----------------------------------------------------------------
 as_user sqlite3 "$STATE/followme.db" "INSERT INTO jobs (uuid, cups_job_id, owner, host, title, state, created_at, expires_at, ended_at) VALUES ('u-old', 1, 'alice', 'pc1', 'Salary review', 'released', 1000, 2000, 1500), ('u-new', 2, 'alice', 'pc1', 'Today', 'released', $(date +%s), $(date +%s), $(date +%s))"
+# 1200 more old jobs: anonymised in several transactions, none missed.
+as_user sqlite3 "$STATE/followme.db" "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 1200) INSERT INTO jobs (uuid, cups_job_id, owner, host, title, state, created_at, expires_at, ended_at) SELECT 'u-bulk-' || i, 100 + i, 'alice', 'pc2', 'Old ' || i, 'deleted', 1000, 2000, 1500 FROM c"
 expect_rc 0 privacy anonymise --older-than 30
-expect_out "Anonymised 1"
+expect_out "Anonymised 1201"
+[ "$(as_user sqlite3 "$STATE/followme.db" "SELECT count(*) FROM jobs WHERE title != '' AND uuid != 'u-new'")" = 0 ] ||
+	fail "old titles kept after a batched anonymise"
 [ "$(as_user sqlite3 "$STATE/followme.db" "SELECT title || host FROM jobs WHERE uuid = 'u-old'")" = "" ] || fail "old title kept"
 [ "$(as_user sqlite3 "$STATE/followme.db" "SELECT title FROM jobs WHERE uuid = 'u-new'")" = "Today" ] || fail "new title removed"
 expect_rc 2 privacy anonymise --older-than soon
