@@ -389,6 +389,9 @@ fm_ledgerd_run(const char *db_path, int control, struct fm_ledgerd_stats *stats)
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return 1;
+	/* A session or the syncer gone mid-write is an error to handle,
+	 * not a reason to die. */
+	signal(SIGPIPE, SIG_IGN);
 	w->fds[0] = (struct pollfd){control, POLLIN, 0};
 	w->fds[1] = (struct pollfd){-1, POLLIN, 0};
 	w->nfds = FIRST_LINK;

@@ -386,6 +386,61 @@ test_pipelined_requests(void)
 	fixture_close(&fx);
 }
 
+/* The writer's children (its syncer), from /proc. */
+static pid_t
+child_of(pid_t parent)
+{
+	char path[64];
+	FILE *f;
+	long pid = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)parent,
+	    (int)parent);
+	if ((f = fopen(path, "r")) != NULL) {
+		if (fscanf(f, "%ld", &pid) != 1)
+			pid = -1;
+		fclose(f);
+	}
+	return (pid_t)pid;
+}
+
+/* The syncer dies: the writer syncs by itself and goes on answering. */
+static void
+test_syncer_gone(void)
+{
+	struct fixture fx;
+	struct writer_proc w;
+	fm_store_t *s = open_served(&fx, &w);
+	struct fm_ledgerd_stats st;
+	struct fm_reservation r;
+	char denial[FM_LEDGER_DENIALMAX];
+	const char *errstr = NULL;
+	pid_t syncer;
+	int link;
+
+	ASSERT_NOT_NULL(s);
+	ASSERT_TRUE((link = fm_ledgerd_link(w.control)) >= 0);
+	fm_store_set_ledger_link(s, link);
+	ASSERT_TRUE(fm_ledger_reserve(
+	    s, "bob", NULL, 25, "s-1", 1, 0, &r, denial, sizeof(denial)));
+	ASSERT_TRUE((syncer = child_of(w.pid)) > 0);
+	ASSERT_INT_EQ(kill(syncer, SIGKILL), 0);
+	ASSERT_TRUE(fm_ledger_commit(
+	    s, r.id, 25, true, "lobby", NULL, "s-1-settle", &errstr));
+	/* Answered by the writer, not by falling back. */
+	ASSERT_INT_EQ(fm_store_ledger_link(s), link);
+	ASSERT_TRUE(fm_ledger_reserve(
+	    s, "bob", NULL, 5, "s-2", 2, 0, &r, denial, sizeof(denial)));
+	ASSERT_TRUE(fm_ledger_commit(
+	    s, r.id, 5, true, "lobby", NULL, "s-2-settle", &errstr));
+	ASSERT_INT_EQ(fm_store_ledger_link(s), link);
+	fm_store_set_ledger_link(s, -1);
+	ASSERT_TRUE(writer_stop(&w, &st));
+	ASSERT_UINT_EQ(st.requests, 4);
+	ASSERT_INT_EQ(balance(s, "bob"), 970);
+	fixture_close(&fx);
+}
+
 int
 main(void)
 {
@@ -394,5 +449,6 @@ main(void)
 	RUN(test_writer_gone);
 	RUN(test_bad_request);
 	RUN(test_pipelined_requests);
+	RUN(test_syncer_gone);
 	return harness_done();
 }
