@@ -329,8 +329,7 @@ reserve_via_writer(fm_store_t *store, const char *user, const char *account,
 
 	if (out == NULL || !wire_text(q.user, sizeof(q.user), user) ||
 	    !wire_text(q.account, sizeof(q.account), account ? account : "") ||
-	    !wire_text(q.key, sizeof(q.key), key) || amount < 0 ||
-	    job_id <= 0 || price_version < 0)
+	    !wire_text(q.key, sizeof(q.key), key))
 		return false;
 	q.amount = amount;
 	q.job_id = job_id;
@@ -358,8 +357,7 @@ settle_via_writer(fm_store_t *store, uint8_t op, int64_t reservation,
 	struct fm_ledgerwire_reply p;
 
 	if (!wire_text(q.key, sizeof(q.key), key) ||
-	    !wire_text(q.printer, sizeof(q.printer), printer ? printer : "") ||
-	    reservation <= 0 || amount < 0)
+	    !wire_text(q.printer, sizeof(q.printer), printer ? printer : ""))
 		return false;
 	q.reservation = reservation;
 	q.amount = amount;
@@ -368,9 +366,8 @@ settle_via_writer(fm_store_t *store, uint8_t op, int64_t reservation,
 		q.usage = *usage;
 	if (!via_writer(store, &q, &p))
 		return false;
-	if (!(*ok = p.ok)) {
+	if (!(*ok = p.ok))
 		*errstr = fm_ledgerwire_errstr(p.message);
-	}
 	return true;
 }
 

@@ -264,22 +264,6 @@ fm_store_sync_stats(fm_store_t *store, struct fm_groupsync_stats *stats)
 	fm_groupsync_stats(store->sync, stats);
 }
 
-/* WAL mode is what makes group commit possible; a file system without
- * shared memory would leave the database in another journal mode. */
-static bool
-in_wal_mode(fm_store_t *store)
-{
-	sqlite3_stmt *st = fm_store_prepare(store, "PRAGMA journal_mode");
-	bool wal = false;
-
-	if (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
-		const char *mode = (const char *)sqlite3_column_text(st, 0);
-		wal = mode != NULL && sqlite3_stricmp(mode, "wal") == 0;
-	}
-	sqlite3_finalize(st);
-	return wal;
-}
-
 void
 fm_store_rollback(fm_store_t *store)
 {
@@ -372,6 +356,22 @@ migrate(fm_store_t *store, const char **errstr)
 		return false;
 	}
 	return true;
+}
+
+/* WAL mode is what makes group commit possible; a file system without
+ * shared memory would leave the database in another journal mode. */
+static bool
+in_wal_mode(fm_store_t *store)
+{
+	sqlite3_stmt *st = fm_store_prepare(store, "PRAGMA journal_mode");
+	bool wal = false;
+
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+		const char *mode = (const char *)sqlite3_column_text(st, 0);
+		wal = mode != NULL && sqlite3_stricmp(mode, "wal") == 0;
+	}
+	sqlite3_finalize(st);
+	return wal;
 }
 
 fm_store_t *
