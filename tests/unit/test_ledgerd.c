@@ -112,6 +112,18 @@ writer_pair(struct writer_proc *w, int *control_end)
 	return true;
 }
 
+static int64_t
+ledger_rows(fm_store_t *s)
+{
+	sqlite3_stmt *st = fm_store_prepare(s, "SELECT count(*) FROM ledger");
+	int64_t n = -1;
+
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 /* A fresh store with alice and bob, and a writer serving it. */
 static fm_store_t *
 open_served(struct fixture *fx, struct writer_proc *w)
@@ -212,12 +224,17 @@ test_batch_isolates_failures(void)
 }
 
 /* A session's charges through fm_ledger_*() with a link set. */
-static bool
+/* A session's n charges of 3 through fm_ledger_*() with a link set: 0
+ * if all went through the writer, 2 if it had to charge directly at some
+ * point (a reservation the writer made then comes back as a replay), 1
+ * on any error. */
+static int
 charge_through(const char *db, int link, const char *user, int first, int n)
 {
 	const char *errstr = NULL;
 	fm_store_t *s = fm_store_open(db, &errstr);
 	bool ok = s != NULL;
+	int rc;
 
 	if (ok)
 		fm_store_set_ledger_link(s, link);
@@ -231,12 +248,11 @@ charge_through(const char *db, int link, const char *user, int first, int n)
 		         sizeof(denial)) &&
 		    fm_ledger_commit(
 		        s, r.id, 3, true, "lobby", NULL, ckey, &errstr) &&
-		    !r.replayed;
+		    (!r.replayed || fm_store_ledger_link(s) < 0);
 	}
-	/* Still linked: nothing fell back to charging directly. */
-	ok = ok && fm_store_ledger_link(s) == link;
+	rc = !ok ? 1 : fm_store_ledger_link(s) == link ? 0 : 2;
 	fm_store_close(s);
-	return ok;
+	return rc;
 }
 
 static void
@@ -258,9 +274,7 @@ test_sessions_side_by_side(void)
 		ASSERT_TRUE(link >= 0);
 		if ((pids[p] = fork()) == 0)
 			_exit(charge_through(fx.path, link,
-			          p % 2 ? "bob" : "alice", 1 + 40 * p, 40)
-			        ? 0
-			        : 1);
+			    p % 2 ? "bob" : "alice", 1 + 40 * p, 40));
 		close(link);
 	}
 	for (int p = 0; p < 4; p++)
@@ -274,6 +288,56 @@ test_sessions_side_by_side(void)
 	ASSERT_INT_EQ(balance(s, "alice"), 1000 - 80 * 3);
 	ASSERT_INT_EQ(balance(s, "bob"), 1000 - 80 * 3);
 	ASSERT_INT_EQ(held(s, "alice"), 0);
+	ASSERT_TRUE(fm_ledger_verify(s, &rows, report, sizeof(report)));
+	fixture_close(&fx);
+}
+
+/*
+ * The writer is killed while 4 sessions charge through it: each carries
+ * on directly, and every charge is applied exactly once.
+ */
+static void
+test_writer_killed_under_load(void)
+{
+	struct fixture fx;
+	struct writer_proc w;
+	fm_store_t *s = open_served(&fx, &w);
+	pid_t pids[4];
+	int status, fell_back = 0, failed = 0;
+	char report[512];
+	int64_t rows;
+
+	ASSERT_NOT_NULL(s);
+	for (int p = 0; p < 4; p++) {
+		int link = fm_ledgerd_link(w.control);
+
+		ASSERT_TRUE(link >= 0);
+		if ((pids[p] = fork()) == 0)
+			_exit(charge_through(fx.path, link,
+			    p % 2 ? "bob" : "alice", 1 + 150 * p, 150));
+		close(link);
+	}
+	/* Kill it once some charges went through, long before the end. */
+	for (int i = 0; i < 5000 && ledger_rows(s) < 2 + 100; i++)
+		usleep(1000);
+	kill(w.pid, SIGKILL);
+	waitpid(w.pid, NULL, 0);
+	close(w.control);
+	close(w.stats);
+	for (int p = 0; p < 4; p++) {
+		if (waitpid(pids[p], &status, 0) != pids[p] ||
+		    !WIFEXITED(status) || WEXITSTATUS(status) == 1)
+			failed++;
+		else if (WEXITSTATUS(status) == 2)
+			fell_back++;
+	}
+	ASSERT_INT_EQ(failed, 0);
+	/* The kill came in the middle, not after the end. */
+	ASSERT_TRUE(fell_back > 0);
+	ASSERT_INT_EQ(balance(s, "alice"), 1000 - 300 * 3);
+	ASSERT_INT_EQ(balance(s, "bob"), 1000 - 300 * 3);
+	ASSERT_INT_EQ(held(s, "alice"), 0);
+	ASSERT_INT_EQ(held(s, "bob"), 0);
 	ASSERT_TRUE(fm_ledger_verify(s, &rows, report, sizeof(report)));
 	fixture_close(&fx);
 }
@@ -446,6 +510,7 @@ main(void)
 {
 	RUN(test_batch_isolates_failures);
 	RUN(test_sessions_side_by_side);
+	RUN(test_writer_killed_under_load);
 	RUN(test_writer_gone);
 	RUN(test_bad_request);
 	RUN(test_pipelined_requests);
