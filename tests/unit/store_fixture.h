@@ -32,17 +32,24 @@ fixture_open(struct fixture *fx)
 	return fx->store;
 }
 
+/* The first column of the first row sql yields, or -1. */
+static inline int64_t
+fixture_int(fm_store_t *s, const char *sql)
+{
+	sqlite3_stmt *st = fm_store_prepare(s, sql);
+	int64_t v = -1;
+
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
 /* The connection's PRAGMA synchronous (1 = NORMAL, 2 = FULL). */
 static inline int
 fixture_synchronous(fm_store_t *s)
 {
-	sqlite3_stmt *st = fm_store_prepare(s, "PRAGMA synchronous");
-	int v = -1;
-
-	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	return (int)fixture_int(s, "PRAGMA synchronous");
 }
 
 static inline void

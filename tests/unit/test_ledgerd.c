@@ -112,18 +112,6 @@ writer_pair(struct writer_proc *w, int *control_end)
 	return true;
 }
 
-static int64_t
-ledger_rows(fm_store_t *s)
-{
-	sqlite3_stmt *st = fm_store_prepare(s, "SELECT count(*) FROM ledger");
-	int64_t n = -1;
-
-	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 /* A fresh store with alice and bob, and a writer serving it. */
 static fm_store_t *
 open_served(struct fixture *fx, struct writer_proc *w)
@@ -255,6 +243,41 @@ charge_through(const char *db, int link, const char *user, int first, int n)
 	return rc;
 }
 
+/* Forks 4 sessions linked to w, alternately alice and bob, each making
+ * n charges of 3; false if a link cannot be made. */
+static bool
+spawn_sessions(const char *db, const struct writer_proc *w, int n, pid_t *pids)
+{
+	for (int p = 0; p < 4; p++) {
+		int link = fm_ledgerd_link(w->control);
+
+		if (link < 0)
+			return false;
+		if ((pids[p] = fork()) == 0)
+			_exit(charge_through(
+			    db, link, p % 2 ? "bob" : "alice", 1 + n * p, n));
+		close(link);
+	}
+	return true;
+}
+
+/* Waits for the 4 sessions: how many failed, and how many had to charge
+ * directly. */
+static void
+wait_sessions(const pid_t *pids, int *failed, int *fell_back)
+{
+	int status;
+
+	*failed = *fell_back = 0;
+	for (int p = 0; p < 4; p++) {
+		if (waitpid(pids[p], &status, 0) != pids[p] ||
+		    !WIFEXITED(status) || WEXITSTATUS(status) == 1)
+			(*failed)++;
+		else if (WEXITSTATUS(status) == 2)
+			(*fell_back)++;
+	}
+}
+
 static void
 test_sessions_side_by_side(void)
 {
@@ -263,25 +286,15 @@ test_sessions_side_by_side(void)
 	fm_store_t *s = open_served(&fx, &w);
 	struct fm_ledgerd_stats st;
 	pid_t pids[4];
-	int status, failed = 0;
+	int failed, fell_back;
 	char report[512];
 	int64_t rows;
 
 	ASSERT_NOT_NULL(s);
-	for (int p = 0; p < 4; p++) {
-		int link = fm_ledgerd_link(w.control);
-
-		ASSERT_TRUE(link >= 0);
-		if ((pids[p] = fork()) == 0)
-			_exit(charge_through(fx.path, link,
-			    p % 2 ? "bob" : "alice", 1 + 40 * p, 40));
-		close(link);
-	}
-	for (int p = 0; p < 4; p++)
-		if (waitpid(pids[p], &status, 0) != pids[p] ||
-		    !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-			failed++;
+	ASSERT_TRUE(spawn_sessions(fx.path, &w, 40, pids));
+	wait_sessions(pids, &failed, &fell_back);
 	ASSERT_INT_EQ(failed, 0);
+	ASSERT_INT_EQ(fell_back, 0);
 	ASSERT_TRUE(writer_stop(&w, &st));
 	ASSERT_UINT_EQ(st.requests, 4 * 40 * 2);
 	/* 80 charges of 3 each per user, nothing left held. */
@@ -303,34 +316,22 @@ test_writer_killed_under_load(void)
 	struct writer_proc w;
 	fm_store_t *s = open_served(&fx, &w);
 	pid_t pids[4];
-	int status, fell_back = 0, failed = 0;
+	int failed, fell_back;
 	char report[512];
 	int64_t rows;
 
 	ASSERT_NOT_NULL(s);
-	for (int p = 0; p < 4; p++) {
-		int link = fm_ledgerd_link(w.control);
-
-		ASSERT_TRUE(link >= 0);
-		if ((pids[p] = fork()) == 0)
-			_exit(charge_through(fx.path, link,
-			    p % 2 ? "bob" : "alice", 1 + 150 * p, 150));
-		close(link);
-	}
+	ASSERT_TRUE(spawn_sessions(fx.path, &w, 150, pids));
 	/* Kill it once some charges went through, long before the end. */
-	for (int i = 0; i < 5000 && ledger_rows(s) < 2 + 100; i++)
+	for (int i = 0; i < 5000 &&
+	     fixture_int(s, "SELECT count(*) FROM ledger") < 2 + 100;
+	     i++)
 		usleep(1000);
 	kill(w.pid, SIGKILL);
 	waitpid(w.pid, NULL, 0);
 	close(w.control);
 	close(w.stats);
-	for (int p = 0; p < 4; p++) {
-		if (waitpid(pids[p], &status, 0) != pids[p] ||
-		    !WIFEXITED(status) || WEXITSTATUS(status) == 1)
-			failed++;
-		else if (WEXITSTATUS(status) == 2)
-			fell_back++;
-	}
+	wait_sessions(pids, &failed, &fell_back);
 	ASSERT_INT_EQ(failed, 0);
 	/* The kill came in the middle, not after the end. */
 	ASSERT_TRUE(fell_back > 0);
