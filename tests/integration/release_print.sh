@@ -207,7 +207,9 @@ exec 9> "$T/hold.in"
 printf 'hello\npin fmalice 1234\n' >&9
 for _ in $(seq 1 100); do grep -q "^AUTH_OK" "$T/hold.out" && break; sleep 0.1; done
 session="" decryptor=""
-for c in $(pgrep -P "$FOLLOWMED_PID"); do
+# Sessions are followmed's children named followmed (the ledger writer,
+# followme-ledger, has a child of its own: its syncer).
+for c in $(pgrep -P "$FOLLOWMED_PID" -x followmed); do
 	g=$(pgrep -P "$c" | head -n 1)
 	[ -n "$g" ] && session=$c && decryptor=$g
 done
