@@ -6,6 +6,8 @@
  * device with ops->open (retrying with backoff while it fails), calls
  * ops->next in a loop and sends what it returns, and calls ops->close on
  * failure (then reopens) or on exit.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_READER_IMPL_H
 #define FM_READER_IMPL_H

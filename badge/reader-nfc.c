@@ -18,6 +18,8 @@
  * long as polls find it; it is "removed" after MISSES_FOR_REMOVAL polls
  * in a row without it, so one missed poll (a card at the edge of the
  * field) does not make a second tap.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <nfc/nfc.h>
 #include <poll.h>

@@ -6,6 +6,8 @@
  * numbers reach only us, not the console or X session on the terminal.
  * Key events become lines in wedgekeys.c; a line becomes UID bytes with
  * fm_uid_from_text().  Wedge readers cannot report removal.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,8 @@
 /*
  * reader.c - badge readers: the child that runs a reader implementation,
  * and the owner's side that reads its events.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <errno.h>
 #include <fcntl.h>

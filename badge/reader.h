@@ -23,6 +23,8 @@
  * Implementations: "nfc" (libnfc: ISO 14443A, and where enabled 14443B
  * and FeliCa) and "wedge" (a keyboard-wedge reader's evdev device, grabbed
  * exclusively with EVIOCGRAB).
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_READER_H
 #define FM_READER_H

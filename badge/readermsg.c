@@ -1,5 +1,7 @@
 /*
  * readermsg.c - reader events and their wire format.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <string.h>
 

@@ -9,6 +9,8 @@
  * CARD_PRESENT carries a card type and 1..FM_UID_MAX uid bytes; every
  * other event has card type 0 and no uid.  The length must match exactly;
  * anything else is refused whole.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_READERMSG_H
 #define FM_READERMSG_H

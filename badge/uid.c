@@ -1,5 +1,7 @@
 /*
  * uid.c - badge identifiers: normalisation to the site's canonical text.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <string.h>
 

@@ -19,6 +19,8 @@
  *
  * Decimal treats the ordered bytes as one unsigned big-endian number of
  * any length (a 10-byte UID is an 80-bit number), so no precision is lost.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_UID_H
 #define FM_UID_H

@@ -1,5 +1,7 @@
 /*
  * wedgekeys.c - keyboard-wedge readers: key codes to card-number lines.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <linux/input-event-codes.h>
 #include <string.h>

@@ -8,6 +8,8 @@
  * line holding anything else, a line longer than FM_UID_TEXTMAX, or keys
  * left pending for longer than FM_WEDGEKEYS_GAP_MS (someone typing by
  * hand, a half-read badge) is discarded, never delivered.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_WEDGEKEYS_H
 #define FM_WEDGEKEYS_H

@@ -4,6 +4,8 @@
  * each AEAD and prints "ALG MB/s".
  *
  *	aead-speed [MiB]
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -21,6 +21,8 @@
  *
  * DIR (default /var/tmp) receives a temporary directory, removed at the
  * end; the 10M-row file takes about 2 GB.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <inttypes.h>
 #include <stdio.h>

@@ -7,14 +7,16 @@
  * Prints "login_list_ms=... accepted_ms=... done_ms=..." where
  * accepted is the time from the release request to the printer having
  * accepted the job (PROGRESS sent), done to the end of printing.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "release/client.h"
-#include "release/protoio.h"
+#include "terminal/client.h"
+#include "proto/protoio.h"
 
 static double
 ms_now(void)

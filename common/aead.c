@@ -1,5 +1,7 @@
 /*
  * aead.c - authenticated encryption primitives on mbedTLS 2.28.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "common/aead.h"
 

@@ -5,6 +5,8 @@
  * the one it used and the faster can be chosen by measurement
  * (bench/ingest): ChaCha20-Poly1305 and AES-256-GCM, both with a 256-bit
  * key, a 96-bit nonce and a 128-bit tag.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_AEAD_H
 #define FM_AEAD_H

@@ -1,5 +1,7 @@
 /*
  * clock.c - the monotonic clock in milliseconds.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "common/clock.h"
 

@@ -1,6 +1,8 @@
 /*
  * clock.h - the monotonic clock in milliseconds, for timeouts and
  * backoff (never the wall clock: it jumps).
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_CLOCK_H
 #define FM_CLOCK_H

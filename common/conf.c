@@ -1,5 +1,7 @@
 /*
  * conf.c - table-driven INI configuration parsing.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "common/conf.h"
 

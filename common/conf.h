@@ -6,6 +6,8 @@
  * refuses unknown sections and keys, values of the wrong type and values out
  * of range, naming the line at fault.  The module knows nothing of what the
  * settings mean.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_CONF_H
 #define FM_CONF_H

@@ -1,5 +1,7 @@
 /*
  * fdpass.c - a message and a descriptor over a Unix socket.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "common/fdpass.h"
 

@@ -2,6 +2,8 @@
  * fdpass.h - one message with one file descriptor attached (SCM_RIGHTS)
  * over a SOCK_SEQPACKET socket: the backend hands followmed a job's data,
  * followmed hands the ledger writer a session's link.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_FDPASS_H
 #define FM_FDPASS_H

@@ -1,5 +1,7 @@
 /*
  * json.c - writing JSON strings and members.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "common/json.h"
 

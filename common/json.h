@@ -4,6 +4,8 @@
  * Just enough for --json listings: strings are escaped (control
  * characters, quotes, backslashes) and invalid UTF-8 is replaced with
  * U+FFFD, so any text from a user yields valid JSON.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_JSON_H
 #define FM_JSON_H

@@ -5,6 +5,8 @@
  * outside signal flags: every module logs, and threading a logger through
  * every call would buy nothing.  They are written once, before any other
  * work, and only read afterwards.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "common/log.h"
 

@@ -4,6 +4,8 @@
  * One logger per process, configured once at start-up.  Nothing secret
  * (keys, PINs) and nothing personal (titles, unless the admin allows it)
  * may be passed to these functions.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_LOG_H
 #define FM_LOG_H

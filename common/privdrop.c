@@ -1,5 +1,7 @@
 /*
  * privdrop.c - giving up root for an unprivileged account.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "common/privdrop.h"
 

@@ -1,5 +1,7 @@
 /*
  * privdrop.h - giving up root for an unprivileged account.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_PRIVDROP_H
 #define FM_PRIVDROP_H

@@ -1,5 +1,7 @@
 /*
  * sealed.c - the sealed (chunked AEAD) file format.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "common/sealed.h"
 

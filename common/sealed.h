@@ -13,6 +13,8 @@
  * to its owner record, so a file moved to another record fails to open.
  * Chunk i uses nonce = prefix | be32(i) and associated data = header |
  * be64(i) | last-chunk flag.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_SEALED_H
 #define FM_SEALED_H

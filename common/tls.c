@@ -1,5 +1,7 @@
 /*
  * tls.c - mutual TLS 1.2 with mbedTLS 2.28.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "common/tls.h"
 

@@ -6,6 +6,8 @@
  * verify nothing by default), the client checks the server's DNS name.
  * TLS 1.0 and 1.1 are refused.  Every read has a timeout, so a silent
  * peer cannot hold a process forever.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_TLS_H
 #define FM_TLS_H

@@ -1,5 +1,7 @@
 /*
  * utf8.c - validating and cleaning UTF-8 text.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "common/utf8.h"
 

@@ -1,5 +1,7 @@
 /*
  * utf8.h - validating and cleaning UTF-8 text from untrusted sources.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_UTF8_H
 #define FM_UTF8_H

@@ -1,12 +1,31 @@
 /*
  * accounts.c - accounts and their cached balances.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "quota/accounts.h"
 
 #include <string.h>
 
-#include "quota/depts.h"
-#include "quota/store-private.h"
+#include "store/store-private.h"
+
+bool
+fm_accounts_code_is_valid(const char *code)
+{
+	size_t len;
+
+	if (code == NULL || (len = strlen(code)) == 0 ||
+	    len >= FM_ACCOUNTS_CODEMAX)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = code[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		        (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		        c == '-'))
+			return false;
+	}
+	return true;
+}
 
 int64_t
 fm_accounts_available(const struct fm_account *a)
@@ -124,7 +143,7 @@ fm_accounts_add_project(
 
 	if (errstr == NULL)
 		errstr = &dummy;
-	if (store == NULL || !fm_depts_code_is_valid(code)) {
+	if (store == NULL || !fm_accounts_code_is_valid(code)) {
 		*errstr = "a project code is 1 to 31 letters, digits, '.', '_' "
 		          "or '-'";
 		return false;

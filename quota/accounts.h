@@ -6,6 +6,8 @@
  * ledger's sums, maintained in the same transaction as every ledger row
  * and checked by fm_ledger_verify().  A restricted account may not go
  * below -overdraft; an unrestricted one may go as low as it likes.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_ACCOUNTS_H
 #define FM_ACCOUNTS_H
@@ -13,9 +15,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "quota/store.h"
+#include "store/store.h"
 
 #define FM_ACCOUNTS_NAMEMAX 64
+/* Department and project codes ("O10"): shorter than this. */
+#define FM_ACCOUNTS_CODEMAX 32
 
 struct fm_account {
 	int64_t id;
@@ -26,6 +30,10 @@ struct fm_account {
 	int64_t balance;   /* settled money */
 	int64_t held;      /* reserved for jobs being printed */
 };
+
+/* 'fm_accounts_code_is_valid()' - a department or project code: 1 to 31
+ * of A-Z a-z 0-9 . _ - */
+bool fm_accounts_code_is_valid(const char *code);
 
 /* 'fm_accounts_available()' - what a can still spend: balance - held +
  * overdraft; INT64_MAX for an unrestricted account. */

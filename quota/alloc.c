@@ -1,5 +1,7 @@
 /*
  * alloc.c - periodic allocations.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "quota/alloc.h"
 
@@ -9,8 +11,8 @@
 
 #include "quota/accounts.h"
 #include "quota/ledger.h"
-#include "quota/money.h"
-#include "quota/store-private.h"
+#include "common/money.h"
+#include "store/store-private.h"
 
 bool
 fm_alloc_set(fm_store_t *store, int64_t account_id, int64_t amount,

@@ -1,6 +1,8 @@
 /*
  * alloc.h - periodic allocations: an amount credited to a user or
  * department account every day, week or month, up to a cap.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_ALLOC_H
 #define FM_ALLOC_H
@@ -9,7 +11,7 @@
 #include <stdint.h>
 
 #include "quota/period.h"
-#include "quota/store.h"
+#include "store/store.h"
 
 struct fm_alloc {
 	int64_t account_id;

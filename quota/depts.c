@@ -1,29 +1,13 @@
 /*
  * depts.c - departments and their accounts.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "quota/depts.h"
 
 #include <string.h>
 
-#include "quota/store-private.h"
-
-bool
-fm_depts_code_is_valid(const char *code)
-{
-	size_t len;
-
-	if (code == NULL || (len = strlen(code)) == 0 ||
-	    len >= FM_DEPTS_CODEMAX)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = code[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		        (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-		        c == '-'))
-			return false;
-	}
-	return true;
-}
+#include "store/store-private.h"
 
 bool
 fm_depts_add(
@@ -36,7 +20,7 @@ fm_depts_add(
 
 	if (errstr == NULL)
 		errstr = &dummy;
-	if (store == NULL || !fm_depts_code_is_valid(code)) {
+	if (store == NULL || !fm_accounts_code_is_valid(code)) {
 		*errstr = "a department code is 1 to 31 letters, digits, '.', "
 		          "'_' or '-'";
 		return false;

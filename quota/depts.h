@@ -1,6 +1,8 @@
 /*
  * depts.h - departments (cost centres): a code such as "O10", a name,
  * and a shared account with its own balance and quota.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_DEPTS_H
 #define FM_DEPTS_H
@@ -9,9 +11,9 @@
 #include <stdint.h>
 
 #include "quota/accounts.h"
-#include "quota/store.h"
+#include "store/store.h"
 
-#define FM_DEPTS_CODEMAX 32
+#define FM_DEPTS_CODEMAX FM_ACCOUNTS_CODEMAX
 #define FM_DEPTS_NAMEMAX 128
 
 struct fm_dept {
@@ -21,9 +23,6 @@ struct fm_dept {
 	int users; /* members (users whose primary department it is) */
 	struct fm_account account;
 };
-
-/* 'fm_depts_code_is_valid()' - 1 to 31 of A-Z a-z 0-9 . _ - */
-bool fm_depts_code_is_valid(const char *code);
 
 /*
  * 'fm_depts_add()' - create department code with name and its account

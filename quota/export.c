@@ -1,5 +1,7 @@
 /*
  * export.c - per-department and per-user exports, usage reports.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "quota/export.h"
 
@@ -7,8 +9,8 @@
 #include <string.h>
 
 #include "common/json.h"
-#include "quota/money.h"
-#include "quota/store-private.h"
+#include "common/money.h"
+#include "store/store-private.h"
 
 /* Only the first commit row of a charge carries page counts (ledger.c),
  * so sums over rows count each page once. */

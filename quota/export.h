@@ -15,6 +15,8 @@
  * not run it as a formula.  JSON has the same rows as objects with the
  * same keys.  For a closed period the output is byte-for-byte the same
  * every time: it depends only on ledger rows, which never change.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_EXPORT_H
 #define FM_EXPORT_H
@@ -24,7 +26,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "quota/store.h"
+#include "store/store.h"
 
 enum fm_export_by {
 	FM_EXPORT_BY_DEPARTMENT,

@@ -1,5 +1,7 @@
 /*
  * ledger.c - the append-only, hash-chained quota ledger.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "quota/ledger.h"
 
@@ -14,10 +16,10 @@
 #include "common/log.h"
 #include "quota/accounts.h"
 #include "quota/ledgerd.h"
-#include "quota/money.h"
+#include "common/money.h"
 #include "quota/period.h"
 #include "quota/policy.h"
-#include "quota/store-private.h"
+#include "store/store-private.h"
 #include "quota/users.h"
 
 #define HASH_LEN 32

@@ -26,6 +26,8 @@
  * groupsync.h), so concurrent sessions charge faster than one alone.
  *Idempotency keys make a call retried after a crash a no-op that returns the
  *first call's result.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_LEDGER_H
 #define FM_LEDGER_H
@@ -35,7 +37,7 @@
 #include <stdint.h>
 
 #include "quota/price.h"
-#include "quota/store.h"
+#include "store/store.h"
 
 #define FM_LEDGER_KEYMAX 128    /* idempotency keys */
 #define FM_LEDGER_REASONMAX 256 /* adjustment reasons */

@@ -1,5 +1,7 @@
 /*
  * ledgerd.c - the ledger writer and its client side (see ledgerd.h).
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "quota/ledgerd.h"
 
@@ -18,9 +20,9 @@
 #include "common/clock.h"
 #include "common/fdpass.h"
 #include "common/log.h"
-#include "quota/groupsync.h"
+#include "store/groupsync.h"
 #include "quota/ledger.h"
-#include "quota/store-private.h"
+#include "store/store-private.h"
 
 #define FIRST_LINK 2 /* fds[0]: control, fds[1]: the syncer's answers */
 #define SYNC_FAILED (UINT64_C(1) << 63)

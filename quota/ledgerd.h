@@ -16,6 +16,8 @@
  *	followmed                 writer                  session
  *	fm_ledgerd_link(ctl) --fd over ctl-->  serves fd
  *	        (other end inherited by the session's fork)  ledger calls
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_LEDGERD_H
 #define FM_LEDGERD_H

@@ -1,5 +1,7 @@
 /*
  * ledgerwire.c - charging process <-> ledger writer messages.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "quota/ledgerwire.h"
 

@@ -15,6 +15,8 @@
  *
  * Limits are the ledger's own: a request the writer could decode is one
  * fm_ledger_*() could be asked directly.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_LEDGERWIRE_H
 #define FM_LEDGERWIRE_H
@@ -25,7 +27,7 @@
 
 #include "quota/accounts.h"
 #include "quota/ledger.h"
-#include "quota/printers.h"
+#include "store/printers.h"
 #include "quota/users.h"
 
 #define FM_LEDGERWIRE_VERSION 1

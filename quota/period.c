@@ -1,5 +1,7 @@
 /*
  * period.c - dates and period keys, in local time.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "quota/period.h"
 

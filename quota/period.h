@@ -4,6 +4,8 @@
  * Dates are in the site's local time zone (TZ): a period "2026-10-01 to
  * 2026-10-31" runs from local midnight on the first day to local midnight
  * after the last.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_PERIOD_H
 #define FM_PERIOD_H

@@ -1,11 +1,13 @@
 /*
  * policy.c - the policy key/value table.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "quota/policy.h"
 
 #include <string.h>
 
-#include "quota/store-private.h"
+#include "store/store-private.h"
 
 bool
 fm_policy_get(fm_store_t *store, const char *key, char *buf, size_t size)

@@ -5,6 +5,8 @@
  * (restricted | unrestricted: the limit given to users created on first
  * print), "currency" (an ISO 4217 code, display only), "closed_through"
  * (YYYY-MM-DD of the last closed day, or "").
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_POLICY_H
 #define FM_POLICY_H
@@ -12,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "quota/store.h"
+#include "store/store.h"
 
 #define FM_POLICY_VALUEMAX 64
 

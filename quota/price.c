@@ -1,12 +1,14 @@
 /*
  * price.c - price lists and quotes.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "quota/price.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "quota/store-private.h"
+#include "store/store-private.h"
 
 bool
 fm_price_media_is_valid(const char *media)

@@ -7,6 +7,8 @@
  * list with the change applied), and every charge records the version it
  * used.  A printer without a list of its own uses the default list
  * (printer "").
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_PRICE_H
 #define FM_PRICE_H
@@ -15,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "quota/store.h"
+#include "store/store.h"
 
 #define FM_PRICE_MEDIAMAX 16
 #define FM_PRICE_DEFAULT "" /* the default list's printer name */

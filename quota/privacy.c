@@ -1,9 +1,11 @@
 /*
  * privacy.c - anonymising old job records.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "quota/privacy.h"
 
-#include "quota/store-private.h"
+#include "store/store-private.h"
 
 /* Jobs per transaction: a year of records must not hold the store's
  * write lock (and every charge waiting on it) for long. */

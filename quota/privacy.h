@@ -1,5 +1,7 @@
 /*
  * privacy.h - removing personal data from old records.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_PRIVACY_H
 #define FM_PRIVACY_H
@@ -7,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "quota/store.h"
+#include "store/store.h"
 
 /*
  * 'fm_privacy_anonymise()' - blank the titles, hosts and document names

@@ -1,5 +1,7 @@
 /*
  * users.c - users, their departments and print PINs.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "quota/users.h"
 
@@ -15,7 +17,7 @@
 
 #include "common/aead.h"
 #include "quota/policy.h"
-#include "quota/store-private.h"
+#include "store/store-private.h"
 
 #define SALT_LEN 16
 #define HASH_LEN 32

@@ -5,6 +5,8 @@
  * Users are created by an admin (fm_users_add) or on first print
  * (fm_users_ensure), taking the full name from NSS (GECOS).  Print PINs
  * are stored only as salted PBKDF2-SHA256 hashes.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_USERS_H
 #define FM_USERS_H
@@ -15,7 +17,7 @@
 
 #include "quota/accounts.h"
 #include "quota/depts.h"
-#include "quota/store.h"
+#include "store/store.h"
 
 #define FM_USERS_LOGINMAX 64
 #define FM_USERS_NAMEMAX 128

@@ -1,5 +1,7 @@
 /*
  * charge.c - pricing and charging releases through the ledger.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "release/charge.h"
 
@@ -8,7 +10,7 @@
 #include <strings.h>
 
 #include "quota/ledger.h"
-#include "quota/money.h"
+#include "common/money.h"
 
 const char *
 fm_charge_media_class(const char *media)

@@ -6,6 +6,8 @@
  * Idempotency keys derive from the release id ("release-<id>",
  * "release-<id>-settle"), so settling a release twice -- after a crash,
  * say -- charges once.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_CHARGE_H
 #define FM_CHARGE_H
@@ -14,10 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "quota/jobstore.h"
+#include "store/jobstore.h"
 #include "quota/price.h"
-#include "quota/releases.h"
-#include "quota/store.h"
+#include "store/releases.h"
+#include "store/store.h"
 
 /*
  * 'fm_charge_media_class()' - the price list's media name for a job's

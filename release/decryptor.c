@@ -1,6 +1,8 @@
 /*
  * decryptor.c - a session's decryptor: the process that holds the spool
  * master key.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "release/decryptor.h"
 

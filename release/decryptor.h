@@ -14,6 +14,8 @@
  *   be16 | identity
  * Answers: verify -> status u8; read -> frames (length be32 | data),
  * a zero length, then status u8 (enum fm_sealed_status).
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_DECRYPTOR_H
 #define FM_DECRYPTOR_H

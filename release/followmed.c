@@ -5,6 +5,8 @@
  * (each handled in a worker process, so a large job or a stuck peer never
  * stalls the loop), reaps workers, and runs one timer that expires
  * unreleased jobs.  See followmed(8).
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,13 +32,13 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/privdrop.h"
-#include "quota/jobstore.h"
+#include "store/jobstore.h"
 #include "quota/ledgerd.h"
-#include "quota/printers.h"
-#include "quota/releases.h"
+#include "store/printers.h"
+#include "store/releases.h"
 #include "release/charge.h"
 #include "release/printer.h"
-#include "release/settings.h"
+#include "common/settings.h"
 #include "release/session.h"
 #include "spooler/ingest.h"
 #include "spooler/spool.h"

@@ -9,6 +9,8 @@
  * constant-time.  account: the Followme user must exist and be enabled.
  * The module reads the Followme store, so the process calling PAM must
  * be allowed to (followmed's user).  See pam_followme(8).
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
@@ -16,7 +18,7 @@
 #include <syslog.h>
 
 #include "quota/users.h"
-#include "release/settings.h"
+#include "common/settings.h"
 
 #define PIN_PROMPT "PIN: "
 

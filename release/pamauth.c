@@ -1,5 +1,7 @@
 /*
  * pamauth.c - PAM checks in a child process with a deadline.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "release/pamauth.h"
 

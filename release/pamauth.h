@@ -6,6 +6,8 @@
  * killed after a deadline: whatever the stack does, the caller gets an
  * answer in bounded time.  The secret is never logged and is wiped in
  * both processes.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_PAMAUTH_H
 #define FM_PAMAUTH_H

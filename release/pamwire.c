@@ -1,5 +1,7 @@
 /*
  * pamwire.c - followmed <-> followme-pamhelper messages.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "release/pamwire.h"
 

@@ -11,6 +11,8 @@
  * The user is 1 to 255 bytes, the secret 1 to 255, rhost 0 to 255; the
  * reply's user is what PAM settled on (empty unless the result is OK).
  * The PAM service is not in the request: the helper has its own.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_PAMWIRE_H
 #define FM_PAMWIRE_H

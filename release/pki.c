@@ -1,5 +1,7 @@
 /*
  * pki.c - the site's certificate authority.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "release/pki.h"
 

@@ -6,6 +6,8 @@
  * common/tls.h) then lets in only terminals the CA signed, and followmed
  * refuses any whose certificate serial is not registered and active.
  * Keys are ECDSA P-256, written 0600 with O_EXCL and O_NOFOLLOW.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_PKI_H
 #define FM_PKI_H

@@ -1,5 +1,7 @@
 /*
  * printer.c - IPP to the printer with libcups.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "release/printer.h"
 

@@ -6,6 +6,8 @@
  * by an IPP URI ("ipp://mfp-2.example.org/ipp/print").  Every call is
  * bounded by a timeout; they block, so they run in the session process
  * of the one terminal that asked.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_PRINTER_H
 #define FM_PRINTER_H

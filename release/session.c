@@ -1,5 +1,7 @@
 /*
  * session.c - serving one release terminal.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "release/session.h"
 
@@ -16,23 +18,23 @@
 #include "common/tls.h"
 #include "common/utf8.h"
 #include "quota/accounts.h"
-#include "quota/authlog.h"
-#include "quota/jobstore.h"
-#include "quota/releases.h"
-#include "quota/terminals.h"
+#include "store/authlog.h"
+#include "store/jobstore.h"
+#include "store/releases.h"
+#include "store/terminals.h"
 #include "release/pamauth.h"
-#include "quota/badges.h"
-#include "quota/money.h"
-#include "quota/printers.h"
+#include "store/badges.h"
+#include "common/money.h"
+#include "store/printers.h"
 #include "quota/users.h"
 #include "release/charge.h"
-#include "quota/money.h"
-#include "quota/printers.h"
+#include "common/money.h"
+#include "store/printers.h"
 #include "quota/users.h"
 #include "release/charge.h"
 #include "release/pki.h"
 #include "release/printer.h"
-#include "release/protoio.h"
+#include "proto/protoio.h"
 #include "spooler/spool.h"
 
 struct session {

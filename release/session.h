@@ -5,15 +5,17 @@
  *
  * A session is the TLS connection: a terminal can only act for the user
  * who logged in on it, and only on the printer it is bound to.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_SESSION_H
 #define FM_SESSION_H
 
 #include <stdint.h>
 
-#include "quota/store.h"
+#include "store/store.h"
 #include "release/decryptor.h"
-#include "release/settings.h"
+#include "common/settings.h"
 
 struct fm_session_ctx {
 	const struct fm_settings *settings;

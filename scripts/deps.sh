@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # deps.sh - sourced by scripts/test and scripts/demo: installs the Debian
 # packages Followme needs to build and test, if any are missing.
 

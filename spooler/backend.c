@@ -9,6 +9,8 @@
  * followmed has acknowledged durable storage; RETRY whenever the job may
  * be held later (followmed down, disk full, store busy); CANCEL with an
  * ERROR: line when it can never be held.  See followme(8).
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <cups/backend.h>
 #include <errno.h>
@@ -25,7 +27,7 @@
 #include <unistd.h>
 
 #include "common/fdpass.h"
-#include "release/settings.h"
+#include "common/settings.h"
 #include "spooler/ingestmsg.h"
 #include "spooler/options.h"
 #include "spooler/pagecount.h"

@@ -1,6 +1,8 @@
 /*
  * gsrun.c - Ghostscript in a sandboxed child, and a PPM page reader on
  * top of it for colour decisions.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 /* _GNU_SOURCE comes from the build (CMakeLists.txt). */
 #include <errno.h>

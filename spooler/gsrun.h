@@ -7,6 +7,8 @@
  * files, and is killed when the wall-clock deadline passes.  Its output
  * comes back over a pipe to a sink callback, so the parent decides what
  * it means and can stop early.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_GSRUN_H
 #define FM_GSRUN_H

@@ -1,5 +1,7 @@
 /*
  * ingest.c - holding one submitted document: receive, seal, record.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "spooler/ingest.h"
 
@@ -13,7 +15,7 @@
 
 #include "common/fdpass.h"
 #include "common/log.h"
-#include "quota/jobstore.h"
+#include "store/jobstore.h"
 #include "quota/users.h"
 #include "spooler/ingestmsg.h"
 

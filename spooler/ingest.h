@@ -1,6 +1,8 @@
 /*
  * ingest.h - followmed's side of the ingest protocol: one connection from
  * the backend, handled in a worker process.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_INGEST_H
 #define FM_INGEST_H
@@ -8,8 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "quota/store.h"
-#include "release/settings.h"
+#include "store/store.h"
+#include "common/settings.h"
 #include "spooler/spool.h"
 
 struct fm_ingest_ctx {

@@ -1,5 +1,7 @@
 /*
  * ingestmsg.c - encoding and decoding the ingest protocol.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "spooler/ingestmsg.h"
 

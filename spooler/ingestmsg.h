@@ -14,6 +14,8 @@
  * Every field of the ticket appears exactly once; integers are big-endian
  * of their exact width; strings have no NUL bytes and fit their ticket
  * field.  Anything else is refused whole.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_INGESTMSG_H
 #define FM_INGESTMSG_H
@@ -22,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "spooler/ticket.h"
+#include "store/ticket.h"
 
 #define FM_INGESTMSG_MAX 16384
 #define FM_INGESTMSG_REPLYMAX 1024

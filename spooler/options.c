@@ -1,5 +1,7 @@
 /*
  * options.c - building the job ticket from the backend's arguments.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "spooler/options.h"
 

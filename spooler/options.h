@@ -6,6 +6,8 @@
  * value is untrusted text: strings are cleaned to valid UTF-8 without
  * control characters, numbers are range-checked, and secrets cupsd may
  * pass along (job-password) are dropped.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_OPTIONS_H
 #define FM_OPTIONS_H
@@ -13,7 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "spooler/ticket.h"
+#include "store/ticket.h"
 
 /* Things worth telling the user about, set in *notes. */
 #define FM_TICKET_NOTE_TITLE_SHORTENED 0x1

@@ -18,6 +18,8 @@
  * colour space) and either a foreground colour other than black or
  * white is selected (ESC*v#S) or multi-plane raster rows are sent.  This
  * follows the commands, not the pixels, so it is marked inexact.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <string.h>
 

@@ -1,6 +1,8 @@
 /*
  * pagecount-pcl.h - page analysis of PCL 5 (and PCL 3/4): form feeds outside
  * HP-GL/2, resets, binary payloads skipped, copies.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_PAGECOUNT_PCL_H
 #define FM_PAGECOUNT_PCL_H

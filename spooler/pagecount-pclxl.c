@@ -16,6 +16,8 @@
  * are not all neutral (uncompressed and RLE rows are inspected; JPEG and
  * delta-row image data are taken as colour and the result is marked
  * inexact), or indexed colour through a palette with a colour entry.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <string.h>
 

@@ -1,6 +1,8 @@
 /*
  * pagecount-pclxl.h - page analysis of PCL XL (PCL 6) streams in both byte
  * orders: pages, PageCopies, colour of brushes, pens and images.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_PAGECOUNT_PCLXL_H
 #define FM_PAGECOUNT_PCLXL_H

@@ -20,6 +20,8 @@
  * walks them (its walk recurses), and every stream is decoded under a
  * ceiling (stream_bytes()), so hostile files cost bounded stack, memory
  * and time.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <math.h>
 #include <qpdf/qpdf-c.h>

@@ -2,6 +2,8 @@
  * pagecount-pdf.h - page analysis of PDF and PCLm through libqpdf; colour from
  * the content streams' operators, colour spaces and images, or from a rendering
  * (accurate mode).
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_PAGECOUNT_PDF_H
 #define FM_PAGECOUNT_PDF_H

@@ -4,6 +4,8 @@
  * Only the variables that change what is printed are read: QTY (copies
  * of the whole job) and COPIES (copies of each page), DUPLEX, and the
  * language entered.  pkpgcounter's pjl.py reads the same variables.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <ctype.h>
 #include <string.h>

@@ -1,6 +1,8 @@
 /*
  * pagecount-pjl.h - the PJL job wrapper (Universal Exit Language and
  * "@PJL" lines) in front of PCL, PCL XL, PostScript or PDF data.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_PAGECOUNT_PJL_H
 #define FM_PAGECOUNT_PJL_H

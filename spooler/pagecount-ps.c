@@ -20,6 +20,8 @@
  * sethsbcolor with non-neutral operands (also through one-operator
  * procedures defined in the prolog, like "/rgb {setrgbcolor} bind def")
  * and colorimage make the page colour.  Accurate mode renders instead.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 /* _GNU_SOURCE comes from the build (CMakeLists.txt). */
 #include <stdio.h>

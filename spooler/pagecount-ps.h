@@ -2,6 +2,8 @@
  * pagecount-ps.h - page analysis of PostScript: DSC comments, in-document
  * copies, and Ghostscript in a limited child when DSC is missing or
  * untrustworthy.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_PAGECOUNT_PS_H
 #define FM_PAGECOUNT_PS_H

@@ -5,6 +5,8 @@
  * Each page is walked to its end, because the optional TotalPageCount
  * in the header is 0 from many writers (Ghostscript included) and a
  * count must not trust a number the data merely claims.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <string.h>
 

@@ -1,6 +1,8 @@
 /*
  * pagecount-pwg.h - page analysis of PWG raster (RaS2): page headers and
  * PackBits-style line data, colour from the pixels.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_PAGECOUNT_PWG_H
 #define FM_PAGECOUNT_PWG_H

@@ -3,6 +3,8 @@
  * page count that writers often leave 0, then per page a 32-byte header
  * (bits per pixel, colour space, duplex, quality, width, height,
  * resolution) and run-length encoded lines as in PWG raster.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <string.h>
 

@@ -1,6 +1,8 @@
 /*
  * pagecount-urf.h - page analysis of Apple URF (UNIRAST) raster, colour from
  * the pixels.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_PAGECOUNT_URF_H
 #define FM_PAGECOUNT_URF_H

@@ -14,6 +14,8 @@
  *    rounded up to whole sheets, times the copies;
  *  - colour: a side is colour if any page on it is; monochrome colour
  *    mode makes everything mono.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 /* _GNU_SOURCE (pipe2) comes from the build (CMakeLists.txt). */
 #include <errno.h>

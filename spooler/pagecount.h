@@ -12,6 +12,8 @@
  *
  * A file that cannot be counted is never given a guessed number: the
  * result then has a status other than FM_PC_OK and its counts are zero.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_PAGECOUNT_H
 #define FM_PAGECOUNT_H

@@ -1,5 +1,7 @@
 /*
  * pagetally.c - streaming tally of pages, colour and N-up sides.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdarg.h>
 #include <stdio.h>

@@ -6,6 +6,8 @@
  *
  * Keeping the tally streaming means a parser never stores a per-page
  * list, so a document with a hundred million form feeds costs no memory.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_PAGETALLY_H
 #define FM_PAGETALLY_H

@@ -1,5 +1,7 @@
 /*
  * rasterlines.c - PWG/URF run-length line walker with a colour check.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "spooler/rasterlines.h"
 

@@ -6,6 +6,8 @@
  *
  * The scanner walks a page's compressed lines without decompressing
  * them: a colour decision only needs each distinct pixel value once.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_RASTERLINES_H
 #define FM_RASTERLINES_H

@@ -1,5 +1,7 @@
 /*
  * spool.c - the encrypted spool directory.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "spooler/spool.h"
 

@@ -7,6 +7,8 @@
  *                       key derived from the master key and bound to the
  *                       document's identity (job uuid and number)
  * File names are built from ids only, never from user text.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_SPOOL_H
 #define FM_SPOOL_H

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # make-pagecount-corpus.sh OUTDIR GENERATOR - builds the page-analysis test
 # corpus with known truth into OUTDIR and writes OUTDIR/expected.tsv.
 #

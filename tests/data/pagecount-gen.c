@@ -17,6 +17,8 @@
  *           mb=N      repeat PAGES until the file reaches N MB (bench)
  *
  * Truth: pages = letters (times the mb repeats); colour pages = 'c's.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -1,11 +1,13 @@
 /*
  * fuzz_badge_uid.c - fuzz target for the badge UID parser.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "quota/badges.h"
+#include "store/badges.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

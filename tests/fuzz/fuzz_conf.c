@@ -1,5 +1,7 @@
 /*
  * fuzz_conf.c - fuzz target for the INI configuration parser.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stddef.h>
 #include <stdint.h>

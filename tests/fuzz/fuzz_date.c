@@ -1,6 +1,8 @@
 /*
  * fuzz_date.c - fuzz target for the YYYY-MM-DD parser; a parsed date
  * formats back to the same text.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stddef.h>
 #include <stdint.h>

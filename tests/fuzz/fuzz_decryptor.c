@@ -1,6 +1,8 @@
 /*
  * fuzz_decryptor.c - fuzz target for the decryptor's request decoder:
  * what decodes re-encodes to the same bytes.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -2,6 +2,8 @@
  * fuzz_ingestmsg.c - fuzz target for the ingest protocol decoders.  The
  * first byte chooses request or reply; a decoded request must re-encode
  * to the same bytes it came from, modulo field order.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdlib.h>
 #include <string.h>

@@ -2,6 +2,8 @@
  * fuzz_ledgerwire.c - fuzz target for the ledger writer's messages: what
  * decodes must encode back to the same bytes (one encoding per message),
  * and nothing may crash or read out of bounds.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,13 +1,15 @@
 /*
  * fuzz_money.c - fuzz target for the amount parser; checks that what
  * parses formats back to a value that parses to the same amount.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "quota/money.h"
+#include "common/money.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -2,6 +2,8 @@
  * fuzz_options.c - fuzz target for building a job ticket from backend
  * arguments: the input is split at NUL bytes into user, title, copies and
  * the options string.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdlib.h>
 #include <string.h>

@@ -3,6 +3,8 @@
  * format sniffing, PJL unwrapping and every parser behind
  * fm_pagecount_buf(), with the counting rules applied.  Checks the
  * result's invariants.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,6 +1,8 @@
 /*
  * fuzz_pagecount_pcl.c - fuzz target for the pcl page-analysis parser
  * (spooler/pagecount-pcl.c), called directly on the input.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stddef.h>
 #include <stdint.h>

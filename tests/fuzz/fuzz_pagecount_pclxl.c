@@ -1,6 +1,8 @@
 /*
  * fuzz_pagecount_pclxl.c - fuzz target for the pclxl page-analysis parser
  * (spooler/pagecount-pclxl.c), called directly on the input.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stddef.h>
 #include <stdint.h>

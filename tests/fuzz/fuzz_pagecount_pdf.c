@@ -1,6 +1,8 @@
 /*
  * fuzz_pagecount_pdf.c - fuzz target for the pdf page-analysis parser
  * (spooler/pagecount-pdf.c), called directly on the input.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -2,6 +2,8 @@
  * fuzz_pagecount_pjl.c - fuzz target for the PJL header parser
  * (spooler/pagecount-pjl.c); checks that the body offset stays inside
  * the input.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,6 +1,8 @@
 /*
  * fuzz_pagecount_ps.c - fuzz target for the ps page-analysis parser
  * (spooler/pagecount-ps.c), called directly on the input.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,6 +1,8 @@
 /*
  * fuzz_pagecount_pwg.c - fuzz target for the pwg page-analysis parser
  * (spooler/pagecount-pwg.c), called directly on the input.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,6 +1,8 @@
 /*
  * fuzz_pagecount_urf.c - fuzz target for the urf page-analysis parser
  * (spooler/pagecount-urf.c), called directly on the input.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stddef.h>
 #include <stdint.h>

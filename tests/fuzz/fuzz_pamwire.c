@@ -1,6 +1,8 @@
 /*
  * fuzz_pamwire.c - fuzz target for followme-pamhelper's messages: what
  * decodes re-encodes to the same bytes.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdint.h>
 #include <stdlib.h>

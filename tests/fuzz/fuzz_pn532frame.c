@@ -1,6 +1,8 @@
 /*
  * fuzz_pn532frame.c - fuzz target for the PN532 simulator's frame parser:
  * whatever the bytes, it must make progress and stay inside them.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,11 +1,13 @@
 /*
  * fuzz_proto.c - fuzz target for the terminal protocol decoder: what
  * decodes must re-encode and decode to the same message.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "release/proto.h"
+#include "proto/proto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

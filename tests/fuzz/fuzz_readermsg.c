@@ -1,6 +1,8 @@
 /*
  * fuzz_readermsg.c - fuzz target for the reader event codec: whatever
  * decodes must encode back to the same bytes.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdint.h>
 #include <stdlib.h>

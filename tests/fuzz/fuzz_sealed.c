@@ -2,6 +2,8 @@
  * fuzz_sealed.c - fuzz target for the sealed file reader: arbitrary bytes
  * as a spool file must be refused cleanly (or, for a valid file, decrypt),
  * and checking the tags alone must give the same answer as decrypting.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdlib.h>
 #include <sys/mman.h>

@@ -1,10 +1,12 @@
 /*
  * fuzz_termconf.c - fuzz target for the terminal's configuration parser.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stddef.h>
 #include <stdint.h>
 
-#include "release/termconf.h"
+#include "terminal/termconf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -2,13 +2,15 @@
  * fuzz_termtext.c - fuzz target for the screen-safe text of titles: the
  * output never exceeds its buffer or its cells, and never holds a
  * control character.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <locale.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "release/termtext.h"
+#include "terminal/termtext.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

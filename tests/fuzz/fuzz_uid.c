@@ -4,6 +4,8 @@
  *
  * Input: first byte selects the typed-text base, then the spec and the
  * text separated by the first newline.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdint.h>
 #include <string.h>

@@ -2,6 +2,8 @@
  * fuzz_wedgekeys.c - fuzz target for keyboard-wedge line assembly: any
  * event sequence (4 bytes each: type, code, value, time step) gives only
  * lines of digits and a-f that fm_uid_from_text() accepts.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -4,6 +4,8 @@
  * Arguments are files or directories of files; each is read whole and
  * passed to LLVMFuzzerTestOneInput().  Used by builds without FM_FUZZ so
  * that the seed corpus and saved crash reproducers stay regression tests.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <dirent.h>
 #include <stdint.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # admin_quota.sh - followme-admin quota, accounts and finance commands,
 # end to end on a real store: setup from the CLI alone, charges, exports
 # of a closed period (same bytes twice), ledger verification against a

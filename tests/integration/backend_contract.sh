@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The followme backend's contract with cupsd, exercised by running the
 # backend directly as lp (as cupsd does), against a real followmed:
 # discovery, argument checks, exit codes, data on stdin or in a file,

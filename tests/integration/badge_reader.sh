@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # badge_reader.sh - the libnfc badge reader path, end to end: the real
 # libnfc pn532_uart driver (through followme-badgetest, which opens the
 # reader exactly as followme-terminal does) against fm-pn532-sim, a

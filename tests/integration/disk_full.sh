@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A full spool file system: the backend says RETRY (CUPS keeps the job),
 # nothing partial is left, and once there is room the job is held.
 set -u

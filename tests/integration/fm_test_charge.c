@@ -7,6 +7,8 @@
  *
  * AT is the UNIX time to stamp (0: now).  Exits 0 when charged, 3 when
  * denied (the reason on stderr), 1 on errors.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Jobs printed with the real lp through a private cupsd land held, under
 # the right owner, with their ticket and their exact bytes, encrypted.
 set -u

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # lib.sh - sourced by integration tests and scripts/demo: starts a private
 # stack in a temporary directory -- followmed on its own state dir and a
 # private cupsd (Unix socket and a loopback port) with the followme

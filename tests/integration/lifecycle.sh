@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A held job's end: expiry by followmed's timer (file and key destroyed,
 # recorded as not charged), deletion and purge by followme-admin, a
 # tampered spool file refused; and the command-line checks of followmed

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # pagecount.sh - builds the page-analysis corpus (tests/data/
 # make-pagecount-corpus.sh) in the build tree and checks that
 # followme-pagecount gives exactly the expected status, pages, colour

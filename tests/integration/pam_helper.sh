@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # followme-pamhelper: system passwords through the real pam_unix module,
 # which needs root, while followmed stays unprivileged.  A temporary
 # account with a password is created for the test and removed after.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # PIN and password checks through real PAM (pam_wrapper + pam_matrix):
 # right and wrong secrets, an account PAM refuses, and a stack that hangs
 # is cut off at the deadline.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Releasing held jobs to a real IPP printer (ippeveprinter as the MFP,
 # directly by ipp:// URI and through a CUPS queue): the printer gets
 # exactly the held bytes, options can only be lowered, the measured count

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Release terminals over mutual TLS: the site CA and terminal certificates
 # made by followme-admin, PIN login through real PAM (pam_wrapper), the
 # job list, delete and extend, lockout after failed PINs, session

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Nothing is lost and nothing is held twice when followmed is down, or is
 # killed in the middle of an ingest: CUPS keeps retrying the job and it
 # lands exactly once.

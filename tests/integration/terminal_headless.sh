@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # followme-terminal without a screen: a tap releases every held job,
 # oldest first, within the quota, and each outcome runs its own feedback
 # command -- released N, nothing to print, unknown badge, over quota,

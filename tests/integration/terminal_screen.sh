@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # followme-terminal on its screen, end to end: the real program under
 # tmux (keys typed with send-keys, the screen read with capture-pane), the
 # real libnfc driver against the simulated PN532, followmed with PINs

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 fm_integration_test(backend_contract)
 fm_integration_test(hold_queue)
 fm_integration_test(resilience)
@@ -8,7 +9,7 @@ fm_integration_test(pam_helper)
 fm_integration_test(release_session)
 fm_integration_test(release_print)
 add_executable(fm_test_charge ${CMAKE_SOURCE_DIR}/tests/integration/fm_test_charge.c)
-target_link_libraries(fm_test_charge PRIVATE fm_store)
+target_link_libraries(fm_test_charge PRIVATE fm_quota)
 fm_integration_test(admin_quota)
 fm_integration_test(badge_reader)
 fm_integration_test(terminal_screen)

@@ -5,6 +5,8 @@
  *
  * Prints "ok NAME", "denied", "account refused" or "unavailable" and the
  * milliseconds it took; exit 0 for ok, 1 otherwise.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdio.h>
 #include <stdlib.h>

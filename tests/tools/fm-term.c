@@ -10,14 +10,16 @@
  *	badge HEX | badgepin HEX PIN | associate HEX | logout |
  *	raw HEX (bytes sent as they are) | wait SECONDS (read one message)
  * Exit 0 when every request got a reply, 1 when the connection failed.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "release/client.h"
-#include "release/protoio.h"
+#include "terminal/client.h"
+#include "proto/protoio.h"
 
 static void
 print_msg(const struct fm_proto_msg *m)

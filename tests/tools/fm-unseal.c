@@ -7,6 +7,8 @@
  * from followme-admin jobs show --json.  Exit 0 if the file decrypts and
  * verifies, 3 if it is corrupt, 1 on other errors.  Only for tests:
  * production never writes held print data anywhere but to a printer.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -23,6 +23,8 @@
  *	                       pulled out); replug makes a new one
  *	replug
  *	quit
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <ctype.h>
 #include <errno.h>

@@ -1,5 +1,7 @@
 /*
  * pn532frame.c - host-to-PN532 UART frames, as the simulator reads them.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "tests/tools/pn532frame.h"
 

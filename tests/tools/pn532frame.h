@@ -8,6 +8,8 @@
  * LEN counts D4, CMD and data; LCS makes LEN + LCS = 0 (mod 256); DCS
  * makes the sum of D4, CMD, data and DCS 0.  Wake-up bytes (55 55 00...)
  * and other junk before the 00 FF start code are skipped.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_PN532FRAME_H
 #define FM_PN532FRAME_H

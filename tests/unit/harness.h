@@ -8,6 +8,8 @@
  *
  * A failed assertion prints the file, line, the operand text and both
  * values, marks the current test failed and returns from it.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_TEST_HARNESS_H
 #define FM_TEST_HARNESS_H

@@ -1,6 +1,8 @@
 /*
  * sanitizer_probe.c - proves the sanitizer build really has ASan linked:
  * a deliberate heap overflow that an instrumented binary must report.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdlib.h>
 

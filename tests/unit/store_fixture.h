@@ -1,5 +1,7 @@
 /*
  * store_fixture.h - a fresh store in a temporary directory for unit tests.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef FM_TEST_STORE_FIXTURE_H
 #define FM_TEST_STORE_FIXTURE_H
@@ -9,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "quota/store-private.h"
+#include "store/store-private.h"
 
 struct fixture {
 	char dir[64];

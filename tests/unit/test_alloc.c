@@ -1,5 +1,7 @@
 /*
  * test_alloc.c - unit tests for quota/alloc.c: periods, caps, idempotency.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "quota/accounts.h"
 #include "quota/alloc.h"

@@ -1,6 +1,8 @@
 /*
  * test_charge.c - what a release is charged for: colour per page, split
  * from the measured impressions.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "harness.h"
 #include "quota/price.h"

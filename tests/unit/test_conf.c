@@ -1,5 +1,7 @@
 /*
  * test_conf.c - unit tests for common/conf.c.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stddef.h>
 

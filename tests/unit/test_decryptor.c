@@ -2,6 +2,8 @@
  * test_decryptor.c - the decryptor's requests, and the decryptor itself
  * on a real spool: verify and read through it, bad names refused, the
  * stream kept in step after a refused chunk.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdlib.h>
 #include <sys/mman.h>

@@ -4,6 +4,8 @@
  * neutralising, totals equal to the ledger's, closed periods.
  *
  * FM_UPDATE_GOLDEN=1 rewrites the golden files instead of comparing.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdlib.h>
 

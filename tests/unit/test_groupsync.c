@@ -3,6 +3,8 @@
  * files: a commit alone syncs itself, a sync file that claims too much is
  * not believed, a planted link is refused (and the store then falls back
  * to synchronous = FULL), and the writer lock excludes other processes.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,8 +12,8 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "quota/groupsync.h"
-#include "quota/store-private.h"
+#include "store/groupsync.h"
+#include "store/store-private.h"
 #include "store_fixture.h"
 
 static void

@@ -1,6 +1,8 @@
 /*
  * test_gsrun.c - unit tests for spooler/gsrun.c: Ghostscript in a limited
  * child (needs gs on PATH, which scripts/deps.sh installs).
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdlib.h>
 #include <time.h>

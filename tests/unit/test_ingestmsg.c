@@ -1,5 +1,7 @@
 /*
  * test_ingestmsg.c - unit tests for spooler/ingestmsg.c.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "spooler/ingestmsg.h"
 #include "tests/unit/harness.h"

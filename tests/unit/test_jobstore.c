@@ -1,14 +1,16 @@
 /*
  * test_jobstore.c - unit tests for quota/store.c and quota/jobstore.c on
  * a real SQLite file.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "quota/jobstore.h"
-#include "quota/store-private.h"
+#include "store/jobstore.h"
+#include "store/store-private.h"
 #include "tests/unit/harness.h"
 
 static char dir[] = "/tmp/fm-jobstore-XXXXXX";

@@ -1,16 +1,18 @@
 /*
  * test_ledger.c - unit tests for quota/ledger.c: overdraft, payer order,
  * reserve/commit/refund, idempotency, concurrency and the hash chain.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <signal.h>
 #include <sys/wait.h>
 
 #include "quota/accounts.h"
 #include "quota/depts.h"
-#include "quota/groupsync.h"
+#include "store/groupsync.h"
 #include "quota/ledger.h"
 #include "quota/policy.h"
-#include "quota/store-private.h"
+#include "store/store-private.h"
 #include "quota/users.h"
 #include "tests/unit/harness.h"
 #include "tests/unit/store_fixture.h"

@@ -3,6 +3,8 @@
  * arrive together run in one transaction, each failing alone; sessions
  * charging side by side through it keep exact balances; a writer that
  * dies leaves its sessions charging directly, each charge applied once.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <signal.h>
 #include <sys/socket.h>
@@ -14,7 +16,7 @@
 #include "quota/depts.h"
 #include "quota/ledger.h"
 #include "quota/ledgerd.h"
-#include "quota/store-private.h"
+#include "store/store-private.h"
 #include "quota/users.h"
 #include "store_fixture.h"
 

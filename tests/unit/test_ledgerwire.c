@@ -1,5 +1,7 @@
 /*
  * test_ledgerwire.c - charging process <-> ledger writer messages.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "harness.h"
 #include "quota/ledgerwire.h"

@@ -1,7 +1,9 @@
 /*
  * test_money.c - unit tests for quota/money.c.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
-#include "quota/money.h"
+#include "common/money.h"
 #include "tests/unit/harness.h"
 
 static bool

@@ -1,5 +1,7 @@
 /*
  * test_options.c - unit tests for spooler/options.c (ticket building).
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "spooler/options.h"
 #include "tests/unit/harness.h"

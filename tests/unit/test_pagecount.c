@@ -1,6 +1,8 @@
 /*
  * test_pagecount.c - unit tests for spooler/pagecount.c, pagetally.c and
  * the format parsers, on small buffers built here.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <fcntl.h>
 #include <stdlib.h>

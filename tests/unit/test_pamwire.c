@@ -1,5 +1,7 @@
 /*
  * test_pamwire.c - followmed <-> followme-pamhelper messages.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "harness.h"
 #include "release/pamauth.h"

@@ -1,6 +1,8 @@
 /*
  * test_period.c - unit tests for quota/period.c (run with TZ=UTC and
  * TZ=Europe/Berlin for a DST change).
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdlib.h>
 #include <time.h>

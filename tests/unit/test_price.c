@@ -1,6 +1,8 @@
 /*
  * test_price.c - unit tests for quota/price.c: every dimension, units,
  * versions, defaults and errors.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "quota/price.h"
 #include "tests/unit/harness.h"

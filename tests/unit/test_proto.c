@@ -1,9 +1,11 @@
 /*
  * test_proto.c - unit tests for release/proto.c, the terminal protocol.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdlib.h>
 
-#include "release/proto.h"
+#include "proto/proto.h"
 #include "tests/unit/harness.h"
 
 static uint8_t buf[FM_PROTO_HEADERLEN + FM_PROTO_MAXMSG];

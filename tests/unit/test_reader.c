@@ -3,6 +3,8 @@
  * and the child process's reporting (a reader whose device is missing).
  * The libnfc path is tested against the PN532 simulator in
  * tests/integration/badge_reader.sh.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <poll.h>
 #include <signal.h>

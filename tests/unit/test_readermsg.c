@@ -1,5 +1,7 @@
 /*
  * test_readermsg.c - unit tests for badge/readermsg.c.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "badge/readermsg.h"
 #include "tests/unit/harness.h"

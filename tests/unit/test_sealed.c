@@ -1,6 +1,8 @@
 /*
  * test_sealed.c - unit tests for common/sealed.c and common/aead.c:
  * round trips for both algorithms, and detection of every kind of damage.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <fcntl.h>
 #include <stdlib.h>

@@ -1,8 +1,10 @@
 /*
  * test_termconf.c - the release terminal's configuration file.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "harness.h"
-#include "release/termconf.h"
+#include "terminal/termconf.h"
 
 static struct fm_termconf c;
 static char err[512];

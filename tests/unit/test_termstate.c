@@ -1,11 +1,13 @@
 /*
  * test_termstate.c - the release terminal's screens and requests, driven
  * event by event without a screen or a server.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdlib.h>
 
 #include "harness.h"
-#include "release/termstate.h"
+#include "terminal/termstate.h"
 
 static struct fm_termstate t;
 static struct fm_proto_msg m;

@@ -1,11 +1,13 @@
 /*
  * test_termtext.c - hostile text made safe for the terminal screen.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <locale.h>
 #include <stdlib.h>
 
 #include "harness.h"
-#include "release/termtext.h"
+#include "terminal/termtext.h"
 
 static size_t
 fit(char *out, size_t size, const char *in, size_t columns)

@@ -1,6 +1,8 @@
 /*
  * test_tls.c - the site CA (release/pki.c) and mutual TLS (common/tls.c):
  * certificates made with mbedTLS, real handshakes over a socket pair.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdlib.h>
 #include <sys/socket.h>

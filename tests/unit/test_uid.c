@@ -1,5 +1,7 @@
 /*
  * test_uid.c - unit tests for badge/uid.c.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include "badge/uid.h"
 #include "tests/unit/harness.h"

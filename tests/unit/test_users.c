@@ -1,7 +1,9 @@
 /*
  * test_users.c - unit tests for quota/users.c, depts.c and badges.c.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
-#include "quota/badges.h"
+#include "store/badges.h"
 #include "quota/depts.h"
 #include "quota/policy.h"
 #include "quota/users.h"

@@ -1,6 +1,8 @@
 /*
  * test_wedgekeys.c - unit tests for badge/wedgekeys.c: evdev key codes
  * to characters and lines, as a keyboard-wedge reader types them.
+ *
+ * SPDX-License-Identifier: Apache-2.0
  */
 #include <linux/input-event-codes.h>
 

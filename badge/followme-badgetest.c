@@ -1,0 +1,148 @@
+/*
+ * badgetest.c - followme-badgetest: open a badge reader the way
+ * followme-terminal does and print one line per event.  For admins
+ * installing a reader, and for the integration tests.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "badge/reader.h"
+#include "common/log.h"
+
+static volatile sig_atomic_t stop;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: followme-badgetest [-v] [-c connstring] [-p families] "
+	    "[-f format]\n"
+	    "       followme-badgetest -w device [-i decimal|hex] "
+	    "[-f format]\n");
+	exit(2);
+}
+
+static void
+print_event(const struct fm_reader_event *ev)
+{
+	size_t i;
+
+	if (ev->type != FM_READER_CARD_PRESENT) {
+		printf("%s\n", fm_readermsg_event_name(ev->type));
+		return;
+	}
+	printf("CARD_PRESENT %s ", fm_readermsg_card_name(ev->card));
+	for (i = 0; i < ev->uid_len; i++)
+		printf("%02x", ev->uid[i]);
+	printf(" %s\n", ev->id);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct fm_reader_config cfg;
+	struct fm_reader_event ev;
+	struct sigaction sa;
+	const char *err = NULL;
+	fm_reader_t *r;
+	bool verbose = false;
+	int c, res, status = 0;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.kind = FM_READER_NFC;
+	cfg.format.base = FM_UID_HEX_UPPER;
+	while ((c = getopt(argc, argv, "c:f:i:p:vw:")) != -1) {
+		switch (c) {
+		case 'c':
+			if (strlen(optarg) >= sizeof(cfg.connstring))
+				usage();
+			strcpy(cfg.connstring, optarg);
+			break;
+		case 'f':
+			if (!fm_uid_format_parse(
+			        optarg, strlen(optarg), &cfg.format, &err)) {
+				fprintf(stderr, "followme-badgetest: -f: %s\n",
+				    err);
+				return 2;
+			}
+			break;
+		case 'i':
+			if (!fm_uid_input_parse(
+			        optarg, strlen(optarg), &cfg.wedge_input))
+				usage();
+			break;
+		case 'p':
+			if (!fm_reader_poll_parse(
+			        optarg, strlen(optarg), &cfg.poll))
+				usage();
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'w':
+			if (strlen(optarg) >= sizeof(cfg.device))
+				usage();
+			strcpy(cfg.device, optarg);
+			cfg.kind = FM_READER_WEDGE;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	fm_log_init("followme-badgetest", FM_LOG_STDERR, verbose);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	if ((r = fm_reader_open(&cfg, &err)) == NULL) {
+		fprintf(stderr, "followme-badgetest: %s\n", err);
+		return 1;
+	}
+	while (!stop) {
+		struct pollfd pfd = {fm_reader_get_fd(r), POLLIN, 0};
+
+		if (poll(&pfd, 1, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			status = 1;
+			break;
+		}
+		while ((res = fm_reader_read_event(r, &ev, &err)) == 1)
+			print_event(&ev);
+		if (ferror(stdout)) {
+			/* Whoever read our output is gone. */
+			status = 1;
+			break;
+		}
+		if (res < 0) {
+			fprintf(stderr, "followme-badgetest: %s\n", err);
+			status = 1;
+			break;
+		}
+	}
+	fm_reader_close(r);
+	return status;
+}

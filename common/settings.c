@@ -1,0 +1,183 @@
+/*
+ * settings.c - the site configuration file, followme.conf(5).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "common/settings.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define KEY(sec, name, type, field, min, max)                                  \
+	{                                                                      \
+		sec, name, type, offsetof(struct fm_settings, field), min, max \
+	}
+
+static const struct fm_conf_key settings_keys[] = {
+    KEY("server", "user", FM_CONF_STRING, user, 0, 0),
+    KEY("server", "state_dir", FM_CONF_STRING, state_dir, 0, 0),
+    KEY("server", "run_dir", FM_CONF_STRING, run_dir, 0, 0),
+    KEY("server", "log_titles", FM_CONF_BOOL, log_titles, 0, 0),
+    KEY("server", "debug", FM_CONF_BOOL, debug, 0, 0),
+    KEY("ingest", "cups_user", FM_CONF_STRING, cups_user, 0, 0),
+    KEY("ingest", "max_job_size", FM_CONF_SIZE, max_job_size, 1,
+        (uint64_t)1 << 40),
+    KEY("ingest", "deny_users", FM_CONF_STRING, deny_users, 0, 0),
+    KEY("hold", "expire_after", FM_CONF_DURATION, expire_after, 1, 86400 * 366),
+    KEY("release", "listen", FM_CONF_STRING, listen, 0, 0),
+    KEY("release", "server_name", FM_CONF_STRING, server_name, 0, 0),
+    KEY("release", "session_timeout", FM_CONF_DURATION, session_timeout, 5,
+        3600),
+    KEY("release", "pam_service", FM_CONF_STRING, pam_service, 0, 0),
+    KEY("release", "pam_helper", FM_CONF_STRING, pam_helper, 0, 0),
+    KEY("release", "auth_max_failures", FM_CONF_UINT, auth_max_failures, 1,
+        100),
+    KEY("release", "auth_lockout", FM_CONF_DURATION, auth_lockout, 1, 86400),
+    KEY("release", "pam_timeout", FM_CONF_DURATION, pam_timeout, 1, 120),
+    KEY("release", "badge_needs_pin", FM_CONF_BOOL, badge_needs_pin, 0, 0),
+};
+
+void
+fm_settings_defaults(struct fm_settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->user, sizeof(s->user), "followme");
+	snprintf(s->state_dir, sizeof(s->state_dir), "%s", FM_DEFAULT_STATEDIR);
+	snprintf(s->run_dir, sizeof(s->run_dir), "%s", FM_DEFAULT_RUNDIR);
+	snprintf(s->cups_user, sizeof(s->cups_user), "lp");
+	s->max_job_size = 512ULL * 1024 * 1024;
+	s->expire_after = 8 * 3600;
+	snprintf(s->listen, sizeof(s->listen), "0.0.0.0:7631");
+	s->session_timeout = 60;
+	snprintf(s->pam_service, sizeof(s->pam_service), "followme");
+	s->auth_max_failures = 5;
+	s->auth_lockout = 300;
+	s->pam_timeout = 10;
+}
+
+static bool
+check_absolute(const char *what, const char *path, char *err, size_t errlen)
+{
+	if (path[0] == '/')
+		return true;
+	snprintf(err, errlen, "%s must be an absolute path", what);
+	return false;
+}
+
+bool
+fm_settings_load(
+    struct fm_settings *s, const char *path, char *err, size_t errlen)
+{
+	const char *env = getenv(FM_SETTINGS_ENV);
+	bool explicit = path != NULL || (env != NULL && env[0] != '\0');
+
+	fm_settings_defaults(s);
+	if (path == NULL)
+		path = explicit ? env : FM_DEFAULT_CONFIG;
+	if (!explicit && access(path, F_OK) != 0 && errno == ENOENT)
+		return true;
+	if (!fm_conf_load(path, settings_keys,
+	        sizeof(settings_keys) / sizeof(settings_keys[0]), s, err,
+	        errlen))
+		return false;
+	char host[FM_CONF_STRMAX], port[16];
+
+	if (!check_absolute("state_dir", s->state_dir, err, errlen) ||
+	    !check_absolute("run_dir", s->run_dir, err, errlen) ||
+	    (s->pam_helper[0] != '\0' &&
+	        !check_absolute("pam_helper", s->pam_helper, err, errlen)))
+		return false;
+	if (!fm_settings_listen_address(
+	        s, host, sizeof(host), port, sizeof(port))) {
+		snprintf(err, errlen,
+		    "%s: listen must be address:port, such "
+		    "as 0.0.0.0:7631 or [::]:7631",
+		    path);
+		return false;
+	}
+	return true;
+}
+
+bool
+fm_settings_user_denied(const struct fm_settings *s, const char *user)
+{
+	const char *p = s->deny_users;
+	size_t ulen = strlen(user);
+
+	while (*p != '\0') {
+		size_t n;
+		p += strspn(p, " ,\t");
+		n = strcspn(p, " ,\t");
+		if (n == ulen && n > 0 && strncmp(p, user, n) == 0)
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+static bool
+join(char *buf, size_t size, const char *dir, const char *name)
+{
+	int n = snprintf(buf, size, "%s/%s", dir, name);
+
+	return n > 0 && (size_t)n < size;
+}
+
+bool
+fm_settings_db_path(const struct fm_settings *s, char *buf, size_t size)
+{
+	return join(buf, size, s->state_dir, "followme.db");
+}
+
+bool
+fm_settings_spool_dir(const struct fm_settings *s, char *buf, size_t size)
+{
+	return join(buf, size, s->state_dir, "spool");
+}
+
+bool
+fm_settings_master_key_path(const struct fm_settings *s, char *buf, size_t size)
+{
+	return join(buf, size, s->state_dir, "master.key");
+}
+
+bool
+fm_settings_ingest_socket(const struct fm_settings *s, char *buf, size_t size)
+{
+	return join(buf, size, s->run_dir, "ingest.sock");
+}
+
+bool
+fm_settings_pki_dir(const struct fm_settings *s, char *buf, size_t size)
+{
+	return join(buf, size, s->state_dir, "pki");
+}
+
+void
+fm_settings_server_name(const struct fm_settings *s, char *buf, size_t size)
+{
+	if (s->server_name[0] != '\0') {
+		snprintf(buf, size, "%s", s->server_name);
+		return;
+	}
+	if (gethostname(buf, size) != 0 || buf[0] == '\0')
+		snprintf(buf, size, "localhost");
+	buf[size - 1] = '\0';
+}
+
+bool
+fm_settings_listen_address(const struct fm_settings *s, char *host,
+    size_t hostlen, char *port, size_t portlen)
+{
+	return fm_conf_parse_hostport(s->listen, host, hostlen, port, portlen);
+}
+
+bool
+fm_settings_badge_key_path(const struct fm_settings *s, char *buf, size_t size)
+{
+	return join(buf, size, s->state_dir, "badge.key");
+}

@@ -1,0 +1,80 @@
+/*
+ * settings.h - the site configuration file, followme.conf(5).
+ *
+ * Read by followmed, followme-admin and the followme backend.  It holds no
+ * secrets (keys live in files of their own under state_dir), so the
+ * backend, which runs as the CUPS user, may read it.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef FM_SETTINGS_H
+#define FM_SETTINGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/conf.h"
+
+struct fm_settings {
+	/* [server] */
+	char user[FM_CONF_STRMAX]; /* run as this user when started as root */
+	char state_dir[FM_CONF_STRMAX]; /* database, spool, keys */
+	char run_dir[FM_CONF_STRMAX];   /* sockets */
+	bool log_titles;
+	bool debug;
+	/* [ingest] */
+	char cups_user[FM_CONF_STRMAX]; /* the only peer allowed to ingest */
+	uint64_t max_job_size;
+	char deny_users[FM_CONF_STRMAX]; /* space or comma separated */
+	/* [hold] */
+	uint64_t expire_after; /* seconds */
+	/* [release] */
+	char listen[FM_CONF_STRMAX];      /* address:port for terminals */
+	char server_name[FM_CONF_STRMAX]; /* in our certificate; "" = host */
+	uint64_t session_timeout;         /* idle seconds before logout */
+	char pam_service[FM_CONF_STRMAX];
+	char pam_helper[FM_CONF_STRMAX]; /* followme-pamhelper's socket */
+	uint64_t auth_max_failures;      /* before a lockout */
+	uint64_t auth_lockout;           /* seconds */
+	uint64_t pam_timeout;            /* seconds a PAM check may take */
+	bool badge_needs_pin;            /* a badge alone does not log in */
+};
+
+/* Environment variable naming the config file (tests, private stacks). */
+#define FM_SETTINGS_ENV "FOLLOWME_CONF"
+
+/* Fills s with the built-in defaults. */
+void fm_settings_defaults(struct fm_settings *s);
+
+/*
+ * 'fm_settings_load()' - defaults, then the file at path (NULL: the file
+ * named by $FOLLOWME_CONF, else FM_DEFAULT_CONFIG).  A missing default file
+ * is not an error; a file named explicitly must exist.  On failure err
+ * holds "path: line N: reason".
+ */
+bool fm_settings_load(
+    struct fm_settings *s, const char *path, char *err, size_t errlen);
+
+/* Is user listed in deny_users? */
+bool fm_settings_user_denied(const struct fm_settings *s, const char *user);
+
+/* Derived paths, written into buf (size bytes); false if too long. */
+bool fm_settings_db_path(const struct fm_settings *s, char *buf, size_t size);
+bool fm_settings_spool_dir(const struct fm_settings *s, char *buf, size_t size);
+bool fm_settings_master_key_path(
+    const struct fm_settings *s, char *buf, size_t size);
+bool fm_settings_ingest_socket(
+    const struct fm_settings *s, char *buf, size_t size);
+bool fm_settings_pki_dir(const struct fm_settings *s, char *buf, size_t size);
+bool fm_settings_badge_key_path(
+    const struct fm_settings *s, char *buf, size_t size);
+
+/* The server name terminals must see: server_name, or the host name. */
+void fm_settings_server_name(
+    const struct fm_settings *s, char *buf, size_t size);
+
+/* Splits listen into host and port; false if it is not "host:port". */
+bool fm_settings_listen_address(const struct fm_settings *s, char *host,
+    size_t hostlen, char *port, size_t portlen);
+
+#endif

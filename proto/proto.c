@@ -1,0 +1,541 @@
+/*
+ * proto.c - encoding and decoding the terminal protocol.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "proto/proto.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "common/aead.h"
+#include "common/utf8.h"
+
+enum kind { K_U8, K_U32, K_S64, K_TEXT, K_UID, K_ID, K_JOB };
+
+enum tag {
+	T_VERSION = 1,
+	T_CODE,
+	T_TIMEOUT,
+	T_RETRY_AFTER,
+	T_COPIES,
+	T_STAGE,
+	T_PAGES,
+	T_BALANCE,
+	T_CHARGE,
+	T_JOB_ID,
+	T_ALL,
+	T_FORCE_DUPLEX,
+	T_FORCE_GRAY,
+	T_USER,
+	T_FULL_NAME,
+	T_TERMINAL,
+	T_PRINTER,
+	T_MESSAGE,
+	T_SECRET,
+	T_UID,
+	T_ID,
+	T_JOB,
+	T_MORE_JOBS,
+	T_COUNT
+};
+
+struct field {
+	enum kind kind;
+	size_t offset, size;
+};
+
+#define F(k, member)                                                           \
+	{                                                                      \
+		k, offsetof(struct fm_proto_msg, member),                      \
+		    sizeof(((struct fm_proto_msg *)0)->member)                 \
+	}
+
+/* Indexed by tag.  Tags are part of the protocol: never renumber. */
+static const struct field fields[T_COUNT] = {
+    [T_VERSION] = F(K_U32, version),
+    [T_CODE] = F(K_U32, code),
+    [T_TIMEOUT] = F(K_U32, timeout),
+    [T_RETRY_AFTER] = F(K_U32, retry_after),
+    [T_COPIES] = F(K_U32, copies),
+    [T_STAGE] = F(K_U32, stage),
+    [T_PAGES] = F(K_U32, pages),
+    [T_BALANCE] = F(K_S64, balance),
+    [T_CHARGE] = F(K_S64, charge),
+    [T_JOB_ID] = F(K_S64, job_id),
+    [T_ALL] = F(K_U8, all),
+    [T_FORCE_DUPLEX] = F(K_U8, force_duplex),
+    [T_FORCE_GRAY] = F(K_U8, force_gray),
+    [T_USER] = F(K_TEXT, user),
+    [T_FULL_NAME] = F(K_TEXT, full_name),
+    [T_TERMINAL] = F(K_TEXT, terminal),
+    [T_PRINTER] = F(K_TEXT, printer),
+    [T_MESSAGE] = F(K_TEXT, message),
+    [T_SECRET] = F(K_TEXT, secret),
+    [T_UID] = {K_UID, 0, 0},
+    [T_ID] = {K_ID, 0, 0},
+    [T_JOB] = {K_JOB, 0, 0},
+    [T_MORE_JOBS] = F(K_U8, more_jobs),
+};
+
+#define B(t) (1u << (t))
+
+struct spec {
+	enum fm_proto_type type;
+	const char *name;
+	uint32_t required, allowed; /* allowed includes required */
+};
+
+#define IDS (B(T_ID) | B(T_ALL))
+static const struct spec specs[] = {
+    {FM_MSG_HELLO, "HELLO", B(T_VERSION), B(T_VERSION)},
+    {FM_MSG_AUTH_BADGE, "AUTH_BADGE", B(T_UID), B(T_UID)},
+    {FM_MSG_AUTH_PIN, "AUTH_PIN", B(T_USER) | B(T_SECRET),
+        B(T_USER) | B(T_SECRET)},
+    {FM_MSG_AUTH_BADGE_PIN, "AUTH_BADGE_PIN", B(T_UID) | B(T_SECRET),
+        B(T_UID) | B(T_SECRET)},
+    {FM_MSG_ASSOCIATE_BADGE, "ASSOCIATE_BADGE", B(T_UID), B(T_UID)},
+    {FM_MSG_LIST, "LIST", 0, 0},
+    {FM_MSG_RELEASE, "RELEASE", 0,
+        IDS | B(T_COPIES) | B(T_FORCE_DUPLEX) | B(T_FORCE_GRAY)},
+    {FM_MSG_DELETE, "DELETE", 0, IDS},
+    {FM_MSG_EXTEND, "EXTEND", 0, IDS},
+    {FM_MSG_LOGOUT, "LOGOUT", 0, 0},
+    {FM_MSG_HELLO_OK, "HELLO_OK",
+        B(T_VERSION) | B(T_TERMINAL) | B(T_PRINTER) | B(T_TIMEOUT),
+        B(T_VERSION) | B(T_TERMINAL) | B(T_PRINTER) | B(T_TIMEOUT)},
+    {FM_MSG_AUTH_OK, "AUTH_OK", B(T_USER) | B(T_BALANCE),
+        B(T_USER) | B(T_BALANCE) | B(T_FULL_NAME)},
+    {FM_MSG_AUTH_FAIL, "AUTH_FAIL", B(T_CODE) | B(T_MESSAGE),
+        B(T_CODE) | B(T_MESSAGE) | B(T_RETRY_AFTER)},
+    {FM_MSG_JOB_LIST, "JOB_LIST", B(T_BALANCE),
+        B(T_BALANCE) | B(T_JOB) | B(T_MORE_JOBS)},
+    {FM_MSG_PROGRESS, "PROGRESS", B(T_JOB_ID) | B(T_STAGE),
+        B(T_JOB_ID) | B(T_STAGE) | B(T_PAGES) | B(T_CHARGE) | B(T_MESSAGE) |
+            B(T_CODE)},
+    {FM_MSG_OK, "OK", 0, B(T_MESSAGE)},
+    {FM_MSG_ERROR, "ERROR", B(T_CODE) | B(T_MESSAGE), B(T_CODE) | B(T_MESSAGE)},
+};
+
+/* Job fields: nested inside T_JOB, all required. */
+enum job_tag {
+	J_ID = 1,
+	J_TITLE,
+	J_DOCUMENTS,
+	J_PAGES,
+	J_COLOR_PAGES,
+	J_COST,
+	J_CREATED,
+	J_EXPIRES,
+	J_COPIES,
+	J_COUNT
+};
+
+#define JF(k, member)                                                          \
+	{                                                                      \
+		k, offsetof(struct fm_proto_job, member),                      \
+		    sizeof(((struct fm_proto_job *)0)->member)                 \
+	}
+
+static const struct field job_fields[J_COUNT] = {
+    [J_ID] = JF(K_S64, id),
+    [J_TITLE] = JF(K_TEXT, title),
+    [J_DOCUMENTS] = JF(K_U32, documents),
+    [J_PAGES] = JF(K_U32, pages),
+    [J_COLOR_PAGES] = JF(K_U32, color_pages),
+    [J_COST] = JF(K_S64, cost),
+    [J_CREATED] = JF(K_S64, created_at),
+    [J_EXPIRES] = JF(K_S64, expires_at),
+    [J_COPIES] = JF(K_U32, copies),
+};
+
+static const struct spec *
+find_spec(int type)
+{
+	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++)
+		if ((int)specs[i].type == type)
+			return &specs[i];
+	return NULL;
+}
+
+const char *
+fm_proto_type_name(enum fm_proto_type type)
+{
+	const struct spec *s = find_spec((int)type);
+
+	return s ? s->name : "UNKNOWN";
+}
+
+void
+fm_proto_init(struct fm_proto_msg *m, enum fm_proto_type type)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = type;
+}
+
+void
+fm_proto_wipe(struct fm_proto_msg *m)
+{
+	fm_wipe(m, sizeof(*m));
+}
+
+static void
+put_be(uint8_t *p, uint64_t v, size_t width)
+{
+	for (size_t i = 0; i < width; i++)
+		p[i] = (uint8_t)(v >> (8 * (width - 1 - i)));
+}
+
+static uint64_t
+get_be(const uint8_t *p, size_t width)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < width; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Text on the wire: valid UTF-8, no control characters. */
+static bool
+text_is_clean(const uint8_t *s, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		long cp;
+		size_t n = fm_utf8_next(s + i, len - i, &cp);
+		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+struct writer {
+	uint8_t *buf;
+	size_t size, len;
+	bool ok;
+};
+
+static uint8_t *
+reserve(struct writer *w, uint8_t tag, size_t len)
+{
+	uint8_t *p;
+
+	if (!w->ok || len > 0xffff || w->size - w->len < 3 + len) {
+		w->ok = false;
+		return NULL;
+	}
+	p = w->buf + w->len;
+	p[0] = tag;
+	put_be(p + 1, len, 2);
+	w->len += 3 + len;
+	return p + 3;
+}
+
+/* Writes one scalar or text field from base + f->offset. */
+static void
+write_field(struct writer *w, uint8_t tag, const struct field *f,
+    const void *base, bool required)
+{
+	const char *src = (const char *)base + f->offset;
+	uint8_t *p;
+	uint32_t u32;
+	int64_t s64;
+	size_t len;
+
+	switch (f->kind) {
+	case K_U8:
+		if (!*(const bool *)(const void *)src && !required)
+			return;
+		if ((p = reserve(w, tag, 1)) != NULL)
+			*p = *(const bool *)(const void *)src ? 1 : 0;
+		return;
+	case K_U32:
+		memcpy(&u32, src, sizeof(u32));
+		if (u32 == 0 && !required)
+			return;
+		if ((p = reserve(w, tag, 4)) != NULL)
+			put_be(p, u32, 4);
+		return;
+	case K_S64:
+		memcpy(&s64, src, sizeof(s64));
+		if (s64 == 0 && !required)
+			return;
+		if ((p = reserve(w, tag, 8)) != NULL)
+			put_be(p, (uint64_t)s64, 8);
+		return;
+	case K_TEXT:
+		len = strnlen(src, f->size);
+		if (len == f->size || (len == 0 && required) ||
+		    !text_is_clean((const uint8_t *)src, len)) {
+			if (len > 0 || required)
+				w->ok = false;
+			return;
+		}
+		if (len == 0)
+			return;
+		if ((p = reserve(w, tag, len)) != NULL)
+			memcpy(p, src, len);
+		return;
+	default:
+		w->ok = false;
+	}
+}
+
+static void
+write_job(struct writer *w, const struct fm_proto_job *job)
+{
+	struct writer inner;
+	uint8_t *p;
+	size_t start;
+
+	if ((p = reserve(w, T_JOB, 0)) == NULL)
+		return;
+	start = w->len;
+	inner = (struct writer){w->buf, w->size, w->len, true};
+	for (int t = 1; t < J_COUNT; t++)
+		write_field(
+		    &inner, (uint8_t)t, &job_fields[t], job, t != J_TITLE);
+	/* An empty title is allowed: the job then shows its id only. */
+	if (!inner.ok || inner.len - start > 0xffff) {
+		w->ok = false;
+		return;
+	}
+	put_be(p - 2, inner.len - start, 2);
+	w->len = inner.len;
+}
+
+size_t
+fm_proto_encode(const struct fm_proto_msg *m, uint8_t *buf, size_t size)
+{
+	const struct spec *s;
+	struct writer w;
+
+	if (m == NULL || buf == NULL || size < FM_PROTO_HEADERLEN + 2 ||
+	    (s = find_spec((int)m->type)) == NULL)
+		return 0;
+	if (size > FM_PROTO_HEADERLEN + FM_PROTO_MAXMSG)
+		size = FM_PROTO_HEADERLEN + FM_PROTO_MAXMSG;
+	w = (struct writer){buf, size, FM_PROTO_HEADERLEN + 2, true};
+	buf[FM_PROTO_HEADERLEN] = FM_PROTO_VERSION;
+	buf[FM_PROTO_HEADERLEN + 1] = (uint8_t)m->type;
+	if ((s->allowed & B(T_ID)) && !m->all && m->nids == 0)
+		return 0; /* name the jobs, or all */
+	if (m->all && m->nids > 0)
+		return 0;
+	for (int t = 1; t < T_COUNT; t++) {
+		uint8_t *p;
+		if (!(s->allowed & B(t)))
+			continue;
+		if (t == T_UID) {
+			if (m->uid_len == 0 || m->uid_len > FM_PROTO_UIDMAX ||
+			    (p = reserve(&w, T_UID, m->uid_len)) == NULL)
+				return 0;
+			memcpy(p, m->uid, m->uid_len);
+		} else if (t == T_ID) {
+			if (m->nids > FM_PROTO_MAXIDS)
+				return 0;
+			for (size_t i = 0; i < m->nids; i++)
+				if ((p = reserve(&w, T_ID, 8)) != NULL)
+					put_be(p, (uint64_t)m->ids[i], 8);
+		} else if (t == T_JOB) {
+			if (m->njobs > FM_PROTO_MAXJOBS)
+				return 0;
+			for (size_t i = 0; i < m->njobs; i++)
+				write_job(&w, &m->jobs[i]);
+		} else {
+			write_field(&w, (uint8_t)t, &fields[t], m,
+			    (s->required & B(t)) != 0);
+		}
+	}
+	if (!w.ok)
+		return 0;
+	put_be(buf, w.len - FM_PROTO_HEADERLEN, 4);
+	return w.len;
+}
+
+size_t
+fm_proto_frame_length(const uint8_t *header)
+{
+	uint64_t len = get_be(header, 4);
+
+	return len < 2 || len > FM_PROTO_MAXMSG ? 0 : (size_t)len;
+}
+
+/* Reads one scalar or text value into base + f->offset. */
+static bool
+read_field(const struct field *f, const uint8_t *v, size_t len, void *base,
+    const char **errstr)
+{
+	char *dst = (char *)base + f->offset;
+	uint32_t u32;
+	int64_t s64;
+
+	switch (f->kind) {
+	case K_U8:
+		if (len != 1 || v[0] > 1) {
+			*errstr = "bad flag";
+			return false;
+		}
+		*(bool *)(void *)dst = v[0] == 1;
+		return true;
+	case K_U32:
+		if (len != 4) {
+			*errstr = "integer field of the wrong width";
+			return false;
+		}
+		u32 = (uint32_t)get_be(v, 4);
+		memcpy(dst, &u32, sizeof(u32));
+		return true;
+	case K_S64:
+		if (len != 8) {
+			*errstr = "integer field of the wrong width";
+			return false;
+		}
+		s64 = (int64_t)get_be(v, 8);
+		memcpy(dst, &s64, sizeof(s64));
+		return true;
+	case K_TEXT:
+		if (len == 0 || len >= f->size) {
+			*errstr = "text field empty or too long";
+			return false;
+		}
+		if (memchr(v, '\0', len) != NULL || !text_is_clean(v, len)) {
+			*errstr = "text field is not clean UTF-8";
+			return false;
+		}
+		memcpy(dst, v, len);
+		dst[len] = '\0';
+		return true;
+	default:
+		*errstr = "internal error";
+		return false;
+	}
+}
+
+static bool
+read_job(const uint8_t *buf, size_t len, struct fm_proto_job *job,
+    const char **errstr)
+{
+	uint32_t seen = 0;
+	size_t o = 0;
+
+	memset(job, 0, sizeof(*job));
+	while (o < len) {
+		uint8_t tag;
+		size_t flen;
+
+		if (len - o < 3) {
+			*errstr = "truncated job field";
+			return false;
+		}
+		tag = buf[o];
+		flen = (size_t)get_be(buf + o + 1, 2);
+		o += 3;
+		if (flen > len - o || tag == 0 || tag >= J_COUNT ||
+		    (seen & B(tag))) {
+			*errstr = "bad job field";
+			return false;
+		}
+		seen |= B(tag);
+		if (!read_field(&job_fields[tag], buf + o, flen, job, errstr))
+			return false;
+		o += flen;
+	}
+	/* The title may be absent (empty); everything else is required. */
+	if ((seen | B(J_TITLE)) != (B(J_COUNT) - 2)) {
+		*errstr = "job field missing";
+		return false;
+	}
+	return true;
+}
+
+bool
+fm_proto_decode(
+    const uint8_t *buf, size_t len, struct fm_proto_msg *m, const char **errstr)
+{
+	const struct spec *s;
+	uint32_t seen = 0;
+	size_t o = 2;
+
+	if (buf == NULL || m == NULL) {
+		*errstr = "no message";
+		return false;
+	}
+	if (len < 2 || len > FM_PROTO_MAXMSG) {
+		*errstr = "bad message length";
+		return false;
+	}
+	if (buf[0] != FM_PROTO_VERSION) {
+		*errstr = "unsupported protocol version";
+		return false;
+	}
+	if ((s = find_spec(buf[1])) == NULL) {
+		*errstr = "unknown message type";
+		return false;
+	}
+	fm_proto_init(m, s->type);
+	while (o < len) {
+		uint8_t tag;
+		size_t flen;
+
+		if (len - o < 3) {
+			*errstr = "truncated field header";
+			goto fail;
+		}
+		tag = buf[o];
+		flen = (size_t)get_be(buf + o + 1, 2);
+		o += 3;
+		if (flen > len - o) {
+			*errstr = "field runs past the end";
+			goto fail;
+		}
+		if (tag == 0 || tag >= T_COUNT || !(s->allowed & B(tag))) {
+			*errstr = "field not allowed in this message";
+			goto fail;
+		}
+		if ((seen & B(tag)) && tag != T_ID && tag != T_JOB) {
+			*errstr = "field repeated";
+			goto fail;
+		}
+		seen |= B(tag);
+		if (tag == T_UID) {
+			if (flen == 0 || flen > FM_PROTO_UIDMAX) {
+				*errstr = "bad badge identifier length";
+				goto fail;
+			}
+			memcpy(m->uid, buf + o, flen);
+			m->uid_len = flen;
+		} else if (tag == T_ID) {
+			if (flen != 8 || m->nids == FM_PROTO_MAXIDS) {
+				*errstr = "bad or too many job ids";
+				goto fail;
+			}
+			m->ids[m->nids++] = (int64_t)get_be(buf + o, 8);
+		} else if (tag == T_JOB) {
+			if (m->njobs == FM_PROTO_MAXJOBS) {
+				*errstr = "too many jobs";
+				goto fail;
+			}
+			if (!read_job(
+			        buf + o, flen, &m->jobs[m->njobs++], errstr))
+				goto fail;
+		} else if (!read_field(
+		               &fields[tag], buf + o, flen, m, errstr)) {
+			goto fail;
+		}
+		o += flen;
+	}
+	if ((seen & s->required) != s->required) {
+		*errstr = "required field missing";
+		goto fail;
+	}
+	if ((s->allowed & B(T_ID)) && m->all == (m->nids > 0)) {
+		*errstr = "name the jobs or all, not both or neither";
+		goto fail;
+	}
+	return true;
+fail:
+	fm_proto_wipe(m);
+	return false;
+}

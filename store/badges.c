@@ -1,0 +1,192 @@
+/*
+ * badges.c - keyed hashes of badge UIDs.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "store/badges.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <mbedtls/md.h>
+
+#include "store/store-private.h"
+
+#define HASH_LEN 32
+
+static int
+hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0'
+	    : c >= 'a' && c <= 'f'  ? c - 'a' + 10
+	    : c >= 'A' && c <= 'F'  ? c - 'A' + 10
+	                            : -1;
+}
+
+bool
+fm_badges_parse_uid(const char *buf, size_t len, uint8_t *uid, size_t *uidlen)
+{
+	size_t n = 0;
+	int hi = -1;
+
+	if (buf == NULL || uid == NULL || uidlen == NULL)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		int v = hexval(buf[i]);
+
+		if (v < 0) {
+			/* Separators only between whole bytes. */
+			if ((buf[i] != ':' && buf[i] != '-') || hi >= 0 ||
+			    i == 0 || i + 1 == len)
+				return false;
+			continue;
+		}
+		if (hi < 0) {
+			hi = v;
+			continue;
+		}
+		if (n == FM_BADGES_UIDMAX)
+			return false;
+		uid[n++] = (uint8_t)(hi << 4 | v);
+		hi = -1;
+	}
+	if (hi >= 0 || n < 4)
+		return false;
+	*uidlen = n;
+	return true;
+}
+
+static bool
+badge_hash(const uint8_t *key, const uint8_t *uid, size_t uidlen, uint8_t *out)
+{
+	return key != NULL && uid != NULL && uidlen > 0 &&
+	    mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), key,
+	        FM_BADGES_KEYLEN, uid, uidlen, out) == 0;
+}
+
+bool
+fm_badges_add(fm_store_t *store, const uint8_t *key, const char *login,
+    const uint8_t *uid, size_t uidlen, const char *label, const char **errstr)
+{
+	const char *dummy;
+	uint8_t hash[HASH_LEN];
+	int64_t user_id = 0;
+	sqlite3_stmt *st;
+
+	if (errstr == NULL)
+		errstr = &dummy;
+	if (store == NULL || !badge_hash(key, uid, uidlen, hash)) {
+		*errstr = "bad badge";
+		return false;
+	}
+	/* The users table belongs to quota/ (a user is an account); the
+	 * store reads only the id it links the badge to. */
+	if (login == NULL ||
+	    (st = fm_store_prepare(
+	         store, "SELECT id FROM users WHERE login = ?1")) == NULL) {
+		*errstr = "no such user";
+		return false;
+	}
+	fm_store_bind_text(st, 1, login);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		user_id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (user_id == 0) {
+		*errstr = "no such user";
+		return false;
+	}
+	st = fm_store_prepare(store,
+	    "INSERT INTO badges (hash, user_id, label, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4)");
+	if (st == NULL) {
+		*errstr = "database error";
+		return false;
+	}
+	sqlite3_bind_blob(st, 1, hash, HASH_LEN, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, user_id);
+	fm_store_bind_text(st, 3, label ? label : "");
+	sqlite3_bind_int64(st, 4, fm_store_now(store));
+	if (!fm_store_step_done(st)) {
+		*errstr = "that badge is already registered";
+		return false;
+	}
+	return true;
+}
+
+bool
+fm_badges_remove(
+    fm_store_t *store, const uint8_t *key, const uint8_t *uid, size_t uidlen)
+{
+	uint8_t hash[HASH_LEN];
+	sqlite3_stmt *st;
+
+	if (store == NULL || !badge_hash(key, uid, uidlen, hash))
+		return false;
+	if ((st = fm_store_prepare(
+	         store, "DELETE FROM badges WHERE hash = ?1")) == NULL)
+		return false;
+	sqlite3_bind_blob(st, 1, hash, HASH_LEN, SQLITE_TRANSIENT);
+	return fm_store_step_done(st) &&
+	    sqlite3_changes(fm_store_db(store)) == 1;
+}
+
+bool
+fm_badges_lookup(fm_store_t *store, const uint8_t *key, const uint8_t *uid,
+    size_t uidlen, char *login, size_t size)
+{
+	uint8_t hash[HASH_LEN];
+	sqlite3_stmt *st;
+	bool found = false;
+
+	if (store == NULL || login == NULL || size == 0 ||
+	    !badge_hash(key, uid, uidlen, hash))
+		return false;
+	/* An equality lookup on the hash: the key makes the hash
+	 * unpredictable, so the index lookup's timing reveals nothing
+	 * useful about other badges. */
+	st = fm_store_prepare(store,
+	    "SELECT u.login FROM badges b JOIN users u ON u.id = b.user_id"
+	    " WHERE b.hash = ?1");
+	if (st == NULL)
+		return false;
+	sqlite3_bind_blob(st, 1, hash, HASH_LEN, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		fm_store_copy_text(login, size, st, 0);
+		found = true;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+bool
+fm_badges_list(fm_store_t *store, const char *login,
+    bool (*fn)(const char *fingerprint, const char *label, int64_t created_at,
+        void *arg),
+    void *arg)
+{
+	sqlite3_stmt *st;
+	bool ok = true;
+	int rc;
+
+	if (store == NULL || login == NULL || fn == NULL)
+		return false;
+	st = fm_store_prepare(store,
+	    "SELECT lower(hex(substr(b.hash, 1, 6))), b.label, b.created_at"
+	    " FROM badges b JOIN users u ON u.id = b.user_id"
+	    " WHERE u.login = ?1 ORDER BY b.created_at, b.rowid");
+	if (st == NULL)
+		return false;
+	fm_store_bind_text(st, 1, login);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!fn((const char *)sqlite3_column_text(st, 0),
+		        (const char *)sqlite3_column_text(st, 1),
+		        sqlite3_column_int64(st, 2), arg)) {
+			ok = false;
+			break;
+		}
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ok = false;
+	sqlite3_finalize(st);
+	return ok;
+}

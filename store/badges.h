@@ -1,0 +1,56 @@
+/*
+ * badges.h - badge UIDs associated with users, stored only as a keyed
+ * hash (HMAC-SHA256 with the site's badge key, a 32-byte file under
+ * state_dir created 0600 on first use), so that a stolen database does
+ * not list the badges that open the printers.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef FM_BADGES_H
+#define FM_BADGES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+#define FM_BADGES_KEYLEN 32
+#define FM_BADGES_UIDMAX 32 /* bytes of a normalised UID */
+
+/*
+ * 'fm_badges_parse_uid()' - parse len bytes of buf as a badge UID in hex
+ * ("04A1B2C3", "04:a1:b2:c3", "04-A1-B2-C3"): 4 to 32 bytes.  Writes the
+ * bytes into uid (FM_BADGES_UIDMAX) and their number into *uidlen.
+ */
+bool fm_badges_parse_uid(
+    const char *buf, size_t len, uint8_t *uid, size_t *uidlen);
+
+/*
+ * 'fm_badges_add()' - associate uid with login, label being a note for
+ * the admin ("blue card").  False with *errstr if the user does not exist
+ * or the badge already belongs to someone.
+ */
+bool fm_badges_add(fm_store_t *store, const uint8_t *key, const char *login,
+    const uint8_t *uid, size_t uidlen, const char *label, const char **errstr);
+
+/* 'fm_badges_remove()' - forget uid; false if it was not known. */
+bool fm_badges_remove(
+    fm_store_t *store, const uint8_t *key, const uint8_t *uid, size_t uidlen);
+
+/*
+ * 'fm_badges_lookup()' - the login (into login, size bytes) of uid's
+ * owner, enabled or not (a disabled user's badge is still theirs: it must
+ * not look free to register); false if the badge is unknown.
+ */
+bool fm_badges_lookup(fm_store_t *store, const uint8_t *key, const uint8_t *uid,
+    size_t uidlen, char *login, size_t size);
+
+/* 'fm_badges_list()' - call fn for each badge of login, oldest first, with
+ * a short fingerprint (the first hash bytes in hex) and the label. */
+bool fm_badges_list(fm_store_t *store, const char *login,
+    bool (*fn)(const char *fingerprint, const char *label, int64_t created_at,
+        void *arg),
+    void *arg);
+
+#endif

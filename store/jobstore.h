@@ -1,0 +1,126 @@
+/*
+ * jobstore.h - held jobs and their documents in the store.
+ *
+ * A job is created by its first document and is visible (listed,
+ * releasable) once it has at least one stored document.  States:
+ * held -> releasing -> released, or held -> deleted | expired.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef FM_JOBSTORE_H
+#define FM_JOBSTORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "store/store.h"
+#include "store/ticket.h"
+
+struct fm_job {
+	int64_t id;
+	struct fm_ticket ticket; /* size = sum of the documents' sizes */
+	char state[16];
+	int64_t created_at, expires_at, ended_at;
+	int documents;
+	int64_t pages;       /* -1 when any document's count is unknown */
+	int64_t color_pages; /* of those, in colour; -1 when pages is */
+};
+
+struct fm_document {
+	int64_t job_id;
+	int seq;
+	char name[FM_TICKET_NAMEMAX];
+	char format[FM_TICKET_NAMEMAX];
+	uint64_t size;
+	char spool_file[64]; /* "" once destroyed */
+	int64_t pages, color_pages, mono_pages, impressions, sheets;
+	char count_status[32];
+};
+
+enum fm_claim {
+	FM_CLAIM_NEW,       /* store the document as (job_id, seq) */
+	FM_CLAIM_DUPLICATE, /* already stored: acknowledge, store nothing */
+	FM_CLAIM_ENDED,     /* the job was released, deleted or expired */
+	FM_CLAIM_ERROR,
+};
+
+/*
+ * 'fm_jobstore_claim()' - number an arriving document.
+ *
+ * Finds or creates the job for t->uuid and gives the document the next
+ * number within its attempt (t->attempt): CUPS restarts a retried job from
+ * its first document, so numbering by arrival within an attempt makes the
+ * retry of an already stored document a duplicate.  expires_at applies to
+ * a newly created job.  Fills *job_id and *seq.
+ */
+enum fm_claim fm_jobstore_claim(fm_store_t *store, const struct fm_ticket *t,
+    int64_t now, int64_t expires_at, int64_t *job_id, int *seq);
+
+/*
+ * 'fm_jobstore_add_document()' - record a stored document.
+ *
+ * commit_file is called inside the transaction, after the row is written
+ * and before COMMIT (it renames the spool file into place); if it fails
+ * the row is rolled back.  Returns FM_CLAIM_NEW when recorded,
+ * FM_CLAIM_DUPLICATE if the row already existed (the caller discards its
+ * file), FM_CLAIM_ERROR otherwise.
+ */
+enum fm_claim fm_jobstore_add_document(fm_store_t *store,
+    const struct fm_document *doc, int64_t now, bool (*commit_file)(void *arg),
+    void *arg);
+
+/* Copies job id into *out; false if there is no such job. */
+bool fm_jobstore_get(fm_store_t *store, int64_t id, struct fm_job *out);
+
+/*
+ * 'fm_jobstore_list()' - call fn for each visible job, oldest first.
+ *
+ * owner NULL lists all owners; state NULL lists all states.  Stops early
+ * and returns false if fn returns false or on a database error.
+ */
+bool fm_jobstore_list(fm_store_t *store, const char *owner, const char *state,
+    bool (*fn)(const struct fm_job *job, void *arg), void *arg);
+
+/* Calls fn for each document of job_id, in order. */
+bool fm_jobstore_documents(fm_store_t *store, int64_t job_id,
+    bool (*fn)(const struct fm_document *doc, void *arg), void *arg);
+
+/*
+ * 'fm_jobstore_end()' - move a held job to state ("deleted", "expired")
+ * and record the event with detail.  Returns false (and changes nothing)
+ * unless the job was held.  Its documents' files are then destroyed by
+ * the caller, which calls fm_jobstore_forget_file() for each.
+ */
+bool fm_jobstore_end(fm_store_t *store, int64_t job_id, const char *state,
+    const char *detail, int64_t now);
+
+/* Moves a held job's expiry to expires_at (never earlier than it was)
+ * and records who did it; false unless job_id is held and owned by owner. */
+bool fm_jobstore_extend(fm_store_t *store, int64_t job_id, const char *owner,
+    int64_t expires_at, const char *detail, int64_t now);
+
+/* Marks a document's spool file as destroyed. */
+bool fm_jobstore_forget_file(fm_store_t *store, int64_t job_id, int seq);
+
+/* Ids of held jobs whose expires_at <= now, at most max, into ids; returns
+ * how many, or -1 on error. */
+int fm_jobstore_expired(fm_store_t *store, int64_t now, int64_t *ids, int max);
+
+/* The soonest expires_at of a held job, or -1 if none. */
+int64_t fm_jobstore_next_expiry(fm_store_t *store);
+
+/* Is spool_file the file of a document of a held or releasing job?  Used
+ * by the start-up sweep to delete orphans left by a crash. */
+bool fm_jobstore_file_is_live(fm_store_t *store, const char *spool_file);
+
+/* Records an event for a job (shown by followme-admin jobs show). */
+bool fm_jobstore_event(fm_store_t *store, int64_t job_id, const char *event,
+    const char *detail, int64_t now);
+
+/* Calls fn for each event of job_id, oldest first. */
+bool fm_jobstore_events(fm_store_t *store, int64_t job_id,
+    bool (*fn)(int64_t at, const char *event, const char *detail, void *arg),
+    void *arg);
+
+#endif

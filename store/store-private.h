@@ -1,0 +1,98 @@
+/*
+ * store-private.h - what the store modules (and only they) share.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef FM_STORE_PRIVATE_H
+#define FM_STORE_PRIVATE_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+/* The connection behind a store handle (borrowed). */
+sqlite3 *fm_store_db(fm_store_t *store);
+
+/* Transactions: BEGIN IMMEDIATE takes the write lock up front, so a
+ * read-then-write sequence can never fail half-way with SQLITE_BUSY. */
+bool fm_store_begin(fm_store_t *store);
+bool fm_store_commit(fm_store_t *store);
+void fm_store_rollback(fm_store_t *store);
+
+/*
+ * Commits return once durable (group commit, groupsync.h), except while
+ * the store is lazy: then they return as soon as the WAL is written, and
+ * become durable with the next durable commit by anyone.
+ */
+void fm_store_set_lazy(fm_store_t *store, bool lazy);
+
+/*
+ * A batch: one transaction (one fsync) around several operations that
+ * each begin and commit or roll back on their own -- inside a batch
+ * those are savepoints, so one operation failing undoes only itself.
+ * fm_store_batch_end() commits (durably unless lazy); false if the
+ * transaction could not be committed, which undoes every operation in
+ * it.  The ledger writer (ledgerd.c) batches concurrent charges.
+ */
+bool fm_store_batch_begin(fm_store_t *store);
+bool fm_store_batch_end(fm_store_t *store, bool lazy);
+
+/* Whether commits go through group commit; if not, every commit other
+ * than a lazy one is durable by itself (synchronous = FULL). */
+bool fm_store_group_commit(fm_store_t *store);
+
+/* Waits until every commit made so far (by anyone) is durable: for a
+ * retried call that finds its work already done, perhaps by a process
+ * that died before that work reached the disk. */
+bool fm_store_durable(fm_store_t *store);
+
+/* The link to the ledger writer that fm_ledger_reserve(), _commit() and
+ * _refund() go through, or -1 to run them here (and always inside a
+ * batch). */
+int fm_store_ledger_link(fm_store_t *store);
+
+/* What group commit did through this handle (zeros without it). */
+struct fm_groupsync_stats;
+void fm_store_sync_stats(fm_store_t *store, struct fm_groupsync_stats *stats);
+
+/* Prepares sql; logs and returns NULL on failure. */
+sqlite3_stmt *fm_store_prepare(fm_store_t *store, const char *sql);
+
+/*
+ * A cached statement for a hot path: sql must be a string literal (the
+ * cache is keyed by its address).  The statement comes reset with its
+ * bindings cleared; hand it back with fm_store_release(), never
+ * sqlite3_finalize().
+ */
+sqlite3_stmt *fm_store_cached(fm_store_t *store, const char *sql);
+
+/* Resets a statement from fm_store_cached() (or finalizes one that the
+ * full cache could not hold). */
+void fm_store_release(fm_store_t *store, sqlite3_stmt *st);
+
+/* Steps st once and releases it; true if it ended with SQLITE_DONE. */
+bool fm_store_step_release(fm_store_t *store, sqlite3_stmt *st);
+
+/* Runs a statement with no parameters and no result rows. */
+bool fm_store_exec(fm_store_t *store, const char *sql);
+
+/* Copies column col of the current row as text into dst (size bytes);
+ * NULL becomes "". */
+void fm_store_copy_text(char *dst, size_t size, sqlite3_stmt *st, int col);
+
+/* Binds s as text (copied); NULL binds NULL. */
+void fm_store_bind_text(sqlite3_stmt *st, int idx, const char *s);
+
+/* Runs a prepared statement to completion and finalizes it; true if it
+ * ended with SQLITE_DONE. */
+bool fm_store_step_done(sqlite3_stmt *st);
+
+/* The numbered migrations, in order: migration i brings the schema from
+ * version i to i + 1 (schema.c). */
+extern const char *const fm_schema_migrations[];
+extern const int fm_schema_migration_count;
+
+#endif

@@ -1,0 +1,456 @@
+/*
+ * store.c - opening the SQLite store: defensive settings and migrations.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "store/store-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "store/groupsync.h"
+
+#define STMT_CACHE 32
+
+struct fm_store {
+	sqlite3 *db;
+	int64_t now; /* 0: the real clock */
+	/* NULL: every commit is synchronous = FULL.  Otherwise commits are
+	 * NORMAL and made durable together with other processes' (group
+	 * commit), except while lazy. */
+	fm_groupsync_t *sync;
+	bool lazy;
+	bool writing; /* holds the group's writer lock */
+	/* A batch (fm_store_batch_begin) is one transaction around many
+	 * begin/commit pairs, which become savepoints nested depth deep. */
+	bool batch;
+	int depth;
+	int ledger_link; /* to the ledger writer, or -1 (ledgerd.h) */
+	/* Prepared statements of the hot paths, keyed by the address of
+	 * their SQL text (a string literal), so that a charge does not
+	 * re-parse a dozen statements. */
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[STMT_CACHE];
+};
+
+sqlite3_stmt *
+fm_store_cached(fm_store_t *store, const char *sql)
+{
+	int i;
+
+	for (i = 0; i < STMT_CACHE && store->cache[i].sql != NULL; i++)
+		if (store->cache[i].sql == sql) {
+			sqlite3_reset(store->cache[i].st);
+			sqlite3_clear_bindings(store->cache[i].st);
+			return store->cache[i].st;
+		}
+	if (i == STMT_CACHE)
+		return fm_store_prepare(store, sql); /* full: uncached */
+	if (sqlite3_prepare_v3(store->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	        &store->cache[i].st, NULL) != SQLITE_OK) {
+		fm_log_warn("store: cannot prepare statement: %s",
+		    sqlite3_errmsg(store->db));
+		return NULL;
+	}
+	store->cache[i].sql = sql;
+	return store->cache[i].st;
+}
+
+bool
+fm_store_step_release(fm_store_t *store, sqlite3_stmt *st)
+{
+	int rc;
+
+	if (st == NULL)
+		return false;
+	rc = sqlite3_step(st);
+	fm_store_release(store, st);
+	return rc == SQLITE_DONE;
+}
+
+void
+fm_store_release(fm_store_t *store, sqlite3_stmt *st)
+{
+	if (st == NULL)
+		return;
+	for (int i = 0; i < STMT_CACHE && store->cache[i].sql != NULL; i++)
+		if (store->cache[i].st == st) {
+			sqlite3_reset(st);
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
+int64_t
+fm_store_now(fm_store_t *store)
+{
+	return store != NULL && store->now > 0 ? store->now
+	                                       : (int64_t)time(NULL);
+}
+
+void
+fm_store_set_now(fm_store_t *store, int64_t now)
+{
+	if (store != NULL)
+		store->now = now;
+}
+
+sqlite3 *
+fm_store_db(fm_store_t *store)
+{
+	return store->db;
+}
+
+const char *
+fm_store_last_error(fm_store_t *store)
+{
+	return store ? sqlite3_errmsg(store->db) : "no store";
+}
+
+bool
+fm_store_exec(fm_store_t *store, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(store->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		fm_log_warn("store: %s", msg ? msg : "unknown error");
+		sqlite3_free(msg);
+		return false;
+	}
+	return true;
+}
+
+void
+fm_store_copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	snprintf(dst, size, "%s", s ? (const char *)s : "");
+}
+
+void
+fm_store_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, idx);
+	else
+		sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+}
+
+bool
+fm_store_step_done(sqlite3_stmt *st)
+{
+	int rc;
+
+	if (st == NULL)
+		return false;
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE;
+}
+
+sqlite3_stmt *
+fm_store_prepare(fm_store_t *store, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		fm_log_warn("store: cannot prepare statement: %s",
+		    sqlite3_errmsg(store->db));
+		return NULL;
+	}
+	return st;
+}
+
+static void
+end_writing(fm_store_t *store)
+{
+	if (store->writing)
+		fm_groupsync_unlock_writer(store->sync);
+	store->writing = false;
+}
+
+bool
+fm_store_begin(fm_store_t *store)
+{
+	bool locked = false;
+
+	if (store->batch) {
+		/* An error that ended the batch's transaction must fail
+		 * what follows, not let it run on its own. */
+		if (sqlite3_get_autocommit(store->db) ||
+		    !fm_store_exec(store, "SAVEPOINT fm_batch"))
+			return false;
+		store->depth++;
+		return true;
+	}
+	if (store->sync != NULL && !store->writing) {
+		if (!fm_groupsync_lock_writer(store->sync))
+			return false;
+		store->writing = locked = true;
+	}
+	if (fm_store_exec(store, "BEGIN IMMEDIATE"))
+		return true;
+	if (locked)
+		end_writing(store);
+	return false;
+}
+
+bool
+fm_store_commit(fm_store_t *store)
+{
+	if (store->batch) {
+		if (store->depth == 0)
+			return false;
+		store->depth--;
+		return fm_store_exec(store, "RELEASE fm_batch");
+	}
+	if (!fm_store_exec(store, "COMMIT")) {
+		fm_store_rollback(store);
+		return false;
+	}
+	end_writing(store);
+	if (store->sync == NULL || store->lazy)
+		return true;
+	return fm_groupsync_wait(store->sync);
+}
+
+void
+fm_store_set_lazy(fm_store_t *store, bool lazy)
+{
+	if (store->batch)
+		return; /* the batch decides, and a pragma cannot run in it */
+	if (store->sync == NULL)
+		fm_store_exec(store,
+		    lazy ? "PRAGMA synchronous = NORMAL"
+		         : "PRAGMA synchronous = FULL");
+	store->lazy = lazy;
+}
+
+bool
+fm_store_group_commit(fm_store_t *store)
+{
+	return store->sync != NULL;
+}
+
+bool
+fm_store_durable(fm_store_t *store)
+{
+	return store->sync == NULL || fm_groupsync_wait(store->sync);
+}
+
+void
+fm_store_set_ledger_link(fm_store_t *store, int fd)
+{
+	if (store->ledger_link >= 0)
+		close(store->ledger_link);
+	store->ledger_link = fd;
+}
+
+int
+fm_store_ledger_link(fm_store_t *store)
+{
+	return store->batch ? -1 : store->ledger_link;
+}
+
+void
+fm_store_sync_stats(fm_store_t *store, struct fm_groupsync_stats *stats)
+{
+	fm_groupsync_stats(store->sync, stats);
+}
+
+void
+fm_store_rollback(fm_store_t *store)
+{
+	if (store->batch) {
+		if (store->depth > 0) {
+			store->depth--;
+			sqlite3_exec(store->db,
+			    "ROLLBACK TO fm_batch; RELEASE fm_batch", NULL,
+			    NULL, NULL);
+		}
+		return;
+	}
+	if (!sqlite3_get_autocommit(store->db))
+		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	end_writing(store);
+}
+
+bool
+fm_store_batch_begin(fm_store_t *store)
+{
+	if (store->batch || !fm_store_begin(store))
+		return false;
+	store->batch = true;
+	store->depth = 0;
+	return true;
+}
+
+bool
+fm_store_batch_end(fm_store_t *store, bool lazy)
+{
+	bool was_lazy = store->lazy, ok;
+
+	if (!store->batch)
+		return false;
+	/* Savepoints left open are a bug in the caller: undo them. */
+	while (store->depth > 0)
+		fm_store_rollback(store);
+	store->batch = false;
+	if (sqlite3_get_autocommit(store->db)) {
+		end_writing(store); /* SQLite ended it on an error */
+		return false;
+	}
+	store->lazy = lazy;
+	ok = fm_store_commit(store);
+	store->lazy = was_lazy;
+	return ok;
+}
+
+int
+fm_store_schema_version(fm_store_t *store)
+{
+	sqlite3_stmt *st = fm_store_prepare(store, "PRAGMA user_version");
+	int v = -1;
+
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static bool
+migrate(fm_store_t *store, const char **errstr)
+{
+	int version;
+	char sql[64];
+
+	if (!fm_store_begin(store)) {
+		*errstr = "cannot lock the database for migration";
+		return false;
+	}
+	version = fm_store_schema_version(store);
+	if (version < 0 || version > fm_schema_migration_count) {
+		fm_store_rollback(store);
+		*errstr = version < 0 ? "cannot read the schema version"
+		                      : "database was written by a newer "
+		                        "Followme; refusing to touch it";
+		return false;
+	}
+	for (int i = version; i < fm_schema_migration_count; i++) {
+		if (!fm_store_exec(store, fm_schema_migrations[i])) {
+			fm_store_rollback(store);
+			*errstr = "schema migration failed";
+			return false;
+		}
+	}
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+	    fm_schema_migration_count);
+	if (!fm_store_exec(store, sql) || !fm_store_commit(store)) {
+		*errstr = "cannot record the schema version";
+		return false;
+	}
+	return true;
+}
+
+/* WAL mode is what makes group commit possible; a file system without
+ * shared memory would leave the database in another journal mode. */
+static bool
+in_wal_mode(fm_store_t *store)
+{
+	sqlite3_stmt *st = fm_store_prepare(store, "PRAGMA journal_mode");
+	bool wal = false;
+
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+		const char *mode = (const char *)sqlite3_column_text(st, 0);
+		wal = mode != NULL && sqlite3_stricmp(mode, "wal") == 0;
+	}
+	sqlite3_finalize(st);
+	return wal;
+}
+
+fm_store_t *
+fm_store_open(const char *path, const char **errstr)
+{
+	static const char *const pragmas[] = {
+	    "PRAGMA journal_mode = WAL",
+	    /* An ingest is acknowledged only once durable: FULL makes
+	     * every commit survive power loss, not just a crash (or group
+	     * commit does, set below). */
+	    "PRAGMA synchronous = FULL",
+	    "PRAGMA foreign_keys = ON",
+	    "PRAGMA trusted_schema = OFF",
+	};
+	fm_store_t *store = NULL;
+	const char *dummy;
+	int fd;
+
+	if (errstr == NULL)
+		errstr = &dummy;
+	if (path == NULL) {
+		*errstr = "no database path";
+		return NULL;
+	}
+	/* Create the file ourselves so it is 0600 whatever the umask, and
+	 * never follow a link planted in its place. */
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		*errstr = errno == ELOOP ? "database path is a symbolic link"
+		                         : "cannot open or create the database";
+		return NULL;
+	}
+	close(fd);
+	if ((store = calloc(1, sizeof(*store))) == NULL) {
+		*errstr = "out of memory";
+		return NULL;
+	}
+	store->ledger_link = -1;
+	if (sqlite3_open_v2(path, &store->db,
+	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
+	        NULL) != SQLITE_OK) {
+		*errstr = "cannot open the database";
+		goto fail;
+	}
+	sqlite3_extended_result_codes(store->db, 1);
+	sqlite3_busy_timeout(store->db, 10000);
+	sqlite3_db_config(store->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(
+	    store->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+	for (size_t i = 0; i < sizeof(pragmas) / sizeof(pragmas[0]); i++) {
+		if (!fm_store_exec(store, pragmas[i])) {
+			*errstr = "cannot configure the database (is it a "
+			          "Followme database?)";
+			goto fail;
+		}
+	}
+	if (in_wal_mode(store) &&
+	    (store->sync = fm_groupsync_open(path)) != NULL)
+		fm_store_exec(store, "PRAGMA synchronous = NORMAL");
+	if (!migrate(store, errstr))
+		goto fail;
+	return store;
+fail:
+	fm_store_close(store);
+	return NULL;
+}
+
+void
+fm_store_close(fm_store_t *store)
+{
+	if (store == NULL)
+		return;
+	for (int i = 0; i < STMT_CACHE; i++)
+		sqlite3_finalize(store->cache[i].st);
+	sqlite3_close_v2(store->db);
+	fm_groupsync_close(store->sync);
+	if (store->ledger_link >= 0)
+		close(store->ledger_link);
+	free(store);
+}

@@ -1,0 +1,42 @@
+/*
+ * terminals.h - release terminals in the store.
+ *
+ * A terminal is known by the name in its certificate and the
+ * certificate's serial; it is bound to one printer.  A removed terminal
+ * keeps its row (for the record) and is refused at once.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef FM_TERMINALS_H
+#define FM_TERMINALS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+struct fm_terminal {
+	int64_t id;
+	char name[64];
+	char printer[256];
+	char cert_serial[64];
+	int64_t created_at, removed_at; /* removed_at 0: active */
+};
+
+/* Registers an active terminal; false if the name is taken by an active
+ * terminal or on error. */
+bool fm_terminals_add(fm_store_t *store, const char *name, const char *printer,
+    const char *cert_serial, int64_t now);
+
+/* Marks the active terminal name removed; false if there is none. */
+bool fm_terminals_remove(fm_store_t *store, const char *name, int64_t now);
+
+/* The active terminal with this name and certificate serial, if any. */
+bool fm_terminals_find_active(fm_store_t *store, const char *name,
+    const char *cert_serial, struct fm_terminal *out);
+
+/* Calls fn for every terminal, active first, then by name. */
+bool fm_terminals_list(fm_store_t *store, bool include_removed,
+    bool (*fn)(const struct fm_terminal *t, void *arg), void *arg);
+
+#endif
