@@ -35,6 +35,7 @@
 
 #include "quota/depts.h"
 #include "quota/export.h"
+#include "quota/ledger-link.h"
 #include "quota/ledger.h"
 #include "quota/ledgerd.h"
 #include "quota/price.h"
@@ -138,11 +139,13 @@ charges(const char *db, int n, int64_t first_job, int link)
 {
 	struct fm_usage u = {"A4", {{4, 0}, {0, 0}}, {{4, 0}, {0, 0}}};
 	fm_store_t *s = open_store(db);
+	/* A link of -1 charges here: the same handle either way. */
+	fm_ledger_t *l = fm_ledger_link_open(s, link);
 	struct fm_quote q;
 	double t;
 
-	if (link >= 0)
-		fm_store_set_ledger_link(s, link);
+	if (l == NULL)
+		die("out of memory");
 	if (!fm_price_quote(s, "p1", &u, &q))
 		die(q.error);
 	t = now_s();
@@ -155,14 +158,19 @@ charges(const char *db, int n, int64_t first_job, int link)
 		snprintf(key, sizeof(key), "b-%" PRId64, job);
 		snprintf(ckey, sizeof(ckey), "b-%" PRId64 "-c", job);
 		snprintf(login, sizeof(login), "u%d", i % NUSERS);
-		if (!fm_ledger_reserve(s, login, NULL, q.amount, key, job,
-		        q.version, &r, denial, sizeof(denial)))
+		struct fm_ledger_request req = {
+		    login, NULL, q.amount, key, job, q.version};
+		struct fm_ledger_settle settle = {
+		    0, q.amount, true, "p1", &u, ckey};
+
+		if (!fm_ledger_reserve(l, &req, &r, denial, sizeof(denial)))
 			die(denial);
-		if (!fm_ledger_commit(
-		        s, r.id, q.amount, true, "p1", &u, ckey, &errstr))
+		settle.reservation = r.id;
+		if (!fm_ledger_commit(l, &settle, &errstr))
 			die(errstr);
 	}
 	t = now_s() - t;
+	fm_ledger_close(l);
 	fm_store_close(s);
 	return n / t;
 }

@@ -1,5 +1,7 @@
 /*
- * ledger.c - the append-only, hash-chained quota ledger.
+ * ledger.c - the append-only, hash-chained quota ledger: the book (rows,
+ * chain, keys), the charging calls dispatched to a handle's
+ * implementation, and the admin's operations.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -10,33 +12,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <mbedtls/sha256.h>
 
 #include "common/log.h"
-#include "quota/accounts.h"
-#include "quota/ledgerd.h"
 #include "common/money.h"
+#include "quota/accounts.h"
+#include "quota/ledger-private.h"
 #include "quota/period.h"
 #include "quota/policy.h"
-#include "store/store-private.h"
 #include "quota/users.h"
+#include "store/sql.h"
 
 #define HASH_LEN 32
-
-/* One ledger row.  Strings are borrowed; NULL reads as "" except key. */
-struct entry {
-	int64_t id, at, account_id;
-	const char *kind;
-	int64_t amount, held;
-	const char *user, *dept, *printer;
-	int64_t job_id, reservation, price_version; /* 0: none */
-	int64_t measured;
-	const char *media;
-	int64_t usage[5]; /* mono s/d, colour s/d, sheets */
-	const char *key;  /* NULL: none */
-	const char *reason, *admin;
-};
 
 static void
 hash_int(mbedtls_sha256_context *c, int64_t v)
@@ -69,7 +58,7 @@ nz(const char *s)
 
 /* hash = SHA-256(prev || every column of the row, in a fixed order). */
 static void
-row_hash(const struct entry *e, const uint8_t *prev, uint8_t *out)
+row_hash(const struct fm_ledger_entry *e, const uint8_t *prev, uint8_t *out)
 {
 	mbedtls_sha256_context c;
 
@@ -99,22 +88,8 @@ row_hash(const struct entry *e, const uint8_t *prev, uint8_t *out)
 	mbedtls_sha256_free(&c);
 }
 
-static void
-bind_id(sqlite3_stmt *st, int idx, int64_t v)
-{
-	if (v > 0)
-		sqlite3_bind_int64(st, idx, v);
-	else
-		sqlite3_bind_null(st, idx);
-}
-
-/*
- * Appends e (inside the caller's transaction): numbers it, links it to
- * the chain and updates the account's cached sums.  e->id and e->at are
- * filled in.
- */
-static bool
-append(fm_store_t *store, struct entry *e)
+bool
+fm_ledger_append(fm_store_t *store, struct fm_ledger_entry *e)
 {
 	uint8_t prev[HASH_LEN] = {0}, hash[HASH_LEN];
 	sqlite3_stmt *st;
@@ -124,6 +99,7 @@ append(fm_store_t *store, struct entry *e)
 		fm_log_warn("ledger: the clock is inside a closed period");
 		return false;
 	}
+	/* The chain's last hash is a blob of a fixed size: read it raw. */
 	st = fm_store_cached(
 	    store, "SELECT id, hash FROM ledger ORDER BY id DESC LIMIT 1");
 	if (st == NULL)
@@ -136,583 +112,234 @@ append(fm_store_t *store, struct entry *e)
 	}
 	fm_store_release(store, st);
 	row_hash(e, prev, hash);
-	st = fm_store_cached(store,
-	    "INSERT INTO ledger (id, at, account_id, kind, amount, held, user,"
-	    " dept, printer, job_id, reservation, price_version, measured,"
-	    " media, mono_simplex, mono_duplex, colour_simplex, colour_duplex,"
-	    " sheets, idem_key, reason, admin, prev_hash, hash) VALUES (?1,"
-	    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-	    " ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)");
-	if (st == NULL)
-		return false;
-	sqlite3_bind_int64(st, 1, e->id);
-	sqlite3_bind_int64(st, 2, e->at);
-	sqlite3_bind_int64(st, 3, e->account_id);
-	fm_store_bind_text(st, 4, nz(e->kind));
-	sqlite3_bind_int64(st, 5, e->amount);
-	sqlite3_bind_int64(st, 6, e->held);
-	fm_store_bind_text(st, 7, nz(e->user));
-	fm_store_bind_text(st, 8, nz(e->dept));
-	fm_store_bind_text(st, 9, nz(e->printer));
-	bind_id(st, 10, e->job_id);
-	bind_id(st, 11, e->reservation);
-	bind_id(st, 12, e->price_version);
-	sqlite3_bind_int64(st, 13, e->measured);
-	fm_store_bind_text(st, 14, nz(e->media));
-	for (int i = 0; i < 5; i++)
-		sqlite3_bind_int64(st, 15 + i, e->usage[i]);
-	fm_store_bind_text(st, 20, e->key);
-	fm_store_bind_text(st, 21, nz(e->reason));
-	fm_store_bind_text(st, 22, nz(e->admin));
-	sqlite3_bind_blob(st, 23, prev, HASH_LEN, SQLITE_TRANSIENT);
-	sqlite3_bind_blob(st, 24, hash, HASH_LEN, SQLITE_TRANSIENT);
-	if (!fm_store_step_release(store, st))
-		return false;
-	st = fm_store_cached(store,
-	    "UPDATE accounts SET balance = balance + ?2, held = held + ?3"
-	    " WHERE id = ?1");
-	if (st == NULL)
-		return false;
-	sqlite3_bind_int64(st, 1, e->account_id);
-	sqlite3_bind_int64(st, 2, e->amount);
-	sqlite3_bind_int64(st, 3, e->held);
-	if (!fm_store_step_release(store, st) ||
-	    sqlite3_changes(fm_store_db(store)) != 1)
-		return false;
-	st = fm_store_cached(store,
-	    "INSERT INTO ledger_head (one, last_id, hash) VALUES (1, ?1, ?2)"
-	    " ON CONFLICT (one) DO UPDATE SET last_id = excluded.last_id,"
-	    " hash = excluded.hash");
-	if (st == NULL)
-		return false;
-	sqlite3_bind_int64(st, 1, e->id);
-	sqlite3_bind_blob(st, 2, hash, HASH_LEN, SQLITE_TRANSIENT);
-	return fm_store_step_release(store, st);
+	return fm_sql_exec(store,
+	           "INSERT INTO ledger (id, at, account_id, kind, amount, held,"
+	           " user, dept, printer, job_id, reservation, price_version,"
+	           " measured, media, mono_simplex, mono_duplex,"
+	           " colour_simplex, colour_duplex, sheets, idem_key, reason,"
+	           " admin, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+	           " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+	           " ?19, ?20, ?21, ?22, ?23, ?24)",
+	           FM_ARG_INT(e->id), FM_ARG_INT(e->at),
+	           FM_ARG_INT(e->account_id), FM_ARG_TEXT(nz(e->kind)),
+	           FM_ARG_INT(e->amount), FM_ARG_INT(e->held),
+	           FM_ARG_TEXT(nz(e->user)), FM_ARG_TEXT(nz(e->dept)),
+	           FM_ARG_TEXT(nz(e->printer)), FM_ARG_ID(e->job_id),
+	           FM_ARG_ID(e->reservation), FM_ARG_ID(e->price_version),
+	           FM_ARG_INT(e->measured), FM_ARG_TEXT(nz(e->media)),
+	           FM_ARG_INT(e->usage[0]), FM_ARG_INT(e->usage[1]),
+	           FM_ARG_INT(e->usage[2]), FM_ARG_INT(e->usage[3]),
+	           FM_ARG_INT(e->usage[4]), FM_ARG_TEXT(e->key),
+	           FM_ARG_TEXT(nz(e->reason)), FM_ARG_TEXT(nz(e->admin)),
+	           FM_ARG_BLOB(prev, HASH_LEN), FM_ARG_BLOB(hash, HASH_LEN)) &&
+	    fm_sql_exec(store,
+	        "UPDATE accounts SET balance = balance + ?2, held = held + ?3"
+	        " WHERE id = ?1",
+	        FM_ARG_INT(e->account_id), FM_ARG_INT(e->amount),
+	        FM_ARG_INT(e->held)) &&
+	    fm_sql_changes(store) == 1 &&
+	    fm_sql_exec(store,
+	        "INSERT INTO ledger_head (one, last_id, hash) VALUES (1, ?1, "
+	        "?2)"
+	        " ON CONFLICT (one) DO UPDATE SET last_id = excluded.last_id,"
+	        " hash = excluded.hash",
+	        FM_ARG_INT(e->id), FM_ARG_BLOB(hash, HASH_LEN));
 }
 
-/* Finds the row carrying key: 1 (filling kind, reservation, and the
- * amount and held sums of that call's rows), 0 if none, -1 on error. */
-static int
-find_key(fm_store_t *store, const char *key, char *kind, size_t kindlen,
-    int64_t *reservation)
+enum fm_ledger_key
+fm_ledger_find_key(fm_store_t *store, const char *key, char *kind,
+    size_t kindlen, int64_t *reservation)
 {
-	sqlite3_stmt *st;
-	int found;
+	struct {
+		char kind[16];
+		int64_t reservation;
+	} row;
+	static const struct fm_sql_col cols[] = {
+	    FM_COL_TEXT(__typeof__(row), kind),
+	    FM_COL_INT(__typeof__(row), reservation), FM_COL_END};
 
-	st = fm_store_cached(store,
+	switch (fm_sql_get(store,
 	    "SELECT kind, coalesce(reservation, 0) FROM ledger"
-	    " WHERE idem_key = ?1");
-	if (st == NULL)
-		return -1;
-	fm_store_bind_text(st, 1, key);
-	switch (sqlite3_step(st)) {
-	case SQLITE_ROW:
-		fm_store_copy_text(kind, kindlen, st, 0);
-		*reservation = sqlite3_column_int64(st, 1);
-		found = 1;
-		break;
-	case SQLITE_DONE:
-		found = 0;
-		break;
+	    " WHERE idem_key = ?1",
+	    cols, &row, FM_ARG_TEXT(key))) {
+	case FM_SQL_FOUND:
+		snprintf(kind, kindlen, "%s", row.kind);
+		*reservation = row.reservation;
+		return FM_LEDGER_KEY_USED;
+	case FM_SQL_NONE:
+		return FM_LEDGER_KEY_NEW;
 	default:
-		found = -1;
+		return FM_LEDGER_KEY_ERROR;
 	}
-	fm_store_release(store, st);
-	return found;
 }
 
-static bool
-key_ok(const char *key)
+bool
+fm_ledger_key_is_valid(const char *key)
 {
 	return key != NULL && key[0] != '\0' && strlen(key) < FM_LEDGER_KEYMAX;
 }
 
-/* May user charge account a (not one of their own)? */
-static int
-may_use(fm_store_t *store, const struct fm_user *u, const struct fm_account *a)
+/* --- charging, through the handle's implementation ------------------ */
+
+bool
+fm_ledger_reserve(fm_ledger_t *ledger, const struct fm_ledger_request *req,
+    struct fm_reservation *out, char *denial, size_t denial_len)
 {
-	sqlite3_stmt *st;
-	int ok;
-
-	if (strcmp(a->kind, "department") == 0 &&
-	    strcmp(a->name, u->dept_code) == 0)
-		return 1;
-	st = fm_store_cached(store,
-	    "SELECT 1 FROM account_members WHERE account_id = ?1"
-	    " AND user_id = ?2");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, a->id);
-	sqlite3_bind_int64(st, 2, u->id);
-	ok = sqlite3_step(st) == SQLITE_ROW;
-	fm_store_release(store, st);
-	return ok;
-}
-
-/* Sum of the held column of reservation's reserve rows. */
-static int64_t
-reserved_amount(fm_store_t *store, int64_t reservation)
-{
-	sqlite3_stmt *st;
-	int64_t sum = -1;
-
-	st = fm_store_cached(store,
-	    "SELECT coalesce(sum(held), 0) FROM ledger WHERE reservation = ?1"
-	    " AND kind = 'reserve'");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, reservation);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		sum = sqlite3_column_int64(st, 0);
-	fm_store_release(store, st);
-	return sum;
-}
-
-static bool deny(char *denial, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static bool
-deny(char *denial, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (denial != NULL && len > 0) {
-		va_start(ap, fmt);
-		vsnprintf(denial, len, fmt, ap);
-		va_end(ap);
+	if (ledger == NULL) {
+		if (denial != NULL && denial_len > 0)
+			snprintf(denial, denial_len, "bad charge request");
+		return false;
 	}
-	return false;
-}
-
-static bool reserve(fm_store_t *store, const char *user, const char *account,
-    int64_t amount, const char *idempotency_key, int64_t job_id,
-    int price_version, struct fm_reservation *out, char *denial,
-    size_t denial_len);
-
-/*
- * Sends q to the ledger writer if store is linked to one: true if it
- * answered (*p).  False to run q here: no link, a field the wire cannot
- * carry (the ledger refuses it here with its own message), or a writer
- * that is gone -- then the link is dropped for good, and a request it
- * may still apply is harmless: the idempotency key makes the second
- * application a replay.
- */
-static bool
-via_writer(fm_store_t *store, const struct fm_ledgerwire_request *q,
-    struct fm_ledgerwire_reply *p)
-{
-	int link = store != NULL ? fm_store_ledger_link(store) : -1;
-	int rc;
-
-	if (link < 0)
-		return false;
-	if ((rc = fm_ledgerd_call(link, q, p)) < 0) {
-		fm_log_warn("ledger: the ledger writer does not answer; "
-		            "charging directly");
-		fm_store_set_ledger_link(store, -1);
-	}
-	return rc == 1;
-}
-
-/* Copies s into a wire field; false if it does not fit (or is NULL). */
-static bool
-wire_text(char *dst, size_t size, const char *s)
-{
-	return s != NULL && (size_t)snprintf(dst, size, "%s", s) < size;
+	return ledger->ops->reserve(ledger, req, out, denial, denial_len);
 }
 
 static bool
-reserve_via_writer(fm_store_t *store, const char *user, const char *account,
-    int64_t amount, const char *key, int64_t job_id, int price_version,
-    struct fm_reservation *out, char *denial, size_t denial_len, bool *ok)
+usage_is_valid(const struct fm_usage *usage)
 {
-	struct fm_ledgerwire_request q = {.op = FM_LEDGERWIRE_RESERVE};
-	struct fm_ledgerwire_reply p;
-
-	if (out == NULL || !wire_text(q.user, sizeof(q.user), user) ||
-	    !wire_text(q.account, sizeof(q.account), account ? account : "") ||
-	    !wire_text(q.key, sizeof(q.key), key))
-		return false;
-	q.amount = amount;
-	q.job_id = job_id;
-	q.price_version = price_version;
-	if (!via_writer(store, &q, &p))
-		return false;
-	memset(out, 0, sizeof(*out));
-	if ((*ok = p.ok)) {
-		out->id = p.id;
-		out->amount = p.amount;
-		out->replayed = p.replayed;
-	}
-	if (denial != NULL && denial_len > 0)
-		snprintf(denial, denial_len, "%s", p.ok ? "" : p.message);
-	return true;
-}
-
-static bool
-settle_via_writer(fm_store_t *store, uint8_t op, int64_t reservation,
-    int64_t amount, bool measured, const char *printer,
-    const struct fm_usage *usage, const char *key, const char **errstr,
-    bool *ok)
-{
-	struct fm_ledgerwire_request q = {.op = op};
-	struct fm_ledgerwire_reply p;
-
-	if (!wire_text(q.key, sizeof(q.key), key) ||
-	    !wire_text(q.printer, sizeof(q.printer), printer ? printer : ""))
-		return false;
-	q.reservation = reservation;
-	q.amount = amount;
-	q.measured = measured;
-	if ((q.has_usage = usage != NULL))
-		q.usage = *usage;
-	if (!via_writer(store, &q, &p))
-		return false;
-	if (!(*ok = p.ok))
-		*errstr = fm_ledgerwire_errstr(p.message);
+	for (int c = 0; usage != NULL && c < 2; c++)
+		for (int d = 0; d < 2; d++)
+			if (usage->impressions[c][d] < 0 ||
+			    usage->sheets[c][d] < 0)
+				return false;
 	return true;
 }
 
 bool
-fm_ledger_reserve(fm_store_t *store, const char *user, const char *account,
-    int64_t amount, const char *idempotency_key, int64_t job_id,
-    int price_version, struct fm_reservation *out, char *denial,
-    size_t denial_len)
+fm_ledger_commit(
+    fm_ledger_t *ledger, const struct fm_ledger_settle *s, const char **errstr)
 {
-	bool ok;
+	const char *dummy;
 
-	if (reserve_via_writer(store, user, account, amount, idempotency_key,
-	        job_id, price_version, out, denial, denial_len, &ok))
-		return ok;
-	if (store == NULL)
-		return reserve(store, user, account, amount, idempotency_key,
-		    job_id, price_version, out, denial, denial_len);
-	/*
-	 * A reservation is written without waiting for the disk: the WAL
-	 * is appended in order, so the fsync of the next durable commit
-	 * (a commit, a refund, an ingest) makes it durable too.  Power loss
-	 * can only lose the newest reservations, whose jobs are then
-	 * released again under the same keys -- as if the loss had come a
-	 * moment earlier -- and it saves one of the two fsyncs a charge
-	 * costs.  Everything else is durable when it returns.
-	 */
-	fm_store_set_lazy(store, true);
-	ok = reserve(store, user, account, amount, idempotency_key, job_id,
-	    price_version, out, denial, denial_len);
-	fm_store_set_lazy(store, false);
-	return ok;
-}
-
-static bool
-reserve(fm_store_t *store, const char *user, const char *account,
-    int64_t amount, const char *idempotency_key, int64_t job_id,
-    int price_version, struct fm_reservation *out, char *denial,
-    size_t denial_len)
-{
-	struct fm_account payers[FM_LEDGER_MAXLEGS], chosen;
-	char kind[16], payer[FM_POLICY_VALUEMAX] = "", money[FM_MONEY_STRMAX];
-	int64_t take[FM_LEDGER_MAXLEGS], remaining = amount, existing;
-	struct fm_user u;
-	int npayers = 0, found;
-
-	if (denial != NULL && denial_len > 0)
-		denial[0] = '\0';
-	if (store == NULL || out == NULL || amount < 0 ||
-	    !key_ok(idempotency_key) || job_id <= 0)
-		return deny(denial, denial_len, "%s", "bad charge request");
-	memset(out, 0, sizeof(*out));
-	if (!fm_store_begin(store))
-		return deny(denial, denial_len, "%s", "server busy");
-	if ((found = find_key(
-	         store, idempotency_key, kind, sizeof(kind), &existing)) != 0) {
-		fm_store_rollback(store);
-		if (found < 0 || strcmp(kind, "reserve") != 0)
-			return deny(
-			    denial, denial_len, "%s", "bad charge request");
-		out->id = existing;
-		out->amount = reserved_amount(store, existing);
-		out->replayed = true;
-		return true;
-	}
-	if (!fm_users_ensure(store, user) || !fm_users_get(store, user, &u)) {
-		fm_store_rollback(store);
-		return deny(denial, denial_len, "%s", "unknown user");
-	}
-	if (!u.enabled) {
-		fm_store_rollback(store);
-		return deny(denial, denial_len, "%s", "account disabled");
-	}
-	if (account != NULL && account[0] != '\0') {
-		if (!fm_accounts_find(store, "department", account, &chosen) &&
-		    !fm_accounts_find(store, "project", account, &chosen)) {
-			fm_store_rollback(store);
-			return deny(
-			    denial, denial_len, "no account %.40s", account);
-		}
-		if (may_use(store, &u, &chosen) != 1) {
-			fm_store_rollback(store);
-			return deny(denial, denial_len, "may not charge %.40s",
-			    account);
-		}
-		payers[npayers++] = chosen;
-	} else {
-		bool dept_first;
-		struct fm_account dept;
-		bool has_dept = u.dept_code[0] != '\0' &&
-		    fm_accounts_find(store, "department", u.dept_code, &dept);
-
-		fm_policy_get(store, "payer", payer, sizeof(payer));
-		dept_first = strcmp(payer, "department-first") == 0;
-		if (has_dept && dept_first)
-			payers[npayers++] = dept;
-		payers[npayers++] = u.account;
-		if (has_dept && !dept_first)
-			payers[npayers++] = dept;
-	}
-	/* Each payer in turn covers what it can; whatever none can cover
-	 * is the shortfall the terminal shows. */
-	for (int i = 0; i < npayers; i++) {
-		int64_t avail = fm_accounts_available(&payers[i]);
-		take[i] = avail <= 0    ? 0
-		    : avail < remaining ? avail
-		                        : remaining;
-		remaining -= take[i];
-	}
-	if (remaining > 0) {
-		fm_store_rollback(store);
-		return deny(denial, denial_len, "needs %s more",
-		    fm_money_format(remaining, money, sizeof(money)));
-	}
-	out->amount = amount;
-	for (int i = 0, legs = 0; i < npayers; i++) {
-		struct entry e = {0};
-
-		/* A zero charge still makes one row: the reservation must
-		 * exist to be committed. */
-		if (take[i] == 0 && !(amount == 0 && legs == 0))
-			continue;
-		e.account_id = payers[i].id;
-		e.kind = "reserve";
-		e.held = take[i];
-		e.user = u.login;
-		e.dept = u.dept_code;
-		e.job_id = job_id;
-		e.price_version = price_version;
-		e.key = legs == 0 ? idempotency_key : NULL;
-		/* The first row's id names the reservation; append() gives
-		 * ids as last + 1 under the write lock. */
-		e.reservation = legs == 0 ? 0 : out->id;
-		if (legs == 0) {
-			sqlite3_stmt *st = fm_store_cached(store,
-			    "SELECT coalesce(max(id), 0) + 1 FROM ledger");
-			if (st == NULL || sqlite3_step(st) != SQLITE_ROW) {
-				fm_store_release(store, st);
-				goto fail;
-			}
-			e.reservation = sqlite3_column_int64(st, 0);
-			fm_store_release(store, st);
-		}
-		if (!append(store, &e))
-			goto fail;
-		if (legs++ == 0)
-			out->id = e.id;
-	}
-	if (!fm_store_commit(store))
-		return deny(denial, denial_len, "%s", "server error");
-	return true;
-fail:
-	fm_store_rollback(store);
-	return deny(denial, denial_len, "%s", "server error");
-}
-
-struct leg {
-	int64_t account_id, held;
-	char user[FM_USERS_LOGINMAX], dept[FM_DEPTS_CODEMAX];
-	int64_t job_id, price_version;
-};
-
-/* Loads reservation's reserve rows; returns how many (0: none), -1 on
- * error.  *settled says whether a commit or refund already closed it. */
-static int
-load_legs(
-    fm_store_t *store, int64_t reservation, struct leg *legs, bool *settled)
-{
-	sqlite3_stmt *st;
-	int n = 0, rc;
-
-	st = fm_store_cached(store,
-	    "SELECT kind, account_id, held, user, dept, coalesce(job_id, 0),"
-	    " coalesce(price_version, 0) FROM ledger WHERE reservation = ?1"
-	    " ORDER BY id");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, reservation);
-	*settled = false;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *kind = (const char *)sqlite3_column_text(st, 0);
-		if (kind == NULL || strcmp(kind, "reserve") != 0) {
-			*settled = true;
-			continue;
-		}
-		if (n == FM_LEDGER_MAXLEGS)
-			continue;
-		legs[n].account_id = sqlite3_column_int64(st, 1);
-		legs[n].held = sqlite3_column_int64(st, 2);
-		fm_store_copy_text(legs[n].user, sizeof(legs[n].user), st, 3);
-		fm_store_copy_text(legs[n].dept, sizeof(legs[n].dept), st, 4);
-		legs[n].job_id = sqlite3_column_int64(st, 5);
-		legs[n].price_version = sqlite3_column_int64(st, 6);
-		n++;
-	}
-	fm_store_release(store, st);
-	return rc == SQLITE_DONE ? n : -1;
-}
-
-/* Shared by commit and refund: settles reservation under key. */
-static bool
-settle(fm_store_t *store, int64_t reservation, const char *kind, int64_t amount,
-    bool measured, const char *printer, const struct fm_usage *usage,
-    const char *key, const char **errstr)
-{
-	struct leg legs[FM_LEDGER_MAXLEGS];
-	char found_kind[16];
-	int64_t found_res, remaining = amount;
-	bool settled;
-	int n, found;
-
-	if (store == NULL || reservation <= 0 || amount < 0 || !key_ok(key)) {
+	if (errstr == NULL)
+		errstr = &dummy;
+	if (ledger == NULL || s == NULL) {
 		*errstr = "bad arguments";
 		return false;
 	}
-	if (!fm_store_begin(store)) {
-		*errstr = "cannot lock the database";
+	if (!usage_is_valid(s->usage)) {
+		*errstr = "negative page count";
 		return false;
 	}
-	if ((found = find_key(store, key, found_kind, sizeof(found_kind),
-	         &found_res)) != 0) {
-		fm_store_rollback(store);
-		if (found > 0 && strcmp(found_kind, kind) == 0 &&
-		    found_res == reservation) {
-			/* A retry: already applied, perhaps by a ledger
-			 * writer that died before its sync. */
-			if (fm_store_durable(store))
-				return true;
-			*errstr = "cannot sync the database";
-			return false;
-		}
-		*errstr = found < 0 ? "database error"
-		                    : "idempotency key already used for "
-		                      "another operation";
-		return false;
-	}
-	if ((n = load_legs(store, reservation, legs, &settled)) <= 0) {
-		fm_store_rollback(store);
-		*errstr = n < 0 ? "database error" : "no such reservation";
-		return false;
-	}
-	if (settled) {
-		fm_store_rollback(store);
-		*errstr = "reservation already settled";
-		return false;
-	}
-	for (int i = 0; i < n; i++) {
-		struct entry e = {0};
-		int64_t charge = 0;
+	return ledger->ops->settle(ledger, s, false, errstr);
+}
 
-		if (strcmp(kind, "commit") == 0)
-			charge = i == n - 1            ? remaining
-			    : legs[i].held < remaining ? legs[i].held
-			                               : remaining;
-		remaining -= charge;
-		e.account_id = legs[i].account_id;
-		e.kind = kind;
-		e.amount = -charge;
-		e.held = -legs[i].held;
-		e.user = legs[i].user;
-		e.dept = legs[i].dept;
-		e.printer = printer;
-		e.job_id = legs[i].job_id;
-		e.reservation = reservation;
-		e.price_version = legs[i].price_version;
-		e.measured = measured;
-		e.key = i == 0 ? key : NULL;
-		/* Usage goes on the first row only, so that sums over rows
-		 * count each page once however the charge was split. */
-		if (i == 0 && usage != NULL) {
-			e.media = usage->media;
-			e.usage[0] = usage->impressions[0][0];
-			e.usage[1] = usage->impressions[0][1];
-			e.usage[2] = usage->impressions[1][0];
-			e.usage[3] = usage->impressions[1][1];
-			e.usage[4] = usage->sheets[0][0] + usage->sheets[0][1] +
-			    usage->sheets[1][0] + usage->sheets[1][1];
-		}
-		if (!append(store, &e)) {
-			fm_store_rollback(store);
+bool
+fm_ledger_refund(fm_ledger_t *ledger, int64_t reservation, const char *key,
+    const char **errstr)
+{
+	struct fm_ledger_settle s = {reservation, 0, false, NULL, NULL, key};
+	const char *dummy;
+
+	if (errstr == NULL)
+		errstr = &dummy;
+	if (ledger == NULL) {
+		*errstr = "bad arguments";
+		return false;
+	}
+	return ledger->ops->settle(ledger, &s, true, errstr);
+}
+
+void
+fm_ledger_close(fm_ledger_t *ledger)
+{
+	if (ledger == NULL)
+		return;
+	if (ledger->link >= 0)
+		close(ledger->link);
+	free(ledger);
+}
+
+/* --- the admin's operations ----------------------------------------- */
+
+/* What one account was charged for a job, to give back. */
+struct paid {
+	int64_t account_id, amount;
+	char user[FM_USERS_LOGINMAX], dept[FM_DEPTS_CODEMAX], printer[64];
+};
+
+static const struct fm_sql_col paid_cols[] = {
+    FM_COL_INT(struct paid, account_id),
+    FM_COL_INT(struct paid, amount),
+    FM_COL_TEXT(struct paid, user),
+    FM_COL_TEXT(struct paid, dept),
+    FM_COL_TEXT(struct paid, printer),
+    FM_COL_END,
+};
+
+#define MAX_PAYERS 8
+
+/* The work of fm_ledger_refund_job(), inside its transaction. */
+static bool
+refund_job_in(fm_store_t *store, int64_t job_id, const char *reason,
+    const char *admin, const char *key, int64_t *total, const char **errstr)
+{
+	struct paid paid[MAX_PAYERS];
+	struct fm_sql_rows rows;
+	char kind[16];
+	int64_t res;
+	int n = 0;
+
+	*errstr = "cannot write the ledger";
+	if (!fm_sql_open(&rows, store,
+	        "SELECT account_id, -sum(amount), user, dept, printer"
+	        " FROM ledger WHERE job_id = ?1"
+	        " AND kind IN ('commit', 'refund')"
+	        " GROUP BY account_id ORDER BY min(id)",
+	        FM_ARG_INT(job_id)))
+		return false;
+	while (n < MAX_PAYERS && fm_sql_next(&rows))
+		fm_sql_read(&rows, paid_cols, &paid[n++]);
+	if (!fm_sql_close(&rows))
+		return false;
+	switch (fm_ledger_find_key(store, key, kind, sizeof(kind), &res)) {
+	case FM_LEDGER_KEY_NEW:
+		break;
+	case FM_LEDGER_KEY_USED:
+		*errstr = "that job was already refunded";
+		return false;
+	case FM_LEDGER_KEY_ERROR:
+		*errstr = "database error";
+		return false;
+	}
+	*total = 0;
+	for (int i = 0; i < n; i++)
+		*total += paid[i].amount;
+	if (n == 0 || *total <= 0) {
+		*errstr = "that job has no charge to refund";
+		return false;
+	}
+	for (int i = 0, first = 1; i < n; i++) {
+		struct fm_ledger_entry e = {0};
+
+		if (paid[i].amount == 0)
+			continue;
+		e.account_id = paid[i].account_id;
+		e.kind = "refund";
+		e.amount = paid[i].amount;
+		e.user = paid[i].user;
+		e.dept = paid[i].dept;
+		e.printer = paid[i].printer;
+		e.job_id = job_id;
+		e.reason = reason;
+		e.admin = admin;
+		e.key = first ? key : NULL;
+		first = 0;
+		if (!fm_ledger_append(store, &e)) {
 			*errstr = "cannot write the ledger";
 			return false;
 		}
 	}
-	if (!fm_store_commit(store)) {
-		*errstr = "cannot commit";
-		return false;
-	}
 	return true;
-}
-
-bool
-fm_ledger_commit(fm_store_t *store, int64_t reservation, int64_t amount,
-    bool measured, const char *printer, const struct fm_usage *usage,
-    const char *key, const char **errstr)
-{
-	const char *dummy;
-	bool ok;
-
-	if (errstr == NULL)
-		errstr = &dummy;
-	if (usage != NULL) {
-		for (int c = 0; c < 2; c++)
-			for (int d = 0; d < 2; d++)
-				if (usage->impressions[c][d] < 0 ||
-				    usage->sheets[c][d] < 0) {
-					*errstr = "negative page count";
-					return false;
-				}
-	}
-	if (settle_via_writer(store, FM_LEDGERWIRE_COMMIT, reservation, amount,
-	        measured, printer, usage, key, errstr, &ok))
-		return ok;
-	return settle(store, reservation, "commit", amount, measured, printer,
-	    usage, key, errstr);
-}
-
-bool
-fm_ledger_refund(fm_store_t *store, int64_t reservation, const char *key,
-    const char **errstr)
-{
-	const char *dummy;
-	bool ok;
-
-	if (errstr == NULL)
-		errstr = &dummy;
-	if (settle_via_writer(store, FM_LEDGERWIRE_REFUND, reservation, 0,
-	        false, NULL, NULL, key, errstr, &ok))
-		return ok;
-	return settle(
-	    store, reservation, "refund", 0, false, NULL, NULL, key, errstr);
 }
 
 bool
 fm_ledger_refund_job(fm_store_t *store, int64_t job_id, const char *reason,
     const char *admin, int64_t *refunded, const char **errstr)
 {
-	struct entry rows[8];
-	char keybuf[64], users[8][FM_USERS_LOGINMAX],
-	    depts[8][FM_DEPTS_CODEMAX], printers[8][64];
-	sqlite3_stmt *st;
-	int n = 0, rc;
+	char key[64];
 	int64_t total = 0;
 	const char *dummy;
+	bool ok;
 
 	if (errstr == NULL)
 		errstr = &dummy;
@@ -721,72 +348,55 @@ fm_ledger_refund_job(fm_store_t *store, int64_t job_id, const char *reason,
 		*errstr = "a refund needs a job and a reason";
 		return false;
 	}
-	snprintf(keybuf, sizeof(keybuf), "refund-job:%" PRId64, job_id);
+	snprintf(key, sizeof(key), "refund-job:%" PRId64, job_id);
 	if (!fm_store_begin(store)) {
 		*errstr = "cannot lock the database";
 		return false;
 	}
-	st = fm_store_cached(store,
-	    "SELECT account_id, -sum(amount), user, dept, printer FROM ledger"
-	    " WHERE job_id = ?1 AND kind IN ('commit', 'refund')"
-	    " GROUP BY account_id ORDER BY min(id)");
-	if (st == NULL)
-		goto dberr;
-	sqlite3_bind_int64(st, 1, job_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 8) {
-		memset(&rows[n], 0, sizeof(rows[n]));
-		rows[n].account_id = sqlite3_column_int64(st, 0);
-		rows[n].amount = sqlite3_column_int64(st, 1);
-		fm_store_copy_text(users[n], sizeof(users[n]), st, 2);
-		fm_store_copy_text(depts[n], sizeof(depts[n]), st, 3);
-		fm_store_copy_text(printers[n], sizeof(printers[n]), st, 4);
-		n++;
-	}
-	fm_store_release(store, st);
-	{
-		char kind[16];
-		int64_t res;
-		int found = find_key(store, keybuf, kind, sizeof(kind), &res);
-		if (found != 0) {
-			fm_store_rollback(store);
-			*errstr = found < 0 ? "database error"
-			                    : "that job was already refunded";
-			return false;
-		}
-	}
-	for (int i = 0; i < n; i++)
-		total += rows[i].amount;
-	if (n == 0 || total <= 0) {
-		fm_store_rollback(store);
-		*errstr = "that job has no charge to refund";
-		return false;
-	}
-	for (int i = 0, first = 1; i < n; i++) {
-		if (rows[i].amount == 0)
-			continue;
-		rows[i].kind = "refund";
-		rows[i].user = users[i];
-		rows[i].dept = depts[i];
-		rows[i].printer = printers[i];
-		rows[i].job_id = job_id;
-		rows[i].reason = reason;
-		rows[i].admin = admin;
-		rows[i].key = first ? keybuf : NULL;
-		first = 0;
-		if (!append(store, &rows[i]))
-			goto dberr;
-	}
-	if (!fm_store_commit(store)) {
-		*errstr = "cannot commit";
+	ok = refund_job_in(store, job_id, reason, admin, key, &total, errstr);
+	if (!fm_store_end(store, ok)) {
+		if (ok)
+			*errstr = "cannot commit";
 		return false;
 	}
 	if (refunded != NULL)
 		*refunded = total;
 	return true;
-dberr:
-	fm_store_rollback(store);
-	*errstr = "cannot write the ledger";
-	return false;
+}
+
+enum adjusted { ADJUSTED, ALREADY, NOT_ADJUSTED };
+
+/* The work of fm_ledger_adjust(), inside its transaction. */
+static enum adjusted
+adjust_in(fm_store_t *store, struct fm_ledger_entry *e, const char **errstr)
+{
+	struct fm_account a;
+	char kind[16];
+	int64_t res;
+
+	if (!fm_accounts_get(store, e->account_id, &a)) {
+		*errstr = "no such account";
+		return NOT_ADJUSTED;
+	}
+	if (e->key != NULL) {
+		switch (fm_ledger_find_key(
+		    store, e->key, kind, sizeof(kind), &res)) {
+		case FM_LEDGER_KEY_NEW:
+			break;
+		case FM_LEDGER_KEY_USED:
+			return ALREADY;
+		case FM_LEDGER_KEY_ERROR:
+			*errstr = "database error";
+			return NOT_ADJUSTED;
+		}
+	}
+	e->user = strcmp(a.kind, "user") == 0 ? a.name : "";
+	e->dept = strcmp(a.kind, "department") == 0 ? a.name : "";
+	if (!fm_ledger_append(store, e)) {
+		*errstr = "cannot write the ledger";
+		return NOT_ADJUSTED;
+	}
+	return ADJUSTED;
 }
 
 bool
@@ -794,8 +404,8 @@ fm_ledger_adjust(fm_store_t *store, int64_t account_id, int64_t amount,
     bool allocation, const char *reason, const char *admin, const char *key,
     bool *applied, const char **errstr)
 {
-	struct entry e = {0};
-	struct fm_account a;
+	struct fm_ledger_entry e = {0};
+	enum adjusted result;
 	const char *dummy;
 	bool dummy_applied;
 
@@ -818,7 +428,7 @@ fm_ledger_adjust(fm_store_t *store, int64_t account_id, int64_t amount,
 		*errstr = "the reason is too long";
 		return false;
 	}
-	if (key != NULL && !key_ok(key)) {
+	if (key != NULL && !fm_ledger_key_is_valid(key)) {
 		*errstr = "bad idempotency key";
 		return false;
 	}
@@ -826,38 +436,18 @@ fm_ledger_adjust(fm_store_t *store, int64_t account_id, int64_t amount,
 		*errstr = "cannot lock the database";
 		return false;
 	}
-	if (!fm_accounts_get(store, account_id, &a)) {
-		fm_store_rollback(store);
-		*errstr = "no such account";
-		return false;
-	}
-	if (key != NULL) {
-		char kind[16];
-		int64_t res;
-		int found = find_key(store, key, kind, sizeof(kind), &res);
-		if (found != 0) {
-			fm_store_rollback(store);
-			if (found < 0)
-				*errstr = "database error";
-			return found > 0;
-		}
-	}
 	e.account_id = account_id;
 	e.kind = allocation ? "allocation" : "adjustment";
 	e.amount = amount;
-	e.user = strcmp(a.kind, "user") == 0 ? a.name : "";
-	e.dept = strcmp(a.kind, "department") == 0 ? a.name : "";
 	e.key = key;
 	e.reason = reason;
 	e.admin = admin;
-	if (!append(store, &e)) {
-		fm_store_rollback(store);
-		*errstr = "cannot write the ledger";
-		return false;
-	}
-	if (!fm_store_commit(store)) {
-		*errstr = "cannot commit";
-		return false;
+	result = adjust_in(store, &e, errstr);
+	if (!fm_store_end(store, result == ADJUSTED)) {
+		if (result == ADJUSTED)
+			*errstr = "cannot commit";
+		/* A repeated key did its work the first time. */
+		return result == ALREADY;
 	}
 	*applied = true;
 	return true;
@@ -914,7 +504,7 @@ fm_ledger_verify(
 	if (st == NULL)
 		goto fail;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct entry e;
+		struct fm_ledger_entry e;
 		const void *stored_prev = sqlite3_column_blob(st, 22);
 		const void *stored = sqlite3_column_blob(st, 23);
 
@@ -1011,20 +601,14 @@ fail:
 int64_t
 fm_ledger_job_charged(fm_store_t *store, int64_t job_id)
 {
-	sqlite3_stmt *st;
 	int64_t v = -1;
 
-	if (store == NULL)
+	if (store == NULL ||
+	    fm_sql_int(store,
+	        "SELECT -coalesce(sum(amount), 0) FROM ledger WHERE job_id = ?1"
+	        " AND kind IN ('commit', 'refund')",
+	        &v, FM_ARG_INT(job_id)) != FM_SQL_FOUND)
 		return -1;
-	st = fm_store_cached(store,
-	    "SELECT -coalesce(sum(amount), 0) FROM ledger WHERE job_id = ?1"
-	    " AND kind IN ('commit', 'refund')");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, job_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	fm_store_release(store, st);
 	return v;
 }
 
@@ -1040,13 +624,29 @@ fm_ledger_closed_until(fm_store_t *store)
 	return strtoll(value, NULL, 10);
 }
 
+/* The work of fm_ledger_close_period(), inside its transaction. */
+static bool
+close_in(fm_store_t *store, int64_t day_start, int64_t end, const char **errstr)
+{
+	char date[FM_PERIOD_STRMAX], until[24];
+
+	if (end < fm_ledger_closed_until(store)) {
+		*errstr = "a later day is already closed";
+		return false;
+	}
+	fm_period_format_date(day_start, date, sizeof(date));
+	snprintf(until, sizeof(until), "%" PRId64, end);
+	return fm_policy_set(store, "closed_through", date, errstr) &&
+	    fm_policy_set(store, "closed_until", until, errstr);
+}
+
 bool
 fm_ledger_close_period(
     fm_store_t *store, int64_t day_start, const char **errstr)
 {
-	const char *dummy;
-	char date[FM_PERIOD_STRMAX], until[24];
 	int64_t end = fm_period_next_day(day_start);
+	const char *dummy;
+	bool ok;
 
 	if (errstr == NULL)
 		errstr = &dummy;
@@ -1062,20 +662,10 @@ fm_ledger_close_period(
 		*errstr = "cannot lock the database";
 		return false;
 	}
-	if (end < fm_ledger_closed_until(store)) {
-		fm_store_rollback(store);
-		*errstr = "a later day is already closed";
-		return false;
-	}
-	fm_period_format_date(day_start, date, sizeof(date));
-	snprintf(until, sizeof(until), "%" PRId64, end);
-	if (!fm_policy_set(store, "closed_through", date, errstr) ||
-	    !fm_policy_set(store, "closed_until", until, errstr)) {
-		fm_store_rollback(store);
-		return false;
-	}
-	if (!fm_store_commit(store)) {
-		*errstr = "cannot commit";
+	ok = close_in(store, day_start, end, errstr);
+	if (!fm_store_end(store, ok)) {
+		if (ok)
+			*errstr = "cannot commit";
 		return false;
 	}
 	return true;

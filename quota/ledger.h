@@ -9,23 +9,30 @@
  * balances are sums over the ledger, cached in the accounts table in the
  * same transaction.
  *
- * Charging a job:
+ * Charging a job goes through a ledger handle, which runs the charge in
+ * this process (ledger-local.h) or sends it to the ledger writer
+ * (ledger-link.h, ledgerd.h) -- the caller does not change:
  *
  *	fm_price_quote(store, printer, &estimate, &q);
- *	fm_ledger_reserve(store, owner, account, q.amount, release_id, job,
- *	    q.version, &r, denial, sizeof(denial));   // "needs 0.40 more"
+ *	req = (struct fm_ledger_request){owner, account, q.amount,
+ *	    release_key, job, q.version};
+ *	fm_ledger_reserve(ledger, &req, &r, denial, sizeof(denial));
  *	... print, read job-impressions-completed ...
  *	fm_price_quote_version(store, q.version, &measured_usage, &m);
- *	fm_ledger_commit(store, r.id, m.amount, true, printer,
- *	    &measured_usage, commit_key, &errstr);
- *	   or, if nothing printed: fm_ledger_refund(store, r.id, key, &errstr)
+ *	settle = (struct fm_ledger_settle){r.id, m.amount, true, printer,
+ *	    &measured_usage, commit_key};
+ *	fm_ledger_commit(ledger, &settle, &errstr);
+ *	   or, if nothing printed: fm_ledger_refund(ledger, r.id, key, &errstr)
  *
  * Each call is one BEGIN IMMEDIATE transaction, so concurrent charges
  * from several processes serialise on the database and never lose an
  * update; their commits share fsyncs of the WAL (group commit, see
  * groupsync.h), so concurrent sessions charge faster than one alone.
- *Idempotency keys make a call retried after a crash a no-op that returns the
- *first call's result.
+ * Idempotency keys make a call retried after a crash a no-op that returns
+ * the first call's result.
+ *
+ * The other operations (refunds of a whole job, adjustments, checks,
+ * period closing) are an admin's, and always run here on a store.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -44,18 +51,40 @@
 #define FM_LEDGER_DENIALMAX 96  /* room for a denial reason */
 #define FM_LEDGER_MAXLEGS 2     /* accounts one charge may be split over */
 
+typedef struct fm_ledger fm_ledger_t;
+
 struct fm_reservation {
 	int64_t id;     /* the reservation's id (its first ledger row) */
 	int64_t amount; /* the amount reserved */
 	bool replayed;  /* an earlier call with the same key made it */
 };
 
+/* What a release asks the ledger to reserve. */
+struct fm_ledger_request {
+	const char *user;    /* who prints; created as on first print */
+	const char *account; /* NULL or "": the user's own, in payer order */
+	int64_t amount;      /* >= 0, minor units */
+	const char *key;     /* idempotency key (the release id), required */
+	int64_t job_id;      /* > 0 */
+	int price_version;   /* the price list the amount comes from */
+};
+
+/* How a reservation is settled by fm_ledger_commit(). */
+struct fm_ledger_settle {
+	int64_t reservation;
+	int64_t amount;               /* >= 0: what is charged */
+	bool measured;                /* counted by the printer, or estimated */
+	const char *printer;          /* for reports; may be NULL */
+	const struct fm_usage *usage; /* for reports; may be NULL */
+	const char *key;              /* idempotency key, required */
+};
+
 /*
- * 'fm_ledger_reserve()' - reserve amount (>= 0, minor units) for job_id
- * printed by user.
+ * 'fm_ledger_reserve()' - reserve req->amount for req->job_id printed by
+ * req->user.
  *
- * account is NULL to charge the user's own accounts in the site's payer
- * order (user then department, or department first), splitting the
+ * req->account is NULL to charge the user's own accounts in the site's
+ * payer order (user then department, or department first), splitting the
  * amount when the first cannot cover it; or the code of a department or
  * project account chosen for the job (job-account-id), which is charged
  * alone and only if the user may use it (it is the user's department or
@@ -65,8 +94,8 @@ struct fm_reservation {
  * Returns true and fills *out, or false with a reason for the person at
  * the printer in denial ("needs 0.40 more", "account disabled", "may not
  * charge O20") -- denial_len bytes, FM_LEDGER_DENIALMAX is enough.
- * idempotency_key (required, unique across the ledger; the release id)
- * makes a retry return the first reservation with out->replayed set.
+ * req->key (unique across the ledger) makes a retry return the first
+ * reservation with out->replayed set.
  *
  * Durability: the reservation is written without waiting for the disk
  * and becomes durable with the next durable commit on the store (the WAL is
@@ -74,32 +103,30 @@ struct fm_reservation {
  * reservations; a release interrupted that way must be retried from the
  * reserve step with the same keys, which recreates the reservation.
  */
-bool fm_ledger_reserve(fm_store_t *store, const char *user, const char *account,
-    int64_t amount, const char *idempotency_key, int64_t job_id,
-    int price_version, struct fm_reservation *out, char *denial,
-    size_t denial_len);
+bool fm_ledger_reserve(fm_ledger_t *ledger, const struct fm_ledger_request *req,
+    struct fm_reservation *out, char *denial, size_t denial_len);
 
 /*
- * 'fm_ledger_commit()' - settle reservation with the final amount.
+ * 'fm_ledger_commit()' - settle a reservation with the final amount.
  *
- * amount (>= 0) is charged and the whole reservation released; it may be
+ * s->amount is charged and the whole reservation released; it may be
  * more than was reserved (the excess goes to the last account charged).
- * measured says whether amount comes from the printer's counters (true)
- * or is the estimate (false).  printer and usage (may be NULL) are
- * recorded for reports and exports.  key (required) makes a retry a
- * no-op.  False with *errstr if the reservation does not exist or was
- * already settled under another key.
+ * s->key makes a retry a no-op.  False with *errstr if the reservation
+ * does not exist or was already settled under another key.
  */
-bool fm_ledger_commit(fm_store_t *store, int64_t reservation, int64_t amount,
-    bool measured, const char *printer, const struct fm_usage *usage,
-    const char *key, const char **errstr);
+bool fm_ledger_commit(
+    fm_ledger_t *ledger, const struct fm_ledger_settle *s, const char **errstr);
 
 /*
  * 'fm_ledger_refund()' - release an open reservation without charging
  * (the job failed or was cancelled before printing).  key as above.
  */
-bool fm_ledger_refund(fm_store_t *store, int64_t reservation, const char *key,
+bool fm_ledger_refund(fm_ledger_t *ledger, int64_t reservation, const char *key,
     const char **errstr);
+
+/* 'fm_ledger_close()' - free a handle from fm_ledger_local_open() or
+ * fm_ledger_link_open() (and its link); NULL is a no-op. */
+void fm_ledger_close(fm_ledger_t *ledger);
 
 /*
  * 'fm_ledger_refund_job()' - give back what job_id was charged, to the

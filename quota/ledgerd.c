@@ -1,5 +1,6 @@
 /*
- * ledgerd.c - the ledger writer and its client side (see ledgerd.h).
+ * ledgerd.c - the ledger writer (see ledgerd.h); its client side is
+ * ledger-link.c.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -21,6 +22,7 @@
 #include "common/fdpass.h"
 #include "common/log.h"
 #include "store/groupsync.h"
+#include "quota/ledger-local.h"
 #include "quota/ledger.h"
 #include "store/store-private.h"
 
@@ -42,6 +44,7 @@ struct held {
 
 struct writer {
 	fm_store_t *store;
+	fm_ledger_t *ledger; /* local: the requests run here, in the batch */
 	struct pollfd fds[FIRST_LINK + FM_LEDGERD_MAXLINKS];
 	int nfds;
 	struct pending batch[FM_LEDGERD_MAXLINKS];
@@ -115,19 +118,22 @@ set_message(struct fm_ledgerwire_reply *p, const char *msg)
 
 /* Runs one request inside the batch's transaction. */
 static void
-apply(fm_store_t *store, const struct fm_ledgerwire_request *q,
+apply(fm_ledger_t *ledger, const struct fm_ledgerwire_request *q,
     struct fm_ledgerwire_reply *p)
 {
+	struct fm_ledger_request req = {q->user,
+	    q->account[0] ? q->account : NULL, q->amount, q->key, q->job_id,
+	    (int)q->price_version};
+	struct fm_ledger_settle settle = {q->reservation, q->amount,
+	    q->measured, q->printer, q->has_usage ? &q->usage : NULL, q->key};
 	struct fm_reservation r;
 	const char *errstr = NULL;
 
 	memset(p, 0, sizeof(*p));
 	switch (q->op) {
 	case FM_LEDGERWIRE_RESERVE:
-		p->ok = fm_ledger_reserve(store, q->user,
-		    q->account[0] ? q->account : NULL, q->amount, q->key,
-		    q->job_id, (int)q->price_version, &r, p->message,
-		    sizeof(p->message));
+		p->ok = fm_ledger_reserve(
+		    ledger, &req, &r, p->message, sizeof(p->message));
 		if (p->ok) {
 			p->id = r.id;
 			p->amount = r.amount;
@@ -135,13 +141,11 @@ apply(fm_store_t *store, const struct fm_ledgerwire_request *q,
 		}
 		break;
 	case FM_LEDGERWIRE_COMMIT:
-		p->ok = fm_ledger_commit(store, q->reservation, q->amount,
-		    q->measured, q->printer, q->has_usage ? &q->usage : NULL,
-		    q->key, &errstr);
+		p->ok = fm_ledger_commit(ledger, &settle, &errstr);
 		break;
 	default:
 		p->ok =
-		    fm_ledger_refund(store, q->reservation, q->key, &errstr);
+		    fm_ledger_refund(ledger, q->reservation, q->key, &errstr);
 	}
 	if (!p->ok && errstr != NULL)
 		set_message(p, errstr);
@@ -292,7 +296,7 @@ run_batch(struct writer *w, int n)
 			lazy = false;
 	ok = fm_store_batch_begin(w->store);
 	for (int i = 0; ok && i < n; i++)
-		apply(w->store, &w->batch[i].q, &w->batch[i].p);
+		apply(w->ledger, &w->batch[i].q, &w->batch[i].p);
 	if (ok)
 		ok = fm_store_batch_end(w->store, lazy || w->to_syncer >= 0);
 	if (ok && !lazy && w->to_syncer >= 0) {
@@ -400,8 +404,10 @@ fm_ledgerd_run(const char *db_path, int control, struct fm_ledgerd_stats *stats)
 	w->to_syncer = -1;
 	if (!start_syncer(w, db_path))
 		fm_log_warn("ledger writer: no syncer; syncing inline");
-	if ((w->store = fm_store_open(db_path, &errstr)) == NULL) {
-		fm_log_warn("ledger writer: %s", errstr);
+	if ((w->store = fm_store_open(db_path, &errstr)) == NULL ||
+	    (w->ledger = fm_ledger_local_open(w->store)) == NULL) {
+		fm_log_warn("ledger writer: %s",
+		    w->store == NULL ? errstr : "out of memory");
 		rc = 1;
 		goto out;
 	}
@@ -443,6 +449,7 @@ out:
 		waitpid(w->syncer, NULL, 0);
 	for (int i = w->nfds - 1; i >= FIRST_LINK; i--)
 		drop_link(w, i);
+	fm_ledger_close(w->ledger);
 	fm_store_close(w->store);
 	if (stats != NULL)
 		*stats = w->stats;
@@ -468,41 +475,4 @@ fm_ledgerd_link(int control)
 	}
 	close(sv[1]);
 	return sv[0];
-}
-
-int
-fm_ledgerd_call(int link, const struct fm_ledgerwire_request *q,
-    struct fm_ledgerwire_reply *p)
-{
-	uint8_t buf[FM_LEDGERWIRE_MAX + 1];
-	struct pollfd pfd = {link, POLLIN, 0};
-	int64_t deadline = fm_clock_ms() + FM_LEDGERD_TIMEOUT_MS;
-	const char *errstr;
-	size_t n;
-	ssize_t got;
-
-	if ((n = fm_ledgerwire_encode_request(q, buf, sizeof(buf))) == 0)
-		return 0;
-	if (send(link, buf, n, MSG_NOSIGNAL) != (ssize_t)n)
-		return -1;
-	for (;;) {
-		int64_t left = deadline - fm_clock_ms();
-		int rc;
-
-		if (left <= 0)
-			return -1;
-		rc = poll(&pfd, 1, (int)left);
-		if (rc < 0 && errno == EINTR)
-			continue;
-		if (rc <= 0)
-			return -1;
-		got = recv(link, buf, sizeof(buf), 0);
-		if (got < 0 && errno == EINTR)
-			continue;
-		break;
-	}
-	return got > 0 &&
-	        fm_ledgerwire_decode_reply(buf, (size_t)got, p, &errstr)
-	    ? 1
-	    : -1;
 }

@@ -6,16 +6,17 @@
  * must be durable.  Alone, each pays for its own WAL pages and its own
  * fsync; in one transaction, the charges that arrived together share
  * both.  followmed forks the writer and gives every session a link to it
- * (fm_ledgerd_link(), fm_store_set_ledger_link()); fm_ledger_reserve(),
- * _commit() and _refund() then go through the link.  Each request runs
- * in its own savepoint, so one that fails undoes only itself, and no
- * reply leaves before the transaction is on disk.  If the writer is
- * gone or does not answer, the session runs the call itself: idempotency
- * keys make that safe even if the writer applied it after all.
+ * (fm_ledgerd_link()), on which the session opens its ledger handle
+ * (fm_ledger_link_open(), ledger-link.h).  Each request runs in its own
+ * savepoint, so one that fails undoes only itself, and no reply leaves
+ * before the transaction is on disk.  If the writer is gone or does not
+ * answer, the session's handle runs the call itself: idempotency keys
+ * make that safe even if the writer applied it after all.
  *
  *	followmed                 writer                  session
  *	fm_ledgerd_link(ctl) --fd over ctl-->  serves fd
- *	        (other end inherited by the session's fork)  ledger calls
+ *	        (other end inherited by the session's fork)
+ *	                                          fm_ledger_link_open(fd)
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -30,10 +31,6 @@
 /* Links one writer serves at once; more are refused (closed), and their
  * sessions charge directly. */
 #define FM_LEDGERD_MAXLINKS 256
-
-/* How long a session waits for the writer's answer before it charges
- * by itself. */
-#define FM_LEDGERD_TIMEOUT_MS 15000
 
 struct fm_ledgerd_stats {
 	uint64_t requests, batches;
@@ -54,15 +51,5 @@ int fm_ledgerd_run(
  * control and returns the other (close-on-exec), or -1 (logged).
  */
 int fm_ledgerd_link(int control);
-
-/*
- * 'fm_ledgerd_call()' - send q over link and wait for the reply: 1 with
- * *p filled; 0 if q cannot be put on the wire (a field the ledger would
- * refuse anyway); -1 if the writer could not answer (gone, malformed
- * reply, no answer within FM_LEDGERD_TIMEOUT_MS).  Unless 1, the caller
- * runs q itself; after -1 the link is useless.
- */
-int fm_ledgerd_call(int link, const struct fm_ledgerwire_request *q,
-    struct fm_ledgerwire_reply *p);
 
 #endif

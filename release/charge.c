@@ -102,10 +102,11 @@ fm_charge_usage(const struct fm_job *job, const struct fm_release *r,
 }
 
 bool
-fm_charge_reserve(fm_store_t *store, const char *printer,
+fm_charge_reserve(fm_store_t *store, fm_ledger_t *ledger, const char *printer,
     const struct fm_job *job, struct fm_release *r, char *denial,
     size_t denial_len, bool *over_quota)
 {
+	struct fm_ledger_request req;
 	struct fm_reservation res;
 	struct fm_usage u;
 	struct fm_quote q;
@@ -121,9 +122,10 @@ fm_charge_reserve(fm_store_t *store, const char *printer,
 		return false;
 	}
 	snprintf(key, sizeof(key), "release-%lld", (long long)r->id);
-	if (!fm_ledger_reserve(store, job->ticket.owner,
-	        job->ticket.account[0] ? job->ticket.account : NULL, q.amount,
-	        key, job->id, q.version, &res, why, sizeof(why))) {
+	req = (struct fm_ledger_request){job->ticket.owner,
+	    job->ticket.account[0] ? job->ticket.account : NULL, q.amount, key,
+	    job->id, q.version};
+	if (!fm_ledger_reserve(ledger, &req, &res, why, sizeof(why))) {
 		snprintf(denial, denial_len, "Not printed: %s.", why);
 		/* The ledger's only balance denial is "needs X more". */
 		*over_quota = strncmp(why, "needs ", 6) == 0;
@@ -141,10 +143,11 @@ fm_charge_reserve(fm_store_t *store, const char *printer,
 }
 
 bool
-fm_charge_settle(fm_store_t *store, const char *printer,
+fm_charge_settle(fm_store_t *store, fm_ledger_t *ledger, const char *printer,
     const struct fm_job *job, const struct fm_release *r, int64_t impressions,
     int64_t sheets, bool measured, int64_t *charged, const char **errstr)
 {
+	struct fm_ledger_settle settle;
 	struct fm_usage u;
 	struct fm_quote q;
 	char key[64];
@@ -152,14 +155,15 @@ fm_charge_settle(fm_store_t *store, const char *printer,
 	*charged = 0;
 	snprintf(key, sizeof(key), "release-%lld-settle", (long long)r->id);
 	if (impressions <= 0)
-		return fm_ledger_refund(store, r->reservation_id, key, errstr);
+		return fm_ledger_refund(ledger, r->reservation_id, key, errstr);
 	fm_charge_usage(job, r, impressions, sheets, &u);
 	if (!fm_price_quote_version(store, r->price_version, &u, &q)) {
 		*errstr = "cannot price the printed pages";
 		return false;
 	}
-	if (!fm_ledger_commit(store, r->reservation_id, q.amount, measured,
-	        printer, &u, key, errstr))
+	settle = (struct fm_ledger_settle){
+	    r->reservation_id, q.amount, measured, printer, &u, key};
+	if (!fm_ledger_commit(ledger, &settle, errstr))
 		return false;
 	*charged = q.amount;
 	return fm_releases_set_charged(store, r->id, q.amount);

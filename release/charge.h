@@ -16,8 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "store/jobstore.h"
+#include "quota/ledger.h"
 #include "quota/price.h"
+#include "store/jobstore.h"
 #include "store/releases.h"
 #include "store/store.h"
 
@@ -54,23 +55,25 @@ int64_t fm_charge_estimate_impressions(
 
 /*
  * 'fm_charge_reserve()' - price the estimate on printer's list and
- * reserve it for the job's owner (from the job's account, if it names
- * one).  Records the reservation in the release.  False with a sentence
+ * reserve it through ledger for the job's owner (from the job's account, if it
+ * names one).  Records the reservation in the release.  False with a sentence
  * for the user in denial ("Not printed: needs 0.40 more."); *over_quota
  * then says whether the balance was the reason (rather than a missing
  * price, a disabled account or the store).
  */
-bool fm_charge_reserve(fm_store_t *store, const char *printer,
-    const struct fm_job *job, struct fm_release *r, char *denial,
-    size_t denial_len, bool *over_quota);
+bool fm_charge_reserve(fm_store_t *store, fm_ledger_t *ledger,
+    const char *printer, const struct fm_job *job, struct fm_release *r,
+    char *denial, size_t denial_len, bool *over_quota);
 
 /*
  * 'fm_charge_settle()' - charge the release for impressions printed
  * (measured: counted by the printer), priced with the reserved list, or
- * refund it when nothing printed.  *charged gets the amount.
+ * refund it when nothing printed, through ledger.  *charged gets the
+ * amount.
  */
-bool fm_charge_settle(fm_store_t *store, const char *printer,
-    const struct fm_job *job, const struct fm_release *r, int64_t impressions,
-    int64_t sheets, bool measured, int64_t *charged, const char **errstr);
+bool fm_charge_settle(fm_store_t *store, fm_ledger_t *ledger,
+    const char *printer, const struct fm_job *job, const struct fm_release *r,
+    int64_t impressions, int64_t sheets, bool measured, int64_t *charged,
+    const char **errstr);
 
 #endif

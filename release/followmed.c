@@ -33,6 +33,8 @@
 #include "common/log.h"
 #include "common/privdrop.h"
 #include "store/jobstore.h"
+#include "quota/ledger-link.h"
+#include "quota/ledger-local.h"
 #include "quota/ledgerd.h"
 #include "store/printers.h"
 #include "store/releases.h"
@@ -108,7 +110,8 @@ is_live(const char *name, void *arg)
 
 struct recovery {
 	fm_store_t *store;
-	int64_t budget_ms; /* left of RECOVER_BUDGET_MS */
+	fm_ledger_t *ledger; /* local: recovery runs before the writer */
+	int64_t budget_ms;   /* left of RECOVER_BUDGET_MS */
 };
 
 /* One printer job to its end: true with its counts if it completed. */
@@ -185,7 +188,8 @@ static void
 report_recovered(const struct fm_release *r, bool printed,
     const struct fm_release_count *c, bool measured, void *arg)
 {
-	fm_store_t *store = ((struct recovery *)arg)->store;
+	struct recovery *rec = arg;
+	fm_store_t *store = rec->store;
 	const char *errstr = NULL;
 	struct fm_job job;
 	int64_t charged = 0;
@@ -195,7 +199,7 @@ report_recovered(const struct fm_release *r, bool printed,
 	 * nothing for one that never got there. */
 	if (r->reservation_id != 0 &&
 	    (!fm_jobstore_get(store, r->job_id, &job) ||
-	        !fm_charge_settle(store, r->printer, &job, r,
+	        !fm_charge_settle(store, rec->ledger, r->printer, &job, r,
 	            printed ? c->impressions : 0, c->sheets, measured, &charged,
 	            &errstr)))
 		fm_log_warn("release %lld: cannot settle its charge: %s",
@@ -320,11 +324,15 @@ setup(struct daemon *d)
 		fm_fatal("%s: %s", d->db_path, errstr);
 	/* Releases a crash interrupted are settled first (nothing is sent
 	 * again), so that the sweep sees which jobs are still held. */
-	struct recovery rec = {d->store, RECOVER_BUDGET_MS};
+	struct recovery rec = {
+	    d->store, fm_ledger_local_open(d->store), RECOVER_BUDGET_MS};
+	if (rec.ledger == NULL)
+		fm_fatal("out of memory");
 	if ((removed = fm_releases_recover(d->store, (int64_t)time(NULL),
 	         count_at_printer, report_recovered, &rec)) > 0)
 		fm_log_info(
 		    "settled %d release(s) interrupted by a restart", removed);
+	fm_ledger_close(rec.ledger);
 	removed = fm_spool_sweep(d->spool, is_live, d->store);
 	if (removed > 0)
 		fm_log_info("removed %d spool file(s) left by an interrupted "
@@ -443,6 +451,7 @@ run_session_process(struct daemon *d, int conn, const char *peer, int link)
 {
 	struct fm_session_ctx ctx;
 	const char *errstr = NULL;
+	fm_ledger_t *ledger;
 	fm_store_t *store;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -456,8 +465,10 @@ run_session_process(struct daemon *d, int conn, const char *peer, int link)
 		fm_log_warn("session: %s", errstr);
 		_exit(1);
 	}
-	if (link >= 0)
-		fm_store_set_ledger_link(store, link);
+	if ((ledger = fm_ledger_link_open(store, link)) == NULL) {
+		fm_log_warn("session: out of memory");
+		_exit(1);
+	}
 	/* The key to every held job goes to a decryptor child before a
 	 * byte from the network is read; this process, which parses the
 	 * terminal's TLS and requests, forgets it. */
@@ -467,9 +478,11 @@ run_session_process(struct daemon *d, int conn, const char *peer, int link)
 		_exit(1);
 	}
 	fm_wipe(d->master, sizeof(d->master));
-	ctx = (struct fm_session_ctx){&d->settings, store, ctx.decryptor, peer};
+	ctx = (struct fm_session_ctx){
+	    &d->settings, store, ledger, ctx.decryptor, peer};
 	fm_session_run(&ctx, conn);
 	fm_decryptor_stop(ctx.decryptor);
+	fm_ledger_close(ledger);
 	fm_store_close(store);
 	_exit(0);
 }

@@ -698,8 +698,9 @@ settle(struct session *s, const struct fm_job *job, const struct fm_release *r,
 
 	if (r->reservation_id == 0)
 		return 0;
-	if (!fm_charge_settle(s->ctx->store, s->terminal.printer, job, r,
-	        impressions, sheets, measured, &charged, &errstr))
+	if (!fm_charge_settle(s->ctx->store, s->ctx->ledger,
+	        s->terminal.printer, job, r, impressions, sheets, measured,
+	        &charged, &errstr))
 		fm_log_warn("release %lld: cannot settle the charge: %s",
 		    (long long)r->id, errstr ? errstr : "ledger error");
 	return charged;
@@ -751,8 +752,9 @@ release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
 		    "This job is no longer held (printed or deleted "
 		    "elsewhere?).");
 	}
-	if (!fm_charge_reserve(s->ctx->store, s->terminal.printer, &job, &r,
-	        denial, sizeof(denial), &over_quota)) {
+	if (!fm_charge_reserve(s->ctx->store, s->ctx->ledger,
+	        s->terminal.printer, &job, &r, denial, sizeof(denial),
+	        &over_quota)) {
 		fm_releases_finish(s->ctx->store, r.id, FM_RELEASE_FAILED, 0,
 		    -1, false, denial, now());
 		fm_log_info("release %lld of job %lld refused: %s",

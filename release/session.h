@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "quota/ledger.h"
 #include "store/store.h"
 #include "release/decryptor.h"
 #include "common/settings.h"
@@ -20,6 +21,7 @@
 struct fm_session_ctx {
 	const struct fm_settings *settings;
 	fm_store_t *store;
+	fm_ledger_t *ledger;       /* charges: linked to the writer, or local */
 	fm_decryptor_t *decryptor; /* holds the spool key: see decryptor.h */
 	const char *peer;          /* address, for logs */
 };

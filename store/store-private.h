@@ -23,6 +23,18 @@ bool fm_store_commit(fm_store_t *store);
 void fm_store_rollback(fm_store_t *store);
 
 /*
+ * 'fm_store_end()' - end the transaction fm_store_begin() started:
+ * commit if ok, else roll back.  True only if ok and the commit held.
+ * Write the work between as a function that returns false at the first
+ * failure, so that each transaction has this one exit:
+ *
+ *	if (!fm_store_begin(store))
+ *		return false;
+ *	return fm_store_end(store, do_the_work(store, ...));
+ */
+bool fm_store_end(fm_store_t *store, bool ok);
+
+/*
  * Commits return once durable (group commit, groupsync.h), except while
  * the store is lazy: then they return as soon as the WAL is written, and
  * become durable with the next durable commit by anyone.
@@ -48,11 +60,6 @@ bool fm_store_group_commit(fm_store_t *store);
  * retried call that finds its work already done, perhaps by a process
  * that died before that work reached the disk. */
 bool fm_store_durable(fm_store_t *store);
-
-/* The link to the ledger writer that fm_ledger_reserve(), _commit() and
- * _refund() go through, or -1 to run them here (and always inside a
- * batch). */
-int fm_store_ledger_link(fm_store_t *store);
 
 /* What group commit did through this handle (zeros without it). */
 struct fm_groupsync_stats;

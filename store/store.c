@@ -30,7 +30,6 @@ struct fm_store {
 	 * begin/commit pairs, which become savepoints nested depth deep. */
 	bool batch;
 	int depth;
-	int ledger_link; /* to the ledger writer, or -1 (ledgerd.h) */
 	/* Prepared statements of the hot paths, keyed by the address of
 	 * their SQL text (a string literal), so that a charge does not
 	 * re-parse a dozen statements. */
@@ -222,6 +221,16 @@ fm_store_commit(fm_store_t *store)
 	return fm_groupsync_wait(store->sync);
 }
 
+bool
+fm_store_end(fm_store_t *store, bool ok)
+{
+	if (!ok) {
+		fm_store_rollback(store);
+		return false;
+	}
+	return fm_store_commit(store);
+}
+
 void
 fm_store_set_lazy(fm_store_t *store, bool lazy)
 {
@@ -244,20 +253,6 @@ bool
 fm_store_durable(fm_store_t *store)
 {
 	return store->sync == NULL || fm_groupsync_wait(store->sync);
-}
-
-void
-fm_store_set_ledger_link(fm_store_t *store, int fd)
-{
-	if (store->ledger_link >= 0)
-		close(store->ledger_link);
-	store->ledger_link = fd;
-}
-
-int
-fm_store_ledger_link(fm_store_t *store)
-{
-	return store->batch ? -1 : store->ledger_link;
 }
 
 void
@@ -411,7 +406,6 @@ fm_store_open(const char *path, const char **errstr)
 		*errstr = "out of memory";
 		return NULL;
 	}
-	store->ledger_link = -1;
 	if (sqlite3_open_v2(path, &store->db,
 	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
 	        NULL) != SQLITE_OK) {
@@ -450,7 +444,5 @@ fm_store_close(fm_store_t *store)
 		sqlite3_finalize(store->cache[i].st);
 	sqlite3_close_v2(store->db);
 	fm_groupsync_close(store->sync);
-	if (store->ledger_link >= 0)
-		close(store->ledger_link);
 	free(store);
 }

@@ -25,15 +25,6 @@ typedef struct fm_store fm_store_t;
  */
 fm_store_t *fm_store_open(const char *path, const char **errstr);
 
-/*
- * 'fm_store_set_ledger_link()' - send this handle's reservations,
- * commits and refunds to the ledger writer at the other end of fd (a
- * SOCK_SEQPACKET socket from fm_ledgerd_link(); the store owns it now),
- * which applies concurrent ones in one transaction.  If the writer is
- * gone, they run here again.  -1 unlinks.
- */
-void fm_store_set_ledger_link(fm_store_t *store, int fd);
-
 /* 'fm_store_close()' - close the handle; NULL is a no-op. */
 void fm_store_close(fm_store_t *store);
 

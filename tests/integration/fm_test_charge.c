@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quota/ledger-local.h"
 #include "quota/ledger.h"
 #include "quota/price.h"
 
@@ -25,6 +26,9 @@ main(int argc, char **argv)
 	struct fm_quote q;
 	char key[64], ckey[64], denial[FM_LEDGER_DENIALMAX];
 	const char *errstr = NULL;
+	struct fm_ledger_request req;
+	struct fm_ledger_settle settle;
+	fm_ledger_t *ledger;
 	fm_store_t *s;
 	long long job;
 
@@ -34,7 +38,8 @@ main(int argc, char **argv)
 		    "MONO_S MONO_D COLOUR_S\n");
 		return 1;
 	}
-	if ((s = fm_store_open(argv[1], &errstr)) == NULL) {
+	if ((s = fm_store_open(argv[1], &errstr)) == NULL ||
+	    (ledger = fm_ledger_local_open(s)) == NULL) {
 		fprintf(stderr, "%s: %s\n", argv[1], errstr);
 		return 1;
 	}
@@ -50,18 +55,21 @@ main(int argc, char **argv)
 		fprintf(stderr, "quote: %s\n", q.error);
 		return 1;
 	}
-	if (!fm_ledger_reserve(s, argv[3], NULL, q.amount, key, job, q.version,
-	        &r, denial, sizeof(denial))) {
+	req = (struct fm_ledger_request){
+	    argv[3], NULL, q.amount, key, job, q.version};
+	if (!fm_ledger_reserve(ledger, &req, &r, denial, sizeof(denial))) {
 		fprintf(stderr, "denied: %s\n", denial);
 		fm_store_close(s);
 		return 3;
 	}
-	if (!fm_ledger_commit(
-	        s, r.id, q.amount, true, argv[4], &u, ckey, &errstr)) {
+	settle =
+	    (struct fm_ledger_settle){r.id, q.amount, true, argv[4], &u, ckey};
+	if (!fm_ledger_commit(ledger, &settle, &errstr)) {
 		fprintf(stderr, "commit: %s\n", errstr);
 		return 1;
 	}
 	printf("%lld\n", (long long)q.amount);
+	fm_ledger_close(ledger);
 	fm_store_close(s);
 	return 0;
 }

@@ -58,6 +58,11 @@ put "$t" quota/ledger.c 'void f(void) { fm_ledgerd_call(1); }'
 put "$t" quota/ledgerd.c 'void g(void) { fm_ledger_reserve(2); }'
 expect 1 'cycle between modules: quota/ledger -> quota/ledgerd -> quota/ledger' "$t"
 
+# SQL stays in store/ and quota/.
+t=$tmp/sql
+put "$t" release/r.c '#include <sqlite3.h>'
+expect 1 'release/r.c:1: #include "sqlite3.h"  (only store, quota may include it)' "$t"
+
 # A call in a comment is no call.
 t=$tmp/comment
 put "$t" quota/ledger.c 'void f(void) { fm_ledgerd_call(1); }'

@@ -16,6 +16,7 @@
 #include "quota/price.h"
 #include "quota/users.h"
 #include "tests/unit/harness.h"
+#include "tests/unit/ledger_fixture.h"
 #include "tests/unit/store_fixture.h"
 
 #define OCT1 INT64_C(1790812800) /* 2026-10-01 00:00 UTC */
@@ -41,9 +42,9 @@ charge(fm_store_t *s, int64_t at, const char *user, const char *printer,
 	snprintf(key, sizeof(key), "rel-%lld", (long long)job);
 	snprintf(ckey, sizeof(ckey), "rel-%lld-c", (long long)job);
 	if (!fm_price_quote(s, printer, &u, &q) ||
-	    !fm_ledger_reserve(s, user, NULL, q.amount, key, job, q.version, &r,
+	    !fixture_reserve(s, user, NULL, q.amount, key, job, q.version, &r,
 	        denial, sizeof(denial)) ||
-	    !fm_ledger_commit(
+	    !fixture_commit(
 	        s, r.id, q.amount, true, printer, &u, ckey, &errstr))
 		return -1;
 	if (refund &&

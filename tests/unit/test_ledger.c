@@ -15,6 +15,7 @@
 #include "store/store-private.h"
 #include "quota/users.h"
 #include "tests/unit/harness.h"
+#include "tests/unit/ledger_fixture.h"
 #include "tests/unit/store_fixture.h"
 
 static int64_t
@@ -74,7 +75,7 @@ test_reserve_commit_refund(void)
 	/* Group commit: SQLite does not sync, fm_store_commit() does. */
 	ASSERT_INT_EQ(fixture_synchronous(s), 1);
 	fm_store_sync_stats(s, &sync0);
-	ASSERT_TRUE(fm_ledger_reserve(
+	ASSERT_TRUE(fixture_reserve(
 	    s, "alice", NULL, 120, "rel-1", 1, 0, &r, denial, sizeof(denial)));
 	ASSERT_INT_EQ(r.amount, 120);
 	ASSERT_FALSE(r.replayed);
@@ -82,7 +83,7 @@ test_reserve_commit_refund(void)
 	fm_store_sync_stats(s, &sync1);
 	ASSERT_INT_EQ(sync1.waits, sync0.waits);
 	ASSERT_INT_EQ(held(s, "user", "alice"), 120);
-	ASSERT_TRUE(fm_ledger_commit(
+	ASSERT_TRUE(fixture_commit(
 	    s, r.id, 100, true, "lobby", NULL, "rel-1-commit", &errstr));
 	/* ...but its laxity must not leak: the commit syncs (alone, it
 	 * syncs itself). */
@@ -93,19 +94,18 @@ test_reserve_commit_refund(void)
 	ASSERT_INT_EQ(held(s, "user", "alice"), 0);
 	ASSERT_INT_EQ(fm_ledger_job_charged(s, 1), 100);
 	/* Settled: a commit under another key is refused. */
-	ASSERT_FALSE(fm_ledger_commit(
+	ASSERT_FALSE(fixture_commit(
 	    s, r.id, 100, true, "lobby", NULL, "other", &errstr));
 	ASSERT_STR_CONTAINS(errstr, "already settled");
-	ASSERT_TRUE(fm_ledger_reserve(
+	ASSERT_TRUE(fixture_reserve(
 	    s, "alice", NULL, 50, "rel-2", 2, 0, &r2, denial, sizeof(denial)));
-	ASSERT_TRUE(fm_ledger_refund(s, r2.id, "rel-2-refund", &errstr));
+	ASSERT_TRUE(fixture_refund(s, r2.id, "rel-2-refund", &errstr));
 	ASSERT_INT_EQ(balance(s, "user", "alice"), 400);
 	ASSERT_INT_EQ(held(s, "user", "alice"), 0);
-	ASSERT_FALSE(
-	    fm_ledger_commit(s, 999, 1, true, "p", NULL, "k", &errstr));
+	ASSERT_FALSE(fixture_commit(s, 999, 1, true, "p", NULL, "k", &errstr));
 	ASSERT_STR_CONTAINS(errstr, "no such reservation");
 	ASSERT_FALSE(
-	    fm_ledger_commit(s, r2.id, -1, true, "p", NULL, "k2", &errstr));
+	    fixture_commit(s, r2.id, -1, true, "p", NULL, "k2", &errstr));
 	/* Admin refund of a committed job, once. */
 	int64_t back = 0;
 	ASSERT_TRUE(
@@ -133,27 +133,27 @@ test_overdraft(void)
 	ASSERT_TRUE(setup(s, 100, 0));
 	ASSERT_TRUE(fm_accounts_find(s, "user", "alice", &a));
 	ASSERT_TRUE(fm_accounts_set_limits(s, a.id, true, 50));
-	ASSERT_FALSE(fm_ledger_reserve(
+	ASSERT_FALSE(fixture_reserve(
 	    s, "alice", NULL, 190, "k1", 1, 0, &r, denial, sizeof(denial)));
 	ASSERT_STR_EQ(denial, "needs 0.40 more");
 	ASSERT_INT_EQ(held(s, "user", "alice"), 0);
-	ASSERT_TRUE(fm_ledger_reserve(
+	ASSERT_TRUE(fixture_reserve(
 	    s, "alice", NULL, 150, "k2", 1, 0, &r, denial, sizeof(denial)));
-	ASSERT_FALSE(fm_ledger_reserve(
+	ASSERT_FALSE(fixture_reserve(
 	    s, "alice", NULL, 1, "k3", 2, 0, &r, denial, sizeof(denial)));
 	ASSERT_STR_EQ(denial, "needs 0.01 more");
 	/* Unrestricted: no limit at all. */
 	ASSERT_TRUE(fm_accounts_set_limits(s, a.id, false, -1));
-	ASSERT_TRUE(fm_ledger_reserve(
+	ASSERT_TRUE(fixture_reserve(
 	    s, "alice", NULL, 100000, "k4", 2, 0, &r, denial, sizeof(denial)));
 	/* Disabled users are refused whatever their balance. */
 	ASSERT_TRUE(fm_users_set_enabled(s, "alice", false));
-	ASSERT_FALSE(fm_ledger_reserve(
+	ASSERT_FALSE(fixture_reserve(
 	    s, "alice", NULL, 1, "k5", 3, 0, &r, denial, sizeof(denial)));
 	ASSERT_STR_EQ(denial, "account disabled");
-	ASSERT_FALSE(fm_ledger_reserve(
+	ASSERT_FALSE(fixture_reserve(
 	    s, "alice", NULL, -1, "k6", 3, 0, &r, denial, sizeof(denial)));
-	ASSERT_FALSE(fm_ledger_reserve(
+	ASSERT_FALSE(fixture_reserve(
 	    s, "bad user!", NULL, 1, "k7", 3, 0, &r, denial, sizeof(denial)));
 	ASSERT_STR_EQ(denial, "unknown user");
 	fixture_close(&fx);
@@ -171,24 +171,24 @@ test_payer_order(void)
 	ASSERT_NOT_NULL(s);
 	ASSERT_TRUE(setup(s, 30, 100));
 	/* User first: alice pays 30, the department the other 20. */
-	ASSERT_TRUE(fm_ledger_reserve(
+	ASSERT_TRUE(fixture_reserve(
 	    s, "alice", NULL, 50, "a", 1, 0, &r, denial, sizeof(denial)));
 	ASSERT_INT_EQ(held(s, "user", "alice"), 30);
 	ASSERT_INT_EQ(held(s, "department", "O10"), 20);
 	/* Measured more than the estimate: the excess goes to the last
 	 * payer. */
 	ASSERT_TRUE(
-	    fm_ledger_commit(s, r.id, 60, true, "p", NULL, "a-c", &errstr));
+	    fixture_commit(s, r.id, 60, true, "p", NULL, "a-c", &errstr));
 	ASSERT_INT_EQ(balance(s, "user", "alice"), 0);
 	ASSERT_INT_EQ(balance(s, "department", "O10"), 70);
 	ASSERT_INT_EQ(held(s, "department", "O10"), 0);
 	/* Department first. */
 	ASSERT_TRUE(fm_policy_set(s, "payer", "department-first", &errstr));
-	ASSERT_TRUE(fm_ledger_reserve(
+	ASSERT_TRUE(fixture_reserve(
 	    s, "alice", NULL, 70, "b", 2, 0, &r, denial, sizeof(denial)));
 	ASSERT_INT_EQ(held(s, "department", "O10"), 70);
 	ASSERT_INT_EQ(held(s, "user", "alice"), 0);
-	ASSERT_FALSE(fm_ledger_reserve(
+	ASSERT_FALSE(fixture_reserve(
 	    s, "alice", NULL, 1, "c", 3, 0, &r, denial, sizeof(denial)));
 	ASSERT_STR_EQ(denial, "needs 0.01 more");
 	ASSERT_FALSE(fm_policy_set(s, "payer", "nobody-first", &errstr));
@@ -207,12 +207,12 @@ test_chosen_account(void)
 	ASSERT_NOT_NULL(s);
 	ASSERT_TRUE(setup(s, 0, 100));
 	ASSERT_TRUE(fm_depts_add(s, "O20", "Sales", &errstr));
-	ASSERT_TRUE(fm_ledger_reserve(
+	ASSERT_TRUE(fixture_reserve(
 	    s, "alice", "O10", 10, "a", 1, 0, &r, denial, sizeof(denial)));
-	ASSERT_FALSE(fm_ledger_reserve(
+	ASSERT_FALSE(fixture_reserve(
 	    s, "alice", "O20", 10, "b", 1, 0, &r, denial, sizeof(denial)));
 	ASSERT_STR_EQ(denial, "may not charge O20");
-	ASSERT_FALSE(fm_ledger_reserve(
+	ASSERT_FALSE(fixture_reserve(
 	    s, "alice", "X99", 10, "c", 1, 0, &r, denial, sizeof(denial)));
 	ASSERT_STR_EQ(denial, "no account X99");
 	/* A project: only for members, and it pays alone. */
@@ -221,13 +221,13 @@ test_chosen_account(void)
 	ASSERT_FALSE(fm_accounts_add_project(s, "O20", &errstr));
 	ASSERT_TRUE(fm_accounts_find(s, "project", "P1", &p));
 	ASSERT_TRUE(fm_accounts_set_limits(s, p.id, false, -1));
-	ASSERT_FALSE(fm_ledger_reserve(
+	ASSERT_FALSE(fixture_reserve(
 	    s, "alice", "P1", 10, "d", 1, 0, &r, denial, sizeof(denial)));
 	ASSERT_STR_EQ(denial, "may not charge P1");
 	ASSERT_TRUE(fm_accounts_allow(s, p.id, "alice", &errstr));
 	ASSERT_TRUE(fm_accounts_allow(s, p.id, "alice", &errstr));
 	ASSERT_FALSE(fm_accounts_allow(s, p.id, "nobody", &errstr));
-	ASSERT_TRUE(fm_ledger_reserve(
+	ASSERT_TRUE(fixture_reserve(
 	    s, "alice", "P1", 10, "e", 1, 0, &r, denial, sizeof(denial)));
 	ASSERT_INT_EQ(held(s, "project", "P1"), 10);
 	ASSERT_INT_EQ(held(s, "user", "alice"), 0);
@@ -255,9 +255,9 @@ test_retry_after_crash(void)
 		struct fm_reservation cr;
 		char d[FM_LEDGER_DENIALMAX];
 		if (c == NULL ||
-		    !fm_ledger_reserve(c, "alice", NULL, 300, "release-42", 42,
-		        0, &cr, d, sizeof(d)) ||
-		    !fm_ledger_commit(c, cr.id, 250, true, "p", NULL,
+		    !fixture_reserve(c, "alice", NULL, 300, "release-42", 42, 0,
+		        &cr, d, sizeof(d)) ||
+		    !fixture_commit(c, cr.id, 250, true, "p", NULL,
 		        "release-42-commit", &e))
 			_exit(1);
 		_exit(0);
@@ -266,11 +266,11 @@ test_retry_after_crash(void)
 	ASSERT_TRUE(waitpid(pid, &status, 0) == pid);
 	ASSERT_INT_EQ(WEXITSTATUS(status), 0);
 	/* The restarted service retries both steps with the same keys. */
-	ASSERT_TRUE(fm_ledger_reserve(s, "alice", NULL, 300, "release-42", 42,
-	    0, &r, denial, sizeof(denial)));
+	ASSERT_TRUE(fixture_reserve(s, "alice", NULL, 300, "release-42", 42, 0,
+	    &r, denial, sizeof(denial)));
 	ASSERT_TRUE(r.replayed);
 	ASSERT_INT_EQ(r.amount, 300);
-	ASSERT_TRUE(fm_ledger_commit(
+	ASSERT_TRUE(fixture_commit(
 	    s, r.id, 250, true, "p", NULL, "release-42-commit", &errstr));
 	ASSERT_INT_EQ(balance(s, "user", "alice"), 750);
 	ASSERT_INT_EQ(held(s, "user", "alice"), 0);
@@ -288,9 +288,9 @@ charge_job(fm_store_t *s, int i)
 
 	snprintf(key, sizeof(key), "kill-%d", i);
 	snprintf(ckey, sizeof(ckey), "kill-%d-c", i);
-	return fm_ledger_reserve(
+	return fixture_reserve(
 	           s, "alice", NULL, 9, key, 1000 + i, 0, &r, d, sizeof(d)) &&
-	    fm_ledger_commit(s, r.id, 5, true, "p", NULL, ckey, &e);
+	    fixture_commit(s, r.id, 5, true, "p", NULL, ckey, &e);
 }
 
 static void
@@ -365,9 +365,9 @@ test_concurrent_processes(void)
 				char key[64], ckey[64], d[FM_LEDGER_DENIALMAX];
 				snprintf(key, sizeof(key), "p%d-%d", p, i);
 				snprintf(ckey, sizeof(ckey), "p%d-%d-c", p, i);
-				if (!fm_ledger_reserve(c, "alice", "O10", 7,
-				        key, 1 + i, 0, &cr, d, sizeof(d)) ||
-				    !fm_ledger_commit(
+				if (!fixture_reserve(c, "alice", "O10", 7, key,
+				        1 + i, 0, &cr, d, sizeof(d)) ||
+				    !fixture_commit(
 				        c, cr.id, 3, true, "p", NULL, ckey, &e))
 					_exit(2);
 			}
@@ -414,10 +414,10 @@ test_hash_chain(void)
 		char k[16], c[16];
 		snprintf(k, sizeof(k), "r%d", i);
 		snprintf(c, sizeof(c), "c%d", i);
-		ASSERT_TRUE(fm_ledger_reserve(
+		ASSERT_TRUE(fixture_reserve(
 		    s, "alice", NULL, 10, k, i, 0, &r, denial, sizeof(denial)));
 		ASSERT_TRUE(
-		    fm_ledger_commit(s, r.id, 10, true, "p", NULL, c, &errstr));
+		    fixture_commit(s, r.id, 10, true, "p", NULL, c, &errstr));
 	}
 	ASSERT_TRUE(fm_ledger_verify(s, &rows, report, sizeof(report)));
 	ASSERT_INT_EQ(rows, 7);

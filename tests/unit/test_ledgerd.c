@@ -14,10 +14,12 @@
 #include "harness.h"
 #include "quota/accounts.h"
 #include "quota/depts.h"
+#include "quota/ledger-link.h"
 #include "quota/ledger.h"
 #include "quota/ledgerd.h"
 #include "store/store-private.h"
 #include "quota/users.h"
+#include "ledger_fixture.h"
 #include "store_fixture.h"
 
 struct writer_proc {
@@ -213,8 +215,7 @@ test_batch_isolates_failures(void)
 	fixture_close(&fx);
 }
 
-/* A session's charges through fm_ledger_*() with a link set. */
-/* A session's n charges of 3 through fm_ledger_*() with a link set: 0
+/* A session's n charges of 3 through a ledger handle on a link: 0
  * if all went through the writer, 2 if it had to charge directly at some
  * point (a reservation the writer made then comes back as a replay), 1
  * on any error. */
@@ -223,24 +224,24 @@ charge_through(const char *db, int link, const char *user, int first, int n)
 {
 	const char *errstr = NULL;
 	fm_store_t *s = fm_store_open(db, &errstr);
-	bool ok = s != NULL;
+	fm_ledger_t *l = fm_ledger_link_open(s, link);
+	bool ok = l != NULL;
 	int rc;
 
-	if (ok)
-		fm_store_set_ledger_link(s, link);
 	for (int i = first; ok && i < first + n; i++) {
 		struct fm_reservation r;
 		char key[32], ckey[40], denial[FM_LEDGER_DENIALMAX];
 
 		snprintf(key, sizeof(key), "c-%d", i);
 		snprintf(ckey, sizeof(ckey), "c-%d-settle", i);
-		ok = fm_ledger_reserve(s, user, NULL, 7, key, i, 0, &r, denial,
+		ok = fixture_reserve_on(l, user, NULL, 7, key, i, 0, &r, denial,
 		         sizeof(denial)) &&
-		    fm_ledger_commit(
-		        s, r.id, 3, true, "lobby", NULL, ckey, &errstr) &&
-		    (!r.replayed || fm_store_ledger_link(s) < 0);
+		    fixture_commit_on(
+		        l, r.id, 3, true, "lobby", NULL, ckey, &errstr) &&
+		    (!r.replayed || !fm_ledger_link_is_up(l));
 	}
-	rc = !ok ? 1 : fm_store_ledger_link(s) == link ? 0 : 2;
+	rc = !ok ? 1 : fm_ledger_link_is_up(l) ? 0 : 2;
+	fm_ledger_close(l);
 	fm_store_close(s);
 	return rc;
 }
@@ -358,25 +359,27 @@ test_writer_gone(void)
 	struct fm_reservation r;
 	char denial[FM_LEDGER_DENIALMAX];
 	const char *errstr = NULL;
+	fm_ledger_t *l;
 	int link;
 
 	ASSERT_NOT_NULL(s);
 	ASSERT_TRUE((link = fm_ledgerd_link(w.control)) >= 0);
-	fm_store_set_ledger_link(s, link);
-	ASSERT_TRUE(fm_ledger_reserve(
-	    s, "alice", NULL, 40, "g-1", 1, 0, &r, denial, sizeof(denial)));
-	ASSERT_INT_EQ(fm_store_ledger_link(s), link);
+	ASSERT_NOT_NULL((l = fm_ledger_link_open(s, link)));
+	ASSERT_TRUE(fixture_reserve_on(
+	    l, "alice", NULL, 40, "g-1", 1, 0, &r, denial, sizeof(denial)));
+	ASSERT_TRUE(fm_ledger_link_is_up(l));
 	kill(w.pid, SIGKILL);
 	waitpid(w.pid, NULL, 0);
 	close(w.control);
 	close(w.stats);
-	ASSERT_TRUE(fm_ledger_commit(
-	    s, r.id, 40, true, "lobby", NULL, "g-1-settle", &errstr));
-	ASSERT_INT_EQ(fm_store_ledger_link(s), -1);
-	ASSERT_TRUE(fm_ledger_commit(
-	    s, r.id, 40, true, "lobby", NULL, "g-1-settle", &errstr));
+	ASSERT_TRUE(fixture_commit_on(
+	    l, r.id, 40, true, "lobby", NULL, "g-1-settle", &errstr));
+	ASSERT_FALSE(fm_ledger_link_is_up(l));
+	ASSERT_TRUE(fixture_commit_on(
+	    l, r.id, 40, true, "lobby", NULL, "g-1-settle", &errstr));
 	ASSERT_INT_EQ(fm_ledger_job_charged(s, 1), 40);
 	ASSERT_INT_EQ(balance(s, "alice"), 960);
+	fm_ledger_close(l);
 	fixture_close(&fx);
 }
 
@@ -483,25 +486,26 @@ test_syncer_gone(void)
 	char denial[FM_LEDGER_DENIALMAX];
 	const char *errstr = NULL;
 	pid_t syncer;
+	fm_ledger_t *l;
 	int link;
 
 	ASSERT_NOT_NULL(s);
 	ASSERT_TRUE((link = fm_ledgerd_link(w.control)) >= 0);
-	fm_store_set_ledger_link(s, link);
-	ASSERT_TRUE(fm_ledger_reserve(
-	    s, "bob", NULL, 25, "s-1", 1, 0, &r, denial, sizeof(denial)));
+	ASSERT_NOT_NULL((l = fm_ledger_link_open(s, link)));
+	ASSERT_TRUE(fixture_reserve_on(
+	    l, "bob", NULL, 25, "s-1", 1, 0, &r, denial, sizeof(denial)));
 	ASSERT_TRUE((syncer = child_of(w.pid)) > 0);
 	ASSERT_INT_EQ(kill(syncer, SIGKILL), 0);
-	ASSERT_TRUE(fm_ledger_commit(
-	    s, r.id, 25, true, "lobby", NULL, "s-1-settle", &errstr));
+	ASSERT_TRUE(fixture_commit_on(
+	    l, r.id, 25, true, "lobby", NULL, "s-1-settle", &errstr));
 	/* Answered by the writer, not by falling back. */
-	ASSERT_INT_EQ(fm_store_ledger_link(s), link);
-	ASSERT_TRUE(fm_ledger_reserve(
-	    s, "bob", NULL, 5, "s-2", 2, 0, &r, denial, sizeof(denial)));
-	ASSERT_TRUE(fm_ledger_commit(
-	    s, r.id, 5, true, "lobby", NULL, "s-2-settle", &errstr));
-	ASSERT_INT_EQ(fm_store_ledger_link(s), link);
-	fm_store_set_ledger_link(s, -1);
+	ASSERT_TRUE(fm_ledger_link_is_up(l));
+	ASSERT_TRUE(fixture_reserve_on(
+	    l, "bob", NULL, 5, "s-2", 2, 0, &r, denial, sizeof(denial)));
+	ASSERT_TRUE(fixture_commit_on(
+	    l, r.id, 5, true, "lobby", NULL, "s-2-settle", &errstr));
+	ASSERT_TRUE(fm_ledger_link_is_up(l));
+	fm_ledger_close(l);
 	ASSERT_TRUE(writer_stop(&w, &st));
 	ASSERT_UINT_EQ(st.requests, 4);
 	ASSERT_INT_EQ(balance(s, "bob"), 970);

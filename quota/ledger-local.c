@@ -1,0 +1,416 @@
+/*
+ * ledger-local.c - charging in this process: reservations and their
+ * settlement written straight into the store (ledger-local.h).
+ *
+ * A reservation is: check the idempotency key, find the user and the
+ * accounts that pay (payers.h), split the amount between them, and write
+ * one "reserve" row per account that takes a share (a leg).  Settling
+ * writes one "commit" or "refund" row per leg.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "quota/ledger-local.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/money.h"
+#include "quota/accounts.h"
+#include "quota/ledger-private.h"
+#include "quota/payers.h"
+#include "quota/policy.h"
+#include "quota/users.h"
+#include "store/sql.h"
+
+_Static_assert(FM_PAYERS_MAX == FM_LEDGER_MAXLEGS, "one leg per payer");
+
+/* How a transaction's work ended: only DONE is committed. */
+enum outcome { DONE, REPLAYED, DENIED, FAILED };
+
+static enum outcome deny(char *denial, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static enum outcome
+deny(char *denial, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (denial != NULL && len > 0) {
+		va_start(ap, fmt);
+		vsnprintf(denial, len, fmt, ap);
+		va_end(ap);
+	}
+	return DENIED;
+}
+
+/* May user u charge account a (not one of their own)? */
+static enum fm_sql_found
+may_use(fm_store_t *store, const struct fm_user *u, const struct fm_account *a)
+{
+	int64_t one;
+
+	if (strcmp(a->kind, "department") == 0 &&
+	    strcmp(a->name, u->dept_code) == 0)
+		return FM_SQL_FOUND;
+	return fm_sql_int(store,
+	    "SELECT 1 FROM account_members WHERE account_id = ?1"
+	    " AND user_id = ?2",
+	    &one, FM_ARG_INT(a->id), FM_ARG_INT(u->id));
+}
+
+/* The accounts that pay for req, in order, into payers; how many, or 0
+ * with denial filled. */
+static int
+find_payers(fm_store_t *store, const struct fm_ledger_request *req,
+    const struct fm_user *u, struct fm_account payers[FM_PAYERS_MAX],
+    char *denial, size_t denial_len)
+{
+	struct fm_account chosen, dept;
+	char payer[FM_POLICY_VALUEMAX] = "";
+	bool has_dept;
+
+	if (req->account != NULL && req->account[0] != '\0') {
+		if (!fm_accounts_find(
+		        store, "department", req->account, &chosen) &&
+		    !fm_accounts_find(
+		        store, "project", req->account, &chosen)) {
+			deny(denial, denial_len, "no account %.40s",
+			    req->account);
+			return 0;
+		}
+		if (may_use(store, u, &chosen) != FM_SQL_FOUND) {
+			deny(denial, denial_len, "may not charge %.40s",
+			    req->account);
+			return 0;
+		}
+		return fm_payers_choose(NULL, NULL, false, &chosen, payers);
+	}
+	has_dept = u->dept_code[0] != '\0' &&
+	    fm_accounts_find(store, "department", u->dept_code, &dept);
+	fm_policy_get(store, "payer", payer, sizeof(payer));
+	return fm_payers_choose(&u->account, has_dept ? &dept : NULL,
+	    strcmp(payer, "department-first") == 0, NULL, payers);
+}
+
+/* Sum of the held column of reservation's reserve rows. */
+static int64_t
+reserved_amount(fm_store_t *store, int64_t reservation)
+{
+	int64_t sum = -1;
+
+	fm_sql_int(store,
+	    "SELECT coalesce(sum(held), 0) FROM ledger WHERE reservation = ?1"
+	    " AND kind = 'reserve'",
+	    &sum, FM_ARG_INT(reservation));
+	return sum;
+}
+
+/*
+ * Writes one reserve row per payer that takes a share (a zero charge
+ * still makes one row: the reservation must exist to be committed).
+ * The first row's id names the reservation.
+ */
+static bool
+write_legs(fm_store_t *store, const struct fm_ledger_request *req,
+    const struct fm_user *u, const struct fm_account *payers,
+    const int64_t *take, int n, struct fm_reservation *out)
+{
+	int64_t first_id;
+
+	/* append() numbers rows last + 1 under the write lock, so the
+	 * first leg's id is known before it is written. */
+	if (fm_sql_int(store, "SELECT coalesce(max(id), 0) + 1 FROM ledger",
+	        &first_id, FM_NO_ARGS) != FM_SQL_FOUND)
+		return false;
+	for (int i = 0, legs = 0; i < n; i++) {
+		struct fm_ledger_entry e = {0};
+
+		if (take[i] == 0 && !(req->amount == 0 && legs == 0))
+			continue;
+		e.account_id = payers[i].id;
+		e.kind = "reserve";
+		e.held = take[i];
+		e.user = u->login;
+		e.dept = u->dept_code;
+		e.job_id = req->job_id;
+		e.price_version = req->price_version;
+		e.key = legs == 0 ? req->key : NULL;
+		e.reservation = first_id;
+		if (!fm_ledger_append(store, &e))
+			return false;
+		if (legs++ == 0)
+			out->id = e.id;
+	}
+	out->amount = req->amount;
+	return true;
+}
+
+/* The work of a reservation, inside its transaction. */
+static enum outcome
+reserve_in(fm_store_t *store, const struct fm_ledger_request *req,
+    struct fm_reservation *out, char *denial, size_t denial_len)
+{
+	struct fm_account payers[FM_PAYERS_MAX];
+	int64_t take[FM_PAYERS_MAX], shortfall, existing;
+	char kind[16], money[FM_MONEY_STRMAX];
+	struct fm_user u;
+	int n;
+
+	switch (fm_ledger_find_key(
+	    store, req->key, kind, sizeof(kind), &existing)) {
+	case FM_LEDGER_KEY_NEW:
+		break;
+	case FM_LEDGER_KEY_USED:
+		if (strcmp(kind, "reserve") != 0)
+			return deny(denial, denial_len, "bad charge request");
+		out->id = existing;
+		out->amount = reserved_amount(store, existing);
+		out->replayed = true;
+		return REPLAYED;
+	case FM_LEDGER_KEY_ERROR:
+		return deny(denial, denial_len, "bad charge request");
+	}
+	if (!fm_users_ensure(store, req->user) ||
+	    !fm_users_get(store, req->user, &u))
+		return deny(denial, denial_len, "unknown user");
+	if (!u.enabled)
+		return deny(denial, denial_len, "account disabled");
+	if ((n = find_payers(store, req, &u, payers, denial, denial_len)) == 0)
+		return DENIED;
+	/* Whatever no payer can cover is the shortfall the terminal
+	 * shows. */
+	if ((shortfall = fm_payers_split(payers, n, req->amount, take)) > 0)
+		return deny(denial, denial_len, "needs %s more",
+		    fm_money_format(shortfall, money, sizeof(money)));
+	return write_legs(store, req, &u, payers, take, n, out) ? DONE : FAILED;
+}
+
+static bool
+request_is_valid(const struct fm_ledger_request *req)
+{
+	return req != NULL && req->amount >= 0 &&
+	    fm_ledger_key_is_valid(req->key) && req->job_id > 0;
+}
+
+static bool
+reserve(fm_store_t *store, const struct fm_ledger_request *req,
+    struct fm_reservation *out, char *denial, size_t denial_len)
+{
+	enum outcome o;
+
+	if (denial != NULL && denial_len > 0)
+		denial[0] = '\0';
+	if (store == NULL || out == NULL || !request_is_valid(req)) {
+		deny(denial, denial_len, "bad charge request");
+		return false;
+	}
+	memset(out, 0, sizeof(*out));
+	if (!fm_store_begin(store)) {
+		deny(denial, denial_len, "server busy");
+		return false;
+	}
+	o = reserve_in(store, req, out, denial, denial_len);
+	if (!fm_store_end(store, o == DONE) && o == DONE)
+		o = FAILED;
+	if (o == FAILED)
+		deny(denial, denial_len, "server error");
+	return o == DONE || o == REPLAYED;
+}
+
+static bool
+local_reserve(fm_ledger_t *ledger, const struct fm_ledger_request *req,
+    struct fm_reservation *out, char *denial, size_t denial_len)
+{
+	bool ok;
+
+	/*
+	 * A reservation is written without waiting for the disk: the WAL
+	 * is appended in order, so the fsync of the next durable commit
+	 * (a commit, a refund, an ingest) makes it durable too.  Power loss
+	 * can only lose the newest reservations, whose jobs are then
+	 * released again under the same keys -- as if the loss had come a
+	 * moment earlier -- and it saves one of the two fsyncs a charge
+	 * costs.  Everything else is durable when it returns.
+	 */
+	fm_store_set_lazy(ledger->store, true);
+	ok = reserve(ledger->store, req, out, denial, denial_len);
+	fm_store_set_lazy(ledger->store, false);
+	return ok;
+}
+
+struct leg {
+	int64_t account_id, held;
+	char user[FM_USERS_LOGINMAX], dept[FM_DEPTS_CODEMAX];
+	int64_t job_id, price_version;
+	char kind[16];
+};
+
+static const struct fm_sql_col leg_cols[] = {
+    FM_COL_TEXT(struct leg, kind),
+    FM_COL_INT(struct leg, account_id),
+    FM_COL_INT(struct leg, held),
+    FM_COL_TEXT(struct leg, user),
+    FM_COL_TEXT(struct leg, dept),
+    FM_COL_INT(struct leg, job_id),
+    FM_COL_INT(struct leg, price_version),
+    FM_COL_END,
+};
+
+/* Loads reservation's reserve rows (its legs); how many (0: none), -1 on
+ * error.  *settled says whether a commit or refund already closed it. */
+static int
+load_legs(fm_store_t *store, int64_t reservation,
+    struct leg legs[FM_LEDGER_MAXLEGS], bool *settled)
+{
+	struct fm_sql_rows rows;
+	struct leg l;
+	int n = 0;
+
+	*settled = false;
+	if (!fm_sql_open(&rows, store,
+	        "SELECT kind, account_id, held, user, dept,"
+	        " coalesce(job_id, 0), coalesce(price_version, 0)"
+	        " FROM ledger WHERE reservation = ?1 ORDER BY id",
+	        FM_ARG_INT(reservation)))
+		return -1;
+	while (fm_sql_next(&rows)) {
+		fm_sql_read(&rows, leg_cols, &l);
+		if (strcmp(l.kind, "reserve") != 0)
+			*settled = true;
+		else if (n < FM_LEDGER_MAXLEGS)
+			legs[n++] = l;
+	}
+	return fm_sql_close(&rows) ? n : -1;
+}
+
+/* Usage goes on the first row only, so that sums over rows count each
+ * page once however the charge was split. */
+static void
+put_usage(struct fm_ledger_entry *e, const struct fm_usage *usage)
+{
+	e->media = usage->media;
+	e->usage[0] = usage->impressions[0][0];
+	e->usage[1] = usage->impressions[0][1];
+	e->usage[2] = usage->impressions[1][0];
+	e->usage[3] = usage->impressions[1][1];
+	e->usage[4] = usage->sheets[0][0] + usage->sheets[0][1] +
+	    usage->sheets[1][0] + usage->sheets[1][1];
+}
+
+/* The work of a settlement, inside its transaction. */
+static enum outcome
+settle_in(fm_store_t *store, const struct fm_ledger_settle *s, const char *kind,
+    const char **errstr)
+{
+	struct leg legs[FM_LEDGER_MAXLEGS];
+	char found_kind[16];
+	int64_t found_res, remaining = s->amount;
+	bool settled;
+	int n;
+
+	switch (fm_ledger_find_key(
+	    store, s->key, found_kind, sizeof(found_kind), &found_res)) {
+	case FM_LEDGER_KEY_NEW:
+		break;
+	case FM_LEDGER_KEY_USED:
+		if (strcmp(found_kind, kind) == 0 &&
+		    found_res == s->reservation)
+			return REPLAYED;
+		*errstr = "idempotency key already used for another operation";
+		return FAILED;
+	case FM_LEDGER_KEY_ERROR:
+		*errstr = "database error";
+		return FAILED;
+	}
+	if ((n = load_legs(store, s->reservation, legs, &settled)) <= 0) {
+		*errstr = n < 0 ? "database error" : "no such reservation";
+		return FAILED;
+	}
+	if (settled) {
+		*errstr = "reservation already settled";
+		return FAILED;
+	}
+	for (int i = 0; i < n; i++) {
+		struct fm_ledger_entry e = {0};
+		int64_t charge = 0;
+
+		/* Each leg pays up to what it held; the last pays the rest
+		 * (a job may print more than was estimated). */
+		if (strcmp(kind, "commit") == 0)
+			charge = i == n - 1            ? remaining
+			    : legs[i].held < remaining ? legs[i].held
+			                               : remaining;
+		remaining -= charge;
+		e.account_id = legs[i].account_id;
+		e.kind = kind;
+		e.amount = -charge;
+		e.held = -legs[i].held;
+		e.user = legs[i].user;
+		e.dept = legs[i].dept;
+		e.printer = s->printer;
+		e.job_id = legs[i].job_id;
+		e.reservation = s->reservation;
+		e.price_version = legs[i].price_version;
+		e.measured = s->measured;
+		e.key = i == 0 ? s->key : NULL;
+		if (i == 0 && s->usage != NULL)
+			put_usage(&e, s->usage);
+		if (!fm_ledger_append(store, &e)) {
+			*errstr = "cannot write the ledger";
+			return FAILED;
+		}
+	}
+	return DONE;
+}
+
+static bool
+local_settle(fm_ledger_t *ledger, const struct fm_ledger_settle *s, bool refund,
+    const char **errstr)
+{
+	fm_store_t *store = ledger->store;
+	enum outcome o;
+
+	if (store == NULL || s->reservation <= 0 || s->amount < 0 ||
+	    !fm_ledger_key_is_valid(s->key)) {
+		*errstr = "bad arguments";
+		return false;
+	}
+	if (!fm_store_begin(store)) {
+		*errstr = "cannot lock the database";
+		return false;
+	}
+	o = settle_in(store, s, refund ? "refund" : "commit", errstr);
+	if (!fm_store_end(store, o == DONE) && o == DONE) {
+		*errstr = "cannot commit";
+		return false;
+	}
+	if (o == REPLAYED) {
+		/* A retry: already applied, perhaps by a ledger writer that
+		 * died before its sync. */
+		if (fm_store_durable(store))
+			return true;
+		*errstr = "cannot sync the database";
+		return false;
+	}
+	return o == DONE;
+}
+
+const struct fm_ledger_ops fm_ledger_local_ops = {
+    .reserve = local_reserve,
+    .settle = local_settle,
+};
+
+fm_ledger_t *
+fm_ledger_local_open(fm_store_t *store)
+{
+	fm_ledger_t *ledger;
+
+	if (store == NULL || (ledger = calloc(1, sizeof(*ledger))) == NULL)
+		return NULL;
+	ledger->ops = &fm_ledger_local_ops;
+	ledger->store = store;
+	ledger->link = -1;
+	return ledger;
+}

@@ -1,0 +1,23 @@
+/*
+ * ledger-local.h - a ledger handle that charges in this process, on the
+ * caller's store: what followme-admin, the ledger writer itself and a
+ * session without a writer use.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef FM_LEDGER_LOCAL_H
+#define FM_LEDGER_LOCAL_H
+
+#include "quota/ledger.h"
+#include "store/store.h"
+
+/*
+ * 'fm_ledger_local_open()' - a handle whose reservations, commits and
+ * refunds run here, each in its own transaction on store (borrowed: it
+ * must outlive the handle); or, inside a batch of the store
+ * (fm_store_batch_begin()), each in a savepoint of the batch.  NULL if
+ * store is NULL or memory is short.  Free with fm_ledger_close().
+ */
+fm_ledger_t *fm_ledger_local_open(fm_store_t *store);
+
+#endif
