@@ -12,14 +12,14 @@
 #include "quota/accounts.h"
 #include "quota/ledger.h"
 #include "common/money.h"
-#include "store/store-private.h"
+#include "store/sql.h"
 
 bool
 fm_alloc_set(fm_store_t *store, int64_t account_id, int64_t amount,
     enum fm_period period, int64_t cap, const char **errstr)
 {
 	const char *dummy;
-	sqlite3_stmt *st;
+	bool ok;
 
 	if (errstr == NULL)
 		errstr = &dummy;
@@ -29,70 +29,98 @@ fm_alloc_set(fm_store_t *store, int64_t account_id, int64_t amount,
 		return false;
 	}
 	if (amount == 0)
-		st = fm_store_prepare(
-		    store, "DELETE FROM allocations WHERE account_id = ?1");
+		ok = fm_sql_exec(store,
+		    "DELETE FROM allocations WHERE account_id = ?1",
+		    FM_ARG_INT(account_id));
 	else
-		st = fm_store_prepare(store,
+		ok = fm_sql_exec(store,
 		    "INSERT INTO allocations (account_id, amount, period, cap)"
 		    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (account_id) DO"
 		    " UPDATE SET amount = excluded.amount,"
-		    " period = excluded.period, cap = excluded.cap");
-	if (st == NULL) {
-		*errstr = "database error";
-		return false;
-	}
-	sqlite3_bind_int64(st, 1, account_id);
-	if (amount != 0) {
-		sqlite3_bind_int64(st, 2, amount);
-		fm_store_bind_text(st, 3, fm_period_name(period));
-		sqlite3_bind_int64(st, 4, cap);
-	}
-	if (!fm_store_step_done(st)) {
+		    " period = excluded.period, cap = excluded.cap",
+		    FM_ARG_INT(account_id), FM_ARG_INT(amount),
+		    FM_ARG_TEXT(fm_period_name(period)), FM_ARG_INT(cap));
+	if (!ok)
 		*errstr = "no such account";
-		return false;
-	}
-	return true;
+	return ok;
 }
+
+/* An allocation as stored: its period by name. */
+struct stored {
+	struct fm_alloc a;
+	char period[16];
+};
+
+#define C(kind, member) FM_COL_##kind(struct stored, member)
+static const struct fm_sql_col stored_cols[] = {C(INT, a.account_id),
+    C(TEXT, a.kind), C(TEXT, a.name), C(INT, a.amount), C(TEXT, period),
+    C(INT, a.cap), FM_COL_END};
+#undef C
 
 bool
 fm_alloc_get(fm_store_t *store, int64_t account_id, struct fm_alloc *out)
 {
-	sqlite3_stmt *st;
-	bool found = false;
-	char period[16];
+	struct stored row;
 
 	if (store == NULL || out == NULL)
 		return false;
-	st = fm_store_prepare(store,
-	    "SELECT l.account_id, a.kind, a.name, l.amount, l.period, l.cap"
-	    " FROM allocations l JOIN accounts a ON a.id = l.account_id"
-	    " WHERE l.account_id = ?1");
-	if (st == NULL)
+	memset(&row, 0, sizeof(row));
+	if (fm_sql_get(store,
+	        "SELECT l.account_id, a.kind, a.name, l.amount, l.period, l.cap"
+	        " FROM allocations l JOIN accounts a ON a.id = l.account_id"
+	        " WHERE l.account_id = ?1",
+	        stored_cols, &row, FM_ARG_INT(account_id)) != FM_SQL_FOUND)
 		return false;
-	sqlite3_bind_int64(st, 1, account_id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		memset(out, 0, sizeof(*out));
-		out->account_id = sqlite3_column_int64(st, 0);
-		fm_store_copy_text(out->kind, sizeof(out->kind), st, 1);
-		fm_store_copy_text(out->name, sizeof(out->name), st, 2);
-		out->amount = sqlite3_column_int64(st, 3);
-		fm_store_copy_text(period, sizeof(period), st, 4);
-		fm_period_parse(period, &out->period);
-		out->cap = sqlite3_column_int64(st, 5);
-		found = true;
-	}
-	sqlite3_finalize(st);
-	return found;
+	fm_period_parse(row.period, &row.a.period);
+	*out = row.a;
+	return true;
 }
+
+/* Credits account_id its allocation for the period now is in (once:
+ * the period's key makes a second run a no-op).  False with *errstr on
+ * a database error; *credited tells whether money was added. */
+static bool
+credit_one(fm_store_t *store, int64_t account_id, int64_t now, bool *credited,
+    const char **errstr)
+{
+	struct fm_alloc a;
+	struct fm_account acct;
+	char key[64], period[FM_PERIOD_STRMAX];
+	int64_t credit;
+	bool applied;
+
+	*credited = false;
+	if (!fm_alloc_get(store, account_id, &a) ||
+	    !fm_accounts_get(store, account_id, &acct))
+		return true;
+	credit = a.amount;
+	/* The cap is checked against the balance when the period starts: a
+	 * racing charge can only lower it, never push the credit past the
+	 * cap. */
+	if (a.cap > 0) {
+		int64_t room = a.cap - acct.balance;
+		credit = room <= 0 ? 0 : room < credit ? room : credit;
+	}
+	snprintf(key, sizeof(key), "alloc:%" PRId64 ":%s", account_id,
+	    fm_period_key(a.period, now, period, sizeof(period)));
+	/* A zero credit is still recorded: it marks the period as done. */
+	if (!fm_ledger_adjust(store, account_id, credit, true,
+	        fm_period_name(a.period), "", key, &applied, errstr))
+		return false;
+	*credited = applied && credit > 0;
+	return true;
+}
+
+#define BATCH 256
 
 bool
 fm_alloc_run(fm_store_t *store, int64_t now, int *credited, const char **errstr)
 {
-	struct fm_alloc list[256];
-	sqlite3_stmt *st;
-	int64_t after = 0;
+	int64_t list[BATCH], after = 0;
+	struct fm_sql_rows rows;
 	int n, total = 0;
 	const char *dummy;
+	bool one;
 
 	if (errstr == NULL)
 		errstr = &dummy;
@@ -107,52 +135,25 @@ fm_alloc_run(fm_store_t *store, int64_t now, int *credited, const char **errstr)
 	 * long, and a crash half-way is finished by the next run. */
 	do {
 		n = 0;
-		st = fm_store_prepare(store,
-		    "SELECT account_id FROM allocations WHERE account_id > ?1"
-		    " ORDER BY account_id LIMIT 256");
-		if (st == NULL) {
+		if (!fm_sql_open(&rows, store,
+		        "SELECT account_id FROM allocations WHERE account_id > "
+		        "?1"
+		        " ORDER BY account_id LIMIT 256",
+		        FM_ARG_INT(after))) {
+			fm_sql_close(&rows);
 			*errstr = "database error";
 			return false;
 		}
-		sqlite3_bind_int64(st, 1, after);
-		while (sqlite3_step(st) == SQLITE_ROW && n < 256)
-			list[n++].account_id = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
+		while (n < BATCH && fm_sql_next(&rows, NULL, NULL))
+			list[n++] = sqlite3_column_int64(rows.st, 0);
+		fm_sql_close(&rows);
 		for (int i = 0; i < n; i++) {
-			struct fm_alloc a;
-			struct fm_account acct;
-			char key[64], period[FM_PERIOD_STRMAX];
-			int64_t credit;
-			bool applied;
-
-			after = list[i].account_id;
-			if (!fm_alloc_get(store, after, &a) ||
-			    !fm_accounts_get(store, after, &acct))
-				continue;
-			credit = a.amount;
-			/* The cap is checked against the balance when the
-			 * period starts: a racing charge can only lower it,
-			 * never push the credit past the cap. */
-			if (a.cap > 0) {
-				int64_t room = a.cap - acct.balance;
-				credit = room <= 0  ? 0
-				    : room < credit ? room
-				                    : credit;
-			}
-			snprintf(key, sizeof(key), "alloc:%" PRId64 ":%s",
-			    after,
-			    fm_period_key(
-			        a.period, now, period, sizeof(period)));
-			/* A zero credit is still recorded: it marks the
-			 * period as done. */
-			if (!fm_ledger_adjust(store, after, credit, true,
-			        fm_period_name(a.period), "", key, &applied,
-			        errstr))
+			after = list[i];
+			if (!credit_one(store, after, now, &one, errstr))
 				return false;
-			if (applied && credit > 0)
-				total++;
+			total += one;
 		}
-	} while (n == 256);
+	} while (n == BATCH);
 	if (credited != NULL)
 		*credited = total;
 	return true;

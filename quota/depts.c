@@ -7,16 +7,34 @@
 
 #include <string.h>
 
-#include "store/store-private.h"
+#include "store/sql.h"
+
+/* The work of fm_depts_add(), inside its transaction. */
+static bool
+add_in(
+    fm_store_t *store, const char *code, const char *name, const char **errstr)
+{
+	struct fm_dept existing;
+	int64_t account;
+
+	if (fm_depts_get(store, code, &existing)) {
+		*errstr = "that department already exists";
+		return false;
+	}
+	*errstr = "database error";
+	return (account = fm_accounts_create(store, "department", code, true,
+	            fm_store_now(store))) >= 0 &&
+	    fm_sql_exec(store,
+	        "INSERT INTO departments (code, name, account_id)"
+	        " VALUES (?1, ?2, ?3)",
+	        FM_ARG_TEXT(code), FM_ARG_TEXT(name), FM_ARG_INT(account));
+}
 
 bool
 fm_depts_add(
     fm_store_t *store, const char *code, const char *name, const char **errstr)
 {
 	const char *dummy;
-	struct fm_dept existing;
-	sqlite3_stmt *st;
-	int64_t account;
 
 	if (errstr == NULL)
 		errstr = &dummy;
@@ -34,90 +52,45 @@ fm_depts_add(
 		*errstr = "cannot lock the database";
 		return false;
 	}
-	if (fm_depts_get(store, code, &existing)) {
-		*errstr = "that department already exists";
-		goto fail;
-	}
-	*errstr = "database error";
-	account = fm_accounts_create(
-	    store, "department", code, true, fm_store_now(store));
-	if (account < 0)
-		goto fail;
-	st = fm_store_prepare(store,
-	    "INSERT INTO departments (code, name, account_id)"
-	    " VALUES (?1, ?2, ?3)");
-	if (st == NULL)
-		goto fail;
-	fm_store_bind_text(st, 1, code);
-	fm_store_bind_text(st, 2, name);
-	sqlite3_bind_int64(st, 3, account);
-	if (!fm_store_step_done(st))
-		goto fail;
-	return fm_store_commit(store);
-fail:
-	fm_store_rollback(store);
-	return false;
+	return fm_store_end(store, add_in(store, code, name, errstr));
 }
 
-#define DEPT_QUERY                                                             \
+#define SELECT_DEPT                                                            \
 	"SELECT d.id, d.code, d.name,"                                         \
 	" (SELECT count(*) FROM users u WHERE u.department_id = d.id),"        \
-	" d.account_id FROM departments d"
+	" a.id, a.kind, a.name, a.restricted, a.overdraft, a.balance, a.held"  \
+	" FROM departments d LEFT JOIN accounts a ON a.id = d.account_id"
 
-static void
-read_dept(fm_store_t *store, sqlite3_stmt *st, struct fm_dept *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->id = sqlite3_column_int64(st, 0);
-	fm_store_copy_text(out->code, sizeof(out->code), st, 1);
-	fm_store_copy_text(out->name, sizeof(out->name), st, 2);
-	out->users = sqlite3_column_int(st, 3);
-	fm_accounts_get(store, sqlite3_column_int64(st, 4), &out->account);
-}
+#define C(kind, member) FM_COL_##kind(struct fm_dept, member)
+static const struct fm_sql_col dept_cols[] = {C(INT, id), C(TEXT, code),
+    C(TEXT, name), C(INT, users), C(INT, account.id), C(TEXT, account.kind),
+    C(TEXT, account.name), C(BOOL, account.restricted),
+    C(INT, account.overdraft), C(INT, account.balance), C(INT, account.held),
+    FM_COL_END};
+#undef C
 
 bool
 fm_depts_get(fm_store_t *store, const char *code, struct fm_dept *out)
 {
-	sqlite3_stmt *st;
-	bool found = false;
-
 	if (store == NULL || code == NULL || out == NULL)
 		return false;
-	if ((st = fm_store_prepare(store, DEPT_QUERY " WHERE d.code = ?1")) ==
-	    NULL)
-		return false;
-	fm_store_bind_text(st, 1, code);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		read_dept(store, st, out);
-		found = true;
-	}
-	sqlite3_finalize(st);
-	return found;
+	return fm_sql_get(store, SELECT_DEPT " WHERE d.code = ?1", dept_cols,
+	           out, FM_ARG_TEXT(code)) == FM_SQL_FOUND;
 }
 
 bool
 fm_depts_list(fm_store_t *store,
     bool (*fn)(const struct fm_dept *dept, void *arg), void *arg)
 {
+	struct fm_sql_rows rows;
 	struct fm_dept dept;
-	sqlite3_stmt *st;
-	bool ok = true;
-	int rc;
+	bool ok;
 
 	if (store == NULL || fn == NULL)
 		return false;
-	if ((st = fm_store_prepare(store, DEPT_QUERY " ORDER BY d.code")) ==
-	    NULL)
-		return false;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		read_dept(store, st, &dept);
-		if (!fn(&dept, arg)) {
-			ok = false;
-			break;
-		}
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		ok = false;
-	sqlite3_finalize(st);
-	return ok;
+	ok = fm_sql_open(
+	    &rows, store, SELECT_DEPT " ORDER BY d.code", FM_NO_ARGS);
+	while (ok && fm_sql_next(&rows, dept_cols, &dept))
+		ok = fn(&dept, arg);
+	return fm_sql_close(&rows) && ok;
 }

@@ -247,16 +247,11 @@ struct leg {
 	char kind[16];
 };
 
-static const struct fm_sql_col leg_cols[] = {
-    FM_COL_TEXT(struct leg, kind),
-    FM_COL_INT(struct leg, account_id),
-    FM_COL_INT(struct leg, held),
-    FM_COL_TEXT(struct leg, user),
-    FM_COL_TEXT(struct leg, dept),
-    FM_COL_INT(struct leg, job_id),
-    FM_COL_INT(struct leg, price_version),
-    FM_COL_END,
-};
+#define C(kind, member) FM_COL_##kind(struct leg, member)
+static const struct fm_sql_col leg_cols[] = {C(TEXT, kind), C(INT, account_id),
+    C(INT, held), C(TEXT, user), C(TEXT, dept), C(INT, job_id),
+    C(INT, price_version), FM_COL_END};
+#undef C
 
 /* Loads reservation's reserve rows (its legs); how many (0: none), -1 on
  * error.  *settled says whether a commit or refund already closed it. */
@@ -275,8 +270,7 @@ load_legs(fm_store_t *store, int64_t reservation,
 	        " FROM ledger WHERE reservation = ?1 ORDER BY id",
 	        FM_ARG_INT(reservation)))
 		return -1;
-	while (fm_sql_next(&rows)) {
-		fm_sql_read(&rows, leg_cols, &l);
+	while (fm_sql_next(&rows, leg_cols, &l)) {
 		if (strcmp(l.kind, "reserve") != 0)
 			*settled = true;
 		else if (n < FM_LEDGER_MAXLEGS)

@@ -257,14 +257,10 @@ struct paid {
 	char user[FM_USERS_LOGINMAX], dept[FM_DEPTS_CODEMAX], printer[64];
 };
 
-static const struct fm_sql_col paid_cols[] = {
-    FM_COL_INT(struct paid, account_id),
-    FM_COL_INT(struct paid, amount),
-    FM_COL_TEXT(struct paid, user),
-    FM_COL_TEXT(struct paid, dept),
-    FM_COL_TEXT(struct paid, printer),
-    FM_COL_END,
-};
+#define C(kind, member) FM_COL_##kind(struct paid, member)
+static const struct fm_sql_col paid_cols[] = {C(INT, account_id),
+    C(INT, amount), C(TEXT, user), C(TEXT, dept), C(TEXT, printer), FM_COL_END};
+#undef C
 
 #define MAX_PAYERS 8
 
@@ -287,8 +283,8 @@ refund_job_in(fm_store_t *store, int64_t job_id, const char *reason,
 	        " GROUP BY account_id ORDER BY min(id)",
 	        FM_ARG_INT(job_id)))
 		return false;
-	while (n < MAX_PAYERS && fm_sql_next(&rows))
-		fm_sql_read(&rows, paid_cols, &paid[n++]);
+	while (n < MAX_PAYERS && fm_sql_next(&rows, paid_cols, &paid[n]))
+		n++;
 	if (!fm_sql_close(&rows))
 		return false;
 	switch (fm_ledger_find_key(store, key, kind, sizeof(kind), &res)) {

@@ -7,26 +7,18 @@
 
 #include <string.h>
 
-#include "store/store-private.h"
+#include "store/sql.h"
 
 bool
 fm_policy_get(fm_store_t *store, const char *key, char *buf, size_t size)
 {
-	sqlite3_stmt *st;
-	bool found = false;
+	const struct fm_sql_col cols[] = {
+	    {FM_SQL_COL_TEXT, 0, size}, FM_COL_END};
 
 	if (store == NULL || key == NULL || buf == NULL || size == 0)
 		return false;
-	if ((st = fm_store_cached(
-	         store, "SELECT value FROM policy WHERE key = ?1")) == NULL)
-		return false;
-	fm_store_bind_text(st, 1, key);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		fm_store_copy_text(buf, size, st, 0);
-		found = true;
-	}
-	fm_store_release(store, st);
-	return found;
+	return fm_sql_get(store, "SELECT value FROM policy WHERE key = ?1",
+	           cols, buf, FM_ARG_TEXT(key)) == FM_SQL_FOUND;
 }
 
 static bool
@@ -61,7 +53,6 @@ fm_policy_set(
     fm_store_t *store, const char *key, const char *value, const char **errstr)
 {
 	const char *dummy;
-	sqlite3_stmt *st;
 
 	if (errstr == NULL)
 		errstr = &dummy;
@@ -73,16 +64,10 @@ fm_policy_set(
 		*errstr = "value not allowed for this policy key";
 		return false;
 	}
-	st = fm_store_cached(store,
-	    "INSERT INTO policy (key, value) VALUES (?1, ?2)"
-	    " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-	if (st == NULL) {
-		*errstr = "database error";
-		return false;
-	}
-	fm_store_bind_text(st, 1, key);
-	fm_store_bind_text(st, 2, value);
-	if (!fm_store_step_release(store, st)) {
+	if (!fm_sql_exec(store,
+	        "INSERT INTO policy (key, value) VALUES (?1, ?2)"
+	        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	        FM_ARG_TEXT(key), FM_ARG_TEXT(value))) {
 		*errstr = "database error";
 		return false;
 	}

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/store-private.h"
+#include "store/sql.h"
 
 bool
 fm_price_media_is_valid(const char *media)
@@ -23,23 +23,17 @@ fm_price_media_is_valid(const char *media)
 	return false;
 }
 
+/* The printer's latest list version, 0 if it has none; -1 on error. */
 static int
 latest(fm_store_t *store, const char *printer)
 {
-	sqlite3_stmt *st;
-	int v = 0;
+	int64_t v = -1;
 
-	st = fm_store_prepare(
-	    store, "SELECT max(version) FROM price_lists WHERE printer = ?1");
-	if (st == NULL)
-		return -1;
-	fm_store_bind_text(st, 1, printer);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	else
-		v = -1;
-	sqlite3_finalize(st);
-	return v;
+	fm_sql_int(store,
+	    "SELECT coalesce(max(version), 0) FROM price_lists"
+	    " WHERE printer = ?1",
+	    &v, FM_ARG_TEXT(printer));
+	return (int)v;
 }
 
 int
@@ -59,14 +53,48 @@ fm_price_current(fm_store_t *store, const char *printer, bool *own)
 	return latest(store, FM_PRICE_DEFAULT);
 }
 
+/* The work of fm_price_set(), inside its transaction: the new version
+ * into *v. */
+static bool
+set_in(fm_store_t *store, const char *printer, const struct fm_price_entry *e,
+    const char *created_by, int *v)
+{
+	int old;
+
+	/* The new version starts as a copy of the printer's own latest
+	 * list; a printer's first list starts empty, so that it does not
+	 * silently inherit prices from the default. */
+	if ((old = latest(store, printer)) < 0 ||
+	    !fm_sql_exec(store,
+	        "INSERT INTO price_lists (printer, created_at, created_by)"
+	        " VALUES (?1, ?2, ?3)",
+	        FM_ARG_TEXT(printer), FM_ARG_INT(fm_store_now(store)),
+	        FM_ARG_TEXT(created_by ? created_by : "")))
+		return false;
+	*v = (int)fm_sql_last_id(store);
+	return fm_sql_exec(store,
+	           "INSERT INTO prices (version, media, colour, duplex, unit,"
+	           " amount) SELECT ?1, media, colour, duplex, unit, amount"
+	           " FROM prices WHERE version = ?2 AND NOT (media = ?3"
+	           " AND colour = ?4 AND duplex = ?5)",
+	           FM_ARG_INT(*v), FM_ARG_INT(old), FM_ARG_TEXT(e->media),
+	           FM_ARG_INT(e->colour), FM_ARG_INT(e->duplex)) &&
+	    fm_sql_exec(store,
+	        "INSERT INTO prices (version, media, colour, duplex, unit,"
+	        " amount) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	        FM_ARG_INT(*v), FM_ARG_TEXT(e->media), FM_ARG_INT(e->colour),
+	        FM_ARG_INT(e->duplex),
+	        FM_ARG_TEXT(e->per_sheet ? "sheet" : "impression"),
+	        FM_ARG_INT(e->amount));
+}
+
 bool
 fm_price_set(fm_store_t *store, const char *printer,
     const struct fm_price_entry *e, const char *created_by, int *version,
     const char **errstr)
 {
 	const char *dummy;
-	sqlite3_stmt *st;
-	int old, v;
+	int v = 0;
 
 	if (errstr == NULL)
 		errstr = &dummy;
@@ -83,95 +111,49 @@ fm_price_set(fm_store_t *store, const char *printer,
 		*errstr = "cannot lock the database";
 		return false;
 	}
-	*errstr = "database error";
-	/* The new version starts as a copy of the printer's own latest
-	 * list; a printer's first list starts empty, so that it does not
-	 * silently inherit prices from the default. */
-	if ((old = latest(store, printer)) < 0)
-		goto fail;
-	st = fm_store_prepare(store,
-	    "INSERT INTO price_lists (printer, created_at, created_by)"
-	    " VALUES (?1, ?2, ?3)");
-	if (st == NULL)
-		goto fail;
-	fm_store_bind_text(st, 1, printer);
-	sqlite3_bind_int64(st, 2, fm_store_now(store));
-	fm_store_bind_text(st, 3, created_by ? created_by : "");
-	if (!fm_store_step_done(st))
-		goto fail;
-	v = (int)sqlite3_last_insert_rowid(fm_store_db(store));
-	st = fm_store_prepare(store,
-	    "INSERT INTO prices (version, media, colour, duplex, unit, amount)"
-	    " SELECT ?1, media, colour, duplex, unit, amount FROM prices"
-	    " WHERE version = ?2 AND NOT (media = ?3 AND colour = ?4"
-	    " AND duplex = ?5)");
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int(st, 1, v);
-	sqlite3_bind_int(st, 2, old);
-	fm_store_bind_text(st, 3, e->media);
-	sqlite3_bind_int(st, 4, e->colour);
-	sqlite3_bind_int(st, 5, e->duplex);
-	if (!fm_store_step_done(st))
-		goto fail;
-	st = fm_store_prepare(store,
-	    "INSERT INTO prices (version, media, colour, duplex, unit, amount)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int(st, 1, v);
-	fm_store_bind_text(st, 2, e->media);
-	sqlite3_bind_int(st, 3, e->colour);
-	sqlite3_bind_int(st, 4, e->duplex);
-	fm_store_bind_text(st, 5, e->per_sheet ? "sheet" : "impression");
-	sqlite3_bind_int64(st, 6, e->amount);
-	if (!fm_store_step_done(st) || !fm_store_commit(store))
-		goto fail;
+	if (!fm_store_end(store, set_in(store, printer, e, created_by, &v))) {
+		*errstr = "database error";
+		return false;
+	}
 	if (version != NULL)
 		*version = v;
 	return true;
-fail:
-	fm_store_rollback(store);
-	return false;
 }
+
+/* A price as stored: its unit by name. */
+struct stored {
+	struct fm_price_entry e;
+	char unit[16];
+};
+
+#define C(kind, member) FM_COL_##kind(struct stored, member)
+static const struct fm_sql_col stored_cols[] = {C(TEXT, e.media),
+    C(INT, e.colour), C(INT, e.duplex), C(TEXT, unit), C(INT, e.amount),
+    FM_COL_END};
+#undef C
 
 bool
 fm_price_entries(fm_store_t *store, int version,
     bool (*fn)(const struct fm_price_entry *e, void *arg), void *arg)
 {
-	struct fm_price_entry e;
-	sqlite3_stmt *st;
-	bool ok = true;
-	int rc;
+	struct fm_sql_rows rows;
+	struct stored p;
+	bool ok;
 
 	if (store == NULL || fn == NULL)
 		return false;
+	memset(&p, 0, sizeof(p));
 	/* A fixed, human order: sizes alphabetically, mono before colour,
 	 * simplex before duplex. */
-	st = fm_store_prepare(store,
+	ok = fm_sql_open(&rows, store,
 	    "SELECT media, colour, duplex, unit, amount FROM prices"
-	    " WHERE version = ?1 ORDER BY media, colour, duplex");
-	if (st == NULL)
-		return false;
-	sqlite3_bind_int(st, 1, version);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char unit[16];
-		memset(&e, 0, sizeof(e));
-		fm_store_copy_text(e.media, sizeof(e.media), st, 0);
-		e.colour = sqlite3_column_int(st, 1);
-		e.duplex = sqlite3_column_int(st, 2);
-		fm_store_copy_text(unit, sizeof(unit), st, 3);
-		e.per_sheet = strcmp(unit, "sheet") == 0;
-		e.amount = sqlite3_column_int64(st, 4);
-		if (!fn(&e, arg)) {
-			ok = false;
-			break;
-		}
+	    " WHERE version = ?1 ORDER BY media, colour, duplex",
+	    FM_ARG_INT(version));
+	while (ok && fm_sql_next(&rows, stored_cols, &p)) {
+		p.e.per_sheet = strcmp(p.unit, "sheet") == 0;
+		ok = fn(&p.e, arg);
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		ok = false;
-	sqlite3_finalize(st);
-	return ok;
+	return fm_sql_close(&rows) && ok;
 }
 
 bool
@@ -180,40 +162,70 @@ fm_price_history(fm_store_t *store, const char *printer,
         int version, int64_t created_at, const char *created_by, void *arg),
     void *arg)
 {
-	sqlite3_stmt *st;
-	bool ok = true;
-	int rc;
+	struct fm_sql_rows rows;
+	bool ok;
 
 	if (store == NULL || printer == NULL || fn == NULL)
 		return false;
-	st = fm_store_prepare(store,
+	ok = fm_sql_open(&rows, store,
 	    "SELECT version, created_at, created_by FROM price_lists"
-	    " WHERE printer = ?1 ORDER BY version DESC");
-	if (st == NULL)
-		return false;
-	fm_store_bind_text(st, 1, printer);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!fn(sqlite3_column_int(st, 0), sqlite3_column_int64(st, 1),
-		        (const char *)sqlite3_column_text(st, 2), arg)) {
-			ok = false;
-			break;
-		}
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		ok = false;
-	sqlite3_finalize(st);
-	return ok;
+	    " WHERE printer = ?1 ORDER BY version DESC",
+	    FM_ARG_TEXT(printer));
+	while (ok && fm_sql_next(&rows, NULL, NULL))
+		ok = fn(sqlite3_column_int(rows.st, 0),
+		    sqlite3_column_int64(rows.st, 1), fm_sql_text(rows.st, 2),
+		    arg);
+	return fm_sql_close(&rows) && ok;
 }
 
 static const char *const colour_names[] = {"mono", "colour"};
 static const char *const duplex_names[] = {"simplex", "duplex"};
 
+/* What count sides or sheets of one kind cost on list version: false
+ * with out->error if the list has no price for them. */
+static bool
+quote_one(fm_store_t *store, int version, const struct fm_usage *u, int c,
+    int d, int64_t *cost, struct fm_quote *out)
+{
+	struct {
+		char unit[16];
+		int64_t amount;
+	} price;
+	static const struct fm_sql_col cols[] = {
+	    FM_COL_TEXT(__typeof__(price), unit),
+	    FM_COL_INT(__typeof__(price), amount), FM_COL_END};
+	int64_t count;
+
+	switch (fm_sql_get(store,
+	    "SELECT unit, amount FROM prices WHERE version = ?1"
+	    " AND media = ?2 AND colour = ?3 AND duplex = ?4",
+	    cols, &price, FM_ARG_INT(version), FM_ARG_TEXT(u->media),
+	    FM_ARG_INT(c), FM_ARG_INT(d))) {
+	case FM_SQL_FOUND:
+		break;
+	case FM_SQL_NONE:
+		snprintf(out->error, sizeof(out->error),
+		    "no price for %.16s %s %s (list %d)", u->media,
+		    colour_names[c], duplex_names[d], version);
+		return false;
+	default:
+		snprintf(out->error, sizeof(out->error), "database error");
+		return false;
+	}
+	count = strcmp(price.unit, "sheet") == 0 ? u->sheets[c][d]
+	                                         : u->impressions[c][d];
+	if (__builtin_mul_overflow(count, price.amount, cost)) {
+		snprintf(out->error, sizeof(out->error), "amount too large");
+		return false;
+	}
+	return true;
+}
+
 bool
 fm_price_quote_version(fm_store_t *store, int version, const struct fm_usage *u,
     struct fm_quote *out)
 {
-	sqlite3_stmt *st;
-	int64_t total = 0;
+	int64_t total = 0, cost;
 
 	if (out == NULL)
 		return false;
@@ -223,55 +235,25 @@ fm_price_quote_version(fm_store_t *store, int version, const struct fm_usage *u,
 		return false;
 	}
 	out->version = version;
-	st = fm_store_prepare(store,
-	    "SELECT unit, amount FROM prices WHERE version = ?1"
-	    " AND media = ?2 AND colour = ?3 AND duplex = ?4");
-	if (st == NULL) {
-		snprintf(out->error, sizeof(out->error), "database error");
-		return false;
-	}
 	for (int c = 0; c < 2; c++)
 		for (int d = 0; d < 2; d++) {
-			int64_t count, cost;
-			char unit[16] = "";
-
 			if (u->impressions[c][d] < 0 || u->sheets[c][d] < 0) {
 				snprintf(out->error, sizeof(out->error),
 				    "negative page count");
-				goto fail;
+				return false;
 			}
 			if (u->impressions[c][d] == 0 && u->sheets[c][d] == 0)
 				continue;
-			sqlite3_reset(st);
-			sqlite3_bind_int(st, 1, version);
-			fm_store_bind_text(st, 2, u->media);
-			sqlite3_bind_int(st, 3, c);
-			sqlite3_bind_int(st, 4, d);
-			if (sqlite3_step(st) != SQLITE_ROW) {
-				snprintf(out->error, sizeof(out->error),
-				    "no price for %.16s %s %s (list %d)",
-				    u->media, colour_names[c], duplex_names[d],
-				    version);
-				goto fail;
-			}
-			fm_store_copy_text(unit, sizeof(unit), st, 0);
-			count = strcmp(unit, "sheet") == 0
-			    ? u->sheets[c][d]
-			    : u->impressions[c][d];
-			if (__builtin_mul_overflow(
-			        count, sqlite3_column_int64(st, 1), &cost) ||
-			    __builtin_add_overflow(total, cost, &total)) {
+			if (!quote_one(store, version, u, c, d, &cost, out))
+				return false;
+			if (__builtin_add_overflow(total, cost, &total)) {
 				snprintf(out->error, sizeof(out->error),
 				    "amount too large");
-				goto fail;
+				return false;
 			}
 		}
-	sqlite3_finalize(st);
 	out->amount = total;
 	return true;
-fail:
-	sqlite3_finalize(st);
-	return false;
 }
 
 bool

@@ -15,9 +15,10 @@
 #include <mbedtls/md.h>
 #include <mbedtls/pkcs5.h>
 
+#include "common/name.h"
 #include "common/aead.h"
 #include "quota/policy.h"
-#include "store/store-private.h"
+#include "store/sql.h"
 
 #define SALT_LEN 16
 #define HASH_LEN 32
@@ -25,19 +26,9 @@
 bool
 fm_users_login_is_valid(const char *login)
 {
-	size_t len;
-
-	if (login == NULL || (len = strlen(login)) == 0 ||
-	    len >= FM_USERS_LOGINMAX || login[0] == '-')
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = login[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		        (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-		        c == '-' || c == '@' || c == '$'))
-			return false;
-	}
-	return true;
+	/* A leading '-' would read as an option to the tools that get it. */
+	return fm_name_is_valid(login, FM_USERS_LOGINMAX, "@$") &&
+	    login[0] != '-';
 }
 
 /* The GECOS full name of login (up to the first comma), or "". */
@@ -59,17 +50,11 @@ gecos_name(const char *login, char *buf, size_t size)
 static int64_t
 dept_id(fm_store_t *store, const char *code)
 {
-	sqlite3_stmt *st;
 	int64_t id = 0;
 
-	st = fm_store_cached(
-	    store, "SELECT id FROM departments WHERE code = ?1");
-	if (st == NULL)
+	if (fm_sql_int(store, "SELECT id FROM departments WHERE code = ?1", &id,
+	        FM_ARG_TEXT(code)) == FM_SQL_ERROR)
 		return -1;
-	fm_store_bind_text(st, 1, code);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	fm_store_release(store, st);
 	return id;
 }
 
@@ -80,7 +65,6 @@ insert_user(
 {
 	char policy[FM_POLICY_VALUEMAX] = "";
 	char name[FM_USERS_NAMEMAX];
-	sqlite3_stmt *st;
 	int64_t account, now = fm_store_now(store);
 	bool restricted;
 
@@ -90,21 +74,34 @@ insert_user(
 		snprintf(name, sizeof(name), "%s", full_name);
 	fm_policy_get(store, "new_users", policy, sizeof(policy));
 	restricted = strcmp(policy, "restricted") == 0;
-	if ((account = fm_accounts_create(
-	         store, "user", login, restricted, now)) < 0)
+	return (account = fm_accounts_create(
+	            store, "user", login, restricted, now)) >= 0 &&
+	    fm_sql_exec(store,
+	        "INSERT INTO users (login, full_name, department_id,"
+	        " account_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	        FM_ARG_TEXT(login), FM_ARG_TEXT(name), FM_ARG_ID(dept),
+	        FM_ARG_INT(account), FM_ARG_INT(now));
+}
+
+/* The work of fm_users_add(), inside its transaction. */
+static bool
+add_in(fm_store_t *store, const char *login, const char *full_name,
+    const char *dept_code, const char **errstr)
+{
+	struct fm_user existing;
+	int64_t dept = 0;
+
+	if (fm_users_get(store, login, &existing)) {
+		*errstr = "that user already exists";
 		return false;
-	st = fm_store_cached(store,
-	    "INSERT INTO users (login, full_name, department_id, account_id,"
-	    " created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
-	if (st == NULL)
+	}
+	if (dept_code != NULL && dept_code[0] != '\0' &&
+	    (dept = dept_id(store, dept_code)) <= 0) {
+		*errstr = "no such department";
 		return false;
-	fm_store_bind_text(st, 1, login);
-	fm_store_bind_text(st, 2, name);
-	if (dept > 0)
-		sqlite3_bind_int64(st, 3, dept);
-	sqlite3_bind_int64(st, 4, account);
-	sqlite3_bind_int64(st, 5, now);
-	return fm_store_step_release(store, st);
+	}
+	*errstr = "database error";
+	return insert_user(store, login, full_name, dept);
 }
 
 bool
@@ -112,8 +109,6 @@ fm_users_add(fm_store_t *store, const char *login, const char *full_name,
     const char *dept_code, const char **errstr)
 {
 	const char *dummy;
-	struct fm_user existing;
-	int64_t dept = 0;
 
 	if (errstr == NULL)
 		errstr = &dummy;
@@ -130,27 +125,8 @@ fm_users_add(fm_store_t *store, const char *login, const char *full_name,
 		*errstr = "cannot lock the database";
 		return false;
 	}
-	if (fm_users_get(store, login, &existing)) {
-		*errstr = "that user already exists";
-		goto fail;
-	}
-	if (dept_code != NULL && dept_code[0] != '\0' &&
-	    (dept = dept_id(store, dept_code)) <= 0) {
-		*errstr = "no such department";
-		goto fail;
-	}
-	if (!insert_user(store, login, full_name, dept)) {
-		*errstr = "database error";
-		goto fail;
-	}
-	if (!fm_store_commit(store)) {
-		*errstr = "database error";
-		return false;
-	}
-	return true;
-fail:
-	fm_store_rollback(store);
-	return false;
+	return fm_store_end(
+	    store, add_in(store, login, full_name, dept_code, errstr));
 }
 
 bool
@@ -169,72 +145,47 @@ fm_users_ensure(fm_store_t *store, const char *login)
 	return fm_users_get(store, login, &u);
 }
 
-#define USER_QUERY                                                             \
+#define SELECT_USER                                                            \
 	"SELECT u.id, u.login, u.full_name, coalesce(d.code, ''), u.enabled,"  \
-	" u.pin IS NOT NULL, u.created_at, u.account_id FROM users u"          \
-	" LEFT JOIN departments d ON d.id = u.department_id"
+	" u.pin IS NOT NULL, u.created_at, a.id, a.kind, a.name,"              \
+	" a.restricted, a.overdraft, a.balance, a.held FROM users u"           \
+	" LEFT JOIN departments d ON d.id = u.department_id"                   \
+	" LEFT JOIN accounts a ON a.id = u.account_id"
 
-static void
-read_user(fm_store_t *store, sqlite3_stmt *st, struct fm_user *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->id = sqlite3_column_int64(st, 0);
-	fm_store_copy_text(out->login, sizeof(out->login), st, 1);
-	fm_store_copy_text(out->full_name, sizeof(out->full_name), st, 2);
-	fm_store_copy_text(out->dept_code, sizeof(out->dept_code), st, 3);
-	out->enabled = sqlite3_column_int(st, 4) != 0;
-	out->has_pin = sqlite3_column_int(st, 5) != 0;
-	out->created_at = sqlite3_column_int64(st, 6);
-	fm_accounts_get(store, sqlite3_column_int64(st, 7), &out->account);
-}
+#define C(kind, member) FM_COL_##kind(struct fm_user, member)
+static const struct fm_sql_col user_cols[] = {C(INT, id), C(TEXT, login),
+    C(TEXT, full_name), C(TEXT, dept_code), C(BOOL, enabled), C(BOOL, has_pin),
+    C(INT, created_at), C(INT, account.id), C(TEXT, account.kind),
+    C(TEXT, account.name), C(BOOL, account.restricted),
+    C(INT, account.overdraft), C(INT, account.balance), C(INT, account.held),
+    FM_COL_END};
+#undef C
 
 bool
 fm_users_get(fm_store_t *store, const char *login, struct fm_user *out)
 {
-	sqlite3_stmt *st;
-	bool found = false;
-
 	if (store == NULL || login == NULL || out == NULL)
 		return false;
-	if ((st = fm_store_cached(store, USER_QUERY " WHERE u.login = ?1")) ==
-	    NULL)
-		return false;
-	fm_store_bind_text(st, 1, login);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		read_user(store, st, out);
-		found = true;
-	}
-	fm_store_release(store, st);
-	return found;
+	return fm_sql_get(store, SELECT_USER " WHERE u.login = ?1", user_cols,
+	           out, FM_ARG_TEXT(login)) == FM_SQL_FOUND;
 }
 
 bool
 fm_users_list(fm_store_t *store, const char *dept_code,
     bool (*fn)(const struct fm_user *user, void *arg), void *arg)
 {
+	struct fm_sql_rows rows;
 	struct fm_user user;
-	sqlite3_stmt *st;
-	bool ok = true;
-	int rc;
+	bool ok;
 
 	if (store == NULL || fn == NULL)
 		return false;
-	st = fm_store_cached(store,
-	    USER_QUERY " WHERE (?1 IS NULL OR d.code = ?1) ORDER BY u.login");
-	if (st == NULL)
-		return false;
-	fm_store_bind_text(st, 1, dept_code);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		read_user(store, st, &user);
-		if (!fn(&user, arg)) {
-			ok = false;
-			break;
-		}
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		ok = false;
-	fm_store_release(store, st);
-	return ok;
+	ok = fm_sql_open(&rows, store,
+	    SELECT_USER " WHERE (?1 IS NULL OR d.code = ?1) ORDER BY u.login",
+	    FM_ARG_TEXT(dept_code));
+	while (ok && fm_sql_next(&rows, user_cols, &user))
+		ok = fn(&user, arg);
+	return fm_sql_close(&rows) && ok;
 }
 
 bool
@@ -242,9 +193,7 @@ fm_users_set_department(fm_store_t *store, const char *login,
     const char *dept_code, const char **errstr)
 {
 	const char *dummy;
-	sqlite3_stmt *st;
 	int64_t dept = 0;
-	bool ok;
 
 	if (errstr == NULL)
 		errstr = &dummy;
@@ -257,37 +206,25 @@ fm_users_set_department(fm_store_t *store, const char *login,
 		*errstr = "no such department";
 		return false;
 	}
-	st = fm_store_cached(
-	    store, "UPDATE users SET department_id = ?2 WHERE login = ?1");
-	if (st == NULL) {
-		*errstr = "database error";
+	if (!fm_sql_exec(store,
+	        "UPDATE users SET department_id = ?2 WHERE login = ?1",
+	        FM_ARG_TEXT(login), FM_ARG_ID(dept)) ||
+	    fm_sql_changes(store) != 1) {
+		*errstr = "no such user";
 		return false;
 	}
-	fm_store_bind_text(st, 1, login);
-	if (dept > 0)
-		sqlite3_bind_int64(st, 2, dept);
-	ok = fm_store_step_release(store, st) &&
-	    sqlite3_changes(fm_store_db(store)) == 1;
-	if (!ok)
-		*errstr = "no such user";
-	return ok;
+	return true;
 }
 
 bool
 fm_users_set_enabled(fm_store_t *store, const char *login, bool enabled)
 {
-	sqlite3_stmt *st;
-
 	if (store == NULL || login == NULL)
 		return false;
-	st = fm_store_cached(
-	    store, "UPDATE users SET enabled = ?2 WHERE login = ?1");
-	if (st == NULL)
-		return false;
-	fm_store_bind_text(st, 1, login);
-	sqlite3_bind_int(st, 2, enabled);
-	return fm_store_step_release(store, st) &&
-	    sqlite3_changes(fm_store_db(store)) == 1;
+	return fm_sql_exec(store,
+	           "UPDATE users SET enabled = ?2 WHERE login = ?1",
+	           FM_ARG_TEXT(login), FM_ARG_INT(enabled)) &&
+	    fm_sql_changes(store) == 1;
 }
 
 bool
@@ -354,7 +291,6 @@ fm_users_set_pin(fm_store_t *store, const char *login, const char *pin,
 	const char *dummy;
 	uint8_t salt[SALT_LEN], hash[HASH_LEN];
 	char text[128], salthex[2 * SALT_LEN + 1], hashhex[2 * HASH_LEN + 1];
-	sqlite3_stmt *st;
 	bool ok;
 
 	if (errstr == NULL)
@@ -377,15 +313,9 @@ fm_users_set_pin(fm_store_t *store, const char *login, const char *pin,
 	fm_wipe(hash, sizeof(hash));
 	snprintf(text, sizeof(text), "pbkdf2-sha256$%d$%s$%s",
 	    FM_USERS_PIN_ITERATIONS, salthex, hashhex);
-	st = fm_store_cached(
-	    store, "UPDATE users SET pin = ?2 WHERE login = ?1");
-	ok = st != NULL;
-	if (ok) {
-		fm_store_bind_text(st, 1, login);
-		fm_store_bind_text(st, 2, text);
-		ok = fm_store_step_release(store, st) &&
-		    sqlite3_changes(fm_store_db(store)) == 1;
-	}
+	ok = fm_sql_exec(store, "UPDATE users SET pin = ?2 WHERE login = ?1",
+	         FM_ARG_TEXT(login), FM_ARG_TEXT(text)) &&
+	    fm_sql_changes(store) == 1;
 	fm_wipe(text, sizeof(text));
 	fm_wipe(hashhex, sizeof(hashhex));
 	if (!ok)
@@ -399,23 +329,19 @@ fm_users_check_pin(
 {
 	uint8_t salt[SALT_LEN], want[HASH_LEN], got[HASH_LEN];
 	char stored[160] = "";
+	const struct fm_sql_col cols[] = {
+	    {FM_SQL_COL_TEXT, 0, sizeof(stored)}, FM_COL_END};
 	const char *p;
-	sqlite3_stmt *st;
 	unsigned long iterations;
 	volatile uint8_t diff = 0;
 	bool ok = false;
 
 	if (store == NULL || login == NULL || !fm_users_pin_is_valid(pin, len))
 		return false;
-	st = fm_store_cached(store,
+	fm_sql_get(store,
 	    "SELECT pin FROM users WHERE login = ?1 AND enabled = 1"
-	    " AND pin IS NOT NULL");
-	if (st == NULL)
-		return false;
-	fm_store_bind_text(st, 1, login);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		fm_store_copy_text(stored, sizeof(stored), st, 0);
-	fm_store_release(store, st);
+	    " AND pin IS NOT NULL",
+	    cols, stored, FM_ARG_TEXT(login));
 	if (strncmp(stored, "pbkdf2-sha256$", 14) != 0)
 		goto out;
 	iterations = strtoul(stored + 14, NULL, 10);

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "store/store-private.h"
+#include "store/sql.h"
 
 static const char *
 kind_name(enum fm_authlog_kind kind)
@@ -19,68 +19,41 @@ bool
 fm_authlog_fail(
     fm_store_t *store, enum fm_authlog_kind kind, const char *key, int64_t now)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	st = fm_store_prepare(store,
-	    "INSERT INTO auth_failures (kind, key, at) VALUES (?1, ?2, ?3)");
-	if (st == NULL)
-		return false;
-	sqlite3_bind_text(st, 1, kind_name(kind), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, now);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE;
+	return fm_sql_exec(store,
+	    "INSERT INTO auth_failures (kind, key, at) VALUES (?1, ?2, ?3)",
+	    FM_ARG_TEXT(kind_name(kind)), FM_ARG_TEXT(key), FM_ARG_INT(now));
 }
 
 bool
 fm_authlog_locked(fm_store_t *store, enum fm_authlog_kind kind, const char *key,
     int64_t now, int64_t window, int64_t max, int64_t *until)
 {
-	sqlite3_stmt *st;
-	bool locked = false;
+	int64_t at;
 
 	/* The max-th newest failure decides: while it is inside the window,
 	 * there were max failures within it. */
-	st = fm_store_prepare(store,
+	switch (fm_sql_int(store,
 	    "SELECT at FROM auth_failures WHERE kind = ?1 AND key = ?2"
-	    " AND at > ?3 ORDER BY at DESC LIMIT 1 OFFSET ?4");
-	if (st == NULL)
-		return true; /* fail closed */
-	sqlite3_bind_text(st, 1, kind_name(kind), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, now - window);
-	sqlite3_bind_int64(st, 4, max - 1);
-	switch (sqlite3_step(st)) {
-	case SQLITE_ROW:
-		locked = true;
-		*until = sqlite3_column_int64(st, 0) + window;
-		break;
-	case SQLITE_DONE:
-		break;
+	    " AND at > ?3 ORDER BY at DESC LIMIT 1 OFFSET ?4",
+	    &at, FM_ARG_TEXT(kind_name(kind)), FM_ARG_TEXT(key),
+	    FM_ARG_INT(now - window), FM_ARG_INT(max - 1))) {
+	case FM_SQL_FOUND:
+		*until = at + window;
+		return true;
+	case FM_SQL_NONE:
+		return false;
 	default:
-		locked = true;
-		*until = now + window;
+		*until = now + window; /* fail closed */
+		return true;
 	}
-	sqlite3_finalize(st);
-	return locked;
 }
 
 int
 fm_authlog_clear(fm_store_t *store, enum fm_authlog_kind kind, const char *key)
 {
-	sqlite3_stmt *st;
-	int n = -1;
-
-	st = fm_store_prepare(
-	    store, "DELETE FROM auth_failures WHERE kind = ?1 AND key = ?2");
-	if (st == NULL)
+	if (!fm_sql_exec(store,
+	        "DELETE FROM auth_failures WHERE kind = ?1 AND key = ?2",
+	        FM_ARG_TEXT(kind_name(kind)), FM_ARG_TEXT(key)))
 		return -1;
-	sqlite3_bind_text(st, 1, kind_name(kind), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_DONE)
-		n = sqlite3_changes(fm_store_db(store));
-	sqlite3_finalize(st);
-	return n;
+	return (int)fm_sql_changes(store);
 }

@@ -10,7 +10,7 @@
 
 #include <mbedtls/md.h>
 
-#include "store/store-private.h"
+#include "store/sql.h"
 
 #define HASH_LEN 32
 
@@ -71,7 +71,6 @@ fm_badges_add(fm_store_t *store, const uint8_t *key, const char *login,
 	const char *dummy;
 	uint8_t hash[HASH_LEN];
 	int64_t user_id = 0;
-	sqlite3_stmt *st;
 
 	if (errstr == NULL)
 		errstr = &dummy;
@@ -82,31 +81,17 @@ fm_badges_add(fm_store_t *store, const uint8_t *key, const char *login,
 	/* The users table belongs to quota/ (a user is an account); the
 	 * store reads only the id it links the badge to. */
 	if (login == NULL ||
-	    (st = fm_store_prepare(
-	         store, "SELECT id FROM users WHERE login = ?1")) == NULL) {
+	    fm_sql_int(store, "SELECT id FROM users WHERE login = ?1", &user_id,
+	        FM_ARG_TEXT(login)) != FM_SQL_FOUND) {
 		*errstr = "no such user";
 		return false;
 	}
-	fm_store_bind_text(st, 1, login);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		user_id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (user_id == 0) {
-		*errstr = "no such user";
-		return false;
-	}
-	st = fm_store_prepare(store,
-	    "INSERT INTO badges (hash, user_id, label, created_at)"
-	    " VALUES (?1, ?2, ?3, ?4)");
-	if (st == NULL) {
-		*errstr = "database error";
-		return false;
-	}
-	sqlite3_bind_blob(st, 1, hash, HASH_LEN, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, user_id);
-	fm_store_bind_text(st, 3, label ? label : "");
-	sqlite3_bind_int64(st, 4, fm_store_now(store));
-	if (!fm_store_step_done(st)) {
+	if (!fm_sql_exec(store,
+	        "INSERT INTO badges (hash, user_id, label, created_at)"
+	        " VALUES (?1, ?2, ?3, ?4)",
+	        FM_ARG_BLOB(hash, HASH_LEN), FM_ARG_INT(user_id),
+	        FM_ARG_TEXT(label ? label : ""),
+	        FM_ARG_INT(fm_store_now(store)))) {
 		*errstr = "that badge is already registered";
 		return false;
 	}
@@ -118,25 +103,21 @@ fm_badges_remove(
     fm_store_t *store, const uint8_t *key, const uint8_t *uid, size_t uidlen)
 {
 	uint8_t hash[HASH_LEN];
-	sqlite3_stmt *st;
 
 	if (store == NULL || !badge_hash(key, uid, uidlen, hash))
 		return false;
-	if ((st = fm_store_prepare(
-	         store, "DELETE FROM badges WHERE hash = ?1")) == NULL)
-		return false;
-	sqlite3_bind_blob(st, 1, hash, HASH_LEN, SQLITE_TRANSIENT);
-	return fm_store_step_done(st) &&
-	    sqlite3_changes(fm_store_db(store)) == 1;
+	return fm_sql_exec(store, "DELETE FROM badges WHERE hash = ?1",
+	           FM_ARG_BLOB(hash, HASH_LEN)) &&
+	    fm_sql_changes(store) == 1;
 }
 
 bool
 fm_badges_lookup(fm_store_t *store, const uint8_t *key, const uint8_t *uid,
     size_t uidlen, char *login, size_t size)
 {
+	const struct fm_sql_col cols[] = {
+	    {FM_SQL_COL_TEXT, 0, size}, FM_COL_END};
 	uint8_t hash[HASH_LEN];
-	sqlite3_stmt *st;
-	bool found = false;
 
 	if (store == NULL || login == NULL || size == 0 ||
 	    !badge_hash(key, uid, uidlen, hash))
@@ -144,18 +125,10 @@ fm_badges_lookup(fm_store_t *store, const uint8_t *key, const uint8_t *uid,
 	/* An equality lookup on the hash: the key makes the hash
 	 * unpredictable, so the index lookup's timing reveals nothing
 	 * useful about other badges. */
-	st = fm_store_prepare(store,
-	    "SELECT u.login FROM badges b JOIN users u ON u.id = b.user_id"
-	    " WHERE b.hash = ?1");
-	if (st == NULL)
-		return false;
-	sqlite3_bind_blob(st, 1, hash, HASH_LEN, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		fm_store_copy_text(login, size, st, 0);
-		found = true;
-	}
-	sqlite3_finalize(st);
-	return found;
+	return fm_sql_get(store,
+	           "SELECT u.login FROM badges b JOIN users u"
+	           " ON u.id = b.user_id WHERE b.hash = ?1",
+	           cols, login, FM_ARG_BLOB(hash, HASH_LEN)) == FM_SQL_FOUND;
 }
 
 bool
@@ -164,29 +137,18 @@ fm_badges_list(fm_store_t *store, const char *login,
         void *arg),
     void *arg)
 {
-	sqlite3_stmt *st;
-	bool ok = true;
-	int rc;
+	struct fm_sql_rows rows;
+	bool ok;
 
 	if (store == NULL || login == NULL || fn == NULL)
 		return false;
-	st = fm_store_prepare(store,
+	ok = fm_sql_open(&rows, store,
 	    "SELECT lower(hex(substr(b.hash, 1, 6))), b.label, b.created_at"
 	    " FROM badges b JOIN users u ON u.id = b.user_id"
-	    " WHERE u.login = ?1 ORDER BY b.created_at, b.rowid");
-	if (st == NULL)
-		return false;
-	fm_store_bind_text(st, 1, login);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!fn((const char *)sqlite3_column_text(st, 0),
-		        (const char *)sqlite3_column_text(st, 1),
-		        sqlite3_column_int64(st, 2), arg)) {
-			ok = false;
-			break;
-		}
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		ok = false;
-	sqlite3_finalize(st);
-	return ok;
+	    " WHERE u.login = ?1 ORDER BY b.created_at, b.rowid",
+	    FM_ARG_TEXT(login));
+	while (ok && fm_sql_next(&rows, NULL, NULL))
+		ok = fn(fm_sql_text(rows.st, 0), fm_sql_text(rows.st, 1),
+		    sqlite3_column_int64(rows.st, 2), arg);
+	return fm_sql_close(&rows) && ok;
 }

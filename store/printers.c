@@ -7,24 +7,13 @@
 
 #include <string.h>
 
-#include "store/store-private.h"
+#include "common/name.h"
+#include "store/sql.h"
 
 bool
 fm_printers_name_is_valid(const char *name)
 {
-	size_t len;
-
-	if (name == NULL || (len = strlen(name)) == 0 ||
-	    len >= FM_PRINTERS_NAMEMAX)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = name[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		        (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-		        c == '-'))
-			return false;
-	}
-	return true;
+	return fm_name_is_valid(name, FM_PRINTERS_NAMEMAX, NULL);
 }
 
 static bool
@@ -48,7 +37,6 @@ fm_printers_add(fm_store_t *store, const char *name, const char *uri,
     const char *location, const char **errstr)
 {
 	const char *dummy;
-	sqlite3_stmt *st;
 
 	if (errstr == NULL)
 		errstr = &dummy;
@@ -66,82 +54,48 @@ fm_printers_add(fm_store_t *store, const char *name, const char *uri,
 		*errstr = "the location is too long";
 		return false;
 	}
-	st = fm_store_prepare(store,
-	    "INSERT INTO printers (name, uri, location, created_at)"
-	    " VALUES (?1, ?2, ?3, ?4)");
-	if (st == NULL) {
-		*errstr = "database error";
-		return false;
-	}
-	fm_store_bind_text(st, 1, name);
-	fm_store_bind_text(st, 2, uri);
-	fm_store_bind_text(st, 3, location ? location : "");
-	sqlite3_bind_int64(st, 4, fm_store_now(store));
-	if (!fm_store_step_done(st)) {
+	if (!fm_sql_exec(store,
+	        "INSERT INTO printers (name, uri, location, created_at)"
+	        " VALUES (?1, ?2, ?3, ?4)",
+	        FM_ARG_TEXT(name), FM_ARG_TEXT(uri),
+	        FM_ARG_TEXT(location ? location : ""),
+	        FM_ARG_INT(fm_store_now(store)))) {
 		*errstr = "that printer already exists";
 		return false;
 	}
 	return true;
 }
 
-static void
-read_printer(sqlite3_stmt *st, struct fm_printer *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->id = sqlite3_column_int64(st, 0);
-	fm_store_copy_text(out->name, sizeof(out->name), st, 1);
-	fm_store_copy_text(out->uri, sizeof(out->uri), st, 2);
-	fm_store_copy_text(out->location, sizeof(out->location), st, 3);
-	out->created_at = sqlite3_column_int64(st, 4);
-}
+#define SELECT_PRINTER                                                         \
+	"SELECT id, name, uri, location, created_at FROM printers"
+
+#define C(kind, member) FM_COL_##kind(struct fm_printer, member)
+static const struct fm_sql_col printer_cols[] = {C(INT, id), C(TEXT, name),
+    C(TEXT, uri), C(TEXT, location), C(INT, created_at), FM_COL_END};
+#undef C
 
 bool
 fm_printers_get(fm_store_t *store, const char *name, struct fm_printer *out)
 {
-	sqlite3_stmt *st;
-	bool found = false;
-
 	if (store == NULL || name == NULL || out == NULL)
 		return false;
-	st = fm_store_prepare(store,
-	    "SELECT id, name, uri, location, created_at FROM printers"
-	    " WHERE name = ?1");
-	if (st == NULL)
-		return false;
-	fm_store_bind_text(st, 1, name);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		read_printer(st, out);
-		found = true;
-	}
-	sqlite3_finalize(st);
-	return found;
+	return fm_sql_get(store, SELECT_PRINTER " WHERE name = ?1",
+	           printer_cols, out, FM_ARG_TEXT(name)) == FM_SQL_FOUND;
 }
 
 bool
 fm_printers_list(fm_store_t *store,
     bool (*fn)(const struct fm_printer *p, void *arg), void *arg)
 {
+	struct fm_sql_rows rows;
 	struct fm_printer p;
-	sqlite3_stmt *st;
-	bool ok = true;
-	int rc;
+	bool ok;
 
 	if (store == NULL || fn == NULL)
 		return false;
-	st = fm_store_prepare(store,
-	    "SELECT id, name, uri, location, created_at FROM printers"
-	    " ORDER BY name");
-	if (st == NULL)
-		return false;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		read_printer(st, &p);
-		if (!fn(&p, arg)) {
-			ok = false;
-			break;
-		}
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		ok = false;
-	sqlite3_finalize(st);
-	return ok;
+	ok = fm_sql_open(
+	    &rows, store, SELECT_PRINTER " ORDER BY name", FM_NO_ARGS);
+	while (ok && fm_sql_next(&rows, printer_cols, &p))
+		ok = fn(&p, arg);
+	return fm_sql_close(&rows) && ok;
 }

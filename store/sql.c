@@ -98,6 +98,9 @@ fm_sql_columns(sqlite3_stmt *st, const struct fm_sql_col *cols, void *out)
 			store_int(
 			    dst, cols[i].size, sqlite3_column_int64(st, i));
 			break;
+		case FM_SQL_COL_BOOL:
+			*(bool *)dst = sqlite3_column_int64(st, i) != 0;
+			break;
 		case FM_SQL_COL_OPT:
 			store_int(dst, cols[i].size,
 			    sqlite3_column_type(st, i) == SQLITE_NULL
@@ -222,21 +225,18 @@ fm_sql_open_args(struct fm_sql_rows *rows, fm_store_t *store, const char *sql,
 }
 
 bool
-fm_sql_next(struct fm_sql_rows *rows)
+fm_sql_next(struct fm_sql_rows *rows, const struct fm_sql_col *cols, void *out)
 {
 	if (rows->st == NULL || rows->rc != SQLITE_ROW)
 		return false;
 	rows->rc = sqlite3_step(rows->st);
 	if (rows->rc != SQLITE_ROW && rows->rc != SQLITE_DONE)
 		log_step_error(rows->store, rows->rc);
-	return rows->rc == SQLITE_ROW;
-}
-
-void
-fm_sql_read(
-    const struct fm_sql_rows *rows, const struct fm_sql_col *cols, void *out)
-{
-	fm_sql_columns(rows->st, cols, out);
+	if (rows->rc != SQLITE_ROW)
+		return false;
+	if (cols != NULL)
+		fm_sql_columns(rows->st, cols, out);
+	return true;
 }
 
 bool

@@ -11,12 +11,14 @@
  *	    FM_ARG_INT(id), FM_ARG_TEXT("held"));
  *
  * and result columns are copied into a struct by a column table, column i
- * of the result into cols[i] (the way proto.c describes wire fields):
+ * of the result into cols[i] (the way proto.c describes wire fields).  A
+ * table names its struct once, through a macro C defined around it:
  *
- *	static const struct fm_sql_col printer_cols[] = {
- *	    FM_COL_INT(struct fm_printer, id),
- *	    FM_COL_TEXT(struct fm_printer, name), FM_COL_END};
- *	switch (fm_sql_get(store, "SELECT id, name FROM printers"
+ *	#define C(kind, member) FM_COL_##kind(struct fm_printer, member)
+ *	static const struct fm_sql_col printer_cols[] = {C(INT, id),
+ *	    C(TEXT, name), C(TEXT, uri), FM_COL_END};
+ *	#undef C
+ *	switch (fm_sql_get(store, "SELECT id, name, uri FROM printers"
  *	    " WHERE name = ?1", printer_cols, &p, FM_ARG_TEXT(name))) ...
  *
  * Statements of the one-shot calls (exec, get, int) are cached by the
@@ -72,6 +74,7 @@ struct fm_sql_arg {
 enum fm_sql_col_kind {
 	FM_SQL_COL_END,
 	FM_SQL_COL_INT,  /* an integer member of 1, 2, 4 or 8 bytes; NULL: 0 */
+	FM_SQL_COL_BOOL, /* a bool member: any non-zero value is true */
 	FM_SQL_COL_OPT,  /* an int64_t member; NULL: -1 (not known) */
 	FM_SQL_COL_TEXT, /* a char array member, cut to fit; NULL: "" */
 	FM_SQL_COL_SKIP, /* a column the struct does not keep */
@@ -87,6 +90,7 @@ struct fm_sql_col {
 		kind, offsetof(type, member), sizeof(((type *)0)->member)      \
 	}
 #define FM_COL_INT(type, member) FM_COL_(FM_SQL_COL_INT, type, member)
+#define FM_COL_BOOL(type, member) FM_COL_(FM_SQL_COL_BOOL, type, member)
 #define FM_COL_OPT(type, member) FM_COL_(FM_SQL_COL_OPT, type, member)
 #define FM_COL_TEXT(type, member) FM_COL_(FM_SQL_COL_TEXT, type, member)
 #define FM_COL_SKIP                                                            \
@@ -152,16 +156,14 @@ struct fm_sql_rows {
 
 /*
  * 'fm_sql_open()' - start iterating the rows of sql.  False (logged) if
- * it cannot be prepared; otherwise call fm_sql_next() until it returns
- * false, and always fm_sql_close().
+ * it cannot be prepared.  Either way, call fm_sql_next() while it
+ * returns true and then fm_sql_close(), which tells whether all went
+ * well:
  *
  *	struct fm_sql_rows r;
- *	if (!fm_sql_open(&r, store, SQL, FM_ARG_TEXT(owner)))
- *		return false;
- *	while (ok && fm_sql_next(&r)) {
- *		fm_sql_read(&r, cols, &job);
+ *	bool ok = fm_sql_open(&r, store, SQL, FM_ARG_TEXT(owner));
+ *	while (ok && fm_sql_next(&r, job_cols, &job))
  *		ok = fn(&job, arg);
- *	}
  *	return fm_sql_close(&r) && ok;
  */
 #define fm_sql_open(rows, store, sql, ...)                                     \
@@ -169,17 +171,16 @@ struct fm_sql_rows {
 bool fm_sql_open_args(struct fm_sql_rows *rows, fm_store_t *store,
     const char *sql, const struct fm_sql_arg *args);
 
-/* 'fm_sql_next()' - step to the next row: true if there is one, false at
- * the end or on an error (fm_sql_close() tells which). */
-bool fm_sql_next(struct fm_sql_rows *rows);
-
-/* 'fm_sql_read()' - copy the current row into the members of out that
- * cols names. */
-void fm_sql_read(
-    const struct fm_sql_rows *rows, const struct fm_sql_col *cols, void *out);
+/* 'fm_sql_next()' - step to the next row and copy it into the members
+ * of out that cols names (cols NULL: read rows->st yourself).  True if
+ * there is a row; false at the end, on an error (fm_sql_close() tells
+ * which) or after a failed fm_sql_open(). */
+bool fm_sql_next(
+    struct fm_sql_rows *rows, const struct fm_sql_col *cols, void *out);
 
 /* 'fm_sql_close()' - free the statement; true if the rows were read to
- * their end or the caller stopped early, false if a step failed. */
+ * their end or the caller stopped early, false if a step or the open
+ * failed. */
 bool fm_sql_close(struct fm_sql_rows *rows);
 
 /* --- columns and parameters of a raw statement ---------------------- */

@@ -80,22 +80,8 @@ sqlite3_stmt *fm_store_cached(fm_store_t *store, const char *sql);
  * full cache could not hold). */
 void fm_store_release(fm_store_t *store, sqlite3_stmt *st);
 
-/* Steps st once and releases it; true if it ended with SQLITE_DONE. */
-bool fm_store_step_release(fm_store_t *store, sqlite3_stmt *st);
-
 /* Runs a statement with no parameters and no result rows. */
 bool fm_store_exec(fm_store_t *store, const char *sql);
-
-/* Copies column col of the current row as text into dst (size bytes);
- * NULL becomes "". */
-void fm_store_copy_text(char *dst, size_t size, sqlite3_stmt *st, int col);
-
-/* Binds s as text (copied); NULL binds NULL. */
-void fm_store_bind_text(sqlite3_stmt *st, int idx, const char *s);
-
-/* Runs a prepared statement to completion and finalizes it; true if it
- * ended with SQLITE_DONE. */
-bool fm_store_step_done(sqlite3_stmt *st);
 
 /* The numbered migrations, in order: migration i brings the schema from
  * version i to i + 1 (schema.c). */

@@ -15,7 +15,9 @@
 #include "common/log.h"
 #include "store/groupsync.h"
 
-#define STMT_CACHE 32
+/* Statements the one-shot calls of sql.h keep prepared: every distinct
+ * statement a long-lived process runs, with room to spare. */
+#define STMT_CACHE 64
 
 struct fm_store {
 	sqlite3 *db;
@@ -60,18 +62,6 @@ fm_store_cached(fm_store_t *store, const char *sql)
 	}
 	store->cache[i].sql = sql;
 	return store->cache[i].st;
-}
-
-bool
-fm_store_step_release(fm_store_t *store, sqlite3_stmt *st)
-{
-	int rc;
-
-	if (st == NULL)
-		return false;
-	rc = sqlite3_step(st);
-	fm_store_release(store, st);
-	return rc == SQLITE_DONE;
 }
 
 void
@@ -124,35 +114,6 @@ fm_store_exec(fm_store_t *store, const char *sql)
 		return false;
 	}
 	return true;
-}
-
-void
-fm_store_copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-
-	snprintf(dst, size, "%s", s ? (const char *)s : "");
-}
-
-void
-fm_store_bind_text(sqlite3_stmt *st, int idx, const char *s)
-{
-	if (s == NULL)
-		sqlite3_bind_null(st, idx);
-	else
-		sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
-}
-
-bool
-fm_store_step_done(sqlite3_stmt *st)
-{
-	int rc;
-
-	if (st == NULL)
-		return false;
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE;
 }
 
 sqlite3_stmt *

@@ -22,16 +22,11 @@ struct thing {
 	int small;
 };
 
-static const struct fm_sql_col thing_cols[] = {
-    FM_COL_INT(struct thing, id),
-    FM_COL_TEXT(struct thing, name),
-    FM_COL_INT(struct thing, on),
-    FM_COL_INT(struct thing, count),
-    FM_COL_OPT(struct thing, maybe),
-    FM_COL_SKIP,
-    FM_COL_INT(struct thing, small),
-    FM_COL_END,
-};
+#define C(kind, member) FM_COL_##kind(struct thing, member)
+static const struct fm_sql_col thing_cols[] = {C(INT, id), C(TEXT, name),
+    C(BOOL, on), C(INT, count), C(OPT, maybe), FM_COL_SKIP, C(INT, small),
+    FM_COL_END};
+#undef C
 
 #define SELECT_THING                                                           \
 	"SELECT id, name, on_, count, maybe, 'skipped', small FROM t"
@@ -63,7 +58,7 @@ test_exec_and_get(void)
 	ASSERT_TRUE(fm_sql_exec(s,
 	    "INSERT INTO t (name, on_, count, maybe, small, blob, ref)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	    FM_ARG_TEXT("a-rather-long-name"), FM_ARG_INT(1),
+	    FM_ARG_TEXT("a-rather-long-name"), FM_ARG_INT(2),
 	    FM_ARG_INT(4000000000u), FM_ARG_NULL, FM_ARG_INT(-7),
 	    FM_ARG_BLOB(bytes, sizeof(bytes)), FM_ARG_ID(0)));
 	ASSERT_INT_EQ(fm_sql_changes(s), 1);
@@ -133,8 +128,7 @@ test_iterate(void)
 	    SELECT_THING " WHERE id >= ?1"
 	                 " ORDER BY id",
 	    FM_ARG_INT(2)));
-	while (fm_sql_next(&rows)) {
-		fm_sql_read(&rows, thing_cols, &t);
+	while (fm_sql_next(&rows, thing_cols, &t)) {
 		sum += t.count;
 		n++;
 		/* The loop's body may query the store again, even with the
@@ -143,7 +137,7 @@ test_iterate(void)
 		    SELECT_THING " WHERE id >= ?1"
 		                 " ORDER BY id",
 		    FM_ARG_INT(t.id)));
-		while (fm_sql_next(&inner))
+		while (fm_sql_next(&inner, NULL, NULL))
 			nested++;
 		ASSERT_TRUE(fm_sql_close(&inner));
 		ASSERT_INT_EQ(fm_sql_int(s, "SELECT count FROM t WHERE id = ?1",
@@ -157,15 +151,15 @@ test_iterate(void)
 	ASSERT_INT_EQ(nested, 4 + 3 + 2 + 1);
 	/* Stopping early is not an error. */
 	ASSERT_TRUE(fm_sql_open(&rows, s, "SELECT id FROM t", FM_NO_ARGS));
-	ASSERT_TRUE(fm_sql_next(&rows));
+	ASSERT_TRUE(fm_sql_next(&rows, NULL, NULL));
 	ASSERT_TRUE(fm_sql_close(&rows));
 	/* Nor is no row at all; SQL that does not compile is. */
 	ASSERT_TRUE(
 	    fm_sql_open(&rows, s, "SELECT id FROM t WHERE id < 0", FM_NO_ARGS));
-	ASSERT_FALSE(fm_sql_next(&rows));
+	ASSERT_FALSE(fm_sql_next(&rows, NULL, NULL));
 	ASSERT_TRUE(fm_sql_close(&rows));
 	ASSERT_FALSE(fm_sql_open(&rows, s, "SELECT nope FROM t", FM_NO_ARGS));
-	ASSERT_FALSE(fm_sql_next(&rows));
+	ASSERT_FALSE(fm_sql_next(&rows, NULL, NULL));
 	ASSERT_FALSE(fm_sql_close(&rows));
 	fixture_close(&fx);
 }
@@ -194,7 +188,7 @@ test_iterate_error(void)
 	    s, "UPDATE t SET count = ?1 WHERE id = 3", FM_ARG_INT(INT64_MIN)));
 	ASSERT_TRUE(fm_sql_open(
 	    &rows, s, "SELECT abs(count) FROM t ORDER BY id", FM_NO_ARGS));
-	while (fm_sql_next(&rows))
+	while (fm_sql_next(&rows, NULL, NULL))
 		n++;
 	ASSERT_INT_EQ(n, 2);
 	ASSERT_FALSE(fm_sql_close(&rows));
