@@ -11,62 +11,51 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
 
-expect() { # expect STATUS PATTERN TREE
-	set +e
-	out=$(python3 "$check" "$3" 2>&1)
-	rc=$?
-	set -e
-	if [ "$rc" -ne "$1" ] || ! printf '%s\n' "$out" | grep -q -- "$2"; then
-		echo "FAIL: $3: want exit $1 and '$2', got exit $rc:"
-		printf '%s\n' "$out"
+# planted NAME STATUS PATTERN [FILE TEXT]... - write the files into a
+# fresh tree NAME (none: the source tree itself), run the check on it and
+# expect its exit STATUS and a line matching PATTERN.
+planted() {
+	name=$1 want=$2 pattern=$3
+	shift 3
+	tree=$tmp/$name
+	[ "$name" = source ] && tree=$src
+	while [ $# -ge 2 ]; do
+		mkdir -p "$(dirname "$tree/$1")"
+		printf '%s\n' "$2" >"$tree/$1"
+		shift 2
+	done
+	rc=0
+	out=$(python3 "$check" "$tree" 2>&1) || rc=$?
+	if [ "$rc" -ne "$want" ] || ! printf '%s\n' "$out" | grep -qF -- "$pattern"; then
+		printf 'FAIL: %s: want exit %s and "%s", got exit %s:\n%s\n' \
+			"$name" "$want" "$pattern" "$rc" "$out"
 		fails=$((fails + 1))
 	else
-		echo "ok: $(basename "$3"): exit $rc, '$2'"
+		echo "ok: $name: exit $rc, '$pattern'"
 	fi
 }
 
-put() { # put TREE FILE TEXT
-	mkdir -p "$(dirname "$1/$2")"
-	printf '%s\n' "$3" >"$1/$2"
-}
-
-expect 0 "order respected" "$src"
-
+planted source 0 "order respected"
 # common may use nothing above it.
-t=$tmp/forbidden
-put "$t" common/a.c '#include "store/b.h"'
-put "$t" store/b.h '/* b */'
-expect 1 'common/a.c:1: #include "store/b.h"  (common may not use store)' "$t"
-
+planted forbidden 1 'common/a.c:1: #include "store/b.h"  (common may not use store)' \
+	common/a.c '#include "store/b.h"' store/b.h '/* b */'
 # The terminal never reaches the server side.
-t=$tmp/terminal
-put "$t" terminal/t.c '#include "quota/money.h"'
-put "$t" quota/money.h '/* m */'
-expect 1 'terminal may not use quota' "$t"
-
+planted terminal 1 'terminal may not use quota' \
+	terminal/t.c '#include "quota/money.h"' quota/money.h '/* m */'
 # store -> quota is forbidden, and with quota -> store it is a cycle.
-t=$tmp/cycle
-put "$t" store/s.c '#include "quota/q.h"'
-put "$t" quota/q.c '#include "store/s.h"'
-put "$t" quota/q.h '/* q */'
-put "$t" store/s.h '/* s */'
-expect 1 'cycle between folders: quota -> store -> quota' "$t"
-
+planted cycle 1 'cycle between folders: quota -> store -> quota' \
+	store/s.c '#include "quota/q.h"' quota/q.c '#include "store/s.h"' \
+	quota/q.h '/* q */' store/s.h '/* s */'
 # Two modules of one folder calling each other.
-t=$tmp/modules
-put "$t" quota/ledger.c 'void f(void) { fm_ledgerd_call(1); }'
-put "$t" quota/ledgerd.c 'void g(void) { fm_ledger_reserve(2); }'
-expect 1 'cycle between modules: quota/ledger -> quota/ledgerd -> quota/ledger' "$t"
-
+planted modules 1 'cycle between modules: quota/ledger -> quota/ledgerd -> quota/ledger' \
+	quota/ledger.c 'void f(void) { fm_ledgerd_call(1); }' \
+	quota/ledgerd.c 'void g(void) { fm_ledger_reserve(2); }'
 # SQL stays in store/ and quota/.
-t=$tmp/sql
-put "$t" release/r.c '#include <sqlite3.h>'
-expect 1 'release/r.c:1: #include "sqlite3.h"  (only store, quota may include it)' "$t"
-
+planted sql 1 'release/r.c:1: #include "sqlite3.h"  (only store, quota may include it)' \
+	release/r.c '#include <sqlite3.h>'
 # A call in a comment is no call.
-t=$tmp/comment
-put "$t" quota/ledger.c 'void f(void) { fm_ledgerd_call(1); }'
-put "$t" quota/ledgerd.c '/* fm_ledger_reserve() is called by ... */'
-expect 0 "order respected" "$t"
+planted comment 0 "order respected" \
+	quota/ledger.c 'void f(void) { fm_ledgerd_call(1); }' \
+	quota/ledgerd.c '/* fm_ledger_reserve() is called by ... */'
 
 [ "$fails" -eq 0 ] || exit 1

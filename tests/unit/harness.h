@@ -24,16 +24,19 @@ static int harness_failed_tests;
 static int harness_run_tests;
 static bool harness_current_failed;
 
-#define RUN(fn)                                                                \
+/* Runs call as the test named name, and reports it. */
+#define RUN_CALL(name, call)                                                   \
 	do {                                                                   \
 		harness_current_failed = false;                                \
 		harness_run_tests++;                                           \
-		fn();                                                          \
-		printf(                                                        \
-		    "%s %s\n", harness_current_failed ? "FAIL" : "ok  ", #fn); \
+		call;                                                          \
+		printf("%s %s\n", harness_current_failed ? "FAIL" : "ok  ",    \
+		    #name);                                                    \
 		if (harness_current_failed)                                    \
 			harness_failed_tests++;                                \
 	} while (0)
+
+#define RUN(fn) RUN_CALL(fn, fn())
 
 static inline int
 harness_done(void)
@@ -52,33 +55,30 @@ harness_done(void)
 		return;                                                        \
 	} while (0)
 
-#define ASSERT_TRUE(e)                                                         \
+/* Fails the test unless ok, naming the assertion and its operands. */
+#define ASSERT_THAT_(ok, what)                                                 \
 	do {                                                                   \
-		if (!(e))                                                      \
-			HARNESS_FAIL("ASSERT_TRUE(%s) failed", #e);            \
+		if (!(ok))                                                     \
+			HARNESS_FAIL("%s failed", what);                       \
 	} while (0)
 
-#define ASSERT_FALSE(e)                                                        \
-	do {                                                                   \
-		if (e)                                                         \
-			HARNESS_FAIL("ASSERT_FALSE(%s) failed", #e);           \
-	} while (0)
+#define ASSERT_TRUE(e) ASSERT_THAT_(e, "ASSERT_TRUE(" #e ")")
+#define ASSERT_FALSE(e) ASSERT_THAT_(!(e), "ASSERT_FALSE(" #e ")")
+#define ASSERT_NULL(p) ASSERT_THAT_((p) == NULL, "ASSERT_NULL(" #p ")")
+#define ASSERT_NOT_NULL(p) ASSERT_THAT_((p) != NULL, "ASSERT_NOT_NULL(" #p ")")
 
-#define ASSERT_INT_EQ(a, b)                                                    \
+/* Fails the test unless a == b as type, printing both with fmt. */
+#define ASSERT_EQ_(name, type, fmt, a, b)                                      \
 	do {                                                                   \
-		long long va_ = (long long)(a), vb_ = (long long)(b);          \
+		type va_ = (type)(a), vb_ = (type)(b);                         \
 		if (va_ != vb_)                                                \
-			HARNESS_FAIL("ASSERT_INT_EQ(%s, %s): %lld != %lld",    \
-			    #a, #b, va_, vb_);                                 \
+			HARNESS_FAIL(name "(%s, %s): " fmt " != " fmt, #a, #b, \
+			    va_, vb_);                                         \
 	} while (0)
 
+#define ASSERT_INT_EQ(a, b) ASSERT_EQ_("ASSERT_INT_EQ", long long, "%lld", a, b)
 #define ASSERT_UINT_EQ(a, b)                                                   \
-	do {                                                                   \
-		unsigned long long va_ = (a), vb_ = (b);                       \
-		if (va_ != vb_)                                                \
-			HARNESS_FAIL("ASSERT_UINT_EQ(%s, %s): %llu != %llu",   \
-			    #a, #b, va_, vb_);                                 \
-	} while (0)
+	ASSERT_EQ_("ASSERT_UINT_EQ", unsigned long long, "%llu", a, b)
 
 #define ASSERT_STR_EQ(a, b)                                                    \
 	do {                                                                   \
@@ -104,18 +104,6 @@ harness_done(void)
 		if (memcmp((a), (b), (n)) != 0)                                \
 			HARNESS_FAIL(                                          \
 			    "ASSERT_MEM_EQ(%s, %s, %s) differ", #a, #b, #n);   \
-	} while (0)
-
-#define ASSERT_NULL(p)                                                         \
-	do {                                                                   \
-		if ((p) != NULL)                                               \
-			HARNESS_FAIL("ASSERT_NULL(%s) failed", #p);            \
-	} while (0)
-
-#define ASSERT_NOT_NULL(p)                                                     \
-	do {                                                                   \
-		if ((p) == NULL)                                               \
-			HARNESS_FAIL("ASSERT_NOT_NULL(%s) failed", #p);        \
 	} while (0)
 
 #endif

@@ -66,4 +66,30 @@ fixture_close(struct fixture *fx)
 		fprintf(stderr, "fixture: cannot remove %s\n", fx->dir);
 }
 
+/* Runs fn on a fresh fixture, which is removed after even if fn fails (a
+ * failed assertion returns from fn); a fixture that cannot be made fails
+ * the test.  For RUN_STORE and RUN_FIXTURE (harness.h must come first). */
+static inline void
+fixture_run(
+    void (*on_store)(fm_store_t *s), void (*on_fixture)(struct fixture *fx))
+{
+	struct fixture fx;
+
+	if (fixture_open(&fx) == NULL) {
+		fprintf(stderr, "fixture: no store\n");
+		harness_current_failed = true;
+	} else if (on_store != NULL)
+		on_store(fx.store);
+	else
+		on_fixture(&fx);
+	fixture_close(&fx);
+}
+
+/* RUN_STORE(fn): the test fn(fm_store_t *s) on a fresh store. */
+#define RUN_STORE(fn) RUN_CALL(fn, fixture_run(fn, NULL))
+
+/* RUN_FIXTURE(fn): the test fn(struct fixture *fx), for a test that also
+ * needs the database's path (fx->path) or reopens it (fx->store). */
+#define RUN_FIXTURE(fn) RUN_CALL(fn, fixture_run(NULL, fn))
+
 #endif

@@ -43,15 +43,12 @@ run(fm_store_t *s, int64_t now, int *credited)
 }
 
 static void
-test_periods(void)
+test_periods(fm_store_t *s)
 {
-	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
 	const char *errstr = NULL;
 	int64_t d, w, m;
 	int n = -1;
 
-	ASSERT_NOT_NULL(s);
 	ASSERT_TRUE((d = account(s, "daily")) > 0);
 	ASSERT_TRUE((w = account(s, "weekly")) > 0);
 	ASSERT_TRUE((m = account(s, "monthly")) > 0);
@@ -81,19 +78,15 @@ test_periods(void)
 	ASSERT_TRUE(run(s, MON + 8 * DAY, &n)); /* 2025-12-02 */
 	ASSERT_INT_EQ(balance(s, m), 10000);
 	ASSERT_INT_EQ(balance(s, d), 900);
-	fixture_close(&fx);
 }
 
 static void
-test_cap(void)
+test_cap(fm_store_t *s)
 {
-	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
 	const char *errstr = NULL;
 	int64_t a;
 	int n;
 
-	ASSERT_NOT_NULL(s);
 	ASSERT_TRUE((a = account(s, "capped")) > 0);
 	ASSERT_TRUE(fm_alloc_set(s, a, 400, FM_PERIOD_DAILY, 1000, &errstr));
 	ASSERT_TRUE(run(s, MON, &n));
@@ -114,14 +107,13 @@ test_cap(void)
 	ASSERT_FALSE(fm_alloc_set(s, a, -1, FM_PERIOD_DAILY, 0, &errstr));
 	ASSERT_FALSE(fm_alloc_set(s, a, 1, FM_PERIOD_DAILY, -1, &errstr));
 	ASSERT_FALSE(fm_alloc_set(s, 999, 1, FM_PERIOD_DAILY, 0, &errstr));
-	fixture_close(&fx);
 }
 
 int
 main(void)
 {
 	setenv("TZ", "UTC", 1);
-	RUN(test_periods);
-	RUN(test_cap);
+	RUN_STORE(test_periods);
+	RUN_STORE(test_cap);
 	return harness_done();
 }

@@ -221,15 +221,12 @@ test_golden_files(void)
 }
 
 static void
-test_closed_period_is_stable(void)
+test_closed_period_is_stable(fm_store_t *s)
 {
-	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
 	const char *errstr = NULL;
 	char *first, *second;
 	int64_t oct31;
 
-	ASSERT_NOT_NULL(s);
 	next_job = 100;
 	ASSERT_TRUE(populate(s) > 0);
 	fm_store_set_now(s, NOV1 + 2 * DAY);
@@ -248,7 +245,6 @@ test_closed_period_is_stable(void)
 	ASSERT_STR_EQ(first, second);
 	free(first);
 	free(second);
-	fixture_close(&fx);
 }
 
 static char *
@@ -304,7 +300,7 @@ main(void)
 {
 	setenv("TZ", "UTC", 1);
 	RUN(test_golden_files);
-	RUN(test_closed_period_is_stable);
+	RUN_STORE(test_closed_period_is_stable);
 	RUN(test_csv_cells);
 	return harness_done();
 }

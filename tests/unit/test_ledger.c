@@ -58,10 +58,8 @@ setup(fm_store_t *s, int64_t user_money, int64_t dept_money)
 }
 
 static void
-test_reserve_commit_refund(void)
+test_reserve_commit_refund(fm_store_t *s)
 {
-	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
 	struct fm_reservation r, r2;
 	char denial[FM_LEDGER_DENIALMAX];
 	const char *errstr = NULL;
@@ -70,7 +68,6 @@ test_reserve_commit_refund(void)
 
 	struct fm_groupsync_stats sync0, sync1, sync2;
 
-	ASSERT_NOT_NULL(s);
 	ASSERT_TRUE(setup(s, 500, 0));
 	/* Group commit: SQLite does not sync, fm_store_commit() does. */
 	ASSERT_INT_EQ(fixture_synchronous(s), 1);
@@ -117,19 +114,15 @@ test_reserve_commit_refund(void)
 	ASSERT_STR_CONTAINS(errstr, "already refunded");
 	ASSERT_FALSE(fm_ledger_refund_job(s, 2, "x", "root", &back, &errstr));
 	ASSERT_TRUE(fm_ledger_verify(s, &rows, report, sizeof(report)));
-	fixture_close(&fx);
 }
 
 static void
-test_overdraft(void)
+test_overdraft(fm_store_t *s)
 {
-	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
 	struct fm_reservation r;
 	struct fm_account a;
 	char denial[FM_LEDGER_DENIALMAX];
 
-	ASSERT_NOT_NULL(s);
 	ASSERT_TRUE(setup(s, 100, 0));
 	ASSERT_TRUE(fm_accounts_find(s, "user", "alice", &a));
 	ASSERT_TRUE(fm_accounts_set_limits(s, a.id, true, 50));
@@ -156,19 +149,15 @@ test_overdraft(void)
 	ASSERT_FALSE(fixture_reserve(
 	    s, "bad user!", NULL, 1, "k7", 3, 0, &r, denial, sizeof(denial)));
 	ASSERT_STR_EQ(denial, "unknown user");
-	fixture_close(&fx);
 }
 
 static void
-test_payer_order(void)
+test_payer_order(fm_store_t *s)
 {
-	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
 	struct fm_reservation r;
 	const char *errstr = NULL;
 	char denial[FM_LEDGER_DENIALMAX];
 
-	ASSERT_NOT_NULL(s);
 	ASSERT_TRUE(setup(s, 30, 100));
 	/* User first: alice pays 30, the department the other 20. */
 	ASSERT_TRUE(fixture_reserve(
@@ -192,19 +181,15 @@ test_payer_order(void)
 	    s, "alice", NULL, 1, "c", 3, 0, &r, denial, sizeof(denial)));
 	ASSERT_STR_EQ(denial, "needs 0.01 more");
 	ASSERT_FALSE(fm_policy_set(s, "payer", "nobody-first", &errstr));
-	fixture_close(&fx);
 }
 
 static void
-test_chosen_account(void)
+test_chosen_account(fm_store_t *s)
 {
-	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
 	struct fm_reservation r;
 	const char *errstr = NULL;
 	char denial[FM_LEDGER_DENIALMAX];
 
-	ASSERT_NOT_NULL(s);
 	ASSERT_TRUE(setup(s, 0, 100));
 	ASSERT_TRUE(fm_depts_add(s, "O20", "Sales", &errstr));
 	ASSERT_TRUE(fixture_reserve(
@@ -231,27 +216,24 @@ test_chosen_account(void)
 	    s, "alice", "P1", 10, "e", 1, 0, &r, denial, sizeof(denial)));
 	ASSERT_INT_EQ(held(s, "project", "P1"), 10);
 	ASSERT_INT_EQ(held(s, "user", "alice"), 0);
-	fixture_close(&fx);
 }
 
 static void
-test_retry_after_crash(void)
+test_retry_after_crash(struct fixture *fx)
 {
-	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
+	fm_store_t *s = fx->store;
 	struct fm_reservation r;
 	const char *errstr = NULL;
 	char denial[FM_LEDGER_DENIALMAX];
 	int status;
 	pid_t pid;
 
-	ASSERT_NOT_NULL(s);
 	ASSERT_TRUE(setup(s, 1000, 0));
 	/* A child charges and dies without any clean-up, as if followmed
 	 * crashed right after the commit but before hearing about it. */
 	if ((pid = fork()) == 0) {
 		const char *e;
-		fm_store_t *c = fm_store_open(fx.path, &e);
+		fm_store_t *c = fm_store_open(fx->path, &e);
 		struct fm_reservation cr;
 		char d[FM_LEDGER_DENIALMAX];
 		if (c == NULL ||
@@ -275,7 +257,6 @@ test_retry_after_crash(void)
 	ASSERT_INT_EQ(balance(s, "user", "alice"), 750);
 	ASSERT_INT_EQ(held(s, "user", "alice"), 0);
 	ASSERT_INT_EQ(fm_ledger_job_charged(s, 42), 250);
-	fixture_close(&fx);
 }
 
 /* Charges job i (reserve 9, commit 5) under keys derived from i. */
@@ -294,22 +275,20 @@ charge_job(fm_store_t *s, int i)
 }
 
 static void
-test_killed_mid_charge(void)
+test_killed_mid_charge(struct fixture *fx)
 {
-	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
+	fm_store_t *s = fx->store;
 	char report[1024];
 	int64_t rows = 0;
 	int status;
 	pid_t pid;
 
-	ASSERT_NOT_NULL(s);
 	ASSERT_TRUE(setup(s, 100000, 0));
 	/* The child charges until SIGKILL stops it at some arbitrary point,
 	 * perhaps inside a transaction or between reserve and commit. */
 	if ((pid = fork()) == 0) {
 		const char *e;
-		fm_store_t *c = fm_store_open(fx.path, &e);
+		fm_store_t *c = fm_store_open(fx->path, &e);
 		for (int i = 0; c != NULL && i < 100000; i++)
 			if (!charge_job(c, i))
 				_exit(2);
@@ -337,27 +316,24 @@ test_killed_mid_charge(void)
 	ASSERT_INT_EQ(held(s, "user", "alice"), 0);
 	ASSERT_TRUE(fm_ledger_verify(s, &rows, report, sizeof(report)));
 	ASSERT_INT_EQ(rows, 1 + 2 * (done + 5));
-	fixture_close(&fx);
 }
 
 #define PER_CHILD 150
 
 static void
-test_concurrent_processes(void)
+test_concurrent_processes(struct fixture *fx)
 {
-	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
+	fm_store_t *s = fx->store;
 	char report[1024];
 	int64_t rows = 0;
 	pid_t pids[2];
 	int status;
 
-	ASSERT_NOT_NULL(s);
 	ASSERT_TRUE(setup(s, 0, 100000));
 	for (int p = 0; p < 2; p++) {
 		if ((pids[p] = fork()) == 0) {
 			const char *e;
-			fm_store_t *c = fm_store_open(fx.path, &e);
+			fm_store_t *c = fm_store_open(fx->path, &e);
 			if (c == NULL)
 				_exit(1);
 			for (int i = 0; i < PER_CHILD; i++) {
@@ -386,7 +362,6 @@ test_concurrent_processes(void)
 	ASSERT_INT_EQ(held(s, "department", "O10"), 0);
 	ASSERT_TRUE(fm_ledger_verify(s, &rows, report, sizeof(report)));
 	ASSERT_INT_EQ(rows, 1 + 4 * PER_CHILD);
-	fixture_close(&fx);
 }
 
 static int
@@ -399,16 +374,14 @@ sqlite_cli(const char *path, const char *sql)
 }
 
 static void
-test_hash_chain(void)
+test_hash_chain(struct fixture *fx)
 {
-	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
+	fm_store_t *s = fx->store;
 	struct fm_reservation r;
 	const char *errstr = NULL;
 	char denial[FM_LEDGER_DENIALMAX], report[2048];
 	int64_t rows = 0;
 
-	ASSERT_NOT_NULL(s);
 	ASSERT_TRUE(setup(s, 1000, 0));
 	for (int i = 1; i <= 3; i++) {
 		char k[16], c[16];
@@ -423,50 +396,46 @@ test_hash_chain(void)
 	ASSERT_INT_EQ(rows, 7);
 	fm_store_close(s);
 	/* The triggers refuse edits through SQL... */
-	ASSERT_TRUE(sqlite_cli(fx.path,
+	ASSERT_TRUE(sqlite_cli(fx->path,
 	                "UPDATE ledger SET amount = 0 "
 	                "WHERE id = 3") != 0);
 	/* ...but someone with the file can drop them: verify catches it. */
-	ASSERT_INT_EQ(sqlite_cli(fx.path,
+	ASSERT_INT_EQ(sqlite_cli(fx->path,
 	                  "DROP TRIGGER ledger_no_update; DROP TRIGGER "
 	                  "ledger_no_delete; UPDATE ledger SET amount = 0 "
 	                  "WHERE id = 3; UPDATE accounts SET balance = "
 	                  "balance + 10 WHERE kind = 'user'"),
 	    0);
-	fx.store = s = fm_store_open(fx.path, &errstr);
+	fx->store = s = fm_store_open(fx->path, &errstr);
 	ASSERT_NOT_NULL(s);
 	ASSERT_FALSE(fm_ledger_verify(s, &rows, report, sizeof(report)));
 	ASSERT_STR_CONTAINS(report, "row 3: content does not match its hash");
 	fm_store_close(s);
 	/* Deleting a row in the middle breaks the link of the next. */
 	ASSERT_INT_EQ(
-	    sqlite_cli(fx.path, "DELETE FROM ledger WHERE id = 5"), 0);
-	fx.store = s = fm_store_open(fx.path, &errstr);
+	    sqlite_cli(fx->path, "DELETE FROM ledger WHERE id = 5"), 0);
+	fx->store = s = fm_store_open(fx->path, &errstr);
 	ASSERT_FALSE(fm_ledger_verify(s, &rows, report, sizeof(report)));
 	ASSERT_STR_CONTAINS(report, "row 6: does not follow row 4");
 	fm_store_close(s);
 	/* Deleting the newest row shows against the chain head. */
 	ASSERT_INT_EQ(
-	    sqlite_cli(fx.path, "DELETE FROM ledger WHERE id = 7"), 0);
-	fx.store = s = fm_store_open(fx.path, &errstr);
+	    sqlite_cli(fx->path, "DELETE FROM ledger WHERE id = 7"), 0);
+	fx->store = s = fm_store_open(fx->path, &errstr);
 	ASSERT_FALSE(fm_ledger_verify(s, &rows, report, sizeof(report)));
 	ASSERT_STR_CONTAINS(report, "chain head names row 7");
 	/* And the cached balance no longer matches the ledger. */
 	ASSERT_STR_CONTAINS(report, "account user alice: cached balance");
-	fixture_close(&fx);
 }
 
 #define DAY0 INT64_C(1767225600) /* 2026-01-01 UTC */
 
 static void
-test_closed_period(void)
+test_closed_period(fm_store_t *s)
 {
-	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
 	const char *errstr = NULL;
 	struct fm_account a;
 
-	ASSERT_NOT_NULL(s);
 	ASSERT_TRUE(setup(s, 0, 0));
 	ASSERT_TRUE(fm_accounts_find(s, "user", "alice", &a));
 	fm_store_set_now(s, DAY0 + 86400 * 3);
@@ -482,21 +451,20 @@ test_closed_period(void)
 	fm_store_set_now(s, 0);
 	ASSERT_TRUE(fm_ledger_adjust(
 	    s, a.id, 5, false, "now", "root", NULL, NULL, &errstr));
-	fixture_close(&fx);
 }
 
 int
 main(void)
 {
 	setenv("TZ", "UTC", 1);
-	RUN(test_reserve_commit_refund);
-	RUN(test_overdraft);
-	RUN(test_payer_order);
-	RUN(test_chosen_account);
-	RUN(test_retry_after_crash);
-	RUN(test_concurrent_processes);
-	RUN(test_killed_mid_charge);
-	RUN(test_hash_chain);
-	RUN(test_closed_period);
+	RUN_STORE(test_reserve_commit_refund);
+	RUN_STORE(test_overdraft);
+	RUN_STORE(test_payer_order);
+	RUN_STORE(test_chosen_account);
+	RUN_FIXTURE(test_retry_after_crash);
+	RUN_FIXTURE(test_concurrent_processes);
+	RUN_FIXTURE(test_killed_mid_charge);
+	RUN_FIXTURE(test_hash_chain);
+	RUN_STORE(test_closed_period);
 	return harness_done();
 }

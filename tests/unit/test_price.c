@@ -20,15 +20,12 @@ set(fm_store_t *s, const char *printer, const char *media, int colour,
 }
 
 static void
-test_every_dimension(void)
+test_every_dimension(fm_store_t *s)
 {
-	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
 	struct fm_usage u = {"A4", {{0}}, {{0}}};
 	struct fm_quote q;
 	int v = 0;
 
-	ASSERT_NOT_NULL(s);
 	/* Distinct prime-ish prices so that each term is identifiable. */
 	ASSERT_TRUE(set(s, "", "A4", 0, 0, false, 1, &v));
 	ASSERT_TRUE(set(s, "", "A4", 0, 1, false, 10, &v));
@@ -58,20 +55,16 @@ test_every_dimension(void)
 	snprintf(u.media, sizeof(u.media), "Legal");
 	ASSERT_FALSE(fm_price_quote(s, "p", &u, &q));
 	ASSERT_STR_CONTAINS(q.error, "no price for Legal mono simplex");
-	fixture_close(&fx);
 }
 
 static void
-test_printer_list_and_versions(void)
+test_printer_list_and_versions(fm_store_t *s)
 {
-	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
 	struct fm_usage u = {"A4", {{4, 0}, {0, 0}}, {{0}}};
 	struct fm_quote q;
 	int v1 = 0, v2 = 0, v3 = 0;
 	bool own;
 
-	ASSERT_NOT_NULL(s);
 	ASSERT_FALSE(fm_price_quote(s, "lobby", &u, &q));
 	ASSERT_STR_CONTAINS(q.error, "no price list");
 	ASSERT_TRUE(set(s, "", "A4", 0, 0, false, 5, &v1));
@@ -91,19 +84,15 @@ test_printer_list_and_versions(void)
 	ASSERT_INT_EQ(q.amount, 36);
 	ASSERT_TRUE(fm_price_quote_version(s, v2, &u, &q));
 	ASSERT_INT_EQ(q.amount, 32);
-	fixture_close(&fx);
 }
 
 static void
-test_bad_input(void)
+test_bad_input(fm_store_t *s)
 {
-	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
 	struct fm_usage u = {"A4", {{-1, 0}, {0, 0}}, {{0}}};
 	struct fm_quote q;
 	int v = 0;
 
-	ASSERT_NOT_NULL(s);
 	ASSERT_FALSE(set(s, "", "B4", 0, 0, false, 5, &v));
 	ASSERT_FALSE(set(s, "", "A4", 0, 0, false, -5, &v));
 	ASSERT_FALSE(set(s, "", "A4", 2, 0, false, 5, &v));
@@ -113,14 +102,13 @@ test_bad_input(void)
 	u.impressions[0][0] = 3;
 	ASSERT_FALSE(fm_price_quote(s, "p", &u, &q));
 	ASSERT_STR_CONTAINS(q.error, "too large");
-	fixture_close(&fx);
 }
 
 int
 main(void)
 {
-	RUN(test_every_dimension);
-	RUN(test_printer_list_and_versions);
-	RUN(test_bad_input);
+	RUN_STORE(test_every_dimension);
+	RUN_STORE(test_printer_list_and_versions);
+	RUN_STORE(test_bad_input);
 	return harness_done();
 }

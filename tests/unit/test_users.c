@@ -11,15 +11,12 @@
 #include "tests/unit/store_fixture.h"
 
 static void
-test_users_and_departments(void)
+test_users_and_departments(fm_store_t *s)
 {
-	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
 	const char *errstr = NULL;
 	struct fm_user u;
 	struct fm_dept d;
 
-	ASSERT_NOT_NULL(s);
 	ASSERT_TRUE(fm_depts_add(s, "O10", "Finance, \"Accounts\"", &errstr));
 	ASSERT_FALSE(fm_depts_add(s, "O10", "Again", &errstr));
 	ASSERT_STR_CONTAINS(errstr, "already exists");
@@ -48,18 +45,14 @@ test_users_and_departments(void)
 	ASSERT_STR_EQ(u.full_name, "root");
 	ASSERT_TRUE(fm_users_ensure(s, "root"));
 	ASSERT_FALSE(fm_users_ensure(s, "no such"));
-	fixture_close(&fx);
 }
 
 static void
-test_pins(void)
+test_pins(fm_store_t *s)
 {
-	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
 	const char *errstr = NULL;
 	struct fm_user u;
 
-	ASSERT_NOT_NULL(s);
 	ASSERT_TRUE(fm_users_add(s, "alice", "Alice", NULL, &errstr));
 	ASSERT_FALSE(fm_users_check_pin(s, "alice", "1234", 4));
 	ASSERT_FALSE(fm_users_set_pin(s, "alice", "123", 3, &errstr));
@@ -75,7 +68,6 @@ test_pins(void)
 	ASSERT_FALSE(fm_users_check_pin(s, "bob", "4711", 4));
 	ASSERT_TRUE(fm_users_set_enabled(s, "alice", false));
 	ASSERT_FALSE(fm_users_check_pin(s, "alice", "4711", 4));
-	fixture_close(&fx);
 }
 
 static bool
@@ -89,10 +81,8 @@ count_badge(const char *fp, const char *label, int64_t at, void *arg)
 }
 
 static void
-test_badges(void)
+test_badges(fm_store_t *s)
 {
-	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
 	uint8_t key[FM_BADGES_KEYLEN] = {1, 2, 3},
 	        other[FM_BADGES_KEYLEN] = {9};
 	uint8_t uid[FM_BADGES_UIDMAX], uid2[FM_BADGES_UIDMAX];
@@ -101,7 +91,6 @@ test_badges(void)
 	char login[64];
 	int n = 0;
 
-	ASSERT_NOT_NULL(s);
 	ASSERT_TRUE(fm_badges_parse_uid("04:a1:B2:c3", 11, uid, &len));
 	ASSERT_TRUE(fm_badges_parse_uid("04A1B2C3", 8, uid2, &len2));
 	ASSERT_INT_EQ(len, 4);
@@ -133,14 +122,13 @@ test_badges(void)
 	ASSERT_TRUE(fm_badges_remove(s, key, uid, len));
 	ASSERT_FALSE(fm_badges_remove(s, key, uid, len));
 	ASSERT_FALSE(fm_badges_lookup(s, key, uid, len, login, sizeof(login)));
-	fixture_close(&fx);
 }
 
 int
 main(void)
 {
-	RUN(test_users_and_departments);
-	RUN(test_pins);
-	RUN(test_badges);
+	RUN_STORE(test_users_and_departments);
+	RUN_STORE(test_pins);
+	RUN_STORE(test_badges);
 	return harness_done();
 }
