@@ -26,27 +26,29 @@ enum fm_aead_alg {
 
 typedef struct fm_aead fm_aead_t;
 
-/* Is alg one we implement? */
+/* 'fm_aead_alg_is_valid()' - is alg one we implement? */
 bool fm_aead_alg_is_valid(int alg);
 
-/* Name of alg ("chacha20-poly1305", "aes-256-gcm"), or "unknown". */
+/* 'fm_aead_alg_name()' - name of alg ("chacha20-poly1305", "aes-256-gcm"), or
+ * "unknown". */
 const char *fm_aead_alg_name(enum fm_aead_alg alg);
 
 /*
- * 'fm_aead_create()' - a context keyed with key (FM_AEAD_KEYLEN bytes).
- * Returns NULL on an unknown algorithm or allocation failure.  The caller
- * frees it with fm_aead_destroy(), which wipes the key schedule.
+ * 'fm_aead_destroy()' - 'fm_aead_create()' - a context keyed with key
+ * (FM_AEAD_KEYLEN bytes). Returns NULL on an unknown algorithm or allocation
+ * failure.  The caller frees it with fm_aead_destroy(), which wipes the key
+ * schedule.
  */
 fm_aead_t *fm_aead_create(enum fm_aead_alg alg, const uint8_t *key);
 void fm_aead_destroy(fm_aead_t *aead);
 
-/* Encrypts len bytes of in into out (may be the same buffer) and writes
- * the tag.  False only on an internal error. */
+/* 'fm_aead_seal()' - encrypt len bytes of in into out (may be the same buffer)
+ * and writes the tag.  False only on an internal error. */
 bool fm_aead_seal(fm_aead_t *aead, const uint8_t *nonce, const uint8_t *aad,
     size_t aadlen, const uint8_t *in, size_t len, uint8_t *out, uint8_t *tag);
 
-/* Decrypts and verifies; false if the tag does not match (out is then
- * wiped) or on an internal error. */
+/* 'fm_aead_open()' - decrypt and verifies; false if the tag does not match (out
+ * is then wiped) or on an internal error. */
 bool fm_aead_open(fm_aead_t *aead, const uint8_t *nonce, const uint8_t *aad,
     size_t aadlen, const uint8_t *in, size_t len, uint8_t *out,
     const uint8_t *tag);
@@ -61,15 +63,16 @@ bool fm_aead_verify(fm_aead_t *aead, const uint8_t *nonce, const uint8_t *aad,
     size_t aadlen, const uint8_t *in, size_t len, uint8_t *scratch,
     const uint8_t *tag);
 
-/* HKDF-SHA256 of ikm with salt and info into out (outlen bytes). */
+/* 'fm_aead_hkdf()' - hKDF-SHA256 of ikm with salt and info into out (outlen
+ * bytes). */
 bool fm_aead_hkdf(const uint8_t *ikm, size_t ikmlen, const uint8_t *salt,
     size_t saltlen, const uint8_t *info, size_t infolen, uint8_t *out,
     size_t outlen);
 
-/* Fills buf with len bytes from the kernel's CSPRNG. */
+/* 'fm_random()' - fill buf with len bytes from the kernel's CSPRNG. */
 bool fm_random(void *buf, size_t len);
 
-/* Wipes len bytes at p in a way the compiler cannot drop. */
+/* 'fm_wipe()' - wipe len bytes at p in a way the compiler cannot drop. */
 void fm_wipe(void *p, size_t len);
 
 #endif

@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-/* Milliseconds since an arbitrary start (CLOCK_MONOTONIC). */
+/* 'fm_clock_ms()' - millisecond since an arbitrary start (CLOCK_MONOTONIC). */
 uint64_t fm_clock_ms(void);
 
 #endif

@@ -57,7 +57,9 @@ bool fm_conf_parse(const char *buf, size_t len, const struct fm_conf_key *keys,
 bool fm_conf_load(const char *path, const struct fm_conf_key *keys,
     size_t nkeys, void *target, char *err, size_t errlen);
 
-/* Parse helpers shared with command-line parsing; false if not valid. */
+/* 'fm_conf_parse_bool()', 'fm_conf_parse_uint()', 'fm_conf_parse_size()',
+ * 'fm_conf_parse_duration()' - parse helpers shared with command-line parsing;
+ * false if not valid. */
 bool fm_conf_parse_bool(const char *s, bool *out);
 bool fm_conf_parse_uint(const char *s, uint64_t *out);
 bool fm_conf_parse_size(const char *s, uint64_t *out);

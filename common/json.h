@@ -13,10 +13,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Writes s (NUL-terminated; NULL writes null) as a JSON string. */
+/* 'fm_json_string()' - write s (NUL-terminated; NULL writes null) as a JSON
+ * string. */
 void fm_json_string(FILE *f, const char *s);
 
-/* Writes "name": and then the value; comma handling is the caller's. */
+/* 'fm_json_key_string()', 'fm_json_key_int()' - write "name": and then the
+ * value; comma handling is the caller's. */
 void fm_json_key_string(FILE *f, const char *name, const char *value);
 void fm_json_key_int(FILE *f, const char *name, int64_t value);
 

@@ -18,14 +18,17 @@ enum fm_log_target {
 	FM_LOG_STDERR,
 };
 
-/* Sets the program name, the target and whether debug lines are emitted. */
+/* 'fm_log_init()' - set the program name, the target and whether debug lines
+ * are emitted. */
 void fm_log_init(const char *progname, enum fm_log_target target, bool debug);
 
+/* 'fm_log_debug()', 'fm_log_info()', 'fm_log_warn()' - log a line at that
+ * level (debug lines only when fm_log_init() asked for them). */
 void fm_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fm_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fm_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Logs at error level and exits with status 1. */
+/* 'fm_fatal()' - log at error level and exit with status 1. */
 void fm_fatal(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
 

@@ -43,7 +43,7 @@ struct fm_settings {
 /* Environment variable naming the config file (tests, private stacks). */
 #define FM_SETTINGS_ENV "FOLLOWME_CONF"
 
-/* Fills s with the built-in defaults. */
+/* 'fm_settings_defaults()' - fill s with the built-in defaults. */
 void fm_settings_defaults(struct fm_settings *s);
 
 /*
@@ -55,10 +55,13 @@ void fm_settings_defaults(struct fm_settings *s);
 bool fm_settings_load(
     struct fm_settings *s, const char *path, char *err, size_t errlen);
 
-/* Is user listed in deny_users? */
+/* 'fm_settings_user_denied()' - is user listed in deny_users? */
 bool fm_settings_user_denied(const struct fm_settings *s, const char *user);
 
-/* Derived paths, written into buf (size bytes); false if too long. */
+/* 'fm_settings_db_path()', 'fm_settings_spool_dir()',
+ * 'fm_settings_master_key_path()', 'fm_settings_ingest_socket()',
+ * 'fm_settings_pki_dir()', 'fm_settings_badge_key_path()' - derived paths,
+ * written into buf (size bytes); false if too long. */
 bool fm_settings_db_path(const struct fm_settings *s, char *buf, size_t size);
 bool fm_settings_spool_dir(const struct fm_settings *s, char *buf, size_t size);
 bool fm_settings_master_key_path(
@@ -69,11 +72,13 @@ bool fm_settings_pki_dir(const struct fm_settings *s, char *buf, size_t size);
 bool fm_settings_badge_key_path(
     const struct fm_settings *s, char *buf, size_t size);
 
-/* The server name terminals must see: server_name, or the host name. */
+/* 'fm_settings_server_name()' - the server name terminals must see:
+ * server_name, or the host name. */
 void fm_settings_server_name(
     const struct fm_settings *s, char *buf, size_t size);
 
-/* Splits listen into host and port; false if it is not "host:port". */
+/* 'fm_settings_listen_address()' - split listen into host and port; false if it
+ * is not "host:port". */
 bool fm_settings_listen_address(const struct fm_settings *s, char *host,
     size_t hostlen, char *port, size_t portlen);
 

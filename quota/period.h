@@ -30,17 +30,18 @@ enum fm_period {
  */
 bool fm_period_parse_date(const char *buf, size_t len, int64_t *start);
 
-/* The UNIX time of local midnight starting the day after the one that
- * begins at day_start. */
+/* 'fm_period_next_day()' - the UNIX time of local midnight starting the day
+ * after the one that begins at day_start. */
 int64_t fm_period_next_day(int64_t day_start);
 
-/* Formats the local date of t as YYYY-MM-DD into buf; returns buf. */
+/* 'fm_period_format_date()' - format the local date of t as YYYY-MM-DD into
+ * buf; returns buf. */
 const char *fm_period_format_date(int64_t t, char *buf, size_t size);
 
-/* Parses "daily", "weekly" or "monthly". */
+/* 'fm_period_parse()' - parse "daily", "weekly" or "monthly". */
 bool fm_period_parse(const char *s, enum fm_period *out);
 
-/* The name of p ("daily", ...). */
+/* 'fm_period_name()' - the name of p ("daily", ...). */
 const char *fm_period_name(enum fm_period p);
 
 /*

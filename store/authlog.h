@@ -13,7 +13,8 @@
 
 enum fm_authlog_kind { FM_AUTHLOG_USER, FM_AUTHLOG_TERMINAL };
 
-/* Records a failed login against key (a user or a terminal name). */
+/* 'fm_authlog_fail()' - record a failed login against key (a user or a terminal
+ * name). */
 bool fm_authlog_fail(
     fm_store_t *store, enum fm_authlog_kind kind, const char *key, int64_t now);
 
@@ -25,8 +26,8 @@ bool fm_authlog_fail(
 bool fm_authlog_locked(fm_store_t *store, enum fm_authlog_kind kind,
     const char *key, int64_t now, int64_t window, int64_t max, int64_t *until);
 
-/* Forgets key's failures (a successful login, or an admin's unlock);
- * returns how many were forgotten, -1 on error. */
+/* 'fm_authlog_clear()' - forget key's failures (a successful login, or an
+ * admin's unlock); returns how many were forgotten, -1 on error. */
 int fm_authlog_clear(
     fm_store_t *store, enum fm_authlog_kind kind, const char *key);
 

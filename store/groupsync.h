@@ -47,10 +47,10 @@ bool fm_groupsync_wait(fm_groupsync_t *g);
 bool fm_groupsync_sync_now(fm_groupsync_t *g);
 
 /*
- * 'fm_groupsync_lock_writer()' - wait for the other processes' write
- * transactions on the database: taken before BEGIN and released after
- * COMMIT (before waiting for the disk).  SQLite's own busy handler
- * polls in steps of milliseconds, longer than a whole charge; this lock
+ * 'fm_groupsync_unlock_writer()' - 'fm_groupsync_lock_writer()' - wait for the
+ * other processes' write transactions on the database: taken before BEGIN and
+ * released after COMMIT (before waiting for the disk).  SQLite's own busy
+ * handler polls in steps of milliseconds, longer than a whole charge; this lock
  * hands over at once.
  */
 bool fm_groupsync_lock_writer(fm_groupsync_t *g);
@@ -59,11 +59,12 @@ void fm_groupsync_unlock_writer(fm_groupsync_t *g);
 /* 'fm_groupsync_close()' - unmap and close; NULL is a no-op. */
 void fm_groupsync_close(fm_groupsync_t *g);
 
-/* What this handle did, for tests and benchmarks: commits waited for and
- * the fdatasync() calls it made itself. */
 struct fm_groupsync_stats {
 	uint64_t waits, syncs;
 };
+
+/* 'fm_groupsync_stats()' - what this handle did, for tests and benchmarks:
+ * commits waited for and the fdatasync() calls it made itself. */
 void fm_groupsync_stats(const fm_groupsync_t *g, struct fm_groupsync_stats *s);
 
 #endif

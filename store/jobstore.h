@@ -70,7 +70,7 @@ enum fm_claim fm_jobstore_add_document(fm_store_t *store,
     const struct fm_document *doc, int64_t now, bool (*commit_file)(void *arg),
     void *arg);
 
-/* Copies job id into *out; false if there is no such job. */
+/* 'fm_jobstore_get()' - copy job id into *out; false if there is none. */
 bool fm_jobstore_get(fm_store_t *store, int64_t id, struct fm_job *out);
 
 /*
@@ -82,7 +82,7 @@ bool fm_jobstore_get(fm_store_t *store, int64_t id, struct fm_job *out);
 bool fm_jobstore_list(fm_store_t *store, const char *owner, const char *state,
     bool (*fn)(const struct fm_job *job, void *arg), void *arg);
 
-/* Calls fn for each document of job_id, in order. */
+/* 'fm_jobstore_documents()' - call fn for each document of job_id, in order. */
 bool fm_jobstore_documents(fm_store_t *store, int64_t job_id,
     bool (*fn)(const struct fm_document *doc, void *arg), void *arg);
 
@@ -95,30 +95,34 @@ bool fm_jobstore_documents(fm_store_t *store, int64_t job_id,
 bool fm_jobstore_end(fm_store_t *store, int64_t job_id, const char *state,
     const char *detail, int64_t now);
 
-/* Moves a held job's expiry to expires_at (never earlier than it was)
- * and records who did it; false unless job_id is held and owned by owner. */
+/* 'fm_jobstore_extend()' - move a held job's expiry to expires_at (never
+ * earlier than it was) and record who did it; false unless job_id is held and
+ * owned by owner. */
 bool fm_jobstore_extend(fm_store_t *store, int64_t job_id, const char *owner,
     int64_t expires_at, const char *detail, int64_t now);
 
-/* Marks a document's spool file as destroyed. */
+/* 'fm_jobstore_forget_file()' - mark a document's spool file as destroyed. */
 bool fm_jobstore_forget_file(fm_store_t *store, int64_t job_id, int seq);
 
-/* Ids of held jobs whose expires_at <= now, at most max, into ids; returns
- * how many, or -1 on error. */
+/* 'fm_jobstore_expired()' - the ids of held jobs whose expires_at <= now, at most
+ * max, into ids; returns how many, or -1 on error. */
 int fm_jobstore_expired(fm_store_t *store, int64_t now, int64_t *ids, int max);
 
-/* The soonest expires_at of a held job, or -1 if none. */
+/* 'fm_jobstore_next_expiry()' - the soonest expires_at of a held job, or -1 if
+ * none. */
 int64_t fm_jobstore_next_expiry(fm_store_t *store);
 
-/* Is spool_file the file of a document of a held or releasing job?  Used
- * by the start-up sweep to delete orphans left by a crash. */
+/* 'fm_jobstore_file_is_live()' - is spool_file the file of a document of a held
+ * or releasing job?  Used by the start-up sweep to delete orphans left by a
+ * crash. */
 bool fm_jobstore_file_is_live(fm_store_t *store, const char *spool_file);
 
-/* Records an event for a job (shown by followme-admin jobs show). */
+/* 'fm_jobstore_event()' - record an event for a job (shown by followme-admin
+ * jobs show). */
 bool fm_jobstore_event(fm_store_t *store, int64_t job_id, const char *event,
     const char *detail, int64_t now);
 
-/* Calls fn for each event of job_id, oldest first. */
+/* 'fm_jobstore_events()' - call fn for each event of job_id, oldest first. */
 bool fm_jobstore_events(fm_store_t *store, int64_t job_id,
     bool (*fn)(int64_t at, const char *event, const char *detail, void *arg),
     void *arg);

@@ -35,11 +35,13 @@ struct fm_release_count {
 	int64_t impressions, sheets; /* sheets -1 when not reported */
 };
 
-/* Records the ledger reservation made for release id. */
+/* 'fm_releases_set_reservation()' - record the ledger reservation made for
+ * release id. */
 bool fm_releases_set_reservation(fm_store_t *store, int64_t id,
     int64_t reservation_id, int64_t amount, int price_version);
 
-/* Records what release id was finally charged (minor units). */
+/* 'fm_releases_set_charged()' - record what release id was finally charged
+ * (minor units). */
 bool fm_releases_set_charged(fm_store_t *store, int64_t id, int64_t charged);
 
 enum fm_release_outcome {
@@ -47,11 +49,13 @@ enum fm_release_outcome {
 	FM_RELEASE_FAILED,    /* not printed: the job is held again */
 };
 
-/* Starts a release of r->job_id for r->user; fills r->id.  False if the
- * job is not held by that user (already released, elsewhere, ...). */
+/* 'fm_releases_start()' - start a release of r->job_id for r->user; fills
+ * r->id.  False if the job is not held by that user (already released,
+ * elsewhere, ...). */
 bool fm_releases_start(fm_store_t *store, struct fm_release *r, int64_t now);
 
-/* Records the printer's job id(s), "3" or "3,4", once accepted. */
+/* 'fm_releases_submitted()' - record the printer's job id(s), "3" or "3,4",
+ * once accepted. */
 bool fm_releases_submitted(
     fm_store_t *store, int64_t id, const char *printer_jobs);
 

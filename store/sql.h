@@ -111,9 +111,10 @@ enum fm_sql_found {
 };
 
 /*
- * 'fm_sql_exec()' - run sql with its parameters to completion (an
- * INSERT, UPDATE or DELETE); true if it ran, false on any error.
+ * 'fm_sql_exec()' - run sql with its parameters to completion (an INSERT,
+ * UPDATE or DELETE); true if it ran, false on any error.
  * fm_sql_changes() then tells how many rows it changed.
+ * 'fm_sql_exec_args()' takes the parameters as an FM_SQL_ARGS() list.
  */
 #define fm_sql_exec(store, sql, ...)                                           \
 	fm_sql_exec_args(store, sql, FM_SQL_ARGS(__VA_ARGS__))
@@ -158,7 +159,7 @@ struct fm_sql_rows {
  * 'fm_sql_open()' - start iterating the rows of sql.  False (logged) if
  * it cannot be prepared.  Either way, call fm_sql_next() while it
  * returns true and then fm_sql_close(), which tells whether all went
- * well:
+ * well ('fm_sql_open_args()' takes an FM_SQL_ARGS() list):
  *
  *	struct fm_sql_rows r;
  *	bool ok = fm_sql_open(&r, store, SQL, FM_ARG_TEXT(owner));

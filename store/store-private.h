@@ -13,10 +13,11 @@
 
 #include "store/store.h"
 
-/* The connection behind a store handle (borrowed). */
+/* 'fm_store_db()' - the connection behind a store handle (borrowed). */
 sqlite3 *fm_store_db(fm_store_t *store);
 
-/* Transactions: BEGIN IMMEDIATE takes the write lock up front, so a
+/* 'fm_store_begin()', 'fm_store_commit()', 'fm_store_rollback()' -
+ * transactions: BEGIN IMMEDIATE takes the write lock up front, so a
  * read-then-write sequence can never fail half-way with SQLITE_BUSY. */
 bool fm_store_begin(fm_store_t *store);
 bool fm_store_commit(fm_store_t *store);
@@ -35,52 +36,55 @@ void fm_store_rollback(fm_store_t *store);
 bool fm_store_end(fm_store_t *store, bool ok);
 
 /*
- * Commits return once durable (group commit, groupsync.h), except while
- * the store is lazy: then they return as soon as the WAL is written, and
- * become durable with the next durable commit by anyone.
+ * 'fm_store_set_lazy()' - commit return once durable (group commit,
+ * groupsync.h), except while the store is lazy: then they return as soon as the
+ * WAL is written, and become durable with the next durable commit by anyone.
  */
 void fm_store_set_lazy(fm_store_t *store, bool lazy);
 
 /*
- * A batch: one transaction (one fsync) around several operations that
- * each begin and commit or roll back on their own -- inside a batch
- * those are savepoints, so one operation failing undoes only itself.
- * fm_store_batch_end() commits (durably unless lazy); false if the
- * transaction could not be committed, which undoes every operation in
+ * 'fm_store_batch_begin()', 'fm_store_batch_end()' - a batch: one transaction
+ * (one fsync) around several operations that each begin and commit or roll back
+ * on their own -- inside a batch those are savepoints, so one operation failing
+ * undoes only itself. fm_store_batch_end() commits (durably unless lazy); false
+ * if the transaction could not be committed, which undoes every operation in
  * it.  The ledger writer (ledgerd.c) batches concurrent charges.
  */
 bool fm_store_batch_begin(fm_store_t *store);
 bool fm_store_batch_end(fm_store_t *store, bool lazy);
 
-/* Whether commits go through group commit; if not, every commit other
- * than a lazy one is durable by itself (synchronous = FULL). */
+/* 'fm_store_group_commit()' - whether commits go through group commit; if not,
+ * every commit other than a lazy one is durable by itself (synchronous = FULL).
+ */
 bool fm_store_group_commit(fm_store_t *store);
 
-/* Waits until every commit made so far (by anyone) is durable: for a
- * retried call that finds its work already done, perhaps by a process
- * that died before that work reached the disk. */
+/* 'fm_store_durable()' - wait until every commit made so far (by anyone) is
+ * durable: for a retried call that finds its work already done, perhaps by a
+ * process that died before that work reached the disk. */
 bool fm_store_durable(fm_store_t *store);
 
-/* What group commit did through this handle (zeros without it). */
 struct fm_groupsync_stats;
+
+/* 'fm_store_sync_stats()' - what group commit did through this handle (zeros
+ * without it). */
 void fm_store_sync_stats(fm_store_t *store, struct fm_groupsync_stats *stats);
 
-/* Prepares sql; logs and returns NULL on failure. */
+/* 'fm_store_prepare()' - prepare sql; logs and returns NULL on failure. */
 sqlite3_stmt *fm_store_prepare(fm_store_t *store, const char *sql);
 
 /*
- * A cached statement for a hot path: sql must be a string literal (the
- * cache is keyed by its address).  The statement comes reset with its
- * bindings cleared; hand it back with fm_store_release(), never
+ * 'fm_store_cached()' - a cached statement for a hot path: sql must be a string
+ * literal (the cache is keyed by its address).  The statement comes reset with
+ * its bindings cleared; hand it back with fm_store_release(), never
  * sqlite3_finalize().
  */
 sqlite3_stmt *fm_store_cached(fm_store_t *store, const char *sql);
 
-/* Resets a statement from fm_store_cached() (or finalizes one that the
- * full cache could not hold). */
+/* 'fm_store_release()' - reset a statement from fm_store_cached() (or finalizes
+ * one that the full cache could not hold). */
 void fm_store_release(fm_store_t *store, sqlite3_stmt *st);
 
-/* Runs a statement with no parameters and no result rows. */
+/* 'fm_store_exec()' - run a statement with no parameters and no result rows. */
 bool fm_store_exec(fm_store_t *store, const char *sql);
 
 /* The numbered migrations, in order: migration i brings the schema from

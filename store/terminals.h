@@ -23,19 +23,22 @@ struct fm_terminal {
 	int64_t created_at, removed_at; /* removed_at 0: active */
 };
 
-/* Registers an active terminal; false if the name is taken by an active
- * terminal or on error. */
+/* 'fm_terminals_add()' - register an active terminal; false if the name is
+ * taken by an active terminal or on error. */
 bool fm_terminals_add(fm_store_t *store, const char *name, const char *printer,
     const char *cert_serial, int64_t now);
 
-/* Marks the active terminal name removed; false if there is none. */
+/* 'fm_terminals_remove()' - mark the active terminal name removed; false if
+ * there is none. */
 bool fm_terminals_remove(fm_store_t *store, const char *name, int64_t now);
 
-/* The active terminal with this name and certificate serial, if any. */
+/* 'fm_terminals_find_active()' - the active terminal with this name and
+ * certificate serial, if any. */
 bool fm_terminals_find_active(fm_store_t *store, const char *name,
     const char *cert_serial, struct fm_terminal *out);
 
-/* Calls fn for every terminal, active first, then by name. */
+/* 'fm_terminals_list()' - call fn for every terminal, active first, then by
+ * name. */
 bool fm_terminals_list(fm_store_t *store, bool include_removed,
     bool (*fn)(const struct fm_terminal *t, void *arg), void *arg);
 

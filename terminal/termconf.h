@@ -79,7 +79,8 @@ bool fm_termconf_parse(const char *buf, size_t len, struct fm_termconf *c,
 bool fm_termconf_load(
     const char *path, struct fm_termconf *c, char *err, size_t errlen);
 
-/* "released", "nothing", ... : the [feedback] key of an outcome. */
+/* 'fm_termconf_outcome_name()' - "released", "nothing", ... : the [feedback]
+ * key of an outcome. */
 const char *fm_termconf_outcome_name(enum fm_term_outcome o);
 
 #endif

@@ -15,10 +15,11 @@
 
 #include "terminal/termstate.h"
 
-/* Sets up curses on the controlling terminal; false if it cannot. */
+/* 'fm_termdraw_open()' - set up curses on the controlling terminal; false if it
+ * cannot. */
 bool fm_termdraw_open(void);
 
-/* Puts the terminal back as it was. */
+/* 'fm_termdraw_close()' - put the terminal back as it was. */
 void fm_termdraw_close(void);
 
 /*

@@ -153,43 +153,49 @@ struct fm_termstate {
 #define FM_TERMSTATE_REPLY_MS 30000
 #define FM_TERMSTATE_RELEASE_MS 600000
 
-/* Sets t up, idle and disconnected; times in milliseconds. */
+/* 'fm_termstate_init()' - set t up, idle and disconnected; times in
+ * milliseconds. */
 void fm_termstate_init(struct fm_termstate *t, bool headless, uint64_t idle_ms,
     uint64_t result_ms);
 
-/* The connection is up: hello_ok is the server's HELLO_OK. */
+/* 'fm_termstate_connected()' - the connection is up: hello_ok is the server's
+ * HELLO_OK. */
 void fm_termstate_connected(
     struct fm_termstate *t, const struct fm_proto_msg *hello_ok, uint64_t now);
 
-/* The connection is gone; any session with it. */
+/* 'fm_termstate_disconnected()' - the connection is gone; any session with it.
+ */
 void fm_termstate_disconnected(struct fm_termstate *t, uint64_t now);
 
-/* The badge reader works (true) or is unavailable (false). */
+/* 'fm_termstate_reader()' - the badge reader works (true) or is unavailable
+ * (false). */
 void fm_termstate_reader(struct fm_termstate *t, bool ok);
 
-/* A badge was tapped: its UID bytes (1 to FM_PROTO_UIDMAX). */
+/* 'fm_termstate_card()' - a badge was tapped: its UID bytes (1 to
+ * FM_PROTO_UIDMAX). */
 void fm_termstate_card(
     struct fm_termstate *t, const uint8_t *uid, size_t len, uint64_t now);
 
-/* A key; ch is the character for FM_KEY_CHAR. */
+/* 'fm_termstate_key()' - a key; ch is the character for FM_KEY_CHAR. */
 void fm_termstate_key(
     struct fm_termstate *t, enum fm_termstate_key key, int ch, uint64_t now);
 
-/* A message from the server. */
+/* 'fm_termstate_message()' - a message from the server. */
 void fm_termstate_message(
     struct fm_termstate *t, const struct fm_proto_msg *m, uint64_t now);
 
-/* Time passed: screen and reply timeouts. */
+/* 'fm_termstate_tick()' - time passed: screen and reply timeouts. */
 void fm_termstate_tick(struct fm_termstate *t, uint64_t now);
 
-/* The earliest time fm_termstate_tick() has work to do, 0 if none. */
+/* 'fm_termstate_next_deadline()' - the earliest time fm_termstate_tick() has
+ * work to do, 0 if none. */
 uint64_t fm_termstate_next_deadline(const struct fm_termstate *t);
 
-/* How many jobs an action applies to: the marked ones, or the one under
- * the cursor. */
+/* 'fm_termstate_selected()' - how many jobs an action applies to: the marked
+ * ones, or the one under the cursor. */
 size_t fm_termstate_selected(const struct fm_termstate *t);
 
-/* Wipes the PIN and the outgoing message. */
+/* 'fm_termstate_wipe()' - wipe the PIN and the outgoing message. */
 void fm_termstate_wipe(struct fm_termstate *t);
 
 #endif
