@@ -8,7 +8,7 @@ set -euo pipefail
 : "${FM_BUILD:?}" "${FM_SRC:?}"
 export TZ=UTC
 
-ADMIN_BIN="$FM_BUILD/quota/followme-admin"
+ADMIN_BIN="$FM_BUILD/admin/followme-admin"
 CHARGE_BIN="$FM_BUILD/tests/fm_test_charge"
 T=$(mktemp -d /tmp/fm-quota-XXXXXX)
 trap 'rm -rf "$T"' EXIT

@@ -215,7 +215,7 @@ fm_add_queues() {
 }
 
 fm_admin() {
-	"$FM_BUILD/quota/followme-admin" -c "$FM_CONF" "$@"
+	"$FM_BUILD/admin/followme-admin" -c "$FM_CONF" "$@"
 }
 
 # fm_lp_as USER lp-args... : submit as a local user (PeerCred).

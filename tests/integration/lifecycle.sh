@@ -102,7 +102,7 @@ check_usage 2 "expected one job id" jobs delete
 check_usage 1 "no job 999" jobs show 999
 check_usage 2 "unknown state 'nope'" jobs list --state nope
 check_usage 2 "unexpected argument 'x'" jobs list x
-"$FM_BUILD/quota/followme-admin" -c "$T/bad.conf" jobs list 2>"$T/err" && fm_die "bad config accepted"
+"$FM_BUILD/admin/followme-admin" -c "$T/bad.conf" jobs list 2>"$T/err" && fm_die "bad config accepted"
 grep -q "line 2" "$T/err" || fm_die "admin config message"
 fm_admin --help | grep -q "jobs purge-expired" || fm_die "help"
 echo "ok - followme-admin jobs commands and their errors"

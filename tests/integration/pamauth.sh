@@ -53,7 +53,7 @@ S="$T/fm"
 mkdir -p "$S/state" && chmod 755 "$S" && chown followme: "$S/state" && chmod 700 "$S/state"
 printf '[server]\nstate_dir = %s/state\nrun_dir = %s/run\n' "$S" "$S" > "$S/followme.conf"
 chmod 644 "$S/followme.conf"
-admin() { "$FM_BUILD/quota/followme-admin" -c "$S/followme.conf" "$@"; }
+admin() { "$FM_BUILD/admin/followme-admin" -c "$S/followme.conf" "$@"; }
 admin user add fmalice >/dev/null || fail "user add"
 admin user add fmbob >/dev/null || fail "user add bob"
 echo 4711 | admin user set-pin fmalice >/dev/null || fail "set-pin"

@@ -52,13 +52,13 @@ export LIBNFC_LOG_LEVEL=0
 STEP="a key others can read is refused"
 chmod o+r "$PKI/t1.key"
 rc=0
-"$FM_BUILD/release/followme-terminal" -c "$T/terminal.conf" 2>"$T/keyerr" || rc=$?
+"$FM_BUILD/terminal/followme-terminal" -c "$T/terminal.conf" 2>"$T/keyerr" || rc=$?
 [ "$rc" -eq 2 ] || fm_die "a world-readable key was used (exit $rc)"
 grep -q "t1.key: readable or writable by others (mode 0644)" "$T/keyerr" || fm_die "unclear error: $(cat "$T/keyerr")"
 chmod o-rwx "$PKI/t1.key"
 
 fm_start_sim
-"$FM_BUILD/release/followme-terminal" -c "$T/terminal.conf" 2>>"$T/log/terminal.log" &
+"$FM_BUILD/terminal/followme-terminal" -c "$T/terminal.conf" 2>>"$T/log/terminal.log" &
 TERM_PID=$!
 for _ in $(seq 1 100); do
 	grep -q "connected to" "$T/log/terminal.log" && break
@@ -157,7 +157,7 @@ FM_EXTRA_PIDS="${FM_EXTRA_PIDS:-} $!"
 for _ in $(seq 1 50); do [ -s "$T/blackhole.port" ] && break; sleep 0.1; done
 PORT=$(cat "$T/blackhole.port") fm_terminal_conf t1 followme-test "[server]" "connect_timeout = 20s" \
 	"[terminal]" "headless = yes" "[feedback]" "$(fb server_unavailable)"
-"$FM_BUILD/release/followme-terminal" -c "$T/terminal.conf" 2>>"$T/log/terminal.log" &
+"$FM_BUILD/terminal/followme-terminal" -c "$T/terminal.conf" 2>>"$T/log/terminal.log" &
 TERM_PID=$!
 sleep 1
 start=$(date +%s)

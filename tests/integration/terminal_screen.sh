@@ -57,10 +57,10 @@ write_terminal_conf() { # idle_timeout
 }
 export LIBNFC_LOG_LEVEL=0
 write_terminal_conf 5m
-"$FM_BUILD/release/followme-terminal" -n -c "$T/terminal.conf" >/dev/null ||
+"$FM_BUILD/terminal/followme-terminal" -n -c "$T/terminal.conf" >/dev/null ||
 	fm_die "configuration refused"
 fm_start_sim
-fm_start_screen sh -c "exec '$FM_BUILD/release/followme-terminal' -v -c '$T/terminal.conf' 2>>'$T/log/terminal.log'"
+fm_start_screen sh -c "exec '$FM_BUILD/terminal/followme-terminal' -v -c '$T/terminal.conf' 2>>'$T/log/terminal.log'"
 
 STEP="idle screen"
 fm_wait_screen "Tap your badge"
@@ -209,7 +209,7 @@ tmux -S "$TMUX_SOCK" resize-window -t fm -x 80 -y 24
 STEP="logout after inactivity"
 tmux -S "$TMUX_SOCK" kill-server
 write_terminal_conf 5s
-fm_start_screen sh -c "exec '$FM_BUILD/release/followme-terminal' -c '$T/terminal.conf' 2>>'$T/log/terminal.log'"
+fm_start_screen sh -c "exec '$FM_BUILD/terminal/followme-terminal' -c '$T/terminal.conf' 2>>'$T/log/terminal.log'"
 fm_wait_screen "Tap your badge"
 fm_tap 04A1B2C3
 fm_wait_screen "Alice Martin \(fmalice\)"
