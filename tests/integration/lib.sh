@@ -307,6 +307,10 @@ fm_run_case() {
 			trap 'FM_CASE_ERR="status $? from: $BASH_COMMAND"' ERR
 		fi
 		"case_$fm_name"
+		fm_ret=$?
+		# A case ends well when it ends: not by fm_die, not by a last
+		# command that failed.
+		[ "$fm_ret" -eq 0 ] || fm_die "its last command failed (status $fm_ret)"
 	)
 	fm_rc=$?
 	if [ -f "$T/.case.vars" ]; then
