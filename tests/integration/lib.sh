@@ -718,7 +718,8 @@ fm_start_sim() {
 
 # fm_stop_sim: the simulator told to quit, and gone.
 fm_stop_sim() {
-	echo quit >&7 2>/dev/null
+	# In a subshell: a simulator already gone would SIGPIPE this shell.
+	(echo quit >&7) 2>/dev/null
 	fm_stop_pid "$SIM_PID"
 	SIM_PID=""
 	exec 7>&- 8<&-
@@ -727,7 +728,7 @@ fm_stop_sim() {
 # fm_sim COMMAND...: one simulator command, waiting until it took effect.
 fm_sim() {
 	local line
-	echo "$*" >&7 || fm_die "simulator gone"
+	(echo "$*" >&7) 2>/dev/null || fm_die "simulator gone"
 	read -r -t 15 line <&8 || fm_die "simulator: no answer to '$*'"
 	echo "$(date +%T.%N) $* -> $line" >> "$T/log/simcmd.log"
 	case "$line" in ok*) ;; *) fm_die "simulator: '$*' answered '$line'" ;; esac
