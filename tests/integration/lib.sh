@@ -67,24 +67,20 @@ fm_log() { printf '%s\n' "$*" >&2; }
 
 # fm_die MESSAGE: the check failed.  In a case, it ends the case (the
 # runner prints MESSAGE); in the set-up, the script.
-fm_die() {
-	if [ -n "${FM_CASE:-}" ]; then
-		printf '%s\n' "$*" >> "$T/.case.reason"
-	else
-		printf 'FAIL: %s\n' "$*" >&2
-	fi
-	exit 1
-}
+fm_die() { fm_end 1 FAIL "$*"; }
 
 # fm_skip REASON: this case (or, in the set-up, the script) cannot run
 # here.
-fm_skip() {
+fm_skip() { fm_end 77 SKIP "$*"; }
+
+# fm_end STATUS WORD MESSAGE: the ending of fm_die and fm_skip.
+fm_end() {
 	if [ -n "${FM_CASE:-}" ]; then
-		printf '%s\n' "$*" >> "$T/.case.reason"
+		printf '%s\n' "$3" >> "$T/.case.reason"
 	else
-		printf 'SKIP: %s\n' "$*" >&2
+		printf '%s: %s\n' "$2" "$3" >&2
 	fi
-	exit 77
+	exit "$1"
 }
 
 fm_require_root() {
