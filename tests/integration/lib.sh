@@ -63,8 +63,6 @@ FM_LIB_DAEMONS="followmed:FOLLOWMED_PID cupsd:CUPSD_PID ippeveprinter:MFP_PID fm
 FM_CARRY="TMUX_SOCK FM_EXTRA_PIDS FM_FOLLOWMED_ENV CUPS_SERVER CUPS_PORT MFP_PORT MFP_URI PORT PKI"
 FM_AT_EXIT=()
 
-fm_log() { printf '%s\n' "$*" >&2; }
-
 # fm_die MESSAGE: the check failed.  In a case, it ends the case (the
 # runner prints MESSAGE); in the set-up, the script.
 fm_die() { fm_end 1 FAIL "$*"; }
@@ -524,38 +522,6 @@ fm_lp_as() {
 
 # fm_cups_job_id "request id is q-12 (1 file(s))" -> 12
 fm_cups_job_id() { sed -n 's/^request id is .*-\([0-9]*\) .*/\1/p'; }
-
-# fm_wait_job_completed ID [seconds]: until lpstat shows the job among
-# the completed jobs.
-fm_wait_job_completed() {
-	local id=$1 secs=${2:-30}
-	for _ in $(seq 1 $((secs * 10))); do
-		lpstat -W completed -o 2>/dev/null | grep -q -- "-$id " && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-# fm_job_state ID: CUPS job-state keyword (pending, held, processing,
-# stopped, canceled, aborted, completed) via ipptool.
-fm_job_state() {
-	local id=$1
-	cat > "$T/gja.test" <<TEST
-{
-	OPERATION Get-Job-Attributes
-	GROUP operation-attributes-tag
-	ATTR charset attributes-charset utf-8
-	ATTR naturalLanguage attributes-natural-language en
-	ATTR uri printer-uri \$uri
-	ATTR integer job-id $id
-	ATTR name requesting-user-name root
-	ATTR keyword requested-attributes job-state
-	DISPLAY job-state
-}
-TEST
-	ipptool -c "ipp://127.0.0.1:$CUPS_PORT/printers/followme" "$T/gja.test" 2>/dev/null |
-		tail -n 1
-}
 
 # fm_held_count USER: number of held jobs of USER in the store.
 fm_held_count() {
