@@ -125,8 +125,7 @@ fm_stop_pid() {
 			kill -KILL "$pid" 2>/dev/null
 		fi
 	fi
-	wait "$pid" 2>/dev/null
-	return 0
+	wait "$pid" 2>/dev/null || true
 }
 
 # fm_as USER[:GROUP] COMMAND...: COMMAND as USER (with USER's or GROUP's
@@ -681,7 +680,7 @@ fm_start_sim() {
 # fm_stop_sim: the simulator told to quit, and gone.
 fm_stop_sim() {
 	# In a subshell: a simulator already gone would SIGPIPE this shell.
-	(echo quit >&7) 2>/dev/null
+	(echo quit >&7) 2>/dev/null || true
 	fm_stop_pid "$SIM_PID"
 	SIM_PID=""
 	exec 7>&- 8<&-
