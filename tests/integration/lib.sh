@@ -16,12 +16,12 @@
 #	fm_setup "$@"			# reads the case names asked for
 #	fm_start_followmed		# set-up: a failure ends the script
 #
-#	# An expired job is not held again when CUPS retries it.
-#	case_retry_after_expiry() {
-#		fm_hold 1 fmalice
+#	# A retried submission of the expired job is not held again.
+#	case_expired_not_held_again() {
+#		hold 1 fmalice
 #		[ "$(fm_held_count fmalice)" -eq 0 ] || fm_die "expired job came back"
 #	}
-#	fm_needs retry_after_expiry expiry	# builds on case_expiry's state
+#	fm_needs expired_not_held_again expiry	# case_expiry's job
 #
 #	fm_run_cases
 #
@@ -151,14 +151,13 @@ fm_case_names() {
 # trap; the cases named (and FM_CASES) are the ones fm_run_cases will
 # run.  --any-user: the script does not need root.
 fm_setup() {
-	local any_user=no arg all
+	local any_user=no arg all listed=${FM_CASES:-}
 	if [ "${1:-}" = --any-user ]; then
 		any_user=yes
 		shift
 	fi
 	all=" $(fm_case_names | tr '\n' ' ') "
-	arg=${FM_CASES:-}
-	for arg in "$@" ${arg//,/ }; do
+	for arg in "$@" ${listed//,/ }; do
 		case $arg in
 		--list) fm_case_names; exit 0 ;;
 		-*)
