@@ -5,30 +5,26 @@
 # of a closed period (same bytes twice), ledger verification against a
 # tampered file, clear errors and exit codes.
 set -euo pipefail
-: "${FM_BUILD:?}" "${FM_SRC:?}"
+. "$(dirname "$0")/lib.sh"
+fm_setup --any-user "$@"
 export TZ=UTC
 
-ADMIN_BIN="$FM_BUILD/quota/followme-admin"
 CHARGE_BIN="$FM_BUILD/tests/fm_test_charge"
-T=$(mktemp -d /tmp/fm-quota-XXXXXX)
-trap 'rm -rf "$T"' EXIT
-chmod 755 "$T"
 STATE="$T/state"
 mkdir -m 700 "$STATE"
 # followme-admin drops to the configured user when run as root.
 if [ "$(id -u)" -eq 0 ]; then
 	RUNAS="followme"
 	chown followme "$STATE"
-	as_user() { runuser -u followme -- "$@"; }
+	as_user() { fm_as followme "$@"; }
 else
 	RUNAS="$(id -un)"
 	as_user() { "$@"; }
 fi
-printf '[server]\nstate_dir = %s\nuser = %s\n' "$STATE" "$RUNAS" >"$T/followme.conf"
+printf '[server]\nstate_dir = %s\nuser = %s\n' "$STATE" "$RUNAS" >"$FM_CONF"
 as_user touch "$STATE/followme.db"
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-admin() { "$ADMIN_BIN" -c "$T/followme.conf" "$@"; }
+admin() { fm_admin "$@"; }
 # expect_rc RC CMD... - run followme-admin, require exit status RC.
 expect_rc() {
 	local want=$1 rc=0
@@ -36,182 +32,206 @@ expect_rc() {
 	admin "$@" >"$T/out" 2>"$T/err" || rc=$?
 	[ "$rc" -eq "$want" ] || {
 		cat "$T/out" "$T/err" >&2
-		fail "followme-admin $* exited $rc, expected $want"
+		fm_die "followme-admin $* exited $rc, expected $want"
 	}
 }
-expect_err() { grep -q -- "$1" "$T/err" || { cat "$T/err" >&2; fail "stderr lacks '$1'"; }; }
-expect_out() { grep -q -- "$1" "$T/out" || { cat "$T/out" >&2; fail "stdout lacks '$1'"; }; }
+expect_err() { grep -q -- "$1" "$T/err" || { cat "$T/err" >&2; fm_die "stderr lacks '$1'"; }; }
+expect_out() { grep -q -- "$1" "$T/out" || { cat "$T/out" >&2; fm_die "stdout lacks '$1'"; }; }
 charge() { as_user "$CHARGE_BIN" "$STATE/followme.db" "$@"; }
-
-# --- set-up from the CLI alone -------------------------------------------
-expect_rc 0 dept add O10 'Finance, "Accounts"'
-expect_rc 0 dept add O20 '=HYPERLINK("http://evil")'
-expect_rc 0 user add alice --name 'Alice, A.' --department O10
-expect_rc 0 user add bob --department O20
-expect_rc 0 printer add lobby --uri ipp://192.0.2.5/ipp/print --location 'Lobby'
-expect_rc 0 price set --media A4 --colour mono --sides simplex --amount 0.05
-expect_rc 0 price set --media A4 --colour mono --sides duplex --amount 0.04
-expect_rc 0 price set --media A4 --colour colour --sides simplex --per sheet --amount 0.25
-expect_out "version 3"
-expect_rc 0 price show --json
-expect_out '"per":"sheet","amount":"0.25"'
-expect_rc 0 price history
-expect_out "^3 "
-expect_rc 0 quota set --user alice --amount 2.00 --period monthly --cap 3.00
-expect_rc 0 quota limit --user alice --restricted --overdraft 0.10
-expect_rc 0 quota set --department O20 --amount 1.00 --period weekly
-expect_rc 0 quota run-allocations
-expect_out "Credited 2"
-expect_rc 0 quota run-allocations
-expect_out "Credited 0"
-expect_rc 0 balance user alice --json
-expect_out '"balance":"2.00"'
-expect_rc 0 quota grant --department O10 --amount 5 --reason 'opening balance'
-expect_rc 0 quota adjust --user bob --amount -0.50 --reason 'correction'
-expect_rc 0 balance user bob
-expect_out "balance:   -0.50"
-expect_rc 0 user list --json
-expect_out '"login":"alice"'
-expect_rc 0 dept show O10
-expect_out "alice"
-printf '4711\n' >"$T/pin"
-admin user set-pin alice <"$T/pin" >/dev/null || fail "set-pin"
-expect_rc 0 user show alice
-expect_out "PIN:        set"
-expect_rc 0 badge add alice 04:A1:B2:C3 --label blue
-expect_rc 0 badge list alice --json
-expect_out '"label":"blue"'
-[ "$(stat -c %a "$STATE/badge.key")" = 600 ] || fail "badge key is not 0600"
-expect_rc 0 project add P-42
-expect_rc 1 project add O10
-expect_err "exists"
-expect_rc 0 project allow P-42 bob
-expect_rc 1 project allow P-42 nobody
-expect_err "no such user"
-expect_rc 0 quota grant --project P-42 --amount 1.50 --reason 'grant'
-expect_rc 0 project list --json
-expect_out '"code":"P-42","members":1,"balance":"1.50"'
-expect_rc 0 balance project P-42
-expect_rc 0 printer list --json
-expect_out '"name":"lobby"'
-
-# --- clear errors, non-zero exits ------------------------------------------
-expect_rc 2 frobnicate
-expect_rc 2 user
-expect_err "needs a command"
-expect_rc 1 user show nobody
-expect_err "no user nobody"
-expect_rc 1 balance user nobody
-expect_rc 2 quota grant --user alice --amount -5 --reason x
-expect_err "positive amount"
-expect_rc 2 quota grant --user alice --amount 5
-expect_err "reason is required"
-expect_rc 2 quota set --user alice --amount 1.234
-expect_rc 2 quota set --user alice --department O10 --amount 1
-expect_rc 2 export --by department --from 2024-02-30 --to 2024-03-01
-expect_err "is not a date"
-expect_rc 2 export --by department --from 2024-03-01 --to 2024-02-01
-expect_rc 2 export --by galaxy --from 2024-03-01 --to 2024-03-02
-expect_rc 2 price set --media B9 --colour mono --sides simplex --amount 1
-expect_rc 1 dept add O10 Again
-expect_err "already exists"
-expect_rc 1 user add carol --department NOPE
-printf '12\n' >"$T/pin"
-rc=0; admin user set-pin alice <"$T/pin" 2>"$T/err" >/dev/null || rc=$?
-[ "$rc" -eq 1 ] || fail "a 2-digit PIN was accepted"
-expect_rc 2 refund 5
-expect_rc 1 refund 999 --reason x
-
-# --- charges in October 2024, then exports --------------------------------
 OCT=1727740800 # 2024-10-01 00:00 UTC
-charge $((OCT + 3600)) alice lobby 1 3 2 0 >/dev/null
-charge $((OCT + 86400)) alice lobby 2 0 4 0 >/dev/null
-charge $((OCT + 2 * 86400)) bob lobby 3 10 0 1 >/dev/null
-# alice: 2.00 + 0.10 overdraft, then the department pays (user first).
-rc=0; charge $((OCT + 3 * 86400)) alice lobby 4 100 0 0 >/dev/null || rc=$?
-[ "$rc" -eq 0 ] || fail "alice+O10 should cover 5.00"
-rc=0; charge $((OCT + 4 * 86400)) alice lobby 5 200 0 0 2>"$T/err" || rc=$?
-[ "$rc" -eq 3 ] || fail "over quota was not denied"
-grep -q "needs .* more" "$T/err" || fail "no denial reason"
-expect_rc 0 report usage --by printer --from 2024-10-01 --to 2024-10-31
-expect_out "lobby"
-expect_rc 0 report usage --by user --from 2024-10-01 --to 2024-10-31 --json
-expect_out '"user":"alice"'
-expect_rc 0 export --by department --from 2024-10-01 --to 2024-10-31 --format csv --out "$T/open.csv"
-expect_err "period not closed"
-expect_rc 0 period close --to 2024-10-31
-for i in 1 2; do
-	expect_rc 0 export --by department --from 2024-10-01 --to 2024-10-31 --format csv --out "$T/oct-$i.csv"
-	expect_err "closed period"
-	expect_rc 0 export --by user --from 2024-10-01 --to 2024-10-31 --format json --out "$T/oct-$i.json"
-done
-# Later activity -- a refund of an October job included -- changes nothing.
-expect_rc 0 refund 1 --reason 'paper jam'
-expect_out "Refunded 0.23"
-expect_rc 1 refund 1 --reason 'again'
-expect_err "already refunded"
-charge 0 bob lobby 6 1 0 0 >/dev/null
-expect_rc 0 export --by department --from 2024-10-01 --to 2024-10-31 --format csv --out "$T/oct-3.csv"
-expect_rc 0 export --by user --from 2024-10-01 --to 2024-10-31 --format json --out "$T/oct-3.json"
-cmp "$T/oct-1.csv" "$T/oct-2.csv" || fail "re-export differs"
-cmp "$T/oct-1.csv" "$T/oct-3.csv" || fail "export of a closed period changed"
-cmp "$T/oct-1.json" "$T/oct-3.json" || fail "JSON export of a closed period changed"
-cmp "$T/open.csv" "$T/oct-1.csv" || fail "closing changed the figures"
-grep -q "^2024-10-01,2024-10-31,O20,\"'=HYPERLINK" "$T/oct-1.csv" || fail "formula not neutralised"
-grep -q ',O10,"Finance, ""Accounts""",1,3,' "$T/oct-1.csv" || { cat "$T/oct-1.csv"; fail "O10 row"; }
-# Totals equal the ledger's.
-sum=$(tail -n +2 "$T/oct-1.csv" | tr -d '\r' | awk -F, '{ s += $NF * 100 } END { printf "%d", s }')
-ledger=$(as_user sqlite3 "$STATE/followme.db" "SELECT -sum(amount) FROM ledger WHERE kind IN ('commit','refund') AND at >= $OCT AND at < $((OCT + 31 * 86400))")
-[ "$sum" = "$ledger" ] || fail "export total $sum != ledger $ledger"
-expect_rc 1 period close --to 2024-09-30
-expect_err "later day is already closed"
-# stdout export works too.
-expect_rc 0 export --by department --from 2024-10-01 --to 2024-10-31 --format csv
-cmp "$T/out" "$T/oct-1.csv" || fail "stdout export differs from --out"
+
+# Set-up from the CLI alone.
+case_cli_setup() {
+	expect_rc 0 dept add O10 'Finance, "Accounts"'
+	expect_rc 0 dept add O20 '=HYPERLINK("http://evil")'
+	expect_rc 0 user add alice --name 'Alice, A.' --department O10
+	expect_rc 0 user add bob --department O20
+	expect_rc 0 printer add lobby --uri ipp://192.0.2.5/ipp/print --location 'Lobby'
+	expect_rc 0 price set --media A4 --colour mono --sides simplex --amount 0.05
+	expect_rc 0 price set --media A4 --colour mono --sides duplex --amount 0.04
+	expect_rc 0 price set --media A4 --colour colour --sides simplex --per sheet --amount 0.25
+	expect_out "version 3"
+	expect_rc 0 price show --json
+	expect_out '"per":"sheet","amount":"0.25"'
+	expect_rc 0 price history
+	expect_out "^3 "
+	expect_rc 0 quota set --user alice --amount 2.00 --period monthly --cap 3.00
+	expect_rc 0 quota limit --user alice --restricted --overdraft 0.10
+	expect_rc 0 quota set --department O20 --amount 1.00 --period weekly
+	expect_rc 0 quota run-allocations
+	expect_out "Credited 2"
+	expect_rc 0 quota run-allocations
+	expect_out "Credited 0"
+	expect_rc 0 balance user alice --json
+	expect_out '"balance":"2.00"'
+	expect_rc 0 quota grant --department O10 --amount 5 --reason 'opening balance'
+	expect_rc 0 quota adjust --user bob --amount -0.50 --reason 'correction'
+	expect_rc 0 balance user bob
+	expect_out "balance:   -0.50"
+	expect_rc 0 user list --json
+	expect_out '"login":"alice"'
+	expect_rc 0 dept show O10
+	expect_out "alice"
+	printf '4711\n' >"$T/pin"
+	admin user set-pin alice <"$T/pin" >/dev/null || fm_die "set-pin"
+	expect_rc 0 user show alice
+	expect_out "PIN:        set"
+	expect_rc 0 badge add alice 04:A1:B2:C3 --label blue
+	expect_rc 0 badge list alice --json
+	expect_out '"label":"blue"'
+	[ "$(stat -c %a "$STATE/badge.key")" = 600 ] || fm_die "badge key is not 0600"
+	expect_rc 0 project add P-42
+	expect_rc 1 project add O10
+	expect_err "exists"
+	expect_rc 0 project allow P-42 bob
+	expect_rc 1 project allow P-42 nobody
+	expect_err "no such user"
+	expect_rc 0 quota grant --project P-42 --amount 1.50 --reason 'grant'
+	expect_rc 0 project list --json
+	expect_out '"code":"P-42","members":1,"balance":"1.50"'
+	expect_rc 0 balance project P-42
+	expect_rc 0 printer list --json
+	expect_out '"name":"lobby"'
+}
+
+# Clear errors, non-zero exits.
+case_clear_errors() {
+	expect_rc 2 frobnicate
+	expect_rc 2 user
+	expect_err "needs a command"
+	expect_rc 1 user show nobody
+	expect_err "no user nobody"
+	expect_rc 1 balance user nobody
+	expect_rc 2 quota grant --user alice --amount -5 --reason x
+	expect_err "positive amount"
+	expect_rc 2 quota grant --user alice --amount 5
+	expect_err "reason is required"
+	expect_rc 2 quota set --user alice --amount 1.234
+	expect_rc 2 quota set --user alice --department O10 --amount 1
+	expect_rc 2 export --by department --from 2024-02-30 --to 2024-03-01
+	expect_err "is not a date"
+	expect_rc 2 export --by department --from 2024-03-01 --to 2024-02-01
+	expect_rc 2 export --by galaxy --from 2024-03-01 --to 2024-03-02
+	expect_rc 2 price set --media B9 --colour mono --sides simplex --amount 1
+	expect_rc 1 dept add O10 Again
+	expect_err "already exists"
+	expect_rc 1 user add carol --department NOPE
+	printf '12\n' >"$T/pin"
+	rc=0; admin user set-pin alice <"$T/pin" 2>"$T/err" >/dev/null || rc=$?
+	[ "$rc" -eq 1 ] || fm_die "a 2-digit PIN was accepted"
+	expect_rc 2 refund 5
+	expect_rc 1 refund 999 --reason x
+}
+# The department, users and PIN rules it runs into are case_cli_setup's.
+fm_needs clear_errors cli_setup
+
+# Charges in October 2024, then exports: a closed period exports the
+# same bytes again, whatever happens later; totals equal the ledger's.
+case_charges_and_exports() {
+	charge $((OCT + 3600)) alice lobby 1 3 2 0 >/dev/null
+	charge $((OCT + 86400)) alice lobby 2 0 4 0 >/dev/null
+	charge $((OCT + 2 * 86400)) bob lobby 3 10 0 1 >/dev/null
+	# alice: 2.00 + 0.10 overdraft, then the department pays (user first).
+	rc=0; charge $((OCT + 3 * 86400)) alice lobby 4 100 0 0 >/dev/null || rc=$?
+	[ "$rc" -eq 0 ] || fm_die "alice+O10 should cover 5.00"
+	rc=0; charge $((OCT + 4 * 86400)) alice lobby 5 200 0 0 2>"$T/err" || rc=$?
+	[ "$rc" -eq 3 ] || fm_die "over quota was not denied"
+	grep -q "needs .* more" "$T/err" || fm_die "no denial reason"
+	expect_rc 0 report usage --by printer --from 2024-10-01 --to 2024-10-31
+	expect_out "lobby"
+	expect_rc 0 report usage --by user --from 2024-10-01 --to 2024-10-31 --json
+	expect_out '"user":"alice"'
+	expect_rc 0 export --by department --from 2024-10-01 --to 2024-10-31 --format csv --out "$T/open.csv"
+	expect_err "period not closed"
+	expect_rc 0 period close --to 2024-10-31
+	for i in 1 2; do
+		expect_rc 0 export --by department --from 2024-10-01 --to 2024-10-31 --format csv --out "$T/oct-$i.csv"
+		expect_err "closed period"
+		expect_rc 0 export --by user --from 2024-10-01 --to 2024-10-31 --format json --out "$T/oct-$i.json"
+	done
+	# Later activity -- a refund of an October job included -- changes nothing.
+	expect_rc 0 refund 1 --reason 'paper jam'
+	expect_out "Refunded 0.23"
+	expect_rc 1 refund 1 --reason 'again'
+	expect_err "already refunded"
+	charge 0 bob lobby 6 1 0 0 >/dev/null
+	expect_rc 0 export --by department --from 2024-10-01 --to 2024-10-31 --format csv --out "$T/oct-3.csv"
+	expect_rc 0 export --by user --from 2024-10-01 --to 2024-10-31 --format json --out "$T/oct-3.json"
+	cmp "$T/oct-1.csv" "$T/oct-2.csv" || fm_die "re-export differs"
+	cmp "$T/oct-1.csv" "$T/oct-3.csv" || fm_die "export of a closed period changed"
+	cmp "$T/oct-1.json" "$T/oct-3.json" || fm_die "JSON export of a closed period changed"
+	cmp "$T/open.csv" "$T/oct-1.csv" || fm_die "closing changed the figures"
+	grep -q "^2024-10-01,2024-10-31,O20,\"'=HYPERLINK" "$T/oct-1.csv" || fm_die "formula not neutralised"
+	grep -q ',O10,"Finance, ""Accounts""",1,3,' "$T/oct-1.csv" || { cat "$T/oct-1.csv"; fm_die "O10 row"; }
+	# Totals equal the ledger's.
+	sum=$(tail -n +2 "$T/oct-1.csv" | tr -d '\r' | awk -F, '{ s += $NF * 100 } END { printf "%d", s }')
+	ledger=$(as_user sqlite3 "$STATE/followme.db" "SELECT -sum(amount) FROM ledger WHERE kind IN ('commit','refund') AND at >= $OCT AND at < $((OCT + 31 * 86400))")
+	[ "$sum" = "$ledger" ] || fm_die "export total $sum != ledger $ledger"
+	expect_rc 1 period close --to 2024-09-30
+	expect_err "later day is already closed"
+	# stdout export works too.
+	expect_rc 0 export --by department --from 2024-10-01 --to 2024-10-31 --format csv
+	cmp "$T/out" "$T/oct-1.csv" || fm_die "stdout export differs from --out"
+}
+fm_needs charges_and_exports cli_setup
+
 # --out appears whole or not at all: a failed export leaves the old file
 # as it was and no temporary file; a symlink at the destination is
 # replaced, never followed; an unwritable directory is a clear error.
-echo "last month" > "$T/keep.csv"
-mv "$T/followme.conf" "$T/followme.conf.saved"
-printf '[server]\nstate_dir = %s/nonexistent/state\n' "$T" > "$T/followme.conf"
-expect_rc 1 export --by department --from 2024-10-01 --to 2024-10-31 --out "$T/keep.csv"
-mv "$T/followme.conf.saved" "$T/followme.conf"
-[ "$(cat "$T/keep.csv")" = "last month" ] || fail "a failed export touched the file"
-ls -a "$T" | grep -q '^\.keep\.csv\.' && fail "a failed export left a temporary file"
-echo "precious" > "$T/victim"
-ln -s "$T/victim" "$T/link.csv"
-expect_rc 0 export --by department --from 2024-10-01 --to 2024-10-31 --out "$T/link.csv"
-[ "$(cat "$T/victim")" = "precious" ] || fail "the export followed a symlink"
-[ -L "$T/link.csv" ] && fail "the symlink was not replaced"
-cmp "$T/link.csv" "$T/oct-1.csv" || fail "export through a replaced symlink differs"
-expect_rc 1 export --by department --from 2024-10-01 --to 2024-10-31 --out "$T/no/such/dir/x.csv"
-expect_err "cannot open $T/no/such/dir"
+case_export_out_file() {
+	echo "last month" > "$T/keep.csv"
+	mv "$T/followme.conf" "$T/followme.conf.saved"
+	printf '[server]\nstate_dir = %s/nonexistent/state\n' "$T" > "$T/followme.conf"
+	expect_rc 1 export --by department --from 2024-10-01 --to 2024-10-31 --out "$T/keep.csv"
+	mv "$T/followme.conf.saved" "$T/followme.conf"
+	[ "$(cat "$T/keep.csv")" = "last month" ] || fm_die "a failed export touched the file"
+	ls -a "$T" | grep -q '^\.keep\.csv\.' && fm_die "a failed export left a temporary file"
+	echo "precious" > "$T/victim"
+	ln -s "$T/victim" "$T/link.csv"
+	expect_rc 0 export --by department --from 2024-10-01 --to 2024-10-31 --out "$T/link.csv"
+	[ "$(cat "$T/victim")" = "precious" ] || fm_die "the export followed a symlink"
+	[ -L "$T/link.csv" ] && fm_die "the symlink was not replaced"
+	cmp "$T/link.csv" "$T/oct-1.csv" || fm_die "export through a replaced symlink differs"
+	expect_rc 1 export --by department --from 2024-10-01 --to 2024-10-31 --out "$T/no/such/dir/x.csv"
+	expect_err "cannot open $T/no/such/dir"
+}
+# The file to compare with is case_charges_and_exports' October export.
+fm_needs export_out_file charges_and_exports
 
+# Privacy: old jobs anonymised, in several transactions, none missed.
+case_privacy() {
+	as_user sqlite3 "$STATE/followme.db" "INSERT INTO jobs (uuid, cups_job_id, owner, host, title, state, created_at, expires_at, ended_at) VALUES ('u-old', 1, 'alice', 'pc1', 'Salary review', 'released', 1000, 2000, 1500), ('u-new', 2, 'alice', 'pc1', 'Today', 'released', $(date +%s), $(date +%s), $(date +%s))"
+	# 1200 more old jobs: anonymised in several transactions, none missed.
+	as_user sqlite3 "$STATE/followme.db" "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 1200) INSERT INTO jobs (uuid, cups_job_id, owner, host, title, state, created_at, expires_at, ended_at) SELECT 'u-bulk-' || i, 100 + i, 'alice', 'pc2', 'Old ' || i, 'deleted', 1000, 2000, 1500 FROM c"
+	expect_rc 0 privacy anonymise --older-than 30
+	expect_out "Anonymised 1201"
+	[ "$(as_user sqlite3 "$STATE/followme.db" "SELECT count(*) FROM jobs WHERE title != '' AND uuid != 'u-new'")" = 0 ] ||
+		fm_die "old titles kept after a batched anonymise"
+	[ "$(as_user sqlite3 "$STATE/followme.db" "SELECT title || host FROM jobs WHERE uuid = 'u-old'")" = "" ] || fm_die "old title kept"
+	[ "$(as_user sqlite3 "$STATE/followme.db" "SELECT title FROM jobs WHERE uuid = 'u-new'")" = "Today" ] || fm_die "new title removed"
+	expect_rc 2 privacy anonymise --older-than soon
+}
+fm_needs privacy charges_and_exports
 
-# --- privacy ----------------------------------------------------------------
-as_user sqlite3 "$STATE/followme.db" "INSERT INTO jobs (uuid, cups_job_id, owner, host, title, state, created_at, expires_at, ended_at) VALUES ('u-old', 1, 'alice', 'pc1', 'Salary review', 'released', 1000, 2000, 1500), ('u-new', 2, 'alice', 'pc1', 'Today', 'released', $(date +%s), $(date +%s), $(date +%s))"
-# 1200 more old jobs: anonymised in several transactions, none missed.
-as_user sqlite3 "$STATE/followme.db" "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 1200) INSERT INTO jobs (uuid, cups_job_id, owner, host, title, state, created_at, expires_at, ended_at) SELECT 'u-bulk-' || i, 100 + i, 'alice', 'pc2', 'Old ' || i, 'deleted', 1000, 2000, 1500 FROM c"
-expect_rc 0 privacy anonymise --older-than 30
-expect_out "Anonymised 1201"
-[ "$(as_user sqlite3 "$STATE/followme.db" "SELECT count(*) FROM jobs WHERE title != '' AND uuid != 'u-new'")" = 0 ] ||
-	fail "old titles kept after a batched anonymise"
-[ "$(as_user sqlite3 "$STATE/followme.db" "SELECT title || host FROM jobs WHERE uuid = 'u-old'")" = "" ] || fail "old title kept"
-[ "$(as_user sqlite3 "$STATE/followme.db" "SELECT title FROM jobs WHERE uuid = 'u-new'")" = "Today" ] || fail "new title removed"
-expect_rc 2 privacy anonymise --older-than soon
+# Ledger verification, then against a tampered row.
+case_ledger_verify() {
+	expect_rc 0 ledger verify
+	expect_out "Ledger OK"
+	as_user sqlite3 "$STATE/followme.db" "DROP TRIGGER ledger_no_update; UPDATE ledger SET amount = amount + 1 WHERE id = 6"
+	expect_rc 1 ledger verify
+	expect_err "row 6: content does not match"
+}
+# Row 6 is one of case_charges_and_exports'.
+fm_needs ledger_verify charges_and_exports
 
-# --- ledger verification ----------------------------------------------------
-expect_rc 0 ledger verify
-expect_out "Ledger OK"
-as_user sqlite3 "$STATE/followme.db" "DROP TRIGGER ledger_no_update; UPDATE ledger SET amount = amount + 1 WHERE id = 6"
-expect_rc 1 ledger verify
-expect_err "row 6: content does not match"
+# The man page documents every command.
+case_man_page() {
+	admin --help | sed -n 's/^  \([a-z-]*\)\( \([a-z][a-z-]*\)\)\{0,1\}.*/\1 \3/p' | while read -r group verb; do
+		[ -n "$group" ] || continue
+		pat="$group${verb:+ $verb}"
+		grep -q -- "^\\.B followme-admin.* $pat\\b\\|^\\.SS \"$pat\\b\\|^\\.SS $pat\\b" "$FM_SRC/docs/followme-admin.8" ||
+			fm_die "docs/followme-admin.8 does not document '$pat'"
+	done
+}
 
-# --- the man page documents every command -----------------------------------
-admin --help | sed -n 's/^  \([a-z-]*\)\( \([a-z][a-z-]*\)\)\{0,1\}.*/\1 \3/p' | while read -r group verb; do
-	[ -n "$group" ] || continue
-	pat="$group${verb:+ $verb}"
-	grep -q -- "^\\.B followme-admin.* $pat\\b\\|^\\.SS \"$pat\\b\\|^\\.SS $pat\\b" "$FM_SRC/docs/followme-admin.8" ||
-		fail "docs/followme-admin.8 does not document '$pat'"
-done
-echo "admin_quota: all checks passed"
+fm_run_cases

@@ -4,7 +4,7 @@
 # the right owner, with their ticket and their exact bytes, encrypted.
 set -u
 . "$(dirname "$0")/lib.sh"
-fm_setup
+fm_setup "$@"
 fm_write_conf
 fm_start_followmed
 fm_start_cupsd
@@ -14,99 +14,106 @@ gs -q -sDEVICE=pdfwrite -o "$T/three.pdf" -c "showpage showpage showpage"
 printf '%%!PS-Adobe-3.0\n%%%%Pages: 2\n%%%%EndComments\n%%%%Page: 1 1\nshowpage\n%%%%Page: 2 2\nshowpage\n%%%%EOF\n' > "$T/two.ps"
 chmod 644 "$T"/*.pdf "$T"/*.ps
 
-# wait_held USER COUNT: until USER has COUNT held jobs.
-wait_held() {
-	for _ in $(seq 1 150); do
-		[ "$(fm_held_count "$1")" -ge "$2" ] && return 0
-		sleep 0.2
-	done
-	fm_die "$1 has $(fm_held_count "$1") held jobs, expected $2"
-}
-
 # job_field ID EXPR: a Python expression over the job's JSON "j".
 job_field() {
 	fm_admin jobs show "$1" --json | python3 -c "import json,sys; j=json.load(sys.stdin); print($2)"
 }
 
-# 1. PDF on the raw queue, with options: exact bytes, ticket.
-out=$(fm_lp_as fmalice -d followme -t "Quarterly report" -n 2 \
-	-o sides=two-sided-long-edge -o job-account-id=O10 "$T/three.pdf") || fm_die "lp failed"
-wait_held fmalice 1
-id=$(fm_admin jobs list --user fmalice --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["id"])')
-[ "$(job_field "$id" 'j["title"]')" = "Quarterly report" ] || fm_die "title"
-[ "$(job_field "$id" 'j["copies"]')" = 2 ] || fm_die "copies"
-[ "$(job_field "$id" 'j["sides"]')" = two-sided-long-edge ] || fm_die "sides"
-[ "$(job_field "$id" 'j["account"]')" = O10 ] || fm_die "account"
-[ "$(job_field "$id" 'j["host"]')" = localhost ] || fm_die "host"
-[ "$(job_field "$id" 'j["format"]')" = application/pdf ] || fm_die "format"
-# The raw queue must not stamp jobs monochrome (cupsd would, by default).
-[ "$(job_field "$id" 'j["color_mode"]')" = auto ] || fm_die "colour mode $(job_field "$id" 'j["color_mode"]')"
-[ "$(job_field "$id" 'j["size"]')" = "$(stat -c %s "$T/three.pdf")" ] || fm_die "size"
-# The backend's page analysis is stored with the document.
-[ "$(job_field "$id" 'j["documents"][0]["pages"]')" = 3 ] || fm_die "pages not stored"
-[ "$(job_field "$id" 'j["documents"][0]["color_pages"]')" = 0 ] || fm_die "blank pages counted as colour"
-[ "$(job_field "$id" 'j["documents"][0]["count_status"]')" = ok ] || fm_die "count status"
-uuid=$(job_field "$id" 'j["uuid"]')
-fm_unseal "$id-1" "$uuid" 1 > "$T/out" || fm_die "unseal"
-cmp -s "$T/out" "$T/three.pdf" || fm_die "held bytes differ (raw PDF)"
-echo "ok - PDF on the raw queue held for fmalice with its ticket and exact bytes"
+# last_job USER: the id of USER's newest held job.
+last_job() {
+	fm_admin jobs list --user "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["id"])'
+}
 
-# 2. PostScript on the raw queue keeps the original PostScript.
-fm_lp_as fmbob -d followme -t "Memo" "$T/two.ps" >/dev/null || fm_die "lp ps"
-wait_held fmbob 1
-id=$(fm_admin jobs list --user fmbob --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["id"])')
-[ "$(job_field "$id" 'j["format"]')" = application/postscript ] || fm_die "ps format"
-fm_unseal "$id-1" "$(job_field "$id" 'j["uuid"]')" 1 > "$T/out" || fm_die "unseal ps"
-cmp -s "$T/out" "$T/two.ps" || fm_die "held bytes differ (raw PS)"
-echo "ok - PostScript on the raw queue held with exact bytes"
+# PDF on the raw queue, with options: exact bytes, ticket.
+case_pdf_raw_queue() {
+	out=$(fm_lp_as fmalice -d followme -t "Quarterly report" -n 2 \
+		-o sides=two-sided-long-edge -o job-account-id=O10 "$T/three.pdf") || fm_die "lp failed"
+	fm_wait_held fmalice 1 30
+	id=$(last_job fmalice)
+	[ "$(job_field "$id" 'j["title"]')" = "Quarterly report" ] || fm_die "title"
+	[ "$(job_field "$id" 'j["copies"]')" = 2 ] || fm_die "copies"
+	[ "$(job_field "$id" 'j["sides"]')" = two-sided-long-edge ] || fm_die "sides"
+	[ "$(job_field "$id" 'j["account"]')" = O10 ] || fm_die "account"
+	[ "$(job_field "$id" 'j["host"]')" = localhost ] || fm_die "host"
+	[ "$(job_field "$id" 'j["format"]')" = application/pdf ] || fm_die "format"
+	# The raw queue must not stamp jobs monochrome (cupsd would, by default).
+	[ "$(job_field "$id" 'j["color_mode"]')" = auto ] || fm_die "colour mode $(job_field "$id" 'j["color_mode"]')"
+	[ "$(job_field "$id" 'j["size"]')" = "$(stat -c %s "$T/three.pdf")" ] || fm_die "size"
+	# The backend's page analysis is stored with the document.
+	[ "$(job_field "$id" 'j["documents"][0]["pages"]')" = 3 ] || fm_die "pages not stored"
+	[ "$(job_field "$id" 'j["documents"][0]["color_pages"]')" = 0 ] || fm_die "blank pages counted as colour"
+	[ "$(job_field "$id" 'j["documents"][0]["count_status"]')" = ok ] || fm_die "count status"
+	uuid=$(job_field "$id" 'j["uuid"]')
+	fm_unseal "$id-1" "$uuid" 1 > "$T/out" || fm_die "unseal"
+	cmp -s "$T/out" "$T/three.pdf" || fm_die "held bytes differ (raw PDF)"
+}
 
-# 3. Two documents in one job on the PDF queue: one job, two documents.
-fm_lp_as fmalice -d followme-pdf -t "Two docs" "$T/three.pdf" "$T/two.ps" >/dev/null || fm_die "lp two docs"
-wait_held fmalice 2
-id=$(fm_admin jobs list --user fmalice --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["id"])')
-for _ in $(seq 1 100); do
-	[ "$(job_field "$id" 'j["document_count"]')" = 2 ] && break
-	sleep 0.1
-done
-[ "$(job_field "$id" 'j["document_count"]')" = 2 ] || fm_die "two-document job has $(job_field "$id" 'j["document_count"]') documents"
-[ "$(job_field "$id" 'j["documents"][1]["format"]')" = application/pdf ] || fm_die "PDF queue format"
-uuid=$(job_field "$id" 'j["uuid"]')
-fm_unseal "$id-2" "$uuid" 2 | head -c 5 | grep -q '%PDF-' || fm_die "second document is not the converted PDF"
-[ "$(fm_held_count fmalice)" -eq 2 ] || fm_die "two-document job split into several jobs"
-echo "ok - a two-document job is one held job with two documents"
+# PostScript on the raw queue keeps the original PostScript.
+case_postscript_raw_queue() {
+	fm_lp_as fmbob -d followme -t "Memo" "$T/two.ps" >/dev/null || fm_die "lp ps"
+	fm_wait_held fmbob 1 30
+	id=$(last_job fmbob)
+	[ "$(job_field "$id" 'j["format"]')" = application/postscript ] || fm_die "ps format"
+	fm_unseal "$id-1" "$(job_field "$id" 'j["uuid"]')" 1 > "$T/out" || fm_die "unseal ps"
+	cmp -s "$T/out" "$T/two.ps" || fm_die "held bytes differ (raw PS)"
+}
 
-# 4. Hostile titles.  cupsd itself replaces titles it finds invalid
-# (control characters, over 255 bytes: "Untitled"; the backend's own
-# cleaning is tested in backend_contract); what it passes on -- quotes,
-# right-to-left and combining characters -- we keep exactly.
-title=$(printf 'Evil "q" \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d e\xcc\x81')
-fm_lp_as fmbob -d followme -t "$title" "$T/two.ps" >/dev/null || fm_die "lp hostile title"
-wait_held fmbob 2
-id=$(fm_admin jobs list --user fmbob --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["id"])')
-got=$(job_field "$id" 'j["title"]')
-want=$title
-[ "$got" = "$want" ] || fm_die "hostile title: got '$got' want '$want'"
-fm_lp_as fmbob -d followme -t "$(printf 'a\033[2Jb')" "$T/two.ps" >/dev/null ||
-	fm_die "lp title with escape"
-wait_held fmbob 3
-fm_admin jobs list --user fmbob | grep -q $'\033' && fm_die "escape sequence reaches the terminal"
-fm_lp_as fmbob -d followme -t "$(head -c 10000 /dev/zero | tr '\0' x)" "$T/two.ps" >/dev/null ||
-	fm_die "lp long title"
-wait_held fmbob 4
-echo "ok - hostile titles held and cleaned"
+# Two documents in one job on the PDF queue: one held job with two
+# documents.
+case_two_documents() {
+	fm_lp_as fmalice -d followme-pdf -t "Two docs" "$T/three.pdf" "$T/two.ps" >/dev/null || fm_die "lp two docs"
+	fm_wait_held fmalice 2 30
+	id=$(last_job fmalice)
+	for _ in $(seq 1 100); do
+		[ "$(job_field "$id" 'j["document_count"]')" = 2 ] && break
+		sleep 0.1
+	done
+	[ "$(job_field "$id" 'j["document_count"]')" = 2 ] || fm_die "two-document job has $(job_field "$id" 'j["document_count"]') documents"
+	[ "$(job_field "$id" 'j["documents"][1]["format"]')" = application/pdf ] || fm_die "PDF queue format"
+	uuid=$(job_field "$id" 'j["uuid"]')
+	fm_unseal "$id-2" "$uuid" 2 | head -c 5 | grep -q '%PDF-' || fm_die "second document is not the converted PDF"
+	[ "$(fm_held_count fmalice)" -eq 2 ] || fm_die "two-document job split into several jobs"
+}
+# fmalice's first held job is case_pdf_raw_queue's.
+fm_needs two_documents pdf_raw_queue
 
-# 5. Non-UTF-8 bytes in options never stop a job from being held.
-fm_lp_as fmbob -d followme -o "job-billing=caf$(printf '\351')" "$T/two.ps" >/dev/null ||
-	fm_die "lp non-UTF-8 option"
-wait_held fmbob 5
-echo "ok - job with non-UTF-8 option bytes held"
+# Hostile titles.  cupsd itself replaces titles it finds invalid (control
+# characters, over 255 bytes: "Untitled"; the backend's own cleaning is
+# tested in backend_contract); what it passes on -- quotes, right-to-left
+# and combining characters -- we keep exactly; all are held, cleaned.
+case_hostile_titles() {
+	title=$(printf 'Evil "q" \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d e\xcc\x81')
+	fm_lp_as fmbob -d followme -t "$title" "$T/two.ps" >/dev/null || fm_die "lp hostile title"
+	fm_wait_held fmbob 2 30
+	id=$(last_job fmbob)
+	got=$(job_field "$id" 'j["title"]')
+	want=$title
+	[ "$got" = "$want" ] || fm_die "hostile title: got '$got' want '$want'"
+	fm_lp_as fmbob -d followme -t "$(printf 'a\033[2Jb')" "$T/two.ps" >/dev/null ||
+		fm_die "lp title with escape"
+	fm_wait_held fmbob 3 30
+	fm_admin jobs list --user fmbob | grep -q $'\033' && fm_die "escape sequence reaches the terminal"
+	fm_lp_as fmbob -d followme -t "$(head -c 10000 /dev/zero | tr '\0' x)" "$T/two.ps" >/dev/null ||
+		fm_die "lp long title"
+	fm_wait_held fmbob 4 30
+}
+# fmbob's first held job is case_postscript_raw_queue's.
+fm_needs hostile_titles postscript_raw_queue
 
-# 6. Impersonation: lp -U is refused by the shipped policy.
-if fm_lp_as fmalice -d followme -U fmbob "$T/two.ps" > "$T/lp.out" 2>&1; then
-	fm_die "lp -U fmbob as fmalice was accepted: $(cat "$T/lp.out")"
-fi
-grep -q Unauthorized "$T/lp.out" || fm_die "impersonation: $(cat "$T/lp.out")"
-echo "ok - lp -U impersonation refused"
+# Non-UTF-8 bytes in options never stop a job from being held.
+case_non_utf8_option() {
+	fm_lp_as fmbob -d followme -o "job-billing=caf$(printf '\351')" "$T/two.ps" >/dev/null ||
+		fm_die "lp non-UTF-8 option"
+	fm_wait_held fmbob 5 30
+}
+fm_needs non_utf8_option hostile_titles
 
-fm_check_alive
-echo "hold queue: all checks passed"
+# Impersonation: lp -U is refused by the shipped policy.
+case_impersonation_refused() {
+	if fm_lp_as fmalice -d followme -U fmbob "$T/two.ps" > "$T/lp.out" 2>&1; then
+		fm_die "lp -U fmbob as fmalice was accepted: $(cat "$T/lp.out")"
+	fi
+	grep -q Unauthorized "$T/lp.out" || fm_die "impersonation: $(cat "$T/lp.out")"
+}
+
+fm_run_cases

@@ -6,83 +6,95 @@
 # and followme-admin.
 set -u
 . "$(dirname "$0")/lib.sh"
-fm_setup
+fm_setup "$@"
 fm_write_conf "[hold]" "expire_after = 3s"
 
-BACKEND="$FM_BUILD/spooler/followme"
 hold() { # hold UUID-SUFFIX USER: submit a job straight through the backend
-	setpriv --reuid=lp --regid="$(id -g lp)" --clear-groups \
-		env -i FOLLOWME_CONF="$FM_CONF" TMPDIR=/tmp CONTENT_TYPE=application/pdf \
-		"$BACKEND" 1 "$2" "Job $1" 1 \
-		"job-uuid=urn:uuid:00000000-0000-0000-0000-00000000000$1" \
-		"$T/doc.pdf" 2>/dev/null || fm_die "backend refused job $1"
+	fm_hold -f "$T/doc.pdf" -u "urn:uuid:00000000-0000-0000-0000-00000000000$1" 1 "$2" "Job $1"
 }
 head -c 5000 /dev/urandom > "$T/doc.pdf"
 chmod 644 "$T/doc.pdf"
+printf '[hold]\nexpire_after = soon\n' > "$T/bad.conf"
 
 # followmed -n: configuration check with the line at fault.
-"$FM_BUILD/release/followmed" -n -c "$FM_CONF" | grep -q "configuration OK" ||
-	fm_die "followmed -n on a good file"
-printf '[hold]\nexpire_after = soon\n' > "$T/bad.conf"
-if "$FM_BUILD/release/followmed" -n -c "$T/bad.conf" 2>"$T/err"; then
-	fm_die "followmed -n accepted a bad file"
-fi
-grep -q "bad.conf: line 2: expire_after: expected a duration" "$T/err" ||
-	fm_die "followmed -n message: $(cat "$T/err")"
-"$FM_BUILD/release/followmed" -x 2>/dev/null && fm_die "followmed accepted -x"
-echo "ok - followmed -n names the line at fault"
+case_followmed_check_config() {
+	"$FM_BUILD/release/followmed" -n -c "$FM_CONF" | grep -q "configuration OK" ||
+		fm_die "followmed -n on a good file"
+	if "$FM_BUILD/release/followmed" -n -c "$T/bad.conf" 2>"$T/err"; then
+		fm_die "followmed -n accepted a bad file"
+	fi
+	grep -q "bad.conf: line 2: expire_after: expected a duration" "$T/err" ||
+		fm_die "followmed -n message: $(cat "$T/err")"
+	"$FM_BUILD/release/followmed" -x 2>/dev/null && fm_die "followmed accepted -x"
+	return 0
+}
 
-fm_start_followmed
-hold 1 fmalice
-[ -f "$T/state/spool/1-1" ] || fm_die "no spool file"
-
-# Expiry: the one timer fires, the job ends, the file is gone.
-for _ in $(seq 1 100); do
-	[ "$(fm_held_count fmalice)" -eq 0 ] && break
-	sleep 0.1
-done
-[ "$(fm_held_count fmalice)" -eq 0 ] || fm_die "job did not expire"
-[ ! -e "$T/state/spool/1-1" ] || fm_die "expired job's file still there"
-fm_admin jobs show 1 | grep -q "expired: not charged" || fm_die "expiry not recorded"
-fm_admin jobs show 1 | grep -q "data destroyed" || fm_die "document not marked destroyed"
-grep -q "job 1 expired unreleased" "$T/log/followmed.log" || fm_die "expiry not logged"
-echo "ok - expiry removes the job and its file, recorded as not charged"
+# Expiry: the one timer fires, the job ends, the file is gone, recorded as
+# not charged.
+case_expiry() {
+	fm_ensure_followmed
+	hold 1 fmalice
+	[ -f "$T/state/spool/1-1" ] || fm_die "no spool file"
+	for _ in $(seq 1 100); do
+		[ "$(fm_held_count fmalice)" -eq 0 ] && break
+		sleep 0.1
+	done
+	[ "$(fm_held_count fmalice)" -eq 0 ] || fm_die "job did not expire"
+	[ ! -e "$T/state/spool/1-1" ] || fm_die "expired job's file still there"
+	fm_admin jobs show 1 | grep -q "expired: not charged" || fm_die "expiry not recorded"
+	fm_admin jobs show 1 | grep -q "data destroyed" || fm_die "document not marked destroyed"
+	grep -q "job 1 expired unreleased" "$T/log/followmed.log" || fm_die "expiry not logged"
+}
 
 # A retried submission of the expired job is not held again.
-hold 1 fmalice
-[ "$(fm_held_count fmalice)" -eq 0 ] || fm_die "expired job came back"
+case_expired_not_held_again() {
+	fm_ensure_followmed
+	hold 1 fmalice
+	[ "$(fm_held_count fmalice)" -eq 0 ] || fm_die "expired job came back"
+}
+fm_needs expired_not_held_again expiry
 
 # Tampering: one flipped bit in a spool file is detected on reading.
-fm_stop_followmed
-fm_write_conf "[hold]" "expire_after = 1h"
-fm_start_followmed
-hold 2 fmbob
-python3 - "$T/state/spool/2-1" <<'PY'
+case_tampered_spool_file() {
+	fm_stop_followmed
+	fm_write_conf "[hold]" "expire_after = 1h"
+	fm_start_followmed
+	hold 2 fmbob
+	python3 - "$T/state/spool/2-1" <<'PY'
 import sys
 with open(sys.argv[1], "r+b") as f:
     f.seek(3000); b = f.read(1); f.seek(3000); f.write(bytes([b[0] ^ 0x10]))
 PY
-fm_unseal 2-1 urn:uuid:00000000-0000-0000-0000-000000000002 1 >/dev/null 2>"$T/err"
-[ $? -eq 3 ] || fm_die "flipped bit not detected: $(cat "$T/err")"
-grep -q "corrupt or was tampered" "$T/err" || fm_die "tamper message"
-echo "ok - a flipped bit in a spool file is detected"
-
-# followme-admin: delete, purge-expired, and bad arguments.
-hold 3 fmbob
-fm_admin jobs delete 3 | grep -q "Deleted job 3 of fmbob" || fm_die "delete"
-[ ! -e "$T/state/spool/3-1" ] || fm_die "deleted job's file still there"
-fm_admin jobs delete 3 2>"$T/err" && fm_die "deleting twice succeeded"
-grep -q "job 3 is deleted, not held" "$T/err" || fm_die "delete twice message"
-fm_admin jobs list --all | grep -q deleted || fm_die "list --all"
-
-sqlite_expire() { # make job 2 due now, without waiting an hour
-	setpriv --reuid=followme --regid="$(id -g followme)" --clear-groups \
-		sqlite3 "$T/state/followme.db" "UPDATE jobs SET expires_at = 1 WHERE id = 2"
+	fm_unseal 2-1 urn:uuid:00000000-0000-0000-0000-000000000002 1 >/dev/null 2>"$T/err"
+	[ $? -eq 3 ] || fm_die "flipped bit not detected: $(cat "$T/err")"
+	grep -q "corrupt or was tampered" "$T/err" || fm_die "tamper message"
 }
-fm_stop_followmed # so that the admin command, not the timer, expires it
-sqlite_expire
-fm_admin jobs purge-expired | grep -q "Purged 1 expired job(s)" || fm_die "purge-expired"
-[ ! -e "$T/state/spool/2-1" ] || fm_die "purged job's file still there"
+# Its job is job 2: the one after case_expiry's.
+fm_needs tampered_spool_file expired_not_held_again
+
+# followme-admin jobs delete.
+case_admin_delete() {
+	fm_ensure_followmed
+	hold 3 fmbob
+	fm_admin jobs delete 3 | grep -q "Deleted job 3 of fmbob" || fm_die "delete"
+	[ ! -e "$T/state/spool/3-1" ] || fm_die "deleted job's file still there"
+	fm_admin jobs delete 3 2>"$T/err" && fm_die "deleting twice succeeded"
+	grep -q "job 3 is deleted, not held" "$T/err" || fm_die "delete twice message"
+	fm_admin jobs list --all | grep -q deleted || fm_die "list --all"
+}
+# Its job is job 3.
+fm_needs admin_delete tampered_spool_file
+
+# followme-admin jobs purge-expired.
+case_admin_purge_expired() {
+	fm_stop_followmed # so that the admin command, not the timer, expires it
+	# Job 2 due now, without waiting an hour.
+	fm_as followme sqlite3 "$T/state/followme.db" "UPDATE jobs SET expires_at = 1 WHERE id = 2"
+	fm_admin jobs purge-expired | grep -q "Purged 1 expired job(s)" || fm_die "purge-expired"
+	[ ! -e "$T/state/spool/2-1" ] || fm_die "purged job's file still there"
+}
+# Job 2 is case_tampered_spool_file's, still held.
+fm_needs admin_purge_expired tampered_spool_file
 
 check_usage() { # check_usage EXPECTED-RC MESSAGE ARGS...
 	local want=$1 msg=$2
@@ -92,19 +104,22 @@ check_usage() { # check_usage EXPECTED-RC MESSAGE ARGS...
 	[ "$rc" -eq "$want" ] || fm_die "followme-admin $*: exit $rc, expected $want"
 	grep -q -- "$msg" "$T/err" || fm_die "followme-admin $*: message $(cat "$T/err")"
 }
-check_usage 2 "unknown command group 'bogus'" bogus
-check_usage 2 "'jobs' needs a command" jobs
-check_usage 2 "unknown command 'jobs frob'" jobs frob
-check_usage 2 "'abc' is not a job id" jobs show abc
-check_usage 2 "'-5' is not a job id" jobs show -5
-check_usage 2 "'0' is not a job id" jobs delete 0
-check_usage 2 "expected one job id" jobs delete
-check_usage 1 "no job 999" jobs show 999
-check_usage 2 "unknown state 'nope'" jobs list --state nope
-check_usage 2 "unexpected argument 'x'" jobs list x
-"$FM_BUILD/quota/followme-admin" -c "$T/bad.conf" jobs list 2>"$T/err" && fm_die "bad config accepted"
-grep -q "line 2" "$T/err" || fm_die "admin config message"
-fm_admin --help | grep -q "jobs purge-expired" || fm_die "help"
-echo "ok - followme-admin jobs commands and their errors"
 
-echo "lifecycle: all checks passed"
+# followme-admin's bad arguments, each with its message.
+case_admin_usage_errors() {
+	check_usage 2 "unknown command group 'bogus'" bogus
+	check_usage 2 "'jobs' needs a command" jobs
+	check_usage 2 "unknown command 'jobs frob'" jobs frob
+	check_usage 2 "'abc' is not a job id" jobs show abc
+	check_usage 2 "'-5' is not a job id" jobs show -5
+	check_usage 2 "'0' is not a job id" jobs delete 0
+	check_usage 2 "expected one job id" jobs delete
+	check_usage 1 "no job 999" jobs show 999
+	check_usage 2 "unknown state 'nope'" jobs list --state nope
+	check_usage 2 "unexpected argument 'x'" jobs list x
+	"$FM_BUILD/admin/followme-admin" -c "$T/bad.conf" jobs list 2>"$T/err" && fm_die "bad config accepted"
+	grep -q "line 2" "$T/err" || fm_die "admin config message"
+	fm_admin --help | grep -q "jobs purge-expired" || fm_die "help"
+}
+
+fm_run_cases

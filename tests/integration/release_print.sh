@@ -8,7 +8,7 @@
 # nor counts twice.
 set -u
 . "$(dirname "$0")/lib.sh"
-fm_setup
+fm_setup "$@"
 PORT=$(fm_free_port) || fm_die "no free port"
 fm_write_conf "[release]" "listen = 127.0.0.1:$PORT" "server_name = followme-test" \
 	"session_timeout = 60s"
@@ -22,8 +22,7 @@ done
 lpstat -v mfpq >/dev/null 2>&1 || fm_die "CUPS queue to the MFP: $(cat "$T/lpadmin.err")"
 FM_FOLLOWMED_ENV="$FM_FOLLOWMED_ENV CUPS_SERVER=$CUPS_SERVER"
 
-mkdir -p "$T/state" && chown followme: "$T/state" && chmod 700 "$T/state"
-fm_admin ca init >/dev/null || fm_die "ca init"
+fm_ca_init
 # t1 stands at a printer added by name (an ipp:// URI); t2 at a CUPS
 # queue named directly.
 fm_admin printer add mfp1 --uri "$MFP_URI" --location "2nd floor" >/dev/null || fm_die "printer add"
@@ -44,177 +43,168 @@ fm_admin quota grant --user fmalice --amount 5.00 --reason "test allocation" >/d
 fm_admin quota grant --user fmbob --amount 0.15 --reason "test allocation" >/dev/null || fm_die "grant bob"
 fm_copy_pki
 fm_start_followmed
-term() { "$FM_BUILD/tests/fm-term" "$PKI" "$1" 127.0.0.1 "$PORT" followme-test; }
 
 # Three pages, the first with a red square: 1 colour page, 2 mono.
 gs -q -sDEVICE=pdfwrite -o "$T/three.pdf" \
 	-c "1 0 0 setrgbcolor 72 72 144 144 rectfill showpage showpage showpage"
 chmod 644 "$T/three.pdf"
-hold_pdf() { # hold_pdf N USER COPIES
-	setpriv --reuid=lp --regid="$(id -g lp)" --clear-groups \
-		env -i FOLLOWME_CONF="$FM_CONF" TMPDIR=/tmp CONTENT_TYPE=application/pdf \
-		"$FM_BUILD/spooler/followme" "$1" "$2" "Job $1" "$3" \
-		"job-uuid=urn:uuid:$(printf '%08d' "$1")-0000-0000-0000-000000000000" \
-		"$T/three.pdf" 2>/dev/null || fm_die "backend refused job $1"
-}
-printed_count() { ls "$T/mfp/printed" | wc -l; }
+# hold_pdf N USER COPIES: three.pdf held as CUPS job N.
+hold_pdf() { fm_hold -f "$T/three.pdf" -n "$3" "$1" "$2"; }
 # fid N: Followme's id of the job CUPS numbered N.
 fid() {
 	fm_admin jobs list --all --json |
 		python3 -c "import json,sys; print([j['id'] for j in json.load(sys.stdin) if j['cups_job_id'] == $1][0])"
 }
 
-# 1. Release by ipp:// URI: exact bytes, measured impressions.
-hold_pdf 1 fmalice 2
-out=$(printf 'hello\npin fmalice 1234\nrelease 1\n' | term t1)
-echo "$out" | grep -q "^PROGRESS job=1 stage=1" || fm_die "no reserved progress: $out"
-echo "$out" | grep -q "^PROGRESS job=1 stage=2" || fm_die "no sent progress: $out"
-echo "$out" | grep -q "^AUTH_OK user=fmalice .*balance=500" || fm_die "balance at login: $out"
-# 2 copies: 2 colour impressions at 0.10 and 4 mono at 0.05.
-echo "$out" | grep -q "^PROGRESS job=1 stage=1 pages=6 charge=40 " || fm_die "estimate not reserved: $out"
-echo "$out" | grep -q "^PROGRESS job=1 stage=4 pages=6 charge=40 message=6 page(s) printed, charged 0.40" || fm_die "not printed: $out"
-echo "$out" | tail -n 1 | grep -q "^OK message=Printed 1 of 1 job" || fm_die "no final OK: $out"
-[ "$(printed_count)" -eq 1 ] || fm_die "printer got $(printed_count) jobs"
-cmp -s "$(ls -d "$T/mfp/printed/"* | head -n 1)" "$T/three.pdf" || fm_die "printer did not get the held bytes"
-fm_admin jobs show 1 | grep -q "state:    released" || fm_die "job not released"
-fm_admin jobs show 1 | grep -q "6 impression(s), counted by the printer" || fm_die "measured count not recorded"
-[ ! -e "$T/state/spool/1-1" ] || fm_die "held copy not destroyed after printing"
-fm_admin balance user fmalice | grep -q "4.60" || fm_die "balance after release: $(fm_admin balance user fmalice)"
-fm_admin ledger verify | grep -q "Ledger OK" || fm_die "ledger does not verify"
-fm_admin --json report usage --by user --from "$(date +%Y-%m-%d)" --to "$(date +%Y-%m-%d)" |
-	python3 -c 'import json,sys; r=[x for x in json.load(sys.stdin)["rows"] if x["user"] == "fmalice"][0]; sys.exit(0 if (int(r["pages_mono"]), int(r["pages_colour"])) == (4, 2) else 1)' ||
-	fm_die "colour not charged per page: $(fm_admin report usage --by user --from "$(date +%Y-%m-%d)" --to "$(date +%Y-%m-%d)")"
-echo "ok - released by name: exact bytes, 6 impressions counted by the printer, 2 colour + 4 mono = 0.40 charged, held copy destroyed"
+# Release by ipp:// URI: exact bytes, 6 impressions counted by the printer,
+# 2 colour + 4 mono = 0.40 charged, held copy destroyed.
+case_release_by_name() {
+	hold_pdf 1 fmalice 2
+	out=$(printf 'hello\npin fmalice 1234\nrelease 1\n' | fm_term t1)
+	echo "$out" | grep -q "^PROGRESS job=1 stage=1" || fm_die "no reserved progress: $out"
+	echo "$out" | grep -q "^PROGRESS job=1 stage=2" || fm_die "no sent progress: $out"
+	echo "$out" | grep -q "^AUTH_OK user=fmalice .*balance=500" || fm_die "balance at login: $out"
+	# 2 copies: 2 colour impressions at 0.10 and 4 mono at 0.05.
+	echo "$out" | grep -q "^PROGRESS job=1 stage=1 pages=6 charge=40 " || fm_die "estimate not reserved: $out"
+	echo "$out" | grep -q "^PROGRESS job=1 stage=4 pages=6 charge=40 message=6 page(s) printed, charged 0.40" || fm_die "not printed: $out"
+	echo "$out" | tail -n 1 | grep -q "^OK message=Printed 1 of 1 job" || fm_die "no final OK: $out"
+	[ "$(fm_printed_count)" -eq 1 ] || fm_die "printer got $(fm_printed_count) jobs"
+	cmp -s "$(ls -d "$T/mfp/printed/"* | head -n 1)" "$T/three.pdf" || fm_die "printer did not get the held bytes"
+	fm_admin jobs show 1 | grep -q "state:    released" || fm_die "job not released"
+	fm_admin jobs show 1 | grep -q "6 impression(s), counted by the printer" || fm_die "measured count not recorded"
+	[ ! -e "$T/state/spool/1-1" ] || fm_die "held copy not destroyed after printing"
+	fm_admin balance user fmalice | grep -q "4.60" || fm_die "balance after release: $(fm_admin balance user fmalice)"
+	fm_admin ledger verify | grep -q "Ledger OK" || fm_die "ledger does not verify"
+	fm_admin --json report usage --by user --from "$(date +%Y-%m-%d)" --to "$(date +%Y-%m-%d)" |
+		python3 -c 'import json,sys; r=[x for x in json.load(sys.stdin)["rows"] if x["user"] == "fmalice"][0]; sys.exit(0 if (int(r["pages_mono"]), int(r["pages_colour"])) == (4, 2) else 1)' ||
+		fm_die "colour not charged per page: $(fm_admin report usage --by user --from "$(date +%Y-%m-%d)" --to "$(date +%Y-%m-%d)")"
+}
 
-# 2. Options only go down: copies 5 on a 2-copy job prints 2; copies 1
-#    prints 1; a released job cannot be released again.
-hold_pdf 2 fmalice 2
-hold_pdf 3 fmalice 2
-out=$(printf 'hello\npin fmalice 1234\nrelease copies=5 2\nrelease 1\n' | term t1)
-echo "$out" | grep -q "^PROGRESS job=2 stage=4 pages=6" || fm_die "copies raised above the job's: $out"
-echo "$out" | grep -q "^PROGRESS job=1 stage=5 .*no longer held\|No such job" || fm_die "released twice: $out"
-out=$(printf 'hello\npin fmalice 1234\nrelease copies=1 duplex gray 3\n' | term t1)
-echo "$out" | grep -q "^PROGRESS job=3 stage=4 pages=3 charge=12 " || fm_die "copies not lowered, or not charged as mono duplex: $out"
-echo "ok - release can lower copies and force duplex, never raise"
+# Options only go down: copies 5 on a 2-copy job prints 2; copies 1
+# prints 1 and duplex is forced; a released job cannot be released again.
+case_options_only_lowered() {
+	hold_pdf 2 fmalice 2
+	hold_pdf 3 fmalice 2
+	out=$(printf 'hello\npin fmalice 1234\nrelease copies=5 2\nrelease 1\n' | fm_term t1)
+	echo "$out" | grep -q "^PROGRESS job=2 stage=4 pages=6" || fm_die "copies raised above the job's: $out"
+	echo "$out" | grep -q "^PROGRESS job=1 stage=5 .*no longer held\|No such job" || fm_die "released twice: $out"
+	out=$(printf 'hello\npin fmalice 1234\nrelease copies=1 duplex gray 3\n' | fm_term t1)
+	echo "$out" | grep -q "^PROGRESS job=3 stage=4 pages=3 charge=12 " || fm_die "copies not lowered, or not charged as mono duplex: $out"
+}
+# Jobs 2 and 3 come after case_release_by_name's, which is released.
+fm_needs options_only_lowered release_by_name
 
-# 3. A stopped printer: refused, the job stays held, nothing charged.
-hold_pdf 4 fmalice 1
-cupsdisable mfpq
-out=$(printf 'hello\npin fmalice 1234\nrelease 4\n' | term t2)
-echo "$out" | grep -q "^ERROR code=9 message=The printer is stopped. Your jobs stay held." || fm_die "stopped printer: $out"
-fm_admin jobs show 4 | grep -q "state:    held" || fm_die "job not held after refusal"
-cupsenable mfpq
-out=$(printf 'hello\npin fmalice 1234\nrelease 4\n' | term t2)
-echo "$out" | grep -q "^PROGRESS job=4 stage=4" || fm_die "release through the CUPS queue: $out"
-echo "ok - stopped printer refused with the job held; released through a CUPS queue"
+# A stopped printer: refused, the job stays held, nothing charged; then
+# released through the CUPS queue.
+case_stopped_printer() {
+	hold_pdf 4 fmalice 1
+	cupsdisable mfpq
+	out=$(printf 'hello\npin fmalice 1234\nrelease 4\n' | fm_term t2)
+	echo "$out" | grep -q "^ERROR code=9 message=The printer is stopped. Your jobs stay held." || fm_die "stopped printer: $out"
+	fm_admin jobs show 4 | grep -q "state:    held" || fm_die "job not held after refusal"
+	cupsenable mfpq
+	out=$(printf 'hello\npin fmalice 1234\nrelease 4\n' | fm_term t2)
+	echo "$out" | grep -q "^PROGRESS job=4 stage=4" || fm_die "release through the CUPS queue: $out"
+}
+# Job 4 comes after case_options_only_lowered's.
+fm_needs stopped_printer options_only_lowered
 
 # Over quota: bob has 0.15, the job costs 0.20 (1 colour page, 2 mono):
 # refused with what is missing, still held, nothing charged.
-hold_pdf 7 fmbob 1
-j=$(fid 7)
-out=$(printf 'hello\npin fmbob 5678\nlist\nrelease %s\n' "$j" | term t1)
-echo "$out" | grep -q "^JOB_LIST balance=15 jobs=1 \[$j|Job 7|1|3|20\]" || fm_die "list with estimate: $out"
-echo "$out" | grep -q "^PROGRESS job=$j stage=5 .*message=Not printed: needs 0.05 more." || fm_die "over quota: $out"
-fm_admin jobs show "$j" | grep -q "state:    held" || fm_die "over-quota job not held"
-fm_admin quota grant --user fmbob --amount 1.00 --reason "more" >/dev/null
-echo "ok - over quota: refused with the amount missing, job held"
+# Bob is granted 1.00 more after.
+case_over_quota() {
+	hold_pdf 7 fmbob 1
+	j=$(fid 7)
+	out=$(printf 'hello\npin fmbob 5678\nlist\nrelease %s\n' "$j" | fm_term t1)
+	echo "$out" | grep -q "^JOB_LIST balance=15 jobs=1 \[$j|Job 7|1|3|20\]" || fm_die "list with estimate: $out"
+	echo "$out" | grep -q "^PROGRESS job=$j stage=5 .*message=Not printed: needs 0.05 more." || fm_die "over quota: $out"
+	fm_admin jobs show "$j" | grep -q "state:    held" || fm_die "over-quota job not held"
+	fm_admin quota grant --user fmbob --amount 1.00 --reason "more" >/dev/null
+}
 
-# 4. Cancelled at the printer mid-job: not counted as printed, still held.
-hold_pdf 5 fmbob 1
-j5=$(fid 5)
-before=$(printed_count)
-printf 'hello\npin fmbob 5678\nrelease %s\n' "$j5" | term t1 > "$T/out5" &
-rel=$!
-for _ in $(seq 1 100); do grep -q "stage=2" "$T/out5" && break; sleep 0.1; done
-ipptool -q "$MFP_URI" /usr/share/cups/ipptool/cancel-current-job.test 2>/dev/null ||
-	fm_die "cannot cancel at the printer"
-wait "$rel"
-grep -q "^PROGRESS job=$j5 stage=5 .*cancelled at the printer. The job is still held" "$T/out5" ||
-	fm_die "cancel not reported: $(cat "$T/out5")"
-fm_admin jobs show "$j5" | grep -q "state:    held" || fm_die "cancelled job not held again"
-echo "ok - cancelled at the printer: reported, held again"
+# Cancelled at the printer mid-job: not counted as printed, still held.
+case_cancelled_at_printer() {
+	hold_pdf 5 fmbob 1
+	j5=$(fid 5)
+	before=$(fm_printed_count)
+	printf 'hello\npin fmbob 5678\nrelease %s\n' "$j5" | fm_term t1 > "$T/out5" &
+	rel=$!
+	for _ in $(seq 1 100); do grep -q "stage=2" "$T/out5" && break; sleep 0.1; done
+	ipptool -q "$MFP_URI" /usr/share/cups/ipptool/cancel-current-job.test 2>/dev/null ||
+		fm_die "cannot cancel at the printer"
+	wait "$rel"
+	grep -q "^PROGRESS job=$j5 stage=5 .*cancelled at the printer. The job is still held" "$T/out5" ||
+		fm_die "cancel not reported: $(cat "$T/out5")"
+	fm_admin jobs show "$j5" | grep -q "state:    held" || fm_die "cancelled job not held again"
+}
+# Bob pays with case_over_quota's grant.
+fm_needs cancelled_at_printer over_quota
 
-# 5. followmed SIGKILLed while the printer prints: after a restart the job
-#    is taken as printed, once, counted by the printer (which finished it
-#    meanwhile), and never sent again.
-hold_pdf 6 fmbob 1
-j6=$(fid 6)
-before=$(printed_count)
-printf 'hello\npin fmbob 5678\nrelease %s\n' "$j6" | term t1 > "$T/out6" 2>&1 &
-rel=$!
-for _ in $(seq 1 100); do grep -q "stage=2" "$T/out6" && break; sleep 0.1; done
-grep -q "stage=2" "$T/out6" || fm_die "release 6 never reached the printer"
-kill -KILL "$FOLLOWMED_PID"
-wait "$FOLLOWMED_PID" 2>/dev/null
-FOLLOWMED_PID=""
-wait "$rel" 2>/dev/null
-fm_start_followmed
-grep -q "was at the printer when followmed stopped: taken as printed (3 impression(s), counted by the printer)" "$T/log/followmed.log" ||
-	fm_die "interrupted release not settled with the printer's count: $(grep 'was at the printer' "$T/log/followmed.log")"
-fm_admin jobs show "$j6" | grep -q "3 impression(s), counted by the printer" ||
-	fm_die "recovered release not marked as counted: $(fm_admin jobs show "$j6")"
-sleep 3
-[ "$(printed_count)" -eq $((before + 1)) ] || fm_die "printed $(( $(printed_count) - before )) times"
-fm_admin jobs show "$j6" | grep -q "state:    released" || fm_die "job 6 not released after recovery"
-out=$(printf 'hello\npin fmbob 5678\nrelease %s\n' "$j6" | term t1)
-echo "$out" | grep -q "stage=5" || fm_die "job 6 could be released again: $out"
-echo "ok - killed mid-release: printed once, settled once"
+# followmed SIGKILLed while the printer prints: after a restart the job is
+# taken as printed, once, counted by the printer (which finished it
+# meanwhile), and never sent again.
+case_killed_mid_release() {
+	hold_pdf 6 fmbob 1
+	j6=$(fid 6)
+	before=$(fm_printed_count)
+	printf 'hello\npin fmbob 5678\nrelease %s\n' "$j6" | fm_term t1 > "$T/out6" 2>&1 &
+	rel=$!
+	for _ in $(seq 1 100); do grep -q "stage=2" "$T/out6" && break; sleep 0.1; done
+	grep -q "stage=2" "$T/out6" || fm_die "release 6 never reached the printer"
+	fm_stop_followmed KILL
+	wait "$rel" 2>/dev/null
+	fm_start_followmed
+	grep -q "was at the printer when followmed stopped: taken as printed (3 impression(s), counted by the printer)" "$T/log/followmed.log" ||
+		fm_die "interrupted release not settled with the printer's count: $(grep 'was at the printer' "$T/log/followmed.log")"
+	fm_admin jobs show "$j6" | grep -q "3 impression(s), counted by the printer" ||
+		fm_die "recovered release not marked as counted: $(fm_admin jobs show "$j6")"
+	sleep 3
+	[ "$(fm_printed_count)" -eq $((before + 1)) ] || fm_die "printed $(( $(fm_printed_count) - before )) times"
+	fm_admin jobs show "$j6" | grep -q "state:    released" || fm_die "job 6 not released after recovery"
+	out=$(printf 'hello\npin fmbob 5678\nrelease %s\n' "$j6" | fm_term t1)
+	echo "$out" | grep -q "stage=5" || fm_die "job 6 could be released again: $out"
+}
+fm_needs killed_mid_release over_quota
 
 # Bob: 1.15 granted; the cancelled job charged only what the printer
 # reported as printed before the cancel (the stand-in MFP may finish its
 # command first: 0 or 3 impressions); the interrupted one charged once for
 # the 3 impressions the printer counted (1 colour and 2 mono, 0.20).
-c5=$(sed -n 's/^PROGRESS job=[0-9]* stage=5 pages=\([0-9]*\) charge=\([0-9]*\).*/\2/p' "$T/out5")
-[ -n "$c5" ] || fm_die "no charge reported for the cancelled job"
-want=$(printf '%d.%02d' $(( (115 - c5 - 20) / 100 )) $(( (115 - c5 - 20) % 100 )))
-fm_admin balance user fmbob | grep -q "balance: *$want" ||
-	fm_die "bob's balance, want $want: $(fm_admin balance user fmbob)"
-fm_admin ledger verify | grep -q "Ledger OK" || fm_die "ledger does not verify"
-echo "ok - the ledger holds each charge once and verifies"
+# The ledger holds each charge once and verifies.
+case_charged_once() {
+	c5=$(sed -n 's/^PROGRESS job=[0-9]* stage=5 pages=\([0-9]*\) charge=\([0-9]*\).*/\2/p' "$T/out5")
+	[ -n "$c5" ] || fm_die "no charge reported for the cancelled job"
+	want=$(printf '%d.%02d' $(( (115 - c5 - 20) / 100 )) $(( (115 - c5 - 20) % 100 )))
+	fm_admin balance user fmbob | grep -q "balance: *$want" ||
+		fm_die "bob's balance, want $want: $(fm_admin balance user fmbob)"
+	fm_admin ledger verify | grep -q "Ledger OK" || fm_die "ledger does not verify"
+}
+fm_needs charged_once cancelled_at_printer killed_mid_release
 
-# 6. A 3 MB document (a dozen sealed chunks) arrives byte for byte.
-python3 "$FM_SRC/bench/make-pdf" 3 "$T/big.pdf" 2
-chmod 644 "$T/big.pdf"
-setpriv --reuid=lp --regid="$(id -g lp)" --clear-groups \
-	env -i FOLLOWME_CONF="$FM_CONF" TMPDIR=/tmp CONTENT_TYPE=application/pdf \
-	"$FM_BUILD/spooler/followme" 40 fmalice "Big" 1 \
-	"job-uuid=urn:uuid:00000040-0000-0000-0000-000000000000" \
-	"$T/big.pdf" 2>/dev/null || fm_die "backend refused the big job"
-jb=$(fid 40)
-before=$(printed_count)
-out=$(printf 'hello\npin fmalice 1234\nrelease %s\n' "$jb" | term t1)
-echo "$out" | grep -q "^PROGRESS job=$jb stage=4" || fm_die "big job not printed: $out"
-[ "$(printed_count)" -eq $((before + 1)) ] || fm_die "big job not at the printer"
-cmp -s "$(ls -d "$T/mfp/printed/"* | sort | tail -n 1)" "$T/big.pdf" || fm_die "the big job's bytes differ"
-echo "ok - a 3 MB job of many chunks arrives byte for byte"
+# A 3 MB document (a dozen sealed chunks) arrives byte for byte.
+case_big_document() {
+	python3 "$FM_SRC/bench/make-pdf" 3 "$T/big.pdf" 2
+	chmod 644 "$T/big.pdf"
+	fm_hold -f "$T/big.pdf" 40 fmalice "Big"
+	jb=$(fid 40)
+	before=$(fm_printed_count)
+	out=$(printf 'hello\npin fmalice 1234\nrelease %s\n' "$jb" | fm_term t1)
+	echo "$out" | grep -q "^PROGRESS job=$jb stage=4" || fm_die "big job not printed: $out"
+	[ "$(fm_printed_count)" -eq $((before + 1)) ] || fm_die "big job not at the printer"
+	cmp -s "$(ls -d "$T/mfp/printed/"* | sort | tail -n 1)" "$T/big.pdf" || fm_die "the big job's bytes differ"
+}
 
-# 7. A damaged held copy is never printed, not even in part.
-hold_pdf 41 fmalice 1
-jd=$(fid 41)
-before=$(printed_count)
-printf 'X' | dd of="$T/state/spool/$jd-1" bs=1 seek=200 conv=notrunc 2>/dev/null
-out=$(printf 'hello\npin fmalice 1234\nrelease %s\n' "$jd" | term t1)
-echo "$out" | grep -q "^PROGRESS job=$jd stage=5 .*The held copy is damaged" || fm_die "damaged copy: $out"
-[ "$(printed_count)" -eq "$before" ] || fm_die "a damaged copy reached the printer"
-echo "ok - a damaged held copy is refused before a byte is sent"
+# A damaged held copy is never printed, not even in part.
+case_damaged_copy_refused() {
+	hold_pdf 41 fmalice 1
+	jd=$(fid 41)
+	before=$(fm_printed_count)
+	printf 'X' | dd of="$T/state/spool/$jd-1" bs=1 seek=200 conv=notrunc 2>/dev/null
+	out=$(printf 'hello\npin fmalice 1234\nrelease %s\n' "$jd" | fm_term t1)
+	echo "$out" | grep -q "^PROGRESS job=$jd stage=5 .*The held copy is damaged" || fm_die "damaged copy: $out"
+	[ "$(fm_printed_count)" -eq "$before" ] || fm_die "a damaged copy reached the printer"
+}
 
-# 8. The spool key never sits in a process that reads the network: a
-#    session's memory holds no copy; its decryptor's does (which shows
-#    the search works).
-mkfifo "$T/hold.in"
-"$FM_BUILD/tests/fm-term" "$PKI" t1 127.0.0.1 "$PORT" followme-test < "$T/hold.in" > "$T/hold.out" &
-hold_pid=$!
-exec 9> "$T/hold.in"
-printf 'hello\npin fmalice 1234\n' >&9
-for _ in $(seq 1 100); do grep -q "^AUTH_OK" "$T/hold.out" && break; sleep 0.1; done
-session="" decryptor=""
-# Sessions are followmed's children named followmed (the ledger writer,
-# followme-ledger, has a child of its own: its syncer).
-for c in $(pgrep -P "$FOLLOWMED_PID" -x followmed); do
-	g=$(pgrep -P "$c" | head -n 1)
-	[ -n "$g" ] && session=$c && decryptor=$g
-done
-[ -n "$session" ] || fm_die "no session process with a decryptor"
 has_key() { # has_key PID: the master key's bytes anywhere in its memory
 	python3 - "$1" "$T/state/master.key" <<'PY'
 import re, sys
@@ -244,42 +234,36 @@ with open("/proc/%s/maps" % pid) as maps, open("/proc/%s/mem" % pid, "rb", 0) as
 sys.exit(0 if found else 1)
 PY
 }
-has_key "$decryptor" || fm_die "the key is not found in the decryptor (the search is broken)"
-has_key "$session" && fm_die "the session process holds the spool master key"
-exec 9>&-
-wait "$hold_pid" 2>/dev/null
-echo "ok - the spool key lives in the decryptor, not in the session"
 
-# 9. Charges go through followmed's ledger writer.  Killed, it is
-#    replaced; a release meanwhile (its session charges directly) is
-#    charged exactly once, and so is one through the new writer.
+# The spool key never sits in a process that reads the network: a
+# session's memory holds no copy; its decryptor's does (which shows the
+# search works).
+case_key_not_in_session() {
+	mkfifo "$T/hold.in"
+	fm_term t1 < "$T/hold.in" > "$T/hold.out" &
+	hold_pid=$!
+	exec 9> "$T/hold.in"
+	printf 'hello\npin fmalice 1234\n' >&9
+	for _ in $(seq 1 100); do grep -q "^AUTH_OK" "$T/hold.out" && break; sleep 0.1; done
+	session="" decryptor=""
+	# Sessions are followmed's children named followmed (the ledger writer,
+	# followme-ledger, has a child of its own: its syncer).
+	for c in $(pgrep -P "$FOLLOWMED_PID" -x followmed); do
+		g=$(pgrep -P "$c" | head -n 1)
+		[ -n "$g" ] && session=$c && decryptor=$g
+	done
+	[ -n "$session" ] || fm_die "no session process with a decryptor"
+	has_key "$decryptor" || fm_die "the key is not found in the decryptor (the search is broken)"
+	has_key "$session" && fm_die "the session process holds the spool master key"
+	exec 9>&-
+	wait "$hold_pid" 2>/dev/null
+}
+
 bal() {
 	fm_admin --json balance user fmalice |
 		python3 -c 'import json,sys; print(json.load(sys.stdin)["balance"])'
 }
 writer_pid() { pgrep -P "$FOLLOWMED_PID" -x followme-ledger; }
-old=$(writer_pid) || fm_die "no ledger writer under followmed"
-hold_pdf 50 fmalice 1
-hold_pdf 51 fmalice 1
-b0=$(bal)
-kill -9 "$old"
-out=$(printf 'hello\npin fmalice 1234\nrelease %s\n' "$(fid 50)" | term t1)
-echo "$out" | grep -q "stage=4 pages=3 charge=20 " || fm_die "release with the writer killed: $out"
-[ "$(echo "$b0 - $(bal)" | bc)" = ".20" ] || fm_die "charged $b0 -> $(bal) with the writer killed"
-new=""
-for _ in $(seq 1 50); do
-	new=$(writer_pid) && [ "$new" != "$old" ] && break
-	sleep 0.1
-done
-[ -n "$new" ] && [ "$new" != "$old" ] || fm_die "followmed did not start another ledger writer"
-grep -q "ledger writer $old ended (signal 9); starting another in [01] s" "$T/log/followmed.log" ||
-	fm_die "writer's end not logged"
-out=$(printf 'hello\npin fmalice 1234\nrelease %s\n' "$(fid 51)" | term t1)
-echo "$out" | grep -q "stage=4 pages=3 charge=20 " || fm_die "release through the new writer: $out"
-[ "$(echo "$b0 - $(bal)" | bc)" = ".40" ] || fm_die "charged $b0 -> $(bal) after two releases"
-fm_admin ledger verify | grep -q "Ledger OK" || fm_die "ledger does not verify"
-# A writer that keeps dying young is restarted ever later: the delay
-# doubles (1 s after a young death following an old one).
 wait_new_writer() { # wait_new_writer OLD SECONDS
 	local pid
 	for _ in $(seq 1 $(($2 * 10))); do
@@ -292,17 +276,52 @@ delay_of() { # the restart delay followmed logged when writer $1 died
 	grep -o "ledger writer $1 ended (signal 9); starting another in [0-9]* s" \
 		"$T/log/followmed.log" | awk '{print $(NF-1)}'
 }
-d0=$(delay_of "$old")
-case "$d0" in 0) want=1 ;; [1-9]*) want=$((2 * d0)) ;; *) fm_die "no restart delay logged for $old" ;; esac
-kill -9 "$new"
-w2=$(wait_new_writer "$new" $((want + 3))) || fm_die "no writer after a second death"
-[ "$(delay_of "$new")" = "$want" ] || fm_die "restart delay $(delay_of "$new") s after $d0 s, wanted $want"
-kill -9 "$w2"
-sleep 0.5
-pgrep -P "$FOLLOWMED_PID" -x followme-ledger >/dev/null && fm_die "writer restarted before its backoff"
-wait_new_writer "$w2" $((2 * want + 3)) >/dev/null || fm_die "no writer after a third death"
-[ "$(delay_of "$w2")" = "$((2 * want))" ] || fm_die "restart delay $(delay_of "$w2") s, wanted $((2 * want))"
-echo "ok - a killed ledger writer is replaced (later each time it dies young); releases meanwhile and after are charged once"
 
-fm_followmed_alive || fm_die "followmed died"
-echo "release print: all checks passed"
+# Charges go through followmed's ledger writer.  Killed, it is replaced; a
+# release meanwhile (its session charges directly) is charged exactly
+# once, and so is one through the new writer.
+case_ledger_writer_replaced() {
+	old=$(writer_pid) || fm_die "no ledger writer under followmed"
+	hold_pdf 50 fmalice 1
+	hold_pdf 51 fmalice 1
+	b0=$(bal)
+	kill -9 "$old"
+	out=$(printf 'hello\npin fmalice 1234\nrelease %s\n' "$(fid 50)" | fm_term t1)
+	echo "$out" | grep -q "stage=4 pages=3 charge=20 " || fm_die "release with the writer killed: $out"
+	[ "$(echo "$b0 - $(bal)" | bc)" = ".20" ] || fm_die "charged $b0 -> $(bal) with the writer killed"
+	new=""
+	for _ in $(seq 1 50); do
+		new=$(writer_pid) && [ "$new" != "$old" ] && break
+		sleep 0.1
+	done
+	[ -n "$new" ] && [ "$new" != "$old" ] || fm_die "followmed did not start another ledger writer"
+	grep -q "ledger writer $old ended (signal 9); starting another in [01] s" "$T/log/followmed.log" ||
+		fm_die "writer's end not logged"
+	out=$(printf 'hello\npin fmalice 1234\nrelease %s\n' "$(fid 51)" | fm_term t1)
+	echo "$out" | grep -q "stage=4 pages=3 charge=20 " || fm_die "release through the new writer: $out"
+	[ "$(echo "$b0 - $(bal)" | bc)" = ".40" ] || fm_die "charged $b0 -> $(bal) after two releases"
+	fm_admin ledger verify | grep -q "Ledger OK" || fm_die "ledger does not verify"
+}
+
+# A writer that keeps dying young is restarted ever later: the delay
+# doubles (1 s after a young death following an old one).  The writer
+# that runs when the case starts dies at any age; each one after it is
+# killed as soon as it runs, so that its death is young (under 10 s)
+# however slow the machine.
+case_ledger_writer_backoff() {
+	old=$(writer_pid) || fm_die "no ledger writer under followmed"
+	kill -9 "$old"
+	new=$(wait_new_writer "$old" 10) || fm_die "followmed did not start another ledger writer"
+	d0=$(delay_of "$old")
+	case "$d0" in 0) want=1 ;; [1-9]*) want=$((2 * d0)) ;; *) fm_die "no restart delay logged for $old" ;; esac
+	kill -9 "$new"
+	w2=$(wait_new_writer "$new" $((want + 3))) || fm_die "no writer after a second death"
+	[ "$(delay_of "$new")" = "$want" ] || fm_die "restart delay $(delay_of "$new") s after $d0 s, wanted $want"
+	kill -9 "$w2"
+	sleep 0.5
+	pgrep -P "$FOLLOWMED_PID" -x followme-ledger >/dev/null && fm_die "writer restarted before its backoff"
+	wait_new_writer "$w2" $((2 * want + 3)) >/dev/null || fm_die "no writer after a third death"
+	[ "$(delay_of "$w2")" = "$((2 * want))" ] || fm_die "restart delay $(delay_of "$w2") s, wanted $((2 * want))"
+}
+
+fm_run_cases

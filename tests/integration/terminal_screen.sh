@@ -12,13 +12,12 @@
 # logout after inactivity.
 set -u
 . "$(dirname "$0")/lib.sh"
-fm_setup
+fm_setup "$@"
 PORT=$(fm_free_port) || fm_die "no free port"
 fm_write_conf "[release]" "listen = 127.0.0.1:$PORT" "server_name = followme-test"
 fm_pam_matrix fmalice:1234 fmbob:5678
 fm_start_mfp
-mkdir -p "$T/state" && chown followme: "$T/state" && chmod 700 "$T/state"
-fm_admin ca init >/dev/null || fm_die "ca init"
+fm_ca_init
 fm_admin printer add mfp1 --uri "$MFP_URI" --location "2nd floor" >/dev/null || fm_die "printer add"
 fm_admin terminal add t1 --printer mfp1 >/dev/null || fm_die "terminal add"
 # One price for colour and mono: the charge shown does not depend on how
@@ -42,14 +41,7 @@ fm_start_followmed
 gs -q -sDEVICE=pdfwrite -o "$T/three.pdf" -c "showpage showpage showpage"
 chmod 644 "$T/three.pdf"
 # hold N USER TITLE: a 3-page PDF held through the backend, as lp.
-hold() {
-	setpriv --reuid=lp --regid="$(id -g lp)" --clear-groups \
-		env -i FOLLOWME_CONF="$FM_CONF" TMPDIR=/tmp CONTENT_TYPE=application/pdf \
-		"$FM_BUILD/spooler/followme" "$1" "$2" "$3" 1 \
-		"job-uuid=urn:uuid:$(printf '%08d' "$1")-0000-0000-0000-000000000000" \
-		"$T/three.pdf" 2>/dev/null || fm_die "backend refused job $1"
-}
-printed_count() { ls "$T/mfp/printed" | wc -l; }
+hold() { fm_hold -f "$T/three.pdf" "$1" "$2" "$3"; }
 
 write_terminal_conf() { # idle_timeout
 	fm_terminal_conf t1 followme-test "format = hex" "[terminal]" \
@@ -57,165 +49,185 @@ write_terminal_conf() { # idle_timeout
 }
 export LIBNFC_LOG_LEVEL=0
 write_terminal_conf 5m
-"$FM_BUILD/release/followme-terminal" -n -c "$T/terminal.conf" >/dev/null ||
+"$FM_BUILD/terminal/followme-terminal" -n -c "$T/terminal.conf" >/dev/null ||
 	fm_die "configuration refused"
 fm_start_sim
-fm_start_screen sh -c "exec '$FM_BUILD/release/followme-terminal' -v -c '$T/terminal.conf' 2>>'$T/log/terminal.log'"
+fm_start_screen sh -c "exec '$FM_BUILD/terminal/followme-terminal' -v -c '$T/terminal.conf' 2>>'$T/log/terminal.log'"
 
-STEP="idle screen"
-fm_wait_screen "Tap your badge"
-fm_wait_screen "Followme +mfp1"
-fm_screen | grep -q "unavailable" && fm_die "idle screen reports a fault: $(fm_screen)"
+case_idle_screen() {
+	fm_wait_screen "Tap your badge"
+	fm_wait_screen "Followme +mfp1"
+	if fm_screen | grep -q "unavailable"; then
+		fm_die "idle screen reports a fault: $(fm_screen)"
+	fi
+}
 
-STEP="badge -> list -> release -> charge"
-hold 1 fmalice "Quarterly report"
-fm_tap 04A1B2C3
-fm_wait_screen "Alice Martin \(fmalice\) +Balance 5.00"
-fm_wait_screen "\[ \] Quarterly report +3 +0.30"
-fm_keys Enter
-fm_wait_screen "1  Print"
-fm_keys 1
-fm_wait_screen "Printed 1 job\(s\), 3 page\(s\), charged 0.30"
-fm_screen | grep -q "3 page(s) printed, charged 0.30" || fm_die "no per-job result: $(fm_screen)"
-[ "$(printed_count)" -eq 1 ] || fm_die "the printer got $(printed_count) jobs"
-cmp -s "$(ls -d "$T/mfp/printed/"* | head -n 1)" "$T/three.pdf" || fm_die "the printer did not get the held bytes"
-fm_admin balance user fmalice | grep -q "4.70" || fm_die "balance: $(fm_admin balance user fmalice)"
-# Logged out by itself after the result.
-fm_wait_screen "Tap your badge" 10
+# Badge -> list -> release -> charge.
+case_badge_release() {
+	hold 1 fmalice "Quarterly report"
+	fm_tap 04A1B2C3
+	fm_wait_screen "Alice Martin \(fmalice\) +Balance 5.00"
+	fm_wait_screen "\[ \] Quarterly report +3 +0.30"
+	fm_keys Enter
+	fm_wait_screen "1  Print"
+	fm_keys 1
+	fm_wait_screen "Printed 1 job\(s\), 3 page\(s\), charged 0.30"
+	fm_screen | grep -q "3 page(s) printed, charged 0.30" || fm_die "no per-job result: $(fm_screen)"
+	[ "$(fm_printed_count)" -eq 1 ] || fm_die "the printer got $(fm_printed_count) jobs"
+	cmp -s "$(ls -d "$T/mfp/printed/"* | head -n 1)" "$T/three.pdf" || fm_die "the printer did not get the held bytes"
+	fm_admin balance user fmalice | grep -q "4.70" || fm_die "balance: $(fm_admin balance user fmalice)"
+	# Logged out by itself after the result.
+	fm_wait_screen "Tap your badge" 10
+}
 
-STEP="PIN login, wrong PIN, options"
-hold 2 fmbob "Bob's slides"
-fm_keys Enter
-fm_wait_screen "User name: _"
-fm_keys -l fmbob
-fm_keys Enter
-fm_wait_screen "PIN: +_"
-fm_keys 9 9 9 9
-fm_wait_screen "PIN: +\*\*\*\*_"
-fm_screen | grep -q 9999 && fm_die "the PIN is shown: $(fm_screen)"
-fm_keys Enter
-fm_wait_screen "Wrong user name or PIN"
-fm_keys Enter
-fm_wait_screen "Tap your badge"
-fm_keys Enter
-fm_keys -l fmbob
-fm_keys Enter
-fm_keys 5 6 7 8 Enter
-fm_wait_screen "Bob Stone \(fmbob\) +Balance 15.00"
-fm_wait_screen "Bob's slides"
-# Mark it, then options: two-sided, then Print.
-fm_keys '*'
-fm_wait_screen "\[x\] Bob's slides"
-fm_keys Enter
-fm_wait_screen "2  Print with options"
-fm_keys 2
-fm_wait_screen "Copies +< 1 >"
-fm_keys Down Enter
-fm_wait_screen "Two-sided +\[x\]"
-fm_keys Down Down Enter
-# Charged at the two-sided price: the option reached the release.
-fm_wait_screen "Printed 1 job\(s\), 3 page\(s\), charged 0.24"
-[ "$(printed_count)" -eq 2 ] || fm_die "the printer got $(printed_count) jobs"
-fm_keys Enter
-fm_wait_screen "Tap your badge"
+# PIN login, wrong PIN, options.
+case_pin_login() {
+	hold 2 fmbob "Bob's slides"
+	fm_keys Enter
+	fm_wait_screen "User name: _"
+	fm_keys -l fmbob
+	fm_keys Enter
+	fm_wait_screen "PIN: +_"
+	fm_keys 9 9 9 9
+	fm_wait_screen "PIN: +\*\*\*\*_"
+	fm_screen | grep -q 9999 && fm_die "the PIN is shown: $(fm_screen)"
+	fm_keys Enter
+	fm_wait_screen "Wrong user name or PIN"
+	fm_keys Enter
+	fm_wait_screen "Tap your badge"
+	fm_keys Enter
+	fm_keys -l fmbob
+	fm_keys Enter
+	fm_keys 5 6 7 8 Enter
+	fm_wait_screen "Bob Stone \(fmbob\) +Balance 15.00"
+	fm_wait_screen "Bob's slides"
+	# Mark it, then options: two-sided, then Print.
+	fm_keys '*'
+	fm_wait_screen "\[x\] Bob's slides"
+	fm_keys Enter
+	fm_wait_screen "2  Print with options"
+	fm_keys 2
+	fm_wait_screen "Copies +< 1 >"
+	fm_keys Down Enter
+	fm_wait_screen "Two-sided +\[x\]"
+	fm_keys Down Down Enter
+	# Charged at the two-sided price: the option reached the release.
+	fm_wait_screen "Printed 1 job\(s\), 3 page\(s\), charged 0.24"
+	[ "$(fm_printed_count)" -eq 2 ] || fm_die "the printer got $(fm_printed_count) jobs"
+	fm_keys Enter
+	fm_wait_screen "Tap your badge"
+}
+# The printer's second job: case_badge_release printed the first.
+fm_needs pin_login badge_release
 
-STEP="unknown badge linked after a PIN login"
-fm_tap 04DEADBEEF0102
-fm_wait_screen "not linked to anyone"
-fm_keys Enter
-fm_wait_screen "Log in to link your badge"
-fm_keys -l fmbob
-fm_keys Enter 5 6 7 8 Enter
-fm_wait_screen "Your badge is now linked to you"
-fm_wait_screen "You have no jobs waiting"
-fm_keys BSpace
-fm_wait_screen "Tap your badge"
-fm_admin badge list fmbob | grep -q "registered at terminal t1" || fm_die "badge not stored: $(fm_admin badge list fmbob)"
-fm_tap 04DEADBEEF0102
-fm_wait_screen "Bob Stone \(fmbob\)"
-fm_keys BSpace
-fm_wait_screen "Tap your badge"
+case_unknown_badge_linked() {
+	fm_tap 04DEADBEEF0102
+	fm_wait_screen "not linked to anyone"
+	fm_keys Enter
+	fm_wait_screen "Log in to link your badge"
+	fm_keys -l fmbob
+	fm_keys Enter 5 6 7 8 Enter
+	fm_wait_screen "Your badge is now linked to you"
+	fm_wait_screen "You have no jobs waiting"
+	fm_keys BSpace
+	fm_wait_screen "Tap your badge"
+	fm_admin badge list fmbob | grep -q "registered at terminal t1" || fm_die "badge not stored: $(fm_admin badge list fmbob)"
+	fm_tap 04DEADBEEF0102
+	fm_wait_screen "Bob Stone \(fmbob\)"
+	fm_keys BSpace
+	fm_wait_screen "Tap your badge"
+}
 
-STEP="hostile titles"
-hold 10 fmalice "$(printf '\033[2J\033[31mRED\033]0;pwned\007 end')"
-hold 11 fmalice "$(printf 'Long%.0s' $(seq 1 2600))"
-hold 12 fmalice "$(printf '\xe2\x80\xaeRTL-override txt.exe')"
-hold 13 fmalice "$(printf 'Z\xcc\x81\xcc\x82\xcc\x83\xcc\x84\xcc\x85\xcc\x86 stack')"
-hold 14 fmalice "$(printf '\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d Hebrew')"
-fm_tap 04A1B2C3
-fm_wait_screen "Hebrew"
-screen=$(fm_screen)
-[ "$(printf '%s\n' "$screen" | wc -l)" -le 24 ] || fm_die "screen grew"
-[ "$(tmux -S "$TMUX_SOCK" display -p -t fm '#{pane_title}')" != pwned ] || fm_die "a title set the window title"
-tmux -S "$TMUX_SOCK" capture-pane -e -p -t fm | grep -q $'\033\\[31m' && fm_die "a title changed the colour"
-printf '%s\n' "$screen" | grep -q "RED" || fm_die "escape title not shown: $screen"
-# Every job row keeps its columns: 80 cells, the cost where it belongs.
-while IFS= read -r row; do
-	case "$row" in *"[ ]"*) ;; *) continue ;; esac
-	[ "$(printf '%s' "$row" | wc -L)" -le 80 ] || fm_die "row wider than the screen: $row"
-	printf '%s\n' "$row" | grep -Eq " 3 +0\.30 " || fm_die "row lost its columns: $row"
-done <<<"$screen"
-printf '%s\n' "$screen" | grep -q "LongLong.*…" || fm_die "long title not cut: $screen"
-printf '%s' "$screen" | grep -q $'\xe2\x80\xae' && fm_die "bidi override reached the screen"
-printf '%s' "$screen" | grep -q $'\xcc\x83' && fm_die "combining stack not trimmed"
-fm_keys BSpace
-fm_wait_screen "Tap your badge"
+# Hostile titles drawn safely.
+case_hostile_titles() {
+	hold 10 fmalice "$(printf '\033[2J\033[31mRED\033]0;pwned\007 end')"
+	hold 11 fmalice "$(printf 'Long%.0s' $(seq 1 2600))"
+	hold 12 fmalice "$(printf '\xe2\x80\xaeRTL-override txt.exe')"
+	hold 13 fmalice "$(printf 'Z\xcc\x81\xcc\x82\xcc\x83\xcc\x84\xcc\x85\xcc\x86 stack')"
+	hold 14 fmalice "$(printf '\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d Hebrew')"
+	fm_tap 04A1B2C3
+	fm_wait_screen "Hebrew"
+	screen=$(fm_screen)
+	[ "$(printf '%s\n' "$screen" | wc -l)" -le 24 ] || fm_die "screen grew"
+	[ "$(tmux -S "$TMUX_SOCK" display -p -t fm '#{pane_title}')" != pwned ] || fm_die "a title set the window title"
+	tmux -S "$TMUX_SOCK" capture-pane -e -p -t fm | grep -q $'\033\\[31m' && fm_die "a title changed the colour"
+	printf '%s\n' "$screen" | grep -q "RED" || fm_die "escape title not shown: $screen"
+	# Every job row keeps its columns: 80 cells, the cost where it belongs.
+	while IFS= read -r row; do
+		case "$row" in *"[ ]"*) ;; *) continue ;; esac
+		[ "$(printf '%s' "$row" | wc -L)" -le 80 ] || fm_die "row wider than the screen: $row"
+		printf '%s\n' "$row" | grep -Eq " 3 +0\.30 " || fm_die "row lost its columns: $row"
+	done <<<"$screen"
+	printf '%s\n' "$screen" | grep -q "LongLong.*…" || fm_die "long title not cut: $screen"
+	printf '%s' "$screen" | grep -q $'\xe2\x80\xae' && fm_die "bidi override reached the screen"
+	printf '%s' "$screen" | grep -q $'\xcc\x83' && fm_die "combining stack not trimmed"
+	fm_keys BSpace
+	fm_wait_screen "Tap your badge"
+}
 
-STEP="reader unplugged and back"
-fm_sim unplug
-fm_wait_screen "Badge reader unavailable"
-fm_sim replug
-fm_wait_screen "Tap your badge" 
-for _ in $(seq 1 100); do
-	fm_screen | grep -q "Badge reader unavailable" || break
-	sleep 0.1
-done
-fm_screen | grep -q "Badge reader unavailable" && fm_die "reader did not come back"
-fm_tap 04A1B2C3
-fm_wait_screen "Alice Martin \(fmalice\)"
+# The reader unplugged and back; fmalice is left logged in.
+case_reader_unplugged() {
+	fm_sim unplug
+	fm_wait_screen "Badge reader unavailable"
+	fm_sim replug
+	fm_wait_screen "Tap your badge" 
+	for _ in $(seq 1 100); do
+		fm_screen | grep -q "Badge reader unavailable" || break
+		sleep 0.1
+	done
+	fm_screen | grep -q "Badge reader unavailable" && fm_die "reader did not come back"
+	fm_tap 04A1B2C3
+	fm_wait_screen "Alice Martin \(fmalice\)"
+}
 
-STEP="followmed restarted in mid-session"
-fm_stop_followmed
-fm_wait_screen "connection to the print server was lost|Print server unavailable"
-# Back leaves a notice and does nothing on the idle screen.
-fm_keys BSpace
-fm_tap 04A1B2C3
-fm_wait_screen "print server is unavailable|Print server unavailable"
-fm_start_followmed
-for _ in $(seq 1 200); do
-	fm_screen | grep -q "unavailable" || break
-	sleep 0.1
-done
-fm_keys BSpace
-fm_wait_screen "Tap your badge"
-fm_tap 04A1B2C3
-fm_wait_screen "Alice Martin \(fmalice\)"
-fm_wait_screen "Hebrew"
-fm_keys BSpace
-fm_wait_screen "Tap your badge"
+# followmed restarted in mid-session (case_reader_unplugged's).
+case_followmed_restarted() {
+	fm_stop_followmed
+	fm_wait_screen "connection to the print server was lost|Print server unavailable"
+	# Back leaves a notice and does nothing on the idle screen.
+	fm_keys BSpace
+	fm_tap 04A1B2C3
+	fm_wait_screen "print server is unavailable|Print server unavailable"
+	fm_start_followmed
+	for _ in $(seq 1 200); do
+		fm_screen | grep -q "unavailable" || break
+		sleep 0.1
+	done
+	fm_keys BSpace
+	fm_wait_screen "Tap your badge"
+	fm_tap 04A1B2C3
+	fm_wait_screen "Alice Martin \(fmalice\)"
+	fm_wait_screen "Hebrew"
+	fm_keys BSpace
+	fm_wait_screen "Tap your badge"
+}
+# fmalice's list holds case_hostile_titles' jobs.
+fm_needs followmed_restarted reader_unplugged hostile_titles
 
-STEP="a smaller screen"
-tmux -S "$TMUX_SOCK" resize-window -t fm -x 40 -y 12
-fm_tap 04A1B2C3
-fm_wait_screen "Alice Martin"
-fm_wait_screen "Hebrew +3 +0.30"
-screen=$(fm_screen)
-[ "$(printf '%s\n' "$screen" | wc -l)" -le 12 ] || fm_die "more than 12 lines: $screen"
-[ "$(printf '%s\n' "$screen" | wc -L)" -le 40 ] || fm_die "wider than 40: $screen"
-fm_keys BSpace
-fm_wait_screen "Tap your badge"
-tmux -S "$TMUX_SOCK" resize-window -t fm -x 80 -y 24
+case_smaller_screen() {
+	tmux -S "$TMUX_SOCK" resize-window -t fm -x 40 -y 12
+	fm_tap 04A1B2C3
+	fm_wait_screen "Alice Martin"
+	fm_wait_screen "Hebrew +3 +0.30"
+	screen=$(fm_screen)
+	[ "$(printf '%s\n' "$screen" | wc -l)" -le 12 ] || fm_die "more than 12 lines: $screen"
+	[ "$(printf '%s\n' "$screen" | wc -L)" -le 40 ] || fm_die "wider than 40: $screen"
+	fm_keys BSpace
+	fm_wait_screen "Tap your badge"
+	tmux -S "$TMUX_SOCK" resize-window -t fm -x 80 -y 24
+}
+fm_needs smaller_screen hostile_titles
 
-STEP="logout after inactivity"
-tmux -S "$TMUX_SOCK" kill-server
-write_terminal_conf 5s
-fm_start_screen sh -c "exec '$FM_BUILD/release/followme-terminal' -c '$T/terminal.conf' 2>>'$T/log/terminal.log'"
-fm_wait_screen "Tap your badge"
-fm_tap 04A1B2C3
-fm_wait_screen "Alice Martin \(fmalice\)"
-fm_wait_screen "Tap your badge" 20
-grep -q "fmalice logged out at terminal t1" "$T/log/followmed.log" ||
-	fm_die "the server did not see the logout"
+case_logout_after_inactivity() {
+	tmux -S "$TMUX_SOCK" kill-server
+	write_terminal_conf 5s
+	fm_start_screen sh -c "exec '$FM_BUILD/terminal/followme-terminal' -c '$T/terminal.conf' 2>>'$T/log/terminal.log'"
+	fm_wait_screen "Tap your badge"
+	fm_tap 04A1B2C3
+	fm_wait_screen "Alice Martin \(fmalice\)"
+	fm_wait_screen "Tap your badge" 20
+	grep -q "fmalice logged out at terminal t1" "$T/log/followmed.log" ||
+		fm_die "the server did not see the logout"
+}
 
-fm_followmed_alive || fm_die "followmed died"
-echo "PASS: terminal_screen"
+fm_run_cases
