@@ -108,15 +108,18 @@ lex_regular(const struct fm_pslex *lx, size_t p, struct fm_pslex_token *tok)
 	size_t used, end;
 
 	tok->kind = FM_PSLEX_WORD;
+	tok->text = d + p;
 	if (lx->dialect == FM_PSLEX_PDF && is_number_start(d[p])) {
 		end = p;
 		while (end < lx->len && is_number_start(d[end]))
 			end++;
 		tok->kind = FM_PSLEX_NUMBER;
 		tok->num = read_number(d + p, end - p, &used);
+		tok->len = end - p;
 		return end;
 	}
 	end = skip_regular(lx, p);
+	tok->len = end - p;
 	if (lx->dialect == FM_PSLEX_POSTSCRIPT && is_number_start(d[p]) &&
 	    end - p <= FM_PSLEX_NUMBER_MAX) {
 		double v = read_number(d + p, end - p, &used);
@@ -125,6 +128,17 @@ lex_regular(const struct fm_pslex *lx, size_t p, struct fm_pslex_token *tok)
 			tok->num = v;
 		}
 	}
+	return end;
+}
+
+static size_t
+lex_name(const struct fm_pslex *lx, size_t p, struct fm_pslex_token *tok)
+{
+	size_t end = skip_regular(lx, p + 1);
+
+	tok->kind = FM_PSLEX_NAME;
+	tok->text = lx->buf + p + 1;
+	tok->len = end - p - 1;
 	return end;
 }
 
@@ -137,6 +151,7 @@ lex_string(const struct fm_pslex *lx, size_t p, struct fm_pslex_token *tok)
 	size_t depth = 0;
 
 	tok->kind = FM_PSLEX_STRING;
+	tok->text = d + p + 1;
 	for (; p < lx->len; p++) {
 		if (d[p] == '\\') {
 			p++;
@@ -164,6 +179,7 @@ lex_angle(const struct fm_pslex *lx, size_t p, struct fm_pslex_token *tok)
 
 	if (rest > 0 && d[p + 1] == '<') {
 		tok->kind = FM_PSLEX_DICT_OPEN;
+		tok->text = d + p;
 		tok->len = 2;
 		return p + 2;
 	}
@@ -195,6 +211,7 @@ static size_t
 lex_comment(const struct fm_pslex *lx, size_t p, struct fm_pslex_token *tok)
 {
 	tok->kind = FM_PSLEX_COMMENT;
+	tok->text = lx->buf + p + 1;
 	p++;
 	while (p < lx->len && lx->buf[p] != '\n' && lx->buf[p] != '\r')
 		p++;
@@ -211,6 +228,7 @@ lex_bracket(const struct fm_pslex *lx, size_t p, struct fm_pslex_token *tok)
 	    FM_PSLEX_ARRAY_CLOSE, FM_PSLEX_PROC_OPEN, FM_PSLEX_PROC_CLOSE};
 	const char *k = memchr(single, lx->buf[p], 4);
 
+	tok->text = lx->buf + p;
 	tok->len = 1;
 	if (k != NULL) {
 		tok->kind = kinds[k - single];
@@ -224,9 +242,28 @@ lex_bracket(const struct fm_pslex *lx, size_t p, struct fm_pslex_token *tok)
 	return p + tok->len;
 }
 
+/* The reader of a token by its first byte; a regular byte starts a name
+ * or a number (lex_regular). */
+typedef size_t lex_fn(
+    const struct fm_pslex *lx, size_t p, struct fm_pslex_token *tok);
+
+static lex_fn *const lexers[256] = {
+    ['/'] = lex_name,
+    ['('] = lex_string,
+    ['<'] = lex_angle,
+    ['%'] = lex_comment,
+    [')'] = lex_bracket,
+    ['>'] = lex_bracket,
+    ['['] = lex_bracket,
+    [']'] = lex_bracket,
+    ['{'] = lex_bracket,
+    ['}'] = lex_bracket,
+};
+
 bool
 fm_pslex_next(struct fm_pslex *lx, struct fm_pslex_token *tok)
 {
+	lex_fn *lex;
 	size_t p;
 
 	if (lx == NULL || tok == NULL)
@@ -240,40 +277,8 @@ fm_pslex_next(struct fm_pslex *lx, struct fm_pslex_token *tok)
 	}
 	memset(tok, 0, sizeof(*tok));
 	tok->start = p;
-	tok->text = lx->buf + p;
-	switch (lx->buf[p]) {
-	case '/':
-		tok->kind = FM_PSLEX_NAME;
-		tok->text++;
-		p = skip_regular(lx, p + 1);
-		break;
-	case '(':
-		tok->text++;
-		p = lex_string(lx, p, tok);
-		break;
-	case '<':
-		p = lex_angle(lx, p, tok);
-		break;
-	case '%':
-		tok->text++;
-		p = lex_comment(lx, p, tok);
-		break;
-	case ')':
-	case '>':
-	case '[':
-	case ']':
-	case '{':
-	case '}':
-		p = lex_bracket(lx, p, tok);
-		break;
-	default:
-		p = lex_regular(lx, p, tok);
-		break;
-	}
-	if (tok->kind == FM_PSLEX_NAME || tok->kind == FM_PSLEX_WORD ||
-	    tok->kind == FM_PSLEX_NUMBER)
-		tok->len = p - (size_t)(tok->text - lx->buf);
-	lx->pos = p;
+	lex = lexers[lx->buf[p]] != NULL ? lexers[lx->buf[p]] : lex_regular;
+	lx->pos = lex(lx, p, tok);
 	return true;
 }
 

@@ -32,48 +32,75 @@ tokens(const char *src, size_t len, enum fm_pslex_dialect dialect)
 	return out;
 }
 
-#define PS(s) tokens((s), sizeof(s) - 1, FM_PSLEX_POSTSCRIPT)
-#define PDF(s) tokens((s), sizeof(s) - 1, FM_PSLEX_PDF)
+/* The two dialects' names in the table. */
+#define PS FM_PSLEX_POSTSCRIPT
+#define PDF FM_PSLEX_PDF
+/* A whole C string literal as bytes and their count. */
+#define ALL(s) s, sizeof(s) - 1
+
+/*
+ * Inputs and the tokens they must give.  Where len is less than the
+ * literal, the bytes after len would close the token: the lexer must not
+ * read them.
+ */
+static const struct token_case {
+	enum fm_pslex_dialect dialect;
+	const char *src;
+	size_t len;
+	const char *want;
+} token_cases[] = {
+    /* Every kind. */
+    {PS, ALL("/Name 12 moveto (s) <4142> <~87cUR~> [ ] { } << >> %note\n) >"),
+        "name:Name num:12 word:moveto str:s hex:4142 a85:87cUR [:[ ]:] "
+        "{:{ }:} <<:<< >>:>> cmt:note stray:) stray:>"},
+    /* Delimiters end names and words without white space. */
+    {PS, ALL("/a/b{c}d[e]f(g)h<1>i%j"),
+        "name:a name:b {:{ word:c }:} word:d [:[ word:e ]:] word:f str:g "
+        "word:h hex:1 word:i cmt:j"},
+    /* NUL is white space; a lone "/" is the empty name. */
+    {PDF, "a\0b / c", 7, "word:a word:b name: word:c"},
+    {PS, ALL(" \t\r\n\f"), ""},
+    {PDF, NULL, 0, ""},
+    /* Strings nest and escape; an unbalanced one runs to the end, and
+     * says so. */
+    {PS, ALL("(a(b)c) x"), "str:a(b)c word:x"},
+    {PS, ALL("(a\\)b\\(c) x"), "str:a\\)b\\(c word:x"},
+    {PDF, ALL("(\\\\) x"), "str:\\\\ word:x"},
+    {PS, ALL("(a(b) showpage"), "str:a(b) showpage..."},
+    {PS, ALL("(ends in \\"), "str:ends in \\..."},
+    /* PostScript numbers: a whole run of regular characters, as strtod
+     * reads it; anything else is an executable name. */
+    {PS, ALL("1 -2.5 .5 +3 1e2 16#FF 1.5abc -"),
+        "num:1 num:-2.5 num:.5 num:+3 num:1e2 word:16#FF word:1.5abc "
+        "word:-"},
+    /* PDF numbers: sign, digits and period only, ending the token. */
+    {PDF, ALL("1.5abc 1e2 -"), "num:1.5 word:abc num:1 word:e2 num:-"},
+    /* Base-85 data may hold ">": only "~>" ends it. */
+    {PS, ALL("<~a>b~> x"), "a85:a>b word:x"},
+    {PS, ALL("<~ab"), "a85:ab..."},
+    /* PDF has no base-85 strings: "<" opens a hexadecimal one. */
+    {PDF, ALL("<~a>b~> x"), "hex:~a word:b~ stray:> word:x"},
+    {PDF, ALL("<<>><ab"), "<<:<< >>:>> hex:ab..."},
+    {PS, ALL("<"), "hex:..."},
+    /* Nothing is read past len. */
+    {PS, "(abc)", 3, "str:ab..."},
+    {PS, "<ab>", 3, "hex:ab..."},
+    {PS, "<~ab~>", 5, "a85:ab~..."},
+    {PDF, ">>", 1, "stray:>"},
+    {PDF, "<<", 1, "hex:..."},
+    {PDF, "12345", 2, "num:12"},
+    {PDF, "/abc", 1, "name:"},
+    {PDF, "%abc\n", 3, "cmt:ab"},
+};
 
 static void
-test_every_kind(void)
+test_token_sequences(void)
 {
-	ASSERT_STR_EQ(PS("/Name 12 moveto (s) <4142> <~87cUR~> [ ] { } "
-	                 "<< >> %note\n) >"),
-	    "name:Name num:12 word:moveto str:s hex:4142 a85:87cUR [:[ ]:] "
-	    "{:{ }:} <<:<< >>:>> cmt:note stray:) stray:>");
-	/* Delimiters end names and words without white space. */
-	ASSERT_STR_EQ(PS("/a/b{c}d[e]f(g)h<1>i%j"),
-	    "name:a name:b {:{ word:c }:} word:d [:[ word:e ]:] word:f "
-	    "str:g word:h hex:1 word:i cmt:j");
-	/* NUL is white space; a lone "/" is the empty name. */
-	ASSERT_STR_EQ(
-	    tokens("a\0b / c", 7, FM_PSLEX_PDF), "word:a word:b name: word:c");
-	ASSERT_STR_EQ(PS(" \t\r\n\f"), "");
-}
-
-static void
-test_strings_nest_and_escape(void)
-{
-	ASSERT_STR_EQ(PS("(a(b)c) x"), "str:a(b)c word:x");
-	ASSERT_STR_EQ(PS("(a\\)b\\(c) x"), "str:a\\)b\\(c word:x");
-	ASSERT_STR_EQ(PDF("(\\\\) x"), "str:\\\\ word:x");
-	/* An unbalanced string runs to the end, and says so. */
-	ASSERT_STR_EQ(PS("(a(b) showpage"), "str:a(b) showpage...");
-	ASSERT_STR_EQ(PS("(ends in \\"), "str:ends in \\...");
-}
-
-static void
-test_numbers_by_dialect(void)
-{
-	/* PostScript: a whole run of regular characters, as strtod reads
-	 * it; anything else is an executable name. */
-	ASSERT_STR_EQ(PS("1 -2.5 .5 +3 1e2 16#FF 1.5abc -"),
-	    "num:1 num:-2.5 num:.5 num:+3 num:1e2 word:16#FF word:1.5abc "
-	    "word:-");
-	/* PDF: sign, digits and period only, ending the token there. */
-	ASSERT_STR_EQ(
-	    PDF("1.5abc 1e2 -"), "num:1.5 word:abc num:1 word:e2 num:-");
+	for (size_t i = 0; i < sizeof(token_cases) / sizeof(token_cases[0]);
+	     i++) {
+		const struct token_case *c = &token_cases[i];
+		ASSERT_STR_EQ(tokens(c->src, c->len, c->dialect), c->want);
+	}
 }
 
 static void
@@ -101,33 +128,6 @@ test_number_values(void)
 	ASSERT_INT_EQ(tok.kind, FM_PSLEX_NUMBER);
 	ASSERT_UINT_EQ(tok.len, sizeof(digits) - 1);
 	ASSERT_TRUE(tok.num == strtod("1234567890123456789012345678901", NULL));
-}
-
-static void
-test_angle_brackets_by_dialect(void)
-{
-	/* Base-85 data may hold ">": only "~>" ends it. */
-	ASSERT_STR_EQ(PS("<~a>b~> x"), "a85:a>b word:x");
-	ASSERT_STR_EQ(PS("<~ab"), "a85:ab...");
-	/* PDF has no base-85 strings: "<" opens a hexadecimal one. */
-	ASSERT_STR_EQ(PDF("<~a>b~> x"), "hex:~a word:b~ stray:> word:x");
-	ASSERT_STR_EQ(PDF("<<>><ab"), "<<:<< >>:>> hex:ab...");
-	ASSERT_STR_EQ(PS("<"), "hex:...");
-}
-
-static void
-test_nothing_read_past_len(void)
-{
-	/* The bytes after len would close each token: they must not. */
-	ASSERT_STR_EQ(tokens("(abc)", 3, FM_PSLEX_POSTSCRIPT), "str:ab...");
-	ASSERT_STR_EQ(tokens("<ab>", 3, FM_PSLEX_POSTSCRIPT), "hex:ab...");
-	ASSERT_STR_EQ(tokens("<~ab~>", 5, FM_PSLEX_POSTSCRIPT), "a85:ab~...");
-	ASSERT_STR_EQ(tokens(">>", 1, FM_PSLEX_PDF), "stray:>");
-	ASSERT_STR_EQ(tokens("<<", 1, FM_PSLEX_PDF), "hex:...");
-	ASSERT_STR_EQ(tokens("12345", 2, FM_PSLEX_PDF), "num:12");
-	ASSERT_STR_EQ(tokens("/abc", 1, FM_PSLEX_PDF), "name:");
-	ASSERT_STR_EQ(tokens("%abc\n", 3, FM_PSLEX_PDF), "cmt:ab");
-	ASSERT_STR_EQ(tokens(NULL, 0, FM_PSLEX_PDF), "");
 }
 
 static void
@@ -195,12 +195,8 @@ test_numbers_keep_the_last(void)
 int
 main(void)
 {
-	RUN(test_every_kind);
-	RUN(test_strings_nest_and_escape);
-	RUN(test_numbers_by_dialect);
+	RUN(test_token_sequences);
 	RUN(test_number_values);
-	RUN(test_angle_brackets_by_dialect);
-	RUN(test_nothing_read_past_len);
 	RUN(test_positions_and_skips);
 	RUN(test_text_helpers);
 	RUN(test_numbers_keep_the_last);
