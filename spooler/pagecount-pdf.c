@@ -7,14 +7,15 @@
  * /Count that lies does not matter.  A file that needs a user password
  * is "encrypted"; one qpdf cannot read is "damaged".
  *
- * Colour, fast mode: each page's content streams are tokenised and the
- * colour actually used for painting is followed: rg/RG and k/K operands,
- * cs/CS colour spaces resolved through the page resources (ICCBased by
- * component count, Indexed by its lookup table, Separation and DeviceN
- * by colorant name), sc/scn values, shadings, images (decoded by qpdf
- * and their pixels tested) and form XObjects recursively.  Anything this
- * cannot decide (an undecodable image, a pattern) counts as colour and
- * clears color_exact.  Accurate mode renders with Ghostscript instead.
+ * Colour, fast mode: each page's content streams are tokenised (by
+ * spooler/pslex.c, PDF dialect) and the colour actually used for
+ * painting is followed, one small function per operator: rg/RG and k/K
+ * operands, cs/CS colour spaces resolved through the page resources (ICCBased
+ * by component count, Indexed by its lookup table, Separation and DeviceN by
+ * colorant name), sc/scn values, shadings, images (decoded by qpdf and their
+ * pixels tested) and form XObjects recursively.  Anything this cannot decide
+ * (an undecodable image, a pattern) counts as colour and clears color_exact.
+ * Accurate mode renders with Ghostscript instead.
  *
  * Bounds: page trees deeper than MAX_TREE_DEPTH are refused before qpdf
  * walks them (its walk recurses), and every stream is decoded under a

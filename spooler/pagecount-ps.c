@@ -16,10 +16,11 @@
  * limit or the memory limit is "too-complex", one that stops with a
  * PostScript error is "damaged".
  *
- * Colour, fast mode: within each page, setrgbcolor, setcmykcolor and
- * sethsbcolor with non-neutral operands (also through one-operator
- * procedures defined in the prolog, like "/rgb {setrgbcolor} bind def")
- * and colorimage make the page colour.  Accurate mode renders instead.
+ * Colour, fast mode: within each page (tokenised by spooler/pslex.c),
+ * setrgbcolor, setcmykcolor and sethsbcolor with non-neutral operands
+ * (also through one-operator procedures defined in the prolog, like
+ * "/rgb {setrgbcolor} bind def") and colorimage make the page colour.
+ * Accurate mode renders instead.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
