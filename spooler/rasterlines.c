@@ -97,6 +97,8 @@ bool
 fm_rasterlines_check_size(
     const struct fm_rasterlines_page *pg, struct fm_pagetally *t)
 {
+	if (pg == NULL || t == NULL)
+		return false;
 	if (pg->width == 0 || pg->height == 0 ||
 	    pg->width > FM_RASTERLINES_MAX_DIM ||
 	    pg->height > FM_RASTERLINES_MAX_DIM) {
@@ -112,9 +114,12 @@ bool
 fm_rasterlines_add_page(const uint8_t *buf, size_t len, size_t *pos,
     const struct fm_rasterlines_page *pg, bool color, struct fm_pagetally *t)
 {
-	struct fm_rasterlines_page walk = *pg;
+	struct fm_rasterlines_page walk;
 	const char *err = NULL;
 
+	if (buf == NULL || pos == NULL || pg == NULL || t == NULL)
+		return false;
+	walk = *pg;
 	if (!t->want_color) {
 		/* Monochrome mode: only the structure is walked. */
 		walk.kind = FM_RASTERLINES_GRAY;

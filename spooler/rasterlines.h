@@ -49,7 +49,8 @@ bool fm_rasterlines_scan(const uint8_t *buf, size_t len, size_t *pos,
 /*
  * 'fm_rasterlines_check_size()' - true when pg's width and height are
  * both 1 to FM_RASTERLINES_MAX_DIM; otherwise records the document as
- * damaged in *t ("absurd page size") and returns false.
+ * damaged in *t ("absurd page size") and returns false.  NULL pg or t
+ * gives false.
  */
 bool fm_rasterlines_check_size(
     const struct fm_rasterlines_page *pg, struct fm_pagetally *t);
@@ -59,7 +60,8 @@ bool fm_rasterlines_check_size(
  * (just after its header), leaves *pos after it and adds the page to *t:
  * colour when color (what the header alone decided) or a pixel says so,
  * unless t does not want colour, when only the structure is walked.
- * Returns false, with the damage recorded in *t, on a malformed page.
+ * Returns false, with the damage recorded in *t, on a malformed page,
+ * and on a NULL argument.  buf is borrowed.
  */
 bool fm_rasterlines_add_page(const uint8_t *buf, size_t len, size_t *pos,
     const struct fm_rasterlines_page *pg, bool color, struct fm_pagetally *t);
