@@ -1,5 +1,5 @@
 /*
- * pagecount-cli.c - followme-pagecount: page analysis of print files.
+ * followme-pagecount.c - followme-pagecount: page analysis of print files.
  *
  * Usage: followme-pagecount [--json] [--copies N] [--number-up N]
  *            [--sides WORD] [--color-mode WORD] [--accurate-color]
@@ -108,21 +108,80 @@ print_plain(const char *file, const struct fm_pagecount *r)
 	    r->reason[0] ? "; " : "", r->reason);
 }
 
+static const struct option longopts[] = {
+    {"json", no_argument, NULL, 'j'},
+    {"copies", required_argument, NULL, 'c'},
+    {"number-up", required_argument, NULL, 'n'},
+    {"sides", required_argument, NULL, 's'},
+    {"color-mode", required_argument, NULL, 'm'},
+    {"accurate-color", no_argument, NULL, 'a'},
+    {"timeout", required_argument, NULL, 't'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Sets the option with a value that getopt_long() returned as ch; false
+ * when the value is not one the option takes. */
+static bool
+set_option(int ch, const char *arg, struct fm_pagecount_opts *o)
+{
+	switch (ch) {
+	case 'c':
+		return parse_count(arg, 1000000, &o->copies);
+	case 'n':
+		return parse_count(arg, 256, &o->number_up);
+	case 's':
+		return fm_pagecount_parse_sides(arg, &o->sides);
+	case 'm':
+		return fm_pagecount_parse_color_mode(arg, &o->color_mode);
+	case 't':
+		return parse_count(arg, 86400, &o->timeout_sec);
+	}
+	return false;
+}
+
+static const char *
+option_name(int ch)
+{
+	for (const struct option *o = longopts; o->name != NULL; o++)
+		if (o->val == ch)
+			return o->name;
+	return "?";
+}
+
+/* Counts one file and prints its line; false when it was not counted. */
+static bool
+count_file(const char *path, const struct fm_pagecount_opts *opts, bool json)
+{
+	struct fm_pagecount r;
+	bool counted;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1) {
+		fprintf(stderr, "followme-pagecount: %s: %s\n", path,
+		    strerror(errno));
+		return false;
+	}
+	if (!fm_pagecount_fd(fd, opts, &r)) {
+		fprintf(stderr, "followme-pagecount: %s: %s (%s)\n", path,
+		    r.reason, strerror(errno));
+		counted = false;
+	} else {
+		counted = r.status == FM_PC_OK;
+	}
+	close(fd);
+	if (json)
+		print_json(path, &r, opts);
+	else
+		print_plain(path, &r);
+	fflush(stdout);
+	return counted;
+}
+
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"copies", required_argument, NULL, 'c'},
-	    {"number-up", required_argument, NULL, 'n'},
-	    {"sides", required_argument, NULL, 's'},
-	    {"color-mode", required_argument, NULL, 'm'},
-	    {"accurate-color", no_argument, NULL, 'a'},
-	    {"timeout", required_argument, NULL, 't'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {NULL, 0, NULL, 0},
-	};
 	struct fm_pagecount_opts opts;
 	bool json = false;
 	int ch, rc = 0;
@@ -133,52 +192,18 @@ main(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
-		case 'c':
-			if (!parse_count(optarg, 1000000, &opts.copies)) {
-				fprintf(stderr,
-				    "followme-pagecount: bad "
-				    "--copies '%s'\n",
-				    optarg);
-				return 2;
-			}
-			break;
-		case 'n':
-			if (!parse_count(optarg, 256, &opts.number_up)) {
-				fprintf(stderr,
-				    "followme-pagecount: bad "
-				    "--number-up '%s'\n",
-				    optarg);
-				return 2;
-			}
-			break;
-		case 's':
-			if (!fm_pagecount_parse_sides(optarg, &opts.sides)) {
-				fprintf(stderr,
-				    "followme-pagecount: bad "
-				    "--sides '%s'\n",
-				    optarg);
-				return 2;
-			}
-			break;
-		case 'm':
-			if (!fm_pagecount_parse_color_mode(
-			        optarg, &opts.color_mode)) {
-				fprintf(stderr,
-				    "followme-pagecount: bad "
-				    "--color-mode '%s'\n",
-				    optarg);
-				return 2;
-			}
-			break;
 		case 'a':
 			opts.accurate_color = true;
 			break;
+		case 'c':
+		case 'n':
+		case 's':
+		case 'm':
 		case 't':
-			if (!parse_count(optarg, 86400, &opts.timeout_sec)) {
+			if (!set_option(ch, optarg, &opts)) {
 				fprintf(stderr,
-				    "followme-pagecount: bad "
-				    "--timeout '%s'\n",
-				    optarg);
+				    "followme-pagecount: bad --%s '%s'\n",
+				    option_name(ch), optarg);
 				return 2;
 			}
 			break;
@@ -197,29 +222,8 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	for (int i = optind; i < argc; i++) {
-		struct fm_pagecount r;
-		int fd = open(argv[i], O_RDONLY | O_CLOEXEC);
-
-		if (fd == -1) {
-			fprintf(stderr, "followme-pagecount: %s: %s\n", argv[i],
-			    strerror(errno));
+	for (int i = optind; i < argc; i++)
+		if (!count_file(argv[i], &opts, json))
 			rc = 1;
-			continue;
-		}
-		if (!fm_pagecount_fd(fd, &opts, &r)) {
-			fprintf(stderr, "followme-pagecount: %s: %s (%s)\n",
-			    argv[i], r.reason, strerror(errno));
-			rc = 1;
-		} else if (r.status != FM_PC_OK) {
-			rc = 1;
-		}
-		close(fd);
-		if (json)
-			print_json(argv[i], &r, &opts);
-		else
-			print_plain(argv[i], &r);
-		fflush(stdout);
-	}
 	return rc;
 }

@@ -84,6 +84,18 @@ rd(const struct xl *x, const uint8_t *p, unsigned n)
 	return v;
 }
 
+/* Reads the n-byte number at x->p and moves past it; false when the
+ * data ends first. */
+static bool
+take(struct xl *x, unsigned n, uint64_t *v)
+{
+	if (x->len - x->p < n)
+		return false;
+	*v = rd(x, x->buf + x->p, n);
+	x->p += n;
+	return true;
+}
+
 /* Element size of a value tag, 0 if the tag is not a value. */
 static unsigned
 elem_size(uint8_t tag)
@@ -337,10 +349,8 @@ fm_pagecount_pclxl_scan(const uint8_t *buf, size_t len, struct fm_pagetally *t)
 				lt = buf[x.p++];
 				if (lt != 0xc0 && lt != 0xc1)
 					goto bad;
-				if (len - x.p < elem_size(lt))
+				if (!take(&x, elem_size(lt), &count))
 					goto truncated;
-				count = rd(&x, buf + x.p, elem_size(lt));
-				x.p += elem_size(lt);
 				n = 0;
 				break;
 			}
@@ -368,25 +378,18 @@ fm_pagecount_pclxl_scan(const uint8_t *buf, size_t len, struct fm_pagetally *t)
 			continue;
 		}
 		if (tag == 0xf8 || tag == 0xf9) {
-			unsigned n = tag == 0xf8 ? 1 : 2;
 			uint64_t id;
-			if (len - x.p < n)
+			if (!take(&x, tag == 0xf8 ? 1 : 2, &id))
 				goto truncated;
-			id = rd(&x, buf + x.p, n);
-			x.p += n;
 			if (id < 128 && x.last.set)
 				x.attr[id] = x.last;
 			x.last.set = false;
 			continue;
 		}
 		if (tag == 0xfa || tag == 0xfb) {
-			unsigned n = tag == 0xfa ? 4 : 1;
 			uint64_t dl;
-			if (len - x.p < n)
-				goto truncated;
-			dl = rd(&x, buf + x.p, n);
-			x.p += n;
-			if (len - x.p < dl)
+			if (!take(&x, tag == 0xfa ? 4 : 1, &dl) ||
+			    len - x.p < dl)
 				goto truncated;
 			if (x.pending_data)
 				image_data(&x, t, buf + x.p, (size_t)dl);

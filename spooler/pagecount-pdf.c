@@ -7,14 +7,15 @@
  * /Count that lies does not matter.  A file that needs a user password
  * is "encrypted"; one qpdf cannot read is "damaged".
  *
- * Colour, fast mode: each page's content streams are tokenised and the
- * colour actually used for painting is followed: rg/RG and k/K operands,
- * cs/CS colour spaces resolved through the page resources (ICCBased by
- * component count, Indexed by its lookup table, Separation and DeviceN
- * by colorant name), sc/scn values, shadings, images (decoded by qpdf
- * and their pixels tested) and form XObjects recursively.  Anything this
- * cannot decide (an undecodable image, a pattern) counts as colour and
- * clears color_exact.  Accurate mode renders with Ghostscript instead.
+ * Colour, fast mode: each page's content streams are tokenised (by
+ * spooler/pslex.c, PDF dialect) and the colour actually used for
+ * painting is followed, one small function per operator: rg/RG and k/K
+ * operands, cs/CS colour spaces resolved through the page resources (ICCBased
+ * by component count, Indexed by its lookup table, Separation and DeviceN by
+ * colorant name), sc/scn values, shadings, images (decoded by qpdf and their
+ * pixels tested) and form XObjects recursively.  Anything this cannot decide
+ * (an undecodable image, a pattern) counts as colour and clears color_exact.
+ * Accurate mode renders with Ghostscript instead.
  *
  * Bounds: page trees deeper than MAX_TREE_DEPTH are refused before qpdf
  * walks them (its walk recurses), and every stream is decoded under a
@@ -32,6 +33,7 @@
 
 #include "spooler/gsrun.h"
 #include "spooler/pagecount-pdf.h"
+#include "spooler/pslex.h"
 
 #define MAX_DEPTH 12            /* nested forms and patterns */
 #define MAX_STACK 32            /* q/Q nesting kept */
@@ -540,6 +542,28 @@ image_color(struct scan *s, qpdf_oh img, const struct gstate *gs)
 	return color;
 }
 
+/*
+ * The content of a form XObject or a tiling pattern, run one level
+ * deeper with its resources.  Content we cannot decode may paint
+ * anything: colour, and inexact.
+ */
+static bool
+nested_color(struct scan *s, qpdf_oh st, qpdf_oh res, int depth)
+{
+	unsigned char *b = NULL;
+	size_t l = 0;
+	bool color;
+
+	if (!stream_bytes(s, st, MAX_CONTENT, false, &b, &l) || b == NULL) {
+		free(b);
+		s->inexact = true;
+		return true;
+	}
+	color = run_content(s, b, l, res, depth + 1);
+	free(b);
+	return color;
+}
+
 static bool
 xobject_color(
     struct scan *s, qpdf_oh res, const char *name, struct gstate *gs, int depth)
@@ -552,26 +576,14 @@ xobject_color(
 	if (name_is(s, st, "/Image"))
 		return image_color(s, xo, gs);
 	if (name_is(s, st, "/Form")) {
-		unsigned char *b = NULL;
-		size_t l = 0;
 		qpdf_oh fres = dict_get(s, xo, "/Resources");
-		bool color;
 
 		if (depth >= MAX_DEPTH || s->work > MAX_WORK) {
 			s->inexact = true;
 			return true;
 		}
-		if (!stream_bytes(s, xo, MAX_CONTENT, false, &b, &l) ||
-		    b == NULL) {
-			free(b);
-			s->inexact = true;
-			return true;
-		}
-		if (!qpdf_oh_is_dictionary(s->q, fres))
-			fres = res;
-		color = run_content(s, b, l, fres, depth + 1);
-		free(b);
-		return color;
+		return nested_color(s, xo,
+		    qpdf_oh_is_dictionary(s->q, fres) ? fres : res, depth);
 	}
 	return false;
 }
@@ -597,265 +609,296 @@ pattern_color(struct scan *s, qpdf_oh res, const char *name, int depth)
 	if (qpdf_oh_is_integer(s->q, pt) &&
 	    qpdf_oh_get_int_value(s->q, pt) == 2)
 		return shading_color(s, dict_get(s, pat, "/Shading"));
-	if (qpdf_oh_is_stream(s->q, pat) && depth < MAX_DEPTH) {
-		unsigned char *b = NULL;
-		size_t l = 0;
-		qpdf_oh pres = dict_get(s, pat, "/Resources");
-		bool color;
-		if (!stream_bytes(s, pat, MAX_CONTENT, false, &b, &l) ||
-		    b == NULL) {
-			free(b);
-			s->inexact = true;
-			return true;
-		}
-		color = run_content(s, b, l, pres, depth + 1);
-		free(b);
-		return color;
-	}
+	if (qpdf_oh_is_stream(s->q, pat) && depth < MAX_DEPTH)
+		return nested_color(
+		    s, pat, dict_get(s, pat, "/Resources"), depth);
 	s->inexact = true;
 	return true;
 }
 
-static bool
-is_ws(uint8_t c)
+/* The interpreter of one content stream: the graphics state and the
+ * operands seen since the last operator. */
+struct content {
+	struct scan *s;
+	qpdf_oh res;
+	int depth;
+	struct fm_pslex lx;
+	struct gstate g, stack[MAX_STACK];
+	int sp;
+	struct fm_pslex_numbers nums;
+	char name[128]; /* the last name, with its "/" */
+};
+
+static bool *
+color_flag(struct content *c, bool fill)
 {
-	return c == 0 || c == 9 || c == 10 || c == 12 || c == 13 || c == 32;
+	return fill ? &c->g.fill_color : &c->g.stroke_color;
+}
+
+static struct cspace *
+color_space(struct content *c, bool fill)
+{
+	return fill ? &c->g.fill_cs : &c->g.stroke_cs;
+}
+
+/* q: the stack keeps MAX_STACK states; deeper saves are only counted,
+ * so that their Q do not pop a state saved earlier. */
+static bool
+op_save(struct content *c, int arg)
+{
+	(void)arg;
+	if (c->sp < MAX_STACK)
+		c->stack[c->sp] = c->g;
+	c->sp++;
+	return false;
 }
 
 static bool
-is_delim(uint8_t c)
+op_restore(struct content *c, int arg)
 {
-	return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' ||
-	    c == ']' || c == '{' || c == '}' || c == '/' || c == '%';
+	(void)arg;
+	if (c->sp > 0 && --c->sp < MAX_STACK)
+		c->g = c->stack[c->sp];
+	return false;
+}
+
+/* g/G, rg/RG, k/K: a device space and its n operands at once. */
+static bool
+set_device_color(struct content *c, bool fill, enum cs_kind kind, int n)
+{
+	struct cspace *cs = color_space(c, fill);
+
+	memset(cs, 0, sizeof(*cs));
+	cs->kind = kind;
+	*color_flag(c, fill) =
+	    c->nums.n >= n && values_color(cs, c->nums.v + c->nums.n - n, n);
+	return false;
+}
+
+static bool
+op_gray(struct content *c, int fill)
+{
+	return set_device_color(c, fill, CS_GRAY, 1);
+}
+
+static bool
+op_rgb(struct content *c, int fill)
+{
+	return set_device_color(c, fill, CS_RGB, 3);
+}
+
+static bool
+op_cmyk(struct content *c, int fill)
+{
+	return set_device_color(c, fill, CS_CMYK, 4);
+}
+
+/* cs/CS: the initial colour of every space but spot and DeviceN inks
+ * is black or neutral. */
+static bool
+op_space(struct content *c, int fill)
+{
+	struct cspace *cs = color_space(c, fill);
+
+	cs_by_name(c->s, c->res, c->name, cs);
+	*color_flag(c, fill) = cs->kind == CS_COLOR;
+	return false;
+}
+
+/* sc/scn/SC/SCN: operands in the current space, or a pattern's name. */
+static bool
+op_color(struct content *c, int fill)
+{
+	struct cspace *cs = color_space(c, fill);
+	int need = cs->kind == CS_CMYK                 ? 4
+	    : cs->kind == CS_RGB || cs->kind == CS_LAB ? 3
+	                                               : 1;
+	bool color;
+
+	if (cs->kind == CS_PATTERN) {
+		color = pattern_color(c->s, c->res, c->name, c->depth);
+	} else if (cs->kind == CS_COLOR && c->nums.n >= 1) {
+		/* A spot ink at tint 0 prints nothing. */
+		color = false;
+		for (int i = 0; i < c->nums.n; i++)
+			color |= c->nums.v[i] > 0;
+	} else {
+		color = c->nums.n >= need &&
+		    values_color(cs, c->nums.v + c->nums.n - need, need);
+	}
+	*color_flag(c, fill) = color;
+	return false;
+}
+
+#define USES_FILL 1
+#define USES_STROKE 2
+
+/* Painting operators: colour when a colour they use is. */
+static bool
+op_paint(struct content *c, int uses)
+{
+	return ((uses & USES_FILL) && c->g.fill_color) ||
+	    ((uses & USES_STROKE) && c->g.stroke_color);
+}
+
+static bool
+op_shade(struct content *c, int arg)
+{
+	(void)arg;
+	return shading_color(c->s, resource(c->s, c->res, "/Shading", c->name));
+}
+
+static bool
+op_xobject(struct content *c, int arg)
+{
+	(void)arg;
+	return xobject_color(c->s, c->res, c->name, &c->g, c->depth);
+}
+
+/*
+ * An inline image's dictionary, from after BI up to the ID that follows
+ * white space: whether it is an image mask (/IM true) and whether its
+ * colour space is grey.  Returns the offset of that ID (or of the end).
+ */
+static size_t
+inline_image_dict(const uint8_t *d, size_t n, size_t p, bool *gray, bool *mask)
+{
+	char key[32] = "";
+
+	while (p + 1 < n &&
+	    !(d[p] == 'I' && d[p + 1] == 'D' && fm_pslex_is_space(d[p - 1]))) {
+		if (d[p] == '/') {
+			size_t k = 0;
+			char tok[32];
+			p++;
+			while (p < n && !fm_pslex_is_space(d[p]) &&
+			    !fm_pslex_is_delim(d[p]) && k + 1 < 32)
+				tok[k++] = (char)d[p++];
+			tok[k] = '\0';
+			if (!strcmp(key, "CS") || !strcmp(key, "ColorSpace")) {
+				*gray = !strcmp(tok, "G") ||
+				    !strcmp(tok, "DeviceGray");
+				key[0] = '\0';
+			} else {
+				snprintf(key, sizeof(key), "%s", tok);
+			}
+		} else if (d[p] == 't' && !strcmp(key, "IM")) {
+			*mask = true;
+			p++;
+		} else {
+			p++;
+		}
+	}
+	return p;
+}
+
+/*
+ * BI: the image data is binary, not tokens: after its dictionary, it
+ * is skipped to the EI that follows white space.
+ */
+static bool
+op_inline_image(struct content *c, int arg)
+{
+	const uint8_t *d = c->lx.buf;
+	size_t n = c->lx.len, p;
+	bool gray = false, mask = false;
+
+	(void)arg;
+	p = inline_image_dict(d, n, c->lx.pos, &gray, &mask) + 2;
+	while (p + 2 < n &&
+	    !(fm_pslex_is_space(d[p]) && d[p + 1] == 'E' && d[p + 2] == 'I'))
+		p++;
+	c->lx.pos = p + 3 < n ? p + 3 : n;
+	if (mask ? c->g.fill_color : !gray) {
+		c->s->inexact |= !mask;
+		return true;
+	}
+	return false;
+}
+
+static const struct content_op {
+	const char *name;
+	bool (*run)(struct content *c, int arg); /* true: colour painted */
+	int arg;                                 /* fill (or USES_*) */
+} content_ops[] = {
+    {"q", op_save, 0},
+    {"Q", op_restore, 0},
+    {"g", op_gray, true},
+    {"G", op_gray, false},
+    {"rg", op_rgb, true},
+    {"RG", op_rgb, false},
+    {"k", op_cmyk, true},
+    {"K", op_cmyk, false},
+    {"cs", op_space, true},
+    {"CS", op_space, false},
+    {"sc", op_color, true},
+    {"scn", op_color, true},
+    {"SC", op_color, false},
+    {"SCN", op_color, false},
+    {"f", op_paint, USES_FILL},
+    {"F", op_paint, USES_FILL},
+    {"f*", op_paint, USES_FILL},
+    {"Tj", op_paint, USES_FILL},
+    {"TJ", op_paint, USES_FILL},
+    {"'", op_paint, USES_FILL},
+    {"\"", op_paint, USES_FILL},
+    {"S", op_paint, USES_STROKE},
+    {"s", op_paint, USES_STROKE},
+    {"B", op_paint, USES_FILL | USES_STROKE},
+    {"B*", op_paint, USES_FILL | USES_STROKE},
+    {"b", op_paint, USES_FILL | USES_STROKE},
+    {"b*", op_paint, USES_FILL | USES_STROKE},
+    {"sh", op_shade, 0},
+    {"Do", op_xobject, 0},
+    {"BI", op_inline_image, 0},
+};
+
+static bool
+run_operator(struct content *c, const struct fm_pslex_token *tok)
+{
+	for (size_t i = 0; i < sizeof(content_ops) / sizeof(content_ops[0]);
+	     i++)
+		if (fm_pslex_text_is(tok, content_ops[i].name))
+			return content_ops[i].run(c, content_ops[i].arg);
+	return false;
 }
 
 /*
  * Walks one content stream.  Returns true as soon as something is
  * painted in colour.  Operands are kept as the last few numbers and the
- * last name; strings, arrays and dictionaries are skipped over.
+ * last name; strings, arrays and dictionaries are passed over.
  */
 static bool
 run_content(struct scan *s, const uint8_t *d, size_t n, qpdf_oh res, int depth)
 {
-	struct gstate stack[MAX_STACK], g;
-	int sp = 0, nv = 0;
-	double v[8];
-	char name[128] = "";
-	size_t p = 0;
+	struct content c;
+	struct fm_pslex_token tok;
 
-	memset(&g, 0, sizeof(g));
-	g.fill_cs.kind = g.stroke_cs.kind = CS_GRAY;
+	memset(&c, 0, sizeof(c));
+	c.s = s;
+	c.res = res;
+	c.depth = depth;
+	c.g.fill_cs.kind = c.g.stroke_cs.kind = CS_GRAY;
+	fm_pslex_init(&c.lx, d, n, FM_PSLEX_PDF);
 	s->work += n;
-	while (p < n) {
-		uint8_t c = d[p];
-		size_t st;
-		char op[4];
-
-		if (is_ws(c)) {
-			p++;
-			continue;
-		}
-		if (c == '%') {
-			while (p < n && d[p] != '\n' && d[p] != '\r')
-				p++;
-			continue;
-		}
-		if (c == '/') {
-			size_t k = 0;
-			st = p++;
-			while (p < n && !is_ws(d[p]) && !is_delim(d[p])) {
-				if (k + 2 < sizeof(name))
-					name[1 + k++] = (char)d[p];
-				p++;
-			}
-			name[0] = '/';
-			name[k + 1] = '\0';
-			continue;
-		}
-		if ((c >= '0' && c <= '9') || c == '-' || c == '+' ||
-		    c == '.') {
-			char num[32];
-			size_t k = 0;
-			while (p < n &&
-			    ((d[p] >= '0' && d[p] <= '9') || d[p] == '-' ||
-			        d[p] == '+' || d[p] == '.')) {
-				if (k + 1 < sizeof(num))
-					num[k++] = (char)d[p];
-				p++;
-			}
-			num[k] = '\0';
-			if (nv == 8) {
-				memmove(v, v + 1, 7 * sizeof(double));
-				nv = 7;
-			}
-			v[nv++] = strtod(num, NULL);
-			continue;
-		}
-		if (c == '(') {
-			int lvl = 0;
-			for (; p < n; p++) {
-				if (d[p] == '\\') {
-					p++;
-					continue;
-				}
-				if (d[p] == '(')
-					lvl++;
-				else if (d[p] == ')' && --lvl == 0) {
-					p++;
-					break;
-				}
-			}
-			continue;
-		}
-		if (c == '<' || c == '>' || c == '[' || c == ']' || c == '{' ||
-		    c == '}' || c == ')') {
-			if (c == '<' && p + 1 < n && d[p + 1] != '<') {
-				while (p < n && d[p] != '>')
-					p++;
-			} else if ((c == '<' || c == '>') && p + 1 < n &&
-			    d[p + 1] == c) {
-				p++; /* a dictionary bracket */
-			}
-			p++;
-			continue;
-		}
-		/* An operator. */
-		st = p;
-		while (p < n && !is_ws(d[p]) && !is_delim(d[p]))
-			p++;
-		if (p - st > 3) {
-			nv = 0;
-			continue;
-		}
-		memcpy(op, d + st, p - st);
-		op[p - st] = '\0';
-
-		if (!strcmp(op, "q")) {
-			if (sp < MAX_STACK)
-				stack[sp] = g;
-			sp++;
-		} else if (!strcmp(op, "Q")) {
-			if (sp > 0 && --sp < MAX_STACK)
-				g = stack[sp];
-		} else if (!strcmp(op, "g") || !strcmp(op, "G")) {
-			bool *f =
-			    op[0] == 'g' ? &g.fill_color : &g.stroke_color;
-			struct cspace *cs =
-			    op[0] == 'g' ? &g.fill_cs : &g.stroke_cs;
-			*f = false;
-			cs->kind = CS_GRAY;
-		} else if (!strcmp(op, "rg") || !strcmp(op, "RG")) {
-			bool *f =
-			    op[0] == 'r' ? &g.fill_color : &g.stroke_color;
-			struct cspace *cs =
-			    op[0] == 'r' ? &g.fill_cs : &g.stroke_cs;
-			memset(cs, 0, sizeof(*cs));
-			cs->kind = CS_RGB;
-			*f = nv >= 3 && values_color(cs, v + nv - 3, 3);
-		} else if (!strcmp(op, "k") || !strcmp(op, "K")) {
-			bool *f =
-			    op[0] == 'k' ? &g.fill_color : &g.stroke_color;
-			struct cspace *cs =
-			    op[0] == 'k' ? &g.fill_cs : &g.stroke_cs;
-			memset(cs, 0, sizeof(*cs));
-			cs->kind = CS_CMYK;
-			*f = nv >= 4 && values_color(cs, v + nv - 4, 4);
-		} else if (!strcmp(op, "cs") || !strcmp(op, "CS")) {
-			bool fill = op[0] == 'c';
-			struct cspace *cs = fill ? &g.fill_cs : &g.stroke_cs;
-			cs_by_name(s, res, name, cs);
-			/* The initial colour of every space but spot and
-			 * DeviceN inks is black or neutral. */
-			*(fill ? &g.fill_color : &g.stroke_color) =
-			    cs->kind == CS_COLOR;
-		} else if (!strcmp(op, "sc") || !strcmp(op, "scn") ||
-		    !strcmp(op, "SC") || !strcmp(op, "SCN")) {
-			bool fill = op[0] == 's';
-			struct cspace *cs = fill ? &g.fill_cs : &g.stroke_cs;
-			bool color;
-			if (cs->kind == CS_PATTERN)
-				color = pattern_color(s, res, name, depth);
-			else {
-				int need = cs->kind == CS_CMYK ? 4
-				    : cs->kind == CS_RGB || cs->kind == CS_LAB
-				    ? 3
-				    : 1;
-				color = nv >= need &&
-				    values_color(cs, v + nv - need, need);
-				if (cs->kind == CS_COLOR && nv >= 1) {
-					/* A spot ink at tint 0 prints
-					 * nothing. */
-					color = false;
-					for (int i = 0; i < nv; i++)
-						color |= v[i] > 0;
-				}
-			}
-			*(fill ? &g.fill_color : &g.stroke_color) = color;
-		} else if (!strcmp(op, "f") || !strcmp(op, "F") ||
-		    !strcmp(op, "f*") || !strcmp(op, "Tj") ||
-		    !strcmp(op, "TJ") || !strcmp(op, "'") ||
-		    !strcmp(op, "\"")) {
-			if (g.fill_color)
+	while (fm_pslex_next(&c.lx, &tok)) {
+		switch (tok.kind) {
+		case FM_PSLEX_NAME:
+			c.name[0] = '/';
+			fm_pslex_text_copy(
+			    &tok, c.name + 1, sizeof(c.name) - 1);
+			break;
+		case FM_PSLEX_NUMBER:
+			fm_pslex_numbers_push(&c.nums, tok.num);
+			break;
+		case FM_PSLEX_WORD:
+			if (run_operator(&c, &tok))
 				return true;
-		} else if (!strcmp(op, "S") || !strcmp(op, "s")) {
-			if (g.stroke_color)
-				return true;
-		} else if (!strcmp(op, "B") || !strcmp(op, "B*") ||
-		    !strcmp(op, "b") || !strcmp(op, "b*")) {
-			if (g.fill_color || g.stroke_color)
-				return true;
-		} else if (!strcmp(op, "sh")) {
-			if (shading_color(
-			        s, resource(s, res, "/Shading", name)))
-				return true;
-		} else if (!strcmp(op, "Do")) {
-			if (xobject_color(s, res, name, &g, depth))
-				return true;
-		} else if (!strcmp(op, "BI")) {
-			/* Inline image: read its dictionary up to ID, then
-			 * skip the data to the EI that follows whitespace. */
-			bool gray = false, mask = false;
-			char key[32] = "";
-			while (p + 1 < n &&
-			    !(d[p] == 'I' && d[p + 1] == 'D' &&
-			        is_ws(d[p - 1]))) {
-				if (d[p] == '/') {
-					size_t k = 0;
-					char tok[32];
-					p++;
-					while (p < n && !is_ws(d[p]) &&
-					    !is_delim(d[p]) && k + 1 < 32)
-						tok[k++] = (char)d[p++];
-					tok[k] = '\0';
-					if (!strcmp(key, "CS") ||
-					    !strcmp(key, "ColorSpace")) {
-						gray = !strcmp(tok, "G") ||
-						    !strcmp(tok, "DeviceGray");
-						key[0] = '\0';
-					} else {
-						snprintf(key, sizeof(key), "%s",
-						    tok);
-					}
-				} else if (d[p] == 't' && !strcmp(key, "IM")) {
-					mask = true;
-					p++;
-				} else {
-					p++;
-				}
-			}
-			p += 2;
-			while (p + 2 < n &&
-			    !(is_ws(d[p]) && d[p + 1] == 'E' &&
-			        d[p + 2] == 'I'))
-				p++;
-			p += 3;
-			if (mask ? g.fill_color : !gray) {
-				s->inexact |= !mask;
-				return true;
-			}
+			c.nums.n = 0;
+			break;
+		default:
+			break;
 		}
-		nv = 0;
-		(void)st;
 	}
 	return false;
 }

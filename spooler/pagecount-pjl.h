@@ -20,15 +20,18 @@ struct fm_pagecount_pjl {
 };
 
 /*
- * fm_pagecount_pjl_is_pjl() - true if buf starts with a UEL or "@PJL".
+ * 'fm_pagecount_pjl_is_pjl()' - true if the len bytes at buf start with
+ * a UEL or "@PJL".  Reads nothing past len; NULL buf gives false.
  */
 bool fm_pagecount_pjl_is_pjl(const uint8_t *buf, size_t len);
 
 /*
- * fm_pagecount_pjl_parse() - reads the PJL header of len bytes at buf
+ * 'fm_pagecount_pjl_parse()' - reads the PJL header of len bytes at buf
  * into *pjl, up to the language data (after ENTER LANGUAGE, or at the
- * first byte that is not PJL).  Returns false if there is no language
- * data after the header (a PJL-only job or a truncated one).
+ * first byte that is not PJL); pjl->body is then below len.  Returns
+ * false if there is no language data after the header (a PJL-only job
+ * or a truncated one) or buf is NULL.  pjl must not be NULL; it is
+ * filled (copies 1) even when the call returns false.
  */
 bool fm_pagecount_pjl_parse(
     const uint8_t *buf, size_t len, struct fm_pagecount_pjl *pjl);

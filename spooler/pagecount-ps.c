@@ -16,10 +16,11 @@
  * limit or the memory limit is "too-complex", one that stops with a
  * PostScript error is "damaged".
  *
- * Colour, fast mode: within each page, setrgbcolor, setcmykcolor and
- * sethsbcolor with non-neutral operands (also through one-operator
- * procedures defined in the prolog, like "/rgb {setrgbcolor} bind def")
- * and colorimage make the page colour.  Accurate mode renders instead.
+ * Colour, fast mode: within each page (tokenised by spooler/pslex.c),
+ * setrgbcolor, setcmykcolor and sethsbcolor with non-neutral operands
+ * (also through one-operator procedures defined in the prolog, like
+ * "/rgb {setrgbcolor} bind def") and colorimage make the page colour.
+ * Accurate mode renders instead.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -30,6 +31,7 @@
 
 #include "spooler/gsrun.h"
 #include "spooler/pagecount-ps.h"
+#include "spooler/pslex.h"
 
 #define MAX_ALIASES 32
 
@@ -99,86 +101,37 @@ op_of(const char *w, const struct ps *ps)
 	return OP_NONE;
 }
 
-/* Character classes: 1 white space, 2 delimiter, 0 regular. */
-static const uint8_t cclass[256] = {[0] = 1,
-    ['\t'] = 1,
-    ['\n'] = 1,
-    ['\f'] = 1,
-    ['\r'] = 1,
-    [' '] = 1,
-    ['('] = 2,
-    [')'] = 2,
-    ['<'] = 2,
-    ['>'] = 2,
-    ['['] = 2,
-    [']'] = 2,
-    ['{'] = 2,
-    ['}'] = 2,
-    ['/'] = 2,
-    ['%'] = 2};
-
+/* A run of regular characters: what a procedure body's operator is. */
 static bool
-is_ws(uint8_t c)
+is_run(const struct fm_pslex_token *tok)
 {
-	return cclass[c] == 1;
-}
-
-static bool
-is_delim(uint8_t c)
-{
-	return cclass[c] == 2;
-}
-
-/* Reads a word of regular characters at d[q] into w; returns its end. */
-static size_t
-read_word(const uint8_t *d, size_t q, size_t b, char *w, size_t wmax)
-{
-	size_t k = 0;
-
-	while (q < b && cclass[d[q]] == 0) {
-		if (k + 1 < wmax)
-			w[k++] = (char)d[q];
-		q++;
-	}
-	w[k] = '\0';
-	return q;
+	return tok->kind == FM_PSLEX_WORD || tok->kind == FM_PSLEX_NUMBER;
 }
 
 /*
- * After "/name" in the prolog: "{ op }" (with bind/def after it) or
- * "/op load" define name as a colour operator under another name, as
- * drivers and Ghostscript's ps2write do ("/rg/setrgbcolor load def").
+ * After "/name" in the prolog (at is the lexer just after it): "{ op }"
+ * (with bind/def after it) or "/op load" define name as a colour
+ * operator under another name, as drivers and Ghostscript's ps2write do
+ * ("/rg/setrgbcolor load def").  Only these exact token sequences count:
+ * a comment or anything else in between is not an alias.
  */
 static void
-prolog_alias(struct ps *ps, size_t q, size_t b, const char *name)
+prolog_alias(struct ps *ps, const struct fm_pslex *at, const char *name)
 {
-	const uint8_t *d = ps->buf;
-	char body[32], word[8];
+	struct fm_pslex la = *at;
+	struct fm_pslex_token t1, t2, t3;
+	char body[32];
 	enum color_op o = OP_NONE;
 
-	if (ps->naliases >= MAX_ALIASES || name[0] == '\0')
+	if (ps->naliases >= MAX_ALIASES || name[0] == '\0' ||
+	    !fm_pslex_next(&la, &t1) || !fm_pslex_next(&la, &t2))
 		return;
-	while (q < b && is_ws(d[q]))
-		q++;
-	if (q < b && d[q] == '{') {
-		size_t s0;
-		q++;
-		while (q < b && is_ws(d[q]))
-			q++;
-		s0 = q;
-		q = read_word(d, q, b, body, sizeof(body));
-		while (q < b && is_ws(d[q]))
-			q++;
-		if (q < b && d[q] == '}' && q > s0)
-			o = op_of(body, ps);
-	} else if (q < b && d[q] == '/') {
-		q = read_word(d, q + 1, b, body, sizeof(body));
-		while (q < b && is_ws(d[q]))
-			q++;
-		read_word(d, q, b, word, sizeof(word));
-		if (!strcmp(word, "load"))
-			o = op_of(body, ps);
-	}
+	if (t1.kind == FM_PSLEX_PROC_OPEN && is_run(&t2) &&
+	    fm_pslex_next(&la, &t3) && t3.kind == FM_PSLEX_PROC_CLOSE)
+		o = op_of(fm_pslex_text_copy(&t2, body, sizeof(body)), ps);
+	else if (t1.kind == FM_PSLEX_NAME && t2.kind == FM_PSLEX_WORD &&
+	    fm_pslex_text_is(&t2, "load"))
+		o = op_of(fm_pslex_text_copy(&t1, body, sizeof(body)), ps);
 	if (o != OP_NONE) {
 		struct alias *al = &ps->aliases[ps->naliases++];
 		snprintf(al->name, sizeof(al->name), "%s", name);
@@ -194,6 +147,113 @@ copies_from_token(struct ps *ps, const char *prev_name, double v)
 		ps->copies = (uint64_t)v;
 }
 
+/* What scan_tokens() carries from one token to the next. */
+struct tokens {
+	struct ps *ps;
+	struct fm_pslex lx;
+	bool prolog;
+	struct fm_pslex_numbers nums; /* the next operator's operands */
+	char lastname[32]; /* the literal name just before, "/NumCopies 2" */
+	int inline_data;   /* 1 hex, 2 base-85 data follows the image */
+	bool color;
+	unsigned showpages;
+};
+
+static void
+on_name(struct tokens *ts, const struct fm_pslex_token *tok)
+{
+	fm_pslex_text_copy(tok, ts->lastname, sizeof(ts->lastname));
+	if (ts->prolog)
+		prolog_alias(ts->ps, &ts->lx, ts->lastname);
+}
+
+static void
+on_number(struct tokens *ts, double x)
+{
+	fm_pslex_numbers_push(&ts->nums, x);
+	copies_from_token(ts->ps, ts->lastname, x);
+	ts->lastname[0] = '\0';
+}
+
+static bool
+is_image_op(const char *word)
+{
+	return !strcmp(word, "image") || !strcmp(word, "colorimage") ||
+	    !strcmp(word, "imagemask");
+}
+
+/*
+ * "currentfile /ASCIIHexDecode filter ... image": the image data follows
+ * in the file up to its end-of-data marker.  Skipping it with memchr is
+ * what makes DSC counting of image-heavy PostScript fast.
+ */
+static void
+skip_image_data(struct tokens *ts)
+{
+	const uint8_t *d = ts->lx.buf, *e;
+	size_t p = ts->lx.pos, b = ts->lx.len;
+
+	e = ts->inline_data == 1 ? memchr(d + p, '>', b - p)
+	                         : memmem(d + p, b - p, "~>", 2);
+	ts->lx.pos = e != NULL ? (size_t)(e - d) + (size_t)ts->inline_data : b;
+	ts->inline_data = 0;
+}
+
+/* Whether operator op, with the numbers before it, paints in colour. */
+static bool
+paints_color(const struct tokens *ts, enum color_op op)
+{
+	const double *v = ts->nums.v;
+	int nv = ts->nums.n;
+
+	switch (op) {
+	case OP_RGB:
+		return nv >= 3 &&
+		    (v[nv - 3] != v[nv - 2] || v[nv - 3] != v[nv - 1]);
+	case OP_CMYK:
+		return nv >= 4 &&
+		    (v[nv - 4] != v[nv - 3] || v[nv - 4] != v[nv - 2]);
+	case OP_HSB:
+		/* Saturation 0 is grey whatever the hue. */
+		return nv >= 3 && v[nv - 2] != 0 && v[nv - 1] != 0;
+	case OP_COLORIMAGE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void
+on_word(struct tokens *ts, const struct fm_pslex_token *tok)
+{
+	char word[32];
+
+	if (tok->len >= sizeof(word)) {
+		ts->nums.n = 0; /* longer than any operator we look for */
+		return;
+	}
+	fm_pslex_text_copy(tok, word, sizeof(word));
+	if (ts->inline_data != 0 && is_image_op(word)) {
+		skip_image_data(ts);
+		ts->color |= word[0] == 'c';
+		ts->nums.n = 0;
+		return;
+	}
+	if (!strcmp(word, "filter")) {
+		if (!strcmp(ts->lastname, "ASCIIHexDecode") ||
+		    !strcmp(ts->lastname, "AHx"))
+			ts->inline_data = 1;
+		else if (!strcmp(ts->lastname, "ASCII85Decode") ||
+		    !strcmp(ts->lastname, "A85"))
+			ts->inline_data = 2;
+	}
+	ts->lastname[0] = '\0';
+	if (!strcmp(word, "showpage"))
+		ts->showpages++;
+	ts->color |= paints_color(ts, op_of(word, ts->ps));
+	ts->nums.n = 0;
+}
+
 /*
  * Tokenises buf[a..b): records colour use (returns true on colour),
  * in-document copies, the showpage operators written out, and, in the
@@ -202,153 +262,35 @@ copies_from_token(struct ps *ps, const char *prev_name, double v)
 static bool
 scan_tokens(struct ps *ps, size_t a, size_t b, bool prolog, unsigned *showpages)
 {
-	const uint8_t *d = ps->buf;
-	double v[4] = {0};
-	int nv = 0;
-	char lastname[32] = "", word[32];
-	bool color = false;
-	size_t p = a;
-	int inline_data = 0; /* 1 hex, 2 base-85 data follows the image */
+	struct tokens ts;
+	struct fm_pslex_token tok;
 
-	while (p < b) {
-		uint8_t c = d[p];
-		size_t st;
-
-		if (is_ws(c)) {
-			p++;
-			continue;
-		}
-		if (c == '%') {
-			while (p < b && d[p] != '\n' && d[p] != '\r')
-				p++;
-			continue;
-		}
-		if (c == '(') {
-			int lvl = 0;
-			for (; p < b; p++) {
-				if (d[p] == '\\') {
-					p++;
-					continue;
-				}
-				if (d[p] == '(')
-					lvl++;
-				else if (d[p] == ')' && --lvl == 0) {
-					p++;
-					break;
-				}
-			}
-			nv = 0;
-			continue;
-		}
-		if ((c == '<' || c == '>') && p + 1 < b && d[p + 1] == c) {
-			p += 2; /* a dictionary bracket */
-			continue;
-		}
-		if (c == '<') {
-			/* Hex or base-85 string: skip to its end. */
-			uint8_t end = p + 1 < b && d[p + 1] == '~' ? '~' : '>';
-			while (p < b && d[p] != end)
-				p++;
-			p++;
-			nv = 0;
-			continue;
-		}
-		if (c == '/') {
-			size_t k = 0;
-			p++;
-			while (p < b && !is_ws(d[p]) && !is_delim(d[p])) {
-				if (k + 1 < sizeof(lastname))
-					lastname[k++] = (char)d[p];
-				p++;
-			}
-			lastname[k] = '\0';
-			if (prolog)
-				prolog_alias(ps, p, b, lastname);
-			continue;
-		}
-		if (is_delim(c)) {
-			p++;
-			continue;
-		}
-		st = p;
-		while (p < b && cclass[d[p]] == 0)
-			p++;
-		if (p - st >= sizeof(word)) {
-			nv = 0;
-			continue;
-		}
-		memcpy(word, d + st, p - st);
-		word[p - st] = '\0';
-		if ((word[0] >= '0' && word[0] <= '9') || word[0] == '-' ||
-		    word[0] == '.' || word[0] == '+') {
-			char *end;
-			double x = strtod(word, &end);
-			if (*end == '\0') {
-				if (nv == 4) {
-					memmove(v, v + 1, 3 * sizeof(double));
-					nv = 3;
-				}
-				v[nv++] = x;
-				copies_from_token(ps, lastname, x);
-				lastname[0] = '\0';
-				continue;
-			}
-		}
-		/*
-		 * "currentfile /ASCIIHexDecode filter ... image": the image
-		 * data follows in the file up to its end-of-data marker.
-		 * Skipping it with memchr is what makes DSC counting of
-		 * image-heavy PostScript fast.
-		 */
-		if (!strcmp(word, "filter")) {
-			if (!strcmp(lastname, "ASCIIHexDecode") ||
-			    !strcmp(lastname, "AHx"))
-				inline_data = 1;
-			else if (!strcmp(lastname, "ASCII85Decode") ||
-			    !strcmp(lastname, "A85"))
-				inline_data = 2;
-		} else if (inline_data != 0 &&
-		    (!strcmp(word, "image") || !strcmp(word, "colorimage") ||
-		        !strcmp(word, "imagemask"))) {
-			const uint8_t *e = inline_data == 1
-			    ? memchr(d + p, '>', b - p)
-			    : memmem(d + p, b - p, "~>", 2);
-			p = e != NULL ? (size_t)(e - d) + (size_t)inline_data
-			              : b;
-			inline_data = 0;
-			if (word[0] == 'c')
-				color = true;
-			nv = 0;
-			continue;
-		}
-		lastname[0] = '\0';
-		if (!strcmp(word, "showpage"))
-			(*showpages)++;
-		switch (op_of(word, ps)) {
-		case OP_RGB:
-			if (nv >= 3 &&
-			    (v[nv - 3] != v[nv - 2] || v[nv - 3] != v[nv - 1]))
-				color = true;
+	memset(&ts, 0, sizeof(ts));
+	ts.ps = ps;
+	ts.prolog = prolog;
+	fm_pslex_init(&ts.lx, ps->buf + a, b - a, FM_PSLEX_POSTSCRIPT);
+	while (fm_pslex_next(&ts.lx, &tok)) {
+		switch (tok.kind) {
+		case FM_PSLEX_NUMBER:
+			on_number(&ts, tok.num);
 			break;
-		case OP_CMYK:
-			if (nv >= 4 &&
-			    (v[nv - 4] != v[nv - 3] || v[nv - 4] != v[nv - 2]))
-				color = true;
+		case FM_PSLEX_NAME:
+			on_name(&ts, &tok);
 			break;
-		case OP_HSB:
-			/* Saturation 0 is grey whatever the hue. */
-			if (nv >= 3 && v[nv - 2] != 0 && v[nv - 1] != 0)
-				color = true;
+		case FM_PSLEX_WORD:
+			on_word(&ts, &tok);
 			break;
-		case OP_COLORIMAGE:
-			color = true;
+		case FM_PSLEX_STRING:
+		case FM_PSLEX_HEX:
+		case FM_PSLEX_BASE85:
+			ts.nums.n = 0; /* an operand that is not a number */
 			break;
 		default:
-			break;
+			break; /* brackets and comments change nothing */
 		}
-		nv = 0;
 	}
-	return color;
+	*showpages += ts.showpages;
+	return ts.color;
 }
 
 /* A DSC comment's value after "NAME:". */
@@ -428,30 +370,111 @@ gs_fallback(struct ps *ps, const struct fm_pagecount_opts *opts,
 	return true;
 }
 
-bool
-fm_pagecount_ps_scan(const uint8_t *buf, size_t len,
-    const struct fm_pagecount_opts *opts, struct fm_pagetally *t)
+/* What the DSC comments say about the document's structure. */
+struct dsc {
+	size_t *starts; /* offset of each %%Page: line outside documents */
+	size_t cap;
+	uint64_t npage;
+	uint64_t declared; /* the %%Pages: count */
+	bool have_declared, atend;
+	uint64_t nested; /* %%BeginDocument depth */
+	bool damaged;    /* recorded in the tally */
+};
+
+static bool
+add_page_start(struct dsc *dsc, size_t off)
 {
-	struct ps ps;
-	size_t p = 0, first_page = 0, cap = 0;
-	size_t *starts = NULL;
-	bool *colors = NULL;
-	uint64_t npage = 0, declared = 0, nested = 0;
-	bool have_declared = false, atend = false, adobe, ok = true;
-
-	memset(&ps, 0, sizeof(ps));
-	ps.buf = buf;
-	ps.len = len;
-	if (len >= 1 && buf[0] == 0x04) {
-		ps.buf++;
-		ps.len--;
+	if (dsc->npage == dsc->cap) {
+		size_t ncap = dsc->cap ? dsc->cap * 2 : 256;
+		size_t *ns = realloc(dsc->starts, ncap * sizeof(*ns));
+		if (ns == NULL)
+			return false;
+		dsc->starts = ns;
+		dsc->cap = ncap;
 	}
-	buf = ps.buf;
-	len = ps.len;
-	adobe = line_is(buf, len, "%!PS-Adobe-");
+	dsc->starts[dsc->npage++] = off;
+	return true;
+}
 
-	/* One pass over the lines: DSC structure and copies. */
-	while (p < len) {
+/*
+ * "%%BeginData:" / "%%BeginBinary:" at l[0..n): the raw bytes that
+ * follow the line (*p) are skipped.  Only "Bytes" counts skip raw
+ * bytes; "Lines" and hex data stay line-structured.
+ */
+static void
+skip_binary(struct ps *ps, struct dsc *dsc, const uint8_t *l, size_t n,
+    size_t *p, struct fm_pagetally *t)
+{
+	size_t k = l[7] == 'D' ? 12 : 14;
+	bool ok, lines = false;
+	uint64_t bytes = parse_uint(l + k, n - k, &ok);
+
+	for (size_t i = k; i + 5 <= n; i++)
+		if (!memcmp(l + i, "Lines", 5))
+			lines = true;
+	if (!ok || lines)
+		return;
+	if (bytes > ps->len - *p) {
+		fm_pagetally_fail(
+		    t, FM_PC_DAMAGED, "binary section beyond the end");
+		dsc->damaged = true;
+		return;
+	}
+	*p += (size_t)bytes;
+}
+
+/* "%%Pages: N" in the header, or in the trailer when the header said
+ * "(atend)". */
+static void
+pages_comment(struct dsc *dsc, const uint8_t *l, size_t n)
+{
+	bool ok;
+	uint64_t v = parse_uint(l + 8, n - 8, &ok);
+
+	if (!ok) {
+		dsc->atend = true;
+	} else if (!dsc->have_declared || dsc->atend) {
+		dsc->declared = v;
+		dsc->have_declared = true;
+		dsc->atend = false;
+	}
+}
+
+/* One comment line l[0..n), whose next line starts at *p.  Returns
+ * false on a system error. */
+static bool
+dsc_line(struct ps *ps, struct dsc *dsc, const uint8_t *l, size_t n, size_t *p,
+    struct fm_pagetally *t)
+{
+	if (line_is(l, n, "%%BeginDocument")) {
+		dsc->nested++;
+	} else if (line_is(l, n, "%%EndDocument")) {
+		if (dsc->nested > 0)
+			dsc->nested--;
+	} else if (line_is(l, n, "%%BeginData:") ||
+	    line_is(l, n, "%%BeginBinary:")) {
+		skip_binary(ps, dsc, l, n, p, t);
+	} else if (dsc->nested > 0) {
+		return true;
+	} else if (line_is(l, n, "%%Page:")) {
+		return add_page_start(dsc, (size_t)(l - ps->buf));
+	} else if (line_is(l, n, "%%Pages:")) {
+		pages_comment(dsc, l, n);
+	} else {
+		dsc_copies(ps, l, n);
+	}
+	return true;
+}
+
+/* One pass over the lines: DSC structure and copies.  Returns false on
+ * a system error. */
+static bool
+read_dsc(struct ps *ps, struct dsc *dsc, struct fm_pagetally *t)
+{
+	const uint8_t *buf = ps->buf;
+	size_t p = 0, len = ps->len;
+
+	while (p < len && !dsc->damaged) {
 		const uint8_t *l = buf + p, *eol;
 		size_t n, rest = len - p;
 
@@ -460,133 +483,120 @@ fm_pagecount_ps_scan(const uint8_t *buf, size_t len,
 		if (n > 0 && l[n - 1] == '\r')
 			n--;
 		p += eol ? (size_t)(eol - l) + 1 : rest;
-		if (n < 2 || l[0] != '%')
-			continue;
-		if (line_is(l, n, "%%BeginDocument")) {
-			nested++;
-		} else if (line_is(l, n, "%%EndDocument")) {
-			if (nested > 0)
-				nested--;
-		} else if (line_is(l, n, "%%BeginData:") ||
-		    line_is(l, n, "%%BeginBinary:")) {
-			bool okn;
-			size_t k = l[7] == 'D' ? 12 : 14;
-			uint64_t bytes = parse_uint(l + k, n - k, &okn);
-			/* Only "Bytes" counts skip raw bytes; "Lines" and
-			 * hex data stay line-structured. */
-			bool lines = false;
-			for (size_t i = k; i + 5 <= n; i++)
-				if (!memcmp(l + i, "Lines", 5))
-					lines = true;
-			if (okn && !lines) {
-				if (bytes > len - p) {
-					fm_pagetally_fail(t, FM_PC_DAMAGED,
-					    "binary section beyond the end");
-					goto out;
-				}
-				p += (size_t)bytes;
-			}
-		} else if (nested > 0) {
-			continue;
-		} else if (line_is(l, n, "%%Page:")) {
-			if (npage == cap) {
-				size_t ncap = cap ? cap * 2 : 256;
-				size_t *ns =
-				    realloc(starts, ncap * sizeof(*ns));
-				if (ns == NULL) {
-					ok = false;
-					goto out;
-				}
-				starts = ns;
-				cap = ncap;
-			}
-			if (npage == 0)
-				first_page = (size_t)(l - buf);
-			starts[npage++] = (size_t)(l - buf);
-		} else if (line_is(l, n, "%%Pages:")) {
-			bool okn;
-			uint64_t v = parse_uint(l + 8, n - 8, &okn);
-			if (okn) {
-				/* The header's count, or the trailer's when
-				 * the header deferred it. */
-				if (!have_declared || atend) {
-					declared = v;
-					have_declared = true;
-					atend = false;
-				}
-			} else {
-				atend = true;
-			}
-		} else {
-			dsc_copies(&ps, l, n);
+		if (n >= 2 && l[0] == '%' && !dsc_line(ps, dsc, l, n, &p, t))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The fast colour of each page, from its tokens.  A page with more than
+ * one showpage written out means the DSC does not describe what prints:
+ * then *several is set and Ghostscript decides.  Returns NULL on a
+ * system error.
+ */
+static bool *
+page_colors(struct ps *ps, const struct dsc *dsc, bool *several)
+{
+	bool *colors = calloc(dsc->npage, sizeof(bool));
+
+	for (uint64_t i = 0; colors != NULL && i < dsc->npage; i++) {
+		size_t a = dsc->starts[i];
+		size_t b = i + 1 < dsc->npage ? dsc->starts[i + 1] : ps->len;
+		unsigned sp = 0;
+		colors[i] = scan_tokens(ps, a, b, false, &sp);
+		if (sp > 1) {
+			*several = true;
+			break;
 		}
 	}
+	return colors;
+}
+
+/* Accurate mode: colours[0..npage) from a rendering, or a reason in the
+ * tally saying why the fast ones stay. */
+static void
+accurate_colors(const struct ps *ps, const struct fm_pagecount_opts *opts,
+    bool *colors, uint64_t npage, struct fm_pagetally *t)
+{
+	struct fm_gsrun_limits lim = {
+	    opts->timeout_sec, opts->gs_memory_mb, opts->gs_path};
+	bool *flags = NULL;
+	uint64_t n = 0;
+	enum fm_gsrun_result r = fm_gsrun_render_colors(&lim, ps->buf, ps->len,
+	    50, npage * (ps->copies ? ps->copies : 1) + 1, &flags, &n);
+
+	/* Ghostscript prints the copies too; the first npage pages are one
+	 * copy. */
+	if (r == FM_GSRUN_OK && n >= npage) {
+		memcpy(colors, flags, npage * sizeof(bool));
+		t->color_exact = true;
+	} else {
+		snprintf(t->reason, sizeof(t->reason),
+		    "accurate colour failed (%s), fast colour used",
+		    r == FM_GSRUN_OK ? "page count differs"
+		                     : fm_gsrun_result_name(r));
+	}
+	free(flags);
+}
+
+bool
+fm_pagecount_ps_scan(const uint8_t *buf, size_t len,
+    const struct fm_pagecount_opts *opts, struct fm_pagetally *t)
+{
+	struct ps ps;
+	struct dsc dsc;
+	bool *colors = NULL, adobe, several = false, ok = true;
+	unsigned sp = 0;
+
+	memset(&ps, 0, sizeof(ps));
+	memset(&dsc, 0, sizeof(dsc));
+	ps.buf = buf;
+	ps.len = len;
+	if (len >= 1 && buf[0] == 0x04) {
+		ps.buf++;
+		ps.len--;
+	}
+	adobe = line_is(ps.buf, ps.len, "%!PS-Adobe-");
+	if (!read_dsc(&ps, &dsc, t)) {
+		ok = false;
+		goto out;
+	}
+	if (dsc.damaged)
+		goto out;
 
 	/* "#copies"/"NumCopies" in the code itself (prolog and setup). */
-	{
-		size_t end = npage ? first_page : len;
-		unsigned sp = 0;
-		(void)scan_tokens(&ps, 0, end, true, &sp);
-	}
+	(void)scan_tokens(
+	    &ps, 0, dsc.npage ? dsc.starts[0] : ps.len, true, &sp);
 
-	if (!adobe || npage == 0 || (have_declared && declared != npage)) {
+	if (!adobe || dsc.npage == 0 ||
+	    (dsc.have_declared && dsc.declared != dsc.npage)) {
 		const char *why = !adobe ? "no DSC header"
-		    : npage == 0         ? "no DSC page comments"
+		    : dsc.npage == 0     ? "no DSC page comments"
 		                         : "DSC page count disagrees";
 		ok = gs_fallback(&ps, opts, t, why);
 		goto out;
 	}
-
-	/*
-	 * Each page is tokenised: for its colour, and because a page with
-	 * more than one showpage written out means the DSC does not
-	 * describe what prints - then Ghostscript decides.
-	 */
-	if ((colors = calloc(npage, sizeof(bool))) == NULL) {
+	if ((colors = page_colors(&ps, &dsc, &several)) == NULL) {
 		ok = false;
 		goto out;
 	}
-	for (uint64_t i = 0; i < npage; i++) {
-		size_t a = starts[i], b = i + 1 < npage ? starts[i + 1] : len;
-		unsigned sp = 0;
-		colors[i] = scan_tokens(&ps, a, b, false, &sp);
-		if (sp > 1) {
-			free(colors);
-			colors = NULL;
-			ok = gs_fallback(
-			    &ps, opts, t, "several showpage in one DSC page");
-			goto out;
-		}
+	if (several) {
+		ok = gs_fallback(
+		    &ps, opts, t, "several showpage in one DSC page");
+		goto out;
 	}
 	if (ps.copies > 1)
 		t->doc_copies = fm_pagetally_mul(t->doc_copies, ps.copies);
 	if (opts->accurate_color && opts->allow_ghostscript &&
-	    opts->color_mode != FM_COLOR_MODE_MONOCHROME) {
-		struct fm_gsrun_limits lim = {
-		    opts->timeout_sec, opts->gs_memory_mb, opts->gs_path};
-		bool *flags = NULL;
-		uint64_t n = 0;
-		enum fm_gsrun_result r = fm_gsrun_render_colors(&lim, buf, len,
-		    50, npage * (ps.copies ? ps.copies : 1) + 1, &flags, &n);
-		/* Ghostscript prints the copies too; the first npage
-		 * pages are one copy. */
-		if (r == FM_GSRUN_OK && n >= npage) {
-			memcpy(colors, flags, npage * sizeof(bool));
-			t->color_exact = true;
-		} else {
-			snprintf(t->reason, sizeof(t->reason),
-			    "accurate colour failed (%s), fast colour used",
-			    r == FM_GSRUN_OK ? "page count differs"
-			                     : fm_gsrun_result_name(r));
-		}
-		free(flags);
-	}
-	for (uint64_t i = 0; i < npage; i++)
+	    opts->color_mode != FM_COLOR_MODE_MONOCHROME)
+		accurate_colors(&ps, opts, colors, dsc.npage, t);
+	for (uint64_t i = 0; i < dsc.npage; i++)
 		fm_pagetally_add(t,
 		    opts->color_mode != FM_COLOR_MODE_MONOCHROME && colors[i],
 		    1);
 out:
 	free(colors);
-	free(starts);
+	free(dsc.starts);
 	return ok;
 }

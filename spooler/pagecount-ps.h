@@ -16,10 +16,14 @@
 #include "spooler/pagetally.h"
 
 /*
- * fm_pagecount_ps_scan() - scans a PostScript document of len bytes at buf into
- * *t: every page with its colour and in-data repeats, and the document's own
- * copies; data that cannot be counted is recorded with fm_pagetally_fail().
- * Returns false only on a system error (out of memory, no child process).
+ * 'fm_pagecount_ps_scan()' - scans a PostScript document of len bytes
+ * at buf into *t: every page with its colour and in-data repeats, and
+ * the document's own copies, from its DSC comments or, when they cannot
+ * be trusted, from a Ghostscript rendering in a limited child (only if
+ * opts->allow_ghostscript).  Data that cannot be counted is recorded
+ * with fm_pagetally_fail() and the call still returns true; false only
+ * on a system error (out of memory, no child process).  buf, opts and t
+ * are borrowed and must not be NULL.
  */
 bool fm_pagecount_ps_scan(const uint8_t *buf, size_t len,
     const struct fm_pagecount_opts *opts, struct fm_pagetally *t);

@@ -24,16 +24,6 @@
 #define OFF_COLOR_SPACE 400
 #define OFF_NUM_COLORS 420
 
-/* Sanity limits: 1 000 inches at 2400 dpi is far beyond any printer. */
-#define MAX_DIM (1u << 22)
-
-static uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
 static enum fm_rasterlines_color
 color_kind(uint32_t cs, uint32_t ncolors)
 {
@@ -69,7 +59,6 @@ fm_pagecount_pwg_scan(const uint8_t *buf, size_t len, struct fm_pagetally *t)
 		struct fm_rasterlines_page pg;
 		const uint8_t *h = buf + pos;
 		uint32_t bpc, bpp, bpl, cs, order, ncolors;
-		const char *err = NULL;
 		bool color = false;
 
 		if (len - pos < HDR_LEN) {
@@ -77,22 +66,16 @@ fm_pagecount_pwg_scan(const uint8_t *buf, size_t len, struct fm_pagetally *t)
 			    t, FM_PC_DAMAGED, "truncated page header");
 			return true;
 		}
-		pg.width = be32(h + OFF_WIDTH);
-		pg.height = be32(h + OFF_HEIGHT);
-		bpc = be32(h + OFF_BITS_COLOR);
-		bpp = be32(h + OFF_BITS_PIXEL);
-		bpl = be32(h + OFF_BYTES_LINE);
-		order = be32(h + OFF_COLOR_ORDER);
-		cs = be32(h + OFF_COLOR_SPACE);
-		ncolors = be32(h + OFF_NUM_COLORS);
-		if (pg.width == 0 || pg.height == 0 || pg.width > MAX_DIM ||
-		    pg.height > MAX_DIM) {
-			fm_pagetally_fail(t, FM_PC_DAMAGED,
-			    "absurd page size %llux%llu",
-			    (unsigned long long)pg.width,
-			    (unsigned long long)pg.height);
+		pg.width = fm_rasterlines_be32(h + OFF_WIDTH);
+		pg.height = fm_rasterlines_be32(h + OFF_HEIGHT);
+		bpc = fm_rasterlines_be32(h + OFF_BITS_COLOR);
+		bpp = fm_rasterlines_be32(h + OFF_BITS_PIXEL);
+		bpl = fm_rasterlines_be32(h + OFF_BYTES_LINE);
+		order = fm_rasterlines_be32(h + OFF_COLOR_ORDER);
+		cs = fm_rasterlines_be32(h + OFF_COLOR_SPACE);
+		ncolors = fm_rasterlines_be32(h + OFF_NUM_COLORS);
+		if (!fm_rasterlines_check_size(&pg, t))
 			return true;
-		}
 		if (order != 0 ||
 		    (bpc != 1 && bpc != 2 && bpc != 4 && bpc != 8 &&
 		        bpc != 16) ||
@@ -115,18 +98,9 @@ fm_pagecount_pwg_scan(const uint8_t *buf, size_t len, struct fm_pagetally *t)
 			t->color_exact = false;
 			pg.kind = FM_RASTERLINES_GRAY;
 		}
-		if (!t->want_color) {
-			/* Monochrome mode: only the structure is walked. */
-			pg.kind = FM_RASTERLINES_GRAY;
-			color = false;
-		}
 		pos += HDR_LEN;
-		if (!fm_rasterlines_scan(buf, len, &pos, &pg, &color, &err)) {
-			fm_pagetally_fail(t, FM_PC_DAMAGED, "page %llu: %s",
-			    (unsigned long long)t->pages + 1, err);
+		if (!fm_rasterlines_add_page(buf, len, &pos, &pg, color, t))
 			return true;
-		}
-		fm_pagetally_add(t, color, 1);
 	}
 	return true;
 }

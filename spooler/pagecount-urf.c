@@ -13,14 +13,6 @@
 
 #define FILE_HDR 12
 #define PAGE_HDR 32
-#define MAX_DIM (1u << 22)
-
-static uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
 
 bool
 fm_pagecount_urf_scan(const uint8_t *buf, size_t len, struct fm_pagetally *t)
@@ -35,7 +27,6 @@ fm_pagecount_urf_scan(const uint8_t *buf, size_t len, struct fm_pagetally *t)
 	while (pos < len) {
 		const uint8_t *h = buf + pos;
 		struct fm_rasterlines_page pg;
-		const char *err = NULL;
 		bool color = false;
 		unsigned bpp, cs;
 
@@ -46,16 +37,10 @@ fm_pagecount_urf_scan(const uint8_t *buf, size_t len, struct fm_pagetally *t)
 		}
 		bpp = h[0];
 		cs = h[1];
-		pg.width = be32(h + 12);
-		pg.height = be32(h + 16);
-		if (pg.width == 0 || pg.height == 0 || pg.width > MAX_DIM ||
-		    pg.height > MAX_DIM) {
-			fm_pagetally_fail(t, FM_PC_DAMAGED,
-			    "absurd page size %llux%llu",
-			    (unsigned long long)pg.width,
-			    (unsigned long long)pg.height);
+		pg.width = fm_rasterlines_be32(h + 12);
+		pg.height = fm_rasterlines_be32(h + 16);
+		if (!fm_rasterlines_check_size(&pg, t))
 			return true;
-		}
 		switch (bpp) {
 		case 1: /* Ghostscript's urf device: bytes of 8 pixels */
 			pg.width = (pg.width + 7) / 8;
@@ -87,18 +72,9 @@ fm_pagecount_urf_scan(const uint8_t *buf, size_t len, struct fm_pagetally *t)
 			color = true;
 			t->color_exact = false;
 		}
-		if (!t->want_color) {
-			/* Monochrome mode: only the structure is walked. */
-			pg.kind = FM_RASTERLINES_GRAY;
-			color = false;
-		}
 		pos += PAGE_HDR;
-		if (!fm_rasterlines_scan(buf, len, &pos, &pg, &color, &err)) {
-			fm_pagetally_fail(t, FM_PC_DAMAGED, "page %llu: %s",
-			    (unsigned long long)t->pages + 1, err);
+		if (!fm_rasterlines_add_page(buf, len, &pos, &pg, color, t))
 			return true;
-		}
-		fm_pagetally_add(t, color, 1);
 	}
 	return true;
 }

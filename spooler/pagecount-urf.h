@@ -15,10 +15,12 @@
 #include "spooler/pagetally.h"
 
 /*
- * fm_pagecount_urf_scan() - scans an Apple URF stream of len bytes at buf into
- * *t: every page with its colour and in-data repeats, and the document's own
- * copies; data that cannot be counted is recorded with fm_pagetally_fail().
- * Returns false only on a system error (out of memory, no child process).
+ * 'fm_pagecount_urf_scan()' - scans an Apple URF stream of len bytes at buf
+ * into *t: every page with its colour and in-data repeats, and the document's
+ * own copies.  Data that cannot be counted is recorded with
+ * fm_pagetally_fail() and the call still returns true; false only on a
+ * system error.  buf and t are borrowed and must not be NULL (the
+ * caller, fm_pagecount_buf(), checks); nothing is allocated or kept.
  */
 bool fm_pagecount_urf_scan(
     const uint8_t *buf, size_t len, struct fm_pagetally *t);

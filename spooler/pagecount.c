@@ -94,66 +94,80 @@ fm_pagecount_status_name(enum fm_pc_status status)
 	return "unknown";
 }
 
+/* The IPP keywords of an option.  A value's first word is its name, the
+ * others are synonyms; the table's first entry is the default. */
+struct keyword {
+	const char *word;
+	int value;
+};
+
+static const struct keyword sides_words[] = {
+    {"one-sided", FM_SIDES_ONE_SIDED},
+    {"two-sided-long-edge", FM_SIDES_TWO_SIDED_LONG_EDGE},
+    {"two-sided-short-edge", FM_SIDES_TWO_SIDED_SHORT_EDGE},
+    {NULL, 0},
+};
+
+/* The monochrome synonyms are monochrome for accounting. */
+static const struct keyword color_mode_words[] = {
+    {"auto", FM_COLOR_MODE_AUTO},
+    {"monochrome", FM_COLOR_MODE_MONOCHROME},
+    {"color", FM_COLOR_MODE_COLOR},
+    {"bi-level", FM_COLOR_MODE_MONOCHROME},
+    {"process-monochrome", FM_COLOR_MODE_MONOCHROME},
+    {"auto-monochrome", FM_COLOR_MODE_MONOCHROME},
+    {NULL, 0},
+};
+
+/* The entry for word s (NULL: none), and for a value. */
+static const struct keyword *
+find_word(const struct keyword *k, const char *s)
+{
+	for (; s != NULL && k->word != NULL; k++)
+		if (strcmp(k->word, s) == 0)
+			return k;
+	return NULL;
+}
+
+static const char *
+word_of(const struct keyword *k, int value)
+{
+	for (const struct keyword *e = k; e->word != NULL; e++)
+		if (e->value == value)
+			return e->word;
+	return k[0].word;
+}
+
 bool
 fm_pagecount_parse_sides(const char *s, enum fm_sides *sides)
 {
-	if (s == NULL || sides == NULL)
-		return false;
-	if (strcmp(s, "one-sided") == 0)
-		*sides = FM_SIDES_ONE_SIDED;
-	else if (strcmp(s, "two-sided-long-edge") == 0)
-		*sides = FM_SIDES_TWO_SIDED_LONG_EDGE;
-	else if (strcmp(s, "two-sided-short-edge") == 0)
-		*sides = FM_SIDES_TWO_SIDED_SHORT_EDGE;
-	else
-		return false;
-	return true;
+	const struct keyword *k = find_word(sides_words, s);
+
+	if (k != NULL && sides != NULL)
+		*sides = (enum fm_sides)k->value;
+	return k != NULL && sides != NULL;
 }
 
 bool
 fm_pagecount_parse_color_mode(const char *s, enum fm_color_mode *mode)
 {
-	if (s == NULL || mode == NULL)
-		return false;
-	if (strcmp(s, "auto") == 0)
-		*mode = FM_COLOR_MODE_AUTO;
-	else if (strcmp(s, "color") == 0)
-		*mode = FM_COLOR_MODE_COLOR;
-	else if (strcmp(s, "monochrome") == 0 || strcmp(s, "bi-level") == 0 ||
-	    strcmp(s, "process-monochrome") == 0 ||
-	    strcmp(s, "auto-monochrome") == 0)
-		*mode = FM_COLOR_MODE_MONOCHROME;
-	else
-		return false;
-	return true;
+	const struct keyword *k = find_word(color_mode_words, s);
+
+	if (k != NULL && mode != NULL)
+		*mode = (enum fm_color_mode)k->value;
+	return k != NULL && mode != NULL;
 }
 
 const char *
 fm_pagecount_sides_name(enum fm_sides sides)
 {
-	switch (sides) {
-	case FM_SIDES_ONE_SIDED:
-		return "one-sided";
-	case FM_SIDES_TWO_SIDED_LONG_EDGE:
-		return "two-sided-long-edge";
-	case FM_SIDES_TWO_SIDED_SHORT_EDGE:
-		return "two-sided-short-edge";
-	}
-	return "one-sided";
+	return word_of(sides_words, (int)sides);
 }
 
 const char *
 fm_pagecount_color_mode_name(enum fm_color_mode mode)
 {
-	switch (mode) {
-	case FM_COLOR_MODE_AUTO:
-		return "auto";
-	case FM_COLOR_MODE_MONOCHROME:
-		return "monochrome";
-	case FM_COLOR_MODE_COLOR:
-		return "color";
-	}
-	return "auto";
+	return word_of(color_mode_words, (int)mode);
 }
 
 static bool
@@ -210,6 +224,75 @@ from_language(const char *lang)
 	if (strcmp(lang, "PDF") == 0)
 		return F_PDF;
 	return F_UNKNOWN;
+}
+
+/* The parsers that need nothing but the data. */
+static bool (*const data_scanners[])(
+    const uint8_t *, size_t, struct fm_pagetally *) = {
+    [F_PCL5] = fm_pagecount_pcl_scan,
+    [F_PCLXL] = fm_pagecount_pclxl_scan,
+    [F_PWG] = fm_pagecount_pwg_scan,
+    [F_URF] = fm_pagecount_urf_scan,
+};
+
+/* Runs format f's parser over the data into *t; false on a system
+ * error. */
+static bool
+scan(enum format f, const uint8_t *b, size_t len,
+    const struct fm_pagecount_opts *opts, struct fm_pagetally *t)
+{
+	if (f == F_PDF || f == F_PCLM)
+		return fm_pagecount_pdf_scan(b, len, opts, f == F_PCLM, t);
+	if (f == F_PS)
+		return fm_pagecount_ps_scan(b, len, opts, t);
+	if (data_scanners[f] != NULL)
+		return data_scanners[f](b, len, t);
+	fm_pagetally_fail(t, FM_PC_UNSUPPORTED, "unknown format");
+	return true;
+}
+
+/* The counting rules: from a parser's tally of a countable document and
+ * the job options to the result. */
+static void
+apply_rules(struct fm_pagetally *t, const struct fm_pagecount_opts *opts,
+    struct fm_pagecount *out)
+{
+	uint64_t cups, factor, repeat, in_data;
+
+	fm_pagetally_finish(t);
+	snprintf(out->reason, sizeof(out->reason), "%s", t->reason);
+	if (opts->color_mode == FM_COLOR_MODE_MONOCHROME) {
+		t->color_pages = 0;
+		t->color_sides = 0;
+	}
+	/*
+	 * In-data copies are the document-wide ones times a page repeat
+	 * that all pages share; the repeats are already in t->sides.  When
+	 * they equal the CUPS copies, a filter wrote the CUPS option into
+	 * the data: one request, counted once.
+	 */
+	cups = opts->copies;
+	repeat = !t->repeat_mixed && t->repeat > 1 ? t->repeat : 1;
+	in_data = fm_pagetally_mul(t->doc_copies, repeat);
+	factor = in_data > 1 && in_data == cups
+	    ? t->doc_copies
+	    : fm_pagetally_mul(t->doc_copies, cups);
+
+	out->pages = t->pages;
+	out->color_pages = t->color_pages;
+	out->mono_pages = t->pages - t->color_pages;
+	out->copies = fm_pagetally_mul(factor, repeat);
+	out->doc_copies = in_data;
+	out->impressions = fm_pagetally_mul(t->sides, factor);
+	out->color_impressions = fm_pagetally_mul(t->color_sides, factor);
+	out->mono_impressions = out->impressions - out->color_impressions;
+	out->color_exact = t->color_exact;
+	if (opts->sides == FM_SIDES_ONE_SIDED)
+		out->sheets = out->impressions;
+	else
+		out->sheets =
+		    fm_pagetally_mul(t->sides / 2 + t->sides % 2, factor);
+	out->status = FM_PC_OK;
 }
 
 static void
@@ -382,9 +465,8 @@ fm_pagecount_buf(const void *buf, size_t len,
 	struct fm_pagecount_pjl pjl;
 	struct fm_pagetally t;
 	const uint8_t *b = buf;
-	bool is_pjl = false, sysok = true;
+	bool is_pjl = false;
 	enum format f;
-	uint64_t cups, factor, repeat, in_data;
 
 	if (out == NULL)
 		return false;
@@ -432,31 +514,7 @@ fm_pagecount_buf(const void *buf, size_t len,
 	}
 	out->format = is_pjl ? pjl_names[f] : plain_names[f];
 
-	switch (f) {
-	case F_PDF:
-	case F_PCLM:
-		sysok = fm_pagecount_pdf_scan(b, len, &opts, f == F_PCLM, &t);
-		break;
-	case F_PS:
-		sysok = fm_pagecount_ps_scan(b, len, &opts, &t);
-		break;
-	case F_PCL5:
-		sysok = fm_pagecount_pcl_scan(b, len, &t);
-		break;
-	case F_PCLXL:
-		sysok = fm_pagecount_pclxl_scan(b, len, &t);
-		break;
-	case F_PWG:
-		sysok = fm_pagecount_pwg_scan(b, len, &t);
-		break;
-	case F_URF:
-		sysok = fm_pagecount_urf_scan(b, len, &t);
-		break;
-	case F_UNKNOWN:
-		fm_pagetally_fail(&t, FM_PC_UNSUPPORTED, "unknown format");
-		break;
-	}
-	if (!sysok) {
+	if (!scan(f, b, len, &opts, &t)) {
 		set_fail(out, FM_PC_TOO_COMPLEX,
 		    t.reason[0] ? t.reason : "system error");
 		return false;
@@ -465,41 +523,7 @@ fm_pagecount_buf(const void *buf, size_t len,
 		set_fail(out, t.status, t.reason);
 		return true;
 	}
-	fm_pagetally_finish(&t);
-	snprintf(out->reason, sizeof(out->reason), "%s", t.reason);
-
-	if (opts.color_mode == FM_COLOR_MODE_MONOCHROME) {
-		t.color_pages = 0;
-		t.color_sides = 0;
-	}
-	/*
-	 * In-data copies are the document-wide ones times a page repeat
-	 * that all pages share; the repeats are already in t.sides.  When
-	 * they equal the CUPS copies, a filter wrote the CUPS option into
-	 * the data: one request, counted once.
-	 */
-	cups = opts.copies;
-	repeat = !t.repeat_mixed && t.repeat > 1 ? t.repeat : 1;
-	in_data = fm_pagetally_mul(t.doc_copies, repeat);
-	factor = in_data > 1 && in_data == cups
-	    ? t.doc_copies
-	    : fm_pagetally_mul(t.doc_copies, cups);
-
-	out->pages = t.pages;
-	out->color_pages = t.color_pages;
-	out->mono_pages = t.pages - t.color_pages;
-	out->copies = fm_pagetally_mul(factor, repeat);
-	out->doc_copies = in_data;
-	out->impressions = fm_pagetally_mul(t.sides, factor);
-	out->color_impressions = fm_pagetally_mul(t.color_sides, factor);
-	out->mono_impressions = out->impressions - out->color_impressions;
-	out->color_exact = t.color_exact;
-	if (opts.sides == FM_SIDES_ONE_SIDED)
-		out->sheets = out->impressions;
-	else
-		out->sheets =
-		    fm_pagetally_mul(t.sides / 2 + t.sides % 2, factor);
-	out->status = FM_PC_OK;
+	apply_rules(&t, &opts, out);
 	return true;
 }
 

@@ -75,15 +75,16 @@ struct fm_pagecount {
 };
 
 /*
- * fm_pagecount_opts_init() - fills *opts with the defaults: 1 copy,
+ * 'fm_pagecount_opts_init()' - fills *opts with the defaults: 1 copy,
  * 1-up, one-sided, colour mode auto, fast colour, 60 s timeout,
  * Ghostscript allowed, analysis isolated in a child process limited to
- * 2 GiB of address space and 2 x timeout + 5 s of wall clock.
+ * 2 GiB of address space and 2 x timeout + 5 s of wall clock.  NULL opts
+ * is a no-op.
  */
 void fm_pagecount_opts_init(struct fm_pagecount_opts *opts);
 
 /*
- * fm_pagecount_buf() - analyses len bytes at buf.  opts may be NULL for
+ * 'fm_pagecount_buf()' - analyses len bytes at buf.  opts may be NULL for
  * the defaults.  Fills *out.  Returns false only on a system error
  * (out of memory, fork failure), with out->reason set; data that cannot
  * be counted returns true with a non-OK out->status.  With opts->isolate
@@ -91,46 +92,55 @@ void fm_pagecount_opts_init(struct fm_pagecount_opts *opts);
  * CPU and wall-clock limit: a file that exhausts them, or crashes the
  * child, gives FM_PC_TOO_COMPLEX, never a crash of the caller.  The call
  * blocks until the analysis is over; it forks, so call it from a process
- * that may (the CUPS backend), not from an event loop.
+ * that may (the CUPS backend), not from an event loop.  NULL out
+ * returns false; NULL buf with len > 0 is a system error (EINVAL).
  */
 bool fm_pagecount_buf(const void *buf, size_t len,
     const struct fm_pagecount_opts *opts, struct fm_pagecount *out);
 
 /*
- * fm_pagecount_fd() - analyses the seekable regular file open on fd, as
- * fm_pagecount_buf().  The file is mapped read-only; the fd's offset is
- * not changed.  Returns false on a system error (fd not a regular file,
- * mmap failure) with out->reason set.
+ * 'fm_pagecount_fd()' - analyses the seekable regular file open on fd,
+ * as fm_pagecount_buf().  The file is mapped read-only; the fd stays the
+ * caller's and its offset is not changed.  Returns false on a system
+ * error (fd not a regular file, mmap failure) with out->reason set;
+ * NULL out returns false.
  */
 bool fm_pagecount_fd(
     int fd, const struct fm_pagecount_opts *opts, struct fm_pagecount *out);
 
 /*
- * fm_pagecount_status_name() - the static name of a status: "ok",
- * "encrypted", "damaged", "unsupported", "too-complex".
+ * 'fm_pagecount_status_name()' - the static name of a status: "ok",
+ * "encrypted", "damaged", "unsupported", "too-complex" ("unknown" for a
+ * value outside the enum).
  */
 const char *fm_pagecount_status_name(enum fm_pc_status status);
 
 /*
- * fm_pagecount_parse_sides() - parses the IPP/CUPS keyword of the sides
- * option ("one-sided", "two-sided-long-edge", "two-sided-short-edge").
- * Returns false, leaving *sides alone, on an unknown word or NULL.
+ * 'fm_pagecount_parse_sides()' - parses the IPP/CUPS keyword of the
+ * sides option ("one-sided", "two-sided-long-edge",
+ * "two-sided-short-edge").  Returns false, leaving *sides alone, on an
+ * unknown word or a NULL argument.
  */
 bool fm_pagecount_parse_sides(const char *s, enum fm_sides *sides);
 
 /*
- * fm_pagecount_parse_color_mode() - parses print-color-mode ("auto",
+ * 'fm_pagecount_parse_color_mode()' - parses print-color-mode ("auto",
  * "monochrome", "color"; also "bi-level", "process-monochrome" and
  * "auto-monochrome", which are monochrome for accounting).  Returns
- * false, leaving *mode alone, on an unknown word or NULL.
+ * false, leaving *mode alone, on an unknown word or a NULL argument.
  */
 bool fm_pagecount_parse_color_mode(const char *s, enum fm_color_mode *mode);
 
 /*
- * fm_pagecount_sides_name() / fm_pagecount_color_mode_name() - the
- * static IPP keyword for a value.
+ * 'fm_pagecount_sides_name()' - the static IPP keyword of a sides value
+ * ("one-sided" for a value outside the enum).
  */
 const char *fm_pagecount_sides_name(enum fm_sides sides);
+
+/*
+ * 'fm_pagecount_color_mode_name()' - the static IPP keyword of a colour
+ * mode ("auto" for a value outside the enum).
+ */
 const char *fm_pagecount_color_mode_name(enum fm_color_mode mode);
 
 #endif

@@ -34,29 +34,42 @@ struct fm_pagetally {
 	bool fill_color;   /* that side has colour */
 };
 
-/* fm_pagetally_init() - empties *t for number_up pages per side (0 = 1). */
+/*
+ * 'fm_pagetally_init()' - empties *t for number_up pages per side (0 =
+ * 1): no pages, status OK, one document copy, colour wanted.  t must not
+ * be NULL.
+ */
 void fm_pagetally_init(struct fm_pagetally *t, unsigned number_up);
 
 /*
- * fm_pagetally_add() - appends one page, printed repeat times in a row
- * (uncollated in-data copies, 0 treated as 1), colour or not.
+ * 'fm_pagetally_add()' - appends one page, printed repeat times in a row
+ * (uncollated in-data copies, 0 treated as 1), colour or not.  Counts
+ * saturate at UINT64_MAX; nothing is allocated.
  */
 void fm_pagetally_add(struct fm_pagetally *t, bool color, uint64_t repeat);
 
-/* fm_pagetally_finish() - closes a partly filled N-up side. */
+/*
+ * 'fm_pagetally_finish()' - closes a partly filled N-up side; call it
+ * once, after the last page.
+ */
 void fm_pagetally_finish(struct fm_pagetally *t);
 
 /*
- * fm_pagetally_fail() - records why the document cannot be counted.  The
- * first failure wins; the counts are then meaningless.
+ * 'fm_pagetally_fail()' - records why the document cannot be counted:
+ * status and a printf-formatted reason, cut to fit t->reason.  The first
+ * failure wins; the counts are then meaningless.
  */
 void fm_pagetally_fail(struct fm_pagetally *t, enum fm_pc_status status,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* fm_pagetally_ok() - true while no failure has been recorded. */
+/*
+ * 'fm_pagetally_ok()' - true while no failure has been recorded.
+ */
 bool fm_pagetally_ok(const struct fm_pagetally *t);
 
-/* fm_pagetally_mul() - a * b, saturating at UINT64_MAX. */
+/*
+ * 'fm_pagetally_mul()' - a * b, saturating at UINT64_MAX.
+ */
 uint64_t fm_pagetally_mul(uint64_t a, uint64_t b);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * rasterlines.c - PWG/URF run-length line walker with a colour check.
+ * rasterlines.c - PWG/URF run-length line walker with a colour check,
+ * and the page steps the two formats share.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -90,4 +91,52 @@ fm_rasterlines_scan(const uint8_t *buf, size_t len, size_t *pos,
 	}
 	*pos = p;
 	return true;
+}
+
+bool
+fm_rasterlines_check_size(
+    const struct fm_rasterlines_page *pg, struct fm_pagetally *t)
+{
+	if (pg == NULL || t == NULL)
+		return false;
+	if (pg->width == 0 || pg->height == 0 ||
+	    pg->width > FM_RASTERLINES_MAX_DIM ||
+	    pg->height > FM_RASTERLINES_MAX_DIM) {
+		fm_pagetally_fail(t, FM_PC_DAMAGED,
+		    "absurd page size %llux%llu", (unsigned long long)pg->width,
+		    (unsigned long long)pg->height);
+		return false;
+	}
+	return true;
+}
+
+bool
+fm_rasterlines_add_page(const uint8_t *buf, size_t len, size_t *pos,
+    const struct fm_rasterlines_page *pg, bool color, struct fm_pagetally *t)
+{
+	struct fm_rasterlines_page walk;
+	const char *err = NULL;
+
+	if (buf == NULL || pos == NULL || pg == NULL || t == NULL)
+		return false;
+	walk = *pg;
+	if (!t->want_color) {
+		/* Monochrome mode: only the structure is walked. */
+		walk.kind = FM_RASTERLINES_GRAY;
+		color = false;
+	}
+	if (!fm_rasterlines_scan(buf, len, pos, &walk, &color, &err)) {
+		fm_pagetally_fail(t, FM_PC_DAMAGED, "page %llu: %s",
+		    (unsigned long long)t->pages + 1, err);
+		return false;
+	}
+	fm_pagetally_add(t, color, 1);
+	return true;
+}
+
+uint32_t
+fm_rasterlines_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
 }

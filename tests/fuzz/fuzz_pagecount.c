@@ -6,23 +6,16 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
 
-#include "spooler/pagecount.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "tests/fuzz/fuzz_pagecount_driver.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fm_pagecount_opts o;
+	struct fm_pagecount_opts o = fuzz_opts();
 	struct fm_pagecount r;
 
-	fm_pagecount_opts_init(&o);
-	o.allow_ghostscript = false;
-	o.isolate = false; /* in-process, where the fuzzer sees coverage */
 	o.copies = 2;
 	o.number_up = 3;
 	o.sides = FM_SIDES_TWO_SIDED_LONG_EDGE;

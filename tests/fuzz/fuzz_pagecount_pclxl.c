@@ -1,25 +1,12 @@
 /*
- * fuzz_pagecount_pclxl.c - fuzz target for the pclxl page-analysis parser
- * (spooler/pagecount-pclxl.c), called directly on the input.
+ * fuzz_pagecount_pclxl.c - fuzz target for the PCL XL page-analysis parser
+ * (spooler/pagecount-pclxl.c), called directly on the input by the shared
+ * driver (fuzz_pagecount_driver.h).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include <stddef.h>
-#include <stdint.h>
-
 #include "spooler/pagecount-pclxl.h"
-#include "spooler/pagecount.h"
-#include "spooler/pagetally.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	struct fm_pagetally t;
-
-	fm_pagetally_init(&t, 2);
-	fm_pagecount_pclxl_scan(data, size, &t);
-	fm_pagetally_finish(&t);
-	return 0;
-}
+#define FUZZ_SCAN(data, size, opts, tally)                                     \
+	fm_pagecount_pclxl_scan(data, size, tally)
+#include "tests/fuzz/fuzz_pagecount_driver.h"

@@ -13,6 +13,113 @@
 #include "spooler/pagetally.h"
 #include "tests/unit/harness.h"
 
+/* A document the tests count: bytes and their length. */
+struct doc {
+	const char *data;
+	size_t len;
+};
+
+#define DOC(s)                                                                 \
+	{                                                                      \
+		(s), sizeof(s) - 1                                             \
+	}
+#define LIT(s) ((struct doc)DOC(s))
+#define BYTES(p, n) ((struct doc){(const char *)(p), (n)})
+
+/* The documents the tests count, in one place; what each must count to
+ * is in its test. */
+enum doc_id {
+	PCL_TRAPS,
+	PCL_COPIES,
+	PCL_COLOR,
+	PCL_TWO_PAGES,
+	PJL_PCL,
+	PS_DSC,
+	PS_INLINE_IMAGE,
+	PDF_INDEXED,
+};
+
+static const struct doc docs[] = {
+    /* 3 pages: FF, a reset after text, and text at the end.  Form feeds
+     * inside a raster row, transparent data and HP-GL/2 do not count;
+     * ESC&l2X doubles every page. */
+    [PCL_TRAPS] = DOC("\x1b"
+                      "E\x1b&l2XPage one\f"
+                      "\x1b*b4W\f\f\f\f"
+                      "\x1b&p2X\f\f"
+                      "\x1b%1BLB\f\f\x03;\x1b%1A"
+                      "Page two\x1b"
+                      "E"
+                      "Page three"),
+    /* 2 pages, each printed twice (ESC&l2X). */
+    [PCL_COPIES] = DOC("\x1b"
+                       "E\x1b&l2XA\fB\f"),
+    /* 3 pages, twice each (ESC&l2X); the third prints in a colour
+     * palette's foreground (ESC*r3U, ESC*v1S). */
+    [PCL_COLOR] = DOC("\x1b"
+                      "E\x1b&l2XA\fB\f\x1b*r3U\x1b*v1SC\f"),
+    /* 2 plain pages. */
+    [PCL_TWO_PAGES] = DOC("\x1b"
+                          "EA\fB\f"),
+    /* A PJL header (3 collated copies, duplex) around a 1-page PCL job. */
+    [PJL_PCL] = DOC("\x1b%-12345X@PJL JOB NAME=\"x\"\r\n"
+                    "@PJL SET QTY = 3\r\n"
+                    "@PJL SET DUPLEX=ON\r\n"
+                    "@PJL ENTER LANGUAGE = PCL\r\n"
+                    "\x1b"
+                    "EHello\f\x1b%-12345X@PJL EOJ\r\n"),
+    /* 3 DSC pages (page 2 yellow), #copies 2; the %%Page: comments
+     * inside an embedded document and a binary section do not count. */
+    [PS_DSC] =
+        DOC("%!PS-Adobe-3.0\n%%Pages: (atend)\n%%EndComments\n"
+            "/#copies 2 def\n"
+            "%%Page: 1 1\n0.5 0.5 0.5 setrgbcolor 0 0 9 9 rectfill showpage\n"
+            "%%Page: 2 2\n%%BeginDocument: x.eps\n%%Page: 1 1\n"
+            "%%EndDocument\n0 0 1 0 setcmykcolor showpage\n"
+            "%%Page: 3 3\n%%BeginData: 14 Binary Bytes\n%%Page: 9 9\n\n"
+            "showpage\n%%Trailer\n%%Pages: 3\n%%EOF\n"),
+    /* Base-85 image data that happens to spell operators must not be
+     * read as code: one mono page, not colour, not "two showpage". */
+    [PS_INLINE_IMAGE] =
+        DOC("%!PS-Adobe-3.0\n%%Pages: 1\n%%EndComments\n"
+            "%%Page: 1 1\n8 8 8 [8 0 0 8 0 0] currentfile /ASCII85Decode "
+            "filter image\n0 0 1 setrgbcolor showpage showpage~>\n"
+            "showpage\n%%EOF\n"),
+    /* A minimal PDF without xref (qpdf reconstructs it): a grey rg
+     * fill, a red one, then Indexed spaces: I1 (black, red) and I2
+     * (green, green).  Page 3 fills with I1 index 0 (black) after I2
+     * was resolved - a lookup table kept in qpdf's scratch string would
+     * read I2's green here; page 4 strokes I1 index 1 (red). */
+    [PDF_INDEXED] =
+        DOC("%PDF-1.4\n"
+            "1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+            "2 0 obj << /Type /Pages /Kids [3 0 R 4 0 R 7 0 R 8 0 R] /Count 4 "
+            "/Resources << /ColorSpace << /I1 [/Indexed /DeviceRGB 1 "
+            "<000000ff0000>] /I2 [/Indexed /DeviceRGB 1 <00ff0000ff00>] >> >> "
+            ">> endobj\n"
+            "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 99 99] "
+            "/Contents 5 0 R >> endobj\n"
+            "4 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 99 99] "
+            "/Contents 6 0 R >> endobj\n"
+            "5 0 obj << /Length 28 >> stream\n"
+            ".5 .5 .5 rg 0 0 9 9 re f\nQ\n"
+            "endstream endobj\n"
+            "6 0 obj << /Length 27 >> stream\n"
+            "1 0 0 rg 0 0 9 9 re f\nQ\n\n\n\n\n"
+            "endstream endobj\n"
+            "7 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 99 99] "
+            "/Contents 9 0 R >> endobj\n"
+            "8 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 99 99] "
+            "/Contents 10 0 R >> endobj\n"
+            "9 0 obj << /Length 40 >> stream\n"
+            "/I1 cs /I2 CS 0 sc 0 0 9 9 re f\n\n\n\n\n\n\n\n\n"
+            "endstream endobj\n"
+            "10 0 obj << /Length 40 >> stream\n"
+            "/I1 CS 1 SC /I2 cs 0 sc 0 0 9 9 re S\n\n\n\n"
+            "endstream endobj\n"
+            "trailer << /Root 1 0 R /Size 11 >>\n%%EOF\n"),
+};
+
 static struct fm_pagecount_opts
 opts_default(void)
 {
@@ -29,6 +136,40 @@ count(const char *data, size_t len, const struct fm_pagecount_opts *o,
 {
 	return fm_pagecount_buf(data, len, o, r);
 }
+
+/* What a count must give, field by field. */
+struct want {
+	enum fm_pc_status status;
+	const char *format;
+	uint64_t pages, color_pages, impressions, copies;
+};
+
+/*
+ * Counts document d with *o into *r and checks *r against *w (a
+ * failed status has every count zero).  Called through EXPECT(), which
+ * names the calling line when a check fails.
+ */
+static void
+expect(struct doc d, const struct fm_pagecount_opts *o, const struct want *w,
+    struct fm_pagecount *r)
+{
+	ASSERT_TRUE(count(d.data, d.len, o, r));
+	ASSERT_INT_EQ(r->status, w->status);
+	ASSERT_STR_EQ(r->format, w->format);
+	ASSERT_UINT_EQ(r->pages, w->pages);
+	ASSERT_UINT_EQ(r->color_pages, w->color_pages);
+	ASSERT_UINT_EQ(r->mono_pages, w->pages - w->color_pages);
+	ASSERT_UINT_EQ(r->impressions, w->impressions);
+	ASSERT_UINT_EQ(r->copies, w->copies);
+}
+
+#define EXPECT(doc, o, r, ...)                                                 \
+	do {                                                                   \
+		const struct want want_ = {__VA_ARGS__};                       \
+		expect((doc), (o), &want_, (r));                               \
+		if (harness_current_failed)                                    \
+			HARNESS_FAIL("EXPECT(%s) failed", #doc);               \
+	} while (0)
 
 static void
 test_opts_defaults(void)
@@ -110,12 +251,25 @@ test_tally_nup_and_repeats(void)
 	ASSERT_UINT_EQ(fm_pagetally_mul(UINT64_MAX / 2, 3), UINT64_MAX);
 }
 
-/* A PWG raster page: w x h, RGB or grey, all one pixel value. */
-static size_t
-pwg_page(uint8_t *out, unsigned w, unsigned h, bool rgb, uint8_t r, uint8_t g,
-    uint8_t b)
+/* A PWG raster stream being built. */
+struct pwg {
+	uint8_t buf[4 + 5 * 4000];
+	size_t n;
+};
+
+static void
+pwg_start(struct pwg *out)
 {
-	uint8_t *p = out;
+	memcpy(out->buf, "RaS2", 4);
+	out->n = 4;
+}
+
+/* Appends a page: w x h (w <= 128), RGB or grey, all one pixel value. */
+static void
+pwg_page(struct pwg *out, unsigned w, unsigned h, bool rgb, uint8_t r,
+    uint8_t g, uint8_t b)
+{
+	uint8_t *p = out->buf + out->n;
 	unsigned bpp = rgb ? 24 : 8;
 
 	memset(p, 0, 1796);
@@ -144,111 +298,81 @@ pwg_page(uint8_t *out, unsigned w, unsigned h, bool rgb, uint8_t r, uint8_t g,
 			*p++ = b;
 		}
 	}
-	return (size_t)(p - out);
+	out->n = (size_t)(p - out->buf);
 }
 
 static void
 test_pwg_pixels_decide_colour(void)
 {
-	static uint8_t buf[4 + 4 * 4000];
+	static struct pwg pwg;
 	struct fm_pagecount_opts o = opts_default();
 	struct fm_pagecount r;
-	size_t n = 4;
 
-	memcpy(buf, "RaS2", 4);
-	n += pwg_page(buf + n, 10, 5, true, 7, 7, 7);     /* grey in RGB */
-	n += pwg_page(buf + n, 10, 5, true, 200, 10, 10); /* red */
-	n += pwg_page(buf + n, 10, 5, false, 0, 0, 0);    /* grey space */
-	ASSERT_TRUE(count((char *)buf, n, &o, &r));
-	ASSERT_INT_EQ(r.status, FM_PC_OK);
-	ASSERT_STR_EQ(r.format, "pwg-raster");
-	ASSERT_UINT_EQ(r.pages, 3);
-	ASSERT_UINT_EQ(r.color_pages, 1);
-	ASSERT_UINT_EQ(r.mono_pages, 2);
+	pwg_start(&pwg);
+	pwg_page(&pwg, 10, 5, true, 7, 7, 7);     /* grey in RGB */
+	pwg_page(&pwg, 10, 5, true, 200, 10, 10); /* red */
+	pwg_page(&pwg, 10, 5, false, 0, 0, 0);    /* grey space */
+	EXPECT(
+	    BYTES(pwg.buf, pwg.n), &o, &r, FM_PC_OK, "pwg-raster", 3, 1, 3, 1);
 	ASSERT_TRUE(r.color_exact);
 
 	/* monochrome colour mode makes every page mono */
 	o.color_mode = FM_COLOR_MODE_MONOCHROME;
-	ASSERT_TRUE(count((char *)buf, n, &o, &r));
-	ASSERT_UINT_EQ(r.color_pages, 0);
+	EXPECT(
+	    BYTES(pwg.buf, pwg.n), &o, &r, FM_PC_OK, "pwg-raster", 3, 0, 3, 1);
 	ASSERT_UINT_EQ(r.color_impressions, 0);
 
 	/* one byte short: damaged, and no number */
-	ASSERT_TRUE(count((char *)buf, n - 1, &o, &r));
-	ASSERT_INT_EQ(r.status, FM_PC_DAMAGED);
-	ASSERT_UINT_EQ(r.pages, 0);
-	ASSERT_UINT_EQ(r.impressions, 0);
+	EXPECT(BYTES(pwg.buf, pwg.n - 1), &o, &r, FM_PC_DAMAGED, "pwg-raster",
+	    0, 0, 0, 0);
 }
 
 static void
 test_copies_nup_sides(void)
 {
-	static uint8_t buf[4 + 5 * 2000];
+	static struct pwg pwg;
 	struct fm_pagecount_opts o = opts_default();
 	struct fm_pagecount r;
-	size_t n = 4;
 
-	memcpy(buf, "RaS2", 4);
+	pwg_start(&pwg);
 	for (int i = 0; i < 5; i++)
-		n += pwg_page(buf + n, 4, 2, false, 0, 0, 0);
+		pwg_page(&pwg, 4, 2, false, 0, 0, 0);
 	o.copies = 3;
 	o.number_up = 2;
 	o.sides = FM_SIDES_TWO_SIDED_LONG_EDGE;
-	ASSERT_TRUE(count((char *)buf, n, &o, &r));
 	/* 5 pages 2-up = 3 sides per copy; 2 sheets per copy. */
-	ASSERT_UINT_EQ(r.impressions, 9);
+	EXPECT(
+	    BYTES(pwg.buf, pwg.n), &o, &r, FM_PC_OK, "pwg-raster", 5, 0, 9, 3);
 	ASSERT_UINT_EQ(r.sheets, 6);
-	ASSERT_UINT_EQ(r.copies, 3);
 	o.sides = FM_SIDES_ONE_SIDED;
-	ASSERT_TRUE(count((char *)buf, n, &o, &r));
+	EXPECT(
+	    BYTES(pwg.buf, pwg.n), &o, &r, FM_PC_OK, "pwg-raster", 5, 0, 9, 3);
 	ASSERT_UINT_EQ(r.sheets, 9);
 }
 
 static void
 test_pcl5_form_feeds_and_traps(void)
 {
-	/* 3 pages: FF, a reset after text, and text at the end.  Form
-	 * feeds inside a raster row, transparent data and HP-GL/2 do not
-	 * count; ESC&l2X doubles every page. */
-	static const char pcl[] = "\x1b"
-	                          "E\x1b&l2XPage one\f"
-	                          "\x1b*b4W\f\f\f\f"
-	                          "\x1b&p2X\f\f"
-	                          "\x1b%1BLB\f\f\x03;\x1b%1A"
-	                          "Page two\x1b"
-	                          "E"
-	                          "Page three";
 	struct fm_pagecount_opts o = opts_default();
 	struct fm_pagecount r;
 
-	ASSERT_TRUE(count(pcl, sizeof(pcl) - 1, &o, &r));
-	ASSERT_INT_EQ(r.status, FM_PC_OK);
-	ASSERT_STR_EQ(r.format, "pcl5");
-	ASSERT_UINT_EQ(r.pages, 3);
 	/* the reset also resets copies: 2 + 2 + 1 */
-	ASSERT_UINT_EQ(r.impressions, 5);
+	EXPECT(docs[PCL_TRAPS], &o, &r, FM_PC_OK, "pcl5", 3, 0, 5, 1);
 
 	/* A payload longer than the data is damage, not a guess. */
-	ASSERT_TRUE(count("\x1b*b100Wxx", 9, &o, &r));
-	ASSERT_INT_EQ(r.status, FM_PC_DAMAGED);
+	EXPECT(LIT("\x1b*b100Wxx"), &o, &r, FM_PC_DAMAGED, "pcl5", 0, 0, 0, 0);
 }
 
 static void
 test_pcl5_same_copies_counted_once(void)
 {
-	static const char pcl[] = "\x1b"
-	                          "E\x1b&l2XA\fB\f";
 	struct fm_pagecount_opts o = opts_default();
 	struct fm_pagecount r;
 
 	o.copies = 2; /* the same request as ESC&l2X */
-	ASSERT_TRUE(count(pcl, sizeof(pcl) - 1, &o, &r));
-	ASSERT_UINT_EQ(r.impressions, 4);
-	ASSERT_UINT_EQ(r.copies, 2);
+	EXPECT(docs[PCL_COPIES], &o, &r, FM_PC_OK, "pcl5", 2, 0, 4, 2);
 	o.copies = 3; /* a different request multiplies */
-	ASSERT_TRUE(count(pcl, sizeof(pcl) - 1, &o, &r));
-	ASSERT_UINT_EQ(r.impressions, 12);
-	ASSERT_UINT_EQ(r.copies, 6);
+	EXPECT(docs[PCL_COPIES], &o, &r, FM_PC_OK, "pcl5", 2, 0, 12, 6);
 }
 
 static void
@@ -287,27 +411,18 @@ test_pcl5_text_overflow(void)
 static void
 test_pjl_header(void)
 {
-	static const char pjl[] = "\x1b%-12345X@PJL JOB NAME=\"x\"\r\n"
-	                          "@PJL SET QTY = 3\r\n"
-	                          "@PJL SET DUPLEX=ON\r\n"
-	                          "@PJL ENTER LANGUAGE = PCL\r\n"
-	                          "\x1b"
-	                          "EHello\f\x1b%-12345X@PJL EOJ\r\n";
 	struct fm_pagecount_pjl h;
 	struct fm_pagecount_opts o = opts_default();
 	struct fm_pagecount r;
 
-	ASSERT_TRUE(
-	    fm_pagecount_pjl_parse((const uint8_t *)pjl, sizeof(pjl) - 1, &h));
+	ASSERT_TRUE(fm_pagecount_pjl_parse(
+	    (const uint8_t *)docs[PJL_PCL].data, docs[PJL_PCL].len, &h));
 	ASSERT_STR_EQ(h.language, "PCL");
 	ASSERT_UINT_EQ(h.qty, 3);
 	ASSERT_UINT_EQ(h.copies, 1);
 	ASSERT_TRUE(h.duplex);
-	ASSERT_INT_EQ(pjl[h.body], 0x1b);
-	ASSERT_TRUE(count(pjl, sizeof(pjl) - 1, &o, &r));
-	ASSERT_STR_EQ(r.format, "pjl+pcl5");
-	ASSERT_UINT_EQ(r.pages, 1);
-	ASSERT_UINT_EQ(r.impressions, 3);
+	ASSERT_INT_EQ(docs[PJL_PCL].data[h.body], 0x1b);
+	EXPECT(docs[PJL_PCL], &o, &r, FM_PC_OK, "pjl+pcl5", 1, 0, 3, 3);
 	/* PJL with nothing to print */
 	ASSERT_FALSE(fm_pagecount_pjl_parse(
 	    (const uint8_t *)"@PJL INFO ID\r\n", 14, &h));
@@ -316,121 +431,52 @@ test_pjl_header(void)
 static void
 test_ps_dsc(void)
 {
-	static const char ps[] =
-	    "%!PS-Adobe-3.0\n%%Pages: (atend)\n%%EndComments\n"
-	    "/#copies 2 def\n"
-	    "%%Page: 1 1\n0.5 0.5 0.5 setrgbcolor 0 0 9 9 rectfill showpage\n"
-	    "%%Page: 2 2\n%%BeginDocument: x.eps\n%%Page: 1 1\n"
-	    "%%EndDocument\n0 0 1 0 setcmykcolor showpage\n"
-	    "%%Page: 3 3\n%%BeginData: 14 Binary Bytes\n%%Page: 9 9\n\n"
-	    "showpage\n%%Trailer\n%%Pages: 3\n%%EOF\n";
 	struct fm_pagecount_opts o = opts_default();
 	struct fm_pagecount r;
 
-	ASSERT_TRUE(count(ps, sizeof(ps) - 1, &o, &r));
-	ASSERT_INT_EQ(r.status, FM_PC_OK);
-	ASSERT_UINT_EQ(r.pages, 3);
-	ASSERT_UINT_EQ(r.color_pages, 1); /* the yellow page */
-	ASSERT_UINT_EQ(r.copies, 2);
-	ASSERT_UINT_EQ(r.impressions, 6);
+	/* one colour page (the yellow one), twice */
+	EXPECT(docs[PS_DSC], &o, &r, FM_PC_OK, "postscript", 3, 1, 6, 2);
 
 	/* No DSC and no Ghostscript allowed: a status, not a guess. */
-	ASSERT_TRUE(count("%!\nshowpage\n", 12, &o, &r));
-	ASSERT_INT_EQ(r.status, FM_PC_TOO_COMPLEX);
-	ASSERT_UINT_EQ(r.pages, 0);
+	EXPECT(LIT("%!\nshowpage\n"), &o, &r, FM_PC_TOO_COMPLEX, "postscript",
+	    0, 0, 0, 0);
 }
 
 static void
 test_ps_inline_image_data_skipped(void)
 {
-	/* Base-85 image data that happens to spell operators must not be
-	 * read as code: one mono page, not colour, not "two showpage". */
-	static const char ps[] =
-	    "%!PS-Adobe-3.0\n%%Pages: 1\n%%EndComments\n"
-	    "%%Page: 1 1\n8 8 8 [8 0 0 8 0 0] currentfile /ASCII85Decode "
-	    "filter image\n0 0 1 setrgbcolor showpage showpage~>\n"
-	    "showpage\n%%EOF\n";
 	struct fm_pagecount_opts o = opts_default();
 	struct fm_pagecount r;
 
-	ASSERT_TRUE(count(ps, sizeof(ps) - 1, &o, &r));
-	ASSERT_INT_EQ(r.status, FM_PC_OK);
-	ASSERT_UINT_EQ(r.pages, 1);
-	ASSERT_UINT_EQ(r.color_pages, 0);
+	EXPECT(
+	    docs[PS_INLINE_IMAGE], &o, &r, FM_PC_OK, "postscript", 1, 0, 1, 1);
 }
 
 static void
 test_pdf_in_memory(void)
 {
-	/* A minimal PDF without xref (qpdf reconstructs it): a grey rg
-	 * fill, a red one, then Indexed spaces: I1 (black, red) and I2
-	 * (green, green).  Page 3 fills with I1 index 0 (black) after I2
-	 * was resolved - a lookup table kept in qpdf's scratch string would
-	 * read I2's green here; page 4 strokes I1 index 1 (red). */
-	static const char pdf[] =
-	    "%PDF-1.4\n"
-	    "1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-	    "2 0 obj << /Type /Pages /Kids [3 0 R 4 0 R 7 0 R 8 0 R] /Count 4 "
-	    "/Resources << /ColorSpace << /I1 [/Indexed /DeviceRGB 1 "
-	    "<000000ff0000>] /I2 [/Indexed /DeviceRGB 1 <00ff0000ff00>] >> >> "
-	    ">> endobj\n"
-	    "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 99 99] "
-	    "/Contents 5 0 R >> endobj\n"
-	    "4 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 99 99] "
-	    "/Contents 6 0 R >> endobj\n"
-	    "5 0 obj << /Length 28 >> stream\n"
-	    ".5 .5 .5 rg 0 0 9 9 re f\nQ\n"
-	    "endstream endobj\n"
-	    "6 0 obj << /Length 27 >> stream\n"
-	    "1 0 0 rg 0 0 9 9 re f\nQ\n\n\n\n\n"
-	    "endstream endobj\n"
-	    "7 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 99 99] "
-	    "/Contents 9 0 R >> endobj\n"
-	    "8 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 99 99] "
-	    "/Contents 10 0 R >> endobj\n"
-	    "9 0 obj << /Length 40 >> stream\n"
-	    "/I1 cs /I2 CS 0 sc 0 0 9 9 re f\n\n\n\n\n\n\n\n\n"
-	    "endstream endobj\n"
-	    "10 0 obj << /Length 40 >> stream\n"
-	    "/I1 CS 1 SC /I2 cs 0 sc 0 0 9 9 re S\n\n\n\n"
-	    "endstream endobj\n"
-	    "trailer << /Root 1 0 R /Size 11 >>\n%%EOF\n";
 	struct fm_pagecount_opts o = opts_default();
 	struct fm_pagecount r;
 
-	ASSERT_TRUE(count(pdf, sizeof(pdf) - 1, &o, &r));
-	ASSERT_INT_EQ(r.status, FM_PC_OK);
-	ASSERT_STR_EQ(r.format, "pdf");
-	ASSERT_UINT_EQ(r.pages, 4);
-	/* pages 2 (red rg) and 4 (red index 1 stroked) */
-	ASSERT_UINT_EQ(r.color_pages, 2);
+	/* colour: pages 2 (red rg) and 4 (red index 1 stroked) */
+	EXPECT(docs[PDF_INDEXED], &o, &r, FM_PC_OK, "pdf", 4, 2, 4, 1);
 
-	ASSERT_TRUE(count("%PDF-1.4\ngarbage", 16, &o, &r));
-	ASSERT_INT_EQ(r.status, FM_PC_DAMAGED);
-	ASSERT_UINT_EQ(r.pages, 0);
+	EXPECT(
+	    LIT("%PDF-1.4\ngarbage"), &o, &r, FM_PC_DAMAGED, "pdf", 0, 0, 0, 0);
 }
 
 static void
 test_isolated_equals_in_process(void)
 {
-	static const char pcl[] = "\x1b"
-	                          "E\x1b&l2XA\fB\f\x1b*r3U\x1b*v1SC\f";
 	struct fm_pagecount_opts o = opts_default();
 	struct fm_pagecount a, b;
 
+	/* the same result from the child as in the process */
 	ASSERT_TRUE(o.isolate); /* the default */
 	o.copies = 3;
-	ASSERT_TRUE(count(pcl, sizeof(pcl) - 1, &o, &a));
+	EXPECT(docs[PCL_COLOR], &o, &a, FM_PC_OK, "pcl5", 3, 1, 18, 6);
 	o.isolate = false;
-	ASSERT_TRUE(count(pcl, sizeof(pcl) - 1, &o, &b));
-	ASSERT_INT_EQ(a.status, FM_PC_OK);
-	ASSERT_STR_EQ(a.format, b.format);
-	ASSERT_UINT_EQ(a.pages, 3);
-	ASSERT_UINT_EQ(a.pages, b.pages);
-	ASSERT_UINT_EQ(a.color_pages, 1);
-	ASSERT_UINT_EQ(a.color_pages, b.color_pages);
-	ASSERT_UINT_EQ(a.impressions, b.impressions);
-	ASSERT_UINT_EQ(a.copies, b.copies);
+	EXPECT(docs[PCL_COLOR], &o, &b, FM_PC_OK, "pcl5", 3, 1, 18, 6);
 	/* and a failure crosses the process boundary with its reason */
 	o.isolate = true;
 	ASSERT_TRUE(count("\x1b*b100Wxx", 9, &o, &a));
@@ -444,19 +490,18 @@ test_unsupported_and_fd(void)
 	struct fm_pagecount_opts o = opts_default();
 	struct fm_pagecount r;
 	char path[] = "/tmp/fm-pagecount-XXXXXX";
-	static const char pcl[] = "\x1b"
-	                          "EA\fB\f";
 	int fd;
 
-	ASSERT_TRUE(count("hello world\n", 12, &o, &r));
-	ASSERT_INT_EQ(r.status, FM_PC_UNSUPPORTED);
-	ASSERT_TRUE(count("", 0, &o, &r));
-	ASSERT_INT_EQ(r.status, FM_PC_UNSUPPORTED);
+	EXPECT(LIT("hello world\n"), &o, &r, FM_PC_UNSUPPORTED, "unknown", 0, 0,
+	    0, 0);
+	EXPECT(LIT(""), &o, &r, FM_PC_UNSUPPORTED, "unknown", 0, 0, 0, 0);
 
 	fd = mkstemp(path);
 	ASSERT_TRUE(fd >= 0);
 	unlink(path);
-	ASSERT_INT_EQ(write(fd, pcl, sizeof(pcl) - 1), sizeof(pcl) - 1);
+	ASSERT_INT_EQ(
+	    write(fd, docs[PCL_TWO_PAGES].data, docs[PCL_TWO_PAGES].len),
+	    docs[PCL_TWO_PAGES].len);
 	ASSERT_INT_EQ(lseek(fd, 2, SEEK_SET), 2);
 	ASSERT_TRUE(fm_pagecount_fd(fd, &o, &r));
 	ASSERT_UINT_EQ(r.pages, 2);
