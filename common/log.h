@@ -21,6 +21,14 @@ enum fm_log_target {
 /* Sets the program name, the target and whether debug lines are emitted. */
 void fm_log_init(const char *progname, enum fm_log_target target, bool debug);
 
+/*
+ * 'fm_log_reopen()' - connect to syslog afresh, as fm_log_init() did; for
+ * a child that has closed the descriptors it inherited (common/child.h),
+ * which closelog()s first so that a number syslog held and that is now
+ * reused is never written to.  A no-op when logging to stderr.
+ */
+void fm_log_reopen(void);
+
 void fm_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fm_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fm_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
