@@ -37,7 +37,7 @@
 #include "store/printers.h"
 #include "store/releases.h"
 #include "release/charge.h"
-#include "release/printer.h"
+#include "release/ipp.h"
 #include "common/settings.h"
 #include "release/session.h"
 #include "spooler/ingest.h"
@@ -113,15 +113,14 @@ struct recovery {
 
 /* One printer job to its end: true with its counts if it completed. */
 static bool
-count_job(
-    fm_printer_t *p, int id, struct fm_release_count *c, struct recovery *rec)
+count_job(fm_ipp_t *p, int id, struct fm_release_count *c, struct recovery *rec)
 {
-	struct fm_print_progress pr;
+	struct fm_ipp_progress pr;
 
 	for (;;) {
-		if (!fm_printer_poll(p, id, &pr))
+		if (!fm_ipp_poll(p, id, &pr))
 			return false;
-		if (pr.state == FM_PRINT_COMPLETED) {
+		if (pr.state == FM_IPP_COMPLETED) {
 			if (pr.impressions < 0)
 				return false;
 			c->impressions += pr.impressions;
@@ -131,8 +130,8 @@ count_job(
 				c->sheets += pr.sheets;
 			return true;
 		}
-		if ((pr.state != FM_PRINT_PENDING &&
-		        pr.state != FM_PRINT_PROCESSING) ||
+		if ((pr.state != FM_IPP_PENDING &&
+		        pr.state != FM_IPP_PROCESSING) ||
 		    rec->budget_ms <= 0)
 			return false;
 		poll(NULL, 0, RECOVER_POLL_MS);
@@ -148,7 +147,7 @@ count_at_printer(
 	struct recovery *rec = arg;
 	const char *address = r->printer, *p_ids = r->printer_jobs;
 	struct fm_printer named;
-	fm_printer_t *p;
+	fm_ipp_t *p;
 	char err[256];
 	uint64_t t0 = fm_clock_ms();
 	bool ok = true;
@@ -157,7 +156,7 @@ count_at_printer(
 		return false;
 	if (fm_printers_get(rec->store, r->printer, &named))
 		address = named.uri;
-	p = fm_printer_open(address,
+	p = fm_ipp_open(address,
 	    (unsigned)(rec->budget_ms < RECOVER_CONNECT_MS
 	            ? rec->budget_ms
 	            : RECOVER_CONNECT_MS),
@@ -177,7 +176,7 @@ count_at_printer(
 		    count_job(p, (int)id, c, rec);
 		p_ids = *end == ',' ? end + 1 : end;
 	}
-	fm_printer_close(p);
+	fm_ipp_close(p);
 	return ok;
 }
 

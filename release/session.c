@@ -33,7 +33,7 @@
 #include "quota/users.h"
 #include "release/charge.h"
 #include "release/pki.h"
-#include "release/printer.h"
+#include "release/ipp.h"
 #include "proto/protoio.h"
 #include "spooler/spool.h"
 
@@ -595,7 +595,7 @@ collect_doc(const struct fm_document *doc, void *arg)
 struct fill_arg {
 	fm_decryptor_t *decryptor;
 	const char *name, *identity;
-	fm_printer_t *printer;
+	fm_ipp_t *printer;
 	enum fm_sealed_status status;
 };
 
@@ -604,11 +604,11 @@ to_printer(const uint8_t *buf, size_t len, void *arg)
 {
 	struct fill_arg *f = arg;
 
-	return len == 0 || fm_printer_write(f->printer, buf, len);
+	return len == 0 || fm_ipp_write(f->printer, buf, len);
 }
 
 static bool
-fill_document(fm_printer_t *p, void *arg)
+fill_document(fm_ipp_t *p, void *arg)
 {
 	struct fill_arg *f = arg;
 
@@ -636,31 +636,31 @@ lowered_options(const struct fm_job *job, const struct fm_proto_msg *m,
 }
 
 /* Follows the printer's jobs to their end; fills the counts. */
-static enum fm_print_state
-follow(struct session *s, fm_printer_t *p, const int *ids, int n,
-    int64_t job_id, int64_t *impressions, int64_t *sheets, bool *measured,
-    char *reason, size_t reasonlen)
+static enum fm_ipp_state
+follow(struct session *s, fm_ipp_t *p, const int *ids, int n, int64_t job_id,
+    int64_t *impressions, int64_t *sheets, bool *measured, char *reason,
+    size_t reasonlen)
 {
-	enum fm_print_state worst = FM_PRINT_COMPLETED;
+	enum fm_ipp_state worst = FM_IPP_COMPLETED;
 	time_t deadline = time(NULL) + PRINT_TIMEOUT_SEC;
 	bool told_printing = false;
 
 	*impressions = *sheets = 0;
 	*measured = true;
 	for (int i = 0; i < n; i++) {
-		struct fm_print_progress pr;
+		struct fm_ipp_progress pr;
 		for (;;) {
-			if (!fm_printer_poll(p, ids[i], &pr))
-				pr.state = FM_PRINT_UNKNOWN;
-			if (pr.state == FM_PRINT_PROCESSING && !told_printing) {
+			if (!fm_ipp_poll(p, ids[i], &pr))
+				pr.state = FM_IPP_UNKNOWN;
+			if (pr.state == FM_IPP_PROCESSING && !told_printing) {
 				progress(s, job_id, FM_STAGE_PRINTING, 0, 0,
 				    "Printing...");
 				told_printing = true;
 			}
-			if (pr.state >= FM_PRINT_COMPLETED)
+			if (pr.state >= FM_IPP_COMPLETED)
 				break;
 			if (time(NULL) > deadline) {
-				pr.state = FM_PRINT_UNKNOWN;
+				pr.state = FM_IPP_UNKNOWN;
 				break;
 			}
 			usleep(POLL_INTERVAL_US);
@@ -671,12 +671,12 @@ follow(struct session *s, fm_printer_t *p, const int *ids, int n,
 			*measured = false;
 		if (pr.sheets > 0)
 			*sheets += pr.sheets;
-		if (pr.state != FM_PRINT_COMPLETED) {
+		if (pr.state != FM_IPP_COMPLETED) {
 			worst = pr.state;
 			snprintf(reason, reasonlen, "%s",
-			    pr.state == FM_PRINT_CANCELED ? "cancelled at the "
-			                                    "printer"
-			        : pr.state == FM_PRINT_FAILED
+			    pr.state == FM_IPP_CANCELED ? "cancelled at the "
+			                                  "printer"
+			        : pr.state == FM_IPP_FAILED
 			        ? "the printer "
 			          "aborted the job"
 			        : "the printer lost "
@@ -707,8 +707,8 @@ settle(struct session *s, const struct fm_job *job, const struct fm_release *r,
 
 /* Releases one job to the terminal's printer; false ends the session. */
 static bool
-release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
-    int64_t job_id, const struct fm_proto_msg *m, int *printed)
+release_one(struct session *s, fm_ipp_t *p, fm_spool_t *spool, int64_t job_id,
+    const struct fm_proto_msg *m, int *printed)
 {
 	struct fm_release r = {0};
 	struct fm_job job;
@@ -718,7 +718,7 @@ release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
 	int ids[16], nids = 0;
 	int64_t impressions, sheets, estimate, charged;
 	bool measured, over_quota;
-	enum fm_print_state state;
+	enum fm_ipp_state state;
 
 	if (!fm_jobstore_get(s->ctx->store, job_id, &job) ||
 	    strcmp(job.ticket.owner, s->user) != 0) {
@@ -787,7 +787,7 @@ release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
 		}
 	}
 	for (int i = 0; i < docs.n; i++) {
-		struct fm_print_request req = {s->user, job.ticket.title,
+		struct fm_ipp_request req = {s->user, job.ticket.title,
 		    docs.d[i].format, r.copies, r.sides, r.color_mode,
 		    job.ticket.number_up, job.ticket.media};
 		struct fill_arg fa = {s->ctx->decryptor, docs.d[i].spool_file,
@@ -798,9 +798,9 @@ release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
 		/* A printer busy with another job says so; wait our turn, as
 		 * the user would at the panel. */
 		for (int tries = 0; !sent && tries < BUSY_RETRIES; tries++) {
-			sent = fm_printer_submit(p, &req, fill_document, &fa,
+			sent = fm_ipp_submit(p, &req, fill_document, &fa,
 			    &ids[nids], err, sizeof(err));
-			if (sent || !fm_printer_was_busy(p))
+			if (sent || !fm_ipp_was_busy(p))
 				break;
 			if (tries == 0)
 				progress(s, job_id, FM_STAGE_RESERVED,
@@ -834,11 +834,11 @@ release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
 		return false;
 	state = follow(s, p, ids, nids, job_id, &impressions, &sheets,
 	    &measured, reason, sizeof(reason));
-	if (nids < docs.n && state == FM_PRINT_COMPLETED)
-		state = FM_PRINT_FAILED; /* a later document was refused */
+	if (nids < docs.n && state == FM_IPP_COMPLETED)
+		state = FM_IPP_FAILED; /* a later document was refused */
 	if (!measured)
 		impressions = estimate;
-	if (state != FM_PRINT_COMPLETED) {
+	if (state != FM_IPP_COMPLETED) {
 		/* Kept for another try; only what did print is charged. */
 		charged = settle(s, &job, &r, measured ? impressions : 0,
 		    sheets > 0 ? sheets : -1, measured);
@@ -877,7 +877,7 @@ handle_release(struct session *s, const struct fm_proto_msg *m)
 	char dir[512], why[256], err[256], msg[96];
 	const char *errstr = NULL, *address = s->terminal.printer;
 	struct fm_printer pr;
-	fm_printer_t *p;
+	fm_ipp_t *p;
 	fm_spool_t *spool;
 	struct owned o;
 	int printed = 0;
@@ -890,26 +890,26 @@ handle_release(struct session *s, const struct fm_proto_msg *m)
 	 * add (name -> queue or URI), or a queue or URI itself. */
 	if (fm_printers_get(s->ctx->store, s->terminal.printer, &pr))
 		address = pr.uri;
-	if ((p = fm_printer_open(address, 30000, err, sizeof(err))) == NULL) {
+	if ((p = fm_ipp_open(address, 30000, err, sizeof(err))) == NULL) {
 		fm_log_warn("release at %s: %s", s->terminal.name, err);
 		return send_error(s, FM_CODE_PRINTER_ERROR,
 		    "The printer cannot be reached. Your jobs stay held.");
 	}
-	if (!fm_printer_ready(p, why, sizeof(why))) {
-		fm_printer_close(p);
+	if (!fm_ipp_ready(p, why, sizeof(why))) {
+		fm_ipp_close(p);
 		return send_error(
 		    s, FM_CODE_PRINTER_ERROR, "%s Your jobs stay held.", why);
 	}
 	if (!fm_settings_spool_dir(s->ctx->settings, dir, sizeof(dir)) ||
 	    (spool = fm_spool_open(dir, NULL, &errstr)) == NULL) {
-		fm_printer_close(p);
+		fm_ipp_close(p);
 		return send_error(
 		    s, FM_CODE_INTERNAL, "Cannot print now. Please try again.");
 	}
 	for (size_t i = 0; i < o.n && ok; i++)
 		ok = release_one(s, p, spool, o.ids[i], m, &printed);
 	fm_spool_close(spool);
-	fm_printer_close(p);
+	fm_ipp_close(p);
 	if (!ok)
 		return false;
 	snprintf(msg, sizeof(msg), "Printed %d of %zu job(s).", printed, o.n);
