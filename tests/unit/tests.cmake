@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 fm_unit_test(conf fm_common)
 fm_unit_test(child fm_common)
+fm_unit_test(stop fm_common)
 fm_unit_test(ingestmsg fm_ingestmsg)
 fm_unit_test(options fm_ingestmsg)
 fm_unit_test(sealed fm_common)
