@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "common/aead.h"
+#include "common/child.h"
 #include "release/pamwire.h"
 
 /* What the child sends back: a result byte, then the canonical name. */
@@ -210,15 +211,23 @@ fm_pamauth_check(const char *service, const char *helper, const char *user,
 		return FM_PAMAUTH_DENIED;
 	if (pipe2(fds, O_CLOEXEC) != 0)
 		return FM_PAMAUTH_UNAVAILABLE;
-	if ((pid = fork()) < 0) {
+	/* A stack may open the store the caller has open (pam_followme
+	 * does): regular files stay, see keep_files. */
+	struct fm_child_fd keep[] = {{fds[1], -1}};
+	static const int ignore[] = {SIGPIPE};
+	struct fm_child_spec spec = {.death_signal = SIGKILL,
+	    .ignore = ignore,
+	    .nignore = 1,
+	    .keep = keep,
+	    .nkeep = 1,
+	    .keep_files = true};
+	if ((pid = fm_child_fork(&spec, NULL)) < 0) {
 		close(fds[0]);
 		close(fds[1]);
 		return FM_PAMAUTH_UNAVAILABLE;
 	}
-	if (pid == 0) {
-		close(fds[0]);
+	if (pid == 0)
 		run_child(fds[1], service, helper, user, secret, rhost);
-	}
 	close(fds[1]);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
