@@ -174,30 +174,19 @@ spawn(fm_reader_t *r, unsigned delay_ms, bool told_unavailable)
 	 * none of the reader's business.  The owner's death must not leave
 	 * us holding the reader. */
 	static const int ignore[] = {SIGHUP};
-	struct fm_child_fd keep[1];
-	struct fm_child_spec spec = {.death_signal = SIGTERM,
-	    .ignore = ignore,
-	    .nignore = 1,
-	    .keep = keep,
-	    .nkeep = 1};
+	struct fm_child_spec spec = {
+	    .death_signal = SIGTERM, .ignore = ignore, .nignore = 1};
 	pid_t pid;
-	int sv[2];
+	int fd;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
+	pid = fm_child_fork_linked(&spec, SOCK_SEQPACKET, 3, &fd, NULL);
+	if (pid == -1)
 		return false;
-	keep[0] = (struct fm_child_fd){sv[1], 3};
-	pid = fm_child_fork(&spec, NULL);
-	if (pid == -1) {
-		close(sv[0]);
-		close(sv[1]);
-		return false;
-	}
 	if (pid == 0)
-		child_main(&r->cfg, 3, delay_ms, told_unavailable);
-	close(sv[1]);
-	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+		child_main(&r->cfg, fd, delay_ms, told_unavailable);
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	r->pid = pid;
-	r->fd = sv[0];
+	r->fd = fd;
 	return true;
 }
 

@@ -12,8 +12,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -246,4 +248,50 @@ fm_child_fork(const struct fm_child_spec *spec, const char **errstr)
 	if (!become(spec, parent))
 		_exit(FM_CHILD_SETUP_FAILED);
 	return 0;
+}
+
+pid_t
+fm_child_fork_linked(const struct fm_child_spec *spec, int type, int child_at,
+    int *fd, const char **errstr)
+{
+	struct fm_child_fd keep[FM_CHILD_KEEPMAX];
+	struct fm_child_spec linked;
+	const char *dummy;
+	int ends[2]; /* the parent's, the child's */
+	pid_t pid;
+
+	if (errstr == NULL)
+		errstr = &dummy;
+	if (spec == NULL || fd == NULL) {
+		*errstr = "no child spec";
+		return -1;
+	}
+	if (spec->nkeep >= FM_CHILD_KEEPMAX) {
+		*errstr = "too many entries in a child spec";
+		return -1;
+	}
+	if ((type == 0
+	            ? pipe2(ends, O_CLOEXEC)
+	            : socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, ends)) != 0) {
+		*errstr = "cannot create a channel to the child";
+		return -1;
+	}
+	if (spec->nkeep > 0)
+		memcpy(keep, spec->keep, spec->nkeep * sizeof(keep[0]));
+	keep[spec->nkeep] = (struct fm_child_fd){ends[1], child_at};
+	linked = *spec;
+	linked.keep = keep;
+	linked.nkeep = spec->nkeep + 1;
+	if ((pid = fm_child_fork(&linked, errstr)) < 0) {
+		close(ends[0]);
+		close(ends[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		*fd = child_at >= 0 ? child_at : ends[1];
+		return 0;
+	}
+	close(ends[1]);
+	*fd = ends[0];
+	return pid;
 }

@@ -93,4 +93,18 @@ struct fm_child_spec {
  */
 pid_t fm_child_fork(const struct fm_child_spec *spec, const char **errstr);
 
+/*
+ * 'fm_child_fork_linked()' - fm_child_fork() with a channel between
+ * parent and child: a socket pair of type (SOCK_STREAM, SOCK_SEQPACKET),
+ * or for type 0 a pipe the child writes into (a child that reports
+ * back).  The child's end is kept on top of spec's descriptors, at
+ * child_at (-1: where it is); the parent's end is not kept.  *fd gets
+ * the caller's end: the parent's (close-on-exec) in the parent, the
+ * child's in the child.  In the parent the child's end is closed, and on
+ * failure both (-1 with *errstr as for fm_child_fork(), or "cannot
+ * create a channel to the child").
+ */
+pid_t fm_child_fork_linked(const struct fm_child_spec *spec, int type,
+    int child_at, int *fd, const char **errstr);
+
 #endif

@@ -168,40 +168,27 @@ fm_decryptor_start(const char *dir, const uint8_t *master, const char **errstr)
 	/* Signals as in its session: a session gone mid-answer ends the
 	 * decryptor through a failed write, not through SIGPIPE. */
 	static const int ignore[] = {SIGPIPE, SIGHUP};
+	/* Only its end of the socket pair: none of the session's
+	 * connection, store or ledger link. */
+	struct fm_child_spec spec = {
+	    .death_signal = SIGKILL, .ignore = ignore, .nignore = 2};
 	fm_decryptor_t *d;
 	fm_spool_t *spool;
-	int sv[2];
 
 	if ((d = calloc(1, sizeof(*d))) == NULL) {
 		*errstr = "out of memory";
 		return NULL;
 	}
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-		*errstr = "cannot create a socket pair";
-		free(d);
-		return NULL;
-	}
-	/* Only its end of the pair: none of the session's connection,
-	 * store or ledger link. */
-	struct fm_child_fd keep[] = {{sv[1], -1}};
-	struct fm_child_spec spec = {.death_signal = SIGKILL,
-	    .ignore = ignore,
-	    .nignore = 2,
-	    .keep = keep,
-	    .nkeep = 1};
-	if ((d->pid = fm_child_fork(&spec, errstr)) < 0) {
-		close(sv[0]);
-		close(sv[1]);
+	d->pid = fm_child_fork_linked(&spec, SOCK_STREAM, -1, &d->fd, errstr);
+	if (d->pid < 0) {
 		free(d);
 		return NULL;
 	}
 	if (d->pid == 0) {
 		if ((spool = fm_spool_open(dir, master, errstr)) == NULL)
 			_exit(1);
-		serve(sv[1], spool);
+		serve(d->fd, spool);
 	}
-	close(sv[1]);
-	d->fd = sv[0];
 	return d;
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <string.h>
@@ -158,6 +159,74 @@ test_keep_files(void)
 	close(file);
 	close(p[0]);
 	close(p[1]);
+}
+
+/* A socket pair: the child's end where asked, the parent's end gone from
+ * the child, and bytes both ways. */
+static void
+test_linked_socket(void)
+{
+	struct fm_child_spec spec = {0};
+	char c = 0;
+	pid_t pid;
+	int fd = -1, mine;
+
+	pid = fm_child_fork_linked(&spec, SOCK_STREAM, 7, &fd, NULL);
+	if (pid == 0) {
+		if (fd != 7 || !is_open(7))
+			_exit(1);
+		for (int other = 3; other < 64; other++)
+			if (other != 7 && is_open(other))
+				_exit(2);
+		if (read(fd, &c, 1) != 1 || c != 'p')
+			_exit(3);
+		_exit(write(fd, "c", 1) == 1 ? 0 : 4);
+	}
+	ASSERT_TRUE(pid > 0);
+	ASSERT_TRUE(fd > STDERR_FILENO);
+	ASSERT_TRUE(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	mine = fd;
+	ASSERT_INT_EQ(write(mine, "p", 1), 1);
+	ASSERT_INT_EQ(read(mine, &c, 1), 1);
+	ASSERT_INT_EQ(c, 'c');
+	ASSERT_INT_EQ(wait_status(pid), 0);
+	/* The child's end was closed here: the child gone, we read EOF. */
+	ASSERT_INT_EQ(read(mine, &c, 1), 0);
+	close(mine);
+}
+
+/* Type 0: a pipe the child reports into; the spec's own descriptors are
+ * kept too. */
+static void
+test_linked_pipe(void)
+{
+	int other[2], fd = -1;
+	char buf[8] = "";
+	pid_t pid;
+
+	ASSERT_INT_EQ(pipe2(other, O_CLOEXEC), 0);
+	struct fm_child_fd keep[] = {{other[1], -1}};
+	struct fm_child_spec spec = {.keep = keep, .nkeep = 1};
+	pid = fm_child_fork_linked(&spec, 0, -1, &fd, NULL);
+	if (pid == 0) {
+		if (!is_open(other[1]) || is_open(other[0]))
+			_exit(1);
+		_exit(write(fd, "done", 4) == 4 ? 0 : 2);
+	}
+	ASSERT_TRUE(pid > 0);
+	close(other[1]);
+	close(other[0]);
+	ASSERT_INT_EQ(read(fd, buf, sizeof(buf)), 4);
+	ASSERT_STR_EQ(buf, "done");
+	ASSERT_INT_EQ(wait_status(pid), 0);
+	close(fd);
+	/* A spec with no room for the channel is refused. */
+	const char *errstr = NULL;
+	struct fm_child_fd full[FM_CHILD_KEEPMAX] = {{0, -1}};
+	struct fm_child_spec no_room = {
+	    .keep = full, .nkeep = FM_CHILD_KEEPMAX};
+	ASSERT_INT_EQ(fm_child_fork_linked(&no_room, 0, -1, &fd, &errstr), -1);
+	ASSERT_STR_EQ(errstr, "too many entries in a child spec");
 }
 
 static void
@@ -412,6 +481,8 @@ main(void)
 	RUN(test_moves_and_swaps);
 	RUN(test_move_onto_stdio);
 	RUN(test_keep_files);
+	RUN(test_linked_socket);
+	RUN(test_linked_pipe);
 	RUN(test_signals_reset);
 	RUN(test_parent_death);
 	RUN(test_limits);

@@ -1,6 +1,6 @@
 /*
- * test_stop.c - unit tests for common/stop.c: real signals, in a child
- * where a mistake would kill the process.
+ * test_stop.c - unit tests for common/stop.c: real signals, each case in
+ * a child, where a wrong disposition can only kill the child.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -13,135 +13,97 @@
 #include "common/stop.h"
 #include "tests/unit/harness.h"
 
-/* Runs fn in a child; its exit status (1000 + signal if one killed it). */
+/* Runs fn(hup, sig) in a child; its exit status, or 1000 + the signal
+ * that ended it. */
 static int
-in_child(int (*fn)(void))
+in_child(int (*fn)(bool hup, int sig), bool hup, int sig)
 {
 	int status;
 	pid_t pid;
 
 	fflush(stdout);
 	if ((pid = fork()) == 0)
-		_exit(fn());
+		_exit(fm_stop_catch_signals(hup) ? fn(hup, sig) : 100);
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
 		return -1;
 	return WIFSIGNALED(status) ? 1000 + WTERMSIG(status)
 	                           : WEXITSTATUS(status);
 }
 
+/* 0 if sig set the stop flag, 1 if not. */
 static int
-term_sets_the_flag(void)
+raise_and_look(bool hup, int sig)
 {
-	if (!fm_stop_catch_signals(false) || fm_stop_is_requested())
-		return 1;
-	raise(SIGTERM);
-	if (!fm_stop_is_requested())
-		return 2;
-	/* Installing again starts afresh. */
-	if (!fm_stop_catch_signals(false) || fm_stop_is_requested())
-		return 3;
-	raise(SIGINT);
-	return fm_stop_is_requested() ? 0 : 4;
+	(void)hup;
+	raise(sig);
+	return fm_stop_is_requested() ? 0 : 1;
 }
 
+/* Catching again starts afresh; the program itself may ask too. */
 static int
-hup_when_asked(void)
+clear_and_request(bool hup, int sig)
 {
-	if (!fm_stop_catch_signals(true))
-		return 1;
-	raise(SIGHUP);
-	return fm_stop_is_requested() ? 0 : 2;
-}
-
-static int
-hup_left_alone(void)
-{
-	if (!fm_stop_catch_signals(false))
-		return 1;
-	/* Not caught: its default action ends the process. */
-	raise(SIGHUP);
-	return 2;
-}
-
-static int
-pipe_is_ignored(void)
-{
-	int p[2];
-
-	if (!fm_stop_catch_signals(false) || pipe(p) != 0)
-		return 1;
-	close(p[0]);
-	if (write(p[1], "x", 1) != -1 || errno != EPIPE)
-		return 2;
-	return fm_stop_is_requested() ? 3 : 0;
-}
-
-/* A blocking wait is cut short, not restarted. */
-static int
-poll_is_interrupted(void)
-{
-	pid_t self = getpid();
-
-	if (!fm_stop_catch_signals(false))
-		return 1;
-	if (fork() == 0) {
-		poll(NULL, 0, 50);
-		kill(self, SIGTERM);
-		_exit(0);
-	}
-	if (poll(NULL, 0, 10000) != -1 || errno != EINTR)
-		return 2;
-	wait(NULL);
-	return fm_stop_is_requested() ? 0 : 3;
-}
-
-static int
-request_from_code(void)
-{
-	if (!fm_stop_catch_signals(false))
+	raise(sig);
+	if (!fm_stop_catch_signals(hup) || fm_stop_is_requested())
 		return 1;
 	fm_stop_request();
 	return fm_stop_is_requested() ? 0 : 2;
 }
 
-static void
-test_term_and_int(void)
+/* A blocking wait is cut short, not restarted; a write to a closed pipe
+ * fails instead of killing. */
+static int
+poll_and_pipe(bool hup, int sig)
 {
-	ASSERT_INT_EQ(in_child(term_sets_the_flag), 0);
+	pid_t self = getpid();
+	int p[2];
+
+	(void)hup;
+	if (pipe(p) != 0)
+		return 1;
+	close(p[0]);
+	if (write(p[1], "x", 1) != -1 || errno != EPIPE)
+		return 2;
+	if (fork() == 0) {
+		poll(NULL, 0, 50);
+		kill(self, sig);
+		_exit(0);
+	}
+	if (poll(NULL, 0, 10000) != -1 || errno != EINTR)
+		return 3;
+	wait(NULL);
+	return fm_stop_is_requested() ? 0 : 4;
 }
 
 static void
-test_hup(void)
+test_signals(void)
 {
-	ASSERT_INT_EQ(in_child(hup_when_asked), 0);
-	ASSERT_INT_EQ(in_child(hup_left_alone), 1000 + SIGHUP);
+	ASSERT_INT_EQ(in_child(raise_and_look, false, SIGTERM), 0);
+	ASSERT_INT_EQ(in_child(raise_and_look, false, SIGINT), 0);
+	ASSERT_INT_EQ(in_child(raise_and_look, true, SIGHUP), 0);
+	/* Not asked for: SIGHUP keeps its default action. */
+	ASSERT_INT_EQ(in_child(raise_and_look, false, SIGHUP), 1000 + SIGHUP);
+	/* Ignored, and no reason to stop. */
+	ASSERT_INT_EQ(in_child(raise_and_look, false, SIGPIPE), 1);
 }
 
 static void
-test_pipe(void)
+test_clear_and_request(void)
 {
-	ASSERT_INT_EQ(in_child(pipe_is_ignored), 0);
+	ASSERT_INT_EQ(in_child(clear_and_request, false, SIGTERM), 0);
 }
 
 static void
-test_poll(void)
+test_poll_and_pipe(void)
 {
-	ASSERT_INT_EQ(in_child(poll_is_interrupted), 0);
-}
-
-static void
-test_request(void)
-{
-	ASSERT_INT_EQ(in_child(request_from_code), 0);
+	ASSERT_INT_EQ(in_child(poll_and_pipe, false, SIGTERM), 0);
 }
 
 int
 main(void)
 {
-	RUN(test_term_and_int);
-	RUN(test_hup);
-	RUN(test_pipe);
-	RUN(test_poll);
-	RUN(test_request);
+	RUN(test_signals);
+	RUN(test_clear_and_request);
+	RUN(test_poll_and_pipe);
 	return harness_done();
 }
