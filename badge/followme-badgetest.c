@@ -1,5 +1,5 @@
 /*
- * badgetest.c - followme-badgetest: open a badge reader the way
+ * followme-badgetest.c - followme-badgetest: open a badge reader the way
  * followme-terminal does and print one line per event.  For admins
  * installing a reader, and for the integration tests.
  *

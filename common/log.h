@@ -18,7 +18,9 @@ enum fm_log_target {
 	FM_LOG_STDERR,
 };
 
-/* Sets the program name, the target and whether debug lines are emitted. */
+/* 'fm_log_init()' - set the program name (kept, not copied; NULL:
+ * "followme"), the target and whether debug lines are emitted; with
+ * syslog, connects at once (before any sandbox). */
 void fm_log_init(const char *progname, enum fm_log_target target, bool debug);
 
 /*
@@ -29,11 +31,17 @@ void fm_log_init(const char *progname, enum fm_log_target target, bool debug);
  */
 void fm_log_reopen(void);
 
+/* 'fm_log_debug()' - log a line at debug level, if debug lines are on. */
 void fm_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* 'fm_log_info()' - log a line at info level. */
 void fm_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* 'fm_log_warn()' - log a line at warning level. */
 void fm_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Logs at error level and exits with status 1. */
+/* 'fm_fatal()' - log a line at error level and exit() with status 1
+ * (atexit handlers and stdio flushing run). */
 void fm_fatal(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
 

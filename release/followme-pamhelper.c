@@ -1,6 +1,6 @@
 /*
- * pamhelper.c - followme-pamhelper: runs PAM checks that need root (the
- * pam_unix module reads /etc/shadow) for followmed, which does not run as
+ * followme-pamhelper.c - followme-pamhelper: runs PAM checks that need root
+ *(the pam_unix module reads /etc/shadow) for followmed, which does not run as
  * root and must not.
  *
  * It does one thing: for a peer that is followmed's account (checked by

@@ -1,5 +1,6 @@
 /*
- * terminal.c - followme-terminal: the release terminal next to a printer.
+ * followme-terminal.c - followme-terminal: the release terminal next to a
+ * printer.
  *
  * One event loop over the screen's keyboard, the badge reader (a child
  * process, badge/reader.h) and the TLS connection to followmed.  What to
