@@ -22,6 +22,13 @@
 
 #include "common/log.h"
 
+/* The number a kept descriptor has in the child. */
+static int
+number_in_child(const struct fm_child_fd *k)
+{
+	return k->to >= 0 ? k->to : k->fd;
+}
+
 static bool
 spec_is_valid(const struct fm_child_spec *spec, const char **errstr)
 {
@@ -48,9 +55,8 @@ spec_is_valid(const struct fm_child_spec *spec, const char **errstr)
 		/* Two descriptors may not end at one number: the second
 		 * would silently replace the first. */
 		for (size_t j = 0; j < i; j++) {
-			int a = k[i].to >= 0 ? k[i].to : k[i].fd;
-			int b = k[j].to >= 0 ? k[j].to : k[j].fd;
-			if (a == b && (k[i].to >= 0 || k[j].to >= 0)) {
+			if (number_in_child(&k[i]) == number_in_child(&k[j]) &&
+			    (k[i].to >= 0 || k[j].to >= 0)) {
 				*errstr = "two descriptors for one number in "
 				          "a child spec";
 				return false;
@@ -87,8 +93,7 @@ is_kept(const struct fm_child_spec *spec, int fd)
 	if (fd <= STDERR_FILENO)
 		return true;
 	for (size_t i = 0; i < spec->nkeep; i++)
-		if ((spec->keep[i].to >= 0 ? spec->keep[i].to
-		                           : spec->keep[i].fd) == fd)
+		if (number_in_child(&spec->keep[i]) == fd)
 			return true;
 	return false;
 }
@@ -160,8 +165,7 @@ close_all(const struct fm_child_spec *spec)
 	for (;;) {
 		int next = -1;
 		for (size_t i = 0; i < spec->nkeep; i++) {
-			int n = spec->keep[i].to >= 0 ? spec->keep[i].to
-			                              : spec->keep[i].fd;
+			int n = number_in_child(&spec->keep[i]);
 			if (n >= (int)from && (next < 0 || n < next))
 				next = n;
 		}
