@@ -1,5 +1,5 @@
 /*
- * badgetest.c - followme-badgetest: open a badge reader the way
+ * followme-badgetest.c - followme-badgetest: open a badge reader the way
  * followme-terminal does and print one line per event.  For admins
  * installing a reader, and for the integration tests.
  *
@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,15 +15,7 @@
 
 #include "badge/reader.h"
 #include "common/log.h"
-
-static volatile sig_atomic_t stop;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
+#include "common/stop.h"
 
 static void
 usage(void)
@@ -57,7 +48,6 @@ main(int argc, char **argv)
 {
 	struct fm_reader_config cfg;
 	struct fm_reader_event ev;
-	struct sigaction sa;
 	const char *err = NULL;
 	fm_reader_t *r;
 	bool verbose = false;
@@ -109,19 +99,12 @@ main(int argc, char **argv)
 	fm_log_init("followme-badgetest", FM_LOG_STDERR, verbose);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-
+	fm_stop_catch_signals(false);
 	if ((r = fm_reader_open(&cfg, &err)) == NULL) {
 		fprintf(stderr, "followme-badgetest: %s\n", err);
 		return 1;
 	}
-	while (!stop) {
+	while (!fm_stop_is_requested()) {
 		struct pollfd pfd = {fm_reader_get_fd(r), POLLIN, 0};
 
 		if (poll(&pfd, 1, -1) == -1) {

@@ -10,13 +10,14 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "badge/reader-impl.h"
+#include "common/child.h"
 #include "common/log.h"
+#include "common/stop.h"
 
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 2000
@@ -29,16 +30,6 @@ struct fm_reader {
 	bool unavailable;  /* last state told to the owner */
 	unsigned restarts; /* child deaths since the device last worked */
 };
-
-/* Set in the child by SIGTERM: finish the current call, close, exit. */
-static volatile sig_atomic_t child_stop;
-
-static void
-on_stop(int sig)
-{
-	(void)sig;
-	child_stop = 1;
-}
 
 bool
 fm_reader_kind_parse(const char *buf, size_t len, enum fm_reader_kind *kind)
@@ -85,7 +76,7 @@ static void
 sleep_ms(unsigned ms)
 {
 	/* poll() is not restarted after a signal: SIGTERM cuts it short. */
-	if (!child_stop)
+	if (!fm_stop_is_requested())
 		poll(NULL, 0, (int)ms);
 }
 
@@ -109,42 +100,29 @@ child_send(int sock, enum fm_reader_event_type type,
 		return;
 	}
 	if (send(sock, buf, len, MSG_NOSIGNAL) != (ssize_t)len)
-		child_stop = 1;
+		fm_stop_request();
 }
 
 static void __attribute__((noreturn))
-child_main(const struct fm_reader_config *cfg, int sock, pid_t owner,
-    unsigned delay_ms, bool told_unavailable)
+child_main(const struct fm_reader_config *cfg, int sock, unsigned delay_ms,
+    bool told_unavailable)
 {
 	const struct fm_reader_ops *ops = cfg->kind == FM_READER_NFC
 	    ? &fm_reader_nfc_ops
 	    : &fm_reader_wedge_ops;
 	struct fm_reader_event ev[FM_READER_MAXEVENTS];
-	struct sigaction sa;
 	unsigned backoff = BACKOFF_MIN_MS;
 	bool opened_once = told_unavailable;
 	const char *err = NULL, *lasterr = NULL;
 	void *dev;
 	int i, n;
 
-	/* An owner with a signalfd loop blocks its signals; we need ours. */
-	sigemptyset(&sa.sa_mask);
-	sigprocmask(SIG_SETMASK, &sa.sa_mask, NULL);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	/* The owner's death must not leave us holding the reader. */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != owner)
-		_exit(0);
-
+	/* SIGTERM (also on the owner's death): finish the current call,
+	 * close the reader, exit. */
+	if (!fm_stop_catch_signals(false))
+		_exit(1);
 	sleep_ms(delay_ms);
-	while (!child_stop) {
+	while (!fm_stop_is_requested()) {
 		dev = ops->open(cfg, &err);
 		if (dev == NULL) {
 			if (!told_unavailable || err != lasterr)
@@ -166,7 +144,7 @@ child_main(const struct fm_reader_config *cfg, int sock, pid_t owner,
 		    sock, opened_once ? FM_READER_BACK : FM_READER_READY, NULL);
 		opened_once = true;
 		told_unavailable = false;
-		while (!child_stop) {
+		while (!fm_stop_is_requested()) {
 			n = ops->next(dev, ev, &err);
 			if (n < 0) {
 				fm_log_warn("reader %s failed: %s", ops->name,
@@ -178,7 +156,7 @@ child_main(const struct fm_reader_config *cfg, int sock, pid_t owner,
 		}
 		/* Tell first: closing a wedged device can take a while, and
 		 * the terminal should not look ready meanwhile. */
-		if (!child_stop) {
+		if (!fm_stop_is_requested()) {
 			child_send(sock, FM_READER_UNAVAILABLE, NULL);
 			told_unavailable = true;
 		}
@@ -192,33 +170,23 @@ child_main(const struct fm_reader_config *cfg, int sock, pid_t owner,
 static bool
 spawn(fm_reader_t *r, unsigned delay_ms, bool told_unavailable)
 {
-	pid_t owner = getpid(), pid;
-	int sv[2];
+	/* Only stdio and our socket (as fd 3): the owner's connections are
+	 * none of the reader's business.  The owner's death must not leave
+	 * us holding the reader. */
+	static const int ignore[] = {SIGHUP};
+	struct fm_child_spec spec = {
+	    .death_signal = SIGTERM, .ignore = ignore, .nignore = 1};
+	pid_t pid;
+	int fd;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
+	pid = fm_child_fork_linked(&spec, SOCK_SEQPACKET, 3, &fd, NULL);
+	if (pid == -1)
 		return false;
-	pid = fork();
-	if (pid == -1) {
-		close(sv[0]);
-		close(sv[1]);
-		return false;
-	}
-	if (pid == 0) {
-		/* Keep only stdio and our socket (as fd 3): the owner's
-		 * connections are none of the reader's business. */
-		close(sv[0]);
-		if (sv[1] != 3) {
-			if (dup2(sv[1], 3) == -1)
-				_exit(1);
-			close(sv[1]);
-		}
-		close_range(4, ~0U, 0);
-		child_main(&r->cfg, 3, owner, delay_ms, told_unavailable);
-	}
-	close(sv[1]);
-	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+	if (pid == 0)
+		child_main(&r->cfg, fd, delay_ms, told_unavailable);
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	r->pid = pid;
-	r->fd = sv[0];
+	r->fd = fd;
 	return true;
 }
 

@@ -30,6 +30,15 @@ fm_log_init(const char *progname, enum fm_log_target target, bool debug)
 		openlog(logger.progname, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
+void
+fm_log_reopen(void)
+{
+	if (logger.target != FM_LOG_SYSLOG)
+		return;
+	closelog();
+	openlog(logger.progname, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
 static void __attribute__((format(printf, 3, 0)))
 vlog(int priority, const char *label, const char *fmt, va_list ap)
 {

@@ -18,17 +18,30 @@ enum fm_log_target {
 	FM_LOG_STDERR,
 };
 
-/* 'fm_log_init()' - set the program name, the target and whether debug lines
- * are emitted. */
+/* 'fm_log_init()' - set the program name (kept, not copied; NULL:
+ * "followme"), the target and whether debug lines are emitted; with
+ * syslog, connects at once (before any sandbox). */
 void fm_log_init(const char *progname, enum fm_log_target target, bool debug);
 
-/* 'fm_log_debug()', 'fm_log_info()', 'fm_log_warn()' - log a line at that
- * level (debug lines only when fm_log_init() asked for them). */
+/*
+ * 'fm_log_reopen()' - connect to syslog afresh, as fm_log_init() did; for
+ * a child that has closed the descriptors it inherited (common/child.h),
+ * which closelog()s first so that a number syslog held and that is now
+ * reused is never written to.  A no-op when logging to stderr.
+ */
+void fm_log_reopen(void);
+
+/* 'fm_log_debug()' - log a line at debug level, if debug lines are on. */
 void fm_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* 'fm_log_info()' - log a line at info level. */
 void fm_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* 'fm_log_warn()' - log a line at warning level. */
 void fm_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* 'fm_fatal()' - log at error level and exit with status 1. */
+/* 'fm_fatal()' - log a line at error level and exit() with status 1
+ * (atexit handlers and stdio flushing run). */
 void fm_fatal(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
 

@@ -10,12 +10,12 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/aead.h"
+#include "common/child.h"
 #include "spooler/spool.h"
 
 struct fm_decryptor {
@@ -73,38 +73,36 @@ fm_decryptor_request_decode(const uint8_t *buf, size_t len,
 	return true;
 }
 
+/* All of len bytes, sent from out or read into in (the other NULL);
+ * false on an error or at the end of the stream. */
 static bool
-write_all(int fd, const void *p, size_t len)
+transfer(int fd, const uint8_t *out, uint8_t *in, size_t len)
 {
-	const uint8_t *b = p;
+	size_t done = 0;
 
-	while (len > 0) {
-		ssize_t n = send(fd, b, len, MSG_NOSIGNAL);
+	while (done < len) {
+		ssize_t n = out != NULL
+		    ? send(fd, out + done, len - done, MSG_NOSIGNAL)
+		    : read(fd, in + done, len - done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return false;
-		b += n;
-		len -= (size_t)n;
+		done += (size_t)n;
 	}
 	return true;
 }
 
 static bool
+write_all(int fd, const void *p, size_t len)
+{
+	return transfer(fd, p, NULL, len);
+}
+
+static bool
 read_all(int fd, void *p, size_t len)
 {
-	uint8_t *b = p;
-
-	while (len > 0) {
-		ssize_t n = read(fd, b, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		b += n;
-		len -= (size_t)n;
-	}
-	return true;
+	return transfer(fd, NULL, p, len);
 }
 
 /* Decryptor side: one plaintext chunk as a frame. */
@@ -167,39 +165,30 @@ static void __attribute__((noreturn)) serve(int fd, fm_spool_t *spool)
 fm_decryptor_t *
 fm_decryptor_start(const char *dir, const uint8_t *master, const char **errstr)
 {
+	/* Signals as in its session: a session gone mid-answer ends the
+	 * decryptor through a failed write, not through SIGPIPE. */
+	static const int ignore[] = {SIGPIPE, SIGHUP};
+	/* Only its end of the socket pair: none of the session's
+	 * connection, store or ledger link. */
+	struct fm_child_spec spec = {
+	    .death_signal = SIGKILL, .ignore = ignore, .nignore = 2};
 	fm_decryptor_t *d;
 	fm_spool_t *spool;
-	pid_t owner = getpid();
-	int sv[2];
 
 	if ((d = calloc(1, sizeof(*d))) == NULL) {
 		*errstr = "out of memory";
 		return NULL;
 	}
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-		*errstr = "cannot create a socket pair";
-		free(d);
-		return NULL;
-	}
-	if ((d->pid = fork()) < 0) {
-		*errstr = "cannot fork the decryptor";
-		close(sv[0]);
-		close(sv[1]);
+	d->pid = fm_child_fork_linked(&spec, SOCK_STREAM, -1, &d->fd, errstr);
+	if (d->pid < 0) {
 		free(d);
 		return NULL;
 	}
 	if (d->pid == 0) {
-		close(sv[0]);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != owner)
-			_exit(0);
-		signal(SIGPIPE, SIG_IGN);
 		if ((spool = fm_spool_open(dir, master, errstr)) == NULL)
 			_exit(1);
-		serve(sv[1], spool);
+		serve(d->fd, spool);
 	}
-	close(sv[1]);
-	d->fd = sv[0];
 	return d;
 }
 

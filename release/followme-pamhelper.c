@@ -1,6 +1,6 @@
 /*
- * pamhelper.c - followme-pamhelper: runs PAM checks that need root (the
- * pam_unix module reads /etc/shadow) for followmed, which does not run as
+ * followme-pamhelper.c - followme-pamhelper: runs PAM checks that need root
+ *(the pam_unix module reads /etc/shadow) for followmed, which does not run as
  * root and must not.
  *
  * It does one thing: for a peer that is followmed's account (checked by
@@ -33,7 +33,9 @@
 #include <unistd.h>
 
 #include "common/aead.h"
+#include "common/child.h"
 #include "common/log.h"
+#include "common/stop.h"
 #include "release/pamauth.h"
 #include "release/pamwire.h"
 
@@ -44,15 +46,6 @@ struct helper {
 	uid_t peer_uid;
 	unsigned timeout;
 };
-
-static volatile sig_atomic_t stop;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 static void
 usage(void)
@@ -148,27 +141,24 @@ listen_on(const char *path, gid_t gid)
 static int
 run_listener(const struct helper *h, const char *path, gid_t gid)
 {
-	struct sigaction sa;
+	/* A check in hand is finished even if the listener stops: no
+	 * death signal.  Its alarm() bounds it. */
+	static const int ignore[] = {SIGPIPE};
 	int lfd, fd;
-	pid_t pid;
 
-	if ((lfd = listen_on(path, gid)) < 0)
+	if (!fm_stop_catch_signals(false) || (lfd = listen_on(path, gid)) < 0)
 		return 1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
 	fm_log_info("ready on %s (service %s)", path, h->service);
-	while (!stop) {
+	while (!fm_stop_is_requested()) {
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
 		if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
 			continue; /* EINTR: a signal */
-		if ((pid = fork()) == 0) {
-			close(lfd);
-			signal(SIGTERM, SIG_DFL);
+		struct fm_child_fd keep[] = {{fd, -1}};
+		struct fm_child_spec spec = {
+		    .ignore = ignore, .nignore = 1, .keep = keep, .nkeep = 1};
+		if (fm_child_fork(&spec, NULL) == 0)
 			_exit(serve(h, fd));
-		}
 		close(fd);
 	}
 	close(lfd);

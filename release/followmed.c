@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -29,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/child.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/privdrop.h"
@@ -39,9 +39,10 @@
 #include "store/printers.h"
 #include "store/releases.h"
 #include "release/charge.h"
-#include "release/printer.h"
+#include "release/ipp.h"
 #include "common/settings.h"
 #include "release/session.h"
+#include "spooler/hold.h"
 #include "spooler/ingest.h"
 #include "spooler/spool.h"
 
@@ -116,15 +117,14 @@ struct recovery {
 
 /* One printer job to its end: true with its counts if it completed. */
 static bool
-count_job(
-    fm_printer_t *p, int id, struct fm_release_count *c, struct recovery *rec)
+count_job(fm_ipp_t *p, int id, struct fm_release_count *c, struct recovery *rec)
 {
-	struct fm_print_progress pr;
+	struct fm_ipp_progress pr;
 
 	for (;;) {
-		if (!fm_printer_poll(p, id, &pr))
+		if (!fm_ipp_poll(p, id, &pr))
 			return false;
-		if (pr.state == FM_PRINT_COMPLETED) {
+		if (pr.state == FM_IPP_COMPLETED) {
 			if (pr.impressions < 0)
 				return false;
 			c->impressions += pr.impressions;
@@ -134,8 +134,8 @@ count_job(
 				c->sheets += pr.sheets;
 			return true;
 		}
-		if ((pr.state != FM_PRINT_PENDING &&
-		        pr.state != FM_PRINT_PROCESSING) ||
+		if ((pr.state != FM_IPP_PENDING &&
+		        pr.state != FM_IPP_PROCESSING) ||
 		    rec->budget_ms <= 0)
 			return false;
 		poll(NULL, 0, RECOVER_POLL_MS);
@@ -151,7 +151,7 @@ count_at_printer(
 	struct recovery *rec = arg;
 	const char *address = r->printer, *p_ids = r->printer_jobs;
 	struct fm_printer named;
-	fm_printer_t *p;
+	fm_ipp_t *p;
 	char err[256];
 	uint64_t t0 = fm_clock_ms();
 	bool ok = true;
@@ -160,7 +160,7 @@ count_at_printer(
 		return false;
 	if (fm_printers_get(rec->store, r->printer, &named))
 		address = named.uri;
-	p = fm_printer_open(address,
+	p = fm_ipp_open(address,
 	    (unsigned)(rec->budget_ms < RECOVER_CONNECT_MS
 	            ? rec->budget_ms
 	            : RECOVER_CONNECT_MS),
@@ -180,7 +180,7 @@ count_at_printer(
 		    count_job(p, (int)id, c, rec);
 		p_ids = *end == ',' ? end + 1 : end;
 	}
-	fm_printer_close(p);
+	fm_ipp_close(p);
 	return ok;
 }
 
@@ -317,8 +317,9 @@ setup(struct daemon *d)
 	umask(077);
 	if (!fm_spool_load_master_key(d->key_path, true, d->master, &errstr))
 		fm_fatal("%s: %s", d->key_path, errstr);
-	if ((d->spool = fm_spool_open(d->spool_dir, d->master, &errstr)) ==
-	    NULL)
+	/* Without the key: the parent only removes files; the children
+	 * that need it take it from d->master. */
+	if ((d->spool = fm_spool_open(d->spool_dir, NULL, &errstr)) == NULL)
 		fm_fatal("%s: %s", d->spool_dir, errstr);
 	if ((d->store = fm_store_open(d->db_path, &errstr)) == NULL)
 		fm_fatal("%s: %s", d->db_path, errstr);
@@ -342,21 +343,6 @@ setup(struct daemon *d)
 	d->release_fd = listen_release(d);
 }
 
-struct destroy_ctx {
-	struct daemon *d;
-};
-
-static bool
-destroy_document(const struct fm_document *doc, void *arg)
-{
-	struct daemon *d = arg;
-
-	if (doc->spool_file[0] != '\0' &&
-	    fm_spool_remove(d->spool, doc->spool_file))
-		fm_jobstore_forget_file(d->store, doc->job_id, doc->seq);
-	return true;
-}
-
 /* The one timer: expires every held job that is due, then tells how many
  * seconds until the next is. */
 static int
@@ -368,11 +354,9 @@ run_expiry(struct daemon *d)
 	while (
 	    (n = fm_jobstore_expired(d->store, now, ids, EXPIRY_BATCH)) > 0) {
 		for (int i = 0; i < n; i++) {
-			if (!fm_jobstore_end(d->store, ids[i], "expired",
-			        "not charged", now))
+			if (fm_hold_end(d->store, d->spool, ids[i], "expired",
+			        "not charged", now) == FM_HOLD_NOT_HELD)
 				continue;
-			fm_jobstore_documents(
-			    d->store, ids[i], destroy_document, d);
 			fm_log_info("job %" PRId64 " expired unreleased; its "
 			            "data was destroyed, nothing charged",
 			    ids[i]);
@@ -404,68 +388,60 @@ peer_allowed(struct daemon *d, int fd)
 	return false;
 }
 
-/* A child starts with the signals as a plain process has them: the
- * parent's blocked mask (which only ppoll opens) would otherwise keep a
- * session deaf to the SIGTERM that ends it at shutdown.  Ingest workers
- * ignore SIGTERM instead (systemd sends it to the whole group): the
- * daemon waits for them to finish the job in hand. */
-static void
-child_signals(bool finish_on_term)
-{
-	sigset_t none;
+/* What a child is started with. */
+struct start {
+	int conn;         /* its connection, or -1 */
+	int ledger;       /* a session's link to the ledger writer, or the
+	                     writer's control socket; -1 for none */
+	const char *peer; /* the terminal's address, for logs */
+};
 
-	signal(SIGTERM, finish_on_term ? SIG_IGN : SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGCHLD, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
-static void
-run_worker(struct daemon *d, int conn)
+/* An SQLite connection must not cross fork(): each child opens its own. */
+static fm_store_t *
+child_store(struct daemon *d, const char *what)
 {
-	struct fm_ingest_ctx ctx;
 	const char *errstr = NULL;
 	fm_store_t *store;
 
-	/* Die with the daemon: a worker must never outlive it. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	child_signals(true);
-	close(d->listen_fd);
-	if (d->ledger_ctl >= 0)
-		close(d->ledger_ctl);
-	/* An SQLite connection must not cross fork(): open our own. */
 	if ((store = fm_store_open(d->db_path, &errstr)) == NULL) {
-		fm_log_warn("ingest worker: %s", errstr);
+		fm_log_warn("%s: %s", what, errstr);
 		_exit(1);
 	}
+	return store;
+}
+
+static void __attribute__((noreturn))
+run_worker(struct daemon *d, const struct start *a)
+{
+	fm_store_t *store = child_store(d, "ingest worker");
+	struct fm_ingest_ctx ctx;
+	const char *errstr = NULL;
+	fm_spool_t *spool;
+
+	if ((spool = fm_spool_open(d->spool_dir, d->master, &errstr)) == NULL) {
+		fm_log_warn("ingest worker: %s: %s", d->spool_dir, errstr);
+		_exit(1);
+	}
+	fm_wipe(d->master, sizeof(d->master));
 	ctx = (struct fm_ingest_ctx){
-	    &d->settings, d->spool, store, (int64_t)time(NULL)};
-	fm_ingest_handle(&ctx, conn);
+	    &d->settings, spool, store, (int64_t)time(NULL)};
+	fm_ingest_handle(&ctx, a->conn);
+	fm_spool_close(spool);
 	fm_store_close(store);
 	_exit(0);
 }
 
-static void
-run_session_process(struct daemon *d, int conn, const char *peer, int link)
+static void __attribute__((noreturn))
+run_session(struct daemon *d, const struct start *a)
 {
+	fm_store_t *store = child_store(d, "session");
 	struct fm_session_ctx ctx;
 	const char *errstr = NULL;
 	fm_ledger_t *ledger;
-	fm_store_t *store;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	child_signals(false);
-	close(d->listen_fd);
-	close(d->release_fd);
-	if (d->ledger_ctl >= 0)
-		close(d->ledger_ctl);
-	fm_spool_close(d->spool);
-	if ((store = fm_store_open(d->db_path, &errstr)) == NULL) {
-		fm_log_warn("session: %s", errstr);
-		_exit(1);
-	}
-	if ((ledger = fm_ledger_link_open(store, link)) == NULL) {
+	/* Charges go through the ledger writer at the other end of the
+	 * link, or here when there is none (-1) or it goes away. */
+	if ((ledger = fm_ledger_link_open(store, a->ledger)) == NULL) {
 		fm_log_warn("session: out of memory");
 		_exit(1);
 	}
@@ -479,26 +455,89 @@ run_session_process(struct daemon *d, int conn, const char *peer, int link)
 	}
 	fm_wipe(d->master, sizeof(d->master));
 	ctx = (struct fm_session_ctx){
-	    &d->settings, store, ledger, ctx.decryptor, peer};
-	fm_session_run(&ctx, conn);
+	    &d->settings, store, ledger, ctx.decryptor, a->peer};
+	fm_session_run(&ctx, a->conn);
 	fm_decryptor_stop(ctx.decryptor);
 	fm_ledger_close(ledger);
 	fm_store_close(store);
 	_exit(0);
 }
 
-static void
-run_ledger_writer(struct daemon *d, int control)
+static void __attribute__((noreturn))
+run_ledger_writer(struct daemon *d, const struct start *a)
 {
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	/* So that ps and top tell it from the sessions. */
-	prctl(PR_SET_NAME, "followme-ledger");
-	child_signals(false);
-	close(d->listen_fd);
-	close(d->release_fd);
-	fm_spool_close(d->spool);
 	fm_wipe(d->master, sizeof(d->master));
-	_exit(fm_ledgerd_run(d->db_path, control, NULL));
+	_exit(fm_ledgerd_run(d->db_path, a->ledger, NULL));
+}
+
+/*
+ * followmed's processes (DESIGN.md, "Processes and what each may
+ * touch").  The parent parses no network input: it accepts connections
+ * and starts a child per connection, and itself runs only the start-up
+ * recovery of interrupted releases, the sweep and the expiry timer.
+ * Further down: a session forks its decryptor (decryptor.c: master.key
+ * and the spool files, only the logged-in user's jobs, never the
+ * network) and a child per PAM check (pamauth.c); the ledger writer
+ * forks its syncer (quota/ledgerd.c).
+ */
+enum role_id { ROLE_INGEST, ROLE_SESSION, ROLE_LEDGER };
+
+static const struct role {
+	const char *what;    /* in logs */
+	const char *name;    /* in ps and top; NULL: followmed */
+	const char *touches; /* what it may touch */
+	const char *started; /* when it is started */
+	bool finish_on_term; /* SIGTERM ignored: followmed waits for it */
+	void (*run)(struct daemon *d, const struct start *a)
+	    __attribute__((noreturn));
+} roles[] = {
+    [ROLE_INGEST] = {"ingest worker", NULL,
+        "the job fd, the store, the spool (write)",
+        "per connection on the ingest socket (from cupsd's backend)", true,
+        run_worker},
+    [ROLE_SESSION] = {"session", NULL,
+        "its connection, the store (charges through the ledger writer); "
+        "the spool key only until its decryptor has it",
+        "per terminal connection on the release socket", false, run_session},
+    [ROLE_LEDGER] = {"ledger writer", "followme-ledger", "the store",
+        "with the release service, again after each death (backoff)", false,
+        run_ledger_writer},
+};
+
+/* Forks a child to play role r; its pid, or -1 (logged). */
+static pid_t
+start_role(struct daemon *d, enum role_id r, const struct start *a)
+{
+	const struct role *role = &roles[r];
+	/* As followmed ignores them: a peer gone mid-write is an error to
+	 * handle, not a death.  Ingest workers finish the job in hand when
+	 * systemd sends SIGTERM to the whole group. */
+	static const int ignore[] = {SIGPIPE, SIGHUP, SIGTERM};
+	struct fm_child_fd keep[2];
+	struct fm_child_spec spec = {
+	    .name = role->name,
+	    .death_signal = SIGKILL, /* a child never outlives the daemon */
+	    .ignore = ignore,
+	    .nignore = role->finish_on_term ? 3 : 2,
+	    .keep = keep,
+	    .keep_files = true, /* every role opens the store */
+	};
+	const char *errstr = NULL;
+	pid_t pid;
+
+	if (a->conn >= 0)
+		keep[spec.nkeep++] = (struct fm_child_fd){a->conn, -1};
+	if (a->ledger >= 0)
+		keep[spec.nkeep++] = (struct fm_child_fd){a->ledger, -1};
+	if ((pid = fm_child_fork(&spec, &errstr)) < 0) {
+		fm_log_warn("%s: %s: %s", role->what, errstr, strerror(errno));
+		return -1;
+	}
+	if (pid == 0)
+		role->run(d, a);
+	fm_log_debug("%s %d started; it may touch %s", role->what, (int)pid,
+	    role->touches);
+	return pid;
 }
 
 /* Starts the ledger writer when it is due.  One that keeps failing is
@@ -518,20 +557,14 @@ start_ledger_writer(struct daemon *d)
 		fm_log_warn("ledger writer: %s", strerror(errno));
 		return;
 	}
-	if ((pid = fork()) < 0) {
-		fm_log_warn("ledger writer: fork: %s", strerror(errno));
+	pid = start_role(d, ROLE_LEDGER, &(struct start){-1, sv[1], NULL});
+	close(sv[1]);
+	if (pid < 0) {
 		close(sv[0]);
-		close(sv[1]);
 		return;
 	}
-	if (pid == 0) {
-		close(sv[0]);
-		run_ledger_writer(d, sv[1]);
-	}
-	close(sv[1]);
 	d->ledger_pid = pid;
 	d->ledger_ctl = sv[0];
-	fm_log_debug("ledger writer %d started", (int)pid);
 }
 
 static void
@@ -560,19 +593,14 @@ accept_release(struct daemon *d)
 		(void)setsockopt(
 		    conn, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
 		link = d->ledger_ctl >= 0 ? fm_ledgerd_link(d->ledger_ctl) : -1;
-		if ((pid = fork()) < 0) {
-			fm_log_warn("fork: %s", strerror(errno));
-			close(conn);
-			if (link >= 0)
-				close(link);
-			return;
-		}
-		if (pid == 0)
-			run_session_process(d, conn, peer, link);
-		d->sessions[d->nsessions++] = pid;
+		pid = start_role(
+		    d, ROLE_SESSION, &(struct start){conn, link, peer});
 		close(conn);
 		if (link >= 0)
 			close(link);
+		if (pid < 0)
+			return;
+		d->sessions[d->nsessions++] = pid;
 	}
 }
 
@@ -593,15 +621,12 @@ accept_ingest(struct daemon *d)
 			close(conn);
 			continue;
 		}
-		if ((pid = fork()) < 0) {
-			fm_log_warn("fork: %s", strerror(errno));
-			close(conn);
-			return;
-		}
-		if (pid == 0)
-			run_worker(d, conn);
-		d->workers++;
+		pid =
+		    start_role(d, ROLE_INGEST, &(struct start){conn, -1, NULL});
 		close(conn);
+		if (pid < 0)
+			return;
+		d->workers++;
 	}
 }
 
@@ -652,8 +677,8 @@ reap_workers(struct daemon *d)
 			    d->ledger_delay);
 		else if (WIFSIGNALED(status))
 			fm_log_warn("%s %d killed by signal %d",
-			    session ? "session" : "ingest worker", (int)pid,
-			    WTERMSIG(status));
+			    roles[session ? ROLE_SESSION : ROLE_INGEST].what,
+			    (int)pid, WTERMSIG(status));
 	}
 }
 

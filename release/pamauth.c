@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "common/aead.h"
+#include "common/child.h"
 #include "release/pamwire.h"
 
 /* What the child sends back: a result byte, then the canonical name. */
@@ -201,28 +202,27 @@ fm_pamauth_check(const char *service, const char *helper, const char *user,
 	unsigned char report[REPORT_MAX];
 	enum fm_pamauth_result result = FM_PAMAUTH_UNAVAILABLE;
 	struct timespec t0;
+	/* A stack may open the store the caller has open (pam_followme
+	 * does): regular files stay, see keep_files. */
+	static const int ignore[] = {SIGPIPE};
+	struct fm_child_spec spec = {.death_signal = SIGKILL,
+	    .ignore = ignore,
+	    .nignore = 1,
+	    .keep_files = true};
 	ssize_t n = 0;
-	int fds[2];
 	pid_t pid;
+	int fd;
 
 	if (service == NULL || user == NULL || secret == NULL ||
 	    secret[0] == '\0')
 		return FM_PAMAUTH_DENIED;
-	if (pipe2(fds, O_CLOEXEC) != 0)
+	if ((pid = fm_child_fork_linked(&spec, 0, -1, &fd, NULL)) < 0)
 		return FM_PAMAUTH_UNAVAILABLE;
-	if ((pid = fork()) < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return FM_PAMAUTH_UNAVAILABLE;
-	}
-	if (pid == 0) {
-		close(fds[0]);
-		run_child(fds[1], service, helper, user, secret, rhost);
-	}
-	close(fds[1]);
+	if (pid == 0)
+		run_child(fd, service, helper, user, secret, rhost);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		struct pollfd pfd = {fds[0], POLLIN, 0};
+		struct pollfd pfd = {fd, POLLIN, 0};
 		long left = (long)timeout_ms - ms_since(&t0);
 		if (left <= 0)
 			break;
@@ -230,10 +230,10 @@ fm_pamauth_check(const char *service, const char *helper, const char *user,
 		if (rc < 0 && errno == EINTR)
 			continue;
 		if (rc > 0)
-			n = read(fds[0], report, sizeof(report));
+			n = read(fd, report, sizeof(report));
 		break;
 	}
-	close(fds[0]);
+	close(fd);
 	/* A stack that did not answer in time is killed, not waited for. */
 	kill(pid, SIGKILL);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)

@@ -28,13 +28,10 @@
 #include "store/printers.h"
 #include "quota/users.h"
 #include "release/charge.h"
-#include "common/money.h"
-#include "store/printers.h"
-#include "quota/users.h"
-#include "release/charge.h"
 #include "release/pki.h"
-#include "release/printer.h"
+#include "release/ipp.h"
 #include "proto/protoio.h"
+#include "spooler/hold.h"
 #include "spooler/spool.h"
 
 struct session {
@@ -453,23 +450,6 @@ requested_jobs(struct session *s, const struct fm_proto_msg *m, struct owned *o)
 	o->n = m->nids;
 }
 
-struct destroy_ctx {
-	fm_spool_t *spool;
-	fm_store_t *store;
-};
-
-/* Files first, then the record that they are gone. */
-static bool
-destroy_document(const struct fm_document *doc, void *arg)
-{
-	struct destroy_ctx *d = arg;
-
-	if (doc->spool_file[0] != '\0' &&
-	    fm_spool_remove(d->spool, doc->spool_file))
-		fm_jobstore_forget_file(d->store, doc->job_id, doc->seq);
-	return true;
-}
-
 static bool
 handle_delete(struct session *s, const struct fm_proto_msg *m)
 {
@@ -477,7 +457,6 @@ handle_delete(struct session *s, const struct fm_proto_msg *m)
 	const char *errstr = NULL;
 	struct owned o;
 	fm_spool_t *spool;
-	struct destroy_ctx dctx;
 	int done = 0;
 
 	requested_jobs(s, m, &o);
@@ -485,19 +464,15 @@ handle_delete(struct session *s, const struct fm_proto_msg *m)
 	    (spool = fm_spool_open(dir, NULL, &errstr)) == NULL)
 		return send_error(s, FM_CODE_INTERNAL,
 		    "Cannot delete now. Please try again.");
-	dctx = (struct destroy_ctx){spool, s->ctx->store};
 	snprintf(detail, sizeof(detail), "by its owner at terminal %s",
 	    s->terminal.name);
 	for (size_t i = 0; i < o.n; i++) {
 		struct fm_job job;
-		if (!fm_jobstore_get(s->ctx->store, o.ids[i], &job) ||
-		    strcmp(job.ticket.owner, s->user) != 0 ||
-		    !fm_jobstore_end(
-		        s->ctx->store, o.ids[i], "deleted", detail, now()))
-			continue;
-		done++;
-		fm_jobstore_documents(
-		    s->ctx->store, job.id, destroy_document, &dctx);
+		if (fm_jobstore_get(s->ctx->store, o.ids[i], &job) &&
+		    strcmp(job.ticket.owner, s->user) == 0 &&
+		    fm_hold_end(s->ctx->store, spool, o.ids[i], "deleted",
+		        detail, now()) != FM_HOLD_NOT_HELD)
+			done++;
 	}
 	fm_spool_close(spool);
 	if (done == 0 && o.n > 0)
@@ -537,6 +512,22 @@ handle_extend(struct session *s, const struct fm_proto_msg *m)
 /* A busy printer is asked again every half second, for two minutes. */
 #define BUSY_WAIT_US 500000
 #define BUSY_RETRIES 240
+/* Documents of one job a release sends (more are refused). */
+#define MAX_DOCS 16
+
+static bool __attribute__((format(printf, 7, 0))) vprogress(struct session *s,
+    int64_t job_id, enum fm_proto_stage stage, enum fm_proto_code code,
+    uint32_t pages, int64_t charge, const char *fmt, va_list ap)
+{
+	fm_proto_init(&s->out, FM_MSG_PROGRESS);
+	s->out.job_id = job_id;
+	s->out.stage = (uint32_t)stage;
+	s->out.code = (uint32_t)code;
+	s->out.pages = pages;
+	s->out.charge = charge;
+	vsnprintf(s->out.message, sizeof(s->out.message), fmt, ap);
+	return send_msg(s);
+}
 
 static bool progress(struct session *s, int64_t job_id,
     enum fm_proto_stage stage, uint32_t pages, int64_t charge, const char *fmt,
@@ -547,34 +538,16 @@ progress(struct session *s, int64_t job_id, enum fm_proto_stage stage,
     uint32_t pages, int64_t charge, const char *fmt, ...)
 {
 	va_list ap;
+	bool ok;
 
-	fm_proto_init(&s->out, FM_MSG_PROGRESS);
-	s->out.job_id = job_id;
-	s->out.stage = (uint32_t)stage;
-	s->out.pages = pages;
-	s->out.charge = charge;
 	va_start(ap, fmt);
-	vsnprintf(s->out.message, sizeof(s->out.message), fmt, ap);
+	ok = vprogress(s, job_id, stage, 0, pages, charge, fmt, ap);
 	va_end(ap);
-	return send_msg(s);
-}
-
-/* A job that will not be released, with the code a terminal acts on
- * (headless terminals signal "over quota" differently). */
-static bool
-progress_code(struct session *s, int64_t job_id, enum fm_proto_code code,
-    const char *message)
-{
-	fm_proto_init(&s->out, FM_MSG_PROGRESS);
-	s->out.job_id = job_id;
-	s->out.stage = FM_STAGE_FAILED;
-	s->out.code = (uint32_t)code;
-	snprintf(s->out.message, sizeof(s->out.message), "%s", message);
-	return send_msg(s);
+	return ok;
 }
 
 struct docs {
-	struct fm_document d[16];
+	struct fm_document d[MAX_DOCS];
 	int n;
 	bool too_many;
 };
@@ -584,7 +557,7 @@ collect_doc(const struct fm_document *doc, void *arg)
 {
 	struct docs *docs = arg;
 
-	if (docs->n == 16) {
+	if (docs->n == MAX_DOCS) {
 		docs->too_many = true;
 		return false;
 	}
@@ -592,10 +565,44 @@ collect_doc(const struct fm_document *doc, void *arg)
 	return true;
 }
 
+/* A release under way: what its phases found out, for the next phase
+ * and for its end. */
+struct release {
+	struct session *s;
+	fm_ipp_t *p;
+	int64_t job_id;
+	struct fm_job job;
+	struct docs docs;
+	struct fm_release r; /* the record: its id, options, reservation */
+	int64_t estimate;    /* impressions, from the job's pages */
+	bool reserved;       /* the ledger holds the estimate for it */
+	int ids[MAX_DOCS];   /* the printer's job for each document sent */
+	int nids;
+	char jobs_str[160]; /* the same, "3,4", for the record */
+	/* What printed: for the charge and the record. */
+	int64_t impressions, sheets; /* sheets -1 when not reported */
+	bool measured;               /* counted by the printer */
+	char reason[256];            /* why it failed, for the record */
+	const char *damage;          /* a held copy's damage: flags the job */
+};
+
+/* Where a phase of a release leaves it. */
+enum phase_end {
+	PHASE_DONE,    /* go on with the next phase */
+	PHASE_STOPPED, /* the release ended; the terminal was told why */
+	PHASE_LOST,    /* the terminal could not be told: end the session */
+};
+
+static enum phase_end
+told(bool sent)
+{
+	return sent ? PHASE_STOPPED : PHASE_LOST;
+}
+
 struct fill_arg {
 	fm_decryptor_t *decryptor;
 	const char *name, *identity;
-	fm_printer_t *printer;
+	fm_ipp_t *printer;
 	enum fm_sealed_status status;
 };
 
@@ -604,11 +611,11 @@ to_printer(const uint8_t *buf, size_t len, void *arg)
 {
 	struct fill_arg *f = arg;
 
-	return len == 0 || fm_printer_write(f->printer, buf, len);
+	return len == 0 || fm_ipp_write(f->printer, buf, len);
 }
 
 static bool
-fill_document(fm_printer_t *p, void *arg)
+fill_document(fm_ipp_t *p, void *arg)
 {
 	struct fill_arg *f = arg;
 
@@ -635,242 +642,329 @@ lowered_options(const struct fm_job *job, const struct fm_proto_msg *m,
 	    m->force_gray ? "monochrome" : t->color_mode);
 }
 
-/* Follows the printer's jobs to their end; fills the counts. */
-static enum fm_print_state
-follow(struct session *s, fm_printer_t *p, const int *ids, int n,
-    int64_t job_id, int64_t *impressions, int64_t *sheets, bool *measured,
-    char *reason, size_t reasonlen)
-{
-	enum fm_print_state worst = FM_PRINT_COMPLETED;
-	time_t deadline = time(NULL) + PRINT_TIMEOUT_SEC;
-	bool told_printing = false;
-
-	*impressions = *sheets = 0;
-	*measured = true;
-	for (int i = 0; i < n; i++) {
-		struct fm_print_progress pr;
-		for (;;) {
-			if (!fm_printer_poll(p, ids[i], &pr))
-				pr.state = FM_PRINT_UNKNOWN;
-			if (pr.state == FM_PRINT_PROCESSING && !told_printing) {
-				progress(s, job_id, FM_STAGE_PRINTING, 0, 0,
-				    "Printing...");
-				told_printing = true;
-			}
-			if (pr.state >= FM_PRINT_COMPLETED)
-				break;
-			if (time(NULL) > deadline) {
-				pr.state = FM_PRINT_UNKNOWN;
-				break;
-			}
-			usleep(POLL_INTERVAL_US);
-		}
-		if (pr.impressions > 0)
-			*impressions += pr.impressions;
-		else
-			*measured = false;
-		if (pr.sheets > 0)
-			*sheets += pr.sheets;
-		if (pr.state != FM_PRINT_COMPLETED) {
-			worst = pr.state;
-			snprintf(reason, reasonlen, "%s",
-			    pr.state == FM_PRINT_CANCELED ? "cancelled at the "
-			                                    "printer"
-			        : pr.state == FM_PRINT_FAILED
-			        ? "the printer "
-			          "aborted the job"
-			        : "the printer lost "
-			          "track of the job");
-		}
-	}
-	return worst;
-}
-
-/* Charges (or refunds) release r; returns the amount charged.  A ledger
- * failure is logged: the release record keeps what printed, so an admin
- * can settle it by hand. */
+/* Charges (or refunds) the release for impressions; returns the amount
+ * charged.  A ledger failure is logged: the release record keeps what
+ * printed, so an admin can settle it by hand. */
 static int64_t
-settle(struct session *s, const struct fm_job *job, const struct fm_release *r,
-    int64_t impressions, int64_t sheets, bool measured)
+settle(struct release *rel, int64_t impressions)
 {
+	struct session *s = rel->s;
 	const char *errstr = NULL;
 	int64_t charged = 0;
 
-	if (r->reservation_id == 0)
+	if (rel->r.reservation_id == 0)
 		return 0;
 	if (!fm_charge_settle(s->ctx->store, s->ctx->ledger,
-	        s->terminal.printer, job, r, impressions, sheets, measured,
-	        &charged, &errstr))
+	        s->terminal.printer, &rel->job, &rel->r, impressions,
+	        rel->sheets > 0 ? rel->sheets : -1, rel->measured, &charged,
+	        &errstr))
 		fm_log_warn("release %lld: cannot settle the charge: %s",
-		    (long long)r->id, errstr ? errstr : "ledger error");
+		    (long long)rel->r.id, errstr ? errstr : "ledger error");
 	return charged;
 }
 
-/* Releases one job to the terminal's printer; false ends the session. */
-static bool
-release_one(struct session *s, fm_printer_t *p, fm_spool_t *spool,
-    int64_t job_id, const struct fm_proto_msg *m, int *printed)
-{
-	struct fm_release r = {0};
-	struct fm_job job;
-	struct docs docs = {.n = 0};
-	char identity[128], err[256], reason[256] = "", jobs_str[160] = "";
-	char denial[160], money[32];
-	int ids[16], nids = 0;
-	int64_t impressions, sheets, estimate, charged;
-	bool measured, over_quota;
-	enum fm_print_state state;
+static enum phase_end release_failed(
+    struct release *rel, enum fm_proto_code code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-	if (!fm_jobstore_get(s->ctx->store, job_id, &job) ||
-	    strcmp(job.ticket.owner, s->user) != 0) {
+/*
+ * The one way a started release fails: what the printer counted is
+ * charged and the rest of the reservation refunded, the release is
+ * recorded as failed with rel->reason (the job is held again, and
+ * flagged if its copy is damaged), and the terminal is told why.
+ */
+static enum phase_end
+release_failed(
+    struct release *rel, enum fm_proto_code code, const char *fmt, ...)
+{
+	struct session *s = rel->s;
+	int64_t printed = rel->measured ? rel->impressions : 0, charged = 0;
+	va_list ap;
+	bool sent;
+
+	if (rel->reserved)
+		charged = settle(rel, printed);
+	fm_releases_finish(s->ctx->store, rel->r.id, FM_RELEASE_FAILED, printed,
+	    rel->sheets, rel->measured, rel->reason, now());
+	if (rel->damage != NULL)
+		fm_jobstore_event(
+		    s->ctx->store, rel->job_id, "damaged", rel->damage, now());
+	va_start(ap, fmt);
+	sent = vprogress(s, rel->job_id, FM_STAGE_FAILED, code,
+	    (uint32_t)printed, charged, fmt, ap);
+	va_end(ap);
+	return told(sent);
+}
+
+/* The user's job and its documents, and the release it would be; a job
+ * that cannot be released is refused before any record is made. */
+static enum phase_end
+find_job(struct release *rel, const struct fm_proto_msg *m)
+{
+	struct session *s = rel->s;
+	struct fm_release *r = &rel->r;
+
+	if (!fm_jobstore_get(s->ctx->store, rel->job_id, &rel->job) ||
+	    strcmp(rel->job.ticket.owner, s->user) != 0) {
 		fm_log_info("release of job %lld at %s refused: no such job of "
 		            "%s",
-		    (long long)job_id, s->terminal.name, s->user);
-		return progress(s, job_id, FM_STAGE_FAILED, 0, 0,
-		    "No such job is held for you.");
+		    (long long)rel->job_id, s->terminal.name, s->user);
+		return told(progress(s, rel->job_id, FM_STAGE_FAILED, 0, 0,
+		    "No such job is held for you."));
 	}
-	fm_jobstore_documents(s->ctx->store, job_id, collect_doc, &docs);
-	lowered_options(&job, m, &r);
-	r.job_id = job_id;
-	snprintf(r.user, sizeof(r.user), "%s", s->user);
-	snprintf(r.terminal, sizeof(r.terminal), "%s", s->terminal.name);
-	snprintf(r.printer, sizeof(r.printer), "%s", s->terminal.printer);
-	estimate = fm_charge_estimate_impressions(&job, &r);
-	r.estimate_impressions = estimate;
-	if (docs.n == 0 || docs.too_many) {
+	fm_jobstore_documents(
+	    s->ctx->store, rel->job_id, collect_doc, &rel->docs);
+	lowered_options(&rel->job, m, r);
+	r->job_id = rel->job_id;
+	_Static_assert(sizeof(r->user) == sizeof(s->user) &&
+	        sizeof(r->terminal) == sizeof(s->terminal.name) &&
+	        sizeof(r->printer) == sizeof(s->terminal.printer),
+	    "a release records its session's names whole");
+	memcpy(r->user, s->user, sizeof(r->user));
+	memcpy(r->terminal, s->terminal.name, sizeof(r->terminal));
+	memcpy(r->printer, s->terminal.printer, sizeof(r->printer));
+	rel->estimate = fm_charge_estimate_impressions(&rel->job, r);
+	r->estimate_impressions = rel->estimate;
+	if (rel->docs.n == 0 || rel->docs.too_many) {
 		fm_log_info("release of job %lld refused: %d document(s)",
-		    (long long)job_id, docs.n);
-		return progress(s, job_id, FM_STAGE_FAILED, 0, 0,
-		    "This job cannot be released here.");
+		    (long long)rel->job_id, rel->docs.n);
+		return told(progress(s, rel->job_id, FM_STAGE_FAILED, 0, 0,
+		    "This job cannot be released here."));
 	}
-	if (!fm_releases_start(s->ctx->store, &r, now())) {
+	return PHASE_DONE;
+}
+
+/* The release record (the job leaves the hold for it), then the ledger's
+ * reservation of the estimate. */
+static enum phase_end
+reserve(struct release *rel)
+{
+	struct session *s = rel->s;
+	char denial[160];
+	bool over_quota;
+
+	if (!fm_releases_start(s->ctx->store, &rel->r, now())) {
 		fm_log_info("release of job %lld at %s refused: not held by %s "
 		            "(%s)",
-		    (long long)job_id, s->terminal.name, s->user,
+		    (long long)rel->job_id, s->terminal.name, s->user,
 		    fm_store_last_error(s->ctx->store));
-		return progress(s, job_id, FM_STAGE_FAILED, 0, 0,
+		return told(progress(s, rel->job_id, FM_STAGE_FAILED, 0, 0,
 		    "This job is no longer held (printed or deleted "
-		    "elsewhere?).");
+		    "elsewhere?)."));
 	}
 	if (!fm_charge_reserve(s->ctx->store, s->ctx->ledger,
-	        s->terminal.printer, &job, &r, denial, sizeof(denial),
+	        s->terminal.printer, &rel->job, &rel->r, denial, sizeof(denial),
 	        &over_quota)) {
-		fm_releases_finish(s->ctx->store, r.id, FM_RELEASE_FAILED, 0,
-		    -1, false, denial, now());
 		fm_log_info("release %lld of job %lld refused: %s",
-		    (long long)r.id, (long long)job_id, denial);
-		return progress_code(
-		    s, job_id, over_quota ? FM_CODE_OVER_QUOTA : 0, denial);
+		    (long long)rel->r.id, (long long)rel->job_id, denial);
+		snprintf(rel->reason, sizeof(rel->reason), "%s", denial);
+		/* Headless terminals signal "over quota" differently. */
+		return release_failed(
+		    rel, over_quota ? FM_CODE_OVER_QUOTA : 0, "%s", denial);
 	}
-	if (!progress(s, job_id, FM_STAGE_RESERVED, (uint32_t)estimate,
-	        r.estimate_amount, "Preparing..."))
-		return false;
-	/* Verify every document before a byte goes out: a damaged held
-	 * copy is never printed, not even in part. */
-	for (int i = 0; i < docs.n; i++) {
+	rel->reserved = true;
+	if (!progress(s, rel->job_id, FM_STAGE_RESERVED,
+	        (uint32_t)rel->estimate, rel->r.estimate_amount,
+	        "Preparing..."))
+		return PHASE_LOST;
+	return PHASE_DONE;
+}
+
+/* Every document's tags, before a byte goes out: a damaged held copy is
+ * never printed, not even in part. */
+static enum phase_end
+verify(struct release *rel)
+{
+	struct session *s = rel->s;
+	char identity[128];
+
+	for (int i = 0; i < rel->docs.n; i++) {
+		const struct fm_document *doc = &rel->docs.d[i];
 		enum fm_sealed_status st;
+
 		fm_spool_identity(
-		    job.ticket.uuid, docs.d[i].seq, identity, sizeof(identity));
+		    rel->job.ticket.uuid, doc->seq, identity, sizeof(identity));
 		st = fm_decryptor_verify(
-		    s->ctx->decryptor, docs.d[i].spool_file, identity);
-		if (st != FM_SEALED_OK) {
-			fm_log_warn("release %lld: job %lld document %d: %s",
-			    (long long)r.id, (long long)job_id, docs.d[i].seq,
-			    fm_sealed_status_text(st));
-			settle(s, &job, &r, 0, -1, false);
-			fm_releases_finish(s->ctx->store, r.id,
-			    FM_RELEASE_FAILED, 0, -1, false,
-			    "the held copy is damaged", now());
-			fm_jobstore_event(s->ctx->store, job_id, "damaged",
-			    fm_sealed_status_text(st), now());
-			return progress(s, job_id, FM_STAGE_FAILED, 0, 0,
-			    "The held copy is damaged and cannot be printed. "
-			    "Please print it again.");
-		}
+		    s->ctx->decryptor, doc->spool_file, identity);
+		if (st == FM_SEALED_OK)
+			continue;
+		fm_log_warn("release %lld: job %lld document %d: %s",
+		    (long long)rel->r.id, (long long)rel->job_id, doc->seq,
+		    fm_sealed_status_text(st));
+		snprintf(rel->reason, sizeof(rel->reason),
+		    "the held copy is damaged");
+		rel->damage = fm_sealed_status_text(st);
+		return release_failed(rel, 0,
+		    "The held copy is damaged and cannot be printed. Please "
+		    "print it again.");
 	}
-	for (int i = 0; i < docs.n; i++) {
-		struct fm_print_request req = {s->user, job.ticket.title,
-		    docs.d[i].format, r.copies, r.sides, r.color_mode,
-		    job.ticket.number_up, job.ticket.media};
-		struct fill_arg fa = {s->ctx->decryptor, docs.d[i].spool_file,
-		    identity, NULL, FM_SEALED_OK};
-		fm_spool_identity(
-		    job.ticket.uuid, docs.d[i].seq, identity, sizeof(identity));
-		bool sent = false;
-		/* A printer busy with another job says so; wait our turn, as
-		 * the user would at the panel. */
-		for (int tries = 0; !sent && tries < BUSY_RETRIES; tries++) {
-			sent = fm_printer_submit(p, &req, fill_document, &fa,
-			    &ids[nids], err, sizeof(err));
-			if (sent || !fm_printer_was_busy(p))
-				break;
-			if (tries == 0)
-				progress(s, job_id, FM_STAGE_RESERVED,
-				    (uint32_t)estimate, r.estimate_amount,
-				    "Waiting for the printer...");
-			usleep(BUSY_WAIT_US);
-		}
-		if (!sent) {
-			snprintf(reason, sizeof(reason), "%s", err);
+	return PHASE_DONE;
+}
+
+/* Submits one document, waiting our turn at a busy printer as the user
+ * would at the panel; false with rel->reason. */
+static bool
+submit(struct release *rel, const struct fm_document *doc)
+{
+	struct session *s = rel->s;
+	const struct fm_ticket *t = &rel->job.ticket;
+	struct fm_ipp_request req = {s->user, t->title, doc->format,
+	    rel->r.copies, rel->r.sides, rel->r.color_mode, t->number_up,
+	    t->media};
+	char identity[128], err[256];
+	struct fill_arg fa = {
+	    s->ctx->decryptor, doc->spool_file, identity, NULL, FM_SEALED_OK};
+
+	fm_spool_identity(t->uuid, doc->seq, identity, sizeof(identity));
+	for (int tries = 0; tries < BUSY_RETRIES; tries++) {
+		if (fm_ipp_submit(rel->p, &req, fill_document, &fa,
+		        &rel->ids[rel->nids], err, sizeof(err)))
+			return true;
+		if (!fm_ipp_was_busy(rel->p))
 			break;
-		}
-		nids++;
-		size_t o = strlen(jobs_str);
-		snprintf(jobs_str + o, sizeof(jobs_str) - o, "%s%d",
-		    o ? "," : "", ids[nids - 1]);
-		fm_releases_submitted(s->ctx->store, r.id, jobs_str);
+		if (tries == 0)
+			progress(s, rel->job_id, FM_STAGE_RESERVED,
+			    (uint32_t)rel->estimate, rel->r.estimate_amount,
+			    "Waiting for the printer...");
+		usleep(BUSY_WAIT_US);
 	}
-	if (nids == 0) {
+	snprintf(rel->reason, sizeof(rel->reason), "%s", err);
+	return false;
+}
+
+/* The documents, in order, each recorded once the printer took it; one
+ * refused stops the rest. */
+static enum phase_end
+send_documents(struct release *rel)
+{
+	struct session *s = rel->s;
+
+	for (int i = 0; i < rel->docs.n && submit(rel, &rel->docs.d[i]); i++) {
+		size_t o = strlen(rel->jobs_str);
+
+		snprintf(rel->jobs_str + o, sizeof(rel->jobs_str) - o, "%s%d",
+		    o ? "," : "", rel->ids[rel->nids++]);
+		fm_releases_submitted(s->ctx->store, rel->r.id, rel->jobs_str);
+	}
+	if (rel->nids == 0) {
 		fm_log_info(
 		    "release %lld of job %lld: the printer did not take "
 		    "it: %s",
-		    (long long)r.id, (long long)job_id, reason);
-		settle(s, &job, &r, 0, -1, false);
-		fm_releases_finish(s->ctx->store, r.id, FM_RELEASE_FAILED, 0,
-		    -1, false, reason, now());
-		return progress(s, job_id, FM_STAGE_FAILED, 0, 0,
-		    "The printer did not take the job: %s", reason);
+		    (long long)rel->r.id, (long long)rel->job_id, rel->reason);
+		return release_failed(rel, 0,
+		    "The printer did not take the job: %s", rel->reason);
 	}
-	if (!progress(s, job_id, FM_STAGE_SENT, (uint32_t)estimate, 0,
+	if (!progress(s, rel->job_id, FM_STAGE_SENT, (uint32_t)rel->estimate, 0,
 	        "Sent to the printer."))
-		return false;
-	state = follow(s, p, ids, nids, job_id, &impressions, &sheets,
-	    &measured, reason, sizeof(reason));
-	if (nids < docs.n && state == FM_PRINT_COMPLETED)
-		state = FM_PRINT_FAILED; /* a later document was refused */
-	if (!measured)
-		impressions = estimate;
-	if (state != FM_PRINT_COMPLETED) {
-		/* Kept for another try; only what did print is charged. */
-		charged = settle(s, &job, &r, measured ? impressions : 0,
-		    sheets > 0 ? sheets : -1, measured);
-		fm_releases_finish(s->ctx->store, r.id, FM_RELEASE_FAILED,
-		    measured ? impressions : 0, sheets, measured, reason,
-		    now());
-		fm_log_info("release %lld of job %lld failed: %s",
-		    (long long)r.id, (long long)job_id, reason);
-		return progress(s, job_id, FM_STAGE_FAILED,
-		    measured ? (uint32_t)impressions : 0, charged,
-		    "Not printed: %s. The job is still held.", reason);
+		return PHASE_LOST;
+	return PHASE_DONE;
+}
+
+/* One printer job to its end (or our deadline); its last state. */
+static void
+follow_job(struct release *rel, int id, time_t deadline, bool *told_printing,
+    struct fm_ipp_progress *pr)
+{
+	for (;;) {
+		if (!fm_ipp_poll(rel->p, id, pr))
+			pr->state = FM_IPP_UNKNOWN;
+		if (pr->state == FM_IPP_PROCESSING && !*told_printing) {
+			progress(rel->s, rel->job_id, FM_STAGE_PRINTING, 0, 0,
+			    "Printing...");
+			*told_printing = true;
+		}
+		if (pr->state >= FM_IPP_COMPLETED)
+			return;
+		if (time(NULL) > deadline) {
+			pr->state = FM_IPP_UNKNOWN;
+			return;
+		}
+		usleep(POLL_INTERVAL_US);
 	}
-	charged = settle(
-	    s, &job, &r, impressions, sheets > 0 ? sheets : -1, measured);
-	fm_releases_finish(s->ctx->store, r.id, FM_RELEASE_COMPLETED,
-	    impressions, sheets > 0 ? sheets : -1, measured, "", now());
-	{
-		struct destroy_ctx d = {spool, s->ctx->store};
-		fm_jobstore_documents(
-		    s->ctx->store, job_id, destroy_document, &d);
+}
+
+/* Follows the printer's jobs to their end and counts what printed (the
+ * estimate when the printer does not say). */
+static enum phase_end
+follow(struct release *rel)
+{
+	time_t deadline = time(NULL) + PRINT_TIMEOUT_SEC;
+	bool told_printing = false, completed = true;
+
+	rel->impressions = rel->sheets = 0;
+	rel->measured = true;
+	for (int i = 0; i < rel->nids; i++) {
+		struct fm_ipp_progress pr;
+
+		follow_job(rel, rel->ids[i], deadline, &told_printing, &pr);
+		if (pr.impressions > 0)
+			rel->impressions += pr.impressions;
+		else
+			rel->measured = false;
+		if (pr.sheets > 0)
+			rel->sheets += pr.sheets;
+		if (pr.state != FM_IPP_COMPLETED) {
+			completed = false;
+			snprintf(rel->reason, sizeof(rel->reason), "%s",
+			    pr.state == FM_IPP_CANCELED ? "cancelled at the "
+			                                  "printer"
+			        : pr.state == FM_IPP_FAILED
+			        ? "the printer aborted the job"
+			        : "the printer lost track of the job");
+		}
 	}
-	(*printed)++;
+	if (!rel->measured)
+		rel->impressions = rel->estimate;
+	/* A later document the printer refused fails the whole release. */
+	if (completed && rel->nids == rel->docs.n)
+		return PHASE_DONE;
+	fm_log_info("release %lld of job %lld failed: %s", (long long)rel->r.id,
+	    (long long)rel->job_id, rel->reason);
+	/* Kept for another try; only what did print is charged. */
+	return release_failed(
+	    rel, 0, "Not printed: %s. The job is still held.", rel->reason);
+}
+
+/* Printed: charged, recorded, and its held copy destroyed. */
+static bool
+release_printed(struct release *rel, fm_spool_t *spool)
+{
+	struct session *s = rel->s;
+	int64_t sheets = rel->sheets > 0 ? rel->sheets : -1, charged;
+	char money[32];
+
+	charged = settle(rel, rel->impressions);
+	fm_releases_finish(s->ctx->store, rel->r.id, FM_RELEASE_COMPLETED,
+	    rel->impressions, sheets, rel->measured, "", now());
+	fm_hold_destroy(s->ctx->store, spool, rel->job_id);
 	fm_log_info("release %lld: job %lld printed on %s, %lld "
 	            "impression(s) %s",
-	    (long long)r.id, (long long)job_id, s->terminal.printer,
-	    (long long)impressions, measured ? "counted" : "estimated");
-	return progress(s, job_id, FM_STAGE_DONE, (uint32_t)impressions,
-	    charged, "%lld page(s) printed, charged %s.",
-	    (long long)impressions,
+	    (long long)rel->r.id, (long long)rel->job_id, s->terminal.printer,
+	    (long long)rel->impressions,
+	    rel->measured ? "counted" : "estimated");
+	return progress(s, rel->job_id, FM_STAGE_DONE,
+	    (uint32_t)rel->impressions, charged,
+	    "%lld page(s) printed, charged %s.", (long long)rel->impressions,
 	    fm_money_format(charged, money, sizeof(money)));
+}
+
+/* Releases one job to the terminal's printer, phase after phase; false
+ * ends the session. */
+static bool
+release_one(struct session *s, fm_ipp_t *p, fm_spool_t *spool, int64_t job_id,
+    const struct fm_proto_msg *m, int *count)
+{
+	struct release rel = {.s = s, .p = p, .job_id = job_id, .sheets = -1};
+	enum phase_end end;
+
+	if ((end = find_job(&rel, m)) != PHASE_DONE ||
+	    (end = reserve(&rel)) != PHASE_DONE ||
+	    (end = verify(&rel)) != PHASE_DONE ||
+	    (end = send_documents(&rel)) != PHASE_DONE ||
+	    (end = follow(&rel)) != PHASE_DONE)
+		return end == PHASE_STOPPED;
+	(*count)++;
+	return release_printed(&rel, spool);
 }
 
 static bool
@@ -879,7 +973,7 @@ handle_release(struct session *s, const struct fm_proto_msg *m)
 	char dir[512], why[256], err[256], msg[96];
 	const char *errstr = NULL, *address = s->terminal.printer;
 	struct fm_printer pr;
-	fm_printer_t *p;
+	fm_ipp_t *p;
 	fm_spool_t *spool;
 	struct owned o;
 	int printed = 0;
@@ -892,26 +986,26 @@ handle_release(struct session *s, const struct fm_proto_msg *m)
 	 * add (name -> queue or URI), or a queue or URI itself. */
 	if (fm_printers_get(s->ctx->store, s->terminal.printer, &pr))
 		address = pr.uri;
-	if ((p = fm_printer_open(address, 30000, err, sizeof(err))) == NULL) {
+	if ((p = fm_ipp_open(address, 30000, err, sizeof(err))) == NULL) {
 		fm_log_warn("release at %s: %s", s->terminal.name, err);
 		return send_error(s, FM_CODE_PRINTER_ERROR,
 		    "The printer cannot be reached. Your jobs stay held.");
 	}
-	if (!fm_printer_ready(p, why, sizeof(why))) {
-		fm_printer_close(p);
+	if (!fm_ipp_ready(p, why, sizeof(why))) {
+		fm_ipp_close(p);
 		return send_error(
 		    s, FM_CODE_PRINTER_ERROR, "%s Your jobs stay held.", why);
 	}
 	if (!fm_settings_spool_dir(s->ctx->settings, dir, sizeof(dir)) ||
 	    (spool = fm_spool_open(dir, NULL, &errstr)) == NULL) {
-		fm_printer_close(p);
+		fm_ipp_close(p);
 		return send_error(
 		    s, FM_CODE_INTERNAL, "Cannot print now. Please try again.");
 	}
 	for (size_t i = 0; i < o.n && ok; i++)
 		ok = release_one(s, p, spool, o.ids[i], m, &printed);
 	fm_spool_close(spool);
-	fm_printer_close(p);
+	fm_ipp_close(p);
 	if (!ok)
 		return false;
 	snprintf(msg, sizeof(msg), "Printed %d of %zu job(s).", printed, o.n);

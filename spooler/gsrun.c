@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/child.h"
 #include "spooler/gsrun.h"
 
 #define MAX_ARGS 16
@@ -78,60 +79,50 @@ doc_memfd(const void *buf, size_t len)
 	return fd;
 }
 
-/* Sets soft and hard limit to v, or keeps the current hard limit if it is
- * lower. */
-static bool
-lower_limit(int resource, rlim_t v)
-{
-	struct rlimit rl;
-
-	if (getrlimit(resource, &rl) == -1)
-		return false;
-	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < v)
-		v = rl.rlim_max;
-	rl.rlim_cur = rl.rlim_max = v;
-	return setrlimit(resource, &rl) == 0;
-}
-
-/* Runs in the child between fork and exec: async-signal-safe calls only. */
-static void __attribute__((noreturn)) child(const struct fm_gsrun_limits *lim,
-    int docfd, int outfd, bool merge_stderr, char *const *argv)
+/*
+ * Forks Ghostscript: the document on fd 3, its output into outfd, its
+ * errors there too or nowhere, nothing else open, no core, no files
+ * written, no processes (SAFER already forbids pipes; this is belt and
+ * braces for a non-root user), signals at their defaults, and killed
+ * with us.  Limits may only go down: a caller that is itself limited
+ * (the isolated analysis child) keeps the lower of the two.  A set-up
+ * that fails exits 126 (FM_CHILD_SETUP_FAILED).  Returns the pid, or -1.
+ */
+static pid_t
+start_gs(const struct fm_gsrun_limits *lim, int docfd, int outfd,
+    bool merge_stderr, char *const *argv)
 {
 	static const char *const envp[] = {
 	    "PATH=/usr/local/bin:/usr/bin:/bin", "LC_ALL=C", NULL};
-	struct rlimit rl;
-	int null;
+	const struct fm_child_limit limits[] = {
+	    {RLIMIT_AS, (uint64_t)lim->memory_mb * 1024 * 1024},
+	    {RLIMIT_CPU, (uint64_t)lim->timeout_sec + 1},
+	    {RLIMIT_CORE, 0},
+	    {RLIMIT_FSIZE, 0},
+	    {RLIMIT_NPROC, 0},
+	};
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	struct fm_child_fd keep[] = {{null, STDIN_FILENO},
+	    {outfd, STDOUT_FILENO},
+	    {merge_stderr ? outfd : null, STDERR_FILENO}, {docfd, 3}};
+	struct fm_child_spec spec = {.death_signal = SIGKILL,
+	    .keep = keep,
+	    .nkeep = 4,
+	    .limits = limits,
+	    .nlimits = 5};
+	pid_t pid;
 
-	null = open("/dev/null", O_RDWR);
-	if (null == -1 || dup2(null, 0) == -1 || dup2(outfd, 1) == -1 ||
-	    dup2(merge_stderr ? 1 : null, 2) == -1)
-		_exit(126);
-	if (docfd == 3) {
-		if (fcntl(3, F_SETFD, 0) == -1)
-			_exit(126);
-	} else if (dup2(docfd, 3) == -1)
-		_exit(126);
-	closefrom(4);
-
-	/* Limits may only go down: a caller that is itself limited (the
-	 * isolated analysis child) keeps the lower of the two. */
-	if (!lower_limit(RLIMIT_AS, (rlim_t)lim->memory_mb * 1024 * 1024) ||
-	    !lower_limit(RLIMIT_CPU, lim->timeout_sec + 1))
-		_exit(126);
-	rl.rlim_cur = rl.rlim_max = 0;
-	if (setrlimit(RLIMIT_CORE, &rl) == -1 ||
-	    setrlimit(RLIMIT_FSIZE, &rl) == -1)
-		_exit(126);
-	/* No new processes (SAFER already forbids pipes; this is belt and
-	 * braces for a non-root user). */
-	rl.rlim_cur = rl.rlim_max = 0;
-	(void)setrlimit(RLIMIT_NPROC, &rl);
-	/* Ghostscript must not wander off with our signal dispositions. */
-	signal(SIGPIPE, SIG_DFL);
-	/* A fixed environment: GS_OPTIONS or GS_LIB from the caller's
-	 * environment could otherwise turn SAFER off or swap resources. */
-	execvpe(argv[0], argv, (char *const *)envp);
-	_exit(127);
+	if (null == -1)
+		return -1;
+	if ((pid = fm_child_fork(&spec, NULL)) == 0) {
+		/* A fixed environment: GS_OPTIONS or GS_LIB from the
+		 * caller's environment could otherwise turn SAFER off or
+		 * swap resources. */
+		execvpe(argv[0], argv, (char *const *)envp);
+		_exit(127);
+	}
+	close(null);
+	return pid;
 }
 
 static void
@@ -189,15 +180,13 @@ fm_gsrun_exec(const struct fm_gsrun_limits *lim, const void *buf, size_t len,
 		return FM_GSRUN_SYSERR;
 	}
 	deadline = now_ms() + (int64_t)lim->timeout_sec * 1000;
-	pid = fork();
+	pid = start_gs(lim, docfd, pfd[1], merge_stderr, argv);
 	if (pid == -1) {
 		close(docfd);
 		close(pfd[0]);
 		close(pfd[1]);
 		return FM_GSRUN_SYSERR;
 	}
-	if (pid == 0)
-		child(lim, docfd, pfd[1], merge_stderr, argv);
 	close(docfd);
 	close(pfd[1]);
 

@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/child.h"
 #include "spooler/pagecount-pcl.h"
 #include "spooler/pagecount-pclxl.h"
 #include "spooler/pagecount-pdf.h"
@@ -341,28 +342,16 @@ known_format(const char *f)
 	return plain_names[F_UNKNOWN];
 }
 
-static void __attribute__((noreturn)) isolated_child(const void *buf,
-    size_t len, const struct fm_pagecount_opts *opts, int fd, unsigned wall)
+static void __attribute__((noreturn)) isolated_child(
+    const void *buf, size_t len, const struct fm_pagecount_opts *opts, int fd)
 {
 	struct fm_pagecount_opts o = *opts;
-	struct rlimit rl;
 	struct wire w;
 	size_t off = 0;
 
 	/* Its own process group, so that a Ghostscript grandchild goes
 	 * down with it. */
 	(void)setpgid(0, 0);
-	rl.rlim_cur = rl.rlim_max = 0;
-	(void)setrlimit(RLIMIT_CORE, &rl);
-	rl.rlim_cur = rl.rlim_max = wall + 1;
-	(void)setrlimit(RLIMIT_CPU, &rl);
-#ifndef FM_ASAN
-	/* (AddressSanitizer reserves terabytes of address space up front:
-	 * no address-space limit is possible in a sanitizer build.) */
-	rl.rlim_cur = rl.rlim_max =
-	    (rlim_t)(o.memory_mb ? o.memory_mb : 2048) * 1024 * 1024;
-	(void)setrlimit(RLIMIT_AS, &rl);
-#endif
 	o.isolate = false;
 	memset(&w, 0, sizeof(w));
 	w.ok = fm_pagecount_buf(buf, len, &o, &w.r);
@@ -400,16 +389,36 @@ run_isolated(const void *buf, size_t len, const struct fm_pagecount_opts *opts,
 		set_fail(out, FM_PC_TOO_COMPLEX, "cannot create a pipe");
 		return false;
 	}
-	if ((pid = fork()) == -1) {
+	/* Only the pipe kept; killed with us; no core, and CPU (and
+	 * address space, but for AddressSanitizer, which reserves
+	 * terabytes of it up front) limited. */
+	const struct fm_child_limit limits[] = {
+	    {RLIMIT_CORE, 0},
+	    {RLIMIT_CPU, (uint64_t)wall + 1},
+	    {RLIMIT_AS,
+	        (uint64_t)(opts->memory_mb ? opts->memory_mb : 2048) * 1024 *
+	            1024},
+	};
+	struct fm_child_fd keep[] = {{pfd[1], -1}};
+	struct fm_child_spec spec = {
+	    .death_signal = SIGKILL,
+	    .keep = keep,
+	    .nkeep = 1,
+	    .limits = limits,
+#ifndef FM_ASAN
+	    .nlimits = 3,
+#else
+	    .nlimits = 2,
+#endif
+	};
+	if ((pid = fm_child_fork(&spec, NULL)) == -1) {
 		close(pfd[0]);
 		close(pfd[1]);
 		set_fail(out, FM_PC_TOO_COMPLEX, "cannot fork");
 		return false;
 	}
-	if (pid == 0) {
-		close(pfd[0]);
-		isolated_child(buf, len, opts, pfd[1], wall);
-	}
+	if (pid == 0)
+		isolated_child(buf, len, opts, pfd[1]);
 	close(pfd[1]);
 	while (got < sizeof(w)) {
 		struct pollfd p = {.fd = pfd[0], .events = POLLIN};

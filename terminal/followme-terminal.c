@@ -1,5 +1,6 @@
 /*
- * terminal.c - followme-terminal: the release terminal next to a printer.
+ * followme-terminal.c - followme-terminal: the release terminal next to a
+ * printer.
  *
  * One event loop over the screen's keyboard, the badge reader (a child
  * process, badge/reader.h) and the TLS connection to followmed.  What to
@@ -14,7 +15,6 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +24,10 @@
 #include <unistd.h>
 
 #include "badge/reader.h"
+#include "common/child.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/stop.h"
 #include "terminal/client.h"
 #include "proto/protoio.h"
 #include "terminal/termconf.h"
@@ -36,8 +38,6 @@
 #define BACKOFF_MAX_MS 10000
 #define READ_TIMEOUT_MS 10000
 #define MAX_FEEDBACK 8
-
-static volatile sig_atomic_t stop;
 
 struct terminal {
 	struct fm_termconf conf;
@@ -53,13 +53,6 @@ struct terminal {
 	bool ui, utf8, said_down;
 	pid_t feedback[MAX_FEEDBACK];
 };
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 static void
 usage(void)
@@ -182,7 +175,10 @@ step_connect(struct terminal *term, bool ready)
 static void
 run_feedback(struct terminal *term, enum fm_term_outcome o, unsigned count)
 {
-	const char *cmd = term->conf.feedback[o];
+	const char *cmd = term->conf.feedback[o], *errstr = NULL;
+	/* A plain process with stdio only; no death signal: the command
+	 * (an LED, a buzzer) may finish after we are gone. */
+	struct fm_child_spec spec = {0};
 	char n[16];
 	pid_t pid;
 	int slot;
@@ -197,8 +193,8 @@ run_feedback(struct terminal *term, enum fm_term_outcome o, unsigned count)
 		    "feedback command skipped: %d still running", MAX_FEEDBACK);
 		return;
 	}
-	if ((pid = fork()) < 0) {
-		fm_log_warn("feedback command: fork: %s", strerror(errno));
+	if ((pid = fm_child_fork(&spec, &errstr)) < 0) {
+		fm_log_warn("feedback command: %s", errstr);
 		return;
 	}
 	if (pid == 0) {
@@ -303,7 +299,7 @@ read_reader(struct terminal *term)
 	}
 	if (rc < 0) {
 		fm_log_warn("badge reader: %s", errstr);
-		stop = 1;
+		fm_stop_request();
 	}
 }
 
@@ -342,7 +338,7 @@ run(struct terminal *term)
 	struct pollfd pfd[3];
 	int n, i_tls, i_reader, i_keys;
 
-	while (!stop) {
+	while (!fm_stop_is_requested()) {
 		if (term->connecting.fd >= 0 &&
 		    fm_clock_ms() >= term->connect_deadline)
 			step_connect(term, false);
@@ -419,21 +415,6 @@ key_is_private(const char *path, char *err, size_t errlen)
 	return true;
 }
 
-static void
-signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -490,7 +471,7 @@ main(int argc, char **argv)
 	fm_log_init("followme-terminal",
 	    term.ui && isatty(STDERR_FILENO) ? FM_LOG_SYSLOG : FM_LOG_STDERR,
 	    debug);
-	signals();
+	fm_stop_catch_signals(true);
 	term.connecting.fd = -1;
 
 	term.tls_config = fm_tls_config_create(FM_TLS_CLIENT, term.conf.ca,

@@ -30,7 +30,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,6 +39,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/stop.h"
 #include "tests/tools/pn532frame.h"
 
 #define BUFMAX 4096
@@ -77,15 +77,6 @@ struct sim {
 	size_t autopoll_ntypes;
 	uint64_t autopoll_deadline; /* ms; 0 = no deadline */
 };
-
-static volatile sig_atomic_t stop;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 static void
 hexdump(const char *what, const uint8_t *p, size_t len)
@@ -538,7 +529,7 @@ control(struct sim *s, char *line)
 		if (s->master == -1 && !plug(s))
 			err = "cannot create the pty";
 	} else if (strcmp(w[0], "quit") == 0) {
-		stop = 1;
+		fm_stop_request();
 	} else {
 		err = "unknown command";
 	}
@@ -555,7 +546,6 @@ main(int argc, char **argv)
 	static struct sim s;
 	char line[256];
 	size_t linelen = 0;
-	struct sigaction sa;
 	int opt;
 
 	while ((opt = getopt(argc, argv, "bv")) != -1) {
@@ -574,13 +564,7 @@ main(int argc, char **argv)
 	}
 	s.link = argv[optind];
 	s.master = s.slave = -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
+	fm_stop_catch_signals(false);
 	if (!plug(&s)) {
 		perror("fm-pn532-sim: cannot create the pty");
 		unplug(&s);
@@ -589,7 +573,7 @@ main(int argc, char **argv)
 	printf("ok ready\n");
 	fflush(stdout);
 
-	while (!stop) {
+	while (!fm_stop_is_requested()) {
 		struct pollfd pfd[2] = {{0, POLLIN, 0}, {s.master, POLLIN, 0}};
 		int timeout = -1;
 		ssize_t n;

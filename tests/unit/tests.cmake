@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
 fm_unit_test(conf fm_common)
+fm_unit_test(child fm_common)
+fm_unit_test(stop fm_common)
 fm_unit_test(ingestmsg fm_ingestmsg)
 fm_unit_test(options fm_ingestmsg)
 fm_unit_test(sealed fm_common)
 fm_unit_test(jobstore fm_store SQLite::SQLite3)
+fm_unit_test(hold fm_spool SQLite::SQLite3)
 fm_unit_test(proto fm_proto)
 fm_unit_test(tls fm_pki)
 fm_unit_test(money fm_common)

@@ -1,35 +1,34 @@
 /*
- * printer.c - IPP to the printer with libcups.
+ * ipp.c - IPP to the printer with libcups.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include "release/printer.h"
+#include "release/ipp.h"
 
 #include <cups/cups.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct fm_printer_conn {
+struct fm_ipp {
 	http_t *http;
 	char uri[1024];
 	char resource[1024];
-	ipp_t *caps; /* what the printer supports, from fm_printer_ready() */
+	ipp_t *caps; /* what the printer supports, from fm_ipp_ready() */
 	bool busy;   /* the last submission was refused as busy */
 };
 
 bool
-fm_printer_was_busy(fm_printer_t *p)
+fm_ipp_was_busy(fm_ipp_t *p)
 {
 	return p->busy;
 }
 
-fm_printer_t *
-fm_printer_open(
-    const char *printer, unsigned timeout_ms, char *err, size_t errlen)
+fm_ipp_t *
+fm_ipp_open(const char *printer, unsigned timeout_ms, char *err, size_t errlen)
 {
 	char scheme[32], userpass[256], host[256];
-	fm_printer_t *p;
+	fm_ipp_t *p;
 	int port = 0;
 
 	if (printer == NULL || printer[0] == '\0') {
@@ -80,7 +79,7 @@ fail:
 }
 
 void
-fm_printer_close(fm_printer_t *p)
+fm_ipp_close(fm_ipp_t *p)
 {
 	if (p == NULL)
 		return;
@@ -90,7 +89,7 @@ fm_printer_close(fm_printer_t *p)
 }
 
 static ipp_t *
-new_request(fm_printer_t *p, ipp_op_t op, const char *user)
+new_request(fm_ipp_t *p, ipp_op_t op, const char *user)
 {
 	ipp_t *req = ippNewRequest(op);
 
@@ -142,7 +141,7 @@ blocking_text(const char *reason)
 }
 
 bool
-fm_printer_ready(fm_printer_t *p, char *why, size_t whylen)
+fm_ipp_ready(fm_ipp_t *p, char *why, size_t whylen)
 {
 	static const char *const wanted[] = {"printer-state",
 	    "printer-state-reasons", "printer-is-accepting-jobs",
@@ -192,7 +191,7 @@ fm_printer_ready(fm_printer_t *p, char *why, size_t whylen)
  * it, or says nothing about it; a lowered option the printer cannot do
  * is left out rather than failing the whole release. */
 static bool
-supported(fm_printer_t *p, const char *name, const char *value)
+supported(fm_ipp_t *p, const char *name, const char *value)
 {
 	char attr[64];
 	ipp_attribute_t *a;
@@ -206,7 +205,7 @@ supported(fm_printer_t *p, const char *name, const char *value)
 }
 
 static bool
-number_up_supported(fm_printer_t *p, int n)
+number_up_supported(fm_ipp_t *p, int n)
 {
 	ipp_attribute_t *a;
 
@@ -218,14 +217,14 @@ number_up_supported(fm_printer_t *p, int n)
 }
 
 bool
-fm_printer_write(fm_printer_t *p, const void *buf, size_t len)
+fm_ipp_write(fm_ipp_t *p, const void *buf, size_t len)
 {
 	return cupsWriteRequestData(p->http, buf, len) == HTTP_STATUS_CONTINUE;
 }
 
 bool
-fm_printer_submit(fm_printer_t *p, const struct fm_print_request *r,
-    bool (*fill)(fm_printer_t *p, void *arg), void *arg, int *job_id, char *err,
+fm_ipp_submit(fm_ipp_t *p, const struct fm_ipp_request *r,
+    bool (*fill)(fm_ipp_t *p, void *arg), void *arg, int *job_id, char *err,
     size_t errlen)
 {
 	ipp_t *req, *resp;
@@ -286,8 +285,29 @@ fm_printer_submit(fm_printer_t *p, const struct fm_print_request *r,
 	return ok;
 }
 
+static enum fm_ipp_state
+job_state(int ipp_state)
+{
+	switch (ipp_state) {
+	case IPP_JSTATE_PENDING:
+	case IPP_JSTATE_HELD:
+		return FM_IPP_PENDING;
+	case IPP_JSTATE_PROCESSING:
+	case IPP_JSTATE_STOPPED:
+		return FM_IPP_PROCESSING;
+	case IPP_JSTATE_COMPLETED:
+		return FM_IPP_COMPLETED;
+	case IPP_JSTATE_ABORTED:
+		return FM_IPP_FAILED;
+	case IPP_JSTATE_CANCELED:
+		return FM_IPP_CANCELED;
+	default:
+		return FM_IPP_UNKNOWN;
+	}
+}
+
 bool
-fm_printer_poll(fm_printer_t *p, int job_id, struct fm_print_progress *out)
+fm_ipp_poll(fm_ipp_t *p, int job_id, struct fm_ipp_progress *out)
 {
 	static const char *const wanted[] = {"job-state", "job-state-reasons",
 	    "job-impressions-completed", "job-media-sheets-completed"};
@@ -306,7 +326,7 @@ fm_printer_poll(fm_printer_t *p, int job_id, struct fm_print_progress *out)
 	if (resp == NULL)
 		return false;
 	if (ippGetStatusCode(resp) == IPP_STATUS_ERROR_NOT_FOUND) {
-		out->state = FM_PRINT_UNKNOWN;
+		out->state = FM_IPP_UNKNOWN;
 		ippDelete(resp);
 		return true;
 	}
@@ -314,29 +334,8 @@ fm_printer_poll(fm_printer_t *p, int job_id, struct fm_print_progress *out)
 		ippDelete(resp);
 		return false;
 	}
-	switch ((a = ippFindAttribute(resp, "job-state", IPP_TAG_ENUM))
-	        ? ippGetInteger(a, 0)
-	        : 0) {
-	case IPP_JSTATE_PENDING:
-	case IPP_JSTATE_HELD:
-		out->state = FM_PRINT_PENDING;
-		break;
-	case IPP_JSTATE_PROCESSING:
-	case IPP_JSTATE_STOPPED:
-		out->state = FM_PRINT_PROCESSING;
-		break;
-	case IPP_JSTATE_COMPLETED:
-		out->state = FM_PRINT_COMPLETED;
-		break;
-	case IPP_JSTATE_ABORTED:
-		out->state = FM_PRINT_FAILED;
-		break;
-	case IPP_JSTATE_CANCELED:
-		out->state = FM_PRINT_CANCELED;
-		break;
-	default:
-		out->state = FM_PRINT_UNKNOWN;
-	}
+	a = ippFindAttribute(resp, "job-state", IPP_TAG_ENUM);
+	out->state = job_state(a != NULL ? ippGetInteger(a, 0) : 0);
 	if ((a = ippFindAttribute(
 	         resp, "job-impressions-completed", IPP_TAG_INTEGER)) != NULL)
 		out->impressions = ippGetInteger(a, 0);
@@ -356,7 +355,7 @@ fm_printer_poll(fm_printer_t *p, int job_id, struct fm_print_progress *out)
 }
 
 bool
-fm_printer_cancel(fm_printer_t *p, int job_id)
+fm_ipp_cancel(fm_ipp_t *p, int job_id)
 {
 	ipp_t *req = new_request(p, IPP_OP_CANCEL_JOB, NULL), *resp;
 	bool ok;
