@@ -13,11 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/child.h"
 #include "common/clock.h"
 #include "common/fdpass.h"
 #include "common/log.h"
@@ -331,7 +331,6 @@ run_syncer(const char *db_path, int in, int out)
 	uint64_t ids[64];
 	ssize_t n;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (g == NULL)
 		_exit(1);
 	while (
@@ -356,6 +355,17 @@ run_syncer(const char *db_path, int in, int out)
 static bool
 start_syncer(struct writer *w, const char *db_path)
 {
+	/* A writer gone mid-answer is the syncer's cue to end, not a
+	 * signal to die of before it has read the pipe's end. */
+	static const int ignore[] = {SIGPIPE};
+	struct fm_child_fd keep[2];
+	struct fm_child_spec spec = {.name = "followme-sync",
+	    .death_signal = SIGKILL,
+	    .ignore = ignore,
+	    .nignore = 1,
+	    .keep = keep,
+	    .nkeep = 2};
+	const char *errstr;
 	int down[2], up[2];
 
 	if (pipe2(down, O_CLOEXEC) < 0)
@@ -365,7 +375,10 @@ start_syncer(struct writer *w, const char *db_path)
 		close(down[1]);
 		return false;
 	}
-	if ((w->syncer = fork()) < 0) {
+	keep[0] = (struct fm_child_fd){down[0], -1};
+	keep[1] = (struct fm_child_fd){up[1], -1};
+	if ((w->syncer = fm_child_fork(&spec, &errstr)) < 0) {
+		fm_log_warn("ledger writer: syncer: %s", errstr);
 		close(down[0]);
 		close(down[1]);
 		close(up[0]);
@@ -373,9 +386,6 @@ start_syncer(struct writer *w, const char *db_path)
 		return false;
 	}
 	if (w->syncer == 0) {
-		close(down[1]);
-		close(up[0]);
-		close(w->fds[0].fd);
 		fcntl(up[1], F_SETFL, 0); /* only the writer's end polls */
 		run_syncer(db_path, down[0], up[1]);
 	}
