@@ -62,7 +62,7 @@ receive(int conn, uint8_t *buf, size_t size, size_t *len)
 	return fd;
 }
 
-int
+enum fm_ingest_status
 fm_ingest_handle(struct fm_ingest_ctx *ctx, int conn)
 {
 	const struct fm_settings *s = ctx->settings;

@@ -12,6 +12,7 @@
 
 #include "store/store.h"
 #include "common/settings.h"
+#include "spooler/ingestmsg.h"
 #include "spooler/spool.h"
 
 struct fm_ingest_ctx {
@@ -31,6 +32,6 @@ struct fm_ingest_ctx {
  * REFUSED with the reason when the job can never be held.  Returns the
  * status sent.
  */
-int fm_ingest_handle(struct fm_ingest_ctx *ctx, int conn);
+enum fm_ingest_status fm_ingest_handle(struct fm_ingest_ctx *ctx, int conn);
 
 #endif

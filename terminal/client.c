@@ -81,34 +81,34 @@ fm_client_begin(struct fm_connecting *c, const char *host, const char *port,
 	return true;
 }
 
-int
-fm_client_step(struct fm_connecting *c, char *err, size_t errlen)
+enum fm_client_state
+fm_client_step(struct fm_connecting *c, int *fd, char *err, size_t errlen)
 {
 	socklen_t len = sizeof(int);
-	int soerr = 0, fd;
+	int soerr = 0;
 
 	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0)
 		soerr = errno;
 	if (soerr == 0) {
-		fd = c->fd;
+		*fd = c->fd;
 		c->fd = -1;
 		fm_client_abandon(c);
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+		fcntl(*fd, F_SETFL, fcntl(*fd, F_GETFL) & ~O_NONBLOCK);
 		/* Requests are small and wait for their answers. */
 		(void)setsockopt(
-		    fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
-		return fd;
+		    *fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
+		return FM_CLIENT_CONNECTED;
 	}
 	if (soerr == EINPROGRESS || soerr == EALREADY)
-		return -2;
+		return FM_CLIENT_CONNECTING;
 	close(c->fd);
 	c->fd = -1;
 	c->ai = c->ai->ai_next;
 	if (start_next(c))
-		return -2;
+		return FM_CLIENT_CONNECTING;
 	describe(c, soerr, err, errlen);
 	fm_client_abandon(c);
-	return -1;
+	return FM_CLIENT_FAILED;
 }
 
 void
@@ -126,13 +126,14 @@ fm_tls_t *
 fm_client_connect(fm_tls_config_t *cfg, const char *host, const char *port,
     const char *server_name, unsigned timeout_ms, char *err, size_t errlen)
 {
+	enum fm_client_state state = FM_CLIENT_CONNECTING;
 	struct fm_connecting c;
 	int64_t deadline = fm_clock_ms() + timeout_ms;
-	int fd = -2;
+	int fd = -1;
 
 	if (!fm_client_begin(&c, host, port, err, errlen))
 		return NULL;
-	while (fd == -2) {
+	while (state == FM_CLIENT_CONNECTING) {
 		struct pollfd pfd = {c.fd, POLLOUT, 0};
 		int64_t left = deadline - fm_clock_ms();
 
@@ -147,9 +148,9 @@ fm_client_connect(fm_tls_config_t *cfg, const char *host, const char *port,
 			return NULL;
 		}
 		if (pfd.revents != 0)
-			fd = fm_client_step(&c, err, errlen);
+			state = fm_client_step(&c, &fd, err, errlen);
 	}
-	if (fd < 0)
+	if (state != FM_CLIENT_CONNECTED)
 		return NULL;
 	return fm_tls_open(cfg, fd, server_name, err, errlen);
 }

@@ -23,14 +23,22 @@ struct fm_connecting {
  * 'fm_client_begin()' - resolve host:port and start connecting without
  * waiting: false with a message in err if no address can even be tried.
  * Then, each time c->fd polls writable (or has an error),
- * 'fm_client_step()': the connected socket (blocking again) when it is
- * done; -2 while under way (perhaps now on the next address: poll c->fd
- * again); -1 with err when every address failed.  Give up at any time
- * with 'fm_client_abandon()' (a no-op once done or failed).
+ * 'fm_client_step()': FM_CLIENT_CONNECTED with the connected socket
+ * (blocking again) in *fd; FM_CLIENT_CONNECTING while under way (perhaps
+ * now on the next address: poll c->fd again); FM_CLIENT_FAILED with err
+ * when every address failed.  Give up at any time with
+ * 'fm_client_abandon()' (a no-op once done or failed).
  */
+enum fm_client_state {
+	FM_CLIENT_CONNECTED,
+	FM_CLIENT_CONNECTING,
+	FM_CLIENT_FAILED,
+};
+
 bool fm_client_begin(struct fm_connecting *c, const char *host,
     const char *port, char *err, size_t errlen);
-int fm_client_step(struct fm_connecting *c, char *err, size_t errlen);
+enum fm_client_state fm_client_step(
+    struct fm_connecting *c, int *fd, char *err, size_t errlen);
 void fm_client_abandon(struct fm_connecting *c);
 
 /*

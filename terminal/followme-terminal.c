@@ -164,10 +164,16 @@ step_connect(struct terminal *term, bool ready)
 		connect_failed(term, err);
 		return;
 	}
-	if ((fd = fm_client_step(&term->connecting, err, sizeof(err))) >= 0)
+	switch (fm_client_step(&term->connecting, &fd, err, sizeof(err))) {
+	case FM_CLIENT_CONNECTED:
 		finish_connect(term, fd);
-	else if (fd == -1)
+		break;
+	case FM_CLIENT_FAILED:
 		connect_failed(term, err);
+		break;
+	case FM_CLIENT_CONNECTING:
+		break;
+	}
 }
 
 /* Runs the outcome's command without waiting for it (an LED or buzzer
@@ -309,7 +315,7 @@ read_keys(struct terminal *term)
 	enum fm_termstate_key key;
 	int ch;
 
-	while (fm_termdraw_read_key(&key, &ch) == 1) {
+	while (fm_termdraw_read_key(&key, &ch)) {
 		fm_termstate_key(&term->state, key, ch, fm_clock_ms());
 		flush(term);
 	}

@@ -433,45 +433,45 @@ fm_termdraw_screen(const struct fm_termstate *t, time_t wall, bool utf8)
 	refresh();
 }
 
-int
+bool
 fm_termdraw_read_key(enum fm_termstate_key *key, int *ch)
 {
 	int c;
 
 	for (;;) {
 		if ((c = getch()) == ERR)
-			return 0;
+			return false;
 		*ch = 0;
 		switch (c) {
 		case KEY_UP:
 			*key = FM_KEY_UP;
-			return 1;
+			return true;
 		case KEY_DOWN:
 			*key = FM_KEY_DOWN;
-			return 1;
+			return true;
 		case KEY_LEFT:
 			*key = FM_KEY_LEFT;
-			return 1;
+			return true;
 		case KEY_RIGHT:
 			*key = FM_KEY_RIGHT;
-			return 1;
+			return true;
 		case '\n':
 		case '\r':
 		case KEY_ENTER:
 			*key = FM_KEY_ENTER;
-			return 1;
+			return true;
 		case KEY_BACKSPACE:
 		case KEY_DC:
 		case 127:
 		case 8:
 		case 27:
 			*key = FM_KEY_BACK;
-			return 1;
+			return true;
 		default:
 			if (c >= 0x20 && c < 0x7f) {
 				*key = FM_KEY_CHAR;
 				*ch = c;
-				return 1;
+				return true;
 			}
 			break; /* function keys, resizes, non-ASCII bytes */
 		}

@@ -29,10 +29,10 @@ void fm_termdraw_close(void);
 void fm_termdraw_screen(const struct fm_termstate *t, time_t wall, bool utf8);
 
 /*
- * 'fm_termdraw_read_key()' - the next key without waiting: 1 with *key
- * (and *ch for characters), 0 when none is waiting.  Keys that mean
+ * 'fm_termdraw_read_key()' - the next key without waiting: true with
+ * *key (and *ch for characters), false when none is waiting.  Keys that mean
  * nothing here are skipped.
  */
-int fm_termdraw_read_key(enum fm_termstate_key *key, int *ch);
+bool fm_termdraw_read_key(enum fm_termstate_key *key, int *ch);
 
 #endif
