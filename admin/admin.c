@@ -1,0 +1,99 @@
+/*
+ * admin.c - what the followme-admin command groups share: messages, the
+ * store, an account's columns.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "admin/admin.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "common/privdrop.h"
+
+int
+fm_admin_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("followme-admin: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return FM_ADMIN_FAIL;
+}
+
+static int
+usage_line(const struct fm_grammar_command *cmd)
+{
+	fprintf(stderr, "\nusage: followme-admin %s%s%s %s\n", cmd->group,
+	    cmd->verb ? " " : "", cmd->verb ? cmd->verb : "", cmd->synopsis);
+	return FM_ADMIN_USAGE;
+}
+
+int
+fm_admin_usage(const struct fm_grammar_command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("followme-admin: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	return usage_line(cmd);
+}
+
+int
+fm_admin_usage_args(
+    const struct fm_grammar_command *cmd, const struct fm_grammar_args *args)
+{
+	fputs("followme-admin: ", stderr);
+	fm_grammar_print_error(stderr, args);
+	return usage_line(cmd);
+}
+
+bool
+fm_admin_open_store(struct fm_admin *admin)
+{
+	const char *errstr = NULL;
+	char path[512];
+
+	/* The store belongs to the daemon's user: files created here as
+	 * root (the WAL, for one) would lock followmed out. */
+	if (!fm_privdrop_to(admin->settings.user, &errstr)) {
+		fm_admin_fail("cannot switch to user %s: %s",
+		    admin->settings.user, errstr);
+		return false;
+	}
+	if (!fm_settings_db_path(&admin->settings, path, sizeof(path))) {
+		fm_admin_fail("state_dir is too long");
+		return false;
+	}
+	/* A missing database is created (followmed may not have run yet);
+	 * a missing state directory is a configuration mistake. */
+	if (access(admin->settings.state_dir, F_OK) != 0) {
+		fm_admin_fail("state_dir %s does not exist (start followmed "
+		              "once, or create it for user %s with mode 0700)",
+		    admin->settings.state_dir, admin->settings.user);
+		return false;
+	}
+	if ((admin->store = fm_store_open(path, &errstr)) == NULL) {
+		fm_admin_fail("%s: %s (run as root or as %s)", path, errstr,
+		    admin->settings.user);
+		return false;
+	}
+	return true;
+}
+
+void
+fm_admin_account_cells(const struct fm_account *a, struct fm_table_cell *cells)
+{
+	if (a == NULL || cells == NULL)
+		return;
+	cells[0] = (struct fm_table_cell){NULL, a->balance};
+	cells[1] = (struct fm_table_cell){NULL, a->held};
+	cells[2] = (struct fm_table_cell){NULL, a->restricted};
+	cells[3] = (struct fm_table_cell){NULL, a->overdraft};
+}
