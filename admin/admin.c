@@ -88,6 +88,27 @@ fm_admin_open_store(struct fm_admin *admin)
 }
 
 void
+fm_admin_list_begin(struct fm_admin *admin, struct fm_table *t,
+    const struct fm_table_column *columns, size_t ncolumns)
+{
+	fm_table_init(t, stdout, columns, ncolumns, admin->json);
+	fm_table_begin(t);
+}
+
+int
+fm_admin_list_end(struct fm_admin *admin, struct fm_table *t, bool listed,
+    const char *what, const char *none)
+{
+	/* A failed list leaves its JSON open, as it always did: the exit
+	 * status says the output is not to be read. */
+	if (!listed)
+		return fm_admin_fail("cannot list %s: %s", what,
+		    fm_store_last_error(admin->store));
+	fm_table_end(t, none);
+	return FM_ADMIN_OK;
+}
+
+void
 fm_admin_account_cells(const struct fm_account *a, struct fm_table_cell *cells)
 {
 	if (a == NULL || cells == NULL)

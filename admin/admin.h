@@ -78,6 +78,22 @@ int fm_admin_usage_args(
 bool fm_admin_open_store(struct fm_admin *admin);
 
 /*
+ * 'fm_admin_list_begin()' - set t up to write a list of the ncolumns
+ * columns (borrowed) to stdout, as JSON with --json, and start it.
+ */
+void fm_admin_list_begin(struct fm_admin *admin, struct fm_table *t,
+    const struct fm_table_column *columns, size_t ncolumns);
+
+/*
+ * 'fm_admin_list_end()' - end the list on t.  If listed is false (the
+ * store failed), print "cannot list WHAT: " and the store's error and
+ * return FM_ADMIN_FAIL; else end the list, with the line none if it is
+ * empty, and return FM_ADMIN_OK.
+ */
+int fm_admin_list_end(struct fm_admin *admin, struct fm_table *t, bool listed,
+    const char *what, const char *none);
+
+/*
  * The four columns of an account in JSON (balance, held, restricted,
  * overdraft), the balance also in a table, at indexes first to first + 3
  * of a column array.

@@ -122,42 +122,22 @@ badge_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	(void)cmd;
 	if (!fm_users_get(admin->store, login, &u))
 		return fm_admin_fail("no user %s", login);
-	fm_table_init(&t, stdout, badge_columns, B_NCOLUMNS, admin->json);
-	fm_table_begin(&t);
+	/* What the store could list is all there is to show. */
+	fm_admin_list_begin(admin, &t, badge_columns, B_NCOLUMNS);
 	fm_badges_list(admin->store, login, badge_row, &t);
-	fm_table_end(&t, "No badges.");
-	return FM_ADMIN_OK;
+	return fm_admin_list_end(admin, &t, true, "badges", "No badges.");
 }
 
 static const struct fm_grammar_command commands[] = {
-    {.group = "badge",
-        .verb = "add",
-        .synopsis = "LOGIN UID [--label TEXT]",
-        .summary = "associate a badge (UID in hex) with a user",
-        .flags = FM_GRAMMAR_STORE,
-        .options = add_options,
-        .min_operands = 2,
-        .max_operands = 2,
-        .operands_error = "expected a login name and a UID",
-        .run = badge_add},
-    {.group = "badge",
-        .verb = "remove",
-        .synopsis = "UID",
-        .summary = "forget a badge",
-        .flags = FM_GRAMMAR_STORE,
-        .min_operands = 1,
-        .max_operands = 1,
-        .operands_error = "expected a UID",
-        .run = badge_remove},
-    {.group = "badge",
-        .verb = "list",
-        .synopsis = "LOGIN [--json]",
-        .summary = "list a user's badges",
-        .flags = FM_GRAMMAR_STORE,
-        .min_operands = 1,
-        .max_operands = 1,
-        .operands_error = "expected one login name",
-        .run = badge_list},
+    {"badge", "add", "LOGIN UID [--label TEXT]",
+        "associate a badge (UID in hex) with a user", FM_GRAMMAR_STORE,
+        .run = badge_add, .options = add_options,
+        .operands = {2, 2, "expected a login name and a UID", NULL}},
+    {"badge", "remove", "UID", "forget a badge", FM_GRAMMAR_STORE,
+        .run = badge_remove, .operands = {1, 1, "expected a UID", NULL}},
+    {"badge", "list", "LOGIN [--json]", "list a user's badges",
+        FM_GRAMMAR_STORE, .run = badge_list,
+        .operands = {1, 1, "expected one login name", NULL}},
 };
 
 const struct fm_admin_group fm_admin_group_badge = FM_ADMIN_GROUP(commands);

@@ -64,13 +64,9 @@ ca_init(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 static const struct fm_grammar_command commands[] = {
-    {.group = "ca",
-        .verb = "init",
-        .synopsis = "[--server-name NAME]",
-        .summary = "create the site CA and followmed's certificate",
-        .flags = FM_GRAMMAR_STORE,
-        .options = init_options,
-        .run = ca_init},
+    {"ca", "init", "[--server-name NAME]",
+        "create the site CA and followmed's certificate", FM_GRAMMAR_STORE,
+        .run = ca_init, .options = init_options},
 };
 
 const struct fm_admin_group fm_admin_group_ca = FM_ADMIN_GROUP(commands);

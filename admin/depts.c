@@ -64,13 +64,10 @@ dept_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 
 	(void)cmd;
 	(void)args;
-	fm_table_init(&t, stdout, dept_columns, D_NCOLUMNS, admin->json);
-	fm_table_begin(&t);
-	if (!fm_depts_list(admin->store, dept_row, &t))
-		return fm_admin_fail("cannot list departments: %s",
-		    fm_store_last_error(admin->store));
-	fm_table_end(&t, "No departments.");
-	return FM_ADMIN_OK;
+	fm_admin_list_begin(admin, &t, dept_columns, D_NCOLUMNS);
+	return fm_admin_list_end(admin, &t,
+	    fm_depts_list(admin->store, dept_row, &t), "departments",
+	    "No departments.");
 }
 
 static int
@@ -98,32 +95,16 @@ dept_show(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 static const struct fm_grammar_command commands[] = {
-    {.group = "dept",
-        .verb = "add",
-        .synopsis = "CODE NAME",
-        .summary = "add a department (cost centre)",
-        .flags = FM_GRAMMAR_STORE,
-        .min_operands = 2,
-        .max_operands = 2,
-        .operands_error = "expected a code and a name (quote a name with "
-                          "spaces)",
-        .run = dept_add},
-    {.group = "dept",
-        .verb = "list",
-        .synopsis = "[--json]",
-        .summary = "list departments with their balances",
-        .flags = FM_GRAMMAR_STORE,
-        .operands_error = "takes no arguments",
-        .run = dept_list},
-    {.group = "dept",
-        .verb = "show",
-        .synopsis = "CODE [--json]",
-        .summary = "show a department and its members",
-        .flags = FM_GRAMMAR_STORE,
-        .min_operands = 1,
-        .max_operands = 1,
-        .operands_error = "expected one department code",
-        .run = dept_show},
+    {"dept", "add", "CODE NAME", "add a department (cost centre)",
+        FM_GRAMMAR_STORE, .run = dept_add,
+        .operands = {2, 2,
+            "expected a code and a name (quote a name with spaces)", NULL}},
+    {"dept", "list", "[--json]", "list departments with their balances",
+        FM_GRAMMAR_STORE, .run = dept_list,
+        .operands = {0, 0, "takes no arguments", NULL}},
+    {"dept", "show", "CODE [--json]", "show a department and its members",
+        FM_GRAMMAR_STORE, .run = dept_show,
+        .operands = {1, 1, "expected one department code", NULL}},
 };
 
 const struct fm_admin_group fm_admin_group_dept = FM_ADMIN_GROUP(commands);

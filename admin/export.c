@@ -66,12 +66,22 @@ struct range_opts {
 	int64_t start, end; /* [start, end) */
 };
 
-/* The range of the parsed options; false (usage printed) if --to comes
- * before --from. */
+/*
+ * The range and row kind of the parsed options, the first nkinds of
+ * user, department and printer allowed; else prints the usage and
+ * returns false.
+ */
 static bool
 get_range(const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args, struct range_opts *o)
+    const struct fm_grammar_args *args, int nkinds, struct range_opts *o,
+    enum fm_export_by *by)
 {
+	static const struct {
+		const char *word;
+		enum fm_export_by by;
+	} kinds[] = {{"user", FM_EXPORT_BY_USER},
+	    {"department", FM_EXPORT_BY_DEPARTMENT},
+	    {"printer", FM_EXPORT_BY_PRINTER}};
 	const struct fm_grammar_value *v = args->opt;
 
 	*o = (struct range_opts){v[R_BY].text, v[R_FROM].text, v[R_TO].text,
@@ -81,7 +91,15 @@ get_range(const struct fm_grammar_command *cmd,
 		return false;
 	}
 	o->end = fm_period_next_day(v[R_TO].number);
-	return true;
+	for (int i = 0; i < nkinds; i++)
+		if (strcmp(o->by, kinds[i].word) == 0) {
+			*by = kinds[i].by;
+			return true;
+		}
+	fm_admin_usage(cmd, "%s",
+	    nkinds == 3 ? "--by is user, department or printer"
+	                : "--by is department or user");
+	return false;
 }
 
 static int
@@ -91,17 +109,8 @@ report_usage(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	struct range_opts o;
 	enum fm_export_by by;
 
-	if (!get_range(cmd, args, &o))
+	if (!get_range(cmd, args, 3, &o, &by))
 		return FM_ADMIN_USAGE;
-	if (strcmp(o.by, "user") == 0)
-		by = FM_EXPORT_BY_USER;
-	else if (strcmp(o.by, "department") == 0)
-		by = FM_EXPORT_BY_DEPARTMENT;
-	else if (strcmp(o.by, "printer") == 0)
-		by = FM_EXPORT_BY_PRINTER;
-	else
-		return fm_admin_usage(
-		    cmd, "--by is user, department or printer");
 	if (!fm_export_write(admin->store, by, o.start, o.end, o.from, o.to,
 	        admin->json ? FM_EXPORT_JSON : FM_EXPORT_TEXT, stdout, NULL))
 		return fm_admin_fail(
@@ -226,14 +235,8 @@ static int export(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	enum fm_export_by by;
 	enum fm_export_format format;
 
-	if (!get_range(cmd, args, &o))
+	if (!get_range(cmd, args, 2, &o, &by))
 		return FM_ADMIN_USAGE;
-	if (strcmp(o.by, "user") == 0)
-		by = FM_EXPORT_BY_USER;
-	else if (strcmp(o.by, "department") == 0)
-		by = FM_EXPORT_BY_DEPARTMENT;
-	else
-		return fm_admin_usage(cmd, "--by is department or user");
 	if (o.format == NULL || strcmp(o.format, "csv") == 0)
 		format = FM_EXPORT_CSV;
 	else if (strcmp(o.format, "json") == 0)
@@ -246,26 +249,21 @@ static int export(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 static const struct fm_grammar_command report_commands[] = {
-    {.group = "report",
-        .verb = "usage",
-        .synopsis = "--by user|department|printer --from DATE --to DATE "
-                    "[--json]",
-        .summary = "pages and costs per user, department or printer",
-        .flags = FM_GRAMMAR_STORE,
-        .options = report_options,
-        .missing = "--by, --from and --to are required",
-        .run = report_usage},
+    {"report", "usage",
+        "--by user|department|printer --from DATE --to DATE [--json]",
+        "pages and costs per user, department or printer", FM_GRAMMAR_STORE,
+        .run = report_usage, .options = report_options,
+        .missing = "--by, --from and --to are required"},
 };
 
 /* Not FM_GRAMMAR_STORE: --out opens its file before privileges drop. */
 static const struct fm_grammar_command export_commands[] = {
-    {.group = "export",
-        .synopsis = "--by department|user --from DATE --to DATE "
-                    "[--format csv|json] [--out FILE]",
-        .summary = "finance export (dates inclusive)",
+    {"export", NULL,
+        "--by department|user --from DATE --to DATE [--format csv|json] "
+        "[--out FILE]",
+        "finance export (dates inclusive)", 0, .run = export,
         .options = export_options,
-        .missing = "--by, --from and --to are required",
-        .run = export},
+        .missing = "--by, --from and --to are required"},
 };
 
 const struct fm_admin_group fm_admin_group_report =

@@ -142,23 +142,15 @@ add_operand(struct walk *w, const char *word)
 	w->last_operand = word;
 }
 
-/* "--name", "--name=value" or "--name value" at argv[*i]. */
+/* Option o's value: attached to its word, else the next word. */
 static bool
-read_long(struct walk *w, int argc, char *const *argv, int *i)
+take_value(struct walk *w, int argc, char *const *argv, int *i, int o,
+    const char *attached)
 {
-	const char *word = argv[*i], *name = word + 2;
-	const char *eq = strchr(name, '='), *value;
-	int o = find_long(
-	    w->cmd->options, name, eq ? (size_t)(eq - name) : strlen(name));
+	const char *word = argv[*i], *value;
 
-	if (o < 0)
-		return fail(w->args, unknown_option, word);
-	if (w->cmd->options[o].kind == FM_GRAMMAR_FLAG) {
-		if (eq != NULL)
-			return fail(w->args, unknown_option, word);
-		value = "";
-	} else if (eq != NULL)
-		value = eq + 1;
+	if (attached != NULL)
+		value = attached;
 	else if (*i + 1 < argc)
 		value = argv[++*i];
 	else
@@ -167,11 +159,30 @@ read_long(struct walk *w, int argc, char *const *argv, int *i)
 	return set_option(w, o, value);
 }
 
+/* "--name", "--name=value" or "--name value" at argv[*i]. */
+static bool
+read_long(struct walk *w, int argc, char *const *argv, int *i)
+{
+	const char *word = argv[*i], *name = word + 2;
+	const char *eq = strchr(name, '=');
+	int o = find_long(
+	    w->cmd->options, name, eq ? (size_t)(eq - name) : strlen(name));
+
+	if (o < 0)
+		return fail(w->args, unknown_option, word);
+	if (w->cmd->options[o].kind != FM_GRAMMAR_FLAG)
+		return take_value(w, argc, argv, i, o, eq ? eq + 1 : NULL);
+	if (eq != NULL)
+		return fail(w->args, unknown_option, word);
+	w->last_option_word = word;
+	return set_option(w, o, "");
+}
+
 /* "-abc", "-xvalue" or "-x value" at argv[*i]. */
 static bool
 read_short(struct walk *w, int argc, char *const *argv, int *i)
 {
-	const char *word = argv[*i], *value;
+	const char *word = argv[*i];
 	/* getopt_long names an unknown letter that does not end its word
 	 * by argv[optind - 1] of its permuted argv: the last operand read,
 	 * else the last word an option used.  Kept: the message is the
@@ -185,19 +196,11 @@ read_short(struct walk *w, int argc, char *const *argv, int *i)
 		if (o < 0)
 			return fail(w->args, unknown_option,
 			    p[1] == '\0' ? word : before);
-		if (w->cmd->options[o].kind == FM_GRAMMAR_FLAG) {
-			if (!set_option(w, o, ""))
-				return false;
-			continue;
-		}
-		if (p[1] != '\0')
-			value = p + 1;
-		else if (*i + 1 < argc)
-			value = argv[++*i];
-		else
-			return fail(w->args, unknown_option, word);
-		w->last_option_word = argv[*i];
-		return set_option(w, o, value);
+		if (w->cmd->options[o].kind != FM_GRAMMAR_FLAG)
+			return take_value(
+			    w, argc, argv, i, o, p[1] != '\0' ? p + 1 : NULL);
+		if (!set_option(w, o, ""))
+			return false;
 	}
 	w->last_option_word = word;
 	return true;
@@ -230,7 +233,7 @@ static bool
 read_exact(struct walk *w, int argc, char *const *argv)
 {
 	const char *error =
-	    w->cmd->operands_error ? w->cmd->operands_error : unexpected;
+	    w->cmd->operands.error ? w->cmd->operands.error : unexpected;
 	const struct fm_grammar_option *opts = w->cmd->options;
 
 	if (argc == 1)
@@ -253,20 +256,16 @@ read_exact(struct walk *w, int argc, char *const *argv)
 static bool
 check_operands(struct walk *w)
 {
-	const struct fm_grammar_command *cmd = w->cmd;
+	const struct fm_grammar_operands *n = &w->cmd->operands;
 	struct fm_grammar_args *args = w->args;
 
-	if (args->noperands < cmd->min_operands ||
-	    args->noperands > cmd->max_operands)
-		return fail(args,
-		    cmd->operands_error ? cmd->operands_error : unexpected,
-		    args->noperands > cmd->max_operands
-		        ? args->operand[cmd->max_operands].text
-		        : "");
-	for (int i = 0; i < args->noperands; i++)
-		if (!check_value(&cmd->operand, &args->operand[i]))
+	if (args->noperands < n->min || args->noperands > n->max)
+		return fail(args, n->error ? n->error : unexpected,
+		    args->noperands > n->max ? args->operand[n->max].text : "");
+	for (int i = 0; n->each != NULL && i < args->noperands; i++)
+		if (!check_value(n->each, &args->operand[i]))
 			return fail(
-			    args, cmd->operand.invalid, args->operand[i].text);
+			    args, n->each->invalid, args->operand[i].text);
 	return true;
 }
 
@@ -314,9 +313,9 @@ table_fits(const struct fm_grammar_command *cmd)
 
 	while (cmd->options != NULL && cmd->options[n].name != NULL)
 		n++;
-	return n <= FM_GRAMMAR_OPTMAX && cmd->min_operands >= 0 &&
-	    cmd->min_operands <= cmd->max_operands &&
-	    cmd->max_operands < FM_GRAMMAR_OPERANDMAX;
+	return n <= FM_GRAMMAR_OPTMAX && cmd->operands.min >= 0 &&
+	    cmd->operands.min <= cmd->operands.max &&
+	    cmd->operands.max < FM_GRAMMAR_OPERANDMAX;
 }
 
 bool

@@ -104,22 +104,28 @@ struct fm_grammar_command;
 typedef int fm_grammar_run_fn(struct fm_admin *admin,
     const struct fm_grammar_command *cmd, const struct fm_grammar_args *args);
 
+/* How many operands a command takes, and what they are. */
+struct fm_grammar_operands {
+	int min, max;
+	/* The count is wrong; "%s": the first operand too many.  NULL:
+	 * "unexpected argument '%s'". */
+	const char *error;
+	/* Kind, range and invalid message of each; NULL: any word. */
+	const struct fm_grammar_option *each;
+};
+
+/* In this order, so that a table entry reads as a usage line. */
 struct fm_grammar_command {
 	const char *group;    /* "jobs" */
 	const char *verb;     /* "list"; NULL: the group is the command */
 	const char *synopsis; /* usage after the words: "[--user USER]" */
 	const char *summary;  /* one line, for --help */
 	unsigned flags;       /* FM_GRAMMAR_STORE, FM_GRAMMAR_EXACT */
+	fm_grammar_run_fn *run;
 	/* NULL: the command reads no options, every word is an operand. */
 	const struct fm_grammar_option *options;
 	const char *missing; /* see fm_grammar_option.missing */
-	int min_operands, max_operands;
-	/* The operand count is wrong; "%s": the first operand too many.
-	 * NULL: "unexpected argument '%s'". */
-	const char *operands_error;
-	/* What each operand is: kind, range, invalid message. */
-	struct fm_grammar_option operand;
-	fm_grammar_run_fn *run;
+	struct fm_grammar_operands operands;
 };
 
 /*

@@ -415,59 +415,34 @@ privacy_anonymise(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	return FM_ADMIN_OK;
 }
 
-#define JOB_ID                                                                 \
-	{                                                                      \
-		.name = "ID", .kind = FM_GRAMMAR_INTEGER,                      \
-		.invalid = "'%s' is not a job id", .min = 1, .max = INT64_MAX, \
-		.help = "a job number"                                         \
-	}
+static const struct fm_grammar_option job_id = {.name = "ID",
+    .kind = FM_GRAMMAR_INTEGER,
+    .invalid = "'%s' is not a job id",
+    .min = 1,
+    .max = INT64_MAX,
+    .help = "a job number"};
 
 static const struct fm_grammar_command jobs_commands[] = {
-    {.group = "jobs",
-        .verb = "list",
-        .synopsis = "[--user USER] [--state STATE | --all] [--json]",
-        .summary = "list held jobs (or jobs in STATE, or all)",
-        .flags = FM_GRAMMAR_STORE,
-        .options = list_options,
-        .run = jobs_list},
-    {.group = "jobs",
-        .verb = "show",
-        .synopsis = "ID [--json]",
-        .summary = "show one job, its documents and history",
-        .flags = FM_GRAMMAR_STORE,
-        .min_operands = 1,
-        .max_operands = 1,
-        .operands_error = "expected one job id",
-        .operand = JOB_ID,
-        .run = jobs_show},
-    {.group = "jobs",
-        .verb = "delete",
-        .synopsis = "ID",
-        .summary = "delete a held job and destroy its data",
-        .flags = FM_GRAMMAR_STORE,
-        .min_operands = 1,
-        .max_operands = 1,
-        .operands_error = "expected one job id",
-        .operand = JOB_ID,
-        .run = jobs_delete},
-    {.group = "jobs",
-        .verb = "purge-expired",
-        .synopsis = "",
-        .summary = "expire every held job past its expiry time now",
-        .flags = FM_GRAMMAR_STORE,
-        .operands_error = "takes no arguments",
-        .run = jobs_purge_expired},
+    {"jobs", "list", "[--user USER] [--state STATE | --all] [--json]",
+        "list held jobs (or jobs in STATE, or all)", FM_GRAMMAR_STORE,
+        .run = jobs_list, .options = list_options},
+    {"jobs", "show", "ID [--json]", "show one job, its documents and history",
+        FM_GRAMMAR_STORE, .run = jobs_show,
+        .operands = {1, 1, "expected one job id", &job_id}},
+    {"jobs", "delete", "ID", "delete a held job and destroy its data",
+        FM_GRAMMAR_STORE, .run = jobs_delete,
+        .operands = {1, 1, "expected one job id", &job_id}},
+    {"jobs", "purge-expired", "",
+        "expire every held job past its expiry time now", FM_GRAMMAR_STORE,
+        .run = jobs_purge_expired,
+        .operands = {0, 0, "takes no arguments", NULL}},
 };
 
 static const struct fm_grammar_command privacy_commands[] = {
-    {.group = "privacy",
-        .verb = "anonymise",
-        .synopsis = "--older-than DAYS",
-        .summary = "remove titles and hosts of jobs that ended DAYS ago",
-        .flags = FM_GRAMMAR_STORE,
-        .options = anonymise_options,
-        .operands_error = "--older-than DAYS is required",
-        .run = privacy_anonymise},
+    {"privacy", "anonymise", "--older-than DAYS",
+        "remove titles and hosts of jobs that ended DAYS ago", FM_GRAMMAR_STORE,
+        .run = privacy_anonymise, .options = anonymise_options,
+        .operands = {0, 0, "--older-than DAYS is required", NULL}},
 };
 
 const struct fm_admin_group fm_admin_group_jobs = FM_ADMIN_GROUP(jobs_commands);

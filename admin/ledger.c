@@ -106,43 +106,29 @@ period_close(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	return FM_ADMIN_OK;
 }
 
+static const struct fm_grammar_option job_id = {.name = "JOB",
+    .kind = FM_GRAMMAR_INTEGER,
+    .invalid = "expected one job id",
+    .min = 1,
+    .max = INT64_MAX,
+    .help = "a job number"};
+
 static const struct fm_grammar_command refund_commands[] = {
-    {.group = "refund",
-        .synopsis = "JOB --reason TEXT",
-        .summary = "give back what a job was charged",
-        .flags = FM_GRAMMAR_STORE,
-        .options = refund_options,
-        .min_operands = 1,
-        .max_operands = 1,
-        .operands_error = "expected one job id",
-        .operand = {.name = "JOB",
-            .kind = FM_GRAMMAR_INTEGER,
-            .invalid = "expected one job id",
-            .min = 1,
-            .max = INT64_MAX,
-            .help = "a job number"},
-        .run = refund},
+    {"refund", NULL, "JOB --reason TEXT", "give back what a job was charged",
+        FM_GRAMMAR_STORE, .run = refund, .options = refund_options,
+        .operands = {1, 1, "expected one job id", &job_id}},
 };
 
 static const struct fm_grammar_command ledger_commands[] = {
-    {.group = "ledger",
-        .verb = "verify",
-        .synopsis = "[--json]",
-        .summary = "check the ledger's hash chain and cached balances",
-        .flags = FM_GRAMMAR_STORE,
-        .operands_error = "takes no arguments",
-        .run = ledger_verify},
+    {"ledger", "verify", "[--json]",
+        "check the ledger's hash chain and cached balances", FM_GRAMMAR_STORE,
+        .run = ledger_verify, .operands = {0, 0, "takes no arguments", NULL}},
 };
 
 static const struct fm_grammar_command period_commands[] = {
-    {.group = "period",
-        .verb = "close",
-        .synopsis = "--to DATE",
-        .summary = "close every day through DATE so its exports never "
-                   "change",
-        .flags = FM_GRAMMAR_STORE,
-        .options = close_options,
-        .run = period_close},
+    {"period", "close", "--to DATE",
+        "close every day through DATE so its exports never change",
+        FM_GRAMMAR_STORE, .run = period_close, .options = close_options},
 };
 
 const struct fm_admin_group fm_admin_group_refund =

@@ -197,38 +197,26 @@ price_history(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	struct fm_table t;
 
 	(void)cmd;
-	fm_table_init(&t, stdout, version_columns, V_NCOLUMNS, admin->json);
-	fm_table_begin(&t);
+	/* What the store could list is all there is to show. */
+	fm_admin_list_begin(admin, &t, version_columns, V_NCOLUMNS);
 	fm_price_history(admin->store, printer ? printer : "", version_row, &t);
-	fm_table_end(&t, "No versions.");
-	return FM_ADMIN_OK;
+	return fm_admin_list_end(admin, &t, true, "versions", "No versions.");
 }
 
 static const struct fm_grammar_command commands[] = {
-    {.group = "price",
-        .verb = "set",
-        .synopsis = "[--printer P] --media SIZE --colour mono|colour --sides "
-                    "simplex|duplex [--per impression|sheet] --amount A",
-        .summary = "set one price; makes a new version of the printer's "
-                   "list (default list without --printer)",
-        .flags = FM_GRAMMAR_STORE,
-        .options = set_options,
-        .missing = "--media, --colour, --sides and --amount are required",
-        .run = price_set},
-    {.group = "price",
-        .verb = "show",
-        .synopsis = "[--printer P] [--version N] [--json]",
-        .summary = "show the price list a printer uses now (or a version)",
-        .flags = FM_GRAMMAR_STORE,
-        .options = show_options,
-        .run = price_show},
-    {.group = "price",
-        .verb = "history",
-        .synopsis = "[--printer P] [--json]",
-        .summary = "list the versions of a price list",
-        .flags = FM_GRAMMAR_STORE,
-        .options = history_options,
-        .run = price_history},
+    {"price", "set",
+        "[--printer P] --media SIZE --colour mono|colour --sides "
+        "simplex|duplex [--per impression|sheet] --amount A",
+        "set one price; makes a new version of the printer's list (default "
+        "list without --printer)",
+        FM_GRAMMAR_STORE, .run = price_set, .options = set_options,
+        .missing = "--media, --colour, --sides and --amount are required"},
+    {"price", "show", "[--printer P] [--version N] [--json]",
+        "show the price list a printer uses now (or a version)",
+        FM_GRAMMAR_STORE, .run = price_show, .options = show_options},
+    {"price", "history", "[--printer P] [--json]",
+        "list the versions of a price list", FM_GRAMMAR_STORE,
+        .run = price_history, .options = history_options},
 };
 
 const struct fm_admin_group fm_admin_group_price = FM_ADMIN_GROUP(commands);

@@ -66,33 +66,19 @@ printer_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 
 	(void)cmd;
 	(void)args;
-	fm_table_init(&t, stdout, printer_columns, P_NCOLUMNS, admin->json);
-	fm_table_begin(&t);
-	if (!fm_printers_list(admin->store, printer_row, &t))
-		return fm_admin_fail("cannot list printers: %s",
-		    fm_store_last_error(admin->store));
-	fm_table_end(&t, "No printers.");
-	return FM_ADMIN_OK;
+	fm_admin_list_begin(admin, &t, printer_columns, P_NCOLUMNS);
+	return fm_admin_list_end(admin, &t,
+	    fm_printers_list(admin->store, printer_row, &t), "printers",
+	    "No printers.");
 }
 
 static const struct fm_grammar_command commands[] = {
-    {.group = "printer",
-        .verb = "add",
-        .synopsis = "NAME --uri URI|--queue QUEUE [--location TEXT]",
-        .summary = "add a printer jobs can be released to",
-        .flags = FM_GRAMMAR_STORE,
-        .options = add_options,
-        .min_operands = 1,
-        .max_operands = 1,
-        .operands_error = "expected one printer name",
-        .run = printer_add},
-    {.group = "printer",
-        .verb = "list",
-        .synopsis = "[--json]",
-        .summary = "list printers",
-        .flags = FM_GRAMMAR_STORE,
-        .operands_error = "takes no arguments",
-        .run = printer_list},
+    {"printer", "add", "NAME --uri URI|--queue QUEUE [--location TEXT]",
+        "add a printer jobs can be released to", FM_GRAMMAR_STORE,
+        .run = printer_add, .options = add_options,
+        .operands = {1, 1, "expected one printer name", NULL}},
+    {"printer", "list", "[--json]", "list printers", FM_GRAMMAR_STORE,
+        .run = printer_list, .operands = {0, 0, "takes no arguments", NULL}},
 };
 
 const struct fm_admin_group fm_admin_group_printer = FM_ADMIN_GROUP(commands);

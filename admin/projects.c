@@ -74,42 +74,23 @@ project_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 
 	(void)cmd;
 	(void)args;
-	fm_table_init(&t, stdout, project_columns, P_NCOLUMNS, admin->json);
-	fm_table_begin(&t);
-	if (!fm_accounts_list(admin->store, "project", project_row, &t))
-		return fm_admin_fail("cannot list projects: %s",
-		    fm_store_last_error(admin->store));
-	fm_table_end(&t, "No projects.");
-	return FM_ADMIN_OK;
+	fm_admin_list_begin(admin, &t, project_columns, P_NCOLUMNS);
+	return fm_admin_list_end(admin, &t,
+	    fm_accounts_list(admin->store, "project", project_row, &t),
+	    "projects", "No projects.");
 }
 
 static const struct fm_grammar_command commands[] = {
-    {.group = "project",
-        .verb = "add",
-        .synopsis = "CODE",
-        .summary = "add a project account jobs can be charged to "
-                   "(job-account-id)",
-        .flags = FM_GRAMMAR_STORE,
-        .min_operands = 1,
-        .max_operands = 1,
-        .operands_error = "expected one project code",
-        .run = project_add},
-    {.group = "project",
-        .verb = "allow",
-        .synopsis = "CODE LOGIN",
-        .summary = "let a user charge a project (or another department)",
-        .flags = FM_GRAMMAR_STORE,
-        .min_operands = 2,
-        .max_operands = 2,
-        .operands_error = "expected an account code and a login name",
-        .run = project_allow},
-    {.group = "project",
-        .verb = "list",
-        .synopsis = "[--json]",
-        .summary = "list project accounts",
-        .flags = FM_GRAMMAR_STORE,
-        .operands_error = "takes no arguments",
-        .run = project_list},
+    {"project", "add", "CODE",
+        "add a project account jobs can be charged to (job-account-id)",
+        FM_GRAMMAR_STORE, .run = project_add,
+        .operands = {1, 1, "expected one project code", NULL}},
+    {"project", "allow", "CODE LOGIN",
+        "let a user charge a project (or another department)", FM_GRAMMAR_STORE,
+        .run = project_allow,
+        .operands = {2, 2, "expected an account code and a login name", NULL}},
+    {"project", "list", "[--json]", "list project accounts", FM_GRAMMAR_STORE,
+        .run = project_list, .operands = {0, 0, "takes no arguments", NULL}},
 };
 
 const struct fm_admin_group fm_admin_group_project = FM_ADMIN_GROUP(commands);

@@ -365,66 +365,39 @@ balance(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 static const struct fm_grammar_command quota_commands[] = {
-    {.group = "quota",
-        .verb = "set",
-        .synopsis = "--user L|--department C|--project P --amount A "
-                    "[--period daily|weekly|monthly] [--cap A]",
-        .summary = "allocate A every period, up to the cap (amount 0 "
-                   "removes it)",
-        .flags = FM_GRAMMAR_STORE,
-        .options = set_options,
-        .run = quota_set},
-    {.group = "quota",
-        .verb = "limit",
-        .synopsis = "--user L|--department C|--project P "
-                    "[--restricted|--unrestricted] [--overdraft A]",
-        .summary = "set whether an account may go below zero, and how far",
-        .flags = FM_GRAMMAR_STORE,
-        .options = limit_options,
-        .run = quota_limit},
-    {.group = "quota",
-        .verb = "grant",
-        .synopsis = "--user L|--department C|--project P --amount A "
-                    "--reason TEXT",
-        .summary = "add money to an account",
-        .flags = FM_GRAMMAR_STORE,
-        .options = grant_options,
-        .run = quota_add},
-    {.group = "quota",
-        .verb = "adjust",
-        .synopsis = "--user L|--department C|--project P --amount A "
-                    "--reason TEXT",
-        .summary = "correct a balance (A may be negative)",
-        .flags = FM_GRAMMAR_STORE,
-        .options = adjust_options,
-        .run = quota_add},
-    {.group = "quota",
-        .verb = "policy",
-        .synopsis = "[--payer user-first|department-first] [--new-users "
-                    "restricted|unrestricted] [--currency CODE] [--json]",
-        .summary = "show or change the site policy",
-        .flags = FM_GRAMMAR_STORE,
-        .options = policy_options,
-        .run = quota_policy},
-    {.group = "quota",
-        .verb = "run-allocations",
-        .synopsis = "",
-        .summary = "credit the allocations of the current period now "
-                   "(idempotent)",
-        .flags = FM_GRAMMAR_STORE,
-        .operands_error = "takes no arguments",
-        .run = quota_run_allocations},
+    {"quota", "set",
+        "--user L|--department C|--project P --amount A [--period "
+        "daily|weekly|monthly] [--cap A]",
+        "allocate A every period, up to the cap (amount 0 removes it)",
+        FM_GRAMMAR_STORE, .run = quota_set, .options = set_options},
+    {"quota", "limit",
+        "--user L|--department C|--project P [--restricted|--unrestricted] "
+        "[--overdraft A]",
+        "set whether an account may go below zero, and how far",
+        FM_GRAMMAR_STORE, .run = quota_limit, .options = limit_options},
+    {"quota", "grant",
+        "--user L|--department C|--project P --amount A --reason TEXT",
+        "add money to an account", FM_GRAMMAR_STORE, .run = quota_add,
+        .options = grant_options},
+    {"quota", "adjust",
+        "--user L|--department C|--project P --amount A --reason TEXT",
+        "correct a balance (A may be negative)", FM_GRAMMAR_STORE,
+        .run = quota_add, .options = adjust_options},
+    {"quota", "policy",
+        "[--payer user-first|department-first] [--new-users "
+        "restricted|unrestricted] [--currency CODE] [--json]",
+        "show or change the site policy", FM_GRAMMAR_STORE, .run = quota_policy,
+        .options = policy_options},
+    {"quota", "run-allocations", "",
+        "credit the allocations of the current period now (idempotent)",
+        FM_GRAMMAR_STORE, .run = quota_run_allocations,
+        .operands = {0, 0, "takes no arguments", NULL}},
 };
 
 static const struct fm_grammar_command balance_commands[] = {
-    {.group = "balance",
-        .synopsis = "user LOGIN|department CODE|project CODE [--json]",
-        .summary = "show an account's balance, reservations and limit",
-        .flags = FM_GRAMMAR_STORE,
-        .min_operands = 2,
-        .max_operands = 2,
-        .operands_error = balance_operands,
-        .run = balance},
+    {"balance", NULL, "user LOGIN|department CODE|project CODE [--json]",
+        "show an account's balance, reservations and limit", FM_GRAMMAR_STORE,
+        .run = balance, .operands = {2, 2, balance_operands, NULL}},
 };
 
 const struct fm_admin_group fm_admin_group_quota =

@@ -138,14 +138,11 @@ terminal_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	struct fm_table t;
 
 	(void)cmd;
-	fm_table_init(&t, stdout, terminal_columns, T_NCOLUMNS, admin->json);
-	fm_table_begin(&t);
-	if (!fm_terminals_list(admin->store, args->opt[LIST_ALL].text != NULL,
-	        terminal_row, &t))
-		return fm_admin_fail("cannot list terminals: %s",
-		    fm_store_last_error(admin->store));
-	fm_table_end(&t, "No terminals.");
-	return FM_ADMIN_OK;
+	fm_admin_list_begin(admin, &t, terminal_columns, T_NCOLUMNS);
+	return fm_admin_list_end(admin, &t,
+	    fm_terminals_list(admin->store, args->opt[LIST_ALL].text != NULL,
+	        terminal_row, &t),
+	    "terminals", "No terminals.");
 }
 
 static int
@@ -194,44 +191,24 @@ auth_unlock(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 static const struct fm_grammar_command terminal_commands[] = {
-    {.group = "terminal",
-        .verb = "add",
-        .synopsis = "NAME --printer PRINTER",
-        .summary = "create a release terminal's certificate, bound to a "
-                   "printer",
-        .flags = FM_GRAMMAR_STORE,
-        .options = add_options,
-        .min_operands = 1,
-        .max_operands = 1,
-        .operands_error = "expected one terminal name",
-        .run = terminal_add},
-    {.group = "terminal",
-        .verb = "list",
-        .synopsis = "[--all] [--json]",
-        .summary = "list terminals (--all: removed ones too)",
-        .flags = FM_GRAMMAR_STORE | FM_GRAMMAR_EXACT,
-        .options = list_options,
-        .run = terminal_list},
-    {.group = "terminal",
-        .verb = "remove",
-        .synopsis = "NAME",
-        .summary = "refuse a terminal from now on",
-        .flags = FM_GRAMMAR_STORE,
-        .min_operands = 1,
-        .max_operands = 1,
-        .operands_error = "expected one terminal name",
-        .run = terminal_remove},
+    {"terminal", "add", "NAME --printer PRINTER",
+        "create a release terminal's certificate, bound to a printer",
+        FM_GRAMMAR_STORE, .run = terminal_add, .options = add_options,
+        .operands = {1, 1, "expected one terminal name", NULL}},
+    {"terminal", "list", "[--all] [--json]",
+        "list terminals (--all: removed ones too)",
+        FM_GRAMMAR_STORE | FM_GRAMMAR_EXACT, .run = terminal_list,
+        .options = list_options},
+    {"terminal", "remove", "NAME", "refuse a terminal from now on",
+        FM_GRAMMAR_STORE, .run = terminal_remove,
+        .operands = {1, 1, "expected one terminal name", NULL}},
 };
 
 static const struct fm_grammar_command auth_commands[] = {
-    {.group = "auth",
-        .verb = "unlock",
-        .synopsis = "--user USER | --terminal NAME",
-        .summary = "end a lockout after failed logins",
-        .flags = FM_GRAMMAR_STORE | FM_GRAMMAR_EXACT,
-        .options = unlock_options,
-        .operands_error = unlock_usage,
-        .run = auth_unlock},
+    {"auth", "unlock", "--user USER | --terminal NAME",
+        "end a lockout after failed logins",
+        FM_GRAMMAR_STORE | FM_GRAMMAR_EXACT, .run = auth_unlock,
+        .options = unlock_options, .operands = {0, 0, unlock_usage, NULL}},
 };
 
 const struct fm_admin_group fm_admin_group_terminal =

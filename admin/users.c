@@ -145,14 +145,11 @@ user_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	struct fm_table t;
 
 	(void)cmd;
-	fm_admin_user_table(&t, admin->json);
-	fm_table_begin(&t);
-	if (!fm_users_list(admin->store, args->opt[LIST_DEPARTMENT].text,
-	        fm_admin_user_row, &t))
-		return fm_admin_fail(
-		    "cannot list users: %s", fm_store_last_error(admin->store));
-	fm_table_end(&t, "No users.");
-	return FM_ADMIN_OK;
+	fm_admin_list_begin(admin, &t, user_columns, U_NCOLUMNS);
+	return fm_admin_list_end(admin, &t,
+	    fm_users_list(admin->store, args->opt[LIST_DEPARTMENT].text,
+	        fm_admin_user_row, &t),
+	    "users", "No users.");
 }
 
 static int
@@ -249,70 +246,33 @@ user_set_pin(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 static const struct fm_grammar_command commands[] = {
-    {.group = "user",
-        .verb = "add",
-        .synopsis = "LOGIN [--name NAME] [--department CODE]",
-        .summary = "add a user (users are also added on first print)",
-        .flags = FM_GRAMMAR_STORE,
-        .options = add_options,
-        .min_operands = 1,
-        .max_operands = 1,
-        .operands_error = "expected one login name",
-        .run = user_add},
-    {.group = "user",
-        .verb = "show",
-        .synopsis = "LOGIN [--json]",
-        .summary = "show a user and their balance",
-        .flags = FM_GRAMMAR_STORE,
-        .min_operands = 1,
-        .max_operands = 1,
-        .operands_error = "expected one login name",
-        .run = user_show},
-    {.group = "user",
-        .verb = "list",
-        .synopsis = "[--department CODE] [--json]",
-        .summary = "list users",
-        .flags = FM_GRAMMAR_STORE,
-        .options = list_options,
-        .run = user_list},
-    {.group = "user",
-        .verb = "set-department",
-        .synopsis = "LOGIN CODE|none",
-        .summary = "set a user's primary department",
-        .flags = FM_GRAMMAR_STORE,
-        .min_operands = 2,
-        .max_operands = 2,
-        .operands_error = "expected a login name and a department code "
-                          "(or \"none\")",
-        .run = user_set_department},
-    {.group = "user",
-        .verb = "set-pin",
-        .synopsis = "LOGIN  (PIN on standard input)",
-        .summary = "set a user's print PIN (4 to 8 digits)",
-        .flags = FM_GRAMMAR_STORE,
-        .min_operands = 1,
-        .max_operands = 1,
-        .operands_error = "expected one login name (the PIN is read from "
-                          "standard input, never from the command line)",
-        .run = user_set_pin},
-    {.group = "user",
-        .verb = "enable",
-        .synopsis = "LOGIN",
-        .summary = "allow a user to print again",
-        .flags = FM_GRAMMAR_STORE,
-        .min_operands = 1,
-        .max_operands = 1,
-        .operands_error = "expected one login name",
-        .run = user_set_enabled},
-    {.group = "user",
-        .verb = "disable",
-        .synopsis = "LOGIN",
-        .summary = "refuse releases for a user",
-        .flags = FM_GRAMMAR_STORE,
-        .min_operands = 1,
-        .max_operands = 1,
-        .operands_error = "expected one login name",
-        .run = user_set_enabled},
+    {"user", "add", "LOGIN [--name NAME] [--department CODE]",
+        "add a user (users are also added on first print)", FM_GRAMMAR_STORE,
+        .run = user_add, .options = add_options,
+        .operands = {1, 1, "expected one login name", NULL}},
+    {"user", "show", "LOGIN [--json]", "show a user and their balance",
+        FM_GRAMMAR_STORE, .run = user_show,
+        .operands = {1, 1, "expected one login name", NULL}},
+    {"user", "list", "[--department CODE] [--json]", "list users",
+        FM_GRAMMAR_STORE, .run = user_list, .options = list_options},
+    {"user", "set-department", "LOGIN CODE|none",
+        "set a user's primary department", FM_GRAMMAR_STORE,
+        .run = user_set_department,
+        .operands = {2, 2,
+            "expected a login name and a department code (or \"none\")", NULL}},
+    {"user", "set-pin", "LOGIN  (PIN on standard input)",
+        "set a user's print PIN (4 to 8 digits)", FM_GRAMMAR_STORE,
+        .run = user_set_pin,
+        .operands = {1, 1,
+            "expected one login name (the PIN is read from standard input, "
+            "never from the command line)",
+            NULL}},
+    {"user", "enable", "LOGIN", "allow a user to print again", FM_GRAMMAR_STORE,
+        .run = user_set_enabled,
+        .operands = {1, 1, "expected one login name", NULL}},
+    {"user", "disable", "LOGIN", "refuse releases for a user", FM_GRAMMAR_STORE,
+        .run = user_set_enabled,
+        .operands = {1, 1, "expected one login name", NULL}},
 };
 
 const struct fm_admin_group fm_admin_group_user = FM_ADMIN_GROUP(commands);
