@@ -45,12 +45,6 @@ badge_key(struct fm_admin *admin, uint8_t *key)
 
 enum { ADD_LABEL };
 
-static const struct fm_grammar_option add_options[] = {
-    [ADD_LABEL] = {.name = "label",
-        .help = "a note to tell the user's badges apart"},
-    {.name = NULL},
-};
-
 static int
 badge_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
     const struct fm_grammar_args *args)
@@ -127,6 +121,11 @@ badge_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	fm_badges_list(admin->store, login, badge_row, &t);
 	return fm_admin_list_end(admin, &t, true, "badges", "No badges.");
 }
+
+static const struct fm_grammar_option add_options[] = {
+    [ADD_LABEL] = {"label", .help = "a note to tell the user's badges apart"},
+    {.name = NULL},
+};
 
 static const struct fm_grammar_command commands[] = {
     {"badge", "add", "LOGIN UID [--label TEXT]",

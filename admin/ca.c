@@ -17,13 +17,6 @@
 
 enum { INIT_SERVER_NAME };
 
-static const struct fm_grammar_option init_options[] = {
-    [INIT_SERVER_NAME] = {.name = "server-name",
-        .help = "the DNS name terminals reach followmed by (default: "
-                "server_name of followme.conf, else the host name)"},
-    {.name = NULL},
-};
-
 static int
 ca_init(struct fm_admin *admin, const struct fm_grammar_command *cmd,
     const struct fm_grammar_args *args)
@@ -62,6 +55,13 @@ ca_init(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	    name, dir);
 	return FM_ADMIN_OK;
 }
+
+static const struct fm_grammar_option init_options[] = {
+    [INIT_SERVER_NAME] = {"server-name",
+        .help = "the DNS name terminals reach followmed by (default: "
+                "server_name of followme.conf, else the host name)"},
+    {.name = NULL},
+};
 
 static const struct fm_grammar_command commands[] = {
     {"ca", "init", "[--server-name NAME]",

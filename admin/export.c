@@ -26,40 +26,16 @@
 enum { R_BY, R_FROM, R_TO, R_FORMAT, R_OUT, R_END };
 
 #define RANGE_OPTIONS                                                          \
-	[R_BY] = {.name = "by",                                                \
-	    .flags = FM_GRAMMAR_REQUIRED,                                      \
+	[R_BY] = {"by", .flags = FM_GRAMMAR_REQUIRED,                          \
 	    .help = "what a row is: a user, department or printer"},           \
-	[R_FROM] = {.name = "from",                                            \
-	    .kind = FM_GRAMMAR_DATE,                                           \
+	[R_FROM] = {"from", .kind = FM_GRAMMAR_DATE,                           \
 	    .flags = FM_GRAMMAR_REQUIRED,                                      \
 	    .invalid = "--from '%s' is not a date (YYYY-MM-DD)",               \
 	    .help = "the first day"},                                          \
-	[R_TO] = {.name = "to",                                                \
-	    .kind = FM_GRAMMAR_DATE,                                           \
-	    .flags = FM_GRAMMAR_REQUIRED,                                      \
+	[R_TO] = {"to", .kind = FM_GRAMMAR_DATE, .flags = FM_GRAMMAR_REQUIRED, \
 	    .invalid = "--to '%s' is not a date (YYYY-MM-DD)",                 \
 	    .help = "the last day"},                                           \
 	[R_END] = {.name = NULL}
-
-static const struct fm_grammar_option report_options[] = {
-    RANGE_OPTIONS,
-    [R_FORMAT] = {.name = "format",
-        .flags = FM_GRAMMAR_REFUSED,
-        .invalid = "--format and --out are for export",
-        .help = "export only"},
-    [R_OUT] = {.name = "out",
-        .flags = FM_GRAMMAR_REFUSED,
-        .invalid = "--format and --out are for export",
-        .help = "export only"},
-};
-
-static const struct fm_grammar_option export_options[] = {
-    RANGE_OPTIONS,
-    [R_FORMAT] = {.name = "format", .help = "csv (default) or json"},
-    [R_OUT] = {.name = "out",
-        .help = "write to this file, whole or not at all (default: "
-                "standard output)"},
-};
 
 struct range_opts {
 	const char *by, *from, *to, *format, *out;
@@ -247,6 +223,22 @@ static int export(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 		return export_to_file(admin, &o, by, format);
 	return write_export(admin, &o, by, format, stdout);
 }
+
+static const struct fm_grammar_option report_options[] = {
+    RANGE_OPTIONS,
+    [R_FORMAT] = {"format", .flags = FM_GRAMMAR_REFUSED,
+        .invalid = "--format and --out are for export", .help = "export only"},
+    [R_OUT] = {"out", .flags = FM_GRAMMAR_REFUSED,
+        .invalid = "--format and --out are for export", .help = "export only"},
+};
+
+static const struct fm_grammar_option export_options[] = {
+    RANGE_OPTIONS,
+    [R_FORMAT] = {"format", .help = "csv (default) or json"},
+    [R_OUT] = {"out",
+        .help = "write to this file, whole or not at all (default: "
+                "standard output)"},
+};
 
 static const struct fm_grammar_command report_commands[] = {
     {"report", "usage",

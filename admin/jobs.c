@@ -115,16 +115,6 @@ list_job(const struct fm_job *job, void *arg)
 
 enum { LIST_USER, LIST_STATE, LIST_ALL };
 
-static const struct fm_grammar_option list_options[] = {
-    [LIST_USER] = {.name = "user", .help = "only the jobs of this owner"},
-    [LIST_STATE] = {.name = "state",
-        .help = "jobs in this state instead of held ones"},
-    [LIST_ALL] = {.name = "all",
-        .kind = FM_GRAMMAR_FLAG,
-        .help = "jobs in every state"},
-    {.name = NULL},
-};
-
 static int
 jobs_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
     const struct fm_grammar_args *args)
@@ -388,18 +378,6 @@ jobs_purge_expired(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 
 enum { ANONYMISE_OLDER_THAN };
 
-static const struct fm_grammar_option anonymise_options[] = {
-    [ANONYMISE_OLDER_THAN] = {.name = "older-than",
-        .kind = FM_GRAMMAR_INTEGER,
-        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
-        .invalid = "--older-than is a number of days (0 to 36500)",
-        .missing = "--older-than DAYS is required",
-        .min = 0,
-        .max = 36500,
-        .help = "jobs that ended this many days ago or more"},
-    {.name = NULL},
-};
-
 static int
 privacy_anonymise(struct fm_admin *admin, const struct fm_grammar_command *cmd,
     const struct fm_grammar_args *args)
@@ -415,12 +393,26 @@ privacy_anonymise(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	return FM_ADMIN_OK;
 }
 
-static const struct fm_grammar_option job_id = {.name = "ID",
-    .kind = FM_GRAMMAR_INTEGER,
-    .invalid = "'%s' is not a job id",
-    .min = 1,
-    .max = INT64_MAX,
-    .help = "a job number"};
+static const struct fm_grammar_option list_options[] = {
+    [LIST_USER] = {"user", .help = "only the jobs of this owner"},
+    [LIST_STATE] = {"state", .help = "jobs in this state instead of held ones"},
+    [LIST_ALL] = {"all", .kind = FM_GRAMMAR_FLAG,
+        .help = "jobs in every state"},
+    {.name = NULL},
+};
+
+static const struct fm_grammar_option anonymise_options[] = {
+    [ANONYMISE_OLDER_THAN] = {"older-than", .kind = FM_GRAMMAR_INTEGER,
+        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
+        .invalid = "--older-than is a number of days (0 to 36500)",
+        .missing = "--older-than DAYS is required", .min = 0, .max = 36500,
+        .help = "jobs that ended this many days ago or more"},
+    {.name = NULL},
+};
+
+static const struct fm_grammar_option job_id = {"ID",
+    .kind = FM_GRAMMAR_INTEGER, .invalid = "'%s' is not a job id", .min = 1,
+    .max = INT64_MAX, .help = "a job number"};
 
 static const struct fm_grammar_command jobs_commands[] = {
     {"jobs", "list", "[--user USER] [--state STATE | --all] [--json]",

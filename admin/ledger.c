@@ -13,14 +13,6 @@
 
 enum { REFUND_REASON };
 
-static const struct fm_grammar_option refund_options[] = {
-    [REFUND_REASON] = {.name = "reason",
-        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONEMPTY,
-        .missing = "--reason is required",
-        .help = "why, for the ledger"},
-    {.name = NULL},
-};
-
 static int
 refund(struct fm_admin *admin, const struct fm_grammar_command *cmd,
     const struct fm_grammar_args *args)
@@ -81,16 +73,6 @@ ledger_verify(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 
 enum { CLOSE_TO };
 
-static const struct fm_grammar_option close_options[] = {
-    [CLOSE_TO] = {.name = "to",
-        .kind = FM_GRAMMAR_DATE,
-        .flags = FM_GRAMMAR_REQUIRED,
-        .invalid = "--to DATE (YYYY-MM-DD) is required",
-        .missing = "--to DATE (YYYY-MM-DD) is required",
-        .help = "the last day to close"},
-    {.name = NULL},
-};
-
 static int
 period_close(struct fm_admin *admin, const struct fm_grammar_command *cmd,
     const struct fm_grammar_args *args)
@@ -106,12 +88,24 @@ period_close(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	return FM_ADMIN_OK;
 }
 
-static const struct fm_grammar_option job_id = {.name = "JOB",
-    .kind = FM_GRAMMAR_INTEGER,
-    .invalid = "expected one job id",
-    .min = 1,
-    .max = INT64_MAX,
-    .help = "a job number"};
+static const struct fm_grammar_option refund_options[] = {
+    [REFUND_REASON] = {"reason",
+        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONEMPTY,
+        .missing = "--reason is required", .help = "why, for the ledger"},
+    {.name = NULL},
+};
+
+static const struct fm_grammar_option close_options[] = {
+    [CLOSE_TO] = {"to", .kind = FM_GRAMMAR_DATE, .flags = FM_GRAMMAR_REQUIRED,
+        .invalid = "--to DATE (YYYY-MM-DD) is required",
+        .missing = "--to DATE (YYYY-MM-DD) is required",
+        .help = "the last day to close"},
+    {.name = NULL},
+};
+
+static const struct fm_grammar_option job_id = {"JOB",
+    .kind = FM_GRAMMAR_INTEGER, .invalid = "expected one job id", .min = 1,
+    .max = INT64_MAX, .help = "a job number"};
 
 static const struct fm_grammar_command refund_commands[] = {
     {"refund", NULL, "JOB --reason TEXT", "give back what a job was charged",

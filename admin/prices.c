@@ -18,42 +18,6 @@ static const char *const colours[] = {"mono", "colour", "color", NULL};
 static const char *const sides[] = {"simplex", "duplex", NULL};
 static const char *const units[] = {"impression", "sheet", NULL};
 
-static const struct fm_grammar_option set_options[] = {
-    [SET_PRINTER] = {.name = "printer",
-        .help = "the printer's list (default: the default list)"},
-    [SET_MEDIA] = {.name = "media",
-        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
-        .invalid = "unknown media '%s' (A4, A3, A5, Letter, Legal, "
-                   "Tabloid)",
-        .valid = fm_price_media_is_valid,
-        .help = "media size"},
-    [SET_COLOUR] = {.name = "colour",
-        .alias = "color",
-        .kind = FM_GRAMMAR_CHOICE,
-        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
-        .invalid = "--colour is mono or colour",
-        .choices = colours,
-        .help = "mono or colour"},
-    [SET_SIDES] = {.name = "sides",
-        .kind = FM_GRAMMAR_CHOICE,
-        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
-        .invalid = "--sides is simplex or duplex",
-        .choices = sides,
-        .help = "simplex or duplex"},
-    [SET_PER] = {.name = "per",
-        .kind = FM_GRAMMAR_CHOICE,
-        .flags = FM_GRAMMAR_AT_ONCE,
-        .invalid = "--per is impression or sheet",
-        .choices = units,
-        .help = "what the amount is charged for (default impression)"},
-    [SET_AMOUNT] = {.name = "amount",
-        .kind = FM_GRAMMAR_MONEY,
-        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
-        .invalid = "'%s' is not an amount (like 0.05)",
-        .help = "the price"},
-    {.name = NULL},
-};
-
 static int
 price_set(struct fm_admin *admin, const struct fm_grammar_command *cmd,
     const struct fm_grammar_args *args)
@@ -109,19 +73,6 @@ price_row(const struct fm_price_entry *e, void *table)
 }
 
 enum { SHOW_PRINTER, SHOW_VERSION };
-
-static const struct fm_grammar_option show_options[] = {
-    [SHOW_PRINTER] = {.name = "printer",
-        .help = "the list this printer is charged with"},
-    [SHOW_VERSION] = {.name = "version",
-        .kind = FM_GRAMMAR_INTEGER,
-        .flags = FM_GRAMMAR_AT_ONCE,
-        .invalid = "'%s' is not a version",
-        .min = 1,
-        .max = INT32_MAX,
-        .help = "this version instead of the current one"},
-    {.name = NULL},
-};
 
 static int
 price_show(struct fm_admin *admin, const struct fm_grammar_command *cmd,
@@ -183,12 +134,6 @@ version_row(int version, int64_t at, const char *by, void *table)
 
 enum { HISTORY_PRINTER };
 
-static const struct fm_grammar_option history_options[] = {
-    [HISTORY_PRINTER] = {.name = "printer",
-        .help = "the printer's list (default: the default list)"},
-    {.name = NULL},
-};
-
 static int
 price_history(struct fm_admin *admin, const struct fm_grammar_command *cmd,
     const struct fm_grammar_args *args)
@@ -202,6 +147,46 @@ price_history(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	fm_price_history(admin->store, printer ? printer : "", version_row, &t);
 	return fm_admin_list_end(admin, &t, true, "versions", "No versions.");
 }
+
+static const struct fm_grammar_option set_options[] = {
+    [SET_PRINTER] = {"printer",
+        .help = "the printer's list (default: the default list)"},
+    [SET_MEDIA] = {"media", .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
+        .invalid = "unknown media '%s' (A4, A3, A5, Letter, Legal, "
+                   "Tabloid)",
+        .valid = fm_price_media_is_valid, .help = "media size"},
+    [SET_COLOUR] = {"colour", .alias = "color", .kind = FM_GRAMMAR_CHOICE,
+        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
+        .invalid = "--colour is mono or colour", .choices = colours,
+        .help = "mono or colour"},
+    [SET_SIDES] = {"sides", .kind = FM_GRAMMAR_CHOICE,
+        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
+        .invalid = "--sides is simplex or duplex", .choices = sides,
+        .help = "simplex or duplex"},
+    [SET_PER] = {"per", .kind = FM_GRAMMAR_CHOICE, .flags = FM_GRAMMAR_AT_ONCE,
+        .invalid = "--per is impression or sheet", .choices = units,
+        .help = "what the amount is charged for (default impression)"},
+    [SET_AMOUNT] = {"amount", .kind = FM_GRAMMAR_MONEY,
+        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
+        .invalid = "'%s' is not an amount (like 0.05)", .help = "the price"},
+    {.name = NULL},
+};
+
+static const struct fm_grammar_option show_options[] = {
+    [SHOW_PRINTER] = {"printer",
+        .help = "the list this printer is charged with"},
+    [SHOW_VERSION] = {"version", .kind = FM_GRAMMAR_INTEGER,
+        .flags = FM_GRAMMAR_AT_ONCE, .invalid = "'%s' is not a version",
+        .min = 1, .max = INT32_MAX,
+        .help = "this version instead of the current one"},
+    {.name = NULL},
+};
+
+static const struct fm_grammar_option history_options[] = {
+    [HISTORY_PRINTER] = {"printer",
+        .help = "the printer's list (default: the default list)"},
+    {.name = NULL},
+};
 
 static const struct fm_grammar_command commands[] = {
     {"price", "set",

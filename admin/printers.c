@@ -20,16 +20,6 @@ static const struct fm_table_column printer_columns[P_NCOLUMNS] = {
 
 enum { ADD_URI, ADD_LOCATION };
 
-static const struct fm_grammar_option add_options[] = {
-    [ADD_URI] = {.name = "uri",
-        .alias = "queue",
-        .flags = FM_GRAMMAR_REQUIRED,
-        .missing = "--uri or --queue is required",
-        .help = "the printer's ipp:// or ipps:// URI, or a CUPS queue"},
-    [ADD_LOCATION] = {.name = "location", .help = "where it stands"},
-    {.name = NULL},
-};
-
 static int
 printer_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
     const struct fm_grammar_args *args)
@@ -71,6 +61,14 @@ printer_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	    fm_printers_list(admin->store, printer_row, &t), "printers",
 	    "No printers.");
 }
+
+static const struct fm_grammar_option add_options[] = {
+    [ADD_URI] = {"uri", .alias = "queue", .flags = FM_GRAMMAR_REQUIRED,
+        .missing = "--uri or --queue is required",
+        .help = "the printer's ipp:// or ipps:// URI, or a CUPS queue"},
+    [ADD_LOCATION] = {"location", .help = "where it stands"},
+    {.name = NULL},
+};
 
 static const struct fm_grammar_command commands[] = {
     {"printer", "add", "NAME --uri URI|--queue QUEUE [--location TEXT]",

@@ -36,23 +36,19 @@ enum {
 #define UNREAD "accepted, not read by this command"
 
 #define TARGET_OPTIONS                                                         \
-	[T_USER] = {.name = "user", .help = "a user's account"},               \
-	[T_DEPARTMENT] = {.name = "department",                                \
-	    .alias = "project",                                                \
+	[T_USER] = {"user", .help = "a user's account"},                       \
+	[T_DEPARTMENT] = {"department", .alias = "project",                    \
 	    .help = "a department's or a project's account"},                  \
-	[T_RESTRICTED] = {.name = "restricted",                                \
-	    .kind = FM_GRAMMAR_FLAG,                                           \
+	[T_RESTRICTED] = {"restricted", .kind = FM_GRAMMAR_FLAG,               \
 	    .help = "may not go below minus the overdraft"},                   \
-	[T_UNRESTRICTED] = {.name = "unrestricted",                            \
-	    .kind = FM_GRAMMAR_FLAG,                                           \
+	[T_UNRESTRICTED] = {"unrestricted", .kind = FM_GRAMMAR_FLAG,           \
 	    .help = "charged without limit"},                                  \
 	[T_END] = {.name = NULL}
 
 #define REASON_REQUIRED                                                        \
-	[T_REASON] = {.name = "reason",                                        \
+	[T_REASON] = {"reason",                                                \
 	    .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONEMPTY,                \
-	    .missing = "--reason is required",                                 \
-	    .help = "why, for the ledger"}
+	    .missing = "--reason is required", .help = "why, for the ledger"}
 
 static bool
 is_period(const char *s)
@@ -61,66 +57,6 @@ is_period(const char *s)
 
 	return fm_period_parse(s, &p);
 }
-
-static const struct fm_grammar_option set_options[] = {
-    TARGET_OPTIONS,
-    [T_AMOUNT] = {.name = "amount",
-        .kind = FM_GRAMMAR_MONEY,
-        .flags = FM_GRAMMAR_REQUIRED,
-        .invalid = "--amount must be an amount of 0 or more, like 10.00",
-        .missing = "--amount must be an amount of 0 or more, like 10.00",
-        .help = "what each period brings (0 removes the allocation)"},
-    [T_REASON] = {.name = "reason", .help = UNREAD},
-    [T_PERIOD] = {.name = "period",
-        .invalid = "--period is daily, weekly or monthly",
-        .valid = is_period,
-        .help = "daily, weekly or monthly (default)"},
-    [T_CAP] = {.name = "cap",
-        .kind = FM_GRAMMAR_MONEY,
-        .invalid = "--cap must be an amount of 0 or more (0: no cap)",
-        .help = "no allocation raises the balance above this"},
-    [T_OVERDRAFT] = {.name = "overdraft", .help = UNREAD},
-};
-
-static const struct fm_grammar_option limit_options[] = {
-    TARGET_OPTIONS,
-    [T_AMOUNT] = {.name = "amount", .help = UNREAD},
-    [T_REASON] = {.name = "reason", .help = UNREAD},
-    [T_PERIOD] = {.name = "period", .help = UNREAD},
-    [T_CAP] = {.name = "cap", .help = UNREAD},
-    [T_OVERDRAFT] = {.name = "overdraft",
-        .kind = FM_GRAMMAR_MONEY,
-        .invalid = "--overdraft must be an amount of 0 or more",
-        .help = "how far below zero a restricted account may go"},
-};
-
-static const struct fm_grammar_option grant_options[] = {
-    TARGET_OPTIONS,
-    [T_AMOUNT] = {.name = "amount",
-        .kind = FM_GRAMMAR_MONEY,
-        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONZERO,
-        .invalid = "--amount must be a positive amount, like 5.00",
-        .missing = "--amount must be a positive amount, like 5.00",
-        .help = "what to add"},
-    REASON_REQUIRED,
-    [T_PERIOD] = {.name = "period", .help = UNREAD},
-    [T_CAP] = {.name = "cap", .help = UNREAD},
-    [T_OVERDRAFT] = {.name = "overdraft", .help = UNREAD},
-};
-
-static const struct fm_grammar_option adjust_options[] = {
-    TARGET_OPTIONS,
-    [T_AMOUNT] = {.name = "amount",
-        .kind = FM_GRAMMAR_MONEY,
-        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONZERO | FM_GRAMMAR_SIGNED,
-        .invalid = "--amount must be a non-zero amount, like -2.50",
-        .missing = "--amount must be a non-zero amount, like -2.50",
-        .help = "what to add, or take away if negative"},
-    REASON_REQUIRED,
-    [T_PERIOD] = {.name = "period", .help = UNREAD},
-    [T_CAP] = {.name = "cap", .help = UNREAD},
-    [T_OVERDRAFT] = {.name = "overdraft", .help = UNREAD},
-};
 
 /* The account named by --user or --department (exactly one). */
 static int
@@ -231,15 +167,6 @@ quota_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 enum { POLICY_PAYER, POLICY_NEW_USERS, POLICY_CURRENCY };
-
-static const struct fm_grammar_option policy_options[] = {
-    [POLICY_PAYER] = {.name = "payer",
-        .help = "user-first or department-first"},
-    [POLICY_NEW_USERS] = {.name = "new-users",
-        .help = "restricted or unrestricted"},
-    [POLICY_CURRENCY] = {.name = "currency", .help = "ISO 4217 code"},
-    {.name = NULL},
-};
 
 static int
 quota_policy(struct fm_admin *admin, const struct fm_grammar_command *cmd,
@@ -363,6 +290,66 @@ balance(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	}
 	return FM_ADMIN_OK;
 }
+
+static const struct fm_grammar_option set_options[] = {
+    TARGET_OPTIONS,
+    [T_AMOUNT] = {"amount", .kind = FM_GRAMMAR_MONEY,
+        .flags = FM_GRAMMAR_REQUIRED,
+        .invalid = "--amount must be an amount of 0 or more, like 10.00",
+        .missing = "--amount must be an amount of 0 or more, like 10.00",
+        .help = "what each period brings (0 removes the allocation)"},
+    [T_REASON] = {"reason", .help = UNREAD},
+    [T_PERIOD] = {"period", .invalid = "--period is daily, weekly or monthly",
+        .valid = is_period, .help = "daily, weekly or monthly (default)"},
+    [T_CAP] = {"cap", .kind = FM_GRAMMAR_MONEY,
+        .invalid = "--cap must be an amount of 0 or more (0: no cap)",
+        .help = "no allocation raises the balance above this"},
+    [T_OVERDRAFT] = {"overdraft", .help = UNREAD},
+};
+
+static const struct fm_grammar_option limit_options[] = {
+    TARGET_OPTIONS,
+    [T_AMOUNT] = {"amount", .help = UNREAD},
+    [T_REASON] = {"reason", .help = UNREAD},
+    [T_PERIOD] = {"period", .help = UNREAD},
+    [T_CAP] = {"cap", .help = UNREAD},
+    [T_OVERDRAFT] = {"overdraft", .kind = FM_GRAMMAR_MONEY,
+        .invalid = "--overdraft must be an amount of 0 or more",
+        .help = "how far below zero a restricted account may go"},
+};
+
+static const struct fm_grammar_option grant_options[] = {
+    TARGET_OPTIONS,
+    [T_AMOUNT] = {"amount", .kind = FM_GRAMMAR_MONEY,
+        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONZERO,
+        .invalid = "--amount must be a positive amount, like 5.00",
+        .missing = "--amount must be a positive amount, like 5.00",
+        .help = "what to add"},
+    REASON_REQUIRED,
+    [T_PERIOD] = {"period", .help = UNREAD},
+    [T_CAP] = {"cap", .help = UNREAD},
+    [T_OVERDRAFT] = {"overdraft", .help = UNREAD},
+};
+
+static const struct fm_grammar_option adjust_options[] = {
+    TARGET_OPTIONS,
+    [T_AMOUNT] = {"amount", .kind = FM_GRAMMAR_MONEY,
+        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONZERO | FM_GRAMMAR_SIGNED,
+        .invalid = "--amount must be a non-zero amount, like -2.50",
+        .missing = "--amount must be a non-zero amount, like -2.50",
+        .help = "what to add, or take away if negative"},
+    REASON_REQUIRED,
+    [T_PERIOD] = {"period", .help = UNREAD},
+    [T_CAP] = {"cap", .help = UNREAD},
+    [T_OVERDRAFT] = {"overdraft", .help = UNREAD},
+};
+
+static const struct fm_grammar_option policy_options[] = {
+    [POLICY_PAYER] = {"payer", .help = "user-first or department-first"},
+    [POLICY_NEW_USERS] = {"new-users", .help = "restricted or unrestricted"},
+    [POLICY_CURRENCY] = {"currency", .help = "ISO 4217 code"},
+    {.name = NULL},
+};
 
 static const struct fm_grammar_command quota_commands[] = {
     {"quota", "set",

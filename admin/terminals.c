@@ -18,15 +18,6 @@
 
 enum { ADD_PRINTER };
 
-static const struct fm_grammar_option add_options[] = {
-    [ADD_PRINTER] = {.name = "printer",
-        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONEMPTY,
-        .missing = "--printer is required",
-        .help = "the printer it releases to: a printer added with "
-                "printer add, a CUPS queue or an ipp:// URI"},
-    {.name = NULL},
-};
-
 static int
 terminal_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
     const struct fm_grammar_args *args)
@@ -124,13 +115,6 @@ terminal_row(const struct fm_terminal *term, void *table)
 
 enum { LIST_ALL };
 
-static const struct fm_grammar_option list_options[] = {
-    [LIST_ALL] = {.name = "all",
-        .kind = FM_GRAMMAR_FLAG,
-        .help = "removed terminals too"},
-    {.name = NULL},
-};
-
 static int
 terminal_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
     const struct fm_grammar_args *args)
@@ -160,12 +144,6 @@ terminal_remove(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 
 enum { UNLOCK_USER, UNLOCK_TERMINAL };
 
-static const struct fm_grammar_option unlock_options[] = {
-    [UNLOCK_USER] = {.name = "user", .help = "the user locked out"},
-    [UNLOCK_TERMINAL] = {.name = "terminal", .help = "the terminal locked out"},
-    {.name = NULL},
-};
-
 static const char unlock_usage[] = "expected --user USER or --terminal NAME";
 
 static int
@@ -186,9 +164,30 @@ auth_unlock(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 		return fm_admin_fail(
 		    "cannot unlock: %s", fm_store_last_error(admin->store));
 	printf("Unlocked %s %s (%d failed attempt(s) forgotten).\n",
-	    unlock_options[which].name, name, n);
+	    which == UNLOCK_USER ? "user" : "terminal", name, n);
 	return FM_ADMIN_OK;
 }
+
+static const struct fm_grammar_option add_options[] = {
+    [ADD_PRINTER] = {"printer",
+        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONEMPTY,
+        .missing = "--printer is required",
+        .help = "the printer it releases to: a printer added with "
+                "printer add, a CUPS queue or an ipp:// URI"},
+    {.name = NULL},
+};
+
+static const struct fm_grammar_option list_options[] = {
+    [LIST_ALL] = {"all", .kind = FM_GRAMMAR_FLAG,
+        .help = "removed terminals too"},
+    {.name = NULL},
+};
+
+static const struct fm_grammar_option unlock_options[] = {
+    [UNLOCK_USER] = {"user", .help = "the user locked out"},
+    [UNLOCK_TERMINAL] = {"terminal", .help = "the terminal locked out"},
+    {.name = NULL},
+};
 
 static const struct fm_grammar_command terminal_commands[] = {
     {"terminal", "add", "NAME --printer PRINTER",

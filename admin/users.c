@@ -67,14 +67,6 @@ fm_admin_user_row(const struct fm_user *u, void *table)
 
 enum { ADD_NAME, ADD_DEPARTMENT };
 
-static const struct fm_grammar_option add_options[] = {
-    [ADD_NAME] = {.name = "name",
-        .help = "full name (default: from the system's user database)"},
-    [ADD_DEPARTMENT] = {.name = "department",
-        .help = "code of the user's primary department"},
-    {.name = NULL},
-};
-
 static int
 user_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
     const struct fm_grammar_args *args)
@@ -131,12 +123,6 @@ user_show(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 enum { LIST_DEPARTMENT };
-
-static const struct fm_grammar_option list_options[] = {
-    [LIST_DEPARTMENT] = {.name = "department",
-        .help = "only the members of this department"},
-    {.name = NULL},
-};
 
 static int
 user_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
@@ -244,6 +230,20 @@ user_set_pin(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	fm_wipe(again, sizeof(again));
 	return rc;
 }
+
+static const struct fm_grammar_option add_options[] = {
+    [ADD_NAME] = {"name",
+        .help = "full name (default: from the system's user database)"},
+    [ADD_DEPARTMENT] = {"department",
+        .help = "code of the user's primary department"},
+    {.name = NULL},
+};
+
+static const struct fm_grammar_option list_options[] = {
+    [LIST_DEPARTMENT] = {"department",
+        .help = "only the members of this department"},
+    {.name = NULL},
+};
 
 static const struct fm_grammar_command commands[] = {
     {"user", "add", "LOGIN [--name NAME] [--department CODE]",
