@@ -1,6 +1,7 @@
 /*
  * admin.c - what the followme-admin command groups share: messages, the
- * store, an account's columns.
+ * store, lists, an account's columns and the users' (user list and dept
+ * show list users).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/privdrop.h"
+#include "quota/users.h"
 
 int
 fm_admin_fail(const char *fmt, ...)
@@ -117,4 +119,54 @@ fm_admin_account_cells(const struct fm_account *a, struct fm_table_cell *cells)
 	cells[1] = (struct fm_table_cell){NULL, a->held};
 	cells[2] = (struct fm_table_cell){NULL, a->restricted};
 	cells[3] = (struct fm_table_cell){NULL, a->overdraft};
+}
+
+enum {
+	U_LOGIN,
+	U_FULL_NAME,
+	U_DEPARTMENT,
+	U_DEPT_SHOWN,
+	U_STATE_SHOWN,
+	U_ENABLED,
+	U_PIN,
+	U_ACCOUNT,
+	U_NAME_SHOWN = U_ACCOUNT + FM_ADMIN_ACCOUNT_COLUMNS,
+	U_NCOLUMNS
+};
+
+static const struct fm_table_column user_columns[U_NCOLUMNS] = {
+    [U_LOGIN] = {"LOGIN", -16, NULL, "login", FM_TABLE_TEXT, 0},
+    [U_FULL_NAME] = {NULL, 0, NULL, "full_name", FM_TABLE_TEXT, 0},
+    [U_DEPARTMENT] = {NULL, 0, NULL, "department", FM_TABLE_TEXT, 0},
+    [U_DEPT_SHOWN] = {"DEPT", -10, NULL, NULL, FM_TABLE_TEXT, 0},
+    [U_STATE_SHOWN] = {"STATE", -8, NULL, NULL, FM_TABLE_TEXT, 0},
+    [U_ENABLED] = {NULL, 0, NULL, "enabled", FM_TABLE_BOOL, 0},
+    [U_PIN] = {NULL, 0, NULL, "pin", FM_TABLE_BOOL, 0},
+    FM_ADMIN_ACCOUNT_COLUMNS_AT(U_ACCOUNT),
+    [U_NAME_SHOWN] = {"NAME", 0, "  ", NULL, FM_TABLE_TEXT, FM_TABLE_CLEAN},
+};
+
+void
+fm_admin_user_table(struct fm_table *t, bool json)
+{
+	fm_table_init(t, stdout, user_columns, U_NCOLUMNS, json);
+}
+
+bool
+fm_admin_user_row(const struct fm_user *u, void *table)
+{
+	struct fm_table_cell c[U_NCOLUMNS] = {
+	    [U_LOGIN] = {u->login, 0},
+	    [U_FULL_NAME] = {u->full_name, 0},
+	    [U_DEPARTMENT] = {u->dept_code, 0},
+	    [U_DEPT_SHOWN] = {u->dept_code[0] ? u->dept_code : "-", 0},
+	    [U_STATE_SHOWN] = {u->enabled ? "enabled" : "disabled", 0},
+	    [U_ENABLED] = {NULL, u->enabled},
+	    [U_PIN] = {NULL, u->has_pin},
+	    [U_NAME_SHOWN] = {u->full_name, 0},
+	};
+
+	fm_admin_account_cells(&u->account, &c[U_ACCOUNT]);
+	fm_table_row(table, c);
+	return true;
 }

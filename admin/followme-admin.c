@@ -92,8 +92,9 @@ set_operator(struct fm_admin *admin)
 		    "uid %u", (unsigned)getuid());
 }
 
-/* Parses the command line into args and runs the command; the caller
- * frees args and closes the store on every path. */
+/* Finds the command on the command line, sets up what it needs, reads
+ * its words and runs it; the caller frees args (room for argv's words)
+ * and closes the store on every path. */
 static int
 dispatch(struct fm_admin *admin, int argc, char **argv, char **args)
 {
@@ -151,9 +152,9 @@ dispatch(struct fm_admin *admin, int argc, char **argv, char **args)
 	if ((cmd->flags & FM_GRAMMAR_STORE) != 0 && !fm_admin_open_store(admin))
 		return FM_ADMIN_FAIL;
 	/* The words are read only now, as they always were: a broken
-	 * configuration or store is reported before a bad argument.  A
-	 * group that is itself the command ("export") reads from the word
-	 * after the group. */
+	 * configuration or store is reported before a bad argument.  The
+	 * parser's argv[0] is the command's last word, the verb or, for a
+	 * group that is itself the command ("export"), the group. */
 	if (cmd->verb != NULL) {
 		args++;
 		nargs--;

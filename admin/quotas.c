@@ -45,10 +45,14 @@ enum {
 	    .help = "charged without limit"},                                  \
 	[T_END] = {.name = NULL}
 
-#define REASON_REQUIRED                                                        \
+/* What grant and adjust read besides the account and the amount. */
+#define ADD_OPTIONS                                                            \
 	[T_REASON] = {"reason",                                                \
 	    .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONEMPTY,                \
-	    .missing = "--reason is required", .help = "why, for the ledger"}
+	    .missing = "--reason is required", .help = "why, for the ledger"}, \
+	[T_PERIOD] = {"period", .help = UNREAD},                               \
+	[T_CAP] = {"cap", .help = UNREAD},                                     \
+	[T_OVERDRAFT] = {"overdraft", .help = UNREAD}
 
 static bool
 is_period(const char *s)
@@ -325,10 +329,7 @@ static const struct fm_grammar_option grant_options[] = {
         .invalid = "--amount must be a positive amount, like 5.00",
         .missing = "--amount must be a positive amount, like 5.00",
         .help = "what to add"},
-    REASON_REQUIRED,
-    [T_PERIOD] = {"period", .help = UNREAD},
-    [T_CAP] = {"cap", .help = UNREAD},
-    [T_OVERDRAFT] = {"overdraft", .help = UNREAD},
+    ADD_OPTIONS,
 };
 
 static const struct fm_grammar_option adjust_options[] = {
@@ -338,10 +339,7 @@ static const struct fm_grammar_option adjust_options[] = {
         .invalid = "--amount must be a non-zero amount, like -2.50",
         .missing = "--amount must be a non-zero amount, like -2.50",
         .help = "what to add, or take away if negative"},
-    REASON_REQUIRED,
-    [T_PERIOD] = {"period", .help = UNREAD},
-    [T_CAP] = {"cap", .help = UNREAD},
-    [T_OVERDRAFT] = {"overdraft", .help = UNREAD},
+    ADD_OPTIONS,
 };
 
 static const struct fm_grammar_option policy_options[] = {

@@ -1,6 +1,6 @@
 /*
  * users.c - followme-admin user add|show|list|set-department|set-pin|
- * enable|disable, and the user list dept show shows too.
+ * enable|disable.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -14,56 +14,6 @@
 #include "common/money.h"
 #include "common/utf8.h"
 #include "quota/users.h"
-
-enum {
-	U_LOGIN,
-	U_FULL_NAME,
-	U_DEPARTMENT,
-	U_DEPT_SHOWN,
-	U_STATE_SHOWN,
-	U_ENABLED,
-	U_PIN,
-	U_ACCOUNT,
-	U_NAME_SHOWN = U_ACCOUNT + FM_ADMIN_ACCOUNT_COLUMNS,
-	U_NCOLUMNS
-};
-
-static const struct fm_table_column user_columns[U_NCOLUMNS] = {
-    [U_LOGIN] = {"LOGIN", -16, NULL, "login", FM_TABLE_TEXT, 0},
-    [U_FULL_NAME] = {NULL, 0, NULL, "full_name", FM_TABLE_TEXT, 0},
-    [U_DEPARTMENT] = {NULL, 0, NULL, "department", FM_TABLE_TEXT, 0},
-    [U_DEPT_SHOWN] = {"DEPT", -10, NULL, NULL, FM_TABLE_TEXT, 0},
-    [U_STATE_SHOWN] = {"STATE", -8, NULL, NULL, FM_TABLE_TEXT, 0},
-    [U_ENABLED] = {NULL, 0, NULL, "enabled", FM_TABLE_BOOL, 0},
-    [U_PIN] = {NULL, 0, NULL, "pin", FM_TABLE_BOOL, 0},
-    FM_ADMIN_ACCOUNT_COLUMNS_AT(U_ACCOUNT),
-    [U_NAME_SHOWN] = {"NAME", 0, "  ", NULL, FM_TABLE_TEXT, FM_TABLE_CLEAN},
-};
-
-void
-fm_admin_user_table(struct fm_table *t, bool json)
-{
-	fm_table_init(t, stdout, user_columns, U_NCOLUMNS, json);
-}
-
-bool
-fm_admin_user_row(const struct fm_user *u, void *table)
-{
-	struct fm_table_cell c[U_NCOLUMNS] = {
-	    [U_LOGIN] = {u->login, 0},
-	    [U_FULL_NAME] = {u->full_name, 0},
-	    [U_DEPARTMENT] = {u->dept_code, 0},
-	    [U_DEPT_SHOWN] = {u->dept_code[0] ? u->dept_code : "-", 0},
-	    [U_STATE_SHOWN] = {u->enabled ? "enabled" : "disabled", 0},
-	    [U_ENABLED] = {NULL, u->enabled},
-	    [U_PIN] = {NULL, u->has_pin},
-	    [U_NAME_SHOWN] = {u->full_name, 0},
-	};
-
-	fm_admin_account_cells(&u->account, &c[U_ACCOUNT]);
-	fm_table_row(table, c);
-	return true;
-}
 
 enum { ADD_NAME, ADD_DEPARTMENT };
 
@@ -131,7 +81,8 @@ user_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	struct fm_table t;
 
 	(void)cmd;
-	fm_admin_list_begin(admin, &t, user_columns, U_NCOLUMNS);
+	fm_admin_user_table(&t, admin->json);
+	fm_table_begin(&t);
 	return fm_admin_list_end(admin, &t,
 	    fm_users_list(admin->store, args->opt[LIST_DEPARTMENT].text,
 	        fm_admin_user_row, &t),
