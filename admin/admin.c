@@ -30,6 +30,10 @@ fm_admin_fail(const char *fmt, ...)
 static int
 usage_line(const struct fm_grammar_command *cmd)
 {
+	if (cmd == NULL) {
+		fputc('\n', stderr);
+		return FM_ADMIN_USAGE;
+	}
 	fprintf(stderr, "\nusage: followme-admin %s%s%s %s\n", cmd->group,
 	    cmd->verb ? " " : "", cmd->verb ? cmd->verb : "", cmd->synopsis);
 	return FM_ADMIN_USAGE;
@@ -62,6 +66,8 @@ fm_admin_open_store(struct fm_admin *admin)
 	const char *errstr = NULL;
 	char path[512];
 
+	if (admin == NULL)
+		return false;
 	/* The store belongs to the daemon's user: files created here as
 	 * root (the WAL, for one) would lock followmed out. */
 	if (!fm_privdrop_to(admin->settings.user, &errstr)) {
@@ -93,6 +99,8 @@ void
 fm_admin_list_begin(struct fm_admin *admin, struct fm_table *t,
     const struct fm_table_column *columns, size_t ncolumns)
 {
+	if (admin == NULL || t == NULL)
+		return;
 	fm_table_init(t, stdout, columns, ncolumns, admin->json);
 	fm_table_begin(t);
 }
@@ -101,6 +109,8 @@ int
 fm_admin_list_end(struct fm_admin *admin, struct fm_table *t, bool listed,
     const char *what, const char *none)
 {
+	if (admin == NULL || t == NULL)
+		return FM_ADMIN_FAIL;
 	/* A failed list leaves its JSON open, as it always did: the exit
 	 * status says the output is not to be read. */
 	if (!listed)
@@ -149,11 +159,13 @@ static const struct fm_table_column user_columns[U_NCOLUMNS] = {
 void
 fm_admin_user_table(struct fm_table *t, bool json)
 {
+	if (t == NULL)
+		return;
 	fm_table_init(t, stdout, user_columns, U_NCOLUMNS, json);
 }
 
-bool
-fm_admin_user_row(const struct fm_user *u, void *table)
+static void
+user_row(const struct fm_user *u, struct fm_table *t)
 {
 	struct fm_table_cell c[U_NCOLUMNS] = {
 	    [U_LOGIN] = {u->login, 0},
@@ -167,6 +179,14 @@ fm_admin_user_row(const struct fm_user *u, void *table)
 	};
 
 	fm_admin_account_cells(&u->account, &c[U_ACCOUNT]);
-	fm_table_row(table, c);
+	fm_table_row(t, c);
+}
+
+bool
+fm_admin_user_row(const struct fm_user *u, void *table)
+{
+	if (u == NULL || table == NULL)
+		return false;
+	user_row(u, table);
 	return true;
 }

@@ -139,14 +139,11 @@ jobs_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 		    "unknown state '%s' (held, releasing, released, deleted, "
 		    "expired)",
 		    want);
-	fm_table_init(&t, stdout, job_columns, J_NCOLUMNS, admin->json);
-	fm_table_begin(&t);
-	if (!fm_jobstore_list(
-	        admin->store, args->opt[LIST_USER].text, want, list_job, &t))
-		return fm_admin_fail(
-		    "cannot list jobs: %s", fm_store_last_error(admin->store));
-	fm_table_end(&t, "No jobs.");
-	return FM_ADMIN_OK;
+	fm_admin_list_begin(admin, &t, job_columns, J_NCOLUMNS);
+	return fm_admin_list_end(admin, &t,
+	    fm_jobstore_list(
+	        admin->store, args->opt[LIST_USER].text, want, list_job, &t),
+	    "jobs", "No jobs.");
 }
 
 enum {

@@ -56,11 +56,8 @@ ledger_verify(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 		    [V_ROWS] = {NULL, rows},
 		    [V_PROBLEMS] = {report, 0},
 		};
-		struct fm_table t;
 
-		fm_table_init(&t, stdout, verify_columns, V_NCOLUMNS, true);
-		fm_table_row(&t, c);
-		fputc('\n', stdout);
+		fm_table_object(stdout, verify_columns, V_NCOLUMNS, c);
 	} else if (ok)
 		printf("Ledger OK: %" PRId64 " row(s), hash chain and balances "
 		       "verified.\n",

@@ -269,12 +269,9 @@ balance(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 		    [A_NAME] = {a.name, 0},
 		    [A_AVAILABLE] = {a.restricted ? m[3] : NULL, 0},
 		};
-		struct fm_table t;
 
 		fm_admin_account_cells(&a, &c[A_ACCOUNT]);
-		fm_table_init(&t, stdout, balance_columns, A_NCOLUMNS, true);
-		fm_table_row(&t, c);
-		fputc('\n', stdout);
+		fm_table_object(stdout, balance_columns, A_NCOLUMNS, c);
 		return FM_ADMIN_OK;
 	}
 	printf("%s %s\n", kind, a.name);

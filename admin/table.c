@@ -147,6 +147,19 @@ fm_table_row(struct fm_table *t, const struct fm_table_cell *cells)
 }
 
 void
+fm_table_object(FILE *f, const struct fm_table_column *columns, size_t ncolumns,
+    const struct fm_table_cell *cells)
+{
+	struct fm_table t;
+
+	if (f == NULL || columns == NULL || cells == NULL)
+		return;
+	fm_table_init(&t, f, columns, ncolumns, true);
+	fm_table_row(&t, cells);
+	fputc('\n', f);
+}
+
+void
 fm_table_begin(struct fm_table *t)
 {
 	if (t != NULL && t->json)

@@ -93,6 +93,13 @@ void fm_table_fields(struct fm_table *t, const struct fm_table_cell *cells);
 void fm_table_end(struct fm_table *t, const char *none);
 
 /*
+ * 'fm_table_object()' - write one row of cells to f as a JSON object and
+ * a newline: the --json output of a single thing.
+ */
+void fm_table_object(FILE *f, const struct fm_table_column *columns,
+    size_t ncolumns, const struct fm_table_cell *cells);
+
+/*
  * 'fm_table_time()' - write the UNIX time t as local "YYYY-MM-DD
  * HH:MM:SS" into buf (FM_TABLE_TIMEMAX bytes), or "-" when t is not
  * after 1970 or cannot be shown; returns buf.

@@ -132,6 +132,24 @@ test_fields_and_clean_cut(void)
 }
 
 static void
+test_object(void)
+{
+	struct fm_table_cell c[C_N] = {
+	    [C_ID] = {NULL, 3}, [C_NAME] = {"x", 0}, [C_LABEL] = {"y", 0}};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ASSERT_NOT_NULL(f);
+	fm_table_object(f, columns, C_N, c);
+	fclose(f);
+	ASSERT_STR_EQ(buf,
+	    "{\"id\":3,\"name\":\"x\",\"balance\":\"0.00\","
+	    "\"on\":false,\"at\":0,\"label\":\"y\"}\n");
+	free(buf);
+}
+
+static void
 test_time(void)
 {
 	char buf[FM_TABLE_TIMEMAX];
@@ -152,6 +170,7 @@ main(void)
 	RUN(test_json);
 	RUN(test_empty);
 	RUN(test_fields_and_clean_cut);
+	RUN(test_object);
 	RUN(test_time);
 	return harness_done();
 }
