@@ -1,11 +1,13 @@
 /*
- * admin.h - what the followme-admin command modules share.
+ * admin.h - what the followme-admin command groups share.
  *
- * Each admin-*.c module exports a table of commands; admin.c parses the
- * global options, opens the store when a command needs it, and
- * dispatches.  Commands return an exit status: FM_ADMIN_OK, FM_ADMIN_FAIL
- * (the operation failed: no such job, ...) or FM_ADMIN_USAGE (bad
- * arguments), having printed a clear message to stderr.
+ * Each command group (jobs.c, users.c, ...) exports a table of commands
+ * (admin/grammar.h); followme-admin.c parses the global options, opens
+ * the store when a command needs it, parses the command's words and
+ * calls its handler with the command and the parsed arguments.  Handlers
+ * return an exit status: FM_ADMIN_OK, FM_ADMIN_FAIL (the operation
+ * failed: no such job, ...) or FM_ADMIN_USAGE (bad arguments), having
+ * printed a clear message to stderr.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -16,10 +18,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "store/store.h"
+#include "admin/grammar.h"
+#include "admin/table.h"
 #include "common/settings.h"
+#include "quota/accounts.h"
+#include "store/store.h"
 
 enum { FM_ADMIN_OK = 0, FM_ADMIN_FAIL = 1, FM_ADMIN_USAGE = 2 };
+
+/* How long followmed's and the terminals' certificates are valid. */
+#define FM_ADMIN_CERT_DAYS 825
 
 struct fm_admin {
 	struct fm_settings settings;
@@ -29,45 +37,113 @@ struct fm_admin {
 	char operator_name[64]; /* who runs the command, for the ledger */
 };
 
-struct fm_admin_command {
-	const char *group; /* "jobs" */
-	const char *verb;  /* "list"; NULL: the group is the command */
-	const char *args;  /* usage after the verb: "[--user U]" */
-	const char *help;  /* one line */
-	bool needs_store;
-	/* argv[0] is the verb; getopt may be used with optind = 1. */
-	int (*run)(struct fm_admin *admin, int argc, char **argv);
+/* The commands of one group, in the order --help lists them. */
+struct fm_admin_group {
+	const struct fm_grammar_command *commands;
+	size_t count;
 };
 
-/* Prints "followme-admin: msg" to stderr; returns FM_ADMIN_FAIL. */
+#define FM_ADMIN_GROUP(table)                                                  \
+	{                                                                      \
+		(table), sizeof(table) / sizeof((table)[0])                    \
+	}
+
+/*
+ * 'fm_admin_fail()' - print "followme-admin: " and the message to
+ * stderr; returns FM_ADMIN_FAIL.
+ */
 int fm_admin_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Prints the usage line of cmd and msg to stderr; returns FM_ADMIN_USAGE. */
-int fm_admin_usage(const struct fm_admin_command *cmd, const char *fmt, ...)
+/*
+ * 'fm_admin_usage()' - print the message and cmd's usage line to stderr;
+ * returns FM_ADMIN_USAGE.
+ */
+int fm_admin_usage(const struct fm_grammar_command *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Parses a positive job id or other row id; false if not a number > 0. */
-bool fm_admin_parse_id(const char *s, int64_t *id);
-
-/* Formats a UNIX time as "YYYY-MM-DD HH:MM:SS" local time into buf. */
-const char *fm_admin_time(int64_t t, char *buf, size_t size);
+/*
+ * 'fm_admin_usage_args()' - the same for the message of a failed
+ * fm_grammar_parse() of cmd's words; returns FM_ADMIN_USAGE.
+ */
+int fm_admin_usage_args(
+    const struct fm_grammar_command *cmd, const struct fm_grammar_args *args);
 
 /*
  * 'fm_admin_open_store()' - drop privileges to the configured user and
- * open the store into admin->store, for commands that must do something
- * as the invoking user first (export --out opens its file).  Prints the
+ * open the store into admin->store.  Called before the handler for
+ * commands with FM_GRAMMAR_STORE, and by those that must do something as
+ * the invoking user first (export --out opens its file).  Prints the
  * error and returns false on failure.
  */
 bool fm_admin_open_store(struct fm_admin *admin);
 
-/* Command tables, one per module. */
-extern const struct fm_admin_command fm_admin_jobs_commands[];
-extern const size_t fm_admin_jobs_count;
-extern const struct fm_admin_command fm_admin_terminal_commands[];
-extern const size_t fm_admin_terminal_count;
-extern const struct fm_admin_command fm_admin_users_commands[];
-extern const size_t fm_admin_users_count;
-extern const struct fm_admin_command fm_admin_quota_commands[];
-extern const size_t fm_admin_quota_count;
+/*
+ * 'fm_admin_list_begin()' - set t up to write a list of the ncolumns
+ * columns (borrowed) to stdout, as JSON with --json, and start it.
+ */
+void fm_admin_list_begin(struct fm_admin *admin, struct fm_table *t,
+    const struct fm_table_column *columns, size_t ncolumns);
+
+/*
+ * 'fm_admin_list_end()' - end the list on t.  If listed is false (the
+ * store failed), print "cannot list WHAT: " and the store's error and
+ * return FM_ADMIN_FAIL; else end the list, with the line none if it is
+ * empty, and return FM_ADMIN_OK.
+ */
+int fm_admin_list_end(struct fm_admin *admin, struct fm_table *t, bool listed,
+    const char *what, const char *none);
+
+/*
+ * The four columns of an account in JSON (balance, held, restricted,
+ * overdraft), the balance also in a table, at indexes first to first + 3
+ * of a column array.
+ */
+#define FM_ADMIN_ACCOUNT_COLUMNS 4
+#define FM_ADMIN_ACCOUNT_COLUMNS_AT(first)                                     \
+	[(first)] = {"BALANCE", 12, NULL, "balance", FM_TABLE_MONEY, 0},       \
+	[(first) + 1] = {NULL, 0, NULL, "held", FM_TABLE_MONEY, 0},            \
+	[(first) + 2] = {NULL, 0, NULL, "restricted", FM_TABLE_BOOL, 0},       \
+	[(first) + 3] = {NULL, 0, NULL, "overdraft", FM_TABLE_MONEY, 0}
+
+/*
+ * 'fm_admin_account_cells()' - fill the four cells of those columns from
+ * a; the cells borrow nothing.  No-op if a or cells is NULL.
+ */
+void fm_admin_account_cells(
+    const struct fm_account *a, struct fm_table_cell *cells);
+
+struct fm_user;
+
+/*
+ * 'fm_admin_user_table()' - set t up to write users to stdout, as user
+ * list and dept show do.
+ */
+void fm_admin_user_table(struct fm_table *t, bool json);
+
+/*
+ * 'fm_admin_user_row()' - fm_users_list() callback: write u as a row of
+ * table (a struct fm_table from fm_admin_user_table()); returns true.
+ */
+bool fm_admin_user_row(const struct fm_user *u, void *table);
+
+/* The command groups, one table each, in --help order. */
+extern const struct fm_admin_group fm_admin_group_jobs;
+extern const struct fm_admin_group fm_admin_group_user;
+extern const struct fm_admin_group fm_admin_group_dept;
+extern const struct fm_admin_group fm_admin_group_badge;
+extern const struct fm_admin_group fm_admin_group_printer;
+extern const struct fm_admin_group fm_admin_group_project;
+extern const struct fm_admin_group fm_admin_group_price;
+extern const struct fm_admin_group fm_admin_group_quota;
+extern const struct fm_admin_group fm_admin_group_balance;
+extern const struct fm_admin_group fm_admin_group_refund;
+extern const struct fm_admin_group fm_admin_group_report;
+extern const struct fm_admin_group fm_admin_group_ledger;
+extern const struct fm_admin_group fm_admin_group_export;
+extern const struct fm_admin_group fm_admin_group_period;
+extern const struct fm_admin_group fm_admin_group_privacy;
+extern const struct fm_admin_group fm_admin_group_ca;
+extern const struct fm_admin_group fm_admin_group_terminal;
+extern const struct fm_admin_group fm_admin_group_auth;
 
 #endif

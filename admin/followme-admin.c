@@ -1,12 +1,12 @@
 /*
- * admin.c - followme-admin: global options and command dispatch.
+ * followme-admin.c - followme-admin: global options, the store opened
+ * when a command needs it, and dispatch to the command's handler.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
 #include "admin/admin.h"
 
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,69 +14,28 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "common/privdrop.h"
 
-struct table {
-	const struct fm_admin_command *commands;
-	const size_t *count;
+/* In --help order. */
+static const struct fm_admin_group *const groups[] = {
+    &fm_admin_group_jobs,
+    &fm_admin_group_user,
+    &fm_admin_group_dept,
+    &fm_admin_group_badge,
+    &fm_admin_group_printer,
+    &fm_admin_group_project,
+    &fm_admin_group_price,
+    &fm_admin_group_quota,
+    &fm_admin_group_balance,
+    &fm_admin_group_refund,
+    &fm_admin_group_report,
+    &fm_admin_group_ledger,
+    &fm_admin_group_export,
+    &fm_admin_group_period,
+    &fm_admin_group_privacy,
+    &fm_admin_group_ca,
+    &fm_admin_group_terminal,
+    &fm_admin_group_auth,
 };
-
-static const struct table tables[] = {
-    {fm_admin_jobs_commands, &fm_admin_jobs_count},
-    {fm_admin_users_commands, &fm_admin_users_count},
-    {fm_admin_quota_commands, &fm_admin_quota_count},
-    {fm_admin_terminal_commands, &fm_admin_terminal_count},
-};
-
-int
-fm_admin_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("followme-admin: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return FM_ADMIN_FAIL;
-}
-
-int
-fm_admin_usage(const struct fm_admin_command *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("followme-admin: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nusage: followme-admin %s%s%s %s\n", cmd->group,
-	    cmd->verb ? " " : "", cmd->verb ? cmd->verb : "", cmd->args);
-	return FM_ADMIN_USAGE;
-}
-
-bool
-fm_admin_parse_id(const char *s, int64_t *id)
-{
-	uint64_t v;
-
-	if (!fm_conf_parse_uint(s, &v) || v == 0 || v > INT64_MAX)
-		return false;
-	*id = (int64_t)v;
-	return true;
-}
-
-const char *
-fm_admin_time(int64_t t, char *buf, size_t size)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (t <= 0 || localtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		snprintf(buf, size, "-");
-	return buf;
-}
 
 static void
 print_help(FILE *f)
@@ -84,25 +43,25 @@ print_help(FILE *f)
 	fputs("usage: followme-admin [-c FILE] [--json] GROUP VERB [ARGS]\n\n"
 	      "Commands:\n",
 	    f);
-	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
-		for (size_t i = 0; i < *tables[t].count; i++) {
-			const struct fm_admin_command *c =
-			    &tables[t].commands[i];
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
+		for (size_t i = 0; i < groups[g]->count; i++) {
+			const struct fm_grammar_command *c =
+			    &groups[g]->commands[i];
 			fprintf(f, "  %s%s%s %s\n      %s\n", c->group,
-			    c->verb ? " " : "", c->verb ? c->verb : "", c->args,
-			    c->help);
+			    c->verb ? " " : "", c->verb ? c->verb : "",
+			    c->synopsis, c->summary);
 		}
 	fputs("\nSee followme-admin(8).\n", f);
 }
 
-static const struct fm_admin_command *
+static const struct fm_grammar_command *
 find_command(const char *group, const char *verb, bool *group_known)
 {
 	*group_known = false;
-	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
-		for (size_t i = 0; i < *tables[t].count; i++) {
-			const struct fm_admin_command *c =
-			    &tables[t].commands[i];
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
+		for (size_t i = 0; i < groups[g]->count; i++) {
+			const struct fm_grammar_command *c =
+			    &groups[g]->commands[i];
 			if (strcmp(c->group, group) != 0)
 				continue;
 			*group_known = true;
@@ -112,39 +71,6 @@ find_command(const char *group, const char *verb, bool *group_known)
 				return c;
 		}
 	return NULL;
-}
-
-bool
-fm_admin_open_store(struct fm_admin *admin)
-{
-	const char *errstr = NULL;
-	char path[512];
-
-	/* The store belongs to the daemon's user: files created here as
-	 * root (the WAL, for one) would lock followmed out. */
-	if (!fm_privdrop_to(admin->settings.user, &errstr)) {
-		fm_admin_fail("cannot switch to user %s: %s",
-		    admin->settings.user, errstr);
-		return false;
-	}
-	if (!fm_settings_db_path(&admin->settings, path, sizeof(path))) {
-		fm_admin_fail("state_dir is too long");
-		return false;
-	}
-	/* A missing database is created (followmed may not have run yet);
-	 * a missing state directory is a configuration mistake. */
-	if (access(admin->settings.state_dir, F_OK) != 0) {
-		fm_admin_fail("state_dir %s does not exist (start followmed "
-		              "once, or create it for user %s with mode 0700)",
-		    admin->settings.state_dir, admin->settings.user);
-		return false;
-	}
-	if ((admin->store = fm_store_open(path, &errstr)) == NULL) {
-		fm_admin_fail("%s: %s (run as root or as %s)", path, errstr,
-		    admin->settings.user);
-		return false;
-	}
-	return true;
 }
 
 /* Records who runs the command, before privileges are dropped: the
@@ -166,12 +92,14 @@ set_operator(struct fm_admin *admin)
 		    "uid %u", (unsigned)getuid());
 }
 
-/* Parses the command line into args and runs the command; the caller
- * frees args and closes the store on every path. */
+/* Finds the command on the command line, sets up what it needs, reads
+ * its words and runs it; the caller frees args (room for argv's words)
+ * and closes the store on every path. */
 static int
 dispatch(struct fm_admin *admin, int argc, char **argv, char **args)
 {
-	const struct fm_admin_command *cmd;
+	const struct fm_grammar_command *cmd;
+	struct fm_grammar_args parsed;
 	const char *config = NULL;
 	char err[FM_CONF_ERRMAX + 512];
 	int nargs = 0;
@@ -221,13 +149,19 @@ dispatch(struct fm_admin *admin, int argc, char **argv, char **args)
 		return fm_admin_fail("%s", err);
 	admin->now = (int64_t)time(NULL);
 	set_operator(admin);
-	if (cmd->needs_store && !fm_admin_open_store(admin))
+	if ((cmd->flags & FM_GRAMMAR_STORE) != 0 && !fm_admin_open_store(admin))
 		return FM_ADMIN_FAIL;
-	/* A group that is itself the command ("export") gets the group
-	 * as argv[0]. */
-	if (cmd->verb == NULL)
-		return cmd->run(admin, nargs, args);
-	return cmd->run(admin, nargs - 1, args + 1);
+	/* The words are read only now, as they always were: a broken
+	 * configuration or store is reported before a bad argument.  The
+	 * parser's argv[0] is the command's last word, the verb or, for a
+	 * group that is itself the command ("export"), the group. */
+	if (cmd->verb != NULL) {
+		args++;
+		nargs--;
+	}
+	if (!fm_grammar_parse(cmd, nargs, args, &parsed))
+		return fm_admin_usage_args(cmd, &parsed);
+	return cmd->run(admin, cmd, &parsed);
 }
 
 int

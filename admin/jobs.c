@@ -1,188 +1,195 @@
 /*
- * admin-jobs.c - followme-admin jobs list|show|delete|purge-expired.
+ * jobs.c - followme-admin jobs list|show|delete|purge-expired, and
+ * privacy anonymise (it works on the jobs' titles and hosts).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "common/json.h"
-#include "common/utf8.h"
 #include "admin/admin.h"
-#include "store/jobstore.h"
+#include "common/utf8.h"
+#include "quota/privacy.h"
 #include "spooler/spool.h"
+#include "store/jobstore.h"
 
-struct list_ctx {
-	struct fm_admin *admin;
-	int count;
+/* A job: the columns of jobs list, the JSON of jobs list and show. */
+enum {
+	J_ID,
+	J_UUID,
+	J_CUPS_JOB_ID,
+	J_OWNER,
+	J_HOST,
+	J_TITLE,
+	J_STATE,
+	J_CREATED_SHOWN,
+	J_PAGES_SHOWN,
+	J_FORMAT,
+	J_DOCUMENTS,
+	J_SIZE,
+	J_TITLE_SHOWN,
+	J_PAGES,
+	J_COPIES,
+	J_SIDES,
+	J_NUMBER_UP,
+	J_COLOR_MODE,
+	J_MEDIA,
+	J_ACCOUNT,
+	J_CREATED,
+	J_EXPIRES,
+	J_NCOLUMNS
 };
 
+static const struct fm_table_column job_columns[J_NCOLUMNS] = {
+    [J_ID] = {"ID", -6, NULL, "id", FM_TABLE_INT, 0},
+    [J_UUID] = {NULL, 0, NULL, "uuid", FM_TABLE_TEXT, 0},
+    [J_CUPS_JOB_ID] = {NULL, 0, NULL, "cups_job_id", FM_TABLE_INT, 0},
+    [J_OWNER] = {"OWNER", -12, NULL, "owner", FM_TABLE_TEXT, 0},
+    [J_HOST] = {NULL, 0, NULL, "host", FM_TABLE_TEXT, 0},
+    [J_TITLE] = {NULL, 0, NULL, "title", FM_TABLE_TEXT, 0},
+    [J_STATE] = {"STATE", -8, NULL, "state", FM_TABLE_TEXT, 0},
+    [J_CREATED_SHOWN] = {"CREATED", -19, NULL, NULL, FM_TABLE_TIME, 0},
+    [J_PAGES_SHOWN] = {"PAGES", 5, NULL, NULL, FM_TABLE_TEXT, 0},
+    [J_FORMAT] = {NULL, 0, NULL, "format", FM_TABLE_TEXT, 0},
+    [J_DOCUMENTS] = {NULL, 0, NULL, "document_count", FM_TABLE_INT, 0},
+    [J_SIZE] = {"BYTES", 9, NULL, "size", FM_TABLE_INT, 0},
+    /* A terminal is no place for a title's escape sequences. */
+    [J_TITLE_SHOWN] = {"TITLE", 0, "  ", NULL, FM_TABLE_TEXT, FM_TABLE_CLEAN},
+    [J_PAGES] = {NULL, 0, NULL, "pages", FM_TABLE_INT, 0},
+    [J_COPIES] = {NULL, 0, NULL, "copies", FM_TABLE_INT, 0},
+    [J_SIDES] = {NULL, 0, NULL, "sides", FM_TABLE_TEXT, 0},
+    [J_NUMBER_UP] = {NULL, 0, NULL, "number_up", FM_TABLE_INT, 0},
+    [J_COLOR_MODE] = {NULL, 0, NULL, "color_mode", FM_TABLE_TEXT, 0},
+    [J_MEDIA] = {NULL, 0, NULL, "media", FM_TABLE_TEXT, 0},
+    [J_ACCOUNT] = {NULL, 0, NULL, "account", FM_TABLE_TEXT, 0},
+    [J_CREATED] = {NULL, 0, NULL, "created_at", FM_TABLE_TIME, 0},
+    [J_EXPIRES] = {NULL, 0, NULL, "expires_at", FM_TABLE_TIME, 0},
+};
+
+/* pages holds the shown page count: borrowed by the cells. */
 static void
-print_job_json(const struct fm_job *job)
+job_cells(
+    const struct fm_job *job, struct fm_table_cell *c, char *pages, size_t size)
 {
 	const struct fm_ticket *t = &job->ticket;
 
-	fputc('{', stdout);
-	fm_json_key_int(stdout, "id", job->id);
-	fputc(',', stdout);
-	fm_json_key_string(stdout, "uuid", t->uuid);
-	fputc(',', stdout);
-	fm_json_key_int(stdout, "cups_job_id", t->cups_job_id);
-	fputc(',', stdout);
-	fm_json_key_string(stdout, "owner", t->owner);
-	fputc(',', stdout);
-	fm_json_key_string(stdout, "host", t->host);
-	fputc(',', stdout);
-	fm_json_key_string(stdout, "title", t->title);
-	fputc(',', stdout);
-	fm_json_key_string(stdout, "state", job->state);
-	fputc(',', stdout);
-	fm_json_key_string(stdout, "format", t->format);
-	fputc(',', stdout);
-	fm_json_key_int(stdout, "document_count", job->documents);
-	fputc(',', stdout);
-	fm_json_key_int(stdout, "size", (int64_t)t->size);
-	fputc(',', stdout);
-	fm_json_key_int(stdout, "pages", job->pages);
-	fputc(',', stdout);
-	fm_json_key_int(stdout, "copies", t->copies);
-	fputc(',', stdout);
-	fm_json_key_string(stdout, "sides", t->sides);
-	fputc(',', stdout);
-	fm_json_key_int(stdout, "number_up", t->number_up);
-	fputc(',', stdout);
-	fm_json_key_string(stdout, "color_mode", t->color_mode);
-	fputc(',', stdout);
-	fm_json_key_string(stdout, "media", t->media);
-	fputc(',', stdout);
-	fm_json_key_string(stdout, "account", t->account);
-	fputc(',', stdout);
-	fm_json_key_int(stdout, "created_at", job->created_at);
-	fputc(',', stdout);
-	fm_json_key_int(stdout, "expires_at", job->expires_at);
-	/* The closing brace is the caller's, so that show can add the
-	 * documents. */
+	if (job->pages >= 0)
+		snprintf(pages, size, "%" PRId64, job->pages);
+	else
+		snprintf(pages, size, "?");
+	c[J_ID].number = job->id;
+	c[J_UUID].text = t->uuid;
+	c[J_CUPS_JOB_ID].number = t->cups_job_id;
+	c[J_OWNER].text = t->owner;
+	c[J_HOST].text = t->host;
+	c[J_TITLE].text = t->title;
+	c[J_STATE].text = job->state;
+	c[J_CREATED_SHOWN].number = job->created_at;
+	c[J_PAGES_SHOWN].text = pages;
+	c[J_FORMAT].text = t->format;
+	c[J_DOCUMENTS].number = job->documents;
+	c[J_SIZE].number = (int64_t)t->size;
+	c[J_TITLE_SHOWN].text = t->title;
+	c[J_PAGES].number = job->pages;
+	c[J_COPIES].number = t->copies;
+	c[J_SIDES].text = t->sides;
+	c[J_NUMBER_UP].number = t->number_up;
+	c[J_COLOR_MODE].text = t->color_mode;
+	c[J_MEDIA].text = t->media;
+	c[J_ACCOUNT].text = t->account;
+	c[J_CREATED].number = job->created_at;
+	c[J_EXPIRES].number = job->expires_at;
 }
 
 static bool
-print_job_line(const struct fm_job *job, void *arg)
+list_job(const struct fm_job *job, void *arg)
 {
-	struct list_ctx *ctx = arg;
-	char when[32], title[64];
+	struct fm_table_cell c[J_NCOLUMNS];
+	char pages[32];
 
-	if (ctx->admin->json) {
-		if (ctx->count > 0)
-			fputc(',', stdout);
-		print_job_json(job);
-		fputc('}', stdout);
-		ctx->count++;
-		return true;
-	}
-	if (ctx->count++ == 0)
-		printf("%-6s %-12s %-8s %-19s %5s %9s  %s\n", "ID", "OWNER",
-		    "STATE", "CREATED", "PAGES", "BYTES", "TITLE");
-	/* A terminal is no place for a title's escape sequences. */
-	fm_utf8_clean(
-	    title, sizeof(title), job->ticket.title, strlen(job->ticket.title));
-	if (job->pages >= 0)
-		printf("%-6" PRId64 " %-12s %-8s %-19s %5" PRId64 " %9" PRIu64
-		       "  %s\n",
-		    job->id, job->ticket.owner, job->state,
-		    fm_admin_time(job->created_at, when, sizeof(when)),
-		    job->pages, job->ticket.size, title);
-	else
-		printf("%-6" PRId64 " %-12s %-8s %-19s %5s %9" PRIu64 "  %s\n",
-		    job->id, job->ticket.owner, job->state,
-		    fm_admin_time(job->created_at, when, sizeof(when)), "?",
-		    job->ticket.size, title);
+	job_cells(job, c, pages, sizeof(pages));
+	fm_table_row(arg, c);
 	return true;
 }
 
-static int
-jobs_list(struct fm_admin *admin, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-	    {"user", required_argument, NULL, 'u'},
-	    {"state", required_argument, NULL, 's'},
-	    {"all", no_argument, NULL, 'a'},
-	    {NULL, 0, NULL, 0},
-	};
-	struct list_ctx ctx = {admin, 0};
-	const char *user = NULL, *state = "held";
-	int ch;
+enum { LIST_USER, LIST_STATE, LIST_ALL };
 
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'u':
-			user = optarg;
-			break;
-		case 's':
-			state = optarg;
-			break;
-		case 'a':
-			state = NULL;
-			break;
-		default:
-			return fm_admin_usage(&fm_admin_jobs_commands[0],
-			    "unknown or incomplete option %s",
-			    argv[optind - 1]);
-		}
-	}
-	if (optind != argc)
-		return fm_admin_usage(&fm_admin_jobs_commands[0],
-		    "unexpected argument '%s'", argv[optind]);
-	if (state != NULL && strcmp(state, "held") != 0 &&
-	    strcmp(state, "releasing") != 0 && strcmp(state, "released") != 0 &&
-	    strcmp(state, "deleted") != 0 && strcmp(state, "expired") != 0)
-		return fm_admin_usage(&fm_admin_jobs_commands[0],
+static int
+jobs_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	static const char *const states[] = {
+	    "held", "releasing", "released", "deleted", "expired"};
+	const struct fm_grammar_value *state = &args->opt[LIST_STATE];
+	const char *want = "held";
+	struct fm_table t;
+	bool known = false;
+
+	/* --state and --all: the later one counts. */
+	if (args->opt[LIST_ALL].seq > state->seq)
+		want = NULL;
+	else if (state->text != NULL)
+		want = state->text;
+	for (size_t i = 0; want != NULL && i < sizeof(states) / sizeof(*states);
+	     i++)
+		known = known || strcmp(want, states[i]) == 0;
+	if (want != NULL && !known)
+		return fm_admin_usage(cmd,
 		    "unknown state '%s' (held, releasing, released, deleted, "
 		    "expired)",
-		    state);
-	if (admin->json)
-		fputc('[', stdout);
-	if (!fm_jobstore_list(admin->store, user, state, print_job_line, &ctx))
-		return fm_admin_fail(
-		    "cannot list jobs: %s", fm_store_last_error(admin->store));
-	if (admin->json)
-		fputs("]\n", stdout);
-	else if (ctx.count == 0)
-		printf("No jobs.\n");
-	return FM_ADMIN_OK;
+		    want);
+	fm_admin_list_begin(admin, &t, job_columns, J_NCOLUMNS);
+	return fm_admin_list_end(admin, &t,
+	    fm_jobstore_list(
+	        admin->store, args->opt[LIST_USER].text, want, list_job, &t),
+	    "jobs", "No jobs.");
 }
+
+enum {
+	D_SEQ,
+	D_NAME,
+	D_FORMAT,
+	D_SIZE,
+	D_PAGES,
+	D_COLOR_PAGES,
+	D_COUNT_STATUS,
+	D_SPOOL_FILE,
+	D_NCOLUMNS
+};
+
+static const struct fm_table_column document_columns[D_NCOLUMNS] = {
+    [D_SEQ] = {NULL, 0, NULL, "seq", FM_TABLE_INT, 0},
+    [D_NAME] = {NULL, 0, NULL, "name", FM_TABLE_TEXT, 0},
+    [D_FORMAT] = {NULL, 0, NULL, "format", FM_TABLE_TEXT, 0},
+    [D_SIZE] = {NULL, 0, NULL, "size", FM_TABLE_INT, 0},
+    [D_PAGES] = {NULL, 0, NULL, "pages", FM_TABLE_INT, 0},
+    [D_COLOR_PAGES] = {NULL, 0, NULL, "color_pages", FM_TABLE_INT, 0},
+    [D_COUNT_STATUS] = {NULL, 0, NULL, "count_status", FM_TABLE_TEXT, 0},
+    [D_SPOOL_FILE] = {NULL, 0, NULL, "spool_file", FM_TABLE_TEXT, 0},
+};
 
 static bool
 print_document(const struct fm_document *doc, void *arg)
 {
-	struct fm_admin *admin = arg;
+	struct fm_table *t = arg;
+	char name[128], pages[64];
 
-	if (admin->json) {
-		if (doc->seq > 1)
-			fputc(',', stdout);
-		fputc('{', stdout);
-		fm_json_key_int(stdout, "seq", doc->seq);
-		fputc(',', stdout);
-		fm_json_key_string(stdout, "name", doc->name);
-		fputc(',', stdout);
-		fm_json_key_string(stdout, "format", doc->format);
-		fputc(',', stdout);
-		fm_json_key_int(stdout, "size", (int64_t)doc->size);
-		fputc(',', stdout);
-		fm_json_key_int(stdout, "pages", doc->pages);
-		fputc(',', stdout);
-		fm_json_key_int(stdout, "color_pages",
-		    doc->pages >= 0 ? doc->color_pages : -1);
-		fputc(',', stdout);
-		fm_json_key_string(stdout, "count_status", doc->count_status);
-		fputc(',', stdout);
-		fm_json_key_string(stdout, "spool_file", doc->spool_file);
-		fputc('}', stdout);
+	if (t->json) {
+		struct fm_table_cell c[D_NCOLUMNS] = {
+		    [D_SEQ] = {NULL, doc->seq},
+		    [D_NAME] = {doc->name, 0},
+		    [D_FORMAT] = {doc->format, 0},
+		    [D_SIZE] = {NULL, (int64_t)doc->size},
+		    [D_PAGES] = {NULL, doc->pages},
+		    [D_COLOR_PAGES] = {NULL,
+		        doc->pages >= 0 ? doc->color_pages : -1},
+		    [D_COUNT_STATUS] = {doc->count_status, 0},
+		    [D_SPOOL_FILE] = {doc->spool_file, 0},
+		};
+		fm_table_row(t, c);
 		return true;
 	}
-	char name[128], pages[64];
 	fm_utf8_clean(name, sizeof(name), doc->name, strlen(doc->name));
 	if (doc->pages >= 0)
 		snprintf(pages, sizeof(pages),
@@ -200,32 +207,40 @@ print_document(const struct fm_document *doc, void *arg)
 static bool
 print_event(int64_t at, const char *event, const char *detail, void *arg)
 {
-	char when[32];
+	char when[FM_TABLE_TIMEMAX];
 
 	(void)arg;
-	printf("  %s  %s%s%s\n", fm_admin_time(at, when, sizeof(when)), event,
+	printf("  %s  %s%s%s\n", fm_table_time(at, when, sizeof(when)), event,
 	    detail[0] ? ": " : "", detail);
 	return true;
 }
 
 static int
-jobs_show(struct fm_admin *admin, int argc, char **argv)
+jobs_show(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
 {
-	const struct fm_admin_command *cmd = &fm_admin_jobs_commands[1];
+	struct fm_table documents;
 	struct fm_job job;
-	char when[32], title[FM_TICKET_TITLEMAX];
-	int64_t id;
+	char when[FM_TABLE_TIMEMAX], title[FM_TICKET_TITLEMAX];
+	int64_t id = args->operand[0].number;
 
-	if (argc != 2)
-		return fm_admin_usage(cmd, "expected one job id");
-	if (!fm_admin_parse_id(argv[1], &id))
-		return fm_admin_usage(cmd, "'%s' is not a job id", argv[1]);
+	(void)cmd;
 	if (!fm_jobstore_get(admin->store, id, &job))
 		return fm_admin_fail("no job %" PRId64, id);
+	fm_table_init(
+	    &documents, stdout, document_columns, D_NCOLUMNS, admin->json);
 	if (admin->json) {
-		print_job_json(&job);
+		struct fm_table t;
+		struct fm_table_cell c[J_NCOLUMNS];
+		char pages[32];
+
+		fm_table_init(&t, stdout, job_columns, J_NCOLUMNS, true);
+		job_cells(&job, c, pages, sizeof(pages));
+		fputc('{', stdout);
+		fm_table_fields(&t, c);
 		fputs(",\"documents\":[", stdout);
-		fm_jobstore_documents(admin->store, id, print_document, admin);
+		fm_jobstore_documents(
+		    admin->store, id, print_document, &documents);
 		fputs("]}\n", stdout);
 		return FM_ADMIN_OK;
 	}
@@ -238,9 +253,9 @@ jobs_show(struct fm_admin *admin, int argc, char **argv)
 	printf("  title:    %s\n", title);
 	printf("  state:    %s\n", job.state);
 	printf("  created:  %s\n",
-	    fm_admin_time(job.created_at, when, sizeof(when)));
+	    fm_table_time(job.created_at, when, sizeof(when)));
 	printf("  expires:  %s\n",
-	    fm_admin_time(job.expires_at, when, sizeof(when)));
+	    fm_table_time(job.expires_at, when, sizeof(when)));
 	printf("  options:  copies=%u sides=%s number-up=%u color=%s "
 	       "media=%s%s%s\n",
 	    job.ticket.copies, job.ticket.sides, job.ticket.number_up,
@@ -249,7 +264,7 @@ jobs_show(struct fm_admin *admin, int argc, char **argv)
 	    job.ticket.account[0] ? " account=" : "", job.ticket.account);
 	printf("  size:     %" PRIu64 " bytes in %d document(s)\n",
 	    job.ticket.size, job.documents);
-	fm_jobstore_documents(admin->store, id, print_document, admin);
+	fm_jobstore_documents(admin->store, id, print_document, &documents);
 	printf("  history:\n");
 	fm_jobstore_events(admin->store, id, print_event, NULL);
 	return FM_ADMIN_OK;
@@ -307,18 +322,15 @@ open_spool(struct fm_admin *admin)
 }
 
 static int
-jobs_delete(struct fm_admin *admin, int argc, char **argv)
+jobs_delete(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
 {
-	const struct fm_admin_command *cmd = &fm_admin_jobs_commands[2];
 	struct fm_job job;
 	fm_spool_t *spool;
-	int64_t id;
+	int64_t id = args->operand[0].number;
 	int rc = FM_ADMIN_OK;
 
-	if (argc != 2)
-		return fm_admin_usage(cmd, "expected one job id");
-	if (!fm_admin_parse_id(argv[1], &id))
-		return fm_admin_usage(cmd, "'%s' is not a job id", argv[1]);
+	(void)cmd;
 	if (!fm_jobstore_get(admin->store, id, &job))
 		return fm_admin_fail("no job %" PRId64, id);
 	if ((spool = open_spool(admin)) == NULL)
@@ -335,16 +347,15 @@ jobs_delete(struct fm_admin *admin, int argc, char **argv)
 }
 
 static int
-jobs_purge_expired(struct fm_admin *admin, int argc, char **argv)
+jobs_purge_expired(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
 {
 	int64_t ids[256];
 	fm_spool_t *spool;
 	int n, total = 0;
 
-	(void)argv;
-	if (argc != 1)
-		return fm_admin_usage(
-		    &fm_admin_jobs_commands[3], "takes no arguments");
+	(void)cmd;
+	(void)args;
 	if ((spool = open_spool(admin)) == NULL)
 		return FM_ADMIN_FAIL;
 	while ((n = fm_jobstore_expired(admin->store, admin->now, ids,
@@ -362,18 +373,67 @@ jobs_purge_expired(struct fm_admin *admin, int argc, char **argv)
 	return FM_ADMIN_OK;
 }
 
-const struct fm_admin_command fm_admin_jobs_commands[] = {
-    {"jobs", "list", "[--user USER] [--state STATE | --all] [--json]",
-        "list held jobs (or jobs in STATE, or all)", true, jobs_list},
-    {"jobs", "show", "ID [--json]",
-        "show one job, its documents and "
-        "history",
-        true, jobs_show},
-    {"jobs", "delete", "ID", "delete a held job and destroy its data", true,
-        jobs_delete},
-    {"jobs", "purge-expired", "",
-        "expire every held job past its expiry time now", true,
-        jobs_purge_expired},
+enum { ANONYMISE_OLDER_THAN };
+
+static int
+privacy_anonymise(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	int64_t days = args->opt[ANONYMISE_OLDER_THAN].number, count = 0;
+
+	(void)cmd;
+	if (!fm_privacy_anonymise(admin->store,
+	        fm_store_now(admin->store) - days * 86400, &count))
+		return fm_admin_fail(
+		    "cannot anonymise: %s", fm_store_last_error(admin->store));
+	printf("Anonymised %" PRId64 " job(s).\n", count);
+	return FM_ADMIN_OK;
+}
+
+static const struct fm_grammar_option list_options[] = {
+    [LIST_USER] = {"user", .help = "only the jobs of this owner"},
+    [LIST_STATE] = {"state", .help = "jobs in this state instead of held ones"},
+    [LIST_ALL] = {"all", .kind = FM_GRAMMAR_FLAG,
+        .help = "jobs in every state"},
+    {.name = NULL},
 };
-const size_t fm_admin_jobs_count =
-    sizeof(fm_admin_jobs_commands) / sizeof(fm_admin_jobs_commands[0]);
+
+static const struct fm_grammar_option anonymise_options[] = {
+    [ANONYMISE_OLDER_THAN] = {"older-than", .kind = FM_GRAMMAR_INTEGER,
+        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
+        .invalid = "--older-than is a number of days (0 to 36500)",
+        .missing = "--older-than DAYS is required", .min = 0, .max = 36500,
+        .help = "jobs that ended this many days ago or more"},
+    {.name = NULL},
+};
+
+static const struct fm_grammar_option job_id = {"ID",
+    .kind = FM_GRAMMAR_INTEGER, .invalid = "'%s' is not a job id", .min = 1,
+    .max = INT64_MAX, .help = "a job number"};
+
+static const struct fm_grammar_command jobs_commands[] = {
+    {"jobs", "list", "[--user USER] [--state STATE | --all] [--json]",
+        "list held jobs (or jobs in STATE, or all)", FM_GRAMMAR_STORE,
+        .run = jobs_list, .options = list_options},
+    {"jobs", "show", "ID [--json]", "show one job, its documents and history",
+        FM_GRAMMAR_STORE, .run = jobs_show,
+        .operands = {1, 1, "expected one job id", &job_id}},
+    {"jobs", "delete", "ID", "delete a held job and destroy its data",
+        FM_GRAMMAR_STORE, .run = jobs_delete,
+        .operands = {1, 1, "expected one job id", &job_id}},
+    {"jobs", "purge-expired", "",
+        "expire every held job past its expiry time now", FM_GRAMMAR_STORE,
+        .run = jobs_purge_expired,
+        .operands = {0, 0, "takes no arguments", NULL}},
+};
+
+static const struct fm_grammar_command privacy_commands[] = {
+    {"privacy", "anonymise", "--older-than DAYS",
+        "remove titles and hosts of jobs that ended DAYS ago", FM_GRAMMAR_STORE,
+        .run = privacy_anonymise, .options = anonymise_options,
+        .operands = {0, 0, "--older-than DAYS is required", NULL}},
+};
+
+const struct fm_admin_group fm_admin_group_jobs = FM_ADMIN_GROUP(jobs_commands);
+const struct fm_admin_group fm_admin_group_privacy =
+    FM_ADMIN_GROUP(privacy_commands);

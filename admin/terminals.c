@@ -1,107 +1,33 @@
 /*
- * admin-terminal.c - followme-admin ca init, terminal add|list|remove.
+ * terminals.c - followme-admin terminal add|list|remove: the release
+ * terminals, their certificates and printers; and auth unlock, which
+ * ends a lockout of a user or a terminal.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <errno.h>
-#include <getopt.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/json.h"
 #include "admin/admin.h"
+#include "release/pki.h"
 #include "store/authlog.h"
 #include "store/terminals.h"
-#include "release/pki.h"
 
-#define CERT_DAYS 825
-#define CA_DAYS 3650
+enum { ADD_PRINTER };
 
 static int
-ca_init(struct fm_admin *admin, int argc, char **argv)
+terminal_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
 {
-	const struct fm_admin_command *cmd = &fm_admin_terminal_commands[0];
-	static const struct option longopts[] = {
-	    {"server-name", required_argument, NULL, 'n'},
-	    {NULL, 0, NULL, 0},
-	};
-	char dir[512], key[600], crt[600], name[256], err[512];
-	char serial[FM_PKI_SERIALMAX];
-	int ch;
-
-	fm_settings_server_name(&admin->settings, name, sizeof(name));
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (ch != 'n')
-			return fm_admin_usage(cmd,
-			    "unknown or incomplete "
-			    "option %s",
-			    argv[optind - 1]);
-		snprintf(name, sizeof(name), "%s", optarg);
-	}
-	if (optind != argc)
-		return fm_admin_usage(
-		    cmd, "unexpected argument '%s'", argv[optind]);
-	if (!fm_pki_name_is_valid(name))
-		return fm_admin_usage(
-		    cmd, "'%s' is not a valid server name", name);
-	if (!fm_settings_pki_dir(&admin->settings, dir, sizeof(dir)))
-		return fm_admin_fail("state_dir too long");
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return fm_admin_fail("%s: %s", dir, strerror(errno));
-	snprintf(key, sizeof(key), "%s/ca.key", dir);
-	if (access(key, F_OK) == 0)
-		return fm_admin_fail("%s already has a CA; remove the pki "
-		                     "directory first to start over (every "
-		                     "terminal then needs a new certificate)",
-		    dir);
-	if (!fm_pki_create_ca(
-	        dir, "Followme site CA", CA_DAYS, err, sizeof(err)))
-		return fm_admin_fail("%s", err);
-	snprintf(key, sizeof(key), "%s/server.key", dir);
-	snprintf(crt, sizeof(crt), "%s/server.crt", dir);
-	if (!fm_pki_issue(dir, FM_PKI_SERVER, name, CERT_DAYS, key, crt, serial,
-	        err, sizeof(err)))
-		return fm_admin_fail("%s", err);
-	printf("Created the site CA and the server certificate for '%s' in "
-	       "%s.\nTerminals must reach followmed under that name.\n",
-	    name, dir);
-	return FM_ADMIN_OK;
-}
-
-static int
-terminal_add(struct fm_admin *admin, int argc, char **argv)
-{
-	const struct fm_admin_command *cmd = &fm_admin_terminal_commands[1];
-	static const struct option longopts[] = {
-	    {"printer", required_argument, NULL, 'p'},
-	    {NULL, 0, NULL, 0},
-	};
 	char dir[512], tdir[600], key[700], crt[700], err[512];
 	char newkey[700], newcrt[700];
 	char serial[FM_PKI_SERIALMAX], server[256];
-	const char *printer = NULL, *name;
-	int ch;
+	const char *printer = args->opt[ADD_PRINTER].text;
+	const char *name = args->operand[0].text;
 
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (ch != 'p')
-			return fm_admin_usage(cmd,
-			    "unknown or incomplete "
-			    "option %s",
-			    argv[optind - 1]);
-		printer = optarg;
-	}
-	if (optind != argc - 1)
-		return fm_admin_usage(cmd, "expected one terminal name");
-	name = argv[optind];
-	if (printer == NULL || printer[0] == '\0')
-		return fm_admin_usage(cmd, "--printer is required");
 	if (!fm_pki_name_is_valid(name))
 		return fm_admin_usage(cmd,
 		    "'%s' is not a valid terminal name "
@@ -124,8 +50,8 @@ terminal_add(struct fm_admin *admin, int argc, char **argv)
 	snprintf(crt, sizeof(crt), "%s/%s.crt.new", tdir, name);
 	unlink(key);
 	unlink(crt);
-	if (!fm_pki_issue(dir, FM_PKI_CLIENT, name, CERT_DAYS, key, crt, serial,
-	        err, sizeof(err)))
+	if (!fm_pki_issue(dir, FM_PKI_CLIENT, name, FM_ADMIN_CERT_DAYS, key,
+	        crt, serial, err, sizeof(err)))
 		return fm_admin_fail("%s", err);
 	if (!fm_terminals_add(
 	        admin->store, name, printer, serial, admin->now)) {
@@ -152,107 +78,138 @@ terminal_add(struct fm_admin *admin, int argc, char **argv)
 	return FM_ADMIN_OK;
 }
 
-struct list_ctx {
-	bool json;
-	int count;
+enum {
+	T_NAME,
+	T_PRINTER,
+	T_CERT_SERIAL,
+	T_ADDED,
+	T_STATE_SHOWN,
+	T_REMOVED,
+	T_NCOLUMNS
+};
+
+static const struct fm_table_column terminal_columns[T_NCOLUMNS] = {
+    [T_NAME] = {"TERMINAL", -20, NULL, "name", FM_TABLE_TEXT, 0},
+    [T_PRINTER] = {"PRINTER", -24, NULL, "printer", FM_TABLE_TEXT, 0},
+    [T_CERT_SERIAL] = {NULL, 0, NULL, "cert_serial", FM_TABLE_TEXT, 0},
+    [T_ADDED] = {"ADDED", -19, NULL, "created_at", FM_TABLE_TIME, 0},
+    [T_STATE_SHOWN] = {"STATE", 0, NULL, NULL, FM_TABLE_TEXT, 0},
+    [T_REMOVED] = {NULL, 0, NULL, "removed_at", FM_TABLE_INT, 0},
 };
 
 static bool
-print_terminal(const struct fm_terminal *t, void *arg)
+terminal_row(const struct fm_terminal *term, void *table)
 {
-	struct list_ctx *ctx = arg;
-	char when[32];
+	struct fm_table_cell c[T_NCOLUMNS] = {
+	    [T_NAME] = {term->name, 0},
+	    [T_PRINTER] = {term->printer, 0},
+	    [T_CERT_SERIAL] = {term->cert_serial, 0},
+	    [T_ADDED] = {NULL, term->created_at},
+	    [T_STATE_SHOWN] = {term->removed_at ? "removed" : "active", 0},
+	    [T_REMOVED] = {NULL, term->removed_at},
+	};
 
-	if (ctx->json) {
-		fputs(ctx->count++ ? ",{" : "{", stdout);
-		fm_json_key_string(stdout, "name", t->name);
-		fputc(',', stdout);
-		fm_json_key_string(stdout, "printer", t->printer);
-		fputc(',', stdout);
-		fm_json_key_string(stdout, "cert_serial", t->cert_serial);
-		fputc(',', stdout);
-		fm_json_key_int(stdout, "created_at", t->created_at);
-		fputc(',', stdout);
-		fm_json_key_int(stdout, "removed_at", t->removed_at);
-		fputc('}', stdout);
-		return true;
-	}
-	if (ctx->count++ == 0)
-		printf("%-20s %-24s %-19s %s\n", "TERMINAL", "PRINTER", "ADDED",
-		    "STATE");
-	printf("%-20s %-24s %-19s %s\n", t->name, t->printer,
-	    fm_admin_time(t->created_at, when, sizeof(when)),
-	    t->removed_at ? "removed" : "active");
+	fm_table_row(table, c);
 	return true;
 }
 
-static int
-terminal_list(struct fm_admin *admin, int argc, char **argv)
-{
-	struct list_ctx ctx = {admin->json, 0};
-	bool all = argc == 2 && strcmp(argv[1], "--all") == 0;
+enum { LIST_ALL };
 
-	if (argc != 1 && !all)
-		return fm_admin_usage(&fm_admin_terminal_commands[2],
-		    "unexpected argument '%s'", argv[1]);
-	if (admin->json)
-		fputc('[', stdout);
-	if (!fm_terminals_list(admin->store, all, print_terminal, &ctx))
-		return fm_admin_fail("cannot list terminals: %s",
-		    fm_store_last_error(admin->store));
-	if (admin->json)
-		fputs("]\n", stdout);
-	else if (ctx.count == 0)
-		printf("No terminals.\n");
-	return FM_ADMIN_OK;
+static int
+terminal_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	struct fm_table t;
+
+	(void)cmd;
+	fm_admin_list_begin(admin, &t, terminal_columns, T_NCOLUMNS);
+	return fm_admin_list_end(admin, &t,
+	    fm_terminals_list(admin->store, args->opt[LIST_ALL].text != NULL,
+	        terminal_row, &t),
+	    "terminals", "No terminals.");
 }
 
 static int
-terminal_remove(struct fm_admin *admin, int argc, char **argv)
+terminal_remove(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
 {
-	if (argc != 2)
-		return fm_admin_usage(&fm_admin_terminal_commands[3],
-		    "expected one terminal name");
-	if (!fm_terminals_remove(admin->store, argv[1], admin->now))
-		return fm_admin_fail("no active terminal '%s'", argv[1]);
-	printf("Removed terminal %s: it is refused from now on.\n", argv[1]);
+	const char *name = args->operand[0].text;
+
+	(void)cmd;
+	if (!fm_terminals_remove(admin->store, name, admin->now))
+		return fm_admin_fail("no active terminal '%s'", name);
+	printf("Removed terminal %s: it is refused from now on.\n", name);
 	return FM_ADMIN_OK;
 }
 
+enum { UNLOCK_USER, UNLOCK_TERMINAL };
+
+static const char unlock_usage[] = "expected --user USER or --terminal NAME";
+
 static int
-auth_unlock(struct fm_admin *admin, int argc, char **argv)
+auth_unlock(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
 {
-	const struct fm_admin_command *cmd = &fm_admin_terminal_commands[4];
+	/* FM_GRAMMAR_EXACT lets through one option at most. */
+	int which =
+	    args->opt[UNLOCK_USER].text != NULL ? UNLOCK_USER : UNLOCK_TERMINAL;
+	const char *name = args->opt[which].text;
 	int n;
 
-	if (argc != 3 ||
-	    (strcmp(argv[1], "--user") != 0 &&
-	        strcmp(argv[1], "--terminal") != 0))
-		return fm_admin_usage(cmd,
-		    "expected --user USER or --terminal "
-		    "NAME");
+	if (name == NULL)
+		return fm_admin_usage(cmd, "%s", unlock_usage);
 	n = fm_authlog_clear(admin->store,
-	    argv[1][2] == 'u' ? FM_AUTHLOG_USER : FM_AUTHLOG_TERMINAL, argv[2]);
+	    which == UNLOCK_USER ? FM_AUTHLOG_USER : FM_AUTHLOG_TERMINAL, name);
 	if (n < 0)
 		return fm_admin_fail(
 		    "cannot unlock: %s", fm_store_last_error(admin->store));
 	printf("Unlocked %s %s (%d failed attempt(s) forgotten).\n",
-	    argv[1] + 2, argv[2], n);
+	    which == UNLOCK_USER ? "user" : "terminal", name, n);
 	return FM_ADMIN_OK;
 }
 
-const struct fm_admin_command fm_admin_terminal_commands[] = {
-    {"ca", "init", "[--server-name NAME]",
-        "create the site CA and followmed's certificate", true, ca_init},
-    {"terminal", "add", "NAME --printer PRINTER",
-        "create a release terminal's certificate, bound to a printer", true,
-        terminal_add},
-    {"terminal", "list", "[--all] [--json]",
-        "list terminals (--all: removed ones too)", true, terminal_list},
-    {"terminal", "remove", "NAME", "refuse a terminal from now on", true,
-        terminal_remove},
-    {"auth", "unlock", "--user USER | --terminal NAME",
-        "end a lockout after failed logins", true, auth_unlock},
+static const struct fm_grammar_option add_options[] = {
+    [ADD_PRINTER] = {"printer",
+        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONEMPTY,
+        .missing = "--printer is required",
+        .help = "the printer it releases to: a printer added with "
+                "printer add, a CUPS queue or an ipp:// URI"},
+    {.name = NULL},
 };
-const size_t fm_admin_terminal_count =
-    sizeof(fm_admin_terminal_commands) / sizeof(fm_admin_terminal_commands[0]);
+
+static const struct fm_grammar_option list_options[] = {
+    [LIST_ALL] = {"all", .kind = FM_GRAMMAR_FLAG,
+        .help = "removed terminals too"},
+    {.name = NULL},
+};
+
+static const struct fm_grammar_option unlock_options[] = {
+    [UNLOCK_USER] = {"user", .help = "the user locked out"},
+    [UNLOCK_TERMINAL] = {"terminal", .help = "the terminal locked out"},
+    {.name = NULL},
+};
+
+static const struct fm_grammar_command terminal_commands[] = {
+    {"terminal", "add", "NAME --printer PRINTER",
+        "create a release terminal's certificate, bound to a printer",
+        FM_GRAMMAR_STORE, .run = terminal_add, .options = add_options,
+        .operands = {1, 1, "expected one terminal name", NULL}},
+    {"terminal", "list", "[--all] [--json]",
+        "list terminals (--all: removed ones too)",
+        FM_GRAMMAR_STORE | FM_GRAMMAR_EXACT, .run = terminal_list,
+        .options = list_options},
+    {"terminal", "remove", "NAME", "refuse a terminal from now on",
+        FM_GRAMMAR_STORE, .run = terminal_remove,
+        .operands = {1, 1, "expected one terminal name", NULL}},
+};
+
+static const struct fm_grammar_command auth_commands[] = {
+    {"auth", "unlock", "--user USER | --terminal NAME",
+        "end a lockout after failed logins",
+        FM_GRAMMAR_STORE | FM_GRAMMAR_EXACT, .run = auth_unlock,
+        .options = unlock_options, .operands = {0, 0, unlock_usage, NULL}},
+};
+
+const struct fm_admin_group fm_admin_group_terminal =
+    FM_ADMIN_GROUP(terminal_commands);
+const struct fm_admin_group fm_admin_group_auth = FM_ADMIN_GROUP(auth_commands);

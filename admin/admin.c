@@ -1,0 +1,192 @@
+/*
+ * admin.c - what the followme-admin command groups share: messages, the
+ * store, lists, an account's columns and the users' (user list and dept
+ * show list users).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "admin/admin.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "common/privdrop.h"
+#include "quota/users.h"
+
+int
+fm_admin_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("followme-admin: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return FM_ADMIN_FAIL;
+}
+
+static int
+usage_line(const struct fm_grammar_command *cmd)
+{
+	if (cmd == NULL) {
+		fputc('\n', stderr);
+		return FM_ADMIN_USAGE;
+	}
+	fprintf(stderr, "\nusage: followme-admin %s%s%s %s\n", cmd->group,
+	    cmd->verb ? " " : "", cmd->verb ? cmd->verb : "", cmd->synopsis);
+	return FM_ADMIN_USAGE;
+}
+
+int
+fm_admin_usage(const struct fm_grammar_command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("followme-admin: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	return usage_line(cmd);
+}
+
+int
+fm_admin_usage_args(
+    const struct fm_grammar_command *cmd, const struct fm_grammar_args *args)
+{
+	fputs("followme-admin: ", stderr);
+	fm_grammar_print_error(stderr, args);
+	return usage_line(cmd);
+}
+
+bool
+fm_admin_open_store(struct fm_admin *admin)
+{
+	const char *errstr = NULL;
+	char path[512];
+
+	if (admin == NULL)
+		return false;
+	/* The store belongs to the daemon's user: files created here as
+	 * root (the WAL, for one) would lock followmed out. */
+	if (!fm_privdrop_to(admin->settings.user, &errstr)) {
+		fm_admin_fail("cannot switch to user %s: %s",
+		    admin->settings.user, errstr);
+		return false;
+	}
+	if (!fm_settings_db_path(&admin->settings, path, sizeof(path))) {
+		fm_admin_fail("state_dir is too long");
+		return false;
+	}
+	/* A missing database is created (followmed may not have run yet);
+	 * a missing state directory is a configuration mistake. */
+	if (access(admin->settings.state_dir, F_OK) != 0) {
+		fm_admin_fail("state_dir %s does not exist (start followmed "
+		              "once, or create it for user %s with mode 0700)",
+		    admin->settings.state_dir, admin->settings.user);
+		return false;
+	}
+	if ((admin->store = fm_store_open(path, &errstr)) == NULL) {
+		fm_admin_fail("%s: %s (run as root or as %s)", path, errstr,
+		    admin->settings.user);
+		return false;
+	}
+	return true;
+}
+
+void
+fm_admin_list_begin(struct fm_admin *admin, struct fm_table *t,
+    const struct fm_table_column *columns, size_t ncolumns)
+{
+	if (admin == NULL || t == NULL)
+		return;
+	fm_table_init(t, stdout, columns, ncolumns, admin->json);
+	fm_table_begin(t);
+}
+
+int
+fm_admin_list_end(struct fm_admin *admin, struct fm_table *t, bool listed,
+    const char *what, const char *none)
+{
+	if (admin == NULL || t == NULL)
+		return FM_ADMIN_FAIL;
+	/* A failed list leaves its JSON open, as it always did: the exit
+	 * status says the output is not to be read. */
+	if (!listed)
+		return fm_admin_fail("cannot list %s: %s", what,
+		    fm_store_last_error(admin->store));
+	fm_table_end(t, none);
+	return FM_ADMIN_OK;
+}
+
+void
+fm_admin_account_cells(const struct fm_account *a, struct fm_table_cell *cells)
+{
+	if (a == NULL || cells == NULL)
+		return;
+	cells[0] = (struct fm_table_cell){NULL, a->balance};
+	cells[1] = (struct fm_table_cell){NULL, a->held};
+	cells[2] = (struct fm_table_cell){NULL, a->restricted};
+	cells[3] = (struct fm_table_cell){NULL, a->overdraft};
+}
+
+enum {
+	U_LOGIN,
+	U_FULL_NAME,
+	U_DEPARTMENT,
+	U_DEPT_SHOWN,
+	U_STATE_SHOWN,
+	U_ENABLED,
+	U_PIN,
+	U_ACCOUNT,
+	U_NAME_SHOWN = U_ACCOUNT + FM_ADMIN_ACCOUNT_COLUMNS,
+	U_NCOLUMNS
+};
+
+static const struct fm_table_column user_columns[U_NCOLUMNS] = {
+    [U_LOGIN] = {"LOGIN", -16, NULL, "login", FM_TABLE_TEXT, 0},
+    [U_FULL_NAME] = {NULL, 0, NULL, "full_name", FM_TABLE_TEXT, 0},
+    [U_DEPARTMENT] = {NULL, 0, NULL, "department", FM_TABLE_TEXT, 0},
+    [U_DEPT_SHOWN] = {"DEPT", -10, NULL, NULL, FM_TABLE_TEXT, 0},
+    [U_STATE_SHOWN] = {"STATE", -8, NULL, NULL, FM_TABLE_TEXT, 0},
+    [U_ENABLED] = {NULL, 0, NULL, "enabled", FM_TABLE_BOOL, 0},
+    [U_PIN] = {NULL, 0, NULL, "pin", FM_TABLE_BOOL, 0},
+    FM_ADMIN_ACCOUNT_COLUMNS_AT(U_ACCOUNT),
+    [U_NAME_SHOWN] = {"NAME", 0, "  ", NULL, FM_TABLE_TEXT, FM_TABLE_CLEAN},
+};
+
+void
+fm_admin_user_table(struct fm_table *t, bool json)
+{
+	if (t == NULL)
+		return;
+	fm_table_init(t, stdout, user_columns, U_NCOLUMNS, json);
+}
+
+static void
+user_row(const struct fm_user *u, struct fm_table *t)
+{
+	struct fm_table_cell c[U_NCOLUMNS] = {
+	    [U_LOGIN] = {u->login, 0},
+	    [U_FULL_NAME] = {u->full_name, 0},
+	    [U_DEPARTMENT] = {u->dept_code, 0},
+	    [U_DEPT_SHOWN] = {u->dept_code[0] ? u->dept_code : "-", 0},
+	    [U_STATE_SHOWN] = {u->enabled ? "enabled" : "disabled", 0},
+	    [U_ENABLED] = {NULL, u->enabled},
+	    [U_PIN] = {NULL, u->has_pin},
+	    [U_NAME_SHOWN] = {u->full_name, 0},
+	};
+
+	fm_admin_account_cells(&u->account, &c[U_ACCOUNT]);
+	fm_table_row(t, c);
+}
+
+bool
+fm_admin_user_row(const struct fm_user *u, void *table)
+{
+	if (u == NULL || table == NULL)
+		return false;
+	user_row(u, table);
+	return true;
+}

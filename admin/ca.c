@@ -1,0 +1,72 @@
+/*
+ * ca.c - followme-admin ca init: the site CA, and followmed's
+ * certificate, that the release terminals' TLS rests on.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "admin/admin.h"
+#include "release/pki.h"
+
+#define CA_DAYS 3650
+
+enum { INIT_SERVER_NAME };
+
+static int
+ca_init(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	char dir[512], key[600], crt[600], name[256], err[512];
+	char serial[FM_PKI_SERIALMAX];
+
+	if (args->opt[INIT_SERVER_NAME].text != NULL)
+		snprintf(
+		    name, sizeof(name), "%s", args->opt[INIT_SERVER_NAME].text);
+	else
+		fm_settings_server_name(&admin->settings, name, sizeof(name));
+	if (!fm_pki_name_is_valid(name))
+		return fm_admin_usage(
+		    cmd, "'%s' is not a valid server name", name);
+	if (!fm_settings_pki_dir(&admin->settings, dir, sizeof(dir)))
+		return fm_admin_fail("state_dir too long");
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return fm_admin_fail("%s: %s", dir, strerror(errno));
+	snprintf(key, sizeof(key), "%s/ca.key", dir);
+	if (access(key, F_OK) == 0)
+		return fm_admin_fail("%s already has a CA; remove the pki "
+		                     "directory first to start over (every "
+		                     "terminal then needs a new certificate)",
+		    dir);
+	if (!fm_pki_create_ca(
+	        dir, "Followme site CA", CA_DAYS, err, sizeof(err)))
+		return fm_admin_fail("%s", err);
+	snprintf(key, sizeof(key), "%s/server.key", dir);
+	snprintf(crt, sizeof(crt), "%s/server.crt", dir);
+	if (!fm_pki_issue(dir, FM_PKI_SERVER, name, FM_ADMIN_CERT_DAYS, key,
+	        crt, serial, err, sizeof(err)))
+		return fm_admin_fail("%s", err);
+	printf("Created the site CA and the server certificate for '%s' in "
+	       "%s.\nTerminals must reach followmed under that name.\n",
+	    name, dir);
+	return FM_ADMIN_OK;
+}
+
+static const struct fm_grammar_option init_options[] = {
+    [INIT_SERVER_NAME] = {"server-name",
+        .help = "the DNS name terminals reach followmed by (default: "
+                "server_name of followme.conf, else the host name)"},
+    {.name = NULL},
+};
+
+static const struct fm_grammar_command commands[] = {
+    {"ca", "init", "[--server-name NAME]",
+        "create the site CA and followmed's certificate", FM_GRAMMAR_STORE,
+        .run = ca_init, .options = init_options},
+};
+
+const struct fm_admin_group fm_admin_group_ca = FM_ADMIN_GROUP(commands);

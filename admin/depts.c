@@ -1,0 +1,110 @@
+/*
+ * depts.c - followme-admin dept add|list|show: departments (cost
+ * centres) and their shared accounts.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <stdio.h>
+
+#include "admin/admin.h"
+#include "quota/depts.h"
+#include "quota/users.h"
+
+enum {
+	D_CODE,
+	D_NAME,
+	D_USERS,
+	D_ACCOUNT,
+	D_NAME_SHOWN = D_ACCOUNT + FM_ADMIN_ACCOUNT_COLUMNS,
+	D_NCOLUMNS
+};
+
+static const struct fm_table_column dept_columns[D_NCOLUMNS] = {
+    [D_CODE] = {"CODE", -10, NULL, "code", FM_TABLE_TEXT, 0},
+    [D_NAME] = {NULL, 0, NULL, "name", FM_TABLE_TEXT, 0},
+    [D_USERS] = {"USERS", 5, NULL, "users", FM_TABLE_INT, 0},
+    FM_ADMIN_ACCOUNT_COLUMNS_AT(D_ACCOUNT),
+    [D_NAME_SHOWN] = {"NAME", 0, "  ", NULL, FM_TABLE_TEXT, FM_TABLE_CLEAN},
+};
+
+static bool
+dept_row(const struct fm_dept *d, void *table)
+{
+	struct fm_table_cell c[D_NCOLUMNS] = {
+	    [D_CODE] = {d->code, 0},
+	    [D_NAME] = {d->name, 0},
+	    [D_USERS] = {NULL, d->users},
+	    [D_NAME_SHOWN] = {d->name, 0},
+	};
+
+	fm_admin_account_cells(&d->account, &c[D_ACCOUNT]);
+	fm_table_row(table, c);
+	return true;
+}
+
+static int
+dept_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	const char *code = args->operand[0].text, *errstr = NULL;
+
+	(void)cmd;
+	if (!fm_depts_add(admin->store, code, args->operand[1].text, &errstr))
+		return fm_admin_fail(
+		    "cannot add department %s: %s", code, errstr);
+	printf("Added department %s.\n", code);
+	return FM_ADMIN_OK;
+}
+
+static int
+dept_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	struct fm_table t;
+
+	(void)cmd;
+	(void)args;
+	fm_admin_list_begin(admin, &t, dept_columns, D_NCOLUMNS);
+	return fm_admin_list_end(admin, &t,
+	    fm_depts_list(admin->store, dept_row, &t), "departments",
+	    "No departments.");
+}
+
+static int
+dept_show(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	struct fm_table t;
+	struct fm_dept d;
+
+	(void)cmd;
+	if (!fm_depts_get(admin->store, args->operand[0].text, &d))
+		return fm_admin_fail("no department %s", args->operand[0].text);
+	fm_table_init(&t, stdout, dept_columns, D_NCOLUMNS, admin->json);
+	dept_row(&d, &t);
+	if (admin->json) {
+		fputc('\n', stdout);
+		return FM_ADMIN_OK;
+	}
+	printf("Members:\n");
+	fm_admin_user_table(&t, false);
+	fm_users_list(admin->store, d.code, fm_admin_user_row, &t);
+	if (t.rows == 0)
+		printf("  (none)\n");
+	return FM_ADMIN_OK;
+}
+
+static const struct fm_grammar_command commands[] = {
+    {"dept", "add", "CODE NAME", "add a department (cost centre)",
+        FM_GRAMMAR_STORE, .run = dept_add,
+        .operands = {2, 2,
+            "expected a code and a name (quote a name with spaces)", NULL}},
+    {"dept", "list", "[--json]", "list departments with their balances",
+        FM_GRAMMAR_STORE, .run = dept_list,
+        .operands = {0, 0, "takes no arguments", NULL}},
+    {"dept", "show", "CODE [--json]", "show a department and its members",
+        FM_GRAMMAR_STORE, .run = dept_show,
+        .operands = {1, 1, "expected one department code", NULL}},
+};
+
+const struct fm_admin_group fm_admin_group_dept = FM_ADMIN_GROUP(commands);

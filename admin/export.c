@@ -1,0 +1,264 @@
+/*
+ * export.c - followme-admin export (the finance export, CSV or JSON, to
+ * stdout or a file) and report usage (the same figures as a table).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "admin/admin.h"
+#include "common/aead.h"
+#include "common/money.h"
+#include "quota/export.h"
+#include "quota/ledger.h"
+#include "quota/period.h"
+
+/* report usage and export read the same options; report refuses the
+ * two that only make sense for a file. */
+enum { R_BY, R_FROM, R_TO, R_FORMAT, R_OUT, R_END };
+
+#define RANGE_OPTIONS                                                          \
+	[R_BY] = {"by", .flags = FM_GRAMMAR_REQUIRED,                          \
+	    .help = "what a row is: a user, department or printer"},           \
+	[R_FROM] = {"from", .kind = FM_GRAMMAR_DATE,                           \
+	    .flags = FM_GRAMMAR_REQUIRED,                                      \
+	    .invalid = "--from '%s' is not a date (YYYY-MM-DD)",               \
+	    .help = "the first day"},                                          \
+	[R_TO] = {"to", .kind = FM_GRAMMAR_DATE, .flags = FM_GRAMMAR_REQUIRED, \
+	    .invalid = "--to '%s' is not a date (YYYY-MM-DD)",                 \
+	    .help = "the last day"},                                           \
+	[R_END] = {.name = NULL}
+
+struct range_opts {
+	const char *by, *from, *to, *format, *out;
+	int64_t start, end; /* [start, end) */
+};
+
+/*
+ * The range and row kind of the parsed options, the first nkinds of
+ * user, department and printer allowed; else prints the usage and
+ * returns false.
+ */
+static bool
+get_range(const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args, int nkinds, struct range_opts *o,
+    enum fm_export_by *by)
+{
+	static const struct {
+		const char *word;
+		enum fm_export_by by;
+	} kinds[] = {{"user", FM_EXPORT_BY_USER},
+	    {"department", FM_EXPORT_BY_DEPARTMENT},
+	    {"printer", FM_EXPORT_BY_PRINTER}};
+	const struct fm_grammar_value *v = args->opt;
+
+	*o = (struct range_opts){v[R_BY].text, v[R_FROM].text, v[R_TO].text,
+	    v[R_FORMAT].text, v[R_OUT].text, v[R_FROM].number, 0};
+	if (v[R_TO].number < o->start) {
+		fm_admin_usage(cmd, "--to is before --from");
+		return false;
+	}
+	o->end = fm_period_next_day(v[R_TO].number);
+	for (int i = 0; i < nkinds; i++)
+		if (strcmp(o->by, kinds[i].word) == 0) {
+			*by = kinds[i].by;
+			return true;
+		}
+	fm_admin_usage(cmd, "%s",
+	    nkinds == 3 ? "--by is user, department or printer"
+	                : "--by is department or user");
+	return false;
+}
+
+static int
+report_usage(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	struct range_opts o;
+	enum fm_export_by by;
+
+	if (!get_range(cmd, args, 3, &o, &by))
+		return FM_ADMIN_USAGE;
+	if (!fm_export_write(admin->store, by, o.start, o.end, o.from, o.to,
+	        admin->json ? FM_EXPORT_JSON : FM_EXPORT_TEXT, stdout, NULL))
+		return fm_admin_fail(
+		    "cannot report: %s", fm_store_last_error(admin->store));
+	return FM_ADMIN_OK;
+}
+
+/* Writes the export to f (stdout or the file); prints the summary for a
+ * file.  Opens the store, which may drop privileges. */
+static int
+write_export(struct fm_admin *admin, const struct range_opts *o,
+    enum fm_export_by by, enum fm_export_format format, FILE *f)
+{
+	struct fm_export_totals totals;
+	char money[FM_MONEY_STRMAX];
+
+	if (!fm_admin_open_store(admin))
+		return FM_ADMIN_FAIL;
+	if (!fm_export_write(admin->store, by, o->start, o->end, o->from, o->to,
+	        format, f, &totals))
+		return fm_admin_fail(
+		    "cannot export: %s", fm_store_last_error(admin->store));
+	if (fflush(f) != 0 || (o->out != NULL && fsync(fileno(f)) != 0))
+		return fm_admin_fail("cannot write %s: %s",
+		    o->out ? o->out : "the export", strerror(errno));
+	if (o->out != NULL)
+		fprintf(stderr,
+		    "Wrote %" PRId64 " row(s), %" PRId64 " job(s), total %s, "
+		    "to %s%s.\n",
+		    totals.rows, totals.jobs,
+		    fm_money_format(totals.cost, money, sizeof(money)), o->out,
+		    o->end <= fm_ledger_closed_until(admin->store)
+		        ? " (closed period)"
+		        : " (period not closed: figures may still change)");
+	return FM_ADMIN_OK;
+}
+
+/*
+ * The file appears whole or not at all: the export goes to a temporary
+ * file beside it, renamed over it once complete and synced.  The file is
+ * the caller's (finance's directory, finance's rights), while the store
+ * may be read only after dropping privileges: so the export runs in a
+ * child, and this process, which keeps the caller's rights, renames.
+ */
+static int
+export_to_file(struct fm_admin *admin, const struct range_opts *o,
+    enum fm_export_by by, enum fm_export_format format)
+{
+	char dir[4096], tmp[4096];
+	const char *slash = strrchr(o->out, '/'), *base;
+	int fd, dirfd, status = 0;
+	FILE *f;
+	pid_t pid;
+
+	base = slash ? slash + 1 : o->out;
+	if (*base == '\0')
+		return fm_admin_fail("%s: not a file name", o->out);
+	snprintf(dir, sizeof(dir), "%.*s",
+	    slash ? (int)(slash - o->out) + (slash == o->out) : 1,
+	    slash ? o->out : ".");
+	if (snprintf(tmp, sizeof(tmp), ".%s.XXXXXX", base) >= (int)sizeof(tmp))
+		return fm_admin_fail("%s: name too long", o->out);
+	if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return fm_admin_fail(
+		    "cannot open %s: %s", dir, strerror(errno));
+	/* A fresh name, created exclusively beside the destination. */
+	for (int tries = 0;; tries++) {
+		char *x = tmp + strlen(tmp) - 6;
+		uint8_t r[6] = {0};
+		(void)fm_random(r, sizeof(r));
+		for (int i = 0; i < 6; i++)
+			x[i] =
+			    "abcdefghijklmnopqrstuvwxyz0123456789"[r[i] % 36];
+		fd = openat(dirfd, tmp,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd >= 0 || errno != EEXIST || tries == 10)
+			break;
+	}
+	if (fd < 0) {
+		int e = errno;
+		close(dirfd);
+		return fm_admin_fail(
+		    "cannot create a file in %s: %s", dir, strerror(e));
+	}
+	fflush(stdout);
+	fflush(stderr);
+	if ((pid = fork()) == 0) {
+		if ((f = fdopen(fd, "w")) == NULL)
+			_exit(FM_ADMIN_FAIL);
+		int rc = write_export(admin, o, by, format, f);
+		fflush(stderr);
+		_exit(rc);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != FM_ADMIN_OK) {
+		/* A failed export leaves no file behind, not even a part. */
+		unlinkat(dirfd, tmp, 0);
+		close(fd);
+		close(dirfd);
+		return pid < 0
+		    ? fm_admin_fail("cannot fork: %s", strerror(errno))
+		    : WIFEXITED(status) ? WEXITSTATUS(status)
+		                        : FM_ADMIN_FAIL;
+	}
+	close(fd);
+	/* rename replaces a symlink at the destination, never follows it. */
+	if (renameat(dirfd, tmp, dirfd, base) != 0 || fsync(dirfd) != 0) {
+		int e = errno;
+		unlinkat(dirfd, tmp, 0);
+		close(dirfd);
+		return fm_admin_fail(
+		    "cannot write %s: %s", o->out, strerror(e));
+	}
+	close(dirfd);
+	return FM_ADMIN_OK;
+}
+
+static int export(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	struct range_opts o;
+	enum fm_export_by by;
+	enum fm_export_format format;
+
+	if (!get_range(cmd, args, 2, &o, &by))
+		return FM_ADMIN_USAGE;
+	if (o.format == NULL || strcmp(o.format, "csv") == 0)
+		format = FM_EXPORT_CSV;
+	else if (strcmp(o.format, "json") == 0)
+		format = FM_EXPORT_JSON;
+	else
+		return fm_admin_usage(cmd, "--format is csv or json");
+	if (o.out != NULL)
+		return export_to_file(admin, &o, by, format);
+	return write_export(admin, &o, by, format, stdout);
+}
+
+static const struct fm_grammar_option report_options[] = {
+    RANGE_OPTIONS,
+    [R_FORMAT] = {"format", .flags = FM_GRAMMAR_REFUSED,
+        .invalid = "--format and --out are for export", .help = "export only"},
+    [R_OUT] = {"out", .flags = FM_GRAMMAR_REFUSED,
+        .invalid = "--format and --out are for export", .help = "export only"},
+};
+
+static const struct fm_grammar_option export_options[] = {
+    RANGE_OPTIONS,
+    [R_FORMAT] = {"format", .help = "csv (default) or json"},
+    [R_OUT] = {"out",
+        .help = "write to this file, whole or not at all (default: "
+                "standard output)"},
+};
+
+static const struct fm_grammar_command report_commands[] = {
+    {"report", "usage",
+        "--by user|department|printer --from DATE --to DATE [--json]",
+        "pages and costs per user, department or printer", FM_GRAMMAR_STORE,
+        .run = report_usage, .options = report_options,
+        .missing = "--by, --from and --to are required"},
+};
+
+/* Not FM_GRAMMAR_STORE: --out opens its file before privileges drop. */
+static const struct fm_grammar_command export_commands[] = {
+    {"export", NULL,
+        "--by department|user --from DATE --to DATE [--format csv|json] "
+        "[--out FILE]",
+        "finance export (dates inclusive)", 0, .run = export,
+        .options = export_options,
+        .missing = "--by, --from and --to are required"},
+};
+
+const struct fm_admin_group fm_admin_group_report =
+    FM_ADMIN_GROUP(report_commands);
+const struct fm_admin_group fm_admin_group_export =
+    FM_ADMIN_GROUP(export_commands);

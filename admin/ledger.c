@@ -1,0 +1,130 @@
+/*
+ * ledger.c - followme-admin ledger verify, refund and period close: the
+ * commands that check the quota ledger or write to it directly.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "admin/admin.h"
+#include "common/money.h"
+#include "quota/ledger.h"
+
+enum { REFUND_REASON };
+
+static int
+refund(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	int64_t job = args->operand[0].number, amount = 0;
+	const char *errstr = NULL;
+	char money[FM_MONEY_STRMAX];
+
+	(void)cmd;
+	if (!fm_ledger_refund_job(admin->store, job,
+	        args->opt[REFUND_REASON].text, admin->operator_name, &amount,
+	        &errstr))
+		return fm_admin_fail("job %" PRId64 ": %s", job, errstr);
+	printf("Refunded %s for job %" PRId64 ".\n",
+	    fm_money_format(amount, money, sizeof(money)), job);
+	return FM_ADMIN_OK;
+}
+
+enum { V_OK, V_ROWS, V_PROBLEMS, V_NCOLUMNS };
+
+static const struct fm_table_column verify_columns[V_NCOLUMNS] = {
+    [V_OK] = {NULL, 0, NULL, "ok", FM_TABLE_BOOL, 0},
+    [V_ROWS] = {NULL, 0, NULL, "rows", FM_TABLE_INT, 0},
+    [V_PROBLEMS] = {NULL, 0, NULL, "problems", FM_TABLE_TEXT, 0},
+};
+
+static int
+ledger_verify(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	char report[4096];
+	int64_t rows = 0;
+	bool ok;
+
+	(void)cmd;
+	(void)args;
+	ok = fm_ledger_verify(admin->store, &rows, report, sizeof(report));
+	if (admin->json) {
+		struct fm_table_cell c[V_NCOLUMNS] = {
+		    [V_OK] = {NULL, ok},
+		    [V_ROWS] = {NULL, rows},
+		    [V_PROBLEMS] = {report, 0},
+		};
+
+		fm_table_object(stdout, verify_columns, V_NCOLUMNS, c);
+	} else if (ok)
+		printf("Ledger OK: %" PRId64 " row(s), hash chain and balances "
+		       "verified.\n",
+		    rows);
+	else
+		fprintf(stderr,
+		    "followme-admin: LEDGER VERIFICATION FAILED\n%s", report);
+	return ok ? FM_ADMIN_OK : FM_ADMIN_FAIL;
+}
+
+enum { CLOSE_TO };
+
+static int
+period_close(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	const struct fm_grammar_value *to = &args->opt[CLOSE_TO];
+	const char *errstr = NULL;
+
+	(void)cmd;
+	if (!fm_ledger_close_period(admin->store, to->number, &errstr))
+		return fm_admin_fail(
+		    "cannot close through %s: %s", to->text, errstr);
+	printf("Closed every day through %s.\n", to->text);
+	return FM_ADMIN_OK;
+}
+
+static const struct fm_grammar_option refund_options[] = {
+    [REFUND_REASON] = {"reason",
+        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONEMPTY,
+        .missing = "--reason is required", .help = "why, for the ledger"},
+    {.name = NULL},
+};
+
+static const struct fm_grammar_option close_options[] = {
+    [CLOSE_TO] = {"to", .kind = FM_GRAMMAR_DATE, .flags = FM_GRAMMAR_REQUIRED,
+        .invalid = "--to DATE (YYYY-MM-DD) is required",
+        .missing = "--to DATE (YYYY-MM-DD) is required",
+        .help = "the last day to close"},
+    {.name = NULL},
+};
+
+static const struct fm_grammar_option job_id = {"JOB",
+    .kind = FM_GRAMMAR_INTEGER, .invalid = "expected one job id", .min = 1,
+    .max = INT64_MAX, .help = "a job number"};
+
+static const struct fm_grammar_command refund_commands[] = {
+    {"refund", NULL, "JOB --reason TEXT", "give back what a job was charged",
+        FM_GRAMMAR_STORE, .run = refund, .options = refund_options,
+        .operands = {1, 1, "expected one job id", &job_id}},
+};
+
+static const struct fm_grammar_command ledger_commands[] = {
+    {"ledger", "verify", "[--json]",
+        "check the ledger's hash chain and cached balances", FM_GRAMMAR_STORE,
+        .run = ledger_verify, .operands = {0, 0, "takes no arguments", NULL}},
+};
+
+static const struct fm_grammar_command period_commands[] = {
+    {"period", "close", "--to DATE",
+        "close every day through DATE so its exports never change",
+        FM_GRAMMAR_STORE, .run = period_close, .options = close_options},
+};
+
+const struct fm_admin_group fm_admin_group_refund =
+    FM_ADMIN_GROUP(refund_commands);
+const struct fm_admin_group fm_admin_group_ledger =
+    FM_ADMIN_GROUP(ledger_commands);
+const struct fm_admin_group fm_admin_group_period =
+    FM_ADMIN_GROUP(period_commands);

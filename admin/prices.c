@@ -1,0 +1,207 @@
+/*
+ * prices.c - followme-admin price set|show|history: versioned price
+ * lists, one per printer and a default one.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <stdio.h>
+
+#include "admin/admin.h"
+#include "common/json.h"
+#include "common/money.h"
+#include "quota/price.h"
+
+enum { SET_PRINTER, SET_MEDIA, SET_COLOUR, SET_SIDES, SET_PER, SET_AMOUNT };
+
+/* The words' indexes are the FM_PRICE_* values (colour twice). */
+static const char *const colours[] = {"mono", "colour", "color", NULL};
+static const char *const sides[] = {"simplex", "duplex", NULL};
+static const char *const units[] = {"impression", "sheet", NULL};
+
+static int
+price_set(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	const struct fm_grammar_value *o = args->opt;
+	const char *printer = o[SET_PRINTER].text, *errstr = NULL;
+	struct fm_price_entry e = {"", -1, -1, false, -1};
+	char money[FM_MONEY_STRMAX];
+	int version = 0;
+
+	(void)cmd;
+	if (printer == NULL)
+		printer = "";
+	snprintf(e.media, sizeof(e.media), "%s", o[SET_MEDIA].text);
+	e.colour = o[SET_COLOUR].number == 0 ? FM_PRICE_MONO : FM_PRICE_COLOUR;
+	e.duplex = (int)o[SET_SIDES].number;
+	e.per_sheet = o[SET_PER].text != NULL && o[SET_PER].number == 1;
+	e.amount = o[SET_AMOUNT].number;
+	if (!fm_price_set(admin->store, printer, &e, admin->operator_name,
+	        &version, &errstr))
+		return fm_admin_fail("cannot set the price: %s", errstr);
+	printf("Price list %s is now version %d: %s %s %s %s per %s.\n",
+	    printer[0] ? printer : "(default)", version, e.media,
+	    e.colour ? "colour" : "mono", e.duplex ? "duplex" : "simplex",
+	    fm_money_format(e.amount, money, sizeof(money)),
+	    e.per_sheet ? "sheet" : "impression");
+	return FM_ADMIN_OK;
+}
+
+enum { E_MEDIA, E_COLOUR, E_SIDES, E_PER, E_AMOUNT, E_NCOLUMNS };
+
+static const struct fm_table_column price_columns[E_NCOLUMNS] = {
+    [E_MEDIA] = {"MEDIA", -8, NULL, "media", FM_TABLE_TEXT, 0},
+    [E_COLOUR] = {"COLOUR", -7, NULL, "colour", FM_TABLE_TEXT, 0},
+    [E_SIDES] = {"SIDES", -8, NULL, "sides", FM_TABLE_TEXT, 0},
+    [E_PER] = {"PER", -11, NULL, "per", FM_TABLE_TEXT, 0},
+    [E_AMOUNT] = {"AMOUNT", 10, NULL, "amount", FM_TABLE_MONEY, 0},
+};
+
+static bool
+price_row(const struct fm_price_entry *e, void *table)
+{
+	struct fm_table_cell c[E_NCOLUMNS] = {
+	    [E_MEDIA] = {e->media, 0},
+	    [E_COLOUR] = {colours[e->colour ? 1 : 0], 0},
+	    [E_SIDES] = {sides[e->duplex ? 1 : 0], 0},
+	    [E_PER] = {units[e->per_sheet ? 1 : 0], 0},
+	    [E_AMOUNT] = {NULL, e->amount},
+	};
+
+	fm_table_row(table, c);
+	return true;
+}
+
+enum { SHOW_PRINTER, SHOW_VERSION };
+
+static int
+price_show(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	const char *printer = args->opt[SHOW_PRINTER].text;
+	int64_t v = args->opt[SHOW_VERSION].number;
+	struct fm_table t;
+	bool own = false;
+	int version;
+
+	(void)cmd;
+	if (printer == NULL)
+		printer = "";
+	version =
+	    v > 0 ? (int)v : fm_price_current(admin->store, printer, &own);
+	if (version <= 0)
+		return fm_admin_fail("no price list for %s and no default list",
+		    printer[0] ? printer : "the default");
+	fm_table_init(&t, stdout, price_columns, E_NCOLUMNS, admin->json);
+	if (admin->json) {
+		printf("{\"version\":%d,", version);
+		fm_json_key_string(stdout, "printer", printer);
+		fputs(",\"prices\":[", stdout);
+	} else {
+		printf("Price list version %d", version);
+		if (printer[0] && v == 0)
+			printf(" (%s)", own ? printer : "the default list");
+		printf(":\n");
+	}
+	fm_price_entries(admin->store, version, price_row, &t);
+	if (admin->json)
+		fputs("]}\n", stdout);
+	else if (t.rows == 0)
+		printf("  (empty)\n");
+	return FM_ADMIN_OK;
+}
+
+enum { V_VERSION, V_CREATED, V_BY, V_NCOLUMNS };
+
+static const struct fm_table_column version_columns[V_NCOLUMNS] = {
+    [V_VERSION] = {"VERSION", -8, NULL, "version", FM_TABLE_INT, 0},
+    [V_CREATED] = {"CREATED", -19, NULL, "created_at", FM_TABLE_TIME, 0},
+    [V_BY] = {"BY", 0, NULL, "created_by", FM_TABLE_TEXT, 0},
+};
+
+static bool
+version_row(int version, int64_t at, const char *by, void *table)
+{
+	struct fm_table_cell c[V_NCOLUMNS] = {
+	    [V_VERSION] = {NULL, version},
+	    [V_CREATED] = {NULL, at},
+	    [V_BY] = {by, 0},
+	};
+
+	fm_table_row(table, c);
+	return true;
+}
+
+enum { HISTORY_PRINTER };
+
+static int
+price_history(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	const char *printer = args->opt[HISTORY_PRINTER].text;
+	struct fm_table t;
+
+	(void)cmd;
+	/* What the store could list is all there is to show. */
+	fm_admin_list_begin(admin, &t, version_columns, V_NCOLUMNS);
+	fm_price_history(admin->store, printer ? printer : "", version_row, &t);
+	return fm_admin_list_end(admin, &t, true, "versions", "No versions.");
+}
+
+static const struct fm_grammar_option set_options[] = {
+    [SET_PRINTER] = {"printer",
+        .help = "the printer's list (default: the default list)"},
+    [SET_MEDIA] = {"media", .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
+        .invalid = "unknown media '%s' (A4, A3, A5, Letter, Legal, "
+                   "Tabloid)",
+        .valid = fm_price_media_is_valid, .help = "media size"},
+    [SET_COLOUR] = {"colour", .alias = "color", .kind = FM_GRAMMAR_CHOICE,
+        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
+        .invalid = "--colour is mono or colour", .choices = colours,
+        .help = "mono or colour"},
+    [SET_SIDES] = {"sides", .kind = FM_GRAMMAR_CHOICE,
+        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
+        .invalid = "--sides is simplex or duplex", .choices = sides,
+        .help = "simplex or duplex"},
+    [SET_PER] = {"per", .kind = FM_GRAMMAR_CHOICE, .flags = FM_GRAMMAR_AT_ONCE,
+        .invalid = "--per is impression or sheet", .choices = units,
+        .help = "what the amount is charged for (default impression)"},
+    [SET_AMOUNT] = {"amount", .kind = FM_GRAMMAR_MONEY,
+        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
+        .invalid = "'%s' is not an amount (like 0.05)", .help = "the price"},
+    {.name = NULL},
+};
+
+static const struct fm_grammar_option show_options[] = {
+    [SHOW_PRINTER] = {"printer",
+        .help = "the list this printer is charged with"},
+    [SHOW_VERSION] = {"version", .kind = FM_GRAMMAR_INTEGER,
+        .flags = FM_GRAMMAR_AT_ONCE, .invalid = "'%s' is not a version",
+        .min = 1, .max = INT32_MAX,
+        .help = "this version instead of the current one"},
+    {.name = NULL},
+};
+
+static const struct fm_grammar_option history_options[] = {
+    [HISTORY_PRINTER] = {"printer",
+        .help = "the printer's list (default: the default list)"},
+    {.name = NULL},
+};
+
+static const struct fm_grammar_command commands[] = {
+    {"price", "set",
+        "[--printer P] --media SIZE --colour mono|colour --sides "
+        "simplex|duplex [--per impression|sheet] --amount A",
+        "set one price; makes a new version of the printer's list (default "
+        "list without --printer)",
+        FM_GRAMMAR_STORE, .run = price_set, .options = set_options,
+        .missing = "--media, --colour, --sides and --amount are required"},
+    {"price", "show", "[--printer P] [--version N] [--json]",
+        "show the price list a printer uses now (or a version)",
+        FM_GRAMMAR_STORE, .run = price_show, .options = show_options},
+    {"price", "history", "[--printer P] [--json]",
+        "list the versions of a price list", FM_GRAMMAR_STORE,
+        .run = price_history, .options = history_options},
+};
+
+const struct fm_admin_group fm_admin_group_price = FM_ADMIN_GROUP(commands);

@@ -1,0 +1,82 @@
+/*
+ * printers.c - followme-admin printer add|list: the printers jobs can be
+ * released to (ipp:// URIs or CUPS queues of this server).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <stdio.h>
+
+#include "admin/admin.h"
+#include "store/printers.h"
+
+enum { P_NAME, P_URI, P_LOCATION, P_NCOLUMNS };
+
+static const struct fm_table_column printer_columns[P_NCOLUMNS] = {
+    [P_NAME] = {"NAME", -16, NULL, "name", FM_TABLE_TEXT, 0},
+    [P_URI] = {"DESTINATION", -40, NULL, "uri", FM_TABLE_TEXT, 0},
+    [P_LOCATION] = {"LOCATION", 0, NULL, "location", FM_TABLE_TEXT,
+        FM_TABLE_CLEAN},
+};
+
+enum { ADD_URI, ADD_LOCATION };
+
+static int
+printer_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	const char *name = args->operand[0].text, *errstr = NULL;
+	const char *location = args->opt[ADD_LOCATION].text;
+
+	(void)cmd;
+	if (!fm_printers_add(admin->store, name, args->opt[ADD_URI].text,
+	        location ? location : "", &errstr))
+		return fm_admin_fail("cannot add printer %s: %s", name, errstr);
+	printf("Added printer %s.\n", name);
+	return FM_ADMIN_OK;
+}
+
+static bool
+printer_row(const struct fm_printer *p, void *table)
+{
+	struct fm_table_cell c[P_NCOLUMNS] = {
+	    [P_NAME] = {p->name, 0},
+	    [P_URI] = {p->uri, 0},
+	    [P_LOCATION] = {p->location, 0},
+	};
+
+	fm_table_row(table, c);
+	return true;
+}
+
+static int
+printer_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	struct fm_table t;
+
+	(void)cmd;
+	(void)args;
+	fm_admin_list_begin(admin, &t, printer_columns, P_NCOLUMNS);
+	return fm_admin_list_end(admin, &t,
+	    fm_printers_list(admin->store, printer_row, &t), "printers",
+	    "No printers.");
+}
+
+static const struct fm_grammar_option add_options[] = {
+    [ADD_URI] = {"uri", .alias = "queue", .flags = FM_GRAMMAR_REQUIRED,
+        .missing = "--uri or --queue is required",
+        .help = "the printer's ipp:// or ipps:// URI, or a CUPS queue"},
+    [ADD_LOCATION] = {"location", .help = "where it stands"},
+    {.name = NULL},
+};
+
+static const struct fm_grammar_command commands[] = {
+    {"printer", "add", "NAME --uri URI|--queue QUEUE [--location TEXT]",
+        "add a printer jobs can be released to", FM_GRAMMAR_STORE,
+        .run = printer_add, .options = add_options,
+        .operands = {1, 1, "expected one printer name", NULL}},
+    {"printer", "list", "[--json]", "list printers", FM_GRAMMAR_STORE,
+        .run = printer_list, .operands = {0, 0, "takes no arguments", NULL}},
+};
+
+const struct fm_admin_group fm_admin_group_printer = FM_ADMIN_GROUP(commands);

@@ -1,0 +1,96 @@
+/*
+ * projects.c - followme-admin project add|allow|list: accounts jobs are
+ * charged to by job-account-id, and who may charge them.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <stdio.h>
+
+#include "admin/admin.h"
+#include "quota/accounts.h"
+
+enum {
+	P_CODE,
+	P_MEMBERS,
+	P_ACCOUNT,
+	P_NCOLUMNS = P_ACCOUNT + FM_ADMIN_ACCOUNT_COLUMNS
+};
+
+static const struct fm_table_column project_columns[P_NCOLUMNS] = {
+    [P_CODE] = {"CODE", -16, NULL, "code", FM_TABLE_TEXT, 0},
+    [P_MEMBERS] = {"MEMBERS", 7, NULL, "members", FM_TABLE_INT, 0},
+    FM_ADMIN_ACCOUNT_COLUMNS_AT(P_ACCOUNT),
+};
+
+static int
+project_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	const char *code = args->operand[0].text, *errstr = NULL;
+
+	(void)cmd;
+	if (!fm_accounts_add_project(admin->store, code, &errstr))
+		return fm_admin_fail("cannot add project %s: %s", code, errstr);
+	printf("Added project account %s.\n", code);
+	return FM_ADMIN_OK;
+}
+
+static int
+project_allow(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	const char *code = args->operand[0].text;
+	const char *login = args->operand[1].text, *errstr = NULL;
+	struct fm_account a;
+
+	(void)cmd;
+	if (!fm_accounts_find(admin->store, "project", code, &a) &&
+	    !fm_accounts_find(admin->store, "department", code, &a))
+		return fm_admin_fail("no project or department %s", code);
+	if (!fm_accounts_allow(admin->store, a.id, login, &errstr))
+		return fm_admin_fail("%s: %s", login, errstr);
+	printf("%s may now charge jobs to %s.\n", login, code);
+	return FM_ADMIN_OK;
+}
+
+static bool
+project_row(const struct fm_account *a, int members, void *table)
+{
+	struct fm_table_cell c[P_NCOLUMNS] = {
+	    [P_CODE] = {a->name, 0},
+	    [P_MEMBERS] = {NULL, members},
+	};
+
+	fm_admin_account_cells(a, &c[P_ACCOUNT]);
+	fm_table_row(table, c);
+	return true;
+}
+
+static int
+project_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	struct fm_table t;
+
+	(void)cmd;
+	(void)args;
+	fm_admin_list_begin(admin, &t, project_columns, P_NCOLUMNS);
+	return fm_admin_list_end(admin, &t,
+	    fm_accounts_list(admin->store, "project", project_row, &t),
+	    "projects", "No projects.");
+}
+
+static const struct fm_grammar_command commands[] = {
+    {"project", "add", "CODE",
+        "add a project account jobs can be charged to (job-account-id)",
+        FM_GRAMMAR_STORE, .run = project_add,
+        .operands = {1, 1, "expected one project code", NULL}},
+    {"project", "allow", "CODE LOGIN",
+        "let a user charge a project (or another department)", FM_GRAMMAR_STORE,
+        .run = project_allow,
+        .operands = {2, 2, "expected an account code and a login name", NULL}},
+    {"project", "list", "[--json]", "list project accounts", FM_GRAMMAR_STORE,
+        .run = project_list, .operands = {0, 0, "takes no arguments", NULL}},
+};
+
+const struct fm_admin_group fm_admin_group_project = FM_ADMIN_GROUP(commands);

@@ -1,0 +1,388 @@
+/*
+ * quotas.c - followme-admin quota set|limit|grant|adjust|policy|
+ * run-allocations, and balance: what accounts get, may spend and have.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "admin/admin.h"
+#include "common/json.h"
+#include "common/money.h"
+#include "quota/accounts.h"
+#include "quota/alloc.h"
+#include "quota/ledger.h"
+#include "quota/period.h"
+#include "quota/policy.h"
+
+/*
+ * quota set, limit, grant and adjust read the same options, each
+ * checking the values it uses and accepting the others unread.
+ */
+enum {
+	T_USER,
+	T_DEPARTMENT,
+	T_AMOUNT,
+	T_REASON,
+	T_PERIOD,
+	T_CAP,
+	T_OVERDRAFT,
+	T_RESTRICTED,
+	T_UNRESTRICTED,
+	T_END
+};
+
+#define UNREAD "accepted, not read by this command"
+
+#define TARGET_OPTIONS                                                         \
+	[T_USER] = {"user", .help = "a user's account"},                       \
+	[T_DEPARTMENT] = {"department", .alias = "project",                    \
+	    .help = "a department's or a project's account"},                  \
+	[T_RESTRICTED] = {"restricted", .kind = FM_GRAMMAR_FLAG,               \
+	    .help = "may not go below minus the overdraft"},                   \
+	[T_UNRESTRICTED] = {"unrestricted", .kind = FM_GRAMMAR_FLAG,           \
+	    .help = "charged without limit"},                                  \
+	[T_END] = {.name = NULL}
+
+/* What grant and adjust read besides the account and the amount. */
+#define ADD_OPTIONS                                                            \
+	[T_REASON] = {"reason",                                                \
+	    .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONEMPTY,                \
+	    .missing = "--reason is required", .help = "why, for the ledger"}, \
+	[T_PERIOD] = {"period", .help = UNREAD},                               \
+	[T_CAP] = {"cap", .help = UNREAD},                                     \
+	[T_OVERDRAFT] = {"overdraft", .help = UNREAD}
+
+static bool
+is_period(const char *s)
+{
+	enum fm_period p;
+
+	return fm_period_parse(s, &p);
+}
+
+/* The account named by --user or --department (exactly one). */
+static int
+find_account(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args, struct fm_account *out)
+{
+	const char *user = args->opt[T_USER].text;
+	const char *dept = args->opt[T_DEPARTMENT].text;
+
+	if ((user == NULL) == (dept == NULL))
+		return fm_admin_usage(cmd,
+		    "give exactly one of --user, --department and --project");
+	if (user != NULL && !fm_accounts_find(admin->store, "user", user, out))
+		return fm_admin_fail("no user %s", user);
+	/* --project shares the department option: the code names a
+	 * department or a project account. */
+	if (dept != NULL &&
+	    !fm_accounts_find(admin->store, "department", dept, out) &&
+	    !fm_accounts_find(admin->store, "project", dept, out))
+		return fm_admin_fail("no department or project %s", dept);
+	return FM_ADMIN_OK;
+}
+
+static int
+quota_set(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	const struct fm_grammar_value *o = args->opt;
+	enum fm_period period = FM_PERIOD_MONTHLY;
+	int64_t amount = o[T_AMOUNT].number;
+	int64_t cap = o[T_CAP].text != NULL ? o[T_CAP].number : 0;
+	struct fm_account a;
+	const char *errstr = NULL;
+	char m1[FM_MONEY_STRMAX], m2[FM_MONEY_STRMAX];
+	int rc;
+
+	if (o[T_PERIOD].text != NULL)
+		fm_period_parse(o[T_PERIOD].text, &period);
+	if ((rc = find_account(admin, cmd, args, &a)) != FM_ADMIN_OK)
+		return rc;
+	if (!fm_alloc_set(admin->store, a.id, amount, period, cap, &errstr))
+		return fm_admin_fail("cannot set the quota: %s", errstr);
+	if (amount == 0)
+		printf("Removed the allocation of %s %s.\n", a.kind, a.name);
+	else
+		printf("%s %s gets %s %s%s%s.\n", a.kind, a.name,
+		    fm_money_format(amount, m1, sizeof(m1)),
+		    fm_period_name(period), cap ? ", up to " : "",
+		    cap ? fm_money_format(cap, m2, sizeof(m2)) : "");
+	return FM_ADMIN_OK;
+}
+
+static int
+quota_limit(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	const struct fm_grammar_value *o = args->opt;
+	int64_t overdraft =
+	    o[T_OVERDRAFT].text != NULL ? o[T_OVERDRAFT].number : -1;
+	struct fm_account a;
+	char money[FM_MONEY_STRMAX];
+	int rc, restricted = -1; /* -1: unchanged */
+
+	/* --restricted and --unrestricted: the later one counts. */
+	if (o[T_RESTRICTED].seq > o[T_UNRESTRICTED].seq)
+		restricted = 1;
+	else if (o[T_UNRESTRICTED].seq > 0)
+		restricted = 0;
+	if (o[T_OVERDRAFT].text == NULL && restricted < 0)
+		return fm_admin_usage(
+		    cmd, "give --restricted, --unrestricted or --overdraft");
+	if ((rc = find_account(admin, cmd, args, &a)) != FM_ADMIN_OK)
+		return rc;
+	if (!fm_accounts_set_limits(admin->store, a.id,
+	        restricted < 0 ? a.restricted : restricted == 1, overdraft) ||
+	    !fm_accounts_get(admin->store, a.id, &a))
+		return fm_admin_fail("cannot set the limit: %s",
+		    fm_store_last_error(admin->store));
+	printf("%s %s is %s", a.kind, a.name,
+	    a.restricted ? "restricted" : "unrestricted");
+	if (a.restricted)
+		printf(", overdraft %s",
+		    fm_money_format(a.overdraft, money, sizeof(money)));
+	printf(".\n");
+	return FM_ADMIN_OK;
+}
+
+/* grant and adjust: the options say what may be added. */
+static int
+quota_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	struct fm_account a;
+	const char *errstr = NULL;
+	char money[FM_MONEY_STRMAX];
+	int rc;
+
+	if ((rc = find_account(admin, cmd, args, &a)) != FM_ADMIN_OK)
+		return rc;
+	if (!fm_ledger_adjust(admin->store, a.id, args->opt[T_AMOUNT].number,
+	        false, args->opt[T_REASON].text, admin->operator_name, NULL,
+	        NULL, &errstr))
+		return fm_admin_fail("cannot change the balance: %s", errstr);
+	fm_accounts_get(admin->store, a.id, &a);
+	printf("Balance of %s %s is now %s.\n", a.kind, a.name,
+	    fm_money_format(a.balance, money, sizeof(money)));
+	return FM_ADMIN_OK;
+}
+
+enum { POLICY_PAYER, POLICY_NEW_USERS, POLICY_CURRENCY };
+
+static int
+quota_policy(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	/* In option order, then what can only be shown. */
+	static const char *const keys[] = {
+	    "payer", "new_users", "currency", "closed_through"};
+	const char *errstr = NULL;
+	char value[FM_POLICY_VALUEMAX];
+
+	for (int i = POLICY_PAYER; i <= POLICY_CURRENCY; i++) {
+		const char *set = args->opt[i].text;
+
+		if (set != NULL &&
+		    !fm_policy_set(admin->store, keys[i], set, &errstr))
+			return fm_admin_usage(
+			    cmd, "%s '%s': %s", keys[i], set, errstr);
+	}
+	if (admin->json)
+		fputc('{', stdout);
+	for (int i = 0; i < 4; i++) {
+		value[0] = '\0';
+		fm_policy_get(admin->store, keys[i], value, sizeof(value));
+		if (admin->json) {
+			if (i > 0)
+				fputc(',', stdout);
+			fm_json_key_string(stdout, keys[i], value);
+		} else
+			printf("%-15s %s\n", keys[i], value[0] ? value : "-");
+	}
+	if (admin->json)
+		fputs("}\n", stdout);
+	return FM_ADMIN_OK;
+}
+
+static int
+quota_run_allocations(struct fm_admin *admin,
+    const struct fm_grammar_command *cmd, const struct fm_grammar_args *args)
+{
+	const char *errstr = NULL;
+	int credited = 0;
+
+	(void)cmd;
+	(void)args;
+	if (!fm_alloc_run(
+	        admin->store, fm_store_now(admin->store), &credited, &errstr))
+		return fm_admin_fail("allocations failed: %s", errstr);
+	printf("Credited %d account(s).\n", credited);
+	return FM_ADMIN_OK;
+}
+
+enum {
+	A_KIND,
+	A_NAME,
+	A_ACCOUNT,
+	A_AVAILABLE = A_ACCOUNT + FM_ADMIN_ACCOUNT_COLUMNS,
+	A_NCOLUMNS
+};
+
+static const struct fm_table_column balance_columns[A_NCOLUMNS] = {
+    [A_KIND] = {NULL, 0, NULL, "kind", FM_TABLE_TEXT, 0},
+    [A_NAME] = {NULL, 0, NULL, "name", FM_TABLE_TEXT, 0},
+    FM_ADMIN_ACCOUNT_COLUMNS_AT(A_ACCOUNT),
+    [A_AVAILABLE] = {NULL, 0, NULL, "available", FM_TABLE_TEXT, 0},
+};
+
+static const char balance_operands[] =
+    "expected 'user LOGIN', 'department CODE' or 'project CODE'";
+
+static int
+balance(struct fm_admin *admin, const struct fm_grammar_command *cmd,
+    const struct fm_grammar_args *args)
+{
+	const char *word = args->operand[0].text;
+	const char *name = args->operand[1].text, *kind;
+	struct fm_account a;
+	struct fm_alloc al;
+	char m[4][FM_MONEY_STRMAX];
+
+	if (strcmp(word, "user") != 0 && strcmp(word, "department") != 0 &&
+	    strcmp(word, "dept") != 0 && strcmp(word, "project") != 0)
+		return fm_admin_usage(cmd, "%s", balance_operands);
+	kind = word[0] == 'u' ? "user"
+	    : word[0] == 'p'  ? "project"
+	                      : "department";
+	if (!fm_accounts_find(admin->store, kind, name, &a))
+		return fm_admin_fail("no %s %s", kind, name);
+	fm_money_format(a.balance, m[0], sizeof(m[0]));
+	fm_money_format(a.held, m[1], sizeof(m[1]));
+	fm_money_format(a.overdraft, m[2], sizeof(m[2]));
+	fm_money_format(fm_accounts_available(&a), m[3], sizeof(m[3]));
+	if (admin->json) {
+		struct fm_table_cell c[A_NCOLUMNS] = {
+		    [A_KIND] = {kind, 0},
+		    [A_NAME] = {a.name, 0},
+		    [A_AVAILABLE] = {a.restricted ? m[3] : NULL, 0},
+		};
+
+		fm_admin_account_cells(&a, &c[A_ACCOUNT]);
+		fm_table_object(stdout, balance_columns, A_NCOLUMNS, c);
+		return FM_ADMIN_OK;
+	}
+	printf("%s %s\n", kind, a.name);
+	printf("  balance:   %s\n  reserved:  %s\n", m[0], m[1]);
+	if (a.restricted)
+		printf("  overdraft: %s\n  available: %s\n", m[2], m[3]);
+	else
+		printf("  unrestricted\n");
+	if (fm_alloc_get(admin->store, a.id, &al)) {
+		printf("  quota:     %s %s",
+		    fm_money_format(al.amount, m[0], sizeof(m[0])),
+		    fm_period_name(al.period));
+		if (al.cap > 0)
+			printf(", up to %s",
+			    fm_money_format(al.cap, m[1], sizeof(m[1])));
+		printf("\n");
+	}
+	return FM_ADMIN_OK;
+}
+
+static const struct fm_grammar_option set_options[] = {
+    TARGET_OPTIONS,
+    [T_AMOUNT] = {"amount", .kind = FM_GRAMMAR_MONEY,
+        .flags = FM_GRAMMAR_REQUIRED,
+        .invalid = "--amount must be an amount of 0 or more, like 10.00",
+        .missing = "--amount must be an amount of 0 or more, like 10.00",
+        .help = "what each period brings (0 removes the allocation)"},
+    [T_REASON] = {"reason", .help = UNREAD},
+    [T_PERIOD] = {"period", .invalid = "--period is daily, weekly or monthly",
+        .valid = is_period, .help = "daily, weekly or monthly (default)"},
+    [T_CAP] = {"cap", .kind = FM_GRAMMAR_MONEY,
+        .invalid = "--cap must be an amount of 0 or more (0: no cap)",
+        .help = "no allocation raises the balance above this"},
+    [T_OVERDRAFT] = {"overdraft", .help = UNREAD},
+};
+
+static const struct fm_grammar_option limit_options[] = {
+    TARGET_OPTIONS,
+    [T_AMOUNT] = {"amount", .help = UNREAD},
+    [T_REASON] = {"reason", .help = UNREAD},
+    [T_PERIOD] = {"period", .help = UNREAD},
+    [T_CAP] = {"cap", .help = UNREAD},
+    [T_OVERDRAFT] = {"overdraft", .kind = FM_GRAMMAR_MONEY,
+        .invalid = "--overdraft must be an amount of 0 or more",
+        .help = "how far below zero a restricted account may go"},
+};
+
+static const struct fm_grammar_option grant_options[] = {
+    TARGET_OPTIONS,
+    [T_AMOUNT] = {"amount", .kind = FM_GRAMMAR_MONEY,
+        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONZERO,
+        .invalid = "--amount must be a positive amount, like 5.00",
+        .missing = "--amount must be a positive amount, like 5.00",
+        .help = "what to add"},
+    ADD_OPTIONS,
+};
+
+static const struct fm_grammar_option adjust_options[] = {
+    TARGET_OPTIONS,
+    [T_AMOUNT] = {"amount", .kind = FM_GRAMMAR_MONEY,
+        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONZERO | FM_GRAMMAR_SIGNED,
+        .invalid = "--amount must be a non-zero amount, like -2.50",
+        .missing = "--amount must be a non-zero amount, like -2.50",
+        .help = "what to add, or take away if negative"},
+    ADD_OPTIONS,
+};
+
+static const struct fm_grammar_option policy_options[] = {
+    [POLICY_PAYER] = {"payer", .help = "user-first or department-first"},
+    [POLICY_NEW_USERS] = {"new-users", .help = "restricted or unrestricted"},
+    [POLICY_CURRENCY] = {"currency", .help = "ISO 4217 code"},
+    {.name = NULL},
+};
+
+static const struct fm_grammar_command quota_commands[] = {
+    {"quota", "set",
+        "--user L|--department C|--project P --amount A [--period "
+        "daily|weekly|monthly] [--cap A]",
+        "allocate A every period, up to the cap (amount 0 removes it)",
+        FM_GRAMMAR_STORE, .run = quota_set, .options = set_options},
+    {"quota", "limit",
+        "--user L|--department C|--project P [--restricted|--unrestricted] "
+        "[--overdraft A]",
+        "set whether an account may go below zero, and how far",
+        FM_GRAMMAR_STORE, .run = quota_limit, .options = limit_options},
+    {"quota", "grant",
+        "--user L|--department C|--project P --amount A --reason TEXT",
+        "add money to an account", FM_GRAMMAR_STORE, .run = quota_add,
+        .options = grant_options},
+    {"quota", "adjust",
+        "--user L|--department C|--project P --amount A --reason TEXT",
+        "correct a balance (A may be negative)", FM_GRAMMAR_STORE,
+        .run = quota_add, .options = adjust_options},
+    {"quota", "policy",
+        "[--payer user-first|department-first] [--new-users "
+        "restricted|unrestricted] [--currency CODE] [--json]",
+        "show or change the site policy", FM_GRAMMAR_STORE, .run = quota_policy,
+        .options = policy_options},
+    {"quota", "run-allocations", "",
+        "credit the allocations of the current period now (idempotent)",
+        FM_GRAMMAR_STORE, .run = quota_run_allocations,
+        .operands = {0, 0, "takes no arguments", NULL}},
+};
+
+static const struct fm_grammar_command balance_commands[] = {
+    {"balance", NULL, "user LOGIN|department CODE|project CODE [--json]",
+        "show an account's balance, reservations and limit", FM_GRAMMAR_STORE,
+        .run = balance, .operands = {2, 2, balance_operands, NULL}},
+};
+
+const struct fm_admin_group fm_admin_group_quota =
+    FM_ADMIN_GROUP(quota_commands);
+const struct fm_admin_group fm_admin_group_balance =
+    FM_ADMIN_GROUP(balance_commands);

@@ -1,0 +1,109 @@
+/*
+ * table.h - followme-admin's list output: a plain table or JSON.
+ *
+ * A list declares its columns once.  A column has a table heading, a
+ * JSON key, or both; the table shows the columns with a heading in their
+ * order, JSON the columns with a key in theirs, so a value shown
+ * differently in each (a time: a date in the table, a number in JSON)
+ * is two columns.  Each row is an array of cells, one per column.
+ *
+ * Tables: a heading line before the first row, columns padded to their
+ * width and separated by one space (or the column's separator).  JSON:
+ * an array of objects, or one object per row for single things.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef FM_TABLE_H
+#define FM_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Room for a time as fm_table_time() writes it. */
+#define FM_TABLE_TIMEMAX 32
+
+enum fm_table_type {
+	FM_TABLE_TEXT,  /* cell.text; NULL: "" in a table, null in JSON */
+	FM_TABLE_INT,   /* cell.number */
+	FM_TABLE_BOOL,  /* cell.number != 0: true or false */
+	FM_TABLE_MONEY, /* cell.number in minor units, "1.25" (a JSON string) */
+	FM_TABLE_TIME,  /* cell.number, UNIX time: local date and time in a
+	                   table (fm_table_time()), the number in JSON */
+};
+
+/* Column flags. */
+enum {
+	/* Table: the text without control characters or invalid UTF-8,
+	 * cut to 63 bytes -- stored names are no terminal's business. */
+	FM_TABLE_CLEAN = 1 << 0,
+};
+
+struct fm_table_column {
+	const char *header; /* table heading; NULL: JSON only */
+	int width;       /* > 0: right-aligned, < 0: left-aligned, 0: as is */
+	const char *sep; /* before the column in a table; NULL: " " */
+	const char *key; /* JSON key; NULL: table only */
+	enum fm_table_type type;
+	unsigned flags; /* FM_TABLE_CLEAN */
+};
+
+struct fm_table_cell {
+	const char *text;
+	int64_t number;
+};
+
+struct fm_table {
+	FILE *f;
+	const struct fm_table_column *columns;
+	size_t ncolumns;
+	bool json;
+	int rows; /* rows written so far */
+};
+
+/*
+ * 'fm_table_init()' - set t up to write the ncolumns columns (borrowed:
+ * they must outlive t) to f, as JSON if json.
+ */
+void fm_table_init(struct fm_table *t, FILE *f,
+    const struct fm_table_column *columns, size_t ncolumns, bool json);
+
+/* 'fm_table_begin()' - start a list: "[" in JSON, nothing in a table. */
+void fm_table_begin(struct fm_table *t);
+
+/*
+ * 'fm_table_row()' - write one row of cells (one per column): in a table
+ * a line, after the heading line if it is the first row; in JSON an
+ * object, after a comma if it is not the first.
+ */
+void fm_table_row(struct fm_table *t, const struct fm_table_cell *cells);
+
+/*
+ * 'fm_table_fields()' - write only the members of the row's JSON object,
+ * "key":value,..., without braces, for an object the caller completes.
+ * Nothing in a table.
+ */
+void fm_table_fields(struct fm_table *t, const struct fm_table_cell *cells);
+
+/*
+ * 'fm_table_end()' - end a list: "]" and a newline in JSON; in a table
+ * without rows, the line none (if not NULL).
+ */
+void fm_table_end(struct fm_table *t, const char *none);
+
+/*
+ * 'fm_table_object()' - write one row of cells to f as a JSON object and
+ * a newline: the --json output of a single thing.
+ */
+void fm_table_object(FILE *f, const struct fm_table_column *columns,
+    size_t ncolumns, const struct fm_table_cell *cells);
+
+/*
+ * 'fm_table_time()' - write the UNIX time t as local "YYYY-MM-DD
+ * HH:MM:SS" into buf (FM_TABLE_TIMEMAX bytes), or "-" when t is not
+ * after 1970 or cannot be shown; returns buf.
+ */
+const char *fm_table_time(int64_t t, char *buf, size_t size);
+
+#endif
