@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 
 #include "admin/admin.h"
 #include "common/aead.h"
+#include "common/child.h"
 #include "common/money.h"
 #include "quota/export.h"
 #include "quota/ledger.h"
@@ -138,6 +140,9 @@ export_to_file(struct fm_admin *admin, const struct range_opts *o,
 	char dir[4096], tmp[4096];
 	const char *slash = strrchr(o->out, '/'), *base;
 	int fd, dirfd, status = 0;
+	struct fm_child_spec spec;
+	struct fm_child_fd keep;
+	const char *errstr = NULL;
 	FILE *f;
 	pid_t pid;
 
@@ -171,9 +176,12 @@ export_to_file(struct fm_admin *admin, const struct range_opts *o,
 		return fm_admin_fail(
 		    "cannot create a file in %s: %s", dir, strerror(e));
 	}
-	fflush(stdout);
-	fflush(stderr);
-	if ((pid = fork()) == 0) {
+	/* The child keeps only the file it writes; it opens the store
+	 * itself, after dropping privileges. */
+	keep = (struct fm_child_fd){fd, -1};
+	spec = (struct fm_child_spec){
+	    .death_signal = SIGKILL, .keep = &keep, .nkeep = 1};
+	if ((pid = fm_child_fork(&spec, &errstr)) == 0) {
 		if ((f = fdopen(fd, "w")) == NULL)
 			_exit(FM_ADMIN_FAIL);
 		int rc = write_export(admin, o, by, format, f);
@@ -187,7 +195,7 @@ export_to_file(struct fm_admin *admin, const struct range_opts *o,
 		close(fd);
 		close(dirfd);
 		return pid < 0
-		    ? fm_admin_fail("cannot fork: %s", strerror(errno))
+		    ? fm_admin_fail("cannot start the export: %s", errstr)
 		    : WIFEXITED(status) ? WEXITSTATUS(status)
 		                        : FM_ADMIN_FAIL;
 	}

@@ -11,6 +11,7 @@
 #include "admin/admin.h"
 #include "common/utf8.h"
 #include "quota/privacy.h"
+#include "spooler/hold.h"
 #include "spooler/spool.h"
 #include "store/jobstore.h"
 
@@ -270,40 +271,23 @@ jobs_show(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	return FM_ADMIN_OK;
 }
 
-struct destroy_ctx {
-	fm_spool_t *spool;
-	fm_store_t *store;
-	bool ok;
-};
-
-static bool
-destroy_document(const struct fm_document *doc, void *arg)
-{
-	struct destroy_ctx *ctx = arg;
-
-	if (doc->spool_file[0] == '\0')
-		return true;
-	if (!fm_spool_remove(ctx->spool, doc->spool_file))
-		ctx->ok = false;
-	else
-		fm_jobstore_forget_file(ctx->store, doc->job_id, doc->seq);
-	return true;
-}
-
 /* Ends a held job and destroys its data; false if it was not held. */
 static bool
 end_job(struct fm_admin *admin, fm_spool_t *spool, int64_t id,
     const char *state, const char *detail)
 {
-	struct destroy_ctx ctx = {spool, admin->store, true};
-
-	if (!fm_jobstore_end(admin->store, id, state, detail, admin->now))
+	switch (
+	    fm_hold_end(admin->store, spool, id, state, detail, admin->now)) {
+	case FM_HOLD_NOT_HELD:
 		return false;
-	fm_jobstore_documents(admin->store, id, destroy_document, &ctx);
-	if (!ctx.ok)
+	case FM_HOLD_FILES_LEFT:
 		fm_admin_fail("job %" PRId64 ": some spool files could not be "
 		              "removed; followmed removes them at start-up",
 		    id);
+		return true;
+	case FM_HOLD_ENDED:
+		break;
+	}
 	return true;
 }
 

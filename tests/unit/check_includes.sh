@@ -48,14 +48,27 @@ planted cycle 1 'cycle between folders: quota -> store -> quota' \
 	quota/q.h '/* q */' store/s.h '/* s */'
 # Two modules of one folder calling each other.
 planted modules 1 'cycle between modules: quota/ledger -> quota/ledgerd -> quota/ledger' \
-	quota/ledger.c 'void f(void) { fm_ledgerd_call(1); }' \
-	quota/ledgerd.c 'void g(void) { fm_ledger_reserve(2); }'
+	quota/ledger.c 'int
+fm_ledger_reserve(void) { return fm_ledgerd_call(1); }' \
+	quota/ledgerd.c 'int
+fm_ledgerd_call(int x) { return fm_ledger_reserve(); }'
+# A file of another folder with the same name defines no fm_ledger_*:
+# it must not hide the cycle.
+planted masked 1 'cycle between modules: quota/ledger -> quota/ledgerd -> quota/ledger' \
+	quota/ledger.c 'int
+fm_ledger_reserve(void) { return fm_ledgerd_call(1); }' \
+	quota/ledgerd.c 'int
+fm_ledgerd_call(int x) { return fm_ledger_reserve(); }' \
+	admin/ledger.c 'static int f(void) { return 0; }'
 # SQL stays in store/ and quota/.
 planted sql 1 'release/r.c:1: #include "sqlite3.h"  (only store, quota may include it)' \
 	release/r.c '#include <sqlite3.h>'
 # A call in a comment is no call.
 planted comment 0 "order respected" \
-	quota/ledger.c 'void f(void) { fm_ledgerd_call(1); }' \
-	quota/ledgerd.c '/* fm_ledger_reserve() is called by ... */'
+	quota/ledger.c 'int
+fm_ledger_reserve(void) { return fm_ledgerd_call(1); }' \
+	quota/ledgerd.c '/* fm_ledger_reserve() is called by ... */
+int
+fm_ledgerd_call(int x) { return x; }'
 
 [ "$fails" -eq 0 ] || exit 1
