@@ -470,128 +470,168 @@ report_add(char *report, size_t len, int *problems, const char *fmt, ...)
 	}
 }
 
-bool
-fm_ledger_verify(
-    fm_store_t *store, int64_t *rows, char *report, size_t report_len)
-{
-	uint8_t prev[HASH_LEN] = {0}, hash[HASH_LEN];
-	int64_t count = 0, last_id = 0;
-	sqlite3_stmt *st;
-	int problems = 0, rc;
-	char dummy[1];
+/* What verification has found so far. */
+struct verify {
+	uint8_t prev[HASH_LEN]; /* the stored hash of the last row read */
+	int64_t count, last_id;
+	int problems;
+	char *report;
+	size_t report_len;
+};
 
-	if (report == NULL || report_len == 0) {
-		report = dummy;
-		report_len = sizeof(dummy);
-	}
-	report[0] = '\0';
-	if (store == NULL)
-		return false;
-	/* A read transaction: one consistent snapshot of ledger, head and
-	 * accounts, even while followmed keeps charging. */
-	if (!fm_store_exec(store, "BEGIN"))
-		return false;
-	st = fm_store_cached(store,
+/* A fixed-size hash column: NULL if it is not HASH_LEN bytes. */
+static const uint8_t *
+hash_column(sqlite3_stmt *st, int col)
+{
+	const uint8_t *h = sqlite3_column_blob(st, col);
+
+	return sqlite3_column_bytes(st, col) == HASH_LEN ? h : NULL;
+}
+
+/* Checks one ledger row (of verify_chain's query) against the chain. */
+static void
+verify_row(sqlite3_stmt *st, struct verify *v)
+{
+	const uint8_t *stored_prev = hash_column(st, 22);
+	const uint8_t *stored = hash_column(st, 23);
+	struct fm_ledger_entry e = {0};
+	uint8_t hash[HASH_LEN];
+
+	e.id = sqlite3_column_int64(st, 0);
+	e.at = sqlite3_column_int64(st, 1);
+	e.account_id = sqlite3_column_int64(st, 2);
+	e.kind = (const char *)sqlite3_column_text(st, 3);
+	e.amount = sqlite3_column_int64(st, 4);
+	e.held = sqlite3_column_int64(st, 5);
+	e.user = (const char *)sqlite3_column_text(st, 6);
+	e.dept = (const char *)sqlite3_column_text(st, 7);
+	e.printer = (const char *)sqlite3_column_text(st, 8);
+	e.job_id = sqlite3_column_int64(st, 9);
+	e.reservation = sqlite3_column_int64(st, 10);
+	e.price_version = sqlite3_column_int64(st, 11);
+	e.measured = sqlite3_column_int64(st, 12);
+	e.media = (const char *)sqlite3_column_text(st, 13);
+	for (int i = 0; i < 5; i++)
+		e.usage[i] = sqlite3_column_int64(st, 14 + i);
+	e.key = (const char *)sqlite3_column_text(st, 19);
+	e.reason = (const char *)sqlite3_column_text(st, 20);
+	e.admin = (const char *)sqlite3_column_text(st, 21);
+	v->count++;
+	if (stored_prev == NULL || memcmp(stored_prev, v->prev, HASH_LEN) != 0)
+		report_add(v->report, v->report_len, &v->problems,
+		    "row %" PRId64 ": does not follow row %" PRId64
+		    " (a row before it was deleted, inserted or changed)",
+		    e.id, v->last_id);
+	row_hash(&e, v->prev, hash);
+	if (stored == NULL || memcmp(stored, hash, HASH_LEN) != 0)
+		report_add(v->report, v->report_len, &v->problems,
+		    "row %" PRId64 ": content does not match its hash "
+		    "(the row was edited)",
+		    e.id);
+	/* Continue the chain from what is stored, so that one edited row
+	 * is reported once, not for every later row. */
+	if (stored != NULL)
+		memcpy(v->prev, stored, HASH_LEN);
+	v->last_id = e.id;
+}
+
+/* Every row, in order; false on a database error. */
+static bool
+verify_chain(fm_store_t *store, struct verify *v)
+{
+	struct fm_sql_rows rows;
+
+	fm_sql_open(&rows, store,
 	    "SELECT id, at, account_id, kind, amount, held, user, dept,"
 	    " printer, coalesce(job_id, 0), coalesce(reservation, 0),"
 	    " coalesce(price_version, 0), measured, media, mono_simplex,"
 	    " mono_duplex, colour_simplex, colour_duplex, sheets, idem_key,"
-	    " reason, admin, prev_hash, hash FROM ledger ORDER BY id");
-	if (st == NULL)
-		goto fail;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct fm_ledger_entry e;
-		const void *stored_prev = sqlite3_column_blob(st, 22);
-		const void *stored = sqlite3_column_blob(st, 23);
+	    " reason, admin, prev_hash, hash FROM ledger ORDER BY id",
+	    FM_NO_ARGS);
+	while (fm_sql_next(&rows, NULL, NULL))
+		verify_row(rows.st, v);
+	return fm_sql_close(&rows);
+}
 
-		memset(&e, 0, sizeof(e));
-		e.id = sqlite3_column_int64(st, 0);
-		e.at = sqlite3_column_int64(st, 1);
-		e.account_id = sqlite3_column_int64(st, 2);
-		e.kind = (const char *)sqlite3_column_text(st, 3);
-		e.amount = sqlite3_column_int64(st, 4);
-		e.held = sqlite3_column_int64(st, 5);
-		e.user = (const char *)sqlite3_column_text(st, 6);
-		e.dept = (const char *)sqlite3_column_text(st, 7);
-		e.printer = (const char *)sqlite3_column_text(st, 8);
-		e.job_id = sqlite3_column_int64(st, 9);
-		e.reservation = sqlite3_column_int64(st, 10);
-		e.price_version = sqlite3_column_int64(st, 11);
-		e.measured = sqlite3_column_int64(st, 12);
-		e.media = (const char *)sqlite3_column_text(st, 13);
-		for (int i = 0; i < 5; i++)
-			e.usage[i] = sqlite3_column_int64(st, 14 + i);
-		e.key = (const char *)sqlite3_column_text(st, 19);
-		e.reason = (const char *)sqlite3_column_text(st, 20);
-		e.admin = (const char *)sqlite3_column_text(st, 21);
-		count++;
-		if (sqlite3_column_bytes(st, 22) != HASH_LEN ||
-		    memcmp(stored_prev, prev, HASH_LEN) != 0)
-			report_add(report, report_len, &problems,
-			    "row %" PRId64 ": does not follow row %" PRId64
-			    " (a row before it was deleted, inserted or "
-			    "changed)",
-			    e.id, last_id);
-		row_hash(&e, prev, hash);
-		if (sqlite3_column_bytes(st, 23) != HASH_LEN ||
-		    memcmp(stored, hash, HASH_LEN) != 0)
-			report_add(report, report_len, &problems,
-			    "row %" PRId64 ": content does not match its hash "
-			    "(the row was edited)",
-			    e.id);
-		/* Continue the chain from what is stored, so that one
-		 * edited row is reported once, not for every later row. */
-		if (sqlite3_column_bytes(st, 23) == HASH_LEN)
-			memcpy(prev, stored, HASH_LEN);
-		last_id = e.id;
-	}
-	fm_store_release(store, st);
-	if (rc != SQLITE_DONE)
-		goto fail;
-	st = fm_store_cached(store, "SELECT last_id, hash FROM ledger_head");
-	if (st == NULL)
-		goto fail;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		if (sqlite3_column_int64(st, 0) != last_id ||
-		    sqlite3_column_bytes(st, 1) != HASH_LEN ||
-		    memcmp(sqlite3_column_blob(st, 1), prev, HASH_LEN) != 0)
-			report_add(report, report_len, &problems,
+/* The chain head names the last row; false on a database error. */
+static bool
+verify_head(fm_store_t *store, struct verify *v)
+{
+	struct fm_sql_rows rows;
+	const uint8_t *head;
+	int64_t last;
+
+	fm_sql_open(
+	    &rows, store, "SELECT last_id, hash FROM ledger_head", FM_NO_ARGS);
+	if (fm_sql_next(&rows, NULL, NULL)) {
+		last = sqlite3_column_int64(rows.st, 0);
+		head = hash_column(rows.st, 1);
+		if (last != v->last_id || head == NULL ||
+		    memcmp(head, v->prev, HASH_LEN) != 0)
+			report_add(v->report, v->report_len, &v->problems,
 			    "the chain head names row %" PRId64
 			    " but the ledger ends at row %" PRId64
 			    " (rows were removed from the end)",
-			    (int64_t)sqlite3_column_int64(st, 0), last_id);
-	} else if (count > 0) {
-		report_add(
-		    report, report_len, &problems, "the chain head is missing");
+			    last, v->last_id);
+	} else if (v->count > 0) {
+		report_add(v->report, v->report_len, &v->problems,
+		    "the chain head is missing");
 	}
-	fm_store_release(store, st);
-	st = fm_store_cached(store,
+	return fm_sql_close(&rows);
+}
+
+/* Every account's cached sums equal the ledger's; false on a database
+ * error. */
+static bool
+verify_balances(fm_store_t *store, struct verify *v)
+{
+	struct fm_sql_rows rows;
+
+	fm_sql_open(&rows, store,
 	    "SELECT a.kind, a.name, a.balance, a.held,"
 	    " coalesce(sum(l.amount), 0), coalesce(sum(l.held), 0)"
 	    " FROM accounts a LEFT JOIN ledger l ON l.account_id = a.id"
 	    " GROUP BY a.id HAVING a.balance != coalesce(sum(l.amount), 0)"
-	    " OR a.held != coalesce(sum(l.held), 0) ORDER BY a.id");
-	if (st == NULL)
-		goto fail;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		report_add(report, report_len, &problems,
+	    " OR a.held != coalesce(sum(l.held), 0) ORDER BY a.id",
+	    FM_NO_ARGS);
+	while (fm_sql_next(&rows, NULL, NULL))
+		report_add(v->report, v->report_len, &v->problems,
 		    "account %s %s: cached balance %" PRId64 " held %" PRId64
 		    ", ledger says %" PRId64 " held %" PRId64,
-		    sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
-		    (int64_t)sqlite3_column_int64(st, 2),
-		    (int64_t)sqlite3_column_int64(st, 3),
-		    (int64_t)sqlite3_column_int64(st, 4),
-		    (int64_t)sqlite3_column_int64(st, 5));
-	fm_store_release(store, st);
-	fm_store_exec(store, "COMMIT");
-	if (rows != NULL)
-		*rows = count;
-	return problems == 0 && rc == SQLITE_DONE;
-fail:
-	fm_store_rollback(store);
-	snprintf(report, report_len, "database error: %s\n",
-	    fm_store_last_error(store));
-	return false;
+		    fm_sql_text(rows.st, 0), fm_sql_text(rows.st, 1),
+		    (int64_t)sqlite3_column_int64(rows.st, 2),
+		    (int64_t)sqlite3_column_int64(rows.st, 3),
+		    (int64_t)sqlite3_column_int64(rows.st, 4),
+		    (int64_t)sqlite3_column_int64(rows.st, 5));
+	return fm_sql_close(&rows);
+}
+
+bool
+fm_ledger_verify(
+    fm_store_t *store, int64_t *rows, char *report, size_t report_len)
+{
+	struct verify v = {.report = report, .report_len = report_len};
+	char dummy[1];
+	bool ok;
+
+	if (report == NULL || report_len == 0) {
+		v.report = dummy;
+		v.report_len = sizeof(dummy);
+	}
+	v.report[0] = '\0';
+	/* A read transaction: one consistent snapshot of ledger, head and
+	 * accounts, even while followmed keeps charging. */
+	if (store == NULL || !fm_store_exec(store, "BEGIN"))
+		return false;
+	ok = verify_chain(store, &v) && verify_head(store, &v) &&
+	    verify_balances(store, &v);
+	if (!ok)
+		snprintf(v.report, v.report_len, "database error: %s\n",
+		    fm_store_last_error(store));
+	fm_store_exec(store, ok ? "COMMIT" : "ROLLBACK");
+	if (ok && rows != NULL)
+		*rows = v.count;
+	return ok && v.problems == 0;
 }
 
 int64_t
