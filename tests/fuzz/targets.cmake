@@ -27,3 +27,4 @@ fm_fuzz_target(pamwire fm_pamauth)
 fm_fuzz_target(decryptor fm_session)
 # --- ledger writer (issue 4) ---
 fm_fuzz_target(ledgerwire fm_quota)
+fm_fuzz_target(wire fm_common)

@@ -1,0 +1,363 @@
+/*
+ * wire.c - the bounded, fail-closed writer and reader under every message
+ * codec.
+ *
+ * Every access goes through room() or take(): the only two places that
+ * compare a position with the end, so a codec cannot step outside its
+ * buffer whatever it asks for.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "common/wire.h"
+
+#include <string.h>
+
+/* The next n bytes of the writer's buffer, or NULL (and failed). */
+static uint8_t *
+room(struct fm_wire_writer *w, size_t n)
+{
+	uint8_t *p;
+
+	if (w->failed || n > w->size - w->len) {
+		w->failed = true;
+		return NULL;
+	}
+	p = w->buf + w->len;
+	w->len += n;
+	return p;
+}
+
+static void
+store_be(uint8_t *p, uint64_t v, size_t width)
+{
+	for (size_t i = 0; i < width; i++)
+		p[i] = (uint8_t)(v >> (8 * (width - 1 - i)));
+}
+
+static void
+put_be(struct fm_wire_writer *w, uint64_t v, size_t width)
+{
+	uint8_t *p;
+
+	/* A value cut to fit would be a different value on the other side. */
+	if (width < 8 && v >> (8 * width) != 0) {
+		w->failed = true;
+		return;
+	}
+	if ((p = room(w, width)) != NULL)
+		store_be(p, v, width);
+}
+
+void
+fm_wire_writer_init(struct fm_wire_writer *w, uint8_t *buf, size_t size)
+{
+	w->buf = buf;
+	w->size = buf != NULL ? size : 0;
+	w->len = 0;
+	w->failed = buf == NULL;
+}
+
+void
+fm_wire_put_u8(struct fm_wire_writer *w, uint64_t v)
+{
+	put_be(w, v, 1);
+}
+
+void
+fm_wire_put_u16(struct fm_wire_writer *w, uint64_t v)
+{
+	put_be(w, v, 2);
+}
+
+void
+fm_wire_put_u32(struct fm_wire_writer *w, uint64_t v)
+{
+	put_be(w, v, 4);
+}
+
+void
+fm_wire_put_u64(struct fm_wire_writer *w, uint64_t v)
+{
+	put_be(w, v, 8);
+}
+
+void
+fm_wire_put_i64(struct fm_wire_writer *w, int64_t v)
+{
+	put_be(w, (uint64_t)v, 8);
+}
+
+void
+fm_wire_put_bytes(struct fm_wire_writer *w, const void *p, size_t n)
+{
+	uint8_t *dst;
+
+	if (p == NULL && n > 0) {
+		w->failed = true;
+		return;
+	}
+	if ((dst = room(w, n)) != NULL && n > 0)
+		memcpy(dst, p, n);
+}
+
+static void
+put_text(struct fm_wire_writer *w, const char *s, size_t size, size_t width)
+{
+	size_t n;
+
+	/* No NUL within the field: a string we cannot trust the end of. */
+	if (s == NULL || (n = strnlen(s, size)) == size) {
+		w->failed = true;
+		return;
+	}
+	put_be(w, n, width);
+	fm_wire_put_bytes(w, s, n);
+}
+
+void
+fm_wire_put_text8(struct fm_wire_writer *w, const char *s, size_t size)
+{
+	put_text(w, s, size, 1);
+}
+
+void
+fm_wire_put_text16(struct fm_wire_writer *w, const char *s, size_t size)
+{
+	put_text(w, s, size, 2);
+}
+
+struct fm_wire_mark
+fm_wire_begin_length(struct fm_wire_writer *w, size_t width)
+{
+	struct fm_wire_mark m = {0, width};
+
+	if (width != 1 && width != 2 && width != 4) {
+		w->failed = true;
+		return m;
+	}
+	if (room(w, width) != NULL)
+		m.at = w->len - width;
+	return m;
+}
+
+void
+fm_wire_end_length(struct fm_wire_writer *w, struct fm_wire_mark mark)
+{
+	size_t n;
+
+	if (w->failed)
+		return;
+	/* A mark that does not lie within what was written (another
+	 * writer's) is refused rather than written through. */
+	if (mark.width == 0 || mark.width > 4 || mark.at > w->len ||
+	    mark.width > w->len - mark.at) {
+		w->failed = true;
+		return;
+	}
+	n = w->len - mark.at - mark.width;
+	if ((uint64_t)n >> (8 * mark.width) != 0) {
+		w->failed = true;
+		return;
+	}
+	store_be(w->buf + mark.at, n, mark.width);
+}
+
+void
+fm_wire_writer_fail(struct fm_wire_writer *w)
+{
+	w->failed = true;
+}
+
+size_t
+fm_wire_writer_end(const struct fm_wire_writer *w)
+{
+	return w->failed ? 0 : w->len;
+}
+
+/* The next n bytes of the reader's input, or NULL (and failed). */
+static const uint8_t *
+take(struct fm_wire_reader *r, size_t n)
+{
+	const uint8_t *p;
+
+	if (r->failed || n > r->len - r->at) {
+		r->failed = true;
+		return NULL;
+	}
+	p = r->buf + r->at;
+	r->at += n;
+	return p;
+}
+
+static uint64_t
+get_be(struct fm_wire_reader *r, size_t width)
+{
+	const uint8_t *p = take(r, width);
+	uint64_t v = 0;
+
+	for (size_t i = 0; p != NULL && i < width; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+void
+fm_wire_reader_init(struct fm_wire_reader *r, const void *buf, size_t len)
+{
+	r->buf = buf;
+	r->len = buf != NULL ? len : 0;
+	r->at = 0;
+	r->failed = buf == NULL;
+}
+
+uint8_t
+fm_wire_get_u8(struct fm_wire_reader *r)
+{
+	return (uint8_t)get_be(r, 1);
+}
+
+uint16_t
+fm_wire_get_u16(struct fm_wire_reader *r)
+{
+	return (uint16_t)get_be(r, 2);
+}
+
+uint32_t
+fm_wire_get_u32(struct fm_wire_reader *r)
+{
+	return (uint32_t)get_be(r, 4);
+}
+
+uint64_t
+fm_wire_get_u64(struct fm_wire_reader *r)
+{
+	return get_be(r, 8);
+}
+
+int64_t
+fm_wire_get_i64(struct fm_wire_reader *r)
+{
+	uint64_t v = get_be(r, 8);
+
+	/* Spelled out: converting an out-of-range unsigned value to a
+	 * signed type is implementation-defined. */
+	if (v <= INT64_MAX)
+		return (int64_t)v;
+	return -(int64_t)(UINT64_MAX - v) - 1;
+}
+
+bool
+fm_wire_get_bytes(struct fm_wire_reader *r, void *out, size_t n)
+{
+	const uint8_t *p;
+
+	if (n == 0)
+		return !r->failed;
+	if (out == NULL) {
+		r->failed = true;
+		return false;
+	}
+	if ((p = take(r, n)) == NULL) {
+		memset(out, 0, n);
+		return false;
+	}
+	memcpy(out, p, n);
+	return true;
+}
+
+bool
+fm_wire_expect(struct fm_wire_reader *r, const void *p, size_t n)
+{
+	const uint8_t *got = take(r, n);
+
+	if (got == NULL || (n > 0 && (p == NULL || memcmp(got, p, n) != 0))) {
+		r->failed = true;
+		return false;
+	}
+	return true;
+}
+
+bool
+fm_wire_get_slice(
+    struct fm_wire_reader *r, size_t n, struct fm_wire_reader *sub)
+{
+	const uint8_t *p = take(r, n);
+
+	fm_wire_reader_init(sub, p, n);
+	return p != NULL;
+}
+
+bool
+fm_wire_get_text(struct fm_wire_reader *r, size_t n, char *out, size_t size)
+{
+	const uint8_t *p;
+
+	if (out == NULL || size == 0) {
+		r->failed = true;
+		return false;
+	}
+	out[0] = '\0';
+	if (n >= size) {
+		r->failed = true;
+		return false;
+	}
+	if ((p = take(r, n)) == NULL)
+		return false;
+	if (memchr(p, '\0', n) != NULL) {
+		r->failed = true;
+		return false;
+	}
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return true;
+}
+
+bool
+fm_wire_get_text8(struct fm_wire_reader *r, char *out, size_t size)
+{
+	size_t n = fm_wire_get_u8(r);
+
+	return fm_wire_get_text(r, n, out, size);
+}
+
+bool
+fm_wire_get_text16(struct fm_wire_reader *r, char *out, size_t size)
+{
+	size_t n = fm_wire_get_u16(r);
+
+	return fm_wire_get_text(r, n, out, size);
+}
+
+size_t
+fm_wire_reader_left(const struct fm_wire_reader *r)
+{
+	return r->failed ? 0 : r->len - r->at;
+}
+
+void
+fm_wire_reader_fail(struct fm_wire_reader *r)
+{
+	r->failed = true;
+}
+
+bool
+fm_wire_reader_ok(const struct fm_wire_reader *r)
+{
+	return !r->failed;
+}
+
+bool
+fm_wire_reader_end(const struct fm_wire_reader *r)
+{
+	return !r->failed && r->at == r->len;
+}
+
+bool
+fm_wire_is_plain(const void *s, size_t n)
+{
+	const uint8_t *p = s;
+
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] == 0x7f)
+			return false;
+	return true;
+}
