@@ -8,76 +8,58 @@
 #include <string.h>
 
 #include "common/aead.h"
+#include "common/wire.h"
 #include "release/pamauth.h"
 
-struct writer {
-	uint8_t *buf;
-	size_t size, len;
-	bool ok;
-};
-
+/*
+ * Text is a text8 of at least min bytes; a plain one (user, rhost) holds
+ * no control bytes, the secret any byte but NUL.
+ */
 static void
-put_text(struct writer *w, const char *s, size_t min, bool plain)
+put_text(struct fm_wire_writer *w, const char *s, size_t min, bool plain)
 {
-	size_t n = strlen(s);
+	size_t n = strnlen(s, FM_PAMWIRE_TEXTMAX);
 
-	if (n < min || n >= FM_PAMWIRE_TEXTMAX || w->len + 1 + n > w->size) {
-		w->ok = false;
-		return;
-	}
-	for (size_t i = 0; plain && i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			w->ok = false;
-	w->buf[w->len++] = (uint8_t)n;
-	memcpy(w->buf + w->len, s, n);
-	w->len += n;
+	if (n < min || (plain && !fm_wire_is_plain(s, n)))
+		fm_wire_writer_fail(w);
+	fm_wire_put_text8(w, s, FM_PAMWIRE_TEXTMAX);
 }
 
-/* Reads one text field at *o into out; plain refuses control bytes. */
-static bool
-get_text(const uint8_t *buf, size_t len, size_t *o, char *out, size_t min,
-    bool plain)
+static void
+get_text(struct fm_wire_reader *r, char *out, size_t min, bool plain)
 {
 	size_t n;
 
-	if (*o >= len)
-		return false;
-	n = buf[(*o)++];
-	if (n < min || n > len - *o || memchr(buf + *o, '\0', n) != NULL)
-		return false;
-	for (size_t i = 0; plain && i < n; i++)
-		if (buf[*o + i] < 0x20 || buf[*o + i] == 0x7f)
-			return false;
-	memcpy(out, buf + *o, n);
-	out[n] = '\0';
-	*o += n;
-	return true;
+	fm_wire_get_text8(r, out, FM_PAMWIRE_TEXTMAX);
+	if ((n = strlen(out)) < min || (plain && !fm_wire_is_plain(out, n)))
+		fm_wire_reader_fail(r);
 }
 
 size_t
 fm_pamwire_encode_request(
     const struct fm_pamwire_request *r, uint8_t *buf, size_t size)
 {
-	struct writer w = {buf, size, 0, true};
+	struct fm_wire_writer w;
+	size_t len;
 
-	if (r == NULL || buf == NULL || size < 1)
+	if (r == NULL)
 		return 0;
-	buf[w.len++] = FM_PAMWIRE_VERSION;
+	fm_wire_writer_init(&w, buf, size);
+	fm_wire_put_u8(&w, FM_PAMWIRE_VERSION);
 	put_text(&w, r->user, 1, true);
 	put_text(&w, r->rhost, 0, true);
 	put_text(&w, r->secret, 1, false);
-	if (!w.ok) {
+	/* A refused request may have left part of the secret in buf. */
+	if ((len = fm_wire_writer_end(&w)) == 0 && buf != NULL)
 		fm_wipe(buf, size);
-		return 0;
-	}
-	return w.len;
+	return len;
 }
 
 bool
 fm_pamwire_decode_request(const uint8_t *buf, size_t len,
     struct fm_pamwire_request *r, const char **errstr)
 {
-	size_t o = 1;
+	struct fm_wire_reader rd;
 
 	*errstr = NULL;
 	if (buf == NULL || r == NULL || len < 1 || len > FM_PAMWIRE_MAX) {
@@ -85,13 +67,15 @@ fm_pamwire_decode_request(const uint8_t *buf, size_t len,
 		return false;
 	}
 	memset(r, 0, sizeof(*r));
-	if (buf[0] != FM_PAMWIRE_VERSION) {
+	fm_wire_reader_init(&rd, buf, len);
+	if (fm_wire_get_u8(&rd) != FM_PAMWIRE_VERSION) {
 		*errstr = "unsupported version";
 		return false;
 	}
-	if (!get_text(buf, len, &o, r->user, 1, true) ||
-	    !get_text(buf, len, &o, r->rhost, 0, true) ||
-	    !get_text(buf, len, &o, r->secret, 1, false) || o != len) {
+	get_text(&rd, r->user, 1, true);
+	get_text(&rd, r->rhost, 0, true);
+	get_text(&rd, r->secret, 1, false);
+	if (!fm_wire_reader_end(&rd)) {
 		fm_wipe(r, sizeof(*r));
 		*errstr = "malformed request";
 		return false;
@@ -103,34 +87,37 @@ size_t
 fm_pamwire_encode_reply(
     const struct fm_pamwire_reply *r, uint8_t *buf, size_t size)
 {
-	struct writer w = {buf, size, 0, true};
+	struct fm_wire_writer w;
 
-	if (r == NULL || buf == NULL || size < 2 ||
-	    r->result > FM_PAMAUTH_UNAVAILABLE)
+	if (r == NULL || r->result > FM_PAMAUTH_UNAVAILABLE)
 		return 0;
-	buf[w.len++] = FM_PAMWIRE_VERSION;
-	buf[w.len++] = r->result;
+	fm_wire_writer_init(&w, buf, size);
+	fm_wire_put_u8(&w, FM_PAMWIRE_VERSION);
+	fm_wire_put_u8(&w, r->result);
 	put_text(&w, r->user, r->result == FM_PAMAUTH_OK ? 1 : 0, true);
-	return w.ok ? w.len : 0;
+	return fm_wire_writer_end(&w);
 }
 
 bool
 fm_pamwire_decode_reply(const uint8_t *buf, size_t len,
     struct fm_pamwire_reply *r, const char **errstr)
 {
-	size_t o = 2;
+	struct fm_wire_reader rd;
 
 	*errstr = NULL;
-	if (buf == NULL || r == NULL || len < 2 || len > FM_PAMWIRE_MAX ||
-	    buf[0] != FM_PAMWIRE_VERSION || buf[1] > FM_PAMAUTH_UNAVAILABLE) {
+	fm_wire_reader_init(&rd, buf, len);
+	if (r == NULL || len > FM_PAMWIRE_MAX ||
+	    fm_wire_get_u8(&rd) != FM_PAMWIRE_VERSION) {
 		*errstr = "malformed reply";
 		return false;
 	}
 	memset(r, 0, sizeof(*r));
-	r->result = buf[1];
-	if (!get_text(buf, len, &o, r->user, r->result == FM_PAMAUTH_OK ? 1 : 0,
-	        true) ||
-	    o != len) {
+	/* The user PAM settled on, and only if it let them in. */
+	r->result = fm_wire_get_u8(&rd);
+	if (r->result > FM_PAMAUTH_UNAVAILABLE)
+		fm_wire_reader_fail(&rd);
+	get_text(&rd, r->user, r->result == FM_PAMAUTH_OK ? 1 : 0, true);
+	if (!fm_wire_reader_end(&rd)) {
 		*errstr = "malformed reply";
 		return false;
 	}
