@@ -2,9 +2,9 @@
  * wire.c - the bounded, fail-closed writer and reader under every message
  * codec.
  *
- * Every access goes through room() or take(): the only two places that
- * compare a position with the end, so a codec cannot step outside its
- * buffer whatever it asks for.
+ * Every access goes through room() or take(), and both through
+ * advance(), the one place that compares a position with the end: a
+ * codec cannot step outside its buffer whatever it asks for.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -12,19 +12,31 @@
 
 #include <string.h>
 
-/* The next n bytes of the writer's buffer, or NULL (and failed). */
+/*
+ * Moves a position *at in a buffer of size bytes n bytes on, setting
+ * *start to where it was: false, and *failed, if they are not there.
+ * The one bounds check of the module, for writer and reader alike.
+ */
+static bool
+advance(size_t size, size_t *at, bool *failed, size_t n, size_t *start)
+{
+	if (*failed || n > size - *at) {
+		*failed = true;
+		return false;
+	}
+	*start = *at;
+	*at += n;
+	return true;
+}
+
+/* The next n bytes of the writer's buffer, or NULL. */
 static uint8_t *
 room(struct fm_wire_writer *w, size_t n)
 {
-	uint8_t *p;
+	size_t at;
 
-	if (w->failed || n > w->size - w->len) {
-		w->failed = true;
-		return NULL;
-	}
-	p = w->buf + w->len;
-	w->len += n;
-	return p;
+	return advance(w->size, &w->len, &w->failed, n, &at) ? w->buf + at
+	                                                     : NULL;
 }
 
 static void
@@ -34,13 +46,14 @@ store_be(uint8_t *p, uint64_t v, size_t width)
 		p[i] = (uint8_t)(v >> (8 * (width - 1 - i)));
 }
 
-static void
-put_be(struct fm_wire_writer *w, uint64_t v, size_t width)
+void
+fm_wire_put_uint(struct fm_wire_writer *w, uint64_t v, size_t width)
 {
 	uint8_t *p;
 
 	/* A value cut to fit would be a different value on the other side. */
-	if (width < 8 && v >> (8 * width) != 0) {
+	if ((width != 1 && width != 2 && width != 4 && width != 8) ||
+	    (width < 8 && v >> (8 * width) != 0)) {
 		w->failed = true;
 		return;
 	}
@@ -58,33 +71,9 @@ fm_wire_writer_init(struct fm_wire_writer *w, uint8_t *buf, size_t size)
 }
 
 void
-fm_wire_put_u8(struct fm_wire_writer *w, uint64_t v)
-{
-	put_be(w, v, 1);
-}
-
-void
-fm_wire_put_u16(struct fm_wire_writer *w, uint64_t v)
-{
-	put_be(w, v, 2);
-}
-
-void
-fm_wire_put_u32(struct fm_wire_writer *w, uint64_t v)
-{
-	put_be(w, v, 4);
-}
-
-void
-fm_wire_put_u64(struct fm_wire_writer *w, uint64_t v)
-{
-	put_be(w, v, 8);
-}
-
-void
 fm_wire_put_i64(struct fm_wire_writer *w, int64_t v)
 {
-	put_be(w, (uint64_t)v, 8);
+	fm_wire_put_uint(w, (uint64_t)v, 8);
 }
 
 void
@@ -110,7 +99,7 @@ put_text(struct fm_wire_writer *w, const char *s, size_t size, size_t width)
 		w->failed = true;
 		return;
 	}
-	put_be(w, n, width);
+	fm_wire_put_uint(w, n, width);
 	fm_wire_put_bytes(w, s, n);
 }
 
@@ -174,28 +163,28 @@ fm_wire_writer_end(const struct fm_wire_writer *w)
 	return w->failed ? 0 : w->len;
 }
 
-/* The next n bytes of the reader's input, or NULL (and failed). */
+/* The next n bytes of the reader's input, or NULL. */
 static const uint8_t *
 take(struct fm_wire_reader *r, size_t n)
 {
-	const uint8_t *p;
+	size_t at;
 
-	if (r->failed || n > r->len - r->at) {
-		r->failed = true;
-		return NULL;
-	}
-	p = r->buf + r->at;
-	r->at += n;
-	return p;
+	return advance(r->len, &r->at, &r->failed, n, &at) ? r->buf + at : NULL;
 }
 
-static uint64_t
-get_be(struct fm_wire_reader *r, size_t width)
+uint64_t
+fm_wire_get_uint(struct fm_wire_reader *r, size_t width)
 {
-	const uint8_t *p = take(r, width);
+	const uint8_t *p;
 	uint64_t v = 0;
 
-	for (size_t i = 0; p != NULL && i < width; i++)
+	if (width != 1 && width != 2 && width != 4 && width != 8) {
+		r->failed = true;
+		return 0;
+	}
+	if ((p = take(r, width)) == NULL)
+		return 0;
+	for (size_t i = 0; i < width; i++)
 		v = v << 8 | p[i];
 	return v;
 }
@@ -209,34 +198,26 @@ fm_wire_reader_init(struct fm_wire_reader *r, const void *buf, size_t len)
 	r->failed = buf == NULL;
 }
 
-uint8_t
-fm_wire_get_u8(struct fm_wire_reader *r)
-{
-	return (uint8_t)get_be(r, 1);
-}
+/* The widths the codecs use, by name: the same two functions each time. */
+#define WIRE_UINT(bits)                                                        \
+	void fm_wire_put_u##bits(struct fm_wire_writer *w, uint64_t v)         \
+	{                                                                      \
+		fm_wire_put_uint(w, v, (bits) / 8);                            \
+	}                                                                      \
+	uint##bits##_t fm_wire_get_u##bits(struct fm_wire_reader *r)           \
+	{                                                                      \
+		return (uint##bits##_t)fm_wire_get_uint(r, (bits) / 8);        \
+	}
 
-uint16_t
-fm_wire_get_u16(struct fm_wire_reader *r)
-{
-	return (uint16_t)get_be(r, 2);
-}
-
-uint32_t
-fm_wire_get_u32(struct fm_wire_reader *r)
-{
-	return (uint32_t)get_be(r, 4);
-}
-
-uint64_t
-fm_wire_get_u64(struct fm_wire_reader *r)
-{
-	return get_be(r, 8);
-}
+WIRE_UINT(8)
+WIRE_UINT(16)
+WIRE_UINT(32)
+WIRE_UINT(64)
 
 int64_t
 fm_wire_get_i64(struct fm_wire_reader *r)
 {
-	uint64_t v = get_be(r, 8);
+	uint64_t v = fm_wire_get_uint(r, 8);
 
 	/* Spelled out: converting an out-of-range unsigned value to a
 	 * signed type is implementation-defined. */

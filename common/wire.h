@@ -60,6 +60,13 @@ struct fm_wire_mark {
 void fm_wire_writer_init(struct fm_wire_writer *w, uint8_t *buf, size_t size);
 
 /*
+ * 'fm_wire_put_uint()' - append v big-endian in width bytes (1, 2, 4 or
+ * 8); the writer fails if v is too large for width (never cut to fit),
+ * width is another number, or the bytes do not fit.
+ */
+void fm_wire_put_uint(struct fm_wire_writer *w, uint64_t v, size_t width);
+
+/*
  * 'fm_wire_put_u8()' - append v as one byte; the writer fails if v is
  * over 255 or the byte does not fit.
  */
@@ -122,6 +129,13 @@ size_t fm_wire_writer_end(const struct fm_wire_writer *w);
  * failed.
  */
 void fm_wire_reader_init(struct fm_wire_reader *r, const void *buf, size_t len);
+
+/*
+ * 'fm_wire_get_uint()' - the next width bytes (1, 2, 4 or 8) as a
+ * big-endian number; 0, and the reader fails, if fewer are left or width
+ * is another number.
+ */
+uint64_t fm_wire_get_uint(struct fm_wire_reader *r, size_t width);
 
 /* 'fm_wire_get_u8()' - the next byte; 0 (and the reader fails) if none. */
 uint8_t fm_wire_get_u8(struct fm_wire_reader *r);

@@ -46,11 +46,12 @@ struct field {
 	size_t offset, size;
 };
 
-#define F(k, member)                                                           \
+/* Member of a struct of the given type, on the wire as kind k. */
+#define FIELD(type, k, member)                                                 \
 	{                                                                      \
-		k, offsetof(struct fm_proto_msg, member),                      \
-		    sizeof(((struct fm_proto_msg *)0)->member)                 \
+		k, offsetof(type, member), sizeof(((type *)0)->member)         \
 	}
+#define F(k, member) FIELD(struct fm_proto_msg, k, member)
 
 /* Indexed by tag.  Tags are part of the protocol: never renumber. */
 static const struct field fields[T_COUNT] = {
@@ -132,22 +133,16 @@ enum job_tag {
 	J_COUNT
 };
 
-#define JF(k, member)                                                          \
-	{                                                                      \
-		k, offsetof(struct fm_proto_job, member),                      \
-		    sizeof(((struct fm_proto_job *)0)->member)                 \
-	}
-
 static const struct field job_fields[J_COUNT] = {
-    [J_ID] = JF(K_S64, id),
-    [J_TITLE] = JF(K_TEXT, title),
-    [J_DOCUMENTS] = JF(K_U32, documents),
-    [J_PAGES] = JF(K_U32, pages),
-    [J_COLOR_PAGES] = JF(K_U32, color_pages),
-    [J_COST] = JF(K_S64, cost),
-    [J_CREATED] = JF(K_S64, created_at),
-    [J_EXPIRES] = JF(K_S64, expires_at),
-    [J_COPIES] = JF(K_U32, copies),
+    [J_ID] = FIELD(struct fm_proto_job, K_S64, id),
+    [J_TITLE] = FIELD(struct fm_proto_job, K_TEXT, title),
+    [J_DOCUMENTS] = FIELD(struct fm_proto_job, K_U32, documents),
+    [J_PAGES] = FIELD(struct fm_proto_job, K_U32, pages),
+    [J_COLOR_PAGES] = FIELD(struct fm_proto_job, K_U32, color_pages),
+    [J_COST] = FIELD(struct fm_proto_job, K_S64, cost),
+    [J_CREATED] = FIELD(struct fm_proto_job, K_S64, created_at),
+    [J_EXPIRES] = FIELD(struct fm_proto_job, K_S64, expires_at),
+    [J_COPIES] = FIELD(struct fm_proto_job, K_U32, copies),
 };
 
 static const struct spec *
@@ -213,6 +208,7 @@ write_field(struct fm_wire_writer *w, uint8_t tag, const struct field *f,
 	const char *src = (const char *)base + f->offset;
 	uint32_t u32;
 	int64_t s64;
+	uint64_t v;
 	size_t len;
 
 	switch (f->kind) {
@@ -223,18 +219,20 @@ write_field(struct fm_wire_writer *w, uint8_t tag, const struct field *f,
 		fm_wire_put_u8(w, *(const bool *)(const void *)src ? 1 : 0);
 		return;
 	case K_U32:
-		memcpy(&u32, src, sizeof(u32));
-		if (u32 == 0 && !required)
-			return;
-		put_header(w, tag, 4);
-		fm_wire_put_u32(w, u32);
-		return;
 	case K_S64:
-		memcpy(&s64, src, sizeof(s64));
-		if (s64 == 0 && !required)
+		/* Members are uint32_t or int64_t: their size is their width
+		 * on the wire. */
+		if (f->kind == K_U32) {
+			memcpy(&u32, src, sizeof(u32));
+			v = u32;
+		} else {
+			memcpy(&s64, src, sizeof(s64));
+			v = (uint64_t)s64;
+		}
+		if (v == 0 && !required)
 			return;
-		put_header(w, tag, 8);
-		fm_wire_put_i64(w, s64);
+		put_header(w, tag, f->size);
+		fm_wire_put_uint(w, v, f->size);
 		return;
 	case K_TEXT:
 		len = strnlen(src, f->size);
@@ -348,20 +346,18 @@ read_field(const struct field *f, struct fm_wire_reader *v, void *base,
 		*(bool *)(void *)dst = flag == 1;
 		return true;
 	case K_U32:
-		if (len != 4) {
-			*errstr = "integer field of the wrong width";
-			return false;
-		}
-		u32 = fm_wire_get_u32(v);
-		memcpy(dst, &u32, sizeof(u32));
-		return true;
 	case K_S64:
-		if (len != 8) {
+		if (len != f->size) {
 			*errstr = "integer field of the wrong width";
 			return false;
 		}
-		s64 = fm_wire_get_i64(v);
-		memcpy(dst, &s64, sizeof(s64));
+		if (f->kind == K_U32) {
+			u32 = fm_wire_get_u32(v);
+			memcpy(dst, &u32, sizeof(u32));
+		} else {
+			s64 = fm_wire_get_i64(v);
+			memcpy(dst, &s64, sizeof(s64));
+		}
 		return true;
 	case K_TEXT:
 		if (len == 0 || len >= f->size) {

@@ -26,37 +26,30 @@ step(struct fm_wire_reader *r, struct fm_wire_writer *w)
 	size_t n;
 
 	fm_wire_put_u8(w, op);
-	switch (op % 9) {
+	switch (op % 6) {
 	case 0:
-		fm_wire_put_u8(w, fm_wire_get_u8(r));
+		/* The high bits choose the width: 1, 2, 4 or 8. */
+		n = (size_t)1 << ((op >> 3) % 4);
+		fm_wire_put_uint(w, fm_wire_get_uint(r, n), n);
 		break;
 	case 1:
-		fm_wire_put_u16(w, fm_wire_get_u16(r));
-		break;
-	case 2:
-		fm_wire_put_u32(w, fm_wire_get_u32(r));
-		break;
-	case 3:
-		fm_wire_put_u64(w, fm_wire_get_u64(r));
-		break;
-	case 4:
 		fm_wire_put_i64(w, fm_wire_get_i64(r));
 		break;
-	case 5:
+	case 2:
 		n = fm_wire_get_u8(r);
 		fm_wire_put_u8(w, n);
 		fm_wire_get_bytes(r, bytes, n);
 		fm_wire_put_bytes(w, bytes, n);
 		break;
-	case 6:
+	case 3:
 		fm_wire_get_text8(r, text, 256);
 		fm_wire_put_text8(w, text, 256);
 		break;
-	case 7:
+	case 4:
 		fm_wire_get_text16(r, text, sizeof(text));
 		fm_wire_put_text16(w, text, sizeof(text));
 		break;
-	case 8:
+	case 5:
 		/* A nested block: copied as a length the writer fills in. */
 		fm_wire_get_slice(r, fm_wire_get_u16(r), &sub);
 		mark = fm_wire_begin_length(w, 2);

@@ -55,49 +55,32 @@ test_i64_extremes(void)
 	ASSERT_TRUE(fm_wire_reader_end(&r));
 }
 
-/* Each put fits exactly in a buffer of its width, not in one byte less. */
+/* put, on a writer w, fits a buffer of exactly width bytes, not one less. */
+#define ASSERT_PUT_NEEDS(width, put)                                           \
+	for (size_t size = (width)-1; size <= (width); size++) {               \
+		struct fm_wire_writer w;                                       \
+		uint8_t b[8];                                                  \
+                                                                               \
+		fm_wire_writer_init(&w, b, size);                              \
+		put;                                                           \
+		ASSERT_UINT_EQ(                                                \
+		    fm_wire_writer_end(&w), size == (width) ? (width) : 0);    \
+	}
+
 static void
 test_writer_bounds(void)
 {
-	static const size_t width[] = {1, 2, 4, 8, 8, 3, 4, 3};
-	uint8_t buf[8];
-
-	for (size_t k = 0; k < sizeof(width) / sizeof(width[0]); k++) {
-		for (size_t size = width[k] - 1; size <= width[k]; size++) {
-			struct fm_wire_writer w;
-
-			fm_wire_writer_init(&w, buf, size);
-			switch (k) {
-			case 0:
-				fm_wire_put_u8(&w, 1);
-				break;
-			case 1:
-				fm_wire_put_u16(&w, 1);
-				break;
-			case 2:
-				fm_wire_put_u32(&w, 1);
-				break;
-			case 3:
-				fm_wire_put_u64(&w, 1);
-				break;
-			case 4:
-				fm_wire_put_i64(&w, -1);
-				break;
-			case 5:
-				fm_wire_put_bytes(&w, "abc", 3);
-				break;
-			case 6:
-				fm_wire_put_text8(&w, "abc", 4);
-				break;
-			case 7:
-				fm_wire_put_text16(&w, "a", 2);
-				break;
-			}
-			if (fm_wire_writer_end(&w) !=
-			    (size == width[k] ? width[k] : 0))
-				HARNESS_FAIL("put %zu into %zu bytes", k, size);
-		}
-	}
+	ASSERT_PUT_NEEDS(1, fm_wire_put_u8(&w, 1));
+	ASSERT_PUT_NEEDS(2, fm_wire_put_u16(&w, 1));
+	ASSERT_PUT_NEEDS(4, fm_wire_put_u32(&w, 1));
+	ASSERT_PUT_NEEDS(8, fm_wire_put_u64(&w, 1));
+	ASSERT_PUT_NEEDS(8, fm_wire_put_i64(&w, -1));
+	ASSERT_PUT_NEEDS(2, fm_wire_put_uint(&w, 1, 2));
+	ASSERT_PUT_NEEDS(3, fm_wire_put_bytes(&w, "abc", 3));
+	ASSERT_PUT_NEEDS(4, fm_wire_put_text8(&w, "abc", 4));
+	ASSERT_PUT_NEEDS(3, fm_wire_put_text16(&w, "a", 2));
+	ASSERT_PUT_NEEDS(
+	    2, fm_wire_end_length(&w, fm_wire_begin_length(&w, 2)));
 }
 
 static void
@@ -242,49 +225,37 @@ test_lengths_back_filled(void)
 	ASSERT_UINT_EQ(fm_wire_writer_end(&w), 0);
 }
 
-/* Each get succeeds on exactly its width, fails on one byte less. */
+/*
+ * get, on a reader r over width bytes of 1, 2, 3...: never 0; over one
+ * byte less, 0 and the reader failed.
+ */
+#define ASSERT_GET_NEEDS(width, get)                                           \
+	for (size_t len = (width)-1; len <= (width); len++) {                  \
+		static const uint8_t src[] = {1, 2, 3, 4, 5, 6, 7, 8};         \
+		struct fm_wire_reader r;                                       \
+		uint64_t got;                                                  \
+                                                                               \
+		fm_wire_reader_init(&r, src, len);                             \
+		got = (uint64_t)(get);                                         \
+		if (fm_wire_reader_end(&r) != (len == (width)) ||              \
+		    (got == 0) != (len < (width)))                             \
+			HARNESS_FAIL("%s from %zu bytes", #get, len);          \
+	}
+
 static void
 test_reader_bounds(void)
 {
-	static const uint8_t buf[8] = {1, 2, 3, 4, 5, 6, 7, 8};
-	static const size_t width[] = {1, 2, 4, 8, 8, 3, 5};
+	uint8_t out[5];
 
-	for (size_t k = 0; k < sizeof(width) / sizeof(width[0]); k++) {
-		for (size_t len = width[k] - 1; len <= width[k]; len++) {
-			struct fm_wire_reader r;
-			uint8_t out[5];
-			uint64_t v = 0;
-
-			fm_wire_reader_init(&r, buf, len);
-			switch (k) {
-			case 0:
-				v = fm_wire_get_u8(&r);
-				break;
-			case 1:
-				v = fm_wire_get_u16(&r);
-				break;
-			case 2:
-				v = fm_wire_get_u32(&r);
-				break;
-			case 3:
-				v = fm_wire_get_u64(&r);
-				break;
-			case 4:
-				v = (uint64_t)fm_wire_get_i64(&r);
-				break;
-			case 5:
-				v = fm_wire_get_bytes(&r, out, 3) ? out[2] : 0;
-				break;
-			case 6:
-				v = fm_wire_expect(&r, buf, 5);
-				break;
-			}
-			if (fm_wire_reader_end(&r) != (len == width[k]) ||
-			    (len < width[k] && v != 0) ||
-			    (len == width[k] && v == 0))
-				HARNESS_FAIL("get %zu from %zu bytes", k, len);
-		}
-	}
+	ASSERT_GET_NEEDS(1, fm_wire_get_u8(&r));
+	ASSERT_GET_NEEDS(2, fm_wire_get_u16(&r));
+	ASSERT_GET_NEEDS(4, fm_wire_get_u32(&r));
+	ASSERT_GET_NEEDS(8, fm_wire_get_u64(&r));
+	ASSERT_GET_NEEDS(8, fm_wire_get_i64(&r));
+	ASSERT_GET_NEEDS(2, fm_wire_get_uint(&r, 2));
+	ASSERT_GET_NEEDS(3, fm_wire_get_bytes(&r, out, 3) ? out[2] : 0);
+	ASSERT_GET_NEEDS(5, fm_wire_expect(&r, "\1\2\3\4\5", 5));
+	ASSERT_GET_NEEDS(4, fm_wire_get_text(&r, 4, (char *)out, 5) ? 1 : 0);
 }
 
 static void
