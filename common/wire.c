@@ -12,6 +12,8 @@
 
 #include <string.h>
 
+#include "common/aead.h"
+
 /*
  * Moves a position *at in a buffer of size bytes n bytes on, setting
  * *start to where it was: false, and *failed, if they are not there.
@@ -39,6 +41,20 @@ room(struct fm_wire_writer *w, size_t n)
 	                                                     : NULL;
 }
 
+/* An integer member of any width the wire carries, in host order. */
+union member {
+	uint8_t u8;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
+};
+
+static bool
+width_is_valid(size_t width)
+{
+	return width == 1 || width == 2 || width == 4 || width == 8;
+}
+
 static void
 store_be(uint8_t *p, uint64_t v, size_t width)
 {
@@ -52,8 +68,7 @@ fm_wire_put_uint(struct fm_wire_writer *w, uint64_t v, size_t width)
 	uint8_t *p;
 
 	/* A value cut to fit would be a different value on the other side. */
-	if ((width != 1 && width != 2 && width != 4 && width != 8) ||
-	    (width < 8 && v >> (8 * width) != 0)) {
+	if (!width_is_valid(width) || (width < 8 && v >> (8 * width) != 0)) {
 		w->failed = true;
 		return;
 	}
@@ -68,6 +83,28 @@ fm_wire_writer_init(struct fm_wire_writer *w, uint8_t *buf, size_t size)
 	w->size = buf != NULL ? size : 0;
 	w->len = 0;
 	w->failed = buf == NULL;
+}
+
+void
+fm_wire_put_member(struct fm_wire_writer *w, const void *p, size_t width)
+{
+	union member m;
+	uint64_t v;
+
+	if (!width_is_valid(width) || p == NULL) {
+		w->failed = true;
+		return;
+	}
+	memcpy(&m, p, width);
+	if (width == 1)
+		v = m.u8;
+	else if (width == 2)
+		v = m.u16;
+	else if (width == 4)
+		v = m.u32;
+	else
+		v = m.u64;
+	fm_wire_put_uint(w, v, width);
 }
 
 void
@@ -163,6 +200,19 @@ fm_wire_writer_end(const struct fm_wire_writer *w)
 	return w->failed ? 0 : w->len;
 }
 
+size_t
+fm_wire_encode(uint8_t *buf, size_t size,
+    void (*put)(struct fm_wire_writer *w, const void *msg), const void *msg)
+{
+	struct fm_wire_writer w;
+
+	if (put == NULL || msg == NULL)
+		return 0;
+	fm_wire_writer_init(&w, buf, size);
+	put(&w, msg);
+	return fm_wire_writer_end(&w);
+}
+
 /* The next n bytes of the reader's input, or NULL. */
 static const uint8_t *
 take(struct fm_wire_reader *r, size_t n)
@@ -178,7 +228,7 @@ fm_wire_get_uint(struct fm_wire_reader *r, size_t width)
 	const uint8_t *p;
 	uint64_t v = 0;
 
-	if (width != 1 && width != 2 && width != 4 && width != 8) {
+	if (!width_is_valid(width)) {
 		r->failed = true;
 		return 0;
 	}
@@ -198,6 +248,33 @@ fm_wire_reader_init(struct fm_wire_reader *r, const void *buf, size_t len)
 	r->failed = buf == NULL;
 }
 
+bool
+fm_wire_decode(const struct fm_wire_format *f, const uint8_t *buf, size_t len,
+    const char *(*get)(struct fm_wire_reader *r, void *msg), void *msg,
+    size_t size, const char **errstr)
+{
+	struct fm_wire_reader r;
+	const char *why;
+
+	*errstr = NULL;
+	if (buf == NULL || msg == NULL || len < f->min || len > f->max) {
+		*errstr = f->bad_length;
+		return false;
+	}
+	memset(msg, 0, size);
+	fm_wire_reader_init(&r, buf, len);
+	if (!fm_wire_expect(&r, &f->version, 1)) {
+		*errstr = f->bad_version;
+		return false;
+	}
+	if ((why = get(&r, msg)) != NULL || !fm_wire_reader_end(&r)) {
+		fm_wipe(msg, size);
+		*errstr = why != NULL ? why : f->malformed;
+		return false;
+	}
+	return true;
+}
+
 /* The widths the codecs use, by name: the same two functions each time. */
 #define WIRE_UINT(bits)                                                        \
 	void fm_wire_put_u##bits(struct fm_wire_writer *w, uint64_t v)         \
@@ -213,6 +290,28 @@ WIRE_UINT(8)
 WIRE_UINT(16)
 WIRE_UINT(32)
 WIRE_UINT(64)
+
+bool
+fm_wire_get_member(struct fm_wire_reader *r, void *p, size_t width)
+{
+	uint64_t v = fm_wire_get_uint(r, width);
+	union member m;
+
+	if (p == NULL || !width_is_valid(width)) {
+		r->failed = true;
+		return false;
+	}
+	if (width == 1)
+		m.u8 = (uint8_t)v;
+	else if (width == 2)
+		m.u16 = (uint16_t)v;
+	else if (width == 4)
+		m.u32 = (uint32_t)v;
+	else
+		m.u64 = v;
+	memcpy(p, &m, width);
+	return !r->failed;
+}
 
 int64_t
 fm_wire_get_i64(struct fm_wire_reader *r)

@@ -18,6 +18,9 @@
  *	fm_wire_put_text8(&w, m->user, sizeof(m->user));
  *	return fm_wire_writer_end(&w);         (length, or 0)
  *
+ * fm_wire_encode() and fm_wire_decode() run the first and last lines
+ * around a codec's own put or get function.
+ *
  *	fm_wire_reader_init(&r, buf, len);
  *	version = fm_wire_get_u8(&r);
  *	fm_wire_get_text8(&r, m->user, sizeof(m->user));
@@ -47,6 +50,18 @@ struct fm_wire_reader {
 	bool failed;
 };
 
+/*
+ * A versioned message (fm_wire_decode()): its length bounds, its first
+ * byte, and the static strings that say why one is refused.
+ */
+struct fm_wire_format {
+	uint8_t version;
+	size_t min, max;         /* bytes, the version included */
+	const char *bad_length;  /* outside min..max, or nothing to decode */
+	const char *bad_version; /* the first byte is not version */
+	const char *malformed;   /* anything else */
+};
+
 /* A length written before the bytes it counts (fm_wire_begin_length()). */
 struct fm_wire_mark {
 	size_t at, width;
@@ -65,6 +80,14 @@ void fm_wire_writer_init(struct fm_wire_writer *w, uint8_t *buf, size_t size);
  * width is another number, or the bytes do not fit.
  */
 void fm_wire_put_uint(struct fm_wire_writer *w, uint64_t v, size_t width);
+
+/*
+ * 'fm_wire_put_member()' - append the integer of width bytes (1, 2, 4 or
+ * 8) stored at p in host order, big-endian; a signed one goes as its two's
+ * complement.  For codecs that describe a message as a table of struct
+ * members (offset, size).
+ */
+void fm_wire_put_member(struct fm_wire_writer *w, const void *p, size_t width);
 
 /*
  * 'fm_wire_put_u8()' - append v as one byte; the writer fails if v is
@@ -124,6 +147,28 @@ void fm_wire_writer_fail(struct fm_wire_writer *w);
 size_t fm_wire_writer_end(const struct fm_wire_writer *w);
 
 /*
+ * 'fm_wire_encode()' - the body of a codec's encode function: a writer
+ * over buf (size bytes), put(writer, msg), and the length written, or 0
+ * if msg is NULL or anything failed.  put() refuses a message it cannot
+ * encode with fm_wire_writer_fail().
+ */
+size_t fm_wire_encode(uint8_t *buf, size_t size,
+    void (*put)(struct fm_wire_writer *w, const void *msg), const void *msg);
+
+/*
+ * 'fm_wire_decode()' - the body of a codec's decode function for a
+ * message of format f: check its length and version, zero msg (size
+ * bytes), get(reader, msg), and require that every byte was read.  get()
+ * refuses a message with fm_wire_reader_fail(), or by returning a static
+ * string to report instead of f->malformed; it returns NULL otherwise.
+ * False with *errstr if anything is wrong, msg then wiped (secrets and
+ * all); true with *errstr NULL.
+ */
+bool fm_wire_decode(const struct fm_wire_format *f, const uint8_t *buf,
+    size_t len, const char *(*get)(struct fm_wire_reader *r, void *msg),
+    void *msg, size_t size, const char **errstr);
+
+/*
  * 'fm_wire_reader_init()' - start reading the len bytes at buf (borrowed
  * for the reader's life).  A NULL buf gives a reader that has already
  * failed.
@@ -136,6 +181,13 @@ void fm_wire_reader_init(struct fm_wire_reader *r, const void *buf, size_t len);
  * is another number.
  */
 uint64_t fm_wire_get_uint(struct fm_wire_reader *r, size_t width);
+
+/*
+ * 'fm_wire_get_member()' - the next width bytes (1, 2, 4 or 8), big-endian,
+ * into the integer of that width at p, in host order; it is zeroed if the
+ * reader fails.  The reverse of fm_wire_put_member().
+ */
+bool fm_wire_get_member(struct fm_wire_reader *r, void *p, size_t width);
 
 /* 'fm_wire_get_u8()' - the next byte; 0 (and the reader fails) if none. */
 uint8_t fm_wire_get_u8(struct fm_wire_reader *r);

@@ -205,10 +205,8 @@ static void
 write_field(struct fm_wire_writer *w, uint8_t tag, const struct field *f,
     const void *base, bool required)
 {
+	static const uint8_t zero[sizeof(int64_t)];
 	const char *src = (const char *)base + f->offset;
-	uint32_t u32;
-	int64_t s64;
-	uint64_t v;
 	size_t len;
 
 	switch (f->kind) {
@@ -222,17 +220,10 @@ write_field(struct fm_wire_writer *w, uint8_t tag, const struct field *f,
 	case K_S64:
 		/* Members are uint32_t or int64_t: their size is their width
 		 * on the wire. */
-		if (f->kind == K_U32) {
-			memcpy(&u32, src, sizeof(u32));
-			v = u32;
-		} else {
-			memcpy(&s64, src, sizeof(s64));
-			v = (uint64_t)s64;
-		}
-		if (v == 0 && !required)
+		if (!required && memcmp(src, zero, f->size) == 0)
 			return;
 		put_header(w, tag, f->size);
-		fm_wire_put_uint(w, v, f->size);
+		fm_wire_put_member(w, src, f->size);
 		return;
 	case K_TEXT:
 		len = strnlen(src, f->size);
@@ -334,8 +325,6 @@ read_field(const struct field *f, struct fm_wire_reader *v, void *base,
 	char *dst = (char *)base + f->offset;
 	size_t len = fm_wire_reader_left(v);
 	uint8_t flag;
-	uint32_t u32;
-	int64_t s64;
 
 	switch (f->kind) {
 	case K_U8:
@@ -351,13 +340,7 @@ read_field(const struct field *f, struct fm_wire_reader *v, void *base,
 			*errstr = "integer field of the wrong width";
 			return false;
 		}
-		if (f->kind == K_U32) {
-			u32 = fm_wire_get_u32(v);
-			memcpy(dst, &u32, sizeof(u32));
-		} else {
-			s64 = fm_wire_get_i64(v);
-			memcpy(dst, &s64, sizeof(s64));
-		}
+		fm_wire_get_member(v, dst, f->size);
 		return true;
 	case K_TEXT:
 		if (len == 0 || len >= f->size) {

@@ -96,145 +96,139 @@ get_usage(struct fm_wire_reader *r, struct fm_usage *u)
 			u->sheets[c][d] = get_count(r);
 }
 
+static const struct fm_wire_format request = {FM_LEDGERWIRE_VERSION, 2,
+    FM_LEDGERWIRE_MAX, "bad request length", "unsupported version",
+    "malformed request"};
+static const struct fm_wire_format reply = {FM_LEDGERWIRE_VERSION, 1,
+    FM_LEDGERWIRE_MAX, "bad reply length", "unsupported version",
+    "malformed reply"};
+
+static void
+put_request(struct fm_wire_writer *w, const void *msg)
+{
+	const struct fm_ledgerwire_request *q = msg;
+
+	fm_wire_put_u8(w, FM_LEDGERWIRE_VERSION);
+	fm_wire_put_u8(w, q->op);
+	switch (q->op) {
+	case FM_LEDGERWIRE_RESERVE:
+		put_text(w, q->user, 1, sizeof(q->user));
+		put_text(w, q->account, 0, sizeof(q->account));
+		put_text(w, q->key, 1, sizeof(q->key));
+		put_count(w, q->amount);
+		put_count(w, q->job_id);
+		if (q->price_version > INT_MAX)
+			fm_wire_writer_fail(w);
+		put_count(w, q->price_version);
+		break;
+	case FM_LEDGERWIRE_COMMIT:
+	case FM_LEDGERWIRE_REFUND:
+		put_text(w, q->key, 1, sizeof(q->key));
+		put_text(w, q->printer, 0, sizeof(q->printer));
+		put_text(w, q->has_usage ? q->usage.media : "", 0,
+		    sizeof(q->usage.media));
+		put_count(w, q->reservation);
+		put_count(w, q->amount);
+		fm_wire_put_u8(w, q->measured);
+		fm_wire_put_u8(w, q->has_usage);
+		put_usage(w, q->has_usage ? &q->usage : NULL);
+		break;
+	default:
+		fm_wire_writer_fail(w);
+	}
+}
+
 size_t
 fm_ledgerwire_encode_request(
     const struct fm_ledgerwire_request *q, uint8_t *buf, size_t size)
 {
-	struct fm_wire_writer w;
+	return fm_wire_encode(buf, size, put_request, q);
+}
 
-	if (q == NULL)
-		return 0;
-	fm_wire_writer_init(&w, buf, size);
-	fm_wire_put_u8(&w, FM_LEDGERWIRE_VERSION);
-	fm_wire_put_u8(&w, q->op);
+static const char *
+get_request(struct fm_wire_reader *r, void *msg)
+{
+	struct fm_ledgerwire_request *q = msg;
+
+	q->op = fm_wire_get_u8(r);
 	switch (q->op) {
 	case FM_LEDGERWIRE_RESERVE:
-		put_text(&w, q->user, 1, sizeof(q->user));
-		put_text(&w, q->account, 0, sizeof(q->account));
-		put_text(&w, q->key, 1, sizeof(q->key));
-		put_count(&w, q->amount);
-		put_count(&w, q->job_id);
+		get_text(r, q->user, 1, sizeof(q->user));
+		get_text(r, q->account, 0, sizeof(q->account));
+		get_text(r, q->key, 1, sizeof(q->key));
+		q->amount = get_count(r);
+		q->job_id = get_count(r);
+		q->price_version = get_count(r);
 		if (q->price_version > INT_MAX)
-			fm_wire_writer_fail(&w);
-		put_count(&w, q->price_version);
+			fm_wire_reader_fail(r);
 		break;
 	case FM_LEDGERWIRE_COMMIT:
 	case FM_LEDGERWIRE_REFUND:
-		put_text(&w, q->key, 1, sizeof(q->key));
-		put_text(&w, q->printer, 0, sizeof(q->printer));
-		put_text(&w, q->has_usage ? q->usage.media : "", 0,
-		    sizeof(q->usage.media));
-		put_count(&w, q->reservation);
-		put_count(&w, q->amount);
-		fm_wire_put_u8(&w, q->measured);
-		fm_wire_put_u8(&w, q->has_usage);
-		put_usage(&w, q->has_usage ? &q->usage : NULL);
+		get_text(r, q->key, 1, sizeof(q->key));
+		get_text(r, q->printer, 0, sizeof(q->printer));
+		get_text(r, q->usage.media, 0, sizeof(q->usage.media));
+		q->reservation = get_count(r);
+		q->amount = get_count(r);
+		q->measured = get_flag(r);
+		q->has_usage = get_flag(r);
+		get_usage(r, &q->usage);
+		/* One encoding per request: no usage means zeros. */
+		if (!q->has_usage && !usage_empty(&q->usage))
+			fm_wire_reader_fail(r);
 		break;
 	default:
-		return 0;
+		return "unknown operation";
 	}
-	return fm_wire_writer_end(&w);
+	return NULL;
 }
 
 bool
 fm_ledgerwire_decode_request(const uint8_t *buf, size_t len,
     struct fm_ledgerwire_request *q, const char **errstr)
 {
-	struct fm_wire_reader r;
+	return fm_wire_decode(
+	    &request, buf, len, get_request, q, sizeof(*q), errstr);
+}
 
-	*errstr = NULL;
-	if (buf == NULL || q == NULL || len < 2 || len > FM_LEDGERWIRE_MAX) {
-		*errstr = "bad request length";
-		return false;
-	}
-	memset(q, 0, sizeof(*q));
-	fm_wire_reader_init(&r, buf, len);
-	if (fm_wire_get_u8(&r) != FM_LEDGERWIRE_VERSION) {
-		*errstr = "unsupported version";
-		return false;
-	}
-	q->op = fm_wire_get_u8(&r);
-	switch (q->op) {
-	case FM_LEDGERWIRE_RESERVE:
-		get_text(&r, q->user, 1, sizeof(q->user));
-		get_text(&r, q->account, 0, sizeof(q->account));
-		get_text(&r, q->key, 1, sizeof(q->key));
-		q->amount = get_count(&r);
-		q->job_id = get_count(&r);
-		q->price_version = get_count(&r);
-		if (q->price_version > INT_MAX)
-			fm_wire_reader_fail(&r);
-		break;
-	case FM_LEDGERWIRE_COMMIT:
-	case FM_LEDGERWIRE_REFUND:
-		get_text(&r, q->key, 1, sizeof(q->key));
-		get_text(&r, q->printer, 0, sizeof(q->printer));
-		get_text(&r, q->usage.media, 0, sizeof(q->usage.media));
-		q->reservation = get_count(&r);
-		q->amount = get_count(&r);
-		q->measured = get_flag(&r);
-		q->has_usage = get_flag(&r);
-		get_usage(&r, &q->usage);
-		/* One encoding per request: no usage means zeros. */
-		if (!q->has_usage && !usage_empty(&q->usage))
-			fm_wire_reader_fail(&r);
-		break;
-	default:
-		*errstr = "unknown operation";
-		return false;
-	}
-	if (!fm_wire_reader_end(&r)) {
-		*errstr = "malformed request";
-		return false;
-	}
-	return true;
+static void
+put_reply(struct fm_wire_writer *w, const void *msg)
+{
+	const struct fm_ledgerwire_reply *p = msg;
+
+	fm_wire_put_u8(w, FM_LEDGERWIRE_VERSION);
+	fm_wire_put_u8(w, p->ok);
+	fm_wire_put_u8(w, p->replayed);
+	put_count(w, p->id);
+	put_count(w, p->amount);
+	put_text(w, p->message, 0, sizeof(p->message));
 }
 
 size_t
 fm_ledgerwire_encode_reply(
     const struct fm_ledgerwire_reply *p, uint8_t *buf, size_t size)
 {
-	struct fm_wire_writer w;
+	return fm_wire_encode(buf, size, put_reply, p);
+}
 
-	if (p == NULL)
-		return 0;
-	fm_wire_writer_init(&w, buf, size);
-	fm_wire_put_u8(&w, FM_LEDGERWIRE_VERSION);
-	fm_wire_put_u8(&w, p->ok);
-	fm_wire_put_u8(&w, p->replayed);
-	put_count(&w, p->id);
-	put_count(&w, p->amount);
-	put_text(&w, p->message, 0, sizeof(p->message));
-	return fm_wire_writer_end(&w);
+static const char *
+get_reply(struct fm_wire_reader *r, void *msg)
+{
+	struct fm_ledgerwire_reply *p = msg;
+
+	p->ok = get_flag(r);
+	p->replayed = get_flag(r);
+	p->id = get_count(r);
+	p->amount = get_count(r);
+	get_text(r, p->message, 0, sizeof(p->message));
+	return NULL;
 }
 
 bool
 fm_ledgerwire_decode_reply(const uint8_t *buf, size_t len,
     struct fm_ledgerwire_reply *p, const char **errstr)
 {
-	struct fm_wire_reader r;
-
-	*errstr = NULL;
-	if (buf == NULL || p == NULL || len < 1 || len > FM_LEDGERWIRE_MAX) {
-		*errstr = "bad reply length";
-		return false;
-	}
-	memset(p, 0, sizeof(*p));
-	fm_wire_reader_init(&r, buf, len);
-	if (fm_wire_get_u8(&r) != FM_LEDGERWIRE_VERSION) {
-		*errstr = "unsupported version";
-		return false;
-	}
-	p->ok = get_flag(&r);
-	p->replayed = get_flag(&r);
-	p->id = get_count(&r);
-	p->amount = get_count(&r);
-	get_text(&r, p->message, 0, sizeof(p->message));
-	if (!fm_wire_reader_end(&r)) {
-		*errstr = "malformed reply";
-		return false;
-	}
-	return true;
+	return fm_wire_decode(
+	    &reply, buf, len, get_reply, p, sizeof(*p), errstr);
 }
 
 const char *

@@ -35,91 +35,90 @@ get_text(struct fm_wire_reader *r, char *out, size_t min, bool plain)
 		fm_wire_reader_fail(r);
 }
 
+static const struct fm_wire_format request = {FM_PAMWIRE_VERSION, 1,
+    FM_PAMWIRE_MAX, "bad request length", "unsupported version",
+    "malformed request"};
+static const struct fm_wire_format reply = {FM_PAMWIRE_VERSION, 2,
+    FM_PAMWIRE_MAX, "malformed reply", "malformed reply", "malformed reply"};
+
+static void
+put_request(struct fm_wire_writer *w, const void *msg)
+{
+	const struct fm_pamwire_request *r = msg;
+
+	fm_wire_put_u8(w, FM_PAMWIRE_VERSION);
+	put_text(w, r->user, 1, true);
+	put_text(w, r->rhost, 0, true);
+	put_text(w, r->secret, 1, false);
+}
+
 size_t
 fm_pamwire_encode_request(
     const struct fm_pamwire_request *r, uint8_t *buf, size_t size)
 {
-	struct fm_wire_writer w;
-	size_t len;
+	size_t len = fm_wire_encode(buf, size, put_request, r);
 
-	if (r == NULL)
-		return 0;
-	fm_wire_writer_init(&w, buf, size);
-	fm_wire_put_u8(&w, FM_PAMWIRE_VERSION);
-	put_text(&w, r->user, 1, true);
-	put_text(&w, r->rhost, 0, true);
-	put_text(&w, r->secret, 1, false);
 	/* A refused request may have left part of the secret in buf. */
-	if ((len = fm_wire_writer_end(&w)) == 0 && buf != NULL)
+	if (len == 0 && buf != NULL)
 		fm_wipe(buf, size);
 	return len;
+}
+
+static const char *
+get_request(struct fm_wire_reader *rd, void *msg)
+{
+	struct fm_pamwire_request *r = msg;
+
+	get_text(rd, r->user, 1, true);
+	get_text(rd, r->rhost, 0, true);
+	get_text(rd, r->secret, 1, false);
+	return NULL;
 }
 
 bool
 fm_pamwire_decode_request(const uint8_t *buf, size_t len,
     struct fm_pamwire_request *r, const char **errstr)
 {
-	struct fm_wire_reader rd;
+	return fm_wire_decode(
+	    &request, buf, len, get_request, r, sizeof(*r), errstr);
+}
 
-	*errstr = NULL;
-	if (buf == NULL || r == NULL || len < 1 || len > FM_PAMWIRE_MAX) {
-		*errstr = "bad request length";
-		return false;
-	}
-	memset(r, 0, sizeof(*r));
-	fm_wire_reader_init(&rd, buf, len);
-	if (fm_wire_get_u8(&rd) != FM_PAMWIRE_VERSION) {
-		*errstr = "unsupported version";
-		return false;
-	}
-	get_text(&rd, r->user, 1, true);
-	get_text(&rd, r->rhost, 0, true);
-	get_text(&rd, r->secret, 1, false);
-	if (!fm_wire_reader_end(&rd)) {
-		fm_wipe(r, sizeof(*r));
-		*errstr = "malformed request";
-		return false;
-	}
-	return true;
+static void
+put_reply(struct fm_wire_writer *w, const void *msg)
+{
+	const struct fm_pamwire_reply *r = msg;
+
+	if (r->result > FM_PAMAUTH_UNAVAILABLE)
+		fm_wire_writer_fail(w);
+	fm_wire_put_u8(w, FM_PAMWIRE_VERSION);
+	fm_wire_put_u8(w, r->result);
+	/* The user PAM settled on, and only if it let them in. */
+	put_text(w, r->user, r->result == FM_PAMAUTH_OK ? 1 : 0, true);
 }
 
 size_t
 fm_pamwire_encode_reply(
     const struct fm_pamwire_reply *r, uint8_t *buf, size_t size)
 {
-	struct fm_wire_writer w;
+	return fm_wire_encode(buf, size, put_reply, r);
+}
 
-	if (r == NULL || r->result > FM_PAMAUTH_UNAVAILABLE)
-		return 0;
-	fm_wire_writer_init(&w, buf, size);
-	fm_wire_put_u8(&w, FM_PAMWIRE_VERSION);
-	fm_wire_put_u8(&w, r->result);
-	put_text(&w, r->user, r->result == FM_PAMAUTH_OK ? 1 : 0, true);
-	return fm_wire_writer_end(&w);
+static const char *
+get_reply(struct fm_wire_reader *rd, void *msg)
+{
+	struct fm_pamwire_reply *r = msg;
+
+	r->result = fm_wire_get_u8(rd);
+	if (r->result > FM_PAMAUTH_UNAVAILABLE)
+		fm_wire_reader_fail(rd);
+	get_text(rd, r->user, r->result == FM_PAMAUTH_OK ? 1 : 0, true);
+	return NULL;
 }
 
 bool
 fm_pamwire_decode_reply(const uint8_t *buf, size_t len,
     struct fm_pamwire_reply *r, const char **errstr)
 {
-	struct fm_wire_reader rd;
-
-	*errstr = NULL;
-	fm_wire_reader_init(&rd, buf, len);
-	if (r == NULL || len > FM_PAMWIRE_MAX ||
-	    fm_wire_get_u8(&rd) != FM_PAMWIRE_VERSION) {
-		*errstr = "malformed reply";
-		return false;
-	}
-	memset(r, 0, sizeof(*r));
-	/* The user PAM settled on, and only if it let them in. */
-	r->result = fm_wire_get_u8(&rd);
-	if (r->result > FM_PAMAUTH_UNAVAILABLE)
-		fm_wire_reader_fail(&rd);
-	get_text(&rd, r->user, r->result == FM_PAMAUTH_OK ? 1 : 0, true);
-	if (!fm_wire_reader_end(&rd)) {
-		*errstr = "malformed reply";
-		return false;
-	}
-	return true;
+	return fm_wire_decode(
+	    &reply, buf, len, get_reply, r, sizeof(*r), errstr);
 }

@@ -66,8 +66,6 @@ static void
 put_field(struct fm_wire_writer *w, const struct field *f, const void *t)
 {
 	const char *p = (const char *)t + f->offset;
-	uint32_t u32;
-	uint64_t u64;
 
 	fm_wire_put_u8(w, f->tag);
 	switch (f->kind) {
@@ -76,32 +74,34 @@ put_field(struct fm_wire_writer *w, const struct field *f, const void *t)
 		fm_wire_put_text16(w, p, f->size);
 		break;
 	case KIND_U32:
-		memcpy(&u32, p, sizeof(u32));
-		fm_wire_put_u16(w, 4);
-		fm_wire_put_u32(w, u32);
-		break;
 	case KIND_U64:
-		memcpy(&u64, p, sizeof(u64));
-		fm_wire_put_u16(w, 8);
-		fm_wire_put_u64(w, u64);
+		fm_wire_put_u16(w, f->size);
+		fm_wire_put_member(w, p, f->size);
 		break;
 	}
+}
+
+/* Every message starts "FMI1" | type. */
+static void
+put_start(struct fm_wire_writer *w, uint8_t type)
+{
+	fm_wire_put_bytes(w, MAGIC, 4);
+	fm_wire_put_u8(w, type);
+}
+
+static void
+put_request(struct fm_wire_writer *w, const void *msg)
+{
+	put_start(w, TYPE_REQUEST);
+	for (size_t i = 0; i < NFIELDS; i++)
+		put_field(w, &fields[i], msg);
 }
 
 size_t
 fm_ingestmsg_encode_request(
     const struct fm_ticket *t, uint8_t *buf, size_t size)
 {
-	struct fm_wire_writer w;
-
-	if (t == NULL)
-		return 0;
-	fm_wire_writer_init(&w, buf, size);
-	fm_wire_put_bytes(&w, MAGIC, 4);
-	fm_wire_put_u8(&w, TYPE_REQUEST);
-	for (size_t i = 0; i < NFIELDS; i++)
-		put_field(&w, &fields[i], t);
-	return fm_wire_writer_end(&w);
+	return fm_wire_encode(buf, size, put_request, t);
 }
 
 static const struct field *
@@ -120,8 +120,6 @@ get_field(const struct field *f, struct fm_wire_reader *v, struct fm_ticket *t,
 {
 	size_t flen = fm_wire_reader_left(v);
 	char *dst = (char *)t + f->offset;
-	uint32_t u32;
-	uint64_t u64;
 
 	if (f->kind == KIND_STR) {
 		if (flen >= f->size) {
@@ -135,12 +133,8 @@ get_field(const struct field *f, struct fm_wire_reader *v, struct fm_ticket *t,
 	} else if (flen != f->size) {
 		*errstr = "integer field of the wrong width";
 		return false;
-	} else if (f->kind == KIND_U32) {
-		u32 = fm_wire_get_u32(v);
-		memcpy(dst, &u32, sizeof(u32));
 	} else {
-		u64 = fm_wire_get_u64(v);
-		memcpy(dst, &u64, sizeof(u64));
+		fm_wire_get_member(v, dst, f->size);
 	}
 	return true;
 }
@@ -211,21 +205,22 @@ fm_ingestmsg_decode_request(
 	return true;
 }
 
+static void
+put_reply(struct fm_wire_writer *w, const void *msg)
+{
+	const struct fm_ingest_reply *r = msg;
+
+	put_start(w, TYPE_REPLY);
+	fm_wire_put_u8(w, (uint8_t)r->status);
+	fm_wire_put_u64(w, r->job_id);
+	fm_wire_put_text16(w, r->message, sizeof(r->message));
+}
+
 size_t
 fm_ingestmsg_encode_reply(
     const struct fm_ingest_reply *r, uint8_t *buf, size_t size)
 {
-	struct fm_wire_writer w;
-
-	if (r == NULL)
-		return 0;
-	fm_wire_writer_init(&w, buf, size);
-	fm_wire_put_bytes(&w, MAGIC, 4);
-	fm_wire_put_u8(&w, TYPE_REPLY);
-	fm_wire_put_u8(&w, (uint8_t)r->status);
-	fm_wire_put_u64(&w, r->job_id);
-	fm_wire_put_text16(&w, r->message, sizeof(r->message));
-	return fm_wire_writer_end(&w);
+	return fm_wire_encode(buf, size, put_reply, r);
 }
 
 bool

@@ -392,6 +392,84 @@ test_text_round_trip(void)
 }
 
 static void
+test_members(void)
+{
+	struct {
+		uint8_t a;
+		uint16_t b;
+		uint32_t c;
+		int64_t d;
+	} in = {0xab, 0x1234, 0xdeadbeef, -2}, out;
+	static const uint8_t want[] = {0xab, 0x12, 0x34, 0xde, 0xad, 0xbe, 0xef,
+	    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe};
+	struct fm_wire_writer w;
+	struct fm_wire_reader r;
+	uint8_t buf[sizeof(want)];
+
+	fm_wire_writer_init(&w, buf, sizeof(buf));
+	fm_wire_put_member(&w, &in.a, sizeof(in.a));
+	fm_wire_put_member(&w, &in.b, sizeof(in.b));
+	fm_wire_put_member(&w, &in.c, sizeof(in.c));
+	fm_wire_put_member(&w, &in.d, sizeof(in.d));
+	ASSERT_UINT_EQ(fm_wire_writer_end(&w), sizeof(want));
+	ASSERT_MEM_EQ(buf, want, sizeof(want));
+
+	memset(&out, 0x5a, sizeof(out));
+	fm_wire_reader_init(&r, buf, sizeof(buf));
+	ASSERT_TRUE(fm_wire_get_member(&r, &out.a, sizeof(out.a)));
+	ASSERT_TRUE(fm_wire_get_member(&r, &out.b, sizeof(out.b)));
+	ASSERT_TRUE(fm_wire_get_member(&r, &out.c, sizeof(out.c)));
+	ASSERT_TRUE(fm_wire_get_member(&r, &out.d, sizeof(out.d)));
+	ASSERT_TRUE(fm_wire_reader_end(&r));
+	ASSERT_UINT_EQ(out.a, in.a);
+	ASSERT_UINT_EQ(out.b, in.b);
+	ASSERT_UINT_EQ(out.c, in.c);
+	ASSERT_INT_EQ(out.d, in.d);
+
+	/* Past the end: the member is zeroed.  Widths other than 1, 2, 4
+	 * and 8, and NULL, are refused. */
+	ASSERT_FALSE(fm_wire_get_member(&r, &out.c, sizeof(out.c)));
+	ASSERT_UINT_EQ(out.c, 0);
+	fm_wire_reader_init(&r, buf, sizeof(buf));
+	ASSERT_FALSE(fm_wire_get_member(&r, &out.c, 3));
+	fm_wire_reader_init(&r, buf, sizeof(buf));
+	ASSERT_FALSE(fm_wire_get_member(&r, NULL, 4));
+	fm_wire_writer_init(&w, buf, sizeof(buf));
+	fm_wire_put_member(&w, &in.c, 3);
+	ASSERT_UINT_EQ(fm_wire_writer_end(&w), 0);
+	fm_wire_writer_init(&w, buf, sizeof(buf));
+	fm_wire_put_member(&w, NULL, 4);
+	ASSERT_UINT_EQ(fm_wire_writer_end(&w), 0);
+}
+
+/* A put function for fm_wire_encode(): a u16, refused if it is 0. */
+static void
+put_nonzero(struct fm_wire_writer *w, const void *msg)
+{
+	const uint16_t *v = msg;
+
+	if (*v == 0)
+		fm_wire_writer_fail(w);
+	fm_wire_put_u16(w, *v);
+}
+
+static void
+test_encode(void)
+{
+	uint16_t v = 0x0102;
+	uint8_t buf[2];
+
+	ASSERT_UINT_EQ(fm_wire_encode(buf, sizeof(buf), put_nonzero, &v), 2);
+	ASSERT_MEM_EQ(buf, "\1\2", 2);
+	ASSERT_UINT_EQ(fm_wire_encode(buf, 1, put_nonzero, &v), 0);
+	ASSERT_UINT_EQ(fm_wire_encode(NULL, 2, put_nonzero, &v), 0);
+	ASSERT_UINT_EQ(fm_wire_encode(buf, sizeof(buf), put_nonzero, NULL), 0);
+	ASSERT_UINT_EQ(fm_wire_encode(buf, sizeof(buf), NULL, &v), 0);
+	v = 0;
+	ASSERT_UINT_EQ(fm_wire_encode(buf, sizeof(buf), put_nonzero, &v), 0);
+}
+
+static void
 test_is_plain(void)
 {
 	ASSERT_TRUE(fm_wire_is_plain("", 0));
@@ -418,6 +496,8 @@ main(void)
 	RUN(test_slices);
 	RUN(test_text_reader);
 	RUN(test_text_round_trip);
+	RUN(test_members);
+	RUN(test_encode);
 	RUN(test_is_plain);
 	return harness_done();
 }
