@@ -18,13 +18,14 @@
  *	fm_wire_put_text8(&w, m->user, sizeof(m->user));
  *	return fm_wire_writer_end(&w);         (length, or 0)
  *
- * fm_wire_encode() and fm_wire_decode() run the first and last lines
- * around a codec's own put or get function.
- *
  *	fm_wire_reader_init(&r, buf, len);
  *	version = fm_wire_get_u8(&r);
  *	fm_wire_get_text8(&r, m->user, sizeof(m->user));
  *	return fm_wire_reader_end(&r);         (all read, nothing left over)
+ *
+ * fm_wire_encode() and fm_wire_decode() run the first and last lines of
+ * these around a codec's own put or get function, with the checks every
+ * codec would otherwise repeat.
  *
  * The structs are plain values meant to live on the stack; their fields
  * are for this module only.

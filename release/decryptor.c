@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "common/aead.h"
-#include "common/wire.h"
 #include "spooler/spool.h"
+#include "common/wire.h"
 
 struct fm_decryptor {
 	int fd;
