@@ -126,6 +126,16 @@ fm_wire_put_bytes(struct fm_wire_writer *w, const void *p, size_t n)
 		memcpy(dst, p, n);
 }
 
+/* Names and keys on the wire: no control byte, and so no NUL. */
+static bool
+is_plain(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
 static void
 put_text(struct fm_wire_writer *w, const char *s, size_t size, size_t width)
 {
@@ -150,6 +160,17 @@ void
 fm_wire_put_text16(struct fm_wire_writer *w, const char *s, size_t size)
 {
 	put_text(w, s, size, 2);
+}
+
+void
+fm_wire_put_plain8(
+    struct fm_wire_writer *w, const char *s, size_t size, size_t min)
+{
+	size_t n = s != NULL ? strnlen(s, size) : 0;
+
+	if (n < min || !is_plain(s, n))
+		w->failed = true;
+	fm_wire_put_text8(w, s, size);
 }
 
 struct fm_wire_mark
@@ -201,16 +222,21 @@ fm_wire_writer_end(const struct fm_wire_writer *w)
 }
 
 size_t
-fm_wire_encode(uint8_t *buf, size_t size,
+fm_wire_encode(const struct fm_wire_format *f, uint8_t *buf, size_t size,
     void (*put)(struct fm_wire_writer *w, const void *msg), const void *msg)
 {
 	struct fm_wire_writer w;
+	size_t len;
 
 	if (put == NULL || msg == NULL)
 		return 0;
 	fm_wire_writer_init(&w, buf, size);
+	if (f != NULL)
+		fm_wire_put_u8(&w, f->version);
 	put(&w, msg);
-	return fm_wire_writer_end(&w);
+	if ((len = fm_wire_writer_end(&w)) == 0 && buf != NULL)
+		fm_wipe(buf, size);
+	return len;
 }
 
 /* The next n bytes of the reader's input, or NULL. */
@@ -251,7 +277,7 @@ fm_wire_reader_init(struct fm_wire_reader *r, const void *buf, size_t len)
 bool
 fm_wire_decode(const struct fm_wire_format *f, const uint8_t *buf, size_t len,
     const char *(*get)(struct fm_wire_reader *r, void *msg), void *msg,
-    size_t size, const char **errstr)
+    const char **errstr)
 {
 	struct fm_wire_reader r;
 	const char *why;
@@ -261,14 +287,14 @@ fm_wire_decode(const struct fm_wire_format *f, const uint8_t *buf, size_t len,
 		*errstr = f->bad_length;
 		return false;
 	}
-	memset(msg, 0, size);
+	memset(msg, 0, f->size);
 	fm_wire_reader_init(&r, buf, len);
 	if (!fm_wire_expect(&r, &f->version, 1)) {
 		*errstr = f->bad_version;
 		return false;
 	}
 	if ((why = get(&r, msg)) != NULL || !fm_wire_reader_end(&r)) {
-		fm_wipe(msg, size);
+		fm_wipe(msg, f->size);
 		*errstr = why != NULL ? why : f->malformed;
 		return false;
 	}
@@ -407,6 +433,21 @@ fm_wire_get_text16(struct fm_wire_reader *r, char *out, size_t size)
 	return fm_wire_get_text(r, n, out, size);
 }
 
+bool
+fm_wire_get_plain8(struct fm_wire_reader *r, char *out, size_t size, size_t min)
+{
+	size_t n;
+
+	if (!fm_wire_get_text8(r, out, size))
+		return false;
+	if ((n = strlen(out)) < min || !is_plain(out, n)) {
+		r->failed = true;
+		out[0] = '\0';
+		return false;
+	}
+	return true;
+}
+
 size_t
 fm_wire_reader_left(const struct fm_wire_reader *r)
 {
@@ -429,15 +470,4 @@ bool
 fm_wire_reader_end(const struct fm_wire_reader *r)
 {
 	return !r->failed && r->at == r->len;
-}
-
-bool
-fm_wire_is_plain(const void *s, size_t n)
-{
-	const uint8_t *p = s;
-
-	for (size_t i = 0; i < n; i++)
-		if (p[i] < 0x20 || p[i] == 0x7f)
-			return false;
-	return true;
 }

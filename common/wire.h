@@ -53,11 +53,13 @@ struct fm_wire_reader {
 
 /*
  * A versioned message (fm_wire_decode()): its length bounds, its first
- * byte, and the static strings that say why one is refused.
+ * byte, the size of the struct it decodes into, and the static strings
+ * that say why one is refused.
  */
 struct fm_wire_format {
 	uint8_t version;
 	size_t min, max;         /* bytes, the version included */
+	size_t size;             /* of the decoded struct */
 	const char *bad_length;  /* outside min..max, or nothing to decode */
 	const char *bad_version; /* the first byte is not version */
 	const char *malformed;   /* anything else */
@@ -124,6 +126,14 @@ void fm_wire_put_text8(struct fm_wire_writer *w, const char *s, size_t size);
 void fm_wire_put_text16(struct fm_wire_writer *w, const char *s, size_t size);
 
 /*
+ * 'fm_wire_put_plain8()' - fm_wire_put_text8() of a name or key: the
+ * writer fails unless s holds at least min bytes and no control byte
+ * (below 0x20, or DEL).
+ */
+void fm_wire_put_plain8(
+    struct fm_wire_writer *w, const char *s, size_t size, size_t min);
+
+/*
  * 'fm_wire_begin_length()' - reserve a big-endian length of width bytes
  * (1, 2 or 4) for what is written after it; fm_wire_end_length() fills it
  * in.  Lets a codec nest fields without counting them first.
@@ -149,16 +159,17 @@ size_t fm_wire_writer_end(const struct fm_wire_writer *w);
 
 /*
  * 'fm_wire_encode()' - the body of a codec's encode function: a writer
- * over buf (size bytes), put(writer, msg), and the length written, or 0
- * if msg is NULL or anything failed.  put() refuses a message it cannot
- * encode with fm_wire_writer_fail().
+ * over buf (size bytes), f->version first if f is not NULL, then
+ * put(writer, msg).  Returns the length written, or 0 if msg is NULL or
+ * anything failed; buf is then wiped, so that a refused message leaves
+ * no secret behind.  put() refuses a message with fm_wire_writer_fail().
  */
-size_t fm_wire_encode(uint8_t *buf, size_t size,
+size_t fm_wire_encode(const struct fm_wire_format *f, uint8_t *buf, size_t size,
     void (*put)(struct fm_wire_writer *w, const void *msg), const void *msg);
 
 /*
  * 'fm_wire_decode()' - the body of a codec's decode function for a
- * message of format f: check its length and version, zero msg (size
+ * message of format f: check its length and version, zero msg (f->size
  * bytes), get(reader, msg), and require that every byte was read.  get()
  * refuses a message with fm_wire_reader_fail(), or by returning a static
  * string to report instead of f->malformed; it returns NULL otherwise.
@@ -167,7 +178,30 @@ size_t fm_wire_encode(uint8_t *buf, size_t size,
  */
 bool fm_wire_decode(const struct fm_wire_format *f, const uint8_t *buf,
     size_t len, const char *(*get)(struct fm_wire_reader *r, void *msg),
-    void *msg, size_t size, const char **errstr);
+    void *msg, const char **errstr);
+
+/*
+ * FM_WIRE_CODEC(type, f, put, get, encode, decode) - define a codec's two
+ * exported functions for one versioned message of format f:
+ *
+ *	size_t encode(const type *msg, uint8_t *buf, size_t size);
+ *	bool decode(const uint8_t *buf, size_t len, type *msg,
+ *	    const char **errstr);
+ *
+ * as fm_wire_encode() with put and fm_wire_decode() with get.  The codec's
+ * header declares and documents them as usual; this spares each codec the
+ * same two bodies.
+ */
+#define FM_WIRE_CODEC(type, f, put, get, encode, decode)                       \
+	size_t encode(const type *msg, uint8_t *buf, size_t size)              \
+	{                                                                      \
+		return fm_wire_encode(&(f), buf, size, (put), msg);            \
+	}                                                                      \
+	bool decode(                                                           \
+	    const uint8_t *buf, size_t len, type *msg, const char **errstr)    \
+	{                                                                      \
+		return fm_wire_decode(&(f), buf, len, (get), msg, errstr);     \
+	}
 
 /*
  * 'fm_wire_reader_init()' - start reading the len bytes at buf (borrowed
@@ -240,6 +274,14 @@ bool fm_wire_get_text8(struct fm_wire_reader *r, char *out, size_t size);
 /* 'fm_wire_get_text16()' - a be16 length, then fm_wire_get_text(). */
 bool fm_wire_get_text16(struct fm_wire_reader *r, char *out, size_t size);
 
+/*
+ * 'fm_wire_get_plain8()' - fm_wire_get_text8() of a name or key: the
+ * reader fails, leaving out empty, unless it holds at least min bytes and
+ * no control byte (below 0x20, or DEL).
+ */
+bool fm_wire_get_plain8(
+    struct fm_wire_reader *r, char *out, size_t size, size_t min);
+
 /* 'fm_wire_reader_left()' - bytes not yet read; 0 once failed. */
 size_t fm_wire_reader_left(const struct fm_wire_reader *r);
 
@@ -254,12 +296,5 @@ bool fm_wire_reader_ok(const struct fm_wire_reader *r);
  * read: a message with trailing bytes is as malformed as a short one.
  */
 bool fm_wire_reader_end(const struct fm_wire_reader *r);
-
-/*
- * 'fm_wire_is_plain()' - true if none of the n bytes at s is a control
- * byte (below 0x20, or DEL): the rule for names and keys on the wire,
- * which also rules out NUL.
- */
-bool fm_wire_is_plain(const void *s, size_t n);
 
 #endif

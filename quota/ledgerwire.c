@@ -31,28 +31,6 @@ get_count(struct fm_wire_reader *r)
 	return v;
 }
 
-/* s must fit a field of size bytes (with its NUL), hold at least min
- * bytes and be plain. */
-static void
-put_text(struct fm_wire_writer *w, const char *s, size_t min, size_t size)
-{
-	size_t n = strnlen(s, size);
-
-	if (n < min || !fm_wire_is_plain(s, n))
-		fm_wire_writer_fail(w);
-	fm_wire_put_text8(w, s, size);
-}
-
-static void
-get_text(struct fm_wire_reader *r, char *out, size_t min, size_t size)
-{
-	size_t n;
-
-	fm_wire_get_text8(r, out, size);
-	if ((n = strlen(out)) < min || !fm_wire_is_plain(out, n))
-		fm_wire_reader_fail(r);
-}
-
 static bool
 get_flag(struct fm_wire_reader *r)
 {
@@ -96,25 +74,26 @@ get_usage(struct fm_wire_reader *r, struct fm_usage *u)
 			u->sheets[c][d] = get_count(r);
 }
 
-static const struct fm_wire_format request = {FM_LEDGERWIRE_VERSION, 2,
-    FM_LEDGERWIRE_MAX, "bad request length", "unsupported version",
-    "malformed request"};
+/* The minimums decide which short messages are refused as bad lengths
+ * rather than as malformed, as they always were. */
 static const struct fm_wire_format reply = {FM_LEDGERWIRE_VERSION, 1,
-    FM_LEDGERWIRE_MAX, "bad reply length", "unsupported version",
-    "malformed reply"};
+    FM_LEDGERWIRE_MAX, sizeof(struct fm_ledgerwire_reply), "bad reply length",
+    "unsupported version", "malformed reply"};
+static const struct fm_wire_format request = {FM_LEDGERWIRE_VERSION, 2,
+    FM_LEDGERWIRE_MAX, sizeof(struct fm_ledgerwire_request),
+    "bad request length", "unsupported version", "malformed request"};
 
 static void
 put_request(struct fm_wire_writer *w, const void *msg)
 {
 	const struct fm_ledgerwire_request *q = msg;
 
-	fm_wire_put_u8(w, FM_LEDGERWIRE_VERSION);
 	fm_wire_put_u8(w, q->op);
 	switch (q->op) {
 	case FM_LEDGERWIRE_RESERVE:
-		put_text(w, q->user, 1, sizeof(q->user));
-		put_text(w, q->account, 0, sizeof(q->account));
-		put_text(w, q->key, 1, sizeof(q->key));
+		fm_wire_put_plain8(w, q->user, sizeof(q->user), 1);
+		fm_wire_put_plain8(w, q->account, sizeof(q->account), 0);
+		fm_wire_put_plain8(w, q->key, sizeof(q->key), 1);
 		put_count(w, q->amount);
 		put_count(w, q->job_id);
 		if (q->price_version > INT_MAX)
@@ -123,10 +102,10 @@ put_request(struct fm_wire_writer *w, const void *msg)
 		break;
 	case FM_LEDGERWIRE_COMMIT:
 	case FM_LEDGERWIRE_REFUND:
-		put_text(w, q->key, 1, sizeof(q->key));
-		put_text(w, q->printer, 0, sizeof(q->printer));
-		put_text(w, q->has_usage ? q->usage.media : "", 0,
-		    sizeof(q->usage.media));
+		fm_wire_put_plain8(w, q->key, sizeof(q->key), 1);
+		fm_wire_put_plain8(w, q->printer, sizeof(q->printer), 0);
+		fm_wire_put_plain8(w, q->has_usage ? q->usage.media : "",
+		    sizeof(q->usage.media), 0);
 		put_count(w, q->reservation);
 		put_count(w, q->amount);
 		fm_wire_put_u8(w, q->measured);
@@ -138,13 +117,6 @@ put_request(struct fm_wire_writer *w, const void *msg)
 	}
 }
 
-size_t
-fm_ledgerwire_encode_request(
-    const struct fm_ledgerwire_request *q, uint8_t *buf, size_t size)
-{
-	return fm_wire_encode(buf, size, put_request, q);
-}
-
 static const char *
 get_request(struct fm_wire_reader *r, void *msg)
 {
@@ -153,9 +125,9 @@ get_request(struct fm_wire_reader *r, void *msg)
 	q->op = fm_wire_get_u8(r);
 	switch (q->op) {
 	case FM_LEDGERWIRE_RESERVE:
-		get_text(r, q->user, 1, sizeof(q->user));
-		get_text(r, q->account, 0, sizeof(q->account));
-		get_text(r, q->key, 1, sizeof(q->key));
+		fm_wire_get_plain8(r, q->user, sizeof(q->user), 1);
+		fm_wire_get_plain8(r, q->account, sizeof(q->account), 0);
+		fm_wire_get_plain8(r, q->key, sizeof(q->key), 1);
 		q->amount = get_count(r);
 		q->job_id = get_count(r);
 		q->price_version = get_count(r);
@@ -164,9 +136,10 @@ get_request(struct fm_wire_reader *r, void *msg)
 		break;
 	case FM_LEDGERWIRE_COMMIT:
 	case FM_LEDGERWIRE_REFUND:
-		get_text(r, q->key, 1, sizeof(q->key));
-		get_text(r, q->printer, 0, sizeof(q->printer));
-		get_text(r, q->usage.media, 0, sizeof(q->usage.media));
+		fm_wire_get_plain8(r, q->key, sizeof(q->key), 1);
+		fm_wire_get_plain8(r, q->printer, sizeof(q->printer), 0);
+		fm_wire_get_plain8(
+		    r, q->usage.media, sizeof(q->usage.media), 0);
 		q->reservation = get_count(r);
 		q->amount = get_count(r);
 		q->measured = get_flag(r);
@@ -182,32 +155,16 @@ get_request(struct fm_wire_reader *r, void *msg)
 	return NULL;
 }
 
-bool
-fm_ledgerwire_decode_request(const uint8_t *buf, size_t len,
-    struct fm_ledgerwire_request *q, const char **errstr)
-{
-	return fm_wire_decode(
-	    &request, buf, len, get_request, q, sizeof(*q), errstr);
-}
-
 static void
 put_reply(struct fm_wire_writer *w, const void *msg)
 {
 	const struct fm_ledgerwire_reply *p = msg;
 
-	fm_wire_put_u8(w, FM_LEDGERWIRE_VERSION);
 	fm_wire_put_u8(w, p->ok);
 	fm_wire_put_u8(w, p->replayed);
 	put_count(w, p->id);
 	put_count(w, p->amount);
-	put_text(w, p->message, 0, sizeof(p->message));
-}
-
-size_t
-fm_ledgerwire_encode_reply(
-    const struct fm_ledgerwire_reply *p, uint8_t *buf, size_t size)
-{
-	return fm_wire_encode(buf, size, put_reply, p);
+	fm_wire_put_plain8(w, p->message, sizeof(p->message), 0);
 }
 
 static const char *
@@ -219,17 +176,15 @@ get_reply(struct fm_wire_reader *r, void *msg)
 	p->replayed = get_flag(r);
 	p->id = get_count(r);
 	p->amount = get_count(r);
-	get_text(r, p->message, 0, sizeof(p->message));
+	fm_wire_get_plain8(r, p->message, sizeof(p->message), 0);
 	return NULL;
 }
 
-bool
-fm_ledgerwire_decode_reply(const uint8_t *buf, size_t len,
-    struct fm_ledgerwire_reply *p, const char **errstr)
-{
-	return fm_wire_decode(
-	    &reply, buf, len, get_reply, p, sizeof(*p), errstr);
-}
+FM_WIRE_CODEC(struct fm_ledgerwire_request, request, put_request, get_request,
+    fm_ledgerwire_encode_request, fm_ledgerwire_decode_request)
+
+FM_WIRE_CODEC(struct fm_ledgerwire_reply, reply, put_reply, get_reply,
+    fm_ledgerwire_encode_reply, fm_ledgerwire_decode_reply)
 
 const char *
 fm_ledgerwire_errstr(const char *message)

@@ -7,61 +7,27 @@
 
 #include <string.h>
 
-#include "common/aead.h"
 #include "common/wire.h"
 #include "release/pamauth.h"
 
-/*
- * Text is a text8 of at least min bytes; a plain one (user, rhost) holds
- * no control bytes, the secret any byte but NUL.
- */
-static void
-put_text(struct fm_wire_writer *w, const char *s, size_t min, bool plain)
-{
-	size_t n = strnlen(s, FM_PAMWIRE_TEXTMAX);
-
-	if (n < min || (plain && !fm_wire_is_plain(s, n)))
-		fm_wire_writer_fail(w);
-	fm_wire_put_text8(w, s, FM_PAMWIRE_TEXTMAX);
-}
-
-static void
-get_text(struct fm_wire_reader *r, char *out, size_t min, bool plain)
-{
-	size_t n;
-
-	fm_wire_get_text8(r, out, FM_PAMWIRE_TEXTMAX);
-	if ((n = strlen(out)) < min || (plain && !fm_wire_is_plain(out, n)))
-		fm_wire_reader_fail(r);
-}
-
 static const struct fm_wire_format request = {FM_PAMWIRE_VERSION, 1,
-    FM_PAMWIRE_MAX, "bad request length", "unsupported version",
-    "malformed request"};
+    FM_PAMWIRE_MAX, sizeof(struct fm_pamwire_request), "bad request length",
+    "unsupported version", "malformed request"};
 static const struct fm_wire_format reply = {FM_PAMWIRE_VERSION, 2,
-    FM_PAMWIRE_MAX, "malformed reply", "malformed reply", "malformed reply"};
+    FM_PAMWIRE_MAX, sizeof(struct fm_pamwire_reply), "malformed reply",
+    "malformed reply", "malformed reply"};
 
 static void
 put_request(struct fm_wire_writer *w, const void *msg)
 {
 	const struct fm_pamwire_request *r = msg;
 
-	fm_wire_put_u8(w, FM_PAMWIRE_VERSION);
-	put_text(w, r->user, 1, true);
-	put_text(w, r->rhost, 0, true);
-	put_text(w, r->secret, 1, false);
-}
-
-size_t
-fm_pamwire_encode_request(
-    const struct fm_pamwire_request *r, uint8_t *buf, size_t size)
-{
-	size_t len = fm_wire_encode(buf, size, put_request, r);
-
-	/* A refused request may have left part of the secret in buf. */
-	if (len == 0 && buf != NULL)
-		fm_wipe(buf, size);
-	return len;
+	fm_wire_put_plain8(w, r->user, sizeof(r->user), 1);
+	fm_wire_put_plain8(w, r->rhost, sizeof(r->rhost), 0);
+	/* The secret may hold any byte but NUL. */
+	if (r->secret[0] == '\0')
+		fm_wire_writer_fail(w);
+	fm_wire_put_text8(w, r->secret, sizeof(r->secret));
 }
 
 static const char *
@@ -69,18 +35,12 @@ get_request(struct fm_wire_reader *rd, void *msg)
 {
 	struct fm_pamwire_request *r = msg;
 
-	get_text(rd, r->user, 1, true);
-	get_text(rd, r->rhost, 0, true);
-	get_text(rd, r->secret, 1, false);
+	fm_wire_get_plain8(rd, r->user, sizeof(r->user), 1);
+	fm_wire_get_plain8(rd, r->rhost, sizeof(r->rhost), 0);
+	if (fm_wire_get_text8(rd, r->secret, sizeof(r->secret)) &&
+	    r->secret[0] == '\0')
+		fm_wire_reader_fail(rd);
 	return NULL;
-}
-
-bool
-fm_pamwire_decode_request(const uint8_t *buf, size_t len,
-    struct fm_pamwire_request *r, const char **errstr)
-{
-	return fm_wire_decode(
-	    &request, buf, len, get_request, r, sizeof(*r), errstr);
 }
 
 static void
@@ -90,17 +50,10 @@ put_reply(struct fm_wire_writer *w, const void *msg)
 
 	if (r->result > FM_PAMAUTH_UNAVAILABLE)
 		fm_wire_writer_fail(w);
-	fm_wire_put_u8(w, FM_PAMWIRE_VERSION);
 	fm_wire_put_u8(w, r->result);
 	/* The user PAM settled on, and only if it let them in. */
-	put_text(w, r->user, r->result == FM_PAMAUTH_OK ? 1 : 0, true);
-}
-
-size_t
-fm_pamwire_encode_reply(
-    const struct fm_pamwire_reply *r, uint8_t *buf, size_t size)
-{
-	return fm_wire_encode(buf, size, put_reply, r);
+	fm_wire_put_plain8(
+	    w, r->user, sizeof(r->user), r->result == FM_PAMAUTH_OK ? 1 : 0);
 }
 
 static const char *
@@ -111,14 +64,15 @@ get_reply(struct fm_wire_reader *rd, void *msg)
 	r->result = fm_wire_get_u8(rd);
 	if (r->result > FM_PAMAUTH_UNAVAILABLE)
 		fm_wire_reader_fail(rd);
-	get_text(rd, r->user, r->result == FM_PAMAUTH_OK ? 1 : 0, true);
+	fm_wire_get_plain8(
+	    rd, r->user, sizeof(r->user), r->result == FM_PAMAUTH_OK ? 1 : 0);
 	return NULL;
 }
 
-bool
-fm_pamwire_decode_reply(const uint8_t *buf, size_t len,
-    struct fm_pamwire_reply *r, const char **errstr)
-{
-	return fm_wire_decode(
-	    &reply, buf, len, get_reply, r, sizeof(*r), errstr);
-}
+/* fm_wire_encode() wipes buf when it refuses a request: no part of the
+ * secret is left behind. */
+FM_WIRE_CODEC(struct fm_pamwire_request, request, put_request, get_request,
+    fm_pamwire_encode_request, fm_pamwire_decode_request)
+
+FM_WIRE_CODEC(struct fm_pamwire_reply, reply, put_reply, get_reply,
+    fm_pamwire_encode_reply, fm_pamwire_decode_reply)

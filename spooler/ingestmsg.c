@@ -101,7 +101,7 @@ size_t
 fm_ingestmsg_encode_request(
     const struct fm_ticket *t, uint8_t *buf, size_t size)
 {
-	return fm_wire_encode(buf, size, put_request, t);
+	return fm_wire_encode(NULL, buf, size, put_request, t);
 }
 
 static const struct field *
@@ -220,7 +220,7 @@ size_t
 fm_ingestmsg_encode_reply(
     const struct fm_ingest_reply *r, uint8_t *buf, size_t size)
 {
-	return fm_wire_encode(buf, size, put_reply, r);
+	return fm_wire_encode(NULL, buf, size, put_reply, r);
 }
 
 bool

@@ -459,25 +459,61 @@ test_encode(void)
 	uint16_t v = 0x0102;
 	uint8_t buf[2];
 
-	ASSERT_UINT_EQ(fm_wire_encode(buf, sizeof(buf), put_nonzero, &v), 2);
+	ASSERT_UINT_EQ(
+	    fm_wire_encode(NULL, buf, sizeof(buf), put_nonzero, &v), 2);
 	ASSERT_MEM_EQ(buf, "\1\2", 2);
-	ASSERT_UINT_EQ(fm_wire_encode(buf, 1, put_nonzero, &v), 0);
-	ASSERT_UINT_EQ(fm_wire_encode(NULL, 2, put_nonzero, &v), 0);
-	ASSERT_UINT_EQ(fm_wire_encode(buf, sizeof(buf), put_nonzero, NULL), 0);
-	ASSERT_UINT_EQ(fm_wire_encode(buf, sizeof(buf), NULL, &v), 0);
+	ASSERT_UINT_EQ(fm_wire_encode(NULL, buf, 1, put_nonzero, &v), 0);
+	ASSERT_UINT_EQ(fm_wire_encode(NULL, NULL, 2, put_nonzero, &v), 0);
+	ASSERT_UINT_EQ(
+	    fm_wire_encode(NULL, buf, sizeof(buf), put_nonzero, NULL), 0);
+	ASSERT_UINT_EQ(fm_wire_encode(NULL, buf, sizeof(buf), NULL, &v), 0);
 	v = 0;
-	ASSERT_UINT_EQ(fm_wire_encode(buf, sizeof(buf), put_nonzero, &v), 0);
+	ASSERT_UINT_EQ(
+	    fm_wire_encode(NULL, buf, sizeof(buf), put_nonzero, &v), 0);
 }
 
+/* Names and keys: at least min bytes, no control byte, both ways. */
 static void
-test_is_plain(void)
+test_plain_text(void)
 {
-	ASSERT_TRUE(fm_wire_is_plain("", 0));
-	ASSERT_TRUE(fm_wire_is_plain("alice ~ \xc3\xa9", 10));
-	ASSERT_FALSE(fm_wire_is_plain("a\tb", 3));
-	ASSERT_FALSE(fm_wire_is_plain("a\x7f", 2));
-	ASSERT_FALSE(fm_wire_is_plain("a\0b", 3));
-	ASSERT_FALSE(fm_wire_is_plain("\x1f", 1));
+	static const char *const bad[] = {"a\tb", "a\x7f", "\x1f", "x\n"};
+	struct fm_wire_writer w;
+	struct fm_wire_reader r;
+	uint8_t buf[32];
+	char out[16] = "old";
+
+	fm_wire_writer_init(&w, buf, sizeof(buf));
+	fm_wire_put_plain8(&w, "alice ~ \xc3\xa9", 16, 1);
+	fm_wire_put_plain8(&w, "", 16, 0);
+	ASSERT_UINT_EQ(fm_wire_writer_end(&w), 1 + 10 + 1);
+	fm_wire_reader_init(&r, buf, 12);
+	ASSERT_TRUE(fm_wire_get_plain8(&r, out, sizeof(out), 1));
+	ASSERT_STR_EQ(out, "alice ~ \xc3\xa9");
+	ASSERT_TRUE(fm_wire_get_plain8(&r, out, sizeof(out), 0));
+	ASSERT_TRUE(fm_wire_reader_end(&r));
+
+	/* Too short for min, either way. */
+	fm_wire_writer_init(&w, buf, sizeof(buf));
+	fm_wire_put_plain8(&w, "", 16, 1);
+	ASSERT_UINT_EQ(fm_wire_writer_end(&w), 0);
+	fm_wire_reader_init(&r, "\0", 1);
+	ASSERT_FALSE(fm_wire_get_plain8(&r, out, sizeof(out), 1));
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		size_t n = strlen(bad[i]);
+
+		fm_wire_writer_init(&w, buf, sizeof(buf));
+		fm_wire_put_plain8(&w, bad[i], 16, 0);
+		ASSERT_UINT_EQ(fm_wire_writer_end(&w), 0);
+		/* The same bytes as a text8 the reader refuses. */
+		buf[0] = (uint8_t)n;
+		memcpy(buf + 1, bad[i], n);
+		strcpy(out, "old");
+		fm_wire_reader_init(&r, buf, 1 + n);
+		ASSERT_FALSE(fm_wire_get_plain8(&r, out, sizeof(out), 0));
+		ASSERT_STR_EQ(out, "");
+		ASSERT_FALSE(fm_wire_reader_ok(&r));
+	}
 }
 
 int
@@ -498,6 +534,6 @@ main(void)
 	RUN(test_text_round_trip);
 	RUN(test_members);
 	RUN(test_encode);
-	RUN(test_is_plain);
+	RUN(test_plain_text);
 	return harness_done();
 }
