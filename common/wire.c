@@ -283,6 +283,10 @@ fm_wire_decode(const struct fm_wire_format *f, const uint8_t *buf, size_t len,
 	const char *why;
 
 	*errstr = NULL;
+	if (f == NULL || get == NULL) {
+		*errstr = "no message format";
+		return false;
+	}
 	if (buf == NULL || msg == NULL || len < f->min || len > f->max) {
 		*errstr = f->bad_length;
 		return false;

@@ -173,8 +173,8 @@ size_t fm_wire_encode(const struct fm_wire_format *f, uint8_t *buf, size_t size,
  * bytes), get(reader, msg), and require that every byte was read.  get()
  * refuses a message with fm_wire_reader_fail(), or by returning a static
  * string to report instead of f->malformed; it returns NULL otherwise.
- * False with *errstr if anything is wrong, msg then wiped (secrets and
- * all); true with *errstr NULL.
+ * False with *errstr if anything is wrong (f or get NULL: "no message
+ * format"), msg then wiped (secrets and all); true with *errstr NULL.
  */
 bool fm_wire_decode(const struct fm_wire_format *f, const uint8_t *buf,
     size_t len, const char *(*get)(struct fm_wire_reader *r, void *msg),
