@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "badge/reader.h"
+#include "common/hex.h"
 #include "common/log.h"
 #include "common/stop.h"
 
@@ -31,16 +32,15 @@ usage(void)
 static void
 print_event(const struct fm_reader_event *ev)
 {
-	size_t i;
+	char hex[2 * FM_UID_MAX + 1];
 
 	if (ev->type != FM_READER_CARD_PRESENT) {
 		printf("%s\n", fm_readermsg_event_name(ev->type));
 		return;
 	}
-	printf("CARD_PRESENT %s ", fm_readermsg_card_name(ev->card));
-	for (i = 0; i < ev->uid_len; i++)
-		printf("%02x", ev->uid[i]);
-	printf(" %s\n", ev->id);
+	fm_hex_encode(ev->uid, ev->uid_len, hex, sizeof(hex));
+	printf("CARD_PRESENT %s %s %s\n", fm_readermsg_card_name(ev->card), hex,
+	    ev->id);
 }
 
 int

@@ -6,7 +6,10 @@
 #include <string.h>
 
 #include "badge/readermsg.h"
+#include "common/wire.h"
 
+/* "FB", then the version of the format. */
+#define MAGIC "FB\x01"
 #define HDR 6
 
 static bool
@@ -24,9 +27,10 @@ valid_card(unsigned card)
 size_t
 fm_readermsg_encode(const struct fm_reader_event *ev, uint8_t *buf, size_t size)
 {
+	struct fm_wire_writer w;
 	size_t uidlen = 0;
 
-	if (ev == NULL || buf == NULL || !valid_event(ev->type))
+	if (ev == NULL || !valid_event(ev->type))
 		return 0;
 	if (ev->type == FM_READER_CARD_PRESENT) {
 		if (!valid_card(ev->card) || ev->uid_len == 0 ||
@@ -34,17 +38,13 @@ fm_readermsg_encode(const struct fm_reader_event *ev, uint8_t *buf, size_t size)
 			return 0;
 		uidlen = ev->uid_len;
 	}
-	if (size < HDR + uidlen)
-		return 0;
-	buf[0] = 'F';
-	buf[1] = 'B';
-	buf[2] = 1;
-	buf[3] = (uint8_t)ev->type;
-	buf[4] = uidlen ? (uint8_t)ev->card : 0;
-	buf[5] = (uint8_t)uidlen;
-	if (uidlen)
-		memcpy(buf + HDR, ev->uid, uidlen);
-	return HDR + uidlen;
+	fm_wire_writer_init(&w, buf, size);
+	fm_wire_put_bytes(&w, MAGIC, sizeof(MAGIC) - 1);
+	fm_wire_put_u8(&w, ev->type);
+	fm_wire_put_u8(&w, uidlen ? ev->card : FM_CARD_NONE);
+	fm_wire_put_u8(&w, uidlen);
+	fm_wire_put_bytes(&w, ev->uid, uidlen);
+	return fm_wire_writer_end(&w);
 }
 
 bool
@@ -52,21 +52,29 @@ fm_readermsg_decode(const uint8_t *buf, size_t len, struct fm_reader_event *ev,
     const char **errstr)
 {
 	const char *err = NULL;
+	struct fm_wire_reader r;
+	bool magic;
+	uint8_t type, card, uidlen;
 
+	fm_wire_reader_init(&r, buf, len);
+	magic = fm_wire_expect(&r, MAGIC, sizeof(MAGIC) - 1);
+	type = fm_wire_get_u8(&r);
+	card = fm_wire_get_u8(&r);
+	uidlen = fm_wire_get_u8(&r);
 	if (buf == NULL || ev == NULL)
 		err = "no message";
 	else if (len < HDR)
 		err = "reader message too short";
-	else if (buf[0] != 'F' || buf[1] != 'B' || buf[2] != 1)
+	else if (!magic)
 		err = "not a reader message (bad magic or version)";
-	else if (!valid_event(buf[3]))
+	else if (!valid_event(type))
 		err = "unknown reader event";
-	else if (len != HDR + (size_t)buf[5])
+	else if (fm_wire_reader_left(&r) != uidlen)
 		err = "reader message length mismatch";
-	else if (buf[3] == FM_READER_CARD_PRESENT &&
-	    (!valid_card(buf[4]) || buf[5] == 0 || buf[5] > FM_UID_MAX))
+	else if (type == FM_READER_CARD_PRESENT &&
+	    (!valid_card(card) || uidlen == 0 || uidlen > FM_UID_MAX))
 		err = "bad card in reader message";
-	else if (buf[3] != FM_READER_CARD_PRESENT && (buf[4] != 0 || buf[5]))
+	else if (type != FM_READER_CARD_PRESENT && (card != 0 || uidlen))
 		err = "unexpected card data in reader message";
 	if (err != NULL) {
 		if (errstr)
@@ -74,10 +82,10 @@ fm_readermsg_decode(const uint8_t *buf, size_t len, struct fm_reader_event *ev,
 		return false;
 	}
 	memset(ev, 0, sizeof(*ev));
-	ev->type = (enum fm_reader_event_type)buf[3];
-	ev->card = (enum fm_card_type)buf[4];
-	ev->uid_len = buf[5];
-	memcpy(ev->uid, buf + HDR, ev->uid_len);
+	ev->type = (enum fm_reader_event_type)type;
+	ev->card = (enum fm_card_type)card;
+	ev->uid_len = uidlen;
+	fm_wire_get_bytes(&r, ev->uid, uidlen);
 	return true;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "badge/uid.h"
+#include "common/hex.h"
 
 static bool
 has_prefix(const char *buf, size_t len, size_t *pos, const char *word)
@@ -112,8 +113,6 @@ bool
 fm_uid_normalise(const uint8_t *uid, size_t len,
     const struct fm_uid_format *fmt, char *out, size_t outlen)
 {
-	static const char upper[] = "0123456789ABCDEF";
-	static const char lower[] = "0123456789abcdef";
 	uint8_t b[FM_UID_MAX];
 	char digits[FM_UID_DIGITSMAX + 8];
 	size_t i, n, width, start;
@@ -146,33 +145,14 @@ fm_uid_normalise(const uint8_t *uid, size_t len,
 	width = fmt->width ? fmt->width : len;
 	if (width * 2 + 1 > outlen)
 		return false;
-	/* Output byte i is input byte i - (width - len): pad or truncate. */
-	for (i = 0; i < width; i++) {
-		uint8_t v = 0;
-
-		if (i + len >= width) {
-			start = i + len - width;
-			v = b[start];
-		}
-		out[2 * i] =
-		    (fmt->base == FM_UID_HEX_LOWER ? lower : upper)[v >> 4];
-		out[2 * i + 1] =
-		    (fmt->base == FM_UID_HEX_LOWER ? lower : upper)[v & 15];
-	}
-	out[2 * width] = '\0';
-	return true;
-}
-
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	/* Left-pad with zero bytes, or keep the low (last) width bytes. */
+	n = width > len ? width - len : 0;
+	memset(out, '0', 2 * n);
+	start = len - (width - n);
+	return fmt->base == FM_UID_HEX_LOWER
+	    ? fm_hex_encode(b + start, width - n, out + 2 * n, outlen - 2 * n)
+	    : fm_hex_encode_upper(
+	          b + start, width - n, out + 2 * n, outlen - 2 * n);
 }
 
 bool
@@ -208,10 +188,10 @@ fm_uid_from_text(const char *buf, size_t len, enum fm_uid_input in,
 			goto toolong;
 		memset(uid, 0, nbytes);
 		for (i = 0; i < len; i++) {
-			int v = hex_value(buf[i]);
 			size_t nib = i + odd;
+			uint8_t v;
 
-			if (v < 0) {
+			if (!fm_hex_digit(buf[i], &v)) {
 				if (errstr)
 					*errstr = "card number is not hex";
 				return false;

@@ -11,59 +11,63 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/wire.h"
+
 static const char key_info_label[] = "followme sealed v1";
 
-static void
-put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint32_t
-get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
+/* The writers below cannot fail: each field list fills its buffer. */
+_Static_assert(FM_SEALED_HEADERLEN ==
+        8 + 1 + 3 + 4 + FM_SEALED_SALTLEN + FM_SEALED_PREFIXLEN,
+    "sealed header layout");
+_Static_assert(
+    FM_SEALED_PREFIXLEN + 4 == FM_AEAD_NONCELEN, "chunk nonce layout");
 
 void
 fm_sealed_header_encode(const struct fm_sealed_header *h, uint8_t *out)
 {
-	memcpy(out, FM_SEALED_MAGIC, 8);
-	out[8] = (uint8_t)h->alg;
-	out[9] = out[10] = out[11] = 0;
-	put_be32(out + 12, h->chunk_size);
-	memcpy(out + 16, h->salt, FM_SEALED_SALTLEN);
-	memcpy(out + 32, h->prefix, FM_SEALED_PREFIXLEN);
+	static const uint8_t reserved[3];
+	struct fm_wire_writer w;
+
+	fm_wire_writer_init(&w, out, FM_SEALED_HEADERLEN);
+	fm_wire_put_bytes(&w, FM_SEALED_MAGIC, 8);
+	fm_wire_put_u8(&w, h->alg);
+	fm_wire_put_bytes(&w, reserved, sizeof(reserved));
+	fm_wire_put_u32(&w, h->chunk_size);
+	fm_wire_put_bytes(&w, h->salt, FM_SEALED_SALTLEN);
+	fm_wire_put_bytes(&w, h->prefix, FM_SEALED_PREFIXLEN);
 }
 
 bool
 fm_sealed_header_decode(const uint8_t *buf, size_t len,
     struct fm_sealed_header *h, const char **errstr)
 {
+	static const uint8_t reserved[3];
+	struct fm_wire_reader r;
+	uint8_t alg;
+
 	if (buf == NULL || h == NULL || len < FM_SEALED_HEADERLEN) {
 		*errstr = "sealed file: header truncated";
 		return false;
 	}
-	if (memcmp(buf, FM_SEALED_MAGIC, 8) != 0) {
+	fm_wire_reader_init(&r, buf, FM_SEALED_HEADERLEN);
+	if (!fm_wire_expect(&r, FM_SEALED_MAGIC, 8)) {
 		*errstr = "sealed file: bad magic";
 		return false;
 	}
-	if (!fm_aead_alg_is_valid(buf[8]) || buf[9] || buf[10] || buf[11]) {
+	alg = fm_wire_get_u8(&r);
+	if (!fm_aead_alg_is_valid(alg) ||
+	    !fm_wire_expect(&r, reserved, sizeof(reserved))) {
 		*errstr = "sealed file: unknown algorithm";
 		return false;
 	}
-	h->alg = (enum fm_aead_alg)buf[8];
-	h->chunk_size = get_be32(buf + 12);
+	h->alg = (enum fm_aead_alg)alg;
+	h->chunk_size = fm_wire_get_u32(&r);
 	if (h->chunk_size < 16 || h->chunk_size > FM_SEALED_CHUNK_MAX) {
 		*errstr = "sealed file: bad chunk size";
 		return false;
 	}
-	memcpy(h->salt, buf + 16, FM_SEALED_SALTLEN);
-	memcpy(h->prefix, buf + 32, FM_SEALED_PREFIXLEN);
+	fm_wire_get_bytes(&r, h->salt, FM_SEALED_SALTLEN);
+	fm_wire_get_bytes(&r, h->prefix, FM_SEALED_PREFIXLEN);
 	return true;
 }
 
@@ -71,18 +75,23 @@ void
 fm_sealed_chunk_nonce(
     const struct fm_sealed_header *h, uint32_t idx, uint8_t *nonce)
 {
-	memcpy(nonce, h->prefix, FM_SEALED_PREFIXLEN);
-	put_be32(nonce + FM_SEALED_PREFIXLEN, idx);
+	struct fm_wire_writer w;
+
+	fm_wire_writer_init(&w, nonce, FM_AEAD_NONCELEN);
+	fm_wire_put_bytes(&w, h->prefix, FM_SEALED_PREFIXLEN);
+	fm_wire_put_u32(&w, idx);
 }
 
 void
 fm_sealed_chunk_aad(
     const uint8_t *header, uint32_t idx, bool last, uint8_t *aad)
 {
-	memcpy(aad, header, FM_SEALED_HEADERLEN);
-	put_be32(aad + FM_SEALED_HEADERLEN, 0);
-	put_be32(aad + FM_SEALED_HEADERLEN + 4, idx);
-	aad[FM_SEALED_HEADERLEN + 8] = last ? 1 : 0;
+	struct fm_wire_writer w;
+
+	fm_wire_writer_init(&w, aad, FM_SEALED_AADLEN);
+	fm_wire_put_bytes(&w, header, FM_SEALED_HEADERLEN);
+	fm_wire_put_u64(&w, idx);
+	fm_wire_put_u8(&w, last);
 }
 
 bool

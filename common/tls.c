@@ -20,6 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/hex.h"
+
 struct fm_tls_config {
 	enum fm_tls_role role;
 	mbedtls_ssl_config conf;
@@ -241,14 +243,9 @@ bool
 fm_tls_peer_serial(fm_tls_t *tls, char *buf, size_t size)
 {
 	const mbedtls_x509_crt *peer = mbedtls_ssl_get_peer_cert(&tls->ssl);
-	size_t o = 0;
 
-	if (peer == NULL || size < 2 * peer->serial.len + 1)
-		return false;
-	for (size_t i = 0; i < peer->serial.len; i++)
-		o += (size_t)snprintf(
-		    buf + o, size - o, "%02x", peer->serial.p[i]);
-	return true;
+	return peer != NULL &&
+	    fm_hex_encode(peer->serial.p, peer->serial.len, buf, size);
 }
 
 bool

@@ -10,6 +10,7 @@
 
 #include "common/aead.h"
 #include "common/utf8.h"
+#include "common/wire.h"
 
 enum kind { K_U8, K_U32, K_S64, K_TEXT, K_UID, K_ID, K_JOB };
 
@@ -45,11 +46,12 @@ struct field {
 	size_t offset, size;
 };
 
-#define F(k, member)                                                           \
+/* Member of a struct of the given type, on the wire as kind k. */
+#define FIELD(type, k, member)                                                 \
 	{                                                                      \
-		k, offsetof(struct fm_proto_msg, member),                      \
-		    sizeof(((struct fm_proto_msg *)0)->member)                 \
+		k, offsetof(type, member), sizeof(((type *)0)->member)         \
 	}
+#define F(k, member) FIELD(struct fm_proto_msg, k, member)
 
 /* Indexed by tag.  Tags are part of the protocol: never renumber. */
 static const struct field fields[T_COUNT] = {
@@ -131,22 +133,16 @@ enum job_tag {
 	J_COUNT
 };
 
-#define JF(k, member)                                                          \
-	{                                                                      \
-		k, offsetof(struct fm_proto_job, member),                      \
-		    sizeof(((struct fm_proto_job *)0)->member)                 \
-	}
-
 static const struct field job_fields[J_COUNT] = {
-    [J_ID] = JF(K_S64, id),
-    [J_TITLE] = JF(K_TEXT, title),
-    [J_DOCUMENTS] = JF(K_U32, documents),
-    [J_PAGES] = JF(K_U32, pages),
-    [J_COLOR_PAGES] = JF(K_U32, color_pages),
-    [J_COST] = JF(K_S64, cost),
-    [J_CREATED] = JF(K_S64, created_at),
-    [J_EXPIRES] = JF(K_S64, expires_at),
-    [J_COPIES] = JF(K_U32, copies),
+    [J_ID] = FIELD(struct fm_proto_job, K_S64, id),
+    [J_TITLE] = FIELD(struct fm_proto_job, K_TEXT, title),
+    [J_DOCUMENTS] = FIELD(struct fm_proto_job, K_U32, documents),
+    [J_PAGES] = FIELD(struct fm_proto_job, K_U32, pages),
+    [J_COLOR_PAGES] = FIELD(struct fm_proto_job, K_U32, color_pages),
+    [J_COST] = FIELD(struct fm_proto_job, K_S64, cost),
+    [J_CREATED] = FIELD(struct fm_proto_job, K_S64, created_at),
+    [J_EXPIRES] = FIELD(struct fm_proto_job, K_S64, expires_at),
+    [J_COPIES] = FIELD(struct fm_proto_job, K_U32, copies),
 };
 
 static const struct spec *
@@ -179,23 +175,6 @@ fm_proto_wipe(struct fm_proto_msg *m)
 	fm_wipe(m, sizeof(*m));
 }
 
-static void
-put_be(uint8_t *p, uint64_t v, size_t width)
-{
-	for (size_t i = 0; i < width; i++)
-		p[i] = (uint8_t)(v >> (8 * (width - 1 - i)));
-}
-
-static uint64_t
-get_be(const uint8_t *p, size_t width)
-{
-	uint64_t v = 0;
-
-	for (size_t i = 0; i < width; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /* Text on the wire: valid UTF-8, no control characters. */
 static bool
 text_is_clean(const uint8_t *s, size_t len)
@@ -210,134 +189,109 @@ text_is_clean(const uint8_t *s, size_t len)
 	return true;
 }
 
-struct writer {
-	uint8_t *buf;
-	size_t size, len;
-	bool ok;
-};
-
-static uint8_t *
-reserve(struct writer *w, uint8_t tag, size_t len)
+/* Every field is tag u8 | length be16 | value. */
+static void
+put_header(struct fm_wire_writer *w, uint8_t tag, size_t len)
 {
-	uint8_t *p;
-
-	if (!w->ok || len > 0xffff || w->size - w->len < 3 + len) {
-		w->ok = false;
-		return NULL;
-	}
-	p = w->buf + w->len;
-	p[0] = tag;
-	put_be(p + 1, len, 2);
-	w->len += 3 + len;
-	return p + 3;
+	fm_wire_put_u8(w, tag);
+	fm_wire_put_u16(w, len);
 }
 
-/* Writes one scalar or text field from base + f->offset. */
+/*
+ * Writes one scalar or text field from base + f->offset.  An optional
+ * field at its zero value is left out: absent and zero mean the same.
+ */
 static void
-write_field(struct writer *w, uint8_t tag, const struct field *f,
+write_field(struct fm_wire_writer *w, uint8_t tag, const struct field *f,
     const void *base, bool required)
 {
+	static const uint8_t zero[sizeof(int64_t)];
 	const char *src = (const char *)base + f->offset;
-	uint8_t *p;
-	uint32_t u32;
-	int64_t s64;
 	size_t len;
 
 	switch (f->kind) {
 	case K_U8:
 		if (!*(const bool *)(const void *)src && !required)
 			return;
-		if ((p = reserve(w, tag, 1)) != NULL)
-			*p = *(const bool *)(const void *)src ? 1 : 0;
+		put_header(w, tag, 1);
+		fm_wire_put_u8(w, *(const bool *)(const void *)src ? 1 : 0);
 		return;
 	case K_U32:
-		memcpy(&u32, src, sizeof(u32));
-		if (u32 == 0 && !required)
-			return;
-		if ((p = reserve(w, tag, 4)) != NULL)
-			put_be(p, u32, 4);
-		return;
 	case K_S64:
-		memcpy(&s64, src, sizeof(s64));
-		if (s64 == 0 && !required)
+		/* Members are uint32_t or int64_t: their size is their width
+		 * on the wire. */
+		if (!required && memcmp(src, zero, f->size) == 0)
 			return;
-		if ((p = reserve(w, tag, 8)) != NULL)
-			put_be(p, (uint64_t)s64, 8);
+		put_header(w, tag, f->size);
+		fm_wire_put_member(w, src, f->size);
 		return;
 	case K_TEXT:
 		len = strnlen(src, f->size);
 		if (len == f->size || (len == 0 && required) ||
 		    !text_is_clean((const uint8_t *)src, len)) {
 			if (len > 0 || required)
-				w->ok = false;
+				fm_wire_writer_fail(w);
 			return;
 		}
 		if (len == 0)
 			return;
-		if ((p = reserve(w, tag, len)) != NULL)
-			memcpy(p, src, len);
+		/* A text field's header is a text16's length. */
+		fm_wire_put_u8(w, tag);
+		fm_wire_put_text16(w, src, f->size);
 		return;
 	default:
-		w->ok = false;
+		fm_wire_writer_fail(w);
 	}
 }
 
 static void
-write_job(struct writer *w, const struct fm_proto_job *job)
+write_job(struct fm_wire_writer *w, const struct fm_proto_job *job)
 {
-	struct writer inner;
-	uint8_t *p;
-	size_t start;
+	struct fm_wire_mark len;
 
-	if ((p = reserve(w, T_JOB, 0)) == NULL)
-		return;
-	start = w->len;
-	inner = (struct writer){w->buf, w->size, w->len, true};
-	for (int t = 1; t < J_COUNT; t++)
-		write_field(
-		    &inner, (uint8_t)t, &job_fields[t], job, t != J_TITLE);
+	fm_wire_put_u8(w, T_JOB);
+	len = fm_wire_begin_length(w, 2);
 	/* An empty title is allowed: the job then shows its id only. */
-	if (!inner.ok || inner.len - start > 0xffff) {
-		w->ok = false;
-		return;
-	}
-	put_be(p - 2, inner.len - start, 2);
-	w->len = inner.len;
+	for (int t = 1; t < J_COUNT; t++)
+		write_field(w, (uint8_t)t, &job_fields[t], job, t != J_TITLE);
+	fm_wire_end_length(w, len);
 }
 
 size_t
 fm_proto_encode(const struct fm_proto_msg *m, uint8_t *buf, size_t size)
 {
 	const struct spec *s;
-	struct writer w;
+	struct fm_wire_writer w;
+	struct fm_wire_mark frame;
 
-	if (m == NULL || buf == NULL || size < FM_PROTO_HEADERLEN + 2 ||
-	    (s = find_spec((int)m->type)) == NULL)
+	if (m == NULL || (s = find_spec((int)m->type)) == NULL)
 		return 0;
-	if (size > FM_PROTO_HEADERLEN + FM_PROTO_MAXMSG)
-		size = FM_PROTO_HEADERLEN + FM_PROTO_MAXMSG;
-	w = (struct writer){buf, size, FM_PROTO_HEADERLEN + 2, true};
-	buf[FM_PROTO_HEADERLEN] = FM_PROTO_VERSION;
-	buf[FM_PROTO_HEADERLEN + 1] = (uint8_t)m->type;
 	if ((s->allowed & B(T_ID)) && !m->all && m->nids == 0)
 		return 0; /* name the jobs, or all */
 	if (m->all && m->nids > 0)
 		return 0;
+	/* The frame length cannot say more than FM_PROTO_MAXMSG. */
+	if (size > FM_PROTO_HEADERLEN + FM_PROTO_MAXMSG)
+		size = FM_PROTO_HEADERLEN + FM_PROTO_MAXMSG;
+	fm_wire_writer_init(&w, buf, size);
+	frame = fm_wire_begin_length(&w, FM_PROTO_HEADERLEN);
+	fm_wire_put_u8(&w, FM_PROTO_VERSION);
+	fm_wire_put_u8(&w, (uint8_t)m->type);
 	for (int t = 1; t < T_COUNT; t++) {
-		uint8_t *p;
 		if (!(s->allowed & B(t)))
 			continue;
 		if (t == T_UID) {
-			if (m->uid_len == 0 || m->uid_len > FM_PROTO_UIDMAX ||
-			    (p = reserve(&w, T_UID, m->uid_len)) == NULL)
+			if (m->uid_len == 0 || m->uid_len > FM_PROTO_UIDMAX)
 				return 0;
-			memcpy(p, m->uid, m->uid_len);
+			put_header(&w, T_UID, m->uid_len);
+			fm_wire_put_bytes(&w, m->uid, m->uid_len);
 		} else if (t == T_ID) {
 			if (m->nids > FM_PROTO_MAXIDS)
 				return 0;
-			for (size_t i = 0; i < m->nids; i++)
-				if ((p = reserve(&w, T_ID, 8)) != NULL)
-					put_be(p, (uint64_t)m->ids[i], 8);
+			for (size_t i = 0; i < m->nids; i++) {
+				put_header(&w, T_ID, 8);
+				fm_wire_put_i64(&w, m->ids[i]);
+			}
 		} else if (t == T_JOB) {
 			if (m->njobs > FM_PROTO_MAXJOBS)
 				return 0;
@@ -348,64 +302,56 @@ fm_proto_encode(const struct fm_proto_msg *m, uint8_t *buf, size_t size)
 			    (s->required & B(t)) != 0);
 		}
 	}
-	if (!w.ok)
-		return 0;
-	put_be(buf, w.len - FM_PROTO_HEADERLEN, 4);
-	return w.len;
+	fm_wire_end_length(&w, frame);
+	return fm_wire_writer_end(&w);
 }
 
 size_t
 fm_proto_frame_length(const uint8_t *header)
 {
-	uint64_t len = get_be(header, 4);
+	struct fm_wire_reader r;
+	uint32_t len;
 
+	fm_wire_reader_init(&r, header, FM_PROTO_HEADERLEN);
+	len = fm_wire_get_u32(&r);
 	return len < 2 || len > FM_PROTO_MAXMSG ? 0 : (size_t)len;
 }
 
-/* Reads one scalar or text value into base + f->offset. */
+/* Reads one scalar or text value, the whole of v, into base + f->offset. */
 static bool
-read_field(const struct field *f, const uint8_t *v, size_t len, void *base,
+read_field(const struct field *f, struct fm_wire_reader *v, void *base,
     const char **errstr)
 {
 	char *dst = (char *)base + f->offset;
-	uint32_t u32;
-	int64_t s64;
+	size_t len = fm_wire_reader_left(v);
+	uint8_t flag;
 
 	switch (f->kind) {
 	case K_U8:
-		if (len != 1 || v[0] > 1) {
+		if (len != 1 || (flag = fm_wire_get_u8(v)) > 1) {
 			*errstr = "bad flag";
 			return false;
 		}
-		*(bool *)(void *)dst = v[0] == 1;
+		*(bool *)(void *)dst = flag == 1;
 		return true;
 	case K_U32:
-		if (len != 4) {
-			*errstr = "integer field of the wrong width";
-			return false;
-		}
-		u32 = (uint32_t)get_be(v, 4);
-		memcpy(dst, &u32, sizeof(u32));
-		return true;
 	case K_S64:
-		if (len != 8) {
+		if (len != f->size) {
 			*errstr = "integer field of the wrong width";
 			return false;
 		}
-		s64 = (int64_t)get_be(v, 8);
-		memcpy(dst, &s64, sizeof(s64));
+		fm_wire_get_member(v, dst, f->size);
 		return true;
 	case K_TEXT:
 		if (len == 0 || len >= f->size) {
 			*errstr = "text field empty or too long";
 			return false;
 		}
-		if (memchr(v, '\0', len) != NULL || !text_is_clean(v, len)) {
+		if (!fm_wire_get_text(v, len, dst, f->size) ||
+		    !text_is_clean((const uint8_t *)dst, len)) {
 			*errstr = "text field is not clean UTF-8";
 			return false;
 		}
-		memcpy(dst, v, len);
-		dst[len] = '\0';
 		return true;
 	default:
 		*errstr = "internal error";
@@ -414,33 +360,29 @@ read_field(const struct field *f, const uint8_t *v, size_t len, void *base,
 }
 
 static bool
-read_job(const uint8_t *buf, size_t len, struct fm_proto_job *job,
-    const char **errstr)
+read_job(
+    struct fm_wire_reader *r, struct fm_proto_job *job, const char **errstr)
 {
 	uint32_t seen = 0;
-	size_t o = 0;
 
 	memset(job, 0, sizeof(*job));
-	while (o < len) {
+	while (fm_wire_reader_left(r) > 0) {
+		struct fm_wire_reader v;
 		uint8_t tag;
-		size_t flen;
 
-		if (len - o < 3) {
+		if (fm_wire_reader_left(r) < 3) {
 			*errstr = "truncated job field";
 			return false;
 		}
-		tag = buf[o];
-		flen = (size_t)get_be(buf + o + 1, 2);
-		o += 3;
-		if (flen > len - o || tag == 0 || tag >= J_COUNT ||
-		    (seen & B(tag))) {
+		tag = fm_wire_get_u8(r);
+		if (!fm_wire_get_slice(r, fm_wire_get_u16(r), &v) || tag == 0 ||
+		    tag >= J_COUNT || (seen & B(tag))) {
 			*errstr = "bad job field";
 			return false;
 		}
 		seen |= B(tag);
-		if (!read_field(&job_fields[tag], buf + o, flen, job, errstr))
+		if (!read_field(&job_fields[tag], &v, job, errstr))
 			return false;
-		o += flen;
 	}
 	/* The title may be absent (empty); everything else is required. */
 	if ((seen | B(J_TITLE)) != (B(J_COUNT) - 2)) {
@@ -455,8 +397,8 @@ fm_proto_decode(
     const uint8_t *buf, size_t len, struct fm_proto_msg *m, const char **errstr)
 {
 	const struct spec *s;
+	struct fm_wire_reader r;
 	uint32_t seen = 0;
-	size_t o = 2;
 
 	if (buf == NULL || m == NULL) {
 		*errstr = "no message";
@@ -466,27 +408,28 @@ fm_proto_decode(
 		*errstr = "bad message length";
 		return false;
 	}
-	if (buf[0] != FM_PROTO_VERSION) {
+	fm_wire_reader_init(&r, buf, len);
+	if (fm_wire_get_u8(&r) != FM_PROTO_VERSION) {
 		*errstr = "unsupported protocol version";
 		return false;
 	}
-	if ((s = find_spec(buf[1])) == NULL) {
+	if ((s = find_spec(fm_wire_get_u8(&r))) == NULL) {
 		*errstr = "unknown message type";
 		return false;
 	}
 	fm_proto_init(m, s->type);
-	while (o < len) {
+	while (fm_wire_reader_left(&r) > 0) {
+		struct fm_wire_reader v;
 		uint8_t tag;
 		size_t flen;
 
-		if (len - o < 3) {
+		if (fm_wire_reader_left(&r) < 3) {
 			*errstr = "truncated field header";
 			goto fail;
 		}
-		tag = buf[o];
-		flen = (size_t)get_be(buf + o + 1, 2);
-		o += 3;
-		if (flen > len - o) {
+		tag = fm_wire_get_u8(&r);
+		flen = fm_wire_get_u16(&r);
+		if (!fm_wire_get_slice(&r, flen, &v)) {
 			*errstr = "field runs past the end";
 			goto fail;
 		}
@@ -504,27 +447,24 @@ fm_proto_decode(
 				*errstr = "bad badge identifier length";
 				goto fail;
 			}
-			memcpy(m->uid, buf + o, flen);
+			fm_wire_get_bytes(&v, m->uid, flen);
 			m->uid_len = flen;
 		} else if (tag == T_ID) {
 			if (flen != 8 || m->nids == FM_PROTO_MAXIDS) {
 				*errstr = "bad or too many job ids";
 				goto fail;
 			}
-			m->ids[m->nids++] = (int64_t)get_be(buf + o, 8);
+			m->ids[m->nids++] = fm_wire_get_i64(&v);
 		} else if (tag == T_JOB) {
 			if (m->njobs == FM_PROTO_MAXJOBS) {
 				*errstr = "too many jobs";
 				goto fail;
 			}
-			if (!read_job(
-			        buf + o, flen, &m->jobs[m->njobs++], errstr))
+			if (!read_job(&v, &m->jobs[m->njobs++], errstr))
 				goto fail;
-		} else if (!read_field(
-		               &fields[tag], buf + o, flen, m, errstr)) {
+		} else if (!read_field(&fields[tag], &v, m, errstr)) {
 			goto fail;
 		}
-		o += flen;
 	}
 	if ((seen & s->required) != s->required) {
 		*errstr = "required field missing";

@@ -64,18 +64,28 @@ struct fm_ledgerwire_reply {
 	char message[FM_LEDGER_DENIALMAX]; /* denial or error, when !ok */
 };
 
-/* Encodes r into buf (size bytes): its length, or 0 if a field breaks
- * the rules above or buf is too small. */
+/*
+ * 'fm_ledgerwire_encode_request()' - encode r into buf (size bytes): its
+ * length, or 0 if r is NULL, its op unknown, a field breaks the rules
+ * above or buf is too small.
+ */
 size_t fm_ledgerwire_encode_request(
     const struct fm_ledgerwire_request *r, uint8_t *buf, size_t size);
 
-/* Decodes len bytes; false with *errstr for anything malformed. */
+/*
+ * 'fm_ledgerwire_decode_request()' - decode len bytes into r; false with
+ * a static *errstr ("bad request length", "unsupported version", "unknown
+ * operation", "malformed request") for anything malformed, r then zeroed.
+ */
 bool fm_ledgerwire_decode_request(const uint8_t *buf, size_t len,
     struct fm_ledgerwire_request *r, const char **errstr);
 
+/* 'fm_ledgerwire_encode_reply()' - the same for a reply. */
 size_t fm_ledgerwire_encode_reply(
     const struct fm_ledgerwire_reply *r, uint8_t *buf, size_t size);
 
+/* 'fm_ledgerwire_decode_reply()' - the same for a reply ("bad reply
+ * length", "unsupported version", "malformed reply"). */
 bool fm_ledgerwire_decode_reply(const uint8_t *buf, size_t len,
     struct fm_ledgerwire_reply *r, const char **errstr);
 

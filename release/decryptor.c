@@ -17,6 +17,7 @@
 #include "common/aead.h"
 #include "common/child.h"
 #include "spooler/spool.h"
+#include "common/wire.h"
 
 struct fm_decryptor {
 	int fd;
@@ -27,48 +28,44 @@ size_t
 fm_decryptor_request_encode(
     const struct fm_decryptor_request *r, uint8_t *buf, size_t size)
 {
-	size_t nl = strnlen(r->name, sizeof(r->name));
-	size_t il = strnlen(r->identity, sizeof(r->identity));
-	size_t len = 1 + 1 + nl + 2 + il;
+	struct fm_wire_writer w;
 
-	if ((r->op != FM_DECRYPTOR_VERIFY && r->op != FM_DECRYPTOR_READ) ||
-	    nl == 0 || nl >= sizeof(r->name) || il == 0 ||
-	    il >= sizeof(r->identity) || len > size)
+	if (r == NULL ||
+	    (r->op != FM_DECRYPTOR_VERIFY && r->op != FM_DECRYPTOR_READ) ||
+	    r->name[0] == '\0' || r->identity[0] == '\0')
 		return 0;
-	buf[0] = (uint8_t)r->op;
-	buf[1] = (uint8_t)nl;
-	memcpy(buf + 2, r->name, nl);
-	buf[2 + nl] = (uint8_t)(il >> 8);
-	buf[3 + nl] = (uint8_t)il;
-	memcpy(buf + 4 + nl, r->identity, il);
-	return len;
+	fm_wire_writer_init(&w, buf, size);
+	fm_wire_put_u8(&w, r->op);
+	fm_wire_put_text8(&w, r->name, sizeof(r->name));
+	fm_wire_put_text16(&w, r->identity, sizeof(r->identity));
+	return fm_wire_writer_end(&w);
 }
 
 bool
 fm_decryptor_request_decode(const uint8_t *buf, size_t len,
     struct fm_decryptor_request *r, const char **errstr)
 {
-	size_t nl, il;
+	struct fm_wire_reader rd;
+	uint8_t op;
 
 	*errstr = "malformed request";
 	if (buf == NULL || r == NULL || len < 4)
 		return false;
 	memset(r, 0, sizeof(*r));
-	if (buf[0] != FM_DECRYPTOR_VERIFY && buf[0] != FM_DECRYPTOR_READ) {
+	fm_wire_reader_init(&rd, buf, len);
+	op = fm_wire_get_u8(&rd);
+	if (op != FM_DECRYPTOR_VERIFY && op != FM_DECRYPTOR_READ) {
 		*errstr = "unknown operation";
 		return false;
 	}
-	nl = buf[1];
-	if (nl == 0 || nl >= sizeof(r->name) || 4 + nl > len)
+	fm_wire_get_text8(&rd, r->name, sizeof(r->name));
+	fm_wire_get_text16(&rd, r->identity, sizeof(r->identity));
+	if (!fm_wire_reader_end(&rd) || r->name[0] == '\0' ||
+	    r->identity[0] == '\0') {
+		memset(r, 0, sizeof(*r));
 		return false;
-	il = (size_t)buf[2 + nl] << 8 | buf[3 + nl];
-	if (il == 0 || il >= sizeof(r->identity) || 4 + nl + il != len ||
-	    memchr(buf + 2, '\0', nl) != NULL ||
-	    memchr(buf + 4 + nl, '\0', il) != NULL)
-		return false;
-	r->op = (enum fm_decryptor_op)buf[0];
-	memcpy(r->name, buf + 2, nl);
-	memcpy(r->identity, buf + 4 + nl, il);
+	}
+	r->op = (enum fm_decryptor_op)op;
 	*errstr = NULL;
 	return true;
 }

@@ -7,132 +7,72 @@
 
 #include <string.h>
 
-#include "common/aead.h"
+#include "common/wire.h"
 #include "release/pamauth.h"
 
-struct writer {
-	uint8_t *buf;
-	size_t size, len;
-	bool ok;
-};
+static const struct fm_wire_format request = {FM_PAMWIRE_VERSION, 1,
+    FM_PAMWIRE_MAX, sizeof(struct fm_pamwire_request), "bad request length",
+    "unsupported version", "malformed request"};
+static const struct fm_wire_format reply = {FM_PAMWIRE_VERSION, 2,
+    FM_PAMWIRE_MAX, sizeof(struct fm_pamwire_reply), "malformed reply",
+    "malformed reply", "malformed reply"};
 
 static void
-put_text(struct writer *w, const char *s, size_t min, bool plain)
+put_request(struct fm_wire_writer *w, const void *msg)
 {
-	size_t n = strlen(s);
+	const struct fm_pamwire_request *r = msg;
 
-	if (n < min || n >= FM_PAMWIRE_TEXTMAX || w->len + 1 + n > w->size) {
-		w->ok = false;
-		return;
-	}
-	for (size_t i = 0; plain && i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			w->ok = false;
-	w->buf[w->len++] = (uint8_t)n;
-	memcpy(w->buf + w->len, s, n);
-	w->len += n;
+	fm_wire_put_plain8(w, r->user, sizeof(r->user), 1);
+	fm_wire_put_plain8(w, r->rhost, sizeof(r->rhost), 0);
+	/* The secret may hold any byte but NUL. */
+	if (r->secret[0] == '\0')
+		fm_wire_writer_fail(w);
+	fm_wire_put_text8(w, r->secret, sizeof(r->secret));
 }
 
-/* Reads one text field at *o into out; plain refuses control bytes. */
-static bool
-get_text(const uint8_t *buf, size_t len, size_t *o, char *out, size_t min,
-    bool plain)
+static const char *
+get_request(struct fm_wire_reader *rd, void *msg)
 {
-	size_t n;
+	struct fm_pamwire_request *r = msg;
 
-	if (*o >= len)
-		return false;
-	n = buf[(*o)++];
-	if (n < min || n > len - *o || memchr(buf + *o, '\0', n) != NULL)
-		return false;
-	for (size_t i = 0; plain && i < n; i++)
-		if (buf[*o + i] < 0x20 || buf[*o + i] == 0x7f)
-			return false;
-	memcpy(out, buf + *o, n);
-	out[n] = '\0';
-	*o += n;
-	return true;
+	fm_wire_get_plain8(rd, r->user, sizeof(r->user), 1);
+	fm_wire_get_plain8(rd, r->rhost, sizeof(r->rhost), 0);
+	if (fm_wire_get_text8(rd, r->secret, sizeof(r->secret)) &&
+	    r->secret[0] == '\0')
+		fm_wire_reader_fail(rd);
+	return NULL;
 }
 
-size_t
-fm_pamwire_encode_request(
-    const struct fm_pamwire_request *r, uint8_t *buf, size_t size)
+static void
+put_reply(struct fm_wire_writer *w, const void *msg)
 {
-	struct writer w = {buf, size, 0, true};
+	const struct fm_pamwire_reply *r = msg;
 
-	if (r == NULL || buf == NULL || size < 1)
-		return 0;
-	buf[w.len++] = FM_PAMWIRE_VERSION;
-	put_text(&w, r->user, 1, true);
-	put_text(&w, r->rhost, 0, true);
-	put_text(&w, r->secret, 1, false);
-	if (!w.ok) {
-		fm_wipe(buf, size);
-		return 0;
-	}
-	return w.len;
+	if (r->result > FM_PAMAUTH_UNAVAILABLE)
+		fm_wire_writer_fail(w);
+	fm_wire_put_u8(w, r->result);
+	/* The user PAM settled on, and only if it let them in. */
+	fm_wire_put_plain8(
+	    w, r->user, sizeof(r->user), r->result == FM_PAMAUTH_OK ? 1 : 0);
 }
 
-bool
-fm_pamwire_decode_request(const uint8_t *buf, size_t len,
-    struct fm_pamwire_request *r, const char **errstr)
+static const char *
+get_reply(struct fm_wire_reader *rd, void *msg)
 {
-	size_t o = 1;
+	struct fm_pamwire_reply *r = msg;
 
-	*errstr = NULL;
-	if (buf == NULL || r == NULL || len < 1 || len > FM_PAMWIRE_MAX) {
-		*errstr = "bad request length";
-		return false;
-	}
-	memset(r, 0, sizeof(*r));
-	if (buf[0] != FM_PAMWIRE_VERSION) {
-		*errstr = "unsupported version";
-		return false;
-	}
-	if (!get_text(buf, len, &o, r->user, 1, true) ||
-	    !get_text(buf, len, &o, r->rhost, 0, true) ||
-	    !get_text(buf, len, &o, r->secret, 1, false) || o != len) {
-		fm_wipe(r, sizeof(*r));
-		*errstr = "malformed request";
-		return false;
-	}
-	return true;
+	r->result = fm_wire_get_u8(rd);
+	if (r->result > FM_PAMAUTH_UNAVAILABLE)
+		fm_wire_reader_fail(rd);
+	fm_wire_get_plain8(
+	    rd, r->user, sizeof(r->user), r->result == FM_PAMAUTH_OK ? 1 : 0);
+	return NULL;
 }
 
-size_t
-fm_pamwire_encode_reply(
-    const struct fm_pamwire_reply *r, uint8_t *buf, size_t size)
-{
-	struct writer w = {buf, size, 0, true};
+/* fm_wire_encode() wipes buf when it refuses a request: no part of the
+ * secret is left behind. */
+FM_WIRE_CODEC(struct fm_pamwire_request, request, put_request, get_request,
+    fm_pamwire_encode_request, fm_pamwire_decode_request)
 
-	if (r == NULL || buf == NULL || size < 2 ||
-	    r->result > FM_PAMAUTH_UNAVAILABLE)
-		return 0;
-	buf[w.len++] = FM_PAMWIRE_VERSION;
-	buf[w.len++] = r->result;
-	put_text(&w, r->user, r->result == FM_PAMAUTH_OK ? 1 : 0, true);
-	return w.ok ? w.len : 0;
-}
-
-bool
-fm_pamwire_decode_reply(const uint8_t *buf, size_t len,
-    struct fm_pamwire_reply *r, const char **errstr)
-{
-	size_t o = 2;
-
-	*errstr = NULL;
-	if (buf == NULL || r == NULL || len < 2 || len > FM_PAMWIRE_MAX ||
-	    buf[0] != FM_PAMWIRE_VERSION || buf[1] > FM_PAMAUTH_UNAVAILABLE) {
-		*errstr = "malformed reply";
-		return false;
-	}
-	memset(r, 0, sizeof(*r));
-	r->result = buf[1];
-	if (!get_text(buf, len, &o, r->user, r->result == FM_PAMAUTH_OK ? 1 : 0,
-	        true) ||
-	    o != len) {
-		*errstr = "malformed reply";
-		return false;
-	}
-	return true;
-}
+FM_WIRE_CODEC(struct fm_pamwire_reply, reply, put_reply, get_reply,
+    fm_pamwire_encode_reply, fm_pamwire_decode_reply)

@@ -36,19 +36,40 @@ struct fm_pamwire_reply {
 	char user[FM_PAMWIRE_TEXTMAX];
 };
 
-/* Encodes r into buf (size bytes): its length, or 0 if a field breaks
- * the rules above or buf is too small. */
+/* followmed's side. */
+
+/*
+ * 'fm_pamwire_encode_request()' - encode r into buf (size bytes): its
+ * length, or 0 if a field breaks the rules above or buf is too small (buf
+ * is then wiped: it may hold part of the secret).
+ */
 size_t fm_pamwire_encode_request(
     const struct fm_pamwire_request *r, uint8_t *buf, size_t size);
 
-/* Decodes len bytes; false with *errstr for anything malformed. */
+/*
+ * 'fm_pamwire_decode_reply()' - decode len bytes into r; false with a
+ * static *errstr ("malformed reply") for anything malformed, r then
+ * wiped.
+ */
+bool fm_pamwire_decode_reply(const uint8_t *buf, size_t len,
+    struct fm_pamwire_reply *r, const char **errstr);
+
+/* The helper's side. */
+
+/*
+ * 'fm_pamwire_decode_request()' - decode len bytes into r (the caller
+ * wipes r->secret after use); false with a static *errstr for anything
+ * malformed, r then wiped.
+ */
 bool fm_pamwire_decode_request(const uint8_t *buf, size_t len,
     struct fm_pamwire_request *r, const char **errstr);
 
+/*
+ * 'fm_pamwire_encode_reply()' - encode r into buf (size bytes): its
+ * length, or 0 if the result is unknown, the user breaks the rules above
+ * or buf is too small.
+ */
 size_t fm_pamwire_encode_reply(
     const struct fm_pamwire_reply *r, uint8_t *buf, size_t size);
-
-bool fm_pamwire_decode_reply(const uint8_t *buf, size_t len,
-    struct fm_pamwire_reply *r, const char **errstr);
 
 #endif

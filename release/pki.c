@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "common/aead.h"
+#include "common/hex.h"
 
 struct rng {
 	mbedtls_entropy_context entropy;
@@ -146,8 +147,8 @@ set_serial(mbedtls_x509write_cert *crt, char *serial_hex)
 	    mbedtls_x509write_crt_set_serial(crt, &serial) == 0;
 	mbedtls_mpi_free(&serial);
 	if (ok && serial_hex != NULL)
-		for (size_t i = 0; i < sizeof(bytes); i++)
-			snprintf(serial_hex + 2 * i, 3, "%02x", bytes[i]);
+		fm_hex_encode(
+		    bytes, sizeof(bytes), serial_hex, FM_PKI_SERIALMAX);
 	return ok;
 }
 

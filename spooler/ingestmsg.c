@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "common/wire.h"
+
 #define MAGIC "FMI1"
 #define TYPE_REQUEST 1
 #define TYPE_REPLY 2
@@ -59,60 +61,47 @@ static const struct field fields[] = {
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
+/* Every field is tag u8 | length be16 | value. */
 static void
-put_be(uint8_t *p, uint64_t v, size_t width)
+put_field(struct fm_wire_writer *w, const struct field *f, const void *t)
 {
-	for (size_t i = 0; i < width; i++)
-		p[i] = (uint8_t)(v >> (8 * (width - 1 - i)));
+	const char *p = (const char *)t + f->offset;
+
+	fm_wire_put_u8(w, f->tag);
+	switch (f->kind) {
+	case KIND_STR:
+		/* A text field's length is a text16's. */
+		fm_wire_put_text16(w, p, f->size);
+		break;
+	case KIND_U32:
+	case KIND_U64:
+		fm_wire_put_u16(w, f->size);
+		fm_wire_put_member(w, p, f->size);
+		break;
+	}
 }
 
-static uint64_t
-get_be(const uint8_t *p, size_t width)
+/* Every message starts "FMI1" | type. */
+static void
+put_start(struct fm_wire_writer *w, uint8_t type)
 {
-	uint64_t v = 0;
+	fm_wire_put_bytes(w, MAGIC, 4);
+	fm_wire_put_u8(w, type);
+}
 
-	for (size_t i = 0; i < width; i++)
-		v = v << 8 | p[i];
-	return v;
+static void
+put_request(struct fm_wire_writer *w, const void *msg)
+{
+	put_start(w, TYPE_REQUEST);
+	for (size_t i = 0; i < NFIELDS; i++)
+		put_field(w, &fields[i], msg);
 }
 
 size_t
 fm_ingestmsg_encode_request(
     const struct fm_ticket *t, uint8_t *buf, size_t size)
 {
-	size_t o = 5;
-
-	if (t == NULL || buf == NULL || size < 5)
-		return 0;
-	memcpy(buf, MAGIC, 4);
-	buf[4] = TYPE_REQUEST;
-	for (size_t i = 0; i < NFIELDS; i++) {
-		const struct field *f = &fields[i];
-		const char *p = (const char *)t + f->offset;
-		size_t len =
-		    f->kind == KIND_STR ? strnlen(p, f->size) : f->size;
-
-		if (f->kind == KIND_STR && len == f->size)
-			return 0; /* not NUL-terminated */
-		if (o + 3 + len > size)
-			return 0;
-		buf[o] = f->tag;
-		put_be(buf + o + 1, len, 2);
-		o += 3;
-		if (f->kind == KIND_STR) {
-			memcpy(buf + o, p, len);
-		} else if (f->kind == KIND_U32) {
-			uint32_t v;
-			memcpy(&v, p, sizeof(v));
-			put_be(buf + o, v, 4);
-		} else {
-			uint64_t v;
-			memcpy(&v, p, sizeof(v));
-			put_be(buf + o, v, 8);
-		}
-		o += len;
-	}
-	return o;
+	return fm_wire_encode(NULL, buf, size, put_request, t);
 }
 
 static const struct field *
@@ -124,19 +113,47 @@ find_field(uint8_t tag)
 	return NULL;
 }
 
+/* Reads one field's value, the whole of v, into t. */
+static bool
+get_field(const struct field *f, struct fm_wire_reader *v, struct fm_ticket *t,
+    const char **errstr)
+{
+	size_t flen = fm_wire_reader_left(v);
+	char *dst = (char *)t + f->offset;
+
+	if (f->kind == KIND_STR) {
+		if (flen >= f->size) {
+			*errstr = "text field too long";
+			return false;
+		}
+		if (!fm_wire_get_text(v, flen, dst, f->size)) {
+			*errstr = "NUL byte in a text field";
+			return false;
+		}
+	} else if (flen != f->size) {
+		*errstr = "integer field of the wrong width";
+		return false;
+	} else {
+		fm_wire_get_member(v, dst, f->size);
+	}
+	return true;
+}
+
 bool
 fm_ingestmsg_decode_request(
     const uint8_t *buf, size_t len, struct fm_ticket *t, const char **errstr)
 {
 	bool seen[NFIELDS] = {false};
-	size_t o = 5;
+	struct fm_wire_reader r;
 
 	if (buf == NULL || t == NULL) {
 		*errstr = "no message";
 		return false;
 	}
 	memset(t, 0, sizeof(*t));
-	if (len < 5 || memcmp(buf, MAGIC, 4) != 0 || buf[4] != TYPE_REQUEST) {
+	fm_wire_reader_init(&r, buf, len);
+	if (!fm_wire_expect(&r, MAGIC, 4) ||
+	    fm_wire_get_u8(&r) != TYPE_REQUEST) {
 		*errstr = "not an ingest request";
 		return false;
 	}
@@ -144,22 +161,22 @@ fm_ingestmsg_decode_request(
 		*errstr = "request too large";
 		return false;
 	}
-	while (o < len) {
+	while (fm_wire_reader_left(&r) > 0) {
 		const struct field *f;
+		struct fm_wire_reader v;
 		size_t flen;
-		char *dst;
 
-		if (len - o < 3) {
+		if (fm_wire_reader_left(&r) < 3) {
 			*errstr = "truncated field header";
 			return false;
 		}
-		flen = (size_t)get_be(buf + o + 1, 2);
-		if ((f = find_field(buf[o])) == NULL) {
+		f = find_field(fm_wire_get_u8(&r));
+		flen = fm_wire_get_u16(&r);
+		if (f == NULL) {
 			*errstr = "unknown field";
 			return false;
 		}
-		o += 3;
-		if (flen > len - o) {
+		if (!fm_wire_get_slice(&r, flen, &v)) {
 			*errstr = "field runs past the end";
 			return false;
 		}
@@ -168,29 +185,8 @@ fm_ingestmsg_decode_request(
 			return false;
 		}
 		seen[f - fields] = true;
-		dst = (char *)t + f->offset;
-		if (f->kind == KIND_STR) {
-			if (flen >= f->size) {
-				*errstr = "text field too long";
-				return false;
-			}
-			if (memchr(buf + o, '\0', flen) != NULL) {
-				*errstr = "NUL byte in a text field";
-				return false;
-			}
-			memcpy(dst, buf + o, flen);
-			dst[flen] = '\0';
-		} else if (flen != f->size) {
-			*errstr = "integer field of the wrong width";
+		if (!get_field(f, &v, t, errstr))
 			return false;
-		} else if (f->kind == KIND_U32) {
-			uint32_t v = (uint32_t)get_be(buf + o, 4);
-			memcpy(dst, &v, sizeof(v));
-		} else {
-			uint64_t v = get_be(buf + o, 8);
-			memcpy(dst, &v, sizeof(v));
-		}
-		o += flen;
 	}
 	for (size_t i = 0; i < NFIELDS; i++) {
 		if (!seen[i]) {
@@ -209,50 +205,51 @@ fm_ingestmsg_decode_request(
 	return true;
 }
 
+static void
+put_reply(struct fm_wire_writer *w, const void *msg)
+{
+	const struct fm_ingest_reply *r = msg;
+
+	put_start(w, TYPE_REPLY);
+	fm_wire_put_u8(w, (uint8_t)r->status);
+	fm_wire_put_u64(w, r->job_id);
+	fm_wire_put_text16(w, r->message, sizeof(r->message));
+}
+
 size_t
 fm_ingestmsg_encode_reply(
     const struct fm_ingest_reply *r, uint8_t *buf, size_t size)
 {
-	size_t mlen;
-
-	if (r == NULL || buf == NULL)
-		return 0;
-	mlen = strnlen(r->message, sizeof(r->message));
-	if (mlen == sizeof(r->message) || size < 16 + mlen)
-		return 0;
-	memcpy(buf, MAGIC, 4);
-	buf[4] = TYPE_REPLY;
-	buf[5] = (uint8_t)r->status;
-	put_be(buf + 6, r->job_id, 8);
-	put_be(buf + 14, mlen, 2);
-	memcpy(buf + 16, r->message, mlen);
-	return 16 + mlen;
+	return fm_wire_encode(NULL, buf, size, put_reply, r);
 }
 
 bool
 fm_ingestmsg_decode_reply(const uint8_t *buf, size_t len,
     struct fm_ingest_reply *r, const char **errstr)
 {
-	size_t mlen;
+	struct fm_wire_reader rd;
+	struct fm_ingest_reply got;
 
-	if (buf == NULL || r == NULL || len < 16 ||
-	    memcmp(buf, MAGIC, 4) != 0 || buf[4] != TYPE_REPLY) {
+	fm_wire_reader_init(&rd, buf, len);
+	if (r == NULL || len < 16 || !fm_wire_expect(&rd, MAGIC, 4) ||
+	    fm_wire_get_u8(&rd) != TYPE_REPLY) {
 		*errstr = "not an ingest reply";
 		return false;
 	}
-	if (buf[5] > FM_INGEST_REFUSED) {
+	if ((got.status = fm_wire_get_u8(&rd)) > FM_INGEST_REFUSED) {
 		*errstr = "unknown reply status";
 		return false;
 	}
-	mlen = (size_t)get_be(buf + 14, 2);
-	if (mlen != len - 16 || mlen >= sizeof(r->message) ||
-	    memchr(buf + 16, '\0', mlen) != NULL) {
+	got.job_id = fm_wire_get_u64(&rd);
+	/* The message is the rest of the reply, exactly. */
+	if (!fm_wire_get_text16(&rd, got.message, sizeof(got.message)) ||
+	    !fm_wire_reader_end(&rd)) {
 		*errstr = "bad reply message";
 		return false;
 	}
-	r->status = (enum fm_ingest_status)buf[5];
-	r->job_id = get_be(buf + 6, 8);
-	memcpy(r->message, buf + 16, mlen);
-	r->message[mlen] = '\0';
+	/* r is written only now, and only as far as the message goes. */
+	r->status = got.status;
+	r->job_id = got.job_id;
+	memcpy(r->message, got.message, strlen(got.message) + 1);
 	return true;
 }

@@ -2,6 +2,7 @@
 fm_fuzz_target(conf fm_common)
 fm_fuzz_target(ingestmsg fm_ingestmsg)
 fm_fuzz_target(sealed fm_common)
+fm_fuzz_target(wire fm_common)
 fm_fuzz_target(options fm_ingestmsg)
 fm_fuzz_target(proto fm_proto)
 fm_fuzz_target(money fm_common)

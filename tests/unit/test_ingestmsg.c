@@ -6,39 +6,42 @@
 #include "spooler/ingestmsg.h"
 #include "tests/unit/harness.h"
 
-static void
-sample(struct fm_ticket *t)
+/*
+ * A ticket with every field set, as the backend would send it, in the
+ * order of struct fm_ticket: CUPS job id, uuid, attempt, owner, host,
+ * title, queue, copies, sides, number-up, colour mode, media, account,
+ * format, document name, options, size, pages, colour pages, count
+ * status.
+ */
+static const struct fm_ticket sample = {42,
+    "urn:uuid:0a1b2c3d-0000-1111-2222-333344445555", "1795389452", "alice",
+    "pc17.example.org", "Quarterly \"report\" – draft", "followme", 3,
+    "two-sided-long-edge", 2, "monochrome", "iso_a4_210x297mm", "O10",
+    "application/pdf", "report.pdf", "finishings=3", 5000000000ULL, 0, 0, ""};
+
+/* What each test encodes and decodes. */
+static struct fm_ticket in, out;
+static uint8_t buf[FM_INGESTMSG_MAX];
+static const char *err;
+
+/* Encodes in, as the sample changed by change() if given: the length. */
+static size_t
+encode(void (*change)(struct fm_ticket *t))
 {
-	memset(t, 0, sizeof(*t));
-	t->cups_job_id = 42;
-	strcpy(t->uuid, "urn:uuid:0a1b2c3d-0000-1111-2222-333344445555");
-	strcpy(t->attempt, "1795389452");
-	strcpy(t->owner, "alice");
-	strcpy(t->host, "pc17.example.org");
-	strcpy(t->title, "Quarterly \"report\" – draft");
-	strcpy(t->queue, "followme");
-	t->copies = 3;
-	strcpy(t->sides, "two-sided-long-edge");
-	t->number_up = 2;
-	strcpy(t->color_mode, "monochrome");
-	strcpy(t->media, "iso_a4_210x297mm");
-	strcpy(t->account, "O10");
-	strcpy(t->format, "application/pdf");
-	strcpy(t->doc_name, "report.pdf");
-	strcpy(t->options, "finishings=3");
-	t->size = 5000000000ULL;
+	/* memcpy, not assignment: tests compare whole structs, padding
+	 * included. */
+	memcpy(&in, &sample, sizeof(in));
+	if (change != NULL)
+		change(&in);
+	err = NULL;
+	return fm_ingestmsg_encode_request(&in, buf, sizeof(buf));
 }
 
 static void
 test_round_trip(void)
 {
-	struct fm_ticket in, out;
-	uint8_t buf[FM_INGESTMSG_MAX];
-	const char *err = NULL;
-	size_t len;
+	size_t len = encode(NULL);
 
-	sample(&in);
-	len = fm_ingestmsg_encode_request(&in, buf, sizeof(buf));
 	ASSERT_TRUE(len > 0);
 	ASSERT_TRUE(fm_ingestmsg_decode_request(buf, len, &out, &err));
 	ASSERT_MEM_EQ(&in, &out, sizeof(in));
@@ -47,13 +50,8 @@ test_round_trip(void)
 static void
 test_every_truncation_refused(void)
 {
-	struct fm_ticket in, out;
-	uint8_t buf[FM_INGESTMSG_MAX];
-	const char *err;
-	size_t len;
+	size_t len = encode(NULL);
 
-	sample(&in);
-	len = fm_ingestmsg_encode_request(&in, buf, sizeof(buf));
 	for (size_t cut = 0; cut < len; cut++) {
 		err = NULL;
 		if (fm_ingestmsg_decode_request(buf, cut, &out, &err))
@@ -65,13 +63,8 @@ test_every_truncation_refused(void)
 static void
 test_malformed_fields(void)
 {
-	struct fm_ticket in, out;
-	uint8_t buf[FM_INGESTMSG_MAX];
-	const char *err = NULL;
-	size_t len;
+	size_t len = encode(NULL);
 
-	sample(&in);
-	len = fm_ingestmsg_encode_request(&in, buf, sizeof(buf));
 	/* Field 1 (job id) is first: tag at 5, length at 6..7. */
 	ASSERT_INT_EQ(buf[5], 1);
 	buf[7] = 3; /* wrong integer width */
@@ -93,14 +86,9 @@ test_malformed_fields(void)
 static void
 test_nul_in_string_refused(void)
 {
-	struct fm_ticket in, out;
-	uint8_t buf[FM_INGESTMSG_MAX];
-	const char *err = NULL;
-	size_t len;
+	size_t len = encode(NULL);
 	uint8_t *p;
 
-	sample(&in);
-	len = fm_ingestmsg_encode_request(&in, buf, sizeof(buf));
 	p = memmem(buf, len, "alice", 5);
 	ASSERT_NOT_NULL(p);
 	p[2] = '\0';
@@ -109,37 +97,36 @@ test_nul_in_string_refused(void)
 }
 
 static void
+no_copies(struct fm_ticket *t)
+{
+	t->copies = 0;
+}
+
+static void
 test_zero_copies_refused(void)
 {
-	struct fm_ticket in, out;
-	uint8_t buf[FM_INGESTMSG_MAX];
-	const char *err = NULL;
-	size_t len;
+	size_t len = encode(no_copies);
 
-	sample(&in);
-	in.copies = 0;
-	len = fm_ingestmsg_encode_request(&in, buf, sizeof(buf));
 	ASSERT_FALSE(fm_ingestmsg_decode_request(buf, len, &out, &err));
 }
 
 static void
 test_reply_round_trip(void)
 {
-	struct fm_ingest_reply in = {FM_INGEST_REFUSED, 77, "too large"}, out;
-	uint8_t buf[FM_INGESTMSG_REPLYMAX];
-	const char *err = NULL;
+	struct fm_ingest_reply r = {FM_INGEST_REFUSED, 77, "too large"}, got;
+	uint8_t msg[FM_INGESTMSG_REPLYMAX];
 	size_t len;
 
-	len = fm_ingestmsg_encode_reply(&in, buf, sizeof(buf));
+	len = fm_ingestmsg_encode_reply(&r, msg, sizeof(msg));
 	ASSERT_TRUE(len > 0);
-	ASSERT_TRUE(fm_ingestmsg_decode_reply(buf, len, &out, &err));
-	ASSERT_INT_EQ(out.status, FM_INGEST_REFUSED);
-	ASSERT_UINT_EQ(out.job_id, 77);
-	ASSERT_STR_EQ(out.message, "too large");
-	buf[5] = 9;
-	ASSERT_FALSE(fm_ingestmsg_decode_reply(buf, len, &out, &err));
-	buf[5] = 0;
-	ASSERT_FALSE(fm_ingestmsg_decode_reply(buf, len - 1, &out, &err));
+	ASSERT_TRUE(fm_ingestmsg_decode_reply(msg, len, &got, &err));
+	ASSERT_INT_EQ(got.status, FM_INGEST_REFUSED);
+	ASSERT_UINT_EQ(got.job_id, 77);
+	ASSERT_STR_EQ(got.message, "too large");
+	msg[5] = 9;
+	ASSERT_FALSE(fm_ingestmsg_decode_reply(msg, len, &got, &err));
+	msg[5] = 0;
+	ASSERT_FALSE(fm_ingestmsg_decode_reply(msg, len - 1, &got, &err));
 }
 
 int

@@ -7,12 +7,14 @@
 #include "release/pamauth.h"
 #include "release/pamwire.h"
 
+/* Every test's encoding and decoding error. */
+static uint8_t buf[FM_PAMWIRE_MAX];
+static const char *err;
+
 static void
 test_request_round_trip(void)
 {
 	struct fm_pamwire_request in = {0}, out;
-	uint8_t buf[FM_PAMWIRE_MAX];
-	const char *err;
 	size_t n;
 
 	snprintf(in.user, sizeof(in.user), "alice");
@@ -41,7 +43,6 @@ static void
 test_malformed_requests(void)
 {
 	struct fm_pamwire_request r;
-	const char *err;
 	/* version, "a", "", "s" */
 	uint8_t good[] = {1, 1, 'a', 0, 1, 's'};
 	uint8_t bad_version[] = {2, 1, 'a', 0, 1, 's'};
@@ -73,10 +74,8 @@ static void
 test_replies(void)
 {
 	struct fm_pamwire_reply in = {FM_PAMAUTH_OK, "alice"}, out;
-	uint8_t buf[FM_PAMWIRE_MAX];
 	uint8_t bad_result[] = {1, 9, 0};
 	uint8_t ok_without_user[] = {1, FM_PAMAUTH_OK, 0};
-	const char *err;
 	size_t n;
 
 	n = fm_pamwire_encode_reply(&in, buf, sizeof(buf));

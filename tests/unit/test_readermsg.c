@@ -76,38 +76,50 @@ test_encode_refuses(void)
 	ASSERT_UINT_EQ(fm_readermsg_encode(&ev, buf, 10), 10);
 }
 
+/* A message as a string literal, NUL bytes and all. */
+#define MSG(s)                                                                 \
+	{                                                                      \
+		(const uint8_t *)(s), sizeof(s) - 1                            \
+	}
+
 static void
 test_decode_refuses(void)
 {
+	/* Each reason, and the messages refused for it. */
 	static const struct {
-		const char *msg;
-		size_t len;
 		const char *why;
+		struct {
+			const uint8_t *p;
+			size_t len;
+		} msgs[3];
 	} bad[] = {
-	    {"FB\x01\x01\x00", 5, "too short"},
-	    {"FC\x01\x01\x00\x00", 6, "magic"},
-	    {"FB\x02\x01\x00\x00", 6, "magic or version"},
-	    {"FB\x01\x00\x00\x00", 6, "unknown reader event"},
-	    {"FB\x01\x06\x00\x00", 6, "unknown reader event"},
-	    {"FB\x01\x01\x00\x00X", 7, "length mismatch"},
-	    {"FB\x01\x02\x01\x04\x01\x02\x03", 9, "length mismatch"},
-	    {"FB\x01\x02\x01\x00", 6, "bad card"},
-	    {"FB\x01\x02\x05\x01\x01", 7, "bad card"},
-	    {"FB\x01\x02\x00\x01\x01", 7, "bad card"},
-	    {"FB\x01\x03\x01\x00", 6, "unexpected card data"},
-	    {"FB\x01\x04\x00\x01\x01", 7, "unexpected card data"},
+	    {"too short", {MSG("FB\x01\x01\x00")}},
+	    {"magic", {MSG("FC\x01\x01\x00\x00")}},
+	    {"magic or version", {MSG("FB\x02\x01\x00\x00")}},
+	    {"unknown reader event",
+	        {MSG("FB\x01\x00\x00\x00"), MSG("FB\x01\x06\x00\x00")}},
+	    {"length mismatch",
+	        {MSG("FB\x01\x01\x00\x00X"),
+	            MSG("FB\x01\x02\x01\x04\x01\x02\x03")}},
+	    {"bad card",
+	        {MSG("FB\x01\x02\x01\x00"), MSG("FB\x01\x02\x05\x01\x01"),
+	            MSG("FB\x01\x02\x00\x01\x01")}},
+	    {"unexpected card data",
+	        {MSG("FB\x01\x03\x01\x00"), MSG("FB\x01\x04\x00\x01\x01")}},
 	};
 	struct fm_reader_event ev;
 	uint8_t big[6 + 17] = {'F', 'B', 1, 2, 1, 17};
 	const char *err;
-	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		err = NULL;
-		if (fm_readermsg_decode(
-		        (const uint8_t *)bad[i].msg, bad[i].len, &ev, &err))
-			HARNESS_FAIL("accepted bad message %zu", i);
-		ASSERT_STR_CONTAINS(err, bad[i].why);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		for (size_t j = 0; j < 3 && bad[i].msgs[j].p != NULL; j++) {
+			err = NULL;
+			if (fm_readermsg_decode(bad[i].msgs[j].p,
+			        bad[i].msgs[j].len, &ev, &err))
+				HARNESS_FAIL(
+				    "accepted bad message %zu.%zu", i, j);
+			ASSERT_STR_CONTAINS(err, bad[i].why);
+		}
 	}
 	ASSERT_FALSE(fm_readermsg_decode(big, sizeof(big), &ev, &err));
 	ASSERT_STR_CONTAINS(err, "bad card");
