@@ -51,3 +51,19 @@ fm_hex_digit(char c, uint8_t *value)
 		return false;
 	return true;
 }
+
+bool
+fm_hex_decode(const char *s, uint8_t *out, size_t size)
+{
+	uint8_t hi, lo;
+
+	if (s == NULL || (out == NULL && size > 0))
+		return false;
+	for (size_t i = 0; i < size; i++) {
+		if (!fm_hex_digit(s[2 * i], &hi) ||
+		    !fm_hex_digit(s[2 * i + 1], &lo))
+			return false;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return true;
+}

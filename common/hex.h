@@ -27,4 +27,12 @@ bool fm_hex_encode_upper(const void *buf, size_t len, char *out, size_t size);
  */
 bool fm_hex_digit(char c, uint8_t *value);
 
+/*
+ * 'fm_hex_decode()' - the size bytes that the first 2 * size characters
+ * of s spell in hex (either case) into out; false if s has fewer or one
+ * of them is not a hex digit (out then holds garbage).  What follows
+ * them in s is the caller's to check.
+ */
+bool fm_hex_decode(const char *s, uint8_t *out, size_t size);
+
 #endif

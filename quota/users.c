@@ -15,6 +15,7 @@
 #include <mbedtls/md.h>
 #include <mbedtls/pkcs5.h>
 
+#include "common/hex.h"
 #include "common/name.h"
 #include "common/aead.h"
 #include "quota/policy.h"
@@ -254,36 +255,6 @@ pbkdf2(const char *pin, size_t len, const uint8_t *salt, unsigned iterations,
 	return ok;
 }
 
-static void
-hex(const uint8_t *p, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static bool
-unhex(const char *s, uint8_t *out, size_t n)
-{
-	for (size_t i = 0; i < 2 * n; i++) {
-		char c = s[i];
-		int v = c >= '0' && c <= '9' ? c - '0'
-		    : c >= 'a' && c <= 'f'   ? c - 'a' + 10
-		                             : -1;
-		if (v < 0)
-			return false;
-		if (i % 2 == 0)
-			out[i / 2] = (uint8_t)(v << 4);
-		else
-			out[i / 2] |= (uint8_t)v;
-	}
-	return s[2 * n] == '\0' || s[2 * n] == '$';
-}
-
 bool
 fm_users_set_pin(fm_store_t *store, const char *login, const char *pin,
     size_t len, const char **errstr)
@@ -308,8 +279,8 @@ fm_users_set_pin(fm_store_t *store, const char *login, const char *pin,
 		*errstr = "cannot hash the PIN";
 		return false;
 	}
-	hex(salt, sizeof(salt), salthex);
-	hex(hash, sizeof(hash), hashhex);
+	fm_hex_encode(salt, sizeof(salt), salthex, sizeof(salthex));
+	fm_hex_encode(hash, sizeof(hash), hashhex, sizeof(hashhex));
 	fm_wipe(hash, sizeof(hash));
 	snprintf(text, sizeof(text), "pbkdf2-sha256$%d$%s$%s",
 	    FM_USERS_PIN_ITERATIONS, salthex, hashhex);
@@ -347,9 +318,10 @@ fm_users_check_pin(
 	iterations = strtoul(stored + 14, NULL, 10);
 	if (iterations < 1000 || iterations > 10000000 ||
 	    (p = strchr(stored + 14, '$')) == NULL ||
-	    !unhex(p + 1, salt, SALT_LEN) ||
+	    !fm_hex_decode(p + 1, salt, SALT_LEN) ||
+	    p[1 + 2 * SALT_LEN] != '$' ||
 	    strlen(p + 1) != 2 * SALT_LEN + 1 + 2 * HASH_LEN ||
-	    !unhex(p + 2 + 2 * SALT_LEN, want, HASH_LEN))
+	    !fm_hex_decode(p + 2 + 2 * SALT_LEN, want, HASH_LEN))
 		goto out;
 	if (!pbkdf2(pin, len, salt, (unsigned)iterations, got))
 		goto out;

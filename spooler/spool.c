@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/hex.h"
+
 struct fm_spool {
 	int dirfd, tmpfd;
 	bool has_key;
@@ -188,15 +190,15 @@ fm_spool_write(fm_spool_t *spool, int in_fd, const char *identity,
 {
 	enum fm_sealed_status st;
 	uint8_t rnd[8];
+	char hex[2 * sizeof(rnd) + 1];
 	int fd;
 
 	if (spool == NULL || !spool->has_key)
 		return FM_SEALED_INTERNAL;
 	if (!fm_random(rnd, sizeof(rnd)))
 		return FM_SEALED_INTERNAL;
-	snprintf(tmpname, FM_SPOOL_NAMEMAX,
-	    "%02x%02x%02x%02x%02x%02x%02x%02x.part", rnd[0], rnd[1], rnd[2],
-	    rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+	fm_hex_encode(rnd, sizeof(rnd), hex, sizeof(hex));
+	snprintf(tmpname, FM_SPOOL_NAMEMAX, "%s.part", hex);
 	fd = openat(spool->tmpfd, tmpname,
 	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)

@@ -10,31 +10,22 @@
 
 #include <mbedtls/md.h>
 
+#include "common/hex.h"
 #include "store/sql.h"
 
 #define HASH_LEN 32
-
-static int
-hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0'
-	    : c >= 'a' && c <= 'f'  ? c - 'a' + 10
-	    : c >= 'A' && c <= 'F'  ? c - 'A' + 10
-	                            : -1;
-}
 
 bool
 fm_badges_parse_uid(const char *buf, size_t len, uint8_t *uid, size_t *uidlen)
 {
 	size_t n = 0;
 	int hi = -1;
+	uint8_t v;
 
 	if (buf == NULL || uid == NULL || uidlen == NULL)
 		return false;
 	for (size_t i = 0; i < len; i++) {
-		int v = hexval(buf[i]);
-
-		if (v < 0) {
+		if (!fm_hex_digit(buf[i], &v)) {
 			/* Separators only between whole bytes. */
 			if ((buf[i] != ':' && buf[i] != '-') || hi >= 0 ||
 			    i == 0 || i + 1 == len)

@@ -56,11 +56,31 @@ test_digit(void)
 	ASSERT_UINT_EQ(v, 99);
 }
 
+static void
+test_decode(void)
+{
+	uint8_t out[3] = {0};
+	static const uint8_t want[3] = {0x0a, 0xbc, 0xef};
+
+	ASSERT_TRUE(fm_hex_decode("0aBcEf", out, 3));
+	ASSERT_MEM_EQ(out, want, 3);
+	/* What follows is the caller's: a '$' or more digits are fine. */
+	ASSERT_TRUE(fm_hex_decode("0abcef$", out, 3));
+	ASSERT_TRUE(fm_hex_decode("0abcef99", out, 3));
+	/* Too short: the NUL is no digit, and nothing is read past it. */
+	ASSERT_FALSE(fm_hex_decode("0abce", out, 3));
+	ASSERT_FALSE(fm_hex_decode("", out, 1));
+	ASSERT_FALSE(fm_hex_decode("0g", out, 1));
+	ASSERT_FALSE(fm_hex_decode(NULL, out, 1));
+	ASSERT_TRUE(fm_hex_decode("", out, 0));
+}
+
 int
 main(void)
 {
 	RUN(test_encode);
 	RUN(test_encode_bounds);
 	RUN(test_digit);
+	RUN(test_decode);
 	return harness_done();
 }
