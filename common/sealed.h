@@ -50,20 +50,24 @@ enum fm_sealed_status {
 	FM_SEALED_INTERNAL,  /* crypto or allocation failure */
 };
 
-/* Encodes h into out (FM_SEALED_HEADERLEN bytes). */
+/* 'fm_sealed_header_encode()' - encode h into out (FM_SEALED_HEADERLEN bytes).
+ */
 void fm_sealed_header_encode(const struct fm_sealed_header *h, uint8_t *out);
 
-/* Decodes len bytes of buf; false (with *errstr) if not a valid header. */
+/* 'fm_sealed_header_decode()' - decode len bytes of buf; false (with *errstr)
+ * if not a valid header. */
 bool fm_sealed_header_decode(const uint8_t *buf, size_t len,
     struct fm_sealed_header *h, const char **errstr);
 
-/* The nonce and associated data of chunk idx (see above). */
+/* 'fm_sealed_chunk_nonce()', 'fm_sealed_chunk_aad()' - the nonce and associated
+ * data of chunk idx (see above). */
 void fm_sealed_chunk_nonce(
     const struct fm_sealed_header *h, uint32_t idx, uint8_t *nonce);
 void fm_sealed_chunk_aad(
     const uint8_t *header, uint32_t idx, bool last, uint8_t *aad);
 
-/* The file key for header h and identity (a NUL-terminated string). */
+/* 'fm_sealed_derive_key()' - the file key for header h and identity (a
+ * NUL-terminated string). */
 bool fm_sealed_derive_key(const uint8_t *master,
     const struct fm_sealed_header *h, const char *identity, uint8_t *key);
 
@@ -101,7 +105,7 @@ enum fm_sealed_status fm_sealed_decrypt_fd(int in_fd, const uint8_t *master,
 enum fm_sealed_status fm_sealed_verify_fd(
     int in_fd, const uint8_t *master, const char *identity);
 
-/* A short description of status for messages. */
+/* 'fm_sealed_status_text()' - a short description of status for messages. */
 const char *fm_sealed_status_text(enum fm_sealed_status status);
 
 #endif

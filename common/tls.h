@@ -24,7 +24,8 @@ enum fm_tls_role { FM_TLS_SERVER, FM_TLS_CLIENT };
 /*
  * 'fm_tls_config_create()' - load the CA, our certificate and key (PEM
  * files) for role.  read_timeout_ms bounds every read (0: none).  NULL
- * with a message in err (errlen bytes) on failure.
+ * with a message in err (errlen bytes) on failure.  Free it with
+ * 'fm_tls_config_destroy()' (NULL is a no-op).
  */
 fm_tls_config_t *fm_tls_config_create(enum fm_tls_role role,
     const char *ca_path, const char *cert_path, const char *key_path,
@@ -41,23 +42,27 @@ void fm_tls_config_destroy(fm_tls_config_t *cfg);
 fm_tls_t *fm_tls_open(fm_tls_config_t *cfg, int fd, const char *server_name,
     char *err, size_t errlen);
 
-/* Sends close_notify, closes the socket and frees; NULL is a no-op. */
+/* 'fm_tls_close()' - send close_notify, close the socket and free; NULL is a
+ * no-op. */
 void fm_tls_close(fm_tls_t *tls);
 
-/* The peer certificate's subject CN into buf; false if there is none. */
+/* 'fm_tls_peer_cn()' - the peer certificate's subject CN into buf; false if
+ * there is none. */
 bool fm_tls_peer_cn(fm_tls_t *tls, char *buf, size_t size);
 
-/* The peer certificate's serial number as hex into buf. */
+/* 'fm_tls_peer_serial()' - the peer certificate's serial number as hex into
+ * buf. */
 bool fm_tls_peer_serial(fm_tls_t *tls, char *buf, size_t size);
 
-/* Writes all len bytes; false on error. */
+/* 'fm_tls_write()' - write all len bytes; false on error. */
 bool fm_tls_write(fm_tls_t *tls, const void *buf, size_t len);
 
-/* Reads exactly len bytes; 1 done, 0 clean end of stream before any
- * byte, -1 error or timeout (then *timed_out says which). */
+/* 'fm_tls_read_full()' - read exactly len bytes; 1 done, 0 clean end of stream
+ * before any byte, -1 error or timeout (then *timed_out says which). */
 int fm_tls_read_full(fm_tls_t *tls, void *buf, size_t len, bool *timed_out);
 
-/* The socket, for poll(); bytes may also be buffered: see pending. */
+/* 'fm_tls_fd()', 'fm_tls_pending()' - the socket, for poll(); bytes may also be
+ * buffered: see pending. */
 int fm_tls_fd(fm_tls_t *tls);
 bool fm_tls_pending(fm_tls_t *tls);
 

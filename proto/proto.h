@@ -120,10 +120,11 @@ struct fm_proto_msg {
 	bool more_jobs; /* JOB_LIST: more than FM_PROTO_MAXJOBS held */
 };
 
-/* Resets m to an empty message of type (zeroes everything). */
+/* 'fm_proto_init()' - reset m to an empty message of type (zeroes everything).
+ */
 void fm_proto_init(struct fm_proto_msg *m, enum fm_proto_type type);
 
-/* Wipes m, secrets included. */
+/* 'fm_proto_wipe()' - wipe m, secrets included. */
 void fm_proto_wipe(struct fm_proto_msg *m);
 
 /*
@@ -147,7 +148,7 @@ size_t fm_proto_frame_length(const uint8_t *header);
 bool fm_proto_decode(const uint8_t *buf, size_t len, struct fm_proto_msg *m,
     const char **errstr);
 
-/* "HELLO", "AUTH_BADGE", ... or "UNKNOWN". */
+/* 'fm_proto_type_name()' - "HELLO", "AUTH_BADGE", ... or "UNKNOWN". */
 const char *fm_proto_type_name(enum fm_proto_type type);
 
 #endif

@@ -20,7 +20,8 @@ enum fm_protoio_status {
 	FM_PROTOIO_ERROR,     /* transport error */
 };
 
-/* Encodes and sends m; false if it cannot be encoded or sent. */
+/* 'fm_protoio_send()' - encode and send m; false if it cannot be encoded or
+ * sent. */
 bool fm_protoio_send(fm_tls_t *tls, const struct fm_proto_msg *m);
 
 /*

@@ -48,8 +48,8 @@ int64_t fm_charge_color_impressions(
 void fm_charge_usage(const struct fm_job *job, const struct fm_release *r,
     int64_t impressions, int64_t sheets, struct fm_usage *out);
 
-/* The impressions a job will print at release r: pages x copies / N-up,
- * 0 when the pages are unknown. */
+/* 'fm_charge_estimate_impressions()' - the impressions a job will print at
+ * release r: pages x copies / N-up, 0 when the pages are unknown. */
 int64_t fm_charge_estimate_impressions(
     const struct fm_job *job, const struct fm_release *r);
 

@@ -42,13 +42,14 @@ struct fm_decryptor_request {
 	char identity[FM_DECRYPTOR_IDENTITYMAX];
 };
 
-/* Encodes r into buf (size bytes): its length, 0 if a field is too long,
- * empty or holds a NUL. */
+/* 'fm_decryptor_request_encode()' - encode r into buf (size bytes): its length,
+ * 0 if a field is too long, empty or holds a NUL. */
 size_t fm_decryptor_request_encode(
     const struct fm_decryptor_request *r, uint8_t *buf, size_t size);
 
-/* Decodes exactly len bytes; false with *errstr if malformed (unknown
- * op, empty or over-long fields, NUL bytes, trailing bytes). */
+/* 'fm_decryptor_request_decode()' - decode exactly len bytes; false with
+ * *errstr if malformed (unknown op, empty or over-long fields, NUL bytes,
+ * trailing bytes). */
 bool fm_decryptor_request_decode(const uint8_t *buf, size_t len,
     struct fm_decryptor_request *r, const char **errstr);
 
@@ -72,7 +73,7 @@ enum fm_sealed_status fm_decryptor_read(fm_decryptor_t *d, const char *name,
     const char *identity,
     bool (*sink)(const uint8_t *buf, size_t len, void *arg), void *arg);
 
-/* Ends the decryptor and frees d; NULL is a no-op. */
+/* 'fm_decryptor_stop()' - end the decryptor and free d; NULL is a no-op. */
 void fm_decryptor_stop(fm_decryptor_t *d);
 
 #endif

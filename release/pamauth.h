@@ -43,7 +43,8 @@ enum fm_pamauth_result fm_pamauth_check(const char *service, const char *helper,
 enum fm_pamauth_result fm_pamauth_run(const char *service, const char *user,
     const char *secret, const char *rhost, char *canon, size_t canon_size);
 
-/* "ok", "denied", "account refused", "unavailable". */
+/* 'fm_pamauth_result_text()' - "ok", "denied", "account refused",
+ * "unavailable". */
 const char *fm_pamauth_result_text(enum fm_pamauth_result r);
 
 #endif

@@ -36,8 +36,8 @@ bool fm_pki_issue(const char *ca_dir, enum fm_pki_kind kind, const char *cn,
     int days, const char *key_path, const char *crt_path, char *serial,
     char *err, size_t errlen);
 
-/* Is name usable as a CN and DNS name: 1-63 of [A-Za-z0-9.-], no
- * leading dot or dash? */
+/* 'fm_pki_name_is_valid()' - is name usable as a CN and DNS name: 1-63 of
+ * [A-Za-z0-9.-], no leading dot or dash? */
 bool fm_pki_name_is_valid(const char *name);
 
 #endif

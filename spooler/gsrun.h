@@ -58,7 +58,8 @@ enum fm_gsrun_result fm_gsrun_render_colors(const struct fm_gsrun_limits *lim,
     const void *buf, size_t len, unsigned dpi, uint64_t max_pages, bool **flags,
     uint64_t *npages);
 
-/* fm_gsrun_result_name() - static text for a result, for reasons. */
+/* 'fm_gsrun_result_name()' - static text for a result,
+ * for reasons. */
 const char *fm_gsrun_result_name(enum fm_gsrun_result r);
 
 #endif

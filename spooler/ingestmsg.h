@@ -42,19 +42,23 @@ struct fm_ingest_reply {
 	char message[512];
 };
 
-/* Encodes t into buf (size bytes); returns the length, or 0 if too big. */
+/* 'fm_ingestmsg_encode_request()' - encode t into buf (size bytes); returns the
+ * length, or 0 if too big. */
 size_t fm_ingestmsg_encode_request(
     const struct fm_ticket *t, uint8_t *buf, size_t size);
 
-/* Decodes a request; false with *errstr if malformed in any way. */
+/* 'fm_ingestmsg_decode_request()' - decode a request; false with *errstr if
+ * malformed in any way. */
 bool fm_ingestmsg_decode_request(
     const uint8_t *buf, size_t len, struct fm_ticket *t, const char **errstr);
 
-/* Encodes a reply; returns the length, or 0 if it does not fit. */
+/* 'fm_ingestmsg_encode_reply()' - encode a reply; returns the length, or 0 if
+ * it does not fit. */
 size_t fm_ingestmsg_encode_reply(
     const struct fm_ingest_reply *r, uint8_t *buf, size_t size);
 
-/* Decodes a reply; false with *errstr if malformed. */
+/* 'fm_ingestmsg_decode_reply()' - decode a reply; false with *errstr if
+ * malformed. */
 bool fm_ingestmsg_decode_reply(const uint8_t *buf, size_t len,
     struct fm_ingest_reply *r, const char **errstr);
 

@@ -32,10 +32,12 @@ typedef struct fm_spool fm_spool_t;
 fm_spool_t *fm_spool_open(
     const char *dir, const uint8_t *master, const char **errstr);
 
-/* Closes the handle and wipes its key copy; NULL is a no-op. */
+/* 'fm_spool_close()' - close the handle and wipe its key copy; NULL is a
+ * no-op. */
 void fm_spool_close(fm_spool_t *spool);
 
-/* Chooses the AEAD for new files (default ChaCha20-Poly1305). */
+/* 'fm_spool_set_alg()' - choose the AEAD for new files (default
+ * ChaCha20-Poly1305). */
 void fm_spool_set_alg(fm_spool_t *spool, enum fm_aead_alg alg);
 
 /*
@@ -47,10 +49,11 @@ void fm_spool_set_alg(fm_spool_t *spool, enum fm_aead_alg alg);
 bool fm_spool_load_master_key(
     const char *path, bool create, uint8_t *key, const char **errstr);
 
-/* The file name of document seq of job job_id, into name. */
+/* 'fm_spool_document_name()' - the file name of document seq of job job_id,
+ * into name. */
 void fm_spool_document_name(int64_t job_id, int seq, char *name, size_t size);
 
-/* The identity a document's key is bound to. */
+/* 'fm_spool_identity()' - the identity a document's key is bound to. */
 void fm_spool_identity(const char *uuid, int seq, char *buf, size_t size);
 
 /*
@@ -63,10 +66,10 @@ void fm_spool_identity(const char *uuid, int seq, char *buf, size_t size);
 enum fm_sealed_status fm_spool_write(fm_spool_t *spool, int in_fd,
     const char *identity, uint64_t max_size, char *tmpname, uint64_t *size);
 
-/* Renames tmpname to name and syncs the directory. */
+/* 'fm_spool_commit()' - rename tmpname to name and sync the directory. */
 bool fm_spool_commit(fm_spool_t *spool, const char *tmpname, const char *name);
 
-/* Removes a temporary file that will not be committed. */
+/* 'fm_spool_discard()' - remove a temporary file that will not be committed. */
 void fm_spool_discard(fm_spool_t *spool, const char *tmpname);
 
 /* Decrypts document name and passes verified plaintext to sink. */
@@ -78,7 +81,8 @@ enum fm_sealed_status fm_spool_read(fm_spool_t *spool, const char *name,
 enum fm_sealed_status fm_spool_verify(
     fm_spool_t *spool, const char *name, const char *identity);
 
-/* Removes document name (its key material goes with it); true if gone. */
+/* 'fm_spool_remove()' - remove document name (its key material goes with it);
+ * true if gone. */
 bool fm_spool_remove(fm_spool_t *spool, const char *name);
 
 /*

@@ -19,6 +19,12 @@ struct fm_connecting {
 	char host[256], port[32];
 };
 
+enum fm_client_state {
+	FM_CLIENT_CONNECTED,
+	FM_CLIENT_CONNECTING,
+	FM_CLIENT_FAILED,
+};
+
 /*
  * 'fm_client_begin()' - resolve host:port and start connecting without
  * waiting: false with a message in err if no address can even be tried.
@@ -29,12 +35,6 @@ struct fm_connecting {
  * when every address failed.  Give up at any time with
  * 'fm_client_abandon()' (a no-op once done or failed).
  */
-enum fm_client_state {
-	FM_CLIENT_CONNECTED,
-	FM_CLIENT_CONNECTING,
-	FM_CLIENT_FAILED,
-};
-
 bool fm_client_begin(struct fm_connecting *c, const char *host,
     const char *port, char *err, size_t errlen);
 enum fm_client_state fm_client_step(
