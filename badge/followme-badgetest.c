@@ -51,7 +51,8 @@ main(int argc, char **argv)
 	const char *err = NULL;
 	fm_reader_t *r;
 	bool verbose = false;
-	int c, res, status = 0;
+	enum fm_reader_read res;
+	int c, status = 0;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.kind = FM_READER_NFC;
@@ -113,14 +114,15 @@ main(int argc, char **argv)
 			status = 1;
 			break;
 		}
-		while ((res = fm_reader_read_event(r, &ev, &err)) == 1)
+		while ((res = fm_reader_read_event(r, &ev, &err)) ==
+		    FM_READER_GOT_EVENT)
 			print_event(&ev);
 		if (ferror(stdout)) {
 			/* Whoever read our output is gone. */
 			status = 1;
 			break;
 		}
-		if (res < 0) {
+		if (res == FM_READER_BROKEN) {
 			fprintf(stderr, "followme-badgetest: %s\n", err);
 			status = 1;
 			break;

@@ -247,7 +247,7 @@ reap(fm_reader_t *r, int wait_ms)
 	r->pid = -1;
 }
 
-int
+enum fm_reader_read
 fm_reader_read_event(
     fm_reader_t *r, struct fm_reader_event *ev, const char **errstr)
 {
@@ -259,11 +259,11 @@ fm_reader_read_event(
 	if (r == NULL || ev == NULL) {
 		if (errstr)
 			*errstr = "invalid argument";
-		return -1;
+		return FM_READER_BROKEN;
 	}
 	n = recv(r->fd, buf, sizeof(buf), MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return 0;
+		return FM_READER_NO_EVENT;
 	if (n <= 0) {
 		/* The child died: say so once, and start another one that
 		 * waits a little longer each time it keeps dying. */
@@ -278,18 +278,18 @@ fm_reader_read_event(
 		if (!spawn(r, delay, true)) {
 			if (errstr)
 				*errstr = "cannot restart the reader process";
-			return -1;
+			return FM_READER_BROKEN;
 		}
 		if (r->unavailable)
-			return 0;
+			return FM_READER_NO_EVENT;
 		r->unavailable = true;
 		memset(ev, 0, sizeof(*ev));
 		ev->type = FM_READER_UNAVAILABLE;
-		return 1;
+		return FM_READER_GOT_EVENT;
 	}
 	if (!fm_readermsg_decode(buf, (size_t)n, ev, &err)) {
 		fm_log_warn("reader: dropping a message: %s", err);
-		return 0;
+		return FM_READER_NO_EVENT;
 	}
 	switch (ev->type) {
 	case FM_READER_READY:
@@ -304,13 +304,13 @@ fm_reader_read_event(
 		if (!fm_uid_normalise(ev->uid, ev->uid_len, &r->cfg.format,
 		        ev->id, sizeof(ev->id))) {
 			fm_log_warn("reader: cannot normalise a uid");
-			return 0;
+			return FM_READER_NO_EVENT;
 		}
 		break;
 	case FM_READER_CARD_REMOVED:
 		break;
 	}
-	return 1;
+	return FM_READER_GOT_EVENT;
 }
 
 void

@@ -98,15 +98,20 @@ int fm_reader_get_fd(const fm_reader_t *r);
 /*
  * 'fm_reader_read_event()' - read one event without blocking.
  *
- * Returns 1 with *ev filled (for CARD_PRESENT, ev->id holds the uid in the
- * configured canonical form; call again, more may wait), 0 if no event is
- * waiting, or -1 with a
- * static *errstr if the reader cannot go on.  If the child died, this
- * reports READER_UNAVAILABLE (once) and starts a new child, which retries
- * the device with backoff.  A malformed message from the child is
+ * FM_READER_GOT_EVENT with *ev filled (for CARD_PRESENT, ev->id holds the
+ * uid in the configured canonical form), FM_READER_NO_EVENT, or
+ * FM_READER_BROKEN with a static *errstr if the reader cannot go on.  If the
+ * child died, this reports READER_UNAVAILABLE (once) and starts a new child,
+ * which retries the device with backoff.  A malformed message from the child is
  * refused, logged and dropped.
  */
-int fm_reader_read_event(
+enum fm_reader_read {
+	FM_READER_GOT_EVENT, /* *ev filled; call again, more may wait */
+	FM_READER_NO_EVENT,  /* nothing waiting now */
+	FM_READER_BROKEN,    /* the reader cannot go on (*errstr) */
+};
+
+enum fm_reader_read fm_reader_read_event(
     fm_reader_t *r, struct fm_reader_event *ev, const char **errstr);
 
 /*

@@ -266,29 +266,27 @@ fm_tls_write(fm_tls_t *tls, const void *buf, size_t len)
 	return true;
 }
 
-int
-fm_tls_read_full(fm_tls_t *tls, void *buf, size_t len, bool *timed_out)
+enum fm_tls_read
+fm_tls_read_full(fm_tls_t *tls, void *buf, size_t len)
 {
 	unsigned char *p = buf;
 	size_t got = 0;
 
-	*timed_out = false;
 	while (got < len) {
 		int n = mbedtls_ssl_read(&tls->ssl, p + got, len - got);
 		if (n == MBEDTLS_ERR_SSL_WANT_READ ||
 		    n == MBEDTLS_ERR_SSL_WANT_WRITE)
 			continue;
-		if (n == MBEDTLS_ERR_SSL_TIMEOUT) {
-			*timed_out = true;
-			return -1;
-		}
+		if (n == MBEDTLS_ERR_SSL_TIMEOUT)
+			return FM_TLS_READ_TIMEOUT;
 		if (n == 0 || n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
-			return got == 0 ? 0 : -1;
+			return got == 0 ? FM_TLS_READ_CLOSED
+			                : FM_TLS_READ_ERROR;
 		if (n < 0)
-			return -1;
+			return FM_TLS_READ_ERROR;
 		got += (size_t)n;
 	}
-	return 1;
+	return FM_TLS_READ_OK;
 }
 
 int

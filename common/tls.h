@@ -57,9 +57,15 @@ bool fm_tls_peer_serial(fm_tls_t *tls, char *buf, size_t size);
 /* 'fm_tls_write()' - write all len bytes; false on error. */
 bool fm_tls_write(fm_tls_t *tls, const void *buf, size_t len);
 
-/* 'fm_tls_read_full()' - read exactly len bytes; 1 done, 0 clean end of stream
- * before any byte, -1 error or timeout (then *timed_out says which). */
-int fm_tls_read_full(fm_tls_t *tls, void *buf, size_t len, bool *timed_out);
+enum fm_tls_read {
+	FM_TLS_READ_OK,      /* all len bytes read */
+	FM_TLS_READ_CLOSED,  /* the peer closed cleanly before any byte */
+	FM_TLS_READ_TIMEOUT, /* nothing for the read timeout */
+	FM_TLS_READ_ERROR,   /* anything else, or a close mid-way */
+};
+
+/* 'fm_tls_read_full()' - read exactly len bytes. */
+enum fm_tls_read fm_tls_read_full(fm_tls_t *tls, void *buf, size_t len);
 
 /* 'fm_tls_fd()', 'fm_tls_pending()' - the socket, for poll(); bytes may also be
  * buffered: see pending. */

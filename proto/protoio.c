@@ -27,34 +27,40 @@ fm_protoio_send(fm_tls_t *tls, const struct fm_proto_msg *m)
 	return ok;
 }
 
+/* What a failed read means for the message being received: a close
+ * after the frame began is an error too (the frame was cut). */
+static enum fm_protoio_status
+read_failure(enum fm_tls_read r)
+{
+	return r == FM_TLS_READ_TIMEOUT ? FM_PROTOIO_TIMEOUT : FM_PROTOIO_ERROR;
+}
+
 enum fm_protoio_status
 fm_protoio_recv(fm_tls_t *tls, struct fm_proto_msg *m, const char **errstr)
 {
 	uint8_t header[FM_PROTO_HEADERLEN], *buf;
-	enum fm_protoio_status st = FM_PROTOIO_ERROR;
-	bool timed_out;
+	enum fm_protoio_status st;
+	enum fm_tls_read r;
 	size_t len;
-	int rc;
 
 	*errstr = NULL;
-	rc = fm_tls_read_full(tls, header, sizeof(header), &timed_out);
-	if (rc == 0)
+	if ((r = fm_tls_read_full(tls, header, sizeof(header))) ==
+	    FM_TLS_READ_CLOSED)
 		return FM_PROTOIO_CLOSED;
-	if (rc < 0)
-		return timed_out ? FM_PROTOIO_TIMEOUT : FM_PROTOIO_ERROR;
+	if (r != FM_TLS_READ_OK)
+		return read_failure(r);
 	if ((len = fm_proto_frame_length(header)) == 0) {
 		*errstr = "frame too large or too small";
 		return FM_PROTOIO_TOO_LARGE;
 	}
 	if ((buf = malloc(len)) == NULL)
 		return FM_PROTOIO_ERROR;
-	rc = fm_tls_read_full(tls, buf, len, &timed_out);
-	if (rc > 0)
+	if ((r = fm_tls_read_full(tls, buf, len)) == FM_TLS_READ_OK)
 		st = fm_proto_decode(buf, len, m, errstr)
 		    ? FM_PROTOIO_OK
 		    : FM_PROTOIO_MALFORMED;
 	else
-		st = timed_out ? FM_PROTOIO_TIMEOUT : FM_PROTOIO_ERROR;
+		st = read_failure(r);
 	fm_wipe(buf, len);
 	free(buf);
 	return st;

@@ -279,9 +279,10 @@ read_reader(struct terminal *term)
 {
 	struct fm_reader_event ev;
 	const char *errstr = NULL;
-	int rc;
+	enum fm_reader_read rc;
 
-	while ((rc = fm_reader_read_event(term->reader, &ev, &errstr)) == 1) {
+	while ((rc = fm_reader_read_event(term->reader, &ev, &errstr)) ==
+	    FM_READER_GOT_EVENT) {
 		fm_log_debug("reader: %s", fm_readermsg_event_name(ev.type));
 		switch (ev.type) {
 		case FM_READER_READY:
@@ -303,7 +304,7 @@ read_reader(struct terminal *term)
 		}
 		flush(term);
 	}
-	if (rc < 0) {
+	if (rc == FM_READER_BROKEN) {
 		fm_log_warn("badge reader: %s", errstr);
 		fm_stop_request();
 	}

@@ -50,13 +50,15 @@ static int
 wait_event(fm_reader_t *r, struct fm_reader_event *ev, int ms)
 {
 	const char *err = NULL;
-	int res;
+	enum fm_reader_read res;
 
+	/* 1: an event, 0: none within ms, -1: the reader broke. */
 	for (; ms > 0; ms -= 50) {
 		struct pollfd pfd = {fm_reader_get_fd(r), POLLIN, 0};
 
-		if ((res = fm_reader_read_event(r, ev, &err)) != 0)
-			return res;
+		if ((res = fm_reader_read_event(r, ev, &err)) !=
+		    FM_READER_NO_EVENT)
+			return res == FM_READER_GOT_EVENT ? 1 : -1;
 		poll(&pfd, 1, 50);
 	}
 	return 0;
