@@ -45,6 +45,20 @@ describe(int rc, const char *what, char *err, size_t errlen)
 	snprintf(err, errlen, "%s: %s", what, msg);
 }
 
+void
+fm_tls_config_destroy(fm_tls_config_t *cfg)
+{
+	if (cfg == NULL)
+		return;
+	mbedtls_ssl_config_free(&cfg->conf);
+	mbedtls_pk_free(&cfg->key);
+	mbedtls_x509_crt_free(&cfg->own);
+	mbedtls_x509_crt_free(&cfg->ca);
+	mbedtls_ctr_drbg_free(&cfg->drbg);
+	mbedtls_entropy_free(&cfg->entropy);
+	free(cfg);
+}
+
 fm_tls_config_t *
 fm_tls_config_create(enum fm_tls_role role, const char *ca_path,
     const char *cert_path, const char *key_path, unsigned read_timeout_ms,
@@ -113,20 +127,6 @@ fail:
 	return NULL;
 }
 
-void
-fm_tls_config_destroy(fm_tls_config_t *cfg)
-{
-	if (cfg == NULL)
-		return;
-	mbedtls_ssl_config_free(&cfg->conf);
-	mbedtls_pk_free(&cfg->key);
-	mbedtls_x509_crt_free(&cfg->own);
-	mbedtls_x509_crt_free(&cfg->ca);
-	mbedtls_ctr_drbg_free(&cfg->drbg);
-	mbedtls_entropy_free(&cfg->entropy);
-	free(cfg);
-}
-
 /* mbedtls_net_send() uses write(): a peer that hung up would kill us
  * with SIGPIPE.  send() with MSG_NOSIGNAL reports it as an error. */
 static int
@@ -145,6 +145,18 @@ send_nosignal(void *ctx, const unsigned char *buf, size_t len)
 	if (errno == EPIPE || errno == ECONNRESET)
 		return MBEDTLS_ERR_NET_CONN_RESET;
 	return MBEDTLS_ERR_NET_SEND_FAILED;
+}
+
+void
+fm_tls_close(fm_tls_t *tls)
+{
+	if (tls == NULL)
+		return;
+	if (tls->ssl.conf != NULL)
+		mbedtls_ssl_close_notify(&tls->ssl);
+	mbedtls_ssl_free(&tls->ssl);
+	mbedtls_net_free(&tls->net);
+	free(tls);
 }
 
 fm_tls_t *
@@ -203,18 +215,6 @@ fm_tls_open(fm_tls_config_t *cfg, int fd, const char *server_name, char *err,
 fail:
 	fm_tls_close(tls);
 	return NULL;
-}
-
-void
-fm_tls_close(fm_tls_t *tls)
-{
-	if (tls == NULL)
-		return;
-	if (tls->ssl.conf != NULL)
-		mbedtls_ssl_close_notify(&tls->ssl);
-	mbedtls_ssl_free(&tls->ssl);
-	mbedtls_net_free(&tls->net);
-	free(tls);
 }
 
 bool

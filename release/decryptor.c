@@ -159,6 +159,18 @@ static void __attribute__((noreturn)) serve(int fd, fm_spool_t *spool)
 	_exit(0);
 }
 
+void
+fm_decryptor_stop(fm_decryptor_t *d)
+{
+	if (d == NULL)
+		return;
+	close(d->fd);
+	kill(d->pid, SIGTERM);
+	while (waitpid(d->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	free(d);
+}
+
 fm_decryptor_t *
 fm_decryptor_start(const char *dir, const uint8_t *master, const char **errstr)
 {
@@ -250,16 +262,4 @@ out:
 	fm_wipe(buf, FM_SEALED_CHUNK_MAX);
 	free(buf);
 	return result;
-}
-
-void
-fm_decryptor_stop(fm_decryptor_t *d)
-{
-	if (d == NULL)
-		return;
-	close(d->fd);
-	kill(d->pid, SIGTERM);
-	while (waitpid(d->pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	free(d);
 }

@@ -24,6 +24,16 @@ fm_ipp_was_busy(fm_ipp_t *p)
 	return p->busy;
 }
 
+void
+fm_ipp_close(fm_ipp_t *p)
+{
+	if (p == NULL)
+		return;
+	httpClose(p->http);
+	ippDelete(p->caps);
+	free(p);
+}
+
 fm_ipp_t *
 fm_ipp_open(const char *printer, unsigned timeout_ms, char *err, size_t errlen)
 {
@@ -76,16 +86,6 @@ fm_ipp_open(const char *printer, unsigned timeout_ms, char *err, size_t errlen)
 fail:
 	free(p);
 	return NULL;
-}
-
-void
-fm_ipp_close(fm_ipp_t *p)
-{
-	if (p == NULL)
-		return;
-	httpClose(p->http);
-	ippDelete(p->caps);
-	free(p);
 }
 
 static ipp_t *

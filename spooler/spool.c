@@ -44,6 +44,19 @@ open_subdir(int parent, const char *name)
 	    parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
+void
+fm_spool_close(fm_spool_t *spool)
+{
+	if (spool == NULL)
+		return;
+	if (spool->dirfd >= 0)
+		close(spool->dirfd);
+	if (spool->tmpfd >= 0)
+		close(spool->tmpfd);
+	fm_wipe(spool, sizeof(*spool));
+	free(spool);
+}
+
 fm_spool_t *
 fm_spool_open(const char *dir, const uint8_t *master, const char **errstr)
 {
@@ -89,19 +102,6 @@ fm_spool_open(const char *dir, const uint8_t *master, const char **errstr)
 fail:
 	fm_spool_close(spool);
 	return NULL;
-}
-
-void
-fm_spool_close(fm_spool_t *spool)
-{
-	if (spool == NULL)
-		return;
-	if (spool->dirfd >= 0)
-		close(spool->dirfd);
-	if (spool->tmpfd >= 0)
-		close(spool->tmpfd);
-	fm_wipe(spool, sizeof(*spool));
-	free(spool);
 }
 
 void

@@ -332,6 +332,18 @@ in_wal_mode(fm_store_t *store)
 	return wal;
 }
 
+void
+fm_store_close(fm_store_t *store)
+{
+	if (store == NULL)
+		return;
+	for (int i = 0; i < STMT_CACHE; i++)
+		sqlite3_finalize(store->cache[i].st);
+	sqlite3_close_v2(store->db);
+	fm_groupsync_close(store->sync);
+	free(store);
+}
+
 fm_store_t *
 fm_store_open(const char *path, const char **errstr)
 {
@@ -394,16 +406,4 @@ fm_store_open(const char *path, const char **errstr)
 fail:
 	fm_store_close(store);
 	return NULL;
-}
-
-void
-fm_store_close(fm_store_t *store)
-{
-	if (store == NULL)
-		return;
-	for (int i = 0; i < STMT_CACHE; i++)
-		sqlite3_finalize(store->cache[i].st);
-	sqlite3_close_v2(store->db);
-	fm_groupsync_close(store->sync);
-	free(store);
 }
