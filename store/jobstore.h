@@ -104,8 +104,8 @@ bool fm_jobstore_extend(fm_store_t *store, int64_t job_id, const char *owner,
 /* 'fm_jobstore_forget_file()' - mark a document's spool file as destroyed. */
 bool fm_jobstore_forget_file(fm_store_t *store, int64_t job_id, int seq);
 
-/* 'fm_jobstore_expired()' - the ids of held jobs whose expires_at <= now, at most
- * max, into ids; returns how many, or -1 on error. */
+/* 'fm_jobstore_expired()' - the ids of held jobs whose expires_at <= now, at
+ * most max, into ids; returns how many, or -1 on error. */
 int fm_jobstore_expired(fm_store_t *store, int64_t now, int64_t *ids, int max);
 
 /* 'fm_jobstore_next_expiry()' - the soonest expires_at of a held job, or -1 if
