@@ -59,6 +59,7 @@ main(int argc, char **argv)
 	    argv[3], NULL, q.amount, key, job, q.version};
 	if (!fm_ledger_reserve(ledger, &req, &r, denial, sizeof(denial))) {
 		fprintf(stderr, "denied: %s\n", denial);
+		fm_ledger_close(ledger);
 		fm_store_close(s);
 		return 3;
 	}
