@@ -36,6 +36,7 @@ static long harness_row = -1; /* the table row being checked, or -1 */
 		call;                                                          \
 		printf("%s %s\n", harness_current_failed ? "FAIL" : "ok  ",    \
 		    #name);                                                    \
+		fflush(stdout); /* not again by a child the next test forks */ \
 		if (harness_current_failed)                                    \
 			harness_failed_tests++;                                \
 	} while (0)
