@@ -69,11 +69,13 @@ harness_done(void)
  * for (EACH_ROW(i, rows)) - the loop over a table: the statement runs once
  * for each element of the array rows, with i (a size_t) its index, and a
  * failed assertion in it names the row ("row 3: ") before what it says.
- * Not nested: after the loop, failures name no row again.
+ * EACH_ROW_OF(i, n) does the same for n rows of a table passed by
+ * pointer.  Not nested: after the loop, failures name no row again.
  */
-#define EACH_ROW(i, rows)                                                      \
+#define EACH_ROW(i, rows) EACH_ROW_OF(i, NELEM(rows))
+#define EACH_ROW_OF(i, n)                                                      \
 	size_t i = (harness_row = 0, 0);                                       \
-	i < NELEM(rows) || (harness_row = -1, false);                          \
+	i < (n) || (harness_row = -1, false);                                  \
 	harness_row = (long)++i
 
 /* Fails the test unless ok, naming the assertion and its operands. */
