@@ -120,7 +120,7 @@ badge_refused(
 
 /* Types text, one key at a time at now. */
 static void
-type(const char *text, uint64_t now)
+type_keys(const char *text, uint64_t now)
 {
 	for (const char *p = text; *p; p++)
 		fm_termstate_key(&t, FM_KEY_CHAR, *p, now);
@@ -209,10 +209,10 @@ test_pin_login_wipes_the_pin(void)
 	start(false);
 	fm_termstate_key(&t, FM_KEY_ENTER, 0, 1);
 	ASSERT_INT_EQ(t.screen, FM_SCREEN_USER);
-	type("bob", 2);
+	type_keys("bob", 2);
 	fm_termstate_key(&t, FM_KEY_ENTER, 0, 3);
 	ASSERT_INT_EQ(t.screen, FM_SCREEN_PIN);
-	type("12345", 4);
+	type_keys("12345", 4);
 	fm_termstate_key(&t, FM_KEY_BACK, 0, 5); /* deletes the 5 */
 	ASSERT_UINT_EQ(t.pin_len, 4);
 	fm_termstate_key(&t, FM_KEY_ENTER, 0, 6);
@@ -282,9 +282,9 @@ test_unknown_badge_is_linked_after_login(void)
 	/* Another tap while linking is ignored. */
 	fm_termstate_card(&t, (const uint8_t *)"\x01\x02\x03\x04", 4, 3);
 	ASSERT_FALSE(t.send);
-	type("a", 4);
+	type_keys("a", 4);
 	fm_termstate_key(&t, FM_KEY_ENTER, 0, 4);
-	type("1", 5);
+	type_keys("1", 5);
 	fm_termstate_key(&t, FM_KEY_ENTER, 0, 6);
 	ASSERT_INT_EQ(sent(), FM_MSG_AUTH_PIN);
 	auth_ok(7);
@@ -304,7 +304,7 @@ test_badge_with_pin_policy(void)
 {
 	badge_refused(false, FM_CODE_BAD_CREDENTIALS, 0, "Enter your PIN too.");
 	ASSERT_INT_EQ(t.screen, FM_SCREEN_BADGE_PIN);
-	type("4", 3);
+	type_keys("4", 3);
 	fm_termstate_key(&t, FM_KEY_ENTER, 0, 4);
 	ASSERT_INT_EQ(sent(), FM_MSG_AUTH_BADGE_PIN);
 	ASSERT_MEM_EQ(t.out.uid, alice_uid, 4);
@@ -322,25 +322,25 @@ test_options_only_lower(void)
 	logged_in_with(false, jobs, 2, 1);
 	(void)sent();
 	/* The keypad's digits move and mark as its arrows would. */
-	type("2", 2);
+	type_keys("2", 2);
 	ASSERT_UINT_EQ(t.cursor, 1);
-	type("5", 2);
+	type_keys("5", 2);
 	ASSERT_TRUE(t.marked[1]);
-	type("5", 2);
+	type_keys("5", 2);
 	ASSERT_FALSE(t.marked[1]);
-	type("8", 2);
+	type_keys("8", 2);
 	ASSERT_UINT_EQ(t.cursor, 0);
 	/* Mark both, then options. */
-	type("+", 2);
+	type_keys("+", 2);
 	ASSERT_TRUE(t.marked[0] && t.marked[1]);
 	ASSERT_UINT_EQ(fm_termstate_selected(&t), 2);
 	fm_termstate_key(&t, FM_KEY_ENTER, 0, 3);
-	type("2", 4);
+	type_keys("2", 4);
 	ASSERT_INT_EQ(t.screen, FM_SCREEN_OPTIONS);
 	ASSERT_UINT_EQ(t.copies, 3);
 	fm_termstate_key(&t, FM_KEY_RIGHT, 0, 5); /* no more than 3 */
 	ASSERT_UINT_EQ(t.copies, 3);
-	type("9", 5); /* nor by digit */
+	type_keys("9", 5); /* nor by digit */
 	ASSERT_UINT_EQ(t.copies, 3);
 	fm_termstate_key(&t, FM_KEY_LEFT, 0, 6);
 	ASSERT_UINT_EQ(t.copies, 2);
@@ -508,7 +508,7 @@ test_bad_input_ignored(void)
 	ASSERT_STR_EQ(t.user_input, "");
 	/* The name stops at its limit. */
 	for (int i = 0; i < 200; i++)
-		type("x", 4);
+		type_keys("x", 4);
 	ASSERT_UINT_EQ(strlen(t.user_input), FM_TERMSTATE_USERMAX - 1);
 	/* Messages nobody asked for change nothing. */
 	start(false);
