@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "common/aead.h"
 #include "spooler/spool.h"
 
 static bool
@@ -23,12 +24,31 @@ to_stdout(const uint8_t *buf, size_t len, void *arg)
 	return fwrite(buf, 1, len, stdout) == len;
 }
 
+/* The spool under state_dir, opened with its master key, whose copy
+ * here is wiped; NULL with the reason printed. */
+static fm_spool_t *
+open_spool(const char *state_dir)
+{
+	uint8_t key[FM_SEALED_MASTERLEN];
+	char path[1024];
+	const char *err = NULL;
+	fm_spool_t *spool = NULL;
+
+	snprintf(path, sizeof(path), "%s/master.key", state_dir);
+	if (fm_spool_load_master_key(path, false, key, &err)) {
+		snprintf(path, sizeof(path), "%s/spool", state_dir);
+		spool = fm_spool_open(path, key, &err);
+	}
+	fm_wipe(key, sizeof(key));
+	if (spool == NULL)
+		fprintf(stderr, "fm-unseal: %s: %s\n", path, err);
+	return spool;
+}
+
 int
 main(int argc, char **argv)
 {
-	uint8_t key[FM_SEALED_MASTERLEN];
-	char path[1024], identity[256];
-	const char *err = NULL;
+	char identity[256];
 	enum fm_sealed_status st;
 	fm_spool_t *spool;
 
@@ -38,16 +58,8 @@ main(int argc, char **argv)
 		    "SEQ\n");
 		return 1;
 	}
-	snprintf(path, sizeof(path), "%s/master.key", argv[1]);
-	if (!fm_spool_load_master_key(path, false, key, &err)) {
-		fprintf(stderr, "fm-unseal: %s: %s\n", path, err);
+	if ((spool = open_spool(argv[1])) == NULL)
 		return 1;
-	}
-	snprintf(path, sizeof(path), "%s/spool", argv[1]);
-	if ((spool = fm_spool_open(path, key, &err)) == NULL) {
-		fprintf(stderr, "fm-unseal: %s: %s\n", path, err);
-		return 1;
-	}
 	fm_spool_identity(argv[3], atoi(argv[4]), identity, sizeof(identity));
 	st = fm_spool_read(spool, argv[2], identity, to_stdout, NULL);
 	fm_spool_close(spool);

@@ -6,30 +6,17 @@
 # whose opening comment lacks its SPDX line.
 set -eu
 src=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
+. "$(dirname "$0")/check_lib.sh"
 
-# header NAME STATUS PATTERN TEXT - common/NAME.h holding TEXT, checked.
+# header NAME STATUS PATTERN TEXT - common/NAME.h holding TEXT, alone in a
+# tree, checked.
 header() {
 	rm -rf "$tmp/common"
-	mkdir -p "$tmp/common"
-	printf '%s\n' "$4" >"$tmp/common/$1.h"
-	rc=0
-	out=$(python3 "$src/scripts/check-comments" "$tmp" 2>&1) || rc=$?
-	if [ "$rc" -ne "$2" ] || ! printf '%s\n' "$out" | grep -qF -- "$3"; then
-		printf 'FAIL: %s: want exit %s and "%s", got %s:\n%s\n' \
-			"$1" "$2" "$3" "$rc" "$out"
-		fails=$((fails + 1))
-	else
-		echo "ok: $1: exit $rc"
-	fi
+	plant "$tmp" "common/$1.h" "$4"
+	expect "$1" check-comments "$tmp" "$2" "$3"
 }
 
-rc=0
-python3 "$src/scripts/check-comments" "$src" || rc=$?
-[ "$rc" -eq 0 ] || { echo "FAIL: the tree"; fails=$((fails + 1)); }
-
+expect tree check-comments "$src" 0 "every exported function documented"
 header good 0 "every exported function documented" '/*
  * good.h - a module.
  *

@@ -6,10 +6,7 @@
 # edge, a cycle between folders and a cycle between modules.
 set -eu
 src=$1
-check=$src/scripts/check-includes
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
+. "$(dirname "$0")/check_lib.sh"
 
 # planted NAME STATUS PATTERN [FILE TEXT]... - write the files into a
 # fresh tree NAME (none: the source tree itself), run the check on it and
@@ -19,20 +16,8 @@ planted() {
 	shift 3
 	tree=$tmp/$name
 	[ "$name" = source ] && tree=$src
-	while [ $# -ge 2 ]; do
-		mkdir -p "$(dirname "$tree/$1")"
-		printf '%s\n' "$2" >"$tree/$1"
-		shift 2
-	done
-	rc=0
-	out=$(python3 "$check" "$tree" 2>&1) || rc=$?
-	if [ "$rc" -ne "$want" ] || ! printf '%s\n' "$out" | grep -qF -- "$pattern"; then
-		printf 'FAIL: %s: want exit %s and "%s", got exit %s:\n%s\n' \
-			"$name" "$want" "$pattern" "$rc" "$out"
-		fails=$((fails + 1))
-	else
-		echo "ok: $name: exit $rc, '$pattern'"
-	fi
+	plant "$tree" "$@"
+	expect "$name" check-includes "$tree" "$want" "$pattern"
 }
 
 planted source 0 "order respected"

@@ -7,7 +7,9 @@
  *	int main(void) { RUN(test_parse_empty); return harness_done(); }
  *
  * A failed assertion prints the file, line, the operand text and both
- * values, marks the current test failed and returns from it.
+ * values, marks the current test failed and returns from it.  A test that
+ * checks one thing on many values keeps them in a table and walks it with
+ * EACH_ROW; a failure then names the row as well.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -23,15 +25,18 @@
 static int harness_failed_tests;
 static int harness_run_tests;
 static bool harness_current_failed;
+static long harness_row = -1; /* the table row being checked, or -1 */
 
 /* Runs call as the test named name, and reports it. */
 #define RUN_CALL(name, call)                                                   \
 	do {                                                                   \
 		harness_current_failed = false;                                \
+		harness_row = -1;                                              \
 		harness_run_tests++;                                           \
 		call;                                                          \
 		printf("%s %s\n", harness_current_failed ? "FAIL" : "ok  ",    \
 		    #name);                                                    \
+		fflush(stdout); /* not again by a child the next test forks */ \
 		if (harness_current_failed)                                    \
 			harness_failed_tests++;                                \
 	} while (0)
@@ -49,11 +54,29 @@ harness_done(void)
 #define HARNESS_FAIL(...)                                                      \
 	do {                                                                   \
 		fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);                \
+		if (harness_row >= 0)                                          \
+			fprintf(stderr, "row %ld: ", harness_row);             \
 		fprintf(stderr, __VA_ARGS__);                                  \
 		fputc('\n', stderr);                                           \
 		harness_current_failed = true;                                 \
 		return;                                                        \
 	} while (0)
+
+/* The number of elements of the array a. */
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * for (EACH_ROW(i, rows)) - the loop over a table: the statement runs once
+ * for each element of the array rows, with i (a size_t) its index, and a
+ * failed assertion in it names the row ("row 3: ") before what it says.
+ * EACH_ROW_OF(i, n) does the same for n rows of a table passed by
+ * pointer.  Not nested: after the loop, failures name no row again.
+ */
+#define EACH_ROW(i, rows) EACH_ROW_OF(i, NELEM(rows))
+#define EACH_ROW_OF(i, n)                                                      \
+	size_t i = (harness_row = 0, 0);                                       \
+	i < (n) || (harness_row = -1, false);                                  \
+	harness_row = (long)++i
 
 /* Fails the test unless ok, naming the assertion and its operands. */
 #define ASSERT_THAT_(ok, what)                                                 \

@@ -1,7 +1,8 @@
 /*
  * ledger_fixture.h - the ledger's charging calls in one line each, for
  * tests: on a handle (fixture_*_on), or on a local handle opened over a
- * store for the one call (fixture_*).
+ * store for the one call (fixture_*); and what tests check afterwards:
+ * an account's balance and held amount, the ledger's verification.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -11,7 +12,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
+#include "quota/accounts.h"
 #include "quota/ledger-local.h"
 #include "quota/ledger.h"
 
@@ -71,6 +74,40 @@ fixture_refund(
 	bool ok = fm_ledger_refund(l, reservation, key, errstr);
 
 	fm_ledger_close(l);
+	return ok;
+}
+
+/* The balance of the account kind/name; -999999 if there is none. */
+static inline int64_t
+fixture_balance(fm_store_t *s, const char *kind, const char *name)
+{
+	struct fm_account a;
+
+	return fm_accounts_find(s, kind, name, &a) ? a.balance : -999999;
+}
+
+/* The amount held on the account kind/name; -999999 if there is none. */
+static inline int64_t
+fixture_held(fm_store_t *s, const char *kind, const char *name)
+{
+	struct fm_account a;
+
+	return fm_accounts_find(s, kind, name, &a) ? a.held : -999999;
+}
+
+/* fm_ledger_verify() on s, its report printed if it fails; the number
+ * of rows checked goes to *rows unless rows is NULL. */
+static inline bool
+fixture_verify(fm_store_t *s, int64_t *rows)
+{
+	char report[1024];
+	int64_t n = 0;
+	bool ok = fm_ledger_verify(s, &n, report, sizeof(report));
+
+	if (!ok)
+		fprintf(stderr, "fm_ledger_verify: %s\n", report);
+	if (rows != NULL)
+		*rows = n;
 	return ok;
 }
 

@@ -53,57 +53,41 @@ test_all_types(void)
 }
 
 static void
-test_unknown_key_names_line(void)
+test_refusals(void)
 {
-	struct settings s = {0};
-	char err[FM_CONF_ERRMAX] = "";
+	static const struct {
+		const char *text;
+		size_t len;             /* 0: strlen(text) */
+		const char *err, *also; /* parts of err; "": not checked */
+	} rows[] = {
+	    /* An unknown key or section, named with its line. */
+	    {"[server]\nuser = a\n\nusr = b\n", 0, "line 4",
+	        "unknown setting 'usr'"},
+	    {"[sever]\nuser = a\n", 0, "line 2: unknown section [sever]", ""},
+	    /* Values that are not of their key's type, or out of range. */
+	    {"[hold]\nmax_job_size = -5M\n", 0,
+	        "line 2: max_job_size: expected a size", ""},
+	    {"[hold]\nexpire_after = 8 h\n", 0, "expected a duration", ""},
+	    {"[hold]\nexpire_after = 5s\n", 0, "out of range", ""},
+	    {"[hold]\nworkers = 99999999999999999999999\n", 0,
+	        "expected a whole number", ""},
+	    {"[server]\nlog_titles = maybe\n", 0, "expected yes or no", ""},
+	    {"[hold]\nmax_job_size = 99999999999G\n", 0, "", ""},
+	    /* A syntax error, and a NUL byte. */
+	    {"[server\nuser = a\n", 0, "line 1", ""},
+	    {"[server]\0x", 10, "NUL", ""},
+	};
 
-	ASSERT_FALSE(parse("[server]\nuser = a\n\nusr = b\n", &s, err));
-	ASSERT_STR_CONTAINS(err, "line 4");
-	ASSERT_STR_CONTAINS(err, "unknown setting 'usr'");
-}
+	for (EACH_ROW(i, rows)) {
+		struct settings s = {0};
+		char err[FM_CONF_ERRMAX] = "";
+		size_t len = rows[i].len ? rows[i].len : strlen(rows[i].text);
 
-static void
-test_unknown_section(void)
-{
-	struct settings s = {0};
-	char err[FM_CONF_ERRMAX] = "";
-
-	ASSERT_FALSE(parse("[sever]\nuser = a\n", &s, err));
-	ASSERT_STR_CONTAINS(err, "line 2: unknown section [sever]");
-}
-
-static void
-test_bad_values(void)
-{
-	struct settings s = {0};
-	char err[FM_CONF_ERRMAX] = "";
-
-	ASSERT_FALSE(parse("[hold]\nmax_job_size = -5M\n", &s, err));
-	ASSERT_STR_CONTAINS(err, "line 2: max_job_size: expected a size");
-	ASSERT_FALSE(parse("[hold]\nexpire_after = 8 h\n", &s, err));
-	ASSERT_STR_CONTAINS(err, "expected a duration");
-	ASSERT_FALSE(parse("[hold]\nexpire_after = 5s\n", &s, err));
-	ASSERT_STR_CONTAINS(err, "out of range");
-	ASSERT_FALSE(
-	    parse("[hold]\nworkers = 99999999999999999999999\n", &s, err));
-	ASSERT_STR_CONTAINS(err, "expected a whole number");
-	ASSERT_FALSE(parse("[server]\nlog_titles = maybe\n", &s, err));
-	ASSERT_STR_CONTAINS(err, "expected yes or no");
-	ASSERT_FALSE(parse("[hold]\nmax_job_size = 99999999999G\n", &s, err));
-}
-
-static void
-test_syntax_error_and_nul(void)
-{
-	struct settings s = {0};
-	char err[FM_CONF_ERRMAX] = "";
-
-	ASSERT_FALSE(parse("[server\nuser = a\n", &s, err));
-	ASSERT_STR_CONTAINS(err, "line 1");
-	ASSERT_FALSE(fm_conf_parse(
-	    "[server]\0x", 10, keys, NKEYS, &s, err, sizeof(err)));
-	ASSERT_STR_CONTAINS(err, "NUL");
+		ASSERT_FALSE(fm_conf_parse(
+		    rows[i].text, len, keys, NKEYS, &s, err, sizeof(err)));
+		ASSERT_STR_CONTAINS(err, rows[i].err);
+		ASSERT_STR_CONTAINS(err, rows[i].also);
+	}
 }
 
 static void
@@ -121,10 +105,7 @@ int
 main(void)
 {
 	RUN(test_all_types);
-	RUN(test_unknown_key_names_line);
-	RUN(test_unknown_section);
-	RUN(test_bad_values);
-	RUN(test_syntax_error_and_nul);
+	RUN(test_refusals);
 	RUN(test_long_string_refused);
 	return harness_done();
 }

@@ -187,7 +187,7 @@ golden(const char *name, const char *text)
 }
 
 static void
-test_golden_files(void)
+test_golden_files(fm_store_t *s)
 {
 	static const struct {
 		enum fm_export_by by;
@@ -199,12 +199,9 @@ test_golden_files(void)
 	    {FM_EXPORT_BY_USER, FM_EXPORT_CSV, "export-user.csv"},
 	    {FM_EXPORT_BY_USER, FM_EXPORT_JSON, "export-user.json"},
 	};
-	struct fixture fx;
-	fm_store_t *s = fixture_open(&fx);
 	struct fm_export_totals t;
 	int64_t total;
 
-	ASSERT_NOT_NULL(s);
 	next_job = 1;
 	ASSERT_TRUE((total = populate(s)) > 0);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -217,7 +214,6 @@ test_golden_files(void)
 		ASSERT_INT_EQ(t.cost, total);
 		ASSERT_INT_EQ(t.jobs, cases[i].by == FM_EXPORT_BY_USER ? 7 : 7);
 	}
-	fixture_close(&fx);
 }
 
 static void
@@ -263,43 +259,43 @@ static void
 test_csv_cells(void)
 {
 	static const struct {
-		const char *in, *out;
-	} cases[] = {
-	    {"plain", "plain"},
-	    {"a,b", "\"a,b\""},
-	    {"say \"hi\"", "\"say \"\"hi\"\"\""},
-	    {"two\nlines", "\"two\nlines\""},
-	    {"cr\rhere", "\"cr\rhere\""},
-	    {"=1+1", "'=1+1"},
-	    {"+1", "'+1"},
-	    {"-1", "'-1"},
-	    {"@SUM(A1)", "'@SUM(A1)"},
-	    {"\tx", "'\tx"},
-	    {"\rx", "\"'\rx\""},
-	    {"=a,b", "\"'=a,b\""},
-	    {"", ""},
+		const char *in;
+		bool text; /* a text cell, not a number */
+		const char *out;
+	} rows[] = {
+	    {"plain", true, "plain"},
+	    {"a,b", true, "\"a,b\""},
+	    {"say \"hi\"", true, "\"say \"\"hi\"\"\""},
+	    {"two\nlines", true, "\"two\nlines\""},
+	    {"cr\rhere", true, "\"cr\rhere\""},
+	    {"=1+1", true, "'=1+1"},
+	    {"+1", true, "'+1"},
+	    {"-1", true, "'-1"},
+	    {"@SUM(A1)", true, "'@SUM(A1)"},
+	    {"\tx", true, "'\tx"},
+	    {"\rx", true, "\"'\rx\""},
+	    {"=a,b", true, "\"'=a,b\""},
+	    {"", true, ""},
+	    /* Numbers are not neutralised: -0.40 stays a number. */
+	    {"-0.40", false, "-0.40"},
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *got = cell(cases[i].in, true);
-		bool ok = got != NULL && strcmp(got, cases[i].out) == 0;
+	for (EACH_ROW(i, rows)) {
+		char *got = cell(rows[i].in, rows[i].text);
+		bool ok = got != NULL && strcmp(got, rows[i].out) == 0;
 		if (!ok)
 			fprintf(stderr, "cell %zu: got [%s] want [%s]\n", i,
-			    got ? got : "(null)", cases[i].out);
+			    got ? got : "(null)", rows[i].out);
 		free(got);
 		ASSERT_TRUE(ok);
 	}
-	/* Numbers are not neutralised: -0.40 stays a number. */
-	char *num = cell("-0.40", false);
-	ASSERT_STR_EQ(num, "-0.40");
-	free(num);
 }
 
 int
 main(void)
 {
 	setenv("TZ", "UTC", 1);
-	RUN(test_golden_files);
+	RUN_STORE(test_golden_files);
 	RUN_STORE(test_closed_period_is_stable);
 	RUN(test_csv_cells);
 	return harness_done();

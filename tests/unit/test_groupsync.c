@@ -26,33 +26,51 @@ remove_dir(const char *dir)
 		fprintf(stderr, "cannot remove %s\n", dir);
 }
 
-static void
-test_sync_file(void)
+/* The sync file beside the fixture's database, opened with flags; -1 if
+ * it cannot be. */
+static int
+open_sync(const struct fixture *fx, int flags)
 {
-	struct fixture fx;
 	char path[160];
-	struct stat st;
 
-	ASSERT_NOT_NULL(fixture_open(&fx));
-	snprintf(path, sizeof(path), "%s-sync", fx.path);
-	ASSERT_INT_EQ(stat(path, &st), 0);
+	snprintf(path, sizeof(path), "%s-sync", fx->path);
+	return open(path, flags | O_CLOEXEC);
+}
+
+/* The writer lock (byte 1 of the sync file fd) as another process sees
+ * it: F_WRLCK if it is held, F_UNLCK if not; -1 if it cannot tell. */
+static int
+writer_lock(int fd)
+{
+	struct flock fl = {
+	    .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 1, .l_len = 1};
+
+	return fcntl(fd, F_OFD_GETLK, &fl) == 0 ? fl.l_type : -1;
+}
+
+static void
+test_sync_file(struct fixture *fx)
+{
+	struct stat st;
+	int fd;
+
+	ASSERT_TRUE((fd = open_sync(fx, O_RDONLY)) >= 0);
+	ASSERT_INT_EQ(fstat(fd, &st), 0);
+	close(fd);
 	ASSERT_INT_EQ(st.st_mode & 0777, 0600);
 	ASSERT_INT_EQ(st.st_size, 4096);
-	ASSERT_INT_EQ(fixture_synchronous(fx.store), 1);
-	fixture_close(&fx);
+	ASSERT_INT_EQ(fixture_synchronous(fx->store), 1);
 }
 
 /* One process alone: each wait syncs; sync_now covers earlier commits,
  * not later ones. */
 static void
-test_alone_every_commit_syncs(void)
+test_alone_every_commit_syncs(struct fixture *fx)
 {
-	struct fixture fx;
 	fm_groupsync_t *g;
 	struct fm_groupsync_stats st;
 
-	ASSERT_NOT_NULL(fixture_open(&fx));
-	ASSERT_NOT_NULL(g = fm_groupsync_open(fx.path));
+	ASSERT_NOT_NULL(g = fm_groupsync_open(fx->path));
 	for (int i = 0; i < 3; i++)
 		ASSERT_TRUE(fm_groupsync_wait(g));
 	fm_groupsync_stats(g, &st);
@@ -63,32 +81,26 @@ test_alone_every_commit_syncs(void)
 	fm_groupsync_stats(g, &st);
 	ASSERT_UINT_EQ(st.syncs, 5);
 	fm_groupsync_close(g);
-	fixture_close(&fx);
 }
 
 /* A sync file saying everything up to 2^40 is durable, with nothing
  * issued, must not let a commit skip its sync. */
 static void
-test_lying_sync_file(void)
+test_lying_sync_file(struct fixture *fx)
 {
-	struct fixture fx;
-	char path[160];
 	uint64_t words[3] = {0x666d73796e630001, 5, UINT64_C(1) << 40};
 	fm_groupsync_t *g;
 	struct fm_groupsync_stats st;
 	int fd;
 
-	ASSERT_NOT_NULL(fixture_open(&fx));
-	snprintf(path, sizeof(path), "%s-sync", fx.path);
-	ASSERT_TRUE((fd = open(path, O_WRONLY)) >= 0);
+	ASSERT_TRUE((fd = open_sync(fx, O_WRONLY)) >= 0);
 	ASSERT_TRUE(pwrite(fd, words, sizeof(words), 0) == sizeof(words));
 	close(fd);
-	ASSERT_NOT_NULL(g = fm_groupsync_open(fx.path));
+	ASSERT_NOT_NULL(g = fm_groupsync_open(fx->path));
 	ASSERT_TRUE(fm_groupsync_wait(g));
 	fm_groupsync_stats(g, &st);
 	ASSERT_UINT_EQ(st.syncs, 1);
 	fm_groupsync_close(g);
-	fixture_close(&fx);
 }
 
 static void
@@ -118,43 +130,29 @@ test_planted_link(void)
 /* While one process is inside a write transaction, another cannot take
  * the writer lock; it can once the first commits. */
 static void
-test_writer_lock(void)
+test_writer_lock(struct fixture *fx)
 {
-	struct fixture fx;
-	char path[160];
-	/* Byte 1 of the sync file is the writer lock. */
-	const struct flock probe = {
-	    .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 1, .l_len = 1};
-	struct flock fl = probe;
 	int fd;
 
-	ASSERT_NOT_NULL(fixture_open(&fx));
-	snprintf(path, sizeof(path), "%s-sync", fx.path);
-	ASSERT_TRUE((fd = open(path, O_RDWR)) >= 0);
-	ASSERT_TRUE(fm_store_begin(fx.store));
-	ASSERT_INT_EQ(fcntl(fd, F_OFD_GETLK, &fl), 0);
-	ASSERT_INT_EQ(fl.l_type, F_WRLCK);
-	ASSERT_TRUE(fm_store_commit(fx.store));
-	fl = probe;
-	ASSERT_INT_EQ(fcntl(fd, F_OFD_GETLK, &fl), 0);
-	ASSERT_INT_EQ(fl.l_type, F_UNLCK);
+	ASSERT_TRUE((fd = open_sync(fx, O_RDWR)) >= 0);
+	ASSERT_TRUE(fm_store_begin(fx->store));
+	ASSERT_INT_EQ(writer_lock(fd), F_WRLCK);
+	ASSERT_TRUE(fm_store_commit(fx->store));
+	ASSERT_INT_EQ(writer_lock(fd), F_UNLCK);
 	/* A rollback lets go too. */
-	ASSERT_TRUE(fm_store_begin(fx.store));
-	fm_store_rollback(fx.store);
-	fl = probe;
-	ASSERT_INT_EQ(fcntl(fd, F_OFD_GETLK, &fl), 0);
-	ASSERT_INT_EQ(fl.l_type, F_UNLCK);
+	ASSERT_TRUE(fm_store_begin(fx->store));
+	fm_store_rollback(fx->store);
+	ASSERT_INT_EQ(writer_lock(fd), F_UNLCK);
 	close(fd);
-	fixture_close(&fx);
 }
 
 int
 main(void)
 {
-	RUN(test_sync_file);
-	RUN(test_alone_every_commit_syncs);
-	RUN(test_lying_sync_file);
+	RUN_FIXTURE(test_sync_file);
+	RUN_FIXTURE(test_alone_every_commit_syncs);
+	RUN_FIXTURE(test_lying_sync_file);
 	RUN(test_planted_link);
-	RUN(test_writer_lock);
+	RUN_FIXTURE(test_writer_lock);
 	return harness_done();
 }

@@ -28,22 +28,6 @@ struct writer_proc {
 	int stats; /* the writer's fm_ledgerd_stats arrive here at its end */
 };
 
-static int64_t
-balance(fm_store_t *s, const char *login)
-{
-	struct fm_account a;
-
-	return fm_accounts_find(s, "user", login, &a) ? a.balance : -999999;
-}
-
-static int64_t
-held(fm_store_t *s, const char *login)
-{
-	struct fm_account a;
-
-	return fm_accounts_find(s, "user", login, &a) ? a.held : -999999;
-}
-
 /* alice and bob (restricted, 1000 each) in O10. */
 static bool
 setup(fm_store_t *s)
@@ -116,18 +100,47 @@ writer_pair(struct writer_proc *w, int *control_end)
 	return true;
 }
 
-/* A fresh store with alice and bob, and a writer serving it. */
-static fm_store_t *
-open_served(struct fixture *fx, struct writer_proc *w)
+/* Stops the writer the hard way: SIGKILL, reaped, its sockets closed. */
+static void
+writer_kill(struct writer_proc *w)
 {
-	fm_store_t *s = fixture_open(fx);
-	int end;
-
-	if (s == NULL || !setup(s) || !writer_pair(w, &end) ||
-	    !writer_start(w, fx->path, end))
-		return NULL;
-	return s;
+	kill(w->pid, SIGKILL);
+	waitpid(w->pid, NULL, 0);
+	close(w->control);
+	close(w->stats);
 }
+
+/* A test's world: a fresh store with alice and bob (s is fx.store), and
+ * a writer for it, whose end of the control socket is end until it
+ * starts. */
+struct served {
+	struct fixture fx;
+	struct writer_proc w;
+	fm_store_t *s;
+	int end;
+};
+
+/* Runs test in a fresh world, its writer started first if start; the
+ * store is removed after, even if the test fails. */
+static void
+served_run(void (*test)(struct served *), bool start)
+{
+	struct served v;
+
+	if ((v.s = fixture_open(&v.fx)) == NULL || !setup(v.s) ||
+	    !writer_pair(&v.w, &v.end) ||
+	    (start && !writer_start(&v.w, v.fx.path, v.end))) {
+		fprintf(stderr, "served: no store or no writer\n");
+		harness_current_failed = true;
+	} else
+		test(&v);
+	fixture_close(&v.fx);
+}
+
+/* RUN_SERVED(fn): fn(struct served *) with the writer serving;
+ * RUN_UNSERVED(fn): with the writer not started yet. */
+#define RUN_SERVED(fn) RUN_CALL(fn, served_run(fn, true))
+#define RUN_UNSERVED(fn) RUN_CALL(fn, served_run(fn, false))
 
 static bool
 send_request(int link, const struct fm_ledgerwire_request *q)
@@ -168,21 +181,14 @@ reserve_request(const char *user, const char *account, int64_t amount,
  * themselves.
  */
 static void
-test_batch_isolates_failures(void)
+test_batch_isolates_failures(struct served *v)
 {
-	struct fixture fx;
-	struct writer_proc w;
-	fm_store_t *s = fixture_open(&fx);
+	fm_store_t *s = v->s;
 	struct fm_ledgerd_stats st;
 	struct fm_ledgerwire_request q[4];
 	struct fm_ledgerwire_reply p[4];
-	int links[4], end;
-	char report[512];
-	int64_t rows;
+	int links[4];
 
-	ASSERT_NOT_NULL(s);
-	ASSERT_TRUE(setup(s));
-	ASSERT_TRUE(writer_pair(&w, &end));
 	q[0] = reserve_request("alice", "", 100, "k1", 1);
 	q[1] = reserve_request("bob", "NOPE", 10, "k2", 2);
 	q[2] = (struct fm_ledgerwire_request){
@@ -190,10 +196,10 @@ test_batch_isolates_failures(void)
 	snprintf(q[2].key, sizeof(q[2].key), "k3");
 	q[3] = reserve_request("bob", "", 50, "k4", 4);
 	for (int i = 0; i < 4; i++) {
-		ASSERT_TRUE((links[i] = fm_ledgerd_link(w.control)) >= 0);
+		ASSERT_TRUE((links[i] = fm_ledgerd_link(v->w.control)) >= 0);
 		ASSERT_TRUE(send_request(links[i], &q[i]));
 	}
-	ASSERT_TRUE(writer_start(&w, fx.path, end));
+	ASSERT_TRUE(writer_start(&v->w, v->fx.path, v->end));
 	for (int i = 0; i < 4; i++)
 		ASSERT_TRUE(read_reply(links[i], &p[i]));
 	ASSERT_TRUE(p[0].ok);
@@ -204,15 +210,14 @@ test_batch_isolates_failures(void)
 	ASSERT_FALSE(p[2].ok);
 	ASSERT_STR_EQ(p[2].message, "no such reservation");
 	ASSERT_TRUE(p[3].ok);
-	ASSERT_TRUE(writer_stop(&w, &st));
+	ASSERT_TRUE(writer_stop(&v->w, &st));
 	ASSERT_UINT_EQ(st.requests, 4);
 	ASSERT_UINT_EQ(st.batches, 1);
 	for (int i = 0; i < 4; i++)
 		close(links[i]);
-	ASSERT_INT_EQ(held(s, "alice"), 100);
-	ASSERT_INT_EQ(held(s, "bob"), 50);
-	ASSERT_TRUE(fm_ledger_verify(s, &rows, report, sizeof(report)));
-	fixture_close(&fx);
+	ASSERT_INT_EQ(fixture_held(s, "user", "alice"), 100);
+	ASSERT_INT_EQ(fixture_held(s, "user", "bob"), 50);
+	ASSERT_TRUE(fixture_verify(s, NULL));
 }
 
 /* A session's n charges of 3 through a ledger handle on a link: 0
@@ -282,30 +287,24 @@ wait_sessions(const pid_t *pids, int *failed, int *fell_back)
 }
 
 static void
-test_sessions_side_by_side(void)
+test_sessions_side_by_side(struct served *v)
 {
-	struct fixture fx;
-	struct writer_proc w;
-	fm_store_t *s = open_served(&fx, &w);
+	fm_store_t *s = v->s;
 	struct fm_ledgerd_stats st;
 	pid_t pids[4];
 	int failed, fell_back;
-	char report[512];
-	int64_t rows;
 
-	ASSERT_NOT_NULL(s);
-	ASSERT_TRUE(spawn_sessions(fx.path, &w, 40, pids));
+	ASSERT_TRUE(spawn_sessions(v->fx.path, &v->w, 40, pids));
 	wait_sessions(pids, &failed, &fell_back);
 	ASSERT_INT_EQ(failed, 0);
 	ASSERT_INT_EQ(fell_back, 0);
-	ASSERT_TRUE(writer_stop(&w, &st));
+	ASSERT_TRUE(writer_stop(&v->w, &st));
 	ASSERT_UINT_EQ(st.requests, 4 * 40 * 2);
 	/* 80 charges of 3 each per user, nothing left held. */
-	ASSERT_INT_EQ(balance(s, "alice"), 1000 - 80 * 3);
-	ASSERT_INT_EQ(balance(s, "bob"), 1000 - 80 * 3);
-	ASSERT_INT_EQ(held(s, "alice"), 0);
-	ASSERT_TRUE(fm_ledger_verify(s, &rows, report, sizeof(report)));
-	fixture_close(&fx);
+	ASSERT_INT_EQ(fixture_balance(s, "user", "alice"), 1000 - 80 * 3);
+	ASSERT_INT_EQ(fixture_balance(s, "user", "bob"), 1000 - 80 * 3);
+	ASSERT_INT_EQ(fixture_held(s, "user", "alice"), 0);
+	ASSERT_TRUE(fixture_verify(s, NULL));
 }
 
 /*
@@ -313,37 +312,28 @@ test_sessions_side_by_side(void)
  * on directly, and every charge is applied exactly once.
  */
 static void
-test_writer_killed_under_load(void)
+test_writer_killed_under_load(struct served *v)
 {
-	struct fixture fx;
-	struct writer_proc w;
-	fm_store_t *s = open_served(&fx, &w);
+	fm_store_t *s = v->s;
 	pid_t pids[4];
 	int failed, fell_back;
-	char report[512];
-	int64_t rows;
 
-	ASSERT_NOT_NULL(s);
-	ASSERT_TRUE(spawn_sessions(fx.path, &w, 150, pids));
+	ASSERT_TRUE(spawn_sessions(v->fx.path, &v->w, 150, pids));
 	/* Kill it once some charges went through, long before the end. */
 	for (int i = 0; i < 5000 &&
 	     fixture_int(s, "SELECT count(*) FROM ledger") < 2 + 100;
 	     i++)
 		usleep(1000);
-	kill(w.pid, SIGKILL);
-	waitpid(w.pid, NULL, 0);
-	close(w.control);
-	close(w.stats);
+	writer_kill(&v->w);
 	wait_sessions(pids, &failed, &fell_back);
 	ASSERT_INT_EQ(failed, 0);
 	/* The kill came in the middle, not after the end. */
 	ASSERT_TRUE(fell_back > 0);
-	ASSERT_INT_EQ(balance(s, "alice"), 1000 - 300 * 3);
-	ASSERT_INT_EQ(balance(s, "bob"), 1000 - 300 * 3);
-	ASSERT_INT_EQ(held(s, "alice"), 0);
-	ASSERT_INT_EQ(held(s, "bob"), 0);
-	ASSERT_TRUE(fm_ledger_verify(s, &rows, report, sizeof(report)));
-	fixture_close(&fx);
+	ASSERT_INT_EQ(fixture_balance(s, "user", "alice"), 1000 - 300 * 3);
+	ASSERT_INT_EQ(fixture_balance(s, "user", "bob"), 1000 - 300 * 3);
+	ASSERT_INT_EQ(fixture_held(s, "user", "alice"), 0);
+	ASSERT_INT_EQ(fixture_held(s, "user", "bob"), 0);
+	ASSERT_TRUE(fixture_verify(s, NULL));
 }
 
 /*
@@ -351,54 +341,43 @@ test_writer_killed_under_load(void)
  * directly, the link is dropped, and a retry of the commit is a replay.
  */
 static void
-test_writer_gone(void)
+test_writer_gone(struct served *v)
 {
-	struct fixture fx;
-	struct writer_proc w;
-	fm_store_t *s = open_served(&fx, &w);
+	fm_store_t *s = v->s;
 	struct fm_reservation r;
 	char denial[FM_LEDGER_DENIALMAX];
 	const char *errstr = NULL;
 	fm_ledger_t *l;
 	int link;
 
-	ASSERT_NOT_NULL(s);
-	ASSERT_TRUE((link = fm_ledgerd_link(w.control)) >= 0);
+	ASSERT_TRUE((link = fm_ledgerd_link(v->w.control)) >= 0);
 	ASSERT_NOT_NULL((l = fm_ledger_link_open(s, link)));
 	ASSERT_TRUE(fixture_reserve_on(
 	    l, "alice", NULL, 40, "g-1", 1, 0, &r, denial, sizeof(denial)));
 	ASSERT_TRUE(fm_ledger_link_is_up(l));
-	kill(w.pid, SIGKILL);
-	waitpid(w.pid, NULL, 0);
-	close(w.control);
-	close(w.stats);
+	writer_kill(&v->w);
 	ASSERT_TRUE(fixture_commit_on(
 	    l, r.id, 40, true, "lobby", NULL, "g-1-settle", &errstr));
 	ASSERT_FALSE(fm_ledger_link_is_up(l));
 	ASSERT_TRUE(fixture_commit_on(
 	    l, r.id, 40, true, "lobby", NULL, "g-1-settle", &errstr));
 	ASSERT_INT_EQ(fm_ledger_job_charged(s, 1), 40);
-	ASSERT_INT_EQ(balance(s, "alice"), 960);
+	ASSERT_INT_EQ(fixture_balance(s, "user", "alice"), 960);
 	fm_ledger_close(l);
-	fixture_close(&fx);
 }
 
 /* Garbage on a link gets an answer saying why; the link and the writer
  * go on serving. */
 static void
-test_bad_request(void)
+test_bad_request(struct served *v)
 {
-	struct fixture fx;
-	struct writer_proc w;
-	fm_store_t *s = open_served(&fx, &w);
 	struct fm_ledgerd_stats st;
 	struct fm_ledgerwire_reply p;
 	struct fm_ledgerwire_request q;
 	static const uint8_t junk[] = {1, 9, 'x'};
 	int link;
 
-	ASSERT_NOT_NULL(s);
-	ASSERT_TRUE((link = fm_ledgerd_link(w.control)) >= 0);
+	ASSERT_TRUE((link = fm_ledgerd_link(v->w.control)) >= 0);
 	ASSERT_TRUE(send(link, junk, sizeof(junk), 0) == sizeof(junk));
 	ASSERT_TRUE(read_reply(link, &p));
 	ASSERT_FALSE(p.ok);
@@ -408,27 +387,22 @@ test_bad_request(void)
 	ASSERT_TRUE(read_reply(link, &p));
 	ASSERT_TRUE(p.ok);
 	close(link);
-	ASSERT_TRUE(writer_stop(&w, &st));
+	ASSERT_TRUE(writer_stop(&v->w, &st));
 	ASSERT_UINT_EQ(st.requests, 1);
-	ASSERT_INT_EQ(held(s, "alice"), 10);
-	fixture_close(&fx);
+	ASSERT_INT_EQ(fixture_held(v->s, "user", "alice"), 10);
 }
 
 /* A client that sends before reading its answers (sessions never do)
  * still gets every answer, in order, each request applied once. */
 static void
-test_pipelined_requests(void)
+test_pipelined_requests(struct served *v)
 {
-	struct fixture fx;
-	struct writer_proc w;
-	fm_store_t *s = open_served(&fx, &w);
 	struct fm_ledgerd_stats st;
 	struct fm_ledgerwire_request q, c[3];
 	struct fm_ledgerwire_reply p;
 	int link;
 
-	ASSERT_NOT_NULL(s);
-	ASSERT_TRUE((link = fm_ledgerd_link(w.control)) >= 0);
+	ASSERT_TRUE((link = fm_ledgerd_link(v->w.control)) >= 0);
 	q = reserve_request("alice", "", 30, "p-1", 1);
 	ASSERT_TRUE(send_request(link, &q));
 	ASSERT_TRUE(read_reply(link, &p));
@@ -449,11 +423,10 @@ test_pipelined_requests(void)
 	ASSERT_TRUE(read_reply(link, &p));
 	ASSERT_TRUE(p.ok); /* the same commit again: a replay */
 	close(link);
-	ASSERT_TRUE(writer_stop(&w, &st));
+	ASSERT_TRUE(writer_stop(&v->w, &st));
 	ASSERT_UINT_EQ(st.requests, 4);
-	ASSERT_INT_EQ(balance(s, "alice"), 980);
-	ASSERT_INT_EQ(held(s, "alice"), 0);
-	fixture_close(&fx);
+	ASSERT_INT_EQ(fixture_balance(v->s, "user", "alice"), 980);
+	ASSERT_INT_EQ(fixture_held(v->s, "user", "alice"), 0);
 }
 
 /* The writer's children (its syncer), from /proc. */
@@ -476,11 +449,8 @@ child_of(pid_t parent)
 
 /* The syncer dies: the writer syncs by itself and goes on answering. */
 static void
-test_syncer_gone(void)
+test_syncer_gone(struct served *v)
 {
-	struct fixture fx;
-	struct writer_proc w;
-	fm_store_t *s = open_served(&fx, &w);
 	struct fm_ledgerd_stats st;
 	struct fm_reservation r;
 	char denial[FM_LEDGER_DENIALMAX];
@@ -489,12 +459,11 @@ test_syncer_gone(void)
 	fm_ledger_t *l;
 	int link;
 
-	ASSERT_NOT_NULL(s);
-	ASSERT_TRUE((link = fm_ledgerd_link(w.control)) >= 0);
-	ASSERT_NOT_NULL((l = fm_ledger_link_open(s, link)));
+	ASSERT_TRUE((link = fm_ledgerd_link(v->w.control)) >= 0);
+	ASSERT_NOT_NULL((l = fm_ledger_link_open(v->s, link)));
 	ASSERT_TRUE(fixture_reserve_on(
 	    l, "bob", NULL, 25, "s-1", 1, 0, &r, denial, sizeof(denial)));
-	ASSERT_TRUE((syncer = child_of(w.pid)) > 0);
+	ASSERT_TRUE((syncer = child_of(v->w.pid)) > 0);
 	ASSERT_INT_EQ(kill(syncer, SIGKILL), 0);
 	ASSERT_TRUE(fixture_commit_on(
 	    l, r.id, 25, true, "lobby", NULL, "s-1-settle", &errstr));
@@ -506,21 +475,20 @@ test_syncer_gone(void)
 	    l, r.id, 5, true, "lobby", NULL, "s-2-settle", &errstr));
 	ASSERT_TRUE(fm_ledger_link_is_up(l));
 	fm_ledger_close(l);
-	ASSERT_TRUE(writer_stop(&w, &st));
+	ASSERT_TRUE(writer_stop(&v->w, &st));
 	ASSERT_UINT_EQ(st.requests, 4);
-	ASSERT_INT_EQ(balance(s, "bob"), 970);
-	fixture_close(&fx);
+	ASSERT_INT_EQ(fixture_balance(v->s, "user", "bob"), 970);
 }
 
 int
 main(void)
 {
-	RUN(test_batch_isolates_failures);
-	RUN(test_sessions_side_by_side);
-	RUN(test_writer_killed_under_load);
-	RUN(test_writer_gone);
-	RUN(test_bad_request);
-	RUN(test_pipelined_requests);
-	RUN(test_syncer_gone);
+	RUN_UNSERVED(test_batch_isolates_failures);
+	RUN_SERVED(test_sessions_side_by_side);
+	RUN_SERVED(test_writer_killed_under_load);
+	RUN_SERVED(test_writer_gone);
+	RUN_SERVED(test_bad_request);
+	RUN_SERVED(test_pipelined_requests);
+	RUN_SERVED(test_syncer_gone);
 	return harness_done();
 }

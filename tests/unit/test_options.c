@@ -69,102 +69,96 @@ test_full_ticket(void)
 	ASSERT_INT_EQ(notes, 0);
 }
 
+/* The job-uuid option every job needs. */
+#define UUID1 "job-uuid=urn:uuid:00000000-0000-0000-0000-000000000001"
+
+/* What fm_ticket_from_backend() made of a job. */
+struct result {
+	struct fm_ticket t;
+	unsigned notes;
+	char err[256];
+};
+
+/* Job 1 from the backend's first argc of argv {uri, "1", user, title,
+ * copies, options}, with no environment: false if it is refused. */
+static bool
+from_job(struct result *r, int argc, char *user, char *title, char *copies,
+    char *options)
+{
+	char *argv[] = {"followme:/", "1", user, title, copies, options};
+
+	r->err[0] = '\0';
+	return fm_ticket_from_backend(
+	    &r->t, argc, argv, no_env, &r->notes, r->err, sizeof(r->err));
+}
+
 static void
 test_defaults_and_raw_format(void)
 {
-	char *argv[] = {"followme:/", "1", "bob", "", "1",
-	    "job-uuid=urn:uuid:00000000-0000-0000-0000-000000000001"};
-	struct fm_ticket t;
-	char err[256] = "";
-	unsigned notes;
+	struct result r;
 
-	ASSERT_TRUE(fm_ticket_from_backend(
-	    &t, 6, argv, no_env, &notes, err, sizeof(err)));
-	ASSERT_STR_EQ(t.sides, "one-sided");
-	ASSERT_UINT_EQ(t.number_up, 1);
-	ASSERT_STR_EQ(t.format, "application/octet-stream");
-	ASSERT_STR_EQ(t.attempt, "0");
+	ASSERT_TRUE(from_job(&r, 6, "bob", "", "1", UUID1));
+	ASSERT_STR_EQ(r.t.sides, "one-sided");
+	ASSERT_UINT_EQ(r.t.number_up, 1);
+	ASSERT_STR_EQ(r.t.format, "application/octet-stream");
+	ASSERT_STR_EQ(r.t.attempt, "0");
 }
 
 static void
 test_hostile_title_cleaned(void)
 {
 	char title[12000];
-	char *argv[] = {"followme:/", "1", "bob", title, "1",
-	    "job-uuid=urn:uuid:00000000-0000-0000-0000-000000000001"};
-	struct fm_ticket t;
-	char err[256] = "";
-	unsigned notes;
+	struct result r;
 
 	memset(title, 'x', sizeof(title) - 1);
 	title[sizeof(title) - 1] = '\0';
 	memcpy(title, "\x1b[2J\n\"q\"\xff\xfe", 10);
-	ASSERT_TRUE(fm_ticket_from_backend(
-	    &t, 6, argv, no_env, &notes, err, sizeof(err)));
-	ASSERT_TRUE(notes & FM_TICKET_NOTE_TITLE_SHORTENED);
-	ASSERT_TRUE(notes & FM_TICKET_NOTE_TEXT_CLEANED);
-	ASSERT_TRUE(strlen(t.title) < FM_TICKET_TITLEMAX);
-	ASSERT_TRUE(strchr(t.title, '\x1b') == NULL);
-	ASSERT_TRUE(strchr(t.title, '\n') == NULL);
-	ASSERT_STR_CONTAINS(t.title, "\"q\"\xef\xbf\xbd");
+	ASSERT_TRUE(from_job(&r, 6, "bob", title, "1", UUID1));
+	ASSERT_TRUE(r.notes & FM_TICKET_NOTE_TITLE_SHORTENED);
+	ASSERT_TRUE(r.notes & FM_TICKET_NOTE_TEXT_CLEANED);
+	ASSERT_TRUE(strlen(r.t.title) < FM_TICKET_TITLEMAX);
+	ASSERT_TRUE(strchr(r.t.title, '\x1b') == NULL);
+	ASSERT_TRUE(strchr(r.t.title, '\n') == NULL);
+	ASSERT_STR_CONTAINS(r.t.title, "\"q\"\xef\xbf\xbd");
 }
 
 static void
 test_refusals(void)
 {
-	char *argv[] = {"followme:/", "1", "bob", "t", "1",
-	    "job-uuid=urn:uuid:00000000-0000-0000-0000-000000000001"};
-	struct fm_ticket t;
-	char err[256] = "";
-	unsigned notes;
+	static const struct {
+		int argc;
+		char *user, *copies, *options;
+		const char *err; /* a part of the message; "": not checked */
+	} rows[] = {
+	    {6, "bob", "0", UUID1, "copies"},
+	    {6, "bob", "abc", UUID1, ""},
+	    {6, "", "1", UUID1, "user name"},
+	    {6, "bob\nroot", "1", UUID1, ""},
+	    {6, "bob", "1", "number-up=1", "job-uuid"},
+	    {6, "bob", "1", "job-uuid=urn:uuid:0000-../../x", ""},
+	    {6, "bob", "1", UUID1 " number-up=99", "number-up"},
+	    /* No options at all. */
+	    {5, "bob", "1", UUID1 " number-up=99", ""},
+	};
+	struct result r;
 
-	argv[4] = "0";
-	ASSERT_FALSE(fm_ticket_from_backend(
-	    &t, 6, argv, no_env, &notes, err, sizeof(err)));
-	ASSERT_STR_CONTAINS(err, "copies");
-	argv[4] = "abc";
-	ASSERT_FALSE(fm_ticket_from_backend(
-	    &t, 6, argv, no_env, &notes, err, sizeof(err)));
-	argv[4] = "1";
-	argv[2] = "";
-	ASSERT_FALSE(fm_ticket_from_backend(
-	    &t, 6, argv, no_env, &notes, err, sizeof(err)));
-	ASSERT_STR_CONTAINS(err, "user name");
-	argv[2] = "bob\nroot";
-	ASSERT_FALSE(fm_ticket_from_backend(
-	    &t, 6, argv, no_env, &notes, err, sizeof(err)));
-	argv[2] = "bob";
-	argv[5] = "number-up=1";
-	ASSERT_FALSE(fm_ticket_from_backend(
-	    &t, 6, argv, no_env, &notes, err, sizeof(err)));
-	ASSERT_STR_CONTAINS(err, "job-uuid");
-	argv[5] = "job-uuid=urn:uuid:0000-../../x";
-	ASSERT_FALSE(fm_ticket_from_backend(
-	    &t, 6, argv, no_env, &notes, err, sizeof(err)));
-	argv[5] = "job-uuid=urn:uuid:00000000-0000-0000-0000-000000000001 "
-	          "number-up=99";
-	ASSERT_FALSE(fm_ticket_from_backend(
-	    &t, 6, argv, no_env, &notes, err, sizeof(err)));
-	ASSERT_STR_CONTAINS(err, "number-up");
-	ASSERT_FALSE(fm_ticket_from_backend(
-	    &t, 5, argv, no_env, &notes, err, sizeof(err)));
+	for (EACH_ROW(i, rows)) {
+		ASSERT_FALSE(from_job(&r, rows[i].argc, rows[i].user, "t",
+		    rows[i].copies, rows[i].options));
+		ASSERT_STR_CONTAINS(r.err, rows[i].err);
+	}
 }
 
 static void
 test_non_utf8_options_cleaned(void)
 {
-	char *argv[] = {"followme:/", "1", "bob", "t", "1",
-	    ("job-uuid=urn:uuid:00000000-0000-0000-0000-000000000001 "
-	     "media=a4\xff\xfe job-billing=caf\xe9")};
-	struct fm_ticket t;
-	char err[256] = "";
-	unsigned notes;
+	struct result r;
 
-	ASSERT_TRUE(fm_ticket_from_backend(
-	    &t, 6, argv, no_env, &notes, err, sizeof(err)));
-	ASSERT_STR_EQ(t.media, "a4\xef\xbf\xbd\xef\xbf\xbd");
-	ASSERT_STR_EQ(t.account, "caf\xef\xbf\xbd");
-	ASSERT_TRUE(notes & FM_TICKET_NOTE_TEXT_CLEANED);
+	ASSERT_TRUE(from_job(&r, 6, "bob", "t", "1",
+	    UUID1 " media=a4\xff\xfe job-billing=caf\xe9"));
+	ASSERT_STR_EQ(r.t.media, "a4\xef\xbf\xbd\xef\xbf\xbd");
+	ASSERT_STR_EQ(r.t.account, "caf\xef\xbf\xbd");
+	ASSERT_TRUE(r.notes & FM_TICKET_NOTE_TEXT_CLEANED);
 }
 
 int

@@ -13,6 +13,7 @@
 
 #include "badge/reader.h"
 #include "common/log.h"
+#include "tests/unit/elapsed.h"
 #include "tests/unit/harness.h"
 
 static void
@@ -64,18 +65,30 @@ wait_event(fm_reader_t *r, struct fm_reader_event *ev, int ms)
 	return 0;
 }
 
+/* A reader of kind on a device that does not exist; NULL if it cannot
+ * be started. */
+static fm_reader_t *
+open_missing(enum fm_reader_kind kind)
+{
+	struct fm_reader_config cfg;
+	const char *err = NULL;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.kind = kind;
+	if (kind == FM_READER_NFC)
+		strcpy(cfg.connstring,
+		    "pn532_uart:/nonexistent/followme-ttyPN532");
+	else
+		strcpy(cfg.device, "/nonexistent/followme-test-event0");
+	return fm_reader_open(&cfg, &err);
+}
+
 static void
 test_missing_device_is_unavailable(void)
 {
-	struct fm_reader_config cfg;
 	struct fm_reader_event ev;
-	const char *err = NULL;
-	fm_reader_t *r;
+	fm_reader_t *r = open_missing(FM_READER_WEDGE);
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.kind = FM_READER_WEDGE;
-	strcpy(cfg.device, "/nonexistent/followme-test-event0");
-	r = fm_reader_open(&cfg, &err);
 	ASSERT_NOT_NULL(r);
 	ASSERT_TRUE(fm_reader_get_fd(r) >= 0);
 	ASSERT_INT_EQ(wait_event(r, &ev, 20000), 1);
@@ -89,15 +102,9 @@ test_missing_device_is_unavailable(void)
 static void
 test_missing_nfc_device_is_unavailable(void)
 {
-	struct fm_reader_config cfg;
 	struct fm_reader_event ev;
-	const char *err = NULL;
-	fm_reader_t *r;
+	fm_reader_t *r = open_missing(FM_READER_NFC);
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.kind = FM_READER_NFC;
-	strcpy(cfg.connstring, "pn532_uart:/nonexistent/followme-ttyPN532");
-	r = fm_reader_open(&cfg, &err);
 	ASSERT_NOT_NULL(r);
 	ASSERT_INT_EQ(wait_event(r, &ev, 20000), 1);
 	ASSERT_INT_EQ(ev.type, FM_READER_UNAVAILABLE);
@@ -107,11 +114,9 @@ test_missing_nfc_device_is_unavailable(void)
 static void
 test_close_with_signals_blocked(void)
 {
-	struct fm_reader_config cfg;
 	struct fm_reader_event ev;
-	struct timespec t0, t1;
+	struct timespec t0;
 	sigset_t block, old;
-	const char *err = NULL;
 	fm_reader_t *r;
 	long ms;
 
@@ -122,19 +127,13 @@ test_close_with_signals_blocked(void)
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	sigprocmask(SIG_BLOCK, &block, &old);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.kind = FM_READER_WEDGE;
-	strcpy(cfg.device, "/nonexistent/followme-test-event0");
-	r = fm_reader_open(&cfg, &err);
+	r = open_missing(FM_READER_WEDGE);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	ASSERT_NOT_NULL(r);
 	ASSERT_INT_EQ(wait_event(r, &ev, 20000), 1);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	fm_reader_close(r);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ms = (t1.tv_sec - t0.tv_sec) * 1000 +
-	    (t1.tv_nsec - t0.tv_nsec) / 1000000;
-	if (ms >= 2500)
+	if ((ms = elapsed_ms(&t0)) >= 2500)
 		HARNESS_FAIL("fm_reader_close() took %ld ms", ms);
 }
 

@@ -87,34 +87,57 @@ pattern(size_t len)
 	return p;
 }
 
+/* A sealed file (fd) of len bytes of pattern() (data) in chunks of
+ * 1024, and room (c) to unseal it into. */
+struct sample {
+	uint8_t *data;
+	struct collect c;
+	int fd;
+};
+
+static void
+sample_seal(struct sample *x, enum fm_aead_alg alg, size_t len,
+    const char *identity, size_t room)
+{
+	x->data = pattern(len);
+	x->c = (struct collect){malloc(room), 0, room};
+	x->fd = seal(alg, 1024, x->data, len, identity);
+}
+
+static void
+sample_free(struct sample *x)
+{
+	close(x->fd);
+	free(x->data);
+	free(x->c.buf);
+}
+
 static void
 round_trip(enum fm_aead_alg alg)
 {
 	static const size_t sizes[] = {
 	    0, 1, 15, 16, 17, 1023, 1024, 1025, 4096, 200000};
-	struct collect c = {malloc(300000), 0, 300000};
 
-	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		uint8_t *data = pattern(sizes[i]);
-		int fd = seal(alg, 1024, data, sizes[i], "job#1");
-		ASSERT_TRUE(fd >= 0);
-		ASSERT_INT_EQ(unseal(fd, "job#1", &c), FM_SEALED_OK);
-		ASSERT_INT_EQ(verify(fd, "job#1"), FM_SEALED_OK);
-		ASSERT_INT_EQ(verify(fd, "job#2"), FM_SEALED_CORRUPT);
-		ASSERT_UINT_EQ(c.len, sizes[i]);
-		ASSERT_MEM_EQ(c.buf, data, sizes[i]);
+	for (EACH_ROW(i, sizes)) {
+		struct sample x;
+
+		sample_seal(&x, alg, sizes[i], "job#1", 300000);
+		ASSERT_TRUE(x.fd >= 0);
+		ASSERT_INT_EQ(unseal(x.fd, "job#1", &x.c), FM_SEALED_OK);
+		ASSERT_INT_EQ(verify(x.fd, "job#1"), FM_SEALED_OK);
+		ASSERT_INT_EQ(verify(x.fd, "job#2"), FM_SEALED_CORRUPT);
+		ASSERT_UINT_EQ(x.c.len, sizes[i]);
+		ASSERT_MEM_EQ(x.c.buf, x.data, sizes[i]);
 		/* The ciphertext is not the plaintext. */
 		if (sizes[i] >= 16) {
 			uint8_t head[FM_SEALED_HEADERLEN + 16];
-			ASSERT_INT_EQ(pread(fd, head, sizeof(head), 0),
+			ASSERT_INT_EQ(pread(x.fd, head, sizeof(head), 0),
 			    (ssize_t)sizeof(head));
-			ASSERT_TRUE(
-			    memcmp(head + FM_SEALED_HEADERLEN, data, 16) != 0);
+			ASSERT_TRUE(memcmp(head + FM_SEALED_HEADERLEN, x.data,
+			                16) != 0);
 		}
-		close(fd);
-		free(data);
+		sample_free(&x);
 	}
-	free(c.buf);
 }
 
 static void
@@ -132,31 +155,29 @@ test_round_trip_gcm(void)
 static void
 every_bit_flip_detected(enum fm_aead_alg alg)
 {
-	uint8_t *data = pattern(3000);
-	struct collect c = {malloc(4000), 0, 4000};
-	int fd = seal(alg, 1024, data, 3000, "j#1");
-	off_t size = lseek(fd, 0, SEEK_END);
+	struct sample x;
+	off_t size;
 
+	sample_seal(&x, alg, 3000, "j#1", 4000);
+	size = lseek(x.fd, 0, SEEK_END);
 	/* Every byte of header, ciphertext and tags, one bit at a time. */
 	for (off_t pos = 0; pos < size; pos += 7) {
 		uint8_t b, flipped;
-		ASSERT_INT_EQ(pread(fd, &b, 1, pos), 1);
+		ASSERT_INT_EQ(pread(x.fd, &b, 1, pos), 1);
 		flipped = b ^ (uint8_t)(1 << (pos % 8));
-		ASSERT_INT_EQ(pwrite(fd, &flipped, 1, pos), 1);
-		if (unseal(fd, "j#1", &c) == FM_SEALED_OK)
+		ASSERT_INT_EQ(pwrite(x.fd, &flipped, 1, pos), 1);
+		if (unseal(x.fd, "j#1", &x.c) == FM_SEALED_OK)
 			HARNESS_FAIL(
 			    "flip at %lld not detected", (long long)pos);
 		/* Checking the tags alone finds the same. */
-		if (verify(fd, "j#1") == FM_SEALED_OK)
+		if (verify(x.fd, "j#1") == FM_SEALED_OK)
 			HARNESS_FAIL("flip at %lld not detected by verify",
 			    (long long)pos);
-		ASSERT_INT_EQ(pwrite(fd, &b, 1, pos), 1);
+		ASSERT_INT_EQ(pwrite(x.fd, &b, 1, pos), 1);
 	}
-	ASSERT_INT_EQ(unseal(fd, "j#1", &c), FM_SEALED_OK);
-	ASSERT_INT_EQ(verify(fd, "j#1"), FM_SEALED_OK);
-	close(fd);
-	free(data);
-	free(c.buf);
+	ASSERT_INT_EQ(unseal(x.fd, "j#1", &x.c), FM_SEALED_OK);
+	ASSERT_INT_EQ(verify(x.fd, "j#1"), FM_SEALED_OK);
+	sample_free(&x);
 }
 
 static void
@@ -169,63 +190,56 @@ test_every_bit_flip_detected(void)
 static void
 test_truncation_and_extension_detected(void)
 {
-	uint8_t *data = pattern(4096); /* exactly 4 chunks of 1024 */
-	struct collect c = {malloc(8192), 0, 8192};
-	int fd = seal(FM_AEAD_AES_256_GCM, 1024, data, 4096, "j#1");
-	off_t size = lseek(fd, 0, SEEK_END);
+	struct sample x;
 	const off_t chunk = 1024 + FM_AEAD_TAGLEN;
+	off_t size;
 
+	/* Exactly 4 chunks of 1024. */
+	sample_seal(&x, FM_AEAD_AES_256_GCM, 4096, "j#1", 8192);
+	size = lseek(x.fd, 0, SEEK_END);
 	/* At a chunk boundary (the nastiest case) and mid-chunk. */
-	ASSERT_INT_EQ(ftruncate(fd, FM_SEALED_HEADERLEN + 3 * chunk), 0);
-	ASSERT_INT_EQ(unseal(fd, "j#1", &c), FM_SEALED_CORRUPT);
-	ASSERT_INT_EQ(verify(fd, "j#1"), FM_SEALED_CORRUPT);
-	ASSERT_INT_EQ(ftruncate(fd, FM_SEALED_HEADERLEN + chunk + 100), 0);
-	ASSERT_INT_EQ(unseal(fd, "j#1", &c), FM_SEALED_CORRUPT);
-	close(fd);
+	ASSERT_INT_EQ(ftruncate(x.fd, FM_SEALED_HEADERLEN + 3 * chunk), 0);
+	ASSERT_INT_EQ(unseal(x.fd, "j#1", &x.c), FM_SEALED_CORRUPT);
+	ASSERT_INT_EQ(verify(x.fd, "j#1"), FM_SEALED_CORRUPT);
+	ASSERT_INT_EQ(ftruncate(x.fd, FM_SEALED_HEADERLEN + chunk + 100), 0);
+	ASSERT_INT_EQ(unseal(x.fd, "j#1", &x.c), FM_SEALED_CORRUPT);
+	close(x.fd);
 
-	fd = seal(FM_AEAD_AES_256_GCM, 1024, data, 4096, "j#1");
-	ASSERT_INT_EQ(pwrite(fd, "x", 1, size), 1);
-	ASSERT_INT_EQ(unseal(fd, "j#1", &c), FM_SEALED_CORRUPT);
-	close(fd);
-	free(data);
-	free(c.buf);
+	x.fd = seal(FM_AEAD_AES_256_GCM, 1024, x.data, 4096, "j#1");
+	ASSERT_INT_EQ(pwrite(x.fd, "x", 1, size), 1);
+	ASSERT_INT_EQ(unseal(x.fd, "j#1", &x.c), FM_SEALED_CORRUPT);
+	sample_free(&x);
 }
 
 static void
 test_reordered_chunks_detected(void)
 {
-	uint8_t *data = pattern(3072);
-	struct collect c = {malloc(8192), 0, 8192};
-	int fd = seal(FM_AEAD_CHACHA20_POLY1305, 1024, data, 3072, "j#1");
+	struct sample x;
 	const off_t chunk = 1024 + FM_AEAD_TAGLEN, base = FM_SEALED_HEADERLEN;
 	uint8_t a[1024 + FM_AEAD_TAGLEN], b[1024 + FM_AEAD_TAGLEN];
 
-	ASSERT_INT_EQ(pread(fd, a, sizeof(a), base), (ssize_t)sizeof(a));
+	sample_seal(&x, FM_AEAD_CHACHA20_POLY1305, 3072, "j#1", 8192);
+	ASSERT_INT_EQ(pread(x.fd, a, sizeof(a), base), (ssize_t)sizeof(a));
 	ASSERT_INT_EQ(
-	    pread(fd, b, sizeof(b), base + chunk), (ssize_t)sizeof(b));
-	ASSERT_INT_EQ(pwrite(fd, b, sizeof(b), base), (ssize_t)sizeof(b));
+	    pread(x.fd, b, sizeof(b), base + chunk), (ssize_t)sizeof(b));
+	ASSERT_INT_EQ(pwrite(x.fd, b, sizeof(b), base), (ssize_t)sizeof(b));
 	ASSERT_INT_EQ(
-	    pwrite(fd, a, sizeof(a), base + chunk), (ssize_t)sizeof(a));
-	ASSERT_INT_EQ(unseal(fd, "j#1", &c), FM_SEALED_CORRUPT);
+	    pwrite(x.fd, a, sizeof(a), base + chunk), (ssize_t)sizeof(a));
+	ASSERT_INT_EQ(unseal(x.fd, "j#1", &x.c), FM_SEALED_CORRUPT);
 	/* Nothing unverified was passed on. */
-	ASSERT_UINT_EQ(c.len, 0);
-	close(fd);
-	free(data);
-	free(c.buf);
+	ASSERT_UINT_EQ(x.c.len, 0);
+	sample_free(&x);
 }
 
 static void
 test_wrong_identity_or_key_fails(void)
 {
-	uint8_t *data = pattern(100);
-	struct collect c = {malloc(200), 0, 200};
-	int fd = seal(FM_AEAD_CHACHA20_POLY1305, 1024, data, 100, "job-a#1");
+	struct sample x;
 
-	ASSERT_INT_EQ(unseal(fd, "job-a#2", &c), FM_SEALED_CORRUPT);
-	ASSERT_INT_EQ(unseal(fd, "job-a#1", &c), FM_SEALED_OK);
-	close(fd);
-	free(data);
-	free(c.buf);
+	sample_seal(&x, FM_AEAD_CHACHA20_POLY1305, 100, "job-a#1", 200);
+	ASSERT_INT_EQ(unseal(x.fd, "job-a#2", &x.c), FM_SEALED_CORRUPT);
+	ASSERT_INT_EQ(unseal(x.fd, "job-a#1", &x.c), FM_SEALED_OK);
+	sample_free(&x);
 }
 
 static void

@@ -31,30 +31,36 @@ static const struct fm_sql_col thing_cols[] = {C(INT, id), C(TEXT, name),
 #define SELECT_THING                                                           \
 	"SELECT id, name, on_, count, maybe, 'skipped', small FROM t"
 
-static fm_store_t *
-open_with_table(struct fixture *fx)
+/* Creates the table t the tests work on. */
+static bool
+make_table(fm_store_t *s)
 {
-	fm_store_t *s = fixture_open(fx);
+	return fm_store_exec(s,
+	    "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE,"
+	    " on_ INTEGER, count INTEGER, maybe INTEGER, small INTEGER,"
+	    " blob BLOB, ref INTEGER)");
+}
 
-	if (s != NULL &&
-	    !fm_store_exec(s,
-	        "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE,"
-	        " on_ INTEGER, count INTEGER, maybe INTEGER, small INTEGER,"
-	        " blob BLOB, ref INTEGER)"))
-		return NULL;
-	return s;
+/* The rows in t; -1 if they cannot be counted. */
+static int64_t
+rows_in_t(fm_store_t *s)
+{
+	int64_t v = -1;
+
+	if (fm_sql_int(s, "SELECT count(*) FROM t", &v, FM_NO_ARGS) !=
+	    FM_SQL_FOUND)
+		return -1;
+	return v;
 }
 
 static void
-test_exec_and_get(void)
+test_exec_and_get(fm_store_t *s)
 {
-	struct fixture fx;
-	fm_store_t *s = open_with_table(&fx);
 	struct thing t;
 	int64_t v = 0;
 	static const uint8_t bytes[3] = {0, 1, 2};
 
-	ASSERT_NOT_NULL(s);
+	ASSERT_TRUE(make_table(s));
 	ASSERT_TRUE(fm_sql_exec(s,
 	    "INSERT INTO t (name, on_, count, maybe, small, blob, ref)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -93,9 +99,7 @@ test_exec_and_get(void)
 	/* A constraint refuses the row: false, nothing changed. */
 	ASSERT_FALSE(fm_sql_exec(s, "INSERT INTO t (name) VALUES (?1)",
 	    FM_ARG_TEXT("a-rather-long-name")));
-	ASSERT_INT_EQ(fm_sql_int(s, "SELECT count(*) FROM t", &v, FM_NO_ARGS),
-	    FM_SQL_FOUND);
-	ASSERT_INT_EQ(v, 1);
+	ASSERT_INT_EQ(rows_in_t(s), 1);
 	/* SQL that does not compile is an error, not "none". */
 	ASSERT_INT_EQ(
 	    fm_sql_int(s, "SELECT nope FROM t", &v, FM_NO_ARGS), FM_SQL_ERROR);
@@ -105,20 +109,17 @@ test_exec_and_get(void)
 	                  FM_ARG_SKIP, FM_ARG_INT(5)),
 	    FM_SQL_FOUND);
 	ASSERT_INT_EQ(v, 1);
-	fixture_close(&fx);
 }
 
 static void
-test_iterate(void)
+test_iterate(fm_store_t *s)
 {
-	struct fixture fx;
-	fm_store_t *s = open_with_table(&fx);
 	struct fm_sql_rows rows, inner;
 	struct thing t;
 	int64_t sum = 0, nested = 0, v;
 	int n = 0;
 
-	ASSERT_NOT_NULL(s);
+	ASSERT_TRUE(make_table(s));
 	for (int i = 1; i <= 5; i++)
 		ASSERT_TRUE(fm_sql_exec(s,
 		    "INSERT INTO t (id, count) VALUES"
@@ -161,72 +162,58 @@ test_iterate(void)
 	ASSERT_FALSE(fm_sql_open(&rows, s, "SELECT nope FROM t", FM_NO_ARGS));
 	ASSERT_FALSE(fm_sql_next(&rows, NULL, NULL));
 	ASSERT_FALSE(fm_sql_close(&rows));
-	fixture_close(&fx);
 }
 
 /* A step that fails half-way through the rows is reported by close. */
 static void
-test_iterate_error(void)
+test_iterate_error(fm_store_t *s)
 {
-	struct fixture fx;
-	fm_store_t *s = open_with_table(&fx);
 	struct fm_sql_rows rows;
 	int n = 0;
 
-	ASSERT_NOT_NULL(s);
-	for (int i = 1; i <= 3; i++)
-		ASSERT_TRUE(fm_sql_exec(s,
-		    "INSERT INTO t (id, name) VALUES"
-		    " (?1, ?2)",
-		    FM_ARG_INT(i),
-		    FM_ARG_TEXT(i == 3 ? "x"
-		            : i == 2   ? "y"
-		                       : "z")));
+	ASSERT_TRUE(make_table(s));
 	/* abs() of a text that is not a number is fine; of the integer
 	 * minimum it overflows: an error on the row where it happens. */
-	ASSERT_TRUE(fm_sql_exec(
-	    s, "UPDATE t SET count = ?1 WHERE id = 3", FM_ARG_INT(INT64_MIN)));
+	ASSERT_TRUE(fm_sql_exec(s,
+	    "INSERT INTO t (id, name, count) VALUES (1, 'z', NULL),"
+	    " (2, 'y', NULL), (3, 'x', ?1)",
+	    FM_ARG_INT(INT64_MIN)));
 	ASSERT_TRUE(fm_sql_open(
 	    &rows, s, "SELECT abs(count) FROM t ORDER BY id", FM_NO_ARGS));
 	while (fm_sql_next(&rows, NULL, NULL))
 		n++;
 	ASSERT_INT_EQ(n, 2);
 	ASSERT_FALSE(fm_sql_close(&rows));
-	fixture_close(&fx);
 }
 
 /* One exit per transaction: fm_store_end() commits or rolls back. */
 static void
-test_store_end(void)
+test_store_end(fm_store_t *s)
 {
-	struct fixture fx;
-	fm_store_t *s = open_with_table(&fx);
-	int64_t v;
+	static const struct {
+		const char *insert;
+		bool commit;  /* fm_store_end()'s ok, and what it returns */
+		int64_t rows; /* in t after it */
+	} rows[] = {
+	    {"INSERT INTO t (id) VALUES (1)", false, 0},
+	    {"INSERT INTO t (id) VALUES (2)", true, 1},
+	};
 
-	ASSERT_NOT_NULL(s);
-	ASSERT_TRUE(fm_store_begin(s));
-	ASSERT_TRUE(
-	    fm_sql_exec(s, "INSERT INTO t (id) VALUES (1)", FM_NO_ARGS));
-	ASSERT_FALSE(fm_store_end(s, false));
-	ASSERT_INT_EQ(fm_sql_int(s, "SELECT count(*) FROM t", &v, FM_NO_ARGS),
-	    FM_SQL_FOUND);
-	ASSERT_INT_EQ(v, 0);
-	ASSERT_TRUE(fm_store_begin(s));
-	ASSERT_TRUE(
-	    fm_sql_exec(s, "INSERT INTO t (id) VALUES (2)", FM_NO_ARGS));
-	ASSERT_TRUE(fm_store_end(s, true));
-	ASSERT_INT_EQ(fm_sql_int(s, "SELECT count(*) FROM t", &v, FM_NO_ARGS),
-	    FM_SQL_FOUND);
-	ASSERT_INT_EQ(v, 1);
-	fixture_close(&fx);
+	ASSERT_TRUE(make_table(s));
+	for (EACH_ROW(i, rows)) {
+		ASSERT_TRUE(fm_store_begin(s));
+		ASSERT_TRUE(fm_sql_exec(s, rows[i].insert, FM_NO_ARGS));
+		ASSERT_INT_EQ(fm_store_end(s, rows[i].commit), rows[i].commit);
+		ASSERT_INT_EQ(rows_in_t(s), rows[i].rows);
+	}
 }
 
 int
 main(void)
 {
-	RUN(test_exec_and_get);
-	RUN(test_iterate);
-	RUN(test_iterate_error);
-	RUN(test_store_end);
+	RUN_STORE(test_exec_and_get);
+	RUN_STORE(test_iterate);
+	RUN_STORE(test_iterate_error);
+	RUN_STORE(test_store_end);
 	return harness_done();
 }

@@ -61,22 +61,94 @@ job(size_t i, int64_t id, int64_t created, uint32_t copies)
 		m.njobs = i + 1;
 }
 
-/* Badge tap -> AUTH_OK -> JOB_LIST with the jobs already put in m. */
+/* The server accepts alice. */
 static void
-log_in_with_jobs(uint64_t now)
+auth_ok(uint64_t now)
 {
-	struct fm_proto_msg list = m;
-
-	fm_termstate_card(&t, alice_uid, sizeof(alice_uid), now);
 	fm_proto_init(&m, FM_MSG_AUTH_OK);
 	snprintf(m.user, sizeof(m.user), "alice");
 	m.balance = 500;
 	fm_termstate_message(&t, &m, now);
-	m = list;
-	m.type = FM_MSG_JOB_LIST;
+}
+
+/* The server answers type with code and message (NULL: none). */
+static void
+answer(
+    enum fm_proto_type type, uint32_t code, const char *message, uint64_t now)
+{
+	fm_proto_init(&m, type);
+	m.code = code;
+	if (message != NULL)
+		snprintf(m.message, sizeof(m.message), "%s", message);
+	fm_termstate_message(&t, &m, now);
+}
+
+/* The server reports job_id at stage (code: why it failed). */
+static void
+progress(int64_t job_id, uint32_t stage, uint32_t code, uint64_t now)
+{
+	fm_proto_init(&m, FM_MSG_PROGRESS);
+	m.job_id = job_id;
+	m.stage = stage;
+	m.code = code;
+	fm_termstate_message(&t, &m, now);
+}
+
+/* A badge tap, its AUTH_BADGE request taken unchecked. */
+static void
+tap(uint64_t now)
+{
+	fm_termstate_card(&t, alice_uid, sizeof(alice_uid), now);
+	(void)sent();
+}
+
+/* A fresh terminal where alice's badge is refused at 2: AUTH_FAIL with
+ * code, retry_after and message (NULL: none). */
+static void
+badge_refused(
+    bool headless, uint32_t code, uint32_t retry_after, const char *message)
+{
+	start(headless);
+	tap(1);
+	fm_proto_init(&m, FM_MSG_AUTH_FAIL);
+	m.code = code;
+	m.retry_after = retry_after;
+	if (message != NULL)
+		snprintf(m.message, sizeof(m.message), "%s", message);
+	fm_termstate_message(&t, &m, 2);
+}
+
+/* Types text, one key at a time at now. */
+static void
+type_keys(const char *text, uint64_t now)
+{
+	for (const char *p = text; *p; p++)
+		fm_termstate_key(&t, FM_KEY_CHAR, *p, now);
+}
+
+/* A job the server holds for alice: id, created at, copies. */
+struct held {
+	int64_t id, created;
+	uint32_t copies;
+};
+
+/* A fresh terminal with alice logged in by badge at now and the n jobs
+ * listed; the last request (LIST, or headless RELEASE or LOGOUT) not
+ * taken yet. */
+static void
+logged_in_with(bool headless, const struct held *jobs, size_t n, uint64_t now)
+{
+	start(headless);
+	fm_termstate_card(&t, alice_uid, sizeof(alice_uid), now);
+	auth_ok(now);
+	fm_proto_init(&m, FM_MSG_JOB_LIST);
+	for (size_t i = 0; i < n; i++)
+		job(i, jobs[i].id, jobs[i].created, jobs[i].copies);
 	m.balance = 500;
 	fm_termstate_message(&t, &m, now);
 }
+
+static const struct held one_job[] = {{1, 100, 1}};
 
 static void
 test_badge_list_release_result_logout(void)
@@ -86,9 +158,7 @@ test_badge_list_release_result_logout(void)
 	ASSERT_INT_EQ(sent(), FM_MSG_AUTH_BADGE);
 	ASSERT_MEM_EQ(t.out.uid, alice_uid, 4);
 	ASSERT_INT_EQ(t.screen, FM_SCREEN_BUSY);
-	fm_proto_init(&m, FM_MSG_AUTH_OK);
-	snprintf(m.user, sizeof(m.user), "alice");
-	fm_termstate_message(&t, &m, 10);
+	auth_ok(10);
 	ASSERT_INT_EQ(sent(), FM_MSG_LIST);
 	fm_proto_init(&m, FM_MSG_JOB_LIST);
 	job(0, 7, 100, 1);
@@ -117,8 +187,7 @@ test_badge_list_release_result_logout(void)
 	m.pages = 3;
 	m.charge = 30;
 	fm_termstate_message(&t, &m, 20);
-	fm_proto_init(&m, FM_MSG_OK);
-	fm_termstate_message(&t, &m, 21);
+	answer(FM_MSG_OK, 0, NULL, 21);
 	ASSERT_INT_EQ(t.screen, FM_SCREEN_RESULT);
 	ASSERT_UINT_EQ(t.printed, 1);
 	ASSERT_UINT_EQ(t.pages_printed, 3);
@@ -140,12 +209,10 @@ test_pin_login_wipes_the_pin(void)
 	start(false);
 	fm_termstate_key(&t, FM_KEY_ENTER, 0, 1);
 	ASSERT_INT_EQ(t.screen, FM_SCREEN_USER);
-	for (const char *p = "bob"; *p; p++)
-		fm_termstate_key(&t, FM_KEY_CHAR, *p, 2);
+	type_keys("bob", 2);
 	fm_termstate_key(&t, FM_KEY_ENTER, 0, 3);
 	ASSERT_INT_EQ(t.screen, FM_SCREEN_PIN);
-	for (const char *p = "12345"; *p; p++)
-		fm_termstate_key(&t, FM_KEY_CHAR, *p, 4);
+	type_keys("12345", 4);
 	fm_termstate_key(&t, FM_KEY_BACK, 0, 5); /* deletes the 5 */
 	ASSERT_UINT_EQ(t.pin_len, 4);
 	fm_termstate_key(&t, FM_KEY_ENTER, 0, 6);
@@ -158,41 +225,56 @@ test_pin_login_wipes_the_pin(void)
 	fm_termstate_wipe(&t);
 	ASSERT_STR_EQ(t.out.secret, "");
 	/* A wrong PIN is a notice, which times out back to idle. */
-	fm_proto_init(&m, FM_MSG_AUTH_FAIL);
-	m.code = FM_CODE_BAD_CREDENTIALS;
-	m.retry_after = 0;
-	snprintf(m.message, sizeof(m.message), "Wrong user name or PIN.");
-	fm_termstate_message(&t, &m, 10);
+	answer(FM_MSG_AUTH_FAIL, FM_CODE_BAD_CREDENTIALS,
+	    "Wrong user name or PIN.", 10);
 	ASSERT_INT_EQ(t.screen, FM_SCREEN_NOTICE);
 	ASSERT_STR_CONTAINS(t.notice, "Wrong user name or PIN.");
 	fm_termstate_tick(&t, 10 + t.notice_ms);
 	ASSERT_INT_EQ(t.screen, FM_SCREEN_IDLE);
 }
 
+/* What a refused badge leads to, with a screen or headless. */
 static void
-test_lockout_says_when(void)
+test_badge_refused(void)
 {
-	start(false);
-	fm_termstate_card(&t, alice_uid, sizeof(alice_uid), 1);
-	(void)sent();
-	fm_proto_init(&m, FM_MSG_AUTH_FAIL);
-	m.code = FM_CODE_LOCKED_OUT;
-	m.retry_after = 240;
-	snprintf(m.message, sizeof(m.message), "Too many attempts.");
-	fm_termstate_message(&t, &m, 2);
-	ASSERT_INT_EQ(t.screen, FM_SCREEN_NOTICE);
-	ASSERT_STR_CONTAINS(t.notice, "Try again in 240 s.");
+	static const struct {
+		bool headless;
+		uint32_t code, retry_after;
+		const char *message;
+		int screen, outcome; /* -1: not checked */
+		const char *notice;  /* a part of it; "": not checked */
+	} rows[] = {
+	    /* A lockout says when to try again. */
+	    {false, FM_CODE_LOCKED_OUT, 240, "Too many attempts.",
+	        FM_SCREEN_NOTICE, -1, "Try again in 240 s."},
+	    /* An unknown badge may be linked to whoever logs in next... */
+	    {false, FM_CODE_UNKNOWN_BADGE, 0, NULL, FM_SCREEN_ASSOCIATE, -1,
+	        ""},
+	    /* ...but headless, no association is offered. */
+	    {true, FM_CODE_UNKNOWN_BADGE, 0, NULL, FM_SCREEN_IDLE,
+	        FM_OUTCOME_UNKNOWN_BADGE, ""},
+	    /* The site wants a PIN with the badge. */
+	    {false, FM_CODE_BAD_CREDENTIALS, 0, "Enter your PIN too.",
+	        FM_SCREEN_BADGE_PIN, -1, ""},
+	    /* A disabled account. */
+	    {true, FM_CODE_DISABLED, 0, NULL, -1, FM_OUTCOME_DENIED, ""},
+	};
+
+	for (EACH_ROW(i, rows)) {
+		badge_refused(rows[i].headless, rows[i].code,
+		    rows[i].retry_after, rows[i].message);
+		if (rows[i].screen >= 0)
+			ASSERT_INT_EQ(t.screen, rows[i].screen);
+		if (rows[i].outcome >= 0)
+			ASSERT_INT_EQ(t.outcome, rows[i].outcome);
+		ASSERT_STR_CONTAINS(t.notice, rows[i].notice);
+	}
 }
 
 static void
 test_unknown_badge_is_linked_after_login(void)
 {
-	start(false);
-	fm_termstate_card(&t, alice_uid, sizeof(alice_uid), 1);
-	(void)sent();
-	fm_proto_init(&m, FM_MSG_AUTH_FAIL);
-	m.code = FM_CODE_UNKNOWN_BADGE;
-	fm_termstate_message(&t, &m, 2);
+	badge_refused(false, FM_CODE_UNKNOWN_BADGE, 0, NULL);
 	ASSERT_INT_EQ(t.screen, FM_SCREEN_ASSOCIATE);
 	fm_termstate_key(&t, FM_KEY_ENTER, 0, 3);
 	ASSERT_INT_EQ(t.screen, FM_SCREEN_USER);
@@ -200,23 +282,19 @@ test_unknown_badge_is_linked_after_login(void)
 	/* Another tap while linking is ignored. */
 	fm_termstate_card(&t, (const uint8_t *)"\x01\x02\x03\x04", 4, 3);
 	ASSERT_FALSE(t.send);
-	fm_termstate_key(&t, FM_KEY_CHAR, 'a', 4);
+	type_keys("a", 4);
 	fm_termstate_key(&t, FM_KEY_ENTER, 0, 4);
-	fm_termstate_key(&t, FM_KEY_CHAR, '1', 5);
+	type_keys("1", 5);
 	fm_termstate_key(&t, FM_KEY_ENTER, 0, 6);
 	ASSERT_INT_EQ(sent(), FM_MSG_AUTH_PIN);
-	fm_proto_init(&m, FM_MSG_AUTH_OK);
-	snprintf(m.user, sizeof(m.user), "alice");
-	fm_termstate_message(&t, &m, 7);
+	auth_ok(7);
 	ASSERT_INT_EQ(sent(), FM_MSG_ASSOCIATE_BADGE);
 	ASSERT_UINT_EQ(t.out.uid_len, 4);
 	ASSERT_MEM_EQ(t.out.uid, alice_uid, 4);
-	fm_proto_init(&m, FM_MSG_OK);
-	fm_termstate_message(&t, &m, 8);
+	answer(FM_MSG_OK, 0, NULL, 8);
 	ASSERT_INT_EQ(sent(), FM_MSG_LIST);
 	ASSERT_STR_CONTAINS(t.notice, "linked");
-	fm_proto_init(&m, FM_MSG_JOB_LIST);
-	fm_termstate_message(&t, &m, 9);
+	answer(FM_MSG_JOB_LIST, 0, NULL, 9);
 	ASSERT_INT_EQ(t.screen, FM_SCREEN_JOBS);
 	ASSERT_STR_CONTAINS(t.notice, "linked");
 }
@@ -224,15 +302,9 @@ test_unknown_badge_is_linked_after_login(void)
 static void
 test_badge_with_pin_policy(void)
 {
-	start(false);
-	fm_termstate_card(&t, alice_uid, sizeof(alice_uid), 1);
-	(void)sent();
-	fm_proto_init(&m, FM_MSG_AUTH_FAIL);
-	m.code = FM_CODE_BAD_CREDENTIALS;
-	snprintf(m.message, sizeof(m.message), "Enter your PIN too.");
-	fm_termstate_message(&t, &m, 2);
+	badge_refused(false, FM_CODE_BAD_CREDENTIALS, 0, "Enter your PIN too.");
 	ASSERT_INT_EQ(t.screen, FM_SCREEN_BADGE_PIN);
-	fm_termstate_key(&t, FM_KEY_CHAR, '4', 3);
+	type_keys("4", 3);
 	fm_termstate_key(&t, FM_KEY_ENTER, 0, 4);
 	ASSERT_INT_EQ(sent(), FM_MSG_AUTH_BADGE_PIN);
 	ASSERT_MEM_EQ(t.out.uid, alice_uid, 4);
@@ -245,32 +317,30 @@ test_badge_with_pin_policy(void)
 static void
 test_options_only_lower(void)
 {
-	start(false);
-	fm_proto_init(&m, FM_MSG_JOB_LIST);
-	job(0, 1, 100, 3);
-	job(1, 2, 200, 1);
-	log_in_with_jobs(1);
+	static const struct held jobs[] = {{1, 100, 3}, {2, 200, 1}};
+
+	logged_in_with(false, jobs, 2, 1);
 	(void)sent();
 	/* The keypad's digits move and mark as its arrows would. */
-	fm_termstate_key(&t, FM_KEY_CHAR, '2', 2);
+	type_keys("2", 2);
 	ASSERT_UINT_EQ(t.cursor, 1);
-	fm_termstate_key(&t, FM_KEY_CHAR, '5', 2);
+	type_keys("5", 2);
 	ASSERT_TRUE(t.marked[1]);
-	fm_termstate_key(&t, FM_KEY_CHAR, '5', 2);
+	type_keys("5", 2);
 	ASSERT_FALSE(t.marked[1]);
-	fm_termstate_key(&t, FM_KEY_CHAR, '8', 2);
+	type_keys("8", 2);
 	ASSERT_UINT_EQ(t.cursor, 0);
 	/* Mark both, then options. */
-	fm_termstate_key(&t, FM_KEY_CHAR, '+', 2);
+	type_keys("+", 2);
 	ASSERT_TRUE(t.marked[0] && t.marked[1]);
 	ASSERT_UINT_EQ(fm_termstate_selected(&t), 2);
 	fm_termstate_key(&t, FM_KEY_ENTER, 0, 3);
-	fm_termstate_key(&t, FM_KEY_CHAR, '2', 4);
+	type_keys("2", 4);
 	ASSERT_INT_EQ(t.screen, FM_SCREEN_OPTIONS);
 	ASSERT_UINT_EQ(t.copies, 3);
 	fm_termstate_key(&t, FM_KEY_RIGHT, 0, 5); /* no more than 3 */
 	ASSERT_UINT_EQ(t.copies, 3);
-	fm_termstate_key(&t, FM_KEY_CHAR, '9', 5); /* nor by digit */
+	type_keys("9", 5); /* nor by digit */
 	ASSERT_UINT_EQ(t.copies, 3);
 	fm_termstate_key(&t, FM_KEY_LEFT, 0, 6);
 	ASSERT_UINT_EQ(t.copies, 2);
@@ -290,10 +360,7 @@ test_options_only_lower(void)
 static void
 test_delete_comes_back_to_the_list(void)
 {
-	start(false);
-	fm_proto_init(&m, FM_MSG_JOB_LIST);
-	job(0, 1, 100, 1);
-	log_in_with_jobs(1);
+	logged_in_with(false, one_job, 1, 1);
 	(void)sent();
 	fm_termstate_key(&t, FM_KEY_ENTER, 0, 2);
 	fm_termstate_key(&t, FM_KEY_DOWN, 0, 3);
@@ -301,12 +368,9 @@ test_delete_comes_back_to_the_list(void)
 	fm_termstate_key(&t, FM_KEY_ENTER, 0, 4);
 	ASSERT_INT_EQ(sent(), FM_MSG_DELETE);
 	ASSERT_INT_EQ(t.out.ids[0], 1);
-	fm_proto_init(&m, FM_MSG_OK);
-	snprintf(m.message, sizeof(m.message), "Deleted 1 job.");
-	fm_termstate_message(&t, &m, 5);
+	answer(FM_MSG_OK, 0, "Deleted 1 job.", 5);
 	ASSERT_INT_EQ(sent(), FM_MSG_LIST);
-	fm_proto_init(&m, FM_MSG_JOB_LIST);
-	fm_termstate_message(&t, &m, 6);
+	answer(FM_MSG_JOB_LIST, 0, NULL, 6);
 	ASSERT_INT_EQ(t.screen, FM_SCREEN_JOBS);
 	ASSERT_UINT_EQ(t.njobs, 0);
 	ASSERT_STR_EQ(t.notice, "Deleted 1 job.");
@@ -315,9 +379,7 @@ test_delete_comes_back_to_the_list(void)
 static void
 test_inactivity_logs_out(void)
 {
-	start(false);
-	fm_proto_init(&m, FM_MSG_JOB_LIST);
-	log_in_with_jobs(1000);
+	logged_in_with(false, NULL, 0, 1000);
 	(void)sent();
 	fm_termstate_key(&t, FM_KEY_DOWN, 0, 2000);
 	ASSERT_UINT_EQ(fm_termstate_next_deadline(&t), 62000);
@@ -343,8 +405,7 @@ static void
 test_silent_server_is_dropped(void)
 {
 	start(false);
-	fm_termstate_card(&t, alice_uid, sizeof(alice_uid), 0);
-	(void)sent();
+	tap(0);
 	fm_termstate_tick(&t, FM_TERMSTATE_REPLY_MS - 1);
 	ASSERT_FALSE(t.drop);
 	fm_termstate_tick(&t, FM_TERMSTATE_REPLY_MS);
@@ -363,14 +424,10 @@ test_silent_server_is_dropped(void)
 static void
 test_session_expired_by_the_server(void)
 {
-	start(false);
-	fm_proto_init(&m, FM_MSG_JOB_LIST);
-	log_in_with_jobs(1);
+	logged_in_with(false, NULL, 0, 1);
 	(void)sent();
-	fm_proto_init(&m, FM_MSG_ERROR);
-	m.code = FM_CODE_SESSION_EXPIRED;
-	snprintf(m.message, sizeof(m.message), "Logged out after inactivity.");
-	fm_termstate_message(&t, &m, 2);
+	answer(FM_MSG_ERROR, FM_CODE_SESSION_EXPIRED,
+	    "Logged out after inactivity.", 2);
 	ASSERT_FALSE(t.logged_in);
 	ASSERT_INT_EQ(t.screen, FM_SCREEN_NOTICE);
 }
@@ -378,12 +435,10 @@ test_session_expired_by_the_server(void)
 static void
 test_headless_releases_oldest_first(void)
 {
-	start(true);
-	fm_proto_init(&m, FM_MSG_JOB_LIST);
-	job(0, 5, 300, 1);
-	job(1, 3, 100, 1);
-	job(2, 4, 200, 1);
-	log_in_with_jobs(1);
+	static const struct held jobs[] = {
+	    {5, 300, 1}, {3, 100, 1}, {4, 200, 1}};
+
+	logged_in_with(true, jobs, 3, 1);
 	ASSERT_INT_EQ(sent(), FM_MSG_RELEASE);
 	ASSERT_UINT_EQ(t.out.nids, 3);
 	ASSERT_INT_EQ(t.out.ids[0], 3);
@@ -392,20 +447,10 @@ test_headless_releases_oldest_first(void)
 	/* Keys mean nothing headless. */
 	fm_termstate_key(&t, FM_KEY_BACK, 0, 2);
 	ASSERT_FALSE(t.send);
-	fm_proto_init(&m, FM_MSG_PROGRESS);
-	m.job_id = 3;
-	m.stage = FM_STAGE_DONE;
-	fm_termstate_message(&t, &m, 3);
-	m.job_id = 4;
-	m.stage = FM_STAGE_FAILED;
-	m.code = FM_CODE_OVER_QUOTA;
-	fm_termstate_message(&t, &m, 4);
-	m.job_id = 5;
-	m.stage = FM_STAGE_DONE;
-	m.code = 0;
-	fm_termstate_message(&t, &m, 5);
-	fm_proto_init(&m, FM_MSG_OK);
-	fm_termstate_message(&t, &m, 6);
+	progress(3, FM_STAGE_DONE, 0, 3);
+	progress(4, FM_STAGE_FAILED, FM_CODE_OVER_QUOTA, 4);
+	progress(5, FM_STAGE_DONE, 0, 5);
+	answer(FM_MSG_OK, 0, NULL, 6);
 	ASSERT_INT_EQ(t.outcome, FM_OUTCOME_RELEASED);
 	ASSERT_UINT_EQ(t.outcome_count, 2);
 	ASSERT_INT_EQ(sent(), FM_MSG_LOGOUT);
@@ -415,49 +460,26 @@ static void
 test_headless_outcomes(void)
 {
 	/* Nothing held. */
-	start(true);
-	fm_proto_init(&m, FM_MSG_JOB_LIST);
-	log_in_with_jobs(1);
+	logged_in_with(true, NULL, 0, 1);
 	ASSERT_INT_EQ(t.outcome, FM_OUTCOME_NOTHING);
 	ASSERT_INT_EQ(sent(), FM_MSG_LOGOUT);
 	/* Every job over quota. */
-	start(true);
-	fm_proto_init(&m, FM_MSG_JOB_LIST);
-	job(0, 1, 100, 1);
-	log_in_with_jobs(1);
+	logged_in_with(true, one_job, 1, 1);
 	(void)sent();
-	fm_proto_init(&m, FM_MSG_PROGRESS);
-	m.job_id = 1;
-	m.stage = FM_STAGE_FAILED;
-	m.code = FM_CODE_OVER_QUOTA;
-	fm_termstate_message(&t, &m, 2);
+	progress(1, FM_STAGE_FAILED, FM_CODE_OVER_QUOTA, 2);
 	server(FM_MSG_OK, 3);
 	ASSERT_INT_EQ(t.outcome, FM_OUTCOME_OVER_QUOTA);
 	/* The printer refuses. */
-	start(true);
-	fm_proto_init(&m, FM_MSG_JOB_LIST);
-	job(0, 1, 100, 1);
-	log_in_with_jobs(1);
+	logged_in_with(true, one_job, 1, 1);
 	(void)sent();
-	fm_proto_init(&m, FM_MSG_ERROR);
-	m.code = FM_CODE_PRINTER_ERROR;
-	fm_termstate_message(&t, &m, 2);
+	answer(FM_MSG_ERROR, FM_CODE_PRINTER_ERROR, NULL, 2);
 	ASSERT_INT_EQ(t.outcome, FM_OUTCOME_PRINTER_ERROR);
-	/* Unknown badge: no association offered. */
+	/* A refused badge: test_badge_refused.  Any other answer to the
+	 * tap is a denial too. */
 	start(true);
-	fm_termstate_card(&t, alice_uid, sizeof(alice_uid), 1);
-	(void)sent();
-	fm_proto_init(&m, FM_MSG_AUTH_FAIL);
-	m.code = FM_CODE_UNKNOWN_BADGE;
-	fm_termstate_message(&t, &m, 2);
-	ASSERT_INT_EQ(t.outcome, FM_OUTCOME_UNKNOWN_BADGE);
-	ASSERT_INT_EQ(t.screen, FM_SCREEN_IDLE);
-	/* Disabled account. */
-	start(true);
-	fm_termstate_card(&t, alice_uid, sizeof(alice_uid), 1);
-	(void)sent();
+	tap(1);
 	m.code = FM_CODE_DISABLED;
-	fm_termstate_message(&t, &m, 2);
+	fm_termstate_message(&t, &m, 2); /* the HELLO_OK from start() */
 	ASSERT_INT_EQ(t.outcome, FM_OUTCOME_DENIED);
 	/* Server gone before, and during, a tap. */
 	start(true);
@@ -465,8 +487,7 @@ test_headless_outcomes(void)
 	fm_termstate_card(&t, alice_uid, sizeof(alice_uid), 2);
 	ASSERT_INT_EQ(t.outcome, FM_OUTCOME_SERVER_UNAVAILABLE);
 	start(true);
-	fm_termstate_card(&t, alice_uid, sizeof(alice_uid), 1);
-	(void)sent();
+	tap(1);
 	fm_termstate_disconnected(&t, 2);
 	ASSERT_INT_EQ(t.outcome, FM_OUTCOME_SERVER_UNAVAILABLE);
 }
@@ -487,7 +508,7 @@ test_bad_input_ignored(void)
 	ASSERT_STR_EQ(t.user_input, "");
 	/* The name stops at its limit. */
 	for (int i = 0; i < 200; i++)
-		fm_termstate_key(&t, FM_KEY_CHAR, 'x', 4);
+		type_keys("x", 4);
 	ASSERT_UINT_EQ(strlen(t.user_input), FM_TERMSTATE_USERMAX - 1);
 	/* Messages nobody asked for change nothing. */
 	start(false);
@@ -503,7 +524,7 @@ main(void)
 {
 	RUN(test_badge_list_release_result_logout);
 	RUN(test_pin_login_wipes_the_pin);
-	RUN(test_lockout_says_when);
+	RUN(test_badge_refused);
 	RUN(test_unknown_badge_is_linked_after_login);
 	RUN(test_badge_with_pin_policy);
 	RUN(test_options_only_lower);

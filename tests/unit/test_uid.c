@@ -26,63 +26,57 @@ norm(const uint8_t *uid, size_t len, const char *spec)
 	return out;
 }
 
-static void
-test_hex(void)
-{
-	ASSERT_STR_EQ(norm(uid4, 4, "hex"), "04A1B2C3");
-	ASSERT_STR_EQ(norm(uid4, 4, "hex-lower"), "04a1b2c3");
-	ASSERT_STR_EQ(norm(uid4, 4, "hex-reversed"), "C3B2A104");
-	ASSERT_STR_EQ(norm(uid4, 4, "hex-lower-reversed"), "c3b2a104");
-	ASSERT_STR_EQ(norm(uid7, 7, "hex"), "04112233445566");
-	ASSERT_STR_EQ(norm(uid7, 7, "hex-reversed"), "66554433221104");
-	ASSERT_STR_EQ(norm(uid10, 10, "hex"), "0102030405060708090A");
-	ASSERT_STR_EQ(norm(uid10, 10, "hex-reversed"), "0A090807060504030201");
-}
+static const uint8_t zero[] = {0, 0, 0, 0};
+static const uint8_t ff[FM_UID_MAX] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 static void
-test_hex_width(void)
+test_normalise(void)
 {
-	/* Pad with leading zero bytes; truncate to the low bytes. */
-	ASSERT_STR_EQ(norm(uid4, 4, "hex:6"), "000004A1B2C3");
-	ASSERT_STR_EQ(norm(uid4, 4, "hex:2"), "B2C3");
-	ASSERT_STR_EQ(norm(uid4, 4, "hex-reversed:2"), "A104");
-	ASSERT_STR_EQ(norm(uid7, 7, "hex:4"), "33445566");
-	ASSERT_STR_EQ(norm(uid4, 4, "hex:16"),
-	    "000000000000000000000000"
-	    "04A1B2C3");
-	ASSERT_STR_EQ(norm(zeros, 4, "hex"), "00001234");
-}
+	static const struct {
+		const uint8_t *uid;
+		size_t len;
+		const char *spec, *want;
+	} rows[] = {
+	    /* Hex, either case, either byte order. */
+	    {uid4, 4, "hex", "04A1B2C3"},
+	    {uid4, 4, "hex-lower", "04a1b2c3"},
+	    {uid4, 4, "hex-reversed", "C3B2A104"},
+	    {uid4, 4, "hex-lower-reversed", "c3b2a104"},
+	    {uid7, 7, "hex", "04112233445566"},
+	    {uid7, 7, "hex-reversed", "66554433221104"},
+	    {uid10, 10, "hex", "0102030405060708090A"},
+	    {uid10, 10, "hex-reversed", "0A090807060504030201"},
+	    /* A width pads with leading zero bytes, or keeps the low bytes. */
+	    {uid4, 4, "hex:6", "000004A1B2C3"},
+	    {uid4, 4, "hex:2", "B2C3"},
+	    {uid4, 4, "hex-reversed:2", "A104"},
+	    {uid7, 7, "hex:4", "33445566"},
+	    {uid4, 4, "hex:16", "00000000000000000000000004A1B2C3"},
+	    {zeros, 4, "hex", "00001234"},
+	    /* Decimal; 7-byte UIDs exceed 2^32: no 32-bit arithmetic. */
+	    {uid4, 4, "decimal", "77705923"},
+	    {uid4, 4, "decimal-reversed", "3283263748"},
+	    {uid7, 7, "decimal", "1144738493519206"},
+	    {uid7, 7, "decimal-reversed", "28804199028494596"},
+	    {uid10, 10, "decimal", "4759477275222530853130"},
+	    {uid10, 10, "decimal-reversed", "47390263963055590408705"},
+	    /* Decimal widths, zeros, and the largest UID. */
+	    {zeros, 4, "decimal", "4660"},
+	    {zeros, 4, "decimal:10", "0000004660"},
+	    {uid4, 4, "decimal:10", "0077705923"},
+	    {uid4, 4, "decimal:4", "5923"},
+	    {zero, 4, "decimal", "0"},
+	    {zero, 4, "decimal:3", "000"},
+	    {ff, sizeof(ff), "decimal",
+	        "340282366920938463463374607431768211455"},
+	    {ff, sizeof(ff), "decimal:40",
+	        "0340282366920938463463374607431768211455"},
+	};
 
-static void
-test_decimal(void)
-{
-	ASSERT_STR_EQ(norm(uid4, 4, "decimal"), "77705923");
-	ASSERT_STR_EQ(norm(uid4, 4, "decimal-reversed"), "3283263748");
-	/* 7-byte UIDs exceed 2^32: no 32-bit arithmetic anywhere. */
-	ASSERT_STR_EQ(norm(uid7, 7, "decimal"), "1144738493519206");
-	ASSERT_STR_EQ(norm(uid7, 7, "decimal-reversed"), "28804199028494596");
-	ASSERT_STR_EQ(norm(uid10, 10, "decimal"), "4759477275222530853130");
-	ASSERT_STR_EQ(
-	    norm(uid10, 10, "decimal-reversed"), "47390263963055590408705");
-}
-
-static void
-test_decimal_width_and_zeros(void)
-{
-	static const uint8_t zero[] = {0, 0, 0, 0};
-	uint8_t ff[FM_UID_MAX];
-
-	memset(ff, 0xff, sizeof(ff));
-	ASSERT_STR_EQ(norm(zeros, 4, "decimal"), "4660");
-	ASSERT_STR_EQ(norm(zeros, 4, "decimal:10"), "0000004660");
-	ASSERT_STR_EQ(norm(uid4, 4, "decimal:10"), "0077705923");
-	ASSERT_STR_EQ(norm(uid4, 4, "decimal:4"), "5923");
-	ASSERT_STR_EQ(norm(zero, 4, "decimal"), "0");
-	ASSERT_STR_EQ(norm(zero, 4, "decimal:3"), "000");
-	ASSERT_STR_EQ(norm(ff, sizeof(ff), "decimal"),
-	    "340282366920938463463374607431768211455");
-	ASSERT_STR_EQ(norm(ff, sizeof(ff), "decimal:40"),
-	    "0340282366920938463463374607431768211455");
+	for (EACH_ROW(i, rows))
+		ASSERT_STR_EQ(
+		    norm(rows[i].uid, rows[i].len, rows[i].spec), rows[i].want);
 }
 
 static void
@@ -154,54 +148,68 @@ typed(const char *text, enum fm_uid_input in, const char *spec)
 static void
 test_from_text(void)
 {
-	/* The same card typed in decimal or hex gives the same id as read
-	 * by an NFC reader. */
-	ASSERT_STR_EQ(
-	    typed("77705923", FM_UID_INPUT_DECIMAL, "hex"), "04A1B2C3");
-	ASSERT_STR_EQ(typed("0077705923", FM_UID_INPUT_DECIMAL, "decimal:10"),
-	    "0077705923");
-	ASSERT_STR_EQ(typed("04a1b2c3", FM_UID_INPUT_HEX, "hex"), "04A1B2C3");
-	ASSERT_STR_EQ(typed("4A1B2C3", FM_UID_INPUT_HEX, "hex"), "04A1B2C3");
-	ASSERT_STR_EQ(
-	    typed("04a1b2c3", FM_UID_INPUT_HEX, "decimal"), "77705923");
-	ASSERT_STR_EQ(typed(" 1144738493519206\t", FM_UID_INPUT_DECIMAL, "hex"),
-	    "04112233445566");
-	ASSERT_STR_EQ(typed("0", FM_UID_INPUT_DECIMAL, "hex"), "00");
-	ASSERT_STR_EQ(typed("0000", FM_UID_INPUT_HEX, "hex"), "0000");
-	/* 32 nines fit (under 2^107). */
-	ASSERT_STR_EQ(typed("99999999999999999999999999999999",
-	                  FM_UID_INPUT_DECIMAL, "decimal"),
-	    "99999999999999999999999999999999");
-	ASSERT_STR_EQ(typed("12a", FM_UID_INPUT_DECIMAL, "hex"), "(refused)");
-	ASSERT_STR_EQ(typed("12g", FM_UID_INPUT_HEX, "hex"), "(refused)");
-	ASSERT_STR_EQ(typed("", FM_UID_INPUT_HEX, "hex"), "(refused)");
-	ASSERT_STR_EQ(typed("   ", FM_UID_INPUT_DECIMAL, "hex"), "(refused)");
-	ASSERT_STR_EQ(typed("123456789012345678901234567890123",
-	                  FM_UID_INPUT_DECIMAL, "hex"),
-	    "(refused)");
-	ASSERT_STR_EQ(typed("1 2", FM_UID_INPUT_DECIMAL, "hex"), "(refused)");
+	static const struct {
+		const char *text;
+		enum fm_uid_input in;
+		const char *spec, *want;
+	} rows[] = {
+	    /* The same card typed in decimal or hex gives the same id as
+	     * read by an NFC reader. */
+	    {"77705923", FM_UID_INPUT_DECIMAL, "hex", "04A1B2C3"},
+	    {"0077705923", FM_UID_INPUT_DECIMAL, "decimal:10", "0077705923"},
+	    {"04a1b2c3", FM_UID_INPUT_HEX, "hex", "04A1B2C3"},
+	    {"4A1B2C3", FM_UID_INPUT_HEX, "hex", "04A1B2C3"},
+	    {"04a1b2c3", FM_UID_INPUT_HEX, "decimal", "77705923"},
+	    {" 1144738493519206\t", FM_UID_INPUT_DECIMAL, "hex",
+	        "04112233445566"},
+	    {"0", FM_UID_INPUT_DECIMAL, "hex", "00"},
+	    {"0000", FM_UID_INPUT_HEX, "hex", "0000"},
+	    /* 32 nines fit (under 2^107). */
+	    {"99999999999999999999999999999999", FM_UID_INPUT_DECIMAL,
+	        "decimal", "99999999999999999999999999999999"},
+	};
+	static const struct {
+		const char *text;
+		enum fm_uid_input in;
+	} refused[] = {
+	    {"12a", FM_UID_INPUT_DECIMAL},
+	    {"12g", FM_UID_INPUT_HEX},
+	    {"", FM_UID_INPUT_HEX},
+	    {"   ", FM_UID_INPUT_DECIMAL},
+	    {"123456789012345678901234567890123", FM_UID_INPUT_DECIMAL},
+	    {"1 2", FM_UID_INPUT_DECIMAL},
+	};
+
+	for (EACH_ROW(i, rows))
+		ASSERT_STR_EQ(typed(rows[i].text, rows[i].in, rows[i].spec),
+		    rows[i].want);
+	for (EACH_ROW(i, refused))
+		ASSERT_STR_EQ(
+		    typed(refused[i].text, refused[i].in, "hex"), "(refused)");
+}
+
+/* What fm_uid_input_parse() makes of name; -1 if it refuses it. */
+static int
+input_of(const char *name)
+{
+	enum fm_uid_input in = (enum fm_uid_input)(-1);
+
+	return fm_uid_input_parse(name, strlen(name), &in) ? (int)in : -1;
 }
 
 static void
 test_input_parse(void)
 {
-	enum fm_uid_input in = FM_UID_INPUT_HEX;
-
-	ASSERT_TRUE(fm_uid_input_parse("decimal", 7, &in));
-	ASSERT_INT_EQ(in, FM_UID_INPUT_DECIMAL);
-	ASSERT_TRUE(fm_uid_input_parse("hex", 3, &in));
-	ASSERT_INT_EQ(in, FM_UID_INPUT_HEX);
-	ASSERT_FALSE(fm_uid_input_parse("hexa", 4, &in));
-	ASSERT_FALSE(fm_uid_input_parse("", 0, &in));
+	ASSERT_INT_EQ(input_of("decimal"), FM_UID_INPUT_DECIMAL);
+	ASSERT_INT_EQ(input_of("hex"), FM_UID_INPUT_HEX);
+	ASSERT_INT_EQ(input_of("hexa"), -1);
+	ASSERT_INT_EQ(input_of(""), -1);
 }
 
 int
 main(void)
 {
-	RUN(test_hex);
-	RUN(test_hex_width);
-	RUN(test_decimal);
-	RUN(test_decimal_width_and_zeros);
+	RUN(test_normalise);
 	RUN(test_normalise_refuses);
 	RUN(test_format_parse);
 	RUN(test_from_text);

@@ -54,40 +54,72 @@ type_text(struct fm_wedgekeys *k, const char *s, uint64_t *t)
 static void
 test_chars(void)
 {
-	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_1, false), '1');
-	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_9, false), '9');
-	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_0, false), '0');
-	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_KP0, false), '0');
-	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_KP5, false), '5');
-	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_KP9, false), '9');
-	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_A, false), 'a');
-	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_F, true), 'F');
-	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_C, false), 'c');
-	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_ENTER, false), '\n');
-	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_KPENTER, false), '\n');
-	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_G, false), 0);
-	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_SPACE, false), 0);
-	ASSERT_INT_EQ(fm_wedgekeys_char(KEY_1, true), '1');
+	static const struct {
+		unsigned code;
+		bool shift;
+		int want; /* 0: not a character of a card number */
+	} rows[] = {
+	    {KEY_1, false, '1'},
+	    {KEY_9, false, '9'},
+	    {KEY_0, false, '0'},
+	    {KEY_KP0, false, '0'},
+	    {KEY_KP5, false, '5'},
+	    {KEY_KP9, false, '9'},
+	    {KEY_A, false, 'a'},
+	    {KEY_F, true, 'F'},
+	    {KEY_C, false, 'c'},
+	    {KEY_ENTER, false, '\n'},
+	    {KEY_KPENTER, false, '\n'},
+	    {KEY_G, false, 0},
+	    {KEY_SPACE, false, 0},
+	    {KEY_1, true, '1'},
+	};
+
+	for (EACH_ROW(i, rows))
+		ASSERT_INT_EQ(fm_wedgekeys_char(rows[i].code, rows[i].shift),
+		    rows[i].want);
 }
 
+/* What a reader types, a pause after it (ms), and what that gives. */
+struct typing {
+	const char *text;
+	uint64_t pause;
+	enum fm_wedgekeys_result result;
+	const char *line; /* the line delivered; NULL: not checked */
+};
+
+/* Types each step in turn on a fresh decoder, from time 1000. */
 static void
-test_lines(void)
+type_steps(const struct typing *steps, size_t n)
 {
 	struct fm_wedgekeys k;
 	uint64_t t = 1000;
 
 	fm_wedgekeys_reset(&k);
-	ASSERT_INT_EQ(type_text(&k, "0077705923\n", &t), FM_WEDGEKEYS_LINE);
-	ASSERT_STR_EQ(k.text, "0077705923");
-	ASSERT_INT_EQ(type_text(&k, "04A1b2c3#", &t), FM_WEDGEKEYS_LINE);
-	ASSERT_STR_EQ(k.text, "04A1b2c3");
-	/* A line with a key that is not part of a card number. */
-	ASSERT_INT_EQ(type_text(&k, "12 34\n", &t), FM_WEDGEKEYS_DISCARDED);
-	/* An empty line. */
-	ASSERT_INT_EQ(type_text(&k, "\n", &t), FM_WEDGEKEYS_DISCARDED);
-	/* And the next one is fine again. */
-	ASSERT_INT_EQ(type_text(&k, "42\n", &t), FM_WEDGEKEYS_LINE);
-	ASSERT_STR_EQ(k.text, "42");
+	for (EACH_ROW_OF(i, n)) {
+		ASSERT_INT_EQ(
+		    type_text(&k, steps[i].text, &t), steps[i].result);
+		if (steps[i].line != NULL)
+			ASSERT_STR_EQ(k.text, steps[i].line);
+		t += steps[i].pause;
+	}
+}
+
+static void
+test_lines(void)
+{
+	static const struct typing steps[] = {
+	    {"0077705923\n", 0, FM_WEDGEKEYS_LINE, "0077705923"},
+	    {"04A1b2c3#", 0, FM_WEDGEKEYS_LINE, "04A1b2c3"},
+	    /* A line with a key that is not part of a card number. */
+	    {"12 34\n", 0, FM_WEDGEKEYS_DISCARDED, NULL},
+	    /* An empty line. */
+	    {"\n", 0, FM_WEDGEKEYS_DISCARDED, NULL},
+	    /* And the next one is fine again. */
+	    {"42\n", 0, FM_WEDGEKEYS_LINE, "42"},
+	};
+
+	type_steps(steps, NELEM(steps));
 }
 
 static void
@@ -118,26 +150,20 @@ test_too_long_and_autorepeat(void)
 static void
 test_gap_discards_partial(void)
 {
-	struct fm_wedgekeys k;
-	uint64_t t = 1000;
+	static const struct typing steps[] = {
+	    /* Someone typed "99" by hand and walked away... */
+	    {"99", FM_WEDGEKEYS_GAP_MS + 1, FM_WEDGEKEYS_MORE, NULL},
+	    /* ...then a badge: only the badge's number is delivered. */
+	    {"1234\n", 0, FM_WEDGEKEYS_LINE, "1234"},
+	    /* A bad key followed by a long pause does not spoil the next. */
+	    {"x", FM_WEDGEKEYS_GAP_MS + 1, FM_WEDGEKEYS_MORE, NULL},
+	    {"5\n", 0, FM_WEDGEKEYS_LINE, "5"},
+	    /* Within the gap, keys accumulate. */
+	    {"12", FM_WEDGEKEYS_GAP_MS - 10, FM_WEDGEKEYS_MORE, NULL},
+	    {"3\n", 0, FM_WEDGEKEYS_LINE, "123"},
+	};
 
-	fm_wedgekeys_reset(&k);
-	/* Someone typed "99" by hand and walked away... */
-	ASSERT_INT_EQ(type_text(&k, "99", &t), FM_WEDGEKEYS_MORE);
-	t += FM_WEDGEKEYS_GAP_MS + 1;
-	/* ...then a badge: only the badge's number is delivered. */
-	ASSERT_INT_EQ(type_text(&k, "1234\n", &t), FM_WEDGEKEYS_LINE);
-	ASSERT_STR_EQ(k.text, "1234");
-	/* A bad key followed by a long pause does not spoil the next. */
-	ASSERT_INT_EQ(type_text(&k, "x", &t), FM_WEDGEKEYS_MORE);
-	t += FM_WEDGEKEYS_GAP_MS + 1;
-	ASSERT_INT_EQ(type_text(&k, "5\n", &t), FM_WEDGEKEYS_LINE);
-	ASSERT_STR_EQ(k.text, "5");
-	/* Within the gap, keys accumulate. */
-	ASSERT_INT_EQ(type_text(&k, "12", &t), FM_WEDGEKEYS_MORE);
-	t += FM_WEDGEKEYS_GAP_MS - 10;
-	ASSERT_INT_EQ(type_text(&k, "3\n", &t), FM_WEDGEKEYS_LINE);
-	ASSERT_STR_EQ(k.text, "123");
+	type_steps(steps, NELEM(steps));
 }
 
 int
