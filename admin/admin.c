@@ -28,8 +28,10 @@ fm_admin_fail(const char *fmt, ...)
 }
 
 static int
-usage_line(const struct fm_grammar_command *cmd)
+usage_line(const struct fm_admin *admin)
 {
+	const struct fm_grammar_command *cmd = admin ? admin->cmd : NULL;
+
 	if (cmd == NULL) {
 		fputc('\n', stderr);
 		return FM_ADMIN_USAGE;
@@ -40,7 +42,7 @@ usage_line(const struct fm_grammar_command *cmd)
 }
 
 int
-fm_admin_usage(const struct fm_grammar_command *cmd, const char *fmt, ...)
+fm_admin_usage(const struct fm_admin *admin, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -48,16 +50,16 @@ fm_admin_usage(const struct fm_grammar_command *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	return usage_line(cmd);
+	return usage_line(admin);
 }
 
 int
 fm_admin_usage_args(
-    const struct fm_grammar_command *cmd, const struct fm_grammar_args *args)
+    const struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	fputs("followme-admin: ", stderr);
 	fm_grammar_print_error(stderr, args);
-	return usage_line(cmd);
+	return usage_line(admin);
 }
 
 bool

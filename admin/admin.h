@@ -4,7 +4,8 @@
  * Each command group (jobs.c, users.c, ...) exports a table of commands
  * (admin/grammar.h); followme-admin.c parses the global options, opens
  * the store when a command needs it, parses the command's words and
- * calls its handler with the command and the parsed arguments.  Handlers
+ * calls its handler with the parsed arguments (the command is
+ * admin->cmd).  Handlers
  * return an exit status: FM_ADMIN_OK, FM_ADMIN_FAIL (the operation
  * failed: no such job, ...) or FM_ADMIN_USAGE (bad arguments), having
  * printed a clear message to stderr.
@@ -30,6 +31,7 @@ enum { FM_ADMIN_OK = 0, FM_ADMIN_FAIL = 1, FM_ADMIN_USAGE = 2 };
 #define FM_ADMIN_CERT_DAYS 825
 
 struct fm_admin {
+	const struct fm_grammar_command *cmd; /* the command being run */
 	struct fm_settings settings;
 	fm_store_t *store;      /* open when the command asked for it */
 	bool json;              /* --json given anywhere on the line */
@@ -55,18 +57,18 @@ struct fm_admin_group {
 int fm_admin_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
- * 'fm_admin_usage()' - print the message and cmd's usage line to stderr;
- * returns FM_ADMIN_USAGE.
+ * 'fm_admin_usage()' - print the message and the usage line of
+ * admin->cmd to stderr; returns FM_ADMIN_USAGE.
  */
-int fm_admin_usage(const struct fm_grammar_command *cmd, const char *fmt, ...)
+int fm_admin_usage(const struct fm_admin *admin, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /*
  * 'fm_admin_usage_args()' - the same for the message of a failed
- * fm_grammar_parse() of cmd's words; returns FM_ADMIN_USAGE.
+ * fm_grammar_parse() of admin->cmd's words; returns FM_ADMIN_USAGE.
  */
 int fm_admin_usage_args(
-    const struct fm_grammar_command *cmd, const struct fm_grammar_args *args);
+    const struct fm_admin *admin, const struct fm_grammar_args *args);
 
 /*
  * 'fm_admin_open_store()' - drop privileges to the configured user and

@@ -46,8 +46,7 @@ badge_key(struct fm_admin *admin, uint8_t *key)
 enum { ADD_LABEL };
 
 static int
-badge_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+badge_add(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	uint8_t key[FM_BADGES_KEYLEN], uid[FM_BADGES_UIDMAX];
 	const char *login = args->operand[0].text;
@@ -57,8 +56,8 @@ badge_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	int rc = FM_ADMIN_OK;
 
 	if (!fm_badges_parse_uid(hex, strlen(hex), uid, &uidlen))
-		return fm_admin_usage(
-		    cmd, "'%s' is not a badge UID (4 to 32 bytes in hex)", hex);
+		return fm_admin_usage(admin,
+		    "'%s' is not a badge UID (4 to 32 bytes in hex)", hex);
 	if (!badge_key(admin, key))
 		return FM_ADMIN_FAIL;
 	if (!fm_badges_add(admin->store, key, login, uid, uidlen,
@@ -71,8 +70,7 @@ badge_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 static int
-badge_remove(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+badge_remove(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	uint8_t key[FM_BADGES_KEYLEN], uid[FM_BADGES_UIDMAX];
 	const char *hex = args->operand[0].text;
@@ -80,7 +78,7 @@ badge_remove(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	int rc = FM_ADMIN_OK;
 
 	if (!fm_badges_parse_uid(hex, strlen(hex), uid, &uidlen))
-		return fm_admin_usage(cmd, "'%s' is not a badge UID", hex);
+		return fm_admin_usage(admin, "'%s' is not a badge UID", hex);
 	if (!badge_key(admin, key))
 		return FM_ADMIN_FAIL;
 	if (!fm_badges_remove(admin->store, key, uid, uidlen))
@@ -106,14 +104,12 @@ badge_row(const char *fp, const char *label, int64_t at, void *table)
 }
 
 static int
-badge_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+badge_list(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	const char *login = args->operand[0].text;
 	struct fm_table t;
 	struct fm_user u;
 
-	(void)cmd;
 	if (!fm_users_get(admin->store, login, &u))
 		return fm_admin_fail("no user %s", login);
 	/* What the store could list is all there is to show. */

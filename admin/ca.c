@@ -18,8 +18,7 @@
 enum { INIT_SERVER_NAME };
 
 static int
-ca_init(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+ca_init(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	char dir[512], key[600], crt[600], name[256], err[512];
 	char serial[FM_PKI_SERIALMAX];
@@ -31,7 +30,7 @@ ca_init(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 		fm_settings_server_name(&admin->settings, name, sizeof(name));
 	if (!fm_pki_name_is_valid(name))
 		return fm_admin_usage(
-		    cmd, "'%s' is not a valid server name", name);
+		    admin, "'%s' is not a valid server name", name);
 	if (!fm_settings_pki_dir(&admin->settings, dir, sizeof(dir)))
 		return fm_admin_fail("state_dir too long");
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)

@@ -43,12 +43,10 @@ dept_row(const struct fm_dept *d, void *table)
 }
 
 static int
-dept_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+dept_add(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	const char *code = args->operand[0].text, *errstr = NULL;
 
-	(void)cmd;
 	if (!fm_depts_add(admin->store, code, args->operand[1].text, &errstr))
 		return fm_admin_fail(
 		    "cannot add department %s: %s", code, errstr);
@@ -57,12 +55,10 @@ dept_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 static int
-dept_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+dept_list(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	struct fm_table t;
 
-	(void)cmd;
 	(void)args;
 	fm_admin_list_begin(admin, &t, dept_columns, D_NCOLUMNS);
 	return fm_admin_list_end(admin, &t,
@@ -71,13 +67,11 @@ dept_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 static int
-dept_show(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+dept_show(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	struct fm_table t;
 	struct fm_dept d;
 
-	(void)cmd;
 	if (!fm_depts_get(admin->store, args->operand[0].text, &d))
 		return fm_admin_fail("no department %s", args->operand[0].text);
 	fm_table_init(&t, stdout, dept_columns, D_NCOLUMNS, admin->json);

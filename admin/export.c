@@ -50,9 +50,8 @@ struct range_opts {
  * returns false.
  */
 static bool
-get_range(const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args, int nkinds, struct range_opts *o,
-    enum fm_export_by *by)
+get_range(struct fm_admin *admin, const struct fm_grammar_args *args,
+    int nkinds, struct range_opts *o, enum fm_export_by *by)
 {
 	static const struct {
 		const char *word;
@@ -65,7 +64,7 @@ get_range(const struct fm_grammar_command *cmd,
 	*o = (struct range_opts){v[R_BY].text, v[R_FROM].text, v[R_TO].text,
 	    v[R_FORMAT].text, v[R_OUT].text, v[R_FROM].number, 0};
 	if (v[R_TO].number < o->start) {
-		fm_admin_usage(cmd, "--to is before --from");
+		fm_admin_usage(admin, "--to is before --from");
 		return false;
 	}
 	o->end = fm_period_next_day(v[R_TO].number);
@@ -74,20 +73,19 @@ get_range(const struct fm_grammar_command *cmd,
 			*by = kinds[i].by;
 			return true;
 		}
-	fm_admin_usage(cmd, "%s",
+	fm_admin_usage(admin, "%s",
 	    nkinds == 3 ? "--by is user, department or printer"
 	                : "--by is department or user");
 	return false;
 }
 
 static int
-report_usage(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+report_usage(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	struct range_opts o;
 	enum fm_export_by by;
 
-	if (!get_range(cmd, args, 3, &o, &by))
+	if (!get_range(admin, args, 3, &o, &by))
 		return FM_ADMIN_USAGE;
 	if (!fm_export_write(admin->store, by, o.start, o.end, o.from, o.to,
 	        admin->json ? FM_EXPORT_JSON : FM_EXPORT_TEXT, stdout, NULL))
@@ -212,21 +210,20 @@ export_to_file(struct fm_admin *admin, const struct range_opts *o,
 	return FM_ADMIN_OK;
 }
 
-static int export(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+static int export(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	struct range_opts o;
 	enum fm_export_by by;
 	enum fm_export_format format;
 
-	if (!get_range(cmd, args, 2, &o, &by))
+	if (!get_range(admin, args, 2, &o, &by))
 		return FM_ADMIN_USAGE;
 	if (o.format == NULL || strcmp(o.format, "csv") == 0)
 		format = FM_EXPORT_CSV;
 	else if (strcmp(o.format, "json") == 0)
 		format = FM_EXPORT_JSON;
 	else
-		return fm_admin_usage(cmd, "--format is csv or json");
+		return fm_admin_usage(admin, "--format is csv or json");
 	if (o.out != NULL)
 		return export_to_file(admin, &o, by, format);
 	return write_export(admin, &o, by, format, stdout);

@@ -145,6 +145,7 @@ dispatch(struct fm_admin *admin, int argc, char **argv, char **args)
 		print_help(stderr);
 		return FM_ADMIN_USAGE;
 	}
+	admin->cmd = cmd;
 	if (!fm_settings_load(&admin->settings, config, err, sizeof(err)))
 		return fm_admin_fail("%s", err);
 	admin->now = (int64_t)time(NULL);
@@ -160,8 +161,8 @@ dispatch(struct fm_admin *admin, int argc, char **argv, char **args)
 		nargs--;
 	}
 	if (!fm_grammar_parse(cmd, nargs, args, &parsed))
-		return fm_admin_usage_args(cmd, &parsed);
-	return cmd->run(admin, cmd, &parsed);
+		return fm_admin_usage_args(admin, &parsed);
+	return cmd->run(admin, &parsed);
 }
 
 int

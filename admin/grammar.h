@@ -99,10 +99,10 @@ struct fm_grammar_args {
 };
 
 struct fm_admin;
-struct fm_grammar_command;
 
-typedef int fm_grammar_run_fn(struct fm_admin *admin,
-    const struct fm_grammar_command *cmd, const struct fm_grammar_args *args);
+/* A command's handler: the command is admin->cmd (admin/admin.h). */
+typedef int fm_grammar_run_fn(
+    struct fm_admin *admin, const struct fm_grammar_args *args);
 
 /* How many operands a command takes, and what they are. */
 struct fm_grammar_operands {

@@ -117,8 +117,7 @@ list_job(const struct fm_job *job, void *arg)
 enum { LIST_USER, LIST_STATE, LIST_ALL };
 
 static int
-jobs_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+jobs_list(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	static const char *const states[] = {
 	    "held", "releasing", "released", "deleted", "expired"};
@@ -136,7 +135,7 @@ jobs_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	     i++)
 		known = known || strcmp(want, states[i]) == 0;
 	if (want != NULL && !known)
-		return fm_admin_usage(cmd,
+		return fm_admin_usage(admin,
 		    "unknown state '%s' (held, releasing, released, deleted, "
 		    "expired)",
 		    want);
@@ -217,15 +216,13 @@ print_event(int64_t at, const char *event, const char *detail, void *arg)
 }
 
 static int
-jobs_show(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+jobs_show(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	struct fm_table documents;
 	struct fm_job job;
 	char when[FM_TABLE_TIMEMAX], title[FM_TICKET_TITLEMAX];
 	int64_t id = args->operand[0].number;
 
-	(void)cmd;
 	if (!fm_jobstore_get(admin->store, id, &job))
 		return fm_admin_fail("no job %" PRId64, id);
 	fm_table_init(
@@ -306,15 +303,13 @@ open_spool(struct fm_admin *admin)
 }
 
 static int
-jobs_delete(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+jobs_delete(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	struct fm_job job;
 	fm_spool_t *spool;
 	int64_t id = args->operand[0].number;
 	int rc = FM_ADMIN_OK;
 
-	(void)cmd;
 	if (!fm_jobstore_get(admin->store, id, &job))
 		return fm_admin_fail("no job %" PRId64, id);
 	if ((spool = open_spool(admin)) == NULL)
@@ -331,14 +326,12 @@ jobs_delete(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 static int
-jobs_purge_expired(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+jobs_purge_expired(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	int64_t ids[256];
 	fm_spool_t *spool;
 	int n, total = 0;
 
-	(void)cmd;
 	(void)args;
 	if ((spool = open_spool(admin)) == NULL)
 		return FM_ADMIN_FAIL;
@@ -360,12 +353,10 @@ jobs_purge_expired(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 enum { ANONYMISE_OLDER_THAN };
 
 static int
-privacy_anonymise(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+privacy_anonymise(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	int64_t days = args->opt[ANONYMISE_OLDER_THAN].number, count = 0;
 
-	(void)cmd;
 	if (!fm_privacy_anonymise(admin->store,
 	        fm_store_now(admin->store) - days * 86400, &count))
 		return fm_admin_fail(

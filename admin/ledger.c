@@ -14,14 +14,12 @@
 enum { REFUND_REASON };
 
 static int
-refund(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+refund(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	int64_t job = args->operand[0].number, amount = 0;
 	const char *errstr = NULL;
 	char money[FM_MONEY_STRMAX];
 
-	(void)cmd;
 	if (!fm_ledger_refund_job(admin->store, job,
 	        args->opt[REFUND_REASON].text, admin->operator_name, &amount,
 	        &errstr))
@@ -40,14 +38,12 @@ static const struct fm_table_column verify_columns[V_NCOLUMNS] = {
 };
 
 static int
-ledger_verify(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+ledger_verify(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	char report[4096];
 	int64_t rows = 0;
 	bool ok;
 
-	(void)cmd;
 	(void)args;
 	ok = fm_ledger_verify(admin->store, &rows, report, sizeof(report));
 	if (admin->json) {
@@ -71,13 +67,11 @@ ledger_verify(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 enum { CLOSE_TO };
 
 static int
-period_close(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+period_close(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	const struct fm_grammar_value *to = &args->opt[CLOSE_TO];
 	const char *errstr = NULL;
 
-	(void)cmd;
 	if (!fm_ledger_close_period(admin->store, to->number, &errstr))
 		return fm_admin_fail(
 		    "cannot close through %s: %s", to->text, errstr);

@@ -19,8 +19,7 @@ static const char *const sides[] = {"simplex", "duplex", NULL};
 static const char *const units[] = {"impression", "sheet", NULL};
 
 static int
-price_set(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+price_set(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	const struct fm_grammar_value *o = args->opt;
 	const char *printer = o[SET_PRINTER].text, *errstr = NULL;
@@ -28,7 +27,6 @@ price_set(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	char money[FM_MONEY_STRMAX];
 	int version = 0;
 
-	(void)cmd;
 	if (printer == NULL)
 		printer = "";
 	snprintf(e.media, sizeof(e.media), "%s", o[SET_MEDIA].text);
@@ -75,8 +73,7 @@ price_row(const struct fm_price_entry *e, void *table)
 enum { SHOW_PRINTER, SHOW_VERSION };
 
 static int
-price_show(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+price_show(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	const char *printer = args->opt[SHOW_PRINTER].text;
 	int64_t v = args->opt[SHOW_VERSION].number;
@@ -84,7 +81,6 @@ price_show(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	bool own = false;
 	int version;
 
-	(void)cmd;
 	if (printer == NULL)
 		printer = "";
 	version =
@@ -135,13 +131,11 @@ version_row(int version, int64_t at, const char *by, void *table)
 enum { HISTORY_PRINTER };
 
 static int
-price_history(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+price_history(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	const char *printer = args->opt[HISTORY_PRINTER].text;
 	struct fm_table t;
 
-	(void)cmd;
 	/* What the store could list is all there is to show. */
 	fm_admin_list_begin(admin, &t, version_columns, V_NCOLUMNS);
 	fm_price_history(admin->store, printer ? printer : "", version_row, &t);

@@ -23,12 +23,10 @@ static const struct fm_table_column project_columns[P_NCOLUMNS] = {
 };
 
 static int
-project_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+project_add(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	const char *code = args->operand[0].text, *errstr = NULL;
 
-	(void)cmd;
 	if (!fm_accounts_add_project(admin->store, code, &errstr))
 		return fm_admin_fail("cannot add project %s: %s", code, errstr);
 	printf("Added project account %s.\n", code);
@@ -36,14 +34,12 @@ project_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 static int
-project_allow(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+project_allow(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	const char *code = args->operand[0].text;
 	const char *login = args->operand[1].text, *errstr = NULL;
 	struct fm_account a;
 
-	(void)cmd;
 	if (!fm_accounts_find(admin->store, "project", code, &a) &&
 	    !fm_accounts_find(admin->store, "department", code, &a))
 		return fm_admin_fail("no project or department %s", code);
@@ -67,12 +63,10 @@ project_row(const struct fm_account *a, int members, void *table)
 }
 
 static int
-project_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+project_list(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	struct fm_table t;
 
-	(void)cmd;
 	(void)args;
 	fm_admin_list_begin(admin, &t, project_columns, P_NCOLUMNS);
 	return fm_admin_list_end(admin, &t,

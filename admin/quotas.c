@@ -64,14 +64,14 @@ is_period(const char *s)
 
 /* The account named by --user or --department (exactly one). */
 static int
-find_account(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args, struct fm_account *out)
+find_account(struct fm_admin *admin, const struct fm_grammar_args *args,
+    struct fm_account *out)
 {
 	const char *user = args->opt[T_USER].text;
 	const char *dept = args->opt[T_DEPARTMENT].text;
 
 	if ((user == NULL) == (dept == NULL))
-		return fm_admin_usage(cmd,
+		return fm_admin_usage(admin,
 		    "give exactly one of --user, --department and --project");
 	if (user != NULL && !fm_accounts_find(admin->store, "user", user, out))
 		return fm_admin_fail("no user %s", user);
@@ -85,8 +85,7 @@ find_account(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 static int
-quota_set(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+quota_set(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	const struct fm_grammar_value *o = args->opt;
 	enum fm_period period = FM_PERIOD_MONTHLY;
@@ -99,7 +98,7 @@ quota_set(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 
 	if (o[T_PERIOD].text != NULL)
 		fm_period_parse(o[T_PERIOD].text, &period);
-	if ((rc = find_account(admin, cmd, args, &a)) != FM_ADMIN_OK)
+	if ((rc = find_account(admin, args, &a)) != FM_ADMIN_OK)
 		return rc;
 	if (!fm_alloc_set(admin->store, a.id, amount, period, cap, &errstr))
 		return fm_admin_fail("cannot set the quota: %s", errstr);
@@ -114,8 +113,7 @@ quota_set(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 static int
-quota_limit(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+quota_limit(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	const struct fm_grammar_value *o = args->opt;
 	int64_t overdraft =
@@ -131,8 +129,8 @@ quota_limit(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 		restricted = 0;
 	if (o[T_OVERDRAFT].text == NULL && restricted < 0)
 		return fm_admin_usage(
-		    cmd, "give --restricted, --unrestricted or --overdraft");
-	if ((rc = find_account(admin, cmd, args, &a)) != FM_ADMIN_OK)
+		    admin, "give --restricted, --unrestricted or --overdraft");
+	if ((rc = find_account(admin, args, &a)) != FM_ADMIN_OK)
 		return rc;
 	if (!fm_accounts_set_limits(admin->store, a.id,
 	        restricted < 0 ? a.restricted : restricted == 1, overdraft) ||
@@ -150,15 +148,14 @@ quota_limit(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 
 /* grant and adjust: the options say what may be added. */
 static int
-quota_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+quota_add(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	struct fm_account a;
 	const char *errstr = NULL;
 	char money[FM_MONEY_STRMAX];
 	int rc;
 
-	if ((rc = find_account(admin, cmd, args, &a)) != FM_ADMIN_OK)
+	if ((rc = find_account(admin, args, &a)) != FM_ADMIN_OK)
 		return rc;
 	if (!fm_ledger_adjust(admin->store, a.id, args->opt[T_AMOUNT].number,
 	        false, args->opt[T_REASON].text, admin->operator_name, NULL,
@@ -173,8 +170,7 @@ quota_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 enum { POLICY_PAYER, POLICY_NEW_USERS, POLICY_CURRENCY };
 
 static int
-quota_policy(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+quota_policy(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	/* In option order, then what can only be shown. */
 	static const char *const keys[] = {
@@ -188,7 +184,7 @@ quota_policy(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 		if (set != NULL &&
 		    !fm_policy_set(admin->store, keys[i], set, &errstr))
 			return fm_admin_usage(
-			    cmd, "%s '%s': %s", keys[i], set, errstr);
+			    admin, "%s '%s': %s", keys[i], set, errstr);
 	}
 	if (admin->json)
 		fputc('{', stdout);
@@ -208,13 +204,12 @@ quota_policy(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 static int
-quota_run_allocations(struct fm_admin *admin,
-    const struct fm_grammar_command *cmd, const struct fm_grammar_args *args)
+quota_run_allocations(
+    struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	const char *errstr = NULL;
 	int credited = 0;
 
-	(void)cmd;
 	(void)args;
 	if (!fm_alloc_run(
 	        admin->store, fm_store_now(admin->store), &credited, &errstr))
@@ -242,8 +237,7 @@ static const char balance_operands[] =
     "expected 'user LOGIN', 'department CODE' or 'project CODE'";
 
 static int
-balance(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+balance(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	const char *word = args->operand[0].text;
 	const char *name = args->operand[1].text, *kind;
@@ -253,7 +247,7 @@ balance(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 
 	if (strcmp(word, "user") != 0 && strcmp(word, "department") != 0 &&
 	    strcmp(word, "dept") != 0 && strcmp(word, "project") != 0)
-		return fm_admin_usage(cmd, "%s", balance_operands);
+		return fm_admin_usage(admin, "%s", balance_operands);
 	kind = word[0] == 'u' ? "user"
 	    : word[0] == 'p'  ? "project"
 	                      : "department";

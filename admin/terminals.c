@@ -19,8 +19,7 @@
 enum { ADD_PRINTER };
 
 static int
-terminal_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+terminal_add(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	char dir[512], tdir[600], key[700], crt[700], err[512];
 	char newkey[700], newcrt[700];
@@ -29,12 +28,12 @@ terminal_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	const char *name = args->operand[0].text;
 
 	if (!fm_pki_name_is_valid(name))
-		return fm_admin_usage(cmd,
+		return fm_admin_usage(admin,
 		    "'%s' is not a valid terminal name "
 		    "(letters, digits, dots, dashes)",
 		    name);
 	if (strlen(printer) >= sizeof(((struct fm_terminal *)0)->printer))
-		return fm_admin_usage(cmd, "printer name too long");
+		return fm_admin_usage(admin, "printer name too long");
 	if (!fm_settings_pki_dir(&admin->settings, dir, sizeof(dir)))
 		return fm_admin_fail("state_dir too long");
 	snprintf(key, sizeof(key), "%s/ca.key", dir);
@@ -116,12 +115,10 @@ terminal_row(const struct fm_terminal *term, void *table)
 enum { LIST_ALL };
 
 static int
-terminal_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+terminal_list(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	struct fm_table t;
 
-	(void)cmd;
 	fm_admin_list_begin(admin, &t, terminal_columns, T_NCOLUMNS);
 	return fm_admin_list_end(admin, &t,
 	    fm_terminals_list(admin->store, args->opt[LIST_ALL].text != NULL,
@@ -130,12 +127,10 @@ terminal_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 static int
-terminal_remove(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+terminal_remove(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	const char *name = args->operand[0].text;
 
-	(void)cmd;
 	if (!fm_terminals_remove(admin->store, name, admin->now))
 		return fm_admin_fail("no active terminal '%s'", name);
 	printf("Removed terminal %s: it is refused from now on.\n", name);
@@ -147,8 +142,7 @@ enum { UNLOCK_USER, UNLOCK_TERMINAL };
 static const char unlock_usage[] = "expected --user USER or --terminal NAME";
 
 static int
-auth_unlock(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+auth_unlock(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	/* FM_GRAMMAR_EXACT lets through one option at most. */
 	int which =
@@ -157,7 +151,7 @@ auth_unlock(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	int n;
 
 	if (name == NULL)
-		return fm_admin_usage(cmd, "%s", unlock_usage);
+		return fm_admin_usage(admin, "%s", unlock_usage);
 	n = fm_authlog_clear(admin->store,
 	    which == UNLOCK_USER ? FM_AUTHLOG_USER : FM_AUTHLOG_TERMINAL, name);
 	if (n < 0)

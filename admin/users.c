@@ -18,12 +18,10 @@
 enum { ADD_NAME, ADD_DEPARTMENT };
 
 static int
-user_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+user_add(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	const char *login = args->operand[0].text, *errstr = NULL;
 
-	(void)cmd;
 	if (!fm_users_add(admin->store, login, args->opt[ADD_NAME].text,
 	        args->opt[ADD_DEPARTMENT].text, &errstr))
 		return fm_admin_fail("cannot add user %s: %s", login, errstr);
@@ -32,15 +30,13 @@ user_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 static int
-user_show(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+user_show(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	const char *login = args->operand[0].text;
 	struct fm_user u;
 	char name[FM_USERS_NAMEMAX], when[FM_TABLE_TIMEMAX];
 	char money[FM_MONEY_STRMAX];
 
-	(void)cmd;
 	if (!fm_users_get(admin->store, login, &u))
 		return fm_admin_fail("no user %s", login);
 	if (admin->json) {
@@ -75,12 +71,10 @@ user_show(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 enum { LIST_DEPARTMENT };
 
 static int
-user_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+user_list(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	struct fm_table t;
 
-	(void)cmd;
 	fm_admin_user_table(&t, admin->json);
 	fm_table_begin(&t);
 	return fm_admin_list_end(admin, &t,
@@ -90,13 +84,11 @@ user_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 static int
-user_set_department(struct fm_admin *admin,
-    const struct fm_grammar_command *cmd, const struct fm_grammar_args *args)
+user_set_department(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	const char *login = args->operand[0].text;
 	const char *dept = args->operand[1].text, *errstr = NULL;
 
-	(void)cmd;
 	if (!fm_users_set_department(admin->store, login,
 	        strcmp(dept, "none") == 0 ? NULL : dept, &errstr))
 		return fm_admin_fail("%s: %s", login, errstr);
@@ -106,11 +98,10 @@ user_set_department(struct fm_admin *admin,
 
 /* enable and disable: the verb says which. */
 static int
-user_set_enabled(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+user_set_enabled(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	const char *login = args->operand[0].text;
-	bool enabled = strcmp(cmd->verb, "enable") == 0;
+	bool enabled = strcmp(admin->cmd->verb, "enable") == 0;
 
 	if (!fm_users_set_enabled(admin->store, login, enabled))
 		return fm_admin_fail("no user %s", login);
@@ -157,15 +148,13 @@ read_secret(const char *prompt, char *buf, size_t size)
 }
 
 static int
-user_set_pin(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+user_set_pin(struct fm_admin *admin, const struct fm_grammar_args *args)
 {
 	const char *login = args->operand[0].text, *errstr = NULL;
 	char pin[16], again[16];
 	ssize_t n;
 	int rc = FM_ADMIN_OK;
 
-	(void)cmd;
 	if ((n = read_secret("New PIN: ", pin, sizeof(pin))) < 0)
 		return fm_admin_fail("cannot read the PIN");
 	if (isatty(STDIN_FILENO) &&
