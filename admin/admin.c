@@ -147,16 +147,14 @@ enum {
 };
 
 static const struct fm_table_column user_columns[U_NCOLUMNS] = {
-    [U_LOGIN] = {"LOGIN", -16, NULL, "login", FM_TABLE_TEXT, 0},
-    [U_FULL_NAME] = {NULL, 0, NULL, "full_name", FM_TABLE_TEXT, 0},
-    [U_DEPARTMENT] = {NULL, 0, NULL, "department", FM_TABLE_TEXT, 0},
-    [U_DEPT_SHOWN] = {"DEPT", -10, NULL, NULL, FM_TABLE_TEXT, 0},
-    [U_STATE_SHOWN] = {"STATE", -8, NULL, NULL, FM_TABLE_TEXT, 0},
-    [U_ENABLED] = {NULL, 0, NULL, "enabled", FM_TABLE_BOOL, 0},
-    [U_PIN] = {NULL, 0, NULL, "pin", FM_TABLE_BOOL, 0},
-    FM_ADMIN_ACCOUNT_COLUMNS_AT(U_ACCOUNT),
-    [U_NAME_SHOWN] = {"NAME", 0, "  ", NULL, FM_TABLE_TEXT, FM_TABLE_CLEAN},
-};
+    FM_TABLE_COLUMN(U_LOGIN, "LOGIN", -16, "login", TEXT),
+    FM_TABLE_JSON(U_FULL_NAME, "full_name", TEXT),
+    FM_TABLE_JSON(U_DEPARTMENT, "department", TEXT),
+    FM_TABLE_SHOWN(U_DEPT_SHOWN, "DEPT", -10, TEXT),
+    FM_TABLE_SHOWN(U_STATE_SHOWN, "STATE", -8, TEXT),
+    FM_TABLE_JSON(U_ENABLED, "enabled", BOOL),
+    FM_TABLE_JSON(U_PIN, "pin", BOOL), FM_ADMIN_ACCOUNT_COLUMNS_AT(U_ACCOUNT),
+    FM_TABLE_CLEANED(U_NAME_SHOWN, "NAME", "  ", NULL)};
 
 void
 fm_admin_user_table(struct fm_table *t, bool json)

@@ -102,10 +102,10 @@ int fm_admin_list_end(struct fm_admin *admin, struct fm_table *t, bool listed,
  */
 #define FM_ADMIN_ACCOUNT_COLUMNS 4
 #define FM_ADMIN_ACCOUNT_COLUMNS_AT(first)                                     \
-	[(first)] = {"BALANCE", 12, NULL, "balance", FM_TABLE_MONEY, 0},       \
-	[(first) + 1] = {NULL, 0, NULL, "held", FM_TABLE_MONEY, 0},            \
-	[(first) + 2] = {NULL, 0, NULL, "restricted", FM_TABLE_BOOL, 0},       \
-	[(first) + 3] = {NULL, 0, NULL, "overdraft", FM_TABLE_MONEY, 0}
+	FM_TABLE_COLUMN((first), "BALANCE", 12, "balance", MONEY),             \
+	    FM_TABLE_JSON((first) + 1, "held", MONEY),                         \
+	    FM_TABLE_JSON((first) + 2, "restricted", BOOL),                    \
+	    FM_TABLE_JSON((first) + 3, "overdraft", MONEY)
 
 /*
  * 'fm_admin_account_cells()' - fill the four cells of those columns from

@@ -16,12 +16,10 @@
 enum { B_FINGERPRINT, B_LABEL, B_ADDED, B_LABEL_SHOWN, B_NCOLUMNS };
 
 static const struct fm_table_column badge_columns[B_NCOLUMNS] = {
-    [B_FINGERPRINT] = {"FINGERPRINT", -14, NULL, "fingerprint", FM_TABLE_TEXT,
-        0},
-    [B_LABEL] = {NULL, 0, NULL, "label", FM_TABLE_TEXT, 0},
-    [B_ADDED] = {"ADDED", -19, NULL, "created_at", FM_TABLE_TIME, 0},
-    [B_LABEL_SHOWN] = {"LABEL", 0, NULL, NULL, FM_TABLE_TEXT, FM_TABLE_CLEAN},
-};
+    FM_TABLE_COLUMN(B_FINGERPRINT, "FINGERPRINT", -14, "fingerprint", TEXT),
+    FM_TABLE_JSON(B_LABEL, "label", TEXT),
+    FM_TABLE_COLUMN(B_ADDED, "ADDED", -19, "created_at", TIME),
+    FM_TABLE_CLEANED(B_LABEL_SHOWN, "LABEL", NULL, NULL)};
 
 static bool
 badge_key(struct fm_admin *admin, uint8_t *key)

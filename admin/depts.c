@@ -20,12 +20,11 @@ enum {
 };
 
 static const struct fm_table_column dept_columns[D_NCOLUMNS] = {
-    [D_CODE] = {"CODE", -10, NULL, "code", FM_TABLE_TEXT, 0},
-    [D_NAME] = {NULL, 0, NULL, "name", FM_TABLE_TEXT, 0},
-    [D_USERS] = {"USERS", 5, NULL, "users", FM_TABLE_INT, 0},
+    FM_TABLE_COLUMN(D_CODE, "CODE", -10, "code", TEXT),
+    FM_TABLE_JSON(D_NAME, "name", TEXT),
+    FM_TABLE_COLUMN(D_USERS, "USERS", 5, "users", INT),
     FM_ADMIN_ACCOUNT_COLUMNS_AT(D_ACCOUNT),
-    [D_NAME_SHOWN] = {"NAME", 0, "  ", NULL, FM_TABLE_TEXT, FM_TABLE_CLEAN},
-};
+    FM_TABLE_CLEANED(D_NAME_SHOWN, "NAME", "  ", NULL)};
 
 static bool
 dept_row(const struct fm_dept *d, void *table)

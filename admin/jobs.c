@@ -43,30 +43,28 @@ enum {
 };
 
 static const struct fm_table_column job_columns[J_NCOLUMNS] = {
-    [J_ID] = {"ID", -6, NULL, "id", FM_TABLE_INT, 0},
-    [J_UUID] = {NULL, 0, NULL, "uuid", FM_TABLE_TEXT, 0},
-    [J_CUPS_JOB_ID] = {NULL, 0, NULL, "cups_job_id", FM_TABLE_INT, 0},
-    [J_OWNER] = {"OWNER", -12, NULL, "owner", FM_TABLE_TEXT, 0},
-    [J_HOST] = {NULL, 0, NULL, "host", FM_TABLE_TEXT, 0},
-    [J_TITLE] = {NULL, 0, NULL, "title", FM_TABLE_TEXT, 0},
-    [J_STATE] = {"STATE", -8, NULL, "state", FM_TABLE_TEXT, 0},
-    [J_CREATED_SHOWN] = {"CREATED", -19, NULL, NULL, FM_TABLE_TIME, 0},
-    [J_PAGES_SHOWN] = {"PAGES", 5, NULL, NULL, FM_TABLE_TEXT, 0},
-    [J_FORMAT] = {NULL, 0, NULL, "format", FM_TABLE_TEXT, 0},
-    [J_DOCUMENTS] = {NULL, 0, NULL, "document_count", FM_TABLE_INT, 0},
-    [J_SIZE] = {"BYTES", 9, NULL, "size", FM_TABLE_INT, 0},
+    FM_TABLE_COLUMN(J_ID, "ID", -6, "id", INT),
+    FM_TABLE_JSON(J_UUID, "uuid", TEXT),
+    FM_TABLE_JSON(J_CUPS_JOB_ID, "cups_job_id", INT),
+    FM_TABLE_COLUMN(J_OWNER, "OWNER", -12, "owner", TEXT),
+    FM_TABLE_JSON(J_HOST, "host", TEXT), FM_TABLE_JSON(J_TITLE, "title", TEXT),
+    FM_TABLE_COLUMN(J_STATE, "STATE", -8, "state", TEXT),
+    FM_TABLE_SHOWN(J_CREATED_SHOWN, "CREATED", -19, TIME),
+    FM_TABLE_SHOWN(J_PAGES_SHOWN, "PAGES", 5, TEXT),
+    FM_TABLE_JSON(J_FORMAT, "format", TEXT),
+    FM_TABLE_JSON(J_DOCUMENTS, "document_count", INT),
+    FM_TABLE_COLUMN(J_SIZE, "BYTES", 9, "size", INT),
     /* A terminal is no place for a title's escape sequences. */
-    [J_TITLE_SHOWN] = {"TITLE", 0, "  ", NULL, FM_TABLE_TEXT, FM_TABLE_CLEAN},
-    [J_PAGES] = {NULL, 0, NULL, "pages", FM_TABLE_INT, 0},
-    [J_COPIES] = {NULL, 0, NULL, "copies", FM_TABLE_INT, 0},
-    [J_SIDES] = {NULL, 0, NULL, "sides", FM_TABLE_TEXT, 0},
-    [J_NUMBER_UP] = {NULL, 0, NULL, "number_up", FM_TABLE_INT, 0},
-    [J_COLOR_MODE] = {NULL, 0, NULL, "color_mode", FM_TABLE_TEXT, 0},
-    [J_MEDIA] = {NULL, 0, NULL, "media", FM_TABLE_TEXT, 0},
-    [J_ACCOUNT] = {NULL, 0, NULL, "account", FM_TABLE_TEXT, 0},
-    [J_CREATED] = {NULL, 0, NULL, "created_at", FM_TABLE_TIME, 0},
-    [J_EXPIRES] = {NULL, 0, NULL, "expires_at", FM_TABLE_TIME, 0},
-};
+    FM_TABLE_CLEANED(J_TITLE_SHOWN, "TITLE", "  ", NULL),
+    FM_TABLE_JSON(J_PAGES, "pages", INT),
+    FM_TABLE_JSON(J_COPIES, "copies", INT),
+    FM_TABLE_JSON(J_SIDES, "sides", TEXT),
+    FM_TABLE_JSON(J_NUMBER_UP, "number_up", INT),
+    FM_TABLE_JSON(J_COLOR_MODE, "color_mode", TEXT),
+    FM_TABLE_JSON(J_MEDIA, "media", TEXT),
+    FM_TABLE_JSON(J_ACCOUNT, "account", TEXT),
+    FM_TABLE_JSON(J_CREATED, "created_at", TIME),
+    FM_TABLE_JSON(J_EXPIRES, "expires_at", TIME)};
 
 /* pages holds the shown page count: borrowed by the cells. */
 static void
@@ -159,15 +157,12 @@ enum {
 };
 
 static const struct fm_table_column document_columns[D_NCOLUMNS] = {
-    [D_SEQ] = {NULL, 0, NULL, "seq", FM_TABLE_INT, 0},
-    [D_NAME] = {NULL, 0, NULL, "name", FM_TABLE_TEXT, 0},
-    [D_FORMAT] = {NULL, 0, NULL, "format", FM_TABLE_TEXT, 0},
-    [D_SIZE] = {NULL, 0, NULL, "size", FM_TABLE_INT, 0},
-    [D_PAGES] = {NULL, 0, NULL, "pages", FM_TABLE_INT, 0},
-    [D_COLOR_PAGES] = {NULL, 0, NULL, "color_pages", FM_TABLE_INT, 0},
-    [D_COUNT_STATUS] = {NULL, 0, NULL, "count_status", FM_TABLE_TEXT, 0},
-    [D_SPOOL_FILE] = {NULL, 0, NULL, "spool_file", FM_TABLE_TEXT, 0},
-};
+    FM_TABLE_JSON(D_SEQ, "seq", INT), FM_TABLE_JSON(D_NAME, "name", TEXT),
+    FM_TABLE_JSON(D_FORMAT, "format", TEXT), FM_TABLE_JSON(D_SIZE, "size", INT),
+    FM_TABLE_JSON(D_PAGES, "pages", INT),
+    FM_TABLE_JSON(D_COLOR_PAGES, "color_pages", INT),
+    FM_TABLE_JSON(D_COUNT_STATUS, "count_status", TEXT),
+    FM_TABLE_JSON(D_SPOOL_FILE, "spool_file", TEXT)};
 
 static bool
 print_document(const struct fm_document *doc, void *arg)

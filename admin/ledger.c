@@ -32,10 +32,8 @@ refund(struct fm_admin *admin, const struct fm_grammar_args *args)
 enum { V_OK, V_ROWS, V_PROBLEMS, V_NCOLUMNS };
 
 static const struct fm_table_column verify_columns[V_NCOLUMNS] = {
-    [V_OK] = {NULL, 0, NULL, "ok", FM_TABLE_BOOL, 0},
-    [V_ROWS] = {NULL, 0, NULL, "rows", FM_TABLE_INT, 0},
-    [V_PROBLEMS] = {NULL, 0, NULL, "problems", FM_TABLE_TEXT, 0},
-};
+    FM_TABLE_JSON(V_OK, "ok", BOOL), FM_TABLE_JSON(V_ROWS, "rows", INT),
+    FM_TABLE_JSON(V_PROBLEMS, "problems", TEXT)};
 
 static int
 ledger_verify(struct fm_admin *admin, const struct fm_grammar_args *args)

@@ -48,12 +48,11 @@ price_set(struct fm_admin *admin, const struct fm_grammar_args *args)
 enum { E_MEDIA, E_COLOUR, E_SIDES, E_PER, E_AMOUNT, E_NCOLUMNS };
 
 static const struct fm_table_column price_columns[E_NCOLUMNS] = {
-    [E_MEDIA] = {"MEDIA", -8, NULL, "media", FM_TABLE_TEXT, 0},
-    [E_COLOUR] = {"COLOUR", -7, NULL, "colour", FM_TABLE_TEXT, 0},
-    [E_SIDES] = {"SIDES", -8, NULL, "sides", FM_TABLE_TEXT, 0},
-    [E_PER] = {"PER", -11, NULL, "per", FM_TABLE_TEXT, 0},
-    [E_AMOUNT] = {"AMOUNT", 10, NULL, "amount", FM_TABLE_MONEY, 0},
-};
+    FM_TABLE_COLUMN(E_MEDIA, "MEDIA", -8, "media", TEXT),
+    FM_TABLE_COLUMN(E_COLOUR, "COLOUR", -7, "colour", TEXT),
+    FM_TABLE_COLUMN(E_SIDES, "SIDES", -8, "sides", TEXT),
+    FM_TABLE_COLUMN(E_PER, "PER", -11, "per", TEXT),
+    FM_TABLE_COLUMN(E_AMOUNT, "AMOUNT", 10, "amount", MONEY)};
 
 static bool
 price_row(const struct fm_price_entry *e, void *table)
@@ -110,10 +109,9 @@ price_show(struct fm_admin *admin, const struct fm_grammar_args *args)
 enum { V_VERSION, V_CREATED, V_BY, V_NCOLUMNS };
 
 static const struct fm_table_column version_columns[V_NCOLUMNS] = {
-    [V_VERSION] = {"VERSION", -8, NULL, "version", FM_TABLE_INT, 0},
-    [V_CREATED] = {"CREATED", -19, NULL, "created_at", FM_TABLE_TIME, 0},
-    [V_BY] = {"BY", 0, NULL, "created_by", FM_TABLE_TEXT, 0},
-};
+    FM_TABLE_COLUMN(V_VERSION, "VERSION", -8, "version", INT),
+    FM_TABLE_COLUMN(V_CREATED, "CREATED", -19, "created_at", TIME),
+    FM_TABLE_COLUMN(V_BY, "BY", 0, "created_by", TEXT)};
 
 static bool
 version_row(int version, int64_t at, const char *by, void *table)

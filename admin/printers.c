@@ -12,11 +12,9 @@
 enum { P_NAME, P_URI, P_LOCATION, P_NCOLUMNS };
 
 static const struct fm_table_column printer_columns[P_NCOLUMNS] = {
-    [P_NAME] = {"NAME", -16, NULL, "name", FM_TABLE_TEXT, 0},
-    [P_URI] = {"DESTINATION", -40, NULL, "uri", FM_TABLE_TEXT, 0},
-    [P_LOCATION] = {"LOCATION", 0, NULL, "location", FM_TABLE_TEXT,
-        FM_TABLE_CLEAN},
-};
+    FM_TABLE_COLUMN(P_NAME, "NAME", -16, "name", TEXT),
+    FM_TABLE_COLUMN(P_URI, "DESTINATION", -40, "uri", TEXT),
+    FM_TABLE_CLEANED(P_LOCATION, "LOCATION", NULL, "location")};
 
 enum { ADD_URI, ADD_LOCATION };
 

@@ -17,10 +17,9 @@ enum {
 };
 
 static const struct fm_table_column project_columns[P_NCOLUMNS] = {
-    [P_CODE] = {"CODE", -16, NULL, "code", FM_TABLE_TEXT, 0},
-    [P_MEMBERS] = {"MEMBERS", 7, NULL, "members", FM_TABLE_INT, 0},
-    FM_ADMIN_ACCOUNT_COLUMNS_AT(P_ACCOUNT),
-};
+    FM_TABLE_COLUMN(P_CODE, "CODE", -16, "code", TEXT),
+    FM_TABLE_COLUMN(P_MEMBERS, "MEMBERS", 7, "members", INT),
+    FM_ADMIN_ACCOUNT_COLUMNS_AT(P_ACCOUNT)};
 
 static int
 project_add(struct fm_admin *admin, const struct fm_grammar_args *args)

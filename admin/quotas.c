@@ -227,11 +227,9 @@ enum {
 };
 
 static const struct fm_table_column balance_columns[A_NCOLUMNS] = {
-    [A_KIND] = {NULL, 0, NULL, "kind", FM_TABLE_TEXT, 0},
-    [A_NAME] = {NULL, 0, NULL, "name", FM_TABLE_TEXT, 0},
+    FM_TABLE_JSON(A_KIND, "kind", TEXT), FM_TABLE_JSON(A_NAME, "name", TEXT),
     FM_ADMIN_ACCOUNT_COLUMNS_AT(A_ACCOUNT),
-    [A_AVAILABLE] = {NULL, 0, NULL, "available", FM_TABLE_TEXT, 0},
-};
+    FM_TABLE_JSON(A_AVAILABLE, "available", TEXT)};
 
 static const char balance_operands[] =
     "expected 'user LOGIN', 'department CODE' or 'project CODE'";

@@ -49,6 +49,30 @@ struct fm_table_column {
 	unsigned flags; /* FM_TABLE_CLEAN */
 };
 
+/*
+ * Column constructors, so that a column array reads as a few packed
+ * lines: each sets the column at index i and names its type without the
+ * prefix (TEXT, INT, BOOL, MONEY, TIME).
+ *
+ *	static const struct fm_table_column columns[C_NCOLUMNS] = {
+ *	    FM_TABLE_COLUMN(C_ID, "ID", -6, "id", INT),
+ *	    FM_TABLE_JSON(C_UUID, "uuid", TEXT), ...};
+ *
+ * FM_TABLE_COLUMN: a heading (of that width) and a JSON key;
+ * FM_TABLE_JSON: a JSON key only; FM_TABLE_SHOWN: a heading only;
+ * FM_TABLE_CLEANED: a stored text shown FM_TABLE_CLEAN in the last
+ * column of a table, after sep (NULL: " "), and under key in JSON (NULL:
+ * not at all).
+ */
+#define FM_TABLE_COLUMN(i, header, width, key, type)                           \
+	[(i)] = {(header), (width), NULL, (key), FM_TABLE_##type, 0}
+#define FM_TABLE_JSON(i, key, type)                                            \
+	[(i)] = {NULL, 0, NULL, (key), FM_TABLE_##type, 0}
+#define FM_TABLE_SHOWN(i, header, width, type)                                 \
+	[(i)] = {(header), (width), NULL, NULL, FM_TABLE_##type, 0}
+#define FM_TABLE_CLEANED(i, header, sep, key)                                  \
+	[(i)] = {(header), 0, (sep), (key), FM_TABLE_TEXT, FM_TABLE_CLEAN}
+
 struct fm_table_cell {
 	const char *text;
 	int64_t number;

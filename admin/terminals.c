@@ -88,13 +88,12 @@ enum {
 };
 
 static const struct fm_table_column terminal_columns[T_NCOLUMNS] = {
-    [T_NAME] = {"TERMINAL", -20, NULL, "name", FM_TABLE_TEXT, 0},
-    [T_PRINTER] = {"PRINTER", -24, NULL, "printer", FM_TABLE_TEXT, 0},
-    [T_CERT_SERIAL] = {NULL, 0, NULL, "cert_serial", FM_TABLE_TEXT, 0},
-    [T_ADDED] = {"ADDED", -19, NULL, "created_at", FM_TABLE_TIME, 0},
-    [T_STATE_SHOWN] = {"STATE", 0, NULL, NULL, FM_TABLE_TEXT, 0},
-    [T_REMOVED] = {NULL, 0, NULL, "removed_at", FM_TABLE_INT, 0},
-};
+    FM_TABLE_COLUMN(T_NAME, "TERMINAL", -20, "name", TEXT),
+    FM_TABLE_COLUMN(T_PRINTER, "PRINTER", -24, "printer", TEXT),
+    FM_TABLE_JSON(T_CERT_SERIAL, "cert_serial", TEXT),
+    FM_TABLE_COLUMN(T_ADDED, "ADDED", -19, "created_at", TIME),
+    FM_TABLE_SHOWN(T_STATE_SHOWN, "STATE", 0, TEXT),
+    FM_TABLE_JSON(T_REMOVED, "removed_at", INT)};
 
 static bool
 terminal_row(const struct fm_terminal *term, void *table)
