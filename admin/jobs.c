@@ -66,49 +66,54 @@ static const struct fm_table_column job_columns[J_NCOLUMNS] = {
     FM_TABLE_JSON(J_CREATED, "created_at", TIME),
     FM_TABLE_JSON(J_EXPIRES, "expires_at", TIME)};
 
-/* pages holds the shown page count: borrowed by the cells. */
-static void
-job_cells(
-    const struct fm_job *job, struct fm_table_cell *c, char *pages, size_t size)
+/* The page count a table shows: the number, or "?" before counting. */
+static const char *
+shown_pages(const struct fm_job *job, char *buf, size_t size)
 {
-	const struct fm_ticket *t = &job->ticket;
-
 	if (job->pages >= 0)
-		snprintf(pages, size, "%" PRId64, job->pages);
+		snprintf(buf, size, "%" PRId64, job->pages);
 	else
-		snprintf(pages, size, "?");
-	c[J_ID].number = job->id;
-	c[J_UUID].text = t->uuid;
-	c[J_CUPS_JOB_ID].number = t->cups_job_id;
-	c[J_OWNER].text = t->owner;
-	c[J_HOST].text = t->host;
-	c[J_TITLE].text = t->title;
-	c[J_STATE].text = job->state;
-	c[J_CREATED_SHOWN].number = job->created_at;
-	c[J_PAGES_SHOWN].text = pages;
-	c[J_FORMAT].text = t->format;
-	c[J_DOCUMENTS].number = job->documents;
-	c[J_SIZE].number = (int64_t)t->size;
-	c[J_TITLE_SHOWN].text = t->title;
-	c[J_PAGES].number = job->pages;
-	c[J_COPIES].number = t->copies;
-	c[J_SIDES].text = t->sides;
-	c[J_NUMBER_UP].number = t->number_up;
-	c[J_COLOR_MODE].text = t->color_mode;
-	c[J_MEDIA].text = t->media;
-	c[J_ACCOUNT].text = t->account;
-	c[J_CREATED].number = job->created_at;
-	c[J_EXPIRES].number = job->expires_at;
+		snprintf(buf, size, "?");
+	return buf;
 }
 
-static bool
-list_job(const struct fm_job *job, void *arg)
-{
-	struct fm_table_cell c[J_NCOLUMNS];
-	char pages[32];
+/* A cell of job_columns, named without J_: a text or a number. */
+#define TEXT(col, text) [J_##col] = {(text), 0}
+#define NUMBER(col, number) [J_##col] = {NULL, (number)}
 
-	job_cells(job, c, pages, sizeof(pages));
-	fm_table_row(arg, c);
+/*
+ * Writes job to t with emit: fm_table_row() for a line of jobs list,
+ * fm_table_fields() for the members of the object jobs show writes.
+ */
+static void
+write_job(struct fm_table *t, const struct fm_job *job,
+    void (*emit)(struct fm_table *, const struct fm_table_cell *))
+{
+	const struct fm_ticket *k = &job->ticket;
+	char pages[32];
+	const struct fm_table_cell c[J_NCOLUMNS] = {NUMBER(ID, job->id),
+	    TEXT(UUID, k->uuid), NUMBER(CUPS_JOB_ID, k->cups_job_id),
+	    TEXT(OWNER, k->owner), TEXT(HOST, k->host), TEXT(TITLE, k->title),
+	    TEXT(STATE, job->state), NUMBER(CREATED_SHOWN, job->created_at),
+	    TEXT(PAGES_SHOWN, shown_pages(job, pages, sizeof(pages))),
+	    TEXT(FORMAT, k->format), NUMBER(DOCUMENTS, job->documents),
+	    NUMBER(SIZE, (int64_t)k->size), TEXT(TITLE_SHOWN, k->title),
+	    NUMBER(PAGES, job->pages), NUMBER(COPIES, k->copies),
+	    TEXT(SIDES, k->sides), NUMBER(NUMBER_UP, k->number_up),
+	    TEXT(COLOR_MODE, k->color_mode), TEXT(MEDIA, k->media),
+	    TEXT(ACCOUNT, k->account), NUMBER(CREATED, job->created_at),
+	    NUMBER(EXPIRES, job->expires_at)};
+
+	emit(t, c);
+}
+
+#undef TEXT
+#undef NUMBER
+
+static bool
+list_job(const struct fm_job *job, void *table)
+{
+	write_job(table, job, fm_table_row);
 	return true;
 }
 
@@ -224,13 +229,10 @@ jobs_show(struct fm_admin *admin, const struct fm_grammar_args *args)
 	    &documents, stdout, document_columns, D_NCOLUMNS, admin->json);
 	if (admin->json) {
 		struct fm_table t;
-		struct fm_table_cell c[J_NCOLUMNS];
-		char pages[32];
 
 		fm_table_init(&t, stdout, job_columns, J_NCOLUMNS, true);
-		job_cells(&job, c, pages, sizeof(pages));
 		fputc('{', stdout);
-		fm_table_fields(&t, c);
+		write_job(&t, &job, fm_table_fields);
 		fputs(",\"documents\":[", stdout);
 		fm_jobstore_documents(
 		    admin->store, id, print_document, &documents);
