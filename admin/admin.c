@@ -27,6 +27,18 @@ fm_admin_fail(const char *fmt, ...)
 	return FM_ADMIN_FAIL;
 }
 
+int
+fm_admin_done(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	return FM_ADMIN_OK;
+}
+
 static int
 usage_line(const struct fm_admin *admin)
 {

@@ -57,6 +57,12 @@ struct fm_admin_group {
 int fm_admin_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * 'fm_admin_done()' - print the message and a newline to stdout, to say
+ * what the command did; returns FM_ADMIN_OK.
+ */
+int fm_admin_done(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
  * 'fm_admin_usage()' - print the message and the usage line of
  * admin->cmd to stderr; returns FM_ADMIN_USAGE.
  */

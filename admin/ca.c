@@ -49,10 +49,10 @@ ca_init(struct fm_admin *admin, const struct fm_grammar_args *args)
 	if (!fm_pki_issue(dir, FM_PKI_SERVER, name, FM_ADMIN_CERT_DAYS, key,
 	        crt, serial, err, sizeof(err)))
 		return fm_admin_fail("%s", err);
-	printf("Created the site CA and the server certificate for '%s' in "
-	       "%s.\nTerminals must reach followmed under that name.\n",
+	return fm_admin_done(
+	    "Created the site CA and the server certificate for '%s' in "
+	    "%s.\nTerminals must reach followmed under that name.",
 	    name, dir);
-	return FM_ADMIN_OK;
 }
 
 static const struct fm_grammar_option init_options[] = {

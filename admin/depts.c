@@ -49,8 +49,7 @@ dept_add(struct fm_admin *admin, const struct fm_grammar_args *args)
 	if (!fm_depts_add(admin->store, code, args->operand[1].text, &errstr))
 		return fm_admin_fail(
 		    "cannot add department %s: %s", code, errstr);
-	printf("Added department %s.\n", code);
-	return FM_ADMIN_OK;
+	return fm_admin_done("Added department %s.", code);
 }
 
 static int

@@ -343,8 +343,7 @@ jobs_purge_expired(struct fm_admin *admin, const struct fm_grammar_args *args)
 	if (n < 0)
 		return fm_admin_fail("cannot read expired jobs: %s",
 		    fm_store_last_error(admin->store));
-	printf("Purged %d expired job(s).\n", total);
-	return FM_ADMIN_OK;
+	return fm_admin_done("Purged %d expired job(s).", total);
 }
 
 enum { ANONYMISE_OLDER_THAN };
@@ -358,8 +357,7 @@ privacy_anonymise(struct fm_admin *admin, const struct fm_grammar_args *args)
 	        fm_store_now(admin->store) - days * 86400, &count))
 		return fm_admin_fail(
 		    "cannot anonymise: %s", fm_store_last_error(admin->store));
-	printf("Anonymised %" PRId64 " job(s).\n", count);
-	return FM_ADMIN_OK;
+	return fm_admin_done("Anonymised %" PRId64 " job(s).", count);
 }
 
 static const struct fm_grammar_option list_options[] = {

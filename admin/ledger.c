@@ -24,9 +24,8 @@ refund(struct fm_admin *admin, const struct fm_grammar_args *args)
 	        args->opt[REFUND_REASON].text, admin->operator_name, &amount,
 	        &errstr))
 		return fm_admin_fail("job %" PRId64 ": %s", job, errstr);
-	printf("Refunded %s for job %" PRId64 ".\n",
+	return fm_admin_done("Refunded %s for job %" PRId64 ".",
 	    fm_money_format(amount, money, sizeof(money)), job);
-	return FM_ADMIN_OK;
 }
 
 enum { V_OK, V_ROWS, V_PROBLEMS, V_NCOLUMNS };
@@ -73,8 +72,7 @@ period_close(struct fm_admin *admin, const struct fm_grammar_args *args)
 	if (!fm_ledger_close_period(admin->store, to->number, &errstr))
 		return fm_admin_fail(
 		    "cannot close through %s: %s", to->text, errstr);
-	printf("Closed every day through %s.\n", to->text);
-	return FM_ADMIN_OK;
+	return fm_admin_done("Closed every day through %s.", to->text);
 }
 
 static const struct fm_grammar_option refund_options[] = {

@@ -37,12 +37,12 @@ price_set(struct fm_admin *admin, const struct fm_grammar_args *args)
 	if (!fm_price_set(admin->store, printer, &e, admin->operator_name,
 	        &version, &errstr))
 		return fm_admin_fail("cannot set the price: %s", errstr);
-	printf("Price list %s is now version %d: %s %s %s %s per %s.\n",
+	return fm_admin_done(
+	    "Price list %s is now version %d: %s %s %s %s per %s.",
 	    printer[0] ? printer : "(default)", version, e.media,
 	    e.colour ? "colour" : "mono", e.duplex ? "duplex" : "simplex",
 	    fm_money_format(e.amount, money, sizeof(money)),
 	    e.per_sheet ? "sheet" : "impression");
-	return FM_ADMIN_OK;
 }
 
 enum { E_MEDIA, E_COLOUR, E_SIDES, E_PER, E_AMOUNT, E_NCOLUMNS };

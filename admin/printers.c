@@ -27,8 +27,7 @@ printer_add(struct fm_admin *admin, const struct fm_grammar_args *args)
 	if (!fm_printers_add(admin->store, name, args->opt[ADD_URI].text,
 	        location ? location : "", &errstr))
 		return fm_admin_fail("cannot add printer %s: %s", name, errstr);
-	printf("Added printer %s.\n", name);
-	return FM_ADMIN_OK;
+	return fm_admin_done("Added printer %s.", name);
 }
 
 static bool

@@ -28,8 +28,7 @@ project_add(struct fm_admin *admin, const struct fm_grammar_args *args)
 
 	if (!fm_accounts_add_project(admin->store, code, &errstr))
 		return fm_admin_fail("cannot add project %s: %s", code, errstr);
-	printf("Added project account %s.\n", code);
-	return FM_ADMIN_OK;
+	return fm_admin_done("Added project account %s.", code);
 }
 
 static int
@@ -44,8 +43,7 @@ project_allow(struct fm_admin *admin, const struct fm_grammar_args *args)
 		return fm_admin_fail("no project or department %s", code);
 	if (!fm_accounts_allow(admin->store, a.id, login, &errstr))
 		return fm_admin_fail("%s: %s", login, errstr);
-	printf("%s may now charge jobs to %s.\n", login, code);
-	return FM_ADMIN_OK;
+	return fm_admin_done("%s may now charge jobs to %s.", login, code);
 }
 
 static bool

@@ -103,13 +103,12 @@ quota_set(struct fm_admin *admin, const struct fm_grammar_args *args)
 	if (!fm_alloc_set(admin->store, a.id, amount, period, cap, &errstr))
 		return fm_admin_fail("cannot set the quota: %s", errstr);
 	if (amount == 0)
-		printf("Removed the allocation of %s %s.\n", a.kind, a.name);
-	else
-		printf("%s %s gets %s %s%s%s.\n", a.kind, a.name,
-		    fm_money_format(amount, m1, sizeof(m1)),
-		    fm_period_name(period), cap ? ", up to " : "",
-		    cap ? fm_money_format(cap, m2, sizeof(m2)) : "");
-	return FM_ADMIN_OK;
+		return fm_admin_done(
+		    "Removed the allocation of %s %s.", a.kind, a.name);
+	return fm_admin_done("%s %s gets %s %s%s%s.", a.kind, a.name,
+	    fm_money_format(amount, m1, sizeof(m1)), fm_period_name(period),
+	    cap ? ", up to " : "",
+	    cap ? fm_money_format(cap, m2, sizeof(m2)) : "");
 }
 
 static int
@@ -162,9 +161,8 @@ quota_add(struct fm_admin *admin, const struct fm_grammar_args *args)
 	        NULL, &errstr))
 		return fm_admin_fail("cannot change the balance: %s", errstr);
 	fm_accounts_get(admin->store, a.id, &a);
-	printf("Balance of %s %s is now %s.\n", a.kind, a.name,
+	return fm_admin_done("Balance of %s %s is now %s.", a.kind, a.name,
 	    fm_money_format(a.balance, money, sizeof(money)));
-	return FM_ADMIN_OK;
 }
 
 enum { POLICY_PAYER, POLICY_NEW_USERS, POLICY_CURRENCY };
@@ -214,8 +212,7 @@ quota_run_allocations(
 	if (!fm_alloc_run(
 	        admin->store, fm_store_now(admin->store), &credited, &errstr))
 		return fm_admin_fail("allocations failed: %s", errstr);
-	printf("Credited %d account(s).\n", credited);
-	return FM_ADMIN_OK;
+	return fm_admin_done("Credited %d account(s).", credited);
 }
 
 enum {

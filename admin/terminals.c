@@ -68,13 +68,13 @@ terminal_add(struct fm_admin *admin, const struct fm_grammar_args *args)
 	snprintf(key, sizeof(key), "%s", newkey);
 	snprintf(crt, sizeof(crt), "%s", newcrt);
 	fm_settings_server_name(&admin->settings, server, sizeof(server));
-	printf("Added terminal %s for printer %s.\n"
-	       "Copy these files to the terminal (e.g. /etc/followme/), the "
-	       "key readable only by followme-terminal:\n"
-	       "  %s/ca.crt\n  %s\n  %s\n"
-	       "and point it at server %s.\n",
+	return fm_admin_done(
+	    "Added terminal %s for printer %s.\n"
+	    "Copy these files to the terminal (e.g. /etc/followme/), the "
+	    "key readable only by followme-terminal:\n"
+	    "  %s/ca.crt\n  %s\n  %s\n"
+	    "and point it at server %s.",
 	    name, printer, dir, crt, key, server);
-	return FM_ADMIN_OK;
 }
 
 enum {
@@ -132,8 +132,8 @@ terminal_remove(struct fm_admin *admin, const struct fm_grammar_args *args)
 
 	if (!fm_terminals_remove(admin->store, name, admin->now))
 		return fm_admin_fail("no active terminal '%s'", name);
-	printf("Removed terminal %s: it is refused from now on.\n", name);
-	return FM_ADMIN_OK;
+	return fm_admin_done(
+	    "Removed terminal %s: it is refused from now on.", name);
 }
 
 enum { UNLOCK_USER, UNLOCK_TERMINAL };
@@ -156,9 +156,8 @@ auth_unlock(struct fm_admin *admin, const struct fm_grammar_args *args)
 	if (n < 0)
 		return fm_admin_fail(
 		    "cannot unlock: %s", fm_store_last_error(admin->store));
-	printf("Unlocked %s %s (%d failed attempt(s) forgotten).\n",
+	return fm_admin_done("Unlocked %s %s (%d failed attempt(s) forgotten).",
 	    which == UNLOCK_USER ? "user" : "terminal", name, n);
-	return FM_ADMIN_OK;
 }
 
 static const struct fm_grammar_option add_options[] = {

@@ -25,8 +25,7 @@ user_add(struct fm_admin *admin, const struct fm_grammar_args *args)
 	if (!fm_users_add(admin->store, login, args->opt[ADD_NAME].text,
 	        args->opt[ADD_DEPARTMENT].text, &errstr))
 		return fm_admin_fail("cannot add user %s: %s", login, errstr);
-	printf("Added user %s.\n", login);
-	return FM_ADMIN_OK;
+	return fm_admin_done("Added user %s.", login);
 }
 
 static int
@@ -92,8 +91,7 @@ user_set_department(struct fm_admin *admin, const struct fm_grammar_args *args)
 	if (!fm_users_set_department(admin->store, login,
 	        strcmp(dept, "none") == 0 ? NULL : dept, &errstr))
 		return fm_admin_fail("%s: %s", login, errstr);
-	printf("User %s is now in department %s.\n", login, dept);
-	return FM_ADMIN_OK;
+	return fm_admin_done("User %s is now in department %s.", login, dept);
 }
 
 /* enable and disable: the verb says which. */
@@ -105,8 +103,8 @@ user_set_enabled(struct fm_admin *admin, const struct fm_grammar_args *args)
 
 	if (!fm_users_set_enabled(admin->store, login, enabled))
 		return fm_admin_fail("no user %s", login);
-	printf("User %s %s.\n", login, enabled ? "enabled" : "disabled");
-	return FM_ADMIN_OK;
+	return fm_admin_done(
+	    "User %s %s.", login, enabled ? "enabled" : "disabled");
 }
 
 /* Reads one line of at most size - 1 bytes from fd 0 into buf, without
