@@ -116,9 +116,8 @@ badge_list(struct fm_admin *admin, const struct fm_grammar_args *args)
 	return fm_admin_list_end(admin, &t, true, "badges", "No badges.");
 }
 
-static const struct fm_grammar_option add_options[] = {
+static const struct fm_grammar_option add_options[FM_GRAMMAR_OPTTABLE] = {
     [ADD_LABEL] = {"label", .help = "a note to tell the user's badges apart"},
-    {.name = NULL},
 };
 
 static const struct fm_grammar_command commands[] = {

@@ -55,11 +55,10 @@ ca_init(struct fm_admin *admin, const struct fm_grammar_args *args)
 	    name, dir);
 }
 
-static const struct fm_grammar_option init_options[] = {
+static const struct fm_grammar_option init_options[FM_GRAMMAR_OPTTABLE] = {
     [INIT_SERVER_NAME] = {"server-name",
         .help = "the DNS name terminals reach followmed by (default: "
                 "server_name of followme.conf, else the host name)"},
-    {.name = NULL},
 };
 
 static const struct fm_grammar_command commands[] = {

@@ -25,7 +25,7 @@
 
 /* report usage and export read the same options; report refuses the
  * two that only make sense for a file. */
-enum { R_BY, R_FROM, R_TO, R_FORMAT, R_OUT, R_END };
+enum { R_BY, R_FROM, R_TO, R_FORMAT, R_OUT };
 
 #define RANGE_OPTIONS                                                          \
 	[R_BY] = {"by", .flags = FM_GRAMMAR_REQUIRED,                          \
@@ -36,8 +36,7 @@ enum { R_BY, R_FROM, R_TO, R_FORMAT, R_OUT, R_END };
 	    .help = "the first day"},                                          \
 	[R_TO] = {"to", .kind = FM_GRAMMAR_DATE, .flags = FM_GRAMMAR_REQUIRED, \
 	    .invalid = "--to '%s' is not a date (YYYY-MM-DD)",                 \
-	    .help = "the last day"},                                           \
-	[R_END] = {.name = NULL}
+	    .help = "the last day"}
 
 struct range_opts {
 	const char *by, *from, *to, *format, *out;
@@ -229,7 +228,7 @@ static int export(struct fm_admin *admin, const struct fm_grammar_args *args)
 	return write_export(admin, &o, by, format, stdout);
 }
 
-static const struct fm_grammar_option report_options[] = {
+static const struct fm_grammar_option report_options[FM_GRAMMAR_OPTTABLE] = {
     RANGE_OPTIONS,
     [R_FORMAT] = {"format", .flags = FM_GRAMMAR_REFUSED,
         .invalid = "--format and --out are for export", .help = "export only"},
@@ -237,7 +236,7 @@ static const struct fm_grammar_option report_options[] = {
         .invalid = "--format and --out are for export", .help = "export only"},
 };
 
-static const struct fm_grammar_option export_options[] = {
+static const struct fm_grammar_option export_options[FM_GRAMMAR_OPTTABLE] = {
     RANGE_OPTIONS,
     [R_FORMAT] = {"format", .help = "csv (default) or json"},
     [R_OUT] = {"out",

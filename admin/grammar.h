@@ -27,6 +27,14 @@
 #define FM_GRAMMAR_OPTMAX 12
 #define FM_GRAMMAR_OPERANDMAX 4
 
+/*
+ * The size to declare an option table with: room for the most options a
+ * command may declare and for the entry without a name that ends them,
+ * which an initializer of fewer leaves zeroed.  More options than fit do
+ * not compile.
+ */
+#define FM_GRAMMAR_OPTTABLE (FM_GRAMMAR_OPTMAX + 1)
+
 /* What an option's value (or an operand) is. */
 enum fm_grammar_kind {
 	FM_GRAMMAR_TEXT,    /* any word; checked by valid() if set */

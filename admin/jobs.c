@@ -360,21 +360,19 @@ privacy_anonymise(struct fm_admin *admin, const struct fm_grammar_args *args)
 	return fm_admin_done("Anonymised %" PRId64 " job(s).", count);
 }
 
-static const struct fm_grammar_option list_options[] = {
+static const struct fm_grammar_option list_options[FM_GRAMMAR_OPTTABLE] = {
     [LIST_USER] = {"user", .help = "only the jobs of this owner"},
     [LIST_STATE] = {"state", .help = "jobs in this state instead of held ones"},
     [LIST_ALL] = {"all", .kind = FM_GRAMMAR_FLAG,
         .help = "jobs in every state"},
-    {.name = NULL},
 };
 
-static const struct fm_grammar_option anonymise_options[] = {
+static const struct fm_grammar_option anonymise_options[FM_GRAMMAR_OPTTABLE] = {
     [ANONYMISE_OLDER_THAN] = {"older-than", .kind = FM_GRAMMAR_INTEGER,
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
         .invalid = "--older-than is a number of days (0 to 36500)",
         .missing = "--older-than DAYS is required", .min = 0, .max = 36500,
         .help = "jobs that ended this many days ago or more"},
-    {.name = NULL},
 };
 
 static const struct fm_grammar_option job_id = {"ID",

@@ -75,19 +75,17 @@ period_close(struct fm_admin *admin, const struct fm_grammar_args *args)
 	return fm_admin_done("Closed every day through %s.", to->text);
 }
 
-static const struct fm_grammar_option refund_options[] = {
+static const struct fm_grammar_option refund_options[FM_GRAMMAR_OPTTABLE] = {
     [REFUND_REASON] = {"reason",
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONEMPTY,
         .missing = "--reason is required", .help = "why, for the ledger"},
-    {.name = NULL},
 };
 
-static const struct fm_grammar_option close_options[] = {
+static const struct fm_grammar_option close_options[FM_GRAMMAR_OPTTABLE] = {
     [CLOSE_TO] = {"to", .kind = FM_GRAMMAR_DATE, .flags = FM_GRAMMAR_REQUIRED,
         .invalid = "--to DATE (YYYY-MM-DD) is required",
         .missing = "--to DATE (YYYY-MM-DD) is required",
         .help = "the last day to close"},
-    {.name = NULL},
 };
 
 static const struct fm_grammar_option job_id = {"JOB",

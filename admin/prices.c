@@ -140,7 +140,7 @@ price_history(struct fm_admin *admin, const struct fm_grammar_args *args)
 	return fm_admin_list_end(admin, &t, true, "versions", "No versions.");
 }
 
-static const struct fm_grammar_option set_options[] = {
+static const struct fm_grammar_option set_options[FM_GRAMMAR_OPTTABLE] = {
     [SET_PRINTER] = {"printer",
         .help = "the printer's list (default: the default list)"},
     [SET_MEDIA] = {"media", .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
@@ -161,23 +161,20 @@ static const struct fm_grammar_option set_options[] = {
     [SET_AMOUNT] = {"amount", .kind = FM_GRAMMAR_MONEY,
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
         .invalid = "'%s' is not an amount (like 0.05)", .help = "the price"},
-    {.name = NULL},
 };
 
-static const struct fm_grammar_option show_options[] = {
+static const struct fm_grammar_option show_options[FM_GRAMMAR_OPTTABLE] = {
     [SHOW_PRINTER] = {"printer",
         .help = "the list this printer is charged with"},
     [SHOW_VERSION] = {"version", .kind = FM_GRAMMAR_INTEGER,
         .flags = FM_GRAMMAR_AT_ONCE, .invalid = "'%s' is not a version",
         .min = 1, .max = INT32_MAX,
         .help = "this version instead of the current one"},
-    {.name = NULL},
 };
 
-static const struct fm_grammar_option history_options[] = {
+static const struct fm_grammar_option history_options[FM_GRAMMAR_OPTTABLE] = {
     [HISTORY_PRINTER] = {"printer",
         .help = "the printer's list (default: the default list)"},
-    {.name = NULL},
 };
 
 static const struct fm_grammar_command commands[] = {

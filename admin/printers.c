@@ -55,12 +55,11 @@ printer_list(struct fm_admin *admin, const struct fm_grammar_args *args)
 	    "No printers.");
 }
 
-static const struct fm_grammar_option add_options[] = {
+static const struct fm_grammar_option add_options[FM_GRAMMAR_OPTTABLE] = {
     [ADD_URI] = {"uri", .alias = "queue", .flags = FM_GRAMMAR_REQUIRED,
         .missing = "--uri or --queue is required",
         .help = "the printer's ipp:// or ipps:// URI, or a CUPS queue"},
     [ADD_LOCATION] = {"location", .help = "where it stands"},
-    {.name = NULL},
 };
 
 static const struct fm_grammar_command commands[] = {

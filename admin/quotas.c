@@ -29,8 +29,7 @@ enum {
 	T_CAP,
 	T_OVERDRAFT,
 	T_RESTRICTED,
-	T_UNRESTRICTED,
-	T_END
+	T_UNRESTRICTED
 };
 
 #define UNREAD "accepted, not read by this command"
@@ -42,8 +41,7 @@ enum {
 	[T_RESTRICTED] = {"restricted", .kind = FM_GRAMMAR_FLAG,               \
 	    .help = "may not go below minus the overdraft"},                   \
 	[T_UNRESTRICTED] = {"unrestricted", .kind = FM_GRAMMAR_FLAG,           \
-	    .help = "charged without limit"},                                  \
-	[T_END] = {.name = NULL}
+	    .help = "charged without limit"}
 
 /* What grant and adjust read besides the account and the amount. */
 #define ADD_OPTIONS                                                            \
@@ -281,7 +279,7 @@ balance(struct fm_admin *admin, const struct fm_grammar_args *args)
 	return FM_ADMIN_OK;
 }
 
-static const struct fm_grammar_option set_options[] = {
+static const struct fm_grammar_option set_options[FM_GRAMMAR_OPTTABLE] = {
     TARGET_OPTIONS,
     [T_AMOUNT] = {"amount", .kind = FM_GRAMMAR_MONEY,
         .flags = FM_GRAMMAR_REQUIRED,
@@ -297,7 +295,7 @@ static const struct fm_grammar_option set_options[] = {
     [T_OVERDRAFT] = {"overdraft", .help = UNREAD},
 };
 
-static const struct fm_grammar_option limit_options[] = {
+static const struct fm_grammar_option limit_options[FM_GRAMMAR_OPTTABLE] = {
     TARGET_OPTIONS,
     [T_AMOUNT] = {"amount", .help = UNREAD},
     [T_REASON] = {"reason", .help = UNREAD},
@@ -308,7 +306,7 @@ static const struct fm_grammar_option limit_options[] = {
         .help = "how far below zero a restricted account may go"},
 };
 
-static const struct fm_grammar_option grant_options[] = {
+static const struct fm_grammar_option grant_options[FM_GRAMMAR_OPTTABLE] = {
     TARGET_OPTIONS,
     [T_AMOUNT] = {"amount", .kind = FM_GRAMMAR_MONEY,
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONZERO,
@@ -318,7 +316,7 @@ static const struct fm_grammar_option grant_options[] = {
     ADD_OPTIONS,
 };
 
-static const struct fm_grammar_option adjust_options[] = {
+static const struct fm_grammar_option adjust_options[FM_GRAMMAR_OPTTABLE] = {
     TARGET_OPTIONS,
     [T_AMOUNT] = {"amount", .kind = FM_GRAMMAR_MONEY,
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONZERO | FM_GRAMMAR_SIGNED,
@@ -328,11 +326,10 @@ static const struct fm_grammar_option adjust_options[] = {
     ADD_OPTIONS,
 };
 
-static const struct fm_grammar_option policy_options[] = {
+static const struct fm_grammar_option policy_options[FM_GRAMMAR_OPTTABLE] = {
     [POLICY_PAYER] = {"payer", .help = "user-first or department-first"},
     [POLICY_NEW_USERS] = {"new-users", .help = "restricted or unrestricted"},
     [POLICY_CURRENCY] = {"currency", .help = "ISO 4217 code"},
-    {.name = NULL},
 };
 
 static const struct fm_grammar_command quota_commands[] = {

@@ -160,25 +160,22 @@ auth_unlock(struct fm_admin *admin, const struct fm_grammar_args *args)
 	    which == UNLOCK_USER ? "user" : "terminal", name, n);
 }
 
-static const struct fm_grammar_option add_options[] = {
+static const struct fm_grammar_option add_options[FM_GRAMMAR_OPTTABLE] = {
     [ADD_PRINTER] = {"printer",
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONEMPTY,
         .missing = "--printer is required",
         .help = "the printer it releases to: a printer added with "
                 "printer add, a CUPS queue or an ipp:// URI"},
-    {.name = NULL},
 };
 
-static const struct fm_grammar_option list_options[] = {
+static const struct fm_grammar_option list_options[FM_GRAMMAR_OPTTABLE] = {
     [LIST_ALL] = {"all", .kind = FM_GRAMMAR_FLAG,
         .help = "removed terminals too"},
-    {.name = NULL},
 };
 
-static const struct fm_grammar_option unlock_options[] = {
+static const struct fm_grammar_option unlock_options[FM_GRAMMAR_OPTTABLE] = {
     [UNLOCK_USER] = {"user", .help = "the user locked out"},
     [UNLOCK_TERMINAL] = {"terminal", .help = "the terminal locked out"},
-    {.name = NULL},
 };
 
 static const struct fm_grammar_command terminal_commands[] = {

@@ -169,18 +169,16 @@ user_set_pin(struct fm_admin *admin, const struct fm_grammar_args *args)
 	return rc;
 }
 
-static const struct fm_grammar_option add_options[] = {
+static const struct fm_grammar_option add_options[FM_GRAMMAR_OPTTABLE] = {
     [ADD_NAME] = {"name",
         .help = "full name (default: from the system's user database)"},
     [ADD_DEPARTMENT] = {"department",
         .help = "code of the user's primary department"},
-    {.name = NULL},
 };
 
-static const struct fm_grammar_option list_options[] = {
+static const struct fm_grammar_option list_options[FM_GRAMMAR_OPTTABLE] = {
     [LIST_DEPARTMENT] = {"department",
         .help = "only the members of this department"},
-    {.name = NULL},
 };
 
 static const struct fm_grammar_command commands[] = {
