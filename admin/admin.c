@@ -66,11 +66,10 @@ fm_admin_usage(const struct fm_admin *admin, const char *fmt, ...)
 }
 
 int
-fm_admin_usage_args(
-    const struct fm_admin *admin, const struct fm_grammar_args *args)
+fm_admin_usage_args(const struct fm_admin *admin)
 {
 	fputs("followme-admin: ", stderr);
-	fm_grammar_print_error(stderr, args);
+	fm_grammar_print_error(stderr, admin ? &admin->args : NULL);
 	return usage_line(admin);
 }
 

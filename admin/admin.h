@@ -3,12 +3,11 @@
  *
  * Each command group (jobs.c, users.c, ...) exports a table of commands
  * (admin/grammar.h); followme-admin.c parses the global options, opens
- * the store when a command needs it, parses the command's words and
- * calls its handler with the parsed arguments (the command is
- * admin->cmd).  Handlers
- * return an exit status: FM_ADMIN_OK, FM_ADMIN_FAIL (the operation
- * failed: no such job, ...) or FM_ADMIN_USAGE (bad arguments), having
- * printed a clear message to stderr.
+ * the store when a command needs it, parses the command's words into
+ * admin->args and calls its handler with admin, the command in
+ * admin->cmd.  Handlers return an exit status: FM_ADMIN_OK, FM_ADMIN_FAIL
+ * (the operation failed: no such job, ...) or FM_ADMIN_USAGE (bad
+ * arguments), having printed a clear message to stderr.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -32,6 +31,7 @@ enum { FM_ADMIN_OK = 0, FM_ADMIN_FAIL = 1, FM_ADMIN_USAGE = 2 };
 
 struct fm_admin {
 	const struct fm_grammar_command *cmd; /* the command being run */
+	struct fm_grammar_args args;          /* and its words, parsed */
 	struct fm_settings settings;
 	fm_store_t *store;      /* open when the command asked for it */
 	bool json;              /* --json given anywhere on the line */
@@ -71,10 +71,10 @@ int fm_admin_usage(const struct fm_admin *admin, const char *fmt, ...)
 
 /*
  * 'fm_admin_usage_args()' - the same for the message of a failed
- * fm_grammar_parse() of admin->cmd's words; returns FM_ADMIN_USAGE.
+ * fm_grammar_parse() of admin->cmd's words into admin->args; returns
+ * FM_ADMIN_USAGE.
  */
-int fm_admin_usage_args(
-    const struct fm_admin *admin, const struct fm_grammar_args *args);
+int fm_admin_usage_args(const struct fm_admin *admin);
 
 /*
  * 'fm_admin_open_store()' - drop privileges to the configured user and

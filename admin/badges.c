@@ -44,12 +44,12 @@ badge_key(struct fm_admin *admin, uint8_t *key)
 enum { ADD_LABEL };
 
 static int
-badge_add(struct fm_admin *admin, const struct fm_grammar_args *args)
+badge_add(struct fm_admin *admin)
 {
 	uint8_t key[FM_BADGES_KEYLEN], uid[FM_BADGES_UIDMAX];
-	const char *login = args->operand[0].text;
-	const char *hex = args->operand[1].text;
-	const char *label = args->opt[ADD_LABEL].text, *errstr = NULL;
+	const char *login = admin->args.operand[0].text;
+	const char *hex = admin->args.operand[1].text;
+	const char *label = admin->args.opt[ADD_LABEL].text, *errstr = NULL;
 	size_t uidlen;
 	int rc = FM_ADMIN_OK;
 
@@ -68,10 +68,10 @@ badge_add(struct fm_admin *admin, const struct fm_grammar_args *args)
 }
 
 static int
-badge_remove(struct fm_admin *admin, const struct fm_grammar_args *args)
+badge_remove(struct fm_admin *admin)
 {
 	uint8_t key[FM_BADGES_KEYLEN], uid[FM_BADGES_UIDMAX];
-	const char *hex = args->operand[0].text;
+	const char *hex = admin->args.operand[0].text;
 	size_t uidlen;
 	int rc = FM_ADMIN_OK;
 
@@ -102,9 +102,9 @@ badge_row(const char *fp, const char *label, int64_t at, void *table)
 }
 
 static int
-badge_list(struct fm_admin *admin, const struct fm_grammar_args *args)
+badge_list(struct fm_admin *admin)
 {
-	const char *login = args->operand[0].text;
+	const char *login = admin->args.operand[0].text;
 	struct fm_table t;
 	struct fm_user u;
 

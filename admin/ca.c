@@ -18,14 +18,14 @@
 enum { INIT_SERVER_NAME };
 
 static int
-ca_init(struct fm_admin *admin, const struct fm_grammar_args *args)
+ca_init(struct fm_admin *admin)
 {
+	const char *server_name = admin->args.opt[INIT_SERVER_NAME].text;
 	char dir[512], key[600], crt[600], name[256], err[512];
 	char serial[FM_PKI_SERIALMAX];
 
-	if (args->opt[INIT_SERVER_NAME].text != NULL)
-		snprintf(
-		    name, sizeof(name), "%s", args->opt[INIT_SERVER_NAME].text);
+	if (server_name != NULL)
+		snprintf(name, sizeof(name), "%s", server_name);
 	else
 		fm_settings_server_name(&admin->settings, name, sizeof(name));
 	if (!fm_pki_name_is_valid(name))

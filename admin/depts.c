@@ -42,22 +42,22 @@ dept_row(const struct fm_dept *d, void *table)
 }
 
 static int
-dept_add(struct fm_admin *admin, const struct fm_grammar_args *args)
+dept_add(struct fm_admin *admin)
 {
-	const char *code = args->operand[0].text, *errstr = NULL;
+	const char *code = admin->args.operand[0].text;
+	const char *name = admin->args.operand[1].text, *errstr = NULL;
 
-	if (!fm_depts_add(admin->store, code, args->operand[1].text, &errstr))
+	if (!fm_depts_add(admin->store, code, name, &errstr))
 		return fm_admin_fail(
 		    "cannot add department %s: %s", code, errstr);
 	return fm_admin_done("Added department %s.", code);
 }
 
 static int
-dept_list(struct fm_admin *admin, const struct fm_grammar_args *args)
+dept_list(struct fm_admin *admin)
 {
 	struct fm_table t;
 
-	(void)args;
 	fm_admin_list_begin(admin, &t, dept_columns, D_NCOLUMNS);
 	return fm_admin_list_end(admin, &t,
 	    fm_depts_list(admin->store, dept_row, &t), "departments",
@@ -65,13 +65,14 @@ dept_list(struct fm_admin *admin, const struct fm_grammar_args *args)
 }
 
 static int
-dept_show(struct fm_admin *admin, const struct fm_grammar_args *args)
+dept_show(struct fm_admin *admin)
 {
+	const struct fm_grammar_value *code = &admin->args.operand[0];
 	struct fm_table t;
 	struct fm_dept d;
 
-	if (!fm_depts_get(admin->store, args->operand[0].text, &d))
-		return fm_admin_fail("no department %s", args->operand[0].text);
+	if (!fm_depts_get(admin->store, code->text, &d))
+		return fm_admin_fail("no department %s", code->text);
 	fm_table_init(&t, stdout, dept_columns, D_NCOLUMNS, admin->json);
 	dept_row(&d, &t);
 	if (admin->json) {

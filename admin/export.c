@@ -49,8 +49,8 @@ struct range_opts {
  * returns false.
  */
 static bool
-get_range(struct fm_admin *admin, const struct fm_grammar_args *args,
-    int nkinds, struct range_opts *o, enum fm_export_by *by)
+get_range(struct fm_admin *admin, int nkinds, struct range_opts *o,
+    enum fm_export_by *by)
 {
 	static const struct {
 		const char *word;
@@ -58,7 +58,7 @@ get_range(struct fm_admin *admin, const struct fm_grammar_args *args,
 	} kinds[] = {{"user", FM_EXPORT_BY_USER},
 	    {"department", FM_EXPORT_BY_DEPARTMENT},
 	    {"printer", FM_EXPORT_BY_PRINTER}};
-	const struct fm_grammar_value *v = args->opt;
+	const struct fm_grammar_value *v = admin->args.opt;
 
 	*o = (struct range_opts){v[R_BY].text, v[R_FROM].text, v[R_TO].text,
 	    v[R_FORMAT].text, v[R_OUT].text, v[R_FROM].number, 0};
@@ -79,12 +79,12 @@ get_range(struct fm_admin *admin, const struct fm_grammar_args *args,
 }
 
 static int
-report_usage(struct fm_admin *admin, const struct fm_grammar_args *args)
+report_usage(struct fm_admin *admin)
 {
 	struct range_opts o;
 	enum fm_export_by by;
 
-	if (!get_range(admin, args, 3, &o, &by))
+	if (!get_range(admin, 3, &o, &by))
 		return FM_ADMIN_USAGE;
 	if (!fm_export_write(admin->store, by, o.start, o.end, o.from, o.to,
 	        admin->json ? FM_EXPORT_JSON : FM_EXPORT_TEXT, stdout, NULL))
@@ -209,13 +209,13 @@ export_to_file(struct fm_admin *admin, const struct range_opts *o,
 	return FM_ADMIN_OK;
 }
 
-static int export(struct fm_admin *admin, const struct fm_grammar_args *args)
+static int export(struct fm_admin *admin)
 {
 	struct range_opts o;
 	enum fm_export_by by;
 	enum fm_export_format format;
 
-	if (!get_range(admin, args, 2, &o, &by))
+	if (!get_range(admin, 2, &o, &by))
 		return FM_ADMIN_USAGE;
 	if (o.format == NULL || strcmp(o.format, "csv") == 0)
 		format = FM_EXPORT_CSV;

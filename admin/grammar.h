@@ -108,9 +108,11 @@ struct fm_grammar_args {
 
 struct fm_admin;
 
-/* A command's handler: the command is admin->cmd (admin/admin.h). */
-typedef int fm_grammar_run_fn(
-    struct fm_admin *admin, const struct fm_grammar_args *args);
+/*
+ * A command's handler: the command is admin->cmd, its words as parsed
+ * admin->args (admin/admin.h).
+ */
+typedef int fm_grammar_run_fn(struct fm_admin *admin);
 
 /* How many operands a command takes, and what they are. */
 struct fm_grammar_operands {

@@ -120,17 +120,17 @@ list_job(const struct fm_job *job, void *table)
 enum { LIST_USER, LIST_STATE, LIST_ALL };
 
 static int
-jobs_list(struct fm_admin *admin, const struct fm_grammar_args *args)
+jobs_list(struct fm_admin *admin)
 {
 	static const char *const states[] = {
 	    "held", "releasing", "released", "deleted", "expired"};
-	const struct fm_grammar_value *state = &args->opt[LIST_STATE];
+	const struct fm_grammar_value *state = &admin->args.opt[LIST_STATE];
 	const char *want = "held";
 	struct fm_table t;
 	bool known = false;
 
 	/* --state and --all: the later one counts. */
-	if (args->opt[LIST_ALL].seq > state->seq)
+	if (admin->args.opt[LIST_ALL].seq > state->seq)
 		want = NULL;
 	else if (state->text != NULL)
 		want = state->text;
@@ -144,8 +144,8 @@ jobs_list(struct fm_admin *admin, const struct fm_grammar_args *args)
 		    want);
 	fm_admin_list_begin(admin, &t, job_columns, J_NCOLUMNS);
 	return fm_admin_list_end(admin, &t,
-	    fm_jobstore_list(
-	        admin->store, args->opt[LIST_USER].text, want, list_job, &t),
+	    fm_jobstore_list(admin->store, admin->args.opt[LIST_USER].text,
+	        want, list_job, &t),
 	    "jobs", "No jobs.");
 }
 
@@ -216,12 +216,12 @@ print_event(int64_t at, const char *event, const char *detail, void *arg)
 }
 
 static int
-jobs_show(struct fm_admin *admin, const struct fm_grammar_args *args)
+jobs_show(struct fm_admin *admin)
 {
 	struct fm_table documents;
 	struct fm_job job;
 	char when[FM_TABLE_TIMEMAX], title[FM_TICKET_TITLEMAX];
-	int64_t id = args->operand[0].number;
+	int64_t id = admin->args.operand[0].number;
 
 	if (!fm_jobstore_get(admin->store, id, &job))
 		return fm_admin_fail("no job %" PRId64, id);
@@ -300,11 +300,11 @@ open_spool(struct fm_admin *admin)
 }
 
 static int
-jobs_delete(struct fm_admin *admin, const struct fm_grammar_args *args)
+jobs_delete(struct fm_admin *admin)
 {
 	struct fm_job job;
 	fm_spool_t *spool;
-	int64_t id = args->operand[0].number;
+	int64_t id = admin->args.operand[0].number;
 	int rc = FM_ADMIN_OK;
 
 	if (!fm_jobstore_get(admin->store, id, &job))
@@ -323,13 +323,12 @@ jobs_delete(struct fm_admin *admin, const struct fm_grammar_args *args)
 }
 
 static int
-jobs_purge_expired(struct fm_admin *admin, const struct fm_grammar_args *args)
+jobs_purge_expired(struct fm_admin *admin)
 {
 	int64_t ids[256];
 	fm_spool_t *spool;
 	int n, total = 0;
 
-	(void)args;
 	if ((spool = open_spool(admin)) == NULL)
 		return FM_ADMIN_FAIL;
 	while ((n = fm_jobstore_expired(admin->store, admin->now, ids,
@@ -349,9 +348,9 @@ jobs_purge_expired(struct fm_admin *admin, const struct fm_grammar_args *args)
 enum { ANONYMISE_OLDER_THAN };
 
 static int
-privacy_anonymise(struct fm_admin *admin, const struct fm_grammar_args *args)
+privacy_anonymise(struct fm_admin *admin)
 {
-	int64_t days = args->opt[ANONYMISE_OLDER_THAN].number, count = 0;
+	int64_t days = admin->args.opt[ANONYMISE_OLDER_THAN].number, count = 0;
 
 	if (!fm_privacy_anonymise(admin->store,
 	        fm_store_now(admin->store) - days * 86400, &count))

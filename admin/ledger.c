@@ -14,15 +14,15 @@
 enum { REFUND_REASON };
 
 static int
-refund(struct fm_admin *admin, const struct fm_grammar_args *args)
+refund(struct fm_admin *admin)
 {
-	int64_t job = args->operand[0].number, amount = 0;
+	int64_t job = admin->args.operand[0].number, amount = 0;
 	const char *errstr = NULL;
 	char money[FM_MONEY_STRMAX];
 
 	if (!fm_ledger_refund_job(admin->store, job,
-	        args->opt[REFUND_REASON].text, admin->operator_name, &amount,
-	        &errstr))
+	        admin->args.opt[REFUND_REASON].text, admin->operator_name,
+	        &amount, &errstr))
 		return fm_admin_fail("job %" PRId64 ": %s", job, errstr);
 	return fm_admin_done("Refunded %s for job %" PRId64 ".",
 	    fm_money_format(amount, money, sizeof(money)), job);
@@ -35,13 +35,12 @@ static const struct fm_table_column verify_columns[V_NCOLUMNS] = {
     FM_TABLE_JSON(V_PROBLEMS, "problems", TEXT)};
 
 static int
-ledger_verify(struct fm_admin *admin, const struct fm_grammar_args *args)
+ledger_verify(struct fm_admin *admin)
 {
 	char report[4096];
 	int64_t rows = 0;
 	bool ok;
 
-	(void)args;
 	ok = fm_ledger_verify(admin->store, &rows, report, sizeof(report));
 	if (admin->json) {
 		struct fm_table_cell c[V_NCOLUMNS] = {
@@ -64,9 +63,9 @@ ledger_verify(struct fm_admin *admin, const struct fm_grammar_args *args)
 enum { CLOSE_TO };
 
 static int
-period_close(struct fm_admin *admin, const struct fm_grammar_args *args)
+period_close(struct fm_admin *admin)
 {
-	const struct fm_grammar_value *to = &args->opt[CLOSE_TO];
+	const struct fm_grammar_value *to = &admin->args.opt[CLOSE_TO];
 	const char *errstr = NULL;
 
 	if (!fm_ledger_close_period(admin->store, to->number, &errstr))

@@ -19,9 +19,9 @@ static const char *const sides[] = {"simplex", "duplex", NULL};
 static const char *const units[] = {"impression", "sheet", NULL};
 
 static int
-price_set(struct fm_admin *admin, const struct fm_grammar_args *args)
+price_set(struct fm_admin *admin)
 {
-	const struct fm_grammar_value *o = args->opt;
+	const struct fm_grammar_value *o = admin->args.opt;
 	const char *printer = o[SET_PRINTER].text, *errstr = NULL;
 	struct fm_price_entry e = {"", -1, -1, false, -1};
 	char money[FM_MONEY_STRMAX];
@@ -72,10 +72,10 @@ price_row(const struct fm_price_entry *e, void *table)
 enum { SHOW_PRINTER, SHOW_VERSION };
 
 static int
-price_show(struct fm_admin *admin, const struct fm_grammar_args *args)
+price_show(struct fm_admin *admin)
 {
-	const char *printer = args->opt[SHOW_PRINTER].text;
-	int64_t v = args->opt[SHOW_VERSION].number;
+	const char *printer = admin->args.opt[SHOW_PRINTER].text;
+	int64_t v = admin->args.opt[SHOW_VERSION].number;
 	struct fm_table t;
 	bool own = false;
 	int version;
@@ -129,9 +129,9 @@ version_row(int version, int64_t at, const char *by, void *table)
 enum { HISTORY_PRINTER };
 
 static int
-price_history(struct fm_admin *admin, const struct fm_grammar_args *args)
+price_history(struct fm_admin *admin)
 {
-	const char *printer = args->opt[HISTORY_PRINTER].text;
+	const char *printer = admin->args.opt[HISTORY_PRINTER].text;
 	struct fm_table t;
 
 	/* What the store could list is all there is to show. */

@@ -19,12 +19,12 @@ static const struct fm_table_column printer_columns[P_NCOLUMNS] = {
 enum { ADD_URI, ADD_LOCATION };
 
 static int
-printer_add(struct fm_admin *admin, const struct fm_grammar_args *args)
+printer_add(struct fm_admin *admin)
 {
-	const char *name = args->operand[0].text, *errstr = NULL;
-	const char *location = args->opt[ADD_LOCATION].text;
+	const char *name = admin->args.operand[0].text, *errstr = NULL;
+	const char *location = admin->args.opt[ADD_LOCATION].text;
 
-	if (!fm_printers_add(admin->store, name, args->opt[ADD_URI].text,
+	if (!fm_printers_add(admin->store, name, admin->args.opt[ADD_URI].text,
 	        location ? location : "", &errstr))
 		return fm_admin_fail("cannot add printer %s: %s", name, errstr);
 	return fm_admin_done("Added printer %s.", name);
@@ -44,11 +44,10 @@ printer_row(const struct fm_printer *p, void *table)
 }
 
 static int
-printer_list(struct fm_admin *admin, const struct fm_grammar_args *args)
+printer_list(struct fm_admin *admin)
 {
 	struct fm_table t;
 
-	(void)args;
 	fm_admin_list_begin(admin, &t, printer_columns, P_NCOLUMNS);
 	return fm_admin_list_end(admin, &t,
 	    fm_printers_list(admin->store, printer_row, &t), "printers",

@@ -22,9 +22,9 @@ static const struct fm_table_column project_columns[P_NCOLUMNS] = {
     FM_ADMIN_ACCOUNT_COLUMNS_AT(P_ACCOUNT)};
 
 static int
-project_add(struct fm_admin *admin, const struct fm_grammar_args *args)
+project_add(struct fm_admin *admin)
 {
-	const char *code = args->operand[0].text, *errstr = NULL;
+	const char *code = admin->args.operand[0].text, *errstr = NULL;
 
 	if (!fm_accounts_add_project(admin->store, code, &errstr))
 		return fm_admin_fail("cannot add project %s: %s", code, errstr);
@@ -32,10 +32,10 @@ project_add(struct fm_admin *admin, const struct fm_grammar_args *args)
 }
 
 static int
-project_allow(struct fm_admin *admin, const struct fm_grammar_args *args)
+project_allow(struct fm_admin *admin)
 {
-	const char *code = args->operand[0].text;
-	const char *login = args->operand[1].text, *errstr = NULL;
+	const char *code = admin->args.operand[0].text;
+	const char *login = admin->args.operand[1].text, *errstr = NULL;
 	struct fm_account a;
 
 	if (!fm_accounts_find(admin->store, "project", code, &a) &&
@@ -60,11 +60,10 @@ project_row(const struct fm_account *a, int members, void *table)
 }
 
 static int
-project_list(struct fm_admin *admin, const struct fm_grammar_args *args)
+project_list(struct fm_admin *admin)
 {
 	struct fm_table t;
 
-	(void)args;
 	fm_admin_list_begin(admin, &t, project_columns, P_NCOLUMNS);
 	return fm_admin_list_end(admin, &t,
 	    fm_accounts_list(admin->store, "project", project_row, &t),

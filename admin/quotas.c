@@ -62,11 +62,10 @@ is_period(const char *s)
 
 /* The account named by --user or --department (exactly one). */
 static int
-find_account(struct fm_admin *admin, const struct fm_grammar_args *args,
-    struct fm_account *out)
+find_account(struct fm_admin *admin, struct fm_account *out)
 {
-	const char *user = args->opt[T_USER].text;
-	const char *dept = args->opt[T_DEPARTMENT].text;
+	const char *user = admin->args.opt[T_USER].text;
+	const char *dept = admin->args.opt[T_DEPARTMENT].text;
 
 	if ((user == NULL) == (dept == NULL))
 		return fm_admin_usage(admin,
@@ -83,9 +82,9 @@ find_account(struct fm_admin *admin, const struct fm_grammar_args *args,
 }
 
 static int
-quota_set(struct fm_admin *admin, const struct fm_grammar_args *args)
+quota_set(struct fm_admin *admin)
 {
-	const struct fm_grammar_value *o = args->opt;
+	const struct fm_grammar_value *o = admin->args.opt;
 	enum fm_period period = FM_PERIOD_MONTHLY;
 	int64_t amount = o[T_AMOUNT].number;
 	int64_t cap = o[T_CAP].text != NULL ? o[T_CAP].number : 0;
@@ -96,7 +95,7 @@ quota_set(struct fm_admin *admin, const struct fm_grammar_args *args)
 
 	if (o[T_PERIOD].text != NULL)
 		fm_period_parse(o[T_PERIOD].text, &period);
-	if ((rc = find_account(admin, args, &a)) != FM_ADMIN_OK)
+	if ((rc = find_account(admin, &a)) != FM_ADMIN_OK)
 		return rc;
 	if (!fm_alloc_set(admin->store, a.id, amount, period, cap, &errstr))
 		return fm_admin_fail("cannot set the quota: %s", errstr);
@@ -110,9 +109,9 @@ quota_set(struct fm_admin *admin, const struct fm_grammar_args *args)
 }
 
 static int
-quota_limit(struct fm_admin *admin, const struct fm_grammar_args *args)
+quota_limit(struct fm_admin *admin)
 {
-	const struct fm_grammar_value *o = args->opt;
+	const struct fm_grammar_value *o = admin->args.opt;
 	int64_t overdraft =
 	    o[T_OVERDRAFT].text != NULL ? o[T_OVERDRAFT].number : -1;
 	struct fm_account a;
@@ -127,7 +126,7 @@ quota_limit(struct fm_admin *admin, const struct fm_grammar_args *args)
 	if (o[T_OVERDRAFT].text == NULL && restricted < 0)
 		return fm_admin_usage(
 		    admin, "give --restricted, --unrestricted or --overdraft");
-	if ((rc = find_account(admin, args, &a)) != FM_ADMIN_OK)
+	if ((rc = find_account(admin, &a)) != FM_ADMIN_OK)
 		return rc;
 	if (!fm_accounts_set_limits(admin->store, a.id,
 	        restricted < 0 ? a.restricted : restricted == 1, overdraft) ||
@@ -145,17 +144,18 @@ quota_limit(struct fm_admin *admin, const struct fm_grammar_args *args)
 
 /* grant and adjust: the options say what may be added. */
 static int
-quota_add(struct fm_admin *admin, const struct fm_grammar_args *args)
+quota_add(struct fm_admin *admin)
 {
 	struct fm_account a;
 	const char *errstr = NULL;
 	char money[FM_MONEY_STRMAX];
 	int rc;
 
-	if ((rc = find_account(admin, args, &a)) != FM_ADMIN_OK)
+	if ((rc = find_account(admin, &a)) != FM_ADMIN_OK)
 		return rc;
-	if (!fm_ledger_adjust(admin->store, a.id, args->opt[T_AMOUNT].number,
-	        false, args->opt[T_REASON].text, admin->operator_name, NULL,
+	if (!fm_ledger_adjust(admin->store, a.id,
+	        admin->args.opt[T_AMOUNT].number, false,
+	        admin->args.opt[T_REASON].text, admin->operator_name, NULL,
 	        NULL, &errstr))
 		return fm_admin_fail("cannot change the balance: %s", errstr);
 	fm_accounts_get(admin->store, a.id, &a);
@@ -166,7 +166,7 @@ quota_add(struct fm_admin *admin, const struct fm_grammar_args *args)
 enum { POLICY_PAYER, POLICY_NEW_USERS, POLICY_CURRENCY };
 
 static int
-quota_policy(struct fm_admin *admin, const struct fm_grammar_args *args)
+quota_policy(struct fm_admin *admin)
 {
 	/* In option order, then what can only be shown. */
 	static const char *const keys[] = {
@@ -175,7 +175,7 @@ quota_policy(struct fm_admin *admin, const struct fm_grammar_args *args)
 	char value[FM_POLICY_VALUEMAX];
 
 	for (int i = POLICY_PAYER; i <= POLICY_CURRENCY; i++) {
-		const char *set = args->opt[i].text;
+		const char *set = admin->args.opt[i].text;
 
 		if (set != NULL &&
 		    !fm_policy_set(admin->store, keys[i], set, &errstr))
@@ -200,13 +200,11 @@ quota_policy(struct fm_admin *admin, const struct fm_grammar_args *args)
 }
 
 static int
-quota_run_allocations(
-    struct fm_admin *admin, const struct fm_grammar_args *args)
+quota_run_allocations(struct fm_admin *admin)
 {
 	const char *errstr = NULL;
 	int credited = 0;
 
-	(void)args;
 	if (!fm_alloc_run(
 	        admin->store, fm_store_now(admin->store), &credited, &errstr))
 		return fm_admin_fail("allocations failed: %s", errstr);
@@ -230,10 +228,10 @@ static const char balance_operands[] =
     "expected 'user LOGIN', 'department CODE' or 'project CODE'";
 
 static int
-balance(struct fm_admin *admin, const struct fm_grammar_args *args)
+balance(struct fm_admin *admin)
 {
-	const char *word = args->operand[0].text;
-	const char *name = args->operand[1].text, *kind;
+	const char *word = admin->args.operand[0].text;
+	const char *name = admin->args.operand[1].text, *kind;
 	struct fm_account a;
 	struct fm_alloc al;
 	char m[4][FM_MONEY_STRMAX];

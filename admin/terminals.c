@@ -19,13 +19,13 @@
 enum { ADD_PRINTER };
 
 static int
-terminal_add(struct fm_admin *admin, const struct fm_grammar_args *args)
+terminal_add(struct fm_admin *admin)
 {
 	char dir[512], tdir[600], key[700], crt[700], err[512];
 	char newkey[700], newcrt[700];
 	char serial[FM_PKI_SERIALMAX], server[256];
-	const char *printer = args->opt[ADD_PRINTER].text;
-	const char *name = args->operand[0].text;
+	const char *printer = admin->args.opt[ADD_PRINTER].text;
+	const char *name = admin->args.operand[0].text;
 
 	if (!fm_pki_name_is_valid(name))
 		return fm_admin_usage(admin,
@@ -114,21 +114,21 @@ terminal_row(const struct fm_terminal *term, void *table)
 enum { LIST_ALL };
 
 static int
-terminal_list(struct fm_admin *admin, const struct fm_grammar_args *args)
+terminal_list(struct fm_admin *admin)
 {
 	struct fm_table t;
 
 	fm_admin_list_begin(admin, &t, terminal_columns, T_NCOLUMNS);
 	return fm_admin_list_end(admin, &t,
-	    fm_terminals_list(admin->store, args->opt[LIST_ALL].text != NULL,
-	        terminal_row, &t),
+	    fm_terminals_list(admin->store,
+	        admin->args.opt[LIST_ALL].text != NULL, terminal_row, &t),
 	    "terminals", "No terminals.");
 }
 
 static int
-terminal_remove(struct fm_admin *admin, const struct fm_grammar_args *args)
+terminal_remove(struct fm_admin *admin)
 {
-	const char *name = args->operand[0].text;
+	const char *name = admin->args.operand[0].text;
 
 	if (!fm_terminals_remove(admin->store, name, admin->now))
 		return fm_admin_fail("no active terminal '%s'", name);
@@ -141,12 +141,12 @@ enum { UNLOCK_USER, UNLOCK_TERMINAL };
 static const char unlock_usage[] = "expected --user USER or --terminal NAME";
 
 static int
-auth_unlock(struct fm_admin *admin, const struct fm_grammar_args *args)
+auth_unlock(struct fm_admin *admin)
 {
+	const struct fm_grammar_value *o = admin->args.opt;
 	/* FM_GRAMMAR_EXACT lets through one option at most. */
-	int which =
-	    args->opt[UNLOCK_USER].text != NULL ? UNLOCK_USER : UNLOCK_TERMINAL;
-	const char *name = args->opt[which].text;
+	int which = o[UNLOCK_USER].text != NULL ? UNLOCK_USER : UNLOCK_TERMINAL;
+	const char *name = o[which].text;
 	int n;
 
 	if (name == NULL)

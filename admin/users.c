@@ -18,20 +18,20 @@
 enum { ADD_NAME, ADD_DEPARTMENT };
 
 static int
-user_add(struct fm_admin *admin, const struct fm_grammar_args *args)
+user_add(struct fm_admin *admin)
 {
-	const char *login = args->operand[0].text, *errstr = NULL;
+	const char *login = admin->args.operand[0].text, *errstr = NULL;
 
-	if (!fm_users_add(admin->store, login, args->opt[ADD_NAME].text,
-	        args->opt[ADD_DEPARTMENT].text, &errstr))
+	if (!fm_users_add(admin->store, login, admin->args.opt[ADD_NAME].text,
+	        admin->args.opt[ADD_DEPARTMENT].text, &errstr))
 		return fm_admin_fail("cannot add user %s: %s", login, errstr);
 	return fm_admin_done("Added user %s.", login);
 }
 
 static int
-user_show(struct fm_admin *admin, const struct fm_grammar_args *args)
+user_show(struct fm_admin *admin)
 {
-	const char *login = args->operand[0].text;
+	const char *login = admin->args.operand[0].text;
 	struct fm_user u;
 	char name[FM_USERS_NAMEMAX], when[FM_TABLE_TIMEMAX];
 	char money[FM_MONEY_STRMAX];
@@ -70,23 +70,23 @@ user_show(struct fm_admin *admin, const struct fm_grammar_args *args)
 enum { LIST_DEPARTMENT };
 
 static int
-user_list(struct fm_admin *admin, const struct fm_grammar_args *args)
+user_list(struct fm_admin *admin)
 {
 	struct fm_table t;
 
 	fm_admin_user_table(&t, admin->json);
 	fm_table_begin(&t);
 	return fm_admin_list_end(admin, &t,
-	    fm_users_list(admin->store, args->opt[LIST_DEPARTMENT].text,
+	    fm_users_list(admin->store, admin->args.opt[LIST_DEPARTMENT].text,
 	        fm_admin_user_row, &t),
 	    "users", "No users.");
 }
 
 static int
-user_set_department(struct fm_admin *admin, const struct fm_grammar_args *args)
+user_set_department(struct fm_admin *admin)
 {
-	const char *login = args->operand[0].text;
-	const char *dept = args->operand[1].text, *errstr = NULL;
+	const char *login = admin->args.operand[0].text;
+	const char *dept = admin->args.operand[1].text, *errstr = NULL;
 
 	if (!fm_users_set_department(admin->store, login,
 	        strcmp(dept, "none") == 0 ? NULL : dept, &errstr))
@@ -96,9 +96,9 @@ user_set_department(struct fm_admin *admin, const struct fm_grammar_args *args)
 
 /* enable and disable: the verb says which. */
 static int
-user_set_enabled(struct fm_admin *admin, const struct fm_grammar_args *args)
+user_set_enabled(struct fm_admin *admin)
 {
-	const char *login = args->operand[0].text;
+	const char *login = admin->args.operand[0].text;
 	bool enabled = strcmp(admin->cmd->verb, "enable") == 0;
 
 	if (!fm_users_set_enabled(admin->store, login, enabled))
@@ -146,9 +146,9 @@ read_secret(const char *prompt, char *buf, size_t size)
 }
 
 static int
-user_set_pin(struct fm_admin *admin, const struct fm_grammar_args *args)
+user_set_pin(struct fm_admin *admin)
 {
-	const char *login = args->operand[0].text, *errstr = NULL;
+	const char *login = admin->args.operand[0].text, *errstr = NULL;
 	char pin[16], again[16];
 	ssize_t n;
 	int rc = FM_ADMIN_OK;
