@@ -22,6 +22,20 @@ static const struct fm_table_column badge_columns[B_NCOLUMNS] = {
     FM_TABLE_CLEANED(B_LABEL_SHOWN, "LABEL", NULL, NULL)};
 
 static bool
+badge_row(const char *fp, const char *label, int64_t at, void *table)
+{
+	struct fm_table_cell c[B_NCOLUMNS] = {
+	    [B_FINGERPRINT] = {fp, 0},
+	    [B_LABEL] = {label, 0},
+	    [B_ADDED] = {NULL, at},
+	    [B_LABEL_SHOWN] = {label, 0},
+	};
+
+	fm_table_row(table, c);
+	return true;
+}
+
+static bool
 badge_key(struct fm_admin *admin, uint8_t *key)
 {
 	char path[512];
@@ -85,20 +99,6 @@ badge_remove(struct fm_admin *admin)
 		printf("Removed the badge.\n");
 	fm_wipe(key, sizeof(key));
 	return rc;
-}
-
-static bool
-badge_row(const char *fp, const char *label, int64_t at, void *table)
-{
-	struct fm_table_cell c[B_NCOLUMNS] = {
-	    [B_FINGERPRINT] = {fp, 0},
-	    [B_LABEL] = {label, 0},
-	    [B_ADDED] = {NULL, at},
-	    [B_LABEL_SHOWN] = {label, 0},
-	};
-
-	fm_table_row(table, c);
-	return true;
 }
 
 static int

@@ -16,6 +16,19 @@ static const struct fm_table_column printer_columns[P_NCOLUMNS] = {
     FM_TABLE_COLUMN(P_URI, "DESTINATION", -40, "uri", TEXT),
     FM_TABLE_CLEANED(P_LOCATION, "LOCATION", NULL, "location")};
 
+static bool
+printer_row(const struct fm_printer *p, void *table)
+{
+	struct fm_table_cell c[P_NCOLUMNS] = {
+	    [P_NAME] = {p->name, 0},
+	    [P_URI] = {p->uri, 0},
+	    [P_LOCATION] = {p->location, 0},
+	};
+
+	fm_table_row(table, c);
+	return true;
+}
+
 enum { ADD_URI, ADD_LOCATION };
 
 static int
@@ -28,19 +41,6 @@ printer_add(struct fm_admin *admin)
 	        location ? location : "", &errstr))
 		return fm_admin_fail("cannot add printer %s: %s", name, errstr);
 	return fm_admin_done("Added printer %s.", name);
-}
-
-static bool
-printer_row(const struct fm_printer *p, void *table)
-{
-	struct fm_table_cell c[P_NCOLUMNS] = {
-	    [P_NAME] = {p->name, 0},
-	    [P_URI] = {p->uri, 0},
-	    [P_LOCATION] = {p->location, 0},
-	};
-
-	fm_table_row(table, c);
-	return true;
 }
 
 static int

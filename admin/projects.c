@@ -21,6 +21,19 @@ static const struct fm_table_column project_columns[P_NCOLUMNS] = {
     FM_TABLE_COLUMN(P_MEMBERS, "MEMBERS", 7, "members", INT),
     FM_ADMIN_ACCOUNT_COLUMNS_AT(P_ACCOUNT)};
 
+static bool
+project_row(const struct fm_account *a, int members, void *table)
+{
+	struct fm_table_cell c[P_NCOLUMNS] = {
+	    [P_CODE] = {a->name, 0},
+	    [P_MEMBERS] = {NULL, members},
+	};
+
+	fm_admin_account_cells(a, &c[P_ACCOUNT]);
+	fm_table_row(table, c);
+	return true;
+}
+
 static int
 project_add(struct fm_admin *admin)
 {
@@ -44,19 +57,6 @@ project_allow(struct fm_admin *admin)
 	if (!fm_accounts_allow(admin->store, a.id, login, &errstr))
 		return fm_admin_fail("%s: %s", login, errstr);
 	return fm_admin_done("%s may now charge jobs to %s.", login, code);
-}
-
-static bool
-project_row(const struct fm_account *a, int members, void *table)
-{
-	struct fm_table_cell c[P_NCOLUMNS] = {
-	    [P_CODE] = {a->name, 0},
-	    [P_MEMBERS] = {NULL, members},
-	};
-
-	fm_admin_account_cells(a, &c[P_ACCOUNT]);
-	fm_table_row(table, c);
-	return true;
 }
 
 static int
