@@ -157,15 +157,16 @@ enum {
 	U_NCOLUMNS
 };
 
+#define C(kind, col, ...) FM_TABLE_##kind(U_##col, __VA_ARGS__)
 static const struct fm_table_column user_columns[U_NCOLUMNS] = {
-    FM_TABLE_COLUMN(U_LOGIN, "LOGIN", -16, "login", TEXT),
-    FM_TABLE_JSON(U_FULL_NAME, "full_name", TEXT),
-    FM_TABLE_JSON(U_DEPARTMENT, "department", TEXT),
-    FM_TABLE_SHOWN(U_DEPT_SHOWN, "DEPT", -10, TEXT),
-    FM_TABLE_SHOWN(U_STATE_SHOWN, "STATE", -8, TEXT),
-    FM_TABLE_JSON(U_ENABLED, "enabled", BOOL),
-    FM_TABLE_JSON(U_PIN, "pin", BOOL), FM_ADMIN_ACCOUNT_COLUMNS_AT(U_ACCOUNT),
-    FM_TABLE_CLEANED(U_NAME_SHOWN, "NAME", "  ", NULL)};
+    C(COLUMN, LOGIN, "LOGIN", -16, "login", TEXT),
+    C(JSON, FULL_NAME, "full_name", TEXT),
+    C(JSON, DEPARTMENT, "department", TEXT),
+    C(SHOWN, DEPT_SHOWN, "DEPT", -10, TEXT),
+    C(SHOWN, STATE_SHOWN, "STATE", -8, TEXT), C(JSON, ENABLED, "enabled", BOOL),
+    C(JSON, PIN, "pin", BOOL), FM_ADMIN_ACCOUNT_COLUMNS_AT(U_ACCOUNT),
+    C(CLEANED, NAME_SHOWN, "NAME", "  ", NULL)};
+#undef C
 
 void
 fm_admin_user_table(struct fm_table *t, bool json)

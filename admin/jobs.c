@@ -42,29 +42,24 @@ enum {
 	J_NCOLUMNS
 };
 
+#define C(kind, col, ...) FM_TABLE_##kind(J_##col, __VA_ARGS__)
 static const struct fm_table_column job_columns[J_NCOLUMNS] = {
-    FM_TABLE_COLUMN(J_ID, "ID", -6, "id", INT),
-    FM_TABLE_JSON(J_UUID, "uuid", TEXT),
-    FM_TABLE_JSON(J_CUPS_JOB_ID, "cups_job_id", INT),
-    FM_TABLE_COLUMN(J_OWNER, "OWNER", -12, "owner", TEXT),
-    FM_TABLE_JSON(J_HOST, "host", TEXT), FM_TABLE_JSON(J_TITLE, "title", TEXT),
-    FM_TABLE_COLUMN(J_STATE, "STATE", -8, "state", TEXT),
-    FM_TABLE_SHOWN(J_CREATED_SHOWN, "CREATED", -19, TIME),
-    FM_TABLE_SHOWN(J_PAGES_SHOWN, "PAGES", 5, TEXT),
-    FM_TABLE_JSON(J_FORMAT, "format", TEXT),
-    FM_TABLE_JSON(J_DOCUMENTS, "document_count", INT),
-    FM_TABLE_COLUMN(J_SIZE, "BYTES", 9, "size", INT),
+    C(COLUMN, ID, "ID", -6, "id", INT), C(JSON, UUID, "uuid", TEXT),
+    C(JSON, CUPS_JOB_ID, "cups_job_id", INT),
+    C(COLUMN, OWNER, "OWNER", -12, "owner", TEXT), C(JSON, HOST, "host", TEXT),
+    C(JSON, TITLE, "title", TEXT), C(COLUMN, STATE, "STATE", -8, "state", TEXT),
+    C(SHOWN, CREATED_SHOWN, "CREATED", -19, TIME),
+    C(SHOWN, PAGES_SHOWN, "PAGES", 5, TEXT), C(JSON, FORMAT, "format", TEXT),
+    C(JSON, DOCUMENTS, "document_count", INT),
+    C(COLUMN, SIZE, "BYTES", 9, "size", INT),
     /* A terminal is no place for a title's escape sequences. */
-    FM_TABLE_CLEANED(J_TITLE_SHOWN, "TITLE", "  ", NULL),
-    FM_TABLE_JSON(J_PAGES, "pages", INT),
-    FM_TABLE_JSON(J_COPIES, "copies", INT),
-    FM_TABLE_JSON(J_SIDES, "sides", TEXT),
-    FM_TABLE_JSON(J_NUMBER_UP, "number_up", INT),
-    FM_TABLE_JSON(J_COLOR_MODE, "color_mode", TEXT),
-    FM_TABLE_JSON(J_MEDIA, "media", TEXT),
-    FM_TABLE_JSON(J_ACCOUNT, "account", TEXT),
-    FM_TABLE_JSON(J_CREATED, "created_at", TIME),
-    FM_TABLE_JSON(J_EXPIRES, "expires_at", TIME)};
+    C(CLEANED, TITLE_SHOWN, "TITLE", "  ", NULL), C(JSON, PAGES, "pages", INT),
+    C(JSON, COPIES, "copies", INT), C(JSON, SIDES, "sides", TEXT),
+    C(JSON, NUMBER_UP, "number_up", INT),
+    C(JSON, COLOR_MODE, "color_mode", TEXT), C(JSON, MEDIA, "media", TEXT),
+    C(JSON, ACCOUNT, "account", TEXT), C(JSON, CREATED, "created_at", TIME),
+    C(JSON, EXPIRES, "expires_at", TIME)};
+#undef C
 
 /* The page count a table shows: the number, or "?" before counting. */
 static const char *
@@ -161,13 +156,14 @@ enum {
 	D_NCOLUMNS
 };
 
+#define C(kind, col, ...) FM_TABLE_##kind(D_##col, __VA_ARGS__)
 static const struct fm_table_column document_columns[D_NCOLUMNS] = {
-    FM_TABLE_JSON(D_SEQ, "seq", INT), FM_TABLE_JSON(D_NAME, "name", TEXT),
-    FM_TABLE_JSON(D_FORMAT, "format", TEXT), FM_TABLE_JSON(D_SIZE, "size", INT),
-    FM_TABLE_JSON(D_PAGES, "pages", INT),
-    FM_TABLE_JSON(D_COLOR_PAGES, "color_pages", INT),
-    FM_TABLE_JSON(D_COUNT_STATUS, "count_status", TEXT),
-    FM_TABLE_JSON(D_SPOOL_FILE, "spool_file", TEXT)};
+    C(JSON, SEQ, "seq", INT), C(JSON, NAME, "name", TEXT),
+    C(JSON, FORMAT, "format", TEXT), C(JSON, SIZE, "size", INT),
+    C(JSON, PAGES, "pages", INT), C(JSON, COLOR_PAGES, "color_pages", INT),
+    C(JSON, COUNT_STATUS, "count_status", TEXT),
+    C(JSON, SPOOL_FILE, "spool_file", TEXT)};
+#undef C
 
 static bool
 print_document(const struct fm_document *doc, void *arg)

@@ -63,6 +63,15 @@ struct fm_table_column {
  * FM_TABLE_CLEANED: a stored text shown FM_TABLE_CLEAN in the last
  * column of a table, after sep (NULL: " "), and under key in JSON (NULL:
  * not at all).
+ *
+ * A long table names its index prefix once, through a macro C defined
+ * around it, as store/sql.h's column tables name their struct:
+ *
+ *	#define C(kind, col, ...) FM_TABLE_##kind(J_##col, __VA_ARGS__)
+ *	static const struct fm_table_column job_columns[J_NCOLUMNS] = {
+ *	    C(COLUMN, ID, "ID", -6, "id", INT), C(JSON, UUID, "uuid", TEXT),
+ *	    ...};
+ *	#undef C
  */
 #define FM_TABLE_COLUMN(i, header, width, key, type)                           \
 	[(i)] = {(header), (width), NULL, (key), FM_TABLE_##type, 0}
