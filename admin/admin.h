@@ -51,6 +51,19 @@ struct fm_admin_group {
 	}
 
 /*
+ * The operands of a command that takes none, and of one that takes a
+ * login name (struct fm_grammar_operands).
+ */
+#define FM_ADMIN_NO_OPERANDS                                                   \
+	{                                                                      \
+		0, 0, "takes no arguments", NULL                               \
+	}
+#define FM_ADMIN_ONE_LOGIN                                                     \
+	{                                                                      \
+		1, 1, "expected one login name", NULL                          \
+	}
+
+/*
  * 'fm_admin_fail()' - print "followme-admin: " and the message to
  * stderr; returns FM_ADMIN_FAIL.
  */

@@ -128,8 +128,7 @@ static const struct fm_grammar_command commands[] = {
     {"badge", "remove", "UID", "forget a badge", FM_GRAMMAR_STORE,
         .run = badge_remove, .operands = {1, 1, "expected a UID", NULL}},
     {"badge", "list", "LOGIN [--json]", "list a user's badges",
-        FM_GRAMMAR_STORE, .run = badge_list,
-        .operands = {1, 1, "expected one login name", NULL}},
+        FM_GRAMMAR_STORE, .run = badge_list, .operands = FM_ADMIN_ONE_LOGIN},
 };
 
 const struct fm_admin_group fm_admin_group_badge = FM_ADMIN_GROUP(commands);

@@ -386,8 +386,7 @@ static const struct fm_grammar_command jobs_commands[] = {
         .operands = {1, 1, "expected one job id", &job_id}},
     {"jobs", "purge-expired", "",
         "expire every held job past its expiry time now", FM_GRAMMAR_STORE,
-        .run = jobs_purge_expired,
-        .operands = {0, 0, "takes no arguments", NULL}},
+        .run = jobs_purge_expired, .operands = FM_ADMIN_NO_OPERANDS},
 };
 
 static const struct fm_grammar_command privacy_commands[] = {

@@ -100,7 +100,7 @@ static const struct fm_grammar_command refund_commands[] = {
 static const struct fm_grammar_command ledger_commands[] = {
     {"ledger", "verify", "[--json]",
         "check the ledger's hash chain and cached balances", FM_GRAMMAR_STORE,
-        .run = ledger_verify, .operands = {0, 0, "takes no arguments", NULL}},
+        .run = ledger_verify, .operands = FM_ADMIN_NO_OPERANDS},
 };
 
 static const struct fm_grammar_command period_commands[] = {

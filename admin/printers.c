@@ -67,7 +67,7 @@ static const struct fm_grammar_command commands[] = {
         .run = printer_add, .options = add_options,
         .operands = {1, 1, "expected one printer name", NULL}},
     {"printer", "list", "[--json]", "list printers", FM_GRAMMAR_STORE,
-        .run = printer_list, .operands = {0, 0, "takes no arguments", NULL}},
+        .run = printer_list, .operands = FM_ADMIN_NO_OPERANDS},
 };
 
 const struct fm_admin_group fm_admin_group_printer = FM_ADMIN_GROUP(commands);

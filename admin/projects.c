@@ -80,7 +80,7 @@ static const struct fm_grammar_command commands[] = {
         .run = project_allow,
         .operands = {2, 2, "expected an account code and a login name", NULL}},
     {"project", "list", "[--json]", "list project accounts", FM_GRAMMAR_STORE,
-        .run = project_list, .operands = {0, 0, "takes no arguments", NULL}},
+        .run = project_list, .operands = FM_ADMIN_NO_OPERANDS},
 };
 
 const struct fm_admin_group fm_admin_group_project = FM_ADMIN_GROUP(commands);

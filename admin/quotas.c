@@ -357,7 +357,7 @@ static const struct fm_grammar_command quota_commands[] = {
     {"quota", "run-allocations", "",
         "credit the allocations of the current period now (idempotent)",
         FM_GRAMMAR_STORE, .run = quota_run_allocations,
-        .operands = {0, 0, "takes no arguments", NULL}},
+        .operands = FM_ADMIN_NO_OPERANDS},
 };
 
 static const struct fm_grammar_command balance_commands[] = {

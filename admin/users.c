@@ -185,10 +185,9 @@ static const struct fm_grammar_command commands[] = {
     {"user", "add", "LOGIN [--name NAME] [--department CODE]",
         "add a user (users are also added on first print)", FM_GRAMMAR_STORE,
         .run = user_add, .options = add_options,
-        .operands = {1, 1, "expected one login name", NULL}},
+        .operands = FM_ADMIN_ONE_LOGIN},
     {"user", "show", "LOGIN [--json]", "show a user and their balance",
-        FM_GRAMMAR_STORE, .run = user_show,
-        .operands = {1, 1, "expected one login name", NULL}},
+        FM_GRAMMAR_STORE, .run = user_show, .operands = FM_ADMIN_ONE_LOGIN},
     {"user", "list", "[--department CODE] [--json]", "list users",
         FM_GRAMMAR_STORE, .run = user_list, .options = list_options},
     {"user", "set-department", "LOGIN CODE|none",
@@ -204,11 +203,9 @@ static const struct fm_grammar_command commands[] = {
             "never from the command line)",
             NULL}},
     {"user", "enable", "LOGIN", "allow a user to print again", FM_GRAMMAR_STORE,
-        .run = user_set_enabled,
-        .operands = {1, 1, "expected one login name", NULL}},
+        .run = user_set_enabled, .operands = FM_ADMIN_ONE_LOGIN},
     {"user", "disable", "LOGIN", "refuse releases for a user", FM_GRAMMAR_STORE,
-        .run = user_set_enabled,
-        .operands = {1, 1, "expected one login name", NULL}},
+        .run = user_set_enabled, .operands = FM_ADMIN_ONE_LOGIN},
 };
 
 const struct fm_admin_group fm_admin_group_user = FM_ADMIN_GROUP(commands);
