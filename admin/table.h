@@ -50,13 +50,13 @@ struct fm_table_column {
 };
 
 /*
- * Column constructors, so that a column array reads as a few packed
- * lines: each sets the column at index i and names its type without the
- * prefix (TEXT, INT, BOOL, MONEY, TIME).
+ * Column constructors, one short call a column: each sets the column at
+ * index i of the array and names its type without the prefix (TEXT, INT,
+ * BOOL, MONEY, TIME).
  *
- *	static const struct fm_table_column columns[C_NCOLUMNS] = {
- *	    FM_TABLE_COLUMN(C_ID, "ID", -6, "id", INT),
- *	    FM_TABLE_JSON(C_UUID, "uuid", TEXT), ...};
+ *	static const struct fm_table_column printer_columns[P_NCOLUMNS] = {
+ *	    FM_TABLE_COLUMN(P_NAME, "NAME", -16, "name", TEXT),
+ *	    FM_TABLE_JSON(P_ID, "id", INT), ...};
  *
  * FM_TABLE_COLUMN: a heading (of that width) and a JSON key;
  * FM_TABLE_JSON: a JSON key only; FM_TABLE_SHOWN: a heading only;
@@ -65,7 +65,8 @@ struct fm_table_column {
  * not at all).
  *
  * A long table names its index prefix once, through a macro C defined
- * around it, as store/sql.h's column tables name their struct:
+ * around it (as store/sql.h's column tables name their struct), and
+ * reads as a few packed lines:
  *
  *	#define C(kind, col, ...) FM_TABLE_##kind(J_##col, __VA_ARGS__)
  *	static const struct fm_table_column job_columns[J_NCOLUMNS] = {
