@@ -27,9 +27,23 @@ fm_admin_fail(const char *fmt, ...)
 	return FM_ADMIN_FAIL;
 }
 
-static int
-usage_line(const struct fm_grammar_command *cmd)
+int
+fm_admin_done(const char *fmt, ...)
 {
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	return FM_ADMIN_OK;
+}
+
+static int
+usage_line(const struct fm_admin *admin)
+{
+	const struct fm_grammar_command *cmd = admin ? admin->cmd : NULL;
+
 	if (cmd == NULL) {
 		fputc('\n', stderr);
 		return FM_ADMIN_USAGE;
@@ -40,7 +54,7 @@ usage_line(const struct fm_grammar_command *cmd)
 }
 
 int
-fm_admin_usage(const struct fm_grammar_command *cmd, const char *fmt, ...)
+fm_admin_usage(const struct fm_admin *admin, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -48,16 +62,15 @@ fm_admin_usage(const struct fm_grammar_command *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	return usage_line(cmd);
+	return usage_line(admin);
 }
 
 int
-fm_admin_usage_args(
-    const struct fm_grammar_command *cmd, const struct fm_grammar_args *args)
+fm_admin_usage_args(const struct fm_admin *admin)
 {
 	fputs("followme-admin: ", stderr);
-	fm_grammar_print_error(stderr, args);
-	return usage_line(cmd);
+	fm_grammar_print_error(stderr, admin ? &admin->args : NULL);
+	return usage_line(admin);
 }
 
 bool
@@ -144,17 +157,16 @@ enum {
 	U_NCOLUMNS
 };
 
+#define C(kind, col, ...) FM_TABLE_##kind(U_##col, __VA_ARGS__)
 static const struct fm_table_column user_columns[U_NCOLUMNS] = {
-    [U_LOGIN] = {"LOGIN", -16, NULL, "login", FM_TABLE_TEXT, 0},
-    [U_FULL_NAME] = {NULL, 0, NULL, "full_name", FM_TABLE_TEXT, 0},
-    [U_DEPARTMENT] = {NULL, 0, NULL, "department", FM_TABLE_TEXT, 0},
-    [U_DEPT_SHOWN] = {"DEPT", -10, NULL, NULL, FM_TABLE_TEXT, 0},
-    [U_STATE_SHOWN] = {"STATE", -8, NULL, NULL, FM_TABLE_TEXT, 0},
-    [U_ENABLED] = {NULL, 0, NULL, "enabled", FM_TABLE_BOOL, 0},
-    [U_PIN] = {NULL, 0, NULL, "pin", FM_TABLE_BOOL, 0},
-    FM_ADMIN_ACCOUNT_COLUMNS_AT(U_ACCOUNT),
-    [U_NAME_SHOWN] = {"NAME", 0, "  ", NULL, FM_TABLE_TEXT, FM_TABLE_CLEAN},
-};
+    C(COLUMN, LOGIN, "LOGIN", -16, "login", TEXT),
+    C(JSON, FULL_NAME, "full_name", TEXT),
+    C(JSON, DEPARTMENT, "department", TEXT),
+    C(SHOWN, DEPT_SHOWN, "DEPT", -10, TEXT),
+    C(SHOWN, STATE_SHOWN, "STATE", -8, TEXT), C(JSON, ENABLED, "enabled", BOOL),
+    C(JSON, PIN, "pin", BOOL), FM_ADMIN_ACCOUNT_COLUMNS_AT(U_ACCOUNT),
+    C(CLEANED, NAME_SHOWN, "NAME", "  ", NULL)};
+#undef C
 
 void
 fm_admin_user_table(struct fm_table *t, bool json)

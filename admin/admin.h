@@ -3,11 +3,11 @@
  *
  * Each command group (jobs.c, users.c, ...) exports a table of commands
  * (admin/grammar.h); followme-admin.c parses the global options, opens
- * the store when a command needs it, parses the command's words and
- * calls its handler with the command and the parsed arguments.  Handlers
- * return an exit status: FM_ADMIN_OK, FM_ADMIN_FAIL (the operation
- * failed: no such job, ...) or FM_ADMIN_USAGE (bad arguments), having
- * printed a clear message to stderr.
+ * the store when a command needs it, parses the command's words into
+ * admin->args and calls its handler with admin, the command in
+ * admin->cmd.  Handlers return an exit status: FM_ADMIN_OK, FM_ADMIN_FAIL
+ * (the operation failed: no such job, ...) or FM_ADMIN_USAGE (bad
+ * arguments), having printed a clear message to stderr.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -30,6 +30,8 @@ enum { FM_ADMIN_OK = 0, FM_ADMIN_FAIL = 1, FM_ADMIN_USAGE = 2 };
 #define FM_ADMIN_CERT_DAYS 825
 
 struct fm_admin {
+	const struct fm_grammar_command *cmd; /* the command being run */
+	struct fm_grammar_args args;          /* and its words, parsed */
 	struct fm_settings settings;
 	fm_store_t *store;      /* open when the command asked for it */
 	bool json;              /* --json given anywhere on the line */
@@ -49,24 +51,43 @@ struct fm_admin_group {
 	}
 
 /*
+ * The operands of a command that takes none, and of one that takes a
+ * login name (struct fm_grammar_operands).
+ */
+#define FM_ADMIN_NO_OPERANDS                                                   \
+	{                                                                      \
+		0, 0, "takes no arguments", NULL                               \
+	}
+#define FM_ADMIN_ONE_LOGIN                                                     \
+	{                                                                      \
+		1, 1, "expected one login name", NULL                          \
+	}
+
+/*
  * 'fm_admin_fail()' - print "followme-admin: " and the message to
  * stderr; returns FM_ADMIN_FAIL.
  */
 int fm_admin_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
- * 'fm_admin_usage()' - print the message and cmd's usage line to stderr;
- * returns FM_ADMIN_USAGE.
+ * 'fm_admin_done()' - print the message and a newline to stdout, to say
+ * what the command did; returns FM_ADMIN_OK.
  */
-int fm_admin_usage(const struct fm_grammar_command *cmd, const char *fmt, ...)
+int fm_admin_done(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * 'fm_admin_usage()' - print the message and the usage line of
+ * admin->cmd to stderr; returns FM_ADMIN_USAGE.
+ */
+int fm_admin_usage(const struct fm_admin *admin, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /*
  * 'fm_admin_usage_args()' - the same for the message of a failed
- * fm_grammar_parse() of cmd's words; returns FM_ADMIN_USAGE.
+ * fm_grammar_parse() of admin->cmd's words into admin->args; returns
+ * FM_ADMIN_USAGE.
  */
-int fm_admin_usage_args(
-    const struct fm_grammar_command *cmd, const struct fm_grammar_args *args);
+int fm_admin_usage_args(const struct fm_admin *admin);
 
 /*
  * 'fm_admin_open_store()' - drop privileges to the configured user and
@@ -100,10 +121,10 @@ int fm_admin_list_end(struct fm_admin *admin, struct fm_table *t, bool listed,
  */
 #define FM_ADMIN_ACCOUNT_COLUMNS 4
 #define FM_ADMIN_ACCOUNT_COLUMNS_AT(first)                                     \
-	[(first)] = {"BALANCE", 12, NULL, "balance", FM_TABLE_MONEY, 0},       \
-	[(first) + 1] = {NULL, 0, NULL, "held", FM_TABLE_MONEY, 0},            \
-	[(first) + 2] = {NULL, 0, NULL, "restricted", FM_TABLE_BOOL, 0},       \
-	[(first) + 3] = {NULL, 0, NULL, "overdraft", FM_TABLE_MONEY, 0}
+	FM_TABLE_COLUMN((first), "BALANCE", 12, "balance", MONEY),             \
+	    FM_TABLE_JSON((first) + 1, "held", MONEY),                         \
+	    FM_TABLE_JSON((first) + 2, "restricted", BOOL),                    \
+	    FM_TABLE_JSON((first) + 3, "overdraft", MONEY)
 
 /*
  * 'fm_admin_account_cells()' - fill the four cells of those columns from

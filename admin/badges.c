@@ -16,12 +16,24 @@
 enum { B_FINGERPRINT, B_LABEL, B_ADDED, B_LABEL_SHOWN, B_NCOLUMNS };
 
 static const struct fm_table_column badge_columns[B_NCOLUMNS] = {
-    [B_FINGERPRINT] = {"FINGERPRINT", -14, NULL, "fingerprint", FM_TABLE_TEXT,
-        0},
-    [B_LABEL] = {NULL, 0, NULL, "label", FM_TABLE_TEXT, 0},
-    [B_ADDED] = {"ADDED", -19, NULL, "created_at", FM_TABLE_TIME, 0},
-    [B_LABEL_SHOWN] = {"LABEL", 0, NULL, NULL, FM_TABLE_TEXT, FM_TABLE_CLEAN},
-};
+    FM_TABLE_COLUMN(B_FINGERPRINT, "FINGERPRINT", -14, "fingerprint", TEXT),
+    FM_TABLE_JSON(B_LABEL, "label", TEXT),
+    FM_TABLE_COLUMN(B_ADDED, "ADDED", -19, "created_at", TIME),
+    FM_TABLE_CLEANED(B_LABEL_SHOWN, "LABEL", NULL, NULL)};
+
+static bool
+badge_row(const char *fp, const char *label, int64_t at, void *table)
+{
+	struct fm_table_cell c[B_NCOLUMNS] = {
+	    [B_FINGERPRINT] = {fp, 0},
+	    [B_LABEL] = {label, 0},
+	    [B_ADDED] = {NULL, at},
+	    [B_LABEL_SHOWN] = {label, 0},
+	};
+
+	fm_table_row(table, c);
+	return true;
+}
 
 static bool
 badge_key(struct fm_admin *admin, uint8_t *key)
@@ -46,19 +58,18 @@ badge_key(struct fm_admin *admin, uint8_t *key)
 enum { ADD_LABEL };
 
 static int
-badge_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+badge_add(struct fm_admin *admin)
 {
 	uint8_t key[FM_BADGES_KEYLEN], uid[FM_BADGES_UIDMAX];
-	const char *login = args->operand[0].text;
-	const char *hex = args->operand[1].text;
-	const char *label = args->opt[ADD_LABEL].text, *errstr = NULL;
+	const char *login = admin->args.operand[0].text;
+	const char *hex = admin->args.operand[1].text;
+	const char *label = admin->args.opt[ADD_LABEL].text, *errstr = NULL;
 	size_t uidlen;
 	int rc = FM_ADMIN_OK;
 
 	if (!fm_badges_parse_uid(hex, strlen(hex), uid, &uidlen))
-		return fm_admin_usage(
-		    cmd, "'%s' is not a badge UID (4 to 32 bytes in hex)", hex);
+		return fm_admin_usage(admin,
+		    "'%s' is not a badge UID (4 to 32 bytes in hex)", hex);
 	if (!badge_key(admin, key))
 		return FM_ADMIN_FAIL;
 	if (!fm_badges_add(admin->store, key, login, uid, uidlen,
@@ -71,16 +82,15 @@ badge_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 static int
-badge_remove(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+badge_remove(struct fm_admin *admin)
 {
 	uint8_t key[FM_BADGES_KEYLEN], uid[FM_BADGES_UIDMAX];
-	const char *hex = args->operand[0].text;
+	const char *hex = admin->args.operand[0].text;
 	size_t uidlen;
 	int rc = FM_ADMIN_OK;
 
 	if (!fm_badges_parse_uid(hex, strlen(hex), uid, &uidlen))
-		return fm_admin_usage(cmd, "'%s' is not a badge UID", hex);
+		return fm_admin_usage(admin, "'%s' is not a badge UID", hex);
 	if (!badge_key(admin, key))
 		return FM_ADMIN_FAIL;
 	if (!fm_badges_remove(admin->store, key, uid, uidlen))
@@ -91,29 +101,13 @@ badge_remove(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	return rc;
 }
 
-static bool
-badge_row(const char *fp, const char *label, int64_t at, void *table)
-{
-	struct fm_table_cell c[B_NCOLUMNS] = {
-	    [B_FINGERPRINT] = {fp, 0},
-	    [B_LABEL] = {label, 0},
-	    [B_ADDED] = {NULL, at},
-	    [B_LABEL_SHOWN] = {label, 0},
-	};
-
-	fm_table_row(table, c);
-	return true;
-}
-
 static int
-badge_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+badge_list(struct fm_admin *admin)
 {
-	const char *login = args->operand[0].text;
+	const char *login = admin->args.operand[0].text;
 	struct fm_table t;
 	struct fm_user u;
 
-	(void)cmd;
 	if (!fm_users_get(admin->store, login, &u))
 		return fm_admin_fail("no user %s", login);
 	/* What the store could list is all there is to show. */
@@ -122,9 +116,8 @@ badge_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	return fm_admin_list_end(admin, &t, true, "badges", "No badges.");
 }
 
-static const struct fm_grammar_option add_options[] = {
+static const struct fm_grammar_option add_options[FM_GRAMMAR_OPTTABLE] = {
     [ADD_LABEL] = {"label", .help = "a note to tell the user's badges apart"},
-    {.name = NULL},
 };
 
 static const struct fm_grammar_command commands[] = {
@@ -135,8 +128,7 @@ static const struct fm_grammar_command commands[] = {
     {"badge", "remove", "UID", "forget a badge", FM_GRAMMAR_STORE,
         .run = badge_remove, .operands = {1, 1, "expected a UID", NULL}},
     {"badge", "list", "LOGIN [--json]", "list a user's badges",
-        FM_GRAMMAR_STORE, .run = badge_list,
-        .operands = {1, 1, "expected one login name", NULL}},
+        FM_GRAMMAR_STORE, .run = badge_list, .operands = FM_ADMIN_ONE_LOGIN},
 };
 
 const struct fm_admin_group fm_admin_group_badge = FM_ADMIN_GROUP(commands);

@@ -18,20 +18,19 @@
 enum { INIT_SERVER_NAME };
 
 static int
-ca_init(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+ca_init(struct fm_admin *admin)
 {
+	const char *server_name = admin->args.opt[INIT_SERVER_NAME].text;
 	char dir[512], key[600], crt[600], name[256], err[512];
 	char serial[FM_PKI_SERIALMAX];
 
-	if (args->opt[INIT_SERVER_NAME].text != NULL)
-		snprintf(
-		    name, sizeof(name), "%s", args->opt[INIT_SERVER_NAME].text);
+	if (server_name != NULL)
+		snprintf(name, sizeof(name), "%s", server_name);
 	else
 		fm_settings_server_name(&admin->settings, name, sizeof(name));
 	if (!fm_pki_name_is_valid(name))
 		return fm_admin_usage(
-		    cmd, "'%s' is not a valid server name", name);
+		    admin, "'%s' is not a valid server name", name);
 	if (!fm_settings_pki_dir(&admin->settings, dir, sizeof(dir)))
 		return fm_admin_fail("state_dir too long");
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
@@ -50,17 +49,16 @@ ca_init(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	if (!fm_pki_issue(dir, FM_PKI_SERVER, name, FM_ADMIN_CERT_DAYS, key,
 	        crt, serial, err, sizeof(err)))
 		return fm_admin_fail("%s", err);
-	printf("Created the site CA and the server certificate for '%s' in "
-	       "%s.\nTerminals must reach followmed under that name.\n",
+	return fm_admin_done(
+	    "Created the site CA and the server certificate for '%s' in "
+	    "%s.\nTerminals must reach followmed under that name.",
 	    name, dir);
-	return FM_ADMIN_OK;
 }
 
-static const struct fm_grammar_option init_options[] = {
+static const struct fm_grammar_option init_options[FM_GRAMMAR_OPTTABLE] = {
     [INIT_SERVER_NAME] = {"server-name",
         .help = "the DNS name terminals reach followmed by (default: "
                 "server_name of followme.conf, else the host name)"},
-    {.name = NULL},
 };
 
 static const struct fm_grammar_command commands[] = {

@@ -20,12 +20,11 @@ enum {
 };
 
 static const struct fm_table_column dept_columns[D_NCOLUMNS] = {
-    [D_CODE] = {"CODE", -10, NULL, "code", FM_TABLE_TEXT, 0},
-    [D_NAME] = {NULL, 0, NULL, "name", FM_TABLE_TEXT, 0},
-    [D_USERS] = {"USERS", 5, NULL, "users", FM_TABLE_INT, 0},
+    FM_TABLE_COLUMN(D_CODE, "CODE", -10, "code", TEXT),
+    FM_TABLE_JSON(D_NAME, "name", TEXT),
+    FM_TABLE_COLUMN(D_USERS, "USERS", 5, "users", INT),
     FM_ADMIN_ACCOUNT_COLUMNS_AT(D_ACCOUNT),
-    [D_NAME_SHOWN] = {"NAME", 0, "  ", NULL, FM_TABLE_TEXT, FM_TABLE_CLEAN},
-};
+    FM_TABLE_CLEANED(D_NAME_SHOWN, "NAME", "  ", NULL)};
 
 static bool
 dept_row(const struct fm_dept *d, void *table)
@@ -43,27 +42,22 @@ dept_row(const struct fm_dept *d, void *table)
 }
 
 static int
-dept_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+dept_add(struct fm_admin *admin)
 {
-	const char *code = args->operand[0].text, *errstr = NULL;
+	const char *code = admin->args.operand[0].text;
+	const char *name = admin->args.operand[1].text, *errstr = NULL;
 
-	(void)cmd;
-	if (!fm_depts_add(admin->store, code, args->operand[1].text, &errstr))
+	if (!fm_depts_add(admin->store, code, name, &errstr))
 		return fm_admin_fail(
 		    "cannot add department %s: %s", code, errstr);
-	printf("Added department %s.\n", code);
-	return FM_ADMIN_OK;
+	return fm_admin_done("Added department %s.", code);
 }
 
 static int
-dept_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+dept_list(struct fm_admin *admin)
 {
 	struct fm_table t;
 
-	(void)cmd;
-	(void)args;
 	fm_admin_list_begin(admin, &t, dept_columns, D_NCOLUMNS);
 	return fm_admin_list_end(admin, &t,
 	    fm_depts_list(admin->store, dept_row, &t), "departments",
@@ -71,15 +65,14 @@ dept_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 static int
-dept_show(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+dept_show(struct fm_admin *admin)
 {
+	const struct fm_grammar_value *code = &admin->args.operand[0];
 	struct fm_table t;
 	struct fm_dept d;
 
-	(void)cmd;
-	if (!fm_depts_get(admin->store, args->operand[0].text, &d))
-		return fm_admin_fail("no department %s", args->operand[0].text);
+	if (!fm_depts_get(admin->store, code->text, &d))
+		return fm_admin_fail("no department %s", code->text);
 	fm_table_init(&t, stdout, dept_columns, D_NCOLUMNS, admin->json);
 	dept_row(&d, &t);
 	if (admin->json) {
@@ -100,8 +93,7 @@ static const struct fm_grammar_command commands[] = {
         .operands = {2, 2,
             "expected a code and a name (quote a name with spaces)", NULL}},
     {"dept", "list", "[--json]", "list departments with their balances",
-        FM_GRAMMAR_STORE, .run = dept_list,
-        .operands = {0, 0, "takes no arguments", NULL}},
+        FM_GRAMMAR_STORE, .run = dept_list, .operands = FM_ADMIN_NO_OPERANDS},
     {"dept", "show", "CODE [--json]", "show a department and its members",
         FM_GRAMMAR_STORE, .run = dept_show,
         .operands = {1, 1, "expected one department code", NULL}},

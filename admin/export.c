@@ -25,7 +25,7 @@
 
 /* report usage and export read the same options; report refuses the
  * two that only make sense for a file. */
-enum { R_BY, R_FROM, R_TO, R_FORMAT, R_OUT, R_END };
+enum { R_BY, R_FROM, R_TO, R_FORMAT, R_OUT };
 
 #define RANGE_OPTIONS                                                          \
 	[R_BY] = {"by", .flags = FM_GRAMMAR_REQUIRED,                          \
@@ -36,8 +36,7 @@ enum { R_BY, R_FROM, R_TO, R_FORMAT, R_OUT, R_END };
 	    .help = "the first day"},                                          \
 	[R_TO] = {"to", .kind = FM_GRAMMAR_DATE, .flags = FM_GRAMMAR_REQUIRED, \
 	    .invalid = "--to '%s' is not a date (YYYY-MM-DD)",                 \
-	    .help = "the last day"},                                           \
-	[R_END] = {.name = NULL}
+	    .help = "the last day"}
 
 struct range_opts {
 	const char *by, *from, *to, *format, *out;
@@ -50,8 +49,7 @@ struct range_opts {
  * returns false.
  */
 static bool
-get_range(const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args, int nkinds, struct range_opts *o,
+get_range(struct fm_admin *admin, int nkinds, struct range_opts *o,
     enum fm_export_by *by)
 {
 	static const struct {
@@ -60,12 +58,12 @@ get_range(const struct fm_grammar_command *cmd,
 	} kinds[] = {{"user", FM_EXPORT_BY_USER},
 	    {"department", FM_EXPORT_BY_DEPARTMENT},
 	    {"printer", FM_EXPORT_BY_PRINTER}};
-	const struct fm_grammar_value *v = args->opt;
+	const struct fm_grammar_value *v = admin->args.opt;
 
 	*o = (struct range_opts){v[R_BY].text, v[R_FROM].text, v[R_TO].text,
 	    v[R_FORMAT].text, v[R_OUT].text, v[R_FROM].number, 0};
 	if (v[R_TO].number < o->start) {
-		fm_admin_usage(cmd, "--to is before --from");
+		fm_admin_usage(admin, "--to is before --from");
 		return false;
 	}
 	o->end = fm_period_next_day(v[R_TO].number);
@@ -74,20 +72,19 @@ get_range(const struct fm_grammar_command *cmd,
 			*by = kinds[i].by;
 			return true;
 		}
-	fm_admin_usage(cmd, "%s",
+	fm_admin_usage(admin, "%s",
 	    nkinds == 3 ? "--by is user, department or printer"
 	                : "--by is department or user");
 	return false;
 }
 
 static int
-report_usage(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+report_usage(struct fm_admin *admin)
 {
 	struct range_opts o;
 	enum fm_export_by by;
 
-	if (!get_range(cmd, args, 3, &o, &by))
+	if (!get_range(admin, 3, &o, &by))
 		return FM_ADMIN_USAGE;
 	if (!fm_export_write(admin->store, by, o.start, o.end, o.from, o.to,
 	        admin->json ? FM_EXPORT_JSON : FM_EXPORT_TEXT, stdout, NULL))
@@ -212,27 +209,26 @@ export_to_file(struct fm_admin *admin, const struct range_opts *o,
 	return FM_ADMIN_OK;
 }
 
-static int export(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+static int export(struct fm_admin *admin)
 {
 	struct range_opts o;
 	enum fm_export_by by;
 	enum fm_export_format format;
 
-	if (!get_range(cmd, args, 2, &o, &by))
+	if (!get_range(admin, 2, &o, &by))
 		return FM_ADMIN_USAGE;
 	if (o.format == NULL || strcmp(o.format, "csv") == 0)
 		format = FM_EXPORT_CSV;
 	else if (strcmp(o.format, "json") == 0)
 		format = FM_EXPORT_JSON;
 	else
-		return fm_admin_usage(cmd, "--format is csv or json");
+		return fm_admin_usage(admin, "--format is csv or json");
 	if (o.out != NULL)
 		return export_to_file(admin, &o, by, format);
 	return write_export(admin, &o, by, format, stdout);
 }
 
-static const struct fm_grammar_option report_options[] = {
+static const struct fm_grammar_option report_options[FM_GRAMMAR_OPTTABLE] = {
     RANGE_OPTIONS,
     [R_FORMAT] = {"format", .flags = FM_GRAMMAR_REFUSED,
         .invalid = "--format and --out are for export", .help = "export only"},
@@ -240,7 +236,7 @@ static const struct fm_grammar_option report_options[] = {
         .invalid = "--format and --out are for export", .help = "export only"},
 };
 
-static const struct fm_grammar_option export_options[] = {
+static const struct fm_grammar_option export_options[FM_GRAMMAR_OPTTABLE] = {
     RANGE_OPTIONS,
     [R_FORMAT] = {"format", .help = "csv (default) or json"},
     [R_OUT] = {"out",

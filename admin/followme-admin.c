@@ -99,7 +99,6 @@ static int
 dispatch(struct fm_admin *admin, int argc, char **argv, char **args)
 {
 	const struct fm_grammar_command *cmd;
-	struct fm_grammar_args parsed;
 	const char *config = NULL;
 	char err[FM_CONF_ERRMAX + 512];
 	int nargs = 0;
@@ -145,6 +144,7 @@ dispatch(struct fm_admin *admin, int argc, char **argv, char **args)
 		print_help(stderr);
 		return FM_ADMIN_USAGE;
 	}
+	admin->cmd = cmd;
 	if (!fm_settings_load(&admin->settings, config, err, sizeof(err)))
 		return fm_admin_fail("%s", err);
 	admin->now = (int64_t)time(NULL);
@@ -159,9 +159,9 @@ dispatch(struct fm_admin *admin, int argc, char **argv, char **args)
 		args++;
 		nargs--;
 	}
-	if (!fm_grammar_parse(cmd, nargs, args, &parsed))
-		return fm_admin_usage_args(cmd, &parsed);
-	return cmd->run(admin, cmd, &parsed);
+	if (!fm_grammar_parse(cmd, nargs, args, &admin->args))
+		return fm_admin_usage_args(admin);
+	return cmd->run(admin);
 }
 
 int

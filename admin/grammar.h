@@ -27,6 +27,14 @@
 #define FM_GRAMMAR_OPTMAX 12
 #define FM_GRAMMAR_OPERANDMAX 4
 
+/*
+ * The size to declare an option table with: room for the most options a
+ * command may declare and for the entry without a name that ends them,
+ * which an initializer of fewer leaves zeroed.  More options than fit do
+ * not compile.
+ */
+#define FM_GRAMMAR_OPTTABLE (FM_GRAMMAR_OPTMAX + 1)
+
 /* What an option's value (or an operand) is. */
 enum fm_grammar_kind {
 	FM_GRAMMAR_TEXT,    /* any word; checked by valid() if set */
@@ -99,10 +107,12 @@ struct fm_grammar_args {
 };
 
 struct fm_admin;
-struct fm_grammar_command;
 
-typedef int fm_grammar_run_fn(struct fm_admin *admin,
-    const struct fm_grammar_command *cmd, const struct fm_grammar_args *args);
+/*
+ * A command's handler: the command is admin->cmd, its words as parsed
+ * admin->args (admin/admin.h).
+ */
+typedef int fm_grammar_run_fn(struct fm_admin *admin);
 
 /* How many operands a command takes, and what they are. */
 struct fm_grammar_operands {

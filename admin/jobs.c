@@ -42,93 +42,90 @@ enum {
 	J_NCOLUMNS
 };
 
+#define C(kind, col, ...) FM_TABLE_##kind(J_##col, __VA_ARGS__)
 static const struct fm_table_column job_columns[J_NCOLUMNS] = {
-    [J_ID] = {"ID", -6, NULL, "id", FM_TABLE_INT, 0},
-    [J_UUID] = {NULL, 0, NULL, "uuid", FM_TABLE_TEXT, 0},
-    [J_CUPS_JOB_ID] = {NULL, 0, NULL, "cups_job_id", FM_TABLE_INT, 0},
-    [J_OWNER] = {"OWNER", -12, NULL, "owner", FM_TABLE_TEXT, 0},
-    [J_HOST] = {NULL, 0, NULL, "host", FM_TABLE_TEXT, 0},
-    [J_TITLE] = {NULL, 0, NULL, "title", FM_TABLE_TEXT, 0},
-    [J_STATE] = {"STATE", -8, NULL, "state", FM_TABLE_TEXT, 0},
-    [J_CREATED_SHOWN] = {"CREATED", -19, NULL, NULL, FM_TABLE_TIME, 0},
-    [J_PAGES_SHOWN] = {"PAGES", 5, NULL, NULL, FM_TABLE_TEXT, 0},
-    [J_FORMAT] = {NULL, 0, NULL, "format", FM_TABLE_TEXT, 0},
-    [J_DOCUMENTS] = {NULL, 0, NULL, "document_count", FM_TABLE_INT, 0},
-    [J_SIZE] = {"BYTES", 9, NULL, "size", FM_TABLE_INT, 0},
+    C(COLUMN, ID, "ID", -6, "id", INT), C(JSON, UUID, "uuid", TEXT),
+    C(JSON, CUPS_JOB_ID, "cups_job_id", INT),
+    C(COLUMN, OWNER, "OWNER", -12, "owner", TEXT), C(JSON, HOST, "host", TEXT),
+    C(JSON, TITLE, "title", TEXT), C(COLUMN, STATE, "STATE", -8, "state", TEXT),
+    C(SHOWN, CREATED_SHOWN, "CREATED", -19, TIME),
+    C(SHOWN, PAGES_SHOWN, "PAGES", 5, TEXT), C(JSON, FORMAT, "format", TEXT),
+    C(JSON, DOCUMENTS, "document_count", INT),
+    C(COLUMN, SIZE, "BYTES", 9, "size", INT),
     /* A terminal is no place for a title's escape sequences. */
-    [J_TITLE_SHOWN] = {"TITLE", 0, "  ", NULL, FM_TABLE_TEXT, FM_TABLE_CLEAN},
-    [J_PAGES] = {NULL, 0, NULL, "pages", FM_TABLE_INT, 0},
-    [J_COPIES] = {NULL, 0, NULL, "copies", FM_TABLE_INT, 0},
-    [J_SIDES] = {NULL, 0, NULL, "sides", FM_TABLE_TEXT, 0},
-    [J_NUMBER_UP] = {NULL, 0, NULL, "number_up", FM_TABLE_INT, 0},
-    [J_COLOR_MODE] = {NULL, 0, NULL, "color_mode", FM_TABLE_TEXT, 0},
-    [J_MEDIA] = {NULL, 0, NULL, "media", FM_TABLE_TEXT, 0},
-    [J_ACCOUNT] = {NULL, 0, NULL, "account", FM_TABLE_TEXT, 0},
-    [J_CREATED] = {NULL, 0, NULL, "created_at", FM_TABLE_TIME, 0},
-    [J_EXPIRES] = {NULL, 0, NULL, "expires_at", FM_TABLE_TIME, 0},
-};
+    C(CLEANED, TITLE_SHOWN, "TITLE", "  ", NULL), C(JSON, PAGES, "pages", INT),
+    C(JSON, COPIES, "copies", INT), C(JSON, SIDES, "sides", TEXT),
+    C(JSON, NUMBER_UP, "number_up", INT),
+    C(JSON, COLOR_MODE, "color_mode", TEXT), C(JSON, MEDIA, "media", TEXT),
+    C(JSON, ACCOUNT, "account", TEXT), C(JSON, CREATED, "created_at", TIME),
+    C(JSON, EXPIRES, "expires_at", TIME)};
+#undef C
 
-/* pages holds the shown page count: borrowed by the cells. */
-static void
-job_cells(
-    const struct fm_job *job, struct fm_table_cell *c, char *pages, size_t size)
+/* The page count a table shows: the number, or "?" before counting. */
+static const char *
+shown_pages(const struct fm_job *job, char *buf, size_t size)
 {
-	const struct fm_ticket *t = &job->ticket;
-
 	if (job->pages >= 0)
-		snprintf(pages, size, "%" PRId64, job->pages);
+		snprintf(buf, size, "%" PRId64, job->pages);
 	else
-		snprintf(pages, size, "?");
-	c[J_ID].number = job->id;
-	c[J_UUID].text = t->uuid;
-	c[J_CUPS_JOB_ID].number = t->cups_job_id;
-	c[J_OWNER].text = t->owner;
-	c[J_HOST].text = t->host;
-	c[J_TITLE].text = t->title;
-	c[J_STATE].text = job->state;
-	c[J_CREATED_SHOWN].number = job->created_at;
-	c[J_PAGES_SHOWN].text = pages;
-	c[J_FORMAT].text = t->format;
-	c[J_DOCUMENTS].number = job->documents;
-	c[J_SIZE].number = (int64_t)t->size;
-	c[J_TITLE_SHOWN].text = t->title;
-	c[J_PAGES].number = job->pages;
-	c[J_COPIES].number = t->copies;
-	c[J_SIDES].text = t->sides;
-	c[J_NUMBER_UP].number = t->number_up;
-	c[J_COLOR_MODE].text = t->color_mode;
-	c[J_MEDIA].text = t->media;
-	c[J_ACCOUNT].text = t->account;
-	c[J_CREATED].number = job->created_at;
-	c[J_EXPIRES].number = job->expires_at;
+		snprintf(buf, size, "?");
+	return buf;
 }
 
-static bool
-list_job(const struct fm_job *job, void *arg)
-{
-	struct fm_table_cell c[J_NCOLUMNS];
-	char pages[32];
+/* A cell of job_columns, named without J_: a text or a number. */
+#define TEXT(col, text) [J_##col] = {(text), 0}
+#define NUMBER(col, number) [J_##col] = {NULL, (number)}
 
-	job_cells(job, c, pages, sizeof(pages));
-	fm_table_row(arg, c);
+/*
+ * Writes job to t with emit: fm_table_row() for a line of jobs list,
+ * fm_table_fields() for the members of the object jobs show writes.
+ */
+static void
+write_job(struct fm_table *t, const struct fm_job *job,
+    void (*emit)(struct fm_table *, const struct fm_table_cell *))
+{
+	const struct fm_ticket *k = &job->ticket;
+	char pages[32];
+	const struct fm_table_cell c[J_NCOLUMNS] = {NUMBER(ID, job->id),
+	    TEXT(UUID, k->uuid), NUMBER(CUPS_JOB_ID, k->cups_job_id),
+	    TEXT(OWNER, k->owner), TEXT(HOST, k->host), TEXT(TITLE, k->title),
+	    TEXT(STATE, job->state), NUMBER(CREATED_SHOWN, job->created_at),
+	    TEXT(PAGES_SHOWN, shown_pages(job, pages, sizeof(pages))),
+	    TEXT(FORMAT, k->format), NUMBER(DOCUMENTS, job->documents),
+	    NUMBER(SIZE, (int64_t)k->size), TEXT(TITLE_SHOWN, k->title),
+	    NUMBER(PAGES, job->pages), NUMBER(COPIES, k->copies),
+	    TEXT(SIDES, k->sides), NUMBER(NUMBER_UP, k->number_up),
+	    TEXT(COLOR_MODE, k->color_mode), TEXT(MEDIA, k->media),
+	    TEXT(ACCOUNT, k->account), NUMBER(CREATED, job->created_at),
+	    NUMBER(EXPIRES, job->expires_at)};
+
+	emit(t, c);
+}
+
+#undef TEXT
+#undef NUMBER
+
+static bool
+list_job(const struct fm_job *job, void *table)
+{
+	write_job(table, job, fm_table_row);
 	return true;
 }
 
 enum { LIST_USER, LIST_STATE, LIST_ALL };
 
 static int
-jobs_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+jobs_list(struct fm_admin *admin)
 {
 	static const char *const states[] = {
 	    "held", "releasing", "released", "deleted", "expired"};
-	const struct fm_grammar_value *state = &args->opt[LIST_STATE];
+	const struct fm_grammar_value *state = &admin->args.opt[LIST_STATE];
 	const char *want = "held";
 	struct fm_table t;
 	bool known = false;
 
 	/* --state and --all: the later one counts. */
-	if (args->opt[LIST_ALL].seq > state->seq)
+	if (admin->args.opt[LIST_ALL].seq > state->seq)
 		want = NULL;
 	else if (state->text != NULL)
 		want = state->text;
@@ -136,14 +133,14 @@ jobs_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	     i++)
 		known = known || strcmp(want, states[i]) == 0;
 	if (want != NULL && !known)
-		return fm_admin_usage(cmd,
+		return fm_admin_usage(admin,
 		    "unknown state '%s' (held, releasing, released, deleted, "
 		    "expired)",
 		    want);
 	fm_admin_list_begin(admin, &t, job_columns, J_NCOLUMNS);
 	return fm_admin_list_end(admin, &t,
-	    fm_jobstore_list(
-	        admin->store, args->opt[LIST_USER].text, want, list_job, &t),
+	    fm_jobstore_list(admin->store, admin->args.opt[LIST_USER].text,
+	        want, list_job, &t),
 	    "jobs", "No jobs.");
 }
 
@@ -159,16 +156,14 @@ enum {
 	D_NCOLUMNS
 };
 
+#define C(kind, col, ...) FM_TABLE_##kind(D_##col, __VA_ARGS__)
 static const struct fm_table_column document_columns[D_NCOLUMNS] = {
-    [D_SEQ] = {NULL, 0, NULL, "seq", FM_TABLE_INT, 0},
-    [D_NAME] = {NULL, 0, NULL, "name", FM_TABLE_TEXT, 0},
-    [D_FORMAT] = {NULL, 0, NULL, "format", FM_TABLE_TEXT, 0},
-    [D_SIZE] = {NULL, 0, NULL, "size", FM_TABLE_INT, 0},
-    [D_PAGES] = {NULL, 0, NULL, "pages", FM_TABLE_INT, 0},
-    [D_COLOR_PAGES] = {NULL, 0, NULL, "color_pages", FM_TABLE_INT, 0},
-    [D_COUNT_STATUS] = {NULL, 0, NULL, "count_status", FM_TABLE_TEXT, 0},
-    [D_SPOOL_FILE] = {NULL, 0, NULL, "spool_file", FM_TABLE_TEXT, 0},
-};
+    C(JSON, SEQ, "seq", INT), C(JSON, NAME, "name", TEXT),
+    C(JSON, FORMAT, "format", TEXT), C(JSON, SIZE, "size", INT),
+    C(JSON, PAGES, "pages", INT), C(JSON, COLOR_PAGES, "color_pages", INT),
+    C(JSON, COUNT_STATUS, "count_status", TEXT),
+    C(JSON, SPOOL_FILE, "spool_file", TEXT)};
+#undef C
 
 static bool
 print_document(const struct fm_document *doc, void *arg)
@@ -217,28 +212,23 @@ print_event(int64_t at, const char *event, const char *detail, void *arg)
 }
 
 static int
-jobs_show(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+jobs_show(struct fm_admin *admin)
 {
 	struct fm_table documents;
 	struct fm_job job;
 	char when[FM_TABLE_TIMEMAX], title[FM_TICKET_TITLEMAX];
-	int64_t id = args->operand[0].number;
+	int64_t id = admin->args.operand[0].number;
 
-	(void)cmd;
 	if (!fm_jobstore_get(admin->store, id, &job))
 		return fm_admin_fail("no job %" PRId64, id);
 	fm_table_init(
 	    &documents, stdout, document_columns, D_NCOLUMNS, admin->json);
 	if (admin->json) {
 		struct fm_table t;
-		struct fm_table_cell c[J_NCOLUMNS];
-		char pages[32];
 
 		fm_table_init(&t, stdout, job_columns, J_NCOLUMNS, true);
-		job_cells(&job, c, pages, sizeof(pages));
 		fputc('{', stdout);
-		fm_table_fields(&t, c);
+		write_job(&t, &job, fm_table_fields);
 		fputs(",\"documents\":[", stdout);
 		fm_jobstore_documents(
 		    admin->store, id, print_document, &documents);
@@ -306,15 +296,13 @@ open_spool(struct fm_admin *admin)
 }
 
 static int
-jobs_delete(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+jobs_delete(struct fm_admin *admin)
 {
 	struct fm_job job;
 	fm_spool_t *spool;
-	int64_t id = args->operand[0].number;
+	int64_t id = admin->args.operand[0].number;
 	int rc = FM_ADMIN_OK;
 
-	(void)cmd;
 	if (!fm_jobstore_get(admin->store, id, &job))
 		return fm_admin_fail("no job %" PRId64, id);
 	if ((spool = open_spool(admin)) == NULL)
@@ -331,15 +319,12 @@ jobs_delete(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 static int
-jobs_purge_expired(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+jobs_purge_expired(struct fm_admin *admin)
 {
 	int64_t ids[256];
 	fm_spool_t *spool;
 	int n, total = 0;
 
-	(void)cmd;
-	(void)args;
 	if ((spool = open_spool(admin)) == NULL)
 		return FM_ADMIN_FAIL;
 	while ((n = fm_jobstore_expired(admin->store, admin->now, ids,
@@ -353,42 +338,36 @@ jobs_purge_expired(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	if (n < 0)
 		return fm_admin_fail("cannot read expired jobs: %s",
 		    fm_store_last_error(admin->store));
-	printf("Purged %d expired job(s).\n", total);
-	return FM_ADMIN_OK;
+	return fm_admin_done("Purged %d expired job(s).", total);
 }
 
 enum { ANONYMISE_OLDER_THAN };
 
 static int
-privacy_anonymise(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+privacy_anonymise(struct fm_admin *admin)
 {
-	int64_t days = args->opt[ANONYMISE_OLDER_THAN].number, count = 0;
+	int64_t days = admin->args.opt[ANONYMISE_OLDER_THAN].number, count = 0;
 
-	(void)cmd;
 	if (!fm_privacy_anonymise(admin->store,
 	        fm_store_now(admin->store) - days * 86400, &count))
 		return fm_admin_fail(
 		    "cannot anonymise: %s", fm_store_last_error(admin->store));
-	printf("Anonymised %" PRId64 " job(s).\n", count);
-	return FM_ADMIN_OK;
+	return fm_admin_done("Anonymised %" PRId64 " job(s).", count);
 }
 
-static const struct fm_grammar_option list_options[] = {
+static const struct fm_grammar_option list_options[FM_GRAMMAR_OPTTABLE] = {
     [LIST_USER] = {"user", .help = "only the jobs of this owner"},
     [LIST_STATE] = {"state", .help = "jobs in this state instead of held ones"},
     [LIST_ALL] = {"all", .kind = FM_GRAMMAR_FLAG,
         .help = "jobs in every state"},
-    {.name = NULL},
 };
 
-static const struct fm_grammar_option anonymise_options[] = {
+static const struct fm_grammar_option anonymise_options[FM_GRAMMAR_OPTTABLE] = {
     [ANONYMISE_OLDER_THAN] = {"older-than", .kind = FM_GRAMMAR_INTEGER,
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
         .invalid = "--older-than is a number of days (0 to 36500)",
         .missing = "--older-than DAYS is required", .min = 0, .max = 36500,
         .help = "jobs that ended this many days ago or more"},
-    {.name = NULL},
 };
 
 static const struct fm_grammar_option job_id = {"ID",
@@ -407,8 +386,7 @@ static const struct fm_grammar_command jobs_commands[] = {
         .operands = {1, 1, "expected one job id", &job_id}},
     {"jobs", "purge-expired", "",
         "expire every held job past its expiry time now", FM_GRAMMAR_STORE,
-        .run = jobs_purge_expired,
-        .operands = {0, 0, "takes no arguments", NULL}},
+        .run = jobs_purge_expired, .operands = FM_ADMIN_NO_OPERANDS},
 };
 
 static const struct fm_grammar_command privacy_commands[] = {

@@ -14,41 +14,33 @@
 enum { REFUND_REASON };
 
 static int
-refund(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+refund(struct fm_admin *admin)
 {
-	int64_t job = args->operand[0].number, amount = 0;
+	int64_t job = admin->args.operand[0].number, amount = 0;
 	const char *errstr = NULL;
 	char money[FM_MONEY_STRMAX];
 
-	(void)cmd;
 	if (!fm_ledger_refund_job(admin->store, job,
-	        args->opt[REFUND_REASON].text, admin->operator_name, &amount,
-	        &errstr))
+	        admin->args.opt[REFUND_REASON].text, admin->operator_name,
+	        &amount, &errstr))
 		return fm_admin_fail("job %" PRId64 ": %s", job, errstr);
-	printf("Refunded %s for job %" PRId64 ".\n",
+	return fm_admin_done("Refunded %s for job %" PRId64 ".",
 	    fm_money_format(amount, money, sizeof(money)), job);
-	return FM_ADMIN_OK;
 }
 
 enum { V_OK, V_ROWS, V_PROBLEMS, V_NCOLUMNS };
 
 static const struct fm_table_column verify_columns[V_NCOLUMNS] = {
-    [V_OK] = {NULL, 0, NULL, "ok", FM_TABLE_BOOL, 0},
-    [V_ROWS] = {NULL, 0, NULL, "rows", FM_TABLE_INT, 0},
-    [V_PROBLEMS] = {NULL, 0, NULL, "problems", FM_TABLE_TEXT, 0},
-};
+    FM_TABLE_JSON(V_OK, "ok", BOOL), FM_TABLE_JSON(V_ROWS, "rows", INT),
+    FM_TABLE_JSON(V_PROBLEMS, "problems", TEXT)};
 
 static int
-ledger_verify(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+ledger_verify(struct fm_admin *admin)
 {
 	char report[4096];
 	int64_t rows = 0;
 	bool ok;
 
-	(void)cmd;
-	(void)args;
 	ok = fm_ledger_verify(admin->store, &rows, report, sizeof(report));
 	if (admin->json) {
 		struct fm_table_cell c[V_NCOLUMNS] = {
@@ -71,33 +63,28 @@ ledger_verify(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 enum { CLOSE_TO };
 
 static int
-period_close(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+period_close(struct fm_admin *admin)
 {
-	const struct fm_grammar_value *to = &args->opt[CLOSE_TO];
+	const struct fm_grammar_value *to = &admin->args.opt[CLOSE_TO];
 	const char *errstr = NULL;
 
-	(void)cmd;
 	if (!fm_ledger_close_period(admin->store, to->number, &errstr))
 		return fm_admin_fail(
 		    "cannot close through %s: %s", to->text, errstr);
-	printf("Closed every day through %s.\n", to->text);
-	return FM_ADMIN_OK;
+	return fm_admin_done("Closed every day through %s.", to->text);
 }
 
-static const struct fm_grammar_option refund_options[] = {
+static const struct fm_grammar_option refund_options[FM_GRAMMAR_OPTTABLE] = {
     [REFUND_REASON] = {"reason",
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONEMPTY,
         .missing = "--reason is required", .help = "why, for the ledger"},
-    {.name = NULL},
 };
 
-static const struct fm_grammar_option close_options[] = {
+static const struct fm_grammar_option close_options[FM_GRAMMAR_OPTTABLE] = {
     [CLOSE_TO] = {"to", .kind = FM_GRAMMAR_DATE, .flags = FM_GRAMMAR_REQUIRED,
         .invalid = "--to DATE (YYYY-MM-DD) is required",
         .missing = "--to DATE (YYYY-MM-DD) is required",
         .help = "the last day to close"},
-    {.name = NULL},
 };
 
 static const struct fm_grammar_option job_id = {"JOB",
@@ -113,7 +100,7 @@ static const struct fm_grammar_command refund_commands[] = {
 static const struct fm_grammar_command ledger_commands[] = {
     {"ledger", "verify", "[--json]",
         "check the ledger's hash chain and cached balances", FM_GRAMMAR_STORE,
-        .run = ledger_verify, .operands = {0, 0, "takes no arguments", NULL}},
+        .run = ledger_verify, .operands = FM_ADMIN_NO_OPERANDS},
 };
 
 static const struct fm_grammar_command period_commands[] = {

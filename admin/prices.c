@@ -19,16 +19,14 @@ static const char *const sides[] = {"simplex", "duplex", NULL};
 static const char *const units[] = {"impression", "sheet", NULL};
 
 static int
-price_set(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+price_set(struct fm_admin *admin)
 {
-	const struct fm_grammar_value *o = args->opt;
+	const struct fm_grammar_value *o = admin->args.opt;
 	const char *printer = o[SET_PRINTER].text, *errstr = NULL;
 	struct fm_price_entry e = {"", -1, -1, false, -1};
 	char money[FM_MONEY_STRMAX];
 	int version = 0;
 
-	(void)cmd;
 	if (printer == NULL)
 		printer = "";
 	snprintf(e.media, sizeof(e.media), "%s", o[SET_MEDIA].text);
@@ -39,23 +37,22 @@ price_set(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	if (!fm_price_set(admin->store, printer, &e, admin->operator_name,
 	        &version, &errstr))
 		return fm_admin_fail("cannot set the price: %s", errstr);
-	printf("Price list %s is now version %d: %s %s %s %s per %s.\n",
+	return fm_admin_done(
+	    "Price list %s is now version %d: %s %s %s %s per %s.",
 	    printer[0] ? printer : "(default)", version, e.media,
 	    e.colour ? "colour" : "mono", e.duplex ? "duplex" : "simplex",
 	    fm_money_format(e.amount, money, sizeof(money)),
 	    e.per_sheet ? "sheet" : "impression");
-	return FM_ADMIN_OK;
 }
 
 enum { E_MEDIA, E_COLOUR, E_SIDES, E_PER, E_AMOUNT, E_NCOLUMNS };
 
 static const struct fm_table_column price_columns[E_NCOLUMNS] = {
-    [E_MEDIA] = {"MEDIA", -8, NULL, "media", FM_TABLE_TEXT, 0},
-    [E_COLOUR] = {"COLOUR", -7, NULL, "colour", FM_TABLE_TEXT, 0},
-    [E_SIDES] = {"SIDES", -8, NULL, "sides", FM_TABLE_TEXT, 0},
-    [E_PER] = {"PER", -11, NULL, "per", FM_TABLE_TEXT, 0},
-    [E_AMOUNT] = {"AMOUNT", 10, NULL, "amount", FM_TABLE_MONEY, 0},
-};
+    FM_TABLE_COLUMN(E_MEDIA, "MEDIA", -8, "media", TEXT),
+    FM_TABLE_COLUMN(E_COLOUR, "COLOUR", -7, "colour", TEXT),
+    FM_TABLE_COLUMN(E_SIDES, "SIDES", -8, "sides", TEXT),
+    FM_TABLE_COLUMN(E_PER, "PER", -11, "per", TEXT),
+    FM_TABLE_COLUMN(E_AMOUNT, "AMOUNT", 10, "amount", MONEY)};
 
 static bool
 price_row(const struct fm_price_entry *e, void *table)
@@ -75,16 +72,14 @@ price_row(const struct fm_price_entry *e, void *table)
 enum { SHOW_PRINTER, SHOW_VERSION };
 
 static int
-price_show(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+price_show(struct fm_admin *admin)
 {
-	const char *printer = args->opt[SHOW_PRINTER].text;
-	int64_t v = args->opt[SHOW_VERSION].number;
+	const char *printer = admin->args.opt[SHOW_PRINTER].text;
+	int64_t v = admin->args.opt[SHOW_VERSION].number;
 	struct fm_table t;
 	bool own = false;
 	int version;
 
-	(void)cmd;
 	if (printer == NULL)
 		printer = "";
 	version =
@@ -114,10 +109,9 @@ price_show(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 enum { V_VERSION, V_CREATED, V_BY, V_NCOLUMNS };
 
 static const struct fm_table_column version_columns[V_NCOLUMNS] = {
-    [V_VERSION] = {"VERSION", -8, NULL, "version", FM_TABLE_INT, 0},
-    [V_CREATED] = {"CREATED", -19, NULL, "created_at", FM_TABLE_TIME, 0},
-    [V_BY] = {"BY", 0, NULL, "created_by", FM_TABLE_TEXT, 0},
-};
+    FM_TABLE_COLUMN(V_VERSION, "VERSION", -8, "version", INT),
+    FM_TABLE_COLUMN(V_CREATED, "CREATED", -19, "created_at", TIME),
+    FM_TABLE_COLUMN(V_BY, "BY", 0, "created_by", TEXT)};
 
 static bool
 version_row(int version, int64_t at, const char *by, void *table)
@@ -135,20 +129,18 @@ version_row(int version, int64_t at, const char *by, void *table)
 enum { HISTORY_PRINTER };
 
 static int
-price_history(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+price_history(struct fm_admin *admin)
 {
-	const char *printer = args->opt[HISTORY_PRINTER].text;
+	const char *printer = admin->args.opt[HISTORY_PRINTER].text;
 	struct fm_table t;
 
-	(void)cmd;
 	/* What the store could list is all there is to show. */
 	fm_admin_list_begin(admin, &t, version_columns, V_NCOLUMNS);
 	fm_price_history(admin->store, printer ? printer : "", version_row, &t);
 	return fm_admin_list_end(admin, &t, true, "versions", "No versions.");
 }
 
-static const struct fm_grammar_option set_options[] = {
+static const struct fm_grammar_option set_options[FM_GRAMMAR_OPTTABLE] = {
     [SET_PRINTER] = {"printer",
         .help = "the printer's list (default: the default list)"},
     [SET_MEDIA] = {"media", .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
@@ -169,23 +161,20 @@ static const struct fm_grammar_option set_options[] = {
     [SET_AMOUNT] = {"amount", .kind = FM_GRAMMAR_MONEY,
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
         .invalid = "'%s' is not an amount (like 0.05)", .help = "the price"},
-    {.name = NULL},
 };
 
-static const struct fm_grammar_option show_options[] = {
+static const struct fm_grammar_option show_options[FM_GRAMMAR_OPTTABLE] = {
     [SHOW_PRINTER] = {"printer",
         .help = "the list this printer is charged with"},
     [SHOW_VERSION] = {"version", .kind = FM_GRAMMAR_INTEGER,
         .flags = FM_GRAMMAR_AT_ONCE, .invalid = "'%s' is not a version",
         .min = 1, .max = INT32_MAX,
         .help = "this version instead of the current one"},
-    {.name = NULL},
 };
 
-static const struct fm_grammar_option history_options[] = {
+static const struct fm_grammar_option history_options[FM_GRAMMAR_OPTTABLE] = {
     [HISTORY_PRINTER] = {"printer",
         .help = "the printer's list (default: the default list)"},
-    {.name = NULL},
 };
 
 static const struct fm_grammar_command commands[] = {

@@ -12,28 +12,9 @@
 enum { P_NAME, P_URI, P_LOCATION, P_NCOLUMNS };
 
 static const struct fm_table_column printer_columns[P_NCOLUMNS] = {
-    [P_NAME] = {"NAME", -16, NULL, "name", FM_TABLE_TEXT, 0},
-    [P_URI] = {"DESTINATION", -40, NULL, "uri", FM_TABLE_TEXT, 0},
-    [P_LOCATION] = {"LOCATION", 0, NULL, "location", FM_TABLE_TEXT,
-        FM_TABLE_CLEAN},
-};
-
-enum { ADD_URI, ADD_LOCATION };
-
-static int
-printer_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
-{
-	const char *name = args->operand[0].text, *errstr = NULL;
-	const char *location = args->opt[ADD_LOCATION].text;
-
-	(void)cmd;
-	if (!fm_printers_add(admin->store, name, args->opt[ADD_URI].text,
-	        location ? location : "", &errstr))
-		return fm_admin_fail("cannot add printer %s: %s", name, errstr);
-	printf("Added printer %s.\n", name);
-	return FM_ADMIN_OK;
-}
+    FM_TABLE_COLUMN(P_NAME, "NAME", -16, "name", TEXT),
+    FM_TABLE_COLUMN(P_URI, "DESTINATION", -40, "uri", TEXT),
+    FM_TABLE_CLEANED(P_LOCATION, "LOCATION", NULL, "location")};
 
 static bool
 printer_row(const struct fm_printer *p, void *table)
@@ -48,26 +29,36 @@ printer_row(const struct fm_printer *p, void *table)
 	return true;
 }
 
+enum { ADD_URI, ADD_LOCATION };
+
 static int
-printer_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+printer_add(struct fm_admin *admin)
+{
+	const char *name = admin->args.operand[0].text, *errstr = NULL;
+	const char *location = admin->args.opt[ADD_LOCATION].text;
+
+	if (!fm_printers_add(admin->store, name, admin->args.opt[ADD_URI].text,
+	        location ? location : "", &errstr))
+		return fm_admin_fail("cannot add printer %s: %s", name, errstr);
+	return fm_admin_done("Added printer %s.", name);
+}
+
+static int
+printer_list(struct fm_admin *admin)
 {
 	struct fm_table t;
 
-	(void)cmd;
-	(void)args;
 	fm_admin_list_begin(admin, &t, printer_columns, P_NCOLUMNS);
 	return fm_admin_list_end(admin, &t,
 	    fm_printers_list(admin->store, printer_row, &t), "printers",
 	    "No printers.");
 }
 
-static const struct fm_grammar_option add_options[] = {
+static const struct fm_grammar_option add_options[FM_GRAMMAR_OPTTABLE] = {
     [ADD_URI] = {"uri", .alias = "queue", .flags = FM_GRAMMAR_REQUIRED,
         .missing = "--uri or --queue is required",
         .help = "the printer's ipp:// or ipps:// URI, or a CUPS queue"},
     [ADD_LOCATION] = {"location", .help = "where it stands"},
-    {.name = NULL},
 };
 
 static const struct fm_grammar_command commands[] = {
@@ -76,7 +67,7 @@ static const struct fm_grammar_command commands[] = {
         .run = printer_add, .options = add_options,
         .operands = {1, 1, "expected one printer name", NULL}},
     {"printer", "list", "[--json]", "list printers", FM_GRAMMAR_STORE,
-        .run = printer_list, .operands = {0, 0, "takes no arguments", NULL}},
+        .run = printer_list, .operands = FM_ADMIN_NO_OPERANDS},
 };
 
 const struct fm_admin_group fm_admin_group_printer = FM_ADMIN_GROUP(commands);

@@ -17,41 +17,9 @@ enum {
 };
 
 static const struct fm_table_column project_columns[P_NCOLUMNS] = {
-    [P_CODE] = {"CODE", -16, NULL, "code", FM_TABLE_TEXT, 0},
-    [P_MEMBERS] = {"MEMBERS", 7, NULL, "members", FM_TABLE_INT, 0},
-    FM_ADMIN_ACCOUNT_COLUMNS_AT(P_ACCOUNT),
-};
-
-static int
-project_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
-{
-	const char *code = args->operand[0].text, *errstr = NULL;
-
-	(void)cmd;
-	if (!fm_accounts_add_project(admin->store, code, &errstr))
-		return fm_admin_fail("cannot add project %s: %s", code, errstr);
-	printf("Added project account %s.\n", code);
-	return FM_ADMIN_OK;
-}
-
-static int
-project_allow(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
-{
-	const char *code = args->operand[0].text;
-	const char *login = args->operand[1].text, *errstr = NULL;
-	struct fm_account a;
-
-	(void)cmd;
-	if (!fm_accounts_find(admin->store, "project", code, &a) &&
-	    !fm_accounts_find(admin->store, "department", code, &a))
-		return fm_admin_fail("no project or department %s", code);
-	if (!fm_accounts_allow(admin->store, a.id, login, &errstr))
-		return fm_admin_fail("%s: %s", login, errstr);
-	printf("%s may now charge jobs to %s.\n", login, code);
-	return FM_ADMIN_OK;
-}
+    FM_TABLE_COLUMN(P_CODE, "CODE", -16, "code", TEXT),
+    FM_TABLE_COLUMN(P_MEMBERS, "MEMBERS", 7, "members", INT),
+    FM_ADMIN_ACCOUNT_COLUMNS_AT(P_ACCOUNT)};
 
 static bool
 project_row(const struct fm_account *a, int members, void *table)
@@ -67,13 +35,35 @@ project_row(const struct fm_account *a, int members, void *table)
 }
 
 static int
-project_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+project_add(struct fm_admin *admin)
+{
+	const char *code = admin->args.operand[0].text, *errstr = NULL;
+
+	if (!fm_accounts_add_project(admin->store, code, &errstr))
+		return fm_admin_fail("cannot add project %s: %s", code, errstr);
+	return fm_admin_done("Added project account %s.", code);
+}
+
+static int
+project_allow(struct fm_admin *admin)
+{
+	const char *code = admin->args.operand[0].text;
+	const char *login = admin->args.operand[1].text, *errstr = NULL;
+	struct fm_account a;
+
+	if (!fm_accounts_find(admin->store, "project", code, &a) &&
+	    !fm_accounts_find(admin->store, "department", code, &a))
+		return fm_admin_fail("no project or department %s", code);
+	if (!fm_accounts_allow(admin->store, a.id, login, &errstr))
+		return fm_admin_fail("%s: %s", login, errstr);
+	return fm_admin_done("%s may now charge jobs to %s.", login, code);
+}
+
+static int
+project_list(struct fm_admin *admin)
 {
 	struct fm_table t;
 
-	(void)cmd;
-	(void)args;
 	fm_admin_list_begin(admin, &t, project_columns, P_NCOLUMNS);
 	return fm_admin_list_end(admin, &t,
 	    fm_accounts_list(admin->store, "project", project_row, &t),
@@ -90,7 +80,7 @@ static const struct fm_grammar_command commands[] = {
         .run = project_allow,
         .operands = {2, 2, "expected an account code and a login name", NULL}},
     {"project", "list", "[--json]", "list project accounts", FM_GRAMMAR_STORE,
-        .run = project_list, .operands = {0, 0, "takes no arguments", NULL}},
+        .run = project_list, .operands = FM_ADMIN_NO_OPERANDS},
 };
 
 const struct fm_admin_group fm_admin_group_project = FM_ADMIN_GROUP(commands);

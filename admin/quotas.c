@@ -29,8 +29,7 @@ enum {
 	T_CAP,
 	T_OVERDRAFT,
 	T_RESTRICTED,
-	T_UNRESTRICTED,
-	T_END
+	T_UNRESTRICTED
 };
 
 #define UNREAD "accepted, not read by this command"
@@ -42,8 +41,7 @@ enum {
 	[T_RESTRICTED] = {"restricted", .kind = FM_GRAMMAR_FLAG,               \
 	    .help = "may not go below minus the overdraft"},                   \
 	[T_UNRESTRICTED] = {"unrestricted", .kind = FM_GRAMMAR_FLAG,           \
-	    .help = "charged without limit"},                                  \
-	[T_END] = {.name = NULL}
+	    .help = "charged without limit"}
 
 /* What grant and adjust read besides the account and the amount. */
 #define ADD_OPTIONS                                                            \
@@ -64,14 +62,13 @@ is_period(const char *s)
 
 /* The account named by --user or --department (exactly one). */
 static int
-find_account(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args, struct fm_account *out)
+find_account(struct fm_admin *admin, struct fm_account *out)
 {
-	const char *user = args->opt[T_USER].text;
-	const char *dept = args->opt[T_DEPARTMENT].text;
+	const char *user = admin->args.opt[T_USER].text;
+	const char *dept = admin->args.opt[T_DEPARTMENT].text;
 
 	if ((user == NULL) == (dept == NULL))
-		return fm_admin_usage(cmd,
+		return fm_admin_usage(admin,
 		    "give exactly one of --user, --department and --project");
 	if (user != NULL && !fm_accounts_find(admin->store, "user", user, out))
 		return fm_admin_fail("no user %s", user);
@@ -85,10 +82,9 @@ find_account(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 static int
-quota_set(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+quota_set(struct fm_admin *admin)
 {
-	const struct fm_grammar_value *o = args->opt;
+	const struct fm_grammar_value *o = admin->args.opt;
 	enum fm_period period = FM_PERIOD_MONTHLY;
 	int64_t amount = o[T_AMOUNT].number;
 	int64_t cap = o[T_CAP].text != NULL ? o[T_CAP].number : 0;
@@ -99,25 +95,23 @@ quota_set(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 
 	if (o[T_PERIOD].text != NULL)
 		fm_period_parse(o[T_PERIOD].text, &period);
-	if ((rc = find_account(admin, cmd, args, &a)) != FM_ADMIN_OK)
+	if ((rc = find_account(admin, &a)) != FM_ADMIN_OK)
 		return rc;
 	if (!fm_alloc_set(admin->store, a.id, amount, period, cap, &errstr))
 		return fm_admin_fail("cannot set the quota: %s", errstr);
 	if (amount == 0)
-		printf("Removed the allocation of %s %s.\n", a.kind, a.name);
-	else
-		printf("%s %s gets %s %s%s%s.\n", a.kind, a.name,
-		    fm_money_format(amount, m1, sizeof(m1)),
-		    fm_period_name(period), cap ? ", up to " : "",
-		    cap ? fm_money_format(cap, m2, sizeof(m2)) : "");
-	return FM_ADMIN_OK;
+		return fm_admin_done(
+		    "Removed the allocation of %s %s.", a.kind, a.name);
+	return fm_admin_done("%s %s gets %s %s%s%s.", a.kind, a.name,
+	    fm_money_format(amount, m1, sizeof(m1)), fm_period_name(period),
+	    cap ? ", up to " : "",
+	    cap ? fm_money_format(cap, m2, sizeof(m2)) : "");
 }
 
 static int
-quota_limit(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+quota_limit(struct fm_admin *admin)
 {
-	const struct fm_grammar_value *o = args->opt;
+	const struct fm_grammar_value *o = admin->args.opt;
 	int64_t overdraft =
 	    o[T_OVERDRAFT].text != NULL ? o[T_OVERDRAFT].number : -1;
 	struct fm_account a;
@@ -131,8 +125,8 @@ quota_limit(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 		restricted = 0;
 	if (o[T_OVERDRAFT].text == NULL && restricted < 0)
 		return fm_admin_usage(
-		    cmd, "give --restricted, --unrestricted or --overdraft");
-	if ((rc = find_account(admin, cmd, args, &a)) != FM_ADMIN_OK)
+		    admin, "give --restricted, --unrestricted or --overdraft");
+	if ((rc = find_account(admin, &a)) != FM_ADMIN_OK)
 		return rc;
 	if (!fm_accounts_set_limits(admin->store, a.id,
 	        restricted < 0 ? a.restricted : restricted == 1, overdraft) ||
@@ -150,31 +144,29 @@ quota_limit(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 
 /* grant and adjust: the options say what may be added. */
 static int
-quota_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+quota_add(struct fm_admin *admin)
 {
 	struct fm_account a;
 	const char *errstr = NULL;
 	char money[FM_MONEY_STRMAX];
 	int rc;
 
-	if ((rc = find_account(admin, cmd, args, &a)) != FM_ADMIN_OK)
+	if ((rc = find_account(admin, &a)) != FM_ADMIN_OK)
 		return rc;
-	if (!fm_ledger_adjust(admin->store, a.id, args->opt[T_AMOUNT].number,
-	        false, args->opt[T_REASON].text, admin->operator_name, NULL,
+	if (!fm_ledger_adjust(admin->store, a.id,
+	        admin->args.opt[T_AMOUNT].number, false,
+	        admin->args.opt[T_REASON].text, admin->operator_name, NULL,
 	        NULL, &errstr))
 		return fm_admin_fail("cannot change the balance: %s", errstr);
 	fm_accounts_get(admin->store, a.id, &a);
-	printf("Balance of %s %s is now %s.\n", a.kind, a.name,
+	return fm_admin_done("Balance of %s %s is now %s.", a.kind, a.name,
 	    fm_money_format(a.balance, money, sizeof(money)));
-	return FM_ADMIN_OK;
 }
 
 enum { POLICY_PAYER, POLICY_NEW_USERS, POLICY_CURRENCY };
 
 static int
-quota_policy(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+quota_policy(struct fm_admin *admin)
 {
 	/* In option order, then what can only be shown. */
 	static const char *const keys[] = {
@@ -183,12 +175,12 @@ quota_policy(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	char value[FM_POLICY_VALUEMAX];
 
 	for (int i = POLICY_PAYER; i <= POLICY_CURRENCY; i++) {
-		const char *set = args->opt[i].text;
+		const char *set = admin->args.opt[i].text;
 
 		if (set != NULL &&
 		    !fm_policy_set(admin->store, keys[i], set, &errstr))
 			return fm_admin_usage(
-			    cmd, "%s '%s': %s", keys[i], set, errstr);
+			    admin, "%s '%s': %s", keys[i], set, errstr);
 	}
 	if (admin->json)
 		fputc('{', stdout);
@@ -208,19 +200,15 @@ quota_policy(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 }
 
 static int
-quota_run_allocations(struct fm_admin *admin,
-    const struct fm_grammar_command *cmd, const struct fm_grammar_args *args)
+quota_run_allocations(struct fm_admin *admin)
 {
 	const char *errstr = NULL;
 	int credited = 0;
 
-	(void)cmd;
-	(void)args;
 	if (!fm_alloc_run(
 	        admin->store, fm_store_now(admin->store), &credited, &errstr))
 		return fm_admin_fail("allocations failed: %s", errstr);
-	printf("Credited %d account(s).\n", credited);
-	return FM_ADMIN_OK;
+	return fm_admin_done("Credited %d account(s).", credited);
 }
 
 enum {
@@ -232,28 +220,25 @@ enum {
 };
 
 static const struct fm_table_column balance_columns[A_NCOLUMNS] = {
-    [A_KIND] = {NULL, 0, NULL, "kind", FM_TABLE_TEXT, 0},
-    [A_NAME] = {NULL, 0, NULL, "name", FM_TABLE_TEXT, 0},
+    FM_TABLE_JSON(A_KIND, "kind", TEXT), FM_TABLE_JSON(A_NAME, "name", TEXT),
     FM_ADMIN_ACCOUNT_COLUMNS_AT(A_ACCOUNT),
-    [A_AVAILABLE] = {NULL, 0, NULL, "available", FM_TABLE_TEXT, 0},
-};
+    FM_TABLE_JSON(A_AVAILABLE, "available", TEXT)};
 
 static const char balance_operands[] =
     "expected 'user LOGIN', 'department CODE' or 'project CODE'";
 
 static int
-balance(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+balance(struct fm_admin *admin)
 {
-	const char *word = args->operand[0].text;
-	const char *name = args->operand[1].text, *kind;
+	const char *word = admin->args.operand[0].text;
+	const char *name = admin->args.operand[1].text, *kind;
 	struct fm_account a;
 	struct fm_alloc al;
 	char m[4][FM_MONEY_STRMAX];
 
 	if (strcmp(word, "user") != 0 && strcmp(word, "department") != 0 &&
 	    strcmp(word, "dept") != 0 && strcmp(word, "project") != 0)
-		return fm_admin_usage(cmd, "%s", balance_operands);
+		return fm_admin_usage(admin, "%s", balance_operands);
 	kind = word[0] == 'u' ? "user"
 	    : word[0] == 'p'  ? "project"
 	                      : "department";
@@ -292,7 +277,7 @@ balance(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	return FM_ADMIN_OK;
 }
 
-static const struct fm_grammar_option set_options[] = {
+static const struct fm_grammar_option set_options[FM_GRAMMAR_OPTTABLE] = {
     TARGET_OPTIONS,
     [T_AMOUNT] = {"amount", .kind = FM_GRAMMAR_MONEY,
         .flags = FM_GRAMMAR_REQUIRED,
@@ -308,7 +293,7 @@ static const struct fm_grammar_option set_options[] = {
     [T_OVERDRAFT] = {"overdraft", .help = UNREAD},
 };
 
-static const struct fm_grammar_option limit_options[] = {
+static const struct fm_grammar_option limit_options[FM_GRAMMAR_OPTTABLE] = {
     TARGET_OPTIONS,
     [T_AMOUNT] = {"amount", .help = UNREAD},
     [T_REASON] = {"reason", .help = UNREAD},
@@ -319,7 +304,7 @@ static const struct fm_grammar_option limit_options[] = {
         .help = "how far below zero a restricted account may go"},
 };
 
-static const struct fm_grammar_option grant_options[] = {
+static const struct fm_grammar_option grant_options[FM_GRAMMAR_OPTTABLE] = {
     TARGET_OPTIONS,
     [T_AMOUNT] = {"amount", .kind = FM_GRAMMAR_MONEY,
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONZERO,
@@ -329,7 +314,7 @@ static const struct fm_grammar_option grant_options[] = {
     ADD_OPTIONS,
 };
 
-static const struct fm_grammar_option adjust_options[] = {
+static const struct fm_grammar_option adjust_options[FM_GRAMMAR_OPTTABLE] = {
     TARGET_OPTIONS,
     [T_AMOUNT] = {"amount", .kind = FM_GRAMMAR_MONEY,
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONZERO | FM_GRAMMAR_SIGNED,
@@ -339,11 +324,10 @@ static const struct fm_grammar_option adjust_options[] = {
     ADD_OPTIONS,
 };
 
-static const struct fm_grammar_option policy_options[] = {
+static const struct fm_grammar_option policy_options[FM_GRAMMAR_OPTTABLE] = {
     [POLICY_PAYER] = {"payer", .help = "user-first or department-first"},
     [POLICY_NEW_USERS] = {"new-users", .help = "restricted or unrestricted"},
     [POLICY_CURRENCY] = {"currency", .help = "ISO 4217 code"},
-    {.name = NULL},
 };
 
 static const struct fm_grammar_command quota_commands[] = {
@@ -373,7 +357,7 @@ static const struct fm_grammar_command quota_commands[] = {
     {"quota", "run-allocations", "",
         "credit the allocations of the current period now (idempotent)",
         FM_GRAMMAR_STORE, .run = quota_run_allocations,
-        .operands = {0, 0, "takes no arguments", NULL}},
+        .operands = FM_ADMIN_NO_OPERANDS},
 };
 
 static const struct fm_grammar_command balance_commands[] = {

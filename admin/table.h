@@ -49,6 +49,40 @@ struct fm_table_column {
 	unsigned flags; /* FM_TABLE_CLEAN */
 };
 
+/*
+ * Column constructors, one short call a column: each sets the column at
+ * index i of the array and names its type without the prefix (TEXT, INT,
+ * BOOL, MONEY, TIME).
+ *
+ *	static const struct fm_table_column printer_columns[P_NCOLUMNS] = {
+ *	    FM_TABLE_COLUMN(P_NAME, "NAME", -16, "name", TEXT),
+ *	    FM_TABLE_JSON(P_ID, "id", INT), ...};
+ *
+ * FM_TABLE_COLUMN: a heading (of that width) and a JSON key;
+ * FM_TABLE_JSON: a JSON key only; FM_TABLE_SHOWN: a heading only;
+ * FM_TABLE_CLEANED: a stored text shown FM_TABLE_CLEAN in the last
+ * column of a table, after sep (NULL: " "), and under key in JSON (NULL:
+ * not at all).
+ *
+ * A long table names its index prefix once, through a macro C defined
+ * around it (as store/sql.h's column tables name their struct), and
+ * reads as a few packed lines:
+ *
+ *	#define C(kind, col, ...) FM_TABLE_##kind(J_##col, __VA_ARGS__)
+ *	static const struct fm_table_column job_columns[J_NCOLUMNS] = {
+ *	    C(COLUMN, ID, "ID", -6, "id", INT), C(JSON, UUID, "uuid", TEXT),
+ *	    ...};
+ *	#undef C
+ */
+#define FM_TABLE_COLUMN(i, header, width, key, type)                           \
+	[(i)] = {(header), (width), NULL, (key), FM_TABLE_##type, 0}
+#define FM_TABLE_JSON(i, key, type)                                            \
+	[(i)] = {NULL, 0, NULL, (key), FM_TABLE_##type, 0}
+#define FM_TABLE_SHOWN(i, header, width, type)                                 \
+	[(i)] = {(header), (width), NULL, NULL, FM_TABLE_##type, 0}
+#define FM_TABLE_CLEANED(i, header, sep, key)                                  \
+	[(i)] = {(header), 0, (sep), (key), FM_TABLE_TEXT, FM_TABLE_CLEAN}
+
 struct fm_table_cell {
 	const char *text;
 	int64_t number;

@@ -19,22 +19,21 @@
 enum { ADD_PRINTER };
 
 static int
-terminal_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+terminal_add(struct fm_admin *admin)
 {
 	char dir[512], tdir[600], key[700], crt[700], err[512];
 	char newkey[700], newcrt[700];
 	char serial[FM_PKI_SERIALMAX], server[256];
-	const char *printer = args->opt[ADD_PRINTER].text;
-	const char *name = args->operand[0].text;
+	const char *printer = admin->args.opt[ADD_PRINTER].text;
+	const char *name = admin->args.operand[0].text;
 
 	if (!fm_pki_name_is_valid(name))
-		return fm_admin_usage(cmd,
+		return fm_admin_usage(admin,
 		    "'%s' is not a valid terminal name "
 		    "(letters, digits, dots, dashes)",
 		    name);
 	if (strlen(printer) >= sizeof(((struct fm_terminal *)0)->printer))
-		return fm_admin_usage(cmd, "printer name too long");
+		return fm_admin_usage(admin, "printer name too long");
 	if (!fm_settings_pki_dir(&admin->settings, dir, sizeof(dir)))
 		return fm_admin_fail("state_dir too long");
 	snprintf(key, sizeof(key), "%s/ca.key", dir);
@@ -69,13 +68,13 @@ terminal_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	snprintf(key, sizeof(key), "%s", newkey);
 	snprintf(crt, sizeof(crt), "%s", newcrt);
 	fm_settings_server_name(&admin->settings, server, sizeof(server));
-	printf("Added terminal %s for printer %s.\n"
-	       "Copy these files to the terminal (e.g. /etc/followme/), the "
-	       "key readable only by followme-terminal:\n"
-	       "  %s/ca.crt\n  %s\n  %s\n"
-	       "and point it at server %s.\n",
+	return fm_admin_done(
+	    "Added terminal %s for printer %s.\n"
+	    "Copy these files to the terminal (e.g. /etc/followme/), the "
+	    "key readable only by followme-terminal:\n"
+	    "  %s/ca.crt\n  %s\n  %s\n"
+	    "and point it at server %s.",
 	    name, printer, dir, crt, key, server);
-	return FM_ADMIN_OK;
 }
 
 enum {
@@ -89,13 +88,12 @@ enum {
 };
 
 static const struct fm_table_column terminal_columns[T_NCOLUMNS] = {
-    [T_NAME] = {"TERMINAL", -20, NULL, "name", FM_TABLE_TEXT, 0},
-    [T_PRINTER] = {"PRINTER", -24, NULL, "printer", FM_TABLE_TEXT, 0},
-    [T_CERT_SERIAL] = {NULL, 0, NULL, "cert_serial", FM_TABLE_TEXT, 0},
-    [T_ADDED] = {"ADDED", -19, NULL, "created_at", FM_TABLE_TIME, 0},
-    [T_STATE_SHOWN] = {"STATE", 0, NULL, NULL, FM_TABLE_TEXT, 0},
-    [T_REMOVED] = {NULL, 0, NULL, "removed_at", FM_TABLE_INT, 0},
-};
+    FM_TABLE_COLUMN(T_NAME, "TERMINAL", -20, "name", TEXT),
+    FM_TABLE_COLUMN(T_PRINTER, "PRINTER", -24, "printer", TEXT),
+    FM_TABLE_JSON(T_CERT_SERIAL, "cert_serial", TEXT),
+    FM_TABLE_COLUMN(T_ADDED, "ADDED", -19, "created_at", TIME),
+    FM_TABLE_SHOWN(T_STATE_SHOWN, "STATE", 0, TEXT),
+    FM_TABLE_JSON(T_REMOVED, "removed_at", INT)};
 
 static bool
 terminal_row(const struct fm_terminal *term, void *table)
@@ -116,30 +114,26 @@ terminal_row(const struct fm_terminal *term, void *table)
 enum { LIST_ALL };
 
 static int
-terminal_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+terminal_list(struct fm_admin *admin)
 {
 	struct fm_table t;
 
-	(void)cmd;
 	fm_admin_list_begin(admin, &t, terminal_columns, T_NCOLUMNS);
 	return fm_admin_list_end(admin, &t,
-	    fm_terminals_list(admin->store, args->opt[LIST_ALL].text != NULL,
-	        terminal_row, &t),
+	    fm_terminals_list(admin->store,
+	        admin->args.opt[LIST_ALL].text != NULL, terminal_row, &t),
 	    "terminals", "No terminals.");
 }
 
 static int
-terminal_remove(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+terminal_remove(struct fm_admin *admin)
 {
-	const char *name = args->operand[0].text;
+	const char *name = admin->args.operand[0].text;
 
-	(void)cmd;
 	if (!fm_terminals_remove(admin->store, name, admin->now))
 		return fm_admin_fail("no active terminal '%s'", name);
-	printf("Removed terminal %s: it is refused from now on.\n", name);
-	return FM_ADMIN_OK;
+	return fm_admin_done(
+	    "Removed terminal %s: it is refused from now on.", name);
 }
 
 enum { UNLOCK_USER, UNLOCK_TERMINAL };
@@ -147,46 +141,41 @@ enum { UNLOCK_USER, UNLOCK_TERMINAL };
 static const char unlock_usage[] = "expected --user USER or --terminal NAME";
 
 static int
-auth_unlock(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+auth_unlock(struct fm_admin *admin)
 {
+	const struct fm_grammar_value *o = admin->args.opt;
 	/* FM_GRAMMAR_EXACT lets through one option at most. */
-	int which =
-	    args->opt[UNLOCK_USER].text != NULL ? UNLOCK_USER : UNLOCK_TERMINAL;
-	const char *name = args->opt[which].text;
+	int which = o[UNLOCK_USER].text != NULL ? UNLOCK_USER : UNLOCK_TERMINAL;
+	const char *name = o[which].text;
 	int n;
 
 	if (name == NULL)
-		return fm_admin_usage(cmd, "%s", unlock_usage);
+		return fm_admin_usage(admin, "%s", unlock_usage);
 	n = fm_authlog_clear(admin->store,
 	    which == UNLOCK_USER ? FM_AUTHLOG_USER : FM_AUTHLOG_TERMINAL, name);
 	if (n < 0)
 		return fm_admin_fail(
 		    "cannot unlock: %s", fm_store_last_error(admin->store));
-	printf("Unlocked %s %s (%d failed attempt(s) forgotten).\n",
+	return fm_admin_done("Unlocked %s %s (%d failed attempt(s) forgotten).",
 	    which == UNLOCK_USER ? "user" : "terminal", name, n);
-	return FM_ADMIN_OK;
 }
 
-static const struct fm_grammar_option add_options[] = {
+static const struct fm_grammar_option add_options[FM_GRAMMAR_OPTTABLE] = {
     [ADD_PRINTER] = {"printer",
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONEMPTY,
         .missing = "--printer is required",
         .help = "the printer it releases to: a printer added with "
                 "printer add, a CUPS queue or an ipp:// URI"},
-    {.name = NULL},
 };
 
-static const struct fm_grammar_option list_options[] = {
+static const struct fm_grammar_option list_options[FM_GRAMMAR_OPTTABLE] = {
     [LIST_ALL] = {"all", .kind = FM_GRAMMAR_FLAG,
         .help = "removed terminals too"},
-    {.name = NULL},
 };
 
-static const struct fm_grammar_option unlock_options[] = {
+static const struct fm_grammar_option unlock_options[FM_GRAMMAR_OPTTABLE] = {
     [UNLOCK_USER] = {"user", .help = "the user locked out"},
     [UNLOCK_TERMINAL] = {"terminal", .help = "the terminal locked out"},
-    {.name = NULL},
 };
 
 static const struct fm_grammar_command terminal_commands[] = {

@@ -18,29 +18,24 @@
 enum { ADD_NAME, ADD_DEPARTMENT };
 
 static int
-user_add(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+user_add(struct fm_admin *admin)
 {
-	const char *login = args->operand[0].text, *errstr = NULL;
+	const char *login = admin->args.operand[0].text, *errstr = NULL;
 
-	(void)cmd;
-	if (!fm_users_add(admin->store, login, args->opt[ADD_NAME].text,
-	        args->opt[ADD_DEPARTMENT].text, &errstr))
+	if (!fm_users_add(admin->store, login, admin->args.opt[ADD_NAME].text,
+	        admin->args.opt[ADD_DEPARTMENT].text, &errstr))
 		return fm_admin_fail("cannot add user %s: %s", login, errstr);
-	printf("Added user %s.\n", login);
-	return FM_ADMIN_OK;
+	return fm_admin_done("Added user %s.", login);
 }
 
 static int
-user_show(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+user_show(struct fm_admin *admin)
 {
-	const char *login = args->operand[0].text;
+	const char *login = admin->args.operand[0].text;
 	struct fm_user u;
 	char name[FM_USERS_NAMEMAX], when[FM_TABLE_TIMEMAX];
 	char money[FM_MONEY_STRMAX];
 
-	(void)cmd;
 	if (!fm_users_get(admin->store, login, &u))
 		return fm_admin_fail("no user %s", login);
 	if (admin->json) {
@@ -75,47 +70,41 @@ user_show(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 enum { LIST_DEPARTMENT };
 
 static int
-user_list(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+user_list(struct fm_admin *admin)
 {
 	struct fm_table t;
 
-	(void)cmd;
 	fm_admin_user_table(&t, admin->json);
 	fm_table_begin(&t);
 	return fm_admin_list_end(admin, &t,
-	    fm_users_list(admin->store, args->opt[LIST_DEPARTMENT].text,
+	    fm_users_list(admin->store, admin->args.opt[LIST_DEPARTMENT].text,
 	        fm_admin_user_row, &t),
 	    "users", "No users.");
 }
 
 static int
-user_set_department(struct fm_admin *admin,
-    const struct fm_grammar_command *cmd, const struct fm_grammar_args *args)
+user_set_department(struct fm_admin *admin)
 {
-	const char *login = args->operand[0].text;
-	const char *dept = args->operand[1].text, *errstr = NULL;
+	const char *login = admin->args.operand[0].text;
+	const char *dept = admin->args.operand[1].text, *errstr = NULL;
 
-	(void)cmd;
 	if (!fm_users_set_department(admin->store, login,
 	        strcmp(dept, "none") == 0 ? NULL : dept, &errstr))
 		return fm_admin_fail("%s: %s", login, errstr);
-	printf("User %s is now in department %s.\n", login, dept);
-	return FM_ADMIN_OK;
+	return fm_admin_done("User %s is now in department %s.", login, dept);
 }
 
 /* enable and disable: the verb says which. */
 static int
-user_set_enabled(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+user_set_enabled(struct fm_admin *admin)
 {
-	const char *login = args->operand[0].text;
-	bool enabled = strcmp(cmd->verb, "enable") == 0;
+	const char *login = admin->args.operand[0].text;
+	bool enabled = strcmp(admin->cmd->verb, "enable") == 0;
 
 	if (!fm_users_set_enabled(admin->store, login, enabled))
 		return fm_admin_fail("no user %s", login);
-	printf("User %s %s.\n", login, enabled ? "enabled" : "disabled");
-	return FM_ADMIN_OK;
+	return fm_admin_done(
+	    "User %s %s.", login, enabled ? "enabled" : "disabled");
 }
 
 /* Reads one line of at most size - 1 bytes from fd 0 into buf, without
@@ -157,15 +146,13 @@ read_secret(const char *prompt, char *buf, size_t size)
 }
 
 static int
-user_set_pin(struct fm_admin *admin, const struct fm_grammar_command *cmd,
-    const struct fm_grammar_args *args)
+user_set_pin(struct fm_admin *admin)
 {
-	const char *login = args->operand[0].text, *errstr = NULL;
+	const char *login = admin->args.operand[0].text, *errstr = NULL;
 	char pin[16], again[16];
 	ssize_t n;
 	int rc = FM_ADMIN_OK;
 
-	(void)cmd;
 	if ((n = read_secret("New PIN: ", pin, sizeof(pin))) < 0)
 		return fm_admin_fail("cannot read the PIN");
 	if (isatty(STDIN_FILENO) &&
@@ -182,28 +169,25 @@ user_set_pin(struct fm_admin *admin, const struct fm_grammar_command *cmd,
 	return rc;
 }
 
-static const struct fm_grammar_option add_options[] = {
+static const struct fm_grammar_option add_options[FM_GRAMMAR_OPTTABLE] = {
     [ADD_NAME] = {"name",
         .help = "full name (default: from the system's user database)"},
     [ADD_DEPARTMENT] = {"department",
         .help = "code of the user's primary department"},
-    {.name = NULL},
 };
 
-static const struct fm_grammar_option list_options[] = {
+static const struct fm_grammar_option list_options[FM_GRAMMAR_OPTTABLE] = {
     [LIST_DEPARTMENT] = {"department",
         .help = "only the members of this department"},
-    {.name = NULL},
 };
 
 static const struct fm_grammar_command commands[] = {
     {"user", "add", "LOGIN [--name NAME] [--department CODE]",
         "add a user (users are also added on first print)", FM_GRAMMAR_STORE,
         .run = user_add, .options = add_options,
-        .operands = {1, 1, "expected one login name", NULL}},
+        .operands = FM_ADMIN_ONE_LOGIN},
     {"user", "show", "LOGIN [--json]", "show a user and their balance",
-        FM_GRAMMAR_STORE, .run = user_show,
-        .operands = {1, 1, "expected one login name", NULL}},
+        FM_GRAMMAR_STORE, .run = user_show, .operands = FM_ADMIN_ONE_LOGIN},
     {"user", "list", "[--department CODE] [--json]", "list users",
         FM_GRAMMAR_STORE, .run = user_list, .options = list_options},
     {"user", "set-department", "LOGIN CODE|none",
@@ -219,11 +203,9 @@ static const struct fm_grammar_command commands[] = {
             "never from the command line)",
             NULL}},
     {"user", "enable", "LOGIN", "allow a user to print again", FM_GRAMMAR_STORE,
-        .run = user_set_enabled,
-        .operands = {1, 1, "expected one login name", NULL}},
+        .run = user_set_enabled, .operands = FM_ADMIN_ONE_LOGIN},
     {"user", "disable", "LOGIN", "refuse releases for a user", FM_GRAMMAR_STORE,
-        .run = user_set_enabled,
-        .operands = {1, 1, "expected one login name", NULL}},
+        .run = user_set_enabled, .operands = FM_ADMIN_ONE_LOGIN},
 };
 
 const struct fm_admin_group fm_admin_group_user = FM_ADMIN_GROUP(commands);
