@@ -163,7 +163,7 @@ export_to_file(struct fm_admin *admin, const struct range_opts *o,
 			x[i] =
 			    "abcdefghijklmnopqrstuvwxyz0123456789"[r[i] % 36];
 		fd = openat(dirfd, tmp,
-		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd >= 0 || errno != EEXIST || tries == 10)
 			break;
 	}

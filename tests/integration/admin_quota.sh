@@ -188,10 +188,14 @@ case_export_out_file() {
 	ls -a "$T" | grep -q '^\.keep\.csv\.' && fm_die "a failed export left a temporary file"
 	echo "precious" > "$T/victim"
 	ln -s "$T/victim" "$T/link.csv"
+	umask 022
 	expect_rc 0 export --by department --from 2024-10-01 --to 2024-10-31 --out "$T/link.csv"
 	[ "$(cat "$T/victim")" = "precious" ] || fm_die "the export followed a symlink"
 	[ -L "$T/link.csv" ] && fm_die "the symlink was not replaced"
 	cmp "$T/link.csv" "$T/oct-1.csv" || fm_die "export through a replaced symlink differs"
+	# Exports are personal data: the caller's alone, whatever the umask.
+	[ "$(stat -c %a "$T/link.csv")" = 600 ] ||
+		fm_die "export --out made a file others can read: $(stat -c %a "$T/link.csv")"
 	expect_rc 1 export --by department --from 2024-10-01 --to 2024-10-31 --out "$T/no/such/dir/x.csv"
 	expect_err "cannot open $T/no/such/dir"
 }
