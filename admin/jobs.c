@@ -186,7 +186,7 @@ print_document(const struct fm_document *doc, void *arg)
 		fm_table_row(t, c);
 		return true;
 	}
-	fm_utf8_clean(name, sizeof(name), doc->name, strlen(doc->name));
+	fm_utf8_clean_shown(name, sizeof(name), doc->name, strlen(doc->name));
 	if (doc->pages >= 0)
 		snprintf(pages, sizeof(pages),
 		    "%" PRId64 " page(s), %" PRId64 " in colour", doc->pages,
@@ -235,7 +235,7 @@ jobs_show(struct fm_admin *admin)
 		fputs("]}\n", stdout);
 		return FM_ADMIN_OK;
 	}
-	fm_utf8_clean(
+	fm_utf8_clean_shown(
 	    title, sizeof(title), job.ticket.title, strlen(job.ticket.title));
 	printf("Job %" PRId64 " (CUPS job %u, %s)\n", job.id,
 	    job.ticket.cups_job_id, job.ticket.uuid);

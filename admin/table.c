@@ -50,7 +50,8 @@ cell_text(const struct fm_table_column *c, const struct fm_table_cell *cell,
 			return "";
 		if ((c->flags & FM_TABLE_CLEAN) == 0)
 			return cell->text;
-		fm_utf8_clean(buf, CLEANMAX, cell->text, strlen(cell->text));
+		fm_utf8_clean_shown(
+		    buf, CLEANMAX, cell->text, strlen(cell->text));
 		return buf;
 	case FM_TABLE_INT:
 		snprintf(buf, CLEANMAX, "%" PRId64, cell->number);

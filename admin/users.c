@@ -47,7 +47,8 @@ user_show(struct fm_admin *admin)
 		return FM_ADMIN_OK;
 	}
 	/* A terminal is no place for a stored name's escape sequences. */
-	fm_utf8_clean(name, sizeof(name), u.full_name, strlen(u.full_name));
+	fm_utf8_clean_shown(
+	    name, sizeof(name), u.full_name, strlen(u.full_name));
 	printf("User %s\n", u.login);
 	printf("  name:       %s\n", name);
 	printf("  department: %s\n", u.dept_code[0] ? u.dept_code : "(none)");

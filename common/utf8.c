@@ -54,13 +54,22 @@ fm_utf8_next(const unsigned char *s, size_t len, long *cp)
 }
 
 bool
-fm_utf8_clean(char *dst, size_t size, const char *src, size_t len)
+fm_utf8_is_invisible(long cp)
+{
+	return cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	    cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb);
+}
+
+/* fm_utf8_clean(), dropping the invisible characters if shown. */
+static bool
+clean(char *dst, size_t size, const char *src, size_t len, bool shown)
 {
 	static const char replacement[] = "\xef\xbf\xbd";
 	const unsigned char *s = (const unsigned char *)src;
 	size_t i = 0, o = 0;
 
-	if (size == 0)
+	if (dst == NULL || size == 0 || (src == NULL && len > 0))
 		return false;
 	while (i < len) {
 		long cp;
@@ -75,6 +84,8 @@ fm_utf8_clean(char *dst, size_t size, const char *src, size_t len)
 		    (cp >= 0x80 && cp < 0xa0)) {
 			out = " ";
 			outlen = 1;
+		} else if (shown && fm_utf8_is_invisible(cp)) {
+			outlen = 0;
 		}
 		if (o + outlen >= size) {
 			dst[o] = '\0';
@@ -86,4 +97,16 @@ fm_utf8_clean(char *dst, size_t size, const char *src, size_t len)
 	}
 	dst[o] = '\0';
 	return true;
+}
+
+bool
+fm_utf8_clean(char *dst, size_t size, const char *src, size_t len)
+{
+	return clean(dst, size, src, len, false);
+}
+
+bool
+fm_utf8_clean_shown(char *dst, size_t size, const char *src, size_t len)
+{
+	return clean(dst, size, src, len, true);
 }

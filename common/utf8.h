@@ -27,4 +27,20 @@ size_t fm_utf8_next(const unsigned char *s, size_t len, long *cp);
  */
 bool fm_utf8_clean(char *dst, size_t size, const char *src, size_t len);
 
+/*
+ * 'fm_utf8_is_invisible()' - whether code point cp reorders or hides text
+ * without showing itself: the bidirectional embeddings, overrides and
+ * isolates (U+202A-202E, U+2066-2069), the direction marks, the byte
+ * order mark and the interlinear annotation controls.  A title made of
+ * them can show a file name backwards ("gpj.exe" as "exe.jpg").
+ */
+bool fm_utf8_is_invisible(long cp);
+
+/*
+ * 'fm_utf8_clean_shown()' - fm_utf8_clean() for text a person reads (an
+ * admin's table, a terminal): the invisible characters above are dropped
+ * as well.  The stored text keeps them; only what is shown loses them.
+ */
+bool fm_utf8_clean_shown(char *dst, size_t size, const char *src, size_t len);
+
 #endif

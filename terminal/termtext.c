@@ -10,15 +10,6 @@
 
 #include "common/utf8.h"
 
-/* Characters that reorder or hide text without showing themselves. */
-static bool
-is_invisible_control(long cp)
-{
-	return cp == 0x061c || cp == 0x200e || cp == 0x200f ||
-	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
-	    cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb);
-}
-
 static bool
 is_control(long cp)
 {
@@ -85,7 +76,7 @@ emit(struct out *o, const unsigned char *src, size_t len, size_t limit,
 		i += n;
 		if (cp < 0)
 			cp = utf8 ? 0xfffd : '?';
-		if (is_invisible_control(cp))
+		if (fm_utf8_is_invisible(cp))
 			continue;
 		if (is_control(cp))
 			cp = ' ';

@@ -96,6 +96,16 @@ case_hostile_titles() {
 	fm_lp_as fmbob -d followme -t "$(head -c 10000 /dev/zero | tr '\0' x)" "$T/two.ps" >/dev/null ||
 		fm_die "lp long title"
 	fm_wait_held fmbob 4 30
+	# A right-to-left override shows "invoice<RLO>gpj.exe" as
+	# "invoiceexe.jpg": kept as sent, never shown to an admin.
+	rlo=$(printf 'invoice\xe2\x80\xaegpj.exe')
+	fm_lp_as fmbob -d followme -t "$rlo" "$T/two.ps" >/dev/null || fm_die "lp RLO title"
+	fm_wait_held fmbob 5 30
+	[ "$(job_field "$(last_job fmbob)" 'j["title"]')" = "$rlo" ] || fm_die "RLO title not kept as sent"
+	fm_admin jobs list --user fmbob | grep -q 'invoicegpj.exe' || fm_die "RLO title not listed"
+	fm_admin jobs list --user fmbob | grep -q $'\xe2\x80\xae' && fm_die "RLO reaches the admin's terminal"
+	fm_admin jobs show "$(last_job fmbob)" | grep -q $'\xe2\x80\xae' && fm_die "RLO in jobs show"
+	return 0
 }
 # fmbob's first held job is case_postscript_raw_queue's.
 fm_needs hostile_titles postscript_raw_queue
