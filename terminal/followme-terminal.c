@@ -490,6 +490,7 @@ main(int argc, char **argv)
 	}
 	fm_termstate_init(&term.state, term.conf.headless,
 	    term.conf.idle_timeout * 1000, term.conf.result_time * 1000);
+	term.state.has_reader = term.conf.have_reader;
 	if (term.conf.have_reader &&
 	    (term.reader = fm_reader_open(&term.conf.reader, &errstr)) ==
 	        NULL) {

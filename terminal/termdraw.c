@@ -290,11 +290,16 @@ draw_body(const struct fm_termstate *t, time_t wall, bool utf8)
 
 	switch (t->screen) {
 	case FM_SCREEN_IDLE:
+		/* Offer the badge only where there is a reader to tap. */
 		attron(A_BOLD);
-		put_center(mid - 1, "Tap your badge", utf8);
+		put_center(mid - 1,
+		    t->has_reader ? "Tap your badge" : "Press Enter to log in",
+		    utf8);
 		attroff(A_BOLD);
 		put_wrapped(mid + 1, LINES - 3,
-		    "or press Enter to log in with your user name and PIN",
+		    t->has_reader
+		        ? "or press Enter to log in with your user name and PIN"
+		        : "with your user name and PIN",
 		    utf8);
 		break;
 	case FM_SCREEN_NOTICE:

@@ -23,6 +23,7 @@ fm_termstate_init(
 	t->result_ms = result_ms;
 	t->notice_ms = NOTICE_MS;
 	t->reader_ok = true;
+	t->has_reader = true;
 	t->screen = FM_SCREEN_IDLE;
 }
 

@@ -97,8 +97,9 @@ struct fm_termstate_line {
 };
 
 struct fm_termstate {
-	/* Settings (fm_termstate_init). */
+	/* Settings (fm_termstate_init; has_reader may be cleared after). */
 	bool headless;
+	bool has_reader; /* a badge reader is configured: badges are offered */
 	uint64_t idle_ms, result_ms, notice_ms;
 
 	/* The world as the terminal knows it. */

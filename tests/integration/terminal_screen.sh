@@ -230,4 +230,16 @@ case_logout_after_inactivity() {
 		fm_die "the server did not see the logout"
 }
 
+# A terminal without a badge reader does not offer badges.
+case_no_reader() {
+	tmux -S "$TMUX_SOCK" kill-server
+	write_terminal_conf 5m
+	sed -i 's/^type = nfc$/type = none/' "$T/terminal.conf"
+	fm_start_screen sh -c "exec '$FM_BUILD/terminal/followme-terminal' -c '$T/terminal.conf' 2>>'$T/log/terminal.log'"
+	fm_wait_screen "Press Enter to log in"
+	fm_screen | grep -q "badge" && fm_die "a terminal without a reader offers badges: $(fm_screen)"
+	fm_keys Enter
+	fm_wait_screen "User name"
+}
+
 fm_run_cases
