@@ -722,6 +722,10 @@ release_done(struct fm_termstate *t, const struct fm_proto_msg *m, uint64_t now)
 	}
 	t->screen = FM_SCREEN_RESULT;
 	t->deadline = now + t->result_ms;
+	/* The header's balance is the one from before the charge: ask for
+	 * the new one while the result is shown. */
+	if (t->logged_in && t->connected)
+		request(t, FM_MSG_LIST, FM_REQ_REFRESH, now);
 }
 
 /* An ERROR that ends the session on the server's side. */
@@ -786,6 +790,10 @@ fm_termstate_message(
 		snprintf(t->notice, sizeof(t->notice), "%s", m->message);
 		list(t, now);
 		break;
+	case FM_REQ_REFRESH:
+		if (m->type == FM_MSG_JOB_LIST)
+			t->balance = m->balance;
+		break;
 	case FM_REQ_LOGOUT:
 	case FM_REQ_NONE:
 		break;
@@ -801,7 +809,9 @@ fm_termstate_tick(struct fm_termstate *t, uint64_t now)
 		t->drop = true;
 		return;
 	}
-	if (t->deadline == 0 || now < t->deadline || t->pending != FM_REQ_NONE)
+	/* A refresh of the balance never holds the result screen. */
+	if (t->deadline == 0 || now < t->deadline ||
+	    (t->pending != FM_REQ_NONE && t->pending != FM_REQ_REFRESH))
 		return;
 	if (t->screen == FM_SCREEN_NOTICE) {
 		go_idle(t);

@@ -82,6 +82,7 @@ enum fm_termstate_request {
 	FM_REQ_DELETE,
 	FM_REQ_EXTEND,
 	FM_REQ_LOGOUT,
+	FM_REQ_REFRESH, /* a LIST for the balance after a release */
 };
 
 #define FM_TERMSTATE_USERMAX 64

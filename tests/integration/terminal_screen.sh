@@ -76,6 +76,8 @@ case_badge_release() {
 	[ "$(fm_printed_count)" -eq 1 ] || fm_die "the printer got $(fm_printed_count) jobs"
 	cmp -s "$(ls -d "$T/mfp/printed/"* | head -n 1)" "$T/three.pdf" || fm_die "the printer did not get the held bytes"
 	fm_admin balance user fmalice | grep -q "4.70" || fm_die "balance: $(fm_admin balance user fmalice)"
+	# The header shows the balance after the charge, not before.
+	fm_wait_screen "Alice Martin \(fmalice\) +Balance 4.70" 3
 	# Logged out by itself after the result.
 	fm_wait_screen "Tap your badge" 10
 }

@@ -203,6 +203,35 @@ test_badge_list_release_result_logout(void)
 	ASSERT_UINT_EQ(t.njobs, 0);
 }
 
+/* After a release the header shows the balance after the charge. */
+static void
+test_result_shows_the_new_balance(void)
+{
+	logged_in_with(false, one_job, 1, 10);
+	ASSERT_INT_EQ(sent(), FM_MSG_LIST);
+	ASSERT_INT_EQ(t.balance, 500);
+	fm_termstate_key(&t, FM_KEY_ENTER, 0, 11);
+	fm_termstate_key(&t, FM_KEY_CHAR, '1', 12);
+	ASSERT_INT_EQ(sent(), FM_MSG_RELEASE);
+	fm_proto_init(&m, FM_MSG_PROGRESS);
+	m.job_id = 1;
+	m.stage = FM_STAGE_DONE;
+	m.pages = 3;
+	m.charge = 30;
+	fm_termstate_message(&t, &m, 20);
+	answer(FM_MSG_OK, 0, NULL, 21);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_RESULT);
+	ASSERT_INT_EQ(sent(), FM_MSG_LIST);
+	fm_proto_init(&m, FM_MSG_JOB_LIST);
+	m.balance = 470;
+	fm_termstate_message(&t, &m, 22);
+	ASSERT_INT_EQ(t.balance, 470);
+	/* Still the result, for its whole time. */
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_RESULT);
+	fm_termstate_tick(&t, 21 + 5000);
+	ASSERT_INT_EQ(sent(), FM_MSG_LOGOUT);
+}
+
 static void
 test_pin_login_wipes_the_pin(void)
 {
@@ -523,6 +552,7 @@ int
 main(void)
 {
 	RUN(test_badge_list_release_result_logout);
+	RUN(test_result_shows_the_new_balance);
 	RUN(test_pin_login_wipes_the_pin);
 	RUN(test_badge_refused);
 	RUN(test_unknown_badge_is_linked_after_login);
