@@ -14,7 +14,12 @@ fm_pam_matrix fmalice:1234 fmbob:5678
 
 # The store and PKI exist before followmed starts, as in production.
 fm_ca_init
-fm_admin terminal add t1 --printer mfp1 | grep -q "Added terminal t1 for printer mfp1" || fm_die "terminal add t1"
+fm_admin terminal add t1 --printer mfp1 >"$T/added" || fm_die "terminal add t1"
+grep -q "Added terminal t1 for printer mfp1" "$T/added" || fm_die "terminal add t1: $(cat "$T/added")"
+# It tells where the files go on the terminal: where the shipped
+# terminal.conf (and the README) look for them.
+dir=$(sed -n 's|^ca = \(.*\)/ca.crt$|\1|p' "$FM_SRC/dist/terminal.conf")
+grep -q "$dir/ca.crt" "$T/added" || fm_die "terminal add does not say $dir: $(cat "$T/added")"
 fm_admin terminal add t2 --printer mfp2 >/dev/null || fm_die "terminal add t2"
 fm_copy_pki
 fm_start_followmed
