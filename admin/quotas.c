@@ -29,7 +29,8 @@ enum {
 	T_CAP,
 	T_OVERDRAFT,
 	T_RESTRICTED,
-	T_UNRESTRICTED
+	T_UNRESTRICTED,
+	T_NOW
 };
 
 #define UNREAD "accepted, not read by this command"
@@ -81,6 +82,39 @@ find_account(struct fm_admin *admin, struct fm_account *out)
 	return FM_ADMIN_OK;
 }
 
+/*
+ * What the period in course gets after quota set: allocations credit
+ * each period once (run-allocations), so a raise within a period that
+ * was already credited waits for the next one -- unless --now tops the
+ * period up.  Say which, so that nobody waits a month for nothing.
+ */
+static int
+this_period(struct fm_admin *admin, const struct fm_account *a, int64_t amount,
+    bool now)
+{
+	char m1[FM_MONEY_STRMAX], m2[FM_MONEY_STRMAX];
+	const char *errstr = NULL;
+	int64_t got = 0, credited = 0;
+
+	if (now) {
+		if (!fm_alloc_top_up(admin->store, a->id,
+		        fm_store_now(admin->store), &credited, &errstr))
+			return fm_admin_fail("cannot top up: %s", errstr);
+		return fm_admin_done("Credited %s now for this period.",
+		    fm_money_format(credited, m1, sizeof(m1)));
+	}
+	if (!fm_alloc_credited(
+	        admin->store, a->id, fm_store_now(admin->store), &got) ||
+	    got == 0 || got >= amount)
+		return FM_ADMIN_OK;
+	return fm_admin_done(
+	    "This period already got %s: the new amount applies from the next "
+	    "one.  To credit the difference (%s) now, run this again with "
+	    "--now, or use quota grant.",
+	    fm_money_format(got, m1, sizeof(m1)),
+	    fm_money_format(amount - got, m2, sizeof(m2)));
+}
+
 static int
 quota_set(struct fm_admin *admin)
 {
@@ -102,10 +136,11 @@ quota_set(struct fm_admin *admin)
 	if (amount == 0)
 		return fm_admin_done(
 		    "Removed the allocation of %s %s.", a.kind, a.name);
-	return fm_admin_done("%s %s gets %s %s%s%s.", a.kind, a.name,
+	printf("%s %s gets %s %s%s%s.\n", a.kind, a.name,
 	    fm_money_format(amount, m1, sizeof(m1)), fm_period_name(period),
 	    cap ? ", up to " : "",
 	    cap ? fm_money_format(cap, m2, sizeof(m2)) : "");
+	return this_period(admin, &a, amount, o[T_NOW].text != NULL);
 }
 
 static int
@@ -291,6 +326,8 @@ static const struct fm_grammar_option set_options[FM_GRAMMAR_OPTTABLE] = {
         .invalid = "--cap must be an amount of 0 or more (0: no cap)",
         .help = "no allocation raises the balance above this"},
     [T_OVERDRAFT] = {"overdraft", .help = UNREAD},
+    [T_NOW] = {"now", .kind = FM_GRAMMAR_FLAG,
+        .help = "credit what this period is owed now (after a raise)"},
 };
 
 static const struct fm_grammar_option limit_options[FM_GRAMMAR_OPTTABLE] = {
@@ -333,7 +370,7 @@ static const struct fm_grammar_option policy_options[FM_GRAMMAR_OPTTABLE] = {
 static const struct fm_grammar_command quota_commands[] = {
     {"quota", "set",
         "--user L|--department C|--project P --amount A [--period "
-        "daily|weekly|monthly] [--cap A]",
+        "daily|weekly|monthly] [--cap A] [--now]",
         "allocate A every period, up to the cap (amount 0 removes it)",
         FM_GRAMMAR_STORE, .run = quota_set, .options = set_options},
     {"quota", "limit",

@@ -76,39 +76,137 @@ fm_alloc_get(fm_store_t *store, int64_t account_id, struct fm_alloc *out)
 	return true;
 }
 
-/* Credits account_id its allocation for the period now is in (once:
- * the period's key makes a second run a no-op).  False with *errstr on
- * a database error; *credited tells whether money was added. */
-static bool
-credit_one(fm_store_t *store, int64_t account_id, int64_t now, bool *credited,
-    const char **errstr)
+/* What a credit may add to account a, whose period already got
+ * already, to bring it to target: never above the cap (checked against
+ * the balance now: a racing charge can only lower it, never push the
+ * credit past the cap). */
+static int64_t
+capped(const struct fm_alloc *al, const struct fm_account *a, int64_t target,
+    int64_t already)
 {
-	struct fm_alloc a;
-	struct fm_account acct;
-	char key[64], period[FM_PERIOD_STRMAX];
-	int64_t credit;
-	bool applied;
+	int64_t credit = target - already, room;
 
-	*credited = false;
-	if (!fm_alloc_get(store, account_id, &a) ||
-	    !fm_accounts_get(store, account_id, &acct))
-		return true;
-	credit = a.amount;
-	/* The cap is checked against the balance when the period starts: a
-	 * racing charge can only lower it, never push the credit past the
-	 * cap. */
-	if (a.cap > 0) {
-		int64_t room = a.cap - acct.balance;
+	if (credit <= 0)
+		return 0;
+	if (al->cap > 0) {
+		room = al->cap - a->balance;
 		credit = room <= 0 ? 0 : room < credit ? room : credit;
 	}
-	snprintf(key, sizeof(key), "alloc:%" PRId64 ":%s", account_id,
-	    fm_period_key(a.period, now, period, sizeof(period)));
-	/* A zero credit is still recorded: it marks the period as done. */
-	if (!fm_ledger_adjust(store, account_id, credit, true,
-	        fm_period_name(a.period), "", key, &applied, errstr))
+	return credit;
+}
+
+/* The allocation keys of account_id's period: "alloc:7:2026-11" for the
+ * period's credit (as fm_alloc_run() makes it), which top-ups extend. */
+static bool
+period_key(const struct fm_alloc *al, int64_t now, char *key, size_t size)
+{
+	char period[FM_PERIOD_STRMAX];
+	int n = snprintf(key, size, "alloc:%" PRId64 ":%s", al->account_id,
+	    fm_period_key(al->period, now, period, sizeof(period)));
+
+	return n > 0 && (size_t)n < size;
+}
+
+/* Whether the period's own credit (key, perhaps of 0) was made. */
+static enum fm_sql_found
+period_credited(fm_store_t *store, const char *key)
+{
+	int64_t one;
+
+	return fm_sql_int(store, "SELECT 1 FROM ledger WHERE idem_key = ?1",
+	    &one, FM_ARG_TEXT(key));
+}
+
+bool
+fm_alloc_credited(
+    fm_store_t *store, int64_t account_id, int64_t now, int64_t *amount)
+{
+	struct fm_alloc al;
+	char key[96];
+
+	if (store == NULL || amount == NULL ||
+	    !fm_alloc_get(store, account_id, &al) ||
+	    !period_key(&al, now, key, sizeof(key)))
 		return false;
-	*credited = applied && credit > 0;
+	return fm_sql_int(store,
+	           "SELECT coalesce(sum(amount), 0) FROM ledger"
+	           " WHERE account_id = ?1 AND kind = 'allocation'"
+	           " AND (idem_key = ?2 OR substr(idem_key, 1, length(?2) + 2)"
+	           " = ?2 || ':+')",
+	           amount, FM_ARG_INT(account_id),
+	           FM_ARG_TEXT(key)) == FM_SQL_FOUND;
+}
+
+/*
+ * Credits account_id's allocation for the period that contains now: the
+ * period's own credit if it has not had it (a zero one too: it marks the
+ * period done), or with top_up what a raise within the period owes
+ * (keyed by the total reached, so asking twice credits once).
+ * *credited gets the amount added.
+ */
+static bool
+credit(fm_store_t *store, int64_t account_id, int64_t now, bool top_up,
+    int64_t *credited, const char **errstr)
+{
+	struct fm_alloc al;
+	struct fm_account a;
+	char key[128];
+	int64_t already = 0, amount;
+	bool applied;
+
+	*credited = 0;
+	if (!fm_alloc_get(store, account_id, &al) ||
+	    !fm_accounts_get(store, account_id, &a))
+		return true;
+	if (!period_key(&al, now, key, sizeof(key))) {
+		*errstr = "allocation key too long";
+		return false;
+	}
+	switch (period_credited(store, key)) {
+	case FM_SQL_NONE:
+		break;
+	case FM_SQL_FOUND:
+		if (!top_up)
+			return true;
+		if (!fm_alloc_credited(store, account_id, now, &already)) {
+			*errstr = "database error";
+			return false;
+		}
+		if ((amount = capped(&al, &a, al.amount, already)) == 0)
+			return true;
+		snprintf(key + strlen(key), sizeof(key) - strlen(key),
+		    ":+%" PRId64, already + amount);
+		goto apply;
+	default:
+		*errstr = "database error";
+		return false;
+	}
+	amount = capped(&al, &a, al.amount, 0);
+apply:
+	if (!fm_ledger_adjust(store, account_id, amount, true,
+	        fm_period_name(al.period), "", key, &applied, errstr))
+		return false;
+	*credited = applied ? amount : 0;
 	return true;
+}
+
+bool
+fm_alloc_top_up(fm_store_t *store, int64_t account_id, int64_t now,
+    int64_t *credited, const char **errstr)
+{
+	const char *dummy;
+	int64_t none;
+
+	if (errstr == NULL)
+		errstr = &dummy;
+	if (credited == NULL)
+		credited = &none;
+	*credited = 0;
+	if (store == NULL) {
+		*errstr = "no store";
+		return false;
+	}
+	return credit(store, account_id, now, true, credited, errstr);
 }
 
 #define BATCH 256
@@ -120,7 +218,6 @@ fm_alloc_run(fm_store_t *store, int64_t now, int *credited, const char **errstr)
 	struct fm_sql_rows rows;
 	int n, total = 0;
 	const char *dummy;
-	bool one;
 
 	if (errstr == NULL)
 		errstr = &dummy;
@@ -136,9 +233,8 @@ fm_alloc_run(fm_store_t *store, int64_t now, int *credited, const char **errstr)
 	do {
 		n = 0;
 		if (!fm_sql_open(&rows, store,
-		        "SELECT account_id FROM allocations WHERE account_id > "
-		        "?1"
-		        " ORDER BY account_id LIMIT 256",
+		        "SELECT account_id FROM allocations"
+		        " WHERE account_id > ?1 ORDER BY account_id LIMIT 256",
 		        FM_ARG_INT(after))) {
 			fm_sql_close(&rows);
 			*errstr = "database error";
@@ -148,10 +244,12 @@ fm_alloc_run(fm_store_t *store, int64_t now, int *credited, const char **errstr)
 			list[n++] = sqlite3_column_int64(rows.st, 0);
 		fm_sql_close(&rows);
 		for (int i = 0; i < n; i++) {
+			int64_t amount;
+
 			after = list[i];
-			if (!credit_one(store, after, now, &one, errstr))
+			if (!credit(store, after, now, false, &amount, errstr))
 				return false;
-			total += one;
+			total += amount > 0;
 		}
 	} while (n == BATCH);
 	if (credited != NULL)

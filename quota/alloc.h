@@ -48,4 +48,25 @@ bool fm_alloc_get(fm_store_t *store, int64_t account_id, struct fm_alloc *out);
 bool fm_alloc_run(
     fm_store_t *store, int64_t now, int *credited, const char **errstr);
 
+/*
+ * 'fm_alloc_credited()' - what account_id's allocation has credited for
+ * the period (of its allocation's kind) that contains now, top-ups
+ * included, into *amount; false if it has no allocation or on a database
+ * error.  0 when the period has not been credited yet.
+ */
+bool fm_alloc_credited(
+    fm_store_t *store, int64_t account_id, int64_t now, int64_t *amount);
+
+/*
+ * 'fm_alloc_top_up()' - after a raise, credit now what the current period
+ * is owed under account_id's allocation: the whole amount if the period
+ * has not been credited yet (as fm_alloc_run() would), otherwise the
+ * difference between the amount and what the period got, never above
+ * the cap.  Idempotent: a second call for the same allocation in the same
+ * period credits nothing (the key names the period and the total
+ * reached).  *credited gets the amount added (0 if none).
+ */
+bool fm_alloc_top_up(fm_store_t *store, int64_t account_id, int64_t now,
+    int64_t *credited, const char **errstr);
+
 #endif

@@ -238,4 +238,25 @@ case_man_page() {
 	done
 }
 
+# A raise within a month that was already credited says so, and --now
+# credits the difference once.
+case_quota_raise() {
+	expect_rc 0 dept add O30 Legal
+	expect_rc 0 quota set --department O30 --amount 10.00
+	expect_rc 0 quota run-allocations
+	expect_rc 0 quota set --department O30 --amount 15.00
+	expect_out "This period already got 10.00"
+	expect_out "(5.00) now, run this again with --now"
+	expect_rc 0 quota run-allocations
+	expect_rc 0 balance department O30 --json
+	expect_out '"balance":"10.00"'
+	expect_rc 0 quota set --department O30 --amount 15.00 --now
+	expect_out "Credited 5.00 now"
+	expect_rc 0 quota set --department O30 --amount 15.00 --now
+	expect_out "Credited 0.00 now"
+	expect_rc 0 balance department O30 --json
+	expect_out '"balance":"15.00"'
+}
+fm_needs quota_raise cli_setup
+
 fm_run_cases

@@ -109,11 +109,57 @@ test_cap(fm_store_t *s)
 	ASSERT_FALSE(fm_alloc_set(s, 999, 1, FM_PERIOD_DAILY, 0, &errstr));
 }
 
+/* A raise within a period waits for the next one, unless topped up. */
+static void
+test_raise_within_a_period(fm_store_t *s)
+{
+	const char *errstr = NULL;
+	int64_t m, got = -1, credited = -1;
+	int n = -1;
+
+	ASSERT_TRUE((m = account(s, "raised")) > 0);
+	ASSERT_TRUE(fm_alloc_set(s, m, 1000, FM_PERIOD_MONTHLY, 0, &errstr));
+	/* Not credited yet: a top-up is the period's own credit. */
+	ASSERT_TRUE(fm_alloc_credited(s, m, MON, &got));
+	ASSERT_INT_EQ(got, 0);
+	ASSERT_TRUE(run(s, MON, &n));
+	ASSERT_INT_EQ(balance(s, m), 1000);
+	ASSERT_TRUE(fm_alloc_credited(s, m, MON, &got));
+	ASSERT_INT_EQ(got, 1000);
+	/* Raised to 15.00: run-allocations credits nothing more this month. */
+	ASSERT_TRUE(fm_alloc_set(s, m, 1500, FM_PERIOD_MONTHLY, 0, &errstr));
+	ASSERT_TRUE(run(s, MON + DAY, &n));
+	ASSERT_INT_EQ(n, 0);
+	ASSERT_INT_EQ(balance(s, m), 1000);
+	/* The top-up credits the difference, once. */
+	ASSERT_TRUE(fm_alloc_top_up(s, m, MON + DAY, &credited, &errstr));
+	ASSERT_INT_EQ(credited, 500);
+	ASSERT_INT_EQ(balance(s, m), 1500);
+	ASSERT_TRUE(fm_alloc_top_up(s, m, MON + DAY, &credited, &errstr));
+	ASSERT_INT_EQ(credited, 0);
+	ASSERT_TRUE(fm_alloc_credited(s, m, MON + DAY, &got));
+	ASSERT_INT_EQ(got, 1500);
+	/* A second raise tops up again; a cap still holds. */
+	ASSERT_TRUE(fm_alloc_set(s, m, 3000, FM_PERIOD_MONTHLY, 2000, &errstr));
+	ASSERT_TRUE(fm_alloc_top_up(s, m, MON + DAY, &credited, &errstr));
+	ASSERT_INT_EQ(credited, 500);
+	ASSERT_INT_EQ(balance(s, m), 2000);
+	/* Next month: the new amount, as run-allocations always gives it
+	 * (up to the cap from a balance of 20.00: nothing). */
+	ASSERT_TRUE(run(s, MON + 8 * DAY, &n));
+	ASSERT_INT_EQ(balance(s, m), 2000);
+	ASSERT_TRUE(fm_alloc_credited(s, m, MON + 8 * DAY, &got));
+	ASSERT_INT_EQ(got, 0);
+	ASSERT_FALSE(fm_alloc_top_up(NULL, m, MON, &credited, &errstr));
+	ASSERT_FALSE(fm_alloc_credited(s, 999999, MON, &got));
+}
+
 int
 main(void)
 {
 	setenv("TZ", "UTC", 1);
 	RUN_STORE(test_periods);
 	RUN_STORE(test_cap);
+	RUN_STORE(test_raise_within_a_period);
 	return harness_done();
 }
