@@ -70,7 +70,8 @@ terminal_add(struct fm_admin *admin)
 	fm_settings_server_name(&admin->settings, server, sizeof(server));
 	return fm_admin_done(
 	    "Added terminal %s for printer %s.\n"
-	    "Copy these files to the terminal as /etc/followme/terminal/ca.crt,\n"
+	    "Copy these files to the terminal as "
+	    "/etc/followme/terminal/ca.crt,\n"
 	    "terminal.crt and terminal.key (the names terminal.conf uses), the "
 	    "key readable only by followme-terminal:\n"
 	    "  %s/ca.crt\n  %s\n  %s\n"
