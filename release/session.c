@@ -40,6 +40,7 @@ struct session {
 	struct fm_terminal terminal;
 	bool hello;
 	char user[FM_PROTO_TEXTMAX]; /* "" until someone logs in */
+	bool by_secret; /* user gave a PIN or password, not only a badge */
 	struct fm_proto_msg out;     /* reply being built */
 };
 
@@ -174,12 +175,24 @@ user_balance(struct session *s, const char *user)
 	return u.account.balance;
 }
 
+/* Ends the login on this session, if there is one. */
+static void
+log_out(struct session *s, const char *why)
+{
+	if (s->user[0] != '\0')
+		fm_log_info("session: %s logged out at terminal %s%s", s->user,
+		    s->terminal.name, why);
+	s->user[0] = '\0';
+	s->by_secret = false;
+}
+
 static bool
-logged_in(struct session *s, const char *user)
+logged_in(struct session *s, const char *user, bool by_secret)
 {
 	struct fm_user u;
 
 	snprintf(s->user, sizeof(s->user), "%s", user);
+	s->by_secret = by_secret;
 	fm_authlog_clear(s->ctx->store, FM_AUTHLOG_USER, user);
 	fm_log_info(
 	    "session: %s logged in at terminal %s", user, s->terminal.name);
@@ -202,6 +215,7 @@ handle_auth_pin(struct session *s, struct fm_proto_msg *m)
 	char canon[FM_PROTO_TEXTMAX];
 	enum fm_pamauth_result r;
 
+	log_out(s, " (another login began)");
 	if (locked_out(s, m->user)) {
 		fm_wipe(m->secret, sizeof(m->secret));
 		return true;
@@ -212,7 +226,7 @@ handle_auth_pin(struct session *s, struct fm_proto_msg *m)
 	fm_wipe(m->secret, sizeof(m->secret));
 	switch (r) {
 	case FM_PAMAUTH_OK:
-		return logged_in(s, canon);
+		return logged_in(s, canon, true);
 	case FM_PAMAUTH_ACCOUNT:
 		fm_log_info("session: account of %s refused at terminal %s",
 		    m->user, s->terminal.name);
@@ -292,6 +306,7 @@ handle_auth_badge(struct session *s, struct fm_proto_msg *m)
 	char user[FM_PROTO_TEXTMAX], canon[FM_PROTO_TEXTMAX];
 	enum fm_pamauth_result r;
 
+	log_out(s, " (another login began)");
 	if (locked_out(s, NULL) || !badge_owner(s, m, user, sizeof(user))) {
 		fm_wipe(m->secret, sizeof(m->secret));
 		return true;
@@ -315,7 +330,7 @@ handle_auth_badge(struct session *s, struct fm_proto_msg *m)
 			    "Enter your PIN too.");
 			return send_msg(s);
 		}
-		return logged_in(s, user);
+		return logged_in(s, user, false);
 	}
 	if (locked_out(s, user)) {
 		fm_wipe(m->secret, sizeof(m->secret));
@@ -326,7 +341,7 @@ handle_auth_badge(struct session *s, struct fm_proto_msg *m)
 	    sizeof(canon));
 	fm_wipe(m->secret, sizeof(m->secret));
 	if (r == FM_PAMAUTH_OK)
-		return logged_in(s, canon);
+		return logged_in(s, canon, true);
 	if (r == FM_PAMAUTH_UNAVAILABLE)
 		return send_error(s, FM_CODE_INTERNAL,
 		    "Login is unavailable right now. Please try again.");
@@ -341,6 +356,11 @@ handle_associate(struct session *s, const struct fm_proto_msg *m)
 	uint8_t key[32];
 	bool ok;
 
+	/* Whoever holds a badge must not be able to add badges of their own
+	 * to its owner's account: that takes the owner's PIN or password. */
+	if (!s->by_secret)
+		return send_error(s, FM_CODE_BAD_CREDENTIALS,
+		    "Log in with your user name and PIN to register a badge.");
 	if (!badge_key(s, key))
 		return send_error(
 		    s, FM_CODE_INTERNAL, "Cannot register badges now.");
@@ -1031,10 +1051,7 @@ dispatch(struct session *s, struct fm_proto_msg *m)
 	case FM_MSG_AUTH_BADGE_PIN:
 		return handle_auth_badge(s, m);
 	case FM_MSG_LOGOUT:
-		if (s->user[0] != '\0')
-			fm_log_info("session: %s logged out at terminal %s",
-			    s->user, s->terminal.name);
-		s->user[0] = '\0';
+		log_out(s, "");
 		return send_ok(s, "Logged out.");
 	default:
 		break;
