@@ -138,7 +138,8 @@ case_wrong_pins_do_not_block_badges() {
 }
 
 # The lockout of a user stays: after auth_max_failures wrong PINs, the
-# right one is refused at any terminal until an admin unlocks the user.
+# right one is refused at any terminal until an admin unlocks the user,
+# and a login with the user's badge alone does not end it.
 case_user_lockout_stays() {
 	unlock_all
 	out=$(printf 'hello\npin fmbob 0001\npin fmbob 0002\npin fmbob 0003\npin fmbob 5678\n' | fm_term t3)
@@ -149,6 +150,13 @@ case_user_lockout_stays() {
 	fm_admin auth unlock --user fmbob >/dev/null
 	printf 'hello\npin fmbob 5678\n' | fm_term t4 | grep -q "^AUTH_OK user=fmbob" ||
 		fm_die "no login after the unlock"
+	# Whoever holds the badge cannot wipe its owner's failed PINs by
+	# logging in with it between guesses.
+	out=$(printf 'hello\npin fmalice 0001\npin fmalice 0002\nbadge 0a0b0c0d\npin fmalice 0003\n' | fm_term t5)
+	echo "$out" | sed -n 5p | grep -q "^AUTH_OK user=fmalice" || fm_die "badge login: $out"
+	out=$(printf 'hello\npin fmalice 1234\n' | fm_term t6)
+	echo "$out" | tail -n 1 | grep -q "^AUTH_FAIL code=6 retry_after=[0-9]* message=Too many failed attempts" ||
+		fm_die "a badge login forgot its owner's failed PINs: $out"
 	unlock_all
 }
 
