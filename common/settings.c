@@ -68,16 +68,13 @@ check_absolute(const char *what, const char *path, char *err, size_t errlen)
 	return false;
 }
 
-bool
-fm_settings_load(
-    struct fm_settings *s, const char *path, char *err, size_t errlen)
+/* The defaults, then the file at path, explicit (it must exist) or the
+ * default one (it may be missing). */
+static bool
+load(struct fm_settings *s, const char *path, bool explicit, char *err,
+    size_t errlen)
 {
-	const char *env = getenv(FM_SETTINGS_ENV);
-	bool explicit = path != NULL || (env != NULL && env[0] != '\0');
-
 	fm_settings_defaults(s);
-	if (path == NULL)
-		path = explicit ? env : FM_DEFAULT_CONFIG;
 	if (!explicit && access(path, F_OK) != 0 && errno == ENOENT)
 		return true;
 	if (!fm_conf_load(path, settings_keys,
@@ -100,6 +97,28 @@ fm_settings_load(
 		return false;
 	}
 	return true;
+}
+
+bool
+fm_settings_load(
+    struct fm_settings *s, const char *path, char *err, size_t errlen)
+{
+	const char *env = getenv(FM_SETTINGS_ENV);
+
+	if (path != NULL)
+		return load(s, path, true, err, errlen);
+	if (env != NULL && env[0] != '\0')
+		return load(s, env, true, err, errlen);
+	return load(s, FM_DEFAULT_CONFIG, false, err, errlen);
+}
+
+bool
+fm_settings_load_system(
+    struct fm_settings *s, const char *path, char *err, size_t errlen)
+{
+	if (path != NULL)
+		return load(s, path, true, err, errlen);
+	return load(s, FM_DEFAULT_CONFIG, false, err, errlen);
 }
 
 bool

@@ -55,6 +55,15 @@ void fm_settings_defaults(struct fm_settings *s);
 bool fm_settings_load(
     struct fm_settings *s, const char *path, char *err, size_t errlen);
 
+/*
+ * 'fm_settings_load_system()' - as fm_settings_load(), but path NULL means
+ * FM_DEFAULT_CONFIG whatever $FOLLOWME_CONF says: for code that runs
+ * inside another program (pam_followme.so), whose environment is that
+ * program's caller's to choose, not the site's.
+ */
+bool fm_settings_load_system(
+    struct fm_settings *s, const char *path, char *err, size_t errlen);
+
 /* 'fm_settings_user_denied()' - is user listed in deny_users? */
 bool fm_settings_user_denied(const struct fm_settings *s, const char *user);
 

@@ -38,7 +38,10 @@ open_store(pam_handle_t *ph, int argc, const char **argv)
 			pam_syslog(
 			    ph, LOG_WARNING, "unknown option %s", argv[i]);
 	}
-	if (!fm_settings_load(&s, config, err, sizeof(err))) {
+	/* Never $FOLLOWME_CONF: the environment is the calling program's
+	 * (su, sudo, a screen locker), chosen by whoever runs it, and would
+	 * point the module at a store of their own with a PIN they know. */
+	if (!fm_settings_load_system(&s, config, err, sizeof(err))) {
 		pam_syslog(ph, LOG_ERR, "%s", err);
 		return NULL;
 	}

@@ -40,7 +40,8 @@ struct session {
 	struct fm_terminal terminal;
 	bool hello;
 	char user[FM_PROTO_TEXTMAX]; /* "" until someone logs in */
-	struct fm_proto_msg out;     /* reply being built */
+	bool by_secret; /* user gave a PIN or password, not only a badge */
+	struct fm_proto_msg out; /* reply being built */
 };
 
 static int64_t
@@ -111,51 +112,109 @@ handle_hello(struct session *s, const struct fm_proto_msg *m)
 	return send_msg(s);
 }
 
-/* Is the terminal or the user locked out?  If so, says so to the
- * terminal. */
+/* Sends AUTH_FAIL with code and message (and retry_after, 0 for none). */
 static bool
-locked_out(struct session *s, const char *user)
-{
-	const struct fm_settings *set = s->ctx->settings;
-	int64_t until = 0, t = now();
-	bool locked;
-
-	locked = fm_authlog_locked(s->ctx->store, FM_AUTHLOG_TERMINAL,
-	             s->terminal.name, t, (int64_t)set->auth_lockout,
-	             (int64_t)set->auth_max_failures, &until) ||
-	    (user != NULL &&
-	        fm_authlog_locked(s->ctx->store, FM_AUTHLOG_USER, user, t,
-	            (int64_t)set->auth_lockout, (int64_t)set->auth_max_failures,
-	            &until));
-	if (!locked)
-		return false;
-	fm_log_info("session: login refused at terminal %s: locked out",
-	    s->terminal.name);
-	fm_proto_init(&s->out, FM_MSG_AUTH_FAIL);
-	s->out.code = FM_CODE_LOCKED_OUT;
-	s->out.retry_after = until > t ? (uint32_t)(until - t) : 1;
-	snprintf(s->out.message, sizeof(s->out.message),
-	    "Too many failed attempts. Try again in %u minute(s) or ask "
-	    "your administrator.",
-	    (s->out.retry_after + 59) / 60);
-	send_msg(s);
-	return true;
-}
-
-static bool
-login_failed(struct session *s, const char *user, enum fm_proto_code code,
+auth_fail(struct session *s, enum fm_proto_code code, uint32_t retry_after,
     const char *message)
 {
-	int64_t t = now();
-
-	fm_authlog_fail(
-	    s->ctx->store, FM_AUTHLOG_TERMINAL, s->terminal.name, t);
-	if (user != NULL)
-		fm_authlog_fail(s->ctx->store, FM_AUTHLOG_USER, user, t);
 	fm_proto_init(&s->out, FM_MSG_AUTH_FAIL);
 	s->out.code = (uint32_t)code;
+	s->out.retry_after = retry_after;
 	snprintf(s->out.message, sizeof(s->out.message), "%s", message);
 	return send_msg(s);
+}
+
+/* Answers a check fm_authlog_reserve() refused; wait is the seconds until
+ * the refusal ends. */
+static bool
+refuse_check(struct session *s, enum fm_authlog_verdict v, int64_t wait)
+{
+	uint32_t after = wait > 0 ? (uint32_t)wait : 1;
+	char msg[FM_PROTO_TEXTMAX];
+
+	switch (v) {
+	case FM_AUTHLOG_USER_LOCKED:
+		fm_log_info("session: login refused at terminal %s: user "
+		            "locked out",
+		    s->terminal.name);
+		snprintf(msg, sizeof(msg),
+		    "Too many failed attempts. Try again in %u minute(s) or "
+		    "ask your administrator.",
+		    (after + 59) / 60);
+		return auth_fail(s, FM_CODE_LOCKED_OUT, after, msg);
+	case FM_AUTHLOG_SLOW_DOWN:
+		fm_log_info("session: PIN login at terminal %s held back %u s "
+		            "after failed logins",
+		    s->terminal.name, after);
+		snprintf(msg, sizeof(msg),
+		    "Too many failed logins at this terminal. Try again in %u "
+		    "second(s), or use your badge.",
+		    after);
+		return auth_fail(s, FM_CODE_LOCKED_OUT, after, msg);
+	case FM_AUTHLOG_BUSY:
+		/* Only a second connection of this terminal's certificate
+		 * gets here: a terminal waits for each answer. */
+		fm_log_info("session: login refused at terminal %s: another "
+		            "is in progress",
+		    s->terminal.name);
+		return auth_fail(s, FM_CODE_LOCKED_OUT, 1,
+		    "Another login is in progress at this terminal.");
+	case FM_AUTHLOG_GO:
+	case FM_AUTHLOG_ERROR:
+		break;
+	}
+	fm_log_warn("session: cannot record a login attempt at terminal %s: "
+	            "%s",
+	    s->terminal.name, fm_store_last_error(s->ctx->store));
+	return auth_fail(s, FM_CODE_INTERNAL, 0,
+	    "Login is unavailable right now. Please try again.");
+}
+
+/*
+ * Checks user's secret through PAM, after reserving the attempt (counted
+ * against the user and the terminal before PAM runs, so that checks in
+ * parallel count each other; see store/authlog.h).  slow_terminal: the
+ * terminal's failures may hold this check back (user name and PIN; never
+ * a badge).  The secret is wiped.  False when the check did not run: the
+ * terminal has been answered.
+ */
+static bool
+check_secret(struct session *s, const char *user, char *secret,
+    size_t secret_size, bool slow_terminal, enum fm_pamauth_result *r,
+    char *canon, size_t canon_size)
+{
+	const struct fm_settings *set = s->ctx->settings;
+	const struct fm_authlog_limits lim = {
+	    .window = (int64_t)set->auth_lockout,
+	    .max = (int64_t)set->auth_max_failures,
+	    .delay_max = (int64_t)set->auth_lockout,
+	    /* The check itself ends by pam_timeout; the margin is for
+	     * forking it and for the store. */
+	    .busy_max = (int64_t)set->pam_timeout + 5};
+	struct fm_authlog_attempt a;
+	enum fm_authlog_verdict v;
+	int64_t t = now();
+
+	v = fm_authlog_reserve(
+	    s->ctx->store, &lim, s->terminal.name, user, slow_terminal, t, &a);
+	if (v != FM_AUTHLOG_GO) {
+		fm_wipe(secret, secret_size);
+		refuse_check(s, v, a.until - t);
+		return false;
+	}
+	*r = fm_pamauth_check(set->pam_service, set->pam_helper, user, secret,
+	    s->terminal.name, (unsigned)set->pam_timeout * 1000, canon,
+	    canon_size);
+	fm_wipe(secret, secret_size);
+	if (!fm_authlog_settle(s->ctx->store, &a,
+	        *r == FM_PAMAUTH_OK                ? FM_AUTHLOG_SUCCEEDED
+	            : *r == FM_PAMAUTH_UNAVAILABLE ? FM_AUTHLOG_UNDECIDED
+	                                           : FM_AUTHLOG_FAILED,
+	        now()))
+		fm_log_warn("session: cannot settle a login attempt at "
+		            "terminal %s: %s",
+		    s->terminal.name, fm_store_last_error(s->ctx->store));
+	return true;
 }
 
 /* What the user has to spend: their own account's balance and their
@@ -174,13 +233,24 @@ user_balance(struct session *s, const char *user)
 	return u.account.balance;
 }
 
+/* Ends the login on this session, if there is one. */
+static void
+log_out(struct session *s, const char *why)
+{
+	if (s->user[0] != '\0')
+		fm_log_info("session: %s logged out at terminal %s%s", s->user,
+		    s->terminal.name, why);
+	s->user[0] = '\0';
+	s->by_secret = false;
+}
+
 static bool
-logged_in(struct session *s, const char *user)
+logged_in(struct session *s, const char *user, bool by_secret)
 {
 	struct fm_user u;
 
 	snprintf(s->user, sizeof(s->user), "%s", user);
-	fm_authlog_clear(s->ctx->store, FM_AUTHLOG_USER, user);
+	s->by_secret = by_secret;
 	fm_log_info(
 	    "session: %s logged in at terminal %s", user, s->terminal.name);
 	fm_proto_init(&s->out, FM_MSG_AUTH_OK);
@@ -198,40 +268,33 @@ logged_in(struct session *s, const char *user)
 static bool
 handle_auth_pin(struct session *s, struct fm_proto_msg *m)
 {
-	const struct fm_settings *set = s->ctx->settings;
 	char canon[FM_PROTO_TEXTMAX];
 	enum fm_pamauth_result r;
 
-	if (locked_out(s, m->user)) {
-		fm_wipe(m->secret, sizeof(m->secret));
+	log_out(s, " (another login began)");
+	if (!check_secret(s, m->user, m->secret, sizeof(m->secret), true, &r,
+	        canon, sizeof(canon)))
 		return true;
-	}
-	r = fm_pamauth_check(set->pam_service, set->pam_helper, m->user,
-	    m->secret, s->terminal.name, (unsigned)set->pam_timeout * 1000,
-	    canon, sizeof(canon));
-	fm_wipe(m->secret, sizeof(m->secret));
 	switch (r) {
 	case FM_PAMAUTH_OK:
-		return logged_in(s, canon);
+		return logged_in(s, canon, true);
 	case FM_PAMAUTH_ACCOUNT:
 		fm_log_info("session: account of %s refused at terminal %s",
 		    m->user, s->terminal.name);
-		return login_failed(s, m->user, FM_CODE_DISABLED,
-		    "Your account may not print here.");
+		return auth_fail(
+		    s, FM_CODE_DISABLED, 0, "Your account may not print here.");
 	case FM_PAMAUTH_DENIED:
 		fm_log_info("session: failed login for %s at terminal %s",
 		    m->user, s->terminal.name);
-		return login_failed(s, m->user, FM_CODE_BAD_CREDENTIALS,
-		    "Wrong user name or PIN.");
+		return auth_fail(
+		    s, FM_CODE_BAD_CREDENTIALS, 0, "Wrong user name or PIN.");
 	case FM_PAMAUTH_UNAVAILABLE:
 		break;
 	}
-	fm_log_warn("session: PAM service %s unavailable", set->pam_service);
-	fm_proto_init(&s->out, FM_MSG_AUTH_FAIL);
-	s->out.code = FM_CODE_INTERNAL;
-	snprintf(s->out.message, sizeof(s->out.message),
+	fm_log_warn("session: PAM service %s unavailable",
+	    s->ctx->settings->pam_service);
+	return auth_fail(s, FM_CODE_INTERNAL, 0,
 	    "Login is unavailable right now. Please try again.");
-	return send_msg(s);
 }
 
 /* The key badge identifiers are hashed with (created on first use). */
@@ -267,9 +330,12 @@ badge_owner(
 	fm_wipe(key, sizeof(key));
 	if (found)
 		return true;
-	/* Badge numbers can be guessed: unknown ones count as failures. */
+	/* Badge numbers can be guessed: unknown ones count as failures of
+	 * the terminal (they slow down its PIN logins, never its badges). */
 	fm_log_info("session: unknown badge at terminal %s", s->terminal.name);
-	login_failed(s, NULL, FM_CODE_UNKNOWN_BADGE,
+	fm_authlog_fail(
+	    s->ctx->store, FM_AUTHLOG_TERMINAL, s->terminal.name, now());
+	auth_fail(s, FM_CODE_UNKNOWN_BADGE, 0,
 	    "Unknown badge. Log in with your user name and PIN to register "
 	    "it.");
 	return false;
@@ -288,11 +354,13 @@ user_enabled(struct session *s, const char *user)
 static bool
 handle_auth_badge(struct session *s, struct fm_proto_msg *m)
 {
-	const struct fm_settings *set = s->ctx->settings;
 	char user[FM_PROTO_TEXTMAX], canon[FM_PROTO_TEXTMAX];
 	enum fm_pamauth_result r;
 
-	if (locked_out(s, NULL) || !badge_owner(s, m, user, sizeof(user))) {
+	log_out(s, " (another login began)");
+	/* No lockout of the terminal stops a badge: wrong PINs typed at the
+	 * keypad must not keep everyone with a badge from printing. */
+	if (!badge_owner(s, m, user, sizeof(user))) {
 		fm_wipe(m->secret, sizeof(m->secret));
 		return true;
 	}
@@ -301,36 +369,26 @@ handle_auth_badge(struct session *s, struct fm_proto_msg *m)
 		/* A real badge, not a guess: no failure is counted. */
 		fm_log_info("session: badge of disabled user %s at terminal %s",
 		    user, s->terminal.name);
-		fm_proto_init(&s->out, FM_MSG_AUTH_FAIL);
-		s->out.code = FM_CODE_DISABLED;
-		snprintf(s->out.message, sizeof(s->out.message),
-		    "Your account may not print here.");
-		return send_msg(s);
+		return auth_fail(
+		    s, FM_CODE_DISABLED, 0, "Your account may not print here.");
 	}
 	if (m->type == FM_MSG_AUTH_BADGE) {
-		if (set->badge_needs_pin) {
-			fm_proto_init(&s->out, FM_MSG_AUTH_FAIL);
-			s->out.code = FM_CODE_BAD_CREDENTIALS;
-			snprintf(s->out.message, sizeof(s->out.message),
+		if (s->ctx->settings->badge_needs_pin)
+			return auth_fail(s, FM_CODE_BAD_CREDENTIALS, 0,
 			    "Enter your PIN too.");
-			return send_msg(s);
-		}
-		return logged_in(s, user);
+		return logged_in(s, user, false);
 	}
-	if (locked_out(s, user)) {
-		fm_wipe(m->secret, sizeof(m->secret));
+	/* With the badge, the PIN is checked against its owner's lockout,
+	 * but the terminal's failures do not hold it back. */
+	if (!check_secret(s, user, m->secret, sizeof(m->secret), false, &r,
+	        canon, sizeof(canon)))
 		return true;
-	}
-	r = fm_pamauth_check(set->pam_service, set->pam_helper, user, m->secret,
-	    s->terminal.name, (unsigned)set->pam_timeout * 1000, canon,
-	    sizeof(canon));
-	fm_wipe(m->secret, sizeof(m->secret));
 	if (r == FM_PAMAUTH_OK)
-		return logged_in(s, canon);
+		return logged_in(s, canon, true);
 	if (r == FM_PAMAUTH_UNAVAILABLE)
 		return send_error(s, FM_CODE_INTERNAL,
 		    "Login is unavailable right now. Please try again.");
-	return login_failed(s, user, FM_CODE_BAD_CREDENTIALS, "Wrong PIN.");
+	return auth_fail(s, FM_CODE_BAD_CREDENTIALS, 0, "Wrong PIN.");
 }
 
 static bool
@@ -341,6 +399,11 @@ handle_associate(struct session *s, const struct fm_proto_msg *m)
 	uint8_t key[32];
 	bool ok;
 
+	/* Whoever holds a badge must not be able to add badges of their own
+	 * to its owner's account: that takes the owner's PIN or password. */
+	if (!s->by_secret)
+		return send_error(s, FM_CODE_BAD_CREDENTIALS,
+		    "Log in with your user name and PIN to register a badge.");
 	if (!badge_key(s, key))
 		return send_error(
 		    s, FM_CODE_INTERNAL, "Cannot register badges now.");
@@ -1031,10 +1094,7 @@ dispatch(struct session *s, struct fm_proto_msg *m)
 	case FM_MSG_AUTH_BADGE_PIN:
 		return handle_auth_badge(s, m);
 	case FM_MSG_LOGOUT:
-		if (s->user[0] != '\0')
-			fm_log_info("session: %s logged out at terminal %s",
-			    s->user, s->terminal.name);
-		s->user[0] = '\0';
+		log_out(s, "");
 		return send_ok(s, "Logged out.");
 	default:
 		break;

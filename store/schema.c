@@ -240,6 +240,15 @@ const char *const fm_schema_migrations[] = {
     "CREATE INDEX releases_by_job ON releases(job_id);"
     "CREATE INDEX releases_open ON releases(state)"
     "  WHERE state IN ('started', 'submitted');",
+
+    /* 6: the PIN or password check in progress at each terminal (one at a
+     * time), held until it settles or until lapses; ids are never reused,
+     * so a lapsed check cannot free the hold of the next (issue 12). */
+    "CREATE TABLE auth_checks ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  terminal TEXT NOT NULL UNIQUE,"
+    "  until INTEGER NOT NULL"
+    ");",
 };
 
 const int fm_schema_migration_count =

@@ -86,4 +86,29 @@ case_pam_followme() {
 	case "$out" in "account refused "* | "denied "*) ;; *) fm_die "pam_followme disabled user: $out" ;; esac
 }
 
+# pam_followme.so runs inside other programs (su, sudo, screen lockers):
+# FOLLOWME_CONF in their environment must not point it at a store of the
+# caller's, holding a PIN the caller chose (issue 12).  The service names
+# no config=, so only the default configuration may count.
+case_pam_followme_ignores_environment() {
+	mkdir -p "$T/evil/state" && chown followme: "$T/evil/state" && chmod 700 "$T/evil/state"
+	printf '[server]\nstate_dir = %s/evil/state\nrun_dir = %s/evil/run\n' "$T" "$T" > "$T/evil/followme.conf"
+	chmod -R a+rX "$T/evil"
+	"$FM_BUILD/admin/followme-admin" -c "$T/evil/followme.conf" user add fmalice >/dev/null || fm_die "evil user add"
+	echo 2468 | "$FM_BUILD/admin/followme-admin" -c "$T/evil/followme.conf" user set-pin fmalice >/dev/null ||
+		fm_die "evil set-pin"
+	printf 'auth required %s/release/pam_followme.so\naccount required %s/release/pam_followme.so\n' \
+		"$FM_BUILD" "$FM_BUILD" > "$T/pam/services/followme-pin-default"
+	chmod a+r "$T/pam/services/followme-pin-default"
+	# shellcheck disable=SC2086
+	out=$(printf '2468\n' | fm_as followme env $FM_PAM_ENV FOLLOWME_CONF="$T/evil/followme.conf" \
+		"$FM_BUILD/tests/fm-pamcheck" followme-pin-default fmalice 5000) &&
+		fm_die "pam_followme took its store from FOLLOWME_CONF: $out"
+	case "$out" in ok*) fm_die "pam_followme took its store from FOLLOWME_CONF: $out" ;; esac
+	# config= is the way to name another configuration.
+	out=$(printf '2468\n' | fm_as followme env $FM_PAM_ENV "$FM_BUILD/tests/fm-pamcheck" followme-pin fmalice 5000) &&
+		fm_die "the evil PIN works in the real store: $out"
+	return 0
+}
+
 fm_run_cases

@@ -150,6 +150,44 @@ case_badges() {
 		fm_die "a badge was registered twice"
 }
 
+# A failed login ends the login before it: the terminal is not left
+# serving the previous user (issue 12).
+case_failed_login_logs_out() {
+	fm_admin auth unlock --terminal t1 >/dev/null
+	out=$(printf 'hello\npin fmbob 5678\nlist\npin fmbob 0000\nlist\npin fmbob 5678\nbadge 0e0e0e0e\nlist\n' | fm_term t1)
+	echo "$out" > "$T/out1"
+	expect_line 3 "^AUTH_OK user=fmbob"
+	expect_line 4 "^JOB_LIST"
+	expect_line 5 "^AUTH_FAIL code=5"
+	expect_line 6 "^ERROR code=3 message=Please log in"
+	expect_line 7 "^AUTH_OK user=fmbob"
+	expect_line 8 "^AUTH_FAIL code=4"
+	expect_line 9 "^ERROR code=3 message=Please log in"
+	fm_admin auth unlock --user fmbob >/dev/null
+	fm_admin auth unlock --terminal t1 >/dev/null
+}
+
+# Registering a badge takes the user's PIN: whoever holds a badge may not
+# add badges of their own to its owner (issue 12).
+case_badge_only_cannot_associate() {
+	fm_admin auth unlock --terminal t1 >/dev/null
+	fm_admin badge add fmbob 0B0B0B0B >/dev/null || fm_die "badge add"
+	out=$(printf 'hello\nbadge 0b0b0b0b\nassociate 0c0c0c0c\nlogout\nbadge 0c0c0c0c\n' | fm_term t1)
+	echo "$out" > "$T/out1"
+	expect_line 3 "^AUTH_OK user=fmbob"
+	expect_line 4 "^ERROR code=5 message=Log in with your user name and PIN to register a badge"
+	expect_line 6 "^AUTH_FAIL code=4"
+	# With the PIN (alone, or with the badge), it is allowed.
+	out=$(printf 'hello\npin fmbob 5678\nassociate 0c0c0c0c\nlogout\nbadgepin 0b0b0b0b 5678\nassociate 0d0d0d0d\nlogout\nbadge 0c0c0c0c\nbadge 0d0d0d0d\n' | fm_term t1)
+	echo "$out" > "$T/out1"
+	expect_line 4 "^OK message=Badge registered"
+	expect_line 6 "^AUTH_OK user=fmbob"
+	expect_line 7 "^OK message=Badge registered"
+	expect_line 9 "^AUTH_OK user=fmbob"
+	expect_line 10 "^AUTH_OK user=fmbob"
+	fm_admin auth unlock --terminal t1 >/dev/null
+}
+
 # A removed terminal is refused at once.
 case_removed_terminal() {
 	fm_admin terminal remove t2 | grep -q "Removed terminal t2" || fm_die "terminal remove"
