@@ -10,17 +10,48 @@
 
 #include "store/sql.h"
 
+/* The sizes a list may price, with their dimensions in hundredths of a
+ * millimetre, the short side first. */
+static const struct {
+	const char *name;
+	int32_t width, length;
+} sizes[] = {
+    {"A4", 21000, 29700},
+    {"A3", 29700, 42000},
+    {"A5", 14800, 21000},
+    {"Letter", 21590, 27940},
+    {"Legal", 21590, 35560},
+    {"Tabloid", 27940, 43180},
+};
+
+/* How far a size may be off and still be one of the list's (names
+ * rounded to whole millimetres or inches, PPD sizes in points). */
+#define MEDIA_TOLERANCE 200
+
 bool
 fm_price_media_is_valid(const char *media)
 {
-	static const char *const sizes[] = {
-	    "A4", "A3", "A5", "Letter", "Legal", "Tabloid"};
-
 	for (size_t i = 0; media != NULL && i < sizeof(sizes) / sizeof(*sizes);
 	     i++)
-		if (strcmp(media, sizes[i]) == 0)
+		if (strcmp(media, sizes[i].name) == 0)
 			return true;
 	return false;
+}
+
+static bool
+near(int32_t a, int32_t b)
+{
+	return a - b <= MEDIA_TOLERANCE && b - a <= MEDIA_TOLERANCE;
+}
+
+const char *
+fm_price_media_for(const struct fm_media *m)
+{
+	for (size_t i = 0; m != NULL && i < sizeof(sizes) / sizeof(*sizes); i++)
+		if (near(m->width, sizes[i].width) &&
+		    near(m->length, sizes[i].length))
+			return sizes[i].name;
+	return NULL;
 }
 
 /* The printer's latest list version, 0 if it has none; -1 on error. */

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/media.h"
 #include "store/store.h"
 
 #define FM_PRICE_MEDIAMAX 16
@@ -53,6 +54,14 @@ struct fm_price_entry {
 /* 'fm_price_media_is_valid()' - is media one of the known sizes (A4, A3,
  * A5, Letter, Legal, Tabloid)?  Case-sensitive. */
 bool fm_price_media_is_valid(const char *media);
+
+/*
+ * 'fm_price_media_for()' - the list's size for paper of m's dimensions,
+ * in either orientation and within 2 mm: "A4", "A3", "A5", "Letter",
+ * "Legal" or "Tabloid" (a static string); NULL when it is none of them
+ * (B4, RA3, an envelope) or m is NULL.
+ */
+const char *fm_price_media_for(const struct fm_media *m);
 
 /*
  * 'fm_price_set()' - make a new version of printer's list ("" for the

@@ -9,32 +9,29 @@
 #include <string.h>
 #include <strings.h>
 
-#include "quota/ledger.h"
+#include "common/media.h"
 #include "common/money.h"
+#include "quota/ledger.h"
 
 const char *
-fm_charge_media_class(const char *media)
+fm_charge_media_class(const char *media, char *name, size_t namelen)
 {
-	static const struct {
-		const char *prefix, *name;
-	} classes[] = {
-	    {"iso_a4", "A4"},
-	    {"a4", "A4"},
-	    {"iso_a3", "A3"},
-	    {"a3", "A3"},
-	    {"na_letter", "Letter"},
-	    {"letter", "Letter"},
-	    {"na_legal", "Legal"},
-	    {"legal", "Legal"},
-	};
+	struct fm_media m;
+	const char *cls = NULL;
+	bool known;
 
-	if (media == NULL)
+	if (media == NULL || media[0] == '\0')
 		return "A4";
-	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
-		if (strncasecmp(media, classes[i].prefix,
-		        strlen(classes[i].prefix)) == 0)
-			return classes[i].name;
-	return "A4";
+	known = fm_media_parse(media, strlen(media), &m);
+	if (known)
+		cls = fm_price_media_for(&m);
+	if (cls == NULL && name != NULL && namelen > 0) {
+		if (known)
+			fm_media_describe(&m, name, namelen);
+		else
+			snprintf(name, namelen, "%s", media);
+	}
+	return cls;
 }
 
 int64_t
@@ -82,10 +79,12 @@ fm_charge_usage(const struct fm_job *job, const struct fm_release *r,
 	bool duplex = strcmp(r->sides, "one-sided") != 0 && r->sides[0];
 	int d = duplex ? FM_PRICE_DUPLEX : FM_PRICE_SIMPLEX;
 	int64_t colour, colour_sheets;
+	const char *cls;
 
 	memset(out, 0, sizeof(*out));
-	snprintf(out->media, sizeof(out->media), "%s",
-	    fm_charge_media_class(job->ticket.media));
+	cls = fm_charge_media_class(job->ticket.media, NULL, 0);
+	/* A size without a class is priced nowhere: the quote fails. */
+	snprintf(out->media, sizeof(out->media), "%s", cls ? cls : "");
 	if (impressions < 0)
 		impressions = 0;
 	if (sheets < 0)
@@ -110,9 +109,19 @@ fm_charge_reserve(fm_store_t *store, fm_ledger_t *ledger, const char *printer,
 	struct fm_reservation res;
 	struct fm_usage u;
 	struct fm_quote q;
-	char key[64], why[FM_LEDGER_DENIALMAX];
+	char key[64], why[FM_LEDGER_DENIALMAX], size[FM_MEDIA_DESCMAX];
 
 	*over_quota = false;
+	if (fm_charge_media_class(job->ticket.media, size, sizeof(size)) ==
+	    NULL) {
+		/* Priced as some other size it would be charged wrongly,
+		 * and a size the list cannot price is the admin's to add. */
+		snprintf(denial, denial_len,
+		    "Not printed: paper size %.48s has no price here. "
+		    "Please tell your administrator.",
+		    size);
+		return false;
+	}
 	fm_charge_usage(job, r, r->estimate_impressions, -1, &u);
 	if (!fm_price_quote(store, printer, &u, &q)) {
 		snprintf(denial, denial_len,

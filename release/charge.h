@@ -23,11 +23,15 @@
 #include "store/store.h"
 
 /*
- * 'fm_charge_media_class()' - the price list's media name for a job's
- * media (IPP "iso_a4_210x297mm", PPD "A4", ...): "A4", "A3", "Letter" or
- * "Legal"; "A4" when unknown or unset.
+ * 'fm_charge_media_class()' - the price list's size for a job's media
+ * (IPP "iso_a4_210x297mm", PPD "A4", "Custom.WxH", ...), matched by its
+ * dimensions: "A4", "A3", "A5", "Letter", "Legal" or "Tabloid"; "A4"
+ * when the job names none.  NULL when the size is none of those (B4,
+ * RA3, an unknown name): then, if name is not NULL, the size for people
+ * ("B4 (257 x 364 mm)", or the name as given) goes there.
  */
-const char *fm_charge_media_class(const char *media);
+const char *fm_charge_media_class(
+    const char *media, char *name, size_t namelen);
 
 /*
  * 'fm_charge_color_impressions()' - how many of impressions (all copies)

@@ -146,14 +146,15 @@ fm_ipp_ready(fm_ipp_t *p, char *why, size_t whylen)
 	static const char *const wanted[] = {"printer-state",
 	    "printer-state-reasons", "printer-is-accepting-jobs",
 	    "sides-supported", "print-color-mode-supported", "media-supported",
-	    "number-up-supported"};
+	    "number-up-supported", "color-supported"};
 	ipp_attribute_t *a;
 	ipp_t *req, *resp;
 	bool ok = true;
 
 	req = new_request(p, IPP_OP_GET_PRINTER_ATTRIBUTES, NULL);
 	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD,
-	    "requested-attributes", 7, NULL, wanted);
+	    "requested-attributes", (int)(sizeof(wanted) / sizeof(*wanted)),
+	    NULL, wanted);
 	resp = cupsDoRequest(p->http, req, p->resource);
 	if (resp == NULL ||
 	    ippGetStatusCode(resp) > IPP_STATUS_OK_CONFLICTING) {
@@ -185,6 +186,33 @@ fm_ipp_ready(fm_ipp_t *p, char *why, size_t whylen)
 	ippDelete(p->caps);
 	p->caps = resp;
 	return ok;
+}
+
+bool
+fm_ipp_is_mono(const fm_ipp_t *p)
+{
+	ipp_attribute_t *a;
+
+	if (p == NULL || p->caps == NULL)
+		return false;
+	if ((a = ippFindAttribute(
+	         p->caps, "color-supported", IPP_TAG_BOOLEAN)) != NULL &&
+	    !ippGetBoolean(a, 0))
+		return true;
+	/* A printer that leaves color-supported out still lists the
+	 * modes it prints in ("auto" alone says nothing either way). */
+	if ((a = ippFindAttribute(
+	         p->caps, "print-color-mode-supported", IPP_TAG_ZERO)) == NULL)
+		return false;
+	for (int i = 0; i < ippGetCount(a); i++) {
+		const char *mode = ippGetString(a, i, NULL);
+		if (mode != NULL &&
+		    (strcmp(mode, "color") == 0 ||
+		        strcmp(mode, "process-color") == 0 ||
+		        strcmp(mode, "highlight") == 0))
+			return false;
+	}
+	return true;
 }
 
 /* May we ask for value of name?  Yes when the printer says it supports

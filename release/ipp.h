@@ -66,6 +66,14 @@ void fm_ipp_close(fm_ipp_t *p);
 bool fm_ipp_ready(fm_ipp_t *p, char *why, size_t whylen);
 
 /*
+ * 'fm_ipp_is_mono()' - does the printer print only in black and white
+ * (color-supported false, or no colour mode among
+ * print-color-mode-supported)?  Known after fm_ipp_ready(); false
+ * before, when the printer does not say, and for NULL.
+ */
+bool fm_ipp_is_mono(const fm_ipp_t *p);
+
+/*
  * 'fm_ipp_submit()' - Print-Job with the request's attributes; the
  * document comes from fill, called once, which writes it with
  * fm_ipp_write() and returns false to abandon the submission.  Fills

@@ -42,6 +42,11 @@ struct session {
 	char user[FM_PROTO_TEXTMAX]; /* "" until someone logs in */
 	bool by_secret; /* user gave a PIN or password, not only a badge */
 	struct fm_proto_msg out; /* reply being built */
+	enum printer_caps {
+		CAPS_UNASKED, /* the printer has not been asked yet */
+		CAPS_COLOUR,  /* prints colour, or did not say */
+		CAPS_MONO,    /* prints only black and white */
+	} caps;
 };
 
 static int64_t
@@ -427,6 +432,39 @@ struct list_ctx {
 	struct fm_proto_msg *out;
 };
 
+/* How long a job list may wait for the printer to say what it prints. */
+#define CAPS_TIMEOUT_MS 5000
+
+/*
+ * Does the terminal's printer print only black and white?  Asked once a
+ * session (a release asks again and keeps the answer); a printer that
+ * does not answer counts as colour for the session's estimates, the
+ * dearer reading, and the release then charges what it printed.
+ */
+static bool
+printer_is_mono(struct session *s)
+{
+	const char *address = s->terminal.printer;
+	struct fm_printer pr;
+	char why[256];
+	fm_ipp_t *p;
+
+	if (s->caps != CAPS_UNASKED)
+		return s->caps == CAPS_MONO;
+	s->caps = CAPS_COLOUR;
+	if (fm_printers_get(s->ctx->store, s->terminal.printer, &pr))
+		address = pr.uri;
+	if ((p = fm_ipp_open(address, CAPS_TIMEOUT_MS, why, sizeof(why))) ==
+	    NULL)
+		return false;
+	/* Busy or jammed, it still says what it can print. */
+	(void)fm_ipp_ready(p, why, sizeof(why));
+	if (fm_ipp_is_mono(p))
+		s->caps = CAPS_MONO;
+	fm_ipp_close(p);
+	return s->caps == CAPS_MONO;
+}
+
 /* The job's estimated cost as submitted, on this terminal's printer; 0
  * when the pages are not known or there is no price. */
 static int64_t
@@ -438,8 +476,8 @@ estimated_cost(struct session *s, const struct fm_job *job)
 
 	r.copies = job->ticket.copies;
 	snprintf(r.sides, sizeof(r.sides), "%s", job->ticket.sides);
-	snprintf(
-	    r.color_mode, sizeof(r.color_mode), "%s", job->ticket.color_mode);
+	snprintf(r.color_mode, sizeof(r.color_mode), "%s",
+	    printer_is_mono(s) ? "monochrome" : job->ticket.color_mode);
 	fm_charge_usage(
 	    job, &r, fm_charge_estimate_impressions(job, &r), -1, &u);
 	return fm_price_quote(s->ctx->store, s->terminal.printer, &u, &q)
@@ -478,6 +516,9 @@ handle_list(struct session *s)
 {
 	struct list_ctx ctx = {s, &s->out};
 
+	/* Asked before the list is read: no read stays open on the store
+	 * while the printer takes its time. */
+	(void)printer_is_mono(s);
 	fm_proto_init(&s->out, FM_MSG_JOB_LIST);
 	s->out.balance = user_balance(s, s->user);
 	fm_jobstore_list(s->ctx->store, s->user, "held", add_job, &ctx);
@@ -637,6 +678,7 @@ struct release {
 	struct fm_job job;
 	struct docs docs;
 	struct fm_release r; /* the record: its id, options, reservation */
+	bool mono_printer;   /* the printer prints only black and white */
 	int64_t estimate;    /* impressions, from the job's pages */
 	bool reserved;       /* the ledger holds the estimate for it */
 	int ids[MAX_DOCS];   /* the printer's job for each document sent */
@@ -778,6 +820,11 @@ find_job(struct release *rel, const struct fm_proto_msg *m)
 	fm_jobstore_documents(
 	    s->ctx->store, rel->job_id, collect_doc, &rel->docs);
 	lowered_options(&rel->job, m, r);
+	/* A mono-only printer prints every page black and white: the
+	 * release is one, and is estimated, charged and recorded so
+	 * (recovery after a crash then charges mono too). */
+	if (rel->mono_printer)
+		snprintf(r->color_mode, sizeof(r->color_mode), "monochrome");
 	r->job_id = rel->job_id;
 	_Static_assert(sizeof(r->user) == sizeof(s->user) &&
 	        sizeof(r->terminal) == sizeof(s->terminal.name) &&
@@ -1017,7 +1064,11 @@ static bool
 release_one(struct session *s, fm_ipp_t *p, fm_spool_t *spool, int64_t job_id,
     const struct fm_proto_msg *m, int *count)
 {
-	struct release rel = {.s = s, .p = p, .job_id = job_id, .sheets = -1};
+	struct release rel = {.s = s,
+	    .p = p,
+	    .job_id = job_id,
+	    .sheets = -1,
+	    .mono_printer = s->caps == CAPS_MONO};
 	enum phase_end end;
 
 	if ((end = find_job(&rel, m)) != PHASE_DONE ||
@@ -1059,6 +1110,7 @@ handle_release(struct session *s, const struct fm_proto_msg *m)
 		return send_error(
 		    s, FM_CODE_PRINTER_ERROR, "%s Your jobs stay held.", why);
 	}
+	s->caps = fm_ipp_is_mono(p) ? CAPS_MONO : CAPS_COLOUR;
 	if (!fm_settings_spool_dir(s->ctx->settings, dir, sizeof(dir)) ||
 	    (spool = fm_spool_open(dir, NULL, &errstr)) == NULL) {
 		fm_ipp_close(p);

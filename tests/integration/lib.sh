@@ -578,16 +578,18 @@ fm_backend() {
 		${FM_BACKEND_ENV:-} "$FM_BUILD/spooler/followme" "$@"
 }
 
-# fm_hold [-f FILE] [-n COPIES] [-u UUID] N USER [TITLE]: hold CUPS job N
-# of USER straight through the backend, as lp: FILE (3000 random bytes by
-# default), COPIES (1), TITLE ("Job N"), UUID (made from N).
+# fm_hold [-f FILE] [-n COPIES] [-u UUID] [-o OPTION=VALUE] N USER [TITLE]:
+# hold CUPS job N of USER straight through the backend, as lp: FILE (3000
+# random bytes by default), COPIES (1), TITLE ("Job N"), UUID (made from
+# N), and one more job option.
 fm_hold() {
-	local file="$T/hold.pdf" copies=1 uuid="" opt OPTIND=1
-	while getopts f:n:u: opt; do
+	local file="$T/hold.pdf" copies=1 uuid="" more="" opt OPTIND=1
+	while getopts f:n:u:o: opt; do
 		case $opt in
 		f) file=$OPTARG ;;
 		n) copies=$OPTARG ;;
 		u) uuid=$OPTARG ;;
+		o) more=" $OPTARG" ;;
 		*) fm_die "fm_hold: bad option" ;;
 		esac
 	done
@@ -598,7 +600,7 @@ fm_hold() {
 		head -c 3000 /dev/urandom > "$file"
 		chmod 644 "$file"
 	fi
-	fm_backend lp "$n" "$user" "$title" "$copies" "job-uuid=$uuid" "$file" 2>/dev/null ||
+	fm_backend lp "$n" "$user" "$title" "$copies" "job-uuid=$uuid$more" "$file" 2>/dev/null ||
 		fm_die "backend refused job $n"
 }
 
@@ -610,37 +612,50 @@ fm_term() {
 	"$FM_BUILD/tests/fm-term" "$PKI" "$1" 127.0.0.1 "$PORT" followme-test
 }
 
-# fm_start_mfp [CMD-SLEEP]: ippeveprinter as the stand-in MFP on a free
-# port, with a private D-Bus (it needs one).  Its print command reports
-# the impressions (qpdf pages x copies) and keeps what it printed in
-# $T/mfp/printed/ in arrival order.  Sets MFP_URI.
+# fm_start_mfp [CMD-SLEEP]: ippeveprinter as the stand-in MFP, a colour
+# printer, on a free port, with a private D-Bus (it needs one).  Its
+# print command reports the impressions (qpdf pages x copies) and keeps
+# what it printed in $T/mfp/printed/ in arrival order.  Sets MFP_URI.
 fm_start_mfp() {
-	local sleep_s=${1:-0}
-	mkdir -p "$T/mfp/spool" "$T/mfp/printed"
+	mkdir -p "$T/mfp"
 	# Its std streams must not hold our caller's pipes open.
 	dbus-daemon --session --address="unix:path=$T/mfp/dbus.sock" --fork \
 		--print-pid > "$T/mfp/dbus.pid" 2>/dev/null </dev/null
-	cat > "$T/mfp/print-cmd" <<CMD
+	fm_start_ippeve mfp colour "${1:-0}"
+	MFP_PID=$IPPEVE_PID MFP_PORT=$IPPEVE_PORT MFP_URI=$IPPEVE_URI
+}
+
+# fm_start_ippeve DIR colour|mono [CMD-SLEEP]: another stand-in printer
+# (after fm_start_mfp, whose D-Bus it shares), printing in colour or
+# only in black and white, its files in $T/DIR as the MFP's are in
+# $T/mfp.  While $T/DIR/no-count exists it reports no page count, as
+# some printers do not.  Sets IPPEVE_PID, IPPEVE_PORT and IPPEVE_URI.
+fm_start_ippeve() {
+	local dir="$T/$1" speed=10,10
+	[ "$2" = mono ] && speed=10
+	mkdir -p "$dir/spool" "$dir/printed"
+	cat > "$dir/print-cmd" <<CMD
 #!/bin/sh
-# Stand-in MFP: count, keep, report.
+# Stand-in printer: count, keep, report.
 n=\$(qpdf --show-npages "\$1" 2>/dev/null || echo 1)
 c=\${IPP_COPIES:-1}
-sleep $sleep_s
-cp "\$1" "$T/mfp/printed/\$(date +%s%N)"
+sleep ${3:-0}
+cp "\$1" "$dir/printed/\$(date +%s%N)"
+[ -e "$dir/no-count" ] && exit 0
 echo "ATTR: job-impressions=\$((n * c))" >&2
 echo "ATTR: job-impressions-completed=\$((n * c))" >&2
 CMD
-	chmod 755 "$T/mfp/print-cmd"
-	MFP_PORT=$(fm_free_port) || fm_die "no free port"
+	chmod 755 "$dir/print-cmd"
+	IPPEVE_PORT=$(fm_free_port) || fm_die "no free port"
 	DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/mfp/dbus.sock" \
-		ippeveprinter -p "$MFP_PORT" -r off -n localhost \
+		ippeveprinter -p "$IPPEVE_PORT" -r off -n localhost -s "$speed" \
 		-f application/pdf,application/postscript,image/pwg-raster \
-		-2 -k -d "$T/mfp/spool" -c "$T/mfp/print-cmd" "Followme Test MFP" \
-		> "$T/log/mfp.log" 2>&1 &
-	MFP_PID=$!
-	MFP_URI="ipp://localhost:$MFP_PORT/ipp/print"
+		-2 -k -d "$dir/spool" -c "$dir/print-cmd" "Followme Test $1" \
+		> "$T/log/$1.log" 2>&1 &
+	IPPEVE_PID=$!
+	IPPEVE_URI="ipp://localhost:$IPPEVE_PORT/ipp/print"
 	for _ in $(seq 1 100); do
-		ipptool -q "$MFP_URI" get-printer-attributes.test 2>/dev/null && return 0
+		ipptool -q "$IPPEVE_URI" get-printer-attributes.test 2>/dev/null && return 0
 		sleep 0.1
 	done
 	fm_die "ippeveprinter did not start"

@@ -109,6 +109,58 @@ test_nup_and_duplex(void)
 	    2);
 }
 
+static void
+test_media_by_size(void)
+{
+	static const struct {
+		const char *media, *cls;
+	} rows[] = {
+	    {"", "A4"},
+	    {"iso_a4_210x297mm", "A4"},
+	    {"A4.Fullbleed", "A4"},
+	    {"na_letter_8.5x11in", "Letter"},
+	    {"na_legal_8.5x14in", "Legal"},
+	    {"iso_a5_148x210mm", "A5"},
+	    /* Tabloid by any name is Tabloid, not A4. */
+	    {"Tabloid", "Tabloid"},
+	    {"na_ledger_11x17in", "Tabloid"},
+	    {"11x17", "Tabloid"},
+	    {"Custom.792x1224", "Tabloid"},
+	    /* Sizes the list has no price for. */
+	    {"iso_b4_250x353mm", NULL},
+	    {"B4", NULL},
+	    {"iso_ra3_305x430mm", NULL},
+	    {"na_executive_7.25x10.5in", NULL},
+	    {"mystery", NULL},
+	};
+	char name[FM_MEDIA_DESCMAX];
+	struct fm_usage u;
+
+	for (EACH_ROW(i, rows)) {
+		const char *cls =
+		    fm_charge_media_class(rows[i].media, name, sizeof(name));
+		if (rows[i].cls == NULL)
+			ASSERT_NULL(cls);
+		else
+			ASSERT_STR_EQ(cls, rows[i].cls);
+	}
+	/* The size for people, in the refusal. */
+	ASSERT_NULL(fm_charge_media_class("B4", name, sizeof(name)));
+	ASSERT_STR_EQ(name, "B4 (257 x 364 mm)");
+	ASSERT_NULL(fm_charge_media_class("mystery", name, sizeof(name)));
+	ASSERT_STR_EQ(name, "mystery");
+	/* A size the list cannot price is priced as no size at all. */
+	setup(3, 1, 1, 1);
+	snprintf(
+	    job.ticket.media, sizeof(job.ticket.media), "iso_ra3_305x430mm");
+	fm_charge_usage(&job, &rel, 3, -1, &u);
+	ASSERT_STR_EQ(u.media, "");
+	snprintf(
+	    job.ticket.media, sizeof(job.ticket.media), "na_ledger_11x17in");
+	fm_charge_usage(&job, &rel, 3, -1, &u);
+	ASSERT_STR_EQ(u.media, "Tabloid");
+}
+
 int
 main(void)
 {
@@ -116,5 +168,6 @@ main(void)
 	RUN(test_fewer_printed_than_estimated);
 	RUN(test_monochrome_and_unknown);
 	RUN(test_nup_and_duplex);
+	RUN(test_media_by_size);
 	return harness_done();
 }

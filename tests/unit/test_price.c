@@ -104,9 +104,44 @@ test_bad_input(fm_store_t *s)
 	ASSERT_STR_CONTAINS(q.error, "too large");
 }
 
+/* Dimensions to the list's sizes: either orientation, within 2 mm. */
+static void
+test_media_for(void)
+{
+	static const struct {
+		int32_t width, length;
+		const char *size;
+	} rows[] = {
+	    {21000, 29700, "A4"},
+	    /* The PPD's 595 x 842 points. */
+	    {20990, 29704, "A4"},
+	    {29700, 42000, "A3"},
+	    {14800, 21000, "A5"},
+	    {21590, 27940, "Letter"},
+	    {21590, 35560, "Legal"},
+	    {27940, 43180, "Tabloid"},
+	    /* ISO B4, JIS B4, RA3, and A4 2.5 mm too long. */
+	    {25000, 35300, NULL},
+	    {25700, 36400, NULL},
+	    {30500, 43000, NULL},
+	    {21000, 29950, NULL},
+	};
+
+	for (EACH_ROW(i, rows)) {
+		struct fm_media m = {rows[i].width, rows[i].length, "x"};
+		const char *got = fm_price_media_for(&m);
+		if (rows[i].size == NULL)
+			ASSERT_NULL(got);
+		else
+			ASSERT_STR_EQ(got, rows[i].size);
+	}
+	ASSERT_NULL(fm_price_media_for(NULL));
+}
+
 int
 main(void)
 {
+	RUN(test_media_for);
 	RUN_STORE(test_every_dimension);
 	RUN_STORE(test_printer_list_and_versions);
 	RUN_STORE(test_bad_input);
