@@ -27,6 +27,7 @@ static const struct fm_conf_key settings_keys[] = {
     KEY("ingest", "max_job_size", FM_CONF_SIZE, max_job_size, 1,
         (uint64_t)1 << 40),
     KEY("ingest", "deny_users", FM_CONF_STRING, deny_users, 0, 0),
+    KEY("ingest", "request_timeout", FM_CONF_DURATION, request_timeout, 1, 600),
     KEY("hold", "expire_after", FM_CONF_DURATION, expire_after, 1, 86400 * 366),
     KEY("release", "listen", FM_CONF_STRING, listen, 0, 0),
     KEY("release", "server_name", FM_CONF_STRING, server_name, 0, 0),
@@ -50,6 +51,7 @@ fm_settings_defaults(struct fm_settings *s)
 	snprintf(s->run_dir, sizeof(s->run_dir), "%s", FM_DEFAULT_RUNDIR);
 	snprintf(s->cups_user, sizeof(s->cups_user), "lp");
 	s->max_job_size = 512ULL * 1024 * 1024;
+	s->request_timeout = 10;
 	s->expire_after = 8 * 3600;
 	snprintf(s->listen, sizeof(s->listen), "0.0.0.0:7631");
 	s->session_timeout = 60;

@@ -26,6 +26,7 @@ struct fm_settings {
 	char cups_user[FM_CONF_STRMAX]; /* the only peer allowed to ingest */
 	uint64_t max_job_size;
 	char deny_users[FM_CONF_STRMAX]; /* space or comma separated */
+	uint64_t request_timeout; /* seconds a backend has to send its job */
 	/* [hold] */
 	uint64_t expire_after; /* seconds */
 	/* [release] */

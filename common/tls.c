@@ -36,6 +36,32 @@ struct fm_tls {
 	mbedtls_net_context net;
 };
 
+/*
+ * What either end offers: forward secrecy (ECDHE) and an AEAD cipher,
+ * nothing else.  mbedTLS's defaults add CBC with SHA-1 or SHA-2
+ * (padding-oracle history, MAC-then-encrypt), CCM-8 (an 8-byte tag) and
+ * Camellia; both ends are ours, so there is no old peer to keep them for.
+ * ECDSA first: the site CA issues P-256 keys (release/pki.c).
+ */
+static const int ciphersuites[] = {
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    0,
+};
+
+/* The key exchange groups and certificate curves either end accepts:
+ * the defaults also allow 192- and 224-bit and Koblitz curves. */
+static const mbedtls_ecp_group_id curves[] = {
+    MBEDTLS_ECP_DP_CURVE25519,
+    MBEDTLS_ECP_DP_SECP256R1,
+    MBEDTLS_ECP_DP_SECP384R1,
+    MBEDTLS_ECP_DP_NONE,
+};
+
 static void
 describe(int rc, const char *what, char *err, size_t errlen)
 {
@@ -120,6 +146,8 @@ fm_tls_config_create(enum fm_tls_role role, const char *ca_path,
 	    MBEDTLS_SSL_MINOR_VERSION_3);
 	mbedtls_ssl_conf_renegotiation(
 	    &cfg->conf, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
+	mbedtls_ssl_conf_ciphersuites(&cfg->conf, ciphersuites);
+	mbedtls_ssl_conf_curves(&cfg->conf, curves);
 	mbedtls_ssl_conf_read_timeout(&cfg->conf, read_timeout_ms);
 	return cfg;
 fail:

@@ -4,8 +4,10 @@
  * Both ends present a certificate signed by the site CA and verify the
  * other's: the server requires a client certificate (mbedTLS servers
  * verify nothing by default), the client checks the server's DNS name.
- * TLS 1.0 and 1.1 are refused.  Every read has a timeout, so a silent
- * peer cannot hold a process forever.
+ * TLS 1.0 and 1.1 are refused, and so is every cipher suite but ECDHE
+ * with AES-GCM or ChaCha20-Poly1305 (X25519, P-256 and P-384 only).
+ * Every read has a timeout, so a silent peer cannot hold a process
+ * forever.
  *
  * SPDX-License-Identifier: Apache-2.0
  */

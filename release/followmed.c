@@ -413,10 +413,18 @@ child_store(struct daemon *d, const char *what)
 static void __attribute__((noreturn))
 run_worker(struct daemon *d, const struct start *a)
 {
-	fm_store_t *store = child_store(d, "ingest worker");
 	struct fm_ingest_ctx ctx;
 	const char *errstr = NULL;
 	fm_spool_t *spool;
+	fm_store_t *store;
+
+	/* The whole job, not each read: past the backend's wait for our
+	 * reply the work is wasted, and a worker stuck on a data file that
+	 * never answers would hold one of the few places.  SIGALRM ends the
+	 * process (dispositions are at their defaults); a half-written spool
+	 * file is swept at the next start, the retried job held once. */
+	alarm(FM_INGEST_REPLY_TIMEOUT_SEC);
+	store = child_store(d, "ingest worker");
 
 	if ((spool = fm_spool_open(d->spool_dir, d->master, &errstr)) == NULL) {
 		fm_log_warn("ingest worker: %s: %s", d->spool_dir, errstr);
@@ -675,6 +683,12 @@ reap_workers(struct daemon *d)
 			    WIFSIGNALED(status) ? WTERMSIG(status)
 			                        : WEXITSTATUS(status),
 			    d->ledger_delay);
+		else if (!session && WIFSIGNALED(status) &&
+		    WTERMSIG(status) == SIGALRM)
+			fm_log_warn("ingest worker %d stopped after %d s: the "
+			            "backend has given up on it, CUPS retries "
+			            "the job",
+			    (int)pid, FM_INGEST_REPLY_TIMEOUT_SEC);
 		else if (WIFSIGNALED(status))
 			fm_log_warn("%s %d killed by signal %d",
 			    roles[session ? ROLE_SESSION : ROLE_INGEST].what,

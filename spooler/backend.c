@@ -32,9 +32,6 @@
 #include "spooler/options.h"
 #include "spooler/pagecount.h"
 
-/* How long followmed may take to store a job before we let CUPS retry. */
-#define REPLY_TIMEOUT_MS (10 * 60 * 1000)
-
 static volatile sig_atomic_t terminated;
 
 static void
@@ -182,8 +179,8 @@ hand_over(const char *path, const struct fm_ticket *t, int data_fd,
 	}
 	pfd.fd = s;
 	pfd.events = POLLIN;
-	while (poll(&pfd, 1, REPLY_TIMEOUT_MS) < 0 && errno == EINTR &&
-	    !terminated)
+	while (poll(&pfd, 1, FM_INGEST_REPLY_TIMEOUT_SEC * 1000) < 0 &&
+	    errno == EINTR && !terminated)
 		;
 	n = (pfd.revents & POLLIN) ? recv(s, rbuf, sizeof(rbuf), 0) : -1;
 	close(s);

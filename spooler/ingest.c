@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -41,9 +42,23 @@ reply(int conn, enum fm_ingest_status status, uint64_t job_id,
 	size_t len;
 
 	snprintf(r.message, sizeof(r.message), "%s", message);
+	/* One small message into an empty socket: never waits, and a peer
+	 * that reads nothing cannot hold the worker here. */
 	if ((len = fm_ingestmsg_encode_reply(&r, buf, sizeof(buf))) > 0)
-		send(conn, buf, len, MSG_NOSIGNAL);
+		send(conn, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 	return (int)status;
+}
+
+/* Waits timeout_ms at most for the request: true if it is there. */
+static bool
+request_arrived(int conn, int timeout_ms)
+{
+	struct pollfd pfd = {conn, POLLIN, 0};
+	int n;
+
+	while ((n = poll(&pfd, 1, timeout_ms)) < 0 && errno == EINTR)
+		;
+	return n > 0;
 }
 
 /* Receives the request and exactly one descriptor; -1 on any error. */
@@ -51,7 +66,7 @@ static int
 receive(int conn, uint8_t *buf, size_t size, size_t *len)
 {
 	int fd;
-	ssize_t n = fm_fdpass_recv(conn, buf, size, 0, &fd);
+	ssize_t n = fm_fdpass_recv(conn, buf, size, MSG_DONTWAIT, &fd);
 
 	if (n <= 0 || fd < 0) {
 		if (fd >= 0)
@@ -79,6 +94,14 @@ fm_ingest_handle(struct fm_ingest_ctx *ctx, int conn)
 	int fd, seq, rc;
 	size_t len;
 
+	/* The backend sends its request as soon as it is connected: a
+	 * peer that does not is holding one of the few workers. */
+	if (!request_arrived(conn, (int)s->request_timeout * 1000)) {
+		fm_log_warn("ingest: no request within %" PRIu64
+		            " s; connection closed",
+		    s->request_timeout);
+		return reply(conn, FM_INGEST_RETRY, 0, "no request in time");
+	}
 	if ((fd = receive(conn, buf, sizeof(buf), &len)) < 0) {
 		fm_log_warn("ingest: malformed request (no message or not "
 		            "exactly one descriptor)");
@@ -90,11 +113,16 @@ fm_ingest_handle(struct fm_ingest_ctx *ctx, int conn)
 		fm_log_warn("ingest: malformed request: %s", errstr);
 		return reply(conn, FM_INGEST_REFUSED, 0, errstr);
 	}
-	if (fstat(fd, &st) != 0 ||
-	    (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))) {
+	/* A regular file only: reading one never waits on another
+	 * process, as a pipe, socket or terminal would (the backend always
+	 * sends a file). */
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
+		fm_log_warn("ingest: refused CUPS job %u: its data is not a "
+		            "regular file",
+		    t.cups_job_id);
 		return reply(conn, FM_INGEST_REFUSED, 0,
-		    "print data is not a file or pipe");
+		    "print data is not a regular file");
 	}
 	if (fm_settings_user_denied(s, t.owner)) {
 		close(fd);
@@ -103,7 +131,7 @@ fm_ingest_handle(struct fm_ingest_ctx *ctx, int conn)
 		return reply(conn, FM_INGEST_REFUSED, 0,
 		    "user may not use secure printing");
 	}
-	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > s->max_job_size) {
+	if ((uint64_t)st.st_size > s->max_job_size) {
 		close(fd);
 		return reply(conn, FM_INGEST_REFUSED, 0,
 		    "larger than the maximum job size");

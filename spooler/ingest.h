@@ -28,9 +28,13 @@ struct fm_ingest_ctx {
  *
  * Always replies unless the peer is gone: STORED once the sealed file and
  * its row are durable, DUPLICATE for a document already held (or a job
- * already ended), RETRY when nothing was kept but a later try may succeed,
- * REFUSED with the reason when the job can never be held.  Returns the
- * status sent.
+ * already ended), RETRY when nothing was kept but a later try may succeed
+ * (the request did not come within the settings' request_timeout, the
+ * store was busy, the disk full), REFUSED with the reason when the job
+ * can never be held (its data is not a regular file, too large, a denied
+ * user).  Returns the status sent.  A data file that never answers a read
+ * (a hung network file system) holds the caller: followmed bounds the
+ * worker as a whole (FM_INGEST_REPLY_TIMEOUT_SEC).
  */
 enum fm_ingest_status fm_ingest_handle(struct fm_ingest_ctx *ctx, int conn);
 

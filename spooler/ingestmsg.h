@@ -29,6 +29,10 @@
 #define FM_INGESTMSG_MAX 16384
 #define FM_INGESTMSG_REPLYMAX 1024
 
+/* How long the backend waits for the reply before it lets CUPS retry the
+ * job; followmed's worker is stopped past it, its work being wasted. */
+#define FM_INGEST_REPLY_TIMEOUT_SEC 600
+
 enum fm_ingest_status {
 	FM_INGEST_STORED = 0,    /* held durably */
 	FM_INGEST_DUPLICATE = 1, /* was already held (or already ended) */

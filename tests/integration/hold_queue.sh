@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Jobs printed with the real lp through a private cupsd land held, under
-# the right owner, with their ticket and their exact bytes, encrypted.
+# the right owner, with their ticket and their exact bytes, encrypted;
+# peers of the ingest socket that send nothing, or a pipe nobody writes
+# to, hold no worker for long.
 set -u
 . "$(dirname "$0")/lib.sh"
 fm_setup "$@"
-fm_write_conf
+fm_write_conf "request_timeout = 2s"
 fm_start_followmed
 fm_start_cupsd
 fm_add_queues
@@ -124,6 +126,51 @@ case_impersonation_refused() {
 		fm_die "lp -U fmbob as fmalice was accepted: $(cat "$T/lp.out")"
 	fi
 	grep -q Unauthorized "$T/lp.out" || fm_die "impersonation: $(cat "$T/lp.out")"
+}
+
+# ingest_peers silent|fifo COUNT SECONDS: COUNT misbehaving connections
+# to the ingest socket, as lp, in the background (PEERS, its pid); their
+# report in $T/peers.out.  Returns once they are all open.
+ingest_peers() {
+	fm_as lp "$FM_BUILD/tests/fm-ingest-peer" "$1" "$T/run/ingest.sock" "$2" "$3" \
+		> "$T/peers.out" 2>&1 &
+	PEERS=$!
+	FM_EXTRA_PIDS="${FM_EXTRA_PIDS:-} $PEERS"
+	for _ in $(seq 1 50); do
+		grep -q "^connected $2" "$T/peers.out" && return 0
+		fm_pid_alive "$PEERS" || break
+		sleep 0.1
+	done
+	fm_die "misbehaving peers did not connect: $(cat "$T/peers.out")"
+}
+
+# 40 connections that send nothing (followmed runs 32 workers): a real
+# job is still held within seconds, and each silent connection is closed
+# after request_timeout (2 s here) with RETRY.
+case_silent_ingest_peers() {
+	before=$(fm_held_count fmalice)
+	ingest_peers silent 40 20
+	fm_hold 901 fmalice "Behind silent peers" &
+	hold=$!
+	FM_EXTRA_PIDS="$FM_EXTRA_PIDS $hold"
+	fm_wait_held fmalice $((before + 1)) 8
+	wait "$hold" || fm_die "the backend did not exit OK"
+	wait "$PEERS" || fm_die "silent connections not closed in time: $(cat "$T/peers.out")"
+	[ "$(grep -c '^reply 2 no request in time' "$T/peers.out")" -eq 40 ] ||
+		fm_die "silent connections not told to retry: $(cat "$T/peers.out")"
+	grep -q "ingest: no request within 2 s; connection closed" "$T/log/followmed.log" ||
+		fm_die "silent connections not logged"
+}
+
+# A request whose data is a pipe nobody writes to is refused at once,
+# not read forever.
+case_fifo_refused() {
+	ingest_peers fifo 2 10
+	wait "$PEERS" || fm_die "a pipe's job got no answer: $(cat "$T/peers.out")"
+	[ "$(grep -c '^reply 3 print data is not a regular file' "$T/peers.out")" -eq 2 ] ||
+		fm_die "pipe not refused: $(cat "$T/peers.out")"
+	fm_admin jobs list --all --json | grep -q '00000000fifo' && fm_die "a job with a pipe for data was recorded"
+	return 0
 }
 
 fm_run_cases

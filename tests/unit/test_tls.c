@@ -4,6 +4,12 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/net_sockets.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -144,6 +150,147 @@ test_handshakes(void)
 	    0);
 }
 
+/* A peer built on mbedTLS directly, offering only suite: the other end
+ * of fm_tls in test_ciphersuites(). */
+struct raw_peer {
+	mbedtls_ssl_config conf;
+	mbedtls_ssl_context ssl;
+	mbedtls_entropy_context entropy;
+	mbedtls_ctr_drbg_context drbg;
+	mbedtls_x509_crt ca, own;
+	mbedtls_pk_context key;
+	mbedtls_net_context net;
+	int suites[2];
+};
+
+/* The raw peer's handshake on fd as a client (terminal t7) or the server;
+ * true if it completed. */
+static bool
+raw_handshake(int fd, bool client, int suite)
+{
+	struct raw_peer *p = calloc(1, sizeof(*p));
+	bool ok = false;
+	int rc;
+
+	if (p == NULL)
+		return false;
+	mbedtls_ssl_config_init(&p->conf);
+	mbedtls_ssl_init(&p->ssl);
+	mbedtls_entropy_init(&p->entropy);
+	mbedtls_ctr_drbg_init(&p->drbg);
+	mbedtls_x509_crt_init(&p->ca);
+	mbedtls_x509_crt_init(&p->own);
+	mbedtls_pk_init(&p->key);
+	mbedtls_net_init(&p->net);
+	p->net.fd = fd;
+	p->suites[0] = suite;
+	if (mbedtls_ctr_drbg_seed(
+	        &p->drbg, mbedtls_entropy_func, &p->entropy, NULL, 0) != 0 ||
+	    mbedtls_x509_crt_parse_file(&p->ca, path("ca.crt")) != 0 ||
+	    mbedtls_x509_crt_parse_file(
+	        &p->own, path(client ? "t7.crt" : "server.crt")) != 0 ||
+	    mbedtls_pk_parse_keyfile(
+	        &p->key, path(client ? "t7.key" : "server.key"), NULL) != 0 ||
+	    mbedtls_ssl_config_defaults(&p->conf,
+	        client ? MBEDTLS_SSL_IS_CLIENT : MBEDTLS_SSL_IS_SERVER,
+	        MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT) != 0)
+		goto out;
+	mbedtls_ssl_conf_rng(&p->conf, mbedtls_ctr_drbg_random, &p->drbg);
+	mbedtls_ssl_conf_ca_chain(&p->conf, &p->ca, NULL);
+	mbedtls_ssl_conf_authmode(&p->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+	mbedtls_ssl_conf_ciphersuites(&p->conf, p->suites);
+	mbedtls_ssl_conf_read_timeout(&p->conf, 5000);
+	if (mbedtls_ssl_conf_own_cert(&p->conf, &p->own, &p->key) != 0 ||
+	    mbedtls_ssl_setup(&p->ssl, &p->conf) != 0 ||
+	    (client &&
+	        mbedtls_ssl_set_hostname(&p->ssl, "followme-server") != 0))
+		goto out;
+	mbedtls_ssl_set_bio(
+	    &p->ssl, &p->net, mbedtls_net_send, NULL, mbedtls_net_recv_timeout);
+	while ((rc = mbedtls_ssl_handshake(&p->ssl)) ==
+	        MBEDTLS_ERR_SSL_WANT_READ ||
+	    rc == MBEDTLS_ERR_SSL_WANT_WRITE)
+		;
+	ok = rc == 0;
+out:
+	mbedtls_net_free(&p->net);
+	mbedtls_ssl_free(&p->ssl);
+	mbedtls_ssl_config_free(&p->conf);
+	mbedtls_pk_free(&p->key);
+	mbedtls_x509_crt_free(&p->own);
+	mbedtls_x509_crt_free(&p->ca);
+	mbedtls_ctr_drbg_free(&p->drbg);
+	mbedtls_entropy_free(&p->entropy);
+	free(p);
+	return ok;
+}
+
+/* fm_tls in role (in a child) against a raw peer offering only suite;
+ * true if both ends completed the handshake. */
+static bool
+suite_accepted(enum fm_tls_role role, int suite)
+{
+	char err[256];
+	int sv[2], status;
+	bool raw_ok;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+		return false;
+	if ((pid = fork()) == 0) {
+		bool server = role == FM_TLS_SERVER;
+		fm_tls_config_t *cfg = fm_tls_config_create(role,
+		    path("ca.crt"), path(server ? "server.crt" : "t7.crt"),
+		    path(server ? "server.key" : "t7.key"), 5000, err,
+		    sizeof(err));
+		close(sv[0]);
+		fm_tls_t *tls = fm_tls_open(cfg, sv[1],
+		    server ? NULL : "followme-server", err, sizeof(err));
+		bool ok = tls != NULL;
+		fm_tls_close(tls);
+		fm_tls_config_destroy(cfg);
+		_exit(ok ? 0 : 1);
+	}
+	close(sv[1]);
+	raw_ok = raw_handshake(sv[0], role == FM_TLS_SERVER, suite);
+	close(sv[0]);
+	waitpid(pid, &status, 0);
+	return raw_ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* Only ECDHE with AES-GCM or ChaCha20-Poly1305, at either end: a peer
+ * that offers nothing else gets no connection. */
+static void
+test_ciphersuites(void)
+{
+	static const struct {
+		int suite;
+		bool accepted;
+	} rows[] = {
+	    {MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, true},
+	    {MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, true},
+	    {MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, true},
+	    /* CBC with SHA-1 and with SHA-2 */
+	    {MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, false},
+	    {MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA, false},
+	    {MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256, false},
+	    {MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384, false},
+	    /* CCM-8, CCM, Camellia */
+	    {MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8, false},
+	    {MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8, false},
+	    {MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CCM, false},
+	    {MBEDTLS_TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_GCM_SHA256, false},
+	    {MBEDTLS_TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_CBC_SHA256, false},
+	};
+
+	for (EACH_ROW(i, rows)) {
+		ASSERT_INT_EQ(suite_accepted(FM_TLS_SERVER, rows[i].suite),
+		    rows[i].accepted);
+		ASSERT_INT_EQ(suite_accepted(FM_TLS_CLIENT, rows[i].suite),
+		    rows[i].accepted);
+	}
+}
+
 int
 main(void)
 {
@@ -154,6 +301,7 @@ main(void)
 		return 1;
 	RUN(test_ca_and_certificates);
 	RUN(test_handshakes);
+	RUN(test_ciphersuites);
 	rc = harness_done();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
