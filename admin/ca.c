@@ -51,7 +51,10 @@ ca_init(struct fm_admin *admin)
 		return fm_admin_fail("%s", err);
 	return fm_admin_done(
 	    "Created the site CA and the server certificate for '%s' in "
-	    "%s.\nTerminals must reach followmed under that name.",
+	    "%s.\nTerminals must reach followmed under that name.\n"
+	    "A running followmed starts its release service within a few "
+	    "seconds, no restart needed.\nNext: followme-admin terminal add "
+	    "NAME --printer PRINTER for each release terminal.",
 	    name, dir);
 }
 

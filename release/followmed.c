@@ -14,6 +14,7 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,10 +52,14 @@
 #define EXPIRY_BATCH 256
 /* Even with no job due, look again now and then: the clock may jump. */
 #define MAX_SLEEP_SEC 600
+/* While the release service is off, how often to look for the server
+ * certificate `followme-admin ca init` writes. */
+#define RELEASE_RETRY_SEC 2
 
-static volatile sig_atomic_t got_sigterm, got_sigchld;
+static volatile sig_atomic_t got_sigterm, got_sigchld, got_sighup;
 
 struct daemon {
+	const char *config; /* -c, or NULL for the default; read again on HUP */
 	struct fm_settings settings;
 	char db_path[512], spool_dir[512], key_path[512], sock_path[512];
 	uint8_t master[FM_SEALED_MASTERLEN];
@@ -62,7 +67,8 @@ struct daemon {
 	fm_store_t *store;
 	uid_t cups_uid;
 	int listen_fd;
-	int release_fd; /* -1 when the release service is off */
+	int release_fd;      /* -1 when the release service is off */
+	bool release_warned; /* said once why it is off */
 	int workers;
 	pid_t sessions[MAX_SESSIONS];
 	int nsessions;
@@ -79,6 +85,8 @@ on_signal(int sig)
 {
 	if (sig == SIGCHLD)
 		got_sigchld = 1;
+	else if (sig == SIGHUP)
+		got_sighup = 1;
 	else
 		got_sigterm = 1;
 }
@@ -256,38 +264,115 @@ listen_ingest(const char *path)
 	return fd;
 }
 
-/* Listens for terminals, if the site CA and our certificate exist. */
-static int
-listen_release(struct daemon *d)
+/*
+ * Listens for terminals once our certificate exists: at start-up, and
+ * then every RELEASE_RETRY_SEC and on SIGHUP while the service is off,
+ * so that `followme-admin ca init` after start-up needs no restart.  A
+ * listen address that cannot be used stops followmed at start-up (a
+ * mistake to fix now); later it is logged and tried again.
+ */
+static void
+open_release(struct daemon *d, bool at_start)
 {
 	char dir[512], crt[600], host[FM_CONF_STRMAX], port[16];
 	struct addrinfo hints = {0}, *ai = NULL;
-	int fd, on = 1, rc;
+	int fd = -1, on = 1, rc;
 
 	if (!fm_settings_pki_dir(&d->settings, dir, sizeof(dir)))
-		return -1;
+		return;
 	snprintf(crt, sizeof(crt), "%s/server.crt", dir);
 	if (access(crt, R_OK) != 0) {
-		fm_log_warn("release service off: no server certificate in %s "
-		            "(run followme-admin ca init)",
-		    dir);
-		return -1;
+		if (!d->release_warned)
+			fm_log_warn("release service off: no server "
+			            "certificate in %s; it starts as soon as "
+			            "`followme-admin ca init` has made one",
+			    dir);
+		d->release_warned = true;
+		return;
 	}
 	fm_settings_listen_address(
 	    &d->settings, host, sizeof(host), port, sizeof(port));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
-	if ((rc = getaddrinfo(host, port, &hints, &ai)) != 0)
-		fm_fatal("listen %s: %s", d->settings.listen, gai_strerror(rc));
+	if ((rc = getaddrinfo(host, port, &hints, &ai)) != 0) {
+		if (at_start)
+			fm_fatal("listen %s: %s", d->settings.listen,
+			    gai_strerror(rc));
+		fm_log_warn(
+		    "listen %s: %s", d->settings.listen, gai_strerror(rc));
+		return;
+	}
 	fd = socket(
 	    ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
-	    bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 64) != 0)
-		fm_fatal("listen %s: %s", d->settings.listen, strerror(errno));
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 64) != 0) {
+		if (at_start)
+			fm_fatal("listen %s: %s", d->settings.listen,
+			    strerror(errno));
+		if (!d->release_warned)
+			fm_log_warn("listen %s: %s; trying again every %d s",
+			    d->settings.listen, strerror(errno),
+			    RELEASE_RETRY_SEC);
+		d->release_warned = true;
+		if (fd >= 0)
+			close(fd);
+		freeaddrinfo(ai);
+		return;
+	}
 	freeaddrinfo(ai);
-	return fd;
+	d->release_fd = fd;
+	d->release_warned = false;
+	fm_log_info("release service on %s", d->settings.listen);
+}
+
+/*
+ * SIGHUP: read the configuration again.  A file that does not load
+ * leaves the running one in place.  What start-up made of the account,
+ * the directories and the CUPS user (privileges dropped, keys and store
+ * opened) stays until a restart; the rest applies to sessions and
+ * workers started from now on, and a new listen address is listened on.
+ */
+static void
+reload(struct daemon *d)
+{
+	static const struct {
+		const char *name;
+		size_t offset;
+	} fixed[] = {
+	    {"user", offsetof(struct fm_settings, user)},
+	    {"state_dir", offsetof(struct fm_settings, state_dir)},
+	    {"run_dir", offsetof(struct fm_settings, run_dir)},
+	    {"cups_user", offsetof(struct fm_settings, cups_user)},
+	};
+	struct fm_settings s;
+	char err[FM_CONF_ERRMAX + 512];
+	bool relisten;
+
+	if (!fm_settings_load(&s, d->config, err, sizeof(err))) {
+		fm_log_warn("reload: %s; the running configuration stays", err);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		char *now = (char *)&d->settings + fixed[i].offset;
+		char *next = (char *)&s + fixed[i].offset;
+		if (strcmp(now, next) == 0)
+			continue;
+		fm_log_warn(
+		    "reload: %s changes only at a restart", fixed[i].name);
+		memcpy(next, now, FM_CONF_STRMAX);
+	}
+	relisten = strcmp(s.listen, d->settings.listen) != 0;
+	d->settings = s;
+	if (relisten && d->release_fd >= 0) {
+		close(d->release_fd);
+		d->release_fd = -1;
+	}
+	d->release_warned = false;
+	if (d->release_fd < 0)
+		open_release(d, false);
+	fm_log_info("configuration reloaded");
 }
 
 static void
@@ -340,7 +425,7 @@ setup(struct daemon *d)
 		            "ingest or deletion",
 		    removed);
 	d->listen_fd = listen_ingest(d->sock_path);
-	d->release_fd = listen_release(d);
+	open_release(d, true);
 }
 
 /* The one timer: expires every held job that is due, then tells how many
@@ -708,28 +793,32 @@ run(struct daemon *d)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
 	/* Signals are only delivered inside ppoll, so no flag is missed
 	 * between checking it and going to sleep. */
 	sigemptyset(&blocked);
 	sigaddset(&blocked, SIGTERM);
 	sigaddset(&blocked, SIGINT);
 	sigaddset(&blocked, SIGCHLD);
+	sigaddset(&blocked, SIGHUP);
 	sigprocmask(SIG_BLOCK, &blocked, &orig);
 
-	if (d->release_fd >= 0)
-		fm_log_info("release service on %s", d->settings.listen);
 	fm_log_info(
 	    "followmed %s ready: ingest on %s", FM_VERSION, d->sock_path);
 	for (;;) {
-		struct pollfd pfd[2] = {
-		    {d->listen_fd, POLLIN, 0}, {d->release_fd, POLLIN, 0}};
+		struct pollfd pfd[2];
 		struct timespec ts;
 		time_t start = time(NULL);
 
 		if (got_sigterm)
 			break;
+		if (got_sighup) {
+			got_sighup = 0;
+			reload(d);
+		}
+		if (d->release_fd < 0)
+			open_release(d, false);
 		if (got_sigchld) {
 			got_sigchld = 0;
 			reap_workers(d);
@@ -746,8 +835,12 @@ run(struct daemon *d)
 			timeout = (int)(d->ledger_next - time(NULL)) > 0
 			    ? (int)(d->ledger_next - time(NULL))
 			    : 1;
-		ts.tv_sec = timeout;
+		ts.tv_sec = d->release_fd < 0 && timeout > RELEASE_RETRY_SEC
+		    ? RELEASE_RETRY_SEC
+		    : timeout;
 		ts.tv_nsec = 0;
+		pfd[0] = (struct pollfd){d->listen_fd, POLLIN, 0};
+		pfd[1] = (struct pollfd){d->release_fd, POLLIN, 0};
 		/* At the limit, let the backlog wait for a free place. */
 		if (d->workers >= MAX_WORKERS)
 			pfd[0].fd = -1;
@@ -816,6 +909,7 @@ main(int argc, char **argv)
 	if (!foreground && daemon(0, 0) != 0)
 		fm_fatal("cannot detach: %s", strerror(errno));
 	d.listen_fd = d.release_fd = d.ledger_ctl = -1;
+	d.config = config;
 	setup(&d);
 	run(&d);
 	fm_spool_close(d.spool);
