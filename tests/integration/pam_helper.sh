@@ -13,13 +13,14 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 fm_setup "$@"
-USER_T=fmpamtest
+# An account of this run's own: runs in other checkouts on the machine
+# at the same time must not delete or re-password it under us.
+USER_T="fmpam$$"
 PASS_T='correct horse 7'
 SERVICE="followme-test-$$"
 HELPER_PID=""
 FM_DAEMONS="followme-pamhelper:HELPER_PID"
 fm_at_exit 'userdel "$USER_T" >/dev/null 2>&1; rm -f "/etc/pam.d/$SERVICE"'
-userdel "$USER_T" >/dev/null 2>&1
 useradd --no-create-home --shell /usr/sbin/nologin "$USER_T" || fm_die "useradd"
 echo "$USER_T:$PASS_T" | chpasswd || fm_die "chpasswd"
 
