@@ -273,6 +273,13 @@ listen_release(struct daemon *d)
 		    dir);
 		return -1;
 	}
+	/* The CA key mints terminals: only root (followme-admin) may
+	 * read it; this process never opens it. */
+	snprintf(crt, sizeof(crt), "%s/ca.key", dir);
+	if (access(crt, R_OK) == 0)
+		fm_log_warn("%s is readable by %s: make it root's alone "
+		            "(chown root:root, chmod 600)",
+		    crt, d->settings.user);
 	fm_settings_listen_address(
 	    &d->settings, host, sizeof(host), port, sizeof(port));
 	hints.ai_family = AF_UNSPEC;
