@@ -463,8 +463,8 @@ run_session(struct daemon *d, const struct start *a)
 	/* The key to every held job goes to a decryptor child before a
 	 * byte from the network is read; this process, which parses the
 	 * terminal's TLS and requests, forgets it. */
-	if ((ctx.decryptor = fm_decryptor_start(
-	         d->spool_dir, d->master, &errstr)) == NULL) {
+	if ((ctx.decryptor = fm_decryptor_start(d->spool_dir, d->master,
+	         &d->settings, d->db_path, &errstr)) == NULL) {
 		fm_log_warn("session: %s", errstr);
 		_exit(1);
 	}
