@@ -41,6 +41,7 @@
 #include "release/charge.h"
 #include "release/ipp.h"
 #include "common/settings.h"
+#include "release/sandbox.h"
 #include "release/session.h"
 #include "spooler/hold.h"
 #include "spooler/ingest.h"
@@ -256,6 +257,33 @@ listen_ingest(const char *path)
 	return fd;
 }
 
+/* Says how sessions will be confined (sandbox.h); false if they cannot
+ * be as followme.conf requires: then no terminal is served. */
+static bool
+report_sandbox(struct daemon *d)
+{
+	const char *errstr = NULL;
+	bool required = fm_sandbox_is_required(&d->settings, &errstr);
+	int abi = fm_sandbox_abi();
+
+	if (errstr != NULL)
+		fm_fatal("%s", errstr);
+	if (abi > 0) {
+		fm_log_info("session sandbox: Landlock ABI %d", abi);
+		return true;
+	}
+	if (required) {
+		fm_log_warn("release service off: Landlock is unavailable, so "
+		            "sessions cannot be confined (set session_sandbox "
+		            "= off in followme.conf to serve terminals "
+		            "unconfined)");
+		return false;
+	}
+	fm_log_warn("session sandbox: off (no Landlock, session_sandbox = "
+	            "off): a session could open every key file");
+	return true;
+}
+
 /* Listens for terminals, if the site CA and our certificate exist. */
 static int
 listen_release(struct daemon *d)
@@ -273,6 +301,8 @@ listen_release(struct daemon *d)
 		    dir);
 		return -1;
 	}
+	if (!report_sandbox(d))
+		return -1;
 	/* The CA key mints terminals: only root (followme-admin) may
 	 * read it; this process never opens it. */
 	snprintf(crt, sizeof(crt), "%s/ca.key", dir);

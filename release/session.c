@@ -23,6 +23,7 @@
 #include "store/releases.h"
 #include "store/terminals.h"
 #include "release/login.h"
+#include "release/sandbox.h"
 #include "common/money.h"
 #include "store/printers.h"
 #include "quota/users.h"
@@ -1080,6 +1081,26 @@ dispatch(struct session *s, struct fm_proto_msg *m)
 	}
 }
 
+/* Confines this process (sandbox.h); false if it must not go on. */
+static bool
+confine(struct fm_session_ctx *ctx)
+{
+	const char *errstr = NULL;
+	int abi = fm_sandbox_confine(ctx->settings, &errstr);
+
+	if (abi < 0) {
+		fm_log_warn("session: refused %s: cannot confine the session: "
+		            "%s",
+		    ctx->peer, errstr);
+		return false;
+	}
+	fm_log_debug("session: confined (Landlock ABI %d)", abi);
+#ifdef FM_TEST_HOOKS
+	fm_sandbox_probe(ctx->settings);
+#endif
+	return true;
+}
+
 static fm_tls_t *
 handshake(struct fm_session_ctx *ctx, int fd, struct fm_terminal *terminal)
 {
@@ -1101,6 +1122,13 @@ handshake(struct fm_session_ctx *ctx, int fd, struct fm_terminal *terminal)
 	    (unsigned)ctx->settings->session_timeout * 1000, err, sizeof(err));
 	if (cfg == NULL) {
 		fm_log_warn("session: %s", err);
+		close(fd);
+		return NULL;
+	}
+	/* Its key is in memory now: from here on the session opens none
+	 * of the key files, before the first byte from the network. */
+	if (!confine(ctx)) {
+		fm_tls_config_destroy(cfg);
 		close(fd);
 		return NULL;
 	}
