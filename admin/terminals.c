@@ -6,18 +6,62 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "admin/admin.h"
+#include "common/child.h"
 #include "release/pki.h"
 #include "store/authlog.h"
 #include "store/terminals.h"
 
 enum { ADD_PRINTER };
 
+/*
+ * Registers the terminal in a child that drops to followmed's account to
+ * open the store, so that this process stays root and can finish or undo
+ * the files it made with the CA key (only root reads it).  FM_ADMIN_OK,
+ * or the child's failure, printed.
+ */
+static int
+register_terminal(struct fm_admin *admin, const char *name, const char *printer,
+    const char *serial)
+{
+	struct fm_child_spec spec = {.death_signal = SIGKILL};
+	const char *errstr = NULL;
+	int status;
+	pid_t pid;
+
+	if ((pid = fm_child_fork(&spec, &errstr)) == 0) {
+		if (!fm_admin_open_store(admin))
+			_exit(FM_ADMIN_FAIL);
+		if (!fm_terminals_add(
+		        admin->store, name, printer, serial, admin->now)) {
+			fm_admin_fail("terminal '%s' already exists (remove it "
+			              "first)",
+			    name);
+			_exit(FM_ADMIN_FAIL);
+		}
+		fm_store_close(admin->store);
+		_exit(FM_ADMIN_OK);
+	}
+	if (pid < 0)
+		return fm_admin_fail("cannot register the terminal: %s",
+		    errstr ? errstr : "fork failed");
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return fm_admin_fail("waitpid: %s", strerror(errno));
+	return WIFEXITED(status) ? WEXITSTATUS(status) : FM_ADMIN_FAIL;
+}
+
+/*
+ * Runs as the invoking user (root): the certificate is signed with the
+ * CA key, which followmed's account cannot read.
+ */
 static int
 terminal_add(struct fm_admin *admin)
 {
@@ -26,6 +70,7 @@ terminal_add(struct fm_admin *admin)
 	char serial[FM_PKI_SERIALMAX], server[256];
 	const char *printer = admin->args.opt[ADD_PRINTER].text;
 	const char *name = admin->args.operand[0].text;
+	int rc;
 
 	if (!fm_pki_name_is_valid(name))
 		return fm_admin_usage(admin,
@@ -40,6 +85,9 @@ terminal_add(struct fm_admin *admin)
 	if (access(key, F_OK) != 0)
 		return fm_admin_fail("no site CA yet: run 'followme-admin ca "
 		                     "init' first");
+	if (access(key, R_OK) != 0)
+		return fm_admin_fail(
+		    "%s: %s (run as root)", key, strerror(errno));
 	snprintf(tdir, sizeof(tdir), "%s/terminals", dir);
 	if (mkdir(tdir, 0700) != 0 && errno != EEXIST)
 		return fm_admin_fail("%s: %s", tdir, strerror(errno));
@@ -52,13 +100,11 @@ terminal_add(struct fm_admin *admin)
 	if (!fm_pki_issue(dir, FM_PKI_CLIENT, name, FM_ADMIN_CERT_DAYS, key,
 	        crt, serial, err, sizeof(err)))
 		return fm_admin_fail("%s", err);
-	if (!fm_terminals_add(
-	        admin->store, name, printer, serial, admin->now)) {
+	if ((rc = register_terminal(admin, name, printer, serial)) !=
+	    FM_ADMIN_OK) {
 		unlink(key);
 		unlink(crt);
-		return fm_admin_fail("terminal '%s' already exists (remove it "
-		                     "first)",
-		    name);
+		return rc;
 	}
 	snprintf(newkey, sizeof(newkey), "%s/%s.key", tdir, name);
 	snprintf(newcrt, sizeof(newcrt), "%s/%s.crt", tdir, name);
@@ -182,8 +228,8 @@ static const struct fm_grammar_option unlock_options[FM_GRAMMAR_OPTTABLE] = {
 
 static const struct fm_grammar_command terminal_commands[] = {
     {"terminal", "add", "NAME --printer PRINTER",
-        "create a release terminal's certificate, bound to a printer",
-        FM_GRAMMAR_STORE, .run = terminal_add, .options = add_options,
+        "create a release terminal's certificate, bound to a printer", 0,
+        .run = terminal_add, .options = add_options,
         .operands = {1, 1, "expected one terminal name", NULL}},
     {"terminal", "list", "[--all] [--json]",
         "list terminals (--all: removed ones too)",

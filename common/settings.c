@@ -40,6 +40,7 @@ static const struct fm_conf_key settings_keys[] = {
     KEY("release", "auth_lockout", FM_CONF_DURATION, auth_lockout, 1, 86400),
     KEY("release", "pam_timeout", FM_CONF_DURATION, pam_timeout, 1, 120),
     KEY("release", "badge_needs_pin", FM_CONF_BOOL, badge_needs_pin, 0, 0),
+    KEY("release", "session_sandbox", FM_CONF_STRING, session_sandbox, 0, 0),
 };
 
 void
@@ -59,6 +60,7 @@ fm_settings_defaults(struct fm_settings *s)
 	s->auth_max_failures = 5;
 	s->auth_lockout = 300;
 	s->pam_timeout = 10;
+	snprintf(s->session_sandbox, sizeof(s->session_sandbox), "required");
 }
 
 static bool
@@ -90,6 +92,12 @@ load(struct fm_settings *s, const char *path, bool explicit, char *err,
 	    (s->pam_helper[0] != '\0' &&
 	        !check_absolute("pam_helper", s->pam_helper, err, errlen)))
 		return false;
+	if (strcmp(s->session_sandbox, "required") != 0 &&
+	    strcmp(s->session_sandbox, "off") != 0) {
+		snprintf(err, errlen,
+		    "%s: session_sandbox must be required or off", path);
+		return false;
+	}
 	if (!fm_settings_listen_address(
 	        s, host, sizeof(host), port, sizeof(port))) {
 		snprintf(err, errlen,

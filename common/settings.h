@@ -39,6 +39,7 @@ struct fm_settings {
 	uint64_t auth_lockout;           /* seconds */
 	uint64_t pam_timeout;            /* seconds a PAM check may take */
 	bool badge_needs_pin;            /* a badge alone does not log in */
+	char session_sandbox[FM_CONF_STRMAX]; /* "required" or "off" */
 };
 
 /* Environment variable naming the config file (tests, private stacks). */

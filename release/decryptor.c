@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -16,8 +18,10 @@
 
 #include "common/aead.h"
 #include "common/child.h"
+#include "common/log.h"
 #include "spooler/spool.h"
 #include "common/wire.h"
+#include "release/login.h"
 
 struct fm_decryptor {
 	int fd;
@@ -113,16 +117,17 @@ send_frame(const uint8_t *buf, size_t len, void *arg)
 	return len == 0 || (write_all(fd, h, 4) && write_all(fd, buf, len));
 }
 
-/* Reads one request from the session: false at its end or on garbage
- * (the decryptor then exits: its only peer is broken). */
+/* Reads a document request whose op byte was read: false at the end or
+ * on garbage (the decryptor then exits: its only peer is broken). */
 static bool
-read_request(int fd, struct fm_decryptor_request *r)
+read_request(int fd, uint8_t op, struct fm_decryptor_request *r)
 {
 	uint8_t buf[FM_DECRYPTOR_REQUESTMAX];
 	const char *errstr;
 	size_t nl, il;
 
-	if (!read_all(fd, buf, 2))
+	buf[0] = op;
+	if (!read_all(fd, buf + 1, 1))
 		return false;
 	nl = buf[1];
 	if (nl == 0 || nl >= FM_DECRYPTOR_NAMEMAX ||
@@ -135,26 +140,92 @@ read_request(int fd, struct fm_decryptor_request *r)
 	return fm_decryptor_request_decode(buf, 4 + nl + il, r, &errstr);
 }
 
-static void __attribute__((noreturn)) serve(int fd, fm_spool_t *spool)
+/*
+ * A login request (op FM_DECRYPTOR_LOGIN | length be16 | fm_login
+ * request), run, and its answer (length be16 | fm_login answer).  False
+ * on garbage or a broken peer.
+ */
+static bool
+serve_login(int fd, fm_login_t *login)
+{
+	uint8_t buf[FM_LOGIN_REQUESTMAX], out[2 + FM_LOGIN_ANSWERMAX];
+	struct fm_login_request r;
+	struct fm_login_answer a;
+	const char *errstr = NULL;
+	size_t len;
+	bool ok;
+
+	if (!read_all(fd, buf, 2))
+		return false;
+	len = (size_t)buf[0] << 8 | buf[1];
+	if (len > sizeof(buf) || !read_all(fd, buf, len))
+		return false;
+	ok = fm_login_request_decode(buf, len, &r, &errstr);
+	fm_wipe(buf, sizeof(buf));
+	if (!ok) {
+		fm_log_warn("decryptor: %s", errstr);
+		return false;
+	}
+	if (login != NULL)
+		fm_login_handle(login, &r, &a);
+	else
+		a = (struct fm_login_answer){.outcome = FM_LOGIN_UNAVAILABLE};
+	fm_wipe(&r, sizeof(r));
+	if ((len = fm_login_answer_encode(&a, out + 2, sizeof(out) - 2)) == 0)
+		return false;
+	out[0] = (uint8_t)(len >> 8);
+	out[1] = (uint8_t)len;
+	return write_all(fd, out, len + 2);
+}
+
+/* Only the documents of the user this decryptor logged in: whatever a
+ * session names, another user's document is never opened. */
+static bool
+may_read(fm_login_t *login, const char *name)
+{
+	if (fm_login_may_read(login, name))
+		return true;
+	fm_log_warn("decryptor: refused document %s: not a held job of %s",
+	    name,
+	    fm_login_user(login)[0] != '\0' ? fm_login_user(login)
+	                                    : "(nobody logged in)");
+	return false;
+}
+
+static void __attribute__((noreturn))
+serve(int fd, fm_spool_t *spool, fm_login_t *login)
 {
 	struct fm_decryptor_request r;
+	uint8_t op;
 
-	while (read_request(fd, &r)) {
+	while (read_all(fd, &op, 1)) {
 		/* verify: the status; read: frames, a zero length, status */
 		uint8_t end[5] = {0};
 		size_t n = 1;
 
+		if (op == FM_DECRYPTOR_LOGIN) {
+			if (!serve_login(fd, login))
+				break;
+			continue;
+		}
+		if (!read_request(fd, op, &r))
+			break;
 		if (r.op == FM_DECRYPTOR_VERIFY) {
-			end[0] =
-			    (uint8_t)fm_spool_verify(spool, r.name, r.identity);
+			end[0] = may_read(login, r.name)
+			    ? (uint8_t)fm_spool_verify(
+			          spool, r.name, r.identity)
+			    : FM_SEALED_IO;
 		} else {
-			end[4] = (uint8_t)fm_spool_read(
-			    spool, r.name, r.identity, send_frame, &fd);
+			end[4] = may_read(login, r.name)
+			    ? (uint8_t)fm_spool_read(
+			          spool, r.name, r.identity, send_frame, &fd)
+			    : FM_SEALED_IO;
 			n = 5;
 		}
 		if (!write_all(fd, end, n))
 			break;
 	}
+	fm_login_destroy(login);
 	fm_spool_close(spool); /* wipes the key */
 	_exit(0);
 }
@@ -172,17 +243,23 @@ fm_decryptor_stop(fm_decryptor_t *d)
 }
 
 fm_decryptor_t *
-fm_decryptor_start(const char *dir, const uint8_t *master, const char **errstr)
+fm_decryptor_start(const char *dir, const uint8_t *master,
+    const struct fm_settings *settings, const char *db_path,
+    const char **errstr)
 {
 	/* Signals as in its session: a session gone mid-answer ends the
 	 * decryptor through a failed write, not through SIGPIPE. */
 	static const int ignore[] = {SIGPIPE, SIGHUP};
 	/* Only its end of the socket pair: none of the session's
 	 * connection, store or ledger link. */
-	struct fm_child_spec spec = {
-	    .death_signal = SIGKILL, .ignore = ignore, .nignore = 2};
+	struct fm_child_spec spec = {.death_signal = SIGKILL,
+	    .ignore = ignore,
+	    .nignore = 2,
+	    /* It opens the store its session has open. */
+	    .keep_files = db_path != NULL};
 	fm_decryptor_t *d;
 	fm_spool_t *spool;
+	fm_login_t *login = NULL;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL) {
 		*errstr = "out of memory";
@@ -194,9 +271,20 @@ fm_decryptor_start(const char *dir, const uint8_t *master, const char **errstr)
 		return NULL;
 	}
 	if (d->pid == 0) {
+		/* Its session runs as the same user and parses the network:
+		 * it must not be able to read this process's memory
+		 * (ptrace, /proc/PID/mem) nor make it dump core. */
+		if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+			_exit(1);
 		if ((spool = fm_spool_open(dir, master, errstr)) == NULL)
 			_exit(1);
-		serve(d->fd, spool);
+		if (settings != NULL && db_path != NULL &&
+		    (login = fm_login_create(settings, db_path, errstr)) ==
+		        NULL) {
+			fm_log_warn("decryptor: %s: %s", db_path, *errstr);
+			_exit(1);
+		}
+		serve(d->fd, spool, login);
 	}
 	return d;
 }
@@ -262,4 +350,37 @@ out:
 	fm_wipe(buf, FM_SEALED_CHUNK_MAX);
 	free(buf);
 	return result;
+}
+
+enum fm_login_outcome
+fm_decryptor_login(
+    fm_decryptor_t *d, struct fm_login_request *r, struct fm_login_answer *a)
+{
+	uint8_t buf[3 + FM_LOGIN_REQUESTMAX], h[2];
+	size_t len;
+	bool ok;
+
+	memset(a, 0, sizeof(*a));
+	a->outcome = FM_LOGIN_UNAVAILABLE;
+	if (d == NULL || r == NULL) {
+		if (r != NULL)
+			fm_wipe(r->secret, sizeof(r->secret));
+		return a->outcome;
+	}
+	len = fm_login_request_encode(r, buf + 3, sizeof(buf) - 3);
+	fm_wipe(r->secret, sizeof(r->secret));
+	buf[0] = FM_DECRYPTOR_LOGIN;
+	buf[1] = (uint8_t)(len >> 8);
+	buf[2] = (uint8_t)len;
+	ok = len > 0 && write_all(d->fd, buf, len + 3);
+	fm_wipe(buf, sizeof(buf));
+	if (!ok || !read_all(d->fd, h, 2))
+		return a->outcome;
+	len = (size_t)h[0] << 8 | h[1];
+	if (len > FM_LOGIN_ANSWERMAX || !read_all(d->fd, buf, len) ||
+	    !fm_login_answer_decode(buf, len, a)) {
+		memset(a, 0, sizeof(*a));
+		a->outcome = FM_LOGIN_UNAVAILABLE;
+	}
+	return a->outcome;
 }

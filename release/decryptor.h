@@ -9,6 +9,11 @@
  * the document's tags, or stream its plaintext back.  The session wipes
  * its own copy of the key and asks the decryptor over a socketpair.
  *
+ * It serves only the documents of the user it logged in itself: the
+ * session forwards the credentials (login.h) and the decryptor runs the
+ * checks, so code running in the session cannot name another user.
+ * Its memory is closed to its session (not dumpable).
+ *
  * Requests (pure codec below, fuzzed):
  *   op u8 (1 verify, 2 read) | name length u8 | name | identity length
  *   be16 | identity
@@ -25,6 +30,8 @@
 #include <stdint.h>
 
 #include "common/sealed.h"
+#include "common/settings.h"
+#include "release/login.h"
 
 #define FM_DECRYPTOR_NAMEMAX 64      /* with the NUL */
 #define FM_DECRYPTOR_IDENTITYMAX 512 /* with the NUL */
@@ -34,6 +41,7 @@
 enum fm_decryptor_op {
 	FM_DECRYPTOR_VERIFY = 1,
 	FM_DECRYPTOR_READ = 2,
+	FM_DECRYPTOR_LOGIN = 3, /* length be16 | request of login.h */
 };
 
 struct fm_decryptor_request {
@@ -57,18 +65,32 @@ typedef struct fm_decryptor fm_decryptor_t;
 
 /*
  * 'fm_decryptor_start()' - fork the decryptor for the spool in dir with
- * master (the caller then wipes its own copy).  NULL with *errstr if it
- * cannot be started.  It ends when the handle is stopped or the caller
- * dies.
+ * master (the caller then wipes its own copy).  With settings and
+ * db_path (borrowed; the store the caller has open), it checks logins
+ * (fm_decryptor_login()) and serves only the logged-in user's held
+ * documents; without, it refuses every document.  NULL with *errstr if
+ * it cannot be started.  It ends when the handle is stopped or the
+ * caller dies.
  */
-fm_decryptor_t *fm_decryptor_start(
-    const char *dir, const uint8_t *master, const char **errstr);
+fm_decryptor_t *fm_decryptor_start(const char *dir, const uint8_t *master,
+    const struct fm_settings *settings, const char *db_path,
+    const char **errstr);
 
-/* Checks document name's tags (fm_spool_verify). */
+/*
+ * 'fm_decryptor_login()' - have the decryptor run login request r (its
+ * secret is wiped here) and fill a with its answer; returns a->outcome,
+ * FM_LOGIN_UNAVAILABLE if the decryptor cannot be asked.
+ */
+enum fm_login_outcome fm_decryptor_login(
+    fm_decryptor_t *d, struct fm_login_request *r, struct fm_login_answer *a);
+
+/* 'fm_decryptor_verify()' - check document name's tags (fm_spool_verify);
+ * FM_SEALED_IO if it is not a held document of the logged-in user. */
 enum fm_sealed_status fm_decryptor_verify(
     fm_decryptor_t *d, const char *name, const char *identity);
 
-/* Streams document name's plaintext to sink (fm_spool_read). */
+/* 'fm_decryptor_read()' - stream document name's plaintext to sink
+ * (fm_spool_read); FM_SEALED_IO if it is not the logged-in user's. */
 enum fm_sealed_status fm_decryptor_read(fm_decryptor_t *d, const char *name,
     const char *identity,
     bool (*sink)(const uint8_t *buf, size_t len, void *arg), void *arg);

@@ -42,6 +42,7 @@
 #include "release/charge.h"
 #include "release/ipp.h"
 #include "common/settings.h"
+#include "release/sandbox.h"
 #include "release/session.h"
 #include "spooler/hold.h"
 #include "spooler/ingest.h"
@@ -67,8 +68,9 @@ struct daemon {
 	fm_store_t *store;
 	uid_t cups_uid;
 	int listen_fd;
-	int release_fd;      /* -1 when the release service is off */
-	bool release_warned; /* said once why it is off */
+	int release_fd;       /* -1 when the release service is off */
+	bool release_warned;  /* said once why it is off */
+	bool sandbox_refused; /* sessions cannot be confined as required */
 	int workers;
 	pid_t sessions[MAX_SESSIONS];
 	int nsessions;
@@ -264,6 +266,33 @@ listen_ingest(const char *path)
 	return fd;
 }
 
+/* Says how sessions will be confined (sandbox.h); false if they cannot
+ * be as followme.conf requires: then no terminal is served. */
+static bool
+report_sandbox(struct daemon *d)
+{
+	const char *errstr = NULL;
+	bool required = fm_sandbox_is_required(&d->settings, &errstr);
+	int abi = fm_sandbox_abi();
+
+	if (errstr != NULL)
+		fm_fatal("%s", errstr);
+	if (abi > 0) {
+		fm_log_info("session sandbox: Landlock ABI %d", abi);
+		return true;
+	}
+	if (required) {
+		fm_log_warn("release service off: Landlock is unavailable, so "
+		            "sessions cannot be confined (set session_sandbox "
+		            "= off in followme.conf to serve terminals "
+		            "unconfined)");
+		return false;
+	}
+	fm_log_warn("session sandbox: off (no Landlock, session_sandbox = "
+	            "off): a session could open every key file");
+	return true;
+}
+
 /*
  * Listens for terminals once our certificate exists: at start-up, and
  * then every RELEASE_RETRY_SEC and on SIGHUP while the service is off,
@@ -290,6 +319,19 @@ open_release(struct daemon *d, bool at_start)
 		d->release_warned = true;
 		return;
 	}
+	if (d->sandbox_refused)
+		return;
+	if (!report_sandbox(d)) {
+		d->sandbox_refused = true;
+		return;
+	}
+	/* The CA key mints terminals: only root (followme-admin) may
+	 * read it; this process never opens it. */
+	snprintf(crt, sizeof(crt), "%s/ca.key", dir);
+	if (access(crt, R_OK) == 0)
+		fm_log_warn("%s is readable by %s: make it root's alone "
+		            "(chown root:root, chmod 600)",
+		    crt, d->settings.user);
 	fm_settings_listen_address(
 	    &d->settings, host, sizeof(host), port, sizeof(port));
 	hints.ai_family = AF_UNSPEC;
@@ -369,7 +411,7 @@ reload(struct daemon *d)
 		close(d->release_fd);
 		d->release_fd = -1;
 	}
-	d->release_warned = false;
+	d->release_warned = d->sandbox_refused = false;
 	if (d->release_fd < 0)
 		open_release(d, false);
 	fm_log_info("configuration reloaded");
@@ -541,8 +583,8 @@ run_session(struct daemon *d, const struct start *a)
 	/* The key to every held job goes to a decryptor child before a
 	 * byte from the network is read; this process, which parses the
 	 * terminal's TLS and requests, forgets it. */
-	if ((ctx.decryptor = fm_decryptor_start(
-	         d->spool_dir, d->master, &errstr)) == NULL) {
+	if ((ctx.decryptor = fm_decryptor_start(d->spool_dir, d->master,
+	         &d->settings, d->db_path, &errstr)) == NULL) {
 		fm_log_warn("session: %s", errstr);
 		_exit(1);
 	}

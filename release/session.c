@@ -22,8 +22,8 @@
 #include "store/jobstore.h"
 #include "store/releases.h"
 #include "store/terminals.h"
-#include "release/pamauth.h"
-#include "store/badges.h"
+#include "release/login.h"
+#include "release/sandbox.h"
 #include "common/money.h"
 #include "store/printers.h"
 #include "quota/users.h"
@@ -129,16 +129,16 @@ auth_fail(struct session *s, enum fm_proto_code code, uint32_t retry_after,
 	return send_msg(s);
 }
 
-/* Answers a check fm_authlog_reserve() refused; wait is the seconds until
- * the refusal ends. */
+/* Answers a login the decryptor's checks refused (see login.h). */
 static bool
-refuse_check(struct session *s, enum fm_authlog_verdict v, int64_t wait)
+refuse_login(
+    struct session *s, const char *user, const struct fm_login_answer *a)
 {
-	uint32_t after = wait > 0 ? (uint32_t)wait : 1;
+	uint32_t after = a->wait > 0 ? a->wait : 1;
 	char msg[FM_PROTO_TEXTMAX];
 
-	switch (v) {
-	case FM_AUTHLOG_USER_LOCKED:
+	switch (a->outcome) {
+	case FM_LOGIN_LOCKED:
 		fm_log_info("session: login refused at terminal %s: user "
 		            "locked out",
 		    s->terminal.name);
@@ -147,7 +147,7 @@ refuse_check(struct session *s, enum fm_authlog_verdict v, int64_t wait)
 		    "ask your administrator.",
 		    (after + 59) / 60);
 		return auth_fail(s, FM_CODE_LOCKED_OUT, after, msg);
-	case FM_AUTHLOG_SLOW_DOWN:
+	case FM_LOGIN_SLOW_DOWN:
 		fm_log_info("session: PIN login at terminal %s held back %u s "
 		            "after failed logins",
 		    s->terminal.name, after);
@@ -156,7 +156,7 @@ refuse_check(struct session *s, enum fm_authlog_verdict v, int64_t wait)
 		    "second(s), or use your badge.",
 		    after);
 		return auth_fail(s, FM_CODE_LOCKED_OUT, after, msg);
-	case FM_AUTHLOG_BUSY:
+	case FM_LOGIN_BUSY:
 		/* Only a second connection of this terminal's certificate
 		 * gets here: a terminal waits for each answer. */
 		fm_log_info("session: login refused at terminal %s: another "
@@ -164,62 +164,63 @@ refuse_check(struct session *s, enum fm_authlog_verdict v, int64_t wait)
 		    s->terminal.name);
 		return auth_fail(s, FM_CODE_LOCKED_OUT, 1,
 		    "Another login is in progress at this terminal.");
-	case FM_AUTHLOG_GO:
-	case FM_AUTHLOG_ERROR:
+	case FM_LOGIN_ACCOUNT:
+		fm_log_info("session: account of %s refused at terminal %s",
+		    user, s->terminal.name);
+		return auth_fail(
+		    s, FM_CODE_DISABLED, 0, "Your account may not print here.");
+	case FM_LOGIN_DISABLED:
+		/* A real badge, not a guess: no failure is counted. */
+		fm_log_info("session: badge of disabled user %s at terminal %s",
+		    a->user, s->terminal.name);
+		return auth_fail(
+		    s, FM_CODE_DISABLED, 0, "Your account may not print here.");
+	case FM_LOGIN_DENIED:
+		fm_log_info("session: failed login for %s at terminal %s", user,
+		    s->terminal.name);
+		return auth_fail(s, FM_CODE_BAD_CREDENTIALS, 0,
+		    user[0] != '\0' ? "Wrong user name or PIN." : "Wrong PIN.");
+	case FM_LOGIN_UNKNOWN_BADGE:
+		fm_log_info(
+		    "session: unknown badge at terminal %s", s->terminal.name);
+		return auth_fail(s, FM_CODE_UNKNOWN_BADGE, 0,
+		    "Unknown badge. Log in with your user name and PIN to "
+		    "register it.");
+	case FM_LOGIN_NEED_PIN:
+		return auth_fail(
+		    s, FM_CODE_BAD_CREDENTIALS, 0, "Enter your PIN too.");
+	case FM_LOGIN_STORE_ERROR:
+	case FM_LOGIN_UNAVAILABLE:
+	case FM_LOGIN_OK:
+	case FM_LOGIN_NOT_BY_SECRET:
+	case FM_LOGIN_REFUSED:
 		break;
 	}
-	fm_log_warn("session: cannot record a login attempt at terminal %s: "
-	            "%s",
-	    s->terminal.name, fm_store_last_error(s->ctx->store));
+	fm_log_warn("session: login unavailable at terminal %s (PAM service "
+	            "%s, the badge key or the store failed)",
+	    s->terminal.name, s->ctx->settings->pam_service);
 	return auth_fail(s, FM_CODE_INTERNAL, 0,
 	    "Login is unavailable right now. Please try again.");
 }
 
-/*
- * Checks user's secret through PAM, after reserving the attempt (counted
- * against the user and the terminal before PAM runs, so that checks in
- * parallel count each other; see store/authlog.h).  slow_terminal: the
- * terminal's failures may hold this check back (user name and PIN; never
- * a badge).  The secret is wiped.  False when the check did not run: the
- * terminal has been answered.
- */
-static bool
-check_secret(struct session *s, const char *user, char *secret,
-    size_t secret_size, bool slow_terminal, enum fm_pamauth_result *r,
-    char *canon, size_t canon_size)
+/* A login request for the decryptor, from this session's terminal. */
+static void
+login_request(struct session *s, enum fm_login_op op,
+    const struct fm_proto_msg *m, struct fm_login_request *r)
 {
-	const struct fm_settings *set = s->ctx->settings;
-	const struct fm_authlog_limits lim = {
-	    .window = (int64_t)set->auth_lockout,
-	    .max = (int64_t)set->auth_max_failures,
-	    .delay_max = (int64_t)set->auth_lockout,
-	    /* The check itself ends by pam_timeout; the margin is for
-	     * forking it and for the store. */
-	    .busy_max = (int64_t)set->pam_timeout + 5};
-	struct fm_authlog_attempt a;
-	enum fm_authlog_verdict v;
-	int64_t t = now();
-
-	v = fm_authlog_reserve(
-	    s->ctx->store, &lim, s->terminal.name, user, slow_terminal, t, &a);
-	if (v != FM_AUTHLOG_GO) {
-		fm_wipe(secret, secret_size);
-		refuse_check(s, v, a.until - t);
-		return false;
-	}
-	*r = fm_pamauth_check(set->pam_service, set->pam_helper, user, secret,
-	    s->terminal.name, (unsigned)set->pam_timeout * 1000, canon,
-	    canon_size);
-	fm_wipe(secret, secret_size);
-	if (!fm_authlog_settle(s->ctx->store, &a,
-	        *r == FM_PAMAUTH_OK                ? FM_AUTHLOG_SUCCEEDED
-	            : *r == FM_PAMAUTH_UNAVAILABLE ? FM_AUTHLOG_UNDECIDED
-	                                           : FM_AUTHLOG_FAILED,
-	        now()))
-		fm_log_warn("session: cannot settle a login attempt at "
-		            "terminal %s: %s",
-		    s->terminal.name, fm_store_last_error(s->ctx->store));
-	return true;
+	memset(r, 0, sizeof(*r));
+	r->op = op;
+	snprintf(r->terminal, sizeof(r->terminal), "%s", s->terminal.name);
+	if (m == NULL)
+		return;
+	_Static_assert(sizeof(r->user) == sizeof(m->user) &&
+	        sizeof(r->secret) == sizeof(m->secret) &&
+	        sizeof(r->uid) == sizeof(m->uid),
+	    "login requests carry the protocol's fields whole");
+	memcpy(r->user, m->user, sizeof(r->user));
+	memcpy(r->secret, m->secret, sizeof(r->secret));
+	memcpy(r->uid, m->uid, sizeof(r->uid));
+	r->uid_len = m->uid_len;
 }
 
 /* What the user has to spend: their own account's balance and their
@@ -238,13 +239,20 @@ user_balance(struct session *s, const char *user)
 	return u.account.balance;
 }
 
-/* Ends the login on this session, if there is one. */
+/* Ends the login on this session, if there is one, and in its
+ * decryptor. */
 static void
 log_out(struct session *s, const char *why)
 {
-	if (s->user[0] != '\0')
+	struct fm_login_request r;
+	struct fm_login_answer a;
+
+	if (s->user[0] != '\0') {
 		fm_log_info("session: %s logged out at terminal %s%s", s->user,
 		    s->terminal.name, why);
+		login_request(s, FM_LOGIN_LOGOUT, NULL, &r);
+		fm_decryptor_login(s->ctx->decryptor, &r, &a);
+	}
 	s->user[0] = '\0';
 	s->by_secret = false;
 }
@@ -270,161 +278,65 @@ logged_in(struct session *s, const char *user, bool by_secret)
 	return send_msg(s);
 }
 
+/* PIN or password: checked by the decryptor (login.h), not here. */
 static bool
 handle_auth_pin(struct session *s, struct fm_proto_msg *m)
 {
-	char canon[FM_PROTO_TEXTMAX];
-	enum fm_pamauth_result r;
+	struct fm_login_request r;
+	struct fm_login_answer a;
+	char user[FM_PROTO_TEXTMAX];
 
 	log_out(s, " (another login began)");
-	if (!check_secret(s, m->user, m->secret, sizeof(m->secret), true, &r,
-	        canon, sizeof(canon)))
-		return true;
-	switch (r) {
-	case FM_PAMAUTH_OK:
-		return logged_in(s, canon, true);
-	case FM_PAMAUTH_ACCOUNT:
-		fm_log_info("session: account of %s refused at terminal %s",
-		    m->user, s->terminal.name);
-		return auth_fail(
-		    s, FM_CODE_DISABLED, 0, "Your account may not print here.");
-	case FM_PAMAUTH_DENIED:
-		fm_log_info("session: failed login for %s at terminal %s",
-		    m->user, s->terminal.name);
-		return auth_fail(
-		    s, FM_CODE_BAD_CREDENTIALS, 0, "Wrong user name or PIN.");
-	case FM_PAMAUTH_UNAVAILABLE:
-		break;
-	}
-	fm_log_warn("session: PAM service %s unavailable",
-	    s->ctx->settings->pam_service);
-	return auth_fail(s, FM_CODE_INTERNAL, 0,
-	    "Login is unavailable right now. Please try again.");
+	snprintf(user, sizeof(user), "%s", m->user);
+	login_request(s, FM_LOGIN_SECRET, m, &r);
+	fm_wipe(m->secret, sizeof(m->secret));
+	if (fm_decryptor_login(s->ctx->decryptor, &r, &a) == FM_LOGIN_OK)
+		return logged_in(s, a.user, true);
+	return refuse_login(s, user, &a);
 }
 
-/* The key badge identifiers are hashed with (created on first use). */
-static bool
-badge_key(struct session *s, uint8_t *key)
-{
-	char path[512];
-	const char *errstr = NULL;
-
-	if (!fm_settings_badge_key_path(s->ctx->settings, path, sizeof(path)) ||
-	    !fm_spool_load_master_key(path, true, key, &errstr)) {
-		fm_log_warn("session: badge key: %s", errstr ? errstr : path);
-		return false;
-	}
-	return true;
-}
-
-/* The owner of the badge in m, into user; false (having answered the
- * terminal) if it is unknown. */
-static bool
-badge_owner(
-    struct session *s, const struct fm_proto_msg *m, char *user, size_t size)
-{
-	uint8_t key[32];
-	bool found;
-
-	if (!badge_key(s, key)) {
-		send_error(s, FM_CODE_INTERNAL, "Badge login is unavailable.");
-		return false;
-	}
-	found = fm_badges_lookup(
-	    s->ctx->store, key, m->uid, m->uid_len, user, size);
-	fm_wipe(key, sizeof(key));
-	if (found)
-		return true;
-	/* Badge numbers can be guessed: unknown ones count as failures of
-	 * the terminal (they slow down its PIN logins, never its badges). */
-	fm_log_info("session: unknown badge at terminal %s", s->terminal.name);
-	fm_authlog_fail(
-	    s->ctx->store, FM_AUTHLOG_TERMINAL, s->terminal.name, now());
-	auth_fail(s, FM_CODE_UNKNOWN_BADGE, 0,
-	    "Unknown badge. Log in with your user name and PIN to register "
-	    "it.");
-	return false;
-}
-
-/* Users unknown to the store (first login before any print) count as
- * enabled: PAM decided for them. */
-static bool
-user_enabled(struct session *s, const char *user)
-{
-	struct fm_user u;
-
-	return !fm_users_get(s->ctx->store, user, &u) || u.enabled;
-}
-
+/* A badge, alone or with its owner's PIN: the decryptor hashes it with
+ * badge.key (which this process never reads) and decides. */
 static bool
 handle_auth_badge(struct session *s, struct fm_proto_msg *m)
 {
-	char user[FM_PROTO_TEXTMAX], canon[FM_PROTO_TEXTMAX];
-	enum fm_pamauth_result r;
+	struct fm_login_request r;
+	struct fm_login_answer a;
+	bool alone = m->type == FM_MSG_AUTH_BADGE;
 
 	log_out(s, " (another login began)");
-	/* No lockout of the terminal stops a badge: wrong PINs typed at the
-	 * keypad must not keep everyone with a badge from printing. */
-	if (!badge_owner(s, m, user, sizeof(user))) {
-		fm_wipe(m->secret, sizeof(m->secret));
-		return true;
-	}
-	if (!user_enabled(s, user)) {
-		fm_wipe(m->secret, sizeof(m->secret));
-		/* A real badge, not a guess: no failure is counted. */
-		fm_log_info("session: badge of disabled user %s at terminal %s",
-		    user, s->terminal.name);
-		return auth_fail(
-		    s, FM_CODE_DISABLED, 0, "Your account may not print here.");
-	}
-	if (m->type == FM_MSG_AUTH_BADGE) {
-		if (s->ctx->settings->badge_needs_pin)
-			return auth_fail(s, FM_CODE_BAD_CREDENTIALS, 0,
-			    "Enter your PIN too.");
-		return logged_in(s, user, false);
-	}
-	/* With the badge, the PIN is checked against its owner's lockout,
-	 * but the terminal's failures do not hold it back. */
-	if (!check_secret(s, user, m->secret, sizeof(m->secret), false, &r,
-	        canon, sizeof(canon)))
-		return true;
-	if (r == FM_PAMAUTH_OK)
-		return logged_in(s, canon, true);
-	if (r == FM_PAMAUTH_UNAVAILABLE)
-		return send_error(s, FM_CODE_INTERNAL,
-		    "Login is unavailable right now. Please try again.");
-	return auth_fail(s, FM_CODE_BAD_CREDENTIALS, 0, "Wrong PIN.");
+	login_request(s, alone ? FM_LOGIN_BADGE : FM_LOGIN_BADGE_SECRET, m, &r);
+	r.user[0] = '\0';
+	fm_wipe(m->secret, sizeof(m->secret));
+	if (fm_decryptor_login(s->ctx->decryptor, &r, &a) == FM_LOGIN_OK)
+		return logged_in(s, a.user, !alone);
+	return refuse_login(s, "", &a);
 }
 
 static bool
 handle_associate(struct session *s, const struct fm_proto_msg *m)
 {
-	const char *errstr = NULL;
-	char label[96];
-	uint8_t key[32];
-	bool ok;
+	struct fm_login_request r;
+	struct fm_login_answer a;
 
-	/* Whoever holds a badge must not be able to add badges of their own
-	 * to its owner's account: that takes the owner's PIN or password. */
-	if (!s->by_secret)
+	login_request(s, FM_LOGIN_ASSOCIATE, m, &r);
+	r.user[0] = '\0';
+	fm_wipe(r.secret, sizeof(r.secret));
+	switch (fm_decryptor_login(s->ctx->decryptor, &r, &a)) {
+	case FM_LOGIN_OK:
+		fm_log_info("session: %s registered a badge at terminal %s",
+		    s->user, s->terminal.name);
+		return send_ok(s, "Badge registered: next time, just tap it.");
+	case FM_LOGIN_NOT_BY_SECRET:
 		return send_error(s, FM_CODE_BAD_CREDENTIALS,
 		    "Log in with your user name and PIN to register a badge.");
-	if (!badge_key(s, key))
+	case FM_LOGIN_REFUSED:
+		return send_error(s, FM_CODE_BAD_REQUEST,
+		    "This badge cannot be registered to you (%s).", a.message);
+	default:
 		return send_error(
 		    s, FM_CODE_INTERNAL, "Cannot register badges now.");
-	snprintf(label, sizeof(label), "registered at terminal %s",
-	    s->terminal.name);
-	fm_users_ensure(s->ctx->store, s->user);
-	ok = fm_badges_add(
-	    s->ctx->store, key, s->user, m->uid, m->uid_len, label, &errstr);
-	fm_wipe(key, sizeof(key));
-	if (!ok)
-		return send_error(s, FM_CODE_BAD_REQUEST,
-		    "This badge cannot be registered to you (%s).",
-		    errstr ? errstr : "error");
-	fm_log_info("session: %s registered a badge at terminal %s", s->user,
-	    s->terminal.name);
-	return send_ok(s, "Badge registered: next time, just tap it.");
+	}
 }
 
 struct list_ctx {
@@ -1169,6 +1081,26 @@ dispatch(struct session *s, struct fm_proto_msg *m)
 	}
 }
 
+/* Confines this process (sandbox.h); false if it must not go on. */
+static bool
+confine(struct fm_session_ctx *ctx)
+{
+	const char *errstr = NULL;
+	int abi = fm_sandbox_confine(ctx->settings, &errstr);
+
+	if (abi < 0) {
+		fm_log_warn("session: refused %s: cannot confine the session: "
+		            "%s",
+		    ctx->peer, errstr);
+		return false;
+	}
+	fm_log_debug("session: confined (Landlock ABI %d)", abi);
+#ifdef FM_TEST_HOOKS
+	fm_sandbox_probe(ctx->settings);
+#endif
+	return true;
+}
+
 static fm_tls_t *
 handshake(struct fm_session_ctx *ctx, int fd, struct fm_terminal *terminal)
 {
@@ -1190,6 +1122,13 @@ handshake(struct fm_session_ctx *ctx, int fd, struct fm_terminal *terminal)
 	    (unsigned)ctx->settings->session_timeout * 1000, err, sizeof(err));
 	if (cfg == NULL) {
 		fm_log_warn("session: %s", err);
+		close(fd);
+		return NULL;
+	}
+	/* Its key is in memory now: from here on the session opens none
+	 * of the key files, before the first byte from the network. */
+	if (!confine(ctx)) {
+		fm_tls_config_destroy(cfg);
 		close(fd);
 		return NULL;
 	}

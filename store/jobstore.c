@@ -386,3 +386,20 @@ fm_jobstore_file_is_live(fm_store_t *store, const char *spool_file)
 	           " AND j.state IN ('held', 'releasing')",
 	           &one, FM_ARG_TEXT(spool_file)) != FM_SQL_NONE;
 }
+
+bool
+fm_jobstore_file_is_owned(
+    fm_store_t *store, const char *spool_file, const char *owner)
+{
+	int64_t one;
+
+	if (store == NULL || spool_file == NULL || owner == NULL ||
+	    owner[0] == '\0')
+		return false;
+	return fm_sql_int(store,
+	           "SELECT 1 FROM documents d JOIN jobs j ON j.id = d.job_id"
+	           " WHERE d.spool_file = ?1 AND j.owner = ?2"
+	           " AND j.state IN ('held', 'releasing')",
+	           &one, FM_ARG_TEXT(spool_file),
+	           FM_ARG_TEXT(owner)) == FM_SQL_FOUND;
+}

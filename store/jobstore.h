@@ -117,6 +117,12 @@ int64_t fm_jobstore_next_expiry(fm_store_t *store);
  * crash. */
 bool fm_jobstore_file_is_live(fm_store_t *store, const char *spool_file);
 
+/* 'fm_jobstore_file_is_owned()' - is spool_file the file of a document of
+ * a held or releasing job of owner?  False too on an error.  The
+ * decryptor's check before it opens a document for a session. */
+bool fm_jobstore_file_is_owned(
+    fm_store_t *store, const char *spool_file, const char *owner);
+
 /* 'fm_jobstore_event()' - record an event for a job (shown by followme-admin
  * jobs show). */
 bool fm_jobstore_event(fm_store_t *store, int64_t job_id, const char *event,

@@ -25,6 +25,12 @@ case_followmed_check_config() {
 	fi
 	grep -q "bad.conf: line 2: expire_after: expected a duration" "$T/err" ||
 		fm_die "followmed -n message: $(cat "$T/err")"
+	printf '[release]\nsession_sandbox = maybe\n' >"$T/bad2.conf"
+	if "$FM_BUILD/release/followmed" -n -c "$T/bad2.conf" 2>"$T/err"; then
+		fm_die "followmed -n accepted session_sandbox = maybe"
+	fi
+	grep -q "session_sandbox must be required or off" "$T/err" ||
+		fm_die "followmed -n message: $(cat "$T/err")"
 	"$FM_BUILD/release/followmed" -x 2>/dev/null && fm_die "followmed accepted -x"
 	return 0
 }

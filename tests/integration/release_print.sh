@@ -324,4 +324,35 @@ case_ledger_writer_backoff() {
 	[ "$(delay_of "$w2")" = "$((2 * want))" ] || fm_die "restart delay $(delay_of "$w2") s, wanted $((2 * want))"
 }
 
+# A session is confined before the first network byte (release/sandbox.c):
+# from inside it (the FM_TEST_HOOKS probe, logged), every key file and
+# the held job's spool file fail to open with EACCES; the session still
+# logs in, lists and releases.
+case_session_sandboxed() {
+	local before log f
+	grep -q "FM_TEST_HOOKS:BOOL=ON" "$FM_BUILD/CMakeCache.txt" ||
+		fm_skip "needs a build with -DFM_TEST_HOOKS=ON (scripts/test's)"
+	# landlock_create_ruleset(NULL, 0, VERSION) (x86-64: 444): the ABI.
+	[ "$(python3 -c 'import ctypes; print(ctypes.CDLL(None).syscall(444, 0, 0, 1))')" -gt 0 ] ||
+		fm_skip "no Landlock on this kernel"
+	hold_pdf 30 fmalice 1
+	before=$(wc -l < "$T/log/followmed.log")
+	out=$(printf 'hello\npin fmalice 1234\nlist\nrelease %s\n' "$(fid 30)" | fm_term t1)
+	echo "$out" | grep -q "^JOB_LIST " || fm_die "no list in a confined session: $out"
+	echo "$out" | tail -n 1 | grep -q "^OK message=Printed 1 of 1 job" || fm_die "no release in a confined session: $out"
+	log=$(tail -n +"$((before + 1))" "$T/log/followmed.log")
+	for f in master.key pki/ca.key pki/server.key; do
+		echo "$log" | grep -q "sandbox probe: $T/state/$f: Permission denied" ||
+			fm_die "$f not refused inside the session: $(echo "$log" | grep 'sandbox probe')"
+	done
+	if [ -e "$T/state/badge.key" ]; then
+		echo "$log" | grep -q "sandbox probe: $T/state/badge.key: Permission denied" || fm_die "badge.key not refused"
+	fi
+	echo "$log" | grep -q "sandbox probe: $T/state/spool/[0-9]*-[0-9]*: Permission denied" ||
+		fm_die "no spool file refused: $(echo "$log" | grep 'sandbox probe')"
+	echo "$log" | grep "sandbox probe:" | grep -v "Permission denied\|No such file" | grep -q . &&
+		fm_die "something opened: $(echo "$log" | grep 'sandbox probe:' | grep -v 'Permission denied')"
+	true
+}
+
 fm_run_cases

@@ -37,6 +37,19 @@ case_terminal_certificates() {
 	fm_admin terminal list | grep -q "^t2 .*mfp2 .*active" || fm_die "terminal list"
 }
 
+# The CA key is root's alone: followmed's account cannot open it (code
+# running as followmed could otherwise mint terminals), its own key is
+# its own, and it serves terminals all the same.
+case_ca_key_root_only() {
+	[ "$(stat -c '%U %a' "$T/state/pki/ca.key")" = "root 600" ] ||
+		fm_die "ca.key is $(stat -c '%U %a' "$T/state/pki/ca.key")"
+	[ "$(stat -c '%U %a' "$T/state/pki/server.key")" = "followme 600" ] ||
+		fm_die "server.key is $(stat -c '%U %a' "$T/state/pki/server.key")"
+	fm_as followme cat "$T/state/pki/ca.key" >/dev/null 2>&1 && fm_die "followme can read ca.key"
+	grep -q "ca.key is readable" "$T/log/followmed.log" && fm_die "followmed says it can read ca.key"
+	printf 'hello\n' | fm_term t1 | grep -q "^HELLO_OK terminal=t1" || fm_die "no session with the root-only CA key"
+}
+
 expect_line() { # expect_line N PATTERN
 	sed -n "$1p" "$T/out1" | grep -q -- "$2" || fm_die "line $1: expected '$2', got '$(sed -n "$1p" "$T/out1")'"
 }
