@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +20,7 @@
 #include "store/authlog.h"
 #include "store/terminals.h"
 
-enum { ADD_PRINTER };
+enum { ADD_PRINTER, ADD_OUT };
 
 /*
  * Registers the terminal in a child that drops to followmed's account to
@@ -58,16 +59,56 @@ register_terminal(struct fm_admin *admin, const char *name, const char *printer,
 	return WIFEXITED(status) ? WEXITSTATUS(status) : FM_ADMIN_FAIL;
 }
 
+/* Copies the site CA's certificate into a new file at to. */
+static bool
+copy_ca_crt(const char *from, const char *to)
+{
+	char buf[8192];
+	ssize_t n = -1;
+	int in, out;
+	bool ok;
+
+	if ((in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return false;
+	out = open(
+	    to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	ok = out >= 0;
+	while (ok && (n = read(in, buf, sizeof(buf))) > 0)
+		ok = write(out, buf, (size_t)n) == n;
+	ok = ok && n == 0 && fsync(out) == 0;
+	close(in);
+	if (out >= 0)
+		close(out);
+	return ok;
+}
+
+/* Removes what terminal add put in a handover directory it created. */
+static void
+remove_handover(const char *out, const char *const *files, size_t n)
+{
+	char path[700];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", out, files[i]);
+		unlink(path);
+	}
+	rmdir(out);
+}
+
 /*
  * Runs as the invoking user (root): the certificate is signed with the
- * CA key, which followmed's account cannot read.
+ * CA key, which followmed's account cannot read.  The terminal's key is
+ * written once, into a new directory for the admin to copy to the
+ * terminal, and never kept on the server: the server needs only the
+ * certificate's serial, which the store holds.
  */
 static int
 terminal_add(struct fm_admin *admin)
 {
-	char dir[512], tdir[600], key[700], crt[700], err[512];
-	char newkey[700], newcrt[700];
-	char serial[FM_PKI_SERIALMAX], server[256];
+	static const char *const files[] = {
+	    "terminal.key", "terminal.crt", "ca.crt"};
+	char dir[512], out[512], key[700], crt[700], ca[700], keep[700];
+	char err[512], serial[FM_PKI_SERIALMAX], server[256];
 	const char *printer = admin->args.opt[ADD_PRINTER].text;
 	const char *name = admin->args.operand[0].text;
 	int rc;
@@ -79,6 +120,10 @@ terminal_add(struct fm_admin *admin)
 		    name);
 	if (strlen(printer) >= sizeof(((struct fm_terminal *)0)->printer))
 		return fm_admin_usage(admin, "printer name too long");
+	if (admin->args.opt[ADD_OUT].text != NULL)
+		snprintf(out, sizeof(out), "%s", admin->args.opt[ADD_OUT].text);
+	else
+		snprintf(out, sizeof(out), "terminal-%s", name);
 	if (!fm_settings_pki_dir(&admin->settings, dir, sizeof(dir)))
 		return fm_admin_fail("state_dir too long");
 	snprintf(key, sizeof(key), "%s/ca.key", dir);
@@ -88,41 +133,56 @@ terminal_add(struct fm_admin *admin)
 	if (access(key, R_OK) != 0)
 		return fm_admin_fail(
 		    "%s: %s (run as root)", key, strerror(errno));
-	snprintf(tdir, sizeof(tdir), "%s/terminals", dir);
-	if (mkdir(tdir, 0700) != 0 && errno != EEXIST)
-		return fm_admin_fail("%s: %s", tdir, strerror(errno));
-	/* Issue into new files and register; only a registered terminal
-	 * replaces files of an earlier one of the same name. */
-	snprintf(key, sizeof(key), "%s/%s.key.new", tdir, name);
-	snprintf(crt, sizeof(crt), "%s/%s.crt.new", tdir, name);
-	unlink(key);
-	unlink(crt);
+	snprintf(keep, sizeof(keep), "%s/terminals", dir);
+	if (mkdir(keep, 0700) != 0 && errno != EEXIST)
+		return fm_admin_fail("%s: %s", keep, strerror(errno));
+	/* A new directory, so that the key lands nowhere anyone else
+	 * prepared. */
+	if (mkdir(out, 0700) != 0)
+		return fm_admin_fail("%s: %s (--out names a directory to "
+		                     "create for the terminal's files)",
+		    out, strerror(errno));
+	snprintf(key, sizeof(key), "%s/terminal.key", out);
+	snprintf(crt, sizeof(crt), "%s/terminal.crt", out);
+	snprintf(ca, sizeof(ca), "%s/ca.crt", dir);
 	if (!fm_pki_issue(dir, FM_PKI_CLIENT, name, FM_ADMIN_CERT_DAYS, key,
-	        crt, serial, err, sizeof(err)))
+	        crt, serial, err, sizeof(err))) {
+		remove_handover(out, files, 3);
 		return fm_admin_fail("%s", err);
-	if ((rc = register_terminal(admin, name, printer, serial)) !=
-	    FM_ADMIN_OK) {
-		unlink(key);
-		unlink(crt);
+	}
+	snprintf(ca, sizeof(ca), "%s/ca.crt", out);
+	snprintf(keep, sizeof(keep), "%s/ca.crt", dir);
+	if (!copy_ca_crt(keep, ca)) {
+		rc = fm_admin_fail("%s: %s", ca, strerror(errno));
+		remove_handover(out, files, 3);
 		return rc;
 	}
-	snprintf(newkey, sizeof(newkey), "%s/%s.key", tdir, name);
-	snprintf(newcrt, sizeof(newcrt), "%s/%s.crt", tdir, name);
-	if (rename(key, newkey) != 0 || rename(crt, newcrt) != 0)
-		return fm_admin_fail("cannot move the new files into place: %s",
-		    strerror(errno));
-	snprintf(key, sizeof(key), "%s", newkey);
-	snprintf(crt, sizeof(crt), "%s", newcrt);
+	if ((rc = register_terminal(admin, name, printer, serial)) !=
+	    FM_ADMIN_OK) {
+		remove_handover(out, files, 3);
+		return rc;
+	}
+	/* The server keeps the certificate, for the record; a key an
+	 * earlier version kept for a terminal of this name goes. */
+	snprintf(keep, sizeof(keep), "%s/terminals/%s.key", dir, name);
+	unlink(keep);
+	snprintf(keep, sizeof(keep), "%s/terminals/%s.crt", dir, name);
+	unlink(keep);
+	if (!copy_ca_crt(crt, keep))
+		fprintf(stderr,
+		    "followme-admin: cannot keep a copy of the certificate "
+		    "in %s: %s\n",
+		    keep, strerror(errno));
 	fm_settings_server_name(&admin->settings, server, sizeof(server));
 	return fm_admin_done(
 	    "Added terminal %s for printer %s.\n"
-	    "Copy these files to the terminal as "
-	    "/etc/followme/terminal/ca.crt,\n"
+	    "Its key and certificates are in %s/.\n"
+	    "Copy them to the terminal as /etc/followme/terminal/ca.crt,\n"
 	    "terminal.crt and terminal.key (the names terminal.conf uses), the "
-	    "key readable only by followme-terminal:\n"
-	    "  %s/ca.crt\n  %s\n  %s\n"
-	    "and point it at server %s.",
-	    name, printer, dir, crt, key, server);
+	    "key readable only by followme-terminal; then delete %s/: the "
+	    "server keeps no copy of the key.\n"
+	    "Point the terminal at server %s.",
+	    name, printer, out, out, server);
 }
 
 enum {
@@ -214,6 +274,10 @@ static const struct fm_grammar_option add_options[FM_GRAMMAR_OPTTABLE] = {
         .missing = "--printer is required",
         .help = "the printer it releases to: a printer added with "
                 "printer add, a CUPS queue or an ipp:// URI"},
+    [ADD_OUT] = {"out", .flags = FM_GRAMMAR_NONEMPTY,
+        .help = "the new directory its key and certificates are written "
+                "to, for copying to the terminal (default: "
+                "terminal-NAME in the current directory)"},
 };
 
 static const struct fm_grammar_option list_options[FM_GRAMMAR_OPTTABLE] = {
@@ -227,7 +291,7 @@ static const struct fm_grammar_option unlock_options[FM_GRAMMAR_OPTTABLE] = {
 };
 
 static const struct fm_grammar_command terminal_commands[] = {
-    {"terminal", "add", "NAME --printer PRINTER",
+    {"terminal", "add", "NAME --printer PRINTER [--out DIR]",
         "create a release terminal's certificate, bound to a printer", 0,
         .run = terminal_add, .options = add_options,
         .operands = {1, 1, "expected one terminal name", NULL}},

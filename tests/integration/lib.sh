@@ -393,13 +393,22 @@ fm_ca_init() {
 }
 
 # fm_copy_pki [private]: the site CA and the terminals' certificates and
-# keys, as a terminal would hold them, in $PKI ($T/pki), readable by the
-# test clients; with "private", keys closed to others, as
-# followme-terminal insists (a terminal's key is its identity).
+# keys, as a terminal would hold them, in $PKI ($T/pki) as NAME.crt and
+# NAME.key, readable by the test clients; with "private", keys closed to
+# others, as followme-terminal insists (a terminal's key is its
+# identity).  The files come from the directories terminal add wrote
+# under $T/terminals (fm_admin's default --out): the server keeps no key.
 fm_copy_pki() {
+	local d name
 	PKI="$T/pki"
-	mkdir -p "$PKI" && cp "$T/state/pki/ca.crt" "$T/state/pki/terminals/"* "$PKI/" &&
-		chmod -R a+r "$PKI" || fm_die "cannot copy the terminal PKI"
+	mkdir -p "$PKI" && cp "$T/state/pki/ca.crt" "$PKI/" || fm_die "cannot copy the site CA"
+	for d in "$T"/terminals/*/; do
+		[ -f "$d/terminal.key" ] || continue
+		name=$(basename "$d")
+		cp "$d/terminal.crt" "$PKI/$name.crt" && cp "$d/terminal.key" "$PKI/$name.key" ||
+			fm_die "cannot copy terminal $name's files"
+	done
+	chmod -R a+r "$PKI" || fm_die "cannot open the terminal PKI to the test clients"
 	if [ "${1:-}" = private ]; then chmod o-rwx "$PKI"/*.key; fi
 }
 
@@ -505,7 +514,15 @@ fm_add_queues() {
 		fm_die "queue setup failed"
 }
 
+# fm_admin ARGS...: followme-admin on the test's configuration.  A
+# "terminal add NAME" without --out writes the terminal's files to
+# $T/terminals/NAME, where fm_copy_pki looks for them.
 fm_admin() {
+	if [ "${1:-}" = terminal ] && [ "${2:-}" = add ] && [ $# -ge 3 ] &&
+		! printf '%s\n' "$@" | grep -q '^--out'; then
+		mkdir -p "$T/terminals" && rm -rf "$T/terminals/$3"
+		set -- "$@" --out "$T/terminals/$3"
+	fi
 	"$FM_BUILD/admin/followme-admin" -c "$FM_CONF" "$@"
 }
 

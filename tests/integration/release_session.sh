@@ -28,6 +28,31 @@ fm_hold 1 fmalice "Report A"
 fm_hold 2 fmalice "Report B"
 fm_hold 3 fmbob "Bob's"
 
+# A terminal's key is handed over once: written into a new directory for
+# copying (the one named, or terminal-NAME where the admin is), root's
+# alone, and not kept on the server (issue 12, item 15).
+case_terminal_key_handed_over() {
+	[ "$(stat -c '%U %a' "$T/terminals/t1")" = "root 700" ] ||
+		fm_die "handover directory is $(stat -c '%U %a' "$T/terminals/t1")"
+	[ "$(stat -c '%U %a' "$T/terminals/t1/terminal.key")" = "root 600" ] ||
+		fm_die "terminal.key is $(stat -c '%U %a' "$T/terminals/t1/terminal.key")"
+	[ -s "$T/terminals/t1/terminal.crt" ] && [ -s "$T/terminals/t1/ca.crt" ] ||
+		fm_die "the certificates are not in the handover directory"
+	if ls "$T/state/pki/terminals/" | grep -q '\.key$'; then
+		fm_die "the server keeps terminal keys: $(ls "$T/state/pki/terminals/")"
+	fi
+	grep -q "the server keeps no copy of the key" "$T/added" || fm_die "terminal add: $(cat "$T/added")"
+	mkdir -p "$T/taken"
+	fm_admin terminal add t5 --printer mfp5 --out "$T/taken" 2>"$T/err" &&
+		fm_die "terminal add wrote into an existing directory"
+	grep -q "$T/taken: File exists" "$T/err" || fm_die "unclear error: $(cat "$T/err")"
+	fm_admin terminal list | grep -q "^t5 " && fm_die "a terminal without files was registered"
+	mkdir -p "$T/cwd"
+	(cd "$T/cwd" && "$FM_BUILD/admin/followme-admin" -c "$FM_CONF" terminal add t6 --printer mfp6 >/dev/null) ||
+		fm_die "terminal add without --out"
+	[ -f "$T/cwd/terminal-t6/terminal.key" ] || fm_die "no terminal-t6/ where the admin is"
+}
+
 # The site CA and terminal certificates: a terminal name is taken once,
 # and must be a name.
 case_terminal_certificates() {
