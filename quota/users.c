@@ -294,43 +294,66 @@ fm_users_set_pin(fm_store_t *store, const char *login, const char *pin,
 	return ok;
 }
 
+/*
+ * What a check hashes against when it has no stored hash to use (no such
+ * user, no PIN, a disabled user, a hash it cannot read): every refusal
+ * then costs what a wrong PIN costs, and the time a check takes does not
+ * tell who exists or has a PIN.
+ */
+static const uint8_t no_pin_salt[SALT_LEN] = "followme-no-pin";
+
+/* Reads "pbkdf2-sha256$ITERATIONS$SALT$HASH" into its parts. */
+static bool
+parse_stored(
+    const char *stored, unsigned *iterations, uint8_t *salt, uint8_t *hash)
+{
+	unsigned long n;
+	const char *p;
+
+	if (strncmp(stored, "pbkdf2-sha256$", 14) != 0)
+		return false;
+	n = strtoul(stored + 14, NULL, 10);
+	if (n < 1000 || n > 10000000 ||
+	    (p = strchr(stored + 14, '$')) == NULL ||
+	    strlen(p + 1) != 2 * SALT_LEN + 1 + 2 * HASH_LEN ||
+	    !fm_hex_decode(p + 1, salt, SALT_LEN) ||
+	    p[1 + 2 * SALT_LEN] != '$' ||
+	    !fm_hex_decode(p + 2 + 2 * SALT_LEN, hash, HASH_LEN))
+		return false;
+	*iterations = (unsigned)n;
+	return true;
+}
+
 bool
 fm_users_check_pin(
     fm_store_t *store, const char *login, const char *pin, size_t len)
 {
-	uint8_t salt[SALT_LEN], want[HASH_LEN], got[HASH_LEN];
+	uint8_t salt[SALT_LEN], want[HASH_LEN] = {0}, got[HASH_LEN];
 	char stored[160] = "";
 	const struct fm_sql_col cols[] = {
 	    {FM_SQL_COL_TEXT, 0, sizeof(stored)}, FM_COL_END};
-	const char *p;
-	unsigned long iterations;
+	unsigned iterations = FM_USERS_PIN_ITERATIONS;
 	volatile uint8_t diff = 0;
-	bool ok = false;
+	bool have, ok;
 
-	if (store == NULL || login == NULL || !fm_users_pin_is_valid(pin, len))
+	if (store == NULL || login == NULL || pin == NULL)
 		return false;
 	fm_sql_get(store,
 	    "SELECT pin FROM users WHERE login = ?1 AND enabled = 1"
 	    " AND pin IS NOT NULL",
 	    cols, stored, FM_ARG_TEXT(login));
-	if (strncmp(stored, "pbkdf2-sha256$", 14) != 0)
-		goto out;
-	iterations = strtoul(stored + 14, NULL, 10);
-	if (iterations < 1000 || iterations > 10000000 ||
-	    (p = strchr(stored + 14, '$')) == NULL ||
-	    !fm_hex_decode(p + 1, salt, SALT_LEN) ||
-	    p[1 + 2 * SALT_LEN] != '$' ||
-	    strlen(p + 1) != 2 * SALT_LEN + 1 + 2 * HASH_LEN ||
-	    !fm_hex_decode(p + 2 + 2 * SALT_LEN, want, HASH_LEN))
-		goto out;
-	if (!pbkdf2(pin, len, salt, (unsigned)iterations, got))
-		goto out;
+	have = parse_stored(stored, &iterations, salt, want);
+	if (!have) {
+		memcpy(salt, no_pin_salt, SALT_LEN);
+		iterations = FM_USERS_PIN_ITERATIONS;
+	}
+	/* Hashed even when it cannot match, for the same reason. */
+	ok = pbkdf2(pin, len, salt, iterations, got);
 	/* Constant time: every byte is compared whatever the first
 	 * mismatch, so timing says nothing about how close a guess was. */
 	for (size_t i = 0; i < HASH_LEN; i++)
 		diff |= got[i] ^ want[i];
-	ok = diff == 0;
-out:
+	ok = ok && have && fm_users_pin_is_valid(pin, len) && diff == 0;
 	fm_wipe(got, sizeof(got));
 	fm_wipe(want, sizeof(want));
 	fm_wipe(stored, sizeof(stored));

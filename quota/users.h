@@ -82,9 +82,12 @@ bool fm_users_set_pin(fm_store_t *store, const char *login, const char *pin,
     size_t len, const char **errstr);
 
 /*
- * 'fm_users_check_pin()' - does pin match login's stored PIN?  The
- * comparison of hashes is constant-time.  False for an unknown user, a
- * user without a PIN or a disabled user.  Rate limiting is the caller's.
+ * 'fm_users_check_pin()' - does pin (len bytes) match login's stored PIN?
+ * False for an unknown user, a user without a PIN, a disabled user or a
+ * PIN that is not 4 to 8 digits, after the same work as for a wrong PIN
+ * (a PBKDF2 of pin with a fixed salt): how long it takes does not tell
+ * which.  The comparison of hashes is constant-time.  Rate limiting is
+ * the caller's.
  */
 bool fm_users_check_pin(
     fm_store_t *store, const char *login, const char *pin, size_t len);

@@ -73,14 +73,16 @@ pam_sm_authenticate(pam_handle_t *ph, int flags, int argc, const char **argv)
 		return PAM_AUTH_ERR;
 	if ((store = open_store(ph, argc, argv)) == NULL)
 		return PAM_AUTHINFO_UNAVAIL;
-	if (!fm_users_get(store, user, &u))
+	/* The PIN is hashed first, whoever the user is: an unknown user or
+	 * one without a PIN costs as much as a wrong PIN. */
+	if (fm_users_check_pin(store, user, pin, strlen(pin)))
+		rc = PAM_SUCCESS;
+	else if (!fm_users_get(store, user, &u))
 		rc = PAM_USER_UNKNOWN;
 	else if (!u.has_pin)
 		rc = PAM_CRED_INSUFFICIENT;
 	else
-		rc = fm_users_check_pin(store, user, pin, strlen(pin))
-		    ? PAM_SUCCESS
-		    : PAM_AUTH_ERR;
+		rc = PAM_AUTH_ERR;
 	fm_store_close(store);
 	return rc;
 }

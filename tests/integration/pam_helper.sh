@@ -109,4 +109,83 @@ case_terminal_login() {
 	echo "$out" | grep -q "^JOB_LIST" || fm_die "no list after login: $out"
 }
 
+# The socket is 0660 root:followme from the moment it exists, whatever
+# the umask (issue 12, item 10): its mode is set on the descriptor and
+# its group given as bind() creates it, never by chmod()/chown() on the
+# path after (a window in which anyone could connect, and a path that
+# could be swapped).  strace holds the helper 3 s right after bind(), and
+# the node is looked at then; under umask 000 and 077.
+case_socket_mode_from_creation() {
+	local mask sock pid helper at_bind final
+	command -v strace >/dev/null || fm_skip "strace is not installed"
+	mkdir -p "$T/shelper" && chmod 755 "$T/shelper"
+	for mask in 000 077; do
+		sock="$T/shelper/pam-$mask.sock"
+		(
+			umask "$mask"
+			# LeakSanitizer cannot run under ptrace.
+			exec env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+				strace -qq -o /dev/null -e trace=bind -e inject=bind:delay_exit=3000000 \
+				"$FM_BUILD/release/followme-pamhelper" -s "$sock" -u followme -S "$SERVICE" \
+				2>>"$T/log/shelper.log"
+		) &
+		pid=$!
+		FM_EXTRA_PIDS="${FM_EXTRA_PIDS:-} $pid"
+		for _ in $(seq 1 100); do [ -S "$sock" ] && break; sleep 0.02; done
+		at_bind=$(stat -c '%a %U %G' "$sock" 2>&1)
+		for _ in $(seq 1 100); do grep -q "ready on $sock" "$T/log/shelper.log" && break; sleep 0.05; done
+		final=$(stat -c '%a %U %G' "$sock" 2>&1)
+		# The helper is strace's child: stopping strace would leave it.
+		helper=$(ps -o pid= --ppid "$pid" | tr -d ' ')
+		[ -n "$helper" ] && kill -TERM "$helper"
+		fm_stop_pid "$pid"
+		[ "$at_bind" = "660 root followme" ] ||
+			fm_die "umask $mask: the socket was '$at_bind' when bind() created it"
+		[ "$final" = "660 root followme" ] || fm_die "umask $mask: the socket is '$final'"
+	done
+}
+
+# Under systemd the listening socket comes on standard input (Accept=no:
+# one process sees every check, for the attempt limit); a connected
+# socket there (Accept=yes, one process per check) is refused.  The
+# helper runs with no capabilities but the unit's CapabilityBoundingSet,
+# and pam_unix still checks the password.
+case_listening_socket_on_stdin() {
+	local sock="$T/stdin-helper/pam.sock" caps
+	caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$FM_SRC/dist/systemd/followme-pamhelper.service.in" |
+		tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
+	[ -n "$caps" ] || fm_die "the unit has no CapabilityBoundingSet"
+	# terminal_login changed it.
+	echo "$USER_T:$PASS_T" | chpasswd || fm_die "chpasswd"
+	mkdir -p "$T/stdin-helper" && chmod 755 "$T/stdin-helper"
+	/usr/bin/python3 - "$sock" "$FM_BUILD/release/followme-pamhelper" "$SERVICE" "$T/log/stdin-helper.log" \
+		"$FM_BUILD/tests/fm-pamcheck" "$USER_T" "$PASS_T" "-all,$caps" <<'PY' || fm_die "the helper on a listening socket on standard input failed"
+import os, socket, subprocess, sys
+sock, helper, service, log, check, user, password, caps = sys.argv[1:]
+l = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+l.bind(sock)
+os.chmod(sock, 0o666)
+l.listen(4)
+# libcrypt preloaded as for the helper above (ASan and pam_unix).
+env = dict(os.environ, LD_PRELOAD="libcrypt.so.1")
+with open(log, "ab") as err:
+    p = subprocess.Popen(["setpriv", "--bounding-set=" + caps, helper, "-u", "followme", "-S", service],
+                         stdin=l.fileno(), stderr=err, env=env)
+l.close()
+try:
+    r = subprocess.run(["setpriv", "--reuid=followme", "--regid=followme", "--clear-groups",
+                        check, "followme", user, "15000", sock],
+                       input=(password + "\n").encode(), capture_output=True, timeout=30)
+    ok = r.stdout.split()[:2] == [b"ok", user.encode()]
+    print("# listening socket on stdin, capabilities " + caps + ":", r.stdout.decode().strip())
+finally:
+    p.terminate()
+    p.wait(timeout=10)
+a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+r = subprocess.run([helper, "-u", "followme", "-S", service], stdin=a.fileno(), capture_output=True, timeout=10)
+print("# connected socket on stdin:", r.returncode, r.stderr.decode().strip())
+sys.exit(0 if ok and r.returncode == 2 and b"not a listening socket" in r.stderr else 1)
+PY
+}
+
 fm_run_cases

@@ -111,4 +111,44 @@ case_pam_followme_ignores_environment() {
 	return 0
 }
 
+# followme-pamhelper's own attempt limit (issue 12, item 10): whatever
+# followmed does, past -m checks that did not end well in -w seconds the
+# helper answers "unavailable" without running PAM, the right password
+# too; successes do not count; after the window it checks again.  The
+# helper is the real one, on pam_matrix through pam_wrapper, with a
+# socket of its own, stopped by pid at the end.
+case_helper_attempt_limit() {
+	local sock="$T/lhelper/pam.sock" pid i out t0 t1
+	mkdir -p "$T/lhelper" && chmod 755 "$T/lhelper"
+	# shellcheck disable=SC2086
+	env $FM_PAM_ENV "$FM_BUILD/release/followme-pamhelper" -s "$sock" -u followme -S followme \
+		-m 3 -w 10 2>>"$T/log/lhelper.log" &
+	pid=$!
+	FM_EXTRA_PIDS="${FM_EXTRA_PIDS:-} $pid"
+	for _ in $(seq 1 100); do [ -S "$sock" ] && break; sleep 0.05; done
+	[ -S "$sock" ] || fm_die "helper did not start"
+	hcheck() { printf '%s\n' "$2" | fm_as followme "$FM_BUILD/tests/fm-pamcheck" followme "$1" 15000 "$sock" | cut -d' ' -f1; }
+	for i in 1 2 3 4 5; do
+		[ "$(hcheck alice 1234)" = ok ] || fm_die "right PIN $i refused: successes must not count"
+	done
+	t0=$(date +%s)
+	for i in 1 2 3; do
+		[ "$(hcheck alice 99$i)" = denied ] || fm_die "wrong PIN $i not denied"
+	done
+	out=$(hcheck alice 1234)
+	[ "$out" = unavailable ] || fm_die "after 3 failures the helper still checks: '$out'"
+	t1=$(date +%s)
+	[ $((t1 - t0)) -lt 9 ] || fm_skip "the failures took longer than the window"
+	[ "$(grep -c "ok for alice" "$T/log/lhelper.log")" -eq 5 ] || fm_die "PAM ran past the limit"
+	grep -q "attempt limit: 3 failed or running checks in the last 10 s; refusing checks" "$T/log/lhelper.log" ||
+		fm_die "the refusal is not logged"
+	# The last failure was counted by t1: the window has passed at t1+11.
+	sleep $((t1 + 11 - $(date +%s)))
+	out=$(hcheck alice 1234)
+	[ "$out" = ok ] || fm_die "after the window the helper does not check again: '$out'"
+	grep -q "attempt limit: checking again, after refusing 1" "$T/log/lhelper.log" ||
+		fm_die "the end of the refusals is not logged"
+	fm_stop_pid "$pid"
+}
+
 fm_run_cases

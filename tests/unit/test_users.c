@@ -3,10 +3,15 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
 #include "store/badges.h"
 #include "quota/depts.h"
 #include "quota/policy.h"
 #include "quota/users.h"
+#include "store/sql.h"
 #include "tests/unit/harness.h"
 #include "tests/unit/store_fixture.h"
 
@@ -70,6 +75,76 @@ test_pins(fm_store_t *s)
 	ASSERT_FALSE(fm_users_check_pin(s, "alice", "4711", 4));
 }
 
+/* The processor time a check of login with pin takes, in microseconds;
+ * -1 if it passed.  Processor time, not the clock's: other work on a
+ * shared machine does not count, so the ratios below hold under load. */
+static long
+check_cpu_us(fm_store_t *s, const char *login, const char *pin)
+{
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+	if (fm_users_check_pin(s, login, pin, strlen(pin)))
+		return -1;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
+	return (long)(t1.tv_sec - t0.tv_sec) * 1000000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000;
+}
+
+static int
+cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Every refusal costs what a wrong PIN costs: how long a check takes
+ * tells neither whether the user exists nor whether they have a PIN
+ * (issue 12: 106 ms with a PIN, 22 ms without; before the fix the others
+ * cost under 1% of a wrong PIN).  Each kind is checked in turn, five
+ * rounds, and its median counts; the bound, 40%, is loose on purpose. */
+static void
+test_pin_timing(fm_store_t *s)
+{
+	static const struct {
+		const char *login, *pin;
+	} rows[] = {{"alice", "4712"}, {"ghost", "1234"}, {"nopin", "1234"},
+	    {"off", "1234"}, {"alice", "12"}, {"alice", "123456789"},
+	    {"broken", "1234"}};
+	enum { ROUNDS = 5 };
+	long us[NELEM(rows)][ROUNDS];
+	const char *errstr = NULL;
+
+	ASSERT_TRUE(fm_users_add(s, "alice", "Alice", NULL, &errstr));
+	ASSERT_TRUE(fm_users_add(s, "nopin", "No PIN", NULL, &errstr));
+	ASSERT_TRUE(fm_users_add(s, "off", "Disabled", NULL, &errstr));
+	ASSERT_TRUE(fm_users_add(s, "broken", "Bad hash", NULL, &errstr));
+	ASSERT_TRUE(fm_users_set_pin(s, "alice", "4711", 4, &errstr));
+	ASSERT_TRUE(fm_users_set_pin(s, "off", "1234", 4, &errstr));
+	ASSERT_TRUE(fm_users_set_enabled(s, "off", false));
+	/* A hash the check cannot read costs the same too. */
+	ASSERT_TRUE(fm_sql_exec(s, "UPDATE users SET pin = ?2 WHERE login = ?1",
+	    FM_ARG_TEXT("broken"), FM_ARG_TEXT("pbkdf2-sha256$100000$zz")));
+	for (int round = 0; round < ROUNDS; round++) {
+		for (size_t i = 0; i < NELEM(rows); i++) {
+			us[i][round] =
+			    check_cpu_us(s, rows[i].login, rows[i].pin);
+			ASSERT_TRUE(us[i][round] >= 0);
+		}
+	}
+	for (size_t i = 0; i < NELEM(rows); i++)
+		qsort(us[i], ROUNDS, sizeof(us[i][0]), cmp_long);
+	/* rows[0], a wrong PIN, is the measure: PBKDF2, 100000 rounds. */
+	ASSERT_TRUE(us[0][ROUNDS / 2] >= 5000);
+	for (EACH_ROW(i, rows)) {
+		long median = us[i][ROUNDS / 2], wrong = us[0][ROUNDS / 2];
+		fprintf(stderr, "# %s/%s: %ld us, a wrong PIN %ld us\n",
+		    rows[i].login, rows[i].pin, median, wrong);
+		ASSERT_TRUE(median * 10 >= wrong * 4);
+	}
+}
+
 static bool
 count_badge(const char *fp, const char *label, int64_t at, void *arg)
 {
@@ -129,6 +204,7 @@ main(void)
 {
 	RUN_STORE(test_users_and_departments);
 	RUN_STORE(test_pins);
+	RUN_STORE(test_pin_timing);
 	RUN_STORE(test_badges);
 	return harness_done();
 }
