@@ -40,6 +40,8 @@ static const struct fm_conf_key settings_keys[] = {
     KEY("release", "auth_lockout", FM_CONF_DURATION, auth_lockout, 1, 86400),
     KEY("release", "pam_timeout", FM_CONF_DURATION, pam_timeout, 1, 120),
     KEY("release", "badge_needs_pin", FM_CONF_BOOL, badge_needs_pin, 0, 0),
+    KEY("release", "unknown_pages_reserve", FM_CONF_UINT, unknown_pages_reserve,
+        1, 10000),
 };
 
 void
@@ -59,6 +61,7 @@ fm_settings_defaults(struct fm_settings *s)
 	s->auth_max_failures = 5;
 	s->auth_lockout = 300;
 	s->pam_timeout = 10;
+	s->unknown_pages_reserve = 25;
 }
 
 static bool

@@ -115,4 +115,51 @@ case_media_without_price_refused() {
 	echo "$out" | grep -q "stage=5 .*paper size RA3 (305 x 430 mm) has no price" || fm_die "RA3 not refused: $out"
 }
 
+# Item 1: a document whose pages could not be counted (a PDF that needs a
+# user password) is never free.  The list shows what a release sets
+# aside, "up to" 25 colour pages (unknown_pages_reserve) = 7.50; a
+# restricted user with 0.05 and no overdraft is refused, told why, and
+# the job stays held.
+case_unknown_pages_refused_when_not_covered() {
+	qpdf --encrypt user owner 256 -- "$T/plain.pdf" "$T/locked.pdf" || fm_die "qpdf encrypt"
+	chmod 644 "$T/locked.pdf"
+	fm_admin quota grant --user fmbob --amount 0.05 --reason "test allocation" >/dev/null || fm_die "grant bob"
+	fm_hold -f "$T/locked.pdf" 6 fmbob
+	j=$(fid 6)
+	before=$(fm_printed_count)
+	out=$(printf 'hello\npin fmbob 5678\nlist\nrelease %s\n' "$j" | fm_term t1)
+	echo "$out" | grep -q "^JOB_LIST .*\[$j|Job 6|1|0|750|up to\]" || fm_die "not listed as up to 7.50: $out"
+	echo "$out" | grep -q "^PROGRESS job=$j stage=5 .*message=Not printed: its pages could not be counted, so up to 7.50 must be available for it" ||
+		fm_die "not refused with the reason: $out"
+	fm_admin jobs show "$j" | grep -q "state:    held" || fm_die "refused job not held"
+	[ "$(bal fmbob)" -eq 5 ] || fm_die "bob's balance is $(bal fmbob)"
+	[ "$(fm_printed_count)" -eq "$before" ] || fm_die "the refused job was printed"
+}
+
+# Item 1: a user who can cover the reservation is told "up to 7.50" is
+# set aside and is charged what the printer counted (1 page, colour as
+# far as we know: 0.30); on a printer that reports no count, the
+# reservation, marked estimated.
+case_unknown_pages_charged_as_counted() {
+	[ -f "$T/locked.pdf" ] || qpdf --encrypt user owner 256 -- "$T/plain.pdf" "$T/locked.pdf"
+	chmod 644 "$T/locked.pdf"
+	fm_hold -f "$T/locked.pdf" 7 fmalice
+	j=$(fid 7)
+	b0=$(bal fmalice)
+	out=$(printf 'hello\npin fmalice 1234\nrelease %s\n' "$j" | fm_term t1)
+	echo "$out" | grep -q "^PROGRESS job=$j stage=1 pages=0 charge=750 .*up to 7.50 is set aside" ||
+		fm_die "reservation not shown as up to: $out"
+	echo "$out" | grep -q "^PROGRESS job=$j stage=4 pages=1 charge=30 " || fm_die "not charged the printer's count: $out"
+	[ $((b0 - $(bal fmalice))) -eq 30 ] || fm_die "balance went from $b0 to $(bal fmalice)"
+	fm_hold -f "$T/locked.pdf" 8 fmalice
+	j=$(fid 8)
+	b0=$(bal fmalice)
+	touch "$T/mfp/no-count"
+	out=$(printf 'hello\npin fmalice 1234\nrelease %s\n' "$j" | fm_term t1)
+	rm -f "$T/mfp/no-count"
+	echo "$out" | grep -q "^PROGRESS job=$j stage=4 pages=0 charge=750 .*(estimated)" ||
+		fm_die "not charged the reservation, estimated: $out"
+	[ $((b0 - $(bal fmalice))) -eq 750 ] || fm_die "balance went from $b0 to $(bal fmalice)"
+}
+
 fm_run_cases
