@@ -1,6 +1,8 @@
 /*
  * export.c - followme-admin export (the finance export, CSV or JSON, to
- * stdout or a file) and report usage (the same figures as a table).
+ * stdout or a file), report usage (the same figures as a table) and
+ * report overdrawn (commits that left a restricted account below its
+ * overdraft).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "admin/admin.h"
+#include "admin/table.h"
 #include "common/aead.h"
 #include "common/child.h"
 #include "common/money.h"
@@ -91,6 +94,69 @@ report_usage(struct fm_admin *admin)
 		return fm_admin_fail(
 		    "cannot report: %s", fm_store_last_error(admin->store));
 	return FM_ADMIN_OK;
+}
+
+/* report overdrawn's columns. */
+enum {
+	O_WHEN,
+	O_AT,
+	O_ID,
+	O_JOB,
+	O_USER,
+	O_KIND,
+	O_ACCOUNT,
+	O_PRINTER,
+	O_RESERVED,
+	O_CHARGED,
+	O_BALANCE,
+	O_OVERDRAFT,
+	O_NCOLUMNS
+};
+#define C(kind, col, ...) FM_TABLE_##kind(O_##col, __VA_ARGS__)
+static const struct fm_table_column overdrawn_columns[O_NCOLUMNS] = {
+    C(SHOWN, WHEN, "WHEN", -16, TIME), C(JSON, AT, "at", TIME),
+    C(JSON, ID, "entry", INT), C(COLUMN, JOB, "JOB", 6, "job", INT),
+    C(COLUMN, USER, "USER", -12, "user", TEXT),
+    C(JSON, KIND, "account_kind", TEXT),
+    C(COLUMN, ACCOUNT, "ACCOUNT", -12, "account", TEXT),
+    C(COLUMN, PRINTER, "PRINTER", -12, "printer", TEXT),
+    C(COLUMN, RESERVED, "RESERVED", 9, "reserved", MONEY),
+    C(COLUMN, CHARGED, "CHARGED", 9, "charged", MONEY),
+    C(COLUMN, BALANCE, "BALANCE", 9, "balance_after", MONEY),
+    C(COLUMN, OVERDRAFT, "OVERDRAFT", 9, "overdraft", MONEY)};
+#undef C
+
+static bool
+overdrawn_row(const struct fm_ledger_overdrawn *o, void *arg)
+{
+	struct fm_table_cell c[O_NCOLUMNS] = {
+	    [O_WHEN] = {NULL, o->at},
+	    [O_AT] = {NULL, o->at},
+	    [O_ID] = {NULL, o->id},
+	    [O_JOB] = {NULL, o->job_id},
+	    [O_USER] = {o->user, 0},
+	    [O_KIND] = {o->account_kind, 0},
+	    [O_ACCOUNT] = {o->account_name, 0},
+	    [O_PRINTER] = {o->printer, 0},
+	    [O_RESERVED] = {NULL, o->reserved},
+	    [O_CHARGED] = {NULL, o->charged},
+	    [O_BALANCE] = {NULL, o->balance_after},
+	    [O_OVERDRAFT] = {NULL, o->overdraft},
+	};
+
+	fm_table_row(arg, c);
+	return true;
+}
+
+static int
+report_overdrawn(struct fm_admin *admin)
+{
+	struct fm_table t;
+
+	fm_admin_list_begin(admin, &t, overdrawn_columns, O_NCOLUMNS);
+	return fm_admin_list_end(admin, &t,
+	    fm_ledger_overdrawn_each(admin->store, overdrawn_row, &t),
+	    "overdrawn commits", "No commit went below an overdraft.");
 }
 
 /* Writes the export to f (stdout or the file); prints the summary for a
@@ -250,6 +316,10 @@ static const struct fm_grammar_command report_commands[] = {
         "pages and costs per user, department or printer", FM_GRAMMAR_STORE,
         .run = report_usage, .options = report_options,
         .missing = "--by, --from and --to are required"},
+    {"report", "overdrawn", "[--json]",
+        "commits that left a restricted account below its overdraft",
+        FM_GRAMMAR_STORE, .run = report_overdrawn,
+        .operands = FM_ADMIN_NO_OPERANDS},
 };
 
 /* Not FM_GRAMMAR_STORE: --out opens its file before privileges drop. */

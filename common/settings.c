@@ -41,6 +41,8 @@ static const struct fm_conf_key settings_keys[] = {
     KEY("release", "pam_timeout", FM_CONF_DURATION, pam_timeout, 1, 120),
     KEY("release", "badge_needs_pin", FM_CONF_BOOL, badge_needs_pin, 0, 0),
     KEY("release", "session_sandbox", FM_CONF_STRING, session_sandbox, 0, 0),
+    KEY("release", "unknown_pages_reserve", FM_CONF_UINT, unknown_pages_reserve,
+        1, 10000),
 };
 
 void
@@ -61,6 +63,7 @@ fm_settings_defaults(struct fm_settings *s)
 	s->auth_lockout = 300;
 	s->pam_timeout = 10;
 	snprintf(s->session_sandbox, sizeof(s->session_sandbox), "required");
+	s->unknown_pages_reserve = 25;
 }
 
 static bool

@@ -40,6 +40,9 @@ struct fm_settings {
 	uint64_t pam_timeout;            /* seconds a PAM check may take */
 	bool badge_needs_pin;            /* a badge alone does not log in */
 	char session_sandbox[FM_CONF_STRMAX]; /* "required" or "off" */
+	/* Pages (colour, per copy) reserved for a document whose pages
+	 * could not be counted. */
+	uint64_t unknown_pages_reserve;
 };
 
 /* Environment variable naming the config file (tests, private stacks). */

@@ -119,7 +119,8 @@ static const struct spec specs[] = {
     {FM_MSG_ERROR, "ERROR", B(T_CODE) | B(T_MESSAGE), B(T_CODE) | B(T_MESSAGE)},
 };
 
-/* Job fields: nested inside T_JOB, all required. */
+/* Job fields: nested inside T_JOB, all required but the title and the
+ * cost kind (absent: an estimate, as before the field existed). */
 enum job_tag {
 	J_ID = 1,
 	J_TITLE,
@@ -130,6 +131,7 @@ enum job_tag {
 	J_CREATED,
 	J_EXPIRES,
 	J_COPIES,
+	J_COST_KIND,
 	J_COUNT
 };
 
@@ -143,7 +145,11 @@ static const struct field job_fields[J_COUNT] = {
     [J_CREATED] = FIELD(struct fm_proto_job, K_S64, created_at),
     [J_EXPIRES] = FIELD(struct fm_proto_job, K_S64, expires_at),
     [J_COPIES] = FIELD(struct fm_proto_job, K_U32, copies),
+    [J_COST_KIND] = FIELD(struct fm_proto_job, K_U32, cost_kind),
 };
+
+/* Job fields that may be absent. */
+#define J_OPTIONAL (B(J_TITLE) | B(J_COST_KIND))
 
 static const struct spec *
 find_spec(int type)
@@ -251,9 +257,12 @@ write_job(struct fm_wire_writer *w, const struct fm_proto_job *job)
 
 	fm_wire_put_u8(w, T_JOB);
 	len = fm_wire_begin_length(w, 2);
-	/* An empty title is allowed: the job then shows its id only. */
+	/* An empty title is allowed: the job then shows its id only; an
+	 * estimate's cost kind (0) is left out, so a terminal older than
+	 * the field reads the list as before. */
 	for (int t = 1; t < J_COUNT; t++)
-		write_field(w, (uint8_t)t, &job_fields[t], job, t != J_TITLE);
+		write_field(
+		    w, (uint8_t)t, &job_fields[t], job, !(J_OPTIONAL & B(t)));
 	fm_wire_end_length(w, len);
 }
 
@@ -384,9 +393,14 @@ read_job(
 		if (!read_field(&job_fields[tag], &v, job, errstr))
 			return false;
 	}
-	/* The title may be absent (empty); everything else is required. */
-	if ((seen | B(J_TITLE)) != (B(J_COUNT) - 2)) {
+	/* The title (empty) and the cost kind (an estimate) may be absent;
+	 * everything else is required. */
+	if ((seen | J_OPTIONAL) != (B(J_COUNT) - 2)) {
 		*errstr = "job field missing";
+		return false;
+	}
+	if (job->cost_kind > FM_COST_NO_PRICE) {
+		*errstr = "unknown cost kind";
 		return false;
 	}
 	return true;

@@ -80,6 +80,13 @@ enum fm_proto_code {
 	FM_CODE_DISABLED = 12,
 };
 
+/* What a job's cost in a list is. */
+enum fm_proto_cost {
+	FM_COST_ESTIMATE = 0, /* the counted pages at this printer's prices */
+	FM_COST_UP_TO = 1,    /* pages unknown: what a release sets aside */
+	FM_COST_NO_PRICE = 2, /* this printer has no price for it: refused */
+};
+
 struct fm_proto_job {
 	int64_t id;
 	char title[FM_PROTO_TEXTMAX];
@@ -88,7 +95,8 @@ struct fm_proto_job {
 	uint32_t color_pages; /* of those, in colour */
 	int64_t cost;         /* estimated, minor units */
 	int64_t created_at, expires_at;
-	uint32_t copies; /* as submitted: a release may only lower it */
+	uint32_t copies;    /* as submitted: a release may only lower it */
+	uint32_t cost_kind; /* enum fm_proto_cost; absent on the wire: 0 */
 };
 
 struct fm_proto_msg {

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/log.h"
 #include "common/money.h"
 #include "quota/accounts.h"
 #include "quota/ledger-private.h"
@@ -293,10 +294,18 @@ put_usage(struct fm_ledger_entry *e, const struct fm_usage *usage)
 	    usage->sheets[1][0] + usage->sheets[1][1];
 }
 
+/* Restricted accounts a commit left below their overdraft, to be logged
+ * once the commit is durable. */
+struct overdrawn {
+	int n;
+	struct fm_account a[FM_LEDGER_MAXLEGS];
+	int64_t job_id;
+};
+
 /* The work of a settlement, inside its transaction. */
 static enum outcome
 settle_in(fm_store_t *store, const struct fm_ledger_settle *s, const char *kind,
-    const char **errstr)
+    struct overdrawn *od, const char **errstr)
 {
 	struct leg legs[FM_LEDGER_MAXLEGS];
 	char found_kind[16];
@@ -355,6 +364,15 @@ settle_in(fm_store_t *store, const struct fm_ledger_settle *s, const char *kind,
 			*errstr = "cannot write the ledger";
 			return FAILED;
 		}
+		/* The pages were printed: the commit stands even below the
+		 * overdraft, but admins must hear of it. */
+		if (charge > 0 &&
+		    fm_accounts_get(store, e.account_id, &od->a[od->n]) &&
+		    od->a[od->n].restricted &&
+		    od->a[od->n].balance < -od->a[od->n].overdraft) {
+			od->job_id = legs[i].job_id;
+			od->n++;
+		}
 	}
 	return DONE;
 }
@@ -364,6 +382,7 @@ local_settle(fm_ledger_t *ledger, const struct fm_ledger_settle *s, bool refund,
     const char **errstr)
 {
 	fm_store_t *store = ledger->store;
+	struct overdrawn od = {0};
 	enum outcome o;
 
 	if (store == NULL || s->reservation <= 0 || s->amount < 0 ||
@@ -375,10 +394,21 @@ local_settle(fm_ledger_t *ledger, const struct fm_ledger_settle *s, bool refund,
 		*errstr = "cannot lock the database";
 		return false;
 	}
-	o = settle_in(store, s, refund ? "refund" : "commit", errstr);
+	o = settle_in(store, s, refund ? "refund" : "commit", &od, errstr);
 	if (!fm_store_end(store, o == DONE) && o == DONE) {
 		*errstr = "cannot commit";
 		return false;
+	}
+	for (int i = 0; o == DONE && i < od.n; i++) {
+		char bal[FM_MONEY_STRMAX], over[FM_MONEY_STRMAX];
+		fm_log_warn("ledger: overdrawn: job %lld (reservation %lld) "
+		            "left %s account %s at %s, below its overdraft of "
+		            "%s: the printer counted more than was reserved "
+		            "(followme-admin report overdrawn)",
+		    (long long)od.job_id, (long long)s->reservation,
+		    od.a[i].kind, od.a[i].name,
+		    fm_money_format(od.a[i].balance, bal, sizeof(bal)),
+		    fm_money_format(od.a[i].overdraft, over, sizeof(over)));
 	}
 	if (o == REPLAYED) {
 		/* A retry: already applied, perhaps by a ledger writer that

@@ -706,3 +706,41 @@ fm_ledger_close_period(
 	}
 	return true;
 }
+
+bool
+fm_ledger_overdrawn_each(fm_store_t *store,
+    bool (*fn)(const struct fm_ledger_overdrawn *row, void *arg), void *arg)
+{
+#define C(kind, member) FM_COL_##kind(struct fm_ledger_overdrawn, member)
+	static const struct fm_sql_col cols[] = {C(INT, id), C(INT, at),
+	    C(INT, job_id), C(INT, reservation), C(TEXT, user),
+	    C(TEXT, account_kind), C(TEXT, account_name), C(TEXT, printer),
+	    C(INT, charged), C(INT, reserved), C(INT, balance_after),
+	    C(INT, overdraft), FM_COL_END};
+#undef C
+	struct fm_sql_rows rows;
+	struct fm_ledger_overdrawn r;
+	bool more = true;
+
+	if (store == NULL || fn == NULL)
+		return false;
+	/* The balance after each row is the running sum of the account's
+	 * amounts (the cached balance is that sum, fm_ledger_verify()). */
+	if (!fm_sql_open(&rows, store,
+	        "SELECT id, at, job_id, reservation, user, akind, aname,"
+	        " printer, -amount, reserved, after, overdraft FROM ("
+	        "  SELECT l.id, l.at, coalesce(l.job_id, 0) AS job_id,"
+	        "   coalesce(l.reservation, 0) AS reservation, l.user,"
+	        "   a.kind AS akind, a.name AS aname, l.printer, l.kind,"
+	        "   l.amount, -l.held AS reserved, a.restricted, a.overdraft,"
+	        "   sum(l.amount) OVER (PARTITION BY l.account_id"
+	        "    ORDER BY l.id) AS after"
+	        "  FROM ledger l JOIN accounts a ON a.id = l.account_id)"
+	        " WHERE kind = 'commit' AND restricted AND amount < 0"
+	        "  AND after < -overdraft ORDER BY id",
+	        FM_NO_ARGS))
+		return false;
+	while (more && fm_sql_next(&rows, cols, &r))
+		more = fn(&r, arg);
+	return fm_sql_close(&rows);
+}

@@ -162,6 +162,33 @@ bool fm_ledger_verify(
  * minus refunds); -1 on error. */
 int64_t fm_ledger_job_charged(fm_store_t *store, int64_t job_id);
 
+/* A commit that left a restricted account below its overdraft. */
+struct fm_ledger_overdrawn {
+	int64_t id, at;        /* the commit row */
+	int64_t job_id;        /* 0: none */
+	int64_t reservation;   /* 0: none */
+	char user[64];         /* who printed */
+	char account_kind[16]; /* "user", "department", "project" */
+	char account_name[64]; /* login or code */
+	char printer[128];     /* where */
+	int64_t charged;       /* what the commit took, minor units */
+	int64_t reserved;      /* what its reservation had held */
+	int64_t balance_after; /* the account's balance after it */
+	int64_t overdraft;     /* the account's overdraft (today's) */
+};
+
+/*
+ * 'fm_ledger_overdrawn_each()' - calls fn for every commit, oldest first,
+ * that left a restricted account's balance below minus its overdraft
+ * (the pages were printed, so the commit stands; admins are to look).
+ * Reservations cover what a restricted account may print, so such a
+ * commit comes from a printer counting more than was reserved.  fn
+ * returns false to stop.  The overdraft and restriction are the
+ * account's current ones.  False on a database error.
+ */
+bool fm_ledger_overdrawn_each(fm_store_t *store,
+    bool (*fn)(const struct fm_ledger_overdrawn *row, void *arg), void *arg);
+
 /* 'fm_ledger_closed_until()' - the UNIX time before which the ledger is
  * closed (start of the day after closed_through), or 0 if never closed. */
 int64_t fm_ledger_closed_until(fm_store_t *store);

@@ -34,17 +34,24 @@ fm_charge_media_class(const char *media, char *name, size_t namelen)
 	return cls;
 }
 
+bool
+fm_charge_pages_known(const struct fm_job *job)
+{
+	return job != NULL && job->pages > 0;
+}
+
 int64_t
 fm_charge_estimate_impressions(
-    const struct fm_job *job, const struct fm_release *r)
+    const struct fm_job *job, const struct fm_release *r, int64_t unknown_pages)
 {
 	int64_t up = job->ticket.number_up > 0 ? job->ticket.number_up : 1;
+	int64_t pages = fm_charge_pages_known(job) ? job->pages : unknown_pages;
 	int64_t sides;
 
-	if (job->pages <= 0)
+	if (pages <= 0)
 		return 0;
 	/* N-up puts several pages on one side; each copy prints them all. */
-	sides = (job->pages + up - 1) / up;
+	sides = (pages + up - 1) / up;
 	return sides * (int64_t)(r->copies > 0 ? r->copies : 1);
 }
 
@@ -110,6 +117,7 @@ fm_charge_reserve(fm_store_t *store, fm_ledger_t *ledger, const char *printer,
 	struct fm_usage u;
 	struct fm_quote q;
 	char key[64], why[FM_LEDGER_DENIALMAX], size[FM_MEDIA_DESCMAX];
+	char money[FM_MONEY_STRMAX];
 
 	*over_quota = false;
 	if (fm_charge_media_class(job->ticket.media, size, sizeof(size)) ==
@@ -135,9 +143,16 @@ fm_charge_reserve(fm_store_t *store, fm_ledger_t *ledger, const char *printer,
 	    job->ticket.account[0] ? job->ticket.account : NULL, q.amount, key,
 	    job->id, q.version};
 	if (!fm_ledger_reserve(ledger, &req, &res, why, sizeof(why))) {
-		snprintf(denial, denial_len, "Not printed: %s.", why);
 		/* The ledger's only balance denial is "needs X more". */
 		*over_quota = strncmp(why, "needs ", 6) == 0;
+		if (*over_quota && !fm_charge_pages_known(job))
+			snprintf(denial, denial_len,
+			    "Not printed: its pages could not be counted, so "
+			    "up to %s must be available for it, and it %s.",
+			    fm_money_format(q.amount, money, sizeof(money)),
+			    why);
+		else
+			snprintf(denial, denial_len, "Not printed: %s.", why);
 		return false;
 	}
 	r->reservation_id = res.id;

@@ -52,18 +52,30 @@ int64_t fm_charge_color_impressions(
 void fm_charge_usage(const struct fm_job *job, const struct fm_release *r,
     int64_t impressions, int64_t sheets, struct fm_usage *out);
 
-/* 'fm_charge_estimate_impressions()' - the impressions a job will print at
- * release r: pages x copies / N-up, 0 when the pages are unknown. */
-int64_t fm_charge_estimate_impressions(
-    const struct fm_job *job, const struct fm_release *r);
+/* 'fm_charge_pages_known()' - were the job's pages counted?  False for
+ * a job with a document the page counter could not count, and NULL. */
+bool fm_charge_pages_known(const struct fm_job *job);
 
 /*
- * 'fm_charge_reserve()' - price the estimate on printer's list and
- * reserve it through ledger for the job's owner (from the job's account, if it
- * names one).  Records the reservation in the release.  False with a sentence
- * for the user in denial ("Not printed: needs 0.40 more."); *over_quota
- * then says whether the balance was the reason (rather than a missing
- * price, a disabled account or the store).
+ * 'fm_charge_estimate_impressions()' - the impressions a job will print
+ * at release r: pages x copies / N-up.  A job whose pages are unknown is
+ * taken to have unknown_pages (the site's unknown_pages_reserve, all in
+ * colour but on a monochrome release): never nothing, but what is
+ * reserved for it.  0 when that is 0 too.
+ */
+int64_t fm_charge_estimate_impressions(const struct fm_job *job,
+    const struct fm_release *r, int64_t unknown_pages);
+
+/*
+ * 'fm_charge_reserve()' - price the estimate (r->estimate_impressions)
+ * on printer's list and reserve it through ledger for the job's owner
+ * (from the job's account, if it names one).  Records the reservation
+ * in the release.  False with a sentence for the user in denial ("Not
+ * printed: needs 0.40 more."; for a job whose pages are unknown, what is
+ * set aside for it as well); *over_quota then says whether the balance
+ * was the reason (rather than a size or printer without a price, a
+ * disabled account or the store).  A size the price list has no price
+ * for is refused before anything is reserved, naming the size.
  */
 bool fm_charge_reserve(fm_store_t *store, fm_ledger_t *ledger,
     const char *printer, const struct fm_job *job, struct fm_release *r,

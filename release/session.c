@@ -377,10 +377,15 @@ printer_is_mono(struct session *s)
 	return s->caps == CAPS_MONO;
 }
 
-/* The job's estimated cost as submitted, on this terminal's printer; 0
- * when the pages are not known or there is no price. */
-static int64_t
-estimated_cost(struct session *s, const struct fm_job *job)
+/*
+ * The job's cost as submitted, on this terminal's printer, into pj: the
+ * estimate of its counted pages, or for a job whose pages are unknown
+ * what a release reserves for it ("up to"), or "no price" (a release
+ * would be refused: a size or printer the price list does not price).
+ */
+static void
+estimated_cost(
+    struct session *s, const struct fm_job *job, struct fm_proto_job *pj)
 {
 	struct fm_release r = {0};
 	struct fm_usage u;
@@ -390,11 +395,18 @@ estimated_cost(struct session *s, const struct fm_job *job)
 	snprintf(r.sides, sizeof(r.sides), "%s", job->ticket.sides);
 	snprintf(r.color_mode, sizeof(r.color_mode), "%s",
 	    printer_is_mono(s) ? "monochrome" : job->ticket.color_mode);
-	fm_charge_usage(
-	    job, &r, fm_charge_estimate_impressions(job, &r), -1, &u);
-	return fm_price_quote(s->ctx->store, s->terminal.printer, &u, &q)
-	    ? q.amount
-	    : 0;
+	fm_charge_usage(job, &r,
+	    fm_charge_estimate_impressions(
+	        job, &r, (int64_t)s->ctx->settings->unknown_pages_reserve),
+	    -1, &u);
+	if (!fm_price_quote(s->ctx->store, s->terminal.printer, &u, &q)) {
+		pj->cost = 0;
+		pj->cost_kind = FM_COST_NO_PRICE;
+		return;
+	}
+	pj->cost = q.amount;
+	pj->cost_kind =
+	    fm_charge_pages_known(job) ? FM_COST_ESTIMATE : FM_COST_UP_TO;
 }
 
 static bool
@@ -416,7 +428,7 @@ add_job(const struct fm_job *job, void *arg)
 	pj->documents = (uint32_t)job->documents;
 	pj->pages = job->pages > 0 ? (uint32_t)job->pages : 0;
 	pj->color_pages = job->color_pages > 0 ? (uint32_t)job->color_pages : 0;
-	pj->cost = estimated_cost(ctx->s, job);
+	estimated_cost(ctx->s, job, pj);
 	pj->created_at = job->created_at;
 	pj->expires_at = job->expires_at;
 	pj->copies = job->ticket.copies;
@@ -745,7 +757,8 @@ find_job(struct release *rel, const struct fm_proto_msg *m)
 	memcpy(r->user, s->user, sizeof(r->user));
 	memcpy(r->terminal, s->terminal.name, sizeof(r->terminal));
 	memcpy(r->printer, s->terminal.printer, sizeof(r->printer));
-	rel->estimate = fm_charge_estimate_impressions(&rel->job, r);
+	rel->estimate = fm_charge_estimate_impressions(
+	    &rel->job, r, (int64_t)s->ctx->settings->unknown_pages_reserve);
 	r->estimate_impressions = rel->estimate;
 	if (rel->docs.n == 0 || rel->docs.too_many) {
 		fm_log_info("release of job %lld refused: %d document(s)",
@@ -785,6 +798,20 @@ reserve(struct release *rel)
 		    rel, over_quota ? FM_CODE_OVER_QUOTA : 0, "%s", denial);
 	}
 	rel->reserved = true;
+	if (!fm_charge_pages_known(&rel->job)) {
+		char money[FM_MONEY_STRMAX];
+
+		/* No page count to show: what is set aside is the cost so
+		 * far, and "up to" is what the user must read. */
+		if (!progress(s, rel->job_id, FM_STAGE_RESERVED, 0,
+		        rel->r.estimate_amount,
+		        "Preparing... Its pages could not be counted: up to "
+		        "%s is set aside; the printer's count is charged.",
+		        fm_money_format(
+		            rel->r.estimate_amount, money, sizeof(money))))
+			return PHASE_LOST;
+		return PHASE_DONE;
+	}
 	if (!progress(s, rel->job_id, FM_STAGE_RESERVED,
 	        (uint32_t)rel->estimate, rel->r.estimate_amount,
 	        "Preparing..."))
@@ -964,6 +991,13 @@ release_printed(struct release *rel, fm_spool_t *spool)
 	    (long long)rel->r.id, (long long)rel->job_id, s->terminal.printer,
 	    (long long)rel->impressions,
 	    rel->measured ? "counted" : "estimated");
+	if (!rel->measured && !fm_charge_pages_known(&rel->job))
+		/* Neither we nor the printer counted: the reservation is
+		 * charged, and the user is told it is not a count. */
+		return progress(s, rel->job_id, FM_STAGE_DONE, 0, charged,
+		    "Printed. The printer did not count the pages: charged "
+		    "the %s set aside (estimated).",
+		    fm_money_format(charged, money, sizeof(money)));
 	return progress(s, rel->job_id, FM_STAGE_DONE,
 	    (uint32_t)rel->impressions, charged,
 	    "%lld page(s) printed, charged %s.", (long long)rel->impressions,

@@ -5,7 +5,10 @@
  * linearized, incremental updates, owner-password-only encryption, and
  * its own recovery of damaged files) and walks the real page tree, so a
  * /Count that lies does not matter.  A file that needs a user password
- * is "encrypted"; one qpdf cannot read is "damaged".
+ * is "encrypted".  One qpdf cannot count (damaged beyond its repair, a
+ * page tree too deep or reaching a node twice) goes to a second reader,
+ * Ghostscript in its limited child (gs_fallback()), and is "damaged" or
+ * "too-complex" only if that fails as well.
  *
  * Colour, fast mode: each page's content streams are tokenised (by
  * spooler/pslex.c, PDF dialect) and the colour actually used for
@@ -962,14 +965,30 @@ page_color_fast(struct scan *s, qpdf_oh page)
 	return color;
 }
 
+/* Does the data carry the "%PDF-" header where readers look for it (in
+ * its first kilobyte)? */
+static bool
+pdf_has_header(const uint8_t *buf, size_t len)
+{
+	size_t lim = len < 1024 ? len : 1024;
+
+	for (size_t i = 0; i + 5 <= lim; i++)
+		if (buf[i] == '%' && memcmp(buf + i, "%PDF-", 5) == 0)
+			return true;
+	return false;
+}
+
 /*
  * qpdf walks the page tree recursively: a tree nested a few ten
  * thousand levels deep overflows the stack.  This walks it first,
  * iteratively, and refuses trees deeper than MAX_TREE_DEPTH or with more
  * than MAX_TREE_NODES nodes visited (shared subtrees could otherwise make
- * the walk exponential).  Returns NULL when fine, or a reason.
+ * the walk exponential).  Returns NULL when fine, or a reason.  A tree
+ * deeper than MAX_FALLBACK_DEPTH is not worth Ghostscript's time either
+ * (it spends minutes on ten thousand levels): *hopeless says so.
  */
 #define MAX_TREE_DEPTH 1024
+#define MAX_FALLBACK_DEPTH 4096
 #define MAX_TREE_NODES 4000000
 
 struct tree_item {
@@ -978,12 +997,12 @@ struct tree_item {
 };
 
 static const char *
-check_page_tree(struct scan *s)
+check_page_tree(struct scan *s, bool *hopeless)
 {
 	struct tree_item *stack;
 	size_t sp = 0, cap = 64;
 	uint64_t visited = 0;
-	const char *why = NULL;
+	const char *why = NULL, *deep = NULL;
 	qpdf_oh root;
 
 	if ((stack = malloc(cap * sizeof(*stack))) == NULL)
@@ -1004,9 +1023,13 @@ check_page_tree(struct scan *s)
 				why = "page tree too large";
 			} else if (!qpdf_oh_has_key(s->q, kid, "/Kids")) {
 				qpdf_oh_release(s->q, kid); /* a page */
-			} else if (it.depth + 1 > MAX_TREE_DEPTH) {
-				why = "page tree nested too deep";
+			} else if (it.depth + 1 > MAX_FALLBACK_DEPTH) {
+				why =
+				    "page tree nested too deep for any reader";
+				*hopeless = true;
 			} else {
+				if (it.depth + 1 > MAX_TREE_DEPTH)
+					deep = "page tree nested too deep";
 				if (sp == cap) {
 					struct tree_item *ns = realloc(
 					    stack, cap * 2 * sizeof(*ns));
@@ -1027,7 +1050,66 @@ check_page_tree(struct scan *s)
 	free(stack);
 	qpdf_oh_release_all(s->q);
 	(void)qpdf_get_error(s->q); /* errors here are qpdf's to report */
-	return why;
+	return why != NULL ? why : deep;
+}
+
+/*
+ * The second reader: where qpdf cannot count a PDF (damaged beyond its
+ * repair, a page tree too deep or with a node reached twice), Ghostscript
+ * renders it at a low resolution in its limited child and every page it
+ * paints is counted, with its colour from the pixels.  A file without
+ * its "%PDF-" header is given one, as Ghostscript would otherwise read
+ * it as PostScript.  Only when that fails too is the file uncounted,
+ * with qpdf's status and both reasons.  False on a system error.
+ */
+static bool
+gs_fallback(const uint8_t *buf, size_t len,
+    const struct fm_pagecount_opts *opts, struct fm_pagetally *t,
+    enum fm_pc_status status, const char *why)
+{
+	static const char header[] = "%PDF-1.7\n";
+	struct fm_gsrun_limits lim = {
+	    opts->timeout_sec, opts->gs_memory_mb, opts->gs_path};
+	enum fm_gsrun_result r;
+	uint8_t *copy = NULL;
+	bool *flags = NULL;
+	uint64_t n = 0;
+
+	if (!opts->allow_ghostscript) {
+		fm_pagetally_fail(t, status, "%s", why);
+		return true;
+	}
+	if (!pdf_has_header(buf, len)) {
+		if ((copy = malloc(len + sizeof(header) - 1)) == NULL)
+			return false;
+		memcpy(copy, header, sizeof(header) - 1);
+		memcpy(copy + sizeof(header) - 1, buf, len);
+		buf = copy;
+		len += sizeof(header) - 1;
+	}
+	r = fm_gsrun_render_colors(&lim, buf, len,
+	    opts->accurate_color ? 50 : 18, 1000000, &flags, &n);
+	free(copy);
+	if (r == FM_GSRUN_SYSERR) {
+		fm_pagetally_fail(t, FM_PC_TOO_COMPLEX, "%s; Ghostscript: %s",
+		    why, fm_gsrun_result_name(r));
+		return false;
+	}
+	if (r != FM_GSRUN_OK || n == 0) {
+		fm_pagetally_fail(t, status, "%s; Ghostscript: %s", why,
+		    r != FM_GSRUN_OK ? fm_gsrun_result_name(r) : "no page");
+		free(flags);
+		return true;
+	}
+	for (uint64_t i = 0; i < n; i++)
+		fm_pagetally_add(t,
+		    opts->color_mode != FM_COLOR_MODE_MONOCHROME && flags[i],
+		    1);
+	free(flags);
+	t->color_exact = opts->accurate_color;
+	snprintf(
+	    t->reason, sizeof(t->reason), "counted by Ghostscript (%s)", why);
+	return true;
 }
 
 bool
@@ -1037,6 +1119,7 @@ fm_pagecount_pdf_scan(const uint8_t *buf, size_t len,
 	struct scan s;
 	bool *flags = NULL, ok = true;
 	uint64_t nflags = 0;
+	char why[128];
 	int n;
 
 	memset(&s, 0, sizeof(s));
@@ -1052,19 +1135,28 @@ fm_pagecount_pdf_scan(const uint8_t *buf, size_t len,
 		qpdf_error e = qpdf_get_error(s.q);
 		enum qpdf_error_code_e code = qpdf_get_error_code(s.q, e);
 		const char *msg = qpdf_get_error_message_detail(s.q, e);
-		if (code == qpdf_e_password)
+		/* Without the password no reader can count it. */
+		if (code == qpdf_e_password) {
 			fm_pagetally_fail(
 			    t, FM_PC_ENCRYPTED, "needs a user password");
-		else
-			fm_pagetally_fail(t, FM_PC_DAMAGED, "%s",
-			    msg ? msg : "unreadable PDF");
-		goto done;
+			goto done;
+		}
+		snprintf(why, sizeof(why), "%s", msg ? msg : "unreadable PDF");
+		qpdf_cleanup(&s.q);
+		return gs_fallback(buf, len, opts, t, FM_PC_DAMAGED, why);
 	}
 	{
-		const char *why = check_page_tree(&s);
-		if (why != NULL) {
-			fm_pagetally_fail(t, FM_PC_TOO_COMPLEX, "%s", why);
+		bool hopeless = false;
+		const char *tree = check_page_tree(&s, &hopeless);
+		if (tree != NULL && hopeless) {
+			fm_pagetally_fail(t, FM_PC_TOO_COMPLEX, "%s", tree);
 			goto done;
+		}
+		if (tree != NULL) {
+			snprintf(why, sizeof(why), "%s", tree);
+			qpdf_cleanup(&s.q);
+			return gs_fallback(
+			    buf, len, opts, t, FM_PC_TOO_COMPLEX, why);
 		}
 	}
 	n = qpdf_get_num_pages(s.q);
@@ -1072,9 +1164,10 @@ fm_pagecount_pdf_scan(const uint8_t *buf, size_t len,
 		qpdf_error e = qpdf_get_error(s.q);
 		const char *msg =
 		    e ? qpdf_get_error_message_detail(s.q, e) : NULL;
-		fm_pagetally_fail(t, FM_PC_DAMAGED, "page tree: %s",
+		snprintf(why, sizeof(why), "page tree: %s",
 		    msg ? msg : "unreadable");
-		goto done;
+		qpdf_cleanup(&s.q);
+		return gs_fallback(buf, len, opts, t, FM_PC_DAMAGED, why);
 	}
 	if (qpdf_more_warnings(s.q))
 		snprintf(t->reason, sizeof(t->reason), "%s",

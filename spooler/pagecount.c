@@ -38,6 +38,7 @@
 #include "spooler/pagecount-pjl.h"
 #include "spooler/pagecount-ps.h"
 #include "spooler/pagecount-pwg.h"
+#include "spooler/pagecount-text.h"
 #include "spooler/pagecount-urf.h"
 #include "spooler/pagecount.h"
 #include "spooler/pagetally.h"
@@ -51,12 +52,14 @@ enum format {
 	F_PCLXL,
 	F_PWG,
 	F_URF,
+	F_TEXT,
 };
 
 static const char *const plain_names[] = {"unknown", "pdf", "pclm",
-    "postscript", "pcl5", "pclxl", "pwg-raster", "urf"};
+    "postscript", "pcl5", "pclxl", "pwg-raster", "urf", "text"};
 static const char *const pjl_names[] = {"pjl", "pjl+pdf", "pjl+pclm",
-    "pjl+postscript", "pjl+pcl5", "pjl+pclxl", "pjl+pwg-raster", "pjl+urf"};
+    "pjl+postscript", "pjl+pcl5", "pjl+pclxl", "pjl+pwg-raster", "pjl+urf",
+    "pjl+text"};
 
 void
 fm_pagecount_opts_init(struct fm_pagecount_opts *opts)
@@ -192,7 +195,7 @@ find_early(const uint8_t *b, size_t len, size_t lim, const char *needle)
 }
 
 static enum format
-sniff(const uint8_t *b, size_t len)
+sniff(const uint8_t *b, size_t len, bool text)
 {
 	if (has_prefix(b, len, "RaS2", 4))
 		return F_PWG;
@@ -210,6 +213,16 @@ sniff(const uint8_t *b, size_t len)
 	    (b[1] == 'E' || b[1] == '&' || b[1] == '*' || b[1] == '(' ||
 	        b[1] == ')' || b[1] == '%' || b[1] == '9' || b[1] == '='))
 		return F_PCL5;
+	/* A PDF that lost its header still has its objects up front and
+	 * its end-of-file marker at the end: qpdf (or Ghostscript after
+	 * it) can read it. */
+	if (find_early(b, len, 1024, " obj") &&
+	    find_early(len > 1024 ? b + len - 1024 : b, len, 1024, "%%EOF"))
+		return F_PDF;
+	/* Text last: a PJL body is never taken for text (its language
+	 * says what it is). */
+	if (text && fm_pagecount_text_is_text(b, len))
+		return F_TEXT;
 	return F_UNKNOWN;
 }
 
@@ -234,6 +247,7 @@ static bool (*const data_scanners[])(
     [F_PCLXL] = fm_pagecount_pclxl_scan,
     [F_PWG] = fm_pagecount_pwg_scan,
     [F_URF] = fm_pagecount_urf_scan,
+    [F_TEXT] = fm_pagecount_text_scan,
 };
 
 /* Runs format f's parser over the data into *t; false on a system
@@ -514,12 +528,12 @@ fm_pagecount_buf(const void *buf, size_t len,
 		}
 		b += pjl.body;
 		len -= pjl.body;
-		f = sniff(b, len);
+		f = sniff(b, len, false);
 		if (f == F_UNKNOWN)
 			f = from_language(pjl.language);
 		t.doc_copies = fm_pagetally_mul(pjl.qty, pjl.copies);
 	} else {
-		f = sniff(b, len);
+		f = sniff(b, len, true);
 	}
 	out->format = is_pjl ? pjl_names[f] : plain_names[f];
 

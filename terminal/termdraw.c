@@ -139,8 +139,8 @@ draw_jobs(const struct fm_termstate *t, time_t wall, bool utf8)
 	 * narrow screens lose the age and colour columns first. */
 	bool wide = COLS >= 60, mid = COLS >= 44;
 	int first = 3, rows = LINES - 6, top = 0;
-	int title_w = COLS - 6 - 10 - (mid ? 7 : 0) - (wide ? 8 : 0) - 6;
-	char buf[128], m[FM_MONEY_STRMAX];
+	int title_w = COLS - 6 - 12 - (mid ? 7 : 0) - (wide ? 8 : 0) - 6;
+	char buf[128], cost[32];
 
 	if (t->njobs == 0) {
 		put_center(LINES / 2 - 1, "You have no jobs waiting.", utf8);
@@ -149,7 +149,7 @@ draw_jobs(const struct fm_termstate *t, time_t wall, bool utf8)
 	}
 	attron(A_BOLD);
 	mvprintw(
-	    2, 1, "    %-*s %5s %9s", title_w, "Document", "Pages", "Cost");
+	    2, 1, "    %-*s %5s %11s", title_w, "Document", "Pages", "Cost");
 	if (mid)
 		printw(" %-6s", "Colour");
 	if (wide)
@@ -177,8 +177,10 @@ draw_jobs(const struct fm_termstate *t, time_t wall, bool utf8)
 			snprintf(buf, sizeof(buf), "%5u", j->pages);
 		else
 			snprintf(buf, sizeof(buf), "%5s", "?");
-		mvprintw(y, x, "%s %9s", buf, money(j->cost, m));
-		x += 16;
+		/* "up to 2.50": a job whose pages are unknown is not free. */
+		mvprintw(y, x, "%s %11s", buf,
+		    fm_termstate_cost_text(j, cost, sizeof(cost)));
+		x += 18;
 		if (mid)
 			mvprintw(y, x, "%-6s",
 			    j->pages == 0             ? "?"

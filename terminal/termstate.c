@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/aead.h"
+#include "common/money.h"
 
 #define NOTICE_MS 4000
 
@@ -832,4 +833,21 @@ fm_termstate_next_deadline(const struct fm_termstate *t)
 	    (d == 0 || t->reply_deadline < d))
 		d = t->reply_deadline;
 	return d;
+}
+
+const char *
+fm_termstate_cost_text(const struct fm_proto_job *j, char *buf, size_t size)
+{
+	char m[FM_MONEY_STRMAX];
+
+	if (buf == NULL || size == 0)
+		return buf;
+	fm_money_format(j != NULL ? j->cost : 0, m, sizeof(m));
+	if (j != NULL && j->cost_kind == FM_COST_UP_TO)
+		snprintf(buf, size, "up to %s", m);
+	else if (j != NULL && j->cost_kind == FM_COST_NO_PRICE)
+		snprintf(buf, size, "no price");
+	else
+		snprintf(buf, size, "%s", m);
+	return buf;
 }

@@ -200,4 +200,14 @@ size_t fm_termstate_selected(const struct fm_termstate *t);
 /* 'fm_termstate_wipe()' - wipe the PIN and the outgoing message. */
 void fm_termstate_wipe(struct fm_termstate *t);
 
+/*
+ * 'fm_termstate_cost_text()' - what the job list shows as job j's cost,
+ * into buf (size bytes, NUL-terminated): the amount ("2.50"), "up to
+ * 2.50" for a job whose pages are unknown (what a release sets aside:
+ * never read as free), or "no price" for one this printer would refuse.
+ * Returns buf.
+ */
+const char *fm_termstate_cost_text(
+    const struct fm_proto_job *j, char *buf, size_t size);
+
 #endif

@@ -22,6 +22,7 @@ fm_fuzz_target(pagecount_pclxl fm_pagecount)
 fm_fuzz_target(pagecount_pjl fm_pagecount)
 fm_fuzz_target(pagecount_pwg fm_pagecount)
 fm_fuzz_target(pagecount_urf fm_pagecount)
+fm_fuzz_target(pagecount_text fm_pagecount)
 fm_fuzz_target(pslex fm_pagecount)
 # --- release terminal (issue 6) ---
 fm_fuzz_target(termconf fm_termpure)

@@ -71,4 +71,47 @@ case_every_file() {
 	[ "$fail" -eq 0 ] || fm_die "$fail of $n files counted wrong"
 }
 
+# Plain text: the pages counted are the pages cups-filters' texttopdf
+# (the filter a printer's queue runs on text/plain) prints, on texts that
+# wrap long lines, break on form feeds, tab past the margin, overwrite
+# with CR and backspace, and on an empty file (no page, and not counted).
+case_text_matches_texttopdf() {
+	local filter=/usr/lib/cups/filter/texttopdf dir=$T/text f want got
+	[ -x "$filter" ] || fm_skip "texttopdf missing"
+	mkdir -p "$dir"
+	python3 - "$dir" <<'PY'
+import random, sys
+random.seed(12)
+d = sys.argv[1]
+def w(name, data):
+    open(d + "/" + name, "wb").write(data)
+w("long-lines.txt", b"".join(b"x" * random.randint(0, 400) + b"\n" for _ in range(90)))
+w("form-feeds.txt", b"a\n" * 59 + b"\f" + b"b\n" * 61 + b"\f\f" + b"c" * 81)
+w("leading-ff.txt", b"\fa\n\f")
+w("tabs.txt", b"".join(b"\t" * random.randint(0, 12) + b"ab\tc" * random.randint(0, 20) + b"\n" for _ in range(150)))
+w("cr-bs.txt", b"".join(b"abc\rdef\x08\x08g" * 30 + b"\r\n" for _ in range(70)))
+w("utf8.txt", ("\u00e9\u20ac" * 50 + "\n").encode() * 65)
+w("exact-page.txt", b"z\n" * 60)
+w("one-over.txt", b"z\n" * 60 + b"z")
+w("empty.txt", b"")
+PY
+	for f in "$dir"/*.txt; do
+		"$filter" 1 user title 1 "" "$f" > "$f.pdf" 2>/dev/null
+		if [ -s "$f.pdf" ]; then
+			want=$(qpdf --show-npages "$f.pdf")
+		else
+			want=0
+		fi
+		got=$(field "$("$CLI" --json "$f" 2>/dev/null || true)" pages)
+		echo "$(basename "$f"): texttopdf $want, counted $got"
+		if [ "$want" = 0 ]; then
+			# Nothing printed: no count claimed (and the backend
+			# refuses an empty job).
+			[ "$got" = 0 ] || fm_die "$f: counted $got pages of nothing"
+		else
+			[ "$got" = "$want" ] || fm_die "$f: $got pages, texttopdf prints $want"
+		fi
+	done
+}
+
 fm_run_cases

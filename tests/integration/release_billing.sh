@@ -115,4 +115,88 @@ case_media_without_price_refused() {
 	echo "$out" | grep -q "stage=5 .*paper size RA3 (305 x 430 mm) has no price" || fm_die "RA3 not refused: $out"
 }
 
+# Item 1: a document whose pages could not be counted (a PDF that needs a
+# user password) is never free.  The list shows what a release sets
+# aside, "up to" 25 colour pages (unknown_pages_reserve) = 7.50; a
+# restricted user with 0.05 and no overdraft is refused, told why, and
+# the job stays held.
+case_unknown_pages_refused_when_not_covered() {
+	qpdf --encrypt user owner 256 -- "$T/plain.pdf" "$T/locked.pdf" || fm_die "qpdf encrypt"
+	chmod 644 "$T/locked.pdf"
+	fm_admin quota grant --user fmbob --amount 0.05 --reason "test allocation" >/dev/null || fm_die "grant bob"
+	fm_hold -f "$T/locked.pdf" 6 fmbob
+	j=$(fid 6)
+	before=$(fm_printed_count)
+	out=$(printf 'hello\npin fmbob 5678\nlist\nrelease %s\n' "$j" | fm_term t1)
+	echo "$out" | grep -q "^JOB_LIST .*\[$j|Job 6|1|0|750|up to\]" || fm_die "not listed as up to 7.50: $out"
+	echo "$out" | grep -q "^PROGRESS job=$j stage=5 .*message=Not printed: its pages could not be counted, so up to 7.50 must be available for it" ||
+		fm_die "not refused with the reason: $out"
+	fm_admin jobs show "$j" | grep -q "state:    held" || fm_die "refused job not held"
+	[ "$(bal fmbob)" -eq 5 ] || fm_die "bob's balance is $(bal fmbob)"
+	[ "$(fm_printed_count)" -eq "$before" ] || fm_die "the refused job was printed"
+}
+
+# Item 1: a user who can cover the reservation is told "up to 7.50" is
+# set aside and is charged what the printer counted (1 page, colour as
+# far as we know: 0.30); on a printer that reports no count, the
+# reservation, marked estimated.
+case_unknown_pages_charged_as_counted() {
+	[ -f "$T/locked.pdf" ] || qpdf --encrypt user owner 256 -- "$T/plain.pdf" "$T/locked.pdf"
+	chmod 644 "$T/locked.pdf"
+	fm_hold -f "$T/locked.pdf" 7 fmalice
+	j=$(fid 7)
+	b0=$(bal fmalice)
+	out=$(printf 'hello\npin fmalice 1234\nrelease %s\n' "$j" | fm_term t1)
+	echo "$out" | grep -q "^PROGRESS job=$j stage=1 pages=0 charge=750 .*up to 7.50 is set aside" ||
+		fm_die "reservation not shown as up to: $out"
+	echo "$out" | grep -q "^PROGRESS job=$j stage=4 pages=1 charge=30 " || fm_die "not charged the printer's count: $out"
+	[ $((b0 - $(bal fmalice))) -eq 30 ] || fm_die "balance went from $b0 to $(bal fmalice)"
+	fm_hold -f "$T/locked.pdf" 8 fmalice
+	j=$(fid 8)
+	b0=$(bal fmalice)
+	touch "$T/mfp/no-count"
+	out=$(printf 'hello\npin fmalice 1234\nrelease %s\n' "$j" | fm_term t1)
+	rm -f "$T/mfp/no-count"
+	echo "$out" | grep -q "^PROGRESS job=$j stage=4 pages=0 charge=750 .*(estimated)" ||
+		fm_die "not charged the reservation, estimated: $out"
+	[ $((b0 - $(bal fmalice))) -eq 750 ] || fm_die "balance went from $b0 to $(bal fmalice)"
+}
+
+# Item 1: a commit past the overdraft can only come from the printer
+# counting more than was reserved: here the MFP reports 5 impressions for
+# a 1-page job (reserved 0.15, charged 0.75).  fmbob, restricted with no
+# overdraft, holds exactly 0.15: the commit stands (the pages were
+# printed), his balance goes to -0.60, followmed logs it and report
+# overdrawn lists it.
+case_overdrawn_commit_reported() {
+	b=$(bal fmbob)
+	amount=$((15 - b))
+	fm_admin quota grant --user fmbob --amount "$((amount / 100)).$(printf '%02d' $((amount % 100)))" \
+		--reason "test allocation" >/dev/null || fm_die "grant bob"
+	[ "$(bal fmbob)" -eq 15 ] || fm_die "bob has $(bal fmbob)"
+	fm_admin report overdrawn | grep -q "No commit went below an overdraft" ||
+		fm_die "report not empty: $(fm_admin report overdrawn)"
+	fm_hold -f "$T/plain.pdf" 9 fmbob
+	j=$(fid 9)
+	cp "$T/mfp/print-cmd" "$T/mfp/print-cmd.orig"
+	printf '#!/bin/sh\necho "ATTR: job-impressions=5" >&2\necho "ATTR: job-impressions-completed=5" >&2\n' > "$T/mfp/print-cmd"
+	out=$(printf 'hello\npin fmbob 5678\nrelease %s\n' "$j" | fm_term t1)
+	cp "$T/mfp/print-cmd.orig" "$T/mfp/print-cmd"
+	echo "$out" | grep -q "^PROGRESS job=$j stage=1 pages=1 charge=15 " || fm_die "not reserved 1 page: $out"
+	echo "$out" | grep -q "^PROGRESS job=$j stage=4 pages=5 charge=75 " || fm_die "not charged the printer's 5: $out"
+	[ "$(bal fmbob)" -eq -60 ] || fm_die "bob's balance is $(bal fmbob)"
+	fm_admin report overdrawn | grep -E -q " $j +fmbob +fmbob +mfp1 +0\.15 +0\.75 +-0\.60 +0\.00$" ||
+		fm_die "not reported: $(fm_admin report overdrawn)"
+	fm_admin --json report overdrawn | python3 -c "
+import json, sys
+r = json.load(sys.stdin)
+sys.exit(0 if len(r) == 1 and r[0]['job'] == $j and r[0]['charged'] == '0.75' and r[0]['balance_after'] == '-0.60' else 1)" ||
+		fm_die "JSON: $(fm_admin --json report overdrawn)"
+	for _ in $(seq 1 50); do
+		grep -q "overdrawn: job $j .*user account fmbob at -0.60, below its overdraft of 0.00" "$T/log/followmed.log" && return 0
+		sleep 0.1
+	done
+	fm_die "no log line: $(grep -i overdrawn "$T/log/followmed.log")"
+}
+
 fm_run_cases

@@ -88,7 +88,8 @@ case_session() {
 	expect_line 3 "^HELLO_OK terminal=t1 printer=mfp1 timeout=5"
 	expect_line 4 "^ERROR code=3 message=Please log in"
 	expect_line 5 "^AUTH_OK user=fmalice name=Test user fmalice"
-	expect_line 6 "^JOB_LIST balance=0 jobs=2 \[1|Report A|1|0|0\] \[2|Report B|1|0|0\]"
+	# mfp1 has no price list: a release would be refused, and the list says so.
+	expect_line 6 "^JOB_LIST balance=0 jobs=2 \[1|Report A|1|0|0|no price\] \[2|Report B|1|0|0|no price\]"
 	expect_line 7 "^OK message=Kept 1 job"
 	expect_line 8 "^OK message=Deleted 1 job"
 	expect_line 9 "^JOB_LIST balance=0 jobs=1 \[1|Report A"

@@ -37,11 +37,16 @@ print_msg(const struct fm_proto_msg *m)
 	case FM_MSG_JOB_LIST:
 		printf(
 		    " balance=%lld jobs=%zu", (long long)m->balance, m->njobs);
+		/* A cost that is not an estimate says what it is. */
 		for (size_t i = 0; i < m->njobs; i++)
-			printf(" [%lld|%s|%u|%u|%lld]",
+			printf(" [%lld|%s|%u|%u|%lld%s]",
 			    (long long)m->jobs[i].id, m->jobs[i].title,
 			    m->jobs[i].documents, m->jobs[i].pages,
-			    (long long)m->jobs[i].cost);
+			    (long long)m->jobs[i].cost,
+			    m->jobs[i].cost_kind == FM_COST_UP_TO ? "|up to"
+			        : m->jobs[i].cost_kind == FM_COST_NO_PRICE
+			        ? "|no price"
+			        : "");
 		break;
 	case FM_MSG_PROGRESS:
 		printf(" job=%lld stage=%u pages=%u charge=%lld",

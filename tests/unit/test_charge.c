@@ -33,7 +33,7 @@ test_colour_per_page(void)
 	struct fm_usage u;
 
 	setup(3, 1, 2, 1);
-	ASSERT_INT_EQ(fm_charge_estimate_impressions(&job, &rel), 6);
+	ASSERT_INT_EQ(fm_charge_estimate_impressions(&job, &rel, 0), 6);
 	fm_charge_usage(&job, &rel, 6, -1, &u);
 	ASSERT_INT_EQ(u.impressions[FM_PRICE_COLOUR][FM_PRICE_SIMPLEX], 2);
 	ASSERT_INT_EQ(u.impressions[FM_PRICE_MONO][FM_PRICE_SIMPLEX], 4);
@@ -84,6 +84,34 @@ test_monochrome_and_unknown(void)
 	ASSERT_INT_EQ(fm_charge_color_impressions(&job, &rel, 0), 0);
 }
 
+/* A job whose pages are unknown is estimated at the site's reserve,
+ * in pages per copy, all colour but on a monochrome release: never at
+ * nothing.  Counted pages ignore the reserve. */
+static void
+test_unknown_pages_reserved(void)
+{
+	struct fm_usage u;
+	int64_t n;
+
+	setup(0, 0, 2, 1);
+	ASSERT_FALSE(fm_charge_pages_known(&job));
+	ASSERT_FALSE(fm_charge_pages_known(NULL));
+	n = fm_charge_estimate_impressions(&job, &rel, 25);
+	ASSERT_INT_EQ(n, 50);
+	fm_charge_usage(&job, &rel, n, -1, &u);
+	ASSERT_INT_EQ(u.impressions[FM_PRICE_COLOUR][FM_PRICE_SIMPLEX], 50);
+	ASSERT_INT_EQ(u.impressions[FM_PRICE_MONO][FM_PRICE_SIMPLEX], 0);
+	snprintf(rel.color_mode, sizeof(rel.color_mode), "monochrome");
+	fm_charge_usage(&job, &rel, n, -1, &u);
+	ASSERT_INT_EQ(u.impressions[FM_PRICE_MONO][FM_PRICE_SIMPLEX], 50);
+	/* 2-up: 25 pages on 13 sides a copy */
+	setup(0, 0, 1, 2);
+	ASSERT_INT_EQ(fm_charge_estimate_impressions(&job, &rel, 25), 13);
+	setup(3, 0, 1, 1);
+	ASSERT_TRUE(fm_charge_pages_known(&job));
+	ASSERT_INT_EQ(fm_charge_estimate_impressions(&job, &rel, 25), 3);
+}
+
 static void
 test_nup_and_duplex(void)
 {
@@ -91,7 +119,7 @@ test_nup_and_duplex(void)
 
 	/* 4 pages 2-up are 2 sides; 3 colour pages colour both. */
 	setup(4, 3, 1, 2);
-	ASSERT_INT_EQ(fm_charge_estimate_impressions(&job, &rel), 2);
+	ASSERT_INT_EQ(fm_charge_estimate_impressions(&job, &rel, 0), 2);
 	ASSERT_INT_EQ(fm_charge_color_impressions(&job, &rel, 2), 2);
 	/* 3 pages, 1 colour, two-sided: 3 sides on 2 sheets, one of them
 	 * colour. */
@@ -167,6 +195,7 @@ main(void)
 	RUN(test_colour_per_page);
 	RUN(test_fewer_printed_than_estimated);
 	RUN(test_monochrome_and_unknown);
+	RUN(test_unknown_pages_reserved);
 	RUN(test_nup_and_duplex);
 	RUN(test_media_by_size);
 	return harness_done();

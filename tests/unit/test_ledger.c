@@ -137,6 +137,65 @@ test_overdraft(fm_store_t *s)
 	ASSERT_STR_EQ(o.denial, "unknown user");
 }
 
+static bool
+collect_overdrawn(const struct fm_ledger_overdrawn *o, void *arg)
+{
+	struct fm_ledger_overdrawn *rows = arg;
+
+	for (int i = 0; i < 4; i++)
+		if (rows[i].id == 0) {
+			rows[i] = *o;
+			break;
+		}
+	return true;
+}
+
+/* A commit past the overdraft (the printer counted more than was
+ * reserved) still stands, and is listed: once, with what was reserved,
+ * charged and left.  Commits within the overdraft, and an unrestricted
+ * account's, are not. */
+static void
+test_overdrawn_commit_listed(fm_store_t *s)
+{
+	struct fm_ledger_overdrawn rows[4];
+	const char *errstr = NULL;
+	struct outcome o;
+	struct fm_account a;
+
+	ASSERT_TRUE(setup(s, 5, 0));
+	/* within the reservation: not listed */
+	ASSERT_TRUE(reserve(s, "alice", NULL, 5, "ok-1", 1, &o));
+	ASSERT_TRUE(
+	    fixture_commit(s, o.r.id, 3, true, "p", NULL, "ok-1-c", &errstr));
+	memset(rows, 0, sizeof(rows));
+	ASSERT_TRUE(fm_ledger_overdrawn_each(s, collect_overdrawn, rows));
+	ASSERT_INT_EQ(rows[0].id, 0);
+	/* 0.02 left, 0.02 reserved, the printer counted 0.30 worth */
+	ASSERT_TRUE(reserve(s, "alice", NULL, 2, "over-1", 2, &o));
+	ASSERT_TRUE(fixture_commit(
+	    s, o.r.id, 30, true, "lobby", NULL, "over-1-c", &errstr));
+	ASSERT_INT_EQ(fixture_balance(s, "user", "alice"), -28);
+	memset(rows, 0, sizeof(rows));
+	ASSERT_TRUE(fm_ledger_overdrawn_each(s, collect_overdrawn, rows));
+	ASSERT_INT_EQ(rows[0].job_id, 2);
+	ASSERT_STR_EQ(rows[0].user, "alice");
+	ASSERT_STR_EQ(rows[0].account_kind, "user");
+	ASSERT_STR_EQ(rows[0].account_name, "alice");
+	ASSERT_STR_EQ(rows[0].printer, "lobby");
+	ASSERT_INT_EQ(rows[0].reserved, 2);
+	ASSERT_INT_EQ(rows[0].charged, 30);
+	ASSERT_INT_EQ(rows[0].balance_after, -28);
+	ASSERT_INT_EQ(rows[0].overdraft, 0);
+	ASSERT_INT_EQ(rows[1].id, 0);
+	/* with an overdraft of 0.50 it was within bounds */
+	ASSERT_TRUE(fm_accounts_find(s, "user", "alice", &a));
+	ASSERT_TRUE(fm_accounts_set_limits(s, a.id, true, 50));
+	memset(rows, 0, sizeof(rows));
+	ASSERT_TRUE(fm_ledger_overdrawn_each(s, collect_overdrawn, rows));
+	ASSERT_INT_EQ(rows[0].id, 0);
+	ASSERT_TRUE(fixture_verify(s, NULL));
+}
+
 static void
 test_payer_order(fm_store_t *s)
 {
@@ -462,6 +521,7 @@ main(void)
 	setenv("TZ", "UTC", 1);
 	RUN_STORE(test_reserve_commit_refund);
 	RUN_STORE(test_overdraft);
+	RUN_STORE(test_overdrawn_commit_listed);
 	RUN_STORE(test_payer_order);
 	RUN_STORE(test_chosen_account);
 	RUN_FIXTURE(test_retry_after_crash);

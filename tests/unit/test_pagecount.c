@@ -6,6 +6,7 @@
  */
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "spooler/pagecount-pjl.h"
@@ -465,6 +466,82 @@ test_pdf_in_memory(void)
 	    LIT("%PDF-1.4\ngarbage"), &o, &r, FM_PC_DAMAGED, "pdf", 0, 0, 0, 0);
 }
 
+/* Plain text, paginated as texttopdf prints it: 80 columns, 60 lines
+ * (tests/integration/pagecount.sh compares with the real filter). */
+static void
+test_text_pages(void)
+{
+	struct fm_pagecount_opts o = opts_default();
+	struct fm_pagecount r;
+	char buf[8192];
+	size_t n = 0;
+
+	EXPECT(LIT("hello world\n"), &o, &r, FM_PC_OK, "text", 1, 0, 1, 1);
+	/* 60 lines fill a page; the 61st starts another */
+	for (int i = 0; i < 61; i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "line %d\n", i);
+	EXPECT(BYTES(buf, n), &o, &r, FM_PC_OK, "text", 2, 0, 2, 1);
+	/* 81 characters wrap onto a second line, not a second page */
+	memset(buf, 'x', 81);
+	EXPECT(BYTES(buf, 81), &o, &r, FM_PC_OK, "text", 1, 0, 1, 1);
+	/* a form feed ejects its page, an empty one too, but not at the
+	 * end of the text */
+	EXPECT(LIT("a\fb\fc\n"), &o, &r, FM_PC_OK, "text", 3, 0, 3, 1);
+	EXPECT(LIT("\fa\n"), &o, &r, FM_PC_OK, "text", 2, 0, 2, 1);
+	EXPECT(LIT("a\n\f"), &o, &r, FM_PC_OK, "text", 1, 0, 1, 1);
+	/* ten tabs pass the margin: one line down */
+	EXPECT(
+	    LIT("\t\t\t\t\t\t\t\t\t\tx"), &o, &r, FM_PC_OK, "text", 1, 0, 1, 1);
+	/* the filter's reader stops at a four-byte UTF-8 sequence */
+	n = 0;
+	for (int i = 0; i < 61; i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+		    i == 10 ? "\xf0\x9f\x98\x80\n" : "l\n");
+	EXPECT(BYTES(buf, n), &o, &r, FM_PC_OK, "text", 1, 0, 1, 1);
+	/* copies multiply */
+	o.copies = 3;
+	EXPECT(LIT("a\fb"), &o, &r, FM_PC_OK, "text", 2, 0, 6, 3);
+}
+
+/* A PDF without its header is found by its objects and read by qpdf;
+ * a page tree too deep for qpdf, with Ghostscript not allowed, is not
+ * counted and says why (the corpus has Ghostscript count it). */
+static void
+test_pdf_headerless_and_deep(void)
+{
+	struct fm_pagecount_opts o = opts_default();
+	struct fm_pagecount r;
+	char *deep;
+	size_t n = 0, cap = 200000;
+
+	/* "%PDF-" overwritten in place: the offsets still hold */
+	ASSERT_TRUE(docs[PDF_INDEXED].len < 8192);
+	{
+		char copy[8192];
+		memcpy(copy, docs[PDF_INDEXED].data, docs[PDF_INDEXED].len);
+		memcpy(copy, "%XXX-", 5);
+		EXPECT(BYTES(copy, docs[PDF_INDEXED].len), &o, &r, FM_PC_OK,
+		    "pdf", 4, 2, 4, 1);
+	}
+
+	deep = malloc(cap);
+	ASSERT_TRUE(deep != NULL);
+	n += (size_t)snprintf(deep + n, cap - n,
+	    "%%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n");
+	for (int i = 0; i < 1100; i++)
+		n += (size_t)snprintf(deep + n, cap - n,
+		    "%d 0 obj << /Type /Pages /Kids [%d 0 R] /Count 1 >> "
+		    "endobj\n",
+		    2 + i, 3 + i);
+	n += (size_t)snprintf(deep + n, cap - n,
+	    "1102 0 obj << /Type /Page /MediaBox [0 0 9 9] >> endobj\n"
+	    "trailer << /Root 1 0 R /Size 1103 >>\n%%%%EOF\n");
+	ASSERT_TRUE(n < cap);
+	EXPECT(BYTES(deep, n), &o, &r, FM_PC_TOO_COMPLEX, "pdf", 0, 0, 0, 0);
+	ASSERT_STR_CONTAINS(r.reason, "too deep");
+	free(deep);
+}
+
 static void
 test_isolated_equals_in_process(void)
 {
@@ -492,8 +569,8 @@ test_unsupported_and_fd(void)
 	char path[] = "/tmp/fm-pagecount-XXXXXX";
 	int fd;
 
-	EXPECT(LIT("hello world\n"), &o, &r, FM_PC_UNSUPPORTED, "unknown", 0, 0,
-	    0, 0);
+	EXPECT(LIT("\x01\x02binary\n"), &o, &r, FM_PC_UNSUPPORTED, "unknown", 0,
+	    0, 0, 0);
 	EXPECT(LIT(""), &o, &r, FM_PC_UNSUPPORTED, "unknown", 0, 0, 0, 0);
 
 	fd = mkstemp(path);
@@ -526,6 +603,8 @@ main(void)
 	RUN(test_ps_dsc);
 	RUN(test_ps_inline_image_data_skipped);
 	RUN(test_pdf_in_memory);
+	RUN(test_text_pages);
+	RUN(test_pdf_headerless_and_deep);
 	RUN(test_isolated_equals_in_process);
 	RUN(test_unsupported_and_fd);
 	return harness_done();

@@ -120,6 +120,33 @@ test_job_list_full(void)
 	ASSERT_MEM_EQ(&out.jobs[5], &m.jobs[5], sizeof(m.jobs[5]));
 }
 
+/* A job's cost kind crosses the wire: "up to" and "no price" as sent,
+ * an estimate (0) left out and read back as one, an unknown kind
+ * refused.  A full list of "up to" jobs still fits a frame. */
+static void
+test_job_cost_kind(void)
+{
+	static struct fm_proto_msg m, out;
+
+	fm_proto_init(&m, FM_MSG_JOB_LIST);
+	m.njobs = FM_PROTO_MAXJOBS;
+	for (size_t i = 0; i < m.njobs; i++) {
+		m.jobs[i].id = (int64_t)i + 1;
+		memset(m.jobs[i].title, 'T', FM_PROTO_TEXTMAX - 1);
+		m.jobs[i].cost = 250;
+		m.jobs[i].cost_kind = FM_COST_UP_TO;
+	}
+	m.jobs[1].cost_kind = FM_COST_NO_PRICE;
+	m.jobs[2].cost_kind = FM_COST_ESTIMATE;
+	ASSERT_TRUE(round_trip(&m, &out));
+	ASSERT_UINT_EQ(out.jobs[0].cost_kind, FM_COST_UP_TO);
+	ASSERT_INT_EQ(out.jobs[0].cost, 250);
+	ASSERT_UINT_EQ(out.jobs[1].cost_kind, FM_COST_NO_PRICE);
+	ASSERT_UINT_EQ(out.jobs[2].cost_kind, FM_COST_ESTIMATE);
+	m.jobs[0].cost_kind = FM_COST_NO_PRICE + 1;
+	ASSERT_FALSE(round_trip(&m, &out));
+}
+
 static void
 test_encode_refuses_bad_messages(void)
 {
@@ -206,6 +233,7 @@ main(void)
 {
 	RUN(test_every_type_round_trips);
 	RUN(test_job_list_full);
+	RUN(test_job_cost_kind);
 	RUN(test_encode_refuses_bad_messages);
 	RUN(test_decode_refuses_malformed);
 	RUN(test_frame_length_bounds);

@@ -548,6 +548,23 @@ test_bad_input_ignored(void)
 	ASSERT_FALSE(t.send);
 }
 
+/* The list never shows a job whose pages are unknown as free. */
+static void
+test_cost_text(void)
+{
+	struct fm_proto_job j;
+	char buf[32];
+
+	memset(&j, 0, sizeof(j));
+	j.cost = 250;
+	ASSERT_STR_EQ(fm_termstate_cost_text(&j, buf, sizeof(buf)), "2.50");
+	j.cost_kind = FM_COST_UP_TO;
+	ASSERT_STR_EQ(
+	    fm_termstate_cost_text(&j, buf, sizeof(buf)), "up to 2.50");
+	j.cost_kind = FM_COST_NO_PRICE;
+	ASSERT_STR_EQ(fm_termstate_cost_text(&j, buf, sizeof(buf)), "no price");
+}
+
 int
 main(void)
 {
@@ -566,5 +583,6 @@ main(void)
 	RUN(test_headless_releases_oldest_first);
 	RUN(test_headless_outcomes);
 	RUN(test_bad_input_ignored);
+	RUN(test_cost_text);
 	return harness_done();
 }
