@@ -199,7 +199,12 @@ case_damaged_copy_refused() {
 	hold_pdf 41 fmalice 1
 	jd=$(fid 41)
 	before=$(fm_printed_count)
-	printf 'X' | dd of="$T/state/spool/$jd-1" bs=1 seek=200 conv=notrunc 2>/dev/null
+	# One bit flipped: overwriting with a fixed byte left the file as it
+	# was whenever that byte was already there (1 run in 256).
+	python3 -c 'import sys
+with open(sys.argv[1], "r+b") as f:
+    f.seek(200); b = f.read(1); f.seek(200); f.write(bytes([b[0] ^ 1]))' "$T/state/spool/$jd-1" ||
+		fm_die "cannot damage the copy"
 	out=$(printf 'hello\npin fmalice 1234\nrelease %s\n' "$jd" | fm_term t1)
 	echo "$out" | grep -q "^PROGRESS job=$jd stage=5 .*The held copy is damaged" || fm_die "damaged copy: $out"
 	[ "$(fm_printed_count)" -eq "$before" ] || fm_die "a damaged copy reached the printer"
