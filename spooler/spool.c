@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/hex.h"
+#include "common/keyfile.h"
 
 struct fm_spool {
 	int dirfd, tmpfd;
@@ -111,65 +112,11 @@ fm_spool_set_alg(fm_spool_t *spool, enum fm_aead_alg alg)
 		spool->alg = alg;
 }
 
-static bool
-read_key(int fd, uint8_t *key, const char **errstr)
-{
-	struct stat st;
-	uint8_t extra;
-	ssize_t n;
-
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		*errstr = "master key is not a regular file";
-		return false;
-	}
-	if ((st.st_mode & 077) != 0) {
-		*errstr = "master key file is readable by others; it must "
-		          "have mode 0600";
-		return false;
-	}
-	n = read(fd, key, FM_SEALED_MASTERLEN);
-	if (n != FM_SEALED_MASTERLEN || read(fd, &extra, 1) != 0) {
-		fm_wipe(key, FM_SEALED_MASTERLEN);
-		*errstr = "master key file must hold exactly 32 bytes";
-		return false;
-	}
-	return true;
-}
-
 bool
 fm_spool_load_master_key(
     const char *path, bool create, uint8_t *key, const char **errstr)
 {
-	int fd;
-	bool ok;
-
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0) {
-		ok = read_key(fd, key, errstr);
-		close(fd);
-		return ok;
-	}
-	if (errno != ENOENT || !create) {
-		*errstr = errno == ELOOP ? "master key is a symbolic link"
-		                         : "cannot read the master key";
-		return false;
-	}
-	fd = open(
-	    path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		*errstr = "cannot create the master key";
-		return false;
-	}
-	ok = fm_random(key, FM_SEALED_MASTERLEN) &&
-	    write(fd, key, FM_SEALED_MASTERLEN) == FM_SEALED_MASTERLEN &&
-	    fsync(fd) == 0;
-	close(fd);
-	if (!ok) {
-		unlink(path);
-		fm_wipe(key, FM_SEALED_MASTERLEN);
-		*errstr = "cannot write the master key";
-	}
-	return ok;
+	return fm_keyfile_load(path, create, key, FM_SEALED_MASTERLEN, errstr);
 }
 
 void

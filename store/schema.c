@@ -249,6 +249,15 @@ const char *const fm_schema_migrations[] = {
     "  terminal TEXT NOT NULL UNIQUE,"
     "  until INTEGER NOT NULL"
     ");",
+
+    /* 7: where the ledger's keyed chain starts (HMAC under ledger.key;
+     * the rows before it keep their SHA-256 chain), with the key's MAC
+     * over that row number so it cannot be moved (issue 12). */
+    "CREATE TABLE ledger_keying ("
+    "  one INTEGER PRIMARY KEY CHECK (one = 1),"
+    "  keyed_from INTEGER NOT NULL CHECK (keyed_from >= 1),"
+    "  mac BLOB NOT NULL"
+    ");",
 };
 
 const int fm_schema_migration_count =
