@@ -11,7 +11,12 @@
  *
  * Requests (pure codec below, fuzzed):
  *   op u8 (1 verify, 2 read) | name length u8 | name | identity length
- *   be16 | identity
+ *   be16 | identity | owner length u8 | owner | wrapped key length u8 |
+ *   wrapped key
+ * The wrapped key is the document's own key as the store keeps it
+ * (spooler/spool.h), bound to the name, identity and owner: the
+ * decryptor unwraps it and opens only that document.  Length 0: a
+ * document stored before document keys.
  * Answers: verify -> status u8; read -> frames (length be32 | data),
  * a zero length, then status u8 (enum fm_sealed_status).
  *
@@ -25,11 +30,15 @@
 #include <stdint.h>
 
 #include "common/sealed.h"
+#include "spooler/spool.h"
 
 #define FM_DECRYPTOR_NAMEMAX 64      /* with the NUL */
 #define FM_DECRYPTOR_IDENTITYMAX 512 /* with the NUL */
+#define FM_DECRYPTOR_OWNERMAX 256    /* with the NUL */
+#define FM_DECRYPTOR_WRAPPEDMAX 64
 #define FM_DECRYPTOR_REQUESTMAX                                                \
-	(1 + 1 + FM_DECRYPTOR_NAMEMAX + 2 + FM_DECRYPTOR_IDENTITYMAX)
+	(1 + 1 + FM_DECRYPTOR_NAMEMAX + 2 + FM_DECRYPTOR_IDENTITYMAX + 1 +     \
+	    FM_DECRYPTOR_OWNERMAX + 1 + FM_DECRYPTOR_WRAPPEDMAX)
 
 enum fm_decryptor_op {
 	FM_DECRYPTOR_VERIFY = 1,
@@ -40,6 +49,9 @@ struct fm_decryptor_request {
 	enum fm_decryptor_op op;
 	char name[FM_DECRYPTOR_NAMEMAX];
 	char identity[FM_DECRYPTOR_IDENTITYMAX];
+	char owner[FM_DECRYPTOR_OWNERMAX];
+	uint8_t wrapped[FM_DECRYPTOR_WRAPPEDMAX];
+	size_t wrapped_len;
 };
 
 /* 'fm_decryptor_request_encode()' - encode r into buf (size bytes): its length,
@@ -64,13 +76,13 @@ typedef struct fm_decryptor fm_decryptor_t;
 fm_decryptor_t *fm_decryptor_start(
     const char *dir, const uint8_t *master, const char **errstr);
 
-/* Checks document name's tags (fm_spool_verify). */
-enum fm_sealed_status fm_decryptor_verify(
-    fm_decryptor_t *d, const char *name, const char *identity);
+/* Checks document name's tags with its wrapped key (fm_spool_verify()). */
+enum fm_sealed_status fm_decryptor_verify(fm_decryptor_t *d, const char *name,
+    const char *identity, const struct fm_spool_key *key);
 
-/* Streams document name's plaintext to sink (fm_spool_read). */
+/* Streams document name's plaintext to sink (fm_spool_read()). */
 enum fm_sealed_status fm_decryptor_read(fm_decryptor_t *d, const char *name,
-    const char *identity,
+    const char *identity, const struct fm_spool_key *key,
     bool (*sink)(const uint8_t *buf, size_t len, void *arg), void *arg);
 
 /* 'fm_decryptor_stop()' - end the decryptor and free d; NULL is a no-op. */

@@ -258,6 +258,12 @@ const char *const fm_schema_migrations[] = {
     "  keyed_from INTEGER NOT NULL CHECK (keyed_from >= 1),"
     "  mac BLOB NOT NULL"
     ");",
+
+    /* 8: each document's own random key, wrapped under a key derived
+     * from master.key and bound to the document and its owner; erased
+     * when the document is destroyed.  NULL: a document stored before,
+     * sealed under the master key (issue 12). */
+    "ALTER TABLE documents ADD COLUMN wrapped_key BLOB;",
 };
 
 const int fm_schema_migration_count =

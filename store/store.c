@@ -362,6 +362,9 @@ fm_store_open(const char *path, const char **errstr)
 	    "PRAGMA synchronous = FULL",
 	    "PRAGMA foreign_keys = ON",
 	    "PRAGMA trusted_schema = OFF",
+	    /* Deleted content (a destroyed document's wrapped key) is
+	     * overwritten, not left in free space of the file. */
+	    "PRAGMA secure_delete = ON",
 	};
 	fm_store_t *store = NULL;
 	const char *dummy;
@@ -432,4 +435,23 @@ fm_store_ledger_key(const fm_store_t *store)
 {
 	return store != NULL && store->has_ledger_key ? store->ledger_key
 	                                              : NULL;
+}
+
+bool
+fm_store_checkpoint(fm_store_t *store)
+{
+	int rc;
+
+	if (store == NULL || !sqlite3_get_autocommit(store->db))
+		return false;
+	rc = sqlite3_wal_checkpoint_v2(
+	    store->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		/* A reader of an older snapshot keeps its frames: they go
+		 * with the next checkpoint that completes. */
+		fm_log_debug(
+		    "store: WAL not truncated: %s", sqlite3_errstr(rc));
+		return false;
+	}
+	return true;
 }

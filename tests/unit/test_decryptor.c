@@ -1,10 +1,13 @@
 /*
  * test_decryptor.c - the decryptor's requests, and the decryptor itself
  * on a real spool: verify and read through it, bad names refused, the
- * stream kept in step after a refused chunk.
+ * stream kept in step after a refused chunk; documents' own keys, which
+ * do not open another document or for another user.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -18,21 +21,28 @@ static void
 test_request_codec(void)
 {
 	struct fm_decryptor_request in = {FM_DECRYPTOR_READ, "12-1",
-	                                "urn:uuid:x#1"},
+	                                "urn:uuid:x#1", "alice", {1, 2, 3}, 3},
 	                            out;
 	uint8_t buf[FM_DECRYPTOR_REQUESTMAX];
 	const char *err;
 	size_t n;
 
 	n = fm_decryptor_request_encode(&in, buf, sizeof(buf));
-	ASSERT_UINT_EQ(n, 1 + 1 + 4 + 2 + 12);
+	ASSERT_UINT_EQ(n, 1 + 1 + 4 + 2 + 12 + 1 + 5 + 1 + 3);
 	ASSERT_TRUE(fm_decryptor_request_decode(buf, n, &out, &err));
 	ASSERT_INT_EQ(out.op, FM_DECRYPTOR_READ);
 	ASSERT_STR_EQ(out.name, "12-1");
 	ASSERT_STR_EQ(out.identity, "urn:uuid:x#1");
+	ASSERT_STR_EQ(out.owner, "alice");
+	ASSERT_UINT_EQ(out.wrapped_len, 3);
+	ASSERT_MEM_EQ(out.wrapped, "\1\2\3", 3);
 	/* Trailing bytes, short input, unknown op, NUL in a field. */
 	ASSERT_FALSE(fm_decryptor_request_decode(buf, n + 1, &out, &err));
 	ASSERT_FALSE(fm_decryptor_request_decode(buf, n - 1, &out, &err));
+	/* A wrapped key longer than any is refused. */
+	buf[n - 4] = FM_DECRYPTOR_WRAPPEDMAX + 1;
+	ASSERT_FALSE(fm_decryptor_request_decode(buf, n, &out, &err));
+	buf[n - 4] = 3;
 	buf[0] = 9;
 	ASSERT_FALSE(fm_decryptor_request_decode(buf, n, &out, &err));
 	ASSERT_STR_EQ(err, "unknown operation");
@@ -42,6 +52,12 @@ test_request_codec(void)
 	/* Empty fields are not encoded. */
 	in.name[0] = '\0';
 	ASSERT_UINT_EQ(fm_decryptor_request_encode(&in, buf, sizeof(buf)), 0);
+	/* Without a wrapped key (a document from before document keys). */
+	in = (struct fm_decryptor_request){
+	    .op = FM_DECRYPTOR_VERIFY, .name = "1-1", .identity = "u#1"};
+	n = fm_decryptor_request_encode(&in, buf, sizeof(buf));
+	ASSERT_TRUE(fm_decryptor_request_decode(buf, n, &out, &err));
+	ASSERT_UINT_EQ(out.wrapped_len, 0);
 }
 
 struct collect {
@@ -64,53 +80,149 @@ collect(const uint8_t *buf, size_t len, void *arg)
 	return true;
 }
 
+/* Holds 3000 bytes as document (job 5, seq) of owner, as the ingest
+ * would: its file name into name, its wrapped key into wrapped. */
+static bool
+hold(fm_spool_t *spool, int seq, const char *identity, const char *owner,
+    char *name, uint8_t *wrapped)
+{
+	static const char letters[] = "abcdefghij";
+	char tmp[FM_SPOOL_NAMEMAX];
+	uint64_t size = 0;
+	bool ok;
+	int in = memfd_create("doc", 0);
+
+	for (int i = 0; i < 3000; i++)
+		if (write(in, &letters[i % 10], 1) != 1)
+			return false;
+	fm_spool_document_name(5, seq, name, 64);
+	ok = fm_spool_write(spool, in, name, identity, owner, 1 << 20, tmp,
+	         &size, wrapped) == FM_SEALED_OK &&
+	    size == 3000 && fm_spool_commit(spool, tmp, name);
+	close(in);
+	return ok;
+}
+
 static void
 test_decryptor_on_a_spool(void)
 {
-	char dir[] = "/tmp/fm-decryptor-XXXXXX", tmp[FM_SPOOL_NAMEMAX],
-	     name[64];
+	char dir[] = "/tmp/fm-decryptor-XXXXXX", name[64], name2[64];
 	uint8_t master[FM_SEALED_MASTERLEN] = {7, 7, 7};
+	uint8_t w1[FM_SPOOL_WRAPPEDLEN], w2[FM_SPOOL_WRAPPEDLEN];
+	struct fm_spool_key k1 = {"alice", w1, sizeof(w1)};
+	struct fm_spool_key k2 = {"bob", w2, sizeof(w2)};
 	struct collect c = {.refuse_after = -1};
 	const char *err = NULL;
 	fm_spool_t *spool;
 	fm_decryptor_t *d;
-	static const char letters[] = "abcdefghij";
-	uint64_t size = 0;
-	int in;
 
 	ASSERT_NOT_NULL(mkdtemp(dir));
 	ASSERT_NOT_NULL(spool = fm_spool_open(dir, master, &err));
-	/* A document of 3000 bytes, held as the ingest would. */
-	in = memfd_create("doc", 0);
-	for (int i = 0; i < 3000; i++)
-		ASSERT_INT_EQ(write(in, &letters[i % 10], 1), 1);
-	ASSERT_INT_EQ(fm_spool_write(spool, in, "u#1", 1 << 20, tmp, &size),
-	    FM_SEALED_OK);
-	ASSERT_UINT_EQ(size, 3000);
-	fm_spool_document_name(5, 1, name, sizeof(name));
-	ASSERT_TRUE(fm_spool_commit(spool, tmp, name));
-	close(in);
+	ASSERT_TRUE(hold(spool, 1, "u#1", "alice", name, w1));
+	ASSERT_TRUE(hold(spool, 2, "u#2", "bob", name2, w2));
 
 	ASSERT_NOT_NULL(d = fm_decryptor_start(dir, master, &err));
-	ASSERT_INT_EQ(fm_decryptor_verify(d, name, "u#1"), FM_SEALED_OK);
-	ASSERT_INT_EQ(fm_decryptor_verify(d, name, "u#2"), FM_SEALED_CORRUPT);
+	ASSERT_INT_EQ(fm_decryptor_verify(d, name, "u#1", &k1), FM_SEALED_OK);
+	ASSERT_INT_EQ(fm_decryptor_verify(d, name2, "u#2", &k2), FM_SEALED_OK);
 	ASSERT_INT_EQ(
-	    fm_decryptor_read(d, name, "u#1", collect, &c), FM_SEALED_OK);
+	    fm_decryptor_verify(d, name, "u#2", &k1), FM_SEALED_CORRUPT);
+	/* Bob's document with Alice's wrapped key: refused. */
+	ASSERT_INT_EQ(
+	    fm_decryptor_verify(d, name2, "u#2", &k1), FM_SEALED_CORRUPT);
+	ASSERT_INT_EQ(
+	    fm_decryptor_read(d, name, "u#1", &k1, collect, &c), FM_SEALED_OK);
 	ASSERT_UINT_EQ(c.len, 3000);
 	ASSERT_MEM_EQ(c.buf, "abcdefghij", 10);
 	/* Names the spool would never make are refused. */
-	ASSERT_INT_EQ(
-	    fm_decryptor_verify(d, "../master.key", "u#1"), FM_SEALED_INTERNAL);
+	ASSERT_INT_EQ(fm_decryptor_verify(d, "../master.key", "u#1", &k1),
+	    FM_SEALED_INTERNAL);
 	/* A sink that gives up mid-stream: the next request still works. */
 	c = (struct collect){.refuse_after = 0};
 	ASSERT_INT_EQ(
-	    fm_decryptor_read(d, name, "u#1", collect, &c), FM_SEALED_IO);
+	    fm_decryptor_read(d, name, "u#1", &k1, collect, &c), FM_SEALED_IO);
 	c = (struct collect){.refuse_after = -1};
 	ASSERT_INT_EQ(
-	    fm_decryptor_read(d, name, "u#1", collect, &c), FM_SEALED_OK);
+	    fm_decryptor_read(d, name, "u#1", &k1, collect, &c), FM_SEALED_OK);
 	ASSERT_UINT_EQ(c.len, 3000);
 	fm_decryptor_stop(d);
 	fm_spool_remove(spool, name);
+	fm_spool_remove(spool, name2);
+	fm_spool_close(spool);
+	rmdir(dir);
+}
+
+/*
+ * Each document has a random key of its own, wrapped for its file name,
+ * identity and owner (issue 12, item 16): a wrapped key moved to another
+ * document or given for another user does not open it, nor does the
+ * master key alone (a document whose wrapped key was erased); a
+ * document sealed under the master key before document keys still opens
+ * without one.
+ */
+static void
+test_document_keys(void)
+{
+	char dir[] = "/tmp/fm-dockeys-XXXXXX", name[64], name2[64];
+	uint8_t master[FM_SEALED_MASTERLEN] = {9, 9, 9};
+	uint8_t w1[FM_SPOOL_WRAPPEDLEN], w2[FM_SPOOL_WRAPPEDLEN];
+	struct fm_spool_key k1 = {"alice", w1, sizeof(w1)};
+	struct fm_spool_key k2 = {"bob", w2, sizeof(w2)};
+	struct fm_spool_key moved = {"bob", w1, sizeof(w1)};
+	struct collect c = {.refuse_after = -1};
+	const char *err = NULL;
+	fm_spool_t *spool;
+	int in, out;
+
+	ASSERT_NOT_NULL(mkdtemp(dir));
+	ASSERT_NOT_NULL(spool = fm_spool_open(dir, master, &err));
+	ASSERT_TRUE(hold(spool, 1, "u#1", "alice", name, w1));
+	ASSERT_TRUE(hold(spool, 2, "u#2", "bob", name2, w2));
+	ASSERT_INT_EQ(fm_spool_verify(spool, name, "u#1", &k1), FM_SEALED_OK);
+	ASSERT_INT_EQ(fm_spool_verify(spool, name2, "u#2", &k2), FM_SEALED_OK);
+	/* Alice's wrapped key on Bob's document, or for Bob: refused. */
+	k1.owner = "bob";
+	ASSERT_INT_EQ(
+	    fm_spool_verify(spool, name2, "u#2", &k1), FM_SEALED_CORRUPT);
+	k1.owner = "alice";
+	ASSERT_INT_EQ(
+	    fm_spool_verify(spool, name2, "u#2", &k1), FM_SEALED_CORRUPT);
+	ASSERT_INT_EQ(
+	    fm_spool_verify(spool, name, "u#1", &moved), FM_SEALED_CORRUPT);
+	ASSERT_INT_EQ(fm_spool_read(spool, name, "u#1", &moved, collect, &c),
+	    FM_SEALED_CORRUPT);
+	ASSERT_UINT_EQ(c.len, 0);
+	/* Its key erased, the master key alone does not open it. */
+	ASSERT_INT_EQ(
+	    fm_spool_verify(spool, name, "u#1", NULL), FM_SEALED_CORRUPT);
+	/* A tampered wrapped key is refused. */
+	w1[20] ^= 1;
+	ASSERT_INT_EQ(
+	    fm_spool_verify(spool, name, "u#1", &k1), FM_SEALED_CORRUPT);
+	w1[20] ^= 1;
+	/* A document sealed under the master key itself (before document
+	 * keys) opens without a wrapped key until it leaves the hold. */
+	in = memfd_create("old", 0);
+	ASSERT_INT_EQ(write(in, "old document", 12), 12);
+	{
+		char path[128];
+		uint64_t size = 0;
+
+		snprintf(path, sizeof(path), "%s/5-3", dir);
+		out = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		ASSERT_TRUE(out >= 0);
+		ASSERT_INT_EQ(
+		    fm_sealed_encrypt_fd(in, out, master,
+		        FM_AEAD_CHACHA20_POLY1305, 4096, "u#3", 1 << 20, &size),
+		    FM_SEALED_OK);
+		close(out);
+	}
+	close(in);
+	ASSERT_INT_EQ(fm_spool_verify(spool, "5-3", "u#3", NULL), FM_SEALED_OK);
+	ASSERT_INT_EQ(
+	    fm_spool_verify(spool, "5-3", "u#3", &k1), FM_SEALED_CORRUPT);
+	fm_spool_remove(spool, name);
+	fm_spool_remove(spool, name2);
+	fm_spool_remove(spool, "5-3");
 	fm_spool_close(spool);
 	rmdir(dir);
 }
@@ -120,5 +232,6 @@ main(void)
 {
 	RUN(test_request_codec);
 	RUN(test_decryptor_on_a_spool);
+	RUN(test_document_keys);
 	return harness_done();
 }
