@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/privdrop.h"
+#include "quota/ledger.h"
 #include "quota/users.h"
 
 int
@@ -73,6 +74,36 @@ fm_admin_usage_args(const struct fm_admin *admin)
 	return usage_line(admin);
 }
 
+/*
+ * Gives the store the ledger key, which every ledger write and `ledger
+ * verify` need.  A command that writes creates it if followmed has not
+ * yet; one marked FM_GRAMMAR_KEY (verify) needs the existing one, and
+ * fails clearly without it.  For the others a key that cannot be read
+ * only stops them if they write the ledger.
+ */
+static bool
+open_ledger_key(struct fm_admin *admin)
+{
+	bool needed =
+	    admin->cmd != NULL && (admin->cmd->flags & FM_GRAMMAR_KEY) != 0;
+	const char *errstr = NULL;
+	char path[512];
+
+	if (!fm_settings_ledger_key_path(
+	        &admin->settings, path, sizeof(path))) {
+		fm_admin_fail("state_dir is too long");
+		return false;
+	}
+	if (fm_ledger_load_key(admin->store, path, !needed, &errstr))
+		return true;
+	if (needed) {
+		fm_admin_fail("%s: %s (the ledger key; readable only by %s)",
+		    path, errstr, admin->settings.user);
+		return false;
+	}
+	return true;
+}
+
 bool
 fm_admin_open_store(struct fm_admin *admin)
 {
@@ -105,7 +136,7 @@ fm_admin_open_store(struct fm_admin *admin)
 		    admin->settings.user);
 		return false;
 	}
-	return true;
+	return open_ledger_key(admin);
 }
 
 void

@@ -64,6 +64,8 @@ enum {
 	                              declared ("--all", "--user NAME"), or
 	                              nothing: anything else is the operands
 	                              message, "%s" the first word */
+	FM_GRAMMAR_KEY = 1 << 2,   /* with STORE: the ledger key must exist
+	                              (other commands create it if missing) */
 };
 
 /*
@@ -130,7 +132,7 @@ struct fm_grammar_command {
 	const char *verb;     /* "list"; NULL: the group is the command */
 	const char *synopsis; /* usage after the words: "[--user USER]" */
 	const char *summary;  /* one line, for --help */
-	unsigned flags;       /* FM_GRAMMAR_STORE, FM_GRAMMAR_EXACT */
+	unsigned flags;       /* FM_GRAMMAR_STORE, _EXACT, _KEY */
 	fm_grammar_run_fn *run;
 	/* NULL: the command reads no options, every word is an operand. */
 	const struct fm_grammar_option *options;

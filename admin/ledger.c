@@ -28,31 +28,43 @@ refund(struct fm_admin *admin)
 	    fm_money_format(amount, money, sizeof(money)), job);
 }
 
-enum { V_OK, V_ROWS, V_PROBLEMS, V_NCOLUMNS };
+enum { V_OK, V_ROWS, V_UNKEYED, V_PROBLEMS, V_NCOLUMNS };
 
 static const struct fm_table_column verify_columns[V_NCOLUMNS] = {
     FM_TABLE_JSON(V_OK, "ok", BOOL), FM_TABLE_JSON(V_ROWS, "rows", INT),
+    FM_TABLE_JSON(V_UNKEYED, "unkeyed_rows", INT),
     FM_TABLE_JSON(V_PROBLEMS, "problems", TEXT)};
 
 static int
 ledger_verify(struct fm_admin *admin)
 {
 	char report[4096];
-	int64_t rows = 0;
+	int64_t rows = 0, from, unkeyed;
 	bool ok;
 
 	ok = fm_ledger_verify(admin->store, &rows, report, sizeof(report));
+	/* Rows before the keying record predate the ledger key: their
+	 * plain hashes prove nothing against whoever can write the file. */
+	from = fm_ledger_keyed_from(admin->store);
+	unkeyed = from > 1 ? (from - 1 < rows ? from - 1 : rows) : 0;
 	if (admin->json) {
 		struct fm_table_cell c[V_NCOLUMNS] = {
 		    [V_OK] = {NULL, ok},
 		    [V_ROWS] = {NULL, rows},
+		    [V_UNKEYED] = {NULL, unkeyed},
 		    [V_PROBLEMS] = {report, 0},
 		};
 
 		fm_table_object(stdout, verify_columns, V_NCOLUMNS, c);
-	} else if (ok)
-		printf("Ledger OK: %" PRId64 " row(s), hash chain and balances "
-		       "verified.\n",
+	} else if (ok && unkeyed > 0)
+		printf("Ledger OK: %" PRId64 " row(s), chain and balances "
+		       "verified; rows 1 to %" PRId64 " were written before "
+		       "the ledger was keyed and carry only an unkeyed "
+		       "hash.\n",
+		    rows, unkeyed);
+	else if (ok)
+		printf("Ledger OK: %" PRId64 " row(s), keyed chain and "
+		       "balances verified.\n",
 		    rows);
 	else
 		fprintf(stderr,
@@ -99,8 +111,9 @@ static const struct fm_grammar_command refund_commands[] = {
 
 static const struct fm_grammar_command ledger_commands[] = {
     {"ledger", "verify", "[--json]",
-        "check the ledger's hash chain and cached balances", FM_GRAMMAR_STORE,
-        .run = ledger_verify, .operands = FM_ADMIN_NO_OPERANDS},
+        "check the ledger's keyed chain and cached balances",
+        FM_GRAMMAR_STORE | FM_GRAMMAR_KEY, .run = ledger_verify,
+        .operands = FM_ADMIN_NO_OPERANDS},
 };
 
 static const struct fm_grammar_command period_commands[] = {

@@ -36,6 +36,7 @@
 #include "quota/depts.h"
 #include "quota/export.h"
 #include "quota/ledger-link.h"
+#include "quota/ledger-local.h"
 #include "quota/ledger.h"
 #include "quota/ledgerd.h"
 #include "quota/price.h"
@@ -95,13 +96,28 @@ generate(const char *db, int64_t first, int64_t last)
 	    last, now_s() - t);
 }
 
+/* The ledger key beside the database at db (created on first use). */
+static void
+key_path(const char *db, char *buf, size_t size)
+{
+	const char *slash = strrchr(db, '/');
+	int dirlen = slash != NULL ? (int)(slash - db) : 1;
+
+	snprintf(buf, size, "%.*s/ledger.key", dirlen, slash ? db : ".");
+}
+
+/* The store at db, with the ledger key: charging here appends. */
 static fm_store_t *
 open_store(const char *db)
 {
 	const char *errstr = NULL;
 	fm_store_t *s = fm_store_open(db, &errstr);
+	char key[640];
 
 	if (s == NULL)
+		die(errstr);
+	key_path(db, key, sizeof(key));
+	if (!fm_ledger_load_key(s, key, true, &errstr))
 		die(errstr);
 	return s;
 }
@@ -139,8 +155,9 @@ charges(const char *db, int n, int64_t first_job, int link)
 {
 	struct fm_usage u = {"A4", {{4, 0}, {0, 0}}, {{4, 0}, {0, 0}}};
 	fm_store_t *s = open_store(db);
-	/* A link of -1 charges here: the same handle either way. */
-	fm_ledger_t *l = fm_ledger_link_open(s, link);
+	/* A link of -1 charges here: a handle of the same interface. */
+	fm_ledger_t *l =
+	    link >= 0 ? fm_ledger_link_open(s, link) : fm_ledger_local_open(s);
 	struct fm_quote q;
 	double t;
 
@@ -230,7 +247,10 @@ start_writer(const char *db, int *control)
 		int rc;
 
 		close(sv[0]);
-		rc = fm_ledgerd_run(db, sv[1], &st);
+		char key[640];
+
+		key_path(db, key, sizeof(key));
+		rc = fm_ledgerd_run(db, key, sv[1], &st);
 		printf("  (ledger writer: %" PRIu64 " requests in %" PRIu64
 		       " transactions, %.1f per transaction)\n",
 		    st.requests, st.batches,

@@ -178,6 +178,12 @@ fm_settings_master_key_path(const struct fm_settings *s, char *buf, size_t size)
 }
 
 bool
+fm_settings_ledger_key_path(const struct fm_settings *s, char *buf, size_t size)
+{
+	return join(buf, size, s->state_dir, "ledger.key");
+}
+
+bool
 fm_settings_ingest_socket(const struct fm_settings *s, char *buf, size_t size)
 {
 	return join(buf, size, s->run_dir, "ingest.sock");

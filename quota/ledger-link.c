@@ -65,25 +65,26 @@ call_writer(int link, const struct fm_ledgerwire_request *q,
 
 /*
  * Sends q to the writer while the link is up: true if it answered (*p).
- * False to run q here; a writer that is gone loses its link for good,
- * and a request it may still apply is harmless: the idempotency key makes
- * the second application a replay.
+ * False if it cannot: a writer that is gone loses its link for good.
+ * Nothing is charged here instead -- this process has no ledger key --
+ * and a request the writer may still apply is harmless: the caller
+ * retries (or followmed's recovery settles) with the same idempotency
+ * key, which replays it.
  */
 static bool
 via_writer(fm_ledger_t *ledger, const struct fm_ledgerwire_request *q,
     struct fm_ledgerwire_reply *p)
 {
-	enum answer a;
-
 	if (ledger->link < 0)
 		return false;
-	if ((a = call_writer(ledger->link, q, p)) == GONE) {
+	if (call_writer(ledger->link, q, p) != ANSWERED) {
 		fm_log_warn("ledger: the ledger writer does not answer; "
-		            "charging directly");
+		            "nothing can be charged through this link");
 		close(ledger->link);
 		ledger->link = -1;
+		return false;
 	}
-	return a == ANSWERED;
+	return true;
 }
 
 /* Copies s into a wire field; false if it does not fit (or is NULL). */
@@ -99,18 +100,21 @@ link_reserve(fm_ledger_t *ledger, const struct fm_ledger_request *req,
 {
 	struct fm_ledgerwire_request q = {.op = FM_LEDGERWIRE_RESERVE};
 	struct fm_ledgerwire_reply p;
+	const char *why = FM_LEDGER_LINK_DOWN;
 
 	if (req == NULL || out == NULL ||
 	    !wire_text(q.user, sizeof(q.user), req->user) ||
 	    !wire_text(q.account, sizeof(q.account),
 	        req->account ? req->account : "") ||
-	    !wire_text(q.key, sizeof(q.key), req->key))
-		goto here;
+	    !wire_text(q.key, sizeof(q.key), req->key)) {
+		why = "bad charge request";
+		goto refused;
+	}
 	q.amount = req->amount;
 	q.job_id = req->job_id;
 	q.price_version = req->price_version;
 	if (!via_writer(ledger, &q, &p))
-		goto here;
+		goto refused;
 	memset(out, 0, sizeof(*out));
 	if (p.ok) {
 		out->id = p.id;
@@ -120,9 +124,10 @@ link_reserve(fm_ledger_t *ledger, const struct fm_ledger_request *req,
 	if (denial != NULL && denial_len > 0)
 		snprintf(denial, denial_len, "%s", p.ok ? "" : p.message);
 	return p.ok;
-here:
-	return fm_ledger_local_ops.reserve(
-	    ledger, req, out, denial, denial_len);
+refused:
+	if (denial != NULL && denial_len > 0)
+		snprintf(denial, denial_len, "%s", why);
+	return false;
 }
 
 static bool
@@ -135,20 +140,22 @@ link_settle(fm_ledger_t *ledger, const struct fm_ledger_settle *s, bool refund,
 
 	if (!wire_text(q.key, sizeof(q.key), s->key) ||
 	    !wire_text(
-	        q.printer, sizeof(q.printer), s->printer ? s->printer : ""))
-		goto here;
+	        q.printer, sizeof(q.printer), s->printer ? s->printer : "")) {
+		*errstr = "bad charge request";
+		return false;
+	}
 	q.reservation = s->reservation;
 	q.amount = s->amount;
 	q.measured = s->measured;
 	if ((q.has_usage = s->usage != NULL))
 		q.usage = *s->usage;
-	if (!via_writer(ledger, &q, &p))
-		goto here;
+	if (!via_writer(ledger, &q, &p)) {
+		*errstr = FM_LEDGER_LINK_DOWN;
+		return false;
+	}
 	if (!p.ok)
 		*errstr = fm_ledgerwire_errstr(p.message);
 	return p.ok;
-here:
-	return fm_ledger_local_ops.settle(ledger, s, refund, errstr);
 }
 
 static const struct fm_ledger_ops link_ops = {

@@ -4,9 +4,12 @@
  * together in one transaction and one fsync.
  *
  * If the writer is gone or does not answer within FM_LEDGER_LINK_TIMEOUT_MS,
- * the handle drops the link for good and charges here on the store, as
- * fm_ledger_local_open() would: idempotency keys make that safe even if
- * the writer applied the request after all (the retry is a replay).
+ * the handle drops the link for good and every later call fails with
+ * FM_LEDGER_LINK_DOWN: a session holds no ledger key and never charges
+ * by itself.  A reservation then fails (the release is refused); a
+ * settle that fails stays recorded in its release, and followmed, which
+ * can read the ledger key, settles it with the same idempotency key
+ * (a replay if the writer applied it after all).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -18,22 +21,27 @@
 #include "quota/ledger.h"
 #include "store/store.h"
 
-/* How long a session waits for the writer's answer before it charges
- * by itself. */
+/* How long a session waits for the writer's answer before it gives up
+ * on it. */
 #define FM_LEDGER_LINK_TIMEOUT_MS 15000
+
+/* Why a call through a link without a writer fails (a denial, and the
+ * *errstr of a settle). */
+#define FM_LEDGER_LINK_DOWN                                                    \
+	"the charging service is not available; try again in a minute"
 
 /*
  * 'fm_ledger_link_open()' - a handle that sends its reservations,
  * commits and refunds over link (a SOCK_SEQPACKET socket from
- * fm_ledgerd_link(); the handle owns it now and closes it), and runs
- * them on store (borrowed) when the writer cannot.  A link of -1 gives a
- * handle that charges here from the start.  NULL if store is NULL or
- * memory is short (link is closed then too).
+ * fm_ledgerd_link(); the handle owns it now and closes it); store is
+ * borrowed.  A link of -1 gives a handle whose every call fails with
+ * FM_LEDGER_LINK_DOWN.  NULL if store is NULL or memory is short (link
+ * is closed then too).
  */
 fm_ledger_t *fm_ledger_link_open(fm_store_t *store, int link);
 
 /* 'fm_ledger_link_is_up()' - whether ledger still charges through the
- * writer (false once it fell back to charging here). */
+ * writer (false once the writer was gone). */
 bool fm_ledger_link_is_up(const fm_ledger_t *ledger);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * ledger-local.h - a ledger handle that charges in this process, on the
- * caller's store: what followme-admin, the ledger writer itself and a
- * session without a writer use.
+ * caller's store: what followme-admin, the ledger writer itself and
+ * followmed's recovery use.  Appending needs the ledger key on the store
+ * (fm_ledger_load_key()); sessions never have it.
  *
  * SPDX-License-Identifier: Apache-2.0
  */

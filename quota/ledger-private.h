@@ -33,7 +33,7 @@ struct fm_ledger {
 	int link;          /* the ledger writer's link; -1 once gone */
 };
 
-/* The local implementation, which the linked one falls back to. */
+/* The local implementation (ledger-local.c). */
 extern const struct fm_ledger_ops fm_ledger_local_ops;
 
 /* One ledger row.  Strings are borrowed; NULL reads as "" except key. */

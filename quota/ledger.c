@@ -7,6 +7,7 @@
  */
 #include "quota/ledger.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,8 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <mbedtls/sha256.h>
+#include <mbedtls/md.h>
 
+#include "common/aead.h"
+#include "common/keyfile.h"
 #include "common/log.h"
 #include "common/money.h"
 #include "quota/accounts.h"
@@ -24,30 +27,76 @@
 #include "quota/policy.h"
 #include "quota/users.h"
 #include "store/sql.h"
+#include "store/store-private.h"
 
 #define HASH_LEN 32
 
+_Static_assert(FM_LEDGER_LEDGERKEYLEN == FM_STORE_LEDGER_KEYLEN,
+    "the store holds the ledger's key whole");
+
+/*
+ * The chain's digest: HMAC-SHA256 under the ledger key for rows from the
+ * keying record on, plain SHA-256 for the rows written before the
+ * ledger was keyed (an upgraded store).  A NULL key means unkeyed.
+ */
+struct digest {
+	mbedtls_md_context_t md;
+	bool keyed;
+};
+
+static bool
+digest_start(struct digest *d, const uint8_t *key)
+{
+	mbedtls_md_init(&d->md);
+	d->keyed = key != NULL;
+	if (mbedtls_md_setup(&d->md,
+	        mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), d->keyed) != 0)
+		return false;
+	return d->keyed
+	    ? mbedtls_md_hmac_starts(&d->md, key, FM_LEDGER_LEDGERKEYLEN) == 0
+	    : mbedtls_md_starts(&d->md) == 0;
+}
+
 static void
-hash_int(mbedtls_sha256_context *c, int64_t v)
+digest_update(struct digest *d, const void *p, size_t len)
+{
+	if (d->keyed)
+		mbedtls_md_hmac_update(&d->md, p, len);
+	else
+		mbedtls_md_update(&d->md, p, len);
+}
+
+static void
+digest_finish(struct digest *d, uint8_t *out)
+{
+	if (d->keyed)
+		mbedtls_md_hmac_finish(&d->md, out);
+	else
+		mbedtls_md_finish(&d->md, out);
+	mbedtls_md_free(&d->md);
+}
+
+static void
+hash_int(struct digest *c, int64_t v)
 {
 	uint8_t b[8];
 
 	for (int i = 0; i < 8; i++)
 		b[i] = (uint8_t)((uint64_t)v >> (56 - 8 * i));
-	mbedtls_sha256_update_ret(c, b, sizeof(b));
+	digest_update(c, b, sizeof(b));
 }
 
 /* Length-prefixed, so that ("ab", "c") and ("a", "bc") differ; NULL is
  * distinct from "". */
 static void
-hash_str(mbedtls_sha256_context *c, const char *s)
+hash_str(struct digest *c, const char *s)
 {
 	if (s == NULL) {
 		hash_int(c, -1);
 		return;
 	}
 	hash_int(c, (int64_t)strlen(s));
-	mbedtls_sha256_update_ret(c, (const unsigned char *)s, strlen(s));
+	digest_update(c, s, strlen(s));
 }
 
 static const char *
@@ -56,15 +105,19 @@ nz(const char *s)
 	return s ? s : "";
 }
 
-/* hash = SHA-256(prev || every column of the row, in a fixed order). */
-static void
-row_hash(const struct fm_ledger_entry *e, const uint8_t *prev, uint8_t *out)
+/* hash = MAC(key, prev || every column of the row, in a fixed order), or
+ * SHA-256 of the same when key is NULL.  False if mbedTLS fails. */
+static bool
+row_hash(const struct fm_ledger_entry *e, const uint8_t *prev,
+    const uint8_t *key, uint8_t *out)
 {
-	mbedtls_sha256_context c;
+	struct digest c;
 
-	mbedtls_sha256_init(&c);
-	mbedtls_sha256_starts_ret(&c, 0);
-	mbedtls_sha256_update_ret(&c, prev, HASH_LEN);
+	if (!digest_start(&c, key)) {
+		mbedtls_md_free(&c.md);
+		return false;
+	}
+	digest_update(&c, prev, HASH_LEN);
 	hash_int(&c, e->id);
 	hash_int(&c, e->at);
 	hash_int(&c, e->account_id);
@@ -84,16 +137,146 @@ row_hash(const struct fm_ledger_entry *e, const uint8_t *prev, uint8_t *out)
 	hash_str(&c, e->key);
 	hash_str(&c, nz(e->reason));
 	hash_str(&c, nz(e->admin));
-	mbedtls_sha256_finish_ret(&c, out);
-	mbedtls_sha256_free(&c);
+	digest_finish(&c, out);
+	return true;
+}
+
+/* The MAC that binds the keying record to its row: without the key, the
+ * place where keying starts cannot be moved to leave rows unkeyed. */
+static bool
+keying_mac(const uint8_t *key, int64_t keyed_from, uint8_t *out)
+{
+	static const char label[] = "followme ledger keyed from";
+	struct digest c;
+
+	if (key == NULL || !digest_start(&c, key)) {
+		if (key != NULL)
+			mbedtls_md_free(&c.md);
+		return false;
+	}
+	digest_update(&c, label, sizeof(label) - 1);
+	hash_int(&c, keyed_from);
+	digest_finish(&c, out);
+	return true;
+}
+
+/* The first keyed row: found (*from), none yet, or a database error. */
+static enum fm_sql_found
+keyed_from(fm_store_t *store, int64_t *from)
+{
+	return fm_sql_int(
+	    store, "SELECT keyed_from FROM ledger_keying", from, FM_NO_ARGS);
+}
+
+/* Records that rows from `from` on are keyed, unless a record exists. */
+static bool
+record_keying(fm_store_t *store, const uint8_t *key, int64_t from)
+{
+	uint8_t mac[HASH_LEN];
+
+	if (!keying_mac(key, from, mac))
+		return false;
+	return fm_sql_exec(store,
+	    "INSERT INTO ledger_keying (one, keyed_from, mac) VALUES (1, ?1,"
+	    " ?2) ON CONFLICT (one) DO NOTHING",
+	    FM_ARG_INT(from), FM_ARG_BLOB(mac, HASH_LEN));
+}
+
+bool
+fm_ledger_set_key(fm_store_t *store, const uint8_t *key)
+{
+	if (store == NULL)
+		return false;
+	fm_store_set_ledger_key(store, key);
+	return true;
+}
+
+/*
+ * Records that every row from the next on is keyed, unless that is
+ * recorded already: done when the key is created, so that a store
+ * upgraded from an unkeyed ledger keeps its old rows as an unkeyed
+ * prefix and nothing after.
+ */
+static bool
+start_keying(fm_store_t *store)
+{
+	const uint8_t *key = fm_store_ledger_key(store);
+	int64_t last = 0;
+
+	if (key == NULL || !fm_store_begin(store))
+		return false;
+	return fm_store_end(store,
+	    fm_sql_int(store, "SELECT coalesce(max(id), 0) FROM ledger", &last,
+	        FM_NO_ARGS) == FM_SQL_FOUND &&
+	        record_keying(store, key, last + 1));
+}
+
+bool
+fm_ledger_load_key(
+    fm_store_t *store, const char *path, bool create, const char **errstr)
+{
+	uint8_t key[FM_LEDGER_LEDGERKEYLEN];
+	const char *dummy;
+	bool created = false;
+
+	if (errstr == NULL)
+		errstr = &dummy;
+	if (store == NULL || path == NULL) {
+		*errstr = "bad arguments";
+		return false;
+	}
+	if (!fm_keyfile_load(path, false, key, sizeof(key), errstr)) {
+		if (!create || access(path, F_OK) == 0 || errno != ENOENT)
+			return false;
+		/* Two processes may race to create it: O_EXCL lets one
+		 * win, the other reads what it wrote. */
+		created = fm_keyfile_load(path, true, key, sizeof(key), errstr);
+		if (!created &&
+		    !fm_keyfile_load(path, false, key, sizeof(key), errstr))
+			return false;
+	}
+	fm_store_set_ledger_key(store, key);
+	fm_wipe(key, sizeof(key));
+	if (created && !start_keying(store)) {
+		*errstr = "cannot record where the keyed chain starts";
+		return false;
+	}
+	return true;
+}
+
+int64_t
+fm_ledger_keyed_from(fm_store_t *store)
+{
+	int64_t from = 0;
+
+	if (store == NULL)
+		return -1;
+	switch (keyed_from(store, &from)) {
+	case FM_SQL_FOUND:
+		return from;
+	case FM_SQL_NONE:
+		return 0;
+	case FM_SQL_ERROR:
+		break;
+	}
+	return -1;
 }
 
 bool
 fm_ledger_append(fm_store_t *store, struct fm_ledger_entry *e)
 {
 	uint8_t prev[HASH_LEN] = {0}, hash[HASH_LEN];
+	const uint8_t *key = fm_store_ledger_key(store);
 	sqlite3_stmt *st;
+	int64_t from = 0;
 
+	/* Only a process holding the ledger key writes the book: a row
+	 * without its MAC would be a row anyone could have written. */
+	if (key == NULL) {
+		fm_log_warn("ledger: no ledger key in this process; nothing "
+		            "is charged here");
+		return false;
+	}
 	e->at = fm_store_now(store);
 	if (e->at < fm_ledger_closed_until(store)) {
 		fm_log_warn("ledger: the clock is inside a closed period");
@@ -111,7 +294,33 @@ fm_ledger_append(fm_store_t *store, struct fm_ledger_entry *e)
 			memcpy(prev, sqlite3_column_blob(st, 1), HASH_LEN);
 	}
 	fm_store_release(store, st);
-	row_hash(e, prev, hash);
+	/* The record is made with the key; only an empty ledger may start
+	 * without one.  Otherwise it was removed, and appending would let
+	 * rows written without the key pass for an unkeyed prefix. */
+	switch (keyed_from(store, &from)) {
+	case FM_SQL_ERROR:
+		return false;
+	case FM_SQL_NONE:
+		if (e->id != 1) {
+			fm_log_warn("ledger: the record of where the keyed "
+			            "chain starts is missing; run "
+			            "followme-admin ledger verify");
+			return false;
+		}
+		if (!record_keying(store, key, e->id))
+			return false;
+		break;
+	case FM_SQL_FOUND:
+		if (from > e->id) {
+			fm_log_warn("ledger: the keying record is past the "
+			            "ledger's end; run followme-admin ledger "
+			            "verify");
+			return false;
+		}
+		break;
+	}
+	if (!row_hash(e, prev, key, hash))
+		return false;
 	return fm_sql_exec(store,
 	           "INSERT INTO ledger (id, at, account_id, kind, amount, held,"
 	           " user, dept, printer, job_id, reservation, price_version,"
@@ -473,6 +682,8 @@ report_add(char *report, size_t len, int *problems, const char *fmt, ...)
 /* What verification has found so far. */
 struct verify {
 	uint8_t prev[HASH_LEN]; /* the stored hash of the last row read */
+	const uint8_t *key;     /* the ledger key */
+	int64_t keyed_from;     /* the first keyed row; INT64_MAX: none */
 	int64_t count, last_id;
 	int problems;
 	char *report;
@@ -522,12 +733,15 @@ verify_row(sqlite3_stmt *st, struct verify *v)
 		    "row %" PRId64 ": does not follow row %" PRId64
 		    " (a row before it was deleted, inserted or changed)",
 		    e.id, v->last_id);
-	row_hash(&e, v->prev, hash);
-	if (stored == NULL || memcmp(stored, hash, HASH_LEN) != 0)
+	if (!row_hash(
+	        &e, v->prev, e.id >= v->keyed_from ? v->key : NULL, hash) ||
+	    stored == NULL || memcmp(stored, hash, HASH_LEN) != 0)
 		report_add(v->report, v->report_len, &v->problems,
-		    "row %" PRId64 ": content does not match its hash "
-		    "(the row was edited)",
-		    e.id);
+		    "row %" PRId64 ": content does not match its %s "
+		    "(the row was edited%s)",
+		    e.id, e.id >= v->keyed_from ? "MAC" : "hash",
+		    e.id >= v->keyed_from ? ", or this is not the ledger's key"
+		                          : "");
 	/* Continue the chain from what is stored, so that one edited row
 	 * is reported once, not for every later row. */
 	if (stored != NULL)
@@ -580,6 +794,44 @@ verify_head(fm_store_t *store, struct verify *v)
 	return fm_sql_close(&rows);
 }
 
+/* Where the keyed chain starts, and that the record of it carries the
+ * key's MAC; false on a database error. */
+static bool
+verify_keying(fm_store_t *store, struct verify *v)
+{
+	uint8_t mac[HASH_LEN];
+	struct fm_sql_rows rows;
+	const uint8_t *stored;
+
+	v->keyed_from = INT64_MAX;
+	fm_sql_open(&rows, store, "SELECT keyed_from, mac FROM ledger_keying",
+	    FM_NO_ARGS);
+	if (fm_sql_next(&rows, NULL, NULL)) {
+		v->keyed_from = sqlite3_column_int64(rows.st, 0);
+		stored = hash_column(rows.st, 1);
+		if (!keying_mac(v->key, v->keyed_from, mac) || stored == NULL ||
+		    memcmp(stored, mac, HASH_LEN) != 0)
+			report_add(v->report, v->report_len, &v->problems,
+			    "the record of where keying starts (row %" PRId64
+			    ") does not carry the key's MAC (it was "
+			    "changed, or this is not the ledger's key)",
+			    v->keyed_from);
+	}
+	return fm_sql_close(&rows);
+}
+
+/* Rows at the end with no keying record: the record was removed, or
+ * the ledger was never written by a process holding the key. */
+static void
+verify_keyed(struct verify *v)
+{
+	if (v->keyed_from == INT64_MAX && v->count > 0)
+		report_add(v->report, v->report_len, &v->problems,
+		    "no row is keyed: the record of where keying starts is "
+		    "missing (removed, or followmed has not run since the "
+		    "ledger key was introduced)");
+}
+
 /* Every account's cached sums equal the ledger's; false on a database
  * error. */
 static bool
@@ -619,12 +871,19 @@ fm_ledger_verify(
 		v.report_len = sizeof(dummy);
 	}
 	v.report[0] = '\0';
+	if ((v.key = fm_store_ledger_key(store)) == NULL) {
+		snprintf(v.report, v.report_len,
+		    "no ledger key: the chain cannot be verified\n");
+		return false;
+	}
 	/* A read transaction: one consistent snapshot of ledger, head and
 	 * accounts, even while followmed keeps charging. */
 	if (store == NULL || !fm_store_exec(store, "BEGIN"))
 		return false;
-	ok = verify_chain(store, &v) && verify_head(store, &v) &&
-	    verify_balances(store, &v);
+	ok = verify_keying(store, &v) && verify_chain(store, &v) &&
+	    verify_head(store, &v) && verify_balances(store, &v);
+	if (ok)
+		verify_keyed(&v);
 	if (!ok)
 		snprintf(v.report, v.report_len, "database error: %s\n",
 		    fm_store_last_error(store));

@@ -4,8 +4,13 @@
  *
  * Every movement of money is a row: allocation, reserve, commit, refund,
  * adjustment.  Rows are never updated or deleted (triggers refuse it);
- * each row carries the SHA-256 of the previous row's hash and its own
- * content, so fm_ledger_verify() detects an edit or a deletion.  Account
+ * each row carries an HMAC-SHA256, under the ledger key (ledger.key,
+ * outside the database), of the previous row's MAC and its own content,
+ * so fm_ledger_verify() detects an edit or a deletion even by someone
+ * who can write the database but lacks the key.  Rows written before
+ * the ledger was keyed (an upgraded store) keep their plain SHA-256
+ * chain; a record MACed with the key says where keying starts.  Only a
+ * store handle given the key (fm_ledger_load_key()) appends.  Account
  * balances are sums over the ledger, cached in the accounts table in the
  * same transaction.
  *
@@ -46,10 +51,11 @@
 #include "quota/price.h"
 #include "store/store.h"
 
-#define FM_LEDGER_KEYMAX 128    /* idempotency keys */
-#define FM_LEDGER_REASONMAX 256 /* adjustment reasons */
-#define FM_LEDGER_DENIALMAX 96  /* room for a denial reason */
-#define FM_LEDGER_MAXLEGS 2     /* accounts one charge may be split over */
+#define FM_LEDGER_KEYMAX 128      /* idempotency keys */
+#define FM_LEDGER_REASONMAX 256   /* adjustment reasons */
+#define FM_LEDGER_DENIALMAX 96    /* room for a denial reason */
+#define FM_LEDGER_MAXLEGS 2       /* accounts one charge may be split over */
+#define FM_LEDGER_LEDGERKEYLEN 32 /* the ledger key, bytes */
 
 typedef struct fm_ledger fm_ledger_t;
 
@@ -147,13 +153,40 @@ bool fm_ledger_adjust(fm_store_t *store, int64_t account_id, int64_t amount,
     bool *applied, const char **errstr);
 
 /*
- * 'fm_ledger_verify()' - recompute the hash chain and the cached balances.
+ * 'fm_ledger_load_key()' - read the ledger key at path and give it to
+ * store, for appending and verifying; the handle wipes it when closed.
+ * When create is true and the file is missing, a new key is created
+ * (0600, O_EXCL | O_NOFOLLOW) and store records, MACed with it, that
+ * the keyed chain starts at the next row: rows already there (an
+ * upgraded store) stay an unkeyed prefix.  False with a static *errstr
+ * ("the key file does not exist").
+ */
+bool fm_ledger_load_key(
+    fm_store_t *store, const char *path, bool create, const char **errstr);
+
+/* 'fm_ledger_set_key()' - give store the FM_LEDGER_LEDGERKEYLEN-byte
+ * ledger key (copied), or with key NULL make it forget (wipe) the key
+ * it has; false only if store is NULL. */
+bool fm_ledger_set_key(fm_store_t *store, const uint8_t *key);
+
+/* 'fm_ledger_keyed_from()' - the first row of the keyed chain (rows
+ * before it were written unkeyed), 0 if none is recorded, -1 on error. */
+int64_t fm_ledger_keyed_from(fm_store_t *store);
+
+/*
+ * 'fm_ledger_verify()' - recompute the chain and the cached balances,
+ * with the ledger key store was given.
  *
- * Returns true if every row's hash matches, every row links to the row
- * before it, the chain head matches the last row, and every account's
- * cached balance and held amounts equal the ledger's sums.  Otherwise
- * false, with up to the first few problems (naming the row or account)
- * in report.  *rows gets the number of rows checked.
+ * Returns true if every row's MAC (its SHA-256, for rows before the
+ * keying record) matches, every row links to the row before it, the
+ * record of where keying starts carries the key's MAC, the chain head
+ * matches the last row, and every account's cached balance and held
+ * amounts equal the ledger's sums.  Otherwise false, with up to the
+ * first few problems (naming the row or account) in report; without a
+ * key, false with that in report.  *rows gets the number of rows
+ * checked.  What it cannot see: the newest rows removed together with
+ * the head (nothing outside the database records the ledger's length),
+ * and edits of the unkeyed rows by someone who recomputed their hashes.
  */
 bool fm_ledger_verify(
     fm_store_t *store, int64_t *rows, char *report, size_t report_len);

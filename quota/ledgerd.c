@@ -397,7 +397,8 @@ start_syncer(struct writer *w, const char *db_path)
 }
 
 int
-fm_ledgerd_run(const char *db_path, int control, struct fm_ledgerd_stats *stats)
+fm_ledgerd_run(const char *db_path, const char *key_path, int control,
+    struct fm_ledgerd_stats *stats)
 {
 	const char *errstr = NULL;
 	struct writer *w;
@@ -418,6 +419,11 @@ fm_ledgerd_run(const char *db_path, int control, struct fm_ledgerd_stats *stats)
 	    (w->ledger = fm_ledger_local_open(w->store)) == NULL) {
 		fm_log_warn("ledger writer: %s",
 		    w->store == NULL ? errstr : "out of memory");
+		rc = 1;
+		goto out;
+	}
+	if (!fm_ledger_load_key(w->store, key_path, false, &errstr)) {
+		fm_log_warn("ledger writer: %s: %s", key_path, errstr);
 		rc = 1;
 		goto out;
 	}

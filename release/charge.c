@@ -178,8 +178,12 @@ fm_charge_settle(fm_store_t *store, fm_ledger_t *ledger, const char *printer,
 
 	*charged = 0;
 	snprintf(key, sizeof(key), "release-%lld-settle", (long long)r->id);
+	/* The charge is recorded, 0 for a refund: a release without it
+	 * is one whose settle failed, for followmed to settle again. */
 	if (impressions <= 0)
-		return fm_ledger_refund(ledger, r->reservation_id, key, errstr);
+		return fm_ledger_refund(
+		           ledger, r->reservation_id, key, errstr) &&
+		    fm_releases_set_charged(store, r->id, 0);
 	fm_charge_usage(job, r, impressions, sheets, &u);
 	if (!fm_price_quote_version(store, r->price_version, &u, &q)) {
 		*errstr = "cannot price the printed pages";

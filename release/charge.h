@@ -85,7 +85,9 @@ bool fm_charge_reserve(fm_store_t *store, fm_ledger_t *ledger,
  * 'fm_charge_settle()' - charge the release for impressions printed
  * (measured: counted by the printer), priced with the reserved list, or
  * refund it when nothing printed, through ledger.  *charged gets the
- * amount.
+ * amount, which the release records (0 for a refund); a release that
+ * ended without it is settled again by followmed
+ * (fm_releases_unsettled()).
  */
 bool fm_charge_settle(fm_store_t *store, fm_ledger_t *ledger,
     const char *printer, const struct fm_job *job, const struct fm_release *r,

@@ -42,6 +42,11 @@ fm_decryptor_request_encode(
 	fm_wire_put_u8(&w, r->op);
 	fm_wire_put_text8(&w, r->name, sizeof(r->name));
 	fm_wire_put_text16(&w, r->identity, sizeof(r->identity));
+	fm_wire_put_text8(&w, r->owner, sizeof(r->owner));
+	if (r->wrapped_len > sizeof(r->wrapped))
+		return 0;
+	fm_wire_put_u8(&w, (uint8_t)r->wrapped_len);
+	fm_wire_put_bytes(&w, r->wrapped, r->wrapped_len);
 	return fm_wire_writer_end(&w);
 }
 
@@ -64,6 +69,12 @@ fm_decryptor_request_decode(const uint8_t *buf, size_t len,
 	}
 	fm_wire_get_text8(&rd, r->name, sizeof(r->name));
 	fm_wire_get_text16(&rd, r->identity, sizeof(r->identity));
+	fm_wire_get_text8(&rd, r->owner, sizeof(r->owner));
+	r->wrapped_len = fm_wire_get_u8(&rd);
+	if (r->wrapped_len > sizeof(r->wrapped))
+		fm_wire_reader_fail(&rd);
+	else
+		fm_wire_get_bytes(&rd, r->wrapped, r->wrapped_len);
 	if (!fm_wire_reader_end(&rd) || r->name[0] == '\0' ||
 	    r->identity[0] == '\0') {
 		memset(r, 0, sizeof(*r));
@@ -124,7 +135,8 @@ read_request(int fd, uint8_t op, struct fm_decryptor_request *r)
 {
 	uint8_t buf[FM_DECRYPTOR_REQUESTMAX];
 	const char *errstr;
-	size_t nl, il;
+	size_t nl, il, ol, wl, at;
+	bool ok;
 
 	buf[0] = op;
 	if (!read_all(fd, buf + 1, 1))
@@ -134,10 +146,21 @@ read_request(int fd, uint8_t op, struct fm_decryptor_request *r)
 	    !read_all(fd, buf + 2, nl + 2))
 		return false;
 	il = (size_t)buf[2 + nl] << 8 | buf[3 + nl];
+	at = 4 + nl;
 	if (il == 0 || il >= FM_DECRYPTOR_IDENTITYMAX ||
-	    !read_all(fd, buf + 4 + nl, il))
+	    !read_all(fd, buf + at, il + 1))
 		return false;
-	return fm_decryptor_request_decode(buf, 4 + nl + il, r, &errstr);
+	ol = buf[at + il];
+	at += il + 1;
+	if (ol >= FM_DECRYPTOR_OWNERMAX || !read_all(fd, buf + at, ol + 1))
+		return false;
+	wl = buf[at + ol];
+	at += ol + 1;
+	if (wl > FM_DECRYPTOR_WRAPPEDMAX || !read_all(fd, buf + at, wl))
+		return false;
+	ok = fm_decryptor_request_decode(buf, at + wl, r, &errstr);
+	fm_wipe(buf, sizeof(buf));
+	return ok;
 }
 
 /*
@@ -178,17 +201,23 @@ serve_login(int fd, fm_login_t *login)
 	return write_all(fd, out, len + 2);
 }
 
-/* Only the documents of the user this decryptor logged in: whatever a
- * session names, another user's document is never opened. */
+/*
+ * Only the documents of the user this decryptor logged in: whatever a
+ * session names, another user's document is never opened.  The store
+ * says whose a held job is; a document key is wrapped for its owner
+ * (spool.h), so the owner a request gives must be that user too, and a
+ * session that rewrote the store still cannot open another's document.
+ */
 static bool
-may_read(fm_login_t *login, const char *name)
+may_read(fm_login_t *login, const struct fm_decryptor_request *r)
 {
-	if (fm_login_may_read(login, name))
+	const char *user = fm_login_user(login);
+
+	if (fm_login_may_read(login, r->name) &&
+	    (r->wrapped_len == 0 || strcmp(r->owner, user) == 0))
 		return true;
 	fm_log_warn("decryptor: refused document %s: not a held job of %s",
-	    name,
-	    fm_login_user(login)[0] != '\0' ? fm_login_user(login)
-	                                    : "(nobody logged in)");
+	    r->name, user[0] != '\0' ? user : "(nobody logged in)");
 	return false;
 }
 
@@ -210,18 +239,21 @@ serve(int fd, fm_spool_t *spool, fm_login_t *login)
 		}
 		if (!read_request(fd, op, &r))
 			break;
+		struct fm_spool_key key = {r.owner, r.wrapped, r.wrapped_len};
+		bool allowed = may_read(login, &r);
+
 		if (r.op == FM_DECRYPTOR_VERIFY) {
-			end[0] = may_read(login, r.name)
-			    ? (uint8_t)fm_spool_verify(
-			          spool, r.name, r.identity)
-			    : FM_SEALED_IO;
+			end[0] = allowed ? (uint8_t)fm_spool_verify(
+			                       spool, r.name, r.identity, &key)
+			                 : FM_SEALED_IO;
 		} else {
-			end[4] = may_read(login, r.name)
-			    ? (uint8_t)fm_spool_read(
-			          spool, r.name, r.identity, send_frame, &fd)
+			end[4] = allowed
+			    ? (uint8_t)fm_spool_read(spool, r.name, r.identity,
+			          &key, send_frame, &fd)
 			    : FM_SEALED_IO;
 			n = 5;
 		}
+		fm_wipe(&r, sizeof(r));
 		if (!write_all(fd, end, n))
 			break;
 	}
@@ -289,29 +321,49 @@ fm_decryptor_start(const char *dir, const uint8_t *master,
 	return d;
 }
 
+/* The wrapped key and its owner into r; false if they do not fit. */
+static bool
+request_key(struct fm_decryptor_request *r, const struct fm_spool_key *key)
+{
+	if (key == NULL || key->wrapped_len == 0)
+		return true;
+	if (key->owner == NULL || strlen(key->owner) >= sizeof(r->owner) ||
+	    key->wrapped == NULL || key->wrapped_len > sizeof(r->wrapped))
+		return false;
+	memcpy(r->owner, key->owner, strlen(key->owner));
+	memcpy(r->wrapped, key->wrapped, key->wrapped_len);
+	r->wrapped_len = key->wrapped_len;
+	return true;
+}
+
 static bool
 request(fm_decryptor_t *d, enum fm_decryptor_op op, const char *name,
-    const char *identity)
+    const char *identity, const struct fm_spool_key *key)
 {
-	struct fm_decryptor_request r = {op, "", ""};
+	struct fm_decryptor_request r = {.op = op};
 	uint8_t buf[FM_DECRYPTOR_REQUESTMAX];
 	size_t len;
+	bool ok;
 
 	if (d == NULL || strlen(name) >= sizeof(r.name) ||
-	    strlen(identity) >= sizeof(r.identity))
+	    strlen(identity) >= sizeof(r.identity) || !request_key(&r, key))
 		return false;
 	memcpy(r.name, name, strlen(name));
 	memcpy(r.identity, identity, strlen(identity));
-	return (len = fm_decryptor_request_encode(&r, buf, sizeof(buf))) > 0 &&
+	ok = (len = fm_decryptor_request_encode(&r, buf, sizeof(buf))) > 0 &&
 	    write_all(d->fd, buf, len);
+	fm_wipe(&r, sizeof(r));
+	fm_wipe(buf, sizeof(buf));
+	return ok;
 }
 
 enum fm_sealed_status
-fm_decryptor_verify(fm_decryptor_t *d, const char *name, const char *identity)
+fm_decryptor_verify(fm_decryptor_t *d, const char *name, const char *identity,
+    const struct fm_spool_key *key)
 {
 	uint8_t st;
 
-	if (!request(d, FM_DECRYPTOR_VERIFY, name, identity) ||
+	if (!request(d, FM_DECRYPTOR_VERIFY, name, identity, key) ||
 	    !read_all(d->fd, &st, 1) || st > FM_SEALED_INTERNAL)
 		return FM_SEALED_IO;
 	return (enum fm_sealed_status)st;
@@ -319,6 +371,7 @@ fm_decryptor_verify(fm_decryptor_t *d, const char *name, const char *identity)
 
 enum fm_sealed_status
 fm_decryptor_read(fm_decryptor_t *d, const char *name, const char *identity,
+    const struct fm_spool_key *key,
     bool (*sink)(const uint8_t *buf, size_t len, void *arg), void *arg)
 {
 	uint8_t h[4], *buf, st;
@@ -326,7 +379,7 @@ fm_decryptor_read(fm_decryptor_t *d, const char *name, const char *identity,
 	bool sunk = true;
 	size_t len;
 
-	if (!request(d, FM_DECRYPTOR_READ, name, identity))
+	if (!request(d, FM_DECRYPTOR_READ, name, identity, key))
 		return FM_SEALED_IO;
 	if ((buf = malloc(FM_SEALED_CHUNK_MAX)) == NULL)
 		return FM_SEALED_INTERNAL;

@@ -16,7 +16,12 @@
  *
  * Requests (pure codec below, fuzzed):
  *   op u8 (1 verify, 2 read) | name length u8 | name | identity length
- *   be16 | identity
+ *   be16 | identity | owner length u8 | owner | wrapped key length u8 |
+ *   wrapped key
+ * The wrapped key is the document's own key as the store keeps it
+ * (spooler/spool.h), bound to the name, identity and owner: the
+ * decryptor unwraps it and opens only that document.  Length 0: a
+ * document stored before document keys.
  * Answers: verify -> status u8; read -> frames (length be32 | data),
  * a zero length, then status u8 (enum fm_sealed_status).
  *
@@ -32,11 +37,15 @@
 #include "common/sealed.h"
 #include "common/settings.h"
 #include "release/login.h"
+#include "spooler/spool.h"
 
 #define FM_DECRYPTOR_NAMEMAX 64      /* with the NUL */
 #define FM_DECRYPTOR_IDENTITYMAX 512 /* with the NUL */
+#define FM_DECRYPTOR_OWNERMAX 256    /* with the NUL */
+#define FM_DECRYPTOR_WRAPPEDMAX 64
 #define FM_DECRYPTOR_REQUESTMAX                                                \
-	(1 + 1 + FM_DECRYPTOR_NAMEMAX + 2 + FM_DECRYPTOR_IDENTITYMAX)
+	(1 + 1 + FM_DECRYPTOR_NAMEMAX + 2 + FM_DECRYPTOR_IDENTITYMAX + 1 +     \
+	    FM_DECRYPTOR_OWNERMAX + 1 + FM_DECRYPTOR_WRAPPEDMAX)
 
 enum fm_decryptor_op {
 	FM_DECRYPTOR_VERIFY = 1,
@@ -48,6 +57,9 @@ struct fm_decryptor_request {
 	enum fm_decryptor_op op;
 	char name[FM_DECRYPTOR_NAMEMAX];
 	char identity[FM_DECRYPTOR_IDENTITYMAX];
+	char owner[FM_DECRYPTOR_OWNERMAX];
+	uint8_t wrapped[FM_DECRYPTOR_WRAPPEDMAX];
+	size_t wrapped_len;
 };
 
 /* 'fm_decryptor_request_encode()' - encode r into buf (size bytes): its length,
@@ -84,15 +96,16 @@ fm_decryptor_t *fm_decryptor_start(const char *dir, const uint8_t *master,
 enum fm_login_outcome fm_decryptor_login(
     fm_decryptor_t *d, struct fm_login_request *r, struct fm_login_answer *a);
 
-/* 'fm_decryptor_verify()' - check document name's tags (fm_spool_verify);
- * FM_SEALED_IO if it is not a held document of the logged-in user. */
-enum fm_sealed_status fm_decryptor_verify(
-    fm_decryptor_t *d, const char *name, const char *identity);
+/* 'fm_decryptor_verify()' - check document name's tags with its wrapped
+ * key (fm_spool_verify()); FM_SEALED_IO if it is not a held document of
+ * the logged-in user, or key is wrapped for another owner. */
+enum fm_sealed_status fm_decryptor_verify(fm_decryptor_t *d, const char *name,
+    const char *identity, const struct fm_spool_key *key);
 
 /* 'fm_decryptor_read()' - stream document name's plaintext to sink
- * (fm_spool_read); FM_SEALED_IO if it is not the logged-in user's. */
+ * (fm_spool_read()); refused as fm_decryptor_verify() refuses. */
 enum fm_sealed_status fm_decryptor_read(fm_decryptor_t *d, const char *name,
-    const char *identity,
+    const char *identity, const struct fm_spool_key *key,
     bool (*sink)(const uint8_t *buf, size_t len, void *arg), void *arg);
 
 /* 'fm_decryptor_stop()' - end the decryptor and free d; NULL is a no-op. */

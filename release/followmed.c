@@ -63,6 +63,8 @@ struct daemon {
 	const char *config; /* -c, or NULL for the default; read again on HUP */
 	struct fm_settings settings;
 	char db_path[512], spool_dir[512], key_path[512], sock_path[512];
+	char ledger_key_path[512];
+	bool unsettled; /* releases wait for followmed to settle them */
 	uint8_t master[FM_SEALED_MASTERLEN];
 	fm_spool_t *spool;
 	fm_store_t *store;
@@ -118,10 +120,12 @@ is_live(const char *name, void *arg)
 #define RECOVER_BUDGET_MS 20000
 #define RECOVER_POLL_MS 250
 #define RECOVER_CONNECT_MS 5000
+/* How often followmed tries again to settle what sessions could not. */
+#define RESETTLE_SEC 30
 
 struct recovery {
 	fm_store_t *store;
-	fm_ledger_t *ledger; /* local: recovery runs before the writer */
+	fm_ledger_t *ledger; /* local, with the ledger key (ledger_open) */
 	int64_t budget_ms;   /* left of RECOVER_BUDGET_MS */
 };
 
@@ -226,6 +230,94 @@ report_recovered(const struct fm_release *r, bool printed,
 		            "printer when followmed stopped: the job is held "
 		            "again",
 		    (long long)r->id, (long long)r->job_id);
+}
+
+/*
+ * The ledger key (ledger.key, beside master.key) is read by the ledger
+ * writer and, here, only while followmed settles charges itself: at
+ * start-up and when a session's settle failed.  It is never in memory
+ * while followmed forks, so no session inherits it.
+ */
+static void
+setup_ledger_key(struct daemon *d)
+{
+	const char *errstr = NULL;
+
+	/* Created at the first start (after an upgrade too): the rows
+	 * written before stay an unkeyed prefix, every later row is keyed. */
+	if (!fm_ledger_load_key(d->store, d->ledger_key_path, true, &errstr))
+		fm_fatal("%s: %s", d->ledger_key_path, errstr);
+	fm_ledger_set_key(d->store, NULL);
+}
+
+/* A local ledger with the key; close it with ledger_close(). */
+static fm_ledger_t *
+ledger_open(struct daemon *d)
+{
+	const char *errstr = NULL;
+	fm_ledger_t *ledger;
+
+	if (!fm_ledger_load_key(d->store, d->ledger_key_path, false, &errstr)) {
+		fm_log_warn("%s: %s", d->ledger_key_path, errstr);
+		return NULL;
+	}
+	if ((ledger = fm_ledger_local_open(d->store)) == NULL)
+		fm_ledger_set_key(d->store, NULL);
+	return ledger;
+}
+
+static void
+ledger_close(struct daemon *d, fm_ledger_t *ledger)
+{
+	fm_ledger_close(ledger);
+	fm_ledger_set_key(d->store, NULL);
+}
+
+/* Settles one release whose settle failed, as it recorded its end. */
+static void
+settle_one(const struct fm_release *r, const struct fm_release_count *c,
+    bool measured, void *arg)
+{
+	struct recovery *rec = arg;
+	const char *errstr = NULL;
+	struct fm_job job;
+	int64_t charged = 0;
+
+	if (!fm_jobstore_get(rec->store, r->job_id, &job) ||
+	    !fm_charge_settle(rec->store, rec->ledger, r->printer, &job, r,
+	        c->impressions, c->sheets, measured, &charged, &errstr)) {
+		fm_log_warn("release %lld: cannot settle its charge yet: %s",
+		    (long long)r->id, errstr ? errstr : "no such job");
+		rec->budget_ms = -1; /* try again later */
+		return;
+	}
+	fm_log_info("release %lld: charge settled by followmed (%lld "
+	            "impression(s), %lld charged)",
+	    (long long)r->id, (long long)c->impressions, (long long)charged);
+}
+
+/* Settles the charges sessions could not (their ledger writer went
+ * away); d->unsettled says whether some are left for the next round. */
+static void
+settle_unsettled(struct daemon *d)
+{
+	struct recovery rec = {d->store, NULL, 0};
+	int n;
+
+	/* The key is read only when there is work: most rounds have none. */
+	if ((n = fm_releases_unsettled(d->store, NULL, NULL)) == 0) {
+		d->unsettled = false;
+		return;
+	}
+	if (n < 0 || (rec.ledger = ledger_open(d)) == NULL) {
+		d->unsettled = true;
+		return;
+	}
+	while ((n = fm_releases_unsettled(d->store, settle_one, &rec)) > 0 &&
+	    rec.budget_ms == 0)
+		;
+	ledger_close(d, rec.ledger);
+	d->unsettled = n != 0;
 }
 
 /* Prepares state and runtime directories while we may still be root. */
@@ -436,7 +528,9 @@ setup(struct daemon *d)
 	    !fm_settings_master_key_path(
 	        &d->settings, d->key_path, sizeof(d->key_path)) ||
 	    !fm_settings_ingest_socket(
-	        &d->settings, d->sock_path, sizeof(d->sock_path)))
+	        &d->settings, d->sock_path, sizeof(d->sock_path)) ||
+	    !fm_settings_ledger_key_path(
+	        &d->settings, d->ledger_key_path, sizeof(d->ledger_key_path)))
 		fm_fatal("state_dir or run_dir is too long");
 	make_dirs(d, uid, gid);
 	if (!fm_privdrop_to(d->settings.user, &errstr))
@@ -450,17 +544,18 @@ setup(struct daemon *d)
 		fm_fatal("%s: %s", d->spool_dir, errstr);
 	if ((d->store = fm_store_open(d->db_path, &errstr)) == NULL)
 		fm_fatal("%s: %s", d->db_path, errstr);
+	setup_ledger_key(d);
 	/* Releases a crash interrupted are settled first (nothing is sent
 	 * again), so that the sweep sees which jobs are still held. */
-	struct recovery rec = {
-	    d->store, fm_ledger_local_open(d->store), RECOVER_BUDGET_MS};
+	struct recovery rec = {d->store, ledger_open(d), RECOVER_BUDGET_MS};
 	if (rec.ledger == NULL)
-		fm_fatal("out of memory");
+		fm_fatal("%s: cannot charge", d->ledger_key_path);
 	if ((removed = fm_releases_recover(d->store, (int64_t)time(NULL),
 	         count_at_printer, report_recovered, &rec)) > 0)
 		fm_log_info(
 		    "settled %d release(s) interrupted by a restart", removed);
-	fm_ledger_close(rec.ledger);
+	ledger_close(d, rec.ledger);
+	settle_unsettled(d);
 	removed = fm_spool_sweep(d->spool, is_live, d->store);
 	if (removed > 0)
 		fm_log_info("removed %d spool file(s) left by an interrupted "
@@ -575,7 +670,8 @@ run_session(struct daemon *d, const struct start *a)
 	fm_ledger_t *ledger;
 
 	/* Charges go through the ledger writer at the other end of the
-	 * link, or here when there is none (-1) or it goes away. */
+	 * link; with none (-1), or once it goes away, a release is refused
+	 * and a settle left to followmed: a session has no ledger key. */
 	if ((ledger = fm_ledger_link_open(store, a->ledger)) == NULL) {
 		fm_log_warn("session: out of memory");
 		_exit(1);
@@ -602,7 +698,7 @@ static void __attribute__((noreturn))
 run_ledger_writer(struct daemon *d, const struct start *a)
 {
 	fm_wipe(d->master, sizeof(d->master));
-	_exit(fm_ledgerd_run(d->db_path, a->ledger, NULL));
+	_exit(fm_ledgerd_run(d->db_path, d->ledger_key_path, a->ledger, NULL));
 }
 
 /*
@@ -631,10 +727,11 @@ static const struct role {
         "per connection on the ingest socket (from cupsd's backend)", true,
         run_worker},
     [ROLE_SESSION] = {"session", NULL,
-        "its connection, the store (charges through the ledger writer); "
-        "the spool key only until its decryptor has it",
+        "its connection, the store (charges only through the ledger "
+        "writer); the spool key only until its decryptor has it",
         "per terminal connection on the release socket", false, run_session},
-    [ROLE_LEDGER] = {"ledger writer", "followme-ledger", "the store",
+    [ROLE_LEDGER] = {"ledger writer", "followme-ledger",
+        "the store, the ledger key",
         "with the release service, again after each death (backoff)", false,
         run_ledger_writer},
 };
@@ -676,8 +773,8 @@ start_role(struct daemon *d, enum role_id r, const struct start *a)
 }
 
 /* Starts the ledger writer when it is due.  One that keeps failing is
- * restarted after 1, 2, 4 ... up to 60 s: meanwhile the sessions charge
- * directly, and followmed does not spin. */
+ * restarted after 1, 2, 4 ... up to 60 s: meanwhile releases are
+ * refused, and followmed does not spin. */
 static void
 start_ledger_writer(struct daemon *d)
 {
@@ -770,8 +867,8 @@ static bool
 forget_child(struct daemon *d, pid_t pid)
 {
 	if (pid == d->ledger_pid) {
-		/* Sessions linked to it charge directly from now on; new
-		 * ones get the next writer. */
+		/* Sessions linked to it can no longer charge; new ones get
+		 * the next writer. */
 		close(d->ledger_ctl);
 		d->ledger_ctl = -1;
 		d->ledger_pid = 0;
@@ -869,8 +966,12 @@ run(struct daemon *d)
 			timeout = 0;
 		}
 		start_ledger_writer(d);
-		if (timeout <= 0)
+		if (timeout <= 0) {
 			timeout = run_expiry(d);
+			settle_unsettled(d);
+		}
+		if (d->unsettled && timeout > RESETTLE_SEC)
+			timeout = RESETTLE_SEC;
 		/* Wake up for a ledger writer restart that is due. */
 		if (d->release_fd >= 0 && d->ledger_pid == 0 &&
 		    d->ledger_next - time(NULL) < timeout)

@@ -633,7 +633,16 @@ struct fill_arg {
 	const char *name, *identity;
 	fm_ipp_t *printer;
 	enum fm_sealed_status status;
+	struct fm_spool_key key;
 };
+
+/* A document's wrapped key, for its decryptor (spooler/spool.h). */
+static struct fm_spool_key
+document_key(const struct fm_job *job, const struct fm_document *doc)
+{
+	return (struct fm_spool_key){
+	    job->ticket.owner, doc->wrapped_key, doc->wrapped_len};
+}
 
 static bool
 to_printer(const uint8_t *buf, size_t len, void *arg)
@@ -650,7 +659,7 @@ fill_document(fm_ipp_t *p, void *arg)
 
 	f->printer = p;
 	f->status = fm_decryptor_read(
-	    f->decryptor, f->name, f->identity, to_printer, f);
+	    f->decryptor, f->name, f->identity, &f->key, to_printer, f);
 	return f->status == FM_SEALED_OK;
 }
 
@@ -829,12 +838,14 @@ verify(struct release *rel)
 
 	for (int i = 0; i < rel->docs.n; i++) {
 		const struct fm_document *doc = &rel->docs.d[i];
+		struct fm_spool_key key;
 		enum fm_sealed_status st;
 
 		fm_spool_identity(
 		    rel->job.ticket.uuid, doc->seq, identity, sizeof(identity));
+		key = document_key(&rel->job, doc);
 		st = fm_decryptor_verify(
-		    s->ctx->decryptor, doc->spool_file, identity);
+		    s->ctx->decryptor, doc->spool_file, identity, &key);
 		if (st == FM_SEALED_OK)
 			continue;
 		fm_log_warn("release %lld: job %lld document %d: %s",
@@ -861,8 +872,8 @@ submit(struct release *rel, const struct fm_document *doc)
 	    rel->r.copies, rel->r.sides, rel->r.color_mode, t->number_up,
 	    t->media};
 	char identity[128], err[256];
-	struct fill_arg fa = {
-	    s->ctx->decryptor, doc->spool_file, identity, NULL, FM_SEALED_OK};
+	struct fill_arg fa = {s->ctx->decryptor, doc->spool_file, identity,
+	    NULL, FM_SEALED_OK, document_key(&rel->job, doc)};
 
 	fm_spool_identity(t->uuid, doc->seq, identity, sizeof(identity));
 	for (int tries = 0; tries < BUSY_RETRIES; tries++) {

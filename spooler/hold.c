@@ -44,9 +44,16 @@ enum fm_hold_result
 fm_hold_end(fm_store_t *store, fm_spool_t *spool, int64_t job_id,
     const char *state, const char *detail, int64_t now)
 {
+	bool destroyed;
+
 	if (store == NULL || spool == NULL || state == NULL ||
 	    !fm_jobstore_end(store, job_id, state, detail, now))
 		return FM_HOLD_NOT_HELD;
-	return fm_hold_destroy(store, spool, job_id) ? FM_HOLD_ENDED
-	                                             : FM_HOLD_FILES_LEFT;
+	destroyed = fm_hold_destroy(store, spool, job_id);
+	/* The erased keys' old page images leave the WAL now (or with the
+	 * next checkpoint, if a reader holds an older snapshot).  Not after
+	 * a print: sessions must not wait on readers, and the pages there
+	 * go with SQLite's own checkpoints. */
+	fm_store_checkpoint(store);
+	return destroyed ? FM_HOLD_ENDED : FM_HOLD_FILES_LEFT;
 }

@@ -28,17 +28,19 @@ enum fm_hold_result {
 /*
  * 'fm_hold_end()' - move held job job_id to state ("deleted",
  * "expired") with detail in its history (fm_jobstore_end()), then
- * destroy its documents' spool files (fm_hold_destroy()).  spool may be
- * opened without a key.  FM_HOLD_NOT_HELD also for a NULL store, spool or
- * state.  With FM_HOLD_FILES_LEFT the job is ended all the same; the
- * files left are removed by followmed's start-up sweep.
+ * destroy its documents' spool files and keys (fm_hold_destroy()), and
+ * checkpoint the store (fm_store_checkpoint()) so that the keys' bytes
+ * leave the WAL too.  spool may be opened without a key.  FM_HOLD_NOT_HELD also
+ * for a NULL store, spool or state.  With FM_HOLD_FILES_LEFT the job is ended
+ * all the same; the files left are removed by followmed's start-up sweep.
  */
 enum fm_hold_result fm_hold_end(fm_store_t *store, fm_spool_t *spool,
     int64_t job_id, const char *state, const char *detail, int64_t now);
 
 /*
- * 'fm_hold_destroy()' - remove the spool files of job job_id's documents
- * and record each as gone (fm_jobstore_forget_file()); for a job that
+ * 'fm_hold_destroy()' - remove the spool files of job job_id's documents,
+ * record each as gone and erase its wrapped key (fm_jobstore_forget_file());
+ * for a job that
  * has left the hold (printed, or ended by fm_hold_end()).  False if a
  * file could not be removed (its record then still names it), or for a
  * NULL store or spool.

@@ -157,8 +157,10 @@ fm_ingest_handle(struct fm_ingest_ctx *ctx, int conn)
 	}
 
 	fm_spool_identity(t.uuid, seq, identity, sizeof(identity));
-	sst = fm_spool_write(
-	    ctx->spool, fd, identity, s->max_job_size, tmpname, &size);
+	fm_spool_document_name(job_id, seq, name, sizeof(name));
+	memset(&doc, 0, sizeof(doc));
+	sst = fm_spool_write(ctx->spool, fd, name, identity, t.owner,
+	    s->max_job_size, tmpname, &size, doc.wrapped_key);
 	close(fd);
 	if (sst == FM_SEALED_TOO_LARGE)
 		return reply(conn, FM_INGEST_REFUSED, 0,
@@ -170,13 +172,12 @@ fm_ingest_handle(struct fm_ingest_ctx *ctx, int conn)
 		    conn, FM_INGEST_RETRY, 0, fm_sealed_status_text(sst));
 	}
 
-	memset(&doc, 0, sizeof(doc));
+	doc.wrapped_len = FM_SPOOL_WRAPPEDLEN;
 	doc.job_id = job_id;
 	doc.seq = seq;
 	snprintf(doc.name, sizeof(doc.name), "%s", t.doc_name);
 	snprintf(doc.format, sizeof(doc.format), "%s", t.format);
 	doc.size = size;
-	fm_spool_document_name(job_id, seq, name, sizeof(name));
 	snprintf(doc.spool_file, sizeof(doc.spool_file), "%s", name);
 	doc.pages = t.pages > 0 ? (int64_t)t.pages : -1;
 	if (t.pages > 0 && t.color_pages <= t.pages) {

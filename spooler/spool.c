@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "common/hex.h"
+#include "common/keyfile.h"
+#include "common/wire.h"
 
 struct fm_spool {
 	int dirfd, tmpfd;
@@ -111,65 +113,11 @@ fm_spool_set_alg(fm_spool_t *spool, enum fm_aead_alg alg)
 		spool->alg = alg;
 }
 
-static bool
-read_key(int fd, uint8_t *key, const char **errstr)
-{
-	struct stat st;
-	uint8_t extra;
-	ssize_t n;
-
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		*errstr = "master key is not a regular file";
-		return false;
-	}
-	if ((st.st_mode & 077) != 0) {
-		*errstr = "master key file is readable by others; it must "
-		          "have mode 0600";
-		return false;
-	}
-	n = read(fd, key, FM_SEALED_MASTERLEN);
-	if (n != FM_SEALED_MASTERLEN || read(fd, &extra, 1) != 0) {
-		fm_wipe(key, FM_SEALED_MASTERLEN);
-		*errstr = "master key file must hold exactly 32 bytes";
-		return false;
-	}
-	return true;
-}
-
 bool
 fm_spool_load_master_key(
     const char *path, bool create, uint8_t *key, const char **errstr)
 {
-	int fd;
-	bool ok;
-
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0) {
-		ok = read_key(fd, key, errstr);
-		close(fd);
-		return ok;
-	}
-	if (errno != ENOENT || !create) {
-		*errstr = errno == ELOOP ? "master key is a symbolic link"
-		                         : "cannot read the master key";
-		return false;
-	}
-	fd = open(
-	    path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		*errstr = "cannot create the master key";
-		return false;
-	}
-	ok = fm_random(key, FM_SEALED_MASTERLEN) &&
-	    write(fd, key, FM_SEALED_MASTERLEN) == FM_SEALED_MASTERLEN &&
-	    fsync(fd) == 0;
-	close(fd);
-	if (!ok) {
-		unlink(path);
-		fm_wipe(key, FM_SEALED_MASTERLEN);
-		*errstr = "cannot write the master key";
-	}
-	return ok;
+	return fm_keyfile_load(path, create, key, FM_SEALED_MASTERLEN, errstr);
 }
 
 void
@@ -184,28 +132,118 @@ fm_spool_identity(const char *uuid, int seq, char *buf, size_t size)
 	snprintf(buf, size, "%s#%d", uuid, seq);
 }
 
-enum fm_sealed_status
-fm_spool_write(fm_spool_t *spool, int in_fd, const char *identity,
-    uint64_t max_size, char *tmpname, uint64_t *size)
+/* The associated data of a wrapped key: what it may open. */
+static size_t
+wrap_aad(const char *name, const char *identity, const char *owner,
+    uint8_t *aad, size_t size)
 {
+	static const char label[] = "followme document key v1";
+	struct fm_wire_writer w;
+
+	fm_wire_writer_init(&w, aad, size);
+	fm_wire_put_bytes(&w, label, sizeof(label) - 1);
+	fm_wire_put_text8(&w, name, strlen(name) + 1);
+	fm_wire_put_text16(&w, identity, strlen(identity) + 1);
+	fm_wire_put_text16(&w, owner, strlen(owner) + 1);
+	return fm_wire_writer_end(&w);
+}
+
+/* The AEAD under the key-wrapping key derived from the master key. */
+static fm_aead_t *
+wrap_aead(const fm_spool_t *spool)
+{
+	static const char info[] = "followme document key wrap v1";
+	uint8_t kek[FM_AEAD_KEYLEN];
+	fm_aead_t *aead = NULL;
+
+	if (fm_aead_hkdf(spool->master, FM_SEALED_MASTERLEN, NULL, 0,
+	        (const uint8_t *)info, sizeof(info) - 1, kek, sizeof(kek)))
+		aead = fm_aead_create(FM_AEAD_CHACHA20_POLY1305, kek);
+	fm_wipe(kek, sizeof(kek));
+	return aead;
+}
+
+#define WRAP_AADMAX (64 + FM_SPOOL_NAMEMAX + 2 * (2 + 1024))
+
+/* Wraps key for (name, identity, owner) into out (FM_SPOOL_WRAPPEDLEN). */
+static bool
+wrap_key(const fm_spool_t *spool, const uint8_t *key, const char *name,
+    const char *identity, const char *owner, uint8_t *out)
+{
+	uint8_t aad[WRAP_AADMAX];
+	size_t aadlen = wrap_aad(name, identity, owner, aad, sizeof(aad));
+	fm_aead_t *aead;
+	bool ok;
+
+	if (aadlen == 0 || (aead = wrap_aead(spool)) == NULL)
+		return false;
+	out[0] = 1;
+	ok = fm_random(out + 1, FM_AEAD_NONCELEN) &&
+	    fm_aead_seal(aead, out + 1, aad, aadlen, key, FM_SEALED_MASTERLEN,
+	        out + 1 + FM_AEAD_NONCELEN,
+	        out + 1 + FM_AEAD_NONCELEN + FM_SEALED_MASTERLEN);
+	fm_aead_destroy(aead);
+	return ok;
+}
+
+/* The document key in key->wrapped, if it was wrapped for (name,
+ * identity, key->owner), into out; false otherwise. */
+static bool
+unwrap_key(const fm_spool_t *spool, const struct fm_spool_key *key,
+    const char *name, const char *identity, uint8_t *out)
+{
+	uint8_t aad[WRAP_AADMAX];
+	size_t aadlen;
+	fm_aead_t *aead;
+	bool ok;
+
+	if (key->wrapped == NULL || key->owner == NULL ||
+	    key->wrapped_len != FM_SPOOL_WRAPPEDLEN || key->wrapped[0] != 1)
+		return false;
+	aadlen = wrap_aad(name, identity, key->owner, aad, sizeof(aad));
+	if (aadlen == 0 || (aead = wrap_aead(spool)) == NULL)
+		return false;
+	ok = fm_aead_open(aead, key->wrapped + 1, aad, aadlen,
+	    key->wrapped + 1 + FM_AEAD_NONCELEN, FM_SEALED_MASTERLEN, out,
+	    key->wrapped + 1 + FM_AEAD_NONCELEN + FM_SEALED_MASTERLEN);
+	fm_aead_destroy(aead);
+	return ok;
+}
+
+enum fm_sealed_status
+fm_spool_write(fm_spool_t *spool, int in_fd, const char *name,
+    const char *identity, const char *owner, uint64_t max_size, char *tmpname,
+    uint64_t *size, uint8_t *wrapped)
+{
+	uint8_t key[FM_SEALED_MASTERLEN];
 	enum fm_sealed_status st;
 	uint8_t rnd[8];
 	char hex[2 * sizeof(rnd) + 1];
 	int fd;
 
-	if (spool == NULL || !spool->has_key)
+	if (spool == NULL || !spool->has_key || name == NULL ||
+	    identity == NULL || owner == NULL || wrapped == NULL)
 		return FM_SEALED_INTERNAL;
-	if (!fm_random(rnd, sizeof(rnd)))
+	if (!fm_random(rnd, sizeof(rnd)) || !fm_random(key, sizeof(key)))
 		return FM_SEALED_INTERNAL;
+	if (!wrap_key(spool, key, name, identity, owner, wrapped)) {
+		fm_wipe(key, sizeof(key));
+		return FM_SEALED_INTERNAL;
+	}
 	fm_hex_encode(rnd, sizeof(rnd), hex, sizeof(hex));
 	snprintf(tmpname, FM_SPOOL_NAMEMAX, "%s.part", hex);
 	fd = openat(spool->tmpfd, tmpname,
 	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
+	if (fd < 0) {
+		fm_wipe(key, sizeof(key));
 		return errno == ENOSPC || errno == EDQUOT ? FM_SEALED_NO_SPACE
 		                                          : FM_SEALED_IO;
-	st = fm_sealed_encrypt_fd(in_fd, fd, spool->master, spool->alg,
+	}
+	/* The document key takes the master key's place in the sealed
+	 * format: each file's key is derived from it, salt and identity. */
+	st = fm_sealed_encrypt_fd(in_fd, fd, key, spool->alg,
 	    FM_SEALED_CHUNK_DEFAULT, identity, max_size, size);
+	fm_wipe(key, sizeof(key));
 	if (st == FM_SEALED_OK && fsync(fd) != 0)
 		st = errno == ENOSPC || errno == EDQUOT ? FM_SEALED_NO_SPACE
 		                                        : FM_SEALED_IO;
@@ -237,36 +275,52 @@ fm_spool_discard(fm_spool_t *spool, const char *tmpname)
 /* Decrypts (sink) or verifies (sink NULL) document name. */
 static enum fm_sealed_status
 open_document(fm_spool_t *spool, const char *name, const char *identity,
+    const struct fm_spool_key *key,
     bool (*sink)(const uint8_t *buf, size_t len, void *arg), void *arg)
 {
+	uint8_t dockey[FM_SEALED_MASTERLEN];
+	const uint8_t *sealing;
 	enum fm_sealed_status st;
 	int fd;
 
-	if (spool == NULL || !spool->has_key || !name_is_safe(name))
+	if (spool == NULL || !spool->has_key || !name_is_safe(name) ||
+	    identity == NULL)
 		return FM_SEALED_INTERNAL;
+	/* Without a wrapped key: a document from before document keys. */
+	if (key == NULL || key->wrapped_len == 0)
+		sealing = spool->master;
+	else if (unwrap_key(spool, key, name, identity, dockey))
+		sealing = dockey;
+	else
+		return FM_SEALED_CORRUPT;
 	fd = openat(spool->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return FM_SEALED_IO;
-	st = sink != NULL
-	    ? fm_sealed_decrypt_fd(fd, spool->master, identity, sink, arg)
-	    : fm_sealed_verify_fd(fd, spool->master, identity);
-	close(fd);
+		st = FM_SEALED_IO;
+	else {
+		st = sink != NULL
+		    ? fm_sealed_decrypt_fd(fd, sealing, identity, sink, arg)
+		    : fm_sealed_verify_fd(fd, sealing, identity);
+		close(fd);
+	}
+	fm_wipe(dockey, sizeof(dockey));
 	return st;
 }
 
 enum fm_sealed_status
 fm_spool_read(fm_spool_t *spool, const char *name, const char *identity,
+    const struct fm_spool_key *key,
     bool (*sink)(const uint8_t *buf, size_t len, void *arg), void *arg)
 {
 	if (sink == NULL)
 		return FM_SEALED_INTERNAL;
-	return open_document(spool, name, identity, sink, arg);
+	return open_document(spool, name, identity, key, sink, arg);
 }
 
 enum fm_sealed_status
-fm_spool_verify(fm_spool_t *spool, const char *name, const char *identity)
+fm_spool_verify(fm_spool_t *spool, const char *name, const char *identity,
+    const struct fm_spool_key *key)
 {
-	return open_document(spool, name, identity, NULL, NULL);
+	return open_document(spool, name, identity, key, NULL, NULL);
 }
 
 bool

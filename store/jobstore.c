@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/aead.h"
 #include "store/sql.h"
 
 /* The job with uuid: its id and state, or 0 if none; -1 on error. */
@@ -126,11 +127,14 @@ add_document_in(fm_store_t *store, const struct fm_document *doc, int64_t now,
 {
 	bool counted = doc->pages >= 0;
 
+	if (doc->wrapped_len > sizeof(doc->wrapped_key))
+		return FM_CLAIM_ERROR;
 	if (!fm_sql_exec(store,
 	        "INSERT INTO documents (job_id, seq, name, format, size,"
 	        " spool_file, pages, color_pages, mono_pages, impressions,"
-	        " sheets, count_status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-	        " ?8, ?9, ?10, ?11, ?12) ON CONFLICT DO NOTHING",
+	        " sheets, count_status, wrapped_key) VALUES (?1, ?2, ?3, ?4,"
+	        " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+	        " ON CONFLICT DO NOTHING",
 	        FM_ARG_INT(doc->job_id), FM_ARG_INT(doc->seq),
 	        FM_ARG_TEXT(doc->name), FM_ARG_TEXT(doc->format),
 	        FM_ARG_INT(doc->size), FM_ARG_TEXT(doc->spool_file),
@@ -139,7 +143,10 @@ add_document_in(fm_store_t *store, const struct fm_document *doc, int64_t now,
 	        counted ? FM_ARG_INT(doc->mono_pages) : FM_ARG_NULL,
 	        counted ? FM_ARG_INT(doc->impressions) : FM_ARG_NULL,
 	        counted ? FM_ARG_INT(doc->sheets) : FM_ARG_NULL,
-	        FM_ARG_TEXT(doc->count_status)))
+	        FM_ARG_TEXT(doc->count_status),
+	        doc->wrapped_len > 0
+	            ? FM_ARG_BLOB(doc->wrapped_key, doc->wrapped_len)
+	            : FM_ARG_NULL))
 		return FM_CLAIM_ERROR;
 	if (fm_sql_changes(store) == 0)
 		return FM_CLAIM_DUPLICATE;
@@ -260,11 +267,22 @@ fm_jobstore_documents(fm_store_t *store, int64_t job_id,
 	doc.job_id = job_id;
 	ok = fm_sql_open(&rows, store,
 	    "SELECT seq, name, format, size, spool_file, pages, color_pages,"
-	    " mono_pages, impressions, sheets, count_status"
+	    " mono_pages, impressions, sheets, count_status, wrapped_key"
 	    " FROM documents WHERE job_id = ?1 ORDER BY seq",
 	    FM_ARG_INT(job_id));
-	while (ok && fm_sql_next(&rows, document_cols, &doc))
+	while (ok && fm_sql_next(&rows, document_cols, &doc)) {
+		int n = sqlite3_column_bytes(rows.st, 11);
+
+		/* A key of any other size would not unwrap: drop it. */
+		doc.wrapped_len = 0;
+		if (n > 0 && (size_t)n <= sizeof(doc.wrapped_key)) {
+			memcpy(doc.wrapped_key,
+			    sqlite3_column_blob(rows.st, 11), (size_t)n);
+			doc.wrapped_len = (size_t)n;
+		}
 		ok = fn(&doc, arg);
+	}
+	fm_wipe(doc.wrapped_key, sizeof(doc.wrapped_key));
 	return fm_sql_close(&rows) && ok;
 }
 
@@ -340,7 +358,7 @@ bool
 fm_jobstore_forget_file(fm_store_t *store, int64_t job_id, int seq)
 {
 	return fm_sql_exec(store,
-	    "UPDATE documents SET spool_file = NULL"
+	    "UPDATE documents SET spool_file = NULL, wrapped_key = NULL"
 	    " WHERE job_id = ?1 AND seq = ?2",
 	    FM_ARG_INT(job_id), FM_ARG_INT(seq));
 }

@@ -27,6 +27,8 @@ struct fm_job {
 	int64_t color_pages; /* of those, in colour; -1 when pages is */
 };
 
+#define FM_JOBSTORE_WRAPPEDMAX 64 /* a document's wrapped key, bytes */
+
 struct fm_document {
 	int64_t job_id;
 	int seq;
@@ -36,6 +38,10 @@ struct fm_document {
 	char spool_file[64]; /* "" once destroyed */
 	int64_t pages, color_pages, mono_pages, impressions, sheets;
 	char count_status[32];
+	/* The document's key, wrapped (spooler/spool.h); wrapped_len 0 for
+	 * a document stored before document keys, or once destroyed. */
+	uint8_t wrapped_key[FM_JOBSTORE_WRAPPEDMAX];
+	size_t wrapped_len;
 };
 
 enum fm_claim {
@@ -101,7 +107,13 @@ bool fm_jobstore_end(fm_store_t *store, int64_t job_id, const char *state,
 bool fm_jobstore_extend(fm_store_t *store, int64_t job_id, const char *owner,
     int64_t expires_at, const char *detail, int64_t now);
 
-/* 'fm_jobstore_forget_file()' - mark a document's spool file as destroyed. */
+/*
+ * 'fm_jobstore_forget_file()' - mark a document's spool file as destroyed
+ * and erase its wrapped key: without it nobody, even with the master key
+ * and a copy of the file, can open the document again.  With the store's
+ * secure_delete the key's bytes are overwritten in the database file;
+ * fm_store_checkpoint() then clears them from the WAL.
+ */
 bool fm_jobstore_forget_file(fm_store_t *store, int64_t job_id, int seq);
 
 /* 'fm_jobstore_expired()' - the ids of held jobs whose expires_at <= now, at

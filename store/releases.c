@@ -224,3 +224,44 @@ fm_releases_recover(fm_store_t *store, int64_t now,
 	}
 	return done;
 }
+
+int
+fm_releases_unsettled(fm_store_t *store,
+    void (*fn)(const struct fm_release *r, const struct fm_release_count *c,
+        bool measured, void *arg),
+    void *arg)
+{
+	struct fm_release rs[64];
+	struct fm_release_count cs[64];
+	bool measured[64];
+	struct fm_sql_rows rows;
+	int n = 0;
+
+	if (store == NULL)
+		return -1;
+	memset(rs, 0, sizeof(rs));
+	/* Read whole before fn runs: settling writes to the store. */
+	if (!fm_sql_open(&rows, store,
+	        "SELECT id, job_id, user, terminal, printer, copies, sides,"
+	        " color_mode, estimate_impressions, state, estimate_amount,"
+	        " price_version, reservation_id, coalesce(printer_jobs, ''),"
+	        " coalesce(impressions, 0), coalesce(sheets, -1), measured"
+	        " FROM releases WHERE reservation_id != 0 AND charged IS NULL"
+	        " AND state IN ('completed', 'failed', 'unknown')"
+	        " ORDER BY id LIMIT 64",
+	        FM_NO_ARGS)) {
+		fm_sql_close(&rows);
+		return -1;
+	}
+	while (n < 64 && fm_sql_next(&rows, release_cols, &rs[n])) {
+		cs[n].impressions = sqlite3_column_int64(rows.st, 14);
+		cs[n].sheets = sqlite3_column_int64(rows.st, 15);
+		measured[n] = sqlite3_column_int64(rows.st, 16) != 0;
+		n++;
+	}
+	if (!fm_sql_close(&rows))
+		return -1;
+	for (int i = 0; fn != NULL && i < n; i++)
+		fn(&rs[i], &cs[i], measured[i], arg);
+	return n;
+}

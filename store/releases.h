@@ -84,4 +84,18 @@ int fm_releases_recover(fm_store_t *store, int64_t now,
         const struct fm_release_count *c, bool measured, void *arg),
     void *arg);
 
+/*
+ * 'fm_releases_unsettled()' - releases that ended (printed, failed or
+ * recovered) with a ledger reservation but no recorded charge: their
+ * settle failed (the ledger writer was gone).  Calls fn for each, up to
+ * 64 a call, with what the release recorded as printed, for the caller
+ * to settle through the ledger (which then records the charge, taking
+ * it off this list); fn NULL only counts them.  Returns how many, or -1
+ * on a database error.
+ */
+int fm_releases_unsettled(fm_store_t *store,
+    void (*fn)(const struct fm_release *r, const struct fm_release_count *c,
+        bool measured, void *arg),
+    void *arg);
+
 #endif

@@ -249,6 +249,21 @@ const char *const fm_schema_migrations[] = {
     "  terminal TEXT NOT NULL UNIQUE,"
     "  until INTEGER NOT NULL"
     ");",
+
+    /* 7: where the ledger's keyed chain starts (HMAC under ledger.key;
+     * the rows before it keep their SHA-256 chain), with the key's MAC
+     * over that row number so it cannot be moved (issue 12). */
+    "CREATE TABLE ledger_keying ("
+    "  one INTEGER PRIMARY KEY CHECK (one = 1),"
+    "  keyed_from INTEGER NOT NULL CHECK (keyed_from >= 1),"
+    "  mac BLOB NOT NULL"
+    ");",
+
+    /* 8: each document's own random key, wrapped under a key derived
+     * from master.key and bound to the document and its owner; erased
+     * when the document is destroyed.  NULL: a document stored before,
+     * sealed under the master key (issue 12). */
+    "ALTER TABLE documents ADD COLUMN wrapped_key BLOB;",
 };
 
 const int fm_schema_migration_count =

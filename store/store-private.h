@@ -13,6 +13,18 @@
 
 #include "store/store.h"
 
+#define FM_STORE_LEDGER_KEYLEN 32
+
+/*
+ * 'fm_store_set_ledger_key()', 'fm_store_ledger_key()' - the ledger's
+ * MAC key (FM_STORE_LEDGER_KEYLEN bytes) held with the handle for
+ * quota/ledger.c, which sets it (fm_ledger_set_key()) and uses it: the
+ * handle copies key (NULL forgets it) and wipes it when closed.  The
+ * getter returns a borrowed pointer, or NULL when no key was set.
+ */
+void fm_store_set_ledger_key(fm_store_t *store, const uint8_t *key);
+const uint8_t *fm_store_ledger_key(const fm_store_t *store);
+
 /* 'fm_store_db()' - the connection behind a store handle (borrowed). */
 sqlite3 *fm_store_db(fm_store_t *store);
 

@@ -9,9 +9,11 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "common/aead.h"
 #include "common/log.h"
 #include "store/groupsync.h"
 
@@ -39,6 +41,10 @@ struct fm_store {
 		const char *sql;
 		sqlite3_stmt *st;
 	} cache[STMT_CACHE];
+	/* The ledger's MAC key (quota/ledger.c), in the processes that
+	 * write or verify the ledger; wiped on close. */
+	uint8_t ledger_key[FM_STORE_LEDGER_KEYLEN];
+	bool has_ledger_key;
 };
 
 sqlite3_stmt *
@@ -341,6 +347,7 @@ fm_store_close(fm_store_t *store)
 		sqlite3_finalize(store->cache[i].st);
 	sqlite3_close_v2(store->db);
 	fm_groupsync_close(store->sync);
+	fm_wipe(store->ledger_key, sizeof(store->ledger_key));
 	free(store);
 }
 
@@ -355,6 +362,9 @@ fm_store_open(const char *path, const char **errstr)
 	    "PRAGMA synchronous = FULL",
 	    "PRAGMA foreign_keys = ON",
 	    "PRAGMA trusted_schema = OFF",
+	    /* Deleted content (a destroyed document's wrapped key) is
+	     * overwritten, not left in free space of the file. */
+	    "PRAGMA secure_delete = ON",
 	};
 	fm_store_t *store = NULL;
 	const char *dummy;
@@ -406,4 +416,42 @@ fm_store_open(const char *path, const char **errstr)
 fail:
 	fm_store_close(store);
 	return NULL;
+}
+
+void
+fm_store_set_ledger_key(fm_store_t *store, const uint8_t *key)
+{
+	if (store == NULL)
+		return;
+	if (key == NULL)
+		fm_wipe(store->ledger_key, sizeof(store->ledger_key));
+	else
+		memcpy(store->ledger_key, key, sizeof(store->ledger_key));
+	store->has_ledger_key = key != NULL;
+}
+
+const uint8_t *
+fm_store_ledger_key(const fm_store_t *store)
+{
+	return store != NULL && store->has_ledger_key ? store->ledger_key
+	                                              : NULL;
+}
+
+bool
+fm_store_checkpoint(fm_store_t *store)
+{
+	int rc;
+
+	if (store == NULL || !sqlite3_get_autocommit(store->db))
+		return false;
+	rc = sqlite3_wal_checkpoint_v2(
+	    store->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		/* A reader of an older snapshot keeps its frames: they go
+		 * with the next checkpoint that completes. */
+		fm_log_debug(
+		    "store: WAL not truncated: %s", sqlite3_errstr(rc));
+		return false;
+	}
+	return true;
 }

@@ -28,6 +28,15 @@ fm_store_t *fm_store_open(const char *path, const char **errstr);
 /* 'fm_store_close()' - close the handle; NULL is a no-op. */
 void fm_store_close(fm_store_t *store);
 
+/*
+ * 'fm_store_checkpoint()' - copy the WAL into the database file and
+ * truncate it (SQLITE_CHECKPOINT_TRUNCATE), so that page images holding
+ * deleted data (a destroyed document's key) leave the WAL.  Outside a
+ * transaction only; false if it could not complete now (a reader of an
+ * older snapshot: a later checkpoint completes it).
+ */
+bool fm_store_checkpoint(fm_store_t *store);
+
 /* 'fm_store_schema_version()' - the schema version now in the file. */
 int fm_store_schema_version(fm_store_t *store);
 

@@ -217,6 +217,100 @@ case_privacy() {
 }
 fm_needs privacy charges_and_exports
 
+# forge_chain DB [--edit ID] [--drop-keying | --move-keying]: what
+# someone with the database but not ledger.key can do: change a row (and
+# its account's cached balance to match), then recompute the chain as
+# plain SHA-256 from the first row, head included, as the unkeyed ledger
+# was computed.
+forge_chain() {
+	as_user /usr/bin/python3 - "$@" <<'PY'
+import hashlib, sqlite3, struct, sys
+db, args = sys.argv[1], sys.argv[2:]
+c = sqlite3.connect(db)
+c.executescript("DROP TRIGGER IF EXISTS ledger_no_update;"
+                "DROP TRIGGER IF EXISTS ledger_no_delete;")
+if "--edit" in args:
+    rid = int(args[args.index("--edit") + 1])
+    acc, = c.execute("SELECT account_id FROM ledger WHERE id = ?", (rid,)).fetchone()
+    c.execute("UPDATE ledger SET amount = amount + 100 WHERE id = ?", (rid,))
+    c.execute("UPDATE accounts SET balance = balance + 100 WHERE id = ?", (acc,))
+def i64(v): return struct.pack(">q", v)
+def st(v): return i64(-1) if v is None else i64(len(v.encode())) + v.encode()
+prev = bytes(32)
+for r in c.execute("SELECT id, at, account_id, kind, amount, held, user, dept,"
+                   " printer, coalesce(job_id, 0), coalesce(reservation, 0),"
+                   " coalesce(price_version, 0), measured, media, mono_simplex,"
+                   " mono_duplex, colour_simplex, colour_duplex, sheets,"
+                   " idem_key, reason, admin FROM ledger ORDER BY id").fetchall():
+    h = hashlib.sha256(prev)
+    for k, v in enumerate(r):
+        h.update(st(v) if k in (3, 6, 7, 8, 13, 19, 20, 21) else i64(v))
+    c.execute("UPDATE ledger SET prev_hash = ?, hash = ? WHERE id = ?", (prev, h.digest(), r[0]))
+    prev, last = h.digest(), r[0]
+c.execute("UPDATE ledger_head SET last_id = ?, hash = ?", (last, prev))
+if "--drop-keying" in args:
+    c.execute("DELETE FROM ledger_keying")
+if "--move-keying" in args:
+    c.execute("UPDATE ledger_keying SET keyed_from = ?", (last + 1,))
+c.commit()
+PY
+}
+db_save() { as_user sqlite3 "$STATE/followme.db" ".backup $STATE/saved.db"; }
+db_restore() { as_user sqlite3 "$STATE/followme.db" ".restore $STATE/saved.db"; }
+
+# The chain is keyed (issue 12, item 17): a row rewritten with the whole
+# chain recomputed as unkeyed SHA-256 -- and the keying record removed,
+# or moved past the end to call every row unkeyed -- is caught by
+# ledger verify; without its key (missing, or readable by others)
+# verify fails clearly.
+case_ledger_forged_chain() {
+	expect_rc 0 ledger verify
+	db_save
+	forge_chain "$STATE/followme.db" --edit 6
+	expect_rc 1 ledger verify
+	expect_err "row 6: content does not match its MAC"
+	forge_chain "$STATE/followme.db" --drop-keying
+	expect_rc 1 ledger verify
+	expect_err "no row is keyed"
+	db_restore
+	forge_chain "$STATE/followme.db" --edit 6 --move-keying
+	expect_rc 1 ledger verify
+	expect_err "does not carry the key's MAC"
+	db_restore
+	expect_rc 0 ledger verify
+	as_user mv "$STATE/ledger.key" "$STATE/ledger.key.saved"
+	expect_rc 1 ledger verify
+	expect_err "ledger.key: the key file does not exist"
+	[ ! -e "$STATE/ledger.key" ] || fm_die "ledger verify created a ledger key"
+	as_user mv "$STATE/ledger.key.saved" "$STATE/ledger.key"
+	as_user chmod 640 "$STATE/ledger.key"
+	expect_rc 1 ledger verify
+	expect_err "ledger.key: the key file is readable by others"
+	as_user chmod 600 "$STATE/ledger.key"
+	expect_rc 0 ledger verify
+	expect_out "keyed chain and balances verified"
+}
+fm_needs ledger_forged_chain charges_and_exports
+
+# A ledger written before it was keyed (as before an upgrade: an
+# unkeyed chain, no key, no keying record) stays verifiable: the first
+# command that writes creates the key and keys every later row; verify
+# proves those and names the unkeyed prefix.
+case_ledger_unkeyed_prefix() {
+	db_save
+	as_user mv "$STATE/ledger.key" "$STATE/ledger.key.saved"
+	forge_chain "$STATE/followme.db" --drop-keying
+	rows=$(as_user sqlite3 "$STATE/followme.db" "SELECT count(*) FROM ledger")
+	expect_rc 0 quota grant --department O10 --amount 1 --reason 'after the upgrade'
+	[ "$(stat -c %a "$STATE/ledger.key")" = 600 ] || fm_die "ledger.key mode $(stat -c %a "$STATE/ledger.key")"
+	expect_rc 0 ledger verify
+	expect_out "rows 1 to $rows were written before the ledger was keyed"
+	db_restore
+	as_user mv -f "$STATE/ledger.key.saved" "$STATE/ledger.key"
+	expect_rc 0 ledger verify
+}
+fm_needs ledger_unkeyed_prefix charges_and_exports
+
 # Ledger verification, then against a tampered row.
 case_ledger_verify() {
 	expect_rc 0 ledger verify

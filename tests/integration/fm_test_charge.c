@@ -30,6 +30,7 @@ main(int argc, char **argv)
 	struct fm_ledger_settle settle;
 	fm_ledger_t *ledger;
 	fm_store_t *s;
+	char keypath[512], *slash;
 	long long job;
 
 	if (argc != 9) {
@@ -38,7 +39,20 @@ main(int argc, char **argv)
 		    "MONO_S MONO_D COLOUR_S\n");
 		return 1;
 	}
+	/* Charges as the ledger writer would: with the ledger key beside
+	 * the database. */
+	snprintf(keypath, sizeof(keypath), "%s", argv[1]);
+	if ((slash = strrchr(keypath, '/')) != NULL)
+		*slash = '\0';
+	else
+		snprintf(keypath, sizeof(keypath), ".");
+	if (strlen(keypath) + sizeof("/ledger.key") > sizeof(keypath)) {
+		fprintf(stderr, "%s: path too long\n", argv[1]);
+		return 1;
+	}
+	strcat(keypath, "/ledger.key");
 	if ((s = fm_store_open(argv[1], &errstr)) == NULL ||
+	    !fm_ledger_load_key(s, keypath, false, &errstr) ||
 	    (ledger = fm_ledger_local_open(s)) == NULL) {
 		fprintf(stderr, "%s: %s\n", argv[1], errstr);
 		return 1;

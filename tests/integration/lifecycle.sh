@@ -102,6 +102,64 @@ case_admin_purge_expired() {
 # Job 2 is case_tampered_spool_file's, still held.
 fm_needs admin_purge_expired tampered_spool_file
 
+# job_of UUID-SUFFIX: Followme's id of the job held by hold().
+job_of() {
+	fm_admin jobs list --all --json |
+		python3 -c "import json,sys; print([j['id'] for j in json.load(sys.stdin) if j['uuid'].endswith('0000000$1')][0])"
+}
+db_sql() { fm_as followme sqlite3 "$T/state/followme.db" "$@"; }
+# key_in_db HEX: whether these bytes are anywhere in the database file or
+# its WAL, in any page, live or free.
+key_in_db() {
+	fm_as followme /usr/bin/python3 - "$1" "$T/state/followme.db" "$T/state/followme.db-wal" <<'PY'
+import os, sys
+key = bytes.fromhex(sys.argv[1])
+found = [p for p in sys.argv[2:] if os.path.exists(p) and key in open(p, "rb").read()]
+sys.exit(0 if found else 1)
+PY
+}
+
+# A held document has a random key of its own, stored only wrapped in
+# its row (issue 12, item 16).  Deleted (followme-admin jobs delete) or
+# expired (purge-expired, the function followmed's timer runs), the key
+# is erased: a copy of the spool file taken before no longer opens, even
+# with master.key and the database, and the wrapped key's bytes are
+# neither in the database file nor in its WAL.
+case_deletion_destroys_key() {
+	local job wrapped ended
+	for how in delete expire; do
+		fm_ensure_followmed
+		case $how in delete) hold 7 fmbob ;; expire) hold 8 fmbob ;; esac
+		# Nothing but this test ends the job from here on.
+		fm_stop_followmed
+		job=$(job_of $([ $how = delete ] && echo 7 || echo 8))
+		uuid="urn:uuid:00000000-0000-0000-0000-00000000000$([ $how = delete ] && echo 7 || echo 8)"
+		wrapped=$(db_sql "SELECT hex(wrapped_key) FROM documents WHERE job_id = $job AND seq = 1")
+		[ ${#wrapped} -eq 122 ] || fm_die "job $job: no wrapped key in its row: '$wrapped'"
+		key_in_db "$wrapped" || fm_die "the wrapped key is not in the database to begin with"
+		fm_unseal "$job-1" "$uuid" 1 | cmp -s - "$T/doc.pdf" || fm_die "job $job does not open while held"
+		fm_as followme cat "$T/state/spool/$job-1" > "$T/copy-$job"
+		case $how in
+		delete)
+			fm_admin jobs delete "$job" | grep -q "Deleted job $job of fmbob" || fm_die "delete $job"
+			ended=deleted ;;
+		expire)
+			db_sql "UPDATE jobs SET expires_at = 1 WHERE id = $job"
+			fm_admin jobs purge-expired | grep -q "Purged 1 expired job(s)" || fm_die "purge-expired"
+			ended=expired ;;
+		esac
+		[ ! -e "$T/state/spool/$job-1" ] || fm_die "$ended job's file still there"
+		[ "$(db_sql "SELECT count(*) FROM documents WHERE job_id = $job AND wrapped_key IS NOT NULL")" = 0 ] ||
+			fm_die "$ended job $job keeps a wrapped key"
+		key_in_db "$wrapped" && fm_die "the $ended job's wrapped key is still in the database file or WAL"
+		# The copy put back: master.key and the database do not open it.
+		fm_as followme sh -c "cat > '$T/state/spool/$job-1'" < "$T/copy-$job"
+		fm_unseal "$job-1" "$uuid" 1 >/dev/null 2>"$T/err"
+		[ $? -eq 3 ] || fm_die "the copy of $ended job $job still opens: $(cat "$T/err")"
+		fm_as followme rm -f "$T/state/spool/$job-1"
+	done
+}
+
 check_usage() { # check_usage EXPECTED-RC MESSAGE ARGS...
 	local want=$1 msg=$2
 	shift 2

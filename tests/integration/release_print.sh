@@ -282,29 +282,61 @@ delay_of() { # the restart delay followmed logged when writer $1 died
 		"$T/log/followmed.log" | awk '{print $(NF-1)}'
 }
 
-# Charges go through followmed's ledger writer.  Killed, it is replaced; a
-# release meanwhile (its session charges directly) is charged exactly
-# once, and so is one through the new writer.
+# Charges go through followmed's ledger writer; a session has no ledger
+# key and never charges by itself (issue 12, item 17).  A writer that
+# does not answer: the release is refused, clearly, the job stays held
+# and nothing is charged.  Killed, it is replaced, and a release through
+# the new one is charged once.
 case_ledger_writer_replaced() {
 	old=$(writer_pid) || fm_die "no ledger writer under followmed"
 	hold_pdf 50 fmalice 1
 	hold_pdf 51 fmalice 1
 	b0=$(bal)
-	kill -9 "$old"
+	kill -STOP "$old"
 	out=$(printf 'hello\npin fmalice 1234\nrelease %s\n' "$(fid 50)" | fm_term t1)
-	echo "$out" | grep -q "stage=4 pages=3 charge=20 " || fm_die "release with the writer killed: $out"
-	[ "$(echo "$b0 - $(bal)" | bc)" = ".20" ] || fm_die "charged $b0 -> $(bal) with the writer killed"
-	new=""
-	for _ in $(seq 1 50); do
-		new=$(writer_pid) && [ "$new" != "$old" ] && break
-		sleep 0.1
-	done
-	[ -n "$new" ] && [ "$new" != "$old" ] || fm_die "followmed did not start another ledger writer"
+	kill -9 "$old"
+	echo "$out" | grep -q "stage=5 .*message=Not printed: the charging service is not available; try again in a minute." ||
+		fm_die "release without a ledger writer: $out"
+	[ "$(bal)" = "$b0" ] || fm_die "charged $b0 -> $(bal) without a ledger writer"
+	fm_admin jobs show "$(fid 50)" | grep -q "state:    held" || fm_die "job 50 not held after the refusal"
+	new=$(wait_new_writer "$old" 10) || fm_die "followmed did not start another ledger writer"
 	grep -q "ledger writer $old ended (signal 9); starting another in [01] s" "$T/log/followmed.log" ||
 		fm_die "writer's end not logged"
-	out=$(printf 'hello\npin fmalice 1234\nrelease %s\n' "$(fid 51)" | fm_term t1)
-	echo "$out" | grep -q "stage=4 pages=3 charge=20 " || fm_die "release through the new writer: $out"
+	for j in 50 51; do
+		out=$(printf 'hello\npin fmalice 1234\nrelease %s\n' "$(fid $j)" | fm_term t1)
+		echo "$out" | grep -q "stage=4 pages=3 charge=20 " || fm_die "release $j through the new writer: $out"
+	done
 	[ "$(echo "$b0 - $(bal)" | bc)" = ".40" ] || fm_die "charged $b0 -> $(bal) after two releases"
+	fm_admin ledger verify | grep -q "Ledger OK" || fm_die "ledger does not verify"
+}
+
+# The writer dies while a job prints: the session cannot settle (it
+# holds no ledger key), the release keeps the charge to settle, and
+# followmed settles it with the ledger key, once (issue 12, item 17).
+case_settle_left_to_followmed() {
+	old=$(writer_pid) || fm_die "no ledger writer under followmed"
+	hold_pdf 52 fmalice 1
+	j=$(fid 52)
+	b0=$(bal)
+	printf 'hello\npin fmalice 1234\nrelease %s\n' "$j" | fm_term t1 > "$T/out52" 2>&1 &
+	rel=$!
+	for _ in $(seq 1 100); do grep -q "stage=1" "$T/out52" && break; sleep 0.1; done
+	grep -q "stage=1" "$T/out52" || fm_die "release 52 never reserved: $(cat "$T/out52")"
+	kill -9 "$old"
+	wait "$rel" 2>/dev/null
+	grep -q "^PROGRESS job=$j stage=4" "$T/out52" || fm_die "job 52 not printed: $(cat "$T/out52")"
+	for _ in $(seq 1 100); do
+		grep -q "charge settled by followmed (3 impression(s), 20 charged)" "$T/log/followmed.log" && break
+		sleep 0.2
+	done
+	grep -q "cannot settle the charge: the charging service is not available" "$T/log/followmed.log" ||
+		fm_die "the session's settle did not fail: $(grep -i settle "$T/log/followmed.log")"
+	grep -q "charge settled by followmed (3 impression(s), 20 charged)" "$T/log/followmed.log" ||
+		fm_die "followmed did not settle the release: $(grep -i settle "$T/log/followmed.log")"
+	[ "$(echo "$b0 - $(bal)" | bc)" = ".20" ] || fm_die "charged $b0 -> $(bal) for 3 impressions"
+	fm_admin --json balance user fmalice | python3 -c 'import json,sys; b=json.load(sys.stdin); sys.exit(b["held"] not in (0, "0.00"))' ||
+		fm_die "a reservation is still held: $(fm_admin balance user fmalice)"
+	wait_new_writer "$old" 10 >/dev/null || fm_die "followmed did not start another ledger writer"
 	fm_admin ledger verify | grep -q "Ledger OK" || fm_die "ledger does not verify"
 }
 

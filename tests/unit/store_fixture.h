@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store/store-private.h"
@@ -16,22 +17,46 @@
 struct fixture {
 	char dir[64];
 	char path[128];
+	char ledger_key[128]; /* the ledger key's file, beside the store */
 	fm_store_t *store;
 };
+
+/* The ledger key of every fixture (in its file and on its stores). */
+static const uint8_t fixture_ledger_key[FM_STORE_LEDGER_KEYLEN] = {
+    'f', 'i', 'x', 't', 'u', 'r', 'e', ' ', 'l', 'e', 'd', 'g', 'e', 'r'};
+
+/* A store opened at path with the fixture's ledger key, as a process
+ * that writes the ledger has it; NULL (logged) on failure. */
+static inline fm_store_t *
+fixture_store_open(const char *path)
+{
+	const char *errstr = NULL;
+	fm_store_t *s = fm_store_open(path, &errstr);
+
+	if (s == NULL)
+		fprintf(stderr, "fixture: %s\n", errstr);
+	fm_store_set_ledger_key(s, fixture_ledger_key);
+	return s;
+}
 
 static inline fm_store_t *
 fixture_open(struct fixture *fx)
 {
-	const char *errstr = NULL;
+	FILE *f;
 
 	snprintf(fx->dir, sizeof(fx->dir), "/tmp/fm-test-XXXXXX");
 	if (mkdtemp(fx->dir) == NULL)
 		return NULL;
 	snprintf(fx->path, sizeof(fx->path), "%s/followme.db", fx->dir);
-	fx->store = fm_store_open(fx->path, &errstr);
-	if (fx->store == NULL)
-		fprintf(stderr, "fixture: %s\n", errstr);
-	return fx->store;
+	snprintf(
+	    fx->ledger_key, sizeof(fx->ledger_key), "%s/ledger.key", fx->dir);
+	if ((f = fopen(fx->ledger_key, "w")) == NULL ||
+	    fwrite(fixture_ledger_key, sizeof(fixture_ledger_key), 1, f) != 1 ||
+	    fclose(f) != 0 || chmod(fx->ledger_key, 0600) != 0) {
+		fprintf(stderr, "fixture: cannot write %s\n", fx->ledger_key);
+		return NULL;
+	}
+	return fx->store = fixture_store_open(fx->path);
 }
 
 /* The first column of the first row sql yields, or -1. */

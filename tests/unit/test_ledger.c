@@ -262,8 +262,7 @@ fork_charger(
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		const char *e;
-		fm_store_t *c = fm_store_open(fx->path, &e);
+		fm_store_t *c = fixture_store_open(fx->path);
 
 		_exit(c == NULL ? 1 : work(c, arg));
 	}
@@ -447,7 +446,7 @@ test_hash_chain(struct fixture *fx)
 	    {"DROP TRIGGER ledger_no_update; DROP TRIGGER ledger_no_delete; "
 	     "UPDATE ledger SET amount = 0 WHERE id = 3; UPDATE accounts SET "
 	     "balance = balance + 10 WHERE kind = 'user'",
-	        "row 3: content does not match its hash", NULL},
+	        "row 3: content does not match its MAC", NULL},
 	    /* Deleting a row in the middle breaks the link of the next. */
 	    {"DELETE FROM ledger WHERE id = 5", "row 6: does not follow row 4",
 	        NULL},
@@ -480,7 +479,7 @@ test_hash_chain(struct fixture *fx)
 		fm_store_close(fx->store);
 		fx->store = NULL;
 		ASSERT_INT_EQ(sqlite_cli(fx->path, tampered[i].sql), 0);
-		fx->store = s = fm_store_open(fx->path, &errstr);
+		fx->store = s = fixture_store_open(fx->path);
 		ASSERT_NOT_NULL(s);
 		ASSERT_FALSE(
 		    fm_ledger_verify(s, &rows, report, sizeof(report)));
@@ -488,6 +487,77 @@ test_hash_chain(struct fixture *fx)
 		if (tampered[i].also != NULL)
 			ASSERT_STR_CONTAINS(report, tampered[i].also);
 	}
+}
+
+/* Reopens fx's store after sql ran on its file (NULL: none), with key
+ * (NULL: none): as another process would see it. */
+static fm_store_t *
+reopen(struct fixture *fx, const char *sql, const uint8_t *key)
+{
+	const char *errstr = NULL;
+
+	fm_store_close(fx->store);
+	fx->store = NULL;
+	if (sql != NULL && sqlite_cli(fx->path, sql) != 0)
+		return NULL;
+	fx->store = fm_store_open(fx->path, &errstr);
+	if (key != NULL)
+		fm_ledger_set_key(fx->store, key);
+	return fx->store;
+}
+
+/*
+ * The chain is keyed with the ledger key: a process without it can
+ * neither charge nor verify; another key, a moved or removed record of
+ * where keying starts, are all reported; a missing key file is a clear
+ * error, and a new one starts the keyed chain after the rows there.
+ */
+static void
+test_ledger_key(struct fixture *fx)
+{
+	static const uint8_t other[FM_LEDGER_LEDGERKEYLEN] = {'x'};
+	fm_store_t *s = fx->store;
+	struct outcome o;
+	const char *errstr = NULL;
+	char report[2048], path[160];
+	int64_t rows = 0;
+
+	ASSERT_TRUE(setup(s, 1000, 0));
+	ASSERT_TRUE(reserve(s, "alice", NULL, 10, "k1", 1, &o));
+	ASSERT_INT_EQ(fm_ledger_keyed_from(s), 1);
+	ASSERT_TRUE(fixture_verify(s, &rows));
+	/* Without the key: no charge, no verification. */
+	ASSERT_NOT_NULL((s = reopen(fx, NULL, NULL)));
+	ASSERT_FALSE(reserve(s, "alice", NULL, 10, "k2", 2, &o));
+	ASSERT_FALSE(fm_ledger_verify(s, &rows, report, sizeof(report)));
+	ASSERT_STR_CONTAINS(report, "no ledger key");
+	/* Another key: every keyed row and the record fail. */
+	ASSERT_NOT_NULL((s = reopen(fx, NULL, other)));
+	ASSERT_FALSE(fm_ledger_verify(s, &rows, report, sizeof(report)));
+	ASSERT_STR_CONTAINS(report, "row 1: content does not match its MAC");
+	ASSERT_STR_CONTAINS(report, "does not carry the key's MAC");
+	/* The key file: missing is an error unless created. */
+	snprintf(path, sizeof(path), "%s/none.key", fx->dir);
+	ASSERT_FALSE(fm_ledger_load_key(s, path, false, &errstr));
+	ASSERT_STR_EQ(errstr, "the key file does not exist");
+	ASSERT_TRUE(fm_ledger_load_key(s, fx->ledger_key, false, &errstr));
+	ASSERT_TRUE(fm_ledger_verify(s, &rows, report, sizeof(report)));
+	/* Moving where keying starts (to call keyed rows unkeyed) is seen. */
+	ASSERT_NOT_NULL(
+	    (s = reopen(fx, "UPDATE ledger_keying SET keyed_from = 99",
+	         fixture_ledger_key)));
+	ASSERT_FALSE(fm_ledger_verify(s, &rows, report, sizeof(report)));
+	ASSERT_STR_CONTAINS(report, "does not carry the key's MAC");
+	/* So is removing it, and nothing is charged on top of that. */
+	ASSERT_NOT_NULL(
+	    (s = reopen(fx, "DELETE FROM ledger_keying", fixture_ledger_key)));
+	ASSERT_FALSE(fm_ledger_verify(s, &rows, report, sizeof(report)));
+	ASSERT_STR_CONTAINS(report, "no row is keyed");
+	ASSERT_FALSE(reserve(s, "alice", NULL, 10, "k3", 3, &o));
+	/* A new key (as after an upgrade) keys the rows after those there. */
+	ASSERT_TRUE(fm_ledger_load_key(s, path, true, &errstr));
+	ASSERT_INT_EQ(fm_ledger_keyed_from(s), rows + 1);
+	ASSERT_TRUE(reserve(s, "alice", NULL, 10, "k4", 4, &o));
 }
 
 #define DAY0 INT64_C(1767225600) /* 2026-01-01 UTC */
@@ -528,6 +598,7 @@ main(void)
 	RUN_FIXTURE(test_concurrent_processes);
 	RUN_FIXTURE(test_killed_mid_charge);
 	RUN_FIXTURE(test_hash_chain);
+	RUN_FIXTURE(test_ledger_key);
 	RUN_STORE(test_closed_period);
 	return harness_done();
 }

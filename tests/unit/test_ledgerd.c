@@ -51,7 +51,8 @@ setup(fm_store_t *s)
 }
 
 static bool
-writer_start(struct writer_proc *w, const char *db, int control_end)
+writer_start(
+    struct writer_proc *w, const char *db, const char *key, int control_end)
 {
 	int p[2];
 
@@ -63,7 +64,7 @@ writer_start(struct writer_proc *w, const char *db, int control_end)
 
 		close(w->control);
 		close(p[0]);
-		rc = fm_ledgerd_run(db, control_end, &st);
+		rc = fm_ledgerd_run(db, key, control_end, &st);
 		if (write(p[1], &st, sizeof(st)) != sizeof(st))
 			rc = 2;
 		_exit(rc);
@@ -129,7 +130,7 @@ served_run(void (*test)(struct served *), bool start)
 
 	if ((v.s = fixture_open(&v.fx)) == NULL || !setup(v.s) ||
 	    !writer_pair(&v.w, &v.end) ||
-	    (start && !writer_start(&v.w, v.fx.path, v.end))) {
+	    (start && !writer_start(&v.w, v.fx.path, v.fx.ledger_key, v.end))) {
 		fprintf(stderr, "served: no store or no writer\n");
 		harness_current_failed = true;
 	} else
@@ -199,7 +200,7 @@ test_batch_isolates_failures(struct served *v)
 		ASSERT_TRUE((links[i] = fm_ledgerd_link(v->w.control)) >= 0);
 		ASSERT_TRUE(send_request(links[i], &q[i]));
 	}
-	ASSERT_TRUE(writer_start(&v->w, v->fx.path, v->end));
+	ASSERT_TRUE(writer_start(&v->w, v->fx.path, v->fx.ledger_key, v->end));
 	for (int i = 0; i < 4; i++)
 		ASSERT_TRUE(read_reply(links[i], &p[i]));
 	ASSERT_TRUE(p[0].ok);
@@ -221,9 +222,9 @@ test_batch_isolates_failures(struct served *v)
 }
 
 /* A session's n charges of 3 through a ledger handle on a link: 0
- * if all went through the writer, 2 if it had to charge directly at some
- * point (a reservation the writer made then comes back as a replay), 1
- * on any error. */
+ * if all went through the writer, 2 if the writer went away and the
+ * handle refused the rest (the session has no ledger key and never
+ * charges by itself), 1 on any other error. */
 static int
 charge_through(const char *db, int link, const char *user, int first, int n)
 {
@@ -235,15 +236,23 @@ charge_through(const char *db, int link, const char *user, int first, int n)
 
 	for (int i = first; ok && i < first + n; i++) {
 		struct fm_reservation r;
-		char key[32], ckey[40], denial[FM_LEDGER_DENIALMAX];
+		char key[32], ckey[40], denial[FM_LEDGER_DENIALMAX] = "";
 
 		snprintf(key, sizeof(key), "c-%d", i);
 		snprintf(ckey, sizeof(ckey), "c-%d-settle", i);
+		errstr = NULL;
 		ok = fixture_reserve_on(l, user, NULL, 7, key, i, 0, &r, denial,
 		         sizeof(denial)) &&
 		    fixture_commit_on(
-		        l, r.id, 3, true, "lobby", NULL, ckey, &errstr) &&
-		    (!r.replayed || !fm_ledger_link_is_up(l));
+		        l, r.id, 3, true, "lobby", NULL, ckey, &errstr);
+		if (!ok && !fm_ledger_link_is_up(l) &&
+		    (strcmp(denial, FM_LEDGER_LINK_DOWN) == 0 ||
+		        (errstr != NULL &&
+		            strcmp(errstr, FM_LEDGER_LINK_DOWN) == 0))) {
+			fm_ledger_close(l);
+			fm_store_close(s);
+			return 2;
+		}
 	}
 	rc = !ok ? 1 : fm_ledger_link_is_up(l) ? 0 : 2;
 	fm_ledger_close(l);
@@ -252,7 +261,8 @@ charge_through(const char *db, int link, const char *user, int first, int n)
 }
 
 /* Forks 4 sessions linked to w, alternately alice and bob, each making
- * n charges of 3; false if a link cannot be made. */
+ * n charges of 3 (on a store without the ledger key, as sessions have
+ * it); false if a link cannot be made. */
 static bool
 spawn_sessions(const char *db, const struct writer_proc *w, int n, pid_t *pids)
 {
@@ -269,8 +279,8 @@ spawn_sessions(const char *db, const struct writer_proc *w, int n, pid_t *pids)
 	return true;
 }
 
-/* Waits for the 4 sessions: how many failed, and how many had to charge
- * directly. */
+/* Waits for the 4 sessions: how many failed, and how many stopped
+ * because the writer was gone. */
 static void
 wait_sessions(const pid_t *pids, int *failed, int *fell_back)
 {
@@ -308,15 +318,16 @@ test_sessions_side_by_side(struct served *v)
 }
 
 /*
- * The writer is killed while 4 sessions charge through it: each carries
- * on directly, and every charge is applied exactly once.
+ * The writer is killed while 4 sessions charge through it: none charges
+ * by itself (each stops with FM_LEDGER_LINK_DOWN), no charge is applied
+ * twice, and the ledger verifies.
  */
 static void
 test_writer_killed_under_load(struct served *v)
 {
 	fm_store_t *s = v->s;
 	pid_t pids[4];
-	int failed, fell_back;
+	int failed, stopped;
 
 	ASSERT_TRUE(spawn_sessions(v->fx.path, &v->w, 150, pids));
 	/* Kill it once some charges went through, long before the end. */
@@ -325,45 +336,71 @@ test_writer_killed_under_load(struct served *v)
 	     i++)
 		usleep(1000);
 	writer_kill(&v->w);
-	wait_sessions(pids, &failed, &fell_back);
+	wait_sessions(pids, &failed, &stopped);
 	ASSERT_INT_EQ(failed, 0);
 	/* The kill came in the middle, not after the end. */
-	ASSERT_TRUE(fell_back > 0);
-	ASSERT_INT_EQ(fixture_balance(s, "user", "alice"), 1000 - 300 * 3);
-	ASSERT_INT_EQ(fixture_balance(s, "user", "bob"), 1000 - 300 * 3);
-	ASSERT_INT_EQ(fixture_held(s, "user", "alice"), 0);
-	ASSERT_INT_EQ(fixture_held(s, "user", "bob"), 0);
+	ASSERT_TRUE(stopped > 0);
+	ASSERT_INT_EQ(fixture_int(s,
+	                  "SELECT count(*) FROM (SELECT reservation FROM"
+	                  " ledger WHERE kind = 'commit' GROUP BY"
+	                  " reservation HAVING count(*) > 1)"),
+	    0);
+	ASSERT_TRUE(fixture_balance(s, "user", "alice") > 1000 - 300 * 3);
 	ASSERT_TRUE(fixture_verify(s, NULL));
 }
 
 /*
- * The writer dies between a reservation and its commit: the commit runs
- * directly, the link is dropped, and a retry of the commit is a replay.
+ * The writer dies between a reservation and its commit: the session's
+ * commit fails (it holds no ledger key, so it cannot charge by itself),
+ * the link is dropped; a local ledger without the key cannot charge
+ * either.  followmed's recovery, with the key, settles it under the
+ * same idempotency key, once.
  */
 static void
 test_writer_gone(struct served *v)
 {
-	fm_store_t *s = v->s;
+	fm_store_t *s = v->s, *keyless;
 	struct fm_reservation r;
 	char denial[FM_LEDGER_DENIALMAX];
 	const char *errstr = NULL;
-	fm_ledger_t *l;
+	fm_ledger_t *l, *local;
 	int link;
 
 	ASSERT_TRUE((link = fm_ledgerd_link(v->w.control)) >= 0);
-	ASSERT_NOT_NULL((l = fm_ledger_link_open(s, link)));
+	ASSERT_NOT_NULL((keyless = fm_store_open(v->fx.path, &errstr)));
+	ASSERT_NOT_NULL((l = fm_ledger_link_open(keyless, link)));
 	ASSERT_TRUE(fixture_reserve_on(
 	    l, "alice", NULL, 40, "g-1", 1, 0, &r, denial, sizeof(denial)));
 	ASSERT_TRUE(fm_ledger_link_is_up(l));
 	writer_kill(&v->w);
-	ASSERT_TRUE(fixture_commit_on(
+	ASSERT_FALSE(fixture_commit_on(
 	    l, r.id, 40, true, "lobby", NULL, "g-1-settle", &errstr));
+	ASSERT_STR_EQ(errstr, FM_LEDGER_LINK_DOWN);
 	ASSERT_FALSE(fm_ledger_link_is_up(l));
+	ASSERT_FALSE(fixture_reserve_on(
+	    l, "alice", NULL, 10, "g-2", 2, 0, &r, denial, sizeof(denial)));
+	ASSERT_STR_EQ(denial, FM_LEDGER_LINK_DOWN);
+	fm_ledger_close(l);
+	ASSERT_NOT_NULL((local = fm_ledger_local_open(keyless)));
+	ASSERT_FALSE(fixture_commit_on(
+	    local, r.id, 40, true, "lobby", NULL, "g-1-settle", &errstr));
+	fm_ledger_close(local);
+	fm_store_close(keyless);
+	ASSERT_INT_EQ(fixture_held(s, "user", "alice"), 40);
+	/* Recovery, with the key (v->s has it): settled once. */
+	ASSERT_NOT_NULL((local = fm_ledger_local_open(s)));
+	ASSERT_TRUE(fixture_reserve_on(
+	    local, "alice", NULL, 40, "g-1", 1, 0, &r, denial, sizeof(denial)));
+	ASSERT_TRUE(r.replayed);
 	ASSERT_TRUE(fixture_commit_on(
-	    l, r.id, 40, true, "lobby", NULL, "g-1-settle", &errstr));
+	    local, r.id, 40, true, "lobby", NULL, "g-1-settle", &errstr));
+	ASSERT_TRUE(fixture_commit_on(
+	    local, r.id, 40, true, "lobby", NULL, "g-1-settle", &errstr));
+	fm_ledger_close(local);
 	ASSERT_INT_EQ(fm_ledger_job_charged(s, 1), 40);
 	ASSERT_INT_EQ(fixture_balance(s, "user", "alice"), 960);
-	fm_ledger_close(l);
+	ASSERT_INT_EQ(fixture_held(s, "user", "alice"), 0);
+	ASSERT_TRUE(fixture_verify(s, NULL));
 }
 
 /* Garbage on a link gets an answer saying why; the link and the writer
