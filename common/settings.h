@@ -29,6 +29,9 @@ struct fm_settings {
 	uint64_t request_timeout; /* seconds a backend has to send its job */
 	/* [hold] */
 	uint64_t expire_after; /* seconds */
+	/* Children counting held documents' pages at once (Ghostscript);
+	 * 0: one per online core. */
+	uint64_t analysis_workers;
 	/* [release] */
 	char listen[FM_CONF_STRMAX];      /* address:port for terminals */
 	char server_name[FM_CONF_STRMAX]; /* in our certificate; "" = host */

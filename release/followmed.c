@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -44,12 +46,19 @@
 #include "common/settings.h"
 #include "release/sandbox.h"
 #include "release/session.h"
+#include "spooler/heldcount.h"
 #include "spooler/hold.h"
 #include "spooler/ingest.h"
 #include "spooler/spool.h"
 
 #define MAX_WORKERS 32
 #define MAX_SESSIONS 128
+/* Analysis children at most, whatever analysis_workers says. */
+#define MAX_ANALYSES 64
+/* Their CPU priority: below ingest and release, which keep 0. */
+#define ANALYSIS_NICE 10
+/* Per Ghostscript run of an analysis child. */
+#define ANALYSIS_TIMEOUT_SEC 60
 #define EXPIRY_BATCH 256
 /* Even with no job due, look again now and then: the clock may jump. */
 #define MAX_SLEEP_SEC 600
@@ -82,6 +91,13 @@ struct daemon {
 	int ledger_ctl;
 	time_t ledger_started, ledger_next;
 	int ledger_delay; /* seconds before a restart; doubles while it fails */
+	/* Documents being counted after the hold, one child each. */
+	struct {
+		pid_t pid;
+		int64_t job_id;
+		int seq;
+	} analyses[MAX_ANALYSES];
+	int nanalyses;
 };
 
 static void
@@ -616,6 +632,8 @@ struct start {
 	int ledger;       /* a session's link to the ledger writer, or the
 	                     writer's control socket; -1 for none */
 	const char *peer; /* the terminal's address, for logs */
+	int64_t job_id;   /* an analysis child's document */
+	int seq;
 };
 
 /* An SQLite connection must not cross fork(): each child opens its own. */
@@ -694,6 +712,35 @@ run_session(struct daemon *d, const struct start *a)
 	_exit(0);
 }
 
+/*
+ * Counts one held document (heldcount.h): unwraps its key, reads the
+ * plaintext into its own memory and hands it to the limited analysis
+ * child and Ghostscript.  Not dumpable, niced below everything that
+ * serves people; the master key is wiped as soon as the spool handle has
+ * it, and the handle closed before any print data is parsed.
+ */
+static void __attribute__((noreturn))
+run_analysis(struct daemon *d, const struct start *a)
+{
+	fm_store_t *store = child_store(d, "analysis");
+	const char *errstr = NULL;
+	fm_spool_t *spool;
+	bool ok;
+
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	(void)setpriority(PRIO_PROCESS, 0, ANALYSIS_NICE);
+	spool = fm_spool_open(d->spool_dir, d->master, &errstr);
+	fm_wipe(d->master, sizeof(d->master));
+	if (spool == NULL) {
+		fm_log_warn("analysis: %s: %s", d->spool_dir, errstr);
+		_exit(1);
+	}
+	ok = fm_heldcount_document(store, spool, a->job_id, a->seq,
+	    ANALYSIS_TIMEOUT_SEC, (int64_t)time(NULL));
+	fm_store_close(store);
+	_exit(ok ? 0 : 2);
+}
+
 static void __attribute__((noreturn))
 run_ledger_writer(struct daemon *d, const struct start *a)
 {
@@ -711,7 +758,7 @@ run_ledger_writer(struct daemon *d, const struct start *a)
  * network) and a child per PAM check (pamauth.c); the ledger writer
  * forks its syncer (quota/ledgerd.c).
  */
-enum role_id { ROLE_INGEST, ROLE_SESSION, ROLE_LEDGER };
+enum role_id { ROLE_INGEST, ROLE_SESSION, ROLE_LEDGER, ROLE_ANALYSIS };
 
 static const struct role {
 	const char *what;    /* in logs */
@@ -734,6 +781,13 @@ static const struct role {
         "the store, the ledger key",
         "with the release service, again after each death (backoff)", false,
         run_ledger_writer},
+    [ROLE_ANALYSIS] = {"analysis child", "followme-count",
+        "the store, one held document (its key unwrapped in memory), "
+        "Ghostscript in a limited child",
+        "per document held \"pending\" (only Ghostscript can count it), "
+        "up to analysis_workers at once, and at start-up for those a "
+        "restart interrupted",
+        false, run_analysis},
 };
 
 /* Forks a child to play role r; its pid, or -1 (logged). */
@@ -789,7 +843,8 @@ start_ledger_writer(struct daemon *d)
 		fm_log_warn("ledger writer: %s", strerror(errno));
 		return;
 	}
-	pid = start_role(d, ROLE_LEDGER, &(struct start){-1, sv[1], NULL});
+	pid =
+	    start_role(d, ROLE_LEDGER, &(struct start){-1, sv[1], NULL, 0, 0});
 	close(sv[1]);
 	if (pid < 0) {
 		close(sv[0]);
@@ -797,6 +852,94 @@ start_ledger_writer(struct daemon *d)
 	}
 	d->ledger_pid = pid;
 	d->ledger_ctl = sv[0];
+}
+
+/* How many analysis children may run: analysis_workers, or one per
+ * online core. */
+static int
+analysis_slots(const struct daemon *d)
+{
+	long n = (long)d->settings.analysis_workers;
+
+	if (n == 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	return n > MAX_ANALYSES ? MAX_ANALYSES : (int)n;
+}
+
+static bool
+analysing(const struct daemon *d, int64_t job_id, int seq)
+{
+	for (int i = 0; i < d->nanalyses; i++)
+		if (d->analyses[i].job_id == job_id &&
+		    d->analyses[i].seq == seq)
+			return true;
+	return false;
+}
+
+/*
+ * Starts an analysis child for each pending document not being counted,
+ * while places are free: after an ingest worker has held one, when a
+ * child ends, and at start-up, which resumes what a restart interrupted
+ * (the store still says "pending").
+ */
+static void
+start_analyses(struct daemon *d)
+{
+	int64_t ids[2 * MAX_ANALYSES];
+	int seqs[2 * MAX_ANALYSES], n, slots = analysis_slots(d);
+	pid_t pid;
+
+	if (d->nanalyses >= slots)
+		return;
+	n = fm_jobstore_pending(d->store, 0, ids, seqs, d->nanalyses + slots);
+	for (int i = 0; i < n && d->nanalyses < slots; i++) {
+		if (analysing(d, ids[i], seqs[i]))
+			continue;
+		pid = start_role(d, ROLE_ANALYSIS,
+		    &(struct start){-1, -1, NULL, ids[i], seqs[i]});
+		if (pid < 0)
+			return;
+		d->analyses[d->nanalyses].pid = pid;
+		d->analyses[d->nanalyses].job_id = ids[i];
+		d->analyses[d->nanalyses++].seq = seqs[i];
+	}
+}
+
+/* Takes an analysis child off our books; false if pid is none.  One that
+ * died marks its document alone as not countable -- unless followmed is
+ * stopping, when the document stays pending for the next start. */
+static bool
+end_analysis(struct daemon *d, pid_t pid, int status)
+{
+	char why[96];
+
+	for (int i = 0; i < d->nanalyses; i++) {
+		if (d->analyses[i].pid != pid)
+			continue;
+		fm_log_debug("analysis child %d (job %" PRId64
+		             " document %d) ended (%s %d)",
+		    (int)pid, d->analyses[i].job_id, d->analyses[i].seq,
+		    WIFSIGNALED(status) ? "signal" : "status",
+		    WIFSIGNALED(status) ? WTERMSIG(status)
+		                        : WEXITSTATUS(status));
+		if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM &&
+		    !got_sigterm) {
+			snprintf(why, sizeof(why),
+			    "analysis child killed by signal %d",
+			    WTERMSIG(status));
+			fm_log_warn("job %" PRId64 " document %d: %s; its "
+			            "pages are not known",
+			    d->analyses[i].job_id, d->analyses[i].seq, why);
+			(void)fm_heldcount_failed(d->store,
+			    d->analyses[i].job_id, d->analyses[i].seq, why,
+			    (int64_t)time(NULL));
+		}
+		d->analyses[i] = d->analyses[--d->nanalyses];
+		return true;
+	}
+	return false;
 }
 
 static void
@@ -826,7 +969,7 @@ accept_release(struct daemon *d)
 		    conn, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
 		link = d->ledger_ctl >= 0 ? fm_ledgerd_link(d->ledger_ctl) : -1;
 		pid = start_role(
-		    d, ROLE_SESSION, &(struct start){conn, link, peer});
+		    d, ROLE_SESSION, &(struct start){conn, link, peer, 0, 0});
 		close(conn);
 		if (link >= 0)
 			close(link);
@@ -853,8 +996,8 @@ accept_ingest(struct daemon *d)
 			close(conn);
 			continue;
 		}
-		pid =
-		    start_role(d, ROLE_INGEST, &(struct start){conn, -1, NULL});
+		pid = start_role(
+		    d, ROLE_INGEST, &(struct start){conn, -1, NULL, 0, 0});
 		close(conn);
 		if (pid < 0)
 			return;
@@ -898,6 +1041,8 @@ reap_workers(struct daemon *d)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (end_analysis(d, pid, status))
+			continue;
 		bool writer = pid == d->ledger_pid;
 		bool session = forget_child(d, pid);
 		if (writer)
@@ -966,6 +1111,7 @@ run(struct daemon *d)
 			timeout = 0;
 		}
 		start_ledger_writer(d);
+		start_analyses(d);
 		if (timeout <= 0) {
 			timeout = run_expiry(d);
 			settle_unsettled(d);
@@ -1003,11 +1149,16 @@ run(struct daemon *d)
 	 * writer finishes its batch when its control socket closes. */
 	for (int i = 0; i < d->nsessions; i++)
 		kill(d->sessions[i], SIGTERM);
+	/* Counting resumes at the next start: the documents stay pending. */
+	for (int i = 0; i < d->nanalyses; i++)
+		kill(d->analyses[i].pid, SIGKILL);
 	if (d->ledger_ctl >= 0)
 		shutdown(d->ledger_ctl, SHUT_RDWR);
-	while ((d->workers > 0 || d->nsessions > 0 || d->ledger_pid > 0) &&
+	while ((d->workers > 0 || d->nsessions > 0 || d->ledger_pid > 0 ||
+	           d->nanalyses > 0) &&
 	    (pid = waitpid(-1, NULL, 0)) > 0)
-		forget_child(d, pid);
+		if (!end_analysis(d, pid, 0))
+			forget_child(d, pid);
 }
 
 int

@@ -286,6 +286,73 @@ fm_jobstore_documents(fm_store_t *store, int64_t job_id,
 	return fm_sql_close(&rows) && ok;
 }
 
+int
+fm_jobstore_pending(
+    fm_store_t *store, int skip, int64_t *job_ids, int *seqs, int max)
+{
+	static const struct fm_sql_col pending_cols[] = {
+	    FM_COL_INT(struct fm_document, job_id),
+	    FM_COL_INT(struct fm_document, seq), FM_COL_END};
+	struct fm_document doc = {0};
+	struct fm_sql_rows rows;
+	int n = 0;
+	bool ok;
+
+	if (store == NULL || job_ids == NULL || seqs == NULL || max <= 0 ||
+	    skip < 0)
+		return -1;
+	ok = fm_sql_open(&rows, store,
+	    "SELECT d.job_id, d.seq FROM documents d JOIN jobs j"
+	    " ON j.id = d.job_id WHERE d.count_status = 'pending'"
+	    " AND j.state = 'held' AND d.spool_file IS NOT NULL"
+	    " ORDER BY d.job_id, d.seq LIMIT ?1 OFFSET ?2",
+	    FM_ARG_INT(max), FM_ARG_INT(skip));
+	while (ok && fm_sql_next(&rows, pending_cols, &doc) && n < max) {
+		job_ids[n] = doc.job_id;
+		seqs[n++] = doc.seq;
+	}
+	return fm_sql_close(&rows) && ok ? n : -1;
+}
+
+/* The work of fm_jobstore_set_count(), inside its transaction. */
+static bool
+set_count_in(fm_store_t *store, const struct fm_document *doc,
+    const char *detail, int64_t now)
+{
+	bool counted = doc->pages >= 0;
+
+	if (!fm_sql_exec(store,
+	        "UPDATE documents SET pages = ?3, color_pages = ?4,"
+	        " mono_pages = ?5, impressions = ?6, sheets = ?7,"
+	        " count_status = ?8 WHERE job_id = ?1 AND seq = ?2"
+	        " AND count_status = 'pending'",
+	        FM_ARG_INT(doc->job_id), FM_ARG_INT(doc->seq),
+	        counted ? FM_ARG_INT(doc->pages) : FM_ARG_NULL,
+	        counted ? FM_ARG_INT(doc->color_pages) : FM_ARG_NULL,
+	        counted ? FM_ARG_INT(doc->mono_pages) : FM_ARG_NULL,
+	        counted ? FM_ARG_INT(doc->impressions) : FM_ARG_NULL,
+	        counted ? FM_ARG_INT(doc->sheets) : FM_ARG_NULL,
+	        FM_ARG_TEXT(doc->count_status)) ||
+	    fm_sql_changes(store) != 1)
+		return false;
+	return fm_jobstore_event(store, doc->job_id, "counted", detail, now);
+}
+
+bool
+fm_jobstore_set_count(fm_store_t *store, const struct fm_document *doc,
+    const char *detail, int64_t now)
+{
+	bool ok;
+
+	if (store == NULL || doc == NULL ||
+	    strcmp(doc->count_status, "pending") == 0)
+		return false;
+	if (!fm_store_begin(store))
+		return false;
+	ok = set_count_in(store, doc, detail, now);
+	return fm_store_end(store, ok) && ok;
+}
+
 bool
 fm_jobstore_event(fm_store_t *store, int64_t job_id, const char *event,
     const char *detail, int64_t now)
