@@ -186,7 +186,9 @@ fm_jobstore_add_document(fm_store_t *store, const struct fm_document *doc,
 	"  ORDER BY d.seq LIMIT 1),"                                           \
 	" (SELECT CASE WHEN count(*) = count(d.pages)"                         \
 	"  THEN coalesce(sum(d.color_pages), 0) ELSE -1 END"                   \
-	"  FROM documents d WHERE d.job_id = j.id)"
+	"  FROM documents d WHERE d.job_id = j.id),"                           \
+	" EXISTS (SELECT 1 FROM documents d WHERE d.job_id = j.id"             \
+	"  AND d.count_status = 'pending')"
 
 #define C(kind, member) FM_COL_##kind(struct fm_job, member)
 static const struct fm_sql_col job_cols[] = {C(INT, id), C(TEXT, ticket.uuid),
@@ -196,7 +198,7 @@ static const struct fm_sql_col job_cols[] = {C(INT, id), C(TEXT, ticket.uuid),
     C(TEXT, ticket.account), C(TEXT, ticket.options), C(TEXT, ticket.queue),
     C(TEXT, state), C(INT, created_at), C(INT, expires_at), C(INT, ended_at),
     C(INT, documents), C(INT, ticket.size), C(OPT, pages),
-    C(TEXT, ticket.format), C(OPT, color_pages), FM_COL_END};
+    C(TEXT, ticket.format), C(OPT, color_pages), C(BOOL, counting), FM_COL_END};
 #undef C
 
 /* The members no column fills are zero; colour is unknown with pages. */

@@ -25,6 +25,7 @@ struct fm_job {
 	int documents;
 	int64_t pages;       /* -1 when any document's count is unknown */
 	int64_t color_pages; /* of those, in colour; -1 when pages is */
+	bool counting;       /* a document's pages are still being counted */
 };
 
 #define FM_JOBSTORE_WRAPPEDMAX 64 /* a document's wrapped key, bytes */

@@ -56,7 +56,8 @@ wait_counter() {
 }
 
 # Through cupsd and lp: held (the CUPS job completed) before it is
-# counted, pending meanwhile, then with its one page.
+# counted, pending and listed as "counting…" meanwhile, then with its one
+# page.
 case_held_before_counted() {
 	out=$(fm_lp_as fmalice -d followme -t "No DSC" "$T/slow.ps") || fm_die "lp failed"
 	fm_wait_held fmalice 1 30
@@ -64,7 +65,12 @@ case_held_before_counted() {
 	[ "$(job_field "$id" 'j["documents"][0]["count_status"]')" = pending ] ||
 		fm_die "held with count status $(job_field "$id" 'j["documents"][0]["count_status"]'), not pending"
 	[ "$(job_field "$id" 'j["documents"][0]["pages"]')" = -1 ] || fm_die "pages before the count"
+	# followme-admin jobs list says so, in its table and its JSON.
+	fm_admin jobs list --user fmalice | grep -q "counting…" || fm_die "jobs list does not show counting…"
+	[ "$(job_field "$id" 'j["counting"]')" = True ] || fm_die "JSON counting is not true"
 	wait_status "$id" ok
+	[ "$(job_field "$id" 'j["counting"]')" = False ] || fm_die "JSON counting still true"
+	fm_admin jobs list --user fmalice | grep -q "counting…" && fm_die "jobs list still shows counting…"
 	[ "$(job_field "$id" 'j["documents"][0]["pages"]')" = 1 ] ||
 		fm_die "counted $(job_field "$id" 'j["documents"][0]["pages"]') pages, not 1"
 	[ "$(job_field "$id" 'j["pages"]')" = 1 ] || fm_die "the job's pages are not the count"

@@ -213,6 +213,9 @@ test_pending_counts(void)
 	ASSERT_INT_EQ(fm_jobstore_pending(s, 0, ids, seqs, 1), 1);
 	ASSERT_TRUE(fm_jobstore_get(s, a, &j));
 	ASSERT_INT_EQ(j.pages, -1);
+	ASSERT_TRUE(j.counting);
+	ASSERT_TRUE(fm_jobstore_get(s, b, &j));
+	ASSERT_TRUE(j.counting); /* one of its two documents is pending */
 
 	d = (struct fm_document){.job_id = a,
 	    .seq = 1,
@@ -229,6 +232,7 @@ test_pending_counts(void)
 	ASSERT_TRUE(fm_jobstore_get(s, a, &j));
 	ASSERT_INT_EQ(j.pages, 3);
 	ASSERT_INT_EQ(j.color_pages, 1);
+	ASSERT_FALSE(j.counting);
 	/* Only a document that was pending takes a count. */
 	d.job_id = b;
 	ASSERT_FALSE(fm_jobstore_set_count(s, &d, "", 111));
