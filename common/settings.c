@@ -44,6 +44,7 @@ static const struct fm_conf_key settings_keys[] = {
     KEY("release", "session_sandbox", FM_CONF_STRING, session_sandbox, 0, 0),
     KEY("release", "unknown_pages_reserve", FM_CONF_UINT, unknown_pages_reserve,
         1, 10000),
+    KEY("release", "count_wait", FM_CONF_DURATION, count_wait, 0, 600),
 };
 
 void
@@ -65,6 +66,7 @@ fm_settings_defaults(struct fm_settings *s)
 	s->pam_timeout = 10;
 	snprintf(s->session_sandbox, sizeof(s->session_sandbox), "required");
 	s->unknown_pages_reserve = 25;
+	s->count_wait = 30;
 }
 
 static bool

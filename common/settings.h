@@ -46,6 +46,9 @@ struct fm_settings {
 	/* Pages (colour, per copy) reserved for a document whose pages
 	 * could not be counted. */
 	uint64_t unknown_pages_reserve;
+	/* Seconds a release waits for a job's pages still being counted
+	 * after the hold. */
+	uint64_t count_wait;
 };
 
 /* Environment variable naming the config file (tests, private stacks). */
