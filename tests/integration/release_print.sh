@@ -15,12 +15,7 @@ fm_write_conf "[release]" "listen = 127.0.0.1:$PORT" "server_name = followme-tes
 fm_pam_matrix fmalice:1234 fmbob:5678
 fm_start_mfp 2
 fm_start_cupsd
-for _ in 1 2 3 4 5; do
-	lpadmin -p mfpq -E -v "$MFP_URI" -m everywhere 2>"$T/lpadmin.err" && break
-	sleep 1
-done
-lpstat -v mfpq >/dev/null 2>&1 || fm_die "CUPS queue to the MFP: $(cat "$T/lpadmin.err")"
-FM_FOLLOWMED_ENV="$FM_FOLLOWMED_ENV CUPS_SERVER=$CUPS_SERVER"
+fm_printer_queue mfpq "$MFP_URI"
 
 fm_ca_init
 # t1 stands at a printer added by name (an ipp:// URI); t2 at a CUPS
