@@ -33,6 +33,8 @@ static const struct fm_conf_key settings_keys[] = {
     KEY("release", "server_name", FM_CONF_STRING, server_name, 0, 0),
     KEY("release", "session_timeout", FM_CONF_DURATION, session_timeout, 5,
         3600),
+    KEY("release", "connection_idle_timeout", FM_CONF_DURATION,
+        connection_idle_timeout, 5, 86400),
     KEY("release", "pam_service", FM_CONF_STRING, pam_service, 0, 0),
     KEY("release", "pam_helper", FM_CONF_STRING, pam_helper, 0, 0),
     KEY("release", "auth_max_failures", FM_CONF_UINT, auth_max_failures, 1,
@@ -55,6 +57,7 @@ fm_settings_defaults(struct fm_settings *s)
 	s->expire_after = 8 * 3600;
 	snprintf(s->listen, sizeof(s->listen), "0.0.0.0:7631");
 	s->session_timeout = 60;
+	s->connection_idle_timeout = 600;
 	snprintf(s->pam_service, sizeof(s->pam_service), "followme");
 	s->auth_max_failures = 5;
 	s->auth_lockout = 300;

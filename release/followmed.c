@@ -575,6 +575,22 @@ start_ledger_writer(struct daemon *d)
 	d->ledger_ctl = sv[0];
 }
 
+/* A terminal that lost power or its network leaves a connection nothing
+ * will ever be read from: TCP keep-alive probes find it within about
+ * 90 s of silence, and the session ends. */
+static void
+keep_alive(int conn)
+{
+	(void)setsockopt(
+	    conn, SOL_SOCKET, SO_KEEPALIVE, &(int){1}, sizeof(int));
+	(void)setsockopt(
+	    conn, IPPROTO_TCP, TCP_KEEPIDLE, &(int){60}, sizeof(int));
+	(void)setsockopt(
+	    conn, IPPROTO_TCP, TCP_KEEPINTVL, &(int){10}, sizeof(int));
+	(void)setsockopt(
+	    conn, IPPROTO_TCP, TCP_KEEPCNT, &(int){3}, sizeof(int));
+}
+
 static void
 accept_release(struct daemon *d)
 {
@@ -600,6 +616,7 @@ accept_release(struct daemon *d)
 		 * (40 ms). */
 		(void)setsockopt(
 		    conn, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
+		keep_alive(conn);
 		link = d->ledger_ctl >= 0 ? fm_ledgerd_link(d->ledger_ctl) : -1;
 		pid = start_role(
 		    d, ROLE_SESSION, &(struct start){conn, link, peer});

@@ -6,6 +6,7 @@
 #include "release/session.h"
 
 #include <inttypes.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/aead.h"
+#include "common/clock.h"
 #include "common/log.h"
 #include "common/tls.h"
 #include "common/utf8.h"
@@ -1213,6 +1215,83 @@ handshake(struct fm_session_ctx *ctx, int fd, struct fm_terminal *terminal)
 	return tls;
 }
 
+/* How often a session waiting for a request looks whether its terminal
+ * was removed meanwhile: removal cuts a terminal off within seconds. */
+#define RECHECK_MS 2000
+
+/* Is the terminal still registered?  If not, it is told, and the
+ * connection ends. */
+static bool
+terminal_still_active(struct session *s)
+{
+	switch (fm_terminals_state(s->ctx->store, s->terminal.id)) {
+	case FM_TERMINAL_ACTIVE:
+	case FM_TERMINAL_UNKNOWN: /* the store is busy: look again later */
+		return true;
+	case FM_TERMINAL_REMOVED:
+		break;
+	}
+	fm_log_warn("session: terminal %s was removed: its connection from %s "
+	            "is closed%s%s",
+	    s->terminal.name, s->ctx->peer,
+	    s->user[0] != '\0' ? ", logging out " : "", s->user);
+	send_error(s, FM_CODE_TERMINAL_REMOVED,
+	    "This terminal was removed from the print server.");
+	return false;
+}
+
+/*
+ * What time does to a connection idle for idle_ms: its user is logged out
+ * after session_timeout (and told), a connection nobody is logged in on
+ * is closed after connection_idle_timeout (a terminal reconnects at
+ * once), one that never said hello after session_timeout.  False when
+ * the connection ends; else *wait_ms is how long to wait for a request
+ * before looking again.
+ */
+static bool
+idle_checks(struct session *s, uint64_t idle_ms, int *wait_ms)
+{
+	const struct fm_settings *set = s->ctx->settings;
+	uint64_t logout_ms = set->session_timeout * 1000;
+	uint64_t close_ms = set->connection_idle_timeout * 1000, next;
+
+	if (!s->hello && idle_ms >= logout_ms)
+		return false; /* silent since the handshake */
+	if (s->user[0] != '\0' && idle_ms >= logout_ms) {
+		fm_log_info("session: %s logged out after inactivity at "
+		            "terminal %s",
+		    s->user, s->terminal.name);
+		s->user[0] = '\0';
+		if (!send_error(s, FM_CODE_SESSION_EXPIRED,
+		        "Logged out after inactivity."))
+			return false;
+	}
+	if (s->hello && s->user[0] == '\0' && idle_ms >= close_ms) {
+		fm_log_info("session: terminal %s idle for %" PRIu64
+		            " s: connection closed",
+		    s->terminal.name, idle_ms / 1000);
+		send_error(s, FM_CODE_SESSION_EXPIRED,
+		    "Connection closed after inactivity.");
+		return false;
+	}
+	next = s->hello && s->user[0] == '\0' ? close_ms : logout_ms;
+	*wait_ms =
+	    next - idle_ms < RECHECK_MS ? (int)(next - idle_ms) : RECHECK_MS;
+	return true;
+}
+
+/* Waits wait_ms at most for the next request to begin. */
+static bool
+request_waiting(struct session *s, int wait_ms)
+{
+	struct pollfd pfd = {fm_tls_fd(s->tls), POLLIN, 0};
+
+	if (fm_tls_pending(s->tls))
+		return true;
+	/* Hang-ups and errors count: the read that follows reports them. */
+	return poll(&pfd, 1, wait_ms) > 0;
+}
+
 void
 fm_session_run(struct fm_session_ctx *ctx, int fd)
 {
@@ -1220,6 +1299,8 @@ fm_session_run(struct fm_session_ctx *ctx, int fd)
 	static struct fm_proto_msg in;
 	enum fm_protoio_status st;
 	const char *errstr;
+	uint64_t last;
+	int wait_ms;
 
 	memset(&s, 0, sizeof(s));
 	s.ctx = ctx;
@@ -1227,22 +1308,19 @@ fm_session_run(struct fm_session_ctx *ctx, int fd)
 		return;
 	fm_log_info("session: terminal %s (printer %s) connected from %s",
 	    s.terminal.name, s.terminal.printer, ctx->peer);
+	last = fm_clock_ms();
 	for (;;) {
-		st = fm_protoio_recv(s.tls, &in, &errstr);
-		if (st == FM_PROTOIO_TIMEOUT) {
-			if (!s.hello)
-				break; /* silent since the handshake */
-			if (s.user[0] != '\0') {
-				fm_log_info("session: %s logged out after "
-				            "inactivity at terminal %s",
-				    s.user, s.terminal.name);
-				s.user[0] = '\0';
-				if (!send_error(&s, FM_CODE_SESSION_EXPIRED,
-				        "Logged out after inactivity."))
-					break;
-			}
+		bool ready, go_on;
+
+		if (!idle_checks(&s, fm_clock_ms() - last, &wait_ms))
+			break;
+		ready = request_waiting(&s, wait_ms);
+		/* Before every request, and every few seconds meanwhile. */
+		if (!terminal_still_active(&s))
+			break;
+		if (!ready)
 			continue;
-		}
+		st = fm_protoio_recv(s.tls, &in, &errstr);
 		if (st == FM_PROTOIO_TOO_LARGE || st == FM_PROTOIO_MALFORMED) {
 			fm_log_warn("session: terminal %s sent a bad message: "
 			            "%s",
@@ -1251,12 +1329,19 @@ fm_session_run(struct fm_session_ctx *ctx, int fd)
 			    errstr ? errstr : "malformed");
 			break;
 		}
+		if (st == FM_PROTOIO_TIMEOUT)
+			fm_log_warn("session: terminal %s began a message and "
+			            "did not finish it in time",
+			    s.terminal.name);
 		if (st != FM_PROTOIO_OK)
 			break;
-		bool go_on = dispatch(&s, &in);
+		go_on = dispatch(&s, &in);
 		fm_proto_wipe(&in);
 		if (!go_on)
 			break;
+		/* Idle from the end of the request: a release may take
+		 * minutes. */
+		last = fm_clock_ms();
 	}
 	fm_log_info("session: terminal %s disconnected", s.terminal.name);
 	fm_tls_close(s.tls);
