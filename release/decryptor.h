@@ -4,10 +4,12 @@
  *
  * A session process parses TLS and protocol input from the network; a
  * memory disclosure there must not reveal the key that opens every held
- * job.  So before the handshake the session forks a decryptor that keeps
- * the key and does one thing: for a document name and identity, check
- * the document's tags, or stream its plaintext back.  The session wipes
- * its own copy of the key and asks the decryptor over a socketpair.
+ * job.  So the session never holds it while it parses: followmed gives
+ * it the key once the handshake has verified a terminal certificate, and
+ * the session forks a decryptor that keeps the key and does one thing:
+ * for a document name and identity, check the document's tags, or
+ * stream its plaintext back.  The session wipes its own copy before the
+ * first request and asks the decryptor over a socketpair.
  *
  * Requests (pure codec below, fuzzed):
  *   op u8 (1 verify, 2 read) | name length u8 | name | identity length

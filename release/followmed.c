@@ -30,6 +30,7 @@
 
 #include "common/child.h"
 #include "common/clock.h"
+#include "common/fdpass.h"
 #include "common/log.h"
 #include "common/privdrop.h"
 #include "store/jobstore.h"
@@ -41,13 +42,17 @@
 #include "release/charge.h"
 #include "release/ipp.h"
 #include "common/settings.h"
+#include "release/admission.h"
 #include "release/session.h"
 #include "spooler/hold.h"
 #include "spooler/ingest.h"
 #include "spooler/spool.h"
 
 #define MAX_WORKERS 32
-#define MAX_SESSIONS 128
+/* A session waits this long for followmed's answer to its admission. */
+#define ADMISSION_WAIT_MS 10000
+/* Refused and evicted handshakes are summed up in the log this often. */
+#define PRESSURE_LOG_SEC 10
 #define EXPIRY_BATCH 256
 /* Even with no job due, look again now and then: the clock may jump. */
 #define MAX_SLEEP_SEC 600
@@ -64,8 +69,11 @@ struct daemon {
 	int listen_fd;
 	int release_fd; /* -1 when the release service is off */
 	int workers;
-	pid_t sessions[MAX_SESSIONS];
-	int nsessions;
+	/* Terminal connections: handshakes and authenticated terminals
+	 * (admission.h). */
+	fm_admission_t *sessions;
+	unsigned refused, evicted; /* handshakes, since pressure_logged */
+	time_t pressure_logged;
 	/* The ledger writer sessions charge through (ledgerd.h); 0 and -1
 	 * while it is not running. */
 	pid_t ledger_pid;
@@ -282,9 +290,11 @@ listen_release(struct daemon *d)
 		fm_fatal("listen %s: %s", d->settings.listen, gai_strerror(rc));
 	fd = socket(
 	    ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	/* A deep backlog: followmed accepts and sorts out a burst of
+	 * connections faster than a terminal's SYN is retried (1 s). */
 	if (fd < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
-	    bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 64) != 0)
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 1024) != 0)
 		fm_fatal("listen %s: %s", d->settings.listen, strerror(errno));
 	freeaddrinfo(ai);
 	return fd;
@@ -391,9 +401,10 @@ peer_allowed(struct daemon *d, int fd)
 /* What a child is started with. */
 struct start {
 	int conn;         /* its connection, or -1 */
-	int ledger;       /* a session's link to the ledger writer, or the
-	                     writer's control socket; -1 for none */
+	int ledger;       /* the ledger writer's control socket, or -1 (a
+	                     session's link comes with its admission) */
 	const char *peer; /* the terminal's address, for logs */
+	int ctl;          /* a session's admission socket, or -1 */
 };
 
 /* An SQLite connection must not cross fork(): each child opens its own. */
@@ -439,32 +450,100 @@ run_worker(struct daemon *d, const struct start *a)
 	_exit(0);
 }
 
+/*
+ * Asks followmed to count this session among the terminals' connections
+ * (admission.h) and takes the spool master key from its answer into
+ * master, and the link to the ledger writer that may come with it into
+ * *ledger (-1: none).  False if it refuses or does not answer in time.
+ */
+static bool
+ask_admission(int ctl, const char *terminal, uint8_t *master, int *ledger)
+{
+	struct fm_admission_request req = {{0}};
+	struct fm_admission_reply rep = {0};
+	struct pollfd pfd = {ctl, POLLIN, 0};
+	uint8_t buf[FM_ADMISSION_MAX];
+	const char *errstr = NULL;
+	bool ok = false;
+	size_t len;
+	ssize_t n;
+
+	snprintf(req.terminal, sizeof(req.terminal), "%s", terminal);
+	if ((len = fm_admission_encode_request(&req, buf, sizeof(buf))) == 0 ||
+	    send(ctl, buf, len, MSG_NOSIGNAL) != (ssize_t)len)
+		return false;
+	*ledger = -1;
+	if (poll(&pfd, 1, ADMISSION_WAIT_MS) == 1 &&
+	    (n = fm_fdpass_recv(ctl, buf, sizeof(buf), MSG_DONTWAIT, ledger)) >
+	        0 &&
+	    fm_admission_decode_reply(buf, (size_t)n, &rep, &errstr) &&
+	    rep.admitted) {
+		memcpy(master, rep.master, sizeof(rep.master));
+		ok = true;
+	}
+	if (!ok && *ledger >= 0) {
+		close(*ledger);
+		*ledger = -1;
+	}
+	fm_wipe(buf, sizeof(buf));
+	fm_wipe(&rep, sizeof(rep));
+	return ok;
+}
+
 static void __attribute__((noreturn))
 run_session(struct daemon *d, const struct start *a)
 {
-	fm_store_t *store = child_store(d, "session");
+	uint8_t master[FM_SEALED_MASTERLEN];
+	struct fm_session_peer who;
+	struct fm_terminal terminal;
 	struct fm_session_ctx ctx;
 	const char *errstr = NULL;
 	fm_ledger_t *ledger;
+	fm_store_t *store;
+	fm_tls_t *tls;
+	int link;
 
-	/* Charges go through the ledger writer at the other end of the
-	 * link, or here when there is none (-1) or it goes away. */
-	if ((ledger = fm_ledger_link_open(store, a->ledger)) == NULL) {
-		fm_log_warn("session: out of memory");
-		_exit(1);
+	/* Nothing of value before the peer has proved a terminal
+	 * certificate: followmed keeps the spool key until then, and the
+	 * store and the decryptor wait.  A connection that gets no further
+	 * costs this one process, for handshake_timeout at most. */
+	fm_wipe(d->master, sizeof(d->master));
+	tls = fm_session_handshake(&d->settings, a->conn, a->peer, &who);
+	if (tls == NULL)
+		_exit(0);
+	if (!ask_admission(a->ctl, who.name, master, &link)) {
+		fm_log_warn("session: %s (%s) not admitted: followmed serves "
+		            "as many terminal connections as it may",
+		    who.name, a->peer);
+		fm_tls_close(tls);
+		_exit(0);
 	}
-	/* The key to every held job goes to a decryptor child before a
-	 * byte from the network is read; this process, which parses the
-	 * terminal's TLS and requests, forgets it. */
-	if ((ctx.decryptor = fm_decryptor_start(
-	         d->spool_dir, d->master, &errstr)) == NULL) {
+	close(a->ctl);
+	store = child_store(d, "session");
+	if (!fm_session_identify(store, &who, a->peer, &terminal)) {
+		fm_wipe(master, sizeof(master));
+		fm_tls_close(tls);
+		fm_store_close(store);
+		_exit(0);
+	}
+	/* The key goes to a decryptor child before the first request is
+	 * read; this process, which parses the terminal's requests,
+	 * forgets it. */
+	ctx.decryptor = fm_decryptor_start(d->spool_dir, master, &errstr);
+	fm_wipe(master, sizeof(master));
+	if (ctx.decryptor == NULL) {
 		fm_log_warn("session: %s", errstr);
 		_exit(1);
 	}
-	fm_wipe(d->master, sizeof(d->master));
+	/* Charges go through the ledger writer at the other end of the
+	 * link, or here when there is none (-1) or it goes away. */
+	if ((ledger = fm_ledger_link_open(store, link)) == NULL) {
+		fm_log_warn("session: out of memory");
+		_exit(1);
+	}
 	ctx = (struct fm_session_ctx){
 	    &d->settings, store, ledger, ctx.decryptor, a->peer};
-	fm_session_run(&ctx, a->conn);
+	fm_session_run(&ctx, tls, &terminal);
 	fm_decryptor_stop(ctx.decryptor);
 	fm_ledger_close(ledger);
 	fm_store_close(store);
@@ -504,8 +583,9 @@ static const struct role {
         "per connection on the ingest socket (from cupsd's backend)", true,
         run_worker},
     [ROLE_SESSION] = {"session", NULL,
-        "its connection, the store (charges through the ledger writer); "
-        "the spool key only until its decryptor has it",
+        "its connection; once a terminal certificate is verified, the "
+        "store (charges through the ledger writer) and the spool key "
+        "until its decryptor has it",
         "per terminal connection on the release socket", false, run_session},
     [ROLE_LEDGER] = {"ledger writer", "followme-ledger", "the store",
         "with the release service, again after each death (backoff)", false,
@@ -521,7 +601,7 @@ start_role(struct daemon *d, enum role_id r, const struct start *a)
 	 * handle, not a death.  Ingest workers finish the job in hand when
 	 * systemd sends SIGTERM to the whole group. */
 	static const int ignore[] = {SIGPIPE, SIGHUP, SIGTERM};
-	struct fm_child_fd keep[2];
+	struct fm_child_fd keep[3];
 	struct fm_child_spec spec = {
 	    .name = role->name,
 	    .death_signal = SIGKILL, /* a child never outlives the daemon */
@@ -537,6 +617,8 @@ start_role(struct daemon *d, enum role_id r, const struct start *a)
 		keep[spec.nkeep++] = (struct fm_child_fd){a->conn, -1};
 	if (a->ledger >= 0)
 		keep[spec.nkeep++] = (struct fm_child_fd){a->ledger, -1};
+	if (a->ctl >= 0)
+		keep[spec.nkeep++] = (struct fm_child_fd){a->ctl, -1};
 	if ((pid = fm_child_fork(&spec, &errstr)) < 0) {
 		fm_log_warn("%s: %s: %s", role->what, errstr, strerror(errno));
 		return -1;
@@ -565,7 +647,7 @@ start_ledger_writer(struct daemon *d)
 		fm_log_warn("ledger writer: %s", strerror(errno));
 		return;
 	}
-	pid = start_role(d, ROLE_LEDGER, &(struct start){-1, sv[1], NULL});
+	pid = start_role(d, ROLE_LEDGER, &(struct start){-1, sv[1], NULL, -1});
 	close(sv[1]);
 	if (pid < 0) {
 		close(sv[0]);
@@ -591,42 +673,169 @@ keep_alive(int conn)
 	    conn, IPPROTO_TCP, TCP_KEEPCNT, &(int){3}, sizeof(int));
 }
 
+/* Sums up refused and evicted handshakes now and then: a flood must
+ * not flood the log too. */
+static void
+log_pressure(struct daemon *d)
+{
+	if (d->refused + d->evicted == 0 ||
+	    time(NULL) - d->pressure_logged < PRESSURE_LOG_SEC)
+		return;
+	fm_log_warn("release: %u connection(s) refused and %u handshake(s) "
+	            "ended early to make room (max_handshakes %" PRIu64
+	            ", %" PRIu64 " per address)",
+	    d->refused, d->evicted, d->settings.max_handshakes,
+	    d->settings.max_handshakes_per_address);
+	d->refused = d->evicted = 0;
+	d->pressure_logged = time(NULL);
+}
+
+/* Ends the pending session pid to make room for a newcomer. */
+static void
+evict(struct daemon *d, pid_t pid)
+{
+	struct fm_admission_slot *slot = fm_admission_find(d->sessions, pid);
+
+	if (slot == NULL)
+		return;
+	fm_log_debug("release: handshake from %s (session %d) ended to make "
+	             "room",
+	    slot->addr, (int)pid);
+	if (slot->ctl >= 0)
+		close(slot->ctl);
+	slot->ctl = -1;
+	/* It holds nothing yet: no store, no key, no child. */
+	kill(pid, SIGKILL);
+	fm_admission_evict(d->sessions, pid);
+	d->evicted++;
+}
+
+/*
+ * Takes a connection, if admission (admission.h) lets it wait for its
+ * handshake, into a session process of its own.
+ */
 static void
 accept_release(struct daemon *d)
 {
 	struct sockaddr_storage sa;
 	socklen_t salen = sizeof(sa);
 	char peer[INET6_ADDRSTRLEN + 8] = "?";
-	int conn, link;
-	pid_t pid;
+	int conn, sv[2];
+	pid_t pid, victim;
 
-	while (d->nsessions < MAX_SESSIONS) {
+	while (fm_admission_has_room(d->sessions)) {
 		salen = sizeof(sa);
 		conn = accept4(d->release_fd, (struct sockaddr *)&sa, &salen,
 		    SOCK_CLOEXEC);
 		if (conn < 0) {
 			if (errno != EAGAIN && errno != EINTR)
 				fm_log_warn("accept: %s", strerror(errno));
-			return;
+			break;
 		}
-		getnameinfo((struct sockaddr *)&sa, salen, peer, sizeof(peer),
-		    NULL, 0, NI_NUMERICHOST);
+		if (getnameinfo((struct sockaddr *)&sa, salen, peer,
+		        sizeof(peer), NULL, 0, NI_NUMERICHOST) != 0)
+			snprintf(peer, sizeof(peer), "?");
+		switch (fm_admission_check(d->sessions, peer, &victim)) {
+		case FM_ADMISSION_TAKE:
+			break;
+		case FM_ADMISSION_TAKE_EVICT:
+			evict(d, victim);
+			break;
+		default:
+			fm_log_debug("release: refused a connection from %s: "
+			             "too many handshakes",
+			    peer);
+			d->refused++;
+			close(conn);
+			continue;
+		}
 		/* Progress reports are small writes in a row: without this,
 		 * Nagle holds each back until the terminal's delayed ACK
 		 * (40 ms). */
 		(void)setsockopt(
 		    conn, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
 		keep_alive(conn);
-		link = d->ledger_ctl >= 0 ? fm_ledgerd_link(d->ledger_ctl) : -1;
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) <
+		    0) {
+			fm_log_warn("release: %s", strerror(errno));
+			close(conn);
+			break;
+		}
 		pid = start_role(
-		    d, ROLE_SESSION, &(struct start){conn, link, peer});
+		    d, ROLE_SESSION, &(struct start){conn, -1, peer, sv[1]});
 		close(conn);
+		close(sv[1]);
+		if (pid < 0) {
+			close(sv[0]);
+			break;
+		}
+		if (!fm_admission_add(d->sessions, pid, peer, sv[0]))
+			fm_fatal("session table full"); /* has_room said no */
+	}
+	log_pressure(d);
+}
+
+/* Sends an admission reply, with the descriptor link if it is not -1. */
+static bool
+send_reply(int ctl, const uint8_t *buf, size_t len, int link)
+{
+	if (link >= 0)
+		return fm_fdpass_send(ctl, buf, len, link, MSG_DONTWAIT);
+	return send(ctl, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT) == (ssize_t)len;
+}
+
+/*
+ * A session says its peer proved a terminal certificate: it joins the
+ * terminals' pool, where handshakes cannot take its place, and is given
+ * the spool key for its decryptor; or it is refused when that pool is
+ * full.  One message per session; anything else ends it.
+ */
+static void
+answer_admission(struct daemon *d, struct fm_admission_slot *slot)
+{
+	struct fm_admission_request req;
+	struct fm_admission_reply rep = {0};
+	uint8_t buf[FM_ADMISSION_MAX];
+	const char *errstr = NULL;
+	pid_t pid = slot->pid;
+	int ctl = slot->ctl, link;
+	size_t len;
+	ssize_t n;
+
+	n = recv(ctl, buf, sizeof(buf), MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	slot->ctl = -1;
+	if (n > 0 &&
+	    !fm_admission_decode_request(buf, (size_t)n, &req, &errstr)) {
+		fm_log_warn("session %d: %s: stopped", (int)pid, errstr);
+		kill(pid, SIGKILL);
+		fm_admission_evict(d->sessions, pid);
+	} else if (n > 0) {
+		rep.admitted = fm_admission_promote(d->sessions, pid);
+		if (rep.admitted)
+			memcpy(rep.master, d->master, sizeof(rep.master));
+		else
+			fm_log_warn("release: terminal %s from %s refused: "
+			            "%" PRIu64 " terminal connections already",
+			    req.terminal, slot->addr,
+			    d->settings.max_terminal_connections);
+		/* Its link to the ledger writer comes with the key: a
+		 * handshake costs the writer nothing. */
+		link = rep.admitted && d->ledger_ctl >= 0
+		    ? fm_ledgerd_link(d->ledger_ctl)
+		    : -1;
+		len = fm_admission_encode_reply(&rep, buf, sizeof(buf));
+		/* A session that cannot be told waits in vain and ends. */
+		if (len == 0 || !send_reply(ctl, buf, len, link))
+			fm_log_warn("session %d: cannot answer: %s", (int)pid,
+			    strerror(errno));
 		if (link >= 0)
 			close(link);
-		if (pid < 0)
-			return;
-		d->sessions[d->nsessions++] = pid;
+		fm_wipe(&rep, sizeof(rep));
+		fm_wipe(buf, sizeof(buf));
 	}
+	close(ctl);
 }
 
 static void
@@ -646,8 +855,8 @@ accept_ingest(struct daemon *d)
 			close(conn);
 			continue;
 		}
-		pid =
-		    start_role(d, ROLE_INGEST, &(struct start){conn, -1, NULL});
+		pid = start_role(
+		    d, ROLE_INGEST, &(struct start){conn, -1, NULL, -1});
 		close(conn);
 		if (pid < 0)
 			return;
@@ -659,6 +868,8 @@ accept_ingest(struct daemon *d)
 static bool
 forget_child(struct daemon *d, pid_t pid)
 {
+	struct fm_admission_slot *slot;
+
 	if (pid == d->ledger_pid) {
 		/* Sessions linked to it charge directly from now on; new
 		 * ones get the next writer. */
@@ -674,11 +885,12 @@ forget_child(struct daemon *d, pid_t pid)
 		d->ledger_next = time(NULL) + d->ledger_delay;
 		return false;
 	}
-	for (int i = 0; i < d->nsessions; i++) {
-		if (d->sessions[i] == pid) {
-			d->sessions[i] = d->sessions[--d->nsessions];
-			return true;
-		}
+	slot = fm_admission_find(d->sessions, pid);
+	if (slot != NULL) {
+		if (slot->ctl >= 0)
+			close(slot->ctl);
+		fm_admission_remove(d->sessions, pid);
+		return true;
 	}
 	d->workers--;
 	return false;
@@ -691,6 +903,11 @@ reap_workers(struct daemon *d)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		struct fm_admission_slot *slot =
+		    fm_admission_find(d->sessions, pid);
+		/* Evicted handshakes are summed up by log_pressure(). */
+		bool evicted =
+		    slot != NULL && slot->state == FM_ADMISSION_DYING;
 		bool writer = pid == d->ledger_pid;
 		bool session = forget_child(d, pid);
 		if (writer)
@@ -706,21 +923,35 @@ reap_workers(struct daemon *d)
 			            "backend has given up on it, CUPS retries "
 			            "the job",
 			    (int)pid, FM_INGEST_REPLY_TIMEOUT_SEC);
-		else if (WIFSIGNALED(status))
+		else if (WIFSIGNALED(status) && !evicted)
 			fm_log_warn("%s %d killed by signal %d",
 			    roles[session ? ROLE_SESSION : ROLE_INGEST].what,
 			    (int)pid, WTERMSIG(status));
 	}
 }
 
+static bool
+sessions_running(const struct daemon *d)
+{
+	return fm_admission_size(d->sessions) !=
+	    fm_admission_count(d->sessions, FM_ADMISSION_FREE, NULL);
+}
+
 static void
 run(struct daemon *d)
 {
+	size_t nslots = fm_admission_size(d->sessions);
+	/* The two listening sockets, then the admission sockets of the
+	 * sessions in their handshake. */
+	struct pollfd *pfd = calloc(2 + nslots, sizeof(*pfd));
+	size_t *slot_of = calloc(2 + nslots, sizeof(*slot_of));
 	struct sigaction sa = {0};
 	sigset_t blocked, orig;
 	int timeout = 0;
 	pid_t pid;
 
+	if (pfd == NULL || slot_of == NULL)
+		fm_fatal("out of memory");
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
@@ -740,10 +971,9 @@ run(struct daemon *d)
 	fm_log_info(
 	    "followmed %s ready: ingest on %s", FM_VERSION, d->sock_path);
 	for (;;) {
-		struct pollfd pfd[2] = {
-		    {d->listen_fd, POLLIN, 0}, {d->release_fd, POLLIN, 0}};
 		struct timespec ts;
 		time_t start = time(NULL);
+		nfds_t n = 2;
 
 		if (got_sigterm)
 			break;
@@ -765,28 +995,54 @@ run(struct daemon *d)
 			    : 1;
 		ts.tv_sec = timeout;
 		ts.tv_nsec = 0;
-		/* At the limit, let the backlog wait for a free place. */
-		if (d->workers >= MAX_WORKERS)
-			pfd[0].fd = -1;
-		if (d->nsessions >= MAX_SESSIONS)
-			pfd[1].fd = -1;
-		if (ppoll(pfd, 2, &ts, &orig) > 0) {
+		/* At the limit, let the backlog wait for a free place
+		 * (for sessions: until the evicted are reaped). */
+		pfd[0] = (struct pollfd){
+		    d->workers < MAX_WORKERS ? d->listen_fd : -1, POLLIN, 0};
+		pfd[1] = (struct pollfd){
+		    fm_admission_has_room(d->sessions) ? d->release_fd : -1,
+		    POLLIN, 0};
+		for (size_t i = 0; i < nslots; i++) {
+			const struct fm_admission_slot *slot =
+			    fm_admission_slot(d->sessions, i);
+			if (slot->state == FM_ADMISSION_PENDING &&
+			    slot->ctl >= 0) {
+				slot_of[n] = i;
+				pfd[n++] =
+				    (struct pollfd){slot->ctl, POLLIN, 0};
+			}
+		}
+		if (ppoll(pfd, n, &ts, &orig) > 0) {
 			if (pfd[0].revents & POLLIN)
 				accept_ingest(d);
+			for (nfds_t i = 2; i < n; i++)
+				if (pfd[i].revents != 0)
+					answer_admission(d,
+					    fm_admission_slot(
+					        d->sessions, slot_of[i]));
+			/* After the admissions: a session that just proved
+			 * its certificate is not evicted. */
 			if (pfd[1].revents & POLLIN)
 				accept_release(d);
 		}
+		log_pressure(d);
 		timeout -= (int)(time(NULL) - start);
 	}
+	free(pfd);
+	free(slot_of);
 	fm_log_info(
 	    "shutting down; waiting for %d ingest worker(s)", d->workers);
 	/* Sessions hold no data in flight worth waiting for.  The ledger
 	 * writer finishes its batch when its control socket closes. */
-	for (int i = 0; i < d->nsessions; i++)
-		kill(d->sessions[i], SIGTERM);
+	for (size_t i = 0; i < nslots; i++) {
+		const struct fm_admission_slot *slot =
+		    fm_admission_slot(d->sessions, i);
+		if (slot->state != FM_ADMISSION_FREE)
+			kill(slot->pid, SIGTERM);
+	}
 	if (d->ledger_ctl >= 0)
 		shutdown(d->ledger_ctl, SHUT_RDWR);
-	while ((d->workers > 0 || d->nsessions > 0 || d->ledger_pid > 0) &&
+	while ((d->workers > 0 || sessions_running(d) || d->ledger_pid > 0) &&
 	    (pid = waitpid(-1, NULL, 0)) > 0)
 		forget_child(d, pid);
 }
@@ -833,8 +1089,15 @@ main(int argc, char **argv)
 	if (!foreground && daemon(0, 0) != 0)
 		fm_fatal("cannot detach: %s", strerror(errno));
 	d.listen_fd = d.release_fd = d.ledger_ctl = -1;
+	d.sessions = fm_admission_create(
+	    &(struct fm_admission_limits){(unsigned)d.settings.max_handshakes,
+	        (unsigned)d.settings.max_handshakes_per_address,
+	        (unsigned)d.settings.max_terminal_connections});
+	if (d.sessions == NULL)
+		fm_fatal("out of memory");
 	setup(&d);
 	run(&d);
+	fm_admission_destroy(d.sessions);
 	fm_spool_close(d.spool);
 	fm_store_close(d.store);
 	fm_wipe(d.master, sizeof(d.master));

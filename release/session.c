@@ -1171,15 +1171,20 @@ dispatch(struct session *s, struct fm_proto_msg *m)
 	}
 }
 
-static fm_tls_t *
-handshake(struct fm_session_ctx *ctx, int fd, struct fm_terminal *terminal)
+fm_tls_t *
+fm_session_handshake(const struct fm_settings *settings, int fd,
+    const char *peer, struct fm_session_peer *out)
 {
 	char dir[512], ca[600], crt[600], key[600], err[256];
-	char cn[64], serial[FM_PKI_SERIALMAX];
 	fm_tls_config_t *cfg;
 	fm_tls_t *tls;
 
-	if (!fm_settings_pki_dir(ctx->settings, dir, sizeof(dir))) {
+	if (settings == NULL || peer == NULL || out == NULL) {
+		close(fd);
+		return NULL;
+	}
+	memset(out, 0, sizeof(*out));
+	if (!fm_settings_pki_dir(settings, dir, sizeof(dir))) {
 		close(fd);
 		return NULL;
 	}
@@ -1187,25 +1192,26 @@ handshake(struct fm_session_ctx *ctx, int fd, struct fm_terminal *terminal)
 	snprintf(crt, sizeof(crt), "%s/server.crt", dir);
 	snprintf(key, sizeof(key), "%s/server.key", dir);
 	/* Made in this process, after fork: no random generator state is
-	 * ever shared between two sessions. */
+	 * ever shared between two sessions.  handshake_timeout bounds the
+	 * whole handshake, then each message once begun (its first byte
+	 * is waited for in fm_session_run()). */
 	cfg = fm_tls_config_create(FM_TLS_SERVER, ca, crt, key,
-	    (unsigned)ctx->settings->session_timeout * 1000, err, sizeof(err));
+	    (unsigned)settings->handshake_timeout * 1000, err, sizeof(err));
 	if (cfg == NULL) {
 		fm_log_warn("session: %s", err);
 		close(fd);
 		return NULL;
 	}
 	if ((tls = fm_tls_open(cfg, fd, NULL, err, sizeof(err))) == NULL) {
-		fm_log_info("session: refused %s: %s", ctx->peer, err);
+		fm_log_info("session: refused %s: %s", peer, err);
 		fm_tls_config_destroy(cfg);
 		return NULL;
 	}
-	if (!fm_tls_peer_cn(tls, cn, sizeof(cn)) ||
-	    !fm_tls_peer_serial(tls, serial, sizeof(serial)) ||
-	    !fm_terminals_find_active(ctx->store, cn, serial, terminal)) {
-		fm_log_warn("session: refused %s: certificate of an unknown or "
-		            "removed terminal",
-		    ctx->peer);
+	if (!fm_tls_peer_cn(tls, out->name, sizeof(out->name)) ||
+	    !fm_tls_peer_serial(tls, out->serial, sizeof(out->serial))) {
+		fm_log_warn("session: refused %s: a certificate without a "
+		            "name or serial",
+		    peer);
 		fm_tls_close(tls);
 		fm_tls_config_destroy(cfg);
 		return NULL;
@@ -1213,6 +1219,21 @@ handshake(struct fm_session_ctx *ctx, int fd, struct fm_terminal *terminal)
 	/* The configuration must outlive the connection: it is freed when
 	 * this process exits. */
 	return tls;
+}
+
+bool
+fm_session_identify(fm_store_t *store, const struct fm_session_peer *p,
+    const char *peer, struct fm_terminal *out)
+{
+	if (store == NULL || p == NULL || peer == NULL || out == NULL)
+		return false;
+	if (!fm_terminals_find_active(store, p->name, p->serial, out)) {
+		fm_log_warn("session: refused %s: certificate of an unknown or "
+		            "removed terminal",
+		    peer);
+		return false;
+	}
+	return true;
 }
 
 /* How often a session waiting for a request looks whether its terminal
@@ -1293,7 +1314,8 @@ request_waiting(struct session *s, int wait_ms)
 }
 
 void
-fm_session_run(struct fm_session_ctx *ctx, int fd)
+fm_session_run(struct fm_session_ctx *ctx, fm_tls_t *tls,
+    const struct fm_terminal *terminal)
 {
 	static struct session s;
 	static struct fm_proto_msg in;
@@ -1304,8 +1326,8 @@ fm_session_run(struct fm_session_ctx *ctx, int fd)
 
 	memset(&s, 0, sizeof(s));
 	s.ctx = ctx;
-	if ((s.tls = handshake(ctx, fd, &s.terminal)) == NULL)
-		return;
+	s.tls = tls;
+	s.terminal = *terminal;
 	fm_log_info("session: terminal %s (printer %s) connected from %s",
 	    s.terminal.name, s.terminal.printer, ctx->peer);
 	last = fm_clock_ms();
@@ -1320,6 +1342,8 @@ fm_session_run(struct fm_session_ctx *ctx, int fd)
 			break;
 		if (!ready)
 			continue;
+		/* A message once begun must arrive whole within
+		 * handshake_timeout (the TLS layer's deadline). */
 		st = fm_protoio_recv(s.tls, &in, &errstr);
 		if (st == FM_PROTOIO_TOO_LARGE || st == FM_PROTOIO_MALFORMED) {
 			fm_log_warn("session: terminal %s sent a bad message: "
