@@ -34,6 +34,15 @@ static const struct fm_conf_key settings_keys[] = {
     KEY("release", "server_name", FM_CONF_STRING, server_name, 0, 0),
     KEY("release", "session_timeout", FM_CONF_DURATION, session_timeout, 5,
         3600),
+    KEY("release", "handshake_timeout", FM_CONF_DURATION, handshake_timeout, 1,
+        120),
+    KEY("release", "max_handshakes", FM_CONF_UINT, max_handshakes, 1, 4096),
+    KEY("release", "max_handshakes_per_address", FM_CONF_UINT,
+        max_handshakes_per_address, 1, 4096),
+    KEY("release", "max_terminal_connections", FM_CONF_UINT,
+        max_terminal_connections, 1, 4096),
+    KEY("release", "connection_idle_timeout", FM_CONF_DURATION,
+        connection_idle_timeout, 5, 86400),
     KEY("release", "pam_service", FM_CONF_STRING, pam_service, 0, 0),
     KEY("release", "pam_helper", FM_CONF_STRING, pam_helper, 0, 0),
     KEY("release", "auth_max_failures", FM_CONF_UINT, auth_max_failures, 1,
@@ -60,6 +69,11 @@ fm_settings_defaults(struct fm_settings *s)
 	s->expire_after = 8 * 3600;
 	snprintf(s->listen, sizeof(s->listen), "0.0.0.0:7631");
 	s->session_timeout = 60;
+	s->handshake_timeout = 5;
+	s->max_handshakes = 64;
+	s->max_handshakes_per_address = 8;
+	s->max_terminal_connections = 256;
+	s->connection_idle_timeout = 600;
 	snprintf(s->pam_service, sizeof(s->pam_service), "followme");
 	s->auth_max_failures = 5;
 	s->auth_lockout = 300;

@@ -36,6 +36,13 @@ struct fm_settings {
 	char listen[FM_CONF_STRMAX];      /* address:port for terminals */
 	char server_name[FM_CONF_STRMAX]; /* in our certificate; "" = host */
 	uint64_t session_timeout;         /* idle seconds before logout */
+	uint64_t handshake_timeout; /* seconds for the whole TLS handshake,
+	                               and for each message once begun */
+	uint64_t max_handshakes;    /* connections not yet authenticated */
+	uint64_t max_handshakes_per_address; /* ... from one address */
+	uint64_t max_terminal_connections;   /* authenticated ones */
+	uint64_t connection_idle_timeout;    /* idle seconds, nobody logged in,
+	                                        before the connection closes */
 	char pam_service[FM_CONF_STRMAX];
 	char pam_helper[FM_CONF_STRMAX]; /* followme-pamhelper's socket */
 	uint64_t auth_max_failures;      /* before a lockout */

@@ -14,16 +14,19 @@
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509_crt.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/hex.h"
 
 struct fm_tls_config {
 	enum fm_tls_role role;
+	unsigned timeout_ms; /* each handshake, read and write; 0: none */
 	mbedtls_ssl_config conf;
 	mbedtls_entropy_context entropy;
 	mbedtls_ctr_drbg_context drbg;
@@ -33,7 +36,10 @@ struct fm_tls_config {
 
 struct fm_tls {
 	mbedtls_ssl_context ssl;
-	mbedtls_net_context net;
+	int fd;
+	unsigned timeout_ms;
+	uint64_t deadline; /* fm_clock_ms() the operation under way must end
+	                      by; 0: none */
 };
 
 /*
@@ -87,8 +93,8 @@ fm_tls_config_destroy(fm_tls_config_t *cfg)
 
 fm_tls_config_t *
 fm_tls_config_create(enum fm_tls_role role, const char *ca_path,
-    const char *cert_path, const char *key_path, unsigned read_timeout_ms,
-    char *err, size_t errlen)
+    const char *cert_path, const char *key_path, unsigned timeout_ms, char *err,
+    size_t errlen)
 {
 	static const char pers[] = "followme-tls";
 	fm_tls_config_t *cfg;
@@ -99,6 +105,7 @@ fm_tls_config_create(enum fm_tls_role role, const char *ca_path,
 		return NULL;
 	}
 	cfg->role = role;
+	cfg->timeout_ms = timeout_ms;
 	mbedtls_ssl_config_init(&cfg->conf);
 	mbedtls_entropy_init(&cfg->entropy);
 	mbedtls_ctr_drbg_init(&cfg->drbg);
@@ -148,31 +155,95 @@ fm_tls_config_create(enum fm_tls_role role, const char *ca_path,
 	    &cfg->conf, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
 	mbedtls_ssl_conf_ciphersuites(&cfg->conf, ciphersuites);
 	mbedtls_ssl_conf_curves(&cfg->conf, curves);
-	mbedtls_ssl_conf_read_timeout(&cfg->conf, read_timeout_ms);
 	return cfg;
 fail:
 	fm_tls_config_destroy(cfg);
 	return NULL;
 }
 
-/* mbedtls_net_send() uses write(): a peer that hung up would kill us
- * with SIGPIPE.  send() with MSG_NOSIGNAL reports it as an error. */
+/* Waits until fd is ready for events or tls's deadline passes: 1, 0 on
+ * time-out, -1 on an error. */
 static int
-send_nosignal(void *ctx, const unsigned char *buf, size_t len)
+wait_ready(fm_tls_t *tls, short events)
 {
-	int fd = ((mbedtls_net_context *)ctx)->fd;
+	struct pollfd pfd = {tls->fd, events, 0};
+	int n;
+
+	for (;;) {
+		int timeout = -1;
+
+		if (tls->deadline != 0) {
+			uint64_t now = fm_clock_ms();
+			if (now >= tls->deadline)
+				return 0;
+			timeout = (int)(tls->deadline - now);
+		}
+		if ((n = poll(&pfd, 1, timeout)) >= 0)
+			return n > 0 ? 1 : 0;
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+/*
+ * The transport under mbedTLS.  Every wait is bounded by the deadline of
+ * the operation under way (the whole handshake, the whole read, the
+ * whole write), not by a time-out per read: a peer that sends a byte now
+ * and then, or reads one, cannot stretch it.  send() with MSG_NOSIGNAL:
+ * a peer that hung up is an error to report, not a SIGPIPE.
+ */
+static int
+recv_bounded(void *ctx, unsigned char *buf, size_t len)
+{
+	fm_tls_t *tls = ctx;
 	ssize_t n;
 
-	do
-		n = send(fd, buf, len, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	if (n >= 0)
-		return (int)n;
-	if (errno == EAGAIN || errno == EWOULDBLOCK)
-		return MBEDTLS_ERR_SSL_WANT_WRITE;
-	if (errno == EPIPE || errno == ECONNRESET)
-		return MBEDTLS_ERR_NET_CONN_RESET;
-	return MBEDTLS_ERR_NET_SEND_FAILED;
+	for (;;) {
+		switch (wait_ready(tls, POLLIN)) {
+		case 0:
+			return MBEDTLS_ERR_SSL_TIMEOUT;
+		case -1:
+			return MBEDTLS_ERR_NET_RECV_FAILED;
+		}
+		n = recv(tls->fd, buf, len, MSG_DONTWAIT);
+		if (n >= 0)
+			return (int)n;
+		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+			continue;
+		return errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET
+		                           : MBEDTLS_ERR_NET_RECV_FAILED;
+	}
+}
+
+static int
+send_bounded(void *ctx, const unsigned char *buf, size_t len)
+{
+	fm_tls_t *tls = ctx;
+	ssize_t n;
+
+	for (;;) {
+		n = send(tls->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n >= 0)
+			return (int)n;
+		if (errno == EPIPE || errno == ECONNRESET)
+			return MBEDTLS_ERR_NET_CONN_RESET;
+		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+			return MBEDTLS_ERR_NET_SEND_FAILED;
+		switch (wait_ready(tls, POLLOUT)) {
+		case 0:
+			return MBEDTLS_ERR_SSL_TIMEOUT;
+		case -1:
+			return MBEDTLS_ERR_NET_SEND_FAILED;
+		}
+	}
+}
+
+/* Starts the deadline of an operation: the configured time from now. */
+static void
+start_deadline(fm_tls_t *tls)
+{
+	tls->deadline =
+	    tls->timeout_ms != 0 ? fm_clock_ms() + tls->timeout_ms : 0;
 }
 
 void
@@ -180,10 +251,14 @@ fm_tls_close(fm_tls_t *tls)
 {
 	if (tls == NULL)
 		return;
-	if (tls->ssl.conf != NULL)
+	if (tls->ssl.conf != NULL) {
+		/* A peer that reads nothing does not hold us here. */
+		start_deadline(tls);
 		mbedtls_ssl_close_notify(&tls->ssl);
+	}
 	mbedtls_ssl_free(&tls->ssl);
-	mbedtls_net_free(&tls->net);
+	if (tls->fd >= 0)
+		close(tls->fd);
 	free(tls);
 }
 
@@ -206,8 +281,8 @@ fm_tls_open(fm_tls_config_t *cfg, int fd, const char *server_name, char *err,
 		return NULL;
 	}
 	mbedtls_ssl_init(&tls->ssl);
-	mbedtls_net_init(&tls->net);
-	tls->net.fd = fd;
+	tls->fd = fd;
+	tls->timeout_ms = cfg->timeout_ms;
 	if ((rc = mbedtls_ssl_setup(&tls->ssl, &cfg->conf)) != 0) {
 		describe(rc, "TLS setup", err, errlen);
 		goto fail;
@@ -218,8 +293,9 @@ fm_tls_open(fm_tls_config_t *cfg, int fd, const char *server_name, char *err,
 		snprintf(err, errlen, "no server name to verify");
 		goto fail;
 	}
-	mbedtls_ssl_set_bio(&tls->ssl, &tls->net, send_nosignal, NULL,
-	    mbedtls_net_recv_timeout);
+	mbedtls_ssl_set_bio(&tls->ssl, tls, send_bounded, recv_bounded, NULL);
+	/* One deadline for the whole handshake. */
+	start_deadline(tls);
 	while ((rc = mbedtls_ssl_handshake(&tls->ssl)) != 0) {
 		if (rc == MBEDTLS_ERR_SSL_WANT_READ ||
 		    rc == MBEDTLS_ERR_SSL_WANT_WRITE)
@@ -239,6 +315,7 @@ fm_tls_open(fm_tls_config_t *cfg, int fd, const char *server_name, char *err,
 		}
 		goto fail;
 	}
+	tls->deadline = 0;
 	return tls;
 fail:
 	fm_tls_close(tls);
@@ -280,47 +357,55 @@ bool
 fm_tls_write(fm_tls_t *tls, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
+	bool ok = true;
 
-	while (len > 0) {
+	start_deadline(tls);
+	while (ok && len > 0) {
 		int n = mbedtls_ssl_write(&tls->ssl, p, len);
 		if (n == MBEDTLS_ERR_SSL_WANT_READ ||
 		    n == MBEDTLS_ERR_SSL_WANT_WRITE)
 			continue;
 		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
+			ok = false;
+		else {
+			p += n;
+			len -= (size_t)n;
+		}
 	}
-	return true;
+	tls->deadline = 0;
+	return ok;
 }
 
 enum fm_tls_read
 fm_tls_read_full(fm_tls_t *tls, void *buf, size_t len)
 {
 	unsigned char *p = buf;
+	enum fm_tls_read r = FM_TLS_READ_OK;
 	size_t got = 0;
 
-	while (got < len) {
+	start_deadline(tls);
+	while (r == FM_TLS_READ_OK && got < len) {
 		int n = mbedtls_ssl_read(&tls->ssl, p + got, len - got);
 		if (n == MBEDTLS_ERR_SSL_WANT_READ ||
 		    n == MBEDTLS_ERR_SSL_WANT_WRITE)
 			continue;
 		if (n == MBEDTLS_ERR_SSL_TIMEOUT)
-			return FM_TLS_READ_TIMEOUT;
-		if (n == 0 || n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
-			return got == 0 ? FM_TLS_READ_CLOSED
-			                : FM_TLS_READ_ERROR;
-		if (n < 0)
-			return FM_TLS_READ_ERROR;
-		got += (size_t)n;
+			r = FM_TLS_READ_TIMEOUT;
+		else if (n == 0 || n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
+			r = got == 0 ? FM_TLS_READ_CLOSED : FM_TLS_READ_ERROR;
+		else if (n < 0)
+			r = FM_TLS_READ_ERROR;
+		else
+			got += (size_t)n;
 	}
-	return FM_TLS_READ_OK;
+	tls->deadline = 0;
+	return r;
 }
 
 int
 fm_tls_fd(fm_tls_t *tls)
 {
-	return tls->net.fd;
+	return tls->fd;
 }
 
 bool

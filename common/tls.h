@@ -6,8 +6,8 @@
  * verify nothing by default), the client checks the server's DNS name.
  * TLS 1.0 and 1.1 are refused, and so is every cipher suite but ECDHE
  * with AES-GCM or ChaCha20-Poly1305 (X25519, P-256 and P-384 only).
- * Every read has a timeout, so a silent peer cannot hold a process
- * forever.
+ * Every operation has a deadline, so a silent or trickling peer cannot
+ * hold a process forever.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -25,13 +25,16 @@ enum fm_tls_role { FM_TLS_SERVER, FM_TLS_CLIENT };
 
 /*
  * 'fm_tls_config_create()' - load the CA, our certificate and key (PEM
- * files) for role.  read_timeout_ms bounds every read (0: none).  NULL
- * with a message in err (errlen bytes) on failure.  Free it with
- * 'fm_tls_config_destroy()' (NULL is a no-op).
+ * files) for role.  timeout_ms bounds, each as a whole, the handshake of
+ * fm_tls_open(), every fm_tls_read_full() and every fm_tls_write()
+ * (0: none): a deadline, not a time-out per read, so a peer that sends or
+ * takes a byte now and then gains nothing.  NULL with a message in err
+ * (errlen bytes) on failure.  Free it with 'fm_tls_config_destroy()'
+ * (NULL is a no-op).
  */
 fm_tls_config_t *fm_tls_config_create(enum fm_tls_role role,
     const char *ca_path, const char *cert_path, const char *key_path,
-    unsigned read_timeout_ms, char *err, size_t errlen);
+    unsigned timeout_ms, char *err, size_t errlen);
 void fm_tls_config_destroy(fm_tls_config_t *cfg);
 
 /*
@@ -56,17 +59,19 @@ bool fm_tls_peer_cn(fm_tls_t *tls, char *buf, size_t size);
  * buf. */
 bool fm_tls_peer_serial(fm_tls_t *tls, char *buf, size_t size);
 
-/* 'fm_tls_write()' - write all len bytes; false on error. */
+/* 'fm_tls_write()' - write all len bytes; false on error or past the
+ * deadline. */
 bool fm_tls_write(fm_tls_t *tls, const void *buf, size_t len);
 
 enum fm_tls_read {
 	FM_TLS_READ_OK,      /* all len bytes read */
 	FM_TLS_READ_CLOSED,  /* the peer closed cleanly before any byte */
-	FM_TLS_READ_TIMEOUT, /* nothing for the read timeout */
+	FM_TLS_READ_TIMEOUT, /* not all of it by the deadline */
 	FM_TLS_READ_ERROR,   /* anything else, or a close mid-way */
 };
 
-/* 'fm_tls_read_full()' - read exactly len bytes. */
+/* 'fm_tls_read_full()' - read exactly len bytes, all of them within the
+ * configuration's timeout_ms. */
 enum fm_tls_read fm_tls_read_full(fm_tls_t *tls, void *buf, size_t len);
 
 /* 'fm_tls_fd()', 'fm_tls_pending()' - the socket, for poll(); bytes may also be

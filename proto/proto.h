@@ -78,6 +78,7 @@ enum fm_proto_code {
 	FM_CODE_SESSION_EXPIRED = 10,
 	FM_CODE_INTERNAL = 11,
 	FM_CODE_DISABLED = 12,
+	FM_CODE_TERMINAL_REMOVED = 13, /* the server closes the connection */
 };
 
 /* What a job's cost in a list is. */

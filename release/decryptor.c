@@ -268,10 +268,37 @@ fm_decryptor_stop(fm_decryptor_t *d)
 	if (d == NULL)
 		return;
 	close(d->fd);
-	kill(d->pid, SIGTERM);
-	while (waitpid(d->pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	/* One adopted from the process that started it ends on its own
+	 * when its socket closes, and is that process's to reap. */
+	if (d->pid > 0) {
+		kill(d->pid, SIGTERM);
+		while (waitpid(d->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
 	free(d);
+}
+
+void
+fm_decryptor_detach(fm_decryptor_t *d, int *fd, pid_t *pid)
+{
+	*fd = d->fd;
+	*pid = d->pid;
+	free(d);
+}
+
+fm_decryptor_t *
+fm_decryptor_adopt(int fd)
+{
+	fm_decryptor_t *d;
+
+	if (fd < 0 || (d = calloc(1, sizeof(*d))) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	d->fd = fd;
+	d->pid = -1;
+	return d;
 }
 
 fm_decryptor_t *

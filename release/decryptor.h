@@ -4,10 +4,12 @@
  *
  * A session process parses TLS and protocol input from the network; a
  * memory disclosure there must not reveal the key that opens every held
- * job.  So before the handshake the session forks a decryptor that keeps
- * the key and does one thing: for a document name and identity, check
- * the document's tags, or stream its plaintext back.  The session wipes
- * its own copy of the key and asks the decryptor over a socketpair.
+ * job.  So the session never holds it: once the handshake has verified
+ * a terminal certificate, followmed starts a decryptor that keeps the key
+ * (fm_decryptor_start(), fm_decryptor_detach()) and hands its socket to
+ * the session (fm_decryptor_adopt()).  The decryptor does one thing: for
+ * a document name and identity, check the document's tags, or stream its
+ * plaintext back.
  *
  * It serves only the documents of the user it logged in itself: the
  * session forwards the credentials (login.h) and the decryptor runs the
@@ -33,6 +35,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "common/sealed.h"
 #include "common/settings.h"
@@ -108,7 +111,20 @@ enum fm_sealed_status fm_decryptor_read(fm_decryptor_t *d, const char *name,
     const char *identity, const struct fm_spool_key *key,
     bool (*sink)(const uint8_t *buf, size_t len, void *arg), void *arg);
 
-/* 'fm_decryptor_stop()' - end the decryptor and free d; NULL is a no-op. */
+/*
+ * 'fm_decryptor_detach()' - hand over the decryptor d started: its
+ * socket into *fd and its pid into *pid (the caller reaps it), and free
+ * d.  followmed starts a session's decryptor and passes the socket on.
+ */
+void fm_decryptor_detach(fm_decryptor_t *d, int *fd, pid_t *pid);
+
+/* 'fm_decryptor_adopt()' - a handle on the decryptor at the other end of
+ * socket fd (detached by the process that started it); NULL, fd closed,
+ * if out of memory or fd is -1. */
+fm_decryptor_t *fm_decryptor_adopt(int fd);
+
+/* 'fm_decryptor_stop()' - end the decryptor and free d (one adopted ends
+ * when its socket closes); NULL is a no-op. */
 void fm_decryptor_stop(fm_decryptor_t *d);
 
 #endif

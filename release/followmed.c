@@ -33,6 +33,7 @@
 
 #include "common/child.h"
 #include "common/clock.h"
+#include "common/fdpass.h"
 #include "common/log.h"
 #include "common/privdrop.h"
 #include "store/jobstore.h"
@@ -44,6 +45,7 @@
 #include "release/charge.h"
 #include "release/ipp.h"
 #include "common/settings.h"
+#include "release/admission.h"
 #include "release/sandbox.h"
 #include "release/session.h"
 #include "spooler/heldcount.h"
@@ -52,13 +54,16 @@
 #include "spooler/spool.h"
 
 #define MAX_WORKERS 32
-#define MAX_SESSIONS 128
 /* Analysis children at most, whatever analysis_workers says. */
 #define MAX_ANALYSES 64
 /* Their CPU priority: below ingest and release, which keep 0. */
 #define ANALYSIS_NICE 10
 /* Per Ghostscript run of an analysis child. */
 #define ANALYSIS_TIMEOUT_SEC 60
+/* A session waits this long for followmed's answer to its admission. */
+#define ADMISSION_WAIT_MS 10000
+/* Refused and evicted handshakes are summed up in the log this often. */
+#define PRESSURE_LOG_SEC 10
 #define EXPIRY_BATCH 256
 /* Even with no job due, look again now and then: the clock may jump. */
 #define MAX_SLEEP_SEC 600
@@ -83,8 +88,14 @@ struct daemon {
 	bool release_warned;  /* said once why it is off */
 	bool sandbox_refused; /* sessions cannot be confined as required */
 	int workers;
-	pid_t sessions[MAX_SESSIONS];
-	int nsessions;
+	/* Terminal connections: handshakes and authenticated terminals
+	 * (admission.h). */
+	fm_admission_t *sessions;
+	/* The decryptors of admitted sessions (start_decryptor()). */
+	pid_t *decryptors;
+	size_t ndecryptors, maxdecryptors;
+	unsigned refused, evicted; /* handshakes, since pressure_logged */
+	time_t pressure_logged;
 	/* The ledger writer sessions charge through (ledgerd.h); 0 and -1
 	 * while it is not running. */
 	pid_t ledger_pid;
@@ -455,9 +466,12 @@ open_release(struct daemon *d, bool at_start)
 	}
 	fd = socket(
 	    ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	/* A deep backlog: followmed accepts and sorts out a burst of
+	 * connections faster than a terminal's SYN is retried (1 s). */
 	if (fd < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
-	    bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 64) != 0) {
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 ||
+	    listen(fd, 1024) != 0) {
 		if (at_start)
 			fm_fatal("listen %s: %s", d->settings.listen,
 			    strerror(errno));
@@ -513,6 +527,18 @@ reload(struct daemon *d)
 		    "reload: %s changes only at a restart", fixed[i].name);
 		memcpy(next, now, FM_CONF_STRMAX);
 	}
+	/* The admission table is sized at start-up (admission.h). */
+	if (s.max_handshakes != d->settings.max_handshakes ||
+	    s.max_handshakes_per_address !=
+	        d->settings.max_handshakes_per_address ||
+	    s.max_terminal_connections != d->settings.max_terminal_connections)
+		fm_log_warn(
+		    "reload: max_handshakes, "
+		    "max_handshakes_per_address and "
+		    "max_terminal_connections change only at a restart");
+	s.max_handshakes = d->settings.max_handshakes;
+	s.max_handshakes_per_address = d->settings.max_handshakes_per_address;
+	s.max_terminal_connections = d->settings.max_terminal_connections;
 	relisten = strcmp(s.listen, d->settings.listen) != 0;
 	d->settings = s;
 	if (relisten && d->release_fd >= 0) {
@@ -629,9 +655,10 @@ peer_allowed(struct daemon *d, int fd)
 /* What a child is started with. */
 struct start {
 	int conn;         /* its connection, or -1 */
-	int ledger;       /* a session's link to the ledger writer, or the
-	                     writer's control socket; -1 for none */
+	int ledger;       /* the ledger writer's control socket, or -1 (a
+	                     session's link comes with its admission) */
 	const char *peer; /* the terminal's address, for logs */
+	int ctl;          /* a session's admission socket, or -1 */
 	int64_t job_id;   /* an analysis child's document */
 	int seq;
 };
@@ -679,33 +706,99 @@ run_worker(struct daemon *d, const struct start *a)
 	_exit(0);
 }
 
+/*
+ * Asks followmed to count this session among the terminals' connections
+ * (admission.h).  Its answer brings the socket of the decryptor it
+ * started for this session into *decryptor, and the link to the ledger
+ * writer that may follow it into *ledger (-1: none).  False if it
+ * refuses or does not answer in time.
+ */
+static bool
+ask_admission(int ctl, const char *terminal, int *decryptor, int *ledger)
+{
+	struct fm_admission_request req = {{0}};
+	struct fm_admission_reply rep = {0};
+	struct pollfd pfd = {ctl, POLLIN, 0};
+	uint8_t buf[FM_ADMISSION_MAX];
+	const char *errstr = NULL;
+	size_t len;
+	ssize_t n;
+
+	*decryptor = *ledger = -1;
+	snprintf(req.terminal, sizeof(req.terminal), "%s", terminal);
+	if ((len = fm_admission_encode_request(&req, buf, sizeof(buf))) == 0 ||
+	    send(ctl, buf, len, MSG_NOSIGNAL) != (ssize_t)len)
+		return false;
+	if (poll(&pfd, 1, ADMISSION_WAIT_MS) != 1 ||
+	    (n = fm_fdpass_recv(
+	         ctl, buf, sizeof(buf), MSG_DONTWAIT, decryptor)) <= 0 ||
+	    !fm_admission_decode_reply(buf, (size_t)n, &rep, &errstr) ||
+	    !rep.admitted || *decryptor < 0)
+		goto refused;
+	/* The link, if any, is the next message: sent right after. */
+	if (rep.ledger &&
+	    (poll(&pfd, 1, ADMISSION_WAIT_MS) != 1 ||
+	        fm_fdpass_recv(ctl, buf, sizeof(buf), MSG_DONTWAIT, ledger) !=
+	            1 ||
+	        *ledger < 0))
+		goto refused;
+	return true;
+refused:
+	if (*decryptor >= 0)
+		close(*decryptor);
+	if (*ledger >= 0)
+		close(*ledger);
+	*decryptor = *ledger = -1;
+	return false;
+}
+
 static void __attribute__((noreturn))
 run_session(struct daemon *d, const struct start *a)
 {
-	fm_store_t *store = child_store(d, "session");
+	struct fm_session_peer who;
+	struct fm_terminal terminal;
 	struct fm_session_ctx ctx;
-	const char *errstr = NULL;
 	fm_ledger_t *ledger;
+	fm_store_t *store;
+	fm_tls_t *tls;
+	int dec, link;
 
-	/* Charges go through the ledger writer at the other end of the
-	 * link; with none (-1), or once it goes away, a release is refused
-	 * and a settle left to followmed: a session has no ledger key. */
-	if ((ledger = fm_ledger_link_open(store, a->ledger)) == NULL) {
+	/* Nothing of value before the peer has proved a terminal
+	 * certificate: no key (followmed's copy goes first), no store, no
+	 * decryptor.  A connection that gets no further costs this one
+	 * process, confined, for handshake_timeout at most. */
+	fm_wipe(d->master, sizeof(d->master));
+	tls = fm_session_handshake(&d->settings, a->conn, a->peer, &who);
+	if (tls == NULL)
+		_exit(0);
+	if (!ask_admission(a->ctl, who.name, &dec, &link)) {
+		fm_log_warn("session: %s (%s) not admitted: followmed serves "
+		            "as many terminal connections as it may",
+		    who.name, a->peer);
+		fm_tls_close(tls);
+		_exit(0);
+	}
+	close(a->ctl);
+	store = child_store(d, "session");
+	if (!fm_session_identify(store, &who, a->peer, &terminal)) {
+		fm_tls_close(tls);
+		fm_store_close(store);
+		_exit(0);
+	}
+	/* followmed started the decryptor, which holds the spool key and
+	 * checks logins; this process, which parses the terminal's
+	 * requests, only talks to it.  Charges go through the ledger
+	 * writer at the other end of the link; with none (-1), or once it
+	 * goes away, a release is refused and a settle left to followmed:
+	 * a session has no ledger key. */
+	if ((ctx.decryptor = fm_decryptor_adopt(dec)) == NULL ||
+	    (ledger = fm_ledger_link_open(store, link)) == NULL) {
 		fm_log_warn("session: out of memory");
 		_exit(1);
 	}
-	/* The key to every held job goes to a decryptor child before a
-	 * byte from the network is read; this process, which parses the
-	 * terminal's TLS and requests, forgets it. */
-	if ((ctx.decryptor = fm_decryptor_start(d->spool_dir, d->master,
-	         &d->settings, d->db_path, &errstr)) == NULL) {
-		fm_log_warn("session: %s", errstr);
-		_exit(1);
-	}
-	fm_wipe(d->master, sizeof(d->master));
 	ctx = (struct fm_session_ctx){
 	    &d->settings, store, ledger, ctx.decryptor, a->peer};
-	fm_session_run(&ctx, a->conn);
+	fm_session_run(&ctx, tls, &terminal);
 	fm_decryptor_stop(ctx.decryptor);
 	fm_ledger_close(ledger);
 	fm_store_close(store);
@@ -753,10 +846,11 @@ run_ledger_writer(struct daemon *d, const struct start *a)
  * touch").  The parent parses no network input: it accepts connections
  * and starts a child per connection, and itself runs only the start-up
  * recovery of interrupted releases, the sweep and the expiry timer.
- * Further down: a session forks its decryptor (decryptor.c: master.key
- * and the spool files, only the logged-in user's jobs, never the
- * network) and a child per PAM check (pamauth.c); the ledger writer
- * forks its syncer (quota/ledgerd.c).
+ * It also starts the decryptor of each admitted session
+ * (start_decryptor(): master.key and the spool files, only the
+ * logged-in user's jobs, never the network), which forks a child per
+ * PAM check (pamauth.c); the ledger writer forks its syncer
+ * (quota/ledgerd.c).
  */
 enum role_id { ROLE_INGEST, ROLE_SESSION, ROLE_LEDGER, ROLE_ANALYSIS };
 
@@ -774,8 +868,9 @@ static const struct role {
         "per connection on the ingest socket (from cupsd's backend)", true,
         run_worker},
     [ROLE_SESSION] = {"session", NULL,
-        "its connection, the store (charges only through the ledger "
-        "writer); the spool key only until its decryptor has it",
+        "its connection, confined (sandbox.h); once a terminal "
+        "certificate is verified, the store (charges only through the "
+        "ledger writer) and its decryptor's socket; never a key",
         "per terminal connection on the release socket", false, run_session},
     [ROLE_LEDGER] = {"ledger writer", "followme-ledger",
         "the store, the ledger key",
@@ -799,7 +894,7 @@ start_role(struct daemon *d, enum role_id r, const struct start *a)
 	 * handle, not a death.  Ingest workers finish the job in hand when
 	 * systemd sends SIGTERM to the whole group. */
 	static const int ignore[] = {SIGPIPE, SIGHUP, SIGTERM};
-	struct fm_child_fd keep[2];
+	struct fm_child_fd keep[3];
 	struct fm_child_spec spec = {
 	    .name = role->name,
 	    .death_signal = SIGKILL, /* a child never outlives the daemon */
@@ -815,6 +910,8 @@ start_role(struct daemon *d, enum role_id r, const struct start *a)
 		keep[spec.nkeep++] = (struct fm_child_fd){a->conn, -1};
 	if (a->ledger >= 0)
 		keep[spec.nkeep++] = (struct fm_child_fd){a->ledger, -1};
+	if (a->ctl >= 0)
+		keep[spec.nkeep++] = (struct fm_child_fd){a->ctl, -1};
 	if ((pid = fm_child_fork(&spec, &errstr)) < 0) {
 		fm_log_warn("%s: %s: %s", role->what, errstr, strerror(errno));
 		return -1;
@@ -843,8 +940,8 @@ start_ledger_writer(struct daemon *d)
 		fm_log_warn("ledger writer: %s", strerror(errno));
 		return;
 	}
-	pid =
-	    start_role(d, ROLE_LEDGER, &(struct start){-1, sv[1], NULL, 0, 0});
+	pid = start_role(
+	    d, ROLE_LEDGER, &(struct start){-1, sv[1], NULL, -1, 0, 0});
 	close(sv[1]);
 	if (pid < 0) {
 		close(sv[0]);
@@ -898,7 +995,7 @@ start_analyses(struct daemon *d)
 		if (analysing(d, ids[i], seqs[i]))
 			continue;
 		pid = start_role(d, ROLE_ANALYSIS,
-		    &(struct start){-1, -1, NULL, ids[i], seqs[i]});
+		    &(struct start){-1, -1, NULL, -1, ids[i], seqs[i]});
 		if (pid < 0)
 			return;
 		d->analyses[d->nanalyses].pid = pid;
@@ -942,41 +1039,232 @@ end_analysis(struct daemon *d, pid_t pid, int status)
 	return false;
 }
 
+/* A terminal that lost power or its network leaves a connection nothing
+ * will ever be read from: TCP keep-alive probes find it within about
+ * 90 s of silence, and the session ends. */
+static void
+keep_alive(int conn)
+{
+	(void)setsockopt(
+	    conn, SOL_SOCKET, SO_KEEPALIVE, &(int){1}, sizeof(int));
+	(void)setsockopt(
+	    conn, IPPROTO_TCP, TCP_KEEPIDLE, &(int){60}, sizeof(int));
+	(void)setsockopt(
+	    conn, IPPROTO_TCP, TCP_KEEPINTVL, &(int){10}, sizeof(int));
+	(void)setsockopt(
+	    conn, IPPROTO_TCP, TCP_KEEPCNT, &(int){3}, sizeof(int));
+}
+
+/* Sums up refused and evicted handshakes now and then: a flood must
+ * not flood the log too. */
+static void
+log_pressure(struct daemon *d)
+{
+	if (d->refused + d->evicted == 0 ||
+	    time(NULL) - d->pressure_logged < PRESSURE_LOG_SEC)
+		return;
+	fm_log_warn("release: %u connection(s) refused and %u handshake(s) "
+	            "ended early to make room (max_handshakes %" PRIu64
+	            ", %" PRIu64 " per address)",
+	    d->refused, d->evicted, d->settings.max_handshakes,
+	    d->settings.max_handshakes_per_address);
+	d->refused = d->evicted = 0;
+	d->pressure_logged = time(NULL);
+}
+
+/* Ends the pending session pid to make room for a newcomer. */
+static void
+evict(struct daemon *d, pid_t pid)
+{
+	struct fm_admission_slot *slot = fm_admission_find(d->sessions, pid);
+
+	if (slot == NULL)
+		return;
+	fm_log_debug("release: handshake from %s (session %d) ended to make "
+	             "room",
+	    slot->addr, (int)pid);
+	if (slot->ctl >= 0)
+		close(slot->ctl);
+	slot->ctl = -1;
+	/* It holds nothing yet: no store, no key, no child. */
+	kill(pid, SIGKILL);
+	fm_admission_evict(d->sessions, pid);
+	d->evicted++;
+}
+
+/*
+ * Takes a connection, if admission (admission.h) lets it wait for its
+ * handshake, into a session process of its own.
+ */
 static void
 accept_release(struct daemon *d)
 {
 	struct sockaddr_storage sa;
 	socklen_t salen = sizeof(sa);
 	char peer[INET6_ADDRSTRLEN + 8] = "?";
-	int conn, link;
-	pid_t pid;
+	int conn, sv[2];
+	pid_t pid, victim;
 
-	while (d->nsessions < MAX_SESSIONS) {
+	while (fm_admission_has_room(d->sessions)) {
 		salen = sizeof(sa);
 		conn = accept4(d->release_fd, (struct sockaddr *)&sa, &salen,
 		    SOCK_CLOEXEC);
 		if (conn < 0) {
 			if (errno != EAGAIN && errno != EINTR)
 				fm_log_warn("accept: %s", strerror(errno));
-			return;
+			break;
 		}
-		getnameinfo((struct sockaddr *)&sa, salen, peer, sizeof(peer),
-		    NULL, 0, NI_NUMERICHOST);
+		if (getnameinfo((struct sockaddr *)&sa, salen, peer,
+		        sizeof(peer), NULL, 0, NI_NUMERICHOST) != 0)
+			snprintf(peer, sizeof(peer), "?");
+		switch (fm_admission_check(d->sessions, peer, &victim)) {
+		case FM_ADMISSION_TAKE:
+			break;
+		case FM_ADMISSION_TAKE_EVICT:
+			evict(d, victim);
+			break;
+		default:
+			fm_log_debug("release: refused a connection from %s: "
+			             "too many handshakes",
+			    peer);
+			d->refused++;
+			close(conn);
+			continue;
+		}
 		/* Progress reports are small writes in a row: without this,
 		 * Nagle holds each back until the terminal's delayed ACK
 		 * (40 ms). */
 		(void)setsockopt(
 		    conn, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
-		link = d->ledger_ctl >= 0 ? fm_ledgerd_link(d->ledger_ctl) : -1;
-		pid = start_role(
-		    d, ROLE_SESSION, &(struct start){conn, link, peer, 0, 0});
+		keep_alive(conn);
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) <
+		    0) {
+			fm_log_warn("release: %s", strerror(errno));
+			close(conn);
+			break;
+		}
+		pid = start_role(d, ROLE_SESSION,
+		    &(struct start){conn, -1, peer, sv[1], 0, 0});
 		close(conn);
+		close(sv[1]);
+		if (pid < 0) {
+			close(sv[0]);
+			break;
+		}
+		if (!fm_admission_add(d->sessions, pid, peer, sv[0]))
+			fm_fatal("session table full"); /* has_room said no */
+	}
+	log_pressure(d);
+}
+
+/* Sends an admission reply, with the descriptor link if it is not -1. */
+static bool
+send_reply(int ctl, const uint8_t *buf, size_t len, int link)
+{
+	if (link >= 0)
+		return fm_fdpass_send(ctl, buf, len, link, MSG_DONTWAIT);
+	return send(ctl, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT) == (ssize_t)len;
+}
+
+/*
+ * Starts the decryptor of an admitted session (decryptor.h): a child of
+ * followmed, not of the session, so that it is not confined with the
+ * session (it reads the spool, badge.key and runs PAM) and the session
+ * never holds the spool key.  It ends when the session closes its
+ * socket.  Its socket, or -1.
+ */
+static int
+start_decryptor(struct daemon *d)
+{
+	const char *errstr = NULL;
+	fm_decryptor_t *dec;
+	pid_t pid;
+	int fd;
+
+	if (d->ndecryptors == d->maxdecryptors) {
+		fm_log_warn("release: %zu decryptors still running: no more",
+		    d->ndecryptors);
+		return -1;
+	}
+	dec = fm_decryptor_start(
+	    d->spool_dir, d->master, &d->settings, d->db_path, &errstr);
+	if (dec == NULL) {
+		fm_log_warn("release: decryptor: %s", errstr);
+		return -1;
+	}
+	fm_decryptor_detach(dec, &fd, &pid);
+	d->decryptors[d->ndecryptors++] = pid;
+	return fd;
+}
+
+/* Takes a decryptor that ended off our books; false if pid is not one. */
+static bool
+forget_decryptor(struct daemon *d, pid_t pid)
+{
+	for (size_t i = 0; i < d->ndecryptors; i++) {
+		if (d->decryptors[i] == pid) {
+			d->decryptors[i] = d->decryptors[--d->ndecryptors];
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A session says its peer proved a terminal certificate: it joins the
+ * terminals' pool, where handshakes cannot take its place, and is given
+ * the socket of a decryptor started for it, then its link to the ledger
+ * writer; or it is refused when that pool is full.  One message per
+ * session; anything else ends it.
+ */
+static void
+answer_admission(struct daemon *d, struct fm_admission_slot *slot)
+{
+	struct fm_admission_request req;
+	struct fm_admission_reply rep = {0};
+	uint8_t buf[FM_ADMISSION_MAX];
+	const char *errstr = NULL;
+	pid_t pid = slot->pid;
+	int ctl = slot->ctl, dec = -1, link = -1;
+	size_t len;
+	ssize_t n;
+
+	n = recv(ctl, buf, sizeof(buf), MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	slot->ctl = -1;
+	if (n > 0 &&
+	    !fm_admission_decode_request(buf, (size_t)n, &req, &errstr)) {
+		fm_log_warn("session %d: %s: stopped", (int)pid, errstr);
+		kill(pid, SIGKILL);
+		fm_admission_evict(d->sessions, pid);
+	} else if (n > 0) {
+		rep.admitted = fm_admission_promote(d->sessions, pid);
+		if (!rep.admitted)
+			fm_log_warn("release: terminal %s from %s refused: "
+			            "%" PRIu64 " terminal connections already",
+			    req.terminal, slot->addr,
+			    d->settings.max_terminal_connections);
+		else if ((dec = start_decryptor(d)) < 0)
+			rep.admitted = false;
+		/* Its decryptor and its link to the ledger writer come only
+		 * now: a handshake costs neither anything. */
+		if (rep.admitted && d->ledger_ctl >= 0)
+			link = fm_ledgerd_link(d->ledger_ctl);
+		rep.ledger = link >= 0;
+		len = fm_admission_encode_reply(&rep, buf, sizeof(buf));
+		/* A session that cannot be told waits in vain and ends. */
+		if (len == 0 || !send_reply(ctl, buf, len, dec) ||
+		    (link >= 0 &&
+		        !send_reply(ctl, (const uint8_t *)"L", 1, link)))
+			fm_log_warn("session %d: cannot answer: %s", (int)pid,
+			    strerror(errno));
+		if (dec >= 0)
+			close(dec);
 		if (link >= 0)
 			close(link);
-		if (pid < 0)
-			return;
-		d->sessions[d->nsessions++] = pid;
 	}
+	close(ctl);
 }
 
 static void
@@ -997,7 +1285,7 @@ accept_ingest(struct daemon *d)
 			continue;
 		}
 		pid = start_role(
-		    d, ROLE_INGEST, &(struct start){conn, -1, NULL, 0, 0});
+		    d, ROLE_INGEST, &(struct start){conn, -1, NULL, -1, 0, 0});
 		close(conn);
 		if (pid < 0)
 			return;
@@ -1009,6 +1297,8 @@ accept_ingest(struct daemon *d)
 static bool
 forget_child(struct daemon *d, pid_t pid)
 {
+	struct fm_admission_slot *slot;
+
 	if (pid == d->ledger_pid) {
 		/* Sessions linked to it can no longer charge; new ones get
 		 * the next writer. */
@@ -1024,11 +1314,14 @@ forget_child(struct daemon *d, pid_t pid)
 		d->ledger_next = time(NULL) + d->ledger_delay;
 		return false;
 	}
-	for (int i = 0; i < d->nsessions; i++) {
-		if (d->sessions[i] == pid) {
-			d->sessions[i] = d->sessions[--d->nsessions];
-			return true;
-		}
+	if (forget_decryptor(d, pid))
+		return false;
+	slot = fm_admission_find(d->sessions, pid);
+	if (slot != NULL) {
+		if (slot->ctl >= 0)
+			close(slot->ctl);
+		fm_admission_remove(d->sessions, pid);
+		return true;
 	}
 	d->workers--;
 	return false;
@@ -1043,6 +1336,17 @@ reap_workers(struct daemon *d)
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if (end_analysis(d, pid, status))
 			continue;
+		if (forget_decryptor(d, pid)) {
+			if (WIFSIGNALED(status))
+				fm_log_warn("decryptor %d killed by signal %d",
+				    (int)pid, WTERMSIG(status));
+			continue;
+		}
+		struct fm_admission_slot *slot =
+		    fm_admission_find(d->sessions, pid);
+		/* Evicted handshakes are summed up by log_pressure(). */
+		bool evicted =
+		    slot != NULL && slot->state == FM_ADMISSION_DYING;
 		bool writer = pid == d->ledger_pid;
 		bool session = forget_child(d, pid);
 		if (writer)
@@ -1058,21 +1362,35 @@ reap_workers(struct daemon *d)
 			            "backend has given up on it, CUPS retries "
 			            "the job",
 			    (int)pid, FM_INGEST_REPLY_TIMEOUT_SEC);
-		else if (WIFSIGNALED(status))
+		else if (WIFSIGNALED(status) && !evicted)
 			fm_log_warn("%s %d killed by signal %d",
 			    roles[session ? ROLE_SESSION : ROLE_INGEST].what,
 			    (int)pid, WTERMSIG(status));
 	}
 }
 
+static bool
+sessions_running(const struct daemon *d)
+{
+	return fm_admission_size(d->sessions) !=
+	    fm_admission_count(d->sessions, FM_ADMISSION_FREE, NULL);
+}
+
 static void
 run(struct daemon *d)
 {
+	size_t nslots = fm_admission_size(d->sessions);
+	/* The two listening sockets, then the admission sockets of the
+	 * sessions in their handshake. */
+	struct pollfd *pfd = calloc(2 + nslots, sizeof(*pfd));
+	size_t *slot_of = calloc(2 + nslots, sizeof(*slot_of));
 	struct sigaction sa = {0};
 	sigset_t blocked, orig;
 	int timeout = 0;
 	pid_t pid;
 
+	if (pfd == NULL || slot_of == NULL)
+		fm_fatal("out of memory");
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
@@ -1091,9 +1409,9 @@ run(struct daemon *d)
 	fm_log_info(
 	    "followmed %s ready: ingest on %s", FM_VERSION, d->sock_path);
 	for (;;) {
-		struct pollfd pfd[2];
 		struct timespec ts;
 		time_t start = time(NULL);
+		nfds_t n = 2;
 
 		if (got_sigterm)
 			break;
@@ -1128,33 +1446,57 @@ run(struct daemon *d)
 		    ? RELEASE_RETRY_SEC
 		    : timeout;
 		ts.tv_nsec = 0;
-		pfd[0] = (struct pollfd){d->listen_fd, POLLIN, 0};
-		pfd[1] = (struct pollfd){d->release_fd, POLLIN, 0};
-		/* At the limit, let the backlog wait for a free place. */
-		if (d->workers >= MAX_WORKERS)
-			pfd[0].fd = -1;
-		if (d->nsessions >= MAX_SESSIONS)
-			pfd[1].fd = -1;
-		if (ppoll(pfd, 2, &ts, &orig) > 0) {
+		/* At the limit, let the backlog wait for a free place
+		 * (for sessions: until the evicted are reaped). */
+		pfd[0] = (struct pollfd){
+		    d->workers < MAX_WORKERS ? d->listen_fd : -1, POLLIN, 0};
+		pfd[1] = (struct pollfd){
+		    fm_admission_has_room(d->sessions) ? d->release_fd : -1,
+		    POLLIN, 0};
+		for (size_t i = 0; i < nslots; i++) {
+			const struct fm_admission_slot *slot =
+			    fm_admission_slot(d->sessions, i);
+			if (slot->state == FM_ADMISSION_PENDING &&
+			    slot->ctl >= 0) {
+				slot_of[n] = i;
+				pfd[n++] =
+				    (struct pollfd){slot->ctl, POLLIN, 0};
+			}
+		}
+		if (ppoll(pfd, n, &ts, &orig) > 0) {
 			if (pfd[0].revents & POLLIN)
 				accept_ingest(d);
+			for (nfds_t i = 2; i < n; i++)
+				if (pfd[i].revents != 0)
+					answer_admission(d,
+					    fm_admission_slot(
+					        d->sessions, slot_of[i]));
+			/* After the admissions: a session that just proved
+			 * its certificate is not evicted. */
 			if (pfd[1].revents & POLLIN)
 				accept_release(d);
 		}
+		log_pressure(d);
 		timeout -= (int)(time(NULL) - start);
 	}
+	free(pfd);
+	free(slot_of);
 	fm_log_info(
 	    "shutting down; waiting for %d ingest worker(s)", d->workers);
 	/* Sessions hold no data in flight worth waiting for.  The ledger
 	 * writer finishes its batch when its control socket closes. */
-	for (int i = 0; i < d->nsessions; i++)
-		kill(d->sessions[i], SIGTERM);
+	for (size_t i = 0; i < nslots; i++) {
+		const struct fm_admission_slot *slot =
+		    fm_admission_slot(d->sessions, i);
+		if (slot->state != FM_ADMISSION_FREE)
+			kill(slot->pid, SIGTERM);
+	}
 	/* Counting resumes at the next start: the documents stay pending. */
 	for (int i = 0; i < d->nanalyses; i++)
 		kill(d->analyses[i].pid, SIGKILL);
 	if (d->ledger_ctl >= 0)
 		shutdown(d->ledger_ctl, SHUT_RDWR);
-	while ((d->workers > 0 || d->nsessions > 0 || d->ledger_pid > 0 ||
+	while ((d->workers > 0 || sessions_running(d) || d->ledger_pid > 0 ||
 	           d->nanalyses > 0) &&
 	    (pid = waitpid(-1, NULL, 0)) > 0)
 		if (!end_analysis(d, pid, 0))
@@ -1204,8 +1546,20 @@ main(int argc, char **argv)
 		fm_fatal("cannot detach: %s", strerror(errno));
 	d.listen_fd = d.release_fd = d.ledger_ctl = -1;
 	d.config = config;
+	d.sessions = fm_admission_create(
+	    &(struct fm_admission_limits){(unsigned)d.settings.max_handshakes,
+	        (unsigned)d.settings.max_handshakes_per_address,
+	        (unsigned)d.settings.max_terminal_connections});
+	/* Room for a decryptor per terminal connection, and for as many
+	 * again whose sessions ended before they were reaped. */
+	d.maxdecryptors = 2 * (size_t)d.settings.max_terminal_connections + 8;
+	d.decryptors = calloc(d.maxdecryptors, sizeof(*d.decryptors));
+	if (d.sessions == NULL || d.decryptors == NULL)
+		fm_fatal("out of memory");
 	setup(&d);
 	run(&d);
+	fm_admission_destroy(d.sessions);
+	free(d.decryptors);
 	fm_spool_close(d.spool);
 	fm_store_close(d.store);
 	fm_wipe(d.master, sizeof(d.master));

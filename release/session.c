@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/aead.h"
+#include "common/clock.h"
 #include "common/log.h"
 #include "common/tls.h"
 #include "common/utf8.h"
@@ -1160,33 +1161,38 @@ dispatch(struct session *s, struct fm_proto_msg *m)
 
 /* Confines this process (sandbox.h); false if it must not go on. */
 static bool
-confine(struct fm_session_ctx *ctx)
+confine(const struct fm_settings *settings, const char *peer)
 {
 	const char *errstr = NULL;
-	int abi = fm_sandbox_confine(ctx->settings, &errstr);
+	int abi = fm_sandbox_confine(settings, &errstr);
 
 	if (abi < 0) {
 		fm_log_warn("session: refused %s: cannot confine the session: "
 		            "%s",
-		    ctx->peer, errstr);
+		    peer, errstr);
 		return false;
 	}
 	fm_log_debug("session: confined (Landlock ABI %d)", abi);
 #ifdef FM_TEST_HOOKS
-	fm_sandbox_probe(ctx->settings);
+	fm_sandbox_probe(settings);
 #endif
 	return true;
 }
 
-static fm_tls_t *
-handshake(struct fm_session_ctx *ctx, int fd, struct fm_terminal *terminal)
+fm_tls_t *
+fm_session_handshake(const struct fm_settings *settings, int fd,
+    const char *peer, struct fm_session_peer *out)
 {
 	char dir[512], ca[600], crt[600], key[600], err[256];
-	char cn[64], serial[FM_PKI_SERIALMAX];
 	fm_tls_config_t *cfg;
 	fm_tls_t *tls;
 
-	if (!fm_settings_pki_dir(ctx->settings, dir, sizeof(dir))) {
+	if (settings == NULL || peer == NULL || out == NULL) {
+		close(fd);
+		return NULL;
+	}
+	memset(out, 0, sizeof(*out));
+	if (!fm_settings_pki_dir(settings, dir, sizeof(dir))) {
 		close(fd);
 		return NULL;
 	}
@@ -1194,9 +1200,11 @@ handshake(struct fm_session_ctx *ctx, int fd, struct fm_terminal *terminal)
 	snprintf(crt, sizeof(crt), "%s/server.crt", dir);
 	snprintf(key, sizeof(key), "%s/server.key", dir);
 	/* Made in this process, after fork: no random generator state is
-	 * ever shared between two sessions. */
+	 * ever shared between two sessions.  handshake_timeout bounds the
+	 * whole handshake, then each message once begun (its first byte
+	 * is waited for in fm_session_run()). */
 	cfg = fm_tls_config_create(FM_TLS_SERVER, ca, crt, key,
-	    (unsigned)ctx->settings->session_timeout * 1000, err, sizeof(err));
+	    (unsigned)settings->handshake_timeout * 1000, err, sizeof(err));
 	if (cfg == NULL) {
 		fm_log_warn("session: %s", err);
 		close(fd);
@@ -1204,22 +1212,21 @@ handshake(struct fm_session_ctx *ctx, int fd, struct fm_terminal *terminal)
 	}
 	/* Its key is in memory now: from here on the session opens none
 	 * of the key files, before the first byte from the network. */
-	if (!confine(ctx)) {
+	if (!confine(settings, peer)) {
 		fm_tls_config_destroy(cfg);
 		close(fd);
 		return NULL;
 	}
 	if ((tls = fm_tls_open(cfg, fd, NULL, err, sizeof(err))) == NULL) {
-		fm_log_info("session: refused %s: %s", ctx->peer, err);
+		fm_log_info("session: refused %s: %s", peer, err);
 		fm_tls_config_destroy(cfg);
 		return NULL;
 	}
-	if (!fm_tls_peer_cn(tls, cn, sizeof(cn)) ||
-	    !fm_tls_peer_serial(tls, serial, sizeof(serial)) ||
-	    !fm_terminals_find_active(ctx->store, cn, serial, terminal)) {
-		fm_log_warn("session: refused %s: certificate of an unknown or "
-		            "removed terminal",
-		    ctx->peer);
+	if (!fm_tls_peer_cn(tls, out->name, sizeof(out->name)) ||
+	    !fm_tls_peer_serial(tls, out->serial, sizeof(out->serial))) {
+		fm_log_warn("session: refused %s: a certificate without a "
+		            "name or serial",
+		    peer);
 		fm_tls_close(tls);
 		fm_tls_config_destroy(cfg);
 		return NULL;
@@ -1229,36 +1236,130 @@ handshake(struct fm_session_ctx *ctx, int fd, struct fm_terminal *terminal)
 	return tls;
 }
 
+bool
+fm_session_identify(fm_store_t *store, const struct fm_session_peer *p,
+    const char *peer, struct fm_terminal *out)
+{
+	if (store == NULL || p == NULL || peer == NULL || out == NULL)
+		return false;
+	if (!fm_terminals_find_active(store, p->name, p->serial, out)) {
+		fm_log_warn("session: refused %s: certificate of an unknown or "
+		            "removed terminal",
+		    peer);
+		return false;
+	}
+	return true;
+}
+
+/* How often a session waiting for a request looks whether its terminal
+ * was removed meanwhile: removal cuts a terminal off within seconds. */
+#define RECHECK_MS 2000
+
+/* Is the terminal still registered?  If not, it is told, and the
+ * connection ends. */
+static bool
+terminal_still_active(struct session *s)
+{
+	switch (fm_terminals_state(s->ctx->store, s->terminal.id)) {
+	case FM_TERMINAL_ACTIVE:
+	case FM_TERMINAL_UNKNOWN: /* the store is busy: look again later */
+		return true;
+	case FM_TERMINAL_REMOVED:
+		break;
+	}
+	fm_log_warn("session: terminal %s was removed: its connection from %s "
+	            "is closed%s%s",
+	    s->terminal.name, s->ctx->peer,
+	    s->user[0] != '\0' ? ", logging out " : "", s->user);
+	send_error(s, FM_CODE_TERMINAL_REMOVED,
+	    "This terminal was removed from the print server.");
+	return false;
+}
+
+/*
+ * What time does to a connection idle for idle_ms: its user is logged out
+ * after session_timeout (and told), a connection nobody is logged in on
+ * is closed after connection_idle_timeout (a terminal reconnects at
+ * once), one that never said hello after session_timeout.  False when
+ * the connection ends; else *wait_ms is how long to wait for a request
+ * before looking again.
+ */
+static bool
+idle_checks(struct session *s, uint64_t idle_ms, int *wait_ms)
+{
+	const struct fm_settings *set = s->ctx->settings;
+	uint64_t logout_ms = set->session_timeout * 1000;
+	uint64_t close_ms = set->connection_idle_timeout * 1000, next;
+
+	if (!s->hello && idle_ms >= logout_ms)
+		return false; /* silent since the handshake */
+	if (s->user[0] != '\0' && idle_ms >= logout_ms) {
+		fm_log_info("session: %s logged out after inactivity at "
+		            "terminal %s",
+		    s->user, s->terminal.name);
+		s->user[0] = '\0';
+		if (!send_error(s, FM_CODE_SESSION_EXPIRED,
+		        "Logged out after inactivity."))
+			return false;
+	}
+	if (s->hello && s->user[0] == '\0' && idle_ms >= close_ms) {
+		fm_log_info("session: terminal %s idle for %" PRIu64
+		            " s: connection closed",
+		    s->terminal.name, idle_ms / 1000);
+		send_error(s, FM_CODE_SESSION_EXPIRED,
+		    "Connection closed after inactivity.");
+		return false;
+	}
+	next = s->hello && s->user[0] == '\0' ? close_ms : logout_ms;
+	*wait_ms =
+	    next - idle_ms < RECHECK_MS ? (int)(next - idle_ms) : RECHECK_MS;
+	return true;
+}
+
+/* Waits wait_ms at most for the next request to begin. */
+static bool
+request_waiting(struct session *s, int wait_ms)
+{
+	struct pollfd pfd = {fm_tls_fd(s->tls), POLLIN, 0};
+
+	if (fm_tls_pending(s->tls))
+		return true;
+	/* Hang-ups and errors count: the read that follows reports them. */
+	return poll(&pfd, 1, wait_ms) > 0;
+}
+
 void
-fm_session_run(struct fm_session_ctx *ctx, int fd)
+fm_session_run(struct fm_session_ctx *ctx, fm_tls_t *tls,
+    const struct fm_terminal *terminal)
 {
 	static struct session s;
 	static struct fm_proto_msg in;
 	enum fm_protoio_status st;
 	const char *errstr;
+	uint64_t last;
+	int wait_ms;
 
 	memset(&s, 0, sizeof(s));
 	s.ctx = ctx;
-	if ((s.tls = handshake(ctx, fd, &s.terminal)) == NULL)
-		return;
+	s.tls = tls;
+	s.terminal = *terminal;
 	fm_log_info("session: terminal %s (printer %s) connected from %s",
 	    s.terminal.name, s.terminal.printer, ctx->peer);
+	last = fm_clock_ms();
 	for (;;) {
-		st = fm_protoio_recv(s.tls, &in, &errstr);
-		if (st == FM_PROTOIO_TIMEOUT) {
-			if (!s.hello)
-				break; /* silent since the handshake */
-			if (s.user[0] != '\0') {
-				fm_log_info("session: %s logged out after "
-				            "inactivity at terminal %s",
-				    s.user, s.terminal.name);
-				s.user[0] = '\0';
-				if (!send_error(&s, FM_CODE_SESSION_EXPIRED,
-				        "Logged out after inactivity."))
-					break;
-			}
+		bool ready, go_on;
+
+		if (!idle_checks(&s, fm_clock_ms() - last, &wait_ms))
+			break;
+		ready = request_waiting(&s, wait_ms);
+		/* Before every request, and every few seconds meanwhile. */
+		if (!terminal_still_active(&s))
+			break;
+		if (!ready)
 			continue;
-		}
+		/* A message once begun must arrive whole within
+		 * handshake_timeout (the TLS layer's deadline). */
+		st = fm_protoio_recv(s.tls, &in, &errstr);
 		if (st == FM_PROTOIO_TOO_LARGE || st == FM_PROTOIO_MALFORMED) {
 			fm_log_warn("session: terminal %s sent a bad message: "
 			            "%s",
@@ -1267,12 +1368,19 @@ fm_session_run(struct fm_session_ctx *ctx, int fd)
 			    errstr ? errstr : "malformed");
 			break;
 		}
+		if (st == FM_PROTOIO_TIMEOUT)
+			fm_log_warn("session: terminal %s began a message and "
+			            "did not finish it in time",
+			    s.terminal.name);
 		if (st != FM_PROTOIO_OK)
 			break;
-		bool go_on = dispatch(&s, &in);
+		go_on = dispatch(&s, &in);
 		fm_proto_wipe(&in);
 		if (!go_on)
 			break;
+		/* Idle from the end of the request: a release may take
+		 * minutes. */
+		last = fm_clock_ms();
 	}
 	fm_log_info("session: terminal %s disconnected", s.terminal.name);
 	fm_tls_close(s.tls);

@@ -148,6 +148,10 @@ fm_releases_finish(fm_store_t *store, int64_t id,
 }
 
 /* The state (column 9) is read apart: it decides how the release ended. */
+#define RELEASE_COLUMNS                                                        \
+	"id, job_id, user, terminal, printer, copies, sides, color_mode,"      \
+	" estimate_impressions, state, estimate_amount, price_version,"        \
+	" reservation_id, coalesce(printer_jobs, '')"
 #define C(kind, member) FM_COL_##kind(struct fm_release, member)
 static const struct fm_sql_col release_cols[] = {C(INT, id), C(INT, job_id),
     C(TEXT, user), C(TEXT, terminal), C(TEXT, printer), C(INT, copies),
@@ -188,10 +192,7 @@ fm_releases_recover(fm_store_t *store, int64_t now,
 
 	memset(rs, 0, sizeof(rs));
 	if (!fm_sql_open(&rows, store,
-	        "SELECT id, job_id, user, terminal, printer, copies, sides,"
-	        " color_mode, estimate_impressions, state, estimate_amount,"
-	        " price_version, reservation_id, coalesce(printer_jobs, '')"
-	        " FROM releases"
+	        "SELECT " RELEASE_COLUMNS " FROM releases"
 	        " WHERE state IN ('started', 'submitted') ORDER BY id LIMIT 64",
 	        FM_NO_ARGS)) {
 		fm_sql_close(&rows);
@@ -242,9 +243,7 @@ fm_releases_unsettled(fm_store_t *store,
 	memset(rs, 0, sizeof(rs));
 	/* Read whole before fn runs: settling writes to the store. */
 	if (!fm_sql_open(&rows, store,
-	        "SELECT id, job_id, user, terminal, printer, copies, sides,"
-	        " color_mode, estimate_impressions, state, estimate_amount,"
-	        " price_version, reservation_id, coalesce(printer_jobs, ''),"
+	        "SELECT " RELEASE_COLUMNS ","
 	        " coalesce(impressions, 0), coalesce(sheets, -1), measured"
 	        " FROM releases WHERE reservation_id != 0 AND charged IS NULL"
 	        " AND state IN ('completed', 'failed', 'unknown')"

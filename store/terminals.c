@@ -56,6 +56,26 @@ fm_terminals_find_active(fm_store_t *store, const char *name,
 	           FM_ARG_TEXT(cert_serial)) == FM_SQL_FOUND;
 }
 
+enum fm_terminal_state
+fm_terminals_state(fm_store_t *store, int64_t id)
+{
+	int64_t one;
+
+	if (store == NULL)
+		return FM_TERMINAL_UNKNOWN;
+	switch (fm_sql_int(store,
+	    "SELECT 1 FROM terminals WHERE id = ?1 AND removed_at IS NULL",
+	    &one, FM_ARG_INT(id))) {
+	case FM_SQL_FOUND:
+		return FM_TERMINAL_ACTIVE;
+	case FM_SQL_NONE:
+		return FM_TERMINAL_REMOVED;
+	case FM_SQL_ERROR:
+		break;
+	}
+	return FM_TERMINAL_UNKNOWN;
+}
+
 bool
 fm_terminals_list(fm_store_t *store, bool include_removed,
     bool (*fn)(const struct fm_terminal *t, void *arg), void *arg)

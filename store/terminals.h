@@ -37,6 +37,19 @@ bool fm_terminals_remove(fm_store_t *store, const char *name, int64_t now);
 bool fm_terminals_find_active(fm_store_t *store, const char *name,
     const char *cert_serial, struct fm_terminal *out);
 
+enum fm_terminal_state {
+	FM_TERMINAL_ACTIVE,
+	FM_TERMINAL_REMOVED, /* removed, or no such terminal */
+	FM_TERMINAL_UNKNOWN, /* the store could not tell (busy, an error) */
+};
+
+/*
+ * 'fm_terminals_state()' - is the terminal with row id still active?  For
+ * a connection served for it, which ends when the terminal is removed;
+ * UNKNOWN (logged by the store) is not a removal: ask again later.
+ */
+enum fm_terminal_state fm_terminals_state(fm_store_t *store, int64_t id);
+
 /* 'fm_terminals_list()' - call fn for every terminal, active first, then by
  * name. */
 bool fm_terminals_list(fm_store_t *store, bool include_removed,

@@ -30,6 +30,7 @@ fm_fuzz_target(termtext fm_termpure)
 fm_fuzz_target(pamwire fm_pamauth)
 fm_fuzz_target(decryptor fm_session)
 fm_fuzz_target(login fm_session)
+fm_fuzz_target(admission fm_session)
 # --- ledger writer (issue 4) ---
 fm_fuzz_target(ledgerwire fm_quota)
 fm_fuzz_target(admin_grammar fm_admin_grammar)

@@ -514,6 +514,18 @@ fm_add_queues() {
 		fm_die "queue setup failed"
 }
 
+# fm_printer_queue NAME URI: a CUPS queue NAME to the IPP Everywhere
+# printer at URI (lpadmin asks the printer, which may still be starting),
+# and followmed pointed at this cupsd, for terminals bound to the queue.
+fm_printer_queue() {
+	for _ in 1 2 3 4 5; do
+		lpadmin -p "$1" -E -v "$2" -m everywhere 2>"$T/lpadmin.err" && break
+		sleep 1
+	done
+	lpstat -v "$1" >/dev/null 2>&1 || fm_die "CUPS queue $1 to $2: $(cat "$T/lpadmin.err")"
+	FM_FOLLOWMED_ENV="${FM_FOLLOWMED_ENV:-} CUPS_SERVER=$CUPS_SERVER"
+}
+
 # fm_admin ARGS...: followme-admin on the test's configuration.  A
 # "terminal add NAME" without --out writes the terminal's files to
 # $T/terminals/NAME, where fm_copy_pki looks for them.

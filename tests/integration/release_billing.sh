@@ -18,12 +18,7 @@ fm_start_ippeve mono mono
 MONO_PID=$IPPEVE_PID MONO_URI=$IPPEVE_URI
 FM_DAEMONS="mono:MONO_PID"
 fm_start_cupsd
-for _ in 1 2 3 4 5; do
-	lpadmin -p mfpq -E -v "$MFP_URI" -m everywhere 2>"$T/lpadmin.err" && break
-	sleep 1
-done
-lpstat -v mfpq >/dev/null 2>&1 || fm_die "CUPS queue to the MFP: $(cat "$T/lpadmin.err")"
-FM_FOLLOWMED_ENV="$FM_FOLLOWMED_ENV CUPS_SERVER=$CUPS_SERVER"
+fm_printer_queue mfpq "$MFP_URI"
 
 fm_ca_init
 # t1 stands at the colour MFP, tm at the mono-only printer, tq at the

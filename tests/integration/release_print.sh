@@ -15,12 +15,7 @@ fm_write_conf "[release]" "listen = 127.0.0.1:$PORT" "server_name = followme-tes
 fm_pam_matrix fmalice:1234 fmbob:5678
 fm_start_mfp 2
 fm_start_cupsd
-for _ in 1 2 3 4 5; do
-	lpadmin -p mfpq -E -v "$MFP_URI" -m everywhere 2>"$T/lpadmin.err" && break
-	sleep 1
-done
-lpstat -v mfpq >/dev/null 2>&1 || fm_die "CUPS queue to the MFP: $(cat "$T/lpadmin.err")"
-FM_FOLLOWMED_ENV="$FM_FOLLOWMED_ENV CUPS_SERVER=$CUPS_SERVER"
+fm_printer_queue mfpq "$MFP_URI"
 
 fm_ca_init
 # t1 stands at a printer added by name (an ipp:// URI); t2 at a CUPS
@@ -251,13 +246,17 @@ case_key_not_in_session() {
 	printf 'hello\npin fmalice 1234\n' >&9
 	for _ in $(seq 1 100); do grep -q "^AUTH_OK" "$T/hold.out" && break; sleep 0.1; done
 	session="" decryptor=""
-	# Sessions are followmed's children named followmed (the ledger writer,
-	# followme-ledger, has a child of its own: its syncer).
+	# The session is the child of followmed that holds the terminal's TCP
+	# connection; its decryptor, which followmed started for it, is
+	# another child named followmed (the ledger writer is
+	# followme-ledger).
+	session=$(ss -Htnp state established "( sport = :$PORT )" |
+		grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2)
+	[ -n "$session" ] || fm_die "no session process holds the connection"
 	for c in $(pgrep -P "$FOLLOWMED_PID" -x followmed); do
-		g=$(pgrep -P "$c" | head -n 1)
-		[ -n "$g" ] && session=$c && decryptor=$g
+		[ "$c" != "$session" ] && decryptor=$c
 	done
-	[ -n "$session" ] || fm_die "no session process with a decryptor"
+	[ -n "$decryptor" ] || fm_die "no decryptor beside the session"
 	has_key "$decryptor" || fm_die "the key is not found in the decryptor (the search is broken)"
 	has_key "$session" && fm_die "the session process holds the spool master key"
 	exec 9>&-

@@ -9,7 +9,8 @@ set -u
 fm_setup "$@"
 PORT=$(fm_free_port) || fm_die "no free port"
 fm_write_conf "[release]" "listen = 127.0.0.1:$PORT" "server_name = followme-test" \
-	"session_timeout = 5s" "auth_max_failures = 3" "auth_lockout = 10m"
+	"session_timeout = 5s" "connection_idle_timeout = 8s" \
+	"auth_max_failures = 3" "auth_lockout = 10m"
 fm_pam_matrix fmalice:1234 fmbob:5678
 
 # The store and PKI exist before followmed starts, as in production.
@@ -21,6 +22,7 @@ grep -q "Added terminal t1 for printer mfp1" "$T/added" || fm_die "terminal add 
 dir=$(sed -n 's|^ca = \(.*\)/ca.crt$|\1|p' "$FM_SRC/dist/terminal.conf")
 grep -q "$dir/ca.crt" "$T/added" || fm_die "terminal add does not say $dir: $(cat "$T/added")"
 fm_admin terminal add t2 --printer mfp2 >/dev/null || fm_die "terminal add t2"
+fm_admin terminal add t3 --printer mfp3 >/dev/null || fm_die "terminal add t3"
 fm_copy_pki
 fm_start_followmed
 grep -q "release service on 127.0.0.1:$PORT" "$T/log/followmed.log" || fm_die "release service not listening"
@@ -234,6 +236,48 @@ case_removed_terminal() {
 		fm_die "removed terminal still served"
 	fi
 	grep -q "certificate of an unknown or removed terminal" "$T/log/followmed.log" || fm_die "removed terminal not logged"
+}
+
+# A terminal removed while connected is cut off within seconds: told
+# why, then closed, though it is idle and its user logged in.
+case_removed_terminal_cut_off() {
+	{
+		printf 'hello\npin fmalice 1234\nlist\n'
+		sleep 1
+		date +%s%N >"$T/removed_at"
+		fm_admin terminal remove t3 >/dev/null
+		printf 'wait\nlist\n'
+	} | fm_term t3 >"$T/out3"
+	end=$(date +%s%N)
+	took=$(((end - $(cat "$T/removed_at")) / 1000000))
+	grep -q "^JOB_LIST" "$T/out3" || fm_die "no list before removal: $(cat "$T/out3")"
+	grep -q "^ERROR code=13 message=This terminal was removed" "$T/out3" ||
+		fm_die "removed terminal not told: $(cat "$T/out3")"
+	tail -n 1 "$T/out3" | grep -q "^CLOSED\|^SEND-FAILED\|^RECV-FAILED" ||
+		fm_die "removed terminal still served: $(cat "$T/out3")"
+	grep -c "^JOB_LIST" "$T/out3" | grep -qx 1 || fm_die "listed after removal: $(cat "$T/out3")"
+	[ "$took" -lt 5000 ] || fm_die "cut off $took ms after removal"
+	grep -q "terminal t3 was removed: its connection from 127.0.0.1 is closed" \
+		"$T/log/followmed.log" || fm_die "cut-off not logged"
+}
+
+# An idle connection closes after connection_idle_timeout (8 s), with a
+# user logged in (logged out at 5 s first) or without.
+case_idle_connection_closed() {
+	start=$(date +%s)
+	printf 'hello\npin fmalice 1234\nwait\nwait\n' | fm_term t1 >"$T/out4"
+	took=$(($(date +%s) - start))
+	grep -q "^ERROR code=10 message=Logged out after inactivity" "$T/out4" ||
+		fm_die "no logout: $(cat "$T/out4")"
+	grep -q "^ERROR code=10 message=Connection closed after inactivity" "$T/out4" ||
+		fm_die "idle connection not closed: $(cat "$T/out4")"
+	[ "$took" -ge 7 ] && [ "$took" -le 12 ] || fm_die "closed after $took s, not 8"
+	start=$(date +%s)
+	printf 'hello\nwait\n' | fm_term t1 >"$T/out5"
+	took=$(($(date +%s) - start))
+	grep -q "^ERROR code=10 message=Connection closed after inactivity" "$T/out5" ||
+		fm_die "idle connection without a user not closed: $(cat "$T/out5")"
+	[ "$took" -ge 7 ] && [ "$took" -le 12 ] || fm_die "closed after $took s, not 8"
 }
 
 fm_run_cases

@@ -12,6 +12,7 @@
 #include <mbedtls/x509_crt.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -291,6 +292,62 @@ test_ciphersuites(void)
 	}
 }
 
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The handshake has one deadline, not one per read: a client that sends
+ * a byte of its hello every 200 ms is dropped after the 1 s the server
+ * allows, not kept for as long as it trickles. */
+static void
+test_handshake_deadline(void)
+{
+	/* A TLS record header and the start of a ClientHello. */
+	static const uint8_t hello[] = {0x16, 0x03, 0x01, 0x00, 0x40, 0x01,
+	    0x00, 0x00, 0x3c, 0x03, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0, 0, 0, 0, 0};
+	uint64_t took = 0;
+	char err[256];
+	int sv[2], pipefd[2], status;
+	pid_t pid;
+
+	ASSERT_INT_EQ(
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	ASSERT_INT_EQ(pipe(pipefd), 0);
+	if ((pid = fork()) == 0) {
+		fm_tls_config_t *cfg = fm_tls_config_create(FM_TLS_SERVER,
+		    path("ca.crt"), path("server.crt"), path("server.key"),
+		    1000, err, sizeof(err));
+		uint64_t t0 = now_ms();
+		close(sv[0]);
+		fm_tls_t *tls = fm_tls_open(cfg, sv[1], NULL, err, sizeof(err));
+		took = now_ms() - t0;
+		(void)!write(pipefd[1], &took, sizeof(took));
+		_exit(tls == NULL ? 0 : 1);
+	}
+	close(sv[1]);
+	close(pipefd[1]);
+	/* 6 s of trickling at most; the server's end closing stops it. */
+	for (size_t i = 0; i < sizeof(hello); i++) {
+		if (send(sv[0], &hello[i], 1, MSG_NOSIGNAL) != 1)
+			break;
+		usleep(200000);
+	}
+	close(sv[0]);
+	if (read(pipefd[0], &took, sizeof(took)) != (ssize_t)sizeof(took))
+		took = 0;
+	close(pipefd[0]);
+	waitpid(pid, &status, 0);
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ASSERT_TRUE(took >= 900);
+	ASSERT_TRUE(took < 2000);
+}
+
 int
 main(void)
 {
@@ -302,6 +359,7 @@ main(void)
 	RUN(test_ca_and_certificates);
 	RUN(test_handshakes);
 	RUN(test_ciphersuites);
+	RUN(test_handshake_deadline);
 	rc = harness_done();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
