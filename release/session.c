@@ -407,8 +407,12 @@ estimated_cost(
 		return;
 	}
 	pj->cost = q.amount;
-	pj->cost_kind =
-	    fm_charge_pages_known(job) ? FM_COST_ESTIMATE : FM_COST_UP_TO;
+	if (job->counting)
+		pj->cost_kind = FM_COST_COUNTING;
+	else if (fm_charge_pages_known(job))
+		pj->cost_kind = FM_COST_ESTIMATE;
+	else
+		pj->cost_kind = FM_COST_UP_TO;
 }
 
 static bool
