@@ -60,6 +60,9 @@
 #define ANALYSIS_NICE 10
 /* Per Ghostscript run of an analysis child. */
 #define ANALYSIS_TIMEOUT_SEC 60
+/* An analysis child that could not run (spool or store unusable) stops
+ * the others starting for this long, doubling while it lasts. */
+#define ANALYSIS_RETRY_MAX_SEC 60
 /* A session waits this long for followmed's answer to its admission. */
 #define ADMISSION_WAIT_MS 10000
 /* Refused and evicted handshakes are summed up in the log this often. */
@@ -109,6 +112,8 @@ struct daemon {
 		int seq;
 	} analyses[MAX_ANALYSES];
 	int nanalyses;
+	time_t analysis_next; /* none start before, after a failed one */
+	int analysis_delay;   /* seconds; 0 while they succeed */
 };
 
 static void
@@ -830,6 +835,9 @@ run_analysis(struct daemon *d, const struct start *a)
 	}
 	ok = fm_heldcount_document(store, spool, a->job_id, a->seq,
 	    ANALYSIS_TIMEOUT_SEC, (int64_t)time(NULL));
+	/* Not an error when the job ended, or was counted, meanwhile. */
+	if (!ok && fm_jobstore_is_pending(store, a->job_id, a->seq) == 0)
+		ok = true;
 	fm_store_close(store);
 	_exit(ok ? 0 : 2);
 }
@@ -988,7 +996,7 @@ start_analyses(struct daemon *d)
 	int seqs[2 * MAX_ANALYSES], n, slots = analysis_slots(d);
 	pid_t pid;
 
-	if (d->nanalyses >= slots)
+	if (d->nanalyses >= slots || time(NULL) < d->analysis_next)
 		return;
 	n = fm_jobstore_pending(d->store, 0, ids, seqs, d->nanalyses + slots);
 	for (int i = 0; i < n && d->nanalyses < slots; i++) {
@@ -1032,6 +1040,23 @@ end_analysis(struct daemon *d, pid_t pid, int status)
 			(void)fm_heldcount_failed(d->store,
 			    d->analyses[i].job_id, d->analyses[i].seq, why,
 			    (int64_t)time(NULL));
+		} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0 &&
+		    !got_sigterm) {
+			/* Not this document's fault: it stays pending, and
+			 * no analysis starts for a while rather than fail
+			 * in a loop. */
+			d->analysis_delay =
+			    d->analysis_delay == 0 ? 1 : d->analysis_delay * 2;
+			if (d->analysis_delay > ANALYSIS_RETRY_MAX_SEC)
+				d->analysis_delay = ANALYSIS_RETRY_MAX_SEC;
+			d->analysis_next = time(NULL) + d->analysis_delay;
+			fm_log_warn("job %" PRId64 " document %d: the analysis "
+			            "could not run (exit status %d); analyses "
+			            "start again in %d s",
+			    d->analyses[i].job_id, d->analyses[i].seq,
+			    WEXITSTATUS(status), d->analysis_delay);
+		} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+			d->analysis_delay = 0;
 		}
 		d->analyses[i] = d->analyses[--d->nanalyses];
 		return true;
@@ -1436,6 +1461,10 @@ run(struct daemon *d)
 		}
 		if (d->unsettled && timeout > RESETTLE_SEC)
 			timeout = RESETTLE_SEC;
+		/* Wake up when analyses may start again. */
+		if (d->analysis_next > time(NULL) &&
+		    d->analysis_next - time(NULL) < timeout)
+			timeout = (int)(d->analysis_next - time(NULL));
 		/* Wake up for a ledger writer restart that is due. */
 		if (d->release_fd >= 0 && d->ledger_pid == 0 &&
 		    d->ledger_next - time(NULL) < timeout)

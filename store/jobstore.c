@@ -316,6 +316,28 @@ fm_jobstore_pending(
 	return fm_sql_close(&rows) && ok ? n : -1;
 }
 
+int
+fm_jobstore_is_pending(fm_store_t *store, int64_t job_id, int seq)
+{
+	static const struct fm_sql_col cols[] = {
+	    FM_COL_INT(struct fm_document, seq), FM_COL_END};
+	struct fm_document doc = {0};
+	struct fm_sql_rows rows;
+	bool ok, found = false;
+
+	if (store == NULL)
+		return -1;
+	ok = fm_sql_open(&rows, store,
+	    "SELECT d.seq FROM documents d JOIN jobs j ON j.id = d.job_id"
+	    " WHERE d.job_id = ?1 AND d.seq = ?2"
+	    " AND d.count_status = 'pending' AND j.state = 'held'"
+	    " AND d.spool_file IS NOT NULL",
+	    FM_ARG_INT(job_id), FM_ARG_INT(seq));
+	if (ok)
+		found = fm_sql_next(&rows, cols, &doc);
+	return fm_sql_close(&rows) && ok ? found : -1;
+}
+
 /* The work of fm_jobstore_set_count(), inside its transaction. */
 static bool
 set_count_in(fm_store_t *store, const struct fm_document *doc,

@@ -145,6 +145,13 @@ bool fm_jobstore_file_is_owned(
 int fm_jobstore_pending(
     fm_store_t *store, int skip, int64_t *job_ids, int *seqs, int max);
 /*
+ * 'fm_jobstore_is_pending()' - 1 when document seq of job job_id is one
+ * fm_jobstore_pending() would list, 0 when not (counted, or its job
+ * ended), -1 on an error.
+ */
+int fm_jobstore_is_pending(fm_store_t *store, int64_t job_id, int seq);
+
+/*
  * 'fm_jobstore_set_count()' - record the page analysis of a pending
  * document: doc's job_id, seq, pages (-1: not counted), color_pages,
  * mono_pages, impressions, sheets and count_status, with a "counted"

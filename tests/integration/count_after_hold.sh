@@ -110,4 +110,33 @@ case_child_crash_marks_one() {
 	fm_followmed_alive || fm_die "followmed died with its analysis child"
 }
 
+# An analysis child that cannot run at all (here: the spool directory's
+# mode is wrong, which every spool user refuses) leaves its document
+# pending and holds the next ones back for 1 s, 2 s, 4 s...: followmed
+# does not fork a child after another in a loop. Once the spool is
+# right again the document is counted.
+case_cannot_run_backs_off() {
+	fm_ensure_followmed
+	fm_hold -f "$T/slow.ps" 5 fmbob "Blocks the place"
+	a=$(last_job fmbob)
+	fm_hold -f "$T/quick.ps" 6 fmbob "Waits its turn"
+	b=$(last_job fmbob)
+	wait_counter
+	chmod 0750 "$T/state/spool"
+	before=$(grep -c "the analysis could not run" "$T/log/followmed.log")
+	# The first child reads its document before it counts: it finishes.
+	wait_status "$a" ok
+	sleep 6
+	after=$(grep -c "the analysis could not run" "$T/log/followmed.log")
+	tries=$((after - before))
+	chmod 0700 "$T/state/spool"
+	[ "$tries" -ge 1 ] || fm_die "the failing analysis was not reported"
+	# 1 + 2 + 4 s: at most 4 tries in 6 s (hundreds without a pause).
+	[ "$tries" -le 4 ] || fm_die "$tries tries in 6 s: no backoff"
+	[ "$(job_field "$b" 'j["documents"][0]["count_status"]')" = pending ] || fm_die "the document did not stay pending"
+	wait_status "$b" ok 90
+	[ "$(job_field "$b" 'j["documents"][0]["pages"]')" = 2 ] || fm_die "miscounted after the pause"
+	fm_followmed_alive || fm_die "followmed died"
+}
+
 fm_run_cases
