@@ -288,6 +288,11 @@ fm_jobstore_documents(fm_store_t *store, int64_t job_id,
 	return fm_sql_close(&rows) && ok;
 }
 
+/* A document (d) of a job (j) that an analysis child should count. */
+#define COUNT_DUE                                                              \
+	"(d.count_status = 'pending' AND j.state = 'held'"                     \
+	" AND d.spool_file IS NOT NULL)"
+
 int
 fm_jobstore_pending(
     fm_store_t *store, int skip, int64_t *job_ids, int *seqs, int max)
@@ -305,8 +310,7 @@ fm_jobstore_pending(
 		return -1;
 	ok = fm_sql_open(&rows, store,
 	    "SELECT d.job_id, d.seq FROM documents d JOIN jobs j"
-	    " ON j.id = d.job_id WHERE d.count_status = 'pending'"
-	    " AND j.state = 'held' AND d.spool_file IS NOT NULL"
+	    " ON j.id = d.job_id WHERE " COUNT_DUE
 	    " ORDER BY d.job_id, d.seq LIMIT ?1 OFFSET ?2",
 	    FM_ARG_INT(max), FM_ARG_INT(skip));
 	while (ok && fm_sql_next(&rows, pending_cols, &doc) && n < max) {
@@ -329,9 +333,7 @@ fm_jobstore_is_pending(fm_store_t *store, int64_t job_id, int seq)
 		return -1;
 	ok = fm_sql_open(&rows, store,
 	    "SELECT d.seq FROM documents d JOIN jobs j ON j.id = d.job_id"
-	    " WHERE d.job_id = ?1 AND d.seq = ?2"
-	    " AND d.count_status = 'pending' AND j.state = 'held'"
-	    " AND d.spool_file IS NOT NULL",
+	    " WHERE d.job_id = ?1 AND d.seq = ?2 AND " COUNT_DUE,
 	    FM_ARG_INT(job_id), FM_ARG_INT(seq));
 	if (ok)
 		found = fm_sql_next(&rows, cols, &doc);

@@ -211,6 +211,9 @@ test_pending_counts(void)
 	ASSERT_INT_EQ(fm_jobstore_pending(s, 1, ids, seqs, 4), 1);
 	ASSERT_INT_EQ(ids[0], b);
 	ASSERT_INT_EQ(fm_jobstore_pending(s, 0, ids, seqs, 1), 1);
+	ASSERT_INT_EQ(fm_jobstore_is_pending(s, a, 1), 1);
+	ASSERT_INT_EQ(fm_jobstore_is_pending(s, b, 2), 1);
+	ASSERT_INT_EQ(fm_jobstore_is_pending(s, b, 9), 0);
 	ASSERT_TRUE(fm_jobstore_get(s, a, &j));
 	ASSERT_INT_EQ(j.pages, -1);
 	ASSERT_TRUE(j.counting);
@@ -241,8 +244,10 @@ test_pending_counts(void)
 	ASSERT_FALSE(fm_jobstore_set_count(s, &d, "", 111));
 	ASSERT_INT_EQ(fm_jobstore_pending(s, 0, ids, seqs, 4), 1);
 	ASSERT_INT_EQ(ids[0], b);
+	ASSERT_INT_EQ(fm_jobstore_is_pending(s, a, 1), 0); /* counted */
 	ASSERT_TRUE(fm_jobstore_end(s, b, "deleted", "", 120));
 	ASSERT_INT_EQ(fm_jobstore_pending(s, 0, ids, seqs, 4), 0);
+	ASSERT_INT_EQ(fm_jobstore_is_pending(s, b, 2), 0); /* job ended */
 	fm_store_close(s);
 }
 
