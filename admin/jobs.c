@@ -31,6 +31,7 @@ enum {
 	J_SIZE,
 	J_TITLE_SHOWN,
 	J_PAGES,
+	J_COUNTING,
 	J_COPIES,
 	J_SIDES,
 	J_NUMBER_UP,
@@ -49,23 +50,26 @@ static const struct fm_table_column job_columns[J_NCOLUMNS] = {
     C(COLUMN, OWNER, "OWNER", -12, "owner", TEXT), C(JSON, HOST, "host", TEXT),
     C(JSON, TITLE, "title", TEXT), C(COLUMN, STATE, "STATE", -8, "state", TEXT),
     C(SHOWN, CREATED_SHOWN, "CREATED", -19, TIME),
-    C(SHOWN, PAGES_SHOWN, "PAGES", 5, TEXT), C(JSON, FORMAT, "format", TEXT),
+    C(SHOWN, PAGES_SHOWN, "PAGES", 9, TEXT), C(JSON, FORMAT, "format", TEXT),
     C(JSON, DOCUMENTS, "document_count", INT),
     C(COLUMN, SIZE, "BYTES", 9, "size", INT),
     /* A terminal is no place for a title's escape sequences. */
     C(CLEANED, TITLE_SHOWN, "TITLE", "  ", NULL), C(JSON, PAGES, "pages", INT),
-    C(JSON, COPIES, "copies", INT), C(JSON, SIDES, "sides", TEXT),
-    C(JSON, NUMBER_UP, "number_up", INT),
+    C(JSON, COUNTING, "counting", BOOL), C(JSON, COPIES, "copies", INT),
+    C(JSON, SIDES, "sides", TEXT), C(JSON, NUMBER_UP, "number_up", INT),
     C(JSON, COLOR_MODE, "color_mode", TEXT), C(JSON, MEDIA, "media", TEXT),
     C(JSON, ACCOUNT, "account", TEXT), C(JSON, CREATED, "created_at", TIME),
     C(JSON, EXPIRES, "expires_at", TIME)};
 #undef C
 
-/* The page count a table shows: the number, or "?" before counting. */
+/* The page count a table shows: the number, "counting…" while
+ * followmed counts it after the hold, or "?" when it is not known. */
 static const char *
 shown_pages(const struct fm_job *job, char *buf, size_t size)
 {
-	if (job->pages >= 0)
+	if (job->counting)
+		snprintf(buf, size, "counting\u2026");
+	else if (job->pages >= 0)
 		snprintf(buf, size, "%" PRId64, job->pages);
 	else
 		snprintf(buf, size, "?");
@@ -93,11 +97,11 @@ write_job(struct fm_table *t, const struct fm_job *job,
 	    TEXT(PAGES_SHOWN, shown_pages(job, pages, sizeof(pages))),
 	    TEXT(FORMAT, k->format), NUMBER(DOCUMENTS, job->documents),
 	    NUMBER(SIZE, (int64_t)k->size), TEXT(TITLE_SHOWN, k->title),
-	    NUMBER(PAGES, job->pages), NUMBER(COPIES, k->copies),
-	    TEXT(SIDES, k->sides), NUMBER(NUMBER_UP, k->number_up),
-	    TEXT(COLOR_MODE, k->color_mode), TEXT(MEDIA, k->media),
-	    TEXT(ACCOUNT, k->account), NUMBER(CREATED, job->created_at),
-	    NUMBER(EXPIRES, job->expires_at)};
+	    NUMBER(PAGES, job->pages), NUMBER(COUNTING, job->counting),
+	    NUMBER(COPIES, k->copies), TEXT(SIDES, k->sides),
+	    NUMBER(NUMBER_UP, k->number_up), TEXT(COLOR_MODE, k->color_mode),
+	    TEXT(MEDIA, k->media), TEXT(ACCOUNT, k->account),
+	    NUMBER(CREATED, job->created_at), NUMBER(EXPIRES, job->expires_at)};
 
 	emit(t, c);
 }

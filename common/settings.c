@@ -29,6 +29,7 @@ static const struct fm_conf_key settings_keys[] = {
     KEY("ingest", "deny_users", FM_CONF_STRING, deny_users, 0, 0),
     KEY("ingest", "request_timeout", FM_CONF_DURATION, request_timeout, 1, 600),
     KEY("hold", "expire_after", FM_CONF_DURATION, expire_after, 1, 86400 * 366),
+    KEY("hold", "analysis_workers", FM_CONF_UINT, analysis_workers, 0, 64),
     KEY("release", "listen", FM_CONF_STRING, listen, 0, 0),
     KEY("release", "server_name", FM_CONF_STRING, server_name, 0, 0),
     KEY("release", "session_timeout", FM_CONF_DURATION, session_timeout, 5,
@@ -52,6 +53,7 @@ static const struct fm_conf_key settings_keys[] = {
     KEY("release", "session_sandbox", FM_CONF_STRING, session_sandbox, 0, 0),
     KEY("release", "unknown_pages_reserve", FM_CONF_UINT, unknown_pages_reserve,
         1, 10000),
+    KEY("release", "count_wait", FM_CONF_DURATION, count_wait, 0, 600),
 };
 
 void
@@ -78,6 +80,7 @@ fm_settings_defaults(struct fm_settings *s)
 	s->pam_timeout = 10;
 	snprintf(s->session_sandbox, sizeof(s->session_sandbox), "required");
 	s->unknown_pages_reserve = 25;
+	s->count_wait = 30;
 }
 
 static bool

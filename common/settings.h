@@ -29,6 +29,9 @@ struct fm_settings {
 	uint64_t request_timeout; /* seconds a backend has to send its job */
 	/* [hold] */
 	uint64_t expire_after; /* seconds */
+	/* Children counting held documents' pages at once (Ghostscript);
+	 * 0: one per online core. */
+	uint64_t analysis_workers;
 	/* [release] */
 	char listen[FM_CONF_STRMAX];      /* address:port for terminals */
 	char server_name[FM_CONF_STRMAX]; /* in our certificate; "" = host */
@@ -50,6 +53,9 @@ struct fm_settings {
 	/* Pages (colour, per copy) reserved for a document whose pages
 	 * could not be counted. */
 	uint64_t unknown_pages_reserve;
+	/* Seconds a release waits for a job's pages still being counted
+	 * after the hold. */
+	uint64_t count_wait;
 };
 
 /* Environment variable naming the config file (tests, private stacks). */

@@ -399,7 +399,7 @@ read_job(
 		*errstr = "job field missing";
 		return false;
 	}
-	if (job->cost_kind > FM_COST_NO_PRICE) {
+	if (job->cost_kind > FM_COST_COUNTING) {
 		*errstr = "unknown cost kind";
 		return false;
 	}

@@ -86,6 +86,8 @@ enum fm_proto_cost {
 	FM_COST_ESTIMATE = 0, /* the counted pages at this printer's prices */
 	FM_COST_UP_TO = 1,    /* pages unknown: what a release sets aside */
 	FM_COST_NO_PRICE = 2, /* this printer has no price for it: refused */
+	FM_COST_COUNTING = 3, /* pages still being counted after the hold; cost
+	                         is what a release would reserve meanwhile */
 };
 
 struct fm_proto_job {

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -46,11 +48,21 @@
 #include "release/admission.h"
 #include "release/sandbox.h"
 #include "release/session.h"
+#include "spooler/heldcount.h"
 #include "spooler/hold.h"
 #include "spooler/ingest.h"
 #include "spooler/spool.h"
 
 #define MAX_WORKERS 32
+/* Analysis children at most, whatever analysis_workers says. */
+#define MAX_ANALYSES 64
+/* Their CPU priority: below ingest and release, which keep 0. */
+#define ANALYSIS_NICE 10
+/* Per Ghostscript run of an analysis child. */
+#define ANALYSIS_TIMEOUT_SEC 60
+/* An analysis child that could not run (spool or store unusable) stops
+ * the others starting for this long, doubling while it lasts. */
+#define ANALYSIS_RETRY_MAX_SEC 60
 /* A session waits this long for followmed's answer to its admission. */
 #define ADMISSION_WAIT_MS 10000
 /* Refused and evicted handshakes are summed up in the log this often. */
@@ -93,6 +105,15 @@ struct daemon {
 	int ledger_ctl;
 	time_t ledger_started, ledger_next;
 	int ledger_delay; /* seconds before a restart; doubles while it fails */
+	/* Documents being counted after the hold, one child each. */
+	struct {
+		pid_t pid;
+		int64_t job_id;
+		int seq;
+	} analyses[MAX_ANALYSES];
+	int nanalyses;
+	time_t analysis_next; /* none start before, after a failed one */
+	int analysis_delay;   /* seconds; 0 while they succeed */
 };
 
 static void
@@ -643,6 +664,8 @@ struct start {
 	                     session's link comes with its admission) */
 	const char *peer; /* the terminal's address, for logs */
 	int ctl;          /* a session's admission socket, or -1 */
+	int64_t job_id;   /* an analysis child's document */
+	int seq;
 };
 
 /* An SQLite connection must not cross fork(): each child opens its own. */
@@ -787,6 +810,38 @@ run_session(struct daemon *d, const struct start *a)
 	_exit(0);
 }
 
+/*
+ * Counts one held document (heldcount.h): unwraps its key, reads the
+ * plaintext into its own memory and hands it to the limited analysis
+ * child and Ghostscript.  Not dumpable, niced below everything that
+ * serves people; the master key is wiped as soon as the spool handle has
+ * it, and the handle closed before any print data is parsed.
+ */
+static void __attribute__((noreturn))
+run_analysis(struct daemon *d, const struct start *a)
+{
+	fm_store_t *store = child_store(d, "analysis");
+	const char *errstr = NULL;
+	fm_spool_t *spool;
+	bool ok;
+
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	(void)setpriority(PRIO_PROCESS, 0, ANALYSIS_NICE);
+	spool = fm_spool_open(d->spool_dir, d->master, &errstr);
+	fm_wipe(d->master, sizeof(d->master));
+	if (spool == NULL) {
+		fm_log_warn("analysis: %s: %s", d->spool_dir, errstr);
+		_exit(1);
+	}
+	ok = fm_heldcount_document(store, spool, a->job_id, a->seq,
+	    ANALYSIS_TIMEOUT_SEC, (int64_t)time(NULL));
+	/* Not an error when the job ended, or was counted, meanwhile. */
+	if (!ok && fm_jobstore_is_pending(store, a->job_id, a->seq) == 0)
+		ok = true;
+	fm_store_close(store);
+	_exit(ok ? 0 : 2);
+}
+
 static void __attribute__((noreturn))
 run_ledger_writer(struct daemon *d, const struct start *a)
 {
@@ -805,7 +860,7 @@ run_ledger_writer(struct daemon *d, const struct start *a)
  * PAM check (pamauth.c); the ledger writer forks its syncer
  * (quota/ledgerd.c).
  */
-enum role_id { ROLE_INGEST, ROLE_SESSION, ROLE_LEDGER };
+enum role_id { ROLE_INGEST, ROLE_SESSION, ROLE_LEDGER, ROLE_ANALYSIS };
 
 static const struct role {
 	const char *what;    /* in logs */
@@ -829,6 +884,13 @@ static const struct role {
         "the store, the ledger key",
         "with the release service, again after each death (backoff)", false,
         run_ledger_writer},
+    [ROLE_ANALYSIS] = {"analysis child", "followme-count",
+        "the store, one held document (its key unwrapped in memory), "
+        "Ghostscript in a limited child",
+        "per document held \"pending\" (only Ghostscript can count it), "
+        "up to analysis_workers at once, and at start-up for those a "
+        "restart interrupted",
+        false, run_analysis},
 };
 
 /* Forks a child to play role r; its pid, or -1 (logged). */
@@ -886,7 +948,8 @@ start_ledger_writer(struct daemon *d)
 		fm_log_warn("ledger writer: %s", strerror(errno));
 		return;
 	}
-	pid = start_role(d, ROLE_LEDGER, &(struct start){-1, sv[1], NULL, -1});
+	pid = start_role(
+	    d, ROLE_LEDGER, &(struct start){-1, sv[1], NULL, -1, 0, 0});
 	close(sv[1]);
 	if (pid < 0) {
 		close(sv[0]);
@@ -894,6 +957,111 @@ start_ledger_writer(struct daemon *d)
 	}
 	d->ledger_pid = pid;
 	d->ledger_ctl = sv[0];
+}
+
+/* How many analysis children may run: analysis_workers, or one per
+ * online core. */
+static int
+analysis_slots(const struct daemon *d)
+{
+	long n = (long)d->settings.analysis_workers;
+
+	if (n == 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	return n > MAX_ANALYSES ? MAX_ANALYSES : (int)n;
+}
+
+static bool
+analysing(const struct daemon *d, int64_t job_id, int seq)
+{
+	for (int i = 0; i < d->nanalyses; i++)
+		if (d->analyses[i].job_id == job_id &&
+		    d->analyses[i].seq == seq)
+			return true;
+	return false;
+}
+
+/*
+ * Starts an analysis child for each pending document not being counted,
+ * while places are free: after an ingest worker has held one, when a
+ * child ends, and at start-up, which resumes what a restart interrupted
+ * (the store still says "pending").
+ */
+static void
+start_analyses(struct daemon *d)
+{
+	int64_t ids[2 * MAX_ANALYSES];
+	int seqs[2 * MAX_ANALYSES], n, slots = analysis_slots(d);
+	pid_t pid;
+
+	if (d->nanalyses >= slots || time(NULL) < d->analysis_next)
+		return;
+	n = fm_jobstore_pending(d->store, 0, ids, seqs, d->nanalyses + slots);
+	for (int i = 0; i < n && d->nanalyses < slots; i++) {
+		if (analysing(d, ids[i], seqs[i]))
+			continue;
+		pid = start_role(d, ROLE_ANALYSIS,
+		    &(struct start){-1, -1, NULL, -1, ids[i], seqs[i]});
+		if (pid < 0)
+			return;
+		d->analyses[d->nanalyses].pid = pid;
+		d->analyses[d->nanalyses].job_id = ids[i];
+		d->analyses[d->nanalyses++].seq = seqs[i];
+	}
+}
+
+/* Takes an analysis child off our books; false if pid is none.  One that
+ * died marks its document alone as not countable -- unless followmed is
+ * stopping, when the document stays pending for the next start. */
+static bool
+end_analysis(struct daemon *d, pid_t pid, int status)
+{
+	char why[96];
+
+	for (int i = 0; i < d->nanalyses; i++) {
+		if (d->analyses[i].pid != pid)
+			continue;
+		fm_log_debug("analysis child %d (job %" PRId64
+		             " document %d) ended (%s %d)",
+		    (int)pid, d->analyses[i].job_id, d->analyses[i].seq,
+		    WIFSIGNALED(status) ? "signal" : "status",
+		    WIFSIGNALED(status) ? WTERMSIG(status)
+		                        : WEXITSTATUS(status));
+		if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM &&
+		    !got_sigterm) {
+			snprintf(why, sizeof(why),
+			    "analysis child killed by signal %d",
+			    WTERMSIG(status));
+			fm_log_warn("job %" PRId64 " document %d: %s; its "
+			            "pages are not known",
+			    d->analyses[i].job_id, d->analyses[i].seq, why);
+			(void)fm_heldcount_failed(d->store,
+			    d->analyses[i].job_id, d->analyses[i].seq, why,
+			    (int64_t)time(NULL));
+		} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0 &&
+		    !got_sigterm) {
+			/* Not this document's fault: it stays pending, and
+			 * no analysis starts for a while rather than fail
+			 * in a loop. */
+			d->analysis_delay =
+			    d->analysis_delay == 0 ? 1 : d->analysis_delay * 2;
+			if (d->analysis_delay > ANALYSIS_RETRY_MAX_SEC)
+				d->analysis_delay = ANALYSIS_RETRY_MAX_SEC;
+			d->analysis_next = time(NULL) + d->analysis_delay;
+			fm_log_warn("job %" PRId64 " document %d: the analysis "
+			            "could not run (exit status %d); analyses "
+			            "start again in %d s",
+			    d->analyses[i].job_id, d->analyses[i].seq,
+			    WEXITSTATUS(status), d->analysis_delay);
+		} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+			d->analysis_delay = 0;
+		}
+		d->analyses[i] = d->analyses[--d->nanalyses];
+		return true;
+	}
+	return false;
 }
 
 /* A terminal that lost power or its network leaves a connection nothing
@@ -1000,8 +1168,8 @@ accept_release(struct daemon *d)
 			close(conn);
 			break;
 		}
-		pid = start_role(
-		    d, ROLE_SESSION, &(struct start){conn, -1, peer, sv[1]});
+		pid = start_role(d, ROLE_SESSION,
+		    &(struct start){conn, -1, peer, sv[1], 0, 0});
 		close(conn);
 		close(sv[1]);
 		if (pid < 0) {
@@ -1142,7 +1310,7 @@ accept_ingest(struct daemon *d)
 			continue;
 		}
 		pid = start_role(
-		    d, ROLE_INGEST, &(struct start){conn, -1, NULL, -1});
+		    d, ROLE_INGEST, &(struct start){conn, -1, NULL, -1, 0, 0});
 		close(conn);
 		if (pid < 0)
 			return;
@@ -1191,6 +1359,8 @@ reap_workers(struct daemon *d)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (end_analysis(d, pid, status))
+			continue;
 		if (forget_decryptor(d, pid)) {
 			if (WIFSIGNALED(status))
 				fm_log_warn("decryptor %d killed by signal %d",
@@ -1284,12 +1454,17 @@ run(struct daemon *d)
 			timeout = 0;
 		}
 		start_ledger_writer(d);
+		start_analyses(d);
 		if (timeout <= 0) {
 			timeout = run_expiry(d);
 			settle_unsettled(d);
 		}
 		if (d->unsettled && timeout > RESETTLE_SEC)
 			timeout = RESETTLE_SEC;
+		/* Wake up when analyses may start again. */
+		if (d->analysis_next > time(NULL) &&
+		    d->analysis_next - time(NULL) < timeout)
+			timeout = (int)(d->analysis_next - time(NULL));
 		/* Wake up for a ledger writer restart that is due. */
 		if (d->release_fd >= 0 && d->ledger_pid == 0 &&
 		    d->ledger_next - time(NULL) < timeout)
@@ -1345,11 +1520,16 @@ run(struct daemon *d)
 		if (slot->state != FM_ADMISSION_FREE)
 			kill(slot->pid, SIGTERM);
 	}
+	/* Counting resumes at the next start: the documents stay pending. */
+	for (int i = 0; i < d->nanalyses; i++)
+		kill(d->analyses[i].pid, SIGKILL);
 	if (d->ledger_ctl >= 0)
 		shutdown(d->ledger_ctl, SHUT_RDWR);
-	while ((d->workers > 0 || sessions_running(d) || d->ledger_pid > 0) &&
+	while ((d->workers > 0 || sessions_running(d) || d->ledger_pid > 0 ||
+	           d->nanalyses > 0) &&
 	    (pid = waitpid(-1, NULL, 0)) > 0)
-		forget_child(d, pid);
+		if (!end_analysis(d, pid, 0))
+			forget_child(d, pid);
 }
 
 int

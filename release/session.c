@@ -407,8 +407,12 @@ estimated_cost(
 		return;
 	}
 	pj->cost = q.amount;
-	pj->cost_kind =
-	    fm_charge_pages_known(job) ? FM_COST_ESTIMATE : FM_COST_UP_TO;
+	if (job->counting)
+		pj->cost_kind = FM_COST_COUNTING;
+	else if (fm_charge_pages_known(job))
+		pj->cost_kind = FM_COST_ESTIMATE;
+	else
+		pj->cost_kind = FM_COST_UP_TO;
 }
 
 static bool
@@ -736,6 +740,35 @@ release_failed(
 	return told(sent);
 }
 
+/*
+ * A job whose pages followmed is still counting after the hold (a
+ * document only Ghostscript can count): the terminal is told, and the
+ * release waits up to count_wait for the count, so that the estimate
+ * and the charge use it.  Past the deadline the job goes on with its
+ * pages unknown (unknown_pages_reserve).  False if the terminal is gone.
+ */
+static bool
+wait_for_count(struct release *rel)
+{
+	struct session *s = rel->s;
+	int64_t deadline = now() + (int64_t)s->ctx->settings->count_wait;
+
+	if (!progress(s, rel->job_id, FM_STAGE_RESERVED, 0, 0,
+	        "Counting the pages of this job..."))
+		return false;
+	while (rel->job.counting && now() < deadline) {
+		poll(NULL, 0, 250);
+		if (!fm_jobstore_get(s->ctx->store, rel->job_id, &rel->job))
+			break;
+	}
+	if (rel->job.counting)
+		fm_log_info("release of job %lld: its pages are still being "
+		            "counted after %llu s; released as not counted",
+		    (long long)rel->job_id,
+		    (unsigned long long)s->ctx->settings->count_wait);
+	return true;
+}
+
 /* The user's job and its documents, and the release it would be; a job
  * that cannot be released is refused before any record is made. */
 static enum phase_end
@@ -752,6 +785,8 @@ find_job(struct release *rel, const struct fm_proto_msg *m)
 		return told(progress(s, rel->job_id, FM_STAGE_FAILED, 0, 0,
 		    "No such job is held for you."));
 	}
+	if (rel->job.counting && !wait_for_count(rel))
+		return PHASE_LOST;
 	fm_jobstore_documents(
 	    s->ctx->store, rel->job_id, collect_doc, &rel->docs);
 	lowered_options(&rel->job, m, r);

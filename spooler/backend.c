@@ -269,13 +269,20 @@ main(int argc, char **argv)
 	}
 	if (!fm_settings_ingest_socket(&settings, sock, sizeof(sock)))
 		return CUPS_BACKEND_RETRY;
-	/* Counted here, as lp, not in followmed: parsing untrusted print
-	 * data stays away from the process that holds the keys. */
+	/* The streaming analysers run here, as lp, in a limited child: they
+	 * cost less than the copy into the spool.  Nothing that needs a
+	 * rendering interpreter runs while cupsd waits for us (the queue
+	 * behind this job would wait for Ghostscript too): such a document
+	 * is held "pending" and followmed's analysis pool counts it after
+	 * the hold (followmed(8), COUNTING). */
 	fm_pagecount_opts_init(&pco);
 	pco.timeout_sec = 20;
+	pco.allow_ghostscript = false;
 	if (fm_pagecount_fd(fd, &pco, &pc)) {
 		snprintf(ticket.count_status, sizeof(ticket.count_status), "%s",
-		    fm_pagecount_status_name(pc.status));
+		    pc.status != FM_PC_OK && pc.needs_renderer
+		        ? "pending"
+		        : fm_pagecount_status_name(pc.status));
 		if (pc.status == FM_PC_OK && pc.pages <= UINT32_MAX) {
 			ticket.pages = (uint32_t)pc.pages;
 			ticket.color_pages = (uint32_t)pc.color_pages;
@@ -283,6 +290,8 @@ main(int argc, char **argv)
 		if (pc.status == FM_PC_OK)
 			say("INFO", "%llu page(s)",
 			    (unsigned long long)pc.pages);
+		else if (pc.needs_renderer)
+			say("INFO", "Pages counted once the job is held");
 	}
 
 	say("INFO", "Handing the job to the Followme server");

@@ -1076,6 +1076,7 @@ gs_fallback(const uint8_t *buf, size_t len,
 	uint64_t n = 0;
 
 	if (!opts->allow_ghostscript) {
+		t->needs_renderer = fm_pagetally_ok(t);
 		fm_pagetally_fail(t, status, "%s", why);
 		return true;
 	}

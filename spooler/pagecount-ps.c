@@ -331,6 +331,7 @@ gs_fallback(struct ps *ps, const struct fm_pagecount_opts *opts,
 	bool *flags = NULL;
 
 	if (!opts->allow_ghostscript) {
+		t->needs_renderer = fm_pagetally_ok(t);
 		fm_pagetally_fail(t, FM_PC_TOO_COMPLEX,
 		    "%s, and Ghostscript is not allowed", why);
 		return true;

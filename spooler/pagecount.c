@@ -544,6 +544,7 @@ fm_pagecount_buf(const void *buf, size_t len,
 	}
 	if (!fm_pagetally_ok(&t)) {
 		set_fail(out, t.status, t.reason);
+		out->needs_renderer = t.needs_renderer;
 		return true;
 	}
 	apply_rules(&t, &opts, out);

@@ -72,6 +72,9 @@ struct fm_pagecount {
 	uint64_t mono_impressions;  /* impressions - color_impressions */
 	uint64_t doc_copies;        /* copies requested inside the data */
 	bool color_exact; /* colour from pixels (raster, accurate mode) */
+	/* Not counted only because it needs Ghostscript and
+	 * opts->allow_ghostscript was false: worth counting later with it. */
+	bool needs_renderer;
 };
 
 /*

@@ -28,10 +28,11 @@ struct fm_pagetally {
 	uint64_t color_pages;
 	uint64_t sides; /* sides per job copy, after page repeats and N-up */
 	uint64_t color_sides;
-	uint64_t repeat;   /* the page repeat count, if all pages agree */
-	bool repeat_mixed; /* pages had different repeat counts */
-	unsigned fill;     /* pages on the side being filled */
-	bool fill_color;   /* that side has colour */
+	uint64_t repeat;     /* the page repeat count, if all pages agree */
+	bool repeat_mixed;   /* pages had different repeat counts */
+	unsigned fill;       /* pages on the side being filled */
+	bool fill_color;     /* that side has colour */
+	bool needs_renderer; /* failed for want of Ghostscript alone */
 };
 
 /*

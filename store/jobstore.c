@@ -186,7 +186,9 @@ fm_jobstore_add_document(fm_store_t *store, const struct fm_document *doc,
 	"  ORDER BY d.seq LIMIT 1),"                                           \
 	" (SELECT CASE WHEN count(*) = count(d.pages)"                         \
 	"  THEN coalesce(sum(d.color_pages), 0) ELSE -1 END"                   \
-	"  FROM documents d WHERE d.job_id = j.id)"
+	"  FROM documents d WHERE d.job_id = j.id),"                           \
+	" EXISTS (SELECT 1 FROM documents d WHERE d.job_id = j.id"             \
+	"  AND d.count_status = 'pending')"
 
 #define C(kind, member) FM_COL_##kind(struct fm_job, member)
 static const struct fm_sql_col job_cols[] = {C(INT, id), C(TEXT, ticket.uuid),
@@ -196,7 +198,7 @@ static const struct fm_sql_col job_cols[] = {C(INT, id), C(TEXT, ticket.uuid),
     C(TEXT, ticket.account), C(TEXT, ticket.options), C(TEXT, ticket.queue),
     C(TEXT, state), C(INT, created_at), C(INT, expires_at), C(INT, ended_at),
     C(INT, documents), C(INT, ticket.size), C(OPT, pages),
-    C(TEXT, ticket.format), C(OPT, color_pages), FM_COL_END};
+    C(TEXT, ticket.format), C(OPT, color_pages), C(BOOL, counting), FM_COL_END};
 #undef C
 
 /* The members no column fills are zero; colour is unknown with pages. */
@@ -284,6 +286,97 @@ fm_jobstore_documents(fm_store_t *store, int64_t job_id,
 	}
 	fm_wipe(doc.wrapped_key, sizeof(doc.wrapped_key));
 	return fm_sql_close(&rows) && ok;
+}
+
+/* A document (d) of a job (j) that an analysis child should count. */
+#define COUNT_DUE                                                              \
+	"(d.count_status = 'pending' AND j.state = 'held'"                     \
+	" AND d.spool_file IS NOT NULL)"
+
+int
+fm_jobstore_pending(
+    fm_store_t *store, int skip, int64_t *job_ids, int *seqs, int max)
+{
+	static const struct fm_sql_col pending_cols[] = {
+	    FM_COL_INT(struct fm_document, job_id),
+	    FM_COL_INT(struct fm_document, seq), FM_COL_END};
+	struct fm_document doc = {0};
+	struct fm_sql_rows rows;
+	int n = 0;
+	bool ok;
+
+	if (store == NULL || job_ids == NULL || seqs == NULL || max <= 0 ||
+	    skip < 0)
+		return -1;
+	ok = fm_sql_open(&rows, store,
+	    "SELECT d.job_id, d.seq FROM documents d JOIN jobs j"
+	    " ON j.id = d.job_id WHERE " COUNT_DUE
+	    " ORDER BY d.job_id, d.seq LIMIT ?1 OFFSET ?2",
+	    FM_ARG_INT(max), FM_ARG_INT(skip));
+	while (ok && fm_sql_next(&rows, pending_cols, &doc) && n < max) {
+		job_ids[n] = doc.job_id;
+		seqs[n++] = doc.seq;
+	}
+	return fm_sql_close(&rows) && ok ? n : -1;
+}
+
+int
+fm_jobstore_is_pending(fm_store_t *store, int64_t job_id, int seq)
+{
+	static const struct fm_sql_col cols[] = {
+	    FM_COL_INT(struct fm_document, seq), FM_COL_END};
+	struct fm_document doc = {0};
+	struct fm_sql_rows rows;
+	bool ok, found = false;
+
+	if (store == NULL)
+		return -1;
+	ok = fm_sql_open(&rows, store,
+	    "SELECT d.seq FROM documents d JOIN jobs j ON j.id = d.job_id"
+	    " WHERE d.job_id = ?1 AND d.seq = ?2 AND " COUNT_DUE,
+	    FM_ARG_INT(job_id), FM_ARG_INT(seq));
+	if (ok)
+		found = fm_sql_next(&rows, cols, &doc);
+	return fm_sql_close(&rows) && ok ? found : -1;
+}
+
+/* The work of fm_jobstore_set_count(), inside its transaction. */
+static bool
+set_count_in(fm_store_t *store, const struct fm_document *doc,
+    const char *detail, int64_t now)
+{
+	bool counted = doc->pages >= 0;
+
+	if (!fm_sql_exec(store,
+	        "UPDATE documents SET pages = ?3, color_pages = ?4,"
+	        " mono_pages = ?5, impressions = ?6, sheets = ?7,"
+	        " count_status = ?8 WHERE job_id = ?1 AND seq = ?2"
+	        " AND count_status = 'pending'",
+	        FM_ARG_INT(doc->job_id), FM_ARG_INT(doc->seq),
+	        counted ? FM_ARG_INT(doc->pages) : FM_ARG_NULL,
+	        counted ? FM_ARG_INT(doc->color_pages) : FM_ARG_NULL,
+	        counted ? FM_ARG_INT(doc->mono_pages) : FM_ARG_NULL,
+	        counted ? FM_ARG_INT(doc->impressions) : FM_ARG_NULL,
+	        counted ? FM_ARG_INT(doc->sheets) : FM_ARG_NULL,
+	        FM_ARG_TEXT(doc->count_status)) ||
+	    fm_sql_changes(store) != 1)
+		return false;
+	return fm_jobstore_event(store, doc->job_id, "counted", detail, now);
+}
+
+bool
+fm_jobstore_set_count(fm_store_t *store, const struct fm_document *doc,
+    const char *detail, int64_t now)
+{
+	bool ok;
+
+	if (store == NULL || doc == NULL ||
+	    strcmp(doc->count_status, "pending") == 0)
+		return false;
+	if (!fm_store_begin(store))
+		return false;
+	ok = set_count_in(store, doc, detail, now);
+	return fm_store_end(store, ok) && ok;
 }
 
 bool

@@ -25,6 +25,7 @@ struct fm_job {
 	int documents;
 	int64_t pages;       /* -1 when any document's count is unknown */
 	int64_t color_pages; /* of those, in colour; -1 when pages is */
+	bool counting;       /* a document's pages are still being counted */
 };
 
 #define FM_JOBSTORE_WRAPPEDMAX 64 /* a document's wrapped key, bytes */
@@ -135,6 +136,30 @@ bool fm_jobstore_file_is_live(fm_store_t *store, const char *spool_file);
 bool fm_jobstore_file_is_owned(
     fm_store_t *store, const char *spool_file, const char *owner);
 
+/*
+ * 'fm_jobstore_pending()' - the documents of held jobs whose pages are
+ * still to be counted (count_status "pending"), oldest first, skipping
+ * the first skip of them: at most max, their job ids into job_ids and
+ * numbers into seqs.  Returns how many, or -1 on an error.
+ */
+int fm_jobstore_pending(
+    fm_store_t *store, int skip, int64_t *job_ids, int *seqs, int max);
+/*
+ * 'fm_jobstore_is_pending()' - 1 when document seq of job job_id is one
+ * fm_jobstore_pending() would list, 0 when not (counted, or its job
+ * ended), -1 on an error.
+ */
+int fm_jobstore_is_pending(fm_store_t *store, int64_t job_id, int seq);
+
+/*
+ * 'fm_jobstore_set_count()' - record the page analysis of a pending
+ * document: doc's job_id, seq, pages (-1: not counted), color_pages,
+ * mono_pages, impressions, sheets and count_status, with a "counted"
+ * event carrying detail.  Changes nothing, and returns false, unless
+ * the document is still pending: a count never overwrites another.
+ */
+bool fm_jobstore_set_count(fm_store_t *store, const struct fm_document *doc,
+    const char *detail, int64_t now);
 /* 'fm_jobstore_event()' - record an event for a job (shown by followme-admin
  * jobs show). */
 bool fm_jobstore_event(fm_store_t *store, int64_t job_id, const char *event,

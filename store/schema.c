@@ -264,6 +264,13 @@ const char *const fm_schema_migrations[] = {
      * when the document is destroyed.  NULL: a document stored before,
      * sealed under the master key (issue 12). */
     "ALTER TABLE documents ADD COLUMN wrapped_key BLOB;",
+
+    /* 9: documents whose pages followmed's analysis pool counts after
+     * the hold (count_status 'pending'), found at every turn of its loop
+     * and at start-up without reading every document ever held
+     * (issue 16). */
+    ("CREATE INDEX documents_pending ON documents(job_id, seq)"
+     "  WHERE count_status = 'pending';"),
 };
 
 const int fm_schema_migration_count =

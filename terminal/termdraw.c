@@ -138,7 +138,7 @@ draw_jobs(const struct fm_termstate *t, time_t wall, bool utf8)
 	/* Columns from the right; the title takes what is left, and
 	 * narrow screens lose the age and colour columns first. */
 	bool wide = COLS >= 60, mid = COLS >= 44;
-	int first = 3, rows = LINES - 6, top = 0;
+	int first = 3, rows = LINES - 6, top = 0, w;
 	int title_w = COLS - 6 - 12 - (mid ? 7 : 0) - (wide ? 8 : 0) - 6;
 	char buf[128], cost[32];
 
@@ -177,9 +177,13 @@ draw_jobs(const struct fm_termstate *t, time_t wall, bool utf8)
 			snprintf(buf, sizeof(buf), "%5u", j->pages);
 		else
 			snprintf(buf, sizeof(buf), "%5s", "?");
-		/* "up to 2.50": a job whose pages are unknown is not free. */
-		mvprintw(y, x, "%s %11s", buf,
-		    fm_termstate_cost_text(j, cost, sizeof(cost)));
+		mvaddstr(y, x, buf);
+		/* "up to 2.50": a job whose pages are unknown is not free.
+		 * Right-aligned by cells: "counting\u2026" is longer in bytes.
+		 */
+		fm_termstate_cost_text(j, cost, sizeof(cost));
+		w = cells_of(cost, strlen(cost), utf8);
+		put(y, x + 6 + (w < 11 ? 11 - w : 0), cost, 11, utf8);
 		x += 18;
 		if (mid)
 			mvprintw(y, x, "%-6s",

@@ -847,6 +847,8 @@ fm_termstate_cost_text(const struct fm_proto_job *j, char *buf, size_t size)
 		snprintf(buf, size, "up to %s", m);
 	else if (j != NULL && j->cost_kind == FM_COST_NO_PRICE)
 		snprintf(buf, size, "no price");
+	else if (j != NULL && j->cost_kind == FM_COST_COUNTING)
+		snprintf(buf, size, "counting\u2026");
 	else
 		snprintf(buf, size, "%s", m);
 	return buf;

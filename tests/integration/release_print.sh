@@ -391,4 +391,20 @@ case_session_sandboxed() {
 	true
 }
 
+# A job whose pages followmed still counts after the hold (PostScript
+# without DSC, a few seconds of Ghostscript): the release says so, waits
+# for the count, and reserves and charges its one mono page (0.05), not
+# the unknown-pages reserve (issue 16).
+case_release_waits_for_count() {
+	printf '%%!PS\n0 1 80000000 { pop } for\nshowpage\n' > "$T/slow.ps"
+	chmod 644 "$T/slow.ps"
+	fm_hold -f "$T/slow.ps" 77 fmalice
+	id=$(fid 77)
+	fm_admin jobs show "$id" --json | grep -q '"counting": *true' || fm_die "job $id is not being counted"
+	out=$(printf 'hello\npin fmalice 1234\nrelease %s\n' "$id" | fm_term t1)
+	echo "$out" | grep -q "^PROGRESS job=$id stage=1 .*message=Counting the pages" || fm_die "no counting progress: $out"
+	echo "$out" | grep -q "^PROGRESS job=$id stage=1 pages=1 charge=5 " || fm_die "estimate not from the count: $out"
+	echo "$out" | grep -q "^PROGRESS job=$id stage=4 pages=1 charge=5 " || fm_die "charge not from the count: $out"
+}
+
 fm_run_cases

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 fm_integration_test(backend_contract)
 fm_integration_test(hold_queue)
+fm_integration_test(count_after_hold)
 fm_integration_test(resilience)
 fm_integration_test(lifecycle)
 fm_integration_test(disk_full)

@@ -176,6 +176,81 @@ test_end_and_expiry(void)
 	fm_store_close(s);
 }
 
+/* Documents held "pending" are listed for the analysis pool until
+ * their count is recorded, once; a job that ended is no longer listed. */
+static void
+test_pending_counts(void)
+{
+	fm_store_t *s = fresh_store();
+	struct fm_document d = {0};
+	struct fm_ticket t;
+	struct fm_job j;
+	int64_t a, b, ids[4];
+	int seq, seqs[4];
+
+	ticket(&t, "urn:uuid:p", "1");
+	fm_jobstore_claim(s, &t, 100, 900, &a, &seq);
+	d = (struct fm_document){.job_id = a, .seq = 1, .size = 1, .pages = -1};
+	strcpy(d.spool_file, "1-1");
+	strcpy(d.count_status, "pending");
+	ASSERT_INT_EQ(
+	    fm_jobstore_add_document(s, &d, 100, NULL, NULL), FM_CLAIM_NEW);
+	ticket(&t, "urn:uuid:q", "1");
+	fm_jobstore_claim(s, &t, 100, 900, &b, &seq);
+	ASSERT_INT_EQ(add(s, b, 1, 1), FM_CLAIM_NEW); /* "unknown" */
+	d.job_id = b;
+	d.seq = 2;
+	strcpy(d.spool_file, "2-2");
+	ASSERT_INT_EQ(
+	    fm_jobstore_add_document(s, &d, 100, NULL, NULL), FM_CLAIM_NEW);
+	ASSERT_INT_EQ(fm_jobstore_pending(s, 0, ids, seqs, 4), 2);
+	ASSERT_INT_EQ(ids[0], a);
+	ASSERT_INT_EQ(seqs[0], 1);
+	ASSERT_INT_EQ(ids[1], b);
+	ASSERT_INT_EQ(seqs[1], 2);
+	ASSERT_INT_EQ(fm_jobstore_pending(s, 1, ids, seqs, 4), 1);
+	ASSERT_INT_EQ(ids[0], b);
+	ASSERT_INT_EQ(fm_jobstore_pending(s, 0, ids, seqs, 1), 1);
+	ASSERT_INT_EQ(fm_jobstore_is_pending(s, a, 1), 1);
+	ASSERT_INT_EQ(fm_jobstore_is_pending(s, b, 2), 1);
+	ASSERT_INT_EQ(fm_jobstore_is_pending(s, b, 9), 0);
+	ASSERT_TRUE(fm_jobstore_get(s, a, &j));
+	ASSERT_INT_EQ(j.pages, -1);
+	ASSERT_TRUE(j.counting);
+	ASSERT_TRUE(fm_jobstore_get(s, b, &j));
+	ASSERT_TRUE(j.counting); /* one of its two documents is pending */
+
+	d = (struct fm_document){.job_id = a,
+	    .seq = 1,
+	    .pages = 3,
+	    .color_pages = 1,
+	    .mono_pages = 2,
+	    .impressions = 3,
+	    .sheets = 3};
+	strcpy(d.count_status, "ok");
+	ASSERT_TRUE(fm_jobstore_set_count(s, &d, "3 page(s)", 110));
+	/* Counted once: a second count (a retried analysis) is refused. */
+	d.pages = 9;
+	ASSERT_FALSE(fm_jobstore_set_count(s, &d, "", 111));
+	ASSERT_TRUE(fm_jobstore_get(s, a, &j));
+	ASSERT_INT_EQ(j.pages, 3);
+	ASSERT_INT_EQ(j.color_pages, 1);
+	ASSERT_FALSE(j.counting);
+	/* Only a document that was pending takes a count. */
+	d.job_id = b;
+	ASSERT_FALSE(fm_jobstore_set_count(s, &d, "", 111));
+	strcpy(d.count_status, "pending");
+	d.seq = 2;
+	ASSERT_FALSE(fm_jobstore_set_count(s, &d, "", 111));
+	ASSERT_INT_EQ(fm_jobstore_pending(s, 0, ids, seqs, 4), 1);
+	ASSERT_INT_EQ(ids[0], b);
+	ASSERT_INT_EQ(fm_jobstore_is_pending(s, a, 1), 0); /* counted */
+	ASSERT_TRUE(fm_jobstore_end(s, b, "deleted", "", 120));
+	ASSERT_INT_EQ(fm_jobstore_pending(s, 0, ids, seqs, 4), 0);
+	ASSERT_INT_EQ(fm_jobstore_is_pending(s, b, 2), 0); /* job ended */
+	fm_store_close(s);
+}
+
 int
 main(void)
 {
@@ -186,6 +261,7 @@ main(void)
 	RUN(test_newer_schema_refused);
 	RUN(test_claim_numbers_by_attempt);
 	RUN(test_end_and_expiry);
+	RUN(test_pending_counts);
 	char cmd[1024];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)

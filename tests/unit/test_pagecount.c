@@ -443,6 +443,35 @@ test_ps_dsc(void)
 	    0, 0, 0, 0);
 }
 
+/* What only Ghostscript could count says so, across the isolated
+ * child too: the backend then holds it for followmed to count; what no
+ * renderer would help with does not. */
+static void
+test_needs_renderer(void)
+{
+	struct fm_pagecount_opts o = opts_default();
+	struct fm_pagecount r;
+
+	EXPECT(LIT("%!PS\nshowpage\n"), &o, &r, FM_PC_TOO_COMPLEX, "postscript",
+	    0, 0, 0, 0);
+	ASSERT_TRUE(r.needs_renderer);
+	EXPECT(
+	    LIT("%PDF-1.4\ngarbage"), &o, &r, FM_PC_DAMAGED, "pdf", 0, 0, 0, 0);
+	ASSERT_TRUE(r.needs_renderer);
+	EXPECT(docs[PS_DSC], &o, &r, FM_PC_OK, "postscript", 3, 1, 6, 2);
+	ASSERT_FALSE(r.needs_renderer);
+	EXPECT(LIT("\x01\x02binary\n"), &o, &r, FM_PC_UNSUPPORTED, "unknown", 0,
+	    0, 0, 0);
+	ASSERT_FALSE(r.needs_renderer);
+	ASSERT_TRUE(count("\x1b*b100Wxx", 9, &o, &r));
+	ASSERT_INT_EQ(r.status, FM_PC_DAMAGED);
+	ASSERT_FALSE(r.needs_renderer);
+	o.isolate = false;
+	EXPECT(LIT("%!PS\nshowpage\n"), &o, &r, FM_PC_TOO_COMPLEX, "postscript",
+	    0, 0, 0, 0);
+	ASSERT_TRUE(r.needs_renderer);
+}
+
 static void
 test_ps_inline_image_data_skipped(void)
 {
@@ -601,6 +630,7 @@ main(void)
 	RUN(test_pcl5_text_overflow);
 	RUN(test_pjl_header);
 	RUN(test_ps_dsc);
+	RUN(test_needs_renderer);
 	RUN(test_ps_inline_image_data_skipped);
 	RUN(test_pdf_in_memory);
 	RUN(test_text_pages);

@@ -138,12 +138,14 @@ test_job_cost_kind(void)
 	}
 	m.jobs[1].cost_kind = FM_COST_NO_PRICE;
 	m.jobs[2].cost_kind = FM_COST_ESTIMATE;
+	m.jobs[3].cost_kind = FM_COST_COUNTING;
 	ASSERT_TRUE(round_trip(&m, &out));
 	ASSERT_UINT_EQ(out.jobs[0].cost_kind, FM_COST_UP_TO);
 	ASSERT_INT_EQ(out.jobs[0].cost, 250);
 	ASSERT_UINT_EQ(out.jobs[1].cost_kind, FM_COST_NO_PRICE);
 	ASSERT_UINT_EQ(out.jobs[2].cost_kind, FM_COST_ESTIMATE);
-	m.jobs[0].cost_kind = FM_COST_NO_PRICE + 1;
+	ASSERT_UINT_EQ(out.jobs[3].cost_kind, FM_COST_COUNTING);
+	m.jobs[0].cost_kind = FM_COST_COUNTING + 1;
 	ASSERT_FALSE(round_trip(&m, &out));
 }
 

@@ -563,6 +563,9 @@ test_cost_text(void)
 	    fm_termstate_cost_text(&j, buf, sizeof(buf)), "up to 2.50");
 	j.cost_kind = FM_COST_NO_PRICE;
 	ASSERT_STR_EQ(fm_termstate_cost_text(&j, buf, sizeof(buf)), "no price");
+	j.cost_kind = FM_COST_COUNTING;
+	ASSERT_STR_EQ(
+	    fm_termstate_cost_text(&j, buf, sizeof(buf)), "counting\u2026");
 }
 
 int
