@@ -25,9 +25,10 @@ root="$dir/root"
 triplet=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null ||
 	gcc -print-multiarch)
 
-# Already unpacked by an earlier run: reuse it.
+# Unpacked by a run less than a week ago: reuse it (a week: Debian 13's
+# security updates of mbedTLS are picked up without a download per run).
 if [ -f "$root/usr/include/mbedtls/build_info.h" ] &&
-	[ -f "$dir/.complete" ]; then
+	[ -n "$(find "$dir/.complete" -mtime -7 2>/dev/null)" ]; then
 	echo "$root/usr"
 	exit 0
 fi
@@ -60,7 +61,10 @@ aptopts=(
 	-o "Acquire::http::Timeout=30"
 )
 
-if ! apt-get "${aptopts[@]}" -qq update >"$dir/apt-update.log" 2>&1; then
+# --error-on=any: a list that could not be fetched is a failure, not a
+# warning.
+if ! apt-get "${aptopts[@]}" -qq --error-on=any update \
+	>"$dir/apt-update.log" 2>&1; then
 	echo "mbedtls3: cannot read Debian 13's package lists from $mirror" \
 		"(see $dir/apt-update.log)" >&2
 	exit 1
@@ -69,8 +73,8 @@ fi
 # The development package names its libraries; take their exact names
 # (libmbedtls21, libmbedx509-7, libmbedcrypto16 in trixie) from its
 # Depends rather than hard-coding them.
-libs=$(apt-cache "${aptopts[@]}" depends libmbedtls-dev 2>/dev/null |
-	sed -n 's/^ *Depends: \(libmbed[a-z0-9-]*\).*/\1/p' | sort -u)
+libs=$( (apt-cache "${aptopts[@]}" depends libmbedtls-dev 2>/dev/null ||
+	true) | sed -n 's/^ *Depends: \(libmbed[a-z0-9-]*\).*/\1/p' | sort -u)
 if [ -z "$libs" ]; then
 	echo "mbedtls3: libmbedtls-dev is not in Debian 13's package lists" >&2
 	exit 1
