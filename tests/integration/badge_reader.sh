@@ -331,7 +331,7 @@ case_wedge_layouts() {
 }
 
 # Read in another layout than the reader's, a badge is refused (and
-# logged), never misread; the next badge in the right layout is read.
+# logged), not misread; the next badge in the right layout is read.
 case_wedge_wrong_layout() {
 	start_wedge
 	wedge_expect "READER_READY"

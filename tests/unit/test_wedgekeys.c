@@ -350,7 +350,7 @@ test_recorded_badges(void)
 	}
 }
 
-/* Read in the wrong layout, a badge is refused, never misread: what an
+/* Read in the wrong layout, such a badge is refused, not misread: what an
  * fr reader types means ")$Q!B@C#" to a US keymap, and a US one means
  * "à'a&b" and so on to a French one. */
 static void
