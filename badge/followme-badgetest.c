@@ -25,7 +25,7 @@ usage(void)
 	    "usage: followme-badgetest [-v] [-c connstring] [-p families] "
 	    "[-f format]\n"
 	    "       followme-badgetest -w device [-i decimal|hex] "
-	    "[-f format]\n");
+	    "[-l layout] [-f format]\n");
 	exit(2);
 }
 
@@ -57,7 +57,7 @@ main(int argc, char **argv)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.kind = FM_READER_NFC;
 	cfg.format.base = FM_UID_HEX_UPPER;
-	while ((c = getopt(argc, argv, "c:f:i:p:vw:")) != -1) {
+	while ((c = getopt(argc, argv, "c:f:i:l:p:vw:")) != -1) {
 		switch (c) {
 		case 'c':
 			if (strlen(optarg) >= sizeof(cfg.connstring))
@@ -76,6 +76,11 @@ main(int argc, char **argv)
 			if (!fm_uid_input_parse(
 			        optarg, strlen(optarg), &cfg.wedge_input))
 				usage();
+			break;
+		case 'l':
+			if (strlen(optarg) >= sizeof(cfg.wedge_layout))
+				usage();
+			strcpy(cfg.wedge_layout, optarg);
 			break;
 		case 'p':
 			if (!fm_reader_poll_parse(

@@ -206,6 +206,24 @@ fm_reader_open(const struct fm_reader_config *cfg, const char **errstr)
 	r->cfg = *cfg;
 	r->cfg.connstring[sizeof(r->cfg.connstring) - 1] = '\0';
 	r->cfg.device[sizeof(r->cfg.device) - 1] = '\0';
+	r->cfg.wedge_layout[sizeof(r->cfg.wedge_layout) - 1] = '\0';
+	/* A layout the child could never use is a configuration error,
+	 * not a reader to wait for. */
+	if (r->cfg.kind == FM_READER_WEDGE) {
+		char why[256];
+		fm_wedgelayout_t *l = fm_wedgelayout_create(
+		    r->cfg.wedge_layout, why, sizeof(why));
+
+		if (l == NULL) {
+			fm_log_warn("wedge reader: %s", why);
+			if (errstr)
+				*errstr = "unknown keyboard layout for the "
+				          "wedge reader";
+			free(r);
+			return NULL;
+		}
+		fm_wedgelayout_destroy(l);
+	}
 	if (r->cfg.poll == 0)
 		r->cfg.poll = FM_READER_POLL_14443A;
 	if (r->cfg.poll_ms == 0)

@@ -34,6 +34,7 @@
 
 #include "badge/readermsg.h"
 #include "badge/uid.h"
+#include "badge/wedgelayout.h"
 
 typedef struct fm_reader fm_reader_t;
 
@@ -58,7 +59,10 @@ struct fm_reader_config {
 	unsigned poll_ms; /* nfc: pause between polls; 0 = 100 */
 	char device[FM_READER_PATHMAX]; /* wedge: /dev/input/eventN */
 	enum fm_uid_input wedge_input;  /* wedge: what the reader types */
-	struct fm_uid_format format;    /* canonical id of every card */
+	/* wedge: the keyboard layout the reader is set to type for, as
+	 * fm_wedgelayout_create() takes it; "" = "us" */
+	char wedge_layout[FM_WEDGELAYOUT_NAMEMAX + 1];
+	struct fm_uid_format format; /* canonical id of every card */
 };
 
 /*
@@ -78,11 +82,12 @@ bool fm_reader_poll_parse(const char *buf, size_t len, unsigned *mask);
 /*
  * 'fm_reader_open()' - start the reader child for cfg (copied).
  *
- * Returns NULL with a static *errstr only if the child cannot be started
- * (no processes, no sockets); a missing or broken device is not an error
- * here but a READER_UNAVAILABLE event, so that a terminal starts without
- * its reader and shows why.  The child is the caller's: it must not reap
- * it (waitpid(-1, ...)) behind fm_reader_close()'s back.
+ * Returns NULL with a static *errstr if the child cannot be started (no
+ * processes, no sockets) or a wedge reader's layout is not one the XKB
+ * data has (logged with the reason); a missing or broken device is not an
+ * error here but a READER_UNAVAILABLE event, so that a terminal starts
+ * without its reader and shows why.  The child is the caller's: it must not
+ * reap it (waitpid(-1, ...)) behind fm_reader_close()'s back.
  */
 fm_reader_t *fm_reader_open(
     const struct fm_reader_config *cfg, const char **errstr);

@@ -9,57 +9,39 @@
 #include "badge/wedgekeys.h"
 
 void
+fm_wedgekeys_init(struct fm_wedgekeys *k, fm_wedgelayout_t *layout)
+{
+	if (k == NULL)
+		return;
+	memset(k, 0, sizeof(*k));
+	k->layout = layout;
+	fm_wedgelayout_reset(layout);
+}
+
+void
 fm_wedgekeys_reset(struct fm_wedgekeys *k)
 {
 	if (k != NULL)
-		memset(k, 0, sizeof(*k));
+		fm_wedgekeys_init(k, k->layout);
 }
 
-char
-fm_wedgekeys_char(unsigned code, bool shift)
+/* Whether c may be part of a card number as readers type them. */
+static bool
+card_char(uint32_t c)
 {
-	/* Top-row digits are consecutive codes, KEY_1 .. KEY_9, KEY_0. */
-	if (code >= KEY_1 && code <= KEY_9)
-		return (char)('1' + (code - KEY_1));
-	switch (code) {
-	case KEY_0:
-	case KEY_KP0:
-		return '0';
-	case KEY_KP1:
-		return '1';
-	case KEY_KP2:
-		return '2';
-	case KEY_KP3:
-		return '3';
-	case KEY_KP4:
-		return '4';
-	case KEY_KP5:
-		return '5';
-	case KEY_KP6:
-		return '6';
-	case KEY_KP7:
-		return '7';
-	case KEY_KP8:
-		return '8';
-	case KEY_KP9:
-		return '9';
-	case KEY_A:
-		return shift ? 'A' : 'a';
-	case KEY_B:
-		return shift ? 'B' : 'b';
-	case KEY_C:
-		return shift ? 'C' : 'c';
-	case KEY_D:
-		return shift ? 'D' : 'd';
-	case KEY_E:
-		return shift ? 'E' : 'e';
-	case KEY_F:
-		return shift ? 'F' : 'f';
-	case KEY_ENTER:
-	case KEY_KPENTER:
-		return '\n';
-	}
-	return 0;
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F');
+}
+
+/* Forgets the line so far, not the keys held: a reader's Shift may be
+ * down across a pause. */
+static void
+clear_line(struct fm_wedgekeys *k)
+{
+	k->text[0] = '\0';
+	k->len = 0;
+	k->bad = false;
+	k->last = 0;
 }
 
 enum fm_wedgekeys_result
@@ -67,47 +49,35 @@ fm_wedgekeys_feed(struct fm_wedgekeys *k, unsigned type, unsigned code,
     int value, uint64_t now)
 {
 	enum fm_wedgekeys_result r;
-	char c;
+	uint32_t c;
 
-	if (k == NULL || type != EV_KEY)
+	if (k == NULL || k->layout == NULL || type != EV_KEY)
 		return FM_WEDGEKEYS_MORE;
-	if (code == KEY_LEFTSHIFT || code == KEY_RIGHTSHIFT) {
-		k->shift = value != 0;
+	/* Releases and modifiers change the layout's state; only presses
+	 * of other keys type: autorepeat would double them. */
+	if (!fm_wedgelayout_key(k->layout, code, value, &c))
 		return FM_WEDGEKEYS_MORE;
-	}
-	/* Only presses count: releases and autorepeat would double keys. */
-	if (value != 1)
-		return FM_WEDGEKEYS_MORE;
-	if ((k->len > 0 || k->bad) && now - k->last > FM_WEDGEKEYS_GAP_MS) {
-		bool shift = k->shift;
-
-		fm_wedgekeys_reset(k);
-		k->shift = shift;
-	}
+	if ((k->len > 0 || k->bad) && now - k->last > FM_WEDGEKEYS_GAP_MS)
+		clear_line(k);
 	k->last = now;
-	c = fm_wedgekeys_char(code, k->shift);
 	if (c == '\n') {
-		bool shift = k->shift;
-
 		r = (k->bad || k->len == 0) ? FM_WEDGEKEYS_DISCARDED
 		                            : FM_WEDGEKEYS_LINE;
+		/* Keep a line's text for the caller until the next call. */
 		if (r == FM_WEDGEKEYS_LINE) {
-			/* Keep the text for the caller; clear the state. */
-			k->bad = false;
-			k->shift = shift;
-			k->last = 0;
 			k->len = 0;
-			return r;
+			k->bad = false;
+			k->last = 0;
+		} else {
+			clear_line(k);
 		}
-		fm_wedgekeys_reset(k);
-		k->shift = shift;
 		return r;
 	}
-	if (c == 0 || k->len >= FM_UID_TEXTMAX) {
+	if (!card_char(c) || k->len >= FM_UID_TEXTMAX) {
 		k->bad = true;
 		return FM_WEDGEKEYS_MORE;
 	}
-	k->text[k->len++] = c;
+	k->text[k->len++] = (char)c;
 	k->text[k->len] = '\0';
 	return FM_WEDGEKEYS_MORE;
 }

@@ -23,6 +23,7 @@
 
 #include "common/clock.h"
 #include "common/hex.h"
+#include "common/mbedtls-compat.h"
 
 struct fm_tls_config {
 	enum fm_tls_role role;
@@ -36,6 +37,7 @@ struct fm_tls_config {
 
 struct fm_tls {
 	mbedtls_ssl_context ssl;
+	bool set_up; /* mbedtls_ssl_setup() succeeded: a close_notify can go */
 	int fd;
 	unsigned timeout_ms;
 	uint64_t deadline; /* fm_clock_ms() the operation under way must end
@@ -61,11 +63,11 @@ static const int ciphersuites[] = {
 
 /* The key exchange groups and certificate curves either end accepts:
  * the defaults also allow 192- and 224-bit and Koblitz curves. */
-static const mbedtls_ecp_group_id curves[] = {
-    MBEDTLS_ECP_DP_CURVE25519,
-    MBEDTLS_ECP_DP_SECP256R1,
-    MBEDTLS_ECP_DP_SECP384R1,
-    MBEDTLS_ECP_DP_NONE,
+static const fm_mbedtls_group_t groups[] = {
+    FM_MBEDTLS_GROUP_X25519,
+    FM_MBEDTLS_GROUP_SECP256R1,
+    FM_MBEDTLS_GROUP_SECP384R1,
+    FM_MBEDTLS_GROUP_NONE,
 };
 
 static void
@@ -126,7 +128,8 @@ fm_tls_config_create(enum fm_tls_role role, const char *ca_path,
 		describe(rc, cert_path, err, errlen);
 		goto fail;
 	}
-	if ((rc = mbedtls_pk_parse_keyfile(&cfg->key, key_path, NULL)) != 0) {
+	if ((rc = fm_mbedtls_pk_parse_keyfile(&cfg->key, key_path,
+	         mbedtls_ctr_drbg_random, &cfg->drbg)) != 0) {
 		describe(rc, key_path, err, errlen);
 		goto fail;
 	}
@@ -147,14 +150,11 @@ fm_tls_config_create(enum fm_tls_role role, const char *ca_path,
 	}
 	/* A server verifies nothing unless told to. */
 	mbedtls_ssl_conf_authmode(&cfg->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-	mbedtls_ssl_conf_min_version(&cfg->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
-	    MBEDTLS_SSL_MINOR_VERSION_3);
-	mbedtls_ssl_conf_max_version(&cfg->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
-	    MBEDTLS_SSL_MINOR_VERSION_3);
+	fm_mbedtls_conf_tls12(&cfg->conf);
 	mbedtls_ssl_conf_renegotiation(
 	    &cfg->conf, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
 	mbedtls_ssl_conf_ciphersuites(&cfg->conf, ciphersuites);
-	mbedtls_ssl_conf_curves(&cfg->conf, curves);
+	fm_mbedtls_conf_groups(&cfg->conf, groups);
 	return cfg;
 fail:
 	fm_tls_config_destroy(cfg);
@@ -251,7 +251,7 @@ fm_tls_close(fm_tls_t *tls)
 {
 	if (tls == NULL)
 		return;
-	if (tls->ssl.conf != NULL) {
+	if (tls->set_up) {
 		/* A peer that reads nothing does not hold us here. */
 		start_deadline(tls);
 		mbedtls_ssl_close_notify(&tls->ssl);
@@ -287,6 +287,7 @@ fm_tls_open(fm_tls_config_t *cfg, int fd, const char *server_name, char *err,
 		describe(rc, "TLS setup", err, errlen);
 		goto fail;
 	}
+	tls->set_up = true;
 	if (cfg->role == FM_TLS_CLIENT &&
 	    (server_name == NULL ||
 	        (rc = mbedtls_ssl_set_hostname(&tls->ssl, server_name)) != 0)) {

@@ -12,10 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <mbedtls/md.h>
-#include <mbedtls/pkcs5.h>
-
 #include "common/hex.h"
+#include "common/mbedtls-compat.h"
 #include "common/name.h"
 #include "common/aead.h"
 #include "quota/policy.h"
@@ -243,16 +241,8 @@ static bool
 pbkdf2(const char *pin, size_t len, const uint8_t *salt, unsigned iterations,
     uint8_t *out)
 {
-	mbedtls_md_context_t md;
-	bool ok;
-
-	mbedtls_md_init(&md);
-	ok = mbedtls_md_setup(
-	         &md, mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), 1) == 0 &&
-	    mbedtls_pkcs5_pbkdf2_hmac(&md, (const unsigned char *)pin, len,
-	        salt, SALT_LEN, iterations, HASH_LEN, out) == 0;
-	mbedtls_md_free(&md);
-	return ok;
+	return fm_mbedtls_pbkdf2_sha256((const unsigned char *)pin, len, salt,
+	           SALT_LEN, iterations, HASH_LEN, out) == 0;
 }
 
 bool

@@ -22,6 +22,7 @@
 
 #include "common/aead.h"
 #include "common/hex.h"
+#include "common/mbedtls-compat.h"
 
 struct rng {
 	mbedtls_entropy_context entropy;
@@ -136,16 +137,13 @@ static bool
 set_serial(mbedtls_x509write_cert *crt, char *serial_hex)
 {
 	unsigned char bytes[16];
-	mbedtls_mpi serial;
 	bool ok;
 
 	if (!fm_random(bytes, sizeof(bytes)))
 		return false;
 	bytes[0] = (bytes[0] & 0x7f) | 0x10; /* positive, 16 bytes long */
-	mbedtls_mpi_init(&serial);
-	ok = mbedtls_mpi_read_binary(&serial, bytes, sizeof(bytes)) == 0 &&
-	    mbedtls_x509write_crt_set_serial(crt, &serial) == 0;
-	mbedtls_mpi_free(&serial);
+	ok =
+	    fm_mbedtls_x509write_crt_set_serial(crt, bytes, sizeof(bytes)) == 0;
 	if (ok && serial_hex != NULL)
 		fm_hex_encode(
 		    bytes, sizeof(bytes), serial_hex, FM_PKI_SERIALMAX);
@@ -294,7 +292,8 @@ fm_pki_issue(const char *ca_dir, enum fm_pki_kind kind, const char *cn,
 		snprintf(err, errlen, "random generator");
 		goto out;
 	}
-	if ((rc = mbedtls_pk_parse_keyfile(&issuer_key, ca_key, NULL)) != 0) {
+	if ((rc = fm_mbedtls_pk_parse_keyfile(
+	         &issuer_key, ca_key, mbedtls_ctr_drbg_random, &r.drbg)) != 0) {
 		describe(rc, ca_key, err, errlen);
 		goto out;
 	}

@@ -8,6 +8,7 @@ libsqlite3-dev sqlite3 libmbedtls-dev libqpdf-dev qpdf zlib1g-dev libinih-dev
 libncurses-dev cups cups-daemon cups-client cups-core-drivers cups-filters
 cups-ipp-utils dbus libpam-wrapper pamtester ghostscript openssl tmux python3 bc
 iproute2
+libxkbcommon-dev xkb-data
 procps psmisc util-linux passwd tzdata systemd strace"
 
 fm_as_root() {

@@ -457,6 +457,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "followme-terminal: %s\n", err);
 		return 2;
 	}
+	/* An unknown layout is a configuration error now, not a reader that
+	 * never comes up. */
+	if (!fm_termconf_check_layout(&term.conf, err, sizeof(err))) {
+		fprintf(stderr, "followme-terminal: %s: %s\n", config, err);
+		return 2;
+	}
 	term.conf.headless = term.conf.headless || headless;
 	if (check) {
 		printf("%s: configuration OK\n", config);

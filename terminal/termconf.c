@@ -28,6 +28,7 @@ static const struct fm_conf_key termconf_keys[] = {
     KEY("reader", "poll", FM_CONF_STRING, poll, 0, 0),
     KEY("reader", "device", FM_CONF_STRING, device, 0, 0),
     KEY("reader", "input", FM_CONF_STRING, input, 0, 0),
+    KEY("reader", "layout", FM_CONF_STRING, layout, 0, 0),
     KEY("reader", "format", FM_CONF_STRING, format, 0, 0),
     KEY("terminal", "headless", FM_CONF_BOOL, headless, 0, 0),
     KEY("terminal", "idle_timeout", FM_CONF_DURATION, idle_timeout, 5, 3600),
@@ -74,6 +75,7 @@ defaults(struct fm_termconf *c)
 	c->connect_timeout = 5;
 	snprintf(c->reader_type, sizeof(c->reader_type), "nfc");
 	snprintf(c->format, sizeof(c->format), "hex");
+	snprintf(c->layout, sizeof(c->layout), FM_WEDGELAYOUT_DEFAULT);
 	c->idle_timeout = 60;
 	c->result_time = 5;
 }
@@ -97,6 +99,8 @@ static bool
 derive(struct fm_termconf *c, char *err, size_t errlen)
 {
 	struct fm_reader_config *r = &c->reader;
+	char layout[FM_WEDGELAYOUT_NAMEMAX + 1];
+	char variant[FM_WEDGELAYOUT_NAMEMAX + 1];
 	const char *why = NULL;
 
 	if (c->address[0] == '\0')
@@ -134,6 +138,15 @@ derive(struct fm_termconf *c, char *err, size_t errlen)
 	    !fm_uid_input_parse(c->input, strlen(c->input), &r->wedge_input))
 		return fail(err, errlen,
 		    "[reader] input '%s' must be decimal or hex", c->input);
+	if (!fm_wedgelayout_name_parse(
+	        c->layout, strlen(c->layout), layout, variant))
+		return fail(err, errlen,
+		    "[reader] layout '%s' must be an XKB keyboard layout "
+		    "such as us, fr or de, with a variant in parentheses "
+		    "if one is needed: de(nodeadkeys)",
+		    c->layout);
+	/* It fits: the name parsed is at most FM_WEDGELAYOUT_NAMEMAX. */
+	snprintf(r->wedge_layout, sizeof(r->wedge_layout), "%s", c->layout);
 	if (c->have_reader && r->kind == FM_READER_WEDGE && c->device[0] != '/')
 		return fail(err, errlen, "%s",
 		    "[reader] device must name the reader's "
@@ -154,6 +167,25 @@ fm_termconf_parse(const char *buf, size_t len, struct fm_termconf *c, char *err,
 	defaults(c);
 	return fm_conf_parse(buf, len, termconf_keys, NKEYS, c, err, errlen) &&
 	    derive(c, err, errlen);
+}
+
+bool
+fm_termconf_check_layout(const struct fm_termconf *c, char *err, size_t errlen)
+{
+	char why[256];
+	fm_wedgelayout_t *l;
+
+	if (c == NULL)
+		return false;
+	if (!c->have_reader || c->reader.kind != FM_READER_WEDGE)
+		return true;
+	if ((l = fm_wedgelayout_create(
+	         c->reader.wedge_layout, why, sizeof(why))) == NULL) {
+		snprintf(err, errlen, "[reader] %s", why);
+		return false;
+	}
+	fm_wedgelayout_destroy(l);
+	return true;
 }
 
 bool

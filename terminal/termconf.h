@@ -6,7 +6,7 @@
  *   [server]    address (host:port), server_name, ca, certificate, key,
  *               connect_timeout
  *   [reader]    type (nfc, wedge, none), connstring, poll, device, input,
- *               format
+ *               layout, format
  *   [terminal]  headless, idle_timeout, result_time
  *   [feedback]  released, nothing, unknown_badge, over_quota,
  *               printer_error, server_unavailable, denied: shell commands
@@ -54,6 +54,7 @@ struct fm_termconf {
 	char poll[FM_CONF_STRMAX];
 	char device[FM_CONF_STRMAX];
 	char input[FM_CONF_STRMAX];
+	char layout[FM_CONF_STRMAX]; /* a wedge reader's keyboard layout */
 	char format[FM_CONF_STRMAX];
 	/* [terminal] */
 	bool headless;
@@ -70,7 +71,9 @@ struct fm_termconf {
 
 /*
  * 'fm_termconf_parse()' - parse len bytes of INI text into c (defaults
- * first).  False with "line N: reason" or "reason" in err.
+ * first).  False with "line N: reason" or "reason" in err.  A wedge
+ * reader's layout is checked for its form only: whether the XKB data has
+ * it is fm_termconf_check_layout()'s question.
  */
 bool fm_termconf_parse(const char *buf, size_t len, struct fm_termconf *c,
     char *err, size_t errlen);
@@ -78,6 +81,14 @@ bool fm_termconf_parse(const char *buf, size_t len, struct fm_termconf *c,
 /* 'fm_termconf_load()' - the same for the file at path. */
 bool fm_termconf_load(
     const char *path, struct fm_termconf *c, char *err, size_t errlen);
+
+/*
+ * 'fm_termconf_check_layout()' - for a wedge reader, whether its [reader]
+ * layout is one the system's XKB data has (it compiles it once); false
+ * with a sentence naming the layout in err.  True for other readers.
+ */
+bool fm_termconf_check_layout(
+    const struct fm_termconf *c, char *err, size_t errlen);
 
 /* 'fm_termconf_outcome_name()' - "released", "nothing", ... : the [feedback]
  * key of an outcome. */

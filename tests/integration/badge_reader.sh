@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# badge_reader.sh - the libnfc badge reader path, end to end: the real
-# libnfc pn532_uart driver (through followme-badgetest, which opens the
-# reader exactly as followme-terminal does) against fm-pn532-sim, a
-# simulated PN532 on a pseudo-terminal.  Only the hardware is simulated.
+# badge_reader.sh - the badge reader paths, end to end: the real libnfc
+# pn532_uart driver (through followme-badgetest, which opens the reader
+# exactly as followme-terminal does) against fm-pn532-sim, a simulated
+# PN532 on a pseudo-terminal; and keyboard-wedge readers set for the us,
+# fr and de layouts, their key events written into a FIFO standing for
+# the evdev device.  Only the hardware is simulated.
 #
 # Every step waits for an acknowledgement or an event line; no sleeps.
 # Each case starts and ends with the reader open and no card on it,
@@ -245,5 +247,111 @@ case_without_14443b() {
 	fm_stop_sim
 }
 fm_needs without_14443b clean_shutdown
+
+# --- Keyboard-wedge readers and their layouts ---------------------------
+# The same path followme-terminal takes (the reader child, the layout
+# through libxkbcommon, the UID): only the evdev device is a FIFO carrying
+# the kernel's struct input_event records (test builds read one; these
+# machines have no uinput).  Output on fd 7, key events written to fd 6.
+WEDGE_PID=""
+
+# start_wedge ARGS...: followme-badgetest on the wedge FIFO.
+start_wedge() {
+	grep -q "FM_TEST_HOOKS:BOOL=ON" "$FM_BUILD/CMakeCache.txt" ||
+		fm_skip "needs a build with -DFM_TEST_HOOKS=ON (scripts/test's)"
+	rm -f "$T/wedge" "$T/wedge.out"
+	mkfifo "$T/wedge" "$T/wedge.out"
+	# Held open read-write: the reader sees a device with nothing to
+	# read yet, not a writer gone.
+	exec 6<> "$T/wedge"
+	"$BT" -w "$T/wedge" -i hex "$@" > "$T/wedge.out" 2>> "$T/log/wedge.log" &
+	WEDGE_PID=$!
+	exec 7< "$T/wedge.out"
+}
+
+stop_wedge() {
+	kill -TERM "$WEDGE_PID"
+	wait "$WEDGE_PID" || fm_die "followme-badgetest -w exited with $?"
+	WEDGE_PID=""
+	exec 6>&- 7<&-
+}
+
+# wedge_expect LINE - the wedge reader's next line must be LINE.
+wedge_expect() {
+	local got
+	read -r -t "$WAIT" got <&7 || fm_die "no wedge event; expected '$1'"
+	[ "$got" = "$1" ] || fm_die "expected '$1', got '$got'"
+}
+
+# wedge_keys SPEC...: what a USB keyboard's evdev device delivers for each
+# key, Tcode a tap, Scode a tap with Left Shift held (codes from
+# linux/input-event-codes.h): the scan code (EV_MSC), the key, a SYN per
+# press and release.
+wedge_keys() {
+	python3 -c '
+import struct, sys, time
+out = bytearray()
+def edge(code, value):
+    t = time.time()
+    sec, usec = int(t), int((t - int(t)) * 1e6)
+    for ev in ((4, 4, 0x70000 + code), (1, code, value), (0, 0, 0)):
+        out.extend(struct.pack("qqHHi", sec, usec, *ev))
+for spec in sys.argv[1:]:
+    code = int(spec[1:])
+    if spec[0] == "S":
+        edge(42, 1)
+    edge(code, 1)
+    edge(code, 0)
+    if spec[0] == "S":
+        edge(42, 0)
+sys.stdout.buffer.write(out)
+' "$@" >&6
+}
+
+# One badge, UID 04 a1 b2 c3, as readers set for each layout type it in
+# capitals: us and de press the same keys (de ends with keypad Enter); fr
+# shifts every digit, and its A is the key US keyboards label Q.
+BADGE_US="T11 T5 S30 T2 S48 T3 S46 T4 T28"
+BADGE_DE="T11 T5 S30 T2 S48 T3 S46 T4 T96"
+BADGE_FR="S11 S5 S16 S2 S48 S3 S46 S4 T28"
+
+case_wedge_layouts() {
+	local layout keys
+	for layout in us fr de; do
+		case $layout in
+		us) keys=$BADGE_US ;; fr) keys=$BADGE_FR ;; de) keys=$BADGE_DE ;;
+		esac
+		start_wedge -l "$layout" -f decimal
+		wedge_expect "READER_READY"
+		# shellcheck disable=SC2086
+		wedge_keys $keys
+		wedge_expect "CARD_PRESENT wedge 04a1b2c3 77705923"
+		stop_wedge
+	done
+}
+
+# Read in another layout than the reader's, a badge is refused (and
+# logged), not misread; the next badge in the right layout is read.
+case_wedge_wrong_layout() {
+	start_wedge
+	wedge_expect "READER_READY"
+	# shellcheck disable=SC2086
+	wedge_keys $BADGE_FR
+	# shellcheck disable=SC2086
+	wedge_keys $BADGE_US
+	wedge_expect "CARD_PRESENT wedge 04a1b2c3 04A1B2C3"
+	grep -q "ignored a line that is not a card number" "$T/log/wedge.log" ||
+		fm_die "the refused badge was not logged"
+	stop_wedge
+}
+
+# An unknown layout is refused at once, naming it.
+case_wedge_unknown_layout() {
+	local rc=0
+	"$BT" -w "$T/nowhere" -l qwertz > "$T/unknown.out" 2> "$T/unknown.err" || rc=$?
+	[ "$rc" = 1 ] || fm_die "exit status $rc, expected 1"
+	grep -q "keyboard layout 'qwertz': the XKB data (xkb-data) has no such layout" \
+		"$T/unknown.err" || fm_die "no reason given: $(cat "$T/unknown.err")"
+}
 
 fm_run_cases

@@ -36,5 +36,26 @@ header nospdx 1 "no opening comment ending with its SPDX line" '/*
  */
 /* '"'"'fm_nospdx_run()'"'"' - run it. */
 bool fm_nospdx_run(int x);'
+header inline 0 "every exported function documented" '/*
+ * inline.h - a header-only module.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+/* '"'"'fm_inline_run()'"'"' - run it; false on error. */
+static inline bool
+fm_inline_run(int x)
+{
+	return x > 0;
+}'
+header inlinebare 1 "fm_inline_go() has no comment naming it" '/*
+ * inlinebare.h - a header-only module.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+static inline bool
+fm_inline_go(int x)
+{
+	return x > 0;
+}'
 
 [ "$fails" -eq 0 ] || exit 1

@@ -28,6 +28,7 @@ test_minimal_config_and_defaults(void)
 	ASSERT_FALSE(c.headless);
 	ASSERT_TRUE(c.have_reader);
 	ASSERT_INT_EQ(c.reader.kind, FM_READER_NFC);
+	ASSERT_STR_EQ(c.reader.wedge_layout, "us");
 	ASSERT_STR_CONTAINS(c.ca, "/terminal/ca.crt");
 }
 
@@ -41,6 +42,7 @@ test_full_config(void)
 	                  "[reader]\ntype = wedge\n"
 	                  "device = /dev/input/by-id/usb-reader\n"
 	                  "input = decimal\nformat = decimal:10\n"
+	                  "layout = de(nodeadkeys)\n"
 	                  "[terminal]\nheadless = yes\nidle_timeout = 2m\n"
 	                  "[feedback]\nreleased = /usr/local/bin/beep ok\n"
 	                  "over_quota = /usr/local/bin/beep twice\n"));
@@ -51,6 +53,8 @@ test_full_config(void)
 	ASSERT_INT_EQ(c.reader.format.base, FM_UID_DECIMAL);
 	ASSERT_UINT_EQ(c.reader.format.width, 10);
 	ASSERT_STR_EQ(c.reader.device, "/dev/input/by-id/usb-reader");
+	ASSERT_STR_EQ(c.reader.wedge_layout, "de(nodeadkeys)");
+	ASSERT_TRUE(fm_termconf_check_layout(&c, err, sizeof(err)));
 	ASSERT_TRUE(c.headless);
 	ASSERT_UINT_EQ(c.idle_timeout, 120);
 	ASSERT_STR_EQ(
@@ -92,6 +96,38 @@ test_errors_name_the_problem(void)
 	ASSERT_FALSE(parse("[feedback]\nbeep = x\n[server]\naddress = h:1\n"));
 }
 
+/* A wedge reader's layout: its form when parsed, whether the XKB data
+ * has it at start-up (fm_termconf_check_layout). */
+static void
+test_layout(void)
+{
+	ASSERT_FALSE(parse("[server]\naddress = h:1\n[reader]\ntype = wedge\n"
+	                   "device = /dev/input/event3\nlayout = AZERTY\n"));
+	ASSERT_STR_CONTAINS(err, "layout 'AZERTY' must be an XKB keyboard");
+	ASSERT_FALSE(parse("[server]\naddress = h:1\n[reader]\n"
+	                   "layout = ../../../tmp/x\n"));
+	ASSERT_STR_CONTAINS(err, "layout '../../../tmp/x'");
+	ASSERT_TRUE(parse("[server]\naddress = h:1\n[reader]\ntype = wedge\n"
+	                  "device = /dev/input/event3\nlayout = fr\n"));
+	ASSERT_STR_EQ(c.reader.wedge_layout, "fr");
+	ASSERT_TRUE(fm_termconf_check_layout(&c, err, sizeof(err)));
+	ASSERT_TRUE(parse("[server]\naddress = h:1\n[reader]\ntype = wedge\n"
+	                  "device = /dev/input/event3\nlayout = xx\n"));
+	err[0] = '\0';
+	ASSERT_FALSE(fm_termconf_check_layout(&c, err, sizeof(err)));
+	ASSERT_STR_EQ(err,
+	    "[reader] keyboard layout 'xx': the XKB data "
+	    "(xkb-data) has no such layout");
+	ASSERT_TRUE(parse("[server]\naddress = h:1\n[reader]\ntype = wedge\n"
+	                  "device = /dev/input/event3\nlayout = fr(nope)\n"));
+	ASSERT_FALSE(fm_termconf_check_layout(&c, err, sizeof(err)));
+	ASSERT_STR_CONTAINS(err, "'fr(nope)'");
+	ASSERT_STR_CONTAINS(err, "no such layout or variant");
+	/* An nfc reader types nothing: its layout is not looked up. */
+	ASSERT_TRUE(parse("[server]\naddress = h:1\n[reader]\nlayout = xx\n"));
+	ASSERT_TRUE(fm_termconf_check_layout(&c, err, sizeof(err)));
+}
+
 static void
 test_load_missing_file(void)
 {
@@ -106,6 +142,7 @@ main(void)
 	RUN(test_minimal_config_and_defaults);
 	RUN(test_full_config);
 	RUN(test_errors_name_the_problem);
+	RUN(test_layout);
 	RUN(test_load_missing_file);
 	return harness_done();
 }

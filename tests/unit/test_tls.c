@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/mbedtls-compat.h"
 #include "common/tls.h"
 #include "release/pki.h"
 #include "tests/unit/harness.h"
@@ -151,8 +152,9 @@ test_handshakes(void)
 	    0);
 }
 
-/* A peer built on mbedTLS directly, offering only suite: the other end
- * of fm_tls in test_ciphersuites(). */
+/* A peer built on mbedTLS directly, offering only suite (or mbedTLS's
+ * defaults): the other end of fm_tls in test_ciphersuites() and
+ * test_tls12_only(). */
 struct raw_peer {
 	mbedtls_ssl_config conf;
 	mbedtls_ssl_context ssl;
@@ -164,10 +166,12 @@ struct raw_peer {
 	int suites[2];
 };
 
-/* The raw peer's handshake on fd as a client (terminal t7) or the server;
- * true if it completed. */
+/* The raw peer's handshake on fd as a client (terminal t7) or the server,
+ * offering suite, or every suite and version mbedTLS offers by default if
+ * suite is 0; true if it completed, and the protocol version agreed into
+ * version (size bytes). */
 static bool
-raw_handshake(int fd, bool client, int suite)
+raw_handshake(int fd, bool client, int suite, char *version, size_t size)
 {
 	struct raw_peer *p = calloc(1, sizeof(*p));
 	bool ok = false;
@@ -190,8 +194,9 @@ raw_handshake(int fd, bool client, int suite)
 	    mbedtls_x509_crt_parse_file(&p->ca, path("ca.crt")) != 0 ||
 	    mbedtls_x509_crt_parse_file(
 	        &p->own, path(client ? "t7.crt" : "server.crt")) != 0 ||
-	    mbedtls_pk_parse_keyfile(
-	        &p->key, path(client ? "t7.key" : "server.key"), NULL) != 0 ||
+	    fm_mbedtls_pk_parse_keyfile(&p->key,
+	        path(client ? "t7.key" : "server.key"), mbedtls_ctr_drbg_random,
+	        &p->drbg) != 0 ||
 	    mbedtls_ssl_config_defaults(&p->conf,
 	        client ? MBEDTLS_SSL_IS_CLIENT : MBEDTLS_SSL_IS_SERVER,
 	        MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT) != 0)
@@ -199,7 +204,8 @@ raw_handshake(int fd, bool client, int suite)
 	mbedtls_ssl_conf_rng(&p->conf, mbedtls_ctr_drbg_random, &p->drbg);
 	mbedtls_ssl_conf_ca_chain(&p->conf, &p->ca, NULL);
 	mbedtls_ssl_conf_authmode(&p->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-	mbedtls_ssl_conf_ciphersuites(&p->conf, p->suites);
+	if (suite != 0)
+		mbedtls_ssl_conf_ciphersuites(&p->conf, p->suites);
 	mbedtls_ssl_conf_read_timeout(&p->conf, 5000);
 	if (mbedtls_ssl_conf_own_cert(&p->conf, &p->own, &p->key) != 0 ||
 	    mbedtls_ssl_setup(&p->ssl, &p->conf) != 0 ||
@@ -213,6 +219,8 @@ raw_handshake(int fd, bool client, int suite)
 	    rc == MBEDTLS_ERR_SSL_WANT_WRITE)
 		;
 	ok = rc == 0;
+	if (ok && version != NULL)
+		snprintf(version, size, "%s", mbedtls_ssl_get_version(&p->ssl));
 out:
 	mbedtls_net_free(&p->net);
 	mbedtls_ssl_free(&p->ssl);
@@ -226,10 +234,11 @@ out:
 	return ok;
 }
 
-/* fm_tls in role (in a child) against a raw peer offering only suite;
- * true if both ends completed the handshake. */
+/* fm_tls in role (in a child) against a raw peer offering only suite
+ * (0: mbedTLS's defaults); true if both ends completed the handshake, and
+ * the version they agreed into version (size bytes). */
 static bool
-suite_accepted(enum fm_tls_role role, int suite)
+handshake_with_raw(enum fm_tls_role role, int suite, char *version, size_t size)
 {
 	char err[256];
 	int sv[2], status;
@@ -253,7 +262,8 @@ suite_accepted(enum fm_tls_role role, int suite)
 		_exit(ok ? 0 : 1);
 	}
 	close(sv[1]);
-	raw_ok = raw_handshake(sv[0], role == FM_TLS_SERVER, suite);
+	raw_ok =
+	    raw_handshake(sv[0], role == FM_TLS_SERVER, suite, version, size);
 	close(sv[0]);
 	waitpid(pid, &status, 0);
 	return raw_ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
@@ -285,11 +295,29 @@ test_ciphersuites(void)
 	};
 
 	for (EACH_ROW(i, rows)) {
-		ASSERT_INT_EQ(suite_accepted(FM_TLS_SERVER, rows[i].suite),
+		ASSERT_INT_EQ(
+		    handshake_with_raw(FM_TLS_SERVER, rows[i].suite, NULL, 0),
 		    rows[i].accepted);
-		ASSERT_INT_EQ(suite_accepted(FM_TLS_CLIENT, rows[i].suite),
+		ASSERT_INT_EQ(
+		    handshake_with_raw(FM_TLS_CLIENT, rows[i].suite, NULL, 0),
 		    rows[i].accepted);
 	}
+}
+
+/* TLS 1.2 and nothing else, whichever mbedTLS: a peer left to the
+ * library's defaults (3.6 offers TLS 1.3 first) still agrees on 1.2. */
+static void
+test_tls12_only(void)
+{
+	char version[32] = "";
+
+	ASSERT_TRUE(
+	    handshake_with_raw(FM_TLS_SERVER, 0, version, sizeof(version)));
+	ASSERT_STR_EQ(version, "TLSv1.2");
+	version[0] = '\0';
+	ASSERT_TRUE(
+	    handshake_with_raw(FM_TLS_CLIENT, 0, version, sizeof(version)));
+	ASSERT_STR_EQ(version, "TLSv1.2");
 }
 
 static uint64_t
@@ -359,6 +387,7 @@ main(void)
 	RUN(test_ca_and_certificates);
 	RUN(test_handshakes);
 	RUN(test_ciphersuites);
+	RUN(test_tls12_only);
 	RUN(test_handshake_deadline);
 	rc = harness_done();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
