@@ -1,6 +1,11 @@
 /*
  * log.h - logging to syslog, or to stderr when running in the foreground.
  *
+ * When stderr is the systemd journal (a unit's StandardError=journal:
+ * $JOURNAL_STREAM names the device and inode of that stream), each line
+ * starts with its syslog priority as sd-daemon(3) defines it ("<4>" for
+ * a warning), so journald files it at that level and `journalctl -p
+ * warning` shows warnings.
  * One logger per process, configured once at start-up.  Nothing secret
  * (keys, PINs) and nothing personal (titles, unless the admin allows it)
  * may be passed to these functions.
@@ -12,6 +17,8 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
 
 enum fm_log_target {
 	FM_LOG_SYSLOG,
@@ -20,7 +27,9 @@ enum fm_log_target {
 
 /* 'fm_log_init()' - set the program name (kept, not copied; NULL:
  * "followme"), the target and whether debug lines are emitted; with
- * syslog, connects at once (before any sandbox). */
+ * syslog, connects at once (before any sandbox); with stderr, looks
+ * whether stderr is the journal ($JOURNAL_STREAM) to prefix each line
+ * with its priority. */
 void fm_log_init(const char *progname, enum fm_log_target target, bool debug);
 
 /*
@@ -30,6 +39,18 @@ void fm_log_init(const char *progname, enum fm_log_target target, bool debug);
  * reused is never written to.  A no-op when logging to stderr.
  */
 void fm_log_reopen(void);
+
+/*
+ * 'fm_log_parse_journal_stream()' - read a $JOURNAL_STREAM value of len
+ * bytes, "<device>:<inode>" in decimal, into *dev and *ino.  False (and
+ * nothing written) if it is not exactly that.
+ */
+bool fm_log_parse_journal_stream(
+    const char *buf, size_t len, dev_t *dev, ino_t *ino);
+
+/* 'fm_log_is_journal()' - whether lines go to the journal with their
+ * priority prefix (what fm_log_init() found). */
+bool fm_log_is_journal(void);
 
 /* 'fm_log_debug()' - log a line at debug level, if debug lines are on. */
 void fm_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -33,6 +33,7 @@
 #include "common/clock.h"
 #include "common/fdpass.h"
 #include "common/log.h"
+#include "common/notify.h"
 #include "common/privdrop.h"
 #include "store/jobstore.h"
 #include "quota/ledger-link.h"
@@ -93,6 +94,10 @@ struct daemon {
 	int ledger_ctl;
 	time_t ledger_started, ledger_next;
 	int ledger_delay; /* seconds before a restart; doubles while it fails */
+	/* The service manager (Type=notify) and the last STATUS= sent. */
+	struct fm_notify notify;
+	bool notify_warned;
+	char status[256];
 };
 
 static void
@@ -533,6 +538,63 @@ reload(struct daemon *d)
 	if (d->release_fd < 0)
 		open_release(d, false);
 	fm_log_info("configuration reloaded");
+}
+
+static uint64_t
+monotonic_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Tells the service manager msg; says once in the log if it cannot. */
+static void
+notify(struct daemon *d, const char *msg)
+{
+	const char *errstr = NULL;
+
+	if (fm_notify_send(&d->notify, msg, &errstr) || d->notify_warned)
+		return;
+	fm_log_warn("cannot notify the service manager: %s", errstr);
+	d->notify_warned = true;
+}
+
+/*
+ * The one line `systemctl status followmed` shows: terminals served,
+ * jobs held, whether the release service is on.  Sent with what (READY=1,
+ * ...) when given; otherwise only when the line changed.  No names: a
+ * status line is read by anyone on the machine.
+ */
+static void
+update_status(struct daemon *d, const char *what)
+{
+	char line[sizeof(d->status)], msg[sizeof(d->status) + 64];
+	size_t terminals =
+	    fm_admission_count(d->sessions, FM_ADMISSION_ACTIVE, NULL);
+	int64_t held = fm_jobstore_count_held(d->store);
+	char jobs[48];
+
+	if (!d->notify.on)
+		return;
+	if (held < 0)
+		snprintf(jobs, sizeof(jobs), "held jobs unknown (store busy)");
+	else
+		snprintf(jobs, sizeof(jobs), "%" PRId64 " held job%s", held,
+		    held == 1 ? "" : "s");
+	if (d->release_fd >= 0)
+		snprintf(line, sizeof(line), "serving %zu terminal%s, %s",
+		    terminals, terminals == 1 ? "" : "s", jobs);
+	else
+		snprintf(line, sizeof(line),
+		    "release service off (see the log), %s", jobs);
+	if (what == NULL && strcmp(line, d->status) == 0)
+		return;
+	memcpy(d->status, line, sizeof(d->status));
+	snprintf(msg, sizeof(msg), "%s%sSTATUS=%s", what ? what : "",
+	    what ? "\n" : "", line);
+	notify(d, msg);
 }
 
 static void
@@ -1263,6 +1325,9 @@ run(struct daemon *d)
 
 	fm_log_info(
 	    "followmed %s ready: ingest on %s", FM_VERSION, d->sock_path);
+	/* Both listeners are bound and listening (the release one if it
+	 * can be on): a unit ordered Before=cups.service is done. */
+	update_status(d, "READY=1");
 	for (;;) {
 		struct timespec ts;
 		time_t start = time(NULL);
@@ -1271,8 +1336,16 @@ run(struct daemon *d)
 		if (got_sigterm)
 			break;
 		if (got_sighup) {
+			char msg[64];
 			got_sighup = 0;
+			/* MONOTONIC_USEC: systemd 253's Type=notify-reload
+			 * matches the reload to the request with it. */
+			snprintf(msg, sizeof(msg),
+			    "RELOADING=1\nMONOTONIC_USEC=%" PRIu64,
+			    monotonic_usec());
+			notify(d, msg);
 			reload(d);
+			update_status(d, "READY=1");
 		}
 		if (d->release_fd < 0)
 			open_release(d, false);
@@ -1331,10 +1404,19 @@ run(struct daemon *d)
 				accept_release(d);
 		}
 		log_pressure(d);
+		update_status(d, NULL);
 		timeout -= (int)(time(NULL) - start);
 	}
 	free(pfd);
 	free(slot_of);
+	{
+		char msg[128];
+		snprintf(msg, sizeof(msg),
+		    "STOPPING=1\nSTATUS=shutting down; waiting for %d "
+		    "ingest worker(s)",
+		    d->workers);
+		notify(d, msg);
+	}
 	fm_log_info(
 	    "shutting down; waiting for %d ingest worker(s)", d->workers);
 	/* Sessions hold no data in flight worth waiting for.  The ledger
@@ -1359,6 +1441,7 @@ main(int argc, char **argv)
 	const char *config = NULL;
 	bool foreground = false, check_only = false, debug = false;
 	char err[FM_CONF_ERRMAX + 512];
+	const char *errstr = NULL;
 	int ch;
 
 	while ((ch = getopt(argc, argv, "c:fnd")) != -1) {
@@ -1395,6 +1478,10 @@ main(int argc, char **argv)
 		fm_fatal("cannot detach: %s", strerror(errno));
 	d.listen_fd = d.release_fd = d.ledger_ctl = -1;
 	d.config = config;
+	/* Read and removed before any child exists: only this process
+	 * speaks for the service. */
+	if (!fm_notify_from_env(&d.notify, &errstr))
+		fm_log_warn("NOTIFY_SOCKET ignored: %s", errstr);
 	d.sessions = fm_admission_create(
 	    &(struct fm_admission_limits){(unsigned)d.settings.max_handshakes,
 	        (unsigned)d.settings.max_handshakes_per_address,
