@@ -1464,10 +1464,12 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
-	if (!fm_settings_load(&d.settings, config, err, sizeof(err))) {
-		fprintf(stderr, "followmed: %s\n", err);
-		return 1;
-	}
+	/* Until the configuration says more: stderr, with priorities when
+	 * it is the journal (ExecStartPre=followmed -n says why it failed
+	 * at priority err). */
+	fm_log_init("followmed", FM_LOG_STDERR, false);
+	if (!fm_settings_load(&d.settings, config, err, sizeof(err)))
+		fm_fatal("%s", err);
 	if (check_only) {
 		printf("followmed: configuration OK\n");
 		return 0;
