@@ -8,7 +8,8 @@ libsqlite3-dev sqlite3 libmbedtls-dev libqpdf-dev qpdf zlib1g-dev libinih-dev
 libncurses-dev cups cups-daemon cups-client cups-core-drivers cups-filters
 cups-ipp-utils dbus libpam-wrapper pamtester ghostscript openssl tmux python3 bc
 iproute2
-procps psmisc util-linux passwd tzdata systemd strace"
+procps psmisc util-linux passwd tzdata systemd strace
+dpkg-dev debhelper lintian fakeroot"
 
 fm_as_root() {
 	if [ "$(id -u)" -eq 0 ]; then
