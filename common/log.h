@@ -5,7 +5,10 @@
  * $JOURNAL_STREAM names the device and inode of that stream), each line
  * starts with its syslog priority as sd-daemon(3) defines it ("<4>" for
  * a warning), so journald files it at that level and `journalctl -p
- * warning` shows warnings.
+ * warning` shows warnings.  A line about a job or a terminal goes to
+ * journald's native socket instead, with FOLLOWME_JOB= and
+ * FOLLOWME_TERMINAL= fields (`journalctl FOLLOWME_JOB=12`): ids, never a
+ * person's name or a title.
  * One logger per process, configured once at start-up.  Nothing secret
  * (keys, PINs) and nothing personal (titles, unless the admin allows it)
  * may be passed to these functions.
@@ -18,7 +21,11 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
+
+/* The longest terminal name a log field carries (longer ones are cut). */
+#define FM_LOG_TERMINALMAX 64
 
 enum fm_log_target {
 	FM_LOG_SYSLOG,
@@ -52,6 +59,16 @@ bool fm_log_parse_journal_stream(
  * priority prefix (what fm_log_init() found). */
 bool fm_log_is_journal(void);
 
+/* 'fm_log_set_terminal()' - name the terminal (copied; NULL or "":
+ * none) every later line of this process is about, as its
+ * FOLLOWME_TERMINAL= field; a session sets it once it knows. */
+void fm_log_set_terminal(const char *name);
+
+/* 'fm_log_set_journal_socket()' - where journald's native socket is
+ * (default /run/systemd/journal/socket; tests point it at their own).
+ * False, and nothing changed, if path is NULL or too long. */
+bool fm_log_set_journal_socket(const char *path);
+
 /* 'fm_log_debug()' - log a line at debug level, if debug lines are on. */
 void fm_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -60,6 +77,13 @@ void fm_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* 'fm_log_warn()' - log a line at warning level. */
 void fm_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* 'fm_log_job_info()', 'fm_log_job_warn()' - as fm_log_info() and
+ * fm_log_warn(), about job (its id, > 0) as the FOLLOWME_JOB= field. */
+void fm_log_job_info(int64_t job, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void fm_log_job_warn(int64_t job, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* 'fm_fatal()' - log a line at error level and exit() with status 1
  * (atexit handlers and stdio flushing run). */

@@ -235,16 +235,18 @@ report_recovered(const struct fm_release *r, bool printed,
 		fm_log_warn("release %lld: cannot settle its charge: %s",
 		    (long long)r->id, errstr ? errstr : "no such job");
 	if (printed)
-		fm_log_warn("release %lld of job %lld was at the printer when "
-		            "followmed stopped: taken as printed (%lld "
-		            "impression(s), %s), not sent again",
+		fm_log_job_warn(r->job_id,
+		    "release %lld of job %lld was at the printer when "
+		    "followmed stopped: taken as printed (%lld "
+		    "impression(s), %s), not sent again",
 		    (long long)r->id, (long long)r->job_id,
 		    (long long)c->impressions,
 		    measured ? "counted by the printer" : "estimated");
 	else
-		fm_log_warn("release %lld of job %lld had not reached the "
-		            "printer when followmed stopped: the job is held "
-		            "again",
+		fm_log_job_warn(r->job_id,
+		    "release %lld of job %lld had not reached the "
+		    "printer when followmed stopped: the job is held "
+		    "again",
 		    (long long)r->id, (long long)r->job_id);
 }
 
@@ -667,8 +669,9 @@ run_expiry(struct daemon *d)
 			if (fm_hold_end(d->store, d->spool, ids[i], "expired",
 			        "not charged", now) == FM_HOLD_NOT_HELD)
 				continue;
-			fm_log_info("job %" PRId64 " expired unreleased; its "
-			            "data was destroyed, nothing charged",
+			fm_log_job_info(ids[i],
+			    "job %" PRId64 " expired unreleased; its "
+			    "data was destroyed, nothing charged",
 			    ids[i]);
 		}
 		if (n < EXPIRY_BATCH)

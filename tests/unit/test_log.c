@@ -7,8 +7,11 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -117,10 +120,124 @@ test_priority_prefix(void)
 	rmdir(dir);
 }
 
+/* The value of field name in a native-protocol datagram (binary form:
+ * name, newline, 64-bit little-endian length, value, newline), copied
+ * into out; NULL if absent or malformed. */
+static const char *
+field(const char *dgram, size_t len, const char *name, char *out, size_t size)
+{
+	size_t at = 0, nlen = strlen(name);
+
+	while (at < len) {
+		const char *nl = memchr(dgram + at, '\n', len - at);
+		uint64_t vlen = 0;
+		size_t name_len;
+
+		if (nl == NULL)
+			return NULL;
+		name_len = (size_t)(nl - (dgram + at));
+		if (len - (size_t)(nl + 1 - dgram) < 8)
+			return NULL;
+		for (int i = 0; i < 8; i++)
+			vlen |= (uint64_t)(unsigned char)nl[1 + i] << (8 * i);
+		if (vlen > len || (size_t)(nl + 9 - dgram) + vlen + 1 > len)
+			return NULL;
+		if (name_len == nlen && memcmp(dgram + at, name, nlen) == 0) {
+			if (vlen >= size)
+				return NULL;
+			memcpy(out, nl + 9, vlen);
+			out[vlen] = '\0';
+			return out;
+		}
+		at = (size_t)(nl + 9 - dgram) + vlen + 1;
+	}
+	return NULL;
+}
+
+/* Lines about a job or a terminal go to the native socket with their
+ * ids; without a journald there, to stderr with their priority. */
+static void
+test_native_fields(void)
+{
+	char dir[] = "/tmp/fm-log-XXXXXX", sock[64], path[64], d[4096];
+	char v[128], out[512];
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct pollfd p;
+	int fd, status, n;
+	ssize_t len;
+	pid_t pid;
+
+	ASSERT_NOT_NULL(mkdtemp(dir));
+	snprintf(sock, sizeof(sock), "%s/journal", dir);
+	snprintf(path, sizeof(path), "%s/stderr", dir);
+	memcpy(sa.sun_path, sock, strlen(sock) + 1);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ASSERT_TRUE(
+	    fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	fflush(stdout);
+	fflush(stderr);
+	if ((pid = fork()) == 0) {
+		struct stat st;
+		int e = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (e < 0 || dup2(e, 2) != 2 || fstat(2, &st) != 0)
+			_exit(100);
+		snprintf(v, sizeof(v), "%llu:%llu",
+		    (unsigned long long)st.st_dev,
+		    (unsigned long long)st.st_ino);
+		setenv("JOURNAL_STREAM", v, 1);
+		fm_log_init("fmtest", FM_LOG_STDERR, false);
+		if (!fm_log_set_journal_socket(sock))
+			_exit(101);
+		fm_log_job_warn(42, "job %d\nexpired", 42);
+		fm_log_info("no ids: a plain line");
+		fm_log_set_terminal("lobby-1");
+		fm_log_info("terminal %s idle", "lobby-1");
+		/* No journald listening: the line is not lost. */
+		fm_log_set_journal_socket("/nonexistent/journal");
+		fm_log_job_info(7, "job 7 held");
+		_exit(0);
+	}
+	ASSERT_TRUE(pid > 0 && waitpid(pid, &status, 0) == pid);
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	p = (struct pollfd){fd, POLLIN, 0};
+	ASSERT_INT_EQ(poll(&p, 1, 2000), 1);
+	len = recv(fd, d, sizeof(d), MSG_DONTWAIT);
+	ASSERT_TRUE(len > 0);
+	ASSERT_STR_EQ(field(d, (size_t)len, "PRIORITY", v, sizeof(v)), "4");
+	ASSERT_STR_EQ(field(d, (size_t)len, "MESSAGE", v, sizeof(v)),
+	    "fmtest: warning: job 42\nexpired");
+	ASSERT_STR_EQ(
+	    field(d, (size_t)len, "FOLLOWME_JOB", v, sizeof(v)), "42");
+	ASSERT_STR_EQ(
+	    field(d, (size_t)len, "SYSLOG_IDENTIFIER", v, sizeof(v)), "fmtest");
+	ASSERT_NULL(field(d, (size_t)len, "FOLLOWME_TERMINAL", v, sizeof(v)));
+	len = recv(fd, d, sizeof(d), MSG_DONTWAIT);
+	ASSERT_TRUE(len > 0);
+	ASSERT_STR_EQ(field(d, (size_t)len, "PRIORITY", v, sizeof(v)), "6");
+	ASSERT_STR_EQ(field(d, (size_t)len, "FOLLOWME_TERMINAL", v, sizeof(v)),
+	    "lobby-1");
+	ASSERT_NULL(field(d, (size_t)len, "FOLLOWME_JOB", v, sizeof(v)));
+	/* Nothing more came: the plain line and the last went to stderr. */
+	ASSERT_TRUE(recv(fd, d, sizeof(d), MSG_DONTWAIT) < 0);
+	close(fd);
+	fd = open(path, O_RDONLY);
+	n = (int)read(fd, out, sizeof(out) - 1);
+	close(fd);
+	out[n > 0 ? n : 0] = '\0';
+	ASSERT_STR_EQ(out,
+	    "<6>fmtest: no ids: a plain line\n"
+	    "<6>fmtest: job 7 held\n");
+	unlink(path);
+	unlink(sock);
+	rmdir(dir);
+	ASSERT_FALSE(fm_log_set_journal_socket(NULL));
+}
+
 int
 main(void)
 {
 	RUN(test_parse_journal_stream);
 	RUN(test_priority_prefix);
+	RUN(test_native_fields);
 	return harness_done();
 }
