@@ -35,6 +35,7 @@
 #include "common/clock.h"
 #include "common/fdpass.h"
 #include "common/log.h"
+#include "common/notify.h"
 #include "common/privdrop.h"
 #include "store/jobstore.h"
 #include "quota/ledger-link.h"
@@ -114,6 +115,10 @@ struct daemon {
 	int nanalyses;
 	time_t analysis_next; /* none start before, after a failed one */
 	int analysis_delay;   /* seconds; 0 while they succeed */
+	/* The service manager (Type=notify) and the last STATUS= sent. */
+	struct fm_notify notify;
+	bool notify_warned;
+	char status[256];
 };
 
 static void
@@ -251,16 +256,18 @@ report_recovered(const struct fm_release *r, bool printed,
 		fm_log_warn("release %lld: cannot settle its charge: %s",
 		    (long long)r->id, errstr ? errstr : "no such job");
 	if (printed)
-		fm_log_warn("release %lld of job %lld was at the printer when "
-		            "followmed stopped: taken as printed (%lld "
-		            "impression(s), %s), not sent again",
+		fm_log_job_warn(r->job_id,
+		    "release %lld of job %lld was at the printer when "
+		    "followmed stopped: taken as printed (%lld "
+		    "impression(s), %s), not sent again",
 		    (long long)r->id, (long long)r->job_id,
 		    (long long)c->impressions,
 		    measured ? "counted by the printer" : "estimated");
 	else
-		fm_log_warn("release %lld of job %lld had not reached the "
-		            "printer when followmed stopped: the job is held "
-		            "again",
+		fm_log_job_warn(r->job_id,
+		    "release %lld of job %lld had not reached the "
+		    "printer when followmed stopped: the job is held "
+		    "again",
 		    (long long)r->id, (long long)r->job_id);
 }
 
@@ -556,6 +563,63 @@ reload(struct daemon *d)
 	fm_log_info("configuration reloaded");
 }
 
+static uint64_t
+monotonic_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Tells the service manager msg; says once in the log if it cannot. */
+static void
+notify(struct daemon *d, const char *msg)
+{
+	const char *errstr = NULL;
+
+	if (fm_notify_send(&d->notify, msg, &errstr) || d->notify_warned)
+		return;
+	fm_log_warn("cannot notify the service manager: %s", errstr);
+	d->notify_warned = true;
+}
+
+/*
+ * The one line `systemctl status followmed` shows: terminals served,
+ * jobs held, whether the release service is on.  Sent with what (READY=1,
+ * ...) when given; otherwise only when the line changed.  No names: a
+ * status line is read by anyone on the machine.
+ */
+static void
+update_status(struct daemon *d, const char *what)
+{
+	char line[sizeof(d->status)], msg[sizeof(d->status) + 64];
+	size_t terminals =
+	    fm_admission_count(d->sessions, FM_ADMISSION_ACTIVE, NULL);
+	int64_t held = fm_jobstore_count_held(d->store);
+	char jobs[48];
+
+	if (!d->notify.on)
+		return;
+	if (held < 0)
+		snprintf(jobs, sizeof(jobs), "held jobs unknown (store busy)");
+	else
+		snprintf(jobs, sizeof(jobs), "%" PRId64 " held job%s", held,
+		    held == 1 ? "" : "s");
+	if (d->release_fd >= 0)
+		snprintf(line, sizeof(line), "serving %zu terminal%s, %s",
+		    terminals, terminals == 1 ? "" : "s", jobs);
+	else
+		snprintf(line, sizeof(line),
+		    "release service off (see the log), %s", jobs);
+	if (what == NULL && strcmp(line, d->status) == 0)
+		return;
+	memcpy(d->status, line, sizeof(d->status));
+	snprintf(msg, sizeof(msg), "%s%sSTATUS=%s", what ? what : "",
+	    what ? "\n" : "", line);
+	notify(d, msg);
+}
+
 static void
 setup(struct daemon *d)
 {
@@ -626,8 +690,9 @@ run_expiry(struct daemon *d)
 			if (fm_hold_end(d->store, d->spool, ids[i], "expired",
 			        "not charged", now) == FM_HOLD_NOT_HELD)
 				continue;
-			fm_log_info("job %" PRId64 " expired unreleased; its "
-			            "data was destroyed, nothing charged",
+			fm_log_job_info(ids[i],
+			    "job %" PRId64 " expired unreleased; its "
+			    "data was destroyed, nothing charged",
 			    ids[i]);
 		}
 		if (n < EXPIRY_BATCH)
@@ -1433,6 +1498,9 @@ run(struct daemon *d)
 
 	fm_log_info(
 	    "followmed %s ready: ingest on %s", FM_VERSION, d->sock_path);
+	/* Both listeners are bound and listening (the release one if it
+	 * can be on): a unit ordered Before=cups.service is done. */
+	update_status(d, "READY=1");
 	for (;;) {
 		struct timespec ts;
 		time_t start = time(NULL);
@@ -1441,8 +1509,16 @@ run(struct daemon *d)
 		if (got_sigterm)
 			break;
 		if (got_sighup) {
+			char msg[64];
 			got_sighup = 0;
+			/* MONOTONIC_USEC: systemd 253's Type=notify-reload
+			 * matches the reload to the request with it. */
+			snprintf(msg, sizeof(msg),
+			    "RELOADING=1\nMONOTONIC_USEC=%" PRIu64,
+			    monotonic_usec());
+			notify(d, msg);
 			reload(d);
+			update_status(d, "READY=1");
 		}
 		if (d->release_fd < 0)
 			open_release(d, false);
@@ -1506,10 +1582,19 @@ run(struct daemon *d)
 				accept_release(d);
 		}
 		log_pressure(d);
+		update_status(d, NULL);
 		timeout -= (int)(time(NULL) - start);
 	}
 	free(pfd);
 	free(slot_of);
+	{
+		char msg[128];
+		snprintf(msg, sizeof(msg),
+		    "STOPPING=1\nSTATUS=shutting down; waiting for %d "
+		    "ingest worker(s)",
+		    d->workers);
+		notify(d, msg);
+	}
 	fm_log_info(
 	    "shutting down; waiting for %d ingest worker(s)", d->workers);
 	/* Sessions hold no data in flight worth waiting for.  The ledger
@@ -1539,6 +1624,7 @@ main(int argc, char **argv)
 	const char *config = NULL;
 	bool foreground = false, check_only = false, debug = false;
 	char err[FM_CONF_ERRMAX + 512];
+	const char *errstr = NULL;
 	int ch;
 
 	while ((ch = getopt(argc, argv, "c:fnd")) != -1) {
@@ -1561,10 +1647,12 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
-	if (!fm_settings_load(&d.settings, config, err, sizeof(err))) {
-		fprintf(stderr, "followmed: %s\n", err);
-		return 1;
-	}
+	/* Until the configuration says more: stderr, with priorities when
+	 * it is the journal (ExecStartPre=followmed -n says why it failed
+	 * at priority err). */
+	fm_log_init("followmed", FM_LOG_STDERR, false);
+	if (!fm_settings_load(&d.settings, config, err, sizeof(err)))
+		fm_fatal("%s", err);
 	if (check_only) {
 		printf("followmed: configuration OK\n");
 		return 0;
@@ -1575,6 +1663,10 @@ main(int argc, char **argv)
 		fm_fatal("cannot detach: %s", strerror(errno));
 	d.listen_fd = d.release_fd = d.ledger_ctl = -1;
 	d.config = config;
+	/* Read and removed before any child exists: only this process
+	 * speaks for the service. */
+	if (!fm_notify_from_env(&d.notify, &errstr))
+		fm_log_warn("NOTIFY_SOCKET ignored: %s", errstr);
 	d.sessions = fm_admission_create(
 	    &(struct fm_admission_limits){(unsigned)d.settings.max_handshakes,
 	        (unsigned)d.settings.max_handshakes_per_address,

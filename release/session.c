@@ -779,8 +779,9 @@ find_job(struct release *rel, const struct fm_proto_msg *m)
 
 	if (!fm_jobstore_get(s->ctx->store, rel->job_id, &rel->job) ||
 	    strcmp(rel->job.ticket.owner, s->user) != 0) {
-		fm_log_info("release of job %lld at %s refused: no such job of "
-		            "%s",
+		fm_log_job_info(rel->job_id,
+		    "release of job %lld at %s refused: no such job of "
+		    "%s",
 		    (long long)rel->job_id, s->terminal.name, s->user);
 		return told(progress(s, rel->job_id, FM_STAGE_FAILED, 0, 0,
 		    "No such job is held for you."));
@@ -807,7 +808,8 @@ find_job(struct release *rel, const struct fm_proto_msg *m)
 	    &rel->job, r, (int64_t)s->ctx->settings->unknown_pages_reserve);
 	r->estimate_impressions = rel->estimate;
 	if (rel->docs.n == 0 || rel->docs.too_many) {
-		fm_log_info("release of job %lld refused: %d document(s)",
+		fm_log_job_info(rel->job_id,
+		    "release of job %lld refused: %d document(s)",
 		    (long long)rel->job_id, rel->docs.n);
 		return told(progress(s, rel->job_id, FM_STAGE_FAILED, 0, 0,
 		    "This job cannot be released here."));
@@ -825,8 +827,9 @@ reserve(struct release *rel)
 	bool over_quota;
 
 	if (!fm_releases_start(s->ctx->store, &rel->r, now())) {
-		fm_log_info("release of job %lld at %s refused: not held by %s "
-		            "(%s)",
+		fm_log_job_info(rel->job_id,
+		    "release of job %lld at %s refused: not held by %s "
+		    "(%s)",
 		    (long long)rel->job_id, s->terminal.name, s->user,
 		    fm_store_last_error(s->ctx->store));
 		return told(progress(s, rel->job_id, FM_STAGE_FAILED, 0, 0,
@@ -836,7 +839,8 @@ reserve(struct release *rel)
 	if (!fm_charge_reserve(s->ctx->store, s->ctx->ledger,
 	        s->terminal.printer, &rel->job, &rel->r, denial, sizeof(denial),
 	        &over_quota)) {
-		fm_log_info("release %lld of job %lld refused: %s",
+		fm_log_job_info(rel->job_id,
+		    "release %lld of job %lld refused: %s",
 		    (long long)rel->r.id, (long long)rel->job_id, denial);
 		snprintf(rel->reason, sizeof(rel->reason), "%s", denial);
 		/* Headless terminals signal "over quota" differently. */
@@ -885,7 +889,8 @@ verify(struct release *rel)
 		    s->ctx->decryptor, doc->spool_file, identity, &key);
 		if (st == FM_SEALED_OK)
 			continue;
-		fm_log_warn("release %lld: job %lld document %d: %s",
+		fm_log_job_warn(rel->job_id,
+		    "release %lld: job %lld document %d: %s",
 		    (long long)rel->r.id, (long long)rel->job_id, doc->seq,
 		    fm_sealed_status_text(st));
 		snprintf(rel->reason, sizeof(rel->reason),
@@ -1015,8 +1020,8 @@ follow(struct release *rel)
 	/* A later document the printer refused fails the whole release. */
 	if (completed && rel->nids == rel->docs.n)
 		return PHASE_DONE;
-	fm_log_info("release %lld of job %lld failed: %s", (long long)rel->r.id,
-	    (long long)rel->job_id, rel->reason);
+	fm_log_job_info(rel->job_id, "release %lld of job %lld failed: %s",
+	    (long long)rel->r.id, (long long)rel->job_id, rel->reason);
 	/* Kept for another try; only what did print is charged. */
 	return release_failed(
 	    rel, 0, "Not printed: %s. The job is still held.", rel->reason);
@@ -1034,8 +1039,9 @@ release_printed(struct release *rel, fm_spool_t *spool)
 	fm_releases_finish(s->ctx->store, rel->r.id, FM_RELEASE_COMPLETED,
 	    rel->impressions, sheets, rel->measured, "", now());
 	fm_hold_destroy(s->ctx->store, spool, rel->job_id);
-	fm_log_info("release %lld: job %lld printed on %s, %lld "
-	            "impression(s) %s",
+	fm_log_job_info(rel->job_id,
+	    "release %lld: job %lld printed on %s, %lld "
+	    "impression(s) %s",
 	    (long long)rel->r.id, (long long)rel->job_id, s->terminal.printer,
 	    (long long)rel->impressions,
 	    rel->measured ? "counted" : "estimated");
@@ -1347,6 +1353,8 @@ fm_session_run(struct fm_session_ctx *ctx, fm_tls_t *tls,
 	s.ctx = ctx;
 	s.tls = tls;
 	s.terminal = *terminal;
+	/* This process serves this one terminal: each line says so. */
+	fm_log_set_terminal(s.terminal.name);
 	fm_log_info("session: terminal %s (printer %s) connected from %s",
 	    s.terminal.name, s.terminal.printer, ctx->peer);
 	last = fm_clock_ms();

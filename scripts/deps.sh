@@ -9,7 +9,8 @@ libncurses-dev cups cups-daemon cups-client cups-core-drivers cups-filters
 cups-ipp-utils dbus libpam-wrapper pamtester ghostscript openssl tmux python3 bc
 iproute2
 libxkbcommon-dev xkb-data
-procps psmisc util-linux passwd tzdata systemd strace"
+procps psmisc util-linux passwd tzdata systemd strace
+dpkg-dev debhelper lintian fakeroot"
 
 fm_as_root() {
 	if [ "$(id -u)" -eq 0 ]; then

@@ -485,6 +485,18 @@ fm_jobstore_next_expiry(fm_store_t *store)
 	return at;
 }
 
+int64_t
+fm_jobstore_count_held(fm_store_t *store)
+{
+	int64_t n = -1;
+
+	if (store == NULL ||
+	    fm_sql_int(store, "SELECT count(*) FROM jobs WHERE state = 'held'",
+	        &n, FM_NO_ARGS) != FM_SQL_FOUND)
+		return -1;
+	return n;
+}
+
 bool
 fm_jobstore_file_is_live(fm_store_t *store, const char *spool_file)
 {

@@ -125,6 +125,10 @@ int fm_jobstore_expired(fm_store_t *store, int64_t now, int64_t *ids, int max);
  * none. */
 int64_t fm_jobstore_next_expiry(fm_store_t *store);
 
+/* 'fm_jobstore_count_held()' - how many jobs are held, or -1 on error
+ * (for the daemon's status line). */
+int64_t fm_jobstore_count_held(fm_store_t *store);
+
 /* 'fm_jobstore_file_is_live()' - is spool_file the file of a document of a held
  * or releasing job?  Used by the start-up sweep to delete orphans left by a
  * crash. */

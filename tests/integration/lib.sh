@@ -9,6 +9,9 @@
 # Needs root (cupsd runs backends as lp; followmed drops to "followme"),
 # FM_BUILD (the build directory; ctest sets it) and FM_SRC (the source
 # tree; by default the one holding this file).  FM_KEEP=1 keeps $T.
+# FM_SETUP_QUEUE, FM_PPD and FM_POLICY name followme-setup-queue, the
+# PDF queue's PPD and the cupsd policy when they are not dist/'s (the
+# installed ones, for debian/tests).
 #
 # A script is its set-up, then its cases, one shell function each:
 #
@@ -493,7 +496,7 @@ Order deny,allow
 </Limit>
 </Policy>
 CONF
-	cat "$FM_SRC/dist/cups/followme-policy.conf" >> "$T/cupsd.conf"
+	cat "${FM_POLICY:-$FM_SRC/dist/cups/followme-policy.conf}" >> "$T/cupsd.conf"
 	cupsd -t -c "$T/cupsd.conf" -s "$T/cups-files.conf" >/dev/null 2>&1 ||
 		fm_die "cupsd rejects the test configuration"
 	cupsd -f -c "$T/cupsd.conf" -s "$T/cups-files.conf" &
@@ -509,8 +512,8 @@ CONF
 
 # fm_add_queues: "followme" (raw) and "followme-pdf", with the policy.
 fm_add_queues() {
-	"$FM_SRC/dist/followme-setup-queue" --cupsd-conf "$T/cupsd.conf" \
-		--ppd "$FM_SRC/dist/cups/followme-pdf.ppd" >/dev/null ||
+	"${FM_SETUP_QUEUE:-$FM_SRC/dist/followme-setup-queue}" --cupsd-conf "$T/cupsd.conf" \
+		--ppd "${FM_PPD:-$FM_SRC/dist/cups/followme-pdf.ppd}" >/dev/null ||
 		fm_die "queue setup failed"
 }
 

@@ -159,6 +159,8 @@ test_end_and_expiry(void)
 	fm_jobstore_claim(s, &t, 100, 300, &b, &seq);
 	add(s, b, 1, 1);
 	ASSERT_INT_EQ(fm_jobstore_next_expiry(s), 150);
+	ASSERT_INT_EQ(fm_jobstore_count_held(s), 2);
+	ASSERT_INT_EQ(fm_jobstore_count_held(NULL), -1);
 	ASSERT_INT_EQ(fm_jobstore_expired(s, 149, ids, 8), 0);
 	ASSERT_INT_EQ(fm_jobstore_expired(s, 150, ids, 8), 1);
 	ASSERT_INT_EQ(ids[0], a);
@@ -169,6 +171,7 @@ test_end_and_expiry(void)
 	ASSERT_FALSE(fm_jobstore_file_is_live(s, "1-1"));
 	ASSERT_FALSE(fm_jobstore_file_is_live(s, "99-1"));
 	ASSERT_INT_EQ(fm_jobstore_next_expiry(s), 300);
+	ASSERT_INT_EQ(fm_jobstore_count_held(s), 1);
 	/* A retried submission of an ended job is not held again. */
 	ticket(&t, "urn:uuid:a", "2");
 	ASSERT_INT_EQ(

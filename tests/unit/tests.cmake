@@ -2,6 +2,8 @@
 fm_unit_test(conf fm_common)
 fm_unit_test(child fm_common)
 fm_unit_test(stop fm_common)
+fm_unit_test(notify fm_common)
+fm_unit_test(log fm_common)
 fm_unit_test(ingestmsg fm_ingestmsg)
 fm_unit_test(options fm_ingestmsg)
 fm_unit_test(sealed fm_common)
