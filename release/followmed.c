@@ -64,6 +64,12 @@
 /* An analysis child that could not run (spool or store unusable) stops
  * the others starting for this long, doubling while it lasts. */
 #define ANALYSIS_RETRY_MAX_SEC 60
+/* Analyses start once ingest has been idle this long: run during a
+ * burst, they slowed it by a third (bench/ingest) through the store and
+ * the disk they share, nice or not... */
+#define INGEST_QUIET_USEC 500000u
+/* ...but a long burst holds them back at most this long at a time. */
+#define ANALYSIS_DEFER_MAX_USEC 10000000u
 /* A session waits this long for followmed's answer to its admission. */
 #define ADMISSION_WAIT_MS 10000
 /* Refused and evicted handshakes are summed up in the log this often. */
@@ -113,8 +119,10 @@ struct daemon {
 		int seq;
 	} analyses[MAX_ANALYSES];
 	int nanalyses;
-	time_t analysis_next; /* none start before, after a failed one */
-	int analysis_delay;   /* seconds; 0 while they succeed */
+	time_t analysis_next;    /* none start before, after a failed one */
+	int analysis_delay;      /* seconds; 0 while they succeed */
+	uint64_t last_ingest;    /* monotonic_usec() of the last one */
+	uint64_t deferred_since; /* analyses held back for ingest; 0: not */
 	/* The service manager (Type=notify) and the last STATUS= sent. */
 	struct fm_notify notify;
 	bool notify_warned;
@@ -1048,6 +1056,25 @@ analysing(const struct daemon *d, int64_t job_id, int seq)
 	return false;
 }
 
+/* Whether analyses should wait for ingest (INGEST_QUIET_USEC), as they
+ * do for at most ANALYSIS_DEFER_MAX_USEC at a time. */
+static bool
+ingest_busy(struct daemon *d)
+{
+	uint64_t now = monotonic_usec();
+
+	if (d->workers == 0 && now - d->last_ingest >= INGEST_QUIET_USEC) {
+		d->deferred_since = 0;
+		return false;
+	}
+	if (d->deferred_since == 0)
+		d->deferred_since = now;
+	if (now - d->deferred_since < ANALYSIS_DEFER_MAX_USEC)
+		return true;
+	d->deferred_since = 0;
+	return false;
+}
+
 /*
  * Starts an analysis child for each pending document not being counted,
  * while places are free: after an ingest worker has held one, when a
@@ -1061,7 +1088,8 @@ start_analyses(struct daemon *d)
 	int seqs[2 * MAX_ANALYSES], n, slots = analysis_slots(d);
 	pid_t pid;
 
-	if (d->nanalyses >= slots || time(NULL) < d->analysis_next)
+	if (d->nanalyses >= slots || time(NULL) < d->analysis_next ||
+	    ingest_busy(d))
 		return;
 	n = fm_jobstore_pending(d->store, 0, ids, seqs, d->nanalyses + slots);
 	for (int i = 0; i < n && d->nanalyses < slots; i++) {
@@ -1380,6 +1408,7 @@ accept_ingest(struct daemon *d)
 		if (pid < 0)
 			return;
 		d->workers++;
+		d->last_ingest = monotonic_usec();
 	}
 }
 
@@ -1537,6 +1566,9 @@ run(struct daemon *d)
 		}
 		if (d->unsettled && timeout > RESETTLE_SEC)
 			timeout = RESETTLE_SEC;
+		/* Look again soon at analyses held back for ingest. */
+		if (d->deferred_since != 0 && timeout > 1)
+			timeout = 1;
 		/* Wake up when analyses may start again. */
 		if (d->analysis_next > time(NULL) &&
 		    d->analysis_next - time(NULL) < timeout)
