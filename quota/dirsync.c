@@ -1,0 +1,552 @@
+/*
+ * dirsync.c - the directory's users applied to the store (dirsync.h).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "quota/dirsync.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/hex.h"
+#include "quota/accounts.h"
+#include "quota/policy.h"
+#include "store/sql.h"
+
+/* What the sync works on: the entries, with their state in the store. */
+struct sync {
+	fm_store_t *store;
+	struct fm_dirsync_user *users;
+	size_t n;
+	bool *skip;     /* entry not applied (a conflict) */
+	bool *no_badge; /* its badge goes to nobody */
+	uint8_t (*hash)[FM_BADGES_HASHLEN];
+	int64_t *id;     /* user id in the store */
+	size_t *by_hash; /* entries with a badge, by hash */
+	size_t nbadges;
+	bool *badge_held; /* by_hash[i]'s badge is in place */
+	const struct fm_dirsync_options *o;
+	struct fm_dirsync_report *r;
+	bool restricted; /* the new_users policy */
+};
+
+static void note(struct fm_dirsync_report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+note(struct fm_dirsync_report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->nnotes >= FM_DIRSYNC_NOTES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->notes[r->nnotes++], FM_DIRSYNC_NOTEMAX, fmt, ap);
+	va_end(ap);
+}
+
+static int
+by_login(const void *a, const void *b)
+{
+	return strcmp(((const struct fm_dirsync_user *)a)->login,
+	    ((const struct fm_dirsync_user *)b)->login);
+}
+
+/* qsort() has no context argument: the hashes are compared through a
+ * small struct that carries them. */
+struct hash_ref {
+	const uint8_t *hash;
+	size_t index;
+};
+
+static int
+by_hash(const void *a, const void *b)
+{
+	const struct hash_ref *x = a, *y = b;
+	int c = memcmp(x->hash, y->hash, FM_BADGES_HASHLEN);
+
+	if (c != 0)
+		return c;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static void
+fingerprint(const uint8_t *hash, char *out, size_t size)
+{
+	fm_hex_encode(hash, 6, out, size);
+}
+
+/* Entries that cannot be applied, duplicate logins and shared badges. */
+static bool
+check_entries(struct sync *s)
+{
+	struct hash_ref *refs;
+	size_t i, j, nrefs = 0;
+	char fp[16];
+
+	qsort(s->users, s->n, sizeof(*s->users), by_login);
+	for (i = 0; i < s->n; i++) {
+		struct fm_dirsync_user *u = &s->users[i];
+
+		if (!fm_users_login_is_valid(u->login)) {
+			s->skip[i] = true;
+			s->r->conflicts++;
+			note(s->r, "%s: login '%.64s' is not valid: skipped",
+			    u->where, u->login);
+		} else if (i > 0 &&
+		    strcmp(u->login, s->users[i - 1].login) == 0) {
+			s->skip[i] = true;
+			s->r->conflicts++;
+			note(s->r,
+			    "%s: login %s appears twice (also %s): "
+			    "the second is skipped",
+			    u->where, u->login, s->users[i - 1].where);
+		} else if (u->dept_code[0] != '\0' &&
+		    !fm_accounts_code_is_valid(u->dept_code)) {
+			s->r->conflicts++;
+			note(s->r,
+			    "%s: department code '%.40s' is not valid: "
+			    "%s keeps no department",
+			    u->where, u->dept_code, u->login);
+			u->dept_code[0] = '\0';
+		}
+	}
+	if ((refs = calloc(s->n + 1, sizeof(*refs))) == NULL)
+		return false;
+	for (i = 0; i < s->n; i++) {
+		if (s->skip[i] || s->users[i].badge_len == 0)
+			continue;
+		if (!fm_badges_hash(s->o->badge_key, s->users[i].badge,
+		        s->users[i].badge_len, s->hash[i])) {
+			free(refs);
+			return false;
+		}
+		refs[nrefs++] = (struct hash_ref){s->hash[i], i};
+	}
+	qsort(refs, nrefs, sizeof(*refs), by_hash);
+	/* The same badge on two users goes to neither: whichever got it
+	 * could print on the other's account. */
+	for (i = 0; i < nrefs; i = j) {
+		for (j = i + 1; j < nrefs &&
+		     memcmp(refs[i].hash, refs[j].hash, FM_BADGES_HASHLEN) == 0;
+		     j++)
+			;
+		if (j - i < 2)
+			continue;
+		fingerprint(refs[i].hash, fp, sizeof(fp));
+		s->r->conflicts++;
+		note(s->r,
+		    "badge %s is on %zu users (%s, %s%s): given to "
+		    "neither",
+		    fp, j - i, s->users[refs[i].index].login,
+		    s->users[refs[i + 1].index].login,
+		    j - i > 2 ? ", ..." : "");
+		for (size_t k = i; k < j; k++)
+			s->no_badge[refs[k].index] = true;
+	}
+	for (i = 0; i < nrefs; i++)
+		if (!s->no_badge[refs[i].index])
+			s->by_hash[s->nbadges++] = refs[i].index;
+	free(refs);
+	return true;
+}
+
+static int64_t
+dept_id(struct sync *s, const struct fm_dirsync_user *u, bool *failed)
+{
+	int64_t id = 0, account;
+
+	if (u->dept_code[0] == '\0')
+		return 0;
+	switch (
+	    fm_sql_int(s->store, "SELECT id FROM departments WHERE code = ?1",
+	        &id, FM_ARG_TEXT(u->dept_code))) {
+	case FM_SQL_FOUND:
+		return id;
+	case FM_SQL_ERROR:
+		*failed = true;
+		return 0;
+	case FM_SQL_NONE:
+		break;
+	}
+	if ((account = fm_accounts_create(s->store, "department", u->dept_code,
+	         true, fm_store_now(s->store))) < 0 ||
+	    !fm_sql_exec(s->store,
+	        "INSERT INTO departments (code, name, account_id)"
+	        " VALUES (?1, ?2, ?3)",
+	        FM_ARG_TEXT(u->dept_code),
+	        FM_ARG_TEXT(u->dept_name[0] ? u->dept_name : u->dept_code),
+	        FM_ARG_INT(account))) {
+		*failed = true;
+		return 0;
+	}
+	s->r->depts_added++;
+	return fm_sql_last_id(s->store);
+}
+
+struct stored {
+	int64_t id;
+	char full_name[FM_USERS_NAMEMAX];
+	char email[FM_DIRSYNC_EMAILMAX];
+	int64_t dept;
+	bool enabled, dir_disabled;
+	char roles[32];
+	char source[16];
+};
+
+#define C(kind, member) FM_COL_##kind(struct stored, member)
+static const struct fm_sql_col stored_cols[] = {C(INT, id), C(TEXT, full_name),
+    C(TEXT, email), C(INT, dept), C(BOOL, enabled), C(BOOL, dir_disabled),
+    C(TEXT, roles), C(TEXT, source), FM_COL_END};
+#undef C
+
+static const char *
+roles_of(const struct fm_dirsync_user *u)
+{
+	return u->admin && u->finance ? "admin,finance"
+	    : u->admin                ? "admin"
+	    : u->finance              ? "finance"
+	                              : "";
+}
+
+static bool
+add_user(struct sync *s, size_t i, int64_t dept)
+{
+	const struct fm_dirsync_user *u = &s->users[i];
+	int64_t account, now = fm_store_now(s->store);
+
+	if ((account = fm_accounts_create(
+	         s->store, "user", u->login, s->restricted, now)) < 0 ||
+	    !fm_sql_exec(s->store,
+	        "INSERT INTO users (login, full_name, department_id,"
+	        " account_id, created_at, source, email, roles, enabled,"
+	        " dir_disabled) VALUES (?1, ?2, ?3, ?4, ?5, 'directory', ?6,"
+	        " ?7, ?8, ?9)",
+	        FM_ARG_TEXT(u->login), FM_ARG_TEXT(u->full_name),
+	        FM_ARG_ID(dept), FM_ARG_INT(account), FM_ARG_INT(now),
+	        FM_ARG_TEXT(u->email), FM_ARG_TEXT(roles_of(u)),
+	        FM_ARG_INT(!u->disabled), FM_ARG_INT(u->disabled)))
+		return false;
+	s->id[i] = fm_sql_last_id(s->store);
+	s->r->users_added++;
+	return true;
+}
+
+/* One entry: the user added, or brought up to date (only what differs
+ * is written, so that a sync with nothing to change writes nothing). */
+static bool
+apply_user(struct sync *s, size_t i, int64_t *disabling)
+{
+	const struct fm_dirsync_user *u = &s->users[i];
+	const char *name, *roles = roles_of(u);
+	struct stored st;
+	bool failed = false, enabled, dir_disabled, changed;
+	int64_t dept = dept_id(s, u, &failed);
+
+	if (failed)
+		return false;
+	switch (fm_sql_get(s->store,
+	    "SELECT id, full_name, email, coalesce(department_id, 0), enabled,"
+	    " dir_disabled, roles, source FROM users WHERE login = ?1",
+	    stored_cols, &st, FM_ARG_TEXT(u->login))) {
+	case FM_SQL_ERROR:
+		return false;
+	case FM_SQL_NONE:
+		return add_user(s, i, dept);
+	case FM_SQL_FOUND:
+		break;
+	}
+	s->id[i] = st.id;
+	/* An empty name in the directory keeps the one the store has. */
+	name = u->full_name[0] ? u->full_name : st.full_name;
+	changed = strcmp(name, st.full_name) != 0 ||
+	    strcmp(u->email, st.email) != 0 || dept != st.dept ||
+	    strcmp(roles, st.roles) != 0 || strcmp(st.source, "directory") != 0;
+	enabled = st.enabled;
+	dir_disabled = st.dir_disabled;
+	if (u->disabled && st.enabled) {
+		enabled = false;
+		dir_disabled = true;
+		s->r->users_disabled++;
+		++*disabling;
+	} else if (!u->disabled && !st.enabled && st.dir_disabled) {
+		/* Only whom the directory disabled: an admin's choice to
+		 * disable a user stands. */
+		enabled = true;
+		dir_disabled = false;
+		s->r->users_reenabled++;
+	}
+	if (changed)
+		s->r->users_updated++;
+	else if (enabled == st.enabled)
+		s->r->users_unchanged++;
+	if (!changed && enabled == st.enabled)
+		return true;
+	return fm_sql_exec(s->store,
+	    "UPDATE users SET full_name = ?2, email = ?3, department_id = ?4,"
+	    " roles = ?5, source = 'directory', enabled = ?6,"
+	    " dir_disabled = ?7 WHERE id = ?1",
+	    FM_ARG_INT(st.id), FM_ARG_TEXT(name), FM_ARG_TEXT(u->email),
+	    FM_ARG_ID(dept), FM_ARG_TEXT(roles), FM_ARG_INT(enabled),
+	    FM_ARG_INT(dir_disabled));
+}
+
+static int
+cmp_login_key(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct fm_dirsync_user *)elem)->login);
+}
+
+struct missing {
+	struct sync *s;
+	int64_t *ids;
+	size_t n, cap;
+	bool failed;
+};
+
+static bool
+collect_missing(struct missing *m, int64_t id, const char *login)
+{
+	const struct fm_dirsync_user *u = bsearch(
+	    login, m->s->users, m->s->n, sizeof(*m->s->users), cmp_login_key);
+
+	if (u != NULL && !m->s->skip[u - m->s->users])
+		return true;
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 64;
+		int64_t *p = realloc(m->ids, cap * sizeof(*p));
+
+		if (p == NULL)
+			return false;
+		m->ids = p;
+		m->cap = cap;
+	}
+	m->ids[m->n++] = id;
+	return true;
+}
+
+/* Users the directory gave before and no longer lists: disabled. */
+static bool
+disable_missing(struct sync *s, int64_t *disabling, int64_t *base)
+{
+	struct missing m = {s, NULL, 0, 0, false};
+	struct fm_sql_rows rows;
+	bool ok;
+
+	ok = fm_sql_open_args(&rows, s->store,
+	    "SELECT id, login FROM users WHERE source = 'directory'"
+	    " AND enabled = 1",
+	    FM_SQL_ARGS(FM_NO_ARGS));
+	while (ok && fm_sql_next(&rows, NULL, NULL)) {
+		++*base;
+		ok = collect_missing(&m, sqlite3_column_int64(rows.st, 0),
+		    fm_sql_text(rows.st, 1));
+	}
+	ok = fm_sql_close(&rows) && ok;
+	for (size_t i = 0; ok && i < m.n; i++)
+		ok = fm_sql_exec(s->store,
+		    "UPDATE users SET enabled = 0, dir_disabled = 1"
+		    " WHERE id = ?1",
+		    FM_ARG_INT(m.ids[i]));
+	s->r->users_disabled += (int64_t)m.n;
+	*disabling += (int64_t)m.n;
+	free(m.ids);
+	return ok;
+}
+
+static int
+cmp_hash_key(const void *key, const void *elem, const struct sync *s)
+{
+	return memcmp(key, s->hash[*(const size_t *)elem], FM_BADGES_HASHLEN);
+}
+
+/* The entry whose badge has this hash, or -1. */
+static ssize_t
+find_badge(const struct sync *s, const uint8_t *hash)
+{
+	size_t lo = 0, hi = s->nbadges;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_hash_key(hash, &s->by_hash[mid], s);
+
+		if (c == 0)
+			return (ssize_t)mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+struct stale {
+	struct sync *s;
+	uint8_t (*drop)[FM_BADGES_HASHLEN];
+	size_t n, cap;
+};
+
+/* A badge the directory gave: kept if it still gives it to the same
+ * user, else to be removed. */
+static bool
+check_stale(const uint8_t *hash, int64_t user_id, void *arg)
+{
+	struct stale *st = arg;
+	ssize_t k = find_badge(st->s, hash);
+
+	if (k >= 0 && st->s->id[st->s->by_hash[k]] == user_id) {
+		st->s->badge_held[k] = true;
+		return true;
+	}
+	if (st->n == st->cap) {
+		size_t cap = st->cap ? 2 * st->cap : 64;
+		void *p = realloc(st->drop, cap * sizeof(*st->drop));
+
+		if (p == NULL)
+			return false;
+		st->drop = p;
+		st->cap = cap;
+	}
+	memcpy(st->drop[st->n++], hash, FM_BADGES_HASHLEN);
+	return true;
+}
+
+static bool
+apply_badges(struct sync *s)
+{
+	struct stale st = {s, NULL, 0, 0};
+	bool ok = true;
+	char fp[16];
+
+	if (!s->o->partial)
+		ok = fm_badges_each_directory(s->store, 0, check_stale, &st);
+	else
+		for (size_t i = 0; ok && i < s->n; i++)
+			if (!s->skip[i] && s->id[i] > 0)
+				ok = fm_badges_each_directory(
+				    s->store, s->id[i], check_stale, &st);
+	for (size_t i = 0; ok && i < st.n; i++) {
+		ok = fm_badges_drop(s->store, st.drop[i]);
+		s->r->badges_removed++;
+	}
+	free(st.drop);
+	for (size_t k = 0; ok && k < s->nbadges; k++) {
+		size_t i = s->by_hash[k];
+		int64_t owner;
+		bool from_directory;
+
+		if (s->badge_held[k] || s->id[i] <= 0)
+			continue;
+		if (fm_badges_owner(
+		        s->store, s->hash[i], &owner, &from_directory)) {
+			if (owner == s->id[i])
+				continue; /* theirs already, by hand */
+			fingerprint(s->hash[i], fp, sizeof(fp));
+			s->r->conflicts++;
+			note(s->r,
+			    "badge %s of %s is registered to another user%s: "
+			    "not given",
+			    fp, s->users[i].login,
+			    from_directory ? "" : " by hand");
+			continue;
+		}
+		ok = fm_badges_put(
+		    s->store, s->hash[i], s->id[i], true, "from the directory");
+		s->r->badges_added++;
+	}
+	return ok;
+}
+
+/* The work of fm_dirsync_apply() inside its transaction: false with err
+ * to roll back. */
+static bool
+sync_in(struct sync *s, char *err, size_t errlen)
+{
+	char policy[FM_POLICY_VALUEMAX] = "";
+	int64_t disabling = 0, base = 0, by_entries;
+
+	fm_policy_get(s->store, "new_users", policy, sizeof(policy));
+	s->restricted = strcmp(policy, "restricted") == 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (!s->skip[i] && !apply_user(s, i, &disabling)) {
+			snprintf(err, errlen, "database error at %s: %s",
+			    s->users[i].where, fm_store_last_error(s->store));
+			return false;
+		}
+	by_entries = disabling;
+	if (!s->o->partial && !disable_missing(s, &disabling, &base)) {
+		snprintf(err, errlen, "database error: %s",
+		    fm_store_last_error(s->store));
+		return false;
+	}
+	/* base counted those still enabled after the entries' own changes:
+	 * the share is of those enabled before. */
+	base += by_entries;
+	if (!s->o->partial && !s->o->force && disabling > 0 &&
+	    disabling * 100 > (int64_t)s->o->max_disable_percent * base) {
+		snprintf(err, errlen,
+		    "refused: this sync would disable %lld of the %lld users "
+		    "from the directory, more than max_disable_percent (%u%%); "
+		    "nothing was changed (check the filter, or run it again "
+		    "with --force if it is right)",
+		    (long long)disabling, (long long)base,
+		    s->o->max_disable_percent);
+		return false;
+	}
+	if (!apply_badges(s)) {
+		snprintf(err, errlen, "database error: %s",
+		    fm_store_last_error(s->store));
+		return false;
+	}
+	return true;
+}
+
+bool
+fm_dirsync_apply(fm_store_t *store, struct fm_dirsync_user *users, size_t n,
+    const struct fm_dirsync_options *opts, struct fm_dirsync_report *report,
+    char *err, size_t errlen)
+{
+	struct sync s = {0};
+	bool ok = false, done;
+
+	if (err == NULL || errlen == 0)
+		return false;
+	err[0] = '\0';
+	if (store == NULL || (users == NULL && n > 0) || opts == NULL ||
+	    report == NULL || opts->badge_key == NULL) {
+		snprintf(err, errlen, "missing argument");
+		return false;
+	}
+	s = (struct sync){store, users, n, calloc(n + 1, sizeof(bool)),
+	    calloc(n + 1, sizeof(bool)), calloc(n + 1, FM_BADGES_HASHLEN),
+	    calloc(n + 1, sizeof(int64_t)), calloc(n + 1, sizeof(size_t)), 0,
+	    calloc(n + 1, sizeof(bool)), opts, report, false};
+	if (s.skip == NULL || s.no_badge == NULL || s.hash == NULL ||
+	    s.id == NULL || s.by_hash == NULL || s.badge_held == NULL ||
+	    !check_entries(&s)) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (!fm_store_begin(store)) {
+		snprintf(err, errlen, "cannot lock the database: %s",
+		    fm_store_last_error(store));
+		goto out;
+	}
+	ok = sync_in(&s, err, errlen);
+	done = fm_store_end(store, ok && !opts->dry_run);
+	if (ok && !opts->dry_run && !done) {
+		snprintf(err, errlen, "cannot commit: %s",
+		    fm_store_last_error(store));
+		ok = false;
+	}
+out:
+	free(s.skip);
+	free(s.no_badge);
+	free(s.hash);
+	free(s.id);
+	free(s.by_hash);
+	free(s.badge_held);
+	return ok;
+}
