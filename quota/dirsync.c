@@ -86,7 +86,8 @@ check_entries(struct sync *s)
 	size_t i, j, nrefs = 0;
 	char fp[16];
 
-	qsort(s->users, s->n, sizeof(*s->users), by_login);
+	if (s->n > 1)
+		qsort(s->users, s->n, sizeof(*s->users), by_login);
 	for (i = 0; i < s->n; i++) {
 		struct fm_dirsync_user *u = &s->users[i];
 
@@ -125,7 +126,8 @@ check_entries(struct sync *s)
 		}
 		refs[nrefs++] = (struct hash_ref){s->hash[i], i};
 	}
-	qsort(refs, nrefs, sizeof(*refs), by_hash);
+	if (nrefs > 1)
+		qsort(refs, nrefs, sizeof(*refs), by_hash);
 	/* The same badge on two users goes to neither: whichever got it
 	 * could print on the other's account. */
 	for (i = 0; i < nrefs; i = j) {
@@ -309,8 +311,10 @@ struct missing {
 static bool
 collect_missing(struct missing *m, int64_t id, const char *login)
 {
-	const struct fm_dirsync_user *u = bsearch(
-	    login, m->s->users, m->s->n, sizeof(*m->s->users), cmp_login_key);
+	const struct fm_dirsync_user *u = m->s->n == 0
+	    ? NULL
+	    : bsearch(login, m->s->users, m->s->n, sizeof(*m->s->users),
+	          cmp_login_key);
 
 	if (u != NULL && !m->s->skip[u - m->s->users])
 		return true;
