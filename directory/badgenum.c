@@ -73,9 +73,17 @@ fm_badgenum_parse(const char *buf, size_t len, const struct fm_uid_format *fmt,
 	    : hex && fmt->width > 0 ? fmt->width
 	                            : *uidlen;
 	if (*uidlen > want) {
-		/* A decimal number's shortest form may still have a leading
-		 * zero byte only for the value 0. */
-		return refuse(errstr, "badge number larger than badge_bytes");
+		/* Leading zero bytes of a padded number are no part of a
+		 * shorter UID; anything else is. */
+		size_t extra = *uidlen - want;
+
+		for (i = 0; i < extra; i++)
+			if (uid[i] != 0)
+				return refuse(errstr,
+				    "badge number larger "
+				    "than badge_bytes");
+		memmove(uid, uid + extra, want);
+		*uidlen = want;
 	}
 	if (*uidlen < want) {
 		memmove(uid + (want - *uidlen), uid, *uidlen);
