@@ -305,7 +305,7 @@ fm_directory_fetch(const struct fm_settings *s, const char *password,
 	struct reading rd;
 	const char *attrs[16];
 	const char *ou_attrs[] = {"ou", "description", NULL};
-	char filter[2 * FM_CONF_STRMAX + 4 * FM_USERS_LOGINMAX], esc[256];
+	char filter[2 * FM_CONF_STRMAX + 300], esc[256];
 	fm_ldapsrc_t *src;
 	bool ok;
 

@@ -20,7 +20,7 @@
 #include "common/settings.h"
 #include "quota/dirsync.h"
 
-#define FM_DIRMAP_NAMEMAX 64
+#define FM_DIRMAP_NAMEMAX FM_CONF_STRMAX
 
 /* One value of an attribute of an entry (not NUL-terminated). */
 struct fm_dirmap_value {

@@ -15,6 +15,24 @@
 #include "quota/policy.h"
 #include "store/sql.h"
 
+/* A user as the store has them. */
+struct stored {
+	int64_t id;
+	char full_name[FM_USERS_NAMEMAX];
+	char email[FM_DIRSYNC_EMAILMAX];
+	int64_t dept;
+	bool enabled, dir_disabled;
+	char roles[32];
+	char source[16];
+	char login[FM_USERS_LOGINMAX];
+	bool matched; /* an entry names them */
+};
+
+struct dept_ref {
+	char code[FM_DEPTS_CODEMAX];
+	int64_t id;
+};
+
 /* What the sync works on: the entries, with their state in the store. */
 struct sync {
 	fm_store_t *store;
@@ -30,6 +48,13 @@ struct sync {
 	const struct fm_dirsync_options *o;
 	struct fm_dirsync_report *r;
 	bool restricted; /* the new_users policy */
+	/* A whole sync reads the users and departments once, by login and
+	 * code, and walks them beside the sorted entries; a lookup of a
+	 * few users asks the store for each. */
+	struct stored *st;
+	size_t nst, cur;
+	struct dept_ref *depts;
+	size_t ndepts, capdepts;
 };
 
 static void note(struct fm_dirsync_report *r, const char *fmt, ...)
@@ -155,24 +180,115 @@ check_entries(struct sync *s)
 	return true;
 }
 
+#define C(kind, member) FM_COL_##kind(struct stored, member)
+static const struct fm_sql_col stored_cols[] = {C(INT, id), C(TEXT, full_name),
+    C(TEXT, email), C(INT, dept), C(BOOL, enabled), C(BOOL, dir_disabled),
+    C(TEXT, roles), C(TEXT, source), C(TEXT, login), FM_COL_END};
+static const struct fm_sql_col dept_cols[] = {
+    FM_COL_TEXT(struct dept_ref, code), FM_COL_INT(struct dept_ref, id),
+    FM_COL_END};
+#undef C
+
+#define SELECT_STORED                                                          \
+	"SELECT id, full_name, email, coalesce(department_id, 0), enabled,"    \
+	" dir_disabled, roles, source, login FROM users"
+
+/* Grows *p (of *cap elements of size) to hold one more than n. */
+static bool
+grow(void **p, size_t *cap, size_t n, size_t size)
+{
+	void *q;
+	size_t c;
+
+	if (n < *cap)
+		return true;
+	c = *cap ? 2 * *cap : 256;
+	if ((q = realloc(*p, c * size)) == NULL)
+		return false;
+	*p = q;
+	*cap = c;
+	return true;
+}
+
+/* The users and departments of the store, in memory (a whole sync). */
+static bool
+load_state(struct sync *s)
+{
+	struct fm_sql_rows rows;
+	size_t cap = 0;
+	bool ok;
+
+	ok = fm_sql_open_args(&rows, s->store, SELECT_STORED " ORDER BY login",
+	    FM_SQL_ARGS(FM_NO_ARGS));
+	while (ok &&
+	    (ok = grow((void **)&s->st, &cap, s->nst, sizeof(*s->st))) &&
+	    fm_sql_next(&rows, stored_cols, &s->st[s->nst])) {
+		s->st[s->nst].matched = false;
+		s->nst++;
+	}
+	ok = fm_sql_close(&rows) && ok;
+	ok = ok &&
+	    fm_sql_open_args(&rows, s->store,
+	        "SELECT code, id FROM departments ORDER BY code",
+	        FM_SQL_ARGS(FM_NO_ARGS));
+	while (ok &&
+	    (ok = grow((void **)&s->depts, &s->capdepts, s->ndepts,
+	         sizeof(*s->depts))) &&
+	    fm_sql_next(&rows, dept_cols, &s->depts[s->ndepts]))
+		s->ndepts++;
+	return fm_sql_close(&rows) && ok;
+}
+
+/* The stored user of entry u: in memory for a whole sync (entries and
+ * users both by login), else from the store. */
+static enum fm_sql_found
+find_stored(struct sync *s, const struct fm_dirsync_user *u, struct stored *out,
+    struct stored **mark)
+{
+	*mark = NULL;
+	if (s->o->partial)
+		return fm_sql_get(s->store, SELECT_STORED " WHERE login = ?1",
+		    stored_cols, out, FM_ARG_TEXT(u->login));
+	while (s->cur < s->nst && strcmp(s->st[s->cur].login, u->login) < 0)
+		s->cur++;
+	if (s->cur == s->nst || strcmp(s->st[s->cur].login, u->login) != 0)
+		return FM_SQL_NONE;
+	*out = s->st[s->cur];
+	*mark = &s->st[s->cur];
+	return FM_SQL_FOUND;
+}
+
+static int
+cmp_dept(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct dept_ref *)elem)->code);
+}
+
 static int64_t
 dept_id(struct sync *s, const struct fm_dirsync_user *u, bool *failed)
 {
+	const struct dept_ref *d;
 	int64_t id = 0, account;
+	size_t at;
 
 	if (u->dept_code[0] == '\0')
 		return 0;
-	switch (
-	    fm_sql_int(s->store, "SELECT id FROM departments WHERE code = ?1",
-	        &id, FM_ARG_TEXT(u->dept_code))) {
-	case FM_SQL_FOUND:
-		return id;
-	case FM_SQL_ERROR:
-		*failed = true;
-		return 0;
-	case FM_SQL_NONE:
-		break;
-	}
+	if (s->o->partial) {
+		switch (fm_sql_int(s->store,
+		    "SELECT id FROM departments WHERE code = ?1", &id,
+		    FM_ARG_TEXT(u->dept_code))) {
+		case FM_SQL_FOUND:
+			return id;
+		case FM_SQL_ERROR:
+			*failed = true;
+			return 0;
+		case FM_SQL_NONE:
+			break;
+		}
+	} else if (s->ndepts > 0 &&
+	    (d = bsearch(u->dept_code, s->depts, s->ndepts, sizeof(*s->depts),
+	         cmp_dept)) != NULL)
+		return d->id;
 	if ((account = fm_accounts_create(s->store, "department", u->dept_code,
 	         true, fm_store_now(s->store))) < 0 ||
 	    !fm_sql_exec(s->store,
@@ -185,24 +301,26 @@ dept_id(struct sync *s, const struct fm_dirsync_user *u, bool *failed)
 		return 0;
 	}
 	s->r->depts_added++;
-	return fm_sql_last_id(s->store);
+	id = fm_sql_last_id(s->store);
+	if (s->o->partial)
+		return id;
+	if (!grow((void **)&s->depts, &s->capdepts, s->ndepts,
+	        sizeof(*s->depts))) {
+		*failed = true;
+		return 0;
+	}
+	for (at = 0;
+	     at < s->ndepts && strcmp(s->depts[at].code, u->dept_code) < 0;
+	     at++)
+		;
+	memmove(&s->depts[at + 1], &s->depts[at],
+	    (s->ndepts - at) * sizeof(*s->depts));
+	snprintf(
+	    s->depts[at].code, sizeof(s->depts[at].code), "%s", u->dept_code);
+	s->depts[at].id = id;
+	s->ndepts++;
+	return id;
 }
-
-struct stored {
-	int64_t id;
-	char full_name[FM_USERS_NAMEMAX];
-	char email[FM_DIRSYNC_EMAILMAX];
-	int64_t dept;
-	bool enabled, dir_disabled;
-	char roles[32];
-	char source[16];
-};
-
-#define C(kind, member) FM_COL_##kind(struct stored, member)
-static const struct fm_sql_col stored_cols[] = {C(INT, id), C(TEXT, full_name),
-    C(TEXT, email), C(INT, dept), C(BOOL, enabled), C(BOOL, dir_disabled),
-    C(TEXT, roles), C(TEXT, source), FM_COL_END};
-#undef C
 
 static const char *
 roles_of(const struct fm_dirsync_user *u)
@@ -243,16 +361,13 @@ apply_user(struct sync *s, size_t i, int64_t *disabling)
 {
 	const struct fm_dirsync_user *u = &s->users[i];
 	const char *name, *roles = roles_of(u);
-	struct stored st;
+	struct stored st, *mark;
 	bool failed = false, enabled, dir_disabled, changed;
 	int64_t dept = dept_id(s, u, &failed);
 
 	if (failed)
 		return false;
-	switch (fm_sql_get(s->store,
-	    "SELECT id, full_name, email, coalesce(department_id, 0), enabled,"
-	    " dir_disabled, roles, source FROM users WHERE login = ?1",
-	    stored_cols, &st, FM_ARG_TEXT(u->login))) {
+	switch (find_stored(s, u, &st, &mark)) {
 	case FM_SQL_ERROR:
 		return false;
 	case FM_SQL_NONE:
@@ -260,6 +375,8 @@ apply_user(struct sync *s, size_t i, int64_t *disabling)
 	case FM_SQL_FOUND:
 		break;
 	}
+	if (mark != NULL)
+		mark->matched = true;
 	s->id[i] = st.id;
 	/* An empty name in the directory keeps the one the store has. */
 	name = u->full_name[0] ? u->full_name : st.full_name;
@@ -295,68 +412,30 @@ apply_user(struct sync *s, size_t i, int64_t *disabling)
 	    FM_ARG_INT(dir_disabled));
 }
 
-static int
-cmp_login_key(const void *key, const void *elem)
-{
-	return strcmp(key, ((const struct fm_dirsync_user *)elem)->login);
-}
-
-struct missing {
-	struct sync *s;
-	int64_t *ids;
-	size_t n, cap;
-	bool failed;
-};
-
-static bool
-collect_missing(struct missing *m, int64_t id, const char *login)
-{
-	const struct fm_dirsync_user *u = m->s->n == 0
-	    ? NULL
-	    : bsearch(login, m->s->users, m->s->n, sizeof(*m->s->users),
-	          cmp_login_key);
-
-	if (u != NULL && !m->s->skip[u - m->s->users])
-		return true;
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? 2 * m->cap : 64;
-		int64_t *p = realloc(m->ids, cap * sizeof(*p));
-
-		if (p == NULL)
-			return false;
-		m->ids = p;
-		m->cap = cap;
-	}
-	m->ids[m->n++] = id;
-	return true;
-}
-
-/* Users the directory gave before and no longer lists: disabled. */
+/* Users the directory gave before and no longer lists: disabled.  *base
+ * is how many were enabled before, of those the directory gave or
+ * names now: what the safety valve's share is of. */
 static bool
 disable_missing(struct sync *s, int64_t *disabling, int64_t *base)
 {
-	struct missing m = {s, NULL, 0, 0, false};
-	struct fm_sql_rows rows;
-	bool ok;
+	bool ok = true;
 
-	ok = fm_sql_open_args(&rows, s->store,
-	    "SELECT id, login FROM users WHERE source = 'directory'"
-	    " AND enabled = 1",
-	    FM_SQL_ARGS(FM_NO_ARGS));
-	while (ok && fm_sql_next(&rows, NULL, NULL)) {
+	for (size_t i = 0; ok && i < s->nst; i++) {
+		const struct stored *st = &s->st[i];
+		bool from_directory = strcmp(st->source, "directory") == 0;
+
+		if (!st->enabled || (!from_directory && !st->matched))
+			continue;
 		++*base;
-		ok = collect_missing(&m, sqlite3_column_int64(rows.st, 0),
-		    fm_sql_text(rows.st, 1));
-	}
-	ok = fm_sql_close(&rows) && ok;
-	for (size_t i = 0; ok && i < m.n; i++)
+		if (st->matched)
+			continue;
 		ok = fm_sql_exec(s->store,
 		    "UPDATE users SET enabled = 0, dir_disabled = 1"
 		    " WHERE id = ?1",
-		    FM_ARG_INT(m.ids[i]));
-	s->r->users_disabled += (int64_t)m.n;
-	*disabling += (int64_t)m.n;
-	free(m.ids);
+		    FM_ARG_INT(st->id));
+		s->r->users_disabled++;
+		++*disabling;
+	}
 	return ok;
 }
 
@@ -469,25 +548,26 @@ static bool
 sync_in(struct sync *s, char *err, size_t errlen)
 {
 	char policy[FM_POLICY_VALUEMAX] = "";
-	int64_t disabling = 0, base = 0, by_entries;
+	int64_t disabling = 0, base = 0;
 
 	fm_policy_get(s->store, "new_users", policy, sizeof(policy));
 	s->restricted = strcmp(policy, "restricted") == 0;
+	if (!s->o->partial && !load_state(s)) {
+		snprintf(err, errlen, "cannot read the users: %s",
+		    fm_store_last_error(s->store));
+		return false;
+	}
 	for (size_t i = 0; i < s->n; i++)
 		if (!s->skip[i] && !apply_user(s, i, &disabling)) {
 			snprintf(err, errlen, "database error at %s: %s",
 			    s->users[i].where, fm_store_last_error(s->store));
 			return false;
 		}
-	by_entries = disabling;
 	if (!s->o->partial && !disable_missing(s, &disabling, &base)) {
 		snprintf(err, errlen, "database error: %s",
 		    fm_store_last_error(s->store));
 		return false;
 	}
-	/* base counted those still enabled after the entries' own changes:
-	 * the share is of those enabled before. */
-	base += by_entries;
 	if (!s->o->partial && !s->o->force && disabling > 0 &&
 	    disabling * 100 > (int64_t)s->o->max_disable_percent * base) {
 		snprintf(err, errlen,
@@ -512,21 +592,29 @@ fm_dirsync_apply(fm_store_t *store, struct fm_dirsync_user *users, size_t n,
     const struct fm_dirsync_options *opts, struct fm_dirsync_report *report,
     char *err, size_t errlen)
 {
-	struct sync s = {0};
+	struct sync s;
 	bool ok = false, done;
 
 	if (err == NULL || errlen == 0)
 		return false;
 	err[0] = '\0';
+	memset(&s, 0, sizeof(s));
 	if (store == NULL || (users == NULL && n > 0) || opts == NULL ||
 	    report == NULL || opts->badge_key == NULL) {
 		snprintf(err, errlen, "missing argument");
 		return false;
 	}
-	s = (struct sync){store, users, n, calloc(n + 1, sizeof(bool)),
-	    calloc(n + 1, sizeof(bool)), calloc(n + 1, FM_BADGES_HASHLEN),
-	    calloc(n + 1, sizeof(int64_t)), calloc(n + 1, sizeof(size_t)), 0,
-	    calloc(n + 1, sizeof(bool)), opts, report, false};
+	s.store = store;
+	s.users = users;
+	s.n = n;
+	s.skip = calloc(n + 1, sizeof(bool));
+	s.no_badge = calloc(n + 1, sizeof(bool));
+	s.hash = calloc(n + 1, FM_BADGES_HASHLEN);
+	s.id = calloc(n + 1, sizeof(int64_t));
+	s.by_hash = calloc(n + 1, sizeof(size_t));
+	s.badge_held = calloc(n + 1, sizeof(bool));
+	s.o = opts;
+	s.r = report;
 	if (s.skip == NULL || s.no_badge == NULL || s.hash == NULL ||
 	    s.id == NULL || s.by_hash == NULL || s.badge_held == NULL ||
 	    !check_entries(&s)) {
@@ -546,6 +634,8 @@ fm_dirsync_apply(fm_store_t *store, struct fm_dirsync_user *users, size_t n,
 		ok = false;
 	}
 out:
+	free(s.st);
+	free(s.depts);
 	free(s.skip);
 	free(s.no_badge);
 	free(s.hash);

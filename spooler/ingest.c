@@ -206,8 +206,13 @@ fm_ingest_handle(struct fm_ingest_ctx *ctx, int conn)
 	known = fm_users_get(ctx->store, t.owner, &user);
 	if (!fm_users_ensure(ctx->store, t.owner))
 		fm_log_warn("ingest: cannot record user %s", t.owner);
-	else if (!known)
-		snprintf(ctx->new_user, sizeof(ctx->new_user), "%s", t.owner);
+	else if (!known) {
+		/* A login fm_users_ensure() took fits (63 bytes). */
+		size_t n = strnlen(t.owner, sizeof(ctx->new_user) - 1);
+
+		memcpy(ctx->new_user, t.owner, n);
+		ctx->new_user[n] = '\0';
+	}
 	if (s->log_titles)
 		fm_log_info("held job %" PRId64 " document %d for %s: %" PRIu64
 		            " bytes, \"%s\"",
