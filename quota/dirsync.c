@@ -621,6 +621,11 @@ fm_dirsync_apply(fm_store_t *store, struct fm_dirsync_user *users, size_t n,
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
+	/* A whole directory touches every user's rows and index pages in
+	 * one transaction: with SQLite's default 2 MB cache they would be
+	 * spilled and read again (64 MB is allocated only as needed). */
+	if (n > 1000)
+		fm_sql_exec(store, "PRAGMA cache_size = -65536", FM_NO_ARGS);
 	if (!fm_store_begin(store)) {
 		snprintf(err, errlen, "cannot lock the database: %s",
 		    fm_store_last_error(store));
