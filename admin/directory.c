@@ -13,6 +13,7 @@
 #include "common/aead.h"
 #include "common/hex.h"
 #include "common/json.h"
+#include "common/privdrop.h"
 #include "common/utf8.h"
 #include "directory/csv.h"
 #include "directory/directory.h"
@@ -217,6 +218,7 @@ directory_test(struct fm_admin *admin)
 	struct fm_directory_result res;
 	char pw[FM_DIRECTORY_PASSWORDMAX], err[1024],
 	    hex[2 * FM_DIRSYNC_BADGEMAX + 1];
+	const char *errstr = NULL;
 	int64_t limit = admin->args.opt[TEST_LIMIT].text
 	    ? admin->args.opt[TEST_LIMIT].number
 	    : 5;
@@ -227,6 +229,12 @@ directory_test(struct fm_admin *admin)
 		                     "section of followme.conf");
 	if (!password(admin, pw, sizeof(pw)))
 		return FM_ADMIN_FAIL;
+	/* The network as the daemon's user, as a sync does. */
+	if (!fm_privdrop_to(admin->settings.user, &errstr)) {
+		fm_wipe(pw, sizeof(pw));
+		return fm_admin_fail("cannot switch to user %s: %s",
+		    admin->settings.user, errstr);
+	}
 	ok = fm_directory_fetch(&admin->settings, pw[0] ? pw : NULL, NULL,
 	    (size_t)limit, &res, err, sizeof(err));
 	fm_wipe(pw, sizeof(pw));
