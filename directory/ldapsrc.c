@@ -37,6 +37,12 @@ say(LDAP *ld, int rc, const char *uri, const char *what, char *err,
 
 	if (ld != NULL)
 		ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
+	/* libldap's word for a TLS failure it has no text for says less
+	 * than the hint below. */
+	if (diag != NULL && strcmp(diag, "(unknown error code)") == 0) {
+		ldap_memfree(diag);
+		diag = NULL;
+	}
 	switch (rc) {
 	case LDAP_SERVER_DOWN:
 	case LDAP_CONNECT_ERROR:
