@@ -185,6 +185,9 @@ enum {
 	U_PIN,
 	U_ACCOUNT,
 	U_NAME_SHOWN = U_ACCOUNT + FM_ADMIN_ACCOUNT_COLUMNS,
+	U_EMAIL,
+	U_ROLES,
+	U_SOURCE,
 	U_NCOLUMNS
 };
 
@@ -196,7 +199,8 @@ static const struct fm_table_column user_columns[U_NCOLUMNS] = {
     C(SHOWN, DEPT_SHOWN, "DEPT", -10, TEXT),
     C(SHOWN, STATE_SHOWN, "STATE", -8, TEXT), C(JSON, ENABLED, "enabled", BOOL),
     C(JSON, PIN, "pin", BOOL), FM_ADMIN_ACCOUNT_COLUMNS_AT(U_ACCOUNT),
-    C(CLEANED, NAME_SHOWN, "NAME", "  ", NULL)};
+    C(CLEANED, NAME_SHOWN, "NAME", "  ", NULL), C(JSON, EMAIL, "email", TEXT),
+    C(JSON, ROLES, "roles", TEXT), C(JSON, SOURCE, "source", TEXT)};
 #undef C
 
 void
@@ -219,6 +223,9 @@ user_row(const struct fm_user *u, struct fm_table *t)
 	    [U_ENABLED] = {NULL, u->enabled},
 	    [U_PIN] = {NULL, u->has_pin},
 	    [U_NAME_SHOWN] = {u->full_name, 0},
+	    [U_EMAIL] = {u->email, 0},
+	    [U_ROLES] = {u->roles, 0},
+	    [U_SOURCE] = {u->source, 0},
 	};
 
 	fm_admin_account_cells(&u->account, &c[U_ACCOUNT]);

@@ -147,11 +147,19 @@ void fm_admin_user_table(struct fm_table *t, bool json);
  */
 bool fm_admin_user_row(const struct fm_user *u, void *table);
 
+/*
+ * 'fm_admin_badge_key()' - load (creating it if missing) the site's
+ * badge key, state_dir/badge.key, into key (FM_BADGES_KEYLEN bytes).
+ * Prints the error and returns false on failure.  The caller wipes key.
+ */
+bool fm_admin_badge_key(struct fm_admin *admin, uint8_t *key);
+
 /* The command groups, one table each, in --help order. */
 extern const struct fm_admin_group fm_admin_group_jobs;
 extern const struct fm_admin_group fm_admin_group_user;
 extern const struct fm_admin_group fm_admin_group_dept;
 extern const struct fm_admin_group fm_admin_group_badge;
+extern const struct fm_admin_group fm_admin_group_directory;
 extern const struct fm_admin_group fm_admin_group_printer;
 extern const struct fm_admin_group fm_admin_group_project;
 extern const struct fm_admin_group fm_admin_group_price;

@@ -35,8 +35,8 @@ badge_row(const char *fp, const char *label, int64_t at, void *table)
 	return true;
 }
 
-static bool
-badge_key(struct fm_admin *admin, uint8_t *key)
+bool
+fm_admin_badge_key(struct fm_admin *admin, uint8_t *key)
 {
 	char path[512];
 	const char *errstr = NULL;
@@ -70,7 +70,7 @@ badge_add(struct fm_admin *admin)
 	if (!fm_badges_parse_uid(hex, strlen(hex), uid, &uidlen))
 		return fm_admin_usage(admin,
 		    "'%s' is not a badge UID (4 to 32 bytes in hex)", hex);
-	if (!badge_key(admin, key))
+	if (!fm_admin_badge_key(admin, key))
 		return FM_ADMIN_FAIL;
 	if (!fm_badges_add(admin->store, key, login, uid, uidlen,
 	        label ? label : "", &errstr))
@@ -91,7 +91,7 @@ badge_remove(struct fm_admin *admin)
 
 	if (!fm_badges_parse_uid(hex, strlen(hex), uid, &uidlen))
 		return fm_admin_usage(admin, "'%s' is not a badge UID", hex);
-	if (!badge_key(admin, key))
+	if (!fm_admin_badge_key(admin, key))
 		return FM_ADMIN_FAIL;
 	if (!fm_badges_remove(admin->store, key, uid, uidlen))
 		rc = fm_admin_fail("no such badge");

@@ -21,6 +21,7 @@ static const struct fm_admin_group *const groups[] = {
     &fm_admin_group_user,
     &fm_admin_group_dept,
     &fm_admin_group_badge,
+    &fm_admin_group_directory,
     &fm_admin_group_printer,
     &fm_admin_group_project,
     &fm_admin_group_price,

@@ -53,6 +53,13 @@ user_show(struct fm_admin *admin)
 	printf("  name:       %s\n", name);
 	printf("  department: %s\n", u.dept_code[0] ? u.dept_code : "(none)");
 	printf("  state:      %s\n", u.enabled ? "enabled" : "disabled");
+	printf("  source:     %s\n", u.source);
+	if (u.email[0] != '\0') {
+		fm_utf8_clean_shown(
+		    name, sizeof(name), u.email, strlen(u.email));
+		printf("  e-mail:     %s\n", name);
+	}
+	printf("  roles:      %s\n", u.roles[0] ? u.roles : "(none)");
 	printf("  PIN:        %s\n", u.has_pin ? "set" : "not set");
 	printf("  balance:    %s\n",
 	    fm_money_format(u.account.balance, money, sizeof(money)));

@@ -54,6 +54,41 @@ static const struct fm_conf_key settings_keys[] = {
     KEY("release", "unknown_pages_reserve", FM_CONF_UINT, unknown_pages_reserve,
         1, 10000),
     KEY("release", "count_wait", FM_CONF_DURATION, count_wait, 0, 600),
+    KEY("directory", "uri", FM_CONF_STRING, directory.uri, 0, 0),
+    KEY("directory", "ca_file", FM_CONF_STRING, directory.ca_file, 0, 0),
+    KEY("directory", "bind_dn", FM_CONF_STRING, directory.bind_dn, 0, 0),
+    KEY("directory", "password_file", FM_CONF_STRING, directory.password_file,
+        0, 0),
+    KEY("directory", "base_dn", FM_CONF_STRING, directory.base_dn, 0, 0),
+    KEY("directory", "filter", FM_CONF_STRING, directory.filter, 0, 0),
+    KEY("directory", "schema", FM_CONF_STRING, directory.schema, 0, 0),
+    KEY("directory", "timeout", FM_CONF_DURATION, directory.timeout, 1, 600),
+    KEY("directory", "page_size", FM_CONF_UINT, directory.page_size, 1, 10000),
+    KEY("directory", "referrals", FM_CONF_BOOL, directory.referrals, 0, 0),
+    KEY("directory", "login", FM_CONF_STRING, directory.login, 0, 0),
+    KEY("directory", "full_name", FM_CONF_STRING, directory.full_name, 0, 0),
+    KEY("directory", "email", FM_CONF_STRING, directory.email, 0, 0),
+    KEY("directory", "department", FM_CONF_STRING, directory.department, 0, 0),
+    KEY("directory", "department_name", FM_CONF_STRING,
+        directory.department_name, 0, 0),
+    KEY("directory", "department_names", FM_CONF_STRING,
+        directory.department_names, 0, 0),
+    KEY("directory", "badge", FM_CONF_STRING, directory.badge, 0, 0),
+    KEY("directory", "badge_format", FM_CONF_STRING, directory.badge_format, 0,
+        0),
+    KEY("directory", "badge_bytes", FM_CONF_UINT, directory.badge_bytes, 0, 16),
+    KEY("directory", "disabled", FM_CONF_STRING, directory.disabled, 0, 0),
+    KEY("directory", "groups", FM_CONF_STRING, directory.groups, 0, 0),
+    KEY("directory", "admin_group", FM_CONF_STRING, directory.admin_group, 0,
+        0),
+    KEY("directory", "finance_group", FM_CONF_STRING, directory.finance_group,
+        0, 0),
+    KEY("directory", "max_disable_percent", FM_CONF_UINT,
+        directory.max_disable_percent, 0, 100),
+    KEY("directory", "lookup_on_first_print", FM_CONF_BOOL,
+        directory.lookup_on_first_print, 0, 0),
+    KEY("directory", "lookup_program", FM_CONF_STRING, directory.lookup_program,
+        0, 0),
 };
 
 void
@@ -81,6 +116,15 @@ fm_settings_defaults(struct fm_settings *s)
 	snprintf(s->session_sandbox, sizeof(s->session_sandbox), "required");
 	s->unknown_pages_reserve = 25;
 	s->count_wait = 30;
+	snprintf(s->directory.schema, sizeof(s->directory.schema), "ad");
+	s->directory.timeout = 10;
+	s->directory.page_size = 500;
+	snprintf(s->directory.badge_format, sizeof(s->directory.badge_format),
+	    "hex");
+	s->directory.max_disable_percent = 10;
+	s->directory.lookup_on_first_print = true;
+	snprintf(s->directory.lookup_program,
+	    sizeof(s->directory.lookup_program), "%s", FM_ADMIN_PROGRAM);
 }
 
 static bool
@@ -111,6 +155,18 @@ load(struct fm_settings *s, const char *path, bool explicit, char *err,
 	    !check_absolute("run_dir", s->run_dir, err, errlen) ||
 	    (s->pam_helper[0] != '\0' &&
 	        !check_absolute("pam_helper", s->pam_helper, err, errlen)))
+		return false;
+	if (strcmp(s->directory.schema, "ad") != 0 &&
+	    strcmp(s->directory.schema, "openldap") != 0) {
+		snprintf(err, errlen,
+		    "%s: [directory] schema must be ad or "
+		    "openldap",
+		    path);
+		return false;
+	}
+	if (s->directory.lookup_program[0] != '\0' &&
+	    !check_absolute(
+	        "lookup_program", s->directory.lookup_program, err, errlen))
 		return false;
 	if (strcmp(s->session_sandbox, "required") != 0 &&
 	    strcmp(s->session_sandbox, "off") != 0) {

@@ -56,6 +56,40 @@ struct fm_settings {
 	/* Seconds a release waits for a job's pages still being counted
 	 * after the hold. */
 	uint64_t count_wait;
+	/* [directory] (followme.conf(5); used by directory/): where users,
+	 * departments, roles and badges come from.  Empty uri: none. */
+	struct {
+		char uri[FM_CONF_STRMAX];     /* ldaps://, ldap:// (StartTLS
+		                                 required) or ldapi:// */
+		char ca_file[FM_CONF_STRMAX]; /* "" = the system's CAs */
+		char bind_dn[FM_CONF_STRMAX]; /* "" = anonymous */
+		char password_file[FM_CONF_STRMAX]; /* 0600 or 0640 */
+		char base_dn[FM_CONF_STRMAX];
+		char filter[FM_CONF_STRMAX]; /* "" = the schema's */
+		char schema[FM_CONF_STRMAX]; /* "ad" or "openldap" */
+		uint64_t timeout;            /* seconds per operation */
+		uint64_t page_size;          /* entries per page */
+		bool referrals;              /* chase referrals */
+		/* The attribute map: "" = the schema's default. */
+		char login[FM_CONF_STRMAX];
+		char full_name[FM_CONF_STRMAX];
+		char email[FM_CONF_STRMAX];
+		char department[FM_CONF_STRMAX]; /* an attribute, or "dn:ou" */
+		char department_name[FM_CONF_STRMAX];  /* attribute,
+		                                          "ou-description" */
+		char department_names[FM_CONF_STRMAX]; /* file: CODE,NAME lines
+		                                        */
+		char badge[FM_CONF_STRMAX];
+		char badge_format[FM_CONF_STRMAX]; /* badge/uid.h spec */
+		uint64_t badge_bytes; /* decimal: pad to this many bytes */
+		char disabled[FM_CONF_STRMAX]; /* "uac", ATTR or ATTR=VALUE */
+		char groups[FM_CONF_STRMAX];   /* the membership attribute */
+		char admin_group[FM_CONF_STRMAX];
+		char finance_group[FM_CONF_STRMAX];
+		uint64_t max_disable_percent; /* the safety valve */
+		bool lookup_on_first_print;
+		char lookup_program[FM_CONF_STRMAX]; /* followme-admin */
+	} directory;
 };
 
 /* Environment variable naming the config file (tests, private stacks). */

@@ -147,7 +147,8 @@ fm_users_ensure(fm_store_t *store, const char *login)
 #define SELECT_USER                                                            \
 	"SELECT u.id, u.login, u.full_name, coalesce(d.code, ''), u.enabled,"  \
 	" u.pin IS NOT NULL, u.created_at, a.id, a.kind, a.name,"              \
-	" a.restricted, a.overdraft, a.balance, a.held FROM users u"           \
+	" a.restricted, a.overdraft, a.balance, a.held, u.email, u.roles,"     \
+	" u.source FROM users u"                                               \
 	" LEFT JOIN departments d ON d.id = u.department_id"                   \
 	" LEFT JOIN accounts a ON a.id = u.account_id"
 
@@ -157,7 +158,7 @@ static const struct fm_sql_col user_cols[] = {C(INT, id), C(TEXT, login),
     C(INT, created_at), C(INT, account.id), C(TEXT, account.kind),
     C(TEXT, account.name), C(BOOL, account.restricted),
     C(INT, account.overdraft), C(INT, account.balance), C(INT, account.held),
-    FM_COL_END};
+    C(TEXT, email), C(TEXT, roles), C(TEXT, source), FM_COL_END};
 #undef C
 
 bool

@@ -32,6 +32,9 @@ struct fm_user {
 	bool has_pin;
 	int64_t created_at;
 	struct fm_account account;
+	char email[FM_USERS_NAMEMAX];
+	char roles[32];  /* "admin", "finance", "admin,finance" or "" */
+	char source[16]; /* "manual" or "directory" */
 };
 
 /* 'fm_users_login_is_valid()' - a POSIX-ish login: 1 to 63 bytes of

@@ -755,6 +755,47 @@ child_store(struct daemon *d, const char *what)
 	return store;
 }
 
+/*
+ * A first print by a user Followme did not know: once the backend has its
+ * answer, the worker becomes `followme-admin directory sync --user LOGIN`
+ * (exec, as the same unprivileged user), so that the user has their
+ * department and badge before they release, not at the next hourly sync.
+ * The worker's alarm still bounds it.  directory/ is to the right of
+ * release/ in the dependency order: it is run, never linked.  Returns
+ * only when there is no directory to ask (or exec failed).
+ */
+static void
+look_up_new_user(struct daemon *d, int conn, const char *login)
+{
+	const struct fm_settings *s = &d->settings;
+	const char *argv[10];
+	int n = 0;
+
+	if (s->directory.uri[0] == '\0' ||
+	    !s->directory.lookup_on_first_print ||
+	    s->directory.lookup_program[0] == '\0')
+		return;
+	if (conn >= 0)
+		close(conn);
+	argv[n++] = "followme-admin";
+	if (d->config != NULL) {
+		argv[n++] = "-c";
+		argv[n++] = d->config;
+	}
+	argv[n++] = "directory";
+	argv[n++] = "sync";
+	argv[n++] = "--user";
+	argv[n++] = login;
+	argv[n++] = "--quiet";
+	argv[n] = NULL;
+	fm_log_info("ingest: %s printed for the first time: looking them up "
+	            "in the directory",
+	    login);
+	execv(s->directory.lookup_program, (char *const *)argv);
+	fm_log_warn("ingest: cannot run %s: %s", s->directory.lookup_program,
+	    strerror(errno));
+}
+
 static void __attribute__((noreturn))
 run_worker(struct daemon *d, const struct start *a)
 {
@@ -777,10 +818,12 @@ run_worker(struct daemon *d, const struct start *a)
 	}
 	fm_wipe(d->master, sizeof(d->master));
 	ctx = (struct fm_ingest_ctx){
-	    &d->settings, spool, store, (int64_t)time(NULL)};
+	    &d->settings, spool, store, (int64_t)time(NULL), ""};
 	fm_ingest_handle(&ctx, a->conn);
 	fm_spool_close(spool);
 	fm_store_close(store);
+	if (ctx.new_user[0] != '\0')
+		look_up_new_user(d, a->conn, ctx.new_user);
 	_exit(0);
 }
 

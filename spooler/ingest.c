@@ -85,6 +85,7 @@ fm_ingest_handle(struct fm_ingest_ctx *ctx, int conn)
 	char tmpname[FM_SPOOL_NAMEMAX], name[FM_SPOOL_NAMEMAX], identity[128];
 	struct fm_document doc;
 	struct fm_ticket t;
+	struct fm_user user;
 	struct commit_arg carg;
 	enum fm_sealed_status sst;
 	const char *errstr;
@@ -93,7 +94,9 @@ fm_ingest_handle(struct fm_ingest_ctx *ctx, int conn)
 	int64_t job_id;
 	int fd, seq, rc;
 	size_t len;
+	bool known;
 
+	ctx->new_user[0] = '\0';
 	/* The backend sends its request as soon as it is connected: a
 	 * peer that does not is holding one of the few workers. */
 	if (!request_arrived(conn, (int)s->request_timeout * 1000)) {
@@ -200,8 +203,16 @@ fm_ingest_handle(struct fm_ingest_ctx *ctx, int conn)
 	}
 	/* Users are created on first print (name from NSS), so that quotas
 	 * and reports know them before they ever release. */
+	known = fm_users_get(ctx->store, t.owner, &user);
 	if (!fm_users_ensure(ctx->store, t.owner))
 		fm_log_warn("ingest: cannot record user %s", t.owner);
+	else if (!known) {
+		/* A login fm_users_ensure() took fits (63 bytes). */
+		size_t n = strnlen(t.owner, sizeof(ctx->new_user) - 1);
+
+		memcpy(ctx->new_user, t.owner, n);
+		ctx->new_user[n] = '\0';
+	}
 	if (s->log_titles)
 		fm_log_info("held job %" PRId64 " document %d for %s: %" PRIu64
 		            " bytes, \"%s\"",

@@ -10,16 +10,20 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "store/store.h"
 #include "common/settings.h"
+#include "quota/users.h"
 #include "spooler/ingestmsg.h"
 #include "spooler/spool.h"
+#include "store/store.h"
 
 struct fm_ingest_ctx {
 	const struct fm_settings *settings;
 	fm_spool_t *spool;
 	fm_store_t *store;
 	int64_t now;
+	/* Set by fm_ingest_handle(): the owner, when this job made them a
+	 * user (their first print), else "". */
+	char new_user[FM_USERS_LOGINMAX];
 };
 
 /*

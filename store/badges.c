@@ -13,7 +13,10 @@
 #include "common/hex.h"
 #include "store/sql.h"
 
-#define HASH_LEN 32
+#define HASH_LEN FM_BADGES_HASHLEN
+
+static bool badge_hash(
+    const uint8_t *key, const uint8_t *uid, size_t uidlen, uint8_t *out);
 
 bool
 fm_badges_parse_uid(const char *buf, size_t len, uint8_t *uid, size_t *uidlen)
@@ -45,6 +48,85 @@ fm_badges_parse_uid(const char *buf, size_t len, uint8_t *uid, size_t *uidlen)
 		return false;
 	*uidlen = n;
 	return true;
+}
+
+bool
+fm_badges_hash(
+    const uint8_t *key, const uint8_t *uid, size_t uidlen, uint8_t *out)
+{
+	return out != NULL && badge_hash(key, uid, uidlen, out);
+}
+
+struct owner_row {
+	int64_t user_id;
+	bool directory;
+};
+
+bool
+fm_badges_owner(
+    fm_store_t *store, const uint8_t *hash, int64_t *user_id, bool *directory)
+{
+	struct owner_row row = {0, false};
+	const struct fm_sql_col cols[] = {FM_COL_INT(struct owner_row, user_id),
+	    FM_COL_BOOL(struct owner_row, directory), FM_COL_END};
+
+	if (store == NULL || hash == NULL || user_id == NULL ||
+	    directory == NULL)
+		return false;
+	if (fm_sql_get(store,
+	        "SELECT user_id, source = 'directory' FROM badges"
+	        " WHERE hash = ?1",
+	        cols, &row, FM_ARG_BLOB(hash, HASH_LEN)) != FM_SQL_FOUND)
+		return false;
+	*user_id = row.user_id;
+	*directory = row.directory;
+	return true;
+}
+
+bool
+fm_badges_put(fm_store_t *store, const uint8_t *hash, int64_t user_id,
+    bool directory, const char *label)
+{
+	if (store == NULL || hash == NULL || user_id <= 0)
+		return false;
+	return fm_sql_exec(store,
+	    "INSERT INTO badges (hash, user_id, label, created_at, source)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5)",
+	    FM_ARG_BLOB(hash, HASH_LEN), FM_ARG_INT(user_id),
+	    FM_ARG_TEXT(label ? label : ""), FM_ARG_INT(fm_store_now(store)),
+	    FM_ARG_TEXT(directory ? "directory" : "manual"));
+}
+
+bool
+fm_badges_drop(fm_store_t *store, const uint8_t *hash)
+{
+	if (store == NULL || hash == NULL)
+		return false;
+	return fm_sql_exec(store, "DELETE FROM badges WHERE hash = ?1",
+	           FM_ARG_BLOB(hash, HASH_LEN)) &&
+	    fm_sql_changes(store) == 1;
+}
+
+bool
+fm_badges_each_directory(fm_store_t *store, int64_t user_id,
+    bool (*fn)(const uint8_t *hash, int64_t user_id, void *arg), void *arg)
+{
+	struct fm_sql_rows rows;
+	bool ok;
+
+	if (store == NULL || fn == NULL)
+		return false;
+	ok = fm_sql_open(&rows, store,
+	    "SELECT hash, user_id FROM badges WHERE source = 'directory'"
+	    " AND (?1 <= 0 OR user_id = ?1)",
+	    FM_ARG_INT(user_id));
+	while (ok && fm_sql_next(&rows, NULL, NULL)) {
+		if (sqlite3_column_bytes(rows.st, 0) != HASH_LEN)
+			continue;
+		ok = fn(sqlite3_column_blob(rows.st, 0),
+		    sqlite3_column_int64(rows.st, 1), arg);
+	}
+	return fm_sql_close(&rows) && ok;
 }
 
 static bool

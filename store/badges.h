@@ -17,6 +17,7 @@
 
 #define FM_BADGES_KEYLEN 32
 #define FM_BADGES_UIDMAX 32 /* bytes of a normalised UID */
+#define FM_BADGES_HASHLEN 32
 
 /*
  * 'fm_badges_parse_uid()' - parse len bytes of buf as a badge UID in hex
@@ -52,5 +53,42 @@ bool fm_badges_list(fm_store_t *store, const char *login,
     bool (*fn)(const char *fingerprint, const char *label, int64_t created_at,
         void *arg),
     void *arg);
+
+/*
+ * 'fm_badges_hash()' - the keyed hash under which uid (uidlen bytes, at
+ * least one) is stored, into out (FM_BADGES_HASHLEN bytes).  False if an
+ * argument is missing.
+ */
+bool fm_badges_hash(
+    const uint8_t *key, const uint8_t *uid, size_t uidlen, uint8_t *out);
+
+/*
+ * 'fm_badges_owner()' - who holds the badge whose hash is hash: the user's
+ * id into *user_id and whether the directory gave it into *directory.
+ * False if nobody does (or on a database error).
+ */
+bool fm_badges_owner(
+    fm_store_t *store, const uint8_t *hash, int64_t *user_id, bool *directory);
+
+/*
+ * 'fm_badges_put()' - record the badge whose hash is hash for user_id,
+ * from the directory if directory (else by hand), with label; inside the
+ * caller's transaction.  False if the badge is someone's already.
+ */
+bool fm_badges_put(fm_store_t *store, const uint8_t *hash, int64_t user_id,
+    bool directory, const char *label);
+
+/* 'fm_badges_drop()' - forget the badge whose hash is hash; false if it
+ * was not known. */
+bool fm_badges_drop(fm_store_t *store, const uint8_t *hash);
+
+/*
+ * 'fm_badges_each_directory()' - call fn with the hash and the user id of
+ * each badge the directory gave (of user_id only, if user_id > 0).  The
+ * callback must not change the badges table.  False on a database error
+ * or if fn returns false.
+ */
+bool fm_badges_each_directory(fm_store_t *store, int64_t user_id,
+    bool (*fn)(const uint8_t *hash, int64_t user_id, void *arg), void *arg);
 
 #endif

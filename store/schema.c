@@ -271,6 +271,20 @@ const char *const fm_schema_migrations[] = {
      * (issue 16). */
     ("CREATE INDEX documents_pending ON documents(job_id, seq)"
      "  WHERE count_status = 'pending';"),
+
+    /* 10: users, departments, roles and badges from the directory (issue
+     * 14).  source says who manages a row ('manual': an admin or the
+     * first print; 'directory': the sync); dir_disabled marks users the
+     * sync disabled (missing from the directory, or disabled there), the
+     * only ones a later sync re-enables.  Users are never deleted. */
+    "ALTER TABLE users ADD COLUMN source TEXT NOT NULL DEFAULT 'manual'"
+    "  CHECK (source IN ('manual', 'directory'));"
+    "ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE users ADD COLUMN roles TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE users ADD COLUMN dir_disabled INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE badges ADD COLUMN source TEXT NOT NULL DEFAULT 'manual'"
+    "  CHECK (source IN ('manual', 'directory'));"
+    "CREATE INDEX badges_by_source ON badges(source);",
 };
 
 const int fm_schema_migration_count =

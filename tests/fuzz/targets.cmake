@@ -35,3 +35,6 @@ fm_fuzz_target(admission fm_session)
 # --- ledger writer (issue 4) ---
 fm_fuzz_target(ledgerwire fm_quota)
 fm_fuzz_target(admin_grammar fm_admin_grammar)
+# --- directory (issue 14) ---
+fm_fuzz_target(csv fm_dirpure)
+fm_fuzz_target(badgenum fm_dirpure)

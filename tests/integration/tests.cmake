@@ -33,3 +33,4 @@ set_target_properties(pagecount-gen PROPERTIES
 	RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
 fm_integration_test(pagecount)
 set_tests_properties(integration/pagecount PROPERTIES TIMEOUT 300)
+fm_integration_test(directory)

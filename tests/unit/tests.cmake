@@ -46,3 +46,7 @@ fm_unit_test(charge fm_session)
 fm_unit_test(decryptor fm_session)
 fm_unit_test(admin_grammar fm_admin_grammar)
 fm_unit_test(admin_table fm_admin_grammar)
+# --- directory (issue 14) ---
+fm_unit_test(csv fm_dirpure)
+fm_unit_test(dirmap fm_dirpure)
+fm_unit_test(dirsync fm_quota SQLite::SQLite3)

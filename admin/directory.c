@@ -1,0 +1,309 @@
+/*
+ * directory.c - followme-admin directory test|sync|import: users,
+ * departments, roles and badges from LDAP / Active Directory or from an
+ * HR spreadsheet (directory/), applied by quota/dirsync.h.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin/admin.h"
+#include "common/aead.h"
+#include "common/hex.h"
+#include "common/json.h"
+#include "common/privdrop.h"
+#include "common/utf8.h"
+#include "directory/csv.h"
+#include "directory/directory.h"
+#include "quota/dirsync.h"
+#include "store/badges.h"
+
+/* The bind password, read before anything else (as the invoking user:
+ * the file may be root's), then wiped once bound. */
+static bool
+password(struct fm_admin *admin, char *buf, size_t size)
+{
+	char err[512];
+
+	buf[0] = '\0';
+	if (admin->settings.directory.bind_dn[0] == '\0')
+		return true;
+	if (!fm_directory_read_password(admin->settings.directory.password_file,
+	        buf, size, err, sizeof(err))) {
+		fm_admin_fail("%s", err);
+		return false;
+	}
+	return true;
+}
+
+static void
+print_report(struct fm_admin *admin, const struct fm_dirsync_report *r,
+    size_t entries, bool dry_run, const char *source)
+{
+	if (admin->json) {
+		printf("{");
+		fm_json_key_string(stdout, "source", source);
+		printf(",\"dry_run\":%s,", dry_run ? "true" : "false");
+		fm_json_key_int(stdout, "entries", (int64_t)entries);
+#define J(name, v)                                                             \
+	printf(",");                                                           \
+	fm_json_key_int(stdout, name, v)
+		J("users_added", r->users_added);
+		J("users_updated", r->users_updated);
+		J("users_disabled", r->users_disabled);
+		J("users_reenabled", r->users_reenabled);
+		J("users_unchanged", r->users_unchanged);
+		J("departments_added", r->depts_added);
+		J("badges_added", r->badges_added);
+		J("badges_removed", r->badges_removed);
+		J("conflicts", r->conflicts);
+#undef J
+		printf(",\"notes\":[");
+		for (int i = 0; i < r->nnotes; i++) {
+			if (i > 0)
+				printf(",");
+			fm_json_string(stdout, r->notes[i]);
+		}
+		printf("]}\n");
+		return;
+	}
+	printf("%s: %zu entries%s\n", source, entries,
+	    dry_run ? " (dry run: nothing was changed)" : "");
+	printf("users added:       %lld\n", (long long)r->users_added);
+	printf("users updated:     %lld\n", (long long)r->users_updated);
+	printf("users disabled:    %lld\n", (long long)r->users_disabled);
+	printf("users re-enabled:  %lld\n", (long long)r->users_reenabled);
+	printf("users unchanged:   %lld\n", (long long)r->users_unchanged);
+	printf("departments added: %lld\n", (long long)r->depts_added);
+	printf("badges added:      %lld\n", (long long)r->badges_added);
+	printf("badges removed:    %lld\n", (long long)r->badges_removed);
+	printf("conflicts:         %lld\n", (long long)r->conflicts);
+	for (int i = 0; i < r->nnotes; i++) {
+		char shown[FM_DIRSYNC_NOTEMAX];
+
+		fm_utf8_clean_shown(
+		    shown, sizeof(shown), r->notes[i], strlen(r->notes[i]));
+		printf("  %s\n", shown);
+	}
+	if (r->conflicts > r->nnotes)
+		printf("  (and %lld more)\n",
+		    (long long)(r->conflicts - r->nnotes));
+}
+
+/* Applies what was read; the store is opened here (dropping to the
+ * daemon's user) so that the reading could happen first. */
+static int
+apply(struct fm_admin *admin, struct fm_directory_result *res, bool dry_run,
+    bool force, bool partial, const char *source)
+{
+	struct fm_dirsync_options o = {0};
+	uint8_t key[FM_BADGES_KEYLEN];
+	char err[1024];
+	bool ok;
+
+	if (!fm_admin_badge_key(admin, key))
+		return FM_ADMIN_FAIL;
+	o.badge_key = key;
+	o.dry_run = dry_run;
+	o.force = force;
+	o.partial = partial;
+	o.max_disable_percent =
+	    (unsigned)admin->settings.directory.max_disable_percent;
+	ok = fm_dirsync_apply(admin->store, res->users, res->n, &o,
+	    &res->report, err, sizeof(err));
+	fm_wipe(key, sizeof(key));
+	if (!ok)
+		return fm_admin_fail("%s: %s", source, err);
+	print_report(admin, &res->report, res->entries, dry_run, source);
+	return FM_ADMIN_OK;
+}
+
+enum { SYNC_DRY_RUN, SYNC_FORCE, SYNC_USER, SYNC_QUIET };
+
+static int
+directory_sync(struct fm_admin *admin)
+{
+	struct fm_directory_result res;
+	const char *login = admin->args.opt[SYNC_USER].text;
+	char pw[FM_DIRECTORY_PASSWORDMAX], err[1024];
+	bool ok;
+	int rc;
+
+	if (admin->settings.directory.uri[0] == '\0')
+		return fm_admin_fail("no directory: set uri in the [directory] "
+		                     "section of followme.conf");
+	if (!password(admin, pw, sizeof(pw)))
+		return FM_ADMIN_FAIL;
+	if (!fm_admin_open_store(admin)) {
+		fm_wipe(pw, sizeof(pw));
+		return FM_ADMIN_FAIL;
+	}
+	ok = fm_directory_fetch(&admin->settings, pw[0] ? pw : NULL, login, 0,
+	    &res, err, sizeof(err));
+	fm_wipe(pw, sizeof(pw));
+	if (!ok)
+		return fm_admin_fail(
+		    "directory sync: %s; nothing was changed", err);
+	if (admin->args.opt[SYNC_QUIET].text != NULL && res.n == 0) {
+		fm_directory_result_free(&res);
+		return FM_ADMIN_OK;
+	}
+	rc = apply(admin, &res, admin->args.opt[SYNC_DRY_RUN].text != NULL,
+	    admin->args.opt[SYNC_FORCE].text != NULL, login != NULL,
+	    "directory");
+	fm_directory_result_free(&res);
+	return rc;
+}
+
+static int
+directory_import(struct fm_admin *admin)
+{
+	const char *path = admin->args.operand[0].text;
+	struct fm_directory_result res;
+	char err[1024], *buf;
+	size_t len = 0, cap = 1 << 16;
+	FILE *f;
+	int rc;
+
+	/* Opened as the invoking user, who may read what the daemon's
+	 * user cannot. */
+	if ((f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb")) == NULL)
+		return fm_admin_fail("%s: cannot open", path);
+	if ((buf = malloc(cap)) == NULL)
+		return fm_admin_fail("out of memory");
+	for (;;) {
+		size_t n = fread(buf + len, 1, cap - len, f);
+
+		len += n;
+		if (len < cap)
+			break;
+		if (cap >= FM_CSV_MAXLEN) {
+			free(buf);
+			return fm_admin_fail("%s: larger than %d MiB", path,
+			    (int)(FM_CSV_MAXLEN >> 20));
+		}
+		char *p = realloc(buf, cap * 2);
+		if (p == NULL) {
+			free(buf);
+			return fm_admin_fail("out of memory");
+		}
+		buf = p;
+		cap *= 2;
+	}
+	if (f != stdin)
+		fclose(f);
+	if (!fm_directory_read_csv(
+	        &admin->settings, buf, len, &res, err, sizeof(err))) {
+		free(buf);
+		return fm_admin_fail("%s: %s; nothing was changed", path, err);
+	}
+	free(buf);
+	if (!fm_admin_open_store(admin)) {
+		fm_directory_result_free(&res);
+		return FM_ADMIN_FAIL;
+	}
+	rc = apply(admin, &res, admin->args.opt[SYNC_DRY_RUN].text != NULL,
+	    admin->args.opt[SYNC_FORCE].text != NULL, false, path);
+	fm_directory_result_free(&res);
+	return rc;
+}
+
+enum { TEST_LIMIT };
+
+static int
+directory_test(struct fm_admin *admin)
+{
+	struct fm_directory_result res;
+	char pw[FM_DIRECTORY_PASSWORDMAX], err[1024],
+	    hex[2 * FM_DIRSYNC_BADGEMAX + 1];
+	const char *errstr = NULL;
+	int64_t limit = admin->args.opt[TEST_LIMIT].text
+	    ? admin->args.opt[TEST_LIMIT].number
+	    : 5;
+	bool ok;
+
+	if (admin->settings.directory.uri[0] == '\0')
+		return fm_admin_fail("no directory: set uri in the [directory] "
+		                     "section of followme.conf");
+	if (!password(admin, pw, sizeof(pw)))
+		return FM_ADMIN_FAIL;
+	/* The network as the daemon's user, as a sync does. */
+	if (!fm_privdrop_to(admin->settings.user, &errstr)) {
+		fm_wipe(pw, sizeof(pw));
+		return fm_admin_fail("cannot switch to user %s: %s",
+		    admin->settings.user, errstr);
+	}
+	ok = fm_directory_fetch(&admin->settings, pw[0] ? pw : NULL, NULL,
+	    (size_t)limit, &res, err, sizeof(err));
+	fm_wipe(pw, sizeof(pw));
+	if (!ok)
+		return fm_admin_fail("directory test: %s", err);
+	printf("Connected to %s; the first %zu entries map to:\n",
+	    admin->settings.directory.uri, res.entries);
+	for (size_t i = 0; i < res.n; i++) {
+		const struct fm_dirsync_user *u = &res.users[i];
+		char shown[FM_DIRSYNC_NOTEMAX];
+
+		fm_hex_encode_upper(u->badge, u->badge_len, hex, sizeof(hex));
+		fm_utf8_clean_shown(
+		    shown, sizeof(shown), u->where, strlen(u->where));
+		printf("%s\n", shown);
+		printf("  login %s, name %s, e-mail %s\n", u->login,
+		    u->full_name[0] ? u->full_name : "-",
+		    u->email[0] ? u->email : "-");
+		printf("  department %s (%s), badge %s, %s%s%s\n",
+		    u->dept_code[0] ? u->dept_code : "-",
+		    u->dept_name[0] ? u->dept_name : "-",
+		    u->badge_len ? hex : "-",
+		    u->disabled ? "disabled" : "enabled",
+		    u->admin ? ", admin" : "", u->finance ? ", finance" : "");
+	}
+	for (int i = 0; i < res.report.nnotes; i++)
+		printf("  note: %s\n", res.report.notes[i]);
+	fm_directory_result_free(&res);
+	return FM_ADMIN_OK;
+}
+
+static const struct fm_grammar_option sync_options[FM_GRAMMAR_OPTTABLE] = {
+    [SYNC_DRY_RUN] = {"dry-run", .kind = FM_GRAMMAR_FLAG,
+        .help = "report what would change, change nothing"},
+    [SYNC_FORCE] = {"force", .kind = FM_GRAMMAR_FLAG,
+        .help = "disable more users than max_disable_percent allows"},
+    [SYNC_USER] = {"user", .help = "look up this one user only"},
+    [SYNC_QUIET] = {"quiet", .kind = FM_GRAMMAR_FLAG,
+        .help = "print nothing when the user is not in the directory"},
+};
+
+static const struct fm_grammar_option import_options[FM_GRAMMAR_OPTTABLE] = {
+    [SYNC_DRY_RUN] = {"dry-run", .kind = FM_GRAMMAR_FLAG,
+        .help = "report what would change, change nothing"},
+    [SYNC_FORCE] = {"force", .kind = FM_GRAMMAR_FLAG,
+        .help = "disable more users than max_disable_percent allows"},
+};
+
+static const struct fm_grammar_option test_options[FM_GRAMMAR_OPTTABLE] = {
+    [TEST_LIMIT] = {"limit", .kind = FM_GRAMMAR_INTEGER, .min = 1, .max = 1000,
+        .invalid = "--limit takes 1 to 1000, not '%s'",
+        .help = "how many entries to show (5)"},
+};
+
+static const struct fm_grammar_command commands[] = {
+    {"directory", "test", "[--limit N]",
+        "connect to the directory and show how its first entries map", 0,
+        .run = directory_test, .options = test_options,
+        .operands = FM_ADMIN_NO_OPERANDS},
+    {"directory", "sync",
+        "[--dry-run] [--force] [--user LOGIN [--quiet]] [--json]",
+        "bring users, departments, roles and badges in line with the "
+        "directory",
+        0, .run = directory_sync, .options = sync_options,
+        .operands = FM_ADMIN_NO_OPERANDS},
+    {"directory", "import", "FILE.csv [--dry-run] [--force] [--json]",
+        "the same from an HR spreadsheet (CSV, UTF-8)", 0,
+        .run = directory_import, .options = import_options,
+        .operands = {1, 1, "expected one CSV file", NULL}},
+};
+
+const struct fm_admin_group fm_admin_group_directory = FM_ADMIN_GROUP(commands);

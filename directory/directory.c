@@ -1,0 +1,470 @@
+/*
+ * directory.c - reading the directory or a spreadsheet into users
+ * (directory.h).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "directory/directory.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/utf8.h"
+#include "directory/csv.h"
+#include "directory/dirmap.h"
+#include "directory/ldapsrc.h"
+
+/* Departments' names from a file or the OUs' descriptions. */
+struct names {
+	char (*code)[FM_DEPTS_CODEMAX];
+	char (*name)[FM_DEPTS_NAMEMAX];
+	size_t n, cap;
+};
+
+struct reading {
+	const struct fm_dirmap *map;
+	struct fm_directory_result *out;
+	struct names names;
+	/* CSV: which column is which field. */
+	char header[FM_CSV_FIELDS][FM_DIRMAP_NAMEMAX];
+	size_t nheader;
+};
+
+static void
+add_note(struct fm_dirsync_report *r, const char *text)
+{
+	if (r->nnotes < FM_DIRSYNC_NOTES)
+		snprintf(r->notes[r->nnotes++], FM_DIRSYNC_NOTEMAX, "%s", text);
+}
+
+bool
+fm_directory_read_password(
+    const char *path, char *buf, size_t size, char *err, size_t errlen)
+{
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (path == NULL || buf == NULL || size < 2 || err == NULL)
+		return false;
+	if (path[0] == '\0') {
+		snprintf(err, errlen,
+		    "[directory] bind_dn is set but "
+		    "password_file is not");
+		return false;
+	}
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "password file %s: %s", path,
+		    errno == ELOOP ? "is a symbolic link" : strerror(errno));
+		return false;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		snprintf(
+		    err, errlen, "password file %s: not a regular file", path);
+		return false;
+	}
+	if ((st.st_mode & 07777) != 0600 && (st.st_mode & 07777) != 0640) {
+		close(fd);
+		snprintf(err, errlen,
+		    "password file %s has mode %04o: refused (it must be "
+		    "0600 or 0640, readable by root and the followme group "
+		    "only)",
+		    path, (unsigned)(st.st_mode & 07777));
+		return false;
+	}
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0) {
+		snprintf(
+		    err, errlen, "password file %s: %s", path, strerror(errno));
+		return false;
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (buf[0] == '\0') {
+		snprintf(err, errlen, "password file %s is empty", path);
+		return false;
+	}
+	return true;
+}
+
+static struct fm_dirsync_user *
+next_user(struct fm_directory_result *out)
+{
+	if (out->n == out->cap) {
+		size_t cap = out->cap ? 2 * out->cap : 1024;
+		void *p = realloc(out->users, cap * sizeof(*out->users));
+
+		if (p == NULL)
+			return NULL;
+		out->users = p;
+		out->cap = cap;
+	}
+	memset(&out->users[out->n], 0, sizeof(out->users[out->n]));
+	return &out->users[out->n];
+}
+
+static bool
+names_add(struct names *nm, const char *code, const char *name)
+{
+	if (nm->n == nm->cap) {
+		size_t cap = nm->cap ? 2 * nm->cap : 64;
+		void *c = realloc(nm->code, cap * sizeof(*nm->code));
+
+		if (c == NULL)
+			return false;
+		nm->code = c;
+		void *m = realloc(nm->name, cap * sizeof(*nm->name));
+		if (m == NULL)
+			return false;
+		nm->name = m;
+		nm->cap = cap;
+	}
+	snprintf(nm->code[nm->n], FM_DEPTS_CODEMAX, "%s", code);
+	snprintf(nm->name[nm->n], FM_DEPTS_NAMEMAX, "%s", name);
+	nm->n++;
+	return true;
+}
+
+static const char *
+names_find(const char *code, void *arg)
+{
+	const struct names *nm = arg;
+
+	for (size_t i = 0; i < nm->n; i++)
+		if (strcmp(nm->code[i], code) == 0)
+			return nm->name[i];
+	return NULL;
+}
+
+static void
+names_free(struct names *nm)
+{
+	free(nm->code);
+	free(nm->name);
+}
+
+/* One mapped entry into the result, or a note on why it is not. */
+static bool
+take(struct reading *rd, const char *dn, const struct fm_dirmap_value *vals,
+    size_t n, const char *where)
+{
+	struct fm_dirsync_user *u = next_user(rd->out);
+	char note[FM_DIRSYNC_NOTEMAX], why[FM_DIRSYNC_NOTEMAX];
+
+	if (u == NULL)
+		return false;
+	rd->out->entries++;
+	snprintf(u->where, sizeof(u->where), "%s", where);
+	if (!fm_dirmap_entry(rd->map, dn, vals, n, names_find, &rd->names, u,
+	        note, sizeof(note), why, sizeof(why))) {
+		rd->out->report.conflicts++;
+		add_note(&rd->out->report, why);
+		return true;
+	}
+	if (note[0] != '\0') {
+		rd->out->report.conflicts++;
+		add_note(&rd->out->report, note);
+	}
+	rd->out->n++;
+	return true;
+}
+
+static bool
+ldap_entry(const char *dn, const struct fm_dirmap_value *vals, size_t n,
+    void *arg, char *err, size_t errlen)
+{
+	if (!take(arg, dn, vals, n, dn)) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	return true;
+}
+
+/* An OU's description names the department its code comes from. */
+static bool
+ou_entry(const char *dn, const struct fm_dirmap_value *vals, size_t n,
+    void *arg, char *err, size_t errlen)
+{
+	struct reading *rd = arg;
+	char ou[FM_DEPTS_NAMEMAX] = "", code[FM_DEPTS_CODEMAX], desc[128] = "";
+
+	(void)dn;
+	for (size_t i = 0; i < n; i++) {
+		if (strcasecmp(vals[i].attr, "ou") == 0 && ou[0] == '\0')
+			snprintf(ou, sizeof(ou), "%.*s", (int)vals[i].len,
+			    vals[i].value);
+		else if (strcasecmp(vals[i].attr, "description") == 0 &&
+		    desc[0] == '\0')
+			fm_utf8_clean(
+			    desc, sizeof(desc), vals[i].value, vals[i].len);
+	}
+	if (ou[0] == '\0' || desc[0] == '\0' ||
+	    !fm_dirmap_code(ou, strlen(ou), code, sizeof(code)))
+		return true;
+	if (!names_add(&rd->names, code, desc)) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	return true;
+}
+
+/* A names file: CODE,NAME records (csv.h), no header. */
+static bool
+names_record(
+    const struct fm_csv_record *rec, void *arg, char *err, size_t errlen)
+{
+	struct reading *rd = arg;
+	char code[FM_DEPTS_CODEMAX];
+
+	if (rec->nfields != 2 ||
+	    !fm_dirmap_code(rec->field[0], rec->len[0], code, sizeof(code))) {
+		snprintf(
+		    err, errlen, "line %zu: expected CODE,NAME", rec->line);
+		return false;
+	}
+	if (!names_add(&rd->names, code, rec->field[1])) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	return true;
+}
+
+static char *
+slurp(const char *path, size_t max, size_t *len, char *err, size_t errlen)
+{
+	struct stat st;
+	char *buf;
+	ssize_t n;
+	size_t got = 0;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    fstat(fd, &st) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > max) {
+		snprintf(err, errlen,
+		    "%s: not a regular file of at most %zu "
+		    "bytes",
+		    path, max);
+		close(fd);
+		return NULL;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		close(fd);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	while (got < (size_t)st.st_size &&
+	    (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	*len = got;
+	return buf;
+}
+
+static bool
+load_names(
+    const struct fm_settings *s, struct reading *rd, char *err, size_t errlen)
+{
+	char sub[FM_CONF_ERRMAX];
+	size_t len = 0;
+	char *buf;
+	bool ok;
+
+	if (s->directory.department_names[0] == '\0')
+		return true;
+	if ((buf = slurp(s->directory.department_names, 16 << 20, &len, err,
+	         errlen)) == NULL)
+		return false;
+	ok = fm_csv_parse(buf, len, names_record, rd, sub, sizeof(sub));
+	free(buf);
+	if (!ok)
+		snprintf(
+		    err, errlen, "%s: %s", s->directory.department_names, sub);
+	return ok;
+}
+
+bool
+fm_directory_fetch(const struct fm_settings *s, const char *password,
+    const char *login, size_t limit, struct fm_directory_result *out, char *err,
+    size_t errlen)
+{
+	struct fm_dirmap map;
+	struct reading rd;
+	const char *attrs[16];
+	const char *ou_attrs[] = {"ou", "description", NULL};
+	char filter[2 * FM_CONF_STRMAX + 300], esc[256];
+	fm_ldapsrc_t *src;
+	bool ok;
+
+	if (s == NULL || out == NULL || err == NULL)
+		return false;
+	memset(out, 0, sizeof(*out));
+	if (!fm_dirmap_from_settings(s, &map, err, errlen))
+		return false;
+	memset(&rd, 0, sizeof(rd));
+	rd.map = &map;
+	rd.out = out;
+	fm_dirmap_attrs(&map, attrs, sizeof(attrs) / sizeof(attrs[0]));
+	if (login != NULL) {
+		if (!fm_ldapsrc_escape(
+		        login, strlen(login), esc, sizeof(esc))) {
+			snprintf(err, errlen, "login too long");
+			return false;
+		}
+		snprintf(filter, sizeof(filter), "(&%s(%s=%s))", map.filter,
+		    map.login, esc);
+	} else
+		snprintf(filter, sizeof(filter), "%s", map.filter);
+	if (!load_names(s, &rd, err, errlen)) {
+		names_free(&rd.names);
+		return false;
+	}
+	if ((src = fm_ldapsrc_open(s, password, err, errlen)) == NULL) {
+		names_free(&rd.names);
+		return false;
+	}
+	ok = (!map.dept_name_from_ou ||
+	         fm_ldapsrc_search(src, "(objectClass=organizationalUnit)",
+	             ou_attrs, 0, ou_entry, &rd, err, errlen)) &&
+	    fm_ldapsrc_search(
+	        src, filter, attrs, limit, ldap_entry, &rd, err, errlen);
+	fm_ldapsrc_close(src);
+	names_free(&rd.names);
+	if (!ok)
+		fm_directory_result_free(out);
+	return ok;
+}
+
+static const char *const csv_fields[] = {"login", "full_name", "email",
+    "department", "department_name", "badge", "disabled", "roles"};
+
+static bool
+csv_header(struct reading *rd, const struct fm_csv_record *rec, char *err,
+    size_t errlen)
+{
+	bool have_login = false;
+
+	for (size_t i = 0; i < rec->nfields; i++) {
+		char name[FM_DIRMAP_NAMEMAX];
+		size_t k, len = rec->len[i];
+		const char *f = rec->field[i];
+
+		while (len > 0 && f[0] == ' ') {
+			f++;
+			len--;
+		}
+		while (len > 0 && f[len - 1] == ' ')
+			len--;
+		snprintf(name, sizeof(name), "%.*s", (int)len, f);
+		for (k = 0; k < sizeof(csv_fields) / sizeof(csv_fields[0]); k++)
+			if (strcasecmp(name, csv_fields[k]) == 0)
+				break;
+		if (k == sizeof(csv_fields) / sizeof(csv_fields[0])) {
+			snprintf(err, errlen,
+			    "line %zu: unknown column '%.40s' (the columns are "
+			    "login, full_name, email, department, "
+			    "department_name, badge, disabled, roles)",
+			    rec->line, name);
+			return false;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(rd->header[j], csv_fields[k]) == 0) {
+				snprintf(err, errlen,
+				    "line %zu: column %s appears twice",
+				    rec->line, csv_fields[k]);
+				return false;
+			}
+		snprintf(
+		    rd->header[i], sizeof(rd->header[i]), "%s", csv_fields[k]);
+		have_login |= k == 0;
+	}
+	rd->nheader = rec->nfields;
+	if (!have_login) {
+		snprintf(err, errlen,
+		    "line %zu: the header has no login column (the header row "
+		    "names the fields: login, full_name, email, department, "
+		    "department_name, badge, disabled, roles)",
+		    rec->line);
+		return false;
+	}
+	return true;
+}
+
+static bool
+csv_record(const struct fm_csv_record *rec, void *arg, char *err, size_t errlen)
+{
+	struct reading *rd = arg;
+	struct fm_dirmap_value vals[FM_CSV_FIELDS];
+	char where[32];
+
+	if (rd->nheader == 0)
+		return csv_header(rd, rec, err, errlen);
+	if (rec->nfields != rd->nheader) {
+		snprintf(err, errlen,
+		    "line %zu: %zu fields where the header has %zu", rec->line,
+		    rec->nfields, rd->nheader);
+		return false;
+	}
+	for (size_t i = 0; i < rec->nfields; i++)
+		vals[i] = (struct fm_dirmap_value){
+		    rd->header[i], rec->field[i], rec->len[i]};
+	snprintf(where, sizeof(where), "line %zu", rec->line);
+	if (!take(rd, NULL, vals, rec->nfields, where)) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	return true;
+}
+
+bool
+fm_directory_read_csv(const struct fm_settings *s, const char *buf, size_t len,
+    struct fm_directory_result *out, char *err, size_t errlen)
+{
+	struct fm_dirmap map;
+	struct reading rd;
+	bool ok;
+
+	if (s == NULL || out == NULL || err == NULL)
+		return false;
+	memset(out, 0, sizeof(*out));
+	if (!fm_dirmap_for_csv(s, &map, err, errlen))
+		return false;
+	memset(&rd, 0, sizeof(rd));
+	rd.map = &map;
+	rd.out = out;
+	ok = load_names(s, &rd, err, errlen) &&
+	    fm_csv_parse(buf, len, csv_record, &rd, err, errlen);
+	if (ok && rd.nheader == 0) {
+		snprintf(err, errlen,
+		    "line 1: the file is empty (expected a "
+		    "header row)");
+		ok = false;
+	}
+	names_free(&rd.names);
+	if (!ok)
+		fm_directory_result_free(out);
+	return ok;
+}
+
+void
+fm_directory_result_free(struct fm_directory_result *r)
+{
+	if (r == NULL)
+		return;
+	free(r->users);
+	r->users = NULL;
+	r->n = r->cap = 0;
+}

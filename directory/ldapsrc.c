@@ -1,0 +1,386 @@
+/*
+ * ldapsrc.c - users from LDAP / Active Directory (ldapsrc.h).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "directory/ldapsrc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lber.h>
+#include <ldap.h>
+
+/* A bound on the pages of one search: 100,000 pages is more entries than
+ * any directory this is for, and a server that never ends its cookie
+ * chain must not keep us forever. */
+#define MAX_PAGES 100000
+/* Values of one entry we keep (memberOf can be long). */
+#define MAX_VALUES 4096
+
+struct fm_ldapsrc {
+	LDAP *ld;
+	char uri[FM_CONF_STRMAX];
+	char base[FM_CONF_STRMAX];
+	struct timeval timeout;
+	int page_size;
+};
+
+/* What went wrong, in words, with the library's diagnostic if any. */
+static void
+say(LDAP *ld, int rc, const char *uri, const char *what, char *err,
+    size_t errlen)
+{
+	char *diag = NULL;
+	const char *hint = "";
+
+	if (ld != NULL)
+		ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
+	/* libldap's word for a TLS failure it has no text for says less
+	 * than the hint below. */
+	if (diag != NULL && strcmp(diag, "(unknown error code)") == 0) {
+		ldap_memfree(diag);
+		diag = NULL;
+	}
+	switch (rc) {
+	case LDAP_SERVER_DOWN:
+	case LDAP_CONNECT_ERROR:
+		hint = " (is the server reachable, and does its certificate "
+		       "match the host name in uri and ca_file?)";
+		break;
+	case LDAP_INVALID_CREDENTIALS:
+		hint = " (check bind_dn and the password file)";
+		break;
+	case LDAP_FILTER_ERROR:
+		hint = " (check filter)";
+		break;
+	case LDAP_SIZELIMIT_EXCEEDED:
+		hint = " (the server's size limit: lower page_size)";
+		break;
+	case LDAP_TIMEOUT:
+		hint = " (raise timeout?)";
+		break;
+	case LDAP_NO_SUCH_OBJECT:
+		hint = " (check base_dn)";
+		break;
+	default:
+		break;
+	}
+	snprintf(err, errlen, "%s %s: %s%s%s%s", what, uri, ldap_err2string(rc),
+	    diag && diag[0] ? " (" : "", diag && diag[0] ? diag : "",
+	    diag && diag[0] ? ")" : "");
+	if (strlen(err) + strlen(hint) < errlen)
+		strcat(err, hint);
+	if (diag != NULL)
+		ldap_memfree(diag);
+}
+
+static bool
+set_options(
+    fm_ldapsrc_t *src, const struct fm_settings *s, char *err, size_t errlen)
+{
+	int v3 = LDAP_VERSION3, demand = LDAP_OPT_X_TLS_DEMAND, zero = 0;
+	void *referrals = s->directory.referrals ? LDAP_OPT_ON : LDAP_OPT_OFF;
+
+	if (ldap_set_option(src->ld, LDAP_OPT_PROTOCOL_VERSION, &v3) !=
+	        LDAP_OPT_SUCCESS ||
+	    ldap_set_option(src->ld, LDAP_OPT_REFERRALS, referrals) !=
+	        LDAP_OPT_SUCCESS ||
+	    ldap_set_option(src->ld, LDAP_OPT_NETWORK_TIMEOUT, &src->timeout) !=
+	        LDAP_OPT_SUCCESS ||
+	    ldap_set_option(src->ld, LDAP_OPT_TIMEOUT, &src->timeout) !=
+	        LDAP_OPT_SUCCESS ||
+	    ldap_set_option(src->ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand) !=
+	        LDAP_OPT_SUCCESS ||
+	    (s->directory.ca_file[0] != '\0' &&
+	        ldap_set_option(src->ld, LDAP_OPT_X_TLS_CACERTFILE,
+	            s->directory.ca_file) != LDAP_OPT_SUCCESS) ||
+	    /* The TLS options above apply to this handle only once it has
+	     * a context of its own. */
+	    ldap_set_option(src->ld, LDAP_OPT_X_TLS_NEWCTX, &zero) !=
+	        LDAP_OPT_SUCCESS) {
+		snprintf(err, errlen,
+		    "cannot set the LDAP options for %s (ca_file %s)", src->uri,
+		    s->directory.ca_file[0] ? s->directory.ca_file
+		                            : "(system)");
+		return false;
+	}
+	return true;
+}
+
+fm_ldapsrc_t *
+fm_ldapsrc_open(
+    const struct fm_settings *s, const char *password, char *err, size_t errlen)
+{
+	struct berval cred = {0, NULL};
+	fm_ldapsrc_t *src;
+	const char *uri;
+	int rc;
+
+	if (s == NULL || err == NULL || errlen == 0)
+		return NULL;
+	uri = s->directory.uri;
+	if (uri[0] == '\0') {
+		snprintf(err, errlen,
+		    "no directory: set uri in the "
+		    "[directory] section of followme.conf");
+		return NULL;
+	}
+	if (strncmp(uri, "ldaps://", 8) != 0 &&
+	    strncmp(uri, "ldap://", 7) != 0 &&
+	    strncmp(uri, "ldapi://", 8) != 0) {
+		snprintf(err, errlen,
+		    "[directory] uri %s: must start with ldaps://, ldap:// "
+		    "(with StartTLS) or ldapi://",
+		    uri);
+		return NULL;
+	}
+	if (s->directory.base_dn[0] == '\0') {
+		snprintf(err, errlen, "[directory] base_dn is not set");
+		return NULL;
+	}
+	/* The site's ldap.conf and a ~/.ldaprc must not change what this
+	 * checks (TLS_REQCERT never, for one). */
+	setenv("LDAPNOINIT", "1", 1);
+	if ((src = calloc(1, sizeof(*src))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	snprintf(src->uri, sizeof(src->uri), "%s", uri);
+	snprintf(src->base, sizeof(src->base), "%s", s->directory.base_dn);
+	src->timeout.tv_sec = (time_t)s->directory.timeout;
+	src->page_size = (int)s->directory.page_size;
+	if ((rc = ldap_initialize(&src->ld, uri)) != LDAP_SUCCESS) {
+		say(NULL, rc, uri, "bad directory uri", err, errlen);
+		goto fail;
+	}
+	if (!set_options(src, s, err, errlen))
+		goto fail;
+	/* ldap:// only with StartTLS: the password and the directory's
+	 * contents never cross the network in clear. */
+	if (strncmp(uri, "ldap://", 7) == 0 &&
+	    (rc = ldap_start_tls_s(src->ld, NULL, NULL)) != LDAP_SUCCESS) {
+		say(src->ld, rc, uri, "StartTLS failed with", err, errlen);
+		goto fail;
+	}
+	if (password != NULL) {
+		cred.bv_val = (char *)password;
+		cred.bv_len = strlen(password);
+	}
+	rc = ldap_sasl_bind_s(src->ld,
+	    s->directory.bind_dn[0] ? s->directory.bind_dn : NULL,
+	    LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
+	if (rc != LDAP_SUCCESS) {
+		say(src->ld, rc, uri, "cannot bind to", err, errlen);
+		goto fail;
+	}
+	return src;
+fail:
+	fm_ldapsrc_close(src);
+	return NULL;
+}
+
+#define MAX_ATTRS 64
+
+/* The values of entry e into vals (grown as needed); returns how many.
+ * What they point into is in keep[] and names[] (*nkeep of each), for
+ * the caller to free. */
+static size_t
+entry_values(LDAP *ld, LDAPMessage *e, struct fm_dirmap_value **vals,
+    size_t *cap, struct berval **keep[MAX_ATTRS], char *names[MAX_ATTRS],
+    size_t *nkeep)
+{
+	BerElement *ber = NULL;
+	size_t n = 0;
+	char *a;
+
+	*nkeep = 0;
+	for (a = ldap_first_attribute(ld, e, &ber); a != NULL;
+	     a = ldap_next_attribute(ld, e, ber)) {
+		struct berval **bv = ldap_get_values_len(ld, e, a);
+
+		keep[*nkeep] = bv;
+		names[(*nkeep)++] = a;
+		for (size_t i = 0;
+		     bv != NULL && bv[i] != NULL && n < MAX_VALUES; i++) {
+			if (n == *cap) {
+				size_t c = *cap ? 2 * *cap : 64;
+				void *p = realloc(*vals, c * sizeof(**vals));
+
+				if (p == NULL)
+					break;
+				*vals = p;
+				*cap = c;
+			}
+			(*vals)[n++] = (struct fm_dirmap_value){
+			    a, bv[i]->bv_val, bv[i]->bv_len};
+		}
+		if (*nkeep == MAX_ATTRS)
+			break;
+	}
+	if (ber != NULL)
+		ber_free(ber, 0);
+	return n;
+}
+
+/* One page's entries through fn. */
+static bool
+page_entries(fm_ldapsrc_t *src, LDAPMessage *res,
+    bool (*fn)(const char *, const struct fm_dirmap_value *, size_t, void *,
+        char *, size_t),
+    void *arg, char *err, size_t errlen)
+{
+	struct fm_dirmap_value *vals = NULL;
+	struct berval **keep[MAX_ATTRS];
+	char *names[MAX_ATTRS];
+	size_t cap = 0, nkeep = 0;
+	bool ok = true;
+
+	for (LDAPMessage *e = ldap_first_entry(src->ld, res); ok && e != NULL;
+	     e = ldap_next_entry(src->ld, e)) {
+		char *dn = ldap_get_dn(src->ld, e);
+		size_t n =
+		    entry_values(src->ld, e, &vals, &cap, keep, names, &nkeep);
+
+		ok = fn(dn ? dn : "", vals, n, arg, err, errlen);
+		for (size_t i = 0; i < nkeep; i++) {
+			if (keep[i] != NULL)
+				ldap_value_free_len(keep[i]);
+			ldap_memfree(names[i]);
+		}
+		if (dn != NULL)
+			ldap_memfree(dn);
+	}
+	free(vals);
+	return ok;
+}
+
+bool
+fm_ldapsrc_search(fm_ldapsrc_t *src, const char *filter,
+    const char *const *attrs, size_t limit,
+    bool (*fn)(const char *dn, const struct fm_dirmap_value *vals, size_t n,
+        void *arg, char *err, size_t errlen),
+    void *arg, char *err, size_t errlen)
+{
+	struct berval cookie = {0, NULL};
+	bool ok = false;
+	int pages;
+
+	if (src == NULL || filter == NULL || fn == NULL || err == NULL)
+		return false;
+	for (pages = 0; pages < MAX_PAGES; pages++) {
+		LDAPControl *page = NULL, *ctrls[2] = {NULL, NULL};
+		LDAPControl **sctrls = NULL, *pr;
+		LDAPMessage *res = NULL;
+		ber_int_t count = 0;
+		int rc, result = LDAP_SUCCESS;
+		bool more;
+
+		if (limit == 0) {
+			rc = ldap_create_page_control(
+			    src->ld, src->page_size, &cookie, 1, &page);
+			if (rc != LDAP_SUCCESS) {
+				say(src->ld, rc, src->uri,
+				    "cannot page a search of", err, errlen);
+				break;
+			}
+			ctrls[0] = page;
+		}
+		rc = ldap_search_ext_s(src->ld, src->base, LDAP_SCOPE_SUBTREE,
+		    filter, (char **)attrs, 0, ctrls, NULL, &src->timeout,
+		    limit > 0 ? (int)limit : 0, &res);
+		if (page != NULL)
+			ldap_control_free(page);
+		if (rc != LDAP_SUCCESS &&
+		    !(limit > 0 && rc == LDAP_SIZELIMIT_EXCEEDED)) {
+			say(src->ld, rc, src->uri, "search failed on", err,
+			    errlen);
+			if (res != NULL)
+				ldap_msgfree(res);
+			break;
+		}
+		if (!page_entries(src, res, fn, arg, err, errlen)) {
+			ldap_msgfree(res);
+			break;
+		}
+		if (limit > 0) {
+			ldap_msgfree(res);
+			ok = true;
+			break;
+		}
+		rc = ldap_parse_result(
+		    src->ld, res, &result, NULL, NULL, NULL, &sctrls, 0);
+		ldap_msgfree(res);
+		if (rc != LDAP_SUCCESS || result != LDAP_SUCCESS) {
+			say(src->ld, rc != LDAP_SUCCESS ? rc : result, src->uri,
+			    "search failed on", err, errlen);
+			ldap_controls_free(sctrls);
+			break;
+		}
+		if (cookie.bv_val != NULL)
+			ber_memfree(cookie.bv_val);
+		cookie = (struct berval){0, NULL};
+		pr = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, sctrls, NULL);
+		if (pr == NULL ||
+		    ldap_parse_pageresponse_control(
+		        src->ld, pr, &count, &cookie) != LDAP_SUCCESS) {
+			snprintf(err, errlen,
+			    "%s did not answer the paged search control "
+			    "(paged results are needed to read the whole "
+			    "directory)",
+			    src->uri);
+			ldap_controls_free(sctrls);
+			break;
+		}
+		ldap_controls_free(sctrls);
+		more = cookie.bv_val != NULL && cookie.bv_len > 0;
+		if (!more) {
+			ok = true;
+			break;
+		}
+	}
+	if (pages == MAX_PAGES)
+		snprintf(err, errlen, "%s: more than %d pages: stopped",
+		    src->uri, MAX_PAGES);
+	if (cookie.bv_val != NULL)
+		ber_memfree(cookie.bv_val);
+	return ok;
+}
+
+void
+fm_ldapsrc_close(fm_ldapsrc_t *src)
+{
+	if (src == NULL)
+		return;
+	if (src->ld != NULL)
+		ldap_unbind_ext_s(src->ld, NULL, NULL);
+	free(src);
+}
+
+bool
+fm_ldapsrc_escape(const char *value, size_t len, char *out, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+
+	if (value == NULL || out == NULL || size == 0)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)value[i];
+
+		if (c == '*' || c == '(' || c == ')' || c == '\\' || c == 0) {
+			if (n + 3 >= size)
+				return false;
+			out[n++] = '\\';
+			out[n++] = hex[c >> 4];
+			out[n++] = hex[c & 15];
+		} else {
+			if (n + 1 >= size)
+				return false;
+			out[n++] = (char)c;
+		}
+	}
+	out[n] = '\0';
+	return true;
+}

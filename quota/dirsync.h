@@ -1,0 +1,80 @@
+/*
+ * dirsync.h - applying what the directory (LDAP, Active Directory or an
+ * HR spreadsheet) says about users, departments, roles and badges to the
+ * store, in one transaction.
+ *
+ * The caller (directory/) reads and maps the entries; this module holds
+ * the rules: a user missing from the directory is disabled, never
+ * deleted, and re-enabled when back; a department change applies from
+ * now on (charges record the department that paid them); the directory's
+ * badges replace its earlier ones and leave badges added by hand alone;
+ * a badge on two users goes to neither; more disabled users than the
+ * safety valve allows refuse the whole sync unless forced.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef FM_DIRSYNC_H
+#define FM_DIRSYNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "quota/depts.h"
+#include "quota/users.h"
+#include "store/badges.h"
+#include "store/store.h"
+
+#define FM_DIRSYNC_EMAILMAX 128
+#define FM_DIRSYNC_WHEREMAX 96
+#define FM_DIRSYNC_BADGEMAX FM_BADGES_UIDMAX
+#define FM_DIRSYNC_NOTES 64
+#define FM_DIRSYNC_NOTEMAX 256
+
+/* One user as the directory describes them. */
+struct fm_dirsync_user {
+	char login[FM_USERS_LOGINMAX];
+	char full_name[FM_USERS_NAMEMAX];
+	char email[FM_DIRSYNC_EMAILMAX];
+	char dept_code[FM_DEPTS_CODEMAX]; /* "" = none */
+	char dept_name[FM_DEPTS_NAMEMAX]; /* "" = the code */
+	uint8_t badge[FM_DIRSYNC_BADGEMAX];
+	size_t badge_len; /* 0 = no badge */
+	bool disabled;    /* disabled in the directory */
+	bool admin, finance;
+	char where[FM_DIRSYNC_WHEREMAX]; /* "line 12", a DN: for reports */
+};
+
+struct fm_dirsync_options {
+	const uint8_t *badge_key; /* FM_BADGES_KEYLEN bytes */
+	bool dry_run;             /* do it all, then roll back */
+	bool force;               /* open the safety valve */
+	/* The entries are a few users looked up by name, not the whole
+	 * directory: nobody else is disabled, no other badge removed. */
+	bool partial;
+	unsigned max_disable_percent;
+};
+
+struct fm_dirsync_report {
+	int64_t users_added, users_updated, users_disabled, users_reenabled;
+	int64_t users_unchanged, depts_added, badges_added, badges_removed;
+	int64_t conflicts; /* badges given to nobody, entries skipped */
+	int nnotes;        /* notes kept (the first FM_DIRSYNC_NOTES) */
+	char notes[FM_DIRSYNC_NOTES][FM_DIRSYNC_NOTEMAX];
+};
+
+/*
+ * 'fm_dirsync_apply()' - make the store say what the n users say (sorted
+ * and marked by the call), by the rules above, in one transaction; with
+ * dry_run, rolled back.  Adds to *report (what changed, or would; the
+ * caller zeroes it, or fills it with what it found reading the
+ * entries).  False
+ * with a sentence in err (errlen bytes) when nothing was changed: the
+ * safety valve, a database error.  Conflicts are not failures: they are
+ * counted and noted in the report.
+ */
+bool fm_dirsync_apply(fm_store_t *store, struct fm_dirsync_user *users,
+    size_t n, const struct fm_dirsync_options *opts,
+    struct fm_dirsync_report *report, char *err, size_t errlen);
+
+#endif

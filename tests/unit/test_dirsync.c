@@ -1,0 +1,178 @@
+/*
+ * test_dirsync.c - unit tests for quota/dirsync.c: the directory's rules
+ * on a real store (added, updated, unchanged, disabled never deleted,
+ * re-enabled, the safety valve, badges' source and conflicts, dry runs,
+ * single-user lookups).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "quota/dirsync.h"
+#include "quota/users.h"
+#include "store/badges.h"
+#include "tests/unit/harness.h"
+#include "tests/unit/store_fixture.h"
+
+static const uint8_t key[FM_BADGES_KEYLEN] = "dirsync test badge key";
+
+static struct fm_dirsync_user
+person(const char *login, const char *dept, uint8_t badge)
+{
+	struct fm_dirsync_user u = {0};
+
+	snprintf(u.login, sizeof(u.login), "%s", login);
+	snprintf(u.full_name, sizeof(u.full_name), "Name of %s", login);
+	snprintf(u.dept_code, sizeof(u.dept_code), "%s", dept);
+	snprintf(u.where, sizeof(u.where), "entry %s", login);
+	if (badge != 0) {
+		u.badge[0] = 4;
+		u.badge[1] = badge;
+		u.badge[2] = badge;
+		u.badge[3] = badge;
+		u.badge_len = 4;
+	}
+	return u;
+}
+
+/* Applies n users with opts; the report in *r. */
+static bool
+apply_dir(fm_store_t *s, struct fm_dirsync_user *u, size_t n, bool force,
+    bool partial, struct fm_dirsync_report *r, char *err, size_t errlen)
+{
+	struct fm_dirsync_options o = {key, false, force, partial, 10};
+
+	memset(r, 0, sizeof(*r));
+	return fm_dirsync_apply(s, u, n, &o, r, err, errlen);
+}
+
+static bool
+has_badge(fm_store_t *s, const char *login, uint8_t b)
+{
+	uint8_t uid[4] = {4, b, b, b};
+	char owner[FM_USERS_LOGINMAX] = "";
+
+	return fm_badges_lookup(s, key, uid, 4, owner, sizeof(owner)) &&
+	    strcmp(owner, login) == 0;
+}
+
+static void
+test_rules(fm_store_t *s)
+{
+	struct fm_dirsync_user dir[12];
+	struct fm_dirsync_report r;
+	struct fm_user u;
+	char err[512];
+	size_t n = 0;
+
+	for (int i = 0; i < 10; i++) {
+		char login[16];
+
+		snprintf(login, sizeof(login), "user%d", i);
+		dir[n++] =
+		    person(login, i < 5 ? "FIN" : "OPS", (uint8_t)(i + 1));
+	}
+	dir[9].disabled = true;
+	ASSERT_TRUE(apply_dir(s, dir, n, false, false, &r, err, sizeof(err)));
+	ASSERT_INT_EQ(r.users_added, 10);
+	ASSERT_INT_EQ(r.depts_added, 2);
+	ASSERT_INT_EQ(r.badges_added, 10);
+	ASSERT_TRUE(fm_users_get(s, "user9", &u));
+	ASSERT_FALSE(u.enabled);
+	ASSERT_TRUE(fm_users_get(s, "user3", &u));
+	ASSERT_STR_EQ(u.dept_code, "FIN");
+	ASSERT_STR_EQ(u.source, "directory");
+	ASSERT_TRUE(has_badge(s, "user3", 4));
+
+	/* The same again: nothing to do. */
+	ASSERT_TRUE(apply_dir(s, dir, n, false, false, &r, err, sizeof(err)));
+	ASSERT_INT_EQ(r.users_unchanged, 10);
+	ASSERT_INT_EQ(r.users_added + r.users_updated + r.badges_added +
+	        r.badges_removed + r.users_disabled + r.depts_added,
+	    0);
+
+	/* A move, a badge given to two, and user9 enabled again. */
+	snprintf(dir[1].dept_code, sizeof(dir[1].dept_code), "OPS");
+	dir[3].badge[1] = dir[3].badge[2] = dir[3].badge[3] = 3;
+	dir[9].disabled = false;
+	ASSERT_TRUE(apply_dir(s, dir, n, false, false, &r, err, sizeof(err)));
+	ASSERT_INT_EQ(r.users_updated, 1);
+	ASSERT_INT_EQ(r.users_reenabled, 1);
+	ASSERT_INT_EQ(r.conflicts, 1);
+	ASSERT_INT_EQ(r.badges_removed, 2);
+	ASSERT_STR_CONTAINS(r.notes[0], "given to neither");
+	ASSERT_FALSE(has_badge(s, "user2", 3));
+	ASSERT_FALSE(has_badge(s, "user3", 3));
+	ASSERT_TRUE(fm_users_get(s, "user1", &u));
+	ASSERT_STR_EQ(u.dept_code, "OPS");
+
+	/* Two missing of nine enabled: over 10 %, refused, nothing
+	 * changed; forced, they are disabled, not deleted. */
+	ASSERT_FALSE(
+	    apply_dir(s, dir, n - 2, false, false, &r, err, sizeof(err)));
+	ASSERT_STR_CONTAINS(
+	    err, "refused: this sync would disable 2 of the 10");
+	ASSERT_TRUE(fm_users_get(s, "user9", &u));
+	ASSERT_TRUE(u.enabled);
+	ASSERT_TRUE(
+	    apply_dir(s, dir, n - 2, true, false, &r, err, sizeof(err)));
+	ASSERT_INT_EQ(r.users_disabled, 2);
+	ASSERT_TRUE(fm_users_get(s, "user9", &u));
+	ASSERT_FALSE(u.enabled);
+	ASSERT_FALSE(has_badge(s, "user9", 10) && u.enabled);
+
+	/* An admin's choice to disable stands; the directory's is undone
+	 * when they are back. */
+	ASSERT_TRUE(fm_users_set_enabled(s, "user0", false));
+	ASSERT_TRUE(apply_dir(s, dir, n, true, false, &r, err, sizeof(err)));
+	ASSERT_INT_EQ(r.users_reenabled, 2);
+	ASSERT_TRUE(fm_users_get(s, "user0", &u));
+	ASSERT_FALSE(u.enabled);
+
+	/* A filter that matches nothing disables nobody. */
+	ASSERT_FALSE(apply_dir(s, NULL, 0, false, false, &r, err, sizeof(err)));
+	ASSERT_STR_CONTAINS(err, "refused");
+}
+
+static void
+test_badges_by_hand(fm_store_t *s)
+{
+	struct fm_dirsync_user dir[3];
+	struct fm_dirsync_report r;
+	struct fm_dirsync_options dry = {key, true, false, false, 10};
+	uint8_t uid[4] = {4, 7, 7, 7};
+	const char *errstr = NULL;
+	char err[512];
+
+	ASSERT_TRUE(fm_users_add(s, "dave", "Dave", NULL, &errstr));
+	ASSERT_TRUE(fm_badges_add(s, key, "dave", uid, 4, "by hand", &errstr));
+	dir[0] = person("erin", "", 7);
+	dir[1] = person("frank", "", 8);
+	dir[2] = person("frank", "", 9); /* twice: the second is skipped */
+	memset(&r, 0, sizeof(r));
+	ASSERT_TRUE(fm_dirsync_apply(s, dir, 3, &dry, &r, err, sizeof(err)));
+	ASSERT_INT_EQ(r.users_added, 2);
+	ASSERT_FALSE(has_badge(s, "frank", 8)); /* a dry run */
+	ASSERT_TRUE(apply_dir(s, dir, 3, false, false, &r, err, sizeof(err)));
+	ASSERT_INT_EQ(r.users_added, 2);
+	ASSERT_INT_EQ(r.conflicts, 2);
+	ASSERT_TRUE(has_badge(s, "dave", 7)); /* by hand: stays */
+	ASSERT_TRUE(has_badge(s, "frank", 8));
+	ASSERT_FALSE(has_badge(s, "frank", 9));
+	/* A lookup of one user touches nobody else. */
+	dir[0] = person("gina", "NEW", 0);
+	ASSERT_TRUE(apply_dir(s, dir, 1, false, true, &r, err, sizeof(err)));
+	ASSERT_INT_EQ(r.users_added, 1);
+	ASSERT_INT_EQ(r.users_disabled, 0);
+	ASSERT_INT_EQ(r.depts_added, 1);
+	ASSERT_TRUE(has_badge(s, "frank", 8));
+}
+
+int
+main(void)
+{
+	RUN_STORE(test_rules);
+	RUN_STORE(test_badges_by_hand);
+	return harness_done();
+}
