@@ -1,6 +1,6 @@
 /*
- * users.c - followme-admin user add|show|list|set-department|set-pin|
- * enable|disable.
+ * users.c - followme-admin user add|show|list|set-department|
+ * set-language|set-pin|enable|disable.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -54,6 +54,8 @@ user_show(struct fm_admin *admin)
 	printf("  department: %s\n", u.dept_code[0] ? u.dept_code : "(none)");
 	printf("  state:      %s\n", u.enabled ? "enabled" : "disabled");
 	printf("  PIN:        %s\n", u.has_pin ? "set" : "not set");
+	printf("  language:   %s\n",
+	    u.language[0] ? u.language : "(the terminal's)");
 	printf("  balance:    %s\n",
 	    fm_money_format(u.account.balance, money, sizeof(money)));
 	printf("  reserved:   %s\n",
@@ -93,6 +95,25 @@ user_set_department(struct fm_admin *admin)
 	        strcmp(dept, "none") == 0 ? NULL : dept, &errstr))
 		return fm_admin_fail("%s: %s", login, errstr);
 	return fm_admin_done("User %s is now in department %s.", login, dept);
+}
+
+static int
+user_set_language(struct fm_admin *admin)
+{
+	const char *login = admin->args.operand[0].text;
+	const char *lang = admin->args.operand[1].text, *errstr = NULL;
+	bool none = strcmp(lang, "none") == 0;
+
+	if (!none && strcmp(lang, "fr") != 0 && strcmp(lang, "en") != 0)
+		return fm_admin_fail(
+		    "%s: the language must be fr, en or none", lang);
+	if (!fm_users_set_language(
+	        admin->store, login, none ? "" : lang, &errstr))
+		return fm_admin_fail("%s: %s", login, errstr);
+	if (none)
+		return fm_admin_done(
+		    "User %s reads each terminal in its own language.", login);
+	return fm_admin_done("User %s reads the terminals in %s.", login, lang);
 }
 
 /* enable and disable: the verb says which. */
@@ -196,6 +217,13 @@ static const struct fm_grammar_command commands[] = {
         .run = user_set_department,
         .operands = {2, 2,
             "expected a login name and a department code (or \"none\")", NULL}},
+    {"user", "set-language", "LOGIN fr|en|none",
+        "set the language a user reads the terminals in", FM_GRAMMAR_STORE,
+        .run = user_set_language,
+        .operands = {2, 2,
+            "expected a login name and a language (fr, en, or none for "
+            "each terminal's own)",
+            NULL}},
     {"user", "set-pin", "LOGIN  (PIN on standard input)",
         "set a user's print PIN (4 to 8 digits)", FM_GRAMMAR_STORE,
         .run = user_set_pin,

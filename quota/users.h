@@ -32,6 +32,7 @@ struct fm_user {
 	bool has_pin;
 	int64_t created_at;
 	struct fm_account account;
+	char language[8]; /* "fr", "en", or "" for the terminal's own */
 };
 
 /* 'fm_users_login_is_valid()' - a POSIX-ish login: 1 to 63 bytes of
@@ -69,6 +70,14 @@ bool fm_users_set_department(fm_store_t *store, const char *login,
 
 /* 'fm_users_set_enabled()' - enable or disable login; false if none. */
 bool fm_users_set_enabled(fm_store_t *store, const char *login, bool enabled);
+
+/*
+ * 'fm_users_set_language()' - the language login reads terminals in:
+ * "fr", "en", or "" for each terminal's own.  False with *errstr for
+ * another value or an unknown user.
+ */
+bool fm_users_set_language(fm_store_t *store, const char *login,
+    const char *language, const char **errstr);
 
 /* 'fm_users_pin_is_valid()' - is pin (len bytes) 4 to 8 digits? */
 bool fm_users_pin_is_valid(const char *pin, size_t len);

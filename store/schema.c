@@ -264,6 +264,12 @@ const char *const fm_schema_migrations[] = {
      * when the document is destroyed.  NULL: a document stored before,
      * sealed under the master key (issue 12). */
     "ALTER TABLE documents ADD COLUMN wrapped_key BLOB;",
+
+    /* 9: the language a user reads the terminal in ('' = the
+     * terminal's own), sent to the terminal at login (issue 15). */
+    "ALTER TABLE users ADD COLUMN language"
+    "  TEXT NOT NULL DEFAULT ''"
+    "  CHECK (language IN ('', 'en', 'fr'));",
 };
 
 const int fm_schema_migration_count =
