@@ -35,11 +35,17 @@ fm_i18n_init(void)
 {
 	enum fm_i18n_lang lang = fm_i18n_env_lang();
 
-	/* A locale that was never generated leaves the program in "C",
+	/* Only what messages need: the character set and the messages.
+	 * Numbers keep the C locale (options, configuration and exports
+	 * are parsed and written with '.'), and amounts and dates are
+	 * written by fm_i18n_money() and fm_i18n_date(), not strftime().
+	 * A locale that was never generated leaves the program in "C",
 	 * where gettext translates nothing: run in C.UTF-8 and name the
 	 * language through LANGUAGE instead. */
-	if (setlocale(LC_ALL, "") == NULL) {
-		setlocale(LC_ALL, "C.UTF-8");
+	if (setlocale(LC_CTYPE, "") == NULL ||
+	    setlocale(LC_MESSAGES, "") == NULL) {
+		setlocale(LC_CTYPE, "C.UTF-8");
+		setlocale(LC_MESSAGES, "C.UTF-8");
 		if (lang != FM_LANG_EN && getenv("LANGUAGE") == NULL)
 			setenv("LANGUAGE", fm_i18n_lang_code(lang), 1);
 	}

@@ -38,10 +38,11 @@ enum fm_i18n_lang {
 #define FM_I18N_DATEMAX 32
 
 /*
- * 'fm_i18n_init()' - for a program: set the locale from the environment
- * and bind the catalogs.  A locale the system lacks (LANG=fr_FR.UTF-8
- * where fr_FR was never generated) still gets its messages: the program
- * runs in C.UTF-8 and asks gettext for that language.
+ * 'fm_i18n_init()' - for a program: set the character set and the
+ * messages (LC_CTYPE, LC_MESSAGES; never LC_NUMERIC) from the
+ * environment and bind the catalogs.  A locale the system lacks
+ * (LANG=fr_FR.UTF-8 where fr_FR was never generated) still gets its messages:
+ * the program runs in C.UTF-8 and asks gettext for that language.
  */
 void fm_i18n_init(void);
 
