@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
+
+#include "common/utf8.h"
 
 /* glibc and GNU gettext: bumped, it makes gettext() forget the
  * translations it found, after LANGUAGE changed (the gettext manual,
@@ -107,6 +110,23 @@ fm_i18n_set_lang(enum fm_i18n_lang lang)
 		setlocale(LC_MESSAGES, "C.UTF-8");
 	setenv("LANGUAGE", fm_i18n_lang_code(lang), 1);
 	++_nl_msg_cat_cntr;
+}
+
+size_t
+fm_i18n_width(const char *s, size_t len)
+{
+	size_t i = 0, cells = 0;
+	long cp;
+	int w;
+
+	if (s == NULL)
+		return 0;
+	while (i < len) {
+		i += fm_utf8_next((const unsigned char *)s + i, len - i, &cp);
+		w = cp < 0 ? 1 : cp < 0x80 ? 1 : wcwidth((wchar_t)cp);
+		cells += w < 0 ? 1 : (size_t)w;
+	}
+	return cells;
 }
 
 /* Digits of mag grouped by thousands with sep, into buf. */

@@ -77,6 +77,14 @@ enum fm_i18n_lang fm_i18n_env_lang(void);
 void fm_i18n_set_lang(enum fm_i18n_lang lang);
 
 /*
+ * 'fm_i18n_width()' - the cells len bytes of UTF-8 text s take on a
+ * terminal: accented letters one, CJK two, combining marks none; an
+ * invalid byte or a character the locale cannot measure counts one.
+ * Needs a UTF-8 LC_CTYPE (fm_i18n_init()) for anything but ASCII.
+ */
+size_t fm_i18n_width(const char *s, size_t len);
+
+/*
  * 'fm_i18n_money()' - amount (minor units) in currency (an ISO 4217
  * code, "" for none) as lang writes it, into buf (size bytes,
  * FM_I18N_MONEYMAX is always enough): French "1 234,50 €" (no-break
