@@ -738,6 +738,7 @@ got_auth(struct fm_termstate *t, const struct fm_proto_msg *m, uint64_t now)
 {
 	char text[FM_PROTO_TEXTMAX];
 	enum fm_i18n_lang lang;
+	size_t n;
 
 	if (m->type == FM_MSG_AUTH_OK) {
 		/* The user's language from here to their logout; a server
@@ -745,9 +746,12 @@ got_auth(struct fm_termstate *t, const struct fm_proto_msg *m, uint64_t now)
 		if (strlen(m->language) == 2 &&
 		    fm_i18n_parse_lang(m->language, 2, &lang))
 			show_lang(t, lang);
-		snprintf(t->currency, sizeof(t->currency), "%s",
-		    strlen(m->currency) < sizeof(t->currency) ? m->currency
-		                                              : "");
+		/* An ISO 4217 code; anything longer is no currency. */
+		n = strlen(m->currency);
+		if (n < sizeof(t->currency))
+			memcpy(t->currency, m->currency, n + 1);
+		else
+			t->currency[0] = '\0';
 		t->logged_in = true;
 		snprintf(t->user, sizeof(t->user), "%s", m->user);
 		snprintf(
