@@ -13,6 +13,7 @@
 
 #include "common/privdrop.h"
 #include "quota/ledger.h"
+#include "quota/policy.h"
 #include "quota/users.h"
 
 int
@@ -22,7 +23,7 @@ fm_admin_fail(const char *fmt, ...)
 
 	fputs("followme-admin: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return FM_ADMIN_FAIL;
@@ -34,7 +35,7 @@ fm_admin_done(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vprintf(_(fmt), ap);
 	va_end(ap);
 	putchar('\n');
 	return FM_ADMIN_OK;
@@ -61,7 +62,7 @@ fm_admin_usage(const struct fm_admin *admin, const char *fmt, ...)
 
 	fputs("followme-admin: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	return usage_line(admin);
 }
@@ -136,6 +137,10 @@ fm_admin_open_store(struct fm_admin *admin)
 		    admin->settings.user);
 		return false;
 	}
+	/* Tables write amounts in the site's currency (display only). */
+	if (!fm_policy_get(admin->store, "currency", admin->currency,
+	        sizeof(admin->currency)))
+		admin->currency[0] = '\0';
 	return open_ledger_key(admin);
 }
 
@@ -146,6 +151,7 @@ fm_admin_list_begin(struct fm_admin *admin, struct fm_table *t,
 	if (admin == NULL || t == NULL)
 		return;
 	fm_table_init(t, stdout, columns, ncolumns, admin->json);
+	fm_table_localize(t, admin->lang, admin->currency);
 	fm_table_begin(t);
 }
 
@@ -193,14 +199,16 @@ enum {
 
 #define C(kind, col, ...) FM_TABLE_##kind(U_##col, __VA_ARGS__)
 static const struct fm_table_column user_columns[U_NCOLUMNS] = {
-    C(COLUMN, LOGIN, "LOGIN", -16, "login", TEXT),
+    C(COLUMN, LOGIN, N_("LOGIN"), -16, "login", TEXT),
     C(JSON, FULL_NAME, "full_name", TEXT),
     C(JSON, DEPARTMENT, "department", TEXT),
-    C(SHOWN, DEPT_SHOWN, "DEPT", -10, TEXT),
-    C(SHOWN, STATE_SHOWN, "STATE", -8, TEXT), C(JSON, ENABLED, "enabled", BOOL),
-    C(JSON, PIN, "pin", BOOL), FM_ADMIN_ACCOUNT_COLUMNS_AT(U_ACCOUNT),
-    C(CLEANED, NAME_SHOWN, "NAME", "  ", NULL), C(JSON, EMAIL, "email", TEXT),
-    C(JSON, ROLES, "roles", TEXT), C(JSON, SOURCE, "source", TEXT)};
+    C(SHOWN, DEPT_SHOWN, N_("DEPT"), -10, TEXT),
+    C(SHOWN, STATE_SHOWN, N_("STATE"), -8, TEXT),
+    C(JSON, ENABLED, "enabled", BOOL), C(JSON, PIN, "pin", BOOL),
+    FM_ADMIN_ACCOUNT_COLUMNS_AT(U_ACCOUNT),
+    C(CLEANED, NAME_SHOWN, N_("NAME"), "  ", NULL),
+    C(JSON, EMAIL, "email", TEXT), C(JSON, ROLES, "roles", TEXT),
+    C(JSON, SOURCE, "source", TEXT)};
 #undef C
 
 void
@@ -219,7 +227,7 @@ user_row(const struct fm_user *u, struct fm_table *t)
 	    [U_FULL_NAME] = {u->full_name, 0},
 	    [U_DEPARTMENT] = {u->dept_code, 0},
 	    [U_DEPT_SHOWN] = {u->dept_code[0] ? u->dept_code : "-", 0},
-	    [U_STATE_SHOWN] = {u->enabled ? "enabled" : "disabled", 0},
+	    [U_STATE_SHOWN] = {u->enabled ? _("enabled") : _("disabled"), 0},
 	    [U_ENABLED] = {NULL, u->enabled},
 	    [U_PIN] = {NULL, u->has_pin},
 	    [U_NAME_SHOWN] = {u->full_name, 0},

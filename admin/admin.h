@@ -20,6 +20,7 @@
 
 #include "admin/grammar.h"
 #include "admin/table.h"
+#include "common/i18n.h"
 #include "common/settings.h"
 #include "quota/accounts.h"
 #include "store/store.h"
@@ -37,6 +38,8 @@ struct fm_admin {
 	bool json;              /* --json given anywhere on the line */
 	int64_t now;            /* time the command started */
 	char operator_name[64]; /* who runs the command, for the ledger */
+	enum fm_i18n_lang lang; /* of the messages and tables (LANG...) */
+	char currency[8];       /* the site's, once the store is open */
 };
 
 /* The commands of one group, in the order --help lists them. */
@@ -65,13 +68,14 @@ struct fm_admin_group {
 
 /*
  * 'fm_admin_fail()' - print "followme-admin: " and the message to
- * stderr; returns FM_ADMIN_FAIL.
+ * stderr, translated (fmt is a msgid of the catalog; po/make-pot.sh
+ * collects it); returns FM_ADMIN_FAIL.
  */
 int fm_admin_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
- * 'fm_admin_done()' - print the message and a newline to stdout, to say
- * what the command did; returns FM_ADMIN_OK.
+ * 'fm_admin_done()' - print the message, translated, and a newline to
+ * stdout, to say what the command did; returns FM_ADMIN_OK.
  */
 int fm_admin_done(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

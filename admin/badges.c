@@ -16,10 +16,10 @@
 enum { B_FINGERPRINT, B_LABEL, B_ADDED, B_LABEL_SHOWN, B_NCOLUMNS };
 
 static const struct fm_table_column badge_columns[B_NCOLUMNS] = {
-    FM_TABLE_COLUMN(B_FINGERPRINT, "FINGERPRINT", -14, "fingerprint", TEXT),
+    FM_TABLE_COLUMN(B_FINGERPRINT, N_("FINGERPRINT"), -14, "fingerprint", TEXT),
     FM_TABLE_JSON(B_LABEL, "label", TEXT),
-    FM_TABLE_COLUMN(B_ADDED, "ADDED", -19, "created_at", TIME),
-    FM_TABLE_CLEANED(B_LABEL_SHOWN, "LABEL", NULL, NULL)};
+    FM_TABLE_COLUMN(B_ADDED, N_("ADDED"), -19, "created_at", TIME),
+    FM_TABLE_CLEANED(B_LABEL_SHOWN, N_("LABEL"), NULL, NULL)};
 
 static bool
 badge_row(const char *fp, const char *label, int64_t at, void *table)

@@ -20,11 +20,11 @@ enum {
 };
 
 static const struct fm_table_column dept_columns[D_NCOLUMNS] = {
-    FM_TABLE_COLUMN(D_CODE, "CODE", -10, "code", TEXT),
+    FM_TABLE_COLUMN(D_CODE, N_("CODE"), -10, "code", TEXT),
     FM_TABLE_JSON(D_NAME, "name", TEXT),
-    FM_TABLE_COLUMN(D_USERS, "USERS", 5, "users", INT),
+    FM_TABLE_COLUMN(D_USERS, N_("USERS"), 5, "users", INT),
     FM_ADMIN_ACCOUNT_COLUMNS_AT(D_ACCOUNT),
-    FM_TABLE_CLEANED(D_NAME_SHOWN, "NAME", "  ", NULL)};
+    FM_TABLE_CLEANED(D_NAME_SHOWN, N_("NAME"), "  ", NULL)};
 
 static bool
 dept_row(const struct fm_dept *d, void *table)
@@ -74,6 +74,7 @@ dept_show(struct fm_admin *admin)
 	if (!fm_depts_get(admin->store, code->text, &d))
 		return fm_admin_fail("no department %s", code->text);
 	fm_table_init(&t, stdout, dept_columns, D_NCOLUMNS, admin->json);
+	fm_table_localize(&t, admin->lang, admin->currency);
 	dept_row(&d, &t);
 	if (admin->json) {
 		fputc('\n', stdout);
@@ -81,6 +82,7 @@ dept_show(struct fm_admin *admin)
 	}
 	printf("Members:\n");
 	fm_admin_user_table(&t, false);
+	fm_table_localize(&t, admin->lang, admin->currency);
 	fm_users_list(admin->store, d.code, fm_admin_user_row, &t);
 	if (t.rows == 0)
 		printf("  (none)\n");

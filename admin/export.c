@@ -114,16 +114,16 @@ enum {
 };
 #define C(kind, col, ...) FM_TABLE_##kind(O_##col, __VA_ARGS__)
 static const struct fm_table_column overdrawn_columns[O_NCOLUMNS] = {
-    C(SHOWN, WHEN, "WHEN", -16, TIME), C(JSON, AT, "at", TIME),
-    C(JSON, ID, "entry", INT), C(COLUMN, JOB, "JOB", 6, "job", INT),
-    C(COLUMN, USER, "USER", -12, "user", TEXT),
+    C(SHOWN, WHEN, N_("WHEN"), -16, TIME), C(JSON, AT, "at", TIME),
+    C(JSON, ID, "entry", INT), C(COLUMN, JOB, N_("JOB"), 6, "job", INT),
+    C(COLUMN, USER, N_("USER"), -12, "user", TEXT),
     C(JSON, KIND, "account_kind", TEXT),
-    C(COLUMN, ACCOUNT, "ACCOUNT", -12, "account", TEXT),
-    C(COLUMN, PRINTER, "PRINTER", -12, "printer", TEXT),
-    C(COLUMN, RESERVED, "RESERVED", 9, "reserved", MONEY),
-    C(COLUMN, CHARGED, "CHARGED", 9, "charged", MONEY),
-    C(COLUMN, BALANCE, "BALANCE", 9, "balance_after", MONEY),
-    C(COLUMN, OVERDRAFT, "OVERDRAFT", 9, "overdraft", MONEY)};
+    C(COLUMN, ACCOUNT, N_("ACCOUNT"), -12, "account", TEXT),
+    C(COLUMN, PRINTER, N_("PRINTER"), -12, "printer", TEXT),
+    C(COLUMN, RESERVED, N_("RESERVED"), 9, "reserved", MONEY),
+    C(COLUMN, CHARGED, N_("CHARGED"), 9, "charged", MONEY),
+    C(COLUMN, BALANCE, N_("BALANCE"), 9, "balance_after", MONEY),
+    C(COLUMN, OVERDRAFT, N_("OVERDRAFT"), 9, "overdraft", MONEY)};
 #undef C
 
 static bool

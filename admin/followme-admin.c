@@ -173,6 +173,10 @@ main(int argc, char **argv)
 	int rc;
 
 	fm_log_init("followme-admin", FM_LOG_STDERR, false);
+	/* Messages and tables in the admin's language; exports (CSV,
+	 * JSON) are never translated. */
+	fm_i18n_init();
+	admin.lang = fm_i18n_env_lang();
 	if ((args = calloc((size_t)argc + 1, sizeof(*args))) == NULL)
 		return fm_admin_fail("out of memory");
 	rc = dispatch(&admin, argc, argv, args);

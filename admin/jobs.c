@@ -45,18 +45,20 @@ enum {
 
 #define C(kind, col, ...) FM_TABLE_##kind(J_##col, __VA_ARGS__)
 static const struct fm_table_column job_columns[J_NCOLUMNS] = {
-    C(COLUMN, ID, "ID", -6, "id", INT), C(JSON, UUID, "uuid", TEXT),
+    C(COLUMN, ID, N_("ID"), -6, "id", INT), C(JSON, UUID, "uuid", TEXT),
     C(JSON, CUPS_JOB_ID, "cups_job_id", INT),
-    C(COLUMN, OWNER, "OWNER", -12, "owner", TEXT), C(JSON, HOST, "host", TEXT),
-    C(JSON, TITLE, "title", TEXT), C(COLUMN, STATE, "STATE", -8, "state", TEXT),
-    C(SHOWN, CREATED_SHOWN, "CREATED", -19, TIME),
-    C(SHOWN, PAGES_SHOWN, "PAGES", 9, TEXT), C(JSON, FORMAT, "format", TEXT),
-    C(JSON, DOCUMENTS, "document_count", INT),
-    C(COLUMN, SIZE, "BYTES", 9, "size", INT),
+    C(COLUMN, OWNER, N_("OWNER"), -12, "owner", TEXT),
+    C(JSON, HOST, "host", TEXT), C(JSON, TITLE, "title", TEXT),
+    C(COLUMN, STATE, N_("STATE"), -8, "state", TEXT),
+    C(SHOWN, CREATED_SHOWN, N_("CREATED"), -19, TIME),
+    C(SHOWN, PAGES_SHOWN, N_("PAGES"), 9, TEXT),
+    C(JSON, FORMAT, "format", TEXT), C(JSON, DOCUMENTS, "document_count", INT),
+    C(COLUMN, SIZE, N_("BYTES"), 9, "size", INT),
     /* A terminal is no place for a title's escape sequences. */
-    C(CLEANED, TITLE_SHOWN, "TITLE", "  ", NULL), C(JSON, PAGES, "pages", INT),
-    C(JSON, COUNTING, "counting", BOOL), C(JSON, COPIES, "copies", INT),
-    C(JSON, SIDES, "sides", TEXT), C(JSON, NUMBER_UP, "number_up", INT),
+    C(CLEANED, TITLE_SHOWN, N_("TITLE"), "  ", NULL),
+    C(JSON, PAGES, "pages", INT), C(JSON, COUNTING, "counting", BOOL),
+    C(JSON, COPIES, "copies", INT), C(JSON, SIDES, "sides", TEXT),
+    C(JSON, NUMBER_UP, "number_up", INT),
     C(JSON, COLOR_MODE, "color_mode", TEXT), C(JSON, MEDIA, "media", TEXT),
     C(JSON, ACCOUNT, "account", TEXT), C(JSON, CREATED, "created_at", TIME),
     C(JSON, EXPIRES, "expires_at", TIME)};
@@ -227,6 +229,7 @@ jobs_show(struct fm_admin *admin)
 		return fm_admin_fail("no job %" PRId64, id);
 	fm_table_init(
 	    &documents, stdout, document_columns, D_NCOLUMNS, admin->json);
+	fm_table_localize(&documents, admin->lang, admin->currency);
 	if (admin->json) {
 		struct fm_table t;
 

@@ -48,11 +48,11 @@ price_set(struct fm_admin *admin)
 enum { E_MEDIA, E_COLOUR, E_SIDES, E_PER, E_AMOUNT, E_NCOLUMNS };
 
 static const struct fm_table_column price_columns[E_NCOLUMNS] = {
-    FM_TABLE_COLUMN(E_MEDIA, "MEDIA", -8, "media", TEXT),
-    FM_TABLE_COLUMN(E_COLOUR, "COLOUR", -7, "colour", TEXT),
-    FM_TABLE_COLUMN(E_SIDES, "SIDES", -8, "sides", TEXT),
-    FM_TABLE_COLUMN(E_PER, "PER", -11, "per", TEXT),
-    FM_TABLE_COLUMN(E_AMOUNT, "AMOUNT", 10, "amount", MONEY)};
+    FM_TABLE_COLUMN(E_MEDIA, N_("MEDIA"), -8, "media", TEXT),
+    FM_TABLE_COLUMN(E_COLOUR, N_("COLOUR"), -7, "colour", TEXT),
+    FM_TABLE_COLUMN(E_SIDES, N_("SIDES"), -8, "sides", TEXT),
+    FM_TABLE_COLUMN(E_PER, N_("PER"), -11, "per", TEXT),
+    FM_TABLE_COLUMN(E_AMOUNT, N_("AMOUNT"), 10, "amount", MONEY)};
 
 static bool
 price_row(const struct fm_price_entry *e, void *table)
@@ -88,6 +88,7 @@ price_show(struct fm_admin *admin)
 		return fm_admin_fail("no price list for %s and no default list",
 		    printer[0] ? printer : "the default");
 	fm_table_init(&t, stdout, price_columns, E_NCOLUMNS, admin->json);
+	fm_table_localize(&t, admin->lang, admin->currency);
 	if (admin->json) {
 		printf("{\"version\":%d,", version);
 		fm_json_key_string(stdout, "printer", printer);
@@ -109,9 +110,9 @@ price_show(struct fm_admin *admin)
 enum { V_VERSION, V_CREATED, V_BY, V_NCOLUMNS };
 
 static const struct fm_table_column version_columns[V_NCOLUMNS] = {
-    FM_TABLE_COLUMN(V_VERSION, "VERSION", -8, "version", INT),
-    FM_TABLE_COLUMN(V_CREATED, "CREATED", -19, "created_at", TIME),
-    FM_TABLE_COLUMN(V_BY, "BY", 0, "created_by", TEXT)};
+    FM_TABLE_COLUMN(V_VERSION, N_("VERSION"), -8, "version", INT),
+    FM_TABLE_COLUMN(V_CREATED, N_("CREATED"), -19, "created_at", TIME),
+    FM_TABLE_COLUMN(V_BY, N_("BY"), 0, "created_by", TEXT)};
 
 static bool
 version_row(int version, int64_t at, const char *by, void *table)

@@ -12,9 +12,9 @@
 enum { P_NAME, P_URI, P_LOCATION, P_NCOLUMNS };
 
 static const struct fm_table_column printer_columns[P_NCOLUMNS] = {
-    FM_TABLE_COLUMN(P_NAME, "NAME", -16, "name", TEXT),
-    FM_TABLE_COLUMN(P_URI, "DESTINATION", -40, "uri", TEXT),
-    FM_TABLE_CLEANED(P_LOCATION, "LOCATION", NULL, "location")};
+    FM_TABLE_COLUMN(P_NAME, N_("NAME"), -16, "name", TEXT),
+    FM_TABLE_COLUMN(P_URI, N_("DESTINATION"), -40, "uri", TEXT),
+    FM_TABLE_CLEANED(P_LOCATION, N_("LOCATION"), NULL, "location")};
 
 static bool
 printer_row(const struct fm_printer *p, void *table)

@@ -17,8 +17,8 @@ enum {
 };
 
 static const struct fm_table_column project_columns[P_NCOLUMNS] = {
-    FM_TABLE_COLUMN(P_CODE, "CODE", -16, "code", TEXT),
-    FM_TABLE_COLUMN(P_MEMBERS, "MEMBERS", 7, "members", INT),
+    FM_TABLE_COLUMN(P_CODE, N_("CODE"), -16, "code", TEXT),
+    FM_TABLE_COLUMN(P_MEMBERS, N_("MEMBERS"), 7, "members", INT),
     FM_ADMIN_ACCOUNT_COLUMNS_AT(P_ACCOUNT)};
 
 static bool

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/i18n.h"
 #include "common/json.h"
 #include "common/money.h"
 #include "common/utf8.h"
@@ -22,7 +23,20 @@ fm_table_init(struct fm_table *t, FILE *f,
 {
 	if (t == NULL)
 		return;
-	*t = (struct fm_table){f, columns, ncolumns, json, 0};
+	*t = (struct fm_table){f, columns, ncolumns, json, 0, FM_LANG_EN, ""};
+}
+
+void
+fm_table_localize(
+    struct fm_table *t, enum fm_i18n_lang lang, const char *currency)
+{
+	if (t == NULL)
+		return;
+	t->lang = lang;
+	snprintf(t->currency, sizeof(t->currency), "%s",
+	    currency != NULL && strlen(currency) < sizeof(t->currency)
+	        ? currency
+	        : "");
 }
 
 const char *
@@ -41,9 +55,13 @@ fm_table_time(int64_t t, char *buf, size_t size)
 
 /* The cell as the table shows it; buf holds CLEANMAX bytes. */
 static const char *
-cell_text(const struct fm_table_column *c, const struct fm_table_cell *cell,
-    char *buf)
+cell_text(const struct fm_table *t, const struct fm_table_column *c,
+    const struct fm_table_cell *cell, char *buf)
 {
+	char day[FM_I18N_DATEMAX];
+	time_t tt = (time_t)cell->number;
+	struct tm tm;
+
 	switch (c->type) {
 	case FM_TABLE_TEXT:
 		if (cell->text == NULL)
@@ -59,9 +77,18 @@ cell_text(const struct fm_table_column *c, const struct fm_table_cell *cell,
 	case FM_TABLE_BOOL:
 		return cell->number != 0 ? "true" : "false";
 	case FM_TABLE_MONEY:
+		if (t->lang == FM_LANG_FR)
+			return fm_i18n_money(
+			    cell->number, t->currency, t->lang, buf, CLEANMAX);
 		return fm_money_format(cell->number, buf, CLEANMAX);
 	case FM_TABLE_TIME:
-		return fm_table_time(cell->number, buf, CLEANMAX);
+		if (t->lang != FM_LANG_FR || cell->number <= 0 ||
+		    localtime_r(&tt, &tm) == NULL)
+			return fm_table_time(cell->number, buf, CLEANMAX);
+		snprintf(buf, CLEANMAX, "%s %02d:%02d:%02d",
+		    fm_i18n_date(tt, t->lang, day, sizeof(day)), tm.tm_hour,
+		    tm.tm_min, tm.tm_sec);
+		return buf;
 	}
 	return "";
 }
@@ -72,6 +99,7 @@ write_line(const struct fm_table *t, const struct fm_table_cell *cells)
 {
 	char buf[CLEANMAX];
 	bool first = true;
+	int w;
 
 	for (size_t i = 0; i < t->ncolumns; i++) {
 		const struct fm_table_column *c = &t->columns[i];
@@ -82,11 +110,17 @@ write_line(const struct fm_table *t, const struct fm_table_cell *cells)
 		if (!first)
 			fputs(c->sep != NULL ? c->sep : " ", t->f);
 		first = false;
-		s = cells != NULL ? cell_text(c, &cells[i], buf) : c->header;
+		s = cells != NULL ? cell_text(t, c, &cells[i], buf)
+		                  : _(c->header);
+		/* Padded by display width: "1,25 €" and "CRÉÉ" take fewer
+		 * cells than bytes. */
+		w = (int)fm_i18n_width(s, strlen(s));
 		if (c->width > 0)
-			fprintf(t->f, "%*s", c->width, s);
+			fprintf(t->f, "%*s%s", c->width > w ? c->width - w : 0,
+			    "", s);
 		else if (c->width < 0)
-			fprintf(t->f, "%-*s", -c->width, s);
+			fprintf(t->f, "%s%*s", s,
+			    -c->width > w ? -c->width - w : 0, "");
 		else
 			fputs(s, t->f);
 	}
@@ -175,5 +209,5 @@ fm_table_end(struct fm_table *t, const char *none)
 	if (t->json)
 		fputs("]\n", t->f);
 	else if (t->rows == 0 && none != NULL)
-		fprintf(t->f, "%s\n", none);
+		fprintf(t->f, "%s\n", _(none));
 }

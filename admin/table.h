@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "common/i18n.h"
+
 /* Room for a time as fm_table_time() writes it. */
 #define FM_TABLE_TIMEMAX 32
 
@@ -94,6 +96,11 @@ struct fm_table {
 	size_t ncolumns;
 	bool json;
 	int rows; /* rows written so far */
+	/* How a table (never JSON) writes amounts and times: English as
+	 * it always did ("1.25", "2026-12-06 14:05:00"), French with the
+	 * site's currency ("1,25 €", "06/12/2026 14:05:00"). */
+	enum fm_i18n_lang lang;
+	char currency[8];
 };
 
 /*
@@ -102,6 +109,14 @@ struct fm_table {
  */
 void fm_table_init(struct fm_table *t, FILE *f,
     const struct fm_table_column *columns, size_t ncolumns, bool json);
+
+/*
+ * 'fm_table_localize()' - write t's table (not its JSON) for people
+ * reading lang, amounts in currency (ISO 4217, "" for none); headings
+ * are translated in either case.
+ */
+void fm_table_localize(
+    struct fm_table *t, enum fm_i18n_lang lang, const char *currency);
 
 /* 'fm_table_begin()' - start a list: "[" in JSON, nothing in a table. */
 void fm_table_begin(struct fm_table *t);

@@ -196,11 +196,11 @@ enum {
 };
 
 static const struct fm_table_column terminal_columns[T_NCOLUMNS] = {
-    FM_TABLE_COLUMN(T_NAME, "TERMINAL", -20, "name", TEXT),
-    FM_TABLE_COLUMN(T_PRINTER, "PRINTER", -24, "printer", TEXT),
+    FM_TABLE_COLUMN(T_NAME, N_("TERMINAL"), -20, "name", TEXT),
+    FM_TABLE_COLUMN(T_PRINTER, N_("PRINTER"), -24, "printer", TEXT),
     FM_TABLE_JSON(T_CERT_SERIAL, "cert_serial", TEXT),
-    FM_TABLE_COLUMN(T_ADDED, "ADDED", -19, "created_at", TIME),
-    FM_TABLE_SHOWN(T_STATE_SHOWN, "STATE", 0, TEXT),
+    FM_TABLE_COLUMN(T_ADDED, N_("ADDED"), -19, "created_at", TIME),
+    FM_TABLE_SHOWN(T_STATE_SHOWN, N_("STATE"), 0, TEXT),
     FM_TABLE_JSON(T_REMOVED, "removed_at", INT)};
 
 static bool

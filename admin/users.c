@@ -1,12 +1,13 @@
 /*
- * users.c - followme-admin user add|show|list|set-department|set-pin|
- * enable|disable.
+ * users.c - followme-admin user add|show|list|set-department|
+ * set-language|set-pin|enable|disable.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "admin/admin.h"
@@ -28,13 +29,42 @@ user_add(struct fm_admin *admin)
 	return fm_admin_done("Added user %s.", login);
 }
 
+/* An amount for people: English as it always was ("1.25"), French with
+ * the site's currency ("1,25 €"); buf holds FM_I18N_MONEYMAX bytes. */
+static const char *
+show_money(const struct fm_admin *admin, int64_t amount, char *buf)
+{
+	if (admin->lang == FM_LANG_FR)
+		return fm_i18n_money(amount, admin->currency, admin->lang, buf,
+		    FM_I18N_MONEYMAX);
+	return fm_money_format(amount, buf, FM_I18N_MONEYMAX);
+}
+
+/* A time for people: "2026-12-06 14:05:00", or in French "06/12/2026
+ * 14:05:00"; buf holds FM_TABLE_TIMEMAX bytes. */
+static const char *
+show_time(const struct fm_admin *admin, int64_t t, char *buf)
+{
+	char day[FM_I18N_DATEMAX];
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (admin->lang != FM_LANG_FR || t <= 0 ||
+	    localtime_r(&tt, &tm) == NULL)
+		return fm_table_time(t, buf, FM_TABLE_TIMEMAX);
+	snprintf(buf, FM_TABLE_TIMEMAX, "%s %02d:%02d:%02d",
+	    fm_i18n_date(tt, admin->lang, day, sizeof(day)), tm.tm_hour,
+	    tm.tm_min, tm.tm_sec);
+	return buf;
+}
+
 static int
 user_show(struct fm_admin *admin)
 {
 	const char *login = admin->args.operand[0].text;
 	struct fm_user u;
 	char name[FM_USERS_NAMEMAX], when[FM_TABLE_TIMEMAX];
-	char money[FM_MONEY_STRMAX];
+	char money[FM_I18N_MONEYMAX];
 
 	if (!fm_users_get(admin->store, login, &u))
 		return fm_admin_fail("no user %s", login);
@@ -49,29 +79,32 @@ user_show(struct fm_admin *admin)
 	/* A terminal is no place for a stored name's escape sequences. */
 	fm_utf8_clean_shown(
 	    name, sizeof(name), u.full_name, strlen(u.full_name));
-	printf("User %s\n", u.login);
-	printf("  name:       %s\n", name);
-	printf("  department: %s\n", u.dept_code[0] ? u.dept_code : "(none)");
-	printf("  state:      %s\n", u.enabled ? "enabled" : "disabled");
-	printf("  source:     %s\n", u.source);
+	printf(_("User %s\n"), u.login);
+	printf(_("  name:       %s\n"), name);
+	printf(_("  department: %s\n"),
+	    u.dept_code[0] ? u.dept_code : _("(none)"));
+	printf(
+	    _("  state:      %s\n"), u.enabled ? _("enabled") : _("disabled"));
+	printf(_("  source:     %s\n"), u.source);
 	if (u.email[0] != '\0') {
 		fm_utf8_clean_shown(
 		    name, sizeof(name), u.email, strlen(u.email));
-		printf("  e-mail:     %s\n", name);
+		printf(_("  e-mail:     %s\n"), name);
 	}
-	printf("  roles:      %s\n", u.roles[0] ? u.roles : "(none)");
-	printf("  PIN:        %s\n", u.has_pin ? "set" : "not set");
-	printf("  balance:    %s\n",
-	    fm_money_format(u.account.balance, money, sizeof(money)));
-	printf("  reserved:   %s\n",
-	    fm_money_format(u.account.held, money, sizeof(money)));
-	printf("  limit:      %s",
-	    u.account.restricted ? "restricted" : "unrestricted");
+	printf(_("  roles:      %s\n"), u.roles[0] ? u.roles : _("(none)"));
+	printf(_("  PIN:        %s\n"), u.has_pin ? _("set") : _("not set"));
+	printf(_("  language:   %s\n"),
+	    u.language[0] ? u.language : _("(the terminal's)"));
+	printf(_("  balance:    %s\n"),
+	    show_money(admin, u.account.balance, money));
+	printf(
+	    _("  reserved:   %s\n"), show_money(admin, u.account.held, money));
+	printf(_("  limit:      %s"),
+	    u.account.restricted ? _("restricted") : _("unrestricted"));
 	if (u.account.restricted)
-		printf(", overdraft %s",
-		    fm_money_format(u.account.overdraft, money, sizeof(money)));
-	printf("\n  created:    %s\n",
-	    fm_table_time(u.created_at, when, sizeof(when)));
+		printf(_(", overdraft %s"),
+		    show_money(admin, u.account.overdraft, money));
+	printf(_("\n  created:    %s\n"), show_time(admin, u.created_at, when));
 	return FM_ADMIN_OK;
 }
 
@@ -83,6 +116,7 @@ user_list(struct fm_admin *admin)
 	struct fm_table t;
 
 	fm_admin_user_table(&t, admin->json);
+	fm_table_localize(&t, admin->lang, admin->currency);
 	fm_table_begin(&t);
 	return fm_admin_list_end(admin, &t,
 	    fm_users_list(admin->store, admin->args.opt[LIST_DEPARTMENT].text,
@@ -102,6 +136,25 @@ user_set_department(struct fm_admin *admin)
 	return fm_admin_done("User %s is now in department %s.", login, dept);
 }
 
+static int
+user_set_language(struct fm_admin *admin)
+{
+	const char *login = admin->args.operand[0].text;
+	const char *lang = admin->args.operand[1].text, *errstr = NULL;
+	bool none = strcmp(lang, "none") == 0;
+
+	if (!none && strcmp(lang, "fr") != 0 && strcmp(lang, "en") != 0)
+		return fm_admin_fail(
+		    "%s: the language must be fr, en or none", lang);
+	if (!fm_users_set_language(
+	        admin->store, login, none ? "" : lang, &errstr))
+		return fm_admin_fail("%s: %s", login, errstr);
+	if (none)
+		return fm_admin_done(
+		    "User %s reads each terminal in its own language.", login);
+	return fm_admin_done("User %s reads the terminals in %s.", login, lang);
+}
+
 /* enable and disable: the verb says which. */
 static int
 user_set_enabled(struct fm_admin *admin)
@@ -111,8 +164,9 @@ user_set_enabled(struct fm_admin *admin)
 
 	if (!fm_users_set_enabled(admin->store, login, enabled))
 		return fm_admin_fail("no user %s", login);
-	return fm_admin_done(
-	    "User %s %s.", login, enabled ? "enabled" : "disabled");
+	if (enabled)
+		return fm_admin_done("User %s enabled.", login);
+	return fm_admin_done("User %s disabled.", login);
 }
 
 /* Reads one line of at most size - 1 bytes from fd 0 into buf, without
@@ -203,6 +257,13 @@ static const struct fm_grammar_command commands[] = {
         .run = user_set_department,
         .operands = {2, 2,
             "expected a login name and a department code (or \"none\")", NULL}},
+    {"user", "set-language", "LOGIN fr|en|none",
+        "set the language a user reads the terminals in", FM_GRAMMAR_STORE,
+        .run = user_set_language,
+        .operands = {2, 2,
+            "expected a login name and a language (fr, en, or none for "
+            "each terminal's own)",
+            NULL}},
     {"user", "set-pin", "LOGIN  (PIN on standard input)",
         "set a user's print PIN (4 to 8 digits)", FM_GRAMMAR_STORE,
         .run = user_set_pin,

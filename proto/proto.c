@@ -38,6 +38,8 @@ enum tag {
 	T_ID,
 	T_JOB,
 	T_MORE_JOBS,
+	T_LANGUAGE,
+	T_CURRENCY,
 	T_COUNT
 };
 
@@ -78,6 +80,8 @@ static const struct field fields[T_COUNT] = {
     [T_ID] = {K_ID, 0, 0},
     [T_JOB] = {K_JOB, 0, 0},
     [T_MORE_JOBS] = F(K_U8, more_jobs),
+    [T_LANGUAGE] = F(K_TEXT, language),
+    [T_CURRENCY] = F(K_TEXT, currency),
 };
 
 #define B(t) (1u << (t))
@@ -106,8 +110,11 @@ static const struct spec specs[] = {
     {FM_MSG_HELLO_OK, "HELLO_OK",
         B(T_VERSION) | B(T_TERMINAL) | B(T_PRINTER) | B(T_TIMEOUT),
         B(T_VERSION) | B(T_TERMINAL) | B(T_PRINTER) | B(T_TIMEOUT)},
+    /* Language and currency only to a terminal that said HELLO with
+     * version 2 or later: an older one refuses fields it does not know. */
     {FM_MSG_AUTH_OK, "AUTH_OK", B(T_USER) | B(T_BALANCE),
-        B(T_USER) | B(T_BALANCE) | B(T_FULL_NAME)},
+        B(T_USER) | B(T_BALANCE) | B(T_FULL_NAME) | B(T_LANGUAGE) |
+            B(T_CURRENCY)},
     {FM_MSG_AUTH_FAIL, "AUTH_FAIL", B(T_CODE) | B(T_MESSAGE),
         B(T_CODE) | B(T_MESSAGE) | B(T_RETRY_AFTER)},
     {FM_MSG_JOB_LIST, "JOB_LIST", B(T_BALANCE),
@@ -284,7 +291,7 @@ fm_proto_encode(const struct fm_proto_msg *m, uint8_t *buf, size_t size)
 		size = FM_PROTO_HEADERLEN + FM_PROTO_MAXMSG;
 	fm_wire_writer_init(&w, buf, size);
 	frame = fm_wire_begin_length(&w, FM_PROTO_HEADERLEN);
-	fm_wire_put_u8(&w, FM_PROTO_VERSION);
+	fm_wire_put_u8(&w, FM_PROTO_FRAME_VERSION);
 	fm_wire_put_u8(&w, (uint8_t)m->type);
 	for (int t = 1; t < T_COUNT; t++) {
 		if (!(s->allowed & B(t)))
@@ -423,7 +430,7 @@ fm_proto_decode(
 		return false;
 	}
 	fm_wire_reader_init(&r, buf, len);
-	if (fm_wire_get_u8(&r) != FM_PROTO_VERSION) {
+	if (fm_wire_get_u8(&r) != FM_PROTO_FRAME_VERSION) {
 		*errstr = "unsupported protocol version";
 		return false;
 	}

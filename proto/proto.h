@@ -6,7 +6,7 @@
  * It runs inside TLS 1.2.  Every message is a frame:
  *
  *   frame:   length be32 (of what follows, 2 to FM_PROTO_MAXMSG) |
- *            version u8 (FM_PROTO_VERSION) | type u8 | fields...
+ *            version u8 (FM_PROTO_FRAME_VERSION) | type u8 | fields...
  *   field:   tag u8 | length be16 | value
  *
  * Values: integers big-endian of their exact width (u8, u32, s64), text
@@ -24,7 +24,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FM_PROTO_VERSION 1
+/* The frame's version byte: the framing itself, which never changed. */
+#define FM_PROTO_FRAME_VERSION 1
+/* HELLO's version: what the terminal understands.  2 adds the user's
+ * language and the site's currency to AUTH_OK; a server answers 1 or 2
+ * and sends only what the terminal's version knows. */
+#define FM_PROTO_VERSION 2
+#define FM_PROTO_VERSION_MIN 1
 #define FM_PROTO_MAXMSG 65536
 #define FM_PROTO_HEADERLEN 4
 #define FM_PROTO_TEXTMAX 256 /* bytes, with the NUL */
@@ -121,6 +127,8 @@ struct fm_proto_msg {
 	char terminal[FM_PROTO_TEXTMAX]; /* HELLO_OK */
 	char printer[FM_PROTO_TEXTMAX];  /* HELLO_OK */
 	char message[FM_PROTO_TEXTMAX];  /* for people; any message */
+	char language[FM_PROTO_TEXTMAX]; /* AUTH_OK (v2): "fr", "en", or "" */
+	char currency[FM_PROTO_TEXTMAX]; /* AUTH_OK (v2): ISO 4217, or "" */
 	char secret[FM_PROTO_SECRETMAX]; /* PIN or password: wipe after use */
 	uint8_t uid[FM_PROTO_UIDMAX];    /* badge */
 	size_t uid_len;

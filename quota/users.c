@@ -148,7 +148,7 @@ fm_users_ensure(fm_store_t *store, const char *login)
 	"SELECT u.id, u.login, u.full_name, coalesce(d.code, ''), u.enabled,"  \
 	" u.pin IS NOT NULL, u.created_at, a.id, a.kind, a.name,"              \
 	" a.restricted, a.overdraft, a.balance, a.held, u.email, u.roles,"     \
-	" u.source FROM users u"                                               \
+	" u.source, u.language FROM users u"                                   \
 	" LEFT JOIN departments d ON d.id = u.department_id"                   \
 	" LEFT JOIN accounts a ON a.id = u.account_id"
 
@@ -158,7 +158,8 @@ static const struct fm_sql_col user_cols[] = {C(INT, id), C(TEXT, login),
     C(INT, created_at), C(INT, account.id), C(TEXT, account.kind),
     C(TEXT, account.name), C(BOOL, account.restricted),
     C(INT, account.overdraft), C(INT, account.balance), C(INT, account.held),
-    C(TEXT, email), C(TEXT, roles), C(TEXT, source), FM_COL_END};
+    C(TEXT, email), C(TEXT, roles), C(TEXT, source), C(TEXT, language),
+    FM_COL_END};
 #undef C
 
 bool
@@ -225,6 +226,36 @@ fm_users_set_enabled(fm_store_t *store, const char *login, bool enabled)
 	           "UPDATE users SET enabled = ?2 WHERE login = ?1",
 	           FM_ARG_TEXT(login), FM_ARG_INT(enabled)) &&
 	    fm_sql_changes(store) == 1;
+}
+
+bool
+fm_users_set_language(fm_store_t *store, const char *login,
+    const char *language, const char **errstr)
+{
+	const char *dummy;
+
+	if (errstr == NULL)
+		errstr = &dummy;
+	if (store == NULL || login == NULL || language == NULL) {
+		*errstr = "missing argument";
+		return false;
+	}
+	if (strcmp(language, "") != 0 && strcmp(language, "fr") != 0 &&
+	    strcmp(language, "en") != 0) {
+		*errstr = "a language is fr or en";
+		return false;
+	}
+	if (!fm_sql_exec(store,
+	        "UPDATE users SET language = ?2 WHERE login = ?1",
+	        FM_ARG_TEXT(login), FM_ARG_TEXT(language))) {
+		*errstr = "database error";
+		return false;
+	}
+	if (fm_sql_changes(store) != 1) {
+		*errstr = "no such user";
+		return false;
+	}
+	return true;
 }
 
 bool

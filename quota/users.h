@@ -33,8 +33,9 @@ struct fm_user {
 	int64_t created_at;
 	struct fm_account account;
 	char email[FM_USERS_NAMEMAX];
-	char roles[32];  /* "admin", "finance", "admin,finance" or "" */
-	char source[16]; /* "manual" or "directory" */
+	char roles[32];   /* "admin", "finance", "admin,finance" or "" */
+	char source[16];  /* "manual" or "directory" */
+	char language[8]; /* "fr", "en", or "" for the terminal's own */
 };
 
 /* 'fm_users_login_is_valid()' - a POSIX-ish login: 1 to 63 bytes of
@@ -72,6 +73,14 @@ bool fm_users_set_department(fm_store_t *store, const char *login,
 
 /* 'fm_users_set_enabled()' - enable or disable login; false if none. */
 bool fm_users_set_enabled(fm_store_t *store, const char *login, bool enabled);
+
+/*
+ * 'fm_users_set_language()' - the language login reads terminals in:
+ * "fr", "en", or "" for each terminal's own.  False with *errstr for
+ * another value or an unknown user.
+ */
+bool fm_users_set_language(fm_store_t *store, const char *login,
+    const char *language, const char **errstr);
 
 /* 'fm_users_pin_is_valid()' - is pin (len bytes) 4 to 8 digits? */
 bool fm_users_pin_is_valid(const char *pin, size_t len);

@@ -18,9 +18,8 @@
 #include <syslog.h>
 
 #include "quota/users.h"
+#include "common/i18n.h"
 #include "common/settings.h"
-
-#define PIN_PROMPT "PIN: "
 
 /* Opens the store named by the config= argument or the default file. */
 static fm_store_t *
@@ -66,7 +65,10 @@ pam_sm_authenticate(pam_handle_t *ph, int flags, int argc, const char **argv)
 	if (pam_get_user(ph, &user, NULL) != PAM_SUCCESS || user == NULL ||
 	    user[0] == '\0')
 		return PAM_USER_UNKNOWN;
-	if ((rc = pam_get_authtok(ph, PAM_AUTHTOK, &pin, PIN_PROMPT)) !=
+	/* The prompt in the language of the program that loaded us (its
+	 * locale, as Linux-PAM's own messages). */
+	fm_i18n_bind();
+	if ((rc = pam_get_authtok(ph, PAM_AUTHTOK, &pin, _("PIN: "))) !=
 	    PAM_SUCCESS)
 		return rc == PAM_CONV_AGAIN ? PAM_INCOMPLETE : PAM_AUTH_ERR;
 	if (pin == NULL || pin[0] == '\0')

@@ -28,6 +28,7 @@
 #include "release/sandbox.h"
 #include "common/money.h"
 #include "store/printers.h"
+#include "quota/policy.h"
 #include "quota/users.h"
 #include "release/charge.h"
 #include "release/pki.h"
@@ -41,6 +42,7 @@ struct session {
 	fm_tls_t *tls;
 	struct fm_terminal terminal;
 	bool hello;
+	uint32_t version; /* the HELLO's: what the terminal understands */
 	char user[FM_PROTO_TEXTMAX]; /* "" until someone logs in */
 	bool by_secret; /* user gave a PIN or password, not only a badge */
 	struct fm_proto_msg out; /* reply being built */
@@ -105,12 +107,17 @@ full_name(const char *user, char *buf, size_t size)
 static bool
 handle_hello(struct session *s, const struct fm_proto_msg *m)
 {
-	if (m->version != FM_PROTO_VERSION)
+	if (m->version < FM_PROTO_VERSION_MIN)
 		return send_error(s, FM_CODE_VERSION,
-		    "This server speaks protocol version %d", FM_PROTO_VERSION);
+		    "This server speaks protocol versions %d to %d",
+		    FM_PROTO_VERSION_MIN, FM_PROTO_VERSION);
+	/* A newer terminal gets what this server speaks; it may then use
+	 * no more than that. */
+	s->version =
+	    m->version < FM_PROTO_VERSION ? m->version : FM_PROTO_VERSION;
 	s->hello = true;
 	fm_proto_init(&s->out, FM_MSG_HELLO_OK);
-	s->out.version = FM_PROTO_VERSION;
+	s->out.version = s->version;
 	snprintf(
 	    s->out.terminal, sizeof(s->out.terminal), "%s", s->terminal.name);
 	snprintf(
@@ -277,6 +284,18 @@ logged_in(struct session *s, const char *user, bool by_secret)
 	else
 		full_name(user, s->out.full_name, sizeof(s->out.full_name));
 	s->out.balance = user_balance(s, user);
+	/* The terminal shows its screens in the user's language and
+	 * amounts in the site's currency: it translates, this session
+	 * does not (it runs confined, one server for terminals in every
+	 * language).  A version 1 terminal would refuse both fields. */
+	if (s->version >= 2) {
+		if (fm_users_get(s->ctx->store, user, &u))
+			snprintf(s->out.language, sizeof(s->out.language), "%s",
+			    u.language);
+		if (!fm_policy_get(s->ctx->store, "currency", s->out.currency,
+		        sizeof(s->out.currency)))
+			s->out.currency[0] = '\0';
+	}
 	return send_msg(s);
 }
 

@@ -7,6 +7,7 @@ libclang-rt-14-dev libcups2-dev libnfc-dev libnfc-bin libpam0g-dev
 libsqlite3-dev sqlite3 libmbedtls-dev libqpdf-dev qpdf zlib1g-dev libinih-dev
 libncurses-dev cups cups-daemon cups-client cups-core-drivers cups-filters
 cups-ipp-utils dbus libpam-wrapper pamtester ghostscript openssl tmux python3 bc
+gettext
 iproute2 libldap-dev slapd ldap-utils
 libxkbcommon-dev xkb-data
 procps psmisc util-linux passwd tzdata systemd strace

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "common/fdpass.h"
+#include "common/i18n.h"
 #include "common/settings.h"
 #include "spooler/ingestmsg.h"
 #include "spooler/options.h"
@@ -81,7 +82,7 @@ open_data(int argc, char **argv, uint64_t max, bool *too_large)
 	if (argc == 7) {
 		fd = open(argv[6], O_RDONLY | O_CLOEXEC | O_NOCTTY);
 		if (fd < 0)
-			say("ERROR", "Cannot open the print data: %s",
+			say("ERROR", _("Cannot open the print data: %s"),
 			    strerror(errno));
 		return fd;
 	}
@@ -90,7 +91,7 @@ open_data(int argc, char **argv, uint64_t max, bool *too_large)
 	fd = open(tmpdir && tmpdir[0] ? tmpdir : "/tmp",
 	    O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		say("ERROR", "Cannot create a temporary file: %s",
+		say("ERROR", _("Cannot create a temporary file: %s"),
 		    strerror(errno));
 		return -1;
 	}
@@ -104,7 +105,7 @@ open_data(int argc, char **argv, uint64_t max, bool *too_large)
 		if (n < 0 && errno == EINTR && !terminated)
 			continue;
 		if (n < 0 && !terminated)
-			say("ERROR", "Cannot copy the print data: %s",
+			say("ERROR", _("Cannot copy the print data: %s"),
 			    strerror(errno));
 		if (n < 0 || terminated)
 			goto fail;
@@ -132,8 +133,8 @@ open_data(int argc, char **argv, uint64_t max, bool *too_large)
 				continue;
 			if (w < 0) {
 				say("ERROR",
-				    "Cannot write a temporary file: "
-				    "%s",
+				    _("Cannot write a temporary file: "
+				      "%s"),
 				    strerror(errno));
 				goto fail;
 			}
@@ -220,6 +221,10 @@ main(int argc, char **argv)
 		    argv[0]);
 		return CUPS_BACKEND_FAILED;
 	}
+	/* cupsd sets LANG from the job's attributes-natural-language:
+	 * the lines lpstat and the print dialog show are in the language
+	 * of whoever printed. */
+	fm_i18n_init();
 	signal(SIGPIPE, SIG_IGN);
 	sa.sa_handler = on_sigterm;
 	sigaction(SIGTERM, &sa, NULL);
@@ -227,19 +232,19 @@ main(int argc, char **argv)
 	if (!fm_settings_load(&settings, NULL, err, sizeof(err))) {
 		/* A broken configuration is the admin's to fix; keep the
 		 * job queued in CUPS until then. */
-		say("ERROR", "Followme configuration: %s", err);
+		say("ERROR", _("Followme configuration: %s"), err);
 		return CUPS_BACKEND_RETRY;
 	}
 	if (!fm_ticket_from_backend(
 	        &ticket, argc, argv, env_lookup, &notes, err, sizeof(err))) {
-		say("ERROR", "Job cannot be held: %s", err);
+		say("ERROR", _("Job cannot be held: %s"), err);
 		return CUPS_BACKEND_CANCEL;
 	}
 	if (notes & FM_TICKET_NOTE_TITLE_SHORTENED)
-		say("INFO", "Job title shortened to %d bytes",
+		say("INFO", _("Job title shortened to %d bytes"),
 		    FM_TICKET_TITLEMAX - 1);
 	if (fm_settings_user_denied(&settings, ticket.owner)) {
-		say("ERROR", "User %s may not use secure printing",
+		say("ERROR", _("User %s may not use secure printing"),
 		    ticket.owner);
 		return CUPS_BACKEND_CANCEL;
 	}
@@ -247,23 +252,23 @@ main(int argc, char **argv)
 	if (terminated)
 		return CUPS_BACKEND_FAILED;
 	if (too_large) {
-		say("ERROR", "Job is larger than the maximum of %llu bytes",
+		say("ERROR", _("Job is larger than the maximum of %llu bytes"),
 		    (unsigned long long)settings.max_job_size);
 		return CUPS_BACKEND_CANCEL;
 	}
 	if (fd < 0)
 		return CUPS_BACKEND_RETRY;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		say("ERROR", "Print data is not a regular file");
+		say("ERROR", _("Print data is not a regular file"));
 		return CUPS_BACKEND_RETRY;
 	}
 	ticket.size = (uint64_t)st.st_size;
 	if (ticket.size == 0) {
-		say("ERROR", "Job is empty (0 bytes): nothing to hold");
+		say("ERROR", _("Job is empty (0 bytes): nothing to hold"));
 		return CUPS_BACKEND_CANCEL;
 	}
 	if (ticket.size > settings.max_job_size) {
-		say("ERROR", "Job is larger than the maximum of %llu bytes",
+		say("ERROR", _("Job is larger than the maximum of %llu bytes"),
 		    (unsigned long long)settings.max_job_size);
 		return CUPS_BACKEND_CANCEL;
 	}
@@ -288,34 +293,34 @@ main(int argc, char **argv)
 			ticket.color_pages = (uint32_t)pc.color_pages;
 		}
 		if (pc.status == FM_PC_OK)
-			say("INFO", "%llu page(s)",
+			say("INFO", P_("%llu page", "%llu pages", pc.pages),
 			    (unsigned long long)pc.pages);
 		else if (pc.needs_renderer)
 			say("INFO", "Pages counted once the job is held");
 	}
 
-	say("INFO", "Handing the job to the Followme server");
+	say("INFO", _("Handing the job to the Followme server"));
 	if (!hand_over(sock, &ticket, fd, &reply)) {
 		say("INFO",
-		    "Followme server unavailable; the job will be "
-		    "retried");
+		    _("Followme server unavailable; the job will be "
+		      "retried"));
 		return CUPS_BACKEND_RETRY;
 	}
 	close(fd);
 	switch (reply.status) {
 	case FM_INGEST_STORED:
 	case FM_INGEST_DUPLICATE:
-		say("INFO", "Held for %s: release it at any printer",
+		say("INFO", _("Held for %s: release it at any printer"),
 		    ticket.owner);
 		return CUPS_BACKEND_OK;
 	case FM_INGEST_RETRY:
 		say("INFO",
-		    "Followme server cannot hold the job now (%s); "
-		    "it will be retried",
+		    _("Followme server cannot hold the job now (%s); "
+		      "it will be retried"),
 		    reply.message);
 		return CUPS_BACKEND_RETRY;
 	case FM_INGEST_REFUSED:
-		say("ERROR", "Job cannot be held: %s", reply.message);
+		say("ERROR", _("Job cannot be held: %s"), reply.message);
 		return CUPS_BACKEND_CANCEL;
 	}
 	return CUPS_BACKEND_RETRY;

@@ -285,6 +285,12 @@ const char *const fm_schema_migrations[] = {
     "ALTER TABLE badges ADD COLUMN source TEXT NOT NULL DEFAULT 'manual'"
     "  CHECK (source IN ('manual', 'directory'));"
     "CREATE INDEX badges_by_source ON badges(source);",
+
+    /* 11: the language a user reads the terminal in ('' = the
+     * terminal's own), sent to the terminal at login (issue 15). */
+    "ALTER TABLE users ADD COLUMN language"
+    "  TEXT NOT NULL DEFAULT ''"
+    "  CHECK (language IN ('', 'en', 'fr'));",
 };
 
 const int fm_schema_migration_count =

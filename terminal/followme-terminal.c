@@ -26,6 +26,7 @@
 #include "badge/reader.h"
 #include "common/child.h"
 #include "common/clock.h"
+#include "common/i18n.h"
 #include "common/log.h"
 #include "common/stop.h"
 #include "terminal/client.h"
@@ -113,6 +114,29 @@ begin_connect(struct terminal *term)
 	    fm_clock_ms() + (uint64_t)term->conf.connect_timeout * 1000;
 }
 
+/* A server older than this terminal refused its HELLO: say it again as
+ * version 1, which every server speaks (the user's language is then not
+ * sent: the terminal shows its own).  The answer goes into m. */
+static bool
+hello_again(fm_tls_t *tls, struct fm_proto_msg *m, char *err, size_t errlen)
+{
+	const char *errstr = NULL;
+
+	fm_log_info("the server speaks an older protocol: using version 1");
+	fm_proto_init(m, FM_MSG_HELLO);
+	m->version = FM_PROTO_VERSION_MIN;
+	if (!fm_protoio_send(tls, m)) {
+		snprintf(err, errlen, "cannot send hello");
+		return false;
+	}
+	if (fm_protoio_recv(tls, m, &errstr) != FM_PROTOIO_OK) {
+		snprintf(err, errlen, "no answer to hello%s%s",
+		    errstr ? ": " : "", errstr ? errstr : "");
+		return false;
+	}
+	return true;
+}
+
 /* The TCP connection is up on fd: TLS, then hello. */
 static void
 finish_connect(struct terminal *term, int fd)
@@ -135,6 +159,9 @@ finish_connect(struct terminal *term, int fd)
 	else if (fm_protoio_recv(tls, &m, &errstr) != FM_PROTOIO_OK)
 		snprintf(err, sizeof(err), "no answer to hello%s%s",
 		    errstr ? ": " : "", errstr ? errstr : "");
+	else if (m.type == FM_MSG_ERROR && m.code == FM_CODE_VERSION &&
+	    !hello_again(tls, &m, err, sizeof(err)))
+		; /* err says why */
 	else if (m.type != FM_MSG_HELLO_OK)
 		snprintf(err, sizeof(err), "server refused: %.200s", m.message);
 	else {
@@ -451,7 +478,7 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
-	setlocale(LC_ALL, "");
+	fm_i18n_init();
 	term.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	if (!fm_termconf_load(config, &term.conf, err, sizeof(err))) {
 		fprintf(stderr, "followme-terminal: %s\n", err);
@@ -496,6 +523,7 @@ main(int argc, char **argv)
 	}
 	fm_termstate_init(&term.state, term.conf.headless,
 	    term.conf.idle_timeout * 1000, term.conf.result_time * 1000);
+	fm_termstate_set_lang(&term.state, term.conf.lang);
 	term.state.has_reader = term.conf.have_reader;
 	if (term.conf.have_reader &&
 	    (term.reader = fm_reader_open(&term.conf.reader, &errstr)) ==

@@ -33,6 +33,7 @@ static const struct fm_conf_key termconf_keys[] = {
     KEY("terminal", "headless", FM_CONF_BOOL, headless, 0, 0),
     KEY("terminal", "idle_timeout", FM_CONF_DURATION, idle_timeout, 5, 3600),
     KEY("terminal", "result_time", FM_CONF_DURATION, result_time, 1, 600),
+    KEY("terminal", "language", FM_CONF_STRING, language, 0, 0),
     FEEDBACK("released", FM_OUTCOME_RELEASED),
     FEEDBACK("nothing", FM_OUTCOME_NOTHING),
     FEEDBACK("unknown_badge", FM_OUTCOME_UNKNOWN_BADGE),
@@ -154,6 +155,14 @@ derive(struct fm_termconf *c, char *err, size_t errlen)
 	/* Both sizes are FM_CONF_STRMAX or larger: these always fit. */
 	snprintf(r->connstring, sizeof(r->connstring), "%s", c->connstring);
 	snprintf(r->device, sizeof(r->device), "%s", c->device);
+	/* Unset: the language of the terminal's locale. */
+	if (c->language[0] == '\0')
+		c->lang = fm_i18n_env_lang();
+	else if (!fm_i18n_parse_lang(
+	             c->language, strlen(c->language), &c->lang) ||
+	    strlen(c->language) != 2)
+		return fail(err, errlen,
+		    "[terminal] language '%s' must be fr or en", c->language);
 	if (c->headless && !c->have_reader)
 		return fail(
 		    err, errlen, "%s", "a headless terminal needs a [reader]");

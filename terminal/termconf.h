@@ -7,7 +7,8 @@
  *               connect_timeout
  *   [reader]    type (nfc, wedge, none), connstring, poll, device, input,
  *               layout, format
- *   [terminal]  headless, idle_timeout, result_time
+ *   [terminal]  headless, idle_timeout, result_time, language (fr or
+ *               en; unset: the locale's)
  *   [feedback]  released, nothing, unknown_badge, over_quota,
  *               printer_error, server_unavailable, denied: shell commands
  *               a headless terminal runs for each outcome
@@ -26,6 +27,7 @@
 
 #include "badge/reader.h"
 #include "common/conf.h"
+#include "common/i18n.h"
 
 /* What a headless terminal reports after a tap; each has a command. */
 enum fm_term_outcome {
@@ -60,12 +62,14 @@ struct fm_termconf {
 	bool headless;
 	uint64_t idle_timeout; /* seconds without a key before logout */
 	uint64_t result_time;  /* seconds a release result stays shown */
+	char language[FM_CONF_STRMAX];
 	/* [feedback], indexed by enum fm_term_outcome */
 	char feedback[FM_OUTCOME_COUNT][FM_CONF_STRMAX];
 
 	/* Derived by fm_termconf_parse(). */
 	char host[FM_CONF_STRMAX], port[16];
 	bool have_reader;
+	enum fm_i18n_lang lang; /* language, or the locale's */
 	struct fm_reader_config reader;
 };
 

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/money.h"
+#include "common/i18n.h"
 #include "terminal/termtext.h"
 
 #define MIN_COLS 30
@@ -55,9 +55,17 @@ put(int y, int x, const char *text, int width, bool utf8)
 static int
 cells_of(const char *text, size_t len, bool utf8)
 {
-	char buf[1024];
+	return (int)fm_termtext_width(text, len, utf8);
+}
 
-	return (int)fm_termtext_fit(buf, sizeof(buf), text, len, 4096, utf8);
+/* Draws text in the width cells from x, flush right; padding counts
+ * cells, not bytes ("0,30 €" is 6 cells in 9 bytes). */
+static void
+put_right(int y, int x, int width, const char *text, bool utf8)
+{
+	int w = cells_of(text, strlen(text), utf8);
+
+	put(y, w < width ? x + width - w : x, text, width, utf8);
 }
 
 static void
@@ -111,25 +119,20 @@ bar(int y, const char *left, const char *right, bool utf8)
 	attroff(A_REVERSE);
 }
 
-static const char *
-money(int64_t amount, char *buf)
-{
-	return fm_money_format(amount, buf, FM_MONEY_STRMAX);
-}
-
 static void
 age(int64_t created, time_t wall, char *buf, size_t size)
 {
 	int64_t s = (int64_t)wall - created;
 
+	/* TRANSLATORS: ages in the job list, at most 7 cells. */
 	if (s < 60)
-		snprintf(buf, size, "now");
+		snprintf(buf, size, "%s", _("now"));
 	else if (s < 3600)
-		snprintf(buf, size, "%lld min", (long long)(s / 60));
+		snprintf(buf, size, _("%lld min"), (long long)(s / 60));
 	else if (s < 86400)
-		snprintf(buf, size, "%lld h", (long long)(s / 3600));
+		snprintf(buf, size, _("%lld h"), (long long)(s / 3600));
 	else
-		snprintf(buf, size, "%lld d", (long long)(s / 86400));
+		snprintf(buf, size, _("%lld d"), (long long)(s / 86400));
 }
 
 static void
@@ -138,22 +141,29 @@ draw_jobs(const struct fm_termstate *t, time_t wall, bool utf8)
 	/* Columns from the right; the title takes what is left, and
 	 * narrow screens lose the age and colour columns first. */
 	bool wide = COLS >= 60, mid = COLS >= 44;
-	int first = 3, rows = LINES - 6, top = 0, w;
-	int title_w = COLS - 6 - 12 - (mid ? 7 : 0) - (wide ? 8 : 0) - 6;
-	char buf[128], cost[32];
+	int first = 3, rows = LINES - 6, top = 0;
+	/* Column widths in cells: pages, cost, colour, age. */
+	enum { PAGES_W = 5, COST_W = 12, COLOUR_W = 7, AGE_W = 7 };
+	int title_w = COLS - 5 - 1 - PAGES_W - 1 - COST_W - 1 -
+	    (mid ? COLOUR_W + 1 : 0) - (wide ? AGE_W : 0) - 1;
+	int x_pages = 5 + title_w + 1, x_cost = x_pages + PAGES_W + 1;
+	int x_colour = x_cost + COST_W + 1, x_age = x_colour + COLOUR_W + 1;
+	char buf[128], cost[64];
 
 	if (t->njobs == 0) {
-		put_center(LINES / 2 - 1, "You have no jobs waiting.", utf8);
-		put_center(LINES / 2, "Press Enter or Back to log out.", utf8);
+		put_center(LINES / 2 - 1, _("You have no jobs waiting."), utf8);
+		put_center(
+		    LINES / 2, _("Press Enter or Back to log out."), utf8);
 		return;
 	}
 	attron(A_BOLD);
-	mvprintw(
-	    2, 1, "    %-*s %5s %11s", title_w, "Document", "Pages", "Cost");
+	put(2, 5, _("Document"), title_w, utf8);
+	put_right(2, x_pages, PAGES_W, _("Pages"), utf8);
+	put_right(2, x_cost, COST_W, _("Cost"), utf8);
 	if (mid)
-		printw(" %-6s", "Colour");
+		put(2, x_colour, _("Colour"), COLOUR_W, utf8);
 	if (wide)
-		printw(" %7s", "Age");
+		put_right(2, x_age, AGE_W, _("Age"), utf8);
 	attroff(A_BOLD);
 	if (t->more_jobs)
 		rows--;
@@ -169,48 +179,44 @@ draw_jobs(const struct fm_termstate *t, time_t wall, bool utf8)
 		mvhline(y, 0, ' ', COLS);
 		mvaddstr(y, x, t->marked[i] ? "[x] " : "[ ] ");
 		x += 4;
-		if (put(y, x, j->title[0] ? j->title : "(untitled)", title_w,
+		if (put(y, x, j->title[0] ? j->title : _("(untitled)"), title_w,
 		        utf8) == 0)
-			put(y, x, "(untitled)", title_w, utf8);
-		x += title_w + 1;
+			put(y, x, _("(untitled)"), title_w, utf8);
 		if (j->pages > 0)
-			snprintf(buf, sizeof(buf), "%5u", j->pages);
+			snprintf(buf, sizeof(buf), "%u", j->pages);
 		else
-			snprintf(buf, sizeof(buf), "%5s", "?");
-		mvaddstr(y, x, buf);
-		/* "up to 2.50": a job whose pages are unknown is not free.
-		 * Right-aligned by cells: "counting\u2026" is longer in bytes.
-		 */
-		fm_termstate_cost_text(j, cost, sizeof(cost));
-		w = cells_of(cost, strlen(cost), utf8);
-		put(y, x + 6 + (w < 11 ? 11 - w : 0), cost, 11, utf8);
-		x += 18;
+			snprintf(buf, sizeof(buf), "?");
+		put_right(y, x_pages, PAGES_W, buf, utf8);
+		/* "up to 2.50": a job whose pages are unknown is not free. */
+		put_right(y, x_cost, COST_W,
+		    fm_termstate_cost_text(t, j, cost, sizeof(cost)), utf8);
 		if (mid)
-			mvprintw(y, x, "%-6s",
+			put(y, x_colour,
 			    j->pages == 0             ? "?"
-			        : j->color_pages == 0 ? "mono"
-			                              : "colour");
+			        : j->color_pages == 0 ? _("mono")
+			                              : _("colour"),
+			    COLOUR_W, utf8);
 		if (wide) {
 			age(j->created_at, wall, buf, sizeof(buf));
-			mvprintw(y, x + 7, "%7s", buf);
+			put_right(y, x_age, AGE_W, buf, utf8);
 		}
 		if (i == t->cursor)
 			attroff(A_REVERSE);
 	}
 	if (t->more_jobs)
 		put(first + rows, 5,
-		    "More jobs are held: showing the first 64.", COLS - 6,
+		    _("More jobs are held: showing the first 64."), COLS - 6,
 		    utf8);
 }
 
 static void
 draw_actions(const struct fm_termstate *t, bool utf8)
 {
-	static const char *const items[FM_ACTION_COUNT] = {
-	    [FM_ACTION_PRINT] = "Print",
-	    [FM_ACTION_OPTIONS] = "Print with options...",
-	    [FM_ACTION_DELETE] = "Delete",
-	    [FM_ACTION_EXTEND] = "Keep longer",
+	const char *const items[FM_ACTION_COUNT] = {
+	    [FM_ACTION_PRINT] = _("Print"),
+	    [FM_ACTION_OPTIONS] = _("Print with options..."),
+	    [FM_ACTION_DELETE] = _("Delete"),
+	    [FM_ACTION_EXTEND] = _("Keep longer"),
 	};
 	size_t n = fm_termstate_selected(t);
 	char line[FM_PROTO_TEXTMAX + 32];
@@ -218,14 +224,15 @@ draw_actions(const struct fm_termstate *t, bool utf8)
 	if (n == 1 && t->cursor < t->njobs)
 		snprintf(line, sizeof(line), "%s",
 		    t->jobs[t->cursor].title[0] ? t->jobs[t->cursor].title
-		                                : "(untitled)");
+		                                : _("(untitled)"));
 	else
-		snprintf(line, sizeof(line), "%zu jobs chosen", n);
+		snprintf(line, sizeof(line),
+		    P_("%zu job chosen", "%zu jobs chosen", n), n);
 	for (size_t i = 0; n == 1 && i < t->njobs; i++)
 		if (t->marked[i])
 			snprintf(line, sizeof(line), "%s",
 			    t->jobs[i].title[0] ? t->jobs[i].title
-			                        : "(untitled)");
+			                        : _("(untitled)"));
 	attron(A_BOLD);
 	put(3, 3, line, COLS - 6, utf8);
 	attroff(A_BOLD);
@@ -233,29 +240,50 @@ draw_actions(const struct fm_termstate *t, bool utf8)
 	     i++) {
 		if (i == t->menu)
 			attron(A_REVERSE);
-		mvprintw(5 + (int)i, 5, " %u  %-24s ", i + 1, items[i]);
+		/* The bar is 30 cells whatever the label's bytes. */
+		mvhline(5 + (int)i, 5, ' ', 30 < COLS - 6 ? 30 : COLS - 6);
+		mvprintw(5 + (int)i, 6, "%u", i + 1);
+		put(5 + (int)i, 9, items[i],
+		    30 - 5 < COLS - 12 ? 25 : COLS - 12, utf8);
 		if (i == t->menu)
 			attroff(A_REVERSE);
 	}
 }
 
 static void
-draw_options(const struct fm_termstate *t)
+draw_options(const struct fm_termstate *t, bool utf8)
 {
-	char rows[FM_OPTION_COUNT][64];
+	const char *labels[FM_OPTION_COUNT] = {
+	    [FM_OPTION_COPIES] = _("Copies"),
+	    [FM_OPTION_DUPLEX] = _("Two-sided"),
+	    [FM_OPTION_GRAY] = _("Black & white"),
+	    [FM_OPTION_PRINT] = _("Print"),
+	};
+	char values[FM_OPTION_COUNT][96];
+	int label_w = 0;
 
-	snprintf(rows[FM_OPTION_COPIES], sizeof(rows[0]),
-	    "Copies         < %u >  (at most %u)", t->copies, t->max_copies);
-	snprintf(rows[FM_OPTION_DUPLEX], sizeof(rows[0]), "Two-sided      [%c]",
+	/* The values line up after the widest label, measured in cells. */
+	for (unsigned i = 0; i < FM_OPTION_COUNT - 1; i++) {
+		int w = cells_of(labels[i], strlen(labels[i]), utf8);
+		label_w = w > label_w ? w : label_w;
+	}
+	snprintf(values[FM_OPTION_COPIES], sizeof(values[0]),
+	    _("< %u >  (at most %u)"), t->copies, t->max_copies);
+	snprintf(values[FM_OPTION_DUPLEX], sizeof(values[0]), "[%c]",
 	    t->duplex ? 'x' : ' ');
-	snprintf(rows[FM_OPTION_GRAY], sizeof(rows[0]), "Black & white  [%c]",
+	snprintf(values[FM_OPTION_GRAY], sizeof(values[0]), "[%c]",
 	    t->gray ? 'x' : ' ');
-	snprintf(rows[FM_OPTION_PRINT], sizeof(rows[0]), "Print");
+	values[FM_OPTION_PRINT][0] = '\0';
 	for (unsigned i = 0; i < FM_OPTION_COUNT && 3 + (int)i < LINES - 2;
 	     i++) {
+		int y = 3 + (int)i, x = 4 + label_w + 2;
+
 		if (i == t->menu)
 			attron(A_REVERSE);
-		mvprintw(3 + (int)i, 3, " %-.*s ", COLS - 8, rows[i]);
+		mvhline(y, 3, ' ', COLS - 6);
+		put(y, 4, labels[i], COLS - 8, utf8);
+		if (values[i][0] != '\0' && x < COLS - 4)
+			put(y, x, values[i], COLS - 4 - x, utf8);
 		if (i == t->menu)
 			attroff(A_REVERSE);
 	}
@@ -265,24 +293,33 @@ static void
 draw_lines(const struct fm_termstate *t, bool utf8)
 {
 	int y = 3, title_w = COLS / 3;
-	char summary[FM_PROTO_TEXTMAX + 96], m[FM_MONEY_STRMAX];
+	char summary[FM_PROTO_TEXTMAX + 96], m[FM_I18N_MONEYMAX];
+	char jobs[64], pages[64];
 
 	for (size_t i = 0; i < t->nlines && y < LINES - 3; i++, y++) {
 		const struct fm_termstate_line *l = &t->lines[i];
 
-		put(y, 2, l->title[0] ? l->title : "(untitled)", title_w, utf8);
+		put(y, 2, l->title[0] ? l->title : _("(untitled)"), title_w,
+		    utf8);
 		put(y, 3 + title_w, l->message, COLS - title_w - 4, utf8);
 	}
 	if (t->screen != FM_SCREEN_RESULT)
 		return;
 	y++;
-	if (t->printed > 0)
+	if (t->printed > 0) {
+		snprintf(jobs, sizeof(jobs),
+		    P_("%u job", "%u jobs", t->printed), t->printed);
+		snprintf(pages, sizeof(pages),
+		    P_("%u page", "%u pages", t->pages_printed),
+		    t->pages_printed);
+		/* TRANSLATORS: "Printed 2 jobs, 6 pages, charged €0.60." */
 		snprintf(summary, sizeof(summary),
-		    "Printed %u job(s), %u page(s), charged %s.", t->printed,
-		    t->pages_printed, money(t->charged, m));
-	else
+		    _("Printed %s, %s, charged %s."), jobs, pages,
+		    fm_termstate_money(t, t->charged, m, sizeof(m)));
+	} else {
 		snprintf(summary, sizeof(summary), "%s",
-		    t->result[0] ? t->result : "Nothing was printed.");
+		    t->result[0] ? t->result : _("Nothing was printed."));
+	}
 	attron(A_BOLD);
 	put_wrapped(y, LINES - 3, summary, utf8);
 	attroff(A_BOLD);
@@ -299,13 +336,14 @@ draw_body(const struct fm_termstate *t, time_t wall, bool utf8)
 		/* Offer the badge only where there is a reader to tap. */
 		attron(A_BOLD);
 		put_center(mid - 1,
-		    t->has_reader ? "Tap your badge" : "Press Enter to log in",
+		    t->has_reader ? _("Tap your badge")
+		                  : _("Press Enter to log in"),
 		    utf8);
 		attroff(A_BOLD);
 		put_wrapped(mid + 1, LINES - 3,
-		    t->has_reader
-		        ? "or press Enter to log in with your user name and PIN"
-		        : "with your user name and PIN",
+		    t->has_reader ? _("or press Enter to log in with your user "
+		                      "name and PIN")
+		                  : _("with your user name and PIN"),
 		    utf8);
 		break;
 	case FM_SCREEN_NOTICE:
@@ -319,32 +357,41 @@ draw_body(const struct fm_termstate *t, time_t wall, bool utf8)
 	case FM_SCREEN_ASSOCIATE:
 		attron(A_BOLD);
 		put_wrapped(mid - 2, LINES - 3,
-		    "This badge is not linked to anyone yet.", utf8);
+		    _("This badge is not linked to anyone yet."), utf8);
 		attroff(A_BOLD);
 		put_wrapped(mid, LINES - 3,
-		    "Press Enter to log in with your user name and PIN and "
-		    "link it to you, or Back to cancel.",
+		    _("Press Enter to log in with your user name and PIN and "
+		      "link it to you, or Back to cancel."),
 		    utf8);
 		break;
 	case FM_SCREEN_USER:
 	case FM_SCREEN_PIN:
 	case FM_SCREEN_BADGE_PIN:
 		if (t->associating)
-			put(3, 3, "Log in to link your badge.", COLS - 6, utf8);
+			put(3, 3, _("Log in to link your badge."), COLS - 6,
+			    utf8);
 		if (t->screen == FM_SCREEN_BADGE_PIN) {
-			put(3, 3, "Badge recognised.", COLS - 6, utf8);
+			put(3, 3, _("Badge recognised."), COLS - 6, utf8);
 		} else {
-			snprintf(line, sizeof(line), "User name: %s%s",
+			snprintf(line, sizeof(line), "%s %s%s", _("User name:"),
 			    t->user_input,
 			    t->screen == FM_SCREEN_USER ? "_" : "");
 			put(mid - 1, 5, line, COLS - 8, utf8);
 		}
 		if (t->screen != FM_SCREEN_USER) {
 			size_t n = t->pin_len < 64 ? t->pin_len : 64;
-			memcpy(line, "PIN:       ", 11);
-			memset(line + 11, '*', n);
-			memcpy(line + 11 + n, "_", 2);
-			put(mid + 1, 5, line, COLS - 8, utf8);
+			int x = 5 +
+			    cells_of(_("User name:"), strlen(_("User name:")),
+			        utf8) +
+			    1;
+			char stars[72];
+
+			/* The PIN lines up under the user name, by cells. */
+			put(mid + 1, 5, _("PIN:"), COLS - 8, utf8);
+			memset(stars, '*', n);
+			memcpy(stars + n, "_", 2);
+			if (x < COLS - 3)
+				put(mid + 1, x, stars, COLS - 3 - x, utf8);
 		}
 		break;
 	case FM_SCREEN_JOBS:
@@ -354,14 +401,14 @@ draw_body(const struct fm_termstate *t, time_t wall, bool utf8)
 		draw_actions(t, utf8);
 		break;
 	case FM_SCREEN_OPTIONS:
-		draw_options(t);
+		draw_options(t, utf8);
 		break;
 	case FM_SCREEN_PROGRESS:
 	case FM_SCREEN_RESULT:
 		attron(A_BOLD);
 		put(2, 2,
-		    t->screen == FM_SCREEN_PROGRESS ? "Printing..."
-		                                    : "Finished",
+		    t->screen == FM_SCREEN_PROGRESS ? _("Printing...")
+		                                    : _("Finished"),
 		    COLS - 4, utf8);
 		attroff(A_BOLD);
 		draw_lines(t, utf8);
@@ -374,27 +421,27 @@ help_of(const struct fm_termstate *t)
 {
 	switch (t->screen) {
 	case FM_SCREEN_IDLE:
-		return "Enter: log in with PIN";
+		return _("Enter: log in with PIN");
 	case FM_SCREEN_USER:
-		return "Enter: next   Back: delete / cancel";
+		return _("Enter: next   Back: delete / cancel");
 	case FM_SCREEN_PIN:
 	case FM_SCREEN_BADGE_PIN:
-		return "Enter: log in   Back: delete / cancel";
+		return _("Enter: log in   Back: delete / cancel");
 	case FM_SCREEN_ASSOCIATE:
-		return "Enter: link this badge   Back: cancel";
+		return _("Enter: link this badge   Back: cancel");
 	case FM_SCREEN_JOBS:
-		return t->njobs ? "Up/Down (8/2): move  * (5): mark  +: all  "
-		                  "Enter: choose  Back: log out"
-		                : "Enter or Back: log out";
+		return t->njobs ? _("Up/Down (8/2): move  * (5): mark  +: all  "
+		                    "Enter: choose  Back: log out")
+		                : _("Enter or Back: log out");
 	case FM_SCREEN_ACTIONS:
-		return "1-4 or Up/Down and Enter   Back: jobs";
+		return _("1-4 or Up/Down and Enter   Back: jobs");
 	case FM_SCREEN_OPTIONS:
-		return "Up/Down: choose  Left/Right: copies  Enter: change or "
-		       "print  Back";
+		return _("Up/Down: choose  Left/Right: copies  Enter: change "
+		         "or print  Back");
 	case FM_SCREEN_RESULT:
-		return "Any key: log out";
+		return _("Any key: log out");
 	case FM_SCREEN_NOTICE:
-		return "Any key: continue";
+		return _("Any key: continue");
 	default:
 		return "";
 	}
@@ -403,13 +450,14 @@ help_of(const struct fm_termstate *t)
 void
 fm_termdraw_screen(const struct fm_termstate *t, time_t wall, bool utf8)
 {
-	char left[2 * FM_PROTO_TEXTMAX + 8], right[64], m[FM_MONEY_STRMAX];
+	char left[2 * FM_PROTO_TEXTMAX + 8], right[128], m[FM_I18N_MONEYMAX];
 	struct tm tm;
 	const char *status = NULL;
+	int rw;
 
 	erase();
 	if (COLS < MIN_COLS || LINES < MIN_LINES) {
-		put(0, 0, "Screen too small", COLS, utf8);
+		put(0, 0, _("Screen too small"), COLS, utf8);
 		refresh();
 		return;
 	}
@@ -421,18 +469,18 @@ fm_termdraw_screen(const struct fm_termstate *t, time_t wall, bool utf8)
 	if (t->logged_in) {
 		snprintf(left, sizeof(left), "%s (%s)",
 		    t->full_name[0] ? t->full_name : t->user, t->user);
-		snprintf(
-		    right, sizeof(right), "Balance %s", money(t->balance, m));
-		put(1, 1, left, COLS - (int)strlen(right) - 4, utf8);
-		put(1, COLS - (int)strlen(right) - 1, right, (int)strlen(right),
-		    utf8);
+		snprintf(right, sizeof(right), _("Balance %s"),
+		    fm_termstate_money(t, t->balance, m, sizeof(m)));
+		rw = cells_of(right, strlen(right), utf8);
+		put(1, 1, left, COLS - rw - 4, utf8);
+		put(1, COLS - rw - 1, right, rw, utf8);
 	}
 	draw_body(t, wall, utf8);
 
 	if (!t->connected)
-		status = "Print server unavailable - reconnecting...";
+		status = _("Print server unavailable - reconnecting...");
 	else if (!t->reader_ok)
-		status = "Badge reader unavailable - log in with your PIN";
+		status = _("Badge reader unavailable - log in with your PIN");
 	else if (t->notice[0] != '\0' && t->screen != FM_SCREEN_NOTICE)
 		status = t->notice;
 	if (status != NULL) {

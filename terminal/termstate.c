@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "common/aead.h"
-#include "common/money.h"
+#include "common/i18n.h"
 
 #define NOTICE_MS 4000
 
@@ -26,6 +26,31 @@ fm_termstate_init(
 	t->reader_ok = true;
 	t->has_reader = true;
 	t->screen = FM_SCREEN_IDLE;
+	t->term_lang = t->lang = FM_LANG_EN;
+}
+
+void
+fm_termstate_set_lang(struct fm_termstate *t, enum fm_i18n_lang lang)
+{
+	t->term_lang = t->lang = lang;
+	fm_i18n_set_lang(lang);
+}
+
+/* Shows lang from now on (a user logged in, or out). */
+static void
+show_lang(struct fm_termstate *t, enum fm_i18n_lang lang)
+{
+	if (t->lang == lang)
+		return;
+	t->lang = lang;
+	fm_i18n_set_lang(lang);
+}
+
+const char *
+fm_termstate_money(
+    const struct fm_termstate *t, int64_t amount, char *buf, size_t size)
+{
+	return fm_i18n_money(amount, t->currency, t->lang, buf, size);
 }
 
 void
@@ -80,6 +105,9 @@ go_idle(struct fm_termstate *t)
 	memset(t->marked, 0, sizeof(t->marked));
 	t->screen = FM_SCREEN_IDLE;
 	t->deadline = 0;
+	/* The next person reads the terminal's language. */
+	t->currency[0] = '\0';
+	show_lang(t, t->term_lang);
 }
 
 static void
@@ -178,8 +206,8 @@ fm_termstate_disconnected(struct fm_termstate *t, uint64_t now)
 	t->reply_deadline = 0;
 	if (in_use)
 		notice(t,
-		    "The connection to the print server was lost. Your "
-		    "jobs are safe; please try again in a moment.",
+		    _("The connection to the print server was lost. Your "
+		      "jobs are safe; please try again in a moment."),
 		    now);
 }
 
@@ -196,7 +224,7 @@ auth_badge(struct fm_termstate *t, uint64_t now)
 	t->auth_kind = FM_MSG_AUTH_BADGE;
 	memcpy(t->out.uid, t->uid, t->uid_len);
 	t->out.uid_len = t->uid_len;
-	busy(t, "Checking your badge...");
+	busy(t, _("Checking your badge..."));
 }
 
 void
@@ -224,8 +252,8 @@ fm_termstate_card(
 	if (!t->connected) {
 		outcome(t, FM_OUTCOME_SERVER_UNAVAILABLE, 0);
 		notice(t,
-		    "The print server is unavailable. Please try again in a "
-		    "moment.",
+		    _("The print server is unavailable. Please try again in a "
+		      "moment."),
 		    now);
 		return;
 	}
@@ -254,8 +282,8 @@ start_login(struct fm_termstate *t, int ch, uint64_t now)
 
 	if (!t->connected) {
 		notice(t,
-		    "The print server is unavailable. Please try again in a "
-		    "moment.",
+		    _("The print server is unavailable. Please try again in a "
+		      "moment."),
 		    now);
 		return;
 	}
@@ -282,7 +310,7 @@ send_pin(struct fm_termstate *t, uint64_t now)
 	memcpy(t->out.secret, t->pin, t->pin_len);
 	fm_wipe(t->pin, sizeof(t->pin));
 	t->pin_len = 0;
-	busy(t, "Checking...");
+	busy(t, _("Checking..."));
 }
 
 static void
@@ -368,7 +396,7 @@ start_release(struct fm_termstate *t, uint64_t now)
 			if (t->jobs[j].id == l->job_id)
 				memcpy(l->title, t->jobs[j].title,
 				    sizeof(l->title));
-		snprintf(l->message, sizeof(l->message), "Waiting...");
+		snprintf(l->message, sizeof(l->message), "%s", _("Waiting..."));
 	}
 	t->printed = t->over_quota = t->failed = 0;
 	t->pages_printed = 0;
@@ -452,8 +480,8 @@ choose_action(struct fm_termstate *t, unsigned action, uint64_t now)
 		    now);
 		chosen_ids(t, &t->out);
 		busy(t,
-		    action == FM_ACTION_DELETE ? "Deleting..."
-		                               : "Keeping longer...");
+		    action == FM_ACTION_DELETE ? _("Deleting...")
+		                               : _("Keeping longer..."));
 		break;
 	default:
 		break;
@@ -563,7 +591,7 @@ static void
 list(struct fm_termstate *t, uint64_t now)
 {
 	request(t, FM_MSG_LIST, FM_REQ_LIST, now);
-	busy(t, "Loading your jobs...");
+	busy(t, _("Loading your jobs..."));
 }
 
 /* Headless: every held job, oldest first, in one request. */
@@ -604,11 +632,79 @@ got_list(struct fm_termstate *t, const struct fm_proto_msg *m, uint64_t now)
 	start_release(t, now);
 }
 
+/*
+ * What the user reads of server message m, an answer to req, into buf.
+ * The server writes English (it serves terminals in every language, and
+ * its session runs confined, without catalogs); in English that text is
+ * shown as it is.  Otherwise the terminal translates: the server's fixed
+ * sentences are msgids of the same catalog, and a sentence with numbers
+ * in it is rewritten from the message's codes and numbers (stage, code,
+ * pages, charge, retry_after).  Text the terminal cannot translate is
+ * shown in English rather than not at all.
+ */
+static void
+server_text(const struct fm_termstate *t, const struct fm_proto_msg *m,
+    enum fm_termstate_request req, char *buf, size_t size)
+{
+	const char *tr;
+	char money[FM_I18N_MONEYMAX];
+
+	if (t->lang == FM_LANG_EN || m->message[0] == '\0') {
+		snprintf(buf, size, "%s", m->message);
+		return;
+	}
+	tr = dgettext(FM_I18N_DOMAIN, m->message);
+	if (tr != m->message) {
+		snprintf(buf, size, "%s", tr);
+		return;
+	}
+	if (m->type == FM_MSG_AUTH_FAIL && m->code == FM_CODE_LOCKED_OUT &&
+	    m->retry_after > 0) {
+		snprintf(buf, size,
+		    P_("Too many failed attempts. Try again in %u second.",
+		        "Too many failed attempts. Try again in %u seconds.",
+		        m->retry_after),
+		    m->retry_after);
+	} else if (m->type == FM_MSG_PROGRESS && m->stage == FM_STAGE_DONE) {
+		fm_termstate_money(t, m->charge, money, sizeof(money));
+		if (m->pages > 0)
+			snprintf(buf, size,
+			    P_("%u page printed, charged %s.",
+			        "%u pages printed, charged %s.", m->pages),
+			    m->pages, money);
+		else
+			snprintf(buf, size, _("Printed, charged %s."), money);
+	} else if (m->type == FM_MSG_PROGRESS && m->stage == FM_STAGE_FAILED &&
+	    m->code == FM_CODE_OVER_QUOTA) {
+		snprintf(buf, size, "%s",
+		    _("Not printed: your balance is too low."));
+	} else if (m->type == FM_MSG_PROGRESS && m->stage == FM_STAGE_FAILED) {
+		snprintf(
+		    buf, size, "%s", _("Not printed. The job is still held."));
+	} else if (m->type == FM_MSG_PROGRESS &&
+	    m->stage == FM_STAGE_RESERVED) {
+		snprintf(buf, size, "%s", _("Preparing..."));
+	} else if (m->type == FM_MSG_OK && req == FM_REQ_DELETE) {
+		snprintf(buf, size, "%s", _("Deleted."));
+	} else if (m->type == FM_MSG_OK && req == FM_REQ_EXTEND) {
+		snprintf(buf, size, "%s", _("Kept longer."));
+	} else if (m->type == FM_MSG_ERROR && m->code == FM_CODE_VERSION) {
+		snprintf(buf, size, "%s",
+		    _("This terminal and the print server do not speak the "
+		      "same protocol."));
+	} else if (m->type == FM_MSG_ERROR || m->type == FM_MSG_AUTH_FAIL) {
+		snprintf(buf, size, "%s",
+		    _("The print server refused. Please try again."));
+	} else {
+		snprintf(buf, size, "%s", m->message);
+	}
+}
+
 static void
 got_auth_fail(
     struct fm_termstate *t, const struct fm_proto_msg *m, uint64_t now)
 {
-	char text[FM_PROTO_TEXTMAX];
+	char text[FM_PROTO_TEXTMAX], said[FM_PROTO_TEXTMAX];
 	bool badge_only = t->auth_kind == FM_MSG_AUTH_BADGE;
 
 	if (m->code == FM_CODE_UNKNOWN_BADGE && badge_only) {
@@ -622,23 +718,40 @@ got_auth_fail(
 	}
 	/* The site wants a PIN with the badge (badge_needs_pin). */
 	if (m->code == FM_CODE_BAD_CREDENTIALS && badge_only && !t->headless) {
-		snprintf(t->notice, sizeof(t->notice), "%s", m->message);
+		server_text(t, m, FM_REQ_AUTH, t->notice, sizeof(t->notice));
 		show(t, FM_SCREEN_BADGE_PIN, now);
 		return;
 	}
 	outcome(t, FM_OUTCOME_DENIED, 0);
-	if (m->retry_after > 0)
-		snprintf(text, sizeof(text), "%.200s Try again in %u s.",
-		    m->message, m->retry_after);
+	server_text(t, m, FM_REQ_AUTH, said, sizeof(said));
+	/* A translated lockout already says when to try again. */
+	if (m->retry_after > 0 && t->lang == FM_LANG_EN)
+		snprintf(text, sizeof(text), "%.200s Try again in %u s.", said,
+		    m->retry_after);
 	else
-		snprintf(text, sizeof(text), "%s", m->message);
+		snprintf(text, sizeof(text), "%s", said);
 	notice(t, text, now);
 }
 
 static void
 got_auth(struct fm_termstate *t, const struct fm_proto_msg *m, uint64_t now)
 {
+	char text[FM_PROTO_TEXTMAX];
+	enum fm_i18n_lang lang;
+	size_t n;
+
 	if (m->type == FM_MSG_AUTH_OK) {
+		/* The user's language from here to their logout; a server
+		 * of protocol version 1 sends none. */
+		if (strlen(m->language) == 2 &&
+		    fm_i18n_parse_lang(m->language, 2, &lang))
+			show_lang(t, lang);
+		/* An ISO 4217 code; anything longer is no currency. */
+		n = strlen(m->currency);
+		if (n < sizeof(t->currency))
+			memcpy(t->currency, m->currency, n + 1);
+		else
+			t->currency[0] = '\0';
 		t->logged_in = true;
 		snprintf(t->user, sizeof(t->user), "%s", m->user);
 		snprintf(
@@ -650,7 +763,7 @@ got_auth(struct fm_termstate *t, const struct fm_proto_msg *m, uint64_t now)
 			    t, FM_MSG_ASSOCIATE_BADGE, FM_REQ_ASSOCIATE, now);
 			memcpy(t->out.uid, t->uid, t->uid_len);
 			t->out.uid_len = t->uid_len;
-			busy(t, "Linking your badge...");
+			busy(t, _("Linking your badge..."));
 			return;
 		}
 		list(t, now);
@@ -661,7 +774,8 @@ got_auth(struct fm_termstate *t, const struct fm_proto_msg *m, uint64_t now)
 		return;
 	}
 	outcome(t, FM_OUTCOME_DENIED, 0);
-	notice(t, m->message, now);
+	server_text(t, m, FM_REQ_AUTH, text, sizeof(text));
+	notice(t, text, now);
 }
 
 static struct fm_termstate_line *
@@ -685,7 +799,7 @@ got_progress(struct fm_termstate *t, const struct fm_proto_msg *m, uint64_t now)
 	l->pages = m->pages;
 	l->charge = m->charge;
 	l->code = m->code;
-	snprintf(l->message, sizeof(l->message), "%s", m->message);
+	server_text(t, m, FM_REQ_RELEASE, l->message, sizeof(l->message));
 	if (m->stage == FM_STAGE_DONE) {
 		t->printed++;
 		t->pages_printed += m->pages;
@@ -703,7 +817,7 @@ got_progress(struct fm_termstate *t, const struct fm_proto_msg *m, uint64_t now)
 static void
 release_done(struct fm_termstate *t, const struct fm_proto_msg *m, uint64_t now)
 {
-	snprintf(t->result, sizeof(t->result), "%s", m->message);
+	server_text(t, m, FM_REQ_RELEASE, t->result, sizeof(t->result));
 	if (m->type == FM_MSG_ERROR)
 		outcome(t,
 		    m->code == FM_CODE_PRINTER_ERROR ? FM_OUTCOME_PRINTER_ERROR
@@ -743,6 +857,7 @@ fm_termstate_message(
     struct fm_termstate *t, const struct fm_proto_msg *m, uint64_t now)
 {
 	enum fm_termstate_request req = t->pending;
+	char text[FM_PROTO_TEXTMAX];
 
 	if (m->type == FM_MSG_PROGRESS) {
 		if (req == FM_REQ_RELEASE)
@@ -755,8 +870,9 @@ fm_termstate_message(
 		bool was = t->logged_in;
 		if (req != FM_REQ_NONE)
 			outcome(t, FM_OUTCOME_DENIED, 0);
+		server_text(t, m, req, text, sizeof(text));
 		if (was || req != FM_REQ_NONE)
-			notice(t, m->message, now);
+			notice(t, text, now);
 		return;
 	}
 	switch (req) {
@@ -764,9 +880,10 @@ fm_termstate_message(
 		got_auth(t, m, now);
 		break;
 	case FM_REQ_ASSOCIATE:
+		server_text(t, m, req, text, sizeof(text));
 		snprintf(t->notice, sizeof(t->notice), "%s",
-		    m->type == FM_MSG_OK ? "Your badge is now linked to you."
-		                         : m->message);
+		    m->type == FM_MSG_OK ? _("Your badge is now linked to you.")
+		                         : text);
 		t->associating = false;
 		t->uid_len = 0;
 		list(t, now);
@@ -780,7 +897,8 @@ fm_termstate_message(
 				memcpy(t->notice, keep, sizeof(keep));
 		} else {
 			outcome(t, FM_OUTCOME_DENIED, 0);
-			notice(t, m->message, now);
+			server_text(t, m, req, text, sizeof(text));
+			notice(t, text, now);
 		}
 		break;
 	case FM_REQ_RELEASE:
@@ -788,7 +906,7 @@ fm_termstate_message(
 		break;
 	case FM_REQ_DELETE:
 	case FM_REQ_EXTEND:
-		snprintf(t->notice, sizeof(t->notice), "%s", m->message);
+		server_text(t, m, req, t->notice, sizeof(t->notice));
 		list(t, now);
 		break;
 	case FM_REQ_REFRESH:
@@ -836,19 +954,22 @@ fm_termstate_next_deadline(const struct fm_termstate *t)
 }
 
 const char *
-fm_termstate_cost_text(const struct fm_proto_job *j, char *buf, size_t size)
+fm_termstate_cost_text(const struct fm_termstate *t,
+    const struct fm_proto_job *j, char *buf, size_t size)
 {
-	char m[FM_MONEY_STRMAX];
+	char m[FM_I18N_MONEYMAX];
 
-	if (buf == NULL || size == 0)
+	if (t == NULL || buf == NULL || size == 0)
 		return buf;
-	fm_money_format(j != NULL ? j->cost : 0, m, sizeof(m));
+	fm_termstate_money(t, j != NULL ? j->cost : 0, m, sizeof(m));
 	if (j != NULL && j->cost_kind == FM_COST_UP_TO)
-		snprintf(buf, size, "up to %s", m);
+		/* TRANSLATORS: the most a job whose pages are unknown costs;
+		 * keep it short (a column of the job list). */
+		snprintf(buf, size, _("up to %s"), m);
 	else if (j != NULL && j->cost_kind == FM_COST_NO_PRICE)
-		snprintf(buf, size, "no price");
+		snprintf(buf, size, "%s", _("no price"));
 	else if (j != NULL && j->cost_kind == FM_COST_COUNTING)
-		snprintf(buf, size, "counting\u2026");
+		snprintf(buf, size, "%s", _("counting\u2026"));
 	else
 		snprintf(buf, size, "%s", m);
 	return buf;

@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/i18n.h"
 #include "proto/proto.h"
 #include "terminal/termconf.h"
 
@@ -103,6 +104,11 @@ struct fm_termstate {
 	bool has_reader; /* a badge reader is configured: badges are offered */
 	uint64_t idle_ms, result_ms, notice_ms;
 
+	/* Languages: the terminal's (terminal.conf), and the one shown now
+	 * (the logged-in user's preferred language, else the terminal's). */
+	enum fm_i18n_lang term_lang, lang;
+	char currency[8]; /* the site's, from the login; "" = unknown */
+
 	/* The world as the terminal knows it. */
 	bool connected, reader_ok;
 	char terminal[FM_PROTO_TEXTMAX], printer[FM_PROTO_TEXTMAX];
@@ -160,6 +166,20 @@ struct fm_termstate {
 void fm_termstate_init(struct fm_termstate *t, bool headless, uint64_t idle_ms,
     uint64_t result_ms);
 
+/*
+ * 'fm_termstate_set_lang()' - the terminal's language, shown from now on
+ * and again after each user who preferred another logs out.  Switches
+ * this process's messages (fm_i18n_set_lang()).
+ */
+void fm_termstate_set_lang(struct fm_termstate *t, enum fm_i18n_lang lang);
+
+/*
+ * 'fm_termstate_money()' - amount in the site's currency as the shown
+ * language writes it, into buf (FM_I18N_MONEYMAX bytes).  Returns buf.
+ */
+const char *fm_termstate_money(
+    const struct fm_termstate *t, int64_t amount, char *buf, size_t size);
+
 /* 'fm_termstate_connected()' - the connection is up: hello_ok is the server's
  * HELLO_OK. */
 void fm_termstate_connected(
@@ -204,10 +224,10 @@ void fm_termstate_wipe(struct fm_termstate *t);
  * 'fm_termstate_cost_text()' - what the job list shows as job j's cost,
  * into buf (size bytes, NUL-terminated): the amount ("2.50"), "up to
  * 2.50" for a job whose pages are unknown (what a release sets aside:
- * never read as free), or "no price" for one this printer would refuse.
- * Returns buf.
+ * never read as free), or "no price" for one this printer would refuse;
+ * in the shown language and the site's currency.  Returns buf.
  */
-const char *fm_termstate_cost_text(
+const char *fm_termstate_cost_text(const struct fm_termstate *t,
     const struct fm_proto_job *j, char *buf, size_t size);
 
 #endif

@@ -106,6 +106,17 @@ emit(struct out *o, const unsigned char *src, size_t len, size_t limit,
 }
 
 size_t
+fm_termtext_width(const char *src, size_t len, bool utf8)
+{
+	struct out o = {NULL, 0, 0, 0};
+
+	if (src == NULL)
+		return 0;
+	emit(&o, (const unsigned char *)src, len, (size_t)-1, utf8);
+	return o.cells;
+}
+
+size_t
 fm_termtext_fit(char *dst, size_t size, const char *src, size_t len,
     size_t columns, bool utf8)
 {

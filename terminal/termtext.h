@@ -34,4 +34,12 @@
 size_t fm_termtext_fit(char *dst, size_t size, const char *src, size_t len,
     size_t columns, bool utf8);
 
+/*
+ * 'fm_termtext_width()' - the cells len bytes of src take once made safe
+ * by fm_termtext_fit(): display width, never bytes ("é" is one cell
+ * whether precomposed or e + U+0301, a CJK ideograph two, a combining
+ * mark none).  Same rules and locale as fm_termtext_fit().
+ */
+size_t fm_termtext_width(const char *src, size_t len, bool utf8);
+
 #endif

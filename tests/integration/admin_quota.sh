@@ -353,4 +353,55 @@ case_quota_raise() {
 }
 fm_needs quota_raise cli_setup
 
+# An admin in French (LANG=fr_FR.UTF-8, a locale this system may never
+# have generated): messages, headings, amounts with the site's currency
+# and dates in French, columns aligned by cells; JSON and the exports are
+# the same bytes in every language.
+case_in_french() {
+	LANG=fr_FR.UTF-8 expect_rc 0 dept add O40 'Ressources humaines'
+	expect_out "^Service O40 ajouté\.$"
+	LANG=fr_FR.UTF-8 expect_rc 1 user show nobody
+	expect_err "^followme-admin: aucun utilisateur nobody$"
+	LANG=fr_FR.UTF-8 expect_rc 0 user list
+	echo "--- followme-admin user list, LANG=fr_FR.UTF-8"
+	cat "$T/out"
+	expect_out "^IDENTIFIANT  *SERVICE  *ÉTAT  *SOLDE"
+	expect_out "^alice .* activé .* [0-9],[0-9][0-9].€"
+	python3 - "$T/out" <<'PY' || fm_die "French table not aligned: $(cat "$T/out")"
+import sys, unicodedata
+rows = open(sys.argv[1], encoding="utf-8").read().splitlines()
+def cells(s):
+    return sum(0 if unicodedata.combining(c) else 1 for c in s)
+# The balance column ends in the same cell on every line, heading included.
+head = rows[0]
+end = cells(head[:head.index("SOLDE") + len("SOLDE")])
+for r in rows[1:]:
+    i = r.index("\u20ac") + 1
+    if cells(r[:i]) != end:
+        sys.exit("row %r ends its balance at %d, not %d" % (r, cells(r[:i]), end))
+PY
+	LANG=fr_FR.UTF-8 expect_rc 0 user show alice
+	expect_out "^  solde :  *-\{0,1\}[0-9],[0-9][0-9].€$"
+	expect_out "^  limite :  *restreint, découvert 0,10.€$"
+	expect_out "^  créé le :  *[0-3][0-9]/[01][0-9]/20[0-9][0-9] "
+	LANG=fr_FR.UTF-8 expect_rc 0 price history
+	expect_out "^VERSION  *CRÉÉ  *PAR"
+	expect_out "^1  *[0-3][0-9]/[01][0-9]/20[0-9][0-9] [0-2][0-9]:"
+	for what in "user list --json" "price show --json" \
+		"export --by department --from 2024-10-01 --to 2024-10-31 --format csv" \
+		"export --by user --from 2024-10-01 --to 2024-10-31 --format json"; do
+		# shellcheck disable=SC2086
+		LANG=fr_FR.UTF-8 expect_rc 0 $what
+		cp "$T/out" "$T/fr.out"
+		# shellcheck disable=SC2086
+		LANG=C.UTF-8 expect_rc 0 $what
+		cmp -s "$T/fr.out" "$T/out" || fm_die "$what differs in French"
+	done
+	LANGUAGE=fr LANG=C.UTF-8 expect_rc 0 dept add O41 Juridique
+	expect_out "^Service O41 ajouté\.$"
+	LANG=C.UTF-8 expect_rc 0 dept add O42 Legal
+	expect_out "^Added department O42\.$"
+}
+fm_needs in_french charges_and_exports
+
 fm_run_cases

@@ -175,6 +175,26 @@ case_denied_user() {
 	grep -q "^ERROR: User fmbob may not use secure printing" "$T/err" || fm_die "deny message"
 }
 
+# A job printed from a French desktop: cupsd runs the backend with LANG
+# from the job's attributes-natural-language, and the lines lpstat -l
+# shows are in French -- on a Debian 12 where fr_FR was never generated
+# too (C.UTF-8 and the catalog).
+case_messages_in_french() {
+	FM_BACKEND_ENV="LANG=fr_FR.UTF-8" backend_exits 5 "denied user in French" 14 fmbob "X" 1 \
+		"job-uuid=urn:uuid:33333333-2222-3333-4444-666666666666" "$T/doc.pdf"
+	grep -q "^ERROR: L’utilisateur fmbob n’est pas autorisé à utiliser l’impression sécurisée" "$T/err" ||
+		fm_die "deny message not in French: $(cat "$T/err")"
+	FM_BACKEND_ENV="LANG=fr_FR.UTF-8" backend_exits 0 "held in French" 15 fmalice "Rapport" 1 \
+		"job-uuid=urn:uuid:33333333-2222-3333-4444-777777777777 time-at-processing=300" "$T/doc.pdf"
+	grep -q "^INFO: Impression en attente pour fmalice : libérez-la sur n’importe quelle imprimante" "$T/err" ||
+		fm_die "held message not in French: $(cat "$T/err")"
+	# The same job from an English desktop stays in English.
+	FM_BACKEND_ENV="LANG=C.UTF-8" backend_exits 0 "held in English" 15 fmalice "Rapport" 1 \
+		"job-uuid=urn:uuid:33333333-2222-3333-4444-777777777777 time-at-processing=300" "$T/doc.pdf"
+	grep -q "^INFO: Held for fmalice" "$T/err" || fm_die "held message: $(cat "$T/err")"
+}
+fm_needs messages_in_french denied_user
+
 # Only the CUPS user may ingest: a local user talking to the socket is
 # refused by SO_PEERCRED, and its backend run is retried, not held.
 case_non_cups_peer_refused() {

@@ -86,6 +86,20 @@ case_pam_followme() {
 	case "$out" in "account refused "* | "denied "*) ;; *) fm_die "pam_followme disabled user: $out" ;; esac
 }
 
+# The module's prompt is in the language of the program that loads it
+# (LANGUAGE=fr with C.UTF-8: no locale to generate).
+case_pam_followme_prompt_in_french() {
+	# shellcheck disable=SC2086
+	out=$(printf '4711\n' | fm_as followme env $FM_PAM_ENV LANG=C.UTF-8 LANGUAGE=fr \
+		"$FM_BUILD/tests/fm-pamprompt" followme-pin fmalice) || fm_die "in French: $out"
+	[ "$out" = "$(printf 'prompt: Code PIN : \nok')" ] || fm_die "prompt not in French: $out"
+	# shellcheck disable=SC2086
+	out=$(printf '4711\n' | fm_as followme env $FM_PAM_ENV LANG=C.UTF-8 \
+		"$FM_BUILD/tests/fm-pamprompt" followme-pin fmalice) || fm_die "in English: $out"
+	[ "$out" = "$(printf 'prompt: PIN: \nok')" ] || fm_die "prompt: $out"
+}
+fm_needs pam_followme_prompt_in_french pam_followme
+
 # pam_followme.so runs inside other programs (su, sudo, screen lockers):
 # FOLLOWME_CONF in their environment must not point it at a store of the
 # caller's, holding a PIN the caller chose (issue 12).  The service names

@@ -81,6 +81,28 @@ expect_line() { # expect_line N PATTERN
 	sed -n "$1p" "$T/out1" | grep -q -- "$2" || fm_die "line $1: expected '$2', got '$(sed -n "$1p" "$T/out1")'"
 }
 
+# Protocol versions: a version 1 terminal gets AUTH_OK as it always
+# did; version 2 gets the user's language and the site's currency; a
+# newer terminal is answered with the version this server speaks; below
+# 1 is refused (issue 15).
+case_protocol_versions() {
+	fm_admin user set-language fmalice fr >/dev/null || fm_die "set-language"
+	out=$(printf 'hello 1\npin fmalice 1234\n' | fm_term t1)
+	echo "$out" | grep -q "^HELLO_OK .* version=1$" || fm_die "hello 1: $out"
+	echo "$out" | grep -q "^AUTH_OK user=fmalice name=[^=]* balance=-\{0,1\}[0-9]*$" || fm_die "v1 AUTH_OK: $out"
+	out=$(printf 'hello 2\npin fmalice 1234\n' | fm_term t1)
+	echo "$out" | grep -q "^HELLO_OK .* version=2$" || fm_die "hello 2: $out"
+	echo "$out" | grep -q "^AUTH_OK user=fmalice .* language=fr currency=EUR$" || fm_die "v2 AUTH_OK: $out"
+	out=$(printf 'hello 7\n' | fm_term t1)
+	echo "$out" | grep -q "^HELLO_OK .* version=2$" || fm_die "hello 7: $out"
+	out=$(printf 'hello 0\nhello 1\n' | fm_term t1)
+	echo "$out" | grep -q "^ERROR code=2 " || fm_die "hello 0: $out"
+	echo "$out" | grep -q "^HELLO_OK .* version=1$" || fm_die "hello again as 1: $out"
+	fm_admin user set-language fmalice none >/dev/null || fm_die "set-language none"
+	out=$(printf 'hello 2\npin fmalice 1234\n' | fm_term t1)
+	echo "$out" | grep -q "^AUTH_OK user=fmalice .* currency=EUR$" || fm_die "v2 AUTH_OK without a language: $out"
+}
+
 # Hello, PIN login, list, extend, delete, logout.
 case_session() {
 	out=$(printf 'list\nhello\nlist\npin fmalice 1234\nlist\nextend 1\ndelete 2\nlist\nlogout\nlist\n' | fm_term t1)

@@ -46,9 +46,9 @@ chmod 644 "$T/three.pdf"
 # hold N USER TITLE: a 3-page PDF held through the backend, as lp.
 hold() { fm_hold -f "$T/three.pdf" "$1" "$2" "$3"; }
 
-write_terminal_conf() { # idle_timeout
+write_terminal_conf() { # idle_timeout [more [terminal] lines]
 	fm_terminal_conf t1 followme-test "format = hex" "[terminal]" \
-		"idle_timeout = $1" "result_time = 2s"
+		"idle_timeout = $1" "result_time = 2s" "${@:2}"
 }
 export LIBNFC_LOG_LEVEL=0
 write_terminal_conf 5m
@@ -69,18 +69,18 @@ case_idle_screen() {
 case_badge_release() {
 	hold 1 fmalice "Quarterly report"
 	fm_tap 04A1B2C3
-	fm_wait_screen "Alice Martin \(fmalice\) +Balance 5.00"
-	fm_wait_screen "\[ \] Quarterly report +3 +0.30"
+	fm_wait_screen "Alice Martin \(fmalice\) +Balance €5.00"
+	fm_wait_screen "\[ \] Quarterly report +3 +€0.30"
 	fm_keys Enter
 	fm_wait_screen "1  Print"
 	fm_keys 1
-	fm_wait_screen "Printed 1 job\(s\), 3 page\(s\), charged 0.30"
+	fm_wait_screen "Printed 1 job, 3 pages, charged €0.30"
 	fm_screen | grep -q "3 page(s) printed, charged 0.30" || fm_die "no per-job result: $(fm_screen)"
 	[ "$(fm_printed_count)" -eq 1 ] || fm_die "the printer got $(fm_printed_count) jobs"
 	cmp -s "$(ls -d "$T/mfp/printed/"* | head -n 1)" "$T/three.pdf" || fm_die "the printer did not get the held bytes"
 	fm_admin balance user fmalice | grep -q "4.70" || fm_die "balance: $(fm_admin balance user fmalice)"
 	# The header shows the balance after the charge, not before.
-	fm_wait_screen "Alice Martin \(fmalice\) +Balance 4.70" 3
+	fm_wait_screen "Alice Martin \(fmalice\) +Balance €4.70" 3
 	# Logged out by itself after the result.
 	fm_wait_screen "Tap your badge" 10
 }
@@ -104,7 +104,7 @@ case_pin_login() {
 	fm_keys -l fmbob
 	fm_keys Enter
 	fm_keys 5 6 7 8 Enter
-	fm_wait_screen "Bob Stone \(fmbob\) +Balance 15.00"
+	fm_wait_screen "Bob Stone \(fmbob\) +Balance €15.00"
 	fm_wait_screen "Bob's slides"
 	# Mark it, then options: two-sided, then Print.
 	fm_keys '*'
@@ -117,7 +117,7 @@ case_pin_login() {
 	fm_wait_screen "Two-sided +\[x\]"
 	fm_keys Down Down Enter
 	# Charged at the two-sided price: the option reached the release.
-	fm_wait_screen "Printed 1 job\(s\), 3 page\(s\), charged 0.24"
+	fm_wait_screen "Printed 1 job, 3 pages, charged €0.24"
 	[ "$(fm_printed_count)" -eq 2 ] || fm_die "the printer got $(fm_printed_count) jobs"
 	fm_keys Enter
 	fm_wait_screen "Tap your badge"
@@ -187,7 +187,7 @@ case_hostile_titles() {
 	while IFS= read -r row; do
 		case "$row" in *"[ ]"*) ;; *) continue ;; esac
 		[ "$(printf '%s' "$row" | wc -L)" -le 80 ] || fm_die "row wider than the screen: $row"
-		printf '%s\n' "$row" | grep -Eq " 3 +0\.30 " || fm_die "row lost its columns: $row"
+		printf '%s\n' "$row" | grep -Eq " 3 +€0\.30 " || fm_die "row lost its columns: $row"
 	done <<<"$screen"
 	printf '%s\n' "$screen" | grep -q "LongLong.*…" || fm_die "long title not cut: $screen"
 	printf '%s' "$screen" | grep -q $'\xe2\x80\xae' && fm_die "bidi override reached the screen"
@@ -239,7 +239,7 @@ case_smaller_screen() {
 	tmux -S "$TMUX_SOCK" resize-window -t fm -x 40 -y 12
 	fm_tap 04A1B2C3
 	fm_wait_screen "Alice Martin"
-	fm_wait_screen "Hebrew +3 +0.30"
+	fm_wait_screen "Hebrew +3 +€0.30"
 	screen=$(fm_screen)
 	[ "$(printf '%s\n' "$screen" | wc -l)" -le 12 ] || fm_die "more than 12 lines: $screen"
 	[ "$(printf '%s\n' "$screen" | wc -L)" -le 40 ] || fm_die "wider than 40: $screen"
@@ -248,6 +248,103 @@ case_smaller_screen() {
 	tmux -S "$TMUX_SOCK" resize-window -t fm -x 80 -y 24
 }
 fm_needs smaller_screen hostile_titles
+
+# check_columns SCREEN: in every job row the pages and the cost end in
+# the same cell as the heading's cost, whatever the title: accented
+# (precomposed or with combining marks), CJK (two cells a character) or
+# plain.  Cells are
+# counted as a terminal does, from the Unicode tables.
+check_columns() {
+	python3 - "$1" <<'PY' || fm_die "columns not aligned: $1"
+import re, sys, unicodedata
+def cells(s):
+    return sum(0 if unicodedata.combining(c) else
+               2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in s)
+cost = re.compile(r" (\d+|\?) +(?:max\. |up to )?\u20ac?\d+[.,]\d\d(?:\u00a0\u20ac)?")
+ends = set()
+for row in sys.argv[1].split("\n"):
+    # The heading's "Cost" ends where the costs do.
+    for head in ("Co\u00fbt", "Cost"):
+        if " Pages " in row and head in row:
+            ends.add(cells(row[:row.index(head) + len(head)]))
+    if "[ ]" not in row and "[x]" not in row:
+        continue
+    m = cost.search(row)
+    if m is None:
+        sys.exit("no cost in: " + row)
+    ends.add(cells(row[:m.end()]))
+if len(ends) != 1:
+    sys.exit("cost columns end at cells %s" % sorted(ends))
+PY
+}
+
+# A French user at an English terminal: the user name and PIN screens
+# are the terminal's, the list and the result the user's, and the next
+# person finds the terminal in English again.
+case_user_prefers_french() {
+	fm_admin user set-language fmbob fr >/dev/null || fm_die "set-language"
+	fm_admin user show fmbob | grep -q "language: *fr" || fm_die "language not stored: $(fm_admin user show fmbob)"
+	hold 20 fmbob "Hélène Dupré — Procès-verbal"
+	fm_wait_screen "Tap your badge"
+	fm_keys Enter
+	fm_wait_screen "User name: _"
+	fm_keys -l fmbob
+	fm_keys Enter 5 6 7 8 Enter
+	fm_wait_screen "Bob Stone \(fmbob\) +Solde [0-9,]+.€"
+	fm_wait_screen "Document +Pages +Coût +Couleur +Âge"
+	fm_wait_screen "Procès-verbal +3 +0,30.€"
+	fm_wait_screen "Haut/Bas \(8/2\) déplacer"
+	echo "--- screen: fmbob (prefers fr) at an en terminal"
+	fm_screen
+	fm_keys Enter
+	fm_wait_screen "1  Imprimer"
+	fm_keys 1
+	fm_wait_screen "Imprimé : 1 document, 3 pages, 0,30.€ débité"
+	fm_screen | grep -q "3 pages imprimées, 0,30.€ débité" || fm_die "per-job result not translated: $(fm_screen)"
+	echo "--- screen: fmbob's result"
+	fm_screen
+	fm_keys Enter
+	fm_wait_screen "Tap your badge"
+	fm_screen | grep -q "Solde\|Présentez" && fm_die "French left behind: $(fm_screen)"
+	fm_admin user set-language fmbob none >/dev/null || fm_die "set-language none"
+}
+
+# A terminal set to French (language = fr): every screen in French, the
+# job list's columns aligned by display width.
+case_french_terminal() {
+	hold 21 fmalice "Hélène Dupré — Procès-verbal"
+	hold 22 fmalice "$(printf 'He\xcc\x81le\xcc\x80ne Dupre\xcc\x81 \xe2\x80\x94 Proce\xcc\x80s-verbal')"
+	hold 23 fmalice "会議録 第3回 — 予算"
+	hold 24 fmalice "Plain ASCII title"
+	tmux -S "$TMUX_SOCK" kill-server
+	write_terminal_conf 5m "language = fr"
+	fm_start_screen sh -c "exec '$FM_BUILD/terminal/followme-terminal' -c '$T/terminal.conf' 2>>'$T/log/terminal.log'"
+	fm_wait_screen "Présentez votre badge"
+	fm_wait_screen "Entrée : connexion par code PIN"
+	fm_wait_screen "Followme +mfp1"
+	echo "--- screen: idle, language = fr"
+	fm_screen
+	fm_tap 04A1B2C3
+	fm_wait_screen "Alice Martin \(fmalice\) +Solde [0-9,]+.€"
+	fm_wait_screen "Plain ASCII title"
+	screen=$(fm_screen)
+	echo "--- screen: job list, language = fr"
+	printf '%s\n' "$screen"
+	check_columns "$screen"
+	printf '%s\n' "$screen" | grep -Eq "会議録 第3回 — 予算 +3 +0,30.€" || fm_die "CJK title: $screen"
+	fm_keys Enter
+	fm_wait_screen "2  Imprimer avec options"
+	fm_keys 2
+	fm_wait_screen "Copies +< 1 >"
+	fm_wait_screen "Recto verso +\[ \]"
+	fm_wait_screen "Noir et blanc +\[ \]"
+	echo "--- screen: options, language = fr"
+	fm_screen
+	fm_keys BSpace BSpace BSpace
+	fm_wait_screen "Présentez votre badge"
+}
+fm_needs french_terminal hostile_titles
 
 case_logout_after_inactivity() {
 	tmux -S "$TMUX_SOCK" kill-server

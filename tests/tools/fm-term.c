@@ -27,12 +27,17 @@ print_msg(const struct fm_proto_msg *m)
 	printf("%s", fm_proto_type_name(m->type));
 	switch (m->type) {
 	case FM_MSG_HELLO_OK:
-		printf(" terminal=%s printer=%s timeout=%u", m->terminal,
-		    m->printer, m->timeout);
+		printf(" terminal=%s printer=%s timeout=%u version=%u",
+		    m->terminal, m->printer, m->timeout, m->version);
 		break;
 	case FM_MSG_AUTH_OK:
 		printf(" user=%s name=%s balance=%lld", m->user, m->full_name,
 		    (long long)m->balance);
+		/* Protocol version 2 only. */
+		if (m->language[0] != '\0')
+			printf(" language=%s", m->language);
+		if (m->currency[0] != '\0')
+			printf(" currency=%s", m->currency);
 		break;
 	case FM_MSG_JOB_LIST:
 		printf(

@@ -149,6 +149,44 @@ test_job_cost_kind(void)
 	ASSERT_FALSE(round_trip(&m, &out));
 }
 
+/* Version 2: AUTH_OK may carry the user's language and the site's
+ * currency; without them it is the version 1 message, byte for byte, so
+ * an older terminal reads it (issue 15). */
+static void
+test_auth_ok_language(void)
+{
+	static struct fm_proto_msg m, out;
+	static uint8_t v1[256];
+	size_t len1, len2;
+
+	fm_proto_init(&m, FM_MSG_AUTH_OK);
+	strcpy(m.user, "alice");
+	m.balance = 470;
+	len1 = fm_proto_encode(&m, v1, sizeof(v1));
+	ASSERT_TRUE(len1 > 0);
+	strcpy(m.language, "fr");
+	strcpy(m.currency, "EUR");
+	ASSERT_TRUE(round_trip(&m, &out));
+	ASSERT_STR_EQ(out.language, "fr");
+	ASSERT_STR_EQ(out.currency, "EUR");
+	len2 = fm_proto_encode(&m, buf, sizeof(buf));
+	ASSERT_UINT_EQ(len2, len1 + 2 * 3 + 2 + 3);
+	/* The frame's version byte is still 1. */
+	ASSERT_UINT_EQ(buf[FM_PROTO_HEADERLEN], 1);
+	m.language[0] = m.currency[0] = '\0';
+	ASSERT_UINT_EQ(fm_proto_encode(&m, buf, sizeof(buf)), len1);
+	ASSERT_MEM_EQ(buf, v1, len1);
+	/* Only AUTH_OK carries them. */
+	fm_proto_init(&m, FM_MSG_HELLO_OK);
+	m.version = 2;
+	strcpy(m.terminal, "t1");
+	strcpy(m.printer, "p1");
+	m.timeout = 60;
+	strcpy(m.language, "fr");
+	ASSERT_TRUE(round_trip(&m, &out));
+	ASSERT_STR_EQ(out.language, "");
+}
+
 static void
 test_encode_refuses_bad_messages(void)
 {
@@ -236,6 +274,7 @@ main(void)
 	RUN(test_every_type_round_trips);
 	RUN(test_job_list_full);
 	RUN(test_job_cost_kind);
+	RUN(test_auth_ok_language);
 	RUN(test_encode_refuses_bad_messages);
 	RUN(test_decode_refuses_malformed);
 	RUN(test_frame_length_bounds);

@@ -555,22 +555,145 @@ test_cost_text(void)
 	struct fm_proto_job j;
 	char buf[32];
 
+	start(false);
 	memset(&j, 0, sizeof(j));
 	j.cost = 250;
-	ASSERT_STR_EQ(fm_termstate_cost_text(&j, buf, sizeof(buf)), "2.50");
+	ASSERT_STR_EQ(fm_termstate_cost_text(&t, &j, buf, sizeof(buf)), "2.50");
 	j.cost_kind = FM_COST_UP_TO;
 	ASSERT_STR_EQ(
-	    fm_termstate_cost_text(&j, buf, sizeof(buf)), "up to 2.50");
+	    fm_termstate_cost_text(&t, &j, buf, sizeof(buf)), "up to 2.50");
 	j.cost_kind = FM_COST_NO_PRICE;
-	ASSERT_STR_EQ(fm_termstate_cost_text(&j, buf, sizeof(buf)), "no price");
+	ASSERT_STR_EQ(
+	    fm_termstate_cost_text(&t, &j, buf, sizeof(buf)), "no price");
 	j.cost_kind = FM_COST_COUNTING;
 	ASSERT_STR_EQ(
-	    fm_termstate_cost_text(&j, buf, sizeof(buf)), "counting\u2026");
+	    fm_termstate_cost_text(&t, &j, buf, sizeof(buf)), "counting\u2026");
+	/* In French, with the site's currency from the login. */
+	fm_termstate_set_lang(&t, FM_LANG_FR);
+	snprintf(t.currency, sizeof(t.currency), "EUR");
+	j.cost_kind = FM_COST_ESTIMATE;
+	ASSERT_STR_EQ(fm_termstate_cost_text(&t, &j, buf, sizeof(buf)),
+	    "2,50\u00a0\u20ac");
+	j.cost_kind = FM_COST_UP_TO;
+	ASSERT_STR_EQ(fm_termstate_cost_text(&t, &j, buf, sizeof(buf)),
+	    "max. 2,50\u00a0\u20ac");
+	j.cost_kind = FM_COST_COUNTING;
+	ASSERT_STR_EQ(
+	    fm_termstate_cost_text(&t, &j, buf, sizeof(buf)), "comptage\u2026");
+	fm_termstate_set_lang(&t, FM_LANG_EN);
+}
+
+/* A user who prefers French, at an English terminal: the screens switch
+ * at the login and back at the logout (issue 15). */
+static void
+test_user_language(void)
+{
+	start(false);
+	fm_termstate_set_lang(&t, FM_LANG_EN);
+	tap(1);
+	fm_proto_init(&m, FM_MSG_AUTH_OK);
+	snprintf(m.user, sizeof(m.user), "alice");
+	snprintf(m.language, sizeof(m.language), "fr");
+	snprintf(m.currency, sizeof(m.currency), "EUR");
+	m.balance = 500;
+	fm_termstate_message(&t, &m, 2);
+	ASSERT_INT_EQ(t.lang, FM_LANG_FR);
+	ASSERT_INT_EQ(t.term_lang, FM_LANG_EN);
+	ASSERT_STR_EQ(t.currency, "EUR");
+	ASSERT_STR_EQ(t.busy_text, "Chargement de vos documents\u2026");
+	ASSERT_INT_EQ(sent(), FM_MSG_LIST);
+	/* The server's English is translated on the terminal: a fixed
+	 * sentence through the catalog, one with numbers from its codes. */
+	fm_proto_init(&m, FM_MSG_JOB_LIST);
+	m.balance = 500;
+	job(0, 7, 0, 1);
+	fm_termstate_message(&t, &m, 3);
+	fm_termstate_key(&t, FM_KEY_ENTER, 0, 4);
+	fm_termstate_key(&t, FM_KEY_CHAR, '1', 5);
+	ASSERT_INT_EQ(sent(), FM_MSG_RELEASE);
+	ASSERT_STR_EQ(t.lines[0].message, "En attente\u2026");
+	fm_proto_init(&m, FM_MSG_PROGRESS);
+	m.job_id = 7;
+	m.stage = FM_STAGE_SENT;
+	snprintf(m.message, sizeof(m.message), "Sent to the printer.");
+	fm_termstate_message(&t, &m, 6);
+	ASSERT_STR_EQ(t.lines[0].message,
+	    "Envoy\u00e9 \u00e0 "
+	    "l\u2019imprimante.");
+	m.stage = FM_STAGE_DONE;
+	m.pages = 3;
+	m.charge = 30;
+	snprintf(
+	    m.message, sizeof(m.message), "3 page(s) printed, charged 0.30.");
+	fm_termstate_message(&t, &m, 7);
+	ASSERT_STR_EQ(t.lines[0].message,
+	    "3 pages imprim\u00e9es, 0,30\u00a0\u20ac d\u00e9bit\u00e9.");
+	answer(FM_MSG_OK, 0, "Printed 1 of 1 job(s).", 8);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_RESULT);
+	ASSERT_INT_EQ(sent(), FM_MSG_LIST);
+	fm_proto_init(&m, FM_MSG_JOB_LIST);
+	m.balance = 470;
+	fm_termstate_message(&t, &m, 8);
+	/* Logged out: the terminal's own language again, no currency. */
+	fm_termstate_key(&t, FM_KEY_ENTER, 0, 9);
+	ASSERT_INT_EQ(t.screen, FM_SCREEN_IDLE);
+	ASSERT_INT_EQ(t.lang, FM_LANG_EN);
+	ASSERT_STR_EQ(t.currency, "");
+	ASSERT_STR_EQ(_("Print"), "Print");
+	ASSERT_INT_EQ(sent(), FM_MSG_LOGOUT);
+	answer(FM_MSG_OK, 0, "Logged out.", 10);
+	/* A language the terminal has no catalog for changes nothing. */
+	tap(10);
+	fm_proto_init(&m, FM_MSG_AUTH_OK);
+	snprintf(m.user, sizeof(m.user), "bob");
+	snprintf(m.language, sizeof(m.language), "de");
+	fm_termstate_message(&t, &m, 11);
+	ASSERT_INT_EQ(t.lang, FM_LANG_EN);
+	ASSERT_STR_EQ(t.busy_text, "Loading your jobs...");
+}
+
+/* A French terminal translates the server's refusals. */
+static void
+test_french_terminal_translates_refusals(void)
+{
+	start(false);
+	fm_termstate_set_lang(&t, FM_LANG_FR);
+	tap(1);
+	answer(FM_MSG_AUTH_FAIL, FM_CODE_DISABLED,
+	    "Your account may not print here.", 2);
+	ASSERT_STR_EQ(t.notice,
+	    "Votre compte n\u2019est pas autoris\u00e9 \u00e0 imprimer ici.");
+	tap(3);
+	fm_proto_init(&m, FM_MSG_AUTH_FAIL);
+	m.code = FM_CODE_LOCKED_OUT;
+	m.retry_after = 120;
+	snprintf(m.message, sizeof(m.message),
+	    "Too many failed attempts. Try again in 2 minute(s) or ask "
+	    "your administrator.");
+	fm_termstate_message(&t, &m, 4);
+	ASSERT_STR_EQ(t.notice,
+	    "Trop de tentatives \u00e9chou\u00e9es. "
+	    "R\u00e9essayez dans 120 secondes.");
+	/* English the catalog does not know is shown rather than lost. */
+	tap(5);
+	answer(FM_MSG_AUTH_FAIL, FM_CODE_INTERNAL, "Something new.", 6);
+	ASSERT_STR_EQ(t.notice,
+	    "Le serveur d\u2019impression a refus\u00e9. Veuillez "
+	    "r\u00e9essayer.");
+	fm_termstate_set_lang(&t, FM_LANG_EN);
 }
 
 int
 main(void)
 {
+	const char *dir = getenv("FM_TEST_LOCALEDIR");
+
+	/* The catalog built from po/fr.po. */
+	if (dir != NULL)
+		bindtextdomain(FM_I18N_DOMAIN, dir);
+	else
+		fm_i18n_bind();
+	bind_textdomain_codeset(FM_I18N_DOMAIN, "UTF-8");
 	RUN(test_badge_list_release_result_logout);
 	RUN(test_result_shows_the_new_balance);
 	RUN(test_pin_login_wipes_the_pin);
@@ -587,5 +710,7 @@ main(void)
 	RUN(test_headless_outcomes);
 	RUN(test_bad_input_ignored);
 	RUN(test_cost_text);
+	RUN(test_user_language);
+	RUN(test_french_terminal_translates_refusals);
 	return harness_done();
 }

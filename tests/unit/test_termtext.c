@@ -135,6 +135,44 @@ test_small_buffers_stay_terminated(void)
 	ASSERT_STR_EQ(out, "");
 }
 
+/* Display width, never bytes: what keeps the job list's columns
+ * straight (issue 15). */
+static void
+test_width_counts_cells(void)
+{
+	/* Precomposed: 28 characters in 34 bytes. */
+	const char *pre =
+	    "H\u00e9l\u00e8ne Dupr\u00e9 \u2014 Proc\u00e8s-verbal";
+	/* The same with combining accents: 33 code points, 28 cells. */
+	const char *dec = "He\u0301le\u0300ne Dupre\u0301 \u2014 "
+	                  "Proce\u0300s-verbal";
+	/* CJK: 2 cells each ("meeting minutes"). */
+	const char *cjk = "\u4f1a\u8b70\u9332 2026";
+	char out[128];
+
+	ASSERT_UINT_EQ(strlen(pre), 34);
+	ASSERT_UINT_EQ(fm_termtext_width(pre, strlen(pre), true), 28);
+	ASSERT_UINT_EQ(fm_termtext_width(dec, strlen(dec), true), 28);
+	ASSERT_UINT_EQ(fm_termtext_width(cjk, strlen(cjk), true), 11);
+	/* Money as French writes it: "0,30 €" is 6 cells in 9 bytes. */
+	ASSERT_UINT_EQ(fm_termtext_width("0,30\u00a0\u20ac", 9, true), 6);
+	/* The width is what fit() then draws. */
+	ASSERT_UINT_EQ(fit(out, sizeof(out), cjk, 40), 11);
+	ASSERT_UINT_EQ(fit(out, sizeof(out), dec, 40), 28);
+	/* A CJK character never straddles the edge: 10 cells hold 4 of
+	 * them and the ellipsis. */
+	ASSERT_UINT_EQ(
+	    fit(out, sizeof(out), "\u4f1a\u8b70\u9332\u4f1a\u8b70\u9332", 10),
+	    9);
+	/* Hostile text measures as it is drawn: controls one cell,
+	 * bidirectional controls none. */
+	ASSERT_UINT_EQ(fm_termtext_width("a\033b", 3, true), 3);
+	ASSERT_UINT_EQ(fm_termtext_width("\u202eab", 5, true), 2);
+	/* Not a UTF-8 screen: one '?' per character, not per byte. */
+	ASSERT_UINT_EQ(fm_termtext_width(pre, strlen(pre), false), 28);
+	ASSERT_UINT_EQ(fm_termtext_width(NULL, 3, true), 0);
+}
+
 int
 main(void)
 {
@@ -151,5 +189,6 @@ main(void)
 	RUN(test_invalid_utf8_replaced);
 	RUN(test_ascii_screen);
 	RUN(test_small_buffers_stay_terminated);
+	RUN(test_width_counts_cells);
 	return harness_done();
 }
