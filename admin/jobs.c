@@ -345,7 +345,9 @@ jobs_purge_expired(struct fm_admin *admin)
 	if (n < 0)
 		return fm_admin_fail("cannot read expired jobs: %s",
 		    fm_store_last_error(admin->store));
-	return fm_admin_done("Purged %d expired job(s).", total);
+	return fm_admin_done(
+	    P_("Purged %d expired job.", "Purged %d expired jobs.", total),
+	    total);
 }
 
 enum { ANONYMISE_OLDER_THAN };
@@ -359,7 +361,9 @@ privacy_anonymise(struct fm_admin *admin)
 	        fm_store_now(admin->store) - days * 86400, &count))
 		return fm_admin_fail(
 		    "cannot anonymise: %s", fm_store_last_error(admin->store));
-	return fm_admin_done("Anonymised %" PRId64 " job(s).", count);
+	return fm_admin_done(P_("Anonymised %" PRId64 " job.",
+	                         "Anonymised %" PRId64 " jobs.", count),
+	    count);
 }
 
 static const struct fm_grammar_option list_options[FM_GRAMMAR_OPTTABLE] = {

@@ -243,7 +243,9 @@ quota_run_allocations(struct fm_admin *admin)
 	if (!fm_alloc_run(
 	        admin->store, fm_store_now(admin->store), &credited, &errstr))
 		return fm_admin_fail("allocations failed: %s", errstr);
-	return fm_admin_done("Credited %d account(s).", credited);
+	return fm_admin_done(
+	    P_("Credited %d account.", "Credited %d accounts.", credited),
+	    credited);
 }
 
 enum {

@@ -264,7 +264,9 @@ auth_unlock(struct fm_admin *admin)
 	if (n < 0)
 		return fm_admin_fail(
 		    "cannot unlock: %s", fm_store_last_error(admin->store));
-	return fm_admin_done("Unlocked %s %s (%d failed attempt(s) forgotten).",
+	return fm_admin_done(
+	    P_("Unlocked %s %s (%d failed attempt forgotten).",
+	        "Unlocked %s %s (%d failed attempts forgotten).", n),
 	    which == UNLOCK_USER ? "user" : "terminal", name, n);
 }
 

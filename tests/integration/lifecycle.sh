@@ -96,7 +96,7 @@ case_admin_purge_expired() {
 	fm_stop_followmed # so that the admin command, not the timer, expires it
 	# Job 2 due now, without waiting an hour.
 	fm_as followme sqlite3 "$T/state/followme.db" "UPDATE jobs SET expires_at = 1 WHERE id = 2"
-	fm_admin jobs purge-expired | grep -q "Purged 1 expired job(s)" || fm_die "purge-expired"
+	fm_admin jobs purge-expired | grep -q "Purged 1 expired job\." || fm_die "purge-expired"
 	[ ! -e "$T/state/spool/2-1" ] || fm_die "purged job's file still there"
 }
 # Job 2 is case_tampered_spool_file's, still held.
@@ -145,7 +145,7 @@ case_deletion_destroys_key() {
 			ended=deleted ;;
 		expire)
 			db_sql "UPDATE jobs SET expires_at = 1 WHERE id = $job"
-			fm_admin jobs purge-expired | grep -q "Purged 1 expired job(s)" || fm_die "purge-expired"
+			fm_admin jobs purge-expired | grep -q "Purged 1 expired job\." || fm_die "purge-expired"
 			ended=expired ;;
 		esac
 		[ ! -e "$T/state/spool/$job-1" ] || fm_die "$ended job's file still there"
