@@ -152,7 +152,7 @@ case_badge_during_counting() {
 	printf '%%!PS\n0 1 150000000 { pop } for\nshowpage\n' > "$T/slow.ps"
 	chmod 644 "$T/slow.ps"
 	fm_admin badge add fmbob 04C0FFEE >/dev/null || fm_die "badge add"
-	fm_hold -f "$T/slow.ps" 20 fmbob "Minutes du conseil"
+	fm_hold -f "$T/slow.ps" 30 fmbob "Minutes du conseil"
 	fm_admin jobs list --user fmbob | grep -q "counting…" || fm_die "not being counted: $(fm_admin jobs list --user fmbob)"
 	fm_tap 04C0FFEE
 	fm_wait_screen "Bob Stone \(fmbob\)"
@@ -164,7 +164,7 @@ case_badge_during_counting() {
 	fm_wait_screen "1  Print"
 	fm_keys 1
 	fm_wait_screen "Counting the pages of this job"
-	fm_wait_screen "Printed 1 job\(s\), 1 page\(s\), charged 0.10" 90
+	fm_wait_screen "Printed 1 job, 1 page, charged €0.10" 90
 	fm_keys Enter
 	fm_wait_screen "Tap your badge"
 }
