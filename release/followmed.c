@@ -64,6 +64,8 @@
 /* An analysis child that could not run (spool or store unusable) stops
  * the others starting for this long, doubling while it lasts. */
 #define ANALYSIS_RETRY_MAX_SEC 60
+/* The same for restarts of a ledger writer that keeps failing. */
+#define LEDGER_RETRY_MAX_SEC 60
 /* Analyses start once ingest has been idle this long: run during a
  * burst, they slowed it by a third (bench/ingest) through the store and
  * the disk they share, nice or not... */
@@ -1099,6 +1101,14 @@ analysing(const struct daemon *d, int64_t job_id, int seq)
 	return false;
 }
 
+/* The pause before trying again after another failure: 1 s, doubling up
+ * to max. */
+static int
+next_delay(int delay, int max)
+{
+	return delay == 0 ? 1 : delay >= max / 2 ? max : 2 * delay;
+}
+
 /* Whether analyses should wait for ingest (INGEST_QUIET_USEC), as they
  * do for at most ANALYSIS_DEFER_MAX_USEC at a time. */
 static bool
@@ -1181,10 +1191,8 @@ end_analysis(struct daemon *d, pid_t pid, int status)
 			/* Not this document's fault: it stays pending, and
 			 * no analysis starts for a while rather than fail
 			 * in a loop. */
-			d->analysis_delay =
-			    d->analysis_delay == 0 ? 1 : d->analysis_delay * 2;
-			if (d->analysis_delay > ANALYSIS_RETRY_MAX_SEC)
-				d->analysis_delay = ANALYSIS_RETRY_MAX_SEC;
+			d->analysis_delay = next_delay(
+			    d->analysis_delay, ANALYSIS_RETRY_MAX_SEC);
 			d->analysis_next = time(NULL) + d->analysis_delay;
 			fm_log_warn("job %" PRId64 " document %d: the analysis "
 			            "could not run (exit status %d); analyses "
@@ -1468,9 +1476,8 @@ forget_child(struct daemon *d, pid_t pid)
 		d->ledger_ctl = -1;
 		d->ledger_pid = 0;
 		if (time(NULL) - d->ledger_started < 10)
-			d->ledger_delay = d->ledger_delay == 0 ? 1
-			    : d->ledger_delay < 60 ? 2 * d->ledger_delay
-			                           : 60;
+			d->ledger_delay =
+			    next_delay(d->ledger_delay, LEDGER_RETRY_MAX_SEC);
 		else
 			d->ledger_delay = 0;
 		d->ledger_next = time(NULL) + d->ledger_delay;
