@@ -56,6 +56,20 @@ wait_counter() {
 	fm_die "no analysis child started"
 }
 
+# wait_reading: until the analysis child has read its document and
+# handed it to its own limited child (which runs Ghostscript), 30 s at
+# most. An analysis child that is merely forked may not have opened the
+# spool yet.
+wait_reading() {
+	for _ in $(seq 1 150); do
+		for c in $(counters); do
+			[ -n "$(ps --ppid "$c" -o pid=)" ] && return 0
+		done
+		sleep 0.2
+	done
+	fm_die "no analysis child reached its document"
+}
+
 # Through cupsd and lp: held (the CUPS job completed) before it is
 # counted, pending and listed as "counting…" meanwhile, then with its one
 # page.
@@ -121,7 +135,7 @@ case_cannot_run_backs_off() {
 	a=$(last_job fmbob)
 	fm_hold -f "$T/quick.ps" 6 fmbob "Waits its turn"
 	b=$(last_job fmbob)
-	wait_counter
+	wait_reading
 	chmod 0750 "$T/state/spool"
 	before=$(grep -c "the analysis could not run" "$T/log/followmed.log")
 	# The first child reads its document before it counts: it finishes.
