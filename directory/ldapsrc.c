@@ -181,170 +181,229 @@ fail:
 	return NULL;
 }
 
+/* Attributes of one entry we keep, and their names' length: the map
+ * asks for fewer, and shorter. */
 #define MAX_ATTRS 64
+#define ATTR_NAMEMAX 64
 
-/* The values of entry e into vals (grown as needed); returns how many.
- * What they point into is in keep[] and names[] (*nkeep of each), for
- * the caller to free. */
-static size_t
-entry_values(LDAP *ld, LDAPMessage *e, struct fm_dirmap_value **vals,
-    size_t *cap, struct berval **keep[MAX_ATTRS], char *names[MAX_ATTRS],
-    size_t *nkeep)
+typedef bool entry_fn(const char *dn, const struct fm_dirmap_value *vals,
+    size_t n, void *arg, char *err, size_t errlen);
+
+/* What one entry's values are read into, kept from entry to entry. */
+struct entry_buf {
+	struct fm_dirmap_value *vals;
+	size_t cap;
+	char names[MAX_ATTRS][ATTR_NAMEMAX];
+};
+
+/* Entry e through fn.  Its values are read in place from the message
+ * (ldap_get_attribute_ber()): nothing is copied but attribute names. */
+static bool
+one_entry(LDAP *ld, LDAPMessage *e, struct entry_buf *b, entry_fn *fn,
+    void *arg, char *err, size_t errlen)
 {
 	BerElement *ber = NULL;
-	size_t n = 0;
-	char *a;
+	struct berval dn, attr, *bv = NULL;
+	size_t n = 0, nattrs = 0;
+	char *dnstr;
+	bool ok;
 
-	*nkeep = 0;
-	for (a = ldap_first_attribute(ld, e, &ber); a != NULL;
-	     a = ldap_next_attribute(ld, e, ber)) {
-		struct berval **bv = ldap_get_values_len(ld, e, a);
+	if (ldap_get_dn_ber(ld, e, &ber, &dn) != LDAP_SUCCESS) {
+		snprintf(err, errlen, "an entry without a DN");
+		return false;
+	}
+	/* The DN is not terminated in the message. */
+	if ((dnstr = malloc(dn.bv_len + 1)) == NULL) {
+		ber_free(ber, 0);
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	if (dn.bv_len > 0)
+		memcpy(dnstr, dn.bv_val, dn.bv_len);
+	dnstr[dn.bv_len] = '\0';
+	while (nattrs < MAX_ATTRS &&
+	    ldap_get_attribute_ber(ld, e, ber, &attr, &bv) == LDAP_SUCCESS &&
+	    attr.bv_val != NULL) {
+		size_t k = 0;
 
-		keep[*nkeep] = bv;
-		names[(*nkeep)++] = a;
-		for (size_t i = 0;
-		     bv != NULL && bv[i] != NULL && n < MAX_VALUES; i++) {
-			if (n == *cap) {
-				size_t c = *cap ? 2 * *cap : 64;
-				void *p = realloc(*vals, c * sizeof(**vals));
+		snprintf(b->names[nattrs], ATTR_NAMEMAX, "%.*s",
+		    (int)attr.bv_len, attr.bv_val);
+		for (; bv != NULL && bv[k].bv_val != NULL && n < MAX_VALUES;
+		     k++) {
+			if (n == b->cap) {
+				size_t c = b->cap ? 2 * b->cap : 64;
+				void *p = realloc(b->vals, c * sizeof(*b->vals));
 
 				if (p == NULL)
 					break;
-				*vals = p;
-				*cap = c;
+				b->vals = p;
+				b->cap = c;
 			}
-			(*vals)[n++] = (struct fm_dirmap_value){
-			    a, bv[i]->bv_val, bv[i]->bv_len};
+			b->vals[n++] = (struct fm_dirmap_value){
+			    b->names[nattrs], bv[k].bv_val, bv[k].bv_len};
 		}
-		if (*nkeep == MAX_ATTRS)
-			break;
+		/* The array of values is allocated; what it points to is in
+		 * the message. */
+		ber_memfree(bv);
+		bv = NULL;
+		nattrs++;
 	}
-	if (ber != NULL)
-		ber_free(ber, 0);
-	return n;
+	ok = fn(dnstr, b->vals, n, arg, err, errlen);
+	free(dnstr);
+	ber_free(ber, 0);
+	return ok;
 }
 
-/* One page's entries through fn. */
+/* The page's result: its cookie into *cookie (freed first), and whether
+ * another page follows.  False with err if the search failed. */
 static bool
-page_entries(fm_ldapsrc_t *src, LDAPMessage *res,
-    bool (*fn)(const char *, const struct fm_dirmap_value *, size_t, void *,
-        char *, size_t),
-    void *arg, char *err, size_t errlen)
+page_done(fm_ldapsrc_t *src, LDAPMessage *res, bool paged,
+    struct berval *cookie, bool *more, char *err, size_t errlen)
 {
-	struct fm_dirmap_value *vals = NULL;
-	struct berval **keep[MAX_ATTRS];
-	char *names[MAX_ATTRS];
-	size_t cap = 0, nkeep = 0;
-	bool ok = true;
+	LDAPControl **sctrls = NULL, *pr;
+	ber_int_t count = 0;
+	int rc, result = LDAP_SUCCESS;
 
-	for (LDAPMessage *e = ldap_first_entry(src->ld, res); ok && e != NULL;
-	     e = ldap_next_entry(src->ld, e)) {
-		char *dn = ldap_get_dn(src->ld, e);
-		size_t n =
-		    entry_values(src->ld, e, &vals, &cap, keep, names, &nkeep);
-
-		ok = fn(dn ? dn : "", vals, n, arg, err, errlen);
-		for (size_t i = 0; i < nkeep; i++) {
-			if (keep[i] != NULL)
-				ldap_value_free_len(keep[i]);
-			ldap_memfree(names[i]);
-		}
-		if (dn != NULL)
-			ldap_memfree(dn);
+	*more = false;
+	rc = ldap_parse_result(
+	    src->ld, res, &result, NULL, NULL, NULL, &sctrls, 0);
+	if (rc != LDAP_SUCCESS ||
+	    (result != LDAP_SUCCESS &&
+	        !(!paged && result == LDAP_SIZELIMIT_EXCEEDED))) {
+		say(src->ld, rc != LDAP_SUCCESS ? rc : result, src->uri,
+		    "search failed on", err, errlen);
+		ldap_controls_free(sctrls);
+		return false;
 	}
-	free(vals);
-	return ok;
+	if (!paged) {
+		ldap_controls_free(sctrls);
+		return true;
+	}
+	if (cookie->bv_val != NULL)
+		ber_memfree(cookie->bv_val);
+	*cookie = (struct berval){0, NULL};
+	pr = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, sctrls, NULL);
+	if (pr == NULL ||
+	    ldap_parse_pageresponse_control(src->ld, pr, &count, cookie) !=
+	        LDAP_SUCCESS) {
+		snprintf(err, errlen,
+		    "%s did not answer the paged search control (paged "
+		    "results are needed to read the whole directory)",
+		    src->uri);
+		ldap_controls_free(sctrls);
+		return false;
+	}
+	ldap_controls_free(sctrls);
+	*more = cookie->bv_val != NULL && cookie->bv_len > 0;
+	return true;
+}
+
+/* One page (or, with limit, one unpaged search): each entry through fn
+ * as it arrives, so that mapping it overlaps the server's sending the
+ * next ones. */
+static bool
+one_page(fm_ldapsrc_t *src, const char *filter, const char *const *attrs,
+    size_t limit, struct berval *cookie, bool *more, struct entry_buf *b,
+    entry_fn *fn, void *arg, char *err, size_t errlen)
+{
+	LDAPControl *page = NULL, *ctrls[2] = {NULL, NULL};
+	bool paged = limit == 0, ok = false, done = false;
+	int rc, msgid;
+
+	if (paged) {
+		rc = ldap_create_page_control(
+		    src->ld, src->page_size, cookie, 1, &page);
+		if (rc != LDAP_SUCCESS) {
+			say(src->ld, rc, src->uri, "cannot page a search of",
+			    err, errlen);
+			return false;
+		}
+		ctrls[0] = page;
+	}
+	rc = ldap_search_ext(src->ld, src->base, LDAP_SCOPE_SUBTREE, filter,
+	    (char **)attrs, 0, ctrls, NULL, &src->timeout,
+	    paged ? 0 : (int)limit, &msgid);
+	if (page != NULL)
+		ldap_control_free(page);
+	if (rc != LDAP_SUCCESS) {
+		say(src->ld, rc, src->uri, "search failed on", err, errlen);
+		return false;
+	}
+	/* Every message (an entry, a reference or the result) comes within
+	 * the timeout; a page has at most page_size entries, and
+	 * references, which are not followed, are bounded by the server's
+	 * own size limit. */
+	while (!done) {
+		struct timeval wait = src->timeout;
+		LDAPMessage *msg = NULL;
+
+		rc = ldap_result(src->ld, msgid, LDAP_MSG_ONE, &wait, &msg);
+		if (rc <= 0) {
+			int code = LDAP_TIMEOUT;
+
+			if (rc < 0 &&
+			    ldap_get_option(src->ld, LDAP_OPT_RESULT_CODE,
+			        &code) != LDAP_OPT_SUCCESS)
+				code = LDAP_SERVER_DOWN;
+			say(src->ld, code, src->uri, "search failed on", err,
+			    errlen);
+			if (msg != NULL)
+				ldap_msgfree(msg);
+			if (rc == 0)
+				ldap_abandon_ext(src->ld, msgid, NULL, NULL);
+			return false;
+		}
+		switch (ldap_msgtype(msg)) {
+		case LDAP_RES_SEARCH_ENTRY:
+			ok = one_entry(src->ld, msg, b, fn, arg, err, errlen);
+			break;
+		case LDAP_RES_SEARCH_RESULT:
+			ok = page_done(
+			    src, msg, paged, cookie, more, err, errlen);
+			done = true;
+			break;
+		default: /* a reference: referrals are not chased */
+			ok = true;
+			break;
+		}
+		ldap_msgfree(msg);
+		if (!ok) {
+			if (!done)
+				ldap_abandon_ext(src->ld, msgid, NULL, NULL);
+			return false;
+		}
+	}
+	return true;
 }
 
 bool
 fm_ldapsrc_search(fm_ldapsrc_t *src, const char *filter,
-    const char *const *attrs, size_t limit,
-    bool (*fn)(const char *dn, const struct fm_dirmap_value *vals, size_t n,
-        void *arg, char *err, size_t errlen),
-    void *arg, char *err, size_t errlen)
+    const char *const *attrs, size_t limit, entry_fn *fn, void *arg,
+    char *err, size_t errlen)
 {
 	struct berval cookie = {0, NULL};
-	bool ok = false;
+	struct entry_buf *b;
+	bool ok = true, more = true;
 	int pages;
 
 	if (src == NULL || filter == NULL || fn == NULL || err == NULL)
 		return false;
-	for (pages = 0; pages < MAX_PAGES; pages++) {
-		LDAPControl *page = NULL, *ctrls[2] = {NULL, NULL};
-		LDAPControl **sctrls = NULL, *pr;
-		LDAPMessage *res = NULL;
-		ber_int_t count = 0;
-		int rc, result = LDAP_SUCCESS;
-		bool more;
-
-		if (limit == 0) {
-			rc = ldap_create_page_control(
-			    src->ld, src->page_size, &cookie, 1, &page);
-			if (rc != LDAP_SUCCESS) {
-				say(src->ld, rc, src->uri,
-				    "cannot page a search of", err, errlen);
-				break;
-			}
-			ctrls[0] = page;
-		}
-		rc = ldap_search_ext_s(src->ld, src->base, LDAP_SCOPE_SUBTREE,
-		    filter, (char **)attrs, 0, ctrls, NULL, &src->timeout,
-		    limit > 0 ? (int)limit : 0, &res);
-		if (page != NULL)
-			ldap_control_free(page);
-		if (rc != LDAP_SUCCESS &&
-		    !(limit > 0 && rc == LDAP_SIZELIMIT_EXCEEDED)) {
-			say(src->ld, rc, src->uri, "search failed on", err,
-			    errlen);
-			if (res != NULL)
-				ldap_msgfree(res);
-			break;
-		}
-		if (!page_entries(src, res, fn, arg, err, errlen)) {
-			ldap_msgfree(res);
-			break;
-		}
-		if (limit > 0) {
-			ldap_msgfree(res);
-			ok = true;
-			break;
-		}
-		rc = ldap_parse_result(
-		    src->ld, res, &result, NULL, NULL, NULL, &sctrls, 0);
-		ldap_msgfree(res);
-		if (rc != LDAP_SUCCESS || result != LDAP_SUCCESS) {
-			say(src->ld, rc != LDAP_SUCCESS ? rc : result, src->uri,
-			    "search failed on", err, errlen);
-			ldap_controls_free(sctrls);
-			break;
-		}
-		if (cookie.bv_val != NULL)
-			ber_memfree(cookie.bv_val);
-		cookie = (struct berval){0, NULL};
-		pr = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, sctrls, NULL);
-		if (pr == NULL ||
-		    ldap_parse_pageresponse_control(
-		        src->ld, pr, &count, &cookie) != LDAP_SUCCESS) {
-			snprintf(err, errlen,
-			    "%s did not answer the paged search control "
-			    "(paged results are needed to read the whole "
-			    "directory)",
-			    src->uri);
-			ldap_controls_free(sctrls);
-			break;
-		}
-		ldap_controls_free(sctrls);
-		more = cookie.bv_val != NULL && cookie.bv_len > 0;
-		if (!more) {
-			ok = true;
-			break;
-		}
+	if ((b = calloc(1, sizeof(*b))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return false;
 	}
-	if (pages == MAX_PAGES)
+	for (pages = 0; ok && more && pages < MAX_PAGES; pages++)
+		ok = one_page(src, filter, attrs, limit, &cookie, &more, b, fn,
+		    arg, err, errlen);
+	if (ok && more) {
 		snprintf(err, errlen, "%s: more than %d pages: stopped",
 		    src->uri, MAX_PAGES);
+		ok = false;
+	}
 	if (cookie.bv_val != NULL)
 		ber_memfree(cookie.bv_val);
+	free(b->vals);
+	free(b);
 	return ok;
 }
 
