@@ -232,7 +232,8 @@ one_entry(LDAP *ld, LDAPMessage *e, struct entry_buf *b, entry_fn *fn,
 		     k++) {
 			if (n == b->cap) {
 				size_t c = b->cap ? 2 * b->cap : 64;
-				void *p = realloc(b->vals, c * sizeof(*b->vals));
+				void *p =
+				    realloc(b->vals, c * sizeof(*b->vals));
 
 				if (p == NULL)
 					break;
@@ -378,8 +379,8 @@ one_page(fm_ldapsrc_t *src, const char *filter, const char *const *attrs,
 
 bool
 fm_ldapsrc_search(fm_ldapsrc_t *src, const char *filter,
-    const char *const *attrs, size_t limit, entry_fn *fn, void *arg,
-    char *err, size_t errlen)
+    const char *const *attrs, size_t limit, entry_fn *fn, void *arg, char *err,
+    size_t errlen)
 {
 	struct berval cookie = {0, NULL};
 	struct entry_buf *b;
