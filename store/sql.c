@@ -85,6 +85,24 @@ store_int(void *dst, size_t size, int64_t v)
 	}
 }
 
+/* Column col's text into dst (size bytes, terminated, cut if longer):
+ * what snprintf("%s") did, without parsing a format for every row of a
+ * large read. */
+static void
+copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
+{
+	const char *s = fm_sql_text(st, col);
+	size_t n = (size_t)sqlite3_column_bytes(st, col);
+
+	if (size == 0)
+		return;
+	if (n > size - 1)
+		n = size - 1;
+	n = strnlen(s, n);
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
 void
 fm_sql_columns(sqlite3_stmt *st, const struct fm_sql_col *cols, void *out)
 {
@@ -108,7 +126,7 @@ fm_sql_columns(sqlite3_stmt *st, const struct fm_sql_col *cols, void *out)
 			        : sqlite3_column_int64(st, i));
 			break;
 		case FM_SQL_COL_TEXT:
-			snprintf(dst, cols[i].size, "%s", fm_sql_text(st, i));
+			copy_text(dst, cols[i].size, st, i);
 			break;
 		case FM_SQL_COL_SKIP:
 		case FM_SQL_COL_END:
