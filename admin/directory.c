@@ -92,31 +92,91 @@ print_report(struct fm_admin *admin, const struct fm_dirsync_report *r,
 		    (long long)(r->conflicts - r->nnotes));
 }
 
+/* The sync's options, with the badge key (which the caller wipes). */
+static bool
+dirsync_options(struct fm_admin *admin, struct fm_dirsync_options *o,
+    uint8_t key[FM_BADGES_KEYLEN], bool dry_run, bool force, bool partial)
+{
+	if (!fm_admin_badge_key(admin, key))
+		return false;
+	*o = (struct fm_dirsync_options){.badge_key = key,
+	    .dry_run = dry_run,
+	    .force = force,
+	    .partial = partial,
+	    .max_disable_percent =
+	        (unsigned)admin->settings.directory.max_disable_percent};
+	return true;
+}
+
 /* Applies what was read; the store is opened here (dropping to the
  * daemon's user) so that the reading could happen first. */
 static int
 apply(struct fm_admin *admin, struct fm_directory_result *res, bool dry_run,
     bool force, bool partial, const char *source)
 {
-	struct fm_dirsync_options o = {0};
+	struct fm_dirsync_options o;
 	uint8_t key[FM_BADGES_KEYLEN];
 	char err[1024];
 	bool ok;
 
-	if (!fm_admin_badge_key(admin, key))
+	if (!dirsync_options(admin, &o, key, dry_run, force, partial))
 		return FM_ADMIN_FAIL;
-	o.badge_key = key;
-	o.dry_run = dry_run;
-	o.force = force;
-	o.partial = partial;
-	o.max_disable_percent =
-	    (unsigned)admin->settings.directory.max_disable_percent;
 	ok = fm_dirsync_apply(admin->store, res->users, res->n, &o,
 	    &res->report, err, sizeof(err));
 	fm_wipe(key, sizeof(key));
 	if (!ok)
 		return fm_admin_fail("%s: %s", source, err);
 	print_report(admin, &res->report, res->entries, dry_run, source);
+	return FM_ADMIN_OK;
+}
+
+/* A whole sync under way: the store's side starts (reading the users it
+ * has) while the directory's answers the bind, then takes each batch of
+ * users while the directory sends the next, all in one transaction. */
+struct whole {
+	fm_store_t *store;
+	const struct fm_dirsync_options *o;
+	struct fm_dirsync_report *report;
+	fm_dirsync_t *sync;
+};
+
+static bool
+sync_sink(const struct fm_dirsync_user *users, size_t n, void *arg, char *err,
+    size_t errlen)
+{
+	struct whole *w = arg;
+
+	if (users == NULL)
+		return (w->sync = fm_dirsync_begin(
+		            w->store, w->o, w->report, err, errlen)) != NULL;
+	return fm_dirsync_add(w->sync, users, n, err, errlen);
+}
+
+static int
+sync_whole(struct fm_admin *admin, char *pw, bool dry_run, bool force)
+{
+	struct fm_directory_result res;
+	struct fm_dirsync_report report = {0};
+	struct fm_dirsync_options o;
+	struct whole w = {admin->store, &o, &report, NULL};
+	uint8_t key[FM_BADGES_KEYLEN];
+	char err[1024];
+	bool ok;
+
+	if (!dirsync_options(admin, &o, key, dry_run, force, false))
+		return FM_ADMIN_FAIL;
+	ok = fm_directory_stream(&admin->settings, pw[0] ? pw : NULL, sync_sink,
+	    &w, &res, err, sizeof(err));
+	fm_wipe(pw, FM_DIRECTORY_PASSWORDMAX);
+	if (w.sync != NULL)
+		ok = fm_dirsync_end(w.sync, ok, err, sizeof(err));
+	fm_wipe(key, sizeof(key));
+	if (!ok)
+		return fm_admin_fail(
+		    "directory sync: %s; nothing was changed", err);
+	/* The reading's notes first, as they came first. */
+	fm_dirsync_report_merge(&res.report, &report);
+	print_report(admin, &res.report, res.entries, dry_run, "directory");
 	return FM_ADMIN_OK;
 }
 
@@ -140,6 +200,10 @@ directory_sync(struct fm_admin *admin)
 		fm_wipe(pw, sizeof(pw));
 		return FM_ADMIN_FAIL;
 	}
+	if (login == NULL)
+		return sync_whole(admin, pw,
+		    admin->args.opt[SYNC_DRY_RUN].text != NULL,
+		    admin->args.opt[SYNC_FORCE].text != NULL);
 	ok = fm_directory_fetch(&admin->settings, pw[0] ? pw : NULL, login, 0,
 	    &res, err, sizeof(err));
 	fm_wipe(pw, sizeof(pw));

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +28,32 @@ struct names {
 	size_t n, cap;
 };
 
+/* Users handed from the reading thread to the caller's, a batch at a
+ * time: few enough in flight to bound the memory, enough to keep both
+ * threads busy. */
+#define BATCH_USERS 256
+#define BATCHES_IN_FLIGHT 16
+
+struct batch {
+	struct fm_dirsync_user users[BATCH_USERS];
+	size_t n;
+};
+
+struct stream {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	struct batch *queue[BATCHES_IN_FLIGHT];
+	size_t head, count;
+	bool finished;     /* the reading thread is done */
+	bool stopped;      /* the caller's side failed: stop reading */
+	struct batch *cur; /* the reading thread's, being filled */
+};
+
 struct reading {
 	const struct fm_dirmap *map;
 	struct fm_directory_result *out;
 	struct names names;
+	struct stream *stream; /* NULL: users go into out->users */
 	/* CSV: which column is which field. */
 	char header[FM_CSV_FIELDS][FM_DIRMAP_NAMEMAX];
 	size_t nheader;
@@ -95,9 +118,45 @@ fm_directory_read_password(
 	return true;
 }
 
-static struct fm_dirsync_user *
-next_user(struct fm_directory_result *out)
+/* The full batch to the caller's thread (waiting for room); false if the
+ * caller stopped. */
+static bool
+stream_push(struct stream *st)
 {
+	bool ok;
+
+	pthread_mutex_lock(&st->lock);
+	while (st->count == BATCHES_IN_FLIGHT && !st->stopped)
+		pthread_cond_wait(&st->changed, &st->lock);
+	ok = !st->stopped;
+	if (ok) {
+		st->queue[(st->head + st->count) % BATCHES_IN_FLIGHT] = st->cur;
+		st->count++;
+		st->cur = NULL;
+		pthread_cond_broadcast(&st->changed);
+	}
+	pthread_mutex_unlock(&st->lock);
+	return ok;
+}
+
+/* Room for the next user: in the stream's batch, or in out->users. */
+static struct fm_dirsync_user *
+next_user(struct reading *rd)
+{
+	struct fm_directory_result *out = rd->out;
+	struct stream *st = rd->stream;
+
+	if (st != NULL) {
+		if (st->cur != NULL && st->cur->n == BATCH_USERS &&
+		    !stream_push(st))
+			return NULL;
+		if (st->cur == NULL &&
+		    (st->cur = calloc(1, sizeof(*st->cur))) == NULL)
+			return NULL;
+		memset(
+		    &st->cur->users[st->cur->n], 0, sizeof(st->cur->users[0]));
+		return &st->cur->users[st->cur->n];
+	}
 	if (out->n == out->cap) {
 		size_t cap = out->cap ? 2 * out->cap : 1024;
 		void *p = realloc(out->users, cap * sizeof(*out->users));
@@ -156,7 +215,7 @@ static bool
 take(struct reading *rd, const char *dn, const struct fm_dirmap_value *vals,
     size_t n, const char *where)
 {
-	struct fm_dirsync_user *u = next_user(rd->out);
+	struct fm_dirsync_user *u = next_user(rd);
 	char note[FM_DIRSYNC_NOTEMAX], why[FM_DIRSYNC_NOTEMAX];
 
 	if (u == NULL)
@@ -173,7 +232,10 @@ take(struct reading *rd, const char *dn, const struct fm_dirmap_value *vals,
 		rd->out->report.conflicts++;
 		add_note(&rd->out->report, note);
 	}
-	rd->out->n++;
+	if (rd->stream != NULL)
+		rd->stream->cur->n++;
+	else
+		rd->out->n++;
 	return true;
 }
 
@@ -181,7 +243,10 @@ static bool
 ldap_entry(const char *dn, const struct fm_dirmap_value *vals, size_t n,
     void *arg, char *err, size_t errlen)
 {
-	if (!take(arg, dn, vals, n, dn)) {
+	struct reading *rd = arg;
+
+	if (!take(rd, dn, vals, n, dn)) {
+		/* If the caller's side stopped, its error is the one said. */
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
@@ -296,55 +361,200 @@ load_names(
 	return ok;
 }
 
-bool
-fm_directory_fetch(const struct fm_settings *s, const char *password,
-    const char *login, size_t limit, struct fm_directory_result *out, char *err,
-    size_t errlen)
-{
+/* A search of the directory, ready to run. */
+struct search {
 	struct fm_dirmap map;
 	struct reading rd;
 	const char *attrs[16];
-	const char *ou_attrs[] = {"ou", "description", NULL};
-	char filter[2 * FM_CONF_STRMAX + 300], esc[256];
+	char filter[2 * FM_CONF_STRMAX + 300];
+	size_t limit;
 	fm_ldapsrc_t *src;
+	/* What the run said, for a reading thread's caller. */
 	bool ok;
+	char err[1024];
+};
 
-	if (s == NULL || out == NULL || err == NULL)
-		return false;
+/* Connected and bound, the map and filter made: false with err. */
+static bool
+search_open(struct search *q, const struct fm_settings *s, const char *password,
+    const char *login, size_t limit, struct fm_directory_result *out, char *err,
+    size_t errlen)
+{
+	char esc[256];
+
 	memset(out, 0, sizeof(*out));
-	if (!fm_dirmap_from_settings(s, &map, err, errlen))
+	if (!fm_dirmap_from_settings(s, &q->map, err, errlen))
 		return false;
-	memset(&rd, 0, sizeof(rd));
-	rd.map = &map;
-	rd.out = out;
-	fm_dirmap_attrs(&map, attrs, sizeof(attrs) / sizeof(attrs[0]));
+	q->rd.map = &q->map;
+	q->rd.out = out;
+	q->limit = limit;
+	fm_dirmap_attrs(
+	    &q->map, q->attrs, sizeof(q->attrs) / sizeof(q->attrs[0]));
 	if (login != NULL) {
 		if (!fm_ldapsrc_escape(
 		        login, strlen(login), esc, sizeof(esc))) {
 			snprintf(err, errlen, "login too long");
 			return false;
 		}
-		snprintf(filter, sizeof(filter), "(&%s(%s=%s))", map.filter,
-		    map.login, esc);
+		snprintf(q->filter, sizeof(q->filter), "(&%s(%s=%s))",
+		    q->map.filter, q->map.login, esc);
 	} else
-		snprintf(filter, sizeof(filter), "%s", map.filter);
-	if (!load_names(s, &rd, err, errlen)) {
-		names_free(&rd.names);
+		snprintf(q->filter, sizeof(q->filter), "%s", q->map.filter);
+	if (!load_names(s, &q->rd, err, errlen)) {
+		names_free(&q->rd.names);
 		return false;
 	}
-	if ((src = fm_ldapsrc_open(s, password, err, errlen)) == NULL) {
-		names_free(&rd.names);
+	if ((q->src = fm_ldapsrc_open(s, password, err, errlen)) == NULL) {
+		names_free(&q->rd.names);
 		return false;
 	}
-	ok = (!map.dept_name_from_ou ||
-	         fm_ldapsrc_search(src, "(objectClass=organizationalUnit)",
-	             ou_attrs, 0, ou_entry, &rd, err, errlen)) &&
-	    fm_ldapsrc_search(
-	        src, filter, attrs, limit, ldap_entry, &rd, err, errlen);
-	fm_ldapsrc_close(src);
-	names_free(&rd.names);
+	return true;
+}
+
+/* The departments' names (if they come from OUs), then the users. */
+static bool
+search_run(struct search *q, char *err, size_t errlen)
+{
+	static const char *const ou_attrs[] = {"ou", "description", NULL};
+
+	return (!q->map.dept_name_from_ou ||
+	           fm_ldapsrc_search(q->src, "(objectClass=organizationalUnit)",
+	               ou_attrs, 0, ou_entry, &q->rd, err, errlen)) &&
+	    fm_ldapsrc_search(q->src, q->filter, q->attrs, q->limit, ldap_entry,
+	        &q->rd, err, errlen);
+}
+
+static void
+search_close(struct search *q)
+{
+	fm_ldapsrc_close(q->src);
+	names_free(&q->rd.names);
+}
+
+bool
+fm_directory_fetch(const struct fm_settings *s, const char *password,
+    const char *login, size_t limit, struct fm_directory_result *out, char *err,
+    size_t errlen)
+{
+	struct search *q;
+	bool ok;
+
+	if (s == NULL || out == NULL || err == NULL)
+		return false;
+	if ((q = calloc(1, sizeof(*q))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	ok = search_open(q, s, password, login, limit, out, err, errlen);
+	if (ok) {
+		ok = search_run(q, err, errlen);
+		search_close(q);
+	}
+	free(q);
 	if (!ok)
 		fm_directory_result_free(out);
+	return ok;
+}
+
+/* The reading thread: the search, its last batch, then "finished". */
+static void *
+reader(void *arg)
+{
+	struct search *q = arg;
+	struct stream *st = q->rd.stream;
+
+	q->ok = search_run(q, q->err, sizeof(q->err));
+	if (q->ok && st->cur != NULL && st->cur->n > 0 && !stream_push(st))
+		q->ok = false;
+	pthread_mutex_lock(&st->lock);
+	st->finished = true;
+	pthread_cond_broadcast(&st->changed);
+	pthread_mutex_unlock(&st->lock);
+	return NULL;
+}
+
+/* The next batch from the reading thread (the caller frees it), or NULL
+ * once it has finished. */
+static struct batch *
+stream_pop(struct stream *st)
+{
+	struct batch *b = NULL;
+
+	pthread_mutex_lock(&st->lock);
+	while (st->count == 0 && !st->finished)
+		pthread_cond_wait(&st->changed, &st->lock);
+	if (st->count > 0) {
+		b = st->queue[st->head];
+		st->head = (st->head + 1) % BATCHES_IN_FLIGHT;
+		st->count--;
+		pthread_cond_broadcast(&st->changed);
+	}
+	pthread_mutex_unlock(&st->lock);
+	return b;
+}
+
+/* The caller's side failed: the reader stops at its next user. */
+static void
+stream_stop(struct stream *st)
+{
+	pthread_mutex_lock(&st->lock);
+	st->stopped = true;
+	pthread_cond_broadcast(&st->changed);
+	pthread_mutex_unlock(&st->lock);
+}
+
+bool
+fm_directory_stream(const struct fm_settings *s, const char *password,
+    fm_directory_sink *sink, void *arg, struct fm_directory_result *out,
+    char *err, size_t errlen)
+{
+	struct stream st = {.head = 0};
+	struct search *q;
+	struct batch *b;
+	pthread_t thread;
+	bool ok = true;
+
+	if (s == NULL || sink == NULL || out == NULL || err == NULL)
+		return false;
+	if ((q = calloc(1, sizeof(*q))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	if (!search_open(q, s, password, NULL, 0, out, err, errlen)) {
+		free(q);
+		return false;
+	}
+	pthread_mutex_init(&st.lock, NULL);
+	pthread_cond_init(&st.changed, NULL);
+	q->rd.stream = &st;
+	if (pthread_create(&thread, NULL, reader, q) != 0) {
+		snprintf(err, errlen, "cannot start the reading thread");
+		ok = false;
+	} else {
+		/* The sink's start while the reader waits for the server,
+		 * then batches until the reader has finished; after a
+		 * failure here, the reader is told to stop and what it
+		 * still holds is dropped. */
+		ok = sink(NULL, 0, arg, err, errlen);
+		if (!ok)
+			stream_stop(&st);
+		while ((b = stream_pop(&st)) != NULL) {
+			if (ok &&
+			    !(ok = sink(b->users, b->n, arg, err, errlen)))
+				stream_stop(&st);
+			free(b);
+		}
+		pthread_join(thread, NULL);
+		if (ok && !q->ok) {
+			snprintf(err, errlen, "%s", q->err);
+			ok = false;
+		}
+	}
+	free(st.cur);
+	search_close(q);
+	free(q);
+	pthread_cond_destroy(&st.changed);
+	pthread_mutex_destroy(&st.lock);
 	return ok;
 }
 

@@ -57,6 +57,25 @@ bool fm_directory_fetch(const struct fm_settings *s, const char *password,
 bool fm_directory_read_csv(const struct fm_settings *s, const char *buf,
     size_t len, struct fm_directory_result *out, char *err, size_t errlen);
 
+/* Where fm_directory_stream() hands the users it reads, a batch of n at
+ * a time, after a first call with none (n 0, users NULL) as the reading
+ * starts, for what can be made ready meanwhile: false (with a sentence
+ * in err) stops the reading. */
+typedef bool fm_directory_sink(const struct fm_dirsync_user *users, size_t n,
+    void *arg, char *err, size_t errlen);
+
+/*
+ * 'fm_directory_stream()' - every user the [directory] filter matches,
+ * read and mapped in a thread of its own and handed to sink, in the
+ * caller's thread, in batches as they come: the caller applies the
+ * first while the server still sends the rest.  out gets the entries
+ * read and the reading's conflicts and notes, never users.  False with
+ * a sentence in err when the reading failed or sink returned false.
+ */
+bool fm_directory_stream(const struct fm_settings *s, const char *password,
+    fm_directory_sink *sink, void *arg, struct fm_directory_result *out,
+    char *err, size_t errlen);
+
 /* 'fm_directory_result_free()' - free what a read put in r. */
 void fm_directory_result_free(struct fm_directory_result *r);
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "common/hex.h"
 #include "quota/accounts.h"
@@ -33,28 +34,50 @@ struct dept_ref {
 	int64_t id;
 };
 
-/* What the sync works on: the entries, with their state in the store. */
-struct sync {
+struct dir_badge {
+	uint8_t hash[FM_BADGES_HASHLEN];
+	int64_t user_id;
+};
+
+/* What the sync keeps of each entry. */
+struct entry {
+	struct fm_dirsync_user u;
+	uint8_t hash[FM_BADGES_HASHLEN]; /* of its badge, if it has one */
+	int64_t id;                      /* its user in the store */
+	bool skip;                       /* not applied (a conflict) */
+	bool no_badge;                   /* its badge goes to nobody */
+};
+
+/* Where a login is: a stored user, an entry, both or neither (-1). */
+struct slot {
+	ssize_t stored, entry;
+};
+
+/* A sync under way: the entries so far, with their state in the store.
+ * A whole sync reads the users and departments once and finds them by
+ * login (a hash table) and code (sorted); a lookup of a few users asks
+ * the store for each. */
+struct fm_dirsync {
 	fm_store_t *store;
-	struct fm_dirsync_user *users;
-	size_t n;
-	bool *skip;     /* entry not applied (a conflict) */
-	bool *no_badge; /* its badge goes to nobody */
-	uint8_t (*hash)[FM_BADGES_HASHLEN];
-	int64_t *id;     /* user id in the store */
-	size_t *by_hash; /* entries with a badge, by hash */
-	size_t nbadges;
-	bool *badge_held; /* by_hash[i]'s badge is in place */
-	const struct fm_dirsync_options *o;
+	struct fm_dirsync_options o;
 	struct fm_dirsync_report *r;
 	bool restricted; /* the new_users policy */
-	/* A whole sync reads the users and departments once, by login and
-	 * code, and walks them beside the sorted entries; a lookup of a
-	 * few users asks the store for each. */
+	struct entry *e;
+	size_t n, cap;
 	struct stored *st;
-	size_t nst, cur;
+	size_t nst;
 	struct dept_ref *depts;
 	size_t ndepts, capdepts;
+	struct slot *slots; /* a power of two of them */
+	size_t nslots, used;
+	int64_t disabling; /* users this sync disables */
+	/* The directory's badges in the store (a whole sync). */
+	struct dir_badge *dir_badges;
+	size_t ndir_badges, capdir_badges;
+	/* The badge pass at the end: entries with a badge, by hash. */
+	size_t *by_hash;
+	size_t nbadges;
+	bool *badge_held; /* by_hash[i]'s badge is in place */
 };
 
 static void note(struct fm_dirsync_report *r, const char *fmt, ...)
@@ -70,13 +93,6 @@ note(struct fm_dirsync_report *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(r->notes[r->nnotes++], FM_DIRSYNC_NOTEMAX, fmt, ap);
 	va_end(ap);
-}
-
-static int
-by_login(const void *a, const void *b)
-{
-	return strcmp(((const struct fm_dirsync_user *)a)->login,
-	    ((const struct fm_dirsync_user *)b)->login);
 }
 
 /* qsort() has no context argument: the hashes are compared through a
@@ -101,83 +117,6 @@ static void
 fingerprint(const uint8_t *hash, char *out, size_t size)
 {
 	fm_hex_encode(hash, 6, out, size);
-}
-
-/* Entries that cannot be applied, duplicate logins and shared badges. */
-static bool
-check_entries(struct sync *s)
-{
-	struct hash_ref *refs;
-	size_t i, j, nrefs = 0;
-	char fp[16];
-
-	if (s->n > 1)
-		qsort(s->users, s->n, sizeof(*s->users), by_login);
-	for (i = 0; i < s->n; i++) {
-		struct fm_dirsync_user *u = &s->users[i];
-
-		if (!fm_users_login_is_valid(u->login)) {
-			s->skip[i] = true;
-			s->r->conflicts++;
-			note(s->r, "%s: login '%.64s' is not valid: skipped",
-			    u->where, u->login);
-		} else if (i > 0 &&
-		    strcmp(u->login, s->users[i - 1].login) == 0) {
-			s->skip[i] = true;
-			s->r->conflicts++;
-			note(s->r,
-			    "%s: login %s appears twice (also %s): "
-			    "the second is skipped",
-			    u->where, u->login, s->users[i - 1].where);
-		} else if (u->dept_code[0] != '\0' &&
-		    !fm_accounts_code_is_valid(u->dept_code)) {
-			s->r->conflicts++;
-			note(s->r,
-			    "%s: department code '%.40s' is not valid: "
-			    "%s keeps no department",
-			    u->where, u->dept_code, u->login);
-			u->dept_code[0] = '\0';
-		}
-	}
-	if ((refs = calloc(s->n + 1, sizeof(*refs))) == NULL)
-		return false;
-	for (i = 0; i < s->n; i++) {
-		if (s->skip[i] || s->users[i].badge_len == 0)
-			continue;
-		if (!fm_badges_hash(s->o->badge_key, s->users[i].badge,
-		        s->users[i].badge_len, s->hash[i])) {
-			free(refs);
-			return false;
-		}
-		refs[nrefs++] = (struct hash_ref){s->hash[i], i};
-	}
-	if (nrefs > 1)
-		qsort(refs, nrefs, sizeof(*refs), by_hash);
-	/* The same badge on two users goes to neither: whichever got it
-	 * could print on the other's account. */
-	for (i = 0; i < nrefs; i = j) {
-		for (j = i + 1; j < nrefs &&
-		     memcmp(refs[i].hash, refs[j].hash, FM_BADGES_HASHLEN) == 0;
-		     j++)
-			;
-		if (j - i < 2)
-			continue;
-		fingerprint(refs[i].hash, fp, sizeof(fp));
-		s->r->conflicts++;
-		note(s->r,
-		    "badge %s is on %zu users (%s, %s%s): given to "
-		    "neither",
-		    fp, j - i, s->users[refs[i].index].login,
-		    s->users[refs[i + 1].index].login,
-		    j - i > 2 ? ", ..." : "");
-		for (size_t k = i; k < j; k++)
-			s->no_badge[refs[k].index] = true;
-	}
-	for (i = 0; i < nrefs; i++)
-		if (!s->no_badge[refs[i].index])
-			s->by_hash[s->nbadges++] = refs[i].index;
-	free(refs);
-	return true;
 }
 
 #define C(kind, member) FM_COL_##kind(struct stored, member)
@@ -210,16 +149,89 @@ grow(void **p, size_t *cap, size_t n, size_t size)
 	return true;
 }
 
-/* The users and departments of the store, in memory (a whole sync). */
+/* FNV-1a: logins are short and the table only needs them spread. */
+static size_t
+login_hash(const char *login)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *login != '\0'; login++)
+		h = (h ^ (unsigned char)*login) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+static const char *
+slot_login(const struct fm_dirsync *s, const struct slot *sl)
+{
+	return sl->stored >= 0 ? s->st[sl->stored].login
+	                       : s->e[sl->entry].u.login;
+}
+
+/* The slot of login, or the empty one where it would go. */
+static struct slot *
+slot_find(struct fm_dirsync *s, const char *login)
+{
+	size_t mask = s->nslots - 1, i = login_hash(login) & mask;
+
+	/* The table is never more than half full: an empty slot comes. */
+	while (s->slots[i].stored >= 0 || s->slots[i].entry >= 0) {
+		if (strcmp(slot_login(s, &s->slots[i]), login) == 0)
+			break;
+		i = (i + 1) & mask;
+	}
+	return &s->slots[i];
+}
+
+/* Room for one more login: the table doubled (and filled again) when it
+ * would be more than half full. */
 static bool
-load_state(struct sync *s)
+slots_reserve(struct fm_dirsync *s)
+{
+	struct slot *old = s->slots;
+	size_t nold = s->nslots, n = nold ? nold : 1024;
+
+	if (2 * (s->used + 1) <= nold)
+		return true;
+	while (2 * (s->used + 1) > n)
+		n *= 2;
+	if ((s->slots = malloc(n * sizeof(*s->slots))) == NULL) {
+		s->slots = old;
+		return false;
+	}
+	s->nslots = n;
+	for (size_t i = 0; i < n; i++)
+		s->slots[i] = (struct slot){-1, -1};
+	for (size_t i = 0; i < nold; i++)
+		if (old[i].stored >= 0 || old[i].entry >= 0)
+			*slot_find(s, slot_login(s, &old[i])) = old[i];
+	free(old);
+	return true;
+}
+
+static bool
+keep_dir_badge(const uint8_t *hash, int64_t user_id, void *arg)
+{
+	struct fm_dirsync *s = arg;
+
+	if (!grow((void **)&s->dir_badges, &s->capdir_badges, s->ndir_badges,
+	        sizeof(*s->dir_badges)))
+		return false;
+	memcpy(s->dir_badges[s->ndir_badges].hash, hash, FM_BADGES_HASHLEN);
+	s->dir_badges[s->ndir_badges++].user_id = user_id;
+	return true;
+}
+
+/* The users, departments and directory badges of the store, in memory
+ * (a whole sync). */
+static bool
+load_state(struct fm_dirsync *s)
 {
 	struct fm_sql_rows rows;
 	size_t cap = 0;
 	bool ok;
 
-	ok = fm_sql_open_args(&rows, s->store, SELECT_STORED " ORDER BY login",
-	    FM_SQL_ARGS(FM_NO_ARGS));
+	ok = fm_sql_open_args(
+	    &rows, s->store, SELECT_STORED, FM_SQL_ARGS(FM_NO_ARGS));
 	while (ok &&
 	    (ok = grow((void **)&s->st, &cap, s->nst, sizeof(*s->st))) &&
 	    fm_sql_next(&rows, stored_cols, &s->st[s->nst])) {
@@ -227,6 +239,15 @@ load_state(struct sync *s)
 		s->nst++;
 	}
 	ok = fm_sql_close(&rows) && ok;
+	for (size_t k = 0; ok && k < s->nst; k++) {
+		struct slot *sl;
+
+		if (!(ok = slots_reserve(s)))
+			break;
+		sl = slot_find(s, s->st[k].login);
+		sl->stored = (ssize_t)k;
+		s->used++;
+	}
 	ok = ok &&
 	    fm_sql_open_args(&rows, s->store,
 	        "SELECT code, id FROM departments ORDER BY code",
@@ -236,26 +257,8 @@ load_state(struct sync *s)
 	         sizeof(*s->depts))) &&
 	    fm_sql_next(&rows, dept_cols, &s->depts[s->ndepts]))
 		s->ndepts++;
-	return fm_sql_close(&rows) && ok;
-}
-
-/* The stored user of entry u: in memory for a whole sync (entries and
- * users both by login), else from the store. */
-static enum fm_sql_found
-find_stored(struct sync *s, const struct fm_dirsync_user *u, struct stored *out,
-    struct stored **mark)
-{
-	*mark = NULL;
-	if (s->o->partial)
-		return fm_sql_get(s->store, SELECT_STORED " WHERE login = ?1",
-		    stored_cols, out, FM_ARG_TEXT(u->login));
-	while (s->cur < s->nst && strcmp(s->st[s->cur].login, u->login) < 0)
-		s->cur++;
-	if (s->cur == s->nst || strcmp(s->st[s->cur].login, u->login) != 0)
-		return FM_SQL_NONE;
-	*out = s->st[s->cur];
-	*mark = &s->st[s->cur];
-	return FM_SQL_FOUND;
+	ok = fm_sql_close(&rows) && ok;
+	return ok && fm_badges_each_directory(s->store, 0, keep_dir_badge, s);
 }
 
 static int
@@ -265,7 +268,7 @@ cmp_dept(const void *key, const void *elem)
 }
 
 static int64_t
-dept_id(struct sync *s, const struct fm_dirsync_user *u, bool *failed)
+dept_id(struct fm_dirsync *s, const struct fm_dirsync_user *u, bool *failed)
 {
 	const struct dept_ref *d;
 	int64_t id = 0, account;
@@ -273,7 +276,7 @@ dept_id(struct sync *s, const struct fm_dirsync_user *u, bool *failed)
 
 	if (u->dept_code[0] == '\0')
 		return 0;
-	if (s->o->partial) {
+	if (s->o.partial) {
 		switch (fm_sql_int(s->store,
 		    "SELECT id FROM departments WHERE code = ?1", &id,
 		    FM_ARG_TEXT(u->dept_code))) {
@@ -302,7 +305,7 @@ dept_id(struct sync *s, const struct fm_dirsync_user *u, bool *failed)
 	}
 	s->r->depts_added++;
 	id = fm_sql_last_id(s->store);
-	if (s->o->partial)
+	if (s->o.partial)
 		return id;
 	if (!grow((void **)&s->depts, &s->capdepts, s->ndepts,
 	        sizeof(*s->depts))) {
@@ -332,9 +335,9 @@ roles_of(const struct fm_dirsync_user *u)
 }
 
 static bool
-add_user(struct sync *s, size_t i, int64_t dept)
+add_user(struct fm_dirsync *s, struct entry *e, int64_t dept)
 {
-	const struct fm_dirsync_user *u = &s->users[i];
+	const struct fm_dirsync_user *u = &e->u;
 	int64_t account, now = fm_store_now(s->store);
 
 	if ((account = fm_accounts_create(
@@ -349,35 +352,42 @@ add_user(struct sync *s, size_t i, int64_t dept)
 	        FM_ARG_TEXT(u->email), FM_ARG_TEXT(roles_of(u)),
 	        FM_ARG_INT(!u->disabled), FM_ARG_INT(u->disabled)))
 		return false;
-	s->id[i] = fm_sql_last_id(s->store);
+	e->id = fm_sql_last_id(s->store);
 	s->r->users_added++;
 	return true;
 }
 
-/* One entry: the user added, or brought up to date (only what differs
- * is written, so that a sync with nothing to change writes nothing). */
+/* Entry e, whose login the store has at stored (-1: not in memory): the
+ * user added, or brought up to date (only what differs is written, so
+ * that a sync with nothing to change writes nothing). */
 static bool
-apply_user(struct sync *s, size_t i, int64_t *disabling)
+apply_user(struct fm_dirsync *s, struct entry *e, ssize_t stored)
 {
-	const struct fm_dirsync_user *u = &s->users[i];
+	const struct fm_dirsync_user *u = &e->u;
 	const char *name, *roles = roles_of(u);
-	struct stored st, *mark;
+	struct stored st;
 	bool failed = false, enabled, dir_disabled, changed;
 	int64_t dept = dept_id(s, u, &failed);
 
 	if (failed)
 		return false;
-	switch (find_stored(s, u, &st, &mark)) {
-	case FM_SQL_ERROR:
-		return false;
-	case FM_SQL_NONE:
-		return add_user(s, i, dept);
-	case FM_SQL_FOUND:
-		break;
+	if (s->o.partial) {
+		switch (fm_sql_get(s->store, SELECT_STORED " WHERE login = ?1",
+		    stored_cols, &st, FM_ARG_TEXT(u->login))) {
+		case FM_SQL_ERROR:
+			return false;
+		case FM_SQL_NONE:
+			return add_user(s, e, dept);
+		case FM_SQL_FOUND:
+			break;
+		}
+	} else if (stored < 0) {
+		return add_user(s, e, dept);
+	} else {
+		s->st[stored].matched = true;
+		st = s->st[stored];
 	}
-	if (mark != NULL)
-		mark->matched = true;
-	s->id[i] = st.id;
+	e->id = st.id;
 	/* An empty name in the directory keeps the one the store has. */
 	name = u->full_name[0] ? u->full_name : st.full_name;
 	changed = strcmp(name, st.full_name) != 0 ||
@@ -389,7 +399,7 @@ apply_user(struct sync *s, size_t i, int64_t *disabling)
 		enabled = false;
 		dir_disabled = true;
 		s->r->users_disabled++;
-		++*disabling;
+		s->disabling++;
 	} else if (!u->disabled && !st.enabled && st.dir_disabled) {
 		/* Only whom the directory disabled: an admin's choice to
 		 * disable a user stands. */
@@ -412,11 +422,57 @@ apply_user(struct sync *s, size_t i, int64_t *disabling)
 	    FM_ARG_INT(dir_disabled));
 }
 
+/* Entry i as it comes: checked (its login, twice, its department code),
+ * its badge hashed, and applied.  False on a database error. */
+static bool
+take_entry(struct fm_dirsync *s, size_t i)
+{
+	struct entry *e = &s->e[i];
+	struct fm_dirsync_user *u = &e->u;
+	struct slot *sl;
+
+	if (!fm_users_login_is_valid(u->login)) {
+		e->skip = true;
+		s->r->conflicts++;
+		note(s->r, "%s: login '%.64s' is not valid: skipped", u->where,
+		    u->login);
+		return true;
+	}
+	if (!slots_reserve(s))
+		return false;
+	sl = slot_find(s, u->login);
+	if (sl->entry >= 0) {
+		e->skip = true;
+		s->r->conflicts++;
+		note(s->r,
+		    "%s: login %s appears twice (also %s): the second is "
+		    "skipped",
+		    u->where, u->login, s->e[sl->entry].u.where);
+		return true;
+	}
+	if (sl->stored < 0)
+		s->used++;
+	sl->entry = (ssize_t)i;
+	if (u->dept_code[0] != '\0' &&
+	    !fm_accounts_code_is_valid(u->dept_code)) {
+		s->r->conflicts++;
+		note(s->r,
+		    "%s: department code '%.40s' is not valid: %s keeps no "
+		    "department",
+		    u->where, u->dept_code, u->login);
+		u->dept_code[0] = '\0';
+	}
+	if (u->badge_len > 0 &&
+	    !fm_badges_hash(s->o.badge_key, u->badge, u->badge_len, e->hash))
+		return false;
+	return apply_user(s, e, sl->stored);
+}
+
 /* Users the directory gave before and no longer lists: disabled.  *base
  * is how many were enabled before, of those the directory gave or
  * names now: what the safety valve's share is of. */
 static bool
-disable_missing(struct sync *s, int64_t *disabling, int64_t *base)
+disable_missing(struct fm_dirsync *s, int64_t *base)
 {
 	bool ok = true;
 
@@ -434,26 +490,65 @@ disable_missing(struct sync *s, int64_t *disabling, int64_t *base)
 		    " WHERE id = ?1",
 		    FM_ARG_INT(st->id));
 		s->r->users_disabled++;
-		++*disabling;
+		s->disabling++;
 	}
 	return ok;
 }
 
-static int
-cmp_hash_key(const void *key, const void *elem, const struct sync *s)
+/* The same badge on two users goes to neither: whichever got it could
+ * print on the other's account.  The others, by hash, in by_hash. */
+static bool
+shared_badges(struct fm_dirsync *s)
 {
-	return memcmp(key, s->hash[*(const size_t *)elem], FM_BADGES_HASHLEN);
+	struct hash_ref *refs;
+	size_t i, j, nrefs = 0;
+	char fp[16];
+
+	if ((refs = calloc(s->n + 1, sizeof(*refs))) == NULL ||
+	    (s->by_hash = calloc(s->n + 1, sizeof(*s->by_hash))) == NULL ||
+	    (s->badge_held = calloc(s->n + 1, sizeof(bool))) == NULL) {
+		free(refs);
+		return false;
+	}
+	for (i = 0; i < s->n; i++)
+		if (!s->e[i].skip && s->e[i].u.badge_len > 0)
+			refs[nrefs++] = (struct hash_ref){s->e[i].hash, i};
+	if (nrefs > 1)
+		qsort(refs, nrefs, sizeof(*refs), by_hash);
+	for (i = 0; i < nrefs; i = j) {
+		for (j = i + 1; j < nrefs &&
+		     memcmp(refs[i].hash, refs[j].hash, FM_BADGES_HASHLEN) == 0;
+		     j++)
+			;
+		if (j - i < 2)
+			continue;
+		fingerprint(refs[i].hash, fp, sizeof(fp));
+		s->r->conflicts++;
+		note(s->r,
+		    "badge %s is on %zu users (%s, %s%s): given to "
+		    "neither",
+		    fp, j - i, s->e[refs[i].index].u.login,
+		    s->e[refs[i + 1].index].u.login, j - i > 2 ? ", ..." : "");
+		for (size_t k = i; k < j; k++)
+			s->e[refs[k].index].no_badge = true;
+	}
+	for (i = 0; i < nrefs; i++)
+		if (!s->e[refs[i].index].no_badge)
+			s->by_hash[s->nbadges++] = refs[i].index;
+	free(refs);
+	return true;
 }
 
 /* The entry whose badge has this hash, or -1. */
 static ssize_t
-find_badge(const struct sync *s, const uint8_t *hash)
+find_badge(const struct fm_dirsync *s, const uint8_t *hash)
 {
 	size_t lo = 0, hi = s->nbadges;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = cmp_hash_key(hash, &s->by_hash[mid], s);
+		int c =
+		    memcmp(hash, s->e[s->by_hash[mid]].hash, FM_BADGES_HASHLEN);
 
 		if (c == 0)
 			return (ssize_t)mid;
@@ -466,7 +561,7 @@ find_badge(const struct sync *s, const uint8_t *hash)
 }
 
 struct stale {
-	struct sync *s;
+	struct fm_dirsync *s;
 	uint8_t (*drop)[FM_BADGES_HASHLEN];
 	size_t n, cap;
 };
@@ -479,7 +574,7 @@ check_stale(const uint8_t *hash, int64_t user_id, void *arg)
 	struct stale *st = arg;
 	ssize_t k = find_badge(st->s, hash);
 
-	if (k >= 0 && st->s->id[st->s->by_hash[k]] == user_id) {
+	if (k >= 0 && st->s->e[st->s->by_hash[k]].id == user_id) {
 		st->s->badge_held[k] = true;
 		return true;
 	}
@@ -497,86 +592,77 @@ check_stale(const uint8_t *hash, int64_t user_id, void *arg)
 }
 
 static bool
-apply_badges(struct sync *s)
+apply_badges(struct fm_dirsync *s)
 {
 	struct stale st = {s, NULL, 0, 0};
 	bool ok = true;
 	char fp[16];
 
-	if (!s->o->partial)
-		ok = fm_badges_each_directory(s->store, 0, check_stale, &st);
+	if (!s->o.partial)
+		for (size_t i = 0; ok && i < s->ndir_badges; i++)
+			ok = check_stale(s->dir_badges[i].hash,
+			    s->dir_badges[i].user_id, &st);
 	else
 		for (size_t i = 0; ok && i < s->n; i++)
-			if (!s->skip[i] && s->id[i] > 0)
+			if (!s->e[i].skip && s->e[i].id > 0)
 				ok = fm_badges_each_directory(
-				    s->store, s->id[i], check_stale, &st);
+				    s->store, s->e[i].id, check_stale, &st);
 	for (size_t i = 0; ok && i < st.n; i++) {
 		ok = fm_badges_drop(s->store, st.drop[i]);
 		s->r->badges_removed++;
 	}
 	free(st.drop);
 	for (size_t k = 0; ok && k < s->nbadges; k++) {
-		size_t i = s->by_hash[k];
+		const struct entry *e = &s->e[s->by_hash[k]];
 		int64_t owner;
 		bool from_directory;
 
-		if (s->badge_held[k] || s->id[i] <= 0)
+		if (s->badge_held[k] || e->id <= 0)
 			continue;
 		if (fm_badges_owner(
-		        s->store, s->hash[i], &owner, &from_directory)) {
-			if (owner == s->id[i])
+		        s->store, e->hash, &owner, &from_directory)) {
+			if (owner == e->id)
 				continue; /* theirs already, by hand */
-			fingerprint(s->hash[i], fp, sizeof(fp));
+			fingerprint(e->hash, fp, sizeof(fp));
 			s->r->conflicts++;
 			note(s->r,
 			    "badge %s of %s is registered to another user%s: "
 			    "not given",
-			    fp, s->users[i].login,
-			    from_directory ? "" : " by hand");
+			    fp, e->u.login, from_directory ? "" : " by hand");
 			continue;
 		}
 		ok = fm_badges_put(
-		    s->store, s->hash[i], s->id[i], true, "from the directory");
+		    s->store, e->hash, e->id, true, "from the directory");
 		s->r->badges_added++;
 	}
 	return ok;
 }
 
-/* The work of fm_dirsync_apply() inside its transaction: false with err
- * to roll back. */
+/* What ends a sync inside its transaction: false with err to roll
+ * back. */
 static bool
-sync_in(struct sync *s, char *err, size_t errlen)
+finish(struct fm_dirsync *s, char *err, size_t errlen)
 {
-	char policy[FM_POLICY_VALUEMAX] = "";
-	int64_t disabling = 0, base = 0;
+	int64_t base = 0;
 
-	fm_policy_get(s->store, "new_users", policy, sizeof(policy));
-	s->restricted = strcmp(policy, "restricted") == 0;
-	if (!s->o->partial && !load_state(s)) {
-		snprintf(err, errlen, "cannot read the users: %s",
-		    fm_store_last_error(s->store));
+	if (!shared_badges(s)) {
+		snprintf(err, errlen, "out of memory");
 		return false;
 	}
-	for (size_t i = 0; i < s->n; i++)
-		if (!s->skip[i] && !apply_user(s, i, &disabling)) {
-			snprintf(err, errlen, "database error at %s: %s",
-			    s->users[i].where, fm_store_last_error(s->store));
-			return false;
-		}
-	if (!s->o->partial && !disable_missing(s, &disabling, &base)) {
+	if (!s->o.partial && !disable_missing(s, &base)) {
 		snprintf(err, errlen, "database error: %s",
 		    fm_store_last_error(s->store));
 		return false;
 	}
-	if (!s->o->partial && !s->o->force && disabling > 0 &&
-	    disabling * 100 > (int64_t)s->o->max_disable_percent * base) {
+	if (!s->o.partial && !s->o.force && s->disabling > 0 &&
+	    s->disabling * 100 > (int64_t)s->o.max_disable_percent * base) {
 		snprintf(err, errlen,
 		    "refused: this sync would disable %lld of the %lld users "
 		    "from the directory, more than max_disable_percent (%u%%); "
 		    "nothing was changed (check the filter, or run it again "
 		    "with --force if it is right)",
-		    (long long)disabling, (long long)base,
-		    s->o->max_disable_percent);
+		    (long long)s->disabling, (long long)base,
+		    s->o.max_disable_percent);
 		return false;
 	}
 	if (!apply_badges(s)) {
@@ -587,65 +673,139 @@ sync_in(struct sync *s, char *err, size_t errlen)
 	return true;
 }
 
-bool
-fm_dirsync_apply(fm_store_t *store, struct fm_dirsync_user *users, size_t n,
-    const struct fm_dirsync_options *opts, struct fm_dirsync_report *report,
-    char *err, size_t errlen)
+static void
+sync_free(struct fm_dirsync *s)
 {
-	struct sync s;
-	bool ok = false, done;
+	free(s->e);
+	free(s->st);
+	free(s->depts);
+	free(s->slots);
+	free(s->dir_badges);
+	free(s->by_hash);
+	free(s->badge_held);
+	free(s);
+}
+
+fm_dirsync_t *
+fm_dirsync_begin(fm_store_t *store, const struct fm_dirsync_options *opts,
+    struct fm_dirsync_report *report, char *err, size_t errlen)
+{
+	char policy[FM_POLICY_VALUEMAX] = "";
+	struct fm_dirsync *s;
 
 	if (err == NULL || errlen == 0)
-		return false;
+		return NULL;
 	err[0] = '\0';
-	memset(&s, 0, sizeof(s));
-	if (store == NULL || (users == NULL && n > 0) || opts == NULL ||
-	    report == NULL || opts->badge_key == NULL) {
+	if (store == NULL || opts == NULL || report == NULL ||
+	    opts->badge_key == NULL) {
 		snprintf(err, errlen, "missing argument");
-		return false;
+		return NULL;
 	}
-	s.store = store;
-	s.users = users;
-	s.n = n;
-	s.skip = calloc(n + 1, sizeof(bool));
-	s.no_badge = calloc(n + 1, sizeof(bool));
-	s.hash = calloc(n + 1, FM_BADGES_HASHLEN);
-	s.id = calloc(n + 1, sizeof(int64_t));
-	s.by_hash = calloc(n + 1, sizeof(size_t));
-	s.badge_held = calloc(n + 1, sizeof(bool));
-	s.o = opts;
-	s.r = report;
-	if (s.skip == NULL || s.no_badge == NULL || s.hash == NULL ||
-	    s.id == NULL || s.by_hash == NULL || s.badge_held == NULL ||
-	    !check_entries(&s)) {
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		goto out;
+		return NULL;
 	}
+	s->store = store;
+	s->o = *opts;
+	s->r = report;
 	/* A whole directory touches every user's rows and index pages in
 	 * one transaction: with SQLite's default 2 MB cache they would be
 	 * spilled and read again (64 MB is allocated only as needed). */
-	if (n > 1000)
+	if (!opts->partial)
 		fm_sql_exec(store, "PRAGMA cache_size = -65536", FM_NO_ARGS);
 	if (!fm_store_begin(store)) {
 		snprintf(err, errlen, "cannot lock the database: %s",
 		    fm_store_last_error(store));
-		goto out;
+		sync_free(s);
+		return NULL;
 	}
-	ok = sync_in(&s, err, errlen);
-	done = fm_store_end(store, ok && !opts->dry_run);
-	if (ok && !opts->dry_run && !done) {
-		snprintf(err, errlen, "cannot commit: %s",
+	fm_policy_get(store, "new_users", policy, sizeof(policy));
+	s->restricted = strcmp(policy, "restricted") == 0;
+	if (!slots_reserve(s) || (!opts->partial && !load_state(s))) {
+		snprintf(err, errlen, "cannot read the users: %s",
 		    fm_store_last_error(store));
+		fm_store_rollback(store);
+		sync_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+bool
+fm_dirsync_add(fm_dirsync_t *s, const struct fm_dirsync_user *users, size_t n,
+    char *err, size_t errlen)
+{
+	if (s == NULL || (users == NULL && n > 0) || err == NULL)
+		return false;
+	for (size_t k = 0; k < n; k++) {
+		if (!grow((void **)&s->e, &s->cap, s->n, sizeof(*s->e))) {
+			snprintf(err, errlen, "out of memory");
+			return false;
+		}
+		memset(&s->e[s->n], 0, sizeof(s->e[s->n]));
+		s->e[s->n].u = users[k];
+		if (!take_entry(s, s->n++)) {
+			snprintf(err, errlen, "database error at %s: %s",
+			    users[k].where, fm_store_last_error(s->store));
+			return false;
+		}
+	}
+	return true;
+}
+
+bool
+fm_dirsync_end(fm_dirsync_t *s, bool ok, char *err, size_t errlen)
+{
+	bool done;
+
+	if (s == NULL)
+		return false;
+	ok = ok && finish(s, err, errlen);
+	done = fm_store_end(s->store, ok && !s->o.dry_run);
+	if (ok && !s->o.dry_run && !done) {
+		snprintf(err, errlen, "cannot commit: %s",
+		    fm_store_last_error(s->store));
 		ok = false;
 	}
-out:
-	free(s.st);
-	free(s.depts);
-	free(s.skip);
-	free(s.no_badge);
-	free(s.hash);
-	free(s.id);
-	free(s.by_hash);
-	free(s.badge_held);
+	sync_free(s);
 	return ok;
+}
+
+bool
+fm_dirsync_apply(fm_store_t *store, const struct fm_dirsync_user *users,
+    size_t n, const struct fm_dirsync_options *opts,
+    struct fm_dirsync_report *report, char *err, size_t errlen)
+{
+	fm_dirsync_t *s;
+
+	if (users == NULL && n > 0) {
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "missing argument");
+		return false;
+	}
+	if ((s = fm_dirsync_begin(store, opts, report, err, errlen)) == NULL)
+		return false;
+	return fm_dirsync_end(
+	    s, fm_dirsync_add(s, users, n, err, errlen), err, errlen);
+}
+
+void
+fm_dirsync_report_merge(
+    struct fm_dirsync_report *into, const struct fm_dirsync_report *from)
+{
+	if (into == NULL || from == NULL)
+		return;
+	into->users_added += from->users_added;
+	into->users_updated += from->users_updated;
+	into->users_disabled += from->users_disabled;
+	into->users_reenabled += from->users_reenabled;
+	into->users_unchanged += from->users_unchanged;
+	into->depts_added += from->depts_added;
+	into->badges_added += from->badges_added;
+	into->badges_removed += from->badges_removed;
+	into->conflicts += from->conflicts;
+	for (int i = 0; i < from->nnotes && into->nnotes < FM_DIRSYNC_NOTES;
+	     i++)
+		memcpy(into->notes[into->nnotes++], from->notes[i],
+		    FM_DIRSYNC_NOTEMAX);
 }

@@ -63,18 +63,54 @@ struct fm_dirsync_report {
 	char notes[FM_DIRSYNC_NOTES][FM_DIRSYNC_NOTEMAX];
 };
 
+typedef struct fm_dirsync fm_dirsync_t;
+
 /*
- * 'fm_dirsync_apply()' - make the store say what the n users say (sorted
- * and marked by the call), by the rules above, in one transaction; with
- * dry_run, rolled back.  Adds to *report (what changed, or would; the
- * caller zeroes it, or fills it with what it found reading the
- * entries).  False
- * with a sentence in err (errlen bytes) when nothing was changed: the
- * safety valve, a database error.  Conflicts are not failures: they are
- * counted and noted in the report.
+ * 'fm_dirsync_begin()' - start a sync: the store locked for writing (one
+ * transaction for the whole sync) and, for a whole directory, its users
+ * and departments read.  Entries then come in batches as they are read
+ * (fm_dirsync_add()), each applied at once, and fm_dirsync_end() does
+ * what needs them all.  report is added to (the caller zeroes it).
+ * NULL with a sentence in err (errlen bytes) if the store cannot be
+ * read.
  */
-bool fm_dirsync_apply(fm_store_t *store, struct fm_dirsync_user *users,
+fm_dirsync_t *fm_dirsync_begin(fm_store_t *store,
+    const struct fm_dirsync_options *opts, struct fm_dirsync_report *report,
+    char *err, size_t errlen);
+
+/*
+ * 'fm_dirsync_add()' - the next n users (copied): each checked (a login
+ * that is not valid or comes twice is skipped and noted), added or
+ * brought up to date.  False with err on a database error: then only
+ * fm_dirsync_end() with ok false is left to call.
+ */
+bool fm_dirsync_add(fm_dirsync_t *sync, const struct fm_dirsync_user *users,
+    size_t n, char *err, size_t errlen);
+
+/*
+ * 'fm_dirsync_end()' - with ok, finish: users the directory gave before
+ * and no longer lists disabled (whole syncs), the safety valve, badges
+ * replaced and conflicts noted, then committed (rolled back for a dry
+ * run).  Without ok (the reading failed), rolled back.  Frees sync.
+ * False with err when nothing was changed: the safety valve, a database
+ * error, or ok false (err is then left as it is).  Conflicts are not
+ * failures: they are counted and noted in the report.
+ */
+bool fm_dirsync_end(fm_dirsync_t *sync, bool ok, char *err, size_t errlen);
+
+/*
+ * 'fm_dirsync_apply()' - the n users through fm_dirsync_begin(),
+ * fm_dirsync_add() and fm_dirsync_end(): make the store say what they
+ * say, by the rules above, in one transaction; with dry_run, rolled
+ * back.
+ */
+bool fm_dirsync_apply(fm_store_t *store, const struct fm_dirsync_user *users,
     size_t n, const struct fm_dirsync_options *opts,
     struct fm_dirsync_report *report, char *err, size_t errlen);
+
+/* 'fm_dirsync_report_merge()' - from's counts added to into's, its notes
+ * after into's (as many as fit). */
+void fm_dirsync_report_merge(
+    struct fm_dirsync_report *into, const struct fm_dirsync_report *from);
 
 #endif
