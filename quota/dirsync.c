@@ -71,6 +71,16 @@ struct fm_dirsync {
 	struct slot *slots; /* a power of two of them */
 	size_t nslots, used;
 	int64_t disabling; /* users this sync disables */
+	/* A whole sync reads first (fm_store_begin_read()): the entries
+	 * that change something wait in pending[] and are written a
+	 * thousand at a time, so that a sync which changes little takes
+	 * the write lock only at its end. */
+	size_t *pending;
+	size_t npending, cappending;
+	bool writing; /* the write lock is ours */
+	bool redone;  /* begun again, under the write lock from the start */
+	bool busy;    /* the last write failed: the store changed since */
+	struct fm_dirsync_report before; /* *r as it was given */
 	/* The directory's badges in the store (a whole sync). */
 	struct dir_badge *dir_badges;
 	size_t ndir_badges, capdir_badges;
@@ -357,37 +367,56 @@ add_user(struct fm_dirsync *s, struct entry *e, int64_t dept)
 	return true;
 }
 
+/* How apply_user() went. */
+enum step {
+	STEP_DONE,
+	STEP_WRITES, /* it would write: to do with the write lock */
+	STEP_FAILED, /* a database error */
+};
+
+/* The department of code without adding it: false if the store has
+ * none (a whole sync; a lookup asks the store). */
+static bool
+dept_known(const struct fm_dirsync *s, const char *code)
+{
+	return code[0] == '\0' || s->o.partial ||
+	    (s->ndepts > 0 &&
+	        bsearch(code, s->depts, s->ndepts, sizeof(*s->depts),
+	            cmp_dept) != NULL);
+}
+
 /* Entry e, whose login the store has at stored (-1: not in memory): the
  * user added, or brought up to date (only what differs is written, so
- * that a sync with nothing to change writes nothing). */
-static bool
-apply_user(struct fm_dirsync *s, struct entry *e, ssize_t stored)
+ * that a sync with nothing to change writes nothing).  Without
+ * may_write, what would write is left undone and counted nowhere. */
+static enum step
+apply_user(
+    struct fm_dirsync *s, struct entry *e, ssize_t stored, bool may_write)
 {
 	const struct fm_dirsync_user *u = &e->u;
 	const char *name, *roles = roles_of(u);
 	struct stored st;
 	bool failed = false, enabled, dir_disabled, changed;
-	int64_t dept = dept_id(s, u, &failed);
+	int64_t dept;
 
-	if (failed)
-		return false;
+	if (!may_write && (stored < 0 || !dept_known(s, u->dept_code)))
+		return STEP_WRITES;
+	if ((dept = dept_id(s, u, &failed)), failed)
+		return STEP_FAILED;
 	if (s->o.partial) {
 		switch (fm_sql_get(s->store, SELECT_STORED " WHERE login = ?1",
 		    stored_cols, &st, FM_ARG_TEXT(u->login))) {
 		case FM_SQL_ERROR:
-			return false;
+			return STEP_FAILED;
 		case FM_SQL_NONE:
-			return add_user(s, e, dept);
+			return add_user(s, e, dept) ? STEP_DONE : STEP_FAILED;
 		case FM_SQL_FOUND:
 			break;
 		}
 	} else if (stored < 0) {
-		return add_user(s, e, dept);
-	} else {
-		s->st[stored].matched = true;
+		return add_user(s, e, dept) ? STEP_DONE : STEP_FAILED;
+	} else
 		st = s->st[stored];
-	}
-	e->id = st.id;
 	/* An empty name in the directory keeps the one the store has. */
 	name = u->full_name[0] ? u->full_name : st.full_name;
 	changed = strcmp(name, st.full_name) != 0 ||
@@ -398,29 +427,121 @@ apply_user(struct fm_dirsync *s, struct entry *e, ssize_t stored)
 	if (u->disabled && st.enabled) {
 		enabled = false;
 		dir_disabled = true;
-		s->r->users_disabled++;
-		s->disabling++;
 	} else if (!u->disabled && !st.enabled && st.dir_disabled) {
 		/* Only whom the directory disabled: an admin's choice to
 		 * disable a user stands. */
 		enabled = true;
 		dir_disabled = false;
-		s->r->users_reenabled++;
+	}
+	if (!may_write && (changed || enabled != st.enabled))
+		return STEP_WRITES;
+	e->id = st.id;
+	if (enabled != st.enabled) {
+		if (enabled)
+			s->r->users_reenabled++;
+		else {
+			s->r->users_disabled++;
+			s->disabling++;
+		}
 	}
 	if (changed)
 		s->r->users_updated++;
 	else if (enabled == st.enabled)
 		s->r->users_unchanged++;
 	if (!changed && enabled == st.enabled)
-		return true;
+		return STEP_DONE;
 	return fm_sql_exec(s->store,
-	    "UPDATE users SET full_name = ?2, email = ?3, department_id = ?4,"
-	    " roles = ?5, source = 'directory', enabled = ?6,"
-	    " dir_disabled = ?7 WHERE id = ?1",
-	    FM_ARG_INT(st.id), FM_ARG_TEXT(name), FM_ARG_TEXT(u->email),
-	    FM_ARG_ID(dept), FM_ARG_TEXT(roles), FM_ARG_INT(enabled),
-	    FM_ARG_INT(dir_disabled));
+	           "UPDATE users SET full_name = ?2, email = ?3,"
+	           " department_id = ?4, roles = ?5, source = 'directory',"
+	           " enabled = ?6, dir_disabled = ?7 WHERE id = ?1",
+	           FM_ARG_INT(st.id), FM_ARG_TEXT(name), FM_ARG_TEXT(u->email),
+	           FM_ARG_ID(dept), FM_ARG_TEXT(roles), FM_ARG_INT(enabled),
+	           FM_ARG_INT(dir_disabled))
+	    ? STEP_DONE
+	    : STEP_FAILED;
 }
+
+/* The slot of entry i's login (it is there once taken). */
+static ssize_t
+stored_of(struct fm_dirsync *s, size_t i)
+{
+	return s->o.partial ? -1 : slot_find(s, s->e[i].u.login)->stored;
+}
+
+/* The write lock, for what follows: taken once. */
+static bool
+lock_writes(struct fm_dirsync *s)
+{
+	if (s->writing)
+		return true;
+	s->writing = fm_store_lock_writes(s->store);
+	return s->writing;
+}
+
+/* The pending entries written.  False on a database error, or if the
+ * store changed since the sync first read it (fm_store_busy(): then
+ * begin_again()). */
+static bool
+flush(struct fm_dirsync *s)
+{
+	if (s->npending == 0)
+		return true;
+	if (!lock_writes(s))
+		return false;
+	for (size_t k = 0; k < s->npending; k++) {
+		size_t i = s->pending[k];
+
+		if (apply_user(s, &s->e[i], stored_of(s, i), true) !=
+		    STEP_DONE) {
+			s->busy = fm_store_busy(s->store);
+			return false;
+		}
+	}
+	s->npending = 0;
+	return true;
+}
+
+static bool load_state(struct fm_dirsync *s);
+static bool take_entry(struct fm_dirsync *s, size_t i);
+
+/* Someone wrote to the store after the sync first read it: everything
+ * again, under the write lock from the start, with the entries so far.
+ * Rare (a sync that changes nothing until its end holds no lock), and
+ * correct however the store changed. */
+static bool
+begin_again(struct fm_dirsync *s)
+{
+	size_t n = s->n;
+
+	fm_store_rollback(s->store);
+	s->writing = false;
+	s->redone = true;
+	*s->r = s->before;
+	s->nst = s->ndepts = s->ndir_badges = s->npending = 0;
+	s->used = 0;
+	s->disabling = 0;
+	for (size_t i = 0; i < s->nslots; i++)
+		s->slots[i] = (struct slot){-1, -1};
+	if (!fm_store_begin(s->store))
+		return false;
+	s->writing = true;
+	if (!load_state(s))
+		return false;
+	for (s->n = 0; s->n < n; s->n++) {
+		struct entry *e = &s->e[s->n];
+
+		e->id = 0;
+		e->skip = e->no_badge = false;
+		if (!take_entry(s, s->n))
+			return false;
+	}
+	return true;
+}
+
+/* Entries that change something, held before the sync takes the write
+ * lock: a sync of a whole directory that adds or moves many users writes
+ * as it reads, one that changes a few waits for the end. */
+#define PENDING_MAX 1000
 
 /* Entry i as it comes: checked (its login, twice, its department code),
  * its badge hashed, and applied.  False on a database error. */
@@ -452,6 +573,8 @@ take_entry(struct fm_dirsync *s, size_t i)
 	}
 	if (sl->stored < 0)
 		s->used++;
+	else
+		s->st[sl->stored].matched = true;
 	sl->entry = (ssize_t)i;
 	if (u->dept_code[0] != '\0' &&
 	    !fm_accounts_code_is_valid(u->dept_code)) {
@@ -465,7 +588,19 @@ take_entry(struct fm_dirsync *s, size_t i)
 	if (u->badge_len > 0 &&
 	    !fm_badges_hash(s->o.badge_key, u->badge, u->badge_len, e->hash))
 		return false;
-	return apply_user(s, e, sl->stored);
+	switch (apply_user(s, e, sl->stored, s->writing || s->o.partial)) {
+	case STEP_DONE:
+		return true;
+	case STEP_FAILED:
+		return false;
+	case STEP_WRITES:
+		break;
+	}
+	if (!grow((void **)&s->pending, &s->cappending, s->npending,
+	        sizeof(*s->pending)))
+		return false;
+	s->pending[s->npending++] = i;
+	return s->npending < PENDING_MAX || flush(s);
 }
 
 /* Users the directory gave before and no longer lists: disabled.  *base
@@ -504,6 +639,11 @@ shared_badges(struct fm_dirsync *s)
 	size_t i, j, nrefs = 0;
 	char fp[16];
 
+	free(s->by_hash);
+	free(s->badge_held);
+	s->by_hash = NULL;
+	s->badge_held = NULL;
+	s->nbadges = 0;
 	if ((refs = calloc(s->n + 1, sizeof(*refs))) == NULL ||
 	    (s->by_hash = calloc(s->n + 1, sizeof(*s->by_hash))) == NULL ||
 	    (s->badge_held = calloc(s->n + 1, sizeof(bool))) == NULL) {
@@ -650,6 +790,7 @@ finish(struct fm_dirsync *s, char *err, size_t errlen)
 		return false;
 	}
 	if (!s->o.partial && !disable_missing(s, &base)) {
+		s->busy = fm_store_busy(s->store);
 		snprintf(err, errlen, "database error: %s",
 		    fm_store_last_error(s->store));
 		return false;
@@ -666,6 +807,7 @@ finish(struct fm_dirsync *s, char *err, size_t errlen)
 		return false;
 	}
 	if (!apply_badges(s)) {
+		s->busy = fm_store_busy(s->store);
 		snprintf(err, errlen, "database error: %s",
 		    fm_store_last_error(s->store));
 		return false;
@@ -680,6 +822,7 @@ sync_free(struct fm_dirsync *s)
 	free(s->st);
 	free(s->depts);
 	free(s->slots);
+	free(s->pending);
 	free(s->dir_badges);
 	free(s->by_hash);
 	free(s->badge_held);
@@ -713,7 +856,12 @@ fm_dirsync_begin(fm_store_t *store, const struct fm_dirsync_options *opts,
 	 * spilled and read again (64 MB is allocated only as needed). */
 	if (!opts->partial)
 		fm_sql_exec(store, "PRAGMA cache_size = -65536", FM_NO_ARGS);
-	if (!fm_store_begin(store)) {
+	s->before = *report;
+	/* A lookup of a few users writes at once; a whole directory reads
+	 * first (see pending). */
+	s->writing = opts->partial;
+	if (!(opts->partial ? fm_store_begin(store)
+	                    : fm_store_begin_read(store))) {
 		snprintf(err, errlen, "cannot lock the database: %s",
 		    fm_store_last_error(store));
 		sync_free(s);
@@ -744,7 +892,9 @@ fm_dirsync_add(fm_dirsync_t *s, const struct fm_dirsync_user *users, size_t n,
 		}
 		memset(&s->e[s->n], 0, sizeof(s->e[s->n]));
 		s->e[s->n].u = users[k];
-		if (!take_entry(s, s->n++)) {
+		s->busy = false;
+		if (!take_entry(s, s->n++) &&
+		    !(s->busy && !s->redone && begin_again(s))) {
 			snprintf(err, errlen, "database error at %s: %s",
 			    users[k].where, fm_store_last_error(s->store));
 			return false;
@@ -756,11 +906,24 @@ fm_dirsync_add(fm_dirsync_t *s, const struct fm_dirsync_user *users, size_t n,
 bool
 fm_dirsync_end(fm_dirsync_t *s, bool ok, char *err, size_t errlen)
 {
-	bool done;
+	bool done, finished = false;
 
 	if (s == NULL)
 		return false;
-	ok = ok && finish(s, err, errlen);
+	/* What is pending, then the end's own writes, under the write
+	 * lock; if the store changed since the sync read it, once more
+	 * from the start. */
+	for (int attempt = 0; ok && !finished && attempt < 2; attempt++) {
+		if (attempt > 0 && !(s->busy && !s->redone && begin_again(s)))
+			break;
+		s->busy = false;
+		if (!flush(s) || !lock_writes(s))
+			snprintf(err, errlen, "database error: %s",
+			    fm_store_last_error(s->store));
+		else
+			finished = finish(s, err, errlen);
+	}
+	ok = ok && finished;
 	done = fm_store_end(s->store, ok && !s->o.dry_run);
 	if (ok && !s->o.dry_run && !done) {
 		snprintf(err, errlen, "cannot commit: %s",

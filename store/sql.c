@@ -154,8 +154,9 @@ static void
 log_step_error(fm_store_t *store, int rc)
 {
 	/* A constraint is the caller's answer ("already exists"), not a
-	 * fault worth a log line. */
-	if ((rc & 0xff) != SQLITE_CONSTRAINT)
+	 * fault worth a log line; nor is a read snapshot too old to write,
+	 * which its caller does again (fm_store_begin_read()). */
+	if ((rc & 0xff) != SQLITE_CONSTRAINT && rc != SQLITE_BUSY_SNAPSHOT)
 		fm_log_warn("store: %s", fm_store_last_error(store));
 }
 

@@ -36,6 +36,21 @@ bool fm_store_commit(fm_store_t *store);
 void fm_store_rollback(fm_store_t *store);
 
 /*
+ * 'fm_store_begin_read()' - a transaction that reads first and writes
+ * later, if at all (BEGIN DEFERRED): nobody waits for it while it only
+ * reads.  Before its first write, fm_store_lock_writes() queues it behind
+ * the other writers; that write then fails with SQLITE_BUSY_SNAPSHOT
+ * (fm_store_busy()) if someone committed since it first read: roll back
+ * and do it again with fm_store_begin().  fm_store_end() ends it.
+ */
+bool fm_store_begin_read(fm_store_t *store);
+bool fm_store_lock_writes(fm_store_t *store);
+
+/* 'fm_store_busy()' - whether the last failure was SQLite's "busy": a
+ * lock not granted, or a read snapshot that can no longer write. */
+bool fm_store_busy(fm_store_t *store);
+
+/*
  * 'fm_store_end()' - end the transaction fm_store_begin() started:
  * commit if ok, else roll back.  True only if ok and the commit held.
  * Write the work between as a function that returns false at the first

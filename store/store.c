@@ -170,6 +170,30 @@ fm_store_begin(fm_store_t *store)
 }
 
 bool
+fm_store_begin_read(fm_store_t *store)
+{
+	return !store->batch && fm_store_exec(store, "BEGIN DEFERRED");
+}
+
+bool
+fm_store_lock_writes(fm_store_t *store)
+{
+	if (store->sync == NULL || store->writing)
+		return true;
+	if (!fm_groupsync_lock_writer(store->sync))
+		return false;
+	store->writing = true;
+	return true;
+}
+
+bool
+fm_store_busy(fm_store_t *store)
+{
+	return store != NULL &&
+	    (sqlite3_extended_errcode(store->db) & 0xff) == SQLITE_BUSY;
+}
+
+bool
 fm_store_commit(fm_store_t *store)
 {
 	if (store->batch) {

@@ -169,10 +169,105 @@ test_badges_by_hand(fm_store_t *s)
 	ASSERT_TRUE(has_badge(s, "frank", 8));
 }
 
+/* A whole sync reads the store first and writes at its end: someone
+ * else's commit in between (here a user added by hand on another
+ * connection) makes the sync's first write fail, and the sync does it
+ * all again under the write lock -- not once more, nor half. */
+static void
+test_store_changed_meanwhile(struct fixture *fx)
+{
+	struct fm_dirsync_options o = {key, false, false, false, 10};
+	struct fm_dirsync_user dir[4];
+	struct fm_dirsync_report r;
+	const char *errstr = NULL;
+	fm_store_t *other;
+	fm_dirsync_t *sync;
+	struct fm_user u;
+	char err[512];
+
+	for (int i = 0; i < 4; i++) {
+		char login[16];
+
+		snprintf(login, sizeof(login), "staff%d", i);
+		dir[i] = person(login, "FIN", (uint8_t)(20 + i));
+	}
+	ASSERT_TRUE(
+	    apply_dir(fx->store, dir, 4, false, false, &r, err, sizeof(err)));
+	ASSERT_INT_EQ(r.users_added, 4);
+
+	snprintf(dir[2].dept_code, sizeof(dir[2].dept_code), "OPS");
+	memset(&r, 0, sizeof(r));
+	sync = fm_dirsync_begin(fx->store, &o, &r, err, sizeof(err));
+	ASSERT_TRUE(sync != NULL);
+	ASSERT_TRUE(fm_dirsync_add(sync, dir, 2, err, sizeof(err)));
+	/* Read only so far: another connection can write... */
+	ASSERT_TRUE((other = fixture_store_open(fx->path)) != NULL);
+	ASSERT_TRUE(fm_users_add(other, "walkin", "Walk In", NULL, &errstr));
+	fm_store_close(other);
+	/* ...and the move of staff2 makes the sync's first write. */
+	ASSERT_TRUE(fm_dirsync_add(sync, dir + 2, 2, err, sizeof(err)));
+	ASSERT_TRUE(fm_dirsync_end(sync, true, err, sizeof(err)));
+	ASSERT_INT_EQ(r.users_updated, 1);
+	ASSERT_INT_EQ(r.users_unchanged, 3);
+	ASSERT_INT_EQ(r.users_added + r.depts_added + r.users_disabled, 1);
+	ASSERT_INT_EQ(r.depts_added, 1);
+	ASSERT_TRUE(fm_users_get(fx->store, "staff2", &u));
+	ASSERT_STR_EQ(u.dept_code, "OPS");
+	/* The user added meanwhile was read again: not the directory's,
+	 * so neither disabled nor counted. */
+	ASSERT_TRUE(fm_users_get(fx->store, "walkin", &u));
+	ASSERT_TRUE(u.enabled);
+	ASSERT_TRUE(has_badge(fx->store, "staff3", 23));
+}
+
+/* Entries that change something wait until a thousand of them are
+ * pending; a failed read (ok false at the end) rolls all back. */
+static void
+test_streamed_batches(fm_store_t *s)
+{
+	struct fm_dirsync_options o = {key, false, false, false, 10};
+	static struct fm_dirsync_user dir[2500];
+	struct fm_dirsync_report r = {0};
+	fm_dirsync_t *sync;
+	struct fm_user u;
+	char err[512];
+
+	for (int i = 0; i < 2500; i++) {
+		char login[16];
+
+		snprintf(login, sizeof(login), "p%04d", i);
+		dir[i] = person(login, i % 2 ? "A" : "B", 0);
+	}
+	ASSERT_TRUE(
+	    (sync = fm_dirsync_begin(s, &o, &r, err, sizeof(err))) != NULL);
+	for (int i = 0; i < 2500; i += 100)
+		ASSERT_TRUE(
+		    fm_dirsync_add(sync, dir + i, 100, err, sizeof(err)));
+	/* The reading failed at its end: nothing stays. */
+	snprintf(err, sizeof(err), "the server went away");
+	ASSERT_FALSE(fm_dirsync_end(sync, false, err, sizeof(err)));
+	ASSERT_STR_EQ(err, "the server went away");
+	ASSERT_FALSE(fm_users_get(s, "p0001", &u));
+
+	memset(&r, 0, sizeof(r));
+	ASSERT_TRUE(
+	    (sync = fm_dirsync_begin(s, &o, &r, err, sizeof(err))) != NULL);
+	for (int i = 0; i < 2500; i += 100)
+		ASSERT_TRUE(
+		    fm_dirsync_add(sync, dir + i, 100, err, sizeof(err)));
+	ASSERT_TRUE(fm_dirsync_end(sync, true, err, sizeof(err)));
+	ASSERT_INT_EQ(r.users_added, 2500);
+	ASSERT_INT_EQ(r.depts_added, 2);
+	ASSERT_TRUE(fm_users_get(s, "p2499", &u));
+	ASSERT_STR_EQ(u.dept_code, "A");
+}
+
 int
 main(void)
 {
 	RUN_STORE(test_rules);
 	RUN_STORE(test_badges_by_hand);
+	RUN_FIXTURE(test_store_changed_meanwhile);
+	RUN_STORE(test_streamed_batches);
 	return harness_done();
 }
