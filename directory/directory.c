@@ -47,6 +47,10 @@ struct stream {
 	bool finished;     /* the reading thread is done */
 	bool stopped;      /* the caller's side failed: stop reading */
 	struct batch *cur; /* the reading thread's, being filled */
+	/* Batches the caller is done with, for the reader to fill again
+	 * (fresh memory for each would cost a page fault per 4 kB). */
+	struct batch *spare[BATCHES_IN_FLIGHT];
+	size_t nspare;
 };
 
 struct reading {
@@ -139,6 +143,35 @@ stream_push(struct stream *st)
 	return ok;
 }
 
+/* An empty batch: a spare one, else a new one. */
+static struct batch *
+stream_spare(struct stream *st)
+{
+	struct batch *b = NULL;
+
+	pthread_mutex_lock(&st->lock);
+	if (st->nspare > 0)
+		b = st->spare[--st->nspare];
+	pthread_mutex_unlock(&st->lock);
+	if (b == NULL)
+		return calloc(1, sizeof(*b));
+	b->n = 0;
+	return b;
+}
+
+/* Batch b back from the caller, to be filled again (or freed). */
+static void
+stream_done(struct stream *st, struct batch *b)
+{
+	pthread_mutex_lock(&st->lock);
+	if (st->nspare < BATCHES_IN_FLIGHT) {
+		st->spare[st->nspare++] = b;
+		b = NULL;
+	}
+	pthread_mutex_unlock(&st->lock);
+	free(b);
+}
+
 /* Room for the next user: in the stream's batch, or in out->users. */
 static struct fm_dirsync_user *
 next_user(struct reading *rd)
@@ -150,8 +183,7 @@ next_user(struct reading *rd)
 		if (st->cur != NULL && st->cur->n == BATCH_USERS &&
 		    !stream_push(st))
 			return NULL;
-		if (st->cur == NULL &&
-		    (st->cur = calloc(1, sizeof(*st->cur))) == NULL)
+		if (st->cur == NULL && (st->cur = stream_spare(st)) == NULL)
 			return NULL;
 		memset(
 		    &st->cur->users[st->cur->n], 0, sizeof(st->cur->users[0]));
@@ -542,7 +574,7 @@ fm_directory_stream(const struct fm_settings *s, const char *password,
 			if (ok &&
 			    !(ok = sink(b->users, b->n, arg, err, errlen)))
 				stream_stop(&st);
-			free(b);
+			stream_done(&st, b);
 		}
 		pthread_join(thread, NULL);
 		if (ok && !q->ok) {
@@ -551,6 +583,8 @@ fm_directory_stream(const struct fm_settings *s, const char *password,
 		}
 	}
 	free(st.cur);
+	for (size_t i = 0; i < st.nspare; i++)
+		free(st.spare[i]);
 	search_close(q);
 	free(q);
 	pthread_cond_destroy(&st.changed);

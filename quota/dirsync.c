@@ -62,6 +62,7 @@ struct fm_dirsync {
 	struct fm_dirsync_options o;
 	struct fm_dirsync_report *r;
 	bool restricted; /* the new_users policy */
+	fm_badges_hasher_t *hasher;
 	struct entry *e;
 	size_t n, cap;
 	struct stored *st;
@@ -586,7 +587,7 @@ take_entry(struct fm_dirsync *s, size_t i)
 		u->dept_code[0] = '\0';
 	}
 	if (u->badge_len > 0 &&
-	    !fm_badges_hash(s->o.badge_key, u->badge, u->badge_len, e->hash))
+	    !fm_badges_hasher_hash(s->hasher, u->badge, u->badge_len, e->hash))
 		return false;
 	switch (apply_user(s, e, sl->stored, s->writing || s->o.partial)) {
 	case STEP_DONE:
@@ -826,6 +827,7 @@ sync_free(struct fm_dirsync *s)
 	free(s->dir_badges);
 	free(s->by_hash);
 	free(s->badge_held);
+	fm_badges_hasher_free(s->hasher);
 	free(s);
 }
 
@@ -851,6 +853,11 @@ fm_dirsync_begin(fm_store_t *store, const struct fm_dirsync_options *opts,
 	s->store = store;
 	s->o = *opts;
 	s->r = report;
+	if ((s->hasher = fm_badges_hasher_new(opts->badge_key)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		sync_free(s);
+		return NULL;
+	}
 	/* A whole directory touches every user's rows and index pages in
 	 * one transaction: with SQLite's default 2 MB cache they would be
 	 * spilled and read again (64 MB is allocated only as needed). */

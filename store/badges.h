@@ -63,6 +63,19 @@ bool fm_badges_hash(
     const uint8_t *key, const uint8_t *uid, size_t uidlen, uint8_t *out);
 
 /*
+ * 'fm_badges_hasher_new()', 'fm_badges_hasher_hash()',
+ * 'fm_badges_hasher_free()' - fm_badges_hash() under one key for many
+ * badges (a directory sync hashes every user's): the key's part of the
+ * work is done once, by _new() (NULL if out of memory or key is NULL).
+ * _hash() gives what fm_badges_hash() gives; _free(NULL) does nothing.
+ */
+typedef struct fm_badges_hasher fm_badges_hasher_t;
+fm_badges_hasher_t *fm_badges_hasher_new(const uint8_t *key);
+bool fm_badges_hasher_hash(
+    fm_badges_hasher_t *h, const uint8_t *uid, size_t uidlen, uint8_t *out);
+void fm_badges_hasher_free(fm_badges_hasher_t *h);
+
+/*
  * 'fm_badges_owner()' - who holds the badge whose hash is hash: the user's
  * id into *user_id and whether the directory gave it into *directory.
  * False if nobody does (or on a database error).

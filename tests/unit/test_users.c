@@ -155,6 +155,35 @@ count_badge(const char *fp, const char *label, int64_t at, void *arg)
 	return true;
 }
 
+/* The hasher a directory sync uses gives what fm_badges_hash() gives,
+ * badge after badge, for every length of UID, and depends on the key. */
+static void
+test_badge_hasher(void)
+{
+	uint8_t key[FM_BADGES_KEYLEN] = {7, 1, 7},
+	        other[FM_BADGES_KEYLEN] = {8};
+	uint8_t uid[FM_BADGES_UIDMAX], want[FM_BADGES_HASHLEN],
+	    got[FM_BADGES_HASHLEN];
+	fm_badges_hasher_t *h = fm_badges_hasher_new(key),
+	                   *h2 = fm_badges_hasher_new(other);
+
+	ASSERT_TRUE(h != NULL && h2 != NULL);
+	for (size_t len = 1; len <= sizeof(uid); len++) {
+		for (size_t i = 0; i < len; i++)
+			uid[i] = (uint8_t)(len * 31 + i);
+		ASSERT_TRUE(fm_badges_hash(key, uid, len, want));
+		ASSERT_TRUE(fm_badges_hasher_hash(h, uid, len, got));
+		ASSERT_MEM_EQ(got, want, sizeof(want));
+		ASSERT_TRUE(fm_badges_hasher_hash(h2, uid, len, got));
+		ASSERT_TRUE(memcmp(got, want, sizeof(want)) != 0);
+	}
+	ASSERT_FALSE(fm_badges_hasher_hash(h, uid, 0, got));
+	ASSERT_TRUE(fm_badges_hasher_new(NULL) == NULL);
+	fm_badges_hasher_free(h);
+	fm_badges_hasher_free(h2);
+	fm_badges_hasher_free(NULL);
+}
+
 static void
 test_badges(fm_store_t *s)
 {
@@ -206,5 +235,6 @@ main(void)
 	RUN_STORE(test_pins);
 	RUN_STORE(test_pin_timing);
 	RUN_STORE(test_badges);
+	RUN(test_badge_hasher);
 	return harness_done();
 }
