@@ -62,6 +62,8 @@ bool fm_badges_list(fm_store_t *store, const char *login,
 bool fm_badges_hash(
     const uint8_t *key, const uint8_t *uid, size_t uidlen, uint8_t *out);
 
+typedef struct fm_badges_hasher fm_badges_hasher_t;
+
 /*
  * 'fm_badges_hasher_new()', 'fm_badges_hasher_hash()',
  * 'fm_badges_hasher_free()' - fm_badges_hash() under one key for many
@@ -69,7 +71,6 @@ bool fm_badges_hash(
  * work is done once, by _new() (NULL if out of memory or key is NULL).
  * _hash() gives what fm_badges_hash() gives; _free(NULL) does nothing.
  */
-typedef struct fm_badges_hasher fm_badges_hasher_t;
 fm_badges_hasher_t *fm_badges_hasher_new(const uint8_t *key);
 bool fm_badges_hasher_hash(
     fm_badges_hasher_t *h, const uint8_t *uid, size_t uidlen, uint8_t *out);

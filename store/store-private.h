@@ -36,10 +36,10 @@ bool fm_store_commit(fm_store_t *store);
 void fm_store_rollback(fm_store_t *store);
 
 /*
- * 'fm_store_begin_read()', 'fm_store_lock_writes()' - a transaction that reads first and writes
- * later, if at all (BEGIN DEFERRED): nobody waits for it while it only
- * reads.  Before its first write, fm_store_lock_writes() queues it behind
- * the other writers; that write then fails with SQLITE_BUSY_SNAPSHOT
+ * 'fm_store_begin_read()', 'fm_store_lock_writes()' - a transaction that reads
+ * first and writes later, if at all (BEGIN DEFERRED): nobody waits for it while
+ * it only reads.  Before its first write, fm_store_lock_writes() queues it
+ * behind the other writers; that write then fails with SQLITE_BUSY_SNAPSHOT
  * (fm_store_busy()) if someone committed since it first read: roll back
  * and do it again with fm_store_begin().  fm_store_end() ends it.
  */
