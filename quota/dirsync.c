@@ -16,8 +16,8 @@
 #include "quota/policy.h"
 #include "store/sql.h"
 
-/* A user as the store has them. */
-struct stored {
+/* A user as the store has them (a row read). */
+struct stored_row {
 	int64_t id;
 	char full_name[FM_USERS_NAMEMAX];
 	char email[FM_DIRSYNC_EMAILMAX];
@@ -26,7 +26,23 @@ struct stored {
 	char roles[32];
 	char source[16];
 	char login[FM_USERS_LOGINMAX];
-	bool matched; /* an entry names them */
+};
+
+/* Strings end to end: most of a user's fixed-size fields are short or
+ * empty, and a whole directory's users kept whole, as the store has them
+ * and as the directory gives them, would be some 50 MB to fault in. */
+struct pack {
+	char *buf;
+	size_t len, cap;
+};
+
+/* A stored user, kept: its strings (login first) packed at at. */
+struct stored {
+	int64_t id, dept;
+	size_t at;
+	bool enabled, dir_disabled;
+	bool from_directory; /* the directory gave them */
+	bool matched;        /* an entry names them */
 };
 
 struct dept_ref {
@@ -39,13 +55,16 @@ struct dir_badge {
 	int64_t user_id;
 };
 
-/* What the sync keeps of each entry. */
+/* What the sync keeps of each entry: the user as given, packed at at
+ * (login first), and what the sync made of it. */
 struct entry {
-	struct fm_dirsync_user u;
+	size_t at;
 	uint8_t hash[FM_BADGES_HASHLEN]; /* of its badge, if it has one */
 	int64_t id;                      /* its user in the store */
-	bool skip;                       /* not applied (a conflict) */
-	bool no_badge;                   /* its badge goes to nobody */
+	bool has_badge;
+	bool skip;     /* not applied (a conflict) */
+	bool no_badge; /* its badge goes to nobody */
+	bool no_dept;  /* its department code is not valid */
 };
 
 /* Where a login is: a stored user, an entry, both or neither (-1). */
@@ -65,8 +84,10 @@ struct fm_dirsync {
 	fm_badges_hasher_t *hasher;
 	struct entry *e;
 	size_t n, cap;
+	struct pack entries; /* the entries' users */
 	struct stored *st;
 	size_t nst;
+	struct pack stored; /* the stored users' strings */
 	struct dept_ref *depts;
 	size_t ndepts, capdepts;
 	struct slot *slots; /* a power of two of them */
@@ -130,7 +151,7 @@ fingerprint(const uint8_t *hash, char *out, size_t size)
 	fm_hex_encode(hash, 6, out, size);
 }
 
-#define C(kind, member) FM_COL_##kind(struct stored, member)
+#define C(kind, member) FM_COL_##kind(struct stored_row, member)
 static const struct fm_sql_col stored_cols[] = {C(INT, id), C(TEXT, full_name),
     C(TEXT, email), C(INT, dept), C(BOOL, enabled), C(BOOL, dir_disabled),
     C(TEXT, roles), C(TEXT, source), C(TEXT, login), FM_COL_END};
@@ -160,6 +181,120 @@ grow(void **p, size_t *cap, size_t n, size_t size)
 	return true;
 }
 
+static bool
+pack_bytes(struct pack *p, const void *bytes, size_t n)
+{
+	if (p->len + n > p->cap) {
+		size_t cap = p->cap ? p->cap : 1 << 16;
+		char *q;
+
+		while (p->len + n > cap)
+			cap *= 2;
+		if ((q = realloc(p->buf, cap)) == NULL)
+			return false;
+		p->buf = q;
+		p->cap = cap;
+	}
+	memcpy(p->buf + p->len, bytes, n);
+	p->len += n;
+	return true;
+}
+
+static bool
+pack_str(struct pack *p, const char *str)
+{
+	return pack_bytes(p, str, strlen(str) + 1);
+}
+
+/* The string at *at into dst (size bytes), *at moved past it. */
+static void
+unpack_str(const struct pack *p, size_t *at, char *dst, size_t size)
+{
+	const char *str = p->buf + *at;
+	size_t n = strlen(str);
+
+	snprintf(dst, size, "%s", str);
+	*at += n + 1;
+}
+
+/* User u packed into s->entries as entry e's. */
+static bool
+pack_user(
+    struct fm_dirsync *s, struct entry *e, const struct fm_dirsync_user *u)
+{
+	struct pack *p = &s->entries;
+	uint8_t flags[4] = {u->disabled, u->admin, u->finance,
+	    (uint8_t)(u->badge_len <= sizeof(u->badge) ? u->badge_len : 0)};
+
+	e->at = p->len;
+	e->has_badge = flags[3] > 0;
+	return pack_str(p, u->login) && pack_str(p, u->full_name) &&
+	    pack_str(p, u->email) && pack_str(p, u->dept_code) &&
+	    pack_str(p, u->dept_name) && pack_str(p, u->where) &&
+	    pack_bytes(p, flags, sizeof(flags)) &&
+	    pack_bytes(p, u->badge, flags[3]);
+}
+
+/* Entry i's user as it was given (its department code cleared if it is
+ * not valid). */
+static void
+unpack_user(const struct fm_dirsync *s, size_t i, struct fm_dirsync_user *u)
+{
+	const struct pack *p = &s->entries;
+	size_t at = s->e[i].at;
+	const uint8_t *flags;
+
+	unpack_str(p, &at, u->login, sizeof(u->login));
+	unpack_str(p, &at, u->full_name, sizeof(u->full_name));
+	unpack_str(p, &at, u->email, sizeof(u->email));
+	unpack_str(p, &at, u->dept_code, sizeof(u->dept_code));
+	unpack_str(p, &at, u->dept_name, sizeof(u->dept_name));
+	unpack_str(p, &at, u->where, sizeof(u->where));
+	flags = (const uint8_t *)p->buf + at;
+	u->disabled = flags[0];
+	u->admin = flags[1];
+	u->finance = flags[2];
+	u->badge_len = flags[3];
+	memcpy(u->badge, flags + 4, u->badge_len);
+	if (s->e[i].no_dept)
+		u->dept_code[0] = '\0';
+}
+
+static const char *
+entry_login(const struct fm_dirsync *s, size_t i)
+{
+	return s->entries.buf + s->e[i].at;
+}
+
+/* Where entry i came from (a DN, a line), for notes: its sixth string. */
+static const char *
+where_of(const struct fm_dirsync *s, size_t i)
+{
+	const char *str = entry_login(s, i);
+
+	for (int field = 0; field < 5; field++)
+		str += strlen(str) + 1;
+	return str;
+}
+
+/* Stored user k as the store has them. */
+static void
+unpack_stored(const struct fm_dirsync *s, size_t k, struct stored_row *row)
+{
+	const struct stored *st = &s->st[k];
+	size_t at = st->at;
+
+	row->id = st->id;
+	row->dept = st->dept;
+	row->enabled = st->enabled;
+	row->dir_disabled = st->dir_disabled;
+	unpack_str(&s->stored, &at, row->login, sizeof(row->login));
+	unpack_str(&s->stored, &at, row->full_name, sizeof(row->full_name));
+	unpack_str(&s->stored, &at, row->email, sizeof(row->email));
+	unpack_str(&s->stored, &at, row->roles, sizeof(row->roles));
+	unpack_str(&s->stored, &at, row->source, sizeof(row->source));
+}
+
 /* FNV-1a: logins are short and the table only needs them spread. */
 static size_t
 login_hash(const char *login)
@@ -174,8 +309,8 @@ login_hash(const char *login)
 static const char *
 slot_login(const struct fm_dirsync *s, const struct slot *sl)
 {
-	return sl->stored >= 0 ? s->st[sl->stored].login
-	                       : s->e[sl->entry].u.login;
+	return sl->stored >= 0 ? s->stored.buf + s->st[sl->stored].at
+	                       : entry_login(s, (size_t)sl->entry);
 }
 
 /* The slot of login, or the empty one where it would go. */
@@ -243,10 +378,23 @@ load_state(struct fm_dirsync *s)
 
 	ok = fm_sql_open_args(
 	    &rows, s->store, SELECT_STORED, FM_SQL_ARGS(FM_NO_ARGS));
-	while (ok &&
-	    (ok = grow((void **)&s->st, &cap, s->nst, sizeof(*s->st))) &&
-	    fm_sql_next(&rows, stored_cols, &s->st[s->nst])) {
-		s->st[s->nst].matched = false;
+	while (
+	    ok && (ok = grow((void **)&s->st, &cap, s->nst, sizeof(*s->st)))) {
+		struct stored_row row;
+
+		if (!fm_sql_next(&rows, stored_cols, &row))
+			break;
+		s->st[s->nst] = (struct stored){.id = row.id,
+		    .dept = row.dept,
+		    .at = s->stored.len,
+		    .enabled = row.enabled,
+		    .dir_disabled = row.dir_disabled,
+		    .from_directory = strcmp(row.source, "directory") == 0};
+		ok = pack_str(&s->stored, row.login) &&
+		    pack_str(&s->stored, row.full_name) &&
+		    pack_str(&s->stored, row.email) &&
+		    pack_str(&s->stored, row.roles) &&
+		    pack_str(&s->stored, row.source);
 		s->nst++;
 	}
 	ok = fm_sql_close(&rows) && ok;
@@ -255,7 +403,7 @@ load_state(struct fm_dirsync *s)
 
 		if (!(ok = slots_reserve(s)))
 			break;
-		sl = slot_find(s, s->st[k].login);
+		sl = slot_find(s, s->stored.buf + s->st[k].at);
 		sl->stored = (ssize_t)k;
 		s->used++;
 	}
@@ -346,9 +494,9 @@ roles_of(const struct fm_dirsync_user *u)
 }
 
 static bool
-add_user(struct fm_dirsync *s, struct entry *e, int64_t dept)
+add_user(struct fm_dirsync *s, struct entry *e, const struct fm_dirsync_user *u,
+    int64_t dept)
 {
-	const struct fm_dirsync_user *u = &e->u;
 	int64_t account, now = fm_store_now(s->store);
 
 	if ((account = fm_accounts_create(
@@ -391,12 +539,11 @@ dept_known(const struct fm_dirsync *s, const char *code)
  * that a sync with nothing to change writes nothing).  Without
  * may_write, what would write is left undone and counted nowhere. */
 static enum step
-apply_user(
-    struct fm_dirsync *s, struct entry *e, ssize_t stored, bool may_write)
+apply_user(struct fm_dirsync *s, struct entry *e,
+    const struct fm_dirsync_user *u, ssize_t stored, bool may_write)
 {
-	const struct fm_dirsync_user *u = &e->u;
 	const char *name, *roles = roles_of(u);
-	struct stored st;
+	struct stored_row st;
 	bool failed = false, enabled, dir_disabled, changed;
 	int64_t dept;
 
@@ -410,14 +557,15 @@ apply_user(
 		case FM_SQL_ERROR:
 			return STEP_FAILED;
 		case FM_SQL_NONE:
-			return add_user(s, e, dept) ? STEP_DONE : STEP_FAILED;
+			return add_user(s, e, u, dept) ? STEP_DONE
+			                               : STEP_FAILED;
 		case FM_SQL_FOUND:
 			break;
 		}
 	} else if (stored < 0) {
-		return add_user(s, e, dept) ? STEP_DONE : STEP_FAILED;
+		return add_user(s, e, u, dept) ? STEP_DONE : STEP_FAILED;
 	} else
-		st = s->st[stored];
+		unpack_stored(s, (size_t)stored, &st);
 	/* An empty name in the directory keeps the one the store has. */
 	name = u->full_name[0] ? u->full_name : st.full_name;
 	changed = strcmp(name, st.full_name) != 0 ||
@@ -462,11 +610,11 @@ apply_user(
 	    : STEP_FAILED;
 }
 
-/* The slot of entry i's login (it is there once taken). */
+/* The stored user of login (a whole sync), or -1. */
 static ssize_t
-stored_of(struct fm_dirsync *s, size_t i)
+stored_of(struct fm_dirsync *s, const char *login)
 {
-	return s->o.partial ? -1 : slot_find(s, s->e[i].u.login)->stored;
+	return s->o.partial ? -1 : slot_find(s, login)->stored;
 }
 
 /* The write lock, for what follows: taken once. */
@@ -491,8 +639,10 @@ flush(struct fm_dirsync *s)
 		return false;
 	for (size_t k = 0; k < s->npending; k++) {
 		size_t i = s->pending[k];
+		struct fm_dirsync_user u;
 
-		if (apply_user(s, &s->e[i], stored_of(s, i), true) !=
+		unpack_user(s, i, &u);
+		if (apply_user(s, &s->e[i], &u, stored_of(s, u.login), true) !=
 		    STEP_DONE) {
 			s->busy = fm_store_busy(s->store);
 			return false;
@@ -519,6 +669,7 @@ begin_again(struct fm_dirsync *s)
 	s->redone = true;
 	*s->r = s->before;
 	s->nst = s->ndepts = s->ndir_badges = s->npending = 0;
+	s->stored.len = 0;
 	s->used = 0;
 	s->disabling = 0;
 	for (size_t i = 0; i < s->nslots; i++)
@@ -532,7 +683,7 @@ begin_again(struct fm_dirsync *s)
 		struct entry *e = &s->e[s->n];
 
 		e->id = 0;
-		e->skip = e->no_badge = false;
+		e->skip = e->no_badge = e->no_dept = false;
 		if (!take_entry(s, s->n))
 			return false;
 	}
@@ -550,8 +701,10 @@ static bool
 take_entry(struct fm_dirsync *s, size_t i)
 {
 	struct entry *e = &s->e[i];
-	struct fm_dirsync_user *u = &e->u;
+	struct fm_dirsync_user user, *u = &user;
 	struct slot *sl;
+
+	unpack_user(s, i, u);
 
 	if (!fm_users_login_is_valid(u->login)) {
 		e->skip = true;
@@ -569,7 +722,7 @@ take_entry(struct fm_dirsync *s, size_t i)
 		note(s->r,
 		    "%s: login %s appears twice (also %s): the second is "
 		    "skipped",
-		    u->where, u->login, s->e[sl->entry].u.where);
+		    u->where, u->login, where_of(s, (size_t)sl->entry));
 		return true;
 	}
 	if (sl->stored < 0)
@@ -585,11 +738,12 @@ take_entry(struct fm_dirsync *s, size_t i)
 		    "department",
 		    u->where, u->dept_code, u->login);
 		u->dept_code[0] = '\0';
+		e->no_dept = true;
 	}
 	if (u->badge_len > 0 &&
 	    !fm_badges_hasher_hash(s->hasher, u->badge, u->badge_len, e->hash))
 		return false;
-	switch (apply_user(s, e, sl->stored, s->writing || s->o.partial)) {
+	switch (apply_user(s, e, u, sl->stored, s->writing || s->o.partial)) {
 	case STEP_DONE:
 		return true;
 	case STEP_FAILED:
@@ -614,9 +768,8 @@ disable_missing(struct fm_dirsync *s, int64_t *base)
 
 	for (size_t i = 0; ok && i < s->nst; i++) {
 		const struct stored *st = &s->st[i];
-		bool from_directory = strcmp(st->source, "directory") == 0;
 
-		if (!st->enabled || (!from_directory && !st->matched))
+		if (!st->enabled || (!st->from_directory && !st->matched))
 			continue;
 		++*base;
 		if (st->matched)
@@ -652,7 +805,7 @@ shared_badges(struct fm_dirsync *s)
 		return false;
 	}
 	for (i = 0; i < s->n; i++)
-		if (!s->e[i].skip && s->e[i].u.badge_len > 0)
+		if (!s->e[i].skip && s->e[i].has_badge)
 			refs[nrefs++] = (struct hash_ref){s->e[i].hash, i};
 	if (nrefs > 1)
 		qsort(refs, nrefs, sizeof(*refs), by_hash);
@@ -668,8 +821,9 @@ shared_badges(struct fm_dirsync *s)
 		note(s->r,
 		    "badge %s is on %zu users (%s, %s%s): given to "
 		    "neither",
-		    fp, j - i, s->e[refs[i].index].u.login,
-		    s->e[refs[i + 1].index].u.login, j - i > 2 ? ", ..." : "");
+		    fp, j - i, entry_login(s, refs[i].index),
+		    entry_login(s, refs[i + 1].index),
+		    j - i > 2 ? ", ..." : "");
 		for (size_t k = i; k < j; k++)
 			s->e[refs[k].index].no_badge = true;
 	}
@@ -754,7 +908,8 @@ apply_badges(struct fm_dirsync *s)
 	}
 	free(st.drop);
 	for (size_t k = 0; ok && k < s->nbadges; k++) {
-		const struct entry *e = &s->e[s->by_hash[k]];
+		size_t i = s->by_hash[k];
+		const struct entry *e = &s->e[i];
 		int64_t owner;
 		bool from_directory;
 
@@ -769,7 +924,8 @@ apply_badges(struct fm_dirsync *s)
 			note(s->r,
 			    "badge %s of %s is registered to another user%s: "
 			    "not given",
-			    fp, e->u.login, from_directory ? "" : " by hand");
+			    fp, entry_login(s, i),
+			    from_directory ? "" : " by hand");
 			continue;
 		}
 		ok = fm_badges_put(
@@ -820,6 +976,8 @@ static void
 sync_free(struct fm_dirsync *s)
 {
 	free(s->e);
+	free(s->entries.buf);
+	free(s->stored.buf);
 	free(s->st);
 	free(s->depts);
 	free(s->slots);
@@ -898,7 +1056,10 @@ fm_dirsync_add(fm_dirsync_t *s, const struct fm_dirsync_user *users, size_t n,
 			return false;
 		}
 		memset(&s->e[s->n], 0, sizeof(s->e[s->n]));
-		s->e[s->n].u = users[k];
+		if (!pack_user(s, &s->e[s->n], &users[k])) {
+			snprintf(err, errlen, "out of memory");
+			return false;
+		}
 		s->busy = false;
 		if (!take_entry(s, s->n++) &&
 		    !(s->busy && !s->redone && begin_again(s))) {
