@@ -62,9 +62,10 @@ struct entry {
 	uint8_t hash[FM_BADGES_HASHLEN]; /* of its badge, if it has one */
 	int64_t id;                      /* its user in the store */
 	bool has_badge;
-	bool skip;     /* not applied (a conflict) */
-	bool no_badge; /* its badge goes to nobody */
-	bool no_dept;  /* its department code is not valid */
+	bool skip;      /* not applied (a conflict) */
+	bool no_badge;  /* its badge goes to nobody */
+	bool no_dept;   /* its department code is not valid */
+	bool badge_put; /* its badge written as it came */
 };
 
 /* Where a login is: a stored user, an entry, both or neither (-1). */
@@ -627,6 +628,28 @@ lock_writes(struct fm_dirsync *s)
 	return s->writing;
 }
 
+/* Entry e's badge written as the entry comes, with the write lock, if
+ * nobody holds it: a whole directory's badges then go in while the server
+ * sends the rest.  Any other case (held by someone, by hand or from the
+ * directory, or by an earlier entry of this sync), and a badge that turns
+ * out to be on two entries, the end decides. */
+static bool
+early_badge(struct fm_dirsync *s, struct entry *e)
+{
+	int64_t owner;
+	bool from_directory;
+
+	if (!e->has_badge || e->id <= 0 ||
+	    fm_badges_owner(s->store, e->hash, &owner, &from_directory))
+		return true;
+	if (!fm_badges_put(
+	        s->store, e->hash, e->id, true, "from the directory"))
+		return false;
+	e->badge_put = true;
+	s->r->badges_added++;
+	return true;
+}
+
 /* The pending entries written.  False on a database error, or if the
  * store changed since the sync first read it (fm_store_busy(): then
  * begin_again()). */
@@ -643,7 +666,8 @@ flush(struct fm_dirsync *s)
 
 		unpack_user(s, i, &u);
 		if (apply_user(s, &s->e[i], &u, stored_of(s, u.login), true) !=
-		    STEP_DONE) {
+		        STEP_DONE ||
+		    !early_badge(s, &s->e[i])) {
 			s->busy = fm_store_busy(s->store);
 			return false;
 		}
@@ -683,7 +707,7 @@ begin_again(struct fm_dirsync *s)
 		struct entry *e = &s->e[s->n];
 
 		e->id = 0;
-		e->skip = e->no_badge = e->no_dept = false;
+		e->skip = e->no_badge = e->no_dept = e->badge_put = false;
 		if (!take_entry(s, s->n))
 			return false;
 	}
@@ -745,7 +769,7 @@ take_entry(struct fm_dirsync *s, size_t i)
 		return false;
 	switch (apply_user(s, e, u, sl->stored, s->writing || s->o.partial)) {
 	case STEP_DONE:
-		return true;
+		return !s->writing || early_badge(s, e);
 	case STEP_FAILED:
 		return false;
 	case STEP_WRITES:
@@ -893,6 +917,14 @@ apply_badges(struct fm_dirsync *s)
 	bool ok = true;
 	char fp[16];
 
+	/* Written as it came, then found on another entry too. */
+	for (size_t i = 0; ok && i < s->n; i++)
+		if (s->e[i].badge_put && s->e[i].no_badge) {
+			ok = fm_badges_drop(s->store, s->e[i].hash);
+			s->e[i].badge_put = false;
+			s->r->badges_added--;
+		}
+
 	if (!s->o.partial)
 		for (size_t i = 0; ok && i < s->ndir_badges; i++)
 			ok = check_stale(s->dir_badges[i].hash,
@@ -913,7 +945,7 @@ apply_badges(struct fm_dirsync *s)
 		int64_t owner;
 		bool from_directory;
 
-		if (s->badge_held[k] || e->id <= 0)
+		if (s->badge_held[k] || e->id <= 0 || e->badge_put)
 			continue;
 		if (fm_badges_owner(
 		        s->store, e->hash, &owner, &from_directory)) {

@@ -413,8 +413,12 @@ fm_store_open(const char *path, const char **errstr)
 		*errstr = "out of memory";
 		return NULL;
 	}
+	/* A store handle belongs to one thread (store.h): SQLite need not
+	 * lock a mutex around every call (a directory sync makes some
+	 * 300,000 of them). */
 	if (sqlite3_open_v2(path, &store->db,
-	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
+	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW |
+	            SQLITE_OPEN_NOMUTEX,
 	        NULL) != SQLITE_OK) {
 		*errstr = "cannot open the database";
 		goto fail;

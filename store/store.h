@@ -21,7 +21,8 @@ typedef struct fm_store fm_store_t;
  *
  * The file is created 0600 if missing.  Returns NULL and sets *errstr to a
  * static message on failure.  The caller owns the handle and frees it with
- * fm_store_close().
+ * fm_store_close().  A handle belongs to one thread at a time: SQLite
+ * does not lock it (a thread of its own opens its own).
  */
 fm_store_t *fm_store_open(const char *path, const char **errstr);
 

@@ -220,6 +220,27 @@ test_store_changed_meanwhile(struct fixture *fx)
 	ASSERT_TRUE(has_badge(fx->store, "staff3", 23));
 }
 
+/* Badges of new users go in as the users do; one found on a later entry
+ * too is taken back: given to neither. */
+static void
+test_new_users_share_badge(fm_store_t *s)
+{
+	struct fm_dirsync_user dir[3];
+	struct fm_dirsync_report r;
+	char err[512];
+
+	dir[0] = person("hana", "", 40);
+	dir[1] = person("ivan", "", 41);
+	dir[2] = person("jude", "", 40);
+	ASSERT_TRUE(apply_dir(s, dir, 3, false, false, &r, err, sizeof(err)));
+	ASSERT_INT_EQ(r.users_added, 3);
+	ASSERT_INT_EQ(r.badges_added, 1);
+	ASSERT_INT_EQ(r.conflicts, 1);
+	ASSERT_FALSE(has_badge(s, "hana", 40));
+	ASSERT_FALSE(has_badge(s, "jude", 40));
+	ASSERT_TRUE(has_badge(s, "ivan", 41));
+}
+
 /* Entries that change something wait until a thousand of them are
  * pending; a failed read (ok false at the end) rolls all back. */
 static void
@@ -269,5 +290,6 @@ main(void)
 	RUN_STORE(test_badges_by_hand);
 	RUN_FIXTURE(test_store_changed_meanwhile);
 	RUN_STORE(test_streamed_batches);
+	RUN_STORE(test_new_users_share_badge);
 	return harness_done();
 }
