@@ -636,17 +636,12 @@ lock_writes(struct fm_dirsync *s)
 static bool
 early_badge(struct fm_dirsync *s, struct entry *e)
 {
-	int64_t owner;
-	bool from_directory;
-
-	if (!e->has_badge || e->id <= 0 ||
-	    fm_badges_owner(s->store, e->hash, &owner, &from_directory))
+	if (!e->has_badge || e->id <= 0)
 		return true;
-	if (!fm_badges_put(
-	        s->store, e->hash, e->id, true, "from the directory"))
+	if (!fm_badges_put_unless_held(s->store, e->hash, e->id, true,
+	        "from the directory", &e->badge_put))
 		return false;
-	e->badge_put = true;
-	s->r->badges_added++;
+	s->r->badges_added += e->badge_put;
 	return true;
 }
 

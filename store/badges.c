@@ -100,6 +100,25 @@ fm_badges_put(fm_store_t *store, const uint8_t *hash, int64_t user_id,
 }
 
 bool
+fm_badges_put_unless_held(fm_store_t *store, const uint8_t *hash,
+    int64_t user_id, bool directory, const char *label, bool *added)
+{
+	if (store == NULL || hash == NULL || user_id <= 0 || added == NULL)
+		return false;
+	*added = false;
+	if (!fm_sql_exec(store,
+	        "INSERT INTO badges (hash, user_id, label, created_at, source)"
+	        " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (hash) DO NOTHING",
+	        FM_ARG_BLOB(hash, HASH_LEN), FM_ARG_INT(user_id),
+	        FM_ARG_TEXT(label ? label : ""),
+	        FM_ARG_INT(fm_store_now(store)),
+	        FM_ARG_TEXT(directory ? "directory" : "manual")))
+		return false;
+	*added = fm_sql_changes(store) == 1;
+	return true;
+}
+
+bool
 fm_badges_drop(fm_store_t *store, const uint8_t *hash)
 {
 	if (store == NULL || hash == NULL)

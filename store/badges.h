@@ -92,6 +92,14 @@ bool fm_badges_owner(
 bool fm_badges_put(fm_store_t *store, const uint8_t *hash, int64_t user_id,
     bool directory, const char *label);
 
+/*
+ * 'fm_badges_put_unless_held()' - fm_badges_put(), unless someone holds
+ * the badge already: then nothing is written and *added is false.  False
+ * on a database error.
+ */
+bool fm_badges_put_unless_held(fm_store_t *store, const uint8_t *hash,
+    int64_t user_id, bool directory, const char *label, bool *added);
+
 /* 'fm_badges_drop()' - forget the badge whose hash is hash; false if it
  * was not known. */
 bool fm_badges_drop(fm_store_t *store, const uint8_t *hash);

@@ -211,6 +211,27 @@ test_badges(fm_store_t *s)
 	ASSERT_FALSE(fm_badges_add(s, key, "nobody", uid, len, "", &errstr));
 	ASSERT_TRUE(fm_badges_lookup(s, key, uid, len, login, sizeof(login)));
 	ASSERT_STR_EQ(login, "alice");
+	/* Held: not put again, for nobody. */
+	{
+		uint8_t hash[FM_BADGES_HASHLEN];
+		struct fm_user bob;
+		bool added = true;
+
+		ASSERT_TRUE(fm_users_add(s, "bob", "Bob", NULL, &errstr));
+		ASSERT_TRUE(fm_users_get(s, "bob", &bob));
+		ASSERT_TRUE(fm_badges_hash(key, uid, len, hash));
+		ASSERT_TRUE(fm_badges_put_unless_held(
+		    s, hash, bob.id, true, "", &added));
+		ASSERT_FALSE(added);
+		ASSERT_TRUE(
+		    fm_badges_lookup(s, key, uid, len, login, sizeof(login)));
+		ASSERT_STR_EQ(login, "alice");
+		ASSERT_TRUE(fm_badges_hash(key, uid2, 4, hash));
+		hash[0] ^= 1;
+		ASSERT_TRUE(fm_badges_put_unless_held(
+		    s, hash, bob.id, true, "", &added));
+		ASSERT_TRUE(added);
+	}
 	/* Disabled, alice still owns her badge (the login is refused by
 	 * the release service, which says why). */
 	ASSERT_TRUE(fm_users_set_enabled(s, "alice", false));
