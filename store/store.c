@@ -318,10 +318,17 @@ migrate(fm_store_t *store, const char **errstr)
 	int version;
 	char sql[64];
 
+	/* Up to date, as it is at every open but the first after an
+	 * upgrade: nothing to write, so no write lock to wait for (every
+	 * held job opens the store). */
+	if (fm_store_schema_version(store) == fm_schema_migration_count)
+		return true;
 	if (!fm_store_begin(store)) {
 		*errstr = "cannot lock the database for migration";
 		return false;
 	}
+	/* Read again under the lock: another process may have migrated
+	 * meanwhile. */
 	version = fm_store_schema_version(store);
 	if (version < 0 || version > fm_schema_migration_count) {
 		fm_store_rollback(store);
