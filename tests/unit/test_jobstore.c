@@ -82,6 +82,27 @@ test_open_creates_0600_and_migrates(void)
 	fm_store_close(s);
 }
 
+/* Opening an up-to-date store writes nothing: while one connection keeps
+ * the WAL, another open leaves it as it was (it wrote user_version, and
+ * so waited for the write lock and the disk, at every open). */
+static void
+test_open_writes_nothing(void)
+{
+	fm_store_t *s = fresh_store(), *again;
+	char wal[300];
+	struct stat before, after;
+
+	ASSERT_NOT_NULL(s);
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	ASSERT_INT_EQ(stat(wal, &before), 0);
+	again = fm_store_open(path, NULL);
+	ASSERT_NOT_NULL(again);
+	ASSERT_INT_EQ(stat(wal, &after), 0);
+	ASSERT_INT_EQ(after.st_size, before.st_size);
+	fm_store_close(again);
+	fm_store_close(s);
+}
+
 static void
 test_newer_schema_refused(void)
 {
@@ -262,6 +283,7 @@ main(void)
 	snprintf(path, sizeof(path), "%s/test.db", dir);
 	RUN(test_open_creates_0600_and_migrates);
 	RUN(test_newer_schema_refused);
+	RUN(test_open_writes_nothing);
 	RUN(test_claim_numbers_by_attempt);
 	RUN(test_end_and_expiry);
 	RUN(test_pending_counts);
