@@ -48,6 +48,8 @@ struct stored {
 struct dept_ref {
 	char code[FM_DEPTS_CODEMAX];
 	int64_t id;
+	char name[FM_DEPTS_NAMEMAX];
+	bool renamed; /* by this sync: once, by its first entry */
 };
 
 struct dir_badge {
@@ -158,7 +160,7 @@ static const struct fm_sql_col stored_cols[] = {C(INT, id), C(TEXT, full_name),
     C(TEXT, roles), C(TEXT, source), C(TEXT, login), FM_COL_END};
 static const struct fm_sql_col dept_cols[] = {
     FM_COL_TEXT(struct dept_ref, code), FM_COL_INT(struct dept_ref, id),
-    FM_COL_END};
+    FM_COL_TEXT(struct dept_ref, name), FM_COL_END};
 #undef C
 
 #define SELECT_STORED                                                          \
@@ -410,13 +412,13 @@ load_state(struct fm_dirsync *s)
 	}
 	ok = ok &&
 	    fm_sql_open_args(&rows, s->store,
-	        "SELECT code, id FROM departments ORDER BY code",
+	        "SELECT code, id, name FROM departments ORDER BY code",
 	        FM_SQL_ARGS(FM_NO_ARGS));
 	while (ok &&
 	    (ok = grow((void **)&s->depts, &s->capdepts, s->ndepts,
 	         sizeof(*s->depts))) &&
 	    fm_sql_next(&rows, dept_cols, &s->depts[s->ndepts]))
-		s->ndepts++;
+		s->depts[s->ndepts++].renamed = false;
 	ok = fm_sql_close(&rows) && ok;
 	return ok && fm_badges_each_directory(s->store, 0, keep_dir_badge, s);
 }
@@ -427,31 +429,69 @@ cmp_dept(const void *key, const void *elem)
 	return strcmp(key, ((const struct dept_ref *)elem)->code);
 }
 
+/* The department of a whole sync's entry, in memory, or NULL. */
+static struct dept_ref *
+find_dept(const struct fm_dirsync *s, const char *code)
+{
+	return s->ndepts > 0
+	    ? bsearch(code, s->depts, s->ndepts, sizeof(*s->depts), cmp_dept)
+	    : NULL;
+}
+
+/* Whether u names department d otherwise than the store does: the
+ * directory's name wins (once a sync: a later entry that spells it
+ * otherwise does not undo the first).  No name keeps the store's. */
+static bool
+renames(const struct dept_ref *d, const struct fm_dirsync_user *u)
+{
+	return u->dept_name[0] != '\0' && !d->renamed &&
+	    strcmp(d->name, u->dept_name) != 0;
+}
+
+/* Department d given u's name.  False on a database error. */
+static bool
+rename_dept(
+    struct fm_dirsync *s, struct dept_ref *d, const struct fm_dirsync_user *u)
+{
+	if (!fm_sql_exec(s->store,
+	        "UPDATE departments SET name = ?2 WHERE id = ?1",
+	        FM_ARG_INT(d->id), FM_ARG_TEXT(u->dept_name)))
+		return false;
+	snprintf(d->name, sizeof(d->name), "%s", u->dept_name);
+	d->renamed = true;
+	s->r->depts_renamed++;
+	return true;
+}
+
 static int64_t
 dept_id(struct fm_dirsync *s, const struct fm_dirsync_user *u, bool *failed)
 {
-	const struct dept_ref *d;
+	struct dept_ref *d, one;
 	int64_t id = 0, account;
 	size_t at;
 
 	if (u->dept_code[0] == '\0')
 		return 0;
 	if (s->o.partial) {
-		switch (fm_sql_int(s->store,
-		    "SELECT id FROM departments WHERE code = ?1", &id,
-		    FM_ARG_TEXT(u->dept_code))) {
+		switch (fm_sql_get(s->store,
+		    "SELECT code, id, name FROM departments WHERE code = ?1",
+		    dept_cols, &one, FM_ARG_TEXT(u->dept_code))) {
 		case FM_SQL_FOUND:
-			return id;
+			one.renamed = false;
+			if (renames(&one, u) && !rename_dept(s, &one, u))
+				*failed = true;
+			return one.id;
 		case FM_SQL_ERROR:
 			*failed = true;
 			return 0;
 		case FM_SQL_NONE:
 			break;
 		}
-	} else if (s->ndepts > 0 &&
-	    (d = bsearch(u->dept_code, s->depts, s->ndepts, sizeof(*s->depts),
-	         cmp_dept)) != NULL)
+	} else if ((d = find_dept(s, u->dept_code)) != NULL) {
+		if (renames(d, u) && !rename_dept(s, d, u))
+			*failed = true;
 		return d->id;
+	}
 	if ((account = fm_accounts_create(s->store, "department", u->dept_code,
 	         true, fm_store_now(s->store))) < 0 ||
 	    !fm_sql_exec(s->store,
@@ -481,6 +521,9 @@ dept_id(struct fm_dirsync *s, const struct fm_dirsync_user *u, bool *failed)
 	snprintf(
 	    s->depts[at].code, sizeof(s->depts[at].code), "%s", u->dept_code);
 	s->depts[at].id = id;
+	snprintf(s->depts[at].name, sizeof(s->depts[at].name), "%s",
+	    u->dept_name[0] ? u->dept_name : u->dept_code);
+	s->depts[at].renamed = true;
 	s->ndepts++;
 	return id;
 }
@@ -524,15 +567,16 @@ enum step {
 	STEP_FAILED, /* a database error */
 };
 
-/* The department of code without adding it: false if the store has
- * none (a whole sync; a lookup asks the store). */
+/* Whether u's department needs no write: none, or in the store under
+ * the name u gives (a whole sync; a lookup asks the store). */
 static bool
-dept_known(const struct fm_dirsync *s, const char *code)
+dept_ready(const struct fm_dirsync *s, const struct fm_dirsync_user *u)
 {
-	return code[0] == '\0' || s->o.partial ||
-	    (s->ndepts > 0 &&
-	        bsearch(code, s->depts, s->ndepts, sizeof(*s->depts),
-	            cmp_dept) != NULL);
+	const struct dept_ref *d;
+
+	if (u->dept_code[0] == '\0' || s->o.partial)
+		return true;
+	return (d = find_dept(s, u->dept_code)) != NULL && !renames(d, u);
 }
 
 /* Entry e, whose login the store has at stored (-1: not in memory): the
@@ -548,7 +592,7 @@ apply_user(struct fm_dirsync *s, struct entry *e,
 	bool failed = false, enabled, dir_disabled, changed;
 	int64_t dept;
 
-	if (!may_write && (stored < 0 || !dept_known(s, u->dept_code)))
+	if (!may_write && (stored < 0 || !dept_ready(s, u)))
 		return STEP_WRITES;
 	if ((dept = dept_id(s, u, &failed)), failed)
 		return STEP_FAILED;
@@ -1159,6 +1203,7 @@ fm_dirsync_report_merge(
 	into->users_reenabled += from->users_reenabled;
 	into->users_unchanged += from->users_unchanged;
 	into->depts_added += from->depts_added;
+	into->depts_renamed += from->depts_renamed;
 	into->badges_added += from->badges_added;
 	into->badges_removed += from->badges_removed;
 	into->conflicts += from->conflicts;

@@ -58,8 +58,9 @@ struct fm_dirsync_options {
 struct fm_dirsync_report {
 	int64_t users_added, users_updated, users_disabled, users_reenabled;
 	int64_t users_unchanged, depts_added, badges_added, badges_removed;
-	int64_t conflicts; /* badges given to nobody, entries skipped */
-	int nnotes;        /* notes kept (the first FM_DIRSYNC_NOTES) */
+	int64_t depts_renamed; /* given the directory's name for them */
+	int64_t conflicts;     /* badges given to nobody, entries skipped */
+	int nnotes;            /* notes kept (the first FM_DIRSYNC_NOTES) */
 	char notes[FM_DIRSYNC_NOTES][FM_DIRSYNC_NOTEMAX];
 };
 

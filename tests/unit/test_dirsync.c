@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "quota/depts.h"
 #include "quota/dirsync.h"
 #include "quota/users.h"
 #include "store/badges.h"
@@ -241,6 +242,50 @@ test_new_users_share_badge(fm_store_t *s)
 	ASSERT_TRUE(has_badge(s, "ivan", 41));
 }
 
+/* The directory names departments: a new name is applied (once a sync:
+ * the first entry's), no name keeps the store's, in lookups too. */
+static void
+test_department_renamed(fm_store_t *s)
+{
+	struct fm_dirsync_user dir[3];
+	struct fm_dirsync_report r;
+	struct fm_dept d;
+	char err[512];
+
+	dir[0] = person("kim", "LEG", 0);
+	dir[1] = person("lou", "LEG", 0);
+	snprintf(dir[0].dept_name, sizeof(dir[0].dept_name), "Legal");
+	ASSERT_TRUE(apply_dir(s, dir, 2, false, false, &r, err, sizeof(err)));
+	ASSERT_INT_EQ(r.depts_added, 1);
+	ASSERT_INT_EQ(r.depts_renamed, 0);
+	ASSERT_TRUE(fm_depts_get(s, "LEG", &d));
+	ASSERT_STR_EQ(d.name, "Legal");
+
+	snprintf(
+	    dir[0].dept_name, sizeof(dir[0].dept_name), "Affaires juridiques");
+	snprintf(dir[1].dept_name, sizeof(dir[1].dept_name), "Juridique");
+	ASSERT_TRUE(apply_dir(s, dir, 2, false, false, &r, err, sizeof(err)));
+	ASSERT_INT_EQ(r.depts_renamed, 1);
+	ASSERT_INT_EQ(r.users_unchanged, 2);
+	ASSERT_TRUE(fm_depts_get(s, "LEG", &d));
+	ASSERT_STR_EQ(d.name, "Affaires juridiques");
+
+	dir[0].dept_name[0] = dir[1].dept_name[0] = '\0';
+	ASSERT_TRUE(apply_dir(s, dir, 2, false, false, &r, err, sizeof(err)));
+	ASSERT_INT_EQ(r.depts_renamed, 0);
+	ASSERT_TRUE(fm_depts_get(s, "LEG", &d));
+	ASSERT_STR_EQ(d.name, "Affaires juridiques");
+
+	dir[2] = person("kim", "LEG", 0);
+	snprintf(
+	    dir[2].dept_name, sizeof(dir[2].dept_name), "Service juridique");
+	ASSERT_TRUE(
+	    apply_dir(s, dir + 2, 1, false, true, &r, err, sizeof(err)));
+	ASSERT_INT_EQ(r.depts_renamed, 1);
+	ASSERT_TRUE(fm_depts_get(s, "LEG", &d));
+	ASSERT_STR_EQ(d.name, "Service juridique");
+}
+
 /* Entries that change something wait until a thousand of them are
  * pending; a failed read (ok false at the end) rolls all back. */
 static void
@@ -291,5 +336,6 @@ main(void)
 	RUN_FIXTURE(test_store_changed_meanwhile);
 	RUN_STORE(test_streamed_batches);
 	RUN_STORE(test_new_users_share_badge);
+	RUN_STORE(test_department_renamed);
 	return harness_done();
 }
