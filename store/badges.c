@@ -89,14 +89,11 @@ bool
 fm_badges_put(fm_store_t *store, const uint8_t *hash, int64_t user_id,
     bool directory, const char *label)
 {
-	if (store == NULL || hash == NULL || user_id <= 0)
-		return false;
-	return fm_sql_exec(store,
-	    "INSERT INTO badges (hash, user_id, label, created_at, source)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5)",
-	    FM_ARG_BLOB(hash, HASH_LEN), FM_ARG_INT(user_id),
-	    FM_ARG_TEXT(label ? label : ""), FM_ARG_INT(fm_store_now(store)),
-	    FM_ARG_TEXT(directory ? "directory" : "manual"));
+	bool added;
+
+	return fm_badges_put_unless_held(
+	           store, hash, user_id, directory, label, &added) &&
+	    added;
 }
 
 bool
