@@ -76,7 +76,7 @@ badge_add(struct fm_admin *admin)
 	        label ? label : "", &errstr))
 		rc = fm_admin_fail("cannot add the badge: %s", errstr);
 	else
-		printf("Added a badge for %s.\n", login);
+		printf(_("Added a badge for %s.\n"), login);
 	fm_wipe(key, sizeof(key));
 	return rc;
 }
@@ -96,7 +96,7 @@ badge_remove(struct fm_admin *admin)
 	if (!fm_badges_remove(admin->store, key, uid, uidlen))
 		rc = fm_admin_fail("no such badge");
 	else
-		printf("Removed the badge.\n");
+		printf("%s", _("Removed the badge.\n"));
 	fm_wipe(key, sizeof(key));
 	return rc;
 }

@@ -80,12 +80,12 @@ dept_show(struct fm_admin *admin)
 		fputc('\n', stdout);
 		return FM_ADMIN_OK;
 	}
-	printf("Members:\n");
+	printf("%s", _("Members:\n"));
 	fm_admin_user_table(&t, false);
 	fm_table_localize(&t, admin->lang, admin->currency);
 	fm_users_list(admin->store, d.code, fm_admin_user_row, &t);
 	if (t.rows == 0)
-		printf("  (none)\n");
+		printf("  %s\n", _("(none)"));
 	return FM_ADMIN_OK;
 }
 

@@ -69,17 +69,40 @@ print_report(struct fm_admin *admin, const struct fm_dirsync_report *r,
 		printf("]}\n");
 		return;
 	}
-	printf("%s: %zu entries%s\n", source, entries,
-	    dry_run ? " (dry run: nothing was changed)" : "");
-	printf("users added:       %lld\n", (long long)r->users_added);
-	printf("users updated:     %lld\n", (long long)r->users_updated);
-	printf("users disabled:    %lld\n", (long long)r->users_disabled);
-	printf("users re-enabled:  %lld\n", (long long)r->users_reenabled);
-	printf("users unchanged:   %lld\n", (long long)r->users_unchanged);
-	printf("departments added: %lld\n", (long long)r->depts_added);
-	printf("badges added:      %lld\n", (long long)r->badges_added);
-	printf("badges removed:    %lld\n", (long long)r->badges_removed);
-	printf("conflicts:         %lld\n", (long long)r->conflicts);
+	printf(P_("%s: %zu entry%s\n", "%s: %zu entries%s\n", entries), source,
+	    entries, dry_run ? _(" (dry run: nothing was changed)") : "");
+	/* The labels are translated alone and padded by display width, so
+	 * the figures line up in any language. */
+	const struct {
+		const char *label;
+		int64_t n;
+	} lines[] = {
+	    {N_("users added:"), r->users_added},
+	    {N_("users updated:"), r->users_updated},
+	    {N_("users disabled:"), r->users_disabled},
+	    {N_("users re-enabled:"), r->users_reenabled},
+	    {N_("users unchanged:"), r->users_unchanged},
+	    {N_("departments added:"), r->depts_added},
+	    {N_("badges added:"), r->badges_added},
+	    {N_("badges removed:"), r->badges_removed},
+	    {N_("conflicts:"), r->conflicts},
+	};
+	size_t width = 0;
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		const char *l = _(lines[i].label);
+		size_t w = fm_i18n_width(l, strlen(l));
+
+		if (w > width)
+			width = w;
+	}
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		const char *l = _(lines[i].label);
+
+		printf("%s%*s %lld\n", l,
+		    (int)(width - fm_i18n_width(l, strlen(l))), "",
+		    (long long)lines[i].n);
+	}
 	for (int i = 0; i < r->nnotes; i++) {
 		char shown[FM_DIRSYNC_NOTEMAX];
 
@@ -88,7 +111,8 @@ print_report(struct fm_admin *admin, const struct fm_dirsync_report *r,
 		printf("  %s\n", shown);
 	}
 	if (r->conflicts > r->nnotes)
-		printf("  (and %lld more)\n",
+		printf(P_("  (and %lld more)\n", "  (and %lld more)\n",
+		           r->conflicts - r->nnotes),
 		    (long long)(r->conflicts - r->nnotes));
 }
 
@@ -304,7 +328,9 @@ directory_test(struct fm_admin *admin)
 	fm_wipe(pw, sizeof(pw));
 	if (!ok)
 		return fm_admin_fail("directory test: %s", err);
-	printf("Connected to %s; the first %zu entries map to:\n",
+	printf(P_("Connected to %s; the first %zu entry maps to:\n",
+	           "Connected to %s; the first %zu entries map to:\n",
+	           res.entries),
 	    admin->settings.directory.uri, res.entries);
 	for (size_t i = 0; i < res.n; i++) {
 		const struct fm_dirsync_user *u = &res.users[i];
@@ -314,18 +340,19 @@ directory_test(struct fm_admin *admin)
 		fm_utf8_clean_shown(
 		    shown, sizeof(shown), u->where, strlen(u->where));
 		printf("%s\n", shown);
-		printf("  login %s, name %s, e-mail %s\n", u->login,
+		printf(_("  login %s, name %s, e-mail %s\n"), u->login,
 		    u->full_name[0] ? u->full_name : "-",
 		    u->email[0] ? u->email : "-");
-		printf("  department %s (%s), badge %s, %s%s%s\n",
+		printf(_("  department %s (%s), badge %s, %s%s%s\n"),
 		    u->dept_code[0] ? u->dept_code : "-",
 		    u->dept_name[0] ? u->dept_name : "-",
 		    u->badge_len ? hex : "-",
-		    u->disabled ? "disabled" : "enabled",
-		    u->admin ? ", admin" : "", u->finance ? ", finance" : "");
+		    u->disabled ? _("disabled") : _("enabled"),
+		    u->admin ? _(", admin") : "",
+		    u->finance ? _(", finance") : "");
 	}
 	for (int i = 0; i < res.report.nnotes; i++)
-		printf("  note: %s\n", res.report.notes[i]);
+		printf(_("  note: %s\n"), res.report.notes[i]);
 	fm_directory_result_free(&res);
 	return FM_ADMIN_OK;
 }

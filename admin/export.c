@@ -176,16 +176,25 @@ write_export(struct fm_admin *admin, const struct range_opts *o,
 		    "cannot export: %s", fm_store_last_error(admin->store));
 	if (fflush(f) != 0 || (o->out != NULL && fsync(fileno(f)) != 0))
 		return fm_admin_fail("cannot write %s: %s",
-		    o->out ? o->out : "the export", strerror(errno));
-	if (o->out != NULL)
+		    o->out ? o->out : _("the export"), strerror(errno));
+	if (o->out != NULL) {
+		/* Two counts, two plural choices: the rows, then the
+		 * jobs. */
+		char jobs[64];
+
+		snprintf(jobs, sizeof(jobs),
+		    P_("%" PRId64 " job", "%" PRId64 " jobs", totals.jobs),
+		    totals.jobs);
 		fprintf(stderr,
-		    "Wrote %" PRId64 " row(s), %" PRId64 " job(s), total %s, "
-		    "to %s%s.\n",
-		    totals.rows, totals.jobs,
+		    P_("Wrote %" PRId64 " row, %s, total %s, to %s%s.\n",
+		        "Wrote %" PRId64 " rows, %s, total %s, to %s%s.\n",
+		        totals.rows),
+		    totals.rows, jobs,
 		    fm_money_format(totals.cost, money, sizeof(money)), o->out,
 		    o->end <= fm_ledger_closed_until(admin->store)
-		        ? " (closed period)"
-		        : " (period not closed: figures may still change)");
+		        ? _(" (closed period)")
+		        : _(" (period not closed: figures may still change)"));
+	}
 	return FM_ADMIN_OK;
 }
 

@@ -70,7 +70,7 @@ static const char *
 shown_pages(const struct fm_job *job, char *buf, size_t size)
 {
 	if (job->counting)
-		snprintf(buf, size, "counting\u2026");
+		snprintf(buf, size, "%s", _("counting\u2026"));
 	else if (job->pages >= 0)
 		snprintf(buf, size, "%" PRId64, job->pages);
 	else
@@ -195,14 +195,17 @@ print_document(const struct fm_document *doc, void *arg)
 	fm_utf8_clean_shown(name, sizeof(name), doc->name, strlen(doc->name));
 	if (doc->pages >= 0)
 		snprintf(pages, sizeof(pages),
-		    "%" PRId64 " page(s), %" PRId64 " in colour", doc->pages,
-		    doc->color_pages);
+		    P_("%" PRId64 " page, %" PRId64 " in colour",
+		        "%" PRId64 " pages, %" PRId64 " in colour", doc->pages),
+		    doc->pages, doc->color_pages);
 	else
-		snprintf(pages, sizeof(pages), "pages not counted (%s)",
+		snprintf(pages, sizeof(pages), _("pages not counted (%s)"),
 		    doc->count_status);
-	printf("  document %d: %s, %s, %" PRIu64 " bytes, %s%s\n", doc->seq,
-	    name[0] ? name : "(unnamed)", doc->format, doc->size, pages,
-	    doc->spool_file[0] ? "" : ", data destroyed");
+	printf(
+	    P_("  document %d: %s, %s, %" PRIu64 " byte, %s%s\n",
+	        "  document %d: %s, %s, %" PRIu64 " bytes, %s%s\n", doc->size),
+	    doc->seq, name[0] ? name : _("(unnamed)"), doc->format, doc->size,
+	    pages, doc->spool_file[0] ? "" : _(", data destroyed"));
 	return true;
 }
 
@@ -244,26 +247,29 @@ jobs_show(struct fm_admin *admin)
 	}
 	fm_utf8_clean_shown(
 	    title, sizeof(title), job.ticket.title, strlen(job.ticket.title));
-	printf("Job %" PRId64 " (CUPS job %u, %s)\n", job.id,
+	printf(_("Job %" PRId64 " (CUPS job %u, %s)\n"), job.id,
 	    job.ticket.cups_job_id, job.ticket.uuid);
-	printf("  owner:    %s from %s\n", job.ticket.owner,
-	    job.ticket.host[0] ? job.ticket.host : "(unknown host)");
-	printf("  title:    %s\n", title);
-	printf("  state:    %s\n", job.state);
-	printf("  created:  %s\n",
+	printf(_("  owner:    %s from %s\n"), job.ticket.owner,
+	    job.ticket.host[0] ? job.ticket.host : _("(unknown host)"));
+	printf(_("  title:    %s\n"), title);
+	printf(_("  state:    %s\n"), job.state);
+	printf(_("  created:  %s\n"),
 	    fm_table_time(job.created_at, when, sizeof(when)));
-	printf("  expires:  %s\n",
+	printf(_("  expires:  %s\n"),
 	    fm_table_time(job.expires_at, when, sizeof(when)));
-	printf("  options:  copies=%u sides=%s number-up=%u color=%s "
-	       "media=%s%s%s\n",
+	/* The options keep their IPP names: they are what lp -o takes. */
+	printf(_("  options:  copies=%u sides=%s number-up=%u color=%s "
+	         "media=%s%s%s\n"),
 	    job.ticket.copies, job.ticket.sides, job.ticket.number_up,
 	    job.ticket.color_mode[0] ? job.ticket.color_mode : "auto",
 	    job.ticket.media[0] ? job.ticket.media : "default",
 	    job.ticket.account[0] ? " account=" : "", job.ticket.account);
-	printf("  size:     %" PRIu64 " bytes in %d document(s)\n",
+	printf(P_("  size:     %" PRIu64 " bytes in %d document\n",
+	           "  size:     %" PRIu64 " bytes in %d documents\n",
+	           job.documents),
 	    job.ticket.size, job.documents);
 	fm_jobstore_documents(admin->store, id, print_document, &documents);
-	printf("  history:\n");
+	printf("%s", _("  history:\n"));
 	fm_jobstore_events(admin->store, id, print_event, NULL);
 	return FM_ADMIN_OK;
 }
@@ -319,8 +325,8 @@ jobs_delete(struct fm_admin *admin)
 		                   "deleted",
 		    id, job.state);
 	else
-		printf(
-		    "Deleted job %" PRId64 " of %s.\n", id, job.ticket.owner);
+		printf(_("Deleted job %" PRId64 " of %s.\n"), id,
+		    job.ticket.owner);
 	fm_spool_close(spool);
 	return rc;
 }

@@ -57,18 +57,26 @@ ledger_verify(struct fm_admin *admin)
 
 		fm_table_object(stdout, verify_columns, V_NCOLUMNS, c);
 	} else if (ok && unkeyed > 0)
-		printf("Ledger OK: %" PRId64 " row(s), chain and balances "
-		       "verified; rows 1 to %" PRId64 " were written before "
-		       "the ledger was keyed and carry only an unkeyed "
-		       "hash.\n",
+		printf(P_("Ledger OK: %" PRId64 " row, chain and balances "
+		          "verified; rows 1 to %" PRId64 " were written "
+		          "before the ledger was keyed and carry only an "
+		          "unkeyed hash.\n",
+		           "Ledger OK: %" PRId64 " rows, chain and balances "
+		           "verified; rows 1 to %" PRId64 " were written "
+		           "before the ledger was keyed and carry only an "
+		           "unkeyed hash.\n",
+		           rows),
 		    rows, unkeyed);
 	else if (ok)
-		printf("Ledger OK: %" PRId64 " row(s), keyed chain and "
-		       "balances verified.\n",
+		printf(P_("Ledger OK: %" PRId64 " row, keyed chain and "
+		          "balances verified.\n",
+		           "Ledger OK: %" PRId64 " rows, keyed chain and "
+		           "balances verified.\n",
+		           rows),
 		    rows);
 	else
-		fprintf(stderr,
-		    "followme-admin: LEDGER VERIFICATION FAILED\n%s", report);
+		fprintf(stderr, "followme-admin: %s\n%s",
+		    _("LEDGER VERIFICATION FAILED"), report);
 	return ok ? FM_ADMIN_OK : FM_ADMIN_FAIL;
 }
 

@@ -86,7 +86,7 @@ price_show(struct fm_admin *admin)
 	    v > 0 ? (int)v : fm_price_current(admin->store, printer, &own);
 	if (version <= 0)
 		return fm_admin_fail("no price list for %s and no default list",
-		    printer[0] ? printer : "the default");
+		    printer[0] ? printer : _("the default"));
 	fm_table_init(&t, stdout, price_columns, E_NCOLUMNS, admin->json);
 	fm_table_localize(&t, admin->lang, admin->currency);
 	if (admin->json) {
@@ -94,16 +94,16 @@ price_show(struct fm_admin *admin)
 		fm_json_key_string(stdout, "printer", printer);
 		fputs(",\"prices\":[", stdout);
 	} else {
-		printf("Price list version %d", version);
+		printf(_("Price list version %d"), version);
 		if (printer[0] && v == 0)
-			printf(" (%s)", own ? printer : "the default list");
+			printf(" (%s)", own ? printer : _("the default list"));
 		printf(":\n");
 	}
 	fm_price_entries(admin->store, version, price_row, &t);
 	if (admin->json)
 		fputs("]}\n", stdout);
 	else if (t.rows == 0)
-		printf("  (empty)\n");
+		printf("  %s\n", _("(empty)"));
 	return FM_ADMIN_OK;
 }
 

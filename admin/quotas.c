@@ -136,9 +136,9 @@ quota_set(struct fm_admin *admin)
 	if (amount == 0)
 		return fm_admin_done(
 		    "Removed the allocation of %s %s.", a.kind, a.name);
-	printf("%s %s gets %s %s%s%s.\n", a.kind, a.name,
+	printf(_("%s %s gets %s %s%s%s.\n"), a.kind, a.name,
 	    fm_money_format(amount, m1, sizeof(m1)), fm_period_name(period),
-	    cap ? ", up to " : "",
+	    cap ? _(", up to ") : "",
 	    cap ? fm_money_format(cap, m2, sizeof(m2)) : "");
 	return this_period(admin, &a, amount, o[T_NOW].text != NULL);
 }
@@ -168,10 +168,10 @@ quota_limit(struct fm_admin *admin)
 	    !fm_accounts_get(admin->store, a.id, &a))
 		return fm_admin_fail("cannot set the limit: %s",
 		    fm_store_last_error(admin->store));
-	printf("%s %s is %s", a.kind, a.name,
-	    a.restricted ? "restricted" : "unrestricted");
+	printf(_("%s %s is %s"), a.kind, a.name,
+	    a.restricted ? _("restricted") : _("unrestricted"));
 	if (a.restricted)
-		printf(", overdraft %s",
+		printf(_(", overdraft %s"),
 		    fm_money_format(a.overdraft, money, sizeof(money)));
 	printf(".\n");
 	return FM_ADMIN_OK;
@@ -297,17 +297,17 @@ balance(struct fm_admin *admin)
 		return FM_ADMIN_OK;
 	}
 	printf("%s %s\n", kind, a.name);
-	printf("  balance:   %s\n  reserved:  %s\n", m[0], m[1]);
+	printf(_("  balance:   %s\n  reserved:  %s\n"), m[0], m[1]);
 	if (a.restricted)
-		printf("  overdraft: %s\n  available: %s\n", m[2], m[3]);
+		printf(_("  overdraft: %s\n  available: %s\n"), m[2], m[3]);
 	else
-		printf("  unrestricted\n");
+		printf("  %s\n", _("unrestricted"));
 	if (fm_alloc_get(admin->store, a.id, &al)) {
-		printf("  quota:     %s %s",
+		printf(_("  quota:     %s %s"),
 		    fm_money_format(al.amount, m[0], sizeof(m[0])),
 		    fm_period_name(al.period));
 		if (al.cap > 0)
-			printf(", up to %s",
+			printf(_(", up to %s"),
 			    fm_money_format(al.cap, m[1], sizeof(m[1])));
 		printf("\n");
 	}

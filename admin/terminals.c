@@ -170,8 +170,8 @@ terminal_add(struct fm_admin *admin)
 	unlink(keep);
 	if (!copy_ca_crt(crt, keep))
 		fprintf(stderr,
-		    "followme-admin: cannot keep a copy of the certificate "
-		    "in %s: %s\n",
+		    _("followme-admin: cannot keep a copy of the certificate "
+		      "in %s: %s\n"),
 		    keep, strerror(errno));
 	fm_settings_server_name(&admin->settings, server, sizeof(server));
 	return fm_admin_done(

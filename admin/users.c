@@ -215,17 +215,17 @@ user_set_pin(struct fm_admin *admin)
 	ssize_t n;
 	int rc = FM_ADMIN_OK;
 
-	if ((n = read_secret("New PIN: ", pin, sizeof(pin))) < 0)
+	if ((n = read_secret(_("New PIN: "), pin, sizeof(pin))) < 0)
 		return fm_admin_fail("cannot read the PIN");
 	if (isatty(STDIN_FILENO) &&
-	    (read_secret("Again: ", again, sizeof(again)) < 0 ||
+	    (read_secret(_("Again: "), again, sizeof(again)) < 0 ||
 	        strcmp(pin, again) != 0))
 		rc = fm_admin_fail("the PINs do not match");
 	else if (!fm_users_set_pin(
 	             admin->store, login, pin, (size_t)n, &errstr))
 		rc = fm_admin_fail("%s: %s", login, errstr);
 	else
-		printf("PIN set for %s.\n", login);
+		printf(_("PIN set for %s.\n"), login);
 	fm_wipe(pin, sizeof(pin));
 	fm_wipe(again, sizeof(again));
 	return rc;

@@ -9,8 +9,8 @@
 # arguments of send_ok(), send_error(), auth_fail(), progress() and
 # release_failed(): the terminal looks them up in this same catalog to
 # translate them; followme-admin's messages are the formats of
-# fm_admin_fail() and fm_admin_done(), and what fm_admin_list_end() says
-# of an empty list.
+# fm_admin_fail(), fm_admin_done() and fm_admin_usage(), and what
+# fm_admin_list_end() says of an empty list.
 set -eu
 src=$1
 out=$2
@@ -22,8 +22,8 @@ xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: \
 	--keyword=send_ok:2 --keyword=send_error:3 --keyword=auth_fail:4 \
 	--keyword=progress:6 --keyword=release_failed:3 \
 	--keyword=fm_admin_fail:1 --keyword=fm_admin_done:1 \
-	--keyword=fm_admin_list_end:5 \
-	--flag=fm_admin_fail:1:c-format --flag=fm_admin_done:1:c-format \
+	--keyword=fm_admin_list_end:5 --keyword=fm_admin_usage:2 \
+	--flag=fm_admin_fail:1:c-format --flag=fm_admin_done:1:c-format --flag=fm_admin_usage:2:c-format \
 	--flag=send_error:3:c-format --flag=progress:6:c-format --flag=release_failed:3:c-format \
 	--package-name=followme --msgid-bugs-address="the Followme issue tracker" \
 	--sort-by-file --no-wrap \

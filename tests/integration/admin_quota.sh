@@ -311,13 +311,19 @@ case_ledger_unkeyed_prefix() {
 }
 fm_needs ledger_unkeyed_prefix charges_and_exports
 
-# Ledger verification, then against a tampered row.
+# Ledger verification, in English and French, then against a tampered row.
 case_ledger_verify() {
 	expect_rc 0 ledger verify
-	expect_out "Ledger OK"
+	expect_out "^Ledger OK: [0-9][0-9]* rows\{0,1\}, keyed chain and balances verified\.$"
+	# In French too (LANG=fr_FR.UTF-8, generated or not).
+	LANG=fr_FR.UTF-8 expect_rc 0 ledger verify
+	expect_out "^Grand livre correct : [0-9][0-9]* lignes\{0,1\}, chaîne à clé et soldes vérifiés\.$"
 	as_user sqlite3 "$STATE/followme.db" "DROP TRIGGER ledger_no_update; UPDATE ledger SET amount = amount + 1 WHERE id = 6"
 	expect_rc 1 ledger verify
+	expect_err "^followme-admin: LEDGER VERIFICATION FAILED$"
 	expect_err "row 6: content does not match"
+	LANGUAGE=fr LANG=C.UTF-8 expect_rc 1 ledger verify
+	expect_err "^followme-admin: ÉCHEC DE LA VÉRIFICATION DU GRAND LIVRE$"
 }
 # Row 6 is one of case_charges_and_exports'.
 fm_needs ledger_verify charges_and_exports
@@ -397,6 +403,34 @@ PY
 		LANG=C.UTF-8 expect_rc 0 $what
 		cmp -s "$T/fr.out" "$T/out" || fm_die "$what differs in French"
 	done
+	# A directory import's report (a dry run: nothing changes) in
+	# French, its figures aligned by cells; in English, byte for byte
+	# as before.
+	printf 'login,full_name,department\nzoe,Zoé Roux,O40\nyann,Yann Le Gall,O77\n' >"$T/hr.csv"
+	chmod 644 "$T/hr.csv"
+	LANG=fr_FR.UTF-8 expect_rc 0 directory import "$T/hr.csv" --dry-run
+	echo "--- followme-admin directory import --dry-run, LANG=fr_FR.UTF-8"
+	cat "$T/out"
+	expect_out ": 2 entrées (simulation : rien n’a été modifié)$"
+	expect_out "^utilisateurs ajoutés :  *2$"
+	expect_out "^services ajoutés :  *1$"
+	expect_out "^conflits :  *0$"
+	python3 - "$T/out" <<'PY' || fm_die "French report not aligned: $(cat "$T/out")"
+import sys
+rows = open(sys.argv[1], encoding="utf-8").read().splitlines()[1:10]
+# Every figure starts in the same cell, one after the widest label.
+starts = {len(r.rstrip("0123456789")) for r in rows}
+widest = max(len(r.split(" :")[0]) + 2 for r in rows)
+if len(rows) != 9 or starts != {widest + 1}:
+    sys.exit("figures start at %s, not %d" % (sorted(starts), widest + 1))
+PY
+	LANG=C.UTF-8 expect_rc 0 directory import "$T/hr.csv" --dry-run
+	expect_out ": 2 entries (dry run: nothing was changed)$"
+	expect_out "^users added:       2$"
+	expect_out "^departments added: 1$"
+	expect_out "^conflicts:         0$"
+	expect_rc 0 user list --json
+	grep -q '"zoe"' "$T/out" && fm_die "a dry run added a user"
 	LANGUAGE=fr LANG=C.UTF-8 expect_rc 0 dept add O41 Juridique
 	expect_out "^Service O41 ajouté\.$"
 	LANG=C.UTF-8 expect_rc 0 dept add O42 Legal
