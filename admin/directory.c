@@ -56,6 +56,7 @@ print_report(struct fm_admin *admin, const struct fm_dirsync_report *r,
 		J("users_reenabled", r->users_reenabled);
 		J("users_unchanged", r->users_unchanged);
 		J("departments_added", r->depts_added);
+		J("departments_renamed", r->depts_renamed);
 		J("badges_added", r->badges_added);
 		J("badges_removed", r->badges_removed);
 		J("conflicts", r->conflicts);
@@ -83,6 +84,7 @@ print_report(struct fm_admin *admin, const struct fm_dirsync_report *r,
 	    {N_("users re-enabled:"), r->users_reenabled},
 	    {N_("users unchanged:"), r->users_unchanged},
 	    {N_("departments added:"), r->depts_added},
+	    {N_("departments renamed:"), r->depts_renamed},
 	    {N_("badges added:"), r->badges_added},
 	    {N_("badges removed:"), r->badges_removed},
 	    {N_("conflicts:"), r->conflicts},

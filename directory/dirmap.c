@@ -398,6 +398,7 @@ fm_dirmap_entry(const struct fm_dirmap *map, const char *dn,
 		    (name = dept_name(out->dept_code, arg)) != NULL)
 			snprintf(
 			    out->dept_name, sizeof(out->dept_name), "%s", name);
+		out->dept_named = out->dept_name[0] != '\0';
 		if (out->dept_name[0] == '\0')
 			snprintf(
 			    out->dept_name, sizeof(out->dept_name), "%s", dept);

@@ -226,16 +226,16 @@ pack_user(
     struct fm_dirsync *s, struct entry *e, const struct fm_dirsync_user *u)
 {
 	struct pack *p = &s->entries;
-	uint8_t flags[4] = {u->disabled, u->admin, u->finance,
+	uint8_t flags[5] = {u->disabled, u->admin, u->finance, u->dept_named,
 	    (uint8_t)(u->badge_len <= sizeof(u->badge) ? u->badge_len : 0)};
 
 	e->at = p->len;
-	e->has_badge = flags[3] > 0;
+	e->has_badge = flags[4] > 0;
 	return pack_str(p, u->login) && pack_str(p, u->full_name) &&
 	    pack_str(p, u->email) && pack_str(p, u->dept_code) &&
 	    pack_str(p, u->dept_name) && pack_str(p, u->where) &&
 	    pack_bytes(p, flags, sizeof(flags)) &&
-	    pack_bytes(p, u->badge, flags[3]);
+	    pack_bytes(p, u->badge, flags[4]);
 }
 
 /* Entry i's user as it was given (its department code cleared if it is
@@ -257,8 +257,9 @@ unpack_user(const struct fm_dirsync *s, size_t i, struct fm_dirsync_user *u)
 	u->disabled = flags[0];
 	u->admin = flags[1];
 	u->finance = flags[2];
-	u->badge_len = flags[3];
-	memcpy(u->badge, flags + 4, u->badge_len);
+	u->dept_named = flags[3];
+	u->badge_len = flags[4];
+	memcpy(u->badge, flags + 5, u->badge_len);
 	if (s->e[i].no_dept)
 		u->dept_code[0] = '\0';
 }
@@ -444,7 +445,7 @@ find_dept(const struct fm_dirsync *s, const char *code)
 static bool
 renames(const struct dept_ref *d, const struct fm_dirsync_user *u)
 {
-	return u->dept_name[0] != '\0' && !d->renamed &&
+	return u->dept_named && u->dept_name[0] != '\0' && !d->renamed &&
 	    strcmp(d->name, u->dept_name) != 0;
 }
 

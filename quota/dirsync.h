@@ -38,6 +38,10 @@ struct fm_dirsync_user {
 	char email[FM_DIRSYNC_EMAILMAX];
 	char dept_code[FM_DEPTS_CODEMAX]; /* "" = none */
 	char dept_name[FM_DEPTS_NAMEMAX]; /* "" = the code */
+	/* dept_name is the directory's name for the department (an
+	 * attribute, an OU's description, the names file), not a stand-in:
+	 * only such a name renames a department the store has. */
+	bool dept_named;
 	uint8_t badge[FM_DIRSYNC_BADGEMAX];
 	size_t badge_len; /* 0 = no badge */
 	bool disabled;    /* disabled in the directory */

@@ -417,18 +417,19 @@ PY
 	expect_out "^conflits :  *0$"
 	python3 - "$T/out" <<'PY' || fm_die "French report not aligned: $(cat "$T/out")"
 import sys
-rows = open(sys.argv[1], encoding="utf-8").read().splitlines()[1:10]
+rows = open(sys.argv[1], encoding="utf-8").read().splitlines()[1:11]
 # Every figure starts in the same cell, one after the widest label.
 starts = {len(r.rstrip("0123456789")) for r in rows}
 widest = max(len(r.split(" :")[0]) + 2 for r in rows)
-if len(rows) != 9 or starts != {widest + 1}:
+if len(rows) != 10 or starts != {widest + 1}:
     sys.exit("figures start at %s, not %d" % (sorted(starts), widest + 1))
 PY
 	LANG=C.UTF-8 expect_rc 0 directory import "$T/hr.csv" --dry-run
 	expect_out ": 2 entries (dry run: nothing was changed)$"
-	expect_out "^users added:       2$"
-	expect_out "^departments added: 1$"
-	expect_out "^conflicts:         0$"
+	expect_out "^users added:         2$"
+	expect_out "^departments added:   1$"
+	expect_out "^departments renamed: 0$"
+	expect_out "^conflicts:           0$"
 	expect_rc 0 user list --json
 	grep -q '"zoe"' "$T/out" && fm_die "a dry run added a user"
 	LANGUAGE=fr LANG=C.UTF-8 expect_rc 0 dept add O41 Juridique

@@ -148,6 +148,9 @@ test_active_directory(void)
 	ASSERT_STR_EQ(u.email, "jdoe@example.test");
 	ASSERT_STR_EQ(u.dept_code, "Finance_Dept");
 	ASSERT_STR_EQ(u.dept_name, "Finance Dept");
+	/* The department's own value stands in for a name: it renames
+	 * nothing. */
+	ASSERT_FALSE(u.dept_named);
 	ASSERT_INT_EQ(u.badge_len, 4);
 	ASSERT_TRUE(u.disabled);
 	ASSERT_TRUE(u.admin);
@@ -194,6 +197,7 @@ test_openldap_dn(void)
 	ASSERT_STR_EQ(u.login, "ann");
 	ASSERT_STR_EQ(u.dept_code, "R_D");
 	ASSERT_STR_EQ(u.dept_name, "Research");
+	ASSERT_TRUE(u.dept_named);
 	ASSERT_TRUE(u.disabled);
 	ASSERT_INT_EQ(u.badge_len, 0);
 	ASSERT_STR_CONTAINS(note, "ann has no badge");

@@ -255,6 +255,7 @@ test_department_renamed(fm_store_t *s)
 	dir[0] = person("kim", "LEG", 0);
 	dir[1] = person("lou", "LEG", 0);
 	snprintf(dir[0].dept_name, sizeof(dir[0].dept_name), "Legal");
+	dir[0].dept_named = dir[1].dept_named = true;
 	ASSERT_TRUE(apply_dir(s, dir, 2, false, false, &r, err, sizeof(err)));
 	ASSERT_INT_EQ(r.depts_added, 1);
 	ASSERT_INT_EQ(r.depts_renamed, 0);
@@ -270,7 +271,10 @@ test_department_renamed(fm_store_t *s)
 	ASSERT_TRUE(fm_depts_get(s, "LEG", &d));
 	ASSERT_STR_EQ(d.name, "Affaires juridiques");
 
-	dir[0].dept_name[0] = dir[1].dept_name[0] = '\0';
+	/* A stand-in (the code, say) is not the directory's name. */
+	snprintf(dir[0].dept_name, sizeof(dir[0].dept_name), "LEG");
+	dir[0].dept_named = false;
+	dir[1].dept_name[0] = '\0';
 	ASSERT_TRUE(apply_dir(s, dir, 2, false, false, &r, err, sizeof(err)));
 	ASSERT_INT_EQ(r.depts_renamed, 0);
 	ASSERT_TRUE(fm_depts_get(s, "LEG", &d));
@@ -279,6 +283,7 @@ test_department_renamed(fm_store_t *s)
 	dir[2] = person("kim", "LEG", 0);
 	snprintf(
 	    dir[2].dept_name, sizeof(dir[2].dept_name), "Service juridique");
+	dir[2].dept_named = true;
 	ASSERT_TRUE(
 	    apply_dir(s, dir + 2, 1, false, true, &r, err, sizeof(err)));
 	ASSERT_INT_EQ(r.depts_renamed, 1);
