@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "common/money.h"
 #include "common/privdrop.h"
 #include "quota/ledger.h"
 #include "quota/policy.h"
@@ -103,6 +104,16 @@ open_ledger_key(struct fm_admin *admin)
 		return false;
 	}
 	return true;
+}
+
+const char *
+fm_admin_money(
+    const struct fm_admin *admin, int64_t amount, char *buf, size_t size)
+{
+	if (admin->lang == FM_LANG_FR && !admin->json)
+		return fm_i18n_money(
+		    amount, admin->currency, admin->lang, buf, size);
+	return fm_money_format(amount, buf, size);
 }
 
 bool

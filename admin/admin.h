@@ -103,6 +103,16 @@ int fm_admin_usage_args(const struct fm_admin *admin);
 bool fm_admin_open_store(struct fm_admin *admin);
 
 /*
+ * 'fm_admin_money()' - amount (minor units) for a person to read, in the
+ * command's language: French "1 234,50 €" in the site's currency (store
+ * open), English "1234.50" as the exports write it, and so with --json
+ * (a machine's format in every language).  buf holds FM_I18N_MONEYMAX
+ * bytes.  Returns buf.
+ */
+const char *fm_admin_money(
+    const struct fm_admin *admin, int64_t amount, char *buf, size_t size);
+
+/*
  * 'fm_admin_list_begin()' - set t up to write a list of the ncolumns
  * columns (borrowed) to stdout, as JSON with --json, and start it.
  */

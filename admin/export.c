@@ -166,7 +166,7 @@ write_export(struct fm_admin *admin, const struct range_opts *o,
     enum fm_export_by by, enum fm_export_format format, FILE *f)
 {
 	struct fm_export_totals totals;
-	char money[FM_MONEY_STRMAX];
+	char money[FM_I18N_MONEYMAX];
 
 	if (!fm_admin_open_store(admin))
 		return FM_ADMIN_FAIL;
@@ -190,7 +190,8 @@ write_export(struct fm_admin *admin, const struct range_opts *o,
 		        "Wrote %" PRId64 " rows, %s, total %s, to %s%s.\n",
 		        totals.rows),
 		    totals.rows, jobs,
-		    fm_money_format(totals.cost, money, sizeof(money)), o->out,
+		    fm_admin_money(admin, totals.cost, money, sizeof(money)),
+		    o->out,
 		    o->end <= fm_ledger_closed_until(admin->store)
 		        ? _(" (closed period)")
 		        : _(" (period not closed: figures may still change)"));

@@ -18,14 +18,14 @@ refund(struct fm_admin *admin)
 {
 	int64_t job = admin->args.operand[0].number, amount = 0;
 	const char *errstr = NULL;
-	char money[FM_MONEY_STRMAX];
+	char money[FM_I18N_MONEYMAX];
 
 	if (!fm_ledger_refund_job(admin->store, job,
 	        admin->args.opt[REFUND_REASON].text, admin->operator_name,
 	        &amount, &errstr))
 		return fm_admin_fail("job %" PRId64 ": %s", job, errstr);
 	return fm_admin_done("Refunded %s for job %" PRId64 ".",
-	    fm_money_format(amount, money, sizeof(money)), job);
+	    fm_admin_money(admin, amount, money, sizeof(money)), job);
 }
 
 enum { V_OK, V_ROWS, V_UNKEYED, V_PROBLEMS, V_NCOLUMNS };

@@ -24,7 +24,7 @@ price_set(struct fm_admin *admin)
 	const struct fm_grammar_value *o = admin->args.opt;
 	const char *printer = o[SET_PRINTER].text, *errstr = NULL;
 	struct fm_price_entry e = {"", -1, -1, false, -1};
-	char money[FM_MONEY_STRMAX];
+	char money[FM_I18N_MONEYMAX];
 	int version = 0;
 
 	if (printer == NULL)
@@ -41,7 +41,7 @@ price_set(struct fm_admin *admin)
 	    "Price list %s is now version %d: %s %s %s %s per %s.",
 	    printer[0] ? printer : "(default)", version, e.media,
 	    e.colour ? "colour" : "mono", e.duplex ? "duplex" : "simplex",
-	    fm_money_format(e.amount, money, sizeof(money)),
+	    fm_admin_money(admin, e.amount, money, sizeof(money)),
 	    e.per_sheet ? "sheet" : "impression");
 }
 

@@ -92,7 +92,7 @@ static int
 this_period(struct fm_admin *admin, const struct fm_account *a, int64_t amount,
     bool now)
 {
-	char m1[FM_MONEY_STRMAX], m2[FM_MONEY_STRMAX];
+	char m1[FM_I18N_MONEYMAX], m2[FM_I18N_MONEYMAX];
 	const char *errstr = NULL;
 	int64_t got = 0, credited = 0;
 
@@ -101,7 +101,7 @@ this_period(struct fm_admin *admin, const struct fm_account *a, int64_t amount,
 		        fm_store_now(admin->store), &credited, &errstr))
 			return fm_admin_fail("cannot top up: %s", errstr);
 		return fm_admin_done("Credited %s now for this period.",
-		    fm_money_format(credited, m1, sizeof(m1)));
+		    fm_admin_money(admin, credited, m1, sizeof(m1)));
 	}
 	if (!fm_alloc_credited(
 	        admin->store, a->id, fm_store_now(admin->store), &got) ||
@@ -111,8 +111,8 @@ this_period(struct fm_admin *admin, const struct fm_account *a, int64_t amount,
 	    "This period already got %s: the new amount applies from the next "
 	    "one.  To credit the difference (%s) now, run this again with "
 	    "--now, or use quota grant.",
-	    fm_money_format(got, m1, sizeof(m1)),
-	    fm_money_format(amount - got, m2, sizeof(m2)));
+	    fm_admin_money(admin, got, m1, sizeof(m1)),
+	    fm_admin_money(admin, amount - got, m2, sizeof(m2)));
 }
 
 static int
@@ -124,7 +124,7 @@ quota_set(struct fm_admin *admin)
 	int64_t cap = o[T_CAP].text != NULL ? o[T_CAP].number : 0;
 	struct fm_account a;
 	const char *errstr = NULL;
-	char m1[FM_MONEY_STRMAX], m2[FM_MONEY_STRMAX];
+	char m1[FM_I18N_MONEYMAX], m2[FM_I18N_MONEYMAX];
 	int rc;
 
 	if (o[T_PERIOD].text != NULL)
@@ -137,9 +137,9 @@ quota_set(struct fm_admin *admin)
 		return fm_admin_done(
 		    "Removed the allocation of %s %s.", a.kind, a.name);
 	printf(_("%s %s gets %s %s%s%s.\n"), a.kind, a.name,
-	    fm_money_format(amount, m1, sizeof(m1)), fm_period_name(period),
-	    cap ? _(", up to ") : "",
-	    cap ? fm_money_format(cap, m2, sizeof(m2)) : "");
+	    fm_admin_money(admin, amount, m1, sizeof(m1)),
+	    fm_period_name(period), cap ? _(", up to ") : "",
+	    cap ? fm_admin_money(admin, cap, m2, sizeof(m2)) : "");
 	return this_period(admin, &a, amount, o[T_NOW].text != NULL);
 }
 
@@ -150,7 +150,7 @@ quota_limit(struct fm_admin *admin)
 	int64_t overdraft =
 	    o[T_OVERDRAFT].text != NULL ? o[T_OVERDRAFT].number : -1;
 	struct fm_account a;
-	char money[FM_MONEY_STRMAX];
+	char money[FM_I18N_MONEYMAX];
 	int rc, restricted = -1; /* -1: unchanged */
 
 	/* --restricted and --unrestricted: the later one counts. */
@@ -172,7 +172,7 @@ quota_limit(struct fm_admin *admin)
 	    a.restricted ? _("restricted") : _("unrestricted"));
 	if (a.restricted)
 		printf(_(", overdraft %s"),
-		    fm_money_format(a.overdraft, money, sizeof(money)));
+		    fm_admin_money(admin, a.overdraft, money, sizeof(money)));
 	printf(".\n");
 	return FM_ADMIN_OK;
 }
@@ -183,7 +183,7 @@ quota_add(struct fm_admin *admin)
 {
 	struct fm_account a;
 	const char *errstr = NULL;
-	char money[FM_MONEY_STRMAX];
+	char money[FM_I18N_MONEYMAX];
 	int rc;
 
 	if ((rc = find_account(admin, &a)) != FM_ADMIN_OK)
@@ -195,7 +195,7 @@ quota_add(struct fm_admin *admin)
 		return fm_admin_fail("cannot change the balance: %s", errstr);
 	fm_accounts_get(admin->store, a.id, &a);
 	return fm_admin_done("Balance of %s %s is now %s.", a.kind, a.name,
-	    fm_money_format(a.balance, money, sizeof(money)));
+	    fm_admin_money(admin, a.balance, money, sizeof(money)));
 }
 
 enum { POLICY_PAYER, POLICY_NEW_USERS, POLICY_CURRENCY };
@@ -271,7 +271,7 @@ balance(struct fm_admin *admin)
 	const char *name = admin->args.operand[1].text, *kind;
 	struct fm_account a;
 	struct fm_alloc al;
-	char m[4][FM_MONEY_STRMAX];
+	char m[4][FM_I18N_MONEYMAX];
 
 	if (strcmp(word, "user") != 0 && strcmp(word, "department") != 0 &&
 	    strcmp(word, "dept") != 0 && strcmp(word, "project") != 0)
@@ -281,10 +281,10 @@ balance(struct fm_admin *admin)
 	                      : "department";
 	if (!fm_accounts_find(admin->store, kind, name, &a))
 		return fm_admin_fail("no %s %s", kind, name);
-	fm_money_format(a.balance, m[0], sizeof(m[0]));
-	fm_money_format(a.held, m[1], sizeof(m[1]));
-	fm_money_format(a.overdraft, m[2], sizeof(m[2]));
-	fm_money_format(fm_accounts_available(&a), m[3], sizeof(m[3]));
+	fm_admin_money(admin, a.balance, m[0], sizeof(m[0]));
+	fm_admin_money(admin, a.held, m[1], sizeof(m[1]));
+	fm_admin_money(admin, a.overdraft, m[2], sizeof(m[2]));
+	fm_admin_money(admin, fm_accounts_available(&a), m[3], sizeof(m[3]));
 	if (admin->json) {
 		struct fm_table_cell c[A_NCOLUMNS] = {
 		    [A_KIND] = {kind, 0},
@@ -304,11 +304,11 @@ balance(struct fm_admin *admin)
 		printf("  %s\n", _("unrestricted"));
 	if (fm_alloc_get(admin->store, a.id, &al)) {
 		printf(_("  quota:     %s %s"),
-		    fm_money_format(al.amount, m[0], sizeof(m[0])),
+		    fm_admin_money(admin, al.amount, m[0], sizeof(m[0])),
 		    fm_period_name(al.period));
 		if (al.cap > 0)
 			printf(_(", up to %s"),
-			    fm_money_format(al.cap, m[1], sizeof(m[1])));
+			    fm_admin_money(admin, al.cap, m[1], sizeof(m[1])));
 		printf("\n");
 	}
 	return FM_ADMIN_OK;

@@ -29,17 +29,6 @@ user_add(struct fm_admin *admin)
 	return fm_admin_done("Added user %s.", login);
 }
 
-/* An amount for people: English as it always was ("1.25"), French with
- * the site's currency ("1,25 €"); buf holds FM_I18N_MONEYMAX bytes. */
-static const char *
-show_money(const struct fm_admin *admin, int64_t amount, char *buf)
-{
-	if (admin->lang == FM_LANG_FR)
-		return fm_i18n_money(amount, admin->currency, admin->lang, buf,
-		    FM_I18N_MONEYMAX);
-	return fm_money_format(amount, buf, FM_I18N_MONEYMAX);
-}
-
 /* A time for people: "2026-12-06 14:05:00", or in French "06/12/2026
  * 14:05:00"; buf holds FM_TABLE_TIMEMAX bytes. */
 static const char *
@@ -96,14 +85,15 @@ user_show(struct fm_admin *admin)
 	printf(_("  language:   %s\n"),
 	    u.language[0] ? u.language : _("(the terminal's)"));
 	printf(_("  balance:    %s\n"),
-	    show_money(admin, u.account.balance, money));
-	printf(
-	    _("  reserved:   %s\n"), show_money(admin, u.account.held, money));
+	    fm_admin_money(admin, u.account.balance, money, sizeof(money)));
+	printf(_("  reserved:   %s\n"),
+	    fm_admin_money(admin, u.account.held, money, sizeof(money)));
 	printf(_("  limit:      %s"),
 	    u.account.restricted ? _("restricted") : _("unrestricted"));
 	if (u.account.restricted)
 		printf(_(", overdraft %s"),
-		    show_money(admin, u.account.overdraft, money));
+		    fm_admin_money(
+		        admin, u.account.overdraft, money, sizeof(money)));
 	printf(_("\n  created:    %s\n"), show_time(admin, u.created_at, when));
 	return FM_ADMIN_OK;
 }

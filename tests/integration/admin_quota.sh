@@ -390,6 +390,11 @@ PY
 	expect_out "^  solde :  *-\{0,1\}[0-9],[0-9][0-9].€$"
 	expect_out "^  limite :  *restreint, découvert 0,10.€$"
 	expect_out "^  créé le :  *[0-3][0-9]/[01][0-9]/20[0-9][0-9] "
+	# Amounts in French lines, never in JSON.
+	LANG=fr_FR.UTF-8 expect_rc 0 balance user alice
+	expect_out "^  solde :  *-\{0,1\}[0-9],[0-9][0-9].€$"
+	LANG=fr_FR.UTF-8 expect_rc 0 balance user alice --json
+	grep -q '€' "$T/out" && fm_die "balance --json has a French amount: $(cat "$T/out")"
 	LANG=fr_FR.UTF-8 expect_rc 0 price history
 	expect_out "^VERSION  *CRÉÉ  *PAR"
 	expect_out "^1  *[0-3][0-9]/[01][0-9]/20[0-9][0-9] [0-2][0-9]:"
