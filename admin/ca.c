@@ -112,7 +112,7 @@ static const struct fm_grammar_option init_options[FM_GRAMMAR_OPTTABLE] = {
 
 static const struct fm_grammar_command commands[] = {
     {"ca", "init", "[--server-name NAME]",
-        "create the site CA and followmed's certificate", 0, .run = ca_init,
+        N_("create the site CA and followmed's certificate"), 0, .run = ca_init,
         .options = init_options},
 };
 

@@ -41,18 +41,18 @@ static const struct fm_admin_group *const groups[] = {
 static void
 print_help(FILE *f)
 {
-	fputs("usage: followme-admin [-c FILE] [--json] GROUP VERB [ARGS]\n\n"
-	      "Commands:\n",
-	    f);
+	fprintf(f,
+	    "%s followme-admin [-c FILE] [--json] GROUP VERB [ARGS]\n\n%s\n",
+	    _("usage:"), _("Commands:"));
 	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
 		for (size_t i = 0; i < groups[g]->count; i++) {
 			const struct fm_grammar_command *c =
 			    &groups[g]->commands[i];
 			fprintf(f, "  %s%s%s %s\n      %s\n", c->group,
 			    c->verb ? " " : "", c->verb ? c->verb : "",
-			    c->synopsis, c->summary);
+			    c->synopsis, _(c->summary));
 		}
-	fputs("\nSee followme-admin(8).\n", f);
+	fprintf(f, "\n%s\n", _("See followme-admin(8)."));
 }
 
 static const struct fm_grammar_command *
