@@ -117,7 +117,8 @@ badge_list(struct fm_admin *admin)
 }
 
 static const struct fm_grammar_option add_options[FM_GRAMMAR_OPTTABLE] = {
-    [ADD_LABEL] = {"label", .help = "a note to tell the user's badges apart"},
+    [ADD_LABEL] = {"label",
+        .help = N_("a note to tell the user's badges apart")},
 };
 
 static const struct fm_grammar_command commands[] = {

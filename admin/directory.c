@@ -361,25 +361,25 @@ directory_test(struct fm_admin *admin)
 
 static const struct fm_grammar_option sync_options[FM_GRAMMAR_OPTTABLE] = {
     [SYNC_DRY_RUN] = {"dry-run", .kind = FM_GRAMMAR_FLAG,
-        .help = "report what would change, change nothing"},
+        .help = N_("report what would change, change nothing")},
     [SYNC_FORCE] = {"force", .kind = FM_GRAMMAR_FLAG,
-        .help = "disable more users than max_disable_percent allows"},
-    [SYNC_USER] = {"user", .help = "look up this one user only"},
+        .help = N_("disable more users than max_disable_percent allows")},
+    [SYNC_USER] = {"user", .help = N_("look up this one user only")},
     [SYNC_QUIET] = {"quiet", .kind = FM_GRAMMAR_FLAG,
-        .help = "print nothing when the user is not in the directory"},
+        .help = N_("print nothing when the user is not in the directory")},
 };
 
 static const struct fm_grammar_option import_options[FM_GRAMMAR_OPTTABLE] = {
     [SYNC_DRY_RUN] = {"dry-run", .kind = FM_GRAMMAR_FLAG,
-        .help = "report what would change, change nothing"},
+        .help = N_("report what would change, change nothing")},
     [SYNC_FORCE] = {"force", .kind = FM_GRAMMAR_FLAG,
-        .help = "disable more users than max_disable_percent allows"},
+        .help = N_("disable more users than max_disable_percent allows")},
 };
 
 static const struct fm_grammar_option test_options[FM_GRAMMAR_OPTTABLE] = {
     [TEST_LIMIT] = {"limit", .kind = FM_GRAMMAR_INTEGER, .min = 1, .max = 1000,
         .invalid = N_("--limit takes 1 to 1000, not '%s'"),
-        .help = "how many entries to show (5)"},
+        .help = N_("how many entries to show (5)")},
 };
 
 static const struct fm_grammar_command commands[] = {

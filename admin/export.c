@@ -32,14 +32,14 @@ enum { R_BY, R_FROM, R_TO, R_FORMAT, R_OUT };
 
 #define RANGE_OPTIONS                                                          \
 	[R_BY] = {"by", .flags = FM_GRAMMAR_REQUIRED,                          \
-	    .help = "what a row is: a user, department or printer"},           \
+	    .help = N_("what a row is: a user, department or printer")},       \
 	[R_FROM] = {"from", .kind = FM_GRAMMAR_DATE,                           \
 	    .flags = FM_GRAMMAR_REQUIRED,                                      \
 	    .invalid = N_("--from '%s' is not a date (YYYY-MM-DD)"),           \
-	    .help = "the first day"},                                          \
+	    .help = N_("the first day")},                                      \
 	[R_TO] = {"to", .kind = FM_GRAMMAR_DATE, .flags = FM_GRAMMAR_REQUIRED, \
 	    .invalid = N_("--to '%s' is not a date (YYYY-MM-DD)"),             \
-	    .help = "the last day"}
+	    .help = N_("the last day")}
 
 struct range_opts {
 	const char *by, *from, *to, *format, *out;
@@ -308,18 +308,18 @@ static const struct fm_grammar_option report_options[FM_GRAMMAR_OPTTABLE] = {
     RANGE_OPTIONS,
     [R_FORMAT] = {"format", .flags = FM_GRAMMAR_REFUSED,
         .invalid = N_("--format and --out are for export"),
-        .help = "export only"},
+        .help = N_("export only")},
     [R_OUT] = {"out", .flags = FM_GRAMMAR_REFUSED,
         .invalid = N_("--format and --out are for export"),
-        .help = "export only"},
+        .help = N_("export only")},
 };
 
 static const struct fm_grammar_option export_options[FM_GRAMMAR_OPTTABLE] = {
     RANGE_OPTIONS,
-    [R_FORMAT] = {"format", .help = "csv (default) or json"},
+    [R_FORMAT] = {"format", .help = N_("csv (default) or json")},
     [R_OUT] = {"out",
-        .help = "write to this file, whole or not at all (default: "
-                "standard output)"},
+        .help = N_("write to this file, whole or not at all (default: "
+                   "standard output)")},
 };
 
 static const struct fm_grammar_command report_commands[] = {

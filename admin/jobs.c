@@ -373,10 +373,11 @@ privacy_anonymise(struct fm_admin *admin)
 }
 
 static const struct fm_grammar_option list_options[FM_GRAMMAR_OPTTABLE] = {
-    [LIST_USER] = {"user", .help = "only the jobs of this owner"},
-    [LIST_STATE] = {"state", .help = "jobs in this state instead of held ones"},
+    [LIST_USER] = {"user", .help = N_("only the jobs of this owner")},
+    [LIST_STATE] = {"state",
+        .help = N_("jobs in this state instead of held ones")},
     [LIST_ALL] = {"all", .kind = FM_GRAMMAR_FLAG,
-        .help = "jobs in every state"},
+        .help = N_("jobs in every state")},
 };
 
 static const struct fm_grammar_option anonymise_options[FM_GRAMMAR_OPTTABLE] = {
@@ -384,12 +385,12 @@ static const struct fm_grammar_option anonymise_options[FM_GRAMMAR_OPTTABLE] = {
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
         .invalid = N_("--older-than is a number of days (0 to 36500)"),
         .missing = N_("--older-than DAYS is required"), .min = 0, .max = 36500,
-        .help = "jobs that ended this many days ago or more"},
+        .help = N_("jobs that ended this many days ago or more")},
 };
 
 static const struct fm_grammar_option job_id = {"ID",
     .kind = FM_GRAMMAR_INTEGER, .invalid = N_("'%s' is not a job id"), .min = 1,
-    .max = INT64_MAX, .help = "a job number"};
+    .max = INT64_MAX, .help = N_("a job number")};
 
 static const struct fm_grammar_command jobs_commands[] = {
     {"jobs", "list", "[--user USER] [--state STATE | --all] [--json]",

@@ -97,19 +97,20 @@ period_close(struct fm_admin *admin)
 static const struct fm_grammar_option refund_options[FM_GRAMMAR_OPTTABLE] = {
     [REFUND_REASON] = {"reason",
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONEMPTY,
-        .missing = N_("--reason is required"), .help = "why, for the ledger"},
+        .missing = N_("--reason is required"),
+        .help = N_("why, for the ledger")},
 };
 
 static const struct fm_grammar_option close_options[FM_GRAMMAR_OPTTABLE] = {
     [CLOSE_TO] = {"to", .kind = FM_GRAMMAR_DATE, .flags = FM_GRAMMAR_REQUIRED,
         .invalid = N_("--to DATE (YYYY-MM-DD) is required"),
         .missing = N_("--to DATE (YYYY-MM-DD) is required"),
-        .help = "the last day to close"},
+        .help = N_("the last day to close")},
 };
 
 static const struct fm_grammar_option job_id = {"JOB",
     .kind = FM_GRAMMAR_INTEGER, .invalid = N_("expected one job id"), .min = 1,
-    .max = INT64_MAX, .help = "a job number"};
+    .max = INT64_MAX, .help = N_("a job number")};
 
 static const struct fm_grammar_command refund_commands[] = {
     {"refund", NULL, "JOB --reason TEXT",

@@ -57,8 +57,8 @@ printer_list(struct fm_admin *admin)
 static const struct fm_grammar_option add_options[FM_GRAMMAR_OPTTABLE] = {
     [ADD_URI] = {"uri", .alias = "queue", .flags = FM_GRAMMAR_REQUIRED,
         .missing = N_("--uri or --queue is required"),
-        .help = "the printer's ipp:// or ipps:// URI, or a CUPS queue"},
-    [ADD_LOCATION] = {"location", .help = "where it stands"},
+        .help = N_("the printer's ipp:// or ipps:// URI, or a CUPS queue")},
+    [ADD_LOCATION] = {"location", .help = N_("where it stands")},
 };
 
 static const struct fm_grammar_command commands[] = {

@@ -33,23 +33,23 @@ enum {
 	T_NOW
 };
 
-#define UNREAD "accepted, not read by this command"
+#define UNREAD N_("accepted, not read by this command")
 
 #define TARGET_OPTIONS                                                         \
-	[T_USER] = {"user", .help = "a user's account"},                       \
+	[T_USER] = {"user", .help = N_("a user's account")},                   \
 	[T_DEPARTMENT] = {"department", .alias = "project",                    \
-	    .help = "a department's or a project's account"},                  \
+	    .help = N_("a department's or a project's account")},              \
 	[T_RESTRICTED] = {"restricted", .kind = FM_GRAMMAR_FLAG,               \
-	    .help = "may not go below minus the overdraft"},                   \
+	    .help = N_("may not go below minus the overdraft")},               \
 	[T_UNRESTRICTED] = {"unrestricted", .kind = FM_GRAMMAR_FLAG,           \
-	    .help = "charged without limit"}
+	    .help = N_("charged without limit")}
 
 /* What grant and adjust read besides the account and the amount. */
 #define ADD_OPTIONS                                                            \
 	[T_REASON] = {"reason",                                                \
 	    .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONEMPTY,                \
 	    .missing = N_("--reason is required"),                             \
-	    .help = "why, for the ledger"},                                    \
+	    .help = N_("why, for the ledger")},                                \
 	[T_PERIOD] = {"period", .help = UNREAD},                               \
 	[T_CAP] = {"cap", .help = UNREAD},                                     \
 	[T_OVERDRAFT] = {"overdraft", .help = UNREAD}
@@ -321,17 +321,17 @@ static const struct fm_grammar_option set_options[FM_GRAMMAR_OPTTABLE] = {
         .flags = FM_GRAMMAR_REQUIRED,
         .invalid = N_("--amount must be an amount of 0 or more, like 10.00"),
         .missing = N_("--amount must be an amount of 0 or more, like 10.00"),
-        .help = "what each period brings (0 removes the allocation)"},
+        .help = N_("what each period brings (0 removes the allocation)")},
     [T_REASON] = {"reason", .help = UNREAD},
     [T_PERIOD] = {"period",
         .invalid = N_("--period is daily, weekly or monthly"),
-        .valid = is_period, .help = "daily, weekly or monthly (default)"},
+        .valid = is_period, .help = N_("daily, weekly or monthly (default)")},
     [T_CAP] = {"cap", .kind = FM_GRAMMAR_MONEY,
         .invalid = N_("--cap must be an amount of 0 or more (0: no cap)"),
-        .help = "no allocation raises the balance above this"},
+        .help = N_("no allocation raises the balance above this")},
     [T_OVERDRAFT] = {"overdraft", .help = UNREAD},
     [T_NOW] = {"now", .kind = FM_GRAMMAR_FLAG,
-        .help = "credit what this period is owed now (after a raise)"},
+        .help = N_("credit what this period is owed now (after a raise)")},
 };
 
 static const struct fm_grammar_option limit_options[FM_GRAMMAR_OPTTABLE] = {
@@ -342,7 +342,7 @@ static const struct fm_grammar_option limit_options[FM_GRAMMAR_OPTTABLE] = {
     [T_CAP] = {"cap", .help = UNREAD},
     [T_OVERDRAFT] = {"overdraft", .kind = FM_GRAMMAR_MONEY,
         .invalid = N_("--overdraft must be an amount of 0 or more"),
-        .help = "how far below zero a restricted account may go"},
+        .help = N_("how far below zero a restricted account may go")},
 };
 
 static const struct fm_grammar_option grant_options[FM_GRAMMAR_OPTTABLE] = {
@@ -351,7 +351,7 @@ static const struct fm_grammar_option grant_options[FM_GRAMMAR_OPTTABLE] = {
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONZERO,
         .invalid = N_("--amount must be a positive amount, like 5.00"),
         .missing = N_("--amount must be a positive amount, like 5.00"),
-        .help = "what to add"},
+        .help = N_("what to add")},
     ADD_OPTIONS,
 };
 
@@ -361,14 +361,15 @@ static const struct fm_grammar_option adjust_options[FM_GRAMMAR_OPTTABLE] = {
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONZERO | FM_GRAMMAR_SIGNED,
         .invalid = N_("--amount must be a non-zero amount, like -2.50"),
         .missing = N_("--amount must be a non-zero amount, like -2.50"),
-        .help = "what to add, or take away if negative"},
+        .help = N_("what to add, or take away if negative")},
     ADD_OPTIONS,
 };
 
 static const struct fm_grammar_option policy_options[FM_GRAMMAR_OPTTABLE] = {
-    [POLICY_PAYER] = {"payer", .help = "user-first or department-first"},
-    [POLICY_NEW_USERS] = {"new-users", .help = "restricted or unrestricted"},
-    [POLICY_CURRENCY] = {"currency", .help = "ISO 4217 code"},
+    [POLICY_PAYER] = {"payer", .help = N_("user-first or department-first")},
+    [POLICY_NEW_USERS] = {"new-users",
+        .help = N_("restricted or unrestricted")},
+    [POLICY_CURRENCY] = {"currency", .help = N_("ISO 4217 code")},
 };
 
 static const struct fm_grammar_command quota_commands[] = {

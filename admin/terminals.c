@@ -274,22 +274,22 @@ static const struct fm_grammar_option add_options[FM_GRAMMAR_OPTTABLE] = {
     [ADD_PRINTER] = {"printer",
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONEMPTY,
         .missing = N_("--printer is required"),
-        .help = "the printer it releases to: a printer added with "
-                "printer add, a CUPS queue or an ipp:// URI"},
+        .help = N_("the printer it releases to: a printer added with "
+                   "printer add, a CUPS queue or an ipp:// URI")},
     [ADD_OUT] = {"out", .flags = FM_GRAMMAR_NONEMPTY,
-        .help = "the new directory its key and certificates are written "
-                "to, for copying to the terminal (default: "
-                "terminal-NAME in the current directory)"},
+        .help = N_("the new directory its key and certificates are written "
+                   "to, for copying to the terminal (default: "
+                   "terminal-NAME in the current directory)")},
 };
 
 static const struct fm_grammar_option list_options[FM_GRAMMAR_OPTTABLE] = {
     [LIST_ALL] = {"all", .kind = FM_GRAMMAR_FLAG,
-        .help = "removed terminals too"},
+        .help = N_("removed terminals too")},
 };
 
 static const struct fm_grammar_option unlock_options[FM_GRAMMAR_OPTTABLE] = {
-    [UNLOCK_USER] = {"user", .help = "the user locked out"},
-    [UNLOCK_TERMINAL] = {"terminal", .help = "the terminal locked out"},
+    [UNLOCK_USER] = {"user", .help = N_("the user locked out")},
+    [UNLOCK_TERMINAL] = {"terminal", .help = N_("the terminal locked out")},
 };
 
 static const struct fm_grammar_command terminal_commands[] = {

@@ -223,14 +223,14 @@ user_set_pin(struct fm_admin *admin)
 
 static const struct fm_grammar_option add_options[FM_GRAMMAR_OPTTABLE] = {
     [ADD_NAME] = {"name",
-        .help = "full name (default: from the system's user database)"},
+        .help = N_("full name (default: from the system's user database)")},
     [ADD_DEPARTMENT] = {"department",
-        .help = "code of the user's primary department"},
+        .help = N_("code of the user's primary department")},
 };
 
 static const struct fm_grammar_option list_options[FM_GRAMMAR_OPTTABLE] = {
     [LIST_DEPARTMENT] = {"department",
-        .help = "only the members of this department"},
+        .help = N_("only the members of this department")},
 };
 
 static const struct fm_grammar_command commands[] = {
