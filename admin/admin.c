@@ -51,8 +51,9 @@ usage_line(const struct fm_admin *admin)
 		fputc('\n', stderr);
 		return FM_ADMIN_USAGE;
 	}
-	fprintf(stderr, "\nusage: followme-admin %s%s%s %s\n", cmd->group,
-	    cmd->verb ? " " : "", cmd->verb ? cmd->verb : "", cmd->synopsis);
+	fprintf(stderr, "\n%s followme-admin %s%s%s %s\n", _("usage:"),
+	    cmd->group, cmd->verb ? " " : "", cmd->verb ? cmd->verb : "",
+	    cmd->synopsis);
 	return FM_ADMIN_USAGE;
 }
 

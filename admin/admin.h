@@ -59,11 +59,11 @@ struct fm_admin_group {
  */
 #define FM_ADMIN_NO_OPERANDS                                                   \
 	{                                                                      \
-		0, 0, "takes no arguments", NULL                               \
+		0, 0, N_("takes no arguments"), NULL                           \
 	}
 #define FM_ADMIN_ONE_LOGIN                                                     \
 	{                                                                      \
-		1, 1, "expected one login name", NULL                          \
+		1, 1, N_("expected one login name"), NULL                      \
 	}
 
 /*

@@ -117,17 +117,18 @@ badge_list(struct fm_admin *admin)
 }
 
 static const struct fm_grammar_option add_options[FM_GRAMMAR_OPTTABLE] = {
-    [ADD_LABEL] = {"label", .help = "a note to tell the user's badges apart"},
+    [ADD_LABEL] = {"label",
+        .help = N_("a note to tell the user's badges apart")},
 };
 
 static const struct fm_grammar_command commands[] = {
     {"badge", "add", "LOGIN UID [--label TEXT]",
-        "associate a badge (UID in hex) with a user", FM_GRAMMAR_STORE,
+        N_("associate a badge (UID in hex) with a user"), FM_GRAMMAR_STORE,
         .run = badge_add, .options = add_options,
-        .operands = {2, 2, "expected a login name and a UID", NULL}},
-    {"badge", "remove", "UID", "forget a badge", FM_GRAMMAR_STORE,
-        .run = badge_remove, .operands = {1, 1, "expected a UID", NULL}},
-    {"badge", "list", "LOGIN [--json]", "list a user's badges",
+        .operands = {2, 2, N_("expected a login name and a UID"), NULL}},
+    {"badge", "remove", "UID", N_("forget a badge"), FM_GRAMMAR_STORE,
+        .run = badge_remove, .operands = {1, 1, N_("expected a UID"), NULL}},
+    {"badge", "list", "LOGIN [--json]", N_("list a user's badges"),
         FM_GRAMMAR_STORE, .run = badge_list, .operands = FM_ADMIN_ONE_LOGIN},
 };
 

@@ -106,13 +106,13 @@ ca_init(struct fm_admin *admin)
 
 static const struct fm_grammar_option init_options[FM_GRAMMAR_OPTTABLE] = {
     [INIT_SERVER_NAME] = {"server-name",
-        .help = "the DNS name terminals reach followmed by (default: "
-                "server_name of followme.conf, else the host name)"},
+        .help = N_("the DNS name terminals reach followmed by (default: "
+                   "server_name of followme.conf, else the host name)")},
 };
 
 static const struct fm_grammar_command commands[] = {
     {"ca", "init", "[--server-name NAME]",
-        "create the site CA and followmed's certificate", 0, .run = ca_init,
+        N_("create the site CA and followmed's certificate"), 0, .run = ca_init,
         .options = init_options},
 };
 

@@ -90,15 +90,15 @@ dept_show(struct fm_admin *admin)
 }
 
 static const struct fm_grammar_command commands[] = {
-    {"dept", "add", "CODE NAME", "add a department (cost centre)",
+    {"dept", "add", "CODE NAME", N_("add a department (cost centre)"),
         FM_GRAMMAR_STORE, .run = dept_add,
         .operands = {2, 2,
-            "expected a code and a name (quote a name with spaces)", NULL}},
-    {"dept", "list", "[--json]", "list departments with their balances",
+            N_("expected a code and a name (quote a name with spaces)"), NULL}},
+    {"dept", "list", "[--json]", N_("list departments with their balances"),
         FM_GRAMMAR_STORE, .run = dept_list, .operands = FM_ADMIN_NO_OPERANDS},
-    {"dept", "show", "CODE [--json]", "show a department and its members",
+    {"dept", "show", "CODE [--json]", N_("show a department and its members"),
         FM_GRAMMAR_STORE, .run = dept_show,
-        .operands = {1, 1, "expected one department code", NULL}},
+        .operands = {1, 1, N_("expected one department code"), NULL}},
 };
 
 const struct fm_admin_group fm_admin_group_dept = FM_ADMIN_GROUP(commands);

@@ -361,42 +361,42 @@ directory_test(struct fm_admin *admin)
 
 static const struct fm_grammar_option sync_options[FM_GRAMMAR_OPTTABLE] = {
     [SYNC_DRY_RUN] = {"dry-run", .kind = FM_GRAMMAR_FLAG,
-        .help = "report what would change, change nothing"},
+        .help = N_("report what would change, change nothing")},
     [SYNC_FORCE] = {"force", .kind = FM_GRAMMAR_FLAG,
-        .help = "disable more users than max_disable_percent allows"},
-    [SYNC_USER] = {"user", .help = "look up this one user only"},
+        .help = N_("disable more users than max_disable_percent allows")},
+    [SYNC_USER] = {"user", .help = N_("look up this one user only")},
     [SYNC_QUIET] = {"quiet", .kind = FM_GRAMMAR_FLAG,
-        .help = "print nothing when the user is not in the directory"},
+        .help = N_("print nothing when the user is not in the directory")},
 };
 
 static const struct fm_grammar_option import_options[FM_GRAMMAR_OPTTABLE] = {
     [SYNC_DRY_RUN] = {"dry-run", .kind = FM_GRAMMAR_FLAG,
-        .help = "report what would change, change nothing"},
+        .help = N_("report what would change, change nothing")},
     [SYNC_FORCE] = {"force", .kind = FM_GRAMMAR_FLAG,
-        .help = "disable more users than max_disable_percent allows"},
+        .help = N_("disable more users than max_disable_percent allows")},
 };
 
 static const struct fm_grammar_option test_options[FM_GRAMMAR_OPTTABLE] = {
     [TEST_LIMIT] = {"limit", .kind = FM_GRAMMAR_INTEGER, .min = 1, .max = 1000,
-        .invalid = "--limit takes 1 to 1000, not '%s'",
-        .help = "how many entries to show (5)"},
+        .invalid = N_("--limit takes 1 to 1000, not '%s'"),
+        .help = N_("how many entries to show (5)")},
 };
 
 static const struct fm_grammar_command commands[] = {
     {"directory", "test", "[--limit N]",
-        "connect to the directory and show how its first entries map", 0,
+        N_("connect to the directory and show how its first entries map"), 0,
         .run = directory_test, .options = test_options,
         .operands = FM_ADMIN_NO_OPERANDS},
     {"directory", "sync",
         "[--dry-run] [--force] [--user LOGIN [--quiet]] [--json]",
-        "bring users, departments, roles and badges in line with the "
-        "directory",
+        N_("bring users, departments, roles and badges in line with the "
+           "directory"),
         0, .run = directory_sync, .options = sync_options,
         .operands = FM_ADMIN_NO_OPERANDS},
     {"directory", "import", "FILE.csv [--dry-run] [--force] [--json]",
-        "the same from an HR spreadsheet (CSV, UTF-8)", 0,
+        N_("the same from an HR spreadsheet (CSV, UTF-8)"), 0,
         .run = directory_import, .options = import_options,
-        .operands = {1, 1, "expected one CSV file", NULL}},
+        .operands = {1, 1, N_("expected one CSV file"), NULL}},
 };
 
 const struct fm_admin_group fm_admin_group_directory = FM_ADMIN_GROUP(commands);

@@ -32,14 +32,14 @@ enum { R_BY, R_FROM, R_TO, R_FORMAT, R_OUT };
 
 #define RANGE_OPTIONS                                                          \
 	[R_BY] = {"by", .flags = FM_GRAMMAR_REQUIRED,                          \
-	    .help = "what a row is: a user, department or printer"},           \
+	    .help = N_("what a row is: a user, department or printer")},       \
 	[R_FROM] = {"from", .kind = FM_GRAMMAR_DATE,                           \
 	    .flags = FM_GRAMMAR_REQUIRED,                                      \
-	    .invalid = "--from '%s' is not a date (YYYY-MM-DD)",               \
-	    .help = "the first day"},                                          \
+	    .invalid = N_("--from '%s' is not a date (YYYY-MM-DD)"),           \
+	    .help = N_("the first day")},                                      \
 	[R_TO] = {"to", .kind = FM_GRAMMAR_DATE, .flags = FM_GRAMMAR_REQUIRED, \
-	    .invalid = "--to '%s' is not a date (YYYY-MM-DD)",                 \
-	    .help = "the last day"}
+	    .invalid = N_("--to '%s' is not a date (YYYY-MM-DD)"),             \
+	    .help = N_("the last day")}
 
 struct range_opts {
 	const char *by, *from, *to, *format, *out;
@@ -307,27 +307,29 @@ static int export(struct fm_admin *admin)
 static const struct fm_grammar_option report_options[FM_GRAMMAR_OPTTABLE] = {
     RANGE_OPTIONS,
     [R_FORMAT] = {"format", .flags = FM_GRAMMAR_REFUSED,
-        .invalid = "--format and --out are for export", .help = "export only"},
+        .invalid = N_("--format and --out are for export"),
+        .help = N_("export only")},
     [R_OUT] = {"out", .flags = FM_GRAMMAR_REFUSED,
-        .invalid = "--format and --out are for export", .help = "export only"},
+        .invalid = N_("--format and --out are for export"),
+        .help = N_("export only")},
 };
 
 static const struct fm_grammar_option export_options[FM_GRAMMAR_OPTTABLE] = {
     RANGE_OPTIONS,
-    [R_FORMAT] = {"format", .help = "csv (default) or json"},
+    [R_FORMAT] = {"format", .help = N_("csv (default) or json")},
     [R_OUT] = {"out",
-        .help = "write to this file, whole or not at all (default: "
-                "standard output)"},
+        .help = N_("write to this file, whole or not at all (default: "
+                   "standard output)")},
 };
 
 static const struct fm_grammar_command report_commands[] = {
     {"report", "usage",
         "--by user|department|printer --from DATE --to DATE [--json]",
-        "pages and costs per user, department or printer", FM_GRAMMAR_STORE,
+        N_("pages and costs per user, department or printer"), FM_GRAMMAR_STORE,
         .run = report_usage, .options = report_options,
-        .missing = "--by, --from and --to are required"},
+        .missing = N_("--by, --from and --to are required")},
     {"report", "overdrawn", "[--json]",
-        "commits that left a restricted account below its overdraft",
+        N_("commits that left a restricted account below its overdraft"),
         FM_GRAMMAR_STORE, .run = report_overdrawn,
         .operands = FM_ADMIN_NO_OPERANDS},
 };
@@ -337,9 +339,9 @@ static const struct fm_grammar_command export_commands[] = {
     {"export", NULL,
         "--by department|user --from DATE --to DATE [--format csv|json] "
         "[--out FILE]",
-        "finance export (dates inclusive)", 0, .run = export,
+        N_("finance export (dates inclusive)"), 0, .run = export,
         .options = export_options,
-        .missing = "--by, --from and --to are required"},
+        .missing = N_("--by, --from and --to are required")},
 };
 
 const struct fm_admin_group fm_admin_group_report =

@@ -38,21 +38,98 @@ static const struct fm_admin_group *const groups[] = {
     &fm_admin_group_auth,
 };
 
+/*
+ * One command for --help: its words and synopsis, its summary and, for
+ * GROUP [VERB] --help, its options, their help aligned in one column
+ * measured in cells (the names are ASCII, the help may be French).
+ */
+static void
+print_command(FILE *f, const struct fm_grammar_command *c, bool options)
+{
+	const struct fm_grammar_option *o = c->options;
+	char names[FM_GRAMMAR_OPTMAX][96];
+	size_t widest = 0;
+	int n = 0;
+
+	fprintf(f, "  %s%s%s %s\n      %s\n", c->group, c->verb ? " " : "",
+	    c->verb ? c->verb : "", c->synopsis, _(c->summary));
+	if (!options || o == NULL)
+		return;
+	for (n = 0; n < FM_GRAMMAR_OPTMAX && o[n].name != NULL; n++) {
+		size_t w;
+
+		char letter[8] = "";
+
+		if (o[n].letter != 0)
+			snprintf(letter, sizeof(letter), "-%c, ", o[n].letter);
+		snprintf(names[n], sizeof(names[n]), "%s--%s%s%s", letter,
+		    o[n].name, o[n].alias ? ", --" : "",
+		    o[n].alias ? o[n].alias : "");
+		w = fm_i18n_width(names[n], strlen(names[n]));
+		if (w > widest)
+			widest = w;
+	}
+	for (int i = 0; i < n; i++) {
+		size_t w = fm_i18n_width(names[i], strlen(names[i]));
+
+		fprintf(f, "        %s%*s  %s\n", names[i], (int)(widest - w),
+		    "", o[i].help ? _(o[i].help) : "");
+	}
+}
+
 static void
 print_help(FILE *f)
 {
-	fputs("usage: followme-admin [-c FILE] [--json] GROUP VERB [ARGS]\n\n"
-	      "Commands:\n",
-	    f);
+	fprintf(f,
+	    "%s followme-admin [-c FILE] [--json] GROUP VERB [ARGS]\n\n%s\n",
+	    _("usage:"), _("Commands:"));
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
+		for (size_t i = 0; i < groups[g]->count; i++)
+			print_command(f, &groups[g]->commands[i], false);
+	fprintf(f, "\n%s\n", _("See followme-admin(8)."));
+}
+
+/*
+ * GROUP --help and GROUP VERB --help: that group's commands (or that
+ * one) with their options, on stdout.  False if there is no such group
+ * or command, for the caller to say so.
+ */
+static bool
+print_group_help(const char *group, const char *verb)
+{
+	bool found = false;
+
 	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
 		for (size_t i = 0; i < groups[g]->count; i++) {
 			const struct fm_grammar_command *c =
 			    &groups[g]->commands[i];
-			fprintf(f, "  %s%s%s %s\n      %s\n", c->group,
-			    c->verb ? " " : "", c->verb ? c->verb : "",
-			    c->synopsis, c->summary);
+
+			if (strcmp(c->group, group) != 0 ||
+			    (verb != NULL &&
+			        (c->verb == NULL ||
+			            strcmp(c->verb, verb) != 0)))
+				continue;
+			if (!found)
+				printf("%s followme-admin [-c FILE] [--json] "
+				       "%s%s%s "
+				       "[ARGS]\n\n",
+				    _("usage:"), group,
+				    verb          ? " "
+				        : c->verb ? " VERB"
+				                  : "",
+				    verb ? verb : "");
+			found = true;
+			print_command(stdout, c, true);
 		}
-	fputs("\nSee followme-admin(8).\n", f);
+	if (found)
+		printf("\n%s\n", _("See followme-admin(8)."));
+	return found;
+}
+
+static bool
+is_help(const char *word)
+{
+	return strcmp(word, "-h") == 0 || strcmp(word, "--help") == 0;
 }
 
 static const struct fm_grammar_command *
@@ -133,6 +210,11 @@ dispatch(struct fm_admin *admin, int argc, char **argv, char **args)
 		print_help(stderr);
 		return FM_ADMIN_USAGE;
 	}
+	if ((nargs == 2 && is_help(args[1]) &&
+	        print_group_help(args[0], NULL)) ||
+	    (nargs == 3 && is_help(args[2]) &&
+	        print_group_help(args[0], args[1])))
+		return FM_ADMIN_OK;
 	cmd = find_command(args[0], nargs > 1 ? args[1] : NULL, &known);
 	if (cmd == NULL) {
 		if (known && nargs > 1)

@@ -13,11 +13,14 @@
 #include <string.h>
 
 #include "common/conf.h"
+#include "common/i18n.h"
 #include "common/money.h"
 #include "quota/period.h"
 
-static const char unknown_option[] = "unknown or incomplete option %s";
-static const char unexpected[] = "unexpected argument '%s'";
+/* Marked for translation; fm_grammar_print_error() translates. */
+#define UNKNOWN_OPTION N_("unknown or incomplete option %s")
+#define UNEXPECTED N_("unexpected argument '%s'")
+#define BAD_TABLE N_("bad command table or arguments")
 
 #define AMBIGUOUS (-2)
 
@@ -154,7 +157,7 @@ take_value(struct walk *w, int argc, char *const *argv, int *i, int o,
 	else if (*i + 1 < argc)
 		value = argv[++*i];
 	else
-		return fail(w->args, unknown_option, word);
+		return fail(w->args, UNKNOWN_OPTION, word);
 	w->last_option_word = argv[*i];
 	return set_option(w, o, value);
 }
@@ -169,11 +172,11 @@ read_long(struct walk *w, int argc, char *const *argv, int *i)
 	    w->cmd->options, name, eq ? (size_t)(eq - name) : strlen(name));
 
 	if (o < 0)
-		return fail(w->args, unknown_option, word);
+		return fail(w->args, UNKNOWN_OPTION, word);
 	if (w->cmd->options[o].kind != FM_GRAMMAR_FLAG)
 		return take_value(w, argc, argv, i, o, eq ? eq + 1 : NULL);
 	if (eq != NULL)
-		return fail(w->args, unknown_option, word);
+		return fail(w->args, UNKNOWN_OPTION, word);
 	w->last_option_word = word;
 	return set_option(w, o, "");
 }
@@ -194,7 +197,7 @@ read_short(struct walk *w, int argc, char *const *argv, int *i)
 		int o = find_short(w->cmd->options, *p);
 
 		if (o < 0)
-			return fail(w->args, unknown_option,
+			return fail(w->args, UNKNOWN_OPTION,
 			    p[1] == '\0' ? word : before);
 		if (w->cmd->options[o].kind != FM_GRAMMAR_FLAG)
 			return take_value(
@@ -233,7 +236,7 @@ static bool
 read_exact(struct walk *w, int argc, char *const *argv)
 {
 	const char *error =
-	    w->cmd->operands.error ? w->cmd->operands.error : unexpected;
+	    w->cmd->operands.error ? w->cmd->operands.error : UNEXPECTED;
 	const struct fm_grammar_option *opts = w->cmd->options;
 
 	if (argc == 1)
@@ -260,7 +263,7 @@ check_operands(struct walk *w)
 	struct fm_grammar_args *args = w->args;
 
 	if (args->noperands < n->min || args->noperands > n->max)
-		return fail(args, n->error ? n->error : unexpected,
+		return fail(args, n->error ? n->error : UNEXPECTED,
 		    args->noperands > n->max ? args->operand[n->max].text : "");
 	for (int i = 0; n->each != NULL && i < args->noperands; i++)
 		if (!check_value(n->each, &args->operand[i]))
@@ -289,8 +292,9 @@ check_options(struct walk *w)
 		    opts[i].missing == NULL &&
 		    is_missing(&opts[i], &args->opt[i]))
 			return fail(args,
-			    w->cmd->missing ? w->cmd->missing
-			                    : "a required option is missing",
+			    w->cmd->missing
+			        ? w->cmd->missing
+			        : N_("a required option is missing"),
 			    "");
 	for (i = 0; opts[i].name != NULL; i++) {
 		struct fm_grammar_value *v = &args->opt[i];
@@ -328,10 +332,10 @@ fm_grammar_parse(const struct fm_grammar_command *cmd, int argc,
 		return false;
 	memset(args, 0, sizeof(*args));
 	if (cmd == NULL || argv == NULL || argc < 1 || !table_fits(cmd))
-		return fail(args, "bad command table or arguments", "");
+		return fail(args, BAD_TABLE, "");
 	for (int i = 0; i < argc; i++)
 		if (argv[i] == NULL)
-			return fail(args, "bad command table or arguments", "");
+			return fail(args, BAD_TABLE, "");
 	w = (struct walk){cmd, args, NULL, argv[0], 0};
 	if ((cmd->flags & FM_GRAMMAR_EXACT) != 0) {
 		if (!read_exact(&w, argc, argv))
@@ -349,8 +353,8 @@ fm_grammar_print_error(FILE *f, const struct fm_grammar_args *args)
 
 	if (f == NULL)
 		return;
-	error =
-	    args != NULL && args->error != NULL ? args->error : "bad arguments";
+	error = args != NULL && args->error != NULL ? _(args->error)
+	                                            : _("bad arguments");
 	if ((at = strstr(error, "%s")) == NULL) {
 		fputs(error, f);
 		return;

@@ -373,44 +373,47 @@ privacy_anonymise(struct fm_admin *admin)
 }
 
 static const struct fm_grammar_option list_options[FM_GRAMMAR_OPTTABLE] = {
-    [LIST_USER] = {"user", .help = "only the jobs of this owner"},
-    [LIST_STATE] = {"state", .help = "jobs in this state instead of held ones"},
+    [LIST_USER] = {"user", .help = N_("only the jobs of this owner")},
+    [LIST_STATE] = {"state",
+        .help = N_("jobs in this state instead of held ones")},
     [LIST_ALL] = {"all", .kind = FM_GRAMMAR_FLAG,
-        .help = "jobs in every state"},
+        .help = N_("jobs in every state")},
 };
 
 static const struct fm_grammar_option anonymise_options[FM_GRAMMAR_OPTTABLE] = {
     [ANONYMISE_OLDER_THAN] = {"older-than", .kind = FM_GRAMMAR_INTEGER,
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
-        .invalid = "--older-than is a number of days (0 to 36500)",
-        .missing = "--older-than DAYS is required", .min = 0, .max = 36500,
-        .help = "jobs that ended this many days ago or more"},
+        .invalid = N_("--older-than is a number of days (0 to 36500)"),
+        .missing = N_("--older-than DAYS is required"), .min = 0, .max = 36500,
+        .help = N_("jobs that ended this many days ago or more")},
 };
 
 static const struct fm_grammar_option job_id = {"ID",
-    .kind = FM_GRAMMAR_INTEGER, .invalid = "'%s' is not a job id", .min = 1,
-    .max = INT64_MAX, .help = "a job number"};
+    .kind = FM_GRAMMAR_INTEGER, .invalid = N_("'%s' is not a job id"), .min = 1,
+    .max = INT64_MAX, .help = N_("a job number")};
 
 static const struct fm_grammar_command jobs_commands[] = {
     {"jobs", "list", "[--user USER] [--state STATE | --all] [--json]",
-        "list held jobs (or jobs in STATE, or all)", FM_GRAMMAR_STORE,
+        N_("list held jobs (or jobs in STATE, or all)"), FM_GRAMMAR_STORE,
         .run = jobs_list, .options = list_options},
-    {"jobs", "show", "ID [--json]", "show one job, its documents and history",
-        FM_GRAMMAR_STORE, .run = jobs_show,
-        .operands = {1, 1, "expected one job id", &job_id}},
-    {"jobs", "delete", "ID", "delete a held job and destroy its data",
+    {"jobs", "show", "ID [--json]",
+        N_("show one job, its documents and history"), FM_GRAMMAR_STORE,
+        .run = jobs_show,
+        .operands = {1, 1, N_("expected one job id"), &job_id}},
+    {"jobs", "delete", "ID", N_("delete a held job and destroy its data"),
         FM_GRAMMAR_STORE, .run = jobs_delete,
-        .operands = {1, 1, "expected one job id", &job_id}},
+        .operands = {1, 1, N_("expected one job id"), &job_id}},
     {"jobs", "purge-expired", "",
-        "expire every held job past its expiry time now", FM_GRAMMAR_STORE,
+        N_("expire every held job past its expiry time now"), FM_GRAMMAR_STORE,
         .run = jobs_purge_expired, .operands = FM_ADMIN_NO_OPERANDS},
 };
 
 static const struct fm_grammar_command privacy_commands[] = {
     {"privacy", "anonymise", "--older-than DAYS",
-        "remove titles and hosts of jobs that ended DAYS ago", FM_GRAMMAR_STORE,
-        .run = privacy_anonymise, .options = anonymise_options,
-        .operands = {0, 0, "--older-than DAYS is required", NULL}},
+        N_("remove titles and hosts of jobs that ended DAYS ago"),
+        FM_GRAMMAR_STORE, .run = privacy_anonymise,
+        .options = anonymise_options,
+        .operands = {0, 0, N_("--older-than DAYS is required"), NULL}},
 };
 
 const struct fm_admin_group fm_admin_group_jobs = FM_ADMIN_GROUP(jobs_commands);

@@ -97,36 +97,38 @@ period_close(struct fm_admin *admin)
 static const struct fm_grammar_option refund_options[FM_GRAMMAR_OPTTABLE] = {
     [REFUND_REASON] = {"reason",
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONEMPTY,
-        .missing = "--reason is required", .help = "why, for the ledger"},
+        .missing = N_("--reason is required"),
+        .help = N_("why, for the ledger")},
 };
 
 static const struct fm_grammar_option close_options[FM_GRAMMAR_OPTTABLE] = {
     [CLOSE_TO] = {"to", .kind = FM_GRAMMAR_DATE, .flags = FM_GRAMMAR_REQUIRED,
-        .invalid = "--to DATE (YYYY-MM-DD) is required",
-        .missing = "--to DATE (YYYY-MM-DD) is required",
-        .help = "the last day to close"},
+        .invalid = N_("--to DATE (YYYY-MM-DD) is required"),
+        .missing = N_("--to DATE (YYYY-MM-DD) is required"),
+        .help = N_("the last day to close")},
 };
 
 static const struct fm_grammar_option job_id = {"JOB",
-    .kind = FM_GRAMMAR_INTEGER, .invalid = "expected one job id", .min = 1,
-    .max = INT64_MAX, .help = "a job number"};
+    .kind = FM_GRAMMAR_INTEGER, .invalid = N_("expected one job id"), .min = 1,
+    .max = INT64_MAX, .help = N_("a job number")};
 
 static const struct fm_grammar_command refund_commands[] = {
-    {"refund", NULL, "JOB --reason TEXT", "give back what a job was charged",
-        FM_GRAMMAR_STORE, .run = refund, .options = refund_options,
-        .operands = {1, 1, "expected one job id", &job_id}},
+    {"refund", NULL, "JOB --reason TEXT",
+        N_("give back what a job was charged"), FM_GRAMMAR_STORE, .run = refund,
+        .options = refund_options,
+        .operands = {1, 1, N_("expected one job id"), &job_id}},
 };
 
 static const struct fm_grammar_command ledger_commands[] = {
     {"ledger", "verify", "[--json]",
-        "check the ledger's keyed chain and cached balances",
+        N_("check the ledger's keyed chain and cached balances"),
         FM_GRAMMAR_STORE | FM_GRAMMAR_KEY, .run = ledger_verify,
         .operands = FM_ADMIN_NO_OPERANDS},
 };
 
 static const struct fm_grammar_command period_commands[] = {
     {"period", "close", "--to DATE",
-        "close every day through DATE so its exports never change",
+        N_("close every day through DATE so its exports never change"),
         FM_GRAMMAR_STORE, .run = period_close, .options = close_options},
 };
 

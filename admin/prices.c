@@ -143,54 +143,55 @@ price_history(struct fm_admin *admin)
 
 static const struct fm_grammar_option set_options[FM_GRAMMAR_OPTTABLE] = {
     [SET_PRINTER] = {"printer",
-        .help = "the printer's list (default: the default list)"},
+        .help = N_("the printer's list (default: the default list)")},
     [SET_MEDIA] = {"media", .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
-        .invalid = "unknown media '%s' (A4, A3, A5, Letter, Legal, "
-                   "Tabloid)",
-        .valid = fm_price_media_is_valid, .help = "media size"},
+        .invalid = N_("unknown media '%s' (A4, A3, A5, Letter, Legal, "
+                      "Tabloid)"),
+        .valid = fm_price_media_is_valid, .help = N_("media size")},
     [SET_COLOUR] = {"colour", .alias = "color", .kind = FM_GRAMMAR_CHOICE,
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
-        .invalid = "--colour is mono or colour", .choices = colours,
-        .help = "mono or colour"},
+        .invalid = N_("--colour is mono or colour"), .choices = colours,
+        .help = N_("mono or colour")},
     [SET_SIDES] = {"sides", .kind = FM_GRAMMAR_CHOICE,
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
-        .invalid = "--sides is simplex or duplex", .choices = sides,
-        .help = "simplex or duplex"},
+        .invalid = N_("--sides is simplex or duplex"), .choices = sides,
+        .help = N_("simplex or duplex")},
     [SET_PER] = {"per", .kind = FM_GRAMMAR_CHOICE, .flags = FM_GRAMMAR_AT_ONCE,
-        .invalid = "--per is impression or sheet", .choices = units,
-        .help = "what the amount is charged for (default impression)"},
+        .invalid = N_("--per is impression or sheet"), .choices = units,
+        .help = N_("what the amount is charged for (default impression)")},
     [SET_AMOUNT] = {"amount", .kind = FM_GRAMMAR_MONEY,
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_AT_ONCE,
-        .invalid = "'%s' is not an amount (like 0.05)", .help = "the price"},
+        .invalid = N_("'%s' is not an amount (like 0.05)"),
+        .help = N_("the price")},
 };
 
 static const struct fm_grammar_option show_options[FM_GRAMMAR_OPTTABLE] = {
     [SHOW_PRINTER] = {"printer",
-        .help = "the list this printer is charged with"},
+        .help = N_("the list this printer is charged with")},
     [SHOW_VERSION] = {"version", .kind = FM_GRAMMAR_INTEGER,
-        .flags = FM_GRAMMAR_AT_ONCE, .invalid = "'%s' is not a version",
+        .flags = FM_GRAMMAR_AT_ONCE, .invalid = N_("'%s' is not a version"),
         .min = 1, .max = INT32_MAX,
-        .help = "this version instead of the current one"},
+        .help = N_("this version instead of the current one")},
 };
 
 static const struct fm_grammar_option history_options[FM_GRAMMAR_OPTTABLE] = {
     [HISTORY_PRINTER] = {"printer",
-        .help = "the printer's list (default: the default list)"},
+        .help = N_("the printer's list (default: the default list)")},
 };
 
 static const struct fm_grammar_command commands[] = {
     {"price", "set",
         "[--printer P] --media SIZE --colour mono|colour --sides "
         "simplex|duplex [--per impression|sheet] --amount A",
-        "set one price; makes a new version of the printer's list (default "
-        "list without --printer)",
+        N_("set one price; makes a new version of the printer's list (default "
+           "list without --printer)"),
         FM_GRAMMAR_STORE, .run = price_set, .options = set_options,
-        .missing = "--media, --colour, --sides and --amount are required"},
+        .missing = N_("--media, --colour, --sides and --amount are required")},
     {"price", "show", "[--printer P] [--version N] [--json]",
-        "show the price list a printer uses now (or a version)",
+        N_("show the price list a printer uses now (or a version)"),
         FM_GRAMMAR_STORE, .run = price_show, .options = show_options},
     {"price", "history", "[--printer P] [--json]",
-        "list the versions of a price list", FM_GRAMMAR_STORE,
+        N_("list the versions of a price list"), FM_GRAMMAR_STORE,
         .run = price_history, .options = history_options},
 };
 

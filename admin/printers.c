@@ -56,17 +56,17 @@ printer_list(struct fm_admin *admin)
 
 static const struct fm_grammar_option add_options[FM_GRAMMAR_OPTTABLE] = {
     [ADD_URI] = {"uri", .alias = "queue", .flags = FM_GRAMMAR_REQUIRED,
-        .missing = "--uri or --queue is required",
-        .help = "the printer's ipp:// or ipps:// URI, or a CUPS queue"},
-    [ADD_LOCATION] = {"location", .help = "where it stands"},
+        .missing = N_("--uri or --queue is required"),
+        .help = N_("the printer's ipp:// or ipps:// URI, or a CUPS queue")},
+    [ADD_LOCATION] = {"location", .help = N_("where it stands")},
 };
 
 static const struct fm_grammar_command commands[] = {
     {"printer", "add", "NAME --uri URI|--queue QUEUE [--location TEXT]",
-        "add a printer jobs can be released to", FM_GRAMMAR_STORE,
+        N_("add a printer jobs can be released to"), FM_GRAMMAR_STORE,
         .run = printer_add, .options = add_options,
-        .operands = {1, 1, "expected one printer name", NULL}},
-    {"printer", "list", "[--json]", "list printers", FM_GRAMMAR_STORE,
+        .operands = {1, 1, N_("expected one printer name"), NULL}},
+    {"printer", "list", "[--json]", N_("list printers"), FM_GRAMMAR_STORE,
         .run = printer_list, .operands = FM_ADMIN_NO_OPERANDS},
 };
 

@@ -72,15 +72,17 @@ project_list(struct fm_admin *admin)
 
 static const struct fm_grammar_command commands[] = {
     {"project", "add", "CODE",
-        "add a project account jobs can be charged to (job-account-id)",
+        N_("add a project account jobs can be charged to (job-account-id)"),
         FM_GRAMMAR_STORE, .run = project_add,
-        .operands = {1, 1, "expected one project code", NULL}},
+        .operands = {1, 1, N_("expected one project code"), NULL}},
     {"project", "allow", "CODE LOGIN",
-        "let a user charge a project (or another department)", FM_GRAMMAR_STORE,
-        .run = project_allow,
-        .operands = {2, 2, "expected an account code and a login name", NULL}},
-    {"project", "list", "[--json]", "list project accounts", FM_GRAMMAR_STORE,
-        .run = project_list, .operands = FM_ADMIN_NO_OPERANDS},
+        N_("let a user charge a project (or another department)"),
+        FM_GRAMMAR_STORE, .run = project_allow,
+        .operands = {2, 2, N_("expected an account code and a login name"),
+            NULL}},
+    {"project", "list", "[--json]", N_("list project accounts"),
+        FM_GRAMMAR_STORE, .run = project_list,
+        .operands = FM_ADMIN_NO_OPERANDS},
 };
 
 const struct fm_admin_group fm_admin_group_project = FM_ADMIN_GROUP(commands);

@@ -33,22 +33,23 @@ enum {
 	T_NOW
 };
 
-#define UNREAD "accepted, not read by this command"
+#define UNREAD N_("accepted, not read by this command")
 
 #define TARGET_OPTIONS                                                         \
-	[T_USER] = {"user", .help = "a user's account"},                       \
+	[T_USER] = {"user", .help = N_("a user's account")},                   \
 	[T_DEPARTMENT] = {"department", .alias = "project",                    \
-	    .help = "a department's or a project's account"},                  \
+	    .help = N_("a department's or a project's account")},              \
 	[T_RESTRICTED] = {"restricted", .kind = FM_GRAMMAR_FLAG,               \
-	    .help = "may not go below minus the overdraft"},                   \
+	    .help = N_("may not go below minus the overdraft")},               \
 	[T_UNRESTRICTED] = {"unrestricted", .kind = FM_GRAMMAR_FLAG,           \
-	    .help = "charged without limit"}
+	    .help = N_("charged without limit")}
 
 /* What grant and adjust read besides the account and the amount. */
 #define ADD_OPTIONS                                                            \
 	[T_REASON] = {"reason",                                                \
 	    .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONEMPTY,                \
-	    .missing = "--reason is required", .help = "why, for the ledger"}, \
+	    .missing = N_("--reason is required"),                             \
+	    .help = N_("why, for the ledger")},                                \
 	[T_PERIOD] = {"period", .help = UNREAD},                               \
 	[T_CAP] = {"cap", .help = UNREAD},                                     \
 	[T_OVERDRAFT] = {"overdraft", .help = UNREAD}
@@ -261,8 +262,8 @@ static const struct fm_table_column balance_columns[A_NCOLUMNS] = {
     FM_ADMIN_ACCOUNT_COLUMNS_AT(A_ACCOUNT),
     FM_TABLE_JSON(A_AVAILABLE, "available", TEXT)};
 
-static const char balance_operands[] =
-    "expected 'user LOGIN', 'department CODE' or 'project CODE'";
+#define BALANCE_OPERANDS                                                       \
+	N_("expected 'user LOGIN', 'department CODE' or 'project CODE'")
 
 static int
 balance(struct fm_admin *admin)
@@ -275,7 +276,7 @@ balance(struct fm_admin *admin)
 
 	if (strcmp(word, "user") != 0 && strcmp(word, "department") != 0 &&
 	    strcmp(word, "dept") != 0 && strcmp(word, "project") != 0)
-		return fm_admin_usage(admin, "%s", balance_operands);
+		return fm_admin_usage(admin, "%s", _(BALANCE_OPERANDS));
 	kind = word[0] == 'u' ? "user"
 	    : word[0] == 'p'  ? "project"
 	                      : "department";
@@ -318,18 +319,19 @@ static const struct fm_grammar_option set_options[FM_GRAMMAR_OPTTABLE] = {
     TARGET_OPTIONS,
     [T_AMOUNT] = {"amount", .kind = FM_GRAMMAR_MONEY,
         .flags = FM_GRAMMAR_REQUIRED,
-        .invalid = "--amount must be an amount of 0 or more, like 10.00",
-        .missing = "--amount must be an amount of 0 or more, like 10.00",
-        .help = "what each period brings (0 removes the allocation)"},
+        .invalid = N_("--amount must be an amount of 0 or more, like 10.00"),
+        .missing = N_("--amount must be an amount of 0 or more, like 10.00"),
+        .help = N_("what each period brings (0 removes the allocation)")},
     [T_REASON] = {"reason", .help = UNREAD},
-    [T_PERIOD] = {"period", .invalid = "--period is daily, weekly or monthly",
-        .valid = is_period, .help = "daily, weekly or monthly (default)"},
+    [T_PERIOD] = {"period",
+        .invalid = N_("--period is daily, weekly or monthly"),
+        .valid = is_period, .help = N_("daily, weekly or monthly (default)")},
     [T_CAP] = {"cap", .kind = FM_GRAMMAR_MONEY,
-        .invalid = "--cap must be an amount of 0 or more (0: no cap)",
-        .help = "no allocation raises the balance above this"},
+        .invalid = N_("--cap must be an amount of 0 or more (0: no cap)"),
+        .help = N_("no allocation raises the balance above this")},
     [T_OVERDRAFT] = {"overdraft", .help = UNREAD},
     [T_NOW] = {"now", .kind = FM_GRAMMAR_FLAG,
-        .help = "credit what this period is owed now (after a raise)"},
+        .help = N_("credit what this period is owed now (after a raise)")},
 };
 
 static const struct fm_grammar_option limit_options[FM_GRAMMAR_OPTTABLE] = {
@@ -339,17 +341,17 @@ static const struct fm_grammar_option limit_options[FM_GRAMMAR_OPTTABLE] = {
     [T_PERIOD] = {"period", .help = UNREAD},
     [T_CAP] = {"cap", .help = UNREAD},
     [T_OVERDRAFT] = {"overdraft", .kind = FM_GRAMMAR_MONEY,
-        .invalid = "--overdraft must be an amount of 0 or more",
-        .help = "how far below zero a restricted account may go"},
+        .invalid = N_("--overdraft must be an amount of 0 or more"),
+        .help = N_("how far below zero a restricted account may go")},
 };
 
 static const struct fm_grammar_option grant_options[FM_GRAMMAR_OPTTABLE] = {
     TARGET_OPTIONS,
     [T_AMOUNT] = {"amount", .kind = FM_GRAMMAR_MONEY,
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONZERO,
-        .invalid = "--amount must be a positive amount, like 5.00",
-        .missing = "--amount must be a positive amount, like 5.00",
-        .help = "what to add"},
+        .invalid = N_("--amount must be a positive amount, like 5.00"),
+        .missing = N_("--amount must be a positive amount, like 5.00"),
+        .help = N_("what to add")},
     ADD_OPTIONS,
 };
 
@@ -357,52 +359,54 @@ static const struct fm_grammar_option adjust_options[FM_GRAMMAR_OPTTABLE] = {
     TARGET_OPTIONS,
     [T_AMOUNT] = {"amount", .kind = FM_GRAMMAR_MONEY,
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONZERO | FM_GRAMMAR_SIGNED,
-        .invalid = "--amount must be a non-zero amount, like -2.50",
-        .missing = "--amount must be a non-zero amount, like -2.50",
-        .help = "what to add, or take away if negative"},
+        .invalid = N_("--amount must be a non-zero amount, like -2.50"),
+        .missing = N_("--amount must be a non-zero amount, like -2.50"),
+        .help = N_("what to add, or take away if negative")},
     ADD_OPTIONS,
 };
 
 static const struct fm_grammar_option policy_options[FM_GRAMMAR_OPTTABLE] = {
-    [POLICY_PAYER] = {"payer", .help = "user-first or department-first"},
-    [POLICY_NEW_USERS] = {"new-users", .help = "restricted or unrestricted"},
-    [POLICY_CURRENCY] = {"currency", .help = "ISO 4217 code"},
+    [POLICY_PAYER] = {"payer", .help = N_("user-first or department-first")},
+    [POLICY_NEW_USERS] = {"new-users",
+        .help = N_("restricted or unrestricted")},
+    [POLICY_CURRENCY] = {"currency", .help = N_("ISO 4217 code")},
 };
 
 static const struct fm_grammar_command quota_commands[] = {
     {"quota", "set",
         "--user L|--department C|--project P --amount A [--period "
         "daily|weekly|monthly] [--cap A] [--now]",
-        "allocate A every period, up to the cap (amount 0 removes it)",
+        N_("allocate A every period, up to the cap (amount 0 removes it)"),
         FM_GRAMMAR_STORE, .run = quota_set, .options = set_options},
     {"quota", "limit",
         "--user L|--department C|--project P [--restricted|--unrestricted] "
         "[--overdraft A]",
-        "set whether an account may go below zero, and how far",
+        N_("set whether an account may go below zero, and how far"),
         FM_GRAMMAR_STORE, .run = quota_limit, .options = limit_options},
     {"quota", "grant",
         "--user L|--department C|--project P --amount A --reason TEXT",
-        "add money to an account", FM_GRAMMAR_STORE, .run = quota_add,
+        N_("add money to an account"), FM_GRAMMAR_STORE, .run = quota_add,
         .options = grant_options},
     {"quota", "adjust",
         "--user L|--department C|--project P --amount A --reason TEXT",
-        "correct a balance (A may be negative)", FM_GRAMMAR_STORE,
+        N_("correct a balance (A may be negative)"), FM_GRAMMAR_STORE,
         .run = quota_add, .options = adjust_options},
     {"quota", "policy",
         "[--payer user-first|department-first] [--new-users "
         "restricted|unrestricted] [--currency CODE] [--json]",
-        "show or change the site policy", FM_GRAMMAR_STORE, .run = quota_policy,
-        .options = policy_options},
+        N_("show or change the site policy"), FM_GRAMMAR_STORE,
+        .run = quota_policy, .options = policy_options},
     {"quota", "run-allocations", "",
-        "credit the allocations of the current period now (idempotent)",
+        N_("credit the allocations of the current period now (idempotent)"),
         FM_GRAMMAR_STORE, .run = quota_run_allocations,
         .operands = FM_ADMIN_NO_OPERANDS},
 };
 
 static const struct fm_grammar_command balance_commands[] = {
     {"balance", NULL, "user LOGIN|department CODE|project CODE [--json]",
-        "show an account's balance, reservations and limit", FM_GRAMMAR_STORE,
-        .run = balance, .operands = {2, 2, balance_operands, NULL}},
+        N_("show an account's balance, reservations and limit"),
+        FM_GRAMMAR_STORE, .run = balance,
+        .operands = {2, 2, BALANCE_OPERANDS, NULL}},
 };
 
 const struct fm_admin_group fm_admin_group_quota =

@@ -246,7 +246,7 @@ terminal_remove(struct fm_admin *admin)
 
 enum { UNLOCK_USER, UNLOCK_TERMINAL };
 
-static const char unlock_usage[] = "expected --user USER or --terminal NAME";
+#define UNLOCK_USAGE N_("expected --user USER or --terminal NAME")
 
 static int
 auth_unlock(struct fm_admin *admin)
@@ -258,7 +258,7 @@ auth_unlock(struct fm_admin *admin)
 	int n;
 
 	if (name == NULL)
-		return fm_admin_usage(admin, "%s", unlock_usage);
+		return fm_admin_usage(admin, "%s", _(UNLOCK_USAGE));
 	n = fm_authlog_clear(admin->store,
 	    which == UNLOCK_USER ? FM_AUTHLOG_USER : FM_AUTHLOG_TERMINAL, name);
 	if (n < 0)
@@ -273,44 +273,44 @@ auth_unlock(struct fm_admin *admin)
 static const struct fm_grammar_option add_options[FM_GRAMMAR_OPTTABLE] = {
     [ADD_PRINTER] = {"printer",
         .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONEMPTY,
-        .missing = "--printer is required",
-        .help = "the printer it releases to: a printer added with "
-                "printer add, a CUPS queue or an ipp:// URI"},
+        .missing = N_("--printer is required"),
+        .help = N_("the printer it releases to: a printer added with "
+                   "printer add, a CUPS queue or an ipp:// URI")},
     [ADD_OUT] = {"out", .flags = FM_GRAMMAR_NONEMPTY,
-        .help = "the new directory its key and certificates are written "
-                "to, for copying to the terminal (default: "
-                "terminal-NAME in the current directory)"},
+        .help = N_("the new directory its key and certificates are written "
+                   "to, for copying to the terminal (default: "
+                   "terminal-NAME in the current directory)")},
 };
 
 static const struct fm_grammar_option list_options[FM_GRAMMAR_OPTTABLE] = {
     [LIST_ALL] = {"all", .kind = FM_GRAMMAR_FLAG,
-        .help = "removed terminals too"},
+        .help = N_("removed terminals too")},
 };
 
 static const struct fm_grammar_option unlock_options[FM_GRAMMAR_OPTTABLE] = {
-    [UNLOCK_USER] = {"user", .help = "the user locked out"},
-    [UNLOCK_TERMINAL] = {"terminal", .help = "the terminal locked out"},
+    [UNLOCK_USER] = {"user", .help = N_("the user locked out")},
+    [UNLOCK_TERMINAL] = {"terminal", .help = N_("the terminal locked out")},
 };
 
 static const struct fm_grammar_command terminal_commands[] = {
     {"terminal", "add", "NAME --printer PRINTER [--out DIR]",
-        "create a release terminal's certificate, bound to a printer", 0,
+        N_("create a release terminal's certificate, bound to a printer"), 0,
         .run = terminal_add, .options = add_options,
-        .operands = {1, 1, "expected one terminal name", NULL}},
+        .operands = {1, 1, N_("expected one terminal name"), NULL}},
     {"terminal", "list", "[--all] [--json]",
-        "list terminals (--all: removed ones too)",
+        N_("list terminals (--all: removed ones too)"),
         FM_GRAMMAR_STORE | FM_GRAMMAR_EXACT, .run = terminal_list,
         .options = list_options},
-    {"terminal", "remove", "NAME", "refuse a terminal from now on",
+    {"terminal", "remove", "NAME", N_("refuse a terminal from now on"),
         FM_GRAMMAR_STORE, .run = terminal_remove,
-        .operands = {1, 1, "expected one terminal name", NULL}},
+        .operands = {1, 1, N_("expected one terminal name"), NULL}},
 };
 
 static const struct fm_grammar_command auth_commands[] = {
     {"auth", "unlock", "--user USER | --terminal NAME",
-        "end a lockout after failed logins",
+        N_("end a lockout after failed logins"),
         FM_GRAMMAR_STORE | FM_GRAMMAR_EXACT, .run = auth_unlock,
-        .options = unlock_options, .operands = {0, 0, unlock_usage, NULL}},
+        .options = unlock_options, .operands = {0, 0, UNLOCK_USAGE, NULL}},
 };
 
 const struct fm_admin_group fm_admin_group_terminal =

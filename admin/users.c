@@ -223,48 +223,51 @@ user_set_pin(struct fm_admin *admin)
 
 static const struct fm_grammar_option add_options[FM_GRAMMAR_OPTTABLE] = {
     [ADD_NAME] = {"name",
-        .help = "full name (default: from the system's user database)"},
+        .help = N_("full name (default: from the system's user database)")},
     [ADD_DEPARTMENT] = {"department",
-        .help = "code of the user's primary department"},
+        .help = N_("code of the user's primary department")},
 };
 
 static const struct fm_grammar_option list_options[FM_GRAMMAR_OPTTABLE] = {
     [LIST_DEPARTMENT] = {"department",
-        .help = "only the members of this department"},
+        .help = N_("only the members of this department")},
 };
 
 static const struct fm_grammar_command commands[] = {
     {"user", "add", "LOGIN [--name NAME] [--department CODE]",
-        "add a user (users are also added on first print)", FM_GRAMMAR_STORE,
-        .run = user_add, .options = add_options,
+        N_("add a user (users are also added on first print)"),
+        FM_GRAMMAR_STORE, .run = user_add, .options = add_options,
         .operands = FM_ADMIN_ONE_LOGIN},
-    {"user", "show", "LOGIN [--json]", "show a user and their balance",
+    {"user", "show", "LOGIN [--json]", N_("show a user and their balance"),
         FM_GRAMMAR_STORE, .run = user_show, .operands = FM_ADMIN_ONE_LOGIN},
-    {"user", "list", "[--department CODE] [--json]", "list users",
+    {"user", "list", "[--department CODE] [--json]", N_("list users"),
         FM_GRAMMAR_STORE, .run = user_list, .options = list_options},
     {"user", "set-department", "LOGIN CODE|none",
-        "set a user's primary department", FM_GRAMMAR_STORE,
+        N_("set a user's primary department"), FM_GRAMMAR_STORE,
         .run = user_set_department,
         .operands = {2, 2,
-            "expected a login name and a department code (or \"none\")", NULL}},
+            N_("expected a login name and a department code (or \"none\")"),
+            NULL}},
     {"user", "set-language", "LOGIN fr|en|none",
-        "set the language a user reads the terminals in", FM_GRAMMAR_STORE,
+        N_("set the language a user reads the terminals in"), FM_GRAMMAR_STORE,
         .run = user_set_language,
         .operands = {2, 2,
-            "expected a login name and a language (fr, en, or none for "
-            "each terminal's own)",
+            N_("expected a login name and a language (fr, en, or none for "
+               "each terminal's own)"),
             NULL}},
     {"user", "set-pin", "LOGIN  (PIN on standard input)",
-        "set a user's print PIN (4 to 8 digits)", FM_GRAMMAR_STORE,
+        N_("set a user's print PIN (4 to 8 digits)"), FM_GRAMMAR_STORE,
         .run = user_set_pin,
         .operands = {1, 1,
-            "expected one login name (the PIN is read from standard input, "
-            "never from the command line)",
+            N_("expected one login name (the PIN is read from standard input, "
+               "never from the command line)"),
             NULL}},
-    {"user", "enable", "LOGIN", "allow a user to print again", FM_GRAMMAR_STORE,
-        .run = user_set_enabled, .operands = FM_ADMIN_ONE_LOGIN},
-    {"user", "disable", "LOGIN", "refuse releases for a user", FM_GRAMMAR_STORE,
-        .run = user_set_enabled, .operands = FM_ADMIN_ONE_LOGIN},
+    {"user", "enable", "LOGIN", N_("allow a user to print again"),
+        FM_GRAMMAR_STORE, .run = user_set_enabled,
+        .operands = FM_ADMIN_ONE_LOGIN},
+    {"user", "disable", "LOGIN", N_("refuse releases for a user"),
+        FM_GRAMMAR_STORE, .run = user_set_enabled,
+        .operands = FM_ADMIN_ONE_LOGIN},
 };
 
 const struct fm_admin_group fm_admin_group_user = FM_ADMIN_GROUP(commands);

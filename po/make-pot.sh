@@ -10,13 +10,15 @@
 # release_failed(): the terminal looks them up in this same catalog to
 # translate them; followme-admin's messages are the formats of
 # fm_admin_fail(), fm_admin_done() and fm_admin_usage(), and what
-# fm_admin_list_end() says of an empty list.
+# fm_admin_list_end() says of an empty list; the command-line grammar's
+# messages and --help's summaries are N_() in the command tables, some
+# of them in headers (admin/admin.h).
 set -eu
 src=$1
 out=$2
 cd "$src"
 find common proto badge store quota spooler release terminal admin \
-	-name '*.c' | LC_ALL=C sort >"$out.files"
+	\( -name '*.c' -o -name '*.h' \) | LC_ALL=C sort >"$out.files"
 xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: \
 	--keyword=_ --keyword=N_ --keyword=P_:1,2 \
 	--keyword=send_ok:2 --keyword=send_error:3 --keyword=auth_fail:4 \

@@ -441,6 +441,31 @@ PY
 	expect_out "^Service O41 ajouté\.$"
 	LANG=C.UTF-8 expect_rc 0 dept add O42 Legal
 	expect_out "^Added department O42\.$"
+	# --help and the parser's errors in French; command and option
+	# names stay as they are typed.
+	LANG=fr_FR.UTF-8 expect_rc 0 --help
+	expect_out "^utilisation : followme-admin \[-c FILE\] \[--json\] GROUP VERB"
+	expect_out "^  quota grant --user L"
+	expect_out "^      créditer un compte$"
+	# GROUP VERB --help: the command's options, their help in one
+	# column; GROUP --help: the group's commands.
+	LANG=fr_FR.UTF-8 expect_rc 0 quota grant --help
+	expect_out "^utilisation : followme-admin \[-c FILE\] \[--json\] quota grant \[ARGS\]$"
+	expect_out "^        --reason                 le motif, pour le grand livre$"
+	expect_out "^        --department, --project  le compte d’un service ou d’un projet$"
+	LANG=C.UTF-8 expect_rc 0 quota --help
+	expect_out "^usage: followme-admin \[-c FILE\] \[--json\] quota VERB \[ARGS\]$"
+	expect_out "^  quota run-allocations $"
+	expect_out "^        --reason                 why, for the ledger$"
+	grep -q "^  jobs" "$T/out" && fm_die "quota --help lists other groups"
+	LANG=fr_FR.UTF-8 expect_rc 2 quota set --user alice --amount notanumber
+	expect_err "^followme-admin: --amount doit être un montant positif ou nul, comme 10\.00$"
+	expect_err "^utilisation : followme-admin quota set --user L"
+	LANG=fr_FR.UTF-8 expect_rc 2 balance user
+	expect_err "^followme-admin: « user LOGIN », « department CODE » ou « project CODE » attendu$"
+	LANG=C.UTF-8 expect_rc 2 quota set --user alice --amount notanumber
+	expect_err "^followme-admin: --amount must be an amount of 0 or more, like 10\.00$"
+	expect_err "^usage: followme-admin quota set --user L"
 }
 fm_needs in_french charges_and_exports
 
