@@ -194,6 +194,8 @@ struct entry_buf {
 	struct fm_dirmap_value *vals;
 	size_t cap;
 	char names[MAX_ATTRS][ATTR_NAMEMAX];
+	char *dn; /* the DN, terminated (it is not in the message) */
+	size_t dncap;
 };
 
 /* Entry e through fn.  Its values are read in place from the message
@@ -205,22 +207,26 @@ one_entry(LDAP *ld, LDAPMessage *e, struct entry_buf *b, entry_fn *fn,
 	BerElement *ber = NULL;
 	struct berval dn, attr, *bv = NULL;
 	size_t n = 0, nattrs = 0;
-	char *dnstr;
 	bool ok;
 
 	if (ldap_get_dn_ber(ld, e, &ber, &dn) != LDAP_SUCCESS) {
 		snprintf(err, errlen, "an entry without a DN");
 		return false;
 	}
-	/* The DN is not terminated in the message. */
-	if ((dnstr = malloc(dn.bv_len + 1)) == NULL) {
-		ber_free(ber, 0);
-		snprintf(err, errlen, "out of memory");
-		return false;
+	if (dn.bv_len >= b->dncap) {
+		char *p = realloc(b->dn, dn.bv_len + 1);
+
+		if (p == NULL) {
+			ber_free(ber, 0);
+			snprintf(err, errlen, "out of memory");
+			return false;
+		}
+		b->dn = p;
+		b->dncap = dn.bv_len + 1;
 	}
 	if (dn.bv_len > 0)
-		memcpy(dnstr, dn.bv_val, dn.bv_len);
-	dnstr[dn.bv_len] = '\0';
+		memcpy(b->dn, dn.bv_val, dn.bv_len);
+	b->dn[dn.bv_len] = '\0';
 	while (nattrs < MAX_ATTRS &&
 	    ldap_get_attribute_ber(ld, e, ber, &attr, &bv) == LDAP_SUCCESS &&
 	    attr.bv_val != NULL) {
@@ -249,8 +255,7 @@ one_entry(LDAP *ld, LDAPMessage *e, struct entry_buf *b, entry_fn *fn,
 		bv = NULL;
 		nattrs++;
 	}
-	ok = fn(dnstr, b->vals, n, arg, err, errlen);
-	free(dnstr);
+	ok = fn(b->dn, b->vals, n, arg, err, errlen);
 	ber_free(ber, 0);
 	return ok;
 }
@@ -404,6 +409,7 @@ fm_ldapsrc_search(fm_ldapsrc_t *src, const char *filter,
 	if (cookie.bv_val != NULL)
 		ber_memfree(cookie.bv_val);
 	free(b->vals);
+	free(b->dn);
 	free(b);
 	return ok;
 }

@@ -63,6 +63,7 @@ struct entry {
 	size_t at;
 	uint8_t hash[FM_BADGES_HASHLEN]; /* of its badge, if it has one */
 	int64_t id;                      /* its user in the store */
+	ssize_t stored; /* its login's user in st[], or -1 (take_entry()) */
 	bool has_badge;
 	bool skip;      /* not applied (a conflict) */
 	bool no_badge;  /* its badge goes to nobody */
@@ -209,14 +210,17 @@ pack_str(struct pack *p, const char *str)
 	return pack_bytes(p, str, strlen(str) + 1);
 }
 
-/* The string at *at into dst (size bytes), *at moved past it. */
+/* The string at *at into dst (size bytes, cut if longer: it came from
+ * a field of that size), *at moved past it.  Every entry is unpacked at
+ * least once: a copy, not a format. */
 static void
 unpack_str(const struct pack *p, size_t *at, char *dst, size_t size)
 {
 	const char *str = p->buf + *at;
-	size_t n = strlen(str);
+	size_t n = strlen(str), k = n < size ? n : size - 1;
 
-	snprintf(dst, size, "%s", str);
+	memcpy(dst, str, k);
+	dst[k] = '\0';
 	*at += n + 1;
 }
 
@@ -656,13 +660,6 @@ apply_user(struct fm_dirsync *s, struct entry *e,
 	    : STEP_FAILED;
 }
 
-/* The stored user of login (a whole sync), or -1. */
-static ssize_t
-stored_of(struct fm_dirsync *s, const char *login)
-{
-	return s->o.partial ? -1 : slot_find(s, login)->stored;
-}
-
 /* The write lock, for what follows: taken once. */
 static bool
 lock_writes(struct fm_dirsync *s)
@@ -705,7 +702,7 @@ flush(struct fm_dirsync *s)
 		struct fm_dirsync_user u;
 
 		unpack_user(s, i, &u);
-		if (apply_user(s, &s->e[i], &u, stored_of(s, u.login), true) !=
+		if (apply_user(s, &s->e[i], &u, s->e[i].stored, true) !=
 		        STEP_DONE ||
 		    !early_badge(s, &s->e[i])) {
 			s->busy = fm_store_busy(s->store);
@@ -794,6 +791,7 @@ take_entry(struct fm_dirsync *s, size_t i)
 	else
 		s->st[sl->stored].matched = true;
 	sl->entry = (ssize_t)i;
+	e->stored = sl->stored;
 	if (u->dept_code[0] != '\0' &&
 	    !fm_accounts_code_is_valid(u->dept_code)) {
 		s->r->conflicts++;
