@@ -6,10 +6,12 @@
 #include "quota/export.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/json.h"
 #include "common/money.h"
+#include "quota/period.h"
 #include "store/sql.h"
 
 /* Only the first commit row of a charge carries page counts (ledger.c),
@@ -42,6 +44,59 @@ static const char user_sql[] =
 static const char printer_sql[] =
     "SELECT l.printer, '', " AGGREGATES " FROM ledger l" RANGE
     " GROUP BY l.printer ORDER BY l.printer";
+
+/* The same figures from the per-day aggregates (quota/export.h), ?1 and
+ * ?2 the first day and the day after the last as YYYYMMDD.  jobs sums
+ * each day's distinct jobs of the group, less, for each job committed
+ * on several days of the period in the group, its days after the
+ * first. */
+#define AGG_AGGREGATES(jobs)                                                   \
+	"count(DISTINCT CASE WHEN a.commits > 0 THEN a.user END),"             \
+	" sum(a." jobs ") - coalesce(max(x.extra), 0),"                        \
+	" sum(a.mono_simplex + a.mono_duplex),"                                \
+	" sum(a.colour_simplex + a.colour_duplex),"                            \
+	" sum(a.mono_simplex + a.mono_duplex + a.colour_simplex"               \
+	" + a.colour_duplex),"                                                 \
+	" sum(a.sheets), sum(a.mono_simplex + a.colour_simplex),"              \
+	" sum(a.mono_duplex + a.colour_duplex), -sum(a.amount)"
+
+/* Per group, the days after the first of jobs committed on several. */
+#define AGG_EXTRA(keys)                                                        \
+	" LEFT JOIN (SELECT " keys ", sum(n) AS extra FROM (SELECT " keys      \
+	", count(DISTINCT day) - 1 AS n FROM ledger_job_days"                  \
+	" WHERE day >= ?1 AND day < ?2 GROUP BY " keys ", job_id)"             \
+	" GROUP BY " keys ") x"
+
+#define AGG_RANGE " WHERE a.day >= ?1 AND a.day < ?2"
+
+static const char agg_department_sql[] =
+    "SELECT a.dept, coalesce(d.name, ''), " AGG_AGGREGATES(
+        "jobs_dept") " FROM ledger_days a LEFT JOIN departments d ON d.code = "
+                     "a.dept" AGG_EXTRA("dept") " ON x.dept = a.dept" AGG_RANGE
+                                                " GROUP BY a.dept ORDER BY "
+                                                "a.dept";
+
+static const char agg_user_sql[] =
+    "SELECT a.dept, coalesce(d.name, ''), " AGG_AGGREGATES(
+        "jobs_user") ", a.user, coalesce(u.full_name, '')"
+                     " FROM ledger_days a LEFT JOIN departments d ON d.code = "
+                     "a.dept"
+                     " LEFT JOIN users u ON u.login = a.user" AGG_EXTRA(
+                         "dept, user") " ON x.dept = a.dept AND x.user = "
+                                       "a.user" AGG_RANGE
+                                       " GROUP BY a.dept, a.user ORDER BY "
+                                       "a.dept, a.user";
+
+static const char agg_printer_sql[] = "SELECT a.printer, '', " AGG_AGGREGATES(
+    "jobs_printer") " FROM ledger_days a" AGG_EXTRA("printer") " ON x.printer "
+                                                               "= "
+                                                               "a."
+                                                               "printe"
+                                                               "r" AGG_RANGE
+                                                               " GROUP BY "
+                                                               "a.printer "
+                                                               "ORDER BY "
+                                                               "a.printer";
 
 static const char *const number_columns[] = {"users", "jobs", "pages_mono",
     "pages_colour", "impressions", "sheets", "simplex_impressions",
@@ -248,15 +303,69 @@ read_row(sqlite3_stmt *st, struct row *r)
 	fm_money_format(r->cost, r->money, sizeof(r->money));
 }
 
+/* The local date of the day that starts at t as YYYYMMDD, or -1 when t
+ * is not the start of a local day. */
+static int64_t
+day_key(int64_t t)
+{
+	char date[FM_PERIOD_STRMAX];
+	int64_t start;
+
+	fm_period_format_date(t, date, sizeof(date));
+	if (strlen(date) != 10 ||
+	    !fm_period_parse_date(date, strlen(date), &start) || start != t)
+		return -1;
+	return strtoll(date, NULL, 10) * 10000 +
+	    strtoll(date + 5, NULL, 10) * 100 + strtoll(date + 8, NULL, 10);
+}
+
+bool
+fm_export_whole_days(
+    int64_t from, int64_t to, int64_t *day_from, int64_t *day_to)
+{
+	int64_t f, t;
+
+	if (from > to || (f = day_key(from)) < 0 || (t = day_key(to)) < 0)
+		return false;
+	if (day_from != NULL)
+		*day_from = f;
+	if (day_to != NULL)
+		*day_to = t;
+	return true;
+}
+
+/* The query of an export by, and its two parameters: from the per-day
+ * aggregates when the period is whole local days (unless from_ledger),
+ * else over the ledger's rows. */
+static const char *
+choose_sql(enum fm_export_by by, int64_t *from, int64_t *to, bool from_ledger)
+{
+	if (!from_ledger && fm_export_whole_days(*from, *to, from, to))
+		return by == FM_EXPORT_BY_USER   ? agg_user_sql
+		    : by == FM_EXPORT_BY_PRINTER ? agg_printer_sql
+		                                 : agg_department_sql;
+	return by == FM_EXPORT_BY_USER   ? user_sql
+	    : by == FM_EXPORT_BY_PRINTER ? printer_sql
+	                                 : fm_export_department_sql;
+}
+
 bool
 fm_export_write(fm_store_t *store, enum fm_export_by by, int64_t from,
     int64_t to, const char *from_date, const char *to_date,
     enum fm_export_format format, FILE *f, struct fm_export_totals *totals)
 {
+	return fm_export_write_from(
+	    store, by, from, to, from_date, to_date, format, f, totals, false);
+}
+
+bool
+fm_export_write_from(fm_store_t *store, enum fm_export_by by, int64_t from,
+    int64_t to, const char *from_date, const char *to_date,
+    enum fm_export_format format, FILE *f, struct fm_export_totals *totals,
+    bool from_ledger)
+{
 	struct fm_export_totals t = {0};
-	const char *sql = by == FM_EXPORT_BY_USER ? user_sql
-	    : by == FM_EXPORT_BY_PRINTER          ? printer_sql
-	                                          : fm_export_department_sql;
+	const char *sql = choose_sql(by, &from, &to, from_ledger);
 	struct row r = {
 	    by, from_date, to_date, NULL, NULL, NULL, NULL, {0}, 0, ""};
 	const struct emitter *e;
