@@ -1,6 +1,7 @@
 /*
- * aggregates.h - the ledger's per-day aggregates (tables ledger_days and
- * ledger_job_days, schema migration 12): kept up to date by every ledger
+ * aggregates.h - the ledger's per-day aggregates (tables ledger_days,
+ * ledger_dept_days, ledger_user_years and ledger_job_days, schema
+ * migration 12): kept up to date by every ledger
  * append, in its transaction; rebuilt and checked against the ledger by
  * followme-admin ledger rebuild-aggregates and ledger verify.  What they
  * hold and how exports read them: quota/export.h.
@@ -24,7 +25,7 @@ bool fm_aggregates_add(
     fm_store_t *store, int64_t id, const char *kind, int64_t job_id);
 
 /*
- * 'fm_aggregates_rebuild()' - recompute both tables from the ledger in
+ * 'fm_aggregates_rebuild()' - recompute the tables from the ledger in
  * one transaction; *rows (may be NULL) receives the number of per-day
  * rows written.  False (reason in *errstr, may be NULL) on a database
  * error, the tables then unchanged.
@@ -32,13 +33,24 @@ bool fm_aggregates_add(
 bool fm_aggregates_rebuild(
     fm_store_t *store, int64_t *rows, const char **errstr);
 
-/* One difference between the stored aggregates and the ledger's: a
- * per-day row (job 0) or a row of a job charged on several days. */
+/* The tables: per day and group; per day and department (the sums of
+ * the first); the days each user of a department charged in a year;
+ * the days of the jobs charged on several days. */
+enum fm_aggregates_table {
+	FM_AGGREGATES_DAYS,
+	FM_AGGREGATES_DEPT_DAYS,
+	FM_AGGREGATES_USER_YEARS,
+	FM_AGGREGATES_JOB_DAYS,
+};
+
+/* One difference between the stored aggregates and the ledger's: the
+ * key of a row missing, extra or holding other figures. */
 struct fm_aggregates_diff {
-	int64_t day; /* YYYYMMDD, local */
-	const char *dept, *user, *printer;
-	int64_t account_id; /* per-day rows */
-	int64_t job_id;     /* rows of jobs charged on several days; else 0 */
+	enum fm_aggregates_table table;
+	int64_t day; /* YYYYMMDD, local; FM_AGGREGATES_USER_YEARS: YYYY */
+	const char *dept, *user, *printer; /* "" when not in the key */
+	int64_t account_id;                /* FM_AGGREGATES_DAYS; else 0 */
+	int64_t job_id;                    /* FM_AGGREGATES_JOB_DAYS; else 0 */
 };
 
 /*

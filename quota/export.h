@@ -34,12 +34,22 @@
  *   committed in the group that day: a charge split over several commit
  *   rows (one per paying account) counts once.
  *
+ *   ledger_dept_days: per local day and department, the sums of
+ *   ledger_days (jobs: of jobs_dept), so that the department report
+ *   reads one row per department and day whatever the number of users.
+ *
+ *   ledger_user_years: per year, department and user, the days of the
+ *   year (0-365) on which the user committed a charge in the department,
+ *   as bits of six 64-bit words: one row per user and year.
+ *
  *   ledger_job_days: for the rare job committed on more than one local
  *   day (a second release), every (job, day, department, user, printer)
  *   of its commits.
  *
- * users is count(DISTINCT user) over ledger_days rows with commits > 0:
- * exact, since user is part of the key.  jobs is the sum of the per-day
+ * users is count(DISTINCT user) over ledger_days rows with commits > 0
+ * (exact, since user is part of the key); for the department report,
+ * over the ledger_user_years rows whose days meet the period's (the
+ * same users).  jobs is the sum of the per-day
  * job counts, less, for each job of ledger_job_days committed on several
  * days of the period in the same group, its number of such days less
  * one: exact as well.  A refund on a later day adds its amount (and any

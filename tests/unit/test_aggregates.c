@@ -128,6 +128,8 @@ populate(fm_store_t *s)
 	    !fm_users_add(s, "bob", "=Bob", "O10", &errstr) ||
 	    !fm_users_add(s, "carol", "Carol", "O20", &errstr) ||
 	    !fm_users_add(s, "erin", "Erin", NULL, &errstr) ||
+	    !fm_users_add(s, "dave", "Dave", "O20", &errstr) ||
+	    !fm_users_add(s, "frank", "Frank", "O10", &errstr) ||
 	    !set_price(s, "", 0, 0, 5) || !set_price(s, "", 1, 0, 20) ||
 	    !set_price(s, "colour", 1, 0, 25) ||
 	    !set_price(s, "colour", 0, 0, 6))
@@ -153,6 +155,14 @@ populate(fm_store_t *s)
 			return false;
 		if (d % 3 == 1 &&
 		    !charge_job(s, t + 11 * HOUR, "erin", "lobby", job++, 1, 0))
+			return false;
+		/* Users who print on few days: counted only in periods
+		 * that hold one of them. */
+		if (d == 0 &&
+		    !charge_job(s, t + 9 * HOUR, "frank", "lobby", job++, 1, 0))
+			return false;
+		if (d >= 6 &&
+		    !charge_job(s, t + 9 * HOUR, "dave", "colour", job++, 0, 1))
 			return false;
 	}
 	/* Job 900: released on day 1 and again on day 4 at another printer;
@@ -253,14 +263,16 @@ test_exports_equal_ledger(fm_store_t *s)
 	ASSERT_FALSE(fm_export_whole_days(day(0) + 60, day(2), NULL, NULL));
 	ASSERT_FALSE(fm_export_whole_days(day(0), day(2) - 1, NULL, NULL));
 	ASSERT_INT_EQ(count_differences(s), 0);
-	/* Not vacuous: the week's department export has both departments,
-	 * the ones with no department, and counts job 900 once in O20. */
+	/* Not vacuous: the week's department export has both departments
+	 * and the users with none; O10 counts jobs 901 (twice on a day) and
+	 * 902 (on three days) once each, O20 job 900 (on two days) once. */
 	all = export(
 	    s, FM_EXPORT_BY_DEPARTMENT, FM_EXPORT_CSV, 0, NDAYS - 1, false);
 	ASSERT_NOT_NULL(all);
 	ASSERT_STR_CONTAINS(all, "\r\n2026-10-20,2026-10-27,,,1,3,");
-	ASSERT_STR_CONTAINS(all, "2026-10-27,O10,Finance,2,");
-	ASSERT_STR_CONTAINS(all, "2026-10-27,O20,\"Sales, \"\"West\"\"\",1,9,");
+	ASSERT_STR_CONTAINS(all, "2026-10-27,O10,Finance,3,19,");
+	ASSERT_STR_CONTAINS(
+	    all, "2026-10-27,O20,\"Sales, \"\"West\"\"\",2,11,");
 	free(all);
 	ASSERT_TRUE(fm_aggregates_verify(s, NULL, NULL, &n));
 	ASSERT_INT_EQ(n, 0);
@@ -300,7 +312,8 @@ test_tampered_then_rebuilt(struct fixture *fx)
 	fm_store_close(fx->store);
 	fx->store = NULL;
 	/* A sum changed, a day's row removed, a row for nothing added, a
-	 * multi-day job's day removed. */
+	 * multi-day job's day removed, a department's day and a user's
+	 * days of the year changed: each reported once, in its table. */
 	ASSERT_INT_EQ(sqlite_cli(fx->path,
 	                  "UPDATE ledger_days SET amount = amount - 7"
 	                  " WHERE day = 20261021 AND user = 'bob';"
@@ -310,16 +323,22 @@ test_tampered_then_rebuilt(struct fixture *fx)
 	                  " 'mallory', 'lobby', 1, 1, 1, 1, 1, 1, 0, 0, 0,"
 	                  " 1, -5);"
 	                  " DELETE FROM ledger_job_days WHERE job_id = 902"
-	                  " AND day = 20261025"),
+	                  " AND day = 20261025;"
+	                  " UPDATE ledger_dept_days SET jobs = jobs + 1"
+	                  " WHERE day = 20261026 AND dept = 'O20';"
+	                  " UPDATE ledger_user_years SET w5 = w5 | 1"
+	                  " WHERE dept = 'O10' AND user = 'bob'"),
 	    0);
 	fx->store = fixture_store_open(fx->path);
 	ASSERT_NOT_NULL(fx->store);
 	ASSERT_TRUE(fm_aggregates_verify(fx->store, collect, found, &n));
-	ASSERT_INT_EQ(n, 4);
+	ASSERT_INT_EQ(n, 6);
 	ASSERT_STR_CONTAINS(found, "20261021 O10 bob lobby ");
 	ASSERT_STR_CONTAINS(found, "20261022 O10 mallory lobby 1 0\n");
 	ASSERT_STR_CONTAINS(found, "20261023 O20 carol ");
 	ASSERT_STR_CONTAINS(found, "20261025 O10 bob lobby 0 902\n");
+	ASSERT_STR_CONTAINS(found, "20261026 O20   0 0\n");
+	ASSERT_STR_CONTAINS(found, "2026 O10 bob  0 0\n");
 	/* The exports read what is stored: they differ now. */
 	ASSERT_TRUE(count_differences(fx->store) > 0);
 	ASSERT_TRUE(fm_aggregates_rebuild(fx->store, &rows, &errstr));
@@ -340,6 +359,8 @@ test_migration_fills(struct fixture *fx)
 	fx->store = NULL;
 	ASSERT_INT_EQ(sqlite_cli(fx->path,
 	                  "DROP TABLE ledger_days; DROP TABLE ledger_job_days;"
+	                  " DROP TABLE ledger_dept_days;"
+	                  " DROP TABLE ledger_user_years;"
 	                  " PRAGMA user_version = 11"),
 	    0);
 	fx->store = fixture_store_open(fx->path);
