@@ -64,6 +64,14 @@ agg_difference(const struct fm_aggregates_diff *d, void *arg)
 		      "ledger\n"),
 		    date, d->dept);
 		break;
+	case FM_AGGREGATES_DEPT_MONTHS:
+		snprintf(date, sizeof(date), "%04d-%02d", (int)(d->day / 100),
+		    (int)(d->day % 100));
+		snprintf(r->report + used, r->len - used,
+		    _("monthly totals of %s, department '%s' differ from the "
+		      "ledger\n"),
+		    date, d->dept);
+		break;
 	case FM_AGGREGATES_USER_YEARS:
 		snprintf(r->report + used, r->len - used,
 		    _("the days of %" PRId64

@@ -89,7 +89,7 @@ generate(const char *db, int64_t rows, int64_t users, int64_t depts)
 	/* Departments own accounts 1..depts, users the next ones; a job j
 	 * is user 1 + (j * 7919) % users's, of that user's department. */
 	snprintf(cmd, sizeof(cmd),
-	    "sqlite3 '%s' \"PRAGMA journal_mode = WAL; BEGIN;"
+	    "sqlite3 '%s' \"BEGIN;"
 	    " INSERT INTO accounts (id, kind, name, restricted, created_at)"
 	    " WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c"
 	    " WHERE i < %" PRId64 ") SELECT i, 'department', printf('D%%04d',"

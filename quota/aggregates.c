@@ -32,6 +32,11 @@
 	" = " DAY_L ")"
 
 #define FIRST_DEPT FIRST("p.dept = l.dept")
+#define FIRST_MONTH                                                            \
+	"l.kind = 'commit' AND l.job_id IS NOT NULL AND NOT EXISTS ("          \
+	"SELECT 1 FROM ledger p WHERE p.job_id = l.job_id"                     \
+	" AND p.kind = 'commit' AND p.id < l.id AND p.dept = l.dept"           \
+	" AND " DAY_P " / 100 = " DAY_L " / 100)"
 #define FIRST_USER FIRST("p.dept = l.dept AND p.user = l.user")
 #define FIRST_PRINTER FIRST("p.printer = l.printer")
 
@@ -40,7 +45,8 @@
 #define EXPECTED_DAYS                                                          \
 	"SELECT day, dept, user, printer, account_id,"                         \
 	" sum(kind = 'commit') AS commits, sum(fd) AS jobs_dept,"              \
-	" sum(fu) AS jobs_user, sum(fp) AS jobs_printer,"                      \
+	" sum(fu) AS jobs_user, sum(fp) AS jobs_printer, sum(fm) AS "          \
+	"jobs_month,"                                                          \
 	" sum(mono_simplex) AS mono_simplex, sum(mono_duplex) AS mono_duplex," \
 	" sum(colour_simplex) AS colour_simplex,"                              \
 	" sum(colour_duplex) AS colour_duplex, sum(sheets) AS sheets,"         \
@@ -51,7 +57,9 @@
 	" kind = 'commit' AND job_id IS NOT NULL AND row_number() OVER"        \
 	" (PARTITION BY job_id, kind, day, dept, user ORDER BY id) = 1 AS fu," \
 	" kind = 'commit' AND job_id IS NOT NULL AND row_number() OVER"        \
-	" (PARTITION BY job_id, kind, day, printer ORDER BY id) = 1 AS fp"     \
+	" (PARTITION BY job_id, kind, day, printer ORDER BY id) = 1 AS fp,"    \
+	" kind = 'commit' AND job_id IS NOT NULL AND row_number() OVER"        \
+	" (PARTITION BY job_id, kind, day / 100, dept ORDER BY id) = 1 AS fm"  \
 	" FROM (SELECT id, " DAY_AT " AS day, dept, user, printer,"            \
 	" account_id, kind, job_id, mono_simplex, mono_duplex,"                \
 	" colour_simplex, colour_duplex, sheets, amount FROM ledger"           \
@@ -64,6 +72,11 @@
 	"SELECT day, dept, sum(jobs_dept), sum(mono_simplex),"                 \
 	" sum(mono_duplex), sum(colour_simplex), sum(colour_duplex),"          \
 	" sum(sheets), sum(amount) FROM " days " GROUP BY day, dept"
+
+#define EXPECTED_DEPT_MONTHS(days)                                             \
+	"SELECT day / 100 AS month, dept, sum(jobs_month), sum(mono_simplex)," \
+	" sum(mono_duplex), sum(colour_simplex), sum(colour_duplex),"          \
+	" sum(sheets), sum(amount) FROM " days " GROUP BY day / 100, dept"
 
 /* Bit d of a year's words: each (dept, user, day) once, so that the
  * sum of the bits is their OR. */
@@ -115,23 +128,32 @@ add_row(fm_store_t *store, int64_t id, bool commit, int64_t job_id)
 	if (!fm_sql_exec(store,
 	        "INSERT INTO ledger_days (day, dept, user, printer,"
 	        " account_id, commits, jobs_dept, jobs_user, jobs_printer,"
+	        " jobs_month,"
 	        " mono_simplex, mono_duplex, colour_simplex, colour_duplex,"
 	        " sheets, amount)"
 	        " SELECT " DAY_L ", l.dept, l.user, l.printer, l.account_id,"
 	        " l.kind = 'commit', " FIRST_DEPT ", " FIRST_USER
-	        ", " FIRST_PRINTER "," SUMS
+	        ", " FIRST_PRINTER ", " FIRST_MONTH "," SUMS
 	        " ON CONFLICT (day, dept, user, printer, account_id)"
 	        " DO UPDATE SET commits = commits + excluded.commits,"
 	        " jobs_dept = jobs_dept + excluded.jobs_dept,"
 	        " jobs_user = jobs_user + excluded.jobs_user,"
-	        " jobs_printer = jobs_printer + "
-	        "excluded.jobs_printer," ADD_SUMS,
+	        " jobs_printer = jobs_printer + excluded.jobs_printer,"
+	        " jobs_month = jobs_month + excluded.jobs_month," ADD_SUMS,
 	        FM_ARG_INT(id)) ||
 	    !fm_sql_exec(store,
 	        "INSERT INTO ledger_dept_days (day, dept, jobs, mono_simplex,"
 	        " mono_duplex, colour_simplex, colour_duplex, sheets, amount)"
 	        " SELECT " DAY_L ", l.dept, " FIRST_DEPT "," SUMS
 	        " ON CONFLICT (day, dept) DO UPDATE"
+	        " SET jobs = jobs + excluded.jobs," ADD_SUMS,
+	        FM_ARG_INT(id)) ||
+	    !fm_sql_exec(store,
+	        "INSERT INTO ledger_dept_months (month, dept, jobs,"
+	        " mono_simplex, mono_duplex, colour_simplex, colour_duplex,"
+	        " sheets, amount)"
+	        " SELECT " DAY_L " / 100, l.dept, " FIRST_MONTH "," SUMS
+	        " ON CONFLICT (month, dept) DO UPDATE"
 	        " SET jobs = jobs + excluded.jobs," ADD_SUMS,
 	        FM_ARG_INT(id)))
 		return false;
@@ -181,6 +203,7 @@ rebuild_in(fm_store_t *store, int64_t *rows)
 {
 	if (!fm_store_exec(store, "DELETE FROM ledger_days") ||
 	    !fm_store_exec(store, "DELETE FROM ledger_dept_days") ||
+	    !fm_store_exec(store, "DELETE FROM ledger_dept_months") ||
 	    !fm_store_exec(store, "DELETE FROM ledger_user_years") ||
 	    !fm_store_exec(store, "DELETE FROM ledger_job_days") ||
 	    !fm_sql_exec(
@@ -191,6 +214,10 @@ rebuild_in(fm_store_t *store, int64_t *rows)
 	           "INSERT INTO ledger_dept_days " EXPECTED_DEPT_DAYS(
 	               "ledger_days"),
 	           FM_NO_ARGS) &&
+	    fm_sql_exec(store,
+	        "INSERT INTO ledger_dept_months "
+	        "" EXPECTED_DEPT_MONTHS("ledger_days"),
+	        FM_NO_ARGS) &&
 	    fm_sql_exec(store,
 	        "INSERT INTO ledger_user_years " EXPECTED_USER_YEARS(
 	            "ledger_days"),
@@ -286,6 +313,12 @@ verify_in(fm_store_t *store,
 	        "ledger_dept_days", "day, dept, '', '', 0, 0", "1, 2"),
 	    FM_NO_ARGS);
 	if (!each_diff(&rows, FM_AGGREGATES_DEPT_DAYS, fn, arg, count))
+		return false;
+	fm_sql_open(&rows, store,
+	    "WITH e AS (" EXPECTED_DEPT_MONTHS("temp.expected_days") ")" DIFF(
+	        "ledger_dept_months", "month, dept, '', '', 0, 0", "1, 2"),
+	    FM_NO_ARGS);
+	if (!each_diff(&rows, FM_AGGREGATES_DEPT_MONTHS, fn, arg, count))
 		return false;
 	fm_sql_open(&rows, store,
 	    "WITH e AS (" EXPECTED_USER_YEARS("temp.expected_days") ")" DIFF(

@@ -1,7 +1,7 @@
 /*
  * aggregates.h - the ledger's per-day aggregates (tables ledger_days,
- * ledger_dept_days, ledger_user_years and ledger_job_days, schema
- * migration 12): kept up to date by every ledger
+ * ledger_dept_days, ledger_dept_months, ledger_user_years and
+ * ledger_job_days, schema migration 12): kept up to date by every ledger
  * append, in its transaction; rebuilt and checked against the ledger by
  * followme-admin ledger rebuild-aggregates and ledger verify.  What they
  * hold and how exports read them: quota/export.h.
@@ -33,12 +33,13 @@ bool fm_aggregates_add(
 bool fm_aggregates_rebuild(
     fm_store_t *store, int64_t *rows, const char **errstr);
 
-/* The tables: per day and group; per day and department (the sums of
- * the first); the days each user of a department charged in a year;
- * the days of the jobs charged on several days. */
+/* The tables: per day and group; per day and department, and per month
+ * and department (the sums of the first); the days each user of a department
+ * charged in a year; the days of the jobs charged on several days. */
 enum fm_aggregates_table {
 	FM_AGGREGATES_DAYS,
 	FM_AGGREGATES_DEPT_DAYS,
+	FM_AGGREGATES_DEPT_MONTHS,
 	FM_AGGREGATES_USER_YEARS,
 	FM_AGGREGATES_JOB_DAYS,
 };
@@ -47,7 +48,8 @@ enum fm_aggregates_table {
  * key of a row missing, extra or holding other figures. */
 struct fm_aggregates_diff {
 	enum fm_aggregates_table table;
-	int64_t day; /* YYYYMMDD, local; FM_AGGREGATES_USER_YEARS: YYYY */
+	int64_t
+	    day; /* YYYYMMDD, local; DEPT_MONTHS: YYYYMM; USER_YEARS: YYYY */
 	const char *dept, *user, *printer; /* "" when not in the key */
 	int64_t account_id;                /* FM_AGGREGATES_DAYS; else 0 */
 	int64_t job_id;                    /* FM_AGGREGATES_JOB_DAYS; else 0 */

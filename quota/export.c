@@ -94,10 +94,28 @@ static const char printer_sql[] =
 #define AGG_DEPT AGG_AGGREGATES("jobs_dept")
 #define AGG_USER AGG_AGGREGATES("jobs_user")
 #define AGG_PRINTER AGG_AGGREGATES("jobs_printer")
-#define EXTRA_DEPT AGG_EXTRA("dept") " ON x.dept = a.dept"
 #define EXTRA_USER                                                             \
 	AGG_EXTRA("dept, user") " ON x.dept = a.dept AND x.user = a.user"
 #define EXTRA_PRINTER AGG_EXTRA("printer") " ON x.printer = a.printer"
+
+/* The department report's figures come from the months the period
+ * holds whole (?17 to ?18, YYYYMM) and the days of the others; a job
+ * is counted once in each of those units it was committed in, less its
+ * units after the first. */
+#define DEPT_UNITS                                                             \
+	" (SELECT month AS unit, dept, jobs, mono_simplex, mono_duplex,"       \
+	" colour_simplex, colour_duplex, sheets, amount"                       \
+	" FROM ledger_dept_months WHERE month BETWEEN ?17 AND ?18"             \
+	" UNION ALL SELECT day, dept, jobs, mono_simplex, mono_duplex,"        \
+	" colour_simplex, colour_duplex, sheets, amount"                       \
+	" FROM ledger_dept_days WHERE day >= ?1 AND day < ?2"                  \
+	" AND day / 100 NOT BETWEEN ?17 AND ?18) a"
+#define DEPT_EXTRA                                                             \
+	" LEFT JOIN (SELECT dept, sum(n) AS extra FROM (SELECT dept,"          \
+	" count(DISTINCT CASE WHEN day / 100 BETWEEN ?17 AND ?18"              \
+	" THEN day / 100 ELSE day END) - 1 AS n FROM ledger_job_days"          \
+	" WHERE day >= ?1 AND day < ?2 GROUP BY dept, job_id)"                 \
+	" GROUP BY dept) x ON x.dept = a.dept"
 
 static const char agg_department_sql[] =
     "SELECT a.dept, coalesce(d.name, ''), coalesce(max(u.n), 0),"
@@ -108,9 +126,8 @@ static const char agg_department_sql[] =
     " + a.colour_duplex),"
     " sum(a.sheets), sum(a.mono_simplex + a.colour_simplex),"
     " sum(a.mono_duplex + a.colour_duplex), -sum(a.amount)"
-    " FROM ledger_dept_days a"
-    " LEFT JOIN departments d ON d.code = a.dept" USERS_MET EXTRA_DEPT
-    " WHERE a.day >= ?1 AND a.day < ?2 GROUP BY a.dept ORDER BY a.dept";
+    " FROM" DEPT_UNITS " LEFT JOIN departments d ON d.code = a.dept"
+    "" USERS_MET DEPT_EXTRA " GROUP BY a.dept ORDER BY a.dept";
 
 static const char agg_user_sql[] =
     "SELECT a.dept, coalesce(d.name, ''), " AGG_USER
@@ -400,7 +417,7 @@ open_department(struct fm_sql_rows *rows, fm_store_t *store, int64_t from,
 {
 	time_t first = (time_t)from, last = (time_t)(to - 1);
 	struct tm f, l;
-	int64_t fm[6], lm[6];
+	int64_t fm[6], lm[6], first_month, last_month;
 
 	if (localtime_r(&first, &f) == NULL || localtime_r(&last, &l) == NULL)
 		return false;
@@ -408,13 +425,22 @@ open_department(struct fm_sql_rows *rows, fm_store_t *store, int64_t from,
 		fm[i] = days_mask(i, f.tm_yday, 365);
 		lm[i] = days_mask(i, 0, l.tm_yday);
 	}
+	/* The months held whole: from the first day's, if it is the 1st,
+	 * to the one before the day after the period's. */
+	first_month = day_from / 100 + (day_from % 100 != 1);
+	if (first_month % 100 == 13)
+		first_month += 100 - 12;
+	last_month = day_to / 100 - 1;
+	if (last_month % 100 == 0)
+		last_month -= 100 - 12;
 	return fm_sql_open(rows, store, agg_department_sql,
 	    FM_ARG_INT(day_from), FM_ARG_INT(day_to),
 	    FM_ARG_INT(f.tm_year + 1900), FM_ARG_INT(l.tm_year + 1900),
 	    FM_ARG_INT(fm[0]), FM_ARG_INT(fm[1]), FM_ARG_INT(fm[2]),
 	    FM_ARG_INT(fm[3]), FM_ARG_INT(fm[4]), FM_ARG_INT(fm[5]),
 	    FM_ARG_INT(lm[0]), FM_ARG_INT(lm[1]), FM_ARG_INT(lm[2]),
-	    FM_ARG_INT(lm[3]), FM_ARG_INT(lm[4]), FM_ARG_INT(lm[5]));
+	    FM_ARG_INT(lm[3]), FM_ARG_INT(lm[4]), FM_ARG_INT(lm[5]),
+	    FM_ARG_INT(first_month), FM_ARG_INT(last_month));
 }
 
 bool

@@ -38,6 +38,11 @@
  *   ledger_days (jobs: of jobs_dept), so that the department report
  *   reads one row per department and day whatever the number of users.
  *
+ *   ledger_dept_months: the same per month and department (jobs: the
+ *   commit rows that are the first of their job in the month and
+ *   department), for the months a period holds whole: a year's report
+ *   reads twelve rows per department.
+ *
  *   ledger_user_years: per year, department and user, the days of the
  *   year (0-365) on which the user committed a charge in the department,
  *   as bits of six 64-bit words: one row per user and year.
@@ -49,10 +54,10 @@
  * users is count(DISTINCT user) over ledger_days rows with commits > 0
  * (exact, since user is part of the key); for the department report,
  * over the ledger_user_years rows whose days meet the period's (the
- * same users).  jobs is the sum of the per-day
- * job counts, less, for each job of ledger_job_days committed on several
- * days of the period in the same group, its number of such days less
- * one: exact as well.  A refund on a later day adds its amount (and any
+ * same users).  jobs is the sum of the per-day (per-month) job counts,
+ * less, for each job of ledger_job_days committed in several days (or
+ * whole months) of the period in the same group, their number less one:
+ * exact as well.  A refund on a later day adds its amount (and any
  * page counts it carries) to that day and counts no user or job, as in
  * the ledger.  Allocations, reserves and adjustments are not in any
  * report and not in the aggregates.  Days are local dates in the time

@@ -271,10 +271,10 @@ case_ledger_aggregates() {
 	cmp -s "$T/out" "$T/agg-before.csv" && fm_die "the export does not read the aggregates"
 	expect_rc 1 ledger verify
 	expect_err "^followme-admin: LEDGER VERIFICATION FAILED$"
-	expect_err "^per-day aggregates of 2024-10-03, department 'O10', user 'bob', printer 'lobby', account [0-9]* differ from the ledger$"
+	expect_err "^per-day aggregates of 2024-10-03, department 'O20', user 'bob', printer 'lobby', account [0-9]* differ from the ledger$"
 	expect_err "^1 difference in the per-day aggregates; followme-admin ledger rebuild-aggregates recomputes them"
 	LANGUAGE=fr LANG=C.UTF-8 expect_rc 1 ledger verify
-	expect_err "^agrégats journaliers du 2024-10-03, service « O10 », utilisateur « bob », imprimante « lobby », compte [0-9]* différents du grand livre$"
+	expect_err "^agrégats journaliers du 2024-10-03, service « O20 », utilisateur « bob », imprimante « lobby », compte [0-9]* différents du grand livre$"
 	expect_rc 0 ledger rebuild-aggregates
 	expect_out "^Rebuilt the per-day aggregates from the ledger: [0-9]* rows\.$"
 	expect_rc 0 ledger verify

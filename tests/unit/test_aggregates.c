@@ -25,19 +25,24 @@
 #include "tests/unit/ledger_fixture.h"
 #include "tests/unit/store_fixture.h"
 
-#define NDAYS 8
 #define HOUR INT64_C(3600)
 
-/* Local midnight starting 2026-10-20 + d days (the clocks go back on the
- * 25th in Paris: that day lasts 25 hours). */
+/* The days charged on, after 2026-09-29: the end of September, the
+ * whole of October (the clocks go back on the 25th in Paris: that day
+ * lasts 25 hours) and the start of November, so that periods begin and
+ * end inside months and hold whole ones. */
+static const int offsets[] = {0, 1, 2, 3, 10, 26, 27, 32, 33, 35};
+#define NDAYS ((int)NELEM(offsets))
+
+/* Local midnight starting test day d. */
 static int64_t
 day(int d)
 {
 	int64_t t = 0;
 
-	if (!fm_period_parse_date("2026-10-20", 10, &t))
+	if (!fm_period_parse_date("2026-09-29", 10, &t))
 		return -1;
-	while (d-- > 0)
+	for (int i = 0; i < offsets[d]; i++)
 		t = fm_period_next_day(t);
 	return t;
 }
@@ -167,14 +172,18 @@ populate(fm_store_t *s)
 	}
 	/* Job 900: released on day 1 and again on day 4 at another printer;
 	 * job 901: twice on day 2 at two printers; job 902: on days 3, 5
-	 * and 6, by the same user at the same printer. */
+	 * and 6, by the same user at the same printer; job 903 in three
+	 * months. */
 	if (!charge_job(s, day(1) + 12 * HOUR, "carol", "lobby", 900, 4, 0) ||
 	    !charge_job(s, day(4) + 12 * HOUR, "carol", "colour", 900, 4, 0) ||
 	    !charge_job(s, day(2) + 12 * HOUR, "alice", "lobby", 901, 1, 1) ||
 	    !charge_job(s, day(2) + 13 * HOUR, "alice", "colour", 901, 1, 1) ||
 	    !charge_job(s, day(3) + 12 * HOUR, "bob", "lobby", 902, 2, 0) ||
 	    !charge_job(s, day(5) + 12 * HOUR, "bob", "lobby", 902, 2, 0) ||
-	    !charge_job(s, day(6) + 12 * HOUR, "bob", "lobby", 902, 2, 0))
+	    !charge_job(s, day(6) + 12 * HOUR, "bob", "lobby", 902, 2, 0) ||
+	    !charge_job(s, day(1) + 14 * HOUR, "carol", "lobby", 903, 1, 0) ||
+	    !charge_job(s, day(6) + 14 * HOUR, "carol", "lobby", 903, 1, 0) ||
+	    !charge_job(s, day(8) + 14 * HOUR, "carol", "lobby", 903, 1, 0))
 		return false;
 	/* Refunds on a later day: a job charged on day 0 (split, alice),
 	 * one on day 2; and a reservation given back unprinted. */
@@ -186,7 +195,7 @@ populate(fm_store_t *s)
 	return true;
 }
 
-/* The export of [day(d1), day(d2 + 1)) from the aggregates or the
+/* The export of test days d1 to d2 from the aggregates or the
  * ledger, in a buffer the caller frees; NULL on failure. */
 static char *export(fm_store_t *s, enum fm_export_by by,
     enum fm_export_format fmt, int d1, int d2, bool from_ledger)
@@ -200,8 +209,8 @@ static char *export(fm_store_t *s, enum fm_export_by by,
 		return NULL;
 	fm_period_format_date(day(d1), from, sizeof(from));
 	fm_period_format_date(day(d2), to, sizeof(to));
-	ok = fm_export_write_from(
-	    s, by, day(d1), day(d2 + 1), from, to, fmt, f, NULL, from_ledger);
+	ok = fm_export_write_from(s, by, day(d1), fm_period_next_day(day(d2)),
+	    from, to, fmt, f, NULL, from_ledger);
 	fclose(f);
 	if (!ok) {
 		free(buf);
@@ -256,23 +265,25 @@ test_exports_equal_ledger(fm_store_t *s)
 	int64_t from = 0, to = 0, n = -1;
 
 	ASSERT_TRUE(populate(s));
-	ASSERT_TRUE(fm_export_whole_days(day(0), day(NDAYS), &from, &to));
-	ASSERT_INT_EQ(from, 20261020);
-	ASSERT_INT_EQ(to, 20261028);
+	ASSERT_TRUE(fm_export_whole_days(
+	    day(0), fm_period_next_day(day(NDAYS - 1)), &from, &to));
+	ASSERT_INT_EQ(from, 20260929);
+	ASSERT_INT_EQ(to, 20261104);
 	/* Not whole days: read from the ledger. */
 	ASSERT_FALSE(fm_export_whole_days(day(0) + 60, day(2), NULL, NULL));
 	ASSERT_FALSE(fm_export_whole_days(day(0), day(2) - 1, NULL, NULL));
 	ASSERT_INT_EQ(count_differences(s), 0);
-	/* Not vacuous: the week's department export has both departments
-	 * and the users with none; O10 counts jobs 901 (twice on a day) and
-	 * 902 (on three days) once each, O20 job 900 (on two days) once. */
+	/* Not vacuous: the whole span's department export has both
+	 * departments and the users with none; O10 counts jobs 901 (twice
+	 * on a day) and 902 (on three days) once each, O20 jobs 900 (on two
+	 * days) and 903 (in three months) once each. */
 	all = export(
 	    s, FM_EXPORT_BY_DEPARTMENT, FM_EXPORT_CSV, 0, NDAYS - 1, false);
 	ASSERT_NOT_NULL(all);
-	ASSERT_STR_CONTAINS(all, "\r\n2026-10-20,2026-10-27,,,1,3,");
-	ASSERT_STR_CONTAINS(all, "2026-10-27,O10,Finance,3,19,");
+	ASSERT_STR_CONTAINS(all, "\r\n2026-09-29,2026-11-03,,,1,3,");
+	ASSERT_STR_CONTAINS(all, "2026-11-03,O10,Finance,3,23,");
 	ASSERT_STR_CONTAINS(
-	    all, "2026-10-27,O20,\"Sales, \"\"West\"\"\",2,11,");
+	    all, "2026-11-03,O20,\"Sales, \"\"West\"\"\",2,16,");
 	free(all);
 	ASSERT_TRUE(fm_aggregates_verify(s, NULL, NULL, &n));
 	ASSERT_INT_EQ(n, 0);
@@ -316,29 +327,32 @@ test_tampered_then_rebuilt(struct fixture *fx)
 	 * days of the year changed: each reported once, in its table. */
 	ASSERT_INT_EQ(sqlite_cli(fx->path,
 	                  "UPDATE ledger_days SET amount = amount - 7"
-	                  " WHERE day = 20261021 AND user = 'bob';"
-	                  " DELETE FROM ledger_days WHERE day = 20261023"
+	                  " WHERE day = 20260930 AND user = 'bob';"
+	                  " DELETE FROM ledger_days WHERE day = 20261002"
 	                  " AND user = 'carol';"
 	                  " INSERT INTO ledger_days VALUES (20261022, 'O10',"
-	                  " 'mallory', 'lobby', 1, 1, 1, 1, 1, 1, 0, 0, 0,"
+	                  " 'mallory', 'lobby', 1, 1, 1, 1, 1, 1, 1, 0, 0, 0,"
 	                  " 1, -5);"
 	                  " DELETE FROM ledger_job_days WHERE job_id = 902"
 	                  " AND day = 20261025;"
 	                  " UPDATE ledger_dept_days SET jobs = jobs + 1"
 	                  " WHERE day = 20261026 AND dept = 'O20';"
 	                  " UPDATE ledger_user_years SET w5 = w5 | 1"
-	                  " WHERE dept = 'O10' AND user = 'bob'"),
+	                  " WHERE dept = 'O10' AND user = 'bob';"
+	                  " UPDATE ledger_dept_months SET amount = amount + 1"
+	                  " WHERE month = 202610 AND dept = 'O10'"),
 	    0);
 	fx->store = fixture_store_open(fx->path);
 	ASSERT_NOT_NULL(fx->store);
 	ASSERT_TRUE(fm_aggregates_verify(fx->store, collect, found, &n));
-	ASSERT_INT_EQ(n, 6);
-	ASSERT_STR_CONTAINS(found, "20261021 O10 bob lobby ");
+	ASSERT_INT_EQ(n, 7);
+	ASSERT_STR_CONTAINS(found, "20260930 O10 bob lobby ");
 	ASSERT_STR_CONTAINS(found, "20261022 O10 mallory lobby 1 0\n");
-	ASSERT_STR_CONTAINS(found, "20261023 O20 carol ");
+	ASSERT_STR_CONTAINS(found, "20261002 O20 carol ");
 	ASSERT_STR_CONTAINS(found, "20261025 O10 bob lobby 0 902\n");
 	ASSERT_STR_CONTAINS(found, "20261026 O20   0 0\n");
 	ASSERT_STR_CONTAINS(found, "2026 O10 bob  0 0\n");
+	ASSERT_STR_CONTAINS(found, "202610 O10   0 0\n");
 	/* The exports read what is stored: they differ now. */
 	ASSERT_TRUE(count_differences(fx->store) > 0);
 	ASSERT_TRUE(fm_aggregates_rebuild(fx->store, &rows, &errstr));
@@ -360,6 +374,7 @@ test_migration_fills(struct fixture *fx)
 	ASSERT_INT_EQ(sqlite_cli(fx->path,
 	                  "DROP TABLE ledger_days; DROP TABLE ledger_job_days;"
 	                  " DROP TABLE ledger_dept_days;"
+	                  " DROP TABLE ledger_dept_months;"
 	                  " DROP TABLE ledger_user_years;"
 	                  " PRAGMA user_version = 11"),
 	    0);
