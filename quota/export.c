@@ -99,7 +99,8 @@ static const char printer_sql[] =
 #define EXTRA_PRINTER AGG_EXTRA("printer") " ON x.printer = a.printer"
 
 /* The department report's figures come from the months the period
- * holds whole (?17 to ?18, YYYYMM) and the days of the others; a job
+ * holds whole (?17 to ?18, YYYYMM) and the days of the others (before
+ * ?19 and from ?20, YYYYMMDD), each table read over its range; a job
  * is counted once in each of those units it was committed in, less its
  * units after the first. */
 #define DEPT_UNITS                                                             \
@@ -108,8 +109,10 @@ static const char printer_sql[] =
 	" FROM ledger_dept_months WHERE month BETWEEN ?17 AND ?18"             \
 	" UNION ALL SELECT day, dept, jobs, mono_simplex, mono_duplex,"        \
 	" colour_simplex, colour_duplex, sheets, amount"                       \
-	" FROM ledger_dept_days WHERE day >= ?1 AND day < ?2"                  \
-	" AND day / 100 NOT BETWEEN ?17 AND ?18) a"
+	" FROM ledger_dept_days WHERE day >= ?1 AND day < ?19"                 \
+	" UNION ALL SELECT day, dept, jobs, mono_simplex, mono_duplex,"        \
+	" colour_simplex, colour_duplex, sheets, amount"                       \
+	" FROM ledger_dept_days WHERE day >= ?20 AND day < ?2) a"
 #define DEPT_EXTRA                                                             \
 	" LEFT JOIN (SELECT dept, sum(n) AS extra FROM (SELECT dept,"          \
 	" count(DISTINCT CASE WHEN day / 100 BETWEEN ?17 AND ?18"              \
@@ -417,7 +420,7 @@ open_department(struct fm_sql_rows *rows, fm_store_t *store, int64_t from,
 {
 	time_t first = (time_t)from, last = (time_t)(to - 1);
 	struct tm f, l;
-	int64_t fm[6], lm[6], first_month, last_month;
+	int64_t fm[6], lm[6], first_month, last_month, head_end, tail_start;
 
 	if (localtime_r(&first, &f) == NULL || localtime_r(&last, &l) == NULL)
 		return false;
@@ -433,6 +436,15 @@ open_department(struct fm_sql_rows *rows, fm_store_t *store, int64_t from,
 	last_month = day_to / 100 - 1;
 	if (last_month % 100 == 0)
 		last_month -= 100 - 12;
+	/* The days before the first whole month, and from the day after
+	 * the last: the period's days when it holds no whole month. */
+	head_end = day_to;
+	tail_start = day_to;
+	if (first_month <= last_month) {
+		head_end = first_month * 100 + 1;
+		tail_start =
+		    (last_month + (last_month % 100 == 12 ? 89 : 1)) * 100 + 1;
+	}
 	return fm_sql_open(rows, store, agg_department_sql,
 	    FM_ARG_INT(day_from), FM_ARG_INT(day_to),
 	    FM_ARG_INT(f.tm_year + 1900), FM_ARG_INT(l.tm_year + 1900),
@@ -440,7 +452,8 @@ open_department(struct fm_sql_rows *rows, fm_store_t *store, int64_t from,
 	    FM_ARG_INT(fm[3]), FM_ARG_INT(fm[4]), FM_ARG_INT(fm[5]),
 	    FM_ARG_INT(lm[0]), FM_ARG_INT(lm[1]), FM_ARG_INT(lm[2]),
 	    FM_ARG_INT(lm[3]), FM_ARG_INT(lm[4]), FM_ARG_INT(lm[5]),
-	    FM_ARG_INT(first_month), FM_ARG_INT(last_month));
+	    FM_ARG_INT(first_month), FM_ARG_INT(last_month),
+	    FM_ARG_INT(head_end), FM_ARG_INT(tail_start));
 }
 
 bool
