@@ -45,8 +45,8 @@
 #define EXPECTED_DAYS                                                          \
 	"SELECT day, dept, user, printer, account_id,"                         \
 	" sum(kind = 'commit') AS commits, sum(fd) AS jobs_dept,"              \
-	" sum(fu) AS jobs_user, sum(fp) AS jobs_printer, sum(fm) AS "          \
-	"jobs_month,"                                                          \
+	" sum(fu) AS jobs_user, sum(fp) AS jobs_printer,"                      \
+	" sum(fm) AS jobs_month,"                                              \
 	" sum(mono_simplex) AS mono_simplex, sum(mono_duplex) AS mono_duplex," \
 	" sum(colour_simplex) AS colour_simplex,"                              \
 	" sum(colour_duplex) AS colour_duplex, sum(sheets) AS sheets,"         \
