@@ -209,6 +209,54 @@ fm_sandbox_confine(const struct fm_settings *settings, const char **errstr)
 	return landlock(settings, abi, errstr);
 }
 
+int
+fm_sandbox_confine_reader(const struct fm_settings *settings,
+    const char *const *dirs, size_t ndirs, const char **errstr)
+{
+	const char *dummy = NULL;
+	struct landlock_ruleset_attr attr;
+	bool required, ok = true;
+	int abi, ruleset;
+	uint64_t h;
+
+	if (errstr == NULL)
+		errstr = &dummy;
+	*errstr = NULL;
+	required = fm_sandbox_is_required(settings, errstr);
+	if (*errstr != NULL)
+		return -1;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+		*errstr = "prctl failed";
+		return -1;
+	}
+	if ((abi = fm_sandbox_abi()) == 0) {
+		if (!required)
+			return 0;
+		*errstr = "Landlock is unavailable (session_sandbox = "
+		          "required)";
+		return -1;
+	}
+	h = handled(abi);
+	attr = (struct landlock_ruleset_attr){.handled_access_fs = h};
+	ruleset =
+	    (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+	if (ruleset < 0) {
+		*errstr = "cannot create a Landlock ruleset";
+		return -1;
+	}
+	for (size_t i = 0; i < ndirs; i++)
+		ok = ok && allow(ruleset, dirs[i], FS_READ, h);
+	if (!ok || syscall(SYS_landlock_restrict_self, ruleset, 0) != 0) {
+		close(ruleset);
+		*errstr = ok ? "landlock_restrict_self failed"
+		             : "cannot add a Landlock rule";
+		return -1;
+	}
+	close(ruleset);
+	return abi;
+}
+
 #ifdef FM_TEST_HOOKS
 static void
 probe(const char *path)
@@ -224,8 +272,8 @@ probe(const char *path)
 void
 fm_sandbox_probe(const struct fm_settings *settings)
 {
-	static const char *const keys[] = {
-	    "master.key", "badge.key", "pki/ca.key", "pki/server.key"};
+	static const char *const keys[] = {"master.key", "badge.key",
+	    "ledger.key", "pki/ca.key", "pki/server.key"};
 	char path[1024], dir[600];
 	struct dirent *e;
 	DIR *d;

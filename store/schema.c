@@ -291,6 +291,27 @@ const char *const fm_schema_migrations[] = {
     "ALTER TABLE users ADD COLUMN language"
     "  TEXT NOT NULL DEFAULT ''"
     "  CHECK (language IN ('', 'en', 'fr'));",
+
+    /* 12: the web console's sessions (issue 13), kept server-side so
+     * that every store-side process of followme-webd sees them and a
+     * user or an admin can end them.  Only a hash of each session's id
+     * is kept: a copy of the store does not log anyone in. */
+    "CREATE TABLE web_sessions ("
+    "  id_hash BLOB PRIMARY KEY,"
+    "  login TEXT NOT NULL,"
+    "  csrf TEXT NOT NULL,"
+    "  language TEXT NOT NULL DEFAULT ''"
+    "    CHECK (language IN ('', 'en', 'fr')),"
+    "  address TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX web_sessions_by_login ON web_sessions(login);"
+    /* Roles an admin granted (followme-admin role grant), kept apart
+     * from roles, which the directory's groups set and a sync
+     * rewrites. */
+    "ALTER TABLE users ADD COLUMN granted_roles TEXT NOT NULL DEFAULT ''"
+    "  CHECK (granted_roles IN ('', 'admin', 'finance', 'admin,finance'));",
 };
 
 const int fm_schema_migration_count =

@@ -1,0 +1,88 @@
+/*
+ * strings.c - the texts of the web console's pages.
+ *
+ * Keep this list in step with the texts of pages/index.html (data-t,
+ * data-t-placeholder) and pages/app.js (t("...")): a text missing here
+ * is shown in English to everyone (tests/unit/test_webstrings checks).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "web/strings.h"
+
+#include "common/i18n.h"
+#include "common/json.h"
+
+static const char *const page_texts[] = {
+    N_("(untitled)"),
+    N_("Available"),
+    N_("Balance"),
+    N_("By"),
+    N_("CSV"),
+    N_("Colour pages"),
+    N_("Copies"),
+    N_("Cost"),
+    N_("Delete"),
+    N_("Delete this job?"),
+    N_("Department"),
+    N_("From"),
+    N_("Group"),
+    N_("JSON"),
+    N_("Jobs"),
+    N_("Keep longer"),
+    N_("Kept until"),
+    N_("Log in"),
+    N_("Log in to Followme"),
+    N_("Log out"),
+    N_("Login"),
+    N_("Mono pages"),
+    N_("My jobs"),
+    N_("Name"),
+    N_("Next"),
+    N_("No account yet: it is opened with your first print."),
+    N_("No user matches."),
+    N_("Pages"),
+    N_("Password"),
+    N_("Previous"),
+    N_("Printer"),
+    N_("Refresh"),
+    N_("Reports"),
+    N_("Roles"),
+    N_("Search"),
+    N_("Search by name, login or department"),
+    N_("Sent"),
+    N_("Sheets"),
+    N_("Show"),
+    N_("Something went wrong. Please try again."),
+    N_("State"),
+    N_("The job was deleted."),
+    N_("To"),
+    N_("Use your usual user name and password."),
+    N_("User"),
+    N_("User name"),
+    N_("Users"),
+    N_("You have no job waiting. Print to the followme queue, then release "
+       "your job at any printer."),
+    N_("Your account"),
+    N_("colour"),
+    N_("counting…"),
+    N_("disabled"),
+    N_("enabled"),
+    N_("no price"),
+    N_("two-sided"),
+    N_("unknown"),
+    N_("up to"),
+};
+
+void
+fm_web_strings_write(FILE *f)
+{
+	fputc('{', f);
+	for (size_t i = 0; i < sizeof(page_texts) / sizeof(*page_texts); i++) {
+		if (i > 0)
+			fputc(',', f);
+		fm_json_string(f, page_texts[i]);
+		fputc(':', f);
+		fm_json_string(f, _(page_texts[i]));
+	}
+	fputs("}\n", f);
+}
