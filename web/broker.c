@@ -351,6 +351,12 @@ op_login(struct call *c)
 	struct fm_login_answer la;
 	uint8_t id[FM_WEB_IDLEN], csrf[16];
 
+	if (!c->r->login_token &&
+	    (!c->logged_in || !same_token(c->r->csrf, c->session.csrf))) {
+		fail(c, 403, "csrf",
+		    N_("This page is out of date. Please reload it."));
+		return;
+	}
 	if (user == NULL || password == NULL || user[0] == '\0' ||
 	    strlen(user) >= sizeof(lr.user) ||
 	    strlen(password) >= sizeof(lr.secret)) {

@@ -22,7 +22,8 @@ fm_web_request_encode(const struct fm_web_request *r, uint8_t *buf, size_t size)
 		return 0;
 	fm_wire_put_u8(&w, VERSION);
 	fm_wire_put_u8(&w, (uint64_t)r->op);
-	fm_wire_put_u8(&w, r->has_session ? 1 : 0);
+	fm_wire_put_u8(
+	    &w, (r->has_session ? 1u : 0u) | (r->login_token ? 2u : 0u));
 	if (r->has_session)
 		fm_wire_put_bytes(&w, r->id, sizeof(r->id));
 	fm_wire_put_text8(&w, r->csrf, sizeof(r->csrf));
@@ -60,9 +61,10 @@ fm_web_request_decode(const uint8_t *buf, size_t len, struct fm_web_request *r,
 		memset(r, 0, sizeof(*r));
 		return false;
 	}
-	if (r->op < FM_WEB_OP_SESSION || r->op > FM_WEB_OP_MAX || has > 1)
+	if (r->op < FM_WEB_OP_SESSION || r->op > FM_WEB_OP_MAX || has > 3)
 		fm_wire_reader_fail(&rd);
-	r->has_session = has == 1;
+	r->has_session = (has & 1) != 0;
+	r->login_token = (has & 2) != 0;
 	if (r->has_session)
 		fm_wire_get_bytes(&rd, r->id, sizeof(r->id));
 	fm_wire_get_text8(&rd, r->csrf, sizeof(r->csrf));

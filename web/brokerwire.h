@@ -8,7 +8,8 @@
  * the CSRF token matches, whether the role allows the operation.
  *
  * Request (pure codec, fuzzed):
- *   version u8 | op u8 | has_session u8 | [id 32 bytes] | csrf text8 |
+ *   version u8 | op u8 | flags u8 (1: has_session, 2: login_token) |
+ *   [id 32 bytes, with has_session] | csrf text8 |
  *   address text8 | language text8 | nargs u8 | (name plain8, value
  *   text16) * nargs
  * Answer, with the body in a memory file passed beside it (SCM_RIGHTS):
@@ -57,6 +58,9 @@ struct fm_web_arg {
 struct fm_web_request {
 	enum fm_web_op op;
 	bool has_session;
+	/* The HTTP side saw the login token of the page (its cookie and
+	 * its header alike): a login may go ahead without a session. */
+	bool login_token;
 	uint8_t id[FM_WEB_IDLEN]; /* wipe after use */
 	char csrf[FM_WEB_TEXTMAX];
 	char address[FM_WEB_TEXTMAX];

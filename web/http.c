@@ -153,7 +153,7 @@ send_response(
 /* An error the HTTP side decides itself: JSON in English, with a code
  * the pages translate by (web/strings.c lists the messages). */
 static enum MHD_Result
-send_error(struct MHD_Connection *conn, unsigned status, const char *code,
+reply_error(struct MHD_Connection *conn, unsigned status, const char *code,
     const char *message)
 {
 	char buf[512];
@@ -444,7 +444,7 @@ send_answer(struct MHD_Connection *conn, const struct fm_web_answer *a, int fd)
 	    (res = MHD_create_response_from_fd((size_t)st.st_size, fd)) ==
 	        NULL) {
 		close(fd);
-		return send_error(conn, 500, "internal", "Internal error.");
+		return reply_error(conn, 500, "internal", "Internal error.");
 	}
 	MHD_add_response_header(res, "Content-Type",
 	    a->kind == FM_WEB_KIND_CSV ? "text/csv; charset=utf-8"
@@ -510,7 +510,7 @@ api(struct MHD_Connection *conn, const struct route *rt, struct req *q)
 		    conn, MHD_HEADER_KIND, "Sec-Fetch-Site");
 		if (site != NULL && strcmp(site, "same-origin") != 0 &&
 		    strcmp(site, "none") != 0)
-			return send_error(conn, 403, "csrf",
+			return reply_error(conn, 403, "csrf",
 			    "This page is out of date. Please reload it.");
 		type = MHD_lookup_connection_value(
 		    conn, MHD_HEADER_KIND, "Content-Type");
@@ -518,22 +518,23 @@ api(struct MHD_Connection *conn, const struct route *rt, struct req *q)
 		    (type == NULL ||
 		        strncmp(type, "application/x-www-form-urlencoded",
 		            33) != 0))
-			return send_error(conn, 415, "bad-request",
+			return reply_error(conn, 415, "bad-request",
 			    "Send a form (application/x-www-form-urlencoded).");
 		if (!fm_web_parse_form(q->body, q->len, &r, &errstr))
-			return send_error(conn, 400, "bad-request", errstr);
-		if (rt->op == FM_WEB_OP_LOGIN &&
-		    !same_token(csrf,
+			return reply_error(conn, 400, "bad-request", errstr);
+		/* A login shows the page's login token, or (a browser
+		 * logged in already) the session's, which the worker
+		 * checks. */
+		r.login_token = rt->op == FM_WEB_OP_LOGIN &&
+		    same_token(csrf,
 		        MHD_lookup_connection_value(
-		            conn, MHD_COOKIE_KIND, LOGIN_COOKIE)))
-			return send_error(conn, 403, "csrf",
-			    "This page is out of date. Please reload it.");
+		            conn, MHD_COOKIE_KIND, LOGIN_COOKIE));
 	} else
 		MHD_get_connection_values(
 		    conn, MHD_GET_ARGUMENT_KIND, add_query_arg, &r);
 	if (!ask(&r, &a, &fd)) {
 		fm_wipe(&r, sizeof(r));
-		return send_error(conn, 503, "unavailable",
+		return reply_error(conn, 503, "unavailable",
 		    "The print server cannot answer now. Please try again.");
 	}
 	fm_wipe(&r, sizeof(r));
@@ -567,7 +568,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		return MHD_YES;
 	}
 	if (q->too_big)
-		return send_error(
+		return reply_error(
 		    conn, 413, "bad-request", "The request is too big.");
 	for (size_t i = 0; i < sizeof(routes) / sizeof(*routes); i++) {
 		if (strcmp(url, routes[i].url) != 0)
@@ -584,9 +585,9 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 				return send_file(conn, i);
 		}
 	if (known)
-		return send_error(
+		return reply_error(
 		    conn, 405, "bad-method", "Method not allowed.");
-	return send_error(conn, 404, "not-found", "Not found.");
+	return reply_error(conn, 404, "not-found", "Not found.");
 }
 
 static void

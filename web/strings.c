@@ -13,6 +13,13 @@
 #include "common/json.h"
 
 static const char *const page_texts[] = {
+    /* The HTTP side's own errors (http.c), which it sends in English. */
+    N_("Not found."),
+    N_("Method not allowed."),
+    N_("The request is too big."),
+    N_("Send a form (application/x-www-form-urlencoded)."),
+    N_("Internal error."),
+    /* The pages. */
     N_("(untitled)"),
     N_("Available"),
     N_("Balance"),

@@ -72,7 +72,7 @@ function failed(res) {
     state.session = null;
     showLoggedOut();
   }
-  notice(res.data && res.data.message ? res.data.message : t("Something went wrong. Please try again."));
+  notice(res.data && res.data.message ? t(res.data.message) : t("Something went wrong. Please try again."));
 }
 
 async function loadStrings() {
