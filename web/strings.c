@@ -3,7 +3,7 @@
  *
  * Keep this list in step with the texts of pages/index.html (data-t,
  * data-t-placeholder) and pages/app.js (t("...")): a text missing here
- * is shown in English to everyone (tests/unit/test_webstrings checks).
+ * is shown in English to everyone (tests/unit/web_strings.sh checks).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
