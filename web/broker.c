@@ -375,6 +375,9 @@ op_login(struct call *c)
 		login_refused(c, &la);
 		return;
 	}
+	/* Whoever the browser's old session was, the new one is la.user's
+	 * alone. */
+	memset(&c->user, 0, sizeof(c->user));
 	if (fm_users_get(c->b->store, la.user, &c->user) && !c->user.enabled) {
 		fail(c, 403, "account",
 		    N_("This account may not log in. Please ask your "

@@ -158,8 +158,13 @@ worker(const struct fm_settings *s, int sock)
 {
 	const char *errstr = NULL;
 	fm_web_broker_t *b;
+	sigset_t all;
 	int rc;
 
+	/* The HTTP side takes its signals with sigwait(); a worker gets
+	 * them as they come (the parent-death signal above all). */
+	sigfillset(&all);
+	pthread_sigmask(SIG_UNBLOCK, &all, NULL);
 	if (!fm_privdrop_to(s->user, &errstr)) {
 		fm_log_warn(
 		    "web worker: cannot become %s: %s", s->user, errstr);

@@ -23,7 +23,7 @@ fm_write_conf "[release]" "listen = 127.0.0.1:$PORT" "server_name = followme-tes
 # Passwords for the web (service followme-web), PINs for the terminals
 # (service followme): one lockout for both.
 fm_pam_matrix fmalice:alice-pw:followme-web fmbob:bob-pw:followme-web \
-	fmfin:fin-pw:followme-web fmbob:5678
+	fmfin:fin-pw:followme-web fmnew:new-pw:followme-web fmbob:5678
 cp "$T/pam/services/followme" "$T/pam/services/followme-web"
 chmod a+r "$T/pam/services/followme-web"
 fm_ca_init
@@ -76,19 +76,19 @@ curl_as() {
 	curl -sk -b "$jar" -c "$jar" "$@"
 }
 
-# login_as USER PASSWORD: a session in USER's jar (the login token first,
-# as the page gets it, or the session's when logged in already); the
-# CSRF token in $T/USER.csrf.
+# login_as USER PASSWORD [JAR]: a session in JAR's cookies (USER's by
+# default), the login token first, as the page gets it (or the
+# session's, when logged in already); the CSRF token in $T/JAR.csrf.
 login_as() {
-	local token
-	token=$(curl_as "$1" -D - -o /dev/null "$URL/api/session" |
+	local jar=${3:-$1} token
+	token=$(curl_as "$jar" -D - -o /dev/null "$URL/api/session" |
 		tr -d '\r' | sed -n 's/^X-CSRF-Token: //p')
 	[ -n "$token" ] || fm_die "no login token"
-	curl_as "$1" -D "$T/$1.head" -o "$T/$1.body" -H "X-CSRF-Token: $token" \
+	curl_as "$jar" -D "$T/$jar.head" -o "$T/$jar.body" -H "X-CSRF-Token: $token" \
 		--data-urlencode "user=$1" --data-urlencode "password=$2" "$URL/api/login" ||
 		fm_die "login request failed"
-	grep -q '^HTTP/1.1 200' "$T/$1.head" || fm_die "login as $1 refused: $(cat "$T/$1.body")"
-	tr -d '\r' < "$T/$1.head" | sed -n 's/^X-CSRF-Token: //p' > "$T/$1.csrf"
+	grep -q '^HTTP/1.1 200' "$T/$jar.head" || fm_die "login as $1 refused: $(cat "$T/$jar.body")"
+	tr -d '\r' < "$T/$jar.head" | sed -n 's/^X-CSRF-Token: //p' > "$T/$jar.csrf"
 }
 
 # status ARGS...: the HTTP status of one request.
@@ -164,6 +164,11 @@ case_login() {
 	[ "$(status fmalice "$URL/api/jobs")" = 200 ] || fm_die "jobs refused after login"
 	[ "$(status wrong -H 'X-CSRF-Token: x' --data 'user=fmalice&password=nope' "$URL/api/login")" = 403 ] ||
 		fm_die "a login with a made-up token was not refused"
+	# Someone else logging in on this browser (a user the store does
+	# not know yet) gets a session of their own, not fmalice's.
+	login_as fmnew new-pw fmalice
+	curl_as fmalice "$URL/api/session" | grep -q '"login":"fmnew"' ||
+		fm_die "the new login is not fmnew's: $(curl_as fmalice "$URL/api/session")"
 }
 
 # A staff session is refused the admin and finance APIs; a state change
