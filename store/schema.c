@@ -311,7 +311,23 @@ const char *const fm_schema_migrations[] = {
      * from roles, which the directory's groups set and a sync
      * rewrites. */
     "ALTER TABLE users ADD COLUMN granted_roles TEXT NOT NULL DEFAULT ''"
-    "  CHECK (granted_roles IN ('', 'admin', 'finance', 'admin,finance'));",
+    "  CHECK (granted_roles IN ('', 'admin', 'finance', 'admin,finance'));"
+    /* The audit trail of admin changes: who, when, through what, what
+     * and to what, before and after; append-only. */
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  via TEXT NOT NULL CHECK (via IN ('web', 'admin')),"
+    "  action TEXT NOT NULL,"
+    "  target TEXT NOT NULL DEFAULT '',"
+    "  before TEXT NOT NULL DEFAULT '',"
+    "  after TEXT NOT NULL DEFAULT ''"
+    ");"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
 };
 
 const int fm_schema_migration_count =

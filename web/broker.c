@@ -32,6 +32,8 @@
 #include "release/charge.h"
 #include "release/login.h"
 #include "spooler/hold.h"
+#include "store/audit.h"
+#include "store/authlog.h"
 #include "store/jobstore.h"
 #include "store/websessions.h"
 #include "web/strings.h"
@@ -721,7 +723,11 @@ write_user(const struct fm_user *u, void *arg)
 	fprintf(f, ",");
 	fm_json_key_string(f, "department", u->dept_code);
 	fprintf(f, ",\"enabled\":%s,", u->enabled ? "true" : "false");
-	fm_json_key_string(f, "roles", u->roles);
+	/* The roles the user has, from the directory or granted. */
+	fm_json_key_string(f, "roles",
+	    fm_users_has_role(u, "admin")
+	        ? (fm_users_has_role(u, "finance") ? "admin, finance" : "admin")
+	        : (fm_users_has_role(u, "finance") ? "finance" : ""));
 	fprintf(f, ",");
 	fm_json_key_string(f, "source", u->source);
 	fprintf(f, "}");
@@ -788,6 +794,172 @@ op_admin_users(struct call *c)
 		    us.total, us.offset);
 		fputs(tail, c->body);
 	}
+}
+
+/* --- admins: changes, each with its entry in the audit trail -------- */
+
+/* What one admin change does, for fm_audit_change(). */
+struct user_change {
+	const char *login;
+	const char *department; /* NULL: not this */
+	int enabled;            /* -1: not this */
+	bool unlock;
+	const char *why; /* static, when the change is refused */
+};
+
+static bool
+apply_user_change(fm_store_t *store, void *arg)
+{
+	struct user_change *ch = arg;
+	const char *errstr = NULL;
+
+	if (ch->unlock)
+		return fm_authlog_clear(store, FM_AUTHLOG_USER, ch->login) >= 0;
+	if (ch->enabled >= 0)
+		return fm_users_set_enabled(
+		           store, ch->login, ch->enabled == 1) ||
+		    (ch->why = N_("No such user."), false);
+	if (!fm_users_set_department(store, ch->login,
+	        ch->department[0] ? ch->department : NULL, &errstr)) {
+		ch->why = N_("No such user or department.");
+		return false;
+	}
+	return true;
+}
+
+/* Runs ch as the logged-in admin, recorded as action with before and
+ * after; answers the user's new state. */
+static void
+admin_change(struct call *c, struct user_change *ch, const char *action,
+    const char *before, const char *after)
+{
+	struct fm_audit_entry e = {0};
+	bool store_error;
+
+	snprintf(e.actor, sizeof(e.actor), "%s", c->user.login);
+	snprintf(e.via, sizeof(e.via), "web");
+	snprintf(e.action, sizeof(e.action), "%s", action);
+	snprintf(e.target, sizeof(e.target), "%s", ch->login);
+	snprintf(e.before, sizeof(e.before), "%s", before);
+	snprintf(e.after, sizeof(e.after), "%s", after);
+	if (!fm_audit_change(
+	        c->b->store, &e, apply_user_change, ch, &store_error)) {
+		if (store_error)
+			store_failed(c);
+		else
+			fail(c, 404, "no-such-user",
+			    ch->why ? ch->why : N_("No such user."));
+		return;
+	}
+	fm_log_info("web: %s: %s %s (%s -> %s)", e.actor, action, ch->login,
+	    before, after);
+	c->a->status = 200;
+	fprintf(c->body, "{");
+	fm_json_key_int(c->body, "audit", e.id);
+	fprintf(c->body, "}\n");
+}
+
+static void
+op_admin_user_set(struct call *c)
+{
+	const char *login = fm_web_arg(c->r, "login");
+	const char *enabled = fm_web_arg(c->r, "enabled");
+	const char *dept = fm_web_arg(c->r, "department");
+	struct user_change ch = {login, dept, -1, false, NULL};
+	struct fm_user u;
+
+	if (!need_session(c, true) || !need_role(c, "admin"))
+		return;
+	if (login == NULL || (enabled == NULL) == (dept == NULL) ||
+	    (enabled && strcmp(enabled, "yes") != 0 &&
+	        strcmp(enabled, "no") != 0)) {
+		fail(c, 400, "bad-request",
+		    N_("Give a user and either enabled (yes or no) or a "
+		       "department."));
+		return;
+	}
+	if (!fm_users_get(c->b->store, login, &u)) {
+		fail(c, 404, "no-such-user", N_("No such user."));
+		return;
+	}
+	if (enabled != NULL) {
+		ch.enabled = strcmp(enabled, "yes") == 0;
+		admin_change(c, &ch,
+		    ch.enabled ? "user.enable" : "user.disable",
+		    u.enabled ? "enabled" : "disabled",
+		    ch.enabled ? "enabled" : "disabled");
+	} else
+		admin_change(c, &ch, "user.department", u.dept_code, dept);
+}
+
+static void
+op_admin_unlock(struct call *c)
+{
+	const char *login = fm_web_arg(c->r, "login");
+	struct user_change ch = {login, NULL, -1, true, NULL};
+
+	if (!need_session(c, true) || !need_role(c, "admin"))
+		return;
+	if (login == NULL || login[0] == '\0') {
+		fail(c, 400, "bad-request", N_("Which user?"));
+		return;
+	}
+	admin_change(c, &ch, "auth.unlock", "", "");
+}
+
+struct audit_list {
+	struct call *c;
+	int n;
+};
+
+static bool
+write_audit(const struct fm_audit_entry *e, void *arg)
+{
+	struct audit_list *l = arg;
+	FILE *f = l->c->body;
+
+	fprintf(f, "%s{", l->n++ ? "," : "");
+	fm_json_key_int(f, "id", e->id);
+	fprintf(f, ",");
+	moment(l->c, "when", e->at);
+	fprintf(f, ",");
+	fm_json_key_string(f, "actor", e->actor);
+	fprintf(f, ",");
+	fm_json_key_string(f, "via", e->via);
+	fprintf(f, ",");
+	fm_json_key_string(f, "action", e->action);
+	fprintf(f, ",");
+	fm_json_key_string(f, "target", e->target);
+	fprintf(f, ",");
+	fm_json_key_string(f, "before", e->before);
+	fprintf(f, ",");
+	fm_json_key_string(f, "after", e->after);
+	fprintf(f, "}");
+	return true;
+}
+
+static bool
+list_audit(struct call *c)
+{
+	struct audit_list l = {c, 0};
+	int64_t *offset = c->list_arg;
+
+	return fm_audit_list(c->b->store, *offset, 100, write_audit, &l);
+}
+
+static void
+op_admin_audit(struct call *c)
+{
+	int64_t offset = number_arg(c, "offset", 0, INT32_MAX);
+
+	if (!need_session(c, false) || !need_role(c, "admin"))
+		return;
+	if (offset < 0) {
+		fail(c, 400, "bad-request", N_("Bad search."));
+		return;
+	}
+	c->list_arg = &offset;
+	write_list(c, "{\"entries\":[", list_audit, "]}\n");
 }
 
 /* --- finance: reports and exports ------------------------------------ */
@@ -886,6 +1058,9 @@ static void (*const ops[FM_WEB_OP_MAX + 1])(struct call *) = {
     [FM_WEB_OP_JOB_KEEP] = op_job_keep,
     [FM_WEB_OP_BALANCE] = op_balance,
     [FM_WEB_OP_ADMIN_USERS] = op_admin_users,
+    [FM_WEB_OP_ADMIN_USER_SET] = op_admin_user_set,
+    [FM_WEB_OP_ADMIN_UNLOCK] = op_admin_unlock,
+    [FM_WEB_OP_ADMIN_AUDIT] = op_admin_audit,
     [FM_WEB_OP_REPORT] = op_report,
     [FM_WEB_OP_EXPORT] = op_export,
 };

@@ -110,6 +110,9 @@ static const struct route {
     {"POST", "/api/jobs/keep", FM_WEB_OP_JOB_KEEP},
     {"GET", "/api/balance", FM_WEB_OP_BALANCE},
     {"GET", "/api/admin/users", FM_WEB_OP_ADMIN_USERS},
+    {"POST", "/api/admin/user", FM_WEB_OP_ADMIN_USER_SET},
+    {"POST", "/api/admin/unlock", FM_WEB_OP_ADMIN_UNLOCK},
+    {"GET", "/api/admin/audit", FM_WEB_OP_ADMIN_AUDIT},
     {"GET", "/api/finance/report", FM_WEB_OP_REPORT},
     {"GET", "/api/finance/export", FM_WEB_OP_EXPORT},
 };

@@ -229,8 +229,15 @@ case_lockout() {
 	printf 'hello\npin fmbob 5678\n' | fm_term t1 > "$T/term.out" 2>&1
 	grep -q 'Too many failed attempts' "$T/term.out" ||
 		fm_die "the terminal does not see the lockout: $(cat "$T/term.out")"
-	fm_admin auth unlock --user fmbob >/dev/null || fm_die "unlock"
+	# An admin unlocks fmbob from the console.
+	login_as fmfin fin-pw
+	fm_admin role grant fmfin admin >/dev/null || fm_die "role grant"
+	[ "$(status fmfin -X POST -H "X-CSRF-Token: $(cat "$T/fmfin.csrf")" \
+		--data 'login=fmbob' "$URL/api/admin/unlock")" = 200 ] || fm_die "unlock refused"
+	fm_admin role revoke fmfin admin >/dev/null || fm_die "role revoke"
 	login_as fmbob bob-pw
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'auth.unlock' AND target = 'fmbob' AND actor = 'fmfin'")" -eq 1 ] ||
+		fm_die "the unlock is not in the audit trail"
 }
 
 case_browser_staff() {
@@ -247,8 +254,32 @@ case_browser_french() {
 		fm_die "$(tail -n 3 "$T/log/browser.log")"
 }
 
+# An admin moves and disables a user in the page; the store and the
+# audit trail say so, and the disabled user cannot log in.
 case_browser_admin() {
-	browser admin fmbob bob-pw "Fanny" fmfin || fm_die "$(tail -n 3 "$T/log/browser.log")"
+	browser admin fmbob bob-pw "Fanny" fmfin XSS || fm_die "$(tail -n 3 "$T/log/browser.log")"
+	fm_admin user show fmfin | grep -q 'department: XSS' || fm_die "fmfin not moved"
+	fm_admin user show fmfin | grep -q 'state:.*disabled' || fm_die "fmfin not disabled"
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM audit WHERE actor = 'fmbob' AND target = 'fmfin'")" -eq 2 ] ||
+		fm_die "the audit trail lacks the two changes"
+	curl_as gone -o /dev/null "$URL/api/session"
+	[ "$(status gone -H "X-CSRF-Token: $(grep fm_login "$T/gone.jar" | awk '{print $7}')" \
+		--data 'user=fmfin&password=fin-pw' "$URL/api/login")" = 403 ] || fm_die "a disabled user logged in"
+	# Back as they were, for the finance case; an admin's change
+	# without the CSRF token changes nothing.
+	login_as fmbob bob-pw
+	[ "$(status fmbob -X POST --data 'login=fmfin&enabled=yes' "$URL/api/admin/user")" = 403 ] ||
+		fm_die "an admin change without the CSRF token"
+	fm_admin user show fmfin | grep -q 'state:.*disabled' || fm_die "a refused change was made"
+	for change in 'enabled=yes' 'department=FIN'; do
+		[ "$(status fmbob -X POST -H "X-CSRF-Token: $(cat "$T/fmbob.csrf")" \
+			--data "login=fmfin&$change" "$URL/api/admin/user")" = 200 ] || fm_die "$change refused"
+	done
+	# A staff member may not.
+	login_as fmalice alice-pw
+	[ "$(status fmalice -X POST -H "X-CSRF-Token: $(cat "$T/fmalice.csrf")" \
+		--data 'login=fmalice&department=FIN' "$URL/api/admin/user")" = 403 ] ||
+		fm_die "staff changed a user"
 }
 fm_needs browser_admin lockout
 

@@ -161,8 +161,9 @@ def scenario_french(url, shots, user, password, expected):
         d.quit()
 
 
-def scenario_admin(url, shots, user, password, find, expect_login):
-    """An admin searches the users."""
+def scenario_admin(url, shots, user, password, find, expect_login, move_to):
+    """An admin searches the users, moves one to another department and
+    disables them; the audit trail shows both changes."""
     d = browser(DESKTOP)
     try:
         login(d, url, user, password)
@@ -178,6 +179,22 @@ def scenario_admin(url, shots, user, password, find, expect_login):
                  lambda d: texts(d, "#users-rows td:first-child") == [expect_login])
         no_alert(d)
         shot(d, shots, "admin-users-desktop")
+        d.find_element(By.CSS_SELECTOR, "#users-rows .user-move").click()
+        prompt = d.switch_to.alert
+        prompt.send_keys(move_to)
+        prompt.accept()
+        wait_for(d, "the user moved",
+                 lambda d: texts(d, "#users-rows td:nth-child(3)") == [move_to])
+        d.find_element(By.CSS_SELECTOR, "#users-rows .user-enable").click()
+        wait_for(d, "the user disabled",
+                 lambda d: texts(d, "#users-rows td:nth-child(5)") == ["disabled"])
+        d.find_element(By.CSS_SELECTOR, "a[data-view=audit]").click()
+        wait_for(d, "the audit trail",
+                 lambda d: texts(d, "#audit-rows td:nth-child(4)")[:2]
+                 == ["user.disable", "user.department"])
+        if texts(d, "#audit-rows td:nth-child(2)")[:2] != [user, user]:
+            raise Failed("the audit trail does not name %s" % user)
+        shot(d, shots, "admin-audit-desktop")
     finally:
         d.quit()
 

@@ -95,7 +95,7 @@ function integer(n) {
 
 // --- views ---------------------------------------------------------
 
-const views = ["login", "jobs", "balance", "users", "reports"];
+const views = ["login", "jobs", "balance", "users", "audit", "reports"];
 
 function show(view) {
   for (const v of views) $("view-" + v).hidden = v !== view;
@@ -108,6 +108,7 @@ function show(view) {
   if (view === "jobs") loadJobs();
   if (view === "balance") loadBalance();
   if (view === "users") loadUsers();
+  if (view === "audit") loadAudit();
   if (view === "reports") initReports();
 }
 
@@ -122,7 +123,7 @@ function route() {
   }
   let view = (location.hash || "#jobs").slice(1);
   if (!views.includes(view) || view === "login") view = "jobs";
-  if (view === "users" && !hasRole("admin")) view = "jobs";
+  if ((view === "users" || view === "audit") && !hasRole("admin")) view = "jobs";
   if (view === "reports" && !hasRole("finance") && !hasRole("admin")) view = "jobs";
   show(view);
 }
@@ -304,11 +305,24 @@ async function loadUsers() {
   rows.replaceChildren();
   for (const u of res.data.users) {
     const tr = document.createElement("tr");
+    tr.dataset.login = u.login;
     for (const v of [u.login, u.name, u.department, u.roles, u.enabled ? t("enabled") : t("disabled")]) {
       const td = document.createElement("td");
       td.textContent = v;
       tr.append(td);
     }
+    const actions = document.createElement("td");
+    actions.className = "text-end text-nowrap";
+    actions.append(
+      actionButton(u.enabled ? t("Disable") : t("Enable"), "user-enable", () =>
+        changeUser({ login: u.login, enabled: u.enabled ? "no" : "yes" })),
+      actionButton(t("Move"), "user-move", () => {
+        const code = window.prompt(t("Department code for") + " " + u.login, u.department);
+        if (code !== null) changeUser({ login: u.login, department: code.trim() });
+      }),
+      actionButton(t("Unlock"), "user-unlock", () => unlockUser(u.login)),
+    );
+    tr.append(actions);
     rows.append(tr);
   }
   state.usersTotal = res.data.total;
@@ -318,6 +332,56 @@ async function loadUsers() {
     : t("No user matches.");
   $("users-prev").disabled = state.usersOffset === 0;
   $("users-next").disabled = last >= res.data.total;
+}
+
+function actionButton(text, cls, onClick) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = "btn btn-sm btn-outline-secondary ms-1 " + cls;
+  b.textContent = text;
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+async function changeUser(params) {
+  const res = await api("POST", "/api/admin/user", params);
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  await loadUsers();
+  notice(t("Saved."), "success");
+}
+
+async function unlockUser(login) {
+  const res = await api("POST", "/api/admin/unlock", { login });
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  notice(t("Unlocked:") + " " + login, "success");
+}
+
+// --- admins: audit trail -------------------------------------------
+
+async function loadAudit() {
+  const res = await api("GET", "/api/admin/audit");
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  const rows = $("audit-rows");
+  rows.replaceChildren();
+  for (const e of res.data.entries) {
+    const tr = document.createElement("tr");
+    for (const v of [e.when, e.actor, e.via, e.action, e.target, e.before, e.after]) {
+      const td = document.createElement("td");
+      td.textContent = v;
+      tr.append(td);
+    }
+    rows.append(tr);
+  }
+  $("audit-empty").hidden = res.data.entries.length > 0;
 }
 
 // --- finance: reports ----------------------------------------------
