@@ -28,12 +28,14 @@
 #include "quota/period.h"
 #include "quota/policy.h"
 #include "quota/price.h"
+#include "quota/statement.h"
 #include "quota/users.h"
 #include "release/charge.h"
 #include "release/login.h"
 #include "spooler/hold.h"
 #include "store/audit.h"
 #include "store/authlog.h"
+#include "store/badges.h"
 #include "store/jobstore.h"
 #include "store/websessions.h"
 #include "web/strings.h"
@@ -58,6 +60,20 @@ struct call {
 	struct fm_user user; /* user.login "" if the store has none yet */
 	void *list_arg;      /* for the list function of write_list() */
 };
+
+/* Copies src into dst (size bytes), cut to fit; false if it was cut. */
+static bool
+copy(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+	bool whole = n < size;
+
+	if (!whole)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return whole;
+}
 
 static int64_t
 now(void)
@@ -242,8 +258,8 @@ find_session(struct call *c)
 		return true;
 	c->logged_in = true;
 	if (!fm_users_get(c->b->store, c->session.login, &c->user))
-		snprintf(c->user.login, sizeof(c->user.login), "%s",
-		    c->session.login);
+		(void)copy(
+		    c->user.login, sizeof(c->user.login), c->session.login);
 	return true;
 }
 
@@ -368,9 +384,14 @@ op_login(struct call *c)
 	}
 	/* The auth log counts a web address as the terminals count a
 	 * terminal: its failures slow it down, the user's lock the user. */
-	snprintf(lr.terminal, sizeof(lr.terminal), "web %s", c->r->address);
-	snprintf(lr.user, sizeof(lr.user), "%s", user);
-	snprintf(lr.secret, sizeof(lr.secret), "%s", password);
+	if (snprintf(lr.terminal, sizeof(lr.terminal), "web %s",
+	        c->r->address) < 0 ||
+	    !copy(lr.user, sizeof(lr.user), user) ||
+	    !copy(lr.secret, sizeof(lr.secret), password)) {
+		fail(c, 400, "bad-request",
+		    N_("Please give your user name and password."));
+		return;
+	}
 	fm_login_handle(c->b->login, &lr, &la);
 	fm_wipe(lr.secret, sizeof(lr.secret));
 	if (la.outcome != FM_LOGIN_OK) {
@@ -386,8 +407,14 @@ op_login(struct call *c)
 		       "administrator."));
 		return;
 	}
-	if (c->user.login[0] == '\0')
-		snprintf(c->user.login, sizeof(c->user.login), "%s", la.user);
+	/* A name the store cannot hold whole would be somebody else's. */
+	if (c->user.login[0] == '\0' &&
+	    !copy(c->user.login, sizeof(c->user.login), la.user)) {
+		fail(c, 403, "account",
+		    N_("This account may not log in. Please ask your "
+		       "administrator."));
+		return;
+	}
 	/* A new id at every login; an old session of this browser ends. */
 	if (c->logged_in)
 		fm_websessions_end(c->b->store, c->id_hash);
@@ -398,10 +425,9 @@ op_login(struct call *c)
 		fail(c, 503, "unavailable", N_("Cannot log in now."));
 		return;
 	}
-	snprintf(
-	    c->session.login, sizeof(c->session.login), "%s", c->user.login);
-	snprintf(c->session.address, sizeof(c->session.address), "%s",
-	    c->r->address);
+	(void)copy(c->session.login, sizeof(c->session.login), c->user.login);
+	(void)copy(
+	    c->session.address, sizeof(c->session.address), c->r->address);
 	hash_id(id, c->id_hash);
 	if (!fm_websessions_create(
 	        c->b->store, c->id_hash, &c->session, now())) {
@@ -703,6 +729,108 @@ op_balance(struct call *c)
 	fprintf(c->body, "}\n");
 }
 
+/* --- staff: statement and badges ----------------------------------- */
+
+struct line_list {
+	struct call *c;
+	int n;
+};
+
+static bool
+write_line(const struct fm_statement_line *line, void *arg)
+{
+	struct line_list *l = arg;
+	FILE *f = l->c->body;
+
+	fprintf(f, "%s{", l->n++ ? "," : "");
+	fm_json_key_int(f, "id", line->id);
+	fprintf(f, ",");
+	moment(l->c, "when", line->at);
+	fprintf(f, ",");
+	fm_json_key_string(f, "kind", line->kind);
+	fprintf(f, ",");
+	money(l->c, "amount", line->amount);
+	fprintf(f, ",");
+	fm_json_key_int(f, "job", line->job_id);
+	fprintf(f, ",");
+	fm_json_key_string(f, "printer", line->printer);
+	fprintf(f, ",");
+	fm_json_key_int(f, "pages", line->pages);
+	fprintf(f, ",");
+	fm_json_key_string(f, "reason", line->reason);
+	fprintf(f, "}");
+	return true;
+}
+
+#define STATEMENT_LINES 50
+
+static bool
+list_lines(struct call *c)
+{
+	struct line_list l = {c, 0};
+
+	if (c->user.account.id <= 0)
+		return true;
+	return fm_statement_lines(c->b->store, c->user.account.id, 0,
+	    STATEMENT_LINES, write_line, &l);
+}
+
+static void
+op_history(struct call *c)
+{
+	if (need_session(c, false))
+		write_list(c, "{\"lines\":[", list_lines, "]}\n");
+}
+
+static bool
+write_badge(
+    const char *fingerprint, const char *label, int64_t created_at, void *arg)
+{
+	struct line_list *l = arg;
+	FILE *f = l->c->body;
+
+	fprintf(f, "%s{", l->n++ ? "," : "");
+	fm_json_key_string(f, "fingerprint", fingerprint);
+	fprintf(f, ",");
+	fm_json_key_string(f, "label", label);
+	fprintf(f, ",");
+	moment(l->c, "added", created_at);
+	fprintf(f, "}");
+	return true;
+}
+
+static bool
+list_badges(struct call *c)
+{
+	struct line_list l = {c, 0};
+
+	return fm_badges_list(c->b->store, c->user.login, write_badge, &l);
+}
+
+static void
+op_badges(struct call *c)
+{
+	if (need_session(c, false))
+		write_list(c, "{\"badges\":[", list_badges, "]}\n");
+}
+
+static void
+op_badge_remove(struct call *c)
+{
+	const char *fp = fm_web_arg(c->r, "fingerprint");
+
+	if (!need_session(c, true))
+		return;
+	if (fp == NULL ||
+	    !fm_badges_remove_own(c->b->store, c->user.login, fp)) {
+		fail(c, 404, "no-such-badge", N_("No such badge is yours."));
+		return;
+	}
+	fm_log_info("web: %s unlinked a badge", c->user.login);
+	c->a->status = 200;
+	fprintf(c->body, "{}\n");
+}
+
 /* --- admins: users --------------------------------------------------- */
 
 struct user_list {
@@ -836,12 +964,12 @@ admin_change(struct call *c, struct user_change *ch, const char *action,
 	struct fm_audit_entry e = {0};
 	bool store_error;
 
-	snprintf(e.actor, sizeof(e.actor), "%s", c->user.login);
-	snprintf(e.via, sizeof(e.via), "web");
-	snprintf(e.action, sizeof(e.action), "%s", action);
-	snprintf(e.target, sizeof(e.target), "%s", ch->login);
-	snprintf(e.before, sizeof(e.before), "%s", before);
-	snprintf(e.after, sizeof(e.after), "%s", after);
+	(void)copy(e.actor, sizeof(e.actor), c->user.login);
+	(void)copy(e.via, sizeof(e.via), "web");
+	(void)copy(e.action, sizeof(e.action), action);
+	(void)copy(e.target, sizeof(e.target), ch->login);
+	(void)copy(e.before, sizeof(e.before), before);
+	(void)copy(e.after, sizeof(e.after), after);
 	if (!fm_audit_change(
 	        c->b->store, &e, apply_user_change, ch, &store_error)) {
 		if (store_error)
@@ -1041,8 +1169,11 @@ op_export(struct call *c)
 	}
 	c->a->status = 200;
 	c->a->kind = csv ? FM_WEB_KIND_CSV : FM_WEB_KIND_JSON;
-	snprintf(c->a->filename, sizeof(c->a->filename), "followme-%s-%s-%s.%s",
-	    g.by_word, g.from, g.to, csv ? "csv" : "json");
+	/* The dates were read as YYYY-MM-DD: the name always fits. */
+	if (snprintf(c->a->filename, sizeof(c->a->filename),
+	        "followme-%s-%s-%s.%s", g.by_word, g.from, g.to,
+	        csv ? "csv" : "json") >= (int)sizeof(c->a->filename))
+		c->a->filename[0] = '\0';
 }
 
 /* --- dispatch -------------------------------------------------------- */
@@ -1057,6 +1188,9 @@ static void (*const ops[FM_WEB_OP_MAX + 1])(struct call *) = {
     [FM_WEB_OP_JOB_DELETE] = op_job_delete,
     [FM_WEB_OP_JOB_KEEP] = op_job_keep,
     [FM_WEB_OP_BALANCE] = op_balance,
+    [FM_WEB_OP_HISTORY] = op_history,
+    [FM_WEB_OP_BADGES] = op_badges,
+    [FM_WEB_OP_BADGE_REMOVE] = op_badge_remove,
     [FM_WEB_OP_ADMIN_USERS] = op_admin_users,
     [FM_WEB_OP_ADMIN_USER_SET] = op_admin_user_set,
     [FM_WEB_OP_ADMIN_UNLOCK] = op_admin_unlock,

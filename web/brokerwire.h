@@ -42,6 +42,8 @@ enum fm_web_op {
 	FM_WEB_OP_JOB_KEEP,       /* id: keep for another expire_after */
 	FM_WEB_OP_BALANCE,        /* my accounts */
 	FM_WEB_OP_HISTORY,        /* my charges and refunds */
+	FM_WEB_OP_BADGES,         /* my badges */
+	FM_WEB_OP_BADGE_REMOVE,   /* fingerprint: unlink a lost badge */
 	FM_WEB_OP_ADMIN_USERS,    /* query, offset: admins only */
 	FM_WEB_OP_ADMIN_USER_SET, /* login, enabled or department */
 	FM_WEB_OP_ADMIN_UNLOCK,   /* login: forget its failed logins */

@@ -34,6 +34,7 @@ fm_admin dept add XSS "$XSS_DEPT" >/dev/null || fm_die "dept add XSS"
 fm_admin user add fmalice --name "Alice Martin" --department XSS >/dev/null || fm_die "user add"
 fm_admin user add fmbob --name "Bob Durand" --department FIN >/dev/null || fm_die "user add"
 fm_admin user add fmfin --name "Fanny Finance" --department FIN >/dev/null || fm_die "user add"
+fm_admin badge add fmalice 0A0B0C0D --label "blue card" >/dev/null || fm_die "badge add"
 fm_admin role grant fmbob admin >/dev/null || fm_die "role grant admin"
 fm_admin role grant fmfin finance >/dev/null || fm_die "role grant finance"
 fm_admin price set --media A4 --colour mono --sides simplex --amount 0.05 >/dev/null ||
@@ -244,6 +245,7 @@ case_browser_staff() {
 	browser staff fmalice alice-pw "Procès-verbal — Hélène" "Brouillon à jeter" ||
 		fm_die "$(tail -n 3 "$T/log/browser.log")"
 	[ "$(held fmalice)" -eq 2 ] || fm_die "the job deleted in the page is still held"
+	fm_admin badge list fmalice | grep -q 'blue card' && fm_die "the badge unlinked in the page is still hers"
 	fm_admin jobs list --user fmalice --json | grep -q 'Brouillon' && fm_die "deleted job listed"
 	true
 }

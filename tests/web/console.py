@@ -128,7 +128,14 @@ def scenario_staff(url, shots, user, password, keep_title, delete_title):
         wait_for(d, "the job to go", lambda d: delete_title not in job_titles(d))
         d.find_element(By.CSS_SELECTOR, "a[data-view=balance]").click()
         visible(d, "view-balance")
+        wait_for(d, "the charge in the history",
+                 lambda d: "Printed" in texts(d, "#history-rows td:nth-child(2)"))
+        wait_for(d, "the badge", lambda d: len(texts(d, "#badges-list .badge-item")) == 1)
         shot(d, shots, "staff-balance-desktop")
+        d.find_element(By.CSS_SELECTOR, "#badges-list .badge-remove").click()
+        d.switch_to.alert.accept()
+        wait_for(d, "the badge unlinked",
+                 lambda d: len(texts(d, "#badges-list .badge-item")) == 0)
         # The staff member sees no admin or finance tab.
         for view in ("users", "reports"):
             tab = d.find_element(By.CSS_SELECTOR, "a[data-view=%s]" % view)

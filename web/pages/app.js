@@ -106,7 +106,11 @@ function show(view) {
   }
   notice("");
   if (view === "jobs") loadJobs();
-  if (view === "balance") loadBalance();
+  if (view === "balance") {
+    loadBalance();
+    loadHistory();
+    loadBadges();
+  }
   if (view === "users") loadUsers();
   if (view === "audit") loadAudit();
   if (view === "reports") initReports();
@@ -285,6 +289,72 @@ async function loadBalance() {
     p.textContent = t("No account yet: it is opened with your first print.");
     cards.append(p);
   }
+}
+
+const KINDS = {
+  commit: "Printed",
+  refund: "Refund",
+  allocation: "Allocation",
+  adjustment: "Adjustment",
+};
+
+async function loadHistory() {
+  const res = await api("GET", "/api/history");
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  const rows = $("history-rows");
+  rows.replaceChildren();
+  for (const l of res.data.lines) {
+    const tr = document.createElement("tr");
+    const cells = [
+      [l.when, ""],
+      [t(KINDS[l.kind] || l.kind) + (l.reason ? " — " + l.reason : ""), ""],
+      [l.job ? String(l.job) : "", ""],
+      [l.printer, ""],
+      [l.pages ? integer(l.pages) : "", "text-end"],
+      [l.amount, "text-end"],
+    ];
+    for (const [text, cls] of cells) {
+      const td = document.createElement("td");
+      td.textContent = text;
+      if (cls) td.className = cls;
+      tr.append(td);
+    }
+    rows.append(tr);
+  }
+  $("history-empty").hidden = res.data.lines.length > 0;
+}
+
+async function loadBadges() {
+  const res = await api("GET", "/api/badges");
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  const list = $("badges-list");
+  list.replaceChildren();
+  for (const b of res.data.badges) {
+    const li = document.createElement("li");
+    li.className = "list-group-item d-flex justify-content-between align-items-center badge-item";
+    const text = document.createElement("span");
+    text.textContent = (b.label || t("Badge")) + " · " + b.fingerprint + " · " + b.added;
+    li.append(text, actionButton(t("Unlink"), "badge-remove", () => removeBadge(b.fingerprint)));
+    list.append(li);
+  }
+  $("badges-empty").hidden = res.data.badges.length > 0;
+}
+
+async function removeBadge(fingerprint) {
+  if (!window.confirm(t("Unlink this badge? It will no longer log you in."))) return;
+  const res = await api("POST", "/api/badges/remove", { fingerprint });
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  await loadBadges();
+  notice(t("The badge was unlinked."), "success");
 }
 
 // --- admins: users -------------------------------------------------
