@@ -93,6 +93,20 @@ function integer(n) {
   return new Intl.NumberFormat(state.language === "fr" ? "fr-FR" : "en-GB").format(n);
 }
 
+// A table row of cells, each text (put in as text, never as HTML) or a
+// [text, class] pair.
+function tableRow(cells) {
+  const tr = document.createElement("tr");
+  for (const cell of cells) {
+    const [text, cls] = Array.isArray(cell) ? cell : [cell, ""];
+    const td = document.createElement("td");
+    td.textContent = text;
+    if (cls) td.className = cls;
+    tr.append(td);
+  }
+  return tr;
+}
+
 // --- views ---------------------------------------------------------
 
 const views = ["login", "jobs", "balance", "users", "audit", "reports"];
@@ -307,21 +321,14 @@ async function loadHistory() {
   const rows = $("history-rows");
   rows.replaceChildren();
   for (const l of res.data.lines) {
-    const tr = document.createElement("tr");
-    const cells = [
-      [l.when, ""],
-      [t(KINDS[l.kind] || l.kind) + (l.reason ? " — " + l.reason : ""), ""],
-      [l.job ? String(l.job) : "", ""],
-      [l.printer, ""],
+    const tr = tableRow([
+      l.when,
+      t(KINDS[l.kind] || l.kind) + (l.reason ? " — " + l.reason : ""),
+      l.job ? String(l.job) : "",
+      l.printer,
       [l.pages ? integer(l.pages) : "", "text-end"],
       [l.amount, "text-end"],
-    ];
-    for (const [text, cls] of cells) {
-      const td = document.createElement("td");
-      td.textContent = text;
-      if (cls) td.className = cls;
-      tr.append(td);
-    }
+    ]);
     rows.append(tr);
   }
   $("history-empty").hidden = res.data.lines.length > 0;
@@ -374,13 +381,8 @@ async function loadUsers() {
   const rows = $("users-rows");
   rows.replaceChildren();
   for (const u of res.data.users) {
-    const tr = document.createElement("tr");
+    const tr = tableRow([u.login, u.name, u.department, u.roles, u.enabled ? t("enabled") : t("disabled")]);
     tr.dataset.login = u.login;
-    for (const v of [u.login, u.name, u.department, u.roles, u.enabled ? t("enabled") : t("disabled")]) {
-      const td = document.createElement("td");
-      td.textContent = v;
-      tr.append(td);
-    }
     const actions = document.createElement("td");
     actions.className = "text-end text-nowrap";
     actions.append(
@@ -443,13 +445,7 @@ async function loadAudit() {
   const rows = $("audit-rows");
   rows.replaceChildren();
   for (const e of res.data.entries) {
-    const tr = document.createElement("tr");
-    for (const v of [e.when, e.actor, e.via, e.action, e.target, e.before, e.after]) {
-      const td = document.createElement("td");
-      td.textContent = v;
-      tr.append(td);
-    }
-    rows.append(tr);
+    rows.append(tableRow([e.when, e.actor, e.via, e.action, e.target, e.before, e.after]));
   }
   $("audit-empty").hidden = res.data.entries.length > 0;
 }
@@ -509,22 +505,15 @@ async function loadReport(ev) {
   const rows = $("report-rows");
   rows.replaceChildren();
   for (const r of res.data.rows) {
-    const tr = document.createElement("tr");
-    const cells = [
-      [r.user !== undefined ? r.user : r.department_code !== undefined ? r.department_code : r.printer, ""],
-      [r.full_name !== undefined ? r.full_name : r.department_name || "", ""],
+    const tr = tableRow([
+      r.user !== undefined ? r.user : r.department_code !== undefined ? r.department_code : r.printer,
+      r.full_name !== undefined ? r.full_name : r.department_name || "",
       [integer(r.jobs), "text-end"],
       [integer(r.pages_mono), "text-end"],
       [integer(r.pages_colour), "text-end"],
       [integer(r.sheets), "text-end"],
       [money(r.cost), "text-end"],
-    ];
-    for (const [text, cls] of cells) {
-      const td = document.createElement("td");
-      td.textContent = text;
-      if (cls) td.className = cls;
-      tr.append(td);
-    }
+    ]);
     rows.append(tr);
   }
   drawChart(res.data.rows);
