@@ -256,10 +256,17 @@ find_session(struct call *c)
 		return false;
 	if (found == 0)
 		return true;
-	c->logged_in = true;
 	if (!fm_users_get(c->b->store, c->session.login, &c->user))
 		(void)copy(
 		    c->user.login, sizeof(c->user.login), c->session.login);
+	else if (!c->user.enabled) {
+		/* Disabled since the login: the session ends now. */
+		fm_websessions_end(c->b->store, c->id_hash);
+		memset(&c->session, 0, sizeof(c->session));
+		memset(&c->user, 0, sizeof(c->user));
+		return true;
+	}
+	c->logged_in = true;
 	return true;
 }
 
@@ -943,10 +950,15 @@ apply_user_change(fm_store_t *store, void *arg)
 
 	if (ch->unlock)
 		return fm_authlog_clear(store, FM_AUTHLOG_USER, ch->login) >= 0;
-	if (ch->enabled >= 0)
-		return fm_users_set_enabled(
-		           store, ch->login, ch->enabled == 1) ||
-		    (ch->why = N_("No such user."), false);
+	if (ch->enabled >= 0) {
+		if (!fm_users_set_enabled(store, ch->login, ch->enabled == 1)) {
+			ch->why = N_("No such user.");
+			return false;
+		}
+		/* A disabled user is logged out of every browser. */
+		return ch->enabled == 1 ||
+		    fm_websessions_end_user(store, ch->login) >= 0;
+	}
 	if (!fm_users_set_department(store, ch->login,
 	        ch->department[0] ? ch->department : NULL, &errstr)) {
 		ch->why = N_("No such user or department.");
