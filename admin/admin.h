@@ -171,6 +171,7 @@ bool fm_admin_badge_key(struct fm_admin *admin, uint8_t *key);
 /* The command groups, one table each, in --help order. */
 extern const struct fm_admin_group fm_admin_group_jobs;
 extern const struct fm_admin_group fm_admin_group_user;
+extern const struct fm_admin_group fm_admin_group_role;
 extern const struct fm_admin_group fm_admin_group_dept;
 extern const struct fm_admin_group fm_admin_group_badge;
 extern const struct fm_admin_group fm_admin_group_directory;

@@ -19,6 +19,7 @@
 static const struct fm_admin_group *const groups[] = {
     &fm_admin_group_jobs,
     &fm_admin_group_user,
+    &fm_admin_group_role,
     &fm_admin_group_dept,
     &fm_admin_group_badge,
     &fm_admin_group_directory,

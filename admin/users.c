@@ -81,6 +81,8 @@ user_show(struct fm_admin *admin)
 		printf(_("  e-mail:     %s\n"), name);
 	}
 	printf(_("  roles:      %s\n"), u.roles[0] ? u.roles : _("(none)"));
+	if (u.granted_roles[0] != '\0')
+		printf(_("  granted:    %s\n"), u.granted_roles);
 	printf(_("  PIN:        %s\n"), u.has_pin ? _("set") : _("not set"));
 	printf(_("  language:   %s\n"),
 	    u.language[0] ? u.language : _("(the terminal's)"));
@@ -221,6 +223,25 @@ user_set_pin(struct fm_admin *admin)
 	return rc;
 }
 
+/* role grant and role revoke: the verb says which. */
+static int
+role_set(struct fm_admin *admin)
+{
+	const char *login = admin->args.operand[0].text;
+	const char *role = admin->args.operand[1].text, *errstr = NULL;
+	bool grant = strcmp(admin->cmd->verb, "grant") == 0;
+
+	if (!fm_users_grant_role(admin->store, login, role, grant, &errstr))
+		return fm_admin_fail("%s: %s", login, errstr);
+	if (grant)
+		return fm_admin_done(
+		    "User %s now has the %s role.", login, role);
+	return fm_admin_done(
+	    "User %s no longer has the %s role (roles from the directory's "
+	    "groups stay).",
+	    login, role);
+}
+
 static const struct fm_grammar_option add_options[FM_GRAMMAR_OPTTABLE] = {
     [ADD_NAME] = {"name",
         .help = N_("full name (default: from the system's user database)")},
@@ -271,3 +292,23 @@ static const struct fm_grammar_command commands[] = {
 };
 
 const struct fm_admin_group fm_admin_group_user = FM_ADMIN_GROUP(commands);
+
+static const struct fm_grammar_command role_commands[] = {
+    {"role", "grant", "LOGIN admin|finance",
+        N_("let a user administer Followme or see finance's reports in the "
+           "web console"),
+        FM_GRAMMAR_STORE, .run = role_set,
+        .operands = {2, 2,
+            N_("expected a login name and a role (admin or "
+               "finance)"),
+            NULL}},
+    {"role", "revoke", "LOGIN admin|finance",
+        N_("take back a role granted with role grant"), FM_GRAMMAR_STORE,
+        .run = role_set,
+        .operands = {2, 2,
+            N_("expected a login name and a role (admin or "
+               "finance)"),
+            NULL}},
+};
+
+const struct fm_admin_group fm_admin_group_role = FM_ADMIN_GROUP(role_commands);

@@ -87,6 +87,22 @@ static const struct fm_conf_key settings_keys[] = {
         directory.max_disable_percent, 0, 100),
     KEY("directory", "lookup_on_first_print", FM_CONF_BOOL,
         directory.lookup_on_first_print, 0, 0),
+    KEY("web", "listen", FM_CONF_STRING, web.listen, 0, 0),
+    KEY("web", "tls", FM_CONF_BOOL, web.tls, 0, 0),
+    KEY("web", "certificate", FM_CONF_STRING, web.certificate, 0, 0),
+    KEY("web", "key", FM_CONF_STRING, web.key, 0, 0),
+    KEY("web", "user", FM_CONF_STRING, web.user, 0, 0),
+    KEY("web", "pages_dir", FM_CONF_STRING, web.pages_dir, 0, 0),
+    KEY("web", "assets_dir", FM_CONF_STRING, web.assets_dir, 0, 0),
+    KEY("web", "trusted_proxies", FM_CONF_STRING, web.trusted_proxies, 0, 0),
+    KEY("web", "pam_service", FM_CONF_STRING, web.pam_service, 0, 0),
+    KEY("web", "admin_group", FM_CONF_STRING, web.admin_group, 0, 0),
+    KEY("web", "finance_group", FM_CONF_STRING, web.finance_group, 0, 0),
+    KEY("web", "workers", FM_CONF_UINT, web.workers, 1, 64),
+    KEY("web", "max_connections", FM_CONF_UINT, web.max_connections, 1, 65536),
+    KEY("web", "session_idle", FM_CONF_DURATION, web.session_idle, 60, 86400),
+    KEY("web", "session_max", FM_CONF_DURATION, web.session_max, 60,
+        86400 * 31),
     KEY("directory", "lookup_program", FM_CONF_STRING, directory.lookup_program,
         0, 0),
 };
@@ -125,6 +141,19 @@ fm_settings_defaults(struct fm_settings *s)
 	s->directory.lookup_on_first_print = true;
 	snprintf(s->directory.lookup_program,
 	    sizeof(s->directory.lookup_program), "%s", FM_ADMIN_PROGRAM);
+	snprintf(s->web.listen, sizeof(s->web.listen), "0.0.0.0:8443");
+	s->web.tls = true;
+	snprintf(s->web.user, sizeof(s->web.user), "followme-web");
+	snprintf(s->web.pages_dir, sizeof(s->web.pages_dir), "%s",
+	    FM_DEFAULT_WEBDIR);
+	snprintf(s->web.assets_dir, sizeof(s->web.assets_dir),
+	    "/usr/share/javascript");
+	snprintf(
+	    s->web.pam_service, sizeof(s->web.pam_service), "followme-web");
+	s->web.workers = 4;
+	s->web.max_connections = 512;
+	s->web.session_idle = 30 * 60;
+	s->web.session_max = 10 * 3600; /* a working day */
 }
 
 static bool
@@ -168,6 +197,17 @@ load(struct fm_settings *s, const char *path, bool explicit, char *err,
 	    !check_absolute(
 	        "lookup_program", s->directory.lookup_program, err, errlen))
 		return false;
+	if (!check_absolute("[web] pages_dir", s->web.pages_dir, err, errlen) ||
+	    !check_absolute("[web] assets_dir", s->web.assets_dir, err, errlen))
+		return false;
+	if (!fm_conf_parse_hostport(
+	        s->web.listen, host, sizeof(host), port, sizeof(port))) {
+		snprintf(err, errlen,
+		    "%s: [web] listen must be address:port, such as "
+		    "0.0.0.0:8443 or 127.0.0.1:8080",
+		    path);
+		return false;
+	}
 	if (strcmp(s->session_sandbox, "required") != 0 &&
 	    strcmp(s->session_sandbox, "off") != 0) {
 		snprintf(err, errlen,

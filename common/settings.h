@@ -90,6 +90,24 @@ struct fm_settings {
 		bool lookup_on_first_print;
 		char lookup_program[FM_CONF_STRMAX]; /* followme-admin */
 	} directory;
+	/* [web] (followme.conf(5), followme-webd(8)): the web console. */
+	struct {
+		char listen[FM_CONF_STRMAX]; /* address:port */
+		bool tls;                    /* off: behind a reverse proxy */
+		char certificate[FM_CONF_STRMAX]; /* "" = pki/server.crt */
+		char key[FM_CONF_STRMAX];         /* "" = pki/server.key */
+		char user[FM_CONF_STRMAX];        /* the HTTP side's account */
+		char pages_dir[FM_CONF_STRMAX];   /* the pages (static files) */
+		char assets_dir[FM_CONF_STRMAX];  /* Debian's libjs-* files */
+		char trusted_proxies[FM_CONF_STRMAX]; /* addresses, spaced */
+		char pam_service[FM_CONF_STRMAX];
+		char admin_group[FM_CONF_STRMAX];   /* a Unix group: admins */
+		char finance_group[FM_CONF_STRMAX]; /* ... finance */
+		uint64_t workers;                   /* store-side processes */
+		uint64_t max_connections;           /* at once */
+		uint64_t session_idle; /* seconds without a request */
+		uint64_t session_max;  /* seconds from the login */
+	} web;
 };
 
 /* Environment variable naming the config file (tests, private stacks). */

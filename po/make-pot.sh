@@ -17,7 +17,7 @@ set -eu
 src=$1
 out=$2
 cd "$src"
-find common proto badge store quota spooler release terminal admin \
+find common proto badge store quota spooler release terminal admin web \
 	\( -name '*.c' -o -name '*.h' \) | LC_ALL=C sort >"$out.files"
 xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: \
 	--keyword=_ --keyword=N_ --keyword=P_:1,2 \

@@ -148,7 +148,7 @@ fm_users_ensure(fm_store_t *store, const char *login)
 	"SELECT u.id, u.login, u.full_name, coalesce(d.code, ''), u.enabled,"  \
 	" u.pin IS NOT NULL, u.created_at, a.id, a.kind, a.name,"              \
 	" a.restricted, a.overdraft, a.balance, a.held, u.email, u.roles,"     \
-	" u.source, u.language FROM users u"                                   \
+	" u.source, u.language, u.granted_roles FROM users u"                  \
 	" LEFT JOIN departments d ON d.id = u.department_id"                   \
 	" LEFT JOIN accounts a ON a.id = u.account_id"
 
@@ -159,7 +159,7 @@ static const struct fm_sql_col user_cols[] = {C(INT, id), C(TEXT, login),
     C(TEXT, account.name), C(BOOL, account.restricted),
     C(INT, account.overdraft), C(INT, account.balance), C(INT, account.held),
     C(TEXT, email), C(TEXT, roles), C(TEXT, source), C(TEXT, language),
-    FM_COL_END};
+    C(TEXT, granted_roles), FM_COL_END};
 #undef C
 
 bool
@@ -184,6 +184,108 @@ fm_users_list(fm_store_t *store, const char *dept_code,
 	ok = fm_sql_open(&rows, store,
 	    SELECT_USER " WHERE (?1 IS NULL OR d.code = ?1) ORDER BY u.login",
 	    FM_ARG_TEXT(dept_code));
+	while (ok && fm_sql_next(&rows, user_cols, &user))
+		ok = fn(&user, arg);
+	return fm_sql_close(&rows) && ok;
+}
+
+/* Is role one of the comma-separated roles in list? */
+static bool
+role_listed(const char *list, const char *role)
+{
+	size_t n = strlen(role);
+
+	for (const char *p = list; *p != '\0';) {
+		size_t len = strcspn(p, ",");
+		if (len == n && strncmp(p, role, n) == 0)
+			return true;
+		p += len + (p[len] == ',');
+	}
+	return false;
+}
+
+bool
+fm_users_has_role(const struct fm_user *u, const char *role)
+{
+	return u != NULL && role != NULL && role[0] != '\0' &&
+	    (role_listed(u->roles, role) ||
+	        role_listed(u->granted_roles, role));
+}
+
+bool
+fm_users_grant_role(fm_store_t *store, const char *login, const char *role,
+    bool grant, const char **errstr)
+{
+	struct fm_user u;
+	bool admin, finance;
+
+	*errstr = NULL;
+	if (role == NULL ||
+	    (strcmp(role, "admin") != 0 && strcmp(role, "finance") != 0)) {
+		*errstr = "the role must be admin or finance";
+		return false;
+	}
+	if (!fm_users_get(store, login, &u)) {
+		*errstr = "no such user";
+		return false;
+	}
+	admin = role_listed(u.granted_roles, "admin");
+	finance = role_listed(u.granted_roles, "finance");
+	if (strcmp(role, "admin") == 0)
+		admin = grant;
+	else
+		finance = grant;
+	if (!fm_sql_exec(store,
+	        "UPDATE users SET granted_roles = ?2 WHERE login = ?1",
+	        FM_ARG_TEXT(login),
+	        FM_ARG_TEXT(admin && finance ? "admin,finance"
+	                : admin              ? "admin"
+	                : finance            ? "finance"
+	                                     : ""))) {
+		*errstr = "store error";
+		return false;
+	}
+	return true;
+}
+
+/* fm_users_search()'s condition: ?1 is a LIKE pattern escaped with \. */
+#define MATCHES                                                                \
+	" WHERE u.login LIKE ?1 ESCAPE '\\' OR u.full_name LIKE ?1 ESCAPE "    \
+	"'\\'"                                                                 \
+	" OR coalesce(d.code, '') LIKE ?1 ESCAPE '\\'"
+
+bool
+fm_users_search(fm_store_t *store, const char *query, int64_t offset,
+    int64_t limit, bool (*fn)(const struct fm_user *user, void *arg), void *arg,
+    int64_t *total)
+{
+	char pattern[2 * FM_USERS_NAMEMAX + 3];
+	size_t n = 0;
+	struct fm_sql_rows rows;
+	struct fm_user user;
+	bool ok;
+
+	if (store == NULL || query == NULL || fn == NULL || offset < 0 ||
+	    limit < 0 || strlen(query) >= FM_USERS_NAMEMAX)
+		return false;
+	/* A substring, its LIKE wildcards taken literally. */
+	pattern[n++] = '%';
+	for (const char *q = query; *q != '\0'; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			pattern[n++] = '\\';
+		pattern[n++] = *q;
+	}
+	pattern[n++] = '%';
+	pattern[n] = '\0';
+	if (total != NULL &&
+	    fm_sql_int(store,
+	        "SELECT count(*) FROM users u"
+	        " LEFT JOIN departments d ON d.id = u.department_id" MATCHES,
+	        total, FM_ARG_TEXT(pattern)) != FM_SQL_FOUND)
+		return false;
+	ok = fm_sql_open(&rows, store,
+	    SELECT_USER MATCHES " ORDER BY u.login LIMIT ?2 OFFSET ?3",
+	    FM_ARG_TEXT(pattern), FM_ARG_INT(limit), FM_ARG_INT(offset));
 	while (ok && fm_sql_next(&rows, user_cols, &user))
 		ok = fn(&user, arg);
 	return fm_sql_close(&rows) && ok;

@@ -33,9 +33,10 @@ struct fm_user {
 	int64_t created_at;
 	struct fm_account account;
 	char email[FM_USERS_NAMEMAX];
-	char roles[32];   /* "admin", "finance", "admin,finance" or "" */
-	char source[16];  /* "manual" or "directory" */
-	char language[8]; /* "fr", "en", or "" for the terminal's own */
+	char roles[32];         /* "admin", "finance", "admin,finance" or "" */
+	char granted_roles[32]; /* the same, granted by an admin */
+	char source[16];        /* "manual" or "directory" */
+	char language[8];       /* "fr", "en", or "" for the terminal's own */
 };
 
 /* 'fm_users_login_is_valid()' - a POSIX-ish login: 1 to 63 bytes of
@@ -65,6 +66,31 @@ bool fm_users_get(fm_store_t *store, const char *login, struct fm_user *out);
  * not NULL), by login. */
 bool fm_users_list(fm_store_t *store, const char *dept_code,
     bool (*fn)(const struct fm_user *user, void *arg), void *arg);
+
+/*
+ * 'fm_users_has_role()' - does u have role ("admin" or "finance"), from
+ * the directory's groups or granted by an admin?
+ */
+bool fm_users_has_role(const struct fm_user *u, const char *role);
+
+/*
+ * 'fm_users_grant_role()' - grant (grant true) or take back role
+ * ("admin" or "finance") for login.  Roles from the directory are not
+ * touched.  False with *errstr for another role or an unknown user.
+ */
+bool fm_users_grant_role(fm_store_t *store, const char *login, const char *role,
+    bool grant, const char **errstr);
+
+/*
+ * 'fm_users_search()' - call fn for at most limit users whose login, full
+ * name or department code holds query (any case for ASCII; "" matches
+ * all), by login, skipping the first offset; *total (may be NULL) gets
+ * how many match in all.  False on a store error or a query of
+ * FM_USERS_NAMEMAX bytes or more.
+ */
+bool fm_users_search(fm_store_t *store, const char *query, int64_t offset,
+    int64_t limit, bool (*fn)(const struct fm_user *user, void *arg), void *arg,
+    int64_t *total);
 
 /* 'fm_users_set_department()' - set login's primary department (NULL or
  * "" for none); false with *errstr if either does not exist. */

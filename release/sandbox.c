@@ -116,6 +116,21 @@ state_dir_outside(const char *state_dir)
 	return true;
 }
 
+/* Applies ruleset (its rules all added when ok) to this process for
+ * good and closes it: abi, or -1 with *errstr. */
+static int
+restrict_self(int ruleset, bool ok, int abi, const char **errstr)
+{
+	if (!ok || syscall(SYS_landlock_restrict_self, ruleset, 0) != 0) {
+		close(ruleset);
+		*errstr = ok ? "landlock_restrict_self failed"
+		             : "cannot add a Landlock rule";
+		return -1;
+	}
+	close(ruleset);
+	return abi;
+}
+
 static int
 landlock(const struct fm_settings *s, int abi, const char **errstr)
 {
@@ -166,25 +181,22 @@ landlock(const struct fm_settings *s, int abi, const char **errstr)
 	    allow(ruleset, spool,
 	        LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE,
 	        h);
-	if (!ok || syscall(SYS_landlock_restrict_self, ruleset, 0) != 0) {
-		close(ruleset);
-		*errstr = ok ? "landlock_restrict_self failed"
-		             : "cannot add a Landlock rule";
-		return -1;
-	}
-	close(ruleset);
-	return abi;
+	return restrict_self(ruleset, ok, abi, errstr);
 }
 
-int
-fm_sandbox_confine(const struct fm_settings *settings, const char **errstr)
+/*
+ * What both confinements do first: no_new_privs (Landlock needs it; a
+ * confined process execs nothing anyway), not dumpable, and the ABI to
+ * use.  Returns it, 0 if Landlock is unavailable but not required (the
+ * caller stops there), -1 with *errstr if the process cannot be
+ * confined as settings require.
+ */
+static int
+prepare(const struct fm_settings *settings, const char **errstr)
 {
-	const char *dummy = NULL;
 	bool required;
 	int abi;
 
-	if (errstr == NULL)
-		errstr = &dummy;
 	*errstr = NULL;
 	if (settings == NULL) {
 		*errstr = "no settings";
@@ -193,20 +205,57 @@ fm_sandbox_confine(const struct fm_settings *settings, const char **errstr)
 	required = fm_sandbox_is_required(settings, errstr);
 	if (*errstr != NULL)
 		return -1;
-	/* Landlock needs no_new_privs; the session execs nothing anyway. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
 	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
 		*errstr = "prctl failed";
 		return -1;
 	}
-	if ((abi = fm_sandbox_abi()) == 0) {
-		if (!required)
-			return 0;
+	if ((abi = fm_sandbox_abi()) == 0 && required) {
 		*errstr = "Landlock is unavailable (session_sandbox = "
 		          "required)";
 		return -1;
 	}
+	return abi;
+}
+
+int
+fm_sandbox_confine(const struct fm_settings *settings, const char **errstr)
+{
+	const char *dummy = NULL;
+	int abi;
+
+	if (errstr == NULL)
+		errstr = &dummy;
+	if ((abi = prepare(settings, errstr)) <= 0)
+		return abi;
 	return landlock(settings, abi, errstr);
+}
+
+int
+fm_sandbox_confine_reader(const struct fm_settings *settings,
+    const char *const *dirs, size_t ndirs, const char **errstr)
+{
+	const char *dummy = NULL;
+	struct landlock_ruleset_attr attr;
+	bool ok = true;
+	int abi, ruleset;
+	uint64_t h;
+
+	if (errstr == NULL)
+		errstr = &dummy;
+	if ((abi = prepare(settings, errstr)) <= 0)
+		return abi;
+	h = handled(abi);
+	attr = (struct landlock_ruleset_attr){.handled_access_fs = h};
+	ruleset =
+	    (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+	if (ruleset < 0) {
+		*errstr = "cannot create a Landlock ruleset";
+		return -1;
+	}
+	for (size_t i = 0; i < ndirs; i++)
+		ok = ok && allow(ruleset, dirs[i], FS_READ, h);
+	return restrict_self(ruleset, ok, abi, errstr);
 }
 
 #ifdef FM_TEST_HOOKS
@@ -224,8 +273,8 @@ probe(const char *path)
 void
 fm_sandbox_probe(const struct fm_settings *settings)
 {
-	static const char *const keys[] = {
-	    "master.key", "badge.key", "pki/ca.key", "pki/server.key"};
+	static const char *const keys[] = {"master.key", "badge.key",
+	    "ledger.key", "pki/ca.key", "pki/server.key"};
 	char path[1024], dir[600];
 	struct dirent *e;
 	DIR *d;

@@ -46,6 +46,17 @@ bool fm_sandbox_is_required(
 int fm_sandbox_confine(const struct fm_settings *settings, const char **errstr);
 
 /*
+ * 'fm_sandbox_confine_reader()' - confine the calling process for good
+ * to reading what lies beneath dirs (ndirs of them) and nothing else: no
+ * store, no spool, no key, no write anywhere.  For the web console's
+ * HTTP side, which serves its pages and asks everything else of its
+ * store-side workers.  Returns as fm_sandbox_confine() does; settings'
+ * session_sandbox says whether Landlock is required.
+ */
+int fm_sandbox_confine_reader(const struct fm_settings *settings,
+    const char *const *dirs, size_t ndirs, const char **errstr);
+
+/*
  * 'fm_sandbox_probe()' - test builds only (FM_TEST_HOOKS): try to open
  * each key file and the spool's documents of settings and log the result
  * of each ("sandbox probe: PATH: Permission denied"), for the

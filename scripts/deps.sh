@@ -3,6 +3,8 @@
 # packages Followme needs to build and test, if any are missing.
 
 FM_DEB_PACKAGES="cmake gcc g++ make pkg-config clang clang-format
+libmicrohttpd-dev libjs-bootstrap5 libjs-chart.js chromium chromium-driver
+python3-selenium
 libclang-rt-14-dev libcups2-dev libnfc-dev libnfc-bin libpam0g-dev
 libsqlite3-dev sqlite3 libmbedtls-dev libqpdf-dev qpdf zlib1g-dev libinih-dev
 libncurses-dev cups cups-daemon cups-client cups-core-drivers cups-filters
@@ -38,11 +40,14 @@ fm_install_deps() {
 }
 
 # The test and demo stacks need a few local accounts: the unprivileged
-# followme daemon user and two staff members who print.
+# followme daemon user, the web console's HTTP side and two staff
+# members who print.
 fm_ensure_users() {
 	getent group lp >/dev/null || fm_as_root groupadd -r lp
 	getent passwd followme >/dev/null ||
 		fm_as_root useradd -r -d /nonexistent -s /usr/sbin/nologin followme
+	getent passwd followme-web >/dev/null ||
+		fm_as_root useradd -r -d /nonexistent -s /usr/sbin/nologin followme-web
 	for u in fmalice fmbob; do
 		getent passwd "$u" >/dev/null ||
 			fm_as_root useradd -m -s /bin/sh -c "Test user $u" "$u"

@@ -300,6 +300,21 @@ fm_badges_lookup(fm_store_t *store, const uint8_t *key, const uint8_t *uid,
 }
 
 bool
+fm_badges_remove_own(
+    fm_store_t *store, const char *login, const char *fingerprint)
+{
+	if (store == NULL || login == NULL || fingerprint == NULL ||
+	    strlen(fingerprint) != 12)
+		return false;
+	return fm_sql_exec(store,
+	           "DELETE FROM badges WHERE lower(hex(substr(hash, 1, 6))) = "
+	           "?2"
+	           " AND user_id = (SELECT id FROM users WHERE login = ?1)",
+	           FM_ARG_TEXT(login), FM_ARG_TEXT(fingerprint)) &&
+	    fm_sql_changes(store) == 1;
+}
+
+bool
 fm_badges_list(fm_store_t *store, const char *login,
     bool (*fn)(const char *fingerprint, const char *label, int64_t created_at,
         void *arg),

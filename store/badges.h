@@ -40,6 +40,14 @@ bool fm_badges_remove(
     fm_store_t *store, const uint8_t *key, const uint8_t *uid, size_t uidlen);
 
 /*
+ * 'fm_badges_remove_own()' - forget login's badge whose fingerprint (as
+ * fm_badges_list() gives it) is fingerprint: a user unlinking a lost
+ * badge.  False if login has no such badge or on a store error.
+ */
+bool fm_badges_remove_own(
+    fm_store_t *store, const char *login, const char *fingerprint);
+
+/*
  * 'fm_badges_lookup()' - the login (into login, size bytes) of uid's
  * owner, enabled or not (a disabled user's badge is still theirs: it must
  * not look free to register); false if the badge is unknown.

@@ -412,6 +412,46 @@ const char *const fm_schema_migrations[] = {
     "  WHERE kind = 'commit' AND job_id IS NOT NULL)"
     "  SELECT DISTINCT * FROM c WHERE job_id IN ("
     "   SELECT job_id FROM c GROUP BY job_id HAVING min(day) < max(day));",
+
+    /* 13: the web console's sessions (issue 13), kept server-side so
+     * that every store-side process of followme-webd sees them and a
+     * user or an admin can end them.  Only a hash of each session's id
+     * is kept: a copy of the store does not log anyone in. */
+    "CREATE TABLE web_sessions ("
+    "  id_hash BLOB PRIMARY KEY,"
+    "  login TEXT NOT NULL,"
+    "  csrf TEXT NOT NULL,"
+    "  language TEXT NOT NULL DEFAULT ''"
+    "    CHECK (language IN ('', 'en', 'fr')),"
+    "  address TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX web_sessions_by_login ON web_sessions(login);"
+    /* Roles an admin granted (followme-admin role grant), kept apart
+     * from roles, which the directory's groups set and a sync
+     * rewrites. */
+    "ALTER TABLE users ADD COLUMN granted_roles TEXT NOT NULL DEFAULT ''"
+    "  CHECK (granted_roles IN ('', 'admin', 'finance', 'admin,finance'));"
+    /* The audit trail of admin changes: who, when, through what, what
+     * and to what, before and after; append-only. */
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  via TEXT NOT NULL CHECK (via IN ('web', 'admin')),"
+    "  action TEXT NOT NULL,"
+    "  target TEXT NOT NULL DEFAULT '',"
+    "  before TEXT NOT NULL DEFAULT '',"
+    "  after TEXT NOT NULL DEFAULT ''"
+    ");"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    /* A person's statement in the console reads their account's lines
+     * alone, not the whole ledger. */
+    "CREATE INDEX ledger_by_account ON ledger(account_id, id);",
 };
 
 const int fm_schema_migration_count =

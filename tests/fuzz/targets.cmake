@@ -39,3 +39,5 @@ fm_fuzz_target(admin_grammar fm_admin_grammar)
 # --- directory (issue 14) ---
 fm_fuzz_target(csv fm_dirpure)
 fm_fuzz_target(badgenum fm_dirpure)
+# --- web console (issue 13) ---
+fm_fuzz_target(webwire fm_webwire)

@@ -34,3 +34,4 @@ set_target_properties(pagecount-gen PROPERTIES
 fm_integration_test(pagecount)
 set_tests_properties(integration/pagecount PROPERTIES TIMEOUT 300)
 fm_integration_test(directory)
+fm_integration_test(web)

@@ -1,0 +1,45 @@
+/*
+ * fuzz_webwire.c - fuzz target for what followme-webd reads from the
+ * network and between its two sides (web/brokerwire.h,
+ * web/httpparse.h): requests and answers re-encode to the bytes they
+ * decoded from; a form body, an Accept-Language value and a session
+ * cookie are read without a fault.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "tests/fuzz/roundtrip.h"
+#include "web/brokerwire.h"
+#include "web/httpparse.h"
+
+static bool
+answer_decode(const uint8_t *buf, size_t len, struct fm_web_answer *a,
+    const char **errstr)
+{
+	(void)errstr;
+	return fm_web_answer_decode(buf, len, a);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct fm_web_request r;
+	struct fm_web_answer a;
+	uint8_t id[FM_WEB_IDLEN];
+	const char *lang;
+
+	FUZZ_ROUND_TRIP(
+	    fm_web_request_decode, fm_web_request_encode, &r, data, size);
+	FUZZ_ROUND_TRIP(answer_decode, fm_web_answer_encode, &a, data, size);
+	memset(&r, 0, sizeof(r));
+	if (fm_web_parse_form((const char *)data, size, &r, &fuzz_err))
+		for (size_t i = 0; i < r.nargs; i++)
+			if (r.args[i].name[0] == '\0' ||
+			    strlen(r.args[i].value) >= sizeof(r.args[i].value))
+				abort();
+	lang = fm_web_parse_language((const char *)data, size);
+	if (strcmp(lang, "") != 0 && strcmp(lang, "fr") != 0 &&
+	    strcmp(lang, "en") != 0)
+		abort();
+	(void)fm_web_parse_id((const char *)data, size, id);
+	return 0;
+}

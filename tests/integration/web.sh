@@ -1,0 +1,303 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# The web console (issue 13): followme-webd on loopback with its own
+# TLS certificate from the site CA, real PAM (pam_wrapper, service
+# followme-web), a real store shared with followmed, and the pages in
+# Debian's chromium (tests/web/console.py).  Screenshots of each
+# audience's pages go to $FM_BUILD/screenshots/web.
+set -u
+. "$(dirname "$0")/lib.sh"
+fm_setup "$@"
+WPORT=$(fm_free_port) || fm_die "no free port"
+PORT=$(fm_free_port) || fm_die "no free port"
+URL="https://127.0.0.1:$WPORT"
+SHOTS="$FM_BUILD/screenshots/web"
+XSS_TITLE='<img src=x onerror=alert(1)>'
+XSS_DEPT='<script>alert(1)</script>'
+TODAY=$(date +%Y-%m-%d)
+mkdir -p "$T/web" && cp "$FM_SRC"/web/pages/* "$T/web/" && chmod -R a+rX "$T/web" ||
+	fm_die "cannot copy the pages"
+fm_write_conf "[release]" "listen = 127.0.0.1:$PORT" "server_name = followme-test" \
+	"auth_max_failures = 3" "auth_lockout = 10m" \
+	"[web]" "listen = 127.0.0.1:$WPORT" "pages_dir = $T/web" "workers = 2"
+# Passwords for the web (service followme-web), PINs for the terminals
+# (service followme): one lockout for both.
+fm_pam_matrix fmalice:alice-pw:followme-web fmbob:bob-pw:followme-web \
+	fmfin:fin-pw:followme-web fmnew:new-pw:followme-web fmbob:5678
+cp "$T/pam/services/followme" "$T/pam/services/followme-web"
+chmod a+r "$T/pam/services/followme-web"
+fm_ca_init
+fm_admin terminal add t1 --printer mfp-t1 >/dev/null || fm_die "terminal add"
+fm_copy_pki
+fm_admin dept add FIN "Finance" >/dev/null || fm_die "dept add FIN"
+fm_admin dept add XSS "$XSS_DEPT" >/dev/null || fm_die "dept add XSS"
+fm_admin user add fmalice --name "Alice Martin" --department XSS >/dev/null || fm_die "user add"
+fm_admin user add fmbob --name "Bob Durand" --department FIN >/dev/null || fm_die "user add"
+fm_admin user add fmfin --name "Fanny Finance" --department FIN >/dev/null || fm_die "user add"
+fm_admin badge add fmalice 0A0B0C0D --label "blue card" >/dev/null || fm_die "badge add"
+fm_admin role grant fmbob admin >/dev/null || fm_die "role grant admin"
+fm_admin role grant fmfin finance >/dev/null || fm_die "role grant finance"
+fm_admin price set --media A4 --colour mono --sides simplex --amount 0.05 >/dev/null ||
+	fm_die "price set"
+fm_start_followmed
+fm_hold 1 fmalice "Procès-verbal — Hélène"
+fm_hold 2 fmalice "$XSS_TITLE"
+fm_hold 3 fmalice "Brouillon à jeter"
+fm_hold 4 fmbob "Bob's report"
+DB="$T/state/followme.db"
+fm_as followme "$FM_BUILD/tests/fm_test_charge" "$DB" 0 fmalice mfp-t1 101 6 0 0 >/dev/null ||
+	fm_die "charge"
+fm_as followme "$FM_BUILD/tests/fm_test_charge" "$DB" 0 fmbob mfp-t1 102 3 0 0 >/dev/null ||
+	fm_die "charge"
+
+WEBD_PID=""
+FM_DAEMONS="followme-webd:WEBD_PID"
+FM_CARRY="$FM_CARRY WEBD_PID"
+
+start_webd() {
+	local before
+	touch "$T/log/webd.log"
+	before=$(wc -l < "$T/log/webd.log")
+	# shellcheck disable=SC2086
+	env $FM_PAM_ENV "$FM_BUILD/web/followme-webd" -d -c "$FM_CONF" >>"$T/log/webd.log" 2>&1 &
+	WEBD_PID=$!
+	for _ in $(seq 1 100); do
+		tail -n +"$((before + 1))" "$T/log/webd.log" | grep -q 'serving the web console' && return 0
+		fm_pid_alive "$WEBD_PID" || fm_die "followme-webd exited at start"
+		sleep 0.1
+	done
+	fm_die "followme-webd did not start"
+}
+start_webd
+
+# curl_as JAR ARGS...: one request with the cookies of JAR ($T/JAR.jar).
+curl_as() {
+	local jar="$T/$1.jar"
+	shift
+	curl -sk -b "$jar" -c "$jar" "$@"
+}
+
+# login_as USER PASSWORD [JAR]: a session in JAR's cookies (USER's by
+# default), the login token first, as the page gets it (or the
+# session's, when logged in already); the CSRF token in $T/JAR.csrf.
+login_as() {
+	local jar=${3:-$1} token
+	token=$(curl_as "$jar" -D - -o /dev/null "$URL/api/session" |
+		tr -d '\r' | sed -n 's/^X-CSRF-Token: //p')
+	[ -n "$token" ] || fm_die "no login token"
+	curl_as "$jar" -D "$T/$jar.head" -o "$T/$jar.body" -H "X-CSRF-Token: $token" \
+		--data-urlencode "user=$1" --data-urlencode "password=$2" "$URL/api/login" ||
+		fm_die "login request failed"
+	grep -q '^HTTP/1.1 200' "$T/$jar.head" || fm_die "login as $1 refused: $(cat "$T/$jar.body")"
+	tr -d '\r' < "$T/$jar.head" | sed -n 's/^X-CSRF-Token: //p' > "$T/$jar.csrf"
+}
+
+# status ARGS...: the HTTP status of one request.
+status() { curl_as "$@" -o /dev/null -w '%{http_code}'; }
+
+browser() {
+	FM_CHROME_PROFILE=$(mktemp -d "$T/chrome.XXXXXX") \
+		/usr/bin/python3 "$FM_SRC/tests/web/console.py" "$URL" "$SHOTS" "$@" \
+		2>>"$T/log/browser.log"
+}
+
+held() { fm_admin jobs list --user "$1" --json 2>/dev/null | grep -o '"id":' | wc -l; }
+
+# The HTTP side reads no key, no spool file and no store; it runs as its
+# own account, the store-side workers as followmed's.
+case_sandbox() {
+	local f
+	for f in master.key badge.key ledger.key pki/ca.key pki/server.key followme.db; do
+		grep -q "sandbox probe: $T/state/$f: Permission denied" "$T/log/webd.log" ||
+			fm_die "$f not refused to the HTTP side"
+	done
+	grep "sandbox probe:" "$T/log/webd.log" | grep -q ": opened" &&
+		fm_die "the HTTP side opened: $(grep 'sandbox probe:.*opened' "$T/log/webd.log")"
+	[ "$(awk '/^Uid:/ {print $2}' "/proc/$WEBD_PID/status")" = "$(id -u followme-web)" ] ||
+		fm_die "the HTTP side does not run as followme-web"
+	local w n=0
+	for w in $(pgrep -P "$WEBD_PID"); do
+		[ "$(awk '/^Uid:/ {print $2}' "/proc/$w/status")" = "$(id -u followme)" ] ||
+			fm_die "worker $w does not run as followme"
+		n=$((n + 1))
+	done
+	[ "$n" -eq 2 ] || fm_die "$n workers, not 2"
+}
+
+# TLS 1.2 and 1.3 with AEAD suites only; the security headers.
+case_tls_and_headers() {
+	echo | timeout 10 openssl s_client -tls1_1 -connect "127.0.0.1:$WPORT" 2>&1 |
+		grep -q 'Cipher is (NONE)' || fm_die "TLS 1.1 accepted"
+	echo | timeout 10 openssl s_client -tls1_2 -cipher ECDHE-ECDSA-AES128-SHA256 \
+		-connect "127.0.0.1:$WPORT" 2>&1 | grep -q 'Cipher is (NONE)' || fm_die "a CBC suite accepted"
+	echo | timeout 10 openssl s_client -tls1_2 -connect "127.0.0.1:$WPORT" 2>&1 |
+		grep -q 'Cipher is ECDHE-ECDSA-AES256-GCM-SHA384\|Cipher is ECDHE-ECDSA-CHACHA20\|Cipher is ECDHE-ECDSA-AES128-GCM' ||
+		fm_die "TLS 1.2 with an AEAD suite refused"
+	echo | timeout 10 openssl s_client -tls1_3 -connect "127.0.0.1:$WPORT" 2>&1 |
+		grep -q 'TLSv1.3' || fm_die "TLS 1.3 refused"
+	curl -sk -D "$T/h" -o /dev/null "$URL/"
+	tr -d '\r' < "$T/h" > "$T/headers"
+	grep -q "^Content-Security-Policy: .*script-src 'self';.*frame-ancestors 'none'" "$T/headers" ||
+		fm_die "no CSP: $(cat "$T/headers")"
+	grep -q '^Strict-Transport-Security: max-age=' "$T/headers" || fm_die "no HSTS"
+	grep -q '^X-Content-Type-Options: nosniff' "$T/headers" || fm_die "no nosniff"
+	# The page holds no inline script for the CSP to allow.
+	curl -sk "$URL/" | grep -q '<script>' && fm_die "an inline script in the page"
+	[ "$(status anon "$URL/../state/followme.db")" = 404 ] || fm_die "a path outside the pages served"
+	[ "$(status anon -X DELETE "$URL/api/jobs")" = 405 ] || fm_die "a wrong method not refused"
+	true
+}
+
+# A login needs the login token of the page; the session cookie is
+# Secure, HttpOnly, SameSite=Strict, and a new one at each login.
+case_login() {
+	[ "$(status nocsrf --data 'user=fmalice&password=alice-pw' "$URL/api/login")" = 403 ] ||
+		fm_die "a login without the token was not refused"
+	grep -q fm_session "$T/nocsrf.jar" 2>/dev/null && fm_die "a session without the token"
+	login_as fmalice alice-pw
+	grep -qi '^Set-Cookie: __Host-fm_session=[0-9a-f]\{64\}; Path=/; Max-Age=[0-9]*; Secure; HttpOnly; SameSite=Strict' \
+		"$T/fmalice.head" || fm_die "session cookie: $(grep -i set-cookie "$T/fmalice.head")"
+	local first
+	first=$(grep fm_session "$T/fmalice.jar" | awk '{print $7}')
+	login_as fmalice alice-pw
+	[ "$(grep fm_session "$T/fmalice.jar" | awk '{print $7}')" != "$first" ] ||
+		fm_die "the same session id after a new login"
+	[ "$(status fmalice "$URL/api/jobs")" = 200 ] || fm_die "jobs refused after login"
+	[ "$(status wrong -H 'X-CSRF-Token: x' --data 'user=fmalice&password=nope' "$URL/api/login")" = 403 ] ||
+		fm_die "a login with a made-up token was not refused"
+	# Someone else logging in on this browser (a user the store does
+	# not know yet) gets a session of their own, not fmalice's.
+	login_as fmnew new-pw fmalice
+	curl_as fmalice "$URL/api/session" | grep -q '"login":"fmnew"' ||
+		fm_die "the new login is not fmnew's: $(curl_as fmalice "$URL/api/session")"
+}
+
+# A staff session is refused the admin and finance APIs; a state change
+# without the CSRF token changes nothing.
+case_roles_and_csrf() {
+	login_as fmalice alice-pw
+	[ "$(status fmalice "$URL/api/admin/users")" = 403 ] || fm_die "staff reached the admin API"
+	[ "$(status fmalice "$URL/api/finance/report?from=$TODAY&to=$TODAY")" = 403 ] ||
+		fm_die "staff reached the finance API"
+	[ "$(status fmalice "$URL/api/finance/export?from=$TODAY&to=$TODAY")" = 403 ] ||
+		fm_die "staff reached the export"
+	local id
+	id=$(fm_admin jobs list --user fmalice --json | grep -o '"id":[0-9]*' | head -n 1 | cut -d: -f2)
+	[ "$(status fmalice -X POST --data "id=$id" "$URL/api/jobs/delete")" = 403 ] ||
+		fm_die "a delete without the CSRF token was not refused"
+	[ "$(status fmalice -X POST -H 'X-CSRF-Token: 0123' --data "id=$id" "$URL/api/jobs/delete")" = 403 ] ||
+		fm_die "a delete with a wrong CSRF token was not refused"
+	[ "$(status fmalice -X POST -H "X-CSRF-Token: $(cat "$T/fmalice.csrf")" \
+		-H 'Sec-Fetch-Site: cross-site' --data "id=$id" "$URL/api/jobs/delete")" = 403 ] ||
+		fm_die "a cross-site delete was not refused"
+	[ "$(held fmalice)" -eq 3 ] || fm_die "a refused delete deleted"
+	# Another user's job is not there for this session.
+	local bobs
+	bobs=$(fm_admin jobs list --user fmbob --json | grep -o '"id":[0-9]*' | head -n 1 | cut -d: -f2)
+	[ "$(status fmalice -X POST -H "X-CSRF-Token: $(cat "$T/fmalice.csrf")" \
+		--data "id=$bobs" "$URL/api/jobs/delete")" = 404 ] || fm_die "deleted another user's job"
+	[ "$(held fmbob)" -eq 1 ] || fm_die "bob's job is gone"
+}
+
+# Logged out or expired, a session id is refused.
+case_session_end() {
+	login_as fmalice alice-pw
+	cp "$T/fmalice.jar" "$T/old.jar"
+	[ "$(status fmalice -X POST -H "X-CSRF-Token: $(cat "$T/fmalice.csrf")" "$URL/api/logout")" = 200 ] ||
+		fm_die "logout refused"
+	[ "$(status old "$URL/api/jobs")" = 401 ] || fm_die "a logged-out session still works"
+	login_as fmalice alice-pw
+	cp "$T/fmalice.jar" "$T/idle.jar"
+	fm_as followme sqlite3 "$DB" "UPDATE web_sessions SET last_seen = last_seen - 7200" ||
+		fm_die "cannot age the sessions"
+	[ "$(status idle "$URL/api/jobs")" = 401 ] || fm_die "an idle session still works"
+	[ "$(fm_as followme sqlite3 "$DB" 'SELECT count(*) FROM web_sessions')" -eq 0 ] ||
+		fm_die "expired sessions are kept"
+}
+
+# Wrong passwords at the web lock the user out, at the terminals too.
+case_lockout() {
+	local i code
+	for i in 1 2 3; do
+		curl_as lock -o /dev/null "$URL/api/session"
+		code=$(status lock -H "X-CSRF-Token: $(grep fm_login "$T/lock.jar" | awk '{print $7}')" \
+			--data 'user=fmbob&password=wrong' "$URL/api/login")
+		[ "$code" = 401 ] || fm_die "wrong password $i: HTTP $code"
+	done
+	code=$(status lock -H "X-CSRF-Token: $(grep fm_login "$T/lock.jar" | awk '{print $7}')" \
+		--data 'user=fmbob&password=bob-pw' "$URL/api/login")
+	[ "$code" = 429 ] || fm_die "the right password after 3 wrong ones: HTTP $code, not locked"
+	printf 'hello\npin fmbob 5678\n' | fm_term t1 > "$T/term.out" 2>&1
+	grep -q 'Too many failed attempts' "$T/term.out" ||
+		fm_die "the terminal does not see the lockout: $(cat "$T/term.out")"
+	# The wrong passwords also slow down logins from this address
+	# (every case logs in from 127.0.0.1): forget those first.
+	fm_admin auth unlock --terminal "web 127.0.0.1" >/dev/null || fm_die "unlock the address"
+	# An admin unlocks fmbob from the console.
+	login_as fmfin fin-pw
+	fm_admin role grant fmfin admin >/dev/null || fm_die "role grant"
+	[ "$(status fmfin -X POST -H "X-CSRF-Token: $(cat "$T/fmfin.csrf")" \
+		--data 'login=fmbob' "$URL/api/admin/unlock")" = 200 ] || fm_die "unlock refused"
+	fm_admin role revoke fmfin admin >/dev/null || fm_die "role revoke"
+	login_as fmbob bob-pw
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'auth.unlock' AND target = 'fmbob' AND actor = 'fmfin'")" -eq 1 ] ||
+		fm_die "the unlock is not in the audit trail"
+}
+
+case_browser_staff() {
+	browser staff fmalice alice-pw "Procès-verbal — Hélène" "Brouillon à jeter" ||
+		fm_die "$(tail -n 3 "$T/log/browser.log")"
+	[ "$(held fmalice)" -eq 2 ] || fm_die "the job deleted in the page is still held"
+	fm_admin badge list fmalice | grep -q 'blue card' && fm_die "the badge unlinked in the page is still hers"
+	fm_admin jobs list --user fmalice --json | grep -q 'Brouillon' && fm_die "deleted job listed"
+	true
+}
+fm_needs browser_staff roles_and_csrf
+
+case_browser_french() {
+	browser french fmalice alice-pw "Se connecter" ||
+		fm_die "$(tail -n 3 "$T/log/browser.log")"
+}
+
+# An admin moves and disables a user in the page; the store and the
+# audit trail say so, and the disabled user cannot log in.
+case_browser_admin() {
+	browser admin fmbob bob-pw "Fanny" fmfin XSS || fm_die "$(tail -n 3 "$T/log/browser.log")"
+	fm_admin user show fmfin | grep -q 'department: XSS' || fm_die "fmfin not moved"
+	fm_admin user show fmfin | grep -q 'state:.*disabled' || fm_die "fmfin not disabled"
+	# Their session from the lockout case ended with it.
+	[ "$(status fmfin "$URL/api/session")" = 401 ] || fm_die "a disabled user's session still works"
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM audit WHERE actor = 'fmbob' AND target = 'fmfin'")" -eq 2 ] ||
+		fm_die "the audit trail lacks the two changes"
+	curl_as gone -o /dev/null "$URL/api/session"
+	[ "$(status gone -H "X-CSRF-Token: $(grep fm_login "$T/gone.jar" | awk '{print $7}')" \
+		--data 'user=fmfin&password=fin-pw' "$URL/api/login")" = 403 ] || fm_die "a disabled user logged in"
+	# Back as they were, for the finance case; an admin's change
+	# without the CSRF token changes nothing.
+	login_as fmbob bob-pw
+	[ "$(status fmbob -X POST --data 'login=fmfin&enabled=yes' "$URL/api/admin/user")" = 403 ] ||
+		fm_die "an admin change without the CSRF token"
+	fm_admin user show fmfin | grep -q 'state:.*disabled' || fm_die "a refused change was made"
+	for change in 'enabled=yes' 'department=FIN'; do
+		[ "$(status fmbob -X POST -H "X-CSRF-Token: $(cat "$T/fmbob.csrf")" \
+			--data "login=fmfin&$change" "$URL/api/admin/user")" = 200 ] || fm_die "$change refused"
+	done
+	# A staff member may not.
+	login_as fmalice alice-pw
+	[ "$(status fmalice -X POST -H "X-CSRF-Token: $(cat "$T/fmalice.csrf")" \
+		--data 'login=fmalice&department=FIN' "$URL/api/admin/user")" = 403 ] ||
+		fm_die "staff changed a user"
+}
+fm_needs browser_admin lockout
+
+# The year's report in the page; its CSV is followme-admin export's.
+case_browser_finance() {
+	browser finance fmfin fin-pw "$TODAY" "$T/download.csv" "$XSS_DEPT" ||
+		fm_die "$(tail -n 3 "$T/log/browser.log")"
+	fm_admin export --by department --from "${TODAY:0:4}-01-01" --to "$TODAY" > "$T/admin.csv" ||
+		fm_die "export"
+	cmp "$T/download.csv" "$T/admin.csv" || fm_die "the downloaded CSV differs from followme-admin export"
+	grep -q ',XSS,' "$T/admin.csv" || fm_die "no charge in the export"
+}
+
+fm_run_cases

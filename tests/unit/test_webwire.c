@@ -1,0 +1,198 @@
+/*
+ * test_webwire.c - followme-webd's messages between its two sides, and
+ * what its HTTP side reads itself: form bodies, Accept-Language, session
+ * cookies.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "harness.h"
+#include "web/brokerwire.h"
+#include "web/httpparse.h"
+
+static uint8_t buf[FM_WEB_REQUESTMAX];
+static struct fm_web_request in, out;
+static const char *err;
+
+static void
+test_request_round_trip(void)
+{
+	size_t n;
+
+	memset(&in, 0, sizeof(in));
+	in.op = FM_WEB_OP_JOB_DELETE;
+	in.has_session = true;
+	in.login_token = true;
+	memset(in.id, 0xab, sizeof(in.id));
+	snprintf(in.csrf, sizeof(in.csrf), "c5f1");
+	snprintf(in.address, sizeof(in.address), "2001:db8::1");
+	snprintf(in.language, sizeof(in.language), "fr");
+	ASSERT_TRUE(fm_web_request_add(&in, "id", "42", 2));
+	ASSERT_TRUE(fm_web_request_add(&in, "title", "Procès-verbal — Hélène",
+	    strlen("Procès-verbal — Hélène")));
+	n = fm_web_request_encode(&in, buf, sizeof(buf));
+	ASSERT_TRUE(n > 0);
+	ASSERT_TRUE(fm_web_request_decode(buf, n, &out, &err));
+	ASSERT_INT_EQ(out.op, FM_WEB_OP_JOB_DELETE);
+	ASSERT_TRUE(out.has_session && out.login_token);
+	ASSERT_TRUE(memcmp(out.id, in.id, sizeof(in.id)) == 0);
+	ASSERT_STR_EQ(out.csrf, "c5f1");
+	ASSERT_STR_EQ(out.address, "2001:db8::1");
+	ASSERT_STR_EQ(fm_web_arg(&out, "id"), "42");
+	ASSERT_STR_EQ(fm_web_arg(&out, "title"), "Procès-verbal — Hélène");
+	ASSERT_NULL(fm_web_arg(&out, "password"));
+	/* Without a session no id goes over. */
+	in.has_session = false;
+	ASSERT_UINT_EQ(
+	    fm_web_request_encode(&in, buf, sizeof(buf)), n - FM_WEB_IDLEN);
+	/* An unknown operation is refused both ways. */
+	in.op = (enum fm_web_op)(FM_WEB_OP_MAX + 1);
+	ASSERT_UINT_EQ(fm_web_request_encode(&in, buf, sizeof(buf)), 0);
+}
+
+static void
+test_malformed_requests(void)
+{
+	/* version 1, SESSION, no session, "" x 3, no args */
+	uint8_t good[] = {1, 1, 0, 0, 0, 0, 0};
+	uint8_t version[] = {2, 1, 0, 0, 0, 0, 0};
+	uint8_t op[] = {1, 99, 0, 0, 0, 0, 0};
+	uint8_t flags[] = {1, 1, 4, 0, 0, 0, 0};
+	uint8_t trailing[] = {1, 1, 0, 0, 0, 0, 0, 0};
+	uint8_t nargs[] = {1, 1, 0, 0, 0, 0, 17};
+	uint8_t short_id[] = {1, 1, 1, 0, 0, 0, 0};
+	uint8_t control_name[] = {1, 1, 0, 0, 0, 0, 1, 1, '\n', 0, 0};
+
+	ASSERT_TRUE(fm_web_request_decode(good, sizeof(good), &out, &err));
+	ASSERT_FALSE(
+	    fm_web_request_decode(version, sizeof(version), &out, &err));
+	ASSERT_STR_EQ(err, "web request of an unknown version");
+	ASSERT_FALSE(fm_web_request_decode(op, sizeof(op), &out, &err));
+	ASSERT_FALSE(fm_web_request_decode(flags, sizeof(flags), &out, &err));
+	ASSERT_FALSE(
+	    fm_web_request_decode(trailing, sizeof(trailing), &out, &err));
+	ASSERT_FALSE(fm_web_request_decode(nargs, sizeof(nargs), &out, &err));
+	ASSERT_FALSE(
+	    fm_web_request_decode(short_id, sizeof(short_id), &out, &err));
+	ASSERT_FALSE(fm_web_request_decode(
+	    control_name, sizeof(control_name), &out, &err));
+	ASSERT_STR_EQ(err, "malformed web request");
+}
+
+static void
+test_answer_round_trip(void)
+{
+	struct fm_web_answer a = {.status = 200,
+	                         .kind = FM_WEB_KIND_CSV,
+	                         .session = FM_WEB_SESSION_SET},
+	                     b;
+	uint8_t ab[FM_WEB_ANSWERMAX];
+	size_t n;
+
+	memset(a.id, 7, sizeof(a.id));
+	snprintf(a.csrf, sizeof(a.csrf), "abc");
+	snprintf(a.filename, sizeof(a.filename), "followme-department.csv");
+	n = fm_web_answer_encode(&a, ab, sizeof(ab));
+	ASSERT_TRUE(n > 0);
+	ASSERT_TRUE(fm_web_answer_decode(ab, n, &b));
+	ASSERT_INT_EQ(b.status, 200);
+	ASSERT_INT_EQ(b.kind, FM_WEB_KIND_CSV);
+	ASSERT_INT_EQ(b.session, FM_WEB_SESSION_SET);
+	ASSERT_TRUE(memcmp(a.id, b.id, sizeof(a.id)) == 0);
+	ASSERT_STR_EQ(b.filename, "followme-department.csv");
+	/* A status outside HTTP's is refused. */
+	ab[1] = 0, ab[2] = 42;
+	ASSERT_FALSE(fm_web_answer_decode(ab, n, &b));
+	/* A file name with a quote or a line end never reaches a header. */
+	snprintf(a.filename, sizeof(a.filename), "a\r\nSet-Cookie: x");
+	ASSERT_UINT_EQ(fm_web_answer_encode(&a, ab, sizeof(ab)), 0);
+}
+
+static void
+test_form(void)
+{
+	static const struct {
+		const char *body;
+		bool ok;
+		const char *name, *value; /* the last pair, when ok */
+	} rows[] = {
+	    {"user=fmalice&password=s%C3%A9cret+x", true, "password",
+	        "sécret x"},
+	    {"a=1&&b=", true, "b", ""},
+	    {"", true, NULL, NULL},
+	    {"id=%4", false, NULL, NULL},
+	    {"id=%zz", false, NULL, NULL},
+	    {"id=%00", false, NULL, NULL},
+	    {"novalue", false, NULL, NULL},
+	    {"=x", false, NULL, NULL},
+	    {"%3D=%26", true, "=", "&"},
+	};
+
+	for (EACH_ROW(i, rows)) {
+		memset(&out, 0, sizeof(out));
+		ASSERT_TRUE(
+		    fm_web_parse_form(rows[i].body, strlen(rows[i].body), &out,
+		        &err) == rows[i].ok);
+		if (rows[i].ok && rows[i].name != NULL)
+			ASSERT_STR_EQ(
+			    fm_web_arg(&out, rows[i].name), rows[i].value);
+		if (!rows[i].ok)
+			ASSERT_NOT_NULL(err);
+	}
+	/* More fields than a request holds. */
+	memset(&out, 0, sizeof(out));
+	ASSERT_FALSE(fm_web_parse_form("a=1&a=1&a=1&a=1&a=1&a=1&a=1&a=1&a=1&"
+	                               "a=1&a=1&a=1&a=1&a=1&a=1&a=1&a=1",
+	    67, &out, &err));
+}
+
+static void
+test_language(void)
+{
+	static const struct {
+		const char *header, *lang;
+	} rows[] = {
+	    {"fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7", "fr"},
+	    {"en-GB, fr;q=0.5", "en"},
+	    {"de-DE, fr;q=0.4, en;q=0.3", "fr"},
+	    {"de, it", ""},
+	    {"fr;q=0, en", "en"},
+	    {"fr;q=1.5", ""},
+	    {"French", ""},
+	    {"", ""},
+	    {"FR-ca", "fr"},
+	};
+
+	for (EACH_ROW(i, rows))
+		ASSERT_STR_EQ(fm_web_parse_language(
+		                  rows[i].header, strlen(rows[i].header)),
+		    rows[i].lang);
+}
+
+static void
+test_id(void)
+{
+	const char *hex = "0123456789abcdef0123456789abcdef"
+	                  "0123456789abcdef0123456789abcdef";
+	uint8_t id[FM_WEB_IDLEN];
+
+	ASSERT_TRUE(fm_web_parse_id(hex, 64, id));
+	ASSERT_INT_EQ(id[0], 0x01);
+	ASSERT_INT_EQ(id[31], 0xef);
+	ASSERT_FALSE(fm_web_parse_id(hex, 63, id));
+	ASSERT_FALSE(fm_web_parse_id("0123456789ABCDEF0123456789abcdef"
+	                             "0123456789abcdef0123456789abcdef",
+	    64, id));
+	ASSERT_FALSE(fm_web_parse_id(NULL, 0, id));
+}
+
+int
+main(void)
+{
+	RUN(test_request_round_trip);
+	RUN(test_malformed_requests);
+	RUN(test_answer_round_trip);
+	RUN(test_form);
+	RUN(test_language);
+	RUN(test_id);
+	return harness_done();
+}

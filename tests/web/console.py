@@ -1,0 +1,281 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+"""console.py - the web console in a real browser (Debian's chromium,
+driven by chromedriver through python3-selenium), for
+tests/integration/web.sh.
+
+    console.py URL SHOTS SCENARIO [ARGS...]
+
+URL is followme-webd's address, SHOTS the directory screenshots go to.
+Each scenario logs in through the login form, does what a person does,
+checks what the page shows, and exits 0, or 1 with the reason on stderr.
+A JavaScript dialog the page did not mean to open (an injected alert)
+fails the scenario.
+"""
+import os
+import sys
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.common.exceptions import (NoAlertPresentException,
+                                        TimeoutException)
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+DESKTOP = (1280, 900)
+PHONE = (390, 844)
+WAIT = 15  # seconds a page has to show what is expected
+
+
+class Failed(Exception):
+    pass
+
+
+BROWSERS = [0]
+
+
+def browser(size, language="en-GB"):
+    """A new browser, with a profile of its own (no cookie of another)."""
+    BROWSERS[0] += 1
+    profile = os.path.join(os.environ["FM_CHROME_PROFILE"], str(BROWSERS[0]))
+    o = webdriver.ChromeOptions()
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu",
+              "--disable-dev-shm-usage", "--ignore-certificate-errors",
+              "--window-size=%d,%d" % size, "--lang=" + language,
+              "--user-data-dir=" + profile):
+        o.add_argument(a)
+    o.add_experimental_option("prefs", {"intl.accept_languages": language})
+    o.binary_location = "/usr/bin/chromium"
+    d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
+    d.set_page_load_timeout(30)
+    return d
+
+
+def no_alert(d):
+    try:
+        text = d.switch_to.alert.text
+    except NoAlertPresentException:
+        return
+    raise Failed("the page opened a dialog: %r" % text)
+
+
+def wait_for(d, what, check):
+    try:
+        return WebDriverWait(d, WAIT).until(lambda d: check(d))
+    except TimeoutException:
+        raise Failed("timed out waiting for " + what)
+
+
+def visible(d, element_id):
+    return wait_for(d, "#" + element_id,
+                    lambda d: d.find_element(By.ID, element_id)
+                    if d.find_element(By.ID, element_id).is_displayed()
+                    else None)
+
+
+def login(d, url, user, password):
+    d.get(url + "/")
+    visible(d, "login-user").send_keys(user)
+    d.find_element(By.ID, "login-password").send_keys(password)
+    d.find_element(By.ID, "login-submit").click()
+    no_alert(d)
+
+
+def texts(d, selector):
+    """The text of every element selector finds, read in one go (the page
+    may redraw a list between two reads)."""
+    return d.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0]),"
+        " e => e.textContent);", selector)
+
+
+def job_titles(d):
+    return texts(d, ".job-title")
+
+
+def shot(d, shots, name):
+    time.sleep(0.3)  # fonts and the chart settle
+    d.save_screenshot(os.path.join(shots, name + ".png"))
+
+
+def scenario_staff(url, shots, user, password, keep_title, delete_title):
+    """Jobs listed with their titles as text; keep one longer, delete
+    another."""
+    d = browser(DESKTOP)
+    try:
+        login(d, url, user, password)
+        wait_for(d, "the job list", lambda d: len(job_titles(d)) > 0)
+        titles = job_titles(d)
+        for t in (keep_title, delete_title):
+            if t not in titles:
+                raise Failed("%r not listed: %r" % (t, titles))
+        # User text is text: no element was made from a title.
+        if d.find_elements(By.CSS_SELECTOR, ".job-title img, .job-title script"):
+            raise Failed("a job title was rendered as HTML")
+        no_alert(d)
+        shot(d, shots, "staff-jobs-desktop")
+        card = [c for c in d.find_elements(By.CSS_SELECTOR, ".job")
+                if c.find_element(By.CSS_SELECTOR, ".job-title").text == keep_title][0]
+        card.find_element(By.CSS_SELECTOR, ".job-keep").click()
+        wait_for(d, "the keep notice",
+                 lambda d: "alert-success" in d.find_element(By.ID, "notice").get_attribute("class"))
+        card = [c for c in d.find_elements(By.CSS_SELECTOR, ".job")
+                if c.find_element(By.CSS_SELECTOR, ".job-title").text == delete_title][0]
+        card.find_element(By.CSS_SELECTOR, ".job-delete").click()
+        d.switch_to.alert.accept()
+        wait_for(d, "the job to go", lambda d: delete_title not in job_titles(d))
+        d.find_element(By.CSS_SELECTOR, "a[data-view=balance]").click()
+        visible(d, "view-balance")
+        wait_for(d, "the charge in the history",
+                 lambda d: "Printed" in texts(d, "#history-rows td:nth-child(2)"))
+        wait_for(d, "the badge", lambda d: len(texts(d, "#badges-list .badge-item")) == 1)
+        shot(d, shots, "staff-balance-desktop")
+        d.find_element(By.CSS_SELECTOR, "#badges-list .badge-remove").click()
+        d.switch_to.alert.accept()
+        wait_for(d, "the badge unlinked",
+                 lambda d: len(texts(d, "#badges-list .badge-item")) == 0)
+        # The staff member sees no admin or finance tab.
+        for view in ("users", "reports"):
+            tab = d.find_element(By.CSS_SELECTOR, "a[data-view=%s]" % view)
+            if tab.is_displayed():
+                raise Failed("a staff member sees the %s tab" % view)
+    finally:
+        d.quit()
+    d = browser(PHONE)
+    try:
+        login(d, url, user, password)
+        wait_for(d, "the job list", lambda d: len(job_titles(d)) > 0)
+        shot(d, shots, "staff-jobs-phone")
+    finally:
+        d.quit()
+
+
+def scenario_french(url, shots, user, password, expected):
+    """A browser asking for French gets the pages in French; the choice
+    can be changed in the page."""
+    d = browser(DESKTOP, "fr-FR")
+    try:
+        d.get(url + "/")
+        wait_for(d, "the French login page",
+                 lambda d: d.find_element(By.ID, "login-submit").text == expected)
+        shot(d, shots, "login-fr-desktop")
+        login(d, url, user, password)
+        wait_for(d, "the job list", lambda d: len(job_titles(d)) > 0)
+        shot(d, shots, "staff-jobs-fr-desktop")
+    finally:
+        d.quit()
+
+
+def scenario_admin(url, shots, user, password, find, expect_login, move_to):
+    """An admin searches the users, moves one to another department and
+    disables them; the audit trail shows both changes."""
+    d = browser(DESKTOP)
+    try:
+        login(d, url, user, password)
+        tab = wait_for(d, "the users tab",
+                       lambda d: d.find_element(By.CSS_SELECTOR, "a[data-view=users]")
+                       if d.find_element(By.CSS_SELECTOR, "a[data-view=users]").is_displayed()
+                       else None)
+        tab.click()
+        visible(d, "view-users")
+        d.find_element(By.ID, "users-q").send_keys(find)
+        d.find_element(By.CSS_SELECTOR, "#users-form button").click()
+        wait_for(d, "the user found",
+                 lambda d: texts(d, "#users-rows td:first-child") == [expect_login])
+        no_alert(d)
+        shot(d, shots, "admin-users-desktop")
+        d.find_element(By.CSS_SELECTOR, "#users-rows .user-move").click()
+        prompt = d.switch_to.alert
+        prompt.send_keys(move_to)
+        prompt.accept()
+        wait_for(d, "the user moved",
+                 lambda d: texts(d, "#users-rows td:nth-child(3)") == [move_to])
+        d.find_element(By.CSS_SELECTOR, "#users-rows .user-enable").click()
+        wait_for(d, "the user disabled",
+                 lambda d: texts(d, "#users-rows td:nth-child(5)") == ["disabled"])
+        d.find_element(By.CSS_SELECTOR, "a[data-view=audit]").click()
+        wait_for(d, "the audit trail",
+                 lambda d: texts(d, "#audit-rows td:nth-child(4)")[:2]
+                 == ["user.disable", "user.department"])
+        if texts(d, "#audit-rows td:nth-child(2)")[:2] != [user, user]:
+            raise Failed("the audit trail does not name %s" % user)
+        shot(d, shots, "admin-audit-desktop")
+    finally:
+        d.quit()
+
+
+def scenario_finance(url, shots, user, password, day, csv_path, script_name):
+    """Finance reads the year's report per department (a table and a
+    chart), and downloads its CSV."""
+    d = browser(DESKTOP)
+    try:
+        login(d, url, user, password)
+        tab = wait_for(d, "the reports tab",
+                       lambda d: d.find_element(By.CSS_SELECTOR, "a[data-view=reports]")
+                       if d.find_element(By.CSS_SELECTOR, "a[data-view=reports]").is_displayed()
+                       else None)
+        tab.click()
+        visible(d, "view-reports")
+        for field, value in (("report-from", day[:4] + "-01-01"), ("report-to", day)):
+            d.execute_script("document.getElementById(arguments[0]).value = arguments[1]",
+                             field, value)
+        d.find_element(By.CSS_SELECTOR, "#report-form button[type=submit]").click()
+        wait_for(d, "the report's rows",
+                 lambda d: len(texts(d, "#report-rows tr")) > 0)
+        names = texts(d, "#report-rows td:nth-child(2)")
+        if script_name not in names:
+            raise Failed("department name %r not shown as text: %r" % (script_name, names))
+        if d.find_elements(By.CSS_SELECTOR, "#report-rows script"):
+            raise Failed("a department name was rendered as HTML")
+        no_alert(d)
+        drawn = d.execute_script(
+            "const c = document.getElementById('report-chart');"
+            "return typeof Chart !== 'undefined' && Chart.getChart(c) !== undefined"
+            " && c.width > 0;")
+        if not drawn:
+            raise Failed("the chart was not drawn")
+        shot(d, shots, "finance-report-desktop")
+        href = d.find_element(By.ID, "report-csv").get_attribute("href")
+        cookies = "; ".join("%s=%s" % (c["name"], c["value"]) for c in d.get_cookies())
+    finally:
+        d.quit()
+    # The download, with the browser's session, as a person's browser
+    # would save it.
+    import ssl
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    req = urllib.request.Request(href, headers={"Cookie": cookies})
+    with urllib.request.urlopen(req, context=ctx, timeout=30) as res:
+        if res.headers.get("Content-Type", "").split(";")[0] != "text/csv":
+            raise Failed("the CSV came as " + res.headers.get("Content-Type", "?"))
+        with open(csv_path, "wb") as f:
+            f.write(res.read())
+
+
+SCENARIOS = {
+    "staff": scenario_staff,
+    "french": scenario_french,
+    "admin": scenario_admin,
+    "finance": scenario_finance,
+}
+
+
+def main():
+    if len(sys.argv) < 4 or sys.argv[3] not in SCENARIOS:
+        print(__doc__, file=sys.stderr)
+        return 2
+    url, shots, name = sys.argv[1:4]
+    os.makedirs(shots, exist_ok=True)
+    try:
+        SCENARIOS[name](url, shots, *sys.argv[4:])
+    except Failed as e:
+        print("%s: %s" % (name, e), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

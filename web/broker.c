@@ -1,0 +1,1312 @@
+/*
+ * broker.c - followme-webd's store side: sessions, roles and operations.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "web/broker.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <mbedtls/md.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/aead.h"
+#include "common/fdpass.h"
+#include "common/hex.h"
+#include "common/i18n.h"
+#include "common/json.h"
+#include "common/log.h"
+#include "quota/accounts.h"
+#include "quota/export.h"
+#include "quota/period.h"
+#include "quota/policy.h"
+#include "quota/price.h"
+#include "quota/statement.h"
+#include "quota/users.h"
+#include "release/charge.h"
+#include "release/login.h"
+#include "spooler/hold.h"
+#include "store/audit.h"
+#include "store/authlog.h"
+#include "store/badges.h"
+#include "store/jobstore.h"
+#include "store/websessions.h"
+#include "web/strings.h"
+
+struct fm_web_broker {
+	struct fm_settings settings; /* pam_service: the web's */
+	fm_store_t *store;
+	fm_login_t *login;
+	char currency[8];
+};
+
+/* What one request is being answered with. */
+struct call {
+	fm_web_broker_t *b;
+	struct fm_web_request *r;
+	struct fm_web_answer *a;
+	FILE *body;
+	enum fm_i18n_lang lang;
+	bool logged_in;
+	uint8_t id_hash[FM_WEBSESSION_HASHLEN];
+	struct fm_websession session;
+	struct fm_user user; /* user.login "" if the store has none yet */
+	void *list_arg;      /* for the list function of write_list() */
+};
+
+/* Copies src into dst (size bytes), cut to fit; false if it was cut. */
+static bool
+copy(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+	bool whole = n < size;
+
+	if (!whole)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return whole;
+}
+
+static int64_t
+now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+fm_web_broker_t *
+fm_web_broker_create(const struct fm_settings *settings, const char **errstr)
+{
+	fm_web_broker_t *b;
+	char path[512];
+
+	*errstr = NULL;
+	if (settings == NULL ||
+	    !fm_settings_db_path(settings, path, sizeof(path))) {
+		*errstr = "state_dir too long";
+		return NULL;
+	}
+	if ((b = calloc(1, sizeof(*b))) == NULL) {
+		*errstr = "out of memory";
+		return NULL;
+	}
+	b->settings = *settings;
+	/* The terminals' checks, with the web's PAM service. */
+	snprintf(b->settings.pam_service, sizeof(b->settings.pam_service), "%s",
+	    settings->web.pam_service);
+	if ((b->store = fm_store_open(path, errstr)) == NULL ||
+	    (b->login = fm_login_create(&b->settings, path, errstr)) == NULL) {
+		fm_web_broker_destroy(b);
+		return NULL;
+	}
+	if (!fm_policy_get(
+	        b->store, "currency", b->currency, sizeof(b->currency)))
+		b->currency[0] = '\0';
+	return b;
+}
+
+void
+fm_web_broker_destroy(fm_web_broker_t *b)
+{
+	if (b == NULL)
+		return;
+	fm_login_destroy(b->login);
+	fm_store_close(b->store);
+	free(b);
+}
+
+/* --- answers --------------------------------------------------------- */
+
+/* An error answer: status, a stable code for scripts, and a message in
+ * the request's language for people. */
+static void
+fail(struct call *c, uint16_t status, const char *code, const char *message)
+{
+	c->a->status = status;
+	fprintf(c->body, "{");
+	fm_json_key_string(c->body, "error", code);
+	fprintf(c->body, ",");
+	fm_json_key_string(c->body, "message", _(message));
+	fprintf(c->body, "}\n");
+}
+
+static void
+store_failed(struct call *c)
+{
+	fm_log_warn("web: store error: %s", fm_store_last_error(c->b->store));
+	fail(c, 503, "unavailable",
+	    N_("The print server cannot answer now. Please try again."));
+}
+
+static void
+money(struct call *c, const char *key, int64_t amount)
+{
+	char buf[FM_I18N_MONEYMAX];
+
+	fm_json_key_string(c->body, key,
+	    fm_i18n_money(amount, c->b->currency, c->lang, buf, sizeof(buf)));
+}
+
+/* A moment as the language writes it: its day, then hours and minutes. */
+static void
+moment(struct call *c, const char *key, int64_t t)
+{
+	char day[FM_I18N_DATEMAX], buf[FM_I18N_DATEMAX + 8];
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	localtime_r(&tt, &tm);
+	snprintf(buf, sizeof(buf), "%s %02d:%02d",
+	    fm_i18n_date(tt, c->lang, day, sizeof(day)), tm.tm_hour, tm.tm_min);
+	fm_json_key_string(c->body, key, buf);
+}
+
+/* --- sessions -------------------------------------------------------- */
+
+static void
+hash_id(const uint8_t id[FM_WEB_IDLEN], uint8_t out[FM_WEBSESSION_HASHLEN])
+{
+	mbedtls_md(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), id,
+	    FM_WEB_IDLEN, out);
+}
+
+/* Is login a member of Unix group name (its primary group, or listed)? */
+static bool
+in_unix_group(const char *login, const char *name)
+{
+	struct group *g = getgrnam(name);
+	struct passwd *pw;
+
+	if (g == NULL)
+		return false;
+	for (char **m = g->gr_mem; *m != NULL; m++)
+		if (strcmp(*m, login) == 0)
+			return true;
+	pw = getpwnam(login);
+	return pw != NULL && pw->pw_gid == g->gr_gid;
+}
+
+/* Constant-time comparison of two NUL-terminated tokens. */
+static bool
+same_token(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char diff = (unsigned char)(la != lb);
+
+	for (size_t i = 0; i < la && i < lb; i++)
+		diff |= (unsigned char)(a[i] ^ b[i]);
+	return diff == 0 && la > 0;
+}
+
+/* A role from the store (the directory's groups, role grant), or from
+ * membership of the Unix group [web] names for it. */
+static bool
+has_role(const struct call *c, const char *role)
+{
+	const struct fm_settings *s = &c->b->settings;
+	const char *group = strcmp(role, "admin") == 0 ? s->web.admin_group
+	                                               : s->web.finance_group;
+
+	return fm_users_has_role(&c->user, role) ||
+	    (group[0] != '\0' && in_unix_group(c->user.login, group));
+}
+
+/*
+ * Finds the request's session and its user; false (answered) if the
+ * request needs one and has none, or a state change lacks its CSRF
+ * token.  An unknown, expired or ended id is refused as "no session".
+ */
+static bool
+need_session(struct call *c, bool changes_state)
+{
+	if (!c->logged_in) {
+		fail(c, 401, "login", N_("Please log in."));
+		return false;
+	}
+	if (changes_state && !same_token(c->r->csrf, c->session.csrf)) {
+		fail(c, 403, "csrf",
+		    N_("This page is out of date. Please reload it."));
+		return false;
+	}
+	return true;
+}
+
+/* Looks up the request's session, if it names one. */
+static bool
+find_session(struct call *c)
+{
+	const struct fm_websession_limits lim = {
+	    (int64_t)c->b->settings.web.session_idle,
+	    (int64_t)c->b->settings.web.session_max};
+	int found;
+
+	if (!c->r->has_session)
+		return true;
+	hash_id(c->r->id, c->id_hash);
+	found = fm_websessions_find(
+	    c->b->store, c->id_hash, &lim, now(), &c->session);
+	if (found < 0)
+		return false;
+	if (found == 0)
+		return true;
+	if (!fm_users_get(c->b->store, c->session.login, &c->user))
+		(void)copy(
+		    c->user.login, sizeof(c->user.login), c->session.login);
+	else if (!c->user.enabled) {
+		/* Disabled since the login: the session ends now. */
+		fm_websessions_end(c->b->store, c->id_hash);
+		memset(&c->session, 0, sizeof(c->session));
+		memset(&c->user, 0, sizeof(c->user));
+		return true;
+	}
+	c->logged_in = true;
+	return true;
+}
+
+static bool
+need_role(struct call *c, const char *role)
+{
+	if (has_role(c, role) || has_role(c, "admin"))
+		return true;
+	fail(c, 403, "forbidden", N_("You may not do this."));
+	return false;
+}
+
+/* The language of the answer: the session's choice, then the browser's. */
+static enum fm_i18n_lang
+answer_language(const struct call *c)
+{
+	enum fm_i18n_lang lang = FM_LANG_EN;
+	const char *l =
+	    c->session.language[0] ? c->session.language : c->r->language;
+
+	(void)fm_i18n_parse_lang(l, strlen(l), &lang);
+	return lang;
+}
+
+static void
+write_roles(struct call *c)
+{
+	static const char *const roles[] = {"admin", "finance"};
+
+	fprintf(c->body, "\"roles\":[\"staff\"");
+	for (size_t i = 0; i < sizeof(roles) / sizeof(*roles); i++)
+		if (has_role(c, roles[i])) {
+			fprintf(c->body, ",");
+			fm_json_string(c->body, roles[i]);
+		}
+	fprintf(c->body, "]");
+}
+
+/* Who is logged in: the answer to SESSION, and to a login. */
+static void
+write_session(struct call *c)
+{
+	c->a->status = 200;
+	fprintf(c->body, "{");
+	fm_json_key_string(c->body, "login", c->user.login);
+	fprintf(c->body, ",");
+	fm_json_key_string(c->body, "name",
+	    c->user.full_name[0] ? c->user.full_name : c->user.login);
+	fprintf(c->body, ",");
+	fm_json_key_string(c->body, "department", c->user.dept_code);
+	fprintf(c->body, ",");
+	fm_json_key_string(c->body, "language", fm_i18n_lang_code(c->lang));
+	fprintf(c->body, ",");
+	fm_json_key_string(c->body, "currency", c->b->currency);
+	fprintf(c->body, ",");
+	write_roles(c);
+	fprintf(c->body, "}\n");
+	snprintf(c->a->csrf, sizeof(c->a->csrf), "%s", c->session.csrf);
+}
+
+static void
+op_session(struct call *c)
+{
+	if (need_session(c, false))
+		write_session(c);
+}
+
+/* The outcome of the login checks, as the web says it. */
+static void
+login_refused(struct call *c, const struct fm_login_answer *la)
+{
+	switch (la->outcome) {
+	case FM_LOGIN_LOCKED:
+		fail(c, 429, "locked",
+		    N_("Too many wrong passwords: this account is locked for "
+		       "a while. Please try again later."));
+		return;
+	case FM_LOGIN_SLOW_DOWN:
+	case FM_LOGIN_BUSY:
+		fail(c, 429, "slow-down",
+		    N_("Too many attempts from here. Please wait a moment "
+		       "and try again."));
+		return;
+	case FM_LOGIN_ACCOUNT:
+	case FM_LOGIN_DISABLED:
+		fail(c, 403, "account",
+		    N_("This account may not log in. Please ask your "
+		       "administrator."));
+		return;
+	case FM_LOGIN_DENIED:
+		fail(c, 401, "denied", N_("Wrong user name or password."));
+		return;
+	default:
+		fail(c, 503, "unavailable",
+		    N_("The print server cannot check passwords now. Please "
+		       "try again."));
+		return;
+	}
+}
+
+static void
+op_login(struct call *c)
+{
+	const char *user = fm_web_arg(c->r, "user");
+	const char *password = fm_web_arg(c->r, "password");
+	struct fm_login_request lr = {.op = FM_LOGIN_SECRET};
+	struct fm_login_answer la;
+	uint8_t id[FM_WEB_IDLEN], csrf[16];
+
+	if (!c->r->login_token &&
+	    (!c->logged_in || !same_token(c->r->csrf, c->session.csrf))) {
+		fail(c, 403, "csrf",
+		    N_("This page is out of date. Please reload it."));
+		return;
+	}
+	if (user == NULL || password == NULL || user[0] == '\0' ||
+	    strlen(user) >= sizeof(lr.user) ||
+	    strlen(password) >= sizeof(lr.secret)) {
+		fail(c, 400, "bad-request",
+		    N_("Please give your user name and password."));
+		return;
+	}
+	/* The auth log counts a web address as the terminals count a
+	 * terminal: its failures slow it down, the user's lock the user. */
+	if (snprintf(lr.terminal, sizeof(lr.terminal), "web %s",
+	        c->r->address) < 0 ||
+	    !copy(lr.user, sizeof(lr.user), user) ||
+	    !copy(lr.secret, sizeof(lr.secret), password)) {
+		fail(c, 400, "bad-request",
+		    N_("Please give your user name and password."));
+		return;
+	}
+	fm_login_handle(c->b->login, &lr, &la);
+	fm_wipe(lr.secret, sizeof(lr.secret));
+	if (la.outcome != FM_LOGIN_OK) {
+		login_refused(c, &la);
+		return;
+	}
+	/* Whoever the browser's old session was, the new one is la.user's
+	 * alone. */
+	memset(&c->user, 0, sizeof(c->user));
+	if (fm_users_get(c->b->store, la.user, &c->user) && !c->user.enabled) {
+		fail(c, 403, "account",
+		    N_("This account may not log in. Please ask your "
+		       "administrator."));
+		return;
+	}
+	/* A name the store cannot hold whole would be somebody else's. */
+	if (c->user.login[0] == '\0' &&
+	    !copy(c->user.login, sizeof(c->user.login), la.user)) {
+		fail(c, 403, "account",
+		    N_("This account may not log in. Please ask your "
+		       "administrator."));
+		return;
+	}
+	/* A new id at every login; an old session of this browser ends. */
+	if (c->logged_in)
+		fm_websessions_end(c->b->store, c->id_hash);
+	memset(&c->session, 0, sizeof(c->session));
+	if (!fm_random(id, sizeof(id)) || !fm_random(csrf, sizeof(csrf)) ||
+	    !fm_hex_encode(
+	        csrf, sizeof(csrf), c->session.csrf, sizeof(c->session.csrf))) {
+		fail(c, 503, "unavailable", N_("Cannot log in now."));
+		return;
+	}
+	(void)copy(c->session.login, sizeof(c->session.login), c->user.login);
+	(void)copy(
+	    c->session.address, sizeof(c->session.address), c->r->address);
+	hash_id(id, c->id_hash);
+	if (!fm_websessions_create(
+	        c->b->store, c->id_hash, &c->session, now())) {
+		store_failed(c);
+		return;
+	}
+	c->a->session = FM_WEB_SESSION_SET;
+	memcpy(c->a->id, id, sizeof(id));
+	fm_wipe(id, sizeof(id));
+	fm_log_info("web: %s logged in from %s", c->user.login, c->r->address);
+	write_session(c);
+}
+
+static void
+op_logout(struct call *c)
+{
+	if (!need_session(c, true))
+		return;
+	fm_websessions_end(c->b->store, c->id_hash);
+	c->a->session = FM_WEB_SESSION_CLEAR;
+	c->a->status = 200;
+	fprintf(c->body, "{}\n");
+}
+
+static void
+op_strings(struct call *c)
+{
+	c->a->status = 200;
+	fm_web_strings_write(c->body);
+}
+
+static void
+op_language(struct call *c)
+{
+	const char *l = fm_web_arg(c->r, "language");
+	enum fm_i18n_lang lang;
+
+	if (!need_session(c, true))
+		return;
+	if (l == NULL || !fm_i18n_parse_lang(l, strlen(l), &lang)) {
+		fail(c, 400, "bad-request", N_("Unknown language."));
+		return;
+	}
+	if (!fm_websessions_set_language(
+	        c->b->store, c->id_hash, fm_i18n_lang_code(lang))) {
+		store_failed(c);
+		return;
+	}
+	c->lang = lang;
+	fm_i18n_set_lang(lang);
+	write_session(c);
+}
+
+/* --- staff: held jobs ------------------------------------------------ */
+
+struct job_list {
+	struct call *c;
+	int n;
+};
+
+/* What the job would cost printed as sent, on the site's default price
+ * list (the printer is chosen only at release). */
+static void
+job_cost(struct call *c, const struct fm_job *job)
+{
+	struct fm_release r = {0};
+	struct fm_usage u;
+	struct fm_quote q;
+	const char *kind = "estimate";
+
+	r.copies = job->ticket.copies;
+	snprintf(r.sides, sizeof(r.sides), "%s", job->ticket.sides);
+	snprintf(
+	    r.color_mode, sizeof(r.color_mode), "%s", job->ticket.color_mode);
+	fm_charge_usage(job, &r,
+	    fm_charge_estimate_impressions(
+	        job, &r, (int64_t)c->b->settings.unknown_pages_reserve),
+	    -1, &u);
+	if (!fm_price_quote(c->b->store, "", &u, &q)) {
+		fprintf(c->body, "\"cost\":null,\"cost_kind\":\"no-price\"");
+		return;
+	}
+	if (job->counting)
+		kind = "counting";
+	else if (!fm_charge_pages_known(job))
+		kind = "up-to";
+	money(c, "cost", q.amount);
+	fprintf(c->body, ",");
+	fm_json_key_string(c->body, "cost_kind", kind);
+}
+
+static void
+optional_int(FILE *f, const char *key, int64_t v)
+{
+	if (v < 0)
+		fprintf(f, "\"%s\":null", key);
+	else
+		fm_json_key_int(f, key, v);
+}
+
+static bool
+write_job(const struct fm_job *job, void *arg)
+{
+	struct job_list *l = arg;
+	struct call *c = l->c;
+	FILE *f = c->body;
+
+	fprintf(f, "%s{", l->n++ ? "," : "");
+	fm_json_key_int(f, "id", job->id);
+	fprintf(f, ",");
+	fm_json_key_string(f, "title", job->ticket.title);
+	fprintf(f, ",");
+	optional_int(f, "pages", job->pages);
+	fprintf(f, ",");
+	optional_int(f, "colour_pages", job->color_pages);
+	fprintf(f, ",");
+	fm_json_key_int(f, "copies", job->ticket.copies);
+	fprintf(f, ",\"two_sided\":%s,\"counting\":%s,",
+	    strncmp(job->ticket.sides, "two-sided", 9) == 0 ? "true" : "false",
+	    job->counting ? "true" : "false");
+	job_cost(c, job);
+	fprintf(f, ",");
+	moment(c, "submitted", job->created_at);
+	fprintf(f, ",");
+	moment(c, "expires", job->expires_at);
+	fprintf(f, ",");
+	fm_json_key_int(f, "expires_at", job->expires_at);
+	fprintf(f, "}");
+	return true;
+}
+
+/*
+ * Runs list, which writes rows to c->body, between head and tail (NULL:
+ * the caller writes it); on a
+ * store error the body is the error alone (the rows written so far are
+ * dropped).
+ */
+static void
+write_list(struct call *c, const char *head, bool (*list)(struct call *c),
+    const char *tail)
+{
+	FILE *body = c->body;
+	char *rows = NULL;
+	size_t len = 0;
+	bool ok;
+
+	if ((c->body = open_memstream(&rows, &len)) == NULL) {
+		c->body = body;
+		store_failed(c);
+		return;
+	}
+	ok = list(c);
+	ok = fclose(c->body) == 0 && ok;
+	c->body = body;
+	if (!ok)
+		store_failed(c);
+	else {
+		fprintf(body, "%s", head);
+		fwrite(rows, 1, len, body);
+		if (tail != NULL)
+			fprintf(body, "%s", tail);
+		c->a->status = 200;
+	}
+	free(rows);
+}
+
+static bool
+list_jobs(struct call *c)
+{
+	struct job_list l = {c, 0};
+
+	return fm_jobstore_list(
+	    c->b->store, c->user.login, "held", write_job, &l);
+}
+
+static void
+op_jobs(struct call *c)
+{
+	if (need_session(c, false))
+		write_list(c, "{\"jobs\":[", list_jobs, "]}\n");
+}
+
+/* The job named by the request's id argument, if it is the user's and
+ * held; false (answered) otherwise. */
+static bool
+own_held_job(struct call *c, int64_t *id)
+{
+	const char *v = fm_web_arg(c->r, "id");
+	struct fm_job job;
+	char *end;
+
+	errno = 0;
+	*id = v ? strtoll(v, &end, 10) : 0;
+	if (v == NULL || v[0] == '\0' || *end != '\0' || errno != 0 ||
+	    *id <= 0) {
+		fail(c, 400, "bad-request", N_("Which job?"));
+		return false;
+	}
+	if (!fm_jobstore_get(c->b->store, *id, &job) ||
+	    strcmp(job.ticket.owner, c->user.login) != 0 ||
+	    strcmp(job.state, "held") != 0) {
+		fail(c, 404, "no-such-job", N_("No such job is held for you."));
+		return false;
+	}
+	return true;
+}
+
+static void
+op_job_delete(struct call *c)
+{
+	char dir[512], detail[FM_WEB_TEXTMAX + 32];
+	const char *errstr = NULL;
+	fm_spool_t *spool;
+	int64_t id;
+	enum fm_hold_result res;
+
+	if (!need_session(c, true) || !own_held_job(c, &id))
+		return;
+	if (!fm_settings_spool_dir(&c->b->settings, dir, sizeof(dir)) ||
+	    (spool = fm_spool_open(dir, NULL, &errstr)) == NULL) {
+		fm_log_warn("web: cannot open the spool: %s",
+		    errstr ? errstr : "path too long");
+		fail(c, 503, "unavailable",
+		    N_("Cannot delete now. Please try again."));
+		return;
+	}
+	snprintf(detail, sizeof(detail), "by its owner on the web from %s",
+	    c->r->address);
+	res = fm_hold_end(c->b->store, spool, id, "deleted", detail, now());
+	fm_spool_close(spool);
+	if (res == FM_HOLD_NOT_HELD) {
+		fail(c, 404, "no-such-job", N_("No such job is held for you."));
+		return;
+	}
+	c->a->status = 200;
+	fprintf(c->body, "{");
+	fm_json_key_int(c->body, "deleted", id);
+	fprintf(c->body, "}\n");
+}
+
+static void
+op_job_keep(struct call *c)
+{
+	char detail[FM_WEB_TEXTMAX + 32];
+	int64_t id, until = now() + (int64_t)c->b->settings.expire_after;
+
+	if (!need_session(c, true) || !own_held_job(c, &id))
+		return;
+	snprintf(detail, sizeof(detail), "by its owner on the web from %s",
+	    c->r->address);
+	if (!fm_jobstore_extend(
+	        c->b->store, id, c->user.login, until, detail, now())) {
+		fail(c, 404, "no-such-job", N_("No such job is held for you."));
+		return;
+	}
+	c->a->status = 200;
+	fprintf(c->body, "{");
+	fm_json_key_int(c->body, "kept", id);
+	fprintf(c->body, ",");
+	moment(c, "expires", until);
+	fprintf(c->body, "}\n");
+}
+
+/* --- staff: balance -------------------------------------------------- */
+
+static void
+write_account(struct call *c, const char *key, const struct fm_account *a)
+{
+	fprintf(c->body, "\"%s\":{", key);
+	fm_json_key_string(c->body, "name", a->name);
+	fprintf(c->body, ",");
+	money(c, "balance", a->balance);
+	fprintf(c->body, ",");
+	money(c, "available", fm_accounts_available(a));
+	fprintf(
+	    c->body, ",\"restricted\":%s}", a->restricted ? "true" : "false");
+}
+
+static void
+op_balance(struct call *c)
+{
+	struct fm_account dept;
+
+	if (!need_session(c, false))
+		return;
+	c->a->status = 200;
+	fprintf(c->body, "{");
+	if (c->user.account.id > 0)
+		write_account(c, "user", &c->user.account);
+	else
+		fprintf(c->body, "\"user\":null");
+	fprintf(c->body, ",");
+	if (c->user.dept_code[0] &&
+	    fm_accounts_find(
+	        c->b->store, "department", c->user.dept_code, &dept))
+		write_account(c, "department", &dept);
+	else
+		fprintf(c->body, "\"department\":null");
+	fprintf(c->body, "}\n");
+}
+
+/* --- staff: statement and badges ----------------------------------- */
+
+struct line_list {
+	struct call *c;
+	int n;
+};
+
+static bool
+write_line(const struct fm_statement_line *line, void *arg)
+{
+	struct line_list *l = arg;
+	FILE *f = l->c->body;
+
+	fprintf(f, "%s{", l->n++ ? "," : "");
+	fm_json_key_int(f, "id", line->id);
+	fprintf(f, ",");
+	moment(l->c, "when", line->at);
+	fprintf(f, ",");
+	fm_json_key_string(f, "kind", line->kind);
+	fprintf(f, ",");
+	money(l->c, "amount", line->amount);
+	fprintf(f, ",");
+	fm_json_key_int(f, "job", line->job_id);
+	fprintf(f, ",");
+	fm_json_key_string(f, "printer", line->printer);
+	fprintf(f, ",");
+	fm_json_key_int(f, "pages", line->pages);
+	fprintf(f, ",");
+	fm_json_key_string(f, "reason", line->reason);
+	fprintf(f, "}");
+	return true;
+}
+
+#define STATEMENT_LINES 50
+
+static bool
+list_lines(struct call *c)
+{
+	struct line_list l = {c, 0};
+
+	if (c->user.account.id <= 0)
+		return true;
+	return fm_statement_lines(c->b->store, c->user.account.id, 0,
+	    STATEMENT_LINES, write_line, &l);
+}
+
+static void
+op_history(struct call *c)
+{
+	if (need_session(c, false))
+		write_list(c, "{\"lines\":[", list_lines, "]}\n");
+}
+
+static bool
+write_badge(
+    const char *fingerprint, const char *label, int64_t created_at, void *arg)
+{
+	struct line_list *l = arg;
+	FILE *f = l->c->body;
+
+	fprintf(f, "%s{", l->n++ ? "," : "");
+	fm_json_key_string(f, "fingerprint", fingerprint);
+	fprintf(f, ",");
+	fm_json_key_string(f, "label", label);
+	fprintf(f, ",");
+	moment(l->c, "added", created_at);
+	fprintf(f, "}");
+	return true;
+}
+
+static bool
+list_badges(struct call *c)
+{
+	struct line_list l = {c, 0};
+
+	return fm_badges_list(c->b->store, c->user.login, write_badge, &l);
+}
+
+static void
+op_badges(struct call *c)
+{
+	if (need_session(c, false))
+		write_list(c, "{\"badges\":[", list_badges, "]}\n");
+}
+
+static void
+op_badge_remove(struct call *c)
+{
+	const char *fp = fm_web_arg(c->r, "fingerprint");
+
+	if (!need_session(c, true))
+		return;
+	if (fp == NULL ||
+	    !fm_badges_remove_own(c->b->store, c->user.login, fp)) {
+		fail(c, 404, "no-such-badge", N_("No such badge is yours."));
+		return;
+	}
+	fm_log_info("web: %s unlinked a badge", c->user.login);
+	c->a->status = 200;
+	fprintf(c->body, "{}\n");
+}
+
+/* --- admins: users --------------------------------------------------- */
+
+struct user_list {
+	struct call *c;
+	int n;
+};
+
+static bool
+write_user(const struct fm_user *u, void *arg)
+{
+	struct user_list *l = arg;
+	FILE *f = l->c->body;
+
+	fprintf(f, "%s{", l->n++ ? "," : "");
+	fm_json_key_string(f, "login", u->login);
+	fprintf(f, ",");
+	fm_json_key_string(f, "name", u->full_name);
+	fprintf(f, ",");
+	fm_json_key_string(f, "department", u->dept_code);
+	fprintf(f, ",\"enabled\":%s,", u->enabled ? "true" : "false");
+	/* The roles the user has, from the directory or granted. */
+	fm_json_key_string(f, "roles",
+	    fm_users_has_role(u, "admin")
+	        ? (fm_users_has_role(u, "finance") ? "admin, finance" : "admin")
+	        : (fm_users_has_role(u, "finance") ? "finance" : ""));
+	fprintf(f, ",");
+	fm_json_key_string(f, "source", u->source);
+	fprintf(f, "}");
+	return true;
+}
+
+/* A non-negative decimal argument, or dflt when absent; -1 if invalid. */
+static int64_t
+number_arg(const struct call *c, const char *name, int64_t dflt, int64_t max)
+{
+	const char *v = fm_web_arg(c->r, name);
+	char *end;
+	long long n;
+
+	if (v == NULL || v[0] == '\0')
+		return dflt;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (*end != '\0' || errno != 0 || n < 0 || n > max)
+		return -1;
+	return n;
+}
+
+#define USERS_PAGE_MAX 200
+
+/* The search of op_admin_users(), for write_list(). */
+struct user_search {
+	const char *q;
+	int64_t offset, limit, total;
+};
+
+static bool
+list_users(struct call *c)
+{
+	struct user_search *q = c->list_arg;
+	struct user_list l = {c, 0};
+
+	return fm_users_search(
+	    c->b->store, q->q, q->offset, q->limit, write_user, &l, &q->total);
+}
+
+static void
+op_admin_users(struct call *c)
+{
+	const char *q = fm_web_arg(c->r, "q");
+	struct user_search us = {q ? q : "",
+	    number_arg(c, "offset", 0, INT32_MAX),
+	    number_arg(c, "limit", 50, USERS_PAGE_MAX), 0};
+	char tail[96];
+
+	if (!need_session(c, false) || !need_role(c, "admin"))
+		return;
+	if (us.offset < 0 || us.limit < 0 || strlen(us.q) >= FM_USERS_NAMEMAX) {
+		fail(c, 400, "bad-request", N_("Bad search."));
+		return;
+	}
+	c->list_arg = &us;
+	/* total is known once the rows are: write_list() writes the tail
+	 * after them. */
+	write_list(c, "{\"users\":[", list_users, NULL);
+	if (c->a->status == 200) {
+		snprintf(tail, sizeof(tail),
+		    "],\"total\":%" PRId64 ",\"offset\":%" PRId64 "}\n",
+		    us.total, us.offset);
+		fputs(tail, c->body);
+	}
+}
+
+/* --- admins: changes, each with its entry in the audit trail -------- */
+
+/* What one admin change does, for fm_audit_change(). */
+struct user_change {
+	const char *login;
+	const char *department; /* NULL: not this */
+	int enabled;            /* -1: not this */
+	bool unlock;
+	const char *why; /* static, when the change is refused */
+};
+
+static bool
+apply_user_change(fm_store_t *store, void *arg)
+{
+	struct user_change *ch = arg;
+	const char *errstr = NULL;
+
+	if (ch->unlock)
+		return fm_authlog_clear(store, FM_AUTHLOG_USER, ch->login) >= 0;
+	if (ch->enabled >= 0) {
+		if (!fm_users_set_enabled(store, ch->login, ch->enabled == 1)) {
+			ch->why = N_("No such user.");
+			return false;
+		}
+		/* A disabled user is logged out of every browser. */
+		return ch->enabled == 1 ||
+		    fm_websessions_end_user(store, ch->login) >= 0;
+	}
+	if (!fm_users_set_department(store, ch->login,
+	        ch->department[0] ? ch->department : NULL, &errstr)) {
+		ch->why = N_("No such user or department.");
+		return false;
+	}
+	return true;
+}
+
+/* Runs ch as the logged-in admin, recorded as action with before and
+ * after; answers the user's new state. */
+static void
+admin_change(struct call *c, struct user_change *ch, const char *action,
+    const char *before, const char *after)
+{
+	struct fm_audit_entry e = {0};
+	bool store_error;
+
+	(void)copy(e.actor, sizeof(e.actor), c->user.login);
+	(void)copy(e.via, sizeof(e.via), "web");
+	(void)copy(e.action, sizeof(e.action), action);
+	(void)copy(e.target, sizeof(e.target), ch->login);
+	(void)copy(e.before, sizeof(e.before), before);
+	(void)copy(e.after, sizeof(e.after), after);
+	if (!fm_audit_change(
+	        c->b->store, &e, apply_user_change, ch, &store_error)) {
+		if (store_error)
+			store_failed(c);
+		else
+			fail(c, 404, "no-such-user",
+			    ch->why ? ch->why : N_("No such user."));
+		return;
+	}
+	fm_log_info("web: %s: %s %s (%s -> %s)", e.actor, action, ch->login,
+	    before, after);
+	c->a->status = 200;
+	fprintf(c->body, "{");
+	fm_json_key_int(c->body, "audit", e.id);
+	fprintf(c->body, "}\n");
+}
+
+static void
+op_admin_user_set(struct call *c)
+{
+	const char *login = fm_web_arg(c->r, "login");
+	const char *enabled = fm_web_arg(c->r, "enabled");
+	const char *dept = fm_web_arg(c->r, "department");
+	struct user_change ch = {login, dept, -1, false, NULL};
+	struct fm_user u;
+
+	if (!need_session(c, true) || !need_role(c, "admin"))
+		return;
+	if (login == NULL || (enabled == NULL) == (dept == NULL) ||
+	    (enabled && strcmp(enabled, "yes") != 0 &&
+	        strcmp(enabled, "no") != 0)) {
+		fail(c, 400, "bad-request",
+		    N_("Give a user and either enabled (yes or no) or a "
+		       "department."));
+		return;
+	}
+	if (!fm_users_get(c->b->store, login, &u)) {
+		fail(c, 404, "no-such-user", N_("No such user."));
+		return;
+	}
+	if (enabled != NULL) {
+		ch.enabled = strcmp(enabled, "yes") == 0;
+		admin_change(c, &ch,
+		    ch.enabled ? "user.enable" : "user.disable",
+		    u.enabled ? "enabled" : "disabled",
+		    ch.enabled ? "enabled" : "disabled");
+	} else
+		admin_change(c, &ch, "user.department", u.dept_code, dept);
+}
+
+static void
+op_admin_unlock(struct call *c)
+{
+	const char *login = fm_web_arg(c->r, "login");
+	struct user_change ch = {login, NULL, -1, true, NULL};
+
+	if (!need_session(c, true) || !need_role(c, "admin"))
+		return;
+	if (login == NULL || login[0] == '\0') {
+		fail(c, 400, "bad-request", N_("Which user?"));
+		return;
+	}
+	admin_change(c, &ch, "auth.unlock", "", "");
+}
+
+struct audit_list {
+	struct call *c;
+	int n;
+};
+
+static bool
+write_audit(const struct fm_audit_entry *e, void *arg)
+{
+	struct audit_list *l = arg;
+	FILE *f = l->c->body;
+
+	fprintf(f, "%s{", l->n++ ? "," : "");
+	fm_json_key_int(f, "id", e->id);
+	fprintf(f, ",");
+	moment(l->c, "when", e->at);
+	fprintf(f, ",");
+	fm_json_key_string(f, "actor", e->actor);
+	fprintf(f, ",");
+	fm_json_key_string(f, "via", e->via);
+	fprintf(f, ",");
+	fm_json_key_string(f, "action", e->action);
+	fprintf(f, ",");
+	fm_json_key_string(f, "target", e->target);
+	fprintf(f, ",");
+	fm_json_key_string(f, "before", e->before);
+	fprintf(f, ",");
+	fm_json_key_string(f, "after", e->after);
+	fprintf(f, "}");
+	return true;
+}
+
+static bool
+list_audit(struct call *c)
+{
+	struct audit_list l = {c, 0};
+	int64_t *offset = c->list_arg;
+
+	return fm_audit_list(c->b->store, *offset, 100, write_audit, &l);
+}
+
+static void
+op_admin_audit(struct call *c)
+{
+	int64_t offset = number_arg(c, "offset", 0, INT32_MAX);
+
+	if (!need_session(c, false) || !need_role(c, "admin"))
+		return;
+	if (offset < 0) {
+		fail(c, 400, "bad-request", N_("Bad search."));
+		return;
+	}
+	c->list_arg = &offset;
+	write_list(c, "{\"entries\":[", list_audit, "]}\n");
+}
+
+/* --- finance: reports and exports ------------------------------------ */
+
+struct range {
+	int64_t start, end;
+	enum fm_export_by by;
+	const char *from, *to, *by_word;
+};
+
+/* The from, to and by arguments, as followme-admin export reads them;
+ * false (answered) if one is wrong. */
+static bool
+get_range(struct call *c, struct range *g, bool printer_too)
+{
+	int64_t last;
+
+	g->from = fm_web_arg(c->r, "from");
+	g->to = fm_web_arg(c->r, "to");
+	g->by_word = fm_web_arg(c->r, "by");
+	if (g->by_word == NULL || strcmp(g->by_word, "department") == 0)
+		g->by = FM_EXPORT_BY_DEPARTMENT, g->by_word = "department";
+	else if (strcmp(g->by_word, "user") == 0)
+		g->by = FM_EXPORT_BY_USER;
+	else if (printer_too && strcmp(g->by_word, "printer") == 0)
+		g->by = FM_EXPORT_BY_PRINTER;
+	else {
+		fail(c, 400, "bad-request",
+		    N_("Group by department, user or printer."));
+		return false;
+	}
+	if (g->from == NULL || g->to == NULL ||
+	    !fm_period_parse_date(g->from, strlen(g->from), &g->start) ||
+	    !fm_period_parse_date(g->to, strlen(g->to), &last) ||
+	    last < g->start) {
+		fail(c, 400, "bad-request",
+		    N_("Give the period as two dates, YYYY-MM-DD, the first "
+		       "not after the second."));
+		return false;
+	}
+	g->end = fm_period_next_day(last);
+	return true;
+}
+
+static void
+op_report(struct call *c)
+{
+	struct range g;
+
+	if (!need_session(c, false) || !need_role(c, "finance") ||
+	    !get_range(c, &g, true))
+		return;
+	if (!fm_export_write(c->b->store, g.by, g.start, g.end, g.from, g.to,
+	        FM_EXPORT_JSON, c->body, NULL)) {
+		store_failed(c);
+		return;
+	}
+	c->a->status = 200;
+}
+
+static void
+op_export(struct call *c)
+{
+	const char *format = fm_web_arg(c->r, "format");
+	bool csv = format == NULL || strcmp(format, "csv") == 0;
+	struct range g;
+
+	if (!need_session(c, false) || !need_role(c, "finance") ||
+	    !get_range(c, &g, false))
+		return;
+	if (!csv && strcmp(format, "json") != 0) {
+		fail(c, 400, "bad-request", N_("Export as csv or json."));
+		return;
+	}
+	if (!fm_export_write(c->b->store, g.by, g.start, g.end, g.from, g.to,
+	        csv ? FM_EXPORT_CSV : FM_EXPORT_JSON, c->body, NULL)) {
+		store_failed(c);
+		return;
+	}
+	c->a->status = 200;
+	c->a->kind = csv ? FM_WEB_KIND_CSV : FM_WEB_KIND_JSON;
+	/* The dates were read as YYYY-MM-DD: the name always fits. */
+	if (snprintf(c->a->filename, sizeof(c->a->filename),
+	        "followme-%s-%s-%s.%s", g.by_word, g.from, g.to,
+	        csv ? "csv" : "json") >= (int)sizeof(c->a->filename))
+		c->a->filename[0] = '\0';
+}
+
+/* --- dispatch -------------------------------------------------------- */
+
+static void (*const ops[FM_WEB_OP_MAX + 1])(struct call *) = {
+    [FM_WEB_OP_SESSION] = op_session,
+    [FM_WEB_OP_LOGIN] = op_login,
+    [FM_WEB_OP_LOGOUT] = op_logout,
+    [FM_WEB_OP_STRINGS] = op_strings,
+    [FM_WEB_OP_LANGUAGE] = op_language,
+    [FM_WEB_OP_JOBS] = op_jobs,
+    [FM_WEB_OP_JOB_DELETE] = op_job_delete,
+    [FM_WEB_OP_JOB_KEEP] = op_job_keep,
+    [FM_WEB_OP_BALANCE] = op_balance,
+    [FM_WEB_OP_HISTORY] = op_history,
+    [FM_WEB_OP_BADGES] = op_badges,
+    [FM_WEB_OP_BADGE_REMOVE] = op_badge_remove,
+    [FM_WEB_OP_ADMIN_USERS] = op_admin_users,
+    [FM_WEB_OP_ADMIN_USER_SET] = op_admin_user_set,
+    [FM_WEB_OP_ADMIN_UNLOCK] = op_admin_unlock,
+    [FM_WEB_OP_ADMIN_AUDIT] = op_admin_audit,
+    [FM_WEB_OP_REPORT] = op_report,
+    [FM_WEB_OP_EXPORT] = op_export,
+};
+
+void
+fm_web_broker_handle(fm_web_broker_t *b, struct fm_web_request *r,
+    struct fm_web_answer *a, FILE *body)
+{
+	struct call c = {.b = b, .r = r, .a = a, .body = body};
+
+	memset(a, 0, sizeof(*a));
+	a->status = 500;
+	if (!find_session(&c)) {
+		c.lang = answer_language(&c);
+		fm_i18n_set_lang(c.lang);
+		store_failed(&c);
+	} else {
+		c.lang = answer_language(&c);
+		fm_i18n_set_lang(c.lang);
+		if (r->op >= FM_WEB_OP_SESSION && r->op <= FM_WEB_OP_MAX &&
+		    ops[r->op] != NULL)
+			ops[r->op](&c);
+		else
+			fail(&c, 400, "bad-request", N_("Unknown request."));
+	}
+	fm_wipe(r->id, sizeof(r->id));
+	for (size_t i = 0; i < r->nargs; i++)
+		if (strcmp(r->args[i].name, "password") == 0)
+			fm_wipe(r->args[i].value, sizeof(r->args[i].value));
+}
+
+/* --- serving --------------------------------------------------------- */
+
+/* Sends a with the body's bytes in a memory file beside it. */
+static bool
+send_answer(
+    int sock, const struct fm_web_answer *a, const char *body, size_t len)
+{
+	uint8_t buf[FM_WEB_ANSWERMAX];
+	size_t n = fm_web_answer_encode(a, buf, sizeof(buf));
+	int fd = memfd_create("followme-web-body", MFD_CLOEXEC);
+	bool ok = fd >= 0 && n > 0;
+
+	for (size_t off = 0; ok && off < len;) {
+		ssize_t w = write(fd, body + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		ok = w > 0;
+		off += w > 0 ? (size_t)w : 0;
+	}
+	ok = ok && lseek(fd, 0, SEEK_SET) == 0 &&
+	    fm_fdpass_send(sock, buf, n, fd, 0);
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+int
+fm_web_broker_serve(fm_web_broker_t *b, int sock)
+{
+	static uint8_t buf[FM_WEB_REQUESTMAX + 1];
+	static struct fm_web_request r;
+
+	for (;;) {
+		struct fm_web_answer a;
+		const char *errstr = NULL;
+		char *body = NULL;
+		size_t len = 0;
+		int fd = -1;
+		ssize_t n = fm_fdpass_recv(sock, buf, sizeof(buf), 0, &fd);
+		FILE *f;
+
+		if (fd >= 0)
+			close(fd);
+		if (n == 0)
+			return 0;
+		if (n < 0) {
+			fm_log_warn("web worker: %s", strerror(errno));
+			return -1;
+		}
+		if ((f = open_memstream(&body, &len)) == NULL) {
+			fm_log_warn("web worker: out of memory");
+			return -1;
+		}
+		if (!fm_web_request_decode(buf, (size_t)n, &r, &errstr)) {
+			/* The HTTP side sent it: a bug there, not a user's. */
+			fm_log_warn("web worker: %s", errstr);
+			memset(&a, 0, sizeof(a));
+			a.status = 400;
+			fprintf(f, "{\"error\":\"bad-request\"}\n");
+		} else {
+			fm_web_broker_handle(b, &r, &a, f);
+		}
+		fm_wipe(buf, sizeof(buf));
+		if (fclose(f) != 0 || !send_answer(sock, &a, body, len)) {
+			free(body);
+			fm_log_warn(
+			    "web worker: cannot answer: %s", strerror(errno));
+			return -1;
+		}
+		free(body);
+	}
+}

@@ -1,0 +1,132 @@
+/*
+ * brokerwire.h - the messages between followme-webd's two sides.
+ *
+ * The HTTP side parses the network and holds no store, spool or key; for
+ * everything else it asks a store-side worker (broker.h) with one
+ * request and gets one answer, over a SOCK_SEQPACKET socket pair.  The
+ * worker decides everything that matters: who the session is, whether
+ * the CSRF token matches, whether the role allows the operation.
+ *
+ * Request (pure codec, fuzzed):
+ *   version u8 | op u8 | flags u8 (1: has_session, 2: login_token) |
+ *   [id 32 bytes, with has_session] | csrf text8 |
+ *   address text8 | language text8 | nargs u8 | (name plain8, value
+ *   text16) * nargs
+ * Answer, with the body in a memory file passed beside it (SCM_RIGHTS):
+ *   version u8 | status u16 | kind u8 | session u8 | [id 32 bytes] |
+ *   csrf text8 | filename text8
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef FM_BROKERWIRE_H
+#define FM_BROKERWIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FM_WEB_IDLEN 32      /* a session id: 256 random bits */
+#define FM_WEB_TEXTMAX 256   /* csrf, address, language, names */
+#define FM_WEB_VALUEMAX 4096 /* one argument's value */
+#define FM_WEB_ARGMAX 16     /* arguments in one request */
+
+/* What a request asks; the routes are in http.c, the rules in broker.c. */
+enum fm_web_op {
+	FM_WEB_OP_SESSION = 1,    /* who is logged in, and the CSRF token */
+	FM_WEB_OP_LOGIN,          /* user, password */
+	FM_WEB_OP_LOGOUT,         /* end this session */
+	FM_WEB_OP_STRINGS,        /* the pages' texts in the language */
+	FM_WEB_OP_LANGUAGE,       /* language: this session's choice */
+	FM_WEB_OP_JOBS,           /* my held jobs */
+	FM_WEB_OP_JOB_DELETE,     /* id */
+	FM_WEB_OP_JOB_KEEP,       /* id: keep for another expire_after */
+	FM_WEB_OP_BALANCE,        /* my accounts */
+	FM_WEB_OP_HISTORY,        /* my charges and refunds */
+	FM_WEB_OP_BADGES,         /* my badges */
+	FM_WEB_OP_BADGE_REMOVE,   /* fingerprint: unlink a lost badge */
+	FM_WEB_OP_ADMIN_USERS,    /* query, offset: admins only */
+	FM_WEB_OP_ADMIN_USER_SET, /* login, enabled or department */
+	FM_WEB_OP_ADMIN_UNLOCK,   /* login: forget its failed logins */
+	FM_WEB_OP_ADMIN_AUDIT,    /* offset: the audit trail */
+	FM_WEB_OP_REPORT,         /* from, to, by: finance and admins */
+	FM_WEB_OP_EXPORT,         /* from, to, by, format: the same bytes as
+	                             followme-admin export */
+};
+
+#define FM_WEB_OP_MAX FM_WEB_OP_EXPORT
+
+struct fm_web_arg {
+	char name[FM_WEB_TEXTMAX];
+	char value[FM_WEB_VALUEMAX];
+};
+
+struct fm_web_request {
+	enum fm_web_op op;
+	bool has_session;
+	/* The HTTP side saw the login token of the page (its cookie and
+	 * its header alike): a login may go ahead without a session. */
+	bool login_token;
+	uint8_t id[FM_WEB_IDLEN]; /* wipe after use */
+	char csrf[FM_WEB_TEXTMAX];
+	char address[FM_WEB_TEXTMAX];
+	char language[FM_WEB_TEXTMAX]; /* the browser's choice: "fr", "en" */
+	size_t nargs;
+	struct fm_web_arg args[FM_WEB_ARGMAX];
+};
+
+/* What the HTTP side does with the session cookie. */
+enum fm_web_session_change {
+	FM_WEB_SESSION_KEEP,
+	FM_WEB_SESSION_SET,   /* a new id: set the cookie */
+	FM_WEB_SESSION_CLEAR, /* ended: clear the cookie */
+};
+
+/* What the body is. */
+enum fm_web_kind {
+	FM_WEB_KIND_JSON,
+	FM_WEB_KIND_CSV,
+};
+
+struct fm_web_answer {
+	uint16_t status; /* the HTTP status */
+	enum fm_web_kind kind;
+	enum fm_web_session_change session;
+	uint8_t id[FM_WEB_IDLEN]; /* FM_WEB_SESSION_SET */
+	char csrf[FM_WEB_TEXTMAX];
+	char filename[FM_WEB_TEXTMAX]; /* "" = shown, not downloaded */
+};
+
+#define FM_WEB_REQUESTMAX                                                      \
+	(4 + FM_WEB_IDLEN + 3 * FM_WEB_TEXTMAX + 1 +                           \
+	    FM_WEB_ARGMAX * (1 + FM_WEB_TEXTMAX + 2 + FM_WEB_VALUEMAX))
+#define FM_WEB_ANSWERMAX (5 + FM_WEB_IDLEN + 2 * FM_WEB_TEXTMAX)
+
+/* 'fm_web_request_encode()' - r into buf (size bytes): its length, or 0
+ * if r is NULL, its op unknown or a field too long. */
+size_t fm_web_request_encode(
+    const struct fm_web_request *r, uint8_t *buf, size_t size);
+
+/* 'fm_web_request_decode()' - exactly len bytes into r; false with
+ * *errstr (static) if malformed.  r is zeroed on failure. */
+bool fm_web_request_decode(const uint8_t *buf, size_t len,
+    struct fm_web_request *r, const char **errstr);
+
+/* 'fm_web_answer_encode()' - a into buf: its length, 0 if it does not
+ * fit or a is NULL. */
+size_t fm_web_answer_encode(
+    const struct fm_web_answer *a, uint8_t *buf, size_t size);
+
+/* 'fm_web_answer_decode()' - exactly len bytes into a; false if
+ * malformed. */
+bool fm_web_answer_decode(
+    const uint8_t *buf, size_t len, struct fm_web_answer *a);
+
+/* 'fm_web_arg()' - the value of argument name in r, NULL if absent. */
+const char *fm_web_arg(const struct fm_web_request *r, const char *name);
+
+/* 'fm_web_request_add()' - append argument name=value (len bytes) to r;
+ * false if r is full, or either is too long or holds a NUL. */
+bool fm_web_request_add(
+    struct fm_web_request *r, const char *name, const char *value, size_t len);
+
+#endif

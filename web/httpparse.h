@@ -1,0 +1,42 @@
+/*
+ * httpparse.h - the parts of an HTTP request followme-webd reads itself:
+ * a form body (application/x-www-form-urlencoded), Accept-Language, the
+ * session cookie's id.  Every one takes (buf, len) from the network and
+ * refuses what it cannot read whole; fuzzed.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef FM_HTTPPARSE_H
+#define FM_HTTPPARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "web/brokerwire.h"
+
+/*
+ * 'fm_web_parse_form()' - add each name=value pair of the len bytes of
+ * buf to r (fm_web_request_add()), percent- and plus-decoded.  False,
+ * with *errstr (static), on a bad escape, a decoded NUL, a pair without
+ * '=', an empty name, or more or longer pairs than r holds.
+ */
+bool fm_web_parse_form(
+    const char *buf, size_t len, struct fm_web_request *r, const char **errstr);
+
+/*
+ * 'fm_web_parse_language()' - of the languages an Accept-Language value
+ * (len bytes of buf) lists, the one with the highest weight that there
+ * is a catalog for: "fr" or "en"; "" when it lists neither or cannot be
+ * read.  Returns a static string.
+ */
+const char *fm_web_parse_language(const char *buf, size_t len);
+
+/*
+ * 'fm_web_parse_id()' - the session id written as len bytes of
+ * lower-case hex (2 * FM_WEB_IDLEN of them) into id; false for anything
+ * else.
+ */
+bool fm_web_parse_id(const char *buf, size_t len, uint8_t id[FM_WEB_IDLEN]);
+
+#endif

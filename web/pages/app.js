@@ -1,0 +1,571 @@
+// SPDX-License-Identifier: Apache-2.0
+// Followme web console.  Every text a person reads comes from the
+// server's catalog (/api/strings); every piece of data is put into the
+// page as text (textContent), never as HTML.
+"use strict";
+
+const state = {
+  session: null, // {login, name, roles, language, currency}
+  csrf: "",
+  strings: {},
+  language: "en",
+  usersOffset: 0,
+  usersTotal: 0,
+  chart: null,
+};
+
+const $ = (id) => document.getElementById(id);
+
+function t(text) {
+  return state.strings[text] || text;
+}
+
+// Fills in every element marked with data-t (its text) or
+// data-t-placeholder (its placeholder) in the current language.
+function translatePage() {
+  document.documentElement.lang = state.language;
+  for (const el of document.querySelectorAll("[data-t]")) {
+    el.textContent = t(el.dataset.t);
+  }
+  for (const el of document.querySelectorAll("[data-t-placeholder]")) {
+    el.placeholder = t(el.dataset.tPlaceholder);
+  }
+  $("language").value = state.language;
+}
+
+async function api(method, path, params) {
+  const headers = { "X-Followme-Language": state.language };
+  let url = path;
+  let body;
+  if (method === "GET" && params) {
+    url += "?" + new URLSearchParams(params).toString();
+  } else if (method === "POST") {
+    headers["Content-Type"] = "application/x-www-form-urlencoded";
+    headers["X-CSRF-Token"] = state.csrf;
+    body = new URLSearchParams(params || {}).toString();
+  }
+  const res = await fetch(url, { method, headers, body, credentials: "same-origin" });
+  const token = res.headers.get("X-CSRF-Token");
+  if (token) state.csrf = token;
+  let data = null;
+  try {
+    data = await res.json();
+  } catch (e) {
+    data = null;
+  }
+  return { status: res.status, ok: res.ok, data };
+}
+
+function notice(text, kind) {
+  const n = $("notice");
+  if (!text) {
+    n.hidden = true;
+    return;
+  }
+  n.className = "alert alert-" + (kind || "danger");
+  n.textContent = text;
+  n.hidden = false;
+}
+
+function failed(res) {
+  if (res.status === 401 && state.session) {
+    state.session = null;
+    showLoggedOut();
+  }
+  notice(res.data && res.data.message ? t(res.data.message) : t("Something went wrong. Please try again."));
+}
+
+async function loadStrings() {
+  const res = await api("GET", "/api/strings", { lang: state.language });
+  if (res.ok && res.data) state.strings = res.data;
+  translatePage();
+}
+
+function money(amount) {
+  const n = Number(amount);
+  const cur = state.session && state.session.currency;
+  const locale = state.language === "fr" ? "fr-FR" : "en-GB";
+  if (cur) return new Intl.NumberFormat(locale, { style: "currency", currency: cur }).format(n);
+  return new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
+}
+
+function integer(n) {
+  return new Intl.NumberFormat(state.language === "fr" ? "fr-FR" : "en-GB").format(n);
+}
+
+// A table row of cells, each text (put in as text, never as HTML) or a
+// [text, class] pair.
+function tableRow(cells) {
+  const tr = document.createElement("tr");
+  for (const cell of cells) {
+    const [text, cls] = Array.isArray(cell) ? cell : [cell, ""];
+    const td = document.createElement("td");
+    td.textContent = text;
+    if (cls) td.className = cls;
+    tr.append(td);
+  }
+  return tr;
+}
+
+// --- views ---------------------------------------------------------
+
+const views = ["login", "jobs", "balance", "users", "audit", "reports"];
+
+function show(view) {
+  for (const v of views) $("view-" + v).hidden = v !== view;
+  for (const a of document.querySelectorAll("#tabs .nav-link")) {
+    a.classList.toggle("active", a.dataset.view === view);
+    if (a.dataset.view === view) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+  notice("");
+  if (view === "jobs") loadJobs();
+  if (view === "balance") {
+    loadBalance();
+    loadHistory();
+    loadBadges();
+  }
+  if (view === "users") loadUsers();
+  if (view === "audit") loadAudit();
+  if (view === "reports") initReports();
+}
+
+function hasRole(role) {
+  return !!state.session && state.session.roles.includes(role);
+}
+
+function route() {
+  if (!state.session) {
+    show("login");
+    return;
+  }
+  let view = (location.hash || "#jobs").slice(1);
+  if (!views.includes(view) || view === "login") view = "jobs";
+  if ((view === "users" || view === "audit") && !hasRole("admin")) view = "jobs";
+  if (view === "reports" && !hasRole("finance") && !hasRole("admin")) view = "jobs";
+  show(view);
+}
+
+function showLoggedIn() {
+  $("tabs").hidden = false;
+  $("who").hidden = false;
+  $("who").textContent = state.session.name;
+  $("logout").hidden = false;
+  for (const el of document.querySelectorAll("[data-role]")) {
+    const role = el.dataset.role;
+    el.hidden = !(hasRole(role) || (role === "finance" && hasRole("admin")));
+  }
+  route();
+}
+
+function showLoggedOut() {
+  $("tabs").hidden = true;
+  $("who").hidden = true;
+  $("logout").hidden = true;
+  show("login");
+}
+
+// --- login ---------------------------------------------------------
+
+async function login(ev) {
+  ev.preventDefault();
+  const button = $("login-submit");
+  button.disabled = true;
+  const res = await api("POST", "/api/login", {
+    user: $("login-user").value,
+    password: $("login-password").value,
+  });
+  button.disabled = false;
+  $("login-password").value = "";
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  state.session = res.data;
+  if (state.session.language && state.session.language !== state.language) {
+    state.language = state.session.language;
+    await loadStrings();
+  }
+  showLoggedIn();
+}
+
+async function logout() {
+  await api("POST", "/api/logout");
+  state.session = null;
+  location.hash = "";
+  await api("GET", "/api/session");
+  showLoggedOut();
+}
+
+// --- staff: jobs ---------------------------------------------------
+
+function pagesText(job) {
+  if (job.counting) return t("counting…");
+  if (job.pages === null) return t("unknown");
+  let s = integer(job.pages);
+  if (job.colour_pages) s += " (" + t("colour") + " " + integer(job.colour_pages) + ")";
+  if (job.two_sided) s += ", " + t("two-sided");
+  return s;
+}
+
+function costText(job) {
+  if (job.cost === null) return t("no price");
+  if (job.cost_kind === "up-to") return t("up to") + " " + job.cost;
+  if (job.cost_kind === "counting") return t("counting…");
+  return job.cost;
+}
+
+async function loadJobs() {
+  const res = await api("GET", "/api/jobs");
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  const list = $("jobs-list");
+  list.replaceChildren();
+  const tpl = $("job-card");
+  for (const job of res.data.jobs) {
+    const card = tpl.content.cloneNode(true);
+    card.querySelector(".job-title").textContent = job.title || t("(untitled)");
+    card.querySelector(".job-pages").textContent = pagesText(job);
+    card.querySelector(".job-copies").textContent = integer(job.copies);
+    card.querySelector(".job-cost").textContent = costText(job);
+    card.querySelector(".job-sent").textContent = job.submitted;
+    card.querySelector(".job-expires").textContent = job.expires;
+    for (const el of card.querySelectorAll("[data-t]")) el.textContent = t(el.dataset.t);
+    const root = card.firstElementChild;
+    root.dataset.job = String(job.id);
+    card.querySelector(".job-keep").addEventListener("click", () => keepJob(job.id));
+    card.querySelector(".job-delete").addEventListener("click", () => deleteJob(job.id, job.title));
+    list.appendChild(card);
+  }
+  $("jobs-empty").hidden = res.data.jobs.length > 0;
+}
+
+async function keepJob(id) {
+  const res = await api("POST", "/api/jobs/keep", { id });
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  await loadJobs();
+  notice(t("Kept until") + " " + res.data.expires, "success");
+}
+
+async function deleteJob(id, title) {
+  if (!window.confirm(t("Delete this job?") + "\n" + (title || ""))) return;
+  const res = await api("POST", "/api/jobs/delete", { id });
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  await loadJobs();
+  notice(t("The job was deleted."), "success");
+}
+
+// --- staff: balance ------------------------------------------------
+
+function accountCard(heading, account) {
+  const col = document.createElement("div");
+  col.className = "col-12 col-md-6";
+  const card = document.createElement("div");
+  card.className = "card h-100";
+  const body = document.createElement("div");
+  body.className = "card-body";
+  const h = document.createElement("h2");
+  h.className = "h6 text-secondary";
+  h.textContent = heading + " " + account.name;
+  const big = document.createElement("p");
+  big.className = "display-6 mb-1";
+  big.textContent = account.balance;
+  const small = document.createElement("p");
+  small.className = "text-secondary mb-0";
+  small.textContent = t("Available") + ": " + account.available;
+  body.append(h, big, small);
+  card.append(body);
+  col.append(card);
+  return col;
+}
+
+async function loadBalance() {
+  const res = await api("GET", "/api/balance");
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  const cards = $("balance-cards");
+  cards.replaceChildren();
+  if (res.data.user) cards.append(accountCard(t("Your account"), res.data.user));
+  if (res.data.department) cards.append(accountCard(t("Department"), res.data.department));
+  if (!res.data.user && !res.data.department) {
+    const p = document.createElement("p");
+    p.className = "text-secondary";
+    p.textContent = t("No account yet: it is opened with your first print.");
+    cards.append(p);
+  }
+}
+
+const KINDS = {
+  commit: "Printed",
+  refund: "Refund",
+  allocation: "Allocation",
+  adjustment: "Adjustment",
+};
+
+async function loadHistory() {
+  const res = await api("GET", "/api/history");
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  const rows = $("history-rows");
+  rows.replaceChildren();
+  for (const l of res.data.lines) {
+    const tr = tableRow([
+      l.when,
+      t(KINDS[l.kind] || l.kind) + (l.reason ? " — " + l.reason : ""),
+      l.job ? String(l.job) : "",
+      l.printer,
+      [l.pages ? integer(l.pages) : "", "text-end"],
+      [l.amount, "text-end"],
+    ]);
+    rows.append(tr);
+  }
+  $("history-empty").hidden = res.data.lines.length > 0;
+}
+
+async function loadBadges() {
+  const res = await api("GET", "/api/badges");
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  const list = $("badges-list");
+  list.replaceChildren();
+  for (const b of res.data.badges) {
+    const li = document.createElement("li");
+    li.className = "list-group-item d-flex justify-content-between align-items-center badge-item";
+    const text = document.createElement("span");
+    text.textContent = (b.label || t("Badge")) + " · " + b.fingerprint + " · " + b.added;
+    li.append(text, actionButton(t("Unlink"), "badge-remove", () => removeBadge(b.fingerprint)));
+    list.append(li);
+  }
+  $("badges-empty").hidden = res.data.badges.length > 0;
+}
+
+async function removeBadge(fingerprint) {
+  if (!window.confirm(t("Unlink this badge? It will no longer log you in."))) return;
+  const res = await api("POST", "/api/badges/remove", { fingerprint });
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  await loadBadges();
+  notice(t("The badge was unlinked."), "success");
+}
+
+// --- admins: users -------------------------------------------------
+
+const USERS_PAGE = 50;
+
+async function loadUsers() {
+  const res = await api("GET", "/api/admin/users", {
+    q: $("users-q").value,
+    offset: state.usersOffset,
+    limit: USERS_PAGE,
+  });
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  const rows = $("users-rows");
+  rows.replaceChildren();
+  for (const u of res.data.users) {
+    const tr = tableRow([u.login, u.name, u.department, u.roles, u.enabled ? t("enabled") : t("disabled")]);
+    tr.dataset.login = u.login;
+    const actions = document.createElement("td");
+    actions.className = "text-end text-nowrap";
+    actions.append(
+      actionButton(u.enabled ? t("Disable") : t("Enable"), "user-enable", () =>
+        changeUser({ login: u.login, enabled: u.enabled ? "no" : "yes" })),
+      actionButton(t("Move"), "user-move", () => {
+        const code = window.prompt(t("Department code for") + " " + u.login, u.department);
+        if (code !== null) changeUser({ login: u.login, department: code.trim() });
+      }),
+      actionButton(t("Unlock"), "user-unlock", () => unlockUser(u.login)),
+    );
+    tr.append(actions);
+    rows.append(tr);
+  }
+  state.usersTotal = res.data.total;
+  const last = Math.min(state.usersOffset + res.data.users.length, res.data.total);
+  $("users-count").textContent = res.data.total
+    ? integer(state.usersOffset + 1) + "–" + integer(last) + " / " + integer(res.data.total)
+    : t("No user matches.");
+  $("users-prev").disabled = state.usersOffset === 0;
+  $("users-next").disabled = last >= res.data.total;
+}
+
+function actionButton(text, cls, onClick) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = "btn btn-sm btn-outline-secondary ms-1 " + cls;
+  b.textContent = text;
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+async function changeUser(params) {
+  const res = await api("POST", "/api/admin/user", params);
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  await loadUsers();
+  notice(t("Saved."), "success");
+}
+
+async function unlockUser(login) {
+  const res = await api("POST", "/api/admin/unlock", { login });
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  notice(t("Unlocked:") + " " + login, "success");
+}
+
+// --- admins: audit trail -------------------------------------------
+
+async function loadAudit() {
+  const res = await api("GET", "/api/admin/audit");
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  const rows = $("audit-rows");
+  rows.replaceChildren();
+  for (const e of res.data.entries) {
+    rows.append(tableRow([e.when, e.actor, e.via, e.action, e.target, e.before, e.after]));
+  }
+  $("audit-empty").hidden = res.data.entries.length > 0;
+}
+
+// --- finance: reports ----------------------------------------------
+
+function isoDay(d) {
+  const p = (n) => String(n).padStart(2, "0");
+  return d.getFullYear() + "-" + p(d.getMonth() + 1) + "-" + p(d.getDate());
+}
+
+function reportParams(format) {
+  const p = { from: $("report-from").value, to: $("report-to").value, by: $("report-by").value };
+  if (format) p.format = format;
+  return p;
+}
+
+function updateDownloads() {
+  const by = $("report-by").value === "printer" ? "department" : $("report-by").value;
+  for (const format of ["csv", "json"]) {
+    const p = reportParams(format);
+    p.by = by;
+    $("report-" + format).href = "/api/finance/export?" + new URLSearchParams(p).toString();
+  }
+}
+
+function initReports() {
+  if (!$("report-from").value) {
+    const now = new Date();
+    $("report-from").value = isoDay(new Date(now.getFullYear(), 0, 1));
+    $("report-to").value = isoDay(now);
+  }
+  updateDownloads();
+  loadReport();
+}
+
+function drawChart(rows) {
+  if (typeof Chart === "undefined") return;
+  const labels = rows.map((r) => r.department_code || r.printer || r.user || "—");
+  const data = rows.map((r) => Number(r.cost));
+  if (state.chart) state.chart.destroy();
+  state.chart = new Chart($("report-chart"), {
+    type: "bar",
+    data: { labels, datasets: [{ label: t("Cost"), data, backgroundColor: "#0d6efd" }] },
+    options: { maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } } },
+  });
+}
+
+async function loadReport(ev) {
+  if (ev) ev.preventDefault();
+  updateDownloads();
+  const res = await api("GET", "/api/finance/report", reportParams());
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  const rows = $("report-rows");
+  rows.replaceChildren();
+  for (const r of res.data.rows) {
+    const tr = tableRow([
+      r.user !== undefined ? r.user : r.department_code !== undefined ? r.department_code : r.printer,
+      r.full_name !== undefined ? r.full_name : r.department_name || "",
+      [integer(r.jobs), "text-end"],
+      [integer(r.pages_mono), "text-end"],
+      [integer(r.pages_colour), "text-end"],
+      [integer(r.sheets), "text-end"],
+      [money(r.cost), "text-end"],
+    ]);
+    rows.append(tr);
+  }
+  drawChart(res.data.rows);
+}
+
+// --- start ---------------------------------------------------------
+
+async function chooseLanguage() {
+  state.language = $("language").value;
+  localStorage.setItem("followme-language", state.language);
+  if (state.session) {
+    const res = await api("POST", "/api/language", { language: state.language });
+    if (res.ok) state.session = res.data;
+  }
+  await loadStrings();
+  if (state.session) route();
+}
+
+async function start() {
+  const saved = localStorage.getItem("followme-language");
+  const browser = (navigator.language || "en").slice(0, 2).toLowerCase();
+  state.language = saved || (browser === "fr" ? "fr" : "en");
+  $("login-form").addEventListener("submit", login);
+  $("logout").addEventListener("click", logout);
+  $("language").addEventListener("change", chooseLanguage);
+  $("jobs-refresh").addEventListener("click", loadJobs);
+  $("users-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    state.usersOffset = 0;
+    loadUsers();
+  });
+  $("users-prev").addEventListener("click", () => {
+    state.usersOffset = Math.max(0, state.usersOffset - USERS_PAGE);
+    loadUsers();
+  });
+  $("users-next").addEventListener("click", () => {
+    state.usersOffset += USERS_PAGE;
+    loadUsers();
+  });
+  $("report-form").addEventListener("submit", loadReport);
+  $("report-by").addEventListener("change", updateDownloads);
+  window.addEventListener("hashchange", () => {
+    if (state.session) route();
+  });
+  const res = await api("GET", "/api/session");
+  if (res.ok) {
+    state.session = res.data;
+    if (res.data.language) state.language = res.data.language;
+  }
+  await loadStrings();
+  if (state.session) showLoggedIn();
+  else showLoggedOut();
+}
+
+document.addEventListener("DOMContentLoaded", start);
