@@ -276,9 +276,11 @@ main(int argc, char **argv)
 	/* The streaming analysers run here, as lp, in a limited child: they
 	 * cost less than the copy into the spool.  Nothing that needs a
 	 * rendering interpreter runs while cupsd waits for us (the queue
-	 * behind this job would wait for Ghostscript too): such a document
-	 * is held "pending" and followmed's analysis pool counts it after
-	 * the hold (followmed(8), COUNTING). */
+	 * behind this job would wait for Ghostscript too), nor libqpdf,
+	 * whose loading with GnuTLS would slow every start of the backend:
+	 * such a document (PDF, PCLm, PostScript without usable DSC) is
+	 * held "pending" and followmed's analysis pool counts it after the
+	 * hold (followmed(8), COUNTING). */
 	fm_pagecount_opts_init(&pco);
 	pco.timeout_sec = 20;
 	pco.allow_ghostscript = false;
