@@ -5,14 +5,13 @@
  *	followme job-id user title copies options [file]
  * It turns the arguments into a job ticket, makes sure the data is in a
  * seekable file, and passes that file's descriptor and the ticket to
- * followmed over the ingest socket.  It exits CUPS_BACKEND_OK only once
+ * followmed over the ingest socket.  It exits FM_BACKEND_OK only once
  * followmed has acknowledged durable storage; RETRY whenever the job may
  * be held later (followmed down, disk full, store busy); CANCEL with an
  * ERROR: line when it can never be held.  See followme(8).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include <cups/backend.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -212,14 +211,14 @@ main(int argc, char **argv)
 	if (argc == 1) {
 		puts("direct followme \"Unknown\" \"Followme secure print "
 		     "release (hold queue)\"");
-		return CUPS_BACKEND_OK;
+		return FM_BACKEND_OK;
 	}
 	if (argc != 6 && argc != 7) {
 		fprintf(stderr,
 		    "Usage: %s job-id user title copies options "
 		    "[file]\n",
 		    argv[0]);
-		return CUPS_BACKEND_FAILED;
+		return FM_BACKEND_FAILED;
 	}
 	/* cupsd sets LANG from the job's attributes-natural-language:
 	 * the lines lpstat and the print dialog show are in the language
@@ -233,12 +232,12 @@ main(int argc, char **argv)
 		/* A broken configuration is the admin's to fix; keep the
 		 * job queued in CUPS until then. */
 		say("ERROR", _("Followme configuration: %s"), err);
-		return CUPS_BACKEND_RETRY;
+		return FM_BACKEND_RETRY;
 	}
 	if (!fm_ticket_from_backend(
 	        &ticket, argc, argv, env_lookup, &notes, err, sizeof(err))) {
 		say("ERROR", _("Job cannot be held: %s"), err);
-		return CUPS_BACKEND_CANCEL;
+		return FM_BACKEND_CANCEL;
 	}
 	if (notes & FM_TICKET_NOTE_TITLE_SHORTENED)
 		say("INFO", _("Job title shortened to %d bytes"),
@@ -246,40 +245,42 @@ main(int argc, char **argv)
 	if (fm_settings_user_denied(&settings, ticket.owner)) {
 		say("ERROR", _("User %s may not use secure printing"),
 		    ticket.owner);
-		return CUPS_BACKEND_CANCEL;
+		return FM_BACKEND_CANCEL;
 	}
 	fd = open_data(argc, argv, settings.max_job_size, &too_large);
 	if (terminated)
-		return CUPS_BACKEND_FAILED;
+		return FM_BACKEND_FAILED;
 	if (too_large) {
 		say("ERROR", _("Job is larger than the maximum of %llu bytes"),
 		    (unsigned long long)settings.max_job_size);
-		return CUPS_BACKEND_CANCEL;
+		return FM_BACKEND_CANCEL;
 	}
 	if (fd < 0)
-		return CUPS_BACKEND_RETRY;
+		return FM_BACKEND_RETRY;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		say("ERROR", _("Print data is not a regular file"));
-		return CUPS_BACKEND_RETRY;
+		return FM_BACKEND_RETRY;
 	}
 	ticket.size = (uint64_t)st.st_size;
 	if (ticket.size == 0) {
 		say("ERROR", _("Job is empty (0 bytes): nothing to hold"));
-		return CUPS_BACKEND_CANCEL;
+		return FM_BACKEND_CANCEL;
 	}
 	if (ticket.size > settings.max_job_size) {
 		say("ERROR", _("Job is larger than the maximum of %llu bytes"),
 		    (unsigned long long)settings.max_job_size);
-		return CUPS_BACKEND_CANCEL;
+		return FM_BACKEND_CANCEL;
 	}
 	if (!fm_settings_ingest_socket(&settings, sock, sizeof(sock)))
-		return CUPS_BACKEND_RETRY;
+		return FM_BACKEND_RETRY;
 	/* The streaming analysers run here, as lp, in a limited child: they
 	 * cost less than the copy into the spool.  Nothing that needs a
 	 * rendering interpreter runs while cupsd waits for us (the queue
-	 * behind this job would wait for Ghostscript too): such a document
-	 * is held "pending" and followmed's analysis pool counts it after
-	 * the hold (followmed(8), COUNTING). */
+	 * behind this job would wait for Ghostscript too), nor libqpdf,
+	 * whose loading with GnuTLS would slow every start of the backend:
+	 * such a document (PDF, PCLm, PostScript without usable DSC) is
+	 * held "pending" and followmed's analysis pool counts it after the
+	 * hold (followmed(8), COUNTING). */
 	fm_pagecount_opts_init(&pco);
 	pco.timeout_sec = 20;
 	pco.allow_ghostscript = false;
@@ -304,7 +305,7 @@ main(int argc, char **argv)
 		say("INFO",
 		    _("Followme server unavailable; the job will be "
 		      "retried"));
-		return CUPS_BACKEND_RETRY;
+		return FM_BACKEND_RETRY;
 	}
 	close(fd);
 	switch (reply.status) {
@@ -312,16 +313,16 @@ main(int argc, char **argv)
 	case FM_INGEST_DUPLICATE:
 		say("INFO", _("Held for %s: release it at any printer"),
 		    ticket.owner);
-		return CUPS_BACKEND_OK;
+		return FM_BACKEND_OK;
 	case FM_INGEST_RETRY:
 		say("INFO",
 		    _("Followme server cannot hold the job now (%s); "
 		      "it will be retried"),
 		    reply.message);
-		return CUPS_BACKEND_RETRY;
+		return FM_BACKEND_RETRY;
 	case FM_INGEST_REFUSED:
 		say("ERROR", _("Job cannot be held: %s"), reply.message);
-		return CUPS_BACKEND_CANCEL;
+		return FM_BACKEND_CANCEL;
 	}
-	return CUPS_BACKEND_RETRY;
+	return FM_BACKEND_RETRY;
 }

@@ -1,14 +1,15 @@
 /*
  * heldcount.h - counting a held document's pages after the hold.
  *
- * The backend counts what the streaming analysers can (PDF through
- * libqpdf, DSC PostScript, PCL, PCL XL, PJL, PWG, URF, PCLm) and holds
- * the rest as "pending": what needs Ghostscript runs here, in one of
- * followmed's analysis children, so that no CUPS queue waits for a
- * rendering interpreter.  The child reads the held copy through its
- * document key (plaintext only in its memory, never on disk), streams it
- * to the limited analysis child and Ghostscript (pagecount.h, gsrun.h),
- * and records the result in the store.
+ * The backend counts what its streaming analysers can (DSC PostScript,
+ * PCL, PCL XL, PJL, PWG, URF, text) and holds the rest as "pending":
+ * PDF and PCLm (the backend does not load libqpdf, whose start-up with
+ * GnuTLS would slow every job) and what needs Ghostscript are counted
+ * here, in one of followmed's analysis children, so that no CUPS queue
+ * waits for them.  The child reads the held copy through its document
+ * key (plaintext only in its memory, never on disk), streams it to the
+ * limited analysis child, libqpdf and Ghostscript (pagecount.h,
+ * gsrun.h), and records the result in the store.
  *
  * SPDX-License-Identifier: Apache-2.0
  */

@@ -73,7 +73,9 @@ struct fm_pagecount {
 	uint64_t doc_copies;        /* copies requested inside the data */
 	bool color_exact; /* colour from pixels (raster, accurate mode) */
 	/* Not counted only because it needs Ghostscript and
-	 * opts->allow_ghostscript was false: worth counting later with it. */
+	 * opts->allow_ghostscript was false, or libqpdf and the program
+	 * links fm_pagecount_stream (the backend): worth counting later,
+	 * where they are. */
 	bool needs_renderer;
 };
 

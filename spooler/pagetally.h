@@ -32,7 +32,7 @@ struct fm_pagetally {
 	bool repeat_mixed;   /* pages had different repeat counts */
 	unsigned fill;       /* pages on the side being filled */
 	bool fill_color;     /* that side has colour */
-	bool needs_renderer; /* failed for want of Ghostscript alone */
+	bool needs_renderer; /* failed for want of Ghostscript/libqpdf alone */
 };
 
 /*

@@ -206,6 +206,45 @@ case_non_cups_peer_refused() {
 	[ "$(fm_held_count fmalice)" -eq "$held" ] || fm_die "refused peer's job was held"
 }
 
+# last_job USER: the id of USER's newest held job.
+last_job() {
+	fm_admin jobs list --user "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["id"])'
+}
+
+# A PDF: the backend does not load libqpdf (nor the GnuTLS it pulls), so
+# it holds the PDF pending, says its pages come once held, and followmed's
+# analysis pool counts it after the hold (issue 16).
+case_pdf_counted_after_hold() {
+	local uuid6=urn:uuid:66666666-2222-3333-4444-555555555555 id
+	fm_ensure_followmed
+	gs -q -sDEVICE=pdfwrite -o "$T/three.pdf" -c "showpage showpage showpage" || fm_die "gs"
+	chmod 644 "$T/three.pdf"
+	backend_exits 0 "PDF held" 18 fmalice "Three" 1 "job-uuid=$uuid6" "$T/three.pdf"
+	grep -q "^INFO: Pages counted once the job is held" "$T/err" || fm_die "no pending notice: $(cat "$T/err")"
+	grep -q "^INFO: [0-9]* page" "$T/err" && fm_die "the backend counted the PDF: $(cat "$T/err")"
+	id=$(last_job fmalice)
+	fm_wait_counted fmalice 60
+	fm_admin jobs show "$id" | grep -q counted || fm_die "no counted event"
+	[ "$(fm_admin jobs show "$id" --json | python3 -c 'import json,sys; d=json.load(sys.stdin)["documents"][0]; print(d["count_status"], d["pages"])')" = "ok 3" ] ||
+		fm_die "PDF not counted 3 pages after the hold: $(fm_admin jobs show "$id" --json)"
+}
+
+# The options string as cupsd writes it, read as libcups reads it:
+# quoted values, names in any case, the last duplicate winning.
+case_options_as_cups_reads_them() {
+	local uuid7=urn:uuid:77777777-2222-3333-4444-555555555555 id
+	fm_ensure_followmed
+	backend_exits 0 "quoted options held" 19 fmalice "Quoted" 1 \
+		"job-uuid=$uuid7 Sides=one-sided SIDES='two-sided-short-edge' media=\"iso a4\" nocollate" "$T/doc.pdf"
+	id=$(last_job fmalice)
+	fm_admin jobs show "$id" --json | python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+assert j["sides"] == "two-sided-short-edge", j["sides"]
+assert j["media"] == "iso a4", j["media"]
+' || fm_die "options not read as libcups reads them"
+}
+
 # A broken configuration: RETRY with the line at fault.
 case_broken_configuration() {
 	fm_write_conf "max_job_size = 1M" "deny_users = root, fmbob"

@@ -95,7 +95,7 @@ case_held_before_counted() {
 # followmed killed while it counts: the document stays pending and the
 # next followmed counts it.
 case_restart_resumes() {
-	fm_hold -f "$T/slow.ps" 2 fmbob
+	fm_hold -p -f "$T/slow.ps" 2 fmbob
 	id=$(last_job fmbob)
 	wait_counter
 	fm_stop_followmed KILL
@@ -109,9 +109,9 @@ case_restart_resumes() {
 # which waited for the only place, is counted.
 case_child_crash_marks_one() {
 	fm_ensure_followmed
-	fm_hold -f "$T/slow.ps" 3 fmalice "Crash"
+	fm_hold -p -f "$T/slow.ps" 3 fmalice "Crash"
 	a=$(last_job fmalice)
-	fm_hold -f "$T/quick.ps" 4 fmalice "Quick"
+	fm_hold -p -f "$T/quick.ps" 4 fmalice "Quick"
 	b=$(last_job fmalice)
 	wait_counter
 	[ "$(counters | wc -l)" -eq 1 ] || fm_die "more analysis children than analysis_workers"
@@ -131,9 +131,9 @@ case_child_crash_marks_one() {
 # right again the document is counted.
 case_cannot_run_backs_off() {
 	fm_ensure_followmed
-	fm_hold -f "$T/slow.ps" 5 fmbob "Blocks the place"
+	fm_hold -p -f "$T/slow.ps" 5 fmbob "Blocks the place"
 	a=$(last_job fmbob)
-	fm_hold -f "$T/quick.ps" 6 fmbob "Waits its turn"
+	fm_hold -p -f "$T/quick.ps" 6 fmbob "Waits its turn"
 	b=$(last_job fmbob)
 	wait_reading
 	chmod 0750 "$T/state/spool"

@@ -41,7 +41,10 @@ case_pdf_raw_queue() {
 	# The raw queue must not stamp jobs monochrome (cupsd would, by default).
 	[ "$(job_field "$id" 'j["color_mode"]')" = auto ] || fm_die "colour mode $(job_field "$id" 'j["color_mode"]')"
 	[ "$(job_field "$id" 'j["size"]')" = "$(stat -c %s "$T/three.pdf")" ] || fm_die "size"
-	# The backend's page analysis is stored with the document.
+	# The backend does not load libqpdf: the PDF is held pending and
+	# counted after the hold by followmed's pool, which records it.
+	fm_wait_counted fmalice 60
+	fm_admin jobs show "$id" | grep -q counted || fm_die "PDF not counted after the hold"
 	[ "$(job_field "$id" 'j["documents"][0]["pages"]')" = 3 ] || fm_die "pages not stored"
 	[ "$(job_field "$id" 'j["documents"][0]["color_pages"]')" = 0 ] || fm_die "blank pages counted as colour"
 	[ "$(job_field "$id" 'j["documents"][0]["count_status"]')" = ok ] || fm_die "count status"

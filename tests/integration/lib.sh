@@ -610,18 +610,21 @@ fm_backend() {
 		${FM_BACKEND_ENV:-} "$FM_BUILD/spooler/followme" "$@"
 }
 
-# fm_hold [-f FILE] [-n COPIES] [-u UUID] [-o OPTION=VALUE] N USER [TITLE]:
-# hold CUPS job N of USER straight through the backend, as lp: FILE (3000
-# random bytes by default), COPIES (1), TITLE ("Job N"), UUID (made from
-# N), and one more job option.
+# fm_hold [-f FILE] [-n COPIES] [-u UUID] [-o OPTION=VALUE] [-p] N USER
+# [TITLE]: hold CUPS job N of USER straight through the backend, as lp:
+# FILE (3000 random bytes by default), COPIES (1), TITLE ("Job N"), UUID
+# (made from N), and one more job option.  A PDF or PostScript FILE may be
+# held "pending" and counted after the hold by followmed: fm_hold waits
+# for USER's counts (fm_wait_counted), unless -p leaves them pending.
 fm_hold() {
-	local file="$T/hold.pdf" copies=1 uuid="" more="" opt OPTIND=1
-	while getopts f:n:u:o: opt; do
+	local file="$T/hold.pdf" copies=1 uuid="" more="" wait=1 opt OPTIND=1
+	while getopts f:n:u:o:p opt; do
 		case $opt in
 		f) file=$OPTARG ;;
 		n) copies=$OPTARG ;;
 		u) uuid=$OPTARG ;;
 		o) more=" $OPTARG" ;;
+		p) wait=0 ;;
 		*) fm_die "fm_hold: bad option" ;;
 		esac
 	done
@@ -634,6 +637,23 @@ fm_hold() {
 	fi
 	fm_backend lp "$n" "$user" "$title" "$copies" "job-uuid=$uuid$more" "$file" 2>/dev/null ||
 		fm_die "backend refused job $n"
+	if [ "$wait" = 1 ]; then
+		case $(head -c 4 "$file") in
+		%PDF | %!*) fm_wait_counted "$user" ;;
+		esac
+	fi
+}
+
+# fm_wait_counted USER [SECONDS]: until none of USER's held jobs is still
+# being counted after the hold (60 s at most by default).
+fm_wait_counted() {
+	for _ in $(seq 1 $((${2:-60} * 5))); do
+		fm_admin jobs list --user "$1" --json | python3 -c '
+import json, sys
+sys.exit(any(j["counting"] for j in json.load(sys.stdin)))' && return 0
+		sleep 0.2
+	done
+	fm_die "$1 still has jobs being counted after ${2:-60} s"
 }
 
 # --- the release service ---------------------------------------------------

@@ -398,7 +398,7 @@ case_session_sandboxed() {
 case_release_waits_for_count() {
 	printf '%%!PS\n0 1 80000000 { pop } for\nshowpage\n' > "$T/slow.ps"
 	chmod 644 "$T/slow.ps"
-	fm_hold -f "$T/slow.ps" 77 fmalice
+	fm_hold -p -f "$T/slow.ps" 77 fmalice
 	id=$(fid 77)
 	fm_admin jobs show "$id" --json | grep -q '"counting": *true' || fm_die "job $id is not being counted"
 	out=$(printf 'hello\npin fmalice 1234\nrelease %s\n' "$id" | fm_term t1)

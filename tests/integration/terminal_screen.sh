@@ -152,7 +152,7 @@ case_badge_during_counting() {
 	printf '%%!PS\n0 1 150000000 { pop } for\nshowpage\n' > "$T/slow.ps"
 	chmod 644 "$T/slow.ps"
 	fm_admin badge add fmbob 04C0FFEE >/dev/null || fm_die "badge add"
-	fm_hold -f "$T/slow.ps" 30 fmbob "Minutes du conseil"
+	fm_hold -p -f "$T/slow.ps" 30 fmbob "Minutes du conseil"
 	fm_admin jobs list --user fmbob | grep -q "counting…" || fm_die "not being counted: $(fm_admin jobs list --user fmbob)"
 	fm_tap 04C0FFEE
 	fm_wait_screen "Bob Stone \(fmbob\)"
