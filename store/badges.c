@@ -13,6 +13,7 @@
 
 #include "common/aead.h"
 #include "common/hex.h"
+#include "common/log.h"
 #include "store/sql.h"
 
 #define HASH_LEN FM_BADGES_HASHLEN
@@ -112,6 +113,86 @@ fm_badges_put_unless_held(fm_store_t *store, const uint8_t *hash,
 	        FM_ARG_TEXT(directory ? "directory" : "manual")))
 		return false;
 	*added = fm_sql_changes(store) == 1;
+	return true;
+}
+
+/* A row of fm_badges_put_directory(), 64 and 8 of them in one statement:
+ * one statement a row would open and free a cursor for each. */
+#define DIR_ROW "(?, ?, ?, ?, 'directory')"
+#define ROWS2(r) r ", " r
+#define ROWS8(r) ROWS2(ROWS2(ROWS2(r)))
+#define PUT_DIRECTORY(rows)                                                    \
+	"INSERT INTO badges (hash, user_id, label, created_at, source)"        \
+	" VALUES " rows " ON CONFLICT (hash) DO NOTHING RETURNING hash"
+static const char *const put_directory_sql[] = {
+    PUT_DIRECTORY(ROWS8(ROWS8(DIR_ROW))), PUT_DIRECTORY(ROWS8(DIR_ROW)),
+    PUT_DIRECTORY(DIR_ROW)};
+static const size_t put_directory_rows[] = {64, 8, 1};
+
+/* Rows at..at + m - 1 of fm_badges_put_directory() in one statement. */
+static bool
+put_directory_chunk(fm_store_t *store, const uint8_t *hashes,
+    const int64_t *user_ids, size_t at, size_t m, const char *sql,
+    const char *label, int64_t now, bool *added)
+{
+	sqlite3_stmt *st;
+	int rc = SQLITE_OK, p = 1;
+
+	if ((st = fm_store_cached(store, sql)) == NULL)
+		return false;
+	for (size_t k = at; k < at + m && rc == SQLITE_OK; k++) {
+		rc = sqlite3_bind_blob(
+		    st, p++, hashes + k * HASH_LEN, HASH_LEN, SQLITE_STATIC);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(st, p++, user_ids[k]);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_text(
+			    st, p++, label, -1, SQLITE_STATIC);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(st, p++, now);
+	}
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const uint8_t *h = sqlite3_column_blob(st, 0);
+		size_t k = at;
+
+		rc = SQLITE_OK;
+		if (h == NULL || sqlite3_column_bytes(st, 0) != HASH_LEN)
+			continue;
+		/* Once per hash: the first row that names it. */
+		while (k < at + m &&
+		    (added[k] ||
+		        memcmp(hashes + k * HASH_LEN, h, HASH_LEN) != 0))
+			k++;
+		if (k < at + m)
+			added[k] = true;
+	}
+	if (rc != SQLITE_DONE && rc != SQLITE_BUSY_SNAPSHOT &&
+	    (rc & 0xff) != SQLITE_CONSTRAINT)
+		fm_log_warn("store: %s", fm_store_last_error(store));
+	fm_store_release(store, st);
+	return rc == SQLITE_DONE;
+}
+
+bool
+fm_badges_put_directory(fm_store_t *store, const uint8_t *hashes,
+    const int64_t *user_ids, size_t n, const char *label, bool *added)
+{
+	int64_t now;
+
+	if (store == NULL ||
+	    (n > 0 && (hashes == NULL || user_ids == NULL || added == NULL)))
+		return false;
+	now = fm_store_now(store);
+	for (size_t k = 0; k < n; k++)
+		added[k] = false;
+	for (size_t at = 0, c = 0; at < n; at += put_directory_rows[c]) {
+		while (n - at < put_directory_rows[c])
+			c++;
+		if (!put_directory_chunk(store, hashes, user_ids, at,
+		        put_directory_rows[c], put_directory_sql[c],
+		        label ? label : "", now, added))
+			return false;
+	}
 	return true;
 }
 
