@@ -1271,8 +1271,14 @@ fm_dirsync_begin(fm_store_t *store, const struct fm_dirsync_options *opts,
 	/* A whole directory touches every user's rows and index pages in
 	 * one transaction: with SQLite's default 2 MB cache they would be
 	 * spilled and read again (64 MB is allocated only as needed). */
-	if (!opts->partial)
+	if (!opts->partial) {
 		fm_sql_exec(store, "PRAGMA cache_size = -65536", FM_NO_ARGS);
+		/* Each statement of many rows (write_fresh()) keeps the pages
+		 * it changes in a statement journal, to undo itself if a row
+		 * fails: in memory, not a temporary file written as it
+		 * goes.  At most the pages of 64 rows. */
+		fm_sql_exec(store, "PRAGMA temp_store = MEMORY", FM_NO_ARGS);
+	}
 	s->before = *report;
 	/* A lookup of a few users writes at once; a whole directory reads
 	 * first (see pending). */

@@ -13,7 +13,6 @@
 
 #include "common/aead.h"
 #include "common/hex.h"
-#include "common/log.h"
 #include "store/sql.h"
 
 #define HASH_LEN FM_BADGES_HASHLEN
@@ -123,11 +122,36 @@ fm_badges_put_unless_held(fm_store_t *store, const uint8_t *hash,
 #define ROWS8(r) ROWS2(ROWS2(ROWS2(r)))
 #define PUT_DIRECTORY(rows)                                                    \
 	"INSERT INTO badges (hash, user_id, label, created_at, source)"        \
-	" VALUES " rows " ON CONFLICT (hash) DO NOTHING RETURNING hash"
+	" VALUES " rows " ON CONFLICT (hash) DO NOTHING"
 static const char *const put_directory_sql[] = {
     PUT_DIRECTORY(ROWS8(ROWS8(DIR_ROW))), PUT_DIRECTORY(ROWS8(DIR_ROW)),
     PUT_DIRECTORY(DIR_ROW)};
 static const size_t put_directory_rows[] = {64, 8, 1};
+
+/* Which of rows at..at + m - 1 went in, when not all did: the rows are
+ * numbered upwards, so a hash whose row is newer than the newest before
+ * the statement (last) went in, for the first row that names it. */
+static bool
+put_directory_which(fm_store_t *store, const uint8_t *hashes, size_t at,
+    size_t m, int64_t last, bool *added)
+{
+	for (size_t k = at; k < at + m; k++) {
+		const uint8_t *h = hashes + k * HASH_LEN;
+		int64_t row = 0;
+		bool first = true;
+
+		for (size_t j = at; first && j < k; j++)
+			first = memcmp(hashes + j * HASH_LEN, h, HASH_LEN) != 0;
+		if (!first)
+			continue;
+		if (fm_sql_int(store,
+		        "SELECT rowid FROM badges WHERE hash = ?1", &row,
+		        FM_ARG_BLOB(h, HASH_LEN)) == FM_SQL_ERROR)
+			return false;
+		added[k] = row > last;
+	}
+	return true;
+}
 
 /* Rows at..at + m - 1 of fm_badges_put_directory() in one statement. */
 static bool
@@ -135,42 +159,27 @@ put_directory_chunk(fm_store_t *store, const uint8_t *hashes,
     const int64_t *user_ids, size_t at, size_t m, const char *sql,
     const char *label, int64_t now, bool *added)
 {
-	sqlite3_stmt *st;
-	int rc = SQLITE_OK, p = 1;
+	struct fm_sql_arg args[4 * 64 + 1], *a = args;
+	int64_t last = 0;
 
-	if ((st = fm_store_cached(store, sql)) == NULL)
+	if (fm_sql_int(store, "SELECT coalesce(max(rowid), 0) FROM badges",
+	        &last, FM_NO_ARGS) != FM_SQL_FOUND)
 		return false;
-	for (size_t k = at; k < at + m && rc == SQLITE_OK; k++) {
-		rc = sqlite3_bind_blob(
-		    st, p++, hashes + k * HASH_LEN, HASH_LEN, SQLITE_STATIC);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_int64(st, p++, user_ids[k]);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_text(
-			    st, p++, label, -1, SQLITE_STATIC);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_int64(st, p++, now);
+	for (size_t k = at; k < at + m; k++) {
+		*a++ = FM_ARG_BLOB(hashes + k * HASH_LEN, HASH_LEN);
+		*a++ = FM_ARG_INT(user_ids[k]);
+		*a++ = FM_ARG_TEXT(label);
+		*a++ = FM_ARG_INT(now);
 	}
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const uint8_t *h = sqlite3_column_blob(st, 0);
-		size_t k = at;
-
-		rc = SQLITE_OK;
-		if (h == NULL || sqlite3_column_bytes(st, 0) != HASH_LEN)
-			continue;
-		/* Once per hash: the first row that names it. */
-		while (k < at + m &&
-		    (added[k] ||
-		        memcmp(hashes + k * HASH_LEN, h, HASH_LEN) != 0))
-			k++;
-		if (k < at + m)
+	*a = FM_NO_ARGS;
+	if (!fm_sql_exec_args(store, sql, args))
+		return false;
+	if (fm_sql_changes(store) == (int64_t)m) {
+		for (size_t k = at; k < at + m; k++)
 			added[k] = true;
+		return true;
 	}
-	if (rc != SQLITE_DONE && rc != SQLITE_BUSY_SNAPSHOT &&
-	    (rc & 0xff) != SQLITE_CONSTRAINT)
-		fm_log_warn("store: %s", fm_store_last_error(store));
-	fm_store_release(store, st);
-	return rc == SQLITE_DONE;
+	return put_directory_which(store, hashes, at, m, last, added);
 }
 
 bool
