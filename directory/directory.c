@@ -249,11 +249,15 @@ take(struct reading *rd, const char *dn, const struct fm_dirmap_value *vals,
 {
 	struct fm_dirsync_user *u = next_user(rd);
 	char note[FM_DIRSYNC_NOTEMAX], why[FM_DIRSYNC_NOTEMAX];
+	size_t len;
 
 	if (u == NULL)
 		return false;
 	rd->out->entries++;
-	snprintf(u->where, sizeof(u->where), "%s", where);
+	/* Copied, not formatted: this runs for every entry. */
+	len = strnlen(where, sizeof(u->where) - 1);
+	memcpy(u->where, where, len);
+	u->where[len] = '\0';
 	if (!fm_dirmap_entry(rd->map, dn, vals, n, names_find, &rd->names, u,
 	        note, sizeof(note), why, sizeof(why))) {
 		rd->out->report.conflicts++;

@@ -354,9 +354,11 @@ fm_dirmap_entry(const struct fm_dirmap *map, const char *dn,
 	{
 		char where[FM_DIRSYNC_WHEREMAX];
 
-		snprintf(where, sizeof(where), "%s", out->where);
+		/* Copied whole, not formatted: this runs for every entry. */
+		memcpy(where, out->where, sizeof(where));
 		memset(out, 0, sizeof(*out));
-		snprintf(out->where, sizeof(out->where), "%s", where);
+		memcpy(out->where, where, sizeof(out->where));
+		out->where[sizeof(out->where) - 1] = '\0';
 	}
 	if ((v = first(vals, n, map->login)) == NULL || v->len == 0) {
 		snprintf(

@@ -230,10 +230,15 @@ one_entry(LDAP *ld, LDAPMessage *e, struct entry_buf *b, entry_fn *fn,
 	while (nattrs < MAX_ATTRS &&
 	    ldap_get_attribute_ber(ld, e, ber, &attr, &bv) == LDAP_SUCCESS &&
 	    attr.bv_val != NULL) {
-		size_t k = 0;
+		size_t k = 0,
+		       len = attr.bv_len < ATTR_NAMEMAX - 1 ? attr.bv_len
+		                                            : ATTR_NAMEMAX - 1;
 
-		snprintf(b->names[nattrs], ATTR_NAMEMAX, "%.*s",
-		    (int)attr.bv_len, attr.bv_val);
+		/* A copy, not a format: this runs for every attribute of
+		 * every entry. */
+		len = strnlen(attr.bv_val, len);
+		memcpy(b->names[nattrs], attr.bv_val, len);
+		b->names[nattrs][len] = '\0';
 		for (; bv != NULL && bv[k].bv_val != NULL && n < MAX_VALUES;
 		     k++) {
 			if (n == b->cap) {

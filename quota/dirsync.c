@@ -6,6 +6,7 @@
 #include "quota/dirsync.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,14 @@ struct entry {
 	bool badge_put; /* its badge written as it came */
 };
 
+/* A user a whole sync adds, to be written with others (write_fresh()):
+ * its entry and its department. */
+struct fresh {
+	size_t i;
+	int64_t dept;
+	const char *login; /* while write_fresh() sorts them */
+};
+
 /* Where a login is: a stored user, an entry, both or neither (-1). */
 struct slot {
 	ssize_t stored, entry;
@@ -114,6 +123,12 @@ struct fm_dirsync {
 	size_t *by_hash;
 	size_t nbadges;
 	bool *badge_held; /* by_hash[i]'s badge is in place */
+	/* The users a whole sync adds, written FRESH_ROWS to a statement
+	 * when flushed; the rows' users and parameters. */
+	struct fresh *fresh;
+	size_t nfresh, capfresh;
+	struct fm_dirsync_user *rows;
+	struct fm_sql_arg *args;
 };
 
 static void note(struct fm_dirsync_report *r, const char *fmt, ...)
@@ -548,6 +563,17 @@ add_user(struct fm_dirsync *s, struct entry *e, const struct fm_dirsync_user *u,
 {
 	int64_t account, now = fm_store_now(s->store);
 
+	/* A whole sync adds many users: with others, at the next flush()
+	 * (e->id is known then). */
+	if (!s->o.partial) {
+		if (!grow((void **)&s->fresh, &s->capfresh, s->nfresh,
+		        sizeof(*s->fresh)))
+			return false;
+		s->fresh[s->nfresh++] =
+		    (struct fresh){(size_t)(e - s->e), dept, NULL};
+		s->r->users_added++;
+		return true;
+	}
 	if ((account = fm_accounts_create(
 	         s->store, "user", u->login, s->restricted, now)) < 0 ||
 	    !fm_sql_exec(s->store,
@@ -687,13 +713,160 @@ early_badge(struct fm_dirsync *s, struct entry *e)
 	return true;
 }
 
+/* The users a whole sync adds go in FRESH_ROWS (else 8, else 1) to a
+ * statement: a statement a row would, for each, open and free cursors and
+ * the ephemeral table that checks accounts.kind. */
+#define FRESH_ROWS 64
+static const size_t fresh_rows[] = {FRESH_ROWS, 8, 1};
+#define ROWS2(r) r ", " r
+#define ROWS8(r) ROWS2(ROWS2(ROWS2(r)))
+#define ACCOUNT_ROW "(?, 'user', ?, ?, ?)"
+#define ACCOUNT_COLS 4
+#define ADD_ACCOUNTS(rows)                                                     \
+	"INSERT INTO accounts (id, kind, name, restricted, created_at)"        \
+	" VALUES " rows
+static const char *const add_accounts[] = {
+    ADD_ACCOUNTS(ROWS8(ROWS8(ACCOUNT_ROW))), ADD_ACCOUNTS(ROWS8(ACCOUNT_ROW)),
+    ADD_ACCOUNTS(ACCOUNT_ROW)};
+#define USER_ROW "(?, ?, ?, ?, ?, ?, 'directory', ?, ?, ?, ?)"
+#define USER_COLS 10
+#define ADD_USERS(rows)                                                        \
+	"INSERT INTO users (id, login, full_name, department_id, account_id,"  \
+	" created_at, source, email, roles, enabled, dir_disabled) "           \
+	"VALUES " rows
+static const char *const add_users[] = {ADD_USERS(ROWS8(ROWS8(USER_ROW))),
+    ADD_USERS(ROWS8(USER_ROW)), ADD_USERS(USER_ROW)};
+
+static int
+by_login(const void *a, const void *b)
+{
+	return strcmp(
+	    ((const struct fresh *)a)->login, ((const struct fresh *)b)->login);
+}
+
+/* The fresh users' badges, in hash order (the index's), each as
+ * early_badge() would have put it. */
+static bool
+put_fresh_badges(struct fm_dirsync *s)
+{
+	struct hash_ref *refs;
+	uint8_t *hashes;
+	int64_t *ids;
+	bool *added, ok;
+	size_t n = 0;
+
+	refs = calloc(s->nfresh, sizeof(*refs));
+	hashes = calloc(s->nfresh, FM_BADGES_HASHLEN);
+	ids = calloc(s->nfresh, sizeof(*ids));
+	added = calloc(s->nfresh, sizeof(*added));
+	if ((ok = refs != NULL && hashes != NULL && ids != NULL &&
+	            added != NULL)) {
+		for (size_t k = 0; k < s->nfresh; k++) {
+			const struct entry *e = &s->e[s->fresh[k].i];
+
+			if (e->has_badge && e->id > 0)
+				refs[n++] =
+				    (struct hash_ref){e->hash, s->fresh[k].i};
+		}
+		if (n > 1)
+			qsort(refs, n, sizeof(*refs), by_hash);
+		for (size_t k = 0; k < n; k++) {
+			memcpy(hashes + k * FM_BADGES_HASHLEN, refs[k].hash,
+			    FM_BADGES_HASHLEN);
+			ids[k] = s->e[refs[k].index].id;
+		}
+		ok = fm_badges_put_directory(
+		    s->store, hashes, ids, n, "from the directory", added);
+		for (size_t k = 0; ok && k < n; k++) {
+			s->e[refs[k].index].badge_put = added[k];
+			s->r->badges_added += added[k];
+		}
+	}
+	free(refs);
+	free(hashes);
+	free(ids);
+	free(added);
+	return ok;
+}
+
+/* The users add_user() kept for later, written: their accounts and
+ * users FRESH_ROWS at a time, in login order (the indexes' order), with
+ * the ids SQLite would give them (the next ones: the write lock is
+ * ours), then their badges. */
+static bool
+write_fresh(struct fm_dirsync *s)
+{
+	int64_t account = 0, user = 0, now = fm_store_now(s->store);
+	struct fm_sql_arg *a;
+
+	if (s->nfresh == 0)
+		return true;
+	if (s->rows == NULL &&
+	    ((s->rows = calloc(FRESH_ROWS, sizeof(*s->rows))) == NULL ||
+	        (s->args = calloc(
+	             FRESH_ROWS * USER_COLS + 1, sizeof(*s->args))) == NULL))
+		return false;
+	if (fm_sql_int(s->store, "SELECT coalesce(max(id), 0) FROM accounts",
+	        &account, FM_NO_ARGS) != FM_SQL_FOUND ||
+	    fm_sql_int(s->store, "SELECT coalesce(max(id), 0) FROM users",
+	        &user, FM_NO_ARGS) != FM_SQL_FOUND ||
+	    account > INT64_MAX - (int64_t)s->nfresh ||
+	    user > INT64_MAX - (int64_t)s->nfresh)
+		return false;
+	for (size_t k = 0; k < s->nfresh; k++)
+		s->fresh[k].login = entry_login(s, s->fresh[k].i);
+	qsort(s->fresh, s->nfresh, sizeof(*s->fresh), by_login);
+	for (size_t at = 0, c = 0; at < s->nfresh; at += fresh_rows[c]) {
+		size_t m;
+
+		while (s->nfresh - at < fresh_rows[c])
+			c++;
+		m = fresh_rows[c];
+		a = s->args;
+		for (size_t r = 0; r < m; r++) {
+			unpack_user(s, s->fresh[at + r].i, &s->rows[r]);
+			*a++ = FM_ARG_INT(account + 1 + (int64_t)(at + r));
+			*a++ = FM_ARG_TEXT(s->rows[r].login);
+			*a++ = FM_ARG_INT(s->restricted);
+			*a++ = FM_ARG_INT(now);
+		}
+		*a = FM_NO_ARGS;
+		if (!fm_sql_exec_args(s->store, add_accounts[c], s->args))
+			return false;
+		a = s->args;
+		for (size_t r = 0; r < m; r++) {
+			const struct fm_dirsync_user *u = &s->rows[r];
+			int64_t id = user + 1 + (int64_t)(at + r);
+
+			*a++ = FM_ARG_INT(id);
+			*a++ = FM_ARG_TEXT(u->login);
+			*a++ = FM_ARG_TEXT(u->full_name);
+			*a++ = FM_ARG_ID(s->fresh[at + r].dept);
+			*a++ = FM_ARG_INT(account + 1 + (int64_t)(at + r));
+			*a++ = FM_ARG_INT(now);
+			*a++ = FM_ARG_TEXT(u->email);
+			*a++ = FM_ARG_TEXT(roles_of(u));
+			*a++ = FM_ARG_INT(!u->disabled);
+			*a++ = FM_ARG_INT(u->disabled);
+			s->e[s->fresh[at + r].i].id = id;
+		}
+		*a = FM_NO_ARGS;
+		if (!fm_sql_exec_args(s->store, add_users[c], s->args))
+			return false;
+	}
+	if (!put_fresh_badges(s))
+		return false;
+	s->nfresh = 0;
+	return true;
+}
+
 /* The pending entries written.  False on a database error, or if the
  * store changed since the sync first read it (fm_store_busy(): then
  * begin_again()). */
 static bool
 flush(struct fm_dirsync *s)
 {
-	if (s->npending == 0)
+	if (s->npending == 0 && s->nfresh == 0)
 		return true;
 	if (!lock_writes(s))
 		return false;
@@ -710,6 +883,10 @@ flush(struct fm_dirsync *s)
 		}
 	}
 	s->npending = 0;
+	if (!write_fresh(s)) {
+		s->busy = fm_store_busy(s->store);
+		return false;
+	}
 	return true;
 }
 
@@ -729,7 +906,7 @@ begin_again(struct fm_dirsync *s)
 	s->writing = false;
 	s->redone = true;
 	*s->r = s->before;
-	s->nst = s->ndepts = s->ndir_badges = s->npending = 0;
+	s->nst = s->ndepts = s->ndir_badges = s->npending = s->nfresh = 0;
 	s->stored.len = 0;
 	s->used = 0;
 	s->disabling = 0;
@@ -807,7 +984,9 @@ take_entry(struct fm_dirsync *s, size_t i)
 		return false;
 	switch (apply_user(s, e, u, sl->stored, s->writing || s->o.partial)) {
 	case STEP_DONE:
-		return !s->writing || early_badge(s, e);
+		if (s->writing && !early_badge(s, e))
+			return false;
+		return s->nfresh < PENDING_MAX || flush(s);
 	case STEP_FAILED:
 		return false;
 	case STEP_WRITES:
@@ -1055,6 +1234,9 @@ sync_free(struct fm_dirsync *s)
 	free(s->dir_badges);
 	free(s->by_hash);
 	free(s->badge_held);
+	free(s->fresh);
+	free(s->rows);
+	free(s->args);
 	fm_badges_hasher_free(s->hasher);
 	free(s);
 }
@@ -1089,8 +1271,14 @@ fm_dirsync_begin(fm_store_t *store, const struct fm_dirsync_options *opts,
 	/* A whole directory touches every user's rows and index pages in
 	 * one transaction: with SQLite's default 2 MB cache they would be
 	 * spilled and read again (64 MB is allocated only as needed). */
-	if (!opts->partial)
+	if (!opts->partial) {
 		fm_sql_exec(store, "PRAGMA cache_size = -65536", FM_NO_ARGS);
+		/* Each statement of many rows (write_fresh()) keeps the pages
+		 * it changes in a statement journal, to undo itself if a row
+		 * fails: in memory, not a temporary file written as it
+		 * goes.  At most the pages of 64 rows. */
+		fm_sql_exec(store, "PRAGMA temp_store = MEMORY", FM_NO_ARGS);
+	}
 	s->before = *report;
 	/* A lookup of a few users writes at once; a whole directory reads
 	 * first (see pending). */

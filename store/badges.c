@@ -115,6 +115,96 @@ fm_badges_put_unless_held(fm_store_t *store, const uint8_t *hash,
 	return true;
 }
 
+/* A row of fm_badges_put_directory(), 64 and 8 of them in one statement:
+ * one statement a row would open and free a cursor for each. */
+#define DIR_ROW "(?, ?, ?, ?, 'directory')"
+#define ROWS2(r) r ", " r
+#define ROWS8(r) ROWS2(ROWS2(ROWS2(r)))
+#define PUT_DIRECTORY(rows)                                                    \
+	"INSERT INTO badges (hash, user_id, label, created_at, source)"        \
+	" VALUES " rows " ON CONFLICT (hash) DO NOTHING"
+static const char *const put_directory_sql[] = {
+    PUT_DIRECTORY(ROWS8(ROWS8(DIR_ROW))), PUT_DIRECTORY(ROWS8(DIR_ROW)),
+    PUT_DIRECTORY(DIR_ROW)};
+static const size_t put_directory_rows[] = {64, 8, 1};
+
+/* Which of rows at..at + m - 1 went in, when not all did: the rows are
+ * numbered upwards, so a hash whose row is newer than the newest before
+ * the statement (last) went in, for the first row that names it. */
+static bool
+put_directory_which(fm_store_t *store, const uint8_t *hashes, size_t at,
+    size_t m, int64_t last, bool *added)
+{
+	for (size_t k = at; k < at + m; k++) {
+		const uint8_t *h = hashes + k * HASH_LEN;
+		int64_t row = 0;
+		bool first = true;
+
+		for (size_t j = at; first && j < k; j++)
+			first = memcmp(hashes + j * HASH_LEN, h, HASH_LEN) != 0;
+		if (!first)
+			continue;
+		if (fm_sql_int(store,
+		        "SELECT rowid FROM badges WHERE hash = ?1", &row,
+		        FM_ARG_BLOB(h, HASH_LEN)) == FM_SQL_ERROR)
+			return false;
+		added[k] = row > last;
+	}
+	return true;
+}
+
+/* Rows at..at + m - 1 of fm_badges_put_directory() in one statement. */
+static bool
+put_directory_chunk(fm_store_t *store, const uint8_t *hashes,
+    const int64_t *user_ids, size_t at, size_t m, const char *sql,
+    const char *label, int64_t now, bool *added)
+{
+	struct fm_sql_arg args[4 * 64 + 1], *a = args;
+	int64_t last = 0;
+
+	if (fm_sql_int(store, "SELECT coalesce(max(rowid), 0) FROM badges",
+	        &last, FM_NO_ARGS) != FM_SQL_FOUND)
+		return false;
+	for (size_t k = at; k < at + m; k++) {
+		*a++ = FM_ARG_BLOB(hashes + k * HASH_LEN, HASH_LEN);
+		*a++ = FM_ARG_INT(user_ids[k]);
+		*a++ = FM_ARG_TEXT(label);
+		*a++ = FM_ARG_INT(now);
+	}
+	*a = FM_NO_ARGS;
+	if (!fm_sql_exec_args(store, sql, args))
+		return false;
+	if (fm_sql_changes(store) == (int64_t)m) {
+		for (size_t k = at; k < at + m; k++)
+			added[k] = true;
+		return true;
+	}
+	return put_directory_which(store, hashes, at, m, last, added);
+}
+
+bool
+fm_badges_put_directory(fm_store_t *store, const uint8_t *hashes,
+    const int64_t *user_ids, size_t n, const char *label, bool *added)
+{
+	int64_t now;
+
+	if (store == NULL ||
+	    (n > 0 && (hashes == NULL || user_ids == NULL || added == NULL)))
+		return false;
+	now = fm_store_now(store);
+	for (size_t k = 0; k < n; k++)
+		added[k] = false;
+	for (size_t at = 0, c = 0; at < n; at += put_directory_rows[c]) {
+		while (n - at < put_directory_rows[c])
+			c++;
+		if (!put_directory_chunk(store, hashes, user_ids, at,
+		        put_directory_rows[c], put_directory_sql[c],
+		        label ? label : "", now, added))
+			return false;
+	}
+	return true;
+}
+
 bool
 fm_badges_drop(fm_store_t *store, const uint8_t *hash)
 {

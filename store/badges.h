@@ -108,6 +108,16 @@ bool fm_badges_put(fm_store_t *store, const uint8_t *hash, int64_t user_id,
 bool fm_badges_put_unless_held(fm_store_t *store, const uint8_t *hash,
     int64_t user_id, bool directory, const char *label, bool *added);
 
+/*
+ * 'fm_badges_put_directory()' - fm_badges_put_unless_held() for n badges
+ * from the directory, in a few statements: hashes holds n hashes end to
+ * end (in hash order, for the index, though any order is right), hash k
+ * for user_ids[k]; added[k] tells whether it was written.  The same hash
+ * twice: the first listed gets it.  False on a database error.
+ */
+bool fm_badges_put_directory(fm_store_t *store, const uint8_t *hashes,
+    const int64_t *user_ids, size_t n, const char *label, bool *added);
+
 /* 'fm_badges_drop()' - forget the badge whose hash is hash; false if it
  * was not known. */
 bool fm_badges_drop(fm_store_t *store, const uint8_t *hash);

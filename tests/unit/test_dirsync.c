@@ -333,6 +333,66 @@ test_streamed_batches(fm_store_t *s)
 	ASSERT_STR_EQ(u.dept_code, "A");
 }
 
+/* A first sync writes new users 64, 8 and 1 to a statement, in login
+ * order, with their accounts and badges: each user gets their own
+ * account and badge, whichever statement they are in; a badge on two
+ * entries (in one statement or two) goes to neither, one held by hand
+ * stays its holder's; the ids SQLite gives next are still free. */
+static void
+test_fresh_in_chunks(fm_store_t *s)
+{
+	static struct fm_dirsync_user dir[150];
+	struct fm_dirsync_report r;
+	const char *errstr = NULL;
+	uint8_t uid[4] = {4, 200, 200, 200};
+	struct fm_user u;
+	char err[512];
+
+	ASSERT_TRUE(fm_users_add(s, "owner", "Owner", NULL, &errstr));
+	ASSERT_TRUE(fm_badges_add(s, key, "owner", uid, 4, "by hand", &errstr));
+	for (int i = 0; i < 150; i++) {
+		char login[16];
+		static const char *const depts[] = {"", "A", "B"};
+
+		/* Backwards: the sync sorts them. */
+		snprintf(login, sizeof(login), "q%03d", 149 - i);
+		dir[i] = person(login, depts[i % 3], (uint8_t)(i + 1));
+	}
+	dir[3].badge[1] = dir[3].badge[2] = dir[3].badge[3] = 250;
+	dir[140].badge[1] = dir[140].badge[2] = dir[140].badge[3] = 250;
+	dir[10].badge[1] = dir[10].badge[2] = dir[10].badge[3] = 251;
+	dir[11].badge[1] = dir[11].badge[2] = dir[11].badge[3] = 251;
+	dir[20].badge[1] = dir[20].badge[2] = dir[20].badge[3] = 200;
+	dir[5].disabled = true;
+	dir[6].admin = true;
+	dir[7].badge_len = 0;
+	ASSERT_TRUE(apply_dir(s, dir, 150, false, false, &r, err, sizeof(err)));
+	ASSERT_INT_EQ(r.users_added, 150);
+	ASSERT_INT_EQ(r.depts_added, 2);
+	ASSERT_INT_EQ(r.badges_added, 150 - 6);
+	ASSERT_INT_EQ(r.conflicts, 3);
+	for (int i = 0; i < 150; i++) {
+		const struct fm_dirsync_user *d = &dir[i];
+		bool lost = i == 3 || i == 140 || i == 10 || i == 11 ||
+		    i == 20 || i == 7;
+
+		ASSERT_TRUE(fm_users_get(s, d->login, &u));
+		ASSERT_STR_EQ(u.full_name, d->full_name);
+		ASSERT_STR_EQ(u.dept_code, d->dept_code);
+		ASSERT_STR_EQ(u.account.kind, "user");
+		ASSERT_STR_EQ(u.account.name, d->login);
+		ASSERT_STR_EQ(u.source, "directory");
+		ASSERT_TRUE(u.enabled == (i != 5));
+		ASSERT_STR_EQ(u.roles, i == 6 ? "admin" : "");
+		ASSERT_TRUE(has_badge(s, d->login, d->badge[1]) == !lost);
+	}
+	ASSERT_TRUE(has_badge(s, "owner", 200));
+	ASSERT_TRUE(fm_users_add(s, "later", "Later", NULL, &errstr));
+	ASSERT_TRUE(apply_dir(s, dir, 150, false, false, &r, err, sizeof(err)));
+	ASSERT_INT_EQ(r.users_unchanged, 150);
+	ASSERT_INT_EQ(r.users_added + r.badges_added + r.badges_removed, 0);
+}
+
 int
 main(void)
 {
@@ -342,5 +402,6 @@ main(void)
 	RUN_STORE(test_streamed_batches);
 	RUN_STORE(test_new_users_share_badge);
 	RUN_STORE(test_department_renamed);
+	RUN_STORE(test_fresh_in_chunks);
 	return harness_done();
 }
