@@ -22,7 +22,6 @@
 #include "common/log.h"
 #include "common/money.h"
 #include "quota/accounts.h"
-#include "quota/aggregates.h"
 #include "quota/ledger-private.h"
 #include "quota/period.h"
 #include "quota/policy.h"
@@ -353,8 +352,7 @@ fm_ledger_append(fm_store_t *store, struct fm_ledger_entry *e)
 	        "?2)"
 	        " ON CONFLICT (one) DO UPDATE SET last_id = excluded.last_id,"
 	        " hash = excluded.hash",
-	        FM_ARG_INT(e->id), FM_ARG_BLOB(hash, HASH_LEN)) &&
-	    fm_aggregates_add(store, e->id, e->kind, e->job_id);
+	        FM_ARG_INT(e->id), FM_ARG_BLOB(hash, HASH_LEN));
 }
 
 enum fm_ledger_key
