@@ -16,9 +16,9 @@ static const struct fm_sql_col line_cols[] = {C(INT, id), C(INT, at),
 #undef C
 
 bool
-fm_statement_lines(fm_store_t *store, int64_t account_id, int64_t offset,
-    int64_t limit, bool (*fn)(const struct fm_statement_line *line, void *arg),
-    void *arg)
+fm_statement_lines(fm_store_t *store, int64_t account_id, int64_t since,
+    int64_t offset, int64_t limit,
+    bool (*fn)(const struct fm_statement_line *line, void *arg), void *arg)
 {
 	struct fm_statement_line line;
 	struct fm_sql_rows rows;
@@ -31,9 +31,10 @@ fm_statement_lines(fm_store_t *store, int64_t account_id, int64_t offset,
 	    "SELECT id, at, kind, amount, coalesce(job_id, 0), printer,"
 	    " mono_simplex + mono_duplex + colour_simplex + colour_duplex,"
 	    " reason FROM ledger"
-	    " WHERE account_id = ?1 AND kind <> 'reserve'"
-	    " ORDER BY id DESC LIMIT ?2 OFFSET ?3",
-	    FM_ARG_ID(account_id), FM_ARG_INT(limit), FM_ARG_INT(offset));
+	    " WHERE at >= ?4 AND account_id = ?1 AND kind <> 'reserve'"
+	    " ORDER BY at DESC, id DESC LIMIT ?2 OFFSET ?3",
+	    FM_ARG_ID(account_id), FM_ARG_INT(limit), FM_ARG_INT(offset),
+	    FM_ARG_INT(since));
 	while (ok && fm_sql_next(&rows, line_cols, &line))
 		ok = fn(&line, arg);
 	return fm_sql_close(&rows) && ok;

@@ -24,12 +24,14 @@ struct fm_statement_line {
 };
 
 /*
- * 'fm_statement_lines()' - call fn for the lines of account_id, newest
- * first, at most limit of them after skipping offset.  False on a store
- * error or a bad argument.
+ * 'fm_statement_lines()' - call fn for the lines of account_id stamped at
+ * or after since, newest first, at most limit of them after skipping
+ * offset.  The ledger has no index by account (one would cost every
+ * charge a B-tree write: bench/ledger), so since bounds what is read
+ * through its index by time.  False on a store error or a bad argument.
  */
-bool fm_statement_lines(fm_store_t *store, int64_t account_id, int64_t offset,
-    int64_t limit, bool (*fn)(const struct fm_statement_line *line, void *arg),
-    void *arg);
+bool fm_statement_lines(fm_store_t *store, int64_t account_id, int64_t since,
+    int64_t offset, int64_t limit,
+    bool (*fn)(const struct fm_statement_line *line, void *arg), void *arg);
 
 #endif

@@ -326,10 +326,7 @@ const char *const fm_schema_migrations[] = {
     "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
     "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
-    "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
-    /* A person's statement in the console reads their account's lines
-     * alone, not the whole ledger. */
-    "CREATE INDEX ledger_by_account ON ledger(account_id, id);",
+    "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
 };
 
 const int fm_schema_migration_count =

@@ -769,7 +769,9 @@ write_line(const struct fm_statement_line *line, void *arg)
 	return true;
 }
 
+/* A statement shows the last 50 lines of the last 92 days. */
 #define STATEMENT_LINES 50
+#define STATEMENT_DAYS 92
 
 static bool
 list_lines(struct call *c)
@@ -778,8 +780,8 @@ list_lines(struct call *c)
 
 	if (c->user.account.id <= 0)
 		return true;
-	return fm_statement_lines(c->b->store, c->user.account.id, 0,
-	    STATEMENT_LINES, write_line, &l);
+	return fm_statement_lines(c->b->store, c->user.account.id,
+	    now() - STATEMENT_DAYS * 86400, 0, STATEMENT_LINES, write_line, &l);
 }
 
 static void
