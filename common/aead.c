@@ -215,3 +215,18 @@ fm_wipe(void *p, size_t len)
 {
 	mbedtls_platform_zeroize(p, len);
 }
+
+bool
+fm_same_token(const char *a, const char *b)
+{
+	size_t la, lb;
+	unsigned char diff;
+
+	if (a == NULL || b == NULL)
+		return false;
+	la = strlen(a), lb = strlen(b);
+	diff = (unsigned char)(la != lb);
+	for (size_t i = 0; i < la && i < lb; i++)
+		diff |= (unsigned char)(a[i] ^ b[i]);
+	return diff == 0 && la > 0;
+}

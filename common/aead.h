@@ -72,6 +72,11 @@ bool fm_aead_hkdf(const uint8_t *ikm, size_t ikmlen, const uint8_t *salt,
 /* 'fm_random()' - fill buf with len bytes from the kernel's CSPRNG. */
 bool fm_random(void *buf, size_t len);
 
+/* 'fm_same_token()' - are a and b the same non-empty string?  Compared in
+ * time that does not depend on where they differ; false if either is
+ * NULL. */
+bool fm_same_token(const char *a, const char *b);
+
 /* 'fm_wipe()' - wipe len bytes at p in a way the compiler cannot drop. */
 void fm_wipe(void *p, size_t len);
 

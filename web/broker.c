@@ -193,18 +193,6 @@ in_unix_group(const char *login, const char *name)
 	return pw != NULL && pw->pw_gid == g->gr_gid;
 }
 
-/* Constant-time comparison of two NUL-terminated tokens. */
-static bool
-same_token(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	unsigned char diff = (unsigned char)(la != lb);
-
-	for (size_t i = 0; i < la && i < lb; i++)
-		diff |= (unsigned char)(a[i] ^ b[i]);
-	return diff == 0 && la > 0;
-}
-
 /* A role from the store (the directory's groups, role grant), or from
  * membership of the Unix group [web] names for it. */
 static bool
@@ -230,7 +218,7 @@ need_session(struct call *c, bool changes_state)
 		fail(c, 401, "login", N_("Please log in."));
 		return false;
 	}
-	if (changes_state && !same_token(c->r->csrf, c->session.csrf)) {
+	if (changes_state && !fm_same_token(c->r->csrf, c->session.csrf)) {
 		fail(c, 403, "csrf",
 		    N_("This page is out of date. Please reload it."));
 		return false;
@@ -377,7 +365,7 @@ op_login(struct call *c)
 	uint8_t id[FM_WEB_IDLEN], csrf[16];
 
 	if (!c->r->login_token &&
-	    (!c->logged_in || !same_token(c->r->csrf, c->session.csrf))) {
+	    (!c->logged_in || !fm_same_token(c->r->csrf, c->session.csrf))) {
 		fail(c, 403, "csrf",
 		    N_("This page is out of date. Please reload it."));
 		return;

@@ -386,22 +386,6 @@ add_query_arg(
 	return MHD_YES;
 }
 
-/* Constant-time comparison of two tokens. */
-static bool
-same_token(const char *a, const char *b)
-{
-	size_t la, lb;
-	unsigned char diff;
-
-	if (a == NULL || b == NULL)
-		return false;
-	la = strlen(a), lb = strlen(b);
-	diff = (unsigned char)(la != lb);
-	for (size_t i = 0; i < la && i < lb; i++)
-		diff |= (unsigned char)(a[i] ^ b[i]);
-	return diff == 0 && la > 0;
-}
-
 static void
 set_cookie(struct MHD_Response *res, const char *name, const char *value,
     uint64_t max_age)
@@ -532,7 +516,7 @@ api(struct MHD_Connection *conn, const struct route *rt, struct req *q)
 		 * logged in already) the session's, which the worker
 		 * checks. */
 		r.login_token = rt->op == FM_WEB_OP_LOGIN &&
-		    same_token(csrf,
+		    fm_same_token(csrf,
 		        MHD_lookup_connection_value(
 		            conn, MHD_COOKIE_KIND, LOGIN_COOKIE));
 	} else
