@@ -103,6 +103,7 @@ static const struct fm_conf_key settings_keys[] = {
     KEY("web", "session_idle", FM_CONF_DURATION, web.session_idle, 60, 86400),
     KEY("web", "session_max", FM_CONF_DURATION, web.session_max, 60,
         86400 * 31),
+    KEY("web", "public_url", FM_CONF_STRING, web.public_url, 0, 0),
     KEY("directory", "lookup_program", FM_CONF_STRING, directory.lookup_program,
         0, 0),
 };
@@ -156,6 +157,20 @@ fm_settings_defaults(struct fm_settings *s)
 	s->web.session_max = 10 * 3600; /* a working day */
 }
 
+/* An address to print in a QR code and an HTML attribute: no room for
+ * anything but the URL itself. */
+static bool
+public_url_is_valid(const char *url)
+{
+	if (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0)
+		return false;
+	for (const char *c = url; *c != '\0'; c++)
+		if ((unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f ||
+		    strchr("\"'<>\\`", *c) != NULL)
+			return false;
+	return true;
+}
+
 static bool
 check_absolute(const char *what, const char *path, char *err, size_t errlen)
 {
@@ -205,6 +220,15 @@ load(struct fm_settings *s, const char *path, bool explicit, char *err,
 		snprintf(err, errlen,
 		    "%s: [web] listen must be address:port, such as "
 		    "0.0.0.0:8443 or 127.0.0.1:8080",
+		    path);
+		return false;
+	}
+	if (s->web.public_url[0] != '\0' &&
+	    !public_url_is_valid(s->web.public_url)) {
+		snprintf(err, errlen,
+		    "%s: [web] public_url must be an https:// or http:// "
+		    "address without spaces or quotes, such as "
+		    "https://print.example.org",
 		    path);
 		return false;
 	}

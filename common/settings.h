@@ -107,6 +107,9 @@ struct fm_settings {
 		uint64_t max_connections;           /* at once */
 		uint64_t session_idle; /* seconds without a request */
 		uint64_t session_max;  /* seconds from the login */
+		/* The console's address as people reach it (QR codes): ""
+		 * is https://HOST:PORT from the host name and listen. */
+		char public_url[FM_CONF_STRMAX];
 	} web;
 };
 

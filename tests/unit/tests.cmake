@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 fm_unit_test(conf fm_common)
+fm_unit_test(settings fm_common)
 fm_unit_test(child fm_common)
 fm_unit_test(stop fm_common)
 fm_unit_test(notify fm_common)
