@@ -16,11 +16,14 @@
 
 #include "admin/admin.h"
 #include "common/child.h"
+#include "common/privdrop.h"
 #include "release/pki.h"
 #include "store/authlog.h"
 #include "store/terminals.h"
 
-enum { ADD_PRINTER, ADD_OUT };
+enum { ADD_PRINTER, ADD_OUT, ADD_WEB };
+
+#define ADD_WHICH N_("expected --printer PRINTER or --web")
 
 /*
  * Registers the terminal in a child that drops to followmed's account to
@@ -40,8 +43,10 @@ register_terminal(struct fm_admin *admin, const char *name, const char *printer,
 	if ((pid = fm_child_fork(&spec, &errstr)) == 0) {
 		if (!fm_admin_open_store(admin))
 			_exit(FM_ADMIN_FAIL);
-		if (!fm_terminals_add(
-		        admin->store, name, printer, serial, admin->now)) {
+		if (printer != NULL ? !fm_terminals_add(admin->store, name,
+		                          printer, serial, admin->now)
+		                    : !fm_terminals_add_web(admin->store, name,
+		                          serial, admin->now)) {
 			fm_admin_fail("terminal '%s' already exists (remove it "
 			              "first)",
 			    name);
@@ -96,11 +101,37 @@ remove_handover(const char *out, const char *const *files, size_t n)
 }
 
 /*
+ * The web console's files stay on this server, for its store-side
+ * workers, which run as followmed's account: that account alone reads
+ * them.
+ */
+static bool
+give_to_service(
+    struct fm_admin *admin, const char *out, const char *const *files, size_t n)
+{
+	char path[700];
+	uid_t uid;
+	gid_t gid;
+
+	if (geteuid() != 0)
+		return true; /* a private stack: its files are ours */
+	if (!fm_privdrop_lookup(admin->settings.user, &uid, &gid))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", out, files[i]);
+		if (lchown(path, uid, gid) != 0)
+			return false;
+	}
+	return lchown(out, uid, gid) == 0;
+}
+
+/*
  * Runs as the invoking user (root): the certificate is signed with the
  * CA key, which followmed's account cannot read.  The terminal's key is
  * written once, into a new directory for the admin to copy to the
  * terminal, and never kept on the server: the server needs only the
- * certificate's serial, which the store holds.
+ * certificate's serial, which the store holds.  The web console's
+ * (--web) is written where its workers read it, in the state directory.
  */
 static int
 terminal_add(struct fm_admin *admin)
@@ -111,6 +142,7 @@ terminal_add(struct fm_admin *admin)
 	char err[512], serial[FM_PKI_SERIALMAX], server[256];
 	const char *printer = admin->args.opt[ADD_PRINTER].text;
 	const char *name = admin->args.operand[0].text;
+	bool web = admin->args.opt[ADD_WEB].text != NULL;
 	int rc;
 
 	if (!fm_pki_name_is_valid(name))
@@ -118,9 +150,20 @@ terminal_add(struct fm_admin *admin)
 		    "'%s' is not a valid terminal name "
 		    "(letters, digits, dots, dashes)",
 		    name);
-	if (strlen(printer) >= sizeof(((struct fm_terminal *)0)->printer))
+	if ((printer == NULL) == !web)
+		return fm_admin_usage(admin, "%s", _(ADD_WHICH));
+	if (web && admin->args.opt[ADD_OUT].text != NULL)
+		return fm_admin_usage(admin,
+		    "--web writes its files where "
+		    "followme-webd reads them: no --out");
+	if (printer != NULL &&
+	    strlen(printer) >= sizeof(((struct fm_terminal *)0)->printer))
 		return fm_admin_usage(admin, "printer name too long");
-	if (admin->args.opt[ADD_OUT].text != NULL)
+	if (web) {
+		if (!fm_settings_web_terminal_dir(
+		        &admin->settings, out, sizeof(out)))
+			return fm_admin_fail("state_dir too long");
+	} else if (admin->args.opt[ADD_OUT].text != NULL)
 		snprintf(out, sizeof(out), "%s", admin->args.opt[ADD_OUT].text);
 	else
 		snprintf(out, sizeof(out), "terminal-%s", name);
@@ -157,6 +200,11 @@ terminal_add(struct fm_admin *admin)
 		remove_handover(out, files, 3);
 		return rc;
 	}
+	if (web && !give_to_service(admin, out, files, 3)) {
+		rc = fm_admin_fail("%s: %s", out, strerror(errno));
+		remove_handover(out, files, 3);
+		return rc;
+	}
 	if ((rc = register_terminal(admin, name, printer, serial)) !=
 	    FM_ADMIN_OK) {
 		remove_handover(out, files, 3);
@@ -173,6 +221,11 @@ terminal_add(struct fm_admin *admin)
 		    _("followme-admin: cannot keep a copy of the certificate "
 		      "in %s: %s\n"),
 		    keep, strerror(errno));
+	if (web)
+		return fm_admin_done("Added terminal %s for the web console: "
+		                     "its key and certificates are in %s/, "
+		                     "where followme-webd reads them.",
+		    name, out);
 	fm_settings_server_name(&admin->settings, server, sizeof(server));
 	return fm_admin_done(
 	    "Added terminal %s for printer %s.\n"
@@ -271,11 +324,12 @@ auth_unlock(struct fm_admin *admin)
 }
 
 static const struct fm_grammar_option add_options[FM_GRAMMAR_OPTTABLE] = {
-    [ADD_PRINTER] = {"printer",
-        .flags = FM_GRAMMAR_REQUIRED | FM_GRAMMAR_NONEMPTY,
-        .missing = N_("--printer is required"),
+    [ADD_PRINTER] = {"printer", .flags = FM_GRAMMAR_NONEMPTY,
         .help = N_("the printer it releases to: a printer added with "
                    "printer add, a CUPS queue or an ipp:// URI")},
+    [ADD_WEB] = {"web", .kind = FM_GRAMMAR_FLAG,
+        .help = N_("the web console's connection to followmed instead: "
+                   "it releases to the added printer each person picks")},
     [ADD_OUT] = {"out", .flags = FM_GRAMMAR_NONEMPTY,
         .help = N_("the new directory its key and certificates are written "
                    "to, for copying to the terminal (default: "
@@ -293,7 +347,7 @@ static const struct fm_grammar_option unlock_options[FM_GRAMMAR_OPTTABLE] = {
 };
 
 static const struct fm_grammar_command terminal_commands[] = {
-    {"terminal", "add", "NAME --printer PRINTER [--out DIR]",
+    {"terminal", "add", "NAME --printer PRINTER [--out DIR] | NAME --web",
         N_("create a release terminal's certificate, bound to a printer"), 0,
         .run = terminal_add, .options = add_options,
         .operands = {1, 1, N_("expected one terminal name"), NULL}},

@@ -332,6 +332,13 @@ fm_settings_pki_dir(const struct fm_settings *s, char *buf, size_t size)
 	return join(buf, size, s->state_dir, "pki");
 }
 
+bool
+fm_settings_web_terminal_dir(
+    const struct fm_settings *s, char *buf, size_t size)
+{
+	return join(buf, size, s->state_dir, "web-terminal");
+}
+
 void
 fm_settings_server_name(const struct fm_settings *s, char *buf, size_t size)
 {

@@ -143,8 +143,9 @@ bool fm_settings_user_denied(const struct fm_settings *s, const char *user);
 /* 'fm_settings_db_path()', 'fm_settings_spool_dir()',
  * 'fm_settings_master_key_path()', 'fm_settings_ingest_socket()',
  * 'fm_settings_pki_dir()', 'fm_settings_badge_key_path()',
- * 'fm_settings_ledger_key_path()' - derived paths, written into buf (size
- * bytes); false if too long. */
+ * 'fm_settings_ledger_key_path()', 'fm_settings_web_terminal_dir()' (the
+ * web console's certificate and key for followmed) - derived paths,
+ * written into buf (size bytes); false if too long. */
 bool fm_settings_db_path(const struct fm_settings *s, char *buf, size_t size);
 bool fm_settings_spool_dir(const struct fm_settings *s, char *buf, size_t size);
 bool fm_settings_master_key_path(
@@ -155,6 +156,8 @@ bool fm_settings_pki_dir(const struct fm_settings *s, char *buf, size_t size);
 bool fm_settings_badge_key_path(
     const struct fm_settings *s, char *buf, size_t size);
 bool fm_settings_ledger_key_path(
+    const struct fm_settings *s, char *buf, size_t size);
+bool fm_settings_web_terminal_dir(
     const struct fm_settings *s, char *buf, size_t size);
 
 /* 'fm_settings_server_name()' - the server name terminals must see:

@@ -107,6 +107,8 @@ static const struct spec specs[] = {
     {FM_MSG_DELETE, "DELETE", 0, IDS},
     {FM_MSG_EXTEND, "EXTEND", 0, IDS},
     {FM_MSG_LOGOUT, "LOGOUT", 0, 0},
+    {FM_MSG_AUTH_WEB, "AUTH_WEB", B(T_SECRET) | B(T_PRINTER),
+        B(T_SECRET) | B(T_PRINTER)},
     {FM_MSG_HELLO_OK, "HELLO_OK",
         B(T_VERSION) | B(T_TERMINAL) | B(T_PRINTER) | B(T_TIMEOUT),
         B(T_VERSION) | B(T_TERMINAL) | B(T_PRINTER) | B(T_TIMEOUT)},

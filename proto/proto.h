@@ -51,6 +51,10 @@ enum fm_proto_type {
 	FM_MSG_DELETE = 8,
 	FM_MSG_EXTEND = 9,
 	FM_MSG_LOGOUT = 10,
+	/* The web console's connection only (followme-webd(8)): a person
+	 * its session logged in (secret: the session id, in hex), at the
+	 * added printer they picked (printer). */
+	FM_MSG_AUTH_WEB = 11,
 	/* server -> terminal */
 	FM_MSG_HELLO_OK = 64,
 	FM_MSG_AUTH_OK = 65,
@@ -125,11 +129,13 @@ struct fm_proto_msg {
 	char user[FM_PROTO_TEXTMAX];   /* AUTH_PIN, AUTH_OK */
 	char full_name[FM_PROTO_TEXTMAX];
 	char terminal[FM_PROTO_TEXTMAX]; /* HELLO_OK */
-	char printer[FM_PROTO_TEXTMAX];  /* HELLO_OK */
+	char printer[FM_PROTO_TEXTMAX];  /* HELLO_OK ("*" to the web
+	                                    console's), AUTH_WEB */
 	char message[FM_PROTO_TEXTMAX];  /* for people; any message */
 	char language[FM_PROTO_TEXTMAX]; /* AUTH_OK (v2): "fr", "en", or "" */
 	char currency[FM_PROTO_TEXTMAX]; /* AUTH_OK (v2): ISO 4217, or "" */
-	char secret[FM_PROTO_SECRETMAX]; /* PIN or password: wipe after use */
+	char secret[FM_PROTO_SECRETMAX]; /* PIN, password, web session id:
+	                                    wipe after use */
 	uint8_t uid[FM_PROTO_UIDMAX];    /* badge */
 	size_t uid_len;
 	int64_t ids[FM_PROTO_MAXIDS]; /* RELEASE/DELETE/EXTEND */

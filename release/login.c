@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "common/aead.h"
+#include "common/hex.h"
 #include "common/log.h"
 #include "common/wire.h"
 #include "quota/users.h"
@@ -19,6 +20,7 @@
 #include "store/authlog.h"
 #include "store/badges.h"
 #include "store/jobstore.h"
+#include "store/websessions.h"
 
 struct fm_login {
 	const struct fm_settings *settings;
@@ -33,7 +35,7 @@ fm_login_request_encode(
 {
 	struct fm_wire_writer w;
 
-	if (r == NULL || r->op < FM_LOGIN_SECRET || r->op > FM_LOGIN_LOGOUT ||
+	if (r == NULL || r->op < FM_LOGIN_SECRET || r->op > FM_LOGIN_OP_MAX ||
 	    r->uid_len > sizeof(r->uid))
 		return 0;
 	fm_wire_writer_init(&w, buf, size);
@@ -67,7 +69,7 @@ fm_login_request_decode(const uint8_t *buf, size_t len,
 	if (r->uid_len > sizeof(r->uid) ||
 	    !fm_wire_get_bytes(&rd, r->uid, r->uid_len) ||
 	    !fm_wire_reader_end(&rd) || op < FM_LOGIN_SECRET ||
-	    op > FM_LOGIN_LOGOUT) {
+	    op > FM_LOGIN_OP_MAX) {
 		fm_wipe(r, sizeof(*r));
 		return false;
 	}
@@ -302,6 +304,42 @@ check_badge(
 	check_secret(l, r, owner, false, a);
 }
 
+/*
+ * A person the web console logged in (followme-webd(8)): the secret is
+ * their session's id, which only their browser and the request being
+ * served hold; the store keeps its hash.  A live session of an enabled
+ * user logs them in as a password would have.  A wrong id is no guess
+ * at a person's secret (256 random bits): nothing is counted.
+ */
+static void
+check_web_session(
+    fm_login_t *l, const struct fm_login_request *r, struct fm_login_answer *a)
+{
+	const struct fm_websession_limits lim = {
+	    (int64_t)l->settings->web.session_idle,
+	    (int64_t)l->settings->web.session_max};
+	uint8_t id[FM_WEBSESSION_IDLEN], hash[FM_WEBSESSION_HASHLEN];
+	struct fm_websession ws;
+	int found;
+
+	a->outcome = FM_LOGIN_DENIED;
+	if (strlen(r->secret) != 2 * sizeof(id) ||
+	    !fm_hex_decode(r->secret, id, sizeof(id)))
+		return;
+	fm_websessions_hash_id(id, hash);
+	fm_wipe(id, sizeof(id));
+	found = fm_websessions_find(l->store, hash, &lim, now(), &ws);
+	if (found < 0) {
+		a->outcome = FM_LOGIN_STORE_ERROR;
+		return;
+	}
+	if (found == 0)
+		return;
+	snprintf(a->user, sizeof(a->user), "%s", ws.login);
+	a->outcome =
+	    user_enabled(l, ws.login) ? FM_LOGIN_OK : FM_LOGIN_DISABLED;
+}
+
 static void
 associate(
     fm_login_t *l, const struct fm_login_request *r, struct fm_login_answer *a)
@@ -361,6 +399,9 @@ fm_login_handle(
 		break;
 	case FM_LOGIN_LOGOUT:
 		a->outcome = FM_LOGIN_OK;
+		break;
+	case FM_LOGIN_WEB:
+		check_web_session(l, r, a);
 		break;
 	}
 	if (r->op != FM_LOGIN_ASSOCIATE && r->op != FM_LOGIN_LOGOUT &&

@@ -33,7 +33,10 @@ enum fm_login_op {
 	FM_LOGIN_BADGE_SECRET = 3, /* a badge and its owner's PIN */
 	FM_LOGIN_ASSOCIATE = 4,    /* register uid to the user logged in */
 	FM_LOGIN_LOGOUT = 5,
+	FM_LOGIN_WEB = 6, /* secret: a web console session's id, in hex */
 };
+
+#define FM_LOGIN_OP_MAX FM_LOGIN_WEB
 
 struct fm_login_request {
 	enum fm_login_op op;

@@ -120,8 +120,9 @@ handle_hello(struct session *s, const struct fm_proto_msg *m)
 	s->out.version = s->version;
 	snprintf(
 	    s->out.terminal, sizeof(s->out.terminal), "%s", s->terminal.name);
-	snprintf(
-	    s->out.printer, sizeof(s->out.printer), "%s", s->terminal.printer);
+	/* The web console's connection picks a printer at each login. */
+	snprintf(s->out.printer, sizeof(s->out.printer), "%s",
+	    s->terminal.web ? "*" : s->terminal.printer);
 	s->out.timeout = (uint32_t)s->ctx->settings->session_timeout;
 	return send_msg(s);
 }
@@ -331,6 +332,40 @@ handle_auth_badge(struct session *s, struct fm_proto_msg *m)
 	fm_wipe(m->secret, sizeof(m->secret));
 	if (fm_decryptor_login(s->ctx->decryptor, &r, &a) == FM_LOGIN_OK)
 		return logged_in(s, a.user, !alone);
+	return refuse_login(s, "", &a);
+}
+
+/*
+ * The web console's connection (followme-webd(8)): a person whose web
+ * session the decryptor finds live, at the printer they picked, which
+ * must be one an admin added: a browser never names an address.
+ */
+static bool
+handle_auth_web(struct session *s, struct fm_proto_msg *m)
+{
+	struct fm_login_request r;
+	struct fm_login_answer a;
+	struct fm_printer pr;
+
+	log_out(s, " (another login began)");
+	if (!s->terminal.web) {
+		fm_wipe(m->secret, sizeof(m->secret));
+		return send_error(s, FM_CODE_BAD_REQUEST,
+		    "Only the web console logs in with a web session.");
+	}
+	if (!fm_printers_get(s->ctx->store, m->printer, &pr)) {
+		fm_wipe(m->secret, sizeof(m->secret));
+		return send_error(s, FM_CODE_PRINTER_ERROR,
+		    "There is no printer of that name.");
+	}
+	snprintf(s->terminal.printer, sizeof(s->terminal.printer), "%s",
+	    pr.name);
+	s->caps = CAPS_UNASKED;
+	login_request(s, FM_LOGIN_WEB, m, &r);
+	r.user[0] = '\0';
+	fm_wipe(m->secret, sizeof(m->secret));
+	if (fm_decryptor_login(s->ctx->decryptor, &r, &a) == FM_LOGIN_OK)
+		return logged_in(s, a.user, true);
 	return refuse_login(s, "", &a);
 }
 
@@ -1164,6 +1199,8 @@ dispatch(struct session *s, struct fm_proto_msg *m)
 	case FM_MSG_AUTH_BADGE:
 	case FM_MSG_AUTH_BADGE_PIN:
 		return handle_auth_badge(s, m);
+	case FM_MSG_AUTH_WEB:
+		return handle_auth_web(s, m);
 	case FM_MSG_LOGOUT:
 		log_out(s, "");
 		return send_ok(s, "Logged out.");

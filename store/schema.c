@@ -327,6 +327,11 @@ const char *const fm_schema_migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
     "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
+    /* 13: the web console's connection to followmed (issue 13): a
+     * terminal of its own that releases to whichever added printer the
+     * person picks, for users it logs in by their web session. */
+    "ALTER TABLE terminals ADD COLUMN web INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (web IN (0, 1));",
 };
 
 const int fm_schema_migration_count =

@@ -12,12 +12,12 @@
 
 #define SELECT_TERMINAL                                                        \
 	"SELECT id, name, printer, cert_serial, created_at,"                   \
-	" coalesce(removed_at, 0) FROM terminals"
+	" coalesce(removed_at, 0), web FROM terminals"
 
 #define C(kind, member) FM_COL_##kind(struct fm_terminal, member)
 static const struct fm_sql_col terminal_cols[] = {C(INT, id), C(TEXT, name),
     C(TEXT, printer), C(TEXT, cert_serial), C(INT, created_at),
-    C(INT, removed_at), FM_COL_END};
+    C(INT, removed_at), C(BOOL, web), FM_COL_END};
 #undef C
 
 bool
@@ -32,6 +32,18 @@ fm_terminals_add(fm_store_t *store, const char *name, const char *printer,
 	    " VALUES (?1, ?2, ?3, ?4)",
 	    FM_ARG_TEXT(name), FM_ARG_TEXT(printer), FM_ARG_TEXT(cert_serial),
 	    FM_ARG_INT(now));
+}
+
+bool
+fm_terminals_add_web(
+    fm_store_t *store, const char *name, const char *cert_serial, int64_t now)
+{
+	if (store == NULL || name == NULL || cert_serial == NULL)
+		return false;
+	return fm_sql_exec(store,
+	    "INSERT INTO terminals (name, printer, cert_serial, created_at, web)"
+	    " VALUES (?1, '', ?2, ?3, 1)",
+	    FM_ARG_TEXT(name), FM_ARG_TEXT(cert_serial), FM_ARG_INT(now));
 }
 
 bool

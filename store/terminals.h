@@ -21,12 +21,19 @@ struct fm_terminal {
 	char printer[256];
 	char cert_serial[64];
 	int64_t created_at, removed_at; /* removed_at 0: active */
+	bool web; /* the web console's: printer "", chosen per connection */
 };
 
 /* 'fm_terminals_add()' - register an active terminal; false if the name is
  * taken by an active terminal or on error. */
 bool fm_terminals_add(fm_store_t *store, const char *name, const char *printer,
     const char *cert_serial, int64_t now);
+
+/* 'fm_terminals_add_web()' - register the web console's connection to
+ * followmed (followme-webd(8)): a terminal bound to no printer, which
+ * names an added printer with each login.  False as fm_terminals_add(). */
+bool fm_terminals_add_web(
+    fm_store_t *store, const char *name, const char *cert_serial, int64_t now);
 
 /* 'fm_terminals_remove()' - mark the active terminal name removed; false if
  * there is none. */

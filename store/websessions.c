@@ -8,10 +8,20 @@
 #include <stddef.h>
 #include <string.h>
 
+#include <mbedtls/md.h>
+
 #include "store/sql.h"
 
 /* A session's last use is written at most this often (seconds). */
 #define TOUCH_EVERY 60
+
+void
+fm_websessions_hash_id(const uint8_t id[FM_WEBSESSION_IDLEN],
+    uint8_t out[FM_WEBSESSION_HASHLEN])
+{
+	mbedtls_md(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), id,
+	    FM_WEBSESSION_IDLEN, out);
+}
 
 bool
 fm_websessions_create(fm_store_t *store,

@@ -18,6 +18,7 @@
 
 #include "store/store.h"
 
+#define FM_WEBSESSION_IDLEN 32 /* the browser's: 256 random bits */
 #define FM_WEBSESSION_HASHLEN 32
 #define FM_WEBSESSION_TEXTMAX 256
 
@@ -33,6 +34,10 @@ struct fm_websession {
 struct fm_websession_limits {
 	int64_t idle, max; /* seconds */
 };
+
+/* 'fm_websessions_hash_id()' - the SHA-256 a session is kept under. */
+void fm_websessions_hash_id(const uint8_t id[FM_WEBSESSION_IDLEN],
+    uint8_t out[FM_WEBSESSION_HASHLEN]);
 
 /*
  * 'fm_websessions_create()' - record a new session for s->login with

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <grp.h>
 #include <inttypes.h>
-#include <mbedtls/md.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,14 +30,20 @@
 #include "quota/statement.h"
 #include "quota/users.h"
 #include "release/charge.h"
+#include "release/ipp.h"
 #include "release/login.h"
 #include "spooler/hold.h"
 #include "store/audit.h"
 #include "store/authlog.h"
 #include "store/badges.h"
 #include "store/jobstore.h"
+#include "store/printers.h"
 #include "store/websessions.h"
+#include "web/release.h"
 #include "web/strings.h"
+
+_Static_assert(FM_WEB_IDLEN == FM_WEBSESSION_IDLEN,
+    "the browser's session id is what the store hashes");
 
 struct fm_web_broker {
 	struct fm_settings settings; /* pam_service: the web's */
@@ -170,13 +175,6 @@ moment(struct call *c, const char *key, int64_t t)
 
 /* --- sessions -------------------------------------------------------- */
 
-static void
-hash_id(const uint8_t id[FM_WEB_IDLEN], uint8_t out[FM_WEBSESSION_HASHLEN])
-{
-	mbedtls_md(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), id,
-	    FM_WEB_IDLEN, out);
-}
-
 /* Is login a member of Unix group name (its primary group, or listed)? */
 static bool
 in_unix_group(const char *login, const char *name)
@@ -237,7 +235,7 @@ find_session(struct call *c)
 
 	if (!c->r->has_session)
 		return true;
-	hash_id(c->r->id, c->id_hash);
+	fm_websessions_hash_id(c->r->id, c->id_hash);
 	found = fm_websessions_find(
 	    c->b->store, c->id_hash, &lim, now(), &c->session);
 	if (found < 0)
@@ -423,7 +421,7 @@ op_login(struct call *c)
 	(void)copy(c->session.login, sizeof(c->session.login), c->user.login);
 	(void)copy(
 	    c->session.address, sizeof(c->session.address), c->r->address);
-	hash_id(id, c->id_hash);
+	fm_websessions_hash_id(id, c->id_hash);
 	if (!fm_websessions_create(
 	        c->b->store, c->id_hash, &c->session, now())) {
 		store_failed(c);
@@ -683,6 +681,156 @@ op_job_keep(struct call *c)
 	fm_json_key_int(c->body, "kept", id);
 	fprintf(c->body, ",");
 	moment(c, "expires", until);
+	fprintf(c->body, "}\n");
+}
+
+/* --- staff: printers and release ------------------------------------ */
+
+static int64_t number_arg(
+    const struct call *c, const char *name, int64_t dflt, int64_t max);
+
+/* The printers a page offers, at most (the first by name). */
+#define PRINTERS_MAX 256
+/* A printer that does not answer within this is shown as unreachable;
+ * the whole list's states are asked within PRINTERS_DEADLINE. */
+#define PRINTER_STATE_MS 1500
+#define PRINTERS_DEADLINE 6
+
+struct printer_list {
+	struct fm_printer p[PRINTERS_MAX];
+	size_t n;
+	const char *only; /* one printer's name, or NULL */
+};
+
+static bool
+collect_printer(const struct fm_printer *p, void *arg)
+{
+	struct printer_list *l = arg;
+
+	if (l->only != NULL && strcmp(p->name, l->only) != 0)
+		return true;
+	if (l->n == PRINTERS_MAX)
+		return false;
+	l->p[l->n++] = *p;
+	return true;
+}
+
+/* What a printer says of itself: "ready", "stopped" with a reason for
+ * people, "unreachable" or, past the list's deadline, "unknown". */
+static void
+write_printer_state(struct call *c, const struct fm_printer *p, bool ask)
+{
+	char why[256], err[256];
+	const char *state = "unknown";
+	fm_ipp_t *ipp = NULL;
+
+	why[0] = '\0';
+	if (ask &&
+	    (ipp = fm_ipp_open(p->uri, PRINTER_STATE_MS, err, sizeof(err))) ==
+	        NULL)
+		state = "unreachable";
+	else if (ipp != NULL)
+		state =
+		    fm_ipp_ready(ipp, why, sizeof(why)) ? "ready" : "stopped";
+	fm_ipp_close(ipp);
+	fm_json_key_string(c->body, "state", state);
+	fprintf(c->body, ",");
+	fm_json_key_string(c->body, "why", why[0] ? _(why) : "");
+}
+
+static void
+op_printers(struct call *c)
+{
+	static struct printer_list l;
+	int64_t deadline = now() + PRINTERS_DEADLINE;
+
+	if (!need_session(c, false))
+		return;
+	memset(&l, 0, sizeof(l));
+	l.only = fm_web_arg(c->r, "name");
+	/* Read whole first: no read stays open while printers answer. */
+	if (!fm_printers_list(c->b->store, collect_printer, &l) &&
+	    l.n < PRINTERS_MAX) {
+		store_failed(c);
+		return;
+	}
+	c->a->status = 200;
+	fprintf(c->body, "{\"release\":%s,\"printers\":[",
+	    fm_web_release_ready(&c->b->settings) ? "true" : "false");
+	for (size_t i = 0; i < l.n; i++) {
+		fprintf(c->body, "%s{", i ? "," : "");
+		fm_json_key_string(c->body, "name", l.p[i].name);
+		fprintf(c->body, ",");
+		fm_json_key_string(c->body, "location", l.p[i].location);
+		fprintf(c->body, ",");
+		write_printer_state(c, &l.p[i], now() < deadline);
+		fprintf(c->body, "}");
+	}
+	fprintf(c->body, "]}\n");
+}
+
+/* A yes/no argument: "1"/"true" or absent/"0"/"false". */
+static bool
+flag_arg(const struct call *c, const char *name)
+{
+	const char *v = fm_web_arg(c->r, name);
+
+	return v != NULL && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
+}
+
+static void
+op_job_release(struct call *c)
+{
+	const char *printer = fm_web_arg(c->r, "printer");
+	struct fm_web_release_request rq = {0};
+	struct fm_web_release_result res;
+	struct fm_printer pr;
+	int64_t id, copies;
+
+	if (!need_session(c, true) || !own_held_job(c, &id))
+		return;
+	if (printer == NULL || !fm_printers_get(c->b->store, printer, &pr)) {
+		fail(c, 404, "no-such-printer", N_("No such printer."));
+		return;
+	}
+	if ((copies = number_arg(c, "copies", 0, 9999)) < 0) {
+		fail(c, 400, "bad-request",
+		    N_("Copies must be a whole number up to 9999."));
+		return;
+	}
+	rq = (struct fm_web_release_request){c->r->id, pr.name, id,
+	    (uint32_t)copies, flag_arg(c, "two_sided"),
+	    flag_arg(c, "black_white")};
+	fm_web_release_run(&c->b->settings, &rq, &res);
+	switch (res.outcome) {
+	case FM_WEB_RELEASE_UNAVAILABLE:
+		fail(c, 503, "unavailable",
+		    N_("Printing from the web is not available now. Your "
+		       "job stays held."));
+		return;
+	case FM_WEB_RELEASE_NOT_PRINTED:
+		fail(c, 409,
+		    res.code == FM_CODE_OVER_QUOTA          ? "over-quota"
+		        : res.code == FM_CODE_PRINTER_ERROR ? "printer-error"
+		        : res.code == FM_CODE_NO_SUCH_JOB   ? "no-such-job"
+		                                            : "not-printed",
+		    res.message[0] ? res.message
+		                   : N_("Not printed. The job is still held."));
+		return;
+	case FM_WEB_RELEASE_PRINTED:
+		break;
+	}
+	fm_log_info("web: %s released job %lld to %s", c->user.login,
+	    (long long)id, pr.name);
+	c->a->status = 200;
+	fprintf(c->body, "{");
+	fm_json_key_int(c->body, "released", id);
+	fprintf(c->body, ",");
+	fm_json_key_string(c->body, "printer", pr.name);
+	fprintf(c->body, ",");
+	fm_json_key_int(c->body, "pages", res.pages);
+	fprintf(c->body, ",");
+	money(c, "charge", res.charge);
 	fprintf(c->body, "}\n");
 }
 
@@ -1199,6 +1347,8 @@ static void (*const ops[FM_WEB_OP_MAX + 1])(struct call *) = {
     [FM_WEB_OP_ADMIN_AUDIT] = op_admin_audit,
     [FM_WEB_OP_REPORT] = op_report,
     [FM_WEB_OP_EXPORT] = op_export,
+    [FM_WEB_OP_PRINTERS] = op_printers,
+    [FM_WEB_OP_JOB_RELEASE] = op_job_release,
 };
 
 void

@@ -51,9 +51,12 @@ enum fm_web_op {
 	FM_WEB_OP_REPORT,         /* from, to, by: finance and admins */
 	FM_WEB_OP_EXPORT,         /* from, to, by, format: the same bytes as
 	                             followme-admin export */
+	FM_WEB_OP_PRINTERS,       /* name (optional): printers and state */
+	FM_WEB_OP_JOB_RELEASE,    /* id, printer, copies, two_sided,
+	                             black_white: print it, through followmed */
 };
 
-#define FM_WEB_OP_MAX FM_WEB_OP_EXPORT
+#define FM_WEB_OP_MAX FM_WEB_OP_JOB_RELEASE
 
 struct fm_web_arg {
 	char name[FM_WEB_TEXTMAX];

@@ -108,6 +108,8 @@ static const struct route {
     {"GET", "/api/jobs", FM_WEB_OP_JOBS},
     {"POST", "/api/jobs/delete", FM_WEB_OP_JOB_DELETE},
     {"POST", "/api/jobs/keep", FM_WEB_OP_JOB_KEEP},
+    {"POST", "/api/jobs/release", FM_WEB_OP_JOB_RELEASE},
+    {"GET", "/api/printers", FM_WEB_OP_PRINTERS},
     {"GET", "/api/balance", FM_WEB_OP_BALANCE},
     {"GET", "/api/history", FM_WEB_OP_HISTORY},
     {"GET", "/api/badges", FM_WEB_OP_BADGES},
@@ -567,6 +569,10 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		if (strcmp(method, routes[i].method) == 0)
 			return api(conn, &routes[i], q);
 	}
+	/* A printer's release page (its QR code) is the page itself. */
+	if (fm_web_parse_release_path(url, strlen(url)) &&
+	    (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0))
+		return send_file(conn, 0);
 	for (size_t i = 0; !known && i < NFILES; i++)
 		if (strcmp(url, files[i].url) == 0) {
 			known = true;

@@ -157,3 +157,23 @@ fm_web_parse_id(const char *buf, size_t len, uint8_t id[FM_WEB_IDLEN])
 			return false;
 	return fm_hex_decode(buf, id, FM_WEB_IDLEN);
 }
+
+bool
+fm_web_parse_release_path(const char *buf, size_t len)
+{
+	static const char prefix[] = "/release/";
+	size_t n = sizeof(prefix) - 1;
+
+	if (buf == NULL || len <= n || len - n > 63 ||
+	    memcmp(buf, prefix, n) != 0)
+		return false;
+	for (size_t i = n; i < len; i++) {
+		unsigned char c = (unsigned char)buf[i];
+
+		/* ASCII, whatever the locale says of letters. */
+		if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
+		    !(c >= '0' && c <= '9') && c != '.' && c != '_' && c != '-')
+			return false;
+	}
+	return true;
+}

@@ -1,8 +1,8 @@
 /*
  * httpparse.h - the parts of an HTTP request followme-webd reads itself:
  * a form body (application/x-www-form-urlencoded), Accept-Language, the
- * session cookie's id.  Every one takes (buf, len) from the network and
- * refuses what it cannot read whole; fuzzed.
+ * session cookie's id, a printer's release page.  Every one takes (buf, len)
+ * from the network and refuses what it cannot read whole; fuzzed.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -38,5 +38,13 @@ const char *fm_web_parse_language(const char *buf, size_t len);
  * else.
  */
 bool fm_web_parse_id(const char *buf, size_t len, uint8_t id[FM_WEB_IDLEN]);
+
+/*
+ * 'fm_web_parse_release_path()' - is the URL path (len bytes of buf) a
+ * printer's release page, "/release/NAME" (what its QR code opens)?
+ * NAME is 1 to 63 letters, digits, '.', '_' or '-', as printer names
+ * are; it is not looked up here.
+ */
+bool fm_web_parse_release_path(const char *buf, size_t len);
 
 #endif

@@ -2,8 +2,8 @@
  * fuzz_webwire.c - fuzz target for what followme-webd reads from the
  * network and between its two sides (web/brokerwire.h,
  * web/httpparse.h): requests and answers re-encode to the bytes they
- * decoded from; a form body, an Accept-Language value and a session
- * cookie are read without a fault.
+ * decoded from; a form body, an Accept-Language value, a session
+ * cookie and a release page's path are read without a fault.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -41,5 +41,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    strcmp(lang, "en") != 0)
 		abort();
 	(void)fm_web_parse_id((const char *)data, size, id);
+	if (fm_web_parse_release_path((const char *)data, size) &&
+	    (size < 10 || memchr(data, '/', size) != data ||
+	        memchr(data + 9, '/', size - 9) != NULL))
+		abort();
 	return 0;
 }

@@ -534,7 +534,7 @@ fm_printer_queue() {
 # $T/terminals/NAME, where fm_copy_pki looks for them.
 fm_admin() {
 	if [ "${1:-}" = terminal ] && [ "${2:-}" = add ] && [ $# -ge 3 ] &&
-		! printf '%s\n' "$@" | grep -q '^--out'; then
+		! printf '%s\n' "$@" | grep -q '^--out$\|^--web$'; then
 		mkdir -p "$T/terminals" && rm -rf "$T/terminals/$3"
 		set -- "$@" --out "$T/terminals/$3"
 	fi

@@ -23,17 +23,28 @@ fm_write_conf "[release]" "listen = 127.0.0.1:$PORT" "server_name = followme-tes
 # Passwords for the web (service followme-web), PINs for the terminals
 # (service followme): one lockout for both.
 fm_pam_matrix fmalice:alice-pw:followme-web fmbob:bob-pw:followme-web \
-	fmfin:fin-pw:followme-web fmnew:new-pw:followme-web fmbob:5678
+	fmfin:fin-pw:followme-web fmnew:new-pw:followme-web fmbob:5678 \
+	fmcara:cara-pw:followme-web
 cp "$T/pam/services/followme" "$T/pam/services/followme-web"
 chmod a+r "$T/pam/services/followme-web"
 fm_ca_init
 fm_admin terminal add t1 --printer mfp-t1 >/dev/null || fm_die "terminal add"
 fm_copy_pki
+# Release from the web: a printer (ippeveprinter) people pick, and the
+# console's own terminal to followmed, whose files stay on the server.
+fm_start_mfp
+PLACE="Bâtiment A — 2ᵉ étage <b>&"
+fm_admin printer add mfp1 --uri "$MFP_URI" --location "$PLACE" >/dev/null || fm_die "printer add"
+fm_admin terminal add web --web >/dev/null || fm_die "terminal add --web"
+cp "$T/state/web-terminal/terminal.crt" "$PKI/web.crt" &&
+	cp "$T/state/web-terminal/terminal.key" "$PKI/web.key" && chmod a+r "$PKI/web.key" ||
+	fm_die "cannot copy the web terminal's files"
 fm_admin dept add FIN "Finance" >/dev/null || fm_die "dept add FIN"
 fm_admin dept add XSS "$XSS_DEPT" >/dev/null || fm_die "dept add XSS"
 fm_admin user add fmalice --name "Alice Martin" --department XSS >/dev/null || fm_die "user add"
 fm_admin user add fmbob --name "Bob Durand" --department FIN >/dev/null || fm_die "user add"
 fm_admin user add fmfin --name "Fanny Finance" --department FIN >/dev/null || fm_die "user add"
+fm_admin user add fmcara --name "Cara Lefèvre" --department FIN >/dev/null || fm_die "user add"
 fm_admin badge add fmalice 0A0B0C0D --label "blue card" >/dev/null || fm_die "badge add"
 fm_admin role grant fmbob admin >/dev/null || fm_die "role grant admin"
 fm_admin role grant fmfin finance >/dev/null || fm_die "role grant finance"
@@ -44,6 +55,12 @@ fm_hold 1 fmalice "Procès-verbal — Hélène"
 fm_hold 2 fmalice "$XSS_TITLE"
 fm_hold 3 fmalice "Brouillon à jeter"
 fm_hold 4 fmbob "Bob's report"
+# Two one-page PDFs for fmcara, one to release by the API, one from a
+# phone.
+gs -q -sDEVICE=pdfwrite -o "$T/one.pdf" -c "72 72 144 144 rectfill showpage" &&
+	chmod 644 "$T/one.pdf" || fm_die "cannot make a PDF"
+fm_hold -f "$T/one.pdf" 5 fmcara "Note de service — Noël"
+fm_hold -f "$T/one.pdf" 6 fmcara "Procès-verbal du téléphone"
 DB="$T/state/followme.db"
 fm_as followme "$FM_BUILD/tests/fm_test_charge" "$DB" 0 fmalice mfp-t1 101 6 0 0 >/dev/null ||
 	fm_die "charge"
@@ -299,5 +316,88 @@ case_browser_finance() {
 	cmp "$T/download.csv" "$T/admin.csv" || fm_die "the downloaded CSV differs from followme-admin export"
 	grep -q ',XSS,' "$T/admin.csv" || fm_die "no charge in the export"
 }
+
+# cara_job TITLE: the id of fmcara's held job of that title.
+cara_job() {
+	fm_admin jobs list --user fmcara --json |
+		python3 -c "import json,sys; print([j['id'] for j in json.load(sys.stdin) if j['title'] == sys.argv[1]][0])" "$1"
+}
+
+# The printers a person may pick, with what the printer says; a release
+# through followmed prints the held bytes and charges them, once.
+case_release_api() {
+	login_as fmcara cara-pw
+	local csrf id bobs
+	csrf=$(cat "$T/fmcara.csrf")
+	id=$(cara_job "Note de service — Noël") || fm_die "no job to release"
+	curl_as fmcara "$URL/api/printers" > "$T/printers.json"
+	python3 - "$T/printers.json" "$PLACE" <<'PY' || fm_die "printers: $(cat "$T/printers.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = [p for p in d["printers"] if p["name"] == "mfp1"][0]
+sys.exit(0 if d["release"] and p["state"] == "ready" and p["location"] == sys.argv[2] else 1)
+PY
+	[ "$(status fmcara -X POST --data "id=$id&printer=mfp1" "$URL/api/jobs/release")" = 403 ] ||
+		fm_die "a release without the CSRF token"
+	[ "$(status fmcara -X POST -H "X-CSRF-Token: $csrf" --data "id=$id&printer=nowhere" \
+		"$URL/api/jobs/release")" = 404 ] || fm_die "a release to an unknown printer"
+	[ "$(status fmcara -X POST -H "X-CSRF-Token: $csrf" --data "id=$id&printer=mfp1&copies=x" \
+		"$URL/api/jobs/release")" = 400 ] || fm_die "copies=x not refused"
+	bobs=$(fm_admin jobs list --user fmbob --json | grep -o '"id":[0-9]*' | head -n 1 | cut -d: -f2)
+	[ "$(status fmcara -X POST -H "X-CSRF-Token: $csrf" --data "id=$bobs&printer=mfp1" \
+		"$URL/api/jobs/release")" = 404 ] || fm_die "released another user's job"
+	[ "$(fm_printed_count)" -eq 0 ] || fm_die "a refused release printed"
+	curl_as fmcara -X POST -H "X-CSRF-Token: $csrf" --data "id=$id&printer=mfp1" \
+		"$URL/api/jobs/release" > "$T/release.json"
+	grep -q "\"released\":$id,\"printer\":\"mfp1\",\"pages\":1,\"charge\":\"" "$T/release.json" ||
+		fm_die "release: $(cat "$T/release.json")"
+	[ "$(fm_printed_count)" -eq 1 ] || fm_die "the printer got $(fm_printed_count) jobs"
+	cmp -s "$(ls -d "$T/mfp/printed/"* | head -n 1)" "$T/one.pdf" || fm_die "the printer did not get the held bytes"
+	fm_admin jobs show "$id" | grep -q "state:    released" || fm_die "job not released"
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM ledger WHERE job_id = $id AND kind = 'commit'")" -eq 1 ] ||
+		fm_die "not charged once: $(fm_as followme sqlite3 "$DB" "SELECT * FROM ledger WHERE job_id = $id")"
+	fm_admin ledger verify | grep -q "Ledger OK" || fm_die "the ledger does not verify"
+	# Released, it is not there to release again.
+	[ "$(status fmcara -X POST -H "X-CSRF-Token: $csrf" --data "id=$id&printer=mfp1" \
+		"$URL/api/jobs/release")" = 404 ] || fm_die "released twice"
+	[ "$(fm_printed_count)" -eq 1 ] || fm_die "printed twice"
+}
+fm_needs release_api roles_and_csrf
+
+# Only the web console's terminal logs people in by a web session, only
+# with a live session, only at a printer an admin added.
+case_release_auth_web() {
+	login_as fmcara cara-pw
+	local sid out
+	sid=$(grep fm_session "$T/fmcara.jar" | awk '{print $7}')
+	[ ${#sid} -eq 64 ] || fm_die "no session id in the jar"
+	out=$(printf 'hello 2\nweb mfp1 %s\nlist\n' "$sid" | fm_term t1)
+	echo "$out" | grep -q '^ERROR code=1 .*Only the web console' || fm_die "a terminal logged in by web session: $out"
+	echo "$out" | grep -q '^JOB_LIST' && fm_die "a terminal listed jobs by web session: $out"
+	out=$(printf 'hello 2\nweb mfp1 %064d\n' 0 | fm_term web)
+	echo "$out" | grep -q '^AUTH_FAIL code=5' || fm_die "a made-up session id: $out"
+	out=$(printf 'hello 2\nweb %s %s\n' "$MFP_URI" "$sid" | fm_term web)
+	echo "$out" | grep -q '^ERROR code=9 .*no printer of that name' || fm_die "a URI for a printer: $out"
+	out=$(printf 'hello 2\nweb mfp1 %s\nlist\n' "$sid" | fm_term web)
+	echo "$out" | grep -q '^AUTH_OK user=fmcara' || fm_die "a live session refused: $out"
+	echo "$out" | grep -q '^JOB_LIST' || fm_die "no list after a web login: $out"
+	# Logged out, the session logs nobody in.
+	[ "$(status fmcara -X POST -H "X-CSRF-Token: $(cat "$T/fmcara.csrf")" "$URL/api/logout")" = 200 ] ||
+		fm_die "logout refused"
+	out=$(printf 'hello 2\nweb mfp1 %s\n' "$sid" | fm_term web)
+	echo "$out" | grep -q '^AUTH_FAIL code=5' || fm_die "a logged-out session logged in: $out"
+}
+
+# A phone opens the printer's QR address, logs in and prints.
+case_browser_phone() {
+	local before
+	before=$(fm_printed_count)
+	browser phone fmcara cara-pw mfp1 "Procès-verbal du téléphone" ||
+		fm_die "$(tail -n 3 "$T/log/browser.log")"
+	[ "$(fm_printed_count)" -eq $((before + 1)) ] || fm_die "the phone's release did not print"
+	fm_admin jobs list --user fmcara --json | grep -q 'téléphone' && fm_die "the phone's job is still held"
+	true
+}
+fm_needs browser_phone release_api
 
 fm_run_cases

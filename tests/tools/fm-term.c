@@ -8,6 +8,7 @@
  *	hello [VERSION] | pin USER PIN | list | delete ID...|all |
  *	extend ID...|all | release [copies=N] [duplex] [gray] ID...|all |
  *	badge HEX | badgepin HEX PIN | associate HEX | logout |
+ *	web PRINTER SESSION-ID-HEX |
  *	raw HEX (bytes sent as they are) | wait SECONDS (read one message)
  * Exit 0 when every request got a reply, 1 when the connection failed.
  *
@@ -153,6 +154,9 @@ main(int argc, char **argv)
 			m.type = FM_MSG_AUTH_BADGE_PIN;
 			sscanf(rest, "%79s %127s", hex, m.secret);
 			m.uid_len = parse_hex(hex, m.uid, sizeof(m.uid));
+		} else if (strcmp(cmd, "web") == 0) {
+			m.type = FM_MSG_AUTH_WEB;
+			sscanf(rest, "%255s %127s", m.printer, m.secret);
 		} else if (strcmp(cmd, "list") == 0) {
 			m.type = FM_MSG_LIST;
 		} else if (strcmp(cmd, "logout") == 0) {

@@ -185,6 +185,38 @@ test_id(void)
 	ASSERT_FALSE(fm_web_parse_id(NULL, 0, id));
 }
 
+static void
+test_release_path(void)
+{
+	static const struct {
+		const char *path;
+		bool ok;
+	} rows[] = {
+	    {"/release/mfp1", true},
+	    {"/release/Etage-2.east_wing", true},
+	    {"/release/", false},
+	    {"/release", false},
+	    {"/release/mfp1/", false},
+	    {"/release/../state", false},
+	    {"/release/mfp%201", false},
+	    {"/release/imprimante-\xc3\xa9", false},
+	    {"/releases/mfp1", false},
+	    {"/release/a23456789012345678901234567890123456789012345678901234"
+	     "567890123",
+	        true},
+	    {"/release/a23456789012345678901234567890123456789012345678901234"
+	     "5678901234",
+	        false},
+	};
+
+	for (EACH_ROW(i, rows))
+		ASSERT_TRUE(fm_web_parse_release_path(rows[i].path,
+		                strlen(rows[i].path)) == rows[i].ok);
+	/* Only the len bytes count. */
+	ASSERT_TRUE(fm_web_parse_release_path("/release/mfp1?x", 13));
+	ASSERT_FALSE(fm_web_parse_release_path(NULL, 0));
+}
+
 int
 main(void)
 {
@@ -194,5 +226,6 @@ main(void)
 	RUN(test_form);
 	RUN(test_language);
 	RUN(test_id);
+	RUN(test_release_path);
 	return harness_done();
 }

@@ -75,8 +75,8 @@ def visible(d, element_id):
                     else None)
 
 
-def login(d, url, user, password):
-    d.get(url + "/")
+def login(d, url, user, password, path="/"):
+    d.get(url + path)
     visible(d, "login-user").send_keys(user)
     d.find_element(By.ID, "login-password").send_keys(password)
     d.find_element(By.ID, "login-submit").click()
@@ -148,6 +148,43 @@ def scenario_staff(url, shots, user, password, keep_title, delete_title):
         login(d, url, user, password)
         wait_for(d, "the job list", lambda d: len(job_titles(d)) > 0)
         shot(d, shots, "staff-jobs-phone")
+    finally:
+        d.quit()
+
+
+def scenario_phone(url, shots, user, password, printer, title):
+    """A phone opens a printer's QR address: that printer is chosen, with
+    its state; the person logs in, taps Print on a job, and it prints."""
+    d = browser(PHONE)
+    try:
+        login(d, url, user, password, "/release/" + printer)
+        wait_for(d, "the job list", lambda d: title in job_titles(d))
+        fixed = visible(d, "release-fixed")
+        if fixed.text != printer:
+            raise Failed("the release page shows %r, not %r" % (fixed.text, printer))
+        if d.find_element(By.ID, "release-printer").is_displayed():
+            raise Failed("a printer list on a printer's own release page")
+        state = d.find_element(By.ID, "release-state").text
+        if state != "ready":
+            raise Failed("the printer's state reads %r" % state)
+        # The location is admin text: shown as text.
+        if d.find_elements(By.CSS_SELECTOR, "#release-location b"):
+            raise Failed("the printer's location was rendered as HTML")
+        shot(d, shots, "staff-release-phone")
+        width = d.execute_script("return document.documentElement.scrollWidth")
+        if width > d.execute_script("return window.innerWidth"):
+            raise Failed("the release page is %d pixels wide, wider than the phone" % width)
+        card = [c for c in d.find_elements(By.CSS_SELECTOR, ".job")
+                if c.find_element(By.CSS_SELECTOR, ".job-title").text == title][0]
+        card.find_element(By.CSS_SELECTOR, ".job-print").click()
+        wait_for(d, "the printed notice",
+                 lambda d: "alert-success" in d.find_element(By.ID, "notice").get_attribute("class"))
+        notice = d.find_element(By.ID, "notice").text
+        if printer not in notice or "1 page" not in notice:
+            raise Failed("the notice reads %r" % notice)
+        wait_for(d, "the job to go", lambda d: title not in job_titles(d))
+        no_alert(d)
+        shot(d, shots, "staff-released-phone")
     finally:
         d.quit()
 
@@ -258,6 +295,7 @@ def scenario_finance(url, shots, user, password, day, csv_path, script_name):
 SCENARIOS = {
     "staff": scenario_staff,
     "french": scenario_french,
+    "phone": scenario_phone,
     "admin": scenario_admin,
     "finance": scenario_finance,
 }

@@ -12,6 +12,9 @@ const state = {
   usersOffset: 0,
   usersTotal: 0,
   chart: null,
+  fixedPrinter: null, // the printer of a release page (/release/NAME)
+  printers: [], // [{name, location, state, why}]
+  releaseReady: false, // the server releases from the web
 };
 
 const $ = (id) => document.getElementById(id);
@@ -215,7 +218,83 @@ function costText(job) {
   return job.cost;
 }
 
+// --- staff: printers and release ----------------------------------
+
+function printerStateText(p) {
+  if (p.state === "ready") return t("ready");
+  if (p.state === "stopped") return p.why || t("stopped");
+  if (p.state === "unreachable") return t("unreachable");
+  return t("state unknown");
+}
+
+function chosenPrinter() {
+  const name = state.fixedPrinter || $("release-printer").value;
+  return state.printers.find((p) => p.name === name) || null;
+}
+
+function showPrinterState() {
+  const p = chosenPrinter();
+  const badge = $("release-state");
+  badge.textContent = p ? printerStateText(p) : "";
+  badge.className = "badge " + (p && p.state === "ready" ? "text-bg-success" : "text-bg-warning");
+  badge.hidden = !p;
+  $("release-location").textContent = p && p.location ? p.location : "";
+  $("release-fixed").textContent = p ? p.name : "";
+}
+
+async function loadPrinters() {
+  const res = await api("GET", "/api/printers", state.fixedPrinter ? { name: state.fixedPrinter } : undefined);
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  state.releaseReady = res.data.release;
+  state.printers = res.data.printers;
+  const select = $("release-printer");
+  const saved = localStorage.getItem("followme-printer");
+  select.replaceChildren();
+  for (const p of state.printers) {
+    const option = document.createElement("option");
+    option.value = p.name;
+    option.textContent = p.location ? p.name + " — " + p.location : p.name;
+    option.selected = p.name === saved;
+    select.append(option);
+  }
+  select.hidden = !!state.fixedPrinter;
+  $("release-fixed").hidden = !state.fixedPrinter;
+  $("release-bar").hidden = !state.releaseReady || state.printers.length === 0;
+  if (state.fixedPrinter && state.printers.length === 0) notice(t("No such printer."));
+  showPrinterState();
+}
+
+async function releaseJob(card, job) {
+  const p = chosenPrinter();
+  if (!p) {
+    notice(t("Choose a printer first."));
+    return;
+  }
+  const button = card.querySelector(".job-print");
+  button.disabled = true;
+  notice(t("Printing at") + " " + p.name + "…", "info");
+  const res = await api("POST", "/api/jobs/release", {
+    id: job.id,
+    printer: p.name,
+    copies: card.querySelector(".job-copies-input").value,
+    two_sided: card.querySelector(".job-duplex").checked ? "1" : "0",
+    black_white: card.querySelector(".job-gray").checked ? "1" : "0",
+  });
+  button.disabled = false;
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  if (!state.fixedPrinter) localStorage.setItem("followme-printer", p.name);
+  await loadJobs();
+  notice(t("Printed at") + " " + res.data.printer + ": " + integer(res.data.pages) + " " + t("page(s)") + ", " + t("charged") + " " + res.data.charge + ".", "success");
+}
+
 async function loadJobs() {
+  if (state.printers.length === 0) await loadPrinters();
   const res = await api("GET", "/api/jobs");
   if (!res.ok) {
     failed(res);
@@ -235,6 +314,15 @@ async function loadJobs() {
     for (const el of card.querySelectorAll("[data-t]")) el.textContent = t(el.dataset.t);
     const root = card.firstElementChild;
     root.dataset.job = String(job.id);
+    const copies = card.querySelector(".job-copies-input");
+    copies.value = String(job.copies);
+    copies.max = String(job.copies);
+    // Options only go down, as at a terminal.
+    card.querySelector(".job-duplex").checked = job.two_sided;
+    card.querySelector(".job-duplex").disabled = job.two_sided;
+    card.querySelector(".job-print").hidden = !state.releaseReady || state.printers.length === 0;
+    card.querySelector(".job-options").hidden = card.querySelector(".job-print").hidden;
+    card.querySelector(".job-print").addEventListener("click", () => releaseJob(root, job));
     card.querySelector(".job-keep").addEventListener("click", () => keepJob(job.id));
     card.querySelector(".job-delete").addEventListener("click", () => deleteJob(job.id, job.title));
     list.appendChild(card);
@@ -539,7 +627,14 @@ async function start() {
   $("login-form").addEventListener("submit", login);
   $("logout").addEventListener("click", logout);
   $("language").addEventListener("change", chooseLanguage);
-  $("jobs-refresh").addEventListener("click", loadJobs);
+  $("jobs-refresh").addEventListener("click", async () => {
+    await loadPrinters();
+    await loadJobs();
+  });
+  $("release-printer").addEventListener("change", showPrinterState);
+  // A printer's QR code opens its release page: that printer, chosen.
+  const here = location.pathname.match(/^\/release\/([A-Za-z0-9._-]{1,63})$/);
+  if (here) state.fixedPrinter = here[1];
   $("users-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
     state.usersOffset = 0;
