@@ -358,8 +358,8 @@ handle_auth_web(struct session *s, struct fm_proto_msg *m)
 		return send_error(s, FM_CODE_PRINTER_ERROR,
 		    "There is no printer of that name.");
 	}
-	snprintf(s->terminal.printer, sizeof(s->terminal.printer), "%s",
-	    pr.name);
+	snprintf(
+	    s->terminal.printer, sizeof(s->terminal.printer), "%s", pr.name);
 	s->caps = CAPS_UNASKED;
 	login_request(s, FM_LOGIN_WEB, m, &r);
 	r.user[0] = '\0';
