@@ -41,7 +41,8 @@ fm_terminals_add_web(
 	if (store == NULL || name == NULL || cert_serial == NULL)
 		return false;
 	return fm_sql_exec(store,
-	    "INSERT INTO terminals (name, printer, cert_serial, created_at, web)"
+	    "INSERT INTO terminals (name, printer, cert_serial, created_at, "
+	    "web)"
 	    " VALUES (?1, '', ?2, ?3, 1)",
 	    FM_ARG_TEXT(name), FM_ARG_TEXT(cert_serial), FM_ARG_INT(now));
 }
