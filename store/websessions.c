@@ -16,8 +16,8 @@
 #define TOUCH_EVERY 60
 
 void
-fm_websessions_hash_id(const uint8_t id[FM_WEBSESSION_IDLEN],
-    uint8_t out[FM_WEBSESSION_HASHLEN])
+fm_websessions_hash_id(
+    const uint8_t id[FM_WEBSESSION_IDLEN], uint8_t out[FM_WEBSESSION_HASHLEN])
 {
 	mbedtls_md(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), id,
 	    FM_WEBSESSION_IDLEN, out);

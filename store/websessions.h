@@ -36,8 +36,8 @@ struct fm_websession_limits {
 };
 
 /* 'fm_websessions_hash_id()' - the SHA-256 a session is kept under. */
-void fm_websessions_hash_id(const uint8_t id[FM_WEBSESSION_IDLEN],
-    uint8_t out[FM_WEBSESSION_HASHLEN]);
+void fm_websessions_hash_id(
+    const uint8_t id[FM_WEBSESSION_IDLEN], uint8_t out[FM_WEBSESSION_HASHLEN]);
 
 /*
  * 'fm_websessions_create()' - record a new session for s->login with
