@@ -329,9 +329,16 @@ const char *const fm_schema_migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
     /* 13: the web console's connection to followmed (issue 13): a
      * terminal of its own that releases to whichever added printer the
-     * person picks, for users it logs in by their web session. */
+     * person picks, for users it logs in by their web session; and each
+     * terminal's presence. */
     "ALTER TABLE terminals ADD COLUMN web INTEGER NOT NULL DEFAULT 0"
-    "  CHECK (web IN (0, 1));",
+    "  CHECK (web IN (0, 1));"
+    /* Whether a terminal is connected, since when it was last heard
+     * from, and the protocol version it speaks: for the admins' page. */
+    "ALTER TABLE terminals ADD COLUMN connected INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (connected IN (0, 1));"
+    "ALTER TABLE terminals ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE terminals ADD COLUMN protocol INTEGER NOT NULL DEFAULT 0;",
 };
 
 const int fm_schema_migration_count =
