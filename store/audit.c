@@ -19,8 +19,11 @@ fm_audit_change(fm_store_t *store, struct fm_audit_entry *e,
 
 	if (store_error != NULL)
 		*store_error = false;
+	/* A batch: a change that opens a transaction of its own (a new
+	 * price list version, a department and its account) runs in a
+	 * savepoint of this one. */
 	if (store == NULL || e == NULL || change == NULL ||
-	    !fm_store_begin(store)) {
+	    !fm_store_batch_begin(store)) {
 		if (store_error != NULL)
 			*store_error = true;
 		return false;
@@ -34,14 +37,15 @@ fm_audit_change(fm_store_t *store, struct fm_audit_entry *e,
 	         FM_ARG_INT(e->at), FM_ARG_TEXT(e->actor), FM_ARG_TEXT(e->via),
 	         FM_ARG_TEXT(e->action), FM_ARG_TEXT(e->target),
 	         FM_ARG_TEXT(e->before), FM_ARG_TEXT(e->after)) ||
-	        (e->id = fm_sql_last_id(store), !fm_store_commit(store)))) {
-		fm_store_rollback(store);
+	        (e->id = fm_sql_last_id(store),
+	            !fm_store_batch_end(store, false)))) {
+		fm_store_batch_abort(store);
 		if (store_error != NULL)
 			*store_error = true;
 		return false;
 	}
 	if (!changed)
-		fm_store_rollback(store);
+		fm_store_batch_abort(store);
 	return changed;
 }
 

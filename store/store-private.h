@@ -80,6 +80,9 @@ void fm_store_set_lazy(fm_store_t *store, bool lazy);
 bool fm_store_batch_begin(fm_store_t *store);
 bool fm_store_batch_end(fm_store_t *store, bool lazy);
 
+/* 'fm_store_batch_abort()' - undo the whole batch and end it. */
+void fm_store_batch_abort(fm_store_t *store);
+
 /* 'fm_store_group_commit()' - whether commits go through group commit; if not,
  * every commit other than a lazy one is durable by itself (synchronous = FULL).
  */

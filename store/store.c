@@ -300,6 +300,14 @@ fm_store_batch_end(fm_store_t *store, bool lazy)
 	return ok;
 }
 
+void
+fm_store_batch_abort(fm_store_t *store)
+{
+	store->batch = false;
+	store->depth = 0;
+	fm_store_rollback(store);
+}
+
 int
 fm_store_schema_version(fm_store_t *store)
 {

@@ -7,6 +7,7 @@
 #include "harness.h"
 #include "store/audit.h"
 #include "store/sql.h"
+#include "store/store-private.h"
 #include "store_fixture.h"
 
 static bool
@@ -21,6 +22,21 @@ static bool
 insert_then_refuse(fm_store_t *s, void *arg)
 {
 	insert_policy(s, arg);
+	return false;
+}
+
+/* A change that is a transaction of its own elsewhere (a price list's
+ * new version, a department and its account). */
+static bool
+insert_in_own_transaction(fm_store_t *s, void *arg)
+{
+	return fm_store_begin(s) && fm_store_end(s, insert_policy(s, arg));
+}
+
+static bool
+own_transaction_then_refuse(fm_store_t *s, void *arg)
+{
+	insert_in_own_transaction(s, arg);
 	return false;
 }
 
@@ -114,11 +130,37 @@ test_newest_first(fm_store_t *s)
 	ASSERT_STR_EQ(seen, "a.two;a.one;");
 }
 
+static void
+test_nested_transaction(fm_store_t *s)
+{
+	struct fm_audit_entry e;
+	bool store_error = true;
+
+	entry(&e, "price.set");
+	ASSERT_TRUE(fm_audit_change(
+	    s, &e, insert_in_own_transaction, "1", &store_error));
+	ASSERT_FALSE(store_error);
+	ASSERT_INT_EQ(fixture_int(s, "SELECT count(*) FROM audit"), 1);
+	/* Its own commit is undone with the refused change. */
+	entry(&e, "dept.add");
+	ASSERT_FALSE(fm_audit_change(
+	    s, &e, own_transaction_then_refuse, "2", &store_error));
+	ASSERT_FALSE(store_error);
+	ASSERT_INT_EQ(fixture_int(s, "SELECT count(*) FROM audit"), 1);
+	ASSERT_INT_EQ(fixture_int(s,
+	                  "SELECT count(*) FROM policy WHERE key = "
+	                  "'audit-test'"),
+	    1);
+	/* And the store takes transactions again afterwards. */
+	ASSERT_TRUE(fm_store_begin(s) && fm_store_commit(s));
+}
+
 int
 main(void)
 {
 	RUN_STORE(test_change_and_entry_together);
 	RUN_STORE(test_append_only);
 	RUN_STORE(test_newest_first);
+	RUN_STORE(test_nested_transaction);
 	return harness_done();
 }
