@@ -22,7 +22,9 @@
 #include "common/i18n.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/money.h"
 #include "quota/accounts.h"
+#include "quota/depts.h"
 #include "quota/export.h"
 #include "quota/period.h"
 #include "quota/policy.h"
@@ -38,6 +40,7 @@
 #include "store/badges.h"
 #include "store/jobstore.h"
 #include "store/printers.h"
+#include "store/terminals.h"
 #include "store/websessions.h"
 #include "web/release.h"
 #include "web/strings.h"
@@ -1105,36 +1108,57 @@ apply_user_change(fm_store_t *store, void *arg)
 	return true;
 }
 
-/* Runs ch as the logged-in admin, recorded as action with before and
- * after; answers the user's new state. */
+/* One admin change: what it does, to what, from what to what; why it
+ * was refused (static, set by the change) and the answer's code then. */
+struct change {
+	const char *action, *target, *before, *after;
+	bool (*apply)(fm_store_t *store, void *arg);
+	void *arg;
+	const char **why;
+	const char *refused_code; /* "no-such-user", ... */
+	uint16_t refused_status;
+};
+
+/* Runs ch as the logged-in admin with its entry in the audit trail, in
+ * one transaction; answers the entry's id. */
 static void
-admin_change(struct call *c, struct user_change *ch, const char *action,
-    const char *before, const char *after)
+audited(struct call *c, const struct change *ch)
 {
 	struct fm_audit_entry e = {0};
 	bool store_error;
 
 	(void)copy(e.actor, sizeof(e.actor), c->user.login);
 	(void)copy(e.via, sizeof(e.via), "web");
-	(void)copy(e.action, sizeof(e.action), action);
-	(void)copy(e.target, sizeof(e.target), ch->login);
-	(void)copy(e.before, sizeof(e.before), before);
-	(void)copy(e.after, sizeof(e.after), after);
+	(void)copy(e.action, sizeof(e.action), ch->action);
+	(void)copy(e.target, sizeof(e.target), ch->target);
+	(void)copy(e.before, sizeof(e.before), ch->before);
+	(void)copy(e.after, sizeof(e.after), ch->after);
 	if (!fm_audit_change(
-	        c->b->store, &e, apply_user_change, ch, &store_error)) {
+	        c->b->store, &e, ch->apply, ch->arg, &store_error)) {
 		if (store_error)
 			store_failed(c);
 		else
-			fail(c, 404, "no-such-user",
-			    ch->why ? ch->why : N_("No such user."));
+			fail(c, ch->refused_status, ch->refused_code,
+			    *ch->why ? *ch->why : N_("Refused."));
 		return;
 	}
-	fm_log_info("web: %s: %s %s (%s -> %s)", e.actor, action, ch->login,
-	    before, after);
+	fm_log_info("web: %s: %s %s (%s -> %s)", e.actor, e.action, e.target,
+	    e.before, e.after);
 	c->a->status = 200;
 	fprintf(c->body, "{");
 	fm_json_key_int(c->body, "audit", e.id);
 	fprintf(c->body, "}\n");
+}
+
+/* A change of user ch->login, recorded as action. */
+static void
+admin_change(struct call *c, struct user_change *ch, const char *action,
+    const char *before, const char *after)
+{
+	ch->why = N_("No such user.");
+	audited(c,
+	    &(struct change){action, ch->login, before, after,
+	        apply_user_change, ch, &ch->why, "no-such-user", 404});
 }
 
 static void
@@ -1238,6 +1262,263 @@ op_admin_audit(struct call *c)
 	}
 	c->list_arg = &offset;
 	write_list(c, "{\"entries\":[", list_audit, "]}\n");
+}
+
+/* --- admins: departments, prices, terminals, held jobs --------------- */
+
+static bool
+write_department(const struct fm_dept *d, void *arg)
+{
+	struct line_list *l = arg;
+	FILE *f = l->c->body;
+
+	fprintf(f, "%s{", l->n++ ? "," : "");
+	fm_json_key_string(f, "code", d->code);
+	fprintf(f, ",");
+	fm_json_key_string(f, "name", d->name);
+	fprintf(f, ",");
+	fm_json_key_int(f, "users", d->users);
+	fprintf(f, ",");
+	money(l->c, "balance", d->account.balance);
+	fprintf(f, "}");
+	return true;
+}
+
+static bool
+list_departments(struct call *c)
+{
+	struct line_list l = {c, 0};
+
+	return fm_depts_list(c->b->store, write_department, &l);
+}
+
+static void
+op_admin_departments(struct call *c)
+{
+	if (need_session(c, false) && need_role(c, "admin"))
+		write_list(c, "{\"departments\":[", list_departments, "]}\n");
+}
+
+struct dept_add {
+	const char *code, *name;
+	const char *why;
+};
+
+static bool
+apply_dept_add(fm_store_t *store, void *arg)
+{
+	struct dept_add *d = arg;
+	const char *errstr = NULL;
+
+	if (fm_depts_add(store, d->code, d->name, &errstr))
+		return true;
+	d->why = N_("That department code is taken or not a valid code.");
+	return false;
+}
+
+static void
+op_admin_department_add(struct call *c)
+{
+	struct dept_add d = {
+	    fm_web_arg(c->r, "code"), fm_web_arg(c->r, "name"), NULL};
+
+	if (!need_session(c, true) || !need_role(c, "admin"))
+		return;
+	if (d.code == NULL || d.code[0] == '\0' || d.name == NULL ||
+	    d.name[0] == '\0') {
+		fail(c, 400, "bad-request",
+		    N_("Give the department's code and name."));
+		return;
+	}
+	audited(c,
+	    &(struct change){"dept.add", d.code, "", d.name, apply_dept_add, &d,
+	        &d.why, "refused", 409});
+}
+
+static bool
+write_price(const struct fm_price_entry *e, void *arg)
+{
+	struct line_list *l = arg;
+	FILE *f = l->c->body;
+
+	fprintf(f, "%s{", l->n++ ? "," : "");
+	fm_json_key_string(f, "media", e->media);
+	fprintf(f, ",\"colour\":%s,\"two_sided\":%s,\"per_sheet\":%s,",
+	    e->colour == FM_PRICE_COLOUR ? "true" : "false",
+	    e->duplex == FM_PRICE_DUPLEX ? "true" : "false",
+	    e->per_sheet ? "true" : "false");
+	money(l->c, "amount", e->amount);
+	fprintf(f, "}");
+	return true;
+}
+
+static bool
+list_prices(struct call *c)
+{
+	struct line_list l = {c, 0};
+	int *version = c->list_arg;
+
+	return *version == 0 ||
+	    fm_price_entries(c->b->store, *version, write_price, &l);
+}
+
+/* The default price list, as followme-admin price show gives it. */
+static void
+op_admin_prices(struct call *c)
+{
+	char head[64];
+	bool own;
+	int version;
+
+	if (!need_session(c, false) || !need_role(c, "admin"))
+		return;
+	if ((version = fm_price_current(c->b->store, "", &own)) < 0) {
+		store_failed(c);
+		return;
+	}
+	snprintf(head, sizeof(head), "{\"version\":%d,\"prices\":[", version);
+	c->list_arg = &version;
+	write_list(c, head, list_prices, "]}\n");
+}
+
+struct price_change {
+	struct fm_price_entry e;
+	const char *by;
+	int version;
+	const char *why;
+};
+
+static bool
+apply_price(fm_store_t *store, void *arg)
+{
+	struct price_change *p = arg;
+	const char *errstr = NULL;
+
+	if (fm_price_set(store, "", &p->e, p->by, &p->version, &errstr))
+		return true;
+	p->why = N_("That price cannot be set.");
+	return false;
+}
+
+/* One word of two: 0 for the first, 1 for the second, -1 otherwise. */
+static int
+one_of(const char *v, const char *zero, const char *one)
+{
+	if (v != NULL && strcmp(v, zero) == 0)
+		return 0;
+	if (v != NULL && strcmp(v, one) == 0)
+		return 1;
+	return -1;
+}
+
+static void
+op_admin_price_set(struct call *c)
+{
+	const char *media = fm_web_arg(c->r, "media");
+	const char *amount = fm_web_arg(c->r, "amount");
+	struct price_change p = {
+	    {"", -1, -1, false, -1}, c->user.login, 0, NULL};
+	char target[64], after[64], money_text[FM_MONEY_STRMAX];
+
+	if (!need_session(c, true) || !need_role(c, "admin"))
+		return;
+	p.e.colour = one_of(fm_web_arg(c->r, "colour"), "mono", "colour");
+	p.e.duplex = one_of(fm_web_arg(c->r, "sides"), "simplex", "duplex");
+	if (media == NULL || !fm_price_media_is_valid(media) ||
+	    p.e.colour < 0 || p.e.duplex < 0 || amount == NULL ||
+	    !fm_money_parse(amount, strlen(amount), false, &p.e.amount)) {
+		fail(c, 400, "bad-request",
+		    N_("Give a paper size, mono or colour, simplex or duplex, "
+		       "and an amount such as 0.05."));
+		return;
+	}
+	(void)copy(p.e.media, sizeof(p.e.media), media);
+	snprintf(target, sizeof(target), "%s %s %s", media,
+	    p.e.colour ? "colour" : "mono", p.e.duplex ? "duplex" : "simplex");
+	snprintf(after, sizeof(after), "%s",
+	    fm_money_format(p.e.amount, money_text, sizeof(money_text)));
+	audited(c,
+	    &(struct change){"price.set", target, "", after, apply_price, &p,
+	        &p.why, "refused", 409});
+}
+
+static bool
+write_terminal(const struct fm_terminal *t, void *arg)
+{
+	struct line_list *l = arg;
+	FILE *f = l->c->body;
+	bool on = t->connected && now() - t->last_seen < FM_TERMINAL_GONE_AFTER;
+
+	fprintf(f, "%s{", l->n++ ? "," : "");
+	fm_json_key_string(f, "name", t->name);
+	fprintf(f, ",");
+	fm_json_key_string(f, "printer", t->printer);
+	fprintf(f, ",\"web\":%s,\"online\":%s,", t->web ? "true" : "false",
+	    on ? "true" : "false");
+	if (t->last_seen > 0)
+		moment(l->c, "last_seen", t->last_seen);
+	else
+		fprintf(f, "\"last_seen\":null");
+	fprintf(f, ",");
+	fm_json_key_int(f, "protocol", t->protocol);
+	fprintf(f, "}");
+	return true;
+}
+
+static bool
+list_terminals(struct call *c)
+{
+	struct line_list l = {c, 0};
+
+	return fm_terminals_list(c->b->store, false, write_terminal, &l);
+}
+
+static void
+op_admin_terminals(struct call *c)
+{
+	if (need_session(c, false) && need_role(c, "admin"))
+		write_list(c, "{\"terminals\":[", list_terminals, "]}\n");
+}
+
+/* Held jobs across users: their metadata, never their titles (personal
+ * data, shown only to their owner) nor their content. */
+static bool
+write_held(const struct fm_job *job, void *arg)
+{
+	struct job_list *l = arg;
+	FILE *f = l->c->body;
+
+	fprintf(f, "%s{", l->n++ ? "," : "");
+	fm_json_key_int(f, "id", job->id);
+	fprintf(f, ",");
+	fm_json_key_string(f, "owner", job->ticket.owner);
+	fprintf(f, ",");
+	optional_int(f, "pages", job->pages);
+	fprintf(f, ",");
+	fm_json_key_int(f, "copies", job->ticket.copies);
+	fprintf(f, ",");
+	fm_json_key_int(f, "size", job->ticket.size);
+	fprintf(f, ",");
+	moment(l->c, "submitted", job->created_at);
+	fprintf(f, ",");
+	moment(l->c, "expires", job->expires_at);
+	fprintf(f, "}");
+	return true;
+}
+
+static bool
+list_held(struct call *c)
+{
+	struct job_list l = {c, 0};
+
+	return fm_jobstore_list(c->b->store, NULL, "held", write_held, &l);
+}
+
+static void
+op_admin_jobs(struct call *c)
+{
+	if (need_session(c, false) && need_role(c, "admin"))
+		write_list(c, "{\"jobs\":[", list_held, "]}\n");
 }
 
 /* --- finance: reports and exports ------------------------------------ */
@@ -1349,6 +1630,12 @@ static void (*const ops[FM_WEB_OP_MAX + 1])(struct call *) = {
     [FM_WEB_OP_EXPORT] = op_export,
     [FM_WEB_OP_PRINTERS] = op_printers,
     [FM_WEB_OP_JOB_RELEASE] = op_job_release,
+    [FM_WEB_OP_ADMIN_DEPARTMENTS] = op_admin_departments,
+    [FM_WEB_OP_ADMIN_DEPARTMENT_ADD] = op_admin_department_add,
+    [FM_WEB_OP_ADMIN_PRICES] = op_admin_prices,
+    [FM_WEB_OP_ADMIN_PRICE_SET] = op_admin_price_set,
+    [FM_WEB_OP_ADMIN_TERMINALS] = op_admin_terminals,
+    [FM_WEB_OP_ADMIN_JOBS] = op_admin_jobs,
 };
 
 void

@@ -54,9 +54,15 @@ enum fm_web_op {
 	FM_WEB_OP_PRINTERS,       /* name (optional): printers and state */
 	FM_WEB_OP_JOB_RELEASE,    /* id, printer, copies, two_sided,
 	                             black_white: print it, through followmed */
+	FM_WEB_OP_ADMIN_DEPARTMENTS,    /* admins: the departments */
+	FM_WEB_OP_ADMIN_DEPARTMENT_ADD, /* code, name */
+	FM_WEB_OP_ADMIN_PRICES,         /* the default price list */
+	FM_WEB_OP_ADMIN_PRICE_SET,      /* media, colour, sides, amount */
+	FM_WEB_OP_ADMIN_TERMINALS,      /* terminals, connected or not */
+	FM_WEB_OP_ADMIN_JOBS,           /* held jobs of everyone: metadata */
 };
 
-#define FM_WEB_OP_MAX FM_WEB_OP_JOB_RELEASE
+#define FM_WEB_OP_MAX FM_WEB_OP_ADMIN_JOBS
 
 struct fm_web_arg {
 	char name[FM_WEB_TEXTMAX];

@@ -118,6 +118,12 @@ static const struct route {
     {"POST", "/api/admin/user", FM_WEB_OP_ADMIN_USER_SET},
     {"POST", "/api/admin/unlock", FM_WEB_OP_ADMIN_UNLOCK},
     {"GET", "/api/admin/audit", FM_WEB_OP_ADMIN_AUDIT},
+    {"GET", "/api/admin/departments", FM_WEB_OP_ADMIN_DEPARTMENTS},
+    {"POST", "/api/admin/department", FM_WEB_OP_ADMIN_DEPARTMENT_ADD},
+    {"GET", "/api/admin/prices", FM_WEB_OP_ADMIN_PRICES},
+    {"POST", "/api/admin/price", FM_WEB_OP_ADMIN_PRICE_SET},
+    {"GET", "/api/admin/terminals", FM_WEB_OP_ADMIN_TERMINALS},
+    {"GET", "/api/admin/jobs", FM_WEB_OP_ADMIN_JOBS},
     {"GET", "/api/finance/report", FM_WEB_OP_REPORT},
     {"GET", "/api/finance/export", FM_WEB_OP_EXPORT},
 };

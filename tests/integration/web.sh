@@ -307,6 +307,32 @@ case_browser_admin() {
 }
 fm_needs browser_admin lockout
 
+# An admin's Site page: a terminal connected, then offline when it
+# stops; a department and a price added through the page, in the store
+# and the audit trail; every held job, without its title.
+case_browser_site() {
+	rm -f "$T/site.seen"
+	(printf 'hello 2\n'
+		for _ in $(seq 1 600); do [ -e "$T/site.seen" ] && break; sleep 0.1; done) |
+		fm_term t1 > "$T/site-term.out" 2>&1 &
+	browser site fmbob bob-pw t1 "$T/site.seen" LAB "Labo <i>Pasteur</i>" "Procès-verbal" ||
+		fm_die "$(tail -n 3 "$T/log/browser.log")"
+	wait
+	fm_admin dept list | grep -q '^LAB .*Labo <i>Pasteur</i>' || fm_die "department not added: $(fm_admin dept list)"
+	fm_admin price show | grep -q 'A3 .*colour.*duplex.*0.12' || fm_die "price not set: $(fm_admin price show)"
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM audit WHERE actor = 'fmbob' AND action IN ('dept.add', 'price.set')")" -eq 2 ] ||
+		fm_die "the audit trail lacks the department or the price"
+	# Staff may not.
+	login_as fmalice alice-pw
+	[ "$(status fmalice -X POST -H "X-CSRF-Token: $(cat "$T/fmalice.csrf")" \
+		--data 'code=HACK&name=x' "$URL/api/admin/department")" = 403 ] || fm_die "staff added a department"
+	[ "$(status fmalice "$URL/api/admin/jobs")" = 403 ] || fm_die "staff listed everyone's jobs"
+	[ "$(status fmalice -X POST -H "X-CSRF-Token: $(cat "$T/fmalice.csrf")" \
+		--data 'media=A4&colour=mono&sides=simplex&amount=0.00' "$URL/api/admin/price")" = 403 ] ||
+		fm_die "staff set a price"
+}
+fm_needs browser_site browser_admin
+
 # The year's report in the page; its CSV is followme-admin export's.
 case_browser_finance() {
 	browser finance fmfin fin-pw "$TODAY" "$T/download.csv" "$XSS_DEPT" ||

@@ -189,6 +189,66 @@ def scenario_phone(url, shots, user, password, printer, title):
         d.quit()
 
 
+def terminal_state(d, name):
+    d.execute_script("return loadSite()")
+    for row in d.find_elements(By.CSS_SELECTOR, "#terminals-rows tr"):
+        cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
+        if cells and cells[0] == name:
+            return cells[2]
+    return None
+
+
+def scenario_site(url, shots, user, password, terminal, marker, code, name,
+                  secret_title):
+    """An admin's Site page: a terminal shown connected, then offline once
+    it stops (the test stops it when marker appears); a department added
+    and a price set through the forms; held jobs without their titles."""
+    d = browser(DESKTOP)
+    try:
+        login(d, url, user, password)
+        visible(d, "view-jobs")
+        d.find_element(By.CSS_SELECTOR, "a[data-view=site]").click()
+        visible(d, "view-site")
+        wait_for(d, "%s connected" % terminal,
+                 lambda d: terminal_state(d, terminal) == "connected")
+        held = " ".join(texts(d, "#held-rows td"))
+        if not held:
+            raise Failed("no held job listed")
+        if secret_title in held:
+            raise Failed("an admin sees a job's title")
+        d.find_element(By.ID, "department-code").send_keys(code)
+        d.find_element(By.ID, "department-name").send_keys(name)
+        d.find_element(By.CSS_SELECTOR, "#department-form button").click()
+        wait_for(d, "the new department",
+                 lambda d: name in texts(d, "#departments-rows td"))
+        if d.find_elements(By.CSS_SELECTOR, "#departments-rows i, #departments-rows script"):
+            raise Failed("a department name was rendered as HTML")
+        d.find_element(By.CSS_SELECTOR, "#price-media option[value=A3]").click()
+        d.find_element(By.CSS_SELECTOR, "#price-colour option[value=colour]").click()
+        d.find_element(By.CSS_SELECTOR, "#price-sides option[value=duplex]").click()
+        d.find_element(By.ID, "price-amount").send_keys("0.12")
+        d.find_element(By.CSS_SELECTOR, "#price-form button").click()
+        wait_for(d, "the new price",
+                 lambda d: any("0.12" in r for r in texts(d, "#prices-rows tr")))
+        no_alert(d)
+        shot(d, shots, "admin-site-desktop")
+        open(marker, "w").close()
+        wait_for(d, "%s offline" % terminal,
+                 lambda d: terminal_state(d, terminal) == "offline")
+    finally:
+        d.quit()
+    d = browser(PHONE)
+    try:
+        login(d, url, user, password)
+        visible(d, "view-jobs")
+        d.get(url + "/#site")
+        visible(d, "view-site")
+        wait_for(d, "the terminals", lambda d: terminal_state(d, terminal) is not None)
+        shot(d, shots, "admin-site-phone")
+    finally:
+        d.quit()
+
+
 def scenario_french(url, shots, user, password, expected):
     """A browser asking for French gets the pages in French; the choice
     can be changed in the page."""
@@ -296,6 +356,7 @@ SCENARIOS = {
     "staff": scenario_staff,
     "french": scenario_french,
     "phone": scenario_phone,
+    "site": scenario_site,
     "admin": scenario_admin,
     "finance": scenario_finance,
 }

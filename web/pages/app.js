@@ -112,7 +112,7 @@ function tableRow(cells) {
 
 // --- views ---------------------------------------------------------
 
-const views = ["login", "jobs", "balance", "users", "audit", "reports"];
+const views = ["login", "jobs", "balance", "users", "site", "audit", "reports"];
 
 function show(view) {
   for (const v of views) $("view-" + v).hidden = v !== view;
@@ -129,6 +129,7 @@ function show(view) {
     loadBadges();
   }
   if (view === "users") loadUsers();
+  if (view === "site") loadSite();
   if (view === "audit") loadAudit();
   if (view === "reports") initReports();
 }
@@ -144,7 +145,7 @@ function route() {
   }
   let view = (location.hash || "#jobs").slice(1);
   if (!views.includes(view) || view === "login") view = "jobs";
-  if ((view === "users" || view === "audit") && !hasRole("admin")) view = "jobs";
+  if ((view === "users" || view === "site" || view === "audit") && !hasRole("admin")) view = "jobs";
   if (view === "reports" && !hasRole("finance") && !hasRole("admin")) view = "jobs";
   show(view);
 }
@@ -607,6 +608,82 @@ async function loadReport(ev) {
   drawChart(res.data.rows);
 }
 
+// --- admins: the site ---------------------------------------------
+
+async function fillRows(path, tbodyId, key, cells) {
+  const res = await api("GET", path);
+  if (!res.ok) {
+    failed(res);
+    return null;
+  }
+  const rows = $(tbodyId);
+  rows.replaceChildren();
+  for (const item of res.data[key]) rows.append(tableRow(cells(item)));
+  return res.data;
+}
+
+async function loadSite() {
+  await fillRows("/api/admin/terminals", "terminals-rows", "terminals", (x) => [
+    x.name,
+    x.web ? t("web console") : x.printer,
+    [x.online ? t("connected") : t("offline"), x.online ? "text-success fw-semibold" : "text-secondary"],
+    x.last_seen || t("never"),
+  ]);
+  await fillRows("/api/admin/departments", "departments-rows", "departments", (x) => [
+    x.code,
+    x.name,
+    [integer(x.users), "text-end"],
+    [x.balance, "text-end"],
+  ]);
+  const prices = await fillRows("/api/admin/prices", "prices-rows", "prices", (x) => [
+    x.media,
+    x.colour ? t("colour") : t("black and white"),
+    x.two_sided ? t("two-sided") : t("one-sided"),
+    [x.amount, "text-end"],
+  ]);
+  if (prices) $("prices-version").textContent = prices.version ? t("version") + " " + prices.version : "";
+  await fillRows("/api/admin/jobs", "held-rows", "jobs", (x) => [
+    String(x.id),
+    x.owner,
+    [x.pages === null ? t("unknown") : integer(x.pages), "text-end"],
+    x.submitted,
+    x.expires,
+  ]);
+}
+
+async function addDepartment(ev) {
+  ev.preventDefault();
+  const res = await api("POST", "/api/admin/department", {
+    code: $("department-code").value,
+    name: $("department-name").value,
+  });
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  $("department-code").value = "";
+  $("department-name").value = "";
+  await loadSite();
+  notice(t("Saved."), "success");
+}
+
+async function setPrice(ev) {
+  ev.preventDefault();
+  const res = await api("POST", "/api/admin/price", {
+    media: $("price-media").value,
+    colour: $("price-colour").value,
+    sides: $("price-sides").value,
+    amount: $("price-amount").value.replace(",", "."),
+  });
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  $("price-amount").value = "";
+  await loadSite();
+  notice(t("Saved."), "success");
+}
+
 // --- start ---------------------------------------------------------
 
 async function chooseLanguage() {
@@ -649,6 +726,8 @@ async function start() {
     loadUsers();
   });
   $("report-form").addEventListener("submit", loadReport);
+  $("department-form").addEventListener("submit", addDepartment);
+  $("price-form").addEventListener("submit", setPrice);
   $("report-by").addEventListener("change", updateDownloads);
   window.addEventListener("hashchange", () => {
     if (state.session) route();
