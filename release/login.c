@@ -211,7 +211,7 @@ refused(enum fm_authlog_verdict v)
  */
 static void
 check_secret(fm_login_t *l, const struct fm_login_request *r, const char *user,
-    bool slow_terminal, struct fm_login_answer *a)
+    bool slow_terminal, bool store_pin, struct fm_login_answer *a)
 {
 	const struct fm_settings *set = l->settings;
 	const struct fm_authlog_limits lim = {
@@ -237,9 +237,17 @@ check_secret(fm_login_t *l, const struct fm_login_request *r, const char *user,
 			    r->terminal, fm_store_last_error(l->store));
 		return;
 	}
-	pr = fm_pamauth_check(set->pam_service, set->pam_helper, user,
-	    r->secret, r->terminal, (unsigned)set->pam_timeout * 1000, a->user,
-	    sizeof(a->user));
+	if (store_pin) {
+		/* The PIN Followme keeps (pam_followme.so checks the same). */
+		pr = fm_users_check_pin(
+		         l->store, user, r->secret, strlen(r->secret))
+		    ? FM_PAMAUTH_OK
+		    : FM_PAMAUTH_DENIED;
+		snprintf(a->user, sizeof(a->user), "%s", user);
+	} else
+		pr = fm_pamauth_check(set->pam_service, set->pam_helper, user,
+		    r->secret, r->terminal, (unsigned)set->pam_timeout * 1000,
+		    a->user, sizeof(a->user));
 	if (!fm_authlog_settle(l->store, &at,
 	        pr == FM_PAMAUTH_OK                ? FM_AUTHLOG_SUCCEEDED
 	            : pr == FM_PAMAUTH_UNAVAILABLE ? FM_AUTHLOG_UNDECIDED
@@ -301,7 +309,7 @@ check_badge(
 	}
 	/* With the badge, the PIN is checked against its owner's lockout,
 	 * but the terminal's failures do not hold it back. */
-	check_secret(l, r, owner, false, a);
+	check_secret(l, r, owner, false, false, a);
 }
 
 /*
@@ -388,7 +396,7 @@ fm_login_handle(
 	}
 	switch (r->op) {
 	case FM_LOGIN_SECRET:
-		check_secret(l, r, r->user, true, a);
+		check_secret(l, r, r->user, true, false, a);
 		break;
 	case FM_LOGIN_BADGE:
 	case FM_LOGIN_BADGE_SECRET:
@@ -410,4 +418,23 @@ fm_login_handle(
 		l->by_secret = r->op != FM_LOGIN_BADGE;
 	}
 	fm_wipe(r->secret, sizeof(r->secret));
+}
+
+void
+fm_login_check_pin(fm_login_t *l, const char *terminal, const char *user,
+    char *pin, struct fm_login_answer *a)
+{
+	struct fm_login_request r = {.op = FM_LOGIN_SECRET};
+
+	memset(a, 0, sizeof(*a));
+	a->outcome = FM_LOGIN_DENIED;
+	if (l != NULL && terminal != NULL && user != NULL && pin != NULL &&
+	    snprintf(r.terminal, sizeof(r.terminal), "%s", terminal) <
+	        (int)sizeof(r.terminal) &&
+	    snprintf(r.secret, sizeof(r.secret), "%s", pin) <
+	        (int)sizeof(r.secret))
+		check_secret(l, &r, user, true, true, a);
+	fm_wipe(r.secret, sizeof(r.secret));
+	if (pin != NULL)
+		fm_wipe(pin, strlen(pin));
 }

@@ -119,6 +119,16 @@ void fm_login_destroy(fm_login_t *l);
 void fm_login_handle(
     fm_login_t *l, struct fm_login_request *r, struct fm_login_answer *a);
 
+/*
+ * 'fm_login_check_pin()' - is pin the PIN the store keeps for user?
+ * Counted in the auth log as a login at terminal (its lockout first),
+ * so guesses lock out as at the terminals: a->outcome FM_LOGIN_OK,
+ * DENIED, LOCKED or SLOW_DOWN (a->wait), BUSY or STORE_ERROR.  Logs
+ * nobody in; pin is wiped.
+ */
+void fm_login_check_pin(fm_login_t *l, const char *terminal, const char *user,
+    char *pin, struct fm_login_answer *a);
+
 /* 'fm_login_user()' - who is logged in ("" for nobody; borrowed). */
 const char *fm_login_user(const fm_login_t *l);
 

@@ -310,7 +310,8 @@ write_session(struct call *c)
 	fm_json_key_string(c->body, "language", fm_i18n_lang_code(c->lang));
 	fprintf(c->body, ",");
 	fm_json_key_string(c->body, "currency", c->b->currency);
-	fprintf(c->body, ",");
+	fprintf(
+	    c->body, ",\"has_pin\":%s,", c->user.has_pin ? "true" : "false");
 	write_roles(c);
 	fprintf(c->body, "}\n");
 	snprintf(c->a->csrf, sizeof(c->a->csrf), "%s", c->session.csrf);
@@ -835,6 +836,66 @@ op_job_release(struct call *c)
 	fprintf(c->body, ",");
 	money(c, "charge", res.charge);
 	fprintf(c->body, "}\n");
+}
+
+/* --- staff: the print PIN -------------------------------------------- */
+
+/* The arguments that carry a PIN, wiped after the request. */
+static bool
+is_secret_arg(const char *name)
+{
+	return strcmp(name, "password") == 0 || strcmp(name, "old_pin") == 0 ||
+	    strcmp(name, "new_pin") == 0;
+}
+
+/*
+ * A new print PIN: the old one first, if there is one, checked with the
+ * same lockout as at the terminals (a PIN guessed here counts there);
+ * a first PIN needs only the password login the session is.
+ */
+static void
+op_pin(struct call *c)
+{
+	char *old_pin = (char *)fm_web_arg(c->r, "old_pin");
+	const char *new_pin = fm_web_arg(c->r, "new_pin");
+	char terminal[FM_WEB_TEXTMAX + 8];
+	struct fm_login_answer la;
+	const char *errstr = NULL;
+
+	if (!need_session(c, true))
+		return;
+	if (new_pin == NULL ||
+	    !fm_users_pin_is_valid(new_pin, strlen(new_pin))) {
+		fail(c, 400, "bad-pin", N_("A PIN is 4 to 8 digits."));
+		return;
+	}
+	if (c->user.account.id <= 0) {
+		fail(c, 404, "no-such-user",
+		    N_("Print something first: the print server does not know "
+		       "you yet."));
+		return;
+	}
+	if (c->user.has_pin) {
+		snprintf(terminal, sizeof(terminal), "web %s", c->r->address);
+		fm_login_check_pin(c->b->login, terminal, c->user.login,
+		    old_pin ? old_pin : (char[1]){""}, &la);
+		if (la.outcome == FM_LOGIN_DENIED) {
+			fail(c, 403, "wrong-pin", N_("That is not your PIN."));
+			return;
+		}
+		if (la.outcome != FM_LOGIN_OK) {
+			login_refused(c, &la);
+			return;
+		}
+	}
+	if (!fm_users_set_pin(c->b->store, c->user.login, new_pin,
+	        strlen(new_pin), &errstr)) {
+		store_failed(c);
+		return;
+	}
+	fm_log_info("web: %s changed their PIN", c->user.login);
+	c->a->status = 200;
+	fprintf(c->body, "{}\n");
 }
 
 /* --- staff: balance -------------------------------------------------- */
@@ -1636,6 +1697,7 @@ static void (*const ops[FM_WEB_OP_MAX + 1])(struct call *) = {
     [FM_WEB_OP_ADMIN_PRICE_SET] = op_admin_price_set,
     [FM_WEB_OP_ADMIN_TERMINALS] = op_admin_terminals,
     [FM_WEB_OP_ADMIN_JOBS] = op_admin_jobs,
+    [FM_WEB_OP_PIN] = op_pin,
 };
 
 void
@@ -1661,7 +1723,7 @@ fm_web_broker_handle(fm_web_broker_t *b, struct fm_web_request *r,
 	}
 	fm_wipe(r->id, sizeof(r->id));
 	for (size_t i = 0; i < r->nargs; i++)
-		if (strcmp(r->args[i].name, "password") == 0)
+		if (is_secret_arg(r->args[i].name))
 			fm_wipe(r->args[i].value, sizeof(r->args[i].value));
 }
 

@@ -32,37 +32,38 @@
 
 /* What a request asks; the routes are in http.c, the rules in broker.c. */
 enum fm_web_op {
-	FM_WEB_OP_SESSION = 1,    /* who is logged in, and the CSRF token */
-	FM_WEB_OP_LOGIN,          /* user, password */
-	FM_WEB_OP_LOGOUT,         /* end this session */
-	FM_WEB_OP_STRINGS,        /* the pages' texts in the language */
-	FM_WEB_OP_LANGUAGE,       /* language: this session's choice */
-	FM_WEB_OP_JOBS,           /* my held jobs */
-	FM_WEB_OP_JOB_DELETE,     /* id */
-	FM_WEB_OP_JOB_KEEP,       /* id: keep for another expire_after */
-	FM_WEB_OP_BALANCE,        /* my accounts */
-	FM_WEB_OP_HISTORY,        /* my charges and refunds */
-	FM_WEB_OP_BADGES,         /* my badges */
-	FM_WEB_OP_BADGE_REMOVE,   /* fingerprint: unlink a lost badge */
-	FM_WEB_OP_ADMIN_USERS,    /* query, offset: admins only */
-	FM_WEB_OP_ADMIN_USER_SET, /* login, enabled or department */
-	FM_WEB_OP_ADMIN_UNLOCK,   /* login: forget its failed logins */
-	FM_WEB_OP_ADMIN_AUDIT,    /* offset: the audit trail */
-	FM_WEB_OP_REPORT,         /* from, to, by: finance and admins */
-	FM_WEB_OP_EXPORT,         /* from, to, by, format: the same bytes as
-	                             followme-admin export */
-	FM_WEB_OP_PRINTERS,       /* name (optional): printers and state */
-	FM_WEB_OP_JOB_RELEASE,    /* id, printer, copies, two_sided,
-	                             black_white: print it, through followmed */
-	FM_WEB_OP_ADMIN_DEPARTMENTS,    /* admins: the departments */
+	FM_WEB_OP_SESSION = 1,       /* who is logged in, and the CSRF token */
+	FM_WEB_OP_LOGIN,             /* user, password */
+	FM_WEB_OP_LOGOUT,            /* end this session */
+	FM_WEB_OP_STRINGS,           /* the pages' texts in the language */
+	FM_WEB_OP_LANGUAGE,          /* language: this session's choice */
+	FM_WEB_OP_JOBS,              /* my held jobs */
+	FM_WEB_OP_JOB_DELETE,        /* id */
+	FM_WEB_OP_JOB_KEEP,          /* id: keep for another expire_after */
+	FM_WEB_OP_BALANCE,           /* my accounts */
+	FM_WEB_OP_HISTORY,           /* my charges and refunds */
+	FM_WEB_OP_BADGES,            /* my badges */
+	FM_WEB_OP_BADGE_REMOVE,      /* fingerprint: unlink a lost badge */
+	FM_WEB_OP_ADMIN_USERS,       /* query, offset: admins only */
+	FM_WEB_OP_ADMIN_USER_SET,    /* login, enabled or department */
+	FM_WEB_OP_ADMIN_UNLOCK,      /* login: forget its failed logins */
+	FM_WEB_OP_ADMIN_AUDIT,       /* offset: the audit trail */
+	FM_WEB_OP_REPORT,            /* from, to, by: finance and admins */
+	FM_WEB_OP_EXPORT,            /* from, to, by, format: the same bytes as
+	                                followme-admin export */
+	FM_WEB_OP_PRINTERS,          /* name (optional): printers and state */
+	FM_WEB_OP_JOB_RELEASE,       /* id, printer, copies, two_sided,
+	                                black_white: print it, through followmed */
+	FM_WEB_OP_ADMIN_DEPARTMENTS, /* admins: the departments */
 	FM_WEB_OP_ADMIN_DEPARTMENT_ADD, /* code, name */
 	FM_WEB_OP_ADMIN_PRICES,         /* the default price list */
 	FM_WEB_OP_ADMIN_PRICE_SET,      /* media, colour, sides, amount */
 	FM_WEB_OP_ADMIN_TERMINALS,      /* terminals, connected or not */
 	FM_WEB_OP_ADMIN_JOBS,           /* held jobs of everyone: metadata */
+	FM_WEB_OP_PIN,                  /* old_pin, new_pin: my print PIN */
 };
 
-#define FM_WEB_OP_MAX FM_WEB_OP_ADMIN_JOBS
+#define FM_WEB_OP_MAX FM_WEB_OP_PIN
 
 struct fm_web_arg {
 	char name[FM_WEB_TEXTMAX];

@@ -111,6 +111,7 @@ static const struct route {
     {"POST", "/api/jobs/release", FM_WEB_OP_JOB_RELEASE},
     {"GET", "/api/printers", FM_WEB_OP_PRINTERS},
     {"GET", "/api/balance", FM_WEB_OP_BALANCE},
+    {"POST", "/api/pin", FM_WEB_OP_PIN},
     {"GET", "/api/history", FM_WEB_OP_HISTORY},
     {"GET", "/api/badges", FM_WEB_OP_BADGES},
     {"POST", "/api/badges/remove", FM_WEB_OP_BADGE_REMOVE},

@@ -20,6 +20,13 @@ static const char *const page_texts[] = {
     N_("Send a form (application/x-www-form-urlencoded)."),
     N_("Internal error."),
     /* The pages (app.js's KINDS too). */
+    N_("Print PIN"),
+    N_("The PIN you type at the printers, with your user name or your badge."),
+    N_("Current PIN"),
+    N_("New PIN"),
+    N_("Again"),
+    N_("The two new PINs differ."),
+    N_("Your PIN was changed."),
     N_("Site"),
     N_("Terminals"),
     N_("Terminal"),
@@ -36,7 +43,8 @@ static const char *const page_texts[] = {
     N_("one-sided"),
     N_("Set"),
     N_("Held jobs"),
-    N_("Every user's jobs waiting at the printers; their titles are their owners' alone."),
+    N_("Every user's jobs waiting at the printers; their titles are their "
+       "owners' alone."),
     N_("web console"),
     N_("connected"),
     N_("offline"),

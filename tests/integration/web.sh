@@ -414,6 +414,44 @@ case_release_auth_web() {
 	echo "$out" | grep -q '^AUTH_FAIL code=5' || fm_die "a logged-out session logged in: $out"
 }
 
+# A print PIN from the console: the first needs only the password login,
+# a change needs the old PIN, and wrong ones lock out as at a terminal.
+case_pin() {
+	local csrf
+	login_as fmnew new-pw
+	[ "$(status fmnew -X POST -H "X-CSRF-Token: $(cat "$T/fmnew.csrf")" \
+		--data "new_pin=2468" "$URL/api/pin")" = 404 ] || fm_die "a PIN for a user the store does not know: $(curl_as fmnew -X POST -H "X-CSRF-Token: $(cat "$T/fmnew.csrf")" --data new_pin=2468 "$URL/api/pin")"
+	login_as fmcara cara-pw
+	csrf=$(cat "$T/fmcara.csrf")
+	[ "$(status fmcara -X POST --data 'new_pin=2468' "$URL/api/pin")" = 403 ] ||
+		fm_die "a PIN set without the CSRF token"
+	[ "$(status fmcara -X POST -H "X-CSRF-Token: $csrf" --data 'new_pin=12ab' "$URL/api/pin")" = 400 ] ||
+		fm_die "a PIN of letters"
+	fm_admin user show fmcara | grep -q 'PIN: *not set' || fm_die "a refused PIN was set"
+	[ "$(status fmcara -X POST -H "X-CSRF-Token: $csrf" --data 'new_pin=2468' "$URL/api/pin")" = 200 ] ||
+		fm_die "a first PIN refused"
+	fm_admin user show fmcara | grep -q 'PIN: *set' || fm_die "the first PIN not set"
+	curl_as fmcara "$URL/api/session" | grep -q '"has_pin":true' || fm_die "the session does not say has_pin"
+	[ "$(status fmcara -X POST -H "X-CSRF-Token: $csrf" --data 'new_pin=1357' "$URL/api/pin")" = 403 ] ||
+		fm_die "a PIN changed without the old one"
+	[ "$(status fmcara -X POST -H "X-CSRF-Token: $csrf" --data 'old_pin=2468&new_pin=1357' "$URL/api/pin")" = 200 ] ||
+		fm_die "a PIN change with the right old PIN refused"
+	local i
+	for i in 1 2; do
+		[ "$(status fmcara -X POST -H "X-CSRF-Token: $csrf" --data 'old_pin=0000&new_pin=9999' "$URL/api/pin")" = 403 ] ||
+			fm_die "wrong old PIN $i"
+	done
+	# Three failures with the one above: fmcara is locked out, the
+	# right PIN too.
+	[ "$(status fmcara -X POST -H "X-CSRF-Token: $csrf" --data 'old_pin=1357&new_pin=9999' "$URL/api/pin")" = 429 ] ||
+		fm_die "wrong PINs did not lock out"
+	fm_admin auth unlock --user fmcara >/dev/null || fm_die "unlock"
+	fm_admin auth unlock --terminal "web 127.0.0.1" >/dev/null || fm_die "unlock the address"
+	grep -q '1357\|2468' "$T/log/webd.log" && fm_die "a PIN in the log"
+	true
+}
+fm_needs pin release_api
+
 # A phone opens the printer's QR address, logs in and prints.
 case_browser_phone() {
 	local before

@@ -124,6 +124,7 @@ function show(view) {
   notice("");
   if (view === "jobs") loadJobs();
   if (view === "balance") {
+    showPinForm();
     loadBalance();
     loadHistory();
     loadBadges();
@@ -608,6 +609,30 @@ async function loadReport(ev) {
   drawChart(res.data.rows);
 }
 
+// --- staff: the print PIN -----------------------------------------
+
+function showPinForm() {
+  $("pin-old-box").hidden = !(state.session && state.session.has_pin);
+}
+
+async function changePin(ev) {
+  ev.preventDefault();
+  const fresh = $("pin-new").value;
+  if (fresh !== $("pin-again").value) {
+    notice(t("The two new PINs differ."));
+    return;
+  }
+  const res = await api("POST", "/api/pin", { old_pin: $("pin-old").value, new_pin: fresh });
+  for (const id of ["pin-old", "pin-new", "pin-again"]) $(id).value = "";
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  state.session.has_pin = true;
+  showPinForm();
+  notice(t("Your PIN was changed."), "success");
+}
+
 // --- admins: the site ---------------------------------------------
 
 async function fillRows(path, tbodyId, key, cells) {
@@ -728,6 +753,7 @@ async function start() {
   $("report-form").addEventListener("submit", loadReport);
   $("department-form").addEventListener("submit", addDepartment);
   $("price-form").addEventListener("submit", setPrice);
+  $("pin-form").addEventListener("submit", changePin);
   $("report-by").addEventListener("change", updateDownloads);
   window.addEventListener("hashchange", () => {
     if (state.session) route();
