@@ -205,6 +205,11 @@ test_encode_refuses_bad_messages(void)
 	ASSERT_UINT_EQ(fm_proto_encode(&m, buf, sizeof(buf)), 0);
 	fm_proto_init(&m, FM_MSG_AUTH_BADGE); /* empty uid */
 	ASSERT_UINT_EQ(fm_proto_encode(&m, buf, sizeof(buf)), 0);
+	fm_proto_init(&m, FM_MSG_AUTH_WEB); /* a session id, no printer */
+	strcpy(m.secret, "00ff");
+	ASSERT_UINT_EQ(fm_proto_encode(&m, buf, sizeof(buf)), 0);
+	strcpy(m.printer, "mfp1");
+	ASSERT_TRUE(fm_proto_encode(&m, buf, sizeof(buf)) > 0);
 	fm_proto_init(&m, FM_MSG_HELLO);
 	m.version = 1;
 	ASSERT_UINT_EQ(fm_proto_encode(&m, buf, 5), 0); /* does not fit */
