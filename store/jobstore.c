@@ -526,3 +526,29 @@ fm_jobstore_file_is_owned(
 	           &one, FM_ARG_TEXT(spool_file),
 	           FM_ARG_TEXT(owner)) == FM_SQL_FOUND;
 }
+
+#define C(kind, member) FM_COL_##kind(struct fm_jobstore_unprinted, member)
+static const struct fm_sql_col unprinted_cols[] = {
+    C(INT, jobs), C(INT, pages), C(INT, uncounted), FM_COL_END};
+#undef C
+
+bool
+fm_jobstore_unprinted(fm_store_t *store, const char *state, int64_t from,
+    int64_t to, struct fm_jobstore_unprinted *out)
+{
+	memset(out, 0, sizeof(*out));
+	/* The pages a job would have printed: its counted pages times its
+	 * copies; a job whose pages were never known is counted apart. */
+	return fm_sql_get(store,
+	           "SELECT count(*),"
+	           " coalesce(sum(CASE WHEN p >= 0 THEN p * copies END), 0),"
+	           " coalesce(sum(p < 0), 0) FROM ("
+	           "  SELECT j.copies AS copies,"
+	           "  (SELECT CASE WHEN count(*) = count(d.pages)"
+	           "   THEN coalesce(sum(d.pages), 0) ELSE -1 END"
+	           "   FROM documents d WHERE d.job_id = j.id) AS p"
+	           "  FROM jobs j WHERE j.state = ?1"
+	           "  AND j.ended_at >= ?2 AND j.ended_at < ?3)",
+	           unprinted_cols, out, FM_ARG_TEXT(state), FM_ARG_INT(from),
+	           FM_ARG_INT(to)) == FM_SQL_FOUND;
+}

@@ -174,4 +174,18 @@ bool fm_jobstore_events(fm_store_t *store, int64_t job_id,
     bool (*fn)(int64_t at, const char *event, const char *detail, void *arg),
     void *arg);
 
+/* Jobs that ended without printing, and the pages they would have. */
+struct fm_jobstore_unprinted {
+	int64_t jobs;
+	int64_t pages;     /* counted pages times copies */
+	int64_t uncounted; /* jobs whose pages were never known */
+};
+
+/*
+ * 'fm_jobstore_unprinted()' - the jobs that ended in state ("expired",
+ * "deleted") within [from, to), into *out.  False on a store error.
+ */
+bool fm_jobstore_unprinted(fm_store_t *store, const char *state, int64_t from,
+    int64_t to, struct fm_jobstore_unprinted *out);
+
 #endif

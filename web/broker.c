@@ -26,6 +26,7 @@
 #include "quota/accounts.h"
 #include "quota/depts.h"
 #include "quota/export.h"
+#include "quota/ledger.h"
 #include "quota/period.h"
 #include "quota/policy.h"
 #include "quota/price.h"
@@ -1668,6 +1669,157 @@ op_export(struct call *c)
 		c->a->filename[0] = '\0';
 }
 
+/* --- finance: the year's months, pages saved, closing ---------------- */
+
+/* Days closed: their exports never change (followme-admin period close). */
+static void
+write_closed(struct call *c)
+{
+	char through[32];
+
+	if (!fm_policy_get(
+	        c->b->store, "closed_through", through, sizeof(through)))
+		through[0] = '\0';
+	fm_json_key_string(c->body, "closed_through", through);
+}
+
+static bool
+write_unprinted(struct call *c, const char *key, const char *state,
+    int64_t from, int64_t to)
+{
+	struct fm_jobstore_unprinted u;
+
+	if (!fm_jobstore_unprinted(c->b->store, state, from, to, &u))
+		return false;
+	fprintf(c->body, "\"%s\":{", key);
+	fm_json_key_int(c->body, "jobs", u.jobs);
+	fprintf(c->body, ",");
+	fm_json_key_int(c->body, "pages", u.pages);
+	fprintf(c->body, ",");
+	fm_json_key_int(c->body, "uncounted", u.uncounted);
+	fprintf(c->body, "}");
+	return true;
+}
+
+/*
+ * A year month by month (jobs, impressions, sheets, cost: the department
+ * export's totals), the pages its expired and deleted jobs did not print,
+ * and what is closed.
+ */
+static bool
+write_trend(struct call *c)
+{
+	const char *year = c->list_arg;
+	char date[16], amount[FM_MONEY_STRMAX], *rows = NULL;
+	int64_t start, next = 0, first = 0;
+	size_t len = 0;
+	FILE *sink;
+	bool ok = true;
+
+	if ((sink = open_memstream(&rows, &len)) == NULL)
+		return false;
+	fprintf(c->body, "{\"months\":[");
+	for (int m = 1; m <= 12 && ok; m++) {
+		struct fm_export_totals t = {0};
+
+		snprintf(date, sizeof(date), "%.4s-%02d-01", year, m);
+		ok = fm_period_parse_date(date, strlen(date), &start);
+		if (m < 12)
+			snprintf(
+			    date, sizeof(date), "%.4s-%02d-01", year, m + 1);
+		else
+			snprintf(
+			    date, sizeof(date), "%04d-01-01", atoi(year) + 1);
+		ok = ok && fm_period_parse_date(date, strlen(date), &next);
+		if (m == 1)
+			first = start;
+		/* Only the totals are wanted: the rows go to a sink. */
+		ok = ok &&
+		    fm_export_write(c->b->store, FM_EXPORT_BY_DEPARTMENT, start,
+		        next, "", "", FM_EXPORT_JSON, sink, &t);
+		rewind(sink);
+		fprintf(c->body, "%s{", m > 1 ? "," : "");
+		fm_json_key_int(c->body, "month", m);
+		fprintf(c->body, ",");
+		fm_json_key_int(c->body, "jobs", t.jobs);
+		fprintf(c->body, ",");
+		fm_json_key_int(c->body, "impressions", t.impressions);
+		fprintf(c->body, ",");
+		fm_json_key_int(c->body, "sheets", t.sheets);
+		fprintf(c->body, ",");
+		/* A number for the chart, as the export writes it. */
+		fm_json_key_string(c->body, "cost",
+		    fm_money_format(t.cost, amount, sizeof(amount)));
+		fprintf(c->body, "}");
+	}
+	fclose(sink);
+	free(rows);
+	fprintf(c->body, "],\"saved\":{");
+	ok = ok && write_unprinted(c, "expired", "expired", first, next);
+	fprintf(c->body, ",");
+	ok = ok && write_unprinted(c, "deleted", "deleted", first, next);
+	fprintf(c->body, "},");
+	write_closed(c);
+	fprintf(c->body, "}\n");
+	return ok;
+}
+
+static void
+op_finance_trend(struct call *c)
+{
+	const char *year = fm_web_arg(c->r, "year");
+
+	if (!need_session(c, false) || !need_role(c, "finance"))
+		return;
+	if (year == NULL || strlen(year) != 4 ||
+	    strspn(year, "0123456789") != 4 || strcmp(year, "1970") < 0) {
+		fail(c, 400, "bad-request", N_("Which year?"));
+		return;
+	}
+	c->list_arg = (void *)year;
+	write_list(c, "", write_trend, NULL);
+}
+
+struct period_close {
+	int64_t day;
+	const char *why;
+};
+
+static bool
+apply_close(fm_store_t *store, void *arg)
+{
+	struct period_close *p = arg;
+	const char *errstr = NULL;
+
+	if (fm_ledger_close_period(store, p->day, &errstr))
+		return true;
+	p->why = N_("That period cannot be closed: only days already past, "
+	            "after those closed before.");
+	return false;
+}
+
+static void
+op_finance_close(struct call *c)
+{
+	const char *to = fm_web_arg(c->r, "to");
+	struct period_close p = {0, NULL};
+	char before[32];
+
+	if (!need_session(c, true) || !need_role(c, "finance"))
+		return;
+	if (to == NULL || !fm_period_parse_date(to, strlen(to), &p.day)) {
+		fail(c, 400, "bad-request",
+		    N_("Give the last day, YYYY-MM-DD."));
+		return;
+	}
+	if (!fm_policy_get(
+	        c->b->store, "closed_through", before, sizeof(before)))
+		before[0] = '\0';
+	audited(c,
+	    &(struct change){"period.close", "ledger", before, to, apply_close,
+	        &p, &p.why, "refused", 409});
+}
+
 /* --- dispatch -------------------------------------------------------- */
 
 static void (*const ops[FM_WEB_OP_MAX + 1])(struct call *) = {
@@ -1698,6 +1850,8 @@ static void (*const ops[FM_WEB_OP_MAX + 1])(struct call *) = {
     [FM_WEB_OP_ADMIN_TERMINALS] = op_admin_terminals,
     [FM_WEB_OP_ADMIN_JOBS] = op_admin_jobs,
     [FM_WEB_OP_PIN] = op_pin,
+    [FM_WEB_OP_FINANCE_TREND] = op_finance_trend,
+    [FM_WEB_OP_FINANCE_CLOSE] = op_finance_close,
 };
 
 void

@@ -61,9 +61,11 @@ enum fm_web_op {
 	FM_WEB_OP_ADMIN_TERMINALS,      /* terminals, connected or not */
 	FM_WEB_OP_ADMIN_JOBS,           /* held jobs of everyone: metadata */
 	FM_WEB_OP_PIN,                  /* old_pin, new_pin: my print PIN */
+	FM_WEB_OP_FINANCE_TREND,        /* year: months, pages saved */
+	FM_WEB_OP_FINANCE_CLOSE,        /* to: close every day through it */
 };
 
-#define FM_WEB_OP_MAX FM_WEB_OP_PIN
+#define FM_WEB_OP_MAX FM_WEB_OP_FINANCE_CLOSE
 
 struct fm_web_arg {
 	char name[FM_WEB_TEXTMAX];

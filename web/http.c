@@ -127,6 +127,8 @@ static const struct route {
     {"GET", "/api/admin/jobs", FM_WEB_OP_ADMIN_JOBS},
     {"GET", "/api/finance/report", FM_WEB_OP_REPORT},
     {"GET", "/api/finance/export", FM_WEB_OP_EXPORT},
+    {"GET", "/api/finance/trend", FM_WEB_OP_FINANCE_TREND},
+    {"POST", "/api/finance/close", FM_WEB_OP_FINANCE_CLOSE},
 };
 
 /* What MHD keeps for a request between its calls. */

@@ -335,13 +335,27 @@ fm_needs browser_site browser_admin
 
 # The year's report in the page; its CSV is followme-admin export's.
 case_browser_finance() {
-	browser finance fmfin fin-pw "$TODAY" "$T/download.csv" "$XSS_DEPT" ||
+	local yesterday
+	yesterday=$(date -d yesterday +%Y-%m-%d)
+	browser finance fmfin fin-pw "$TODAY" "$T/download.csv" "$XSS_DEPT" "$yesterday" ||
 		fm_die "$(tail -n 3 "$T/log/browser.log")"
 	fm_admin export --by department --from "${TODAY:0:4}-01-01" --to "$TODAY" > "$T/admin.csv" ||
 		fm_die "export"
 	cmp "$T/download.csv" "$T/admin.csv" || fm_die "the downloaded CSV differs from followme-admin export"
 	grep -q ',XSS,' "$T/admin.csv" || fm_die "no charge in the export"
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT value FROM policy WHERE key = 'closed_through'")" = "$yesterday" ] ||
+		fm_die "the period was not closed"
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM audit WHERE actor = 'fmfin' AND action = 'period.close' AND after = '$yesterday'")" -eq 1 ] ||
+		fm_die "the closing is not in the audit trail"
+	# Staff may not close; a day to come may not be closed.
+	login_as fmalice alice-pw
+	[ "$(status fmalice -X POST -H "X-CSRF-Token: $(cat "$T/fmalice.csrf")" --data "to=$yesterday" \
+		"$URL/api/finance/close")" = 403 ] || fm_die "staff closed a period"
+	login_as fmfin fin-pw
+	[ "$(status fmfin -X POST -H "X-CSRF-Token: $(cat "$T/fmfin.csrf")" --data "to=$(date -d tomorrow +%Y-%m-%d)" \
+		"$URL/api/finance/close")" = 409 ] || fm_die "a day to come was closed"
 }
+fm_needs browser_finance browser_staff browser_admin
 
 # cara_job TITLE: the id of fmcara's held job of that title.
 cara_job() {

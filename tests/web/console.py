@@ -96,8 +96,15 @@ def job_titles(d):
 
 
 def shot(d, shots, name):
+    """The whole page, not only what the window shows."""
     time.sleep(0.3)  # fonts and the chart settle
+    size = d.get_window_size()
+    height = d.execute_script("return document.documentElement.scrollHeight")
+    if height > size["height"]:
+        d.set_window_size(size["width"], min(height + 100, 4000))
+        time.sleep(0.3)
     d.save_screenshot(os.path.join(shots, name + ".png"))
+    d.set_window_size(size["width"], size["height"])
 
 
 def scenario_staff(url, shots, user, password, keep_title, delete_title):
@@ -303,9 +310,12 @@ def scenario_admin(url, shots, user, password, find, expect_login, move_to):
         d.quit()
 
 
-def scenario_finance(url, shots, user, password, day, csv_path, script_name):
+def scenario_finance(url, shots, user, password, day, csv_path, script_name,
+                     close_to):
     """Finance reads the year's report per department (a table and a
-    chart), and downloads its CSV."""
+    chart, the colour and two-sided shares, the year month by month,
+    the pages not printed), closes the days through close_to, and
+    downloads the CSV."""
     d = browser(DESKTOP)
     try:
         login(d, url, user, password)
@@ -333,6 +343,25 @@ def scenario_finance(url, shots, user, password, day, csv_path, script_name):
             " && c.width > 0;")
         if not drawn:
             raise Failed("the chart was not drawn")
+        wait_for(d, "the month by month chart", lambda d: d.execute_script(
+            "const c = document.getElementById('trend-chart');"
+            "return typeof Chart !== 'undefined' && Chart.getChart(c) !== undefined"
+            " && Chart.getChart(c).data.labels.length === 12"
+            " && Chart.getChart(c).data.datasets[0].data[new Date().getMonth()] > 0;"))
+        split = d.find_element(By.ID, "split-colour-text").text
+        if "colour" not in split or "%" not in split:
+            raise Failed("the colour share reads %r" % split)
+        saved = d.find_element(By.ID, "saved-text").text
+        if "Expired" not in saved or "Deleted: 1 job(s)" not in saved:
+            raise Failed("the pages not printed read %r" % saved)
+        d.execute_script("document.getElementById('close-to').value = arguments[0]",
+                         close_to)
+        # As the Close button does (a click may land on the chart being
+        # redrawn above it).
+        d.execute_script("document.getElementById('close-form').requestSubmit()")
+        d.switch_to.alert.accept()
+        wait_for(d, "the closing", lambda d: ("Closed through " + close_to)
+                 in d.find_element(By.ID, "closed-text").text)
         shot(d, shots, "finance-report-desktop")
         href = d.find_element(By.ID, "report-csv").get_attribute("href")
         cookies = "; ".join("%s=%s" % (c["name"], c["value"]) for c in d.get_cookies())

@@ -12,6 +12,7 @@ const state = {
   usersOffset: 0,
   usersTotal: 0,
   chart: null,
+  trendChart: null,
   fixedPrinter: null, // the printer of a release page (/release/NAME)
   printers: [], // [{name, location, state, why}]
   releaseReady: false, // the server releases from the web
@@ -584,6 +585,77 @@ function drawChart(rows) {
   });
 }
 
+function percent(part, whole) {
+  return whole > 0 ? Math.round((100 * part) / whole) : 0;
+}
+
+// The report's colour and two-sided shares, as bars and words.
+function drawSplits(rows) {
+  let mono = 0,
+    colour = 0,
+    simplex = 0,
+    duplex = 0;
+  for (const r of rows) {
+    mono += Number(r.pages_mono);
+    colour += Number(r.pages_colour);
+    simplex += Number(r.simplex_impressions || 0);
+    duplex += Number(r.duplex_impressions || 0);
+  }
+  const c = percent(colour, mono + colour);
+  $("split-colour").style.width = c + "%";
+  $("split-mono").style.width = (mono + colour > 0 ? 100 - c : 0) + "%";
+  $("split-colour-text").textContent =
+    t("colour") + " " + integer(colour) + " (" + c + " %), " + t("black and white") + " " + integer(mono);
+  const d = percent(duplex, simplex + duplex);
+  $("split-duplex").style.width = d + "%";
+  $("split-simplex").style.width = (simplex + duplex > 0 ? 100 - d : 0) + "%";
+  $("split-sides-text").textContent =
+    t("two-sided") + " " + integer(duplex) + " (" + d + " %), " + t("one-sided") + " " + integer(simplex);
+}
+
+async function loadTrend() {
+  const year = ($("report-from").value || "").slice(0, 4);
+  if (!/^[0-9]{4}$/.test(year)) return;
+  const res = await api("GET", "/api/finance/trend", { year });
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  $("trend-year").textContent = year;
+  const s = res.data.saved;
+  $("saved-text").textContent =
+    t("Expired") + ": " + integer(s.expired.jobs) + " " + t("job(s)") + ", " + integer(s.expired.pages) + " " + t("page(s)") +
+    " · " + t("Deleted") + ": " + integer(s.deleted.jobs) + " " + t("job(s)") + ", " + integer(s.deleted.pages) + " " + t("page(s)");
+  $("closed-text").textContent = res.data.closed_through
+    ? t("Closed through") + " " + res.data.closed_through
+    : t("Nothing closed yet.");
+  if (typeof Chart === "undefined") return;
+  const locale = state.language === "fr" ? "fr-FR" : "en-GB";
+  const labels = res.data.months.map((m) => new Date(Number(year), m.month - 1, 1).toLocaleString(locale, { month: "short" }));
+  if (state.trendChart) state.trendChart.destroy();
+  state.trendChart = new Chart($("trend-chart"), {
+    type: "line",
+    data: {
+      labels,
+      datasets: [{ label: t("Cost"), data: res.data.months.map((m) => Number(m.cost)), borderColor: "#0d6efd", backgroundColor: "#0d6efd" }],
+    },
+    options: { maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } } },
+  });
+}
+
+async function closePeriod(ev) {
+  ev.preventDefault();
+  const to = $("close-to").value;
+  if (!window.confirm(t("Close every day through") + " " + to + "?")) return;
+  const res = await api("POST", "/api/finance/close", { to });
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  await loadTrend();
+  notice(t("Closed through") + " " + to, "success");
+}
+
 async function loadReport(ev) {
   if (ev) ev.preventDefault();
   updateDownloads();
@@ -607,6 +679,8 @@ async function loadReport(ev) {
     rows.append(tr);
   }
   drawChart(res.data.rows);
+  drawSplits(res.data.rows);
+  await loadTrend();
 }
 
 // --- staff: the print PIN -----------------------------------------
@@ -754,6 +828,7 @@ async function start() {
   $("department-form").addEventListener("submit", addDepartment);
   $("price-form").addEventListener("submit", setPrice);
   $("pin-form").addEventListener("submit", changePin);
+  $("close-form").addEventListener("submit", closePeriod);
   $("report-by").addEventListener("change", updateDownloads);
   window.addEventListener("hashchange", () => {
     if (state.session) route();
