@@ -1504,6 +1504,93 @@ op_admin_price_set(struct call *c)
 	        &p.why, "refused", 409});
 }
 
+/*
+ * An allocation or an adjustment, with its reason, to a user's or a
+ * department's account.  The ledger's rows are MACed: the key is read
+ * for this change only and wiped after it, as followme-admin quota grant
+ * does (same account, same file); the ledger writer keeps applying the
+ * charges meanwhile, each in its own transaction under the store's lock.
+ */
+struct quota_change {
+	int64_t account_id, amount;
+	bool allocation;
+	const char *reason, *by, *key;
+	const char *why;
+};
+
+static bool
+apply_quota(fm_store_t *store, void *arg)
+{
+	struct quota_change *q = arg;
+	const char *errstr = NULL;
+	bool applied = true;
+
+	if (fm_ledger_adjust(store, q->account_id, q->amount, q->allocation,
+	        q->reason, q->by, q->key, &applied, &errstr) &&
+	    applied)
+		return true;
+	q->why = applied ? N_("That amount cannot be added to this account.")
+	                 : N_("This change was made already.");
+	return false;
+}
+
+static void
+op_admin_quota(struct call *c)
+{
+	const char *kind = fm_web_arg(c->r, "kind");
+	const char *name = fm_web_arg(c->r, "name");
+	const char *amount = fm_web_arg(c->r, "amount");
+	const char *reason = fm_web_arg(c->r, "reason");
+	const char *request = fm_web_arg(c->r, "request_id");
+	struct quota_change q = {0};
+	struct fm_account a;
+	char path[512], key[FM_WEB_TEXTMAX + 8], target[FM_WEB_TEXTMAX + 16];
+	char before[FM_MONEY_STRMAX], after[FM_MONEY_STRMAX + 8];
+	const char *errstr = NULL, *op = fm_web_arg(c->r, "as");
+	int as = one_of(op, "allocation", "adjustment");
+
+	if (!need_session(c, true) || !need_role(c, "admin"))
+		return;
+	if (kind == NULL || one_of(kind, "user", "department") < 0 ||
+	    name == NULL || as < 0 || amount == NULL || reason == NULL ||
+	    reason[0] == '\0' ||
+	    !fm_money_parse(amount, strlen(amount), as == 1, &q.amount)) {
+		fail(c, 400, "bad-request",
+		    N_("Give a user or a department, an amount (an allocation "
+		       "adds; an adjustment may take away) and a reason."));
+		return;
+	}
+	if (!fm_accounts_find(c->b->store, kind, name, &a)) {
+		fail(c, 404, "no-such-account",
+		    N_("No such user or department."));
+		return;
+	}
+	q.account_id = a.id;
+	q.allocation = as == 0;
+	q.reason = reason;
+	q.by = c->user.login;
+	/* The page sends one id per form it shows: a retry is a replay. */
+	if (request != NULL && request[0] != '\0') {
+		snprintf(key, sizeof(key), "web:%s", request);
+		q.key = key;
+	}
+	if (!fm_settings_ledger_key_path(&c->b->settings, path, sizeof(path)) ||
+	    !fm_ledger_load_key(c->b->store, path, false, &errstr)) {
+		fm_log_warn("web: the ledger key: %s", errstr ? errstr : path);
+		fail(c, 503, "unavailable",
+		    N_("The print server cannot record this now."));
+		return;
+	}
+	snprintf(target, sizeof(target), "%s %s", kind, name);
+	fm_money_format(a.balance, before, sizeof(before));
+	snprintf(after, sizeof(after), "%s%s", q.amount >= 0 ? "+" : "",
+	    fm_money_format(q.amount, path, sizeof(path)));
+	audited(c,
+	    &(struct change){as == 0 ? "quota.grant" : "quota.adjust", target,
+	        before, after, apply_quota, &q, &q.why, "refused", 409});
+	fm_ledger_set_key(c->b->store, NULL);
+}
+
 static bool
 write_terminal(const struct fm_terminal *t, void *arg)
 {
@@ -1852,6 +1939,7 @@ static void (*const ops[FM_WEB_OP_MAX + 1])(struct call *) = {
     [FM_WEB_OP_PIN] = op_pin,
     [FM_WEB_OP_FINANCE_TREND] = op_finance_trend,
     [FM_WEB_OP_FINANCE_CLOSE] = op_finance_close,
+    [FM_WEB_OP_ADMIN_QUOTA] = op_admin_quota,
 };
 
 void

@@ -63,9 +63,11 @@ enum fm_web_op {
 	FM_WEB_OP_PIN,                  /* old_pin, new_pin: my print PIN */
 	FM_WEB_OP_FINANCE_TREND,        /* year: months, pages saved */
 	FM_WEB_OP_FINANCE_CLOSE,        /* to: close every day through it */
+	FM_WEB_OP_ADMIN_QUOTA,          /* kind, name, as, amount, reason,
+	                                   request_id */
 };
 
-#define FM_WEB_OP_MAX FM_WEB_OP_FINANCE_CLOSE
+#define FM_WEB_OP_MAX FM_WEB_OP_ADMIN_QUOTA
 
 struct fm_web_arg {
 	char name[FM_WEB_TEXTMAX];

@@ -123,6 +123,7 @@ static const struct route {
     {"POST", "/api/admin/department", FM_WEB_OP_ADMIN_DEPARTMENT_ADD},
     {"GET", "/api/admin/prices", FM_WEB_OP_ADMIN_PRICES},
     {"POST", "/api/admin/price", FM_WEB_OP_ADMIN_PRICE_SET},
+    {"POST", "/api/admin/quota", FM_WEB_OP_ADMIN_QUOTA},
     {"GET", "/api/admin/terminals", FM_WEB_OP_ADMIN_TERMINALS},
     {"GET", "/api/admin/jobs", FM_WEB_OP_ADMIN_JOBS},
     {"GET", "/api/finance/report", FM_WEB_OP_REPORT},

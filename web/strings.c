@@ -20,6 +20,16 @@ static const char *const page_texts[] = {
     N_("Send a form (application/x-www-form-urlencoded)."),
     N_("Internal error."),
     /* The pages (app.js's KINDS too). */
+    N_("Quotas"),
+    N_("An allocation adds money to an account; an adjustment corrects it "
+       "either way. Both are in the ledger with their reason."),
+    N_("Account"),
+    N_("Login or code"),
+    N_("As"),
+    N_("allocation"),
+    N_("adjustment"),
+    N_("Reason"),
+    N_("Record"),
     N_("Colour and black and white"),
     N_("One-sided and two-sided"),
     N_("Pages not printed"),

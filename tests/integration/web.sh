@@ -320,6 +320,26 @@ case_browser_site() {
 	wait
 	fm_admin dept list | grep -q '^LAB .*Labo <i>Pasteur</i>' || fm_die "department not added: $(fm_admin dept list)"
 	fm_admin price show | grep -q 'A3 .*colour.*duplex.*0.12' || fm_die "price not set: $(fm_admin price show)"
+	fm_admin balance department LAB | grep -q '25.00' || fm_die "allocation not made: $(fm_admin balance department LAB)"
+	fm_admin ledger verify | grep -q "Ledger OK" || fm_die "the ledger does not verify after the allocation"
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM audit WHERE actor = 'fmbob' AND action = 'quota.grant' AND target = 'department LAB'")" -eq 1 ] ||
+		fm_die "the allocation is not in the audit trail"
+	# A retried submission is a replay; an adjustment needs its reason.
+	login_as fmbob bob-pw
+	local i code
+	for i in 1 2; do
+		code=$(status fmbob -X POST -H "X-CSRF-Token: $(cat "$T/fmbob.csrf")" \
+			--data 'kind=user&name=fmcara&as=allocation&amount=2.00&reason=bonus&request_id=r1' "$URL/api/admin/quota")
+		[ "$code" = "$([ "$i" = 1 ] && echo 200 || echo 409)" ] || fm_die "quota request $i: HTTP $code"
+	done
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM ledger WHERE kind = 'allocation' AND reason = 'bonus'")" -eq 1 ] ||
+		fm_die "a retried allocation was made twice"
+	[ "$(status fmbob -X POST -H "X-CSRF-Token: $(cat "$T/fmbob.csrf")" \
+		--data 'kind=user&name=fmcara&as=adjustment&amount=-1.00&reason=' "$URL/api/admin/quota")" = 400 ] ||
+		fm_die "an adjustment without a reason"
+	[ "$(status fmbob -X POST -H "X-CSRF-Token: $(cat "$T/fmbob.csrf")" \
+		--data 'kind=user&name=fmcara&as=allocation&amount=-1.00&reason=x' "$URL/api/admin/quota")" = 400 ] ||
+		fm_die "a negative allocation"
 	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM audit WHERE actor = 'fmbob' AND action IN ('dept.add', 'price.set')")" -eq 2 ] ||
 		fm_die "the audit trail lacks the department or the price"
 	# Staff may not.
@@ -327,6 +347,9 @@ case_browser_site() {
 	[ "$(status fmalice -X POST -H "X-CSRF-Token: $(cat "$T/fmalice.csrf")" \
 		--data 'code=HACK&name=x' "$URL/api/admin/department")" = 403 ] || fm_die "staff added a department"
 	[ "$(status fmalice "$URL/api/admin/jobs")" = 403 ] || fm_die "staff listed everyone's jobs"
+	[ "$(status fmalice -X POST -H "X-CSRF-Token: $(cat "$T/fmalice.csrf")" \
+		--data 'kind=user&name=fmalice&as=allocation&amount=100&reason=me' "$URL/api/admin/quota")" = 403 ] ||
+		fm_die "staff gave themselves money"
 	[ "$(status fmalice -X POST -H "X-CSRF-Token: $(cat "$T/fmalice.csrf")" \
 		--data 'media=A4&colour=mono&sides=simplex&amount=0.00' "$URL/api/admin/price")" = 403 ] ||
 		fm_die "staff set a price"

@@ -237,6 +237,13 @@ def scenario_site(url, shots, user, password, terminal, marker, code, name,
         d.find_element(By.CSS_SELECTOR, "#price-form button").click()
         wait_for(d, "the new price",
                  lambda d: any("0.12" in r for r in texts(d, "#prices-rows tr")))
+        d.find_element(By.CSS_SELECTOR, "#quota-kind option[value=department]").click()
+        d.find_element(By.ID, "quota-name").send_keys(code)
+        d.find_element(By.ID, "quota-amount").send_keys("25.00")
+        d.find_element(By.ID, "quota-reason").send_keys("Dotation de décembre")
+        d.find_element(By.ID, "quota-submit").click()
+        wait_for(d, "the department's new balance", lambda d: any(
+            r.startswith(code) and "25.00" in r for r in texts(d, "#departments-rows tr")))
         no_alert(d)
         shot(d, shots, "admin-site-desktop")
         open(marker, "w").close()
@@ -252,6 +259,9 @@ def scenario_site(url, shots, user, password, terminal, marker, code, name,
         visible(d, "view-site")
         wait_for(d, "the terminals", lambda d: terminal_state(d, terminal) is not None)
         shot(d, shots, "admin-site-phone")
+        width = d.execute_script("return document.documentElement.scrollWidth")
+        if width > d.execute_script("return window.innerWidth"):
+            raise Failed("an admin's page is %d pixels wide, wider than the phone" % width)
     finally:
         d.quit()
 

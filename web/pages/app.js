@@ -119,7 +119,10 @@ function show(view) {
   for (const v of views) $("view-" + v).hidden = v !== view;
   for (const a of document.querySelectorAll("#tabs .nav-link")) {
     a.classList.toggle("active", a.dataset.view === view);
-    if (a.dataset.view === view) a.setAttribute("aria-current", "page");
+    if (a.dataset.view === view) {
+      a.setAttribute("aria-current", "page");
+      a.scrollIntoView({ block: "nearest", inline: "nearest" });
+    }
     else a.removeAttribute("aria-current");
   }
   notice("");
@@ -783,6 +786,37 @@ async function setPrice(ev) {
   notice(t("Saved."), "success");
 }
 
+// One id per quota form shown: the server makes a retry of the same
+// submission a replay, not a second allocation.
+function newRequestId() {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+}
+
+async function recordQuota(ev) {
+  ev.preventDefault();
+  const button = $("quota-submit");
+  button.disabled = true;
+  const res = await api("POST", "/api/admin/quota", {
+    kind: $("quota-kind").value,
+    name: $("quota-name").value,
+    as: $("quota-as").value,
+    amount: $("quota-amount").value.replace(",", "."),
+    reason: $("quota-reason").value,
+    request_id: state.quotaRequest,
+  });
+  button.disabled = false;
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  state.quotaRequest = newRequestId();
+  for (const id of ["quota-name", "quota-amount", "quota-reason"]) $(id).value = "";
+  await loadSite();
+  notice(t("Saved."), "success");
+}
+
 // --- start ---------------------------------------------------------
 
 async function chooseLanguage() {
@@ -829,6 +863,8 @@ async function start() {
   $("price-form").addEventListener("submit", setPrice);
   $("pin-form").addEventListener("submit", changePin);
   $("close-form").addEventListener("submit", closePeriod);
+  $("quota-form").addEventListener("submit", recordQuota);
+  state.quotaRequest = newRequestId();
   $("report-by").addEventListener("change", updateDownloads);
   window.addEventListener("hashchange", () => {
     if (state.session) route();
