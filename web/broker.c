@@ -1797,7 +1797,7 @@ static bool
 write_trend(struct call *c)
 {
 	const char *year = c->list_arg;
-	char date[16], amount[FM_MONEY_STRMAX], *rows = NULL;
+	char date[32], amount[FM_MONEY_STRMAX], *rows = NULL;
 	int64_t start, next = 0, first = 0;
 	size_t len = 0;
 	FILE *sink;
