@@ -221,7 +221,7 @@ case_in_french() {
 	LANG=fr_FR.UTF-8 expect_rc 1 printer qr lobby
 	expect_err "existe déjà"
 	LANG=fr_FR.UTF-8 expect_rc 0 printer qr lobby --force
-	grep -q "étiquette" "$T/out" || fm_die "not in French: $(cat "$T/out")"
+	grep -q "Étiquette de l’imprimante lobby écrite" "$T/out" || fm_die "not in French: $(cat "$T/out")"
 }
 fm_needs in_french setup
 
