@@ -123,9 +123,13 @@ read_printer(struct fm_admin *admin, const char *name, struct fm_printer *p)
 	close(fds[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != FM_ADMIN_OK)
-		return WIFEXITED(status) ? WEXITSTATUS(status) : FM_ADMIN_FAIL;
-	if (got != sizeof(*p))
+	/* A child killed, or stopped before running this code, said
+	 * nothing: say it here. */
+	if (WIFEXITED(status) && WEXITSTATUS(status) != FM_ADMIN_OK &&
+	    WEXITSTATUS(status) != FM_CHILD_SETUP_FAILED)
+		return WEXITSTATUS(status);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != FM_ADMIN_OK ||
+	    got != sizeof(*p))
 		return fm_admin_fail("cannot read printer %s", name);
 	p->name[sizeof(p->name) - 1] = '\0';
 	p->location[sizeof(p->location) - 1] = '\0';
