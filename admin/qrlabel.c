@@ -206,9 +206,9 @@ put_text(FILE *f, const char *text, size_t len)
 /*
  * One line of text, centred, in font size at most max, shrunk so that
  * its estimated width (em per cell) fits the label's width; *y is where
- * the line's top is, moved below it.
+ * the line's top is, moved below it.  Returns the size used.
  */
-static void
+static double
 put_line(FILE *f, const char *id, const char *text, int label_width, double max,
     double em, const char *weight, double *y)
 {
@@ -226,6 +226,7 @@ put_line(FILE *f, const char *id, const char *text, int label_width, double max,
 	fputs("</text>\n", f);
 	/* Room for the descenders, and a gap before the next line. */
 	*y += size * 0.45;
+	return size;
 }
 
 /* The dark modules as one path, a rectangle per horizontal run: a few
@@ -258,8 +259,8 @@ fm_qrlabel_svg(const char *name, const char *location, const char *url,
 	size_t body_len = 0, doc_len = 0;
 	QRcode *qr = NULL;
 	FILE *f = NULL;
+	double y, url_max;
 	int width;
-	double y;
 
 	if (name == NULL || location == NULL || url == NULL || len == NULL) {
 		*errstr = N_("invalid argument");
@@ -291,10 +292,17 @@ fm_qrlabel_svg(const char *name, const char *location, const char *url,
 	    "fill=\"#000\">\n",
 	    FONTS);
 	put_line(f, "name", name, width, width * 0.11, 0.62, "bold", &y);
-	if (location[0] != '\0')
-		put_line(f, "location", location, width, width * 0.065, 0.56,
-		    NULL, &y);
-	put_line(f, "url", url, width, width * 0.04, 0.56, NULL, &y);
+	/* The address is the least of the three lines: never larger than
+	 * a long location shrunk to fit. */
+	url_max = width * 0.04;
+	if (location[0] != '\0') {
+		double size = put_line(f, "location", location, width,
+		    width * 0.065, 0.56, NULL, &y);
+
+		if (url_max > size * 0.8)
+			url_max = size * 0.8;
+	}
+	put_line(f, "url", url, width, url_max, 0.56, NULL, &y);
 	fputs("</g>\n", f);
 	if (fclose(f) != 0) {
 		f = NULL;

@@ -88,8 +88,10 @@ case_decodes() {
 	# A name keeps its case and its dots; no location, no location line.
 	expect_rc 0 printer qr Hall-2.b
 	expect_decoded "$LABELS/Hall-2.b.svg" "https://print.example.org/release/Hall-2.b"
-	mkdir -p "$T/png"
-	rsvg-convert -w 600 -b white -o "$T/png/lobby.png" "$LABELS/lobby.svg"
+	# For people to look at, beside the console's screenshots.
+	mkdir -p "$FM_BUILD/screenshots/labels"
+	cp "$LABELS/lobby.svg" "$FM_BUILD/screenshots/labels/lobby.svg"
+	rsvg-convert -w 600 -b white -o "$FM_BUILD/screenshots/labels/lobby.png" "$LABELS/lobby.svg"
 }
 fm_needs decodes setup
 
