@@ -7,6 +7,7 @@ libmicrohttpd-dev libjs-bootstrap5 libjs-chart.js chromium chromium-driver
 python3-selenium
 libclang-rt-14-dev libcups2-dev libnfc-dev libnfc-bin libpam0g-dev
 libsqlite3-dev sqlite3 libmbedtls-dev libqpdf-dev qpdf zlib1g-dev libinih-dev
+libqrencode-dev zbar-tools librsvg2-bin
 libncurses-dev cups cups-daemon cups-client cups-core-drivers cups-filters
 cups-ipp-utils dbus libpam-wrapper pamtester ghostscript openssl tmux python3 bc
 gettext
