@@ -483,3 +483,12 @@ fm_users_check_pin(
 	fm_wipe(stored, sizeof(stored));
 	return ok;
 }
+
+bool
+fm_users_clear_pin(fm_store_t *store, const char *login)
+{
+	return store != NULL && login != NULL &&
+	    fm_sql_exec(store, "UPDATE users SET pin = NULL WHERE login = ?1",
+	        FM_ARG_TEXT(login)) &&
+	    fm_sql_changes(store) == 1;
+}

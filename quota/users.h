@@ -119,6 +119,10 @@ bool fm_users_pin_is_valid(const char *pin, size_t len);
 bool fm_users_set_pin(fm_store_t *store, const char *login, const char *pin,
     size_t len, const char **errstr);
 
+/* 'fm_users_clear_pin()' - login has no PIN any more (an admin's reset:
+ * they set a new one from the web console); false if no such user. */
+bool fm_users_clear_pin(fm_store_t *store, const char *login);
+
 /*
  * 'fm_users_check_pin()' - does pin (len bytes) match login's stored PIN?
  * False for an unknown user, a user without a PIN, a disabled user or a

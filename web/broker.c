@@ -1143,6 +1143,8 @@ struct user_change {
 	int enabled;            /* -1: not this */
 	bool unlock;
 	const char *why; /* static, when the change is refused */
+	bool clear_pin;
+	const char *badge; /* a fingerprint to unlink, or NULL */
 };
 
 static bool
@@ -1153,6 +1155,12 @@ apply_user_change(fm_store_t *store, void *arg)
 
 	if (ch->unlock)
 		return fm_authlog_clear(store, FM_AUTHLOG_USER, ch->login) >= 0;
+	if (ch->clear_pin)
+		return fm_users_clear_pin(store, ch->login);
+	if (ch->badge != NULL) {
+		ch->why = N_("No such badge is this user's.");
+		return fm_badges_remove_own(store, ch->login, ch->badge);
+	}
 	if (ch->enabled >= 0) {
 		if (!fm_users_set_enabled(store, ch->login, ch->enabled == 1)) {
 			ch->why = N_("No such user.");
@@ -1229,11 +1237,25 @@ op_admin_user_set(struct call *c)
 	const char *login = fm_web_arg(c->r, "login");
 	const char *enabled = fm_web_arg(c->r, "enabled");
 	const char *dept = fm_web_arg(c->r, "department");
-	struct user_change ch = {login, dept, -1, false, NULL};
+	const char *pin = fm_web_arg(c->r, "pin");
+	struct user_change ch = {login, dept, -1, false, NULL, false, NULL};
 	struct fm_user u;
 
 	if (!need_session(c, true) || !need_role(c, "admin"))
 		return;
+	if (login != NULL && pin != NULL && enabled == NULL && dept == NULL) {
+		if (strcmp(pin, "clear") != 0 ||
+		    !fm_users_get(c->b->store, login, &u)) {
+			fail(c, 404, "no-such-user", N_("No such user."));
+			return;
+		}
+		/* The user sets a new one from the console (their password
+		 * login is proof enough for a first PIN). */
+		ch.clear_pin = true;
+		admin_change(c, &ch, "user.pin_reset",
+		    u.has_pin ? "set" : "not set", "not set");
+		return;
+	}
 	if (login == NULL || (enabled == NULL) == (dept == NULL) ||
 	    (enabled && strcmp(enabled, "yes") != 0 &&
 	        strcmp(enabled, "no") != 0)) {
@@ -1260,7 +1282,7 @@ static void
 op_admin_unlock(struct call *c)
 {
 	const char *login = fm_web_arg(c->r, "login");
-	struct user_change ch = {login, NULL, -1, true, NULL};
+	struct user_change ch = {login, NULL, -1, true, NULL, false, NULL};
 
 	if (!need_session(c, true) || !need_role(c, "admin"))
 		return;
@@ -1324,6 +1346,82 @@ op_admin_audit(struct call *c)
 	}
 	c->list_arg = &offset;
 	write_list(c, "{\"entries\":[", list_audit, "]}\n");
+}
+
+/* --- admins: a user's badges, the ledger ----------------------------- */
+
+static bool
+list_user_badges(struct call *c)
+{
+	struct line_list l = {c, 0};
+
+	return fm_badges_list(c->b->store, c->list_arg, write_badge, &l);
+}
+
+static void
+op_admin_badges(struct call *c)
+{
+	const char *login = fm_web_arg(c->r, "login");
+
+	if (!need_session(c, false) || !need_role(c, "admin"))
+		return;
+	if (login == NULL || login[0] == '\0') {
+		fail(c, 400, "bad-request", N_("Which user?"));
+		return;
+	}
+	c->list_arg = (void *)login;
+	write_list(c, "{\"badges\":[", list_user_badges, "]}\n");
+}
+
+static void
+op_admin_badge_remove(struct call *c)
+{
+	const char *login = fm_web_arg(c->r, "login");
+	const char *fp = fm_web_arg(c->r, "fingerprint");
+	struct user_change ch = {login, NULL, -1, false, NULL, false, fp};
+
+	if (!need_session(c, true) || !need_role(c, "admin"))
+		return;
+	if (login == NULL || fp == NULL) {
+		fail(c, 400, "bad-request", N_("Which user and badge?"));
+		return;
+	}
+	audited(c,
+	    &(struct change){"badge.remove", login, fp, "", apply_user_change,
+	        &ch, &ch.why, "no-such-badge", 404});
+}
+
+/*
+ * followme-admin ledger verify's check, for the admins' page: every
+ * row's MAC and link, the chain's head, every account's balance.  It
+ * reads the whole ledger (seconds on millions of rows) and needs the
+ * ledger key, read for this request only.
+ */
+static void
+op_admin_ledger_verify(struct call *c)
+{
+	char path[512], report[2048];
+	const char *errstr = NULL;
+	int64_t rows = 0;
+	bool ok;
+
+	if (!need_session(c, false) || !need_role(c, "admin"))
+		return;
+	if (!fm_settings_ledger_key_path(&c->b->settings, path, sizeof(path)) ||
+	    !fm_ledger_load_key(c->b->store, path, false, &errstr)) {
+		fm_log_warn("web: the ledger key: %s", errstr ? errstr : path);
+		fail(c, 503, "unavailable",
+		    N_("The print server cannot check the ledger now."));
+		return;
+	}
+	ok = fm_ledger_verify(c->b->store, &rows, report, sizeof(report));
+	fm_ledger_set_key(c->b->store, NULL);
+	c->a->status = 200;
+	fprintf(c->body, "{\"ok\":%s,", ok ? "true" : "false");
+	fm_json_key_int(c->body, "rows", rows);
+	fprintf(c->body, ",");
+	fm_json_key_string(c->body, "problems", ok ? "" : report);
+	fprintf(c->body, "}\n");
 }
 
 /* --- admins: departments, prices, terminals, held jobs --------------- */
@@ -1940,6 +2038,9 @@ static void (*const ops[FM_WEB_OP_MAX + 1])(struct call *) = {
     [FM_WEB_OP_FINANCE_TREND] = op_finance_trend,
     [FM_WEB_OP_FINANCE_CLOSE] = op_finance_close,
     [FM_WEB_OP_ADMIN_QUOTA] = op_admin_quota,
+    [FM_WEB_OP_ADMIN_BADGES] = op_admin_badges,
+    [FM_WEB_OP_ADMIN_BADGE_REMOVE] = op_admin_badge_remove,
+    [FM_WEB_OP_ADMIN_LEDGER_VERIFY] = op_admin_ledger_verify,
 };
 
 void

@@ -65,9 +65,12 @@ enum fm_web_op {
 	FM_WEB_OP_FINANCE_CLOSE,        /* to: close every day through it */
 	FM_WEB_OP_ADMIN_QUOTA,          /* kind, name, as, amount, reason,
 	                                   request_id */
+	FM_WEB_OP_ADMIN_BADGES,         /* login: that user's badges */
+	FM_WEB_OP_ADMIN_BADGE_REMOVE,   /* login, fingerprint */
+	FM_WEB_OP_ADMIN_LEDGER_VERIFY,  /* followme-admin ledger verify */
 };
 
-#define FM_WEB_OP_MAX FM_WEB_OP_ADMIN_QUOTA
+#define FM_WEB_OP_MAX FM_WEB_OP_ADMIN_LEDGER_VERIFY
 
 struct fm_web_arg {
 	char name[FM_WEB_TEXTMAX];

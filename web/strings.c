@@ -20,6 +20,19 @@ static const char *const page_texts[] = {
     N_("Send a form (application/x-www-form-urlencoded)."),
     N_("Internal error."),
     /* The pages (app.js's KINDS too). */
+    N_("Reset PIN"),
+    N_("Reset the PIN of"),
+    N_("Badges of"),
+    N_("No badge."),
+    N_("Unlink this badge?"),
+    N_("Checking…"),
+    N_("Ledger OK"),
+    N_("rows checked."),
+    N_("The ledger does not verify"),
+    N_("Ledger"),
+    N_("Every charge, refund and allocation is a row chained to the one before "
+       "by a keyed MAC. The check reads them all."),
+    N_("Verify now"),
     N_("Quotas"),
     N_("An allocation adds money to an account; an adjustment corrects it "
        "either way. Both are in the ledger with their reason."),

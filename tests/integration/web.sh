@@ -342,8 +342,28 @@ case_browser_site() {
 		fm_die "a negative allocation"
 	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM audit WHERE actor = 'fmbob' AND action IN ('dept.add', 'price.set')")" -eq 2 ] ||
 		fm_die "the audit trail lacks the department or the price"
+	# A user's PIN reset and a badge of theirs unlinked, audited.
+	echo 4321 | fm_admin user set-pin fmfin >/dev/null || fm_die "set-pin"
+	fm_admin badge add fmfin 0E0F1011 --label "spare card" >/dev/null || fm_die "badge add"
+	local fp
+	fp=$(curl_as fmbob "$URL/api/admin/badges?login=fmfin" |
+		python3 -c 'import json,sys; b=json.load(sys.stdin)["badges"]; print(b[0]["fingerprint"] if len(b) == 1 and b[0]["label"] == "spare card" else "")')
+	[ -n "$fp" ] || fm_die "fmfin's badge not listed: $(curl_as fmbob "$URL/api/admin/badges?login=fmfin")"
+	[ "$(status fmbob -X POST -H "X-CSRF-Token: $(cat "$T/fmbob.csrf")" \
+		--data "login=fmfin&fingerprint=$fp" "$URL/api/admin/badges/remove")" = 200 ] || fm_die "badge unlink refused"
+	fm_admin badge list fmfin | grep -q 'spare card' && fm_die "the badge unlinked is still fmfin's"
+	[ "$(status fmbob -X POST -H "X-CSRF-Token: $(cat "$T/fmbob.csrf")" \
+		--data "login=fmfin&pin=clear" "$URL/api/admin/user")" = 200 ] || fm_die "PIN reset refused"
+	fm_admin user show fmfin | grep -q 'PIN: *not set' || fm_die "the PIN was not reset"
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM audit WHERE actor = 'fmbob' AND target = 'fmfin' AND action IN ('badge.remove', 'user.pin_reset')")" -eq 2 ] ||
+		fm_die "the badge and the PIN reset are not in the audit trail"
+	curl_as fmbob "$URL/api/admin/ledger" | grep -q '"ok":true' || fm_die "ledger verify: $(curl_as fmbob "$URL/api/admin/ledger")"
 	# Staff may not.
 	login_as fmalice alice-pw
+	[ "$(status fmalice "$URL/api/admin/ledger")" = 403 ] || fm_die "staff verified the ledger"
+	[ "$(status fmalice "$URL/api/admin/badges?login=fmfin")" = 403 ] || fm_die "staff listed another's badges"
+	[ "$(status fmalice -X POST -H "X-CSRF-Token: $(cat "$T/fmalice.csrf")" \
+		--data 'login=fmfin&pin=clear' "$URL/api/admin/user")" = 403 ] || fm_die "staff reset a PIN"
 	[ "$(status fmalice -X POST -H "X-CSRF-Token: $(cat "$T/fmalice.csrf")" \
 		--data 'code=HACK&name=x' "$URL/api/admin/department")" = 403 ] || fm_die "staff added a department"
 	[ "$(status fmalice "$URL/api/admin/jobs")" = 403 ] || fm_die "staff listed everyone's jobs"

@@ -83,6 +83,13 @@ def login(d, url, user, password, path="/"):
     no_alert(d)
 
 
+def press(d, element):
+    """Clicks element as a person would after scrolling to it (the page
+    may move under a plain click while a notice appears)."""
+    d.execute_script("arguments[0].scrollIntoView({block: 'center'});"
+                     " arguments[0].click();", element)
+
+
 def texts(d, selector):
     """The text of every element selector finds, read in one go (the page
     may redraw a list between two reads)."""
@@ -244,6 +251,9 @@ def scenario_site(url, shots, user, password, terminal, marker, code, name,
         d.find_element(By.ID, "quota-submit").click()
         wait_for(d, "the department's new balance", lambda d: any(
             r.startswith(code) and "25.00" in r for r in texts(d, "#departments-rows tr")))
+        press(d, d.find_element(By.ID, "ledger-verify"))
+        wait_for(d, "the ledger's check", lambda d: d.find_element(
+            By.ID, "ledger-result").text.startswith("Ledger OK"))
         no_alert(d)
         shot(d, shots, "admin-site-desktop")
         open(marker, "w").close()

@@ -487,6 +487,10 @@ async function loadUsers() {
         if (code !== null) changeUser({ login: u.login, department: code.trim() });
       }),
       actionButton(t("Unlock"), "user-unlock", () => unlockUser(u.login)),
+      actionButton(t("Reset PIN"), "user-pin", () => {
+        if (window.confirm(t("Reset the PIN of") + " " + u.login + "?")) changeUser({ login: u.login, pin: "clear" });
+      }),
+      actionButton(t("Badges"), "user-badges", () => loadUserBadges(u.login)),
     );
     tr.append(actions);
     rows.append(tr);
@@ -710,6 +714,54 @@ async function changePin(ev) {
   notice(t("Your PIN was changed."), "success");
 }
 
+async function loadUserBadges(login) {
+  const res = await api("GET", "/api/admin/badges", { login });
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  $("user-badges").hidden = false;
+  $("user-badges-who").textContent = login;
+  const list = $("user-badges-list");
+  list.replaceChildren();
+  for (const b of res.data.badges) {
+    const li = document.createElement("li");
+    li.className = "list-group-item d-flex justify-content-between align-items-center user-badge-item";
+    const text = document.createElement("span");
+    text.textContent = (b.label || t("Badge")) + " · " + b.fingerprint + " · " + b.added;
+    li.append(text, actionButton(t("Unlink"), "user-badge-remove", async () => {
+      if (!window.confirm(t("Unlink this badge?"))) return;
+      const r = await api("POST", "/api/admin/badges/remove", { login, fingerprint: b.fingerprint });
+      if (!r.ok) {
+        failed(r);
+        return;
+      }
+      await loadUserBadges(login);
+      notice(t("The badge was unlinked."), "success");
+    }));
+    list.append(li);
+  }
+  $("user-badges-empty").hidden = res.data.badges.length > 0;
+}
+
+async function verifyLedger() {
+  const button = $("ledger-verify");
+  button.disabled = true;
+  $("ledger-result").textContent = t("Checking…");
+  const res = await api("GET", "/api/admin/ledger");
+  button.disabled = false;
+  if (!res.ok) {
+    $("ledger-result").textContent = "";
+    failed(res);
+    return;
+  }
+  const r = $("ledger-result");
+  r.className = res.data.ok ? "text-success fw-semibold" : "text-danger fw-semibold";
+  r.textContent = res.data.ok
+    ? t("Ledger OK") + ": " + integer(res.data.rows) + " " + t("rows checked.")
+    : t("The ledger does not verify") + ": " + res.data.problems;
+}
+
 // --- admins: the site ---------------------------------------------
 
 async function fillRows(path, tbodyId, key, cells) {
@@ -864,6 +916,7 @@ async function start() {
   $("pin-form").addEventListener("submit", changePin);
   $("close-form").addEventListener("submit", closePeriod);
   $("quota-form").addEventListener("submit", recordQuota);
+  $("ledger-verify").addEventListener("click", verifyLedger);
   state.quotaRequest = newRequestId();
   $("report-by").addEventListener("change", updateDownloads);
   window.addEventListener("hashchange", () => {
