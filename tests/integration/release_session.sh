@@ -67,23 +67,24 @@ case_terminal_certificates() {
 # A terminal is shown connected while its session runs, with the
 # protocol it speaks, and offline once it left.
 case_terminal_presence() {
-	local pid i
+	local pid
+	# t2_shown STATE: terminal list shows t2 in STATE within 5 s.
+	t2_shown() {
+		local _
+		for _ in $(seq 1 50); do
+			fm_admin terminal list | grep -q "^t2 .*mfp2 .*$1" && return 0
+			sleep 0.1
+		done
+		return 1
+	}
 	(printf 'hello 2\n'; sleep 3) | fm_term t2 > "$T/presence.out" 2>&1 &
 	pid=$!
-	for i in $(seq 1 50); do
-		fm_admin terminal list | grep -q "^t2 .*connected" && break
-		sleep 0.1
-	done
-	fm_admin terminal list | grep -q "^t2 .*mfp2 .*connected" ||
+	t2_shown connected ||
 		fm_die "a connected terminal is not shown connected: $(fm_admin terminal list)"
 	fm_admin terminal list --json | grep -q '"name":"t2",[^}]*"connected":1,"protocol":2' ||
 		fm_die "terminal list --json: $(fm_admin terminal list --json)"
 	wait "$pid"
-	for i in $(seq 1 50); do
-		fm_admin terminal list | grep -q "^t2 .*offline" && break
-		sleep 0.1
-	done
-	fm_admin terminal list | grep -q "^t2 .*offline" ||
+	t2_shown offline ||
 		fm_die "a terminal that left is not shown offline: $(fm_admin terminal list)"
 }
 

@@ -112,6 +112,10 @@ login_as() {
 # status ARGS...: the HTTP status of one request.
 status() { curl_as "$@" -o /dev/null -w '%{http_code}'; }
 
+# post JAR DATA URL: the HTTP status of a form POST with JAR's session
+# and its CSRF token.
+post() { status "$1" -X POST -H "X-CSRF-Token: $(cat "$T/$1.csrf")" --data "$2" "$3"; }
+
 browser() {
 	FM_CHROME_PROFILE=$(mktemp -d "$T/chrome.XXXXXX") \
 		/usr/bin/python3 "$FM_SRC/tests/web/console.py" "$URL" "$SHOTS" "$@" \
@@ -211,8 +215,7 @@ case_roles_and_csrf() {
 	# Another user's job is not there for this session.
 	local bobs
 	bobs=$(fm_admin jobs list --user fmbob --json | grep -o '"id":[0-9]*' | head -n 1 | cut -d: -f2)
-	[ "$(status fmalice -X POST -H "X-CSRF-Token: $(cat "$T/fmalice.csrf")" \
-		--data "id=$bobs" "$URL/api/jobs/delete")" = 404 ] || fm_die "deleted another user's job"
+	[ "$(post fmalice "id=$bobs" "$URL/api/jobs/delete")" = 404 ] || fm_die "deleted another user's job"
 	[ "$(held fmbob)" -eq 1 ] || fm_die "bob's job is gone"
 }
 
@@ -253,8 +256,7 @@ case_lockout() {
 	# An admin unlocks fmbob from the console.
 	login_as fmfin fin-pw
 	fm_admin role grant fmfin admin >/dev/null || fm_die "role grant"
-	[ "$(status fmfin -X POST -H "X-CSRF-Token: $(cat "$T/fmfin.csrf")" \
-		--data 'login=fmbob' "$URL/api/admin/unlock")" = 200 ] || fm_die "unlock refused"
+	[ "$(post fmfin 'login=fmbob' "$URL/api/admin/unlock")" = 200 ] || fm_die "unlock refused"
 	fm_admin role revoke fmfin admin >/dev/null || fm_die "role revoke"
 	login_as fmbob bob-pw
 	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'auth.unlock' AND target = 'fmbob' AND actor = 'fmfin'")" -eq 1 ] ||
@@ -296,13 +298,11 @@ case_browser_admin() {
 		fm_die "an admin change without the CSRF token"
 	fm_admin user show fmfin | grep -q 'state:.*disabled' || fm_die "a refused change was made"
 	for change in 'enabled=yes' 'department=FIN'; do
-		[ "$(status fmbob -X POST -H "X-CSRF-Token: $(cat "$T/fmbob.csrf")" \
-			--data "login=fmfin&$change" "$URL/api/admin/user")" = 200 ] || fm_die "$change refused"
+		[ "$(post fmbob "login=fmfin&$change" "$URL/api/admin/user")" = 200 ] || fm_die "$change refused"
 	done
 	# A staff member may not.
 	login_as fmalice alice-pw
-	[ "$(status fmalice -X POST -H "X-CSRF-Token: $(cat "$T/fmalice.csrf")" \
-		--data 'login=fmalice&department=FIN' "$URL/api/admin/user")" = 403 ] ||
+	[ "$(post fmalice 'login=fmalice&department=FIN' "$URL/api/admin/user")" = 403 ] ||
 		fm_die "staff changed a user"
 }
 fm_needs browser_admin lockout
@@ -328,17 +328,14 @@ case_browser_site() {
 	login_as fmbob bob-pw
 	local i code
 	for i in 1 2; do
-		code=$(status fmbob -X POST -H "X-CSRF-Token: $(cat "$T/fmbob.csrf")" \
-			--data 'kind=user&name=fmcara&as=allocation&amount=2.00&reason=bonus&request_id=r1' "$URL/api/admin/quota")
+		code=$(post fmbob 'kind=user&name=fmcara&as=allocation&amount=2.00&reason=bonus&request_id=r1' "$URL/api/admin/quota")
 		[ "$code" = "$([ "$i" = 1 ] && echo 200 || echo 409)" ] || fm_die "quota request $i: HTTP $code"
 	done
 	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM ledger WHERE kind = 'allocation' AND reason = 'bonus'")" -eq 1 ] ||
 		fm_die "a retried allocation was made twice"
-	[ "$(status fmbob -X POST -H "X-CSRF-Token: $(cat "$T/fmbob.csrf")" \
-		--data 'kind=user&name=fmcara&as=adjustment&amount=-1.00&reason=' "$URL/api/admin/quota")" = 400 ] ||
+	[ "$(post fmbob 'kind=user&name=fmcara&as=adjustment&amount=-1.00&reason=' "$URL/api/admin/quota")" = 400 ] ||
 		fm_die "an adjustment without a reason"
-	[ "$(status fmbob -X POST -H "X-CSRF-Token: $(cat "$T/fmbob.csrf")" \
-		--data 'kind=user&name=fmcara&as=allocation&amount=-1.00&reason=x' "$URL/api/admin/quota")" = 400 ] ||
+	[ "$(post fmbob 'kind=user&name=fmcara&as=allocation&amount=-1.00&reason=x' "$URL/api/admin/quota")" = 400 ] ||
 		fm_die "a negative allocation"
 	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM audit WHERE actor = 'fmbob' AND action IN ('dept.add', 'price.set')")" -eq 2 ] ||
 		fm_die "the audit trail lacks the department or the price"
@@ -349,11 +346,9 @@ case_browser_site() {
 	fp=$(curl_as fmbob "$URL/api/admin/badges?login=fmfin" |
 		python3 -c 'import json,sys; b=json.load(sys.stdin)["badges"]; print(b[0]["fingerprint"] if len(b) == 1 and b[0]["label"] == "spare card" else "")')
 	[ -n "$fp" ] || fm_die "fmfin's badge not listed: $(curl_as fmbob "$URL/api/admin/badges?login=fmfin")"
-	[ "$(status fmbob -X POST -H "X-CSRF-Token: $(cat "$T/fmbob.csrf")" \
-		--data "login=fmfin&fingerprint=$fp" "$URL/api/admin/badges/remove")" = 200 ] || fm_die "badge unlink refused"
+	[ "$(post fmbob "login=fmfin&fingerprint=$fp" "$URL/api/admin/badges/remove")" = 200 ] || fm_die "badge unlink refused"
 	fm_admin badge list fmfin | grep -q 'spare card' && fm_die "the badge unlinked is still fmfin's"
-	[ "$(status fmbob -X POST -H "X-CSRF-Token: $(cat "$T/fmbob.csrf")" \
-		--data "login=fmfin&pin=clear" "$URL/api/admin/user")" = 200 ] || fm_die "PIN reset refused"
+	[ "$(post fmbob "login=fmfin&pin=clear" "$URL/api/admin/user")" = 200 ] || fm_die "PIN reset refused"
 	fm_admin user show fmfin | grep -q 'PIN: *not set' || fm_die "the PIN was not reset"
 	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM audit WHERE actor = 'fmbob' AND target = 'fmfin' AND action IN ('badge.remove', 'user.pin_reset')")" -eq 2 ] ||
 		fm_die "the badge and the PIN reset are not in the audit trail"
@@ -362,16 +357,12 @@ case_browser_site() {
 	login_as fmalice alice-pw
 	[ "$(status fmalice "$URL/api/admin/ledger")" = 403 ] || fm_die "staff verified the ledger"
 	[ "$(status fmalice "$URL/api/admin/badges?login=fmfin")" = 403 ] || fm_die "staff listed another's badges"
-	[ "$(status fmalice -X POST -H "X-CSRF-Token: $(cat "$T/fmalice.csrf")" \
-		--data 'login=fmfin&pin=clear' "$URL/api/admin/user")" = 403 ] || fm_die "staff reset a PIN"
-	[ "$(status fmalice -X POST -H "X-CSRF-Token: $(cat "$T/fmalice.csrf")" \
-		--data 'code=HACK&name=x' "$URL/api/admin/department")" = 403 ] || fm_die "staff added a department"
+	[ "$(post fmalice 'login=fmfin&pin=clear' "$URL/api/admin/user")" = 403 ] || fm_die "staff reset a PIN"
+	[ "$(post fmalice 'code=HACK&name=x' "$URL/api/admin/department")" = 403 ] || fm_die "staff added a department"
 	[ "$(status fmalice "$URL/api/admin/jobs")" = 403 ] || fm_die "staff listed everyone's jobs"
-	[ "$(status fmalice -X POST -H "X-CSRF-Token: $(cat "$T/fmalice.csrf")" \
-		--data 'kind=user&name=fmalice&as=allocation&amount=100&reason=me' "$URL/api/admin/quota")" = 403 ] ||
+	[ "$(post fmalice 'kind=user&name=fmalice&as=allocation&amount=100&reason=me' "$URL/api/admin/quota")" = 403 ] ||
 		fm_die "staff gave themselves money"
-	[ "$(status fmalice -X POST -H "X-CSRF-Token: $(cat "$T/fmalice.csrf")" \
-		--data 'media=A4&colour=mono&sides=simplex&amount=0.00' "$URL/api/admin/price")" = 403 ] ||
+	[ "$(post fmalice 'media=A4&colour=mono&sides=simplex&amount=0.00' "$URL/api/admin/price")" = 403 ] ||
 		fm_die "staff set a price"
 }
 fm_needs browser_site browser_admin
@@ -392,10 +383,10 @@ case_browser_finance() {
 		fm_die "the closing is not in the audit trail"
 	# Staff may not close; a day to come may not be closed.
 	login_as fmalice alice-pw
-	[ "$(status fmalice -X POST -H "X-CSRF-Token: $(cat "$T/fmalice.csrf")" --data "to=$yesterday" \
+	[ "$(post fmalice "to=$yesterday" \
 		"$URL/api/finance/close")" = 403 ] || fm_die "staff closed a period"
 	login_as fmfin fin-pw
-	[ "$(status fmfin -X POST -H "X-CSRF-Token: $(cat "$T/fmfin.csrf")" --data "to=$(date -d tomorrow +%Y-%m-%d)" \
+	[ "$(post fmfin "to=$(date -d tomorrow +%Y-%m-%d)" \
 		"$URL/api/finance/close")" = 409 ] || fm_die "a day to come was closed"
 }
 fm_needs browser_finance browser_staff browser_admin
@@ -476,8 +467,7 @@ case_release_auth_web() {
 case_pin() {
 	local csrf
 	login_as fmnew new-pw
-	[ "$(status fmnew -X POST -H "X-CSRF-Token: $(cat "$T/fmnew.csrf")" \
-		--data "new_pin=2468" "$URL/api/pin")" = 404 ] || fm_die "a PIN for a user the store does not know: $(curl_as fmnew -X POST -H "X-CSRF-Token: $(cat "$T/fmnew.csrf")" --data new_pin=2468 "$URL/api/pin")"
+	[ "$(post fmnew "new_pin=2468" "$URL/api/pin")" = 404 ] || fm_die "a PIN for a user the store does not know: $(curl_as fmnew -X POST -H "X-CSRF-Token: $(cat "$T/fmnew.csrf")" --data new_pin=2468 "$URL/api/pin")"
 	login_as fmcara cara-pw
 	csrf=$(cat "$T/fmcara.csrf")
 	[ "$(status fmcara -X POST --data 'new_pin=2468' "$URL/api/pin")" = 403 ] ||
