@@ -1300,6 +1300,16 @@ end_analysis(struct daemon *d, pid_t pid, int status)
 			    doc->job_id, doc->seq, why);
 			(void)fm_heldcount_failed(d->store, doc->job_id,
 			    doc->seq, why, (int64_t)time(NULL));
+		} else {
+			/* Between documents (recording their counts): no
+			 * document to blame, and the next child might die
+			 * the same way, so as for one that cannot run. */
+			d->analysis_delay = next_delay(
+			    d->analysis_delay, ANALYSIS_RETRY_MAX_SEC);
+			d->analysis_next = time(NULL) + d->analysis_delay;
+			fm_log_warn("%s between documents; analyses start "
+			            "again in %d s",
+			    why, d->analysis_delay);
 		}
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0 &&
 	    !got_sigterm) {

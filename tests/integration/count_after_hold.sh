@@ -214,4 +214,37 @@ case_batch_one_crash() {
 	fm_followmed_alive || fm_die "followmed died"
 }
 
+# The analysis child itself dying while it counts the second of its three
+# documents (its progress pipe says which): that one alone is marked, the
+# first and the third are counted (by the next child if not recorded yet).
+case_batch_child_killed() {
+	fm_ensure_followmed
+	fm_hold -p -f "$T/slow.ps" 11 fmalice "Takes the place"
+	first=$(last_job fmalice)
+	wait_reading
+	fm_hold -p -f "$T/quick.ps" 12 fmalice "Before"
+	a=$(last_job fmalice)
+	fm_hold -p -f "$T/slow.ps" 13 fmalice "Killed on"
+	b=$(last_job fmalice)
+	fm_hold -p -f "$T/quick.ps" 14 fmalice "After"
+	c=$(last_job fmalice)
+	kill_gs_after 0
+	wait_status "$first" too-complex
+	# Once the second document's Ghostscript runs, its child is on it.
+	for _ in $(seq 1 600); do
+		[ -n "$(gs_pids | while read -r g; do ps -o times= -p "$g"; done | awk '$1 >= 1')" ] && break
+		sleep 0.2
+	done
+	[ "$(counters | wc -l)" -eq 1 ] || fm_die "not one analysis child"
+	kill -KILL "$(counters)"
+	wait_status "$b" too-complex
+	grep -q "job $b document 1: analysis child killed by signal 9" "$T/log/followmed.log" ||
+		fm_die "the killed child's document was not the one marked"
+	wait_status "$a" ok
+	wait_status "$c" ok
+	[ "$(job_field "$a" 'j["documents"][0]["pages"]')" = 2 ] || fm_die "document before miscounted"
+	[ "$(job_field "$c" 'j["documents"][0]["pages"]')" = 2 ] || fm_die "document after miscounted"
+	fm_followmed_alive || fm_die "followmed died"
+}
+
 fm_run_cases
