@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "common/aead.h"
@@ -90,6 +91,46 @@ now_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+/* Plaintext lives in mappings of its own, not the heap: the limited child
+ * that parses one document unmaps the others' (hide_others()). */
+static uint8_t *
+map_plain(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void
+unmap_plain(struct plain *p)
+{
+	if (p->buf == NULL)
+		return;
+	fm_wipe(p->buf, p->cap);
+	munmap(p->buf, p->cap);
+	p->buf = NULL;
+}
+
+/* The documents of a call, for hide_others(). */
+struct batch {
+	struct item *items;
+	int n, current;
+};
+
+/* In the limited child that parses one document: the other documents'
+ * plaintext goes (unmapped, not copied), so that a parser or Ghostscript
+ * bug one document exploits reaches no other document. */
+static void
+hide_others(void *arg)
+{
+	struct batch *b = arg;
+
+	for (int i = 0; i < b->n; i++)
+		if (i != b->current && b->items[i].p.buf != NULL)
+			munmap(b->items[i].p.buf, b->items[i].p.cap);
+}
+
 /* Reads document docs[i] into it, if it is pending and its plaintext fits
  * in *budget (or it is the first); false to stop reading. */
 static bool
@@ -117,7 +158,7 @@ read_doc(fm_store_t *store, fm_spool_t *spool,
 	fm_spool_identity(
 	    job.ticket.uuid, doc->seq, identity, sizeof(identity));
 	it->p.cap = (size_t)f.doc.size;
-	if (it->p.cap > 0 && (it->p.buf = malloc(it->p.cap)) == NULL) {
+	if (it->p.cap > 0 && (it->p.buf = map_plain(it->p.cap)) == NULL) {
 		/* Not the document's fault: it stays pending. */
 		it->read = false;
 		fm_wipe(f.doc.wrapped_key, sizeof(f.doc.wrapped_key));
@@ -132,7 +173,7 @@ read_doc(fm_store_t *store, fm_spool_t *spool,
 
 /* Counts a read document into it->out and it->detail. */
 static void
-count_doc(struct item *it, const struct fm_heldcount_opts *o)
+count_doc(struct item *it, const struct fm_heldcount_opts *o, struct batch *b)
 {
 	struct fm_pagecount_opts opts;
 	struct fm_pagecount pc;
@@ -151,6 +192,8 @@ count_doc(struct item *it, const struct fm_heldcount_opts *o)
 	fm_pagecount_opts_init(&opts);
 	opts.timeout_sec = o->timeout_sec;
 	opts.idle = o->idle;
+	opts.in_child = hide_others;
+	opts.in_child_arg = b;
 	if (!fm_pagecount_buf(it->p.buf, it->p.len, &opts, &pc) &&
 	    pc.status == FM_PC_OK)
 		pc.status = FM_PC_TOO_COMPLEX;
@@ -214,6 +257,7 @@ fm_heldcount_documents(fm_store_t *store, fm_spool_t *spool,
     void *arg)
 {
 	struct item *items;
+	struct batch b;
 	uint64_t budget, last;
 	int done = 0, from = 0, got;
 
@@ -235,18 +279,16 @@ fm_heldcount_documents(fm_store_t *store, fm_spool_t *spool,
 	}
 	fm_spool_close(spool);
 	spool = NULL;
+	b = (struct batch){items, n, -1};
 
 	last = now_usec();
 	for (int i = 0; i < n; i++) {
 		if (!items[i].read)
 			continue;
 		step(progress, arg, i, FM_HELDCOUNT_COUNT);
-		count_doc(&items[i], opts);
-		if (items[i].p.buf != NULL) {
-			fm_wipe(items[i].p.buf, items[i].p.cap);
-			free(items[i].p.buf);
-			items[i].p.buf = NULL;
-		}
+		b.current = i;
+		count_doc(&items[i], opts, &b);
+		unmap_plain(&items[i].p);
 		step(progress, arg, i, FM_HELDCOUNT_DONE);
 		/* One commit for the counts of a while, not one each: each
 		 * costs about what counting a one-page document does. */
@@ -264,12 +306,8 @@ fm_heldcount_documents(fm_store_t *store, fm_spool_t *spool,
 		done += got;
 	else if (from < n)
 		done = -1;
-	for (int i = 0; i < n; i++) {
-		if (items[i].p.buf != NULL) {
-			fm_wipe(items[i].p.buf, items[i].p.cap);
-			free(items[i].p.buf);
-		}
-	}
+	for (int i = 0; i < n; i++)
+		unmap_plain(&items[i].p);
 	free(items);
 	return done;
 }

@@ -367,6 +367,8 @@ static void __attribute__((noreturn)) isolated_child(
 	/* Its own process group, so that a Ghostscript grandchild goes
 	 * down with it. */
 	(void)setpgid(0, 0);
+	if (o.in_child != NULL)
+		o.in_child(o.in_child_arg);
 	if (o.idle) {
 		struct sched_param sp = {0};
 		(void)sched_setscheduler(0, SCHED_IDLE, &sp);

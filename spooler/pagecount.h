@@ -58,6 +58,10 @@ struct fm_pagecount_opts {
 	/* That child, and Ghostscript, at SCHED_IDLE: they run only on CPU
 	 * time nothing else wants (followmed's analyses during a burst). */
 	bool idle;
+	/* Called in that child before it parses anything (NULL: nothing):
+	 * a caller holding other documents unmaps them there. */
+	void (*in_child)(void *arg);
+	void *in_child_arg;
 };
 
 struct fm_pagecount {
