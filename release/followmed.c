@@ -946,16 +946,13 @@ run_session(struct daemon *d, const struct start *a)
 	_exit(0);
 }
 
-/* A progress record on an analysis child's pipe: the step, then the
- * index of the document in its batch. */
-#define PROGRESS_LEN 2
-
 static void
 tell_progress(void *arg, int i, enum fm_heldcount_step step)
 {
 	const int *fd = arg;
-	uint8_t rec[PROGRESS_LEN] = {(uint8_t)step, (uint8_t)i};
+	uint8_t rec[FM_HELDCOUNT_PROGRESS_LEN];
 
+	fm_heldcount_progress_encode(i, step, rec);
 	/* A few bytes into a pipe that holds all of a batch's: written
 	 * whole.  Lost only if followmed is gone, and the child with it. */
 	if (write(*fd, rec, sizeof(rec)) != (ssize_t)sizeof(rec))
@@ -1248,21 +1245,15 @@ start_analyses(struct daemon *d)
 static int
 analysis_was_on(const struct daemon *d, int k)
 {
-	uint8_t buf[(3 * ANALYSIS_BATCH + 1) * PROGRESS_LEN];
+	uint8_t buf[(3 * ANALYSIS_BATCH + 1) * FM_HELDCOUNT_PROGRESS_LEN];
 	ssize_t got = read(d->analyses[k].progress, buf, sizeof(buf));
-	int on = 0;
+	int on;
 
-	for (ssize_t i = 0; got > 0 && i + PROGRESS_LEN <= got;
-	     i += PROGRESS_LEN) {
-		if (buf[i] > FM_HELDCOUNT_DONE ||
-		    buf[i + 1] >= d->analyses[k].ndocs) {
-			fm_log_warn("analysis child %d: malformed progress "
-			            "record refused",
-			    (int)d->analyses[k].pid);
-			break;
-		}
-		on = buf[i] == FM_HELDCOUNT_DONE ? -1 : buf[i + 1];
-	}
+	if (!fm_heldcount_progress_decode(
+	        buf, got > 0 ? (size_t)got : 0, d->analyses[k].ndocs, &on))
+		fm_log_warn("analysis child %d: malformed progress record "
+		            "refused",
+		    (int)d->analyses[k].pid);
 	return on;
 }
 

@@ -312,6 +312,29 @@ fm_heldcount_documents(fm_store_t *store, fm_spool_t *spool,
 	return done;
 }
 
+void
+fm_heldcount_progress_encode(
+    int i, enum fm_heldcount_step step, uint8_t rec[FM_HELDCOUNT_PROGRESS_LEN])
+{
+	rec[0] = (uint8_t)step;
+	rec[1] = (uint8_t)i;
+}
+
+bool
+fm_heldcount_progress_decode(const uint8_t *buf, size_t len, int ndocs, int *on)
+{
+	*on = 0;
+	if (buf == NULL && len > 0)
+		return false;
+	for (size_t i = 0; i < len; i += FM_HELDCOUNT_PROGRESS_LEN) {
+		if (len - i < FM_HELDCOUNT_PROGRESS_LEN ||
+		    buf[i] > FM_HELDCOUNT_DONE || buf[i + 1] >= ndocs)
+			return false;
+		*on = buf[i] == FM_HELDCOUNT_DONE ? -1 : buf[i + 1];
+	}
+	return true;
+}
+
 bool
 fm_heldcount_failed(
     fm_store_t *store, int64_t job_id, int seq, const char *why, int64_t now)

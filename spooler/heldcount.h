@@ -45,6 +45,26 @@ enum fm_heldcount_step {
 	FM_HELDCOUNT_DONE,
 };
 
+/* A progress record (what an analysis child writes on its pipe): the
+ * step, then the document's index. */
+#define FM_HELDCOUNT_PROGRESS_LEN 2
+
+/* 'fm_heldcount_progress_encode()' - the record for step of document i
+ * (0 <= i < FM_HELDCOUNT_MAX) into rec. */
+void fm_heldcount_progress_encode(
+    int i, enum fm_heldcount_step step, uint8_t rec[FM_HELDCOUNT_PROGRESS_LEN]);
+
+/*
+ * 'fm_heldcount_progress_decode()' - from the records in buf[0..len) a
+ * child wrote for its ndocs documents, the index of the document it was
+ * on into *on: its first document before any record, -1 once it had
+ * counted the last one it started.  False if a record is malformed (an
+ * unknown step, an index out of range, or a piece of a record): *on then
+ * says what the records before it said.
+ */
+bool fm_heldcount_progress_decode(
+    const uint8_t *buf, size_t len, int ndocs, int *on);
+
 typedef void (*fm_heldcount_progress)(
     void *arg, int i, enum fm_heldcount_step step);
 
