@@ -67,12 +67,24 @@
 #define ANALYSIS_RETRY_MAX_SEC 60
 /* The same for restarts of a ledger writer that keeps failing. */
 #define LEDGER_RETRY_MAX_SEC 60
-/* Analyses start once ingest has been idle this long: run during a
- * burst, they slowed it by a third (bench/ingest) through the store and
- * the disk they share, nice or not... */
+/* Documents an analysis child counts in a row, at most: forking it,
+ * opening the store and the spool cost about what Ghostscript's run on a
+ * one-page document does (bench/RESULTS.md).  Not more, so that the
+ * last children of a burst end close together. */
+#define ANALYSIS_BATCH 8
+/* The plaintext a child reads ahead at most (the first document is read
+ * whatever its size). */
+#define ANALYSIS_READ_AHEAD (64u << 20)
+/* A child records its counts together, this often. */
+#define ANALYSIS_COMMIT_USEC 250000u
+/* While ingest is busy (a worker running, or one this recently), the
+ * analyses run at SCHED_IDLE, on CPU time ingest leaves: at nice 10
+ * beside a burst they slowed it by half (bench/ingest). */
 #define INGEST_QUIET_USEC 500000u
-/* ...but a long burst holds them back at most this long at a time. */
-#define ANALYSIS_DEFER_MAX_USEC 10000000u
+/* Meanwhile a child starts for a whole batch, or for fewer documents
+ * once the first of them has waited this long: one child per document
+ * would cost ingest its fork, store and commit each time. */
+#define ANALYSIS_GATHER_USEC 2000000u
 /* A session waits this long for followmed's answer to its admission. */
 #define ADMISSION_WAIT_MS 10000
 /* Refused and evicted handshakes are summed up in the log this often. */
@@ -115,17 +127,19 @@ struct daemon {
 	int ledger_ctl;
 	time_t ledger_started, ledger_next;
 	int ledger_delay; /* seconds before a restart; doubles while it fails */
-	/* Documents being counted after the hold, one child each. */
+	/* Documents being counted after the hold, a few per child; each
+	 * child says on its progress pipe which one it is on. */
 	struct {
 		pid_t pid;
-		int64_t job_id;
-		int seq;
+		int progress; /* the read end */
+		int ndocs;
+		struct fm_heldcount_doc docs[ANALYSIS_BATCH];
 	} analyses[MAX_ANALYSES];
 	int nanalyses;
-	time_t analysis_next;    /* none start before, after a failed one */
-	int analysis_delay;      /* seconds; 0 while they succeed */
-	uint64_t last_ingest;    /* monotonic_usec() of the last one */
-	uint64_t deferred_since; /* analyses held back for ingest; 0: not */
+	time_t analysis_next; /* none start before, after a failed one */
+	int analysis_delay;   /* seconds; 0 while they succeed */
+	uint64_t last_ingest; /* monotonic_usec() of the last one */
+	uint64_t gathering;   /* since when fewer than a batch wait; or 0 */
 	/* The service manager (Type=notify) and the last STATUS= sent. */
 	struct fm_notify notify;
 	bool notify_warned;
@@ -744,8 +758,12 @@ struct start {
 	                     session's link comes with its admission) */
 	const char *peer; /* the terminal's address, for logs */
 	int ctl;          /* a session's admission socket, or -1 */
-	int64_t job_id;   /* an analysis child's document */
-	int seq;
+	/* An analysis child's documents, and the write end of its progress
+	 * pipe (only with docs). */
+	const struct fm_heldcount_doc *docs;
+	int ndocs;
+	int progress;
+	bool idle; /* its analyses at SCHED_IDLE */
 };
 
 /* An SQLite connection must not cross fork(): each child opens its own. */
@@ -933,20 +951,40 @@ run_session(struct daemon *d, const struct start *a)
 	_exit(0);
 }
 
+static void
+tell_progress(void *arg, int i, enum fm_heldcount_step step)
+{
+	const int *fd = arg;
+	uint8_t rec[FM_HELDCOUNT_PROGRESS_LEN];
+
+	fm_heldcount_progress_encode(i, step, rec);
+	/* A few bytes into a pipe that holds all of a batch's: written
+	 * whole.  Lost only if followmed is gone, and the child with it. */
+	if (write(*fd, rec, sizeof(rec)) != (ssize_t)sizeof(rec))
+		return;
+}
+
 /*
- * Counts one held document (heldcount.h): unwraps its key, reads the
- * plaintext into its own memory and hands it to the limited analysis
- * child and Ghostscript.  Not dumpable, niced below everything that
- * serves people; the master key is wiped as soon as the spool handle has
- * it, and the handle closed before any print data is parsed.
+ * Counts a few held documents (heldcount.h): unwraps their keys, reads
+ * the plaintext into its own memory and hands each to the limited
+ * analysis child and Ghostscript, saying on its progress pipe which
+ * document it is on.  Not dumpable, niced below everything that serves
+ * people; the master key is wiped as soon as the spool handle has it,
+ * and the handle closed before any print data is parsed.
  */
 static void __attribute__((noreturn))
 run_analysis(struct daemon *d, const struct start *a)
 {
 	fm_store_t *store = child_store(d, "analysis");
+	const struct fm_heldcount_opts opts = {
+	    .timeout_sec = ANALYSIS_TIMEOUT_SEC,
+	    .max_bytes = ANALYSIS_READ_AHEAD,
+	    .commit_usec = ANALYSIS_COMMIT_USEC,
+	    .idle = a->idle,
+	};
 	const char *errstr = NULL;
 	fm_spool_t *spool;
-	bool ok;
+	int n;
 
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	(void)setpriority(PRIO_PROCESS, 0, ANALYSIS_NICE);
@@ -956,13 +994,13 @@ run_analysis(struct daemon *d, const struct start *a)
 		fm_log_warn("analysis: %s: %s", d->spool_dir, errstr);
 		_exit(1);
 	}
-	ok = fm_heldcount_document(store, spool, a->job_id, a->seq,
-	    ANALYSIS_TIMEOUT_SEC, (int64_t)time(NULL));
-	/* Not an error when the job ended, or was counted, meanwhile. */
-	if (!ok && fm_jobstore_is_pending(store, a->job_id, a->seq) == 0)
-		ok = true;
+	fm_log_debug("analysis child: %d document(s)%s", a->ndocs,
+	    a->idle ? ", at SCHED_IDLE while ingest is busy" : "");
+	/* Documents counted or ended meanwhile are skipped, not errors. */
+	n = fm_heldcount_documents(store, spool, a->docs, a->ndocs, &opts,
+	    tell_progress, (void *)&a->progress);
 	fm_store_close(store);
-	_exit(ok ? 0 : 2);
+	_exit(n >= 0 ? 0 : 2);
 }
 
 static void __attribute__((noreturn))
@@ -1008,11 +1046,11 @@ static const struct role {
         "with the release service, again after each death (backoff)", false,
         run_ledger_writer},
     [ROLE_ANALYSIS] = {"analysis child", "followme-count",
-        "the store, one held document (its key unwrapped in memory), "
-        "Ghostscript in a limited child",
-        "per document held \"pending\" (only Ghostscript can count it), "
-        "up to analysis_workers at once, and at start-up for those a "
-        "restart interrupted",
+        "the store, a few held documents (their keys unwrapped in "
+        "memory), Ghostscript in a limited child, its progress pipe",
+        "for up to ANALYSIS_BATCH documents held \"pending\" (only "
+        "Ghostscript or libqpdf can count them), up to analysis_workers at "
+        "once, and at start-up for those a restart interrupted",
         false, run_analysis},
 };
 
@@ -1025,7 +1063,7 @@ start_role(struct daemon *d, enum role_id r, const struct start *a)
 	 * handle, not a death.  Ingest workers finish the job in hand when
 	 * systemd sends SIGTERM to the whole group. */
 	static const int ignore[] = {SIGPIPE, SIGHUP, SIGTERM};
-	struct fm_child_fd keep[3];
+	struct fm_child_fd keep[4];
 	struct fm_child_spec spec = {
 	    .name = role->name,
 	    .death_signal = SIGKILL, /* a child never outlives the daemon */
@@ -1043,6 +1081,8 @@ start_role(struct daemon *d, enum role_id r, const struct start *a)
 		keep[spec.nkeep++] = (struct fm_child_fd){a->ledger, -1};
 	if (a->ctl >= 0)
 		keep[spec.nkeep++] = (struct fm_child_fd){a->ctl, -1};
+	if (a->docs != NULL)
+		keep[spec.nkeep++] = (struct fm_child_fd){a->progress, -1};
 	if ((pid = fm_child_fork(&spec, &errstr)) < 0) {
 		fm_log_warn("%s: %s: %s", role->what, errstr, strerror(errno));
 		return -1;
@@ -1071,8 +1111,8 @@ start_ledger_writer(struct daemon *d)
 		fm_log_warn("ledger writer: %s", strerror(errno));
 		return;
 	}
-	pid = start_role(
-	    d, ROLE_LEDGER, &(struct start){-1, sv[1], NULL, -1, 0, 0});
+	pid = start_role(d, ROLE_LEDGER,
+	    &(struct start){-1, sv[1], NULL, -1, NULL, 0, -1, false});
 	close(sv[1]);
 	if (pid < 0) {
 		close(sv[0]);
@@ -1100,9 +1140,10 @@ static bool
 analysing(const struct daemon *d, int64_t job_id, int seq)
 {
 	for (int i = 0; i < d->nanalyses; i++)
-		if (d->analyses[i].job_id == job_id &&
-		    d->analyses[i].seq == seq)
-			return true;
+		for (int j = 0; j < d->analyses[i].ndocs; j++)
+			if (d->analyses[i].docs[j].job_id == job_id &&
+			    d->analyses[i].docs[j].seq == seq)
+				return true;
 	return false;
 }
 
@@ -1114,53 +1155,111 @@ next_delay(int delay, int max)
 	return delay == 0 ? 1 : delay >= max / 2 ? max : 2 * delay;
 }
 
-/* Whether analyses should wait for ingest (INGEST_QUIET_USEC), as they
- * do for at most ANALYSIS_DEFER_MAX_USEC at a time. */
+/* Whether ingest is busy: a worker running, or one ended less than
+ * INGEST_QUIET_USEC ago. */
 static bool
-ingest_busy(struct daemon *d)
+ingest_busy(const struct daemon *d)
 {
-	uint64_t now = monotonic_usec();
+	return d->workers > 0 ||
+	    monotonic_usec() - d->last_ingest < INGEST_QUIET_USEC;
+}
 
-	if (d->workers == 0 && now - d->last_ingest >= INGEST_QUIET_USEC) {
-		d->deferred_since = 0;
+/* Starts an analysis child for docs[0..n), n <= ANALYSIS_BATCH; false if
+ * it could not (logged). */
+static bool
+start_analysis(struct daemon *d, const struct fm_heldcount_doc *docs, int n)
+{
+	int pfd[2];
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC | O_NONBLOCK) < 0) {
+		fm_log_warn("analysis child: %s", strerror(errno));
 		return false;
 	}
-	if (d->deferred_since == 0)
-		d->deferred_since = now;
-	if (now - d->deferred_since < ANALYSIS_DEFER_MAX_USEC)
-		return true;
-	d->deferred_since = 0;
-	return false;
+	pid = start_role(d, ROLE_ANALYSIS,
+	    &(struct start){.conn = -1,
+	        .ledger = -1,
+	        .ctl = -1,
+	        .docs = docs,
+	        .ndocs = n,
+	        .progress = pfd[1],
+	        .idle = ingest_busy(d)});
+	close(pfd[1]);
+	if (pid < 0) {
+		close(pfd[0]);
+		return false;
+	}
+	d->analyses[d->nanalyses].pid = pid;
+	d->analyses[d->nanalyses].progress = pfd[0];
+	d->analyses[d->nanalyses].ndocs = n;
+	memcpy(d->analyses[d->nanalyses].docs, docs, (size_t)n * sizeof(*docs));
+	d->nanalyses++;
+	return true;
 }
 
 /*
- * Starts an analysis child for each pending document not being counted,
- * while places are free: after an ingest worker has held one, when a
- * child ends, and at start-up, which resumes what a restart interrupted
- * (the store still says "pending").
+ * Starts analysis children for the pending documents not being counted,
+ * while places are free, sharing the documents out evenly (at most
+ * ANALYSIS_BATCH each): after an ingest worker has held one, when a child
+ * ends, and at start-up, which resumes what a restart interrupted (the
+ * store still says "pending").
  */
 static void
 start_analyses(struct daemon *d)
 {
-	int64_t ids[2 * MAX_ANALYSES];
-	int seqs[2 * MAX_ANALYSES], n, slots = analysis_slots(d);
-	pid_t pid;
+	int64_t ids[MAX_ANALYSES * ANALYSIS_BATCH];
+	int seqs[MAX_ANALYSES * ANALYSIS_BATCH];
+	struct fm_heldcount_doc todo[MAX_ANALYSES * ANALYSIS_BATCH];
+	int n, ntodo = 0, busy = 0, slots = analysis_slots(d), free_slots;
 
-	if (d->nanalyses >= slots || time(NULL) < d->analysis_next ||
-	    ingest_busy(d))
+	if (d->nanalyses >= slots || time(NULL) < d->analysis_next)
 		return;
-	n = fm_jobstore_pending(d->store, 0, ids, seqs, d->nanalyses + slots);
-	for (int i = 0; i < n && d->nanalyses < slots; i++) {
-		if (analysing(d, ids[i], seqs[i]))
-			continue;
-		pid = start_role(d, ROLE_ANALYSIS,
-		    &(struct start){-1, -1, NULL, -1, ids[i], seqs[i]});
-		if (pid < 0)
-			return;
-		d->analyses[d->nanalyses].pid = pid;
-		d->analyses[d->nanalyses].job_id = ids[i];
-		d->analyses[d->nanalyses++].seq = seqs[i];
+	free_slots = slots - d->nanalyses;
+	for (int i = 0; i < d->nanalyses; i++)
+		busy += d->analyses[i].ndocs;
+	n = fm_jobstore_pending(
+	    d->store, 0, ids, seqs, busy + free_slots * ANALYSIS_BATCH);
+	for (int i = 0; i < n; i++)
+		if (!analysing(d, ids[i], seqs[i]))
+			todo[ntodo++] =
+			    (struct fm_heldcount_doc){ids[i], seqs[i]};
+	if (ntodo == 0) {
+		d->gathering = 0;
+		return;
 	}
+	if (ntodo < ANALYSIS_BATCH && ingest_busy(d)) {
+		if (d->gathering == 0)
+			d->gathering = monotonic_usec();
+		if (monotonic_usec() - d->gathering < ANALYSIS_GATHER_USEC)
+			return;
+	}
+	d->gathering = 0;
+	for (int at = 0; at < ntodo && free_slots > 0; free_slots--) {
+		int m = (ntodo - at + free_slots - 1) / free_slots;
+		if (m > ANALYSIS_BATCH)
+			m = ANALYSIS_BATCH;
+		if (!start_analysis(d, todo + at, m))
+			return;
+		at += m;
+	}
+}
+
+/* The index in its batch of the document an analysis child was on when
+ * it ended, from its progress records (its first document before any);
+ * -1 if it had counted the last one it started. */
+static int
+analysis_was_on(const struct daemon *d, int k)
+{
+	uint8_t buf[(3 * ANALYSIS_BATCH + 1) * FM_HELDCOUNT_PROGRESS_LEN];
+	ssize_t got = read(d->analyses[k].progress, buf, sizeof(buf));
+	int on;
+
+	if (!fm_heldcount_progress_decode(
+	        buf, got > 0 ? (size_t)got : 0, d->analyses[k].ndocs, &on))
+		fm_log_warn("analysis child %d: malformed progress record "
+		            "refused",
+		    (int)d->analyses[k].pid);
+	return on;
 }
 
 /* Takes an analysis child off our books; false if pid is none.  One that
@@ -1170,47 +1269,61 @@ static bool
 end_analysis(struct daemon *d, pid_t pid, int status)
 {
 	char why[96];
+	int k, on;
 
-	for (int i = 0; i < d->nanalyses; i++) {
-		if (d->analyses[i].pid != pid)
-			continue;
-		fm_log_debug("analysis child %d (job %" PRId64
-		             " document %d) ended (%s %d)",
-		    (int)pid, d->analyses[i].job_id, d->analyses[i].seq,
-		    WIFSIGNALED(status) ? "signal" : "status",
-		    WIFSIGNALED(status) ? WTERMSIG(status)
-		                        : WEXITSTATUS(status));
-		if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM &&
-		    !got_sigterm) {
-			snprintf(why, sizeof(why),
-			    "analysis child killed by signal %d",
-			    WTERMSIG(status));
+	for (k = 0; k < d->nanalyses && d->analyses[k].pid != pid; k++)
+		;
+	if (k == d->nanalyses)
+		return false;
+	on = analysis_was_on(d, k);
+	close(d->analyses[k].progress);
+	fm_log_debug("analysis child %d (%d document(s)) ended (%s %d)",
+	    (int)pid, d->analyses[k].ndocs,
+	    WIFSIGNALED(status) ? "signal" : "status",
+	    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM &&
+	    !got_sigterm) {
+		/* The document it was on alone; those it had not reached,
+		 * and counts it had not recorded yet, stay pending for the
+		 * next child. */
+		snprintf(why, sizeof(why), "analysis child killed by signal %d",
+		    WTERMSIG(status));
+		if (on >= 0) {
+			const struct fm_heldcount_doc *doc =
+			    &d->analyses[k].docs[on];
 			fm_log_warn("job %" PRId64 " document %d: %s; its "
 			            "pages are not known",
-			    d->analyses[i].job_id, d->analyses[i].seq, why);
-			(void)fm_heldcount_failed(d->store,
-			    d->analyses[i].job_id, d->analyses[i].seq, why,
-			    (int64_t)time(NULL));
-		} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0 &&
-		    !got_sigterm) {
-			/* Not this document's fault: it stays pending, and
-			 * no analysis starts for a while rather than fail
-			 * in a loop. */
+			    doc->job_id, doc->seq, why);
+			(void)fm_heldcount_failed(d->store, doc->job_id,
+			    doc->seq, why, (int64_t)time(NULL));
+		} else {
+			/* Between documents (recording their counts): no
+			 * document to blame, and the next child might die
+			 * the same way, so as for one that cannot run. */
 			d->analysis_delay = next_delay(
 			    d->analysis_delay, ANALYSIS_RETRY_MAX_SEC);
 			d->analysis_next = time(NULL) + d->analysis_delay;
-			fm_log_warn("job %" PRId64 " document %d: the analysis "
-			            "could not run (exit status %d); analyses "
-			            "start again in %d s",
-			    d->analyses[i].job_id, d->analyses[i].seq,
-			    WEXITSTATUS(status), d->analysis_delay);
-		} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-			d->analysis_delay = 0;
+			fm_log_warn("%s between documents; analyses start "
+			            "again in %d s",
+			    why, d->analysis_delay);
 		}
-		d->analyses[i] = d->analyses[--d->nanalyses];
-		return true;
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0 &&
+	    !got_sigterm) {
+		/* Not the documents' fault: they stay pending, and no
+		 * analysis starts for a while rather than fail in a loop. */
+		d->analysis_delay =
+		    next_delay(d->analysis_delay, ANALYSIS_RETRY_MAX_SEC);
+		d->analysis_next = time(NULL) + d->analysis_delay;
+		fm_log_warn("job %" PRId64 " document %d: the analysis could "
+		            "not run (exit status %d); analyses start again "
+		            "in %d s",
+		    d->analyses[k].docs[0].job_id, d->analyses[k].docs[0].seq,
+		    WEXITSTATUS(status), d->analysis_delay);
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		d->analysis_delay = 0;
 	}
-	return false;
+	d->analyses[k] = d->analyses[--d->nanalyses];
+	return true;
 }
 
 /* A terminal that lost power or its network leaves a connection nothing
@@ -1318,7 +1431,7 @@ accept_release(struct daemon *d)
 			break;
 		}
 		pid = start_role(d, ROLE_SESSION,
-		    &(struct start){conn, -1, peer, sv[1], 0, 0});
+		    &(struct start){conn, -1, peer, sv[1], NULL, 0, -1, false});
 		close(conn);
 		close(sv[1]);
 		if (pid < 0) {
@@ -1458,8 +1571,8 @@ accept_ingest(struct daemon *d)
 			close(conn);
 			continue;
 		}
-		pid = start_role(
-		    d, ROLE_INGEST, &(struct start){conn, -1, NULL, -1, 0, 0});
+		pid = start_role(d, ROLE_INGEST,
+		    &(struct start){conn, -1, NULL, -1, NULL, 0, -1, false});
 		close(conn);
 		if (pid < 0)
 			return;
@@ -1621,8 +1734,8 @@ run(struct daemon *d)
 		}
 		if (d->unsettled && timeout > RESETTLE_SEC)
 			timeout = RESETTLE_SEC;
-		/* Look again soon at analyses held back for ingest. */
-		if (d->deferred_since != 0 && timeout > 1)
+		/* Look again soon at documents gathered for a batch. */
+		if (d->gathering != 0 && timeout > 1)
 			timeout = 1;
 		/* Wake up when analyses may start again. */
 		if (d->analysis_next > time(NULL) &&

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -366,6 +367,12 @@ static void __attribute__((noreturn)) isolated_child(
 	/* Its own process group, so that a Ghostscript grandchild goes
 	 * down with it. */
 	(void)setpgid(0, 0);
+	if (o.in_child != NULL)
+		o.in_child(o.in_child_arg);
+	if (o.idle) {
+		struct sched_param sp = {0};
+		(void)sched_setscheduler(0, SCHED_IDLE, &sp);
+	}
 	o.isolate = false;
 	memset(&w, 0, sizeof(w));
 	w.ok = fm_pagecount_buf(buf, len, &o, &w.r);

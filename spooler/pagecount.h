@@ -55,6 +55,13 @@ struct fm_pagecount_opts {
 	const char *gs_path;    /* NULL = "gs" from PATH */
 	bool isolate;       /* analyse in a limited child process (default) */
 	unsigned memory_mb; /* address-space limit of that child; 0 = 2048 */
+	/* That child, and Ghostscript, at SCHED_IDLE: they run only on CPU
+	 * time nothing else wants (followmed's analyses during a burst). */
+	bool idle;
+	/* Called in that child before it parses anything (NULL: nothing):
+	 * a caller holding other documents unmaps them there. */
+	void (*in_child)(void *arg);
+	void *in_child_arg;
 };
 
 struct fm_pagecount {

@@ -380,6 +380,38 @@ fm_jobstore_set_count(fm_store_t *store, const struct fm_document *doc,
 }
 
 bool
+fm_jobstore_set_counts(fm_store_t *store, const struct fm_document *docs,
+    const char *const *details, size_t n, int64_t now, bool *recorded)
+{
+	bool ok;
+
+	if (store == NULL || (n > 0 && (docs == NULL || details == NULL)))
+		return false;
+	for (size_t i = 0; recorded != NULL && i < n; i++)
+		recorded[i] = false;
+	if (n == 0)
+		return true;
+	if (!fm_store_batch_begin(store))
+		return false;
+	/* Each in its savepoint: a document counted or ended meanwhile
+	 * undoes only itself. */
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(docs[i].count_status, "pending") == 0 ||
+		    !fm_store_begin(store))
+			continue;
+		ok = fm_store_end(
+		    store, set_count_in(store, &docs[i], details[i], now));
+		if (recorded != NULL)
+			recorded[i] = ok;
+	}
+	if (fm_store_batch_end(store, true))
+		return true;
+	for (size_t i = 0; recorded != NULL && i < n; i++)
+		recorded[i] = false;
+	return false;
+}
+
+bool
 fm_jobstore_event(fm_store_t *store, int64_t job_id, const char *event,
     const char *detail, int64_t now)
 {

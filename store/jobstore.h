@@ -164,6 +164,17 @@ int fm_jobstore_is_pending(fm_store_t *store, int64_t job_id, int seq);
  */
 bool fm_jobstore_set_count(fm_store_t *store, const struct fm_document *doc,
     const char *detail, int64_t now);
+/*
+ * 'fm_jobstore_set_counts()' - fm_jobstore_set_count() for n documents
+ * (details[i] for docs[i]) in one transaction, whose commit does not wait
+ * for the disk: a count lost to a power cut leaves its document pending,
+ * to be counted again, and the next durable commit by anyone (a
+ * release's) makes it durable first.  A document that is not pending any
+ * more is skipped, the others recorded; recorded[i] (recorded may be
+ * NULL) says which.  False on a store error, when nothing is recorded.
+ */
+bool fm_jobstore_set_counts(fm_store_t *store, const struct fm_document *docs,
+    const char *const *details, size_t n, int64_t now, bool *recorded);
 /* 'fm_jobstore_event()' - record an event for a job (shown by followme-admin
  * jobs show). */
 bool fm_jobstore_event(fm_store_t *store, int64_t job_id, const char *event,

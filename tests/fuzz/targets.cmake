@@ -27,6 +27,7 @@ fm_fuzz_target(pagecount_pwg fm_pagecount)
 fm_fuzz_target(pagecount_urf fm_pagecount)
 fm_fuzz_target(pagecount_text fm_pagecount)
 fm_fuzz_target(pslex fm_pagecount)
+fm_fuzz_target(heldprogress fm_ingest)
 # --- release terminal (issue 6) ---
 fm_fuzz_target(termconf fm_termpure)
 fm_fuzz_target(termtext fm_termpure)

@@ -153,4 +153,98 @@ case_cannot_run_backs_off() {
 	fm_followmed_alive || fm_die "followmed died"
 }
 
+# gs_pids: the Ghostscript runs of followmed's analysis children (each
+# under the child's own limited child).
+gs_pids() {
+	local c i
+	for c in $(counters); do
+		for i in $(ps --ppid "$c" -o pid=); do
+			ps --ppid "$i" -o pid=,comm= | awk '$2 == "gs" { print $1 }'
+		done
+	done
+}
+
+# kill_gs_after SECONDS: sends SIGSEGV, a crash, to the first Ghostscript
+# run seen to have used SECONDS of CPU time (the quick documents' use a
+# fraction of one however loaded the machine), 120 s at most.
+kill_gs_after() {
+	local g t
+	for _ in $(seq 1 600); do
+		for g in $(gs_pids); do
+			t=$(ps -o times= -p "$g" | tr -d ' ')
+			if [ -n "$t" ] && [ "$t" -ge "$1" ]; then
+				kill -SEGV "$g" && return 0
+			fi
+		done
+		sleep 0.2
+	done
+	fm_die "no Ghostscript run used $1 s of CPU"
+}
+
+# One analysis child counts the documents waiting when it starts, several
+# in a row; Ghostscript crashing on one of them marks that one alone, and
+# the child goes on with the next.  The first slow document takes the
+# only place while the three others are held, so that they wait together.
+case_batch_one_crash() {
+	fm_ensure_followmed
+	fm_hold -p -f "$T/slow.ps" 7 fmbob "Takes the place"
+	first=$(last_job fmbob)
+	wait_reading
+	fm_hold -p -f "$T/quick.ps" 8 fmbob "Before"
+	a=$(last_job fmbob)
+	fm_hold -p -f "$T/slow.ps" 9 fmbob "Crashes"
+	b=$(last_job fmbob)
+	fm_hold -p -f "$T/quick.ps" 10 fmbob "After"
+	c=$(last_job fmbob)
+	before=$(grep -c "(3 document(s)) ended" "$T/log/followmed.log")
+	kill_gs_after 0
+	wait_status "$first" too-complex
+	# The second child's slow Ghostscript run, not the quick one's.
+	kill_gs_after 1
+	wait_status "$b" too-complex
+	job_field "$b" 'j["documents"][0]["pages"]' | grep -qx -- -1 || fm_die "crashed count has pages"
+	wait_status "$a" ok
+	wait_status "$c" ok
+	[ "$(job_field "$a" 'j["documents"][0]["pages"]')" = 2 ] || fm_die "document before the crash miscounted"
+	[ "$(job_field "$c" 'j["documents"][0]["pages"]')" = 2 ] || fm_die "document after the crash miscounted"
+	after=$(grep -c "(3 document(s)) ended" "$T/log/followmed.log")
+	[ "$after" -eq $((before + 1)) ] || fm_die "the three documents were not counted by one child"
+	grep -q "job $b document 1: .*signal" "$T/log/followmed.log" &&
+		fm_die "a Ghostscript crash was taken for the analysis child's"
+	fm_followmed_alive || fm_die "followmed died"
+}
+
+# The analysis child itself dying while it counts the second of its three
+# documents (its progress pipe says which): that one alone is marked, the
+# first and the third are counted (by the next child if not recorded yet).
+case_batch_child_killed() {
+	fm_ensure_followmed
+	fm_hold -p -f "$T/slow.ps" 11 fmalice "Takes the place"
+	first=$(last_job fmalice)
+	wait_reading
+	fm_hold -p -f "$T/quick.ps" 12 fmalice "Before"
+	a=$(last_job fmalice)
+	fm_hold -p -f "$T/slow.ps" 13 fmalice "Killed on"
+	b=$(last_job fmalice)
+	fm_hold -p -f "$T/quick.ps" 14 fmalice "After"
+	c=$(last_job fmalice)
+	kill_gs_after 0
+	wait_status "$first" too-complex
+	# Once the second document's Ghostscript runs, its child is on it.
+	for _ in $(seq 1 600); do
+		[ -n "$(gs_pids | while read -r g; do ps -o times= -p "$g"; done | awk '$1 >= 1')" ] && break
+		sleep 0.2
+	done
+	[ "$(counters | wc -l)" -eq 1 ] || fm_die "not one analysis child"
+	kill -KILL "$(counters)"
+	wait_status "$b" too-complex
+	grep -q "job $b document 1: analysis child killed by signal 9" "$T/log/followmed.log" ||
+		fm_die "the killed child's document was not the one marked"
+	wait_status "$a" ok
+	wait_status "$c" ok
+	[ "$(job_field "$a" 'j["documents"][0]["pages"]')" = 2 ] || fm_die "document before miscounted"
+	[ "$(job_field "$c" 'j["documents"][0]["pages"]')" = 2 ] || fm_die "document after miscounted"
+	fm_followmed_alive || fm_die "followmed died"
+}
+
 fm_run_cases

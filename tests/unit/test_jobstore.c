@@ -275,6 +275,62 @@ test_pending_counts(void)
 	fm_store_close(s);
 }
 
+/* Counts recorded together: each pending document takes its own, one
+ * counted already or not pending is skipped without undoing the others,
+ * and each gets its "counted" event. */
+static void
+test_set_counts_together(void)
+{
+	fm_store_t *s = fresh_store();
+	struct fm_document d[3], pend = {0};
+	const char *details[3] = {"one", "two", "three"};
+	bool recorded[3];
+	struct fm_ticket t;
+	struct fm_job j;
+	int64_t a, ids[4];
+	int seq, seqs[4];
+
+	ticket(&t, "urn:uuid:s", "1");
+	fm_jobstore_claim(s, &t, 100, 900, &a, &seq);
+	for (int i = 1; i <= 3; i++) {
+		pend = (struct fm_document){
+		    .job_id = a, .seq = i, .size = 1, .pages = -1};
+		snprintf(pend.spool_file, sizeof(pend.spool_file), "9-%d", i);
+		strcpy(pend.count_status, i == 2 ? "unknown" : "pending");
+		ASSERT_INT_EQ(
+		    fm_jobstore_add_document(s, &pend, 100, NULL, NULL),
+		    FM_CLAIM_NEW);
+	}
+	ASSERT_INT_EQ(fm_jobstore_pending(s, 0, ids, seqs, 4), 2);
+	for (int i = 0; i < 3; i++) {
+		d[i] = (struct fm_document){.job_id = a,
+		    .seq = i + 1,
+		    .pages = i + 1,
+		    .mono_pages = i + 1,
+		    .impressions = i + 1,
+		    .sheets = i + 1};
+		strcpy(d[i].count_status, "ok");
+	}
+	ASSERT_TRUE(fm_jobstore_set_counts(s, d, details, 3, 110, recorded));
+	ASSERT_TRUE(recorded[0]);
+	ASSERT_FALSE(recorded[1]); /* not pending: skipped */
+	ASSERT_TRUE(recorded[2]);
+	ASSERT_INT_EQ(fm_jobstore_pending(s, 0, ids, seqs, 4), 0);
+	ASSERT_TRUE(fm_jobstore_get(s, a, &j));
+	ASSERT_FALSE(j.counting);
+	ASSERT_INT_EQ(fm_jobstore_is_pending(s, a, 3), 0);
+	/* Once: a second call records nothing. */
+	ASSERT_TRUE(fm_jobstore_set_counts(s, d, details, 3, 111, recorded));
+	ASSERT_FALSE(recorded[0] || recorded[1] || recorded[2]);
+	/* A "pending" result is no count. */
+	strcpy(d[0].count_status, "pending");
+	ASSERT_TRUE(fm_jobstore_set_counts(s, d, details, 1, 111, recorded));
+	ASSERT_FALSE(recorded[0]);
+	ASSERT_TRUE(fm_jobstore_set_counts(s, d, details, 0, 111, NULL));
+	ASSERT_FALSE(fm_jobstore_set_counts(NULL, d, details, 1, 111, NULL));
+	fm_store_close(s);
+}
+
 int
 main(void)
 {
@@ -287,6 +343,7 @@ main(void)
 	RUN(test_claim_numbers_by_attempt);
 	RUN(test_end_and_expiry);
 	RUN(test_pending_counts);
+	RUN(test_set_counts_together);
 	char cmd[1024];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "spooler/pagecount-pjl.h"
@@ -590,6 +591,47 @@ test_isolated_equals_in_process(void)
 	ASSERT_STR_CONTAINS(a.reason, "truncated");
 }
 
+/* The caller's hook runs in the limited child, before it parses (a
+ * batch of held documents unmaps the others there), and only there.  The
+ * child keeps no descriptor of ours: it says so in a shared page. */
+struct hook {
+	volatile int *shared; /* MAP_SHARED: seen by both */
+	bool ran;             /* private: the child's copy changes */
+};
+
+static void
+hook_in_child(void *arg)
+{
+	struct hook *h = arg;
+
+	h->ran = true;
+	(*h->shared)++;
+}
+
+static void
+test_in_child_hook(void)
+{
+	struct fm_pagecount_opts o = opts_default();
+	struct fm_pagecount r;
+	struct hook h = {NULL, false};
+	void *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_TRUE(page != MAP_FAILED);
+	h.shared = page;
+	o.in_child = hook_in_child;
+	o.in_child_arg = &h;
+	EXPECT(docs[PCL_COLOR], &o, &r, FM_PC_OK, "pcl5", 3, 1, 6, 2);
+	ASSERT_INT_EQ(*h.shared, 1);
+	ASSERT_FALSE(h.ran); /* the child's memory, not ours */
+	/* In process (isolate off) there is no child to run it in. */
+	o.isolate = false;
+	EXPECT(docs[PCL_COLOR], &o, &r, FM_PC_OK, "pcl5", 3, 1, 6, 2);
+	ASSERT_INT_EQ(*h.shared, 1);
+	ASSERT_FALSE(h.ran);
+	munmap(page, 4096);
+}
+
 static void
 test_unsupported_and_fd(void)
 {
@@ -637,5 +679,6 @@ main(void)
 	RUN(test_pdf_headerless_and_deep);
 	RUN(test_isolated_equals_in_process);
 	RUN(test_unsupported_and_fd);
+	RUN(test_in_child_hook);
 	return harness_done();
 }
