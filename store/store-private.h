@@ -96,6 +96,26 @@ struct fm_groupsync_stats;
  * without it). */
 void fm_store_sync_stats(fm_store_t *store, struct fm_groupsync_stats *stats);
 
+/*
+ * 'fm_store_defer_checkpoint()', 'fm_store_deferred_checkpoint()' - the
+ * next commits leave the WAL as it is instead of copying it into the
+ * database once it holds 1,000 pages (SQLite's automatic checkpoint, in
+ * the commit); fm_store_deferred_checkpoint() does then what they left
+ * (a PASSIVE checkpoint, if the WAL reached 1,000 pages) and restores the
+ * automatic one.  False if that checkpoint failed.  For a caller that
+ * times its commit and its checkpoint apart (quota/dirsync.c).
+ */
+void fm_store_defer_checkpoint(fm_store_t *store);
+bool fm_store_deferred_checkpoint(fm_store_t *store);
+
+/*
+ * 'fm_store_spill()' - in a long write transaction, the pages it changed
+ * so far written to the WAL (uncommitted: a rollback or a crash still
+ * undoes them) and the disk started on them, so that the commit writes
+ * and waits for less.  False on a database error.
+ */
+bool fm_store_spill(fm_store_t *store);
+
 /* 'fm_store_prepare()' - prepare sql; logs and returns NULL on failure. */
 sqlite3_stmt *fm_store_prepare(fm_store_t *store, const char *sql);
 
