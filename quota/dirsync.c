@@ -119,7 +119,9 @@ struct fm_dirsync {
 	bool writing;     /* the write lock is ours */
 	bool redone;      /* begun again, under the write lock from the start */
 	bool busy;        /* the last write failed: the store changed since */
-	size_t unspilled; /* entries written since the last spill */
+	size_t unspilled; /* entries written since SPILL_USERS last came */
+	bool spilled;     /* SPILL_USERS came once at least */
+	size_t cache_pages;              /* size_cache() */
 	struct fm_dirsync_report before; /* *r as it was given */
 	/* The directory's badges in the store (a whole sync). */
 	struct dir_badge *dir_badges;
@@ -889,13 +891,36 @@ write_fresh(struct fm_dirsync *s)
 	return true;
 }
 
-/* A whole sync that writes many users hands the pages it changed to the
- * WAL every SPILL_USERS of them (fm_store_spill(): still uncommitted),
- * and the disk starts on them while the directory sends the rest: the
- * COMMIT then writes and waits only for what came since.  A page changed
- * again later is written again (the badges' index, in hash order, is
- * changed all over): not at every flush. */
+/* A whole sync's page cache, and its pages on the way to the disk.  What
+ * a sync changes over and over (the indexes it writes out of order, the
+ * badges' by hash above all: a page for some 60 badges) stays in the
+ * cache; what it appends (rows, logins in order) leaves it as it fills:
+ * SQLite writes those pages to the WAL, uncommitted, once each, and
+ * reuses their memory (a page of new memory costs a page fault).  A
+ * page for each USERS_PER_PAGE users the sync has seen, at least
+ * CACHE_MIN (8 MB) and at most CACHE_MAX (64 MB).  Every SPILL_USERS
+ * users written, the cache is sized again and the disk started on the
+ * WAL; once the entries are all written, the pages still in the cache go
+ * to the WAL too (spill_last()), so that the disk writes them while the
+ * end works out badges and missing users.  The COMMIT then writes and
+ * waits for little. */
+#define USERS_PER_PAGE 32
+#define CACHE_MIN 2048
+#define CACHE_MAX 16384
 #define SPILL_USERS 8000
+
+static void
+size_cache(struct fm_dirsync *s)
+{
+	size_t pages = (s->n + s->nst) / USERS_PER_PAGE;
+
+	pages = pages < CACHE_MIN ? CACHE_MIN
+	    : pages > CACHE_MAX   ? CACHE_MAX
+	                          : pages;
+	if (pages != s->cache_pages)
+		fm_store_cache_pages(s->store, (int)pages);
+	s->cache_pages = pages;
+}
 
 /* The pending entries written.  False on a database error, or if the
  * store changed since the sync first read it (fm_store_busy(): then
@@ -927,10 +952,22 @@ flush(struct fm_dirsync *s)
 	}
 	if (!s->o.partial && s->unspilled >= SPILL_USERS) {
 		s->unspilled = 0;
-		if (!fm_store_spill(s->store))
-			return false;
+		s->spilled = true;
+		size_cache(s);
+		fm_store_start_writeback(s->store);
 	}
 	return true;
+}
+
+/* A sync that wrote more than SPILL_USERS users, once its entries are
+ * all written: its pages handed to the WAL (see size_cache()). */
+static bool
+spill_last(struct fm_dirsync *s)
+{
+	if (!s->spilled || s->o.dry_run)
+		return true;
+	s->spilled = false;
+	return fm_store_spill(s->store);
 }
 
 static bool load_state(struct fm_dirsync *s);
@@ -951,6 +988,7 @@ begin_again(struct fm_dirsync *s)
 	*s->r = s->before;
 	s->nst = s->ndepts = s->ndir_badges = s->npending = s->nfresh = 0;
 	s->unspilled = 0;
+	s->spilled = false;
 	s->stored.len = 0;
 	s->used = 0;
 	s->disabling = 0;
@@ -1314,11 +1352,8 @@ fm_dirsync_begin(fm_store_t *store, const struct fm_dirsync_options *opts,
 		sync_free(s);
 		return NULL;
 	}
-	/* A whole directory touches every user's rows and index pages in
-	 * one transaction: with SQLite's default 2 MB cache they would be
-	 * spilled and read again (64 MB is allocated only as needed). */
 	if (!opts->partial) {
-		fm_sql_exec(store, "PRAGMA cache_size = -65536", FM_NO_ARGS);
+		size_cache(s);
 		/* Each statement of many rows (write_fresh()) keeps the pages
 		 * it changes in a statement journal, to undo itself if a row
 		 * fails: in memory, not a temporary file written as it
@@ -1345,6 +1380,8 @@ fm_dirsync_begin(fm_store_t *store, const struct fm_dirsync_options *opts,
 		sync_free(s);
 		return NULL;
 	}
+	if (!opts->partial)
+		size_cache(s); /* for the users the store has */
 	report->us.begin += (int64_t)(fm_clock_us() - t0);
 	return s;
 }
@@ -1397,7 +1434,7 @@ fm_dirsync_end(fm_dirsync_t *s, bool ok, char *err, size_t errlen)
 		if (attempt > 0 && !(s->busy && !s->redone && begin_again(s)))
 			break;
 		s->busy = false;
-		if (!flush(s) || !lock_writes(s))
+		if (!flush(s) || !lock_writes(s) || !spill_last(s))
 			snprintf(err, errlen, "database error: %s",
 			    fm_store_last_error(s->store));
 		else

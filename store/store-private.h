@@ -109,12 +109,20 @@ void fm_store_defer_checkpoint(fm_store_t *store);
 bool fm_store_deferred_checkpoint(fm_store_t *store);
 
 /*
- * 'fm_store_spill()' - in a long write transaction, the pages it changed
- * so far written to the WAL (uncommitted: a rollback or a crash still
- * undoes them) and the disk started on them, so that the commit writes
- * and waits for less.  False on a database error.
+ * 'fm_store_start_writeback()', 'fm_store_spill()' - for a long write
+ * transaction: the disk started (not waited for) on what is in the WAL
+ * so far, which includes the pages SQLite wrote there, uncommitted, when
+ * its cache was full; fm_store_spill() first writes there every page
+ * the transaction changed so far.  Uncommitted: a rollback or a crash
+ * still undoes them.  The commit then writes and waits for less.
+ * fm_store_spill() is false on a database error.
  */
+void fm_store_start_writeback(fm_store_t *store);
 bool fm_store_spill(fm_store_t *store);
+
+/* 'fm_store_cache_pages()' - how many pages this connection's cache may
+ * hold (SQLite's default: 2 MB worth); allocated only as needed. */
+void fm_store_cache_pages(fm_store_t *store, int pages);
 
 /* 'fm_store_prepare()' - prepare sql; logs and returns NULL on failure. */
 sqlite3_stmt *fm_store_prepare(fm_store_t *store, const char *sql);

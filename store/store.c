@@ -529,24 +529,38 @@ fm_store_deferred_checkpoint(fm_store_t *store)
 	return rc == SQLITE_OK;
 }
 
-bool
-fm_store_spill(fm_store_t *store)
+void
+fm_store_start_writeback(fm_store_t *store)
 {
 	const char *db = sqlite3_db_filename(store->db, "main");
 	char wal[PATH_MAX];
 	int fd;
 
-	if (sqlite3_db_cacheflush(store->db) != SQLITE_OK)
-		return false;
-	/* The disk starts on the WAL now, while the caller goes on: the
-	 * commit's sync then waits only for what came since. */
 	if (db == NULL || db[0] == '\0' ||
 	    (size_t)snprintf(wal, sizeof(wal), "%s-wal", db) >= sizeof(wal))
-		return true;
+		return;
 	fd = open(wal, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0) {
+		/* Started, not waited for: the next sync waits for less. */
 		sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 		close(fd);
 	}
+}
+
+bool
+fm_store_spill(fm_store_t *store)
+{
+	if (sqlite3_db_cacheflush(store->db) != SQLITE_OK)
+		return false;
+	fm_store_start_writeback(store);
 	return true;
+}
+
+void
+fm_store_cache_pages(fm_store_t *store, int pages)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %d", pages);
+	fm_store_exec(store, sql);
 }
