@@ -11,6 +11,7 @@
 
 #include "admin/admin.h"
 #include "common/aead.h"
+#include "common/clock.h"
 #include "common/hex.h"
 #include "common/json.h"
 #include "common/privdrop.h"
@@ -61,6 +62,20 @@ print_report(struct fm_admin *admin, const struct fm_dirsync_report *r,
 		J("badges_removed", r->badges_removed);
 		J("conflicts", r->conflicts);
 #undef J
+		/* Where the time went, in milliseconds. */
+		printf(",\"ms\":{");
+		fm_json_key_int(stdout, "total", r->us.total / 1000);
+#define J(name, v)                                                             \
+	printf(",");                                                           \
+	fm_json_key_int(stdout, name, v)
+		J("waiting", r->us.waiting / 1000);
+		J("begin", r->us.begin / 1000);
+		J("apply", r->us.apply / 1000);
+		J("end", r->us.end / 1000);
+		J("commit", r->us.commit / 1000);
+		J("checkpoint", r->us.checkpoint / 1000);
+#undef J
+		printf("}");
 		printf(",\"notes\":[");
 		for (int i = 0; i < r->nnotes; i++) {
 			if (i > 0)
@@ -143,12 +158,15 @@ apply(struct fm_admin *admin, struct fm_directory_result *res, bool dry_run,
 	struct fm_dirsync_options o;
 	uint8_t key[FM_BADGES_KEYLEN];
 	char err[1024];
+	uint64_t t0;
 	bool ok;
 
 	if (!dirsync_options(admin, &o, key, dry_run, force, partial))
 		return FM_ADMIN_FAIL;
+	t0 = fm_clock_us();
 	ok = fm_dirsync_apply(admin->store, res->users, res->n, &o,
 	    &res->report, err, sizeof(err));
+	res->report.us.total = (int64_t)(fm_clock_us() - t0);
 	fm_wipe(key, sizeof(key));
 	if (!ok)
 		return fm_admin_fail("%s: %s", source, err);
@@ -187,15 +205,22 @@ sync_whole(struct fm_admin *admin, char *pw, bool dry_run, bool force)
 	struct whole w = {admin->store, &o, &report, NULL};
 	uint8_t key[FM_BADGES_KEYLEN];
 	char err[1024];
+	uint64_t t0;
 	bool ok;
 
 	if (!dirsync_options(admin, &o, key, dry_run, force, false))
 		return FM_ADMIN_FAIL;
+	t0 = fm_clock_us();
 	ok = fm_directory_stream(&admin->settings, pw[0] ? pw : NULL, sync_sink,
 	    &w, &res, err, sizeof(err));
 	fm_wipe(pw, FM_DIRECTORY_PASSWORDMAX);
+	/* What the stream took beyond applying: connecting, binding, and
+	 * the pages the applying waited for. */
+	report.us.waiting =
+	    (int64_t)(fm_clock_us() - t0) - report.us.begin - report.us.apply;
 	if (w.sync != NULL)
 		ok = fm_dirsync_end(w.sync, ok, err, sizeof(err));
+	report.us.total = (int64_t)(fm_clock_us() - t0);
 	fm_wipe(key, sizeof(key));
 	if (!ok)
 		return fm_admin_fail(

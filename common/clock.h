@@ -12,4 +12,8 @@
 /* 'fm_clock_ms()' - millisecond since an arbitrary start (CLOCK_MONOTONIC). */
 uint64_t fm_clock_ms(void);
 
+/* 'fm_clock_us()' - microseconds on the same clock, to time short steps
+ * that are added up (the directory sync's report). */
+uint64_t fm_clock_us(void);
+
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "common/clock.h"
 #include "common/hex.h"
 #include "quota/accounts.h"
 #include "quota/policy.h"
@@ -80,9 +81,12 @@ struct fresh {
 	const char *login; /* while write_fresh() sorts them */
 };
 
-/* Where a login is: a stored user, an entry, both or neither (-1). */
+/* Where a login is: a stored user, an entry, both or neither (-1); with
+ * the login's hash, so that a probe compares a string only when the
+ * hashes match, and the table grows without reading a login. */
 struct slot {
 	ssize_t stored, entry;
+	size_t hash;
 };
 
 /* A sync under way: the entries so far, with their state in the store.
@@ -112,9 +116,12 @@ struct fm_dirsync {
 	 * the write lock only at its end. */
 	size_t *pending;
 	size_t npending, cappending;
-	bool writing; /* the write lock is ours */
-	bool redone;  /* begun again, under the write lock from the start */
-	bool busy;    /* the last write failed: the store changed since */
+	bool writing;     /* the write lock is ours */
+	bool redone;      /* begun again, under the write lock from the start */
+	bool busy;        /* the last write failed: the store changed since */
+	size_t unspilled; /* entries written since SPILL_USERS last came */
+	bool spilled;     /* SPILL_USERS came once at least */
+	size_t cache_pages;              /* size_cache() */
 	struct fm_dirsync_report before; /* *r as it was given */
 	/* The directory's badges in the store (a whole sync). */
 	struct dir_badge *dir_badges;
@@ -336,18 +343,27 @@ slot_login(const struct fm_dirsync *s, const struct slot *sl)
 	                       : entry_login(s, (size_t)sl->entry);
 }
 
-/* The slot of login, or the empty one where it would go. */
+static bool
+slot_empty(const struct slot *sl)
+{
+	return sl->stored < 0 && sl->entry < 0;
+}
+
+/* The slot of login, or the empty one where it would go (its hash then
+ * set). */
 static struct slot *
 slot_find(struct fm_dirsync *s, const char *login)
 {
-	size_t mask = s->nslots - 1, i = login_hash(login) & mask;
+	size_t mask = s->nslots - 1, h = login_hash(login), i = h & mask;
 
 	/* The table is never more than half full: an empty slot comes. */
-	while (s->slots[i].stored >= 0 || s->slots[i].entry >= 0) {
-		if (strcmp(slot_login(s, &s->slots[i]), login) == 0)
-			break;
+	while (!slot_empty(&s->slots[i])) {
+		if (s->slots[i].hash == h &&
+		    strcmp(slot_login(s, &s->slots[i]), login) == 0)
+			return &s->slots[i];
 		i = (i + 1) & mask;
 	}
+	s->slots[i].hash = h;
 	return &s->slots[i];
 }
 
@@ -357,7 +373,7 @@ static bool
 slots_reserve(struct fm_dirsync *s)
 {
 	struct slot *old = s->slots;
-	size_t nold = s->nslots, n = nold ? nold : 1024;
+	size_t nold = s->nslots, n = nold ? nold : 1024, mask;
 
 	if (2 * (s->used + 1) <= nold)
 		return true;
@@ -368,11 +384,20 @@ slots_reserve(struct fm_dirsync *s)
 		return false;
 	}
 	s->nslots = n;
+	mask = n - 1;
 	for (size_t i = 0; i < n; i++)
-		s->slots[i] = (struct slot){-1, -1};
-	for (size_t i = 0; i < nold; i++)
-		if (old[i].stored >= 0 || old[i].entry >= 0)
-			*slot_find(s, slot_login(s, &old[i])) = old[i];
+		s->slots[i] = (struct slot){-1, -1, 0};
+	/* The logins in the table are distinct: each goes to the first
+	 * empty slot from its hash. */
+	for (size_t i = 0; i < nold; i++) {
+		size_t j = old[i].hash & mask;
+
+		if (slot_empty(&old[i]))
+			continue;
+		while (!slot_empty(&s->slots[j]))
+			j = (j + 1) & mask;
+		s->slots[j] = old[i];
+	}
 	free(old);
 	return true;
 }
@@ -798,6 +823,7 @@ write_fresh(struct fm_dirsync *s)
 {
 	int64_t account = 0, user = 0, now = fm_store_now(s->store);
 	struct fm_sql_arg *a;
+	bool sorted = true;
 
 	if (s->nfresh == 0)
 		return true;
@@ -813,9 +839,14 @@ write_fresh(struct fm_dirsync *s)
 	    account > INT64_MAX - (int64_t)s->nfresh ||
 	    user > INT64_MAX - (int64_t)s->nfresh)
 		return false;
-	for (size_t k = 0; k < s->nfresh; k++)
+	for (size_t k = 0; k < s->nfresh; k++) {
 		s->fresh[k].login = entry_login(s, s->fresh[k].i);
-	qsort(s->fresh, s->nfresh, sizeof(*s->fresh), by_login);
+		sorted = sorted &&
+		    (k == 0 || by_login(&s->fresh[k - 1], &s->fresh[k]) < 0);
+	}
+	/* A directory often lists its users in login order already. */
+	if (!sorted)
+		qsort(s->fresh, s->nfresh, sizeof(*s->fresh), by_login);
 	for (size_t at = 0, c = 0; at < s->nfresh; at += fresh_rows[c]) {
 		size_t m;
 
@@ -860,6 +891,37 @@ write_fresh(struct fm_dirsync *s)
 	return true;
 }
 
+/* A whole sync's page cache, and its pages on the way to the disk.  What
+ * a sync changes over and over (the indexes it writes out of order, the
+ * badges' by hash above all: a page for some 60 badges) stays in the
+ * cache; what it appends (rows, logins in order) leaves it as it fills:
+ * SQLite writes those pages to the WAL, uncommitted, once each, and
+ * reuses their memory (a page of new memory costs a page fault).  A
+ * page for each USERS_PER_PAGE users the sync has seen, at least
+ * CACHE_MIN (8 MB) and at most CACHE_MAX (64 MB).  Every SPILL_USERS
+ * users written, the cache is sized again and the disk started on the
+ * WAL; once the entries are all written, the pages still in the cache go
+ * to the WAL too (spill_last()), so that the disk writes them while the
+ * end works out badges and missing users.  The COMMIT then writes and
+ * waits for little. */
+#define USERS_PER_PAGE 32
+#define CACHE_MIN 2048
+#define CACHE_MAX 16384
+#define SPILL_USERS 8000
+
+static void
+size_cache(struct fm_dirsync *s)
+{
+	size_t pages = (s->n + s->nst) / USERS_PER_PAGE;
+
+	pages = pages < CACHE_MIN ? CACHE_MIN
+	    : pages > CACHE_MAX   ? CACHE_MAX
+	                          : pages;
+	if (pages != s->cache_pages)
+		fm_store_cache_pages(s->store, (int)pages);
+	s->cache_pages = pages;
+}
+
 /* The pending entries written.  False on a database error, or if the
  * store changed since the sync first read it (fm_store_busy(): then
  * begin_again()). */
@@ -870,6 +932,7 @@ flush(struct fm_dirsync *s)
 		return true;
 	if (!lock_writes(s))
 		return false;
+	s->unspilled += s->npending + s->nfresh;
 	for (size_t k = 0; k < s->npending; k++) {
 		size_t i = s->pending[k];
 		struct fm_dirsync_user u;
@@ -887,7 +950,24 @@ flush(struct fm_dirsync *s)
 		s->busy = fm_store_busy(s->store);
 		return false;
 	}
+	if (!s->o.partial && s->unspilled >= SPILL_USERS) {
+		s->unspilled = 0;
+		s->spilled = true;
+		size_cache(s);
+		fm_store_start_writeback(s->store);
+	}
 	return true;
+}
+
+/* A sync that wrote more than SPILL_USERS users, once its entries are
+ * all written: its pages handed to the WAL (see size_cache()). */
+static bool
+spill_last(struct fm_dirsync *s)
+{
+	if (!s->spilled || s->o.dry_run)
+		return true;
+	s->spilled = false;
+	return fm_store_spill(s->store);
 }
 
 static bool load_state(struct fm_dirsync *s);
@@ -907,11 +987,13 @@ begin_again(struct fm_dirsync *s)
 	s->redone = true;
 	*s->r = s->before;
 	s->nst = s->ndepts = s->ndir_badges = s->npending = s->nfresh = 0;
+	s->unspilled = 0;
+	s->spilled = false;
 	s->stored.len = 0;
 	s->used = 0;
 	s->disabling = 0;
 	for (size_t i = 0; i < s->nslots; i++)
-		s->slots[i] = (struct slot){-1, -1};
+		s->slots[i] = (struct slot){-1, -1, 0};
 	if (!fm_store_begin(s->store))
 		return false;
 	s->writing = true;
@@ -984,6 +1066,7 @@ take_entry(struct fm_dirsync *s, size_t i)
 		return false;
 	switch (apply_user(s, e, u, sl->stored, s->writing || s->o.partial)) {
 	case STEP_DONE:
+		s->unspilled += s->writing;
 		if (s->writing && !early_badge(s, e))
 			return false;
 		return s->nfresh < PENDING_MAX || flush(s);
@@ -1247,6 +1330,7 @@ fm_dirsync_begin(fm_store_t *store, const struct fm_dirsync_options *opts,
 {
 	char policy[FM_POLICY_VALUEMAX] = "";
 	struct fm_dirsync *s;
+	uint64_t t0 = fm_clock_us();
 
 	if (err == NULL || errlen == 0)
 		return NULL;
@@ -1268,11 +1352,8 @@ fm_dirsync_begin(fm_store_t *store, const struct fm_dirsync_options *opts,
 		sync_free(s);
 		return NULL;
 	}
-	/* A whole directory touches every user's rows and index pages in
-	 * one transaction: with SQLite's default 2 MB cache they would be
-	 * spilled and read again (64 MB is allocated only as needed). */
 	if (!opts->partial) {
-		fm_sql_exec(store, "PRAGMA cache_size = -65536", FM_NO_ARGS);
+		size_cache(s);
 		/* Each statement of many rows (write_fresh()) keeps the pages
 		 * it changes in a statement journal, to undo itself if a row
 		 * fails: in memory, not a temporary file written as it
@@ -1299,6 +1380,9 @@ fm_dirsync_begin(fm_store_t *store, const struct fm_dirsync_options *opts,
 		sync_free(s);
 		return NULL;
 	}
+	if (!opts->partial)
+		size_cache(s); /* for the users the store has */
+	report->us.begin += (int64_t)(fm_clock_us() - t0);
 	return s;
 }
 
@@ -1306,32 +1390,39 @@ bool
 fm_dirsync_add(fm_dirsync_t *s, const struct fm_dirsync_user *users, size_t n,
     char *err, size_t errlen)
 {
+	uint64_t t0 = fm_clock_us();
+	bool ok = true;
+
 	if (s == NULL || (users == NULL && n > 0) || err == NULL)
 		return false;
-	for (size_t k = 0; k < n; k++) {
+	for (size_t k = 0; ok && k < n; k++) {
 		if (!grow((void **)&s->e, &s->cap, s->n, sizeof(*s->e))) {
 			snprintf(err, errlen, "out of memory");
-			return false;
+			ok = false;
+			break;
 		}
 		memset(&s->e[s->n], 0, sizeof(s->e[s->n]));
 		if (!pack_user(s, &s->e[s->n], &users[k])) {
 			snprintf(err, errlen, "out of memory");
-			return false;
+			ok = false;
+			break;
 		}
 		s->busy = false;
 		if (!take_entry(s, s->n++) &&
 		    !(s->busy && !s->redone && begin_again(s))) {
 			snprintf(err, errlen, "database error at %s: %s",
 			    users[k].where, fm_store_last_error(s->store));
-			return false;
+			ok = false;
 		}
 	}
-	return true;
+	s->r->us.apply += (int64_t)(fm_clock_us() - t0);
+	return ok;
 }
 
 bool
 fm_dirsync_end(fm_dirsync_t *s, bool ok, char *err, size_t errlen)
 {
+	uint64_t t0 = fm_clock_us(), t1;
 	bool done, finished = false;
 
 	if (s == NULL)
@@ -1343,14 +1434,22 @@ fm_dirsync_end(fm_dirsync_t *s, bool ok, char *err, size_t errlen)
 		if (attempt > 0 && !(s->busy && !s->redone && begin_again(s)))
 			break;
 		s->busy = false;
-		if (!flush(s) || !lock_writes(s))
+		if (!flush(s) || !lock_writes(s) || !spill_last(s))
 			snprintf(err, errlen, "database error: %s",
 			    fm_store_last_error(s->store));
 		else
 			finished = finish(s, err, errlen);
 	}
 	ok = ok && finished;
+	t1 = fm_clock_us();
+	s->r->us.end += (int64_t)(t1 - t0);
+	/* The commit and the checkpoint it would run, timed apart. */
+	fm_store_defer_checkpoint(s->store);
 	done = fm_store_end(s->store, ok && !s->o.dry_run);
+	t0 = fm_clock_us();
+	s->r->us.commit += (int64_t)(t0 - t1);
+	fm_store_deferred_checkpoint(s->store);
+	s->r->us.checkpoint += (int64_t)(fm_clock_us() - t0);
 	if (ok && !s->o.dry_run && !done) {
 		snprintf(err, errlen, "cannot commit: %s",
 		    fm_store_last_error(s->store));
@@ -1394,6 +1493,13 @@ fm_dirsync_report_merge(
 	into->badges_added += from->badges_added;
 	into->badges_removed += from->badges_removed;
 	into->conflicts += from->conflicts;
+	into->us.begin += from->us.begin;
+	into->us.apply += from->us.apply;
+	into->us.end += from->us.end;
+	into->us.commit += from->us.commit;
+	into->us.checkpoint += from->us.checkpoint;
+	into->us.total += from->us.total;
+	into->us.waiting += from->us.waiting;
 	for (int i = 0; i < from->nnotes && into->nnotes < FM_DIRSYNC_NOTES;
 	     i++)
 		memcpy(into->notes[into->nnotes++], from->notes[i],

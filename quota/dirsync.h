@@ -66,6 +66,17 @@ struct fm_dirsync_report {
 	int64_t conflicts;     /* badges given to nobody, entries skipped */
 	int nnotes;            /* notes kept (the first FM_DIRSYNC_NOTES) */
 	char notes[FM_DIRSYNC_NOTES][FM_DIRSYNC_NOTEMAX];
+	/* Where the sync's time went, in microseconds of the monotonic
+	 * clock: reading the store (fm_dirsync_begin()), the entries
+	 * applied as they came (fm_dirsync_add()), the end's writes (users
+	 * missing, badges), the COMMIT with its sync to disk, and the
+	 * checkpoint that copies the WAL into the database file; total
+	 * and waiting (for the directory's entries) are the caller's to
+	 * fill. */
+	struct fm_dirsync_times {
+		int64_t begin, apply, end, commit, checkpoint;
+		int64_t total, waiting;
+	} us;
 };
 
 typedef struct fm_dirsync fm_dirsync_t;

@@ -99,6 +99,34 @@ struct fm_groupsync_stats;
  * without it). */
 void fm_store_sync_stats(fm_store_t *store, struct fm_groupsync_stats *stats);
 
+/*
+ * 'fm_store_defer_checkpoint()', 'fm_store_deferred_checkpoint()' - the
+ * next commits leave the WAL as it is instead of copying it into the
+ * database once it holds 1,000 pages (SQLite's automatic checkpoint, in
+ * the commit); fm_store_deferred_checkpoint() does then what they left
+ * (a PASSIVE checkpoint, if the WAL reached 1,000 pages) and restores the
+ * automatic one.  False if that checkpoint failed.  For a caller that
+ * times its commit and its checkpoint apart (quota/dirsync.c).
+ */
+void fm_store_defer_checkpoint(fm_store_t *store);
+bool fm_store_deferred_checkpoint(fm_store_t *store);
+
+/*
+ * 'fm_store_start_writeback()', 'fm_store_spill()' - for a long write
+ * transaction: the disk started (not waited for) on what is in the WAL
+ * so far, which includes the pages SQLite wrote there, uncommitted, when
+ * its cache was full; fm_store_spill() first writes there every page
+ * the transaction changed so far.  Uncommitted: a rollback or a crash
+ * still undoes them.  The commit then writes and waits for less.
+ * fm_store_spill() is false on a database error.
+ */
+void fm_store_start_writeback(fm_store_t *store);
+bool fm_store_spill(fm_store_t *store);
+
+/* 'fm_store_cache_pages()' - how many pages this connection's cache may
+ * hold (SQLite's default: 2 MB worth); allocated only as needed. */
+void fm_store_cache_pages(fm_store_t *store, int pages);
+
 /* 'fm_store_prepare()' - prepare sql; logs and returns NULL on failure. */
 sqlite3_stmt *fm_store_prepare(fm_store_t *store, const char *sql);
 

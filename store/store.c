@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,9 @@ struct fm_store {
 	 * write or verify the ledger; wiped on close. */
 	uint8_t ledger_key[FM_STORE_LEDGER_KEYLEN];
 	bool has_ledger_key;
+	/* fm_store_defer_checkpoint(): the WAL's frames at the last commit
+	 * (-1: SQLite checkpoints at commits, as by default). */
+	int wal_frames;
 };
 
 sqlite3_stmt *
@@ -428,6 +432,7 @@ fm_store_open(const char *path, const char **errstr)
 		*errstr = "out of memory";
 		return NULL;
 	}
+	store->wal_frames = -1;
 	/* A store handle belongs to one thread (store.h): SQLite need not
 	 * lock a mutex around every call (a directory sync makes some
 	 * 300,000 of them). */
@@ -497,4 +502,73 @@ fm_store_checkpoint(fm_store_t *store)
 		return false;
 	}
 	return true;
+}
+
+/* SQLite's own threshold (SQLITE_DEFAULT_WAL_AUTOCHECKPOINT). */
+#define AUTOCHECKPOINT_FRAMES 1000
+
+static int
+note_wal_frames(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	(void)db;
+	(void)name;
+	((fm_store_t *)arg)->wal_frames = frames;
+	return SQLITE_OK;
+}
+
+void
+fm_store_defer_checkpoint(fm_store_t *store)
+{
+	store->wal_frames = 0;
+	sqlite3_wal_hook(store->db, note_wal_frames, store);
+}
+
+bool
+fm_store_deferred_checkpoint(fm_store_t *store)
+{
+	int frames = store->wal_frames, rc = SQLITE_OK;
+
+	store->wal_frames = -1;
+	sqlite3_wal_autocheckpoint(store->db, AUTOCHECKPOINT_FRAMES);
+	if (frames >= AUTOCHECKPOINT_FRAMES &&
+	    sqlite3_get_autocommit(store->db))
+		rc = sqlite3_wal_checkpoint_v2(
+		    store->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return rc == SQLITE_OK;
+}
+
+void
+fm_store_start_writeback(fm_store_t *store)
+{
+	const char *db = sqlite3_db_filename(store->db, "main");
+	char wal[PATH_MAX];
+	int fd;
+
+	if (db == NULL || db[0] == '\0' ||
+	    (size_t)snprintf(wal, sizeof(wal), "%s-wal", db) >= sizeof(wal))
+		return;
+	fd = open(wal, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		/* Started, not waited for: the next sync waits for less. */
+		sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+		close(fd);
+	}
+}
+
+bool
+fm_store_spill(fm_store_t *store)
+{
+	if (sqlite3_db_cacheflush(store->db) != SQLITE_OK)
+		return false;
+	fm_store_start_writeback(store);
+	return true;
+}
+
+void
+fm_store_cache_pages(fm_store_t *store, int pages)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %d", pages);
+	fm_store_exec(store, sql);
 }

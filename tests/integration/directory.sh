@@ -112,6 +112,12 @@ case_first_sync() {
 	expect_rc 0 directory sync --json
 	expect_report entries=5000 users_added=5000 departments_added=200 \
 		badges_added=5000 users_disabled=0 conflicts=0
+	# Where the time went: every step, none more than the whole.
+	python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))["ms"]
+steps=["waiting","begin","apply","end","commit","checkpoint"]
+assert all(isinstance(m[k], int) and m[k] >= 0 for k in steps + ["total"]), m
+assert sum(m[k] for k in steps) <= m["total"] + 1, m' "$T/out" ||
+		fm_die "the report's times (ms) are missing or do not add up"
 	[ "$(user_field u00001 department)" = D001 ] || fm_die "u00001's department"
 	[ "$(user_field u00201 department)" = D001 ] || fm_die "u00201's department"
 	[ "$(user_field u00200 department)" = D200 ] || fm_die "u00200's department"

@@ -2,12 +2,13 @@
  * test_dirsync.c - unit tests for quota/dirsync.c: the directory's rules
  * on a real store (added, updated, unchanged, disabled never deleted,
  * re-enabled, the safety valve, badges' source and conflicts, dry runs,
- * single-user lookups).
+ * single-user lookups, a sync spilled to the WAL before its end).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "quota/depts.h"
 #include "quota/dirsync.h"
@@ -393,6 +394,93 @@ test_fresh_in_chunks(fm_store_t *s)
 	ASSERT_INT_EQ(r.users_added + r.badges_added + r.badges_removed, 0);
 }
 
+static bool
+has_badge_uid(fm_store_t *s, const char *login, uint8_t tag, int i)
+{
+	uint8_t uid[4] = {4, tag, (uint8_t)(i >> 8), (uint8_t)i};
+	char owner[FM_USERS_LOGINMAX] = "";
+
+	return fm_badges_lookup(s, key, uid, 4, owner, sizeof(owner)) &&
+	    strcmp(owner, login) == 0;
+}
+
+/* n users prefix0000... with badges of their own (4, tag, i). */
+static void
+numbered(struct fm_dirsync_user *dir, int n, char prefix, uint8_t tag)
+{
+	for (int i = 0; i < n; i++) {
+		char login[16];
+
+		snprintf(login, sizeof(login), "%c%04d", prefix, i);
+		dir[i] = person(login, i % 2 ? "A" : "B", 0);
+		dir[i].badge[0] = 4;
+		dir[i].badge[1] = tag;
+		dir[i].badge[2] = (uint8_t)(i >> 8);
+		dir[i].badge[3] = (uint8_t)i;
+		dir[i].badge_len = 4;
+	}
+}
+
+/* A sync of more users than SPILL_USERS (8,000) hands its pages to the WAL
+ * before the end: still one transaction.  Committed, its pages are in the
+ * database file (checkpointed by the sync, not left to the next writer);
+ * refused by the safety valve after a spill, or a dry run, nothing of it
+ * stays. */
+static void
+test_spilled(struct fixture *fx)
+{
+	enum { N = 15000 };
+	static struct fm_dirsync_user a[N], b[2 * N];
+	struct fm_dirsync_options o = {key, false, false, false, 10};
+	struct fm_dirsync_report r;
+	struct fm_user u;
+	struct stat st;
+	char err[512], wal[160];
+
+	numbered(a, N, 'a', 1);
+	numbered(b, N, 'b', 2);
+	memcpy(b + N, a, sizeof(a));
+	ASSERT_TRUE(
+	    apply_dir(fx->store, a, N, false, false, &r, err, sizeof(err)));
+	ASSERT_INT_EQ(r.users_added, N);
+	ASSERT_INT_EQ(r.badges_added, N);
+	ASSERT_TRUE(r.us.begin >= 0 && r.us.apply >= 0 && r.us.end >= 0 &&
+	    r.us.commit >= 0 && r.us.checkpoint >= 0);
+	/* More than the 1,000 pages that call for a checkpoint went to the
+	 * WAL, and are in the database file too: the sync checkpointed. */
+	snprintf(wal, sizeof(wal), "%s-wal", fx->path);
+	ASSERT_INT_EQ(stat(wal, &st), 0);
+	ASSERT_TRUE(st.st_size > 1000 * 4096);
+	ASSERT_INT_EQ(stat(fx->path, &st), 0);
+	ASSERT_TRUE(st.st_size > 1000 * 4096);
+
+	/* Only new users: all of a would be disabled. */
+	ASSERT_FALSE(
+	    apply_dir(fx->store, b, N, false, false, &r, err, sizeof(err)));
+	ASSERT_TRUE(strstr(err, "refused") != NULL);
+	ASSERT_FALSE(fm_users_get(fx->store, "b0000", &u));
+	ASSERT_FALSE(fm_users_get(fx->store, "b9999", &u));
+	ASSERT_TRUE(fm_users_get(fx->store, "a9999", &u) && u.enabled);
+	ASSERT_TRUE(fm_users_get(fx->store, "a0000", &u) && u.enabled);
+
+	memset(&r, 0, sizeof(r));
+	o.dry_run = true;
+	ASSERT_TRUE(
+	    fm_dirsync_apply(fx->store, b, 2 * N, &o, &r, err, sizeof(err)));
+	ASSERT_INT_EQ(r.users_added, N);
+	ASSERT_INT_EQ(r.users_unchanged, N);
+	ASSERT_FALSE(fm_users_get(fx->store, "b4000", &u));
+
+	/* The same, written: both halves there, a's badges still a's. */
+	ASSERT_TRUE(
+	    apply_dir(fx->store, b, 2 * N, false, false, &r, err, sizeof(err)));
+	ASSERT_INT_EQ(r.users_added, N);
+	ASSERT_INT_EQ(r.badges_added, N);
+	ASSERT_TRUE(fm_users_get(fx->store, "b9999", &u) && u.enabled);
+	ASSERT_TRUE(has_badge_uid(fx->store, "a1234", 1, 1234));
+	ASSERT_TRUE(has_badge_uid(fx->store, "b1234", 2, 1234));
+}
+
 int
 main(void)
 {
@@ -403,5 +491,6 @@ main(void)
 	RUN_STORE(test_new_users_share_badge);
 	RUN_STORE(test_department_renamed);
 	RUN_STORE(test_fresh_in_chunks);
+	RUN_FIXTURE(test_spilled);
 	return harness_done();
 }
