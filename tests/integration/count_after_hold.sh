@@ -133,9 +133,10 @@ case_cannot_run_backs_off() {
 	fm_ensure_followmed
 	fm_hold -p -f "$T/slow.ps" 5 fmbob "Blocks the place"
 	a=$(last_job fmbob)
+	# The second after the first child began: not in its batch.
+	wait_reading
 	fm_hold -p -f "$T/quick.ps" 6 fmbob "Waits its turn"
 	b=$(last_job fmbob)
-	wait_reading
 	chmod 0750 "$T/state/spool"
 	before=$(grep -c "the analysis could not run" "$T/log/followmed.log")
 	# The first child reads its document before it counts: it finishes.
