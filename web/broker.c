@@ -23,6 +23,7 @@
 #include "common/json.h"
 #include "common/log.h"
 #include "common/money.h"
+#include "common/qrlabel.h"
 #include "quota/accounts.h"
 #include "quota/depts.h"
 #include "quota/export.h"
@@ -1727,6 +1728,83 @@ op_admin_terminals(struct call *c)
 		write_list(c, "{\"terminals\":[", list_terminals, "]}\n");
 }
 
+/* The printers as admins see them: the staff's list and each one's
+ * release page, the address its QR code label holds. */
+static void
+op_admin_printers(struct call *c)
+{
+	static struct printer_list l;
+	int64_t deadline = now() + PRINTERS_DEADLINE;
+
+	if (!need_session(c, false) || !need_role(c, "admin"))
+		return;
+	memset(&l, 0, sizeof(l));
+	if (!fm_printers_list(c->b->store, collect_printer, &l) &&
+	    l.n < PRINTERS_MAX) {
+		store_failed(c);
+		return;
+	}
+	c->a->status = 200;
+	fprintf(c->body, "{\"printers\":[");
+	for (size_t i = 0; i < l.n; i++) {
+		char url[FM_QRLABEL_URLMAX];
+		const char *errstr;
+
+		if (!fm_qrlabel_url(&c->b->settings, NULL, l.p[i].name, url,
+		        sizeof(url), &errstr))
+			url[0] = '\0';
+		fprintf(c->body, "%s{", i ? "," : "");
+		fm_json_key_string(c->body, "name", l.p[i].name);
+		fprintf(c->body, ",");
+		fm_json_key_string(c->body, "location", l.p[i].location);
+		fprintf(c->body, ",");
+		fm_json_key_string(c->body, "release_url", url);
+		fprintf(c->body, ",");
+		write_printer_state(c, &l.p[i], now() < deadline);
+		fprintf(c->body, "}");
+	}
+	fprintf(c->body, "]}\n");
+}
+
+/* A printer's QR code label, the SVG followme-admin printer qr writes:
+ * shown on the admins' page, and downloaded to be printed. */
+static void
+op_admin_printer_label(struct call *c)
+{
+	const char *name = fm_web_arg(c->r, "name"), *errstr;
+	char url[FM_QRLABEL_URLMAX];
+	struct fm_printer pr;
+	size_t len;
+	char *svg;
+
+	if (!need_session(c, false) || !need_role(c, "admin"))
+		return;
+	if (name == NULL || !fm_printers_get(c->b->store, name, &pr)) {
+		fail(c, 404, "no-such-printer", N_("No such printer."));
+		return;
+	}
+	if (!fm_qrlabel_url(
+	        &c->b->settings, NULL, pr.name, url, sizeof(url), &errstr) ||
+	    (svg = fm_qrlabel_svg(pr.name, pr.location, url, &len, &errstr)) ==
+	        NULL) {
+		fail(c, 409, "no-label", errstr);
+		return;
+	}
+	if (fwrite(svg, 1, len, c->body) != len) {
+		free(svg);
+		store_failed(c);
+		return;
+	}
+	free(svg);
+	c->a->status = 200;
+	c->a->kind = FM_WEB_KIND_SVG;
+	/* Printer names are short and need no quoting (the store's rule). */
+	if (snprintf(c->a->filename, sizeof(c->a->filename),
+	        "followme-label-%s.svg",
+	        pr.name) >= (int)sizeof(c->a->filename))
+		c->a->filename[0] = '\0';
+}
+
 /* Held jobs across users: their metadata, never their titles (personal
  * data, shown only to their owner) nor their content. */
 static bool
@@ -2041,6 +2119,8 @@ static void (*const ops[FM_WEB_OP_MAX + 1])(struct call *) = {
     [FM_WEB_OP_ADMIN_BADGES] = op_admin_badges,
     [FM_WEB_OP_ADMIN_BADGE_REMOVE] = op_admin_badge_remove,
     [FM_WEB_OP_ADMIN_LEDGER_VERIFY] = op_admin_ledger_verify,
+    [FM_WEB_OP_ADMIN_PRINTERS] = op_admin_printers,
+    [FM_WEB_OP_ADMIN_PRINTER_LABEL] = op_admin_printer_label,
 };
 
 void

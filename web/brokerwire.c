@@ -93,7 +93,7 @@ fm_web_answer_encode(const struct fm_web_answer *a, uint8_t *buf, size_t size)
 	struct fm_wire_writer w;
 
 	fm_wire_writer_init(&w, buf, size);
-	if (a == NULL || a->kind > FM_WEB_KIND_CSV ||
+	if (a == NULL || a->kind > FM_WEB_KIND_SVG ||
 	    a->session > FM_WEB_SESSION_CLEAR)
 		return 0;
 	fm_wire_put_u8(&w, VERSION);
@@ -122,7 +122,7 @@ fm_web_answer_decode(const uint8_t *buf, size_t len, struct fm_web_answer *a)
 	a->status = fm_wire_get_u16(&rd);
 	kind = fm_wire_get_u8(&rd);
 	session = fm_wire_get_u8(&rd);
-	if (a->status < 100 || a->status > 599 || kind > FM_WEB_KIND_CSV ||
+	if (a->status < 100 || a->status > 599 || kind > FM_WEB_KIND_SVG ||
 	    session > FM_WEB_SESSION_CLEAR)
 		fm_wire_reader_fail(&rd);
 	a->kind = (enum fm_web_kind)kind;

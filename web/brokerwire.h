@@ -68,9 +68,11 @@ enum fm_web_op {
 	FM_WEB_OP_ADMIN_BADGES,         /* login: that user's badges */
 	FM_WEB_OP_ADMIN_BADGE_REMOVE,   /* login, fingerprint */
 	FM_WEB_OP_ADMIN_LEDGER_VERIFY,  /* followme-admin ledger verify */
+	FM_WEB_OP_ADMIN_PRINTERS,       /* printers, state, release pages */
+	FM_WEB_OP_ADMIN_PRINTER_LABEL,  /* name: its QR code label (SVG) */
 };
 
-#define FM_WEB_OP_MAX FM_WEB_OP_ADMIN_LEDGER_VERIFY
+#define FM_WEB_OP_MAX FM_WEB_OP_ADMIN_PRINTER_LABEL
 
 struct fm_web_arg {
 	char name[FM_WEB_TEXTMAX];
@@ -102,6 +104,7 @@ enum fm_web_session_change {
 enum fm_web_kind {
 	FM_WEB_KIND_JSON,
 	FM_WEB_KIND_CSV,
+	FM_WEB_KIND_SVG,
 };
 
 struct fm_web_answer {

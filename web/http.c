@@ -127,6 +127,8 @@ static const struct route {
     {"GET", "/api/admin/badges", FM_WEB_OP_ADMIN_BADGES},
     {"POST", "/api/admin/badges/remove", FM_WEB_OP_ADMIN_BADGE_REMOVE},
     {"GET", "/api/admin/ledger", FM_WEB_OP_ADMIN_LEDGER_VERIFY},
+    {"GET", "/api/admin/printers", FM_WEB_OP_ADMIN_PRINTERS},
+    {"GET", "/api/admin/printer-label", FM_WEB_OP_ADMIN_PRINTER_LABEL},
     {"GET", "/api/admin/terminals", FM_WEB_OP_ADMIN_TERMINALS},
     {"GET", "/api/admin/jobs", FM_WEB_OP_ADMIN_JOBS},
     {"GET", "/api/finance/report", FM_WEB_OP_REPORT},
@@ -438,6 +440,20 @@ login_token(struct MHD_Connection *conn, struct MHD_Response *res)
 	MHD_add_response_header(res, "X-CSRF-Token", token);
 }
 
+static const char *
+content_type(enum fm_web_kind kind)
+{
+	switch (kind) {
+	case FM_WEB_KIND_CSV:
+		return "text/csv; charset=utf-8";
+	case FM_WEB_KIND_SVG:
+		return "image/svg+xml";
+	case FM_WEB_KIND_JSON:
+		break;
+	}
+	return "application/json; charset=utf-8";
+}
+
 static enum MHD_Result
 send_answer(struct MHD_Connection *conn, const struct fm_web_answer *a, int fd)
 {
@@ -451,9 +467,7 @@ send_answer(struct MHD_Connection *conn, const struct fm_web_answer *a, int fd)
 		close(fd);
 		return reply_error(conn, 500, "internal", "Internal error.");
 	}
-	MHD_add_response_header(res, "Content-Type",
-	    a->kind == FM_WEB_KIND_CSV ? "text/csv; charset=utf-8"
-	                               : "application/json; charset=utf-8");
+	MHD_add_response_header(res, "Content-Type", content_type(a->kind));
 	MHD_add_response_header(res, "Cache-Control", "no-store");
 	if (a->filename[0] != '\0') {
 		snprintf(disposition, sizeof(disposition),

@@ -20,6 +20,12 @@ static const char *const page_texts[] = {
     N_("Send a form (application/x-www-form-urlencoded)."),
     N_("Internal error."),
     /* The pages (app.js's KINDS too). */
+    N_("Printers"),
+    N_("Location"),
+    N_("QR code label"),
+    N_("No printer was added: followme-admin printer add."),
+    N_("none"),
+    N_("Download"),
     N_("Reset PIN"),
     N_("Reset the PIN of"),
     N_("Badges of"),

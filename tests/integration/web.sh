@@ -511,4 +511,33 @@ case_browser_phone() {
 }
 fm_needs browser_phone release_api
 
+# Admins see each printer's state and its QR code label: the SVG
+# followme-admin printer qr writes, byte for byte; staff may not.
+case_admin_printers() {
+	login_as fmbob bob-pw
+	curl_as fmbob "$URL/api/admin/printers" > "$T/admin-printers.json"
+	python3 - "$T/admin-printers.json" "$PLACE" "$WPORT" <<'PY' || fm_die "printers: $(cat "$T/admin-printers.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = [p for p in d["printers"] if p["name"] == "mfp1"][0]
+ok = p["state"] == "ready" and p["location"] == sys.argv[2]
+ok = ok and p["release_url"].startswith("https://") and p["release_url"].endswith(":%s/release/mfp1" % sys.argv[3])
+sys.exit(0 if ok else 1)
+PY
+	local type
+	type=$(curl_as fmbob -o "$T/label-web.svg" -w '%{content_type}' "$URL/api/admin/printer-label?name=mfp1")
+	[ "$type" = "image/svg+xml" ] || fm_die "the label came as $type"
+	(umask 022 && fm_admin printer qr mfp1 --out "$T/label-cli.svg" --force) >/dev/null ||
+		fm_die "printer qr mfp1"
+	cmp -s "$T/label-web.svg" "$T/label-cli.svg" || fm_die "the console's label differs from followme-admin printer qr's"
+	python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$T/label-web.svg" ||
+		fm_die "the label is not well-formed XML (the location holds <b>&)"
+	[ "$(status fmbob "$URL/api/admin/printer-label?name=nowhere")" = 404 ] || fm_die "a label for no printer"
+	[ "$(status fmbob "$URL/api/admin/printer-label")" = 404 ] || fm_die "a label for no name"
+	login_as fmalice alice-pw
+	[ "$(status fmalice "$URL/api/admin/printers")" = 403 ] || fm_die "staff listed the admins' printers"
+	[ "$(status fmalice "$URL/api/admin/printer-label?name=mfp1")" = 403 ] || fm_die "staff got a label"
+}
+fm_needs admin_printers roles_and_csrf
+
 fm_run_cases

@@ -230,6 +230,11 @@ def scenario_site(url, shots, user, password, terminal, marker, code, name,
             raise Failed("no held job listed")
         if secret_title in held:
             raise Failed("an admin sees a job's title")
+        # Each printer's QR code label is drawn (served, and allowed by
+        # the Content-Security-Policy).
+        wait_for(d, "the printers' QR code labels", lambda d: d.execute_script(
+            "const i = document.querySelector('#printers-rows img.printer-label');"
+            "return i !== null && i.complete && i.naturalWidth > 0"))
         d.find_element(By.ID, "department-code").send_keys(code)
         d.find_element(By.ID, "department-name").send_keys(name)
         d.find_element(By.CSS_SELECTOR, "#department-form button").click()

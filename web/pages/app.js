@@ -776,13 +776,56 @@ async function fillRows(path, tbodyId, key, cells) {
   return res.data;
 }
 
+// Each printer with its state, the terminals standing at it and its QR
+// code label (the SVG followme-admin printer qr writes), to download.
+async function loadSitePrinters(terminals) {
+  const res = await api("GET", "/api/admin/printers");
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  const rows = $("printers-rows");
+  rows.replaceChildren();
+  for (const p of res.data.printers) {
+    const at = terminals.filter((x) => !x.web && x.printer === p.name).map((x) => x.name);
+    const tr = tableRow([
+      [p.name, "fw-semibold"],
+      p.location,
+      [printerStateText(p), p.state === "ready" ? "text-success" : "text-danger"],
+      at.length ? at.join(", ") : t("none"),
+    ]);
+    const td = document.createElement("td");
+    const label = "/api/admin/printer-label?" + new URLSearchParams({ name: p.name }).toString();
+    const img = document.createElement("img");
+    img.src = label;
+    img.alt = t("QR code label") + " " + p.name;
+    img.className = "printer-label me-2";
+    const link = document.createElement("a");
+    link.href = label;
+    link.download = "followme-label-" + p.name + ".svg";
+    link.className = "btn btn-sm btn-outline-secondary printer-label-download";
+    link.textContent = t("Download");
+    td.append(img, link);
+    if (p.release_url) {
+      const url = document.createElement("div");
+      url.className = "small text-secondary text-break";
+      url.textContent = p.release_url;
+      td.append(url);
+    }
+    tr.append(td);
+    rows.append(tr);
+  }
+  $("printers-empty").hidden = res.data.printers.length > 0;
+}
+
 async function loadSite() {
-  await fillRows("/api/admin/terminals", "terminals-rows", "terminals", (x) => [
+  const terminals = await fillRows("/api/admin/terminals", "terminals-rows", "terminals", (x) => [
     x.name,
     x.web ? t("web console") : x.printer,
     [x.online ? t("connected") : t("offline"), x.online ? "text-success fw-semibold" : "text-secondary"],
     x.last_seen || t("never"),
   ]);
+  if (terminals) await loadSitePrinters(terminals.terminals);
   await fillRows("/api/admin/departments", "departments-rows", "departments", (x) => [
     x.code,
     x.name,
