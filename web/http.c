@@ -54,6 +54,7 @@ static const char csp[] =
 struct channel {
 	int fd;
 	bool busy, dead;
+	bool releasing; /* busy with a release */
 };
 
 static struct {
@@ -63,6 +64,7 @@ static struct {
 	pthread_cond_t freed;
 	struct channel channels[CHANNELS_MAX];
 	size_t nchannels;
+	size_t releasing; /* channels busy with a release */
 } http = {.lock = PTHREAD_MUTEX_INITIALIZER, .freed = PTHREAD_COND_INITIALIZER};
 
 /* --- files ----------------------------------------------------------- */
@@ -260,8 +262,24 @@ fm_web_http_load(const struct fm_settings *s, const char **errstr)
 /* --- the store side -------------------------------------------------- */
 
 /* Takes a free worker's channel, waiting a while for one; -1 if none. */
+/*
+ * Whether a release may take a channel now (http.lock held).  A release
+ * holds its worker until the printer has printed: releases at every
+ * printer of a site at once must not leave the pages without a worker,
+ * so they never take the last one (unless there is only one).
+ */
+static bool
+may_release(void)
+{
+	size_t alive = 0;
+
+	for (size_t i = 0; i < http.nchannels; i++)
+		alive += !http.channels[i].dead;
+	return alive < 2 || http.releasing + 1 < alive;
+}
+
 static int
-take_channel(void)
+take_channel(bool release)
 {
 	struct timespec until;
 	int got = -1;
@@ -273,8 +291,11 @@ take_channel(void)
 		bool alive = false;
 		for (size_t i = 0; i < http.nchannels && got < 0; i++) {
 			alive = alive || !http.channels[i].dead;
-			if (!http.channels[i].busy && !http.channels[i].dead) {
+			if (!http.channels[i].busy && !http.channels[i].dead &&
+			    (!release || may_release())) {
 				http.channels[i].busy = true;
+				http.channels[i].releasing = release;
+				http.releasing += release;
 				got = (int)i;
 			}
 		}
@@ -294,6 +315,8 @@ give_channel(int i, bool failed)
 {
 	pthread_mutex_lock(&http.lock);
 	http.channels[i].busy = false;
+	http.releasing -= http.channels[i].releasing;
+	http.channels[i].releasing = false;
 	if (failed && !http.channels[i].dead) {
 		http.channels[i].dead = true;
 		fm_log_warn("web: a store-side worker stopped answering");
@@ -314,7 +337,7 @@ ask(const struct fm_web_request *r, struct fm_web_answer *a, int *fd)
 	ssize_t got = -1;
 
 	*fd = -1;
-	if (n == 0 || (ch = take_channel()) < 0)
+	if (n == 0 || (ch = take_channel(r->op == FM_WEB_OP_JOB_RELEASE)) < 0)
 		return false;
 	if (send(http.channels[ch].fd, buf, n, MSG_NOSIGNAL) == (ssize_t)n)
 		got =
@@ -653,8 +676,7 @@ fm_web_http_start(const struct fm_web_http_setup *setup, const char **errstr)
 	http.setup = *setup;
 	http.nchannels = setup->nchannels;
 	for (size_t i = 0; i < setup->nchannels; i++)
-		http.channels[i] =
-		    (struct channel){setup->channels[i], false, false};
+		http.channels[i] = (struct channel){.fd = setup->channels[i]};
 	struct MHD_OptionItem tls[] = {
 	    {MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)setup->cert_pem},
 	    {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)setup->key_pem},

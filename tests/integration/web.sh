@@ -540,4 +540,57 @@ PY
 }
 fm_needs admin_printers roles_and_csrf
 
+# A release holds its worker until the printer has printed: however many
+# are under way, one worker (of the two here) stays for the pages.  The
+# printer "stuck" accepts connections and never answers (the last case:
+# the printers listed after it would wait for it).
+case_release_leaves_a_worker() {
+	local hole csrf id1 id2 r1 r2 code
+	hole=$(fm_free_port) || fm_die "no free port"
+	python3 - "$hole" <<'PY' &
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(16)
+s.settimeout(1)
+held, end = [], time.time() + 120
+while time.time() < end:
+    try:
+        held.append(s.accept()[0])
+    except socket.timeout:
+        pass
+PY
+	HOLE_PID=$!
+	FM_EXTRA_PIDS="${FM_EXTRA_PIDS:-} $HOLE_PID"
+	fm_admin printer add stuck --uri "ipp://127.0.0.1:$hole/ipp/print" >/dev/null ||
+		fm_die "printer add stuck"
+	fm_hold 7 fmcara "Bloqué un"
+	fm_hold 8 fmcara "Bloqué deux"
+	login_as fmcara cara-pw
+	login_as fmalice alice-pw
+	csrf=$(cat "$T/fmcara.csrf")
+	id1=$(cara_job "Bloqué un") && id2=$(cara_job "Bloqué deux") || fm_die "no jobs to release"
+	curl_as fmcara -o "$T/stuck1.json" -w '%{http_code}' -X POST -H "X-CSRF-Token: $csrf" \
+		--data "id=$id1&printer=stuck" "$URL/api/jobs/release" > "$T/stuck1.code" &
+	r1=$!
+	sleep 1
+	curl_as fmcara -o "$T/stuck2.json" -w '%{http_code}' -X POST -H "X-CSRF-Token: $csrf" \
+		--data "id=$id2&printer=stuck" "$URL/api/jobs/release" > "$T/stuck2.code" &
+	r2=$!
+	sleep 1
+	code=$(status fmalice --max-time 10 "$URL/api/jobs")
+	fm_stop_pid "$HOLE_PID"
+	wait "$r1" "$r2"
+	[ "$code" = 200 ] || fm_die "with two releases under way, the pages got HTTP $code"
+	# Both releases were answered (the printer failed): nothing printed,
+	# nothing charged, both jobs still held.
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM ledger WHERE job_id IN ($id1, $id2) AND kind = 'commit'")" -eq 0 ] ||
+		fm_die "a release that did not print was charged"
+	[ "$(held fmcara)" -ge 2 ] || fm_die "a job released to a printer that never answered is gone"
+	grep -q '"error"' "$T/stuck1.json" && grep -q '"error"' "$T/stuck2.json" ||
+		fm_die "the releases: $(cat "$T/stuck1.code" "$T/stuck1.json" "$T/stuck2.code" "$T/stuck2.json")"
+}
+fm_needs release_leaves_a_worker roles_and_csrf
+
 fm_run_cases
