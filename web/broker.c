@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -722,33 +723,93 @@ collect_printer(const struct fm_printer *p, void *arg)
 }
 
 /* What a printer says of itself: "ready", "stopped" with a reason for
- * people, "unreachable" or, past the list's deadline, "unknown". */
-static void
-write_printer_state(struct call *c, const struct fm_printer *p, bool ask)
-{
-	char why[256], err[256];
-	const char *state = "unknown";
-	fm_ipp_t *ipp = NULL;
+ * people (in English: translated when written), "unreachable" or, not
+ * asked before the list's deadline, "unknown". */
+struct printer_state {
+	const char *state;
+	char why[256];
+};
 
-	why[0] = '\0';
-	if (ask &&
-	    (ipp = fm_ipp_open(p->uri, PRINTER_STATE_MS, err, sizeof(err))) ==
-	        NULL)
-		state = "unreachable";
-	else if (ipp != NULL)
-		state =
-		    fm_ipp_ready(ipp, why, sizeof(why)) ? "ready" : "stopped";
+static struct printer_state states[PRINTERS_MAX];
+
+/* The printers of a list being asked by several threads at once. */
+struct asking {
+	const struct printer_list *l;
+	pthread_mutex_t lock;
+	size_t next;
+	int64_t deadline;
+};
+
+/* Printers asked at once, at most. */
+#define PRINTER_ASKERS 16
+
+static void
+ask_printer(const struct fm_printer *p, struct printer_state *st)
+{
+	char err[256];
+	fm_ipp_t *ipp = fm_ipp_open(p->uri, PRINTER_STATE_MS, err, sizeof(err));
+
+	if (ipp == NULL)
+		st->state = "unreachable";
+	else
+		st->state = fm_ipp_ready(ipp, st->why, sizeof(st->why))
+		    ? "ready"
+		    : "stopped";
 	fm_ipp_close(ipp);
-	fm_json_key_string(c->body, "state", state);
+}
+
+static void *
+asker(void *arg)
+{
+	struct asking *a = arg;
+
+	for (;;) {
+		size_t i;
+
+		pthread_mutex_lock(&a->lock);
+		i = a->next++;
+		pthread_mutex_unlock(&a->lock);
+		if (i >= a->l->n || now() >= a->deadline)
+			return NULL;
+		ask_printer(&a->l->p[i], &states[i]);
+	}
+}
+
+/* The states of l's printers into states[]: asked at once, so that the
+ * page waits for the slowest printer, not for them all one after the
+ * other. */
+static void
+ask_printers(const struct printer_list *l)
+{
+	pthread_t t[PRINTER_ASKERS];
+	struct asking a = {.l = l, .deadline = now() + PRINTERS_DEADLINE};
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		states[i] = (struct printer_state){"unknown", ""};
+	pthread_mutex_init(&a.lock, NULL);
+	while (n < PRINTER_ASKERS && n < l->n &&
+	    pthread_create(&t[n], NULL, asker, &a) == 0)
+		n++;
+	if (n == 0) /* no thread to be had: ask from here */
+		(void)asker(&a);
+	for (size_t i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	pthread_mutex_destroy(&a.lock);
+}
+
+static void
+write_printer_state(struct call *c, const struct printer_state *st)
+{
+	fm_json_key_string(c->body, "state", st->state);
 	fprintf(c->body, ",");
-	fm_json_key_string(c->body, "why", why[0] ? _(why) : "");
+	fm_json_key_string(c->body, "why", st->why[0] ? _(st->why) : "");
 }
 
 static void
 op_printers(struct call *c)
 {
 	static struct printer_list l;
-	int64_t deadline = now() + PRINTERS_DEADLINE;
 
 	if (!need_session(c, false))
 		return;
@@ -760,6 +821,7 @@ op_printers(struct call *c)
 		store_failed(c);
 		return;
 	}
+	ask_printers(&l);
 	c->a->status = 200;
 	fprintf(c->body, "{\"release\":%s,\"printers\":[",
 	    fm_web_release_ready(&c->b->settings) ? "true" : "false");
@@ -769,7 +831,7 @@ op_printers(struct call *c)
 		fprintf(c->body, ",");
 		fm_json_key_string(c->body, "location", l.p[i].location);
 		fprintf(c->body, ",");
-		write_printer_state(c, &l.p[i], now() < deadline);
+		write_printer_state(c, &states[i]);
 		fprintf(c->body, "}");
 	}
 	fprintf(c->body, "]}\n");
@@ -1734,7 +1796,6 @@ static void
 op_admin_printers(struct call *c)
 {
 	static struct printer_list l;
-	int64_t deadline = now() + PRINTERS_DEADLINE;
 
 	if (!need_session(c, false) || !need_role(c, "admin"))
 		return;
@@ -1744,6 +1805,7 @@ op_admin_printers(struct call *c)
 		store_failed(c);
 		return;
 	}
+	ask_printers(&l);
 	c->a->status = 200;
 	fprintf(c->body, "{\"printers\":[");
 	for (size_t i = 0; i < l.n; i++) {
@@ -1760,7 +1822,7 @@ op_admin_printers(struct call *c)
 		fprintf(c->body, ",");
 		fm_json_key_string(c->body, "release_url", url);
 		fprintf(c->body, ",");
-		write_printer_state(c, &l.p[i], now() < deadline);
+		write_printer_state(c, &states[i]);
 		fprintf(c->body, "}");
 	}
 	fprintf(c->body, "]}\n");

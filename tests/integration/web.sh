@@ -540,11 +540,11 @@ PY
 }
 fm_needs admin_printers roles_and_csrf
 
-# A release holds its worker until the printer has printed: however many
-# are under way, one worker (of the two here) stays for the pages.  The
-# printer "stuck" accepts connections and never answers (the last case:
-# the printers listed after it would wait for it).
-case_release_leaves_a_worker() {
+# Printers that accept connections and never answer (the last case: the
+# printers listed after it would wait for them).  A release holds its
+# worker until the printer has printed: however many are under way, one
+# worker (of the two here) stays for the pages.
+case_slow_printers() {
 	local hole csrf id1 id2 r1 r2 code
 	hole=$(fm_free_port) || fm_die "no free port"
 	python3 - "$hole" <<'PY' &
@@ -563,8 +563,22 @@ while time.time() < end:
 PY
 	HOLE_PID=$!
 	FM_EXTRA_PIDS="${FM_EXTRA_PIDS:-} $HOLE_PID"
-	fm_admin printer add stuck --uri "ipp://127.0.0.1:$hole/ipp/print" >/dev/null ||
-		fm_die "printer add stuck"
+	local i
+	for i in "" 2 3 4 5 6; do
+		fm_admin printer add "stuck$i" --uri "ipp://127.0.0.1:$hole/ipp/print" >/dev/null ||
+			fm_die "printer add stuck$i"
+	done
+	# The printers are asked at once: six that never answer (1.5 s each)
+	# are all answered for within the list's 6 s.
+	login_as fmbob bob-pw
+	curl_as fmbob "$URL/api/admin/printers" > "$T/stuck-printers.json"
+	python3 - "$T/stuck-printers.json" <<'PY' || fm_die "printers: $(cat "$T/stuck-printers.json")"
+import json, sys
+p = {p["name"]: p["state"] for p in json.load(open(sys.argv[1]))["printers"]}
+stuck = [n for n in p if n.startswith("stuck")]
+sys.exit(0 if len(stuck) == 6 and p["mfp1"] == "ready" and
+         all(p[n] in ("stopped", "unreachable") for n in stuck) else 1)
+PY
 	fm_hold 7 fmcara "Bloqué un"
 	fm_hold 8 fmcara "Bloqué deux"
 	login_as fmcara cara-pw
@@ -591,6 +605,6 @@ PY
 	grep -q '"error"' "$T/stuck1.json" && grep -q '"error"' "$T/stuck2.json" ||
 		fm_die "the releases: $(cat "$T/stuck1.code" "$T/stuck1.json" "$T/stuck2.code" "$T/stuck2.json")"
 }
-fm_needs release_leaves_a_worker roles_and_csrf
+fm_needs slow_printers roles_and_csrf
 
 fm_run_cases
