@@ -1558,6 +1558,89 @@ op_admin_department_add(struct call *c)
 	        &d.why, "refused", 409});
 }
 
+/* Projects: accounts jobs are charged to by job-account-id, and who
+ * may charge them (followme-admin project). */
+static bool
+write_project(const struct fm_account *a, int members, void *arg)
+{
+	struct line_list *l = arg;
+	FILE *f = l->c->body;
+
+	fprintf(f, "%s{", l->n++ ? "," : "");
+	fm_json_key_string(f, "code", a->name);
+	fprintf(f, ",");
+	fm_json_key_int(f, "members", members);
+	fprintf(f, ",");
+	money(l->c, "balance", a->balance);
+	fprintf(f, "}");
+	return true;
+}
+
+static bool
+list_projects(struct call *c)
+{
+	struct line_list l = {c, 0};
+
+	return fm_accounts_list(c->b->store, "project", write_project, &l);
+}
+
+static void
+op_admin_projects(struct call *c)
+{
+	if (need_session(c, false) && need_role(c, "admin"))
+		write_list(c, "{\"projects\":[", list_projects, "]}\n");
+}
+
+struct project_change {
+	const char *code, *login; /* login: allow it, else add code */
+	const char *why;
+};
+
+static bool
+apply_project_change(fm_store_t *store, void *arg)
+{
+	struct project_change *p = arg;
+	const char *errstr = NULL;
+	struct fm_account a;
+
+	if (p->login == NULL) {
+		if (fm_accounts_add_project(store, p->code, &errstr))
+			return true;
+		p->why = N_("That project code is taken or not a valid code.");
+		return false;
+	}
+	if (!fm_accounts_find(store, "project", p->code, &a)) {
+		p->why = N_("No such project.");
+		return false;
+	}
+	if (fm_accounts_allow(store, a.id, p->login, &errstr))
+		return true;
+	p->why = N_("No such user.");
+	return false;
+}
+
+/* code: add that project; code and login: let login charge it. */
+static void
+op_admin_project(struct call *c)
+{
+	struct project_change p = {
+	    fm_web_arg(c->r, "code"), fm_web_arg(c->r, "login"), NULL};
+
+	if (!need_session(c, true) || !need_role(c, "admin"))
+		return;
+	if (p.code == NULL || p.code[0] == '\0' ||
+	    (p.login != NULL && p.login[0] == '\0')) {
+		fail(c, 400, "bad-request",
+		    N_("Give the project's code (and a login to let them "
+		       "charge it)."));
+		return;
+	}
+	audited(c,
+	    &(struct change){p.login ? "project.allow" : "project.add", p.code,
+	        "", p.login ? p.login : "", apply_project_change, &p, &p.why,
+	        "refused", 409});
+}
+
 static bool
 write_price(const struct fm_price_entry *e, void *arg)
 {
@@ -2183,6 +2266,8 @@ static void (*const ops[FM_WEB_OP_MAX + 1])(struct call *) = {
     [FM_WEB_OP_ADMIN_LEDGER_VERIFY] = op_admin_ledger_verify,
     [FM_WEB_OP_ADMIN_PRINTERS] = op_admin_printers,
     [FM_WEB_OP_ADMIN_PRINTER_LABEL] = op_admin_printer_label,
+    [FM_WEB_OP_ADMIN_PROJECTS] = op_admin_projects,
+    [FM_WEB_OP_ADMIN_PROJECT] = op_admin_project,
 };
 
 void

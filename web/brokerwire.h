@@ -70,9 +70,11 @@ enum fm_web_op {
 	FM_WEB_OP_ADMIN_LEDGER_VERIFY,  /* followme-admin ledger verify */
 	FM_WEB_OP_ADMIN_PRINTERS,       /* printers, state, release pages */
 	FM_WEB_OP_ADMIN_PRINTER_LABEL,  /* name: its QR code label (SVG) */
+	FM_WEB_OP_ADMIN_PROJECTS,       /* projects, members, balances */
+	FM_WEB_OP_ADMIN_PROJECT,        /* code [, login]: add, or allow */
 };
 
-#define FM_WEB_OP_MAX FM_WEB_OP_ADMIN_PRINTER_LABEL
+#define FM_WEB_OP_MAX FM_WEB_OP_ADMIN_PROJECT
 
 struct fm_web_arg {
 	char name[FM_WEB_TEXTMAX];

@@ -131,6 +131,8 @@ static const struct route {
     {"GET", "/api/admin/ledger", FM_WEB_OP_ADMIN_LEDGER_VERIFY},
     {"GET", "/api/admin/printers", FM_WEB_OP_ADMIN_PRINTERS},
     {"GET", "/api/admin/printer-label", FM_WEB_OP_ADMIN_PRINTER_LABEL},
+    {"GET", "/api/admin/projects", FM_WEB_OP_ADMIN_PROJECTS},
+    {"POST", "/api/admin/project", FM_WEB_OP_ADMIN_PROJECT},
     {"GET", "/api/admin/terminals", FM_WEB_OP_ADMIN_TERMINALS},
     {"GET", "/api/admin/jobs", FM_WEB_OP_ADMIN_JOBS},
     {"GET", "/api/finance/report", FM_WEB_OP_REPORT},

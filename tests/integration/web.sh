@@ -540,6 +540,28 @@ PY
 }
 fm_needs admin_printers roles_and_csrf
 
+# Projects from the Site page: added, a person let charge one, audited;
+# a taken code and an unknown login refused; staff may not.
+case_admin_projects() {
+	login_as fmbob bob-pw
+	[ "$(post fmbob 'code=AUDIT-2027' "$URL/api/admin/project")" = 200 ] || fm_die "project add refused"
+	[ "$(post fmbob 'code=AUDIT-2027' "$URL/api/admin/project")" = 409 ] || fm_die "a project added twice"
+	[ "$(post fmbob 'code=AUDIT-2027&login=fmcara' "$URL/api/admin/project")" = 200 ] || fm_die "project allow refused"
+	[ "$(post fmbob 'code=AUDIT-2027&login=nobody' "$URL/api/admin/project")" = 409 ] || fm_die "an unknown login allowed"
+	[ "$(post fmbob 'code=NOPE&login=fmcara' "$URL/api/admin/project")" = 409 ] || fm_die "no such project, allowed"
+	[ "$(post fmbob 'code=' "$URL/api/admin/project")" = 400 ] || fm_die "an empty code"
+	[ "$(status fmbob -X POST --data 'code=CSRF' "$URL/api/admin/project")" = 403 ] || fm_die "a project without the CSRF token"
+	curl_as fmbob "$URL/api/admin/projects" | grep -q '"code":"AUDIT-2027","members":1,' ||
+		fm_die "projects: $(curl_as fmbob "$URL/api/admin/projects")"
+	fm_admin project list | grep -q '^AUDIT-2027 .* 1 ' || fm_die "project list: $(fm_admin project list)"
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM audit WHERE actor = 'fmbob' AND target = 'AUDIT-2027' AND action IN ('project.add', 'project.allow')")" -eq 2 ] ||
+		fm_die "the project's changes are not in the audit trail"
+	login_as fmalice alice-pw
+	[ "$(status fmalice "$URL/api/admin/projects")" = 403 ] || fm_die "staff listed the projects"
+	[ "$(post fmalice 'code=MINE' "$URL/api/admin/project")" = 403 ] || fm_die "staff added a project"
+}
+fm_needs admin_projects roles_and_csrf
+
 # Printers that accept connections and never answer (the last case: the
 # printers listed after it would wait for them).  A release holds its
 # worker until the printer has printed: however many are under way, one

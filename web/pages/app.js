@@ -832,6 +832,12 @@ async function loadSite() {
     [integer(x.users), "text-end"],
     [x.balance, "text-end"],
   ]);
+  const projects = await fillRows("/api/admin/projects", "projects-rows", "projects", (x) => [
+    x.code,
+    [integer(x.members), "text-end"],
+    [x.balance, "text-end"],
+  ]);
+  if (projects) $("projects-empty").hidden = projects.projects.length > 0;
   const prices = await fillRows("/api/admin/prices", "prices-rows", "prices", (x) => [
     x.media,
     x.colour ? t("colour") : t("black and white"),
@@ -846,6 +852,21 @@ async function loadSite() {
     x.submitted,
     x.expires,
   ]);
+}
+
+// A project added (code alone) or a person let charge it (code, login).
+async function changeProject(ev, fields) {
+  ev.preventDefault();
+  const params = {};
+  for (const [key, id] of Object.entries(fields)) params[key] = $(id).value;
+  const res = await api("POST", "/api/admin/project", params);
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  for (const id of Object.values(fields)) $(id).value = "";
+  await loadSite();
+  notice(t("Saved."), "success");
 }
 
 async function addDepartment(ev) {
@@ -955,6 +976,9 @@ async function start() {
   });
   $("report-form").addEventListener("submit", loadReport);
   $("department-form").addEventListener("submit", addDepartment);
+  $("project-form").addEventListener("submit", (ev) => changeProject(ev, { code: "project-code" }));
+  $("project-allow-form").addEventListener("submit", (ev) =>
+    changeProject(ev, { code: "project-allow-code", login: "project-allow-login" }));
   $("price-form").addEventListener("submit", setPrice);
   $("pin-form").addEventListener("submit", changePin);
   $("close-form").addEventListener("submit", closePeriod);
