@@ -319,6 +319,7 @@ case_browser_site() {
 		fm_die "$(tail -n 3 "$T/log/browser.log")"
 	wait
 	fm_admin dept list | grep -q '^LAB .*Labo <i>Pasteur</i>' || fm_die "department not added: $(fm_admin dept list)"
+	fm_admin project list | grep -q '^CHANTIER-LAB ' || fm_die "project not added: $(fm_admin project list)"
 	fm_admin price show | grep -q 'A3 .*colour.*duplex.*0.12' || fm_die "price not set: $(fm_admin price show)"
 	fm_admin balance department LAB | grep -q '25.00' || fm_die "allocation not made: $(fm_admin balance department LAB)"
 	fm_admin ledger verify | grep -q "Ledger OK" || fm_die "the ledger does not verify after the allocation"

@@ -242,6 +242,10 @@ def scenario_site(url, shots, user, password, terminal, marker, code, name,
                  lambda d: name in texts(d, "#departments-rows td"))
         if d.find_elements(By.CSS_SELECTOR, "#departments-rows i, #departments-rows script"):
             raise Failed("a department name was rendered as HTML")
+        d.find_element(By.ID, "project-code").send_keys("CHANTIER-" + code)
+        press(d, d.find_element(By.CSS_SELECTOR, "#project-form button"))
+        wait_for(d, "the new project",
+                 lambda d: "CHANTIER-" + code in texts(d, "#projects-rows td"))
         d.find_element(By.CSS_SELECTOR, "#price-media option[value=A3]").click()
         d.find_element(By.CSS_SELECTOR, "#price-colour option[value=colour]").click()
         d.find_element(By.CSS_SELECTOR, "#price-sides option[value=duplex]").click()
