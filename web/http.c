@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -133,6 +134,9 @@ static const struct route {
     {"GET", "/api/finance/export", FM_WEB_OP_EXPORT},
     {"GET", "/api/finance/trend", FM_WEB_OP_FINANCE_TREND},
     {"POST", "/api/finance/close", FM_WEB_OP_FINANCE_CLOSE},
+    {"GET", "/api/tokens", FM_WEB_OP_TOKENS},
+    {"POST", "/api/tokens/add", FM_WEB_OP_TOKEN_ADD},
+    {"POST", "/api/tokens/revoke", FM_WEB_OP_TOKEN_REVOKE},
 };
 
 /* What MHD keeps for a request between its calls. */
@@ -438,6 +442,23 @@ login_token(struct MHD_Connection *conn, struct MHD_Response *res)
 	MHD_add_response_header(res, "X-CSRF-Token", token);
 }
 
+/*
+ * The request's Authorization value if its scheme is Bearer (an API
+ * token for scripts), else NULL: another scheme (a reverse proxy's Basic)
+ * is not the console's business.
+ */
+static const char *
+bearer_header(struct MHD_Connection *conn)
+{
+	const char *v =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+
+	if (v == NULL || strncasecmp(v, "Bearer", 6) != 0 ||
+	    (v[6] != ' ' && v[6] != '\0'))
+		return NULL;
+	return v;
+}
+
 static enum MHD_Result
 send_answer(struct MHD_Connection *conn, const struct fm_web_answer *a, int fd)
 {
@@ -469,9 +490,14 @@ send_answer(struct MHD_Connection *conn, const struct fm_web_answer *a, int fd)
 		fm_wipe(id, sizeof(id));
 	} else if (a->session == FM_WEB_SESSION_CLEAR)
 		set_cookie(res, SESSION_COOKIE, "", 0);
+	if (a->status == 401)
+		MHD_add_response_header(res, "WWW-Authenticate",
+		    bearer_header(conn) != NULL
+		        ? "Bearer realm=\"followme\", error=\"invalid_token\""
+		        : "Bearer realm=\"followme\"");
 	if (a->csrf[0] != '\0')
 		MHD_add_response_header(res, "X-CSRF-Token", a->csrf);
-	else if (a->status == 401)
+	else if (a->status == 401 && bearer_header(conn) == NULL)
 		login_token(conn, res);
 	return send_response(conn, a->status, res);
 }
@@ -482,6 +508,7 @@ api(struct MHD_Connection *conn, const struct route *rt, struct req *q)
 {
 	static _Thread_local struct fm_web_request r;
 	const char *cookie, *csrf, *lang, *type, *site;
+	const char *bearer = bearer_header(conn);
 	struct fm_web_answer a;
 	const char *errstr = NULL;
 	int fd;
@@ -490,7 +517,14 @@ api(struct MHD_Connection *conn, const struct route *rt, struct req *q)
 	r.op = rt->op;
 	cookie =
 	    MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, SESSION_COOKIE);
-	if (cookie != NULL)
+	/* A script's token stands for itself: a cookie beside it is not
+	 * looked at.  One that does not read as a token is sent on as
+	 * such, for the store side to count against the address. */
+	if (bearer != NULL) {
+		r.has_token =
+		    fm_web_parse_bearer(bearer, strlen(bearer), r.token);
+		r.bad_token = !r.has_token;
+	} else if (cookie != NULL)
 		r.has_session = fm_web_parse_id(cookie, strlen(cookie), r.id);
 	csrf =
 	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
@@ -575,6 +609,10 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	if (q->too_big)
 		return reply_error(
 		    conn, 413, "bad-request", "The request is too big.");
+	/* A token is for the API; the pages are for people's browsers. */
+	if (strncmp(url, "/api/", 5) != 0 && bearer_header(conn) != NULL)
+		return reply_error(conn, 403, "token-refused",
+		    "An API token is for the API (/api/) only.");
 	for (size_t i = 0; i < sizeof(routes) / sizeof(*routes); i++) {
 		if (strcmp(url, routes[i].url) != 0)
 			continue;
