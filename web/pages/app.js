@@ -132,6 +132,7 @@ function show(view) {
     loadBalance();
     loadHistory();
     loadBadges();
+    loadTokens();
   }
   if (view === "users") loadUsers();
   if (view === "site") loadSite();
@@ -456,6 +457,74 @@ async function removeBadge(fingerprint) {
   }
   await loadBadges();
   notice(t("The badge was unlinked."), "success");
+}
+
+// --- staff: API tokens ---------------------------------------------
+
+const TOKEN_STATES = { active: "active", revoked: "revoked", expired: "expired" };
+
+async function loadTokens() {
+  const res = await api("GET", "/api/tokens");
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  const list = $("tokens-list");
+  list.replaceChildren();
+  for (const k of res.data.tokens) {
+    const li = document.createElement("li");
+    li.className = "list-group-item d-flex justify-content-between align-items-center token-item";
+    const text = document.createElement("span");
+    const parts = [k.name, t(TOKEN_STATES[k.state] || k.state), t("made") + " " + k.created];
+    parts.push(k.last_used ? t("last used") + " " + k.last_used : t("never used"));
+    if (k.expires) parts.push(t("expires") + " " + k.expires);
+    text.textContent = parts.join(" · ");
+    li.append(text);
+    if (k.state === "active") li.append(actionButton(t("Revoke"), "token-revoke", () => revokeToken(k.id, k.name)));
+    list.append(li);
+  }
+  $("tokens-empty").hidden = res.data.tokens.length > 0;
+}
+
+async function addToken(ev) {
+  ev.preventDefault();
+  const params = { name: $("token-name").value };
+  if ($("token-days").value) params.expires = $("token-days").value;
+  const res = await api("POST", "/api/tokens/add", params);
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  $("token-name").value = "";
+  $("token-days").value = "";
+  $("token-text").value = res.data.token;
+  $("token-new").hidden = false;
+  $("token-text").select();
+  await loadTokens();
+}
+
+async function copyToken() {
+  const text = $("token-text").value;
+  try {
+    await navigator.clipboard.writeText(text);
+    notice(t("The token is copied."), "success");
+  } catch (e) {
+    $("token-text").select();
+    notice(t("Select the token and copy it."), "info");
+  }
+}
+
+async function revokeToken(id, name) {
+  if (!window.confirm(t("Revoke this token? Scripts that use it will stop working.") + " " + name)) return;
+  const res = await api("POST", "/api/tokens/revoke", { id });
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  $("token-new").hidden = true;
+  $("token-text").value = "";
+  await loadTokens();
+  notice(t("The token was revoked."), "success");
 }
 
 // --- admins: users -------------------------------------------------
@@ -914,6 +983,8 @@ async function start() {
   $("department-form").addEventListener("submit", addDepartment);
   $("price-form").addEventListener("submit", setPrice);
   $("pin-form").addEventListener("submit", changePin);
+  $("token-form").addEventListener("submit", addToken);
+  $("token-copy").addEventListener("click", copyToken);
   $("close-form").addEventListener("submit", closePeriod);
   $("quota-form").addEventListener("submit", recordQuota);
   $("ledger-verify").addEventListener("click", verifyLedger);
