@@ -684,4 +684,13 @@ case_api_token_guessing() {
 	true
 }
 
+# The account page's API tokens in the browser, with screenshots.
+case_browser_tokens() {
+	browser tokens fmalice alice-pw "Tableur de Noël" || fm_die "$(tail -n 3 "$T/log/browser.log")"
+	fm_admin token list fmalice | grep 'Tableur de Noël' | grep -q revoked ||
+		fm_die "the token revoked in the page: $(fm_admin token list fmalice)"
+	grep -rl 'fmt_[0-9a-f]\{64\}' "$T/log" 2>/dev/null && fm_die "a token in a log"
+	true
+}
+
 fm_run_cases
