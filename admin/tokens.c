@@ -42,11 +42,17 @@ static void
 entry(const struct fm_admin *admin, struct fm_audit_entry *e,
     const char *action, const char *target)
 {
+	size_t n;
+
 	memset(e, 0, sizeof(*e));
 	snprintf(e->actor, sizeof(e->actor), "%s", admin->operator_name);
 	snprintf(e->via, sizeof(e->via), "admin");
 	snprintf(e->action, sizeof(e->action), "%s", action);
-	snprintf(e->target, sizeof(e->target), "%s", target);
+	/* A target longer than the entry holds is cut (a login is far
+	 * shorter). */
+	n = strnlen(target, sizeof(e->target) - 1);
+	memcpy(e->target, target, n);
+	e->target[n] = '\0';
 }
 
 static int
