@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -443,20 +442,23 @@ login_token(struct MHD_Connection *conn, struct MHD_Response *res)
 }
 
 /*
- * The request's Authorization value if its scheme is Bearer (an API
- * token for scripts), else NULL: another scheme (a reverse proxy's Basic)
- * is not the console's business.
+ * What the request's Authorization header holds for the API (token
+ * filled for FM_WEB_BEARER_TOKEN; NULL: not wanted): another scheme (a
+ * reverse proxy's Basic) is not the console's business.
  */
-static const char *
-bearer_header(struct MHD_Connection *conn)
+static enum fm_web_bearer
+bearer(struct MHD_Connection *conn, uint8_t token[FM_WEB_TOKENLEN])
 {
 	const char *v =
 	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+	uint8_t scratch[FM_WEB_TOKENLEN];
+	enum fm_web_bearer b;
 
-	if (v == NULL || strncasecmp(v, "Bearer", 6) != 0 ||
-	    (v[6] != ' ' && v[6] != '\0'))
-		return NULL;
-	return v;
+	if (v == NULL)
+		return FM_WEB_BEARER_NONE;
+	b = fm_web_parse_bearer(v, strlen(v), token ? token : scratch);
+	fm_wipe(scratch, sizeof(scratch));
+	return b;
 }
 
 static enum MHD_Result
@@ -492,12 +494,12 @@ send_answer(struct MHD_Connection *conn, const struct fm_web_answer *a, int fd)
 		set_cookie(res, SESSION_COOKIE, "", 0);
 	if (a->status == 401)
 		MHD_add_response_header(res, "WWW-Authenticate",
-		    bearer_header(conn) != NULL
+		    bearer(conn, NULL) != FM_WEB_BEARER_NONE
 		        ? "Bearer realm=\"followme\", error=\"invalid_token\""
 		        : "Bearer realm=\"followme\"");
 	if (a->csrf[0] != '\0')
 		MHD_add_response_header(res, "X-CSRF-Token", a->csrf);
-	else if (a->status == 401 && bearer_header(conn) == NULL)
+	else if (a->status == 401 && bearer(conn, NULL) == FM_WEB_BEARER_NONE)
 		login_token(conn, res);
 	return send_response(conn, a->status, res);
 }
@@ -508,7 +510,6 @@ api(struct MHD_Connection *conn, const struct route *rt, struct req *q)
 {
 	static _Thread_local struct fm_web_request r;
 	const char *cookie, *csrf, *lang, *type, *site;
-	const char *bearer = bearer_header(conn);
 	struct fm_web_answer a;
 	const char *errstr = NULL;
 	int fd;
@@ -520,11 +521,17 @@ api(struct MHD_Connection *conn, const struct route *rt, struct req *q)
 	/* A script's token stands for itself: a cookie beside it is not
 	 * looked at.  One that does not read as a token is sent on as
 	 * such, for the store side to count against the address. */
-	if (bearer != NULL) {
-		r.has_token =
-		    fm_web_parse_bearer(bearer, strlen(bearer), r.token);
-		r.bad_token = !r.has_token;
-	} else if (cookie != NULL)
+	switch (bearer(conn, r.token)) {
+	case FM_WEB_BEARER_TOKEN:
+		r.has_token = true;
+		break;
+	case FM_WEB_BEARER_BAD:
+		r.bad_token = true;
+		break;
+	case FM_WEB_BEARER_NONE:
+		break;
+	}
+	if (!r.has_token && !r.bad_token && cookie != NULL)
 		r.has_session = fm_web_parse_id(cookie, strlen(cookie), r.id);
 	csrf =
 	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
@@ -610,7 +617,8 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		return reply_error(
 		    conn, 413, "bad-request", "The request is too big.");
 	/* A token is for the API; the pages are for people's browsers. */
-	if (strncmp(url, "/api/", 5) != 0 && bearer_header(conn) != NULL)
+	if (strncmp(url, "/api/", 5) != 0 &&
+	    bearer(conn, NULL) != FM_WEB_BEARER_NONE)
 		return reply_error(conn, 403, "token-refused",
 		    "An API token is for the API (/api/) only.");
 	for (size_t i = 0; i < sizeof(routes) / sizeof(*routes); i++) {

@@ -179,21 +179,20 @@ fm_web_parse_release_path(const char *buf, size_t len)
 	return true;
 }
 
-bool
+enum fm_web_bearer
 fm_web_parse_bearer(const char *buf, size_t len, uint8_t token[FM_WEB_TOKENLEN])
 {
 	static const char scheme[] = "bearer";
-	const size_t ns = sizeof(scheme) - 1,
-	             np = sizeof(FM_WEB_TOKEN_PREFIX) - 1;
+	const size_t ns = sizeof(scheme) - 1;
+	const size_t np = sizeof(FM_WEB_TOKEN_PREFIX) - 1;
 	size_t i, start;
 
-	if (buf == NULL || token == NULL || len <= ns)
-		return false;
+	if (buf == NULL || token == NULL || len < ns ||
+	    (len > ns && buf[ns] != ' '))
+		return FM_WEB_BEARER_NONE;
 	for (i = 0; i < ns; i++)
 		if ((buf[i] | 0x20) != scheme[i])
-			return false;
-	if (buf[i] != ' ')
-		return false;
+			return FM_WEB_BEARER_NONE;
 	while (i < len && buf[i] == ' ')
 		i++;
 	/* What follows the token may only be spaces and tabs. */
@@ -202,10 +201,12 @@ fm_web_parse_bearer(const char *buf, size_t len, uint8_t token[FM_WEB_TOKENLEN])
 	start = i;
 	if (len - start != np + 2 * FM_WEB_TOKENLEN ||
 	    memcmp(buf + start, FM_WEB_TOKEN_PREFIX, np) != 0)
-		return false;
+		return FM_WEB_BEARER_BAD;
 	for (i = start + np; i < len; i++)
 		if (!((buf[i] >= '0' && buf[i] <= '9') ||
 		        (buf[i] >= 'a' && buf[i] <= 'f')))
-			return false;
-	return fm_hex_decode(buf + start + np, token, FM_WEB_TOKENLEN);
+			return FM_WEB_BEARER_BAD;
+	return fm_hex_decode(buf + start + np, token, FM_WEB_TOKENLEN)
+	    ? FM_WEB_BEARER_TOKEN
+	    : FM_WEB_BEARER_BAD;
 }

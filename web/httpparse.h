@@ -48,14 +48,22 @@ bool fm_web_parse_id(const char *buf, size_t len, uint8_t id[FM_WEB_IDLEN]);
  */
 bool fm_web_parse_release_path(const char *buf, size_t len);
 
+/* What an Authorization value holds, for the API. */
+enum fm_web_bearer {
+	FM_WEB_BEARER_NONE,  /* another scheme (a proxy's Basic), or none */
+	FM_WEB_BEARER_TOKEN, /* an API token, now in token */
+	FM_WEB_BEARER_BAD,   /* the Bearer scheme, and no token of ours */
+};
+
 /*
- * 'fm_web_parse_bearer()' - the API token an Authorization value (len
- * bytes of buf) carries, "Bearer fmt_" and 64 lower-case hex digits (the
- * scheme's name in any case, then spaces; spaces may follow), into
- * token; false for anything else (another scheme, a token of another
- * length, a character out of place).
+ * 'fm_web_parse_bearer()' - read an Authorization value (len bytes of
+ * buf): TOKEN for "Bearer fmt_" and 64 lower-case hex digits (the
+ * scheme's name in any case, then spaces; spaces or tabs may follow),
+ * its bytes into token; BAD for the Bearer scheme with anything else
+ * (nothing, another form or length, a character out of place); NONE
+ * when the scheme is another.
  */
-bool fm_web_parse_bearer(
+enum fm_web_bearer fm_web_parse_bearer(
     const char *buf, size_t len, uint8_t token[FM_WEB_TOKENLEN]);
 
 #endif

@@ -212,6 +212,8 @@ static const char *const page_texts[] = {
     N_("Select the token and copy it."),
     N_("Revoke this token? Scripts that use it will stop working."),
     N_("The token was revoked."),
+    N_("API tokens of"),
+    N_("No API token."),
 };
 
 void

@@ -47,13 +47,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (size < 10 || memchr(data, '/', size) != data ||
 	        memchr(data + 9, '/', size - 9) != NULL))
 		abort();
-	if (fm_web_parse_bearer((const char *)data, size, token)) {
+	switch (fm_web_parse_bearer((const char *)data, size, token)) {
+	case FM_WEB_BEARER_NONE:
+	case FM_WEB_BEARER_BAD:
+		break;
+	case FM_WEB_BEARER_TOKEN: {
 		const char *t = memmem(data, size, FM_WEB_TOKEN_PREFIX, 4);
 		uint8_t again[FM_WEB_TOKENLEN];
 		if (t == NULL || size < 11 + 2 * FM_WEB_TOKENLEN ||
 		    !fm_hex_decode(t + 4, again, sizeof(again)) ||
 		    memcmp(again, token, sizeof(token)) != 0)
 			abort();
+		break;
+	}
+	default:
+		abort();
 	}
 	return 0;
 }

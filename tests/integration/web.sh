@@ -689,6 +689,11 @@ case_browser_tokens() {
 	browser tokens fmalice alice-pw "Tableur de Noël" || fm_die "$(tail -n 3 "$T/log/browser.log")"
 	fm_admin token list fmalice | grep 'Tableur de Noël' | grep -q revoked ||
 		fm_die "the token revoked in the page: $(fm_admin token list fmalice)"
+	# An admin revokes someone else's in the users' page.
+	fm_admin token add fmalice --name "Vieux script" >/dev/null 2>&1 || fm_die "token add"
+	browser admin_tokens fmbob bob-pw fmalice "Vieux script" || fm_die "$(tail -n 3 "$T/log/browser.log")"
+	fm_admin token list fmalice | grep 'Vieux script' | grep -q revoked ||
+		fm_die "the token the admin revoked: $(fm_admin token list fmalice)"
 	grep -rl 'fmt_[0-9a-f]\{64\}' "$T/log" 2>/dev/null && fm_die "a token in a log"
 	true
 }

@@ -240,7 +240,7 @@ test_release_path(void)
 static void
 test_parse_bearer(void)
 {
-	char good[128];
+	char v[128];
 	uint8_t token[FM_WEB_TOKENLEN], want[FM_WEB_TOKENLEN];
 	char hex[2 * FM_WEB_TOKENLEN + 1];
 
@@ -248,39 +248,55 @@ test_parse_bearer(void)
 		want[i] = (uint8_t)(i * 7 + 1);
 	for (size_t i = 0; i < sizeof(want); i++)
 		snprintf(hex + 2 * i, 3, "%02x", want[i]);
-	snprintf(good, sizeof(good), "Bearer fmt_%s", hex);
-	ASSERT_TRUE(fm_web_parse_bearer(good, strlen(good), token));
+	snprintf(v, sizeof(v), "Bearer fmt_%s", hex);
+	ASSERT_INT_EQ(
+	    fm_web_parse_bearer(v, strlen(v), token), FM_WEB_BEARER_TOKEN);
 	ASSERT_MEM_EQ(token, want, sizeof(want));
 	/* The scheme in any case, more spaces, spaces after. */
-	snprintf(good, sizeof(good), "bEaReR   fmt_%s \t", hex);
-	ASSERT_TRUE(fm_web_parse_bearer(good, strlen(good), token));
+	snprintf(v, sizeof(v), "bEaReR   fmt_%s \t", hex);
+	ASSERT_INT_EQ(
+	    fm_web_parse_bearer(v, strlen(v), token), FM_WEB_BEARER_TOKEN);
 	ASSERT_MEM_EQ(token, want, sizeof(want));
-	/* Anything else. */
-	static const char *const bad[] = {"", "Bearer", "Bearer ",
-	    "Basic Zm1hbGljZTphbGljZS1wdw==", "Bearer fmt_", "Bearer fmt_0123",
-	    "Bearerfmt_00"};
+	/* Another scheme is none of ours. */
+	static const char *const none[] = {"",
+	    "Basic Zm1hbGljZTphbGljZS1wdw==", "Bearerfmt_00", "Bear",
+	    "Digest username=\"x\""};
+	for (size_t i = 0; i < sizeof(none) / sizeof(*none); i++)
+		ASSERT_INT_EQ(
+		    fm_web_parse_bearer(none[i], strlen(none[i]), token),
+		    FM_WEB_BEARER_NONE);
+	/* The Bearer scheme with anything but a token of ours. */
+	static const char *const bad[] = {"Bearer", "Bearer ", "bearer garbage",
+	    "Bearer fmt_", "Bearer fmt_0123"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
-		ASSERT_FALSE(
-		    fm_web_parse_bearer(bad[i], strlen(bad[i]), token));
-	snprintf(good, sizeof(good), "Bearer fmt_%s0", hex);
-	ASSERT_FALSE(fm_web_parse_bearer(good, strlen(good), token));
-	snprintf(good, sizeof(good), "Bearer fmt_%s", hex);
-	good[20] = 'A'; /* upper case: not how tokens are written */
-	ASSERT_FALSE(fm_web_parse_bearer(good, strlen(good), token));
-	snprintf(good, sizeof(good), "Bearer xyz_%s", hex);
-	ASSERT_FALSE(fm_web_parse_bearer(good, strlen(good), token));
-	snprintf(good, sizeof(good), "Bearer\tfmt_%s", hex);
-	ASSERT_FALSE(fm_web_parse_bearer(good, strlen(good), token));
+		ASSERT_INT_EQ(
+		    fm_web_parse_bearer(bad[i], strlen(bad[i]), token),
+		    FM_WEB_BEARER_BAD);
+	snprintf(v, sizeof(v), "Bearer fmt_%s0", hex);
+	ASSERT_INT_EQ(
+	    fm_web_parse_bearer(v, strlen(v), token), FM_WEB_BEARER_BAD);
+	snprintf(v, sizeof(v), "Bearer fmt_%s", hex);
+	v[20] = 'A'; /* upper case: not how tokens are written */
+	ASSERT_INT_EQ(
+	    fm_web_parse_bearer(v, strlen(v), token), FM_WEB_BEARER_BAD);
+	snprintf(v, sizeof(v), "Bearer xyz_%s", hex);
+	ASSERT_INT_EQ(
+	    fm_web_parse_bearer(v, strlen(v), token), FM_WEB_BEARER_BAD);
+	snprintf(v, sizeof(v), "Bearer fmt_%s x", hex);
+	ASSERT_INT_EQ(
+	    fm_web_parse_bearer(v, strlen(v), token), FM_WEB_BEARER_BAD);
 	/* A NUL inside: the length decides, not the NUL. */
-	snprintf(good, sizeof(good), "Bearer fmt_%s", hex);
-	good[30] = '\0';
-	ASSERT_FALSE(fm_web_parse_bearer(good, 11 + 64, token));
+	snprintf(v, sizeof(v), "Bearer fmt_%s", hex);
+	v[30] = '\0';
+	ASSERT_INT_EQ(
+	    fm_web_parse_bearer(v, 11 + 64, token), FM_WEB_BEARER_BAD);
 	/* An over-long value: refused, not read past its length. */
 	static char longer[8192];
 	memset(longer, 'a', sizeof(longer));
 	memcpy(longer, "Bearer fmt_", 11);
-	ASSERT_FALSE(fm_web_parse_bearer(longer, sizeof(longer), token));
-	ASSERT_FALSE(fm_web_parse_bearer(NULL, 0, token));
+	ASSERT_INT_EQ(fm_web_parse_bearer(longer, sizeof(longer), token),
+	    FM_WEB_BEARER_BAD);
+	ASSERT_INT_EQ(fm_web_parse_bearer(NULL, 0, token), FM_WEB_BEARER_NONE);
 }
 
 int

@@ -466,6 +466,37 @@ def scenario_tokens(url, shots, user, password, name):
         d.quit()
 
 
+def scenario_admin_tokens(url, shots, user, password, login_name, name):
+    """An admin finds a user, lists their API tokens and revokes one."""
+    d = browser(DESKTOP)
+    try:
+        login(d, url, user, password)
+        tab = wait_for(d, "the users tab",
+                       lambda d: d.find_element(By.CSS_SELECTOR, "a[data-view=users]")
+                       if d.find_element(By.CSS_SELECTOR, "a[data-view=users]").is_displayed()
+                       else None)
+        press(d, tab)
+        visible(d, "view-users")
+        d.find_element(By.ID, "users-q").send_keys(login_name)
+        press(d, d.find_element(By.CSS_SELECTOR, "#users-form button"))
+        wait_for(d, "the user found",
+                 lambda d: texts(d, "#users-rows td:first-child") == [login_name])
+        press(d, d.find_element(By.CSS_SELECTOR, "#users-rows .user-tokens"))
+        visible(d, "user-tokens")
+        wait_for(d, "the user's token", lambda d: any(
+            t.startswith(name + " · active") for t in texts(d, "#user-tokens-list .token-item")))
+        shot(d, shots, "admin-user-tokens-desktop")
+        item = [li for li in d.find_elements(By.CSS_SELECTOR, "#user-tokens-list .token-item")
+                if li.text.startswith(name + " · active")][0]
+        press(d, item.find_element(By.CSS_SELECTOR, ".token-revoke"))
+        d.switch_to.alert.accept()
+        wait_for(d, "the token revoked", lambda d: any(
+            t.startswith(name + " · revoked") for t in texts(d, "#user-tokens-list .token-item")))
+        no_alert(d)
+    finally:
+        d.quit()
+
+
 SCENARIOS = {
     "staff": scenario_staff,
     "french": scenario_french,
@@ -474,6 +505,7 @@ SCENARIOS = {
     "admin": scenario_admin,
     "finance": scenario_finance,
     "tokens": scenario_tokens,
+    "admin_tokens": scenario_admin_tokens,
 }
 
 

@@ -463,13 +463,15 @@ async function removeBadge(fingerprint) {
 
 const TOKEN_STATES = { active: "active", revoked: "revoked", expired: "expired" };
 
-async function loadTokens() {
-  const res = await api("GET", "/api/tokens");
+// Lists tokens (the user's own, or with login another's, for admins)
+// into the list listId, with emptyId shown when there are none.
+async function loadTokens(login, listId, emptyId) {
+  const res = await api("GET", "/api/tokens", login ? { login } : undefined);
   if (!res.ok) {
     failed(res);
     return;
   }
-  const list = $("tokens-list");
+  const list = $(listId || "tokens-list");
   list.replaceChildren();
   for (const k of res.data.tokens) {
     const li = document.createElement("li");
@@ -480,10 +482,18 @@ async function loadTokens() {
     if (k.expires) parts.push(t("expires") + " " + k.expires);
     text.textContent = parts.join(" · ");
     li.append(text);
-    if (k.state === "active") li.append(actionButton(t("Revoke"), "token-revoke", () => revokeToken(k.id, k.name)));
+    if (k.state === "active") {
+      li.append(actionButton(t("Revoke"), "token-revoke", () => revokeToken(k.id, k.name, login)));
+    }
     list.append(li);
   }
-  $("tokens-empty").hidden = res.data.tokens.length > 0;
+  $(emptyId || "tokens-empty").hidden = res.data.tokens.length > 0;
+}
+
+async function loadUserTokens(login) {
+  $("user-tokens").hidden = false;
+  $("user-tokens-who").textContent = login;
+  await loadTokens(login, "user-tokens-list", "user-tokens-empty");
 }
 
 async function addToken(ev) {
@@ -514,16 +524,20 @@ async function copyToken() {
   }
 }
 
-async function revokeToken(id, name) {
+async function revokeToken(id, name, login) {
   if (!window.confirm(t("Revoke this token? Scripts that use it will stop working.") + " " + name)) return;
   const res = await api("POST", "/api/tokens/revoke", { id });
   if (!res.ok) {
     failed(res);
     return;
   }
-  $("token-new").hidden = true;
-  $("token-text").value = "";
-  await loadTokens();
+  if (login) {
+    await loadUserTokens(login);
+  } else {
+    $("token-new").hidden = true;
+    $("token-text").value = "";
+    await loadTokens();
+  }
   notice(t("The token was revoked."), "success");
 }
 
@@ -560,6 +574,7 @@ async function loadUsers() {
         if (window.confirm(t("Reset the PIN of") + " " + u.login + "?")) changeUser({ login: u.login, pin: "clear" });
       }),
       actionButton(t("Badges"), "user-badges", () => loadUserBadges(u.login)),
+      actionButton(t("API tokens"), "user-tokens", () => loadUserTokens(u.login)),
     );
     tr.append(actions);
     rows.append(tr);
