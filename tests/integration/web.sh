@@ -523,7 +523,7 @@ bearer() {
 # through the API; bad ones are refused and slow the address down; no
 # token is written to any log.
 case_api_tokens() {
-	local fin staff role dis id year body hex
+	local fin staff role dis id year hex
 	year="${TODAY:0:4}-01-01"
 	fin=$(fm_admin token add fmfin --name "monthly export" 2>"$T/token.err") ||
 		fm_die "token add: $(cat "$T/token.err")"
@@ -616,7 +616,7 @@ case_api_tokens() {
 # Tokens in the console: a person makes, lists and revokes their own; an
 # admin revokes anyone's; nobody else's.
 case_api_tokens_web() {
-	local body tok tid
+	local tok tid
 	login_as fmalice alice-pw
 	[ "$(post fmalice "name=Mon+script" "$URL/api/tokens/add")" = 200 ] || fm_die "token add on the web"
 	curl_as fmalice -X POST -H "X-CSRF-Token: $(cat "$T/fmalice.csrf")" --data "name=Second&expires=30" \
@@ -677,6 +677,11 @@ case_api_token_guessing() {
 	fm_admin auth unlock --terminal "web 127.0.0.1" >/dev/null || fm_die "unlock the address"
 	[ "$(bearer "$good" -o /dev/null -w '%{http_code}' "$URL/api/jobs")" = 200 ] ||
 		fm_die "the good token after the unlock"
+	# Another scheme (a reverse proxy's Basic) is not a token: the
+	# cookie decides.
+	login_as fmalice alice-pw
+	curl_as fmalice -H "Authorization: Basic Zm1hbGljZTp4" "$URL/api/session" | grep -q '"login":"fmalice"' ||
+		fm_die "a Basic header was taken for a token"
 	# A cookie beside a token is not looked at.
 	login_as fmalice alice-pw
 	curl_as fmalice -H "Authorization: Bearer $good" "$URL/api/session" | grep -q '"login":"fmfin"' ||
