@@ -596,6 +596,20 @@ case_api_tokens() {
 	bearer "$dis" -o "$T/exp.json" "$URL/api/jobs"
 	grep -q '"error":"token-expired"' "$T/exp.json" || fm_die "expired: $(cat "$T/exp.json")"
 	fm_admin token list fmdis | grep -q expired || fm_die "token list does not say expired"
+	# followme-admin's refusals, each with its reason.
+	fm_admin token add nobody-here --name x >/dev/null 2>"$T/e" && fm_die "a token for an unknown user"
+	grep -q 'no user nobody-here' "$T/e" || fm_die "unknown user: $(cat "$T/e")"
+	fm_admin token add fmfin --expires 0 >/dev/null 2>"$T/e"
+	[ $? -eq 2 ] && grep -q 'expires is a number of days' "$T/e" || fm_die "--expires 0: $(cat "$T/e")"
+	fm_admin token add fmfin --name "$(printf 'a\tb')" >/dev/null 2>"$T/e"
+	[ $? -eq 2 ] && grep -q 'control' "$T/e" || fm_die "a name with a tab: $(cat "$T/e")"
+	fm_admin token revoke 99999 2>"$T/e" && fm_die "revoked no token"
+	grep -q 'no token 99999' "$T/e" || fm_die "no such token: $(cat "$T/e")"
+	fm_admin token revoke "$(fm_admin token list fmrole --json | grep -o '"id":[0-9]*' | cut -d: -f2)" \
+		2>"$T/e" && fm_die "revoked twice"
+	grep -q 'revoked already' "$T/e" || fm_die "revoked twice: $(cat "$T/e")"
+	fm_admin token revoke abc 2>"$T/e"
+	[ $? -eq 2 ] && grep -q "'abc' is not a token id" "$T/e" || fm_die "a bad id: $(cat "$T/e")"
 	# list shows the last use, and no secret.
 	fm_admin token list fmfin --json > "$T/list.json" || fm_die "token list"
 	grep -q '"last_used":[1-9]' "$T/list.json" || fm_die "no last use: $(cat "$T/list.json")"
