@@ -38,6 +38,7 @@
 #include "release/ipp.h"
 #include "release/login.h"
 #include "spooler/hold.h"
+#include "store/apitokens.h"
 #include "store/audit.h"
 #include "store/authlog.h"
 #include "store/badges.h"
@@ -50,6 +51,9 @@
 
 _Static_assert(FM_WEB_IDLEN == FM_WEBSESSION_IDLEN,
     "the browser's session id is what the store hashes");
+_Static_assert(FM_WEB_TOKENLEN == FM_APITOKEN_LEN &&
+        sizeof(FM_WEB_TOKEN_PREFIX) == sizeof(FM_APITOKEN_PREFIX),
+    "the HTTP side reads the tokens the store makes");
 
 struct fm_web_broker {
 	struct fm_settings settings; /* pam_service: the web's */
@@ -70,6 +74,19 @@ struct call {
 	struct fm_websession session;
 	struct fm_user user; /* user.login "" if the store has none yet */
 	void *list_arg;      /* for the list function of write_list() */
+	/* Logged in by an API token (Authorization: Bearer), not a
+	 * session: no CSRF token, some operations refused. */
+	bool via_token;
+	struct fm_apitoken token;
+	/* Why the token is refused (answered instead of the operation). */
+	enum token_refusal {
+		TOKEN_OK,
+		TOKEN_INVALID,
+		TOKEN_REVOKED,
+		TOKEN_EXPIRED,
+		TOKEN_SLOW_DOWN,
+		TOKEN_ACCOUNT,
+	} token_refusal;
 };
 
 /* Copies src into dst (size bytes), cut to fit; false if it was cut. */
@@ -179,6 +196,138 @@ moment(struct call *c, const char *key, int64_t t)
 	fm_json_key_string(c->body, key, buf);
 }
 
+/* --- API tokens: who a bearer token is ------------------------------ */
+
+/* The auth log's name for the client's address, as a login counts it. */
+static void
+web_terminal(const struct call *c, char *buf, size_t size)
+{
+	snprintf(buf, size, "web %s", c->r->address);
+}
+
+/*
+ * Finds the user of the request's API token: c->logged_in and
+ * c->via_token then, with the owner's current record (and so roles).
+ * A token that reads as none or that the store does not know counts as
+ * a failed login of the address, as a wrong password does, and while
+ * the address must wait no token is looked up at all; a revoked or
+ * expired token is a real one and counts nothing.  False on a store
+ * error; a refusal is c->token_refusal.
+ */
+static bool
+find_token(struct call *c)
+{
+	const struct fm_settings *s = &c->b->settings;
+	const struct fm_authlog_limits lim = {
+	    .window = (int64_t)s->auth_lockout,
+	    .max = (int64_t)s->auth_max_failures,
+	    .delay_max = (int64_t)s->auth_lockout,
+	    .busy_max = 1};
+	char terminal[FM_WEB_TEXTMAX + 8];
+	uint8_t hash[FM_APITOKEN_HASHLEN];
+	enum fm_apitoken_state st;
+	int64_t until = 0, t = now();
+
+	web_terminal(c, terminal, sizeof(terminal));
+	if (!fm_authlog_terminal_wait(c->b->store, &lim, terminal, t, &until))
+		return false;
+	if (until > 0) {
+		c->token_refusal = TOKEN_SLOW_DOWN;
+		return true;
+	}
+	if (c->r->bad_token)
+		st = FM_APITOKEN_UNKNOWN;
+	else {
+		fm_apitokens_hash(c->r->token, hash);
+		st = fm_apitokens_find(c->b->store, hash, t, &c->token);
+	}
+	fm_wipe(c->r->token, sizeof(c->r->token));
+	switch (st) {
+	case FM_APITOKEN_ERROR:
+		return false;
+	case FM_APITOKEN_UNKNOWN:
+		fm_log_info("web: a request from %s with an API token that is "
+		            "not one",
+		    c->r->address);
+		(void)fm_authlog_fail(
+		    c->b->store, FM_AUTHLOG_TERMINAL, terminal, t);
+		c->token_refusal = TOKEN_INVALID;
+		return true;
+	case FM_APITOKEN_REVOKED:
+		c->token_refusal = TOKEN_REVOKED;
+		return true;
+	case FM_APITOKEN_EXPIRED:
+		c->token_refusal = TOKEN_EXPIRED;
+		return true;
+	case FM_APITOKEN_LIVE:
+		break;
+	}
+	if (!fm_users_get(c->b->store, c->token.owner, &c->user) ||
+	    !c->user.enabled) {
+		memset(&c->user, 0, sizeof(c->user));
+		c->token_refusal = TOKEN_ACCOUNT;
+		return true;
+	}
+	c->logged_in = c->via_token = true;
+	return true;
+}
+
+/* Answers a refused token; false if the token is fine. */
+static bool
+token_refused(struct call *c)
+{
+	switch (c->token_refusal) {
+	case TOKEN_OK:
+		return false;
+	case TOKEN_INVALID:
+		fail(c, 401, "token-invalid",
+		    N_("This API token is not valid."));
+		break;
+	case TOKEN_REVOKED:
+		fail(c, 401, "token-revoked",
+		    N_("This API token has been revoked."));
+		break;
+	case TOKEN_EXPIRED:
+		fail(
+		    c, 401, "token-expired", N_("This API token has expired."));
+		break;
+	case TOKEN_SLOW_DOWN:
+		fail(c, 429, "slow-down",
+		    N_("Too many attempts from here. Please wait a moment "
+		       "and try again."));
+		break;
+	case TOKEN_ACCOUNT:
+		fail(c, 403, "account",
+		    N_("This account may not log in. Please ask your "
+		       "administrator."));
+		break;
+	}
+	return true;
+}
+
+/*
+ * What a token may not do: what a person does in the browser
+ * themselves (log in or out, choose the session's language, change
+ * their PIN, make tokens) and printing, which follow-me printing keeps
+ * for the person standing at the printer (a release logs them in to
+ * followmed with their session).
+ */
+static bool
+token_may(enum fm_web_op op)
+{
+	switch (op) {
+	case FM_WEB_OP_LOGIN:
+	case FM_WEB_OP_LOGOUT:
+	case FM_WEB_OP_LANGUAGE:
+	case FM_WEB_OP_PIN:
+	case FM_WEB_OP_JOB_RELEASE:
+	case FM_WEB_OP_TOKEN_ADD:
+		return false;
+	default:
+		return true;
+	}
+}
+
 /* --- sessions -------------------------------------------------------- */
 
 /* Is login a member of Unix group name (its primary group, or listed)? */
@@ -222,7 +371,10 @@ need_session(struct call *c, bool changes_state)
 		fail(c, 401, "login", N_("Please log in."));
 		return false;
 	}
-	if (changes_state && !fm_same_token(c->r->csrf, c->session.csrf)) {
+	/* A browser sends cookies by itself, never a bearer token: a
+	 * token's request is its holder's, CSRF cannot forge it. */
+	if (changes_state && !c->via_token &&
+	    !fm_same_token(c->r->csrf, c->session.csrf)) {
 		fail(c, 403, "csrf",
 		    N_("This page is out of date. Please reload it."));
 		return false;
@@ -239,6 +391,8 @@ find_session(struct call *c)
 	    (int64_t)c->b->settings.web.session_max};
 	int found;
 
+	if (c->r->has_token || c->r->bad_token)
+		return find_token(c);
 	if (!c->r->has_session)
 		return true;
 	fm_websessions_hash_id(c->r->id, c->id_hash);
@@ -2230,6 +2384,232 @@ op_finance_close(struct call *c)
 
 /* --- dispatch -------------------------------------------------------- */
 
+/* --- API tokens: a person's own, and anyone's for admins ------------- */
+
+static const char *
+token_state_name(const struct fm_apitoken *t)
+{
+	switch (fm_apitokens_state(t, now())) {
+	case FM_APITOKEN_REVOKED:
+		return "revoked";
+	case FM_APITOKEN_EXPIRED:
+		return "expired";
+	default:
+		return "active";
+	}
+}
+
+/* A moment, or null for never (0). */
+static void
+optional_moment(struct call *c, const char *key, int64_t t)
+{
+	if (t > 0)
+		moment(c, key, t);
+	else
+		fprintf(c->body, "\"%s\":null", key);
+}
+
+static bool
+write_token(const struct fm_apitoken *t, void *arg)
+{
+	struct line_list *l = arg;
+	struct call *c = l->c;
+	FILE *f = c->body;
+
+	fprintf(f, "%s{", l->n++ ? "," : "");
+	fm_json_key_int(f, "id", t->id);
+	fprintf(f, ",");
+	fm_json_key_string(f, "owner", t->owner);
+	fprintf(f, ",");
+	fm_json_key_string(f, "name", t->name);
+	fprintf(f, ",");
+	fm_json_key_string(f, "state", token_state_name(t));
+	fprintf(f, ",");
+	fm_json_key_string(f, "created_by", t->created_by);
+	fprintf(f, ",");
+	moment(c, "created", t->created_at);
+	fprintf(f, ",");
+	fm_json_key_int(f, "created_at", t->created_at);
+	fprintf(f, ",");
+	optional_moment(c, "last_used", t->last_used);
+	fprintf(f, ",");
+	optional_moment(c, "expires", t->expires_at);
+	fprintf(f, ",");
+	optional_int(f, "expires_at", t->expires_at > 0 ? t->expires_at : -1);
+	fprintf(f, "}");
+	return true;
+}
+
+static bool
+list_tokens(struct call *c)
+{
+	struct line_list l = {c, 0};
+
+	return fm_apitokens_list(c->b->store, c->list_arg, write_token, &l);
+}
+
+/* GET /api/tokens: mine; ?login=NAME someone's, ?all=1 everyone's, for
+ * admins. */
+static void
+op_tokens(struct call *c)
+{
+	const char *login = fm_web_arg(c->r, "login");
+	const char *all = fm_web_arg(c->r, "all");
+
+	if (!need_session(c, false))
+		return;
+	if (all != NULL && strcmp(all, "1") == 0)
+		login = NULL;
+	else if (login == NULL || login[0] == '\0')
+		login = c->user.login;
+	if ((login == NULL || strcmp(login, c->user.login) != 0) &&
+	    !need_role(c, "admin"))
+		return;
+	c->list_arg = (void *)login;
+	write_list(c, "{\"tokens\":[", list_tokens, "]}\n");
+}
+
+/* The token being made, for fm_audit_change(). */
+struct token_add {
+	struct fm_apitoken t;
+	char text[FM_APITOKEN_TEXTLEN + 1];
+	const char *why;
+};
+
+static bool
+apply_token_add(fm_store_t *store, void *arg)
+{
+	struct token_add *ta = arg;
+
+	return fm_apitokens_create(
+	    store, &ta->t, now(), ta->text, sizeof(ta->text), &ta->why);
+}
+
+/* Days a token may be made to last, at most. */
+#define TOKEN_DAYS_MAX 3650
+
+/*
+ * POST /api/tokens/add (name, expires: days, optional): a token of the
+ * person logged in, shown in this answer only.  Made in a session only
+ * (a token makes no token), audited without the secret.
+ */
+static void
+op_token_add(struct call *c)
+{
+	const char *name = fm_web_arg(c->r, "name");
+	struct token_add ta;
+	struct fm_audit_entry e = {0};
+	bool store_error = false;
+	int64_t days;
+
+	if (!need_session(c, true))
+		return;
+	if (c->user.account.id <= 0) {
+		fail(c, 404, "no-such-user",
+		    N_("Print something first: the print server does not know "
+		       "you yet."));
+		return;
+	}
+	if (name == NULL || !fm_apitokens_name_is_valid(name, strlen(name))) {
+		fail(c, 400, "bad-request",
+		    N_("Give the token a name (up to 127 bytes), to tell it "
+		       "from your others."));
+		return;
+	}
+	if ((days = number_arg(c, "expires", 0, TOKEN_DAYS_MAX)) < 0) {
+		fail(c, 400, "bad-request",
+		    N_("A token lasts a whole number of days, up to 3650, or "
+		       "for ever."));
+		return;
+	}
+	memset(&ta, 0, sizeof(ta));
+	(void)copy(ta.t.owner, sizeof(ta.t.owner), c->user.login);
+	(void)copy(ta.t.name, sizeof(ta.t.name), name);
+	(void)copy(ta.t.created_by, sizeof(ta.t.created_by), c->user.login);
+	ta.t.expires_at = days > 0 ? now() + days * 86400 : 0;
+	(void)copy(e.actor, sizeof(e.actor), c->user.login);
+	(void)copy(e.via, sizeof(e.via), "web");
+	(void)copy(e.action, sizeof(e.action), "token.add");
+	(void)copy(e.target, sizeof(e.target), c->user.login);
+	snprintf(e.after, sizeof(e.after), "%s", name);
+	if (!fm_audit_change(
+	        c->b->store, &e, apply_token_add, &ta, &store_error)) {
+		if (store_error || ta.why == NULL)
+			store_failed(c);
+		else
+			fail(c, 409, "too-many-tokens",
+			    N_("You have too many API tokens: revoke one "
+			       "first."));
+		fm_wipe(ta.text, sizeof(ta.text));
+		return;
+	}
+	fm_log_info(
+	    "web: %s made API token %lld", c->user.login, (long long)ta.t.id);
+	c->a->status = 200;
+	fprintf(c->body, "{");
+	fm_json_key_int(c->body, "id", ta.t.id);
+	fprintf(c->body, ",");
+	fm_json_key_string(c->body, "token", ta.text);
+	fprintf(c->body, ",");
+	fm_json_key_string(c->body, "name", ta.t.name);
+	fprintf(c->body, ",");
+	optional_moment(c, "expires", ta.t.expires_at);
+	fprintf(c->body, "}\n");
+	fm_wipe(ta.text, sizeof(ta.text));
+}
+
+/* The revocation, for fm_audit_change(). */
+struct token_revoke {
+	int64_t id;
+	const char *owner, *by;
+};
+
+static bool
+apply_token_revoke(fm_store_t *store, void *arg)
+{
+	const struct token_revoke *tr = arg;
+
+	return fm_apitokens_revoke(store, tr->id, tr->owner, tr->by, now()) ==
+	    1;
+}
+
+/* POST /api/tokens/revoke (id): one of mine, or anyone's for admins. */
+static void
+op_token_revoke(struct call *c)
+{
+	static const char *why = N_("No such active API token.");
+	struct fm_apitoken t;
+	struct token_revoke tr;
+	char target[FM_APITOKEN_TEXTMAX + 32];
+	int64_t id = number_arg(c, "id", 0, INT64_MAX);
+	int found;
+
+	if (!need_session(c, true))
+		return;
+	if (id <= 0) {
+		fail(c, 400, "bad-request", N_("Which token?"));
+		return;
+	}
+	if ((found = fm_apitokens_get(c->b->store, id, &t)) < 0) {
+		store_failed(c);
+		return;
+	}
+	/* Someone else's token is no business of a non-admin, not even
+	 * whether it exists. */
+	if (found == 0 ||
+	    (strcmp(t.owner, c->user.login) != 0 && !has_role(c, "admin"))) {
+		fail(c, 404, "no-such-token", why);
+		return;
+	}
+	tr = (struct token_revoke){id, t.owner, c->user.login};
+	snprintf(
+	    target, sizeof(target), "token %lld of %s", (long long)id, t.owner);
+	audited(c,
+	    &(struct change){"token.revoke", target, token_state_name(&t),
+	        "revoked", apply_token_revoke, &tr, &why, "no-such-token",
+	        404});
+}
+
 static void (*const ops[FM_WEB_OP_MAX + 1])(struct call *) = {
     [FM_WEB_OP_SESSION] = op_session,
     [FM_WEB_OP_LOGIN] = op_login,
@@ -2268,6 +2648,9 @@ static void (*const ops[FM_WEB_OP_MAX + 1])(struct call *) = {
     [FM_WEB_OP_ADMIN_PRINTER_LABEL] = op_admin_printer_label,
     [FM_WEB_OP_ADMIN_PROJECTS] = op_admin_projects,
     [FM_WEB_OP_ADMIN_PROJECT] = op_admin_project,
+    [FM_WEB_OP_TOKENS] = op_tokens,
+    [FM_WEB_OP_TOKEN_ADD] = op_token_add,
+    [FM_WEB_OP_TOKEN_REVOKE] = op_token_revoke,
 };
 
 void
@@ -2285,13 +2668,20 @@ fm_web_broker_handle(fm_web_broker_t *b, struct fm_web_request *r,
 	} else {
 		c.lang = answer_language(&c);
 		fm_i18n_set_lang(c.lang);
-		if (r->op >= FM_WEB_OP_SESSION && r->op <= FM_WEB_OP_MAX &&
+		if (token_refused(&c)) {
+			/* answered: the token is not good */
+		} else if (c.via_token && !token_may(r->op))
+			fail(&c, 403, "token-refused",
+			    N_("An API token cannot do this. Please log in "
+			       "with a browser."));
+		else if (r->op >= FM_WEB_OP_SESSION && r->op <= FM_WEB_OP_MAX &&
 		    ops[r->op] != NULL)
 			ops[r->op](&c);
 		else
 			fail(&c, 400, "bad-request", N_("Unknown request."));
 	}
 	fm_wipe(r->id, sizeof(r->id));
+	fm_wipe(r->token, sizeof(r->token));
 	for (size_t i = 0; i < r->nargs; i++)
 		if (is_secret_arg(r->args[i].name))
 			fm_wipe(r->args[i].value, sizeof(r->args[i].value));

@@ -139,6 +139,9 @@ static const struct route {
     {"GET", "/api/finance/export", FM_WEB_OP_EXPORT},
     {"GET", "/api/finance/trend", FM_WEB_OP_FINANCE_TREND},
     {"POST", "/api/finance/close", FM_WEB_OP_FINANCE_CLOSE},
+    {"GET", "/api/tokens", FM_WEB_OP_TOKENS},
+    {"POST", "/api/tokens/add", FM_WEB_OP_TOKEN_ADD},
+    {"POST", "/api/tokens/revoke", FM_WEB_OP_TOKEN_REVOKE},
 };
 
 /* What MHD keeps for a request between its calls. */
@@ -479,6 +482,26 @@ content_type(enum fm_web_kind kind)
 	return "application/json; charset=utf-8";
 }
 
+/*
+ * What the request's Authorization header holds for the API (token
+ * filled for FM_WEB_BEARER_TOKEN; NULL: not wanted): another scheme (a
+ * reverse proxy's Basic) is not the console's business.
+ */
+static enum fm_web_bearer
+bearer(struct MHD_Connection *conn, uint8_t token[FM_WEB_TOKENLEN])
+{
+	const char *v =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+	uint8_t scratch[FM_WEB_TOKENLEN];
+	enum fm_web_bearer b;
+
+	if (v == NULL)
+		return FM_WEB_BEARER_NONE;
+	b = fm_web_parse_bearer(v, strlen(v), token ? token : scratch);
+	fm_wipe(scratch, sizeof(scratch));
+	return b;
+}
+
 static enum MHD_Result
 send_answer(struct MHD_Connection *conn, const struct fm_web_answer *a, int fd)
 {
@@ -508,9 +531,14 @@ send_answer(struct MHD_Connection *conn, const struct fm_web_answer *a, int fd)
 		fm_wipe(id, sizeof(id));
 	} else if (a->session == FM_WEB_SESSION_CLEAR)
 		set_cookie(res, SESSION_COOKIE, "", 0);
+	if (a->status == 401)
+		MHD_add_response_header(res, "WWW-Authenticate",
+		    bearer(conn, NULL) != FM_WEB_BEARER_NONE
+		        ? "Bearer realm=\"followme\", error=\"invalid_token\""
+		        : "Bearer realm=\"followme\"");
 	if (a->csrf[0] != '\0')
 		MHD_add_response_header(res, "X-CSRF-Token", a->csrf);
-	else if (a->status == 401)
+	else if (a->status == 401 && bearer(conn, NULL) == FM_WEB_BEARER_NONE)
 		login_token(conn, res);
 	return send_response(conn, a->status, res);
 }
@@ -529,7 +557,20 @@ api(struct MHD_Connection *conn, const struct route *rt, struct req *q)
 	r.op = rt->op;
 	cookie =
 	    MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, SESSION_COOKIE);
-	if (cookie != NULL)
+	/* A script's token stands for itself: a cookie beside it is not
+	 * looked at.  One that does not read as a token is sent on as
+	 * such, for the store side to count against the address. */
+	switch (bearer(conn, r.token)) {
+	case FM_WEB_BEARER_TOKEN:
+		r.has_token = true;
+		break;
+	case FM_WEB_BEARER_BAD:
+		r.bad_token = true;
+		break;
+	case FM_WEB_BEARER_NONE:
+		break;
+	}
+	if (!r.has_token && !r.bad_token && cookie != NULL)
 		r.has_session = fm_web_parse_id(cookie, strlen(cookie), r.id);
 	csrf =
 	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
@@ -614,6 +655,11 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	if (q->too_big)
 		return reply_error(
 		    conn, 413, "bad-request", "The request is too big.");
+	/* A token is for the API; the pages are for people's browsers. */
+	if (strncmp(url, "/api/", 5) != 0 &&
+	    bearer(conn, NULL) != FM_WEB_BEARER_NONE)
+		return reply_error(conn, 403, "token-refused",
+		    "An API token is for the API (/api/) only.");
 	for (size_t i = 0; i < sizeof(routes) / sizeof(*routes); i++) {
 		if (strcmp(url, routes[i].url) != 0)
 			continue;

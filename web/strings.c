@@ -204,6 +204,30 @@ static const char *const page_texts[] = {
     N_("two-sided"),
     N_("unknown"),
     N_("up to"),
+    /* The account page's API tokens. */
+    N_("API tokens"),
+    N_("A script calls the console's API with a token instead of your "
+       "password, and acts as you. Revoke a token you no longer use."),
+    N_("Token name"),
+    N_("Days (empty: until revoked)"),
+    N_("Create a token"),
+    N_("Your new token. Copy it now: it is shown only once."),
+    N_("Copy"),
+    N_("You have no API token."),
+    N_("active"),
+    N_("revoked"),
+    N_("expired"),
+    N_("made"),
+    N_("last used"),
+    N_("never used"),
+    N_("expires"),
+    N_("Revoke"),
+    N_("The token is copied."),
+    N_("Select the token and copy it."),
+    N_("Revoke this token? Scripts that use it will stop working."),
+    N_("The token was revoked."),
+    N_("API tokens of"),
+    N_("No API token."),
 };
 
 void

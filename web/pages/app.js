@@ -132,6 +132,7 @@ function show(view) {
     loadBalance();
     loadHistory();
     loadBadges();
+    loadTokens();
   }
   if (view === "users") loadUsers();
   if (view === "site") loadSite();
@@ -458,6 +459,88 @@ async function removeBadge(fingerprint) {
   notice(t("The badge was unlinked."), "success");
 }
 
+// --- staff: API tokens ---------------------------------------------
+
+const TOKEN_STATES = { active: "active", revoked: "revoked", expired: "expired" };
+
+// Lists tokens (the user's own, or with login another's, for admins)
+// into the list listId, with emptyId shown when there are none.
+async function loadTokens(login, listId, emptyId) {
+  const res = await api("GET", "/api/tokens", login ? { login } : undefined);
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  const list = $(listId || "tokens-list");
+  list.replaceChildren();
+  for (const k of res.data.tokens) {
+    const li = document.createElement("li");
+    li.className = "list-group-item d-flex justify-content-between align-items-center token-item";
+    const text = document.createElement("span");
+    const parts = [k.name, t(TOKEN_STATES[k.state] || k.state), t("made") + " " + k.created];
+    parts.push(k.last_used ? t("last used") + " " + k.last_used : t("never used"));
+    if (k.expires) parts.push(t("expires") + " " + k.expires);
+    text.textContent = parts.join(" · ");
+    li.append(text);
+    if (k.state === "active") {
+      li.append(actionButton(t("Revoke"), "token-revoke", () => revokeToken(k.id, k.name, login)));
+    }
+    list.append(li);
+  }
+  $(emptyId || "tokens-empty").hidden = res.data.tokens.length > 0;
+}
+
+async function loadUserTokens(login) {
+  $("user-tokens").hidden = false;
+  $("user-tokens-who").textContent = login;
+  await loadTokens(login, "user-tokens-list", "user-tokens-empty");
+}
+
+async function addToken(ev) {
+  ev.preventDefault();
+  const params = { name: $("token-name").value };
+  if ($("token-days").value) params.expires = $("token-days").value;
+  const res = await api("POST", "/api/tokens/add", params);
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  $("token-name").value = "";
+  $("token-days").value = "";
+  $("token-text").value = res.data.token;
+  $("token-new").hidden = false;
+  $("token-text").select();
+  await loadTokens();
+}
+
+async function copyToken() {
+  const text = $("token-text").value;
+  try {
+    await navigator.clipboard.writeText(text);
+    notice(t("The token is copied."), "success");
+  } catch (e) {
+    $("token-text").select();
+    notice(t("Select the token and copy it."), "info");
+  }
+}
+
+async function revokeToken(id, name, login) {
+  if (!window.confirm(t("Revoke this token? Scripts that use it will stop working.") + " " + name)) return;
+  const res = await api("POST", "/api/tokens/revoke", { id });
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  if (login) {
+    await loadUserTokens(login);
+  } else {
+    $("token-new").hidden = true;
+    $("token-text").value = "";
+    await loadTokens();
+  }
+  notice(t("The token was revoked."), "success");
+}
+
 // --- admins: users -------------------------------------------------
 
 const USERS_PAGE = 50;
@@ -491,6 +574,7 @@ async function loadUsers() {
         if (window.confirm(t("Reset the PIN of") + " " + u.login + "?")) changeUser({ login: u.login, pin: "clear" });
       }),
       actionButton(t("Badges"), "user-badges", () => loadUserBadges(u.login)),
+      actionButton(t("API tokens"), "user-tokens", () => loadUserTokens(u.login)),
     );
     tr.append(actions);
     rows.append(tr);
@@ -981,6 +1065,8 @@ async function start() {
     changeProject(ev, { code: "project-allow-code", login: "project-allow-login" }));
   $("price-form").addEventListener("submit", setPrice);
   $("pin-form").addEventListener("submit", changePin);
+  $("token-form").addEventListener("submit", addToken);
+  $("token-copy").addEventListener("click", copyToken);
   $("close-form").addEventListener("submit", closePeriod);
   $("quota-form").addEventListener("submit", recordQuota);
   $("ledger-verify").addEventListener("click", verifyLedger);
