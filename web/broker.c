@@ -1126,7 +1126,12 @@ write_account(struct call *c, const char *key, const struct fm_account *a)
 	fprintf(c->body, ",");
 	money(c, "balance", a->balance);
 	fprintf(c->body, ",");
-	money(c, "available", fm_accounts_available(a));
+	/* An unrestricted account has no limit to show (not INT64_MAX as
+	 * money). */
+	if (a->restricted)
+		money(c, "available", fm_accounts_available(a));
+	else
+		fprintf(c->body, "\"available\":null");
 	fprintf(
 	    c->body, ",\"restricted\":%s}", a->restricted ? "true" : "false");
 }

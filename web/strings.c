@@ -27,6 +27,7 @@ static const char *const page_texts[] = {
     N_("none"),
     N_("Download"),
     N_("Projects"),
+    N_("no limit"),
     N_("Jobs sent with a project's code (job-account-id) are charged to it, "
        "by the people allowed to."),
     N_("No project."),

@@ -769,6 +769,20 @@ case_browser_tokens() {
 	true
 }
 
+# An unrestricted account shows no limit (it showed INT64_MAX as money);
+# a restricted one what it may still spend.
+case_balance_limit() {
+	login_as fmalice alice-pw
+	curl_as fmalice "$URL/api/balance" | grep -q '"user":{[^}]*"available":null,"restricted":false}' ||
+		fm_die "unrestricted: $(curl_as fmalice "$URL/api/balance")"
+	fm_admin quota limit --user fmalice --restricted --overdraft 1.00 >/dev/null || fm_die "quota limit"
+	# -€0.30 (six pages at €0.05) and €1.00 of overdraft
+	curl_as fmalice "$URL/api/balance" | grep -q '"user":{[^}]*"available":"€0.70","restricted":true}' ||
+		fm_die "restricted: $(curl_as fmalice "$URL/api/balance")"
+	fm_admin quota limit --user fmalice --unrestricted >/dev/null || fm_die "quota limit"
+}
+fm_needs balance_limit login
+
 # Printers that accept connections and never answer (the last case: the
 # printers listed after it would wait for them).  A release holds its
 # worker until the printer has printed: however many are under way, one

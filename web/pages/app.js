@@ -375,7 +375,7 @@ function accountCard(heading, account) {
   big.textContent = account.balance;
   const small = document.createElement("p");
   small.className = "text-secondary mb-0";
-  small.textContent = t("Available") + ": " + account.available;
+  small.textContent = t("Available") + ": " + (account.restricted ? account.available : t("no limit"));
   body.append(h, big, small);
   card.append(body);
   col.append(card);
