@@ -952,6 +952,23 @@ ask_printers(const struct printer_list *l)
 	pthread_mutex_destroy(&a.lock);
 }
 
+/* The printers (only's, if not NULL) into *l and their states into
+ * states[]; false (answered) if the store failed. */
+static bool
+read_printers(struct call *c, struct printer_list *l, const char *only)
+{
+	memset(l, 0, sizeof(*l));
+	l->only = only;
+	/* Read whole first: no read stays open while printers answer. */
+	if (!fm_printers_list(c->b->store, collect_printer, l) &&
+	    l->n < PRINTERS_MAX) {
+		store_failed(c);
+		return false;
+	}
+	ask_printers(l);
+	return true;
+}
+
 static void
 write_printer_state(struct call *c, const struct printer_state *st)
 {
@@ -965,17 +982,9 @@ op_printers(struct call *c)
 {
 	static struct printer_list l;
 
-	if (!need_session(c, false))
+	if (!need_session(c, false) ||
+	    !read_printers(c, &l, fm_web_arg(c->r, "name")))
 		return;
-	memset(&l, 0, sizeof(l));
-	l.only = fm_web_arg(c->r, "name");
-	/* Read whole first: no read stays open while printers answer. */
-	if (!fm_printers_list(c->b->store, collect_printer, &l) &&
-	    l.n < PRINTERS_MAX) {
-		store_failed(c);
-		return;
-	}
-	ask_printers(&l);
 	c->a->status = 200;
 	fprintf(c->body, "{\"release\":%s,\"printers\":[",
 	    fm_web_release_ready(&c->b->settings) ? "true" : "false");
@@ -2039,15 +2048,9 @@ op_admin_printers(struct call *c)
 {
 	static struct printer_list l;
 
-	if (!need_session(c, false) || !need_role(c, "admin"))
+	if (!need_session(c, false) || !need_role(c, "admin") ||
+	    !read_printers(c, &l, NULL))
 		return;
-	memset(&l, 0, sizeof(l));
-	if (!fm_printers_list(c->b->store, collect_printer, &l) &&
-	    l.n < PRINTERS_MAX) {
-		store_failed(c);
-		return;
-	}
-	ask_printers(&l);
 	c->a->status = 200;
 	fprintf(c->body, "{\"printers\":[");
 	for (size_t i = 0; i < l.n; i++) {
