@@ -104,6 +104,7 @@ static const struct fm_conf_key settings_keys[] = {
     KEY("web", "session_max", FM_CONF_DURATION, web.session_max, 60,
         86400 * 31),
     KEY("web", "public_url", FM_CONF_STRING, web.public_url, 0, 0),
+    KEY("web", "auth_log_days", FM_CONF_UINT, web.auth_log_days, 1, 36600),
     KEY("directory", "lookup_program", FM_CONF_STRING, directory.lookup_program,
         0, 0),
 };
@@ -154,6 +155,7 @@ fm_settings_defaults(struct fm_settings *s)
 	s->web.workers = 4;
 	s->web.max_connections = 512;
 	s->web.session_idle = 30 * 60;
+	s->web.auth_log_days = 90;
 	s->web.session_max = 10 * 3600; /* a working day */
 }
 

@@ -110,6 +110,8 @@ struct fm_settings {
 		/* The console's address as people reach it (QR codes): ""
 		 * is https://HOST:PORT from the host name and listen. */
 		char public_url[FM_CONF_STRMAX];
+		/* Days the authentication log keeps its events. */
+		uint64_t auth_log_days;
 	} web;
 };
 

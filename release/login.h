@@ -111,6 +111,10 @@ fm_login_t *fm_login_create(const struct fm_settings *settings,
 /* 'fm_login_destroy()' - close the store and forget; NULL is a no-op. */
 void fm_login_destroy(fm_login_t *l);
 
+/* 'fm_login_set_web()' - l is the web console's: its user name logins
+ * are logged as passwords (store/authevents.h), not PINs. */
+void fm_login_set_web(fm_login_t *l);
+
 /*
  * 'fm_login_handle()' - run request r (its secret wiped) and fill a.  A
  * new login attempt first logs out whoever was logged in; the user is

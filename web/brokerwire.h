@@ -68,9 +68,11 @@ enum fm_web_op {
 	FM_WEB_OP_ADMIN_BADGES,         /* login: that user's badges */
 	FM_WEB_OP_ADMIN_BADGE_REMOVE,   /* login, fingerprint */
 	FM_WEB_OP_ADMIN_LEDGER_VERIFY,  /* followme-admin ledger verify */
+	FM_WEB_OP_ADMIN_AUTHLOG,        /* login, outcome, from, to, offset,
+	                                   limit: the authentication log */
 };
 
-#define FM_WEB_OP_MAX FM_WEB_OP_ADMIN_LEDGER_VERIFY
+#define FM_WEB_OP_MAX FM_WEB_OP_ADMIN_AUTHLOG
 
 struct fm_web_arg {
 	char name[FM_WEB_TEXTMAX];

@@ -133,6 +133,7 @@ static const struct route {
     {"GET", "/api/finance/export", FM_WEB_OP_EXPORT},
     {"GET", "/api/finance/trend", FM_WEB_OP_FINANCE_TREND},
     {"POST", "/api/finance/close", FM_WEB_OP_FINANCE_CLOSE},
+    {"GET", "/api/admin/authlog", FM_WEB_OP_ADMIN_AUTHLOG},
 };
 
 /* What MHD keeps for a request between its calls. */
