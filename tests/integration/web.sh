@@ -390,7 +390,19 @@ case_browser_french() {
 # An admin moves and disables a user in the page; the store and the
 # audit trail say so, and the disabled user cannot log in.
 case_browser_admin() {
-	browser admin fmbob bob-pw "Fanny" fmfin XSS || fm_die "$(tail -n 3 "$T/log/browser.log")"
+	local i unlocks
+	# fmdan locked out by wrong PINs, for the authentication log's
+	# Unlock (the terminal's own failures forgotten after).
+	for i in 1 2 3; do
+		printf 'hello\npin fmdan 11223344\n' | fm_term t1 >/dev/null 2>&1
+	done
+	fm_admin auth unlock --terminal t1 >/dev/null || fm_die "unlock t1"
+	unlocks=$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM auth_events WHERE login = 'fmdan' AND outcome = 'unlocked' AND actor = 'fmbob'")
+	browser admin fmbob bob-pw "Fanny" fmfin XSS fmdan || fm_die "$(tail -n 3 "$T/log/browser.log")"
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM auth_events WHERE login = 'fmdan' AND outcome = 'unlocked' AND actor = 'fmbob'")" -eq $((unlocks + 1)) ] ||
+		fm_die "the page's unlock is not in the authentication log"
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM auth_failures WHERE kind = 'user' AND key = 'fmdan'")" -eq 0 ] ||
+		fm_die "the page's unlock left fmdan's failures"
 	fm_admin user show fmfin | grep -q 'department: XSS' || fm_die "fmfin not moved"
 	fm_admin user show fmfin | grep -q 'state:.*disabled' || fm_die "fmfin not disabled"
 	# Their session from the lockout case ended with it.
