@@ -529,7 +529,7 @@ fm_login_handle(
 
 void
 fm_login_check_pin(fm_login_t *l, const char *terminal, const char *user,
-    char *pin, struct fm_login_answer *a)
+    const char *pin, struct fm_login_answer *a)
 {
 	struct fm_login_request r = {.op = FM_LOGIN_SECRET};
 
@@ -542,6 +542,4 @@ fm_login_check_pin(fm_login_t *l, const char *terminal, const char *user,
 	        (int)sizeof(r.secret))
 		check_secret(l, &r, user, true, true, FM_AUTHEVENT_PIN, a);
 	fm_wipe(r.secret, sizeof(r.secret));
-	if (pin != NULL)
-		fm_wipe(pin, strlen(pin));
 }

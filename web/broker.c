@@ -859,7 +859,8 @@ is_secret_arg(const char *name)
 static void
 op_pin(struct call *c)
 {
-	char *old_pin = (char *)fm_web_arg(c->r, "old_pin");
+	/* Wiped with the request's other secrets once it is answered. */
+	const char *old_pin = fm_web_arg(c->r, "old_pin");
 	const char *new_pin = fm_web_arg(c->r, "new_pin");
 	char terminal[FM_WEB_TEXTMAX + 8];
 	struct fm_login_answer la;
@@ -881,7 +882,7 @@ op_pin(struct call *c)
 	if (c->user.has_pin) {
 		snprintf(terminal, sizeof(terminal), "web %s", c->r->address);
 		fm_login_check_pin(c->b->login, terminal, c->user.login,
-		    old_pin ? old_pin : (char[1]){""}, &la);
+		    old_pin ? old_pin : "", &la);
 		if (la.outcome == FM_LOGIN_DENIED) {
 			fail(c, 403, "wrong-pin", N_("That is not your PIN."));
 			return;
