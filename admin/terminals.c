@@ -272,7 +272,8 @@ terminal_state(const struct fm_terminal *term, int64_t now)
 		return "removed";
 	if (term->connected && now - term->last_seen < FM_TERMINAL_GONE_AFTER)
 		return "connected";
-	return "offline";
+	/* The web console's connection is made for each release. */
+	return term->web ? "idle" : "offline";
 }
 
 static bool

@@ -1718,6 +1718,18 @@ op_admin_quota(struct call *c)
 	fm_ledger_set_key(c->b->store, NULL);
 }
 
+/* A terminal's state for the admins: connected or offline; the web
+ * console's own connection is no device that can go missing: a
+ * store-side worker connects it for each release ("connected" then),
+ * and it is "idle" between. */
+static const char *
+terminal_state(const struct fm_terminal *t, bool on)
+{
+	if (on)
+		return "connected";
+	return t->web ? "idle" : "offline";
+}
+
 static bool
 write_terminal(const struct fm_terminal *t, void *arg)
 {
@@ -1737,6 +1749,8 @@ write_terminal(const struct fm_terminal *t, void *arg)
 		fprintf(f, "\"last_seen\":null");
 	fprintf(f, ",");
 	fm_json_key_int(f, "protocol", t->protocol);
+	fprintf(f, ",");
+	fm_json_key_string(f, "state", terminal_state(t, on));
 	fprintf(f, "}");
 	return true;
 }

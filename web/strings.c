@@ -211,6 +211,9 @@ static const char *const page_texts[] = {
     N_("PIN"),
     N_("Web release"),
     N_("Admin"),
+    /* The web console's own terminal on the Site page. */
+    N_("idle: connects for each release"),
+    N_("no release yet"),
 };
 
 void

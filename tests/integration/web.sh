@@ -265,6 +265,21 @@ case_lockout() {
 		fm_die "the unlock is not in the audit trail"
 }
 
+# The console's own terminal is no device gone missing: idle between
+# releases (it connects for each), on the API and in followme-admin.
+case_web_terminal_state() {
+	login_as fmbob bob-pw
+	curl_as fmbob "$URL/api/admin/terminals" > "$T/terms.json"
+	python3 - "$T/terms.json" <<'PY' || fm_die "terminals: $(cat "$T/terms.json")"
+import json, sys
+t = {x["name"]: x for x in json.load(open(sys.argv[1]))["terminals"]}
+sys.exit(0 if t["web"]["state"] == "idle" and not t["web"]["online"]
+         and t["t1"]["state"] in ("offline", "connected") else 1)
+PY
+	fm_admin terminal list | grep -q '^web .*(web console).* idle$' ||
+		fm_die "terminal list: $(fm_admin terminal list)"
+}
+
 # authlog_api JAR QUERY: the authentication log as JAR's session gets it.
 authlog_api() { curl_as "$1" "$URL/api/admin/authlog?$2"; }
 

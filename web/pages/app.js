@@ -870,8 +870,12 @@ async function loadSite() {
   await fillRows("/api/admin/terminals", "terminals-rows", "terminals", (x) => [
     x.name,
     x.web ? t("web console") : x.printer,
-    [x.online ? t("connected") : t("offline"), x.online ? "text-success fw-semibold" : "text-secondary"],
-    x.last_seen || t("never"),
+    // The console's own connection is made for each release: idle
+    // between, not a device gone missing.
+    x.state === "idle"
+      ? [t("idle: connects for each release"), "text-body"]
+      : [x.online ? t("connected") : t("offline"), x.online ? "text-success fw-semibold" : "text-secondary"],
+    x.last_seen || (x.web ? t("no release yet") : t("never")),
   ]);
   await fillRows("/api/admin/departments", "departments-rows", "departments", (x) => [
     x.code,
