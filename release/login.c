@@ -450,6 +450,9 @@ check_web_session(
 		e = event(r->terminal, ws.login, FM_AUTHEVENT_WEB,
 		    a->outcome == FM_LOGIN_OK ? FM_AUTHEVENT_SUCCESS
 		                              : FM_AUTHEVENT_DISABLED);
+		/* Where the person is: the browser their session logged in
+		 * from, as for their password login. */
+		snprintf(e.place, sizeof(e.place), "web %.200s", ws.address);
 	}
 	log_event(l, &e);
 }

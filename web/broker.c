@@ -1316,7 +1316,7 @@ op_admin_unlock(struct call *c)
 		return;
 	}
 	(void)copy(u.e.actor, sizeof(u.e.actor), c->user.login);
-	snprintf(u.e.place, sizeof(u.e.place), "web %s", c->r->address);
+	snprintf(u.e.place, sizeof(u.e.place), "web %.200s", c->r->address);
 	audited(c,
 	    &(struct change){"auth.unlock", login, "", "", apply_unlock, &u,
 	        &u.why, "no-such-user", 404});

@@ -596,6 +596,12 @@ case_release_auth_web() {
 		fm_die "logout refused"
 	out=$(printf 'hello 2\nweb mfp1 %s\n' "$sid" | fm_term web)
 	echo "$out" | grep -q '^AUTH_FAIL code=5' || fm_die "a logged-out session logged in: $out"
+	# The authentication log has the web release's login, from the
+	# browser's address, and the made-up ids with nobody's name.
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM auth_events WHERE login = 'fmcara' AND method = 'web' AND outcome = 'success' AND place = 'web 127.0.0.1'")" -ge 1 ] ||
+		fm_die "the web release's login is not in the authentication log"
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM auth_events WHERE login = '' AND method = 'web' AND outcome = 'unknown'")" -ge 2 ] ||
+		fm_die "the refused web sessions are not in the authentication log"
 }
 
 # A print PIN from the console: the first needs only the password login,

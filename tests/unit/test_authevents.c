@@ -38,7 +38,7 @@ add(fm_store_t *s, int64_t at, const char *login, enum fm_authevent_outcome o,
 
 struct seen {
 	int n;
-	char logins[8][32];
+	char logins[8][FM_AUTHEVENT_TEXTMAX];
 	enum fm_authevent_outcome outcomes[8];
 };
 
@@ -176,7 +176,7 @@ test_settled_with_event(fm_store_t *s)
 
 struct locks {
 	int n;
-	char login[32];
+	char login[FM_AUTHEVENT_TEXTMAX];
 	int64_t failures, until;
 };
 
