@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "admin/admin.h"
-#include "admin/qrlabel.h"
+#include "common/qrlabel.h"
 #include "common/aead.h"
 #include "common/child.h"
 #include "store/printers.h"

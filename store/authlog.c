@@ -242,3 +242,25 @@ fm_authlog_unlock(fm_store_t *store, const char *user, struct fm_authevent *e,
 		return -1;
 	return n;
 }
+
+bool
+fm_authlog_terminal_wait(fm_store_t *store, const struct fm_authlog_limits *lim,
+    const char *terminal, int64_t now, int64_t *until)
+{
+	struct tally t = {0, 0};
+
+	if (until == NULL)
+		return false;
+	*until = 0;
+	if (store == NULL || lim == NULL || terminal == NULL || lim->max < 1 ||
+	    lim->window < 1 || lim->delay_max < 1 ||
+	    fm_sql_get(store,
+	        "SELECT count(*), coalesce(max(at), 0) FROM auth_failures"
+	        " WHERE kind = 'terminal' AND key = ?1 AND at > ?2",
+	        tally_cols, &t, FM_ARG_TEXT(terminal),
+	        FM_ARG_INT(now - lim->window)) != FM_SQL_FOUND)
+		return false;
+	if (t.last + terminal_delay(lim, t.n) > now)
+		*until = t.last + terminal_delay(lim, t.n);
+	return true;
+}

@@ -112,4 +112,15 @@ bool fm_authlog_fail_logged(fm_store_t *store, enum fm_authlog_kind kind,
 int fm_authlog_unlock(fm_store_t *store, const char *user,
     struct fm_authevent *e, int64_t keep_days);
 
+/*
+ * 'fm_authlog_terminal_wait()' - until when must checks at terminal wait
+ * (its failures within lim's window, as fm_authlog_reserve() counts
+ * them with slow_terminal), without reserving anything: *until is 0 if
+ * they need not, else the UNIX time.  Reads only.  False on bad
+ * arguments or a store failure.
+ */
+bool fm_authlog_terminal_wait(fm_store_t *store,
+    const struct fm_authlog_limits *lim, const char *terminal, int64_t now,
+    int64_t *until);
+
 #endif

@@ -339,6 +339,23 @@ const char *const fm_schema_migrations[] = {
     "  CHECK (connected IN (0, 1));"
     "ALTER TABLE terminals ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE terminals ADD COLUMN protocol INTEGER NOT NULL DEFAULT 0;",
+    /* Per-person API tokens for scripts (issue 13, store/apitokens.h):
+     * only a token's SHA-256 is kept, so a copy of the store lets no
+     * script in; its owner, a name, who made it and when, its last use,
+     * when it expires (NULL: never), and its revocation. */
+    "CREATE TABLE api_tokens ("
+    "  id INTEGER PRIMARY KEY,"
+    "  hash BLOB NOT NULL UNIQUE CHECK (length(hash) = 32),"
+    "  owner TEXT NOT NULL CHECK (owner <> ''),"
+    "  name TEXT NOT NULL CHECK (name <> ''),"
+    "  created_by TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL,"
+    "  last_used INTEGER,"
+    "  expires_at INTEGER,"
+    "  revoked_at INTEGER,"
+    "  revoked_by TEXT NOT NULL DEFAULT ''"
+    ");"
+    "CREATE INDEX api_tokens_by_owner ON api_tokens(owner);",
     /* The authentication log (issue 13): every login decided, at a
      * terminal or in the web console, and every unlock, for the admins;
      * kept [web] auth_log_days.  login is '' when nobody is known (an

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "common/json.h"
 #include "common/log.h"
 #include "common/money.h"
+#include "common/qrlabel.h"
 #include "quota/accounts.h"
 #include "quota/depts.h"
 #include "quota/export.h"
@@ -36,6 +38,7 @@
 #include "release/ipp.h"
 #include "release/login.h"
 #include "spooler/hold.h"
+#include "store/apitokens.h"
 #include "store/audit.h"
 #include "store/authevents.h"
 #include "store/authlog.h"
@@ -49,6 +52,9 @@
 
 _Static_assert(FM_WEB_IDLEN == FM_WEBSESSION_IDLEN,
     "the browser's session id is what the store hashes");
+_Static_assert(FM_WEB_TOKENLEN == FM_APITOKEN_LEN &&
+        sizeof(FM_WEB_TOKEN_PREFIX) == sizeof(FM_APITOKEN_PREFIX),
+    "the HTTP side reads the tokens the store makes");
 
 struct fm_web_broker {
 	struct fm_settings settings; /* pam_service: the web's */
@@ -69,6 +75,19 @@ struct call {
 	struct fm_websession session;
 	struct fm_user user; /* user.login "" if the store has none yet */
 	void *list_arg;      /* for the list function of write_list() */
+	/* Logged in by an API token (Authorization: Bearer), not a
+	 * session: no CSRF token, some operations refused. */
+	bool via_token;
+	struct fm_apitoken token;
+	/* Why the token is refused (answered instead of the operation). */
+	enum token_refusal {
+		TOKEN_OK,
+		TOKEN_INVALID,
+		TOKEN_REVOKED,
+		TOKEN_EXPIRED,
+		TOKEN_SLOW_DOWN,
+		TOKEN_ACCOUNT,
+	} token_refusal;
 };
 
 /* Copies src into dst (size bytes), cut to fit; false if it was cut. */
@@ -179,6 +198,138 @@ moment(struct call *c, const char *key, int64_t t)
 	fm_json_key_string(c->body, key, buf);
 }
 
+/* --- API tokens: who a bearer token is ------------------------------ */
+
+/* The auth log's name for the client's address, as a login counts it. */
+static void
+web_terminal(const struct call *c, char *buf, size_t size)
+{
+	snprintf(buf, size, "web %s", c->r->address);
+}
+
+/*
+ * Finds the user of the request's API token: c->logged_in and
+ * c->via_token then, with the owner's current record (and so roles).
+ * A token that reads as none or that the store does not know counts as
+ * a failed login of the address, as a wrong password does, and while
+ * the address must wait no token is looked up at all; a revoked or
+ * expired token is a real one and counts nothing.  False on a store
+ * error; a refusal is c->token_refusal.
+ */
+static bool
+find_token(struct call *c)
+{
+	const struct fm_settings *s = &c->b->settings;
+	const struct fm_authlog_limits lim = {
+	    .window = (int64_t)s->auth_lockout,
+	    .max = (int64_t)s->auth_max_failures,
+	    .delay_max = (int64_t)s->auth_lockout,
+	    .busy_max = 1};
+	char terminal[FM_WEB_TEXTMAX + 8];
+	uint8_t hash[FM_APITOKEN_HASHLEN];
+	enum fm_apitoken_state st;
+	int64_t until = 0, t = now();
+
+	web_terminal(c, terminal, sizeof(terminal));
+	if (!fm_authlog_terminal_wait(c->b->store, &lim, terminal, t, &until))
+		return false;
+	if (until > 0) {
+		c->token_refusal = TOKEN_SLOW_DOWN;
+		return true;
+	}
+	if (c->r->bad_token)
+		st = FM_APITOKEN_UNKNOWN;
+	else {
+		fm_apitokens_hash(c->r->token, hash);
+		st = fm_apitokens_find(c->b->store, hash, t, &c->token);
+	}
+	fm_wipe(c->r->token, sizeof(c->r->token));
+	switch (st) {
+	case FM_APITOKEN_ERROR:
+		return false;
+	case FM_APITOKEN_UNKNOWN:
+		fm_log_info("web: a request from %s with an API token that is "
+		            "not one",
+		    c->r->address);
+		(void)fm_authlog_fail(
+		    c->b->store, FM_AUTHLOG_TERMINAL, terminal, t);
+		c->token_refusal = TOKEN_INVALID;
+		return true;
+	case FM_APITOKEN_REVOKED:
+		c->token_refusal = TOKEN_REVOKED;
+		return true;
+	case FM_APITOKEN_EXPIRED:
+		c->token_refusal = TOKEN_EXPIRED;
+		return true;
+	case FM_APITOKEN_LIVE:
+		break;
+	}
+	if (!fm_users_get(c->b->store, c->token.owner, &c->user) ||
+	    !c->user.enabled) {
+		memset(&c->user, 0, sizeof(c->user));
+		c->token_refusal = TOKEN_ACCOUNT;
+		return true;
+	}
+	c->logged_in = c->via_token = true;
+	return true;
+}
+
+/* Answers a refused token; false if the token is fine. */
+static bool
+token_refused(struct call *c)
+{
+	switch (c->token_refusal) {
+	case TOKEN_OK:
+		return false;
+	case TOKEN_INVALID:
+		fail(c, 401, "token-invalid",
+		    N_("This API token is not valid."));
+		break;
+	case TOKEN_REVOKED:
+		fail(c, 401, "token-revoked",
+		    N_("This API token has been revoked."));
+		break;
+	case TOKEN_EXPIRED:
+		fail(
+		    c, 401, "token-expired", N_("This API token has expired."));
+		break;
+	case TOKEN_SLOW_DOWN:
+		fail(c, 429, "slow-down",
+		    N_("Too many attempts from here. Please wait a moment "
+		       "and try again."));
+		break;
+	case TOKEN_ACCOUNT:
+		fail(c, 403, "account",
+		    N_("This account may not log in. Please ask your "
+		       "administrator."));
+		break;
+	}
+	return true;
+}
+
+/*
+ * What a token may not do: what a person does in the browser
+ * themselves (log in or out, choose the session's language, change
+ * their PIN, make tokens) and printing, which follow-me printing keeps
+ * for the person standing at the printer (a release logs them in to
+ * followmed with their session).
+ */
+static bool
+token_may(enum fm_web_op op)
+{
+	switch (op) {
+	case FM_WEB_OP_LOGIN:
+	case FM_WEB_OP_LOGOUT:
+	case FM_WEB_OP_LANGUAGE:
+	case FM_WEB_OP_PIN:
+	case FM_WEB_OP_JOB_RELEASE:
+	case FM_WEB_OP_TOKEN_ADD:
+		return false;
+	default:
+		return true;
+	}
+}
+
 /* --- sessions -------------------------------------------------------- */
 
 /* Is login a member of Unix group name (its primary group, or listed)? */
@@ -222,7 +373,10 @@ need_session(struct call *c, bool changes_state)
 		fail(c, 401, "login", N_("Please log in."));
 		return false;
 	}
-	if (changes_state && !fm_same_token(c->r->csrf, c->session.csrf)) {
+	/* A browser sends cookies by itself, never a bearer token: a
+	 * token's request is its holder's, CSRF cannot forge it. */
+	if (changes_state && !c->via_token &&
+	    !fm_same_token(c->r->csrf, c->session.csrf)) {
 		fail(c, 403, "csrf",
 		    N_("This page is out of date. Please reload it."));
 		return false;
@@ -239,6 +393,8 @@ find_session(struct call *c)
 	    (int64_t)c->b->settings.web.session_max};
 	int found;
 
+	if (c->r->has_token || c->r->bad_token)
+		return find_token(c);
 	if (!c->r->has_session)
 		return true;
 	fm_websessions_hash_id(c->r->id, c->id_hash);
@@ -723,33 +879,93 @@ collect_printer(const struct fm_printer *p, void *arg)
 }
 
 /* What a printer says of itself: "ready", "stopped" with a reason for
- * people, "unreachable" or, past the list's deadline, "unknown". */
-static void
-write_printer_state(struct call *c, const struct fm_printer *p, bool ask)
-{
-	char why[256], err[256];
-	const char *state = "unknown";
-	fm_ipp_t *ipp = NULL;
+ * people (in English: translated when written), "unreachable" or, not
+ * asked before the list's deadline, "unknown". */
+struct printer_state {
+	const char *state;
+	char why[256];
+};
 
-	why[0] = '\0';
-	if (ask &&
-	    (ipp = fm_ipp_open(p->uri, PRINTER_STATE_MS, err, sizeof(err))) ==
-	        NULL)
-		state = "unreachable";
-	else if (ipp != NULL)
-		state =
-		    fm_ipp_ready(ipp, why, sizeof(why)) ? "ready" : "stopped";
+static struct printer_state states[PRINTERS_MAX];
+
+/* The printers of a list being asked by several threads at once. */
+struct asking {
+	const struct printer_list *l;
+	pthread_mutex_t lock;
+	size_t next;
+	int64_t deadline;
+};
+
+/* Printers asked at once, at most. */
+#define PRINTER_ASKERS 16
+
+static void
+ask_printer(const struct fm_printer *p, struct printer_state *st)
+{
+	char err[256];
+	fm_ipp_t *ipp = fm_ipp_open(p->uri, PRINTER_STATE_MS, err, sizeof(err));
+
+	if (ipp == NULL)
+		st->state = "unreachable";
+	else
+		st->state = fm_ipp_ready(ipp, st->why, sizeof(st->why))
+		    ? "ready"
+		    : "stopped";
 	fm_ipp_close(ipp);
-	fm_json_key_string(c->body, "state", state);
+}
+
+static void *
+asker(void *arg)
+{
+	struct asking *a = arg;
+
+	for (;;) {
+		size_t i;
+
+		pthread_mutex_lock(&a->lock);
+		i = a->next++;
+		pthread_mutex_unlock(&a->lock);
+		if (i >= a->l->n || now() >= a->deadline)
+			return NULL;
+		ask_printer(&a->l->p[i], &states[i]);
+	}
+}
+
+/* The states of l's printers into states[]: asked at once, so that the
+ * page waits for the slowest printer, not for them all one after the
+ * other. */
+static void
+ask_printers(const struct printer_list *l)
+{
+	pthread_t t[PRINTER_ASKERS];
+	struct asking a = {.l = l, .deadline = now() + PRINTERS_DEADLINE};
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		states[i] = (struct printer_state){"unknown", ""};
+	pthread_mutex_init(&a.lock, NULL);
+	while (n < PRINTER_ASKERS && n < l->n &&
+	    pthread_create(&t[n], NULL, asker, &a) == 0)
+		n++;
+	if (n == 0) /* no thread to be had: ask from here */
+		(void)asker(&a);
+	for (size_t i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	pthread_mutex_destroy(&a.lock);
+}
+
+static void
+write_printer_state(struct call *c, const struct printer_state *st)
+{
+	fm_json_key_string(c->body, "state", st->state);
 	fprintf(c->body, ",");
-	fm_json_key_string(c->body, "why", why[0] ? _(why) : "");
+	fm_json_key_string(c->body, "why", st->why[0] ? _(st->why) : "");
 }
 
 static void
 op_printers(struct call *c)
 {
 	static struct printer_list l;
-	int64_t deadline = now() + PRINTERS_DEADLINE;
 
 	if (!need_session(c, false))
 		return;
@@ -761,6 +977,7 @@ op_printers(struct call *c)
 		store_failed(c);
 		return;
 	}
+	ask_printers(&l);
 	c->a->status = 200;
 	fprintf(c->body, "{\"release\":%s,\"printers\":[",
 	    fm_web_release_ready(&c->b->settings) ? "true" : "false");
@@ -770,7 +987,7 @@ op_printers(struct call *c)
 		fprintf(c->body, ",");
 		fm_json_key_string(c->body, "location", l.p[i].location);
 		fprintf(c->body, ",");
-		write_printer_state(c, &l.p[i], now() < deadline);
+		write_printer_state(c, &states[i]);
 		fprintf(c->body, "}");
 	}
 	fprintf(c->body, "]}\n");
@@ -912,7 +1129,12 @@ write_account(struct call *c, const char *key, const struct fm_account *a)
 	fprintf(c->body, ",");
 	money(c, "balance", a->balance);
 	fprintf(c->body, ",");
-	money(c, "available", fm_accounts_available(a));
+	/* An unrestricted account has no limit to show (not INT64_MAX as
+	 * money). */
+	if (a->restricted)
+		money(c, "available", fm_accounts_available(a));
+	else
+		fprintf(c->body, "\"available\":null");
 	fprintf(
 	    c->body, ",\"restricted\":%s}", a->restricted ? "true" : "false");
 }
@@ -1524,6 +1746,89 @@ op_admin_department_add(struct call *c)
 	        &d.why, "refused", 409});
 }
 
+/* Projects: accounts jobs are charged to by job-account-id, and who
+ * may charge them (followme-admin project). */
+static bool
+write_project(const struct fm_account *a, int members, void *arg)
+{
+	struct line_list *l = arg;
+	FILE *f = l->c->body;
+
+	fprintf(f, "%s{", l->n++ ? "," : "");
+	fm_json_key_string(f, "code", a->name);
+	fprintf(f, ",");
+	fm_json_key_int(f, "members", members);
+	fprintf(f, ",");
+	money(l->c, "balance", a->balance);
+	fprintf(f, "}");
+	return true;
+}
+
+static bool
+list_projects(struct call *c)
+{
+	struct line_list l = {c, 0};
+
+	return fm_accounts_list(c->b->store, "project", write_project, &l);
+}
+
+static void
+op_admin_projects(struct call *c)
+{
+	if (need_session(c, false) && need_role(c, "admin"))
+		write_list(c, "{\"projects\":[", list_projects, "]}\n");
+}
+
+struct project_change {
+	const char *code, *login; /* login: allow it, else add code */
+	const char *why;
+};
+
+static bool
+apply_project_change(fm_store_t *store, void *arg)
+{
+	struct project_change *p = arg;
+	const char *errstr = NULL;
+	struct fm_account a;
+
+	if (p->login == NULL) {
+		if (fm_accounts_add_project(store, p->code, &errstr))
+			return true;
+		p->why = N_("That project code is taken or not a valid code.");
+		return false;
+	}
+	if (!fm_accounts_find(store, "project", p->code, &a)) {
+		p->why = N_("No such project.");
+		return false;
+	}
+	if (fm_accounts_allow(store, a.id, p->login, &errstr))
+		return true;
+	p->why = N_("No such user.");
+	return false;
+}
+
+/* code: add that project; code and login: let login charge it. */
+static void
+op_admin_project(struct call *c)
+{
+	struct project_change p = {
+	    fm_web_arg(c->r, "code"), fm_web_arg(c->r, "login"), NULL};
+
+	if (!need_session(c, true) || !need_role(c, "admin"))
+		return;
+	if (p.code == NULL || p.code[0] == '\0' ||
+	    (p.login != NULL && p.login[0] == '\0')) {
+		fail(c, 400, "bad-request",
+		    N_("Give the project's code (and a login to let them "
+		       "charge it)."));
+		return;
+	}
+	audited(c,
+	    &(struct change){p.login ? "project.allow" : "project.add", p.code,
+	        "", p.login ? p.login : "", apply_project_change, &p, &p.why,
+	        "refused", 409});
+}
+
 static bool
 write_price(const struct fm_price_entry *e, void *arg)
 {
@@ -1768,6 +2073,83 @@ op_admin_terminals(struct call *c)
 {
 	if (need_session(c, false) && need_role(c, "admin"))
 		write_list(c, "{\"terminals\":[", list_terminals, "]}\n");
+}
+
+/* The printers as admins see them: the staff's list and each one's
+ * release page, the address its QR code label holds. */
+static void
+op_admin_printers(struct call *c)
+{
+	static struct printer_list l;
+
+	if (!need_session(c, false) || !need_role(c, "admin"))
+		return;
+	memset(&l, 0, sizeof(l));
+	if (!fm_printers_list(c->b->store, collect_printer, &l) &&
+	    l.n < PRINTERS_MAX) {
+		store_failed(c);
+		return;
+	}
+	ask_printers(&l);
+	c->a->status = 200;
+	fprintf(c->body, "{\"printers\":[");
+	for (size_t i = 0; i < l.n; i++) {
+		char url[FM_QRLABEL_URLMAX];
+		const char *errstr;
+
+		if (!fm_qrlabel_url(&c->b->settings, NULL, l.p[i].name, url,
+		        sizeof(url), &errstr))
+			url[0] = '\0';
+		fprintf(c->body, "%s{", i ? "," : "");
+		fm_json_key_string(c->body, "name", l.p[i].name);
+		fprintf(c->body, ",");
+		fm_json_key_string(c->body, "location", l.p[i].location);
+		fprintf(c->body, ",");
+		fm_json_key_string(c->body, "release_url", url);
+		fprintf(c->body, ",");
+		write_printer_state(c, &states[i]);
+		fprintf(c->body, "}");
+	}
+	fprintf(c->body, "]}\n");
+}
+
+/* A printer's QR code label, the SVG followme-admin printer qr writes:
+ * shown on the admins' page, and downloaded to be printed. */
+static void
+op_admin_printer_label(struct call *c)
+{
+	const char *name = fm_web_arg(c->r, "name"), *errstr;
+	char url[FM_QRLABEL_URLMAX];
+	struct fm_printer pr;
+	size_t len;
+	char *svg;
+
+	if (!need_session(c, false) || !need_role(c, "admin"))
+		return;
+	if (name == NULL || !fm_printers_get(c->b->store, name, &pr)) {
+		fail(c, 404, "no-such-printer", N_("No such printer."));
+		return;
+	}
+	if (!fm_qrlabel_url(
+	        &c->b->settings, NULL, pr.name, url, sizeof(url), &errstr) ||
+	    (svg = fm_qrlabel_svg(pr.name, pr.location, url, &len, &errstr)) ==
+	        NULL) {
+		fail(c, 409, "no-label", errstr);
+		return;
+	}
+	if (fwrite(svg, 1, len, c->body) != len) {
+		free(svg);
+		store_failed(c);
+		return;
+	}
+	free(svg);
+	c->a->status = 200;
+	c->a->kind = FM_WEB_KIND_SVG;
+	/* Printer names are short and need no quoting (the store's rule). */
+	if (snprintf(c->a->filename, sizeof(c->a->filename),
+	        "followme-label-%s.svg",
+	        pr.name) >= (int)sizeof(c->a->filename))
+		c->a->filename[0] = '\0';
 }
 
 /* Held jobs across users: their metadata, never their titles (personal
@@ -2174,6 +2556,232 @@ op_admin_authlog(struct call *c)
 
 /* --- dispatch -------------------------------------------------------- */
 
+/* --- API tokens: a person's own, and anyone's for admins ------------- */
+
+static const char *
+token_state_name(const struct fm_apitoken *t)
+{
+	switch (fm_apitokens_state(t, now())) {
+	case FM_APITOKEN_REVOKED:
+		return "revoked";
+	case FM_APITOKEN_EXPIRED:
+		return "expired";
+	default:
+		return "active";
+	}
+}
+
+/* A moment, or null for never (0). */
+static void
+optional_moment(struct call *c, const char *key, int64_t t)
+{
+	if (t > 0)
+		moment(c, key, t);
+	else
+		fprintf(c->body, "\"%s\":null", key);
+}
+
+static bool
+write_token(const struct fm_apitoken *t, void *arg)
+{
+	struct line_list *l = arg;
+	struct call *c = l->c;
+	FILE *f = c->body;
+
+	fprintf(f, "%s{", l->n++ ? "," : "");
+	fm_json_key_int(f, "id", t->id);
+	fprintf(f, ",");
+	fm_json_key_string(f, "owner", t->owner);
+	fprintf(f, ",");
+	fm_json_key_string(f, "name", t->name);
+	fprintf(f, ",");
+	fm_json_key_string(f, "state", token_state_name(t));
+	fprintf(f, ",");
+	fm_json_key_string(f, "created_by", t->created_by);
+	fprintf(f, ",");
+	moment(c, "created", t->created_at);
+	fprintf(f, ",");
+	fm_json_key_int(f, "created_at", t->created_at);
+	fprintf(f, ",");
+	optional_moment(c, "last_used", t->last_used);
+	fprintf(f, ",");
+	optional_moment(c, "expires", t->expires_at);
+	fprintf(f, ",");
+	optional_int(f, "expires_at", t->expires_at > 0 ? t->expires_at : -1);
+	fprintf(f, "}");
+	return true;
+}
+
+static bool
+list_tokens(struct call *c)
+{
+	struct line_list l = {c, 0};
+
+	return fm_apitokens_list(c->b->store, c->list_arg, write_token, &l);
+}
+
+/* GET /api/tokens: mine; ?login=NAME someone's, ?all=1 everyone's, for
+ * admins. */
+static void
+op_tokens(struct call *c)
+{
+	const char *login = fm_web_arg(c->r, "login");
+	const char *all = fm_web_arg(c->r, "all");
+
+	if (!need_session(c, false))
+		return;
+	if (all != NULL && strcmp(all, "1") == 0)
+		login = NULL;
+	else if (login == NULL || login[0] == '\0')
+		login = c->user.login;
+	if ((login == NULL || strcmp(login, c->user.login) != 0) &&
+	    !need_role(c, "admin"))
+		return;
+	c->list_arg = (void *)login;
+	write_list(c, "{\"tokens\":[", list_tokens, "]}\n");
+}
+
+/* The token being made, for fm_audit_change(). */
+struct token_add {
+	struct fm_apitoken t;
+	char text[FM_APITOKEN_TEXTLEN + 1];
+	const char *why;
+};
+
+static bool
+apply_token_add(fm_store_t *store, void *arg)
+{
+	struct token_add *ta = arg;
+
+	return fm_apitokens_create(
+	    store, &ta->t, now(), ta->text, sizeof(ta->text), &ta->why);
+}
+
+/* Days a token may be made to last, at most. */
+#define TOKEN_DAYS_MAX 3650
+
+/*
+ * POST /api/tokens/add (name, expires: days, optional): a token of the
+ * person logged in, shown in this answer only.  Made in a session only
+ * (a token makes no token), audited without the secret.
+ */
+static void
+op_token_add(struct call *c)
+{
+	const char *name = fm_web_arg(c->r, "name");
+	struct token_add ta;
+	struct fm_audit_entry e = {0};
+	bool store_error = false;
+	int64_t days;
+
+	if (!need_session(c, true))
+		return;
+	if (c->user.account.id <= 0) {
+		fail(c, 404, "no-such-user",
+		    N_("Print something first: the print server does not know "
+		       "you yet."));
+		return;
+	}
+	if (name == NULL || !fm_apitokens_name_is_valid(name, strlen(name))) {
+		fail(c, 400, "bad-request",
+		    N_("Give the token a name (up to 127 bytes), to tell it "
+		       "from your others."));
+		return;
+	}
+	if ((days = number_arg(c, "expires", 0, TOKEN_DAYS_MAX)) < 0) {
+		fail(c, 400, "bad-request",
+		    N_("A token lasts a whole number of days, up to 3650, or "
+		       "for ever."));
+		return;
+	}
+	memset(&ta, 0, sizeof(ta));
+	(void)copy(ta.t.owner, sizeof(ta.t.owner), c->user.login);
+	(void)copy(ta.t.name, sizeof(ta.t.name), name);
+	(void)copy(ta.t.created_by, sizeof(ta.t.created_by), c->user.login);
+	ta.t.expires_at = days > 0 ? now() + days * 86400 : 0;
+	(void)copy(e.actor, sizeof(e.actor), c->user.login);
+	(void)copy(e.via, sizeof(e.via), "web");
+	(void)copy(e.action, sizeof(e.action), "token.add");
+	(void)copy(e.target, sizeof(e.target), c->user.login);
+	snprintf(e.after, sizeof(e.after), "%s", name);
+	if (!fm_audit_change(
+	        c->b->store, &e, apply_token_add, &ta, &store_error)) {
+		if (store_error || ta.why == NULL)
+			store_failed(c);
+		else
+			fail(c, 409, "too-many-tokens",
+			    N_("You have too many API tokens: revoke one "
+			       "first."));
+		fm_wipe(ta.text, sizeof(ta.text));
+		return;
+	}
+	fm_log_info(
+	    "web: %s made API token %lld", c->user.login, (long long)ta.t.id);
+	c->a->status = 200;
+	fprintf(c->body, "{");
+	fm_json_key_int(c->body, "id", ta.t.id);
+	fprintf(c->body, ",");
+	fm_json_key_string(c->body, "token", ta.text);
+	fprintf(c->body, ",");
+	fm_json_key_string(c->body, "name", ta.t.name);
+	fprintf(c->body, ",");
+	optional_moment(c, "expires", ta.t.expires_at);
+	fprintf(c->body, "}\n");
+	fm_wipe(ta.text, sizeof(ta.text));
+}
+
+/* The revocation, for fm_audit_change(). */
+struct token_revoke {
+	int64_t id;
+	const char *owner, *by;
+};
+
+static bool
+apply_token_revoke(fm_store_t *store, void *arg)
+{
+	const struct token_revoke *tr = arg;
+
+	return fm_apitokens_revoke(store, tr->id, tr->owner, tr->by, now()) ==
+	    1;
+}
+
+/* POST /api/tokens/revoke (id): one of mine, or anyone's for admins. */
+static void
+op_token_revoke(struct call *c)
+{
+	static const char *why = N_("No such active API token.");
+	struct fm_apitoken t;
+	struct token_revoke tr;
+	char target[FM_APITOKEN_TEXTMAX + 32];
+	int64_t id = number_arg(c, "id", 0, INT64_MAX);
+	int found;
+
+	if (!need_session(c, true))
+		return;
+	if (id <= 0) {
+		fail(c, 400, "bad-request", N_("Which token?"));
+		return;
+	}
+	if ((found = fm_apitokens_get(c->b->store, id, &t)) < 0) {
+		store_failed(c);
+		return;
+	}
+	/* Someone else's token is no business of a non-admin, not even
+	 * whether it exists. */
+	if (found == 0 ||
+	    (strcmp(t.owner, c->user.login) != 0 && !has_role(c, "admin"))) {
+		fail(c, 404, "no-such-token", why);
+		return;
+	}
+	tr = (struct token_revoke){id, t.owner, c->user.login};
+	snprintf(
+	    target, sizeof(target), "token %lld of %s", (long long)id, t.owner);
+	audited(c,
+	    &(struct change){"token.revoke", target, token_state_name(&t),
+	        "revoked", apply_token_revoke, &tr, &why, "no-such-token",
+	        404});
+}
+
 static void (*const ops[FM_WEB_OP_MAX + 1])(struct call *) = {
     [FM_WEB_OP_SESSION] = op_session,
     [FM_WEB_OP_LOGIN] = op_login,
@@ -2208,6 +2816,13 @@ static void (*const ops[FM_WEB_OP_MAX + 1])(struct call *) = {
     [FM_WEB_OP_ADMIN_BADGES] = op_admin_badges,
     [FM_WEB_OP_ADMIN_BADGE_REMOVE] = op_admin_badge_remove,
     [FM_WEB_OP_ADMIN_LEDGER_VERIFY] = op_admin_ledger_verify,
+    [FM_WEB_OP_ADMIN_PRINTERS] = op_admin_printers,
+    [FM_WEB_OP_ADMIN_PRINTER_LABEL] = op_admin_printer_label,
+    [FM_WEB_OP_ADMIN_PROJECTS] = op_admin_projects,
+    [FM_WEB_OP_ADMIN_PROJECT] = op_admin_project,
+    [FM_WEB_OP_TOKENS] = op_tokens,
+    [FM_WEB_OP_TOKEN_ADD] = op_token_add,
+    [FM_WEB_OP_TOKEN_REVOKE] = op_token_revoke,
     [FM_WEB_OP_ADMIN_AUTHLOG] = op_admin_authlog,
 };
 
@@ -2226,13 +2841,20 @@ fm_web_broker_handle(fm_web_broker_t *b, struct fm_web_request *r,
 	} else {
 		c.lang = answer_language(&c);
 		fm_i18n_set_lang(c.lang);
-		if (r->op >= FM_WEB_OP_SESSION && r->op <= FM_WEB_OP_MAX &&
+		if (token_refused(&c)) {
+			/* answered: the token is not good */
+		} else if (c.via_token && !token_may(r->op))
+			fail(&c, 403, "token-refused",
+			    N_("An API token cannot do this. Please log in "
+			       "with a browser."));
+		else if (r->op >= FM_WEB_OP_SESSION && r->op <= FM_WEB_OP_MAX &&
 		    ops[r->op] != NULL)
 			ops[r->op](&c);
 		else
 			fail(&c, 400, "bad-request", N_("Unknown request."));
 	}
 	fm_wipe(r->id, sizeof(r->id));
+	fm_wipe(r->token, sizeof(r->token));
 	for (size_t i = 0; i < r->nargs; i++)
 		if (is_secret_arg(r->args[i].name))
 			fm_wipe(r->args[i].value, sizeof(r->args[i].value));

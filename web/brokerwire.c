@@ -18,14 +18,17 @@ fm_web_request_encode(const struct fm_web_request *r, uint8_t *buf, size_t size)
 
 	fm_wire_writer_init(&w, buf, size);
 	if (r == NULL || r->op < FM_WEB_OP_SESSION || r->op > FM_WEB_OP_MAX ||
-	    r->nargs > FM_WEB_ARGMAX)
+	    r->nargs > FM_WEB_ARGMAX || (r->has_token && r->bad_token))
 		return 0;
 	fm_wire_put_u8(&w, VERSION);
 	fm_wire_put_u8(&w, (uint64_t)r->op);
-	fm_wire_put_u8(
-	    &w, (r->has_session ? 1u : 0u) | (r->login_token ? 2u : 0u));
+	fm_wire_put_u8(&w,
+	    (r->has_session ? 1u : 0u) | (r->login_token ? 2u : 0u) |
+	        (r->has_token ? 4u : 0u) | (r->bad_token ? 8u : 0u));
 	if (r->has_session)
 		fm_wire_put_bytes(&w, r->id, sizeof(r->id));
+	if (r->has_token)
+		fm_wire_put_bytes(&w, r->token, sizeof(r->token));
 	fm_wire_put_text8(&w, r->csrf, sizeof(r->csrf));
 	fm_wire_put_text8(&w, r->address, sizeof(r->address));
 	fm_wire_put_text8(&w, r->language, sizeof(r->language));
@@ -61,12 +64,18 @@ fm_web_request_decode(const uint8_t *buf, size_t len, struct fm_web_request *r,
 		memset(r, 0, sizeof(*r));
 		return false;
 	}
-	if (r->op < FM_WEB_OP_SESSION || r->op > FM_WEB_OP_MAX || has > 3)
+	/* A token that reads as one and one that does not are not both. */
+	if (r->op < FM_WEB_OP_SESSION || r->op > FM_WEB_OP_MAX || has > 15 ||
+	    (has & 12) == 12)
 		fm_wire_reader_fail(&rd);
 	r->has_session = (has & 1) != 0;
 	r->login_token = (has & 2) != 0;
+	r->has_token = (has & 4) != 0;
+	r->bad_token = (has & 8) != 0;
 	if (r->has_session)
 		fm_wire_get_bytes(&rd, r->id, sizeof(r->id));
+	if (r->has_token)
+		fm_wire_get_bytes(&rd, r->token, sizeof(r->token));
 	fm_wire_get_text8(&rd, r->csrf, sizeof(r->csrf));
 	fm_wire_get_text8(&rd, r->address, sizeof(r->address));
 	fm_wire_get_text8(&rd, r->language, sizeof(r->language));
@@ -93,7 +102,7 @@ fm_web_answer_encode(const struct fm_web_answer *a, uint8_t *buf, size_t size)
 	struct fm_wire_writer w;
 
 	fm_wire_writer_init(&w, buf, size);
-	if (a == NULL || a->kind > FM_WEB_KIND_CSV ||
+	if (a == NULL || a->kind > FM_WEB_KIND_SVG ||
 	    a->session > FM_WEB_SESSION_CLEAR)
 		return 0;
 	fm_wire_put_u8(&w, VERSION);
@@ -122,7 +131,7 @@ fm_web_answer_decode(const uint8_t *buf, size_t len, struct fm_web_answer *a)
 	a->status = fm_wire_get_u16(&rd);
 	kind = fm_wire_get_u8(&rd);
 	session = fm_wire_get_u8(&rd);
-	if (a->status < 100 || a->status > 599 || kind > FM_WEB_KIND_CSV ||
+	if (a->status < 100 || a->status > 599 || kind > FM_WEB_KIND_SVG ||
 	    session > FM_WEB_SESSION_CLEAR)
 		fm_wire_reader_fail(&rd);
 	a->kind = (enum fm_web_kind)kind;

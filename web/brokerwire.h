@@ -8,8 +8,9 @@
  * the CSRF token matches, whether the role allows the operation.
  *
  * Request (pure codec, fuzzed):
- *   version u8 | op u8 | flags u8 (1: has_session, 2: login_token) |
- *   [id 32 bytes, with has_session] | csrf text8 |
+ *   version u8 | op u8 | flags u8 (1: has_session, 2: login_token,
+ *   4: has_token, 8: bad_token) | [id 32 bytes, with has_session] |
+ *   [token 32 bytes, with has_token] | csrf text8 |
  *   address text8 | language text8 | nargs u8 | (name plain8, value
  *   text16) * nargs
  * Answer, with the body in a memory file passed beside it (SCM_RIGHTS):
@@ -25,10 +26,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FM_WEB_IDLEN 32      /* a session id: 256 random bits */
-#define FM_WEB_TEXTMAX 256   /* csrf, address, language, names */
-#define FM_WEB_VALUEMAX 4096 /* one argument's value */
-#define FM_WEB_ARGMAX 16     /* arguments in one request */
+#define FM_WEB_IDLEN 32            /* a session id: 256 random bits */
+#define FM_WEB_TOKENLEN 32         /* an API token: 256 random bits */
+#define FM_WEB_TOKEN_PREFIX "fmt_" /* before its hex (store/apitokens.h) */
+#define FM_WEB_TEXTMAX 256         /* csrf, address, language, names */
+#define FM_WEB_VALUEMAX 4096       /* one argument's value */
+#define FM_WEB_ARGMAX 16           /* arguments in one request */
 
 /* What a request asks; the routes are in http.c, the rules in broker.c. */
 enum fm_web_op {
@@ -68,6 +71,13 @@ enum fm_web_op {
 	FM_WEB_OP_ADMIN_BADGES,         /* login: that user's badges */
 	FM_WEB_OP_ADMIN_BADGE_REMOVE,   /* login, fingerprint */
 	FM_WEB_OP_ADMIN_LEDGER_VERIFY,  /* followme-admin ledger verify */
+	FM_WEB_OP_ADMIN_PRINTERS,       /* printers, state, release pages */
+	FM_WEB_OP_ADMIN_PRINTER_LABEL,  /* name: its QR code label (SVG) */
+	FM_WEB_OP_ADMIN_PROJECTS,       /* projects, members, balances */
+	FM_WEB_OP_ADMIN_PROJECT,        /* code [, login]: add, or allow */
+	FM_WEB_OP_TOKENS,               /* login or all (admins): API tokens */
+	FM_WEB_OP_TOKEN_ADD,            /* name, expires (days): mine */
+	FM_WEB_OP_TOKEN_REVOKE,         /* id: mine, or anyone's (admins) */
 	FM_WEB_OP_ADMIN_AUTHLOG,        /* login, outcome, from, to, offset,
 	                                   limit: the authentication log */
 };
@@ -86,6 +96,12 @@ struct fm_web_request {
 	 * its header alike): a login may go ahead without a session. */
 	bool login_token;
 	uint8_t id[FM_WEB_IDLEN]; /* wipe after use */
+	/* An API token came with the request (Authorization: Bearer):
+	 * has_token when it reads as one (token holds its bytes, wiped
+	 * after use), bad_token when it does not.  Either way the cookie
+	 * is not looked at. */
+	bool has_token, bad_token;
+	uint8_t token[FM_WEB_TOKENLEN];
 	char csrf[FM_WEB_TEXTMAX];
 	char address[FM_WEB_TEXTMAX];
 	char language[FM_WEB_TEXTMAX]; /* the browser's choice: "fr", "en" */
@@ -104,6 +120,7 @@ enum fm_web_session_change {
 enum fm_web_kind {
 	FM_WEB_KIND_JSON,
 	FM_WEB_KIND_CSV,
+	FM_WEB_KIND_SVG,
 };
 
 struct fm_web_answer {
@@ -116,7 +133,7 @@ struct fm_web_answer {
 };
 
 #define FM_WEB_REQUESTMAX                                                      \
-	(4 + FM_WEB_IDLEN + 3 * FM_WEB_TEXTMAX + 1 +                           \
+	(4 + FM_WEB_IDLEN + FM_WEB_TOKENLEN + 3 * FM_WEB_TEXTMAX + 1 +         \
 	    FM_WEB_ARGMAX * (1 + FM_WEB_TEXTMAX + 2 + FM_WEB_VALUEMAX))
 #define FM_WEB_ANSWERMAX (5 + FM_WEB_IDLEN + 2 * FM_WEB_TEXTMAX)
 

@@ -54,6 +54,7 @@ static const char csp[] =
 struct channel {
 	int fd;
 	bool busy, dead;
+	bool releasing; /* busy with a release */
 };
 
 static struct {
@@ -63,6 +64,7 @@ static struct {
 	pthread_cond_t freed;
 	struct channel channels[CHANNELS_MAX];
 	size_t nchannels;
+	size_t releasing; /* channels busy with a release */
 } http = {.lock = PTHREAD_MUTEX_INITIALIZER, .freed = PTHREAD_COND_INITIALIZER};
 
 /* --- files ----------------------------------------------------------- */
@@ -127,12 +129,19 @@ static const struct route {
     {"GET", "/api/admin/badges", FM_WEB_OP_ADMIN_BADGES},
     {"POST", "/api/admin/badges/remove", FM_WEB_OP_ADMIN_BADGE_REMOVE},
     {"GET", "/api/admin/ledger", FM_WEB_OP_ADMIN_LEDGER_VERIFY},
+    {"GET", "/api/admin/printers", FM_WEB_OP_ADMIN_PRINTERS},
+    {"GET", "/api/admin/printer-label", FM_WEB_OP_ADMIN_PRINTER_LABEL},
+    {"GET", "/api/admin/projects", FM_WEB_OP_ADMIN_PROJECTS},
+    {"POST", "/api/admin/project", FM_WEB_OP_ADMIN_PROJECT},
     {"GET", "/api/admin/terminals", FM_WEB_OP_ADMIN_TERMINALS},
     {"GET", "/api/admin/jobs", FM_WEB_OP_ADMIN_JOBS},
     {"GET", "/api/finance/report", FM_WEB_OP_REPORT},
     {"GET", "/api/finance/export", FM_WEB_OP_EXPORT},
     {"GET", "/api/finance/trend", FM_WEB_OP_FINANCE_TREND},
     {"POST", "/api/finance/close", FM_WEB_OP_FINANCE_CLOSE},
+    {"GET", "/api/tokens", FM_WEB_OP_TOKENS},
+    {"POST", "/api/tokens/add", FM_WEB_OP_TOKEN_ADD},
+    {"POST", "/api/tokens/revoke", FM_WEB_OP_TOKEN_REVOKE},
     {"GET", "/api/admin/authlog", FM_WEB_OP_ADMIN_AUTHLOG},
 };
 
@@ -259,8 +268,24 @@ fm_web_http_load(const struct fm_settings *s, const char **errstr)
 /* --- the store side -------------------------------------------------- */
 
 /* Takes a free worker's channel, waiting a while for one; -1 if none. */
+/*
+ * Whether a release may take a channel now (http.lock held).  A release
+ * holds its worker until the printer has printed: releases at every
+ * printer of a site at once must not leave the pages without a worker,
+ * so they never take the last one (unless there is only one).
+ */
+static bool
+may_release(void)
+{
+	size_t alive = 0;
+
+	for (size_t i = 0; i < http.nchannels; i++)
+		alive += !http.channels[i].dead;
+	return alive < 2 || http.releasing + 1 < alive;
+}
+
 static int
-take_channel(void)
+take_channel(bool release)
 {
 	struct timespec until;
 	int got = -1;
@@ -272,8 +297,11 @@ take_channel(void)
 		bool alive = false;
 		for (size_t i = 0; i < http.nchannels && got < 0; i++) {
 			alive = alive || !http.channels[i].dead;
-			if (!http.channels[i].busy && !http.channels[i].dead) {
+			if (!http.channels[i].busy && !http.channels[i].dead &&
+			    (!release || may_release())) {
 				http.channels[i].busy = true;
+				http.channels[i].releasing = release;
+				http.releasing += release;
 				got = (int)i;
 			}
 		}
@@ -293,6 +321,8 @@ give_channel(int i, bool failed)
 {
 	pthread_mutex_lock(&http.lock);
 	http.channels[i].busy = false;
+	http.releasing -= http.channels[i].releasing;
+	http.channels[i].releasing = false;
 	if (failed && !http.channels[i].dead) {
 		http.channels[i].dead = true;
 		fm_log_warn("web: a store-side worker stopped answering");
@@ -313,7 +343,7 @@ ask(const struct fm_web_request *r, struct fm_web_answer *a, int *fd)
 	ssize_t got = -1;
 
 	*fd = -1;
-	if (n == 0 || (ch = take_channel()) < 0)
+	if (n == 0 || (ch = take_channel(r->op == FM_WEB_OP_JOB_RELEASE)) < 0)
 		return false;
 	if (send(http.channels[ch].fd, buf, n, MSG_NOSIGNAL) == (ssize_t)n)
 		got =
@@ -439,6 +469,40 @@ login_token(struct MHD_Connection *conn, struct MHD_Response *res)
 	MHD_add_response_header(res, "X-CSRF-Token", token);
 }
 
+static const char *
+content_type(enum fm_web_kind kind)
+{
+	switch (kind) {
+	case FM_WEB_KIND_CSV:
+		return "text/csv; charset=utf-8";
+	case FM_WEB_KIND_SVG:
+		return "image/svg+xml";
+	case FM_WEB_KIND_JSON:
+		break;
+	}
+	return "application/json; charset=utf-8";
+}
+
+/*
+ * What the request's Authorization header holds for the API (token
+ * filled for FM_WEB_BEARER_TOKEN; NULL: not wanted): another scheme (a
+ * reverse proxy's Basic) is not the console's business.
+ */
+static enum fm_web_bearer
+bearer(struct MHD_Connection *conn, uint8_t token[FM_WEB_TOKENLEN])
+{
+	const char *v =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+	uint8_t scratch[FM_WEB_TOKENLEN];
+	enum fm_web_bearer b;
+
+	if (v == NULL)
+		return FM_WEB_BEARER_NONE;
+	b = fm_web_parse_bearer(v, strlen(v), token ? token : scratch);
+	fm_wipe(scratch, sizeof(scratch));
+	return b;
+}
+
 static enum MHD_Result
 send_answer(struct MHD_Connection *conn, const struct fm_web_answer *a, int fd)
 {
@@ -452,9 +516,7 @@ send_answer(struct MHD_Connection *conn, const struct fm_web_answer *a, int fd)
 		close(fd);
 		return reply_error(conn, 500, "internal", "Internal error.");
 	}
-	MHD_add_response_header(res, "Content-Type",
-	    a->kind == FM_WEB_KIND_CSV ? "text/csv; charset=utf-8"
-	                               : "application/json; charset=utf-8");
+	MHD_add_response_header(res, "Content-Type", content_type(a->kind));
 	MHD_add_response_header(res, "Cache-Control", "no-store");
 	if (a->filename[0] != '\0') {
 		snprintf(disposition, sizeof(disposition),
@@ -470,9 +532,14 @@ send_answer(struct MHD_Connection *conn, const struct fm_web_answer *a, int fd)
 		fm_wipe(id, sizeof(id));
 	} else if (a->session == FM_WEB_SESSION_CLEAR)
 		set_cookie(res, SESSION_COOKIE, "", 0);
+	if (a->status == 401)
+		MHD_add_response_header(res, "WWW-Authenticate",
+		    bearer(conn, NULL) != FM_WEB_BEARER_NONE
+		        ? "Bearer realm=\"followme\", error=\"invalid_token\""
+		        : "Bearer realm=\"followme\"");
 	if (a->csrf[0] != '\0')
 		MHD_add_response_header(res, "X-CSRF-Token", a->csrf);
-	else if (a->status == 401)
+	else if (a->status == 401 && bearer(conn, NULL) == FM_WEB_BEARER_NONE)
 		login_token(conn, res);
 	return send_response(conn, a->status, res);
 }
@@ -491,7 +558,20 @@ api(struct MHD_Connection *conn, const struct route *rt, struct req *q)
 	r.op = rt->op;
 	cookie =
 	    MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, SESSION_COOKIE);
-	if (cookie != NULL)
+	/* A script's token stands for itself: a cookie beside it is not
+	 * looked at.  One that does not read as a token is sent on as
+	 * such, for the store side to count against the address. */
+	switch (bearer(conn, r.token)) {
+	case FM_WEB_BEARER_TOKEN:
+		r.has_token = true;
+		break;
+	case FM_WEB_BEARER_BAD:
+		r.bad_token = true;
+		break;
+	case FM_WEB_BEARER_NONE:
+		break;
+	}
+	if (!r.has_token && !r.bad_token && cookie != NULL)
 		r.has_session = fm_web_parse_id(cookie, strlen(cookie), r.id);
 	csrf =
 	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
@@ -576,6 +656,11 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	if (q->too_big)
 		return reply_error(
 		    conn, 413, "bad-request", "The request is too big.");
+	/* A token is for the API; the pages are for people's browsers. */
+	if (strncmp(url, "/api/", 5) != 0 &&
+	    bearer(conn, NULL) != FM_WEB_BEARER_NONE)
+		return reply_error(conn, 403, "token-refused",
+		    "An API token is for the API (/api/) only.");
 	for (size_t i = 0; i < sizeof(routes) / sizeof(*routes); i++) {
 		if (strcmp(url, routes[i].url) != 0)
 			continue;
@@ -640,8 +725,7 @@ fm_web_http_start(const struct fm_web_http_setup *setup, const char **errstr)
 	http.setup = *setup;
 	http.nchannels = setup->nchannels;
 	for (size_t i = 0; i < setup->nchannels; i++)
-		http.channels[i] =
-		    (struct channel){setup->channels[i], false, false};
+		http.channels[i] = (struct channel){.fd = setup->channels[i]};
 	struct MHD_OptionItem tls[] = {
 	    {MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)setup->cert_pem},
 	    {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)setup->key_pem},

@@ -1,5 +1,6 @@
 /*
- * httpparse.c - form bodies, Accept-Language and session ids.
+ * httpparse.c - form bodies, Accept-Language, session ids and API
+ * tokens.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -176,4 +177,36 @@ fm_web_parse_release_path(const char *buf, size_t len)
 			return false;
 	}
 	return true;
+}
+
+enum fm_web_bearer
+fm_web_parse_bearer(const char *buf, size_t len, uint8_t token[FM_WEB_TOKENLEN])
+{
+	static const char scheme[] = "bearer";
+	const size_t ns = sizeof(scheme) - 1;
+	const size_t np = sizeof(FM_WEB_TOKEN_PREFIX) - 1;
+	size_t i, start;
+
+	if (buf == NULL || token == NULL || len < ns ||
+	    (len > ns && buf[ns] != ' '))
+		return FM_WEB_BEARER_NONE;
+	for (i = 0; i < ns; i++)
+		if ((buf[i] | 0x20) != scheme[i])
+			return FM_WEB_BEARER_NONE;
+	while (i < len && buf[i] == ' ')
+		i++;
+	/* What follows the token may only be spaces and tabs. */
+	while (len > i && (buf[len - 1] == ' ' || buf[len - 1] == '\t'))
+		len--;
+	start = i;
+	if (len - start != np + 2 * FM_WEB_TOKENLEN ||
+	    memcmp(buf + start, FM_WEB_TOKEN_PREFIX, np) != 0)
+		return FM_WEB_BEARER_BAD;
+	for (i = start + np; i < len; i++)
+		if (!((buf[i] >= '0' && buf[i] <= '9') ||
+		        (buf[i] >= 'a' && buf[i] <= 'f')))
+			return FM_WEB_BEARER_BAD;
+	return fm_hex_decode(buf + start + np, token, FM_WEB_TOKENLEN)
+	    ? FM_WEB_BEARER_TOKEN
+	    : FM_WEB_BEARER_BAD;
 }

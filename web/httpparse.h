@@ -1,7 +1,8 @@
 /*
  * httpparse.h - the parts of an HTTP request followme-webd reads itself:
  * a form body (application/x-www-form-urlencoded), Accept-Language, the
- * session cookie's id, a printer's release page.  Every one takes (buf, len)
+ * session cookie's id, a printer's release page, an API token in an
+ * Authorization header.  Every one takes (buf, len)
  * from the network and refuses what it cannot read whole; fuzzed.
  *
  * SPDX-License-Identifier: Apache-2.0
@@ -46,5 +47,23 @@ bool fm_web_parse_id(const char *buf, size_t len, uint8_t id[FM_WEB_IDLEN]);
  * are; it is not looked up here.
  */
 bool fm_web_parse_release_path(const char *buf, size_t len);
+
+/* What an Authorization value holds, for the API. */
+enum fm_web_bearer {
+	FM_WEB_BEARER_NONE,  /* another scheme (a proxy's Basic), or none */
+	FM_WEB_BEARER_TOKEN, /* an API token, now in token */
+	FM_WEB_BEARER_BAD,   /* the Bearer scheme, and no token of ours */
+};
+
+/*
+ * 'fm_web_parse_bearer()' - read an Authorization value (len bytes of
+ * buf): TOKEN for "Bearer fmt_" and 64 lower-case hex digits (the
+ * scheme's name in any case, then spaces; spaces or tabs may follow),
+ * its bytes into token; BAD for the Bearer scheme with anything else
+ * (nothing, another form or length, a character out of place); NONE
+ * when the scheme is another.
+ */
+enum fm_web_bearer fm_web_parse_bearer(
+    const char *buf, size_t len, uint8_t token[FM_WEB_TOKENLEN]);
 
 #endif

@@ -3,10 +3,12 @@
  * network and between its two sides (web/brokerwire.h,
  * web/httpparse.h): requests and answers re-encode to the bytes they
  * decoded from; a form body, an Accept-Language value, a session
- * cookie and a release page's path are read without a fault.
+ * cookie, a release page's path and an Authorization header are read
+ * without a fault, and a token read from one is what its text says.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include "common/hex.h"
 #include "tests/fuzz/roundtrip.h"
 #include "web/brokerwire.h"
 #include "web/httpparse.h"
@@ -24,7 +26,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct fm_web_request r;
 	struct fm_web_answer a;
-	uint8_t id[FM_WEB_IDLEN];
+	uint8_t id[FM_WEB_IDLEN], token[FM_WEB_TOKENLEN];
 	const char *lang;
 
 	FUZZ_ROUND_TRIP(
@@ -45,5 +47,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (size < 10 || memchr(data, '/', size) != data ||
 	        memchr(data + 9, '/', size - 9) != NULL))
 		abort();
+	switch (fm_web_parse_bearer((const char *)data, size, token)) {
+	case FM_WEB_BEARER_NONE:
+	case FM_WEB_BEARER_BAD:
+		break;
+	case FM_WEB_BEARER_TOKEN: {
+		const char *t = memmem(data, size, FM_WEB_TOKEN_PREFIX, 4);
+		uint8_t again[FM_WEB_TOKENLEN];
+		if (t == NULL || size < 11 + 2 * FM_WEB_TOKENLEN ||
+		    !fm_hex_decode(t + 4, again, sizeof(again)) ||
+		    memcmp(again, token, sizeof(token)) != 0)
+			abort();
+		break;
+	}
+	default:
+		abort();
+	}
 	return 0;
 }

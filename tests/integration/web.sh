@@ -455,6 +455,7 @@ case_browser_site() {
 		fm_die "$(tail -n 3 "$T/log/browser.log")"
 	wait
 	fm_admin dept list | grep -q '^LAB .*Labo <i>Pasteur</i>' || fm_die "department not added: $(fm_admin dept list)"
+	fm_admin project list | grep -q '^CHANTIER-LAB ' || fm_die "project not added: $(fm_admin project list)"
 	fm_admin price show | grep -q 'A3 .*colour.*duplex.*0.12' || fm_die "price not set: $(fm_admin price show)"
 	fm_admin balance department LAB | grep -q '25.00' || fm_die "allocation not made: $(fm_admin balance department LAB)"
 	fm_admin ledger verify | grep -q "Ledger OK" || fm_die "the ledger does not verify after the allocation"
@@ -652,5 +653,343 @@ case_browser_phone() {
 	true
 }
 fm_needs browser_phone release_api
+
+# Admins see each printer's state and its QR code label: the SVG
+# followme-admin printer qr writes, byte for byte; staff may not.
+case_admin_printers() {
+	login_as fmbob bob-pw
+	curl_as fmbob "$URL/api/admin/printers" > "$T/admin-printers.json"
+	python3 - "$T/admin-printers.json" "$PLACE" "$WPORT" <<'PY' || fm_die "printers: $(cat "$T/admin-printers.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = [p for p in d["printers"] if p["name"] == "mfp1"][0]
+ok = p["state"] == "ready" and p["location"] == sys.argv[2]
+ok = ok and p["release_url"].startswith("https://") and p["release_url"].endswith(":%s/release/mfp1" % sys.argv[3])
+sys.exit(0 if ok else 1)
+PY
+	local type
+	type=$(curl_as fmbob -o "$T/label-web.svg" -w '%{content_type}' "$URL/api/admin/printer-label?name=mfp1")
+	[ "$type" = "image/svg+xml" ] || fm_die "the label came as $type"
+	(umask 022 && fm_admin printer qr mfp1 --out "$T/label-cli.svg" --force) >/dev/null ||
+		fm_die "printer qr mfp1"
+	cmp -s "$T/label-web.svg" "$T/label-cli.svg" || fm_die "the console's label differs from followme-admin printer qr's"
+	python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$T/label-web.svg" ||
+		fm_die "the label is not well-formed XML (the location holds <b>&)"
+	[ "$(status fmbob "$URL/api/admin/printer-label?name=nowhere")" = 404 ] || fm_die "a label for no printer"
+	[ "$(status fmbob "$URL/api/admin/printer-label")" = 404 ] || fm_die "a label for no name"
+	login_as fmalice alice-pw
+	[ "$(status fmalice "$URL/api/admin/printers")" = 403 ] || fm_die "staff listed the admins' printers"
+	[ "$(status fmalice "$URL/api/admin/printer-label?name=mfp1")" = 403 ] || fm_die "staff got a label"
+}
+fm_needs admin_printers roles_and_csrf
+
+# Projects from the Site page: added, a person let charge one, audited;
+# a taken code and an unknown login refused; staff may not.
+case_admin_projects() {
+	login_as fmbob bob-pw
+	[ "$(post fmbob 'code=AUDIT-2027' "$URL/api/admin/project")" = 200 ] || fm_die "project add refused"
+	[ "$(post fmbob 'code=AUDIT-2027' "$URL/api/admin/project")" = 409 ] || fm_die "a project added twice"
+	[ "$(post fmbob 'code=AUDIT-2027&login=fmcara' "$URL/api/admin/project")" = 200 ] || fm_die "project allow refused"
+	[ "$(post fmbob 'code=AUDIT-2027&login=nobody' "$URL/api/admin/project")" = 409 ] || fm_die "an unknown login allowed"
+	[ "$(post fmbob 'code=NOPE&login=fmcara' "$URL/api/admin/project")" = 409 ] || fm_die "no such project, allowed"
+	[ "$(post fmbob 'code=' "$URL/api/admin/project")" = 400 ] || fm_die "an empty code"
+	[ "$(status fmbob -X POST --data 'code=CSRF' "$URL/api/admin/project")" = 403 ] || fm_die "a project without the CSRF token"
+	curl_as fmbob "$URL/api/admin/projects" | grep -q '"code":"AUDIT-2027","members":1,' ||
+		fm_die "projects: $(curl_as fmbob "$URL/api/admin/projects")"
+	fm_admin project list | grep -q '^AUDIT-2027 .* 1 ' || fm_die "project list: $(fm_admin project list)"
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM audit WHERE actor = 'fmbob' AND target = 'AUDIT-2027' AND action IN ('project.add', 'project.allow')")" -eq 2 ] ||
+		fm_die "the project's changes are not in the audit trail"
+	login_as fmalice alice-pw
+	[ "$(status fmalice "$URL/api/admin/projects")" = 403 ] || fm_die "staff listed the projects"
+	[ "$(post fmalice 'code=MINE' "$URL/api/admin/project")" = 403 ] || fm_die "staff added a project"
+}
+fm_needs admin_projects roles_and_csrf
+
+# bearer TOKEN ARGS...: one request with an API token and no cookie.
+bearer() {
+	local tok=$1
+	shift
+	curl -sk -H "Authorization: Bearer $tok" "$@"
+}
+
+# Scripts with per-person API tokens: a token acts as its owner with the
+# owner's roles of the moment, without cookie or CSRF token, and only
+# through the API; bad ones are refused and slow the address down; no
+# token is written to any log.
+case_api_tokens() {
+	local fin staff role dis id year hex
+	year="${TODAY:0:4}-01-01"
+	fin=$(fm_admin token add fmfin --name "monthly export" 2>"$T/token.err") ||
+		fm_die "token add: $(cat "$T/token.err")"
+	[[ $fin =~ ^fmt_[0-9a-f]{64}$ ]] || fm_die "not a token: $fin"
+	grep -q 'shown only now' "$T/token.err" || fm_die "no word that it is shown once"
+	# The finance export with a token: followme-admin export's bytes.
+	[ "$(bearer "$fin" -o "$T/token.csv" -w '%{http_code}' \
+		"$URL/api/finance/export?from=$year&to=$TODAY&by=department&format=csv")" = 200 ] ||
+		fm_die "the export refused a finance token: $(cat "$T/token.csv")"
+	fm_admin export --by department --from "$year" --to "$TODAY" > "$T/token-admin.csv" ||
+		fm_die "export"
+	cmp "$T/token.csv" "$T/token-admin.csv" || fm_die "the token's CSV differs from followme-admin export"
+	grep -q ',XSS,' "$T/token.csv" || fm_die "no charge in the token's export"
+	bearer "$fin" "$URL/api/finance/export?from=$year&to=$TODAY&by=department&format=json" \
+		> "$T/token.json" || fm_die "json export"
+	fm_admin export --by department --from "$year" --to "$TODAY" --format json > "$T/token-admin.json" ||
+		fm_die "export --format json"
+	cmp "$T/token.json" "$T/token-admin.json" || fm_die "the token's JSON differs from followme-admin export"
+	bearer "$fin" "$URL/api/session" | grep -q '"login":"fmfin".*"finance"' ||
+		fm_die "the token is not fmfin's: $(bearer "$fin" "$URL/api/session")"
+	# A staff token: staff's API, not the admins'; a POST without CSRF.
+	staff=$(fm_admin token add fmalice --name laptop 2>/dev/null) || fm_die "token add fmalice"
+	[ "$(bearer "$staff" -o /dev/null -w '%{http_code}' "$URL/api/admin/users")" = 403 ] ||
+		fm_die "a staff token reached the admin API"
+	[ "$(bearer "$staff" -o /dev/null -w '%{http_code}' "$URL/api/finance/report?from=$TODAY&to=$TODAY")" = 403 ] ||
+		fm_die "a staff token reached the finance API"
+	id=$(fm_admin jobs list --user fmalice --json | grep -o '"id":[0-9]*' | head -n 1 | cut -d: -f2)
+	[ -n "$id" ] || fm_die "fmalice has no held job"
+	[ "$(bearer "$staff" -o "$T/keep.json" -w '%{http_code}' -X POST --data "id=$id" "$URL/api/jobs/keep")" = 200 ] ||
+		fm_die "a POST with a token and no CSRF token refused: $(cat "$T/keep.json")"
+	# What a token may not do.
+	[ "$(bearer "$staff" -o /dev/null -w '%{http_code}' -X POST --data "name=more" "$URL/api/tokens/add")" = 403 ] ||
+		fm_die "a token made a token"
+	[ "$(bearer "$staff" -o /dev/null -w '%{http_code}' -X POST --data "new_pin=4321" "$URL/api/pin")" = 403 ] ||
+		fm_die "a token changed a PIN"
+	[ "$(bearer "$staff" -o /dev/null -w '%{http_code}' -X POST "$URL/api/logout")" = 403 ] ||
+		fm_die "a token logged out"
+	[ "$(bearer "$staff" -o /dev/null -w '%{http_code}' -X POST --data "id=$id&printer=mfp1" "$URL/api/jobs/release")" = 403 ] ||
+		fm_die "a token released a job"
+	[ "$(bearer "$staff" -o /dev/null -w '%{http_code}' "$URL/")" = 403 ] || fm_die "a token reached a page"
+	# A cookie session still needs its CSRF token, whatever tokens do.
+	login_as fmalice alice-pw
+	[ "$(status fmalice -X POST --data "id=$id" "$URL/api/jobs/keep")" = 403 ] ||
+		fm_die "a session's POST without the CSRF token was not refused"
+	# The roles of the moment: a role taken back stops working.
+	fm_admin user add fmrole --name "Rôle Repris" --department FIN >/dev/null || fm_die "user add fmrole"
+	fm_admin role grant fmrole finance >/dev/null || fm_die "role grant fmrole"
+	role=$(fm_admin token add fmrole --name cron 2>/dev/null) || fm_die "token add fmrole"
+	[ "$(bearer "$role" -o /dev/null -w '%{http_code}' "$URL/api/finance/report?from=$TODAY&to=$TODAY")" = 200 ] ||
+		fm_die "a finance token refused the report"
+	fm_admin role revoke fmrole finance >/dev/null || fm_die "role revoke"
+	[ "$(bearer "$role" -o /dev/null -w '%{http_code}' "$URL/api/finance/report?from=$TODAY&to=$TODAY")" = 403 ] ||
+		fm_die "a token kept a role taken back"
+	# A disabled user's token is refused.
+	fm_admin user add fmdis --name "Dis Abled" >/dev/null || fm_die "user add fmdis"
+	dis=$(fm_admin token add fmdis --name x 2>/dev/null) || fm_die "token add fmdis"
+	fm_admin user disable fmdis >/dev/null || fm_die "user disable"
+	[ "$(bearer "$dis" -o /dev/null -w '%{http_code}' "$URL/api/jobs")" = 403 ] ||
+		fm_die "a disabled user's token was not refused"
+	# Revoked and expired: 401, a clear error, WWW-Authenticate.
+	fm_admin token revoke "$(fm_admin token list fmrole --json | grep -o '"id":[0-9]*' | cut -d: -f2)" \
+		>/dev/null || fm_die "token revoke"
+	bearer "$role" -D "$T/rev.head" -o "$T/rev.json" "$URL/api/jobs"
+	grep -q '^HTTP/1.1 401' "$T/rev.head" || fm_die "a revoked token: $(head -n 1 "$T/rev.head")"
+	grep -qi '^WWW-Authenticate: Bearer' "$T/rev.head" || fm_die "no WWW-Authenticate for a revoked token"
+	grep -q '"error":"token-revoked"' "$T/rev.json" || fm_die "revoked: $(cat "$T/rev.json")"
+	fm_as followme sqlite3 "$DB" "UPDATE api_tokens SET expires_at = 1 WHERE owner = 'fmdis'" ||
+		fm_die "cannot age the token"
+	fm_admin user enable fmdis >/dev/null || fm_die "user enable"
+	bearer "$dis" -o "$T/exp.json" "$URL/api/jobs"
+	grep -q '"error":"token-expired"' "$T/exp.json" || fm_die "expired: $(cat "$T/exp.json")"
+	fm_admin token list fmdis | grep -q expired || fm_die "token list does not say expired"
+	# followme-admin's refusals, each with its reason.
+	fm_admin token add nobody-here --name x >/dev/null 2>"$T/e" && fm_die "a token for an unknown user"
+	grep -q 'no user nobody-here' "$T/e" || fm_die "unknown user: $(cat "$T/e")"
+	fm_admin token add fmfin --expires 0 >/dev/null 2>"$T/e"
+	[ $? -eq 2 ] && grep -q 'expires is a number of days' "$T/e" || fm_die "--expires 0: $(cat "$T/e")"
+	fm_admin token add fmfin --name "$(printf 'a\tb')" >/dev/null 2>"$T/e"
+	[ $? -eq 2 ] && grep -q 'control' "$T/e" || fm_die "a name with a tab: $(cat "$T/e")"
+	fm_admin token revoke 99999 2>"$T/e" && fm_die "revoked no token"
+	grep -q 'no token 99999' "$T/e" || fm_die "no such token: $(cat "$T/e")"
+	fm_admin token revoke "$(fm_admin token list fmrole --json | grep -o '"id":[0-9]*' | cut -d: -f2)" \
+		2>"$T/e" && fm_die "revoked twice"
+	grep -q 'revoked already' "$T/e" || fm_die "revoked twice: $(cat "$T/e")"
+	fm_admin token revoke abc 2>"$T/e"
+	[ $? -eq 2 ] && grep -q "'abc' is not a token id" "$T/e" || fm_die "a bad id: $(cat "$T/e")"
+	# list shows the last use, and no secret.
+	fm_admin token list fmfin --json > "$T/list.json" || fm_die "token list"
+	grep -q '"last_used":[1-9]' "$T/list.json" || fm_die "no last use: $(cat "$T/list.json")"
+	grep -q '"name":"monthly export"' "$T/list.json" || fm_die "no name: $(cat "$T/list.json")"
+	grep -q "${fin#fmt_}" "$T/list.json" && fm_die "the list shows the token"
+	# The audit trail has the changes, without the secret.
+	login_as fmbob bob-pw
+	curl_as fmbob "$URL/api/admin/audit" > "$T/audit.json"
+	grep -q '"action":"token.add"' "$T/audit.json" && grep -q '"action":"token.revoke"' "$T/audit.json" ||
+		fm_die "token changes not audited: $(head -c 600 "$T/audit.json")"
+	grep -q 'fmt_' "$T/audit.json" && fm_die "a token in the audit trail"
+	for hex in "${fin#fmt_}" "${staff#fmt_}" "${role#fmt_}" "${dis#fmt_}"; do
+		grep -rlF "$hex" "$T/log" "$T/state" 2>/dev/null && fm_die "a token in a log or state file"
+	done
+	true
+}
+
+# Tokens in the console: a person makes, lists and revokes their own; an
+# admin revokes anyone's; nobody else's.
+case_api_tokens_web() {
+	local tok tid
+	login_as fmalice alice-pw
+	[ "$(post fmalice "name=Mon+script" "$URL/api/tokens/add")" = 200 ] || fm_die "token add on the web"
+	curl_as fmalice -X POST -H "X-CSRF-Token: $(cat "$T/fmalice.csrf")" --data "name=Second&expires=30" \
+		"$URL/api/tokens/add" > "$T/add.json"
+	tok=$(grep -o '"token":"fmt_[0-9a-f]*"' "$T/add.json" | cut -d'"' -f4)
+	tid=$(grep -o '"id":[0-9]*' "$T/add.json" | cut -d: -f2)
+	[[ $tok =~ ^fmt_[0-9a-f]{64}$ ]] || fm_die "no token in $(cat "$T/add.json")"
+	[ "$(bearer "$tok" -o /dev/null -w '%{http_code}' "$URL/api/jobs")" = 200 ] || fm_die "the web's token refused"
+	[ "$(status fmalice -X POST --data "name=x" "$URL/api/tokens/add")" = 403 ] ||
+		fm_die "a token made without the CSRF token"
+	[ "$(post fmalice "name=" "$URL/api/tokens/add")" = 400 ] || fm_die "a token without a name"
+	[ "$(post fmalice "name=x&expires=abc" "$URL/api/tokens/add")" = 400 ] || fm_die "a bad expiry"
+	curl_as fmalice "$URL/api/tokens" > "$T/mine.json"
+	grep -q '"name":"Second"' "$T/mine.json" && grep -q '"name":"Mon script"' "$T/mine.json" ||
+		fm_die "my tokens: $(cat "$T/mine.json")"
+	grep -q 'fmt_' "$T/mine.json" && fm_die "the list shows a secret"
+	[ "$(status fmalice "$URL/api/tokens?login=fmfin")" = 403 ] || fm_die "staff listed another's tokens"
+	# Someone else's token: not there for a non-admin.
+	login_as fmcara cara-pw
+	[ "$(post fmcara "id=$tid" "$URL/api/tokens/revoke")" = 404 ] || fm_die "revoked another's token"
+	[ "$(bearer "$tok" -o /dev/null -w '%{http_code}' "$URL/api/jobs")" = 200 ] || fm_die "the token went"
+	# An admin revokes anyone's.
+	login_as fmbob bob-pw
+	curl_as fmbob "$URL/api/tokens?login=fmalice" | grep -q '"name":"Second"' || fm_die "an admin cannot list"
+	[ "$(post fmbob "id=$tid" "$URL/api/tokens/revoke")" = 200 ] || fm_die "an admin cannot revoke"
+	[ "$(bearer "$tok" -o /dev/null -w '%{http_code}' "$URL/api/jobs")" = 401 ] || fm_die "a revoked token works"
+	[ "$(post fmbob "id=$tid" "$URL/api/tokens/revoke")" = 404 ] || fm_die "revoked twice"
+	grep -rlF "${tok#fmt_}" "$T/log" "$T/state" 2>/dev/null && fm_die "a token in a log or state file"
+	true
+}
+
+# Bad tokens: garbage, an over-long header, unknown: 401 and counted
+# against the address like wrong passwords, until it must wait (429),
+# a good token too; an admin's unlock of the address ends it.
+case_api_token_guessing() {
+	local good n401=0 code i
+	good=$(fm_admin token add fmfin --name guessing 2>/dev/null) || fm_die "token add"
+	code=$(bearer "garbage" -o "$T/g.json" -D "$T/g.head" -w '%{http_code}' "$URL/api/jobs")
+	[ "$code" = 401 ] || fm_die "a garbage token: $code"
+	grep -q '"error":"token-invalid"' "$T/g.json" || fm_die "garbage: $(cat "$T/g.json")"
+	grep -qi '^WWW-Authenticate: Bearer.*invalid_token' "$T/g.head" || fm_die "no WWW-Authenticate"
+	[ "$(bearer "fmt_$(printf 'ab%.0s' $(seq 1 3000))" -o /dev/null -w '%{http_code}' "$URL/api/jobs")" = 401 ] ||
+		fm_die "an over-long token not refused"
+	n401=2
+	for i in $(seq 1 60); do
+		code=$(bearer "fmt_$(printf '%064x' "$i")" -o /dev/null -w '%{http_code}' "$URL/api/jobs")
+		case $code in
+		401) n401=$((n401 + 1)) ;;
+		429) ;;
+		*) fm_die "an unknown token: $code" ;;
+		esac
+		[ "$n401" -ge 5 ] && [ "$code" = 429 ] && break
+		sleep 0.25
+	done
+	[ "$code" = 429 ] || fm_die "bad tokens were never slowed down ($n401 refused)"
+	[ "$(bearer "$good" -o /dev/null -w '%{http_code}' "$URL/api/jobs")" = 429 ] ||
+		fm_die "a good token was looked up while the address waits"
+	fm_admin auth unlock --terminal "web 127.0.0.1" >/dev/null || fm_die "unlock the address"
+	[ "$(bearer "$good" -o /dev/null -w '%{http_code}' "$URL/api/jobs")" = 200 ] ||
+		fm_die "the good token after the unlock"
+	# Another scheme (a reverse proxy's Basic) is not a token: the
+	# cookie decides.
+	login_as fmalice alice-pw
+	curl_as fmalice -H "Authorization: Basic Zm1hbGljZTp4" "$URL/api/session" | grep -q '"login":"fmalice"' ||
+		fm_die "a Basic header was taken for a token"
+	# A cookie beside a token is not looked at.
+	login_as fmalice alice-pw
+	curl_as fmalice -H "Authorization: Bearer $good" "$URL/api/session" | grep -q '"login":"fmfin"' ||
+		fm_die "the cookie won over the token"
+	true
+}
+
+# The account page's API tokens in the browser, with screenshots.
+case_browser_tokens() {
+	browser tokens fmalice alice-pw "Tableur de Noël" || fm_die "$(tail -n 3 "$T/log/browser.log")"
+	fm_admin token list fmalice | grep 'Tableur de Noël' | grep -q revoked ||
+		fm_die "the token revoked in the page: $(fm_admin token list fmalice)"
+	# An admin revokes someone else's in the users' page.
+	fm_admin token add fmalice --name "Vieux script" >/dev/null 2>&1 || fm_die "token add"
+	browser admin_tokens fmbob bob-pw fmalice "Vieux script" || fm_die "$(tail -n 3 "$T/log/browser.log")"
+	fm_admin token list fmalice | grep 'Vieux script' | grep -q revoked ||
+		fm_die "the token the admin revoked: $(fm_admin token list fmalice)"
+	grep -rl 'fmt_[0-9a-f]\{64\}' "$T/log" 2>/dev/null && fm_die "a token in a log"
+	true
+}
+
+# An unrestricted account shows no limit (it showed INT64_MAX as money);
+# a restricted one what it may still spend.
+case_balance_limit() {
+	login_as fmalice alice-pw
+	curl_as fmalice "$URL/api/balance" | grep -q '"user":{[^}]*"available":null,"restricted":false}' ||
+		fm_die "unrestricted: $(curl_as fmalice "$URL/api/balance")"
+	fm_admin quota limit --user fmalice --restricted --overdraft 1.00 >/dev/null || fm_die "quota limit"
+	# -€0.30 (six pages at €0.05) and €1.00 of overdraft
+	curl_as fmalice "$URL/api/balance" | grep -q '"user":{[^}]*"available":"€0.70","restricted":true}' ||
+		fm_die "restricted: $(curl_as fmalice "$URL/api/balance")"
+	fm_admin quota limit --user fmalice --unrestricted >/dev/null || fm_die "quota limit"
+}
+fm_needs balance_limit login
+
+# Printers that accept connections and never answer (the last case: the
+# printers listed after it would wait for them).  A release holds its
+# worker until the printer has printed: however many are under way, one
+# worker (of the two here) stays for the pages.
+case_slow_printers() {
+	local hole csrf id1 id2 r1 r2 code
+	hole=$(fm_free_port) || fm_die "no free port"
+	python3 - "$hole" <<'PY' &
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(16)
+s.settimeout(1)
+held, end = [], time.time() + 120
+while time.time() < end:
+    try:
+        held.append(s.accept()[0])
+    except socket.timeout:
+        pass
+PY
+	HOLE_PID=$!
+	FM_EXTRA_PIDS="${FM_EXTRA_PIDS:-} $HOLE_PID"
+	local i
+	for i in "" 2 3 4 5 6; do
+		fm_admin printer add "stuck$i" --uri "ipp://127.0.0.1:$hole/ipp/print" >/dev/null ||
+			fm_die "printer add stuck$i"
+	done
+	# The printers are asked at once: six that never answer (1.5 s each)
+	# are all answered for within the list's 6 s.
+	login_as fmbob bob-pw
+	curl_as fmbob "$URL/api/admin/printers" > "$T/stuck-printers.json"
+	python3 - "$T/stuck-printers.json" <<'PY' || fm_die "printers: $(cat "$T/stuck-printers.json")"
+import json, sys
+p = {p["name"]: p["state"] for p in json.load(open(sys.argv[1]))["printers"]}
+stuck = [n for n in p if n.startswith("stuck")]
+sys.exit(0 if len(stuck) == 6 and p["mfp1"] == "ready" and
+         all(p[n] in ("stopped", "unreachable") for n in stuck) else 1)
+PY
+	fm_hold 7 fmcara "Bloqué un"
+	fm_hold 8 fmcara "Bloqué deux"
+	login_as fmcara cara-pw
+	login_as fmalice alice-pw
+	csrf=$(cat "$T/fmcara.csrf")
+	id1=$(cara_job "Bloqué un") && id2=$(cara_job "Bloqué deux") || fm_die "no jobs to release"
+	curl_as fmcara -o "$T/stuck1.json" -w '%{http_code}' -X POST -H "X-CSRF-Token: $csrf" \
+		--data "id=$id1&printer=stuck" "$URL/api/jobs/release" > "$T/stuck1.code" &
+	r1=$!
+	sleep 1
+	curl_as fmcara -o "$T/stuck2.json" -w '%{http_code}' -X POST -H "X-CSRF-Token: $csrf" \
+		--data "id=$id2&printer=stuck" "$URL/api/jobs/release" > "$T/stuck2.code" &
+	r2=$!
+	sleep 1
+	code=$(status fmalice --max-time 10 "$URL/api/jobs")
+	fm_stop_pid "$HOLE_PID"
+	wait "$r1" "$r2"
+	[ "$code" = 200 ] || fm_die "with two releases under way, the pages got HTTP $code"
+	# Both releases were answered (the printer failed): nothing printed,
+	# nothing charged, both jobs still held.
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM ledger WHERE job_id IN ($id1, $id2) AND kind = 'commit'")" -eq 0 ] ||
+		fm_die "a release that did not print was charged"
+	[ "$(held fmcara)" -ge 2 ] || fm_die "a job released to a printer that never answered is gone"
+	grep -q '"error"' "$T/stuck1.json" && grep -q '"error"' "$T/stuck2.json" ||
+		fm_die "the releases: $(cat "$T/stuck1.code" "$T/stuck1.json" "$T/stuck2.code" "$T/stuck2.json")"
+}
+fm_needs slow_printers roles_and_csrf
 
 fm_run_cases

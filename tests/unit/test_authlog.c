@@ -293,6 +293,39 @@ test_processes_race(struct fixture *fx)
 	ASSERT_INT_EQ(failures(fx->store, "user", "victim"), lim.max);
 }
 
+/* The read-only view of a terminal's wait agrees with a reservation's,
+ * and writes nothing. */
+static void
+test_terminal_wait(fm_store_t *s)
+{
+	struct fm_authlog_attempt a;
+	int64_t until = -1;
+
+	ASSERT_TRUE(
+	    fm_authlog_terminal_wait(s, &lim, "web 192.0.2.1", T0, &until));
+	ASSERT_INT_EQ(until, 0);
+	for (int i = 0; i < 4; i++)
+		ASSERT_TRUE(fm_authlog_fail(
+		    s, FM_AUTHLOG_TERMINAL, "web 192.0.2.1", T0));
+	ASSERT_TRUE(
+	    fm_authlog_terminal_wait(s, &lim, "web 192.0.2.1", T0, &until));
+	ASSERT_INT_EQ(until, T0 + 2);
+	ASSERT_INT_EQ(
+	    fm_authlog_reserve(s, &lim, "web 192.0.2.1", "u1", true, T0, &a),
+	    FM_AUTHLOG_SLOW_DOWN);
+	ASSERT_INT_EQ(a.until, until);
+	ASSERT_TRUE(
+	    fm_authlog_terminal_wait(s, &lim, "web 192.0.2.1", T0 + 2, &until));
+	ASSERT_INT_EQ(until, 0);
+	/* Another address is not held back. */
+	ASSERT_TRUE(
+	    fm_authlog_terminal_wait(s, &lim, "web 192.0.2.2", T0, &until));
+	ASSERT_INT_EQ(until, 0);
+	ASSERT_INT_EQ(fixture_int(s, "SELECT count(*) FROM auth_failures"), 4);
+	ASSERT_FALSE(fm_authlog_terminal_wait(s, NULL, "t", T0, &until));
+	ASSERT_FALSE(fm_authlog_terminal_wait(s, &lim, NULL, T0, &until));
+}
+
 int
 main(void)
 {
@@ -303,6 +336,7 @@ main(void)
 	RUN_STORE(test_terminal_delay);
 	RUN_STORE(test_one_check_per_terminal);
 	RUN_STORE(test_bad_arguments);
+	RUN_STORE(test_terminal_wait);
 	RUN_FIXTURE(test_processes_race);
 	return harness_done();
 }

@@ -44,6 +44,16 @@ test_request_round_trip(void)
 	in.has_session = false;
 	ASSERT_UINT_EQ(
 	    fm_web_request_encode(&in, buf, sizeof(buf)), n - FM_WEB_IDLEN);
+	/* A token goes over in place of the session. */
+	in.has_token = true;
+	memset(in.token, 0x5c, sizeof(in.token));
+	n = fm_web_request_encode(&in, buf, sizeof(buf));
+	ASSERT_TRUE(fm_web_request_decode(buf, n, &out, &err));
+	ASSERT_TRUE(out.has_token && !out.bad_token && !out.has_session);
+	ASSERT_TRUE(memcmp(out.token, in.token, sizeof(in.token)) == 0);
+	in.bad_token = true;
+	ASSERT_UINT_EQ(fm_web_request_encode(&in, buf, sizeof(buf)), 0);
+	in.has_token = in.bad_token = false;
 	/* An unknown operation is refused both ways. */
 	in.op = (enum fm_web_op)(FM_WEB_OP_MAX + 1);
 	ASSERT_UINT_EQ(fm_web_request_encode(&in, buf, sizeof(buf)), 0);
@@ -56,7 +66,10 @@ test_malformed_requests(void)
 	uint8_t good[] = {1, 1, 0, 0, 0, 0, 0};
 	uint8_t version[] = {2, 1, 0, 0, 0, 0, 0};
 	uint8_t op[] = {1, 99, 0, 0, 0, 0, 0};
-	uint8_t flags[] = {1, 1, 4, 0, 0, 0, 0};
+	uint8_t flags[] = {1, 1, 16, 0, 0, 0, 0};
+	uint8_t both_tokens[] = {1, 1, 8 | 4, 0, 0, 0, 0};
+	uint8_t bad_token[] = {1, 1, 8, 0, 0, 0, 0};
+	uint8_t short_token[] = {1, 1, 4, 0, 0, 0, 0};
 	uint8_t trailing[] = {1, 1, 0, 0, 0, 0, 0, 0};
 	uint8_t nargs[] = {1, 1, 0, 0, 0, 0, 17};
 	uint8_t short_id[] = {1, 1, 1, 0, 0, 0, 0};
@@ -68,6 +81,13 @@ test_malformed_requests(void)
 	ASSERT_STR_EQ(err, "web request of an unknown version");
 	ASSERT_FALSE(fm_web_request_decode(op, sizeof(op), &out, &err));
 	ASSERT_FALSE(fm_web_request_decode(flags, sizeof(flags), &out, &err));
+	ASSERT_FALSE(fm_web_request_decode(
+	    both_tokens, sizeof(both_tokens), &out, &err));
+	ASSERT_FALSE(fm_web_request_decode(
+	    short_token, sizeof(short_token), &out, &err));
+	ASSERT_TRUE(
+	    fm_web_request_decode(bad_token, sizeof(bad_token), &out, &err));
+	ASSERT_TRUE(out.bad_token && !out.has_token);
 	ASSERT_FALSE(
 	    fm_web_request_decode(trailing, sizeof(trailing), &out, &err));
 	ASSERT_FALSE(fm_web_request_decode(nargs, sizeof(nargs), &out, &err));
@@ -217,6 +237,68 @@ test_release_path(void)
 	ASSERT_FALSE(fm_web_parse_release_path(NULL, 0));
 }
 
+static void
+test_parse_bearer(void)
+{
+	char v[128];
+	uint8_t token[FM_WEB_TOKENLEN], want[FM_WEB_TOKENLEN];
+	char hex[2 * FM_WEB_TOKENLEN + 1];
+
+	for (size_t i = 0; i < sizeof(want); i++)
+		want[i] = (uint8_t)(i * 7 + 1);
+	for (size_t i = 0; i < sizeof(want); i++)
+		snprintf(hex + 2 * i, 3, "%02x", want[i]);
+	snprintf(v, sizeof(v), "Bearer fmt_%s", hex);
+	ASSERT_INT_EQ(
+	    fm_web_parse_bearer(v, strlen(v), token), FM_WEB_BEARER_TOKEN);
+	ASSERT_MEM_EQ(token, want, sizeof(want));
+	/* The scheme in any case, more spaces, spaces after. */
+	snprintf(v, sizeof(v), "bEaReR   fmt_%s \t", hex);
+	ASSERT_INT_EQ(
+	    fm_web_parse_bearer(v, strlen(v), token), FM_WEB_BEARER_TOKEN);
+	ASSERT_MEM_EQ(token, want, sizeof(want));
+	/* Another scheme is none of ours. */
+	static const char *const none[] = {"",
+	    "Basic Zm1hbGljZTphbGljZS1wdw==", "Bearerfmt_00", "Bear",
+	    "Digest username=\"x\""};
+	for (size_t i = 0; i < sizeof(none) / sizeof(*none); i++)
+		ASSERT_INT_EQ(
+		    fm_web_parse_bearer(none[i], strlen(none[i]), token),
+		    FM_WEB_BEARER_NONE);
+	/* The Bearer scheme with anything but a token of ours. */
+	static const char *const bad[] = {"Bearer", "Bearer ", "bearer garbage",
+	    "Bearer fmt_", "Bearer fmt_0123"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		ASSERT_INT_EQ(
+		    fm_web_parse_bearer(bad[i], strlen(bad[i]), token),
+		    FM_WEB_BEARER_BAD);
+	snprintf(v, sizeof(v), "Bearer fmt_%s0", hex);
+	ASSERT_INT_EQ(
+	    fm_web_parse_bearer(v, strlen(v), token), FM_WEB_BEARER_BAD);
+	snprintf(v, sizeof(v), "Bearer fmt_%s", hex);
+	v[20] = 'A'; /* upper case: not how tokens are written */
+	ASSERT_INT_EQ(
+	    fm_web_parse_bearer(v, strlen(v), token), FM_WEB_BEARER_BAD);
+	snprintf(v, sizeof(v), "Bearer xyz_%s", hex);
+	ASSERT_INT_EQ(
+	    fm_web_parse_bearer(v, strlen(v), token), FM_WEB_BEARER_BAD);
+	snprintf(v, sizeof(v), "Bearer fmt_%s x", hex);
+	ASSERT_INT_EQ(
+	    fm_web_parse_bearer(v, strlen(v), token), FM_WEB_BEARER_BAD);
+	/* A NUL inside: the length decides, not the NUL. */
+	snprintf(v, sizeof(v), "Bearer fmt_%s", hex);
+	v[30] = '\0';
+	ASSERT_INT_EQ(
+	    fm_web_parse_bearer(v, 11 + 64, token), FM_WEB_BEARER_BAD);
+	/* An over-long value: refused, not read past its length. */
+	static char longer[8192];
+	memset(longer, 'a', sizeof(longer));
+	memcpy(longer, "Bearer fmt_", 11);
+	ASSERT_INT_EQ(fm_web_parse_bearer(longer, sizeof(longer), token),
+	    FM_WEB_BEARER_BAD);
+	ASSERT_INT_EQ(fm_web_parse_bearer(NULL, 0, token), FM_WEB_BEARER_NONE);
+}
+
 int
 main(void)
 {
@@ -227,5 +309,6 @@ main(void)
 	RUN(test_language);
 	RUN(test_id);
 	RUN(test_release_path);
+	RUN(test_parse_bearer);
 	return harness_done();
 }

@@ -230,6 +230,11 @@ def scenario_site(url, shots, user, password, terminal, marker, code, name,
             raise Failed("no held job listed")
         if secret_title in held:
             raise Failed("an admin sees a job's title")
+        # Each printer's QR code label is drawn (served, and allowed by
+        # the Content-Security-Policy).
+        wait_for(d, "the printers' QR code labels", lambda d: d.execute_script(
+            "const i = document.querySelector('#printers-rows img.printer-label');"
+            "return i !== null && i.complete && i.naturalWidth > 0"))
         d.find_element(By.ID, "department-code").send_keys(code)
         d.find_element(By.ID, "department-name").send_keys(name)
         d.find_element(By.CSS_SELECTOR, "#department-form button").click()
@@ -237,6 +242,10 @@ def scenario_site(url, shots, user, password, terminal, marker, code, name,
                  lambda d: name in texts(d, "#departments-rows td"))
         if d.find_elements(By.CSS_SELECTOR, "#departments-rows i, #departments-rows script"):
             raise Failed("a department name was rendered as HTML")
+        d.find_element(By.ID, "project-code").send_keys("CHANTIER-" + code)
+        press(d, d.find_element(By.CSS_SELECTOR, "#project-form button"))
+        wait_for(d, "the new project",
+                 lambda d: "CHANTIER-" + code in texts(d, "#projects-rows td"))
         d.find_element(By.CSS_SELECTOR, "#price-media option[value=A3]").click()
         d.find_element(By.CSS_SELECTOR, "#price-colour option[value=colour]").click()
         d.find_element(By.CSS_SELECTOR, "#price-sides option[value=duplex]").click()
@@ -430,6 +439,102 @@ def scenario_finance(url, shots, user, password, day, csv_path, script_name,
             f.write(res.read())
 
 
+def scenario_tokens(url, shots, user, password, name):
+    """The account page's API tokens: make one (shown once, with its copy
+    button), use it from a script, revoke it in the page."""
+    import json
+    import re
+    import ssl
+    import urllib.error
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+
+    def session_with(token):
+        req = urllib.request.Request(url + "/api/session", headers={
+            "Authorization": "Bearer " + token})
+        try:
+            with urllib.request.urlopen(req, context=ctx, timeout=WAIT) as res:
+                return res.status, json.load(res)
+        except urllib.error.HTTPError as e:
+            return e.code, json.load(e)
+
+    d = browser(DESKTOP)
+    try:
+        login(d, url, user, password)
+        wait_for(d, "the job list", lambda d: len(job_titles(d)) > 0)
+        press(d, d.find_element(By.CSS_SELECTOR, "a[data-view=balance]"))
+        visible(d, "view-balance")
+        visible(d, "token-name").send_keys(name)
+        press(d, d.find_element(By.ID, "token-submit"))
+        visible(d, "token-new")
+        token = d.find_element(By.ID, "token-text").get_attribute("value")
+        if not re.fullmatch(r"fmt_[0-9a-f]{64}", token):
+            raise Failed("the page shows no token")
+        wait_for(d, "the token listed", lambda d: any(
+            t.startswith(name + " · active") for t in texts(d, "#tokens-list .token-item")))
+        if token in d.find_element(By.ID, "tokens-list").text:
+            raise Failed("the list shows the token itself")
+        no_alert(d)
+        shot(d, shots, "staff-tokens-desktop")
+        status, who = session_with(token)
+        if status != 200 or who.get("login") != user:
+            raise Failed("the page's token does not log in as %s: %d" % (user, status))
+        item = [li for li in d.find_elements(By.CSS_SELECTOR, "#tokens-list .token-item")
+                if li.text.startswith(name + " · active")][0]
+        press(d, item.find_element(By.CSS_SELECTOR, ".token-revoke"))
+        d.switch_to.alert.accept()
+        wait_for(d, "the token revoked", lambda d: any(
+            t.startswith(name + " · revoked") for t in texts(d, "#tokens-list .token-item")))
+        if d.find_element(By.ID, "token-new").is_displayed():
+            raise Failed("the revoked token is still shown")
+        status, err = session_with(token)
+        if status != 401 or err.get("error") != "token-revoked":
+            raise Failed("the revoked token: %d %r" % (status, err))
+    finally:
+        d.quit()
+    d = browser(PHONE)
+    try:
+        login(d, url, user, password)
+        wait_for(d, "the job list", lambda d: len(job_titles(d)) > 0)
+        press(d, d.find_element(By.CSS_SELECTOR, "a[data-view=balance]"))
+        wait_for(d, "the tokens", lambda d: len(texts(d, "#tokens-list .token-item")) > 0)
+        shot(d, shots, "staff-tokens-phone")
+    finally:
+        d.quit()
+
+
+def scenario_admin_tokens(url, shots, user, password, login_name, name):
+    """An admin finds a user, lists their API tokens and revokes one."""
+    d = browser(DESKTOP)
+    try:
+        login(d, url, user, password)
+        tab = wait_for(d, "the users tab",
+                       lambda d: d.find_element(By.CSS_SELECTOR, "a[data-view=users]")
+                       if d.find_element(By.CSS_SELECTOR, "a[data-view=users]").is_displayed()
+                       else None)
+        press(d, tab)
+        visible(d, "view-users")
+        d.find_element(By.ID, "users-q").send_keys(login_name)
+        press(d, d.find_element(By.CSS_SELECTOR, "#users-form button"))
+        wait_for(d, "the user found",
+                 lambda d: texts(d, "#users-rows td:first-child") == [login_name])
+        press(d, d.find_element(By.CSS_SELECTOR, "#users-rows .user-tokens"))
+        visible(d, "user-tokens")
+        wait_for(d, "the user's token", lambda d: any(
+            t.startswith(name + " · active") for t in texts(d, "#user-tokens-list .token-item")))
+        shot(d, shots, "admin-user-tokens-desktop")
+        item = [li for li in d.find_elements(By.CSS_SELECTOR, "#user-tokens-list .token-item")
+                if li.text.startswith(name + " · active")][0]
+        press(d, item.find_element(By.CSS_SELECTOR, ".token-revoke"))
+        d.switch_to.alert.accept()
+        wait_for(d, "the token revoked", lambda d: any(
+            t.startswith(name + " · revoked") for t in texts(d, "#user-tokens-list .token-item")))
+        no_alert(d)
+    finally:
+        d.quit()
+
+
 SCENARIOS = {
     "staff": scenario_staff,
     "french": scenario_french,
@@ -437,6 +542,8 @@ SCENARIOS = {
     "site": scenario_site,
     "admin": scenario_admin,
     "finance": scenario_finance,
+    "tokens": scenario_tokens,
+    "admin_tokens": scenario_admin_tokens,
 }
 
 

@@ -133,6 +133,7 @@ function show(view) {
     loadBalance();
     loadHistory();
     loadBadges();
+    loadTokens();
   }
   if (view === "users") loadUsers();
   if (view === "site") loadSite();
@@ -376,7 +377,7 @@ function accountCard(heading, account) {
   big.textContent = account.balance;
   const small = document.createElement("p");
   small.className = "text-secondary mb-0";
-  small.textContent = t("Available") + ": " + account.available;
+  small.textContent = t("Available") + ": " + (account.restricted ? account.available : t("no limit"));
   body.append(h, big, small);
   card.append(body);
   col.append(card);
@@ -460,6 +461,88 @@ async function removeBadge(fingerprint) {
   notice(t("The badge was unlinked."), "success");
 }
 
+// --- staff: API tokens ---------------------------------------------
+
+const TOKEN_STATES = { active: "active", revoked: "revoked", expired: "expired" };
+
+// Lists tokens (the user's own, or with login another's, for admins)
+// into the list listId, with emptyId shown when there are none.
+async function loadTokens(login, listId, emptyId) {
+  const res = await api("GET", "/api/tokens", login ? { login } : undefined);
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  const list = $(listId || "tokens-list");
+  list.replaceChildren();
+  for (const k of res.data.tokens) {
+    const li = document.createElement("li");
+    li.className = "list-group-item d-flex justify-content-between align-items-center token-item";
+    const text = document.createElement("span");
+    const parts = [k.name, t(TOKEN_STATES[k.state] || k.state), t("made") + " " + k.created];
+    parts.push(k.last_used ? t("last used") + " " + k.last_used : t("never used"));
+    if (k.expires) parts.push(t("expires") + " " + k.expires);
+    text.textContent = parts.join(" · ");
+    li.append(text);
+    if (k.state === "active") {
+      li.append(actionButton(t("Revoke"), "token-revoke", () => revokeToken(k.id, k.name, login)));
+    }
+    list.append(li);
+  }
+  $(emptyId || "tokens-empty").hidden = res.data.tokens.length > 0;
+}
+
+async function loadUserTokens(login) {
+  $("user-tokens").hidden = false;
+  $("user-tokens-who").textContent = login;
+  await loadTokens(login, "user-tokens-list", "user-tokens-empty");
+}
+
+async function addToken(ev) {
+  ev.preventDefault();
+  const params = { name: $("token-name").value };
+  if ($("token-days").value) params.expires = $("token-days").value;
+  const res = await api("POST", "/api/tokens/add", params);
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  $("token-name").value = "";
+  $("token-days").value = "";
+  $("token-text").value = res.data.token;
+  $("token-new").hidden = false;
+  $("token-text").select();
+  await loadTokens();
+}
+
+async function copyToken() {
+  const text = $("token-text").value;
+  try {
+    await navigator.clipboard.writeText(text);
+    notice(t("The token is copied."), "success");
+  } catch (e) {
+    $("token-text").select();
+    notice(t("Select the token and copy it."), "info");
+  }
+}
+
+async function revokeToken(id, name, login) {
+  if (!window.confirm(t("Revoke this token? Scripts that use it will stop working.") + " " + name)) return;
+  const res = await api("POST", "/api/tokens/revoke", { id });
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  if (login) {
+    await loadUserTokens(login);
+  } else {
+    $("token-new").hidden = true;
+    $("token-text").value = "";
+    await loadTokens();
+  }
+  notice(t("The token was revoked."), "success");
+}
+
 // --- admins: users -------------------------------------------------
 
 const USERS_PAGE = 50;
@@ -493,6 +576,7 @@ async function loadUsers() {
         if (window.confirm(t("Reset the PIN of") + " " + u.login + "?")) changeUser({ login: u.login, pin: "clear" });
       }),
       actionButton(t("Badges"), "user-badges", () => loadUserBadges(u.login)),
+      actionButton(t("API tokens"), "user-tokens", () => loadUserTokens(u.login)),
     );
     tr.append(actions);
     rows.append(tr);
@@ -866,8 +950,50 @@ async function fillRows(path, tbodyId, key, cells) {
   return res.data;
 }
 
+// Each printer with its state, the terminals standing at it and its QR
+// code label (the SVG followme-admin printer qr writes), to download.
+async function loadSitePrinters(terminals) {
+  const res = await api("GET", "/api/admin/printers");
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  const rows = $("printers-rows");
+  rows.replaceChildren();
+  for (const p of res.data.printers) {
+    const at = terminals.filter((x) => !x.web && x.printer === p.name).map((x) => x.name);
+    const tr = tableRow([
+      [p.name, "fw-semibold"],
+      p.location,
+      [printerStateText(p), p.state === "ready" ? "text-success" : "text-danger"],
+      at.length ? at.join(", ") : t("none"),
+    ]);
+    const td = document.createElement("td");
+    const label = "/api/admin/printer-label?" + new URLSearchParams({ name: p.name }).toString();
+    const img = document.createElement("img");
+    img.src = label;
+    img.alt = t("QR code label") + " " + p.name;
+    img.className = "printer-label me-2";
+    const link = document.createElement("a");
+    link.href = label;
+    link.download = "followme-label-" + p.name + ".svg";
+    link.className = "btn btn-sm btn-outline-secondary printer-label-download";
+    link.textContent = t("Download");
+    td.append(img, link);
+    if (p.release_url) {
+      const url = document.createElement("div");
+      url.className = "small text-secondary text-break";
+      url.textContent = p.release_url;
+      td.append(url);
+    }
+    tr.append(td);
+    rows.append(tr);
+  }
+  $("printers-empty").hidden = res.data.printers.length > 0;
+}
+
 async function loadSite() {
-  await fillRows("/api/admin/terminals", "terminals-rows", "terminals", (x) => [
+  const terminals = await fillRows("/api/admin/terminals", "terminals-rows", "terminals", (x) => [
     x.name,
     x.web ? t("web console") : x.printer,
     // The console's own connection is made for each release: idle
@@ -877,12 +1003,19 @@ async function loadSite() {
       : [x.online ? t("connected") : t("offline"), x.online ? "text-success fw-semibold" : "text-secondary"],
     x.last_seen || (x.web ? t("no release yet") : t("never")),
   ]);
+  if (terminals) await loadSitePrinters(terminals.terminals);
   await fillRows("/api/admin/departments", "departments-rows", "departments", (x) => [
     x.code,
     x.name,
     [integer(x.users), "text-end"],
     [x.balance, "text-end"],
   ]);
+  const projects = await fillRows("/api/admin/projects", "projects-rows", "projects", (x) => [
+    x.code,
+    [integer(x.members), "text-end"],
+    [x.balance, "text-end"],
+  ]);
+  if (projects) $("projects-empty").hidden = projects.projects.length > 0;
   const prices = await fillRows("/api/admin/prices", "prices-rows", "prices", (x) => [
     x.media,
     x.colour ? t("colour") : t("black and white"),
@@ -897,6 +1030,21 @@ async function loadSite() {
     x.submitted,
     x.expires,
   ]);
+}
+
+// A project added (code alone) or a person let charge it (code, login).
+async function changeProject(ev, fields) {
+  ev.preventDefault();
+  const params = {};
+  for (const [key, id] of Object.entries(fields)) params[key] = $(id).value;
+  const res = await api("POST", "/api/admin/project", params);
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  for (const id of Object.values(fields)) $(id).value = "";
+  await loadSite();
+  notice(t("Saved."), "success");
 }
 
 async function addDepartment(ev) {
@@ -1019,8 +1167,13 @@ async function start() {
     loadAuthlog();
   });
   $("department-form").addEventListener("submit", addDepartment);
+  $("project-form").addEventListener("submit", (ev) => changeProject(ev, { code: "project-code" }));
+  $("project-allow-form").addEventListener("submit", (ev) =>
+    changeProject(ev, { code: "project-allow-code", login: "project-allow-login" }));
   $("price-form").addEventListener("submit", setPrice);
   $("pin-form").addEventListener("submit", changePin);
+  $("token-form").addEventListener("submit", addToken);
+  $("token-copy").addEventListener("click", copyToken);
   $("close-form").addEventListener("submit", closePeriod);
   $("quota-form").addEventListener("submit", recordQuota);
   $("ledger-verify").addEventListener("click", verifyLedger);

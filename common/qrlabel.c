@@ -9,7 +9,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include "admin/qrlabel.h"
+#include "common/qrlabel.h"
 
 #include <errno.h>
 #include <limits.h>
