@@ -190,5 +190,6 @@ extern const struct fm_admin_group fm_admin_group_ca;
 extern const struct fm_admin_group fm_admin_group_terminal;
 extern const struct fm_admin_group fm_admin_group_auth;
 extern const struct fm_admin_group fm_admin_group_token;
+extern const struct fm_admin_group fm_admin_group_authlog;
 
 #endif

@@ -38,6 +38,7 @@ static const struct fm_admin_group *const groups[] = {
     &fm_admin_group_terminal,
     &fm_admin_group_auth,
     &fm_admin_group_token,
+    &fm_admin_group_authlog,
 };
 
 /*

@@ -282,7 +282,7 @@ printer_qr(struct fm_admin *admin)
 static bool
 base_is_valid(const char *value)
 {
-	return fm_qrlabel_base_is_valid(value, strlen(value));
+	return fm_settings_url_is_valid(value, strlen(value));
 }
 
 static const char *const qr_formats[] = {"svg", "png", NULL};

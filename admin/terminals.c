@@ -19,6 +19,7 @@
 #include "common/child.h"
 #include "common/privdrop.h"
 #include "release/pki.h"
+#include "store/authevents.h"
 #include "store/authlog.h"
 #include "store/terminals.h"
 
@@ -271,7 +272,8 @@ terminal_state(const struct fm_terminal *term, int64_t now)
 		return "removed";
 	if (term->connected && now - term->last_seen < FM_TERMINAL_GONE_AFTER)
 		return "connected";
-	return "offline";
+	/* The web console's connection is made for each release. */
+	return term->web ? "idle" : "offline";
 }
 
 static bool
@@ -335,8 +337,19 @@ auth_unlock(struct fm_admin *admin)
 
 	if (name == NULL)
 		return fm_admin_usage(admin, "%s", _(UNLOCK_USAGE));
-	n = fm_authlog_clear(admin->store,
-	    which == UNLOCK_USER ? FM_AUTHLOG_USER : FM_AUTHLOG_TERMINAL, name);
+	if (which == UNLOCK_USER) {
+		/* The admins' authentication log says who unlocked whom. */
+		struct fm_authevent e = {.at = admin->now,
+		    .method = FM_AUTHEVENT_ADMIN,
+		    .outcome = FM_AUTHEVENT_UNLOCKED};
+
+		snprintf(e.login, sizeof(e.login), "%s", name);
+		snprintf(e.place, sizeof(e.place), "followme-admin");
+		snprintf(e.actor, sizeof(e.actor), "%s", admin->operator_name);
+		n = fm_authlog_unlock(admin->store, name, &e,
+		    (int64_t)admin->settings.web.auth_log_days);
+	} else
+		n = fm_authlog_clear(admin->store, FM_AUTHLOG_TERMINAL, name);
 	if (n < 0)
 		return fm_admin_fail(
 		    "cannot unlock: %s", fm_store_last_error(admin->store));

@@ -36,31 +36,6 @@
  * usual names elsewhere: the label may be opened on any computer. */
 #define FONTS "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
 
-bool
-fm_qrlabel_base_is_valid(const char *base, size_t len)
-{
-	size_t scheme;
-
-	if (base == NULL)
-		return false;
-	if (len >= 8 && memcmp(base, "https://", 8) == 0)
-		scheme = 8;
-	else if (len >= 7 && memcmp(base, "http://", 7) == 0)
-		scheme = 7;
-	else
-		return false;
-	/* A host, not "https://" alone or "https:///path". */
-	if (len == scheme || base[scheme] == '/')
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)base[i];
-
-		if (c <= ' ' || c >= 0x7f || strchr("\"'<>\\`", c) != NULL)
-			return false;
-	}
-	return true;
-}
-
 /* A host name as it may stand in an address: letters, digits, '-' and
  * '.', nothing else (gethostname() returns what the admin set). */
 static bool
@@ -118,7 +93,7 @@ fm_qrlabel_url(const struct fm_settings *s, const char *base, const char *name,
 		base = made;
 	}
 	blen = strlen(base);
-	if (!fm_qrlabel_base_is_valid(base, blen)) {
+	if (!fm_settings_url_is_valid(base, blen)) {
 		*errstr = N_("the address must start with https:// or http:// "
 		             "and hold no spaces or quotes");
 		return false;

@@ -24,21 +24,14 @@
 #define FM_QRLABEL_URLMAX 512
 
 /*
- * 'fm_qrlabel_base_is_valid()' - whether base (len bytes) may start the
- * address in a QR code and an SVG document: http:// or https:// and a
- * host, then only printable ASCII other than space, quotes, '<', '>',
- * '\\' and '`' (the rule of [web] public_url).  False for NULL.
- */
-bool fm_qrlabel_base_is_valid(const char *base, size_t len);
-
-/*
  * 'fm_qrlabel_url()' - write into buf (size bytes) the address of the
  * release page of printer name: BASE/release/NAME, BASE being base if
  * not NULL, else s->web.public_url, else https://HOST:PORT from
  * gethostname() and s->web.listen (":443" left out); any trailing '/'
  * of BASE is dropped.  name must be a valid printer name
  * (fm_printers_name_is_valid()), which needs no escaping in a URL.
- * False with *errstr (static, a msgid of the catalog) if base is not valid,
+ * False with *errstr (static, a msgid of the catalog) if base is not valid
+ * (fm_settings_url_is_valid()),
  * listen cannot be read, the host name is unknown or unfit for an address, or
  * the address does not fit.
  */

@@ -104,6 +104,7 @@ static const struct fm_conf_key settings_keys[] = {
     KEY("web", "session_max", FM_CONF_DURATION, web.session_max, 60,
         86400 * 31),
     KEY("web", "public_url", FM_CONF_STRING, web.public_url, 0, 0),
+    KEY("web", "auth_log_days", FM_CONF_UINT, web.auth_log_days, 1, 36600),
     KEY("directory", "lookup_program", FM_CONF_STRING, directory.lookup_program,
         0, 0),
 };
@@ -154,20 +155,34 @@ fm_settings_defaults(struct fm_settings *s)
 	s->web.workers = 4;
 	s->web.max_connections = 512;
 	s->web.session_idle = 30 * 60;
+	s->web.auth_log_days = 90;
 	s->web.session_max = 10 * 3600; /* a working day */
 }
 
-/* An address to print in a QR code and an HTML attribute: no room for
- * anything but the URL itself. */
-static bool
-public_url_is_valid(const char *url)
+bool
+fm_settings_url_is_valid(const char *url, size_t len)
 {
-	if (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0)
+	size_t scheme;
+
+	if (url == NULL)
 		return false;
-	for (const char *c = url; *c != '\0'; c++)
-		if ((unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f ||
-		    strchr("\"'<>\\`", *c) != NULL)
+	if (len >= 8 && memcmp(url, "https://", 8) == 0)
+		scheme = 8;
+	else if (len >= 7 && memcmp(url, "http://", 7) == 0)
+		scheme = 7;
+	else
+		return false;
+	/* A host, not "https://" alone or "https:///path". */
+	if (len == scheme || url[scheme] == '/')
+		return false;
+	/* An address printed in a QR code and an HTML attribute: no room
+	 * for anything but the URL itself. */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)url[i];
+
+		if (c <= ' ' || c >= 0x7f || strchr("\"'<>\\`", c) != NULL)
 			return false;
+	}
 	return true;
 }
 
@@ -224,7 +239,8 @@ load(struct fm_settings *s, const char *path, bool explicit, char *err,
 		return false;
 	}
 	if (s->web.public_url[0] != '\0' &&
-	    !public_url_is_valid(s->web.public_url)) {
+	    !fm_settings_url_is_valid(
+	        s->web.public_url, strlen(s->web.public_url))) {
 		snprintf(err, errlen,
 		    "%s: [web] public_url must be an https:// or http:// "
 		    "address without spaces or quotes, such as "

@@ -11,6 +11,7 @@
 #define FM_SETTINGS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/conf.h"
@@ -110,11 +111,22 @@ struct fm_settings {
 		/* The console's address as people reach it (QR codes): ""
 		 * is https://HOST:PORT from the host name and listen. */
 		char public_url[FM_CONF_STRMAX];
+		/* Days the authentication log keeps its events. */
+		uint64_t auth_log_days;
 	} web;
 };
 
 /* Environment variable naming the config file (tests, private stacks). */
 #define FM_SETTINGS_ENV "FOLLOWME_CONF"
+
+/*
+ * 'fm_settings_url_is_valid()' - whether url (len bytes) may be the web
+ * console's address ([web] public_url, followme-admin printer qr --url),
+ * which QR codes and HTML attributes hold as it is: http:// or https://
+ * and a host, then only printable ASCII other than space, quotes, '<',
+ * '>', '\\' and '`'.  False for NULL.
+ */
+bool fm_settings_url_is_valid(const char *url, size_t len);
 
 /* 'fm_settings_defaults()' - fill s with the built-in defaults. */
 void fm_settings_defaults(struct fm_settings *s);

@@ -17,6 +17,7 @@
 #include "quota/users.h"
 #include "release/pamauth.h"
 #include "spooler/spool.h"
+#include "store/authevents.h"
 #include "store/authlog.h"
 #include "store/badges.h"
 #include "store/jobstore.h"
@@ -27,6 +28,8 @@ struct fm_login {
 	fm_store_t *store;
 	char user[FM_PROTO_TEXTMAX]; /* "" until someone logs in */
 	bool by_secret; /* logged in with a PIN or password, not a badge */
+	bool web;       /* the web console's: a user name comes with a
+	                   password */
 };
 
 size_t
@@ -149,6 +152,13 @@ fm_login_destroy(fm_login_t *l)
 	free(l);
 }
 
+void
+fm_login_set_web(fm_login_t *l)
+{
+	if (l != NULL)
+		l->web = true;
+}
+
 const char *
 fm_login_user(const fm_login_t *l)
 {
@@ -184,6 +194,60 @@ badge_key(fm_login_t *l, uint8_t *key)
 	return true;
 }
 
+/* --- the authentication log (store/authevents.h) ------------------- */
+
+/* An event of the log at place, now; login "" when nobody is known. */
+static struct fm_authevent
+event(const char *place, const char *login, enum fm_authevent_method method,
+    enum fm_authevent_outcome outcome)
+{
+	struct fm_authevent e = {
+	    .at = now(), .method = method, .outcome = outcome};
+
+	snprintf(e.place, sizeof(e.place), "%s", place);
+	snprintf(e.login, sizeof(e.login), "%s", login);
+	return e;
+}
+
+static int64_t
+keep_days(const fm_login_t *l)
+{
+	return l->settings->web.auth_log_days > 0
+	    ? (int64_t)l->settings->web.auth_log_days
+	    : 90;
+}
+
+/* Writes e on its own (no transaction of the checks runs). */
+static void
+log_event(fm_login_t *l, struct fm_authevent *e)
+{
+	if (!fm_authevents_add(l->store, e, keep_days(l)))
+		fm_log_warn(
+		    "decryptor: cannot write the authentication log: %s",
+		    fm_store_last_error(l->store));
+}
+
+/* Is user a login the store knows?  A name it does not know may be
+ * anything typed in its field (a password, even): the log keeps it
+ * only once PAM said it is somebody's. */
+static bool
+user_known(fm_login_t *l, const char *user)
+{
+	struct fm_user u;
+
+	return fm_users_get(l->store, user, &u);
+}
+
+/* Users unknown to the store (first login before any print) count as
+ * enabled: PAM decided for them. */
+static bool
+user_enabled(fm_login_t *l, const char *user)
+{
+	struct fm_user u;
+
+	return !fm_users_get(l->store, user, &u) || u.enabled;
+}
+
 /* The outcome of a lockout verdict that stops the check. */
 static enum fm_login_outcome
 refused(enum fm_authlog_verdict v)
@@ -207,11 +271,15 @@ refused(enum fm_authlog_verdict v)
  * against the user and the terminal before PAM runs, so that checks in
  * parallel count each other; see store/authlog.h).  slow_terminal: the
  * terminal's failures may hold this check back (user name and PIN; never
- * a badge).  On success a->user is PAM's name for the user.
+ * a badge).  On success a->user is PAM's name for the user; a user the
+ * store keeps disabled is refused (FM_LOGIN_DISABLED) whatever PAM says.
+ * The outcome goes to the authentication log as method's, in the
+ * transaction that settles the attempt.
  */
 static void
 check_secret(fm_login_t *l, const struct fm_login_request *r, const char *user,
-    bool slow_terminal, bool store_pin, struct fm_login_answer *a)
+    bool slow_terminal, bool store_pin, enum fm_authevent_method method,
+    struct fm_login_answer *a)
 {
 	const struct fm_settings *set = l->settings;
 	const struct fm_authlog_limits lim = {
@@ -224,6 +292,8 @@ check_secret(fm_login_t *l, const struct fm_login_request *r, const char *user,
 	struct fm_authlog_attempt at;
 	enum fm_authlog_verdict v;
 	enum fm_pamauth_result pr;
+	struct fm_authevent e;
+	bool known = user_known(l, user);
 	int64_t t = now();
 
 	v = fm_authlog_reserve(
@@ -235,6 +305,11 @@ check_secret(fm_login_t *l, const struct fm_login_request *r, const char *user,
 			fm_log_warn("decryptor: cannot record a login attempt "
 			            "at terminal %s: %s",
 			    r->terminal, fm_store_last_error(l->store));
+		else if (a->outcome == FM_LOGIN_LOCKED) {
+			e = event(r->terminal, known ? user : "", method,
+			    known ? FM_AUTHEVENT_LOCKED : FM_AUTHEVENT_UNKNOWN);
+			log_event(l, &e);
+		}
 		return;
 	}
 	if (store_pin) {
@@ -248,28 +323,36 @@ check_secret(fm_login_t *l, const struct fm_login_request *r, const char *user,
 		pr = fm_pamauth_check(set->pam_service, set->pam_helper, user,
 		    r->secret, r->terminal, (unsigned)set->pam_timeout * 1000,
 		    a->user, sizeof(a->user));
-	if (!fm_authlog_settle(l->store, &at,
-	        pr == FM_PAMAUTH_OK                ? FM_AUTHLOG_SUCCEEDED
-	            : pr == FM_PAMAUTH_UNAVAILABLE ? FM_AUTHLOG_UNDECIDED
-	                                           : FM_AUTHLOG_FAILED,
-	        now()))
-		fm_log_warn("decryptor: cannot settle a login attempt at "
-		            "terminal %s: %s",
-		    r->terminal, fm_store_last_error(l->store));
 	a->outcome = pr == FM_PAMAUTH_OK ? FM_LOGIN_OK
 	    : pr == FM_PAMAUTH_ACCOUNT   ? FM_LOGIN_ACCOUNT
 	    : pr == FM_PAMAUTH_DENIED    ? FM_LOGIN_DENIED
 	                                 : FM_LOGIN_UNAVAILABLE;
-}
-
-/* Users unknown to the store (first login before any print) count as
- * enabled: PAM decided for them. */
-static bool
-user_enabled(fm_login_t *l, const char *user)
-{
-	struct fm_user u;
-
-	return !fm_users_get(l->store, user, &u) || u.enabled;
+	if (a->outcome == FM_LOGIN_OK && !user_enabled(l, a->user))
+		a->outcome = FM_LOGIN_DISABLED;
+	switch (a->outcome) {
+	case FM_LOGIN_OK:
+		e = event(r->terminal, a->user, method, FM_AUTHEVENT_SUCCESS);
+		break;
+	case FM_LOGIN_DISABLED:
+		e = event(r->terminal, a->user, method, FM_AUTHEVENT_DISABLED);
+		break;
+	case FM_LOGIN_ACCOUNT:
+		e = event(r->terminal, known ? user : "", method,
+		    known ? FM_AUTHEVENT_DISABLED : FM_AUTHEVENT_UNKNOWN);
+		break;
+	default:
+		e = event(r->terminal, known ? user : "", method,
+		    known ? FM_AUTHEVENT_WRONG_SECRET : FM_AUTHEVENT_UNKNOWN);
+		break;
+	}
+	if (!fm_authlog_settle_logged(l->store, &at,
+	        pr == FM_PAMAUTH_OK                ? FM_AUTHLOG_SUCCEEDED
+	            : pr == FM_PAMAUTH_UNAVAILABLE ? FM_AUTHLOG_UNDECIDED
+	                                           : FM_AUTHLOG_FAILED,
+	        now(), pr == FM_PAMAUTH_UNAVAILABLE ? NULL : &e, keep_days(l)))
+		fm_log_warn("decryptor: cannot settle a login attempt at "
+		            "terminal %s: %s",
+		    r->terminal, fm_store_last_error(l->store));
 }
 
 /* A badge, and with FM_LOGIN_BADGE_SECRET its owner's PIN. */
@@ -278,6 +361,7 @@ check_badge(
     fm_login_t *l, const struct fm_login_request *r, struct fm_login_answer *a)
 {
 	char owner[FM_PROTO_TEXTMAX];
+	struct fm_authevent e;
 	uint8_t key[32];
 	bool found;
 
@@ -292,24 +376,38 @@ check_badge(
 		/* Badge numbers can be guessed: unknown ones count as
 		 * failures of the terminal (they slow down its PIN logins,
 		 * never its badges). */
-		fm_authlog_fail(
-		    l->store, FM_AUTHLOG_TERMINAL, r->terminal, now());
+		e = event(
+		    r->terminal, "", FM_AUTHEVENT_BADGE, FM_AUTHEVENT_UNKNOWN);
+		if (!fm_authlog_fail_logged(l->store, FM_AUTHLOG_TERMINAL,
+		        r->terminal, now(), &e, keep_days(l)))
+			fm_log_warn("decryptor: cannot record an unknown badge "
+			            "at terminal %s: %s",
+			    r->terminal, fm_store_last_error(l->store));
 		a->outcome = FM_LOGIN_UNKNOWN_BADGE;
 		return;
 	}
 	snprintf(a->user, sizeof(a->user), "%s", owner);
 	if (!user_enabled(l, owner)) {
 		a->outcome = FM_LOGIN_DISABLED;
+		e = event(r->terminal, owner, FM_AUTHEVENT_BADGE,
+		    FM_AUTHEVENT_DISABLED);
+		log_event(l, &e);
 		return;
 	}
 	if (r->op == FM_LOGIN_BADGE) {
 		a->outcome = l->settings->badge_needs_pin ? FM_LOGIN_NEED_PIN
 		                                          : FM_LOGIN_OK;
+		/* Asked for its PIN: the log has the login that follows. */
+		if (a->outcome == FM_LOGIN_OK) {
+			e = event(r->terminal, owner, FM_AUTHEVENT_BADGE,
+			    FM_AUTHEVENT_SUCCESS);
+			log_event(l, &e);
+		}
 		return;
 	}
 	/* With the badge, the PIN is checked against its owner's lockout,
 	 * but the terminal's failures do not hold it back. */
-	check_secret(l, r, owner, false, false, a);
+	check_secret(l, r, owner, false, false, FM_AUTHEVENT_BADGE, a);
 }
 
 /*
@@ -328,12 +426,16 @@ check_web_session(
 	    (int64_t)l->settings->web.session_max};
 	uint8_t id[FM_WEBSESSION_IDLEN], hash[FM_WEBSESSION_HASHLEN];
 	struct fm_websession ws;
+	struct fm_authevent e;
 	int found;
 
 	a->outcome = FM_LOGIN_DENIED;
+	e = event(r->terminal, "", FM_AUTHEVENT_WEB, FM_AUTHEVENT_UNKNOWN);
 	if (strlen(r->secret) != 2 * sizeof(id) ||
-	    !fm_hex_decode(r->secret, id, sizeof(id)))
+	    !fm_hex_decode(r->secret, id, sizeof(id))) {
+		log_event(l, &e);
 		return;
+	}
 	fm_websessions_hash_id(id, hash);
 	fm_wipe(id, sizeof(id));
 	found = fm_websessions_find(l->store, hash, &lim, now(), &ws);
@@ -341,11 +443,18 @@ check_web_session(
 		a->outcome = FM_LOGIN_STORE_ERROR;
 		return;
 	}
-	if (found == 0)
-		return;
-	snprintf(a->user, sizeof(a->user), "%s", ws.login);
-	a->outcome =
-	    user_enabled(l, ws.login) ? FM_LOGIN_OK : FM_LOGIN_DISABLED;
+	if (found > 0) {
+		snprintf(a->user, sizeof(a->user), "%s", ws.login);
+		a->outcome =
+		    user_enabled(l, ws.login) ? FM_LOGIN_OK : FM_LOGIN_DISABLED;
+		e = event(r->terminal, ws.login, FM_AUTHEVENT_WEB,
+		    a->outcome == FM_LOGIN_OK ? FM_AUTHEVENT_SUCCESS
+		                              : FM_AUTHEVENT_DISABLED);
+		/* Where the person is: the browser their session logged in
+		 * from, as for their password login. */
+		snprintf(e.place, sizeof(e.place), "web %.200s", ws.address);
+	}
+	log_event(l, &e);
 }
 
 static void
@@ -396,7 +505,8 @@ fm_login_handle(
 	}
 	switch (r->op) {
 	case FM_LOGIN_SECRET:
-		check_secret(l, r, r->user, true, false, a);
+		check_secret(l, r, r->user, true, false,
+		    l->web ? FM_AUTHEVENT_PASSWORD : FM_AUTHEVENT_PIN, a);
 		break;
 	case FM_LOGIN_BADGE:
 	case FM_LOGIN_BADGE_SECRET:
@@ -422,7 +532,7 @@ fm_login_handle(
 
 void
 fm_login_check_pin(fm_login_t *l, const char *terminal, const char *user,
-    char *pin, struct fm_login_answer *a)
+    const char *pin, struct fm_login_answer *a)
 {
 	struct fm_login_request r = {.op = FM_LOGIN_SECRET};
 
@@ -433,8 +543,6 @@ fm_login_check_pin(fm_login_t *l, const char *terminal, const char *user,
 	        (int)sizeof(r.terminal) &&
 	    snprintf(r.secret, sizeof(r.secret), "%s", pin) <
 	        (int)sizeof(r.secret))
-		check_secret(l, &r, user, true, true, a);
+		check_secret(l, &r, user, true, true, FM_AUTHEVENT_PIN, a);
 	fm_wipe(r.secret, sizeof(r.secret));
-	if (pin != NULL)
-		fm_wipe(pin, strlen(pin));
 }

@@ -111,6 +111,10 @@ fm_login_t *fm_login_create(const struct fm_settings *settings,
 /* 'fm_login_destroy()' - close the store and forget; NULL is a no-op. */
 void fm_login_destroy(fm_login_t *l);
 
+/* 'fm_login_set_web()' - l is the web console's: its user name logins
+ * are logged as passwords (store/authevents.h), not PINs. */
+void fm_login_set_web(fm_login_t *l);
+
 /*
  * 'fm_login_handle()' - run request r (its secret wiped) and fill a.  A
  * new login attempt first logs out whoever was logged in; the user is
@@ -124,10 +128,10 @@ void fm_login_handle(
  * Counted in the auth log as a login at terminal (its lockout first),
  * so guesses lock out as at the terminals: a->outcome FM_LOGIN_OK,
  * DENIED, LOCKED or SLOW_DOWN (a->wait), BUSY or STORE_ERROR.  Logs
- * nobody in; pin is wiped.
+ * nobody in.  pin is the caller's to wipe; the copy made here is wiped.
  */
 void fm_login_check_pin(fm_login_t *l, const char *terminal, const char *user,
-    char *pin, struct fm_login_answer *a);
+    const char *pin, struct fm_login_answer *a);
 
 /* 'fm_login_user()' - who is logged in ("" for nobody; borrowed). */
 const char *fm_login_user(const fm_login_t *l);

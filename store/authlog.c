@@ -184,11 +184,21 @@ bool
 fm_authlog_settle(fm_store_t *store, const struct fm_authlog_attempt *a,
     enum fm_authlog_outcome outcome, int64_t now)
 {
+	return fm_authlog_settle_logged(store, a, outcome, now, NULL, 0);
+}
+
+bool
+fm_authlog_settle_logged(fm_store_t *store, const struct fm_authlog_attempt *a,
+    enum fm_authlog_outcome outcome, int64_t now, struct fm_authevent *e,
+    int64_t keep_days)
+{
 	if (store == NULL || a == NULL || a->busy_row == 0)
 		return false;
 	if (!fm_store_begin(store))
 		return false;
-	return fm_store_end(store, settle_in(store, a, outcome, now));
+	return fm_store_end(store,
+	    settle_in(store, a, outcome, now) &&
+	        (e == NULL || fm_authevents_add(store, e, keep_days)));
 }
 
 int
@@ -201,6 +211,36 @@ fm_authlog_clear(fm_store_t *store, enum fm_authlog_kind kind, const char *key)
 	        FM_ARG_TEXT(kind_name(kind)), FM_ARG_TEXT(key)))
 		return -1;
 	return (int)fm_sql_changes(store);
+}
+
+bool
+fm_authlog_fail_logged(fm_store_t *store, enum fm_authlog_kind kind,
+    const char *key, int64_t now, struct fm_authevent *e, int64_t keep_days)
+{
+	if (store == NULL || key == NULL || e == NULL)
+		return false;
+	if (!fm_store_begin(store))
+		return false;
+	return fm_store_end(store,
+	    fm_authlog_fail(store, kind, key, now) &&
+	        fm_authevents_add(store, e, keep_days));
+}
+
+int
+fm_authlog_unlock(fm_store_t *store, const char *user, struct fm_authevent *e,
+    int64_t keep_days)
+{
+	int n;
+
+	if (store == NULL || user == NULL || e == NULL)
+		return -1;
+	if (!fm_store_begin(store))
+		return -1;
+	n = fm_authlog_clear(store, FM_AUTHLOG_USER, user);
+	if (!fm_store_end(
+	        store, n >= 0 && fm_authevents_add(store, e, keep_days)))
+		return -1;
+	return n;
 }
 
 bool

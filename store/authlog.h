@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "store/authevents.h"
 #include "store/store.h"
 
 enum fm_authlog_kind { FM_AUTHLOG_USER, FM_AUTHLOG_TERMINAL };
@@ -83,6 +84,13 @@ enum fm_authlog_verdict fm_authlog_reserve(fm_store_t *store,
 bool fm_authlog_settle(fm_store_t *store, const struct fm_authlog_attempt *a,
     enum fm_authlog_outcome outcome, int64_t now);
 
+/* 'fm_authlog_settle_logged()' - fm_authlog_settle(), and e written to
+ * the authentication log (authevents.h) in the same transaction (e NULL:
+ * nothing is). */
+bool fm_authlog_settle_logged(fm_store_t *store,
+    const struct fm_authlog_attempt *a, enum fm_authlog_outcome outcome,
+    int64_t now, struct fm_authevent *e, int64_t keep_days);
+
 /* 'fm_authlog_fail()' - record a failed login against key (a user or a
  * terminal name) that no reservation preceded (an unknown badge). */
 bool fm_authlog_fail(
@@ -92,6 +100,17 @@ bool fm_authlog_fail(
  * how many were forgotten, -1 on error. */
 int fm_authlog_clear(
     fm_store_t *store, enum fm_authlog_kind kind, const char *key);
+
+/* 'fm_authlog_fail_logged()' - fm_authlog_fail(), and e written to the
+ * authentication log in the same transaction. */
+bool fm_authlog_fail_logged(fm_store_t *store, enum fm_authlog_kind kind,
+    const char *key, int64_t now, struct fm_authevent *e, int64_t keep_days);
+
+/* 'fm_authlog_unlock()' - forget user's failures (an admin's unlock) and
+ * write e (the unlock, its actor) to the authentication log, in one
+ * transaction; returns how many failures were forgotten, -1 on error. */
+int fm_authlog_unlock(fm_store_t *store, const char *user,
+    struct fm_authevent *e, int64_t keep_days);
 
 /*
  * 'fm_authlog_terminal_wait()' - until when must checks at terminal wait

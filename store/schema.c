@@ -356,6 +356,30 @@ const char *const fm_schema_migrations[] = {
     "  revoked_by TEXT NOT NULL DEFAULT ''"
     ");"
     "CREATE INDEX api_tokens_by_owner ON api_tokens(owner);",
+    /* The authentication log (issue 13): every login decided, at a
+     * terminal or in the web console, and every unlock, for the admins;
+     * kept [web] auth_log_days.  login is '' when nobody is known (an
+     * unknown badge or user); no secret, badge UID or hash of either is
+     * ever kept.  auth_events_pruned: when the log was last pruned, so
+     * that it is pruned at most once an hour whoever writes it. */
+    "CREATE TABLE auth_events ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  login TEXT NOT NULL DEFAULT '',"
+    "  place TEXT NOT NULL DEFAULT '',"
+    "  method TEXT NOT NULL CHECK (method IN"
+    "    ('badge', 'pin', 'password', 'web', 'admin')),"
+    "  outcome TEXT NOT NULL CHECK (outcome IN"
+    "    ('success', 'wrong-secret', 'unknown', 'locked', 'disabled',"
+    "     'unlocked')),"
+    "  actor TEXT NOT NULL DEFAULT ''"
+    ");"
+    "CREATE INDEX auth_events_by_at ON auth_events(at);"
+    "CREATE INDEX auth_events_by_login ON auth_events(login, at);"
+    "CREATE TABLE auth_events_pruned ("
+    "  one INTEGER PRIMARY KEY CHECK (one = 1),"
+    "  at INTEGER NOT NULL"
+    ");",
 };
 
 const int fm_schema_migration_count =

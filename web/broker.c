@@ -40,6 +40,7 @@
 #include "spooler/hold.h"
 #include "store/apitokens.h"
 #include "store/audit.h"
+#include "store/authevents.h"
 #include "store/authlog.h"
 #include "store/badges.h"
 #include "store/jobstore.h"
@@ -134,6 +135,7 @@ fm_web_broker_create(const struct fm_settings *settings, const char **errstr)
 		fm_web_broker_destroy(b);
 		return NULL;
 	}
+	fm_login_set_web(b->login);
 	if (!fm_policy_get(
 	        b->store, "currency", b->currency, sizeof(b->currency)))
 		b->currency[0] = '\0';
@@ -1083,7 +1085,8 @@ is_secret_arg(const char *name)
 static void
 op_pin(struct call *c)
 {
-	char *old_pin = (char *)fm_web_arg(c->r, "old_pin");
+	/* Wiped with the request's other secrets once it is answered. */
+	const char *old_pin = fm_web_arg(c->r, "old_pin");
 	const char *new_pin = fm_web_arg(c->r, "new_pin");
 	char terminal[FM_WEB_TEXTMAX + 8];
 	struct fm_login_answer la;
@@ -1105,7 +1108,7 @@ op_pin(struct call *c)
 	if (c->user.has_pin) {
 		snprintf(terminal, sizeof(terminal), "web %s", c->r->address);
 		fm_login_check_pin(c->b->login, terminal, c->user.login,
-		    old_pin ? old_pin : (char[1]){""}, &la);
+		    old_pin ? old_pin : "", &la);
 		if (la.outcome == FM_LOGIN_DENIED) {
 			fail(c, 403, "wrong-pin", N_("That is not your PIN."));
 			return;
@@ -1509,19 +1512,45 @@ op_admin_user_set(struct call *c)
 		admin_change(c, &ch, "user.department", u.dept_code, dept);
 }
 
+/* An unlock: its event in the authentication log, how long the log
+ * keeps it, and why it was refused. */
+struct unlock {
+	struct fm_authevent e;
+	int64_t keep_days;
+	const char *why;
+};
+
+/* Forgets the user's failures and logs who unlocked them, in the
+ * transaction of the audit trail's entry. */
+static bool
+apply_unlock(fm_store_t *store, void *arg)
+{
+	struct unlock *u = arg;
+
+	return fm_authlog_unlock(store, u->e.login, &u->e, u->keep_days) >= 0;
+}
+
 static void
 op_admin_unlock(struct call *c)
 {
 	const char *login = fm_web_arg(c->r, "login");
-	struct user_change ch = {login, NULL, -1, true, NULL, false, NULL};
+	struct unlock u = {{.at = now(),
+	                       .method = FM_AUTHEVENT_ADMIN,
+	                       .outcome = FM_AUTHEVENT_UNLOCKED},
+	    (int64_t)c->b->settings.web.auth_log_days, N_("No such user.")};
 
 	if (!need_session(c, true) || !need_role(c, "admin"))
 		return;
-	if (login == NULL || login[0] == '\0') {
+	if (login == NULL || login[0] == '\0' ||
+	    !copy(u.e.login, sizeof(u.e.login), login)) {
 		fail(c, 400, "bad-request", N_("Which user?"));
 		return;
 	}
-	admin_change(c, &ch, "auth.unlock", "", "");
+	(void)copy(u.e.actor, sizeof(u.e.actor), c->user.login);
+	snprintf(u.e.place, sizeof(u.e.place), "web %.200s", c->r->address);
+	audited(c,
+	    &(struct change){"auth.unlock", login, "", "", apply_unlock, &u,
+	        &u.why, "no-such-user", 404});
 }
 
 struct audit_list {
@@ -2003,6 +2032,18 @@ op_admin_quota(struct call *c)
 	fm_ledger_set_key(c->b->store, NULL);
 }
 
+/* A terminal's state for the admins: connected or offline; the web
+ * console's own connection is no device that can go missing: a
+ * store-side worker connects it for each release ("connected" then),
+ * and it is "idle" between. */
+static const char *
+terminal_state(const struct fm_terminal *t, bool on)
+{
+	if (on)
+		return "connected";
+	return t->web ? "idle" : "offline";
+}
+
 static bool
 write_terminal(const struct fm_terminal *t, void *arg)
 {
@@ -2022,6 +2063,8 @@ write_terminal(const struct fm_terminal *t, void *arg)
 		fprintf(f, "\"last_seen\":null");
 	fprintf(f, ",");
 	fm_json_key_int(f, "protocol", t->protocol);
+	fprintf(f, ",");
+	fm_json_key_string(f, "state", terminal_state(t, on));
 	fprintf(f, "}");
 	return true;
 }
@@ -2390,6 +2433,130 @@ op_finance_close(struct call *c)
 	        &p, &p.why, "refused", 409});
 }
 
+/* --- admins: the authentication log ---------------------------------- */
+
+#define AUTHLOG_PAGE_MAX 200
+
+struct authlog_query {
+	struct fm_authevent_filter f;
+	int64_t offset, limit, total;
+};
+
+static bool
+write_authevent(const struct fm_authevent *e, void *arg)
+{
+	struct line_list *l = arg;
+	FILE *f = l->c->body;
+
+	fprintf(f, "%s{", l->n++ ? "," : "");
+	fm_json_key_int(f, "id", e->id);
+	fprintf(f, ",");
+	/* The browser writes the time in its reader's locale and zone. */
+	fm_json_key_int(f, "at", e->at);
+	fprintf(f, ",");
+	moment(l->c, "when", e->at);
+	fprintf(f, ",");
+	fm_json_key_string(f, "login", e->login);
+	fprintf(f, ",");
+	fm_json_key_string(f, "where", e->place);
+	fprintf(f, ",");
+	fm_json_key_string(f, "method", fm_authevent_method_name(e->method));
+	fprintf(f, ",");
+	fm_json_key_string(f, "outcome", fm_authevent_outcome_name(e->outcome));
+	fprintf(f, ",");
+	fm_json_key_string(f, "by", e->actor);
+	fprintf(f, "}");
+	return true;
+}
+
+static bool
+write_authlock(const struct fm_authevent_lock *k, void *arg)
+{
+	struct line_list *l = arg;
+	FILE *f = l->c->body;
+
+	fprintf(f, "%s{", l->n++ ? "," : "");
+	fm_json_key_string(f, "login", k->login);
+	fprintf(f, ",");
+	fm_json_key_int(f, "failures", k->failures);
+	fprintf(f, ",");
+	fm_json_key_int(f, "until_at", k->until);
+	fprintf(f, ",");
+	moment(l->c, "until", k->until);
+	fprintf(f, "}");
+	return true;
+}
+
+/* The users locked out now, then the events the query selects. */
+static bool
+list_authlog(struct call *c)
+{
+	const struct fm_settings *s = &c->b->settings;
+	struct authlog_query *q = c->list_arg;
+	struct line_list locks = {c, 0}, events = {c, 0};
+
+	if (!fm_authevents_locked(c->b->store, (int64_t)s->auth_lockout,
+	        (int64_t)s->auth_max_failures, now(), write_authlock, &locks))
+		return false;
+	fprintf(c->body, "],\"events\":[");
+	return fm_authevents_list(c->b->store, &q->f, q->offset, q->limit,
+	    write_authevent, &events, &q->total);
+}
+
+/* A day argument (YYYY-MM-DD) as the time its day starts, or with
+ * next, the next day's start (a "to" day is included); 0 if absent,
+ * -1 if malformed. */
+static int64_t
+day_arg(const struct call *c, const char *name, bool next)
+{
+	const char *v = fm_web_arg(c->r, name);
+	int64_t day;
+
+	if (v == NULL || v[0] == '\0')
+		return 0;
+	if (!fm_period_parse_date(v, strlen(v), &day))
+		return -1;
+	return next ? fm_period_next_day(day) : day;
+}
+
+static void
+op_admin_authlog(struct call *c)
+{
+	const char *login = fm_web_arg(c->r, "login");
+	const char *outcome = fm_web_arg(c->r, "outcome");
+	enum fm_authevent_outcome o;
+	struct authlog_query q = {
+	    {login, outcome, day_arg(c, "from", false), day_arg(c, "to", true)},
+	    number_arg(c, "offset", 0, INT32_MAX),
+	    number_arg(c, "limit", 50, AUTHLOG_PAGE_MAX), 0};
+	char tail[96];
+
+	if (!need_session(c, false) || !need_role(c, "admin"))
+		return;
+	if (q.offset < 0 || q.limit < 0 ||
+	    (login != NULL && strlen(login) >= FM_AUTHEVENT_TEXTMAX)) {
+		fail(c, 400, "bad-request", N_("Bad search."));
+		return;
+	}
+	if (outcome != NULL && outcome[0] != '\0' &&
+	    !fm_authevent_outcome_parse(outcome, strlen(outcome), &o)) {
+		fail(c, 400, "bad-outcome", N_("Unknown outcome."));
+		return;
+	}
+	if (q.f.from < 0 || q.f.to < 0) {
+		fail(c, 400, "bad-date", N_("Give dates as YYYY-MM-DD."));
+		return;
+	}
+	c->list_arg = &q;
+	write_list(c, "{\"locked\":[", list_authlog, NULL);
+	if (c->a->status == 200) {
+		snprintf(tail, sizeof(tail),
+		    "],\"total\":%" PRId64 ",\"offset\":%" PRId64 "}\n",
+		    q.total, q.offset);
+		fputs(tail, c->body);
+	}
+}
+
 /* --- dispatch -------------------------------------------------------- */
 
 /* --- API tokens: a person's own, and anyone's for admins ------------- */
@@ -2659,6 +2826,7 @@ static void (*const ops[FM_WEB_OP_MAX + 1])(struct call *) = {
     [FM_WEB_OP_TOKENS] = op_tokens,
     [FM_WEB_OP_TOKEN_ADD] = op_token_add,
     [FM_WEB_OP_TOKEN_REVOKE] = op_token_revoke,
+    [FM_WEB_OP_ADMIN_AUTHLOG] = op_admin_authlog,
 };
 
 void

@@ -78,9 +78,11 @@ enum fm_web_op {
 	FM_WEB_OP_TOKENS,               /* login or all (admins): API tokens */
 	FM_WEB_OP_TOKEN_ADD,            /* name, expires (days): mine */
 	FM_WEB_OP_TOKEN_REVOKE,         /* id: mine, or anyone's (admins) */
+	FM_WEB_OP_ADMIN_AUTHLOG,        /* login, outcome, from, to, offset,
+	                                   limit: the authentication log */
 };
 
-#define FM_WEB_OP_MAX FM_WEB_OP_TOKEN_REVOKE
+#define FM_WEB_OP_MAX FM_WEB_OP_ADMIN_AUTHLOG
 
 struct fm_web_arg {
 	char name[FM_WEB_TEXTMAX];

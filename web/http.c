@@ -142,6 +142,7 @@ static const struct route {
     {"GET", "/api/tokens", FM_WEB_OP_TOKENS},
     {"POST", "/api/tokens/add", FM_WEB_OP_TOKEN_ADD},
     {"POST", "/api/tokens/revoke", FM_WEB_OP_TOKEN_REVOKE},
+    {"GET", "/api/admin/authlog", FM_WEB_OP_ADMIN_AUTHLOG},
 };
 
 /* What MHD keeps for a request between its calls. */

@@ -229,6 +229,30 @@ static const char *const page_texts[] = {
     N_("The token was revoked."),
     N_("API tokens of"),
     N_("No API token."),
+    /* The authentication log (app.js's AUTHLOG_METHODS, _OUTCOMES). */
+    N_("Logins"),
+    N_("Authentication log"),
+    N_("Locked out now"),
+    N_("Nobody is locked out."),
+    N_("Failed attempts"),
+    N_("Locked until"),
+    N_("Outcome"),
+    N_("All"),
+    N_("Success"),
+    N_("Wrong PIN or password"),
+    N_("Unknown badge or user"),
+    N_("Locked out"),
+    N_("Account disabled"),
+    N_("Unlocked"),
+    N_("No login matches."),
+    N_("Where"),
+    N_("Method"),
+    N_("PIN"),
+    N_("Web release"),
+    N_("Admin"),
+    /* The web console's own terminal on the Site page. */
+    N_("idle: connects for each release"),
+    N_("no release yet"),
 };
 
 void

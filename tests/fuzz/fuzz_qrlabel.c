@@ -85,7 +85,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fm_settings_defaults(&s);
 	if (fm_qrlabel_url(&s, base, "lobby", url, sizeof(url), &errstr)) {
-		if (!fm_qrlabel_base_is_valid(url, strlen(url)))
+		if (!fm_settings_url_is_valid(url, strlen(url)))
 			abort();
 		if ((svg = fm_qrlabel_svg(
 		         name, location, url, &len, &errstr)) == NULL &&
@@ -94,7 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (svg != NULL)
 			check_text(svg, len);
 		free(svg);
-	} else if (fm_qrlabel_base_is_valid(base, strlen(base)) &&
+	} else if (fm_settings_url_is_valid(base, strlen(base)) &&
 	    strlen(base) < 200) {
 		abort();
 	}

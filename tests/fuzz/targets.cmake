@@ -44,3 +44,4 @@ fm_fuzz_target(badgenum fm_dirpure)
 # --- web console (issue 13) ---
 fm_fuzz_target(webwire fm_webwire)
 fm_fuzz_target(qrlabel fm_qrlabel)
+fm_fuzz_target(authevent fm_store)

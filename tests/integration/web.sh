@@ -24,7 +24,7 @@ fm_write_conf "[release]" "listen = 127.0.0.1:$PORT" "server_name = followme-tes
 # (service followme): one lockout for both.
 fm_pam_matrix fmalice:alice-pw:followme-web fmbob:bob-pw:followme-web \
 	fmfin:fin-pw:followme-web fmnew:new-pw:followme-web fmbob:5678 \
-	fmcara:cara-pw:followme-web
+	fmcara:cara-pw:followme-web fmdan:Dan-pw-4417:followme-web fmeve:31415926
 cp "$T/pam/services/followme" "$T/pam/services/followme-web"
 chmod a+r "$T/pam/services/followme-web"
 fm_ca_init
@@ -45,6 +45,8 @@ fm_admin user add fmalice --name "Alice Martin" --department XSS >/dev/null || f
 fm_admin user add fmbob --name "Bob Durand" --department FIN >/dev/null || fm_die "user add"
 fm_admin user add fmfin --name "Fanny Finance" --department FIN >/dev/null || fm_die "user add"
 fm_admin user add fmcara --name "Cara Lefèvre" --department FIN >/dev/null || fm_die "user add"
+fm_admin user add fmdan --name "Dan <b>Dupont</b>" --department FIN >/dev/null || fm_die "user add"
+fm_admin user add fmeve --name "Eve" --department FIN >/dev/null || fm_die "user add"
 fm_admin badge add fmalice 0A0B0C0D --label "blue card" >/dev/null || fm_die "badge add"
 fm_admin role grant fmbob admin >/dev/null || fm_die "role grant admin"
 fm_admin role grant fmfin finance >/dev/null || fm_die "role grant finance"
@@ -263,6 +265,128 @@ case_lockout() {
 		fm_die "the unlock is not in the audit trail"
 }
 
+# The console's own terminal is no device gone missing: idle between
+# releases (it connects for each), on the API and in followme-admin.
+case_web_terminal_state() {
+	login_as fmbob bob-pw
+	curl_as fmbob "$URL/api/admin/terminals" > "$T/terms.json"
+	python3 - "$T/terms.json" <<'PY' || fm_die "terminals: $(cat "$T/terms.json")"
+import json, sys
+t = {x["name"]: x for x in json.load(open(sys.argv[1]))["terminals"]}
+sys.exit(0 if t["web"]["state"] == "idle" and not t["web"]["online"]
+         and t["t1"]["state"] in ("offline", "connected") else 1)
+PY
+	fm_admin terminal list | grep -q '^web .*(web console).* idle$' ||
+		fm_die "terminal list: $(fm_admin terminal list)"
+}
+
+# authlog_api JAR QUERY: the authentication log as JAR's session gets it.
+authlog_api() { curl_as "$1" "$URL/api/admin/authlog?$2"; }
+
+# authlog_has FILE LOGIN WHERE METHOD OUTCOME [BY]: FILE (the API's
+# answer) lists such an event.
+authlog_has() {
+	python3 - "$@" <<'PY'
+import json, sys
+f, login, where, method, outcome = sys.argv[1:6]
+by = sys.argv[6] if len(sys.argv) > 6 else ""
+d = json.load(open(f))
+sys.exit(0 if any(e["login"] == login and e["where"] == where and e["method"] == method
+                  and e["outcome"] == outcome and e["by"] == by and e["at"] > 0
+                  for e in d["events"]) else 1)
+PY
+}
+
+# The authentication log: a wrong PIN at a terminal and wrong web
+# passwords with their outcome, the lockout they make, the unlock from
+# the API that clears and is logged, a disabled account; no PIN or
+# password in the store; staff and finance refused.
+case_authlog() {
+	local code token i
+	printf 'hello\npin fmdan 90817263\n' | fm_term t1 > "$T/al-term.out" 2>&1
+	grep -q 'AUTH_FAIL' "$T/al-term.out" || fm_die "a wrong PIN logged in: $(cat "$T/al-term.out")"
+	curl_as al -o /dev/null "$URL/api/session"
+	token=$(grep fm_login "$T/al.jar" | awk '{print $7}')
+	for i in 1 2; do
+		code=$(status al -H "X-CSRF-Token: $token" --data 'user=fmdan&password=Wrong-pw-5521' "$URL/api/login")
+		[ "$code" = 401 ] || fm_die "wrong password $i: HTTP $code"
+	done
+	code=$(status al -H "X-CSRF-Token: $token" --data 'user=fmdan&password=Dan-pw-4417' "$URL/api/login")
+	[ "$code" = 429 ] || fm_die "not locked out after a wrong PIN and 2 wrong passwords: HTTP $code"
+	# A name nobody has (people type passwords there too) is not kept.
+	code=$(status al -H "X-CSRF-Token: $token" --data 'user=Typed-pw-6630&password=x' "$URL/api/login")
+	[ "$code" = 401 ] || fm_die "an unknown user: HTTP $code"
+	fm_admin auth unlock --terminal "web 127.0.0.1" >/dev/null || fm_die "unlock the address"
+	login_as fmbob bob-pw
+	authlog_api fmbob "login=fmdan" > "$T/al1.json"
+	authlog_has "$T/al1.json" fmdan t1 pin wrong-secret || fm_die "no wrong PIN at t1: $(cat "$T/al1.json")"
+	[ "$(grep -o '"outcome":"wrong-secret"' "$T/al1.json" | wc -l)" -eq 3 ] ||
+		fm_die "not 3 wrong secrets: $(cat "$T/al1.json")"
+	authlog_has "$T/al1.json" fmdan "web 127.0.0.1" password wrong-secret || fm_die "no wrong password"
+	authlog_has "$T/al1.json" fmdan "web 127.0.0.1" password locked || fm_die "no locked-out login"
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if [l["login"] for l in d["locked"]] == ["fmdan"] and d["locked"][0]["failures"] == 3 and d["total"] == 4 else 1)' \
+		"$T/al1.json" || fm_die "fmdan is not the one locked out, or not 4 events: $(cat "$T/al1.json")"
+	authlog_api fmbob "outcome=unknown" > "$T/al2.json"
+	authlog_has "$T/al2.json" "" "web 127.0.0.1" password unknown || fm_die "no unknown user: $(cat "$T/al2.json")"
+	grep -q 'Typed-pw-6630' "$T/al2.json" && fm_die "the typed name is in the log"
+	# Staff and finance are refused the log, and the unlock.
+	login_as fmalice alice-pw
+	[ "$(status fmalice "$URL/api/admin/authlog")" = 403 ] || fm_die "staff read the authentication log"
+	[ "$(post fmalice 'login=fmdan' "$URL/api/admin/unlock")" = 403 ] || fm_die "staff unlocked"
+	login_as fmfin fin-pw
+	[ "$(status fmfin "$URL/api/admin/authlog")" = 403 ] || fm_die "finance read the authentication log"
+	# Bad filters are refused with a reason.
+	[ "$(status fmbob "$URL/api/admin/authlog?outcome=nope")" = 400 ] || fm_die "a bad outcome"
+	[ "$(status fmbob "$URL/api/admin/authlog?from=2026-02-30")" = 400 ] || fm_die "a bad date"
+	[ "$(status fmbob "$URL/api/admin/authlog?limit=100000")" = 400 ] || fm_die "a page too big"
+	# The unlock clears the lockout and is logged with its admin.
+	[ "$(post fmbob 'login=fmdan' "$URL/api/admin/unlock")" = 200 ] || fm_die "unlock refused"
+	authlog_api fmbob "login=fmdan&from=$TODAY&to=2099-12-31" > "$T/al3.json"
+	authlog_has "$T/al3.json" fmdan "web 127.0.0.1" admin unlocked fmbob || fm_die "no unlock: $(cat "$T/al3.json")"
+	python3 -c 'import json,sys; sys.exit(0 if "fmdan" not in [l["login"] for l in json.load(open(sys.argv[1]))["locked"]] else 1)' \
+		"$T/al3.json" || fm_die "still locked out: $(cat "$T/al3.json")"
+	login_as fmdan Dan-pw-4417
+	authlog_api fmbob "login=fmdan&outcome=success" > "$T/al4.json"
+	authlog_has "$T/al4.json" fmdan "web 127.0.0.1" password success || fm_die "no success: $(cat "$T/al4.json")"
+	# A disabled account, at the web and at a terminal by PIN.
+	fm_admin user disable fmdan >/dev/null || fm_die "user disable"
+	curl_as al2 -o /dev/null "$URL/api/session"
+	code=$(status al2 -H "X-CSRF-Token: $(grep fm_login "$T/al2.jar" | awk '{print $7}')" \
+		--data 'user=fmdan&password=Dan-pw-4417' "$URL/api/login")
+	[ "$code" = 403 ] || fm_die "a disabled user: HTTP $code"
+	fm_admin user enable fmdan >/dev/null || fm_die "user enable"
+	fm_admin user disable fmeve >/dev/null || fm_die "user disable"
+	printf 'hello\npin fmeve 31415926\n' | fm_term t1 > "$T/al-term2.out" 2>&1
+	grep -q 'AUTH_FAIL code=.*may not print' "$T/al-term2.out" ||
+		fm_die "a disabled user at a terminal: $(cat "$T/al-term2.out")"
+	fm_admin user enable fmeve >/dev/null || fm_die "user enable"
+	authlog_api fmbob "login=fmdan&outcome=disabled" > "$T/al5.json"
+	authlog_has "$T/al5.json" fmdan "web 127.0.0.1" password disabled || fm_die "no disabled: $(cat "$T/al5.json")"
+	authlog_api fmbob "login=fmeve" > "$T/al5.json"
+	authlog_has "$T/al5.json" fmeve t1 pin disabled || fm_die "no disabled at t1: $(cat "$T/al5.json")"
+	# followme-admin authlog prints the same log.
+	fm_admin authlog --login fmdan > "$T/al.txt" || fm_die "followme-admin authlog"
+	grep -q '^[0-9-]* [0-9:]* *fmdan *t1 *pin *wrong-secret' "$T/al.txt" || fm_die "authlog: $(cat "$T/al.txt")"
+	grep -q 'admin *unlocked *fmbob' "$T/al.txt" || fm_die "authlog without the unlock: $(cat "$T/al.txt")"
+	fm_admin authlog --login fmdan --since "$TODAY" --json > "$T/al.json" || fm_die "authlog --json"
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if len(d) == 7 and d[-1]["outcome"] == "wrong-secret" and d[-1]["where"] == "t1" else 1)' \
+		"$T/al.json" || fm_die "authlog --json: $(cat "$T/al.json")"
+	fm_admin auth unlock --user fmdan >/dev/null || fm_die "auth unlock"
+	[ "$(fm_admin authlog --login fmdan --outcome unlocked --json | grep -o '"by":"[^"]*"' | sort -u | wc -l)" -eq 2 ] ||
+		fm_die "followme-admin's unlock is not logged with its admin: $(fm_admin authlog --login fmdan --json)"
+	fm_admin authlog --since 2026-13-01 >/dev/null 2>&1 && fm_die "a bad date accepted"
+	# No PIN or password, right or wrong, in the store's files.
+	local secret
+	for secret in 90817263 31415926 Wrong-pw-5521 Dan-pw-4417; do
+		fm_as followme sh -c 'cat "$1" "$1-wal" 2>/dev/null' sh "$DB" | grep -aq -- "$secret" &&
+			fm_die "$secret is in the store"
+	done
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM auth_events WHERE login = 'Typed-pw-6630' OR place LIKE '%Typed%'")" -eq 0 ] ||
+		fm_die "the typed name is in the authentication log"
+	fm_admin auth unlock --terminal t1 >/dev/null || fm_die "unlock t1"
+	true
+}
+
 case_browser_staff() {
 	browser staff fmalice alice-pw "Procès-verbal — Hélène" "Brouillon à jeter" ||
 		fm_die "$(tail -n 3 "$T/log/browser.log")"
@@ -281,7 +405,19 @@ case_browser_french() {
 # An admin moves and disables a user in the page; the store and the
 # audit trail say so, and the disabled user cannot log in.
 case_browser_admin() {
-	browser admin fmbob bob-pw "Fanny" fmfin XSS || fm_die "$(tail -n 3 "$T/log/browser.log")"
+	local i unlocks
+	# fmdan locked out by wrong PINs, for the authentication log's
+	# Unlock (the terminal's own failures forgotten after).
+	for i in 1 2 3; do
+		printf 'hello\npin fmdan 11223344\n' | fm_term t1 >/dev/null 2>&1
+	done
+	fm_admin auth unlock --terminal t1 >/dev/null || fm_die "unlock t1"
+	unlocks=$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM auth_events WHERE login = 'fmdan' AND outcome = 'unlocked' AND actor = 'fmbob'")
+	browser admin fmbob bob-pw "Fanny" fmfin XSS fmdan || fm_die "$(tail -n 3 "$T/log/browser.log")"
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM auth_events WHERE login = 'fmdan' AND outcome = 'unlocked' AND actor = 'fmbob'")" -eq $((unlocks + 1)) ] ||
+		fm_die "the page's unlock is not in the authentication log"
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM auth_failures WHERE kind = 'user' AND key = 'fmdan'")" -eq 0 ] ||
+		fm_die "the page's unlock left fmdan's failures"
 	fm_admin user show fmfin | grep -q 'department: XSS' || fm_die "fmfin not moved"
 	fm_admin user show fmfin | grep -q 'state:.*disabled' || fm_die "fmfin not disabled"
 	# Their session from the lockout case ended with it.
@@ -461,6 +597,12 @@ case_release_auth_web() {
 		fm_die "logout refused"
 	out=$(printf 'hello 2\nweb mfp1 %s\n' "$sid" | fm_term web)
 	echo "$out" | grep -q '^AUTH_FAIL code=5' || fm_die "a logged-out session logged in: $out"
+	# The authentication log has the web release's login, from the
+	# browser's address, and the made-up ids with nobody's name.
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM auth_events WHERE login = 'fmcara' AND method = 'web' AND outcome = 'success' AND place = 'web 127.0.0.1'")" -ge 1 ] ||
+		fm_die "the web release's login is not in the authentication log"
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM auth_events WHERE login = '' AND method = 'web' AND outcome = 'unknown'")" -ge 2 ] ||
+		fm_die "the refused web sessions are not in the authentication log"
 }
 
 # A print PIN from the console: the first needs only the password login,

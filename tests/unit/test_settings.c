@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "common/settings.h"
@@ -45,7 +46,13 @@ test_public_url(void)
 	    {"https://print.example.org/<b>", false},
 	    {"https://print example.org", false},
 	    {"https://imprim\xc3\xa9.example.org", false},
+	    /* No host: the rule printer qr --url always had. */
+	    {"https://", false},
+	    {"http:///release", false},
 	};
+	static const char *const url_options[] = {"https://print.example.org",
+	    "https://", "https://a b", "http://x/`"};
+	static const bool url_option_ok[] = {true, false, false, false};
 	char text[256], err[256];
 	struct fm_settings s;
 
@@ -61,6 +68,12 @@ test_public_url(void)
 	}
 	ASSERT_TRUE(load("[web]\nworkers = 2\n", &s, err, sizeof(err)));
 	ASSERT_STR_EQ(s.web.public_url, "");
+	/* The one rule, for followme-admin printer qr --url too. */
+	for (EACH_ROW(i, url_options))
+		ASSERT_TRUE(fm_settings_url_is_valid(url_options[i],
+		                strlen(url_options[i])) == url_option_ok[i]);
+	ASSERT_FALSE(fm_settings_url_is_valid(NULL, 0));
+	ASSERT_FALSE(fm_settings_url_is_valid("https://x", 8));
 }
 
 int

@@ -301,9 +301,13 @@ def scenario_french(url, shots, user, password, expected):
         d.quit()
 
 
-def scenario_admin(url, shots, user, password, find, expect_login, move_to):
+def scenario_admin(url, shots, user, password, find, expect_login, move_to,
+                   locked=None):
     """An admin searches the users, moves one to another department and
-    disables them; the audit trail shows both changes."""
+    disables them; the audit trail shows both changes.  With locked (a
+    user locked out by failed logins): the authentication log shows them
+    locked at the top, and its Unlock button unlocks them, which the log
+    then shows with the admin's name."""
     d = browser(DESKTOP)
     try:
         login(d, url, user, password)
@@ -335,8 +339,33 @@ def scenario_admin(url, shots, user, password, find, expect_login, move_to):
         if texts(d, "#audit-rows td:nth-child(2)")[:2] != [user, user]:
             raise Failed("the audit trail does not name %s" % user)
         shot(d, shots, "admin-audit-desktop")
+        if locked is not None:
+            authlog_unlock(d, shots, user, locked)
     finally:
         d.quit()
+
+
+def authlog_unlock(d, shots, admin, locked):
+    d.find_element(By.CSS_SELECTOR, "a[data-view=authlog]").click()
+    visible(d, "view-authlog")
+    wait_for(d, "the user locked out",
+             lambda d: locked in texts(d, "#locked-rows td:first-child"))
+    wait_for(d, "the failed logins",
+             lambda d: "wrong-secret" in d.execute_script(
+                 "return Array.from(document.querySelectorAll("
+                 "'#authlog-rows tr'), r => r.dataset.outcome);"))
+    no_alert(d)
+    shot(d, shots, "admin-authlog-desktop")
+    rows = d.find_elements(By.CSS_SELECTOR, "#locked-rows tr")
+    row = [r for r in rows if r.get_attribute("data-login") == locked][0]
+    press(d, row.find_element(By.CSS_SELECTOR, ".authlog-unlock"))
+    wait_for(d, "the user unlocked",
+             lambda d: locked not in texts(d, "#locked-rows td:first-child"))
+    first = wait_for(d, "the unlock in the log",
+                     lambda d: texts(d, "#authlog-rows tr:first-child td"))
+    if first[1] != locked or first[4] != "Unlocked (%s)" % admin:
+        raise Failed("the log's newest event is not the unlock: %r" % first)
+    no_alert(d)
 
 
 def scenario_finance(url, shots, user, password, day, csv_path, script_name,

@@ -16,6 +16,7 @@ const state = {
   fixedPrinter: null, // the printer of a release page (/release/NAME)
   printers: [], // [{name, location, state, why}]
   releaseReady: false, // the server releases from the web
+  authlogOffset: 0, // the authentication log's page
 };
 
 const $ = (id) => document.getElementById(id);
@@ -113,7 +114,7 @@ function tableRow(cells) {
 
 // --- views ---------------------------------------------------------
 
-const views = ["login", "jobs", "balance", "users", "site", "audit", "reports"];
+const views = ["login", "jobs", "balance", "users", "site", "audit", "reports", "authlog"];
 
 function show(view) {
   for (const v of views) $("view-" + v).hidden = v !== view;
@@ -138,6 +139,7 @@ function show(view) {
   if (view === "site") loadSite();
   if (view === "audit") loadAudit();
   if (view === "reports") initReports();
+  if (view === "authlog") loadAuthlog();
 }
 
 function hasRole(role) {
@@ -151,7 +153,7 @@ function route() {
   }
   let view = (location.hash || "#jobs").slice(1);
   if (!views.includes(view) || view === "login") view = "jobs";
-  if ((view === "users" || view === "site" || view === "audit") && !hasRole("admin")) view = "jobs";
+  if ((view === "users" || view === "site" || view === "audit" || view === "authlog") && !hasRole("admin")) view = "jobs";
   if (view === "reports" && !hasRole("finance") && !hasRole("admin")) view = "jobs";
   show(view);
 }
@@ -632,6 +634,94 @@ async function loadAudit() {
   $("audit-empty").hidden = res.data.entries.length > 0;
 }
 
+// --- admins: authentication log ------------------------------------
+
+const AUTHLOG_PAGE = 50;
+const AUTHLOG_METHODS = {
+  badge: "Badge",
+  pin: "PIN",
+  password: "Password",
+  web: "Web release",
+  admin: "Admin",
+};
+const AUTHLOG_OUTCOMES = {
+  success: ["Success", "text-success"],
+  "wrong-secret": ["Wrong PIN or password", "text-danger"],
+  unknown: ["Unknown badge or user", "text-danger"],
+  locked: ["Locked out", "text-danger fw-semibold"],
+  disabled: ["Account disabled", "text-warning-emphasis"],
+  unlocked: ["Unlocked", "text-primary"],
+};
+
+// A moment (UNIX time) as the reader's language and clock write it.
+function localTime(at) {
+  const locale = state.language === "fr" ? "fr-FR" : "en-GB";
+  return new Intl.DateTimeFormat(locale, { dateStyle: "short", timeStyle: "medium" }).format(new Date(at * 1000));
+}
+
+function authlogParams() {
+  const p = { offset: state.authlogOffset || 0, limit: AUTHLOG_PAGE };
+  for (const [key, id] of [["login", "authlog-login"], ["outcome", "authlog-outcome"], ["from", "authlog-from"], ["to", "authlog-to"]]) {
+    const v = $(id).value.trim();
+    if (v) p[key] = v;
+  }
+  return p;
+}
+
+async function loadAuthlog() {
+  const res = await api("GET", "/api/admin/authlog", authlogParams());
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  const locked = $("locked-rows");
+  locked.replaceChildren();
+  for (const l of res.data.locked) {
+    const tr = tableRow([l.login, [integer(l.failures), "text-end"], localTime(l.until_at)]);
+    tr.dataset.login = l.login;
+    const actions = document.createElement("td");
+    actions.className = "text-end";
+    actions.append(actionButton(t("Unlock"), "authlog-unlock", () => authlogUnlock(l.login)));
+    tr.append(actions);
+    locked.append(tr);
+  }
+  $("locked-empty").hidden = res.data.locked.length > 0;
+  $("locked-table").hidden = res.data.locked.length === 0;
+  const rows = $("authlog-rows");
+  rows.replaceChildren();
+  for (const e of res.data.events) {
+    const [outcome, cls] = AUTHLOG_OUTCOMES[e.outcome] || [e.outcome, ""];
+    const tr = tableRow([
+      localTime(e.at),
+      e.login ? e.login : ["—", "text-secondary"],
+      e.where,
+      t(AUTHLOG_METHODS[e.method] || e.method),
+      [e.by ? t(outcome) + " (" + e.by + ")" : t(outcome), cls],
+    ]);
+    tr.dataset.outcome = e.outcome;
+    rows.append(tr);
+  }
+  const offset = state.authlogOffset || 0;
+  const last = Math.min(offset + res.data.events.length, res.data.total);
+  $("authlog-empty").hidden = res.data.total > 0;
+  $("authlog-count").textContent = res.data.total
+    ? integer(offset + 1) + "–" + integer(last) + " / " + integer(res.data.total)
+    : "";
+  $("authlog-prev").disabled = offset === 0;
+  $("authlog-next").disabled = last >= res.data.total;
+}
+
+async function authlogUnlock(login) {
+  const res = await api("POST", "/api/admin/unlock", { login });
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  state.authlogOffset = 0;
+  await loadAuthlog();
+  notice(t("Unlocked:") + " " + login, "success");
+}
+
 // --- finance: reports ----------------------------------------------
 
 function isoDay(d) {
@@ -906,8 +996,12 @@ async function loadSite() {
   const terminals = await fillRows("/api/admin/terminals", "terminals-rows", "terminals", (x) => [
     x.name,
     x.web ? t("web console") : x.printer,
-    [x.online ? t("connected") : t("offline"), x.online ? "text-success fw-semibold" : "text-secondary"],
-    x.last_seen || t("never"),
+    // The console's own connection is made for each release: idle
+    // between, not a device gone missing.
+    x.state === "idle"
+      ? [t("idle: connects for each release"), "text-body"]
+      : [x.online ? t("connected") : t("offline"), x.online ? "text-success fw-semibold" : "text-secondary"],
+    x.last_seen || (x.web ? t("no release yet") : t("never")),
   ]);
   if (terminals) await loadSitePrinters(terminals.terminals);
   await fillRows("/api/admin/departments", "departments-rows", "departments", (x) => [
@@ -1059,6 +1153,19 @@ async function start() {
     loadUsers();
   });
   $("report-form").addEventListener("submit", loadReport);
+  $("authlog-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    state.authlogOffset = 0;
+    loadAuthlog();
+  });
+  $("authlog-prev").addEventListener("click", () => {
+    state.authlogOffset = Math.max(0, (state.authlogOffset || 0) - AUTHLOG_PAGE);
+    loadAuthlog();
+  });
+  $("authlog-next").addEventListener("click", () => {
+    state.authlogOffset = (state.authlogOffset || 0) + AUTHLOG_PAGE;
+    loadAuthlog();
+  });
   $("department-form").addEventListener("submit", addDepartment);
   $("project-form").addEventListener("submit", (ev) => changeProject(ev, { code: "project-code" }));
   $("project-allow-form").addEventListener("submit", (ev) =>
