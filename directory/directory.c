@@ -405,16 +405,20 @@ struct search {
 	char filter[2 * FM_CONF_STRMAX + 300];
 	size_t limit;
 	fm_ldapsrc_t *src;
+	/* A reading thread connects itself (search_connect()). */
+	const struct fm_settings *settings;
+	const char *password;
 	/* What the run said, for a reading thread's caller. */
 	bool ok;
 	char err[1024];
 };
 
-/* Connected and bound, the map and filter made: false with err. */
+/* The map, filter and departments' names made, nothing connected yet:
+ * false with err. */
 static bool
-search_open(struct search *q, const struct fm_settings *s, const char *password,
-    const char *login, size_t limit, struct fm_directory_result *out, char *err,
-    size_t errlen)
+search_prepare(struct search *q, const struct fm_settings *s,
+    const char *password, const char *login, size_t limit,
+    struct fm_directory_result *out, char *err, size_t errlen)
 {
 	char esc[256];
 
@@ -436,15 +440,21 @@ search_open(struct search *q, const struct fm_settings *s, const char *password,
 		    q->map.filter, q->map.login, esc);
 	} else
 		snprintf(q->filter, sizeof(q->filter), "%s", q->map.filter);
+	q->settings = s;
+	q->password = password;
 	if (!load_names(s, &q->rd, err, errlen)) {
 		names_free(&q->rd.names);
 		return false;
 	}
-	if ((q->src = fm_ldapsrc_open(s, password, err, errlen)) == NULL) {
-		names_free(&q->rd.names);
-		return false;
-	}
 	return true;
+}
+
+/* Connected and bound: false with err. */
+static bool
+search_connect(struct search *q, char *err, size_t errlen)
+{
+	q->src = fm_ldapsrc_open(q->settings, q->password, err, errlen);
+	return q->src != NULL;
 }
 
 /* The departments' names (if they come from OUs), then the users. */
@@ -481,9 +491,10 @@ fm_directory_fetch(const struct fm_settings *s, const char *password,
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
-	ok = search_open(q, s, password, login, limit, out, err, errlen);
+	ok = search_prepare(q, s, password, login, limit, out, err, errlen);
 	if (ok) {
-		ok = search_run(q, err, errlen);
+		ok = search_connect(q, err, errlen) &&
+		    search_run(q, err, errlen);
 		search_close(q);
 	}
 	free(q);
@@ -492,14 +503,16 @@ fm_directory_fetch(const struct fm_settings *s, const char *password,
 	return ok;
 }
 
-/* The reading thread: the search, its last batch, then "finished". */
+/* The reading thread: the connection (while the caller's thread reads
+ * the store), the search, its last batch, then "finished". */
 static void *
 reader(void *arg)
 {
 	struct search *q = arg;
 	struct stream *st = q->rd.stream;
 
-	q->ok = search_run(q, q->err, sizeof(q->err));
+	q->ok = search_connect(q, q->err, sizeof(q->err)) &&
+	    search_run(q, q->err, sizeof(q->err));
 	if (q->ok && st->cur != NULL && st->cur->n > 0 && !stream_push(st))
 		q->ok = false;
 	pthread_mutex_lock(&st->lock);
@@ -556,7 +569,7 @@ fm_directory_stream(const struct fm_settings *s, const char *password,
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
-	if (!search_open(q, s, password, NULL, 0, out, err, errlen)) {
+	if (!search_prepare(q, s, password, NULL, 0, out, err, errlen)) {
 		free(q);
 		return false;
 	}
@@ -567,8 +580,9 @@ fm_directory_stream(const struct fm_settings *s, const char *password,
 		snprintf(err, errlen, "cannot start the reading thread");
 		ok = false;
 	} else {
-		/* The sink's start while the reader waits for the server,
-		 * then batches until the reader has finished; after a
+		/* The sink's start while the reader connects and waits for
+		 * the server, then batches until the reader has finished;
+		 * after a
 		 * failure here, the reader is told to stop and what it
 		 * still holds is dropped. */
 		ok = sink(NULL, 0, arg, err, errlen);
