@@ -305,7 +305,8 @@ struct overdrawn {
 /* The work of a settlement, inside its transaction. */
 static enum outcome
 settle_in(fm_store_t *store, const struct fm_ledger_settle *s, const char *kind,
-    struct overdrawn *od, const char **errstr)
+    struct fm_aggregates_pending *pending, struct overdrawn *od,
+    const char **errstr)
 {
 	struct leg legs[FM_LEDGER_MAXLEGS];
 	char found_kind[16];
@@ -358,6 +359,7 @@ settle_in(fm_store_t *store, const struct fm_ledger_settle *s, const char *kind,
 		e.price_version = legs[i].price_version;
 		e.measured = s->measured;
 		e.key = i == 0 ? s->key : NULL;
+		e.pending = pending;
 		if (i == 0 && s->usage != NULL)
 			put_usage(&e, s->usage);
 		if (!fm_ledger_append(store, &e)) {
@@ -384,6 +386,7 @@ local_settle(fm_ledger_t *ledger, const struct fm_ledger_settle *s, bool refund,
 	fm_store_t *store = ledger->store;
 	struct overdrawn od = {0};
 	enum outcome o;
+	size_t mark;
 
 	if (store == NULL || s->reservation <= 0 || s->amount < 0 ||
 	    !fm_ledger_key_is_valid(s->key)) {
@@ -394,8 +397,20 @@ local_settle(fm_ledger_t *ledger, const struct fm_ledger_settle *s, bool refund,
 		*errstr = "cannot lock the database";
 		return false;
 	}
-	o = settle_in(store, s, refund ? "refund" : "commit", &od, errstr);
+	mark = ledger->pending.n;
+	o = settle_in(store, s, refund ? "refund" : "commit", &ledger->pending,
+	    &od, errstr);
+	/* Alone, the settlement's aggregates go before its COMMIT; in a
+	 * batch, before the batch's. */
+	if (o == DONE && !ledger->batched &&
+	    !fm_aggregates_flush(&ledger->pending, store)) {
+		*errstr = "cannot write the ledger";
+		o = FAILED;
+	}
+	if (o != DONE)
+		fm_aggregates_undo(&ledger->pending, mark);
 	if (!fm_store_end(store, o == DONE) && o == DONE) {
+		fm_aggregates_undo(&ledger->pending, mark);
 		*errstr = "cannot commit";
 		return false;
 	}
@@ -425,6 +440,20 @@ const struct fm_ledger_ops fm_ledger_local_ops = {
     .reserve = local_reserve,
     .settle = local_settle,
 };
+
+void
+fm_ledger_local_batch(fm_ledger_t *ledger)
+{
+	fm_aggregates_undo(&ledger->pending, 0);
+	ledger->batched = true;
+}
+
+bool
+fm_ledger_local_flush(fm_ledger_t *ledger)
+{
+	ledger->batched = false;
+	return fm_aggregates_flush(&ledger->pending, ledger->store);
+}
 
 fm_ledger_t *
 fm_ledger_local_open(fm_store_t *store)

@@ -13,10 +13,12 @@
 
 #include "harness.h"
 #include "quota/accounts.h"
+#include "quota/aggregates.h"
 #include "quota/depts.h"
 #include "quota/ledger-link.h"
 #include "quota/ledger.h"
 #include "quota/ledgerd.h"
+#include "store/sql.h"
 #include "store/store-private.h"
 #include "quota/users.h"
 #include "ledger_fixture.h"
@@ -303,6 +305,7 @@ test_sessions_side_by_side(struct served *v)
 	struct fm_ledgerd_stats st;
 	pid_t pids[4];
 	int failed, fell_back;
+	int64_t differences = -1, sum = 0;
 
 	ASSERT_TRUE(spawn_sessions(v->fx.path, &v->w, 40, pids));
 	wait_sessions(pids, &failed, &fell_back);
@@ -315,6 +318,14 @@ test_sessions_side_by_side(struct served *v)
 	ASSERT_INT_EQ(fixture_balance(s, "user", "bob"), 1000 - 80 * 3);
 	ASSERT_INT_EQ(fixture_held(s, "user", "alice"), 0);
 	ASSERT_TRUE(fixture_verify(s, NULL));
+	/* The batches' aggregates: every charge, as the ledger has them. */
+	ASSERT_TRUE(fm_aggregates_verify(s, NULL, NULL, &differences));
+	ASSERT_INT_EQ(differences, 0);
+	ASSERT_TRUE(fm_sql_int(s,
+	                "SELECT sum(amount) FROM ledger_dept_days"
+	                " WHERE dept = 'O10'",
+	                &sum, FM_NO_ARGS) == FM_SQL_FOUND);
+	ASSERT_INT_EQ(sum, -2 * 80 * 3);
 }
 
 /*
