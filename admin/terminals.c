@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "admin/admin.h"
@@ -243,8 +244,11 @@ enum {
 	T_PRINTER,
 	T_CERT_SERIAL,
 	T_ADDED,
+	T_SEEN,
 	T_STATE_SHOWN,
 	T_REMOVED,
+	T_CONNECTED,
+	T_PROTOCOL,
 	T_NCOLUMNS
 };
 
@@ -253,19 +257,38 @@ static const struct fm_table_column terminal_columns[T_NCOLUMNS] = {
     FM_TABLE_COLUMN(T_PRINTER, N_("PRINTER"), -24, "printer", TEXT),
     FM_TABLE_JSON(T_CERT_SERIAL, "cert_serial", TEXT),
     FM_TABLE_COLUMN(T_ADDED, N_("ADDED"), -19, "created_at", TIME),
+    FM_TABLE_COLUMN(T_SEEN, N_("LAST SEEN"), -19, "last_seen", TIME),
     FM_TABLE_SHOWN(T_STATE_SHOWN, N_("STATE"), 0, TEXT),
-    FM_TABLE_JSON(T_REMOVED, "removed_at", INT)};
+    FM_TABLE_JSON(T_REMOVED, "removed_at", INT),
+    FM_TABLE_JSON(T_CONNECTED, "connected", INT),
+    FM_TABLE_JSON(T_PROTOCOL, "protocol", INT)};
+
+/* What a terminal is now: removed, connected, or not. */
+static const char *
+terminal_state(const struct fm_terminal *term, int64_t now)
+{
+	if (term->removed_at)
+		return "removed";
+	if (term->connected && now - term->last_seen < FM_TERMINAL_GONE_AFTER)
+		return "connected";
+	return "offline";
+}
 
 static bool
 terminal_row(const struct fm_terminal *term, void *table)
 {
 	struct fm_table_cell c[T_NCOLUMNS] = {
 	    [T_NAME] = {term->name, 0},
-	    [T_PRINTER] = {term->printer, 0},
+	    [T_PRINTER] = {term->web ? "(web console)" : term->printer, 0},
 	    [T_CERT_SERIAL] = {term->cert_serial, 0},
 	    [T_ADDED] = {NULL, term->created_at},
-	    [T_STATE_SHOWN] = {term->removed_at ? "removed" : "active", 0},
+	    [T_SEEN] = {NULL, term->last_seen},
+	    [T_STATE_SHOWN] = {terminal_state(term, (int64_t)time(NULL)), 0},
 	    [T_REMOVED] = {NULL, term->removed_at},
+	    [T_CONNECTED] = {NULL,
+	        strcmp(terminal_state(term, (int64_t)time(NULL)),
+	            "connected") == 0},
+	    [T_PROTOCOL] = {NULL, term->protocol},
 	};
 
 	fm_table_row(table, c);

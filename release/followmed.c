@@ -43,6 +43,7 @@
 #include "quota/ledgerd.h"
 #include "store/printers.h"
 #include "store/releases.h"
+#include "store/terminals.h"
 #include "release/charge.h"
 #include "release/ipp.h"
 #include "common/settings.h"
@@ -666,6 +667,10 @@ setup(struct daemon *d)
 	if ((d->store = fm_store_open(d->db_path, &errstr)) == NULL)
 		fm_fatal("%s: %s", d->db_path, errstr);
 	setup_ledger_key(d);
+	/* Sessions of an earlier run are gone with it. */
+	if (!fm_terminals_all_gone(d->store))
+		fm_log_warn("cannot mark terminals disconnected: %s",
+		    fm_store_last_error(d->store));
 	/* Releases a crash interrupted are settled first (nothing is sent
 	 * again), so that the sweep sees which jobs are still held. */
 	struct recovery rec = {d->store, ledger_open(d), RECOVER_BUDGET_MS};

@@ -42,7 +42,8 @@ struct session {
 	fm_tls_t *tls;
 	struct fm_terminal terminal;
 	bool hello;
-	uint32_t version; /* the HELLO's: what the terminal understands */
+	uint32_t version;     /* the HELLO's: what the terminal understands */
+	int64_t seen_written; /* when its presence was last written */
 	char user[FM_PROTO_TEXTMAX]; /* "" until someone logs in */
 	bool by_secret; /* user gave a PIN or password, not only a badge */
 	struct fm_proto_msg out; /* reply being built */
@@ -104,6 +105,16 @@ full_name(const char *user, char *buf, size_t size)
 		buf[0] = '\0';
 }
 
+/* Tells the admins' pages the terminal is connected (or not), and
+ * what it speaks; a store too busy now is told at the next request. */
+static void
+write_presence(struct session *s, bool connected)
+{
+	if (fm_terminals_seen(
+	        s->ctx->store, s->terminal.id, connected, s->version, now()))
+		s->seen_written = now();
+}
+
 static bool
 handle_hello(struct session *s, const struct fm_proto_msg *m)
 {
@@ -116,6 +127,7 @@ handle_hello(struct session *s, const struct fm_proto_msg *m)
 	s->version =
 	    m->version < FM_PROTO_VERSION ? m->version : FM_PROTO_VERSION;
 	s->hello = true;
+	write_presence(s, true);
 	fm_proto_init(&s->out, FM_MSG_HELLO_OK);
 	s->out.version = s->version;
 	snprintf(
@@ -1423,6 +1435,8 @@ fm_session_run(struct fm_session_ctx *ctx, fm_tls_t *tls,
 		/* Before every request, and every few seconds meanwhile. */
 		if (!terminal_still_active(&s))
 			break;
+		if (s.hello && now() - s.seen_written >= FM_TERMINAL_SEEN_EVERY)
+			write_presence(&s, true);
 		if (!ready)
 			continue;
 		/* A message once begun must arrive whole within
@@ -1451,5 +1465,7 @@ fm_session_run(struct fm_session_ctx *ctx, fm_tls_t *tls,
 		last = fm_clock_ms();
 	}
 	fm_log_info("session: terminal %s disconnected", s.terminal.name);
+	if (s.hello)
+		write_presence(&s, false);
 	fm_tls_close(s.tls);
 }

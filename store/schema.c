@@ -329,16 +329,24 @@ const char *const fm_schema_migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
     /* 13: the web console's connection to followmed (issue 13): a
      * terminal of its own that releases to whichever added printer the
-     * person picks, for users it logs in by their web session. */
+     * person picks, for users it logs in by their web session; and each
+     * terminal's presence. */
     "ALTER TABLE terminals ADD COLUMN web INTEGER NOT NULL DEFAULT 0"
-    "  CHECK (web IN (0, 1));",
+    "  CHECK (web IN (0, 1));"
+    /* Whether a terminal is connected, since when it was last heard
+     * from, and the protocol version it speaks: for the admins' page. */
+    "ALTER TABLE terminals ADD COLUMN connected INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (connected IN (0, 1));"
+    "ALTER TABLE terminals ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE terminals ADD COLUMN protocol INTEGER NOT NULL DEFAULT 0;",
 
     /* 14: per-day aggregates of the ledger's commits and refunds, so that
      * exports and reports of whole local days do not scan the ledger
      * (issue 13; how they reproduce the ledger's GROUP BY exactly is in
      * quota/export.h).  Filled here from the ledger as it stands; every
-     * append updates them after (quota/aggregates.c).  day is the local
-     * date as YYYYMMDD in the time zone of the process that writes. */
+     * transaction that appends commits or refunds adds them after, before
+     * its COMMIT (quota/aggregates.c).  day is the local date as YYYYMMDD
+     * in the time zone of the process that writes. */
     "CREATE TABLE ledger_days ("
     "  day INTEGER NOT NULL,"
     "  dept TEXT NOT NULL,"

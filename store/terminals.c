@@ -12,12 +12,14 @@
 
 #define SELECT_TERMINAL                                                        \
 	"SELECT id, name, printer, cert_serial, created_at,"                   \
-	" coalesce(removed_at, 0), web FROM terminals"
+	" coalesce(removed_at, 0), web, connected, last_seen, protocol"        \
+	" FROM terminals"
 
 #define C(kind, member) FM_COL_##kind(struct fm_terminal, member)
 static const struct fm_sql_col terminal_cols[] = {C(INT, id), C(TEXT, name),
     C(TEXT, printer), C(TEXT, cert_serial), C(INT, created_at),
-    C(INT, removed_at), C(BOOL, web), FM_COL_END};
+    C(INT, removed_at), C(BOOL, web), C(BOOL, connected), C(INT, last_seen),
+    C(INT, protocol), FM_COL_END};
 #undef C
 
 bool
@@ -103,4 +105,24 @@ fm_terminals_list(fm_store_t *store, bool include_removed,
 	while (ok && fm_sql_next(&rows, terminal_cols, &t))
 		ok = fn(&t, arg);
 	return fm_sql_close(&rows) && ok;
+}
+
+bool
+fm_terminals_seen(fm_store_t *store, int64_t id, bool connected,
+    int64_t protocol, int64_t now)
+{
+	return fm_sql_exec(store,
+	    "UPDATE terminals SET connected = ?2, last_seen = ?3,"
+	    " protocol = CASE WHEN ?4 > 0 THEN ?4 ELSE protocol END"
+	    " WHERE id = ?1",
+	    FM_ARG_INT(id), FM_ARG_INT(connected ? 1 : 0), FM_ARG_INT(now),
+	    FM_ARG_INT(protocol));
+}
+
+bool
+fm_terminals_all_gone(fm_store_t *store)
+{
+	return fm_sql_exec(store,
+	    "UPDATE terminals SET connected = 0 WHERE connected = ?1",
+	    FM_ARG_INT(1));
 }

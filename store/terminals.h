@@ -22,7 +22,15 @@ struct fm_terminal {
 	char cert_serial[64];
 	int64_t created_at, removed_at; /* removed_at 0: active */
 	bool web; /* the web console's: printer "", chosen per connection */
+	bool connected;    /* a session serves it (see last_seen) */
+	int64_t last_seen; /* its session's last word about it, 0: never */
+	int64_t protocol;  /* the version its HELLO asked, 0: never */
 };
+
+/* A connected terminal whose session said nothing for this long is
+ * gone (followmed was killed): sessions write every minute. */
+#define FM_TERMINAL_SEEN_EVERY 60
+#define FM_TERMINAL_GONE_AFTER (3 * FM_TERMINAL_SEEN_EVERY)
 
 /* 'fm_terminals_add()' - register an active terminal; false if the name is
  * taken by an active terminal or on error. */
@@ -61,5 +69,16 @@ enum fm_terminal_state fm_terminals_state(fm_store_t *store, int64_t id);
  * name. */
 bool fm_terminals_list(fm_store_t *store, bool include_removed,
     bool (*fn)(const struct fm_terminal *t, void *arg), void *arg);
+
+/*
+ * 'fm_terminals_seen()' - terminal id is connected or not, as of now,
+ * speaking protocol (0: as before).  False on a store error.
+ */
+bool fm_terminals_seen(fm_store_t *store, int64_t id, bool connected,
+    int64_t protocol, int64_t now);
+
+/* 'fm_terminals_all_gone()' - no terminal is connected (followmed's
+ * start).  False on a store error. */
+bool fm_terminals_all_gone(fm_store_t *store);
 
 #endif

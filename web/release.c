@@ -86,14 +86,15 @@ connect_followmed(const struct fm_settings *settings, char *err, size_t errlen)
 	else if (strcmp(host, "::") == 0)
 		snprintf(host, sizeof(host), "::1");
 	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
-		snprintf(err, errlen, "%s: %s", host, gai_strerror(rc));
+		snprintf(err, errlen, "%.100s: %.100s", host, gai_strerror(rc));
 		return -1;
 	}
 	for (ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
 		    ai->ai_protocol);
 		if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
-			snprintf(err, errlen, "%s port %s: %m", host, port);
+			snprintf(
+			    err, errlen, "%.100s port %.15s: %m", host, port);
 			close(fd);
 			fd = -1;
 		}

@@ -61,7 +61,30 @@ case_terminal_certificates() {
 	fm_admin terminal add t1 --printer mfp9 2>"$T/err" && fm_die "duplicate terminal accepted"
 	grep -q "already exists" "$T/err" || fm_die "duplicate terminal message"
 	fm_admin terminal add 'bad name' --printer x 2>/dev/null && fm_die "bad terminal name accepted"
-	fm_admin terminal list | grep -q "^t2 .*mfp2 .*active" || fm_die "terminal list"
+	fm_admin terminal list | grep -q "^t2 .*mfp2 .*offline" || fm_die "terminal list"
+}
+
+# A terminal is shown connected while its session runs, with the
+# protocol it speaks, and offline once it left.
+case_terminal_presence() {
+	local pid i
+	(printf 'hello 2\n'; sleep 3) | fm_term t2 > "$T/presence.out" 2>&1 &
+	pid=$!
+	for i in $(seq 1 50); do
+		fm_admin terminal list | grep -q "^t2 .*connected" && break
+		sleep 0.1
+	done
+	fm_admin terminal list | grep -q "^t2 .*mfp2 .*connected" ||
+		fm_die "a connected terminal is not shown connected: $(fm_admin terminal list)"
+	fm_admin terminal list --json | grep -q '"name":"t2",[^}]*"connected":1,"protocol":2' ||
+		fm_die "terminal list --json: $(fm_admin terminal list --json)"
+	wait "$pid"
+	for i in $(seq 1 50); do
+		fm_admin terminal list | grep -q "^t2 .*offline" && break
+		sleep 0.1
+	done
+	fm_admin terminal list | grep -q "^t2 .*offline" ||
+		fm_die "a terminal that left is not shown offline: $(fm_admin terminal list)"
 }
 
 # The CA key is root's alone: followmed's account cannot open it (code
