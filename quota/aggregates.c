@@ -359,7 +359,13 @@ upsert(fm_store_t *store, enum grouping g, const struct fm_aggregates_note *n,
 		    " ON CONFLICT (year, dept, user) DO UPDATE"
 		    " SET w0 = w0 | excluded.w0, w1 = w1 | excluded.w1,"
 		    " w2 = w2 | excluded.w2, w3 = w3 | excluded.w3,"
-		    " w4 = w4 | excluded.w4, w5 = w5 | excluded.w5",
+		    " w4 = w4 | excluded.w4, w5 = w5 | excluded.w5"
+		    /* The user's day is usually marked already: then the
+		     * page is left as it is, not written again. */
+		    " WHERE (w0 | excluded.w0) != w0 OR (w1 | excluded.w1) != "
+		    "w1"
+		    " OR (w2 | excluded.w2) != w2 OR (w3 | excluded.w3) != w3"
+		    " OR (w4 | excluded.w4) != w4 OR (w5 | excluded.w5) != w5",
 		    FM_ARG_INT(n->day / 10000), FM_ARG_TEXT(n->dept),
 		    FM_ARG_TEXT(n->user), FM_ARG_INT((int64_t)d->words[0]),
 		    FM_ARG_INT((int64_t)d->words[1]),
