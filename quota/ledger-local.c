@@ -24,6 +24,7 @@
 #include "quota/policy.h"
 #include "quota/users.h"
 #include "store/sql.h"
+#include "store/store-private.h"
 
 _Static_assert(FM_PAYERS_MAX == FM_LEDGER_MAXLEGS, "one leg per payer");
 
@@ -255,29 +256,33 @@ static const struct fm_sql_col leg_cols[] = {C(TEXT, kind), C(INT, account_id),
 #undef C
 
 /* Loads reservation's reserve rows (its legs); how many (0: none), -1 on
- * error.  *settled says whether a commit or refund already closed it. */
+ * error.  *settled says whether a commit or refund already closed it.
+ * Every settlement runs it: its statement stays prepared. */
 static int
 load_legs(fm_store_t *store, int64_t reservation,
     struct leg legs[FM_LEDGER_MAXLEGS], bool *settled)
 {
-	struct fm_sql_rows rows;
+	sqlite3_stmt *st;
 	struct leg l;
-	int n = 0;
+	int n = 0, rc;
 
 	*settled = false;
-	if (!fm_sql_open(&rows, store,
-	        "SELECT kind, account_id, held, user, dept,"
-	        " coalesce(job_id, 0), coalesce(price_version, 0)"
-	        " FROM ledger WHERE reservation = ?1 ORDER BY id",
-	        FM_ARG_INT(reservation)))
+	st = fm_store_cached(store,
+	    "SELECT kind, account_id, held, user, dept,"
+	    " coalesce(job_id, 0), coalesce(price_version, 0)"
+	    " FROM ledger WHERE reservation = ?1 ORDER BY id");
+	if (st == NULL)
 		return -1;
-	while (fm_sql_next(&rows, leg_cols, &l)) {
+	sqlite3_bind_int64(st, 1, reservation);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fm_sql_columns(st, leg_cols, &l);
 		if (strcmp(l.kind, "reserve") != 0)
 			*settled = true;
 		else if (n < FM_LEDGER_MAXLEGS)
 			legs[n++] = l;
 	}
-	return fm_sql_close(&rows) ? n : -1;
+	fm_store_release(store, st);
+	return rc == SQLITE_DONE ? n : -1;
 }
 
 /* Usage goes on the first row only, so that sums over rows count each
