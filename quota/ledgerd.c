@@ -295,8 +295,16 @@ run_batch(struct writer *w, int n)
 		if (w->batch[i].q.op != FM_LEDGERWIRE_RESERVE)
 			lazy = false;
 	ok = fm_store_batch_begin(w->store);
+	fm_ledger_local_batch(w->ledger);
 	for (int i = 0; ok && i < n; i++)
 		apply(w->ledger, &w->batch[i].q, &w->batch[i].p);
+	/* The batch's charges reach the aggregates together, in the same
+	 * transaction; if they cannot, nothing of the batch is kept. */
+	if (!fm_ledger_local_flush(w->ledger) && ok) {
+		fm_store_exec(w->store, "ROLLBACK");
+		fm_store_batch_end(w->store, true);
+		ok = false;
+	}
 	if (ok)
 		ok = fm_store_batch_end(w->store, lazy || w->to_syncer >= 0);
 	if (ok && !lazy && w->to_syncer >= 0) {
