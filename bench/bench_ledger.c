@@ -262,17 +262,16 @@ start_writer(const char *db, int *control)
 
 		if (getrusage(RUSAGE_SELF, &ru) == 0)
 			cpu = (double)ru.ru_utime.tv_sec +
-			      (double)ru.ru_stime.tv_sec +
-			      ((double)ru.ru_utime.tv_usec +
-			          (double)ru.ru_stime.tv_usec) /
-			          1e6;
+			    (double)ru.ru_stime.tv_sec +
+			    ((double)ru.ru_utime.tv_usec +
+			        (double)ru.ru_stime.tv_usec) /
+			        1e6;
 		printf("  (ledger writer: %" PRIu64 " requests in %" PRIu64
 		       " transactions, %.1f per transaction; CPU %.2f s ="
 		       " %.0f us per request, %.2f blocks written per"
 		       " request)\n",
 		    st.requests, st.batches,
-		    st.batches ? (double)st.requests / (double)st.batches
-		               : 0.0,
+		    st.batches ? (double)st.requests / (double)st.batches : 0.0,
 		    cpu, cpu * 1e6 / req, (double)ru.ru_oublock / req);
 		fflush(stdout);
 		_exit(rc);
