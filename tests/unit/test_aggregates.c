@@ -292,6 +292,69 @@ test_exports_equal_ledger(fm_store_t *s)
 	ASSERT_TRUE(fixture_verify(s, NULL));
 }
 
+/* The department export of [from, to] (dates) from the aggregates or the
+ * ledger, in a buffer the caller frees; NULL on failure. */
+static char *
+export_dates(fm_store_t *s, const char *from, const char *to, bool raw)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int64_t a = 0, b = 0;
+	FILE *f;
+	bool ok;
+
+	if (!fm_period_parse_date(from, strlen(from), &a) ||
+	    !fm_period_parse_date(to, strlen(to), &b) ||
+	    (f = open_memstream(&buf, &len)) == NULL)
+		return NULL;
+	ok = fm_export_write_from(s, FM_EXPORT_BY_DEPARTMENT, a,
+	    fm_period_next_day(b), from, to, FM_EXPORT_CSV, f, NULL, raw);
+	if (fclose(f) != 0 || !ok) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Users are counted once over a period across the new year (alice
+ * prints on both sides of it), and within one year (another query). */
+static void
+test_users_across_years(fm_store_t *s)
+{
+	static const char *const periods[][2] = {{"2025-12-01", "2026-01-31"},
+	    {"2025-12-31", "2026-01-01"}, {"2026-01-01", "2026-01-31"},
+	    {"2025-12-01", "2025-12-31"}};
+	const char *errstr = NULL;
+	int64_t t = 0;
+
+	ASSERT_TRUE(fm_period_parse_date("2025-12-31", 10, &t));
+	fm_store_set_now(s, t - 24 * HOUR);
+	ASSERT_TRUE(fm_depts_add(s, "O10", "Finance", &errstr));
+	ASSERT_TRUE(fm_users_add(s, "alice", "Alice", "O10", &errstr));
+	ASSERT_TRUE(fm_users_add(s, "bob", "Bob", "O10", &errstr));
+	ASSERT_TRUE(set_price(s, "", 0, 0, 5));
+	ASSERT_TRUE(charge_job(s, t + 10 * HOUR, "alice", "lobby", 1, 2, 0));
+	t = fm_period_next_day(t);
+	ASSERT_TRUE(charge_job(s, t + 10 * HOUR, "alice", "lobby", 2, 1, 0));
+	ASSERT_TRUE(charge_job(s, t + 11 * HOUR, "bob", "lobby", 3, 1, 0));
+	for (size_t i = 0; i < NELEM(periods); i++) {
+		char *agg =
+		    export_dates(s, periods[i][0], periods[i][1], false);
+		char *raw = export_dates(s, periods[i][0], periods[i][1], true);
+
+		ASSERT_NOT_NULL(agg);
+		ASSERT_NOT_NULL(raw);
+		ASSERT_STR_EQ(agg, raw);
+		/* users, jobs */
+		if (i < 3)
+			ASSERT_STR_CONTAINS(agg, ",O10,Finance,2,");
+		else
+			ASSERT_STR_CONTAINS(agg, ",O10,Finance,1,1,");
+		free(agg);
+		free(raw);
+	}
+}
+
 /* Reserves amount for job as user (key "b-KEY"); the reservation's id,
  * or 0. */
 static int64_t
@@ -482,6 +545,7 @@ main(void)
 	setenv("TZ", "Europe/Paris", 1);
 	tzset();
 	RUN_STORE(test_exports_equal_ledger);
+	RUN_STORE(test_users_across_years);
 	RUN_FIXTURE(test_tampered_then_rebuilt);
 	RUN_FIXTURE(test_batch);
 	RUN_FIXTURE(test_migration_fills);
