@@ -195,10 +195,11 @@ in_batch(const struct writer *w, int n, int fd)
 
 /* Reads one request from each link that has one; answers bad ones at
  * once.  Queues them in w->batch after the n already there and returns
- * how many are queued then.  A link whose last reply waits for the
- * disk, or whose request is already queued, is not read (a session
- * waits for each answer), which keeps at most one request or held
- * reply per link. */
+ * how many are queued then.  A link whose request is already queued is
+ * not read, even once it hung up (so the batch never holds more than
+ * one request per link); nor one whose last reply waits for the disk (a
+ * session waits for each answer), which keeps at most one reply held
+ * per link. */
 static int
 collect(struct writer *w, int n)
 {
@@ -209,10 +210,11 @@ collect(struct writer *w, int n)
 		struct pending *b = &w->batch[n];
 		ssize_t len;
 
-		if ((w->fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0)
+		if ((w->fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0 ||
+		    in_batch(w, n, w->fds[i].fd))
 			continue;
 		if ((w->fds[i].revents & (POLLHUP | POLLERR)) == 0 &&
-		    (has_held(w, w->fds[i].fd) || in_batch(w, n, w->fds[i].fd)))
+		    has_held(w, w->fds[i].fd))
 			continue;
 		len = recv(w->fds[i].fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (len < 0 && (errno == EAGAIN || errno == EINTR))
