@@ -537,41 +537,6 @@ test_pipelined_requests(struct served *v)
 	ASSERT_INT_EQ(fixture_held(v->s, "user", "alice"), 0);
 }
 
-/* While the writer waits for more requests to join a batch (another
- * link is open), a link that sends before reading its answers still has
- * one request per batch: each answered in order, in its own batch. */
-static void
-test_pipelined_while_gathering(struct served *v)
-{
-	struct fm_ledgerd_stats st;
-	struct fm_ledgerwire_request q;
-	struct fm_ledgerwire_reply p;
-	int64_t last = 0;
-	int link, idle;
-
-	ASSERT_TRUE((idle = fm_ledgerd_link(v->w.control)) >= 0);
-	ASSERT_TRUE((link = fm_ledgerd_link(v->w.control)) >= 0);
-	for (int i = 0; i < 3; i++) {
-		char key[16];
-
-		snprintf(key, sizeof(key), "g-%d", i);
-		q = reserve_request("alice", "", 10, key, 10 + i);
-		ASSERT_TRUE(send_request(link, &q));
-	}
-	for (int i = 0; i < 3; i++) {
-		ASSERT_TRUE(read_reply(link, &p));
-		ASSERT_TRUE(p.ok);
-		ASSERT_TRUE(p.id > last);
-		last = p.id;
-	}
-	close(link);
-	close(idle);
-	ASSERT_TRUE(writer_stop(&v->w, &st));
-	ASSERT_UINT_EQ(st.requests, 3);
-	ASSERT_UINT_EQ(st.batches, 3);
-	ASSERT_INT_EQ(fixture_held(v->s, "user", "alice"), 30);
-}
-
 /* The writer's children (its syncer), from /proc. */
 static pid_t
 child_of(pid_t parent)
@@ -633,7 +598,6 @@ main(void)
 	RUN_SERVED(test_aggregates_fail);
 	RUN_SERVED(test_bad_request);
 	RUN_SERVED(test_pipelined_requests);
-	RUN_SERVED(test_pipelined_while_gathering);
 	RUN_SERVED(test_syncer_gone);
 	return harness_done();
 }
