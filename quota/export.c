@@ -6,10 +6,13 @@
 #include "quota/export.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/json.h"
 #include "common/money.h"
+#include "quota/period.h"
 #include "store/sql.h"
 
 /* Only the first commit row of a charge carries page counts (ledger.c),
@@ -42,6 +45,112 @@ static const char user_sql[] =
 static const char printer_sql[] =
     "SELECT l.printer, '', " AGGREGATES " FROM ledger l" RANGE
     " GROUP BY l.printer ORDER BY l.printer";
+
+/* The same figures from the per-day aggregates (quota/export.h), ?1 and
+ * ?2 the first day and the day after the last as YYYYMMDD.  jobs sums
+ * each day's distinct jobs of the group, less, for each job committed
+ * on several days of the period in the group, its days after the
+ * first. */
+#define AGG_AGGREGATES(jobs)                                                   \
+	"count(DISTINCT CASE WHEN a.commits > 0 THEN a.user END),"             \
+	" sum(a." jobs ") - coalesce(max(x.extra), 0),"                        \
+	" sum(a.mono_simplex + a.mono_duplex),"                                \
+	" sum(a.colour_simplex + a.colour_duplex),"                            \
+	" sum(a.mono_simplex + a.mono_duplex + a.colour_simplex"               \
+	" + a.colour_duplex),"                                                 \
+	" sum(a.sheets), sum(a.mono_simplex + a.colour_simplex),"              \
+	" sum(a.mono_duplex + a.colour_duplex), -sum(a.amount)"
+
+/* Per group, the days after the first of jobs committed on several. */
+#define AGG_EXTRA(keys)                                                        \
+	" LEFT JOIN (SELECT " keys ", sum(n) AS extra FROM (SELECT " keys      \
+	", count(DISTINCT day) - 1 AS n FROM ledger_job_days"                  \
+	" WHERE day >= ?1 AND day < ?2 GROUP BY " keys ", job_id)"             \
+	" GROUP BY " keys ") x"
+
+#define AGG_RANGE " WHERE a.day >= ?1 AND a.day < ?2"
+
+/* The department report reads per day and department totals, and
+ * counts users over one row per user and year: those whose days of the
+ * year (bits of w0..w5) meet the period's, ?3 and ?4 the first and last
+ * years, ?5..?10 the first year's days from the first day on, ?11..?16
+ * the last year's days up to the last day. */
+#define DAYS_MET(n, first, last)                                               \
+	"(w" n " & CASE WHEN year = ?3 THEN ?" first " ELSE -1 END"            \
+	" & CASE WHEN year = ?4 THEN ?" last " ELSE -1 END)"
+#define DAYS_MET_0 DAYS_MET("0", "5", "11")
+#define DAYS_MET_1 DAYS_MET("1", "6", "12")
+#define DAYS_MET_2 DAYS_MET("2", "7", "13")
+#define DAYS_MET_3 DAYS_MET("3", "8", "14")
+#define DAYS_MET_4 DAYS_MET("4", "9", "15")
+#define DAYS_MET_5 DAYS_MET("5", "10", "16")
+/* users: count(DISTINCT user), or count(*) for a period within one year
+ * (a user has one row per year and department). */
+#define USERS_MET(users)                                                       \
+	" LEFT JOIN (SELECT dept, " users " AS n"                              \
+	" FROM ledger_user_years WHERE year >= ?3 AND year <= ?4"              \
+	" AND (" DAYS_MET_0 " | " DAYS_MET_1 " | " DAYS_MET_2 " | " DAYS_MET_3 \
+	" | " DAYS_MET_4 " | " DAYS_MET_5 ") != 0"                             \
+	" GROUP BY dept) u ON u.dept = a.dept"
+
+#define AGG_DEPT AGG_AGGREGATES("jobs_dept")
+#define AGG_USER AGG_AGGREGATES("jobs_user")
+#define AGG_PRINTER AGG_AGGREGATES("jobs_printer")
+#define EXTRA_USER                                                             \
+	AGG_EXTRA("dept, user") " ON x.dept = a.dept AND x.user = a.user"
+#define EXTRA_PRINTER AGG_EXTRA("printer") " ON x.printer = a.printer"
+
+/* The department report's figures come from the months the period
+ * holds whole (?17 to ?18, YYYYMM) and the days of the others (before
+ * ?19 and from ?20, YYYYMMDD), each table read over its range; a job
+ * is counted once in each of those units it was committed in, less its
+ * units after the first. */
+#define DEPT_UNITS                                                             \
+	" (SELECT month AS unit, dept, jobs, mono_simplex, mono_duplex,"       \
+	" colour_simplex, colour_duplex, sheets, amount"                       \
+	" FROM ledger_dept_months WHERE month BETWEEN ?17 AND ?18"             \
+	" UNION ALL SELECT day, dept, jobs, mono_simplex, mono_duplex,"        \
+	" colour_simplex, colour_duplex, sheets, amount"                       \
+	" FROM ledger_dept_days WHERE day >= ?1 AND day < ?19"                 \
+	" UNION ALL SELECT day, dept, jobs, mono_simplex, mono_duplex,"        \
+	" colour_simplex, colour_duplex, sheets, amount"                       \
+	" FROM ledger_dept_days WHERE day >= ?20 AND day < ?2) a"
+#define DEPT_EXTRA                                                             \
+	" LEFT JOIN (SELECT dept, sum(n) AS extra FROM (SELECT dept,"          \
+	" count(DISTINCT CASE WHEN day / 100 BETWEEN ?17 AND ?18"              \
+	" THEN day / 100 ELSE day END) - 1 AS n FROM ledger_job_days"          \
+	" WHERE day >= ?1 AND day < ?2 GROUP BY dept, job_id)"                 \
+	" GROUP BY dept) x ON x.dept = a.dept"
+
+#define AGG_DEPARTMENT_SQL(users)                                              \
+	"SELECT a.dept, coalesce(d.name, ''), coalesce(max(u.n), 0),"          \
+	" sum(a.jobs) - coalesce(max(x.extra), 0),"                            \
+	" sum(a.mono_simplex + a.mono_duplex),"                                \
+	" sum(a.colour_simplex + a.colour_duplex),"                            \
+	" sum(a.mono_simplex + a.mono_duplex + a.colour_simplex"               \
+	" + a.colour_duplex),"                                                 \
+	" sum(a.sheets), sum(a.mono_simplex + a.colour_simplex),"              \
+	" sum(a.mono_duplex + a.colour_duplex), -sum(a.amount)"                \
+	" FROM" DEPT_UNITS " LEFT JOIN departments d ON d.code = a.dept"       \
+	"" USERS_MET(users) DEPT_EXTRA " GROUP BY a.dept ORDER BY a.dept"
+
+static const char agg_department_sql[] =
+    AGG_DEPARTMENT_SQL("count(DISTINCT user)");
+/* Within one year: no DISTINCT, whose temporary index was a third of a
+ * year's report over 100,000 users. */
+static const char agg_department_year_sql[] = AGG_DEPARTMENT_SQL("count(*)");
+
+static const char agg_user_sql[] =
+    "SELECT a.dept, coalesce(d.name, ''), " AGG_USER
+    ", a.user, coalesce(u.full_name, '') FROM ledger_days a"
+    " LEFT JOIN departments d ON d.code = a.dept"
+    " LEFT JOIN users u ON u.login = a.user" EXTRA_USER AGG_RANGE
+    " GROUP BY a.dept, a.user ORDER BY a.dept, a.user";
+
+static const char agg_printer_sql[] =
+    "SELECT a.printer, '', " AGG_PRINTER
+    " FROM ledger_days a" EXTRA_PRINTER AGG_RANGE
+    " GROUP BY a.printer ORDER BY a.printer";
 
 static const char *const number_columns[] = {"users", "jobs", "pages_mono",
     "pages_colour", "impressions", "sheets", "simplex_impressions",
@@ -248,26 +357,151 @@ read_row(sqlite3_stmt *st, struct row *r)
 	fm_money_format(r->cost, r->money, sizeof(r->money));
 }
 
+/* The local date of the day that starts at t as YYYYMMDD, or -1 when t
+ * is not the start of a local day. */
+static int64_t
+day_key(int64_t t)
+{
+	char date[FM_PERIOD_STRMAX];
+	int64_t start;
+
+	fm_period_format_date(t, date, sizeof(date));
+	if (strlen(date) != 10 ||
+	    !fm_period_parse_date(date, strlen(date), &start) || start != t)
+		return -1;
+	return strtoll(date, NULL, 10) * 10000 +
+	    strtoll(date + 5, NULL, 10) * 100 + strtoll(date + 8, NULL, 10);
+}
+
+bool
+fm_export_whole_days(
+    int64_t from, int64_t to, int64_t *day_from, int64_t *day_to)
+{
+	int64_t f, t;
+
+	/* SQLite's 'localtime' takes the offset of an equivalent year
+	 * before 1970 and after 2037, where it may differ from the C
+	 * library's: those days are read from the ledger. */
+	if (from > to || (f = day_key(from)) < 0 || (t = day_key(to)) < 0 ||
+	    f < 19700101 || t > 20380101)
+		return false;
+	if (day_from != NULL)
+		*day_from = f;
+	if (day_to != NULL)
+		*day_to = t;
+	return true;
+}
+
+/* The query of an export by, and its two parameters: from the per-day
+ * aggregates when the period is whole local days (unless from_ledger),
+ * else over the ledger's rows. */
+static const char *
+choose_sql(enum fm_export_by by, int64_t *from, int64_t *to, bool from_ledger)
+{
+	if (!from_ledger && fm_export_whole_days(*from, *to, from, to))
+		return by == FM_EXPORT_BY_USER   ? agg_user_sql
+		    : by == FM_EXPORT_BY_PRINTER ? agg_printer_sql
+		                                 : agg_department_sql;
+	return by == FM_EXPORT_BY_USER   ? user_sql
+	    : by == FM_EXPORT_BY_PRINTER ? printer_sql
+	                                 : fm_export_department_sql;
+}
+
+/* The days of the year of word i (days 64 i to 64 i + 63) from lo to
+ * hi. */
+static int64_t
+days_mask(int i, int lo, int hi)
+{
+	uint64_t m = 0;
+
+	for (int b = 0; b < 64; b++)
+		if (64 * i + b >= lo && 64 * i + b <= hi)
+			m |= UINT64_C(1) << b;
+	return (int64_t)m;
+}
+
+/* Runs the department report from the aggregates over [from, to), whole
+ * local days, their dates day_from and day_to (YYYYMMDD). */
+static bool
+open_department(struct fm_sql_rows *rows, fm_store_t *store, int64_t from,
+    int64_t to, int64_t day_from, int64_t day_to)
+{
+	time_t first = (time_t)from, last = (time_t)(to - 1);
+	struct tm f, l;
+	int64_t fm[6], lm[6], first_month, last_month, head_end, tail_start;
+
+	if (localtime_r(&first, &f) == NULL || localtime_r(&last, &l) == NULL)
+		return false;
+	for (int i = 0; i < 6; i++) {
+		fm[i] = days_mask(i, f.tm_yday, 365);
+		lm[i] = days_mask(i, 0, l.tm_yday);
+	}
+	/* The months held whole: from the first day's, if it is the 1st,
+	 * to the one before the day after the period's. */
+	first_month = day_from / 100 + (day_from % 100 != 1);
+	if (first_month % 100 == 13)
+		first_month += 100 - 12;
+	last_month = day_to / 100 - 1;
+	if (last_month % 100 == 0)
+		last_month -= 100 - 12;
+	/* The days before the first whole month, and from the day after
+	 * the last: the period's days when it holds no whole month. */
+	head_end = day_to;
+	tail_start = day_to;
+	if (first_month <= last_month) {
+		head_end = first_month * 100 + 1;
+		tail_start =
+		    (last_month + (last_month % 100 == 12 ? 89 : 1)) * 100 + 1;
+	}
+	return fm_sql_open(rows, store,
+	    f.tm_year == l.tm_year ? agg_department_year_sql
+	                           : agg_department_sql,
+	    FM_ARG_INT(day_from), FM_ARG_INT(day_to),
+	    FM_ARG_INT(f.tm_year + 1900), FM_ARG_INT(l.tm_year + 1900),
+	    FM_ARG_INT(fm[0]), FM_ARG_INT(fm[1]), FM_ARG_INT(fm[2]),
+	    FM_ARG_INT(fm[3]), FM_ARG_INT(fm[4]), FM_ARG_INT(fm[5]),
+	    FM_ARG_INT(lm[0]), FM_ARG_INT(lm[1]), FM_ARG_INT(lm[2]),
+	    FM_ARG_INT(lm[3]), FM_ARG_INT(lm[4]), FM_ARG_INT(lm[5]),
+	    FM_ARG_INT(first_month), FM_ARG_INT(last_month),
+	    FM_ARG_INT(head_end), FM_ARG_INT(tail_start));
+}
+
 bool
 fm_export_write(fm_store_t *store, enum fm_export_by by, int64_t from,
     int64_t to, const char *from_date, const char *to_date,
     enum fm_export_format format, FILE *f, struct fm_export_totals *totals)
 {
+	return fm_export_write_from(
+	    store, by, from, to, from_date, to_date, format, f, totals, false);
+}
+
+bool
+fm_export_write_from(fm_store_t *store, enum fm_export_by by, int64_t from,
+    int64_t to, const char *from_date, const char *to_date,
+    enum fm_export_format format, FILE *f, struct fm_export_totals *totals,
+    bool from_ledger)
+{
 	struct fm_export_totals t = {0};
-	const char *sql = by == FM_EXPORT_BY_USER ? user_sql
-	    : by == FM_EXPORT_BY_PRINTER          ? printer_sql
-	                                          : fm_export_department_sql;
+	int64_t day_from = from, day_to = to;
+	const char *sql = choose_sql(by, &day_from, &day_to, from_ledger);
+	bool opened;
 	struct row r = {
 	    by, from_date, to_date, NULL, NULL, NULL, NULL, {0}, 0, ""};
 	const struct emitter *e;
-	struct fm_sql_rows rows;
+	struct fm_sql_rows rows = {0};
 
 	if (store == NULL || f == NULL || from_date == NULL ||
 	    to_date == NULL ||
 	    (unsigned)format >= sizeof(emitters) / sizeof(emitters[0]))
 		return false;
 	e = &emitters[format];
-	if (!fm_sql_open(&rows, store, sql, FM_ARG_INT(from), FM_ARG_INT(to))) {
+	if (sql == agg_department_sql)
+		opened =
+		    open_department(&rows, store, from, to, day_from, day_to);
+	else
+		opened = fm_sql_open(&rows, store, sql, FM_ARG_INT(day_from),
+		    FM_ARG_INT(day_to));
+	if (!opened) {
 		fm_sql_close(&rows);
 		return false;
 	}

@@ -24,6 +24,7 @@
 #include "quota/policy.h"
 #include "quota/users.h"
 #include "store/sql.h"
+#include "store/store-private.h"
 
 _Static_assert(FM_PAYERS_MAX == FM_LEDGER_MAXLEGS, "one leg per payer");
 
@@ -255,29 +256,33 @@ static const struct fm_sql_col leg_cols[] = {C(TEXT, kind), C(INT, account_id),
 #undef C
 
 /* Loads reservation's reserve rows (its legs); how many (0: none), -1 on
- * error.  *settled says whether a commit or refund already closed it. */
+ * error.  *settled says whether a commit or refund already closed it.
+ * Every settlement runs it: its statement stays prepared. */
 static int
 load_legs(fm_store_t *store, int64_t reservation,
     struct leg legs[FM_LEDGER_MAXLEGS], bool *settled)
 {
-	struct fm_sql_rows rows;
+	sqlite3_stmt *st;
 	struct leg l;
-	int n = 0;
+	int n = 0, rc;
 
 	*settled = false;
-	if (!fm_sql_open(&rows, store,
-	        "SELECT kind, account_id, held, user, dept,"
-	        " coalesce(job_id, 0), coalesce(price_version, 0)"
-	        " FROM ledger WHERE reservation = ?1 ORDER BY id",
-	        FM_ARG_INT(reservation)))
+	st = fm_store_cached(store,
+	    "SELECT kind, account_id, held, user, dept,"
+	    " coalesce(job_id, 0), coalesce(price_version, 0)"
+	    " FROM ledger WHERE reservation = ?1 ORDER BY id");
+	if (st == NULL)
 		return -1;
-	while (fm_sql_next(&rows, leg_cols, &l)) {
+	sqlite3_bind_int64(st, 1, reservation);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fm_sql_columns(st, leg_cols, &l);
 		if (strcmp(l.kind, "reserve") != 0)
 			*settled = true;
 		else if (n < FM_LEDGER_MAXLEGS)
 			legs[n++] = l;
 	}
-	return fm_sql_close(&rows) ? n : -1;
+	fm_store_release(store, st);
+	return rc == SQLITE_DONE ? n : -1;
 }
 
 /* Usage goes on the first row only, so that sums over rows count each
@@ -305,7 +310,8 @@ struct overdrawn {
 /* The work of a settlement, inside its transaction. */
 static enum outcome
 settle_in(fm_store_t *store, const struct fm_ledger_settle *s, const char *kind,
-    struct overdrawn *od, const char **errstr)
+    struct fm_aggregates_pending *pending, struct overdrawn *od,
+    const char **errstr)
 {
 	struct leg legs[FM_LEDGER_MAXLEGS];
 	char found_kind[16];
@@ -358,6 +364,7 @@ settle_in(fm_store_t *store, const struct fm_ledger_settle *s, const char *kind,
 		e.price_version = legs[i].price_version;
 		e.measured = s->measured;
 		e.key = i == 0 ? s->key : NULL;
+		e.pending = pending;
 		if (i == 0 && s->usage != NULL)
 			put_usage(&e, s->usage);
 		if (!fm_ledger_append(store, &e)) {
@@ -384,6 +391,7 @@ local_settle(fm_ledger_t *ledger, const struct fm_ledger_settle *s, bool refund,
 	fm_store_t *store = ledger->store;
 	struct overdrawn od = {0};
 	enum outcome o;
+	size_t mark;
 
 	if (store == NULL || s->reservation <= 0 || s->amount < 0 ||
 	    !fm_ledger_key_is_valid(s->key)) {
@@ -394,8 +402,20 @@ local_settle(fm_ledger_t *ledger, const struct fm_ledger_settle *s, bool refund,
 		*errstr = "cannot lock the database";
 		return false;
 	}
-	o = settle_in(store, s, refund ? "refund" : "commit", &od, errstr);
+	mark = ledger->pending.n;
+	o = settle_in(store, s, refund ? "refund" : "commit", &ledger->pending,
+	    &od, errstr);
+	/* Alone, the settlement's aggregates go before its COMMIT; in a
+	 * batch, before the batch's. */
+	if (o == DONE && !ledger->batched &&
+	    !fm_aggregates_flush(&ledger->pending, store)) {
+		*errstr = "cannot write the ledger";
+		o = FAILED;
+	}
+	if (o != DONE)
+		fm_aggregates_undo(&ledger->pending, mark);
 	if (!fm_store_end(store, o == DONE) && o == DONE) {
+		fm_aggregates_undo(&ledger->pending, mark);
 		*errstr = "cannot commit";
 		return false;
 	}
@@ -425,6 +445,20 @@ const struct fm_ledger_ops fm_ledger_local_ops = {
     .reserve = local_reserve,
     .settle = local_settle,
 };
+
+void
+fm_ledger_local_batch(fm_ledger_t *ledger)
+{
+	fm_aggregates_undo(&ledger->pending, 0);
+	ledger->batched = true;
+}
+
+bool
+fm_ledger_local_flush(fm_ledger_t *ledger)
+{
+	ledger->batched = false;
+	return fm_aggregates_flush(&ledger->pending, ledger->store);
+}
 
 fm_ledger_t *
 fm_ledger_local_open(fm_store_t *store)

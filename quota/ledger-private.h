@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "quota/aggregates.h"
 #include "quota/ledger.h"
 
 /* One implementation of the charging operations. */
@@ -31,6 +32,11 @@ struct fm_ledger {
 	const struct fm_ledger_ops *ops;
 	fm_store_t *store; /* borrowed: the caller's store */
 	int link;          /* the ledger writer's link; -1 once gone */
+	/* Local: the commits and refunds of the open transaction, added to
+	 * the aggregates at its end -- the end of each settlement, or of
+	 * the ledger writer's batch while batched is true. */
+	struct fm_aggregates_pending pending;
+	bool batched;
 };
 
 /* The local implementation (ledger-local.c). */
@@ -48,11 +54,16 @@ struct fm_ledger_entry {
 	int64_t usage[5]; /* mono s/d, colour s/d, sheets */
 	const char *key;  /* NULL: none */
 	const char *reason, *admin;
+	/* Where a commit or refund is noted for the aggregates, added at
+	 * the end of the transaction (fm_aggregates_flush()); NULL: added
+	 * at once. */
+	struct fm_aggregates_pending *pending;
 };
 
 /*
  * 'fm_ledger_append()' - append e inside the caller's transaction:
- * number it, link it to the chain and update the account's cached sums.
+ * number it, link it to the chain, update the account's cached sums and
+ * the aggregates (or note it in e->pending for them).
  * e->id and e->at are filled in.  False if the clock is inside a closed
  * period or on a database error.
  */

@@ -22,6 +22,7 @@
 #include "common/log.h"
 #include "common/money.h"
 #include "quota/accounts.h"
+#include "quota/aggregates.h"
 #include "quota/ledger-private.h"
 #include "quota/period.h"
 #include "quota/policy.h"
@@ -262,6 +263,25 @@ fm_ledger_keyed_from(fm_store_t *store)
 	return -1;
 }
 
+/* Adds e to the aggregates: noted in e->pending for the end of the
+ * transaction, or at once. */
+static bool
+aggregate(fm_store_t *store, const struct fm_ledger_entry *e)
+{
+	struct fm_aggregates_row r = {e->id, e->at, e->account_id, e->job_id,
+	    e->kind, nz(e->dept), nz(e->user), nz(e->printer), e->amount,
+	    e->usage};
+	struct fm_aggregates_pending now = {0};
+	bool ok;
+
+	if (e->pending != NULL)
+		return fm_aggregates_note(e->pending, store, &r);
+	ok = fm_aggregates_note(&now, store, &r) &&
+	    fm_aggregates_flush(&now, store);
+	fm_aggregates_pending_free(&now);
+	return ok;
+}
+
 bool
 fm_ledger_append(fm_store_t *store, struct fm_ledger_entry *e)
 {
@@ -352,7 +372,8 @@ fm_ledger_append(fm_store_t *store, struct fm_ledger_entry *e)
 	        "?2)"
 	        " ON CONFLICT (one) DO UPDATE SET last_id = excluded.last_id,"
 	        " hash = excluded.hash",
-	        FM_ARG_INT(e->id), FM_ARG_BLOB(hash, HASH_LEN));
+	        FM_ARG_INT(e->id), FM_ARG_BLOB(hash, HASH_LEN)) &&
+	    aggregate(store, e);
 }
 
 enum fm_ledger_key
@@ -455,6 +476,7 @@ fm_ledger_close(fm_ledger_t *ledger)
 		return;
 	if (ledger->link >= 0)
 		close(ledger->link);
+	fm_aggregates_pending_free(&ledger->pending);
 	free(ledger);
 }
 

@@ -258,6 +258,31 @@ PY
 db_save() { as_user sqlite3 "$STATE/followme.db" ".backup $STATE/saved.db"; }
 db_restore() { as_user sqlite3 "$STATE/followme.db" ".restore $STATE/saved.db"; }
 
+# The per-day aggregates that exports read (issue 13): tampered, ledger
+# verify names the day and tells how to mend them, in French too, and
+# the export shows the tampered figure; rebuild-aggregates restores the
+# export the ledger gives.
+case_ledger_aggregates() {
+	expect_rc 0 ledger verify
+	expect_rc 0 export --by user --from 2024-10-01 --to 2024-10-31 --format csv
+	cp "$T/out" "$T/agg-before.csv"
+	as_user sqlite3 "$STATE/followme.db" "UPDATE ledger_days SET amount = amount - 100 WHERE user = 'bob' AND day = 20241003"
+	expect_rc 0 export --by user --from 2024-10-01 --to 2024-10-31 --format csv
+	cmp -s "$T/out" "$T/agg-before.csv" && fm_die "the export does not read the aggregates"
+	expect_rc 1 ledger verify
+	expect_err "^followme-admin: LEDGER VERIFICATION FAILED$"
+	expect_err "^per-day aggregates of 2024-10-03, department 'O20', user 'bob', printer 'lobby', account [0-9]* differ from the ledger$"
+	expect_err "^1 difference in the per-day aggregates; followme-admin ledger rebuild-aggregates recomputes them"
+	LANGUAGE=fr LANG=C.UTF-8 expect_rc 1 ledger verify
+	expect_err "^agrégats journaliers du 2024-10-03, service « O20 », utilisateur « bob », imprimante « lobby », compte [0-9]* différents du grand livre$"
+	expect_rc 0 ledger rebuild-aggregates
+	expect_out "^Rebuilt the per-day aggregates from the ledger: [0-9]* rows\.$"
+	expect_rc 0 ledger verify
+	expect_rc 0 export --by user --from 2024-10-01 --to 2024-10-31 --format csv
+	cmp "$T/out" "$T/agg-before.csv" || fm_die "the rebuilt aggregates export other figures"
+}
+fm_needs ledger_aggregates charges_and_exports
+
 # The chain is keyed (issue 12, item 17): a row rewritten with the whole
 # chain recomputed as unkeyed SHA-256 -- and the keying record removed,
 # or moved past the end to call every row unkeyed -- is caught by
@@ -288,7 +313,7 @@ case_ledger_forged_chain() {
 	expect_err "ledger.key: the key file is readable by others"
 	as_user chmod 600 "$STATE/ledger.key"
 	expect_rc 0 ledger verify
-	expect_out "keyed chain and balances verified"
+	expect_out "keyed chain, balances and aggregates verified"
 }
 fm_needs ledger_forged_chain charges_and_exports
 
@@ -314,10 +339,10 @@ fm_needs ledger_unkeyed_prefix charges_and_exports
 # Ledger verification, in English and French, then against a tampered row.
 case_ledger_verify() {
 	expect_rc 0 ledger verify
-	expect_out "^Ledger OK: [0-9][0-9]* rows\{0,1\}, keyed chain and balances verified\.$"
+	expect_out "^Ledger OK: [0-9][0-9]* rows\{0,1\}, keyed chain, balances and aggregates verified\.$"
 	# In French too (LANG=fr_FR.UTF-8, generated or not).
 	LANG=fr_FR.UTF-8 expect_rc 0 ledger verify
-	expect_out "^Grand livre correct : [0-9][0-9]* lignes\{0,1\}, chaîne à clé et soldes vérifiés\.$"
+	expect_out "^Grand livre correct : [0-9][0-9]* lignes\{0,1\}, chaîne à clé, soldes et agrégats vérifiés\.$"
 	as_user sqlite3 "$STATE/followme.db" "DROP TRIGGER ledger_no_update; UPDATE ledger SET amount = amount + 1 WHERE id = 6"
 	expect_rc 1 ledger verify
 	expect_err "^followme-admin: LEDGER VERIFICATION FAILED$"

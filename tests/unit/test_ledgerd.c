@@ -13,10 +13,12 @@
 
 #include "harness.h"
 #include "quota/accounts.h"
+#include "quota/aggregates.h"
 #include "quota/depts.h"
 #include "quota/ledger-link.h"
 #include "quota/ledger.h"
 #include "quota/ledgerd.h"
+#include "store/sql.h"
 #include "store/store-private.h"
 #include "quota/users.h"
 #include "ledger_fixture.h"
@@ -303,6 +305,7 @@ test_sessions_side_by_side(struct served *v)
 	struct fm_ledgerd_stats st;
 	pid_t pids[4];
 	int failed, fell_back;
+	int64_t differences = -1, sum = 0;
 
 	ASSERT_TRUE(spawn_sessions(v->fx.path, &v->w, 40, pids));
 	wait_sessions(pids, &failed, &fell_back);
@@ -315,6 +318,14 @@ test_sessions_side_by_side(struct served *v)
 	ASSERT_INT_EQ(fixture_balance(s, "user", "bob"), 1000 - 80 * 3);
 	ASSERT_INT_EQ(fixture_held(s, "user", "alice"), 0);
 	ASSERT_TRUE(fixture_verify(s, NULL));
+	/* The batches' aggregates: every charge, as the ledger has them. */
+	ASSERT_TRUE(fm_aggregates_verify(s, NULL, NULL, &differences));
+	ASSERT_INT_EQ(differences, 0);
+	ASSERT_TRUE(fm_sql_int(s,
+	                "SELECT sum(amount) FROM ledger_dept_days"
+	                " WHERE dept = 'O10'",
+	                &sum, FM_NO_ARGS) == FM_SQL_FOUND);
+	ASSERT_INT_EQ(sum, -2 * 80 * 3);
 }
 
 /*
@@ -400,6 +411,66 @@ test_writer_gone(struct served *v)
 	ASSERT_INT_EQ(fm_ledger_job_charged(s, 1), 40);
 	ASSERT_INT_EQ(fixture_balance(s, "user", "alice"), 960);
 	ASSERT_INT_EQ(fixture_held(s, "user", "alice"), 0);
+	ASSERT_TRUE(fixture_verify(s, NULL));
+}
+
+/* A commit request through the writer on link: its reply. */
+static bool
+commit_through(int link, int64_t reservation, int64_t amount, const char *key,
+    struct fm_ledgerwire_reply *p)
+{
+	struct fm_ledgerwire_request q = {.op = FM_LEDGERWIRE_COMMIT,
+	    .reservation = reservation,
+	    .amount = amount,
+	    .measured = true};
+
+	snprintf(q.key, sizeof(q.key), "%s", key);
+	snprintf(q.printer, sizeof(q.printer), "lobby");
+	return send_request(link, &q) && read_reply(link, p);
+}
+
+/*
+ * The aggregates cannot be written at the end of a batch (a trigger
+ * refuses): the whole batch is rolled back -- its charges answered with
+ * an error, nothing of them in the ledger -- and the same commit,
+ * retried once the aggregates can be written, goes through, with
+ * aggregates equal to the ledger's.
+ */
+static void
+test_aggregates_fail(struct served *v)
+{
+	fm_store_t *s = v->s;
+	struct fm_ledgerd_stats st;
+	struct fm_ledgerwire_reply p;
+	struct fm_reservation r;
+	char denial[FM_LEDGER_DENIALMAX] = "";
+	int64_t commits = -1, differences = -1;
+	int link;
+
+	ASSERT_TRUE(fixture_reserve(
+	    s, "alice", NULL, 40, "a-1", 1, 0, &r, denial, sizeof(denial)));
+	ASSERT_TRUE(fm_store_exec(s,
+	    "CREATE TRIGGER no_dept_days BEFORE INSERT ON ledger_dept_days"
+	    " BEGIN SELECT RAISE(ABORT, 'no aggregates'); END"));
+	ASSERT_TRUE((link = fm_ledgerd_link(v->w.control)) >= 0);
+	ASSERT_TRUE(commit_through(link, r.id, 30, "a-1-settle", &p));
+	ASSERT_FALSE(p.ok);
+	ASSERT_STR_EQ(p.message, "server error");
+	ASSERT_TRUE(
+	    fm_sql_int(s, "SELECT count(*) FROM ledger WHERE kind = 'commit'",
+	        &commits, FM_NO_ARGS) == FM_SQL_FOUND);
+	ASSERT_INT_EQ(commits, 0);
+	ASSERT_INT_EQ(fixture_balance(s, "user", "alice"), 1000);
+	ASSERT_INT_EQ(fixture_held(s, "user", "alice"), 40);
+	ASSERT_TRUE(fm_store_exec(s, "DROP TRIGGER no_dept_days"));
+	ASSERT_TRUE(commit_through(link, r.id, 30, "a-1-settle", &p));
+	ASSERT_TRUE(p.ok);
+	close(link);
+	ASSERT_TRUE(writer_stop(&v->w, &st));
+	ASSERT_INT_EQ(fixture_balance(s, "user", "alice"), 970);
+	ASSERT_INT_EQ(fixture_held(s, "user", "alice"), 0);
+	ASSERT_TRUE(fm_aggregates_verify(s, NULL, NULL, &differences));
+	ASSERT_INT_EQ(differences, 0);
 	ASSERT_TRUE(fixture_verify(s, NULL));
 }
 
@@ -524,6 +595,7 @@ main(void)
 	RUN_SERVED(test_sessions_side_by_side);
 	RUN_SERVED(test_writer_killed_under_load);
 	RUN_SERVED(test_writer_gone);
+	RUN_SERVED(test_aggregates_fail);
 	RUN_SERVED(test_bad_request);
 	RUN_SERVED(test_pipelined_requests);
 	RUN_SERVED(test_syncer_gone);
