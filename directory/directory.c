@@ -29,10 +29,11 @@ struct names {
 };
 
 /* Users handed from the reading thread to the caller's, a batch at a
- * time: few enough in flight to bound the memory, enough to keep both
- * threads busy. */
+ * time: few enough in flight to bound the memory (about 10 MB), enough
+ * that the reader is not held up while the caller reads the store at the
+ * start (some 100 ms for 50,000 users: 16,384 users read meanwhile). */
 #define BATCH_USERS 256
-#define BATCHES_IN_FLIGHT 16
+#define BATCHES_IN_FLIGHT 64
 
 struct batch {
 	struct fm_dirsync_user users[BATCH_USERS];
