@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/benchutil.h"
 #include "quota/depts.h"
 #include "quota/export.h"
 #include "quota/ledger-link.h"
@@ -46,37 +47,12 @@
 #define NDEPTS 50
 #define NUSERS 200
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-die(const char *what)
-{
-	fprintf(stderr, "bench_ledger: %s\n", what);
-	exit(1);
-}
-
-static void
-run(const char *cmd)
-{
-	if (system(cmd) != 0) {
-		fprintf(stderr, "bench_ledger: failed: %s\n", cmd);
-		exit(1);
-	}
-}
-
 /* Appends rows first..last as committed charges spread over 2025. */
 static void
 generate(const char *db, int64_t first, int64_t last)
 {
 	char cmd[4096];
-	double t = now_s();
+	double t = bench_now_s();
 
 	snprintf(cmd, sizeof(cmd),
 	    "sqlite3 '%s' \"BEGIN;"
@@ -92,9 +68,9 @@ generate(const char *db, int64_t first, int64_t last)
 	    " i %% 7, i %% 5, i %% 3, 0, i %% 9, zeroblob(32), zeroblob(32)"
 	    " FROM c; COMMIT;\"",
 	    db, first, last, last, NDEPTS + 1, NUSERS, NUSERS, NUSERS, NDEPTS);
-	run(cmd);
+	bench_run(cmd);
 	printf("generated rows %" PRId64 "..%" PRId64 " in %.1f s\n", first,
-	    last, now_s() - t);
+	    last, bench_now_s() - t);
 }
 
 /* The ledger key beside the database at db (created on first use). */
@@ -116,10 +92,10 @@ open_store(const char *db)
 	char key[640];
 
 	if (s == NULL)
-		die(errstr);
+		bench_die(errstr);
 	key_path(db, key, sizeof(key));
 	if (!fm_ledger_load_key(s, key, true, &errstr))
-		die(errstr);
+		bench_die(errstr);
 	return s;
 }
 
@@ -136,16 +112,16 @@ setup(const char *db)
 	for (int i = 0; i < NDEPTS; i++) {
 		snprintf(code, sizeof(code), "D%d", i);
 		if (!fm_depts_add(s, code, code, &errstr))
-			die(errstr);
+			bench_die(errstr);
 	}
 	for (int i = 0; i < NUSERS; i++) {
 		snprintf(login, sizeof(login), "u%d", i);
 		snprintf(code, sizeof(code), "D%d", i % NDEPTS);
 		if (!fm_users_add(s, login, login, code, &errstr))
-			die(errstr);
+			bench_die(errstr);
 	}
 	if (!fm_price_set(s, "", &e, "bench", NULL, &errstr))
-		die(errstr);
+		bench_die(errstr);
 	fm_store_close(s);
 }
 
@@ -163,10 +139,10 @@ charges(const char *db, int n, int64_t first_job, int link)
 	double t;
 
 	if (l == NULL)
-		die("out of memory");
+		bench_die("out of memory");
 	if (!fm_price_quote(s, "p1", &u, &q))
-		die(q.error);
-	t = now_s();
+		bench_die(q.error);
+	t = bench_now_s();
 	for (int i = 0; i < n; i++) {
 		struct fm_reservation r;
 		char key[32], ckey[32], login[16], denial[FM_LEDGER_DENIALMAX];
@@ -182,12 +158,12 @@ charges(const char *db, int n, int64_t first_job, int link)
 		    0, q.amount, true, "p1", &u, ckey};
 
 		if (!fm_ledger_reserve(l, &req, &r, denial, sizeof(denial)))
-			die(denial);
+			bench_die(denial);
 		settle.reservation = r.id;
 		if (!fm_ledger_commit(l, &settle, &errstr))
-			die(errstr);
+			bench_die(errstr);
 	}
-	t = now_s() - t;
+	t = bench_now_s() - t;
 	fm_ledger_close(l);
 	fm_store_close(s);
 	return n / t;
@@ -200,7 +176,7 @@ static double
 charges_concurrent(
     const char *db, int n, int64_t first_job, int procs, int control)
 {
-	double t = now_s();
+	double t = bench_now_s();
 	int status, failed = 0;
 
 	fflush(stdout);
@@ -209,9 +185,9 @@ charges_concurrent(
 		pid_t pid;
 
 		if (control >= 0 && link < 0)
-			die("no link to the ledger writer");
+			bench_die("no link to the ledger writer");
 		if ((pid = fork()) < 0)
-			die("fork");
+			bench_die("fork");
 		if (pid == 0)
 			_exit(
 			    charges(db, n / procs,
@@ -226,8 +202,8 @@ charges_concurrent(
 		    WEXITSTATUS(status) != 0)
 			failed++;
 	if (failed)
-		die("a charging process failed");
-	return (n / procs) * procs / (now_s() - t);
+		bench_die("a charging process failed");
+	return (n / procs) * procs / (bench_now_s() - t);
 }
 
 /* Starts a ledger writer on db, as followmed does; *control links to
@@ -239,10 +215,10 @@ start_writer(const char *db, int *control)
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		die("socketpair");
+		bench_die("socketpair");
 	fflush(stdout);
 	if ((pid = fork()) < 0)
-		die("fork");
+		bench_die("fork");
 	if (pid == 0) {
 		struct fm_ledgerd_stats st;
 		int rc;
@@ -302,7 +278,7 @@ fsync_limit(const char *dir)
 
 	snprintf(path, sizeof(path), "%s/fsync.sql", dir);
 	if ((f = fopen(path, "w")) == NULL)
-		die("cannot write fsync.sql");
+		bench_die("cannot write fsync.sql");
 	fputs("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
 	      " CREATE TABLE t (a);\n",
 	    f);
@@ -312,9 +288,9 @@ fsync_limit(const char *dir)
 	fclose(f);
 	snprintf(cmd, sizeof(cmd), "sqlite3 '%s/fsync.db' < '%s' > /dev/null",
 	    dir, path);
-	t = now_s();
-	run(cmd);
-	return n / (now_s() - t);
+	t = bench_now_s();
+	bench_run(cmd);
+	return n / (bench_now_s() - t);
 }
 
 static double
@@ -325,13 +301,13 @@ time_ours(const char *db, const char *out)
 	double t;
 
 	if (f == NULL)
-		die("cannot write the export");
-	t = now_s();
+		bench_die("cannot write the export");
+	t = bench_now_s();
 	if (!fm_export_write(s, FM_EXPORT_BY_DEPARTMENT, 0, INT64_MAX / 2,
 	        "1970-01-01", "9999-12-31", FM_EXPORT_CSV, f, NULL))
-		die("export failed");
+		bench_die("export failed");
 	fflush(f);
-	t = now_s() - t;
+	t = bench_now_s() - t;
 	fclose(f);
 	fm_store_close(s);
 	return t;
@@ -358,9 +334,9 @@ time_baseline(const char *db, const char *out)
 	sql[n] = '\0';
 	snprintf(
 	    cmd, sizeof(cmd), "sqlite3 -csv '%s' \"%s\" > '%s'", db, sql, out);
-	t = now_s();
-	run(cmd);
-	return now_s() - t;
+	t = bench_now_s();
+	bench_run(cmd);
+	return bench_now_s() - t;
 }
 
 int
@@ -377,7 +353,7 @@ main(int argc, char **argv)
 	setenv("TZ", "UTC", 1);
 	snprintf(dir, sizeof(dir), "%s/fm-bench-XXXXXX", base);
 	if (mkdtemp(dir) == NULL)
-		die("cannot create a temporary directory");
+		bench_die("cannot create a temporary directory");
 	snprintf(db, sizeof(db), "%s/followme.db", dir);
 	setup(db);
 	generate(db, 1, small);
@@ -424,6 +400,6 @@ main(int argc, char **argv)
 	printf("export ratio followme / sqlite3 = %.2f (target <= 1.5)\n",
 	    ours / theirs);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	run(cmd);
+	bench_run(cmd);
 	return 0;
 }

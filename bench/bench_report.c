@@ -32,6 +32,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/benchutil.h"
 #include "quota/aggregates.h"
 #include "quota/export.h"
 #include "quota/period.h"
@@ -40,31 +41,6 @@
 #define YEAR_SECONDS INT64_C(31536000)
 #define MAXRUNS 1000
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-die(const char *what)
-{
-	fprintf(stderr, "bench_report: %s\n", what);
-	exit(1);
-}
-
-static void
-run(const char *cmd)
-{
-	if (system(cmd) != 0) {
-		fprintf(stderr, "bench_report: failed: %s\n", cmd);
-		exit(1);
-	}
-}
-
 static fm_store_t *
 open_store(const char *db)
 {
@@ -72,7 +48,7 @@ open_store(const char *db)
 	fm_store_t *s = fm_store_open(db, &errstr);
 
 	if (s == NULL)
-		die(errstr);
+		bench_die(errstr);
 	return s;
 }
 
@@ -82,7 +58,7 @@ generate(const char *db, int64_t rows, int64_t users, int64_t depts)
 	char cmd[8192];
 	const char *errstr = NULL;
 	fm_store_t *s = open_store(db);
-	double t = now_s();
+	double t = bench_now_s();
 	int64_t n = 0;
 
 	fm_store_close(s);
@@ -129,18 +105,18 @@ generate(const char *db, int64_t rows, int64_t users, int64_t depts)
 	    db, depts, YEAR_START - 86400, users, depts, YEAR_START - 86400,
 	    depts, depts, depts, depts, rows, users, YEAR_START, YEAR_SECONDS,
 	    rows + 1, depts, depts);
-	run(cmd);
+	bench_run(cmd);
 	printf("generated %" PRId64 " departments, %" PRId64
 	       " users and %" PRId64
 	       " ledger rows in %.1f s (zero hashes: the chain is not valid)\n",
-	    depts, users, rows, now_s() - t);
+	    depts, users, rows, bench_now_s() - t);
 	fflush(stdout);
 	s = open_store(db);
-	t = now_s();
+	t = bench_now_s();
 	if (!fm_aggregates_rebuild(s, &n, &errstr))
-		die(errstr);
+		bench_die(errstr);
 	printf("filled the per-day aggregates (%" PRId64 " rows) in %.1f s\n",
-	    n, now_s() - t);
+	    n, bench_now_s() - t);
 	fm_store_close(s);
 }
 
@@ -171,15 +147,16 @@ time_ours(fm_store_t *s, const char *out)
 	double t;
 
 	if (f == NULL)
-		die("cannot write the report");
+		bench_die("cannot write the report");
 	if (!fm_export_whole_days(from, to, NULL, NULL))
-		die("2025 is not whole local days here (run with TZ=UTC)");
-	t = now_s();
+		bench_die(
+		    "2025 is not whole local days here (run with TZ=UTC)");
+	t = bench_now_s();
 	if (!fm_export_write(s, FM_EXPORT_BY_DEPARTMENT, from, to, "2025-01-01",
 	        "2025-12-31", FM_EXPORT_CSV, f, NULL))
-		die("report failed");
+		bench_die("report failed");
 	fflush(f);
-	t = now_s() - t;
+	t = bench_now_s() - t;
 	fclose(f);
 	return t;
 }
@@ -207,9 +184,9 @@ time_baseline(const char *db, const char *out)
 	sql[n] = '\0';
 	snprintf(
 	    cmd, sizeof(cmd), "sqlite3 -csv '%s' \"%s\" > '%s'", db, sql, out);
-	t = now_s();
-	run(cmd);
-	return now_s() - t;
+	t = bench_now_s();
+	bench_run(cmd);
+	return bench_now_s() - t;
 }
 
 static void
@@ -233,7 +210,7 @@ bench(const char *db, int runs, int baseline_runs)
 	        YEAR_START + YEAR_SECONDS, "2025-01-01", "2025-12-31",
 	        FM_EXPORT_CSV, f, NULL, true) ||
 	    fclose(f) != 0)
-		die("the report from the ledger failed");
+		bench_die("the report from the ledger failed");
 	fm_store_close(s);
 	if (system("cmp -s /tmp/bench_report.ours.csv "
 	           "/tmp/bench_report.ledger.csv") != 0)
@@ -265,7 +242,7 @@ main(int argc, char **argv)
 		baseline_runs = argc > 4 ? atoi(argv[4]) : runs;
 		if (runs < 1 || runs > MAXRUNS || baseline_runs < 1 ||
 		    baseline_runs > MAXRUNS)
-			die("RUNS is 1 to 1000");
+			bench_die("RUNS is 1 to 1000");
 		bench(argv[2], runs, baseline_runs);
 		return 0;
 	}
