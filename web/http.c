@@ -64,7 +64,6 @@ static struct {
 	pthread_cond_t freed;
 	struct channel channels[CHANNELS_MAX];
 	size_t nchannels;
-	size_t releasing; /* channels busy with a release */
 } http = {.lock = PTHREAD_MUTEX_INITIALIZER, .freed = PTHREAD_COND_INITIALIZER};
 
 /* --- files ----------------------------------------------------------- */
@@ -277,11 +276,14 @@ fm_web_http_load(const struct fm_settings *s, const char **errstr)
 static bool
 may_release(void)
 {
-	size_t alive = 0;
+	size_t alive = 0, releasing = 0;
 
-	for (size_t i = 0; i < http.nchannels; i++)
+	for (size_t i = 0; i < http.nchannels; i++) {
 		alive += !http.channels[i].dead;
-	return alive < 2 || http.releasing + 1 < alive;
+		releasing +=
+		    http.channels[i].busy && http.channels[i].releasing;
+	}
+	return alive < 2 || releasing + 1 < alive;
 }
 
 static int
@@ -301,7 +303,6 @@ take_channel(bool release)
 			    (!release || may_release())) {
 				http.channels[i].busy = true;
 				http.channels[i].releasing = release;
-				http.releasing += release;
 				got = (int)i;
 			}
 		}
@@ -321,7 +322,6 @@ give_channel(int i, bool failed)
 {
 	pthread_mutex_lock(&http.lock);
 	http.channels[i].busy = false;
-	http.releasing -= http.channels[i].releasing;
 	http.channels[i].releasing = false;
 	if (failed && !http.channels[i].dead) {
 		http.channels[i].dead = true;
