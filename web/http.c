@@ -537,29 +537,35 @@ stage_name(enum fm_web_stage stage)
 	return "failed";
 }
 
-/* The JSON of rel for its page (http.lock held). */
-static enum MHD_Result
-send_release(
-    struct MHD_Connection *conn, unsigned status, const struct release *rel)
+/* What the page reads of a release: at most this much JSON. */
+#define RELEASE_JSONMAX (RELEASE_BODY_MAX + 256)
+
+/* The JSON of rel for its page into buf (RELEASE_JSONMAX bytes;
+ * http.lock held). */
+static void
+release_json(const struct release *rel, char *buf)
 {
-	static _Thread_local char buf[RELEASE_BODY_MAX + 256];
-	char rid[2 * FM_WEB_IDLEN + 1];
-	struct MHD_Response *res;
+	char rid[2 * FM_WEB_IDLEN + 1] = "";
 	int n;
 
-	if (!fm_hex_encode(rel->rid, sizeof(rel->rid), rid, sizeof(rid)))
-		return MHD_NO;
-	n = snprintf(buf, sizeof(buf),
+	(void)fm_hex_encode(rel->rid, sizeof(rel->rid), rid, sizeof(rid));
+	n = snprintf(buf, RELEASE_JSONMAX,
 	    "{\"release\":\"%s\",\"job\":%lld,\"stage\":\"%s\","
 	    "\"finished\":%s",
 	    rid, rel->job, stage_name(rel->stage),
 	    rel->finished ? "true" : "false");
 	if (rel->finished)
-		n += snprintf(buf + n, sizeof(buf) - (size_t)n,
+		n += snprintf(buf + n, RELEASE_JSONMAX - (size_t)n,
 		    ",\"status\":%u,\"result\":%s", rel->status, rel->body);
-	n += snprintf(buf + n, sizeof(buf) - (size_t)n, "}\n");
-	res = MHD_create_response_from_buffer(
-	    strlen(buf), buf, MHD_RESPMEM_MUST_COPY);
+	snprintf(buf + n, RELEASE_JSONMAX - (size_t)n, "}\n");
+}
+
+static enum MHD_Result
+send_json(struct MHD_Connection *conn, unsigned status, const char *json)
+{
+	struct MHD_Response *res = MHD_create_response_from_buffer(
+	    strlen(json), (void *)json, MHD_RESPMEM_MUST_COPY);
+
 	if (res == NULL)
 		return MHD_NO;
 	MHD_add_response_header(
@@ -584,6 +590,7 @@ release_start(struct MHD_Connection *conn, const struct fm_web_request *r,
     enum MHD_Result *result)
 {
 	static _Thread_local uint8_t buf[FM_WEB_REQUESTMAX];
+	static _Thread_local char json[RELEASE_JSONMAX];
 	uint8_t in[FM_WEB_ANSWERMAX];
 	size_t n = fm_web_request_encode(r, buf, sizeof(buf));
 	const char *job = fm_web_arg(r, "id");
@@ -642,10 +649,11 @@ release_start(struct MHD_Connection *conn, const struct fm_web_request *r,
 		    "{\"error\":\"unavailable\",\"message\":\"The print "
 		    "server cannot answer now. Please try again.\"}");
 	}
-	*result = send_release(conn, 202, rel);
+	release_json(rel, json);
 	pthread_mutex_unlock(&http.lock);
 	if (!started)
 		give_channel(ch, true);
+	*result = send_json(conn, 202, json);
 	return true;
 }
 
@@ -672,8 +680,8 @@ release_poll(struct MHD_Connection *conn)
 	    MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, SESSION_COOKIE);
 	const char *id =
 	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "id");
+	static _Thread_local char json[RELEASE_JSONMAX];
 	uint8_t session[FM_WEB_IDLEN], rid[FM_WEB_IDLEN];
-	enum MHD_Result result = MHD_NO;
 	bool found = false;
 	time_t t = mono_now();
 
@@ -699,7 +707,7 @@ release_poll(struct MHD_Connection *conn)
 		}
 		if (same_id(rel->rid, rid) && same_id(rel->session, session)) {
 			found = true;
-			result = send_release(conn, 200, rel);
+			release_json(rel, json);
 		}
 	}
 	pthread_mutex_unlock(&http.lock);
@@ -707,7 +715,7 @@ release_poll(struct MHD_Connection *conn)
 	if (!found)
 		return reply_error(
 		    conn, 404, "no-such-release", "No such release.");
-	return result;
+	return send_json(conn, 200, json);
 }
 
 /* --- requests -------------------------------------------------------- */
