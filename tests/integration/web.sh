@@ -1099,6 +1099,12 @@ PY
 	r2=$!
 	sleep 1
 	code=$(status fmalice --max-time 10 "$URL/api/jobs")
+	# The first release, under way, is read without a worker: the poll
+	# answers at once while the second release waits for one.
+	curl_as fmcara --max-time 5 "$URL/api/jobs/release?id=$(sed -n 's/.*"release":"\([0-9a-f]*\)".*/\1/p' "$T/stuck1.json")" \
+		> "$T/stuck1.poll"
+	grep -q '"stage":"[a-z]*","finished":false}' "$T/stuck1.poll" ||
+		fm_die "a release under way: $(cat "$T/stuck1.json" "$T/stuck1.poll")"
 	fm_stop_pid "$HOLE_PID"
 	wait "$r1" "$r2"
 	[ "$code" = 200 ] || fm_die "with two releases under way, the pages got HTTP $code"
