@@ -221,7 +221,7 @@ log_token_use(struct call *c, int64_t t)
 	    .outcome = FM_AUTHEVENT_SUCCESS};
 
 	(void)copy(e.login, sizeof(e.login), c->token.owner);
-	web_terminal(c, e.place, sizeof(e.place));
+	snprintf(e.place, sizeof(e.place), "web %.200s", c->r->address);
 	if (!fm_authevents_add(c->b->store, &e,
 	        s->web.auth_log_days > 0 ? (int64_t)s->web.auth_log_days : 90))
 		fm_log_warn("web: cannot write the authentication log: %s",

@@ -939,6 +939,15 @@ case_api_tokens() {
 	true
 }
 
+# The Logins page names a token's use, in English and in French.
+case_browser_authlog_token() {
+	browser authlog_token fmbob bob-pw fmfin en-GB "API token" ||
+		fm_die "$(tail -n 3 "$T/log/browser.log")"
+	browser authlog_token fmbob bob-pw fmfin fr-FR "Jeton d’API" ||
+		fm_die "$(tail -n 3 "$T/log/browser.log")"
+}
+fm_needs browser_authlog_token api_tokens
+
 # Tokens in the console: a person makes, lists and revokes their own; an
 # admin revokes anyone's; nobody else's.
 case_api_tokens_web() {

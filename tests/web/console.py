@@ -233,6 +233,29 @@ def scenario_progress(url, shots, user, password, printer, title):
         d.quit()
 
 
+def scenario_authlog_token(url, shots, user, password, login_, language,
+                            label):
+    """The Logins page lists an API token's use with its method's label
+    in the page's language."""
+    d = browser(DESKTOP, language)
+    try:
+        login(d, url, user, password)
+        wait_for(d, "the Logins link", lambda d: d.find_elements(
+            By.CSS_SELECTOR, "a[data-view=authlog]"))
+        press(d, d.find_element(By.CSS_SELECTOR, "a[data-view=authlog]"))
+        visible(d, "view-authlog")
+        d.find_element(By.ID, "authlog-login").send_keys(login_)
+        d.execute_script("document.getElementById('authlog-form').requestSubmit()")
+        wait_for(d, "the token's use", lambda d: any(
+            r[1] == login_ and r[3] == label for r in d.execute_script(
+                "return Array.from(document.querySelectorAll("
+                "'#authlog-rows tr'), r => Array.from(r.cells, c => c.textContent));")))
+        no_alert(d)
+        shot(d, shots, "admin-authlog-token-" + language[:2] + "-desktop")
+    finally:
+        d.quit()
+
+
 def terminal_state(d, name):
     d.execute_script("return loadSite()")
     for row in d.find_elements(By.CSS_SELECTOR, "#terminals-rows tr"):
@@ -570,6 +593,7 @@ SCENARIOS = {
     "french": scenario_french,
     "phone": scenario_phone,
     "progress": scenario_progress,
+    "authlog_token": scenario_authlog_token,
     "site": scenario_site,
     "admin": scenario_admin,
     "finance": scenario_finance,
