@@ -39,10 +39,11 @@
  * (one per worker), so that a finished one is kept a while. */
 #define RELEASES_MAX (2 * CHANNELS_MAX)
 /* How long a finished release's end can be read, and how long one may
- * run at most (followmed waits ten minutes for a printer; web/release.c
- * eleven for one message) before its worker is given up. */
+ * run at most before its worker is given up: followmed may wait for the
+ * page count (count_wait, 10 minutes at most), for a busy printer (2),
+ * then follow the job (10), and web/release.c waits 11 for one message. */
 #define RELEASE_KEEP_SEC 600
-#define RELEASE_MAX_SEC 720
+#define RELEASE_MAX_SEC 1800
 /* A release's answer (its JSON) is small; a bigger one is a bug. */
 #define RELEASE_BODY_MAX 4096
 /* Stage messages before a release's answer: followmed sends a few per
@@ -83,7 +84,7 @@ struct release {
 	uint8_t session[FM_WEB_IDLEN]; /* its owner; wiped when forgotten */
 	long long job;
 	enum fm_web_stage stage;
-	time_t started, ended;
+	time_t ended;
 	int channel;
 	uint16_t status; /* the answer's, once finished */
 	char body[RELEASE_BODY_MAX];
@@ -627,7 +628,6 @@ release_start(struct MHD_Connection *conn, const struct fm_web_request *r,
 		*rel = (struct release){.used = true,
 		    .job = job ? strtoll(job, NULL, 10) : 0,
 		    .stage = FM_WEB_STAGE_ACCEPTED,
-		    .started = mono_now(),
 		    .channel = ch};
 	if (rel == NULL || !fm_random(rel->rid, sizeof(rel->rid))) {
 		if (rel != NULL)
@@ -637,11 +637,15 @@ release_start(struct MHD_Connection *conn, const struct fm_web_request *r,
 		return false;
 	}
 	memcpy(rel->session, r->id, sizeof(rel->session));
-	started = pthread_attr_init(&attr) == 0 &&
-	    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
-	    pthread_attr_setstacksize(&attr, (size_t)512 * 1024) == 0 &&
-	    pthread_create(&thread, &attr, follow_release,
-	        (void *)(intptr_t)(rel - http.releases)) == 0;
+	started = pthread_attr_init(&attr) == 0;
+	if (started) {
+		started = pthread_attr_setdetachstate(
+		              &attr, PTHREAD_CREATE_DETACHED) == 0 &&
+		    pthread_attr_setstacksize(&attr, (size_t)512 * 1024) == 0 &&
+		    pthread_create(&thread, &attr, follow_release,
+		        (void *)(intptr_t)(rel - http.releases)) == 0;
+		pthread_attr_destroy(&attr);
+	}
 	if (!started) {
 		/* Nobody reads the channel: it is given up, the release's
 		 * end is unknown here. */

@@ -284,9 +284,9 @@ const RELEASE_STAGES = {
   printing: "Printing...",
 };
 // How often the page asks how far a release is, and for how long at
-// most (the server gives a release twelve minutes).
-const RELEASE_POLL_MS = 700;
-const RELEASE_POLLS_MAX = 1200;
+// most (the server gives a release thirty minutes).
+const RELEASE_POLL_MS = 1000;
+const RELEASE_POLLS_MAX = 1900;
 
 function releaseStage(printer, stage) {
   const n = $("notice");
