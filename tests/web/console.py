@@ -203,6 +203,59 @@ def scenario_phone(url, shots, user, password, printer, title):
         d.quit()
 
 
+def scenario_progress(url, shots, user, password, printer, title):
+    """On a phone, a release to a slow printer shows its stages as the
+    terminal words them ("Printing..." while it prints), then what was
+    printed and charged."""
+    d = browser(PHONE)
+    try:
+        login(d, url, user, password, "/release/" + printer)
+        wait_for(d, "the job list", lambda d: title in job_titles(d))
+        card = [c for c in d.find_elements(By.CSS_SELECTOR, ".job")
+                if c.find_element(By.CSS_SELECTOR, ".job-title").text == title][0]
+        press(d, card.find_element(By.CSS_SELECTOR, ".job-print"))
+        wait_for(d, "the printing stage", lambda d: d.find_element(
+            By.ID, "notice").get_attribute("data-stage") == "printing")
+        notice = d.find_element(By.ID, "notice").text
+        if notice != printer + ": Printing...":
+            raise Failed("while printing the notice reads %r" % notice)
+        d.execute_script("window.scrollTo(0, 0)")
+        d.save_screenshot(os.path.join(shots, "staff-release-progress-phone.png"))
+        wait_for(d, "the printed notice",
+                 lambda d: "alert-success" in d.find_element(By.ID, "notice").get_attribute("class"))
+        notice = d.find_element(By.ID, "notice").text
+        if printer not in notice or "1 page" not in notice or "charged" not in notice:
+            raise Failed("the notice reads %r" % notice)
+        if d.find_element(By.ID, "notice").get_attribute("data-stage") != "done":
+            raise Failed("the notice's stage is not done")
+        no_alert(d)
+    finally:
+        d.quit()
+
+
+def scenario_authlog_token(url, shots, user, password, login_, language,
+                            label):
+    """The Logins page lists an API token's use with its method's label
+    in the page's language."""
+    d = browser(DESKTOP, language)
+    try:
+        login(d, url, user, password)
+        wait_for(d, "the Logins link", lambda d: d.find_elements(
+            By.CSS_SELECTOR, "a[data-view=authlog]"))
+        press(d, d.find_element(By.CSS_SELECTOR, "a[data-view=authlog]"))
+        visible(d, "view-authlog")
+        d.find_element(By.ID, "authlog-login").send_keys(login_)
+        d.execute_script("document.getElementById('authlog-form').requestSubmit()")
+        wait_for(d, "the token's use", lambda d: any(
+            r[1] == login_ and r[3] == label for r in d.execute_script(
+                "return Array.from(document.querySelectorAll("
+                "'#authlog-rows tr'), r => Array.from(r.cells, c => c.textContent));")))
+        no_alert(d)
+        shot(d, shots, "admin-authlog-token-" + language[:2] + "-desktop")
+    finally:
+        d.quit()
+
+
 def terminal_state(d, name):
     d.execute_script("return loadSite()")
     for row in d.find_elements(By.CSS_SELECTOR, "#terminals-rows tr"):
@@ -539,6 +592,8 @@ SCENARIOS = {
     "staff": scenario_staff,
     "french": scenario_french,
     "phone": scenario_phone,
+    "progress": scenario_progress,
+    "authlog_token": scenario_authlog_token,
     "site": scenario_site,
     "admin": scenario_admin,
     "finance": scenario_finance,

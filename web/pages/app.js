@@ -276,6 +276,36 @@ async function loadPrinters() {
   showPrinterState();
 }
 
+// A release's stages, worded as the terminal says them.
+const RELEASE_STAGES = {
+  accepted: "Sending to the print server…",
+  reserved: "Preparing...",
+  sent: "Sent to the printer.",
+  printing: "Printing...",
+};
+// How often the page asks how far a release is, and for how long at
+// most (the server gives a release thirty minutes).
+const RELEASE_POLL_MS = 1000;
+const RELEASE_POLLS_MAX = 1900;
+
+function releaseStage(printer, stage) {
+  const n = $("notice");
+  notice(printer + ": " + t(RELEASE_STAGES[stage] || "Printing..."), "info");
+  n.dataset.stage = stage;
+}
+
+// Polls release rid until it ends: its last answer, as api() gives it.
+async function followRelease(rid, printer) {
+  let res = null;
+  for (let i = 0; i < RELEASE_POLLS_MAX; i++) {
+    res = await api("GET", "/api/jobs/release", { id: rid });
+    if (!res.ok || !res.data || res.data.finished) break;
+    releaseStage(printer, res.data.stage);
+    await new Promise((resolve) => setTimeout(resolve, RELEASE_POLL_MS));
+  }
+  return res;
+}
+
 async function releaseJob(card, job) {
   const p = chosenPrinter();
   if (!p) {
@@ -284,22 +314,38 @@ async function releaseJob(card, job) {
   }
   const button = card.querySelector(".job-print");
   button.disabled = true;
-  notice(t("Printing at") + " " + p.name + "…", "info");
-  const res = await api("POST", "/api/jobs/release", {
+  releaseStage(p.name, "accepted");
+  const start = await api("POST", "/api/jobs/release", {
     id: job.id,
     printer: p.name,
     copies: card.querySelector(".job-copies-input").value,
     two_sided: card.querySelector(".job-duplex").checked ? "1" : "0",
     black_white: card.querySelector(".job-gray").checked ? "1" : "0",
   });
+  if (!start.ok) {
+    button.disabled = false;
+    $("notice").dataset.stage = "failed";
+    failed(start);
+    return;
+  }
+  const res = await followRelease(start.data.release, p.name);
   button.disabled = false;
-  if (!res.ok) {
-    failed(res);
+  if (!res || !res.ok || !res.data || !res.data.finished) {
+    $("notice").dataset.stage = "failed";
+    failed(res && !res.ok ? res : { status: 0, data: null });
+    return;
+  }
+  const end = res.data;
+  if (end.status !== 200) {
+    await loadJobs();
+    $("notice").dataset.stage = "failed";
+    failed({ status: end.status, ok: false, data: end.result });
     return;
   }
   if (!state.fixedPrinter) localStorage.setItem("followme-printer", p.name);
   await loadJobs();
-  notice(t("Printed at") + " " + res.data.printer + ": " + integer(res.data.pages) + " " + t("page(s)") + ", " + t("charged") + " " + res.data.charge + ".", "success");
+  notice(t("Printed at") + " " + end.result.printer + ": " + integer(end.result.pages) + " " + t("page(s)") + ", " + t("charged") + " " + end.result.charge + ".", "success");
+  $("notice").dataset.stage = "done";
 }
 
 async function loadJobs() {
@@ -643,6 +689,7 @@ const AUTHLOG_METHODS = {
   password: "Password",
   web: "Web release",
   admin: "Admin",
+  token: "API token",
 };
 const AUTHLOG_OUTCOMES = {
   success: ["Success", "text-success"],
