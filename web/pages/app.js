@@ -735,6 +735,7 @@ function reportParams(format) {
   return p;
 }
 
+// Printers have reports, not exports: their downloads are by department.
 function updateDownloads() {
   const by = $("report-by").value === "printer" ? "department" : $("report-by").value;
   for (const format of ["csv", "json"]) {
@@ -756,7 +757,7 @@ function initReports() {
 
 function drawChart(rows) {
   if (typeof Chart === "undefined") return;
-  const labels = rows.map((r) => r.department_code || r.printer || r.user || "—");
+  const labels = rows.map((r) => r.department_code || r.project || r.printer || r.user || "—");
   const data = rows.map((r) => Number(r.cost));
   if (state.chart) state.chart.destroy();
   state.chart = new Chart($("report-chart"), {
@@ -849,7 +850,7 @@ async function loadReport(ev) {
   rows.replaceChildren();
   for (const r of res.data.rows) {
     const tr = tableRow([
-      r.user !== undefined ? r.user : r.department_code !== undefined ? r.department_code : r.printer,
+      r.user !== undefined ? r.user : r.department_code !== undefined ? r.department_code : r.project !== undefined ? r.project : r.printer,
       r.full_name !== undefined ? r.full_name : r.department_name || "",
       [integer(r.jobs), "text-end"],
       [integer(r.pages_mono), "text-end"],
