@@ -47,9 +47,12 @@ static const char printer_sql[] =
     " GROUP BY l.printer ORDER BY l.printer";
 
 /* Only the rows charged to project accounts; a project's code is its
- * account's name, unique among projects. */
+ * account's name, unique among projects.  CROSS JOIN keeps the period's
+ * rows the outer loop: with the accounts outside, SQLite could read the
+ * period once per project. */
 #define PROJECTS(t)                                                            \
-	" JOIN accounts p ON p.id = " t ".account_id AND p.kind = 'project'"
+	" CROSS JOIN accounts p ON p.id = " t ".account_id"                    \
+	" AND p.kind = 'project'"
 
 static const char project_sql[] =
     "SELECT p.name, '', " AGGREGATES " FROM ledger l" PROJECTS("l") RANGE

@@ -139,7 +139,7 @@ case_charges_and_exports() {
 	grep -q "needs .* more" "$T/err" || fm_die "no denial reason"
 	# bob charges project P-42 (job-account-id): only that row is in
 	# the project report, bob counted as its one user.
-	charge $((OCT + 2 * 86400 + 3600)) bob lobby 7 2 0 0 P-42 >/dev/null ||
+	charge $((OCT + 5 * 86400 + 3600)) bob lobby 7 2 0 0 P-42 >/dev/null ||
 		fm_die "bob could not charge P-42"
 	expect_rc 0 report usage --by printer --from 2024-10-01 --to 2024-10-31
 	expect_out "lobby"
@@ -150,7 +150,7 @@ case_charges_and_exports() {
 	expect_out "^period_start,period_end,project,users,jobs,"
 	expect_out "^2024-10-01,2024-10-31,P-42,1,1,2,0,2,2,2,0,"
 	[ "$(grep -c . "$T/out")" -eq 2 ] || fm_die "more than P-42 in the project export: $(cat "$T/out")"
-	expect_rc 0 report usage --by project --from 2024-10-04 --to 2024-10-31 --json
+	expect_rc 0 report usage --by project --from 2024-10-01 --to 2024-10-05 --json
 	expect_out '"by":"project","rows":\[\]}'
 	expect_rc 2 report usage --by galaxy --from 2024-10-01 --to 2024-10-31
 	expect_err "by is user, department, project or printer"
