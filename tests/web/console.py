@@ -434,6 +434,9 @@ def scenario_finance(url, shots, user, password, day, csv_path, script_name,
                 "return c ? c.data.labels : null;")
             if labels != [project]:
                 raise Failed("the chart by project has the bars %r" % (labels,))
+            if d.find_element(By.ID, "report-name-head").is_displayed() or \
+                    len(texts(d, "#report-rows tr:first-child td")) != 6:
+                raise Failed("a Name column for projects, which have none")
             project_href = d.find_element(By.ID, "report-csv").get_attribute("href")
             if "by=project" not in project_href:
                 raise Failed("the CSV link by project is %r" % project_href)

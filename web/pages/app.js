@@ -762,7 +762,7 @@ function drawChart(rows) {
   if (state.chart) state.chart.destroy();
   state.chart = new Chart($("report-chart"), {
     type: "bar",
-    data: { labels, datasets: [{ label: t("Cost"), data, backgroundColor: "#0d6efd" }] },
+    data: { labels, datasets: [{ label: t("Cost"), data, backgroundColor: "#0d6efd", maxBarThickness: 96 }] },
     options: { maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } } },
   });
 }
@@ -848,8 +848,11 @@ async function loadReport(ev) {
   }
   const rows = $("report-rows");
   rows.replaceChildren();
+  // Projects and printers have a code and no name: no Name column.
+  const named = res.data.by === "department" || res.data.by === "user";
+  $("report-name-head").hidden = !named;
   for (const r of res.data.rows) {
-    const tr = tableRow([
+    const cells = [
       r.user !== undefined ? r.user : r.department_code !== undefined ? r.department_code : r.project !== undefined ? r.project : r.printer,
       r.full_name !== undefined ? r.full_name : r.department_name || "",
       [integer(r.jobs), "text-end"],
@@ -857,8 +860,9 @@ async function loadReport(ev) {
       [integer(r.pages_colour), "text-end"],
       [integer(r.sheets), "text-end"],
       [money(r.cost), "text-end"],
-    ]);
-    rows.append(tr);
+    ];
+    if (!named) cells.splice(1, 1);
+    rows.append(tableRow(cells));
   }
   drawChart(res.data.rows);
   drawSplits(res.data.rows);
