@@ -166,10 +166,11 @@ static const char agg_printer_sql[] =
     " FROM ledger_days a" EXTRA_PRINTER AGG_RANGE
     " GROUP BY a.printer ORDER BY a.printer";
 
+#define PROJECT_DAYS " FROM ledger_days a" PROJECTS("a") EXTRA_PROJECT
+
 static const char agg_project_sql[] =
-    "SELECT p.name, '', " AGG_PROJECT " FROM ledger_days a" PROJECTS(
-        "a") "" EXTRA_PROJECT AGG_RANGE
-             " GROUP BY a.account_id ORDER BY p.name";
+    "SELECT p.name, '', " AGG_PROJECT PROJECT_DAYS AGG_RANGE
+    " GROUP BY a.account_id ORDER BY p.name";
 
 static const char *const number_columns[] = {"users", "jobs", "pages_mono",
     "pages_colour", "impressions", "sheets", "simplex_impressions",

@@ -441,6 +441,16 @@ def scenario_finance(url, shots, user, password, day, csv_path, script_name,
             if "by=project" not in project_href:
                 raise Failed("the CSV link by project is %r" % project_href)
             shot(d, shots, "finance-project-desktop")
+            # By user, the bars are the users (not their departments).
+            Select(d.find_element(By.ID, "report-by")).select_by_value("user")
+            d.find_element(By.CSS_SELECTOR, "#report-form button[type=submit]").click()
+            wait_for(d, "the report by user",
+                     lambda d: len(texts(d, "#report-rows td:nth-child(1)")) > 1)
+            users = texts(d, "#report-rows td:nth-child(1)")
+            labels = d.execute_script(
+                "return Chart.getChart(document.getElementById('report-chart')).data.labels;")
+            if labels != users:
+                raise Failed("the chart by user has the bars %r for %r" % (labels, users))
         cookies = "; ".join("%s=%s" % (c["name"], c["value"]) for c in d.get_cookies())
     finally:
         d.quit()

@@ -755,9 +755,16 @@ function initReports() {
   loadReport();
 }
 
+// What a report row is of: its user, department, project or printer.
+function reportGroup(r) {
+  if (r.user !== undefined) return r.user;
+  if (r.department_code !== undefined) return r.department_code;
+  return r.project !== undefined ? r.project : r.printer;
+}
+
 function drawChart(rows) {
   if (typeof Chart === "undefined") return;
-  const labels = rows.map((r) => r.department_code || r.project || r.printer || r.user || "—");
+  const labels = rows.map((r) => reportGroup(r) || "—");
   const data = rows.map((r) => Number(r.cost));
   if (state.chart) state.chart.destroy();
   state.chart = new Chart($("report-chart"), {
@@ -853,7 +860,7 @@ async function loadReport(ev) {
   $("report-name-head").hidden = !named;
   for (const r of res.data.rows) {
     const cells = [
-      r.user !== undefined ? r.user : r.department_code !== undefined ? r.department_code : r.project !== undefined ? r.project : r.printer,
+      reportGroup(r),
       r.full_name !== undefined ? r.full_name : r.department_name || "",
       [integer(r.jobs), "text-end"],
       [integer(r.pages_mono), "text-end"],
