@@ -2269,11 +2269,13 @@ get_range(struct call *c, struct range *g, bool printer_too)
 		g->by = FM_EXPORT_BY_DEPARTMENT, g->by_word = "department";
 	else if (strcmp(g->by_word, "user") == 0)
 		g->by = FM_EXPORT_BY_USER;
+	else if (strcmp(g->by_word, "project") == 0)
+		g->by = FM_EXPORT_BY_PROJECT;
 	else if (printer_too && strcmp(g->by_word, "printer") == 0)
 		g->by = FM_EXPORT_BY_PRINTER;
 	else {
 		fail(c, 400, "bad-request",
-		    N_("Group by department, user or printer."));
+		    N_("Group by department, user, project or printer."));
 		return false;
 	}
 	if (g->from == NULL || g->to == NULL ||

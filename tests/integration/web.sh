@@ -77,6 +77,12 @@ fm_as followme "$FM_BUILD/tests/fm_test_charge" "$DB" 0 fmalice mfp-t1 101 6 0 0
 	fm_die "charge"
 fm_as followme "$FM_BUILD/tests/fm_test_charge" "$DB" 0 fmbob mfp-t1 102 3 0 0 >/dev/null ||
 	fm_die "charge"
+# A job charged to a project (job-account-id), for the project report.
+fm_admin project add RENOV-7 >/dev/null && fm_admin project allow RENOV-7 fmbob >/dev/null &&
+	fm_admin quota grant --project RENOV-7 --amount 5 --reason start >/dev/null ||
+	fm_die "project RENOV-7"
+fm_as followme "$FM_BUILD/tests/fm_test_charge" "$DB" 0 fmbob mfp-t1 104 2 0 0 RENOV-7 >/dev/null ||
+	fm_die "charge to RENOV-7"
 
 WEBD_PID=""
 FM_DAEMONS="followme-webd:WEBD_PID"
@@ -546,12 +552,35 @@ fm_needs browser_site browser_admin
 case_browser_finance() {
 	local yesterday
 	yesterday=$(date -d yesterday +%Y-%m-%d)
-	browser finance fmfin fin-pw "$TODAY" "$T/download.csv" "$XSS_DEPT" "$yesterday" ||
+	browser finance fmfin fin-pw "$TODAY" "$T/download.csv" "$XSS_DEPT" "$yesterday" \
+		RENOV-7 "$T/download-project.csv" ||
 		fm_die "$(tail -n 3 "$T/log/browser.log")"
 	fm_admin export --by department --from "${TODAY:0:4}-01-01" --to "$TODAY" > "$T/admin.csv" ||
 		fm_die "export"
 	cmp "$T/download.csv" "$T/admin.csv" || fm_die "the downloaded CSV differs from followme-admin export"
 	grep -q ',XSS,' "$T/admin.csv" || fm_die "no charge in the export"
+	# By project: the page's CSV, the API's report and JSON export are
+	# followme-admin's, RENOV-7 its only row.
+	fm_admin export --by project --from "${TODAY:0:4}-01-01" --to "$TODAY" > "$T/admin-project.csv" ||
+		fm_die "export --by project"
+	cmp "$T/download-project.csv" "$T/admin-project.csv" ||
+		fm_die "the project CSV differs from followme-admin export: $(cat "$T/download-project.csv")"
+	[ "$(tr -d '\r' < "$T/admin-project.csv" | cut -d, -f3-5 | tail -n +2)" = "RENOV-7,1,1" ] ||
+		fm_die "the project export: $(cat "$T/admin-project.csv")"
+	login_as fmfin fin-pw
+	curl_as fmfin "$URL/api/finance/report?from=${TODAY:0:4}-01-01&to=$TODAY&by=project" > "$T/web-project.json"
+	fm_admin --json report usage --by project --from "${TODAY:0:4}-01-01" --to "$TODAY" > "$T/admin-project.json" ||
+		fm_die "report usage --by project"
+	cmp "$T/web-project.json" "$T/admin-project.json" ||
+		fm_die "the project report differs: $(cat "$T/web-project.json")"
+	curl_as fmfin "$URL/api/finance/export?from=${TODAY:0:4}-01-01&to=$TODAY&by=project&format=json" \
+		> "$T/web-project-export.json"
+	fm_admin export --by project --from "${TODAY:0:4}-01-01" --to "$TODAY" --format json \
+		> "$T/admin-project-export.json" || fm_die "export --by project --format json"
+	cmp "$T/web-project-export.json" "$T/admin-project-export.json" ||
+		fm_die "the project JSON export differs: $(cat "$T/web-project-export.json")"
+	[ "$(status fmfin "$URL/api/finance/report?from=$TODAY&to=$TODAY&by=galaxy")" = 400 ] ||
+		fm_die "by=galaxy not refused"
 	[ "$(fm_as followme sqlite3 "$DB" "SELECT value FROM policy WHERE key = 'closed_through'")" = "$yesterday" ] ||
 		fm_die "the period was not closed"
 	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM audit WHERE actor = 'fmfin' AND action = 'period.close' AND after = '$yesterday'")" -eq 1 ] ||

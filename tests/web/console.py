@@ -22,7 +22,7 @@ from selenium.common.exceptions import (NoAlertPresentException,
                                         TimeoutException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 DESKTOP = (1280, 900)
 PHONE = (390, 844)
@@ -422,11 +422,13 @@ def authlog_unlock(d, shots, admin, locked):
 
 
 def scenario_finance(url, shots, user, password, day, csv_path, script_name,
-                     close_to):
+                     close_to, project=None, project_csv_path=None):
     """Finance reads the year's report per department (a table and a
     chart, the colour and two-sided shares, the year month by month,
     the pages not printed), closes the days through close_to, and
-    downloads the CSV."""
+    downloads the CSV; with project, the report by project too (its row
+    in the table and the chart) and its CSV into project_csv_path."""
+    project_href = None
     d = browser(DESKTOP)
     try:
         login(d, url, user, password)
@@ -475,6 +477,33 @@ def scenario_finance(url, shots, user, password, day, csv_path, script_name,
                  in d.find_element(By.ID, "closed-text").text)
         shot(d, shots, "finance-report-desktop")
         href = d.find_element(By.ID, "report-csv").get_attribute("href")
+        if project:
+            Select(d.find_element(By.ID, "report-by")).select_by_value("project")
+            d.find_element(By.CSS_SELECTOR, "#report-form button[type=submit]").click()
+            wait_for(d, "the report by project",
+                     lambda d: texts(d, "#report-rows td:nth-child(1)") == [project])
+            labels = d.execute_script(
+                "const c = Chart.getChart(document.getElementById('report-chart'));"
+                "return c ? c.data.labels : null;")
+            if labels != [project]:
+                raise Failed("the chart by project has the bars %r" % (labels,))
+            if d.find_element(By.ID, "report-name-head").is_displayed() or \
+                    len(texts(d, "#report-rows tr:first-child td")) != 6:
+                raise Failed("a Name column for projects, which have none")
+            project_href = d.find_element(By.ID, "report-csv").get_attribute("href")
+            if "by=project" not in project_href:
+                raise Failed("the CSV link by project is %r" % project_href)
+            shot(d, shots, "finance-project-desktop")
+            # By user, the bars are the users (not their departments).
+            Select(d.find_element(By.ID, "report-by")).select_by_value("user")
+            d.find_element(By.CSS_SELECTOR, "#report-form button[type=submit]").click()
+            wait_for(d, "the report by user",
+                     lambda d: len(texts(d, "#report-rows td:nth-child(1)")) > 1)
+            users = texts(d, "#report-rows td:nth-child(1)")
+            labels = d.execute_script(
+                "return Chart.getChart(document.getElementById('report-chart')).data.labels;")
+            if labels != users:
+                raise Failed("the chart by user has the bars %r for %r" % (labels, users))
         cookies = "; ".join("%s=%s" % (c["name"], c["value"]) for c in d.get_cookies())
     finally:
         d.quit()
@@ -484,12 +513,15 @@ def scenario_finance(url, shots, user, password, day, csv_path, script_name,
     ctx = ssl.create_default_context()
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
-    req = urllib.request.Request(href, headers={"Cookie": cookies})
-    with urllib.request.urlopen(req, context=ctx, timeout=30) as res:
-        if res.headers.get("Content-Type", "").split(";")[0] != "text/csv":
-            raise Failed("the CSV came as " + res.headers.get("Content-Type", "?"))
-        with open(csv_path, "wb") as f:
-            f.write(res.read())
+    for link, path in ((href, csv_path), (project_href, project_csv_path)):
+        if link is None:
+            continue
+        req = urllib.request.Request(link, headers={"Cookie": cookies})
+        with urllib.request.urlopen(req, context=ctx, timeout=30) as res:
+            if res.headers.get("Content-Type", "").split(";")[0] != "text/csv":
+                raise Failed("the CSV came as " + res.headers.get("Content-Type", "?"))
+            with open(path, "wb") as f:
+                f.write(res.read())
 
 
 def scenario_tokens(url, shots, user, password, name):

@@ -782,6 +782,7 @@ function reportParams(format) {
   return p;
 }
 
+// Printers have reports, not exports: their downloads are by department.
 function updateDownloads() {
   const by = $("report-by").value === "printer" ? "department" : $("report-by").value;
   for (const format of ["csv", "json"]) {
@@ -801,14 +802,21 @@ function initReports() {
   loadReport();
 }
 
+// What a report row is of: its user, department, project or printer.
+function reportGroup(r) {
+  if (r.user !== undefined) return r.user;
+  if (r.department_code !== undefined) return r.department_code;
+  return r.project !== undefined ? r.project : r.printer;
+}
+
 function drawChart(rows) {
   if (typeof Chart === "undefined") return;
-  const labels = rows.map((r) => r.department_code || r.printer || r.user || "—");
+  const labels = rows.map((r) => reportGroup(r) || "—");
   const data = rows.map((r) => Number(r.cost));
   if (state.chart) state.chart.destroy();
   state.chart = new Chart($("report-chart"), {
     type: "bar",
-    data: { labels, datasets: [{ label: t("Cost"), data, backgroundColor: "#0d6efd" }] },
+    data: { labels, datasets: [{ label: t("Cost"), data, backgroundColor: "#0d6efd", maxBarThickness: 96 }] },
     options: { maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } } },
   });
 }
@@ -894,17 +902,21 @@ async function loadReport(ev) {
   }
   const rows = $("report-rows");
   rows.replaceChildren();
+  // Projects and printers have a code and no name: no Name column.
+  const named = res.data.by === "department" || res.data.by === "user";
+  $("report-name-head").hidden = !named;
   for (const r of res.data.rows) {
-    const tr = tableRow([
-      r.user !== undefined ? r.user : r.department_code !== undefined ? r.department_code : r.printer,
+    const cells = [
+      reportGroup(r),
       r.full_name !== undefined ? r.full_name : r.department_name || "",
       [integer(r.jobs), "text-end"],
       [integer(r.pages_mono), "text-end"],
       [integer(r.pages_colour), "text-end"],
       [integer(r.sheets), "text-end"],
       [money(r.cost), "text-end"],
-    ]);
-    rows.append(tr);
+    ];
+    if (!named) cells.splice(1, 1);
+    rows.append(tableRow(cells));
   }
   drawChart(res.data.rows);
   drawSplits(res.data.rows);
