@@ -51,7 +51,8 @@ printer_add(struct fm_admin *admin)
 
 	if (!fm_printers_add(admin->store, name, admin->args.opt[ADD_URI].text,
 	        location ? location : "", &errstr))
-		return fm_admin_fail("cannot add printer %s: %s", name, errstr);
+		return fm_admin_fail(
+		    "cannot add printer %s: %s", name, _(errstr));
 	return fm_admin_done("Added printer %s.", name);
 }
 

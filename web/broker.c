@@ -25,6 +25,7 @@
 #include "common/log.h"
 #include "common/money.h"
 #include "common/qrlabel.h"
+#include "common/utf8.h"
 #include "quota/accounts.h"
 #include "quota/depts.h"
 #include "quota/export.h"
@@ -2135,6 +2136,100 @@ op_admin_terminals(struct call *c)
 		write_list(c, "{\"terminals\":[", list_terminals, "]}\n");
 }
 
+/* A terminal by name among the active ones, for its removal. */
+struct terminal_find {
+	const char *name;
+	struct fm_terminal t;
+	bool found;
+};
+
+static bool
+find_terminal(const struct fm_terminal *t, void *arg)
+{
+	struct terminal_find *tf = arg;
+
+	if (!tf->found && strcmp(t->name, tf->name) == 0) {
+		tf->t = *t;
+		tf->found = true;
+	}
+	return true;
+}
+
+/* A terminal removed from the Site page; change as for printer_add. */
+struct terminal_remove {
+	const char *name;
+	const char *why;
+	struct change *change;
+};
+
+/* The refusal of the console's own terminal: without it, no release
+ * from the web. */
+static const char web_terminal_kept[] =
+    N_("This is the web console's own connection to the print server: "
+       "removing it would stop releases from the web. followme-admin "
+       "terminal remove removes it, if that is what you mean.");
+
+static bool
+apply_terminal_remove(fm_store_t *store, void *arg)
+{
+	struct terminal_remove *r = arg;
+	struct terminal_find tf = {r->name, {0}, false};
+
+	/* Read again in the transaction: what the admin saw may be gone. */
+	(void)fm_terminals_list(store, false, find_terminal, &tf);
+	if (tf.found && tf.t.web) {
+		r->why = web_terminal_kept;
+		r->change->refused_code = "web-terminal";
+		r->change->refused_status = 409;
+		return false;
+	}
+	if (!tf.found ||
+	    !fm_terminals_remove(store, r->name, fm_store_now(store))) {
+		r->why = N_("No such terminal (or it was removed already).");
+		return false;
+	}
+	return true;
+}
+
+/* name: followme-admin terminal remove from the console; its
+ * certificate is refused by followmed from now on (a connection it
+ * has open is cut off).  The console's own terminal stays. */
+static void
+op_admin_terminal_remove(struct call *c)
+{
+	struct terminal_remove r = {fm_web_arg(c->r, "name"), NULL, NULL};
+	struct terminal_find tf = {NULL, {0}, false};
+	char before[FM_AUDIT_TEXTMAX];
+	struct change ch;
+
+	if (!need_session(c, true) || !need_role(c, "admin"))
+		return;
+	if (r.name == NULL || r.name[0] == '\0') {
+		fail(c, 400, "bad-request", N_("Which terminal?"));
+		return;
+	}
+	tf.name = r.name;
+	if (!fm_terminals_list(c->b->store, false, find_terminal, &tf)) {
+		store_failed(c);
+		return;
+	}
+	if (!tf.found) {
+		fail(c, 404, "no-such-terminal",
+		    N_("No such terminal (or it was removed already)."));
+		return;
+	}
+	if (tf.t.web) {
+		fail(c, 409, "web-terminal", web_terminal_kept);
+		return;
+	}
+	snprintf(before, sizeof(before), "at %s, certificate %s", tf.t.printer,
+	    tf.t.cert_serial);
+	ch = (struct change){"terminal.remove", r.name, before, "removed",
+	    apply_terminal_remove, &r, &r.why, "no-such-terminal", 404};
+	r.change = &ch;
+	audited(c, &ch);
+}
+
 /* The printers as admins see them: the staff's list and each one's
  * release page, the address its QR code label holds. */
 static void
@@ -2204,6 +2299,99 @@ op_admin_printer_label(struct call *c)
 	        "followme-label-%s.svg",
 	        pr.name) >= (int)sizeof(c->a->filename))
 		c->a->filename[0] = '\0';
+}
+
+/* A printer added from the Site page, with followme-admin printer add's
+ * checks (fm_printers_check()); change: how a refusal is answered, set
+ * by the apply in the transaction. */
+struct printer_add {
+	const char *name, *uri, *location;
+	const char *why;
+	struct change *change;
+};
+
+static bool
+apply_printer_add(fm_store_t *store, void *arg)
+{
+	struct printer_add *p = arg;
+	struct fm_printer old;
+
+	/* Looked up in the transaction: a name taken is a 409, a store
+	 * that fails the insert a 503. */
+	if (fm_printers_get(store, p->name, &old)) {
+		p->why = N_("A printer has that name already.");
+		return false;
+	}
+	if (fm_printers_add(store, p->name, p->uri, p->location, &p->why))
+		return true;
+	fm_log_warn("web: cannot add printer %s: %s", p->name, p->why);
+	p->why = N_("The print server cannot answer now. Please try again.");
+	p->change->refused_code = "unavailable";
+	p->change->refused_status = 503;
+	return false;
+}
+
+/* The API's code for what is wrong with a printer to add. */
+static const char *
+printer_fault_code(enum fm_printers_fault f)
+{
+	switch (f) {
+	case FM_PRINTERS_BAD_NAME:
+		return "bad-name";
+	case FM_PRINTERS_NAME_TOO_LONG:
+		return "name-too-long";
+	case FM_PRINTERS_BAD_URI:
+		return "bad-uri";
+	case FM_PRINTERS_URI_FORM:
+		return "bad-uri-form";
+	case FM_PRINTERS_URI_TOO_LONG:
+		return "uri-too-long";
+	case FM_PRINTERS_BAD_LOCATION:
+		return "bad-location";
+	case FM_PRINTERS_LOCATION_TOO_LONG:
+		return "location-too-long";
+	default:
+		return "bad-request";
+	}
+}
+
+/* name, uri, location: followme-admin printer add from the console,
+ * audited as printer.add with the URI and location after. */
+static void
+op_admin_printer_add(struct call *c)
+{
+	struct printer_add p = {fm_web_arg(c->r, "name"),
+	    fm_web_arg(c->r, "uri"), fm_web_arg(c->r, "location"), NULL, NULL};
+	char both[FM_PRINTERS_URIMAX + FM_PRINTERS_LOCATIONMAX + 8];
+	char after[FM_AUDIT_TEXTMAX];
+	enum fm_printers_fault f;
+	struct change ch;
+
+	if (!need_session(c, true) || !need_role(c, "admin"))
+		return;
+	if (p.name == NULL || p.name[0] == '\0' || p.uri == NULL ||
+	    p.uri[0] == '\0') {
+		fail(c, 400, "bad-request",
+		    N_("Give the printer's name and its address (an ipp:// "
+		       "or ipps:// URI, or a CUPS queue)."));
+		return;
+	}
+	if (p.location == NULL)
+		p.location = "";
+	if ((f = fm_printers_check(p.name, p.uri, p.location, &p.why)) !=
+	    FM_PRINTERS_FINE) {
+		fail(c, 400, printer_fault_code(f), p.why);
+		return;
+	}
+	/* Both fit the audit trail's text but at the longest; cut there on
+	 * a character's boundary. */
+	snprintf(both, sizeof(both), "%s%s%s", p.uri,
+	    p.location[0] ? " at " : "", p.location);
+	(void)fm_utf8_clean(after, sizeof(after), both, strlen(both));
+	ch = (struct change){"printer.add", p.name, "", after,
+	    apply_printer_add, &p, &p.why, "taken", 409};
+	p.change = &ch;
+	audited(c, &ch);
 }
 
 /* Held jobs across users: their metadata, never their titles (personal
@@ -2880,6 +3068,8 @@ static void (*const ops[FM_WEB_OP_MAX + 1])(struct call *) = {
     [FM_WEB_OP_TOKEN_ADD] = op_token_add,
     [FM_WEB_OP_TOKEN_REVOKE] = op_token_revoke,
     [FM_WEB_OP_ADMIN_AUTHLOG] = op_admin_authlog,
+    [FM_WEB_OP_ADMIN_PRINTER_ADD] = op_admin_printer_add,
+    [FM_WEB_OP_ADMIN_TERM_REMOVE] = op_admin_terminal_remove,
 };
 
 void

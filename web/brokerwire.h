@@ -82,9 +82,11 @@ enum fm_web_op {
 	FM_WEB_OP_TOKEN_REVOKE,         /* id: mine, or anyone's (admins) */
 	FM_WEB_OP_ADMIN_AUTHLOG,        /* login, outcome, from, to, offset,
 	                                   limit: the authentication log */
+	FM_WEB_OP_ADMIN_PRINTER_ADD,    /* name, uri, location */
+	FM_WEB_OP_ADMIN_TERM_REMOVE,    /* name: refused from now on */
 };
 
-#define FM_WEB_OP_MAX FM_WEB_OP_ADMIN_AUTHLOG
+#define FM_WEB_OP_MAX FM_WEB_OP_ADMIN_TERM_REMOVE
 
 struct fm_web_arg {
 	char name[FM_WEB_TEXTMAX];

@@ -27,7 +27,27 @@ static const char *const page_texts[] = {
     N_("Printers"),
     N_("Location"),
     N_("QR code label"),
-    N_("No printer was added: followme-admin printer add."),
+    N_("No printer yet: add one with the form below."),
+    N_("Add a printer"),
+    N_("Address: ipp:// or ipps:// URI, or CUPS queue"),
+    N_("Printer added:"),
+    N_("Actions"),
+    N_("Remove"),
+    N_("Remove terminal"),
+    N_("Its certificate is refused from now on: to use it again, add it "
+       "again with a new one."),
+    N_("Removed:"),
+    N_("Add a terminal"),
+    N_("A terminal's certificate is made with the site CA's key, which the "
+       "web console never reads: run this command as root on the server, "
+       "then copy the directory it writes to the terminal."),
+    N_("Show the command"),
+    N_("A terminal's name is letters, digits, dots and dashes (63 at most), "
+       "not starting with a dot or a dash."),
+    N_("Which printer? An added printer's name, a CUPS queue or an ipp:// "
+       "URI."),
+    N_("The command is copied."),
+    N_("Select the command and copy it."),
     N_("none"),
     N_("Download"),
     N_("Projects"),

@@ -1083,6 +1083,121 @@ case_balance_limit() {
 }
 fm_needs balance_limit login
 
+# printer_add JAR NAME URI [LOCATION]: POST /api/admin/printer with
+# JAR's session: prints the HTTP status and the answer's error code.
+printer_add() {
+	local code
+	code=$(curl_as "$1" -o "$T/printer-add.json" -w '%{http_code}' -X POST \
+		-H "X-CSRF-Token: $(cat "$T/$1.csrf")" --data-urlencode "name=$2" \
+		--data-urlencode "uri=$3" --data-urlencode "location=${4:-}" "$URL/api/admin/printer")
+	echo "$code $(sed -n 's/.*"error":"\([a-z-]*\)".*/\1/p' "$T/printer-add.json")"
+}
+
+# Printers added from the console: followme-admin printer add's checks
+# (shared, not copied: the command says the same), each bad value a 400
+# naming it, a taken name a 409; at once in the admins' list and the
+# release page's; audited; staff and requests without the CSRF token
+# refused.
+case_admin_printer_add() {
+	local long got
+	login_as fmbob bob-pw
+	got=$(printer_add fmbob lobby2 "$MFP_URI" "Hall B <i>rez</i> — côté cour")
+	[ "$got" = "200 " ] || fm_die "printer add: $got $(cat "$T/printer-add.json")"
+	[ "$(printer_add fmbob lobby2 "$MFP_URI")" = "409 taken" ] || fm_die "a name added twice"
+	[ "$(printer_add fmbob 'lobby 3' "$MFP_URI")" = "400 bad-name" ] || fm_die "a name with a space"
+	long=$(printf 'p%.0s' $(seq 1 64))
+	[ "$(printer_add fmbob "$long" "$MFP_URI")" = "400 name-too-long" ] || fm_die "a 64-character name"
+	[ "$(printer_add fmbob lobby3 'http://127.0.0.1/ipp/print')" = "400 bad-uri" ] || fm_die "an http:// URI"
+	[ "$(printer_add fmbob lobby3 'ipp://')" = "400 bad-uri-form" ] || fm_die "an ipp:// URI without a host"
+	[ "$(printer_add fmbob lobby3 'ipp://host /ipp')" = "400 bad-uri-form" ] || fm_die "a URI with a space"
+	[ "$(printer_add fmbob lobby3 "ipp://h/$(printf 'u%.0s' $(seq 1 260))")" = "400 uri-too-long" ] ||
+		fm_die "a 268-character URI"
+	[ "$(printer_add fmbob lobby3 "$MFP_URI" "$(printf 'x%.0s' $(seq 1 128))")" = "400 location-too-long" ] ||
+		fm_die "a 128-byte location"
+	[ "$(printer_add fmbob lobby3 "$MFP_URI" "$(printf 'two\nlines')")" = "400 bad-location" ] ||
+		fm_die "a location on two lines"
+	[ "$(post fmbob 'name=lobby3' "$URL/api/admin/printer")" = 400 ] || fm_die "a printer without its URI"
+	printer_add fmbob lobby3 'ipp://' >/dev/null
+	grep -q '"message":"The printer.s URI needs a host' "$T/printer-add.json" ||
+		fm_die "no clear message: $(cat "$T/printer-add.json")"
+	# followme-admin printer add says the same: one check for both.
+	fm_admin printer add lobby3 --uri 'ipp://' 2>&1 | grep -q "URI needs a host after ipp://" ||
+		fm_die "printer add (the command): $(fm_admin printer add lobby3 --uri 'ipp://' 2>&1)"
+	[ "$(status fmbob -X POST --data-urlencode name=lobby4 --data-urlencode "uri=$MFP_URI" "$URL/api/admin/printer")" = 403 ] ||
+		fm_die "a printer added without the CSRF token"
+	fm_admin printer list | grep -q '^lobby3 \|^lobby4 \|^pp' && fm_die "a refused printer was added"
+	fm_admin printer list | grep -q '^lobby2 ' || fm_die "printer list: $(fm_admin printer list)"
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM audit WHERE actor = 'fmbob' AND action = 'printer.add' AND target = 'lobby2' AND before = '' AND after = '$MFP_URI at Hall B <i>rez</i> — côté cour'")" -eq 1 ] ||
+		fm_die "the printer is not in the audit trail: $(fm_as followme sqlite3 "$DB" "SELECT * FROM audit WHERE action = 'printer.add'")"
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'printer.add'")" -eq 1 ] ||
+		fm_die "a refused printer is in the audit trail"
+	curl_as fmbob "$URL/api/admin/printers" > "$T/lobby2.json"
+	python3 - "$T/lobby2.json" <<'PY' || fm_die "admins' printers: $(cat "$T/lobby2.json")"
+import json, sys
+p = [p for p in json.load(open(sys.argv[1]))["printers"] if p["name"] == "lobby2"]
+sys.exit(0 if p and p[0]["location"] == "Hall B <i>rez</i> — côté cour" and p[0]["state"] == "ready" else 1)
+PY
+	# The release page's list, a staff member's.
+	login_as fmalice alice-pw
+	curl_as fmalice "$URL/api/printers" | grep -q '"name":"lobby2"' ||
+		fm_die "release page's printers: $(curl_as fmalice "$URL/api/printers")"
+	[ "$(printer_add fmalice lobby5 "$MFP_URI")" = "403 forbidden" ] || fm_die "staff added a printer"
+}
+fm_needs admin_printer_add roles_and_csrf
+
+# A terminal removed from the console: refused by followmed from then on
+# (test helper fm-term with its certificate), audited; unknown or
+# removed already is 404; the console's own terminal is kept (409);
+# staff and requests without the CSRF token refused.  In the browser:
+# the Remove button, and the command that adds one.
+case_admin_terminal_remove() {
+	local t
+	for t in t8 t9; do
+		fm_admin terminal add "$t" --printer mfp1 >/dev/null || fm_die "terminal add $t"
+	done
+	fm_copy_pki
+	for t in t8 t9; do
+		printf 'hello\n' | fm_term "$t" | grep -q '^HELLO_OK' || fm_die "$t not served before its removal"
+	done
+	login_as fmalice alice-pw
+	[ "$(post fmalice 'name=t9' "$URL/api/admin/terminal/remove")" = 403 ] || fm_die "staff removed a terminal"
+	login_as fmbob bob-pw
+	[ "$(status fmbob -X POST --data 'name=t9' "$URL/api/admin/terminal/remove")" = 403 ] ||
+		fm_die "a terminal removed without the CSRF token"
+	printf 'hello\n' | fm_term t9 | grep -q '^HELLO_OK' || fm_die "t9 removed by a refused request"
+	[ "$(post fmbob 'name=web' "$URL/api/admin/terminal/remove")" = 409 ] || fm_die "the console's own terminal removed"
+	curl_as fmbob -X POST -H "X-CSRF-Token: $(cat "$T/fmbob.csrf")" --data 'name=web' "$URL/api/admin/terminal/remove" |
+		grep -q '"error":"web-terminal","message":"This is the web console.s own connection' ||
+		fm_die "no clear refusal for the console's terminal"
+	fm_admin terminal list | grep -q '^web ' || fm_die "the console's terminal is gone: $(fm_admin terminal list)"
+	[ "$(post fmbob 'name=nowhere' "$URL/api/admin/terminal/remove")" = 404 ] || fm_die "an unknown terminal removed"
+	[ "$(post fmbob 'name=' "$URL/api/admin/terminal/remove")" = 400 ] || fm_die "no name"
+	[ "$(post fmbob 'name=t9' "$URL/api/admin/terminal/remove")" = 200 ] || fm_die "terminal remove refused"
+	[ "$(post fmbob 'name=t9' "$URL/api/admin/terminal/remove")" = 404 ] || fm_die "a terminal removed twice"
+	if printf 'hello\n' | fm_term t9 | grep -q '^HELLO_OK'; then
+		fm_die "a removed terminal is still served"
+	fi
+	grep -q "certificate of an unknown or removed terminal" "$T/log/followmed.log" ||
+		fm_die "followmed did not log the removed terminal"
+	curl_as fmbob "$URL/api/admin/terminals" | grep -q '"name":"t9"' && fm_die "a removed terminal is listed"
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM audit WHERE actor = 'fmbob' AND action = 'terminal.remove' AND target = 't9' AND before LIKE 'at mfp1, certificate %' AND after = 'removed'")" -eq 1 ] ||
+		fm_die "the removal is not in the audit trail: $(fm_as followme sqlite3 "$DB" "SELECT * FROM audit WHERE action = 'terminal.remove'")"
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'terminal.remove'")" -eq 1 ] ||
+		fm_die "a refused removal is in the audit trail"
+	# The page: a printer added, a bad one refused with its message; t8
+	# removed with its button (the console's own has none); the command
+	# that adds a terminal written out.
+	browser site_changes fmbob bob-pw atrium "$MFP_URI" "Atrium — 1er étage" t8 t10 ||
+		fm_die "$(tail -n 3 "$T/log/browser.log")"
+	fm_admin printer list | grep -q '^atrium ' || fm_die "the page's printer is not added"
+	fm_admin terminal list | grep -q '^t8 ' && fm_die "t8 still listed: $(fm_admin terminal list)"
+	if printf 'hello\n' | fm_term t8 | grep -q '^HELLO_OK'; then
+		fm_die "t8, removed from the page, is still served"
+	fi
+	true
+}
+fm_needs admin_terminal_remove roles_and_csrf
+
 # Printers that accept connections and never answer (the last case: the
 # printers listed after it would wait for them).  A release holds its
 # worker until the printer has printed: however many are under way, one

@@ -338,6 +338,86 @@ def scenario_site(url, shots, user, password, terminal, marker, code, name,
         d.quit()
 
 
+def terminal_rows(d):
+    d.execute_script("return loadSite()")
+    return {r.get_attribute("data-terminal"): r for r in
+            d.find_elements(By.CSS_SELECTOR, "#terminals-rows tr")}
+
+
+def scenario_site_changes(url, shots, user, password, printer, uri, place,
+                          terminal, new_terminal):
+    """An admin adds a printer from the Site page (a bad address first,
+    refused with its reason), removes a terminal with its button after
+    confirming (the console's own has none), and has the command that
+    adds a terminal written out; the page fits a phone."""
+    d = browser(DESKTOP)
+    try:
+        login(d, url, user, password)
+        visible(d, "view-jobs")
+        d.find_element(By.CSS_SELECTOR, "a[data-view=site]").click()
+        visible(d, "view-site")
+        d.find_element(By.ID, "printer-name").send_keys(printer)
+        d.find_element(By.ID, "printer-uri").send_keys("http://127.0.0.1/ipp/print")
+        d.find_element(By.ID, "printer-location").send_keys(place)
+        press(d, d.find_element(By.ID, "printer-submit"))
+        wait_for(d, "the bad address's reason", lambda d: "ipp://" in d.find_element(
+            By.ID, "notice").text and d.find_element(By.ID, "notice").is_displayed())
+        if printer in texts(d, "#printers-rows td"):
+            raise Failed("a printer with an http:// address was added")
+        d.find_element(By.ID, "printer-uri").clear()
+        d.find_element(By.ID, "printer-uri").send_keys(uri)
+        press(d, d.find_element(By.ID, "printer-submit"))
+        wait_for(d, "the new printer", lambda d: printer in texts(d, "#printers-rows td")
+                 and place in texts(d, "#printers-rows td"))
+        rows = terminal_rows(d)
+        if "web" not in rows or terminal not in rows:
+            raise Failed("terminals listed: %r" % list(rows))
+        if rows["web"].find_elements(By.CSS_SELECTOR, "button.terminal-remove"):
+            raise Failed("the console's own terminal has a Remove button")
+        button = rows[terminal].find_element(By.CSS_SELECTOR, "button.terminal-remove")
+        # Dismissed first: nothing happens.
+        d.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+        button.click()
+        d.switch_to.alert.dismiss()
+        if terminal not in terminal_rows(d):
+            raise Failed("a terminal was removed though the admin said no")
+        button = terminal_rows(d)[terminal].find_element(By.CSS_SELECTOR, "button.terminal-remove")
+        d.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+        button.click()
+        if terminal not in d.switch_to.alert.text:
+            raise Failed("the confirmation does not name the terminal")
+        d.switch_to.alert.accept()
+        wait_for(d, "the terminal removed", lambda d: terminal not in terminal_rows(d))
+        d.find_element(By.ID, "terminal-name").send_keys(new_terminal)
+        d.find_element(By.ID, "terminal-printer").send_keys(printer)
+        press(d, d.find_element(By.CSS_SELECTOR, "#terminal-form button"))
+        command = visible(d, "terminal-command").get_attribute("value")
+        want = "followme-admin terminal add %s --printer %s" % (new_terminal, printer)
+        if command != want:
+            raise Failed("the command written: %r, not %r" % (command, want))
+        no_alert(d)
+        shot(d, shots, "admin-site-changes-desktop")
+    finally:
+        d.quit()
+    d = browser(PHONE)
+    try:
+        login(d, url, user, password)
+        visible(d, "view-jobs")
+        d.get(url + "/#site")
+        visible(d, "view-site")
+        wait_for(d, "the new printer", lambda d: printer in texts(d, "#printers-rows td"))
+        d.find_element(By.ID, "terminal-name").send_keys(new_terminal)
+        d.find_element(By.ID, "terminal-printer").send_keys(printer)
+        press(d, d.find_element(By.CSS_SELECTOR, "#terminal-form button"))
+        visible(d, "terminal-command")
+        shot(d, shots, "admin-site-changes-phone")
+        width = d.execute_script("return document.documentElement.scrollWidth")
+        if width > d.execute_script("return window.innerWidth"):
+            raise Failed("the Site page is %d pixels wide, wider than the phone" % width)
+    finally:
+        d.quit()
+
+
 def scenario_french(url, shots, user, password, expected):
     """A browser asking for French gets the pages in French; the choice
     can be changed in the page."""
@@ -627,6 +707,7 @@ SCENARIOS = {
     "progress": scenario_progress,
     "authlog_token": scenario_authlog_token,
     "site": scenario_site,
+    "site_changes": scenario_site_changes,
     "admin": scenario_admin,
     "finance": scenario_finance,
     "tokens": scenario_tokens,

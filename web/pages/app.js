@@ -1049,19 +1049,122 @@ async function loadSitePrinters(terminals) {
     rows.append(tr);
   }
   $("printers-empty").hidden = res.data.printers.length > 0;
+  const names = $("terminal-printers");
+  names.replaceChildren();
+  for (const p of res.data.printers) {
+    const o = document.createElement("option");
+    o.value = p.name;
+    names.append(o);
+  }
+}
+
+// The terminals, each with its Remove button; the console's own (its
+// connection to followmed for web releases) has none: the server
+// refuses to remove it.
+async function loadSiteTerminals() {
+  const res = await api("GET", "/api/admin/terminals");
+  if (!res.ok) {
+    failed(res);
+    return null;
+  }
+  const rows = $("terminals-rows");
+  rows.replaceChildren();
+  for (const x of res.data.terminals) {
+    const tr = tableRow([
+      x.name,
+      x.web ? t("web console") : x.printer,
+      // The console's own connection is made for each release: idle
+      // between, not a device gone missing.
+      x.state === "idle"
+        ? [t("idle: connects for each release"), "text-body"]
+        : [x.online ? t("connected") : t("offline"), x.online ? "text-success fw-semibold" : "text-secondary"],
+      x.last_seen || (x.web ? t("no release yet") : t("never")),
+    ]);
+    tr.dataset.terminal = x.name;
+    const td = document.createElement("td");
+    td.className = "text-end";
+    if (!x.web) {
+      const b = actionButton(t("Remove"), "terminal-remove", () => removeTerminal(x.name));
+      b.classList.replace("btn-outline-secondary", "btn-outline-danger");
+      td.append(b);
+    }
+    tr.append(td);
+    rows.append(tr);
+  }
+  return res.data;
+}
+
+async function removeTerminal(name) {
+  if (!window.confirm(t("Remove terminal") + " " + name + "? " +
+      t("Its certificate is refused from now on: to use it again, add it again with a new one."))) return;
+  const res = await api("POST", "/api/admin/terminal/remove", { name });
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  await loadSite();
+  notice(t("Removed:") + " " + name, "success");
+}
+
+async function addPrinter(ev) {
+  ev.preventDefault();
+  const button = $("printer-submit");
+  button.disabled = true;
+  const res = await api("POST", "/api/admin/printer", {
+    name: $("printer-name").value.trim(),
+    uri: $("printer-uri").value.trim(),
+    location: $("printer-location").value.trim(),
+  });
+  button.disabled = false;
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  const name = $("printer-name").value.trim();
+  for (const id of ["printer-name", "printer-uri", "printer-location"]) $(id).value = "";
+  await loadSite();
+  notice(t("Printer added:") + " " + name, "success");
+}
+
+// The command that adds a terminal: it issues the terminal's
+// certificate from the site CA's key, which this console never reads,
+// so the page only writes it out for the admin to run on the server.
+const TERMINAL_NAME = /^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/;
+const SHELL_PLAIN = /^[A-Za-z0-9._:/@-]+$/;
+
+function composeTerminal(ev) {
+  ev.preventDefault();
+  const name = $("terminal-name").value.trim();
+  const printer = $("terminal-printer").value.trim();
+  if (!TERMINAL_NAME.test(name)) {
+    $("terminal-command-box").hidden = true;
+    notice(t("A terminal's name is letters, digits, dots and dashes (63 at most), not starting with a dot or a dash."));
+    return;
+  }
+  if (!printer || printer.includes("'") || /[\x00-\x1f\x7f]/.test(printer)) {
+    $("terminal-command-box").hidden = true;
+    notice(t("Which printer? An added printer's name, a CUPS queue or an ipp:// URI."));
+    return;
+  }
+  notice("");
+  const quoted = SHELL_PLAIN.test(printer) ? printer : "'" + printer + "'";
+  $("terminal-command").value = "followme-admin terminal add " + name + " --printer " + quoted;
+  $("terminal-command-box").hidden = false;
+  $("terminal-command").select();
+}
+
+async function copyTerminalCommand() {
+  try {
+    await navigator.clipboard.writeText($("terminal-command").value);
+    notice(t("The command is copied."), "success");
+  } catch (e) {
+    $("terminal-command").select();
+    notice(t("Select the command and copy it."), "info");
+  }
 }
 
 async function loadSite() {
-  const terminals = await fillRows("/api/admin/terminals", "terminals-rows", "terminals", (x) => [
-    x.name,
-    x.web ? t("web console") : x.printer,
-    // The console's own connection is made for each release: idle
-    // between, not a device gone missing.
-    x.state === "idle"
-      ? [t("idle: connects for each release"), "text-body"]
-      : [x.online ? t("connected") : t("offline"), x.online ? "text-success fw-semibold" : "text-secondary"],
-    x.last_seen || (x.web ? t("no release yet") : t("never")),
-  ]);
+  const terminals = await loadSiteTerminals();
   if (terminals) await loadSitePrinters(terminals.terminals);
   await fillRows("/api/admin/departments", "departments-rows", "departments", (x) => [
     x.code,
@@ -1230,6 +1333,9 @@ async function start() {
   $("project-allow-form").addEventListener("submit", (ev) =>
     changeProject(ev, { code: "project-allow-code", login: "project-allow-login" }));
   $("price-form").addEventListener("submit", setPrice);
+  $("printer-form").addEventListener("submit", addPrinter);
+  $("terminal-form").addEventListener("submit", composeTerminal);
+  $("terminal-command-copy").addEventListener("click", copyTerminalCommand);
   $("pin-form").addEventListener("submit", changePin);
   $("token-form").addEventListener("submit", addToken);
   $("token-copy").addEventListener("click", copyToken);
