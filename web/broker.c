@@ -2199,7 +2199,8 @@ op_admin_terminal_remove(struct call *c)
 {
 	struct terminal_remove r = {fm_web_arg(c->r, "name"), NULL, NULL};
 	struct terminal_find tf = {NULL, {0}, false};
-	char before[FM_AUDIT_TEXTMAX];
+	/* Cut to the audit trail's text when written (a URI may be long). */
+	char before[sizeof(tf.t.printer) + sizeof(tf.t.cert_serial) + 24];
 	struct change ch;
 
 	if (!need_session(c, true) || !need_role(c, "admin"))
