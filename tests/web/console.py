@@ -19,7 +19,7 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.common.exceptions import (NoAlertPresentException,
-                                        TimeoutException)
+                                        TimeoutException, WebDriverException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -338,18 +338,44 @@ def scenario_site(url, shots, user, password, terminal, marker, code, name,
         d.quit()
 
 
+def open_alert(d):
+    try:
+        alert = d.switch_to.alert
+        alert.text
+        return alert
+    except NoAlertPresentException:
+        return None
+
+
+def confirm_click(d, element):
+    """Clicks element, which asks to confirm, wherever the page has moved
+    it to (the click is the page's own, after this call returns): the
+    confirmation dialog."""
+    d.execute_script("const e = arguments[0]; setTimeout(() => e.click(), 0);", element)
+    return wait_for(d, "the confirmation", open_alert)
+
+
 def terminal_rows(d):
     d.execute_script("return loadSite()")
     return {r.get_attribute("data-terminal"): r for r in
             d.find_elements(By.CSS_SELECTOR, "#terminals-rows tr")}
 
 
-def scenario_site_changes(url, shots, user, password, printer, uri, place,
-                          terminal, new_terminal):
+def scenario_site_changes(*args):
     """An admin adds a printer from the Site page (a bad address first,
     refused with its reason), removes a terminal with its button after
     confirming (the console's own has none), and has the command that
-    adds a terminal written out; the page fits a phone."""
+    adds a terminal written out; the page fits a phone.  The browser's
+    own errors are said in one line (the test prints the last three of
+    its log)."""
+    try:
+        site_changes(*args)
+    except WebDriverException as e:
+        raise Failed("%s: %s" % (type(e).__name__, (e.msg or "").splitlines()[:1]))
+
+
+def site_changes(url, shots, user, password, printer, uri, place, terminal,
+                 new_terminal):
     d = browser(DESKTOP)
     try:
         login(d, url, user, password)
@@ -376,17 +402,14 @@ def scenario_site_changes(url, shots, user, password, printer, uri, place,
             raise Failed("the console's own terminal has a Remove button")
         button = rows[terminal].find_element(By.CSS_SELECTOR, "button.terminal-remove")
         # Dismissed first: nothing happens.
-        d.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
-        button.click()
-        d.switch_to.alert.dismiss()
+        confirm_click(d, button).dismiss()
         if terminal not in terminal_rows(d):
             raise Failed("a terminal was removed though the admin said no")
         button = terminal_rows(d)[terminal].find_element(By.CSS_SELECTOR, "button.terminal-remove")
-        d.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
-        button.click()
-        if terminal not in d.switch_to.alert.text:
+        confirmation = confirm_click(d, button)
+        if terminal not in confirmation.text:
             raise Failed("the confirmation does not name the terminal")
-        d.switch_to.alert.accept()
+        confirmation.accept()
         wait_for(d, "the terminal removed", lambda d: terminal not in terminal_rows(d))
         d.find_element(By.ID, "terminal-name").send_keys(new_terminal)
         d.find_element(By.ID, "terminal-printer").send_keys(printer)
@@ -397,6 +420,12 @@ def scenario_site_changes(url, shots, user, password, printer, uri, place,
             raise Failed("the command written: %r, not %r" % (command, want))
         no_alert(d)
         shot(d, shots, "admin-site-changes-desktop")
+        # The release page, shown before the printer was added, offers it.
+        press(d, d.find_element(By.CSS_SELECTOR, "a[data-view=jobs]"))
+        visible(d, "view-jobs")
+        wait_for(d, "the new printer on the release page", lambda d: d.execute_script(
+            "return document.querySelector('#release-printer option[value=\"' +"
+            " arguments[0] + '\"]') !== null", printer))
     finally:
         d.quit()
     d = browser(PHONE)

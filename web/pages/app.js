@@ -1122,6 +1122,8 @@ async function addPrinter(ev) {
   }
   const name = $("printer-name").value.trim();
   for (const id of ["printer-name", "printer-uri", "printer-location"]) $(id).value = "";
+  // The release page's list is read again when next shown.
+  state.printers = [];
   await loadSite();
   notice(t("Printer added:") + " " + name, "success");
 }
