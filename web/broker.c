@@ -2176,7 +2176,15 @@ apply_terminal_remove(fm_store_t *store, void *arg)
 	struct terminal_find tf = {r->name, {0}, false};
 
 	/* Read again in the transaction: what the admin saw may be gone. */
-	(void)fm_terminals_list(store, false, find_terminal, &tf);
+	if (!fm_terminals_list(store, false, find_terminal, &tf)) {
+		fm_log_warn("web: cannot read the terminals: %s",
+		    fm_store_last_error(store));
+		r->why = N_("The print server cannot answer now. Please try "
+		            "again.");
+		r->change->refused_code = "unavailable";
+		r->change->refused_status = 503;
+		return false;
+	}
 	if (tf.found && tf.t.web) {
 		r->why = web_terminal_kept;
 		r->change->refused_code = "web-terminal";
