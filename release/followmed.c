@@ -905,6 +905,7 @@ run_session(struct daemon *d, const struct start *a)
 	struct fm_session_peer who;
 	struct fm_terminal terminal;
 	struct fm_session_ctx ctx;
+	fm_tls_config_t *cfg;
 	fm_ledger_t *ledger;
 	fm_store_t *store;
 	fm_tls_t *tls;
@@ -915,7 +916,7 @@ run_session(struct daemon *d, const struct start *a)
 	 * decryptor.  A connection that gets no further costs this one
 	 * process, confined, for handshake_timeout at most. */
 	fm_wipe(d->master, sizeof(d->master));
-	tls = fm_session_handshake(&d->settings, a->conn, a->peer, &who);
+	tls = fm_session_handshake(&d->settings, a->conn, a->peer, &who, &cfg);
 	if (tls == NULL)
 		fm_leakcheck_exit(0);
 	if (!ask_admission(a->ctl, who.name, &dec, &link)) {
@@ -923,12 +924,14 @@ run_session(struct daemon *d, const struct start *a)
 		            "as many terminal connections as it may",
 		    who.name, a->peer);
 		fm_tls_close(tls);
+		fm_tls_config_destroy(cfg);
 		fm_leakcheck_exit(0);
 	}
 	close(a->ctl);
 	store = child_store(d, "session");
 	if (!fm_session_identify(store, &who, a->peer, &terminal)) {
 		fm_tls_close(tls);
+		fm_tls_config_destroy(cfg);
 		fm_store_close(store);
 		fm_leakcheck_exit(0);
 	}
@@ -946,6 +949,7 @@ run_session(struct daemon *d, const struct start *a)
 	ctx = (struct fm_session_ctx){
 	    &d->settings, store, ledger, ctx.decryptor, a->peer};
 	fm_session_run(&ctx, tls, &terminal);
+	fm_tls_config_destroy(cfg);
 	fm_decryptor_stop(ctx.decryptor);
 	fm_ledger_close(ledger);
 	fm_store_close(store);
