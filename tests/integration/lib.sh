@@ -153,6 +153,25 @@ fm_watch_log() {
 	printf '%s\n%s\n%s\n' "$1" "$3" "${4:-0}" > "$T/.watch.$2"
 }
 
+# fm_symbolize: stdin to stdout; a stack frame left as "(PROGRAM+0xOFF)"
+# (a confined session cannot read its own program to name it), PROGRAM
+# under $FM_BUILD, gets its function and line from llvm-symbolizer when
+# there is one.
+fm_symbolize() {
+	local line off re='#([0-9]+) 0x[0-9a-f]+ +\((/[^+()]*)\+(0x[0-9a-f]+)\)'
+	while IFS= read -r line; do
+		if [[ $line =~ $re ]] && [[ ${BASH_REMATCH[2]} == "$FM_BUILD"/* ]] &&
+			command -v llvm-symbolizer >/dev/null; then
+			# A return address: the call is the byte before.
+			off=${BASH_REMATCH[3]}
+			[ "${BASH_REMATCH[1]}" -eq 0 ] || off=$(printf '0x%x' $((off - 1)))
+			line="$line $(llvm-symbolizer --obj="${BASH_REMATCH[2]}" "$off" 2>/dev/null |
+				head -n 2 | tr '\n' ' ')"
+		fi
+		printf '%s\n' "$line"
+	done
+}
+
 # fm_check_log PID: if PID is watched (fm_watch_log), forget it and
 # search its log.  A report fails the case (fm_die), or outside a case
 # prints FAIL and sets FM_SANITIZER_FAILED, which makes the script fail
@@ -167,7 +186,7 @@ fm_check_log() {
 	msg="$name (pid $1): a sanitizer report in ${log##*/}, line $at: $(sed -n "${at}p" "$log" | cut -c 1-200)"
 	{
 		echo "---- ${log##*/} from line $at (40 lines at most)"
-		tail -n +"$at" "$log" | head -n 40
+		tail -n +"$at" "$log" | head -n 40 | fm_symbolize
 	} >&2
 	[ -z "${FM_CASE:-}" ] || fm_die "$msg"
 	echo "FAIL: $msg" >&2
