@@ -374,8 +374,5 @@ main(int argc, char **argv)
 			waitpid(pids[i], NULL, 0);
 	free_pem(cert_pem);
 	fm_log_info("stopped");
-	/* The key is wiped: in a sanitizer build, LeakSanitizer may now
-	 * read this process (nothing in a production build). */
-	fm_leakcheck_allow();
 	return rc;
 }
