@@ -507,8 +507,11 @@ fm_start_followmed() {
 
 # fm_stop_followmed [SIGNAL]: TERM, or e.g. KILL for a crash.
 fm_stop_followmed() {
-	fm_stop_pid "${FOLLOWMED_PID:-}" "${1:-TERM}"
+	local pid=${FOLLOWMED_PID:-}
+	# Forgotten first: a report in its log (fm_check_log) ends the case
+	# here, and the runner is not to say it died.
 	FOLLOWMED_PID=""
+	fm_stop_pid "$pid" "${1:-TERM}"
 }
 
 fm_followmed_alive() { fm_pid_alive "${FOLLOWMED_PID:-}"; }
