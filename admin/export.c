@@ -32,7 +32,8 @@ enum { R_BY, R_FROM, R_TO, R_FORMAT, R_OUT };
 
 #define RANGE_OPTIONS                                                          \
 	[R_BY] = {"by", .flags = FM_GRAMMAR_REQUIRED,                          \
-	    .help = N_("what a row is: a user, department or printer")},       \
+	    .help = N_("what a row is: a user, department, project or "        \
+	               "printer")},                                            \
 	[R_FROM] = {"from", .kind = FM_GRAMMAR_DATE,                           \
 	    .flags = FM_GRAMMAR_REQUIRED,                                      \
 	    .invalid = N_("--from '%s' is not a date (YYYY-MM-DD)"),           \
@@ -48,8 +49,8 @@ struct range_opts {
 
 /*
  * The range and row kind of the parsed options, the first nkinds of
- * user, department and printer allowed; else prints the usage and
- * returns false.
+ * user, department, project and printer allowed; else prints the usage
+ * and returns false.
  */
 static bool
 get_range(struct fm_admin *admin, int nkinds, struct range_opts *o,
@@ -60,6 +61,7 @@ get_range(struct fm_admin *admin, int nkinds, struct range_opts *o,
 		enum fm_export_by by;
 	} kinds[] = {{"user", FM_EXPORT_BY_USER},
 	    {"department", FM_EXPORT_BY_DEPARTMENT},
+	    {"project", FM_EXPORT_BY_PROJECT},
 	    {"printer", FM_EXPORT_BY_PRINTER}};
 	const struct fm_grammar_value *v = admin->args.opt;
 
@@ -75,9 +77,11 @@ get_range(struct fm_admin *admin, int nkinds, struct range_opts *o,
 			*by = kinds[i].by;
 			return true;
 		}
-	fm_admin_usage(admin, "%s",
-	    nkinds == 3 ? "--by is user, department or printer"
-	                : "--by is department or user");
+	if (nkinds == 4)
+		fm_admin_usage(
+		    admin, "--by is user, department, project or printer");
+	else
+		fm_admin_usage(admin, "--by is department, project or user");
 	return false;
 }
 
@@ -87,7 +91,7 @@ report_usage(struct fm_admin *admin)
 	struct range_opts o;
 	enum fm_export_by by;
 
-	if (!get_range(admin, 3, &o, &by))
+	if (!get_range(admin, 4, &o, &by))
 		return FM_ADMIN_USAGE;
 	if (!fm_export_write(admin->store, by, o.start, o.end, o.from, o.to,
 	        admin->json ? FM_EXPORT_JSON : FM_EXPORT_TEXT, stdout, NULL))
@@ -291,7 +295,7 @@ static int export(struct fm_admin *admin)
 	enum fm_export_by by;
 	enum fm_export_format format;
 
-	if (!get_range(admin, 2, &o, &by))
+	if (!get_range(admin, 3, &o, &by))
 		return FM_ADMIN_USAGE;
 	if (o.format == NULL || strcmp(o.format, "csv") == 0)
 		format = FM_EXPORT_CSV;
@@ -324,9 +328,10 @@ static const struct fm_grammar_option export_options[FM_GRAMMAR_OPTTABLE] = {
 
 static const struct fm_grammar_command report_commands[] = {
     {"report", "usage",
-        "--by user|department|printer --from DATE --to DATE [--json]",
-        N_("pages and costs per user, department or printer"), FM_GRAMMAR_STORE,
-        .run = report_usage, .options = report_options,
+        "--by user|department|project|printer --from DATE --to DATE "
+        "[--json]",
+        N_("pages and costs per user, department, project or printer"),
+        FM_GRAMMAR_STORE, .run = report_usage, .options = report_options,
         .missing = N_("--by, --from and --to are required")},
     {"report", "overdrawn", "[--json]",
         N_("commits that left a restricted account below its overdraft"),
@@ -337,7 +342,8 @@ static const struct fm_grammar_command report_commands[] = {
 /* Not FM_GRAMMAR_STORE: --out opens its file before privileges drop. */
 static const struct fm_grammar_command export_commands[] = {
     {"export", NULL,
-        "--by department|user --from DATE --to DATE [--format csv|json] "
+        "--by department|project|user --from DATE --to DATE "
+        "[--format csv|json] "
         "[--out FILE]",
         N_("finance export (dates inclusive)"), 0, .run = export,
         .options = export_options,

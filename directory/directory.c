@@ -26,6 +26,15 @@ struct names {
 	char (*code)[FM_DEPTS_CODEMAX];
 	char (*name)[FM_DEPTS_NAMEMAX];
 	size_t n, cap;
+	/* By code, then as read (names_index()): every entry looks its
+	 * department's name up. */
+	struct name_ref *by_code;
+	size_t nby_code;
+};
+
+struct name_ref {
+	const char *code, *name;
+	size_t i;
 };
 
 /* Users handed from the reading thread to the caller's, a batch at a
@@ -225,15 +234,56 @@ names_add(struct names *nm, const char *code, const char *name)
 	return true;
 }
 
+static int
+by_code(const void *a, const void *b)
+{
+	const struct name_ref *x = a, *y = b;
+	int c = strcmp(x->code, y->code);
+
+	return c != 0 ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* The names sorted by code, once they are all read (out of memory,
+ * names_find() reads them in order). */
+static void
+names_index(struct names *nm)
+{
+	free(nm->by_code);
+	nm->nby_code = 0;
+	if (nm->n == 0 ||
+	    (nm->by_code = calloc(nm->n, sizeof(*nm->by_code))) == NULL)
+		return;
+	for (size_t i = 0; i < nm->n; i++)
+		nm->by_code[i] = (struct name_ref){nm->code[i], nm->name[i], i};
+	qsort(nm->by_code, nm->n, sizeof(*nm->by_code), by_code);
+	nm->nby_code = nm->n;
+}
+
+/* The first name given to code (a code may come twice). */
 static const char *
 names_find(const char *code, void *arg)
 {
 	const struct names *nm = arg;
+	size_t lo = 0, hi = nm->nby_code;
 
-	for (size_t i = 0; i < nm->n; i++)
-		if (strcmp(nm->code[i], code) == 0)
-			return nm->name[i];
-	return NULL;
+	if (nm->nby_code != nm->n) {
+		for (size_t i = 0; i < nm->n; i++)
+			if (strcmp(nm->code[i], code) == 0)
+				return nm->name[i];
+		return NULL;
+	}
+	/* The lowest position whose code is not below code. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(nm->by_code[mid].code, code) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < nm->nby_code && strcmp(nm->by_code[lo].code, code) == 0
+	    ? nm->by_code[lo].name
+	    : NULL;
 }
 
 static void
@@ -241,6 +291,7 @@ names_free(struct names *nm)
 {
 	free(nm->code);
 	free(nm->name);
+	free(nm->by_code);
 }
 
 /* One mapped entry into the result, or a note on why it is not. */
@@ -464,11 +515,13 @@ search_run(struct search *q, char *err, size_t errlen)
 {
 	static const char *const ou_attrs[] = {"ou", "description", NULL};
 
-	return (!q->map.dept_name_from_ou ||
-	           fm_ldapsrc_search(q->src, "(objectClass=organizationalUnit)",
-	               ou_attrs, 0, ou_entry, &q->rd, err, errlen)) &&
-	    fm_ldapsrc_search(q->src, q->filter, q->attrs, q->limit, ldap_entry,
-	        &q->rd, err, errlen);
+	if (q->map.dept_name_from_ou &&
+	    !fm_ldapsrc_search(q->src, "(objectClass=organizationalUnit)",
+	        ou_attrs, 0, ou_entry, &q->rd, err, errlen))
+		return false;
+	names_index(&q->rd.names);
+	return fm_ldapsrc_search(q->src, q->filter, q->attrs, q->limit,
+	    ldap_entry, &q->rd, err, errlen);
 }
 
 static void
@@ -708,8 +761,10 @@ fm_directory_read_csv(const struct fm_settings *s, const char *buf, size_t len,
 	memset(&rd, 0, sizeof(rd));
 	rd.map = &map;
 	rd.out = out;
-	ok = load_names(s, &rd, err, errlen) &&
-	    fm_csv_parse(buf, len, csv_record, &rd, err, errlen);
+	ok = load_names(s, &rd, err, errlen);
+	if (ok)
+		names_index(&rd.names);
+	ok = ok && fm_csv_parse(buf, len, csv_record, &rd, err, errlen);
 	if (ok && rd.nheader == 0) {
 		snprintf(err, errlen,
 		    "line 1: the file is empty (expected a "

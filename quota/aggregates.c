@@ -24,7 +24,8 @@
 	" day / 100 % 100, day % 100)) AS INTEGER) - 1"
 
 /* What ledger_days should hold, computed from the whole ledger; the
- * same query as schema migration 16 fills the table with. */
+ * same figures as schema migration 16 fills the table with, and the
+ * per-project migration after it jobs_account. */
 #define EXPECTED_DAYS                                                          \
 	"SELECT day, dept, user, printer, account_id,"                         \
 	" sum(kind = 'commit') AS commits, sum(fd) AS jobs_dept,"              \
@@ -33,7 +34,7 @@
 	" sum(mono_simplex) AS mono_simplex, sum(mono_duplex) AS mono_duplex," \
 	" sum(colour_simplex) AS colour_simplex,"                              \
 	" sum(colour_duplex) AS colour_duplex, sum(sheets) AS sheets,"         \
-	" sum(amount) AS amount"                                               \
+	" sum(amount) AS amount, sum(fa) AS jobs_account"                      \
 	" FROM (SELECT *, kind = 'commit' AND job_id IS NOT NULL AND"          \
 	" row_number() OVER (PARTITION BY job_id, kind, day, dept"             \
 	" ORDER BY id) = 1 AS fd,"                                             \
@@ -42,7 +43,9 @@
 	" kind = 'commit' AND job_id IS NOT NULL AND row_number() OVER"        \
 	" (PARTITION BY job_id, kind, day, printer ORDER BY id) = 1 AS fp,"    \
 	" kind = 'commit' AND job_id IS NOT NULL AND row_number() OVER"        \
-	" (PARTITION BY job_id, kind, day / 100, dept ORDER BY id) = 1 AS fm"  \
+	" (PARTITION BY job_id, kind, day / 100, dept ORDER BY id) = 1 AS fm," \
+	" kind = 'commit' AND job_id IS NOT NULL AND row_number() OVER"        \
+	" (PARTITION BY job_id, kind, day, account_id ORDER BY id) = 1 AS fa"  \
 	" FROM (SELECT id, " DAY_AT " AS day, dept, user, printer,"            \
 	" account_id, kind, job_id, mono_simplex, mono_duplex,"                \
 	" colour_simplex, colour_duplex, sheets, amount FROM ledger"           \
@@ -78,8 +81,9 @@
 /* What ledger_job_days should hold: every (job, day, group) of the
  * commits of jobs committed on more than one local day. */
 #define EXPECTED_JOB_DAYS                                                      \
-	"WITH c AS (SELECT job_id, " DAY_AT " AS day, dept, user, printer"     \
-	" FROM ledger WHERE kind = 'commit' AND job_id IS NOT NULL)"           \
+	"WITH c AS (SELECT job_id, " DAY_AT " AS day, dept, user, printer,"    \
+	" account_id FROM ledger"                                              \
+	" WHERE kind = 'commit' AND job_id IS NOT NULL)"                       \
 	" SELECT DISTINCT * FROM c WHERE job_id IN (SELECT job_id FROM c"      \
 	" GROUP BY job_id HAVING min(day) < max(day))"
 
@@ -93,9 +97,10 @@ struct fm_aggregates_note {
 	int64_t account_id;
 	bool commit;
 	/* The first commit of its job on its day within the department,
-	 * the department and user, the printer; in its month within the
-	 * department (quota/export.h). */
-	bool first_dept, first_user, first_printer, first_month;
+	 * the department and user, the printer, the paying account; in its
+	 * month within the department (quota/export.h). */
+	bool first_dept, first_user, first_printer, first_account;
+	bool first_month;
 	int64_t sums[6]; /* mono s/d, colour s/d, sheets, amount */
 };
 
@@ -127,10 +132,11 @@ first_commit(fm_store_t *store, const struct fm_aggregates_row *r,
 	sqlite3_stmt *st;
 	int rc;
 
-	n->first_dept = n->first_user = n->first_printer = n->first_month =
-	    true;
+	n->first_dept = n->first_user = n->first_printer = n->first_account =
+	    n->first_month = true;
 	st = fm_store_cached(store,
-	    "SELECT at, dept, user, printer FROM ledger WHERE job_id = ?1"
+	    "SELECT at, dept, user, printer, account_id FROM ledger"
+	    " WHERE job_id = ?1"
 	    " AND kind = 'commit' AND id < ?2");
 	if (st == NULL)
 		return false;
@@ -159,6 +165,8 @@ first_commit(fm_store_t *store, const struct fm_aggregates_row *r,
 		}
 		if (strcmp(fm_sql_text(st, 3), n->printer) == 0)
 			n->first_printer = false;
+		if (sqlite3_column_int64(st, 4) == n->account_id)
+			n->first_account = false;
 	}
 	fm_store_release(store, st);
 	if (rc != SQLITE_DONE)
@@ -167,8 +175,9 @@ first_commit(fm_store_t *store, const struct fm_aggregates_row *r,
 		return true;
 	return fm_sql_exec(store,
 	    "INSERT OR IGNORE INTO ledger_job_days (job_id, day, dept, user,"
-	    " printer) SELECT DISTINCT job_id, " DAY_AT ", dept, user, printer"
-	    " FROM ledger WHERE job_id = ?1 AND kind = 'commit'",
+	    " printer, account_id) SELECT DISTINCT job_id, " DAY_AT ", dept,"
+	    " user, printer, account_id FROM ledger"
+	    " WHERE job_id = ?1 AND kind = 'commit'",
 	    FM_ARG_INT(r->job_id));
 }
 
@@ -219,7 +228,7 @@ fm_aggregates_note(struct fm_aggregates_pending *p, fm_store_t *store,
 	}
 	if (!commit || r->job_id <= 0)
 		n->first_dept = n->first_user = n->first_printer =
-		    n->first_month = false;
+		    n->first_account = n->first_month = false;
 	p->n++;
 	return true;
 }
@@ -273,7 +282,8 @@ same_key(enum grouping g, const struct fm_aggregates_note *a,
 
 /* What a group of notes adds to one row. */
 struct delta {
-	int64_t commits, jobs_dept, jobs_user, jobs_printer, jobs_month;
+	int64_t commits, jobs_dept, jobs_user, jobs_printer, jobs_account;
+	int64_t jobs_month;
 	int64_t sums[6];
 	uint64_t words[6]; /* ledger_user_years' bits */
 };
@@ -285,6 +295,7 @@ add_note(struct delta *d, const struct fm_aggregates_note *n)
 	d->jobs_dept += n->first_dept;
 	d->jobs_user += n->first_user;
 	d->jobs_printer += n->first_printer;
+	d->jobs_account += n->first_account;
 	d->jobs_month += n->first_month;
 	for (int i = 0; i < 6; i++)
 		d->sums[i] += n->sums[i];
@@ -315,20 +326,23 @@ upsert(fm_store_t *store, enum grouping g, const struct fm_aggregates_note *n,
 		    "INSERT INTO ledger_days (mono_simplex, mono_duplex,"
 		    " colour_simplex, colour_duplex, sheets, amount, day,"
 		    " dept, user, printer, account_id, commits, jobs_dept,"
-		    " jobs_user, jobs_printer, jobs_month) VALUES (?1, ?2,"
-		    " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-		    " ?15, ?16)"
+		    " jobs_user, jobs_printer, jobs_month, jobs_account)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+		    " ?12, ?13, ?14, ?15, ?16, ?17)"
 		    " ON CONFLICT (day, dept, user, printer, account_id)"
 		    " DO UPDATE SET commits = commits + excluded.commits,"
 		    " jobs_dept = jobs_dept + excluded.jobs_dept,"
 		    " jobs_user = jobs_user + excluded.jobs_user,"
 		    " jobs_printer = jobs_printer + excluded.jobs_printer,"
-		    " jobs_month = jobs_month + excluded.jobs_month," ADD_SUMS,
+		    " jobs_month = jobs_month + excluded.jobs_month,"
+		    " jobs_account = jobs_account + excluded.jobs_account,"
+		    "" ADD_SUMS,
 		    SUM_ARGS(d), FM_ARG_INT(n->day), FM_ARG_TEXT(n->dept),
 		    FM_ARG_TEXT(n->user), FM_ARG_TEXT(n->printer),
 		    FM_ARG_INT(n->account_id), FM_ARG_INT(d->commits),
 		    FM_ARG_INT(d->jobs_dept), FM_ARG_INT(d->jobs_user),
-		    FM_ARG_INT(d->jobs_printer), FM_ARG_INT(d->jobs_month));
+		    FM_ARG_INT(d->jobs_printer), FM_ARG_INT(d->jobs_month),
+		    FM_ARG_INT(d->jobs_account));
 	case BY_DEPT_DAY:
 		return fm_sql_exec(store,
 		    "INSERT INTO ledger_dept_days (mono_simplex, mono_duplex,"
@@ -551,7 +565,8 @@ verify_in(fm_store_t *store,
 		return false;
 	fm_sql_open(&rows, store,
 	    "WITH e AS (" EXPECTED_JOB_DAYS ")" DIFF("ledger_job_days",
-	        "day, dept, user, printer, 0, job_id", "6, 1, 2, 3, 4"),
+	        "day, dept, user, printer, account_id, job_id",
+	        "6, 1, 2, 3, 4, 5"),
 	    FM_NO_ARGS);
 	return each_diff(&rows, FM_AGGREGATES_JOB_DAYS, fn, arg, count);
 }

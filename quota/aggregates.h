@@ -1,12 +1,13 @@
 /*
  * aggregates.h - the ledger's per-day aggregates (tables ledger_days,
  * ledger_dept_days, ledger_dept_months, ledger_user_years and
- * ledger_job_days, schema migration 16): kept up to date in the
- * transaction of every ledger append -- the commits and refunds it
- * appends are noted, and added just before its COMMIT with one upsert
- * per aggregate row they change; rebuilt and checked against the ledger
- * by followme-admin ledger rebuild-aggregates and ledger verify.  What
- * they hold and how exports read them: quota/export.h.
+ * ledger_job_days, schema migration 16 and the per-project one after
+ * it): kept up to date in the transaction of every ledger append -- the
+ * commits and refunds it appends are noted, and added just before its
+ * COMMIT with one upsert per aggregate row they change; rebuilt and
+ * checked against the ledger by followme-admin ledger
+ * rebuild-aggregates and ledger verify.  What they hold and how exports
+ * read them: quota/export.h.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -89,8 +90,8 @@ struct fm_aggregates_diff {
 	int64_t
 	    day; /* YYYYMMDD, local; DEPT_MONTHS: YYYYMM; USER_YEARS: YYYY */
 	const char *dept, *user, *printer; /* "" when not in the key */
-	int64_t account_id;                /* FM_AGGREGATES_DAYS; else 0 */
-	int64_t job_id;                    /* FM_AGGREGATES_JOB_DAYS; else 0 */
+	int64_t account_id; /* FM_AGGREGATES_DAYS, _JOB_DAYS; else 0 */
+	int64_t job_id;     /* FM_AGGREGATES_JOB_DAYS; else 0 */
 };
 
 /*

@@ -307,22 +307,45 @@ where_of(const struct fm_dirsync *s, size_t i)
 	return str;
 }
 
-/* Stored user k as the store has them. */
+/* A stored user's fields where they are (the pack, or a row read for a
+ * lookup): compared in place, not copied, for every entry. */
+struct stored_view {
+	int64_t id, dept;
+	bool enabled, dir_disabled;
+	const char *full_name, *email, *roles, *source;
+};
+
+/* Stored user k as the store has them, in s->stored. */
 static void
-unpack_stored(const struct fm_dirsync *s, size_t k, struct stored_row *row)
+view_stored(const struct fm_dirsync *s, size_t k, struct stored_view *v)
 {
 	const struct stored *st = &s->st[k];
-	size_t at = st->at;
+	const char *str = s->stored.buf + st->at;
 
-	row->id = st->id;
-	row->dept = st->dept;
-	row->enabled = st->enabled;
-	row->dir_disabled = st->dir_disabled;
-	unpack_str(&s->stored, &at, row->login, sizeof(row->login));
-	unpack_str(&s->stored, &at, row->full_name, sizeof(row->full_name));
-	unpack_str(&s->stored, &at, row->email, sizeof(row->email));
-	unpack_str(&s->stored, &at, row->roles, sizeof(row->roles));
-	unpack_str(&s->stored, &at, row->source, sizeof(row->source));
+	v->id = st->id;
+	v->dept = st->dept;
+	v->enabled = st->enabled;
+	v->dir_disabled = st->dir_disabled;
+	str += strlen(str) + 1; /* the login */
+	v->full_name = str;
+	str += strlen(str) + 1;
+	v->email = str;
+	str += strlen(str) + 1;
+	v->roles = str;
+	v->source = str + strlen(str) + 1;
+}
+
+static void
+view_row(const struct stored_row *row, struct stored_view *v)
+{
+	*v = (struct stored_view){.id = row->id,
+	    .dept = row->dept,
+	    .enabled = row->enabled,
+	    .dir_disabled = row->dir_disabled,
+	    .full_name = row->full_name,
+	    .email = row->email,
+	    .roles = row->roles,
+	    .source = row->source};
 }
 
 /* FNV-1a: logins are short and the table only needs them spread. */
@@ -367,17 +390,17 @@ slot_find(struct fm_dirsync *s, const char *login)
 	return &s->slots[i];
 }
 
-/* Room for one more login: the table doubled (and filled again) when it
- * would be more than half full. */
+/* Room for more logins: the table doubled (and filled again) as often
+ * as it would be more than half full. */
 static bool
-slots_reserve(struct fm_dirsync *s)
+slots_reserve_for(struct fm_dirsync *s, size_t more)
 {
 	struct slot *old = s->slots;
 	size_t nold = s->nslots, n = nold ? nold : 1024, mask;
 
-	if (2 * (s->used + 1) <= nold)
+	if (2 * (s->used + more) <= nold)
 		return true;
-	while (2 * (s->used + 1) > n)
+	while (2 * (s->used + more) > n)
 		n *= 2;
 	if ((s->slots = malloc(n * sizeof(*s->slots))) == NULL) {
 		s->slots = old;
@@ -403,6 +426,49 @@ slots_reserve(struct fm_dirsync *s)
 }
 
 static bool
+slots_reserve(struct fm_dirsync *s)
+{
+	return slots_reserve_for(s, 1);
+}
+
+/* Room for n stored users and about as many entries (a whole sync of a
+ * directory finds about the users the store has), made once: tables
+ * grown step by step are copied and faulted in again at each step.
+ * Room not used costs no memory (pages are faulted in when written). */
+static bool
+presize(struct fm_dirsync *s, size_t n, size_t *cap_st)
+{
+	size_t entries = n + n / 8 + 1;
+	void *p;
+
+	if (n > *cap_st) {
+		if ((p = realloc(s->st, n * sizeof(*s->st))) == NULL)
+			return false;
+		s->st = p;
+		*cap_st = n;
+	}
+	if (entries > s->cap) {
+		if ((p = realloc(s->e, entries * sizeof(*s->e))) == NULL)
+			return false;
+		s->e = p;
+		s->cap = entries;
+	}
+	if (s->stored.cap < n * 64) {
+		if ((p = realloc(s->stored.buf, n * 64)) == NULL)
+			return false;
+		s->stored.buf = p;
+		s->stored.cap = n * 64;
+	}
+	if (s->entries.cap < entries * 160) {
+		if ((p = realloc(s->entries.buf, entries * 160)) == NULL)
+			return false;
+		s->entries.buf = p;
+		s->entries.cap = entries * 160;
+	}
+	return slots_reserve_for(s, n + n / 8 + 1);
+}
+
+static bool
 keep_dir_badge(const uint8_t *hash, int64_t user_id, void *arg)
 {
 	struct fm_dirsync *s = arg;
@@ -422,8 +488,13 @@ load_state(struct fm_dirsync *s)
 {
 	struct fm_sql_rows rows;
 	size_t cap = 0;
+	int64_t count = 0;
 	bool ok;
 
+	if (fm_sql_int(s->store, "SELECT count(*) FROM users", &count,
+	        FM_NO_ARGS) != FM_SQL_FOUND ||
+	    !presize(s, count > 0 ? (size_t)count : 0, &cap))
+		return false;
 	ok = fm_sql_open_args(
 	    &rows, s->store, SELECT_STORED, FM_SQL_ARGS(FM_NO_ARGS));
 	while (
@@ -644,7 +715,8 @@ apply_user(struct fm_dirsync *s, struct entry *e,
     const struct fm_dirsync_user *u, ssize_t stored, bool may_write)
 {
 	const char *name, *roles = roles_of(u);
-	struct stored_row st;
+	struct stored_row row;
+	struct stored_view st = {0};
 	bool failed = false, enabled, dir_disabled, changed;
 	int64_t dept;
 
@@ -654,19 +726,20 @@ apply_user(struct fm_dirsync *s, struct entry *e,
 		return STEP_FAILED;
 	if (s->o.partial) {
 		switch (fm_sql_get(s->store, SELECT_STORED " WHERE login = ?1",
-		    stored_cols, &st, FM_ARG_TEXT(u->login))) {
+		    stored_cols, &row, FM_ARG_TEXT(u->login))) {
 		case FM_SQL_ERROR:
 			return STEP_FAILED;
 		case FM_SQL_NONE:
 			return add_user(s, e, u, dept) ? STEP_DONE
 			                               : STEP_FAILED;
 		case FM_SQL_FOUND:
+			view_row(&row, &st);
 			break;
 		}
 	} else if (stored < 0) {
 		return add_user(s, e, u, dept) ? STEP_DONE : STEP_FAILED;
 	} else
-		unpack_stored(s, (size_t)stored, &st);
+		view_stored(s, (size_t)stored, &st);
 	/* An empty name in the directory keeps the one the store has. */
 	name = u->full_name[0] ? u->full_name : st.full_name;
 	changed = strcmp(name, st.full_name) != 0 ||
@@ -908,6 +981,9 @@ write_fresh(struct fm_dirsync *s)
 #define CACHE_MIN 2048
 #define CACHE_MAX 16384
 #define SPILL_USERS 8000
+/* A whole sync reads every user and badge of the store: mapped, not
+ * copied page by page (fm_store_map_reads()), up to this much. */
+#define MAP_READS ((int64_t)1 << 30)
 
 static void
 size_cache(struct fm_dirsync *s)
@@ -971,7 +1047,8 @@ spill_last(struct fm_dirsync *s)
 }
 
 static bool load_state(struct fm_dirsync *s);
-static bool take_entry(struct fm_dirsync *s, size_t i);
+static bool take_entry(
+    struct fm_dirsync *s, size_t i, const struct fm_dirsync_user *given);
 
 /* Someone wrote to the store after the sync first read it: everything
  * again, under the write lock from the start, with the entries so far.
@@ -1004,7 +1081,7 @@ begin_again(struct fm_dirsync *s)
 
 		e->id = 0;
 		e->skip = e->no_badge = e->no_dept = e->badge_put = false;
-		if (!take_entry(s, s->n))
+		if (!take_entry(s, s->n, NULL))
 			return false;
 	}
 	return true;
@@ -1016,15 +1093,23 @@ begin_again(struct fm_dirsync *s)
 #define PENDING_MAX 1000
 
 /* Entry i as it comes: checked (its login, twice, its department code),
- * its badge hashed, and applied.  False on a database error. */
+ * its badge hashed, and applied.  given: the user as the caller gave it
+ * (what s->entries has of entry i), or NULL to unpack it; most entries
+ * are used as given, not copied.  False on a database error. */
 static bool
-take_entry(struct fm_dirsync *s, size_t i)
+take_entry(struct fm_dirsync *s, size_t i, const struct fm_dirsync_user *given)
 {
 	struct entry *e = &s->e[i];
-	struct fm_dirsync_user user, *u = &user;
+	struct fm_dirsync_user copy;
+	const struct fm_dirsync_user *u = given;
 	struct slot *sl;
 
-	unpack_user(s, i, u);
+	/* A badge longer than its field is packed as none: the copy says
+	 * so. */
+	if (u == NULL || u->badge_len > sizeof(u->badge)) {
+		unpack_user(s, i, &copy);
+		u = &copy;
+	}
 
 	if (!fm_users_login_is_valid(u->login)) {
 		e->skip = true;
@@ -1058,7 +1143,11 @@ take_entry(struct fm_dirsync *s, size_t i)
 		    "%s: department code '%.40s' is not valid: %s keeps no "
 		    "department",
 		    u->where, u->dept_code, u->login);
-		u->dept_code[0] = '\0';
+		if (u != &copy) {
+			copy = *u;
+			u = &copy;
+		}
+		copy.dept_code[0] = '\0';
 		e->no_dept = true;
 	}
 	if (u->badge_len > 0 &&
@@ -1307,6 +1396,8 @@ finish(struct fm_dirsync *s, char *err, size_t errlen)
 static void
 sync_free(struct fm_dirsync *s)
 {
+	if (!s->o.partial)
+		fm_store_map_reads(s->store, 0);
 	free(s->e);
 	free(s->entries.buf);
 	free(s->stored.buf);
@@ -1364,6 +1455,8 @@ fm_dirsync_begin(fm_store_t *store, const struct fm_dirsync_options *opts,
 	/* A lookup of a few users writes at once; a whole directory reads
 	 * first (see pending). */
 	s->writing = opts->partial;
+	if (!opts->partial)
+		fm_store_map_reads(store, MAP_READS);
 	if (!(opts->partial ? fm_store_begin(store)
 	                    : fm_store_begin_read(store))) {
 		snprintf(err, errlen, "cannot lock the database: %s",
@@ -1408,7 +1501,7 @@ fm_dirsync_add(fm_dirsync_t *s, const struct fm_dirsync_user *users, size_t n,
 			break;
 		}
 		s->busy = false;
-		if (!take_entry(s, s->n++) &&
+		if (!take_entry(s, s->n++, &users[k]) &&
 		    !(s->busy && !s->redone && begin_again(s))) {
 			snprintf(err, errlen, "database error at %s: %s",
 			    users[k].where, fm_store_last_error(s->store));

@@ -46,6 +46,18 @@ static const char printer_sql[] =
     "SELECT l.printer, '', " AGGREGATES " FROM ledger l" RANGE
     " GROUP BY l.printer ORDER BY l.printer";
 
+/* Only the rows charged to project accounts; a project's code is its
+ * account's name, unique among projects.  CROSS JOIN keeps the period's
+ * rows the outer loop: with the accounts outside, SQLite could read the
+ * period once per project. */
+#define PROJECTS(t)                                                            \
+	" CROSS JOIN accounts p ON p.id = " t ".account_id"                    \
+	" AND p.kind = 'project'"
+
+static const char project_sql[] =
+    "SELECT p.name, '', " AGGREGATES " FROM ledger l" PROJECTS("l") RANGE
+    " GROUP BY l.account_id ORDER BY p.name";
+
 /* The same figures from the per-day aggregates (quota/export.h), ?1 and
  * ?2 the first day and the day after the last as YYYYMMDD.  jobs sums
  * each day's distinct jobs of the group, less, for each job committed
@@ -99,6 +111,8 @@ static const char printer_sql[] =
 #define EXTRA_USER                                                             \
 	AGG_EXTRA("dept, user") " ON x.dept = a.dept AND x.user = a.user"
 #define EXTRA_PRINTER AGG_EXTRA("printer") " ON x.printer = a.printer"
+#define AGG_PROJECT AGG_AGGREGATES("jobs_account")
+#define EXTRA_PROJECT AGG_EXTRA("account_id") " ON x.account_id = a.account_id"
 
 /* The department report's figures come from the months the period
  * holds whole (?17 to ?18, YYYYMM) and the days of the others (before
@@ -152,6 +166,12 @@ static const char agg_printer_sql[] =
     " FROM ledger_days a" EXTRA_PRINTER AGG_RANGE
     " GROUP BY a.printer ORDER BY a.printer";
 
+#define PROJECT_DAYS " FROM ledger_days a" PROJECTS("a") EXTRA_PROJECT
+
+static const char agg_project_sql[] =
+    "SELECT p.name, '', " AGG_PROJECT PROJECT_DAYS AGG_RANGE
+    " GROUP BY a.account_id ORDER BY p.name";
+
 static const char *const number_columns[] = {"users", "jobs", "pages_mono",
     "pages_colour", "impressions", "sheets", "simplex_impressions",
     "duplex_impressions"};
@@ -195,7 +215,7 @@ csv_text(FILE *f, const char *s, bool first)
 struct row {
 	enum fm_export_by by;
 	const char *from_date, *to_date;
-	const char *key, *name;  /* department (or printer) code and name */
+	const char *key, *name;  /* department (printer, project) code, name */
 	const char *user, *full; /* FM_EXPORT_BY_USER only */
 	int64_t v[NNUMBERS], cost;
 	char money[FM_MONEY_STRMAX];
@@ -218,6 +238,8 @@ csv_header(FILE *f, const struct row *r)
 		fputs("user,full_name,", f);
 	if (r->by == FM_EXPORT_BY_PRINTER)
 		fputs("printer,", f);
+	else if (r->by == FM_EXPORT_BY_PROJECT)
+		fputs("project,", f);
 	else
 		fputs("department_code,department_name,", f);
 	for (int i = 0; i < NNUMBERS; i++)
@@ -236,7 +258,7 @@ csv_row(FILE *f, const struct row *r, int n)
 		csv_text(f, r->full, false);
 	}
 	csv_text(f, r->key, false);
-	if (r->by != FM_EXPORT_BY_PRINTER)
+	if (r->by == FM_EXPORT_BY_DEPARTMENT || r->by == FM_EXPORT_BY_USER)
 		csv_text(f, r->name, false);
 	for (int i = 0; i < NNUMBERS; i++)
 		fprintf(f, ",%" PRId64, r->v[i]);
@@ -256,6 +278,7 @@ by_name(enum fm_export_by by)
 {
 	return by == FM_EXPORT_BY_USER   ? "user"
 	    : by == FM_EXPORT_BY_PRINTER ? "printer"
+	    : by == FM_EXPORT_BY_PROJECT ? "project"
 	                                 : "department";
 }
 
@@ -288,8 +311,8 @@ json_row(FILE *f, const struct row *r, int n)
 		fm_json_key_string(f, "full_name", r->full);
 		fputc(',', f);
 	}
-	if (r->by == FM_EXPORT_BY_PRINTER) {
-		fm_json_key_string(f, "printer", r->key);
+	if (r->by == FM_EXPORT_BY_PRINTER || r->by == FM_EXPORT_BY_PROJECT) {
+		fm_json_key_string(f, by_name(r->by), r->key);
 	} else {
 		fm_json_key_string(f, "department_code", r->key);
 		fputc(',', f);
@@ -318,8 +341,10 @@ text_header(FILE *f, const struct row *r)
 	if (r->by == FM_EXPORT_BY_USER)
 		fprintf(f, "%-16s ", "USER");
 	fprintf(f, "%-16s %6s %6s %8s %8s %8s %8s %12s\n",
-	    r->by == FM_EXPORT_BY_PRINTER ? "PRINTER" : "DEPARTMENT", "USERS",
-	    "JOBS", "MONO", "COLOUR", "IMPR", "SHEETS", "COST");
+	    r->by == FM_EXPORT_BY_PRINTER       ? "PRINTER"
+	        : r->by == FM_EXPORT_BY_PROJECT ? "PROJECT"
+	                                        : "DEPARTMENT",
+	    "USERS", "JOBS", "MONO", "COLOUR", "IMPR", "SHEETS", "COST");
 }
 
 static void
@@ -398,13 +423,24 @@ fm_export_whole_days(
 static const char *
 choose_sql(enum fm_export_by by, int64_t *from, int64_t *to, bool from_ledger)
 {
+	static const char *const aggregates[] = {
+	    [FM_EXPORT_BY_DEPARTMENT] = agg_department_sql,
+	    [FM_EXPORT_BY_USER] = agg_user_sql,
+	    [FM_EXPORT_BY_PRINTER] = agg_printer_sql,
+	    [FM_EXPORT_BY_PROJECT] = agg_project_sql,
+	};
+	static const char *const ledger[] = {
+	    [FM_EXPORT_BY_DEPARTMENT] = fm_export_department_sql,
+	    [FM_EXPORT_BY_USER] = user_sql,
+	    [FM_EXPORT_BY_PRINTER] = printer_sql,
+	    [FM_EXPORT_BY_PROJECT] = project_sql,
+	};
+
+	if ((unsigned)by >= sizeof(ledger) / sizeof(ledger[0]))
+		return NULL;
 	if (!from_ledger && fm_export_whole_days(*from, *to, from, to))
-		return by == FM_EXPORT_BY_USER   ? agg_user_sql
-		    : by == FM_EXPORT_BY_PRINTER ? agg_printer_sql
-		                                 : agg_department_sql;
-	return by == FM_EXPORT_BY_USER   ? user_sql
-	    : by == FM_EXPORT_BY_PRINTER ? printer_sql
-	                                 : fm_export_department_sql;
+		return aggregates[by];
+	return ledger[by];
 }
 
 /* The days of the year of word i (days 64 i to 64 i + 63) from lo to
@@ -491,7 +527,7 @@ fm_export_write_from(fm_store_t *store, enum fm_export_by by, int64_t from,
 	struct fm_sql_rows rows = {0};
 
 	if (store == NULL || f == NULL || from_date == NULL ||
-	    to_date == NULL ||
+	    to_date == NULL || sql == NULL ||
 	    (unsigned)format >= sizeof(emitters) / sizeof(emitters[0]))
 		return false;
 	e = &emitters[format];

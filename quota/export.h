@@ -8,11 +8,21 @@
  *   sheets, simplex_impressions, duplex_impressions, cost
  *
  * (user and full_name only with FM_EXPORT_BY_USER).  Rows are ordered by
- * department code (then user).  cost is a decimal string ("12.40"): the
- * commits less the refunds stamped inside the period.  CSV follows
- * RFC 4180 (CRLF line ends, quotes doubled, UTF-8); a text cell beginning
- * with =, +, -, @, tab or CR is prefixed with ' so that spreadsheets do
- * not run it as a formula.  JSON has the same rows as objects with the
+ * department code (then user).  FM_EXPORT_BY_PROJECT has one column,
+ * project (the project account's code: a project has no other name),
+ * instead of the department's two, a row per project account that
+ * commits or refunds were charged to in the period, ordered by code; its
+ * users are the distinct users whose commits the project paid, its
+ * figures those of the rows charged to the project only (a charge split
+ * between a user and a project: the project's share of the amount, and
+ * the page counts if its row is the charge's first, which carries them).
+ * FM_EXPORT_BY_PRINTER has printer instead, for reports.
+ *
+ * cost is a decimal string ("12.40"): the commits less the refunds
+ * stamped inside the period.  CSV follows RFC 4180 (CRLF line ends,
+ * quotes doubled, UTF-8); a text cell beginning with =, +, -, @, tab or
+ * CR is prefixed with ' so that spreadsheets do not run it as a
+ * formula.  JSON has the same rows as objects with the
  * same keys.  For a closed period the output is byte-for-byte the same
  * every time: it depends only on ledger rows, which never change.
  *
@@ -21,15 +31,18 @@
  * the ledger, and gives the same bytes as the GROUP BY over the ledger's
  * commit and refund rows stamped in [from, to) (fm_export_department_sql
  * and its siblings), which any other period still runs.  The aggregates
- * (schema migration 16, quota/aggregates.c) are:
+ * (schema migration 16 and the per-project one after it,
+ * quota/aggregates.c) are:
  *
  *   ledger_days: one row per local day, department code, user, printer
  *   and paying account (user, department or project account) having a
  *   commit or refund row that day, with the sums of their page counts,
- *   sheets and amounts, the number of commit rows (commits), and three
- *   job counts: jobs_dept (resp. jobs_user, jobs_printer) counts the
- *   commit rows that are the first commit of their job that day within
- *   the same department (resp. department and user, printer).  Summed
+ *   sheets and amounts, the number of commit rows (commits), and four
+ *   job counts: jobs_dept (resp. jobs_user, jobs_printer, jobs_account)
+ *   counts the commit rows that are the first commit of their job that
+ *   day within the same department (resp. department and user, printer,
+ *   paying account; jobs_account since the per-project migration that
+ *   follows 16, for the project report).  Summed
  *   over a group's rows of one day it is the number of distinct jobs
  *   committed in the group that day: a charge split over several commit
  *   rows (one per paying account) counts once.
@@ -48,8 +61,8 @@
  *   as bits of six 64-bit words: one row per user and year.
  *
  *   ledger_job_days: for the rare job committed on more than one local
- *   day (a second release), every (job, day, department, user, printer)
- *   of its commits.
+ *   day (a second release), every (job, day, department, user, printer,
+ *   paying account) of its commits.
  *
  * users is count(DISTINCT user) over ledger_days rows with commits > 0
  * (exact, since user is part of the key); for the department report,
@@ -80,6 +93,7 @@ enum fm_export_by {
 	FM_EXPORT_BY_DEPARTMENT,
 	FM_EXPORT_BY_USER,
 	FM_EXPORT_BY_PRINTER, /* reports only */
+	FM_EXPORT_BY_PROJECT, /* project accounts' rows only */
 };
 
 enum fm_export_format { FM_EXPORT_CSV, FM_EXPORT_JSON, FM_EXPORT_TEXT };

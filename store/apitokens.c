@@ -154,6 +154,7 @@ fm_apitokens_find(fm_store_t *store, const uint8_t hash[FM_APITOKEN_HASHLEN],
 		        FM_ARG_INT(out->id), FM_ARG_INT(now)))
 			return FM_APITOKEN_ERROR;
 		out->last_used = now;
+		out->touched = true;
 	}
 	return st;
 }

@@ -41,6 +41,9 @@ struct fm_apitoken {
 	int64_t expires_at; /* 0: never */
 	int64_t revoked_at; /* 0: not revoked */
 	char revoked_by[FM_APITOKEN_TEXTMAX];
+	/* fm_apitokens_find() wrote last_used now (a minute had passed):
+	 * the use the authentication log records. */
+	bool touched;
 };
 
 /* What a token presented with a request is. */

@@ -16,6 +16,7 @@ static const char *const method_names[] = {
     [FM_AUTHEVENT_PASSWORD] = "password",
     [FM_AUTHEVENT_WEB] = "web",
     [FM_AUTHEVENT_ADMIN] = "admin",
+    [FM_AUTHEVENT_TOKEN] = "token",
 };
 
 static const char *const outcome_names[] = {

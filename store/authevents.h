@@ -5,7 +5,8 @@
  * Apart from the failures store/authlog.h counts for the lockouts, which
  * a success or an unlock forgets, this log keeps every login decided --
  * at a terminal (badge, PIN), in the web console (password, or a web
- * release by the person's session) -- and every unlock by an admin, for
+ * release by the person's session, an API token's requests once a
+ * minute at most) -- and every unlock by an admin, for
  * keep_days; it never holds a secret: no PIN, password, badge UID, nor a
  * hash of one.  An unknown badge or user is logged with an empty login.
  *
@@ -32,7 +33,8 @@ enum fm_authevent_method {
 	FM_AUTHEVENT_PASSWORD, /* a user name and password (web console) */
 	FM_AUTHEVENT_WEB,      /* a web release, by the web session */
 	FM_AUTHEVENT_ADMIN,    /* an admin's action (unlock) */
-	FM_AUTHEVENT_METHOD_MAX = FM_AUTHEVENT_ADMIN,
+	FM_AUTHEVENT_TOKEN,    /* an API token's use, once a minute at most */
+	FM_AUTHEVENT_METHOD_MAX = FM_AUTHEVENT_TOKEN,
 };
 
 enum fm_authevent_outcome {

@@ -224,10 +224,19 @@ fm_badges_each_directory(fm_store_t *store, int64_t user_id,
 
 	if (store == NULL || fn == NULL)
 		return false;
-	ok = fm_sql_open(&rows, store,
-	    "SELECT hash, user_id FROM badges WHERE source = 'directory'"
-	    " AND (?1 <= 0 OR user_id = ?1)",
-	    FM_ARG_INT(user_id));
+	/* A user's badges by the user's index; all of them in one pass over
+	 * the table, in its order (the index on source would send each of
+	 * a whole directory's rows to a seek in the table). */
+	if (user_id > 0)
+		ok = fm_sql_open(&rows, store,
+		    "SELECT hash, user_id FROM badges WHERE user_id = ?1"
+		    " AND source = 'directory'",
+		    FM_ARG_INT(user_id));
+	else
+		ok = fm_sql_open(&rows, store,
+		    "SELECT hash, user_id FROM badges"
+		    " WHERE +source = 'directory'",
+		    FM_NO_ARGS);
 	while (ok && fm_sql_next(&rows, NULL, NULL)) {
 		if (sqlite3_column_bytes(rows.st, 0) != HASH_LEN)
 			continue;

@@ -501,6 +501,65 @@ const char *const fm_schema_migrations[] = {
     "  WHERE kind = 'commit' AND job_id IS NOT NULL)"
     "  SELECT DISTINCT * FROM c WHERE job_id IN ("
     "   SELECT job_id FROM c GROUP BY job_id HAVING min(day) < max(day));",
+
+    /* 17: an API token's use in the authentication log (method 'token',
+     * once a minute at most per token): the table again with the
+     * method in its CHECK, its rows and indexes as they were. */
+    "CREATE TABLE auth_events_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  login TEXT NOT NULL DEFAULT '',"
+    "  place TEXT NOT NULL DEFAULT '',"
+    "  method TEXT NOT NULL CHECK (method IN"
+    "    ('badge', 'pin', 'password', 'web', 'admin', 'token')),"
+    "  outcome TEXT NOT NULL CHECK (outcome IN"
+    "    ('success', 'wrong-secret', 'unknown', 'locked', 'disabled',"
+    "     'unlocked')),"
+    "  actor TEXT NOT NULL DEFAULT ''"
+    ");"
+    "INSERT INTO auth_events_new SELECT id, at, login, place, method,"
+    "  outcome, actor FROM auth_events;"
+    "DROP TABLE auth_events;"
+    "ALTER TABLE auth_events_new RENAME TO auth_events;"
+    "CREATE INDEX auth_events_by_at ON auth_events(at);"
+    "CREATE INDEX auth_events_by_login ON auth_events(login, at);",
+
+    /* 18: the per-project report (issue 13): ledger_days.jobs_account counts
+     * the commit rows that are the first commit of their job that day
+     * charged to the same account, and ledger_job_days keys each day of
+     * a job committed on several days by the paying account too, so
+     * that a project's jobs are exact (quota/export.h).  Both filled
+     * here from the ledger as it stands. */
+    "ALTER TABLE ledger_days ADD COLUMN"
+    "  jobs_account INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE ledger_days SET jobs_account = f.n FROM ("
+    "  SELECT day, dept, user, printer, account_id, sum(fa) AS n FROM ("
+    "   SELECT day, dept, user, printer, account_id, job_id IS NOT NULL"
+    "    AND row_number() OVER (PARTITION BY job_id, day, account_id"
+    "    ORDER BY id) = 1 AS fa FROM ("
+    "    SELECT id, CAST(strftime('%Y%m%d', at, 'unixepoch', 'localtime')"
+    "     AS INTEGER) AS day, dept, user, printer, account_id, job_id"
+    "     FROM ledger WHERE kind = 'commit'))"
+    "  GROUP BY day, dept, user, printer, account_id) f"
+    " WHERE ledger_days.day = f.day AND ledger_days.dept = f.dept"
+    "  AND ledger_days.user = f.user AND ledger_days.printer = f.printer"
+    "  AND ledger_days.account_id = f.account_id;"
+    "DROP TABLE ledger_job_days;"
+    "CREATE TABLE ledger_job_days ("
+    "  job_id INTEGER NOT NULL,"
+    "  day INTEGER NOT NULL,"
+    "  dept TEXT NOT NULL,"
+    "  user TEXT NOT NULL,"
+    "  printer TEXT NOT NULL,"
+    "  account_id INTEGER NOT NULL,"
+    "  PRIMARY KEY (job_id, day, dept, user, printer, account_id)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO ledger_job_days WITH c AS ("
+    "  SELECT job_id, CAST(strftime('%Y%m%d', at, 'unixepoch', 'localtime')"
+    "   AS INTEGER) AS day, dept, user, printer, account_id FROM ledger"
+    "  WHERE kind = 'commit' AND job_id IS NOT NULL)"
+    "  SELECT DISTINCT * FROM c WHERE job_id IN ("
+    "   SELECT job_id FROM c GROUP BY job_id HAVING min(day) < max(day));",
 };
 
 const int fm_schema_migration_count =

@@ -127,6 +127,15 @@ bool fm_store_spill(fm_store_t *store);
  * hold (SQLite's default: 2 MB worth); allocated only as needed. */
 void fm_store_cache_pages(fm_store_t *store, int pages);
 
+/*
+ * 'fm_store_map_reads()' - up to bytes of the database file read through
+ * a memory map rather than copied into the cache, for a connection that
+ * reads a whole table (0: copied again, SQLite's default).  Pages already
+ * in the kernel's page cache come without a copy, many to a fault;
+ * writes still go through the WAL as before.
+ */
+void fm_store_map_reads(fm_store_t *store, int64_t bytes);
+
 /* 'fm_store_prepare()' - prepare sql; logs and returns NULL on failure. */
 sqlite3_stmt *fm_store_prepare(fm_store_t *store, const char *sql);
 

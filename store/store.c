@@ -565,6 +565,15 @@ fm_store_spill(fm_store_t *store)
 }
 
 void
+fm_store_map_reads(fm_store_t *store, int64_t bytes)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA mmap_size = %lld", (long long)bytes);
+	fm_store_exec(store, sql);
+}
+
+void
 fm_store_cache_pages(fm_store_t *store, int pages)
 {
 	char sql[64];

@@ -61,6 +61,7 @@ struct fm_web_broker {
 	fm_store_t *store;
 	fm_login_t *login;
 	char currency[8];
+	int sock; /* to the HTTP side, while serving; else -1 */
 };
 
 /* What one request is being answered with. */
@@ -127,6 +128,7 @@ fm_web_broker_create(const struct fm_settings *settings, const char **errstr)
 		return NULL;
 	}
 	b->settings = *settings;
+	b->sock = -1;
 	/* The terminals' checks, with the web's PAM service. */
 	snprintf(b->settings.pam_service, sizeof(b->settings.pam_service), "%s",
 	    settings->web.pam_service);
@@ -207,6 +209,25 @@ web_terminal(const struct call *c, char *buf, size_t size)
 	snprintf(buf, size, "web %s", c->r->address);
 }
 
+/* A live token's use, in the authentication log when its last-use stamp
+ * moved (once a minute at most): method "token", its owner, the
+ * address.  A failure to write is logged, the request goes on. */
+static void
+log_token_use(struct call *c, int64_t t)
+{
+	const struct fm_settings *s = &c->b->settings;
+	struct fm_authevent e = {.at = t,
+	    .method = FM_AUTHEVENT_TOKEN,
+	    .outcome = FM_AUTHEVENT_SUCCESS};
+
+	(void)copy(e.login, sizeof(e.login), c->token.owner);
+	snprintf(e.place, sizeof(e.place), "web %.200s", c->r->address);
+	if (!fm_authevents_add(c->b->store, &e,
+	        s->web.auth_log_days > 0 ? (int64_t)s->web.auth_log_days : 90))
+		fm_log_warn("web: cannot write the authentication log: %s",
+		    fm_store_last_error(c->b->store));
+}
+
 /*
  * Finds the user of the request's API token: c->logged_in and
  * c->via_token then, with the owner's current record (and so roles).
@@ -271,6 +292,8 @@ find_token(struct call *c)
 		return true;
 	}
 	c->logged_in = c->via_token = true;
+	if (c->token.touched)
+		log_token_use(c, t);
 	return true;
 }
 
@@ -1011,6 +1034,33 @@ flag_arg(const struct call *c, const char *name)
 	return v != NULL && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
 }
 
+/* Tells the HTTP side how far the release is, before the answer; a
+ * worker not serving (a test's) tells nobody. */
+static void
+tell_stage(fm_web_broker_t *b, enum fm_web_stage stage)
+{
+	uint8_t buf[FM_WEB_PROGRESSMAX];
+	size_t n = fm_web_progress_encode(stage, buf, sizeof(buf));
+
+	if (b->sock >= 0 && n > 0 &&
+	    send(b->sock, buf, n, MSG_NOSIGNAL) != (ssize_t)n)
+		fm_log_warn("web worker: cannot tell a release's progress: %s",
+		    strerror(errno));
+}
+
+static void
+release_progress(uint32_t stage, void *arg)
+{
+	tell_stage(arg, (enum fm_web_stage)stage);
+}
+
+/*
+ * A release: checked here (the session, its CSRF token, the job, the
+ * printer, the options), then ACCEPTED goes to the HTTP side, which
+ * answers the page at once with the release's id; followmed's stages
+ * follow as it tells them, then the answer, which the page reads by
+ * polling (http.c).
+ */
 static void
 op_job_release(struct call *c)
 {
@@ -1033,7 +1083,8 @@ op_job_release(struct call *c)
 	}
 	rq = (struct fm_web_release_request){c->r->id, pr.name, id,
 	    (uint32_t)copies, flag_arg(c, "two_sided"),
-	    flag_arg(c, "black_white")};
+	    flag_arg(c, "black_white"), release_progress, c->b};
+	tell_stage(c->b, FM_WEB_STAGE_ACCEPTED);
 	fm_web_release_run(&c->b->settings, &rq, &res);
 	switch (res.outcome) {
 	case FM_WEB_RELEASE_UNAVAILABLE:
@@ -2218,11 +2269,13 @@ get_range(struct call *c, struct range *g, bool printer_too)
 		g->by = FM_EXPORT_BY_DEPARTMENT, g->by_word = "department";
 	else if (strcmp(g->by_word, "user") == 0)
 		g->by = FM_EXPORT_BY_USER;
+	else if (strcmp(g->by_word, "project") == 0)
+		g->by = FM_EXPORT_BY_PROJECT;
 	else if (printer_too && strcmp(g->by_word, "printer") == 0)
 		g->by = FM_EXPORT_BY_PRINTER;
 	else {
 		fail(c, 400, "bad-request",
-		    N_("Group by department, user or printer."));
+		    N_("Group by department, user, project or printer."));
 		return false;
 	}
 	if (g->from == NULL || g->to == NULL ||
@@ -2895,6 +2948,7 @@ fm_web_broker_serve(fm_web_broker_t *b, int sock)
 	static uint8_t buf[FM_WEB_REQUESTMAX + 1];
 	static struct fm_web_request r;
 
+	b->sock = sock;
 	for (;;) {
 		struct fm_web_answer a;
 		const char *errstr = NULL;

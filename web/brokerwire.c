@@ -147,6 +147,27 @@ fm_web_answer_decode(const uint8_t *buf, size_t len, struct fm_web_answer *a)
 	return true;
 }
 
+size_t
+fm_web_progress_encode(enum fm_web_stage stage, uint8_t *buf, size_t size)
+{
+	if (buf == NULL || size < FM_WEB_PROGRESSMAX ||
+	    (unsigned)stage > FM_WEB_STAGE_PRINTING)
+		return 0;
+	buf[0] = FM_WEB_PROGRESS_TAG;
+	buf[1] = (uint8_t)stage;
+	return FM_WEB_PROGRESSMAX;
+}
+
+bool
+fm_web_progress_decode(const uint8_t *buf, size_t len, enum fm_web_stage *stage)
+{
+	if (buf == NULL || len != FM_WEB_PROGRESSMAX ||
+	    buf[0] != FM_WEB_PROGRESS_TAG || buf[1] > FM_WEB_STAGE_PRINTING)
+		return false;
+	*stage = (enum fm_web_stage)buf[1];
+	return true;
+}
+
 const char *
 fm_web_arg(const struct fm_web_request *r, const char *name)
 {

@@ -16,6 +16,8 @@
  * Answer, with the body in a memory file passed beside it (SCM_RIGHTS):
  *   version u8 | status u16 | kind u8 | session u8 | [id 32 bytes] |
  *   csrf text8 | filename text8
+ * A release's progress, before its answer (no file beside it):
+ *   tag u8 (FM_WEB_PROGRESS_TAG) | stage u8 (enum fm_web_stage)
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -136,6 +138,36 @@ struct fm_web_answer {
 	(4 + FM_WEB_IDLEN + FM_WEB_TOKENLEN + 3 * FM_WEB_TEXTMAX + 1 +         \
 	    FM_WEB_ARGMAX * (1 + FM_WEB_TEXTMAX + 2 + FM_WEB_VALUEMAX))
 #define FM_WEB_ANSWERMAX (5 + FM_WEB_IDLEN + 2 * FM_WEB_TEXTMAX)
+
+/*
+ * How far a release is, as the HTTP side tells the page.  The worker
+ * sends ACCEPTED once it has checked the request (the session, its CSRF
+ * token, the job, the printer) and is about to ask followmed; then
+ * followmed's stages (proto.h FM_STAGE_*, the same numbers) until the
+ * answer, which carries the end (printed or not, pages and charge).
+ */
+enum fm_web_stage {
+	FM_WEB_STAGE_ACCEPTED = 0,
+	FM_WEB_STAGE_RESERVED = 1, /* FM_STAGE_RESERVED: preparing */
+	FM_WEB_STAGE_SENT = 2,     /* FM_STAGE_SENT */
+	FM_WEB_STAGE_PRINTING = 3, /* FM_STAGE_PRINTING */
+	FM_WEB_STAGE_DONE = 4,     /* the answer said printed */
+	FM_WEB_STAGE_FAILED = 5,   /* the answer said not printed */
+};
+
+#define FM_WEB_PROGRESS_TAG 0x50
+#define FM_WEB_PROGRESSMAX 2
+
+/* 'fm_web_progress_encode()' - stage (ACCEPTED to PRINTING: the end is
+ * the answer's) into buf: its length, 0 if it does not fit or stage is
+ * out of range. */
+size_t fm_web_progress_encode(
+    enum fm_web_stage stage, uint8_t *buf, size_t size);
+
+/* 'fm_web_progress_decode()' - exactly len bytes into *stage; false if
+ * they are not a progress message (an answer, or malformed). */
+bool fm_web_progress_decode(
+    const uint8_t *buf, size_t len, enum fm_web_stage *stage);
 
 /* 'fm_web_request_encode()' - r into buf (size bytes): its length, or 0
  * if r is NULL, its op unknown or a field too long. */

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,6 +35,20 @@
 /* How long a request waits for a free store-side worker. */
 #define WAIT_WORKER_SEC 30
 #define CHANNELS_MAX 64
+/* Releases remembered for their pages' polls: more than can run at once
+ * (one per worker), so that a finished one is kept a while. */
+#define RELEASES_MAX (2 * CHANNELS_MAX)
+/* How long a finished release's end can be read, and how long one may
+ * run at most before its worker is given up: followmed may wait for the
+ * page count (count_wait, 10 minutes at most), for a busy printer (2),
+ * then follow the job (10), and web/release.c waits 11 for one message. */
+#define RELEASE_KEEP_SEC 600
+#define RELEASE_MAX_SEC 1800
+/* A release's answer (its JSON) is small; a bigger one is a bug. */
+#define RELEASE_BODY_MAX 4096
+/* Stage messages before a release's answer: followmed sends a few per
+ * document, and web/release.c reads at most 64. */
+#define RELEASE_MESSAGES_MAX 256
 
 #define SESSION_COOKIE "__Host-fm_session"
 #define LOGIN_COOKIE "__Host-fm_login"
@@ -57,6 +72,24 @@ struct channel {
 	bool releasing; /* busy with a release */
 };
 
+/*
+ * A release the HTTP side follows for its page: the worker tells the
+ * stages on the release's channel, a thread of ours reads them (and the
+ * answer) into here, and a poll is answered from here alone -- no store,
+ * no second worker.  Only the session that started it may read it.
+ */
+struct release {
+	bool used, finished;
+	uint8_t rid[FM_WEB_IDLEN];     /* the page's handle on it */
+	uint8_t session[FM_WEB_IDLEN]; /* its owner; wiped when forgotten */
+	long long job;
+	enum fm_web_stage stage;
+	time_t ended;
+	int channel;
+	uint16_t status; /* the answer's, once finished */
+	char body[RELEASE_BODY_MAX];
+};
+
 static struct {
 	struct fm_web_http_setup setup;
 	struct MHD_Daemon *daemon;
@@ -64,6 +97,7 @@ static struct {
 	pthread_cond_t freed;
 	struct channel channels[CHANNELS_MAX];
 	size_t nchannels;
+	struct release releases[RELEASES_MAX]; /* under lock */
 } http = {.lock = PTHREAD_MUTEX_INITIALIZER, .freed = PTHREAD_COND_INITIALIZER};
 
 /* --- files ----------------------------------------------------------- */
@@ -360,6 +394,334 @@ ask(const struct fm_web_request *r, struct fm_web_answer *a, int *fd)
 	return true;
 }
 
+/* --- releases ------------------------------------------------------- */
+
+static time_t
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* Forgets rel (http.lock held). */
+static void
+forget_release(struct release *rel)
+{
+	fm_wipe(rel, sizeof(*rel));
+	rel->used = false;
+}
+
+/* A slot for a new release (http.lock held): a free one, else the
+ * finished one that ended first; NULL if every one runs. */
+static struct release *
+new_release(time_t t)
+{
+	struct release *oldest = NULL;
+
+	for (size_t i = 0; i < RELEASES_MAX; i++) {
+		struct release *rel = &http.releases[i];
+		if (rel->used && rel->finished &&
+		    t - rel->ended > RELEASE_KEEP_SEC)
+			forget_release(rel);
+		if (!rel->used)
+			return rel;
+		if (rel->finished &&
+		    (oldest == NULL || rel->ended < oldest->ended))
+			oldest = rel;
+	}
+	if (oldest != NULL)
+		forget_release(oldest);
+	return oldest;
+}
+
+/* The end of rel (http.lock held): the answer's status and body, or the
+ * HTTP side's own error. */
+static void
+end_release(struct release *rel, uint16_t status, const char *body)
+{
+	rel->finished = true;
+	rel->ended = mono_now();
+	rel->status = status;
+	rel->stage = status == 200 ? FM_WEB_STAGE_DONE : FM_WEB_STAGE_FAILED;
+	snprintf(rel->body, sizeof(rel->body), "%s", body);
+	/* The JSON's closing newline is the worker's, not the poll's. */
+	rel->body[strcspn(rel->body, "\n")] = '\0';
+}
+
+/* Reads the answer's body (a small JSON object) from fd into buf. */
+static bool
+read_body(int fd, char *buf, size_t size)
+{
+	ssize_t n = pread(fd, buf, size, 0);
+
+	if (n <= 0 || (size_t)n >= size || buf[0] != '{')
+		return false;
+	buf[n] = '\0';
+	return strlen(buf) == (size_t)n;
+}
+
+/*
+ * Follows the release in slot (void *) i to its end: its stages, then
+ * its answer, then gives its channel back.  A release that outlives
+ * RELEASE_MAX_SEC, or a channel that says something else, ends it as
+ * "unavailable" and the channel is not used again.
+ */
+static void *
+follow_release(void *arg)
+{
+	static const char gone[] =
+	    "{\"error\":\"unavailable\",\"message\":\"The print server "
+	    "cannot answer now. Please try again.\"}";
+	struct release *rel = &http.releases[(intptr_t)arg];
+	time_t deadline = mono_now() + RELEASE_MAX_SEC;
+	char body[RELEASE_BODY_MAX];
+	int ch = rel->channel, sock = http.channels[ch].fd;
+	bool ok = false;
+
+	for (int i = 0; i < RELEASE_MESSAGES_MAX && !ok; i++) {
+		uint8_t in[FM_WEB_ANSWERMAX];
+		struct pollfd pfd = {.fd = sock, .events = POLLIN};
+		struct fm_web_answer a;
+		enum fm_web_stage stage;
+		time_t left = deadline - mono_now();
+		ssize_t got;
+		int fd = -1;
+
+		if (left <= 0 || poll(&pfd, 1, (int)left * 1000) != 1 ||
+		    (got = fm_fdpass_recv(sock, in, sizeof(in), 0, &fd)) <= 0)
+			break;
+		if (fd < 0 && fm_web_progress_decode(in, (size_t)got, &stage)) {
+			pthread_mutex_lock(&http.lock);
+			rel->stage = stage;
+			pthread_mutex_unlock(&http.lock);
+			continue;
+		}
+		ok = fd >= 0 && fm_web_answer_decode(in, (size_t)got, &a) &&
+		    read_body(fd, body, sizeof(body));
+		if (fd >= 0)
+			close(fd);
+		if (!ok)
+			break;
+		pthread_mutex_lock(&http.lock);
+		end_release(rel, a.status, body);
+		pthread_mutex_unlock(&http.lock);
+	}
+	if (!ok) {
+		fm_log_warn("web: a release's worker did not finish it");
+		pthread_mutex_lock(&http.lock);
+		end_release(rel, 503, gone);
+		pthread_mutex_unlock(&http.lock);
+	}
+	give_channel(ch, !ok);
+	return NULL;
+}
+
+static const char *
+stage_name(enum fm_web_stage stage)
+{
+	switch (stage) {
+	case FM_WEB_STAGE_ACCEPTED:
+		return "accepted";
+	case FM_WEB_STAGE_RESERVED:
+		return "reserved";
+	case FM_WEB_STAGE_SENT:
+		return "sent";
+	case FM_WEB_STAGE_PRINTING:
+		return "printing";
+	case FM_WEB_STAGE_DONE:
+		return "done";
+	case FM_WEB_STAGE_FAILED:
+		break;
+	}
+	return "failed";
+}
+
+/* What the page reads of a release: at most this much JSON. */
+#define RELEASE_JSONMAX (RELEASE_BODY_MAX + 256)
+
+/* The JSON of rel for its page into buf (RELEASE_JSONMAX bytes;
+ * http.lock held). */
+static void
+release_json(const struct release *rel, char *buf)
+{
+	char rid[2 * FM_WEB_IDLEN + 1] = "";
+	int n;
+
+	(void)fm_hex_encode(rel->rid, sizeof(rel->rid), rid, sizeof(rid));
+	n = snprintf(buf, RELEASE_JSONMAX,
+	    "{\"release\":\"%s\",\"job\":%lld,\"stage\":\"%s\","
+	    "\"finished\":%s",
+	    rid, rel->job, stage_name(rel->stage),
+	    rel->finished ? "true" : "false");
+	if (rel->finished)
+		n += snprintf(buf + n, RELEASE_JSONMAX - (size_t)n,
+		    ",\"status\":%u,\"result\":%s", rel->status, rel->body);
+	snprintf(buf + n, RELEASE_JSONMAX - (size_t)n, "}\n");
+}
+
+static enum MHD_Result
+send_json(struct MHD_Connection *conn, unsigned status, const char *json)
+{
+	struct MHD_Response *res = MHD_create_response_from_buffer(
+	    strlen(json), (void *)json, MHD_RESPMEM_MUST_COPY);
+
+	if (res == NULL)
+		return MHD_NO;
+	MHD_add_response_header(
+	    res, "Content-Type", "application/json; charset=utf-8");
+	MHD_add_response_header(res, "Cache-Control", "no-store");
+	return send_response(conn, status, res);
+}
+
+static enum MHD_Result send_answer(
+    struct MHD_Connection *conn, const struct fm_web_answer *a, int fd);
+static enum fm_web_bearer bearer(
+    struct MHD_Connection *conn, uint8_t token[FM_WEB_TOKENLEN]);
+
+/*
+ * A release: its request to a worker, which checks it and answers at
+ * once if it refuses; if it goes ahead (ACCEPTED), the page gets the
+ * release's id (202) and polls it, while a thread of ours follows the
+ * worker to the end.  False if no worker answered.
+ */
+static bool
+release_start(struct MHD_Connection *conn, const struct fm_web_request *r,
+    enum MHD_Result *result)
+{
+	static _Thread_local uint8_t buf[FM_WEB_REQUESTMAX];
+	static _Thread_local char json[RELEASE_JSONMAX];
+	uint8_t in[FM_WEB_ANSWERMAX];
+	size_t n = fm_web_request_encode(r, buf, sizeof(buf));
+	const char *job = fm_web_arg(r, "id");
+	struct fm_web_answer a;
+	enum fm_web_stage stage;
+	struct release *rel;
+	pthread_attr_t attr;
+	pthread_t thread;
+	int ch, fd = -1;
+	ssize_t got = -1;
+	bool started;
+
+	if (n == 0 || (ch = take_channel(true)) < 0)
+		return false;
+	if (send(http.channels[ch].fd, buf, n, MSG_NOSIGNAL) == (ssize_t)n)
+		got = fm_fdpass_recv(
+		    http.channels[ch].fd, in, sizeof(in), 0, &fd);
+	fm_wipe(buf, n);
+	if (got > 0 && fd >= 0 && fm_web_answer_decode(in, (size_t)got, &a)) {
+		/* Refused before it began: the worker's answer. */
+		give_channel(ch, false);
+		*result = send_answer(conn, &a, fd);
+		return true;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (got <= 0 || !fm_web_progress_decode(in, (size_t)got, &stage) ||
+	    stage != FM_WEB_STAGE_ACCEPTED || !r->has_session) {
+		give_channel(ch, true);
+		return false;
+	}
+	pthread_mutex_lock(&http.lock);
+	if ((rel = new_release(mono_now())) != NULL)
+		*rel = (struct release){.used = true,
+		    .job = job ? strtoll(job, NULL, 10) : 0,
+		    .stage = FM_WEB_STAGE_ACCEPTED,
+		    .channel = ch};
+	if (rel == NULL || !fm_random(rel->rid, sizeof(rel->rid))) {
+		if (rel != NULL)
+			forget_release(rel);
+		pthread_mutex_unlock(&http.lock);
+		give_channel(ch, true);
+		return false;
+	}
+	memcpy(rel->session, r->id, sizeof(rel->session));
+	started = pthread_attr_init(&attr) == 0;
+	if (started) {
+		started = pthread_attr_setdetachstate(
+		              &attr, PTHREAD_CREATE_DETACHED) == 0 &&
+		    pthread_attr_setstacksize(&attr, (size_t)512 * 1024) == 0 &&
+		    pthread_create(&thread, &attr, follow_release,
+		        (void *)(intptr_t)(rel - http.releases)) == 0;
+		pthread_attr_destroy(&attr);
+	}
+	if (!started) {
+		/* Nobody reads the channel: it is given up, the release's
+		 * end is unknown here. */
+		end_release(rel, 503,
+		    "{\"error\":\"unavailable\",\"message\":\"The print "
+		    "server cannot answer now. Please try again.\"}");
+	}
+	release_json(rel, json);
+	pthread_mutex_unlock(&http.lock);
+	if (!started)
+		give_channel(ch, true);
+	*result = send_json(conn, 202, json);
+	return true;
+}
+
+/* Whether a and b (FM_WEB_IDLEN bytes) are the same, in constant time. */
+static bool
+same_id(const uint8_t *a, const uint8_t *b)
+{
+	uint8_t diff = 0;
+
+	for (size_t i = 0; i < FM_WEB_IDLEN; i++)
+		diff |= a[i] ^ b[i];
+	return diff == 0;
+}
+
+/*
+ * GET /api/jobs/release?id=...: how far the release is, for the session
+ * that started it; anyone else (another session, none, a token) is told
+ * there is no such release, as for an unknown id.
+ */
+static enum MHD_Result
+release_poll(struct MHD_Connection *conn)
+{
+	const char *cookie =
+	    MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, SESSION_COOKIE);
+	const char *id =
+	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "id");
+	static _Thread_local char json[RELEASE_JSONMAX];
+	uint8_t session[FM_WEB_IDLEN], rid[FM_WEB_IDLEN];
+	bool found = false;
+	time_t t = mono_now();
+
+	if (bearer(conn, NULL) != FM_WEB_BEARER_NONE)
+		return reply_error(conn, 403, "token-refused",
+		    "An API token cannot do this. Please log in with a "
+		    "browser.");
+	if (cookie == NULL || !fm_web_parse_id(cookie, strlen(cookie), session))
+		return reply_error(conn, 401, "login", "Please log in.");
+	if (id == NULL || !fm_web_parse_id(id, strlen(id), rid)) {
+		fm_wipe(session, sizeof(session));
+		return reply_error(conn, 400, "bad-request",
+		    "A release is named by the id its request answered.");
+	}
+	pthread_mutex_lock(&http.lock);
+	for (size_t i = 0; i < RELEASES_MAX && !found; i++) {
+		struct release *rel = &http.releases[i];
+		if (!rel->used)
+			continue;
+		if (rel->finished && t - rel->ended > RELEASE_KEEP_SEC) {
+			forget_release(rel);
+			continue;
+		}
+		if (same_id(rel->rid, rid) && same_id(rel->session, session)) {
+			found = true;
+			release_json(rel, json);
+		}
+	}
+	pthread_mutex_unlock(&http.lock);
+	fm_wipe(session, sizeof(session));
+	if (!found)
+		return reply_error(
+		    conn, 404, "no-such-release", "No such release.");
+	return send_json(conn, 200, json);
+}
+
 /* --- requests -------------------------------------------------------- */
 
 static bool
@@ -618,6 +980,16 @@ api(struct MHD_Connection *conn, const struct route *rt, struct req *q)
 	} else
 		MHD_get_connection_values(
 		    conn, MHD_GET_ARGUMENT_KIND, add_query_arg, &r);
+	if (rt->op == FM_WEB_OP_JOB_RELEASE) {
+		enum MHD_Result result;
+		bool answered = release_start(conn, &r, &result);
+
+		fm_wipe(&r, sizeof(r));
+		if (answered)
+			return result;
+		return reply_error(conn, 503, "unavailable",
+		    "The print server cannot answer now. Please try again.");
+	}
 	if (!ask(&r, &a, &fd)) {
 		fm_wipe(&r, sizeof(r));
 		return reply_error(conn, 503, "unavailable",
@@ -661,6 +1033,9 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	    bearer(conn, NULL) != FM_WEB_BEARER_NONE)
 		return reply_error(conn, 403, "token-refused",
 		    "An API token is for the API (/api/) only.");
+	/* A release's progress is the HTTP side's own (release_poll). */
+	if (strcmp(url, "/api/jobs/release") == 0 && strcmp(method, "GET") == 0)
+		return release_poll(conn);
 	for (size_t i = 0; i < sizeof(routes) / sizeof(*routes); i++) {
 		if (strcmp(url, routes[i].url) != 0)
 			continue;

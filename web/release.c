@@ -181,6 +181,9 @@ converse(fm_tls_t *tls, const struct fm_web_release_request *r,
 			    m.message);
 		} else if (m.stage == FM_STAGE_FAILED)
 			refused(&m, out);
+		else if (r->progress != NULL && m.stage >= FM_STAGE_RESERVED &&
+		    m.stage <= FM_STAGE_PRINTING)
+			r->progress(m.stage, r->progress_arg);
 		if (fm_protoio_recv(tls, &m, &errstr) != FM_PROTOIO_OK) {
 			snprintf(err, errlen, "followmed stopped answering");
 			return out->outcome != FM_WEB_RELEASE_UNAVAILABLE;

@@ -29,6 +29,10 @@ struct fm_web_release_request {
 	int64_t job_id;
 	uint32_t copies; /* 0: as submitted; fewer only */
 	bool two_sided, black_white;
+	/* Called, if set, with each stage followmed tells before the end
+	 * (FM_STAGE_RESERVED, _SENT, _PRINTING; a stage may come again). */
+	void (*progress)(uint32_t stage, void *arg);
+	void *progress_arg;
 };
 
 enum fm_web_release_outcome {
@@ -56,8 +60,8 @@ bool fm_web_release_ready(const struct fm_settings *settings);
 /*
  * 'fm_web_release_run()' - release r's job through followmed, waiting
  * until it printed or failed (bounded by the printer's own time-outs),
- * into *out.  Logs what went wrong on the way to followmed; never the
- * session id.
+ * into *out, telling r->progress the stages on the way.  Logs what went wrong
+ * on the way to followmed; never the session id.
  */
 void fm_web_release_run(const struct fm_settings *settings,
     const struct fm_web_release_request *r, struct fm_web_release_result *out);

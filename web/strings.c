@@ -19,6 +19,10 @@ static const char *const page_texts[] = {
     N_("The request is too big."),
     N_("Send a form (application/x-www-form-urlencoded)."),
     N_("Internal error."),
+    N_("Please log in."),
+    N_("An API token cannot do this. Please log in with a browser."),
+    N_("A release is named by the id its request answered."),
+    N_("No such release."),
     /* The pages (app.js's KINDS too). */
     N_("Printers"),
     N_("Location"),
@@ -110,7 +114,11 @@ static const char *const page_texts[] = {
     N_("state unknown"),
     N_("No such printer."),
     N_("Choose a printer first."),
-    N_("Printing at"),
+    /* A release's stages: the terminal's words (RELEASE_STAGES). */
+    N_("Sending to the print server…"),
+    N_("Preparing..."),
+    N_("Sent to the printer."),
+    N_("Printing..."),
     N_("Printed at"),
     N_("page(s)"),
     N_("charged"),
@@ -250,6 +258,7 @@ static const char *const page_texts[] = {
     N_("PIN"),
     N_("Web release"),
     N_("Admin"),
+    N_("API token"),
     /* The web console's own terminal on the Site page. */
     N_("idle: connects for each release"),
     N_("no release yet"),

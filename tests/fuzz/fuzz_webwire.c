@@ -2,9 +2,10 @@
  * fuzz_webwire.c - fuzz target for what followme-webd reads from the
  * network and between its two sides (web/brokerwire.h,
  * web/httpparse.h): requests and answers re-encode to the bytes they
- * decoded from; a form body, an Accept-Language value, a session
- * cookie, a release page's path and an Authorization header are read
- * without a fault, and a token read from one is what its text says.
+ * decoded from, and so do release progress messages; a form body, an
+ * Accept-Language value, a session cookie, a release page's path and an
+ * Authorization header are read without a fault, and a token read from
+ * one is what its text says.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -28,10 +29,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fm_web_answer a;
 	uint8_t id[FM_WEB_IDLEN], token[FM_WEB_TOKENLEN];
 	const char *lang;
+	enum fm_web_stage stage;
+	uint8_t wire[FM_WEB_PROGRESSMAX];
 
 	FUZZ_ROUND_TRIP(
 	    fm_web_request_decode, fm_web_request_encode, &r, data, size);
 	FUZZ_ROUND_TRIP(answer_decode, fm_web_answer_encode, &a, data, size);
+	/* A progress message re-encodes to its bytes, and is never an
+	 * answer (their first bytes differ). */
+	if (fm_web_progress_decode(data, size, &stage) &&
+	    (fm_web_progress_encode(stage, wire, sizeof(wire)) != size ||
+	        memcmp(wire, data, size) != 0 ||
+	        fm_web_answer_decode(data, size, &a)))
+		abort();
 	memset(&r, 0, sizeof(r));
 	if (fm_web_parse_form((const char *)data, size, &r, &fuzz_err))
 		for (size_t i = 0; i < r.nargs; i++)

@@ -137,8 +137,25 @@ case_charges_and_exports() {
 	rc=0; charge $((OCT + 4 * 86400)) alice lobby 5 200 0 0 2>"$T/err" || rc=$?
 	[ "$rc" -eq 3 ] || fm_die "over quota was not denied"
 	grep -q "needs .* more" "$T/err" || fm_die "no denial reason"
+	# bob charges project P-42 (job-account-id): only that row is in
+	# the project report, bob counted as its one user.
+	charge $((OCT + 5 * 86400 + 3600)) bob lobby 7 2 0 0 P-42 >/dev/null ||
+		fm_die "bob could not charge P-42"
 	expect_rc 0 report usage --by printer --from 2024-10-01 --to 2024-10-31
 	expect_out "lobby"
+	expect_rc 0 report usage --by project --from 2024-10-01 --to 2024-10-31
+	expect_out "^PROJECT  *USERS"
+	expect_out "^P-42  *1  *1  *2  *0 "
+	expect_rc 0 export --by project --from 2024-10-01 --to 2024-10-31
+	expect_out "^period_start,period_end,project,users,jobs,"
+	expect_out "^2024-10-01,2024-10-31,P-42,1,1,2,0,2,2,2,0,"
+	[ "$(grep -c . "$T/out")" -eq 2 ] || fm_die "more than P-42 in the project export: $(cat "$T/out")"
+	expect_rc 0 report usage --by project --from 2024-10-01 --to 2024-10-05 --json
+	expect_out '"by":"project","rows":\[\]}'
+	expect_rc 2 report usage --by galaxy --from 2024-10-01 --to 2024-10-31
+	expect_err "by is user, department, project or printer"
+	expect_rc 2 export --by printer --from 2024-10-01 --to 2024-10-31
+	expect_err "by is department, project or user"
 	expect_rc 0 report usage --by user --from 2024-10-01 --to 2024-10-31 --json
 	expect_out '"user":"alice"'
 	expect_rc 0 export --by department --from 2024-10-01 --to 2024-10-31 --format csv --out "$T/open.csv"

@@ -358,6 +358,25 @@ case_csv_import() {
 	expect_report users_unchanged=3 users_added=0 badges_added=0
 }
 
+# Department names from a CODE,NAME file when the entries have none:
+# looked up by code (the first line of a code that comes twice); a code
+# the file lacks is its own name.
+case_csv_department_names() {
+	mkdir -p -m 700 "$T/namestate" && chown followme: "$T/namestate"
+	printf 'OPS,Opérations\nFIN,Finance first\nFIN,Finance second\nZZZ,Last\n' > "$T/names.csv"
+	printf '[server]\nstate_dir = %s\n[directory]\ndepartment_names = %s\n' \
+		"$T/namestate" "$T/names.csv" > "$T/names.conf"
+	chmod 644 "$T/names.conf" "$T/names.csv"
+	printf 'login,department\nnina,FIN\nomar,OPS\npia,LAB\nquinn,ZZZ\n' > "$T/people.csv"
+	"$FM_BUILD/admin/followme-admin" -c "$T/names.conf" directory import "$T/people.csv" >/dev/null ||
+		fm_die "import with a names file"
+	"$FM_BUILD/admin/followme-admin" -c "$T/names.conf" dept list --json > "$T/out" || fm_die "dept list"
+	expect_out '"code":"FIN","name":"Finance first"'
+	expect_out '"code":"OPS","name":"Opérations"'
+	expect_out '"code":"LAB","name":"LAB"'
+	expect_out '"code":"ZZZ","name":"Last"'
+}
+
 case_csv_refused() {
 	csv_conf
 	before=$(sqlite3 "$T/csvstate/followme.db" .dump 2>/dev/null | sha256sum)

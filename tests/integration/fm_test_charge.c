@@ -3,10 +3,11 @@
  * for the integration tests: quote, reserve, commit.
  *
  *	fm_test_charge DB AT USER PRINTER JOB MONO_SIMPLEX MONO_DUPLEX
- *	    COLOUR_SIMPLEX
+ *	    COLOUR_SIMPLEX [ACCOUNT]
  *
- * AT is the UNIX time to stamp (0: now).  Exits 0 when charged, 3 when
- * denied (the reason on stderr), 1 on errors.
+ * AT is the UNIX time to stamp (0: now); ACCOUNT the project (or
+ * department) code charged, as a job's job-account-id.  Exits 0 when charged, 3
+ *when denied (the reason on stderr), 1 on errors.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -33,10 +34,10 @@ main(int argc, char **argv)
 	char keypath[512], *slash;
 	long long job;
 
-	if (argc != 9) {
+	if (argc != 9 && argc != 10) {
 		fprintf(stderr,
 		    "usage: fm_test_charge DB AT USER PRINTER JOB "
-		    "MONO_S MONO_D COLOUR_S\n");
+		    "MONO_S MONO_D COLOUR_S [ACCOUNT]\n");
 		return 1;
 	}
 	/* Charges as the ledger writer would: with the ledger key beside
@@ -69,8 +70,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "quote: %s\n", q.error);
 		return 1;
 	}
-	req = (struct fm_ledger_request){
-	    argv[3], NULL, q.amount, key, job, q.version};
+	req = (struct fm_ledger_request){argv[3], argc == 10 ? argv[9] : NULL,
+	    q.amount, key, job, q.version};
 	if (!fm_ledger_reserve(ledger, &req, &r, denial, sizeof(denial))) {
 		fprintf(stderr, "denied: %s\n", denial);
 		fm_ledger_close(ledger);

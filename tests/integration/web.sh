@@ -35,6 +35,13 @@ fm_copy_pki
 fm_start_mfp
 PLACE="Bâtiment A — 2ᵉ étage <b>&"
 fm_admin printer add mfp1 --uri "$MFP_URI" --location "$PLACE" >/dev/null || fm_die "printer add"
+# A printer that takes 4 s over each job: a release's stages can be seen
+# on the way (release_progress, the browser's).
+fm_start_ippeve slow colour 4
+SLOW_PID=$IPPEVE_PID
+FM_EXTRA_PIDS="${FM_EXTRA_PIDS:-} $SLOW_PID"
+fm_admin printer add slow1 --uri "$IPPEVE_URI" --location "Salle lente" >/dev/null ||
+	fm_die "printer add slow1"
 fm_admin terminal add web --web >/dev/null || fm_die "terminal add --web"
 cp "$T/state/web-terminal/terminal.crt" "$PKI/web.crt" &&
 	cp "$T/state/web-terminal/terminal.key" "$PKI/web.key" && chmod a+r "$PKI/web.key" ||
@@ -63,11 +70,19 @@ gs -q -sDEVICE=pdfwrite -o "$T/one.pdf" -c "72 72 144 144 rectfill showpage" &&
 	chmod 644 "$T/one.pdf" || fm_die "cannot make a PDF"
 fm_hold -f "$T/one.pdf" 5 fmcara "Note de service — Noël"
 fm_hold -f "$T/one.pdf" 6 fmcara "Procès-verbal du téléphone"
+fm_hold -f "$T/one.pdf" 9 fmcara "Lentement, par étapes"
+fm_hold -f "$T/one.pdf" 10 fmcara "Pas à pas, lentement"
 DB="$T/state/followme.db"
 fm_as followme "$FM_BUILD/tests/fm_test_charge" "$DB" 0 fmalice mfp-t1 101 6 0 0 >/dev/null ||
 	fm_die "charge"
 fm_as followme "$FM_BUILD/tests/fm_test_charge" "$DB" 0 fmbob mfp-t1 102 3 0 0 >/dev/null ||
 	fm_die "charge"
+# A job charged to a project (job-account-id), for the project report.
+fm_admin project add RENOV-7 >/dev/null && fm_admin project allow RENOV-7 fmbob >/dev/null &&
+	fm_admin quota grant --project RENOV-7 --amount 5 --reason start >/dev/null ||
+	fm_die "project RENOV-7"
+fm_as followme "$FM_BUILD/tests/fm_test_charge" "$DB" 0 fmbob mfp-t1 104 2 0 0 RENOV-7 >/dev/null ||
+	fm_die "charge to RENOV-7"
 
 WEBD_PID=""
 FM_DAEMONS="followme-webd:WEBD_PID"
@@ -118,6 +133,35 @@ status() { curl_as "$@" -o /dev/null -w '%{http_code}'; }
 # post JAR DATA URL: the HTTP status of a form POST with JAR's session
 # and its CSRF token.
 post() { status "$1" -X POST -H "X-CSRF-Token: $(cat "$T/$1.csrf")" --data "$2" "$3"; }
+
+# release JAR ID PRINTER: a release through the API, its progress polled
+# to the end: prints the POST's HTTP status; the stages the polls saw,
+# one a line, in $T/JAR.stages; the POST's answer in $T/JAR.start, the
+# last poll's in $T/JAR.release.
+release() {
+	local jar=$1 code rid i
+	: > "$T/$jar.stages"
+	code=$(curl_as "$jar" -o "$T/$jar.start" -w '%{http_code}' -X POST \
+		-H "X-CSRF-Token: $(cat "$T/$jar.csrf")" --data "id=$2&printer=$3" \
+		"$URL/api/jobs/release")
+	cp "$T/$jar.start" "$T/$jar.release"
+	[ "$code" = 202 ] && release_end "$jar" "$T/$jar.start" "$T/$jar.release" "$T/$jar.stages"
+	echo "$code"
+}
+
+# release_end JAR START END STAGES: polls the release START (a POST's
+# answer) names until it ends (a minute at most): its last answer in END,
+# the stages seen appended to STAGES.
+release_end() {
+	local rid i
+	rid=$(sed -n 's/.*"release":"\([0-9a-f]*\)".*/\1/p' "$2")
+	for i in $(seq 1 300); do
+		curl_as "$1" "$URL/api/jobs/release?id=$rid" > "$3"
+		sed -n 's/.*"stage":"\([a-z]*\)".*/\1/p' "$3" >> "$4"
+		grep -q '"finished":true' "$3" && return 0
+		sleep 0.2
+	done
+}
 
 browser() {
 	FM_CHROME_PROFILE=$(mktemp -d "$T/chrome.XXXXXX") \
@@ -509,12 +553,35 @@ fm_needs browser_site browser_admin
 case_browser_finance() {
 	local yesterday
 	yesterday=$(date -d yesterday +%Y-%m-%d)
-	browser finance fmfin fin-pw "$TODAY" "$T/download.csv" "$XSS_DEPT" "$yesterday" ||
+	browser finance fmfin fin-pw "$TODAY" "$T/download.csv" "$XSS_DEPT" "$yesterday" \
+		RENOV-7 "$T/download-project.csv" ||
 		fm_die "$(tail -n 3 "$T/log/browser.log")"
 	fm_admin export --by department --from "${TODAY:0:4}-01-01" --to "$TODAY" > "$T/admin.csv" ||
 		fm_die "export"
 	cmp "$T/download.csv" "$T/admin.csv" || fm_die "the downloaded CSV differs from followme-admin export"
 	grep -q ',XSS,' "$T/admin.csv" || fm_die "no charge in the export"
+	# By project: the page's CSV, the API's report and JSON export are
+	# followme-admin's, RENOV-7 its only row.
+	fm_admin export --by project --from "${TODAY:0:4}-01-01" --to "$TODAY" > "$T/admin-project.csv" ||
+		fm_die "export --by project"
+	cmp "$T/download-project.csv" "$T/admin-project.csv" ||
+		fm_die "the project CSV differs from followme-admin export: $(cat "$T/download-project.csv")"
+	[ "$(tr -d '\r' < "$T/admin-project.csv" | cut -d, -f3-5 | tail -n +2)" = "RENOV-7,1,1" ] ||
+		fm_die "the project export: $(cat "$T/admin-project.csv")"
+	login_as fmfin fin-pw
+	curl_as fmfin "$URL/api/finance/report?from=${TODAY:0:4}-01-01&to=$TODAY&by=project" > "$T/web-project.json"
+	fm_admin --json report usage --by project --from "${TODAY:0:4}-01-01" --to "$TODAY" > "$T/admin-project.json" ||
+		fm_die "report usage --by project"
+	cmp "$T/web-project.json" "$T/admin-project.json" ||
+		fm_die "the project report differs: $(cat "$T/web-project.json")"
+	curl_as fmfin "$URL/api/finance/export?from=${TODAY:0:4}-01-01&to=$TODAY&by=project&format=json" \
+		> "$T/web-project-export.json"
+	fm_admin export --by project --from "${TODAY:0:4}-01-01" --to "$TODAY" --format json \
+		> "$T/admin-project-export.json" || fm_die "export --by project --format json"
+	cmp "$T/web-project-export.json" "$T/admin-project-export.json" ||
+		fm_die "the project JSON export differs: $(cat "$T/web-project-export.json")"
+	[ "$(status fmfin "$URL/api/finance/report?from=$TODAY&to=$TODAY&by=galaxy")" = 400 ] ||
+		fm_die "by=galaxy not refused"
 	[ "$(fm_as followme sqlite3 "$DB" "SELECT value FROM policy WHERE key = 'closed_through'")" = "$yesterday" ] ||
 		fm_die "the period was not closed"
 	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM audit WHERE actor = 'fmfin' AND action = 'period.close' AND after = '$yesterday'")" -eq 1 ] ||
@@ -559,9 +626,12 @@ PY
 	[ "$(status fmcara -X POST -H "X-CSRF-Token: $csrf" --data "id=$bobs&printer=mfp1" \
 		"$URL/api/jobs/release")" = 404 ] || fm_die "released another user's job"
 	[ "$(fm_printed_count)" -eq 0 ] || fm_die "a refused release printed"
-	curl_as fmcara -X POST -H "X-CSRF-Token: $csrf" --data "id=$id&printer=mfp1" \
-		"$URL/api/jobs/release" > "$T/release.json"
-	grep -q "\"released\":$id,\"printer\":\"mfp1\",\"pages\":1,\"charge\":\"" "$T/release.json" ||
+	# The release answers at once with its id; the page polls it.
+	[ "$(release fmcara "$id" mfp1)" = 202 ] || fm_die "release: $(cat "$T/fmcara.start")"
+	grep -q '"release":"[0-9a-f]\{64\}","job":'"$id"',"stage":"accepted","finished":false}' \
+		"$T/fmcara.start" || fm_die "release started: $(cat "$T/fmcara.start")"
+	cp "$T/fmcara.release" "$T/release.json"
+	grep -q "\"stage\":\"done\",\"finished\":true,\"status\":200,\"result\":{\"released\":$id,\"printer\":\"mfp1\",\"pages\":1,\"charge\":\"" "$T/release.json" ||
 		fm_die "release: $(cat "$T/release.json")"
 	[ "$(fm_printed_count)" -eq 1 ] || fm_die "the printer got $(fm_printed_count) jobs"
 	cmp -s "$(ls -d "$T/mfp/printed/"* | head -n 1)" "$T/one.pdf" || fm_die "the printer did not get the held bytes"
@@ -573,7 +643,45 @@ PY
 	[ "$(status fmcara -X POST -H "X-CSRF-Token: $csrf" --data "id=$id&printer=mfp1" \
 		"$URL/api/jobs/release")" = 404 ] || fm_die "released twice"
 	[ "$(fm_printed_count)" -eq 1 ] || fm_die "printed twice"
+	# The release's end stays for its owner's session, and only theirs.
+	local rid
+	rid=$(sed -n 's/.*"release":"\([0-9a-f]*\)".*/\1/p' "$T/fmcara.start")
+	[ "$(status fmcara "$URL/api/jobs/release?id=$rid")" = 200 ] || fm_die "the end was forgotten"
+	login_as fmalice alice-pw
+	curl_as fmalice -o "$T/other.json" -w '%{http_code}' "$URL/api/jobs/release?id=$rid" > "$T/other.code"
+	[ "$(cat "$T/other.code")" = 404 ] && grep -q '"error":"no-such-release"' "$T/other.json" ||
+		fm_die "another user read the release: $(cat "$T/other.code" "$T/other.json")"
+	login_as fmbob bob-pw
+	[ "$(status fmbob "$URL/api/jobs/release?id=$rid")" = 404 ] || fm_die "an admin read another's release"
+	[ "$(curl -sk -o /dev/null -w '%{http_code}' "$URL/api/jobs/release?id=$rid")" = 401 ] ||
+		fm_die "a release read without a session"
+	# Ids that are not one, or nobody's.
+	curl_as fmcara -o "$T/bad.json" -w '%{http_code}' "$URL/api/jobs/release?id=xyz" > "$T/bad.code"
+	[ "$(cat "$T/bad.code")" = 400 ] && grep -q '"error":"bad-request"' "$T/bad.json" ||
+		fm_die "a bad release id: $(cat "$T/bad.code" "$T/bad.json")"
+	[ "$(status fmcara "$URL/api/jobs/release")" = 400 ] || fm_die "no release id"
+	[ "$(status fmcara "$URL/api/jobs/release?id=${rid^^}")" = 400 ] || fm_die "an upper-case id"
+	[ "$(status fmcara "$URL/api/jobs/release?id=$(printf '%064d' 0)")" = 404 ] || fm_die "an unknown release"
+	[ "$(status fmcara -X PUT "$URL/api/jobs/release")" = 405 ] || fm_die "PUT on a release"
 }
+
+# A release's stages through the API, on a printer slow enough to see
+# them: accepted, then followmed's (preparing, sent, printing), then the
+# end with pages and charge.
+case_release_progress() {
+	local id
+	login_as fmcara cara-pw
+	id=$(cara_job "Lentement, par étapes") || fm_die "no job to release"
+	[ "$(release fmcara "$id" slow1)" = 202 ] || fm_die "release: $(cat "$T/fmcara.start")"
+	grep -q '"stage":"done","finished":true,"status":200,"result":{"released":'"$id"',"printer":"slow1","pages":1,"charge":"' \
+		"$T/fmcara.release" || fm_die "the end: $(cat "$T/fmcara.release")"
+	grep -qx printing "$T/fmcara.stages" ||
+		fm_die "no printing stage seen: $(sort -u "$T/fmcara.stages" | tr '\n' ' ')"
+	[ "$(ls "$T/slow/printed" | wc -l)" -eq 1 ] || fm_die "the slow printer printed $(ls "$T/slow/printed" | wc -l)"
+	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM ledger WHERE job_id = $id AND kind = 'commit'")" -eq 1 ] ||
+		fm_die "not charged once"
+}
+fm_needs release_progress roles_and_csrf
 fm_needs release_api roles_and_csrf
 
 # Only the web console's terminal logs people in by a web session, only
@@ -662,6 +770,18 @@ case_browser_phone() {
 }
 fm_needs browser_phone release_api
 
+# On a phone, a release to a slow printer shows its stages, then the
+# charge.
+case_browser_progress() {
+	local before
+	before=$(ls "$T/slow/printed" | wc -l)
+	browser progress fmcara cara-pw slow1 "Pas à pas, lentement" ||
+		fm_die "$(tail -n 3 "$T/log/browser.log")"
+	[ "$(ls "$T/slow/printed" | wc -l)" -eq $((before + 1)) ] || fm_die "the slow printer did not print it"
+	fm_admin jobs list --user fmcara --json | grep -q 'Pas à pas' && fm_die "the job is still held"
+	true
+}
+
 # Admins see each printer's state and its QR code label: the SVG
 # followme-admin printer qr writes, byte for byte; staff may not.
 case_admin_printers() {
@@ -746,6 +866,26 @@ case_api_tokens() {
 	cmp "$T/token.json" "$T/token-admin.json" || fm_die "the token's JSON differs from followme-admin export"
 	bearer "$fin" "$URL/api/session" | grep -q '"login":"fmfin".*"finance"' ||
 		fm_die "the token is not fmfin's: $(bearer "$fin" "$URL/api/session")"
+	# Its uses are in the authentication log once a minute at most, as
+	# its last-use stamp is: three requests, one event.
+	tokenuses() {
+		fm_as followme sqlite3 "$DB" "SELECT count(*) FROM auth_events WHERE login = 'fmfin'
+			AND method = 'token' AND outcome = 'success' AND place = 'web 127.0.0.1'"
+	}
+	[ "$(tokenuses)" -eq 1 ] || fm_die "token uses logged: $(tokenuses), not 1"
+	fm_as followme sqlite3 "$DB" "UPDATE api_tokens SET last_used = last_used - 61 WHERE owner = 'fmfin'" ||
+		fm_die "cannot age the last use"
+	bearer "$fin" -o /dev/null "$URL/api/session"
+	bearer "$fin" -o /dev/null "$URL/api/session"
+	[ "$(tokenuses)" -eq 2 ] || fm_die "a minute later, token uses logged: $(tokenuses), not 2"
+	# The admins see them in the Logins page's API and followme-admin.
+	login_as fmbob bob-pw
+	authlog_api fmbob "login=fmfin" > "$T/al-token.json"
+	authlog_has "$T/al-token.json" fmfin "web 127.0.0.1" token success ||
+		fm_die "no token use in the API's log: $(cat "$T/al-token.json")"
+	fm_admin authlog --login fmfin > "$T/al-token.txt" || fm_die "followme-admin authlog"
+	grep -q '^[0-9-]* [0-9:]* *fmfin *web 127.0.0.1 *token *success' "$T/al-token.txt" ||
+		fm_die "followme-admin authlog: $(cat "$T/al-token.txt")"
 	# A staff token: staff's API, not the admins'; a POST without CSRF.
 	staff=$(fm_admin token add fmalice --name laptop 2>/dev/null) || fm_die "token add fmalice"
 	[ "$(bearer "$staff" -o /dev/null -w '%{http_code}' "$URL/api/admin/users")" = 403 ] ||
@@ -828,6 +968,15 @@ case_api_tokens() {
 	done
 	true
 }
+
+# The Logins page names a token's use, in English and in French.
+case_browser_authlog_token() {
+	browser authlog_token fmbob bob-pw fmfin en-GB "API token" ||
+		fm_die "$(tail -n 3 "$T/log/browser.log")"
+	browser authlog_token fmbob bob-pw fmfin fr-FR "Jeton d’API" ||
+		fm_die "$(tail -n 3 "$T/log/browser.log")"
+}
+fm_needs browser_authlog_token api_tokens
 
 # Tokens in the console: a person makes, lists and revokes their own; an
 # admin revokes anyone's; nobody else's.
@@ -989,16 +1138,28 @@ PY
 	r2=$!
 	sleep 1
 	code=$(status fmalice --max-time 10 "$URL/api/jobs")
+	# The first release, under way, is read without a worker: the poll
+	# answers at once while the second release waits for one.
+	curl_as fmcara --max-time 5 "$URL/api/jobs/release?id=$(sed -n 's/.*"release":"\([0-9a-f]*\)".*/\1/p' "$T/stuck1.json")" \
+		> "$T/stuck1.poll"
+	grep -q '"stage":"[a-z]*","finished":false}' "$T/stuck1.poll" ||
+		fm_die "a release under way: $(cat "$T/stuck1.json" "$T/stuck1.poll")"
 	fm_stop_pid "$HOLE_PID"
 	wait "$r1" "$r2"
 	[ "$code" = 200 ] || fm_die "with two releases under way, the pages got HTTP $code"
+	# Both were under way (202); their ends come by polling.
+	[ "$(cat "$T/stuck1.code")" = 202 ] && [ "$(cat "$T/stuck2.code")" = 202 ] ||
+		fm_die "the releases: $(cat "$T/stuck1.code" "$T/stuck1.json" "$T/stuck2.code" "$T/stuck2.json")"
+	release_end fmcara "$T/stuck1.json" "$T/stuck1.end" /dev/null
+	release_end fmcara "$T/stuck2.json" "$T/stuck2.end" /dev/null
 	# Both releases were answered (the printer failed): nothing printed,
 	# nothing charged, both jobs still held.
 	[ "$(fm_as followme sqlite3 "$DB" "SELECT count(*) FROM ledger WHERE job_id IN ($id1, $id2) AND kind = 'commit'")" -eq 0 ] ||
 		fm_die "a release that did not print was charged"
 	[ "$(held fmcara)" -ge 2 ] || fm_die "a job released to a printer that never answered is gone"
-	grep -q '"error"' "$T/stuck1.json" && grep -q '"error"' "$T/stuck2.json" ||
-		fm_die "the releases: $(cat "$T/stuck1.code" "$T/stuck1.json" "$T/stuck2.code" "$T/stuck2.json")"
+	grep -q '"finished":true,"status":[45][0-9][0-9],"result":{"error"' "$T/stuck1.end" &&
+		grep -q '"finished":true,"status":[45][0-9][0-9],"result":{"error"' "$T/stuck2.end" ||
+		fm_die "the releases' ends: $(cat "$T/stuck1.end" "$T/stuck2.end")"
 }
 fm_needs slow_printers roles_and_csrf
 

@@ -3,10 +3,12 @@
  * that read them: charges, split charges, a job charged on two days and
  * twice on one day, refunds on a later day, adjustments and allocations
  * over several local days (in a time zone that is not UTC), then every
- * export (department, user, printer; CSV, JSON and text) of every period
- * of whole days compared between the aggregates and the GROUP BY over the
- * ledger; tampered aggregates found by verification and mended by a
- * rebuild; the migration's fill equal to the rebuild.
+ * export (department, user, printer, project; CSV, JSON and text) of
+ * every period of whole days compared between the aggregates and the
+ * GROUP BY over the ledger; jobs charged to a project (one released on
+ * two days, one refunded on a later day, one split between a user and
+ * the project); tampered aggregates found by verification and mended by
+ * a rebuild; the migrations' fill equal to the rebuild.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -18,6 +20,7 @@
 #include "quota/depts.h"
 #include "quota/export.h"
 #include "quota/ledger-local.h"
+#include "quota/ledger-private.h"
 #include "quota/ledger.h"
 #include "quota/period.h"
 #include "quota/price.h"
@@ -49,11 +52,12 @@ day(int d)
 	return t;
 }
 
-/* Reserves for job as user at time at and commits with usage priced on
- * printer; false on any failure. */
+/* Reserves for job as user at time at, charged to account (NULL: the
+ * user's own payers), and commits with usage priced on printer; false
+ * on any failure. */
 static bool
-charge_job(fm_store_t *s, int64_t at, const char *user, const char *printer,
-    int64_t job, int64_t mono_s, int64_t colour_s)
+charge_job_to(fm_store_t *s, int64_t at, const char *user, const char *account,
+    const char *printer, int64_t job, int64_t mono_s, int64_t colour_s)
 {
 	static int seq;
 	struct fm_usage u = {
@@ -68,14 +72,21 @@ charge_job(fm_store_t *s, int64_t at, const char *user, const char *printer,
 	snprintf(key, sizeof(key), "r-%d", seq);
 	snprintf(ckey, sizeof(ckey), "c-%d", seq);
 	if (!fm_price_quote(s, printer, &u, &q) ||
-	    !fixture_reserve(s, user, NULL, q.amount, key, job, q.version, &r,
-	        denial, sizeof(denial))) {
+	    !fixture_reserve(s, user, account, q.amount, key, job, q.version,
+	        &r, denial, sizeof(denial))) {
 		fprintf(stderr, "reserve %s job %lld: %s\n", user,
 		    (long long)job, denial);
 		return false;
 	}
 	return fixture_commit(
 	    s, r.id, q.amount, true, printer, &u, ckey, &errstr);
+}
+
+static bool
+charge_job(fm_store_t *s, int64_t at, const char *user, const char *printer,
+    int64_t job, int64_t mono_s, int64_t colour_s)
+{
+	return charge_job_to(s, at, user, NULL, printer, job, mono_s, colour_s);
 }
 
 /* A reservation given back before anything printed (a refund row of
@@ -226,8 +237,8 @@ static char *export(fm_store_t *s, enum fm_export_by by,
 static int
 count_differences(fm_store_t *s)
 {
-	static const enum fm_export_by bys[] = {
-	    FM_EXPORT_BY_DEPARTMENT, FM_EXPORT_BY_USER, FM_EXPORT_BY_PRINTER};
+	static const enum fm_export_by bys[] = {FM_EXPORT_BY_DEPARTMENT,
+	    FM_EXPORT_BY_USER, FM_EXPORT_BY_PRINTER, FM_EXPORT_BY_PROJECT};
 	static const enum fm_export_format fmts[] = {
 	    FM_EXPORT_CSV, FM_EXPORT_JSON, FM_EXPORT_TEXT};
 	int differ = 0;
@@ -287,6 +298,123 @@ test_exports_equal_ledger(fm_store_t *s)
 	ASSERT_STR_CONTAINS(
 	    all, "2026-11-03,O20,\"Sales, \"\"West\"\"\",2,16,");
 	free(all);
+	ASSERT_TRUE(fm_aggregates_verify(s, NULL, NULL, &n));
+	ASSERT_INT_EQ(n, 0);
+	ASSERT_TRUE(fixture_verify(s, NULL));
+}
+
+/* A charge of job split between alice's own account (the first row,
+ * which carries the pages) and project P7, written as the ledger writes
+ * a charge of two legs; false on any failure. */
+static bool
+split_charge(fm_store_t *s, int64_t at, int64_t job)
+{
+	struct fm_account user, project;
+	struct fm_ledger_entry e[2] = {{0}, {0}};
+	bool ok = true;
+
+	if (!fm_accounts_find(s, "user", "alice", &user) ||
+	    !fm_accounts_find(s, "project", "P7", &project))
+		return false;
+	fm_store_set_now(s, at);
+	for (int i = 0; i < 2; i++) {
+		e[i].account_id = i == 0 ? user.id : project.id;
+		e[i].kind = "commit";
+		e[i].amount = i == 0 ? -12 : -30;
+		e[i].user = "alice";
+		e[i].dept = "O10";
+		e[i].printer = "colour";
+		e[i].job_id = job;
+	}
+	e[0].usage[0] = 2;
+	e[0].usage[2] = 1;
+	e[0].usage[4] = 3;
+	if (!fm_store_begin(s))
+		return false;
+	for (int i = 0; ok && i < 2; i++)
+		ok = fm_ledger_append(s, &e[i]);
+	return fm_store_end(s, ok) && ok;
+}
+
+/* Project P7 and its charges, after populate(): job 970 released on
+ * day 1 and again on day 4; job 971 on day 7, refunded on day 9; job
+ * 960 split between alice and P7 on day 2; and a charge to department
+ * O20's account by --account (not a project). */
+static bool
+populate_projects(fm_store_t *s)
+{
+	const char *errstr = NULL;
+	struct fm_account p;
+
+	fm_store_set_now(s, day(0) - 12 * HOUR);
+	if (!fm_accounts_add_project(s, "P7", &errstr) ||
+	    !fm_accounts_find(s, "project", "P7", &p) ||
+	    !fm_accounts_allow(s, p.id, "carol", &errstr) ||
+	    !fm_accounts_allow(s, p.id, "dave", &errstr) ||
+	    !give(s, "project", "P7", 100000, true) ||
+	    !give(s, "department", "O20", 100000, true))
+		return false;
+	if (!charge_job_to(
+	        s, day(1) + 15 * HOUR, "carol", "P7", "lobby", 970, 2, 0) ||
+	    !charge_job_to(
+	        s, day(4) + 15 * HOUR, "carol", "P7", "colour", 970, 2, 0) ||
+	    !charge_job_to(
+	        s, day(7) + 15 * HOUR, "dave", "P7", "lobby", 971, 1, 1) ||
+	    !charge_job_to(
+	        s, day(3) + 15 * HOUR, "dave", "O20", "lobby", 972, 1, 0) ||
+	    !split_charge(s, day(2) + 15 * HOUR, 960))
+		return false;
+	fm_store_set_now(s, day(9) + 15 * HOUR);
+	return fm_ledger_refund_job(s, 971, "jam", "admin", NULL, &errstr);
+}
+
+/* How many lines a text has. */
+static int
+lines(const char *text)
+{
+	int n = 0;
+
+	for (; *text != '\0'; text++)
+		n += *text == '\n';
+	return n;
+}
+
+/*
+ * The project report: only the rows charged to P7 (not alice's share of
+ * job 960, not the department account's job 972); users are the three
+ * whose commits P7 paid; jobs counts 970 (two days) and 960 (a split)
+ * once each; the pages are those of P7's rows (job 960's are on alice's
+ * row); a day with only the refund has a row of no users and jobs and a
+ * negative cost.  Every period equal both ways.
+ */
+static void
+test_projects(fm_store_t *s)
+{
+	char *all, *last;
+	int64_t n = -1;
+
+	ASSERT_TRUE(populate(s));
+	ASSERT_TRUE(populate_projects(s));
+	ASSERT_INT_EQ(count_differences(s), 0);
+	all =
+	    export(s, FM_EXPORT_BY_PROJECT, FM_EXPORT_CSV, 0, NDAYS - 1, false);
+	ASSERT_NOT_NULL(all);
+	ASSERT_STR_CONTAINS(all, "period_start,period_end,project,users,jobs,");
+	ASSERT_STR_CONTAINS(
+	    all, "\r\n2026-09-29,2026-11-03,P7,3,3,5,1,6,6,6,0,");
+	ASSERT_INT_EQ(lines(all), 2);
+	free(all);
+	/* Days 1 to 4 hold both of job 970's days: one job. */
+	all = export(s, FM_EXPORT_BY_PROJECT, FM_EXPORT_CSV, 1, 4, false);
+	ASSERT_NOT_NULL(all);
+	ASSERT_STR_CONTAINS(all, ",P7,2,2,4,0,4,");
+	free(all);
+	last = export(s, FM_EXPORT_BY_PROJECT, FM_EXPORT_JSON, 9, 9, false);
+	ASSERT_NOT_NULL(last);
+	ASSERT_STR_CONTAINS(last, "\"by\":\"project\"");
+	ASSERT_STR_CONTAINS(last, "\"project\":\"P7\",\"users\":0,\"jobs\":0,");
+	ASSERT_STR_CONTAINS(last, "\"cost\":\"-0.25\"");
+	free(last);
 	ASSERT_TRUE(fm_aggregates_verify(s, NULL, NULL, &n));
 	ASSERT_INT_EQ(n, 0);
 	ASSERT_TRUE(fixture_verify(s, NULL));
@@ -467,7 +595,8 @@ collect(const struct fm_aggregates_diff *d, void *arg)
 static void
 test_tampered_then_rebuilt(struct fixture *fx)
 {
-	char found[2048] = "";
+	char found[2048] = "", line[64];
+	struct fm_account bob;
 	int64_t n = -1, rows = 0;
 	const char *errstr = NULL;
 
@@ -476,7 +605,8 @@ test_tampered_then_rebuilt(struct fixture *fx)
 	fx->store = NULL;
 	/* A sum changed, a day's row removed, a row for nothing added, a
 	 * multi-day job's day removed, a department's day and a user's
-	 * days of the year changed: each reported once, in its table. */
+	 * days of the year changed, a day's count of the jobs of its paying
+	 * account changed: each reported once, in its table. */
 	ASSERT_INT_EQ(sqlite_cli(fx->path,
 	                  "UPDATE ledger_days SET amount = amount - 7"
 	                  " WHERE day = 20260930 AND user = 'bob';"
@@ -484,7 +614,10 @@ test_tampered_then_rebuilt(struct fixture *fx)
 	                  " AND user = 'carol';"
 	                  " INSERT INTO ledger_days VALUES (20261022, 'O10',"
 	                  " 'mallory', 'lobby', 1, 1, 1, 1, 1, 1, 1, 0, 0, 0,"
-	                  " 1, -5);"
+	                  " 1, -5, 1);"
+	                  " UPDATE ledger_days SET jobs_account ="
+	                  " jobs_account + 1 WHERE day = 20261101"
+	                  " AND user = 'carol';"
 	                  " DELETE FROM ledger_job_days WHERE job_id = 902"
 	                  " AND day = 20261025;"
 	                  " UPDATE ledger_dept_days SET jobs = jobs + 1"
@@ -497,11 +630,16 @@ test_tampered_then_rebuilt(struct fixture *fx)
 	fx->store = fixture_store_open(fx->path);
 	ASSERT_NOT_NULL(fx->store);
 	ASSERT_TRUE(fm_aggregates_verify(fx->store, collect, found, &n));
-	ASSERT_INT_EQ(n, 7);
+	ASSERT_INT_EQ(n, 8);
 	ASSERT_STR_CONTAINS(found, "20260930 O10 bob lobby ");
+	ASSERT_STR_CONTAINS(found, "20261101 O20 carol lobby ");
 	ASSERT_STR_CONTAINS(found, "20261022 O10 mallory lobby 1 0\n");
 	ASSERT_STR_CONTAINS(found, "20261002 O20 carol ");
-	ASSERT_STR_CONTAINS(found, "20261025 O10 bob lobby 0 902\n");
+	/* A job's day names the account that paid it. */
+	ASSERT_TRUE(fm_accounts_find(fx->store, "user", "bob", &bob));
+	snprintf(line, sizeof(line), "20261025 O10 bob lobby %lld 902\n",
+	    (long long)bob.id);
+	ASSERT_STR_CONTAINS(found, line);
 	ASSERT_STR_CONTAINS(found, "20261026 O20   0 0\n");
 	ASSERT_STR_CONTAINS(found, "2026 O10 bob  0 0\n");
 	ASSERT_STR_CONTAINS(found, "202610 O10   0 0\n");
@@ -514,22 +652,73 @@ test_tampered_then_rebuilt(struct fixture *fx)
 	ASSERT_INT_EQ(count_differences(fx->store), 0);
 }
 
-/* The aggregates' migration (the last one) fills the tables from a
- * ledger written before it. */
+/* The index of the migration whose text holds needle (their numbers
+ * change when branches merge), or -1. */
+static int
+migration_with(const char *needle)
+{
+	for (int i = 0; i < fm_schema_migration_count; i++)
+		if (strstr(fm_schema_migrations[i], needle) != NULL)
+			return i;
+	return -1;
+}
+
+/* The aggregates' migration (and the per-project one after it) fill the
+ * tables from a ledger written before them. */
 static void
 test_migration_fills(struct fixture *fx)
 {
 	char sql[256];
 	int64_t n = -1;
+	int m = migration_with("CREATE TABLE ledger_days (");
 
+	ASSERT_TRUE(m > 0);
 	ASSERT_TRUE(populate(fx->store));
+	ASSERT_TRUE(populate_projects(fx->store));
 	fm_store_close(fx->store);
 	fx->store = NULL;
 	snprintf(sql, sizeof(sql),
 	    "DROP TABLE ledger_days; DROP TABLE ledger_job_days;"
 	    " DROP TABLE ledger_dept_days; DROP TABLE ledger_dept_months;"
 	    " DROP TABLE ledger_user_years; PRAGMA user_version = %d",
-	    fm_schema_migration_count - 1);
+	    m);
+	ASSERT_INT_EQ(sqlite_cli(fx->path, sql), 0);
+	fx->store = fixture_store_open(fx->path);
+	ASSERT_NOT_NULL(fx->store);
+	ASSERT_INT_EQ(
+	    fm_store_schema_version(fx->store), fm_schema_migration_count);
+	ASSERT_TRUE(fm_aggregates_verify(fx->store, NULL, NULL, &n));
+	ASSERT_INT_EQ(n, 0);
+	ASSERT_INT_EQ(count_differences(fx->store), 0);
+}
+
+/* The per-project migration on a store whose aggregates were written
+ * before it (no jobs_account, ledger_job_days without the account):
+ * after it, they equal the ledger's and the project report is exact. */
+static void
+test_project_migration_fills(struct fixture *fx)
+{
+	char sql[1024];
+	int64_t n = -1;
+	int m = migration_with("jobs_account");
+
+	ASSERT_TRUE(m > 0);
+	ASSERT_TRUE(populate(fx->store));
+	ASSERT_TRUE(populate_projects(fx->store));
+	fm_store_close(fx->store);
+	fx->store = NULL;
+	snprintf(sql, sizeof(sql),
+	    "ALTER TABLE ledger_days DROP COLUMN jobs_account;"
+	    " CREATE TABLE old_job_days AS SELECT DISTINCT job_id, day, dept,"
+	    " user, printer FROM ledger_job_days;"
+	    " DROP TABLE ledger_job_days;"
+	    " CREATE TABLE ledger_job_days (job_id INTEGER NOT NULL,"
+	    " day INTEGER NOT NULL, dept TEXT NOT NULL, user TEXT NOT NULL,"
+	    " printer TEXT NOT NULL,"
+	    " PRIMARY KEY (job_id, day, dept, user, printer)) WITHOUT ROWID;"
+	    " INSERT INTO ledger_job_days SELECT * FROM old_job_days;"
+	    " DROP TABLE old_job_days; PRAGMA user_version = %d",
+	    m);
 	ASSERT_INT_EQ(sqlite_cli(fx->path, sql), 0);
 	fx->store = fixture_store_open(fx->path);
 	ASSERT_NOT_NULL(fx->store);
@@ -548,8 +737,10 @@ main(void)
 	tzset();
 	RUN_STORE(test_exports_equal_ledger);
 	RUN_STORE(test_users_across_years);
+	RUN_STORE(test_projects);
 	RUN_FIXTURE(test_tampered_then_rebuilt);
 	RUN_FIXTURE(test_batch);
 	RUN_FIXTURE(test_migration_fills);
+	RUN_FIXTURE(test_project_migration_fills);
 	return harness_done();
 }

@@ -249,6 +249,16 @@ test_names(fm_store_t *s)
 	ASSERT_TRUE(fm_authevent_outcome_parse("locked", 6, &o));
 	ASSERT_INT_EQ(o, FM_AUTHEVENT_LOCKED);
 	ASSERT_FALSE(fm_authevent_outcome_parse("lock", 4, &o));
+	/* Every method's name is one the store takes (its CHECK). */
+	for (int m = 0; m <= FM_AUTHEVENT_METHOD_MAX; m++) {
+		e.method = (enum fm_authevent_method)m;
+		ASSERT_TRUE(fm_authevents_add(s, &e, 90));
+	}
+	ASSERT_STR_EQ(fm_authevent_method_name(FM_AUTHEVENT_TOKEN), "token");
+	ASSERT_INT_EQ(fixture_int(s,
+	                  "SELECT count(*) FROM auth_events WHERE method = "
+	                  "'token' AND login = 'x'"),
+	    1);
 	e.method = (enum fm_authevent_method)(FM_AUTHEVENT_METHOD_MAX + 1);
 	ASSERT_FALSE(fm_authevents_add(s, &e, 90));
 	ASSERT_FALSE(fm_authevents_add(NULL, &e, 90));

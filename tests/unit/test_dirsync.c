@@ -481,6 +481,40 @@ test_spilled(struct fixture *fx)
 	ASSERT_TRUE(has_badge_uid(fx->store, "b1234", 2, 1234));
 }
 
+/* Entries a whole sync takes as the caller gave them, but for these: a
+ * department code that is not valid (the user comes without one, the
+ * caller's entry untouched) and a badge length over its field (no
+ * badge); the same again changes nothing. */
+static void
+test_odd_entries(fm_store_t *s)
+{
+	struct fm_dirsync_user dir[3];
+	struct fm_dirsync_report r;
+	struct fm_user u;
+	char err[512];
+
+	dir[0] = person("plain", "FIN", 1);
+	dir[1] = person("oddcode", "bad code!", 2);
+	dir[2] = person("longbadge", "FIN", 3);
+	dir[2].badge_len = sizeof(dir[2].badge) + 1;
+	for (int pass = 0; pass < 2; pass++) {
+		ASSERT_TRUE(
+		    apply_dir(s, dir, 3, false, false, &r, err, sizeof(err)));
+		ASSERT_INT_EQ(r.users_added, pass == 0 ? 3 : 0);
+		ASSERT_INT_EQ(r.users_unchanged, pass == 0 ? 0 : 3);
+		ASSERT_INT_EQ(r.conflicts, 1);
+		ASSERT_STR_CONTAINS(r.notes[0], "'bad code!' is not valid");
+		ASSERT_STR_EQ(dir[1].dept_code, "bad code!");
+		ASSERT_TRUE(fm_users_get(s, "oddcode", &u));
+		ASSERT_STR_EQ(u.dept_code, "");
+		ASSERT_TRUE(fm_users_get(s, "longbadge", &u));
+		ASSERT_STR_EQ(u.dept_code, "FIN");
+		ASSERT_FALSE(has_badge(s, "longbadge", 3));
+		ASSERT_TRUE(has_badge(s, "plain", 1));
+		ASSERT_TRUE(has_badge(s, "oddcode", 2));
+	}
+}
+
 int
 main(void)
 {
@@ -492,5 +526,6 @@ main(void)
 	RUN_STORE(test_department_renamed);
 	RUN_STORE(test_fresh_in_chunks);
 	RUN_FIXTURE(test_spilled);
+	RUN_STORE(test_odd_entries);
 	return harness_done();
 }

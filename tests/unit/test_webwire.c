@@ -127,6 +127,38 @@ test_answer_round_trip(void)
 	ASSERT_UINT_EQ(fm_web_answer_encode(&a, ab, sizeof(ab)), 0);
 }
 
+/* A release's progress: its two bytes, never taken for an answer nor
+ * an answer for it; a stage past printing is the answer's to say. */
+static void
+test_progress(void)
+{
+	struct fm_web_answer a = {.status = 200};
+	uint8_t pb[FM_WEB_ANSWERMAX];
+	enum fm_web_stage st = FM_WEB_STAGE_DONE;
+	size_t n;
+
+	for (int i = FM_WEB_STAGE_ACCEPTED; i <= FM_WEB_STAGE_PRINTING; i++) {
+		ASSERT_INT_EQ(fm_web_progress_encode(
+		                  (enum fm_web_stage)i, pb, sizeof(pb)),
+		    2);
+		ASSERT_TRUE(fm_web_progress_decode(pb, 2, &st));
+		ASSERT_INT_EQ(st, i);
+		ASSERT_FALSE(fm_web_answer_decode(pb, 2, &a));
+		ASSERT_FALSE(fm_web_progress_decode(pb, 1, &st));
+		ASSERT_FALSE(fm_web_progress_decode(pb, 3, &st));
+	}
+	ASSERT_INT_EQ(fm_web_progress_encode(FM_WEB_STAGE_DONE, pb, 2), 0);
+	ASSERT_INT_EQ(fm_web_progress_encode(FM_WEB_STAGE_SENT, pb, 1), 0);
+	pb[0] = FM_WEB_PROGRESS_TAG;
+	pb[1] = FM_WEB_STAGE_FAILED;
+	ASSERT_FALSE(fm_web_progress_decode(pb, 2, &st));
+	ASSERT_FALSE(fm_web_progress_decode(NULL, 2, &st));
+	a = (struct fm_web_answer){.status = 200};
+	n = fm_web_answer_encode(&a, pb, sizeof(pb));
+	ASSERT_TRUE(n > 0);
+	ASSERT_FALSE(fm_web_progress_decode(pb, n, &st));
+}
+
 static void
 test_form(void)
 {
@@ -305,6 +337,7 @@ main(void)
 	RUN(test_request_round_trip);
 	RUN(test_malformed_requests);
 	RUN(test_answer_round_trip);
+	RUN(test_progress);
 	RUN(test_form);
 	RUN(test_language);
 	RUN(test_id);

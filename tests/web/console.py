@@ -22,7 +22,7 @@ from selenium.common.exceptions import (NoAlertPresentException,
                                         TimeoutException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 DESKTOP = (1280, 900)
 PHONE = (390, 844)
@@ -203,6 +203,59 @@ def scenario_phone(url, shots, user, password, printer, title):
         d.quit()
 
 
+def scenario_progress(url, shots, user, password, printer, title):
+    """On a phone, a release to a slow printer shows its stages as the
+    terminal words them ("Printing..." while it prints), then what was
+    printed and charged."""
+    d = browser(PHONE)
+    try:
+        login(d, url, user, password, "/release/" + printer)
+        wait_for(d, "the job list", lambda d: title in job_titles(d))
+        card = [c for c in d.find_elements(By.CSS_SELECTOR, ".job")
+                if c.find_element(By.CSS_SELECTOR, ".job-title").text == title][0]
+        press(d, card.find_element(By.CSS_SELECTOR, ".job-print"))
+        wait_for(d, "the printing stage", lambda d: d.find_element(
+            By.ID, "notice").get_attribute("data-stage") == "printing")
+        notice = d.find_element(By.ID, "notice").text
+        if notice != printer + ": Printing...":
+            raise Failed("while printing the notice reads %r" % notice)
+        d.execute_script("window.scrollTo(0, 0)")
+        d.save_screenshot(os.path.join(shots, "staff-release-progress-phone.png"))
+        wait_for(d, "the printed notice",
+                 lambda d: "alert-success" in d.find_element(By.ID, "notice").get_attribute("class"))
+        notice = d.find_element(By.ID, "notice").text
+        if printer not in notice or "1 page" not in notice or "charged" not in notice:
+            raise Failed("the notice reads %r" % notice)
+        if d.find_element(By.ID, "notice").get_attribute("data-stage") != "done":
+            raise Failed("the notice's stage is not done")
+        no_alert(d)
+    finally:
+        d.quit()
+
+
+def scenario_authlog_token(url, shots, user, password, login_, language,
+                            label):
+    """The Logins page lists an API token's use with its method's label
+    in the page's language."""
+    d = browser(DESKTOP, language)
+    try:
+        login(d, url, user, password)
+        wait_for(d, "the Logins link", lambda d: d.find_elements(
+            By.CSS_SELECTOR, "a[data-view=authlog]"))
+        press(d, d.find_element(By.CSS_SELECTOR, "a[data-view=authlog]"))
+        visible(d, "view-authlog")
+        d.find_element(By.ID, "authlog-login").send_keys(login_)
+        d.execute_script("document.getElementById('authlog-form').requestSubmit()")
+        wait_for(d, "the token's use", lambda d: any(
+            r[1] == login_ and r[3] == label for r in d.execute_script(
+                "return Array.from(document.querySelectorAll("
+                "'#authlog-rows tr'), r => Array.from(r.cells, c => c.textContent));")))
+        no_alert(d)
+        shot(d, shots, "admin-authlog-token-" + language[:2] + "-desktop")
+    finally:
+        d.quit()
+
+
 def terminal_state(d, name):
     d.execute_script("return loadSite()")
     for row in d.find_elements(By.CSS_SELECTOR, "#terminals-rows tr"):
@@ -369,11 +422,13 @@ def authlog_unlock(d, shots, admin, locked):
 
 
 def scenario_finance(url, shots, user, password, day, csv_path, script_name,
-                     close_to):
+                     close_to, project=None, project_csv_path=None):
     """Finance reads the year's report per department (a table and a
     chart, the colour and two-sided shares, the year month by month,
     the pages not printed), closes the days through close_to, and
-    downloads the CSV."""
+    downloads the CSV; with project, the report by project too (its row
+    in the table and the chart) and its CSV into project_csv_path."""
+    project_href = None
     d = browser(DESKTOP)
     try:
         login(d, url, user, password)
@@ -422,6 +477,33 @@ def scenario_finance(url, shots, user, password, day, csv_path, script_name,
                  in d.find_element(By.ID, "closed-text").text)
         shot(d, shots, "finance-report-desktop")
         href = d.find_element(By.ID, "report-csv").get_attribute("href")
+        if project:
+            Select(d.find_element(By.ID, "report-by")).select_by_value("project")
+            d.find_element(By.CSS_SELECTOR, "#report-form button[type=submit]").click()
+            wait_for(d, "the report by project",
+                     lambda d: texts(d, "#report-rows td:nth-child(1)") == [project])
+            labels = d.execute_script(
+                "const c = Chart.getChart(document.getElementById('report-chart'));"
+                "return c ? c.data.labels : null;")
+            if labels != [project]:
+                raise Failed("the chart by project has the bars %r" % (labels,))
+            if d.find_element(By.ID, "report-name-head").is_displayed() or \
+                    len(texts(d, "#report-rows tr:first-child td")) != 6:
+                raise Failed("a Name column for projects, which have none")
+            project_href = d.find_element(By.ID, "report-csv").get_attribute("href")
+            if "by=project" not in project_href:
+                raise Failed("the CSV link by project is %r" % project_href)
+            shot(d, shots, "finance-project-desktop")
+            # By user, the bars are the users (not their departments).
+            Select(d.find_element(By.ID, "report-by")).select_by_value("user")
+            d.find_element(By.CSS_SELECTOR, "#report-form button[type=submit]").click()
+            wait_for(d, "the report by user",
+                     lambda d: len(texts(d, "#report-rows td:nth-child(1)")) > 1)
+            users = texts(d, "#report-rows td:nth-child(1)")
+            labels = d.execute_script(
+                "return Chart.getChart(document.getElementById('report-chart')).data.labels;")
+            if labels != users:
+                raise Failed("the chart by user has the bars %r for %r" % (labels, users))
         cookies = "; ".join("%s=%s" % (c["name"], c["value"]) for c in d.get_cookies())
     finally:
         d.quit()
@@ -431,12 +513,15 @@ def scenario_finance(url, shots, user, password, day, csv_path, script_name,
     ctx = ssl.create_default_context()
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
-    req = urllib.request.Request(href, headers={"Cookie": cookies})
-    with urllib.request.urlopen(req, context=ctx, timeout=30) as res:
-        if res.headers.get("Content-Type", "").split(";")[0] != "text/csv":
-            raise Failed("the CSV came as " + res.headers.get("Content-Type", "?"))
-        with open(csv_path, "wb") as f:
-            f.write(res.read())
+    for link, path in ((href, csv_path), (project_href, project_csv_path)):
+        if link is None:
+            continue
+        req = urllib.request.Request(link, headers={"Cookie": cookies})
+        with urllib.request.urlopen(req, context=ctx, timeout=30) as res:
+            if res.headers.get("Content-Type", "").split(";")[0] != "text/csv":
+                raise Failed("the CSV came as " + res.headers.get("Content-Type", "?"))
+            with open(path, "wb") as f:
+                f.write(res.read())
 
 
 def scenario_tokens(url, shots, user, password, name):
@@ -539,6 +624,8 @@ SCENARIOS = {
     "staff": scenario_staff,
     "french": scenario_french,
     "phone": scenario_phone,
+    "progress": scenario_progress,
+    "authlog_token": scenario_authlog_token,
     "site": scenario_site,
     "admin": scenario_admin,
     "finance": scenario_finance,

@@ -276,6 +276,36 @@ async function loadPrinters() {
   showPrinterState();
 }
 
+// A release's stages, worded as the terminal says them.
+const RELEASE_STAGES = {
+  accepted: "Sending to the print server…",
+  reserved: "Preparing...",
+  sent: "Sent to the printer.",
+  printing: "Printing...",
+};
+// How often the page asks how far a release is, and for how long at
+// most (the server gives a release thirty minutes).
+const RELEASE_POLL_MS = 1000;
+const RELEASE_POLLS_MAX = 1900;
+
+function releaseStage(printer, stage) {
+  const n = $("notice");
+  notice(printer + ": " + t(RELEASE_STAGES[stage] || "Printing..."), "info");
+  n.dataset.stage = stage;
+}
+
+// Polls release rid until it ends: its last answer, as api() gives it.
+async function followRelease(rid, printer) {
+  let res = null;
+  for (let i = 0; i < RELEASE_POLLS_MAX; i++) {
+    res = await api("GET", "/api/jobs/release", { id: rid });
+    if (!res.ok || !res.data || res.data.finished) break;
+    releaseStage(printer, res.data.stage);
+    await new Promise((resolve) => setTimeout(resolve, RELEASE_POLL_MS));
+  }
+  return res;
+}
+
 async function releaseJob(card, job) {
   const p = chosenPrinter();
   if (!p) {
@@ -284,22 +314,38 @@ async function releaseJob(card, job) {
   }
   const button = card.querySelector(".job-print");
   button.disabled = true;
-  notice(t("Printing at") + " " + p.name + "…", "info");
-  const res = await api("POST", "/api/jobs/release", {
+  releaseStage(p.name, "accepted");
+  const start = await api("POST", "/api/jobs/release", {
     id: job.id,
     printer: p.name,
     copies: card.querySelector(".job-copies-input").value,
     two_sided: card.querySelector(".job-duplex").checked ? "1" : "0",
     black_white: card.querySelector(".job-gray").checked ? "1" : "0",
   });
+  if (!start.ok) {
+    button.disabled = false;
+    $("notice").dataset.stage = "failed";
+    failed(start);
+    return;
+  }
+  const res = await followRelease(start.data.release, p.name);
   button.disabled = false;
-  if (!res.ok) {
-    failed(res);
+  if (!res || !res.ok || !res.data || !res.data.finished) {
+    $("notice").dataset.stage = "failed";
+    failed(res && !res.ok ? res : { status: 0, data: null });
+    return;
+  }
+  const end = res.data;
+  if (end.status !== 200) {
+    await loadJobs();
+    $("notice").dataset.stage = "failed";
+    failed({ status: end.status, ok: false, data: end.result });
     return;
   }
   if (!state.fixedPrinter) localStorage.setItem("followme-printer", p.name);
   await loadJobs();
-  notice(t("Printed at") + " " + res.data.printer + ": " + integer(res.data.pages) + " " + t("page(s)") + ", " + t("charged") + " " + res.data.charge + ".", "success");
+  notice(t("Printed at") + " " + end.result.printer + ": " + integer(end.result.pages) + " " + t("page(s)") + ", " + t("charged") + " " + end.result.charge + ".", "success");
+  $("notice").dataset.stage = "done";
 }
 
 async function loadJobs() {
@@ -643,6 +689,7 @@ const AUTHLOG_METHODS = {
   password: "Password",
   web: "Web release",
   admin: "Admin",
+  token: "API token",
 };
 const AUTHLOG_OUTCOMES = {
   success: ["Success", "text-success"],
@@ -735,6 +782,7 @@ function reportParams(format) {
   return p;
 }
 
+// Printers have reports, not exports: their downloads are by department.
 function updateDownloads() {
   const by = $("report-by").value === "printer" ? "department" : $("report-by").value;
   for (const format of ["csv", "json"]) {
@@ -754,14 +802,21 @@ function initReports() {
   loadReport();
 }
 
+// What a report row is of: its user, department, project or printer.
+function reportGroup(r) {
+  if (r.user !== undefined) return r.user;
+  if (r.department_code !== undefined) return r.department_code;
+  return r.project !== undefined ? r.project : r.printer;
+}
+
 function drawChart(rows) {
   if (typeof Chart === "undefined") return;
-  const labels = rows.map((r) => r.department_code || r.printer || r.user || "—");
+  const labels = rows.map((r) => reportGroup(r) || "—");
   const data = rows.map((r) => Number(r.cost));
   if (state.chart) state.chart.destroy();
   state.chart = new Chart($("report-chart"), {
     type: "bar",
-    data: { labels, datasets: [{ label: t("Cost"), data, backgroundColor: "#0d6efd" }] },
+    data: { labels, datasets: [{ label: t("Cost"), data, backgroundColor: "#0d6efd", maxBarThickness: 96 }] },
     options: { maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } } },
   });
 }
@@ -847,17 +902,21 @@ async function loadReport(ev) {
   }
   const rows = $("report-rows");
   rows.replaceChildren();
+  // Projects and printers have a code and no name: no Name column.
+  const named = res.data.by === "department" || res.data.by === "user";
+  $("report-name-head").hidden = !named;
   for (const r of res.data.rows) {
-    const tr = tableRow([
-      r.user !== undefined ? r.user : r.department_code !== undefined ? r.department_code : r.printer,
+    const cells = [
+      reportGroup(r),
       r.full_name !== undefined ? r.full_name : r.department_name || "",
       [integer(r.jobs), "text-end"],
       [integer(r.pages_mono), "text-end"],
       [integer(r.pages_colour), "text-end"],
       [integer(r.sheets), "text-end"],
       [money(r.cost), "text-end"],
-    ]);
-    rows.append(tr);
+    ];
+    if (!named) cells.splice(1, 1);
+    rows.append(tableRow(cells));
   }
   drawChart(res.data.rows);
   drawSplits(res.data.rows);
