@@ -18,6 +18,7 @@
 
 #include "common/aead.h"
 #include "common/child.h"
+#include "common/leakcheck.h"
 #include "common/log.h"
 #include "spooler/spool.h"
 #include "common/wire.h"
@@ -259,7 +260,7 @@ serve(int fd, fm_spool_t *spool, fm_login_t *login)
 	}
 	fm_login_destroy(login);
 	fm_spool_close(spool); /* wipes the key */
-	_exit(0);
+	fm_leakcheck_exit(0);
 }
 
 void

@@ -34,6 +34,7 @@
 #include "common/child.h"
 #include "common/clock.h"
 #include "common/fdpass.h"
+#include "common/leakcheck.h"
 #include "common/log.h"
 #include "common/notify.h"
 #include "common/privdrop.h"
@@ -849,7 +850,7 @@ run_worker(struct daemon *d, const struct start *a)
 	fm_store_close(store);
 	if (ctx.new_user[0] != '\0')
 		look_up_new_user(d, a->conn, ctx.new_user);
-	_exit(0);
+	fm_leakcheck_exit(0);
 }
 
 /*
@@ -904,6 +905,7 @@ run_session(struct daemon *d, const struct start *a)
 	struct fm_session_peer who;
 	struct fm_terminal terminal;
 	struct fm_session_ctx ctx;
+	fm_tls_config_t *cfg;
 	fm_ledger_t *ledger;
 	fm_store_t *store;
 	fm_tls_t *tls;
@@ -914,22 +916,24 @@ run_session(struct daemon *d, const struct start *a)
 	 * decryptor.  A connection that gets no further costs this one
 	 * process, confined, for handshake_timeout at most. */
 	fm_wipe(d->master, sizeof(d->master));
-	tls = fm_session_handshake(&d->settings, a->conn, a->peer, &who);
+	tls = fm_session_handshake(&d->settings, a->conn, a->peer, &who, &cfg);
 	if (tls == NULL)
-		_exit(0);
+		fm_leakcheck_exit(0);
 	if (!ask_admission(a->ctl, who.name, &dec, &link)) {
 		fm_log_warn("session: %s (%s) not admitted: followmed serves "
 		            "as many terminal connections as it may",
 		    who.name, a->peer);
 		fm_tls_close(tls);
-		_exit(0);
+		fm_tls_config_destroy(cfg);
+		fm_leakcheck_exit(0);
 	}
 	close(a->ctl);
 	store = child_store(d, "session");
 	if (!fm_session_identify(store, &who, a->peer, &terminal)) {
 		fm_tls_close(tls);
+		fm_tls_config_destroy(cfg);
 		fm_store_close(store);
-		_exit(0);
+		fm_leakcheck_exit(0);
 	}
 	/* followmed started the decryptor, which holds the spool key and
 	 * checks logins; this process, which parses the terminal's
@@ -945,10 +949,11 @@ run_session(struct daemon *d, const struct start *a)
 	ctx = (struct fm_session_ctx){
 	    &d->settings, store, ledger, ctx.decryptor, a->peer};
 	fm_session_run(&ctx, tls, &terminal);
+	fm_tls_config_destroy(cfg);
 	fm_decryptor_stop(ctx.decryptor);
 	fm_ledger_close(ledger);
 	fm_store_close(store);
-	_exit(0);
+	fm_leakcheck_exit(0);
 }
 
 static void
@@ -1000,14 +1005,15 @@ run_analysis(struct daemon *d, const struct start *a)
 	n = fm_heldcount_documents(store, spool, a->docs, a->ndocs, &opts,
 	    tell_progress, (void *)&a->progress);
 	fm_store_close(store);
-	_exit(n >= 0 ? 0 : 2);
+	fm_leakcheck_exit(n >= 0 ? 0 : 2);
 }
 
 static void __attribute__((noreturn))
 run_ledger_writer(struct daemon *d, const struct start *a)
 {
 	fm_wipe(d->master, sizeof(d->master));
-	_exit(fm_ledgerd_run(d->db_path, d->ledger_key_path, a->ledger, NULL));
+	fm_leakcheck_exit(
+	    fm_ledgerd_run(d->db_path, d->ledger_key_path, a->ledger, NULL));
 }
 
 /*
@@ -1019,7 +1025,9 @@ run_ledger_writer(struct daemon *d, const struct start *a)
  * (start_decryptor(): master.key and the spool files, only the
  * logged-in user's jobs, never the network), which forks a child per
  * PAM check (pamauth.c); the ledger writer forks its syncer
- * (quota/ledgerd.c).
+ * (quota/ledgerd.c).  A role that ends well ends through
+ * fm_leakcheck_exit(): _exit() in production, after LeakSanitizer's
+ * check in a sanitizer build.
  */
 enum role_id { ROLE_INGEST, ROLE_SESSION, ROLE_LEDGER, ROLE_ANALYSIS };
 

@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/leakcheck.h"
 #include "common/log.h"
 
 /* Rights later than the headers Debian 12 builds with (kernel 6.1). */
@@ -255,6 +256,12 @@ fm_sandbox_confine_reader(const struct fm_settings *settings,
 	}
 	for (size_t i = 0; i < ndirs; i++)
 		ok = ok && allow(ruleset, dirs[i], FS_READ, h);
+#ifdef FM_LEAKCHECK_ON
+	/* Sanitizer builds only (a production build opens nothing there):
+	 * LeakSanitizer's check at exit lists this process's threads in
+	 * /proc/PID/task (common/leakcheck.h). */
+	ok = ok && allow(ruleset, "/proc/self", FS_READ, h);
+#endif
 	return restrict_self(ruleset, ok, abi, errstr);
 }
 

@@ -1259,16 +1259,17 @@ confine(const struct fm_settings *settings, const char *peer)
 
 fm_tls_t *
 fm_session_handshake(const struct fm_settings *settings, int fd,
-    const char *peer, struct fm_session_peer *out)
+    const char *peer, struct fm_session_peer *out, fm_tls_config_t **cfgp)
 {
 	char dir[512], ca[600], crt[600], key[600], err[256];
 	fm_tls_config_t *cfg;
 	fm_tls_t *tls;
 
-	if (settings == NULL || peer == NULL || out == NULL) {
+	if (settings == NULL || peer == NULL || out == NULL || cfgp == NULL) {
 		close(fd);
 		return NULL;
 	}
+	*cfgp = NULL;
 	memset(out, 0, sizeof(*out));
 	if (!fm_settings_pki_dir(settings, dir, sizeof(dir))) {
 		close(fd);
@@ -1309,8 +1310,9 @@ fm_session_handshake(const struct fm_settings *settings, int fd,
 		fm_tls_config_destroy(cfg);
 		return NULL;
 	}
-	/* The configuration must outlive the connection: it is freed when
-	 * this process exits. */
+	/* The configuration must outlive the connection: the caller frees
+	 * it after closing it. */
+	*cfgp = cfg;
 	return tls;
 }
 

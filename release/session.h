@@ -40,11 +40,14 @@ struct fm_session_peer {
  * fd, all of it within settings->handshake_timeout.  Needs neither the
  * store nor any key but the server's: it runs before anything of value
  * is given to the connection.  The peer's certificate name and serial go
- * to *out.  NULL (logged, with peer, the address) if the peer did not
- * complete it with a certificate of the site CA; fd is then closed.
+ * to *out, and the TLS configuration the connection uses to *cfg: the
+ * caller destroys it (fm_tls_config_destroy()) once the connection is
+ * closed.  NULL (logged, with peer, the address) if the peer did not
+ * complete it with a certificate of the site CA; fd is then closed and
+ * *cfg is NULL.
  */
 fm_tls_t *fm_session_handshake(const struct fm_settings *settings, int fd,
-    const char *peer, struct fm_session_peer *out);
+    const char *peer, struct fm_session_peer *out, fm_tls_config_t **cfg);
 
 /*
  * 'fm_session_identify()' - the registered, not removed, terminal whose

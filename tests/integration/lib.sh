@@ -116,6 +116,9 @@ fm_pid_alive() {
 # fm_stop_pid PID [SIGNAL]: signal PID (TERM by default) and wait until it
 # is gone, 10 s at most, then KILL it.  A process a case started is not
 # this shell's child, so waiting is polling; a child is reaped as well.
+# A daemon fm_watch_log watches has its log searched once it is gone
+# (fm_check_log): a sanitizer's report there fails the case (the script,
+# at teardown).
 fm_stop_pid() {
 	local pid=${1:-} sig=${2:-TERM}
 	[ -n "$pid" ] || return 0
@@ -129,6 +132,66 @@ fm_stop_pid() {
 		fi
 	fi
 	wait "$pid" 2>/dev/null || true
+	fm_check_log "$pid"
+}
+
+# --- sanitizer reports in the daemons' logs ---------------------------------
+#
+# In a sanitizer build, a daemon and its children end through
+# LeakSanitizer's check (common/leakcheck.h); what it finds, and what
+# AddressSanitizer finds in a child that dies of it while the daemon goes
+# on, is only written to the daemon's log.  A report there, or
+# LeakSanitizer saying it could not check, fails the test.
+
+FM_SANITIZER_RE='==[0-9]+==ERROR: [A-Za-z]*Sanitizer|Sanitizer has encountered a fatal error'
+
+# fm_watch_log NAME PID LOG FROM: PID (a daemon just started, NAME in
+# messages) writes to LOG, whose lines after line FROM are its own; when
+# fm_stop_pid has stopped it they are searched.  Kept in a file under $T:
+# a case, which is a subshell, starts daemons too.
+fm_watch_log() {
+	printf '%s\n%s\n%s\n' "$1" "$3" "${4:-0}" > "$T/.watch.$2"
+}
+
+# fm_symbolize: stdin to stdout; a stack frame left as "(PROGRAM+0xOFF)"
+# (a confined session cannot read its own program to name it), PROGRAM
+# under $FM_BUILD, gets its function and line from llvm-symbolizer when
+# there is one.
+fm_symbolize() {
+	local line off re='#([0-9]+) 0x[0-9a-f]+ +\((/[^+()]*)\+(0x[0-9a-f]+)\)'
+	while IFS= read -r line; do
+		if [[ $line =~ $re ]] && [[ ${BASH_REMATCH[2]} == "$FM_BUILD"/* ]] &&
+			command -v llvm-symbolizer >/dev/null; then
+			# A return address: the call is the byte before.
+			off=${BASH_REMATCH[3]}
+			[ "${BASH_REMATCH[1]}" -eq 0 ] || off=$(printf '0x%x' $((off - 1)))
+			line="$line $(llvm-symbolizer --obj="${BASH_REMATCH[2]}" "$off" 2>/dev/null |
+				head -n 2 | tr '\n' ' ')"
+		fi
+		printf '%s\n' "$line"
+	done
+}
+
+# fm_check_log PID: if PID is watched (fm_watch_log), forget it and
+# search its log.  A report fails the case (fm_die), or outside a case
+# prints FAIL and sets FM_SANITIZER_FAILED, which makes the script fail
+# at teardown; its first 40 lines go to stderr.
+fm_check_log() {
+	local f="$T/.watch.${1:-}" name log from at msg
+	[ -n "${1:-}" ] && [ -f "$f" ] || return 0
+	{ read -r name; read -r log; read -r from; } < "$f"
+	rm -f "$f"
+	at=$(tail -n +"$((from + 1))" "$log" 2>/dev/null | grep -n -m 1 -E "$FM_SANITIZER_RE") || return 0
+	at=$((from + ${at%%:*}))
+	msg="$name (pid $1): a sanitizer report in ${log##*/}, line $at: $(sed -n "${at}p" "$log" | cut -c 1-200)"
+	{
+		echo "---- ${log##*/} from line $at (40 lines at most)"
+		tail -n +"$at" "$log" | head -n 40 | fm_symbolize
+	} >&2
+	[ -z "${FM_CASE:-}" ] || fm_die "$msg"
+	echo "FAIL: $msg" >&2
+	FM_SANITIZER_FAILED=1
+	return 1
 }
 
 # fm_as USER[:GROUP] COMMAND...: COMMAND as USER (with USER's or GROUP's
@@ -215,6 +278,14 @@ fm_teardown() {
 	fm_stop_mfp 2>/dev/null
 	fm_stop_pid "$CUPSD_PID"
 	for d in "${FM_AT_EXIT[@]}"; do eval "$d"; done
+	# A daemon that is gone by itself, or that the script started and
+	# stopped without fm_stop_pid.
+	for f in "$T"/.watch.*; do
+		[ -f "$f" ] && fm_check_log "${f##*.}"
+	done
+	if [ -n "${FM_SANITIZER_FAILED:-}" ] && { [ "$rc" -eq 0 ] || [ "$rc" -eq 77 ]; }; then
+		rc=1
+	fi
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
 		for f in "$T"/log/*.log; do
 			[ -s "$f" ] || continue
@@ -425,6 +496,7 @@ fm_start_followmed() {
 	env ${FM_FOLLOWMED_ENV:-} "$FM_BUILD/release/followmed" -f -d -c "$FM_CONF" \
 		>>"$T/log/followmed.log" 2>&1 &
 	FOLLOWMED_PID=$!
+	fm_watch_log followmed "$FOLLOWMED_PID" "$T/log/followmed.log" "$before"
 	for _ in $(seq 1 100); do
 		tail -n +"$((before + 1))" "$T/log/followmed.log" | grep -q ' ready: ' && return 0
 		fm_pid_alive "$FOLLOWMED_PID" || fm_die "followmed exited at start"
@@ -435,8 +507,11 @@ fm_start_followmed() {
 
 # fm_stop_followmed [SIGNAL]: TERM, or e.g. KILL for a crash.
 fm_stop_followmed() {
-	fm_stop_pid "${FOLLOWMED_PID:-}" "${1:-TERM}"
+	local pid=${FOLLOWMED_PID:-}
+	# Forgotten first: a report in its log (fm_check_log) ends the case
+	# here, and the runner is not to say it died.
 	FOLLOWMED_PID=""
+	fm_stop_pid "$pid" "${1:-TERM}"
 }
 
 fm_followmed_alive() { fm_pid_alive "${FOLLOWMED_PID:-}"; }

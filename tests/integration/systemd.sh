@@ -117,6 +117,7 @@ case_journal_priorities() {
 	ds=$(stat -c '%d:%i' "$log") || fm_die "stat"
 	env JOURNAL_STREAM="$ds" "$FM_BUILD/release/followmed" -f -c "$FM_CONF" 2>>"$log" &
 	FOLLOWMED_PID=$!
+	fm_watch_log followmed "$FOLLOWMED_PID" "$log" 0
 	for _ in $(seq 1 100); do
 		grep -q ' ready: ' "$log" && break
 		sleep 0.1
@@ -134,6 +135,7 @@ case_journal_priorities() {
 	: >"$log.plain"
 	env JOURNAL_STREAM="$ds" "$FM_BUILD/release/followmed" -f -c "$FM_CONF" 2>>"$log.plain" &
 	FOLLOWMED_PID=$!
+	fm_watch_log followmed "$FOLLOWMED_PID" "$log.plain" 0
 	for _ in $(seq 1 100); do
 		grep -q ' ready: ' "$log.plain" && break
 		sleep 0.1

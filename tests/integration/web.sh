@@ -95,6 +95,7 @@ start_webd() {
 	# shellcheck disable=SC2086
 	env $FM_PAM_ENV "$FM_BUILD/web/followme-webd" -d -c "$FM_CONF" >>"$T/log/webd.log" 2>&1 &
 	WEBD_PID=$!
+	fm_watch_log followme-webd "$WEBD_PID" "$T/log/webd.log" "$before"
 	for _ in $(seq 1 100); do
 		tail -n +"$((before + 1))" "$T/log/webd.log" | grep -q 'serving the web console' && return 0
 		fm_pid_alive "$WEBD_PID" || fm_die "followme-webd exited at start"

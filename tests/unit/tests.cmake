@@ -2,6 +2,7 @@
 fm_unit_test(conf fm_common)
 fm_unit_test(settings fm_common)
 fm_unit_test(child fm_common)
+fm_unit_test(leakcheck fm_common)
 fm_unit_test(stop fm_common)
 fm_unit_test(notify fm_common)
 fm_unit_test(log fm_common)
