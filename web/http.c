@@ -216,6 +216,20 @@ send_response(
 	return r;
 }
 
+static enum MHD_Result
+send_json(struct MHD_Connection *conn, unsigned status, const char *json)
+{
+	struct MHD_Response *res = MHD_create_response_from_buffer(
+	    strlen(json), (void *)json, MHD_RESPMEM_MUST_COPY);
+
+	if (res == NULL)
+		return MHD_NO;
+	MHD_add_response_header(
+	    res, "Content-Type", "application/json; charset=utf-8");
+	MHD_add_response_header(res, "Cache-Control", "no-store");
+	return send_response(conn, status, res);
+}
+
 /* An error the HTTP side decides itself: JSON in English, with a code
  * the pages translate by (web/strings.c lists the messages). */
 static enum MHD_Result
@@ -223,18 +237,10 @@ reply_error(struct MHD_Connection *conn, unsigned status, const char *code,
     const char *message)
 {
 	char buf[512];
-	struct MHD_Response *res;
-	int n = snprintf(buf, sizeof(buf),
-	    "{\"error\":\"%s\",\"message\":\"%s\"}\n", code, message);
 
-	res = MHD_create_response_from_buffer(
-	    (size_t)n, buf, MHD_RESPMEM_MUST_COPY);
-	if (res == NULL)
-		return MHD_NO;
-	MHD_add_response_header(
-	    res, "Content-Type", "application/json; charset=utf-8");
-	MHD_add_response_header(res, "Cache-Control", "no-store");
-	return send_response(conn, status, res);
+	snprintf(buf, sizeof(buf), "{\"error\":\"%s\",\"message\":\"%s\"}\n",
+	    code, message);
+	return send_json(conn, status, buf);
 }
 
 static enum MHD_Result
@@ -561,20 +567,6 @@ release_json(const struct release *rel, char *buf)
 		n += snprintf(buf + n, RELEASE_JSONMAX - (size_t)n,
 		    ",\"status\":%u,\"result\":%s", rel->status, rel->body);
 	snprintf(buf + n, RELEASE_JSONMAX - (size_t)n, "}\n");
-}
-
-static enum MHD_Result
-send_json(struct MHD_Connection *conn, unsigned status, const char *json)
-{
-	struct MHD_Response *res = MHD_create_response_from_buffer(
-	    strlen(json), (void *)json, MHD_RESPMEM_MUST_COPY);
-
-	if (res == NULL)
-		return MHD_NO;
-	MHD_add_response_header(
-	    res, "Content-Type", "application/json; charset=utf-8");
-	MHD_add_response_header(res, "Cache-Control", "no-store");
-	return send_response(conn, status, res);
 }
 
 static enum MHD_Result send_answer(

@@ -663,13 +663,30 @@ migration_with(const char *needle)
 	return -1;
 }
 
+/* The store at fx->path changed by sql (which sets the schema version
+ * back), opened again: migrated to the last version, its aggregates
+ * the ledger's. */
+static void
+migrated_again(struct fixture *fx, const char *sql)
+{
+	int64_t n = -1;
+
+	ASSERT_INT_EQ(sqlite_cli(fx->path, sql), 0);
+	fx->store = fixture_store_open(fx->path);
+	ASSERT_NOT_NULL(fx->store);
+	ASSERT_INT_EQ(
+	    fm_store_schema_version(fx->store), fm_schema_migration_count);
+	ASSERT_TRUE(fm_aggregates_verify(fx->store, NULL, NULL, &n));
+	ASSERT_INT_EQ(n, 0);
+	ASSERT_INT_EQ(count_differences(fx->store), 0);
+}
+
 /* The aggregates' migration (and the per-project one after it) fill the
  * tables from a ledger written before them. */
 static void
 test_migration_fills(struct fixture *fx)
 {
 	char sql[256];
-	int64_t n = -1;
 	int m = migration_with("CREATE TABLE ledger_days (");
 
 	ASSERT_TRUE(m > 0);
@@ -682,14 +699,7 @@ test_migration_fills(struct fixture *fx)
 	    " DROP TABLE ledger_dept_days; DROP TABLE ledger_dept_months;"
 	    " DROP TABLE ledger_user_years; PRAGMA user_version = %d",
 	    m);
-	ASSERT_INT_EQ(sqlite_cli(fx->path, sql), 0);
-	fx->store = fixture_store_open(fx->path);
-	ASSERT_NOT_NULL(fx->store);
-	ASSERT_INT_EQ(
-	    fm_store_schema_version(fx->store), fm_schema_migration_count);
-	ASSERT_TRUE(fm_aggregates_verify(fx->store, NULL, NULL, &n));
-	ASSERT_INT_EQ(n, 0);
-	ASSERT_INT_EQ(count_differences(fx->store), 0);
+	migrated_again(fx, sql);
 }
 
 /* The per-project migration on a store whose aggregates were written
@@ -699,7 +709,6 @@ static void
 test_project_migration_fills(struct fixture *fx)
 {
 	char sql[1024];
-	int64_t n = -1;
 	int m = migration_with("jobs_account");
 
 	ASSERT_TRUE(m > 0);
@@ -719,14 +728,7 @@ test_project_migration_fills(struct fixture *fx)
 	    " INSERT INTO ledger_job_days SELECT * FROM old_job_days;"
 	    " DROP TABLE old_job_days; PRAGMA user_version = %d",
 	    m);
-	ASSERT_INT_EQ(sqlite_cli(fx->path, sql), 0);
-	fx->store = fixture_store_open(fx->path);
-	ASSERT_NOT_NULL(fx->store);
-	ASSERT_INT_EQ(
-	    fm_store_schema_version(fx->store), fm_schema_migration_count);
-	ASSERT_TRUE(fm_aggregates_verify(fx->store, NULL, NULL, &n));
-	ASSERT_INT_EQ(n, 0);
-	ASSERT_INT_EQ(count_differences(fx->store), 0);
+	migrated_again(fx, sql);
 }
 
 int
