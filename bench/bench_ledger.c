@@ -313,32 +313,6 @@ time_ours(const char *db, const char *out)
 	return t;
 }
 
-static double
-time_baseline(const char *db, const char *out)
-{
-	char sql[2048], cmd[4096];
-	const char *p = fm_export_department_sql;
-	size_t n = 0;
-	double t;
-
-	/* The export's own SQL, with the bounds written in. */
-	while (*p != '\0' && n + 32 < sizeof(sql)) {
-		if (p[0] == '?' && (p[1] == '1' || p[1] == '2')) {
-			n += (size_t)snprintf(sql + n, sizeof(sql) - n,
-			    "%" PRId64,
-			    p[1] == '1' ? (int64_t)0 : INT64_MAX / 2);
-			p += 2;
-		} else
-			sql[n++] = *p++;
-	}
-	sql[n] = '\0';
-	snprintf(
-	    cmd, sizeof(cmd), "sqlite3 -csv '%s' \"%s\" > '%s'", db, sql, out);
-	t = bench_now_s();
-	bench_run(cmd);
-	return bench_now_s() - t;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -390,7 +364,7 @@ main(int argc, char **argv)
 		snprintf(out, sizeof(out), "%s/ours.csv", dir);
 		a = time_ours(db, out);
 		snprintf(out, sizeof(out), "%s/sqlite3.csv", dir);
-		b = time_baseline(db, out);
+		b = bench_time_export_sql(db, out, 0, INT64_MAX / 2);
 		printf("export by department of %" PRId64 " rows: followme "
 		       "%.2f s, sqlite3 -csv %.2f s\n",
 		    large, a, b);

@@ -161,34 +161,6 @@ time_ours(fm_store_t *s, const char *out)
 	return t;
 }
 
-/* The export's own GROUP BY over the ledger by the sqlite3 shell, the
- * bounds written in, into out; its time. */
-static double
-time_baseline(const char *db, const char *out)
-{
-	char sql[2048], cmd[4096];
-	const char *p = fm_export_department_sql;
-	size_t n = 0;
-	double t;
-
-	while (*p != '\0' && n + 32 < sizeof(sql)) {
-		if (p[0] == '?' && (p[1] == '1' || p[1] == '2')) {
-			n += (size_t)snprintf(sql + n, sizeof(sql) - n,
-			    "%" PRId64,
-			    p[1] == '1' ? YEAR_START
-			                : YEAR_START + YEAR_SECONDS);
-			p += 2;
-		} else
-			sql[n++] = *p++;
-	}
-	sql[n] = '\0';
-	snprintf(
-	    cmd, sizeof(cmd), "sqlite3 -csv '%s' \"%s\" > '%s'", db, sql, out);
-	t = bench_now_s();
-	bench_run(cmd);
-	return bench_now_s() - t;
-}
-
 static void
 bench(const char *db, int runs, int baseline_runs)
 {
@@ -201,7 +173,9 @@ bench(const char *db, int runs, int baseline_runs)
 		ours[i] = time_ours(s, "/tmp/bench_report.ours.csv");
 	fm_store_close(s);
 	for (int i = 0; i < baseline_runs; i++)
-		base[i] = time_baseline(db, "/tmp/bench_report.base.csv");
+		base[i] =
+		    bench_time_export_sql(db, "/tmp/bench_report.base.csv",
+		        YEAR_START, YEAR_START + YEAR_SECONDS);
 	/* The same bytes as the export reading the ledger. */
 	s = open_store(db);
 	f = fopen("/tmp/bench_report.ledger.csv", "w");

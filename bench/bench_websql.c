@@ -7,16 +7,16 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "quota/export.h"
+#include "bench/benchutil.h"
 #include "quota/period.h"
 
 int
 main(int argc, char **argv)
 {
+	char sql[4096];
 	int64_t from, last;
 
 	if (argc != 3 ||
@@ -25,14 +25,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_websql FROM TO (YYYY-MM-DD)\n");
 		return 2;
 	}
-	for (const char *p = fm_export_department_sql; *p != '\0'; p++) {
-		if (p[0] == '?' && (p[1] == '1' || p[1] == '2')) {
-			printf("%" PRId64,
-			    p[1] == '1' ? from : fm_period_next_day(last));
-			p++;
-		} else
-			putchar(*p);
-	}
+	if (!bench_export_sql(from, fm_period_next_day(last), sql, sizeof(sql)))
+		bench_die("the export's SQL is too long");
+	fputs(sql, stdout);
 	putchar('\n');
 	return 0;
 }

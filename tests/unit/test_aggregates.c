@@ -663,14 +663,18 @@ migration_with(const char *needle)
 	return -1;
 }
 
-/* The store at fx->path changed by sql (which sets the schema version
- * back), opened again: migrated to the last version, its aggregates
- * the ledger's. */
+/* The store at fx->path, populated, changed by sql (which sets the
+ * schema version back), opened again: migrated to the last version, its
+ * aggregates the ledger's. */
 static void
 migrated_again(struct fixture *fx, const char *sql)
 {
 	int64_t n = -1;
 
+	ASSERT_TRUE(populate(fx->store));
+	ASSERT_TRUE(populate_projects(fx->store));
+	fm_store_close(fx->store);
+	fx->store = NULL;
 	ASSERT_INT_EQ(sqlite_cli(fx->path, sql), 0);
 	fx->store = fixture_store_open(fx->path);
 	ASSERT_NOT_NULL(fx->store);
@@ -690,10 +694,6 @@ test_migration_fills(struct fixture *fx)
 	int m = migration_with("CREATE TABLE ledger_days (");
 
 	ASSERT_TRUE(m > 0);
-	ASSERT_TRUE(populate(fx->store));
-	ASSERT_TRUE(populate_projects(fx->store));
-	fm_store_close(fx->store);
-	fx->store = NULL;
 	snprintf(sql, sizeof(sql),
 	    "DROP TABLE ledger_days; DROP TABLE ledger_job_days;"
 	    " DROP TABLE ledger_dept_days; DROP TABLE ledger_dept_months;"
@@ -712,10 +712,6 @@ test_project_migration_fills(struct fixture *fx)
 	int m = migration_with("jobs_account");
 
 	ASSERT_TRUE(m > 0);
-	ASSERT_TRUE(populate(fx->store));
-	ASSERT_TRUE(populate_projects(fx->store));
-	fm_store_close(fx->store);
-	fx->store = NULL;
 	snprintf(sql, sizeof(sql),
 	    "ALTER TABLE ledger_days DROP COLUMN jobs_account;"
 	    " CREATE TABLE old_job_days AS SELECT DISTINCT job_id, day, dept,"
